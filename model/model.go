@@ -1,0 +1,198 @@
+// Package model compiles a graph into a fixed-point program: every node's
+// shapes, scales and value bounds are inferred, constants are folded, and
+// what remains is a list of steps that one generic executor runs on any
+// Arith (float reference, integer evaluator, circuit).
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Model is a compiled graph.
+type Model struct {
+	Graph    *graph.Graph
+	Settings quant.Settings
+	// Inputs and Outputs describe the graph's dynamic inputs and its outputs.
+	Inputs  []*ops.Info
+	Outputs []*ops.Info
+	steps   []step
+	infos   map[string]*ops.Info
+}
+
+type step struct {
+	node *graph.Node
+	op   *ops.Op
+	plan any
+}
+
+// Compile infers every node of g under the settings s and folds what depends
+// only on constants.
+func Compile(g *graph.Graph, s quant.Settings) (*Model, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	ctx := &ops.Context{Settings: s}
+	m := &Model{Graph: g, Settings: s, infos: map[string]*ops.Info{}}
+	for name, t := range g.Consts {
+		m.infos[name] = ctx.ConstInfo(t)
+	}
+	for _, in := range g.Inputs {
+		info := &ops.Info{DType: in.DType, Shape: in.Shape, Max: math.Ldexp(1, s.ActBits-1)}
+		switch in.DType {
+		case graph.Float:
+			info.Scale = s.Scale
+		case graph.Bool:
+			info.Max = 1
+		}
+		m.infos[in.Name] = info
+		m.Inputs = append(m.Inputs, info)
+	}
+	for _, n := range g.Nodes {
+		if err := m.compileNode(ctx, n); err != nil {
+			return nil, fmt.Errorf("model: %w", err)
+		}
+	}
+	for _, out := range g.Outputs {
+		m.Outputs = append(m.Outputs, m.infos[out.Name])
+	}
+	return m, nil
+}
+
+func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
+	if n.Domain != "" && n.Domain != "ai.onnx" {
+		return n.Errorf("operator domain %q is not supported", n.Domain)
+	}
+	op, ok := ops.Lookup(n.Op)
+	if !ok {
+		return n.Errorf("unsupported operator")
+	}
+	ins := make([]*ops.Info, len(n.Inputs))
+	allConst := true
+	for i, name := range n.Inputs {
+		if name == "" {
+			continue
+		}
+		ins[i] = m.infos[name]
+		allConst = allConst && ins[i].Const != nil
+	}
+	outs, plan, err := op.Infer(ctx, n, ins)
+	if err != nil {
+		return n.Errorf("%v", err)
+	}
+	if len(outs) < len(n.Outputs) {
+		return n.Errorf("produces %d outputs, the model uses %d", len(outs), len(n.Outputs))
+	}
+	known := true
+	for i := range n.Outputs {
+		known = known && outs[i].Const != nil
+	}
+	switch {
+	case known:
+	case allConst:
+		if err := fold(ctx, op, plan, n, ins, outs); err != nil {
+			return err
+		}
+	default:
+		for i, o := range outs[:len(n.Outputs)] {
+			if o.Max > quant.MaxBound {
+				return n.Errorf("output %d may reach 2^%.0f, beyond the 2^62 the evaluator holds: lower --scale, --param-scale or --act-bits", i, math.Log2(o.Max))
+			}
+		}
+		m.steps = append(m.steps, step{node: n, op: op, plan: plan})
+	}
+	for i, name := range n.Outputs {
+		if name != "" {
+			m.infos[name] = outs[i]
+		}
+	}
+	return nil
+}
+
+// fold evaluates a node whose inputs are all constant with the float
+// reference, and records its outputs as constants.
+func fold(ctx *ops.Context, op *ops.Op, plan any, n *graph.Node, ins, outs []*ops.Info) error {
+	var a ops.FloatArith
+	vals := make([]ops.Tensor[float64], len(ins))
+	for i, in := range ins {
+		if in != nil {
+			vals[i] = ops.Tensor[float64]{Shape: in.Const.Shape, Data: in.Const.Data}
+		}
+	}
+	res := op.Float(a, plan, vals)
+	for i := range n.Outputs {
+		t := &graph.Tensor{DType: outs[i].DType, Shape: slices.Clone(res[i].Shape), Data: res[i].Data}
+		for _, v := range t.Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return n.Errorf("folding constants gives %v", v)
+			}
+		}
+		*outs[i] = *ctx.ConstInfo(t)
+	}
+	return nil
+}
+
+// Info returns what compile inferred for the named tensor.
+func (m *Model) Info(name string) (*ops.Info, bool) {
+	i, ok := m.infos[name]
+	return i, ok
+}
+
+// NumSteps is the number of nodes left after folding.
+func (m *Model) NumSteps() int { return len(m.steps) }
+
+// Run executes the model on inputs (one tensor per graph input, at the
+// inputs' scales) with the Arith a, and returns one tensor per graph output.
+func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[T], error) {
+	if len(inputs) != len(m.Inputs) {
+		return nil, fmt.Errorf("model: got %d inputs, the model takes %d", len(inputs), len(m.Inputs))
+	}
+	vals := map[string]ops.Tensor[T]{}
+	for i, in := range m.Graph.Inputs {
+		if len(inputs[i].Data) != m.Inputs[i].Size() {
+			return nil, fmt.Errorf("model: input %q has %d values, its shape %v needs %d", in.Name, len(inputs[i].Data), m.Inputs[i].Shape, m.Inputs[i].Size())
+		}
+		vals[in.Name] = inputs[i]
+	}
+	get := func(name string) ops.Tensor[T] {
+		if v, ok := vals[name]; ok {
+			return v
+		}
+		v := ops.Materialize(a, m.infos[name])
+		vals[name] = v
+		return v
+	}
+	kernels := map[*ops.Op]ops.Kernel[T]{}
+	for _, s := range m.steps {
+		ins := make([]ops.Tensor[T], len(s.node.Inputs))
+		for i, name := range s.node.Inputs {
+			if name != "" {
+				ins[i] = get(name)
+			}
+		}
+		k, ok := kernels[s.op]
+		if !ok {
+			k = ops.KernelFor[T](s.op)
+			kernels[s.op] = k
+		}
+		outs := k(a, s.plan, ins)
+		if err := a.Err(); err != nil {
+			return nil, fmt.Errorf("model: %w", s.node.Errorf("%v; raise --act-bits or lower --scale", err))
+		}
+		for i, name := range s.node.Outputs {
+			if name != "" {
+				vals[name] = outs[i]
+			}
+		}
+	}
+	res := make([]ops.Tensor[T], len(m.Graph.Outputs))
+	for i, out := range m.Graph.Outputs {
+		res[i] = get(out.Name)
+	}
+	return res, nil
+}

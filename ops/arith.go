@@ -1,0 +1,57 @@
+// Package ops defines zkinfer's operators. Each operator is written once,
+// generically, against Arith: the same code computes the float reference
+// (Arith[float64]), the fixed-point integer evaluator that backs `run` and
+// witness generation (Arith[int64]), and the gnark circuit
+// (Arith[frontend.Variable]). The arithmetic primitives that need hints
+// (rescale, ReLU) keep their integer semantics next to their gadget, so the
+// evaluator and the circuit cannot drift apart.
+package ops
+
+import (
+	"github.com/consensys/gnark/frontend"
+)
+
+// Q is a constant in both forms an Arith may need: the real value F for the
+// float reference, and its fixed-point integer I for the evaluator and the
+// circuit.
+type Q struct {
+	F float64
+	I int64
+}
+
+// Tensor is a dense row-major tensor of elements of one Arith.
+type Tensor[T any] struct {
+	Shape []int
+	Data  []T
+}
+
+// Arith is the arithmetic operators are written against. Values carry a
+// fixed-point scale that the compile step tracks (Info.Scale); Arith itself
+// only sees integers (or reals, for the float reference).
+type Arith[T any] interface {
+	// Const returns a constant.
+	Const(c Q) T
+	// Add returns a+b.
+	Add(a, b T) T
+	// Sub returns a-b.
+	Sub(a, b T) T
+	// Upscale multiplies a by 2^k (k ≥ 0) to move it to a finer scale. It
+	// changes the representation, not the real value: the float reference
+	// returns a unchanged.
+	Upscale(a T, k int) T
+	// Lin returns Σ c[i]·x[i] + bias. Constant coefficients cost no
+	// multiplication constraints.
+	Lin(c []Q, x []T, bias Q) T
+	// Mul returns a·b for two values that may both be secret.
+	Mul(a, b T) T
+	// Rescale divides a by 2^shift, rounding half up, and checks that the
+	// result fits in bits signed bits. The float reference returns a.
+	Rescale(a T, shift, bits int) T
+	// Relu returns max(a, 0); |a| < 2^bits.
+	Relu(a T, bits int) T
+	// Err reports the first value that left its range, if any.
+	Err() error
+}
+
+// Variable is the element type of the circuit Arith.
+type Variable = frontend.Variable

@@ -1,0 +1,64 @@
+package ops
+
+import (
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+)
+
+// CircuitArith builds the gnark constraints. Linear operations become linear
+// expressions (free in R1CS); every hint it uses is constrained so a wrong
+// hint leaves the circuit unsatisfiable.
+type CircuitArith struct {
+	API   frontend.API
+	Range RangeChecker
+}
+
+// RangeChecker asserts 0 ≤ v < 2^bits. gnark's std/rangecheck satisfies it.
+type RangeChecker interface {
+	Check(v frontend.Variable, bits int)
+}
+
+func (c *CircuitArith) Const(q Q) Variable         { return q.I }
+func (c *CircuitArith) Add(a, b Variable) Variable { return c.API.Add(a, b) }
+func (c *CircuitArith) Sub(a, b Variable) Variable { return c.API.Sub(a, b) }
+func (c *CircuitArith) Mul(a, b Variable) Variable { return c.API.Mul(a, b) }
+func (c *CircuitArith) Err() error                 { return nil }
+
+func (c *CircuitArith) Upscale(a Variable, k int) Variable {
+	if k == 0 {
+		return a
+	}
+	return c.API.Mul(a, pow2(k))
+}
+
+func (c *CircuitArith) Lin(q []Q, x []Variable, bias Q) Variable {
+	terms := make([]frontend.Variable, 0, len(q)+1)
+	for i, qi := range q {
+		if qi.I != 0 {
+			terms = append(terms, c.API.Mul(x[i], qi.I))
+		}
+	}
+	switch len(terms) {
+	case 0:
+		return bias.I
+	case 1:
+		if bias.I == 0 {
+			return terms[0]
+		}
+		return c.API.Add(terms[0], bias.I)
+	}
+	if bias.I != 0 {
+		terms = append(terms, bias.I)
+	}
+	return c.API.Add(terms[0], terms[1], terms[2:]...)
+}
+
+// checkSigned asserts -2^(bits-1) ≤ v < 2^(bits-1).
+func (c *CircuitArith) checkSigned(v Variable, bits int) {
+	c.Range.Check(c.API.Add(v, pow2(bits-1)), bits)
+}
+
+func pow2(k int) *big.Int {
+	return new(big.Int).Lsh(big.NewInt(1), uint(k))
+}

@@ -1,0 +1,132 @@
+package ops
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Info is what compile knows of a tensor before any input arrives.
+type Info struct {
+	DType graph.DType
+	Shape []int
+	// Scale is the fixed-point exponent of the tensor's integers.
+	Scale int
+	// Max bounds the magnitude of the tensor's integers.
+	Max float64
+	// Const holds the value when it is known at compile time.
+	Const *graph.Tensor
+}
+
+// Size is the number of elements.
+func (i *Info) Size() int { return graph.NumElements(i.Shape) }
+
+// Context is what Infer sees besides the node: the number format.
+type Context struct {
+	quant.Settings
+}
+
+// InferFunc checks a node against the info of its inputs (nil for an omitted
+// optional input) and returns its outputs' info and the plan its kernels
+// run. An output whose Info.Const is set needs no kernel.
+type InferFunc func(c *Context, n *graph.Node, ins []*Info) (outs []*Info, plan any, err error)
+
+// Kernel computes a node's outputs from its inputs and the plan Infer made.
+type Kernel[T any] func(a Arith[T], plan any, ins []Tensor[T]) []Tensor[T]
+
+// Op is one operator: its compile-time inference and its kernel for each
+// Arith, normally three instantiations of one generic function.
+type Op struct {
+	Infer   InferFunc
+	Float   Kernel[float64]
+	Int     Kernel[int64]
+	Circuit Kernel[Variable]
+}
+
+var registry = map[string]*Op{}
+
+// Register adds an operator; it panics on a duplicate name.
+func Register(name string, op Op) {
+	if _, dup := registry[name]; dup {
+		panic("ops: duplicate operator " + name)
+	}
+	registry[name] = &op
+}
+
+// Lookup returns the operator registered under the ONNX op type name.
+func Lookup(name string) (*Op, bool) {
+	op, ok := registry[name]
+	return op, ok
+}
+
+// Supported lists the registered op types, sorted.
+func Supported() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// KernelFor returns op's kernel for element type T.
+func KernelFor[T any](op *Op) Kernel[T] {
+	for _, k := range []any{op.Float, op.Int, op.Circuit} {
+		if k, ok := k.(Kernel[T]); ok {
+			return k
+		}
+	}
+	panic(fmt.Sprintf("ops: no kernel for %T", *new(T)))
+}
+
+// Materialize turns a constant tensor into elements of one Arith, quantized
+// at the info's scale.
+func Materialize[T any](a Arith[T], info *Info) Tensor[T] {
+	t := info.Const
+	out := Tensor[T]{Shape: slices.Clone(t.Shape), Data: make([]T, len(t.Data))}
+	for i, v := range t.Data {
+		out.Data[i] = a.Const(Q{F: v, I: quant.Quantize(v, info.Scale)})
+	}
+	return out
+}
+
+// ConstInfo describes a constant tensor at the scale it is used at:
+// activations' scale for reals, 0 for integers and booleans.
+func (c *Context) ConstInfo(t *graph.Tensor) *Info {
+	scale := 0
+	if t.DType == graph.Float {
+		scale = c.Scale
+	}
+	return &Info{DType: t.DType, Shape: slices.Clone(t.Shape), Scale: scale, Max: maxAbsQ(t.Data, scale), Const: t}
+}
+
+// Params quantizes a constant at the weights' scale.
+func (c *Context) Params(t *graph.Tensor) []Q {
+	return quantizeAt(t.Data, c.ParamScale)
+}
+
+func quantizeAt(data []float64, scale int) []Q {
+	q := make([]Q, len(data))
+	for i, v := range data {
+		q[i] = Q{F: v, I: quant.Quantize(v, scale)}
+	}
+	return q
+}
+
+func maxAbsQ(data []float64, scale int) float64 {
+	m := 0.0
+	for _, v := range data {
+		m = max(m, float64(abs(quant.Quantize(v, scale))))
+	}
+	return m
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

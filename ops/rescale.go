@@ -1,0 +1,73 @@
+package ops
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/constraint/solver"
+)
+
+// Rescale semantics: q = floor((a + 2^(shift-1)) / 2^shift), that is a/2^shift
+// rounded to the nearest integer with ties toward +∞. The circuit proves it
+// with a hinted quotient q and remainder r:
+//
+//	a + 2^(shift-1) = q·2^shift + r,  0 ≤ r < 2^shift,  -2^(bits-1) ≤ q < 2^(bits-1)
+//
+// Both bounds are range-checked, so |q·2^shift + r| stays far below the field
+// size and (q, r) is the unique integer solution: a wrong quotient or
+// remainder makes the circuit unsatisfiable.
+
+func init() {
+	solver.RegisterHint(RescaleHint, SignHint)
+}
+
+func (e *IntArith) Rescale(a int64, shift, bits int) int64 {
+	q := a
+	if shift > 0 {
+		q = (a + 1<<(shift-1)) >> shift // arithmetic shift: floor division
+	}
+	e.checkSigned(q, bits)
+	return q
+}
+
+func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
+	if shift == 0 {
+		c.checkSigned(a, bits)
+		return a
+	}
+	num := c.API.Add(a, pow2(shift-1))
+	res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
+	if err != nil {
+		panic(err) // only for a wrong output count: a programming error
+	}
+	q, r := res[0], res[1]
+	c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, pow2(shift)), r))
+	c.Range.Check(r, shift)
+	c.checkSigned(q, bits)
+	return q
+}
+
+// RescaleHint returns (q, r) with num = q·2^shift + r and 0 ≤ r < 2^shift,
+// reading num as a signed field element. Inputs: num, shift.
+func RescaleHint(field *big.Int, in, out []*big.Int) error {
+	if len(in) != 2 || len(out) != 2 {
+		return fmt.Errorf("rescale hint: want 2 inputs and 2 outputs")
+	}
+	num := Signed(field, in[0])
+	d := new(big.Int).Lsh(big.NewInt(1), uint(in[1].Uint64()))
+	q, r := new(big.Int), new(big.Int)
+	q.DivMod(num, d, r) // Euclidean: 0 ≤ r < d
+	out[0].Mod(q, field)
+	out[1].Set(r)
+	return nil
+}
+
+// Signed reads a field element as an integer in (-p/2, p/2].
+func Signed(field, v *big.Int) *big.Int {
+	half := new(big.Int).Rsh(field, 1)
+	s := new(big.Int).Mod(v, field)
+	if s.Cmp(half) > 0 {
+		s.Sub(s, field)
+	}
+	return s
+}

@@ -1,0 +1,42 @@
+package ops
+
+import (
+	"math"
+
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Requant is how a product-scale value gets back to the activation scale:
+// divide by 2^Shift with a proven rescale, or multiply by 2^Up when the
+// product is already coarser than the target.
+type Requant struct {
+	Shift int // > 0: rescale; 0: none
+	Up    int // > 0: upscale
+	Bits  int // signed bit width the rescaled value is checked against
+}
+
+// Requant plans the move of a value bounded by max at scale from to the
+// activation scale, and returns the plan and the bound of the result.
+func (c *Context) Requant(max float64, from int) (Requant, float64) {
+	to := c.Scale
+	if from <= to {
+		up := to - from
+		return Requant{Up: up}, math.Ldexp(max, up)
+	}
+	shift := from - to
+	out := math.Ceil(math.Ldexp(max, -shift)) + 1
+	bits := quant.BitsFor(out) + 1
+	if bits > c.ActBits {
+		bits = c.ActBits
+		out = math.Ldexp(1, c.ActBits-1)
+	}
+	return Requant{Shift: shift, Bits: bits}, out
+}
+
+// Apply runs the plan on one value.
+func Apply[T any](a Arith[T], r Requant, v T) T {
+	if r.Shift > 0 {
+		return a.Rescale(v, r.Shift, r.Bits)
+	}
+	return a.Upscale(v, r.Up)
+}
