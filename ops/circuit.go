@@ -54,8 +54,8 @@ func (c *CircuitArith) Lin(q []Q, x []Variable, bias Q) Variable {
 	return c.API.Add(terms[0], terms[1], terms[2:]...)
 }
 
-// checkSigned asserts -2^(bits-1) ≤ v < 2^(bits-1).
-func (c *CircuitArith) checkSigned(v Variable, bits int) {
+// CheckSigned asserts -2^(bits-1) ≤ v < 2^(bits-1).
+func (c *CircuitArith) CheckSigned(v Variable, bits int) {
 	c.Range.Check(c.API.Add(v, pow2(bits-1)), bits)
 }
 

@@ -32,7 +32,7 @@ func (e *IntArith) Rescale(a int64, shift, bits int) int64 {
 
 func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 	if shift == 0 {
-		c.checkSigned(a, bits)
+		c.CheckSigned(a, bits)
 		return a
 	}
 	num := c.API.Add(a, pow2(shift-1))
@@ -43,7 +43,7 @@ func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 	q, r := res[0], res[1]
 	c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, pow2(shift)), r))
 	c.Range.Check(r, shift)
-	c.checkSigned(q, bits)
+	c.CheckSigned(q, bits)
 	return q
 }
 

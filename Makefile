@@ -1,0 +1,33 @@
+GO ?= go
+BIN := bin/zkinfer
+DEMO := examples/credit
+OUT := out/demo
+
+.PHONY: build test demo corpus bench lint clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/zkinfer
+
+# Everything: unit, soundness, conformance and corpus tests.
+test:
+	$(GO) vet ./...
+	$(GO) test -timeout 60m ./...
+
+# The whole pipeline on the shipped credit-scoring model.
+demo: build
+	@rm -rf $(OUT)
+	$(BIN) run $(DEMO)/model.onnx --input $(DEMO)/input.json
+	$(BIN) compile $(DEMO)/model.onnx --out $(OUT)
+	$(BIN) setup $(OUT)
+	$(BIN) prove $(OUT) --input $(DEMO)/input.json --proof $(OUT)/proof.json
+	$(BIN) verify $(OUT) --proof $(OUT)/proof.json
+
+# Prove every corpus model (slow).
+corpus:
+	ZKINFER_CORPUS=all $(GO) test -timeout 120m -run TestCorpus -v ./cmd/zkinfer
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+
+clean:
+	rm -rf bin out

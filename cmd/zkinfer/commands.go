@@ -1,0 +1,171 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+func init() {
+	commands = []command{
+		{"run", "MODEL.onnx --input IN.json", "print the fixed-point outputs", cmdRun},
+		{"compile", "MODEL.onnx --out DIR", "compile the model's circuit into DIR", cmdCompile},
+		{"setup", "DIR", "write the proving and verifying keys into DIR", cmdSetup},
+		{"prove", "DIR --input IN.json --proof PROOF.json", "prove an inference", cmdProve},
+		{"verify", "DIR --proof PROOF.json", "verify a proof (exit 0 only when valid)", cmdVerify},
+	}
+}
+
+// quantFlags adds the number-format flags.
+func quantFlags(fs *flag.FlagSet) *quant.Settings {
+	s := quant.Default
+	fs.IntVar(&s.Scale, "scale", s.Scale, "fixed-point exponent of inputs and activations (x ≈ q/2^scale)")
+	fs.IntVar(&s.ParamScale, "param-scale", s.ParamScale, "fixed-point exponent of constant weights")
+	fs.IntVar(&s.ActBits, "act-bits", s.ActBits, "signed bit width every activation is range-checked to")
+	return &s
+}
+
+func cmdRun(fs *flag.FlagSet, args []string) error {
+	input := fs.String("input", "", "input file in EZKL's format {\"input_data\": [[...]]}")
+	qs := quantFlags(fs)
+	pos, err := parse(fs, args, 1, "input")
+	if err != nil {
+		return err
+	}
+	g, err := onnx.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	m, err := model.Compile(g, *qs)
+	if err != nil {
+		return err
+	}
+	in, err := model.ReadInput(*input)
+	if err != nil {
+		return err
+	}
+	outs, err := m.Eval(in)
+	if err != nil {
+		return err
+	}
+	return printJSON(map[string]any{"outputs": m.Dequantize(outs)})
+}
+
+func printJSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", b)
+	return err
+}
+
+func cmdCompile(fs *flag.FlagSet, args []string) error {
+	out := fs.String("out", "", "directory to write the compiled circuit to")
+	qs := quantFlags(fs)
+	vis := circuit.DefaultVisibility
+	fs.StringVar(&vis.Input, "input-visibility", vis.Input, "private or public")
+	fs.StringVar(&vis.Params, "param-visibility", vis.Params, "fixed")
+	fs.StringVar(&vis.Output, "output-visibility", vis.Output, "public or private")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 1, "out")
+	if err != nil {
+		return err
+	}
+	c, err := proof.Compile(pos[0], *out, *qs, vis, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs)
+	return nil
+}
+
+func cmdSetup(fs *flag.FlagSet, args []string) error {
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	if err := c.Setup(progress(*quiet)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s into %s\n", proof.ProvingKey, proof.VerifyingKey, pos[0])
+	return nil
+}
+
+func cmdProve(fs *flag.FlagSet, args []string) error {
+	input := fs.String("input", "", "input file in EZKL's format")
+	out := fs.String("proof", "", "proof file to write")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 1, "input", "proof")
+	if err != nil {
+		return err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	in, err := model.ReadInput(*input)
+	if err != nil {
+		return err
+	}
+	p, err := c.Prove(in, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	if err := proof.WriteProof(*out, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", *out)
+	return nil
+}
+
+func cmdVerify(fs *flag.FlagSet, args []string) error {
+	file := fs.String("proof", "", "proof file to check")
+	pos, err := parse(fs, args, 1, "proof")
+	if err != nil {
+		return err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	p, err := proof.ReadProof(*file)
+	if err != nil {
+		return err
+	}
+	if err := c.Verify(p); err != nil {
+		return fmt.Errorf("%s: INVALID: %w", *file, err)
+	}
+	fmt.Fprintf(stdout, "verified: %s\n", describe(c, p))
+	return nil
+}
+
+// describe says in plain words what a valid proof established.
+func describe(c *proof.Compiled, p *proof.Proof) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the model with sha256 %s…, whose weights are fixed in the circuit, ", c.Settings.ModelSHA256[:16])
+	if c.Settings.Visibility.Input == circuit.Public {
+		b.WriteString("ran on the public input in the proof")
+	} else {
+		b.WriteString("ran on a private input that stays secret")
+	}
+	if c.Settings.Visibility.Output == circuit.Public {
+		o, _ := json.Marshal(p.Outputs)
+		fmt.Fprintf(&b, " and produced outputs %s", o)
+	} else {
+		b.WriteString(" and produced private outputs")
+	}
+	return b.String()
+}

@@ -1,0 +1,212 @@
+// Package proof turns a compiled model into Groth16 keys, proofs and the
+// files that carry them: a compiled directory (model, settings, constraint
+// system, keys) and a proof file.
+package proof
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Files of a compiled directory.
+const (
+	ModelFile    = "model.onnx"
+	SettingsFile = "settings.json"
+	CircuitFile  = "circuit.r1cs"
+	ProvingKey   = "pk.bin"
+	VerifyingKey = "vk.bin"
+)
+
+// FormatVersion is the version of the compiled directory layout.
+const FormatVersion = 1
+
+// TensorSpec describes one input or output tensor in the settings file.
+type TensorSpec struct {
+	Name  string `json:"name"`
+	Shape []int  `json:"shape"`
+	DType string `json:"dtype"`
+	Scale int    `json:"scale"`
+}
+
+// Settings is the human-readable settings.json of a compiled directory.
+type Settings struct {
+	Version      int                `json:"version"`
+	Backend      string             `json:"backend"`
+	ModelSHA256  string             `json:"model_sha256"`
+	Quant        quant.Settings     `json:"quant"`
+	Visibility   circuit.Visibility `json:"visibility"`
+	Inputs       []TensorSpec       `json:"inputs"`
+	Outputs      []TensorSpec       `json:"outputs"`
+	Constraints  int                `json:"constraints"`
+	PublicInputs int                `json:"public_inputs"`
+	CircuitSHA   string             `json:"circuit_sha256"`
+}
+
+// Compiled is an opened compiled directory.
+type Compiled struct {
+	Dir      string
+	Settings Settings
+	Model    *model.Model
+}
+
+// Compile compiles the ONNX model at modelPath into dir: a copy of the
+// model, settings.json and the constraint system.
+func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress) (*Compiled, error) {
+	raw, err := os.ReadFile(modelPath)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	c, err := build(modelPath, raw, qs, vis)
+	if err != nil {
+		return nil, err
+	}
+	progress.log("compile: %d nodes left after folding; building the circuit", c.Model.NumSteps())
+	start := time.Now()
+	cs, err := c.constraintSystem()
+	if err != nil {
+		return nil, err
+	}
+	c.Settings.Constraints = cs.GetNbConstraints()
+	c.Settings.PublicInputs = cs.GetNbPublicVariables() - 1
+	progress.log("compile: %d constraints, %d public inputs (%.1fs)", c.Settings.Constraints, c.Settings.PublicInputs, time.Since(start).Seconds())
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	c.Dir = dir
+	h := sha256.New()
+	if err := writeAtomic(filepath.Join(dir, CircuitFile), func(w io.Writer) error {
+		bw := bufio.NewWriter(io.MultiWriter(w, h))
+		if _, err := cs.WriteTo(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}); err != nil {
+		return nil, fmt.Errorf("compile: writing the circuit: %w", err)
+	}
+	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
+	if err := WriteFileAtomic(filepath.Join(dir, ModelFile), raw); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	// Keys of an earlier compile no longer match this circuit.
+	for _, f := range []string{ProvingKey, VerifyingKey} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
+	}
+	js, _ := json.MarshalIndent(c.Settings, "", "  ")
+	if err := WriteFileAtomic(filepath.Join(dir, SettingsFile), append(js, '\n')); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	return c, nil
+}
+
+// build loads and compiles the model and fills the settings that do not
+// depend on the constraint system.
+func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (*Compiled, error) {
+	if err := vis.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := onnx.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("onnx: %s: %w", name, err)
+	}
+	m, err := model.Compile(g, qs)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	s := Settings{
+		Version: FormatVersion, Backend: "groth16-bn254",
+		ModelSHA256: hex.EncodeToString(sum[:]), Quant: qs, Visibility: vis,
+	}
+	for i, in := range m.Inputs {
+		s.Inputs = append(s.Inputs, TensorSpec{Name: g.Inputs[i].Name, Shape: in.Shape, DType: in.DType.String(), Scale: in.Scale})
+	}
+	for i, out := range m.Outputs {
+		s.Outputs = append(s.Outputs, TensorSpec{Name: g.Outputs[i].Name, Shape: out.Shape, DType: out.DType.String(), Scale: out.Scale})
+	}
+	return &Compiled{Settings: s, Model: m}, nil
+}
+
+func (c *Compiled) constraintSystem() (constraint.ConstraintSystem, error) {
+	circ, err := circuit.New(c.Model, c.Settings.Visibility)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ)
+	if err != nil {
+		return nil, fmt.Errorf("compile: building the circuit: %w", err)
+	}
+	return cs, nil
+}
+
+// Open reads a compiled directory and recompiles its model (fast: no
+// constraints are built).
+func Open(dir string) (*Compiled, error) {
+	b, err := os.ReadFile(filepath.Join(dir, SettingsFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a compiled directory: %w", dir, err)
+	}
+	var s Settings
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, SettingsFile, err)
+	}
+	if s.Version != FormatVersion {
+		return nil, fmt.Errorf("%s: format version %d, this zkinfer reads %d: compile again", dir, s.Version, FormatVersion)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, ModelFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != s.ModelSHA256 {
+		return nil, fmt.Errorf("%s: %s does not match the model it was compiled from: compile again", dir, ModelFile)
+	}
+	c, err := build(filepath.Join(dir, ModelFile), raw, s.Quant, s.Visibility)
+	if err != nil {
+		return nil, err
+	}
+	c.Dir = dir
+	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
+	return c, nil
+}
+
+func (c *Compiled) path(f string) string { return filepath.Join(c.Dir, f) }
+
+// ReadCircuit reads the compiled constraint system, checking it is the one
+// settings.json describes.
+func (c *Compiled) ReadCircuit() (constraint.ConstraintSystem, error) {
+	cs := groth16.NewCS(ecc.BN254)
+	err := readFrom(c.path(CircuitFile), "circuit", func(r io.Reader) error {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != c.Settings.CircuitSHA {
+			return errors.New("its checksum differs from settings.json")
+		}
+		_, err = cs.ReadFrom(bytes.NewReader(b))
+		return err
+	})
+	return cs, err
+}

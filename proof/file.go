@@ -1,0 +1,66 @@
+package proof
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
+)
+
+// Protocol names the proof system and curve of a proof file.
+const Protocol = "groth16-bn254"
+
+// Proof is a proof file: the proof, its public inputs (32-byte big-endian
+// field elements, in the circuit's order) and, when the outputs are public,
+// their dequantized values in the layout `run` prints.
+type Proof struct {
+	Protocol     string      `json:"protocol"`
+	ModelSHA256  string      `json:"model_sha256"`
+	Proof        string      `json:"proof"`
+	PublicInputs []string    `json:"public_inputs"`
+	Outputs      [][]float64 `json:"outputs,omitempty"`
+}
+
+// WriteProof writes p to path atomically.
+func WriteProof(path string, p *Proof) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(b, '\n'))
+}
+
+// ReadProof reads a proof file.
+func ReadProof(path string) (*Proof, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("proof: %w", err)
+	}
+	var p Proof
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("proof: %s is not a proof file: %v", path, err)
+	}
+	return &p, nil
+}
+
+// publicValues parses the public inputs, each a reduced field element.
+func (p *Proof) publicValues() ([]*big.Int, error) {
+	field := ecc.BN254.ScalarField()
+	out := make([]*big.Int, len(p.PublicInputs))
+	for i, s := range p.PublicInputs {
+		b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+		if err != nil || len(b) != 32 {
+			return nil, fmt.Errorf("public_inputs[%d] is not a 32-byte hex field element", i)
+		}
+		v := new(big.Int).SetBytes(b)
+		if v.Cmp(field) >= 0 {
+			return nil, fmt.Errorf("public_inputs[%d] is not reduced modulo the field", i)
+		}
+		out[i] = v
+	}
+	return out, nil
+}

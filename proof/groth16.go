@@ -1,0 +1,214 @@
+package proof
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/big"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/backend/solidity"
+	"github.com/consensys/gnark/backend/witness"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
+)
+
+// Setup runs the Groth16 setup for the compiled circuit and writes the
+// proving and verifying keys. The randomness is discarded (a single-party
+// setup: whoever runs it must be trusted not to keep it).
+func (c *Compiled) Setup(progress Progress) error {
+	cs, err := c.ReadCircuit()
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	progress.log("setup: %d constraints", cs.GetNbConstraints())
+	start := time.Now()
+	pk, vk, err := groth16.Setup(cs)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	progress.log("setup: keys generated (%.1fs); writing", time.Since(start).Seconds())
+	if err := writeAtomic(c.path(ProvingKey), func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if _, err := pk.WriteRawTo(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}); err != nil {
+		return fmt.Errorf("setup: writing the proving key: %w", err)
+	}
+	if err := writeAtomic(c.path(VerifyingKey), func(w io.Writer) error {
+		_, err := vk.WriteTo(w)
+		return err
+	}); err != nil {
+		return fmt.Errorf("setup: writing the verifying key: %w", err)
+	}
+	return nil
+}
+
+// ReadVerifyingKey reads the verifying key of the compiled directory.
+func (c *Compiled) ReadVerifyingKey() (groth16.VerifyingKey, error) {
+	vk := groth16.NewVerifyingKey(ecc.BN254)
+	err := readFrom(c.path(VerifyingKey), "verifying key", func(r io.Reader) error {
+		_, err := vk.ReadFrom(r)
+		return err
+	})
+	return vk, err
+}
+
+func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
+	pk := groth16.NewProvingKey(ecc.BN254)
+	err := readFrom(c.path(ProvingKey), "proving key", func(r io.Reader) error {
+		_, err := pk.UnsafeReadFrom(bufio.NewReaderSize(r, 1<<20))
+		return err
+	})
+	return pk, err
+}
+
+// Prove runs the model on real inputs and proves the result.
+func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) {
+	in, err := c.Model.Quantize(inputs)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := model.Run(c.Model, &ops.IntArith{}, in)
+	if err != nil {
+		return nil, err
+	}
+	assignment, err := circuit.Assign(c.Model, c.Settings.Visibility, in, outs)
+	if err != nil {
+		return nil, err
+	}
+	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, fmt.Errorf("prove: witness: %w", err)
+	}
+	cs, err := c.ReadCircuit()
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	pk, err := c.readProvingKey()
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w (run setup first)", err)
+	}
+	progress.log("prove: %d constraints", cs.GetNbConstraints())
+	start := time.Now()
+	prf, err := groth16.Prove(cs, pk, w, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	progress.log("prove: done (%.1fs)", time.Since(start).Seconds())
+	var buf bytes.Buffer
+	if _, err := prf.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	pub, err := w.Public()
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	p := &Proof{Protocol: Protocol, Proof: hex.EncodeToString(buf.Bytes()), ModelSHA256: c.Settings.ModelSHA256}
+	vec, ok := pub.Vector().(fr.Vector)
+	if !ok {
+		return nil, fmt.Errorf("prove: unexpected witness vector %T", pub.Vector())
+	}
+	for _, v := range vec {
+		b := v.Bytes()
+		p.PublicInputs = append(p.PublicInputs, "0x"+hex.EncodeToString(b[:]))
+	}
+	if c.Settings.Visibility.Output == circuit.Public {
+		p.Outputs = c.Model.Dequantize(outs)
+	}
+	return p, nil
+}
+
+// Verify checks a proof against the verifying key and checks that its
+// outputs are the ones the public inputs carry.
+func (c *Compiled) Verify(p *Proof) error {
+	if p.Protocol != Protocol {
+		return fmt.Errorf("proof protocol is %q, want %q", p.Protocol, Protocol)
+	}
+	if len(p.PublicInputs) != c.Settings.PublicInputs {
+		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), c.Settings.PublicInputs)
+	}
+	vals, err := p.publicValues()
+	if err != nil {
+		return err
+	}
+	if err := c.checkOutputs(p, vals); err != nil {
+		return err
+	}
+	vk, err := c.ReadVerifyingKey()
+	if err != nil {
+		return err
+	}
+	raw, err := hex.DecodeString(p.Proof)
+	if err != nil {
+		return fmt.Errorf("proof is not hex: %v", err)
+	}
+	prf := groth16.NewProof(ecc.BN254)
+	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
+		return fmt.Errorf("proof bytes are malformed: %v", err)
+	}
+	pub, err := witness.New(ecc.BN254.ScalarField())
+	if err != nil {
+		return err
+	}
+	ch := make(chan any, len(vals))
+	for _, v := range vals {
+		ch <- v
+	}
+	close(ch)
+	if err := pub.Fill(len(vals), 0, ch); err != nil {
+		return fmt.Errorf("public inputs: %v", err)
+	}
+	if err := groth16.Verify(prf, vk, pub, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16)); err != nil {
+		return fmt.Errorf("the proof is not valid for this circuit and these public inputs")
+	}
+	return nil
+}
+
+// checkOutputs compares the proof file's "outputs" with the public inputs.
+func (c *Compiled) checkOutputs(p *Proof, vals []*big.Int) error {
+	vis := c.Settings.Visibility
+	if vis.Output != circuit.Public {
+		if p.Outputs != nil {
+			return fmt.Errorf("proof lists outputs, but this circuit keeps them private")
+		}
+		return nil
+	}
+	off := 0
+	if vis.Input == circuit.Public {
+		for _, in := range c.Model.Inputs {
+			off += in.Size()
+		}
+	}
+	if len(p.Outputs) != len(c.Model.Outputs) {
+		return fmt.Errorf("proof lists %d outputs, the model has %d", len(p.Outputs), len(c.Model.Outputs))
+	}
+	field := ecc.BN254.ScalarField()
+	for i, info := range c.Model.Outputs {
+		if len(p.Outputs[i]) != info.Size() {
+			return fmt.Errorf("outputs[%d] has %d values, the model's output has %d", i, len(p.Outputs[i]), info.Size())
+		}
+		for j, got := range p.Outputs[i] {
+			q := ops.Signed(field, vals[off])
+			off++
+			want := new(big.Float).SetInt(q)
+			want.SetMantExp(want, -info.Scale)
+			wf, _ := want.Float64()
+			if got != wf {
+				return fmt.Errorf("outputs[%d][%d] = %v, but the proof's public input says %v", i, j, got, wf)
+			}
+		}
+	}
+	return nil
+}
