@@ -190,6 +190,15 @@ func convertAttr(pa *AttributeProto) (graph.Attr, error) {
 	return graph.Attr{}, fmt.Errorf("unsupported attribute type %s", pa.GetType())
 }
 
+// ParseTensor decodes a serialized TensorProto (as in ONNX's test data).
+func ParseTensor(b []byte) (*graph.Tensor, error) {
+	var t TensorProto
+	if err := proto.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("onnx: not a TensorProto: %w", err)
+	}
+	return convertTensor(&t)
+}
+
 // convertTensor decodes a TensorProto into real values.
 func convertTensor(t *TensorProto) (*graph.Tensor, error) {
 	if t.GetDataLocation() == TensorProto_EXTERNAL || len(t.ExternalData) > 0 {

@@ -14,7 +14,14 @@ func (FloatArith) Upscale(a float64, _ int) float64    { return a }
 func (FloatArith) Mul(a, b float64) float64            { return a * b }
 func (FloatArith) Rescale(a float64, _, _ int) float64 { return a }
 func (FloatArith) Relu(a float64, _ int) float64       { return math.Max(a, 0) }
-func (FloatArith) Err() error                          { return nil }
+func (FloatArith) Sign(a float64, _ int) float64 {
+	if a >= 0 {
+		return 1
+	}
+	return 0
+}
+
+func (FloatArith) Err() error { return nil }
 
 func (FloatArith) Lin(c []Q, x []float64, bias Q) float64 {
 	s := bias.F

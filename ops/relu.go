@@ -17,6 +17,18 @@ import (
 
 func (*IntArith) Relu(a int64, _ int) int64 { return max(a, 0) }
 
+func (*IntArith) Sign(a int64, _ int) int64 {
+	if a >= 0 {
+		return 1
+	}
+	return 0
+}
+
+func (c *CircuitArith) Sign(a Variable, bits int) Variable {
+	s, _ := c.sign(a, bits)
+	return s
+}
+
 func (c *CircuitArith) Relu(a Variable, bits int) Variable {
 	_, y := c.sign(a, bits)
 	return y
