@@ -14,13 +14,13 @@ import (
 )
 
 func init() {
-	commands = []command{
+	commands = append(commands, []command{
 		{"run", "MODEL.onnx --input IN.json", "print the fixed-point outputs", cmdRun},
 		{"compile", "MODEL.onnx --out DIR", "compile the model's circuit into DIR", cmdCompile},
 		{"setup", "DIR", "write the proving and verifying keys into DIR", cmdSetup},
 		{"prove", "DIR --input IN.json --proof PROOF.json", "prove an inference", cmdProve},
 		{"verify", "DIR --proof PROOF.json", "verify a proof (exit 0 only when valid)", cmdVerify},
-	}
+	}...)
 }
 
 // quantFlags adds the number-format flags.
