@@ -73,7 +73,6 @@ func inferMul(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		p.IA, p.IB = p.IB, p.IA
 		return outs, &mulSwapped{p}, nil
 	}
 	p, outs, err := inferMulOrdered(c, ins)
