@@ -46,9 +46,13 @@ func Main(args []string, out, errOut io.Writer) (code int) {
 			code = 1
 		}
 	}()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
 		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		return 0
 	}
 	for _, c := range commands {
 		if c.name != args[0] {

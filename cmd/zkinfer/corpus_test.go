@@ -1,0 +1,197 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corpusDir is EZKL's example models, kept beside the repository in CI.
+func corpusDir(t *testing.T) string {
+	dir := os.Getenv("ZKINFER_CORPUS_DIR")
+	if dir == "" {
+		dir = "../../../shared/corpus/ezkl"
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("SKIP: corpus not found at %s (it sits in ../shared beside the repository in CI)", dir)
+	}
+	return dir
+}
+
+// proven are the corpus models every `make test` proves end to end.
+var proven = []string{
+	"1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "1l_flatten", "1l_reshape", "1l_identity",
+	"linear_regression", "quantize_dequantize", "accuracy", "large_mlp",
+}
+
+type reference struct {
+	Outputs []struct {
+		Name string
+		Data []float64
+	}
+}
+
+func readReference(dir string) (*reference, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "reference.json"))
+	if err != nil {
+		return nil, err
+	}
+	var r reference
+	return &r, json.Unmarshal(b, &r)
+}
+
+// relErr is the project's accuracy measure: the worst output's
+// max|ours − ref| / max(1, max|ref|).
+func relErr(got [][]float64, ref *reference) float64 {
+	if len(got) != len(ref.Outputs) {
+		return math.Inf(1)
+	}
+	worst := 0.0
+	for i, o := range ref.Outputs {
+		if len(got[i]) != len(o.Data) {
+			return math.Inf(1)
+		}
+		m, e := 1.0, 0.0
+		for j, v := range o.Data {
+			m = max(m, math.Abs(v))
+			e = max(e, math.Abs(got[i][j]-v))
+		}
+		worst = max(worst, e/m)
+	}
+	return worst
+}
+
+func runModel(t *testing.T, dir string) ([][]float64, error) {
+	code, out, errOut := zk(t, "run", filepath.Join(dir, "network.onnx"), "--input", filepath.Join(dir, "input.json"))
+	if code != 0 {
+		return nil, fmt.Errorf("%s", strings.TrimSpace(errOut))
+	}
+	var res struct{ Outputs [][]float64 }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		return nil, err
+	}
+	return res.Outputs, nil
+}
+
+// TestCorpusRun runs every corpus model through `zkinfer run` and compares
+// with onnxruntime's reference. The proven models must pass; the table
+// shows where the rest stand.
+func TestCorpusRun(t *testing.T) {
+	root := corpusDir(t)
+	entries, _ := os.ReadDir(root)
+	must := map[string]bool{}
+	for _, m := range proven {
+		must[m] = true
+	}
+	var rows []string
+	pass, total := 0, 0
+	for _, e := range entries {
+		name, dir := e.Name(), filepath.Join(root, e.Name())
+		total++
+		got, err := runModel(t, dir)
+		status := "ok"
+		errStr := "-"
+		switch ref, rerr := readReference(dir); {
+		case err != nil:
+			status = "error: " + err.Error()
+		case rerr != nil:
+			status = "ran (no reference)"
+			pass++
+		default:
+			e := relErr(got, ref)
+			errStr = fmt.Sprintf("%.5f", e)
+			if e > 0.01 {
+				status = "over 1%"
+			} else {
+				pass++
+			}
+		}
+		if must[name] && status != "ok" {
+			t.Errorf("%s: %s (error %s)", name, status, errStr)
+		}
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s |", name, status, errStr))
+	}
+	sort.Strings(rows)
+	t.Logf("corpus run: %d/%d within 1%% (or ran, without a reference)\n| model | status | error |\n|---|---|---|\n%s", pass, total, strings.Join(rows, "\n"))
+}
+
+// TestCorpusProve compiles, sets up, proves and verifies the proven models
+// (every corpus model with ZKINFER_CORPUS=all), checks the proven outputs
+// against the reference and that tampered proofs fail.
+func TestCorpusProve(t *testing.T) {
+	root := corpusDir(t)
+	models := proven
+	if os.Getenv("ZKINFER_CORPUS") == "all" {
+		models = nil
+		entries, _ := os.ReadDir(root)
+		for _, e := range entries {
+			models = append(models, e.Name())
+		}
+	}
+	var rows []string
+	for _, name := range models {
+		dir := filepath.Join(root, name)
+		row, err := proveModel(t, name, dir)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			row = fmt.Sprintf("| %s | failed: %s | | | | |", name, oneLine(err.Error()))
+		}
+		rows = append(rows, row)
+	}
+	t.Logf("corpus prove\n| model | status | constraints | prove s | verify s | error |\n|---|---|---|---|---|---|\n%s", strings.Join(rows, "\n"))
+}
+
+func proveModel(t *testing.T, name, dir string) (string, error) {
+	out := t.TempDir()
+	step := func(args ...string) error {
+		if code, _, errOut := zk(t, args...); code != 0 {
+			return fmt.Errorf("%s: %s", args[0], strings.TrimSpace(errOut))
+		}
+		return nil
+	}
+	if err := step("compile", filepath.Join(dir, "network.onnx"), "--out", out, "--quiet"); err != nil {
+		return "", err
+	}
+	if err := step("setup", out, "--quiet"); err != nil {
+		return "", err
+	}
+	pf := filepath.Join(out, "proof.json")
+	start := time.Now()
+	if err := step("prove", out, "--input", filepath.Join(dir, "input.json"), "--proof", pf, "--quiet"); err != nil {
+		return "", err
+	}
+	proveS := time.Since(start).Seconds()
+	start = time.Now()
+	if err := step("verify", out, "--proof", pf); err != nil {
+		return "", err
+	}
+	verifyS := time.Since(start).Seconds()
+	var p struct{ Outputs [][]float64 }
+	b, _ := os.ReadFile(pf)
+	json.Unmarshal(b, &p)
+	errStr := "-"
+	if ref, err := readReference(dir); err == nil {
+		e := relErr(p.Outputs, ref)
+		if e > 0.01 {
+			return "", fmt.Errorf("proven outputs are %.4f from the reference", e)
+		}
+		errStr = fmt.Sprintf("%.5f", e)
+	}
+	for _, tc := range tamperings(t, pf) {
+		bad := filepath.Join(out, "bad.json")
+		os.WriteFile(bad, []byte(tc.content), 0o644)
+		if code, _, _ := zk(t, "verify", out, "--proof", bad); code == 0 {
+			return "", fmt.Errorf("verify accepted %s", tc.name)
+		}
+	}
+	var s struct{ Constraints int }
+	b, _ = os.ReadFile(filepath.Join(out, "settings.json"))
+	json.Unmarshal(b, &s)
+	return fmt.Sprintf("| %s | ok | %d | %.2f | %.3f | %s |", name, s.Constraints, proveS, verifyS, errStr), nil
+}
