@@ -23,6 +23,10 @@ type Model struct {
 	Outputs []*ops.Info
 	steps   []step
 	infos   map[string]*ops.Info
+	// uses counts the readers of each tensor (graph outputs count);
+	// producer is the step that computes it.
+	uses     map[string]int
+	producer map[string]int
 }
 
 type step struct {
@@ -38,7 +42,15 @@ func Compile(g *graph.Graph, s quant.Settings) (*Model, error) {
 		return nil, err
 	}
 	ctx := &ops.Context{Settings: s}
-	m := &Model{Graph: g, Settings: s, infos: map[string]*ops.Info{}}
+	m := &Model{Graph: g, Settings: s, infos: map[string]*ops.Info{}, uses: map[string]int{}, producer: map[string]int{}}
+	for _, n := range g.Nodes {
+		for _, in := range n.Inputs {
+			m.uses[in]++
+		}
+	}
+	for _, out := range g.Outputs {
+		m.uses[out.Name]++
+	}
 	for name, t := range g.Consts {
 		m.infos[name] = ctx.ConstInfo(t)
 	}
@@ -72,6 +84,9 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 	if !ok {
 		return n.Errorf("unsupported operator")
 	}
+	if n.Op == "Relu" && m.fuseRelu(n) {
+		op, _ = ops.Lookup("Identity")
+	}
 	ins := make([]*ops.Info, len(n.Inputs))
 	allConst := true
 	for i, name := range n.Inputs {
@@ -104,6 +119,9 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 				return n.Errorf("output %d may reach 2^%.0f, beyond the 2^62 the evaluator holds: lower --scale, --param-scale or --act-bits", i, math.Log2(o.Max))
 			}
 		}
+		for _, name := range n.Outputs {
+			m.producer[name] = len(m.steps)
+		}
 		m.steps = append(m.steps, step{node: n, op: op, plan: plan})
 	}
 	for i, name := range n.Outputs {
@@ -112,6 +130,18 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		}
 	}
 	return nil
+}
+
+// fuseRelu folds a ReLU into the rescale of the step that computes its
+// input, when that step is its only reader: one range check fewer per value.
+func (m *Model) fuseRelu(n *graph.Node) bool {
+	in := n.Input(0)
+	i, ok := m.producer[in]
+	if !ok || m.uses[in] != 1 {
+		return false
+	}
+	f, ok := m.steps[i].plan.(ops.ReluFuser)
+	return ok && f.FuseRelu()
 }
 
 // fold evaluates a node whose inputs are all constant with the float

@@ -49,6 +49,9 @@ type Arith[T any] interface {
 	Rescale(a T, shift, bits int) T
 	// Relu returns max(a, 0); |a| < 2^bits.
 	Relu(a T, bits int) T
+	// RescaleRelu is Relu(Rescale(a, shift, bits)) in one gadget: the sign
+	// check also bounds the quotient, which saves a range check.
+	RescaleRelu(a T, shift, bits int) T
 	// Sign returns 1 when a ≥ 0 and 0 when a < 0; |a| < 2^bits. It is the
 	// comparison primitive: a ≥ b is Sign(a-b).
 	Sign(a T, bits int) T

@@ -106,6 +106,9 @@ func inferMulOrdered(c *Context, ins []*Info) (*binaryPlan, []*Info, error) {
 	return p, []*Info{out}, nil
 }
 
+// FuseRelu absorbs a following ReLU into a product's rescale.
+func (p *binaryPlan) FuseRelu() bool { return p.RQ.FuseRelu() }
+
 func mul[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 	x, y := ins[0], ins[1]
 	p, ok := plan.(*binaryPlan)

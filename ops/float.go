@@ -14,6 +14,8 @@ func (FloatArith) Upscale(a float64, _ int) float64    { return a }
 func (FloatArith) Mul(a, b float64) float64            { return a * b }
 func (FloatArith) Rescale(a float64, _, _ int) float64 { return a }
 func (FloatArith) Relu(a float64, _ int) float64       { return math.Max(a, 0) }
+
+func (FloatArith) RescaleRelu(a float64, _, _ int) float64 { return math.Max(a, 0) }
 func (FloatArith) Sign(a float64, _ int) float64 {
 	if a >= 0 {
 		return 1

@@ -26,6 +26,9 @@ type matmulPlan struct {
 	RQ     Requant
 }
 
+// FuseRelu absorbs a following ReLU into the rescale.
+func (p *matmulPlan) FuseRelu() bool { return p.RQ.FuseRelu() }
+
 func init() {
 	Register("Gemm", Op{Infer: inferGemm, Float: matmul[float64], Int: matmul[int64], Circuit: matmul[Variable]})
 	Register("MatMul", Op{Infer: inferMatMul, Float: matmul[float64], Int: matmul[int64], Circuit: matmul[Variable]})

@@ -47,6 +47,34 @@ func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 	return q
 }
 
+// RescaleRelu semantics: max(q, 0) for the rescaled q, with |q| < 2^(bits-1).
+// The circuit proves the division as Rescale does, then the sign of q with
+// a range check on (2s-1)·q ∈ [0, 2^(bits-1)), which bounds |q| as well.
+
+func (e *IntArith) RescaleRelu(a int64, shift, bits int) int64 {
+	q := e.Rescale(a, shift, bits)
+	if q == -1<<(bits-1) {
+		e.fail("value %d is outside the %d-bit range (-2^%d, 2^%d)", q, bits, bits-1, bits-1)
+	}
+	return max(q, 0)
+}
+
+func (c *CircuitArith) RescaleRelu(a Variable, shift, bits int) Variable {
+	if shift == 0 {
+		return c.Relu(a, bits)
+	}
+	num := c.API.Add(a, pow2(shift-1))
+	res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
+	if err != nil {
+		panic(err)
+	}
+	q, r := res[0], res[1]
+	c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, pow2(shift)), r))
+	c.Range.Check(r, shift)
+	_, y := c.sign(q, bits-1)
+	return y
+}
+
 // RescaleHint returns (q, r) with num = q·2^shift + r and 0 ≤ r < 2^shift,
 // reading num as a signed field element. Inputs: num, shift.
 func RescaleHint(field *big.Int, in, out []*big.Int) error {

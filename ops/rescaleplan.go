@@ -13,6 +13,25 @@ type Requant struct {
 	Shift int // > 0: rescale; 0: none
 	Up    int // > 0: upscale
 	Bits  int // signed bit width the rescaled value is checked against
+	// Relu applies max(·, 0) after the rescale, fused into its gadget.
+	Relu bool
+}
+
+// ReluFuser is a plan that ends in a Requant and can absorb a following
+// ReLU into it (see model.Compile).
+type ReluFuser interface {
+	// FuseRelu makes the plan apply ReLU to its outputs, and reports
+	// whether it could (it can when its outputs are rescaled).
+	FuseRelu() bool
+}
+
+// FuseRelu fuses a ReLU into a rescaling plan.
+func (r *Requant) FuseRelu() bool {
+	if r.Shift == 0 {
+		return false
+	}
+	r.Relu = true
+	return true
 }
 
 // Requant plans the move of a value bounded by max at scale from to the
@@ -36,6 +55,9 @@ func (c *Context) Requant(max float64, from int) (Requant, float64) {
 // Apply runs the plan on one value.
 func Apply[T any](a Arith[T], r Requant, v T) T {
 	if r.Shift > 0 {
+		if r.Relu {
+			return a.RescaleRelu(v, r.Shift, r.Bits)
+		}
 		return a.Rescale(v, r.Shift, r.Bits)
 	}
 	return a.Upscale(v, r.Up)

@@ -52,6 +52,7 @@ func TestHintSoundness(t *testing.T) {
 	rescale := func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable { return a.Rescale(x, 4, 16) }
 	relu := func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable { return a.Relu(x, 10) }
 	sign := func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable { return a.Sign(x, 10) }
+	rescaleRelu := func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable { return a.RescaleRelu(x, 4, 16) }
 	// Honest results: rescale(100) = round(100/16) = 6 (108 = 6·16 + 12).
 	honest := []struct {
 		name string
@@ -60,6 +61,7 @@ func TestHintSoundness(t *testing.T) {
 	}{
 		{"rescale", rescale, 100, 6}, {"rescale negative", rescale, -100, -6},
 		{"relu negative", relu, -5, 0}, {"relu positive", relu, 5, 5},
+		{"rescale+relu", rescaleRelu, 100, 6}, {"rescale+relu negative", rescaleRelu, -100, 0},
 		{"sign negative", sign, -5, 0}, {"sign positive", sign, 5, 1}, {"sign zero", sign, 0, 1},
 	}
 	for _, h := range honest {
@@ -87,6 +89,9 @@ func TestHintSoundness(t *testing.T) {
 		{"relu sign flipped on negative", relu, -5, -5, ops.SignHint, flip},
 		{"relu sign flipped on positive", relu, 5, 0, ops.SignHint, flip},
 		{"sign flipped", sign, -5, 1, ops.SignHint, flip},
+		{"rescale+relu sign flipped", rescaleRelu, -100, -6, ops.SignHint, flip},
+		{"rescale+relu quotient+1", rescaleRelu, 100, 7, ops.RescaleHint, shiftQuotient(1)},
+		{"rescale+relu quotient-1", rescaleRelu, 100, 5, ops.RescaleHint, shiftQuotient(-1)},
 	}
 	for _, b := range bad {
 		if solves(t, b.f, b.x, b.y, b.hint, b.bad) {

@@ -42,6 +42,9 @@ type Named struct {
 	Tensor *graph.Tensor
 }
 
+// In names a dynamic input.
+func In(name string, t *graph.Tensor) Named { return Named{Name: name, Tensor: t} }
+
 // T is a float tensor literal.
 func T(shape []int, data ...float64) *graph.Tensor {
 	if len(data) != graph.NumElements(shape) {
