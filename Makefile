@@ -27,7 +27,8 @@ corpus:
 	ZKINFER_CORPUS=all $(GO) test -timeout 120m -run TestCorpus -v ./cmd/zkinfer
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+	$(GO) test -run '^$$' -bench . ./proof/
+	bench/pipeline.sh ../shared/corpus/ezkl/accuracy ../shared/corpus/ezkl/large_mlp
 
 clean:
 	rm -rf bin out
