@@ -100,6 +100,9 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 	if err != nil {
 		return n.Errorf("%v", err)
 	}
+	if o := ctx.TakeOverflow(); o > 0 && !allConst {
+		return n.Errorf("an intermediate may reach 2^%.0f, beyond the 2^62 the evaluator holds: lower --scale, --param-scale or --act-bits", math.Log2(o))
+	}
 	if len(outs) < len(n.Outputs) {
 		return n.Errorf("produces %d outputs, the model uses %d", len(outs), len(n.Outputs))
 	}

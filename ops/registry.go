@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 
@@ -27,6 +28,25 @@ func (i *Info) Size() int { return graph.NumElements(i.Shape) }
 // Context is what Infer sees besides the node: the number format.
 type Context struct {
 	quant.Settings
+	// overflow records an intermediate bound beyond quant.MaxBound seen by
+	// Requant while inferring the current node.
+	overflow float64
+}
+
+// CheckBound records that a value bounded by max is computed; compile fails
+// when max exceeds quant.MaxBound (see TakeOverflow).
+func (c *Context) CheckBound(max float64) {
+	if max > quant.MaxBound {
+		c.overflow = math.Max(c.overflow, max)
+	}
+}
+
+// TakeOverflow returns and clears the largest out-of-bound value recorded
+// since the last call (0 when none).
+func (c *Context) TakeOverflow() float64 {
+	o := c.overflow
+	c.overflow = 0
+	return o
 }
 
 // InferFunc checks a node against the info of its inputs (nil for an omitted

@@ -37,6 +37,7 @@ func (r *Requant) FuseRelu() bool {
 // Requant plans the move of a value bounded by max at scale from to the
 // activation scale, and returns the plan and the bound of the result.
 func (c *Context) Requant(max float64, from int) (Requant, float64) {
+	c.CheckBound(max)
 	to := c.Scale
 	if from <= to {
 		up := to - from
