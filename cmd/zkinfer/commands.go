@@ -45,7 +45,7 @@ func cmdRun(fs *flag.FlagSet, args []string) error {
 	}
 	m, err := model.Compile(g, *qs)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	in, err := model.ReadInput(*input)
 	if err != nil {
