@@ -31,6 +31,10 @@ func ReadInput(path string) ([][]float64, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil {
+		// Python's json module writes NaN and Infinity as bare words.
+		if bytes.Contains(b, []byte("NaN")) || bytes.Contains(b, []byte("Infinity")) {
+			return nil, fmt.Errorf("input: %s: contains NaN or Infinity, which have no fixed-point value", path)
+		}
 		return nil, fmt.Errorf("input: %s: not EZKL input JSON ({\"input_data\": [[...]]}): %v", path, err)
 	}
 	if raw.Data == nil {

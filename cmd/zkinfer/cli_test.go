@@ -152,6 +152,7 @@ func TestBadInput(t *testing.T) {
 		{"wrong count", []string{"run", demoModel, "--input", writeFile(t, tmp, "short.json", `{"input_data": [[1, 2]]}`)}, "has 2 values"},
 		{"out of range", []string{"run", demoModel, "--input", writeFile(t, tmp, "big.json", `{"input_data": [[1e9, 0, 0, 0, 0, 0, 0, 0]]}`)}, "outside the range"},
 		{"not ezkl json", []string{"run", demoModel, "--input", writeFile(t, tmp, "bad.json", `[1, 2]`)}, "input_data"},
+		{"nan", []string{"run", demoModel, "--input", writeFile(t, tmp, "nan.json", `{"input_data": [[NaN, 0, 0, 0, 0, 0, 0, 0]]}`)}, "NaN"},
 		{"string value", []string{"run", demoModel, "--input", writeFile(t, tmp, "str.json", `{"input_data": [["x", 0, 0, 0, 0, 0, 0, 0]]}`)}, "not a number"},
 		{"bad scale", []string{"run", demoModel, "--input", demoInput, "--scale", "99"}, "scale"},
 		{"setup of nothing", []string{"setup", tmp}, "not a compiled directory"},
