@@ -55,6 +55,16 @@ type Arith[T any] interface {
 	// Sign returns 1 when a ≥ 0 and 0 when a < 0; |a| < 2^bits. It is the
 	// comparison primitive: a ≥ b is Sign(a-b).
 	Sign(a T, bits int) T
+	// Lookup returns t's value at x, a value at t.InScale (see lookup.go). The
+	// float reference evaluates t's real function instead.
+	Lookup(t *Table, x T) T
+	// DivRound returns n/d rounded to the nearest integer, ties up, for
+	// 1 ≤ d < 2^dbits; the quotient is checked to fit qbits signed bits
+	// (see divide.go). The float reference returns n/d.
+	DivRound(n, d T, dbits, qbits int) T
+	// Sqrt returns floor(√a) for 0 ≤ a < 2^bits (see divide.go). The float
+	// reference returns √a.
+	Sqrt(a T, bits int) T
 	// Err reports the first value that left its range, if any.
 	Err() error
 }

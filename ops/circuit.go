@@ -4,6 +4,7 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/lookup/logderivlookup"
 )
 
 // CircuitArith builds the gnark constraints. Linear operations become linear
@@ -12,6 +13,9 @@ import (
 type CircuitArith struct {
 	API   frontend.API
 	Range RangeChecker
+	// tables holds the lookup table built for each Table, so one table
+	// serves every lookup of the circuit (see lookup.go).
+	tables map[*Table]logderivlookup.Table
 }
 
 // RangeChecker asserts 0 ≤ v < 2^bits. gnark's std/rangecheck satisfies it.

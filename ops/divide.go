@@ -1,0 +1,302 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+
+	"github.com/consensys/gnark/constraint/solver"
+
+	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Division semantics (DivRound): for 1 ≤ d < 2^dbits,
+//
+//	q = floor((2n + d) / (2d))   (n/d rounded to nearest, ties toward +∞)
+//
+// The circuit takes a hinted quotient q and remainder r and proves
+//
+//	2n + d = q·2d + r,  0 ≤ r < 2d,  1 ≤ d < 2^dbits,  -2^(qbits-1) ≤ q < 2^(qbits-1)
+//
+// with range checks on r, 2d-1-r, d-1 and q. With d ≥ 1 and r in [0, 2d)
+// the integer solution is unique, and the bounds keep |q·2d + r| far below
+// the field size, so a wrong quotient leaves the circuit unsatisfiable.
+// Cost: 1 multiplication and 4 range checks (3 when d is a constant).
+//
+// Square root semantics (Sqrt): y = floor(√a) for 0 ≤ a < 2^bits, proven
+// from a hinted y with y ≥ 0, a - y² ≥ 0 and (y+1)² - 1 - a ≥ 0 (three range
+// checks, one multiplication): y² ≤ a < (y+1)² has exactly one solution y ≥ 0.
+
+func init() {
+	solver.RegisterHint(DivHint, SqrtHint)
+}
+
+func (FloatArith) DivRound(n, d float64, _, _ int) float64 { return n / d }
+func (FloatArith) Sqrt(a float64, _ int) float64           { return math.Sqrt(a) }
+
+func (e *IntArith) DivRound(n, d int64, dbits, qbits int) int64 {
+	if d < 1 || (dbits < 63 && d >= 1<<dbits) {
+		e.fail("divisor %d is outside [1, 2^%d) (division by zero?)", d, dbits)
+		return 0
+	}
+	q := floorDiv(2*n+d, 2*d)
+	e.checkSigned(q, qbits)
+	return q
+}
+
+// floorDiv is ⌊a/b⌋ for b > 0.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func (e *IntArith) Sqrt(a int64, bits int) int64 {
+	if a < 0 || (bits < 63 && a >= 1<<bits) {
+		e.fail("square root of %d, outside [0, 2^%d)", a, bits)
+		return 0
+	}
+	return isqrt(a)
+}
+
+// isqrt is ⌊√a⌋ for a ≥ 0, exact for every int64.
+func isqrt(a int64) int64 {
+	y := int64(math.Sqrt(float64(a)))
+	for y > 0 && y*y > a {
+		y--
+	}
+	for (y+1)*(y+1) <= a {
+		y++
+	}
+	return y
+}
+
+func (c *CircuitArith) DivRound(n, d Variable, dbits, qbits int) Variable {
+	num := c.API.Add(c.API.Mul(n, 2), d)
+	den := c.API.Mul(d, 2)
+	res, err := c.API.Compiler().NewHint(DivHint, 2, num, den)
+	if err != nil {
+		panic(err)
+	}
+	q, r := res[0], res[1]
+	c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, den), r))
+	c.Range.Check(r, dbits+1)
+	c.Range.Check(c.API.Sub(den, c.API.Add(r, 1)), dbits+1)
+	if _, isConst := c.API.Compiler().ConstantValue(d); !isConst {
+		c.Range.Check(c.API.Sub(d, 1), dbits)
+	}
+	c.CheckSigned(q, qbits)
+	return q
+}
+
+func (c *CircuitArith) Sqrt(a Variable, bits int) Variable {
+	res, err := c.API.Compiler().NewHint(SqrtHint, 1, a)
+	if err != nil {
+		panic(err)
+	}
+	y := res[0]
+	c.Range.Check(y, (bits+1)/2+1)
+	y2 := c.API.Mul(y, y)
+	c.Range.Check(c.API.Sub(a, y2), bits)
+	// (y+1)² - 1 - a = y² + 2y - a
+	c.Range.Check(c.API.Sub(c.API.Add(y2, c.API.Mul(y, 2)), a), bits+1)
+	return y
+}
+
+// DivHint returns (q, r) with num = q·den + r, 0 ≤ r < den, reading num as a
+// signed field element. Inputs: num, den (den > 0).
+func DivHint(field *big.Int, in, out []*big.Int) error {
+	if len(in) != 2 || len(out) != 2 {
+		return fmt.Errorf("div hint: want 2 inputs and 2 outputs")
+	}
+	num, den := Signed(field, in[0]), Signed(field, in[1])
+	if den.Sign() <= 0 {
+		return fmt.Errorf("div hint: divisor %s is not positive", den)
+	}
+	q, r := new(big.Int), new(big.Int)
+	q.DivMod(num, den, r)
+	out[0].Mod(q, field)
+	out[1].Set(r)
+	return nil
+}
+
+// SqrtHint returns ⌊√a⌋ for a ≥ 0 read as a signed field element.
+func SqrtHint(field *big.Int, in, out []*big.Int) error {
+	if len(in) != 1 || len(out) != 1 {
+		return fmt.Errorf("sqrt hint: want 1 input and 1 output")
+	}
+	a := Signed(field, in[0])
+	if a.Sign() < 0 {
+		return fmt.Errorf("sqrt hint: negative input %s", a)
+	}
+	out[0].Sqrt(a)
+	return nil
+}
+
+// Div, Reciprocal and Sqrt.
+//
+// Div by a constant c multiplies by 1/c quantized at k = ParamScale +
+// ⌈log2|c|⌉ (or the least exact scale, for dyadic 1/c), then rescales:
+// |ours - x/c| ≤ 2^-(Scale+1) + |x/c|·2^-(ParamScale+1); no multiplication
+// constraint, one rescale (2 range checks) per element.
+//
+// Div by a computed d: q = DivRound(σ·a·2^e, σ·d) with σ = 2·Sign(d) - 1 and
+// e = Scale + scale(d) - scale(a), so q = a/d at the activation scale,
+// rounded to nearest: |ours - a/d| ≤ 2^-(Scale+1) given the quantized
+// operands. d = 0 is an error; so is a quotient beyond ActBits. Cost: a sign
+// bit (1 range check), 3 multiplications and 4 range checks per element.
+//
+// Reciprocal is Div with a = 1. Sqrt returns ⌊√(x·2^(2·Scale-s))⌋ at the
+// activation scale: |ours - √x| ≤ 2^-Scale; a negative input is an error.
+// Cost: 1 multiplication and 3 range checks per element.
+
+type divPlan struct {
+	Shape  []int
+	IA, IB []int
+	Num    *Q // Reciprocal: the constant numerator at scale NumScale
+	UpA    int
+	UpB    int
+	SBits  int // bits of |d| before its upscale, for the sign
+	DBits  int
+	QBits  int
+}
+
+func inferDiv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
+	p, err := binaryShape(ins)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, b := ins[0], ins[1]
+	if a.Const != nil && b.Const != nil {
+		return foldDiv(c, p, a, b)
+	}
+	if a.DType != graph.Float {
+		return nil, nil, fmt.Errorf("integer division of a computed value is not supported")
+	}
+	if b.Const != nil {
+		recip := make([]float64, len(b.Const.Data))
+		mc := 0.0
+		for i, v := range b.Const.Data {
+			if v == 0 {
+				return nil, nil, fmt.Errorf("division by a constant 0")
+			}
+			recip[i], mc = 1/v, max(mc, math.Abs(v))
+		}
+		t := &graph.Tensor{DType: graph.Float, Shape: b.Const.Shape, Data: recip}
+		q, s := c.ExactParams(t)
+		if s == c.ParamScale {
+			s = c.ParamScale + max(0, int(math.Ceil(math.Log2(mc))))
+			q = quantizeAt(recip, s)
+		}
+		p.CB = q
+		out := &Info{DType: graph.Float, Shape: p.Shape}
+		p.RQ, out.Max = c.Requant(a.Max*maxAbsI(q), a.Scale+s)
+		out.Scale = a.Scale + s - p.RQ.Shift + p.RQ.Up
+		return []*Info{out}, p, nil
+	}
+	dp := &divPlan{Shape: p.Shape, IA: p.IA, IB: p.IB}
+	return dp.finish(c, a.Max, a.Scale, b), dp, nil
+}
+
+// foldDiv divides two constants with ONNX semantics: integer division
+// truncates toward zero.
+func foldDiv(c *Context, p *binaryPlan, a, b *Info) ([]*Info, any, error) {
+	n := graph.NumElements(p.Shape)
+	t := &graph.Tensor{DType: a.DType, Shape: p.Shape, Data: make([]float64, n)}
+	for i := range n {
+		x, y := at(a.Const.Data, p.IA, i), at(b.Const.Data, p.IB, i)
+		if y == 0 && a.DType != graph.Float {
+			return nil, nil, fmt.Errorf("integer division by 0")
+		}
+		t.Data[i] = x / y
+		if a.DType != graph.Float {
+			t.Data[i] = math.Trunc(t.Data[i])
+		}
+	}
+	return []*Info{c.ConstInfo(t)}, nil, nil
+}
+
+// finish plans n/d for a numerator bounded by nmax at scale ns.
+func (p *divPlan) finish(c *Context, nmax float64, ns int, d *Info) []*Info {
+	e := c.Scale + d.Scale - ns
+	p.UpA, p.UpB = max(e, 0), max(-e, 0)
+	p.SBits = max(1, quant.BitsFor(d.Max))
+	p.DBits = max(1, quant.BitsFor(math.Ldexp(d.Max, p.UpB)))
+	qmax := math.Min(math.Ldexp(nmax, p.UpA)+1, math.Ldexp(1, c.ActBits-1))
+	p.QBits = quant.BitsFor(qmax) + 1
+	return []*Info{{DType: graph.Float, Shape: p.Shape, Scale: c.Scale, Max: qmax}}
+}
+
+func div[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	p, ok := plan.(*divPlan)
+	if !ok {
+		return mul(a, plan, ins)
+	}
+	n := graph.NumElements(p.Shape)
+	out := make([]T, n)
+	for i := range n {
+		var num T
+		d := at(ins[len(ins)-1].Data, p.IB, i)
+		if p.Num != nil {
+			num = a.Const(*p.Num)
+		} else {
+			num = a.Upscale(at(ins[0].Data, p.IA, i), p.UpA)
+		}
+		sgn := a.Lin([]Q{{F: 2, I: 2}}, []T{a.Sign(d, p.SBits)}, Q{F: -1, I: -1})
+		dAbs := a.Upscale(a.Mul(sgn, d), p.UpB)
+		out[i] = a.DivRound(a.Mul(sgn, num), dAbs, p.DBits, p.QBits)
+	}
+	return []Tensor[T]{{Shape: p.Shape, Data: out}}
+}
+
+func inferReciprocal(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
+	if len(ins) == 0 || ins[0] == nil {
+		return nil, nil, fmt.Errorf("missing input")
+	}
+	// 1 at scale 0: the quotient is then at Scale + scale(d) - 0 ≥ Scale.
+	p := &divPlan{Shape: ins[0].Shape, Num: &Q{F: 1, I: 1}}
+	outs := p.finish(c, 1, 0, ins[0])
+	p.Num.I <<= p.UpA
+	p.UpA = 0
+	return outs, p, nil
+}
+
+type sqrtPlan struct {
+	Shape    []int
+	Up, Bits int
+}
+
+func inferSqrt(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
+	if len(ins) == 0 || ins[0] == nil {
+		return nil, nil, fmt.Errorf("missing input")
+	}
+	in := ins[0]
+	up := 2*c.Scale - in.Scale
+	if up < 0 {
+		return nil, nil, fmt.Errorf("input scale %d is finer than twice the activation scale", in.Scale)
+	}
+	m := math.Ldexp(in.Max, up)
+	if m > quant.MaxBound {
+		return nil, nil, fmt.Errorf("input bound 2^%.0f too large for a square root", math.Log2(m))
+	}
+	p := &sqrtPlan{Shape: in.Shape, Up: up, Bits: quant.BitsFor(m)}
+	return []*Info{{DType: graph.Float, Shape: in.Shape, Scale: c.Scale, Max: math.Ceil(math.Sqrt(m))}}, p, nil
+}
+
+func sqrtKernel[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	p := plan.(*sqrtPlan)
+	out := make([]T, len(ins[0].Data))
+	for i, x := range ins[0].Data {
+		out[i] = a.Sqrt(a.Upscale(x, p.Up), p.Bits)
+	}
+	return []Tensor[T]{{Shape: p.Shape, Data: out}}
+}
+
+func init() {
+	Register("Div", Op{Infer: inferDiv, Float: div[float64], Int: div[int64], Circuit: div[Variable]})
+	Register("Reciprocal", Op{Infer: inferReciprocal, Float: div[float64], Int: div[int64], Circuit: div[Variable]})
+	Register("Sqrt", Op{Infer: inferSqrt, Float: sqrtKernel[float64], Int: sqrtKernel[int64], Circuit: sqrtKernel[Variable]})
+}
