@@ -11,9 +11,10 @@ import (
 )
 
 // ReLU semantics: max(a, 0). The circuit takes a hinted sign bit s (1 when
-// a ≥ 0), and proves it with a range check on (2s-1)·a ∈ [0, 2^bits): a wrong
-// sign makes that value negative, which wraps to a huge field element and
-// fails the check. For a = 0 either sign gives the same output.
+// a ≥ 0), and proves it with a range check on (2s-1)·a + s - 1 ∈ [0, 2^bits),
+// which is a when s = 1 and -a-1 when s = 0: a wrong sign makes it negative,
+// which wraps to a huge field element and fails the check. The -1 makes the
+// sign unique at a = 0 too, so Sign is a sound comparison (a ≥ b).
 
 func (*IntArith) Relu(a int64, _ int) int64 { return max(a, 0) }
 
@@ -44,8 +45,8 @@ func (c *CircuitArith) sign(a Variable, bits int) (s, sa frontend.Variable) {
 	s = res[0]
 	c.API.AssertIsBoolean(s)
 	sa = c.API.Mul(s, a)
-	// (2s-1)·a = 2·s·a - a
-	c.Range.Check(c.API.Sub(c.API.Mul(2, sa), a), bits)
+	// (2s-1)·a + s - 1 = 2·s·a - a + s - 1
+	c.Range.Check(c.API.Add(c.API.Sub(c.API.Mul(2, sa), a), s, -1), bits)
 	return s, sa
 }
 

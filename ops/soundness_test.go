@@ -89,6 +89,7 @@ func TestHintSoundness(t *testing.T) {
 		{"relu sign flipped on negative", relu, -5, -5, ops.SignHint, flip},
 		{"relu sign flipped on positive", relu, 5, 0, ops.SignHint, flip},
 		{"sign flipped", sign, -5, 1, ops.SignHint, flip},
+		{"sign flipped at zero", sign, 0, 0, ops.SignHint, flip},
 		{"rescale+relu sign flipped", rescaleRelu, -100, -6, ops.SignHint, flip},
 		{"rescale+relu quotient+1", rescaleRelu, 100, 7, ops.RescaleHint, shiftQuotient(1)},
 		{"rescale+relu quotient-1", rescaleRelu, 100, 5, ops.RescaleHint, shiftQuotient(-1)},

@@ -1,0 +1,387 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/zkinfer/zkinfer/graph"
+)
+
+// Conv and ConvTranspose with constant weights, and linMapPlan, the constant
+// linear map they compile to: every output is one linear combination of
+// input elements with constant coefficients (free in R1CS) followed by one
+// Requant (a rescale: one quotient/remainder pair and its range checks per
+// output, or nothing when the weights are exact at a small scale). Average
+// pooling, ReduceSum and ReduceMean use the same plan.
+
+// linMapPlan: output i is Σ_k W[k]·x[Src[k]] over k in [Off[i], Off[i+1]),
+// plus Bias[i] (at the product scale; nil for none), divided by Div[i] when
+// Div is set (an exact rounded division by a constant, see DivRound: 1
+// multiplication and 3 range checks), then RQ.
+type linMapPlan struct {
+	Shape        []int
+	Off          []int32
+	Src          []int32
+	W            []Q
+	Bias         []Q
+	Div          []int64
+	DBits, QBits int
+	RQ           Requant
+}
+
+// linMapBuilder collects the terms of a linMapPlan output by output.
+type linMapBuilder struct {
+	p     linMapPlan
+	coefs []float64
+	bias  []float64
+}
+
+func newLinMap(shape []int) *linMapBuilder {
+	b := &linMapBuilder{p: linMapPlan{Shape: slices.Clone(shape)}}
+	b.p.Off = append(b.p.Off, 0)
+	return b
+}
+
+// term adds w·x[src] to the current output.
+func (b *linMapBuilder) term(src int, w float64) {
+	if w != 0 {
+		b.p.Src = append(b.p.Src, int32(src))
+		b.coefs = append(b.coefs, w)
+	}
+}
+
+// next closes the current output with a bias.
+func (b *linMapBuilder) next(bias float64) {
+	b.p.Off = append(b.p.Off, int32(len(b.p.Src)))
+	b.bias = append(b.bias, bias)
+	b.p.Div = append(b.p.Div, 1)
+}
+
+// nextDiv closes the current output, to be divided by d ≥ 1. A power of two
+// becomes coefficients 1/d (exact, so only the final rescale rounds); other
+// divisors an exact rounded division.
+func (b *linMapBuilder) nextDiv(d int) {
+	if d&(d-1) == 0 {
+		for k := b.p.Off[len(b.p.Off)-1]; int(k) < len(b.coefs); k++ {
+			b.coefs[k] /= float64(d)
+		}
+		d = 1
+	}
+	b.next(0)
+	b.p.Div[len(b.p.Div)-1] = int64(d)
+}
+
+// finish quantizes the coefficients at the smallest scale that holds them
+// exactly, else at ParamScale+extra (extra bits keep a reciprocal such as
+// 1/n accurate: the coefficient error 2^-(ParamScale+extra+1) summed over n
+// ≤ 2^extra terms stays below 2^-(ParamScale+1) of the inputs' bound), and
+// plans the rescale back to the activation scale.
+func (b *linMapBuilder) finish(c *Context, x *Info, extra int) (*linMapPlan, *Info) {
+	p := &b.p
+	var ws int
+	p.W, ws = c.ExactParams(&graph.Tensor{Data: b.coefs})
+	if ws == c.ParamScale && extra > 0 {
+		ws = c.ParamScale + extra
+		p.W = quantizeAt(b.coefs, ws)
+	}
+	scale := x.Scale + ws
+	m := 0.0
+	hasBias := false
+	for _, v := range b.bias {
+		hasBias = hasBias || v != 0
+	}
+	if hasBias {
+		p.Bias = quantizeAt(b.bias, scale)
+	}
+	for i := range len(p.Off) - 1 {
+		s := 0.0
+		for _, w := range p.W[p.Off[i]:p.Off[i+1]] {
+			s += math.Abs(float64(w.I))
+		}
+		s *= x.Max
+		if hasBias {
+			s += math.Abs(float64(p.Bias[i].I))
+		}
+		m = max(m, math.Ceil(s/float64(p.Div[i])))
+	}
+	if slices.Max(append(p.Div, 1)) == 1 {
+		p.Div = nil
+	} else {
+		p.DBits = bitsFor(float64(slices.Max(p.Div)))
+		p.QBits = bitsFor(m) + 1
+	}
+	out := &Info{DType: graph.Float, Shape: p.Shape}
+	p.RQ, out.Max = c.Requant(m, scale)
+	out.Scale = scale - p.RQ.Shift + p.RQ.Up
+	return p, out
+}
+
+func linMap[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	p := plan.(*linMapPlan)
+	return []Tensor[T]{applyLinMap(a, p, ins[0].Data)}
+}
+
+func applyLinMap[T any](a Arith[T], p *linMapPlan, x []T) Tensor[T] {
+	n := len(p.Off) - 1
+	out := make([]T, n)
+	var xs []T
+	for i := range n {
+		lo, hi := p.Off[i], p.Off[i+1]
+		xs = xs[:0]
+		for _, s := range p.Src[lo:hi] {
+			xs = append(xs, x[s])
+		}
+		var bias Q
+		if p.Bias != nil {
+			bias = p.Bias[i]
+		}
+		v := a.Lin(p.W[lo:hi], xs, bias)
+		if p.Div != nil && p.Div[i] > 1 {
+			d := p.Div[i]
+			v = a.DivRound(v, a.Const(Q{F: float64(d), I: d}), p.DBits, p.QBits)
+		}
+		out[i] = Apply(a, p.RQ, v)
+	}
+	return Tensor[T]{Shape: p.Shape, Data: out}
+}
+
+// window is the geometry of a sliding window over the spatial axes.
+type window struct {
+	In, Out, Kernel, Strides, Dilations, PadBegin []int
+	inStr, kStr                                   []int
+}
+
+func intsAttr(n *graph.Node, name string, def int, k int) []int {
+	out := make([]int, k)
+	v := n.AttrInts(name, nil)
+	for i := range out {
+		out[i] = def
+		if i < len(v) {
+			out[i] = int(v[i])
+		}
+	}
+	return out
+}
+
+// newWindow reads kernel_shape (or kernel, the weights' spatial shape),
+// strides, dilations, pads and auto_pad; ceil rounds the output size up as
+// pools with ceil_mode do.
+func newWindow(n *graph.Node, in, kernel []int, ceil bool) (*window, error) {
+	k := len(in)
+	w := &window{In: in, Kernel: kernel, Strides: intsAttr(n, "strides", 1, k), Dilations: intsAttr(n, "dilations", 1, k),
+		PadBegin: make([]int, k), Out: make([]int, k), inStr: Strides(in), kStr: Strides(kernel)}
+	if len(kernel) != k {
+		return nil, fmt.Errorf("kernel %v for %d spatial axes", kernel, k)
+	}
+	pads := intsAttr(n, "pads", 0, 2*k)
+	autoPad := n.AttrString("auto_pad", "NOTSET")
+	for i := range k {
+		if w.Strides[i] <= 0 || w.Dilations[i] <= 0 || kernel[i] <= 0 {
+			return nil, fmt.Errorf("strides, dilations and kernel must be positive")
+		}
+		span := (kernel[i]-1)*w.Dilations[i] + 1
+		switch autoPad {
+		case "NOTSET":
+			w.PadBegin[i] = pads[i]
+			total := in[i] + pads[i] + pads[i+k] - span
+			if total < 0 {
+				return nil, fmt.Errorf("kernel %v does not fit input %v", kernel, in)
+			}
+			w.Out[i] = total/w.Strides[i] + 1
+			if ceil && total%w.Strides[i] != 0 {
+				w.Out[i]++
+				// The last window must start inside the input or the left padding.
+				if (w.Out[i]-1)*w.Strides[i] >= in[i]+pads[i] {
+					w.Out[i]--
+				}
+			}
+		case "VALID":
+			if in[i] < span {
+				return nil, fmt.Errorf("kernel %v does not fit input %v", kernel, in)
+			}
+			w.Out[i] = (in[i]-span)/w.Strides[i] + 1
+		case "SAME_UPPER", "SAME_LOWER":
+			w.Out[i] = (in[i] + w.Strides[i] - 1) / w.Strides[i]
+			total := max(0, (w.Out[i]-1)*w.Strides[i]+span-in[i])
+			w.PadBegin[i] = total / 2
+			if autoPad == "SAME_LOWER" {
+				w.PadBegin[i] = total - total/2
+			}
+		default:
+			return nil, fmt.Errorf("auto_pad %q is not supported", autoPad)
+		}
+	}
+	return w, nil
+}
+
+// taps calls f with the input offset (within one channel plane) of every
+// kernel position of output position o that falls inside the input, and
+// with the kernel position's flat index; outside taps are padding.
+func (w *window) taps(o []int, f func(inOff, kOff int)) {
+	forEach(w.Kernel, func(kc []int) {
+		off := 0
+		for d, kd := range kc {
+			i := o[d]*w.Strides[d] - w.PadBegin[d] + kd*w.Dilations[d]
+			if i < 0 || i >= w.In[d] {
+				return
+			}
+			off += i * w.inStr[d]
+		}
+		f(off, flat(kc, w.kStr))
+	})
+}
+
+func inferConv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
+	if len(ins) < 2 || ins[0] == nil || ins[1] == nil {
+		return nil, nil, fmt.Errorf("needs X and W")
+	}
+	x, wt := ins[0], ins[1]
+	if wt.Const == nil {
+		return nil, nil, fmt.Errorf("computed weights are not supported")
+	}
+	if len(x.Shape) < 3 || len(wt.Shape) != len(x.Shape) {
+		return nil, nil, fmt.Errorf("X %v and W %v must be [N,C,spatial...] and [M,C/group,kernel...]", x.Shape, wt.Shape)
+	}
+	group := int(n.AttrInt("group", 1))
+	N, C, M, CG := x.Shape[0], x.Shape[1], wt.Shape[0], wt.Shape[1]
+	if group <= 0 || C != CG*group || M%group != 0 {
+		return nil, nil, fmt.Errorf("X %v, W %v and group %d disagree", x.Shape, wt.Shape, group)
+	}
+	w, err := newWindow(n, x.Shape[2:], wt.Shape[2:], false)
+	if err != nil {
+		return nil, nil, err
+	}
+	bias := make([]float64, M)
+	if len(ins) > 2 && ins[2] != nil {
+		if ins[2].Const == nil || len(ins[2].Const.Data) != M {
+			return nil, nil, fmt.Errorf("bias must be a constant of %d values", M)
+		}
+		bias = ins[2].Const.Data
+	}
+	plane, kSize := graph.NumElements(w.In), graph.NumElements(w.Kernel)
+	b := newLinMap(append([]int{N, M}, w.Out...))
+	W := wt.Const.Data
+	for bn := range N {
+		for m := range M {
+			g := m / (M / group)
+			forEach(w.Out, func(o []int) {
+				w.taps(o, func(inOff, kOff int) {
+					for cg := range CG {
+						ch := g*CG + cg
+						b.term((bn*C+ch)*plane+inOff, W[(m*CG+cg)*kSize+kOff])
+					}
+				})
+				b.next(bias[m])
+			})
+		}
+	}
+	p, out := b.finish(c, x, 0)
+	return []*Info{out}, p, nil
+}
+
+func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
+	if len(ins) < 2 || ins[0] == nil || ins[1] == nil {
+		return nil, nil, fmt.Errorf("needs X and W")
+	}
+	x, wt := ins[0], ins[1]
+	if wt.Const == nil {
+		return nil, nil, fmt.Errorf("computed weights are not supported")
+	}
+	if len(x.Shape) < 3 || len(wt.Shape) != len(x.Shape) {
+		return nil, nil, fmt.Errorf("X %v and W %v must be [N,C,spatial...] and [C,M/group,kernel...]", x.Shape, wt.Shape)
+	}
+	group := int(n.AttrInt("group", 1))
+	N, C, MG := x.Shape[0], x.Shape[1], wt.Shape[1]
+	if group <= 0 || wt.Shape[0] != C || C%group != 0 {
+		return nil, nil, fmt.Errorf("X %v, W %v and group %d disagree", x.Shape, wt.Shape, group)
+	}
+	M := MG * group
+	in, kernel := x.Shape[2:], wt.Shape[2:]
+	k := len(in)
+	strides, dil := intsAttr(n, "strides", 1, k), intsAttr(n, "dilations", 1, k)
+	outPad, pads := intsAttr(n, "output_padding", 0, k), intsAttr(n, "pads", 0, 2*k)
+	outShape := intsAttr(n, "output_shape", 0, k)
+	autoPad := n.AttrString("auto_pad", "NOTSET")
+	out, pb := make([]int, k), make([]int, k)
+	for i := range k {
+		full := strides[i]*(in[i]-1) + outPad[i] + (kernel[i]-1)*dil[i] + 1
+		switch {
+		case n.HasAttr("output_shape") || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER":
+			out[i] = outShape[i]
+			if !n.HasAttr("output_shape") {
+				out[i] = in[i] * strides[i]
+			}
+			total := full - out[i]
+			pb[i] = total / 2
+			if autoPad == "SAME_LOWER" {
+				pb[i] = total - total/2
+			}
+		case autoPad == "NOTSET" || autoPad == "VALID":
+			if autoPad == "VALID" {
+				pads[i], pads[i+k] = 0, 0
+			}
+			pb[i], out[i] = pads[i], full-pads[i]-pads[i+k]
+		default:
+			return nil, nil, fmt.Errorf("auto_pad %q is not supported", autoPad)
+		}
+		if out[i] <= 0 || strides[i] <= 0 || dil[i] <= 0 {
+			return nil, nil, fmt.Errorf("output shape %v is empty", out)
+		}
+	}
+	bias := make([]float64, M)
+	if len(ins) > 2 && ins[2] != nil {
+		if ins[2].Const == nil || len(ins[2].Const.Data) != M {
+			return nil, nil, fmt.Errorf("bias must be a constant of %d values", M)
+		}
+		bias = ins[2].Const.Data
+	}
+	// Scatter every (input, kernel) pair onto the output it lands on.
+	type term struct {
+		src int
+		w   float64
+	}
+	outPlane, inPlane, kSize := graph.NumElements(out), graph.NumElements(in), graph.NumElements(kernel)
+	outStr, inStr, kStr := Strides(out), Strides(in), Strides(kernel)
+	terms := make([][]term, N*M*outPlane)
+	CG := C / group
+	W := wt.Const.Data
+	for bn := range N {
+		for ch := range C {
+			g := ch / CG
+			forEach(in, func(ic []int) {
+				inOff := flat(ic, inStr)
+				forEach(kernel, func(kc []int) {
+					off := 0
+					for d := range k {
+						o := ic[d]*strides[d] + kc[d]*dil[d] - pb[d]
+						if o < 0 || o >= out[d] {
+							return
+						}
+						off += o * outStr[d]
+					}
+					kOff := flat(kc, kStr)
+					for mg := range MG {
+						m := g*MG + mg
+						dst := (bn*M+m)*outPlane + off
+						terms[dst] = append(terms[dst], term{(bn*C+ch)*inPlane + inOff, W[(ch*MG+mg)*kSize+kOff]})
+					}
+				})
+			})
+		}
+	}
+	b := newLinMap(append([]int{N, M}, out...))
+	for i, ts := range terms {
+		for _, t := range ts {
+			b.term(t.src, t.w)
+		}
+		b.next(bias[(i/outPlane)%M])
+	}
+	p, o := b.finish(c, x, 0)
+	return []*Info{o}, p, nil
+}
+
+func init() {
+	Register("Conv", Op{Infer: inferConv, Float: linMap[float64], Int: linMap[int64], Circuit: linMap[Variable]})
+	Register("ConvTranspose", Op{Infer: inferConvTranspose, Float: linMap[float64], Int: linMap[int64], Circuit: linMap[Variable]})
+}

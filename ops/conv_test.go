@@ -1,0 +1,68 @@
+package ops_test
+
+import (
+	"testing"
+
+	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/optest"
+)
+
+// TestWindowOps covers Conv, ConvTranspose, pooling, reductions and Resize
+// on small tensors with hand-computed expectations.
+func TestWindowOps(t *testing.T) {
+	x := optest.T([]int{1, 1, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+	xin := []optest.Named{{Name: "x", Tensor: x}}
+	w := optest.T([]int{1, 1, 2, 2}, 0.5, -1, 0.25, 2)
+	attrs := func(kv ...any) map[string]graph.Attr {
+		m := map[string]graph.Attr{}
+		for i := 0; i < len(kv); i += 2 {
+			switch v := kv[i+1].(type) {
+			case []int64:
+				m[kv[i].(string)] = ints(v...)
+			case int64:
+				m[kv[i].(string)] = i64(v)
+			case string:
+				m[kv[i].(string)] = graph.Attr{Kind: graph.AttrString, String: v}
+			}
+		}
+		return m
+	}
+	cases := []optest.Case{
+		// 0.5·a - b + 0.25·c + 2·d + 0.1
+		{Name: "conv with bias", Node: node("Conv", []string{"x", "w", "b"}, []string{"y"}, nil), Inputs: xin,
+			Consts: map[string]*graph.Tensor{"w": w, "b": optest.T([]int{1}, 0.1)}, Want: []float64{9.6, 11.35, 14.85, 16.6}},
+		{Name: "conv stride 2 pads 1", Node: node("Conv", []string{"x", "w"}, []string{"y"}, attrs("strides", []int64{2, 2}, "pads", []int64{1, 1, 1, 1})), Inputs: xin,
+			Consts: map[string]*graph.Tensor{"w": w}, Want: []float64{2, 6.5, 10, 16.5}},
+		{Name: "conv same upper", Node: node("Conv", []string{"x", "w"}, []string{"y"}, attrs("auto_pad", "SAME_UPPER", "strides", []int64{2, 2})), Inputs: xin,
+			Consts: map[string]*graph.Tensor{"w": w}, Want: []float64{9.5, 3, -4.5, 4.5}}, // checked against onnx.reference
+		{Name: "conv transpose", Node: node("ConvTranspose", []string{"x", "w"}, []string{"y"}, attrs("strides", []int64{3, 3})),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{1, 1, 1, 2}, 1, 2)}}, Consts: map[string]*graph.Tensor{"w": w},
+			Want: []float64{0.5, -1, 0, 1, -2, 0.25, 2, 0, 0.5, 4}},
+		{Name: "max pool", Node: node("MaxPool", []string{"x"}, []string{"y"}, attrs("kernel_shape", []int64{2, 2})), Inputs: xin, Want: []float64{5, 6, 8, 9}},
+		{Name: "max pool padded ceil", Node: node("MaxPool", []string{"x"}, []string{"y"}, attrs("kernel_shape", []int64{2, 2}, "strides", []int64{2, 2}, "ceil_mode", int64(1))), Inputs: xin, Want: []float64{5, 6, 8, 9}},
+		{Name: "average pool excluding pads", Node: node("AveragePool", []string{"x"}, []string{"y"}, attrs("kernel_shape", []int64{2, 2}, "pads", []int64{1, 1, 0, 0}, "strides", []int64{2, 2})), Inputs: xin,
+			Want: []float64{1, 2.5, 5.5, 7}},
+		{Name: "average pool count_include_pad", Node: node("AveragePool", []string{"x"}, []string{"y"}, attrs("kernel_shape", []int64{3, 3}, "pads", []int64{1, 1, 1, 1}, "count_include_pad", int64(1), "strides", []int64{2, 2})), Inputs: xin,
+			Want: []float64{12.0 / 9, 16.0 / 9, 24.0 / 9, 28.0 / 9}},
+		{Name: "global average pool", Node: node("GlobalAveragePool", []string{"x"}, []string{"y"}, nil), Inputs: xin, Want: []float64{5}},
+		{Name: "lp pool p=1", Node: node("LpPool", []string{"x"}, []string{"y"}, attrs("kernel_shape", []int64{3, 3}, "p", int64(1))),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.Ramp([]int{1, 1, 3, 3}, -2, 2)}}, Want: []float64{10}},
+		{Name: "reduce sum axis 1 keepdims 0", Node: node("ReduceSum", []string{"x", "a"}, []string{"y"}, attrs("keepdims", int64(0))), Inputs: xin,
+			Consts: map[string]*graph.Tensor{"a": intTensor([]int{1}, 3)}, Want: []float64{6, 15, 24}},
+		{Name: "reduce mean by 3", Node: node("ReduceMean", []string{"x"}, []string{"y"}, attrs("axes", []int64{2})), Inputs: xin, Want: []float64{4, 5, 6}},
+		{Name: "reduce max all", Node: node("ReduceMax", []string{"x"}, []string{"y"}, nil), Inputs: xin, Want: []float64{9}},
+		{Name: "reduce min", Node: node("ReduceMin", []string{"x"}, []string{"y"}, attrs("axes", []int64{-1})), Inputs: xin, Want: []float64{1, 4, 7}},
+		{Name: "reduce l1", Node: node("ReduceL1", []string{"x"}, []string{"y"}, attrs("axes", []int64{3})),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.Ramp([]int{1, 1, 3, 3}, -2, 2)}}, Want: []float64{4.5, 1, 4.5}},
+		{Name: "reduce l2", Node: node("ReduceL2", []string{"x"}, []string{"y"}, attrs("axes", []int64{3})),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{1, 1, 1, 2}, 3, -4)}}, Want: []float64{5}},
+		{Name: "resize nearest asymmetric floor", Node: node("Resize", []string{"x", "", "s"}, []string{"y"}, attrs("coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor")),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{1, 2}, 1, 2)}}, Consts: map[string]*graph.Tensor{"s": optest.T([]int{2}, 1, 2)}, Want: []float64{1, 1, 2, 2}},
+		{Name: "resize linear", Node: node("Resize", []string{"x", "", "s"}, []string{"y"}, attrs("mode", "linear")),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{1, 2}, 1, 2)}}, Consts: map[string]*graph.Tensor{"s": optest.T([]int{2}, 1, 2)}, Want: []float64{1, 1.25, 1.75, 2}},
+	}
+	for _, c := range cases {
+		c.Tol = 2e-3
+		t.Run(c.Name, func(t *testing.T) { optest.Run(t, c) })
+	}
+}

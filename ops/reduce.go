@@ -1,0 +1,164 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/zkinfer/zkinfer/graph"
+)
+
+// Reductions over axes. The reduced groups are fixed at compile time:
+//
+//	ReduceSum        free (one linear combination per output) + Requant
+//	ReduceMean       free sum, then an exact rounded division by the group
+//	                 size (DivRound, or a shift for powers of two): ≤ ½ LSB
+//	ReduceMax/Min    k-1 Relu per output of a k-element group (tournament)
+//	ReduceL1         1 Relu per element (|x| = 2·Relu(x) - x), free sum
+//	ReduceSumSquare  1 Mul per element, free sum, Requant
+//	ReduceL2         as ReduceSumSquare, kept at 2·Scale, then 1 Sqrt per output
+
+// reduceGroups lists, for every output of reducing shape over axes, the flat
+// indices of its group. keep keeps reduced axes as size 1.
+func reduceGroups(shape, axes []int, keep bool) (out []int, off, src []int32) {
+	red := make([]bool, len(shape))
+	for _, a := range axes {
+		red[a] = true
+	}
+	var kept, inner []int // kept (output) dims, reduced dims
+	for i, d := range shape {
+		if red[i] {
+			inner = append(inner, d)
+			if keep {
+				out = append(out, 1)
+			}
+		} else {
+			kept = append(kept, d)
+			out = append(out, d)
+		}
+	}
+	st := Strides(shape)
+	var keptSt, innerSt []int
+	for i := range shape {
+		if red[i] {
+			innerSt = append(innerSt, st[i])
+		} else {
+			keptSt = append(keptSt, st[i])
+		}
+	}
+	inIdx := mapIndex(inner, innerSt, 0)
+	off = []int32{0}
+	for _, base := range mapIndex(kept, keptSt, 0) {
+		for _, j := range inIdx {
+			src = append(src, int32(base+j))
+		}
+		off = append(off, int32(len(src)))
+	}
+	return out, off, src
+}
+
+// reduceAxes reads axes (attribute or input 1), keepdims and
+// noop_with_empty_axes; nil axes with noop false means all axes.
+func reduceAxes(n *graph.Node, ins []*Info) ([]int, bool, bool, error) {
+	r := len(ins[0].Shape)
+	axes, _, err := axesOf(n, ins, 1)
+	if err != nil {
+		return nil, false, false, err
+	}
+	keep := n.AttrInt("keepdims", 1) != 0
+	if len(axes) == 0 {
+		if n.AttrInt("noop_with_empty_axes", 0) != 0 {
+			return nil, keep, true, nil
+		}
+		for i := range r {
+			axes = append(axes, i)
+		}
+	}
+	seen := make([]bool, r)
+	for i, a := range axes {
+		a, err := normAxis(a, r)
+		if err != nil {
+			return nil, false, false, err
+		}
+		if seen[a] {
+			return nil, false, false, fmt.Errorf("axis %d repeats", a)
+		}
+		seen[a], axes[i] = true, a
+	}
+	return axes, keep, false, nil
+}
+
+func inferReduce(kind string) InferFunc {
+	return func(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
+		if err := needInput(ins); err != nil {
+			return nil, nil, err
+		}
+		x := ins[0]
+		axes, keep, noop, err := reduceAxes(n, ins)
+		if err != nil {
+			return nil, nil, err
+		}
+		if noop {
+			out := *x
+			out.Const = nil
+			return []*Info{&out}, &movePlan{Shape: x.Shape}, nil
+		}
+		shape, off, src := reduceGroups(x.Shape, axes, keep)
+		if len(src) == 0 {
+			return nil, nil, fmt.Errorf("reducing an empty tensor")
+		}
+		switch kind {
+		case "ReduceMax", "ReduceMin":
+			p := &groupPlan{Shape: shape, Off: off, Src: src, Bits: bitsFor(2 * x.Max), Min: kind == "ReduceMin"}
+			out := *x
+			out.Shape, out.Const = shape, nil
+			return []*Info{&out}, p, nil
+		}
+		b := newLinMap(shape)
+		for i := range len(off) - 1 {
+			for _, s := range src[off[i]:off[i+1]] {
+				b.term(int(s), 1)
+			}
+			if kind == "ReduceMean" {
+				b.nextDiv(int(off[i+1] - off[i]))
+			} else {
+				b.next(0)
+			}
+		}
+		switch kind {
+		case "ReduceSum", "ReduceMean":
+			p, out := b.finish(c, x, 0)
+			if x.DType != graph.Float && kind == "ReduceSum" {
+				out.DType = x.DType
+			}
+			return []*Info{out}, p, nil
+		case "ReduceL1":
+			p, out, err := lpFinish(c, b, x, 1)
+			return []*Info{out}, p, err
+		case "ReduceL2":
+			p, out, err := lpFinish(c, b, x, 2)
+			return []*Info{out}, p, err
+		case "ReduceSumSquare":
+			p, out, err := lpFinish(c, b, x, lpSumSquare)
+			return []*Info{out}, p, err
+		}
+		return nil, nil, fmt.Errorf("unknown reduction %s", kind)
+	}
+}
+
+// reduceKernel dispatches on the plan Infer chose.
+func reduceKernel[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	switch plan.(type) {
+	case *movePlan:
+		return move(a, plan, ins)
+	case *groupPlan:
+		return groupMax(a, plan, ins)
+	case *lpPlan:
+		return lpNorm(a, plan, ins)
+	}
+	return linMap(a, plan, ins)
+}
+
+func init() {
+	for _, k := range []string{"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare"} {
+		Register(k, Op{Infer: inferReduce(k), Float: reduceKernel[float64], Int: reduceKernel[int64], Circuit: reduceKernel[Variable]})
+	}
+}
