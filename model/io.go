@@ -65,8 +65,13 @@ func ReadInput(path string) ([][]float64, error) {
 
 // Quantize checks real input values against the model's inputs and converts
 // them to fixed point. NaN, infinities, values outside the activation range,
-// non-integers for integer inputs and wrong counts are errors.
+// non-integers for integer inputs and wrong counts are errors. Tensors past
+// the model's inputs are ignored, as EZKL does: its example files list the
+// inputs an exporter later pruned (see ExtraInputs).
 func (m *Model) Quantize(vals [][]float64) ([]ops.Tensor[int64], error) {
+	if len(vals) > len(m.Inputs) {
+		vals = vals[:len(m.Inputs)]
+	}
 	if len(vals) != len(m.Inputs) {
 		return nil, fmt.Errorf("input: got %d tensors, the model takes %d", len(vals), len(m.Inputs))
 	}
@@ -97,6 +102,11 @@ func (m *Model) Quantize(vals [][]float64) ([]ops.Tensor[int64], error) {
 		out[i] = t
 	}
 	return out, nil
+}
+
+// ExtraInputs reports how many tensors of an input file Quantize ignores.
+func (m *Model) ExtraInputs(vals [][]float64) int {
+	return max(0, len(vals)-len(m.Inputs))
 }
 
 // Dequantize converts fixed-point outputs to reals, one flat list per output.

@@ -51,11 +51,19 @@ func cmdRun(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnExtra(m, in, *input)
 	outs, err := m.Eval(in)
 	if err != nil {
 		return err
 	}
 	return printJSON(map[string]any{"outputs": m.Dequantize(outs)})
+}
+
+// warnExtra says when an input file lists more tensors than the model takes.
+func warnExtra(m *model.Model, in [][]float64, path string) {
+	if n := m.ExtraInputs(in); n > 0 {
+		fmt.Fprintf(stderr, "zkinfer: %s lists %d tensors, the model takes %d: using the first %d\n", path, len(in), len(m.Inputs), len(m.Inputs))
+	}
 }
 
 func printJSON(v any) error {
@@ -120,6 +128,7 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnExtra(c.Model, in, *input)
 	p, err := c.Prove(in, progress(*quiet))
 	if err != nil {
 		return err
