@@ -174,7 +174,7 @@ func inferDiv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		return foldDiv(c, p, a, b)
 	}
 	if a.DType != graph.Float {
-		return nil, nil, fmt.Errorf("integer division of a computed value is not supported")
+		return inferIntDiv(p, a, b)
 	}
 	if b.Const != nil {
 		recip := make([]float64, len(b.Const.Data))
@@ -231,6 +231,9 @@ func (p *divPlan) finish(c *Context, nmax float64, ns int, d *Info) []*Info {
 }
 
 func div[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	if ip, ok := plan.(*intDivPlan); ok {
+		return intDiv(a, ip, ins)
+	}
 	p, ok := plan.(*divPlan)
 	if !ok {
 		return mul(a, plan, ins)
