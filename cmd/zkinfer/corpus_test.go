@@ -24,10 +24,28 @@ func corpusDir(t *testing.T) string {
 	return dir
 }
 
-// proven are the corpus models every `make test` proves end to end.
+// proven are the corpus models every `make test` proves end to end: the
+// MLPs and linear models, and one or two of each operator family.
 var proven = []string{
 	"1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "1l_flatten", "1l_reshape", "1l_identity",
 	"linear_regression", "quantize_dequantize", "accuracy", "large_mlp",
+	"1l_conv", "3l_relu_conv_fc", "1l_max_pool", "1l_average", "1l_batch_norm", "layernorm",
+	"1l_sigmoid", "1l_softmax", "1l_gelu_noappx", "1l_sqrt", "1l_div", "integer_div",
+	"1l_concat", "1l_slice", "1l_pad", "gather_elements", "1l_where", "1l_topk", "reducel2",
+}
+
+// knownFailures are the corpus models `zkinfer run` cannot handle yet, and
+// why. Every other model must run within 1% of its reference.
+var knownFailures = map[string]string{
+	"gru":               "GRU not supported yet",
+	"lstm":              "LSTM not supported yet",
+	"lstm_medium":       "LSTM not supported yet",
+	"lstm_large":        "LSTM not supported yet",
+	"rnn":               "RNN not supported yet",
+	"logsumexp":         "ReduceLogSumExp not supported yet",
+	"nanoGPT":           "NonZero of a computed tensor: its output shape depends on the data",
+	"hierarchical_risk": "NonZero of a computed tensor: its output shape depends on the data",
+	"self_attention":    "its LayerNorm divides by a standard deviation that rounds to 0 at the default scale",
 }
 
 type reference struct {
@@ -85,10 +103,6 @@ func runModel(t *testing.T, dir string) ([][]float64, error) {
 func TestCorpusRun(t *testing.T) {
 	root := corpusDir(t)
 	entries, _ := os.ReadDir(root)
-	must := map[string]bool{}
-	for _, m := range proven {
-		must[m] = true
-	}
 	var rows []string
 	pass, total := 0, 0
 	for _, e := range entries {
@@ -112,7 +126,12 @@ func TestCorpusRun(t *testing.T) {
 				pass++
 			}
 		}
-		if must[name] && status != "ok" {
+		switch why, known := knownFailures[name]; {
+		case known && (status == "ok" || status == "ran (no reference)"):
+			t.Errorf("%s now passes: remove it from knownFailures (%s)", name, why)
+		case known:
+			status += " (known: " + why + ")"
+		case status != "ok" && status != "ran (no reference)":
 			t.Errorf("%s: %s (error %s)", name, status, errStr)
 		}
 		rows = append(rows, fmt.Sprintf("| %s | %s | %s |", name, status, errStr))
