@@ -1,13 +1,14 @@
 // Package circuit assembles the gnark circuit of a compiled model under a
 // visibility setting: which tensors are public inputs of the proof, which
-// stay in the private witness, and which are fixed into the circuit.
+// stay in the private witness, which are fixed into the circuit and which
+// are bound by a public commitment (see PRIVACY.md).
 package circuit
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/rangecheck"
 
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/model"
@@ -19,13 +20,21 @@ const (
 	Private = "private"
 	Public  = "public"
 	Fixed   = "fixed"
+	Hashed  = "hashed"
 )
 
-// Visibility says who sees each kind of tensor.
+// Visibility says who sees each kind of tensor, and what the proof claims
+// about hidden outputs.
 type Visibility struct {
-	Input  string `json:"input"`  // private | public
-	Params string `json:"params"` // fixed: weights are constants of the circuit
-	Output string `json:"output"` // public | private
+	Input  string `json:"input"`  // private | public | hashed
+	Params string `json:"params"` // fixed (constants of the circuit) | private | hashed
+	Output string `json:"output"` // public | private | hashed
+	// ParamBits bounds each secret weight to signed ParamBits bits at the
+	// parameter scale (0: model.DefaultParamBits). Unused for fixed params.
+	ParamBits int `json:"param_bits,omitempty"`
+	// Claim is a statement about the outputs that the proof establishes
+	// (see Claim); "" for none.
+	Claim string `json:"claim,omitempty"`
 }
 
 // DefaultVisibility proves a public output from a private input under
@@ -34,62 +43,223 @@ var DefaultVisibility = Visibility{Input: Private, Params: Fixed, Output: Public
 
 // Validate rejects combinations this version cannot build.
 func (v Visibility) Validate() error {
-	if v.Input != Private && v.Input != Public {
-		return fmt.Errorf("circuit: input visibility %q is not supported (private, public)", v.Input)
+	if v.Input != Private && v.Input != Public && v.Input != Hashed {
+		return fmt.Errorf("circuit: input visibility %q is not supported (private, public, hashed)", v.Input)
 	}
-	if v.Params != Fixed {
-		return fmt.Errorf("circuit: parameter visibility %q is not supported (fixed)", v.Params)
+	if v.Params != Fixed && v.Params != Private && v.Params != Hashed {
+		return fmt.Errorf("circuit: parameter visibility %q is not supported (fixed, private, hashed)", v.Params)
 	}
-	if v.Output != Public && v.Output != Private {
-		return fmt.Errorf("circuit: output visibility %q is not supported (public, private)", v.Output)
+	if v.Output != Public && v.Output != Private && v.Output != Hashed {
+		return fmt.Errorf("circuit: output visibility %q is not supported (public, private, hashed)", v.Output)
+	}
+	if v.ParamBits != 0 && (v.ParamBits < 2 || v.ParamBits > 48) {
+		return fmt.Errorf("circuit: param bits %d is outside [2, 48]", v.ParamBits)
+	}
+	c, err := ParseClaim(v.Claim)
+	if err != nil {
+		return fmt.Errorf("circuit: %w", err)
+	}
+	if c != nil && v.Output == Public {
+		return fmt.Errorf("circuit: a claim hides the outputs: use output visibility private or hashed")
 	}
 	return nil
 }
 
-// Circuit is a model's inference as a gnark circuit. Public holds, in order,
-// the inputs (when public) and the outputs (when public), each flattened
-// row-major; Private holds the rest.
+// SecretParams reports whether the weights are witness values.
+func (v Visibility) SecretParams() bool { return v.Params == Private || v.Params == Hashed }
+
+// Bits is the param bit width in effect.
+func (v Visibility) Bits() int {
+	if v.ParamBits == 0 {
+		return model.DefaultParamBits
+	}
+	return v.ParamBits
+}
+
+// Circuit is a model's inference as a gnark circuit. Public holds, in order
+// (see Layout): the inputs (public) or their commitment (hashed), the
+// weights' commitment (hashed), the outputs (public) or their commitment
+// (hashed), and the claim's tag and bounds. Private holds the inputs, weights
+// and outputs that are not public, then the data salt (when inputs or
+// outputs are hashed) and the weights' salt (when they are hashed).
 type Circuit struct {
 	Public  []frontend.Variable `gnark:",public"`
 	Private []frontend.Variable
 
 	model *model.Model
 	vis   Visibility
+	claim *Claim
+
+	// RangeCheck is the range-check gadget, ops.RangeLookup ("" too) or
+	// ops.RangeBits (no commitment: cheaper on-chain verification).
+	RangeCheck string `gnark:"-"`
+}
+
+// Segment is a named run of public inputs.
+type Segment struct {
+	Name string // "input", "input_commitment", "param_commitment", "output", "output_commitment", "claim"
+	Len  int
+}
+
+// Layout lists the public inputs of m's circuit under vis, in order.
+func Layout(m *model.Model, vis Visibility) []Segment {
+	var segs []Segment
+	size := func(infos []*ops.Info) int {
+		n := 0
+		for _, in := range infos {
+			n += in.Size()
+		}
+		return n
+	}
+	switch vis.Input {
+	case Public:
+		segs = append(segs, Segment{"input", size(m.Inputs)})
+	case Hashed:
+		segs = append(segs, Segment{"input_commitment", 1})
+	}
+	if vis.Params == Hashed {
+		segs = append(segs, Segment{"param_commitment", 1})
+	}
+	switch vis.Output {
+	case Public:
+		segs = append(segs, Segment{"output", size(m.Outputs)})
+	case Hashed:
+		segs = append(segs, Segment{"output_commitment", 1})
+	}
+	if c, _ := ParseClaim(vis.Claim); c != nil {
+		segs = append(segs, Segment{"claim", c.nPublic()})
+	}
+	return segs
+}
+
+// Offset returns where the named segment starts among the public inputs,
+// or -1.
+func Offset(segs []Segment, name string) int {
+	off := 0
+	for _, s := range segs {
+		if s.Name == name {
+			return off
+		}
+		off += s.Len
+	}
+	return -1
+}
+
+func (c *Circuit) privateLen() int {
+	n := 0
+	if c.vis.Input != Public {
+		for _, in := range c.model.Inputs {
+			n += in.Size()
+		}
+	}
+	for _, p := range c.model.Params {
+		n += p.Size()
+	}
+	if c.vis.Output != Public {
+		for _, out := range c.model.Outputs {
+			n += out.Size()
+		}
+	}
+	if c.vis.Input == Hashed || c.vis.Output == Hashed {
+		n++
+	}
+	if c.vis.Params == Hashed {
+		n++
+	}
+	return n
 }
 
 // New returns the circuit of m, with placeholder variables, ready for
-// frontend.Compile.
+// frontend.Compile. A model with secret weights must come from
+// model.CompileSecret, a model with fixed weights from model.Compile.
 func New(m *model.Model, vis Visibility) (*Circuit, error) {
 	if err := vis.Validate(); err != nil {
 		return nil, err
 	}
+	if vis.SecretParams() != (len(m.Params) > 0) {
+		return nil, fmt.Errorf("circuit: parameter visibility %s does not match the model's %d secret weight tensors", vis.Params, len(m.Params))
+	}
 	c := &Circuit{model: m, vis: vis}
-	nIn, nOut := 0, 0
-	for _, in := range m.Inputs {
-		nIn += in.Size()
+	var err error
+	if c.claim, err = ParseClaim(vis.Claim); err != nil {
+		return nil, err
 	}
-	for _, out := range m.Outputs {
-		nOut += out.Size()
+	if c.claim != nil {
+		if err := c.claim.Check(m.Outputs); err != nil {
+			return nil, fmt.Errorf("circuit: %w", err)
+		}
 	}
-	nPub, nPriv := 0, 0
-	if vis.Input == Public {
-		nPub += nIn
-	} else {
-		nPriv += nIn
+	nPub := 0
+	for _, s := range Layout(m, vis) {
+		nPub += s.Len
 	}
-	if vis.Output == Public {
-		nPub += nOut
-	} else {
-		nPriv += nOut
-	}
-	c.Public, c.Private = make([]frontend.Variable, nPub), make([]frontend.Variable, nPriv)
+	c.Public, c.Private = make([]frontend.Variable, nPub), make([]frontend.Variable, c.privateLen())
 	return c, nil
 }
 
-// Assign returns a full assignment: the circuit for m with its inputs and
-// outputs set from the integer evaluator's values.
+// Witness is what a proof is made from: the integer evaluator's inputs,
+// weights (for secret weights) and outputs, and the salts of hashed tensors
+// (nil: 0).
+type Witness struct {
+	Inputs, Params, Outputs []ops.Tensor[int64]
+	Salt, ParamSalt         *big.Int
+}
+
+// Commitments are the commitments a witness gives, as field elements
+// (nil when that tensor is not hashed).
+type Commitments struct {
+	Input, Params, Output *big.Int
+}
+
+// Commitments computes the witness's commitments under vis.
+func (w *Witness) Commitments(m *model.Model, vis Visibility) (Commitments, error) {
+	var cm Commitments
+	one := func(tag int, infos []*ops.Info, ts []ops.Tensor[int64], salt *big.Int) (*big.Int, error) {
+		e, err := Commit(tag, infos, ts, salt)
+		if err != nil {
+			return nil, err
+		}
+		return e.BigInt(new(big.Int)), nil
+	}
+	var err error
+	if vis.Input == Hashed {
+		if cm.Input, err = one(TagInput, m.Inputs, w.Inputs, w.Salt); err != nil {
+			return cm, err
+		}
+	}
+	if vis.Params == Hashed {
+		if cm.Params, err = one(TagParams, m.Params, w.Params, w.ParamSalt); err != nil {
+			return cm, err
+		}
+	}
+	if vis.Output == Hashed {
+		if cm.Output, err = one(TagOutput, m.Outputs, w.Outputs, w.Salt); err != nil {
+			return cm, err
+		}
+	}
+	return cm, nil
+}
+
+// Assign returns a full assignment for a model with fixed weights and no
+// hashed tensors.
 func Assign(m *model.Model, vis Visibility, inputs, outputs []ops.Tensor[int64]) (*Circuit, error) {
+	return AssignWitness(m, vis, &Witness{Inputs: inputs, Outputs: outputs})
+}
+
+// AssignWitness returns a full assignment: the circuit for m with every
+// public and private value set from w.
+func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error) {
 	c, err := New(m, vis)
+	if err != nil {
+		return nil, err
+	}
+	if len(w.Params) != len(m.Params) {
+		return nil, fmt.Errorf("circuit: got %d weight tensors, the model has %d", len(w.Params), len(m.Params))
+	}
+	if c.claim != nil && !c.claim.Holds(m.Outputs, w.Outputs) {
+		return nil, fmt.Errorf("the claim %q does not hold for this input", c.claim)
+	}
+	cm, err := w.Commitments(m, vis)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +275,29 @@ func Assign(m *model.Model, vis Visibility, inputs, outputs []ops.Tensor[int64])
 			}
 		}
 	}
-	put(vis.Input, inputs)
-	put(vis.Output, outputs)
+	put(vis.Input, w.Inputs)
+	if cm.Input != nil {
+		pub = append(pub, cm.Input)
+	}
+	put(Private, w.Params)
+	if cm.Params != nil {
+		pub = append(pub, cm.Params)
+	}
+	put(vis.Output, w.Outputs)
+	if cm.Output != nil {
+		pub = append(pub, cm.Output)
+	}
+	if c.claim != nil {
+		for _, v := range c.claim.PublicValues(m.Outputs) {
+			pub = append(pub, v)
+		}
+	}
+	if vis.Input == Hashed || vis.Output == Hashed {
+		priv = append(priv, saltOrZero(w.Salt))
+	}
+	if vis.Params == Hashed {
+		priv = append(priv, saltOrZero(w.ParamSalt))
+	}
 	if len(pub) != len(c.Public) || len(priv) != len(c.Private) {
 		return nil, fmt.Errorf("circuit: assignment has %d public and %d private values, the circuit %d and %d", len(pub), len(priv), len(c.Public), len(c.Private))
 	}
@@ -114,10 +305,11 @@ func Assign(m *model.Model, vis Visibility, inputs, outputs []ops.Tensor[int64])
 	return c, nil
 }
 
-// Define builds the constraints: inputs range-checked, the model run with
-// CircuitArith, outputs bound to their variables.
+// Define builds the constraints: inputs and weights range-checked, the model
+// run with CircuitArith, outputs bound to their variables, commitments and
+// the claim checked.
 func (c *Circuit) Define(api frontend.API) error {
-	a := &ops.CircuitArith{API: api, Range: rangecheck.New(api)}
+	a := &ops.CircuitArith{API: api, Range: ops.NewRangeChecker(api, c.RangeCheck)}
 	pub, priv := c.Public, c.Private
 	take := func(vis string, n int) []frontend.Variable {
 		var v []frontend.Variable
@@ -128,27 +320,88 @@ func (c *Circuit) Define(api frontend.API) error {
 		}
 		return v
 	}
-	ins := make([]ops.Tensor[ops.Variable], len(c.model.Inputs))
-	for i, info := range c.model.Inputs {
-		data := take(c.vis.Input, info.Size())
-		for _, v := range data {
+	m := c.model
+	var salt, paramSalt frontend.Variable
+	if c.vis.Input == Hashed || c.vis.Output == Hashed {
+		salt = c.Private[len(c.Private)-1]
+		if c.vis.Params == Hashed {
+			salt = c.Private[len(c.Private)-2]
+		}
+	}
+	if c.vis.Params == Hashed {
+		paramSalt = c.Private[len(c.Private)-1]
+	}
+	tensors := func(infos []*ops.Info, vis string) ([]ops.Tensor[ops.Variable], [][]frontend.Variable) {
+		ts := make([]ops.Tensor[ops.Variable], len(infos))
+		raw := make([][]frontend.Variable, len(infos))
+		for i, info := range infos {
+			raw[i] = take(vis, info.Size())
+			ts[i] = ops.Tensor[ops.Variable]{Shape: info.Shape, Data: raw[i]}
+		}
+		return ts, raw
+	}
+	commit := func(tag int, infos []*ops.Info, raw [][]frontend.Variable, s frontend.Variable) error {
+		h, err := commitCircuit(api, tag, infos, raw, s)
+		if err != nil {
+			return err
+		}
+		api.AssertIsEqual(h, take(Public, 1)[0])
+		return nil
+	}
+
+	inVis := c.vis.Input
+	if inVis == Hashed {
+		inVis = Private
+	}
+	ins, raw := tensors(m.Inputs, inVis)
+	for i, info := range m.Inputs {
+		for _, v := range raw[i] {
 			if info.DType == graph.Bool {
 				api.AssertIsBoolean(v)
 			} else {
-				a.CheckSigned(v, c.model.Settings.ActBits)
+				a.CheckSigned(v, m.Settings.ActBits)
 			}
 		}
-		ins[i] = ops.Tensor[ops.Variable]{Shape: info.Shape, Data: data}
 	}
-	outs, err := model.Run(c.model, a, ins)
+	if c.vis.Input == Hashed {
+		if err := commit(TagInput, m.Inputs, raw, salt); err != nil {
+			return err
+		}
+	}
+	params, rawParams := tensors(m.Params, Private)
+	for _, p := range rawParams {
+		for _, v := range p {
+			a.CheckSigned(v, m.ParamBits)
+		}
+	}
+	if c.vis.Params == Hashed {
+		if err := commit(TagParams, m.Params, rawParams, paramSalt); err != nil {
+			return err
+		}
+	}
+	outs, err := model.Run(m, a, append(ins, params...))
 	if err != nil {
 		return err
 	}
-	for i, info := range c.model.Outputs {
-		want := take(c.vis.Output, info.Size())
+	outVis := c.vis.Output
+	if outVis == Hashed {
+		outVis = Private
+	}
+	rawOuts := make([][]frontend.Variable, len(m.Outputs))
+	for i, info := range m.Outputs {
+		want := take(outVis, info.Size())
 		for j, v := range outs[i].Data {
 			api.AssertIsEqual(v, want[j])
 		}
+		rawOuts[i] = outs[i].Data
+	}
+	if c.vis.Output == Hashed {
+		if err := commit(TagOutput, m.Outputs, rawOuts, salt); err != nil {
+			return err
+		}
+	}
+	if c.claim != nil {
+		c.claim.define(api, a, m.Outputs[c.claim.Output], rawOuts[c.claim.Output], take(Public, c.claim.nPublic()))
 	}
 	return nil
 }

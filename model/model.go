@@ -21,8 +21,13 @@ type Model struct {
 	// Inputs and Outputs describe the graph's dynamic inputs and its outputs.
 	Inputs  []*ops.Info
 	Outputs []*ops.Info
-	steps   []step
-	infos   map[string]*ops.Info
+	// Params are the weights compiled as secret inputs (see CompileSecret),
+	// named by ParamNames; Run takes their values after the inputs.
+	Params     []*ops.Info
+	ParamNames []string
+	ParamBits  int // signed bit width each secret weight is checked to
+	steps      []step
+	infos      map[string]*ops.Info
 	// uses counts the readers of each tensor (graph outputs count);
 	// producer is the step that computes it.
 	uses     map[string]int
@@ -38,6 +43,12 @@ type step struct {
 // Compile infers every node of g under the settings s and folds what depends
 // only on constants.
 func Compile(g *graph.Graph, s quant.Settings) (*Model, error) {
+	return compile(g, s, nil)
+}
+
+// compile is Compile with the constants named in params turned into
+// dynamic inputs described by those infos.
+func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Model, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -52,6 +63,10 @@ func Compile(g *graph.Graph, s quant.Settings) (*Model, error) {
 		m.uses[out.Name]++
 	}
 	for name, t := range g.Consts {
+		if p, ok := params[name]; ok {
+			m.infos[name] = p
+			continue
+		}
 		m.infos[name] = ctx.ConstInfo(t)
 	}
 	for _, in := range g.Inputs {
@@ -180,10 +195,11 @@ func (m *Model) Info(name string) (*ops.Info, bool) {
 func (m *Model) NumSteps() int { return len(m.steps) }
 
 // Run executes the model on inputs (one tensor per graph input, at the
-// inputs' scales) with the Arith a, and returns one tensor per graph output.
+// inputs' scales, then one per secret parameter) with the Arith a, and
+// returns one tensor per graph output.
 func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[T], error) {
-	if len(inputs) != len(m.Inputs) {
-		return nil, fmt.Errorf("model: got %d inputs, the model takes %d", len(inputs), len(m.Inputs))
+	if len(inputs) != len(m.Inputs)+len(m.Params) {
+		return nil, fmt.Errorf("model: got %d inputs, the model takes %d", len(inputs), len(m.Inputs)+len(m.Params))
 	}
 	vals := map[string]ops.Tensor[T]{}
 	for i, in := range m.Graph.Inputs {
@@ -191,6 +207,9 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 			return nil, fmt.Errorf("model: input %q has %d values, its shape %v needs %d", in.Name, len(inputs[i].Data), m.Inputs[i].Shape, m.Inputs[i].Size())
 		}
 		vals[in.Name] = inputs[i]
+	}
+	for i, name := range m.ParamNames {
+		vals[name] = inputs[len(m.Inputs)+i]
 	}
 	get := func(name string) ops.Tensor[T] {
 		if v, ok := vals[name]; ok {

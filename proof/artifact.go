@@ -25,6 +25,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -55,11 +56,16 @@ type Settings struct {
 	ModelSHA256  string             `json:"model_sha256"`
 	Quant        quant.Settings     `json:"quant"`
 	Visibility   circuit.Visibility `json:"visibility"`
+	RangeCheck   string             `json:"range_check,omitempty"` // ops.RangeBits or ops.RangeLookup ("": lookup)
 	Inputs       []TensorSpec       `json:"inputs"`
 	Outputs      []TensorSpec       `json:"outputs"`
 	Constraints  int                `json:"constraints"`
 	PublicInputs int                `json:"public_inputs"`
 	CircuitSHA   string             `json:"circuit_sha256"`
+	// With secret weights: how many weight values the witness carries, and
+	// the float constants that stay fixed (public) in the circuit.
+	SecretWeights  int      `json:"secret_weights,omitempty"`
+	FixedConstants []string `json:"fixed_constants,omitempty"`
 }
 
 // Compiled is an opened compiled directory.
@@ -70,15 +76,29 @@ type Compiled struct {
 }
 
 // Compile compiles the ONNX model at modelPath into dir: a copy of the
-// model, settings.json and the constraint system.
-func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress) (*Compiled, error) {
+// model, settings.json and the constraint system. rangeCheck optionally
+// picks the range-check gadget: ops.RangeAuto (the default), RangeLookup or
+// RangeBits.
+func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress, rangeCheck ...string) (*Compiled, error) {
 	raw, err := os.ReadFile(modelPath)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	if vis.SecretParams() { // the directory gets the architecture only
+		if raw, _, err = StripWeights(raw); err != nil {
+			return nil, fmt.Errorf("compile: %s: %w", modelPath, err)
+		}
+	}
 	c, err := build(modelPath, raw, qs, vis)
 	if err != nil {
 		return nil, err
+	}
+	c.Settings.RangeCheck = ops.RangeAuto
+	if len(rangeCheck) > 0 && rangeCheck[0] != "" {
+		if err := ops.ValidRangeCheck(rangeCheck[0]); err != nil {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
+		c.Settings.RangeCheck = rangeCheck[0]
 	}
 	progress.log("compile: %d nodes left after folding; building the circuit", c.Model.NumSteps())
 	start := time.Now()
@@ -131,7 +151,12 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %s: %w", name, err)
 	}
-	m, err := model.Compile(g, qs)
+	var m *model.Model
+	if vis.SecretParams() {
+		m, err = model.CompileSecret(g, qs, vis.Bits())
+	} else {
+		m, err = model.Compile(g, qs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +164,12 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	s := Settings{
 		Version: FormatVersion, Backend: "groth16-bn254",
 		ModelSHA256: hex.EncodeToString(sum[:]), Quant: qs, Visibility: vis,
+	}
+	for _, p := range m.Params {
+		s.SecretWeights += p.Size()
+	}
+	if vis.SecretParams() {
+		s.FixedConstants = m.FixedConstants()
 	}
 	for i, in := range m.Inputs {
 		s.Inputs = append(s.Inputs, TensorSpec{Name: g.Inputs[i].Name, Shape: in.Shape, DType: in.DType.String(), Scale: in.Scale})
@@ -154,9 +185,18 @@ func (c *Compiled) constraintSystem() (constraint.ConstraintSystem, error) {
 	if err != nil {
 		return nil, err
 	}
+	auto := c.Settings.RangeCheck == ops.RangeAuto
+	if auto { // bits when small enough (ops.AutoBitsMaxConstraints)
+		c.Settings.RangeCheck = ops.RangeBits
+	}
+	circ.RangeCheck = c.Settings.RangeCheck
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ)
 	if err != nil {
 		return nil, fmt.Errorf("compile: building the circuit: %w", err)
+	}
+	if auto && cs.GetNbConstraints() > ops.AutoBitsMaxConstraints {
+		c.Settings.RangeCheck = ops.RangeLookup
+		return c.constraintSystem()
 	}
 	return cs, nil
 }
@@ -188,6 +228,7 @@ func Open(dir string) (*Compiled, error) {
 	}
 	c.Dir = dir
 	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
+	c.Settings.RangeCheck = s.RangeCheck
 	return c, nil
 }
 

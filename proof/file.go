@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -16,22 +17,31 @@ const Protocol = "groth16-bn254"
 
 // Proof is a proof file: the proof, its public inputs (32-byte big-endian
 // field elements, in the circuit's order) and, when the outputs are public,
-// their dequantized values in the layout `run` prints.
+// their dequantized values in the layout `run` prints; with hashed tensors
+// or a claim, the commitments and the claim's text.
 type Proof struct {
 	Protocol     string      `json:"protocol"`
 	ModelSHA256  string      `json:"model_sha256"`
 	Proof        string      `json:"proof"`
 	PublicInputs []string    `json:"public_inputs"`
 	Outputs      [][]float64 `json:"outputs,omitempty"`
+	// Commitments repeats the commitments among the public inputs, by name
+	// ("input", "params", "output"), as 0x-prefixed hex.
+	Commitments map[string]string `json:"commitments,omitempty"`
+	// Claim is the canonical text of the claim the proof establishes.
+	Claim string `json:"claim,omitempty"`
 }
 
 // WriteProof writes p to path atomically.
 func WriteProof(path string, p *Proof) error {
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // claims read "<=", not "\u003c="
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, append(b, '\n'))
+	return WriteFileAtomic(path, buf.Bytes())
 }
 
 // ReadProof reads a proof file.

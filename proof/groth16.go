@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -76,19 +77,41 @@ func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
 
 // Prove runs the model on real inputs and proves the result.
 func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) {
-	in, err := c.Model.Quantize(inputs)
+	return c.ProveWith(inputs, ProveOptions{Progress: progress})
+}
+
+// ProveWith proves an inference with the weights and salts of opt.
+func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, error) {
+	progress := opt.Progress
+	vis := c.Settings.Visibility
+	m := c.Model
+	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt}
+	if vis.SecretParams() {
+		var err error
+		if m, err = c.loadWeights(opt.Weights); err != nil {
+			return nil, err
+		}
+		if w.Params, err = m.ParamValues(); err != nil {
+			return nil, fmt.Errorf("prove: %w", err)
+		}
+	} else if opt.Weights != "" {
+		return nil, fmt.Errorf("prove: this circuit has its weights fixed in it: --model is not needed")
+	}
+	in, err := m.Quantize(inputs)
 	if err != nil {
 		return nil, err
 	}
-	outs, err := model.Run(c.Model, &ops.IntArith{}, in)
+	w.Inputs = in
+	outs, err := model.Run(m, &ops.IntArith{}, append(slices.Clone(in), w.Params...))
 	if err != nil {
 		return nil, err
 	}
-	assignment, err := circuit.Assign(c.Model, c.Settings.Visibility, in, outs)
+	w.Outputs = outs
+	assignment, err := circuit.AssignWitness(m, vis, w)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("prove: %w", err)
 	}
-	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	wit, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
 	if err != nil {
 		return nil, fmt.Errorf("prove: witness: %w", err)
 	}
@@ -102,7 +125,7 @@ func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) 
 	}
 	progress.log("prove: %d constraints", cs.GetNbConstraints())
 	start := time.Now()
-	prf, err := groth16.Prove(cs, pk, w, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	prf, err := groth16.Prove(cs, pk, wit, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
@@ -111,7 +134,7 @@ func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) 
 	if _, err := prf.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	pub, err := w.Public()
+	pub, err := wit.Public()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
@@ -124,8 +147,16 @@ func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) 
 		b := v.Bytes()
 		p.PublicInputs = append(p.PublicInputs, "0x"+hex.EncodeToString(b[:]))
 	}
-	if c.Settings.Visibility.Output == circuit.Public {
-		p.Outputs = c.Model.Dequantize(outs)
+	if vis.Output == circuit.Public {
+		p.Outputs = m.Dequantize(outs)
+	}
+	cm, err := w.Commitments(m, vis)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	p.Commitments = commitmentsHex(cm)
+	if cl, _ := circuit.ParseClaim(vis.Claim); cl != nil {
+		p.Claim = cl.String()
 	}
 	return p, nil
 }
@@ -133,6 +164,11 @@ func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) 
 // Verify checks a proof against the verifying key and checks that its
 // outputs are the ones the public inputs carry.
 func (c *Compiled) Verify(p *Proof) error {
+	return c.VerifyWith(p, VerifyOptions{})
+}
+
+// VerifyWith is Verify that also checks the expectations of opt.
+func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if p.Protocol != Protocol {
 		return fmt.Errorf("proof protocol is %q, want %q", p.Protocol, Protocol)
 	}
@@ -144,6 +180,9 @@ func (c *Compiled) Verify(p *Proof) error {
 		return err
 	}
 	if err := c.checkOutputs(p, vals); err != nil {
+		return err
+	}
+	if err := c.checkPrivacy(p, vals, opt); err != nil {
 		return err
 	}
 	vk, err := c.ReadVerifyingKey()
@@ -185,12 +224,7 @@ func (c *Compiled) checkOutputs(p *Proof, vals []*big.Int) error {
 		}
 		return nil
 	}
-	off := 0
-	if vis.Input == circuit.Public {
-		for _, in := range c.Model.Inputs {
-			off += in.Size()
-		}
-	}
+	off := circuit.Offset(circuit.Layout(c.Model, vis), "output")
 	if len(p.Outputs) != len(c.Model.Outputs) {
 		return fmt.Errorf("proof lists %d outputs, the model has %d", len(p.Outputs), len(c.Model.Outputs))
 	}

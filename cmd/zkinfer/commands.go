@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -79,15 +79,18 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "directory to write the compiled circuit to")
 	qs := quantFlags(fs)
 	vis := circuit.DefaultVisibility
-	fs.StringVar(&vis.Input, "input-visibility", vis.Input, "private or public")
-	fs.StringVar(&vis.Params, "param-visibility", vis.Params, "fixed")
-	fs.StringVar(&vis.Output, "output-visibility", vis.Output, "public or private")
+	fs.StringVar(&vis.Input, "input-visibility", vis.Input, "private, public or hashed (a Poseidon2 commitment is public)")
+	fs.StringVar(&vis.Params, "param-visibility", vis.Params, "fixed (in the circuit), private or hashed (weights in the witness; see docs/PRIVACY.md)")
+	fs.StringVar(&vis.Output, "output-visibility", vis.Output, "public, private or hashed (private by default with --claim)")
+	privacyCompileFlags(fs, &vis)
+	rangeCheck := fs.String("range-check", ops.RangeAuto, "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
 		return err
 	}
-	c, err := proof.Compile(pos[0], *out, *qs, vis, progress(*quiet))
+	claimDefaults(fs, &vis)
+	c, err := proof.Compile(pos[0], *out, *qs, vis, progress(*quiet), *rangeCheck)
 	if err != nil {
 		return err
 	}
@@ -116,6 +119,7 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	input := fs.String("input", "", "input file in EZKL's format")
 	out := fs.String("proof", "", "proof file to write")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pf := proveFlags(fs)
 	pos, err := parse(fs, args, 1, "input", "proof")
 	if err != nil {
 		return err
@@ -128,8 +132,12 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	opt, err := pf.options(progress(*quiet))
+	if err != nil {
+		return err
+	}
 	warnExtra(c.Model, in, *input)
-	p, err := c.Prove(in, progress(*quiet))
+	p, err := c.ProveWith(in, opt)
 	if err != nil {
 		return err
 	}
@@ -142,6 +150,7 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 
 func cmdVerify(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file to check")
+	vopt := verifyFlags(fs)
 	pos, err := parse(fs, args, 1, "proof")
 	if err != nil {
 		return err
@@ -154,7 +163,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Verify(p); err != nil {
+	if err := c.VerifyWith(p, *vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)
 	}
 	fmt.Fprintf(stdout, "verified: %s\n", describe(c, p))
@@ -162,19 +171,4 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 }
 
 // describe says in plain words what a valid proof established.
-func describe(c *proof.Compiled, p *proof.Proof) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "the model with sha256 %s…, whose weights are fixed in the circuit, ", c.Settings.ModelSHA256[:16])
-	if c.Settings.Visibility.Input == circuit.Public {
-		b.WriteString("ran on the public input in the proof")
-	} else {
-		b.WriteString("ran on a private input that stays secret")
-	}
-	if c.Settings.Visibility.Output == circuit.Public {
-		o, _ := json.Marshal(p.Outputs)
-		fmt.Fprintf(&b, " and produced outputs %s", o)
-	} else {
-		b.WriteString(" and produced private outputs")
-	}
-	return b.String()
-}
+func describe(c *proof.Compiled, p *proof.Proof) string { return describePrivacy(c, p) }

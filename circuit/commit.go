@@ -1,0 +1,167 @@
+package circuit
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/hash/poseidon2"
+
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Commitments: a tensor list is hashed with Poseidon2 (gnark's
+// Merkle–Damgård construction over the width-2 BN254 permutation) as
+//
+//	H(tag, count, packed_1, …, packed_k, salt)
+//
+// tag separates inputs, weights and outputs; count is the number of values.
+// Each value v of a tensor whose values satisfy |v| ≤ Max is stored as
+// v + 2^(b-1) in b = BitsFor(Max)+1 bits, and as many values as fit in 253
+// bits are packed into one field element. Packing is a linear combination
+// (free in R1CS); it is injective because every value is bounded: inputs and
+// weights are range-checked, outputs are bounded by construction.
+
+// Commitment tags.
+const (
+	TagInput  = 1
+	TagParams = 2
+	TagOutput = 3
+)
+
+const packLimit = 253
+
+// PackBits is the width a value of the tensor takes in a packed element.
+func PackBits(info *ops.Info) int { return quant.BitsFor(info.Max) + 1 }
+
+// packed describes where each value lands: element index and bit offset.
+type packing struct {
+	elem, off []int
+	n         int // number of elements
+}
+
+func pack(infos []*ops.Info) packing {
+	var p packing
+	used := packLimit
+	for _, info := range infos {
+		b := PackBits(info)
+		for range info.Size() {
+			if used+b > packLimit {
+				p.n++
+				used = 0
+			}
+			p.elem = append(p.elem, p.n-1)
+			p.off = append(p.off, used)
+			used += b
+		}
+	}
+	return p
+}
+
+// Commit computes the commitment of tensors ts (described by infos) natively.
+func Commit(tag int, infos []*ops.Info, ts []ops.Tensor[int64], salt *big.Int) (fr.Element, error) {
+	p := pack(infos)
+	elems := make([]*big.Int, p.n)
+	for i := range elems {
+		elems[i] = new(big.Int)
+	}
+	k := 0
+	for i, info := range infos {
+		if len(ts[i].Data) != info.Size() {
+			return fr.Element{}, fmt.Errorf("commit: tensor %d has %d values, want %d", i, len(ts[i].Data), info.Size())
+		}
+		b := PackBits(info)
+		half := new(big.Int).Lsh(big.NewInt(1), uint(b-1))
+		for _, v := range ts[i].Data {
+			if float64(max(v, -v)) > info.Max {
+				return fr.Element{}, fmt.Errorf("commit: value %d of tensor %d is outside its bound %v", v, i, info.Max)
+			}
+			e := new(big.Int).Add(big.NewInt(v), half)
+			e.Lsh(e, uint(p.off[k]))
+			elems[p.elem[k]].Add(elems[p.elem[k]], e)
+			k++
+		}
+	}
+	h := p2native.NewMerkleDamgardHasher()
+	write := func(v *big.Int) {
+		var e fr.Element
+		e.SetBigInt(v)
+		b := e.Bytes()
+		h.Write(b[:])
+	}
+	write(big.NewInt(int64(tag)))
+	write(big.NewInt(int64(k)))
+	for _, e := range elems {
+		write(e)
+	}
+	write(saltOrZero(salt))
+	var out fr.Element
+	out.SetBytes(h.Sum(nil))
+	return out, nil
+}
+
+// commitCircuit is Commit as constraints over the tensors' variables.
+func commitCircuit(api frontend.API, tag int, infos []*ops.Info, ts [][]frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
+	p := pack(infos)
+	terms := make([][]frontend.Variable, p.n)
+	k := 0
+	for i, info := range infos {
+		b := PackBits(info)
+		for _, v := range ts[i] {
+			// (v + 2^(b-1))·2^off
+			terms[p.elem[k]] = append(terms[p.elem[k]], api.Mul(api.Add(v, pow2(b-1)), pow2(p.off[k])))
+			k++
+		}
+	}
+	h, err := poseidon2.New(api)
+	if err != nil {
+		return nil, err
+	}
+	h.Write(tag, k)
+	for _, t := range terms {
+		if len(t) == 1 {
+			h.Write(t[0])
+		} else {
+			h.Write(api.Add(t[0], t[1], t[2:]...))
+		}
+	}
+	h.Write(salt)
+	return h.Sum(), nil
+}
+
+func pow2(k int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(k)) }
+
+func saltOrZero(s *big.Int) *big.Int {
+	if s == nil {
+		return new(big.Int)
+	}
+	return s
+}
+
+// ParseSalt reads a salt: hex (optional 0x), below the field modulus.
+func ParseSalt(s string) (*big.Int, error) {
+	if s == "" {
+		return new(big.Int), nil
+	}
+	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+	if err != nil || len(b) > 32 {
+		return nil, fmt.Errorf("salt %q is not hex of at most 32 bytes", s)
+	}
+	v := new(big.Int).SetBytes(b)
+	if v.Cmp(ecc.BN254.ScalarField()) >= 0 {
+		return nil, fmt.Errorf("salt %q is not below the BN254 scalar field modulus", s)
+	}
+	return v, nil
+}
+
+// Hex writes a field element as 0x + 64 hex digits.
+func Hex(e fr.Element) string {
+	b := e.Bytes()
+	return "0x" + hex.EncodeToString(b[:])
+}

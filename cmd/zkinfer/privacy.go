@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof"
+)
+
+// privacyCompileFlags adds compile's --claim and --param-bits.
+func privacyCompileFlags(fs *flag.FlagSet, vis *circuit.Visibility) {
+	fs.StringVar(&vis.Claim, "claim", "", `prove only a claim about the outputs: "output[i] >= x" (>, <=, <), "output[i] in [a, b]" or "argmax(output) == k"`)
+	fs.IntVar(&vis.ParamBits, "param-bits", 0, "with private or hashed weights: the signed bit width each quantized weight is checked to (default 16)")
+}
+
+// claimDefaults makes a claim hide the outputs unless their visibility was
+// given.
+func claimDefaults(fs *flag.FlagSet, vis *circuit.Visibility) {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "output-visibility" })
+	if vis.Claim != "" && !set {
+		vis.Output = circuit.Private
+	}
+}
+
+type proveFlagSet struct{ weights, salt, paramSalt *string }
+
+// proveFlags adds prove's --model, --salt and --param-salt.
+func proveFlags(fs *flag.FlagSet) proveFlagSet {
+	return proveFlagSet{
+		weights:   fs.String("model", "", "with private or hashed weights: the model with its weights (the directory holds the architecture only)"),
+		salt:      fs.String("salt", "", "hex salt of the hashed input and output commitments (default 0: pass a random one for low-entropy data)"),
+		paramSalt: fs.String("param-salt", "", "hex salt of the hashed weights' commitment, as given to `zkinfer commit`"),
+	}
+}
+
+func (f proveFlagSet) options(p proof.Progress) (proof.ProveOptions, error) {
+	o := proof.ProveOptions{Weights: *f.weights, Progress: p}
+	var err error
+	if o.Salt, err = circuit.ParseSalt(*f.salt); err != nil {
+		return o, fmt.Errorf("--salt: %w", err)
+	}
+	if o.ParamSalt, err = circuit.ParseSalt(*f.paramSalt); err != nil {
+		return o, fmt.Errorf("--param-salt: %w", err)
+	}
+	return o, nil
+}
+
+// verifyFlags adds verify's expectations.
+func verifyFlags(fs *flag.FlagSet) *proof.VerifyOptions {
+	o := &proof.VerifyOptions{}
+	fs.StringVar(&o.ModelCommitment, "model-commitment", "", "fail unless the proof's weights have this commitment (from `zkinfer commit`)")
+	fs.StringVar(&o.InputCommitment, "input-commitment", "", "fail unless the proof's input has this commitment")
+	fs.StringVar(&o.Claim, "claim", "", "fail unless the directory's circuit proves this claim")
+	return o
+}
+
+// describePrivacy says in plain words what a valid proof established and
+// what stayed secret.
+func describePrivacy(c *proof.Compiled, p *proof.Proof) string {
+	s, vis := c.Settings, c.Settings.Visibility
+	var b strings.Builder
+	switch vis.Params {
+	case circuit.Fixed:
+		fmt.Fprintf(&b, "the model with sha256 %s…, whose weights are fixed in the circuit, ", s.ModelSHA256[:16])
+	case circuit.Private:
+		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values, each within %d signed bits; they stay secret and are bound to nothing), ", s.ModelSHA256[:16], s.SecretWeights, vis.Bits())
+	case circuit.Hashed:
+		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
+	}
+	switch vis.Input {
+	case circuit.Public:
+		b.WriteString("ran on the public input in the proof")
+	case circuit.Private:
+		b.WriteString("ran on a private input that stays secret")
+	case circuit.Hashed:
+		fmt.Fprintf(&b, "ran on a secret input whose commitment is %s", p.Commitments["input"])
+	}
+	switch {
+	case vis.Claim != "":
+		fmt.Fprintf(&b, ", and its outputs satisfy the claim %q (the outputs themselves stay secret", p.Claim)
+		if vis.Output == circuit.Hashed {
+			fmt.Fprintf(&b, "; their commitment is %s", p.Commitments["output"])
+		}
+		b.WriteString(")")
+	case vis.Output == circuit.Public:
+		o, _ := json.Marshal(p.Outputs)
+		fmt.Fprintf(&b, " and produced outputs %s", o)
+	case vis.Output == circuit.Hashed:
+		fmt.Fprintf(&b, " and produced secret outputs whose commitment is %s", p.Commitments["output"])
+	default:
+		b.WriteString(" and produced private outputs (nothing about them is revealed)")
+	}
+	if len(s.FixedConstants) > 0 {
+		fmt.Fprintf(&b, "; public constants fixed in the circuit: %s", strings.Join(s.FixedConstants, ", "))
+	}
+	return b.String()
+}

@@ -1,0 +1,65 @@
+package evm
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// MaxCodeSize is the largest contract Ethereum deploys (EIP-170).
+const MaxCodeSize = 24576
+
+// Compiled is a verifier compiled by solc, ready to deploy.
+type Compiled struct {
+	Verifier *Verifier
+	Bytecode []byte
+}
+
+// CompileVerifier compiles the exported verifier and checks solc's ABI is
+// the one Export wrote.
+func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*Compiled, error) {
+	cs, err := solc.Compile(ctx, map[string][]byte{ContractName + ".sol": v.Source})
+	if err != nil {
+		return nil, err
+	}
+	c, ok := cs[ContractName]
+	if !ok {
+		return nil, fmt.Errorf("solc: no contract %s in the output", ContractName)
+	}
+	if len(c.Runtime) > MaxCodeSize {
+		return nil, fmt.Errorf("evm: the verifier is %d bytes, over the EVM's %d-byte contract limit (EIP-170): %d public inputs are too many, make fewer tensors public", len(c.Runtime), MaxCodeSize, v.Inputs)
+	}
+	if err := SameABI(c.ABI, v.ABI); err != nil {
+		return nil, fmt.Errorf("evm: the exported ABI differs from solc's: %w", err)
+	}
+	return &Compiled{Verifier: v, Bytecode: c.Bytecode}, nil
+}
+
+// Result is the outcome of one on-chain verification.
+type Result struct {
+	Accepted bool
+	Reason   string // why it was rejected
+	GasUsed  uint64 // of the verifyProof transaction, 21,000 and calldata included
+	Calldata int    // bytes
+	Verifier common.Address
+}
+
+// Deploy deploys the verifier on the chain.
+func (c *Compiled) Deploy(ctx context.Context, chain *Chain) (common.Address, error) {
+	return chain.Deploy(ctx, c.Bytecode)
+}
+
+// Verify sends verifyProof(calldata) to the verifier at addr as a
+// transaction: the proof is accepted when the transaction succeeds.
+func (c *Compiled) Verify(ctx context.Context, chain *Chain, addr common.Address, calldata []byte) (*Result, error) {
+	errs, err := ParseABI(c.Verifier.ABI)
+	if err != nil {
+		return nil, err
+	}
+	r, err := chain.Transact(ctx, addr, calldata, errs)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Accepted: r.OK, Reason: r.Revert, GasUsed: r.GasUsed, Calldata: len(calldata), Verifier: addr}, nil
+}

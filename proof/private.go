@@ -1,0 +1,260 @@
+package proof
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Secret weights: a directory compiled with private or hashed parameters
+// holds the model with its weights zeroed (StripWeights), so it can be
+// published for setup and verification; the prover supplies the real model.
+
+// StripWeights returns the ONNX model raw with the initializers that
+// model.CompileSecret makes secret set to zero (shapes and types kept), and
+// the number of weights zeroed. The output is deterministic: stripping two
+// models with the same architecture gives the same bytes.
+func StripWeights(raw []byte) ([]byte, int, error) {
+	g, err := onnx.Parse(raw)
+	if err != nil {
+		return nil, 0, err
+	}
+	names := model.SecretParamNames(g)
+	secret := func(init string) bool {
+		for _, n := range names {
+			if n == init || strings.HasPrefix(n, init+"·") {
+				return true
+			}
+		}
+		return false
+	}
+	var m onnx.ModelProto
+	if err := proto.Unmarshal(raw, &m); err != nil {
+		return nil, 0, fmt.Errorf("not a valid ONNX model: %w", err)
+	}
+	n := 0
+	for _, t := range m.Graph.Initializer {
+		if !secret(t.GetName()) {
+			continue
+		}
+		if t.GetDataLocation() != 0 || len(t.ExternalData) > 0 {
+			return nil, 0, fmt.Errorf("initializer %q keeps its data outside the model file, which is not supported", t.GetName())
+		}
+		if len(t.RawData) > 0 {
+			t.RawData = make([]byte, len(t.RawData))
+		}
+		for i := range t.FloatData {
+			t.FloatData[i] = 0
+		}
+		for i := range t.DoubleData {
+			t.DoubleData[i] = 0
+		}
+		for i := range t.Int32Data { // float16 payloads
+			t.Int32Data[i] = 0
+		}
+		n++
+	}
+	out, err := proto.MarshalOptions{Deterministic: true}.Marshal(&m)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, n, nil
+}
+
+// ProveOptions are the inputs of a proof beyond the model's input values.
+type ProveOptions struct {
+	// Weights is the path of the model with its real weights, required when
+	// the parameters are private or hashed.
+	Weights string
+	// Salt blinds the commitments of hashed inputs and outputs; ParamSalt
+	// the commitment of hashed weights (nil: 0).
+	Salt, ParamSalt *big.Int
+	Progress        Progress
+}
+
+// loadWeights compiles the model with real weights at path and checks it has
+// the architecture the directory was compiled from.
+func (c *Compiled) loadWeights(path string) (*model.Model, error) {
+	if path == "" {
+		return nil, fmt.Errorf("prove: this circuit keeps the weights secret and its directory holds none: pass the model with its weights (--model MODEL.onnx)")
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	stripped, _, err := StripWeights(raw)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %s: %w", path, err)
+	}
+	if sum := sha256.Sum256(stripped); hex.EncodeToString(sum[:]) != c.Settings.ModelSHA256 {
+		return nil, fmt.Errorf("prove: %s does not have the architecture %s was compiled from", path, c.Dir)
+	}
+	g, err := onnx.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %s: %w", path, err)
+	}
+	return model.CompileSecret(g, c.Settings.Quant, c.Settings.Visibility.Bits())
+}
+
+// ModelCommitment computes the commitment of the weights of the ONNX model
+// at path, as a hashed-parameter circuit with these settings binds it.
+func ModelCommitment(path string, qs quant.Settings, paramBits int, salt *big.Int) (string, error) {
+	g, err := onnx.Load(path)
+	if err != nil {
+		return "", err
+	}
+	if paramBits == 0 {
+		paramBits = model.DefaultParamBits
+	}
+	m, err := model.CompileSecret(g, qs, paramBits)
+	if err != nil {
+		return "", err
+	}
+	vals, err := m.ParamValues()
+	if err != nil {
+		return "", err
+	}
+	e, err := circuit.Commit(circuit.TagParams, m.Params, vals, salt)
+	if err != nil {
+		return "", err
+	}
+	return circuit.Hex(e), nil
+}
+
+// InputCommitment computes the commitment of inputs (real values) that a
+// hashed-input circuit of the compiled directory binds.
+func (c *Compiled) InputCommitment(inputs [][]float64, salt *big.Int) (string, error) {
+	in, err := c.Model.Quantize(inputs)
+	if err != nil {
+		return "", err
+	}
+	e, err := circuit.Commit(circuit.TagInput, c.Model.Inputs, in, salt)
+	if err != nil {
+		return "", err
+	}
+	return circuit.Hex(e), nil
+}
+
+func fieldHex(v *big.Int) string {
+	b := make([]byte, 32)
+	v.FillBytes(b)
+	return "0x" + hex.EncodeToString(b)
+}
+
+// commitmentKeys names the commitment segments of the public inputs in the
+// proof file's "commitments".
+var commitmentKeys = map[string]string{"input_commitment": "input", "param_commitment": "params", "output_commitment": "output"}
+
+func commitmentsHex(cm circuit.Commitments) map[string]string {
+	out := map[string]string{}
+	for k, v := range map[string]*big.Int{"input": cm.Input, "params": cm.Params, "output": cm.Output} {
+		if v != nil {
+			out[k] = fieldHex(v)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// VerifyOptions are what a verifier may expect of a proof beyond its
+// validity.
+type VerifyOptions struct {
+	// ModelCommitment, InputCommitment: the expected commitments of the
+	// weights and of the inputs (hex; "" to accept any).
+	ModelCommitment, InputCommitment string
+	// Claim: the claim the verifier expects ("" to accept the directory's).
+	Claim string
+}
+
+func parseHexField(s string) (*big.Int, error) {
+	v, err := circuit.ParseSalt(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a commitment (0x and 64 hex digits)", s)
+	}
+	return v, nil
+}
+
+// checkPrivacy compares the proof file's commitments and claim, and the
+// verifier's expectations, with the public inputs.
+func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) error {
+	vis := c.Settings.Visibility
+	segs := circuit.Layout(c.Model, vis)
+	want := map[string]string{}
+	for _, s := range segs {
+		if k, ok := commitmentKeys[s.Name]; ok {
+			want[k] = fieldHex(vals[circuit.Offset(segs, s.Name)])
+		}
+	}
+	for k, v := range p.Commitments {
+		if want[k] == "" {
+			return fmt.Errorf("proof lists a %s commitment, but this circuit has none", k)
+		}
+		if !strings.EqualFold(v, want[k]) {
+			return fmt.Errorf("proof's %s commitment %s differs from its public input %s", k, v, want[k])
+		}
+	}
+	for k := range want {
+		if _, ok := p.Commitments[k]; !ok {
+			return fmt.Errorf("proof does not list its %s commitment", k)
+		}
+	}
+	for _, e := range []struct{ key, flag, got string }{{"params", "--model-commitment", opt.ModelCommitment}, {"input", "--input-commitment", opt.InputCommitment}} {
+		if e.got == "" {
+			continue
+		}
+		if want[e.key] == "" {
+			return fmt.Errorf("%s: this circuit does not commit to its %s (visibility is not hashed)", e.flag, e.key)
+		}
+		v, err := parseHexField(e.got)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.flag, err)
+		}
+		if fieldHex(v) != want[e.key] {
+			return fmt.Errorf("the proof's %s commitment %s is not the expected %s", e.key, want[e.key], fieldHex(v))
+		}
+	}
+	cl, err := circuit.ParseClaim(vis.Claim)
+	if err != nil {
+		return err
+	}
+	if opt.Claim != "" {
+		exp, err := circuit.ParseClaim(opt.Claim)
+		if err != nil {
+			return err
+		}
+		if cl == nil {
+			return fmt.Errorf("this circuit proves no claim, not %q", exp)
+		}
+		if exp.String() != cl.String() {
+			return fmt.Errorf("this circuit proves the claim %q, not %q", cl, exp)
+		}
+	}
+	if cl == nil {
+		if p.Claim != "" {
+			return fmt.Errorf("proof states the claim %q, but this circuit proves none", p.Claim)
+		}
+		return nil
+	}
+	if p.Claim != cl.String() {
+		return fmt.Errorf("proof states the claim %q, this circuit proves %q", p.Claim, cl)
+	}
+	off := circuit.Offset(segs, "claim")
+	for i, v := range cl.PublicValues(c.Model.Outputs) {
+		if vals[off+i].Cmp(v) != 0 {
+			return fmt.Errorf("the proof is for a different claim or threshold than %q", cl)
+		}
+	}
+	return nil
+}
