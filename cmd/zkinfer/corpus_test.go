@@ -161,6 +161,7 @@ func TestCorpusProve(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			row = fmt.Sprintf("| %s | failed: %s | | | | |", name, oneLine(err.Error()))
 		}
+		t.Log(row) // progress: proving the whole corpus takes a while
 		rows = append(rows, row)
 	}
 	t.Logf("corpus prove\n| model | status | constraints | prove s | verify s | error |\n|---|---|---|---|---|---|\n%s", strings.Join(rows, "\n"))
