@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/zkinfer/zkinfer/graph"
@@ -50,7 +51,9 @@ func moveOp(infer func(c *Context, n *graph.Node, ins []*Info) (*movePlan, error
 	}
 }
 
-// constInts reads a constant integer input (shapes, axes, repeats).
+// constInts reads a constant integer input (shapes, axes, repeats, slice
+// bounds), clamping to ±2^62 so that INT64_MAX sentinels (Slice's "to the
+// end") survive the float64 round trip.
 func constInts(ins []*Info, i int, what string) ([]int, error) {
 	if i >= len(ins) || ins[i] == nil {
 		return nil, fmt.Errorf("missing %s input", what)
@@ -60,7 +63,7 @@ func constInts(ins []*Info, i int, what string) ([]int, error) {
 	}
 	out := make([]int, len(ins[i].Const.Data))
 	for j, v := range ins[i].Const.Data {
-		out[j] = int(v)
+		out[j] = int(math.Max(-(1 << 62), math.Min(1<<62, v)))
 	}
 	return out, nil
 }

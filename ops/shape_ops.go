@@ -108,22 +108,6 @@ func flat(coord, strides []int) int {
 	return o
 }
 
-// constIntsClamped reads a constant integer input, clamping to ±2^62 so that
-// INT64_MAX sentinels (Slice's "to the end") survive the float64 round trip.
-func constIntsClamped(ins []*Info, i int, what string) ([]int, error) {
-	if i >= len(ins) || ins[i] == nil {
-		return nil, fmt.Errorf("missing %s input", what)
-	}
-	if ins[i].Const == nil {
-		return nil, fmt.Errorf("%s must be a constant (computed from the input here)", what)
-	}
-	out := make([]int, len(ins[i].Const.Data))
-	for j, v := range ins[i].Const.Data {
-		out[j] = int(math.Max(-(1 << 62), math.Min(1<<62, v)))
-	}
-	return out, nil
-}
-
 func needInput(ins []*Info) error {
 	if len(ins) == 0 || ins[0] == nil {
 		return fmt.Errorf("missing input")
@@ -208,10 +192,10 @@ func inferSlice(_ *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 			axes = append(axes, int(v))
 		}
 	} else {
-		if starts, err = constIntsClamped(ins, 1, "starts"); err != nil {
+		if starts, err = constInts(ins, 1, "starts"); err != nil {
 			return nil, nil, err
 		}
-		if ends, err = constIntsClamped(ins, 2, "ends"); err != nil {
+		if ends, err = constInts(ins, 2, "ends"); err != nil {
 			return nil, nil, err
 		}
 		if len(ins) > 3 && ins[3] != nil {
@@ -220,7 +204,7 @@ func inferSlice(_ *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 			}
 		}
 		if len(ins) > 4 && ins[4] != nil {
-			if steps, err = constIntsClamped(ins, 4, "steps"); err != nil {
+			if steps, err = constInts(ins, 4, "steps"); err != nil {
 				return nil, nil, err
 			}
 		}
