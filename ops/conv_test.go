@@ -56,6 +56,14 @@ func TestWindowOps(t *testing.T) {
 			Inputs: []optest.Named{{Name: "x", Tensor: optest.Ramp([]int{1, 1, 3, 3}, -2, 2)}}, Want: []float64{4.5, 1, 4.5}},
 		{Name: "reduce l2", Node: node("ReduceL2", []string{"x"}, []string{"y"}, attrs("axes", []int64{3})),
 			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{1, 1, 1, 2}, 3, -4)}}, Want: []float64{5}},
+		// log(e^-2 + e^0 + e^2) = 2.1429316284998996, log(e^-1 + e^1 + e^-3) = 1.1429316284998996
+		{Name: "reduce log sum exp", Node: node("ReduceLogSumExp", []string{"x"}, []string{"y"}, attrs("axes", []int64{1}, "keepdims", int64(0))),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{2, 3}, -2, 0, 2, -1, 1, -3)}}, Want: []float64{2.1429316284998996, 1.1429316284998996}},
+		{Name: "reduce log sum exp all, ties", Node: node("ReduceLogSumExp", []string{"x"}, []string{"y"}, nil),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{2, 2}, 3, 3, 3, 3)}}, Want: []float64{3 + 1.3862943611198906}},
+		// log(1 + 2 + 3.5) = 1.8718021769015913
+		{Name: "reduce log sum", Node: node("ReduceLogSum", []string{"x"}, []string{"y"}, attrs("axes", []int64{0})),
+			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{3, 1}, 1, 2, 3.5)}}, Want: []float64{1.8718021769015913}},
 		{Name: "resize nearest asymmetric floor", Node: node("Resize", []string{"x", "", "s"}, []string{"y"}, attrs("coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor")),
 			Inputs: []optest.Named{{Name: "x", Tensor: optest.T([]int{1, 2}, 1, 2)}}, Consts: map[string]*graph.Tensor{"s": optest.T([]int{2}, 1, 2)}, Want: []float64{1, 1, 2, 2}},
 		{Name: "resize linear", Node: node("Resize", []string{"x", "", "s"}, []string{"y"}, attrs("mode", "linear")),

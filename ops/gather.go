@@ -1,7 +1,11 @@
 package ops
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/zkinfer/zkinfer/graph"
@@ -26,6 +30,17 @@ import (
 // out = d + Σ_p eq_p·(u_p - d) over the updates p that may land on an
 // element (1 Mul each); with duplicate targets (undefined in ONNX without a
 // reduction) the result is that sum.
+//
+// Gather and GatherElements of a constant tensor with computed integer
+// indices are table lookups instead when that is cheaper (indices at a
+// scale s > 0 are first rescaled to integers, exact for the multiples of
+// 2^s they hold: 1 rescale per index element): each
+// distinct column x[base + j·step], j in [0, n), becomes a Table over the
+// indices Info.Max allows, [-min(n, Max), min(n-1, Max)], negative entries
+// holding the wrapped values. A lookup costs ~3 constraints and a table ~3
+// per entry once, against n-1 Sign per index for the one-hot. An index
+// outside [-n, n) is then an error of the evaluator and has no table row
+// in the circuit (see lookup.go), as ONNX makes it an error.
 
 // indexPlan is how computed indices are turned into one-hot vectors.
 type indexPlan struct {
@@ -96,8 +111,11 @@ type selectPlan struct {
 type hit struct{ Which, J, Upd int32 }
 
 func selectKernel[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
-	if pp, ok := plan.(*pickPlan); ok {
+	switch pp := plan.(type) {
+	case *pickPlan:
 		return pick(a, pp, ins)
+	case *lookupPlan:
+		return lookupPick(a, pp, ins)
 	}
 	p := plan.(*selectPlan)
 	eqs := oneHots(a, &p.Ix, ins[p.Ix.In].Data)
@@ -263,6 +281,11 @@ func inferGather(kind string) InferFunc {
 		}
 		sp.Shape = shape
 		sp.Ix.finish(idx)
+		if lp := lookupGather(x, idx, sp, len(sels), func(i int) (int, int, int) {
+			return sels[i].which, sels[i].base, sels[i].step
+		}); lp != nil {
+			return []*Info{out}, lp, nil
+		}
 		for _, s := range sels {
 			sp.Which = append(sp.Which, int32(s.which))
 			sp.Base = append(sp.Base, int32(s.base))
@@ -435,4 +458,105 @@ func init() {
 		Register(k, Op{Infer: inferScatter(k), Float: selectKernel[float64], Int: selectKernel[int64], Circuit: selectKernel[Variable]})
 	}
 	Register("OneHot", Op{Infer: inferOneHot, Float: oneHot[float64], Int: oneHot[int64], Circuit: oneHot[Variable]})
+}
+
+// lookupPlan gathers from a constant tensor by table lookups: output o is
+// Tabs[Col[o]] at index element Which[o].
+type lookupPlan struct {
+	Shape      []int
+	In         int
+	Which, Col []int32
+	Tabs       []*Table
+	Shift      int // scale of the indices, rescaled away first
+	Bits       int // signed width of the rescaled indices
+}
+
+// lookupGather returns the lookup plan of a gather with nsel outputs (sel
+// gives output o's index element, base and step), or nil when x is
+// computed, an index has several components, or the one-hot is cheaper.
+func lookupGather(x, idx *Info, sp *selectPlan, nsel int, sel func(o int) (which, base, step int)) *lookupPlan {
+	if x.Const == nil || len(sp.Ix.Dims) != 1 || idx.Scale < 0 {
+		return nil
+	}
+	n := sp.Ix.Dims[0]
+	m := math.Ldexp(idx.Max, -idx.Scale)
+	reach := min(float64(n), math.Floor(m))
+	lo, hi := -int64(reach), int64(min(float64(n-1), reach))
+	if hi < lo || hi-lo+1 > MaxTableEntries {
+		return nil
+	}
+	type col struct{ base, step int }
+	cols := map[col]int32{}
+	lp := &lookupPlan{Shape: sp.Shape, In: sp.Ix.In, Shift: idx.Scale, Bits: bitsFor(math.Ceil(m)+1) + 1}
+	for o := range nsel {
+		which, base, step := sel(o)
+		c := col{base, step}
+		k, ok := cols[c]
+		if !ok {
+			k = int32(len(cols))
+			cols[c] = k
+		}
+		lp.Which, lp.Col = append(lp.Which, int32(which)), append(lp.Col, k)
+	}
+	// A table entry costs about as much as a constraint of a Sign; the
+	// one-hot needs n-1 Signs per index.
+	if entries := int64(len(cols)) * (hi - lo + 1); entries > int64(len(sp.Ix.Comps))*int64(n) {
+		return nil
+	}
+	lp.Tabs = make([]*Table, len(cols))
+	for c, k := range cols {
+		vals := make([]float64, n)
+		for j := range vals {
+			vals[j] = x.Const.Data[c.base+j*c.step]
+		}
+		t, err := NewTable(columnName(vals), columnFn(vals), 0, x.Scale, lo, hi)
+		if err != nil {
+			return nil
+		}
+		lp.Tabs[k] = t
+	}
+	return lp
+}
+
+// columnName names a column by its content, so equal columns share a table.
+func columnName(vals []float64) string {
+	h := sha256.New()
+	for _, v := range vals {
+		_ = binary.Write(h, binary.LittleEndian, math.Float64bits(v))
+	}
+	return fmt.Sprintf("gather%d-%s", len(vals), hex.EncodeToString(h.Sum(nil)[:16]))
+}
+
+// columnFn is the table function of a column: the value at an index,
+// negative indices counting from the end. (The float reference clamps an
+// index the table has no row for; the evaluator and circuit reject it.)
+func columnFn(vals []float64) func(float64) float64 {
+	n := len(vals)
+	return func(v float64) float64 {
+		k := int(math.Round(v))
+		if k < 0 {
+			k += n
+		}
+		return vals[min(max(k, 0), n-1)]
+	}
+}
+
+func lookupPick[T any](a Arith[T], p *lookupPlan, ins []Tensor[T]) []Tensor[T] {
+	idx := ins[p.In].Data
+	if p.Shift > 0 {
+		// Rescale each index element once, however many outputs read it.
+		ints := make([]T, len(idx))
+		done := make([]bool, len(idx))
+		for _, k := range p.Which {
+			if !done[k] {
+				ints[k], done[k] = a.Rescale(idx[k], p.Shift, p.Bits), true
+			}
+		}
+		idx = ints
+	}
+	out := make([]T, len(p.Which))
+	for o := range out {
+		out[o] = a.Lookup(p.Tabs[p.Col[o]], idx[p.Which[o]])
+	}
+	return []Tensor[T]{{Shape: p.Shape, Data: out}}
 }

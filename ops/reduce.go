@@ -2,8 +2,10 @@ package ops
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/quant"
 )
 
 // Reductions over axes. The reduced groups are fixed at compile time:
@@ -15,6 +17,10 @@ import (
 //	ReduceL1         1 Relu per element (|x| = 2·Relu(x) - x), free sum
 //	ReduceSumSquare  1 Mul per element, free sum, Requant
 //	ReduceL2         as ReduceSumSquare, kept at 2·Scale, then 1 Sqrt per output
+//	ReduceLogSumExp  m + log Σ exp(x_i - m) with m the group maximum (k-1
+//	                 Relu), one exp lookup per element and one log lookup
+//	                 per output, as LogSoftmax (softmax.go)
+//	ReduceLogSum     log Σ x_i: free sum, one log lookup per output
 
 // reduceGroups lists, for every output of reducing shape over axes, the flat
 // indices of its group. keep keeps reduced axes as size 1.
@@ -106,6 +112,8 @@ func inferReduce(kind string) InferFunc {
 			return nil, nil, fmt.Errorf("reducing an empty tensor")
 		}
 		switch kind {
+		case "ReduceLogSumExp":
+			return inferLogSumExp(c, x, shape, off, src)
 		case "ReduceMax", "ReduceMin":
 			p := &groupPlan{Shape: shape, Off: off, Src: src, Bits: bitsFor(2 * x.Max), Min: kind == "ReduceMin"}
 			out := *x
@@ -139,6 +147,8 @@ func inferReduce(kind string) InferFunc {
 		case "ReduceSumSquare":
 			p, out, err := lpFinish(c, b, x, lpSumSquare)
 			return []*Info{out}, p, err
+		case "ReduceLogSum":
+			return logOf(c, b, x)
 		}
 		return nil, nil, fmt.Errorf("unknown reduction %s", kind)
 	}
@@ -153,12 +163,96 @@ func reduceKernel[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 		return groupMax(a, plan, ins)
 	case *lpPlan:
 		return lpNorm(a, plan, ins)
+	case *lsePlan:
+		return logSumExp(a, plan, ins)
+	case *logSumPlan:
+		return logSum(a, plan, ins)
 	}
 	return linMap(a, plan, ins)
 }
 
 func init() {
-	for _, k := range []string{"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare"} {
+	for _, k := range []string{"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSumExp", "ReduceLogSum"} {
 		Register(k, Op{Infer: inferReduce(k), Float: reduceKernel[float64], Int: reduceKernel[int64], Circuit: reduceKernel[Variable]})
 	}
+}
+
+// lsePlan is ReduceLogSumExp over fixed groups.
+type lsePlan struct {
+	Shape    []int
+	Off, Src []int32
+	MaxBits  int        // |x_i - m| < 2^MaxBits
+	Exp, Log *tablePlan // exp on (-∞, 0] (clamped), log on [1, max group size]
+	UpM      int        // m to the output scale
+}
+
+func inferLogSumExp(c *Context, x *Info, shape []int, off, src []int32) ([]*Info, any, error) {
+	if x.Scale > c.Scale {
+		return nil, nil, fmt.Errorf("input scale %d finer than the activation scale", x.Scale)
+	}
+	n := 0
+	for i := range len(off) - 1 {
+		n = max(n, int(off[i+1]-off[i]))
+	}
+	p := &lsePlan{Shape: shape, Off: off, Src: src, MaxBits: quant.BitsFor(2*x.Max) + 1, UpM: c.Scale - x.Scale}
+	far := float64(c.Scale+1) * math.Ln2
+	var e, l *Info
+	var err error
+	expFn := tableFn{name: "exp", g: math.Exp, lo: -far, hi: 0, clampLo: true}
+	if p.Exp, e, err = planTable(c, expFn, &Info{Shape: x.Shape, Scale: x.Scale, Max: 2 * x.Max}); err != nil {
+		return nil, nil, err
+	}
+	// The maximum contributes e^0 = 1, so the sum lies in [1, n].
+	logFn := tableFn{name: "log", g: math.Log, lo: 1, hi: float64(max(n, 2)), fine: true}
+	if p.Log, l, err = planTable(c, logFn, &Info{Scale: c.Scale, Max: float64(n) * e.Max}); err != nil {
+		return nil, nil, err
+	}
+	return []*Info{{DType: graph.Float, Shape: shape, Scale: c.Scale, Max: math.Ldexp(x.Max, p.UpM) + l.Max}}, p, nil
+}
+
+func logSumExp[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	p := plan.(*lsePlan)
+	x := ins[0].Data
+	out := make([]T, len(p.Off)-1)
+	for o := range out {
+		g := p.Src[p.Off[o]:p.Off[o+1]]
+		m := x[g[0]]
+		for _, i := range g[1:] {
+			m = a.Add(m, a.Relu(a.Sub(x[i], m), p.MaxBits))
+		}
+		s := a.Const(Q{})
+		for _, i := range g {
+			s = a.Add(s, tableApply(a, p.Exp, a.Sub(x[i], m)))
+		}
+		out[o] = a.Add(a.Upscale(m, p.UpM), tableApply(a, p.Log, s))
+	}
+	return []Tensor[T]{{Shape: p.Shape, Data: out}}
+}
+
+// logSumPlan is ReduceLogSum: the group sums (a linMap), then the log
+// table with its hard edges (the sum must lie in the table's domain).
+type logSumPlan struct {
+	Sum *linMapPlan // the group sums
+	Log *tablePlan
+}
+
+func logOf(c *Context, b *linMapBuilder, x *Info) ([]*Info, any, error) {
+	sp, sum := b.finish(c, x, 0)
+	logFn := tableFn{name: "log", g: math.Log, fine: true,
+		lo: math.Ldexp(1, -c.Scale), hi: math.Ldexp(1<<16-1, -c.Scale)}
+	lp, out, err := planTable(c, logFn, sum)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []*Info{out}, &logSumPlan{Sum: sp, Log: lp}, nil
+}
+
+func logSum[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	p := plan.(*logSumPlan)
+	s := linMap(a, p.Sum, ins)[0]
+	out := make([]T, len(s.Data))
+	for i, v := range s.Data {
+		out[i] = tableApply(a, p.Log, v)
+	}
+	return []Tensor[T]{{Shape: s.Shape, Data: out}}
 }
