@@ -32,17 +32,12 @@ var proven = []string{
 	"1l_conv", "3l_relu_conv_fc", "1l_max_pool", "1l_average", "1l_batch_norm", "layernorm",
 	"1l_sigmoid", "1l_softmax", "1l_gelu_noappx", "1l_sqrt", "1l_div", "integer_div",
 	"1l_concat", "1l_slice", "1l_pad", "gather_elements", "1l_where", "1l_topk", "reducel2",
+	"lstm", "logsumexp", "xgboost",
 }
 
 // knownFailures are the corpus models `zkinfer run` cannot handle yet, and
 // why. Every other model must run within 1% of its reference.
 var knownFailures = map[string]string{
-	"gru":               "GRU not supported yet",
-	"lstm":              "LSTM not supported yet",
-	"lstm_medium":       "LSTM not supported yet",
-	"lstm_large":        "LSTM not supported yet",
-	"rnn":               "RNN not supported yet",
-	"logsumexp":         "ReduceLogSumExp not supported yet",
 	"nanoGPT":           "NonZero of a computed tensor: its output shape depends on the data",
 	"hierarchical_risk": "NonZero of a computed tensor: its output shape depends on the data",
 	"self_attention":    "its LayerNorm divides by a standard deviation that rounds to 0 at the default scale",
