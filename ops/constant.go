@@ -68,6 +68,31 @@ func init() {
 		}
 		return t, nil
 	}))
+	// NonZero's output shape depends on the values, so only a constant
+	// input can be compiled: the indices are folded.
+	Register("NonZero", constOp(func(_ *graph.Node, ins []*Info) (*graph.Tensor, error) {
+		if len(ins) == 0 || ins[0] == nil {
+			return nil, fmt.Errorf("missing input")
+		}
+		in := ins[0].Const
+		if in == nil {
+			return nil, fmt.Errorf("input must be a constant: the output's shape would depend on the data")
+		}
+		strides := Strides(in.Shape)
+		var nz []int
+		for i, v := range in.Data {
+			if v != 0 {
+				nz = append(nz, i)
+			}
+		}
+		t := graph.NewTensor(graph.Int, []int{len(in.Shape), len(nz)})
+		for j, flat := range nz {
+			for d, st := range strides {
+				t.Data[d*len(nz)+j] = float64(flat / st % in.Shape[d])
+			}
+		}
+		return t, nil
+	}))
 	Register("Cast", Op{Infer: inferCast, Float: move[float64], Int: move[int64], Circuit: move[Variable]})
 }
 

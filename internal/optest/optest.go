@@ -69,8 +69,11 @@ func Ramp(shape []int, lo, hi float64) *graph.Tensor {
 }
 
 // Compile builds and compiles the case's graph.
-func (c *Case) Compile() (*model.Model, [][]float64, error) {
-	g := &graph.Graph{Consts: map[string]*graph.Tensor{}, Nodes: []*graph.Node{c.Node}}
+func (c *Case) Compile() (*model.Model, [][]float64, error) { return c.CompileWith() }
+
+// CompileWith is Compile with nodes that run before the case's node.
+func (c *Case) CompileWith(before ...*graph.Node) (*model.Model, [][]float64, error) {
+	g := &graph.Graph{Consts: map[string]*graph.Tensor{}, Nodes: append(before, c.Node)}
 	for k, v := range c.Consts {
 		g.Consts[k] = v
 	}
