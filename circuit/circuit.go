@@ -93,6 +93,10 @@ type Circuit struct {
 	// RangeCheck is the range-check gadget, ops.RangeLookup ("" too) or
 	// ops.RangeBits (no commitment: cheaper on-chain verification).
 	RangeCheck string `gnark:"-"`
+	// DirectProducts computes every product of two secret operands term by
+	// term, never with Freivalds' check (ops.CircuitArith.DirectProducts;
+	// for measurements and equivalence tests).
+	DirectProducts bool `gnark:"-"`
 }
 
 // Segment is a named run of public inputs.
@@ -309,7 +313,7 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 // run with CircuitArith, outputs bound to their variables, commitments and
 // the claim checked.
 func (c *Circuit) Define(api frontend.API) error {
-	a := &ops.CircuitArith{API: api, Range: ops.NewRangeChecker(api, c.RangeCheck)}
+	a := &ops.CircuitArith{API: api, Range: ops.NewRangeChecker(api, c.RangeCheck), DirectProducts: c.DirectProducts}
 	pub, priv := c.Public, c.Private
 	take := func(vis string, n int) []frontend.Variable {
 		var v []frontend.Variable

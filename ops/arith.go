@@ -44,6 +44,10 @@ type Arith[T any] interface {
 	Lin(c []Q, x []T, bias Q) T
 	// Mul returns a·b for two values that may both be secret.
 	Mul(a, b T) T
+	// MatMul returns the exact product Y = W·X of an M×K and a K×P matrix
+	// whose entries may all be secret (see freivalds.go: the circuit checks
+	// it with Freivalds' algorithm when that is cheaper).
+	MatMul(w, x [][]T) [][]T
 	// Rescale divides a by 2^shift, rounding half up, and checks that the
 	// result fits in bits signed bits. The float reference returns a.
 	Rescale(a T, shift, bits int) T

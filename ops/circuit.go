@@ -13,6 +13,9 @@ import (
 type CircuitArith struct {
 	API   frontend.API
 	Range RangeChecker
+	// DirectProducts makes MatMul compute every product term by term, never
+	// with Freivalds' check (for measurements and equivalence tests).
+	DirectProducts bool
 	// tables holds the lookup table built for each Table, so one table
 	// serves every lookup of the circuit (see lookup.go).
 	tables map[*Table]logderivlookup.Table

@@ -8,7 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Conv and ConvTranspose with constant weights, and linMapPlan, the constant
+// Conv and ConvTranspose with constant weights (computed weights: convDynPlan
+// below), and linMapPlan, the constant
 // linear map they compile to: every output is one linear combination of
 // input elements with constant coefficients (free in R1CS) followed by one
 // Requant (a rescale: one quotient/remainder pair and its range checks per
@@ -237,9 +238,6 @@ func inferConv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		return nil, nil, fmt.Errorf("needs X and W")
 	}
 	x, wt := ins[0], ins[1]
-	if wt.Const == nil {
-		return nil, nil, fmt.Errorf("computed weights are not supported")
-	}
 	if len(x.Shape) < 3 || len(wt.Shape) != len(x.Shape) {
 		return nil, nil, fmt.Errorf("X %v and W %v must be [N,C,spatial...] and [M,C/group,kernel...]", x.Shape, wt.Shape)
 	}
@@ -251,6 +249,21 @@ func inferConv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 	w, err := newWindow(n, x.Shape[2:], wt.Shape[2:], false)
 	if err != nil {
 		return nil, nil, err
+	}
+	if wt.Const == nil {
+		p := &convDynPlan{N: N, C: C, M: M, Group: group, CG: CG, MG: M / group,
+			InPlane: graph.NumElements(w.In), OutPlane: graph.NumElements(w.Out), KSize: graph.NumElements(w.Kernel)}
+		p.Tap = make([]int32, p.OutPlane*p.KSize)
+		for i := range p.Tap {
+			p.Tap[i] = -1
+		}
+		o := 0
+		forEach(w.Out, func(oc []int) {
+			w.taps(oc, func(inOff, kOff int) { p.Tap[o*p.KSize+kOff] = int32(inOff) })
+			o++
+		})
+		out, err := p.finish(c, x, wt, ins, append([]int{N, M}, w.Out...))
+		return []*Info{out}, p, err
 	}
 	bias := make([]float64, M)
 	if len(ins) > 2 && ins[2] != nil {
@@ -285,9 +298,6 @@ func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, e
 		return nil, nil, fmt.Errorf("needs X and W")
 	}
 	x, wt := ins[0], ins[1]
-	if wt.Const == nil {
-		return nil, nil, fmt.Errorf("computed weights are not supported")
-	}
 	if len(x.Shape) < 3 || len(wt.Shape) != len(x.Shape) {
 		return nil, nil, fmt.Errorf("X %v and W %v must be [N,C,spatial...] and [C,M/group,kernel...]", x.Shape, wt.Shape)
 	}
@@ -328,6 +338,34 @@ func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, e
 		if out[i] <= 0 || strides[i] <= 0 || dil[i] <= 0 {
 			return nil, nil, fmt.Errorf("output shape %v is empty", out)
 		}
+	}
+	if wt.Const == nil {
+		// Output position o takes kernel position kc from the input position
+		// i with i·stride + kc·dilation - pad = o, when there is one.
+		p := &convDynPlan{N: N, C: C, M: M, Group: group, CG: C / group, MG: MG, Transposed: true,
+			InPlane: graph.NumElements(in), OutPlane: graph.NumElements(out), KSize: graph.NumElements(kernel)}
+		p.Tap = make([]int32, p.OutPlane*p.KSize)
+		inStr := Strides(in)
+		o := 0
+		forEach(out, func(oc []int) {
+			kOff := 0
+			forEach(kernel, func(kc []int) {
+				off := 0
+				for d := range k {
+					t := oc[d] + pb[d] - kc[d]*dil[d]
+					if off < 0 || t < 0 || t%strides[d] != 0 || t/strides[d] >= in[d] {
+						off = -1
+						continue
+					}
+					off += t / strides[d] * inStr[d]
+				}
+				p.Tap[o*p.KSize+kOff] = int32(off)
+				kOff++
+			})
+			o++
+		})
+		o2, err := p.finish(c, x, wt, ins, append([]int{N, M}, out...))
+		return []*Info{o2}, p, err
 	}
 	bias := make([]float64, M)
 	if len(ins) > 2 && ins[2] != nil {
@@ -382,6 +420,149 @@ func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, e
 }
 
 func init() {
-	Register("Conv", Op{Infer: inferConv, Float: linMap[float64], Int: linMap[int64], Circuit: linMap[Variable]})
-	Register("ConvTranspose", Op{Infer: inferConvTranspose, Float: linMap[float64], Int: linMap[int64], Circuit: linMap[Variable]})
+	Register("Conv", Op{Infer: inferConv, Float: conv[float64], Int: conv[int64], Circuit: conv[Variable]})
+	Register("ConvTranspose", Op{Infer: inferConvTranspose, Float: conv[float64], Int: conv[int64], Circuit: conv[Variable]})
+}
+
+// conv runs a constant-weight convolution's linear map or a computed-weight
+// one's matrix products.
+func conv[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
+	if p, ok := plan.(*convDynPlan); ok {
+		return []Tensor[T]{convDynamic(a, p, ins)}
+	}
+	return linMap(a, plan, ins)
+}
+
+// convDynPlan is a Conv or ConvTranspose with computed weights, as one
+// matrix product per group (im2col): W_g, the group's MG output channels by
+// its CG·KSize (input channel, kernel position) pairs, times X_g, whose row
+// (cg, k) holds for every image and output position the input element that
+// kernel position k reads from channel cg (0 for padding). Both operands are
+// secret, so the product goes through Arith.MatMul (Freivalds' check in the
+// circuit where it pays). A bias, constant or computed, is added to the
+// exact product before the rescale.
+type convDynPlan struct {
+	Shape                    []int
+	N, C, M, Group, CG, MG   int
+	InPlane, OutPlane, KSize int
+	Transposed               bool // W is [C, M/group, kernel...]
+	// Tap[o·KSize+k] is the input offset (within a channel plane) that
+	// kernel position k reads for output position o, or -1 (padding).
+	Tap []int32
+	// Bias is the constant bias per output channel at the product scale;
+	// with DynBias the bias is the node's third input, upscaled by BiasUp.
+	Bias    []Q
+	DynBias bool
+	BiasUp  int
+	RQ      Requant
+}
+
+// FuseRelu absorbs a following ReLU into the rescale.
+func (p *convDynPlan) FuseRelu() bool { return p.RQ.FuseRelu() }
+
+// finish plans the bias and the rescale: an output sums at most
+// CG·(taps of its position) products of |x| ≤ x.Max and |w| ≤ w.Max.
+func (p *convDynPlan) finish(c *Context, x, wt *Info, ins []*Info, shape []int) (*Info, error) {
+	p.Shape = shape
+	if graph.NumElements(wt.Shape) != p.M*p.CG*p.KSize {
+		return nil, fmt.Errorf("W %v does not fit %d output and %d input channels per group", wt.Shape, p.M, p.CG)
+	}
+	taps := 0
+	for o := range p.OutPlane {
+		n := 0
+		for _, t := range p.Tap[o*p.KSize : (o+1)*p.KSize] {
+			if t >= 0 {
+				n++
+			}
+		}
+		taps = max(taps, n)
+	}
+	scale := x.Scale + wt.Scale
+	m := float64(taps*p.CG) * x.Max * wt.Max
+	if len(ins) > 2 && ins[2] != nil {
+		b := ins[2]
+		if b.Size() != p.M {
+			return nil, fmt.Errorf("bias %v must have %d values", b.Shape, p.M)
+		}
+		if b.Const != nil {
+			p.Bias = quantizeAt(b.Const.Data, scale)
+			bm := 0.0
+			for _, q := range p.Bias {
+				bm = max(bm, math.Abs(float64(q.I)))
+			}
+			m += bm
+		} else {
+			if b.Scale > scale {
+				return nil, fmt.Errorf("computed bias at scale 2^%d is finer than the product's 2^%d", b.Scale, scale)
+			}
+			p.DynBias, p.BiasUp = true, scale-b.Scale
+			m += math.Ldexp(b.Max, p.BiasUp)
+		}
+	}
+	out := &Info{DType: graph.Float, Shape: p.Shape}
+	p.RQ, out.Max = c.Requant(m, scale)
+	out.Scale = scale - p.RQ.Shift + p.RQ.Up
+	return out, nil
+}
+
+func convDynamic[T any](a Arith[T], p *convDynPlan, ins []Tensor[T]) Tensor[T] {
+	x, wt := ins[0].Data, ins[1].Data
+	zero := a.Const(Q{})
+	K, P := p.CG*p.KSize, p.N*p.OutPlane
+	out := make([]T, p.N*p.M*p.OutPlane)
+	for g := range p.Group {
+		w := make([][]T, p.MG)
+		for mm := range w {
+			w[mm] = make([]T, K)
+			for cg := range p.CG {
+				for k := range p.KSize {
+					i := ((g*p.MG+mm)*p.CG+cg)*p.KSize + k
+					if p.Transposed {
+						i = ((g*p.CG+cg)*p.MG+mm)*p.KSize + k
+					}
+					w[mm][cg*p.KSize+k] = wt[i]
+				}
+			}
+		}
+		xs := make([][]T, K)
+		for cg := range p.CG {
+			for k := range p.KSize {
+				row := make([]T, P)
+				for bn := range p.N {
+					base := (bn*p.C + g*p.CG + cg) * p.InPlane
+					for o := range p.OutPlane {
+						if t := p.Tap[o*p.KSize+k]; t >= 0 {
+							row[bn*p.OutPlane+o] = x[base+int(t)]
+						} else {
+							row[bn*p.OutPlane+o] = zero
+						}
+					}
+				}
+				xs[cg*p.KSize+k] = row
+			}
+		}
+		var y [][]T
+		if K > 0 {
+			y = a.MatMul(w, xs)
+		}
+		for mm := range p.MG {
+			m := g*p.MG + mm
+			for bn := range p.N {
+				for o := range p.OutPlane {
+					v := zero
+					if K > 0 {
+						v = y[mm][bn*p.OutPlane+o]
+					}
+					switch {
+					case p.DynBias:
+						v = a.Add(v, a.Upscale(ins[2].Data[m], p.BiasUp))
+					case p.Bias != nil:
+						v = a.Add(v, a.Const(p.Bias[m]))
+					}
+					out[(bn*p.M+m)*p.OutPlane+o] = Apply(a, p.RQ, v)
+				}
+			}
+		}
+	}
+	return Tensor[T]{Shape: p.Shape, Data: out}
 }

@@ -74,3 +74,109 @@ func TestWindowOps(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) { optest.Run(t, c) })
 	}
 }
+
+// pseudo returns n deterministic values in [-1, 1).
+func pseudo(n int, seed uint64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		out[i] = float64(seed>>40)/float64(1<<23) - 1
+	}
+	return out
+}
+
+// TestConvComputedWeights runs Conv and ConvTranspose with the weights (and
+// a bias) as computed inputs: the float reference against hand-computed
+// values and against the same node with constant weights, the evaluator
+// against the float reference and the circuit against the evaluator.
+func TestConvComputedWeights(t *testing.T) {
+	x := optest.T([]int{1, 1, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+	w := optest.T([]int{1, 1, 2, 2}, 0.5, -1, 0.25, 2)
+	hand := []optest.Case{
+		{Name: "conv constant bias", Node: node("Conv", []string{"x", "w", "b"}, []string{"y"}, nil),
+			Inputs: []optest.Named{optest.In("x", x), optest.In("w", w)}, Consts: map[string]*graph.Tensor{"b": optest.T([]int{1}, 0.1)},
+			Want: []float64{9.6, 11.35, 14.85, 16.6}},
+		{Name: "conv computed bias", Node: node("Conv", []string{"x", "w", "b"}, []string{"y"}, nil),
+			Inputs: []optest.Named{optest.In("x", x), optest.In("w", w), optest.In("b", optest.T([]int{1}, 0.1))},
+			Want:   []float64{9.6, 11.35, 14.85, 16.6}},
+		{Name: "conv stride 2 pads 1", Node: node("Conv", []string{"x", "w"}, []string{"y"}, map[string]graph.Attr{"strides": ints(2, 2), "pads": ints(1, 1, 1, 1)}),
+			Inputs: []optest.Named{optest.In("x", x), optest.In("w", w)}, Want: []float64{2, 6.5, 10, 16.5}},
+		{Name: "conv transpose", Node: node("ConvTranspose", []string{"x", "w"}, []string{"y"}, map[string]graph.Attr{"strides": ints(3, 3)}),
+			Inputs: []optest.Named{optest.In("x", optest.T([]int{1, 1, 1, 2}, 1, 2)), optest.In("w", w)},
+			Want:   []float64{0.5, -1, 0, 1, -2, 0.25, 2, 0, 0.5, 4}},
+	}
+	for _, c := range hand {
+		c.Tol = 2e-3
+		t.Run(c.Name, func(t *testing.T) { optest.Run(t, c) })
+	}
+
+	geoms := []struct {
+		name    string
+		op      string
+		x, w    []int
+		attrs   map[string]graph.Attr
+		hasBias int // bias length, 0 for none
+	}{
+		{"conv 3x3 two images", "Conv", []int{2, 2, 6, 6}, []int{3, 2, 3, 3}, nil, 3},
+		{"conv group 2 stride 2 pads dilation", "Conv", []int{1, 4, 7, 6}, []int{4, 2, 2, 3},
+			map[string]graph.Attr{"group": i64(2), "strides": ints(2, 1), "pads": ints(1, 0, 2, 1), "dilations": ints(2, 1)}, 4},
+		{"conv 1d same lower", "Conv", []int{1, 2, 9}, []int{2, 2, 4}, map[string]graph.Attr{"auto_pad": {Kind: graph.AttrString, String: "SAME_LOWER"}, "strides": ints(2)}, 0},
+		{"conv transpose stride 2 pads output_padding", "ConvTranspose", []int{1, 2, 3, 4}, []int{2, 3, 3, 2},
+			map[string]graph.Attr{"strides": ints(2, 2), "pads": ints(1, 0, 0, 1), "output_padding": ints(1, 0)}, 3},
+		{"conv transpose group 2 dilation", "ConvTranspose", []int{2, 4, 3, 3}, []int{4, 1, 2, 2},
+			map[string]graph.Attr{"group": i64(2), "dilations": ints(2, 1)}, 2},
+	}
+	for i, g := range geoms {
+		t.Run(g.name, func(t *testing.T) {
+			xt := optest.T(g.x, pseudo(graph.NumElements(g.x), uint64(3*i+1))...)
+			wt := optest.T(g.w, pseudo(graph.NumElements(g.w), uint64(3*i+2))...)
+			ins := []string{"x", "w"}
+			var bt *graph.Tensor
+			if g.hasBias > 0 {
+				bt = optest.T([]int{g.hasBias}, pseudo(g.hasBias, uint64(3*i+3))...)
+				ins = append(ins, "b")
+			}
+			// Reference: the constant-weight linear map.
+			consts := map[string]*graph.Tensor{"w": wt}
+			if bt != nil {
+				consts["b"] = bt
+			}
+			ref := optest.Case{Node: node(g.op, ins, []string{"y"}, g.attrs), Inputs: []optest.Named{optest.In("x", xt)}, Consts: consts}
+			mr, vals, err := ref.Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := mr.EvalFloat(vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dyn := optest.Case{Node: node(g.op, ins, []string{"y"}, g.attrs), Inputs: []optest.Named{optest.In("x", xt), optest.In("w", wt)}, Tol: 2e-3}
+			if bt != nil {
+				dyn.Inputs = append(dyn.Inputs, optest.In("b", bt))
+			}
+			dyn.Want = want[0]
+			optest.Run(t, dyn)
+		})
+	}
+}
+
+// TestConvComputedWeightsRejects: malformed computed-weight convolutions are
+// compile errors, not panics.
+func TestConvComputedWeightsRejects(t *testing.T) {
+	x := optest.T([]int{1, 2, 3, 3}, pseudo(18, 1)...)
+	cases := []struct {
+		name string
+		n    *graph.Node
+		ins  []optest.Named
+	}{
+		{"channels disagree", node("Conv", []string{"x", "w"}, []string{"y"}, nil), []optest.Named{optest.In("x", x), optest.In("w", optest.T([]int{1, 3, 2, 2}, pseudo(12, 2)...))}},
+		{"bias length", node("Conv", []string{"x", "w", "b"}, []string{"y"}, nil), []optest.Named{optest.In("x", x), optest.In("w", optest.T([]int{1, 2, 2, 2}, pseudo(8, 2)...)), optest.In("b", optest.T([]int{2}, 1, 2))}},
+		{"transpose channels", node("ConvTranspose", []string{"x", "w"}, []string{"y"}, nil), []optest.Named{optest.In("x", x), optest.In("w", optest.T([]int{3, 1, 2, 2}, pseudo(12, 2)...))}},
+	}
+	for _, c := range cases {
+		oc := optest.Case{Node: c.n, Inputs: c.ins}
+		if _, _, err := oc.Compile(); err == nil {
+			t.Errorf("%s: compiled", c.name)
+		}
+	}
+}

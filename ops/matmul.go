@@ -10,8 +10,9 @@ import (
 
 // matmulPlan is a batch of matrix products Y = A·B (+ bias), shared by Gemm
 // and MatMul. With a constant operand each output is one linear combination:
-// no multiplication constraints at all. With two computed operands each term
-// costs one constraint.
+// no multiplication constraints at all. With two computed operands the
+// product goes through Arith.MatMul: one constraint per term, or Freivalds'
+// check where it is cheaper (freivalds.go).
 type matmulPlan struct {
 	Shape   []int
 	M, K, N int
@@ -202,15 +203,11 @@ func maxRowSum(w [][][]Q) float64 {
 func matmul[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 	p := plan.(*matmulPlan)
 	A, B := ins[0].Data, ins[1].Data
-	out := make([]T, 0, len(p.AIdx)*p.M*p.N)
-	xs, ys := make([]T, p.K), make([]T, p.K)
-	var ones []Q
 	if p.WA == nil && p.WB == nil {
-		ones = make([]Q, p.K)
-		for k := range ones {
-			ones[k] = Q{F: 1, I: 1}
-		}
+		return []Tensor[T]{{Shape: p.Shape, Data: matmulDynamic(a, p, A, B)}}
 	}
+	out := make([]T, 0, len(p.AIdx)*p.M*p.N)
+	xs := make([]T, p.K)
 	for b := range p.AIdx {
 		ja, jb := p.AIdx[b], p.BIdx[b]
 		for m := range p.M {
@@ -224,27 +221,113 @@ func matmul[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 				if p.Bias != nil {
 					bias = p.Bias[len(out)%(p.M*p.N)]
 				}
-				if p.WB == nil {
-					for k := range p.K {
-						ys[k] = B[jb*p.K*p.N+k*p.SBk+n*p.SBn]
-					}
-				}
 				var v T
-				switch {
-				case p.WB != nil:
+				if p.WB != nil {
 					v = a.Lin(p.WB[jb][n], xs, bias)
-				case p.WA != nil:
-					v = a.Lin(p.WA[ja][m], ys, bias)
-				default:
-					prods := make([]T, p.K)
+				} else {
 					for k := range p.K {
-						prods[k] = a.Mul(xs[k], ys[k])
+						xs[k] = B[jb*p.K*p.N+k*p.SBk+n*p.SBn]
 					}
-					v = a.Lin(ones, prods, bias)
+					v = a.Lin(p.WA[ja][m], xs, bias)
 				}
 				out = append(out, Apply(a, p.RQ, v))
 			}
 		}
 	}
 	return []Tensor[T]{{Shape: p.Shape, Data: out}}
+}
+
+// matmulDynamic multiplies two computed operands with Arith.MatMul. Batches
+// that share an operand matrix are stacked into one product, so that a
+// shared matrix (weights applied to a batch) is the W that Freivalds' check
+// reuses: batches sharing B stack their A rows, batches sharing A put their
+// B columns side by side, whichever makes fewer, larger products.
+func matmulDynamic[T any](a Arith[T], p *matmulPlan, A, B []T) []T {
+	out := make([]T, len(p.AIdx)*p.M*p.N)
+	aElem := func(j, m, k int) T { return A[j*p.M*p.K+m*p.SAm+k*p.SAk] }
+	bElem := func(j, k, n int) T { return B[j*p.K*p.N+k*p.SBk+n*p.SBn] }
+	byB := distinct(p.BIdx) < distinct(p.AIdx)
+	key := p.AIdx
+	if byB {
+		key = p.BIdx
+	}
+	groups := map[int][]int{}
+	var order []int
+	for b, j := range key {
+		if _, ok := groups[j]; !ok {
+			order = append(order, j)
+		}
+		groups[j] = append(groups[j], b)
+	}
+	for _, j := range order {
+		bs := groups[j]
+		var w, x [][]T
+		if byB {
+			// W: the A rows of every batch, stacked; X: the shared B.
+			for _, b := range bs {
+				for m := range p.M {
+					row := make([]T, p.K)
+					for k := range p.K {
+						row[k] = aElem(p.AIdx[b], m, k)
+					}
+					w = append(w, row)
+				}
+			}
+			x = make([][]T, p.K)
+			for k := range p.K {
+				x[k] = make([]T, p.N)
+				for n := range p.N {
+					x[k][n] = bElem(j, k, n)
+				}
+			}
+		} else {
+			// W: the shared A; X: the B columns of every batch side by side.
+			w = make([][]T, p.M)
+			for m := range p.M {
+				w[m] = make([]T, p.K)
+				for k := range p.K {
+					w[m][k] = aElem(j, m, k)
+				}
+			}
+			x = make([][]T, p.K)
+			for k := range p.K {
+				x[k] = make([]T, 0, len(bs)*p.N)
+				for _, b := range bs {
+					for n := range p.N {
+						x[k] = append(x[k], bElem(p.BIdx[b], k, n))
+					}
+				}
+			}
+		}
+		y := a.MatMul(w, x)
+		for i, b := range bs {
+			for m := range p.M {
+				for n := range p.N {
+					var v T
+					switch {
+					case p.K == 0: // an empty sum: MatMul cannot tell P
+						v = a.Const(Q{})
+					case byB:
+						v = y[i*p.M+m][n]
+					default:
+						v = y[m][i*p.N+n]
+					}
+					at := (b*p.M+m)*p.N + n
+					if p.Bias != nil {
+						v = a.Add(v, a.Const(p.Bias[at%(p.M*p.N)]))
+					}
+					out[at] = Apply(a, p.RQ, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func distinct(idx []int) int {
+	seen := map[int]bool{}
+	for _, j := range idx {
+		seen[j] = true
+	}
+	return len(seen)
 }

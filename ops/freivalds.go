@@ -1,0 +1,207 @@
+package ops
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/multicommit"
+)
+
+// Matrix products of two computed operands, and Freivalds' check.
+//
+// Y = W·X for an M×K matrix W and a K×P matrix X costs M·K·P multiplication
+// constraints when computed term by term. When W is reused across the P
+// columns (a convolution as im2col: W is the Cout×(Cin·kernel) weight matrix,
+// X holds one input patch per output position; a batched MatMul), the
+// circuit instead takes Y from a hint and checks it with Freivalds'
+// algorithm: for a random r, with v = (1, r, r², …, r^(P-1)),
+//
+//	Y·v = W·(X·v)
+//
+// which costs K·P (X·v) + M·K (W·u) + M·P (Y·v) + P (the powers) products.
+// r comes from gnark's commitment (std/multicommit, so it shares the single
+// Groth16 commitment with the other gadgets that need randomness) to every
+// wire of W, X and Y: the prover fixes all three before r is known.
+//
+// Soundness: if Y ≠ W·X over the field, some row m has D = Y - W·X with a
+// nonzero row, and Σ_p D[m][p]·r^p is a nonzero polynomial of degree < P in
+// r: it vanishes for at most P-1 of the ~2^254 values of r, so a wrong Y
+// passes with probability below P/2^253. Field equality is integer equality
+// here: W and X are range-checked upstream and compile bounds every entry of
+// W·X below 2^62 (Info.Max, quant.MaxBound), so the exact integer product is
+// the unique field element the check accepts, and the rescale that follows
+// sees the same value as the int64 evaluator.
+
+func init() {
+	solver.RegisterHint(MatMulHint)
+}
+
+// MatMul computes the products directly.
+func (FloatArith) MatMul(w, x [][]float64) [][]float64 { return matMulPlain(FloatArith{}, w, x) }
+
+// MatMul computes the products directly; compile bounds them below 2^62.
+func (e *IntArith) MatMul(w, x [][]int64) [][]int64 { return matMulPlain(e, w, x) }
+
+// MatMul returns W·X: term by term, or from a hint checked with Freivalds'
+// algorithm when FreivaldsCost says that is cheaper and DirectProducts is
+// not set.
+func (c *CircuitArith) MatMul(w, x [][]Variable) [][]Variable {
+	if len(w) == 0 || len(x) == 0 || len(x[0]) == 0 {
+		return matMulPlain(c, w, x)
+	}
+	isConst := func(v Variable) bool {
+		_, ok := c.API.Compiler().ConstantValue(v)
+		return ok
+	}
+	direct, freivalds := FreivaldsCost(w, x, isConst)
+	if c.DirectProducts || freivalds >= direct {
+		return matMulPlain(c, w, x)
+	}
+	return c.freivalds(w, x, isConst)
+}
+
+// FreivaldsCost returns the multiplication constraints of W·X computed term
+// by term (a product with a constant operand is free) and checked with
+// Freivalds' algorithm.
+func FreivaldsCost[T any](w, x [][]T, isConst func(T) bool) (direct, freivalds int) {
+	M, K, P := len(w), len(x), len(x[0])
+	nw := make([]int, K) // secret entries of column k of W
+	for _, row := range w {
+		for k, v := range row {
+			if !isConst(v) {
+				nw[k]++
+			}
+		}
+	}
+	nx := 0
+	for k, row := range x {
+		n := 0
+		for _, v := range row {
+			if !isConst(v) {
+				n++
+			}
+		}
+		direct += nw[k] * n
+		nx += n
+	}
+	// X·v, W·u, Y·v, the powers of r, and the commitment's own constraint.
+	freivalds = nx + M*K + M*P + P + 1
+	return direct, freivalds
+}
+
+func matMulPlain[T any](a Arith[T], w, x [][]T) [][]T {
+	K := len(x)
+	P := 0
+	if K > 0 {
+		P = len(x[0])
+	}
+	ones := make([]Q, K)
+	for k := range ones {
+		ones[k] = Q{F: 1, I: 1}
+	}
+	prods := make([]T, K)
+	y := make([][]T, len(w))
+	for m, row := range w {
+		y[m] = make([]T, P)
+		for p := range P {
+			for k := range K {
+				prods[k] = a.Mul(row[k], x[k][p])
+			}
+			y[m][p] = a.Lin(ones, prods, Q{})
+		}
+	}
+	return y
+}
+
+// freivalds takes Y from MatMulHint and schedules Y·v = W·(X·v) for when the
+// commitment to W, X and Y is known.
+func (c *CircuitArith) freivalds(w, x [][]Variable, isConst func(Variable) bool) [][]Variable {
+	api := c.API
+	M, K, P := len(w), len(x), len(x[0])
+	in := make([]frontend.Variable, 0, 3+M*K+K*P)
+	in = append(in, M, K, P)
+	var committed []frontend.Variable
+	for _, row := range w {
+		in = append(in, row...)
+		for _, v := range row {
+			if !isConst(v) {
+				committed = append(committed, v)
+			}
+		}
+	}
+	for _, row := range x {
+		in = append(in, row...)
+		for _, v := range row {
+			if !isConst(v) {
+				committed = append(committed, v)
+			}
+		}
+	}
+	flat, err := api.Compiler().NewHint(MatMulHint, M*P, in...)
+	if err != nil {
+		panic(err) // only for a wrong output count: a programming error
+	}
+	committed = append(committed, flat...)
+	y := make([][]Variable, M)
+	for m := range y {
+		y[m] = flat[m*P : (m+1)*P]
+	}
+	multicommit.WithCommitment(api, func(api frontend.API, r frontend.Variable) error {
+		v := make([]frontend.Variable, P)
+		v[0] = 1
+		for p := 1; p < P; p++ {
+			v[p] = api.Mul(v[p-1], r)
+		}
+		u := make([]frontend.Variable, K)
+		for k, row := range x {
+			u[k] = dot(api, row, v)
+		}
+		for m := range M {
+			api.AssertIsEqual(dot(api, y[m], v), dot(api, w[m], u))
+		}
+		return nil
+	}, committed...)
+	return y
+}
+
+// dot returns Σ a[i]·b[i].
+func dot(api frontend.API, a, b []frontend.Variable) frontend.Variable {
+	terms := make([]frontend.Variable, len(a))
+	for i := range a {
+		terms[i] = api.Mul(a[i], b[i])
+	}
+	switch len(terms) {
+	case 0:
+		return 0
+	case 1:
+		return terms[0]
+	}
+	return api.Add(terms[0], terms[1], terms[2:]...)
+}
+
+// MatMulHint returns the M·P entries of W·X, row by row, computed in the
+// field (equal to the integer product under the compile bounds). Inputs: M,
+// K, P, then W's M·K and X's K·P entries row by row.
+func MatMulHint(field *big.Int, in, out []*big.Int) error {
+	if len(in) < 3 || !in[0].IsInt64() || !in[1].IsInt64() || !in[2].IsInt64() {
+		return fmt.Errorf("matmul hint: missing dimensions")
+	}
+	M, K, P := int(in[0].Int64()), int(in[1].Int64()), int(in[2].Int64())
+	if M < 0 || K < 0 || P < 0 || len(in) != 3+M*K+K*P || len(out) != M*P {
+		return fmt.Errorf("matmul hint: %d inputs and %d outputs do not fit %d×%d·%d×%d", len(in), len(out), M, K, K, P)
+	}
+	w, x := in[3:3+M*K], in[3+M*K:]
+	t := new(big.Int)
+	for m := range M {
+		for p := range P {
+			s := out[m*P+p].SetInt64(0)
+			for k := range K {
+				s.Add(s, t.Mul(w[m*K+k], x[k*P+p]))
+			}
+			s.Mod(s, field)
+		}
+	}
+	return nil
+}
