@@ -32,6 +32,10 @@ type Visibility struct {
 	// ParamBits bounds each secret weight to signed ParamBits bits at the
 	// parameter scale (0: model.DefaultParamBits). Unused for fixed params.
 	ParamBits int `json:"param_bits,omitempty"`
+	// ParamCommitment binds hashed weights: Pedersen (a Groth16 commitment in
+	// the proof) or Poseidon2 (a public input); "" is Poseidon2 (see
+	// pedersen.go).
+	ParamCommitment string `json:"param_commitment,omitempty"`
 	// Claim is a statement about the outputs that the proof establishes
 	// (see Claim); "" for none.
 	Claim string `json:"claim,omitempty"`
@@ -54,6 +58,9 @@ func (v Visibility) Validate() error {
 	}
 	if v.ParamBits != 0 && (v.ParamBits < 2 || v.ParamBits > 48) {
 		return fmt.Errorf("circuit: param bits %d is outside [2, 48]", v.ParamBits)
+	}
+	if err := validParamCommitment(v); err != nil {
+		return err
 	}
 	c, err := ParseClaim(v.Claim)
 	if err != nil {
@@ -97,6 +104,9 @@ type Circuit struct {
 	// term, never with Freivalds' check (ops.CircuitArith.DirectProducts;
 	// for measurements and equivalence tests).
 	DirectProducts bool `gnark:"-"`
+	// HideOthers adds a random wire to the std/multicommit commitment of a
+	// circuit whose weights have a Pedersen commitment (see definePedersen).
+	HideOthers bool `gnark:"-"`
 }
 
 // Segment is a named run of public inputs.
@@ -121,7 +131,7 @@ func Layout(m *model.Model, vis Visibility) []Segment {
 	case Hashed:
 		segs = append(segs, Segment{"input_commitment", 1})
 	}
-	if vis.Params == Hashed {
+	if vis.Params == Hashed && !vis.PedersenParams() {
 		segs = append(segs, Segment{"param_commitment", 1})
 	}
 	switch vis.Output {
@@ -231,7 +241,7 @@ func (w *Witness) Commitments(m *model.Model, vis Visibility) (Commitments, erro
 			return cm, err
 		}
 	}
-	if vis.Params == Hashed {
+	if vis.Params == Hashed && !vis.PedersenParams() {
 		if cm.Params, err = one(TagParams, m.Params, w.Params, w.ParamSalt); err != nil {
 			return cm, err
 		}
@@ -378,7 +388,11 @@ func (c *Circuit) Define(api frontend.API) error {
 			a.CheckSigned(v, m.ParamBits)
 		}
 	}
-	if c.vis.Params == Hashed {
+	if c.vis.PedersenParams() {
+		if err := definePedersen(api, rawParams, paramSalt, c.HideOthers); err != nil {
+			return err
+		}
+	} else if c.vis.Params == Hashed {
 		if err := commit(TagParams, m.Params, rawParams, paramSalt); err != nil {
 			return err
 		}

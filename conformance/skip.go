@@ -29,6 +29,7 @@ var Skip = map[string]string{
 	"test_layer_normalization_4d_axis_negative_3":                "LayerNormalization's Mean and InvStdDev outputs are not supported",
 	"test_layer_normalization_4d_axis_negative_4":                "LayerNormalization's Mean and InvStdDev outputs are not supported",
 	"test_layer_normalization_default_axis":                      "LayerNormalization's Mean and InvStdDev outputs are not supported",
+	"test_reduce_log_sum_default":                                "its sums reach 31: Log's table covers (0, 16) at scale 2^12",
 	"test_logsoftmax_large_number":                               "inputs of 10000 exceed the 24-bit activation range at scale 2^12 (±2048)",
 	"test_logsoftmax_large_number_expanded":                      "inputs of 10000 exceed the 24-bit activation range at scale 2^12 (±2048)",
 	"test_maxpool_with_argmax_2d_precomputed_pads":               "MaxPool's Indices output is not supported",

@@ -66,6 +66,12 @@ type Settings struct {
 	// the float constants that stay fixed (public) in the circuit.
 	SecretWeights  int      `json:"secret_weights,omitempty"`
 	FixedConstants []string `json:"fixed_constants,omitempty"`
+	// Groth16Commitments counts the circuit's Groth16 commitments (gnark's
+	// Solidity verifier takes at most one); ModelCommitmentIndex is the
+	// weights' among them (Proof.Commitments, pk.CommitmentKeys), with
+	// pedersen-committed weights.
+	Groth16Commitments   int  `json:"groth16_commitments,omitempty"`
+	ModelCommitmentIndex *int `json:"model_commitment_index,omitempty"`
 }
 
 // Compiled is an opened compiled directory.
@@ -83,6 +89,9 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 	raw, err := os.ReadFile(modelPath)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
+	}
+	if vis.Params == circuit.Hashed && vis.ParamCommitment == "" {
+		vis.ParamCommitment = circuit.Pedersen // the default binding (PRIVACY.md)
 	}
 	if vis.SecretParams() { // the directory gets the architecture only
 		if raw, _, err = StripWeights(raw); err != nil {
@@ -109,6 +118,9 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 	c.Settings.Constraints = cs.GetNbConstraints()
 	c.Settings.PublicInputs = cs.GetNbPublicVariables() - 1
 	progress.log("compile: %d constraints, %d public inputs (%.1fs)", c.Settings.Constraints, c.Settings.PublicInputs, time.Since(start).Seconds())
+	if note := c.Settings.OnChainNote(); note != "" {
+		progress.log("compile: note: %s", note)
+	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
@@ -198,7 +210,7 @@ func (c *Compiled) constraintSystem() (constraint.ConstraintSystem, error) {
 		c.Settings.RangeCheck = ops.RangeLookup
 		return c.constraintSystem()
 	}
-	return cs, nil
+	return c.modelCommitment(circ, cs)
 }
 
 // Open reads a compiled directory and recompiles its model (fast: no
@@ -229,6 +241,7 @@ func Open(dir string) (*Compiled, error) {
 	c.Dir = dir
 	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
 	c.Settings.RangeCheck = s.RangeCheck
+	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = s.Groth16Commitments, s.ModelCommitmentIndex
 	return c, nil
 }
 

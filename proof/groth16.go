@@ -125,7 +125,11 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	}
 	progress.log("prove: %d constraints", cs.GetNbConstraints())
 	start := time.Now()
-	prf, err := groth16.Prove(cs, pk, wit, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	popts, err := c.proverOptions()
+	if err != nil {
+		return nil, err
+	}
+	prf, err := groth16.Prove(cs, pk, wit, append(popts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))...)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
@@ -155,6 +159,16 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		return nil, fmt.Errorf("prove: %w", err)
 	}
 	p.Commitments = commitmentsHex(cm)
+	if vis.PedersenParams() {
+		d, err := c.provedModelCommitment(prf)
+		if err != nil {
+			return nil, fmt.Errorf("prove: %w", err)
+		}
+		if p.Commitments == nil {
+			p.Commitments = map[string]string{}
+		}
+		p.Commitments["params"] = d
+	}
 	if cl, _ := circuit.ParseClaim(vis.Claim); cl != nil {
 		p.Claim = cl.String()
 	}

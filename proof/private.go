@@ -197,6 +197,13 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 			want[k] = fieldHex(vals[circuit.Offset(segs, s.Name)])
 		}
 	}
+	if vis.PedersenParams() { // the weights' commitment is the proof's D
+		d, err := c.proofModelCommitment(p)
+		if err != nil {
+			return err
+		}
+		want["params"] = d
+	}
 	for k, v := range p.Commitments {
 		if want[k] == "" {
 			return fmt.Errorf("proof lists a %s commitment, but this circuit has none", k)
@@ -217,12 +224,22 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 		if want[e.key] == "" {
 			return fmt.Errorf("%s: this circuit does not commit to its %s (visibility is not hashed)", e.flag, e.key)
 		}
-		v, err := parseHexField(e.got)
-		if err != nil {
-			return fmt.Errorf("%s: %w", e.flag, err)
+		var exp string
+		if e.key == "params" && vis.PedersenParams() {
+			d, err := ParsePoint(e.got)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.flag, err)
+			}
+			exp = PointHex(&d)
+		} else {
+			v, err := parseHexField(e.got)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.flag, err)
+			}
+			exp = fieldHex(v)
 		}
-		if fieldHex(v) != want[e.key] {
-			return fmt.Errorf("the proof's %s commitment %s is not the expected %s", e.key, want[e.key], fieldHex(v))
+		if exp != want[e.key] {
+			return fmt.Errorf("the proof's %s commitment %s is not the expected %s", e.key, want[e.key], exp)
 		}
 	}
 	cl, err := circuit.ParseClaim(vis.Claim)

@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/onnx"
 )
 
@@ -62,7 +69,7 @@ func TestModelCommitmentCLI(t *testing.T) {
 		t.Fatalf("commitments %s, other weights %s, salted %s", cm, cmOther, cmSalted)
 	}
 	dir := filepath.Join(tmp, "c")
-	mustZK(t, "compile", model, "--out", dir, "--param-visibility", "hashed", "--input-visibility", "hashed", "--quiet")
+	mustZK(t, "compile", model, "--out", dir, "--param-visibility", "hashed", "--param-commitment", "poseidon2", "--input-visibility", "hashed", "--quiet")
 	mustZK(t, "setup", dir, "--quiet")
 	prf := filepath.Join(tmp, "p.json")
 	mustZK(t, "prove", dir, "--input", input, "--proof", prf, "--model", model, "--param-salt", "0x2a", "--salt", "0x99", "--quiet")
@@ -82,6 +89,10 @@ func TestModelCommitmentCLI(t *testing.T) {
 		t.Fatalf("other weights verified against the model's commitment: %s", errOut)
 	}
 	mustZK(t, "verify", dir, "--proof", prf2, "--model-commitment", strings.TrimSpace(mustZK(t, "commit", other, "--salt", "2a")))
+	// The directory gives the same Poseidon2 commitment.
+	if got := strings.TrimSpace(mustZK(t, "commit", dir, "--model", model, "--param-salt", "0x2a")); got != cmSalted {
+		t.Fatalf("commit DIR --model gave %s, commit MODEL %s", got, cmSalted)
+	}
 	// The directory holds no weights: proving needs them.
 	if code, _, errOut := zk(t, "prove", dir, "--input", input, "--proof", prf2, "--quiet"); code != 1 || !strings.Contains(errOut, "--model") {
 		t.Fatalf("prove without weights: exit %d: %s", code, errOut)
@@ -126,5 +137,104 @@ func TestClaimCLI(t *testing.T) {
 	c := compile("c", "argmax(output) == 0")
 	if code, _, errOut := zk(t, "prove", c, "--input", input, "--proof", prf, "--quiet"); code != 1 || !strings.Contains(errOut, "does not hold") {
 		t.Fatalf("false claim: exit %d: %s", code, errOut)
+	}
+}
+
+// tamperCommitment writes a copy of proof file pf whose first Groth16
+// commitment (the model's, with bit range checks) is D + G.
+func tamperCommitment(t *testing.T, pf string) string {
+	t.Helper()
+	raw, err := os.ReadFile(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := hex.DecodeString(p["proof"].(string))
+	var prf groth16bn254.Proof
+	if _, err := prf.ReadFrom(bytes.NewReader(b)); err != nil || len(prf.Commitments) != 1 {
+		t.Fatalf("proof: %v, %d commitments", err, len(prf.Commitments))
+	}
+	_, _, g, _ := curve.Generators()
+	prf.Commitments[0].Add(&prf.Commitments[0], &g)
+	var buf bytes.Buffer
+	if _, err := prf.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p["proof"] = hex.EncodeToString(buf.Bytes())
+	d := prf.Commitments[0].RawBytes()
+	p["commitments"] = map[string]string{"params": "0x" + hex.EncodeToString(d[:])}
+	out, _ := json.Marshal(p)
+	return writeFile(t, t.TempDir(), "tampered.json", string(out))
+}
+
+// TestPedersenCommitmentCLI: hashed weights default to a pedersen commitment;
+// `commit DIR --model` prints the D that proofs of different inputs carry;
+// verify --model-commitment rejects another model's proof and another salt;
+// a tampered D fails verify and, on chain, the Solidity verifier.
+func TestPedersenCommitmentCLI(t *testing.T) {
+	model, input := privacyCorpus(t, "1l_mlp")
+	other := otherWeights(t, model)
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "c")
+	mustZK(t, "compile", model, "--out", dir, "--param-visibility", "hashed", "--range-check", "bits", "--quiet")
+	if raw, _ := os.ReadFile(filepath.Join(dir, "settings.json")); !strings.Contains(string(raw), `"param_commitment": "pedersen"`) || !strings.Contains(string(raw), `"model_commitment_index": 0`) {
+		t.Fatalf("settings.json: %s", raw)
+	}
+	mustZK(t, "setup", dir, "--quiet")
+	d := strings.TrimSpace(mustZK(t, "commit", dir, "--model", model, "--param-salt", "0x2a"))
+	dOther := strings.TrimSpace(mustZK(t, "commit", dir, "--model", other, "--param-salt", "0x2a"))
+	dSalt := strings.TrimSpace(mustZK(t, "commit", dir, "--model", model, "--param-salt", "0x2b"))
+	if len(d) != 130 || d == dOther || d == dSalt {
+		t.Fatalf("commitments %s, other weights %s, other salt %s", d, dOther, dSalt)
+	}
+	in2 := writeFile(t, tmp, "in2.json", `{"input_data":[[-0.5,0.25,0.75]]}`)
+	var proofs []string
+	for i, in := range []string{input, in2} {
+		pf := filepath.Join(tmp, "p"+strconv.Itoa(i)+".json")
+		mustZK(t, "prove", dir, "--input", in, "--proof", pf, "--model", model, "--param-salt", "0x2a", "--quiet")
+		if out := mustZK(t, "verify", dir, "--proof", pf, "--model-commitment", d); !strings.Contains(out, d) {
+			t.Fatalf("verify says %q", out)
+		}
+		proofs = append(proofs, pf)
+	}
+	if code, _, errOut := zk(t, "verify", dir, "--proof", proofs[0], "--model-commitment", dSalt); code != 1 || !strings.Contains(errOut, "INVALID") {
+		t.Fatalf("verify against another salt's commitment: exit %d: %s", code, errOut)
+	}
+	po := filepath.Join(tmp, "other.json")
+	mustZK(t, "prove", dir, "--input", input, "--proof", po, "--model", other, "--param-salt", "0x2a", "--quiet")
+	mustZK(t, "verify", dir, "--proof", po, "--model-commitment", dOther)
+	if code, _, errOut := zk(t, "verify", dir, "--proof", po, "--model-commitment", d); code != 1 || !strings.Contains(errOut, "not the expected") {
+		t.Fatalf("another model's proof against this model's commitment: exit %d: %s", code, errOut)
+	}
+	bad := tamperCommitment(t, proofs[1])
+	if code, _, errOut := zk(t, "verify", dir, "--proof", bad); code != 1 || !strings.Contains(errOut, "not valid") {
+		t.Fatalf("tampered commitment: exit %d: %s", code, errOut)
+	}
+	// On chain: the model commitment is the circuit's only commitment.
+	if _, err := evm.FindSolc(); err != nil {
+		t.Logf("SKIP on-chain part: %v", err)
+		return
+	}
+	sol := filepath.Join(tmp, "V.sol")
+	if out := mustZK(t, "export-verifier", dir, "--out", sol); !strings.Contains(out, "(1 commitment(s))") {
+		t.Fatalf("export-verifier said %q", out)
+	}
+	for _, pf := range []string{proofs[0], proofs[1], po} {
+		if out := mustZK(t, "verify-evm", dir, "--proof", pf, "--quiet"); !strings.HasPrefix(out, "accepted") {
+			t.Fatalf("verify-evm said %q", out)
+		}
+	}
+	if code, out, _ := zk(t, "verify-evm", dir, "--proof", bad, "--quiet"); code != 1 || !strings.Contains(out, "rejected") {
+		t.Fatalf("verify-evm accepted a tampered commitment: exit %d: %s", code, out)
+	}
+	// With lookup range checks there are two commitments: no verifier.
+	dl := filepath.Join(tmp, "l")
+	mustZK(t, "compile", model, "--out", dl, "--param-visibility", "hashed", "--range-check", "lookup", "--quiet")
+	mustZK(t, "setup", dl, "--quiet")
+	if code, _, errOut := zk(t, "export-verifier", dl, "--out", filepath.Join(tmp, "L.sol")); code != 1 || !strings.Contains(errOut, "2 commitments") {
+		t.Fatalf("export-verifier with two commitments: exit %d: %s", code, errOut)
 	}
 }

@@ -1,0 +1,210 @@
+package circuit
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/multicommit"
+
+	"github.com/zkinfer/zkinfer/model"
+)
+
+// Binding schemes for hashed weights (Visibility.ParamCommitment).
+//
+// Pedersen (the default that compile writes): the weight wires and the
+// weights' salt wire, and nothing else, go into one gnark Groth16 commitment
+// (frontend.Committer.Commit). The proof carries
+//
+//	D = Σ w_i·K_i + s·K_s (+ m·K_m)
+//
+// where K are the commitment key's bases (pk.CommitmentKeys[j].Basis, made
+// at setup from the circuit: they depend on the proving key) and m is the
+// mask wire gnark's R1CS builder adds to every commitment. zkinfer's prover
+// sets m = 0 (proof.ProveWith overrides gnark's random mask hint), so D is
+// the same in every proof with the same weights and salt; the salt s, a
+// secret the model owner draws once, hides the weights instead. A prover is
+// free to pick another m, which only gives another D: binding is Pedersen's
+// (discrete log, keys from a trusted setup), and Groth16's proof of knowledge
+// of the opening ties D to the weights the circuit used.
+//
+// Poseidon2: the commitment of commit.go, computed in the circuit and made a
+// public input (~13 constraints per weight). "" reads as Poseidon2, the only
+// scheme of directories compiled before the choice existed.
+const (
+	Poseidon2 = "poseidon2"
+	Pedersen  = "pedersen"
+)
+
+// ParamScheme is the binding scheme of hashed weights in effect.
+func (v Visibility) ParamScheme() string {
+	if v.ParamCommitment == "" {
+		return Poseidon2
+	}
+	return v.ParamCommitment
+}
+
+// PedersenParams reports whether hashed weights are bound by a Groth16
+// (Pedersen) commitment rather than a public Poseidon2 hash.
+func (v Visibility) PedersenParams() bool {
+	return v.Params == Hashed && v.ParamScheme() == Pedersen
+}
+
+func validParamCommitment(v Visibility) error {
+	switch v.ParamCommitment {
+	case "":
+		return nil
+	case Poseidon2, Pedersen:
+		if v.Params != Hashed {
+			return fmt.Errorf("circuit: a parameter commitment scheme (%s) needs parameter visibility hashed", v.ParamCommitment)
+		}
+		return nil
+	}
+	return fmt.Errorf("circuit: parameter commitment %q is not supported (pedersen, poseidon2)", v.ParamCommitment)
+}
+
+func init() { solver.RegisterHint(hidingMaskHint) }
+
+// hidingMaskHint draws a uniformly random field element.
+func hidingMaskHint(mod *big.Int, _ []*big.Int, outs []*big.Int) error {
+	for _, o := range outs {
+		r, err := rand.Int(rand.Reader, mod)
+		if err != nil {
+			return err
+		}
+		o.Set(r)
+	}
+	return nil
+}
+
+// definePedersen commits the weights and the salt in their own Groth16
+// commitment. It must be the first Commit of the circuit: gnark replaces a
+// wire that an earlier commitment holds by that commitment. Gadgets that
+// commit through std/multicommit (lookup range checks, lookup tables) do so
+// when the circuit is finished, after it. With hideOthers, a fresh random
+// wire joins multicommit's commitment, which keeps it hiding although the
+// prover zeroes gnark's masks (see proof.ProveWith); it is only set when the
+// circuit has that commitment anyway, so as not to add one.
+func definePedersen(api frontend.API, raw [][]frontend.Variable, salt frontend.Variable, hideOthers bool) error {
+	committer, ok := api.(frontend.Committer)
+	if !ok {
+		return fmt.Errorf("circuit: the constraint builder cannot make Groth16 commitments (pedersen parameter commitment)")
+	}
+	// A wire in no constraint gets a zero basis point: the salt must appear
+	// in one, or it would hide nothing. The weights are range-checked.
+	api.Mul(salt, salt)
+	var vars []frontend.Variable
+	for _, t := range raw {
+		vars = append(vars, t...)
+	}
+	vars = append(vars, salt)
+	if _, err := committer.Commit(vars...); err != nil {
+		return fmt.Errorf("circuit: committing to the weights: %w", err)
+	}
+	if hideOthers {
+		r, err := api.NewHint(hidingMaskHint, 1)
+		if err != nil {
+			return err
+		}
+		api.Mul(r[0], r[0])
+		multicommit.WithCommitment(api, func(frontend.API, frontend.Variable) error { return nil }, r[0])
+	}
+	return nil
+}
+
+// gnarkMaskHint is the name of the hint gnark's R1CS builder draws each
+// commitment's random mask with.
+const gnarkMaskHint = "github.com/consensys/gnark/internal/hints.Randomize"
+
+// ZeroMaskOption is the solver option that sets gnark's commitment masks to
+// 0, so that the weights' commitment D is a function of the weights and the
+// salt only.
+func ZeroMaskOption() (solver.Option, error) {
+	for _, h := range solver.GetRegisteredHints() {
+		if solver.GetHintName(h) == gnarkMaskHint {
+			return solver.OverrideHint(solver.GetHintID(h), func(_ *big.Int, _ []*big.Int, outs []*big.Int) error {
+				for _, o := range outs {
+					o.SetUint64(0)
+				}
+				return nil
+			}), nil
+		}
+	}
+	return nil, fmt.Errorf("circuit: gnark's commitment mask hint %s is not registered (gnark version changed?)", gnarkMaskHint)
+}
+
+// ModelCommitmentIndex finds which of cs's Groth16 commitments is the
+// weights' (pk.CommitmentKeys[j], Proof.Commitments[j]): the one whose
+// committed wires are exactly the weight wires, then the weights' salt wire,
+// then one internal wire (gnark's mask), with no public or commitment wire.
+// It fails unless exactly one commitment has that shape, so a commitment that
+// mixed in per-proof values is never taken for the model's.
+func ModelCommitmentIndex(cs constraint.ConstraintSystem, m *model.Model, vis Visibility) (int, error) {
+	if !vis.PedersenParams() {
+		return 0, fmt.Errorf("circuit: the weights are not bound by a pedersen commitment")
+	}
+	c, err := New(m, vis)
+	if err != nil {
+		return 0, err
+	}
+	cms, ok := cs.GetCommitments().(constraint.Groth16Commitments)
+	if !ok {
+		return 0, fmt.Errorf("circuit: the constraint system has no Groth16 commitments")
+	}
+	nPub, nSecret := cs.GetNbPublicVariables(), cs.GetNbSecretVariables()
+	if nSecret != len(c.Private) {
+		return 0, fmt.Errorf("circuit: the constraint system has %d secret wires, the circuit %d", nSecret, len(c.Private))
+	}
+	off := 0 // the weights' position among the secret wires
+	if vis.Input != Public {
+		for _, in := range m.Inputs {
+			off += in.Size()
+		}
+	}
+	nW := 0
+	for _, p := range m.Params {
+		nW += p.Size()
+	}
+	want := make([]int, 0, nW+1)
+	for k := range nW {
+		want = append(want, nPub+off+k)
+	}
+	want = append(want, nPub+nSecret-1) // the weights' salt: the last secret wire
+	found := -1
+	for i, cm := range cms {
+		if len(cm.PublicAndCommitmentCommitted) != 0 || len(cm.PrivateCommitted) != len(want)+1 {
+			continue
+		}
+		match := cm.PrivateCommitted[len(want)] >= nPub+nSecret // gnark's mask: internal
+		for k, w := range want {
+			match = match && cm.PrivateCommitted[k] == w
+		}
+		if !match {
+			continue
+		}
+		if found >= 0 {
+			return 0, fmt.Errorf("circuit: commitments %d and %d both hold exactly the weights", found, i)
+		}
+		found = i
+	}
+	if found < 0 {
+		return 0, fmt.Errorf("circuit: none of the %d Groth16 commitments holds exactly the %d weights and the salt", len(cms), nW)
+	}
+	return found, nil
+}
+
+// PedersenValues are the committed values of the weights' commitment, in
+// the commitment key's basis order: the weights (as the witness carries
+// them), the salt, and gnark's mask, 0.
+func PedersenValues(params [][]int64, salt *big.Int) []*big.Int {
+	var out []*big.Int
+	for _, t := range params {
+		for _, v := range t {
+			out = append(out, big.NewInt(v))
+		}
+	}
+	return append(out, saltOrZero(salt), new(big.Int))
+}

@@ -1,0 +1,194 @@
+package proof
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/zkinfer/zkinfer/circuit"
+)
+
+// Pedersen model commitments (circuit/pedersen.go): the weights and their
+// salt are one Groth16 commitment D of the proof. D depends on the proving
+// key's commitment key, so it is computed from a set-up directory
+// (PedersenModelCommitment), printed as 0x + x‖y (two 32-byte big-endian
+// coordinates, the order the Solidity proof bytes carry them in).
+
+// modelCommitment records the circuit's Groth16 commitments and, with
+// pedersen-committed weights, which one is the model's. When other gadgets
+// also commit, the circuit is built again with a random wire in their
+// commitment (circuit.Circuit.HideOthers).
+func (c *Compiled) modelCommitment(circ *circuit.Circuit, cs constraint.ConstraintSystem) (constraint.ConstraintSystem, error) {
+	cms, _ := cs.GetCommitments().(constraint.Groth16Commitments)
+	vis := c.Settings.Visibility
+	if !vis.PedersenParams() {
+		c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = len(cms), nil
+		return cs, nil
+	}
+	if len(cms) > 1 && !circ.HideOthers {
+		circ.HideOthers = true
+		var err error
+		if cs, err = frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ); err != nil {
+			return nil, fmt.Errorf("compile: building the circuit: %w", err)
+		}
+		cms, _ = cs.GetCommitments().(constraint.Groth16Commitments)
+	}
+	idx, err := circuit.ModelCommitmentIndex(cs, c.Model, vis)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = len(cms), &idx
+	return cs, nil
+}
+
+// OnChainNote says why a directory's proofs cannot be verified by the
+// exported Solidity verifier, or "" when they can (as far as commitments go).
+func (s *Settings) OnChainNote() string {
+	if s.Groth16Commitments <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("the circuit has %d Groth16 commitments and gnark's Solidity verifier supports one: on-chain verification is not available (lookup range checks, lookup tables and Freivalds products commit too: use --range-check bits and avoid them)", s.Groth16Commitments)
+}
+
+// proverOptions are the Groth16 prover's options for this directory.
+func (c *Compiled) proverOptions() ([]backend.ProverOption, error) {
+	if !c.Settings.Visibility.PedersenParams() {
+		return nil, nil
+	}
+	zero, err := circuit.ZeroMaskOption()
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	return []backend.ProverOption{backend.WithSolverOptions(zero)}, nil
+}
+
+func (c *Compiled) modelCommitmentIndex() (int, error) {
+	if !c.Settings.Visibility.PedersenParams() {
+		return 0, fmt.Errorf("this circuit does not bind its weights with a pedersen commitment")
+	}
+	if c.Settings.ModelCommitmentIndex == nil {
+		return 0, fmt.Errorf("%s: settings.json does not say which commitment is the model's: compile again", c.Dir)
+	}
+	return *c.Settings.ModelCommitmentIndex, nil
+}
+
+// PointHex writes a G1 point as 0x + x‖y (64 bytes).
+func PointHex(p *curve.G1Affine) string {
+	b := p.RawBytes()
+	return "0x" + hex.EncodeToString(b[:])
+}
+
+// ParsePoint reads a model commitment written by PointHex: a point on the
+// curve, in the prime-order subgroup.
+func ParsePoint(s string) (curve.G1Affine, error) {
+	var p curve.G1Affine
+	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+	if err != nil || len(b) != 64 {
+		return p, fmt.Errorf("%q is not a pedersen model commitment (0x and 128 hex digits)", s)
+	}
+	if _, err := p.SetBytes(b); err != nil {
+		return p, fmt.Errorf("%q is not a point of BN254's G1: %v", s, err)
+	}
+	return p, nil
+}
+
+// proofModelCommitment returns the weights' commitment D that proof p carries.
+func (c *Compiled) proofModelCommitment(p *Proof) (string, error) {
+	idx, err := c.modelCommitmentIndex()
+	if err != nil {
+		return "", err
+	}
+	raw, err := hex.DecodeString(p.Proof)
+	if err != nil {
+		return "", fmt.Errorf("proof is not hex: %v", err)
+	}
+	var prf groth16bn254.Proof
+	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
+		return "", fmt.Errorf("proof bytes are malformed: %v", err)
+	}
+	return commitmentAt(&prf, idx, c.Settings.Groth16Commitments)
+}
+
+func commitmentAt(prf *groth16bn254.Proof, idx, n int) (string, error) {
+	if len(prf.Commitments) != n || idx >= n {
+		return "", fmt.Errorf("the proof has %d Groth16 commitments, this circuit %d: it is for another model or settings", len(prf.Commitments), n)
+	}
+	return PointHex(&prf.Commitments[idx]), nil
+}
+
+// provedModelCommitment is commitmentAt for a proof just made.
+func (c *Compiled) provedModelCommitment(prf groth16.Proof) (string, error) {
+	idx, err := c.modelCommitmentIndex()
+	if err != nil {
+		return "", err
+	}
+	bp, ok := prf.(*groth16bn254.Proof)
+	if !ok {
+		return "", fmt.Errorf("prove: unexpected proof type %T", prf)
+	}
+	return commitmentAt(bp, idx, c.Settings.Groth16Commitments)
+}
+
+// PedersenModelCommitment computes the weights' commitment D that every
+// proof of this set-up directory made with the model at weightsPath and
+// this salt carries: the proving key's commitment key applied to the
+// quantized weights (the witness's values), the salt and gnark's mask, 0.
+func (c *Compiled) PedersenModelCommitment(weightsPath string, salt *big.Int) (string, error) {
+	idx, err := c.modelCommitmentIndex()
+	if err != nil {
+		return "", fmt.Errorf("commit: %w", err)
+	}
+	m, err := c.loadWeights(weightsPath)
+	if err != nil {
+		return "", fmt.Errorf("commit: %s", strings.TrimPrefix(err.Error(), "prove: "))
+	}
+	params, err := m.ParamValues()
+	if err != nil {
+		return "", fmt.Errorf("commit: %w", err)
+	}
+	raw := make([][]int64, len(params))
+	for i, t := range params {
+		raw[i] = t.Data
+	}
+	pk, err := c.readProvingKey()
+	if err != nil {
+		return "", fmt.Errorf("commit: %w (run setup first)", err)
+	}
+	bpk, ok := pk.(*groth16bn254.ProvingKey)
+	if !ok || idx >= len(bpk.CommitmentKeys) {
+		return "", fmt.Errorf("commit: the proving key has no commitment key %d: compile and set up again", idx)
+	}
+	key := bpk.CommitmentKeys[idx]
+	vals := circuit.PedersenValues(raw, salt)
+	if len(vals) != len(key.Basis) {
+		return "", fmt.Errorf("commit: the commitment key has %d bases for %d weights, the salt and the mask: the keys are not this directory's", len(key.Basis), len(vals))
+	}
+	seen := make(map[curve.G1Affine]bool, len(key.Basis))
+	for i := range key.Basis[:len(key.Basis)-1] {
+		if key.Basis[i].IsInfinity() || seen[key.Basis[i]] {
+			return "", fmt.Errorf("commit: the commitment key's basis %d is zero or repeated: the commitment would not bind", i)
+		}
+		seen[key.Basis[i]] = true
+	}
+	es := make([]fr.Element, len(vals))
+	for i, v := range vals {
+		es[i].SetBigInt(v)
+	}
+	d, err := key.Commit(es)
+	if err != nil {
+		return "", fmt.Errorf("commit: %w", err)
+	}
+	return PointHex(&d), nil
+}
