@@ -5,9 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
-	"strings"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"golang.org/x/crypto/sha3"
 
@@ -26,19 +24,11 @@ func NewCall(p *proof.Proof) (*Call, error) {
 	if p.Protocol != proof.Protocol {
 		return nil, fmt.Errorf("proof protocol is %q, want %q", p.Protocol, proof.Protocol)
 	}
-	c := &Call{}
-	field := ecc.BN254.ScalarField()
-	for i, s := range p.PublicInputs {
-		b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-		if err != nil || len(b) != 32 {
-			return nil, fmt.Errorf("public_inputs[%d] is not a 32-byte hex field element", i)
-		}
-		v := new(big.Int).SetBytes(b)
-		if v.Cmp(field) >= 0 {
-			return nil, fmt.Errorf("public_inputs[%d] is not reduced modulo the field", i)
-		}
-		c.Inputs = append(c.Inputs, v)
+	inputs, err := p.PublicValues()
+	if err != nil {
+		return nil, err
 	}
+	c := &Call{Inputs: inputs}
 	raw, err := hex.DecodeString(p.Proof)
 	if err != nil {
 		return nil, fmt.Errorf("proof is not hex: %v", err)

@@ -57,8 +57,9 @@ func ReadProof(path string) (*Proof, error) {
 	return &p, nil
 }
 
-// publicValues parses the public inputs, each a reduced field element.
-func (p *Proof) publicValues() ([]*big.Int, error) {
+// PublicValues parses the public inputs, each a 32-byte big-endian field
+// element reduced modulo BN254's scalar field.
+func (p *Proof) PublicValues() ([]*big.Int, error) {
 	field := ecc.BN254.ScalarField()
 	out := make([]*big.Int, len(p.PublicInputs))
 	for i, s := range p.PublicInputs {

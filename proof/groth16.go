@@ -189,7 +189,7 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if len(p.PublicInputs) != c.Settings.PublicInputs {
 		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), c.Settings.PublicInputs)
 	}
-	vals, err := p.publicValues()
+	vals, err := p.PublicValues()
 	if err != nil {
 		return err
 	}
