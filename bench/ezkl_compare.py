@@ -59,6 +59,7 @@ def run_step(step, wd, args):
         ra.input_visibility = "private"
         ra.param_visibility = "fixed"
         ra.output_visibility = "public"
+        ra.variables = [(k, v) for k, v in args["variables"]]
         ok = _await(ezkl.gen_settings(p("network.onnx"), p("settings.json"), py_run_args=ra))
     elif step == "calibrate_settings":
         ok = _await(ezkl.calibrate_settings(p("input.json"), p("network.onnx"), p("settings.json"),
@@ -103,6 +104,17 @@ def step(name, wd, **kw):
     return res
 
 
+def symbolic_dims(model):
+    """Every named (dynamic) input dimension set to 1, as EZKL wants them listed."""
+    import onnx
+    names = {"batch_size"}
+    for i in onnx.load(model).graph.input:
+        for d in i.type.tensor_type.shape.dim:
+            if d.dim_param:
+                names.add(d.dim_param)
+    return [[n, 1] for n in sorted(names)]
+
+
 def flat_ref(path):
     ref = json.load(open(path))
     out = []
@@ -138,7 +150,7 @@ def bench_model(d, work, target, srs_cache):
     shutil.copy(os.path.join(d, "network.onnx"), os.path.join(wd, "network.onnx"))
     shutil.copy(os.path.join(d, "input.json"), os.path.join(wd, "input.json"))
     r = {"model": name}
-    r["gen_settings"] = step("gen_settings", wd)
+    r["gen_settings"] = step("gen_settings", wd, variables=symbolic_dims(os.path.join(wd, "network.onnx")))
     try:
         r["calibrate"] = step("calibrate_settings", wd, target=target)
     except RuntimeError as e:  # keep gen_settings' defaults

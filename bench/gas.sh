@@ -24,7 +24,7 @@ for d in "$@"; do
     continue
   fi
   read -r cs pub rc < <(python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(s['constraints'], s['public_inputs'], s.get('range_check',''))" "$out/settings.json")
-  res=$("$zk" verify-evm "$out" --proof "$out/proof.json" 2>&1 || true)
+  res=$("$zk" verify-evm "$out" --proof "$out/proof.json" 2>/dev/null || true)
   gas=$(sed -n 's/.*gas used \([0-9]*\).*/\1/p' <<<"$res" | head -1)
   cd_bytes=$(sed -n 's/.*calldata \([0-9]*\) bytes.*/\1/p' <<<"$res" | head -1)
   if [[ "$res" != accepted* ]]; then gas="rejected: $(head -c 80 <<<"$res")"; fi
