@@ -110,7 +110,11 @@ func definePedersen(api frontend.API, raw [][]frontend.Variable, salt frontend.V
 			return err
 		}
 		api.Mul(r[0], r[0])
-		multicommit.WithCommitment(api, func(frontend.API, frontend.Variable) error { return nil }, r[0])
+		// Deferred, as every gadget's commitment is (see ops' deferCommitment).
+		api.Compiler().Defer(func(api frontend.API) error {
+			multicommit.WithCommitment(api, func(frontend.API, frontend.Variable) error { return nil }, r[0])
+			return nil
+		})
 	}
 	return nil
 }

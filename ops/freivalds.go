@@ -148,7 +148,7 @@ func (c *CircuitArith) freivalds(w, x [][]Variable, isConst func(Variable) bool)
 	for m := range y {
 		y[m] = flat[m*P : (m+1)*P]
 	}
-	multicommit.WithCommitment(api, func(api frontend.API, r frontend.Variable) error {
+	deferCommitment(api, func(api frontend.API, r frontend.Variable) error {
 		v := make([]frontend.Variable, P)
 		v[0] = 1
 		for p := 1; p < P; p++ {
@@ -204,4 +204,19 @@ func MatMulHint(field *big.Int, in, out []*big.Int) error {
 		}
 	}
 	return nil
+}
+
+// deferCommitment schedules multicommit.WithCommitment for when the circuit
+// is complete. std/multicommit closes its commitment in the first deferred
+// callback it registers, and lookup tables and range checkers register
+// theirs as they are created: a gadget that called WithCommitment directly
+// while the model is being built would close the commitment before a table
+// created later could join it ("called WithCommitment recursively").
+// Deferring keeps every gadget's WithCommitment inside the deferred phase,
+// before multicommit's own callback.
+func deferCommitment(api frontend.API, cb multicommit.WithCommitmentFn, vars ...frontend.Variable) {
+	api.Compiler().Defer(func(api frontend.API) error {
+		multicommit.WithCommitment(api, cb, vars...)
+		return nil
+	})
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/std/rangecheck"
 
+	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
@@ -248,4 +250,31 @@ func TestMatMulEvaluators(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFreivaldsThenLookup: a checked product followed by a lookup-table op
+// compiles. Freivalds' commitment used to be requested while the model was
+// built, which closed std/multicommit before the table (created after it)
+// could join: "called WithCommitment recursively".
+func TestFreivaldsThenLookup(t *testing.T) {
+	c := optest.Case{
+		Node: &graph.Node{Name: "s", Op: "Sigmoid", Inputs: []string{"y"}, Outputs: []string{"z"}, Attrs: map[string]graph.Attr{}},
+		Inputs: []optest.Named{
+			optest.In("a", optest.Ramp([]int{4, 8}, -1, 1)),
+			optest.In("b", optest.Ramp([]int{8, 6}, 0.5, -0.5)),
+		},
+	}
+	m, vals, err := c.CompileWith(&graph.Node{Name: "mm", Op: "MatMul", Inputs: []string{"a", "b"}, Outputs: []string{"y"}, Attrs: map[string]graph.Attr{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := optest.Constraints(m); err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	in, _ := m.Quantize(vals)
+	out, err := m.Eval(vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	optest.CheckCircuit(t, m, in, out)
 }
