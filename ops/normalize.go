@@ -150,12 +150,9 @@ func inferLayerNorm(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error
 	}
 	in := ins[0]
 	r := len(in.Shape)
-	ax := int(n.AttrInt("axis", -1))
-	if ax < 0 {
-		ax += r
-	}
-	if ax < 0 || ax >= r {
-		return nil, nil, fmt.Errorf("axis out of range")
+	ax, err := normAxis(int(n.AttrInt("axis", -1)), r)
+	if err != nil {
+		return nil, nil, err
 	}
 	norm := in.Shape[ax:]
 	sz := graph.NumElements(norm)

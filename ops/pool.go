@@ -79,6 +79,16 @@ func poolInput(ins []*Info) (*Info, error) {
 	return ins[0], nil
 }
 
+// poolSetup checks a pooling node's input and returns it with its window.
+func poolSetup(n *graph.Node, ins []*Info, global bool) (*Info, *window, error) {
+	x, err := poolInput(ins)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := poolWindow(n, x, global)
+	return x, w, err
+}
+
 func poolWindow(n *graph.Node, x *Info, global bool) (*window, error) {
 	in := x.Shape[2:]
 	if global {
@@ -108,14 +118,10 @@ func outShape(x *Info, w *window) []int {
 
 func inferMaxPool(global bool) InferFunc {
 	return func(_ *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
-		x, err := poolInput(ins)
-		if err != nil {
-			return nil, nil, err
-		}
 		if len(n.Outputs) > 1 && n.Outputs[1] != "" {
 			return nil, nil, fmt.Errorf("the Indices output is not supported")
 		}
-		w, err := poolWindow(n, x, global)
+		x, w, err := poolSetup(n, ins, global)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -138,11 +144,7 @@ func inferMaxPool(global bool) InferFunc {
 
 func inferAvgPool(global bool) InferFunc {
 	return func(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
-		x, err := poolInput(ins)
-		if err != nil {
-			return nil, nil, err
-		}
-		w, err := poolWindow(n, x, global)
+		x, w, err := poolSetup(n, ins, global)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -189,11 +191,7 @@ type lpPlan struct {
 
 func inferLpPool(global bool) InferFunc {
 	return func(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
-		x, err := poolInput(ins)
-		if err != nil {
-			return nil, nil, err
-		}
-		w, err := poolWindow(n, x, global)
+		x, w, err := poolSetup(n, ins, global)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -42,12 +42,9 @@ func inferSoftmax(log bool) InferFunc {
 		}
 		in := ins[0]
 		r := len(in.Shape)
-		ax := int(n.AttrInt("axis", -1))
-		if ax < 0 {
-			ax += r
-		}
-		if ax < 0 || ax >= r {
-			return nil, nil, fmt.Errorf("axis %d out of range for rank %d", n.AttrInt("axis", -1), r)
+		ax, err := normAxis(int(n.AttrInt("axis", -1)), r)
+		if err != nil {
+			return nil, nil, err
 		}
 		p := &softmaxPlan{Shape: in.Shape, Outer: 1, N: in.Shape[ax], Inner: 1}
 		for i := range ax {
@@ -60,7 +57,6 @@ func inferSoftmax(log bool) InferFunc {
 		far := float64(c.Scale+1) * math.Ln2
 		expFn := tableFn{name: "exp", g: math.Exp, lo: -far, hi: 0, clampLo: true}
 		d := &Info{Shape: in.Shape, Scale: in.Scale, Max: 2 * in.Max}
-		var err error
 		var e *Info
 		if p.Exp, e, err = planTable(c, expFn, d); err != nil {
 			return nil, nil, err
