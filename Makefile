@@ -26,9 +26,16 @@ demo: build
 corpus:
 	ZKINFER_CORPUS=all $(GO) test -timeout 120m -run TestCorpus -v ./cmd/zkinfer
 
-bench:
-	$(GO) test -run '^$$' -bench . ./proof/
-	bench/pipeline.sh ../shared/corpus/ezkl/accuracy ../shared/corpus/ezkl/large_mlp
+# zkinfer and EZKL side by side (bench/run.py: BENCHMARKS.md, bench/results/),
+# after the gadget benchmarks. EZKL and the plotting libraries go into
+# $(BENCH_VENV), never into CI. BENCH_FLAGS: e.g. --models accuracy,cnn_c32 --no-ezkl.
+BENCH_VENV ?= .venv/bench
+bench: build
+	test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
+	mkdir -p bench/results
+	$(GO) test -run '^$$' -bench Gadget -benchtime 3x ./bench | tee bench/results/gadgets.txt
+	PATH="$$PWD/$(BENCH_VENV)/bin:$$PATH" $(BENCH_VENV)/bin/python bench/run.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin out

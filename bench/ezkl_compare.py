@@ -4,7 +4,7 @@ prints a Markdown table (plus JSON with --json) of rows, timings, sizes, peak
 memory and output error.
 
     python3 -m venv /tmp/ezkl-venv
-    /tmp/ezkl-venv/bin/pip install -r bench/requirements-ezkl.txt
+    /tmp/ezkl-venv/bin/pip install -r bench/requirements.txt
     /tmp/ezkl-venv/bin/python bench/ezkl_compare.py [--repeat N] [--target resources] DIR...
 
 Each DIR holds network.onnx, input.json (EZKL's format) and reference.json
@@ -57,7 +57,7 @@ def run_step(step, wd, args):
     if step == "gen_settings":
         ra = ezkl.PyRunArgs()
         ra.input_visibility = "private"
-        ra.param_visibility = "fixed"
+        ra.param_visibility = args.get("params", "fixed")
         ra.output_visibility = "public"
         ra.variables = [(k, v) for k, v in args["variables"]]
         ok = _await(ezkl.gen_settings(p("network.onnx"), p("settings.json"), py_run_args=ra))
@@ -90,10 +90,13 @@ def run_step(step, wd, args):
 
 # --------------------------------------------------------------- parent side
 
-def step(name, wd, **kw):
+def step(name, wd, timeout=None, **kw):
     cmd = [sys.executable, os.path.abspath(__file__), "--step", name, "--wd", wd,
            "--args", json.dumps(kw)]
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("%s timed out after %.0f s" % (name, timeout))
     last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
     if r.returncode != 0 or not last.startswith("{"):
         err = (r.stderr.strip().splitlines() or ["exit %d" % r.returncode])[-1]
@@ -144,13 +147,14 @@ def proof_bytes(path):
     return None
 
 
-def bench_model(d, work, target, srs_cache):
+def bench_model(d, work, target, srs_cache, params="fixed", timeout=None):
     name = os.path.basename(os.path.normpath(d))
     wd = tempfile.mkdtemp(prefix=name + "-", dir=work)
     shutil.copy(os.path.join(d, "network.onnx"), os.path.join(wd, "network.onnx"))
     shutil.copy(os.path.join(d, "input.json"), os.path.join(wd, "input.json"))
-    r = {"model": name}
-    r["gen_settings"] = step("gen_settings", wd, variables=symbolic_dims(os.path.join(wd, "network.onnx")))
+    r = {"model": name, "params": params}
+    r["gen_settings"] = step("gen_settings", wd, variables=symbolic_dims(os.path.join(wd, "network.onnx")),
+                             params=params)
     try:
         r["calibrate"] = step("calibrate_settings", wd, target=target)
     except RuntimeError as e:  # keep gen_settings' defaults
@@ -160,10 +164,10 @@ def bench_model(d, work, target, srs_cache):
     logrows = s["run_args"]["logrows"]
     srs = os.path.join(srs_cache, "kzg%d.srs" % logrows)
     if not os.path.exists(srs):
-        r["gen_srs"] = step("gen_srs", wd, srs=srs, logrows=logrows)
-    r["setup"] = step("setup", wd, srs=srs)
-    r["gen_witness"] = step("gen_witness", wd, srs=srs)
-    r["prove"] = step("prove", wd, srs=srs)
+        r["gen_srs"] = step("gen_srs", wd, srs=srs, logrows=logrows, timeout=timeout)
+    r["setup"] = step("setup", wd, srs=srs, timeout=timeout)
+    r["gen_witness"] = step("gen_witness", wd, srs=srs, timeout=timeout)
+    r["prove"] = step("prove", wd, srs=srs, timeout=timeout)
     r["verify"] = step("verify", wd, srs=srs)
     r["logrows"] = logrows
     r["num_rows"] = s.get("num_rows")

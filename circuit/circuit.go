@@ -107,6 +107,9 @@ type Circuit struct {
 	// HideOthers adds a random wire to the std/multicommit commitment of a
 	// circuit whose weights have a Pedersen commitment (see definePedersen).
 	HideOthers bool `gnark:"-"`
+	// BitCost, when set, receives the bits the circuit's range checks would
+	// decompose with ops.RangeBits (see ops.BitCost).
+	BitCost *int `gnark:"-"`
 }
 
 // Segment is a named run of public inputs.
@@ -323,7 +326,11 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 // run with CircuitArith, outputs bound to their variables, commitments and
 // the claim checked.
 func (c *Circuit) Define(api frontend.API) error {
-	a := &ops.CircuitArith{API: api, Range: ops.NewRangeChecker(api, c.RangeCheck), DirectProducts: c.DirectProducts}
+	rc := ops.NewRangeChecker(api, c.RangeCheck)
+	if c.BitCost != nil {
+		rc = ops.BitCost{Inner: rc, Total: c.BitCost}
+	}
+	a := &ops.CircuitArith{API: api, Range: rc, DirectProducts: c.DirectProducts}
 	pub, priv := c.Public, c.Private
 	take := func(vis string, n int) []frontend.Variable {
 		var v []frontend.Variable

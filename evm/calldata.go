@@ -1,12 +1,9 @@
 package evm
 
 import (
-	"bytes"
-	"encoding/hex"
 	"fmt"
 	"math/big"
 
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"golang.org/x/crypto/sha3"
 
 	"github.com/zkinfer/zkinfer/proof"
@@ -29,13 +26,9 @@ func NewCall(p *proof.Proof) (*Call, error) {
 		return nil, err
 	}
 	c := &Call{Inputs: inputs}
-	raw, err := hex.DecodeString(p.Proof)
+	prf, err := proof.DecodeGroth16(p.Proof)
 	if err != nil {
-		return nil, fmt.Errorf("proof is not hex: %v", err)
-	}
-	var prf groth16bn254.Proof
-	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
-		return nil, fmt.Errorf("proof bytes are malformed: %v", err)
+		return nil, err
 	}
 	if len(prf.Commitments) > 1 {
 		return nil, fmt.Errorf("the proof has %d commitments; the Solidity verifier supports at most one", len(prf.Commitments))

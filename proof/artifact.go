@@ -193,22 +193,40 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 }
 
 func (c *Compiled) constraintSystem() (constraint.ConstraintSystem, error) {
+	if c.Settings.RangeCheck != ops.RangeAuto {
+		return c.buildCircuit(c.Settings.RangeCheck, nil)
+	}
+	// Auto: bits when that circuit has at most ops.AutoBitsMaxConstraints
+	// constraints. The lookup circuit is built first (the smaller of the
+	// two) while counting the bits the bits circuit would decompose: when
+	// those alone exceed the bound, the bits circuit is never built.
+	var bits int
+	cs, err := c.buildCircuit(ops.RangeLookup, &bits)
+	if err != nil || bits > ops.AutoBitsMaxConstraints {
+		c.Settings.RangeCheck = ops.RangeLookup
+		return cs, err
+	}
+	n, idx := c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex // the lookup circuit's
+	csBits, err := c.buildCircuit(ops.RangeBits, nil)
+	if err != nil || csBits.GetNbConstraints() > ops.AutoBitsMaxConstraints {
+		c.Settings.RangeCheck = ops.RangeLookup
+		c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = n, idx
+		return cs, err
+	}
+	c.Settings.RangeCheck = ops.RangeBits
+	return csBits, nil
+}
+
+// buildCircuit compiles the circuit with one range-check gadget.
+func (c *Compiled) buildCircuit(rangeCheck string, bitCost *int) (constraint.ConstraintSystem, error) {
 	circ, err := circuit.New(c.Model, c.Settings.Visibility)
 	if err != nil {
 		return nil, err
 	}
-	auto := c.Settings.RangeCheck == ops.RangeAuto
-	if auto { // bits when small enough (ops.AutoBitsMaxConstraints)
-		c.Settings.RangeCheck = ops.RangeBits
-	}
-	circ.RangeCheck = c.Settings.RangeCheck
+	circ.RangeCheck, circ.BitCost = rangeCheck, bitCost
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ)
 	if err != nil {
 		return nil, fmt.Errorf("compile: building the circuit: %w", err)
-	}
-	if auto && cs.GetNbConstraints() > ops.AutoBitsMaxConstraints {
-		c.Settings.RangeCheck = ops.RangeLookup
-		return c.constraintSystem()
 	}
 	return c.modelCommitment(circ, cs)
 }

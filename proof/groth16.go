@@ -2,7 +2,6 @@ package proof
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/frontend"
@@ -134,15 +134,15 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		return nil, fmt.Errorf("prove: %w", err)
 	}
 	progress.log("prove: done (%.1fs)", time.Since(start).Seconds())
-	var buf bytes.Buffer
-	if _, err := prf.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
+	bnProof, ok := prf.(*groth16bn254.Proof)
+	if !ok {
+		return nil, fmt.Errorf("prove: unexpected proof type %T", prf)
 	}
 	pub, err := wit.Public()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	p := &Proof{Protocol: Protocol, Proof: hex.EncodeToString(buf.Bytes()), ModelSHA256: c.Settings.ModelSHA256}
+	p := &Proof{Protocol: Protocol, Proof: EncodeGroth16(bnProof), ModelSHA256: c.Settings.ModelSHA256}
 	vec, ok := pub.Vector().(fr.Vector)
 	if !ok {
 		return nil, fmt.Errorf("prove: unexpected witness vector %T", pub.Vector())
@@ -203,13 +203,9 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	raw, err := hex.DecodeString(p.Proof)
+	prf, err := DecodeGroth16(p.Proof)
 	if err != nil {
-		return fmt.Errorf("proof is not hex: %v", err)
-	}
-	prf := groth16.NewProof(ecc.BN254)
-	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("proof bytes are malformed: %v", err)
+		return err
 	}
 	pub, err := witness.New(ecc.BN254.ScalarField())
 	if err != nil {

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""make bench: zkinfer and EZKL side by side on the same models, inputs and
+visibility, in the same run.
+
+    python3 bench/run.py [--models a,b,...] [--no-ezkl] [--results DIR] [--timeout S]
+
+For each model (corpus directories under ../shared/corpus/ezkl and the
+models bench/genmodels.py generates) and each parameter visibility (fixed,
+then hashed; input private and output public in both), it runs
+
+  zkinfer: compile, setup, prove, verify (the CLI, one process per step)
+  EZKL:    gen_settings, calibrate_settings, compile_circuit, gen_srs,
+           setup, gen_witness, prove, verify (bench/ezkl_compare.py)
+
+and records each step's wall time and peak RSS, the proof size, the verify
+time and the output error against onnxruntime (reference.json). It writes
+RESULTS/results.json (raw), RESULTS/prove_time.png and RESULTS/peak_memory.png
+(log-log against parameter count) and rewrites the generated part of
+BENCHMARKS.md (between the "make bench" markers).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import ezkl_compare  # noqa: E402
+import genmodels  # noqa: E402
+import report  # noqa: E402
+
+CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "ezkl")
+DEFAULT_MODELS = ["1l_mlp", "accuracy", "1l_conv", "3l_relu_conv_fc", "large_mlp",
+                  "mlp_h128", "mlp_h512", "mlp_h2048", "cnn_c4", "cnn_c8", "cnn_c16", "cnn_c32"]
+
+
+def timed(cmd):
+    """Runs cmd; returns (seconds, peak RSS KiB) of that process alone."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    secs = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace").strip()
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("%s: %s" % (os.path.basename(cmd[1]) if len(cmd) > 1 else cmd[0],
+                                       (err.splitlines() or ["failed"])[-1][:200]))
+    return {"seconds": secs, "peak_kib": ru.ru_maxrss}
+
+
+def param_count(onnx_path):
+    import onnx
+    import numpy as np
+    m = onnx.load(onnx_path)
+    return int(sum(np.prod(t.dims) for t in m.graph.initializer))
+
+
+def zkinfer_model(zk, d, work, params):
+    name = os.path.basename(os.path.normpath(d))
+    out = os.path.join(work, "zk-%s-%s" % (name, params))
+    flags = ["--param-visibility", params] if params != "fixed" else []
+    r = {"model": name, "params": params}
+    r["compile"] = timed([zk, "compile", os.path.join(d, "network.onnx"), "--out", out, "--quiet"] + flags)
+    r["setup"] = timed([zk, "setup", out, "--quiet"])
+    proof = os.path.join(out, "proof.json")
+    extra = ["--model", os.path.join(d, "network.onnx")] if params != "fixed" else []
+    r["prove"] = timed([zk, "prove", out, "--input", os.path.join(d, "input.json"), "--proof", proof, "--quiet"] + extra)
+    r["verify"] = timed([zk, "verify", out, "--proof", proof])
+    s = json.load(open(os.path.join(out, "settings.json")))
+    pf = json.load(open(proof))
+    r["constraints"] = s["constraints"]
+    r["range_check"] = s.get("range_check")
+    r["proof_bytes"] = len(pf["proof"]) // 2
+    r["pk_bytes"] = os.path.getsize(os.path.join(out, "pk.bin"))
+    ref = os.path.join(d, "reference.json")
+    if os.path.exists(ref) and "outputs" in pf:
+        want = ezkl_compare.flat_ref(ref)
+        got = [float(v) for o in pf["outputs"] for v in o]
+        if len(got) == len(want):
+            r["rel_err"] = max(abs(a - b) for a, b in zip(got, want)) / max(1.0, max(abs(v) for v in want))
+    subprocess.run(["rm", "-rf", out])
+    return r
+
+
+def machine():
+    cpu = ""
+    try:
+        cpu = next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = 0
+    try:
+        mem = int(next(ln.split()[1] for ln in open("/proc/meminfo") if ln.startswith("MemTotal"))) // 1024
+    except (OSError, StopIteration):
+        pass
+    gomod = open(os.path.join(ROOT, "go.mod")).read()
+    gnark = re.search(r"github.com/consensys/gnark (v\S+)", gomod)
+    go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+    try:
+        import ezkl
+        ez = getattr(ezkl, "__version__", "?")
+    except ImportError:
+        ez = None
+    return {"cpus": os.cpu_count(), "cpu": cpu, "mem_mib": mem, "os": platform.platform(),
+            "go": go, "gnark": gnark.group(1) if gnark else "?", "ezkl": ez,
+            "python": platform.python_version(), "load_before": os.getloadavg()[0],
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                                     capture_output=True, text=True).stdout.strip()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", default=",".join(DEFAULT_MODELS))
+    ap.add_argument("--params", default="fixed,hashed", help="parameter visibilities to run")
+    ap.add_argument("--no-ezkl", action="store_true")
+    ap.add_argument("--results", default=os.path.join(HERE, "results"))
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds per EZKL step")
+    ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"), help="file to update")
+    ap.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from results.json")
+    a = ap.parse_args()
+    os.makedirs(a.results, exist_ok=True)
+    raw = os.path.join(a.results, "results.json")
+    if a.report_only:
+        report.write(json.load(open(raw)), a.results, a.markdown)
+        return
+    zk = os.path.join(ROOT, "bin", "zkinfer")
+    subprocess.run(["go", "build", "-o", zk, "./cmd/zkinfer"], cwd=ROOT, check=True)
+    work = tempfile.mkdtemp(prefix="zkinfer-bench-")
+    srs_cache = os.path.join(work, "srs")
+    os.makedirs(srs_cache)
+    results = {"machine": machine(), "runs": []}
+    for name in a.models.split(","):
+        if "_" in name and name.split("_")[0] in ("mlp", "cnn") and name[4:5] in "hc":
+            d = genmodels.write(os.path.join(work, "models"), name)
+        else:
+            d = os.path.join(CORPUS, name)
+            if not os.path.isdir(d):
+                print("skip %s: %s not found" % (name, d), file=sys.stderr)
+                continue
+        params = param_count(os.path.join(d, "network.onnx"))
+        for pv in a.params.split(","):
+            for system in ("zkinfer", "ezkl"):
+                if system == "ezkl" and a.no_ezkl:
+                    continue
+                print("%s %s params=%s ..." % (system, name, pv), file=sys.stderr, flush=True)
+                try:
+                    if system == "zkinfer":
+                        r = zkinfer_model(zk, d, work, pv)
+                    else:
+                        r = ezkl_compare.bench_model(d, work, "resources", srs_cache, params=pv, timeout=a.timeout)
+                except (RuntimeError, OSError, KeyError, ValueError) as e:
+                    r = {"model": name, "params": pv, "error": str(e)}
+                    print("  failed: %s" % e, file=sys.stderr)
+                r.update(system=system, param_count=params)
+                results["runs"].append(r)
+                json.dump(results, open(raw, "w"), indent=1)
+    report.write(results, a.results, a.markdown)
+    subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    main()

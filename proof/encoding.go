@@ -1,0 +1,110 @@
+package proof
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"slices"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+)
+
+// A Groth16 proof's bytes in a proof file: its points compressed, nothing
+// else,
+//
+//	A (G1, 32) ‖ B (G2, 64) ‖ C (G1, 32)                      128 bytes
+//	A ‖ B ‖ C ‖ D_1 … D_n (G1, 32 each) ‖ PoK (G1, 32)         160 + 32n bytes
+//
+// where D_i are the circuit's commitments (lookups, range checks, Pedersen
+// weight binding) and PoK their proof of knowledge. gnark's own encoding
+// adds a 4-byte count and, with no commitment, an all-zero PoK (164 bytes
+// instead of 128); the count is implied by the length here. Files holding
+// gnark's encoding (written before this one) still decode: their lengths,
+// 164 + 32n, never collide with 128 or 160 + 32n. Nothing is allocated
+// beyond what the input's length implies.
+const (
+	g1Size       = curve.SizeOfG1AffineCompressed
+	g2Size       = curve.SizeOfG2AffineCompressed
+	groth16Core  = 2*g1Size + g2Size
+	groth16Extra = 2 * g1Size // one commitment and the proof of knowledge
+)
+
+// EncodeGroth16 returns the hex encoding of prf that proof files carry.
+func EncodeGroth16(prf *groth16bn254.Proof) string {
+	var b []byte
+	ar, bs, krs := prf.Ar.Bytes(), prf.Bs.Bytes(), prf.Krs.Bytes()
+	b = append(append(append(b, ar[:]...), bs[:]...), krs[:]...)
+	if len(prf.Commitments) > 0 {
+		for i := range prf.Commitments {
+			d := prf.Commitments[i].Bytes()
+			b = append(b, d[:]...)
+		}
+		pok := prf.CommitmentPok.Bytes()
+		b = append(b, pok[:]...)
+	}
+	return hex.EncodeToString(b)
+}
+
+// DecodeGroth16 parses a proof file's proof. Every point must be on the
+// curve and in its prime-order subgroup.
+func DecodeGroth16(s string) (*groth16bn254.Proof, error) {
+	raw, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("proof is not hex: %v", err)
+	}
+	prf := new(groth16bn254.Proof)
+	n := len(raw)
+	switch {
+	case n == groth16Core || (n >= groth16Core+groth16Extra && (n-groth16Core-g1Size)%g1Size == 0):
+		err = decodeCompact(prf, raw)
+	case n >= groth16Core+4+g1Size && (n-groth16Core-4-g1Size)%g1Size == 0:
+		// gnark's encoding, parsed here rather than by Proof.ReadFrom, which
+		// allocates as many points as the 4-byte count says before reading
+		// them: a flipped byte there asked for gigabytes.
+		count := binary.BigEndian.Uint32(raw[groth16Core:])
+		if want := (n - groth16Core - 4 - g1Size) / g1Size; uint64(count) != uint64(want) {
+			err = fmt.Errorf("it says %d commitments, its length %d", count, want)
+		} else if count == 0 {
+			err = decodeCompact(prf, raw[:groth16Core])
+		} else {
+			err = decodeCompact(prf, append(slices.Clip(raw[:groth16Core]), raw[groth16Core+4:]...))
+		}
+	default:
+		err = fmt.Errorf("%d bytes, not the length of a Groth16 proof (128, or 160 + 32 per commitment)", n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("proof bytes are malformed: %v", err)
+	}
+	return prf, nil
+}
+
+func decodeCompact(prf *groth16bn254.Proof, raw []byte) error {
+	next := func(size int) []byte {
+		b := raw[:size]
+		raw = raw[size:]
+		return b
+	}
+	if _, err := prf.Ar.SetBytes(next(g1Size)); err != nil {
+		return fmt.Errorf("A: %w", err)
+	}
+	if _, err := prf.Bs.SetBytes(next(g2Size)); err != nil {
+		return fmt.Errorf("B: %w", err)
+	}
+	if _, err := prf.Krs.SetBytes(next(g1Size)); err != nil {
+		return fmt.Errorf("C: %w", err)
+	}
+	if len(raw) == 0 {
+		return nil
+	}
+	prf.Commitments = make([]curve.G1Affine, len(raw)/g1Size-1)
+	for i := range prf.Commitments {
+		if _, err := prf.Commitments[i].SetBytes(next(g1Size)); err != nil {
+			return fmt.Errorf("commitment %d: %w", i, err)
+		}
+	}
+	if _, err := prf.CommitmentPok.SetBytes(next(g1Size)); err != nil {
+		return fmt.Errorf("commitment proof of knowledge: %w", err)
+	}
+	return nil
+}
