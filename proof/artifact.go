@@ -228,6 +228,7 @@ func (c *Compiled) buildCircuit(rangeCheck string, bitCost *int) (constraint.Con
 	if err != nil {
 		return nil, fmt.Errorf("compile: building the circuit: %w", err)
 	}
+	circ.BitCost = nil // counted once, not again if modelCommitment rebuilds
 	return c.modelCommitment(circ, cs)
 }
 

@@ -40,6 +40,7 @@ var (
 func Main(args []string, out, errOut io.Writer) (code int) {
 	stdout, stderr = out, errOut
 	logger.Disable() // zkinfer reports its own progress on stderr
+	defer startProfile()()
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "zkinfer: internal error: %v\n", r)
