@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -301,4 +302,48 @@ func copyDir(t *testing.T, dir string) string {
 		}
 	}
 	return out
+}
+
+// TestCeremonyPedersen: a circuit with two Groth16 commitments (the
+// weights' Pedersen commitment and the lookup range checks') gets keys from
+// a ceremony; the model commitment computed from them is the one proofs
+// carry, and verify checks it. (1l_mlp: 223 constraints.)
+func TestCeremonyPedersen(t *testing.T) {
+	dir := corpus(t, "1l_mlp")
+	weights := filepath.Join(dir, "network.onnx")
+	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
+	c, err := proof.CompileWith(weights, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: ops.RangeLookup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Settings.Groth16Commitments != 2 || !c.Settings.Visibility.PedersenParams() {
+		t.Fatalf("%d commitments (%s), want 2 with pedersen", c.Settings.Groth16Commitments, c.Settings.Visibility.ParamScheme())
+	}
+	files := ceremony(t, c, 1)
+	if _, err := proof.VerifyCeremony(files, c.Dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	salt := big.NewInt(0x1234)
+	d, err := c.PedersenModelCommitment(weights, salt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.ProveWith(in, proof.ProveOptions{Weights: weights, ParamSalt: salt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.VerifyWith(p, proof.VerifyOptions{ModelCommitment: d}); err != nil {
+		t.Fatalf("the proof under the ceremony's keys does not verify with its model commitment: %v", err)
+	}
+	dOther, err := c.PedersenModelCommitment(weights, big.NewInt(99))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.VerifyWith(p, proof.VerifyOptions{ModelCommitment: dOther}); err == nil {
+		t.Fatal("the proof verified with another salt's model commitment")
+	}
 }
