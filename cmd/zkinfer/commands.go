@@ -16,7 +16,7 @@ import (
 func init() {
 	commands = append(commands, []command{
 		{"run", "MODEL.onnx --input IN.json", "print the fixed-point outputs", cmdRun},
-		{"compile", "MODEL.onnx --out DIR", "compile the model's circuit into DIR", cmdCompile},
+		{"compile", "MODEL.onnx --out DIR [--backend groth16|plonk]", "compile the model's circuit into DIR", cmdCompile},
 		{"setup", "DIR [--srs FILE | --unsafe-dev-srs]", "write the proving and verifying keys into DIR (development; see ceremony)", cmdSetup},
 		{"prove", "DIR --input IN.json --proof PROOF.json", "prove an inference", cmdProve},
 		{"verify", "DIR --proof PROOF.json", "verify a proof (exit 0 only when valid)", cmdVerify},
