@@ -20,7 +20,7 @@ import (
 
 // setupGroth16 runs gnark's single-party Groth16 setup: the toxic waste is
 // drawn on this machine and dropped, so whoever runs it must be trusted.
-func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem, progress Progress) error {
+func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem) error {
 	pk, vk, err := groth16.Setup(cs)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)

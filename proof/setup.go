@@ -90,7 +90,7 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 	if plonk {
 		err = c.setupPlonk(cs, opt)
 	} else {
-		err = c.setupGroth16(cs, progress)
+		err = c.setupGroth16(cs)
 	}
 	if err != nil {
 		return err
