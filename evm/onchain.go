@@ -3,8 +3,11 @@ package evm
 import (
 	"context"
 	"fmt"
+	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/zkinfer/zkinfer/proof"
 )
 
 // MaxCodeSize is the largest contract Ethereum deploys (EIP-170).
@@ -19,13 +22,17 @@ type Compiled struct {
 // CompileVerifier compiles the exported verifier and checks solc's ABI is
 // the one Export wrote.
 func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*Compiled, error) {
-	cs, err := solc.Compile(ctx, map[string][]byte{ContractName + ".sol": v.Source})
+	name := v.Contract
+	if name == "" {
+		name = ContractName
+	}
+	cs, err := solc.Compile(ctx, map[string][]byte{name + ".sol": v.Source})
 	if err != nil {
 		return nil, err
 	}
-	c, ok := cs[ContractName]
+	c, ok := cs[name]
 	if !ok {
-		return nil, fmt.Errorf("solc: no contract %s in the output", ContractName)
+		return nil, fmt.Errorf("solc: no contract %s in the output", name)
 	}
 	if len(c.Runtime) > MaxCodeSize {
 		return nil, fmt.Errorf("evm: the verifier is %d bytes, over the EVM's %d-byte contract limit (EIP-170): %d public inputs are too many, make fewer tensors public", len(c.Runtime), MaxCodeSize, v.Inputs)
@@ -50,8 +57,10 @@ func (c *Compiled) Deploy(ctx context.Context, chain *Chain) (common.Address, er
 	return chain.Deploy(ctx, c.Bytecode)
 }
 
-// Verify sends verifyProof(calldata) to the verifier at addr as a
-// transaction: the proof is accepted when the transaction succeeds.
+// Verify sends the call to the verifier at addr as a transaction. A Groth16
+// proof is accepted when the transaction succeeds (verifyProof reverts
+// otherwise); a PLONK proof when it succeeds and Verify returns true, which
+// a read-only call of the same data tells.
 func (c *Compiled) Verify(ctx context.Context, chain *Chain, addr common.Address, calldata []byte) (*Result, error) {
 	errs, err := ParseABI(c.Verifier.ABI)
 	if err != nil {
@@ -61,5 +70,15 @@ func (c *Compiled) Verify(ctx context.Context, chain *Chain, addr common.Address
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Accepted: r.OK, Reason: r.Revert, GasUsed: r.GasUsed, Calldata: len(calldata), Verifier: addr}, nil
+	res := &Result{Accepted: r.OK, Reason: r.Revert, GasUsed: r.GasUsed, Calldata: len(calldata), Verifier: addr}
+	if r.OK && c.Verifier.Backend == proof.Plonk {
+		out, err := chain.Call(ctx, addr, calldata, errs)
+		if err != nil {
+			return nil, err
+		}
+		if len(out) != 32 || new(big.Int).SetBytes(out).Cmp(big.NewInt(1)) != 0 {
+			res.Accepted, res.Reason = false, "Verify returned false"
+		}
+	}
+	return res, nil
 }

@@ -1,6 +1,6 @@
 // Package evm verifies zkinfer proofs on the Ethereum Virtual Machine: it
-// exports the Groth16 verifying key as a Solidity contract (gnark's
-// template), encodes a proof file as the contract's calldata, compiles
+// exports the Groth16 or PLONK verifying key as a Solidity contract (gnark's
+// templates), encodes a proof file as the contract's calldata, compiles
 // Solidity with the solc-js pinned in the repository's package.json (run
 // `npm ci`), and runs contracts on go-ethereum's in-process simulated chain.
 package evm
@@ -11,25 +11,39 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	plonkbn254 "github.com/consensys/gnark/backend/plonk/bn254"
 	"github.com/consensys/gnark/backend/solidity"
 	"golang.org/x/crypto/sha3"
+
+	"github.com/zkinfer/zkinfer/proof"
 )
 
-// ContractName is the name of the exported verifier contract.
-const ContractName = "Verifier"
+// Contract names of the exported verifiers (gnark's templates).
+const (
+	ContractName      = "Verifier"      // Groth16
+	PlonkContractName = "PlonkVerifier" // PLONK
+)
 
 // Verifier is an exported Solidity verifier.
 type Verifier struct {
+	Backend     string // proof.Groth16 or proof.Plonk
+	Contract    string // ContractName or PlonkContractName
 	Source      []byte // Verifier.sol
 	ABI         []byte // its ABI JSON
-	Inputs      int    // N: verifyProof(bytes, uint256[N])
-	Commitments int    // Pedersen commitments (0 or 1): proof bytes are 256 + 64·(Commitments+1) when > 0
+	Inputs      int    // N public inputs: verifyProof(bytes, uint256[N]) or Verify(bytes, uint256[])
+	Commitments int    // Groth16: Pedersen commitments (0 or 1); PLONK: BSB22 commitments
 }
 
-// ProofBytes is the length of the proof argument verifyProof expects.
-func (v *Verifier) ProofBytes() int { return proofBytes(v.Commitments) }
+// ProofBytes is the length of the proof argument the verifier expects:
+// Groth16 256 bytes, +64·(Commitments+1) with a commitment; PLONK 768
+// bytes, +96 per commitment.
+func (v *Verifier) ProofBytes() int {
+	if v.Backend == proof.Plonk {
+		return 0x300 + 0x60*v.Commitments
+	}
+	return proofBytes(v.Commitments)
+}
 
 func proofBytes(commitments int) int {
 	if commitments == 0 {
@@ -38,18 +52,33 @@ func proofBytes(commitments int) int {
 	return 256 + 64*(commitments+1)
 }
 
-// Signature is the verifyProof function's canonical signature.
-func (v *Verifier) Signature() string { return fmt.Sprintf("verifyProof(bytes,uint256[%d])", v.Inputs) }
+// Signature is the verifying function's canonical signature.
+func (v *Verifier) Signature() string { return signature(v.Backend, v.Inputs) }
 
-// Export writes the verifying key as gnark's Groth16 Solidity verifier. The
-// proofs must come from a prover with
-// solidity.WithProverTargetSolidityVerifier(backend.GROTH16) (proof.Prove
-// does), whose commitment hash is keccak256, as here.
-func Export(vk groth16.VerifyingKey) (*Verifier, error) {
-	bvk, ok := vk.(*groth16bn254.VerifyingKey)
-	if !ok {
-		return nil, fmt.Errorf("evm: the verifying key is %T, not a BN254 Groth16 key", vk)
+func signature(backend string, n int) string {
+	if backend == proof.Plonk {
+		return "Verify(bytes,uint256[])"
 	}
+	return fmt.Sprintf("verifyProof(bytes,uint256[%d])", n)
+}
+
+// Export writes a verifying key (a groth16 or plonk VerifyingKey, as
+// proof.Compiled.ReadAnyVerifyingKey returns) as gnark's Solidity verifier.
+// Groth16 proofs must come from a prover with
+// solidity.WithProverTargetSolidityVerifier(backend.GROTH16) (proof.Prove
+// does), whose commitment hash is keccak256, as here; PLONK's template
+// hard-codes gnark's default hashes.
+func Export(vk any) (*Verifier, error) {
+	switch k := vk.(type) {
+	case *groth16bn254.VerifyingKey:
+		return exportGroth16(k)
+	case *plonkbn254.VerifyingKey:
+		return exportPlonk(k)
+	}
+	return nil, fmt.Errorf("evm: the verifying key is %T, not a BN254 Groth16 or PLONK key", vk)
+}
+
+func exportGroth16(bvk *groth16bn254.VerifyingKey) (*Verifier, error) {
 	nCommit := len(bvk.PublicAndCommitmentCommitted)
 	if nCommit > 1 {
 		return nil, fmt.Errorf("evm: the circuit has %d commitments; gnark's Solidity verifier supports at most one (compile with range check \"bits\")", nCommit)
@@ -59,10 +88,10 @@ func Export(vk groth16.VerifyingKey) (*Verifier, error) {
 		return nil, errors.New("evm: the circuit has no public inputs; Solidity cannot take a uint256[0] (make the output or the input public)")
 	}
 	var buf bytes.Buffer
-	if err := vk.ExportSolidity(&buf, solidity.WithHashToFieldFunction(sha3.NewLegacyKeccak256())); err != nil {
+	if err := bvk.ExportSolidity(&buf, solidity.WithHashToFieldFunction(sha3.NewLegacyKeccak256())); err != nil {
 		return nil, fmt.Errorf("evm: exporting the verifier: %w", err)
 	}
-	v := &Verifier{Source: buf.Bytes(), Inputs: n, Commitments: nCommit}
+	v := &Verifier{Backend: proof.Groth16, Contract: ContractName, Source: buf.Bytes(), Inputs: n, Commitments: nCommit}
 	abi, err := VerifierABI(n, nCommit)
 	if err != nil {
 		return nil, err

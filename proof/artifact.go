@@ -1,6 +1,8 @@
-// Package proof turns a compiled model into Groth16 keys, proofs and the
-// files that carry them: a compiled directory (model, settings, constraint
-// system, keys) and a proof file.
+// Package proof turns a compiled model into keys, proofs and the files that
+// carry them: a compiled directory (model, settings, constraint system, keys)
+// and a proof file. Two backends (backend.go): Groth16, with keys from a
+// local setup or a multi-party ceremony (ceremony*.go), and PLONK, with keys
+// from a universal KZG SRS (srs.go).
 package proof
 
 import (
@@ -17,10 +19,8 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
@@ -33,7 +33,6 @@ import (
 const (
 	ModelFile    = "model.onnx"
 	SettingsFile = "settings.json"
-	CircuitFile  = "circuit.r1cs"
 	ProvingKey   = "pk.bin"
 	VerifyingKey = "vk.bin"
 )
@@ -72,6 +71,8 @@ type Settings struct {
 	// pedersen-committed weights.
 	Groth16Commitments   int  `json:"groth16_commitments,omitempty"`
 	ModelCommitmentIndex *int `json:"model_commitment_index,omitempty"`
+	// Setup says where the keys came from (setup.go); absent until setup.
+	Setup *SetupInfo `json:"setup,omitempty"`
 }
 
 // Compiled is an opened compiled directory.
@@ -81,42 +82,83 @@ type Compiled struct {
 	Model    *model.Model
 }
 
-// Compile compiles the ONNX model at modelPath into dir: a copy of the
-// model, settings.json and the constraint system. rangeCheck optionally
-// picks the range-check gadget: ops.RangeAuto (the default), RangeLookup or
-// RangeBits.
+// Compile compiles the ONNX model at modelPath into dir for Groth16: a copy
+// of the model, settings.json and the constraint system. rangeCheck
+// optionally picks the range-check gadget: ops.RangeAuto (the default),
+// RangeLookup or RangeBits.
 func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress, rangeCheck ...string) (*Compiled, error) {
+	opt := CompileOptions{Quant: qs, Visibility: vis, Progress: progress}
+	if len(rangeCheck) > 0 {
+		opt.RangeCheck = rangeCheck[0]
+	}
+	return CompileWith(modelPath, dir, opt)
+}
+
+// CompileOptions are the settings of a compile.
+type CompileOptions struct {
+	Quant      quant.Settings
+	Visibility circuit.Visibility
+	Progress   Progress
+	// RangeCheck is the range-check gadget: ops.RangeAuto ("" too),
+	// RangeLookup or RangeBits.
+	RangeCheck string
+	// Backend is Groth16 ("" too) or Plonk.
+	Backend string
+}
+
+// CompileWith compiles the ONNX model at modelPath into dir: a copy of the
+// model, settings.json and the constraint system of opt.Backend.
+//
+// Hashed weights are bound by a Pedersen commitment inside the Groth16 proof
+// by default; PLONK has no such commitment, so with Plonk they default to a
+// Poseidon2 hash (a public input), and asking for pedersen is an error.
+func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
+	progress, vis := opt.Progress, opt.Visibility
+	backend, err := ParseBackend(opt.Backend)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
 	raw, err := os.ReadFile(modelPath)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	if vis.Params == circuit.Hashed && vis.ParamCommitment == "" {
 		vis.ParamCommitment = circuit.Pedersen // the default binding (PRIVACY.md)
+		if backend == Plonk {
+			vis.ParamCommitment = circuit.Poseidon2
+		}
+	}
+	if backend == Plonk && vis.PedersenParams() {
+		return nil, fmt.Errorf("compile: --param-commitment pedersen is a Groth16 commitment: with --backend plonk, hashed weights use poseidon2")
 	}
 	if vis.SecretParams() { // the directory gets the architecture only
 		if raw, _, err = StripWeights(raw); err != nil {
 			return nil, fmt.Errorf("compile: %s: %w", modelPath, err)
 		}
 	}
-	c, err := build(modelPath, raw, qs, vis)
+	c, err := build(modelPath, raw, opt.Quant, vis)
 	if err != nil {
 		return nil, err
 	}
+	c.Settings.Backend = backend
 	c.Settings.RangeCheck = ops.RangeAuto
-	if len(rangeCheck) > 0 && rangeCheck[0] != "" {
-		if err := ops.ValidRangeCheck(rangeCheck[0]); err != nil {
+	if opt.RangeCheck != "" {
+		if err := ops.ValidRangeCheck(opt.RangeCheck); err != nil {
 			return nil, fmt.Errorf("compile: %w", err)
 		}
-		c.Settings.RangeCheck = rangeCheck[0]
+		c.Settings.RangeCheck = opt.RangeCheck
 	}
-	progress.log("compile: %d nodes left after folding; building the circuit", c.Model.NumSteps())
+	progress.log("compile: %d nodes left after folding; building the %s circuit", c.Model.NumSteps(), BackendName(backend))
 	start := time.Now()
 	cs, err := c.constraintSystem()
 	if err != nil {
 		return nil, err
 	}
 	c.Settings.Constraints = cs.GetNbConstraints()
-	c.Settings.PublicInputs = cs.GetNbPublicVariables() - 1
+	c.Settings.PublicInputs = cs.GetNbPublicVariables()
+	if backend == Groth16 {
+		c.Settings.PublicInputs-- // an R1CS's first public wire is the constant 1
+	}
 	progress.log("compile: %d constraints, %d public inputs (%.1fs)", c.Settings.Constraints, c.Settings.PublicInputs, time.Since(start).Seconds())
 	if note := c.Settings.OnChainNote(); note != "" {
 		progress.log("compile: note: %s", note)
@@ -127,7 +169,7 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 	}
 	c.Dir = dir
 	h := sha256.New()
-	if err := writeAtomic(filepath.Join(dir, CircuitFile), func(w io.Writer) error {
+	if err := writeAtomic(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
 		bw := bufio.NewWriter(io.MultiWriter(w, h))
 		if _, err := cs.WriteTo(bw); err != nil {
 			return err
@@ -140,17 +182,30 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 	if err := WriteFileAtomic(filepath.Join(dir, ModelFile), raw); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	// Keys of an earlier compile no longer match this circuit.
-	for _, f := range []string{ProvingKey, VerifyingKey} {
+	// Keys (and another backend's circuit) of an earlier compile no longer
+	// match this circuit.
+	stale := []string{ProvingKey, VerifyingKey, CircuitFile, PlonkCircuitFile, CeremonyCommonsFile}
+	for _, f := range stale {
+		if f == c.Settings.circuitFile() {
+			continue
+		}
 		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("compile: %w", err)
 		}
 	}
-	js, _ := json.MarshalIndent(c.Settings, "", "  ")
-	if err := WriteFileAtomic(filepath.Join(dir, SettingsFile), append(js, '\n')); err != nil {
+	if err := c.writeSettings(); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	return c, nil
+}
+
+// writeSettings writes settings.json.
+func (c *Compiled) writeSettings() error {
+	js, err := json.MarshalIndent(c.Settings, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(c.path(SettingsFile), append(js, '\n'))
 }
 
 // build loads and compiles the model and fills the settings that do not
@@ -174,7 +229,7 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	}
 	sum := sha256.Sum256(raw)
 	s := Settings{
-		Version: FormatVersion, Backend: "groth16-bn254",
+		Version: FormatVersion, Backend: Groth16,
 		ModelSHA256: hex.EncodeToString(sum[:]), Quant: qs, Visibility: vis,
 	}
 	for _, p := range m.Params {
@@ -224,7 +279,7 @@ func (c *Compiled) buildCircuit(rangeCheck string, bitCost *int) (constraint.Con
 		return nil, err
 	}
 	circ.RangeCheck, circ.BitCost = rangeCheck, bitCost
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ)
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), builder(c.Settings.Backend), circ)
 	if err != nil {
 		return nil, fmt.Errorf("compile: building the circuit: %w", err)
 	}
@@ -257,7 +312,11 @@ func Open(dir string) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Backend, err = ParseBackend(s.Backend); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", dir, SettingsFile, err)
+	}
 	c.Dir = dir
+	c.Settings.Backend, c.Settings.Setup = s.Backend, s.Setup
 	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
 	c.Settings.RangeCheck = s.RangeCheck
 	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = s.Groth16Commitments, s.ModelCommitmentIndex
@@ -266,11 +325,11 @@ func Open(dir string) (*Compiled, error) {
 
 func (c *Compiled) path(f string) string { return filepath.Join(c.Dir, f) }
 
-// ReadCircuit reads the compiled constraint system, checking it is the one
-// settings.json describes.
+// ReadCircuit reads the compiled constraint system (an R1CS for Groth16, a
+// sparse R1CS for PLONK), checking it is the one settings.json describes.
 func (c *Compiled) ReadCircuit() (constraint.ConstraintSystem, error) {
-	cs := groth16.NewCS(ecc.BN254)
-	err := readFrom(c.path(CircuitFile), "circuit", func(r io.Reader) error {
+	cs := newCS(c.Settings.Backend)
+	err := readFrom(c.path(c.Settings.circuitFile()), "circuit", func(r io.Reader) error {
 		b, err := io.ReadAll(r)
 		if err != nil {
 			return err

@@ -31,7 +31,9 @@ const (
 )
 
 // EncodeGroth16 returns the hex encoding of prf that proof files carry.
-func EncodeGroth16(prf *groth16bn254.Proof) string {
+func EncodeGroth16(prf *groth16bn254.Proof) string { return hex.EncodeToString(encodeGroth16(prf)) }
+
+func encodeGroth16(prf *groth16bn254.Proof) []byte {
 	var b []byte
 	ar, bs, krs := prf.Ar.Bytes(), prf.Bs.Bytes(), prf.Krs.Bytes()
 	b = append(append(append(b, ar[:]...), bs[:]...), krs[:]...)
@@ -43,7 +45,7 @@ func EncodeGroth16(prf *groth16bn254.Proof) string {
 		pok := prf.CommitmentPok.Bytes()
 		b = append(b, pok[:]...)
 	}
-	return hex.EncodeToString(b)
+	return b
 }
 
 // DecodeGroth16 parses a proof file's proof. Every point must be on the
@@ -53,6 +55,14 @@ func DecodeGroth16(s string) (*groth16bn254.Proof, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proof is not hex: %v", err)
 	}
+	return decodeGroth16(raw)
+}
+
+// DecodeGroth16Bytes is DecodeGroth16 for the decoded bytes.
+func DecodeGroth16Bytes(raw []byte) (*groth16bn254.Proof, error) { return decodeGroth16(raw) }
+
+func decodeGroth16(raw []byte) (*groth16bn254.Proof, error) {
+	var err error
 	prf := new(groth16bn254.Proof)
 	n := len(raw)
 	switch {

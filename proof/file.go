@@ -12,13 +12,11 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 )
 
-// Protocol names the proof system and curve of a proof file.
-const Protocol = "groth16-bn254"
-
-// Proof is a proof file: the proof, its public inputs (32-byte big-endian
-// field elements, in the circuit's order) and, when the outputs are public,
-// their dequantized values in the layout `run` prints; with hashed tensors
-// or a claim, the commitments and the claim's text.
+// Proof is a proof file: its protocol (Groth16 or Plonk), the proof (gnark's
+// encoding), its public inputs (32-byte big-endian field elements, in the
+// circuit's order) and, when the outputs are public, their dequantized values
+// in the layout `run` prints; with hashed tensors or a claim, the commitments
+// and the claim's text.
 type Proof struct {
 	Protocol     string      `json:"protocol"`
 	ModelSHA256  string      `json:"model_sha256"`

@@ -2,62 +2,41 @@ package proof
 
 import (
 	"bufio"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"math/big"
-	"slices"
-	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
-	"github.com/consensys/gnark/frontend"
-
-	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
+	"github.com/consensys/gnark/constraint"
 )
 
-// Setup runs the Groth16 setup for the compiled circuit and writes the
-// proving and verifying keys. The randomness is discarded (a single-party
-// setup: whoever runs it must be trusted not to keep it).
-func (c *Compiled) Setup(progress Progress) error {
-	cs, err := c.ReadCircuit()
-	if err != nil {
-		return fmt.Errorf("setup: %w", err)
-	}
-	progress.log("setup: %d constraints", cs.GetNbConstraints())
-	start := time.Now()
+// Groth16: keys, proving and verification. The keys come from setupGroth16
+// (one party) or a ceremony (ceremony_finalize.go); both write them with
+// writeKeys.
+
+// setupGroth16 runs gnark's single-party Groth16 setup: the toxic waste is
+// drawn on this machine and dropped, so whoever runs it must be trusted.
+func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem) error {
 	pk, vk, err := groth16.Setup(cs)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	progress.log("setup: keys generated (%.1fs); writing", time.Since(start).Seconds())
-	if err := writeAtomic(c.path(ProvingKey), func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		if _, err := pk.WriteRawTo(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}); err != nil {
-		return fmt.Errorf("setup: writing the proving key: %w", err)
-	}
-	if err := writeAtomic(c.path(VerifyingKey), func(w io.Writer) error {
-		_, err := vk.WriteTo(w)
+	if err := c.writeKeys(pk, vk); err != nil {
 		return err
-	}); err != nil {
-		return fmt.Errorf("setup: writing the verifying key: %w", err)
 	}
+	c.Settings.Setup = &SetupInfo{Kind: SetupLocal}
 	return nil
 }
 
-// ReadVerifyingKey reads the verifying key of the compiled directory.
+// ReadVerifyingKey reads the Groth16 verifying key of the compiled directory.
 func (c *Compiled) ReadVerifyingKey() (groth16.VerifyingKey, error) {
+	if c.Settings.Backend != Groth16 {
+		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
+	}
 	vk := groth16.NewVerifyingKey(ecc.BN254)
 	err := readFrom(c.path(VerifyingKey), "verifying key", func(r io.Reader) error {
 		_, err := vk.ReadFrom(r)
@@ -66,7 +45,19 @@ func (c *Compiled) ReadVerifyingKey() (groth16.VerifyingKey, error) {
 	return vk, err
 }
 
+// ReadAnyVerifyingKey reads the verifying key of the directory's backend: a
+// groth16.VerifyingKey or a plonk.VerifyingKey.
+func (c *Compiled) ReadAnyVerifyingKey() (any, error) {
+	if c.Settings.Backend == Plonk {
+		return c.readPlonkVerifyingKey()
+	}
+	return c.ReadVerifyingKey()
+}
+
 func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
+	if c.Settings.Backend != Groth16 {
+		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
+	}
 	pk := groth16.NewProvingKey(ecc.BN254)
 	err := readFrom(c.path(ProvingKey), "proving key", func(r io.Reader) error {
 		_, err := pk.UnsafeReadFrom(bufio.NewReaderSize(r, 1<<20))
@@ -75,56 +66,14 @@ func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
 	return pk, err
 }
 
-// Prove runs the model on real inputs and proves the result.
-func (c *Compiled) Prove(inputs [][]float64, progress Progress) (*Proof, error) {
-	return c.ProveWith(inputs, ProveOptions{Progress: progress})
-}
-
-// ProveWith proves an inference with the weights and salts of opt.
-func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, error) {
-	progress := opt.Progress
-	vis := c.Settings.Visibility
-	m := c.Model
-	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt}
-	if vis.SecretParams() {
-		var err error
-		if m, err = c.loadWeights(opt.Weights); err != nil {
-			return nil, err
-		}
-		if w.Params, err = m.ParamValues(); err != nil {
-			return nil, fmt.Errorf("prove: %w", err)
-		}
-	} else if opt.Weights != "" {
-		return nil, fmt.Errorf("prove: this circuit has its weights fixed in it: --model is not needed")
-	}
-	in, err := m.Quantize(inputs)
-	if err != nil {
-		return nil, err
-	}
-	w.Inputs = in
-	outs, err := model.Run(m, &ops.IntArith{}, append(slices.Clone(in), w.Params...))
-	if err != nil {
-		return nil, err
-	}
-	w.Outputs = outs
-	assignment, err := circuit.AssignWitness(m, vis, w)
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	wit, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
-	if err != nil {
-		return nil, fmt.Errorf("prove: witness: %w", err)
-	}
-	cs, err := c.ReadCircuit()
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
+// proveGroth16 proves the full witness and returns the proof's bytes
+// (gnark's encoding). The commitment hash is keccak256, the one gnark's
+// Solidity verifier uses.
+func (c *Compiled) proveGroth16(cs constraint.ConstraintSystem, wit witness.Witness) ([]byte, error) {
 	pk, err := c.readProvingKey()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w (run setup first)", err)
 	}
-	progress.log("prove: %d constraints", cs.GetNbConstraints())
-	start := time.Now()
 	popts, err := c.proverOptions()
 	if err != nil {
 		return nil, err
@@ -133,126 +82,25 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	progress.log("prove: done (%.1fs)", time.Since(start).Seconds())
-	bnProof, ok := prf.(*groth16bn254.Proof)
+	bn, ok := prf.(*groth16bn254.Proof)
 	if !ok {
 		return nil, fmt.Errorf("prove: unexpected proof type %T", prf)
 	}
-	pub, err := wit.Public()
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	p := &Proof{Protocol: Protocol, Proof: EncodeGroth16(bnProof), ModelSHA256: c.Settings.ModelSHA256}
-	vec, ok := pub.Vector().(fr.Vector)
-	if !ok {
-		return nil, fmt.Errorf("prove: unexpected witness vector %T", pub.Vector())
-	}
-	for _, v := range vec {
-		b := v.Bytes()
-		p.PublicInputs = append(p.PublicInputs, "0x"+hex.EncodeToString(b[:]))
-	}
-	if vis.Output == circuit.Public {
-		p.Outputs = m.Dequantize(outs)
-	}
-	cm, err := w.Commitments(m, vis)
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	p.Commitments = commitmentsHex(cm)
-	if vis.PedersenParams() {
-		d, err := c.provedModelCommitment(prf)
-		if err != nil {
-			return nil, fmt.Errorf("prove: %w", err)
-		}
-		if p.Commitments == nil {
-			p.Commitments = map[string]string{}
-		}
-		p.Commitments["params"] = d
-	}
-	if cl, _ := circuit.ParseClaim(vis.Claim); cl != nil {
-		p.Claim = cl.String()
-	}
-	return p, nil
+	return encodeGroth16(bn), nil
 }
 
-// Verify checks a proof against the verifying key and checks that its
-// outputs are the ones the public inputs carry.
-func (c *Compiled) Verify(p *Proof) error {
-	return c.VerifyWith(p, VerifyOptions{})
-}
-
-// VerifyWith is Verify that also checks the expectations of opt.
-func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
-	if p.Protocol != Protocol {
-		return fmt.Errorf("proof protocol is %q, want %q", p.Protocol, Protocol)
-	}
-	if len(p.PublicInputs) != c.Settings.PublicInputs {
-		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), c.Settings.PublicInputs)
-	}
-	vals, err := p.PublicValues()
-	if err != nil {
-		return err
-	}
-	if err := c.checkOutputs(p, vals); err != nil {
-		return err
-	}
-	if err := c.checkPrivacy(p, vals, opt); err != nil {
-		return err
-	}
+// verifyGroth16 checks a Groth16 proof's bytes against the public witness.
+func (c *Compiled) verifyGroth16(raw []byte, pub witness.Witness) error {
 	vk, err := c.ReadVerifyingKey()
 	if err != nil {
 		return err
 	}
-	prf, err := DecodeGroth16(p.Proof)
+	prf, err := decodeGroth16(raw)
 	if err != nil {
 		return err
-	}
-	pub, err := witness.New(ecc.BN254.ScalarField())
-	if err != nil {
-		return err
-	}
-	ch := make(chan any, len(vals))
-	for _, v := range vals {
-		ch <- v
-	}
-	close(ch)
-	if err := pub.Fill(len(vals), 0, ch); err != nil {
-		return fmt.Errorf("public inputs: %v", err)
 	}
 	if err := groth16.Verify(prf, vk, pub, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16)); err != nil {
-		return fmt.Errorf("the proof is not valid for this circuit and these public inputs")
-	}
-	return nil
-}
-
-// checkOutputs compares the proof file's "outputs" with the public inputs.
-func (c *Compiled) checkOutputs(p *Proof, vals []*big.Int) error {
-	vis := c.Settings.Visibility
-	if vis.Output != circuit.Public {
-		if p.Outputs != nil {
-			return fmt.Errorf("proof lists outputs, but this circuit keeps them private")
-		}
-		return nil
-	}
-	off := circuit.Offset(circuit.Layout(c.Model, vis), "output")
-	if len(p.Outputs) != len(c.Model.Outputs) {
-		return fmt.Errorf("proof lists %d outputs, the model has %d", len(p.Outputs), len(c.Model.Outputs))
-	}
-	field := ecc.BN254.ScalarField()
-	for i, info := range c.Model.Outputs {
-		if len(p.Outputs[i]) != info.Size() {
-			return fmt.Errorf("outputs[%d] has %d values, the model's output has %d", i, len(p.Outputs[i]), info.Size())
-		}
-		for j, got := range p.Outputs[i] {
-			q := ops.Signed(field, vals[off])
-			off++
-			want := new(big.Float).SetInt(q)
-			want.SetMantExp(want, -info.Scale)
-			wf, _ := want.Float64()
-			if got != wf {
-				return fmt.Errorf("outputs[%d][%d] = %v, but the proof's public input says %v", i, j, got, wf)
-			}
-		}
+		return errInvalid
 	}
 	return nil
 }

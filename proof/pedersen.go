@@ -10,7 +10,6 @@ import (
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
-	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
@@ -123,17 +122,17 @@ func commitmentAt(prf *groth16bn254.Proof, idx, n int) (string, error) {
 	return PointHex(&prf.Commitments[idx]), nil
 }
 
-// provedModelCommitment is commitmentAt for a proof just made.
-func (c *Compiled) provedModelCommitment(prf groth16.Proof) (string, error) {
+// provedModelCommitment is commitmentAt for a proof just made (its bytes).
+func (c *Compiled) provedModelCommitment(raw []byte) (string, error) {
 	idx, err := c.modelCommitmentIndex()
 	if err != nil {
 		return "", err
 	}
-	bp, ok := prf.(*groth16bn254.Proof)
-	if !ok {
-		return "", fmt.Errorf("prove: unexpected proof type %T", prf)
+	prf, err := decodeGroth16(raw)
+	if err != nil {
+		return "", fmt.Errorf("prove: %w", err)
 	}
-	return commitmentAt(bp, idx, c.Settings.Groth16Commitments)
+	return commitmentAt(prf, idx, c.Settings.Groth16Commitments)
 }
 
 // PedersenModelCommitment computes the weights' commitment D that every

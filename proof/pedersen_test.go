@@ -1,8 +1,6 @@
 package proof
 
 import (
-	"bytes"
-	"encoding/hex"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -10,7 +8,6 @@ import (
 	"testing"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -54,18 +51,13 @@ func changedWeight(t *testing.T, path string) string {
 // replaced by d (and the proof file's copy updated to match).
 func withCommitment(t *testing.T, c *Compiled, p *Proof, d curve.G1Affine) *Proof {
 	t.Helper()
-	raw, _ := hex.DecodeString(p.Proof)
-	var prf groth16bn254.Proof
-	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
+	prf, err := DecodeGroth16(p.Proof)
+	if err != nil {
 		t.Fatal(err)
 	}
 	prf.Commitments[*c.Settings.ModelCommitmentIndex] = d
-	var buf bytes.Buffer
-	if _, err := prf.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
 	q := *p
-	q.Proof = hex.EncodeToString(buf.Bytes())
+	q.Proof = EncodeGroth16(prf)
 	q.Commitments = map[string]string{"params": PointHex(&d)}
 	return &q
 }

@@ -16,8 +16,8 @@ import (
 func init() {
 	commands = append(commands, []command{
 		{"run", "MODEL.onnx --input IN.json", "print the fixed-point outputs", cmdRun},
-		{"compile", "MODEL.onnx --out DIR", "compile the model's circuit into DIR", cmdCompile},
-		{"setup", "DIR", "write the proving and verifying keys into DIR", cmdSetup},
+		{"compile", "MODEL.onnx --out DIR [--backend groth16|plonk]", "compile the model's circuit into DIR", cmdCompile},
+		{"setup", "DIR [--srs FILE | --unsafe-dev-srs]", "write the proving and verifying keys into DIR (development; see ceremony)", cmdSetup},
 		{"prove", "DIR --input IN.json --proof PROOF.json", "prove an inference", cmdProve},
 		{"verify", "DIR --proof PROOF.json", "verify a proof (exit 0 only when valid)", cmdVerify},
 	}...)
@@ -84,22 +84,32 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	fs.StringVar(&vis.Output, "output-visibility", vis.Output, "public, private or hashed (private by default with --claim)")
 	privacyCompileFlags(fs, &vis)
 	rangeCheck := fs.String("range-check", ops.RangeAuto, "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
+	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
 		return err
 	}
+	if _, err := proof.ParseBackend(*backend); err != nil {
+		return usageError{err.Error()}
+	}
 	claimDefaults(fs, &vis)
-	c, err := proof.Compile(pos[0], *out, *qs, vis, progress(*quiet), *rangeCheck)
+	c, err := proof.CompileWith(pos[0], *out, proof.CompileOptions{
+		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: *rangeCheck, Backend: *backend})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs)
+	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs (%s)\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs, proof.BackendName(c.Settings.Backend))
 	return nil
 }
 
+// cmdSetup writes keys for development (groth16, or plonk with a local
+// SRS) or from a public SRS (plonk). It always says, once on stderr, when
+// the keys are only as trustworthy as this machine, --quiet or not.
 func cmdSetup(fs *flag.FlagSet, args []string) error {
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (the trust warning is still printed)")
+	srs := fs.String("srs", "", "plonk: powers-of-tau file (snarkjs .ptau, e.g. the Perpetual Powers of Tau's, or a gnark kzg SRS)")
+	unsafeSRS := fs.Bool("unsafe-dev-srs", false, "plonk: generate the SRS on this machine (UNSAFE: development only)")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -108,8 +118,11 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Setup(progress(*quiet)); err != nil {
+	if err := c.SetupWith(proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}); err != nil {
 		return err
+	}
+	if w := c.Settings.Setup.Warning(); w != "" {
+		fmt.Fprintf(stderr, "zkinfer setup: warning: %s\n", w)
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s\n", proof.ProvingKey, proof.VerifyingKey, pos[0])
 	return nil
@@ -165,6 +178,9 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	}
 	if err := c.VerifyWith(p, *vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)
+	}
+	if s := c.Settings.Setup; s != nil && s.Kind == proof.SetupUnsafeSRS {
+		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", s.Warning())
 	}
 	fmt.Fprintf(stdout, "verified: %s\n", describe(c, p))
 	return nil

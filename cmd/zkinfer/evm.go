@@ -16,7 +16,7 @@ import (
 func init() {
 	commands = append(commands, []command{
 		{"export-verifier", "DIR --out Verifier.sol", "write the Solidity verifier of DIR and its ABI (Verifier.abi.json)", cmdExportVerifier},
-		{"calldata", "DIR --proof PROOF.json", "print the hex calldata of the verifier's verifyProof call", cmdCalldata},
+		{"calldata", "DIR --proof PROOF.json", "print the hex calldata of the verifier's call (verifyProof, or Verify for plonk)", cmdCalldata},
 		{"verify-evm", "DIR --proof PROOF.json", "verify a proof with the Solidity verifier on a simulated chain (exit 0 only when accepted)", cmdVerifyEVM},
 	}...)
 }
@@ -27,7 +27,7 @@ func openVerifier(dir string) (*proof.Compiled, *evm.Verifier, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	vk, err := c.ReadVerifyingKey()
+	vk, err := c.ReadAnyVerifyingKey()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (run setup first)", err)
 	}
@@ -64,7 +64,7 @@ func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s: contract %s, %s, %d-byte proofs (%d commitment(s))\n",
-		*out, abiPath(*out), evm.ContractName, v.Signature(), v.ProofBytes(), v.Commitments)
+		*out, abiPath(*out), v.Contract, v.Signature(), v.ProofBytes(), v.Commitments)
 	return nil
 }
 
@@ -129,7 +129,7 @@ func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if log != nil {
-		log("verify-evm: compiled %s with solc %s (%.1fs)", evm.ContractName, evm.SolcVersion, time.Since(start).Seconds())
+		log("verify-evm: compiled %s with solc %s (%.1fs)", v.Contract, evm.SolcVersion, time.Since(start).Seconds())
 	}
 	chain, err := evm.NewChain()
 	if err != nil {

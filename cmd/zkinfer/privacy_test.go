@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -11,11 +10,11 @@ import (
 	"testing"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/proof"
 )
 
 func privacyCorpus(t *testing.T, name string) (model, input string) {
@@ -152,18 +151,13 @@ func tamperCommitment(t *testing.T, pf string) string {
 	if err := json.Unmarshal(raw, &p); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := hex.DecodeString(p["proof"].(string))
-	var prf groth16bn254.Proof
-	if _, err := prf.ReadFrom(bytes.NewReader(b)); err != nil || len(prf.Commitments) != 1 {
+	prf, err := proof.DecodeGroth16(p["proof"].(string))
+	if err != nil || len(prf.Commitments) != 1 {
 		t.Fatalf("proof: %v, %d commitments", err, len(prf.Commitments))
 	}
 	_, _, g, _ := curve.Generators()
 	prf.Commitments[0].Add(&prf.Commitments[0], &g)
-	var buf bytes.Buffer
-	if _, err := prf.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	p["proof"] = hex.EncodeToString(buf.Bytes())
+	p["proof"] = proof.EncodeGroth16(prf)
 	d := prf.Commitments[0].RawBytes()
 	p["commitments"] = map[string]string{"params": "0x" + hex.EncodeToString(d[:])}
 	out, _ := json.Marshal(p)

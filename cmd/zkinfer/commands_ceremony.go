@@ -1,0 +1,178 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/zkinfer/zkinfer/proof"
+)
+
+func init() {
+	commands = append(commands, command{"ceremony", "init|contribute|phase2|verify|finalize ...", "multi-party Groth16 setup (see `zkinfer ceremony -h`, docs/SETUP.md)", cmdCeremony})
+}
+
+// ceremonyUsage lists the subcommands in the order a ceremony runs them.
+const ceremonyUsage = `usage:
+  zkinfer ceremony init DIR [--out STATE]                       coordinator: phase 1's start for DIR's circuit
+  zkinfer ceremony contribute STATE --out NEXT                  each participant, on their own machine
+  zkinfer ceremony phase2 DIR STATE --beacon HEX [--out NEXT]   coordinator: close phase 1, open phase 2
+  zkinfer ceremony contribute STATE --out NEXT                  each participant again
+  zkinfer ceremony verify STATE... [--dir DIR]                  anyone: check every contribution (and DIR's keys)
+  zkinfer ceremony finalize STATE DIR --beacon HEX              coordinator: write pk.bin and vk.bin into DIR
+Every state file's sha256 is printed: participants publish theirs. See docs/SETUP.md.`
+
+// cmdCeremony dispatches the ceremony's subcommands.
+func cmdCeremony(fs *flag.FlagSet, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, ceremonyUsage)
+		if len(args) == 0 {
+			return usageError{"give a subcommand"}
+		}
+		return nil
+	}
+	sub := map[string]func(*flag.FlagSet, []string) error{
+		"init": ceremonyInit, "contribute": ceremonyContribute, "phase2": ceremonyPhase2,
+		"verify": ceremonyVerify, "finalize": ceremonyFinalize,
+	}[args[0]]
+	if sub == nil {
+		return usageError{fmt.Sprintf("unknown subcommand %q (init, contribute, phase2, verify, finalize)", args[0])}
+	}
+	return sub(fs, args[1:])
+}
+
+// printStep says what a step wrote and the hash to publish.
+func printStep(s *proof.CeremonyStep) {
+	fmt.Fprintf(stdout, "wrote %s (%s)\nsha256 %s\n", s.Path, s.Name, s.SHA256)
+}
+
+// defaultState is a state file's default path in the coordinator's DIR.
+func defaultState(dir, name string) (string, error) {
+	d := filepath.Join(dir, "ceremony")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", err
+	}
+	return filepath.Join(d, name), nil
+}
+
+func ceremonyInit(fs *flag.FlagSet, args []string) error {
+	out := fs.String("out", "", "state file to write (default DIR/ceremony/phase1-0000.state)")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		if *out, err = defaultState(pos[0], "phase1-0000.state"); err != nil {
+			return err
+		}
+	}
+	s, err := c.CeremonyInit(*out)
+	if err != nil {
+		return err
+	}
+	printStep(s)
+	return nil
+}
+
+func ceremonyContribute(fs *flag.FlagSet, args []string) error {
+	out := fs.String("out", "", "state file to write: pass it on to the next participant")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 1, "out")
+	if err != nil {
+		return err
+	}
+	s, err := proof.CeremonyContribute(pos[0], *out, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	printStep(s)
+	fmt.Fprintln(stdout, "publish this hash; your randomness is gone with this process")
+	return nil
+}
+
+func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
+	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 1)")
+	out := fs.String("out", "", "state file to write (default DIR/ceremony/phase2-0000.state)")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 2, "beacon")
+	if err != nil {
+		return err
+	}
+	beacon, err := proof.ParseBeacon(*beaconHex)
+	if err != nil {
+		return err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		if *out, err = defaultState(pos[0], "phase2-0000.state"); err != nil {
+			return err
+		}
+	}
+	s, err := c.CeremonyPhase2(pos[1], *out, beacon, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	printStep(s)
+	return nil
+}
+
+func ceremonyVerify(fs *flag.FlagSet, args []string) error {
+	dir := fs.String("dir", "", "the compiled directory (needed once the files reach phase 2; its keys are checked when they come from this ceremony)")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	var files []string
+	for len(args) > 0 { // flags may come anywhere among the files
+		if err := fs.Parse(args); err != nil {
+			return usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			files, args = append(files, args[0]), args[1:]
+		}
+	}
+	if len(files) == 0 {
+		return usageError{"give the state files, from phase 1's start, in order"}
+	}
+	rep, err := proof.VerifyCeremony(files, *dir, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	for _, s := range rep.Steps {
+		fmt.Fprintf(stdout, "%-24s sha256 %s  %s\n", s.Name, s.SHA256, s.Path)
+	}
+	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions", rep.Phase1, rep.Phase2)
+	if rep.Keys != "" {
+		fmt.Fprintf(stdout, "; %s", rep.Keys)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
+	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 2)")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 2, "beacon")
+	if err != nil {
+		return err
+	}
+	beacon, err := proof.ParseBeacon(*beaconHex)
+	if err != nil {
+		return err
+	}
+	c, err := proof.Open(pos[1])
+	if err != nil {
+		return err
+	}
+	if err := c.CeremonyFinalize(pos[0], beacon, progress(*quiet)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])
+	return nil
+}

@@ -1,0 +1,130 @@
+package proof
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/plonk"
+	plonkbn254 "github.com/consensys/gnark/backend/plonk/bn254"
+	"github.com/consensys/gnark/backend/solidity"
+	"github.com/consensys/gnark/backend/witness"
+	"github.com/consensys/gnark/constraint"
+)
+
+// PLONK (gnark, BN254, KZG): keys from a universal SRS, proving and
+// verification. Fiat-Shamir and the BSB22 commitments of lookups use gnark's
+// default hashes, the ones its Solidity verifier hard-codes.
+
+// setupPlonk makes the PLONK keys from the SRS of opt (srs.go).
+func (c *Compiled) setupPlonk(cs constraint.ConstraintSystem, opt SetupOptions) error {
+	var (
+		srs  *SRS
+		info *SetupInfo
+		err  error
+	)
+	if opt.UnsafeDevSRS {
+		opt.Progress.log("setup: generating an UNSAFE development SRS on this machine")
+		srs, err = UnsafeDevSRS(cs)
+		info = &SetupInfo{Kind: SetupUnsafeSRS}
+	} else {
+		srs, err = LoadSRS(opt.SRS, cs, opt.Progress)
+		if err == nil {
+			info = &SetupInfo{Kind: SetupSRS, SRS: &srs.Info}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	pk, vk, err := plonk.Setup(cs, &srs.Canonical, &srs.Lagrange)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	if err := c.writeKeys(pk, vk); err != nil {
+		return err
+	}
+	c.Settings.Setup = info
+	return nil
+}
+
+func (c *Compiled) readPlonkVerifyingKey() (plonk.VerifyingKey, error) {
+	vk := plonk.NewVerifyingKey(ecc.BN254)
+	err := readFrom(c.path(VerifyingKey), "verifying key", func(r io.Reader) error {
+		_, err := vk.ReadFrom(r)
+		return err
+	})
+	return vk, err
+}
+
+func (c *Compiled) readPlonkProvingKey() (plonk.ProvingKey, error) {
+	pk := plonk.NewProvingKey(ecc.BN254)
+	err := readFrom(c.path(ProvingKey), "proving key", func(r io.Reader) error {
+		_, err := pk.UnsafeReadFrom(bufio.NewReaderSize(r, 1<<20))
+		return err
+	})
+	return pk, err
+}
+
+// provePlonk proves the full witness and returns the proof's bytes (gnark's
+// encoding), made for gnark's Solidity verifier too.
+func (c *Compiled) provePlonk(cs constraint.ConstraintSystem, wit witness.Witness) ([]byte, error) {
+	pk, err := c.readPlonkProvingKey()
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w (run setup first)", err)
+	}
+	prf, err := plonk.Prove(cs, pk, wit, solidity.WithProverTargetSolidityVerifier(backend.PLONK))
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	var buf bytes.Buffer
+	if _, err := prf.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// verifyPlonk checks a PLONK proof's bytes against the public witness.
+func (c *Compiled) verifyPlonk(raw []byte, pub witness.Witness) error {
+	vk, err := c.readPlonkVerifyingKey()
+	if err != nil {
+		return err
+	}
+	prf, err := ParsePlonkProof(raw)
+	if err != nil {
+		return err
+	}
+	if err := plonk.Verify(prf, vk, pub, solidity.WithVerifierTargetSolidityVerifier(backend.PLONK)); err != nil {
+		return errInvalid
+	}
+	return nil
+}
+
+// ParsePlonkProof decodes a PLONK proof's bytes (gnark's compressed
+// encoding: 8 G1 points, the claimed values, the shifted opening, the BSB22
+// commitments). The two slice lengths are checked against the size before
+// decoding, so malformed bytes are an error, never a large allocation.
+func ParsePlonkProof(raw []byte) (*plonkbn254.Proof, error) {
+	const g1, fe, head = 32, 32, 8 * 32
+	bad := func(why string) error { return fmt.Errorf("proof bytes are malformed: %s", why) }
+	if len(raw) < head+4 {
+		return nil, bad("too short for a plonk proof")
+	}
+	k := int(binary.BigEndian.Uint32(raw[head:]))
+	if k < 6 || k > 6+255 {
+		return nil, bad("not a plonk proof")
+	}
+	nc := k - 6 // BSB22 commitments
+	at := head + 4 + k*fe + g1 + fe
+	if len(raw) != at+4+nc*g1 || int(binary.BigEndian.Uint32(raw[at:])) != nc {
+		return nil, bad(fmt.Sprintf("%d bytes, not a plonk proof with %d commitment(s)", len(raw), nc))
+	}
+	var prf plonkbn254.Proof
+	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
+		return nil, bad(err.Error())
+	}
+	return &prf, nil
+}
