@@ -47,17 +47,34 @@ DEFAULT_ZKINFER_ONLY = ["mlp_h512", "mlp_h2048", "cnn_c8", "cnn_c16", "cnn_c32"]
 
 
 def timed(cmd):
-    """Runs cmd; returns (seconds, peak RSS KiB) of that process alone."""
+    """Runs cmd; returns (seconds, peak RSS KiB) of that process alone.
+
+    Linux carries a process's peak RSS across fork and exec, so a child
+    forked from this Python process would report at least this process's
+    own RSS; GNU time, a small process in between, measures from its floor
+    instead when it is installed."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    gnu_time = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+    out = tempfile.NamedTemporaryFile(prefix="zkinfer-time-", delete=False)
+    out.close()
+    full = [gnu_time, "-f", "%M", "-o", out.name] + cmd if gnu_time else cmd
+    p = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, ru = os.wait4(p.pid, 0)
     secs = time.perf_counter() - t0
-    err = p.stderr.read().decode(errors="replace").strip()
+    err = "\n".join(ln for ln in p.stderr.read().decode(errors="replace").strip().splitlines()
+                    if not ln.startswith("Command "))  # GNU time's own status line
     p.stderr.close()
+    peak = ru.ru_maxrss
+    if gnu_time:
+        try:
+            peak = int(open(out.name).read().split()[-1])
+        except (ValueError, IndexError):
+            pass
+    os.unlink(out.name)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError("%s: %s" % (os.path.basename(cmd[1]) if len(cmd) > 1 else cmd[0],
+        raise RuntimeError("%s: %s" % (cmd[1] if len(cmd) > 1 else cmd[0],
                                        (err.splitlines() or ["failed"])[-1][:200]))
-    return {"seconds": secs, "peak_kib": ru.ru_maxrss}
+    return {"seconds": secs, "peak_kib": peak}
 
 
 def param_count(onnx_path):
