@@ -60,13 +60,14 @@ def _conv(rng, nodes, inits, x, c_in, c_out, name):
     b = (rng.standard_normal(c_out) * 0.01).astype(np.float32)
     inits += [numpy_helper.from_array(w, name + ".W"), numpy_helper.from_array(b, name + ".b")]
     nodes.append(helper.make_node("Conv", [x, name + ".W", name + ".b"], [name], name=name,
-                                  kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+                                  kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1],
+                                  dilations=[1, 1], group=1))  # EZKL wants them spelled out
     return name
 
 
 def _maxpool(nodes, x):
     nodes.append(helper.make_node("MaxPool", [x], [x + ".pool"], name=x + ".pool",
-                                  kernel_shape=[2, 2], strides=[2, 2]))
+                                  kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 0, 0]))
     return x + ".pool"
 
 
