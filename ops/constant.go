@@ -46,6 +46,9 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		if _, err := graph.CheckShape(shape); err != nil {
+			return nil, err
+		}
 		t := graph.NewTensor(graph.Float, shape)
 		if a, ok := n.Attrs["value"]; ok && a.Tensor != nil && len(a.Tensor.Data) == 1 {
 			t.DType = a.Tensor.DType

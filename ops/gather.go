@@ -422,6 +422,9 @@ func inferOneHot(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		return nil, nil, err
 	}
 	d := depth[0]
+	if _, err := graph.CheckShape(append([]int{d}, idx.Shape...)); err != nil {
+		return nil, nil, err
+	}
 	p := &oneHotPlan{Depth: d, Ix: indexPlan{Dims: []int{d}, St: []int{1}}}
 	p.Shape = slices.Concat(idx.Shape[:axis], []int{d}, idx.Shape[axis:])
 	p.Outer, p.Inner = graph.NumElements(idx.Shape[:axis]), graph.NumElements(idx.Shape[axis:])

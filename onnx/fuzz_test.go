@@ -1,0 +1,59 @@
+package onnx_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// maxEvalElements bounds the inputs FuzzParse evaluates a compiled model on.
+const maxEvalElements = 1 << 12
+
+// FuzzParse feeds arbitrary bytes to the ONNX loader and compiles and runs
+// what it accepts: every failure must be an error on one line, never a
+// panic, a hang or an unbounded allocation. The seed corpus
+// (testdata/fuzz/FuzzParse) holds the small models of the EZKL corpus and
+// the demo model; badModels adds the malformed ones.
+func FuzzParse(f *testing.F) {
+	for _, c := range badModels() {
+		f.Add(c.Data)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		g, err := onnx.Parse(b)
+		if err != nil {
+			checkOneLine(t, err)
+			return
+		}
+		m, err := model.Compile(g, quant.Default)
+		if err != nil {
+			checkOneLine(t, err)
+			return
+		}
+		n := 0
+		vals := make([][]float64, len(m.Inputs))
+		for i, in := range m.Inputs {
+			n += in.Size()
+			if n > maxEvalElements {
+				return
+			}
+			vals[i] = make([]float64, in.Size())
+		}
+		if _, err := m.Eval(vals); err != nil {
+			checkOneLine(t, err)
+		}
+		if _, err := m.EvalFloat(vals); err != nil {
+			checkOneLine(t, err)
+		}
+	})
+}
+
+func checkOneLine(t *testing.T, err error) {
+	t.Helper()
+	if s := err.Error(); strings.ContainsAny(s, "\n\r") {
+		t.Fatalf("error is not one line: %q", s)
+	}
+}
+
