@@ -56,4 +56,3 @@ func checkOneLine(t *testing.T, err error) {
 		t.Fatalf("error is not one line: %q", s)
 	}
 }
-
