@@ -135,6 +135,9 @@ func (g *Graph) Validate() error {
 		defined[name] = true
 	}
 	for _, in := range g.Inputs {
+		if in.Name == "" {
+			return fmt.Errorf("graph: an input has no name")
+		}
 		if defined[in.Name] {
 			return fmt.Errorf("graph: input %q is defined twice", in.Name)
 		}
@@ -154,18 +157,21 @@ func (g *Graph) Validate() error {
 				continue
 			}
 			if p, ok := later[in]; ok {
-				return fmt.Errorf("graph: node %q (%s): input %q is produced by node %q (%s), which comes later: the graph has a cycle or is not topologically sorted", n, n.Op, in, p, p.Op)
+				return fmt.Errorf("graph: node %s: input %q is produced by node %s, which comes later: the graph has a cycle or is not topologically sorted", n.Describe(), in, p.Describe())
 			}
-			return fmt.Errorf("graph: node %q (%s): input %q is not defined before use: no node, initializer or graph input produces it", n, n.Op, in)
+			return fmt.Errorf("graph: node %s: input %q is not defined before use: no node, initializer or graph input produces it", n.Describe(), in)
 		}
 		for _, out := range n.Outputs {
 			if out != "" && defined[out] {
-				return fmt.Errorf("graph: node %q (%s): output %q is already defined", n, n.Op, out)
+				return fmt.Errorf("graph: node %s: output %q is already defined", n.Describe(), out)
 			}
 			defined[out] = true
 		}
 	}
 	for _, out := range g.Outputs {
+		if out.Name == "" {
+			return fmt.Errorf("graph: an output has no name")
+		}
 		if !defined[out.Name] {
 			return fmt.Errorf("graph: output %q is not produced by any node", out.Name)
 		}

@@ -2,6 +2,7 @@ package onnx_test
 
 import (
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/model"
@@ -22,6 +23,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(c.Data)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer checkFast(t, time.Now())
 		g, err := onnx.Parse(b)
 		if err != nil {
 			checkOneLine(t, err)
@@ -48,6 +50,15 @@ func FuzzParse(f *testing.F) {
 			checkOneLine(t, err)
 		}
 	})
+}
+
+// slowExec is how long one fuzz input may take before it counts as a hang.
+const slowExec = 10 * time.Second
+
+func checkFast(t *testing.T, start time.Time) {
+	if d := time.Since(start); d > slowExec {
+		t.Fatalf("took %v", d)
+	}
 }
 
 func checkOneLine(t *testing.T, err error) {

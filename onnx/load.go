@@ -105,7 +105,7 @@ func convertGraph(pg *GraphProto) (*graph.Graph, error) {
 		for _, pa := range pn.Attribute {
 			a, err := convertAttr(pa)
 			if err != nil {
-				return nil, fmt.Errorf("node %q (%s): attribute %q: %w", n, n.Op, pa.GetName(), err)
+				return nil, fmt.Errorf("node %s: attribute %q: %w", n.Describe(), pa.GetName(), err)
 			}
 			n.Attrs[pa.GetName()] = a
 		}
@@ -181,12 +181,18 @@ func convertAttr(pa *AttributeProto) (graph.Attr, error) {
 		}
 		return graph.Attr{Kind: graph.AttrStrings, Strings: ss}, nil
 	case AttributeProto_TENSOR:
+		if pa.GetT() == nil {
+			return graph.Attr{}, errors.New("tensor attribute without a tensor")
+		}
 		t, err := convertTensor(pa.GetT())
 		if err != nil {
 			return graph.Attr{}, err
 		}
 		return graph.Attr{Kind: graph.AttrTensor, Tensor: t}, nil
 	case AttributeProto_GRAPH:
+		if pa.GetG() == nil {
+			return graph.Attr{}, errors.New("graph attribute without a graph")
+		}
 		sub, err := convertGraph(pa.GetG())
 		if err != nil {
 			return graph.Attr{}, err
