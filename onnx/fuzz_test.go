@@ -2,8 +2,8 @@ package onnx_test
 
 import (
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
