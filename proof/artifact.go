@@ -242,6 +242,9 @@ func Open(dir string) (*Compiled, error) {
 	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
 	c.Settings.RangeCheck = s.RangeCheck
 	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = s.Groth16Commitments, s.ModelCommitmentIndex
+	if err := c.Settings.check(c.Model); err != nil {
+		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, SettingsFile, err)
+	}
 	return c, nil
 }
 

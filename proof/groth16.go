@@ -14,6 +14,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/frontend"
@@ -56,23 +57,23 @@ func (c *Compiled) Setup(progress Progress) error {
 	return nil
 }
 
-// ReadVerifyingKey reads the verifying key of the compiled directory.
+// ReadVerifyingKey reads the verifying key of the compiled directory,
+// checking that it is well formed and made for a circuit with this
+// directory's public inputs (see loadVerifyingKey).
 func (c *Compiled) ReadVerifyingKey() (groth16.VerifyingKey, error) {
-	vk := groth16.NewVerifyingKey(ecc.BN254)
-	err := readFrom(c.path(VerifyingKey), "verifying key", func(r io.Reader) error {
-		_, err := vk.ReadFrom(r)
-		return err
-	})
-	return vk, err
+	vk, err := loadVerifyingKey(c.path(VerifyingKey), c.Settings.PublicInputs)
+	if err != nil {
+		return nil, err
+	}
+	return vk, nil
 }
 
 func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
-	pk := groth16.NewProvingKey(ecc.BN254)
-	err := readFrom(c.path(ProvingKey), "proving key", func(r io.Reader) error {
-		_, err := pk.UnsafeReadFrom(bufio.NewReaderSize(r, 1<<20))
-		return err
-	})
-	return pk, err
+	pk, err := loadProvingKey(c.path(ProvingKey))
+	if err != nil {
+		return nil, err
+	}
+	return pk, nil
 }
 
 // Prove runs the model on real inputs and proves the result.
@@ -129,7 +130,10 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if err != nil {
 		return nil, err
 	}
-	prf, err := groth16.Prove(cs, pk, wit, append(popts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))...)
+	if err := keyMatches(pk, cs); err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	prf, err := safeProve(cs, pk, wit, append(popts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))...)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
@@ -184,7 +188,10 @@ func (c *Compiled) Verify(p *Proof) error {
 // VerifyWith is Verify that also checks the expectations of opt.
 func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if p.Protocol != Protocol {
-		return fmt.Errorf("proof protocol is %q, want %q", p.Protocol, Protocol)
+		return fmt.Errorf("proof protocol is %.40q, want %q", p.Protocol, Protocol)
+	}
+	if p.ModelSHA256 != c.Settings.ModelSHA256 {
+		return fmt.Errorf("proof is for the model with SHA-256 %.64q, this directory holds %s", p.ModelSHA256, c.Settings.ModelSHA256)
 	}
 	if len(p.PublicInputs) != c.Settings.PublicInputs {
 		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), c.Settings.PublicInputs)
@@ -203,13 +210,9 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	raw, err := hex.DecodeString(p.Proof)
+	prf, err := decodeProofHex(p.Proof, len(vk.(*groth16bn254.VerifyingKey).CommitmentKeys))
 	if err != nil {
-		return fmt.Errorf("proof is not hex: %v", err)
-	}
-	prf := groth16.NewProof(ecc.BN254)
-	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("proof bytes are malformed: %v", err)
+		return err
 	}
 	pub, err := witness.New(ecc.BN254.ScalarField())
 	if err != nil {

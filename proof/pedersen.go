@@ -1,7 +1,6 @@
 package proof
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"math/big"
@@ -110,15 +109,11 @@ func (c *Compiled) proofModelCommitment(p *Proof) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	raw, err := hex.DecodeString(p.Proof)
+	prf, err := decodeProofHex(p.Proof, c.Settings.Groth16Commitments)
 	if err != nil {
-		return "", fmt.Errorf("proof is not hex: %v", err)
+		return "", err
 	}
-	var prf groth16bn254.Proof
-	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
-		return "", fmt.Errorf("proof bytes are malformed: %v", err)
-	}
-	return commitmentAt(&prf, idx, c.Settings.Groth16Commitments)
+	return commitmentAt(prf, idx, c.Settings.Groth16Commitments)
 }
 
 func commitmentAt(prf *groth16bn254.Proof, idx, n int) (string, error) {
