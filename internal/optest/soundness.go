@@ -42,8 +42,8 @@ import (
 // Exempt maps the hints that no constraint pins, by design, to the reason.
 var Exempt = map[string]string{
 	solver.GetHintName(fcs.Bsb22CommitmentComputePlaceholder): "the commitment's challenge: the Groth16 verifier recomputes it from the commitment (a hash), the circuit cannot",
-	"github.com/consensys/gnark/internal/hints.Randomize":      "a random mask that hides the commitment; any value is valid",
-	"github.com/zkinfer/zkinfer/circuit.hidingMaskHint":        "a random wire that hides the other commitments; any value is valid",
+	"github.com/consensys/gnark/internal/hints.Randomize":     "a random mask that hides the commitment; any value is valid",
+	"github.com/zkinfer/zkinfer/circuit.hidingMaskHint":       "a random wire that hides the other commitments; any value is valid",
 }
 
 // HintCall is one call of a hint during a solve.
