@@ -87,8 +87,8 @@ func DecodeProof(raw []byte, commitments int) (*groth16bn254.Proof, error) {
 
 // decodeProofHex decodes a proof file's "proof" field.
 func decodeProofHex(s string, commitments int) (*groth16bn254.Proof, error) {
-	if len(s) > 2*ProofSize(commitments) {
-		return nil, fmt.Errorf("the proof is %d hex digits, a proof for this circuit has %d", len(s), 2*ProofSize(commitments))
+	if len(s) != 2*ProofSize(commitments) {
+		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", (len(s)+1)/2, ProofSize(commitments))
 	}
 	raw, err := hex.DecodeString(s)
 	if err != nil {
@@ -141,10 +141,13 @@ func checkVerifyingKey(vk *groth16bn254.VerifyingKey, nPublic int) error {
 	if got := len(vk.G1.K) - nc - 1; got != nPublic {
 		return fmt.Errorf("is for a circuit with %d public inputs, settings.json says %d: it is another model's key", got, nPublic)
 	}
-	for _, list := range vk.PublicAndCommitmentCommitted {
+	// Commitment i hashes public inputs and the values of commitments
+	// before it, which the verifier appends to the public inputs: indices
+	// 1 to nPublic+i.
+	for i, list := range vk.PublicAndCommitmentCommitted {
 		for _, j := range list {
-			if j < 1 || j > nPublic {
-				return fmt.Errorf("a commitment hashes public input %d of %d", j, nPublic)
+			if j < 1 || j > nPublic+i {
+				return fmt.Errorf("commitment %d hashes public input %d of %d", i, j, nPublic+i)
 			}
 		}
 	}
@@ -224,10 +227,22 @@ func keyMatches(pk groth16.ProvingKey, cs constraint.ConstraintSystem) error {
 	if !ok {
 		return fmt.Errorf("unexpected proving key type %T", pk)
 	}
+	// The wire counts gnark's setup sizes the key by.
 	wires := cs.GetNbInternalVariables() + cs.GetNbSecretVariables() + cs.GetNbPublicVariables()
 	cms, _ := cs.GetCommitments().(constraint.Groth16Commitments)
-	if len(k.InfinityA) != wires || len(k.CommitmentKeys) != len(cms) {
-		return fmt.Errorf("the proving key is for another circuit (%d wires, %d commitments; this circuit has %d and %d): run setup again", len(k.InfinityA), len(k.CommitmentKeys), wires, len(cms))
+	committed := 0
+	for _, c := range cms {
+		committed += len(c.PrivateCommitted)
+	}
+	private := cs.GetNbInternalVariables() + cs.GetNbSecretVariables() - committed - len(cms)
+	if len(k.InfinityA) != wires || len(k.G1.K) != private || len(k.CommitmentKeys) != len(cms) {
+		return fmt.Errorf("the proving key is for another circuit (%d wires, %d private, %d commitments; this circuit has %d, %d and %d): run setup again",
+			len(k.InfinityA), len(k.G1.K), len(k.CommitmentKeys), wires, private, len(cms))
+	}
+	for i, c := range cms {
+		if len(k.CommitmentKeys[i].Basis) != len(c.PrivateCommitted) {
+			return fmt.Errorf("the proving key is for another circuit (commitment %d has %d bases, this circuit commits %d values): run setup again", i, len(k.CommitmentKeys[i].Basis), len(c.PrivateCommitted))
+		}
 	}
 	return nil
 }
