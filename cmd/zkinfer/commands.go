@@ -161,7 +161,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	}
 	p, err := proof.ReadProof(*file)
 	if err != nil {
-		return err
+		return fmt.Errorf("INVALID: %w", err)
 	}
 	if err := c.VerifyWith(p, *vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)
