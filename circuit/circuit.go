@@ -107,6 +107,10 @@ type Circuit struct {
 	// HideOthers adds a random wire to the std/multicommit commitment of a
 	// circuit whose weights have a Pedersen commitment (see definePedersen).
 	HideOthers bool `gnark:"-"`
+	// MaxConstraints, when positive, stops the assembly with an
+	// ops.BudgetError once the circuit certainly exceeds it
+	// (ops.ConstraintBudget).
+	MaxConstraints int `gnark:"-"`
 }
 
 // Segment is a named run of public inputs.
@@ -324,6 +328,10 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 // the claim checked.
 func (c *Circuit) Define(api frontend.API) error {
 	a := &ops.CircuitArith{API: api, Range: ops.NewRangeChecker(api, c.RangeCheck), DirectProducts: c.DirectProducts}
+	if c.MaxConstraints > 0 {
+		a.Budget = ops.NewConstraintBudget(c.MaxConstraints, c.RangeCheck)
+		a.Range = a.Budget.Range(a.Range)
+	}
 	pub, priv := c.Public, c.Private
 	take := func(vis string, n int) []frontend.Variable {
 		var v []frontend.Variable

@@ -5,6 +5,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -264,6 +265,10 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 		}
 		outs := k(a, s.plan, ins)
 		if err := a.Err(); err != nil {
+			if be := (*ops.BudgetError)(nil); errors.As(err, &be) {
+				be.Node = s.node.Describe()
+				return nil, be
+			}
 			return nil, fmt.Errorf("model: %w", s.node.Errorf("%v; raise --act-bits or lower --scale", err))
 		}
 		for i, name := range s.node.Outputs {

@@ -86,6 +86,28 @@ type Compiled struct {
 // picks the range-check gadget: ops.RangeAuto (the default), RangeLookup or
 // RangeBits.
 func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress, rangeCheck ...string) (*Compiled, error) {
+	opt := CompileOptions{Progress: progress}
+	if len(rangeCheck) > 0 {
+		opt.RangeCheck = rangeCheck[0]
+	}
+	return CompileWith(modelPath, dir, qs, vis, opt)
+}
+
+// CompileOptions are the optional settings of CompileWith.
+type CompileOptions struct {
+	Progress Progress
+	// RangeCheck is the range-check gadget: ops.RangeAuto ("" too),
+	// RangeLookup or RangeBits.
+	RangeCheck string
+	// MaxConstraints, when positive, fails the compile of a circuit with
+	// more constraints before anything is written; the circuit's assembly
+	// stops as soon as it certainly exceeds the limit (ops.ConstraintBudget).
+	MaxConstraints int
+}
+
+// CompileWith is Compile with options.
+func CompileWith(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, opt CompileOptions) (*Compiled, error) {
+	progress := opt.Progress
 	raw, err := os.ReadFile(modelPath)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
@@ -103,15 +125,15 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 		return nil, err
 	}
 	c.Settings.RangeCheck = ops.RangeAuto
-	if len(rangeCheck) > 0 && rangeCheck[0] != "" {
-		if err := ops.ValidRangeCheck(rangeCheck[0]); err != nil {
+	if opt.RangeCheck != "" {
+		if err := ops.ValidRangeCheck(opt.RangeCheck); err != nil {
 			return nil, fmt.Errorf("compile: %w", err)
 		}
-		c.Settings.RangeCheck = rangeCheck[0]
+		c.Settings.RangeCheck = opt.RangeCheck
 	}
 	progress.log("compile: %d nodes left after folding; building the circuit", c.Model.NumSteps())
 	start := time.Now()
-	cs, err := c.constraintSystem()
+	cs, err := c.constraintSystem(opt.MaxConstraints)
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +144,18 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 		progress.log("compile: note: %s", note)
 	}
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	made, err := makeDir(dir)
+	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	defer made.done()
 	c.Dir = dir
+	// The circuit, the model and the settings appear together; keys of an
+	// earlier compile, which no longer match, go at the same time.
+	var files fileSet
+	defer files.discard()
 	h := sha256.New()
-	if err := writeAtomic(filepath.Join(dir, CircuitFile), func(w io.Writer) error {
+	if err := files.add(filepath.Join(dir, CircuitFile), func(w io.Writer) error {
 		bw := bufio.NewWriter(io.MultiWriter(w, h))
 		if _, err := cs.WriteTo(bw); err != nil {
 			return err
@@ -137,19 +165,17 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, p
 		return nil, fmt.Errorf("compile: writing the circuit: %w", err)
 	}
 	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
-	if err := WriteFileAtomic(filepath.Join(dir, ModelFile), raw); err != nil {
+	if err := files.add(filepath.Join(dir, ModelFile), writeBytes(raw)); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
-	}
-	// Keys of an earlier compile no longer match this circuit.
-	for _, f := range []string{ProvingKey, VerifyingKey} {
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("compile: %w", err)
-		}
 	}
 	js, _ := json.MarshalIndent(c.Settings, "", "  ")
-	if err := WriteFileAtomic(filepath.Join(dir, SettingsFile), append(js, '\n')); err != nil {
+	if err := files.add(filepath.Join(dir, SettingsFile), writeBytes(append(js, '\n'))); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	if err := files.commit(filepath.Join(dir, ProvingKey), filepath.Join(dir, VerifyingKey)); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	made.keep()
 	return c, nil
 }
 
@@ -192,23 +218,39 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	return &Compiled{Settings: s, Model: m}, nil
 }
 
-func (c *Compiled) constraintSystem() (constraint.ConstraintSystem, error) {
+// constraintSystem builds the circuit, failing when it has more than max
+// constraints (max ≤ 0: no limit). RangeAuto builds it with RangeBits and
+// again with RangeLookup when that exceeds ops.AutoBitsMaxConstraints (or
+// max); the first build stops as soon as it certainly does.
+func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error) {
 	circ, err := circuit.New(c.Model, c.Settings.Visibility)
 	if err != nil {
 		return nil, err
 	}
 	auto := c.Settings.RangeCheck == ops.RangeAuto
+	limit := max
 	if auto { // bits when small enough (ops.AutoBitsMaxConstraints)
 		c.Settings.RangeCheck = ops.RangeBits
+		if limit <= 0 || limit > ops.AutoBitsMaxConstraints {
+			limit = ops.AutoBitsMaxConstraints
+		}
 	}
 	circ.RangeCheck = c.Settings.RangeCheck
+	circ.MaxConstraints = limit
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ)
+	var be *ops.BudgetError
+	if auto && (errors.As(err, &be) || err == nil && cs.GetNbConstraints() > limit) {
+		c.Settings.RangeCheck = ops.RangeLookup
+		return c.constraintSystem(max)
+	}
+	if errors.As(err, &be) {
+		return nil, fmt.Errorf("compile: the circuit has more than --max-constraints %d: at least %d after node %s; stopped building it", max, be.Count, be.Node)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("compile: building the circuit: %w", err)
 	}
-	if auto && cs.GetNbConstraints() > ops.AutoBitsMaxConstraints {
-		c.Settings.RangeCheck = ops.RangeLookup
-		return c.constraintSystem()
+	if n := cs.GetNbConstraints(); max > 0 && n > max {
+		return nil, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", n, max)
 	}
 	return c.modelCommitment(circ, cs)
 }

@@ -39,7 +39,11 @@ func (c *Compiled) Setup(progress Progress) error {
 		return fmt.Errorf("setup: %w", err)
 	}
 	progress.log("setup: keys generated (%.1fs); writing", time.Since(start).Seconds())
-	if err := writeAtomic(c.path(ProvingKey), func(w io.Writer) error {
+	// Both keys appear together: an interrupted setup leaves neither new
+	// key, never a proving key without its verifying key.
+	var files fileSet
+	defer files.discard()
+	if err := files.add(c.path(ProvingKey), func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		if _, err := pk.WriteRawTo(bw); err != nil {
 			return err
@@ -48,11 +52,14 @@ func (c *Compiled) Setup(progress Progress) error {
 	}); err != nil {
 		return fmt.Errorf("setup: writing the proving key: %w", err)
 	}
-	if err := writeAtomic(c.path(VerifyingKey), func(w io.Writer) error {
+	if err := files.add(c.path(VerifyingKey), func(w io.Writer) error {
 		_, err := vk.WriteTo(w)
 		return err
 	}); err != nil {
 		return fmt.Errorf("setup: writing the verifying key: %w", err)
+	}
+	if err := files.commit(); err != nil {
+		return fmt.Errorf("setup: %w", err)
 	}
 	return nil
 }

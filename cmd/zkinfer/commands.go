@@ -85,12 +85,13 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	privacyCompileFlags(fs, &vis)
 	rangeCheck := fs.String("range-check", ops.RangeAuto, "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	maxC := maxConstraintsFlag(fs)
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
 		return err
 	}
 	claimDefaults(fs, &vis)
-	c, err := proof.Compile(pos[0], *out, *qs, vis, progress(*quiet), *rangeCheck)
+	c, err := proof.CompileWith(pos[0], *out, *qs, vis, proof.CompileOptions{Progress: progress(*quiet), RangeCheck: *rangeCheck, MaxConstraints: *maxC})
 	if err != nil {
 		return err
 	}
@@ -100,12 +101,16 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 
 func cmdSetup(fs *flag.FlagSet, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	maxC := maxConstraintsFlag(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {
+		return err
+	}
+	if err := checkConstraints(c, *maxC); err != nil {
 		return err
 	}
 	if err := c.Setup(progress(*quiet)); err != nil {
@@ -120,12 +125,16 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	out := fs.String("proof", "", "proof file to write")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pf := proveFlags(fs)
+	maxC := maxConstraintsFlag(fs)
 	pos, err := parse(fs, args, 1, "input", "proof")
 	if err != nil {
 		return err
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {
+		return err
+	}
+	if err := checkConstraints(c, *maxC); err != nil {
 		return err
 	}
 	in, err := model.ReadInput(*input)
