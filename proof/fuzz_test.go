@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend"
@@ -123,6 +124,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// slowExec is how long one fuzz input may take before it counts as a hang.
+var slowExec = 10 * time.Second
+
+func checkFast(t *testing.T, start time.Time) {
+	if d := time.Since(start); d > slowExec {
+		t.Fatalf("took %v", d)
+	}
+}
+
 func checkOneLine(t *testing.T, err error) {
 	t.Helper()
 	if s := err.Error(); strings.ContainsAny(s, "\n\r") {
@@ -177,6 +187,7 @@ func FuzzReadProof(f *testing.F) {
 	f.Add([]byte(`{"protocol": "groth16-bn254", "proof": "00", "public_inputs": ["0x1"]}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer checkFast(t, time.Now())
 		p, err := ParseProof("proof.json", b)
 		if err != nil {
 			checkOneLine(t, err)
@@ -203,6 +214,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add(fx.raw, fx.pub[:len(fx.pub)-32], out[0], out[1])
 	f.Add(fx.raw, fx.pub, out[0]+1.0/4096, out[1])
 	f.Fuzz(func(t *testing.T, raw, pub []byte, o0, o1 float64) {
+		defer checkFast(t, time.Now())
 		p := *fx.proof
 		p.Proof = hex.EncodeToString(raw)
 		p.PublicInputs = nil
@@ -238,6 +250,7 @@ func FuzzVerifyingKey(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer checkFast(t, time.Now())
 		vk, err := decodeVerifyingKey(b, fx.c.Settings.PublicInputs)
 		if err != nil {
 			checkOneLine(t, err)
@@ -281,6 +294,7 @@ func FuzzProvingKey(f *testing.F) {
 	f.Add(fx.pk)
 	f.Add(fx.pk[:len(fx.pk)-1])
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer checkFast(t, time.Now())
 		pk, err := decodeProvingKey(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
 			checkOneLine(t, err)
@@ -318,6 +332,7 @@ func FuzzSettings(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer checkFast(t, time.Now())
 		if err := os.WriteFile(filepath.Join(dir, SettingsFile), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
