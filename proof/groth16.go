@@ -217,7 +217,11 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	prf, err := decodeProofHex(p.Proof, len(vk.(*groth16bn254.VerifyingKey).CommitmentKeys))
+	bvk, ok := vk.(*groth16bn254.VerifyingKey)
+	if !ok {
+		return fmt.Errorf("unexpected verifying key type %T", vk)
+	}
+	prf, err := decodeProofHex(p.Proof, len(bvk.CommitmentKeys))
 	if err != nil {
 		return err
 	}
