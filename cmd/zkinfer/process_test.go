@@ -143,8 +143,9 @@ func TestInterruptedCompile(t *testing.T) {
 func TestDeterministicCompile(t *testing.T) {
 	tmp := t.TempDir()
 	models := map[string][]string{
-		"demo, auto range checks":        {demoModel},
-		"lookup range checks and tables": {mlp(t, tmp, 2, 8, "Sigmoid"), "--range-check", "lookup"},
+		"demo, auto range checks":                  {demoModel},
+		"lookup range checks and tables":           {mlp(t, tmp, 2, 8, "Sigmoid"), "--range-check", "lookup"},
+		"pedersen-committed weights, hashed input": {demoModel, "--param-visibility", "hashed", "--param-bits", "22", "--input-visibility", "hashed", "--range-check", "lookup"},
 	}
 	for name, args := range models {
 		t.Run(name, func(t *testing.T) {
