@@ -149,8 +149,8 @@ func gadgetCases() []gadgetCase {
 	}
 }
 
-// gadgetWitness runs the gadget on in with the evaluator and returns the
-// circuit and its assignment.
+// witness runs the gadget on in with the evaluator and returns the
+// circuit, its assignment, the results and the evaluator's error.
 func (g gadgetCase) witness(in []int64, mode string) (*sweepCircuit, *sweepCircuit, []int64, error) {
 	e := &ops.IntArith{}
 	out := g.ints(e, in)
