@@ -152,6 +152,11 @@ func Cases() []Case {
 			[]*onnx.TensorProto{Ints("shape", []int64{2}, 1<<40, 1<<40)},
 			[]*onnx.ValueInfoProto{Value("x", f32, 1)},
 			[]*onnx.ValueInfoProto{Value("y", f32)})), `node "expand" (Expand)`},
+		{"indices beyond the data", Bytes(Model(
+			[]*onnx.NodeProto{{Name: proto.String("pick"), OpType: proto.String("GatherElements"), Input: []string{"x", "i"}, Output: []string{"y"},
+				Attribute: []*onnx.AttributeProto{{Name: proto.String("axis"), Type: onnx.AttributeProto_INT.Enum(), I: proto.Int64(0)}}}}, nil,
+			[]*onnx.ValueInfoProto{Value("x", f32, 2, 3), Value("i", onnx.TensorProto_INT64, 2, 5)},
+			[]*onnx.ValueInfoProto{Value("y", f32)})), `node "pick" (GatherElements): indices [2 5] exceed data [2 3] on axis 1`},
 		{"huge Range", Bytes(Model(
 			[]*onnx.NodeProto{Node("range", "Range", []string{"lo", "hi", "step"}, []string{"r"}), Node("cast", "Cast", []string{"r"}, []string{"rf"}), Node("add", "Add", []string{"x", "rf"}, []string{"y"})},
 			[]*onnx.TensorProto{Ints("lo", nil, 0), Ints("hi", nil, 1<<62), Ints("step", nil, 1)},
