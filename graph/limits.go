@@ -9,15 +9,20 @@ import "fmt"
 // with an error instead of exhausting memory. Both are far beyond what a
 // circuit can prove: a tensor of MaxElements activations alone needs
 // hundreds of millions of constraints.
-const (
+//
+// The limits are variables so that tests and fuzzers can lower them: time
+// and memory grow with them, and a fuzzer explores the same checks faster
+// at a small scale.
+var (
 	// MaxElements bounds the elements of one tensor.
 	MaxElements = 1 << 24
 	// MaxTotalElements bounds the elements of all the tensors of a model,
 	// constants and computed values together.
 	MaxTotalElements = 1 << 26
-	// MaxRank bounds the number of dimensions of a tensor.
-	MaxRank = 16
 )
+
+// MaxRank bounds the number of dimensions of a tensor.
+const MaxRank = 16
 
 // CheckShape returns the number of elements of shape, or an error when a
 // dimension is negative, the rank exceeds MaxRank or the product exceeds

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/quant"
@@ -18,10 +19,15 @@ const maxEvalElements = 1 << 12
 // panic, a hang or an unbounded allocation. The seed corpus
 // (testdata/fuzz/FuzzParse) holds the small models of the EZKL corpus and
 // the demo model; badModels adds the malformed ones.
+//
+// The fuzzer runs with the size limits lowered to fuzzElements and
+// fuzzTotalElements: the checks are the same, and a model at the limits
+// takes milliseconds instead of seconds.
 func FuzzParse(f *testing.F) {
 	for _, c := range badModels() {
 		f.Add(c.Data)
 	}
+	defer setLimits(fuzzElements, fuzzTotalElements)()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		defer checkFast(t, time.Now())
 		g, err := onnx.Parse(b)
@@ -52,8 +58,22 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// The size limits while fuzzing.
+const (
+	fuzzElements      = 1 << 16
+	fuzzTotalElements = 1 << 18
+)
+
+// setLimits sets graph's size limits and returns a function that restores
+// them.
+func setLimits(elements, total int) func() {
+	e, tot := graph.MaxElements, graph.MaxTotalElements
+	graph.MaxElements, graph.MaxTotalElements = elements, total
+	return func() { graph.MaxElements, graph.MaxTotalElements = e, tot }
+}
+
 // slowExec is how long one fuzz input may take before it counts as a hang.
-const slowExec = 10 * time.Second
+const slowExec = 2 * time.Second
 
 func checkFast(t *testing.T, start time.Time) {
 	if d := time.Since(start); d > slowExec {

@@ -134,7 +134,7 @@ func convertValue(vi *ValueInfoProto) (graph.Value, error) {
 		if n <= 0 {
 			n = 1
 		}
-		if n > graph.MaxElements {
+		if n > int64(graph.MaxElements) {
 			return v, fmt.Errorf("declared dimension %d exceeds %d", n, graph.MaxElements)
 		}
 		v.Shape = append(v.Shape, int(n))
@@ -226,7 +226,7 @@ func convertTensor(t *TensorProto) (*graph.Tensor, error) {
 	}
 	shape := make([]int, len(t.Dims))
 	for i, d := range t.Dims {
-		if d < 0 || d > graph.MaxElements {
+		if d < 0 || d > int64(graph.MaxElements) {
 			return nil, fmt.Errorf("dimension %d is outside [0, %d]", d, graph.MaxElements)
 		}
 		shape[i] = int(d)

@@ -112,7 +112,7 @@ func inferResize(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		}
 		for i := range r {
 			v := math.Floor(float64(s[i]) * scales[i])
-			if !(v >= 0 && v <= graph.MaxElements) {
+			if !(v >= 0 && v <= float64(graph.MaxElements)) {
 				return nil, nil, fmt.Errorf("scale %v gives dimension %v", scales[i], v)
 			}
 			out[i] = int(v)
