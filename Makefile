@@ -3,15 +3,23 @@ BIN := bin/zkinfer
 DEMO := examples/credit
 OUT := out/demo
 
-.PHONY: build test demo corpus bench lint clean
+.PHONY: build test fuzz demo corpus bench lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/zkinfer
 
-# Everything: unit, soundness, conformance and corpus tests.
+# Everything: unit, soundness, conformance and corpus tests, then a short
+# run of every fuzz target (their seed corpora also run in go test).
 test:
 	$(GO) vet ./...
 	$(GO) test -timeout 60m ./...
+	GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)
+
+# Every fuzz target for FUZZTIME each (docs/SOUNDNESS.md).
+FUZZTIME ?= 60s
+SHORT_FUZZTIME ?= 5s
+fuzz:
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
 
 # The whole pipeline on the shipped credit-scoring model.
 demo: build

@@ -110,6 +110,10 @@ type Circuit struct {
 	// BitCost, when set, receives the bits the circuit's range checks would
 	// decompose with ops.RangeBits (see ops.BitCost).
 	BitCost *int `gnark:"-"`
+	// MaxConstraints, when positive, stops the assembly with an
+	// ops.BudgetError once the circuit certainly exceeds it
+	// (ops.ConstraintBudget).
+	MaxConstraints int `gnark:"-"`
 }
 
 // Segment is a named run of public inputs.
@@ -331,6 +335,10 @@ func (c *Circuit) Define(api frontend.API) error {
 		rc = ops.BitCost{Inner: rc, Total: c.BitCost}
 	}
 	a := &ops.CircuitArith{API: api, Range: rc, DirectProducts: c.DirectProducts}
+	if c.MaxConstraints > 0 {
+		a.Budget = ops.NewConstraintBudget(c.MaxConstraints, c.RangeCheck)
+		a.Range = a.Budget.Range(a.Range)
+	}
 	pub, priv := c.Public, c.Private
 	take := func(vis string, n int) []frontend.Variable {
 		var v []frontend.Variable

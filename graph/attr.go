@@ -1,6 +1,9 @@
 package graph
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // AttrInt returns the integer attribute name, or def when it is absent.
 func (n *Node) AttrInt(name string, def int64) int64 {
@@ -50,5 +53,19 @@ func (n *Node) Input(i int) string {
 
 // Errorf formats an error that names the node and its op.
 func (n *Node) Errorf(format string, args ...any) error {
-	return fmt.Errorf("node %q (%s): %s", n, n.Op, fmt.Sprintf(format, args...))
+	return fmt.Errorf("node %s: %s", n.Describe(), fmt.Sprintf(format, args...))
+}
+
+// Describe names the node and its op for messages, `"name" (Op)`, quoting
+// an op type that is not a plain identifier so that a crafted model cannot
+// break a message over lines.
+func (n *Node) Describe() string {
+	op := n.Op
+	for _, r := range op {
+		if !(r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			op = strconv.Quote(op)
+			break
+		}
+	}
+	return fmt.Sprintf("%q (%s)", n.String(), op)
 }

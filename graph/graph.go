@@ -125,27 +125,53 @@ func (g *Graph) IsConst(name string) bool {
 	return ok
 }
 
-// Validate checks that every node input is defined before it is used and
-// that every graph output is produced.
+// Validate checks that every node input is defined before it is used,
+// that no tensor is defined twice and that every graph output is produced.
+// ONNX lists nodes in topological order, so an input produced only by a
+// later node means a cycle (or an unsorted graph); both are errors.
 func (g *Graph) Validate() error {
 	defined := map[string]bool{"": true}
 	for name := range g.Consts {
 		defined[name] = true
 	}
 	for _, in := range g.Inputs {
+		if in.Name == "" {
+			return fmt.Errorf("graph: an input has no name")
+		}
+		if defined[in.Name] {
+			return fmt.Errorf("graph: input %q is defined twice", in.Name)
+		}
 		defined[in.Name] = true
+	}
+	later := map[string]*Node{}
+	for _, n := range g.Nodes {
+		for _, out := range n.Outputs {
+			if _, ok := later[out]; !ok && out != "" {
+				later[out] = n
+			}
+		}
 	}
 	for _, n := range g.Nodes {
 		for _, in := range n.Inputs {
-			if !defined[in] {
-				return fmt.Errorf("graph: node %q (%s): input %q is not defined before use", n, n.Op, in)
+			if defined[in] {
+				continue
 			}
+			if p, ok := later[in]; ok {
+				return fmt.Errorf("graph: node %s: input %q is produced by node %s, which comes later: the graph has a cycle or is not topologically sorted", n.Describe(), in, p.Describe())
+			}
+			return fmt.Errorf("graph: node %s: input %q is not defined before use: no node, initializer or graph input produces it", n.Describe(), in)
 		}
 		for _, out := range n.Outputs {
+			if out != "" && defined[out] {
+				return fmt.Errorf("graph: node %s: output %q is already defined", n.Describe(), out)
+			}
 			defined[out] = true
 		}
 	}
 	for _, out := range g.Outputs {
+		if out.Name == "" {
+			return fmt.Errorf("graph: an output has no name")
+		}
 		if !defined[out.Name] {
 			return fmt.Errorf("graph: output %q is not produced by any node", out.Name)
 		}

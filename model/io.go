@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -18,13 +19,30 @@ type Input struct {
 	Data [][]float64 `json:"input_data"`
 }
 
+// maxInputBytes bounds an input file: far more than any model's inputs
+// need, and a wrong path to a huge file fails at once.
+const maxInputBytes = 1 << 28
+
 // ReadInput reads an input file in EZKL's format, {"input_data": [[...]]}.
 // Booleans are read as 0 and 1.
 func ReadInput(path string) ([][]float64, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("input: %w", err)
 	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInputBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	if len(b) > maxInputBytes {
+		return nil, fmt.Errorf("input: %s is larger than %d bytes", path, maxInputBytes)
+	}
+	return ParseInput(path, b)
+}
+
+// ParseInput parses the contents b of the input file name (see ReadInput).
+func ParseInput(name string, b []byte) ([][]float64, error) {
 	var raw struct {
 		Data [][]any `json:"input_data"`
 	}
@@ -33,12 +51,12 @@ func ReadInput(path string) ([][]float64, error) {
 	if err := dec.Decode(&raw); err != nil {
 		// Python's json module writes NaN and Infinity as bare words.
 		if bytes.Contains(b, []byte("NaN")) || bytes.Contains(b, []byte("Infinity")) {
-			return nil, fmt.Errorf("input: %s: contains NaN or Infinity, which have no fixed-point value", path)
+			return nil, fmt.Errorf("input: %s: contains NaN or Infinity, which have no fixed-point value", name)
 		}
-		return nil, fmt.Errorf("input: %s: not EZKL input JSON ({\"input_data\": [[...]]}): %v", path, err)
+		return nil, fmt.Errorf("input: %s: not EZKL input JSON ({\"input_data\": [[...]]}): %v", name, err)
 	}
 	if raw.Data == nil {
-		return nil, fmt.Errorf("input: %s: no \"input_data\"", path)
+		return nil, fmt.Errorf("input: %s: no \"input_data\"", name)
 	}
 	out := make([][]float64, len(raw.Data))
 	for i, row := range raw.Data {
@@ -48,7 +66,7 @@ func ReadInput(path string) ([][]float64, error) {
 			case json.Number:
 				f, err := v.Float64()
 				if err != nil {
-					return nil, fmt.Errorf("input: %s: input_data[%d][%d] = %s: %v", path, i, j, v, err)
+					return nil, fmt.Errorf("input: %s: input_data[%d][%d] = %.40q is not a finite number", name, i, j, string(v))
 				}
 				out[i][j] = f
 			case bool:
@@ -56,7 +74,7 @@ func ReadInput(path string) ([][]float64, error) {
 					out[i][j] = 1
 				}
 			default:
-				return nil, fmt.Errorf("input: %s: input_data[%d][%d] is %v, not a number", path, i, j, v)
+				return nil, fmt.Errorf("input: %s: input_data[%d][%d] is %.40q, not a number", name, i, j, fmt.Sprint(v))
 			}
 		}
 	}

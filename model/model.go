@@ -5,6 +5,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -32,6 +33,9 @@ type Model struct {
 	// producer is the step that computes it.
 	uses     map[string]int
 	producer map[string]int
+	// elements counts the elements of every tensor compile has described,
+	// against graph.MaxTotalElements.
+	elements int
 }
 
 type step struct {
@@ -63,6 +67,9 @@ func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Mo
 		m.uses[out.Name]++
 	}
 	for name, t := range g.Consts {
+		if err := m.count(t.Shape); err != nil {
+			return nil, fmt.Errorf("model: constant %q: %w", name, err)
+		}
 		if p, ok := params[name]; ok {
 			m.infos[name] = p
 			continue
@@ -70,6 +77,9 @@ func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Mo
 		m.infos[name] = ctx.ConstInfo(t)
 	}
 	for _, in := range g.Inputs {
+		if err := m.count(in.Shape); err != nil {
+			return nil, fmt.Errorf("model: input %q: %w", in.Name, err)
+		}
 		info := &ops.Info{DType: in.DType, Shape: in.Shape, Max: math.Ldexp(1, s.ActBits-1)}
 		switch in.DType {
 		case graph.Float:
@@ -121,6 +131,14 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 	if len(outs) < len(n.Outputs) {
 		return n.Errorf("produces %d outputs, the model uses %d", len(outs), len(n.Outputs))
 	}
+	for i := range n.Outputs {
+		if outs[i] == nil {
+			return n.Errorf("output %d is not computed", i)
+		}
+		if err := m.count(outs[i].Shape); err != nil {
+			return n.Errorf("output %d: %v", i, err)
+		}
+	}
 	known := true
 	for i := range n.Outputs {
 		known = known && outs[i].Const != nil
@@ -146,6 +164,19 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		if name != "" {
 			m.infos[name] = outs[i]
 		}
+	}
+	return nil
+}
+
+// count adds a tensor of the given shape to the model's total, failing
+// when the shape or the total exceeds the graph package's limits.
+func (m *Model) count(shape []int) error {
+	n, err := graph.CheckShape(shape)
+	if err != nil {
+		return err
+	}
+	if m.elements += n; m.elements > graph.MaxTotalElements {
+		return fmt.Errorf("the model's tensors exceed %d elements in total", graph.MaxTotalElements)
 	}
 	return nil
 }
@@ -234,6 +265,10 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 		}
 		outs := k(a, s.plan, ins)
 		if err := a.Err(); err != nil {
+			if be := (*ops.BudgetError)(nil); errors.As(err, &be) {
+				be.Node = s.node.Describe()
+				return nil, be
+			}
 			return nil, fmt.Errorf("model: %w", s.node.Errorf("%v; raise --act-bits or lower --scale", err))
 		}
 		for i, name := range s.node.Outputs {

@@ -105,7 +105,7 @@ func convertGraph(pg *GraphProto) (*graph.Graph, error) {
 		for _, pa := range pn.Attribute {
 			a, err := convertAttr(pa)
 			if err != nil {
-				return nil, fmt.Errorf("node %q (%s): attribute %q: %w", n, n.Op, pa.GetName(), err)
+				return nil, fmt.Errorf("node %s: attribute %q: %w", n.Describe(), pa.GetName(), err)
 			}
 			n.Attrs[pa.GetName()] = a
 		}
@@ -130,11 +130,17 @@ func convertValue(vi *ValueInfoProto) (graph.Value, error) {
 	v.DType = dt
 	for _, d := range tt.GetShape().GetDim() {
 		// Symbolic or unknown dimensions (the batch) are fixed to 1.
-		n := int(d.GetDimValue())
+		n := d.GetDimValue()
 		if n <= 0 {
 			n = 1
 		}
-		v.Shape = append(v.Shape, n)
+		if n > int64(graph.MaxElements) {
+			return v, fmt.Errorf("declared dimension %d exceeds %d", n, graph.MaxElements)
+		}
+		v.Shape = append(v.Shape, int(n))
+	}
+	if _, err := graph.CheckShape(v.Shape); err != nil {
+		return v, fmt.Errorf("declared %w", err)
 	}
 	return v, nil
 }
@@ -175,12 +181,18 @@ func convertAttr(pa *AttributeProto) (graph.Attr, error) {
 		}
 		return graph.Attr{Kind: graph.AttrStrings, Strings: ss}, nil
 	case AttributeProto_TENSOR:
+		if pa.GetT() == nil {
+			return graph.Attr{}, errors.New("tensor attribute without a tensor")
+		}
 		t, err := convertTensor(pa.GetT())
 		if err != nil {
 			return graph.Attr{}, err
 		}
 		return graph.Attr{Kind: graph.AttrTensor, Tensor: t}, nil
 	case AttributeProto_GRAPH:
+		if pa.GetG() == nil {
+			return graph.Attr{}, errors.New("graph attribute without a graph")
+		}
 		sub, err := convertGraph(pa.GetG())
 		if err != nil {
 			return graph.Attr{}, err
@@ -209,14 +221,20 @@ func convertTensor(t *TensorProto) (*graph.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(t.Dims) > graph.MaxRank {
+		return nil, fmt.Errorf("rank %d exceeds %d", len(t.Dims), graph.MaxRank)
+	}
 	shape := make([]int, len(t.Dims))
 	for i, d := range t.Dims {
-		if d < 0 {
-			return nil, fmt.Errorf("negative dimension %d", d)
+		if d < 0 || d > int64(graph.MaxElements) {
+			return nil, fmt.Errorf("dimension %d is outside [0, %d]", d, graph.MaxElements)
 		}
 		shape[i] = int(d)
 	}
-	n := graph.NumElements(shape)
+	n, err := graph.CheckShape(shape)
+	if err != nil {
+		return nil, err
+	}
 	out := &graph.Tensor{DType: dt, Shape: shape}
 	raw := t.GetRawData()
 	if len(raw) > 0 {
@@ -265,7 +283,7 @@ func decodeRaw(et TensorProto_DataType, raw []byte, n int) ([]float64, error) {
 	if size == 0 {
 		return nil, fmt.Errorf("raw data of type %s is not supported", et)
 	}
-	if len(raw) != size*n {
+	if len(raw) != size*n { // n ≤ MaxElements: no overflow
 		return nil, fmt.Errorf("raw data has %d bytes, want %d", len(raw), size*n)
 	}
 	le := binary.LittleEndian

@@ -3,6 +3,8 @@ package ops
 import (
 	"fmt"
 	"slices"
+
+	"github.com/zkinfer/zkinfer/graph"
 )
 
 // Broadcast returns the shape numpy-style broadcasting gives a and b.
@@ -19,6 +21,9 @@ func Broadcast(a, b []int) ([]int, error) {
 		default:
 			return nil, fmt.Errorf("shapes %v and %v do not broadcast", a, b)
 		}
+	}
+	if _, err := graph.CheckShape(out); err != nil {
+		return nil, fmt.Errorf("broadcasting %v and %v: %w", a, b, err)
 	}
 	return out, nil
 }

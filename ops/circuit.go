@@ -16,6 +16,9 @@ type CircuitArith struct {
 	// DirectProducts makes MatMul compute every product term by term, never
 	// with Freivalds' check (for measurements and equivalence tests).
 	DirectProducts bool
+	// Budget, when set, bounds the constraints (see ConstraintBudget); its
+	// Range must wrap Range.
+	Budget *ConstraintBudget
 	// tables holds the lookup table built for each Table, so one table
 	// serves every lookup of the circuit (see lookup.go).
 	tables map[*Table]logderivlookup.Table
@@ -29,8 +32,18 @@ type RangeChecker interface {
 func (c *CircuitArith) Const(q Q) Variable         { return q.I }
 func (c *CircuitArith) Add(a, b Variable) Variable { return c.API.Add(a, b) }
 func (c *CircuitArith) Sub(a, b Variable) Variable { return c.API.Sub(a, b) }
-func (c *CircuitArith) Mul(a, b Variable) Variable { return c.API.Mul(a, b) }
-func (c *CircuitArith) Err() error                 { return nil }
+func (c *CircuitArith) Err() error                 { return c.Budget.err() }
+
+func (c *CircuitArith) Mul(a, b Variable) Variable {
+	if c.Budget != nil {
+		_, ca := c.API.Compiler().ConstantValue(a)
+		_, cb := c.API.Compiler().ConstantValue(b)
+		if !ca && !cb {
+			c.Budget.Count++
+		}
+	}
+	return c.API.Mul(a, b)
+}
 
 func (c *CircuitArith) Upscale(a Variable, k int) Variable {
 	if k == 0 {

@@ -21,29 +21,39 @@ func constOp(value func(n *graph.Node, ins []*Info) (*graph.Tensor, error)) Op {
 
 func init() {
 	Register("Constant", constOp(func(n *graph.Node, _ []*Info) (*graph.Tensor, error) {
-		for name, a := range n.Attrs {
-			switch name {
-			case "value":
+		// ONNX allows exactly one value attribute; the order here only makes
+		// a malformed node's reading deterministic.
+		for _, name := range []string{"value", "value_float", "value_floats", "value_int", "value_ints"} {
+			a, ok := n.Attrs[name]
+			if !ok {
+				continue
+			}
+			switch {
+			case name == "value" && a.Kind == graph.AttrTensor:
 				return a.Tensor, nil
-			case "value_float":
+			case name == "value_float" && a.Kind == graph.AttrFloat:
 				return &graph.Tensor{DType: graph.Float, Data: []float64{a.Float}}, nil
-			case "value_floats":
+			case name == "value_floats" && a.Kind == graph.AttrFloats:
 				return &graph.Tensor{DType: graph.Float, Shape: []int{len(a.Floats)}, Data: a.Floats}, nil
-			case "value_int":
+			case name == "value_int" && a.Kind == graph.AttrInt:
 				return &graph.Tensor{DType: graph.Int, Data: []float64{float64(a.Int)}}, nil
-			case "value_ints":
+			case name == "value_ints" && a.Kind == graph.AttrInts:
 				t := &graph.Tensor{DType: graph.Int, Shape: []int{len(a.Ints)}}
 				for _, v := range a.Ints {
 					t.Data = append(t.Data, float64(v))
 				}
 				return t, nil
 			}
+			return nil, fmt.Errorf("attribute %q has the wrong type", name)
 		}
 		return nil, fmt.Errorf("no supported value attribute")
 	}))
 	Register("ConstantOfShape", constOp(func(n *graph.Node, ins []*Info) (*graph.Tensor, error) {
 		shape, err := constInts(ins, 0, "shape")
 		if err != nil {
+			return nil, err
+		}
+		if _, err := graph.CheckShape(shape); err != nil {
 			return nil, err
 		}
 		t := graph.NewTensor(graph.Float, shape)

@@ -22,11 +22,24 @@ func binaryShape(ins []*Info) (*binaryPlan, error) {
 	if len(ins) < 2 || ins[0] == nil || ins[1] == nil {
 		return nil, fmt.Errorf("needs two inputs")
 	}
+	if err := sameKind(ins[0], ins[1]); err != nil {
+		return nil, err
+	}
 	shape, err := Broadcast(ins[0].Shape, ins[1].Shape)
 	if err != nil {
 		return nil, err
 	}
 	return &binaryPlan{Shape: shape, IA: BroadcastIndex(shape, ins[0].Shape), IB: BroadcastIndex(shape, ins[1].Shape)}, nil
+}
+
+// sameKind rejects a float operand next to an integer or boolean one: ONNX
+// requires both operands of an arithmetic op to have one type, and an
+// integer result must stay at scale 0.
+func sameKind(a, b *Info) error {
+	if (a.DType == graph.Float) != (b.DType == graph.Float) {
+		return fmt.Errorf("operand types %s and %s differ (the model needs a Cast)", a.DType, b.DType)
+	}
+	return nil
 }
 
 // inferAddSub aligns both operands to the finer scale; no constraints.

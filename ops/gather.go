@@ -221,8 +221,8 @@ func inferGather(kind string) InferFunc {
 			if err != nil {
 				return nil, nil, err
 			}
-			if len(is) != len(ds) {
-				return nil, nil, fmt.Errorf("indices %v and data %v differ in rank", is, ds)
+			if err := elementsFit(is, ds, axis); err != nil {
+				return nil, nil, err
 			}
 			shape = slices.Clone(is)
 			st := Strides(ds)
@@ -295,6 +295,20 @@ func inferGather(kind string) InferFunc {
 	}
 }
 
+// elementsFit checks the indices of GatherElements or ScatterElements
+// against the data: the same rank, and no larger on any axis but axis.
+func elementsFit(is, ds []int, axis int) error {
+	if len(is) != len(ds) {
+		return fmt.Errorf("indices %v and data %v differ in rank", is, ds)
+	}
+	for d := range is {
+		if d != axis && is[d] > ds[d] {
+			return fmt.Errorf("indices %v exceed data %v on axis %d", is, ds, d)
+		}
+	}
+	return nil
+}
+
 func inferScatter(kind string) InferFunc {
 	return func(_ *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		if len(ins) != 3 || ins[0] == nil || ins[2] == nil {
@@ -317,8 +331,11 @@ func inferScatter(kind string) InferFunc {
 			if err != nil {
 				return nil, nil, err
 			}
-			if !slices.Equal(is, us) || len(is) != len(ds) {
-				return nil, nil, fmt.Errorf("indices %v, updates %v and data %v disagree", is, us, ds)
+			if !slices.Equal(is, us) {
+				return nil, nil, fmt.Errorf("indices %v and updates %v differ", is, us)
+			}
+			if err := elementsFit(is, ds, axis); err != nil {
+				return nil, nil, err
 			}
 			sp.Ix.Dims, sp.Ix.St = []int{ds[axis]}, []int{1}
 			st := Strides(ds)
@@ -422,6 +439,9 @@ func inferOneHot(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		return nil, nil, err
 	}
 	d := depth[0]
+	if _, err := graph.CheckShape(append([]int{d}, idx.Shape...)); err != nil {
+		return nil, nil, err
+	}
 	p := &oneHotPlan{Depth: d, Ix: indexPlan{Dims: []int{d}, St: []int{1}}}
 	p.Shape = slices.Concat(idx.Shape[:axis], []int{d}, idx.Shape[axis:])
 	p.Outer, p.Inner = graph.NumElements(idx.Shape[:axis]), graph.NumElements(idx.Shape[axis:])

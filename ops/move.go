@@ -193,8 +193,14 @@ func init() {
 			if reps[i] < 0 {
 				return nil, fmt.Errorf("negative repeat %d", reps[i])
 			}
+			if reps[i] > graph.MaxElements {
+				return nil, fmt.Errorf("repeat %d exceeds %d", reps[i], graph.MaxElements)
+			}
 			big, view = append(big, reps[i], d), append(view, 1, d)
 			out[i] = reps[i] * d
+		}
+		if _, err := graph.CheckShape(big); err != nil {
+			return nil, err
 		}
 		idx := BroadcastIndex(big, view)
 		if idx == nil {
@@ -238,6 +244,14 @@ func inferReshape(_ *Context, n *graph.Node, ins []*Info) (*movePlan, error) {
 		default:
 			known *= d
 		}
+	}
+	for _, d := range shape {
+		if d > graph.MaxElements {
+			return nil, fmt.Errorf("shape %v has a dimension beyond %d", shape, graph.MaxElements)
+		}
+	}
+	if _, err := graph.CheckShape(slices.DeleteFunc(slices.Clone(shape), func(d int) bool { return d < 0 })); err != nil {
+		return nil, err
 	}
 	size := graph.NumElements(in)
 	if infer >= 0 {

@@ -111,8 +111,15 @@ func inferResize(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 			return nil, nil, fmt.Errorf("%d scales for rank %d", len(scales), r)
 		}
 		for i := range r {
-			out[i] = int(math.Floor(float64(s[i]) * scales[i]))
+			v := math.Floor(float64(s[i]) * scales[i])
+			if !(v >= 0 && v <= float64(graph.MaxElements)) {
+				return nil, nil, fmt.Errorf("scale %v gives dimension %v", scales[i], v)
+			}
+			out[i] = int(v)
 		}
+	}
+	if _, err := graph.CheckShape(out); err != nil {
+		return nil, nil, err
 	}
 	mode := n.AttrString("mode", "nearest")
 	ctm := n.AttrString("coordinate_transformation_mode", "half_pixel")

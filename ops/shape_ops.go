@@ -376,10 +376,16 @@ func inferPad(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 			return nil, nil, err
 		}
 		pb[a] = pads[i]
+		if max(pads[i], pads[i+len(axes)]) > graph.MaxElements {
+			return nil, nil, fmt.Errorf("pads %v exceed %d", pads, graph.MaxElements)
+		}
 		out[a] = s[a] + pads[i] + pads[i+len(axes)]
 		if out[a] < 0 || (mode != "constant" && s[a] == 0 && out[a] > 0) {
 			return nil, nil, fmt.Errorf("pads %v do not fit shape %v", pads, s)
 		}
+	}
+	if _, err := graph.CheckShape(out); err != nil {
+		return nil, nil, err
 	}
 	o := pickOut{Shape: out}
 	strides := Strides(s)

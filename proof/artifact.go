@@ -104,6 +104,10 @@ type CompileOptions struct {
 	RangeCheck string
 	// Backend is Groth16 ("" too) or Plonk.
 	Backend string
+	// MaxConstraints, when positive, fails the compile of a circuit with
+	// more constraints before anything is written; the circuit's assembly
+	// stops as soon as it certainly exceeds the limit (ops.ConstraintBudget).
+	MaxConstraints int
 }
 
 // CompileWith compiles the ONNX model at modelPath into dir: a copy of the
@@ -150,7 +154,7 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	}
 	progress.log("compile: %d nodes left after folding; building the %s circuit", c.Model.NumSteps(), BackendName(backend))
 	start := time.Now()
-	cs, err := c.constraintSystem()
+	cs, err := c.constraintSystem(opt.MaxConstraints)
 	if err != nil {
 		return nil, err
 	}
@@ -164,12 +168,18 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		progress.log("compile: note: %s", note)
 	}
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	made, err := makeDir(dir)
+	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	defer made.done()
 	c.Dir = dir
+	// The circuit, the model and the settings appear together; keys of an
+	// earlier compile, which no longer match, go at the same time.
+	var files fileSet
+	defer files.discard()
 	h := sha256.New()
-	if err := writeAtomic(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
+	if err := files.add(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
 		bw := bufio.NewWriter(io.MultiWriter(w, h))
 		if _, err := cs.WriteTo(bw); err != nil {
 			return err
@@ -179,23 +189,25 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		return nil, fmt.Errorf("compile: writing the circuit: %w", err)
 	}
 	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
-	if err := WriteFileAtomic(filepath.Join(dir, ModelFile), raw); err != nil {
+	if err := files.add(filepath.Join(dir, ModelFile), writeBytes(raw)); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	js, _ := json.MarshalIndent(c.Settings, "", "  ")
+	if err := files.add(filepath.Join(dir, SettingsFile), writeBytes(append(js, '\n'))); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	// Keys (and another backend's circuit) of an earlier compile no longer
-	// match this circuit.
-	stale := []string{ProvingKey, VerifyingKey, CircuitFile, PlonkCircuitFile, CeremonyCommonsFile}
-	for _, f := range stale {
-		if f == c.Settings.circuitFile() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("compile: %w", err)
+	// match this circuit: they go when the new files appear.
+	var stale []string
+	for _, f := range []string{ProvingKey, VerifyingKey, CircuitFile, PlonkCircuitFile, CeremonyCommonsFile} {
+		if f != c.Settings.circuitFile() {
+			stale = append(stale, filepath.Join(dir, f))
 		}
 	}
-	if err := c.writeSettings(); err != nil {
+	if err := files.commit(stale...); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	made.keep()
 	return c, nil
 }
 
@@ -247,41 +259,61 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	return &Compiled{Settings: s, Model: m}, nil
 }
 
-func (c *Compiled) constraintSystem() (constraint.ConstraintSystem, error) {
+// constraintSystem builds the circuit, failing when it has more than max
+// constraints (max ≤ 0: no limit).
+func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error) {
 	if c.Settings.RangeCheck != ops.RangeAuto {
-		return c.buildCircuit(c.Settings.RangeCheck, nil)
+		return c.buildCircuit(c.Settings.RangeCheck, nil, max)
 	}
 	// Auto: bits when that circuit has at most ops.AutoBitsMaxConstraints
 	// constraints. The lookup circuit is built first (the smaller of the
 	// two) while counting the bits the bits circuit would decompose: when
-	// those alone exceed the bound, the bits circuit is never built.
+	// those alone exceed the bound, the bits circuit is never built, and
+	// its build stops as soon as it certainly exceeds the bound.
 	var bits int
-	cs, err := c.buildCircuit(ops.RangeLookup, &bits)
+	cs, err := c.buildCircuit(ops.RangeLookup, &bits, max)
 	if err != nil || bits > ops.AutoBitsMaxConstraints {
 		c.Settings.RangeCheck = ops.RangeLookup
 		return cs, err
 	}
 	n, idx := c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex // the lookup circuit's
-	csBits, err := c.buildCircuit(ops.RangeBits, nil)
-	if err != nil || csBits.GetNbConstraints() > ops.AutoBitsMaxConstraints {
+	limit := ops.AutoBitsMaxConstraints
+	if max > 0 && max < limit {
+		limit = max
+	}
+	csBits, err := c.buildCircuit(ops.RangeBits, nil, limit)
+	var be *ops.BudgetError
+	if errors.As(err, &be) || err == nil && csBits.GetNbConstraints() > limit {
 		c.Settings.RangeCheck = ops.RangeLookup
 		c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = n, idx
-		return cs, err
+		return cs, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	c.Settings.RangeCheck = ops.RangeBits
 	return csBits, nil
 }
 
-// buildCircuit compiles the circuit with one range-check gadget.
-func (c *Compiled) buildCircuit(rangeCheck string, bitCost *int) (constraint.ConstraintSystem, error) {
+// buildCircuit compiles the circuit with one range-check gadget, stopping
+// with an error wrapping *ops.BudgetError once it certainly has more than
+// max constraints (max ≤ 0: no limit).
+func (c *Compiled) buildCircuit(rangeCheck string, bitCost *int, max int) (constraint.ConstraintSystem, error) {
 	circ, err := circuit.New(c.Model, c.Settings.Visibility)
 	if err != nil {
 		return nil, err
 	}
-	circ.RangeCheck, circ.BitCost = rangeCheck, bitCost
+	circ.RangeCheck, circ.BitCost, circ.MaxConstraints = rangeCheck, bitCost, max
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), builder(c.Settings.Backend), circ)
+	var be *ops.BudgetError
+	if errors.As(err, &be) {
+		return nil, fmt.Errorf("compile: the circuit has more than --max-constraints %d: at least %d after node %s; stopped building it: %w", max, be.Count, be.Node, be)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("compile: building the circuit: %w", err)
+	}
+	if n := cs.GetNbConstraints(); max > 0 && n > max {
+		return nil, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", n, max)
 	}
 	circ.BitCost = nil // counted once, not again if modelCommitment rebuilds
 	return c.modelCommitment(circ, cs)
@@ -320,6 +352,9 @@ func Open(dir string) (*Compiled, error) {
 	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
 	c.Settings.RangeCheck = s.RangeCheck
 	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = s.Groth16Commitments, s.ModelCommitmentIndex
+	if err := c.Settings.check(c.Model); err != nil {
+		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, SettingsFile, err)
+	}
 	return c, nil
 }
 

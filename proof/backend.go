@@ -54,7 +54,7 @@ func BackendName(b string) string {
 	case Plonk:
 		return "plonk"
 	}
-	return fmt.Sprintf("%q", b)
+	return fmt.Sprintf("protocol %.40q", b) // untrusted: bounded
 }
 
 // backendMismatch is the error for a proof of one backend checked with the

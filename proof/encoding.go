@@ -1,10 +1,8 @@
 package proof
 
 import (
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"slices"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -21,8 +19,9 @@ import (
 // adds a 4-byte count and, with no commitment, an all-zero PoK (164 bytes
 // instead of 128); the count is implied by the length here. Files holding
 // gnark's encoding (written before this one) still decode: their lengths,
-// 164 + 32n, never collide with 128 or 160 + 32n. Nothing is allocated
-// beyond what the input's length implies.
+// 164 + 32n, never collide with 128 or 160 + 32n. DecodeProof parses
+// both strictly; nothing is allocated beyond what the input's length
+// implies.
 const (
 	g1Size       = curve.SizeOfG1AffineCompressed
 	g2Size       = curve.SizeOfG2AffineCompressed
@@ -62,31 +61,25 @@ func DecodeGroth16(s string) (*groth16bn254.Proof, error) {
 func DecodeGroth16Bytes(raw []byte) (*groth16bn254.Proof, error) { return decodeGroth16(raw) }
 
 func decodeGroth16(raw []byte) (*groth16bn254.Proof, error) {
-	var err error
-	prf := new(groth16bn254.Proof)
 	n := len(raw)
 	switch {
-	case n == groth16Core || (n >= groth16Core+groth16Extra && (n-groth16Core-g1Size)%g1Size == 0):
-		err = decodeCompact(prf, raw)
-	case n >= groth16Core+4+g1Size && (n-groth16Core-4-g1Size)%g1Size == 0:
-		// gnark's encoding, parsed here rather than by Proof.ReadFrom, which
-		// allocates as many points as the 4-byte count says before reading
-		// them: a flipped byte there asked for gigabytes.
-		count := binary.BigEndian.Uint32(raw[groth16Core:])
-		if want := (n - groth16Core - 4 - g1Size) / g1Size; uint64(count) != uint64(want) {
-			err = fmt.Errorf("it says %d commitments, its length %d", count, want)
-		} else if count == 0 {
-			err = decodeCompact(prf, raw[:groth16Core])
-		} else {
-			err = decodeCompact(prf, append(slices.Clip(raw[:groth16Core]), raw[groth16Core+4:]...))
-		}
-	default:
-		err = fmt.Errorf("%d bytes, not the length of a Groth16 proof (128, or 160 + 32 per commitment)", n)
+	case n == groth16Core:
+		return DecodeProof(raw, 0)
+	case n >= groth16Core+groth16Extra && (n-groth16Core-g1Size)%g1Size == 0:
+		return DecodeProof(raw, (n-groth16Core-g1Size)/g1Size)
+	case n >= ProofSize(0) && (n-ProofSize(0))%g1Size == 0:
+		return DecodeProof(raw, (n-ProofSize(0))/g1Size)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("proof bytes are malformed: %v", err)
+	return nil, fmt.Errorf("the proof is %d bytes, not the length of a Groth16 proof (128, or 160 + 32 per commitment)", n)
+}
+
+// CompactProofSize is the length in bytes of a Groth16 proof with
+// commitments commitments in the encoding of proof files.
+func CompactProofSize(commitments int) int {
+	if commitments == 0 {
+		return groth16Core
 	}
-	return prf, nil
+	return groth16Core + g1Size*(commitments+1)
 }
 
 func decodeCompact(prf *groth16bn254.Proof, raw []byte) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"strings"
@@ -42,15 +43,32 @@ func WriteProof(path string, p *Proof) error {
 	return WriteFileAtomic(path, buf.Bytes())
 }
 
+// maxProofBytes bounds a proof file: its size grows with the public
+// inputs (about 70 bytes each).
+const maxProofBytes = 1 << 28
+
 // ReadProof reads a proof file.
 func ReadProof(path string) (*Proof, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("proof: %w", err)
 	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxProofBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("proof: %w", err)
+	}
+	return ParseProof(path, b)
+}
+
+// ParseProof parses the contents b of the proof file name.
+func ParseProof(name string, b []byte) (*Proof, error) {
+	if len(b) > maxProofBytes {
+		return nil, fmt.Errorf("proof: %s is larger than %d bytes", name, maxProofBytes)
+	}
 	var p Proof
 	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("proof: %s is not a proof file: %v", path, err)
+		return nil, fmt.Errorf("proof: %s is not a proof file: %v", name, err)
 	}
 	return &p, nil
 }

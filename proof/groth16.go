@@ -1,11 +1,8 @@
 package proof
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -37,12 +34,11 @@ func (c *Compiled) ReadVerifyingKey() (groth16.VerifyingKey, error) {
 	if c.Settings.Backend != Groth16 {
 		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
 	}
-	vk := groth16.NewVerifyingKey(ecc.BN254)
-	err := readFrom(c.path(VerifyingKey), "verifying key", func(r io.Reader) error {
-		_, err := vk.ReadFrom(r)
-		return err
-	})
-	return vk, err
+	vk, err := loadVerifyingKey(c.path(VerifyingKey), c.Settings.PublicInputs)
+	if err != nil {
+		return nil, err
+	}
+	return vk, nil
 }
 
 // ReadAnyVerifyingKey reads the verifying key of the directory's backend: a
@@ -58,12 +54,11 @@ func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
 	if c.Settings.Backend != Groth16 {
 		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
 	}
-	pk := groth16.NewProvingKey(ecc.BN254)
-	err := readFrom(c.path(ProvingKey), "proving key", func(r io.Reader) error {
-		_, err := pk.UnsafeReadFrom(bufio.NewReaderSize(r, 1<<20))
-		return err
-	})
-	return pk, err
+	pk, err := loadProvingKey(c.path(ProvingKey))
+	if err != nil {
+		return nil, err
+	}
+	return pk, nil
 }
 
 // proveGroth16 proves the full witness and returns the proof's bytes
@@ -78,7 +73,10 @@ func (c *Compiled) proveGroth16(cs constraint.ConstraintSystem, wit witness.Witn
 	if err != nil {
 		return nil, err
 	}
-	prf, err := groth16.Prove(cs, pk, wit, append(popts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))...)
+	if err := keyMatches(pk, cs); err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	prf, err := safeProve(cs, pk, wit, append(popts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))...)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
@@ -95,7 +93,11 @@ func (c *Compiled) verifyGroth16(raw []byte, pub witness.Witness) error {
 	if err != nil {
 		return err
 	}
-	prf, err := decodeGroth16(raw)
+	bvk, ok := vk.(*groth16bn254.VerifyingKey)
+	if !ok {
+		return fmt.Errorf("unexpected verifying key type %T", vk)
+	}
+	prf, err := DecodeProof(raw, len(bvk.CommitmentKeys))
 	if err != nil {
 		return err
 	}

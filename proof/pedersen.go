@@ -108,7 +108,7 @@ func (c *Compiled) proofModelCommitment(p *Proof) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	prf, err := DecodeGroth16(p.Proof)
+	prf, err := decodeProofHex(p.Proof, c.Settings.Groth16Commitments)
 	if err != nil {
 		return "", err
 	}

@@ -206,10 +206,10 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 	}
 	for k, v := range p.Commitments {
 		if want[k] == "" {
-			return fmt.Errorf("proof lists a %s commitment, but this circuit has none", k)
+			return fmt.Errorf("proof lists a %.32q commitment, but this circuit has none", k)
 		}
 		if !strings.EqualFold(v, want[k]) {
-			return fmt.Errorf("proof's %s commitment %s differs from its public input %s", k, v, want[k])
+			return fmt.Errorf("proof's %s commitment %.140q differs from its public input %s", k, v, want[k])
 		}
 	}
 	for k := range want {
@@ -260,12 +260,12 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 	}
 	if cl == nil {
 		if p.Claim != "" {
-			return fmt.Errorf("proof states the claim %q, but this circuit proves none", p.Claim)
+			return fmt.Errorf("proof states the claim %.100q, but this circuit proves none", p.Claim)
 		}
 		return nil
 	}
 	if p.Claim != cl.String() {
-		return fmt.Errorf("proof states the claim %q, this circuit proves %q", p.Claim, cl)
+		return fmt.Errorf("proof states the claim %.100q, this circuit proves %q", p.Claim, cl)
 	}
 	off := circuit.Offset(segs, "claim")
 	for i, v := range cl.PublicValues(c.Model.Outputs) {

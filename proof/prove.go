@@ -122,6 +122,9 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if p.Protocol != c.Settings.Backend {
 		return backendMismatch(p.Protocol, c.Settings.Backend)
 	}
+	if p.ModelSHA256 != c.Settings.ModelSHA256 {
+		return fmt.Errorf("proof is for the model with SHA-256 %.64q, this directory holds %s", p.ModelSHA256, c.Settings.ModelSHA256)
+	}
 	if len(p.PublicInputs) != c.Settings.PublicInputs {
 		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), c.Settings.PublicInputs)
 	}

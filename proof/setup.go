@@ -106,7 +106,11 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 // checks, it is the prover's own file) and vk.bin (compressed, checked on
 // read).
 func (c *Compiled) writeKeys(pk gnarkio.WriterRawTo, vk io.WriterTo) error {
-	if err := writeAtomic(c.path(ProvingKey), func(w io.Writer) error {
+	// Both keys appear together: an interrupted setup leaves neither new
+	// key, never a proving key without its verifying key.
+	var files fileSet
+	defer files.discard()
+	if err := files.add(c.path(ProvingKey), func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		if _, err := pk.WriteRawTo(bw); err != nil {
 			return err
@@ -115,11 +119,14 @@ func (c *Compiled) writeKeys(pk gnarkio.WriterRawTo, vk io.WriterTo) error {
 	}); err != nil {
 		return fmt.Errorf("setup: writing the proving key: %w", err)
 	}
-	if err := writeAtomic(c.path(VerifyingKey), func(w io.Writer) error {
+	if err := files.add(c.path(VerifyingKey), func(w io.Writer) error {
 		_, err := vk.WriteTo(w)
 		return err
 	}); err != nil {
 		return fmt.Errorf("setup: writing the verifying key: %w", err)
+	}
+	if err := files.commit(); err != nil {
+		return fmt.Errorf("setup: %w", err)
 	}
 	return nil
 }

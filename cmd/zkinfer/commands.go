@@ -86,6 +86,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	rangeCheck := fs.String("range-check", ops.RangeAuto, "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
 	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	maxC := maxConstraintsFlag(fs)
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
 		return err
@@ -95,7 +96,8 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	}
 	claimDefaults(fs, &vis)
 	c, err := proof.CompileWith(pos[0], *out, proof.CompileOptions{
-		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: *rangeCheck, Backend: *backend})
+		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: *rangeCheck, Backend: *backend,
+		MaxConstraints: *maxC})
 	if err != nil {
 		return err
 	}
@@ -110,12 +112,16 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress on stderr (the trust warning is still printed)")
 	srs := fs.String("srs", "", "plonk: powers-of-tau file (snarkjs .ptau, e.g. the Perpetual Powers of Tau's, or a gnark kzg SRS)")
 	unsafeSRS := fs.Bool("unsafe-dev-srs", false, "plonk: generate the SRS on this machine (UNSAFE: development only)")
+	maxC := maxConstraintsFlag(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {
+		return err
+	}
+	if err := checkConstraints(c, *maxC); err != nil {
 		return err
 	}
 	if err := c.SetupWith(proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}); err != nil {
@@ -133,12 +139,16 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	out := fs.String("proof", "", "proof file to write")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pf := proveFlags(fs)
+	maxC := maxConstraintsFlag(fs)
 	pos, err := parse(fs, args, 1, "input", "proof")
 	if err != nil {
 		return err
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {
+		return err
+	}
+	if err := checkConstraints(c, *maxC); err != nil {
 		return err
 	}
 	in, err := model.ReadInput(*input)
@@ -174,7 +184,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	}
 	p, err := proof.ReadProof(*file)
 	if err != nil {
-		return err
+		return fmt.Errorf("INVALID: %w", err)
 	}
 	if err := c.VerifyWith(p, *vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)

@@ -29,6 +29,7 @@ type command struct {
 var commands []command
 
 func main() {
+	handleSignals()
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/zkinfer/zkinfer/proof"
+)
+
+// maxConstraintsFlag adds --max-constraints to a command.
+func maxConstraintsFlag(fs *flag.FlagSet) *int {
+	return fs.Int("max-constraints", 0, "refuse a circuit with more constraints than this, before the work starts (0: no limit)")
+}
+
+// checkConstraints refuses a compiled directory whose circuit has more
+// than max constraints (max ≤ 0: no limit), before setup or proving reads
+// the circuit or the keys.
+func checkConstraints(c *proof.Compiled, max int) error {
+	if n := c.Settings.Constraints; max > 0 && n > max {
+		return fmt.Errorf("%s: the circuit has %d constraints, more than --max-constraints %d", c.Dir, n, max)
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package proof
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/witness"
+	"github.com/consensys/gnark/constraint"
+)
+
+// Decoding of untrusted bytes: proofs, verifying keys and proving keys.
+// Nothing here allocates more than a small multiple of its input's size,
+// and every error says what is wrong on one line.
+
+// ProofSize is the length in bytes of a Groth16 BN254 proof with
+// commitments Groth16 commitments in gnark's compressed encoding: A, B, C,
+// the commitment count, the commitments and their proof of knowledge.
+func ProofSize(commitments int) int {
+	return g1Compressed + g2Compressed + g1Compressed + 4 + g1Compressed*commitments + g1Compressed
+}
+
+// DecodeProof parses a proof's bytes strictly: the proof file encoding
+// (encoding.go) or gnark's compressed encoding (Proof.WriteTo) of a proof
+// with exactly commitments commitments, every
+// point on the curve and in its prime-order subgroup. Any other byte
+// string, another encoding of the same points included, is an error.
+func DecodeProof(raw []byte, commitments int) (*groth16bn254.Proof, error) {
+	if len(raw) == CompactProofSize(commitments) {
+		p := new(groth16bn254.Proof)
+		if err := decodeCompact(p, raw); err != nil {
+			return nil, fmt.Errorf("proof point %v", err)
+		}
+		if !bytes.Equal(encodeGroth16(p), raw) {
+			return nil, errors.New("the proof bytes are not the canonical encoding of their points")
+		}
+		return p, nil
+	}
+	if want := ProofSize(commitments); len(raw) != want {
+		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", len(raw), CompactProofSize(commitments))
+	}
+	var p groth16bn254.Proof
+	off := 0
+	g1 := func(dst *curve.G1Affine, what string) error {
+		if raw[off]>>6 == 0 {
+			return fmt.Errorf("proof point %s is not in compressed form", what)
+		}
+		if _, err := dst.SetBytes(raw[off : off+g1Compressed]); err != nil {
+			return fmt.Errorf("proof point %s is not a point of G1: %v", what, err)
+		}
+		off += g1Compressed
+		return nil
+	}
+	if err := g1(&p.Ar, "A"); err != nil {
+		return nil, err
+	}
+	if raw[off]>>6 == 0 {
+		return nil, errors.New("proof point B is not in compressed form")
+	}
+	if _, err := p.Bs.SetBytes(raw[off : off+g2Compressed]); err != nil {
+		return nil, fmt.Errorf("proof point B is not a point of G2's prime-order subgroup: %v", err)
+	}
+	off += g2Compressed
+	if err := g1(&p.Krs, "C"); err != nil {
+		return nil, err
+	}
+	if n := binary.BigEndian.Uint32(raw[off:]); n != uint32(commitments) {
+		return nil, fmt.Errorf("the proof declares %d commitments, this circuit has %d", n, commitments)
+	}
+	off += 4
+	p.Commitments = make([]curve.G1Affine, commitments)
+	for i := range p.Commitments {
+		if err := g1(&p.Commitments[i], fmt.Sprintf("commitment %d", i)); err != nil {
+			return nil, err
+		}
+	}
+	if err := g1(&p.CommitmentPok, "commitment proof of knowledge"); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := p.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(buf.Bytes(), raw) {
+		return nil, errors.New("the proof bytes are not the canonical encoding of their points")
+	}
+	return &p, nil
+}
+
+// decodeProofHex decodes a proof file's "proof" field.
+func decodeProofHex(s string, commitments int) (*groth16bn254.Proof, error) {
+	if len(s) != 2*ProofSize(commitments) && len(s) != 2*CompactProofSize(commitments) {
+		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", (len(s)+1)/2, CompactProofSize(commitments))
+	}
+	raw, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, errors.New("the proof is not hex")
+	}
+	return DecodeProof(raw, commitments)
+}
+
+// loadVerifyingKey reads and checks the verifying key at path for a circuit
+// with nPublic public inputs.
+func loadVerifyingKey(path string, nPublic int) (*groth16bn254.VerifyingKey, error) {
+	var vk *groth16bn254.VerifyingKey
+	err := readFrom(path, "verifying key", func(r io.Reader) error {
+		b, err := io.ReadAll(io.LimitReader(r, maxVerifyingKeyBytes+1))
+		if err != nil {
+			return err
+		}
+		vk, err = decodeVerifyingKey(b, nPublic)
+		return err
+	})
+	return vk, err
+}
+
+// decodeVerifyingKey decodes and checks a verifying key for a circuit with
+// nPublic public inputs.
+func decodeVerifyingKey(b []byte, nPublic int) (*groth16bn254.VerifyingKey, error) {
+	if len(b) > maxVerifyingKeyBytes {
+		return nil, fmt.Errorf("larger than %d bytes", maxVerifyingKeyBytes)
+	}
+	if err := scanVerifyingKey(bytes.NewReader(b), int64(len(b))); err != nil {
+		return nil, err
+	}
+	vk := new(groth16bn254.VerifyingKey)
+	if _, err := vk.ReadFrom(bytes.NewReader(b)); err != nil {
+		return nil, oneLineErr(err)
+	}
+	if err := checkVerifyingKey(vk, nPublic); err != nil {
+		return nil, err
+	}
+	return vk, nil
+}
+
+// checkVerifyingKey checks what gnark's verifier indexes with: the number
+// of public inputs and the public inputs each commitment hashes.
+func checkVerifyingKey(vk *groth16bn254.VerifyingKey, nPublic int) error {
+	nc := len(vk.PublicAndCommitmentCommitted)
+	if len(vk.CommitmentKeys) != nc {
+		return fmt.Errorf("has %d commitment keys for %d commitments", len(vk.CommitmentKeys), nc)
+	}
+	if got := len(vk.G1.K) - nc - 1; got != nPublic {
+		return fmt.Errorf("is for a circuit with %d public inputs, settings.json says %d: it is another model's key", got, nPublic)
+	}
+	// Commitment i hashes public inputs and the values of commitments
+	// before it, which the verifier appends to the public inputs: indices
+	// 1 to nPublic+i.
+	for i, list := range vk.PublicAndCommitmentCommitted {
+		for _, j := range list {
+			if j < 1 || j > nPublic+i {
+				return fmt.Errorf("commitment %d hashes public input %d of %d", i, j, nPublic+i)
+			}
+		}
+	}
+	return nil
+}
+
+// loadProvingKey reads and checks the proving key at path.
+func loadProvingKey(path string) (*groth16bn254.ProvingKey, error) {
+	var pk *groth16bn254.ProvingKey
+	err := readFrom(path, "proving key", func(r io.Reader) error {
+		f, ok := r.(*os.File)
+		if !ok {
+			return errors.New("not a file")
+		}
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		pk, err = decodeProvingKey(f, st.Size())
+		return err
+	})
+	return pk, err
+}
+
+// decodeProvingKey decodes and checks a proving key of size bytes: one
+// pass checks its layout (scanProvingKey), a second decodes it.
+func decodeProvingKey(r io.ReadSeeker, size int64) (*groth16bn254.ProvingKey, error) {
+	if _, err := scanProvingKey(r, size); err != nil {
+		return nil, err
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	pk := new(groth16bn254.ProvingKey)
+	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(r, 1<<20)); err != nil {
+		return nil, oneLineErr(err)
+	}
+	if err := checkProvingKey(pk); err != nil {
+		return nil, err
+	}
+	return pk, nil
+}
+
+// checkProvingKey checks the lengths gnark's prover relies on.
+func checkProvingKey(pk *groth16bn254.ProvingKey) error {
+	count := func(bs []bool) uint64 {
+		n := uint64(0)
+		for _, b := range bs {
+			if b {
+				n++
+			}
+		}
+		return n
+	}
+	wires := uint64(len(pk.InfinityA))
+	switch {
+	case uint64(len(pk.InfinityB)) != wires:
+		return errors.New("its A and B wire counts differ")
+	case count(pk.InfinityA) != pk.NbInfinityA || count(pk.InfinityB) != pk.NbInfinityB:
+		return errors.New("its counts of points at infinity are wrong")
+	case uint64(len(pk.G1.A)) != wires-pk.NbInfinityA:
+		return fmt.Errorf("has %d points A for %d wires", len(pk.G1.A), wires-pk.NbInfinityA)
+	case uint64(len(pk.G1.B)) != wires-pk.NbInfinityB || len(pk.G2.B) != len(pk.G1.B):
+		return fmt.Errorf("has %d and %d points B for %d wires", len(pk.G1.B), len(pk.G2.B), wires-pk.NbInfinityB)
+	}
+	for i, ck := range pk.CommitmentKeys {
+		if len(ck.Basis) != len(ck.BasisExpSigma) {
+			return fmt.Errorf("commitment key %d is malformed", i)
+		}
+	}
+	return nil
+}
+
+// keyMatches checks that a proving key was made for the circuit cs.
+func keyMatches(pk groth16.ProvingKey, cs constraint.ConstraintSystem) error {
+	k, ok := pk.(*groth16bn254.ProvingKey)
+	if !ok {
+		return fmt.Errorf("unexpected proving key type %T", pk)
+	}
+	// The wire counts gnark's setup sizes the key by.
+	wires := cs.GetNbInternalVariables() + cs.GetNbSecretVariables() + cs.GetNbPublicVariables()
+	cms, _ := cs.GetCommitments().(constraint.Groth16Commitments)
+	committed := 0
+	for _, c := range cms {
+		committed += len(c.PrivateCommitted)
+	}
+	private := cs.GetNbInternalVariables() + cs.GetNbSecretVariables() - committed - len(cms)
+	if len(k.InfinityA) != wires || len(k.G1.K) != private || len(k.CommitmentKeys) != len(cms) {
+		return fmt.Errorf("the proving key is for another circuit (%d wires, %d private, %d commitments; this circuit has %d, %d and %d): run setup again",
+			len(k.InfinityA), len(k.G1.K), len(k.CommitmentKeys), wires, private, len(cms))
+	}
+	for i, c := range cms {
+		if len(k.CommitmentKeys[i].Basis) != len(c.PrivateCommitted) {
+			return fmt.Errorf("the proving key is for another circuit (commitment %d has %d bases, this circuit commits %d values): run setup again", i, len(k.CommitmentKeys[i].Basis), len(c.PrivateCommitted))
+		}
+	}
+	return nil
+}
+
+// safeProve is groth16.Prove with a panic (a key that passed the checks
+// above but still does not fit the circuit) returned as an error.
+func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness, opts ...backend.ProverOption) (p groth16.Proof, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): run setup again", oneLineErr(fmt.Errorf("%v", r)))
+		}
+	}()
+	return groth16.Prove(cs, pk, w, opts...)
+}
+
+// oneLineErr flattens an error from a decoder to one line.
+func oneLineErr(err error) error {
+	return errors.New(string(bytes.Join(bytes.Fields([]byte(err.Error())), []byte(" "))))
+}
