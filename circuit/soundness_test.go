@@ -3,6 +3,7 @@ package circuit_test
 import (
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -85,6 +86,11 @@ func TestCircuitHintSoundness(t *testing.T) {
 				if len(calls) == 0 {
 					t.Fatal("no hint calls")
 				}
+				names := map[string]int{}
+				for _, c := range calls {
+					names[c.Name[strings.LastIndex(c.Name, "/")+1:]]++
+				}
+				t.Logf("%d hint calls: %v", len(calls), names)
 				for _, e := range escapes {
 					t.Error(e)
 				}
