@@ -111,13 +111,16 @@ def plots(results, outdir):
                                 ("memory", "peak RSS (MiB)", "peak_memory.png")):
         fig, ax = plt.subplots(figsize=(7, 4.5))
         for sysname, marker in (("zkinfer", "o"), ("ezkl", "s")):
-            for params, style in (("fixed", "-"), ("hashed", "--")):
+            for params, fill in (("fixed", "full"), ("hashed", "none")):
                 pts = sorted((r["param_count"], secs(r, "prove") if what == "prove" else peak_mib(r))
                              for r in results["runs"]
                              if r["system"] == sysname and r["params"] == params and "error" not in r)
                 if pts:
-                    ax.plot([x for x, _ in pts], [y for _, y in pts], style, marker=marker,
-                            label="%s, %s weights" % (sysname, params))
+                    # Markers only: the models differ in architecture, so a line
+                    # between neighbours in parameter count would suggest a trend
+                    # that is not there.
+                    ax.plot([x for x, _ in pts], [y for _, y in pts], linestyle="none", marker=marker,
+                            fillstyle=fill, markersize=7, label="%s, %s weights" % (sysname, params))
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("parameters")
