@@ -107,13 +107,12 @@ type Circuit struct {
 	// HideOthers adds a random wire to the std/multicommit commitment of a
 	// circuit whose weights have a Pedersen commitment (see definePedersen).
 	HideOthers bool `gnark:"-"`
-	// BitCost, when set, receives the bits the circuit's range checks would
-	// decompose with ops.RangeBits (see ops.BitCost).
-	BitCost *int `gnark:"-"`
 	// MaxConstraints, when positive, stops the assembly with an
 	// ops.BudgetError once the circuit certainly exceeds it
 	// (ops.ConstraintBudget).
 	MaxConstraints int `gnark:"-"`
+	// Cost is the last assembly's count of constraints (set by Define).
+	Cost *ops.ConstraintBudget `gnark:"-"`
 }
 
 // Segment is a named run of public inputs.
@@ -330,15 +329,9 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 // run with CircuitArith, outputs bound to their variables, commitments and
 // the claim checked.
 func (c *Circuit) Define(api frontend.API) error {
-	rc := ops.NewRangeChecker(api, c.RangeCheck)
-	if c.BitCost != nil {
-		rc = ops.BitCost{Inner: rc, Total: c.BitCost}
-	}
-	a := &ops.CircuitArith{API: api, Range: rc, DirectProducts: c.DirectProducts}
-	if c.MaxConstraints > 0 {
-		a.Budget = ops.NewConstraintBudget(c.MaxConstraints, c.RangeCheck)
-		a.Range = a.Budget.Range(a.Range)
-	}
+	c.Cost = ops.NewConstraintBudget(c.MaxConstraints, c.RangeCheck)
+	a := &ops.CircuitArith{API: api, Budget: c.Cost, DirectProducts: c.DirectProducts}
+	a.Range = c.Cost.Range(ops.NewRangeChecker(api, c.RangeCheck))
 	pub, priv := c.Public, c.Private
 	take := func(vis string, n int) []frontend.Variable {
 		var v []frontend.Variable

@@ -81,19 +81,3 @@ func (b BitRange) Check(v frontend.Variable, nbBits int) {
 	// sum to equal v.
 	bits.ToBinary(b.API, v, bits.WithNbDigits(nbBits))
 }
-
-// BitCost is a RangeChecker that forwards every check to Inner and adds to
-// *Total the bits a BitRange would decompose for it, the least that check
-// costs in constraints with RangeBits. Building a circuit once with lookups
-// while counting bounds the RangeBits circuit from below, so RangeAuto
-// builds the RangeBits circuit only when it can be small enough.
-type BitCost struct {
-	Inner RangeChecker
-	Total *int
-}
-
-// Check forwards to Inner and counts max(nbBits, 0).
-func (b BitCost) Check(v frontend.Variable, nbBits int) {
-	*b.Total += max(nbBits, 0)
-	b.Inner.Check(v, nbBits)
-}

@@ -6,16 +6,21 @@ import (
 	"github.com/consensys/gnark/frontend"
 )
 
-// ConstraintBudget stops a circuit's assembly once it certainly exceeds Max
-// constraints. Count is a lower bound on the constraints made so far: the
-// range checks (RangeBits: bits+1 each, RangeLookup: at least 1) and the
-// products of two variables CircuitArith.Mul made. CircuitArith.Err
-// reports the excess after each step, so a model too large for the limit
-// fails after the first step that passes it, before the rest is built.
+// ConstraintBudget counts a circuit's constraints as it is assembled and
+// stops the assembly once it certainly exceeds Max (Max ≤ 0: never).
+// Count is a lower bound on the constraints made so far: the range checks
+// (RangeBits: bits+1 each, RangeLookup: at least 1) and the products of two
+// variables CircuitArith.Mul made. BitsCount is the same bound for the
+// circuit built with RangeBits, whatever the mode, so one RangeLookup build
+// tells RangeAuto whether the RangeBits circuit can be small enough.
+// CircuitArith.Err reports the excess after each step, so a model too
+// large for the limit fails after the first step that passes it, before
+// the rest is built.
 type ConstraintBudget struct {
-	Max   int
-	Count int
-	bits  bool
+	Max       int
+	Count     int
+	BitsCount int
+	bits      bool
 }
 
 // NewConstraintBudget returns a budget of max constraints for a circuit
@@ -58,8 +63,9 @@ type countingRange struct {
 }
 
 func (c countingRange) Check(v frontend.Variable, bits int) {
+	c.b.BitsCount += max(bits, 0) + 1
 	if c.b.bits {
-		c.b.Count += bits + 1
+		c.b.Count += max(bits, 0) + 1
 	} else {
 		c.b.Count++
 	}

@@ -40,6 +40,7 @@ func (c *CircuitArith) Mul(a, b Variable) Variable {
 		_, cb := c.API.Compiler().ConstantValue(b)
 		if !ca && !cb {
 			c.Budget.Count++
+			c.Budget.BitsCount++
 		}
 	}
 	return c.API.Mul(a, b)

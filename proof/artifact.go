@@ -263,15 +263,15 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 // constraints (max ≤ 0: no limit).
 func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error) {
 	if c.Settings.RangeCheck != ops.RangeAuto {
-		return c.buildCircuit(c.Settings.RangeCheck, nil, max)
+		cs, _, err := c.buildCircuit(c.Settings.RangeCheck, max)
+		return cs, err
 	}
 	// Auto: bits when that circuit has at most ops.AutoBitsMaxConstraints
 	// constraints. The lookup circuit is built first (the smaller of the
-	// two) while counting the bits the bits circuit would decompose: when
-	// those alone exceed the bound, the bits circuit is never built, and
-	// its build stops as soon as it certainly exceeds the bound.
-	var bits int
-	cs, err := c.buildCircuit(ops.RangeLookup, &bits, max)
+	// two) while its budget bounds the bits circuit from below: when that
+	// bound exceeds the limit, the bits circuit is never built, and its
+	// build stops as soon as it certainly exceeds the limit.
+	cs, bits, err := c.buildCircuit(ops.RangeLookup, max)
 	if err != nil || bits > ops.AutoBitsMaxConstraints {
 		c.Settings.RangeCheck = ops.RangeLookup
 		return cs, err
@@ -281,7 +281,7 @@ func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error
 	if max > 0 && max < limit {
 		limit = max
 	}
-	csBits, err := c.buildCircuit(ops.RangeBits, nil, limit)
+	csBits, _, err := c.buildCircuit(ops.RangeBits, limit)
 	var be *ops.BudgetError
 	if errors.As(err, &be) || err == nil && csBits.GetNbConstraints() > limit {
 		c.Settings.RangeCheck = ops.RangeLookup
@@ -297,26 +297,29 @@ func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error
 
 // buildCircuit compiles the circuit with one range-check gadget, stopping
 // with an error wrapping *ops.BudgetError once it certainly has more than
-// max constraints (max ≤ 0: no limit).
-func (c *Compiled) buildCircuit(rangeCheck string, bitCost *int, max int) (constraint.ConstraintSystem, error) {
+// max constraints (max ≤ 0: no limit). It also returns the lower bound on
+// the constraints of the same circuit with RangeBits
+// (ops.ConstraintBudget.BitsCount).
+func (c *Compiled) buildCircuit(rangeCheck string, max int) (constraint.ConstraintSystem, int, error) {
 	circ, err := circuit.New(c.Model, c.Settings.Visibility)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	circ.RangeCheck, circ.BitCost, circ.MaxConstraints = rangeCheck, bitCost, max
+	circ.RangeCheck, circ.MaxConstraints = rangeCheck, max
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), builder(c.Settings.Backend), circ)
 	var be *ops.BudgetError
 	if errors.As(err, &be) {
-		return nil, fmt.Errorf("compile: the circuit has more than --max-constraints %d: at least %d after node %s; stopped building it: %w", max, be.Count, be.Node, be)
+		return nil, 0, fmt.Errorf("compile: the circuit has more than --max-constraints %d: at least %d after node %s; stopped building it: %w", max, be.Count, be.Node, be)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("compile: building the circuit: %w", err)
+		return nil, 0, fmt.Errorf("compile: building the circuit: %w", err)
 	}
 	if n := cs.GetNbConstraints(); max > 0 && n > max {
-		return nil, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", n, max)
+		return nil, 0, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", n, max)
 	}
-	circ.BitCost = nil // counted once, not again if modelCommitment rebuilds
-	return c.modelCommitment(circ, cs)
+	bits := circ.Cost.BitsCount // read before modelCommitment may rebuild the circuit
+	cs, err = c.modelCommitment(circ, cs)
+	return cs, bits, err
 }
 
 // Open reads a compiled directory and recompiles its model (fast: no
