@@ -3,14 +3,12 @@ package proof
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
-	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -21,80 +19,6 @@ import (
 // Decoding of untrusted bytes: proofs, verifying keys and proving keys.
 // Nothing here allocates more than a small multiple of its input's size,
 // and every error says what is wrong on one line.
-
-// ProofSize is the length in bytes of a Groth16 BN254 proof with
-// commitments Groth16 commitments in gnark's compressed encoding: A, B, C,
-// the commitment count, the commitments and their proof of knowledge.
-func ProofSize(commitments int) int {
-	return g1Compressed + g2Compressed + g1Compressed + 4 + g1Compressed*commitments + g1Compressed
-}
-
-// DecodeProof parses a proof's bytes strictly: the proof file encoding
-// (encoding.go) or gnark's compressed encoding (Proof.WriteTo) of a proof
-// with exactly commitments commitments, every
-// point on the curve and in its prime-order subgroup. Any other byte
-// string, another encoding of the same points included, is an error.
-func DecodeProof(raw []byte, commitments int) (*groth16bn254.Proof, error) {
-	if len(raw) == CompactProofSize(commitments) {
-		p := new(groth16bn254.Proof)
-		if err := decodeCompact(p, raw); err != nil {
-			return nil, fmt.Errorf("proof point %v", err)
-		}
-		if !bytes.Equal(encodeGroth16(p), raw) {
-			return nil, errors.New("the proof bytes are not the canonical encoding of their points")
-		}
-		return p, nil
-	}
-	if want := ProofSize(commitments); len(raw) != want {
-		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", len(raw), CompactProofSize(commitments))
-	}
-	var p groth16bn254.Proof
-	off := 0
-	g1 := func(dst *curve.G1Affine, what string) error {
-		if raw[off]>>6 == 0 {
-			return fmt.Errorf("proof point %s is not in compressed form", what)
-		}
-		if _, err := dst.SetBytes(raw[off : off+g1Compressed]); err != nil {
-			return fmt.Errorf("proof point %s is not a point of G1: %v", what, err)
-		}
-		off += g1Compressed
-		return nil
-	}
-	if err := g1(&p.Ar, "A"); err != nil {
-		return nil, err
-	}
-	if raw[off]>>6 == 0 {
-		return nil, errors.New("proof point B is not in compressed form")
-	}
-	if _, err := p.Bs.SetBytes(raw[off : off+g2Compressed]); err != nil {
-		return nil, fmt.Errorf("proof point B is not a point of G2's prime-order subgroup: %v", err)
-	}
-	off += g2Compressed
-	if err := g1(&p.Krs, "C"); err != nil {
-		return nil, err
-	}
-	if n := binary.BigEndian.Uint32(raw[off:]); n != uint32(commitments) {
-		return nil, fmt.Errorf("the proof declares %d commitments, this circuit has %d", n, commitments)
-	}
-	off += 4
-	p.Commitments = make([]curve.G1Affine, commitments)
-	for i := range p.Commitments {
-		if err := g1(&p.Commitments[i], fmt.Sprintf("commitment %d", i)); err != nil {
-			return nil, err
-		}
-	}
-	if err := g1(&p.CommitmentPok, "commitment proof of knowledge"); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if _, err := p.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(buf.Bytes(), raw) {
-		return nil, errors.New("the proof bytes are not the canonical encoding of their points")
-	}
-	return &p, nil
-}
 
 // decodeProofHex decodes a proof file's "proof" field.
 func decodeProofHex(s string, commitments int) (*groth16bn254.Proof, error) {

@@ -1,8 +1,12 @@
 package proof
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"slices"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -23,10 +27,8 @@ import (
 // both strictly; nothing is allocated beyond what the input's length
 // implies.
 const (
-	g1Size       = curve.SizeOfG1AffineCompressed
-	g2Size       = curve.SizeOfG2AffineCompressed
-	groth16Core  = 2*g1Size + g2Size
-	groth16Extra = 2 * g1Size // one commitment and the proof of knowledge
+	groth16Core  = 2*g1Compressed + g2Compressed
+	groth16Extra = 2 * g1Compressed // one commitment and the proof of knowledge
 )
 
 // EncodeGroth16 returns the hex encoding of prf that proof files carry.
@@ -65,12 +67,55 @@ func decodeGroth16(raw []byte) (*groth16bn254.Proof, error) {
 	switch {
 	case n == groth16Core:
 		return DecodeProof(raw, 0)
-	case n >= groth16Core+groth16Extra && (n-groth16Core-g1Size)%g1Size == 0:
-		return DecodeProof(raw, (n-groth16Core-g1Size)/g1Size)
-	case n >= ProofSize(0) && (n-ProofSize(0))%g1Size == 0:
-		return DecodeProof(raw, (n-ProofSize(0))/g1Size)
+	case n >= groth16Core+groth16Extra && (n-groth16Core-g1Compressed)%g1Compressed == 0:
+		return DecodeProof(raw, (n-groth16Core-g1Compressed)/g1Compressed)
+	case n >= ProofSize(0) && (n-ProofSize(0))%g1Compressed == 0:
+		return DecodeProof(raw, (n-ProofSize(0))/g1Compressed)
 	}
 	return nil, fmt.Errorf("the proof is %d bytes, not the length of a Groth16 proof (128, or 160 + 32 per commitment)", n)
+}
+
+// ProofSize is the length in bytes of a Groth16 BN254 proof with
+// commitments Groth16 commitments in gnark's compressed encoding: A, B, C,
+// the commitment count, the commitments and their proof of knowledge.
+func ProofSize(commitments int) int {
+	return groth16Core + 4 + g1Compressed*(commitments+1)
+}
+
+// DecodeProof parses a proof's bytes strictly: the proof file encoding or
+// gnark's compressed encoding (Proof.WriteTo) of a proof with exactly
+// commitments commitments, every point on the curve and in its prime-order
+// subgroup. Any other byte string, another encoding of the same points
+// included, is an error.
+func DecodeProof(raw []byte, commitments int) (*groth16bn254.Proof, error) {
+	switch len(raw) {
+	case CompactProofSize(commitments):
+	case ProofSize(commitments):
+		// gnark's encoding: the count after C, and with no commitment an
+		// all-zero proof of knowledge (the point at infinity).
+		if n := binary.BigEndian.Uint32(raw[groth16Core:]); n != uint32(commitments) {
+			return nil, fmt.Errorf("the proof declares %d commitments, this circuit has %d", n, commitments)
+		}
+		rest := raw[groth16Core+4:]
+		if commitments == 0 {
+			var inf curve.G1Affine
+			if b := inf.Bytes(); !bytes.Equal(rest, b[:]) {
+				return nil, errors.New("the proof bytes are not the canonical encoding of their points")
+			}
+			rest = nil
+		}
+		raw = append(slices.Clip(raw[:groth16Core]), rest...)
+	default:
+		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", len(raw), CompactProofSize(commitments))
+	}
+	p := new(groth16bn254.Proof)
+	if err := decodeCompact(p, raw); err != nil {
+		return nil, fmt.Errorf("proof point %v", err)
+	}
+	if !bytes.Equal(encodeGroth16(p), raw) {
+		return nil, errors.New("the proof bytes are not the canonical encoding of their points")
+	}
+	return p, nil
 }
 
 // CompactProofSize is the length in bytes of a Groth16 proof with
@@ -79,7 +124,7 @@ func CompactProofSize(commitments int) int {
 	if commitments == 0 {
 		return groth16Core
 	}
-	return groth16Core + g1Size*(commitments+1)
+	return groth16Core + g1Compressed*(commitments+1)
 }
 
 func decodeCompact(prf *groth16bn254.Proof, raw []byte) error {
@@ -88,25 +133,25 @@ func decodeCompact(prf *groth16bn254.Proof, raw []byte) error {
 		raw = raw[size:]
 		return b
 	}
-	if _, err := prf.Ar.SetBytes(next(g1Size)); err != nil {
+	if _, err := prf.Ar.SetBytes(next(g1Compressed)); err != nil {
 		return fmt.Errorf("A: %w", err)
 	}
-	if _, err := prf.Bs.SetBytes(next(g2Size)); err != nil {
+	if _, err := prf.Bs.SetBytes(next(g2Compressed)); err != nil {
 		return fmt.Errorf("B: %w", err)
 	}
-	if _, err := prf.Krs.SetBytes(next(g1Size)); err != nil {
+	if _, err := prf.Krs.SetBytes(next(g1Compressed)); err != nil {
 		return fmt.Errorf("C: %w", err)
 	}
 	if len(raw) == 0 {
 		return nil
 	}
-	prf.Commitments = make([]curve.G1Affine, len(raw)/g1Size-1)
+	prf.Commitments = make([]curve.G1Affine, len(raw)/g1Compressed-1)
 	for i := range prf.Commitments {
-		if _, err := prf.Commitments[i].SetBytes(next(g1Size)); err != nil {
+		if _, err := prf.Commitments[i].SetBytes(next(g1Compressed)); err != nil {
 			return fmt.Errorf("commitment %d: %w", i, err)
 		}
 	}
-	if _, err := prf.CommitmentPok.SetBytes(next(g1Size)); err != nil {
+	if _, err := prf.CommitmentPok.SetBytes(next(g1Compressed)); err != nil {
 		return fmt.Errorf("commitment proof of knowledge: %w", err)
 	}
 	return nil
