@@ -86,7 +86,7 @@ func (v Visibility) Bits() int {
 // Circuit is a model's inference as a gnark circuit. Public holds, in order
 // (see Layout): the inputs (public) or their commitment (hashed), the
 // weights' commitment (hashed), the outputs (public) or their commitment
-// (hashed), and the claim's tag and bounds. Private holds the inputs, weights
+// (hashed), the claim's tag and bounds, and the context (context.go). Private holds the inputs, weights
 // and outputs that are not public, then the data salt (when inputs or
 // outputs are hashed) and the weights' salt (when they are hashed).
 type Circuit struct {
@@ -123,7 +123,7 @@ type Circuit struct {
 
 // Segment is a named run of public inputs.
 type Segment struct {
-	Name string // "input", "input_commitment", "param_commitment", "output", "output_commitment", "claim"
+	Name string // "input", "input_commitment", "param_commitment", "output", "output_commitment", "claim", "context"
 	Len  int
 }
 
@@ -155,7 +155,7 @@ func Layout(m *model.Model, vis Visibility) []Segment {
 	if c, _ := ParseClaim(vis.Claim); c != nil {
 		segs = append(segs, Segment{"claim", c.nPublic()})
 	}
-	return segs
+	return append(segs, Segment{"context", 1})
 }
 
 // Offset returns where the named segment starts among the public inputs,
@@ -224,11 +224,12 @@ func New(m *model.Model, vis Visibility) (*Circuit, error) {
 }
 
 // Witness is what a proof is made from: the integer evaluator's inputs,
-// weights (for secret weights) and outputs, and the salts of hashed tensors
-// (nil: 0).
+// weights (for secret weights) and outputs, the salts of hashed tensors
+// (nil: 0) and the context the proof is bound to (nil: none).
 type Witness struct {
 	Inputs, Params, Outputs []ops.Tensor[int64]
 	Salt, ParamSalt         *big.Int
+	Context                 []byte
 }
 
 // Commitments are the commitments a witness gives, as field elements
@@ -318,6 +319,7 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 			pub = append(pub, v)
 		}
 	}
+	pub = append(pub, ContextValue(w.Context))
 	if vis.Input == Hashed || vis.Output == Hashed {
 		priv = append(priv, saltOrZero(w.Salt))
 	}
@@ -442,5 +444,6 @@ func (c *Circuit) Define(api frontend.API) error {
 	if c.claim != nil {
 		c.claim.define(api, a, m.Outputs[c.claim.Output], rawOuts[c.claim.Output], take(Public, c.claim.nPublic()))
 	}
+	defineContext(api, take(Public, 1)[0])
 	return nil
 }

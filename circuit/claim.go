@@ -26,9 +26,12 @@ import (
 // "output" is the model's first output ("output1", "output2"… the others),
 // read flat in row-major order. Comparisons are on the fixed-point output
 // q/2^scale the circuit computes: output[i] >= x holds when
-// q ≥ ceil(x·2^scale). The claim's canonical text is bound into the circuit
-// as a public input (ClaimTag) and its integer bounds are public inputs, so a
-// proof of one claim does not verify against another.
+// q ≥ ceil(x·2^scale). The claim's canonical text (as Tag) and its integer
+// bounds are public inputs, each asserted equal to its compile-time value
+// inside the circuit: a proof verifies only with the claim and bounds the
+// circuit was compiled with, under any verifier (gnark's, the Solidity
+// contract's or zkinfer's), and a proof of one claim never verifies as
+// another's, since their circuits, and so their keys, differ.
 type Claim struct {
 	Output int     // which model output
 	Index  int     // flat index (comparisons)
@@ -159,9 +162,14 @@ func (c *Claim) Bounds(out *ops.Info) (lo, hi *big.Int) {
 
 // PublicValues are the claim's public inputs: its tag, then its bounds.
 func (c *Claim) PublicValues(outs []*ops.Info) []*big.Int {
+	return c.publicValues(outs[c.Output])
+}
+
+// publicValues are the public inputs of the claim on output out.
+func (c *Claim) publicValues(out *ops.Info) []*big.Int {
 	v := []*big.Int{c.Tag()}
 	if c.Kind == "cmp" {
-		lo, hi := c.Bounds(outs[c.Output])
+		lo, hi := c.Bounds(out)
 		for _, b := range []*big.Int{lo, hi} {
 			if b != nil {
 				v = append(v, new(big.Int).Mod(b, ecc.BN254.ScalarField()))
@@ -208,11 +216,19 @@ func (c *Claim) nPublic() int {
 }
 
 // define constrains the claim on the output values y, given its public
-// inputs pub (tag, bounds). A difference d that must be ≥ 0 is range-checked
-// to [0, 2^bits) with bits covering twice the output bound: a negative d
-// wraps around to a field element near the modulus and fails the check.
+// inputs pub (tag, bounds). Each public input is pinned: asserted equal to
+// the constant this circuit was compiled for, so that a witness with a
+// lower bound (the forgery "score ≥ 0.30" passed off as "score ≥ 0.70")
+// fails the circuit itself, not only zkinfer's check against settings.json.
+// The comparisons then use the constants. A difference d that must be ≥ 0
+// is range-checked to [0, 2^bits) with bits covering twice the output bound:
+// a negative d wraps around to a field element near the modulus and fails
+// the check.
 func (c *Claim) define(api frontend.API, a *ops.CircuitArith, out *ops.Info, y []frontend.Variable, pub []frontend.Variable) {
-	api.AssertIsEqual(pub[0], c.Tag())
+	vals := c.publicValues(out)
+	for i, v := range vals {
+		api.AssertIsEqual(pub[i], v)
+	}
 	bits := quant.BitsFor(2*out.Max + 2)
 	nonneg := func(d frontend.Variable) { a.Range.Check(d, bits) }
 	if c.Kind == "argmax" {
@@ -228,12 +244,10 @@ func (c *Claim) define(api frontend.API, a *ops.CircuitArith, out *ops.Info, y [
 		return
 	}
 	lo, hi := c.Bounds(out)
-	i := 1
 	if lo != nil {
-		nonneg(api.Sub(y[c.Index], pub[i]))
-		i++
+		nonneg(api.Sub(y[c.Index], lo))
 	}
 	if hi != nil {
-		nonneg(api.Sub(pub[i], y[c.Index]))
+		nonneg(api.Sub(hi, y[c.Index]))
 	}
 }

@@ -52,7 +52,7 @@ func TestPedersenCommittedSet(t *testing.T) {
 			t.Fatalf("%s: the model's commitment holds %d wires, want %d weights + salt + mask", mode, got, nW)
 		}
 	}
-	if len(Layout(m, vis)) != 1 { // the outputs only: D is not a public input
+	if len(Layout(m, vis)) != 2 { // the outputs and the context: D is not a public input
 		t.Fatalf("layout %v", Layout(m, vis))
 	}
 	base, err := New(m, vis)

@@ -37,8 +37,9 @@ const (
 	VerifyingKey = "vk.bin"
 )
 
-// FormatVersion is the version of the compiled directory layout.
-const FormatVersion = 1
+// FormatVersion is the version of the compiled directory layout. Version 2
+// pins the claim's bounds in the circuit and adds the context public input.
+const FormatVersion = 2
 
 // TensorSpec describes one input or output tensor in the settings file.
 type TensorSpec struct {
@@ -318,8 +319,13 @@ func (c *Compiled) buildCircuit(rangeCheck string, max int) (constraint.Constrai
 		return nil, 0, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", n, max)
 	}
 	bits := circ.Cost.BitsCount // read before modelCommitment may rebuild the circuit
-	cs, err = c.modelCommitment(circ, cs)
-	return cs, bits, err
+	if cs, err = c.modelCommitment(circ, cs); err != nil {
+		return nil, 0, err
+	}
+	if err := circuit.CheckPublicWires(cs); err != nil {
+		return nil, 0, fmt.Errorf("compile: %w", err)
+	}
+	return cs, bits, nil
 }
 
 // Open reads a compiled directory and recompiles its model (fast: no

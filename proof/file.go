@@ -29,6 +29,9 @@ type Proof struct {
 	Commitments map[string]string `json:"commitments,omitempty"`
 	// Claim is the canonical text of the claim the proof establishes.
 	Claim string `json:"claim,omitempty"`
+	// Context is the hex of the bytes the proof is bound to (its last
+	// public input is circuit.ContextValue of them); "" for none.
+	Context string `json:"context,omitempty"`
 }
 
 // WriteProof writes p to path atomically.

@@ -79,7 +79,10 @@ type ProveOptions struct {
 	// Salt blinds the commitments of hashed inputs and outputs; ParamSalt
 	// the commitment of hashed weights (nil: 0).
 	Salt, ParamSalt *big.Int
-	Progress        Progress
+	// Context is the bytes the verifier asked the proof to be bound to
+	// (circuit.ContextValue), nil for none; at most circuit.MaxContextBytes.
+	Context  []byte
+	Progress Progress
 }
 
 // loadWeights compiles the model with real weights at path and checks it has
@@ -176,6 +179,9 @@ type VerifyOptions struct {
 	ModelCommitment, InputCommitment string
 	// Claim: the claim the verifier expects ("" to accept the directory's).
 	Claim string
+	// Context: the bytes the proof must be bound to (nil or empty: any
+	// context, none included).
+	Context []byte
 }
 
 func parseHexField(s string) (*big.Int, error) {
@@ -272,6 +278,30 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 		if vals[off+i].Cmp(v) != 0 {
 			return fmt.Errorf("the proof is for a different claim or threshold than %q", cl)
 		}
+	}
+	return nil
+}
+
+// checkContext compares the context public input with the proof file's
+// context and with the one the verifier expects (want; empty: any).
+func (c *Compiled) checkContext(p *Proof, vals []*big.Int, want []byte) error {
+	segs := circuit.Layout(c.Model, c.Settings.Visibility)
+	got := vals[circuit.Offset(segs, "context")]
+	b, err := circuit.ParseContext(p.Context)
+	if err != nil {
+		return fmt.Errorf("proof's %w", err)
+	}
+	if got.Cmp(circuit.ContextValue(b)) != 0 {
+		if len(b) == 0 {
+			return fmt.Errorf("proof lists no context, but its context public input is %s", fieldHex(got))
+		}
+		return fmt.Errorf("proof's context %.80s does not hash to its context public input", p.Context)
+	}
+	if len(want) > 0 && got.Cmp(circuit.ContextValue(want)) != 0 {
+		if len(b) == 0 {
+			return fmt.Errorf("the proof is bound to no context, not to the expected 0x%x: anyone could have presented it", want)
+		}
+		return fmt.Errorf("the proof is bound to the context %.80s, not to the expected 0x%x", p.Context, want)
 	}
 	return nil
 }

@@ -28,7 +28,10 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	progress := opt.Progress
 	vis := c.Settings.Visibility
 	m := c.Model
-	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt}
+	if len(opt.Context) > circuit.MaxContextBytes {
+		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(opt.Context), circuit.MaxContextBytes)
+	}
+	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context}
 	if vis.SecretParams() {
 		var err error
 		if m, err = c.loadWeights(opt.Weights); err != nil {
@@ -108,6 +111,9 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if cl, _ := circuit.ParseClaim(vis.Claim); cl != nil {
 		p.Claim = cl.String()
 	}
+	if len(opt.Context) > 0 {
+		p.Context = "0x" + hex.EncodeToString(opt.Context)
+	}
 	return p, nil
 }
 
@@ -136,6 +142,9 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 		return err
 	}
 	if err := c.checkPrivacy(p, vals, opt); err != nil {
+		return err
+	}
+	if err := c.checkContext(p, vals, opt.Context); err != nil {
 		return err
 	}
 	raw, err := hex.DecodeString(p.Proof)

@@ -173,8 +173,12 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 
 func cmdVerify(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file to check")
-	vopt := verifyFlags(fs)
+	vf := verifyFlags(fs)
 	pos, err := parse(fs, args, 1, "proof")
+	if err != nil {
+		return err
+	}
+	vopt, err := vf.options()
 	if err != nil {
 		return err
 	}
@@ -186,7 +190,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return fmt.Errorf("INVALID: %w", err)
 	}
-	if err := c.VerifyWith(p, *vopt); err != nil {
+	if err := c.VerifyWith(p, vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)
 	}
 	if s := c.Settings.Setup; s != nil && s.Kind == proof.SetupUnsafeSRS {

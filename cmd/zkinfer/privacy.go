@@ -27,7 +27,7 @@ func claimDefaults(fs *flag.FlagSet, vis *circuit.Visibility) {
 	}
 }
 
-type proveFlagSet struct{ weights, salt, paramSalt *string }
+type proveFlagSet struct{ weights, salt, paramSalt, context *string }
 
 // proveFlags adds prove's --model, --salt and --param-salt.
 func proveFlags(fs *flag.FlagSet) proveFlagSet {
@@ -35,6 +35,7 @@ func proveFlags(fs *flag.FlagSet) proveFlagSet {
 		weights:   fs.String("model", "", "with private or hashed weights: the model with its weights (the directory holds the architecture only)"),
 		salt:      fs.String("salt", "", "hex salt of the hashed input and output commitments (default 0: pass a random one for low-entropy data)"),
 		paramSalt: fs.String("param-salt", "", "hex salt of the hashed weights' commitment, as given to `zkinfer commit`"),
+		context:   fs.String("context", "", "hex bytes the verifier chose to bind the proof to (an address, a nonce, a chain id; see `zkinfer context`); default none: anyone who sees the proof can present it"),
 	}
 }
 
@@ -47,16 +48,34 @@ func (f proveFlagSet) options(p proof.Progress) (proof.ProveOptions, error) {
 	if o.ParamSalt, err = circuit.ParseSalt(*f.paramSalt); err != nil {
 		return o, fmt.Errorf("--param-salt: %w", err)
 	}
+	if o.Context, err = circuit.ParseContext(*f.context); err != nil {
+		return o, fmt.Errorf("--context: %w", err)
+	}
 	return o, nil
 }
 
+type verifyFlagSet struct {
+	opt     proof.VerifyOptions
+	context *string
+}
+
 // verifyFlags adds verify's expectations.
-func verifyFlags(fs *flag.FlagSet) *proof.VerifyOptions {
-	o := &proof.VerifyOptions{}
-	fs.StringVar(&o.ModelCommitment, "model-commitment", "", "fail unless the proof's weights have this commitment (from `zkinfer commit`)")
-	fs.StringVar(&o.InputCommitment, "input-commitment", "", "fail unless the proof's input has this commitment")
-	fs.StringVar(&o.Claim, "claim", "", "fail unless the directory's circuit proves this claim")
-	return o
+func verifyFlags(fs *flag.FlagSet) *verifyFlagSet {
+	f := &verifyFlagSet{}
+	fs.StringVar(&f.opt.ModelCommitment, "model-commitment", "", "fail unless the proof's weights have this commitment (from `zkinfer commit`)")
+	fs.StringVar(&f.opt.InputCommitment, "input-commitment", "", "fail unless the proof's input has this commitment")
+	fs.StringVar(&f.opt.Claim, "claim", "", "fail unless the directory's circuit proves this claim")
+	f.context = fs.String("context", "", "fail unless the proof is bound to these hex bytes (as given to prove --context)")
+	return f
+}
+
+func (f *verifyFlagSet) options() (proof.VerifyOptions, error) {
+	o := f.opt
+	var err error
+	if o.Context, err = circuit.ParseContext(*f.context); err != nil {
+		return o, fmt.Errorf("--context: %w", err)
+	}
+	return o, nil
 }
 
 // describePrivacy says in plain words what a valid proof established and
@@ -97,6 +116,11 @@ func describePrivacy(c *proof.Compiled, p *proof.Proof) string {
 	}
 	if len(s.FixedConstants) > 0 {
 		fmt.Fprintf(&b, "; public constants fixed in the circuit: %s", strings.Join(s.FixedConstants, ", "))
+	}
+	if p.Context != "" {
+		fmt.Fprintf(&b, "; the proof is bound to the context %s", p.Context)
+	} else {
+		b.WriteString("; the proof is bound to no context (whoever sees it can present it again)")
 	}
 	return b.String()
 }
