@@ -224,7 +224,8 @@ func argmaxOf(t *testing.T, path string, in [][]float64) string {
 // prover must fail to prove it with the directory's proving key; were the
 // bound not pinned, the proof would be made, and gnark's own verifier would
 // have to reject it, which it cannot (the test then fails naming that).
-// The same for "<=", "in [a, b]" and a hashed output.
+// The same for "<=", "in [a, b]", a hashed output and argmax (the honest
+// witness of the true argmax under the tag of another index).
 func TestForgedClaimRejected(t *testing.T) {
 	good, err := model.ReadInput("../examples/credit/input.json")
 	if err != nil {
@@ -234,24 +235,35 @@ func TestForgedClaimRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
+	type forgery struct {
 		claim, holds string // the circuit's claim; a claim the input satisfies
+		path         string
 		in           [][]float64
 		out          string
-	}{
-		{"output[0] >= 0.7", "output[0] >= 0.25", risky, circuit.Private},
-		{"output[0] >= 0.7", "output[0] >= 0.25", risky, circuit.Hashed},
-		{"output[0] <= 0.5", "output[0] <= 0.95", good, circuit.Private},
-		{"output[0] in [0.6, 0.8]", "output[0] in [0.25, 0.8]", risky, circuit.Private},
-	} {
+	}
+	cases := []forgery{
+		{"output[0] >= 0.7", "output[0] >= 0.25", creditModel, risky, circuit.Private},
+		{"output[0] >= 0.7", "output[0] >= 0.25", creditModel, risky, circuit.Hashed},
+		{"output[0] <= 0.5", "output[0] <= 0.95", creditModel, good, circuit.Private},
+		{"output[0] in [0.6, 0.8]", "output[0] in [0.25, 0.8]", creditModel, risky, circuit.Private},
+	}
+	if path, in := corpusModelIfPresent("1l_mlp"); path != "" {
+		k := argmaxOf(t, path, in)
+		wrong := "0"
+		if k == "0" {
+			wrong = "1"
+		}
+		cases = append(cases, forgery{"argmax(output) == " + wrong, "argmax(output) == " + k, path, in, circuit.Private})
+	}
+	for _, tc := range cases {
 		t.Run(tc.claim+"/"+tc.out, func(t *testing.T) {
 			vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: tc.out, Claim: tc.claim}
-			c := compileSetup(t, creditModel, vis)
+			c := compileSetup(t, tc.path, vis)
 			// The honest witness of a claim that holds, relabelled with the
 			// directory's claim tag: its bounds are the forged ones.
 			weak := vis
 			weak.Claim = tc.holds
-			forged := newPinCase(t, creditModel, Groth16, weak, tc.in).good
+			forged := newPinCase(t, tc.path, Groth16, weak, tc.in).good
 			cl, err := circuit.ParseClaim(tc.claim)
 			if err != nil {
 				t.Fatal(err)

@@ -182,6 +182,10 @@ type VerifyOptions struct {
 	// Context: the bytes the proof must be bound to (nil or empty: any
 	// context, none included).
 	Context []byte
+	// VerifyingKeySHA256: the hex SHA-256 the directory's vk.bin must have
+	// ("": not checked), as `zkinfer commit` prints it beside a model
+	// commitment.
+	VerifyingKeySHA256 string
 }
 
 func parseHexField(s string) (*big.Int, error) {

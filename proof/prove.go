@@ -147,6 +147,9 @@ func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
 	if err := c.checkContext(p, vals, opt.Context); err != nil {
 		return err
 	}
+	if err := c.checkKeyHash(opt.VerifyingKeySHA256); err != nil {
+		return err
+	}
 	raw, err := hex.DecodeString(p.Proof)
 	if err != nil {
 		return fmt.Errorf("proof is not hex: %v", err)

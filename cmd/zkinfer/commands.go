@@ -196,7 +196,11 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	if s := c.Settings.Setup; s != nil && s.Kind == proof.SetupUnsafeSRS {
 		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", s.Warning())
 	}
-	fmt.Fprintf(stdout, "verified: %s\n", describe(c, p))
+	vkHash, err := c.VerifyingKeySHA256()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "verified: %s (verifying key sha256 %s)\n", describe(c, p), vkHash)
 	return nil
 }
 

@@ -91,5 +91,13 @@ func cmdCommit(fs *flag.FlagSet, args []string) error {
 		}
 	}
 	fmt.Fprintln(stdout, h)
+	if *weights != "" {
+		vkHash, err := c.VerifyingKeySHA256()
+		if err != nil { // Poseidon2 needs no keys to commit
+			fmt.Fprintf(stderr, "commit: %s has no verifying key yet: after setup, publish the commitment with the key's SHA-256 (run commit again)\n", pos[0])
+			return nil
+		}
+		fmt.Fprintf(stderr, "commit: publish it with the verifying key's sha256 %s; a verifier checks both: zkinfer verify %s --model-commitment %s --vk-sha256 %s\n", vkHash, pos[0], h, vkHash)
+	}
 	return nil
 }
