@@ -1,7 +1,6 @@
 package ops_test
 
 import (
-	"math/big"
 	"slices"
 	"testing"
 
@@ -11,14 +10,15 @@ import (
 )
 
 // The operator half of the soundness suite (docs/SOUNDNESS.md): one small
-// case per registered operator, compiled into a model circuit (inputs
-// range-checked, outputs public) whose every hint — the gadgets' and the
-// range checks' — is perturbed by HintSweep. The sweep is sampled to keep
-// it fast: the first, middle and last call of each hint, and up to four
-// outputs of each call, each moved by +1; the gadget half perturbs every
-// call and output both ways.
+// case per registered operator, compiled into a free-output circuit
+// (optest.FreeCircuit: inputs range-checked, outputs solved wires that
+// nothing compares), whose every hint — the gadgets' and the range
+// checks' — is perturbed by HintSweep. The sweep is sampled to keep it
+// fast: the first, middle and last call of each hint, and up to four
+// outputs of each call, each moved by +1 and -1; the gadget half perturbs
+// every call and output.
 
-var opSweep = optest.Sweep{Calls: 3, Outputs: 4, Deltas: []*big.Int{big.NewInt(1)}}
+var opSweep = optest.Sweep{Calls: 3, Outputs: 4}
 
 // foldedOps have no circuit: their outputs are constants folded at compile
 // time (TestOpHintSoundness checks they have no circuit kernel).

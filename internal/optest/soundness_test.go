@@ -9,11 +9,13 @@ import (
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// halfCircuit proves Y = X/2 for even X with a hinted quotient; Loose drops
-// the constraint that pins it, Unused adds a hint output nothing reads.
+// halfCircuit computes q = X/2 for even X with a hinted quotient and
+// remainder: X = 2q and r = 0 pin them. Loose drops every constraint,
+// Unchecked drops X = 2q only; Bound binds q to the public Y; Unused adds a
+// hint output nothing reads.
 type halfCircuit struct {
-	X, Y          frontend.Variable `gnark:",public"`
-	Loose, Unused bool              `gnark:"-"`
+	X, Y                            frontend.Variable `gnark:",public"`
+	Loose, Unchecked, Bound, Unused bool              `gnark:"-"`
 }
 
 func (c *halfCircuit) Define(api frontend.API) error {
@@ -22,8 +24,12 @@ func (c *halfCircuit) Define(api frontend.API) error {
 		return err
 	}
 	if !c.Loose {
-		api.AssertIsEqual(c.X, api.Mul(res[0], 2))
+		if !c.Unchecked {
+			api.AssertIsEqual(c.X, api.Mul(res[0], 2))
+		}
 		api.AssertIsEqual(res[1], 0)
+	}
+	if c.Bound {
 		api.AssertIsEqual(res[0], c.Y)
 	}
 	if c.Unused {
@@ -35,15 +41,25 @@ func (c *halfCircuit) Define(api frontend.API) error {
 }
 
 // TestHintSweepFindsEscapes: the sweep reports a hint output no constraint
-// pins, and nothing for a circuit that pins them all.
+// pins, and nothing for a circuit that pins them all. A missing check is
+// found only with the result free: bound to the honest output, the final
+// equality rejects a moved quotient whether the check exists or not.
 func TestHintSweepFindsEscapes(t *testing.T) {
 	for _, c := range []struct {
-		name          string
-		loose, unused bool
-		escapes       int
-	}{{"sound", false, false, 0}, {"loose quotient", true, false, 4}, {"unused output", false, true, 2}} {
+		name    string
+		circuit halfCircuit
+		escapes int
+	}{
+		{"sound", halfCircuit{}, 0},
+		{"sound, bound", halfCircuit{Bound: true}, 0},
+		{"loose quotient", halfCircuit{Loose: true}, 4},
+		{"loose quotient, bound", halfCircuit{Loose: true, Bound: true}, 2},
+		{"unchecked quotient", halfCircuit{Unchecked: true}, 2},
+		{"unchecked quotient, bound (escapes unseen)", halfCircuit{Unchecked: true, Bound: true}, 0},
+		{"unused output", halfCircuit{Unused: true}, 2},
+	} {
 		t.Run(c.name, func(t *testing.T) {
-			cs, err := CompileR1CS(&halfCircuit{Loose: c.loose, Unused: c.unused})
+			cs, err := CompileR1CS(&c.circuit)
 			if err != nil {
 				t.Fatal(err)
 			}
