@@ -269,7 +269,12 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 				be.Node = s.node.Describe()
 				return nil, be
 			}
-			return nil, fmt.Errorf("model: %w", s.node.Errorf("%v; raise --act-bits or lower --scale", err))
+			if re := (*ops.RangeError)(nil); !errors.As(err, &re) {
+				// An Arith that says nothing of the fix: most range errors
+				// are a value beyond --act-bits.
+				err = fmt.Errorf("%v; raise --act-bits or lower --scale", err)
+			}
+			return nil, fmt.Errorf("model: %w", s.node.Errorf("%v", err))
 		}
 		for i, name := range s.node.Outputs {
 			if name != "" {

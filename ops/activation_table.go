@@ -130,6 +130,7 @@ func planTable(c *Context, fn tableFn, in *Info) (*tablePlan, *Info, error) {
 	} else {
 		p.Up = t - in.Scale
 		u = math.Ldexp(u, p.Up)
+		c.CheckBound(u)
 	}
 	p.Lo = Q{F: math.Ldexp(float64(ilo), -t), I: ilo}
 	p.Hi = Q{F: math.Ldexp(float64(ihi), -t), I: ihi}

@@ -92,7 +92,7 @@ func naryAt[T any](a Arith[T], p *naryPlan, ins []Tensor[T], k, i int) T {
 }
 
 func inferCompare(kind string) InferFunc {
-	return func(_ *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
+	return func(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
 		if len(ins) != 2 {
 			return nil, nil, fmt.Errorf("needs two inputs")
 		}
@@ -102,6 +102,7 @@ func inferCompare(kind string) InferFunc {
 		}
 		p.Kind = kind
 		p.Bits = bitsFor(m[0] + m[1])
+		c.CheckBound(2*(m[0]+m[1]) + 1) // geZero's 2d+1
 		return []*Info{{DType: graph.Bool, Shape: p.Shape, Max: 1}}, p, nil
 	}
 }
@@ -197,6 +198,7 @@ func inferWhere(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	c.CheckBound(m[1] + m[2]) // x - y
 	wp := &wherePlan{naryPlan: p}
 	if ins[1].Const != nil && ins[2].Const != nil {
 		wp.CX = quantizeAt(ins[1].Const.Data, scale)
@@ -235,7 +237,7 @@ type maxMinPlan struct {
 }
 
 func inferMaxMin(min bool) InferFunc {
-	return func(_ *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
+	return func(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
 		p, scale, m, err := alignNary(ins)
 		if err != nil {
 			return nil, nil, err
@@ -244,6 +246,7 @@ func inferMaxMin(min bool) InferFunc {
 		acc := m[0]
 		dt := ins[0].DType
 		for k := 1; k < len(ins); k++ {
+			c.CheckBound(acc + m[k]) // acc - operand k
 			mp.Bits = append(mp.Bits, bitsFor(acc+m[k]))
 			acc = max(acc, m[k])
 			if ins[k].DType == graph.Float {

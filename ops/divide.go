@@ -36,20 +36,29 @@ func (FloatArith) DivRound(n, d float64, _, _ int) float64 { return n / d }
 func (FloatArith) Sqrt(a float64, _ int) float64           { return math.Sqrt(a) }
 
 func (e *IntArith) DivRound(n, d int64, dbits, qbits int) int64 {
-	if d < 1 || (dbits < 63 && d >= 1<<dbits) {
-		e.fail("divisor %d is outside [1, 2^%d) (division by zero?)", d, dbits)
+	switch {
+	case d < 1:
+		e.failWith(adviceDivisor, "divisor %d is below 1 at its scale: a division by zero, or by a value that rounds to 0", d)
+		return 0
+	case dbits < 63 && d >= 1<<dbits:
+		e.fail("divisor %d is outside [1, 2^%d)", d, dbits)
 		return 0
 	}
-	q := floorDiv(2*n+d, 2*d)
+	q := divRound(n, d)
 	e.checkSigned(q, qbits)
 	return q
 }
 
-// floorDiv is ⌊a/b⌋ for b > 0.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
+// divRound is ⌊(2n + d) / 2d⌋ for d ≥ 1, computed without forming 2n + d
+// or 2d (which overflow for n or d beyond 2^62): with n = q·d + r,
+// 0 ≤ r < d, it is q plus one when 2r ≥ d, that is r ≥ d - r.
+func divRound(n, d int64) int64 {
+	q, r := n/d, n%d
+	if r < 0 { // Go truncates toward zero: move to the floor
+		q, r = q-1, r+d
+	}
+	if r >= d-r {
+		q++
 	}
 	return q
 }
@@ -62,19 +71,24 @@ func (e *IntArith) Sqrt(a int64, bits int) int64 {
 	return isqrt(a)
 }
 
-// isqrt is ⌊√a⌋ for a ≥ 0, exact for every int64.
+// isqrt is ⌊√a⌋ for a ≥ 0, exact for every int64. The float estimate is
+// within one of the root; the corrections compare y with a/y, so no square
+// is formed that could overflow (⌊√(2^63-1)⌋ + 1 squared does).
 func isqrt(a int64) int64 {
-	y := int64(math.Sqrt(float64(a)))
-	for y > 0 && y*y > a {
+	y := min(int64(math.Sqrt(float64(a))), 3037000499) // ⌊√(2^63-1)⌋
+	for y > 0 && y > a/y {                             // y² > a
 		y--
 	}
-	for (y+1)*(y+1) <= a {
+	for y+1 <= a/(y+1) { // (y+1)² ≤ a
 		y++
 	}
 	return y
 }
 
 func (c *CircuitArith) DivRound(n, d Variable, dbits, qbits int) Variable {
+	// q·2d + r with q of qbits signed bits and r < 2d < 2^(dbits+1) must
+	// stay below the field, or the range checks would not pin q and r.
+	c.checkShift(dbits+1, qbits)
 	num := c.API.Add(c.API.Mul(n, 2), d)
 	den := c.API.Mul(d, 2)
 	res, err := c.API.Compiler().NewHint(DivHint, 2, num, den)
@@ -174,7 +188,7 @@ func inferDiv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		return foldDiv(c, p, a, b)
 	}
 	if a.DType != graph.Float {
-		return inferIntDiv(p, a, b)
+		return inferIntDiv(c, p, a, b)
 	}
 	if b.Const != nil {
 		recip := make([]float64, len(b.Const.Data))
@@ -188,7 +202,11 @@ func inferDiv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		t := &graph.Tensor{DType: graph.Float, Shape: b.Const.Shape, Data: recip}
 		q, s := c.ExactParams(t)
 		if s == c.ParamScale {
-			s = c.ParamScale + max(0, int(math.Ceil(math.Log2(mc))))
+			// At most 62 + Scale - scale(a), so that the rescale shifts by
+			// at most 62 bits; where that cap bites (|c| ≳ 2^(62-ParamScale))
+			// the reciprocal's rounding costs at most a.Max·2^-(63+Scale)
+			// ≤ 2^-(Scale+1) in real units, half an output unit.
+			s = min(c.ParamScale+max(0, int(math.Ceil(math.Log2(mc)))), 62+c.Scale-a.Scale)
 			q = quantizeAt(recip, s)
 		}
 		p.CB = q
@@ -223,10 +241,18 @@ func foldDiv(c *Context, p *binaryPlan, a, b *Info) ([]*Info, any, error) {
 func (p *divPlan) finish(c *Context, nmax float64, ns int, d *Info) []*Info {
 	e := c.Scale + d.Scale - ns
 	p.UpA, p.UpB = max(e, 0), max(-e, 0)
+	// The upscaled numerator and divisor are intermediates: both must stay
+	// within quant.MaxBound (DivRound itself never forms 2n + d).
+	c.CheckBound(math.Ldexp(nmax, p.UpA))
+	c.CheckBound(math.Ldexp(d.Max, p.UpB))
 	p.SBits = max(1, quant.BitsFor(d.Max))
 	p.DBits = max(1, quant.BitsFor(math.Ldexp(d.Max, p.UpB)))
-	qmax := math.Min(math.Ldexp(nmax, p.UpA)+1, math.Ldexp(1, c.ActBits-1))
-	p.QBits = quant.BitsFor(qmax) + 1
+	// The quotient is checked to ActBits at most, and Max must bound what
+	// that check lets through (as in Requant).
+	qmax := math.Ldexp(nmax, p.UpA) + 1
+	if p.QBits = quant.BitsFor(qmax) + 1; p.QBits > c.ActBits {
+		p.QBits, qmax = c.ActBits, math.Ldexp(1, c.ActBits-1)
+	}
 	return []*Info{{DType: graph.Float, Shape: p.Shape, Scale: c.Scale, Max: qmax}}
 }
 
@@ -262,7 +288,7 @@ func inferReciprocal(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, erro
 	// 1 at scale 0: the quotient is then at Scale + scale(d) - 0 ≥ Scale.
 	p := &divPlan{Shape: ins[0].Shape, Num: &Q{F: 1, I: 1}}
 	outs := p.finish(c, 1, 0, ins[0])
-	p.Num.I <<= p.UpA
+	p.Num.I = shiftConst(p.Num.I, p.UpA) // finish bounded 2^UpA
 	p.UpA = 0
 	return outs, p, nil
 }
@@ -283,7 +309,7 @@ func inferSqrt(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
 	}
 	m := math.Ldexp(in.Max, up)
 	if m > quant.MaxBound {
-		return nil, nil, fmt.Errorf("input bound 2^%.0f too large for a square root", math.Log2(m))
+		return nil, nil, fmt.Errorf("input bound 2^%.0f is beyond the 2^62 the evaluator holds for a square root: lower --scale or --act-bits", math.Log2(m))
 	}
 	p := &sqrtPlan{Shape: in.Shape, Up: up, Bits: quant.BitsFor(m)}
 	return []*Info{{DType: graph.Float, Shape: in.Shape, Scale: c.Scale, Max: math.Ceil(math.Sqrt(m))}}, p, nil

@@ -377,7 +377,7 @@ func inferScatter(kind string) InferFunc {
 		pp := &pickPlan{Outs: []pickOut{{Shape: sp.Shape}}}
 		outs := finishPick(pp, ins, []int{0, 2}, nil)
 		if red == "add" {
-			outs[0].Max = ins[0].Max*float64(int(1)<<pp.Up[0]) + float64(len(sp.Ix.Comps))*ins[2].Max*float64(int(1)<<pp.Up[2])
+			outs[0].Max = math.Ldexp(ins[0].Max, pp.Up[0]) + float64(len(sp.Ix.Comps))*math.Ldexp(ins[2].Max, pp.Up[2])
 		}
 		if idx.Const != nil && red == "none" {
 			// Resolve at compile time; later updates win, as in ONNX's reference.

@@ -23,13 +23,15 @@ type intDivPlan struct {
 	QBits        int
 }
 
-func inferIntDiv(p *binaryPlan, a, b *Info) ([]*Info, any, error) {
+func inferIntDiv(c *Context, p *binaryPlan, a, b *Info) ([]*Info, any, error) {
 	ip := &intDivPlan{Shape: p.Shape, IA: p.IA, IB: p.IB}
 	s := max(a.Scale, b.Scale)
 	ip.UpA, ip.UpB = s-a.Scale, s-b.Scale
 	nmax, dmax := math.Ldexp(a.Max, ip.UpA), math.Ldexp(b.Max, ip.UpB)
 	ip.NBits, ip.DBits = max(1, quant.BitsFor(nmax)), max(1, quant.BitsFor(dmax))
 	ip.QBits = ip.NBits + 1
+	// The gadget's numerator 2|n| - |d| and divisor 2|d| are intermediates.
+	c.CheckBound(2*nmax + dmax)
 	out := &Info{DType: graph.Int, Shape: p.Shape, Scale: 0, Max: nmax}
 	return []*Info{out}, ip, nil
 }

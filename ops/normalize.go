@@ -42,7 +42,7 @@ type normPlan struct {
 	SqrtBits    int
 	SdBits      int
 	YBits       int
-	YUp         int   // Scale+k: d (scale s+m) over σ (s+m+k) lands at Scale
+	YUp         int   // Scale+K: d (scale s+m) over σ (s+m+K) lands at Scale
 	Coef        []int // per element: index into Gamma and Beta
 	Gamma, Beta []Q
 	RQ          Requant
@@ -57,10 +57,13 @@ func planNorm(c *Context, in *Info, groups, n int, eps float64, gamma, beta []fl
 	}
 	dmax := math.Ldexp(2*in.Max, p.M) + 1
 	if lg(float64(n))+2*lg(dmax) > 61 {
-		return nil, nil, fmt.Errorf("group of %d values bounded by 2^%.0f overflows the variance", n, lg(in.Max))
+		return nil, nil, fmt.Errorf("the variance of a group of %d values bounded by 2^%.0f is beyond the 2^61 the evaluator allows it: lower --act-bits or --scale", n, lg(in.Max))
 	}
 	for p.K = 8; p.K > 0 && (2*lg(dmax)+2*float64(p.K) > 61 || lg(dmax)+float64(c.Scale+p.K) > 61); p.K-- {
 	}
+	p.YUp = c.Scale + p.K
+	// The loops above keep the variance, σ's argument and d·2^YUp below
+	// 2^61 when they can; K = 0 may still leave the last two too large.
 	sv := 2 * (in.Scale + p.M)
 	p.Eps = Q{F: eps, I: quant.Quantize(eps, sv)}
 	if p.Eps.I < 1 {
@@ -71,6 +74,8 @@ func planNorm(c *Context, in *Info, groups, n int, eps float64, gamma, beta []fl
 	vmax := dmax*dmax + float64(p.Eps.I) + 1
 	p.VarBits = quant.BitsFor(vmax) + 1
 	p.SqrtBits = quant.BitsFor(math.Ldexp(vmax, 2*p.K))
+	c.CheckBound(math.Ldexp(vmax, 2*p.K))
+	c.CheckBound(math.Ldexp(dmax, p.YUp))
 	p.SdBits = quant.BitsFor(math.Sqrt(math.Ldexp(vmax, 2*p.K))+1) + 1
 	ymax := math.Ldexp(math.Sqrt(float64(n)), c.Scale) + 2
 	p.YBits = quant.BitsFor(ymax) + 1
@@ -140,7 +145,6 @@ func inferInstanceNorm(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, er
 	if err != nil {
 		return nil, nil, err
 	}
-	p.YUp = c.Scale + p.K
 	return []*Info{out}, p, nil
 }
 
@@ -172,7 +176,6 @@ func inferLayerNorm(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error
 	if err != nil {
 		return nil, nil, err
 	}
-	p.YUp = c.Scale + p.K
 	if len(n.Outputs) > 1 {
 		return nil, nil, fmt.Errorf("the Mean and InvStdDev outputs are not supported")
 	}

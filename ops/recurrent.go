@@ -87,7 +87,7 @@ func planAct(c *Context, name string, m float64, from int) (*actPlan, float64, e
 	cc := *c
 	cc.Scale = probe.Table.InScale
 	rq, mt := cc.Requant(m, from)
-	c.CheckBound(m)
+	c.CheckBound(cc.TakeOverflow()) // what the copy's Requant found
 	tab, out, err := planTable(c, fn, &Info{Scale: cc.Scale, Max: mt})
 	if err != nil {
 		return nil, 0, err
@@ -364,8 +364,9 @@ func (p *rnnPlan) quantize(c *Context, xScale int, dirs []bool, acts []string, w
 	}
 }
 
-// shifted returns q with its integer multiplied by 2^k.
-func shifted(q Q, k int) Q { return Q{F: q.F, I: q.I << k} }
+// shifted returns q with its integer multiplied by 2^k, saturating where it
+// does not fit an int64 (rowBound then exceeds quant.MaxBound).
+func shifted(q Q, k int) Q { return Q{F: q.F, I: shiftConst(q.I, k)} }
 
 // rowBound bounds Σ|c_i|·m over a coefficient row (integers).
 func rowBound(row []Q, m float64) float64 {

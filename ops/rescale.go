@@ -22,12 +22,36 @@ func init() {
 }
 
 func (e *IntArith) Rescale(a int64, shift, bits int) int64 {
-	q := a
-	if shift > 0 {
-		q = (a + 1<<(shift-1)) >> shift // arithmetic shift: floor division
-	}
+	q := roundShift(a, shift)
 	e.checkSigned(q, bits)
 	return q
+}
+
+// roundShift is ⌊(a + 2^(shift-1)) / 2^shift⌋ for any shift ≥ 0, computed
+// without forming a + 2^(shift-1) (which overflows for a near 2^63): the
+// floor a>>shift, plus one when the dropped low bits are at least half.
+func roundShift(a int64, shift int) int64 {
+	switch {
+	case shift <= 0:
+		return a
+	case shift >= 64:
+		return 0 // |a| ≤ 2^63 ≤ 2^(shift-1): a + 2^(shift-1) ∈ [0, 2^shift)
+	}
+	q := a >> shift // arithmetic shift: floor division
+	if low := uint64(a) & (1<<shift - 1); low >= 1<<(shift-1) {
+		q++
+	}
+	return q
+}
+
+// checkShift panics when q·2^shift + r, with q of bits signed bits and
+// r < 2^shift, could wrap the field: the range checks on q and r would then
+// not pin them. Compile keeps shifts within 62 bits (Requant), so this is a
+// programming error; frontend.Compile reports a panic in Define as an error.
+func (c *CircuitArith) checkShift(shift, bits int) {
+	if shift+bits+2 >= c.API.Compiler().FieldBitLen() {
+		panic(fmt.Sprintf("rescale by 2^%d of a %d-bit quotient does not fit the field", shift, bits))
+	}
 }
 
 func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
@@ -35,6 +59,7 @@ func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 		c.CheckSigned(a, bits)
 		return a
 	}
+	c.checkShift(shift, bits)
 	num := c.API.Add(a, pow2(shift-1))
 	res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
 	if err != nil {
@@ -63,6 +88,7 @@ func (c *CircuitArith) RescaleRelu(a Variable, shift, bits int) Variable {
 	if shift == 0 {
 		return c.Relu(a, bits)
 	}
+	c.checkShift(shift, bits)
 	num := c.API.Add(a, pow2(shift-1))
 	res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
 	if err != nil {

@@ -36,14 +36,21 @@ func (r *Requant) FuseRelu() bool {
 
 // Requant plans the move of a value bounded by max at scale from to the
 // activation scale, and returns the plan and the bound of the result.
+//
+// Both the value and the result are intermediates bounded by
+// quant.MaxBound (CheckBound). A rescale by more than 62 bits is refused
+// the same way: its divisor 2^shift is beyond what the evaluator holds, and
+// the circuit's remainder check must stay far below the field.
 func (c *Context) Requant(max float64, from int) (Requant, float64) {
 	c.CheckBound(max)
 	to := c.Scale
 	if from <= to {
 		up := to - from
+		c.CheckBound(math.Ldexp(max, up))
 		return Requant{Up: up}, math.Ldexp(max, up)
 	}
 	shift := from - to
+	c.CheckBound(math.Ldexp(1, shift))
 	out := math.Ceil(math.Ldexp(max, -shift)) + 1
 	bits := quant.BitsFor(out) + 1
 	if bits > c.ActBits {

@@ -62,7 +62,10 @@ func inferSoftmax(log bool) InferFunc {
 			return nil, nil, err
 		}
 		sMax := float64(p.N) * e.Max
+		c.CheckBound(sMax)
 		if !log {
+			// The division's numerator e·2^OutScale.
+			c.CheckBound(math.Ldexp(e.Max, p.Exp.Table.OutScale))
 			p.DBits = quant.BitsFor(sMax) + 1
 			p.QBits = c.Scale + 2
 			return []*Info{{DType: graph.Float, Shape: in.Shape, Scale: c.Scale, Max: math.Ldexp(1, c.Scale) + 1}}, p, nil

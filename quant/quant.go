@@ -38,9 +38,22 @@ func (s Settings) Validate() error {
 // evaluator works in int64 and the circuit must stay far below the field.
 const MaxBound = float64(1 << 62)
 
-// Quantize returns round(x·2^scale), ties away from zero.
+// Quantize returns round(x·2^scale), ties away from zero. A value beyond
+// the int64 range saturates at ±(2^63-1) (NaN gives 0) rather than taking
+// whatever Go's conversion gives: a bound computed from it then exceeds
+// MaxBound, so compile refuses the node that uses it, and an input check
+// (|q| < 2^(ActBits-1)) rejects it.
 func Quantize(x float64, scale int) int64 {
-	return int64(math.Round(math.Ldexp(x, scale)))
+	v := math.Round(math.Ldexp(x, scale))
+	switch {
+	case math.IsNaN(v):
+		return 0
+	case v >= 0x1p63:
+		return math.MaxInt64
+	case v <= -0x1p63:
+		return -math.MaxInt64
+	}
+	return int64(v)
 }
 
 // Dequantize returns q / 2^scale.
@@ -50,6 +63,9 @@ func Dequantize(q int64, scale int) float64 {
 
 // BitsFor returns the least b with max < 2^b.
 func BitsFor(max float64) int {
+	if math.IsInf(max, 1) || math.IsNaN(max) {
+		return 1025 // beyond any float64; the loop below would not end
+	}
 	b := 0
 	for math.Ldexp(1, b) <= max {
 		b++
