@@ -53,6 +53,9 @@ var extremeCases = []extremeCase{
 	{name: "div", op: "Div", ins: []string{"a", "b"}, fracs: [][]float64{edge, f64s(1e-3, 0.99, -0.5, 1e-7, -0.99, 0.25)}},
 	{name: "div by constant 3", op: "Div", ins: []string{"a", "c"}, consts: map[string]*graph.Tensor{"c": constT(nil, 3)}, fracs: [][]float64{edge}},
 	{name: "div by constant 1e30", op: "Div", ins: []string{"a", "c"}, consts: map[string]*graph.Tensor{"c": constT(nil, 1e30)}, fracs: [][]float64{edge}},
+	// The rescale of x·round(2^s/c) would shift by ~1000 bits: capped at 62
+	// (beyond the field, the circuit's remainder check would pin nothing).
+	{name: "div by constant -1e300", op: "Div", ins: []string{"a", "c"}, consts: map[string]*graph.Tensor{"c": constT(nil, -1e300)}, fracs: [][]float64{edge}},
 	{name: "div by constant 1e-30", op: "Div", ins: []string{"a", "c"}, consts: map[string]*graph.Tensor{"c": constT(nil, 1e-30)}, fracs: [][]float64{edge}},
 	{name: "reciprocal", op: "Reciprocal", ins: []string{"a"}, fracs: [][]float64{edge}},
 	{name: "integer div", op: "Div", ins: []string{"a", "b"}, dtype: graph.Int, fracs: [][]float64{edge, f64s(1e-3, 0.99, -0.5, 0.25, -0.99, 0.25)}},
