@@ -20,11 +20,20 @@ import (
 // files. Phase 1 (powers of τ, α, β) depends on the circuit's size only;
 // phase 2 (δ, and a σ per Groth16 commitment) on the circuit. Each
 // participant reads the latest state, mixes in fresh secret randomness with
-// a proof of knowledge of it, and writes the next state; the keys are sound
-// if at least one participant destroyed their randomness. Between the phases
-// and at the end a public random beacon (a value nobody can predict before
-// the last contribution, e.g. a future block hash or drand round) is mixed
-// in, so the last participant cannot bias the result. See docs/SETUP.md.
+// a proof of knowledge of it, and writes the next state. Each phase's secret
+// is the product of its participants': it stays unknown if one of them
+// destroyed their randomness, so the keys are sound if at least one
+// participant of each phase was honest (whoever knows δ alone can forge, as
+// γ is [1]₂). Between the phases and at the end a public random beacon (a
+// value nobody can predict before the last contribution, e.g. a future block
+// hash or drand round) is mixed in, so the last participant cannot bias the
+// result; the beacon is public, so a phase without contributions has no
+// secret at all, and VerifyCeremony rejects it. See docs/SETUP.md.
+//
+// The Groth16 commitments' Pedersen bases (the weights' model commitment
+// among them) are the circuit's evaluations at τ, α, β: phase 2 only scales
+// their proof-of-knowledge key by σ. Binding a model commitment therefore
+// needs one honest phase-1 participant, whatever phase 2 did.
 //
 // A state file is
 //
@@ -36,6 +45,9 @@ import (
 // chain.
 
 const ceremonyMagic = "zkinfer-ceremony\n"
+
+// CeremonyTrust is what a verified ceremony's keys rest on, in one line.
+const CeremonyTrust = "proofs under these keys are sound if at least one participant of each phase was honest (kept their randomness secret and destroyed it); a Pedersen model commitment binds the weights if at least one phase-1 participant was honest"
 
 // CeremonyCommonsFile is where `ceremony phase2` leaves phase 1's sealed
 // result (mpcsetup.SrsCommons) in the compiled directory, for finalize.

@@ -117,8 +117,15 @@ func ParseBeacon(s string) ([]byte, error) {
 
 // CeremonyPhase2 closes phase 1 at its last state (lastPhase1) with the
 // random beacon, writes the sealed result into the directory
-// (CeremonyCommonsFile, for finalize) and phase 2's start to out.
+// (CeremonyCommonsFile, for finalize) and phase 2's start to out. Phase 1
+// needs at least one contribution.
 func (c *Compiled) CeremonyPhase2(lastPhase1, out string, beacon []byte, progress Progress) (*CeremonyStep, error) {
+	return c.ceremonyPhase2(lastPhase1, out, beacon, 1, progress)
+}
+
+// ceremonyPhase2 is CeremonyPhase2 with the least number of phase-1
+// contributions it accepts (0 only in tests, to play a cheating coordinator).
+func (c *Compiled) ceremonyPhase2(lastPhase1, out string, beacon []byte, min int, progress Progress) (*CeremonyStep, error) {
 	r, err := c.r1cs()
 	if err != nil {
 		return nil, err
@@ -133,7 +140,7 @@ func (c *Compiled) CeremonyPhase2(lastPhase1, out string, beacon []byte, progres
 	if s.P1 == nil {
 		return nil, fmt.Errorf("ceremony: %s is a phase-2 state: phase 2 starts from phase 1's last state", lastPhase1)
 	}
-	if s.Header.Index < 1 {
+	if s.Header.Index < min {
 		return nil, fmt.Errorf("ceremony: %s is phase 1's start: phase 1 needs at least one contribution", lastPhase1)
 	}
 	progress.log("ceremony: closing phase 1 after %d contributions; opening phase 2 for %d constraints", s.Header.Index, r.GetNbConstraints())
@@ -199,8 +206,16 @@ func (c *Compiled) readCommons(h *stateHeader) (*mpcsetup.SrsCommons, error) {
 // prove, verify and export-verifier use them as any others. It checks the
 // state belongs to this circuit and has at least one phase-2 contribution;
 // the chain itself is checked by VerifyCeremony, which should be run first
-// (and can be run by anyone afterwards, against these keys).
+// (and can be run by anyone afterwards, against these keys: it does not rely
+// on this function's checks, since the coordinator runs it).
 func (c *Compiled) CeremonyFinalize(last string, beacon []byte, progress Progress) error {
+	return c.ceremonyFinalize(last, beacon, 1, progress)
+}
+
+// ceremonyFinalize is CeremonyFinalize with the least number of phase-2
+// contributions it accepts (0 only in tests, to play a cheating
+// coordinator).
+func (c *Compiled) ceremonyFinalize(last string, beacon []byte, min int, progress Progress) error {
 	r, err := c.r1cs()
 	if err != nil {
 		return err
@@ -215,7 +230,7 @@ func (c *Compiled) CeremonyFinalize(last string, beacon []byte, progress Progres
 	if s.P2 == nil {
 		return fmt.Errorf("ceremony: %s is a phase-1 state: finalize takes phase 2's last state (run `ceremony phase2` first)", last)
 	}
-	if s.Header.Index < 1 {
+	if s.Header.Index < min {
 		return fmt.Errorf("ceremony: %s is phase 2's start: phase 2 needs at least one contribution", last)
 	}
 	commons, err := c.readCommons(&s.Header)

@@ -90,15 +90,15 @@ func TestCeremony(t *testing.T) {
 	if err := c.Verify(p); err != nil {
 		t.Fatalf("a proof under the ceremony's keys does not verify: %v", err)
 	}
-	rep, err := proof.VerifyCeremony(files, c.Dir, nil)
+	rep, err := verifyCeremony(files, c.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Phase1 != 3 || rep.Phase2 != 3 || !strings.Contains(rep.Keys, "are this ceremony's") {
+	if rep.Phase1 != 3 || rep.Phase2 != 3 || !strings.Contains(rep.Keys, "are this ceremony's") || "0x"+rep.Beacon1 != beacon1 || "0x"+rep.Beacon2 != beacon2 {
 		t.Fatalf("report %+v", rep)
 	}
-	if s := c.Settings.Setup; s == nil || s.Kind != proof.SetupCeremony || s.Warning() != "" {
-		t.Fatalf("settings record the setup as %+v", s)
+	if s := c.Settings.Setup; s == nil || s.Kind != proof.SetupCeremony || s.Warning() != "" || c.TrustWarnings() != nil {
+		t.Fatalf("settings record the setup as %+v, warnings %q", s, c.TrustWarnings())
 	}
 
 	other := compileCredit(t, 8) // another circuit, with one public input too
@@ -120,7 +120,7 @@ func TestCeremony(t *testing.T) {
 		if err := other.CeremonyFinalize(files[len(files)-1], b2, nil); err == nil || !strings.Contains(err.Error(), "another circuit") {
 			t.Fatalf("finalize into another circuit's directory: %v", err)
 		}
-		if _, err := proof.VerifyCeremony(files, other.Dir, nil); err == nil || !strings.Contains(err.Error(), "another circuit") {
+		if _, err := verifyCeremony(files, other.Dir); err == nil || !strings.Contains(err.Error(), "another circuit") {
 			t.Fatalf("verify against another circuit: %v", err)
 		}
 	})
@@ -128,7 +128,7 @@ func TestCeremony(t *testing.T) {
 	t.Run("keys replaced", func(t *testing.T) {
 		d := copyDir(t, c.Dir)
 		copyFile(t, filepath.Join(other.Dir, proof.ProvingKey), filepath.Join(d, proof.ProvingKey))
-		if _, err := proof.VerifyCeremony(files, d, nil); err == nil || !strings.Contains(err.Error(), "pk.bin is not the key") {
+		if _, err := verifyCeremony(files, d); err == nil || !strings.Contains(err.Error(), "pk.bin is not the key") {
 			t.Fatalf("verify accepted keys that are not the ceremony's: %v", err)
 		}
 	})
@@ -141,6 +141,13 @@ func TestCeremony(t *testing.T) {
 			t.Fatalf("finalized after no phase-2 contribution: %v", err)
 		}
 	})
+	t.Run("cheating coordinator", func(t *testing.T) { cheatingCoordinator(t, c, files) })
+	t.Run("keys from elsewhere", func(t *testing.T) { keysFromElsewhere(t, c, files) })
+}
+
+// verifyCeremony verifies a finished ceremony against dir's circuit and keys.
+func verifyCeremony(files []string, dir string) (*proof.CeremonyReport, error) {
+	return proof.VerifyCeremony(files, proof.CeremonyVerifyOptions{Dir: dir})
 }
 
 // tamperedCeremonies: every change to the chain is an error of
@@ -192,7 +199,7 @@ func tamperedCeremonies(t *testing.T, c, other *proof.Compiled, files []string) 
 		{"not starting at the start", files[1:], at(1), "phase 1's start"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := proof.VerifyCeremony(tc.files, c.Dir, nil)
+			_, err := verifyCeremony(tc.files, c.Dir)
 			if err == nil {
 				t.Fatal("verify accepted a tampered ceremony")
 			}
@@ -229,7 +236,7 @@ func TestCeremonyStateNeverPanics(t *testing.T) {
 				if err := os.WriteFile(bad, b, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				proof.VerifyCeremony([]string{bad}, "", nil) // reads the state: must return, whatever it says
+				proof.VerifyCeremony([]string{bad}, proof.CeremonyVerifyOptions{InProgress: true}) // reads the state: must return, whatever it says
 			}
 		}
 		// A header announcing a huge domain, with a matching payload prefix.
@@ -320,8 +327,11 @@ func TestCeremonyPedersen(t *testing.T) {
 		t.Fatalf("%d commitments (%s), want 2 with pedersen", c.Settings.Groth16Commitments, c.Settings.Visibility.ParamScheme())
 	}
 	files := ceremony(t, c, 1)
-	if _, err := proof.VerifyCeremony(files, c.Dir, nil); err != nil {
+	if _, err := verifyCeremony(files, c.Dir); err != nil {
 		t.Fatal(err)
+	}
+	if w := c.TrustWarnings(); w != nil { // the basis comes from the ceremony's phase 1
+		t.Fatalf("warnings under a ceremony: %q", w)
 	}
 	salt := big.NewInt(0x1234)
 	d, err := c.PedersenModelCommitment(weights, salt)

@@ -16,9 +16,33 @@ import (
 type CeremonyReport struct {
 	Steps          []CeremonyStep
 	Phase1, Phase2 int // contributions verified in each phase
-	// Keys says whether the directory's keys were recomputed from the chain
-	// and found equal ("" when they were not checked, and why not).
+	// Beacon1 is the beacon (hex) that closed phase 1, as phase 2's start
+	// names it and as recomputed; Beacon2 the one that closed phase 2, as
+	// settings.json records it and the keys were recomputed with. Either is
+	// "" when the files (in progress) do not reach it. Both are public:
+	// whoever verifies compares them with the values announced in advance.
+	Beacon1, Beacon2 string
+	// Keys says that the directory's keys were recomputed from the chain and
+	// found equal ("" for a ceremony in progress).
 	Keys string
+}
+
+// CeremonyVerifyOptions say what VerifyCeremony requires.
+type CeremonyVerifyOptions struct {
+	// Dir is the compiled directory: phase 2's start must be initialized for
+	// its circuit, and its keys must be the ones the chain gives. Needed
+	// unless InProgress.
+	Dir string
+	// MinContributions is the least number of contributions each phase must
+	// have; below 1 means 1 (a phase without any has no secret: its
+	// parameters follow from the public beacon).
+	MinContributions int
+	// InProgress checks a ceremony that is not finalized: the chain so far,
+	// without the keys, and without a minimum for a phase still open (phase
+	// 1 is held to it once phase 2 has started). It never says that keys
+	// are this ceremony's.
+	InProgress bool
+	Progress   Progress
 }
 
 // VerifyCeremony checks a ceremony's state files, given in order from phase
@@ -26,25 +50,35 @@ type CeremonyReport struct {
 // carries a valid proof of knowledge of its randomness and updates the
 // previous parameters consistently (mpcsetup's Verify). Phase 2's start
 // must be exactly phase 1's last state sealed with the beacon its header
-// names, initialized for the circuit of dir (needed as soon as the chain
-// reaches phase 2; "" otherwise). When dir's keys say they come from a
-// ceremony that ends with the last file given, they are recomputed from it
-// and must be equal. Any tampered file, reordered or missing state, or
-// state from another ceremony is an error naming the file.
-func VerifyCeremony(files []string, dir string, progress Progress) (*CeremonyReport, error) {
+// names, initialized for the circuit of opt.Dir. Each phase must have at
+// least opt.MinContributions contributions (at least one): the checks of
+// `ceremony phase2` and `finalize` are the coordinator's, and not relied
+// on here. Unless opt.InProgress, the chain must end in phase 2 and the
+// directory's keys must be the ones it gives: settings.json must name a
+// ceremony ending with the last file given, and the keys recomputed from
+// it with settings.json's beacon must equal pk.bin and vk.bin byte for
+// byte. Any tampered file, reordered or missing state, state from another
+// ceremony or keys from elsewhere is a one-line error naming what differs.
+func VerifyCeremony(files []string, opt CeremonyVerifyOptions) (*CeremonyReport, error) {
 	if len(files) == 0 {
 		return nil, errors.New("ceremony: no state files")
 	}
+	if opt.Dir == "" && !opt.InProgress {
+		return nil, errors.New("ceremony: give the compiled directory (--dir DIR): a finished ceremony is checked against its circuit and its keys (--in-progress checks a ceremony not yet finalized)")
+	}
+	min := max(opt.MinContributions, 1)
+	progress := opt.Progress
 	var (
 		c       *Compiled
 		r       *cs_bn254.R1CS
 		commons *mpcsetup.SrsCommons
 		prev    *state
+		record  *CeremonyInfo // settings.json's, unless InProgress
 		rep     = &CeremonyReport{}
 	)
-	if dir != "" {
+	if opt.Dir != "" {
 		var err error
-		if c, err = Open(dir); err != nil {
+		if c, err = Open(opt.Dir); err != nil {
 			return nil, err
 		}
 		if r, err = c.r1cs(); err != nil {
@@ -73,6 +107,11 @@ func VerifyCeremony(files []string, dir string, progress Progress) (*CeremonyRep
 					return nil, err
 				}
 			}
+			if !opt.InProgress { // before the slow part: keys from elsewhere fail at once
+				if record, err = c.ceremonyRecord(files[len(files)-1]); err != nil {
+					return nil, err
+				}
+			}
 		case h.Previous != prev.SHA256:
 			return nil, fail("it was not made from the previous file %s (its previous hash is %.16s…, that file's %.16s…)", files[i-1], h.Previous, prev.SHA256)
 		case prev.Header.sameCeremony(h) != nil:
@@ -85,6 +124,9 @@ func VerifyCeremony(files []string, dir string, progress Progress) (*CeremonyRep
 				return nil, fail("invalid contribution: %v", err)
 			}
 		case h.Phase == 2 && prev.Header.Phase == 1 && h.Index == 0:
+			if err := enoughContributions(1, prev.Header.Index, min); err != nil {
+				return nil, fail("%v", err)
+			}
 			if r == nil {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			}
@@ -92,7 +134,7 @@ func VerifyCeremony(files []string, dir string, progress Progress) (*CeremonyRep
 			if commons, err = checkPhase2Start(prev, s, r); err != nil {
 				return nil, fail("%v", err)
 			}
-			rep.Phase1 = prev.Header.Index
+			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
 		default:
 			return nil, fail("phase %d index %d cannot follow phase %d index %d", h.Phase, h.Index, prev.Header.Phase, prev.Header.Index)
 		}
@@ -105,14 +147,33 @@ func VerifyCeremony(files []string, dir string, progress Progress) (*CeremonyRep
 		}
 		prev = s
 	}
-	if c != nil {
-		keys, err := c.checkCeremonyKeys(prev, r, commons)
-		if err != nil {
-			return nil, err
-		}
-		rep.Keys = keys
+	if opt.InProgress {
+		return rep, nil
+	}
+	last := files[len(files)-1]
+	if prev.P2 == nil {
+		return nil, fmt.Errorf("ceremony: %s is a phase-1 state: a finished ceremony ends with phase 2's last contribution (--in-progress checks a ceremony not yet finalized)", last)
+	}
+	if err := enoughContributions(2, rep.Phase2, min); err != nil {
+		return nil, fmt.Errorf("ceremony: %s: %v", last, err)
+	}
+	if err := c.checkCeremonyKeys(record, prev, rep, r, commons); err != nil {
+		return nil, err
 	}
 	return rep, nil
+}
+
+// enoughContributions checks that a phase had at least min contributions.
+// With none, the phase's secrets are derived from the public beacon alone:
+// anyone could recompute them (δ, say) and forge proofs.
+func enoughContributions(phase, n, min int) error {
+	switch {
+	case n == 0:
+		return fmt.Errorf("phase %d has no contribution: its secrets would follow from the public beacon alone, and anyone could forge proofs", phase)
+	case n < min:
+		return fmt.Errorf("phase %d has %d contributions, fewer than the %d required (--min-contributions)", phase, n, min)
+	}
+	return nil
 }
 
 // verifyStep checks next's contribution on top of prev (mpcsetup's Verify,
@@ -151,9 +212,6 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS) (commons *mpcsetup.Sr
 		}
 	}()
 	h := &next.Header
-	if last.Header.Index < 1 {
-		return nil, errors.New("phase 1 has no contribution: its keys would hold no secret")
-	}
 	if h.Phase1 != last.Header.Index {
 		return nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
 	}
@@ -181,25 +239,49 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS) (commons *mpcsetup.Sr
 	return &sealed, nil
 }
 
-// checkCeremonyKeys recomputes the directory's keys from the last state
-// when settings.json says they come from a ceremony ending there.
-func (c *Compiled) checkCeremonyKeys(last *state, r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons) (string, error) {
+// ceremonyRecord checks that settings.json says the directory's keys come
+// from the ceremony whose last state is the file last, and that the keys
+// exist; it returns the record. Keys from a local setup or from another
+// chain are an error naming what differs.
+func (c *Compiled) ceremonyRecord(last string) (*CeremonyInfo, error) {
+	b, err := os.ReadFile(last)
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
+	sum := sha256.Sum256(b)
 	info := c.Settings.Setup
 	switch {
-	case info == nil || info.Kind != SetupCeremony || info.Ceremony == nil:
-		return fmt.Sprintf("not checked: %s's keys do not come from a ceremony", c.Dir), nil
-	case info.Ceremony.Final != last.SHA256:
-		return fmt.Sprintf("not checked: %s's keys come from a ceremony ending with %.16s…, not with the last file given", c.Dir, info.Ceremony.Final), nil
-	case commons == nil:
-		return "not checked: the files do not reach phase 2", nil
+	case info == nil:
+		return nil, fmt.Errorf("ceremony: %s has no keys from this ceremony: settings.json records no setup (run `ceremony finalize`)", c.Dir)
+	case info.Kind != SetupCeremony || info.Ceremony == nil:
+		return nil, fmt.Errorf("ceremony: %s's keys do not come from this ceremony: settings.json records a %q setup", c.Dir, info.Kind)
+	case info.Ceremony.Final != hex.EncodeToString(sum[:]):
+		return nil, fmt.Errorf("ceremony: %s's keys come from another ceremony: settings.json names a chain ending with %.16s…, the last file given (%s) is %.16s…", c.Dir, info.Ceremony.Final, last, hex.EncodeToString(sum[:]))
 	}
-	beacon, err := hex.DecodeString(info.Ceremony.Beacon)
-	if err != nil {
-		return "", fmt.Errorf("ceremony: %s: settings.json's beacon is not hex", c.Dir)
+	if b, err := hex.DecodeString(info.Ceremony.Beacon); err != nil || len(b) == 0 {
+		return nil, fmt.Errorf("ceremony: %s: settings.json's beacon %q is not hex", c.Dir, info.Ceremony.Beacon)
 	}
+	for _, f := range []string{VerifyingKey, ProvingKey} {
+		if _, err := os.Stat(c.path(f)); err != nil {
+			return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", c.Dir, err)
+		}
+	}
+	return info.Ceremony, nil
+}
+
+// checkCeremonyKeys recomputes the keys from the chain's last state with
+// the beacon of record (ceremonyRecord) and checks that they are pk.bin and
+// vk.bin byte for byte: keys from another chain, or from this one with
+// another beacon, are an error. A verifier who sees success knows these
+// keys hold every participant's randomness.
+func (c *Compiled) checkCeremonyKeys(record *CeremonyInfo, last *state, rep *CeremonyReport, r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons) error {
+	if record.Phase1 != rep.Phase1 || record.Phase2 != rep.Phase2 {
+		return fmt.Errorf("ceremony: %s: settings.json records %d phase-1 and %d phase-2 contributions, the chain has %d and %d", c.Dir, record.Phase1, record.Phase2, rep.Phase1, rep.Phase2)
+	}
+	beacon, _ := hex.DecodeString(record.Beacon) // checked by ceremonyRecord
 	pk, vk, err := sealPhase2(r, commons, last.P2, beacon)
 	if err != nil {
-		return "", err
+		return err
 	}
 	for _, k := range []struct {
 		file string
@@ -213,15 +295,17 @@ func (c *Compiled) checkCeremonyKeys(last *state, r *cs_bn254.R1CS, commons *mpc
 			_, err = k.key.WriteTo(&want)
 		}
 		if err != nil {
-			return "", err
+			return err
 		}
 		got, err := os.ReadFile(c.path(k.file))
 		if err != nil {
-			return "", fmt.Errorf("ceremony: %w", err)
+			return fmt.Errorf("ceremony: %s's keys cannot be checked: %w", c.Dir, err)
 		}
 		if !bytes.Equal(got, want.Bytes()) {
-			return "", fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives with beacon %s", c.Dir, k.file, info.Ceremony.Beacon)
+			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives with beacon %s: the keys come from elsewhere", c.Dir, k.file, record.Beacon)
 		}
 	}
-	return fmt.Sprintf("%s and %s in %s are this ceremony's (beacon %s)", ProvingKey, VerifyingKey, c.Dir, info.Ceremony.Beacon), nil
+	rep.Beacon2 = record.Beacon
+	rep.Keys = fmt.Sprintf("%s and %s in %s are this ceremony's", ProvingKey, VerifyingKey, c.Dir)
+	return nil
 }

@@ -15,11 +15,15 @@ const (
 	// SetupLocal: groth16.Setup on one machine (`zkinfer setup`). Whoever ran
 	// it could have kept the toxic waste and can forge proofs.
 	SetupLocal = "local"
-	// SetupCeremony: a multi-party Groth16 ceremony (`zkinfer ceremony`). One
-	// honest participant is enough.
+	// SetupCeremony: a multi-party Groth16 ceremony (`zkinfer ceremony`).
+	// Proofs are sound if at least one participant of each phase was honest
+	// (phase 1 makes τ, α, β; phase 2 δ). The weights' Pedersen commitment
+	// basis is made from τ, α, β alone, so it binds if at least one phase-1
+	// participant was honest (CeremonyTrust).
 	SetupCeremony = "ceremony"
 	// SetupSRS: PLONK keys from a powers-of-tau file, e.g. a public
-	// ceremony's. As trustworthy as that ceremony.
+	// ceremony's. As trustworthy as that ceremony: a file not on the list of
+	// published ones (knownsrs.go) is warned about.
 	SetupSRS = "srs"
 	// SetupUnsafeSRS: PLONK keys from an SRS generated on this machine
 	// (`--unsafe-dev-srs`). For development only.
@@ -33,10 +37,15 @@ type SetupInfo struct {
 	SRS *SRSInfo `json:"srs,omitempty"`
 	// Ceremony identifies the ceremony Groth16 keys came from.
 	Ceremony *CeremonyInfo `json:"ceremony,omitempty"`
+	// Warnings are the directory's trust warnings when setup ran
+	// (Compiled.TrustWarnings), for whoever reads settings.json; verifiers
+	// recompute them rather than read them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Warning says in one line why the keys must not be relied on by people
-// who did not make them, or "" for keys from a ceremony or a public SRS.
+// who did not make them, or "" for keys from a ceremony or a published
+// powers of tau. Compiled.TrustWarnings adds what depends on the circuit.
 func (s *SetupInfo) Warning() string {
 	switch {
 	case s == nil:
@@ -45,8 +54,41 @@ func (s *SetupInfo) Warning() string {
 		return "these keys are only as trustworthy as the machine that ran `zkinfer setup`: whoever ran it could forge proofs (for a public deployment run `zkinfer ceremony`, see docs/SETUP.md)"
 	case s.Kind == SetupUnsafeSRS:
 		return "UNSAFE: these PLONK keys come from a development SRS generated on one machine (--unsafe-dev-srs): whoever ran setup could forge proofs (use --srs with a public powers-of-tau, see docs/SETUP.md)"
+	case s.Kind == SetupSRS:
+		return s.SRS.warning()
 	}
 	return ""
+}
+
+// TrustWarnings returns every one-line warning a verifier of this
+// directory's proofs should see about where its keys came from, nil when
+// there is none (keys from a ceremony, or from a published powers of tau):
+//   - keys from a single-party `setup` or a development SRS: whoever ran it
+//     could forge proofs (SetupInfo.Warning);
+//   - PLONK keys from an SRS file that is not a published powers of tau
+//     (knownsrs.go): whoever made the file may know its τ;
+//   - weights bound by a Pedersen commitment under keys from a single-party
+//     setup: the commitment basis comes from the setup's τ, α, β, so whoever
+//     ran it knows the discrete logarithms between the basis points and can
+//     open the published model commitment to other weights, with a proof
+//     that verifies;
+//   - settings.json that does not say where the keys came from.
+//
+// It reads settings.json's record only (not the keys): `ceremony verify`
+// is what checks that a ceremony's keys are the ones in the directory.
+func (c *Compiled) TrustWarnings() []string {
+	s := c.Settings.Setup
+	if s == nil {
+		return []string{"settings.json does not say where these keys came from: whoever made them could forge proofs (run `zkinfer setup` or a ceremony, see docs/SETUP.md)"}
+	}
+	var w []string
+	if m := s.Warning(); m != "" {
+		w = append(w, m)
+	}
+	if s.Kind == SetupLocal && c.Settings.Visibility.PedersenParams() {
+		w = append(w, "the model commitment binds nothing against whoever ran `zkinfer setup`: its Pedersen basis comes from that setup's secrets, so they can open the published commitment to other weights (binding needs keys from a ceremony with at least one honest phase-1 participant, see docs/SETUP.md)")
+	}
+	return w
 }
 
 // SetupOptions choose where a setup's randomness comes from.
@@ -96,6 +138,7 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 		return err
 	}
 	progress.log("setup: keys written (%.1fs)", time.Since(start).Seconds())
+	c.Settings.Setup.Warnings = c.TrustWarnings()
 	if err := c.writeSettings(); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}

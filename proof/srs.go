@@ -49,6 +49,25 @@ type SRSInfo struct {
 	Blake2b string `json:"blake2b"`
 	Power   int    `json:"power,omitempty"` // .ptau: the file's power
 	Domain  int    `json:"domain"`          // n: the circuit's domain size
+	// Known says whether Blake2b is that of a published powers-of-tau file
+	// (knownsrs.go), and Source where that file is published. A file that is
+	// not known may hold a τ its maker kept: see warning.
+	Known  bool   `json:"known"`
+	Source string `json:"source,omitempty"`
+}
+
+// warning says in one line why keys from this SRS file may be forged, or
+// "" for a published powers of tau. It looks the recorded hash up again, so
+// a directory set up before its file was known (or before Known existed)
+// is judged by the current list.
+func (s *SRSInfo) warning() string {
+	if s == nil {
+		return "settings.json does not identify the SRS these PLONK keys came from: whoever made it may know its τ and could forge proofs"
+	}
+	if _, ok := LookupKnownSRS(s.Blake2b); ok {
+		return ""
+	}
+	return fmt.Sprintf("the SRS file %s (blake2b %.16s…) is not a published powers of tau zkinfer knows: whoever made it may know its τ and could forge proofs (use a file listed in docs/SETUP.md)", s.File, s.Blake2b)
 }
 
 // LoadSRS reads an SRS file (SRSPtau or SRSGnark, told apart by their first
@@ -112,6 +131,10 @@ func LoadSRS(path string, cs constraint.ConstraintSystem, progress Progress) (*S
 	progress.log("setup: read and checked %d powers of tau from %s (%.1fs)", len(g1), path, time.Since(start).Seconds())
 	if info.Blake2b, err = fileBlake2b(f); err != nil {
 		return nil, fmt.Errorf("srs: %s: %w", path, err)
+	}
+	if k, ok := LookupKnownSRS(info.Blake2b); ok {
+		info.Known, info.Source = true, k.Source
+		progress.log("setup: %s is %s (%s)", path, k.Name, k.Source)
 	}
 	srs, err := newSRS(g1, g2, nLagrange)
 	if err != nil {

@@ -12,15 +12,23 @@ import (
 // hashLine matches the "sha256 HASH" line every ceremony step prints.
 var hashLine = regexp.MustCompile(`(?m)^sha256 ([0-9a-f]{64})$`)
 
+// trustLine is how finalize and verify say what the keys rest on: each
+// phase's honest participant for soundness, phase 1's for binding.
+const trustLine = "trust: proofs under these keys are sound if at least one participant of each phase was honest"
+
 // TestCeremonyCLI: three participants per phase through the CLI; every
-// step prints the hash to publish, `ceremony verify` checks the chain and
-// the keys, the keys prove and verify (in Go and on chain), and a tampered
-// contribution makes `ceremony verify` fail with a one-line error.
+// step prints the hash to publish, phase2 and finalize print their beacon,
+// `ceremony verify --in-progress` checks the chain before finalize, and
+// `ceremony verify` after it checks the chain and the keys (which before
+// finalize, from a local setup, fail) and prints both beacons and the trust
+// statement; the keys prove and verify (in Go and on chain), and a tampered
+// contribution or too few contributions make `ceremony verify` fail with a
+// one-line error.
 func TestCeremonyCLI(t *testing.T) {
 	dir := t.TempDir()
 	mustZK(t, "compile", demoModel, "--out", dir, "--range-check", "lookup", "--quiet")
 	work := t.TempDir()
-	var files, hashes []string
+	var files, hashes, outputs []string
 	step := func(args ...string) {
 		t.Helper()
 		out := mustZK(t, args...)
@@ -28,7 +36,7 @@ func TestCeremonyCLI(t *testing.T) {
 		if m == nil {
 			t.Fatalf("zkinfer %s printed no hash: %q", strings.Join(args, " "), out)
 		}
-		hashes = append(hashes, m[1])
+		hashes, outputs = append(hashes, m[1]), append(outputs, out)
 	}
 	state := func(phase, i int) string { return filepath.Join(work, fmt.Sprintf("phase%d-%d.state", phase, i)) }
 	step("ceremony", "init", dir, "--out", state(1, 0))
@@ -40,22 +48,39 @@ func TestCeremonyCLI(t *testing.T) {
 		}
 	}
 	contribute(1)
-	step("ceremony", "phase2", dir, files[3], "--beacon", "0x0123456789abcdef0123456789abcdef", "--quiet")
+	const beacon1, beacon2 = "0x0123456789abcdef0123456789abcdef", "0xfedcba9876543210fedcba9876543210"
+	step("ceremony", "phase2", dir, files[3], "--beacon", beacon1, "--quiet")
+	if !strings.Contains(outputs[len(outputs)-1], "beacon closing phase 1: "+beacon1+"\n") {
+		t.Fatalf("phase2 does not print its beacon: %q", outputs[len(outputs)-1])
+	}
 	files = append(files, filepath.Join(dir, "ceremony", "phase2-0000.state")) // the default --out
 	contribute(2)
+	// Before finalize: the chain so far, with --in-progress only.
+	verifyArgs := append(append([]string{"ceremony", "verify", "--quiet"}, files...), "--dir", dir)
+	if code, _, errOut := zk(t, verifyArgs...); code != 1 || !strings.Contains(errOut, "settings.json records no setup") {
+		t.Fatalf("ceremony verify before finalize: exit %d, %q", code, errOut)
+	}
+	if out := mustZK(t, append(verifyArgs, "--in-progress")...); !strings.HasPrefix(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:], "in progress: 3 phase-1 and 3 phase-2 contributions verified so far; no keys checked") {
+		t.Fatalf("ceremony verify --in-progress said %q", out)
+	}
 	if code, _, errOut := zk(t, "prove", dir, "--input", demoInput, "--proof", filepath.Join(work, "p.json"), "--quiet"); code == 0 {
 		t.Fatal("prove ran before the ceremony's keys existed")
 	} else if !strings.Contains(errOut, "run setup first") {
 		t.Fatalf("prove without keys said %q", errOut)
 	}
-	out := mustZK(t, "ceremony", "finalize", files[7], dir, "--beacon", "0xfedcba9876543210fedcba9876543210", "--quiet")
-	if !strings.Contains(out, "wrote pk.bin and vk.bin") {
+	out := mustZK(t, "ceremony", "finalize", files[7], dir, "--beacon", beacon2, "--quiet")
+	if !strings.Contains(out, "wrote pk.bin and vk.bin") || !strings.Contains(out, "beacon closing phase 2: "+beacon2+"\n") || !strings.Contains(out, trustLine) {
 		t.Fatalf("finalize said %q", out)
 	}
 
-	out = mustZK(t, append(append([]string{"ceremony", "verify", "--quiet"}, files...), "--dir", dir)...)
-	if !strings.Contains(out, "verified: 3 phase-1 and 3 phase-2 contributions; pk.bin and vk.bin in") {
-		t.Fatalf("ceremony verify said %q", out)
+	out = mustZK(t, verifyArgs...)
+	for _, want := range []string{"verified: 3 phase-1 and 3 phase-2 contributions; pk.bin and vk.bin in", "beacon closing phase 1: " + beacon1 + "\n", "beacon closing phase 2: " + beacon2 + "\n", trustLine} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("ceremony verify said %q, want %q", out, want)
+		}
+	}
+	if code, _, errOut := zk(t, append(verifyArgs, "--min-contributions", "4")...); code != 1 || !strings.Contains(errOut, "phase 1 has 3 contributions, fewer than the 4 required") {
+		t.Fatalf("ceremony verify --min-contributions 4: exit %d, %q", code, errOut)
 	}
 	for i, h := range hashes { // every published hash is listed
 		if !strings.Contains(out, h) {
@@ -92,6 +117,8 @@ func TestCeremonyCLI(t *testing.T) {
 		for _, args := range [][]string{
 			{"ceremony"}, {"ceremony", "dance"}, {"ceremony", "contribute", files[1]},
 			{"ceremony", "phase2", dir, files[3]}, {"ceremony", "verify"},
+			append([]string{"ceremony", "verify"}, files...), // no --dir
+			append(append([]string{}, verifyArgs...), "--min-contributions", "0"),
 		} {
 			if code, _, _ := zk(t, args...); code != 2 {
 				t.Errorf("zkinfer %s: exit %d, want 2", strings.Join(args, " "), code)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -19,9 +20,14 @@ const ceremonyUsage = `usage:
   zkinfer ceremony contribute STATE --out NEXT                  each participant, on their own machine
   zkinfer ceremony phase2 DIR STATE --beacon HEX [--out NEXT]   coordinator: close phase 1, open phase 2
   zkinfer ceremony contribute STATE --out NEXT                  each participant again
-  zkinfer ceremony verify STATE... [--dir DIR]                  anyone: check every contribution (and DIR's keys)
+  zkinfer ceremony verify STATE... --dir DIR --in-progress     coordinator, before finalize: the chain so far
   zkinfer ceremony finalize STATE DIR --beacon HEX              coordinator: write pk.bin and vk.bin into DIR
-Every state file's sha256 is printed: participants publish theirs. See docs/SETUP.md.`
+  zkinfer ceremony verify STATE... --dir DIR                    anyone: every contribution, and DIR's keys
+                          [--min-contributions N]               (each phase needs N, default 1)
+Every state file's sha256 is printed: participants publish theirs. The beacons are printed
+for comparison with the values announced in advance. Proofs are sound if one participant of
+each phase was honest; a Pedersen model commitment binds if one phase-1 participant was.
+See docs/SETUP.md.`
 
 // cmdCeremony dispatches the ceremony's subcommands.
 func cmdCeremony(fs *flag.FlagSet, args []string) error {
@@ -45,6 +51,20 @@ func cmdCeremony(fs *flag.FlagSet, args []string) error {
 // printStep says what a step wrote and the hash to publish.
 func printStep(s *proof.CeremonyStep) {
 	fmt.Fprintf(stdout, "wrote %s (%s)\nsha256 %s\n", s.Path, s.Name, s.SHA256)
+}
+
+// printBeacons prints the beacons that closed phase 1 and 2 ("" for one
+// not reached) on lines of their own: they are public, and whoever reads
+// them compares them with the values announced before each phase's last
+// contribution (a beacon chosen after it would let the coordinator bias the
+// result).
+func printBeacons(phase1, phase2 string) {
+	for i, b := range []string{phase1, phase2} {
+		if b != "" {
+			fmt.Fprintf(stdout, "beacon closing phase %d: 0x%s\n", i+1, b)
+		}
+	}
+	fmt.Fprintln(stdout, "  compare with the value announced in advance")
 }
 
 // defaultState is a state file's default path in the coordinator's DIR.
@@ -121,11 +141,14 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	printStep(s)
+	printBeacons(hex.EncodeToString(beacon), "")
 	return nil
 }
 
 func ceremonyVerify(fs *flag.FlagSet, args []string) error {
-	dir := fs.String("dir", "", "the compiled directory (needed once the files reach phase 2; its keys are checked when they come from this ceremony)")
+	dir := fs.String("dir", "", "the compiled directory: the circuit phase 2 is for, and the keys the chain must give")
+	minN := fs.Int("min-contributions", 1, "the least number of contributions each phase must have")
+	inProgress := fs.Bool("in-progress", false, "check a ceremony not yet finalized: the chain so far, not the keys")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	var files []string
 	for len(args) > 0 { // flags may come anywhere among the files
@@ -137,21 +160,29 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 			files, args = append(files, args[0]), args[1:]
 		}
 	}
-	if len(files) == 0 {
+	switch {
+	case len(files) == 0:
 		return usageError{"give the state files, from phase 1's start, in order"}
+	case *minN < 1:
+		return usageError{fmt.Sprintf("--min-contributions %d: give at least 1", *minN)}
+	case *dir == "" && !*inProgress:
+		return usageError{"give --dir DIR: a finished ceremony is checked against DIR's circuit and keys (--in-progress checks one not yet finalized)"}
 	}
-	rep, err := proof.VerifyCeremony(files, *dir, progress(*quiet))
+	rep, err := proof.VerifyCeremony(files, proof.CeremonyVerifyOptions{Dir: *dir, MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet)})
 	if err != nil {
 		return err
 	}
 	for _, s := range rep.Steps {
 		fmt.Fprintf(stdout, "%-24s sha256 %s  %s\n", s.Name, s.SHA256, s.Path)
 	}
-	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions", rep.Phase1, rep.Phase2)
-	if rep.Keys != "" {
-		fmt.Fprintf(stdout, "; %s", rep.Keys)
+	if rep.Beacon1 != "" {
+		printBeacons(rep.Beacon1, rep.Beacon2)
 	}
-	fmt.Fprintln(stdout)
+	if *inProgress {
+		fmt.Fprintf(stdout, "in progress: %d phase-1 and %d phase-2 contributions verified so far; no keys checked (verify again without --in-progress after finalize)\n", rep.Phase1, rep.Phase2)
+		return nil
+	}
+	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions; %s\ntrust: %s\n", rep.Phase1, rep.Phase2, rep.Keys, proof.CeremonyTrust)
 	return nil
 }
 
@@ -174,5 +205,7 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])
+	printBeacons("", hex.EncodeToString(beacon))
+	fmt.Fprintf(stdout, "trust: %s\n", proof.CeremonyTrust)
 	return nil
 }
