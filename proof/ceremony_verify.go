@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
@@ -244,19 +245,18 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS) (commons *mpcsetup.Sr
 // exist; it returns the record. Keys from a local setup or from another
 // chain are an error naming what differs.
 func (c *Compiled) ceremonyRecord(last string) (*CeremonyInfo, error) {
-	b, err := os.ReadFile(last)
+	sum, err := fileSHA256(last)
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: %w", err)
 	}
-	sum := sha256.Sum256(b)
 	info := c.Settings.Setup
 	switch {
 	case info == nil:
 		return nil, fmt.Errorf("ceremony: %s has no keys from this ceremony: settings.json records no setup (run `ceremony finalize`)", c.Dir)
 	case info.Kind != SetupCeremony || info.Ceremony == nil:
 		return nil, fmt.Errorf("ceremony: %s's keys do not come from this ceremony: settings.json records a %q setup", c.Dir, info.Kind)
-	case info.Ceremony.Final != hex.EncodeToString(sum[:]):
-		return nil, fmt.Errorf("ceremony: %s's keys come from another ceremony: settings.json names a chain ending with %.16s…, the last file given (%s) is %.16s…", c.Dir, info.Ceremony.Final, last, hex.EncodeToString(sum[:]))
+	case info.Ceremony.Final != sum:
+		return nil, fmt.Errorf("ceremony: %s's keys come from another ceremony: settings.json names a chain ending with %.16s…, the last file given (%s) is %.16s…", c.Dir, info.Ceremony.Final, last, sum)
 	}
 	if b, err := hex.DecodeString(info.Ceremony.Beacon); err != nil || len(b) == 0 {
 		return nil, fmt.Errorf("ceremony: %s: settings.json's beacon %q is not hex", c.Dir, info.Ceremony.Beacon)
@@ -308,4 +308,18 @@ func (c *Compiled) checkCeremonyKeys(record *CeremonyInfo, last *state, rep *Cer
 	rep.Beacon2 = record.Beacon
 	rep.Keys = fmt.Sprintf("%s and %s in %s are this ceremony's", ProvingKey, VerifyingKey, c.Dir)
 	return nil
+}
+
+// fileSHA256 is the SHA-256 of a file, hex.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
