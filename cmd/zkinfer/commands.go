@@ -127,7 +127,7 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	if err := c.SetupWith(proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}); err != nil {
 		return err
 	}
-	if w := c.Settings.Setup.Warning(); w != "" {
+	for _, w := range c.TrustWarnings() {
 		fmt.Fprintf(stderr, "zkinfer setup: warning: %s\n", w)
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s\n", proof.ProvingKey, proof.VerifyingKey, pos[0])
@@ -193,8 +193,8 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	if err := c.VerifyWith(p, vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)
 	}
-	if s := c.Settings.Setup; s != nil && s.Kind == proof.SetupUnsafeSRS {
-		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", s.Warning())
+	for _, w := range c.TrustWarnings() {
+		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
 	}
 	vkHash, err := c.VerifyingKeySHA256()
 	if err != nil {
