@@ -82,19 +82,11 @@ func (c *Call) Calldata() []byte {
 	if c.Backend == proof.Plonk {
 		return c.plonkCalldata()
 	}
-	n := len(c.Inputs)
-	out := make([]byte, 0, 4+32*(n+2)+len(c.Proof)+31)
-	out = append(out, Selector(c.Signature())...)
-	out = append(out, word(big.NewInt(int64(32*(n+1))))...)
-	for _, v := range c.Inputs {
-		out = append(out, word(v)...)
+	words := make([][]byte, len(c.Inputs))
+	for i, v := range c.Inputs {
+		words[i] = word(v)
 	}
-	out = append(out, word(big.NewInt(int64(len(c.Proof))))...)
-	out = append(out, c.Proof...)
-	if r := len(c.Proof) % 32; r != 0 {
-		out = append(out, make([]byte, 32-r)...)
-	}
-	return out
+	return encodeWithBytes(Selector(c.Signature()), c.Proof, words)
 }
 
 // word64 is n as a 32-byte big-endian word.

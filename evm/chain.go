@@ -13,19 +13,27 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/params"
 )
 
-// Chain is go-ethereum's in-process simulated chain with one funded
-// account that sends every transaction. Each transaction is mined at once.
+// Chain is go-ethereum's in-process simulated chain with a few funded
+// accounts: From sends every transaction unless TransactFrom names another
+// of Accounts. Each transaction is mined at once.
 type Chain struct {
-	sim     *simulated.Backend
-	client  simulated.Client
-	key     *ecdsa.PrivateKey
-	From    common.Address
-	chainID *big.Int
+	sim      *simulated.Backend
+	client   simulated.Client
+	keys     map[common.Address]*ecdsa.PrivateKey
+	From     common.Address
+	Accounts []common.Address // From first
+	chainID  *big.Int
 }
+
+// chainAccounts is how many funded accounts NewChain makes.
+const chainAccounts = 3
 
 // maxTxGas is the per-transaction gas cap (EIP-7825, 2^24), the limit a
 // transaction whose gas cannot be estimated (it reverts) is sent with.
@@ -33,20 +41,44 @@ const maxTxGas = 1 << 24
 
 // NewChain starts a simulated chain. Close it when done.
 func NewChain() (*Chain, error) {
-	key, err := crypto.GenerateKey()
-	if err != nil {
-		return nil, err
-	}
-	from := crypto.PubkeyToAddress(key.PublicKey)
 	balance := new(big.Int).Lsh(big.NewInt(1), 100)
-	sim := simulated.NewBackend(types.GenesisAlloc{from: {Balance: balance}})
-	c := &Chain{sim: sim, client: sim.Client(), key: key, From: from}
+	alloc := types.GenesisAlloc{}
+	keys := map[common.Address]*ecdsa.PrivateKey{}
+	var accounts []common.Address
+	for range chainAccounts {
+		key, err := crypto.GenerateKey()
+		if err != nil {
+			return nil, err
+		}
+		a := crypto.PubkeyToAddress(key.PublicKey)
+		alloc[a], keys[a] = types.Account{Balance: balance}, key
+		accounts = append(accounts, a)
+	}
+	sim := simulated.NewBackend(alloc, func(_ *node.Config, eth *ethconfig.Config) {
+		eth.Genesis.Config = osaka(eth.Genesis.Config)
+	})
+	c := &Chain{sim: sim, client: sim.Client(), keys: keys, From: accounts[0], Accounts: accounts}
+	var err error
 	if c.chainID, err = c.client.ChainID(context.Background()); err != nil {
 		sim.Close()
 		return nil, fmt.Errorf("simulated chain: %w", err)
 	}
 	return c, nil
 }
+
+// osaka is the simulated chain's configuration running Osaka, the fork
+// Ethereum's mainnet runs, rather than go-ethereum's development forks
+// (Amsterdam, Bogota), whose state-gas metering (EIP-8037) prices a new
+// storage slot several times higher than mainnet does: gas measured here is
+// what a mainnet transaction pays.
+func osaka(dev *params.ChainConfig) *params.ChainConfig {
+	c := *dev
+	c.AmsterdamTime, c.BogotaTime = nil, nil
+	return &c
+}
+
+// ChainID is the chain's id (block.chainid).
+func (c *Chain) ChainID() *big.Int { return new(big.Int).Set(c.chainID) }
 
 // Close stops the chain.
 func (c *Chain) Close() error { return c.sim.Close() }
@@ -63,7 +95,12 @@ type Receipt struct {
 // Deploy creates a contract from creation code (constructor arguments
 // appended) and fails unless it succeeds.
 func (c *Chain) Deploy(ctx context.Context, code []byte) (common.Address, error) {
-	r, err := c.send(ctx, nil, code, nil)
+	return c.DeployABI(ctx, code, nil)
+}
+
+// DeployABI is Deploy that names a revert with the custom errors of errs.
+func (c *Chain) DeployABI(ctx context.Context, code []byte, errs *abi.ABI) (common.Address, error) {
+	r, err := c.send(ctx, c.From, nil, code, errs)
 	if err != nil {
 		return common.Address{}, err
 	}
@@ -76,7 +113,15 @@ func (c *Chain) Deploy(ctx context.Context, code []byte) (common.Address, error)
 // Transact sends data to a contract and mines it; a reverted transaction
 // is a Receipt with OK false, not an error.
 func (c *Chain) Transact(ctx context.Context, to common.Address, data []byte, errs *abi.ABI) (*Receipt, error) {
-	return c.send(ctx, &to, data, errs)
+	return c.send(ctx, c.From, &to, data, errs)
+}
+
+// TransactFrom is Transact sent by from, one of Accounts.
+func (c *Chain) TransactFrom(ctx context.Context, from, to common.Address, data []byte, errs *abi.ABI) (*Receipt, error) {
+	if c.keys[from] == nil {
+		return nil, fmt.Errorf("simulated chain: %s is not one of its accounts", from)
+	}
+	return c.send(ctx, from, &to, data, errs)
 }
 
 // Call runs a read-only call; a revert is returned as an error carrying
@@ -97,18 +142,18 @@ type RevertError struct{ Reason string }
 
 func (e *RevertError) Error() string { return "reverted: " + e.Reason }
 
-func (c *Chain) send(ctx context.Context, to *common.Address, data []byte, errs *abi.ABI) (*Receipt, error) {
+func (c *Chain) send(ctx context.Context, from common.Address, to *common.Address, data []byte, errs *abi.ABI) (*Receipt, error) {
 	head, err := c.client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	nonce, err := c.client.PendingNonceAt(ctx, c.From)
+	nonce, err := c.client.PendingNonceAt(ctx, from)
 	if err != nil {
 		return nil, err
 	}
 	tip := big.NewInt(1_000_000_000)
 	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
-	msg := ethereum.CallMsg{From: c.From, To: to, GasFeeCap: feeCap, GasTipCap: tip, Data: data}
+	msg := ethereum.CallMsg{From: from, To: to, GasFeeCap: feeCap, GasTipCap: tip, Data: data}
 	reason := ""
 	gas, err := c.client.EstimateGas(ctx, msg)
 	if err != nil {
@@ -119,7 +164,7 @@ func (c *Chain) send(ctx context.Context, to *common.Address, data []byte, errs 
 		reason, gas = r, maxTxGas // send it anyway: the receipt records the failure and its gas
 	}
 	tx := types.NewTx(&types.DynamicFeeTx{ChainID: c.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas, To: to, Data: data})
-	signed, err := types.SignTx(tx, types.LatestSignerForChainID(c.chainID), c.key)
+	signed, err := types.SignTx(tx, types.LatestSignerForChainID(c.chainID), c.keys[from])
 	if err != nil {
 		return nil, err
 	}

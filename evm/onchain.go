@@ -2,7 +2,6 @@ package evm
 
 import (
 	"context"
-	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -30,15 +29,9 @@ func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*Compiled, e
 	if err != nil {
 		return nil, err
 	}
-	c, ok := cs[name]
-	if !ok {
-		return nil, fmt.Errorf("solc: no contract %s in the output", name)
-	}
-	if len(c.Runtime) > MaxCodeSize {
-		return nil, fmt.Errorf("evm: the verifier is %d bytes, over the EVM's %d-byte contract limit (EIP-170): %d public inputs are too many, make fewer tensors public", len(c.Runtime), MaxCodeSize, v.Inputs)
-	}
-	if err := SameABI(c.ABI, v.ABI); err != nil {
-		return nil, fmt.Errorf("evm: the exported ABI differs from solc's: %w", err)
+	c, err := checkCompiled(cs, name, v.ABI, v.Inputs)
+	if err != nil {
+		return nil, err
 	}
 	return &Compiled{Verifier: v, Bytecode: c.Bytecode}, nil
 }

@@ -109,7 +109,7 @@ type abiParam struct {
 
 type abiEntry struct {
 	Type            string     `json:"type"`
-	Name            string     `json:"name"`
+	Name            string     `json:"name,omitempty"` // none for a constructor
 	Inputs          []abiParam `json:"inputs"`
 	Outputs         []abiParam `json:"outputs,omitempty"`
 	StateMutability string     `json:"stateMutability,omitempty"`
