@@ -15,9 +15,9 @@ import (
 
 func init() {
 	commands = append(commands, []command{
-		{"export-verifier", "DIR --out Verifier.sol", "write the Solidity verifier of DIR and its ABI (Verifier.abi.json)", cmdExportVerifier},
-		{"calldata", "DIR --proof PROOF.json", "print the hex calldata of the verifier's call (verifyProof, or Verify for plonk)", cmdCalldata},
-		{"verify-evm", "DIR --proof PROOF.json", "verify a proof with the Solidity verifier on a simulated chain (exit 0 only when accepted)", cmdVerifyEVM},
+		{"export-verifier", "DIR --out Verifier.sol [--name ZkinferModel]", "write the Solidity verifier of DIR, the wrapper contract that checks what the circuit cannot pin (ZkinferModel.sol), and their ABIs", cmdExportVerifier},
+		{"calldata", "DIR --proof PROOF.json [--call verifier|verify|check]", "check the proof as verify does, then print the hex calldata of the verifier's call (or the wrapper's)", cmdCalldata},
+		{"verify-evm", "DIR --proof PROOF.json", "check the proof as verify does, then with the verifier and its wrapper on a simulated chain (exit 0 only when accepted)", cmdVerifyEVM},
 	}...)
 }
 
@@ -38,83 +38,149 @@ func openVerifier(dir string) (*proof.Compiled, *evm.Verifier, error) {
 	return c, v, nil
 }
 
-// abiPath is the ABI file written next to a verifier: Verifier.sol →
+// abiPath is the ABI file written next to a contract: Verifier.sol →
 // Verifier.abi.json.
 func abiPath(sol string) string {
 	return strings.TrimSuffix(sol, filepath.Ext(sol)) + ".abi.json"
 }
 
 func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
-	out := fs.String("out", "", "Solidity file to write (its ABI goes to the same name with .abi.json)")
+	out := fs.String("out", "", "Solidity file of the verifier (its ABI goes to the same name with .abi.json; the wrapper beside it)")
+	name := fs.String("name", evm.DefaultWrapperName, "the wrapper's contract name, and its file's (NAME.sol beside --out)")
 	pos, err := parse(fs, args, 1, "out")
-	if err != nil {
-		return err
-	}
-	_, v, err := openVerifier(pos[0])
 	if err != nil {
 		return err
 	}
 	if filepath.Ext(*out) != ".sol" {
 		return usageError{"--out must name a .sol file"}
 	}
-	if err := proof.WriteFileAtomic(*out, v.Source); err != nil {
+	c, v, err := openVerifier(pos[0])
+	if err != nil {
 		return err
 	}
-	if err := proof.WriteFileAtomic(abiPath(*out), v.ABI); err != nil {
+	w, err := evm.NewWrapper(c, v, *name, filepath.Base(*out))
+	if err != nil {
 		return err
+	}
+	wrapperOut := filepath.Join(filepath.Dir(*out), w.File)
+	if filepath.Clean(wrapperOut) == filepath.Clean(*out) {
+		return usageError{fmt.Sprintf("--out %s is the wrapper's file: choose another --out or --name", *out)}
+	}
+	// Everything is generated before anything is written.
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{*out, v.Source}, {abiPath(*out), v.ABI}, {wrapperOut, w.Source}, {abiPath(wrapperOut), w.ABI}} {
+		if err := proof.WriteFileAtomic(f.path, f.data); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s: contract %s, %s, %d-byte proofs (%d commitment(s))\n",
 		*out, abiPath(*out), v.Contract, v.Signature(), v.ProofBytes(), v.Commitments)
+	ctor := "constructor()"
+	if w.Spec.ModelCommitment != "" {
+		ctor = "constructor(bytes modelCommitment) registering the " + w.Spec.ModelCommitment + " commitment `zkinfer commit` prints"
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s: contract %s, %s, %s, %s; it deploys its %s\n",
+		wrapperOut, abiPath(wrapperOut), w.Name, ctor, w.Signature(evm.WrapperVerify), w.Signature(evm.WrapperCheck), v.Contract)
+	if w.Spec.Note != "" {
+		fmt.Fprintf(stderr, "zkinfer export-verifier: warning: %s\n", w.Spec.Note)
+	}
 	return nil
 }
 
-// readCall reads a proof file as a verifyProof call.
-func readCall(file string) (*evm.Call, error) {
+// checkedCall reads a proof file, checks it fits the verifier and runs
+// every check `zkinfer verify` runs, with the same expectations.
+func checkedCall(c *proof.Compiled, v *evm.Verifier, file string, vopt proof.VerifyOptions) (*proof.Proof, *evm.Call, error) {
 	p, err := proof.ReadProof(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	call, err := evm.NewCall(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return call, nil
+	if err := call.Check(v); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if err := c.VerifyWith(p, vopt); err != nil {
+		return p, nil, &invalidError{err}
+	}
+	return p, call, nil
 }
+
+// invalidError is a proof that `zkinfer verify` would refuse.
+type invalidError struct{ err error }
+
+func (e *invalidError) Error() string { return "INVALID: " + e.err.Error() }
+
+// The calls calldata can print.
+const (
+	callVerifier = "verifier"
+	callVerify   = evm.WrapperVerify
+	callCheck    = evm.WrapperCheck
+)
 
 func cmdCalldata(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file")
+	to := fs.String("call", callVerifier, "which call: verifier (the bare verifier's verifyProof, or Verify for plonk), verify (the wrapper's transaction, bound to msg.sender) or check (the wrapper's view)")
+	vf := verifyFlags(fs)
 	pos, err := parse(fs, args, 1, "proof")
 	if err != nil {
 		return err
 	}
-	_, v, err := openVerifier(pos[0])
+	if *to != callVerifier && *to != callVerify && *to != callCheck {
+		return usageError{fmt.Sprintf("--call %q: want %s, %s or %s", *to, callVerifier, callVerify, callCheck)}
+	}
+	vopt, err := vf.options()
 	if err != nil {
 		return err
 	}
-	call, err := readCall(*file)
+	c, v, err := openVerifier(pos[0])
 	if err != nil {
 		return err
 	}
-	if err := call.Check(v); err != nil {
+	_, call, err := checkedCall(c, v, *file, vopt)
+	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
-	_, err = fmt.Fprintf(stdout, "0x%s\n", hex.EncodeToString(call.Calldata()))
+	data := call.Calldata()
+	if *to != callVerifier {
+		w, err := evm.NewWrapper(c, v, "", "")
+		if err != nil {
+			return err
+		}
+		if data, err = w.Calldata(*to, call); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "0x%s\n", hex.EncodeToString(data))
 	return err
 }
 
 func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file to check")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	bare := fs.Bool("bare", false, "deploy and call the bare verifier only, without the wrapper (its checks are then zkinfer's, off chain)")
+	vf := verifyFlags(fs)
 	pos, err := parse(fs, args, 1, "proof")
 	if err != nil {
 		return err
 	}
 	log := progress(*quiet)
-	_, v, err := openVerifier(pos[0])
+	vopt, err := vf.options()
 	if err != nil {
 		return err
 	}
-	call, err := readCall(*file)
+	c, v, err := openVerifier(pos[0])
+	if err != nil {
+		return err
+	}
+	p, call, err := checkedCall(c, v, *file, vopt)
+	if ie, ok := err.(*invalidError); ok {
+		fmt.Fprintf(stdout, "rejected before the chain: %s\n", ie.err)
+		return fmt.Errorf("%s: %w", *file, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -123,36 +189,83 @@ func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	start := time.Now()
-	compiled, err := evm.CompileVerifier(ctx, solc, v)
-	if err != nil {
-		return err
-	}
-	if log != nil {
-		log("verify-evm: compiled %s with solc %s (%.1fs)", v.Contract, evm.SolcVersion, time.Since(start).Seconds())
-	}
 	chain, err := evm.NewChain()
 	if err != nil {
 		return err
 	}
 	defer chain.Close()
-	addr, err := compiled.Deploy(ctx, chain)
+	start := time.Now()
+	if *bare {
+		compiled, err := evm.CompileVerifier(ctx, solc, v)
+		if err != nil {
+			return err
+		}
+		logf(log, "verify-evm: compiled %s with solc %s (%.1fs)", v.Contract, evm.SolcVersion, time.Since(start).Seconds())
+		addr, err := compiled.Deploy(ctx, chain)
+		if err != nil {
+			return err
+		}
+		res, err := compiled.Verify(ctx, chain, addr, call.Calldata())
+		if err != nil {
+			return err
+		}
+		if !res.Accepted {
+			return rejected(*file, res, "the verifier contract")
+		}
+		fmt.Fprintf(stdout, "accepted: gas used %d, calldata %d bytes (%s on a simulated chain)\n", res.GasUsed, res.Calldata, v.Signature())
+		return nil
+	}
+	w, err := evm.NewWrapper(c, v, "", "")
 	if err != nil {
 		return err
 	}
-	// A proof for another circuit is still sent: the chain has the last word.
-	res, err := compiled.Verify(ctx, chain, addr, call.Calldata())
+	cw, err := evm.CompileWrapper(ctx, solc, w)
+	if err != nil {
+		return err
+	}
+	logf(log, "verify-evm: compiled %s and %s with solc %s (%.1fs)", v.Contract, w.Name, evm.SolcVersion, time.Since(start).Seconds())
+	registered := vopt.ModelCommitment
+	if w.Spec.ModelCommitment != "" && registered == "" {
+		registered = p.Commitments["params"]
+		fmt.Fprintf(stderr, "zkinfer verify-evm: no --model-commitment: the wrapper registers the proof's own model commitment %s; pass --model-commitment to require the one you expect\n", registered)
+	}
+	addr, verifierAddr, err := cw.Deploy(ctx, chain, registered)
+	if err != nil {
+		return err
+	}
+	res, err := cw.Verifier.Verify(ctx, chain, verifierAddr, call.Calldata())
 	if err != nil {
 		return err
 	}
 	if !res.Accepted {
-		why := res.Reason
-		if call.Check(v) != nil {
-			why += " (" + call.Check(v).Error() + ")"
-		}
-		fmt.Fprintf(stdout, "rejected: %s; gas used %d, calldata %d bytes\n", why, res.GasUsed, res.Calldata)
-		return fmt.Errorf("%s: the verifier contract rejected the proof: %s", *file, why)
+		return rejected(*file, res, "the verifier contract")
 	}
-	fmt.Fprintf(stdout, "accepted: gas used %d, calldata %d bytes (%s on a simulated chain)\n", res.GasUsed, res.Calldata, v.Signature())
+	// The wrapper's view, for the context the proof carries (checked above
+	// against --context when given).
+	data, err := w.Calldata(evm.WrapperCheck, call)
+	if err != nil {
+		return err
+	}
+	wres, err := cw.Send(ctx, chain, chain.From, addr, data)
+	if err != nil {
+		return err
+	}
+	if !wres.Accepted {
+		return rejected(*file, wres, "the wrapper contract "+w.Name)
+	}
+	fmt.Fprintf(stdout, "accepted: gas used %d by the verifier (%s, calldata %d bytes), %d by the wrapper (%s.check, calldata %d bytes), on a simulated chain\n",
+		res.GasUsed, v.Signature(), res.Calldata, wres.GasUsed, w.Name, wres.Calldata)
 	return nil
+}
+
+// rejected reports an on-chain rejection.
+func rejected(file string, res *evm.Result, by string) error {
+	fmt.Fprintf(stdout, "rejected: %s; gas used %d, calldata %d bytes\n", res.Reason, res.GasUsed, res.Calldata)
+	return fmt.Errorf("%s: %s rejected the proof: %s", file, by, res.Reason)
+}
+
+func logf(log func(string, ...any), format string, args ...any) {
+	if log != nil {
+		log(format, args...)
+	}
 }
