@@ -1,84 +1,54 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
+import {CreditModel} from "./CreditModel.sol";
+
 /// @title Lender: a loan for a proven credit score.
-/// @notice Grants a loan to an applicant who presents a zkinfer proof that
-/// the credit model (examples/credit/model.onnx), run on the applicant's
-/// private data, scored at least `threshold`. The model is pinned by the
-/// verifier: `zkinfer export-verifier` writes a contract whose verifying key
-/// belongs to one compiled model, so a proof of any other model, of other
-/// keys or of other outputs fails there.
-/// @dev The score is a public input of the proof: the circuit's public
-/// values are its public inputs, then its outputs, each a BN254 scalar
-/// field element holding a fixed-point integer q = round(x * 2^scale)
-/// (negative values wrap to R - |q|). `threshold` is in the same units.
+/// @notice Grants a loan to an applicant who presents a zkinfer proof that the lender's credit
+/// model (examples/credit/model.onnx), run on the applicant's private data, scores at least 0.7.
+/// The applicant keeps their data and the lender its weights; the proof reveals neither, nor the
+/// score itself: only the claim "output[0] >= 0.7".
 ///
-/// Not production-ready: a proof says "some private data scores this
-/// high", not whose, so it could be replayed by another sender (binding the
-/// applicant's address as a public input needs circuit support zkinfer does
-/// not have yet); and there is no money here, only a record of loans.
-contract Lender {
-    /// BN254's scalar field order.
-    uint256 internal constant R =
-        21888242871839275222246405745257296183300815467392416913580429389097519919617;
-
-    address public immutable verifier;
-    uint256 public immutable numInputs; // N of verifyProof(bytes, uint256[N])
-    uint256 public immutable scoreIndex; // where the score sits among them
-    int256 public immutable threshold; // fixed point, the score's scale
-    bytes4 public immutable verifySelector;
-
+/// CreditModel is the wrapper contract `zkinfer export-verifier` writes for the compiled directory:
+///
+///     zkinfer compile examples/credit/model.onnx --out credit --param-visibility hashed \
+///             --param-bits 20 --claim "output[0] >= 0.7" --range-check bits
+///     zkinfer setup credit
+///     zkinfer commit credit --model examples/credit/model.onnx --param-salt SALT   # D, 64 bytes
+///     zkinfer export-verifier credit --out Verifier.sol --name CreditModel          # + CreditModel.sol
+///
+/// Deployed with the lender's model commitment D, it checks for every application what the
+/// circuit cannot pin at compile time (see CreditModel.sol):
+/// - the verifying key: CreditModel deploys its own Verifier, so a proof under other keys fails;
+/// - the claim: its tag and its bound (q >= 2868, 0.7 at scale 2^12) are constants of CreditModel
+///   and pinned in the circuit, so a proof of a lower score fails;
+/// - the model: the weights' commitment each proof carries must be D (WrongModelCommitment), so a
+///   proof made with any other weights fails, although the verifying key fits them all;
+/// - the applicant: each proof is bound to this chain, this contract, the applicant's address and
+///   the applicant's nonce (contextBytes). A proof copied from the mempool fails for any other
+///   sender, and an accepted proof cannot be presented again (WrongContext): the replay and
+///   front-running that an unbound proof allowed are prevented.
+///
+/// Not production-ready: there is no money here, only a record of loans.
+contract Lender is CreditModel {
+    /// Loans granted, by borrower.
     mapping(address => uint256) public loans;
 
-    event LoanGranted(address indexed borrower, int256 score);
+    event LoanGranted(address indexed borrower, uint256 nonce);
 
-    error NoVerifier();
-    error BadScoreIndex();
-    error WrongInputCount(uint256 got, uint256 want);
-    error ProofRejected();
-    error ScoreTooLow(int256 score, int256 threshold);
+    /// @param modelCommitment the lender's weights' commitment D, as `zkinfer commit` prints it.
+    constructor(bytes memory modelCommitment) CreditModel(modelCommitment) {}
 
-    constructor(address verifier_, uint256 numInputs_, uint256 scoreIndex_, int256 threshold_) {
-        // A call to an address without code succeeds: refuse one.
-        if (verifier_.code.length == 0) revert NoVerifier();
-        if (scoreIndex_ >= numInputs_) revert BadScoreIndex();
-        verifier = verifier_;
-        numInputs = numInputs_;
-        scoreIndex = scoreIndex_;
-        threshold = threshold_;
-        verifySelector = bytes4(keccak256(abi.encodePacked("verifyProof(bytes,uint256[", decimal(numInputs_), "])")));
-    }
-
-    /// Apply for a loan with a proof and its public inputs, the calldata
-    /// pieces `zkinfer calldata` encodes (the proof file's public_inputs).
-    function applyForLoan(bytes calldata proof, uint256[] calldata input) external {
-        if (input.length != numInputs) revert WrongInputCount(input.length, numInputs);
-        // verifyProof(bytes proof, uint256[N] input): the offset of proof,
-        // the N inputs in place, then proof's length and bytes.
-        uint256[] memory inputs = input;
-        bytes memory data = abi.encodePacked(
-            verifySelector, uint256(32 * (numInputs + 1)), inputs, uint256(proof.length), proof,
-            new bytes((32 - proof.length % 32) % 32)
-        );
-        (bool ok,) = verifier.staticcall(data); // reverts when the proof is invalid
-        if (!ok) revert ProofRejected();
-
-        int256 score = signed(input[scoreIndex]);
-        if (score < threshold) revert ScoreTooLow(score, threshold);
+    /// Apply for a loan. Prove with the bytes contextBytes(msg.sender) returns:
+    ///     zkinfer prove credit --input IN.json --model MODEL.onnx --param-salt SALT \
+    ///             --context CONTEXT --proof p.json
+    /// and pass the proof (the Solidity encoding `zkinfer calldata credit --proof p.json --call
+    /// verify` carries) and its context, the proof's last public input. Reverts unless the proof
+    /// is valid, for the registered model, and bound to msg.sender's current nonce.
+    function applyForLoan(bytes calldata proof, uint256 context) external {
+        uint256 nonce = nonces[msg.sender];
+        _verifyFor(msg.sender, proof, context);
         loans[msg.sender] += 1;
-        emit LoanGranted(msg.sender, score);
-    }
-
-    /// A field element as the signed integer it encodes.
-    function signed(uint256 v) internal pure returns (int256) {
-        if (v <= (R - 1) / 2) return int256(v);
-        return -int256(R - v);
-    }
-
-    function decimal(uint256 v) internal pure returns (bytes memory s) {
-        if (v == 0) return "0";
-        for (; v > 0; v /= 10) {
-            s = abi.encodePacked(bytes1(uint8(48 + v % 10)), s);
-        }
+        emit LoanGranted(msg.sender, nonce);
     }
 }

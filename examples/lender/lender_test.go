@@ -2,81 +2,141 @@ package lender_test
 
 import (
 	"context"
-	"errors"
+	"encoding/hex"
 	"math/big"
 	"os"
-	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/evm/evmtest"
 	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-const creditDir = "../credit"
+const (
+	creditModel = "../credit/model.onnx"
+	goodInput   = "../credit/input.json"
+	riskyInput  = "../credit/input_risky.json"
+	claim       = "output[0] >= 0.7"
+)
 
-// keyed compiles and sets up a model into a temporary directory.
-func keyed(t *testing.T, modelPath string) *proof.Compiled {
-	t.Helper()
-	c, err := proof.Compile(modelPath, t.TempDir(), quant.Default, circuit.DefaultVisibility, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Setup(nil); err != nil {
-		t.Fatal(err)
-	}
-	return c
+var salt = big.NewInt(0x1234) // the lender's weights' salt
+
+// lender is the Lender contract deployed on a simulated chain over the
+// credit model compiled with hashed weights and the claim.
+type lender struct {
+	t     *testing.T
+	ctx   context.Context
+	chain *evm.Chain
+	c     *proof.Compiled
+	abi   *abi.ABI
+	addr  common.Address
 }
 
-func prove(t *testing.T, c *proof.Compiled, input string) *evm.Call {
-	t.Helper()
+func (l *lender) call(method string, args ...any) []byte {
+	l.t.Helper()
+	data, err := l.abi.Pack(method, args...)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	out, err := l.chain.Call(l.ctx, l.addr, data, l.abi)
+	if err != nil {
+		l.t.Fatalf("%s: %v", method, err)
+	}
+	return out
+}
+
+// prove proves input with the weights at weights, bound to borrower's
+// current nonce as the contract states it (contextBytes).
+func (l *lender) prove(c *proof.Compiled, input, weights string, borrower common.Address) (*evm.Call, error) {
+	l.t.Helper()
+	out, err := l.abi.Unpack("contextBytes", l.call("contextBytes", borrower))
+	if err != nil {
+		l.t.Fatal(err)
+	}
 	in, err := model.ReadInput(input)
 	if err != nil {
-		t.Fatal(err)
+		l.t.Fatal(err)
 	}
-	p, err := c.Prove(in, nil)
+	opt := proof.ProveOptions{Context: out[0].([]byte)}
+	if c.Settings.Visibility.SecretParams() {
+		opt.Weights, opt.ParamSalt = weights, salt
+	}
+	p, err := c.ProveWith(in, opt)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	if err := c.Verify(p); err != nil {
-		t.Fatal(err)
+	if err := c.VerifyWith(p, proof.VerifyOptions{Context: opt.Context}); err != nil {
+		l.t.Fatalf("zkinfer verify rejects the proof: %v", err)
 	}
 	call, err := evm.NewCall(p)
 	if err != nil {
-		t.Fatal(err)
+		l.t.Fatal(err)
+	}
+	return call, nil
+}
+
+func (l *lender) mustProve(c *proof.Compiled, input, weights string, borrower common.Address) *evm.Call {
+	l.t.Helper()
+	call, err := l.prove(c, input, weights, borrower)
+	if err != nil {
+		l.t.Fatal(err)
 	}
 	return call
 }
 
-// TestLender: the lender grants a loan for a valid proof of a good score,
-// and refuses a valid proof of a low score, a forged score, a proof under
-// other keys and another model's proof.
-func TestLender(t *testing.T) {
-	solc, err := evm.FindSolc()
-	if errors.Is(err, evm.ErrNoSolc) {
-		t.Skipf("SKIP: %v", err)
+// apply sends applyForLoan(proof, context) from borrower; want is the
+// revert reason, "" for a granted loan.
+func (l *lender) apply(what string, borrower common.Address, call *evm.Call, want string) *evm.Receipt {
+	l.t.Helper()
+	data, err := l.abi.Pack("applyForLoan", call.Proof, call.Inputs[len(call.Inputs)-1])
+	if err != nil {
+		l.t.Fatal(err)
 	}
+	r, err := l.chain.TransactFrom(l.ctx, borrower, l.addr, data, l.abi)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	switch {
+	case want == "" && !r.OK:
+		l.t.Fatalf("%s: refused (%s)", what, r.Revert)
+	case want != "" && r.OK:
+		l.t.Fatalf("%s: loan granted, want %s", what, want)
+	case want != "" && r.Revert != want:
+		l.t.Fatalf("%s: refused with %s, want %s", what, r.Revert, want)
+	}
+	return r
+}
+
+func (l *lender) loans(borrower common.Address) int64 {
+	l.t.Helper()
+	return new(big.Int).SetBytes(l.call("loans", borrower)).Int64()
+}
+
+// TestLender: the lender grants a loan for a valid proof of a good
+// applicant, bound to the applicant and its nonce, and refuses the risky
+// applicant (who cannot even be proven), a proof with the claim's bound
+// edited, the same proof from another sender, a reused nonce, a proof made
+// with other weights and a proof of another model.
+func TestLender(t *testing.T) {
+	solc := evmtest.Solc(t)
+	ctx := context.Background()
+	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private,
+		ParamBits: 20, ParamCommitment: circuit.Pedersen, Claim: claim}
+	c := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: ops.RangeBits})
+	commitment, err := c.PedersenModelCommitment(creditModel, salt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	modelPath := filepath.Join(creditDir, "model.onnx")
-	if _, err := os.Stat(modelPath); err != nil {
-		t.Fatalf("the credit model is missing: %v", err)
-	}
-	ctx := context.Background()
-
-	c := keyed(t, modelPath)
-	if c.Settings.PublicInputs != 1 {
-		t.Fatalf("the credit circuit has %d public inputs, the test expects the score alone", c.Settings.PublicInputs)
-	}
-	good := prove(t, c, filepath.Join(creditDir, "input.json"))
-	risky := prove(t, c, filepath.Join(creditDir, "input_risky.json"))
-
 	vk, err := c.ReadVerifyingKey()
 	if err != nil {
 		t.Fatal(err)
@@ -85,11 +145,15 @@ func TestLender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w, err := evm.NewWrapper(c, v, "CreditModel", "Verifier.sol")
+	if err != nil {
+		t.Fatal(err)
+	}
 	src, err := os.ReadFile("Lender.sol")
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracts, err := solc.Compile(ctx, map[string][]byte{"Verifier.sol": v.Source, "Lender.sol": src})
+	contracts, err := solc.Compile(ctx, map[string][]byte{"Verifier.sol": v.Source, w.File: w.Source, "Lender.sol": src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,121 +161,87 @@ func TestLender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-
 	chain, err := evm.NewChain()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer chain.Close()
-	verifier, err := chain.Deploy(ctx, contracts["Verifier"].Bytecode)
+	l := &lender{t: t, ctx: ctx, chain: chain, c: c, abi: lenderABI}
+	deploy := func(commitment []byte) (common.Address, error) {
+		args, err := lenderABI.Pack("", commitment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return chain.DeployABI(ctx, slices.Concat(contracts["Lender"].Bytecode, args), lenderABI)
+	}
+	d, err := hex.DecodeString(strings.TrimPrefix(commitment, "0x"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Threshold 0.5 at the score's fixed-point scale.
-	scale := c.Settings.Outputs[0].Scale
-	threshold := new(big.Int).Lsh(big.NewInt(1), uint(scale-1))
-	deploy := func(verifier common.Address) (common.Address, error) {
-		args, err := lenderABI.Pack("", verifier, big.NewInt(int64(v.Inputs)), big.NewInt(0), threshold)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return chain.Deploy(ctx, append(append([]byte(nil), contracts["Lender"].Bytecode...), args...))
+	offCurve := slices.Clone(d)
+	offCurve[63] ^= 1
+	if _, err := deploy(offCurve); err == nil || !strings.Contains(err.Error(), "BadModelCommitment") {
+		t.Fatalf("a lender registering a point off the curve: %v", err)
 	}
-	if _, err := deploy(common.HexToAddress("0x1234")); err == nil {
-		t.Fatal("a lender over an address without code was deployed")
+	if l.addr, err = deploy(d); err != nil {
+		t.Fatal(err)
 	}
-	lender, err := deploy(verifier)
+	borrower, other := chain.Accounts[0], chain.Accounts[1]
+
+	// A valid proof of a good applicant, bound to them: granted.
+	good := l.mustProve(c, goodInput, creditModel, borrower)
+	r := l.apply("a valid proof of a good applicant", borrower, good, "")
+	if l.loans(borrower) != 1 || len(r.Logs) != 1 || r.Logs[0].Topics[0] != lenderABI.Events["LoanGranted"].ID {
+		t.Fatalf("loans = %d, logs %v after one grant", l.loans(borrower), r.Logs)
+	}
+	t.Logf("applyForLoan: gas %d (the applicant's first loan: two storage slots from zero)", r.GasUsed)
+
+	// The risky applicant (score ≈ 0.30) cannot be proven at all.
+	if _, err := l.prove(c, riskyInput, creditModel, borrower); err == nil || !strings.Contains(err.Error(), "does not hold") {
+		t.Fatalf("proving the risky applicant: %v", err)
+	}
+
+	// The same proof again: its nonce is spent.
+	l.apply("the same proof again", borrower, good, "WrongContext")
+
+	// A fresh proof of the borrower, sent by someone else (copied from the
+	// mempool): refused; then by the borrower: granted.
+	fresh := l.mustProve(c, goodInput, creditModel, borrower)
+	l.apply("the borrower's proof from another sender", other, fresh, "WrongContext")
+	r = l.apply("the borrower's second proof", borrower, fresh, "")
+	t.Logf("applyForLoan: gas %d (a later loan)", r.GasUsed)
+
+	// The claim's bound edited: the verifier refuses it, and the lender
+	// passes the verifier its own constant, never the caller's.
+	field := ecc.BN254.ScalarField()
+	bound := circuit.Offset(circuit.Layout(c.Model, vis), "claim") + 1
+	lowered := slices.Clone(fresh.Inputs)
+	lowered[bound] = new(big.Int).Mod(big.NewInt(1234), field) // the risky applicant's score
+	verifier := common.BytesToAddress(l.call("verifier"))
+	vc := &evm.Compiled{Verifier: v}
+	res, err := vc.Verify(ctx, chain, verifier, (&evm.Call{Backend: fresh.Backend, Proof: fresh.Proof, Inputs: lowered}).Calldata())
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	apply := func(call *evm.Call) *evm.Receipt {
-		t.Helper()
-		data, err := lenderABI.Pack("applyForLoan", call.Proof, call.Inputs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := chain.Transact(ctx, lender, data, lenderABI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+	if res.Accepted || res.Reason != "ProofInvalid" {
+		t.Fatalf("the verifier with the claim's bound lowered: accepted %v, %s", res.Accepted, res.Reason)
 	}
-	loans := func() int64 {
-		t.Helper()
-		out, err := chain.Call(ctx, lender, mustPack(t, lenderABI, "loans", chain.From), lenderABI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return new(big.Int).SetBytes(out).Int64()
-	}
-	refuse := func(what string, call *evm.Call, want string) {
-		t.Helper()
-		r := apply(call)
-		if r.OK {
-			t.Fatalf("%s: loan granted", what)
-		}
-		if r.Revert != want {
-			t.Fatalf("%s: refused with %q, want %q", what, r.Revert, want)
-		}
-	}
-
-	// A valid proof of a good score: granted.
-	r := apply(good)
-	if !r.OK {
-		t.Fatalf("valid proof of score %v refused: %s", good.Inputs[0], r.Revert)
-	}
-	if n := loans(); n != 1 {
-		t.Fatalf("loans = %d after one grant", n)
-	}
-	if len(r.Logs) != 1 || r.Logs[0].Topics[0] != lenderABI.Events["LoanGranted"].ID {
-		t.Fatalf("no LoanGranted event: %v", r.Logs)
-	}
-	t.Logf("applyForLoan: gas %d (score %v, threshold %v)", r.GasUsed, good.Inputs[0], threshold)
-
-	// A valid proof of a low score: refused by the lender.
-	if risky.Inputs[0].Cmp(threshold) >= 0 {
-		t.Fatalf("the risky applicant scores %v, not below %v", risky.Inputs[0], threshold)
-	}
-	refuse("valid proof of a low score", risky, "ScoreTooLow")
-
-	// The low score's proof with the score raised: refused by the verifier.
-	forged := &evm.Call{Proof: risky.Proof, Inputs: []*big.Int{new(big.Int).Set(good.Inputs[0])}}
-	refuse("forged score", forged, "ProofRejected")
-
-	// The same model under other keys: the deployed verifier refuses it.
-	refuse("proof under other keys", prove(t, keyed(t, modelPath), filepath.Join(creditDir, "input.json")), "ProofRejected")
-
-	// Wrong number of inputs.
-	refuse("two inputs", &evm.Call{Proof: good.Proof, Inputs: []*big.Int{good.Inputs[0], good.Inputs[0]}}, "WrongInputCount")
-
-	// Another model with one public output, scoring high: still refused.
-	corpus := os.Getenv("ZKINFER_CORPUS_DIR")
-	if corpus == "" {
-		corpus = "../../../shared/corpus/ezkl"
-	}
-	other := filepath.Join(corpus, "2l_relu_fc")
-	if _, err := os.Stat(other); err != nil {
-		t.Logf("SKIP another model's proof: corpus not found at %s", corpus)
-	} else {
-		oc := prove(t, keyed(t, filepath.Join(other, "network.onnx")), filepath.Join(other, "input.json"))
-		if len(oc.Inputs) != 1 {
-			t.Fatalf("2l_relu_fc has %d public inputs, want 1", len(oc.Inputs))
-		}
-		refuse("another model's proof", oc, "ProofRejected")
-		oc.Inputs[0] = new(big.Int).Set(good.Inputs[0]) // with a passing score
-		refuse("another model's proof, passing score", oc, "ProofRejected")
-	}
-	if n := loans(); n != 1 {
-		t.Fatalf("loans = %d, want 1: a refused application was granted", n)
-	}
-}
-
-func mustPack(t *testing.T, a *abi.ABI, method string, args ...any) []byte {
-	t.Helper()
-	b, err := a.Pack(method, args...)
+	pubOut, err := lenderABI.Unpack("publicInputs", l.call("publicInputs", fresh.Inputs[len(fresh.Inputs)-1]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	if pub := pubOut[0].([3]*big.Int); pub[bound].Cmp(fresh.Inputs[bound]) != 0 || pub[bound].Cmp(lowered[bound]) == 0 {
+		t.Fatalf("the lender passes the bound %v, the circuit's is %v", pub[bound], fresh.Inputs[bound])
+	}
+
+	// Other weights: a valid proof, refused for its model commitment.
+	l.apply("a proof made with other weights", borrower, l.mustProve(c, goodInput, evmtest.OtherWeights(t, creditModel), borrower), "WrongModelCommitment")
+
+	// Another model: the credit model with its weights fixed in the circuit.
+	plain := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: ops.RangeBits})
+	l.apply("another model's proof", borrower, l.mustProve(plain, goodInput, "", borrower), "WrongProofLength")
+
+	if n := l.loans(borrower) + l.loans(other); n != 2 {
+		t.Fatalf("%d loans granted, want 2: a refused application was granted", n)
+	}
 }
