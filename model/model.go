@@ -102,11 +102,11 @@ func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Mo
 }
 
 func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
-	if n.Domain != "" && n.Domain != "ai.onnx" {
+	op, ok, inDomain := ops.LookupDomain(n.Domain, n.Op)
+	switch {
+	case !inDomain:
 		return n.Errorf("operator domain %q is not supported", n.Domain)
-	}
-	op, ok := ops.Lookup(n.Op)
-	if !ok {
+	case !ok:
 		return n.Errorf("unsupported operator")
 	}
 	if n.Op == "Relu" && m.fuseRelu(n) {

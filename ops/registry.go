@@ -82,6 +82,55 @@ func Lookup(name string) (*Op, bool) {
 	return op, ok
 }
 
+// domains holds the operators of ONNX domains other than the default one,
+// by domain, then op type (see RegisterDomain).
+var domains = map[string]map[string]*Op{}
+
+// DefaultDomain reports whether domain names ONNX's default operator set
+// ("" or "ai.onnx"), whose operators Register adds.
+func DefaultDomain(domain string) bool { return domain == "" || domain == "ai.onnx" }
+
+// RegisterDomain adds an operator of an ONNX domain other than the default
+// one (e.g. "ai.onnx.ml"); it panics on a duplicate.
+func RegisterDomain(domain, name string, op Op) {
+	if DefaultDomain(domain) {
+		Register(name, op)
+		return
+	}
+	if domains[domain] == nil {
+		domains[domain] = map[string]*Op{}
+	}
+	if _, dup := domains[domain][name]; dup {
+		panic("ops: duplicate operator " + domain + "." + name)
+	}
+	domains[domain][name] = &op
+}
+
+// LookupDomain returns the operator registered under an op type of domain;
+// known is false when no operator of the domain is registered at all.
+func LookupDomain(domain, name string) (op *Op, ok, known bool) {
+	if DefaultDomain(domain) {
+		op, ok = registry[name]
+		return op, ok, true
+	}
+	ops, known := domains[domain]
+	op, ok = ops[name]
+	return op, ok, known
+}
+
+// SupportedIn lists the op types registered in domain, sorted.
+func SupportedIn(domain string) []string {
+	if DefaultDomain(domain) {
+		return Supported()
+	}
+	names := make([]string, 0, len(domains[domain]))
+	for n := range domains[domain] {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Supported lists the registered op types, sorted.
 func Supported() []string {
 	names := make([]string, 0, len(registry))
