@@ -3,7 +3,6 @@ package evm_test
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/evm/evmtest"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
@@ -36,18 +36,6 @@ func corpusDir(t *testing.T) string {
 		t.Skipf("SKIP: corpus not found at %s (it sits in ../shared beside the repository in CI)", dir)
 	}
 	return dir
-}
-
-func findSolc(t *testing.T) *evm.Solc {
-	t.Helper()
-	s, err := evm.FindSolc()
-	if errors.Is(err, evm.ErrNoSolc) {
-		t.Skipf("SKIP: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // setup is a compiled, keyed model and a proof of its corpus input.
@@ -118,7 +106,7 @@ type onChain struct {
 }
 
 func newOnChain(t *testing.T) *onChain {
-	solc := findSolc(t)
+	solc := evmtest.Solc(t)
 	chain, err := evm.NewChain()
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,17 +11,12 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/evm/evmtest"
 	"github.com/zkinfer/zkinfer/proof"
 )
 
-func needSolc(t *testing.T) {
-	t.Helper()
-	if _, err := evm.FindSolc(); errors.Is(err, evm.ErrNoSolc) {
-		t.Skipf("SKIP: %v", err)
-	} else if err != nil {
-		t.Fatal(err)
-	}
-}
+// needSolc skips the test when solc-js is not installed.
+func needSolc(t *testing.T) { evmtest.Solc(t) }
 
 // proveWithCLI compiles, sets up and proves a model with the CLI.
 func proveWithCLI(t *testing.T, modelPath, input string) (dir, proofFile string) {
