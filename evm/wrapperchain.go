@@ -71,24 +71,27 @@ func checkCompiled(cs map[string]*Contract, name string, wantABI []byte, inputs 
 // 128 hex digits, a point of G1; Poseidon2: 0x and 64), or "" for a circuit
 // without one.
 func (w *Wrapper) ConstructorArgs(modelCommitment string) ([]byte, error) {
-	var raw []byte
-	switch w.Spec.ModelCommitment {
-	case "":
+	if w.Spec.ModelCommitment == "" {
 		if modelCommitment != "" {
 			return nil, fmt.Errorf("this circuit has no model commitment to register (its weights are not hashed)")
 		}
 		return nil, nil
-	case circuit.Pedersen:
+	}
+	if modelCommitment == "" {
+		return nil, fmt.Errorf("the wrapper registers the weights' %s commitment at deployment: pass the one `zkinfer commit` prints", w.Spec.ModelCommitment)
+	}
+	var raw []byte
+	if w.Spec.ModelCommitment == circuit.Pedersen {
 		d, err := proof.ParsePoint(modelCommitment)
 		if err != nil {
 			return nil, err
 		}
 		b := d.RawBytes()
 		raw = b[:]
-	default:
+	} else {
 		v, err := circuit.ParseSalt(modelCommitment)
-		if err != nil || len(modelCommitment) != 66 {
-			return nil, fmt.Errorf("%.80q is not a poseidon2 model commitment (0x and 64 hex digits)", modelCommitment)
+		if err != nil {
+			return nil, fmt.Errorf("%.80q is not a poseidon2 model commitment (0x and 64 hex digits, below r)", modelCommitment)
 		}
 		raw = word(v)
 	}

@@ -281,3 +281,59 @@ func TestWrapperCalldataMatchesABIPack(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapperSpecErrors: a wrapper that cannot be right is not generated,
+// and constructor arguments that cannot be a model commitment are refused
+// before deployment; each error is one line.
+func TestWrapperSpecErrors(t *testing.T) {
+	seg := func(name string, n int) circuit.Segment { return circuit.Segment{Name: name, Len: n} }
+	g16 := &evm.Verifier{Backend: proof.Groth16, Contract: evm.ContractName, Inputs: 2}
+	good := evm.WrapperSpec{Segments: []circuit.Segment{seg("output", 1), seg("context", 1)}}
+	for name, tc := range map[string]struct {
+		spec evm.WrapperSpec
+		v    *evm.Verifier
+	}{
+		"name not an identifier":  {evm.WrapperSpec{Name: "1x", Segments: good.Segments}, g16},
+		"name of the verifier":    {evm.WrapperSpec{Name: "Verifier", Segments: good.Segments}, g16},
+		"verifier file in a path": {evm.WrapperSpec{VerifierFile: "../V.sol", Segments: good.Segments}, g16},
+		"inputs differ":           {good, &evm.Verifier{Backend: proof.Groth16, Contract: evm.ContractName, Inputs: 3}},
+		"unknown segment":         {evm.WrapperSpec{Segments: []circuit.Segment{seg("extra", 1), seg("context", 1)}}, g16},
+		"no context last":         {evm.WrapperSpec{Segments: []circuit.Segment{seg("context", 1), seg("output", 1)}}, g16},
+		"claim without constants": {evm.WrapperSpec{Segments: []circuit.Segment{seg("claim", 1), seg("context", 1)}}, g16},
+		"pedersen, no commitment": {evm.WrapperSpec{Segments: good.Segments, ModelCommitment: circuit.Pedersen}, g16},
+		"poseidon2 without input": {evm.WrapperSpec{Segments: []circuit.Segment{seg("param_commitment", 1), seg("context", 1)}}, g16},
+		"unknown commitment":      {evm.WrapperSpec{Segments: good.Segments, ModelCommitment: "sha3"}, g16},
+		"claim text with a quote": {evm.WrapperSpec{Segments: good.Segments, Claim: `output[0] >= "1"`}, g16},
+	} {
+		if _, err := tc.spec.Generate(tc.v); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err = %v, want one line", name, err)
+		}
+	}
+	w, err := good.Generate(g16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.ConstructorArgs("0x2a"); err == nil {
+		t.Error("a commitment registered for fixed weights")
+	}
+	v1 := &evm.Verifier{Backend: proof.Groth16, Contract: evm.ContractName, Inputs: 2, Commitments: 1}
+	for scheme, bad := range map[string][]string{
+		circuit.Pedersen:  {"", "0x2a", "0x" + strings.Repeat("00", 63) + "01"}, // not 64 bytes; not on the curve
+		circuit.Poseidon2: {"", "0xzz", "0x" + strings.Repeat("ff", 32)},        // not hex; not below r
+	} {
+		spec := good
+		spec.ModelCommitment = scheme
+		if scheme == circuit.Poseidon2 {
+			spec.Segments = []circuit.Segment{seg("param_commitment", 1), seg("context", 1)}
+		}
+		w, err := spec.Generate(v1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range bad {
+			if _, err := w.ConstructorArgs(c); err == nil || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%s commitment %q: err = %v", scheme, c, err)
+			}
+		}
+	}
+}
