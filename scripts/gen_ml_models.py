@@ -155,7 +155,23 @@ def main():
           "digits", x, {"scale": 12, "param_scale": 12, "act_bits": 24})
 
     x, y = data["diabetes"]
-    write("svr_diabetes", skl(SVR().fit(x, y), x), "diabetes", x, {"scale": 12, "param_scale": 12, "act_bits": 24})
+    # Trained on 100 rows: an SVR keeps most rows as support vectors, and
+    # each costs a kernel evaluation in the circuit.
+    write("svr_diabetes", skl(SVR().fit(x[:100], y[:100]), x), "diabetes", x, {"scale": 12, "param_scale": 12, "act_bits": 24})
+
+    # The cost targets (TestTreeTargets): XGBoost with 100 trees of depth 6
+    # on 30 features, and a random forest of 100 trees of depth 8, trained
+    # on synthetic data large enough to grow full trees; 200 test rows.
+    xs, ys = datasets.make_classification(n_samples=20000, n_features=30, n_informative=20, random_state=SEED)
+    xs = xs.astype(np.float32)
+    test = xs[:200]
+    with open(os.path.join(OUT, "datasets", "synthetic30.json"), "w") as f:
+        json.dump({"inputs": [[f32text(v) for v in row] for row in test]}, f, separators=(",", ":"))
+    synth = {"scale": 20, "param_scale": 12, "act_bits": 26}
+    write("target_xgboost_100x6", onnxml(XGBClassifier(n_estimators=100, max_depth=6, random_state=SEED).fit(xs[200:], ys[200:]), xs, "xgboost"),
+          "synthetic30", test, synth)
+    write("target_random_forest_100x8", skl(RandomForestClassifier(n_estimators=100, max_depth=8, random_state=SEED).fit(xs[200:700], ys[200:700]), xs),
+          "synthetic30", test, synth)
 
 
 if __name__ == "__main__":
