@@ -13,28 +13,31 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Bucket decomposition: the one comparison gadget of the tree ensembles.
+// Bucket decomposition: the one comparison gadget of the tree ensembles
+// and encoders.
 //
 // A feature q (an integer, the fixed-point value at its scale, |q| ≤ Max)
 // is compared with sorted integer boundaries B_1 < … < B_m, all in
 // [-Max, Max). Bucket i (0 ≤ i ≤ m) holds the q with B_i < q ≤ B_{i+1},
-// reading B_0 as -∞ and B_{m+1} as +∞; the buckets partition the integers.
-// The circuit takes the bucket as a hinted one-hot vector e_0..e_m and
-// proves it:
+// reading B_0 as -∞ and B_{m+1} as +∞; the buckets partition [-Max, Max].
+// The circuit takes the bucket as a hinted one-hot vector and proves it:
 //
-//	e_1..e_m boolean, e_0 = 1 - Σ e_i boolean        m+1 constraints
+//	e_1..e_m boolean, e_0 = 1 - Σ e_i                m constraints
 //	q - L ∈ [0, 2^Bits),  L = Σ e_i·lo_i             one range check
 //	U - q ∈ [0, 2^Bits),  U = Σ e_i·hi_i             one range check
 //
 // with lo_0 = -Max, lo_i = B_i + 1, hi_i = B_{i+1}, hi_m = Max, and 2·Max <
-// 2^Bits far below the field. Soundness: booleans whose sum is 1 (a sum of
-// at most m+1 < p booleans cannot wrap) make exactly one e_k = 1, so L and U
-// are the bounds of bucket k; both range checks hold only when
-// lo_k ≤ q ≤ hi_k (a negative difference wraps to a field element near p
-// and fails its check), that is only for the one bucket that holds q. No
-// other hint satisfies the constraints. Every test "q ≤ B_j" is then
-// Σ_{i<j} e_i, and any test that is constant on each bucket is a sum of e_i:
-// linear, free.
+// 2^Bits far below the field, so that both differences are checked as
+// integers (a negative one wraps to a field element near p and fails).
+// Soundness: let S = Σ_{i≥1} e_i. S = 0 is bucket 0. S = 1 makes e_0 = 0
+// and exactly one e_k = 1, so L and U are the bounds of bucket k, and both
+// checks hold only for the one bucket that holds q. S ≥ 2 cannot pass:
+// U − L = Σ_{i≥1} e_i·(w_i − 1) + (1 − S)·2·Max, with w_i the width of
+// bucket i, is at most (2·Max + 1) − S − 2·Max·(S − 1) < 0 since the
+// widths add up to 2·Max + 1, while the two checks need L ≤ q ≤ U. So no
+// hint but the honest one satisfies the constraints (TestBucketAttacks
+// tries every 0/1 vector). Every test "q ≤ B_j" is then Σ_{i<j} e_i, and
+// any test constant on each bucket is a sum of e_i: linear, free.
 
 // bucketPlan is one feature's boundaries.
 type bucketPlan struct {
@@ -123,8 +126,7 @@ func circuitOneHot(c *ops.CircuitArith, p *bucketPlan, q frontend.Variable) []fr
 		e[i+1] = v
 		rest = append(rest, v)
 	}
-	e[0] = api.Sub(1, sum(api, rest))
-	api.AssertIsBoolean(e[0])
+	e[0] = api.Sub(1, sum(api, rest)) // boolean by the range checks (see above)
 	var lo, hi []frontend.Variable
 	for i := range e {
 		l, h := p.bounds(i)

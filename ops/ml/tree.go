@@ -20,9 +20,9 @@ import (
 // weight over the leaves (free: weights are constants) at the weight scale
 // Ws = scale + ⌈log2(trees)⌉ + 1, rescaled once to the activation scale:
 // error ≤ trees·2^-(Ws+1) + 2^-(scale+1) < ¾ unit. MIN and MAX fold the
-// trees' values with one ReLU each. Cost per row: Σ_features (m_f + 1 + 2
+// trees' values with one ReLU each. Cost per row: Σ_features (m_f + 2
 // range checks) + one product per internal node + one rescale per score,
-// m_f the distinct boundaries of feature f.
+// m_f the distinct boundaries of feature f (m_f booleans).
 //
 // Missing values (nodes_missing_value_tracks_true) send NaN down the true
 // branch; fixed-point inputs are never NaN (inputs are checked finite), so
