@@ -18,12 +18,12 @@ type attrs map[string]graph.Attr
 
 var nan = math.NaN()
 
-func is(v ...int64) graph.Attr     { return graph.Attr{Kind: graph.AttrInts, Ints: v} }
-func fs(v ...float64) graph.Attr   { return graph.Attr{Kind: graph.AttrFloats, Floats: v} }
-func ss(v ...string) graph.Attr    { return graph.Attr{Kind: graph.AttrStrings, Strings: v} }
-func i1(v int64) graph.Attr        { return graph.Attr{Kind: graph.AttrInt, Int: v} }
-func f1(v float64) graph.Attr      { return graph.Attr{Kind: graph.AttrFloat, Float: v} }
-func s1(v string) graph.Attr       { return graph.Attr{Kind: graph.AttrString, String: v} }
+func is(v ...int64) graph.Attr   { return graph.Attr{Kind: graph.AttrInts, Ints: v} }
+func fs(v ...float64) graph.Attr { return graph.Attr{Kind: graph.AttrFloats, Floats: v} }
+func ss(v ...string) graph.Attr  { return graph.Attr{Kind: graph.AttrStrings, Strings: v} }
+func i1(v int64) graph.Attr      { return graph.Attr{Kind: graph.AttrInt, Int: v} }
+func f1(v float64) graph.Attr    { return graph.Attr{Kind: graph.AttrFloat, Float: v} }
+func s1(v string) graph.Attr     { return graph.Attr{Kind: graph.AttrString, String: v} }
 func ints(shape []int, v ...float64) *graph.Tensor {
 	return &graph.Tensor{DType: graph.Int, Shape: shape, Data: v}
 }
@@ -180,7 +180,7 @@ func mlCases() []optest.Case {
 		withWant(one("OneHotEncoder", ints([]int{3}, 2, 5, 1), attrs{"cats_int64s": is(0, 2, 5)}), "OneHotEncoder", 0, 1, 0, 0, 0, 1, 0, 0, 0),
 		{Name: "FeatureVectorizer", Node: mlNode("FeatureVectorizer", []string{"a", "b"}, []string{"y"}, attrs{"inputdimensions": is(2, 2)}),
 			Inputs: []optest.Named{optest.In("a", optest.T([]int{2, 2}, 1, 2, 3, 4)), optest.In("b", optest.T([]int{2, 1}, 5, 6))},
-			Want: []float64{1, 2, 5, 0, 3, 4, 6, 0}},
+			Want:   []float64{1, 2, 5, 0, 3, 4, 6, 0}},
 		withWant(one("LinearRegressor", x, attrs{"coefficients": fs(1, 2, 3, -1, 0.5, 0.25), "intercepts": fs(0.5, -0.5), "targets": i1(2)}),
 			"LinearRegressor", 6.5, 1.25, 3, -0.375),
 		withWant(one("LinearClassifier", x, attrs{"coefficients": fs(1, 2, 3, -1, 0.5, 0.25, 0, 0, 1), "intercepts": fs(0, 0, 0.5),
