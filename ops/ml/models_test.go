@@ -173,4 +173,43 @@ func TestExportedModels(t *testing.T) {
 	}
 }
 
-var _ = slices.Contains[[]int]
+
+// TestCreditGBTExample: examples/credit_gbt's model gives onnxruntime's
+// label and probabilities (reference.json) on both applicants at the
+// default settings.
+func TestCreditGBTExample(t *testing.T) {
+	dir := "../../examples/credit_gbt"
+	var ref map[string]json.RawMessage
+	if err := readJSON(filepath.Join(dir, "reference.json"), &ref); err != nil {
+		t.Fatal(err)
+	}
+	g, err := onnx.Load(filepath.Join(dir, "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, file := range map[string]string{"applicant": "input.json", "risky": "input_risky.json"} {
+		var want struct {
+			Label         float64
+			Probabilities []float64
+		}
+		if err := json.Unmarshal(ref[name], &want); err != nil {
+			t.Fatal(err)
+		}
+		in, err := model.ReadInput(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := m.Eval(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Dequantize(q)
+		if got[0][0] != want.Label || !slices.EqualFunc(got[1], want.Probabilities, func(a, b float64) bool { return math.Abs(a-b) <= maxScoreError }) {
+			t.Errorf("%s: outputs %v, onnxruntime %v %v", name, got, want.Label, want.Probabilities)
+		}
+	}
+}
