@@ -173,7 +173,6 @@ func TestExportedModels(t *testing.T) {
 	}
 }
 
-
 // TestCreditGBTExample: examples/credit_gbt's model gives onnxruntime's
 // label and probabilities (reference.json) on both applicants at the
 // default settings.
