@@ -7,6 +7,7 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/quant"
 )
 
 // The operator half of the soundness suite (docs/SOUNDNESS.md): one small
@@ -122,6 +123,13 @@ func opCases() []optest.Case {
 			Consts: consts("g", ch, "b", optest.T([]int{1}, 0.1))},
 		{Node: node("LayerNormalization", []string{"x", "g"}, []string{"y"}, attrs("axis", -1)), Inputs: in("x", x),
 			Consts: consts("g", optest.T([]int{3}, 1, 0.5, 2))},
+		{Name: "LayerNormalization of wide values (deviations rescaled)", Node: node("LayerNormalization", []string{"x", "g"}, []string{"y"}, attrs("axis", -1)),
+			Inputs: in("x", optest.Ramp([]int{1, 2, 3}, -3e7, 2e7)), Consts: consts("g", optest.T([]int{3}, 1, 0.5, 2)),
+			Settings: &quant.Settings{Scale: 12, ParamScale: 12, ActBits: 40}},
+		bin("Sum", x, z),
+		{Name: "Mod of integers", Node: node("Mod", []string{"a", "b"}, []string{"y"}, nil),
+			Inputs: in("a", intTensor([]int{4}, 7, -7, 9, 0), "b", intTensor([]int{4}, 3, 3, -4, 5))},
+		{Name: "Mod fmod of reals", Node: node("Mod", []string{"a", "b"}, []string{"y"}, attrs("fmod", 1)), Inputs: in("a", x, "b", pos)},
 		{Node: node("TopK", []string{"x", "k"}, []string{"v", "i"}, nil), Inputs: in("x", x), Consts: consts("k", intTensor([]int{1}, 2))},
 		{Node: node("Concat", []string{"a", "b"}, []string{"y"}, attrs("axis", 1)), Inputs: in("a", x, "b", z)},
 		{Node: node("Expand", []string{"x", "s"}, []string{"y"}, nil), Inputs: in("x", optest.Ramp([]int{1, 3}, -1, 1)), Consts: consts("s", intTensor([]int{2}, 2, 3))},

@@ -15,71 +15,124 @@ import (
 //
 // InstanceNormalization (per sample and channel, over the spatial axes) and
 // LayerNormalization (over the axes from `axis` on) normalize groups of N
-// elements; per group, with extra precision bits m and k chosen so every
-// intermediate stays below 2^61:
+// values x_i at scale s, each bounded by X = Info.Max. With m extra bits of
+// precision (m may be negative, see below) and k more for σ:
 //
-//	μ   = DivRound(Σx·2^m, N)                    scale s+m
-//	d_i = x_i·2^m - μ                            free
-//	v   = DivRound(Σ d_i², N) + ε                scale 2(s+m), N multiplications
+//	μ   = DivRound(Σx·2^m', N)                   scale s+m', m' = max(m, 0)
+//	d_i = x_i·2^m' − μ                           free, |d_i| ≤ 2X·2^m' + 1
+//	e_i = d_i, or Rescale(d_i, −m) when m < 0    scale s+m
+//	v   = DivRound(Σ e_i², N) + ε                scale 2(s+m), N multiplications
 //	σ   = Sqrt(v·2^2k)                           scale s+m+k
-//	y_i = DivRound(d_i·2^(Scale+k), σ)           scale Scale, |y_i| ≤ √N
+//	y_i = DivRound(d_i·2^(Scale+k+min(m,0)), σ)  scale Scale
 //	out = γ_i·y_i + β_i                          free linear term + rescale
 //
-// Error: the input's quantization (2^-(s+1)/σ relative to the spread) plus
-// ≤ 2^-(s+m+1)/σ for μ, 2^-(s+m+k) for σ, 2^-(Scale+1) per rounding and
-// |y|·2^-(ParamScale+1) for γ. Cost per element: 2 multiplications, a
-// division (4 range checks), an affine rescale (2); per group two divisions
-// and a square root.
+// Bounds. Σe_i² ≤ N·(X·2^m + 1)²: the deviations from the mean have the
+// least sum of squares of any shift, so Σ(x_i − mean)² ≤ Σx_i² ≤ N·X², and
+// rounding μ and e_i moves each e_i by at most 1 (Minkowski). planNorm
+// takes the largest m ≤ 4 for which that sum, the numerator of μ and, at
+// k = 0, v and d_i·2^(Scale+min(m,0)) stay within quant.MaxBound (2^62), then
+// the largest k ≤ 8 that keeps v·2^2k and d_i·2^(Scale+k+min(m,0)) within
+// it. At the defaults (X = 2^23) m ≥ 1 for every N ≤ 4096; m < 0 comes only
+// with wide groups of large values (N·X² beyond 2^62), and costs one
+// rescale per element. |y_i| ≤ (√N + 1)·(1 + ρ)·2^Scale + 1, where ρ bounds
+// the floor in σ (1/⌊√max(ε,1)·2^k⌋).
+//
+// Error. With σ the group's real √(var+ε), y the exact normalized value,
+// σ_m = σ·2^(s+m) (σ in units of 2^-(s+m)) and, in the same units,
+// Δσ = 2^-k + 2·[m < 0] + 2.5/σ_m, wherever σ_m > Δσ:
+//
+//	|y_ours − y| ≤ 2^-(Scale+1) + (½ + |y|·Δσ) / (σ_m − Δσ)
+//
+// (μ rounds by ½; v by ½ for the division, ¼ for μ's rounding, 1 for ε's
+// rounding or its rise to 1, and when m < 0 2σ_m + 1 for the e_i's, so
+// |√v − σ_m| ≤ that/σ_m; σ's floor adds 2^-k). The output adds
+// |γ|·that, |y|·|γ − γ_q| (γ_q exact, or within 2^-(ParamScale+1)·|γ|),
+// 2^-(Scale+s_γ+1) for β and 2^-(Scale+1) for its rescale. At the defaults,
+// N ≤ 4096 and σ ≥ 2^-4 the normalized value's error is below
+// 2^-9 + |y|·2^-14 (TestLayerNormWidths checks both). Cost per element:
+// 2 multiplications, a division (4 range checks), an affine rescale (2),
+// and a rescale when m < 0; per group two divisions and a square root.
 
 type normPlan struct {
-	Shape       []int
-	Groups, N   int
-	M, K        int
-	Eps         Q
-	SumBits     int // bits of N (the constant divisor)
-	MuBits      int
-	VarBits     int
-	SqrtBits    int
-	SdBits      int
-	YBits       int
-	YUp         int   // Scale+K: d (scale s+m) over σ (s+m+K) lands at Scale
-	Coef        []int // per element: index into Gamma and Beta
-	Gamma, Beta []Q
-	RQ          Requant
+	Shape     []int
+	Groups, N int
+	M, K      int // M = max(m, 0): μ's extra bits
+	Down      int // -m when m < 0: e_i = Rescale(d_i, Down)
+	Eps       Q
+	SumBits   int // bits of N (the constant divisor)
+	MuBits    int
+	EBits     int
+	VarBits   int
+	SqrtBits  int
+	SdBits    int
+	YBits     int
+	YUp       int   // Scale+K-Down: d (scale s+M) over σ (s+m+K) lands at Scale
+	Coef      []int // per element: index into Gamma and Beta
+	Gamma     []Q
+	Beta      []Q
+	RQ        Requant
+}
+
+// normBounds are a plan's intermediate bounds for extra bits m and k.
+// (sum: Σx·2^m'; sq: Σe_i², which bounds each e_i² too; v: the variance
+// plus ε; num: d_i·2^YUp at k; e: |e_i|).
+type normBounds struct {
+	sum, sq, v, num, e float64
+}
+
+func normBoundsOf(x float64, n, scale, m, k int, eps float64) normBounds {
+	mp := max(m, 0)
+	rms := math.Ldexp(x, m) + 1 // bounds √(Σe_i²/N)
+	return normBounds{
+		sum: float64(n) * math.Ldexp(x, mp),
+		sq:  float64(n) * rms * rms,
+		v:   rms*rms + 1 + eps,
+		num: math.Ldexp(math.Ldexp(2*x, mp)+1, scale+k+min(m, 0)),
+		e:   math.Ldexp(2*x, m) + 1,
+	}
+}
+
+func (b normBounds) fit(k int) bool {
+	return max(b.sum, b.sq, math.Ldexp(b.v, 2*k), b.num) <= quant.MaxBound
 }
 
 // planNorm picks m and k and the bounds for groups of n values bounded by
 // max at scale s, with per-element affine coefficients.
 func planNorm(c *Context, in *Info, groups, n int, eps float64, gamma, beta []float64, coef []int) (*normPlan, *Info, error) {
 	p := &normPlan{Shape: in.Shape, Groups: groups, N: n, Coef: coef}
-	lg := func(v float64) float64 { return math.Log2(max(v, 1)) }
-	for p.M = 4; p.M > 0 && lg(float64(n))+2*(lg(2*in.Max)+float64(p.M)) > 61; p.M-- {
+	// ε at the variance's scale, at least 1 so σ ≥ 1: a constant group
+	// normalizes to 0, not to a division by 0.
+	epsAt := func(m int) int64 { return max(quant.Quantize(eps, 2*(in.Scale+m)), 1) }
+	m := 4
+	for ; m >= -62; m-- {
+		if normBoundsOf(in.Max, n, c.Scale, m, 0, float64(epsAt(m))).fit(0) {
+			break
+		}
 	}
-	dmax := math.Ldexp(2*in.Max, p.M) + 1
-	if lg(float64(n))+2*lg(dmax) > 61 {
-		return nil, nil, fmt.Errorf("the variance of a group of %d values bounded by 2^%.0f is beyond the 2^61 the evaluator allows it: lower --act-bits or --scale", n, lg(in.Max))
+	if m < -62 {
+		return nil, nil, fmt.Errorf("a group of %d values bounded by 2^%.0f is too wide to normalize within the 2^62 the evaluator holds: lower --act-bits", n, math.Log2(max(in.Max, 1)))
 	}
-	for p.K = 8; p.K > 0 && (2*lg(dmax)+2*float64(p.K) > 61 || lg(dmax)+float64(c.Scale+p.K) > 61); p.K-- {
+	p.Eps = Q{F: eps, I: epsAt(m)}
+	k := 8
+	for k > 0 && !normBoundsOf(in.Max, n, c.Scale, m, k, float64(p.Eps.I)).fit(k) {
+		k--
 	}
-	p.YUp = c.Scale + p.K
-	// The loops above keep the variance, σ's argument and d·2^YUp below
-	// 2^61 when they can; K = 0 may still leave the last two too large.
-	sv := 2 * (in.Scale + p.M)
-	p.Eps = Q{F: eps, I: quant.Quantize(eps, sv)}
-	if p.Eps.I < 1 {
-		p.Eps.I = 1 // keeps σ ≥ 1: a constant group is 0, not a division by 0
+	b := normBoundsOf(in.Max, n, c.Scale, m, k, float64(p.Eps.I))
+	p.M, p.K, p.Down = max(m, 0), k, max(-m, 0)
+	if p.YUp = c.Scale + k - p.Down; p.YUp < 0 {
+		return nil, nil, fmt.Errorf("a group of %d values bounded by 2^%.0f leaves σ coarser than the output: lower --act-bits", n, math.Log2(max(in.Max, 1)))
 	}
 	p.SumBits = quant.BitsFor(float64(n)) + 1
 	p.MuBits = quant.BitsFor(math.Ldexp(in.Max, p.M)+1) + 1
-	vmax := dmax*dmax + float64(p.Eps.I) + 1
-	p.VarBits = quant.BitsFor(vmax) + 1
-	p.SqrtBits = quant.BitsFor(math.Ldexp(vmax, 2*p.K))
-	c.CheckBound(math.Ldexp(vmax, 2*p.K))
-	c.CheckBound(math.Ldexp(dmax, p.YUp))
-	p.SdBits = quant.BitsFor(math.Sqrt(math.Ldexp(vmax, 2*p.K))+1) + 1
-	ymax := math.Ldexp(math.Sqrt(float64(n)), c.Scale) + 2
+	p.EBits = quant.BitsFor(b.e) + 1
+	p.VarBits = quant.BitsFor(b.v) + 1
+	sqArg := math.Ldexp(b.v, 2*k)
+	p.SqrtBits = quant.BitsFor(sqArg)
+	p.SdBits = quant.BitsFor(math.Sqrt(sqArg)+1) + 1
+	rho := 1 / math.Max(1, math.Floor(math.Ldexp(math.Sqrt(float64(p.Eps.I)), k)))
+	ymax := math.Ldexp((math.Sqrt(float64(n))+1)*(1+rho), c.Scale) + 1
 	p.YBits = quant.BitsFor(ymax) + 1
-	q, s := c.ExactParams(&graph.Tensor{DType: graph.Float, Shape: []int{len(gamma)}, Data: gamma})
+	q, s := gammaParams(c, gamma, ymax)
 	p.Gamma = q
 	for _, b := range beta {
 		p.Beta = append(p.Beta, Q{F: b, I: quant.Quantize(b, c.Scale+s)})
@@ -88,6 +141,31 @@ func planNorm(c *Context, in *Info, groups, n int, eps float64, gamma, beta []fl
 	p.RQ, out.Max = c.Requant(ymax*maxAbsI(p.Gamma)+maxAbsI(p.Beta), c.Scale+s)
 	out.Scale = c.Scale + s - p.RQ.Shift + p.RQ.Up
 	return p, out, nil
+}
+
+// gammaParams quantizes γ exactly when it can (ExactParams), else with
+// relative precision 2^-(ParamScale+1) for its smallest nonzero value, as
+// Div does for a constant divisor: γ scales y, whose magnitude does not
+// depend on the input's, so γ's relative error is the output's. The scale
+// is capped so that y·γ stays within 2^62.
+func gammaParams(c *Context, gamma []float64, ymax float64) ([]Q, int) {
+	t := &graph.Tensor{DType: graph.Float, Shape: []int{len(gamma)}, Data: gamma}
+	q, s := c.ExactParams(t)
+	lo, hi := math.Inf(1), 0.0
+	for _, g := range gamma {
+		if g != 0 {
+			lo, hi = min(lo, math.Abs(g)), max(hi, math.Abs(g))
+		}
+	}
+	if s < c.ParamScale || lo >= 1 {
+		return q, s
+	}
+	s = c.ParamScale + int(math.Ceil(-math.Log2(lo)))
+	s = min(s, int(math.Floor(math.Log2(quant.MaxBound/(2*ymax*hi))))-1)
+	if s <= c.ParamScale {
+		return q, c.ParamScale
+	}
+	return quantizeAt(gamma, s), s
 }
 
 func normalize[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
@@ -106,7 +184,11 @@ func normalize[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 		sq := make([]T, p.N)
 		for i, v := range xs {
 			d[i] = a.Sub(a.Upscale(v, p.M), mu)
-			sq[i] = a.Mul(d[i], d[i])
+			e := d[i]
+			if p.Down > 0 {
+				e = a.Rescale(e, p.Down, p.EBits)
+			}
+			sq[i] = a.Mul(e, e)
 		}
 		v := a.Add(a.DivRound(a.Lin(ones, sq, Q{}), nq, p.SumBits, p.VarBits), a.Const(p.Eps))
 		sd := a.Sqrt(a.Upscale(v, 2*p.K), p.SqrtBits)
