@@ -72,10 +72,8 @@ func intLabels(n *graph.Node, names ...string) ([]int64, error) {
 			return l, nil
 		}
 	}
-	for _, name := range []string{"classlabels_strings"} {
-		if strs(n, name) != nil {
-			return nil, fmt.Errorf("string class labels are not supported: train with integer labels (zkinfer proves integer tensors only)")
-		}
+	if strs(n, "classlabels_strings") != nil {
+		return nil, fmt.Errorf("string class labels are not supported: train with integer labels (zkinfer proves numeric tensors)")
 	}
 	return nil, fmt.Errorf("no class labels (%v)", names)
 }

@@ -132,19 +132,17 @@ func inferLabelEncoder(c *ops.Context, n *graph.Node, ins []*ops.Info) ([]*ops.I
 	if a, ok := n.Attrs["values_tensor"]; ok && a.Kind == graph.AttrTensor {
 		isInt = a.Tensor.DType != graph.Float
 	}
-	def := -1.0
-	switch d, name := firstOf(n, "default_int64", "default_float", "default_tensor"); {
-	case len(d) > 0:
-		def = d[0]
-	case !isInt || name == "default_float":
-		def = 0
+	// ONNX's defaults: default_int64 -1, default_float -0.0 (0 here).
+	def := 0.0
+	if isInt {
+		def = -1
 	}
-	if !isInt {
-		if d := floats(n, "default_float"); d != nil {
-			def = d[0]
-		} else if _, ok := n.Attrs["default_tensor"]; !ok {
-			def = 0 // ONNX's default_float is -0.0
-		}
+	defaults := []string{"default_float", "default_tensor"}
+	if isInt {
+		defaults[0] = "default_int64"
+	}
+	if d, _ := firstOf(n, defaults...); len(d) > 0 {
+		def = d[0]
 	}
 	out := &ops.Info{DType: graph.Int, Shape: slices.Clone(x.Shape)}
 	q := func(v float64) ops.Q { return ops.Q{F: v, I: int64(v)} }

@@ -39,6 +39,9 @@ const maxTreeNodes = 1 << 22
 // TreeEnsembleClassifier (prefix "class") and TreeEnsembleRegressor
 // ("target"), opsets 1 and 3.
 func parseClassic(n *graph.Node, prefix string, targets int) (*ensemble, error) {
+	if targets < 1 || targets > maxTargets {
+		return nil, fmt.Errorf("has %d targets or classes, want 1 to %d", targets, maxTargets)
+	}
 	tree, ids := ints(n, "nodes_treeids"), ints(n, "nodes_nodeids")
 	feats, yes, no := ints(n, "nodes_featureids"), ints(n, "nodes_truenodeids"), ints(n, "nodes_falsenodeids")
 	modes, vals := strs(n, "nodes_modes"), floats(n, "nodes_values")
@@ -106,8 +109,8 @@ func parseClassic(n *graph.Node, prefix string, targets int) (*ensemble, error) 
 // take their sets, in node order, from membership_values (NaN-separated).
 func parseV5(n *graph.Node) (*ensemble, error) {
 	targets := int(n.AttrInt("n_targets", 0))
-	if targets < 1 || targets > maxTreeNodes {
-		return nil, fmt.Errorf("n_targets %d is not positive", targets)
+	if targets < 1 || targets > maxTargets {
+		return nil, fmt.Errorf("n_targets %d is not in [1, %d]", targets, maxTargets)
 	}
 	feats, modes, splits := ints(n, "nodes_featureids"), ints(n, "nodes_modes"), floats(n, "nodes_splits")
 	yes, yesLeaf, no, noLeaf := ints(n, "nodes_truenodeids"), ints(n, "nodes_trueleafs"), ints(n, "nodes_falsenodeids"), ints(n, "nodes_falseleafs")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/quant"
 )
 
 // LinearClassifier and LinearRegressor: scores = X·coefficientsᵀ +
@@ -44,7 +45,7 @@ func inferLinear(classifier bool) ops.InferFunc {
 		}
 		coef, icpt := floats(n, "coefficients"), floats(n, "intercepts")
 		f := x.Shape[1]
-		if len(coef) == 0 || len(coef)%f != 0 {
+		if f < 1 || len(coef) == 0 || len(coef)%f != 0 {
 			return nil, nil, fmt.Errorf("%d coefficients for %d features", len(coef), f)
 		}
 		k := len(coef) / f
@@ -100,7 +101,7 @@ func (p *linearPlan) planLabels(c *ops.Context, n *graph.Node, s *ops.Info, k in
 		if post != "NONE" {
 			return nil, fmt.Errorf("post_transform %s of a single score is not supported", post)
 		}
-		p.Bits = bitsOf(s.Max) + 1
+		p.Bits = quant.BitsFor(s.Max) + 1
 		p.One = ops.Q{F: 1, I: int64(1) << s.Scale}
 		p.Post = &postPlan{Kind: "NONE"}
 		return []*ops.Info{label, {DType: graph.Float, Shape: []int{p.Rows, 2}, Scale: s.Scale, Max: s.Max + float64(p.One.I)}}, nil
@@ -133,8 +134,6 @@ func labelTable(labels []int64) (*ops.Table, error) {
 	}
 	return ops.NewTable(fmt.Sprintf("ml-labels%v", vals), func(x float64) float64 { return vals[int(x)] }, 0, 0, 0, int64(len(vals)-1))
 }
-
-func bitsOf(m float64) int { return max(1, int(math.Ceil(math.Log2(m+1)))) }
 
 func linearKernel[T any](a ops.Arith[T], plan any, ins []ops.Tensor[T]) []ops.Tensor[T] {
 	p := plan.(*linearPlan)

@@ -65,10 +65,9 @@ type postPlan struct {
 	Sub  *sub
 	// SOFTMAX_ZERO: a score whose fixed-point value is 0 is moved Far below
 	// every other before the Softmax, so that its exponential rounds to 0.
-	Far        ops.Q
-	Bits       int
-	Probit     *ops.Table
-	ProbitBits int
+	Far    ops.Q
+	Bits   int
+	Probit *ops.Table
 }
 
 func planPost(c *ops.Context, n *graph.Node, kind string, in *ops.Info) (*postPlan, *ops.Info, error) {
@@ -99,7 +98,6 @@ func planPost(c *ops.Context, n *graph.Node, kind string, in *ops.Info) (*postPl
 		lim := math.Ldexp(float64(uint64(1)<<(c.ActBits-2)), -s)
 		f := func(x float64) float64 { return math.Max(-lim, math.Min(lim, probit(x))) }
 		p.Probit, err = ops.NewTable("ml-probit", f, s, s, 0, 1<<s)
-		p.ProbitBits = quant.BitsFor(in.Max) + 1
 		out = &ops.Info{DType: graph.Float, Shape: in.Shape, Scale: s, Max: p.Probit.Max()}
 	default:
 		return nil, nil, fmt.Errorf("post_transform %q is unknown (NONE, LOGISTIC, SOFTMAX, SOFTMAX_ZERO, PROBIT)", kind)

@@ -73,6 +73,9 @@ func inferSVM(classifier bool) ops.InferFunc {
 		default:
 			return nil, nil, fmt.Errorf("input X %v must be [N, features]", x.Shape)
 		}
+		if p.F < 1 {
+			return nil, nil, fmt.Errorf("input X %v has no feature", x.Shape)
+		}
 		if len(floats(n, "prob_a")) > 0 {
 			return nil, nil, fmt.Errorf("probability estimates (prob_a, prob_b) are not supported: export the SVC with probability=False")
 		}
@@ -95,7 +98,7 @@ func inferSVM(classifier bool) ops.InferFunc {
 			dm := p.planDecisions(c)
 			p.OneCls = n.AttrInt("one_class", 0) != 0
 			if p.OneCls {
-				p.Bits = bitsOf(dm) + 1
+				p.Bits = quant.BitsFor(dm) + 1
 				return []*ops.Info{{DType: graph.Float, Shape: []int{p.Rows, 1}, Scale: c.Scale, Max: float64(int64(1) << c.Scale)}}, p, nil
 			}
 			post := n.AttrString("post_transform", "NONE")
@@ -178,7 +181,7 @@ func (p *svmPlan) planKernel(c *ops.Context, n *graph.Node, x *ops.Info, sv []fl
 		capF := 24 / gamma
 		p.Cap = ops.Q{F: capF, I: int64(math.Ceil(math.Ldexp(capF, 2*xs)))}
 		c.CheckBound(arg + float64(p.Cap.I))
-		p.SqBits = bitsOf(arg+float64(p.Cap.I)) + 1
+		p.SqBits = quant.BitsFor(arg+float64(p.Cap.I)) + 1
 		arg = float64(p.Cap.I) * math.Abs(float64(p.Gamma.I))
 		c.CheckBound(arg)
 	default:
@@ -266,7 +269,7 @@ func (p *svmPlan) planClassifier(c *ops.Context, n *graph.Node, coef, rho []floa
 		}
 	}
 	dm := p.planDecisions(c)
-	p.Bits = bitsOf(dm) + 1
+	p.Bits = quant.BitsFor(dm) + 1
 	lmax := 1.0
 	for _, l := range labels {
 		lmax = max(lmax, math.Abs(float64(l)))

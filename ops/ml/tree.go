@@ -28,6 +28,9 @@ import (
 // branch; fixed-point inputs are never NaN (inputs are checked finite), so
 // that track is never taken.
 
+// maxTargets bounds the scores of an ensemble.
+const maxTargets = 1 << 16
+
 type treePlan struct {
 	E       *ensemble
 	Rows, F int
@@ -111,8 +114,8 @@ func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*tree
 	default:
 		return nil, fmt.Errorf("input X %v must be [N, features] or [features]", x.Shape)
 	}
-	if e.targets < 1 {
-		return nil, fmt.Errorf("has no target or class")
+	if e.targets < 1 || e.targets > maxTargets {
+		return nil, fmt.Errorf("has %d targets or classes, want 1 to %d", e.targets, maxTargets)
 	}
 	cuts := make([][]int64, p.F)
 	used := make([]bool, p.F)
@@ -136,9 +139,13 @@ func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*tree
 		}
 	}
 	p.Dec = make([]decision, len(e.nodes))
+	terms := 0
 	for i, nd := range e.nodes {
 		if !nd.leaf {
 			p.Dec[i] = decide1(p.Feats[nd.feature], nd.test, x.Scale)
+			if terms += len(p.Dec[i].Idx); terms > maxDecisionTerms {
+				return nil, fmt.Errorf("the node tests need more than %d bucket terms: too many distinct thresholds on one feature", maxDecisionTerms)
+			}
 		}
 	}
 	switch e.agg {
@@ -160,6 +167,11 @@ func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*tree
 	c.CheckBound(2 * m)
 	return p, nil
 }
+
+// maxDecisionTerms bounds the bucket booleans all node decisions add up,
+// so that a crafted ensemble (millions of nodes on one feature) fails at
+// compile time instead of exhausting memory; trained models use far fewer.
+const maxDecisionTerms = 1 << 26
 
 // decide1 tabulates a node's test over its feature's buckets.
 func decide1(bp *bucketPlan, t test, scale int) decision {
