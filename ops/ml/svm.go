@@ -64,14 +64,10 @@ func inferSVM(classifier bool) ops.InferFunc {
 			return nil, nil, fmt.Errorf("missing input X")
 		}
 		x := ins[0]
-		p := &svmPlan{Rows: 1, Class: classifier, Scale: c.Scale}
-		switch len(x.Shape) {
-		case 1:
-			p.F = x.Shape[0]
-		case 2:
-			p.Rows, p.F = x.Shape[0], x.Shape[1]
-		default:
-			return nil, nil, fmt.Errorf("input X %v must be [N, features]", x.Shape)
+		p := &svmPlan{Class: classifier, Scale: c.Scale}
+		var err error
+		if p.Rows, p.F, err = rowsOf(x); err != nil {
+			return nil, nil, err
 		}
 		if p.F < 1 {
 			return nil, nil, fmt.Errorf("input X %v has no feature", x.Shape)
@@ -106,7 +102,6 @@ func inferSVM(classifier bool) ops.InferFunc {
 				post = "NONE"
 			}
 			var out *ops.Info
-			var err error
 			if p.Post, out, err = planPost(c, n, post, vec(1, c.Scale, dm)); err != nil {
 				return nil, nil, err
 			}

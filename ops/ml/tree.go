@@ -105,14 +105,10 @@ func inferTrees(kind string) ops.InferFunc {
 }
 
 func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*treePlan, error) {
-	p := &treePlan{E: e, Rows: 1, F: 1, classifier: classifier}
-	switch len(x.Shape) {
-	case 1:
-		p.F = x.Shape[0]
-	case 2:
-		p.Rows, p.F = x.Shape[0], x.Shape[1]
-	default:
-		return nil, fmt.Errorf("input X %v must be [N, features] or [features]", x.Shape)
+	p := &treePlan{E: e, classifier: classifier}
+	var err error
+	if p.Rows, p.F, err = rowsOf(x); err != nil {
+		return nil, err
 	}
 	if e.targets < 1 || e.targets > maxTargets {
 		return nil, fmt.Errorf("has %d targets or classes, want 1 to %d", e.targets, maxTargets)
@@ -387,6 +383,17 @@ func scores[T any](a ops.Arith[T], p *treePlan, ind []T) []T {
 		out[k] = a.Add(acc, a.Const(s.Bias))
 	}
 	return out
+}
+
+// rowsOf reads X as [N, features] or [features].
+func rowsOf(x *ops.Info) (rows, features int, err error) {
+	switch len(x.Shape) {
+	case 1:
+		return 1, x.Shape[0], nil
+	case 2:
+		return x.Shape[0], x.Shape[1], nil
+	}
+	return 0, 0, fmt.Errorf("input X %v must be [N, features] or [features]", x.Shape)
 }
 
 // rows splits X into its rows.
