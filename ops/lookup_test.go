@@ -36,6 +36,8 @@ func TestConstraintCost(t *testing.T) {
 		{"Round", nil, []string{"x"}, 43},
 		{"Softmax", nil, []string{"x"}, 75},
 		{"LayerNormalization", map[string]*graph.Tensor{"g": optest.T([]int{1}, 1)}, []string{"x", "g"}, 49},
+		{"Mod", nil, []string{"x", "d"}, 53},
+		{"Mod", map[string]*graph.Tensor{"c": optest.T(nil, 0.75)}, []string{"x", "c"}, 25},
 	}
 	for _, c := range cases {
 		count := func(n int) int {
