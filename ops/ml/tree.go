@@ -134,14 +134,20 @@ func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*tree
 			}
 		}
 	}
-	p.Dec = make([]decision, len(e.nodes))
+	// Tabulating a test costs one step per bucket of its feature: bound
+	// the total before any work.
 	terms := 0
+	for _, nd := range e.nodes {
+		if !nd.leaf {
+			if terms += len(p.Feats[nd.feature].Bounds) + 1; terms > maxDecisionTerms {
+				return nil, fmt.Errorf("the node tests span more than %d buckets: too many distinct thresholds on one feature", maxDecisionTerms)
+			}
+		}
+	}
+	p.Dec = make([]decision, len(e.nodes))
 	for i, nd := range e.nodes {
 		if !nd.leaf {
 			p.Dec[i] = decide1(p.Feats[nd.feature], nd.test, x.Scale)
-			if terms += len(p.Dec[i].Idx); terms > maxDecisionTerms {
-				return nil, fmt.Errorf("the node tests need more than %d bucket terms: too many distinct thresholds on one feature", maxDecisionTerms)
-			}
 		}
 	}
 	switch e.agg {
@@ -164,9 +170,10 @@ func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*tree
 	return p, nil
 }
 
-// maxDecisionTerms bounds the bucket booleans all node decisions add up,
-// so that a crafted ensemble (millions of nodes on one feature) fails at
-// compile time instead of exhausting memory; trained models use far fewer.
+// maxDecisionTerms bounds Σ over the nodes of their feature's buckets, so
+// that a crafted ensemble (millions of nodes on one feature) fails at
+// compile time instead of taking hours and all memory; the targets of
+// TestTreeTargets need under 2^19.
 const maxDecisionTerms = 1 << 26
 
 // decide1 tabulates a node's test over its feature's buckets.
