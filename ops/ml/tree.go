@@ -173,7 +173,7 @@ func planTrees(c *ops.Context, e *ensemble, x *ops.Info, classifier bool) (*tree
 // maxDecisionTerms bounds Σ over the nodes of their feature's buckets, so
 // that a crafted ensemble (millions of nodes on one feature) fails at
 // compile time instead of taking hours and all memory; the targets of
-// TestTreeTargets need under 2^19.
+// TestTreeTargets need under 2^20.
 const maxDecisionTerms = 1 << 26
 
 // decide1 tabulates a node's test over its feature's buckets.
