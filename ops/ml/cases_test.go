@@ -6,6 +6,7 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/ops/ml"
+	"github.com/zkinfer/zkinfer/quant"
 )
 
 // One small case per operator and per semantic branch (node modes, an input
@@ -155,11 +156,12 @@ func mlCases() []optest.Case {
 		regressor("SUM"), regressor("AVERAGE", 100), regressor("MIN"), regressor("MAX"),
 		classifier("SOFTMAX"), classifier("NONE"), classifier("SOFTMAX_ZERO"), classifier("LOGISTIC"),
 		binary(false), binary(true), treeV5(0), treeV5(1), treeV5(2), treeV5(3),
-		withWant(one("TreeEnsembleRegressor", optest.T([]int{3, 1}, 0.25, 0.5, 0.75), attrs{
-			"n_targets": i1(1), "post_transform": s1("PROBIT"), "nodes_treeids": is(0, 0, 0), "nodes_nodeids": is(0, 1, 2),
-			"nodes_featureids": is(0, 0, 0), "nodes_modes": ss("BRANCH_LEQ", "LEAF", "LEAF"), "nodes_values": fs(0.5, 0, 0),
-			"nodes_truenodeids": is(1, 0, 0), "nodes_falsenodeids": is(2, 0, 0), "target_treeids": is(0, 0), "target_nodeids": is(1, 2),
-			"target_ids": is(0, 0), "target_weights": fs(0.5, 0.8)}), "TreeEnsembleRegressor PROBIT", 0, 0, math.Sqrt2*erfinvApprox(0.6)),
+		probitCase(),
+		func() optest.Case { // PROBIT at scale 16: p rescaled to the table's 2^-12 grid
+			c := probitCase()
+			c.Name, c.Settings = "TreeEnsembleRegressor PROBIT at scale 16", &quant.Settings{Scale: 16, ParamScale: 12, ActBits: 24}
+			return c
+		}(),
 		withWant(one("Scaler", pos, attrs{"offset": fs(1, 2, 3), "scale": fs(2, 0.5, 1)}), "Scaler", -1, -0.25, -2, 2, -0.875, -1.25),
 		withWant(one("Normalizer", pos, attrs{"norm": s1("L1")}), "Normalizer L1", 1.0/6, 0.5, 1.0/3, 0.5, 0.0625, 0.4375),
 		withWant(one("Normalizer", pos, attrs{"norm": s1("MAX")}), "Normalizer MAX", 1.0/3, 1, 2.0/3, 1, 0.125, 0.875),
@@ -208,4 +210,13 @@ func erfinvApprox(x float64) float64 {
 	l := math.Log(y)
 	v := 2/(math.Pi*0.147) + 0.5*l
 	return sgn * math.Sqrt(-v+math.Sqrt(v*v-l/0.147))
+}
+
+// probitCase: one tree whose two leaves give 0.5 and 0.8, under PROBIT.
+func probitCase() optest.Case {
+	return withWant(one("TreeEnsembleRegressor", optest.T([]int{3, 1}, 0.25, 0.5, 0.75), attrs{
+		"n_targets": i1(1), "post_transform": s1("PROBIT"), "nodes_treeids": is(0, 0, 0), "nodes_nodeids": is(0, 1, 2),
+		"nodes_featureids": is(0, 0, 0), "nodes_modes": ss("BRANCH_LEQ", "LEAF", "LEAF"), "nodes_values": fs(0.5, 0, 0),
+		"nodes_truenodeids": is(1, 0, 0), "nodes_falsenodeids": is(2, 0, 0), "target_treeids": is(0, 0), "target_nodeids": is(1, 2),
+		"target_ids": is(0, 0), "target_weights": fs(0.5, 0.8)}), "TreeEnsembleRegressor PROBIT", 0, 0, math.Sqrt2*erfinvApprox(0.6))
 }

@@ -65,9 +65,10 @@ type postPlan struct {
 	Sub  *sub
 	// SOFTMAX_ZERO: a score whose fixed-point value is 0 is moved Far below
 	// every other before the Softmax, so that its exponential rounds to 0.
-	Far    ops.Q
-	Bits   int
-	Probit *ops.Table
+	Far      ops.Q
+	Bits     int
+	Probit   *ops.Table
+	ProbitRQ ops.Requant // p to the table's grid
 }
 
 func planPost(c *ops.Context, n *graph.Node, kind string, in *ops.Info) (*postPlan, *ops.Info, error) {
@@ -95,9 +96,14 @@ func planPost(c *ops.Context, n *graph.Node, kind string, in *ops.Info) (*postPl
 		if in.Scale != s {
 			return nil, nil, fmt.Errorf("PROBIT of scores at scale %d, not the activation scale %d", in.Scale, s)
 		}
+		// p ∈ [0, 1] on a grid of 2^-t, t ≤ 12 (at most 4097 rows).
+		t := min(s, 12)
 		lim := math.Ldexp(float64(uint64(1)<<(c.ActBits-2)), -s)
 		f := func(x float64) float64 { return math.Max(-lim, math.Min(lim, probit(x))) }
-		p.Probit, err = ops.NewTable("ml-probit", f, s, s, 0, 1<<s)
+		p.Probit, err = ops.NewTable("ml-probit", f, t, s, 0, 1<<t)
+		if s > t { // a rescale by 2^(s-t): Requant moves scale 2s-t to s
+			p.ProbitRQ, _ = c.Requant(in.Max, s+(s-t))
+		}
 		out = &ops.Info{DType: graph.Float, Shape: in.Shape, Scale: s, Max: p.Probit.Max()}
 	default:
 		return nil, nil, fmt.Errorf("post_transform %q is unknown (NONE, LOGISTIC, SOFTMAX, SOFTMAX_ZERO, PROBIT)", kind)
@@ -139,6 +145,9 @@ func applyPost[T any](a ops.Arith[T], p *postPlan, v []T) []T {
 	case "PROBIT":
 		out := make([]T, len(v))
 		for i, s := range v {
+			if p.ProbitRQ.Shift > 0 {
+				s = ops.Apply(a, p.ProbitRQ, s)
+			}
 			out[i] = a.Lookup(p.Probit, s)
 		}
 		return out
