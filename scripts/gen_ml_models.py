@@ -26,7 +26,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import Binarizer, Normalizer, StandardScaler
+from sklearn.preprocessing import Binarizer, Normalizer, OneHotEncoder, StandardScaler
 from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeRegressor
 
@@ -49,7 +49,7 @@ def f32text(v):
 
 def skl(model, x):
     from skl2onnx import to_onnx
-    return to_onnx(model, x[:1])
+    return to_onnx(model, x[:1])  # x: an array, or a DataFrame (one input per column)
 
 
 def onnxml(model, x, kind):
@@ -62,13 +62,26 @@ def onnxml(model, x, kind):
 
 def catboost(model, path):
     model.save_model(path, format="onnx")
-    return onnx.load(path)
+    onx = onnx.load(path)
+    # The training time and a random id: drop them so that files only
+    # change when the model does.
+    keep = [p for p in onx.metadata_props if p.key not in ("train_finish_time", "model_guid")]
+    del onx.metadata_props[:]
+    onx.metadata_props.extend(keep)
+    return onx
 
 
 def outputs(sess, x):
-    """Every output of the model on every row, as flat lists per row."""
-    name = sess.get_inputs()[0].name
-    res = sess.run(None, {name: x})
+    """Every output of the model on every row, as flat lists per row. A
+    model with one input per column (exported from a DataFrame) gets
+    column j as input j, cast to the input's type."""
+    ins = sess.get_inputs()
+    if len(ins) == 1:
+        feeds = {ins[0].name: x}
+    else:
+        types = {"tensor(float)": np.float32, "tensor(int64)": np.int64}
+        feeds = {inp.name: x[:, j:j + 1].astype(types[inp.type]) for j, inp in enumerate(ins)}
+    res = sess.run(None, feeds)
     per_output = []
     for r in res:
         if isinstance(r, list):  # ZipMap: a list of {class: probability}
@@ -81,8 +94,13 @@ def outputs(sess, x):
 
 def write(name, onx, dataset, x, settings, prove=(0,)):
     path = os.path.join(OUT, name + ".onnx")
-    if onx is not None:
-        onnx.save(onx, path)
+    # The converters draw a random graph name and list the opsets in set
+    # order: fix both, so that files change only when the model does.
+    onx.graph.name = name
+    opsets = sorted(onx.opset_import, key=lambda o: (o.domain, o.version))
+    del onx.opset_import[:]
+    onx.opset_import.extend(opsets)
+    onnx.save(onx, path)
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     outs = outputs(sess, x)
     with open(os.path.join(OUT, name + ".json"), "w") as f:
@@ -149,6 +167,19 @@ def main():
                             ("binarize", Binarizer(threshold=2.0), [7, 8]), ("normalize", Normalizer(), [9, 10, 11, 12])])
     write("column_transformer_wine", skl(Pipeline([("columns", ct), ("model", LogisticRegression(max_iter=5000))]).fit(x, y), x),
           "wine", x, {"scale": 12, "param_scale": 16, "act_bits": 26})
+
+    # The same from a DataFrame, as users with mixed columns export: one
+    # input per column, and a banded integer column one-hot encoded
+    # (OneHotEncoder on an int64 input).
+    import pandas as pd
+    frame = pd.DataFrame(x, columns=[f"f{j}" for j in range(x.shape[1])])
+    frame["band"] = (x[:, 12] > 700).astype(np.int64) + (x[:, 12] > 1000).astype(np.int64)
+    ct = ColumnTransformer([("scale", StandardScaler(), [f"f{j}" for j in range(13)]), ("onehot", OneHotEncoder(), ["band"])])
+    banded = frame.to_numpy(dtype=np.float32)
+    with open(os.path.join(OUT, "datasets", "wine_banded.json"), "w") as f:
+        json.dump({"inputs": [[f32text(v) for v in row] for row in banded]}, f, separators=(",", ":"))
+    write("column_transformer_onehot_wine", skl(Pipeline([("columns", ct), ("model", LogisticRegression(max_iter=5000))]).fit(frame, y), frame),
+          "wine_banded", banded, {"scale": 12, "param_scale": 16, "act_bits": 26})
 
     x, y = data["digits"]
     write("logreg_digits", skl(make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x, y), x),

@@ -32,6 +32,7 @@ def main():
     model = XGBClassifier(n_estimators=100, max_depth=4, learning_rate=0.1, random_state=7)
     model.fit(x[:16000], y[:16000])
     onx = onnxmltools.convert_xgboost(model, initial_types=[("features", FloatTensorType([None, len(FEATURES)]))])
+    onx.graph.name = "credit_gbt"  # onnxmltools draws a random one
     path = os.path.join(HERE, "model.onnx")
     with open(path, "wb") as f:
         f.write(onx.SerializeToString())

@@ -114,7 +114,7 @@ func (c *corpusModel) agreement(t testing.TB, m *model.Model) (float64, float64,
 	agree, worst := 0, 0.0
 	var notes []string
 	for r, row := range c.inputs {
-		q, err := m.Quantize([][]float64{row})
+		q, err := m.Quantize(split(m, row))
 		if err != nil {
 			t.Fatalf("row %d: %v", r, err)
 		}
@@ -149,6 +149,17 @@ func (c *corpusModel) agreement(t testing.TB, m *model.Model) (float64, float64,
 		notes = append(notes, fmt.Sprintf("row %d: label %v, onnxruntime %v; scores %.5g, onnxruntime %.5g", r, got[0][0], c.Outputs[0][r][0], scores, want))
 	}
 	return float64(agree) / float64(len(c.inputs)), worst, notes
+}
+
+// split feeds a row to the model's inputs in order: one input of the whole
+// row, or (models exported from a DataFrame) one input per column.
+func split(m *model.Model, row []float64) [][]float64 {
+	var out [][]float64
+	for _, in := range m.Inputs {
+		n := min(in.Size(), len(row))
+		out, row = append(out, row[:n]), row[n:]
+	}
+	return out
 }
 
 // TestExportedModels: on every row of its data set, each exported model's

@@ -31,7 +31,7 @@ func TestExportedModelsProve(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, r := range c.Prove {
-				p, err := comp.Prove([][]float64{c.inputs[r]}, nil)
+				p, err := comp.Prove(split(comp.Model, c.inputs[r]), nil)
 				if err != nil {
 					t.Fatalf("row %d: %v", r, err)
 				}
