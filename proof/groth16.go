@@ -2,6 +2,7 @@ package proof
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
@@ -9,16 +10,29 @@ import (
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+
+	"github.com/zkinfer/zkinfer/proof/groth16setup"
 )
 
 // Groth16: keys, proving and verification. The keys come from setupGroth16
 // (one party) or a ceremony (ceremony_finalize.go); both write them with
 // writeKeys.
 
-// setupGroth16 runs gnark's single-party Groth16 setup: the toxic waste is
-// drawn on this machine and dropped, so whoever runs it must be trusted.
-func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem) error {
-	pk, vk, err := groth16.Setup(cs)
+// setupGroth16 runs a single-party Groth16 setup: the toxic waste is drawn
+// on this machine and dropped, so whoever runs it must be trusted. The keys
+// come from groth16setup (fixed-base multiplication, the same keys gnark's
+// groth16.Setup makes, an order of magnitude sooner); ZKINFER_GROTH16_SETUP=gnark
+// runs gnark's own instead, for comparison.
+func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem, progress Progress) error {
+	var pk groth16.ProvingKey
+	var vk groth16.VerifyingKey
+	var err error
+	if r1cs, ok := cs.(*cs_bn254.R1CS); ok && os.Getenv("ZKINFER_GROTH16_SETUP") != "gnark" {
+		pk, vk, err = groth16setup.Setup(r1cs, groth16setup.WithProgress(progress))
+	} else {
+		pk, vk, err = groth16.Setup(cs)
+	}
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}

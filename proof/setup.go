@@ -132,7 +132,7 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 	if plonk {
 		err = c.setupPlonk(cs, opt)
 	} else {
-		err = c.setupGroth16(cs)
+		err = c.setupGroth16(cs, progress)
 	}
 	if err != nil {
 		return err
