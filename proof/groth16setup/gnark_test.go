@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	cs "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
@@ -25,6 +26,8 @@ type sumCircuit struct {
 	Unused      frontend.Variable
 	Y           frontend.Variable `gnark:",public"`
 	Commitments int
+	// Other makes another circuit with the same inputs and commitments.
+	Other bool
 }
 
 func (c *sumCircuit) Define(api frontend.API) error {
@@ -44,6 +47,9 @@ func (c *sumCircuit) Define(api frontend.API) error {
 			return err
 		}
 		api.AssertIsDifferent(cm, 0)
+	}
+	if c.Other {
+		acc = api.Mul(acc, c.X[5])
 	}
 	api.AssertIsEqual(acc, c.Y)
 	return nil
@@ -122,7 +128,78 @@ func TestSameAsGnarkSynthetic(t *testing.T) {
 			if got := len(ccs.CommitmentInfo.(constraint.Groth16Commitments)); got != tc.commitments {
 				t.Fatalf("%d commitments, want %d", got, tc.commitments)
 			}
-			sameAsGnark(t, ccs, tc.seed)
+			pk, vk := sameAsGnark(t, ccs, tc.seed)
+			if pk.NbInfinityA == 0 || pk.NbInfinityB == 0 {
+				t.Fatal("no point at infinity in A or B: their bookkeeping goes untested")
+			}
+			// Another random stream gives other keys: the comparison
+			// above is not of two constants.
+			_, vk2 := sameAsGnark(t, ccs, tc.seed+100)
+			if vk.G1.K[0] == vk2.G1.K[0] || vk.G2.Delta == vk2.G2.Delta {
+				t.Fatal("the same keys from two random streams")
+			}
+		})
+	}
+}
+
+// sumAssignment satisfies sumCircuit (Y = 2·3 + 4·5).
+func sumAssignment(y int) *sumCircuit {
+	return &sumCircuit{X: [6]frontend.Variable{2, 3, 4, 5, 6, 7}, Unused: 9, Y: y}
+}
+
+// TestProveVerify: gnark's prover and verifier work with our keys, with 0,
+// 1 and 2 commitments; the proof is rejected under another setup's
+// verifying key, under another circuit's (same public inputs and
+// commitments), and for another public input.
+func TestProveVerify(t *testing.T) {
+	for _, nc := range []int{0, 1, 2} {
+		t.Run("", func(t *testing.T) {
+			ccs := compileSum(t, nc)
+			pk, vk, err := groth16setup.Setup(ccs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkStructure(t, pk, vk)
+			w, err := frontend.NewWitness(sumAssignment(26), ecc.BN254.ScalarField())
+			if err != nil {
+				t.Fatal(err)
+			}
+			pub, err := w.Public()
+			if err != nil {
+				t.Fatal(err)
+			}
+			prf, err := groth16.Prove(ccs, pk, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := groth16.Verify(prf, vk, pub); err != nil {
+				t.Fatalf("a valid proof rejected: %v", err)
+			}
+			_, vkAgain, err := groth16setup.Setup(ccs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &sumCircuit{Commitments: nc, Other: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, vkOther, err := groth16setup.Setup(other.(*cs.R1CS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrong, err := frontend.NewWitness(sumAssignment(27), ecc.BN254.ScalarField(), frontend.PublicOnly())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, bad := range []struct {
+				name string
+				vk   groth16.VerifyingKey
+				pub  witness.Witness
+			}{{"another setup's key", vkAgain, pub}, {"another circuit's key", vkOther, pub}, {"another public input", vk, wrong}} {
+				if groth16.Verify(prf, bad.vk, bad.pub) == nil {
+					t.Errorf("verified with %s", bad.name)
+				}
+			}
 		})
 	}
 }

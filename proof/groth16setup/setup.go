@@ -67,7 +67,10 @@ func Setup(r1cs *cs.R1CS, opts ...Option) (*groth16bn254.ProvingKey, *groth16bn2
 // setup makes the keys from the given toxic waste.
 func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg config) (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
 	nbWires := r1cs.NbInternalVariables + r1cs.GetNbPublicVariables() + r1cs.GetNbSecretVariables()
-	layout := commitmentLayout{nbPublic: r1cs.GetNbPublicVariables(), wires: cms.CommitmentIndexes(), private: cms.GetPrivateCommitted()}
+	layout, err := newLayout(r1cs.GetNbPublicVariables(), nbWires, cms)
+	if err != nil {
+		return nil, nil, err
+	}
 	domain := fft.NewDomain(uint64(r1cs.GetNbConstraints()))
 	n := domain.Cardinality
 
