@@ -27,9 +27,10 @@ type V = ops.Variable
 // check's multiplicity hint has one output per table row.
 const gadgetOutputs = 48
 
-// sweepCircuit computes outs = f(ins) with one gadget. Bound, it binds the
-// results to public outputs Out; free, it leaves them as solved wires, so
-// that only the gadget's own constraints can reject a moved hint.
+// sweepCircuit computes outs = f(ins) with one gadget, built as a model
+// builds it (optest.Arith). Bound, it binds the results to public outputs
+// Out; free, it leaves them as solved wires, so that only the gadget's own
+// constraints can reject a moved hint.
 type sweepCircuit struct {
 	In    []frontend.Variable
 	Out   []frontend.Variable `gnark:",public"`
@@ -39,7 +40,7 @@ type sweepCircuit struct {
 }
 
 func (c *sweepCircuit) Define(api frontend.API) error {
-	a := &ops.CircuitArith{API: api, Range: ops.NewRangeChecker(api, c.mode)}
+	a := optest.Arith(api, c.mode)
 	ys := c.f(a, c.In)
 	if c.bound {
 		for i, y := range ys {

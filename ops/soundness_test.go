@@ -8,13 +8,13 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
-	"github.com/consensys/gnark/std/rangecheck"
 
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// gadget computes f(X) for one gadget f. Bound, it proves Y = f(X) for a
+// gadget computes f(X) for one gadget f, built as a model builds it
+// (optest.Arith, lookup range checks). Bound, it proves Y = f(X) for a
 // public Y, so a test can claim a wrong Y; free, it leaves f(X) a solved
 // wire, so that a hint that moves the result is rejected only by the
 // gadget's own constraints.
@@ -25,7 +25,7 @@ type gadget struct {
 }
 
 func (g *gadget) Define(api frontend.API) error {
-	a := &ops.CircuitArith{API: api, Range: rangecheck.New(api)}
+	a := optest.Arith(api, ops.RangeLookup)
 	y := g.f(a, g.X)
 	if g.bound {
 		api.AssertIsEqual(y, g.Y)

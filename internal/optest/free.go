@@ -47,10 +47,17 @@ func AssignFree(m *model.Model, mode string, inputs []ops.Tensor[int64]) *FreeCi
 	return c
 }
 
+// Arith returns the CircuitArith a model's circuit builds with
+// (circuit.Define): the range checks of mode (ops.RangeBits or
+// ops.RangeLookup) through a constraint budget without a limit. Gadget
+// tests build with it so that they test the gadgets as models use them.
+func Arith(api frontend.API, mode string) *ops.CircuitArith {
+	budget := ops.NewConstraintBudget(0, mode)
+	return &ops.CircuitArith{API: api, Budget: budget, Range: budget.Range(ops.NewRangeChecker(api, mode))}
+}
+
 func (c *FreeCircuit) Define(api frontend.API) error {
-	budget := ops.NewConstraintBudget(0, c.mode)
-	a := &ops.CircuitArith{API: api, Budget: budget}
-	a.Range = budget.Range(ops.NewRangeChecker(api, c.mode))
+	a := Arith(api, c.mode)
 	m, rest := c.model, c.In
 	ins := make([]ops.Tensor[ops.Variable], len(m.Inputs))
 	for i, info := range m.Inputs {
