@@ -49,5 +49,5 @@ var Sample = []struct {
 	{"ops/relu.go (*CircuitArith).sign delete: c.Range.Check(", "^TestGadgetHintSoundness$"},
 	{"ops/freivalds.go (*CircuitArith).freivalds drop: committed = append(committed, flat...)", "^TestFreivaldsAdaptiveForgery$"},
 	{"ops/rescale.go (*CircuitArith).Rescale delete: c.Range.Check(r, shift)", "^TestHintSoundness$"},
-	{"circuit/claim.go (*Claim).define delete: nonneg(api.Sub(y[c.Index], lo))", "^TestClaimGadget$"},
+	{"circuit/claim.go (*Claim).define delete: nonneg(api.Sub(y[c.Index], lo))", "^TestClaimSoundness$"},
 }
