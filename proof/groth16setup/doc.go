@@ -21,10 +21,11 @@
 // the batch's inversions shared by Montgomery's trick (affine.go), on all
 // cores. w minimises the additions (table included) for the number of
 // scalars, up to 16 (a 32 MiB table in G1, 64 MiB in G2, one at a time).
-// Nothing else is held beyond the scalars gnark also holds (three per
-// wire, the Z powers) and the keys themselves; gnark's setup additionally
-// holds a copy of every scalar and every point before it splits them into
-// the keys.
+// Besides the keys, a setup holds three scalars per wire (as gnark's
+// does), each vector freed once its points are made, and one table; the
+// Z scalars are made batch by batch. gnark's setup also holds the Z
+// scalars, a copy of every G1 scalar, and every G1 point in Jacobian
+// coordinates besides the affine ones it keeps.
 //
 // # What the keys are, and why each element is right
 //

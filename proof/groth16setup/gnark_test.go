@@ -2,6 +2,7 @@ package groth16setup_test
 
 import (
 	"bytes"
+	"io"
 	"testing"
 	"testing/cryptotest"
 
@@ -148,7 +149,7 @@ func sumAssignment(y int) *sumCircuit {
 }
 
 // TestProveVerify: gnark's prover and verifier work with our keys, with 0,
-// 1 and 2 commitments; the proof is rejected under another setup's
+// 1 and 2 commitments, and so does its Solidity export; the proof is rejected under another setup's
 // verifying key, under another circuit's (same public inputs and
 // commitments), and for another public input.
 func TestProveVerify(t *testing.T) {
@@ -174,6 +175,9 @@ func TestProveVerify(t *testing.T) {
 			}
 			if err := groth16.Verify(prf, vk, pub); err != nil {
 				t.Fatalf("a valid proof rejected: %v", err)
+			}
+			if err := vk.ExportSolidity(io.Discard); err != nil {
+				t.Fatalf("Solidity export: %v", err)
 			}
 			_, vkAgain, err := groth16setup.Setup(ccs)
 			if err != nil {

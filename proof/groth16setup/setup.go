@@ -117,13 +117,15 @@ func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg
 	pk.G1.A = make([]curve.G1Affine, len(a))
 	g1(pk.G1.A, from(a))
 	clear(a)
+	a = nil // for the collector; likewise below
 	pk.G1.B = make([]curve.G1Affine, len(b))
 	g1(pk.G1.B, from(b))
 	pk.G1.Z = make([]curve.G1Affine, n-1)
 	t1.mulAll(int(n-1), work, zScalars(&tw.t, n, &tw.deltaInv), toBitReversed(pk.G1.Z, n), m.counter(unitG1*int64(windows(w1))))
 	pk.G1.K = make([]curve.G1Affine, len(pkK))
 	g1(pk.G1.K, from(pkK))
-	clear(pkK)
+	clear(c)
+	c, pkK = nil, nil
 	vk.G1.K = make([]curve.G1Affine, len(vkK))
 	g1(vk.G1.K, from(vkK))
 	if len(cms) > 0 {
@@ -148,6 +150,7 @@ func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg
 	pk.G2.B = make([]curve.G2Affine, len(b))
 	g2(pk.G2.B, from(b))
 	clear(b)
+	b = nil
 	var bdg [3]curve.G2Affine
 	secrets = append(secrets[:0], tw.beta, tw.delta, tw.gamma)
 	g2(bdg[:], from(secrets))

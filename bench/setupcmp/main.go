@@ -1,0 +1,131 @@
+// Command setupcmp times one Groth16 setup, zkinfer's (proof/groth16setup)
+// or gnark's groth16.Setup, on a compiled zkinfer directory or a synthetic
+// circuit, and prints one JSON line: wall and CPU seconds, peak RSS of the
+// process (circuit included) and the load average before and after. Run
+// each setup in its own process, alternating, to compare them:
+//
+//	go build -o /tmp/setupcmp ./bench/setupcmp
+//	/tmp/setupcmp -impl ours DIR; /tmp/setupcmp -impl gnark DIR
+//	/tmp/setupcmp -impl ours -synthetic 62240
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+	cs "github.com/consensys/gnark/constraint/bn254"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/groth16setup"
+)
+
+// chain is a synthetic circuit of N constraints: x ← x·x + i, with a
+// public result; about as many wires as constraints, like a model's.
+type chain struct {
+	X frontend.Variable
+	Y frontend.Variable `gnark:",public"`
+	N int
+}
+
+func (c *chain) Define(api frontend.API) error {
+	x := c.X
+	for i := range c.N - 1 {
+		x = api.Add(api.Mul(x, x), i)
+	}
+	api.AssertIsEqual(x, c.Y)
+	return nil
+}
+
+type result struct {
+	Impl        string  `json:"impl"`
+	Circuit     string  `json:"circuit"`
+	Constraints int     `json:"constraints"`
+	WallS       float64 `json:"wall_s"`
+	UserS       float64 `json:"user_s"`
+	SysS        float64 `json:"sys_s"`
+	MaxRSSMiB   float64 `json:"max_rss_mib"`
+	LoadBefore  string  `json:"load_before"`
+	LoadAfter   string  `json:"load_after"`
+}
+
+func main() {
+	impl := flag.String("impl", "ours", "ours or gnark")
+	synthetic := flag.Int("synthetic", 0, "time a synthetic circuit of this many constraints instead of DIR's")
+	flag.Parse()
+	if err := run(*impl, *synthetic, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "setupcmp:", err)
+		os.Exit(1)
+	}
+}
+
+func run(impl string, synthetic int, args []string) error {
+	var ccs constraint.ConstraintSystem
+	var name string
+	switch {
+	case synthetic > 0:
+		var err error
+		if ccs, err = frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &chain{N: synthetic}); err != nil {
+			return err
+		}
+		name = fmt.Sprintf("synthetic %d", synthetic)
+	case len(args) == 1:
+		c, err := proof.Open(args[0])
+		if err != nil {
+			return err
+		}
+		if ccs, err = c.ReadCircuit(); err != nil {
+			return err
+		}
+		name = args[0]
+	default:
+		return errors.New("give a compiled directory or -synthetic N")
+	}
+	r1 := ccs.(*cs.R1CS)
+	res := result{Impl: impl, Circuit: name, Constraints: ccs.GetNbConstraints(), LoadBefore: load()}
+	var before syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	start := time.Now()
+	var err error
+	switch impl {
+	case "ours":
+		_, _, err = groth16setup.Setup(r1, groth16setup.WithProgress(func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }))
+	case "gnark":
+		_, _, err = groth16.Setup(ccs)
+	default:
+		err = fmt.Errorf("-impl %q: ours or gnark", impl)
+	}
+	if err != nil {
+		return err
+	}
+	res.WallS = time.Since(start).Seconds()
+	var after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	res.UserS = seconds(after.Utime) - seconds(before.Utime)
+	res.SysS = seconds(after.Stime) - seconds(before.Stime)
+	res.MaxRSSMiB = float64(after.Maxrss) / 1024
+	res.LoadAfter = load()
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+func seconds(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+
+// load is the 1-, 5- and 15-minute load averages.
+func load() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
