@@ -8,10 +8,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/optest"
-	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
-	"github.com/zkinfer/zkinfer/quant"
 )
 
 // TestHidingWires: the random wires that keep commitments hiding when the
@@ -21,15 +18,8 @@ import (
 // constraint, and the hiding wire is committed by the last commitment
 // (std/multicommit's, which holds the lookup range checks' values).
 func TestHidingWires(t *testing.T) {
-	g, err := onnx.Load("../examples/credit/model.onnx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.CompileSecret(g, quant.Default, model.DefaultParamBits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Pedersen}
+	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Pedersen, ParamBits: 22}
+	m, _ := demoModel(t, vis)
 	c, err := circuit.New(m, vis)
 	if err != nil {
 		t.Fatal(err)

@@ -30,10 +30,9 @@ var visibilities = []struct {
 	{"pedersen-committed weights", circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Pedersen, ParamBits: 22}},
 }
 
-// demoCircuit compiles the demo model's circuit under vis with range-check
-// gadget mode, its outputs free when loose (circuit.LooseOutputs), and
-// returns it with the honest assignment and the model.
-func demoCircuit(t *testing.T, vis circuit.Visibility, mode string, loose bool) (constraint.ConstraintSystem, *circuit.Circuit, *model.Model) {
+// demoModel compiles the demo model for vis (secret weights when vis
+// says so) and returns it with the honest witness of its example input.
+func demoModel(t *testing.T, vis circuit.Visibility) (*model.Model, *circuit.Witness) {
 	t.Helper()
 	g, err := onnx.Load("../examples/credit/model.onnx")
 	if err != nil {
@@ -59,6 +58,15 @@ func demoCircuit(t *testing.T, vis circuit.Visibility, mode string, loose bool) 
 	if w.Outputs, err = model.Run(m, &ops.IntArith{}, append(slices.Clone(w.Inputs), w.Params...)); err != nil {
 		t.Fatal(err)
 	}
+	return m, w
+}
+
+// demoCircuit compiles the demo model's circuit under vis with range-check
+// gadget mode, its outputs free when loose (circuit.LooseOutputs), and
+// returns it with the honest assignment and the model.
+func demoCircuit(t *testing.T, vis circuit.Visibility, mode string, loose bool) (constraint.ConstraintSystem, *circuit.Circuit, *model.Model) {
+	t.Helper()
+	m, w := demoModel(t, vis)
 	circ, err := circuit.New(m, vis)
 	if err != nil {
 		t.Fatal(err)

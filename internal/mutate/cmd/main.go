@@ -137,7 +137,11 @@ func run() error {
 		}
 		fmt.Printf("%3d/%d %-8s %s %s (%.0fs%s)\n", i+1, len(jobs), res.Status, j.m.ID(), j.m.Key(), res.Took.Seconds(), by)
 	}
-	fails := report(results, equivalent)
+	var scanned []string // packages to report even without mutants
+	if !*sample && *match == "" {
+		scanned = strings.Split(*pkgs, ",")
+	}
+	fails := report(results, equivalent, scanned)
 	if *sample {
 		for _, res := range results {
 			if res.Status != mutate.Killed {
@@ -157,9 +161,12 @@ func run() error {
 
 // report prints the score of each package and the survivors, and returns
 // the problems: unexplained survivors and broken mutants.
-func report(results []*mutate.Result, equivalent map[string]string) []string {
+func report(results []*mutate.Result, equivalent map[string]string, pkgs []string) []string {
 	type score struct{ total, killed, equiv int }
 	scores := map[string]*score{}
+	for _, p := range pkgs {
+		scores[p] = &score{}
+	}
 	var fails []string
 	for _, res := range results {
 		m := res.Mutant
@@ -183,18 +190,18 @@ func report(results []*mutate.Result, equivalent map[string]string) []string {
 			fails = append(fails, fmt.Sprintf("broken %s %s: the mutant does not build\n%s", m.ID(), m.Key(), res.Output))
 		}
 	}
-	var pkgs []string
+	var names []string
 	for p := range scores {
-		pkgs = append(pkgs, p)
+		names = append(names, p)
 	}
-	sort.Strings(pkgs)
-	for _, p := range pkgs {
+	sort.Strings(names)
+	for _, p := range names {
 		s := scores[p]
-		pct := 100.0
+		pct := "n/a"
 		if n := s.total - s.equiv; n > 0 {
-			pct = 100 * float64(s.killed) / float64(n)
+			pct = fmt.Sprintf("%.1f%%", 100*float64(s.killed)/float64(n))
 		}
-		fmt.Printf("%-8s %3d mutants: %3d killed, %2d equivalent, %2d survived: score %.1f%% (killed / non-equivalent)\n",
+		fmt.Printf("%-8s %3d mutants: %3d killed, %2d equivalent, %2d survived: score %s (killed / non-equivalent)\n",
 			p, s.total, s.killed, s.equiv, s.total-s.killed-s.equiv, pct)
 	}
 	return fails
