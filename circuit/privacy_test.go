@@ -246,10 +246,11 @@ func TestClaimGadget(t *testing.T) {
 		if tc.holds != (err == nil) {
 			t.Fatalf("%q: assign: %v", tc.claim, err)
 		}
-		if tc.holds {
-			continue
-		}
-		// Force the assignment of a false claim: the circuit must refuse.
+		// Force the assignment, true claim or false: the claim's public
+		// values, then the context (the last public input) of the same
+		// witness without a claim. A true claim must solve (so that a
+		// malformed witness cannot pass this test vacuously), a false one
+		// must not.
 		a, err := AssignWitness(m, Visibility{Input: Private, Params: Private, Output: Private}, w)
 		if err != nil {
 			t.Fatal(err)
@@ -258,8 +259,9 @@ func TestClaimGadget(t *testing.T) {
 		for _, v := range c.PublicValues(m.Outputs) {
 			forced.Public = append(forced.Public, v)
 		}
-		if err := solved(t, cs, forced); err == nil {
-			t.Fatalf("false claim %q solves", tc.claim)
+		forced.Public = append(forced.Public, a.Public...)
+		if err := solved(t, cs, forced); (err == nil) != tc.holds {
+			t.Fatalf("claim %q (holds: %v) forced: %v", tc.claim, tc.holds, err)
 		}
 	}
 	// A threshold public input other than the claim's: unsolved when the
