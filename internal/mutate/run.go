@@ -31,6 +31,7 @@ var Suites = map[string]Suite{
 		"TestIntegerDivSoundness", "TestLookupSoundness", "TestHintSoundness",
 		"TestRangeCheckSoundness",
 	}, "|") + ")$"},
+	"ops/ml": {Pkgs: []string{"./ops/ml"}, Run: "^(TestMLHintSoundness|TestBucketAttacks)$"},
 	"circuit": {Pkgs: []string{"./circuit"}, Run: "^(" + strings.Join([]string{
 		"TestPedersen.*", "TestCommitment.*", "TestParamRange", "TestClaim.*",
 		"TestCheckPublicWires", "TestCircuit.*", "TestContext.*", "TestInputRangeSoundness",

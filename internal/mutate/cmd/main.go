@@ -25,7 +25,7 @@ import (
 )
 
 // allPkgs are the packages with constraint code.
-const allPkgs = "ops,circuit,proof"
+const allPkgs = "ops,ops/ml,circuit,proof"
 
 func main() {
 	if err := run(); err != nil {
