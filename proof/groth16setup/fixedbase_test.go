@@ -93,42 +93,38 @@ func TestChooseWindow(t *testing.T) {
 	}
 }
 
-func BenchmarkFixedBaseG1(b *testing.B) {
-	ks := make([]fr.Element, 1<<16)
-	for i := range ks {
-		ks[i].MustSetRandom()
+// BenchmarkFixedBase compares ours with gnark-crypto's batch scalar
+// multiplication, table included.
+func BenchmarkFixedBase(b *testing.B) {
+	_, _, g1, g2 := curve.Generators()
+	w := defaultWorkers()
+	for _, bc := range []struct {
+		name        string
+		n           int
+		ours, gnark func(ks []fr.Element)
+	}{
+		{"G1", 1 << 16, func(ks []fr.Element) {
+			out := make([]curve.G1Affine, len(ks))
+			newG1Table(len(ks), w, func(int) {}).mulAll(len(ks), w, from(ks), toG1(out), func(int) {})
+		}, func(ks []fr.Element) { curve.BatchScalarMultiplicationG1(&g1, ks) }},
+		{"G2", 1 << 14, func(ks []fr.Element) {
+			out := make([]curve.G2Affine, len(ks))
+			newG2Table(len(ks), w, func(int) {}).mulAll(len(ks), w, from(ks), toG2(out), func(int) {})
+		}, func(ks []fr.Element) { curve.BatchScalarMultiplicationG2(&g2, ks) }},
+	} {
+		ks := make([]fr.Element, bc.n)
+		for i := range ks {
+			ks[i].MustSetRandom()
+		}
+		b.Run(bc.name+"/ours", func(b *testing.B) {
+			for b.Loop() {
+				bc.ours(ks)
+			}
+		})
+		b.Run(bc.name+"/gnark", func(b *testing.B) {
+			for b.Loop() {
+				bc.gnark(ks)
+			}
+		})
 	}
-	out := make([]curve.G1Affine, len(ks))
-	_, _, g1, _ := curve.Generators()
-	b.Run("ours", func(b *testing.B) {
-		for b.Loop() {
-			t := newG1Table(len(ks), defaultWorkers(), func(int) {})
-			t.mulAll(len(ks), defaultWorkers(), from(ks), toG1(out), func(int) {})
-		}
-	})
-	b.Run("gnark", func(b *testing.B) {
-		for b.Loop() {
-			curve.BatchScalarMultiplicationG1(&g1, ks)
-		}
-	})
-}
-
-func BenchmarkFixedBaseG2(b *testing.B) {
-	ks := make([]fr.Element, 1<<14)
-	for i := range ks {
-		ks[i].MustSetRandom()
-	}
-	out := make([]curve.G2Affine, len(ks))
-	_, _, _, g2 := curve.Generators()
-	b.Run("ours", func(b *testing.B) {
-		for b.Loop() {
-			t := newG2Table(len(ks), defaultWorkers(), func(int) {})
-			t.mulAll(len(ks), defaultWorkers(), from(ks), toG2(out), func(int) {})
-		}
-	})
-	b.Run("gnark", func(b *testing.B) {
-		for b.Loop() {
-			curve.BatchScalarMultiplicationG2(&g2, ks)
-		}
-	})
 }

@@ -41,13 +41,13 @@ func checkStructure(t *testing.T, pk *groth16bn254.ProvingKey, vk *groth16bn254.
 		t.Fatalf("%d G1 and %d G2 points B", len(pk.G1.B), len(pk.G2.B))
 	}
 	r := randomScalars(t, len(pk.G1.B))
-	pairs("G1.B and G2.B", []curve.G1Affine{msm1(t, pk.G1.B, r), negG1}, []curve.G2Affine{g2, msm2(t, pk.G2.B, r)})
+	pairs("G1.B and G2.B", []curve.G1Affine{msm(t, pk.G1.B, r), negG1}, []curve.G2Affine{g2, msm(t, pk.G2.B, r)})
 	if len(pk.CommitmentKeys) != len(vk.CommitmentKeys) {
 		t.Fatalf("%d and %d commitment keys", len(pk.CommitmentKeys), len(vk.CommitmentKeys))
 	}
 	for i, ck := range pk.CommitmentKeys {
 		r := randomScalars(t, len(ck.Basis))
-		pairs("commitment key σ", []curve.G1Affine{msm1(t, ck.BasisExpSigma, r), msm1(t, ck.Basis, r)},
+		pairs("commitment key σ", []curve.G1Affine{msm(t, ck.BasisExpSigma, r), msm(t, ck.Basis, r)},
 			[]curve.G2Affine{vk.CommitmentKeys[i].G, vk.CommitmentKeys[i].GSigmaNeg})
 	}
 	n := pk.Domain.Cardinality
@@ -87,19 +87,17 @@ func randomScalars(t *testing.T, n int) []fr.Element {
 	return r
 }
 
-func msm1(t *testing.T, p []curve.G1Affine, s []fr.Element) curve.G1Affine {
-	t.Helper()
-	var r curve.G1Affine
-	if _, err := r.MultiExp(p, s, ecc.MultiExpConfig{}); err != nil {
-		t.Fatal(err)
-	}
-	return r
+// multiExper is *curve.G1Affine or *curve.G2Affine.
+type multiExper[P any] interface {
+	*P
+	MultiExp(points []P, scalars []fr.Element, config ecc.MultiExpConfig) (*P, error)
 }
 
-func msm2(t *testing.T, p []curve.G2Affine, s []fr.Element) curve.G2Affine {
+// msm returns Σ s_i·p_i.
+func msm[P any, PP multiExper[P]](t *testing.T, p []P, s []fr.Element) P {
 	t.Helper()
-	var r curve.G2Affine
-	if _, err := r.MultiExp(p, s, ecc.MultiExpConfig{}); err != nil {
+	var r P
+	if _, err := PP(&r).MultiExp(p, s, ecc.MultiExpConfig{}); err != nil {
 		t.Fatal(err)
 	}
 	return r
