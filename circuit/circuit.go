@@ -96,6 +96,7 @@ type Circuit struct {
 	model *model.Model
 	vis   Visibility
 	claim *Claim
+	wires Wires
 
 	// RangeCheck is the range-check gadget, ops.RangeLookup ("" too) or
 	// ops.RangeBits (no commitment: cheaper on-chain verification).
@@ -121,80 +122,6 @@ type Circuit struct {
 	looseOutputs bool
 }
 
-// Segment is a named run of public inputs.
-type Segment struct {
-	Name string // "input", "input_commitment", "param_commitment", "output", "output_commitment", "claim", "context"
-	Len  int
-}
-
-// Layout lists the public inputs of m's circuit under vis, in order.
-func Layout(m *model.Model, vis Visibility) []Segment {
-	var segs []Segment
-	size := func(infos []*ops.Info) int {
-		n := 0
-		for _, in := range infos {
-			n += in.Size()
-		}
-		return n
-	}
-	switch vis.Input {
-	case Public:
-		segs = append(segs, Segment{"input", size(m.Inputs)})
-	case Hashed:
-		segs = append(segs, Segment{"input_commitment", 1})
-	}
-	if vis.Params == Hashed && !vis.PedersenParams() {
-		segs = append(segs, Segment{"param_commitment", 1})
-	}
-	switch vis.Output {
-	case Public:
-		segs = append(segs, Segment{"output", size(m.Outputs)})
-	case Hashed:
-		segs = append(segs, Segment{"output_commitment", 1})
-	}
-	if c, _ := ParseClaim(vis.Claim); c != nil {
-		segs = append(segs, Segment{"claim", c.nPublic()})
-	}
-	return append(segs, Segment{"context", 1})
-}
-
-// Offset returns where the named segment starts among the public inputs,
-// or -1.
-func Offset(segs []Segment, name string) int {
-	off := 0
-	for _, s := range segs {
-		if s.Name == name {
-			return off
-		}
-		off += s.Len
-	}
-	return -1
-}
-
-func (c *Circuit) privateLen() int {
-	n := 0
-	if c.vis.Input != Public {
-		for _, in := range c.model.Inputs {
-			n += in.Size()
-		}
-	}
-	for _, p := range c.model.Params {
-		n += p.Size()
-	}
-	if c.vis.Output != Public {
-		for _, out := range c.model.Outputs {
-			n += out.Size()
-		}
-	}
-	if c.vis.Input == Hashed || c.vis.Output == Hashed {
-		n++
-	}
-	if c.vis.Params == Hashed {
-		n++
-	}
-	return n
-}
-
 // New returns the circuit of m, with placeholder variables, ready for
 // frontend.Compile. A model with secret weights must come from
 // model.CompileSecret, a model with fixed weights from model.Compile.
@@ -215,11 +142,8 @@ func New(m *model.Model, vis Visibility) (*Circuit, error) {
 			return nil, fmt.Errorf("circuit: %w", err)
 		}
 	}
-	nPub := 0
-	for _, s := range Layout(m, vis) {
-		nPub += s.Len
-	}
-	c.Public, c.Private = make([]frontend.Variable, nPub), make([]frontend.Variable, c.privateLen())
+	c.wires = Layout(m, vis)
+	c.Public, c.Private = make([]frontend.Variable, c.wires.NumPublic()), make([]frontend.Variable, c.wires.NumPrivate())
 	return c, nil
 }
 
@@ -290,44 +214,36 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 	if err != nil {
 		return nil, err
 	}
-	var pub, priv []frontend.Variable
-	put := func(vis string, ts []ops.Tensor[int64]) {
+	flat := func(ts []ops.Tensor[int64]) []frontend.Variable {
+		var out []frontend.Variable
 		for _, t := range ts {
 			for _, v := range t.Data {
-				if vis == Public {
-					pub = append(pub, v)
-				} else {
-					priv = append(priv, v)
-				}
+				out = append(out, v)
 			}
 		}
+		return out
 	}
-	put(vis.Input, w.Inputs)
-	if cm.Input != nil {
-		pub = append(pub, cm.Input)
+	vals := map[string][]frontend.Variable{
+		SegInput:     flat(w.Inputs),
+		SegParams:    flat(w.Params),
+		SegOutput:    flat(w.Outputs),
+		SegContext:   {ContextValue(w.Context)},
+		SegSalt:      {saltOrZero(w.Salt)},
+		SegParamSalt: {saltOrZero(w.ParamSalt)},
 	}
-	put(Private, w.Params)
-	if cm.Params != nil {
-		pub = append(pub, cm.Params)
-	}
-	put(vis.Output, w.Outputs)
-	if cm.Output != nil {
-		pub = append(pub, cm.Output)
+	for name, v := range map[string]*big.Int{SegInputCommitment: cm.Input, SegParamCommitment: cm.Params, SegOutputCommitment: cm.Output} {
+		if v != nil {
+			vals[name] = []frontend.Variable{v}
+		}
 	}
 	if c.claim != nil {
 		for _, v := range c.claim.PublicValues(m.Outputs) {
-			pub = append(pub, v)
+			vals[SegClaim] = append(vals[SegClaim], v)
 		}
 	}
-	pub = append(pub, ContextValue(w.Context))
-	if vis.Input == Hashed || vis.Output == Hashed {
-		priv = append(priv, saltOrZero(w.Salt))
-	}
-	if vis.Params == Hashed {
-		priv = append(priv, saltOrZero(w.ParamSalt))
-	}
-	if len(pub) != len(c.Public) || len(priv) != len(c.Private) {
-		return nil, fmt.Errorf("circuit: assignment has %d public and %d private values, the circuit %d and %d", len(pub), len(priv), len(c.Public), len(c.Private))
+	pub, priv, err := c.wires.join(vals)
+	if err != nil {
+		return nil, err
 	}
 	c.Public, c.Private = pub, priv
 	return c, nil
@@ -340,50 +256,30 @@ func (c *Circuit) Define(api frontend.API) error {
 	c.Cost = ops.NewConstraintBudget(c.MaxConstraints, c.RangeCheck)
 	a := &ops.CircuitArith{API: api, Budget: c.Cost, DirectProducts: c.DirectProducts}
 	a.Range = c.Cost.Range(ops.NewRangeChecker(api, c.RangeCheck))
-	pub, priv := c.Public, c.Private
-	take := func(vis string, n int) []frontend.Variable {
-		var v []frontend.Variable
-		if vis == Public {
-			v, pub = pub[:n], pub[n:]
-		} else {
-			v, priv = priv[:n], priv[n:]
-		}
-		return v
-	}
-	m := c.model
-	var salt, paramSalt frontend.Variable
-	if c.vis.Input == Hashed || c.vis.Output == Hashed {
-		salt = c.Private[len(c.Private)-1]
-		if c.vis.Params == Hashed {
-			salt = c.Private[len(c.Private)-2]
-		}
-	}
-	if c.vis.Params == Hashed {
-		paramSalt = c.Private[len(c.Private)-1]
-	}
-	tensors := func(infos []*ops.Info, vis string) ([]ops.Tensor[ops.Variable], [][]frontend.Variable) {
+	m, seg := c.model, c.wires.split(c.Public, c.Private)
+	one := func(name string) frontend.Variable { return seg[name][0] }
+	// tensors cuts a flat segment into the model's tensors.
+	tensors := func(infos []*ops.Info, flat []frontend.Variable) ([]ops.Tensor[ops.Variable], [][]frontend.Variable) {
 		ts := make([]ops.Tensor[ops.Variable], len(infos))
 		raw := make([][]frontend.Variable, len(infos))
 		for i, info := range infos {
-			raw[i] = take(vis, info.Size())
+			raw[i], flat = flat[:info.Size()], flat[info.Size():]
 			ts[i] = ops.Tensor[ops.Variable]{Shape: info.Shape, Data: raw[i]}
 		}
 		return ts, raw
 	}
-	commit := func(tag int, infos []*ops.Info, raw [][]frontend.Variable, s frontend.Variable) error {
-		h, err := commitCircuit(api, tag, infos, raw, s)
+	// commit asserts that the public commitment segment holds the
+	// Poseidon2 commitment of raw.
+	commit := func(name string, tag int, infos []*ops.Info, raw [][]frontend.Variable, salt frontend.Variable) error {
+		h, err := commitCircuit(api, tag, infos, raw, salt)
 		if err != nil {
 			return err
 		}
-		api.AssertIsEqual(h, take(Public, 1)[0])
+		api.AssertIsEqual(h, one(name))
 		return nil
 	}
 
-	inVis := c.vis.Input
-	if inVis == Hashed {
-		inVis = Private
-	}
-	ins, raw := tensors(m.Inputs, inVis)
+	ins, raw := tensors(m.Inputs, seg[SegInput])
 	for i, info := range m.Inputs {
 		for _, v := range raw[i] {
 			if info.DType == graph.Bool {
@@ -394,22 +290,22 @@ func (c *Circuit) Define(api frontend.API) error {
 		}
 	}
 	if c.vis.Input == Hashed {
-		if err := commit(TagInput, m.Inputs, raw, salt); err != nil {
+		if err := commit(SegInputCommitment, TagInput, m.Inputs, raw, one(SegSalt)); err != nil {
 			return err
 		}
 	}
-	params, rawParams := tensors(m.Params, Private)
+	params, rawParams := tensors(m.Params, seg[SegParams])
 	for _, p := range rawParams {
 		for _, v := range p {
 			a.CheckSigned(v, m.ParamBits)
 		}
 	}
 	if c.vis.PedersenParams() {
-		if err := definePedersen(api, rawParams, paramSalt, c.HideOthers); err != nil {
+		if err := definePedersen(api, rawParams, one(SegParamSalt), c.HideOthers); err != nil {
 			return err
 		}
 	} else if c.vis.Params == Hashed {
-		if err := commit(TagParams, m.Params, rawParams, paramSalt); err != nil {
+		if err := commit(SegParamCommitment, TagParams, m.Params, rawParams, one(SegParamSalt)); err != nil {
 			return err
 		}
 	}
@@ -417,33 +313,29 @@ func (c *Circuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	outVis := c.vis.Output
-	if outVis == Hashed {
-		outVis = Private
-	}
+	want := seg[SegOutput]
 	rawOuts := make([][]frontend.Variable, len(m.Outputs))
 	for i, info := range m.Outputs {
-		want := take(outVis, info.Size())
 		for j, v := range outs[i].Data {
 			if !c.looseOutputs {
 				api.AssertIsEqual(v, want[j])
 			}
 		}
+		want = want[info.Size():]
 		rawOuts[i] = outs[i].Data
 	}
 	if c.vis.Output == Hashed {
 		if c.looseOutputs {
-			if _, err := commitCircuit(api, TagOutput, m.Outputs, rawOuts, salt); err != nil {
+			if _, err := commitCircuit(api, TagOutput, m.Outputs, rawOuts, one(SegSalt)); err != nil {
 				return err
 			}
-			take(Public, 1)
-		} else if err := commit(TagOutput, m.Outputs, rawOuts, salt); err != nil {
+		} else if err := commit(SegOutputCommitment, TagOutput, m.Outputs, rawOuts, one(SegSalt)); err != nil {
 			return err
 		}
 	}
 	if c.claim != nil {
-		c.claim.define(api, a, m.Outputs[c.claim.Output], rawOuts[c.claim.Output], take(Public, c.claim.nPublic()))
+		c.claim.define(api, a, m.Outputs[c.claim.Output], rawOuts[c.claim.Output], seg[SegClaim])
 	}
-	defineContext(api, take(Public, 1)[0])
+	defineContext(api, one(SegContext))
 	return nil
 }

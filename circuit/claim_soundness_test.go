@@ -83,7 +83,7 @@ func TestClaimSoundness(t *testing.T) {
 			if !c.holds {
 				return
 			}
-			off := circuit.Offset(circuit.Layout(m, vis), "claim")
+			off := circuit.Layout(m, vis).Offset("claim")
 			for i := range len(claim.PublicValues(m.Outputs)) {
 				a, _ := circuit.AssignWitness(m, vis, w)
 				v := a.Public[off+i].(*big.Int)

@@ -52,8 +52,8 @@ func TestPedersenCommittedSet(t *testing.T) {
 			t.Fatalf("%s: the model's commitment holds %d wires, want %d weights + salt + mask", mode, got, nW)
 		}
 	}
-	if len(Layout(m, vis)) != 2 { // the outputs and the context: D is not a public input
-		t.Fatalf("layout %v", Layout(m, vis))
+	if l := Layout(m, vis); len(l.Public) != 2 { // the outputs and the context: D is not a public input
+		t.Fatalf("layout %v", l)
 	}
 	base, err := New(m, vis)
 	if err != nil {

@@ -141,7 +141,7 @@ func TestCommitmentGadget(t *testing.T) {
 		segs := Layout(m, vis)
 		for _, name := range []string{"input_commitment", "param_commitment", "output_commitment"} {
 			bad, _ := AssignWitness(m, vis, w)
-			bad.Public[Offset(segs, name)] = new(big.Int).Add(bad.Public[Offset(segs, name)].(*big.Int), big.NewInt(1))
+			bad.Public[segs.Offset(name)] = new(big.Int).Add(bad.Public[segs.Offset(name)].(*big.Int), big.NewInt(1))
 			if solved(t, cs, bad) == nil {
 				t.Fatalf("%s: a wrong %s solves", mode, name)
 			}

@@ -143,7 +143,7 @@ func TestPublicInputsBound(t *testing.T) {
 					t.Error(err)
 				}
 				i := 0
-				for _, seg := range circuit.Layout(m, c.vis) {
+				for _, seg := range circuit.Layout(m, c.vis).Public {
 					for range seg.Len {
 						moved := *a
 						moved.Public = slices.Clone(a.Public)

@@ -102,7 +102,7 @@ var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // verifierFile the verifier's file name beside it ("" for Verifier.sol).
 func NewWrapper(c *proof.Compiled, v *Verifier, name, verifierFile string) (*Wrapper, error) {
 	vis := c.Settings.Visibility
-	spec := WrapperSpec{Name: name, VerifierFile: verifierFile, Segments: circuit.Layout(c.Model, vis), ModelSHA256: c.Settings.ModelSHA256}
+	spec := WrapperSpec{Name: name, VerifierFile: verifierFile, Segments: circuit.Layout(c.Model, vis).Public, ModelSHA256: c.Settings.ModelSHA256}
 	switch {
 	case vis.PedersenParams():
 		spec.ModelCommitment = circuit.Pedersen

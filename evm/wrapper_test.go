@@ -273,7 +273,7 @@ func TestWrapperOnChain(t *testing.T) {
 			}
 			w.expect("the proof from another sender, stating its context", evm.WrapperVerify, other, withInput(good, last, theirs), "ProofRejected")
 
-			segs := circuit.Layout(w.c.Model, w.c.Settings.Visibility)
+			segs := circuit.Layout(w.c.Model, w.c.Settings.Visibility).Public
 			off := 0
 			for _, s := range segs {
 				v := good.Inputs[off]
@@ -367,7 +367,7 @@ func (w *wrapped) otherWeights(good *evm.Call, path string) {
 			w.t.Fatalf("%s: the bare verifier rejects the proof (%s): this test expects it to accept", what, r.Reason)
 		}
 		w.expect(what, evm.WrapperVerify, from, po, "WrongModelCommitment")
-		if off := circuit.Offset(circuit.Layout(w.c.Model, w.c.Settings.Visibility), "param_commitment"); off >= 0 {
+		if off := circuit.Layout(w.c.Model, w.c.Settings.Visibility).Offset("param_commitment"); off >= 0 {
 			w.expect(what+", stating the registered commitment", evm.WrapperVerify, from, withInput(po, off, good.Inputs[off]), "ProofRejected")
 		}
 	}

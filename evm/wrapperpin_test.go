@@ -221,7 +221,7 @@ func TestWrapperCalldataMatchesABIPack(t *testing.T) {
 			v.Contract, v.Commitments = evm.PlonkContractName, 0
 		}
 		spec := evm.WrapperSpec{Segments: tc.segs, ModelCommitment: tc.commitment}
-		if circuit.Offset(tc.segs, "claim") >= 0 {
+		if (circuit.Wires{Public: tc.segs}).Offset("claim") >= 0 {
 			spec.Claim = "output[0] >= 0.5"
 			spec.Constants = []evm.Constant{{Name: "CLAIM_TAG", Value: big.NewInt(1)}, {Name: "CLAIM_LOWER", Value: big.NewInt(2)}}
 		}

@@ -148,7 +148,7 @@ func TestPublicInputsPinned(t *testing.T) {
 				t.Fatal("the honest witness does not satisfy the circuit")
 			}
 			segs := circuit.Layout(p.m, vis)
-			ctx := circuit.Offset(segs, "context")
+			ctx := segs.Offset(circuit.SegContext)
 			if ctx != len(p.good.Public)-1 {
 				t.Fatalf("the context is public input %d of %d, want the last", ctx, len(p.good.Public))
 			}
@@ -157,25 +157,14 @@ func TestPublicInputsPinned(t *testing.T) {
 				for _, d := range []*big.Int{one, new(big.Int).Neg(one)} {
 					moved := new(big.Int).Add(x, d)
 					moved.Mod(moved, field)
-					free := i == ctx || segmentOf(segs, i) == "input" // the verifier's to choose
+					free := i == ctx || segs.Name(i) == circuit.SegInput // the verifier's to choose
 					if got := p.solves(t, i, moved); got && !free || !got && i == ctx {
-						t.Errorf("public input %d (%s) moved by %v: satisfied %v", i, segmentOf(segs, i), d, got)
+						t.Errorf("public input %d (%s) moved by %v: satisfied %v", i, segs.Name(i), d, got)
 					}
 				}
 			}
 		})
 	}
-}
-
-// segmentOf names the segment public input i belongs to.
-func segmentOf(segs []circuit.Segment, i int) string {
-	for _, s := range segs {
-		if i < s.Len {
-			return s.Name
-		}
-		i -= s.Len
-	}
-	return "none"
 }
 
 func corpusModelIfPresent(name string) (string, [][]float64) {
@@ -268,7 +257,7 @@ func TestForgedClaimRejected(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			off := circuit.Offset(circuit.Layout(c.Model, vis), "claim")
+			off := circuit.Layout(c.Model, vis).Offset(circuit.SegClaim)
 			forged.Public[off] = cl.Tag()
 			wit, err := frontend.NewWitness(forged, ecc.BN254.ScalarField())
 			if err != nil {

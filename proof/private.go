@@ -202,9 +202,9 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 	vis := c.Settings.Visibility
 	segs := circuit.Layout(c.Model, vis)
 	want := map[string]string{}
-	for _, s := range segs {
+	for _, s := range segs.Public {
 		if k, ok := commitmentKeys[s.Name]; ok {
-			want[k] = fieldHex(vals[circuit.Offset(segs, s.Name)])
+			want[k] = fieldHex(vals[segs.Offset(s.Name)])
 		}
 	}
 	if vis.PedersenParams() { // the weights' commitment is the proof's D
@@ -277,7 +277,7 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 	if p.Claim != cl.String() {
 		return fmt.Errorf("proof states the claim %.100q, this circuit proves %q", p.Claim, cl)
 	}
-	off := circuit.Offset(segs, "claim")
+	off := segs.Offset(circuit.SegClaim)
 	for i, v := range cl.PublicValues(c.Model.Outputs) {
 		if vals[off+i].Cmp(v) != 0 {
 			return fmt.Errorf("the proof is for a different claim or threshold than %q", cl)
@@ -289,8 +289,7 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 // checkContext compares the context public input with the proof file's
 // context and with the one the verifier expects (want; empty: any).
 func (c *Compiled) checkContext(p *Proof, vals []*big.Int, want []byte) error {
-	segs := circuit.Layout(c.Model, c.Settings.Visibility)
-	got := vals[circuit.Offset(segs, "context")]
+	got := vals[circuit.Layout(c.Model, c.Settings.Visibility).Offset(circuit.SegContext)]
 	b, err := circuit.ParseContext(p.Context)
 	if err != nil {
 		return fmt.Errorf("proof's %w", err)

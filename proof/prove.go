@@ -184,7 +184,7 @@ func (c *Compiled) checkOutputs(p *Proof, vals []*big.Int) error {
 		}
 		return nil
 	}
-	off := circuit.Offset(circuit.Layout(c.Model, vis), "output")
+	off := circuit.Layout(c.Model, vis).Offset(circuit.SegOutput)
 	if len(p.Outputs) != len(c.Model.Outputs) {
 		return fmt.Errorf("proof lists %d outputs, the model has %d", len(p.Outputs), len(c.Model.Outputs))
 	}

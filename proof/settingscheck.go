@@ -23,10 +23,7 @@ func (s *Settings) check(m *model.Model) error {
 	if s.Constraints < 0 {
 		return fmt.Errorf("constraints is %d", s.Constraints)
 	}
-	n := 0
-	for _, seg := range circuit.Layout(m, s.Visibility) {
-		n += seg.Len
-	}
+	n := circuit.Layout(m, s.Visibility).NumPublic()
 	if s.PublicInputs != n {
 		return fmt.Errorf("public_inputs is %d, the model's circuit has %d", s.PublicInputs, n)
 	}

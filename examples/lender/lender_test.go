@@ -214,7 +214,7 @@ func TestLender(t *testing.T) {
 	// The claim's bound edited: the verifier refuses it, and the lender
 	// passes the verifier its own constant, never the caller's.
 	field := ecc.BN254.ScalarField()
-	bound := circuit.Offset(circuit.Layout(c.Model, vis), "claim") + 1
+	bound := circuit.Layout(c.Model, vis).Offset("claim") + 1
 	lowered := slices.Clone(fresh.Inputs)
 	lowered[bound] = new(big.Int).Mod(big.NewInt(1234), field) // the risky applicant's score
 	verifier := common.BytesToAddress(l.call("verifier"))

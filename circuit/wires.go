@@ -1,0 +1,170 @@
+package circuit
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
+)
+
+// Segment names: the runs of values a circuit's witness is made of.
+const (
+	SegInput            = "input"             // the model's inputs, flat (public or secret)
+	SegInputCommitment  = "input_commitment"  // Poseidon2 of hashed inputs (public)
+	SegParams           = "params"            // the secret weights (secret)
+	SegParamCommitment  = "param_commitment"  // Poseidon2 of hashed weights (public)
+	SegOutput           = "output"            // the model's outputs, flat (public or secret)
+	SegOutputCommitment = "output_commitment" // Poseidon2 of hashed outputs (public)
+	SegClaim            = "claim"             // the claim's tag and bounds (public)
+	SegContext          = "context"           // the context (public, always last)
+	SegSalt             = "salt"              // the salt of hashed inputs and outputs (secret)
+	SegParamSalt        = "param_salt"        // the salt of hashed weights (secret)
+)
+
+// Segment is a named run of witness values.
+type Segment struct {
+	Name string // one of the Seg constants
+	Len  int
+}
+
+// Wires is the layout of a circuit's witness: its public inputs and its
+// secret values, each a list of named segments in order. Layout computes
+// it once for a model and visibility; New, AssignWitness, Define, the
+// proof files and the on-chain wrapper all read it, so the order lives in
+// one place.
+//
+// Public: input (public) or input_commitment (hashed), param_commitment
+// (Poseidon2-hashed weights), output (public) or output_commitment
+// (hashed), claim, context. Secret: input (private or hashed), params
+// (private or hashed weights), output (private or hashed), salt (hashed
+// inputs or outputs), param_salt (hashed weights).
+type Wires struct {
+	Public, Private []Segment
+}
+
+// Layout returns the witness layout of m's circuit under vis.
+func Layout(m *model.Model, vis Visibility) Wires {
+	var w Wires
+	size := func(infos []*ops.Info) int {
+		n := 0
+		for _, in := range infos {
+			n += in.Size()
+		}
+		return n
+	}
+	add := func(public bool, name string, n int) {
+		if public {
+			w.Public = append(w.Public, Segment{name, n})
+		} else {
+			w.Private = append(w.Private, Segment{name, n})
+		}
+	}
+	add(vis.Input == Public, SegInput, size(m.Inputs))
+	if vis.Input == Hashed {
+		add(true, SegInputCommitment, 1)
+	}
+	if vis.SecretParams() {
+		add(false, SegParams, size(m.Params))
+	}
+	if vis.Params == Hashed && !vis.PedersenParams() {
+		add(true, SegParamCommitment, 1)
+	}
+	add(vis.Output == Public, SegOutput, size(m.Outputs))
+	if vis.Output == Hashed {
+		add(true, SegOutputCommitment, 1)
+	}
+	if c, _ := ParseClaim(vis.Claim); c != nil {
+		add(true, SegClaim, c.nPublic())
+	}
+	add(true, SegContext, 1)
+	if vis.Input == Hashed || vis.Output == Hashed {
+		add(false, SegSalt, 1)
+	}
+	if vis.Params == Hashed {
+		add(false, SegParamSalt, 1)
+	}
+	return w
+}
+
+// NumPublic is the number of public inputs.
+func (w Wires) NumPublic() int { return total(w.Public) }
+
+// NumPrivate is the number of secret values.
+func (w Wires) NumPrivate() int { return total(w.Private) }
+
+// Offset returns where the named segment starts among the public inputs,
+// or -1 when it is not public.
+func (w Wires) Offset(name string) int { return offset(w.Public, name) }
+
+// Has reports whether the named segment is in the layout, public or not.
+func (w Wires) Has(name string) bool {
+	return offset(w.Public, name) >= 0 || offset(w.Private, name) >= 0
+}
+
+// Name returns the name of the segment that public input i belongs to
+// ("" when there is none).
+func (w Wires) Name(i int) string {
+	for _, s := range w.Public {
+		if i < s.Len {
+			return s.Name
+		}
+		i -= s.Len
+	}
+	return ""
+}
+
+// split cuts pub and priv (a circuit's Public and Private) into the named
+// segments of w.
+func (w Wires) split(pub, priv []frontend.Variable) map[string][]frontend.Variable {
+	out := map[string][]frontend.Variable{}
+	cut := func(segs []Segment, vs []frontend.Variable) {
+		for _, s := range segs {
+			out[s.Name], vs = vs[:s.Len], vs[s.Len:]
+		}
+	}
+	cut(w.Public, pub)
+	cut(w.Private, priv)
+	return out
+}
+
+// join lays the named values out in w's order; it fails when a segment's
+// values are missing or of the wrong length.
+func (w Wires) join(vals map[string][]frontend.Variable) (pub, priv []frontend.Variable, err error) {
+	put := func(segs []Segment) ([]frontend.Variable, error) {
+		var out []frontend.Variable
+		for _, s := range segs {
+			v := vals[s.Name]
+			if len(v) != s.Len {
+				return nil, fmt.Errorf("circuit: the witness has %d values for %s, the circuit %d", len(v), s.Name, s.Len)
+			}
+			out = append(out, v...)
+		}
+		return out, nil
+	}
+	if pub, err = put(w.Public); err != nil {
+		return nil, nil, err
+	}
+	priv, err = put(w.Private)
+	return pub, priv, err
+}
+
+func total(segs []Segment) int {
+	n := 0
+	for _, s := range segs {
+		n += s.Len
+	}
+	return n
+}
+
+func offset(segs []Segment, name string) int {
+	off := 0
+	for _, s := range segs {
+		if s.Name == name {
+			return off
+		}
+		off += s.Len
+	}
+	return -1
+}
