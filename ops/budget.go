@@ -34,9 +34,14 @@ func NewConstraintBudget(max int, mode string) *ConstraintBudget {
 type BudgetError struct {
 	Max, Count int
 	Node       string
+	// Exact: Count is the finished circuit's count, not a lower bound.
+	Exact bool
 }
 
 func (e *BudgetError) Error() string {
+	if e.Exact {
+		return fmt.Sprintf("the circuit has %d constraints, more than the %d allowed", e.Count, e.Max)
+	}
 	at := "so far"
 	if e.Node != "" {
 		at = "after node " + e.Node

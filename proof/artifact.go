@@ -18,11 +18,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
-	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
@@ -169,18 +168,18 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		progress.log("compile: note: %s", note)
 	}
 
-	made, err := makeDir(dir)
+	made, err := atomicfile.MakeDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	defer made.done()
+	defer made.Close()
 	c.Dir = dir
 	// The circuit, the model and the settings appear together; keys of an
 	// earlier compile, which no longer match, go at the same time.
-	var files fileSet
-	defer files.discard()
+	var files atomicfile.Set
+	defer files.Discard()
 	h := sha256.New()
-	if err := files.add(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
+	if err := files.Add(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
 		bw := bufio.NewWriter(io.MultiWriter(w, h))
 		if _, err := cs.WriteTo(bw); err != nil {
 			return err
@@ -190,11 +189,11 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		return nil, fmt.Errorf("compile: writing the circuit: %w", err)
 	}
 	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
-	if err := files.add(filepath.Join(dir, ModelFile), writeBytes(raw)); err != nil {
+	if err := files.AddBytes(filepath.Join(dir, ModelFile), raw); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	js, _ := json.MarshalIndent(c.Settings, "", "  ")
-	if err := files.add(filepath.Join(dir, SettingsFile), writeBytes(append(js, '\n'))); err != nil {
+	if err := files.AddBytes(filepath.Join(dir, SettingsFile), append(js, '\n')); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	// Keys (and another backend's circuit) of an earlier compile no longer
@@ -205,10 +204,10 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 			stale = append(stale, filepath.Join(dir, f))
 		}
 	}
-	if err := files.commit(stale...); err != nil {
+	if err := files.Commit(stale...); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	made.keep()
+	made.Keep()
 	return c, nil
 }
 
@@ -218,7 +217,7 @@ func (c *Compiled) writeSettings() error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(c.path(SettingsFile), append(js, '\n'))
+	return atomicfile.WriteFile(c.path(SettingsFile), append(js, '\n'))
 }
 
 // build loads and compiles the model and fills the settings that do not
@@ -260,72 +259,27 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	return &Compiled{Settings: s, Model: m}, nil
 }
 
-// constraintSystem builds the circuit, failing when it has more than max
-// constraints (max ≤ 0: no limit).
+// constraintSystem builds the circuit (circuit.Build), failing when it has
+// more than max constraints (max ≤ 0: no limit), and records the choices
+// the build made in the settings.
 func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error) {
-	if c.Settings.RangeCheck != ops.RangeAuto {
-		cs, _, err := c.buildCircuit(c.Settings.RangeCheck, max)
-		return cs, err
+	sys := circuit.R1CS
+	if c.Settings.Backend == Plonk {
+		sys = circuit.SparseR1CS
 	}
-	// Auto: bits when that circuit has at most ops.AutoBitsMaxConstraints
-	// constraints. The lookup circuit is built first (the smaller of the
-	// two) while its budget bounds the bits circuit from below: when that
-	// bound exceeds the limit, the bits circuit is never built, and its
-	// build stops as soon as it certainly exceeds the limit.
-	cs, bits, err := c.buildCircuit(ops.RangeLookup, max)
-	if err != nil || bits > ops.AutoBitsMaxConstraints {
-		c.Settings.RangeCheck = ops.RangeLookup
-		return cs, err
-	}
-	n, idx := c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex // the lookup circuit's
-	limit := ops.AutoBitsMaxConstraints
-	if max > 0 && max < limit {
-		limit = max
-	}
-	csBits, _, err := c.buildCircuit(ops.RangeBits, limit)
+	b, err := circuit.Build(c.Model, c.Settings.Visibility, circuit.BuildOptions{System: sys, RangeCheck: c.Settings.RangeCheck, MaxConstraints: max})
 	var be *ops.BudgetError
-	if errors.As(err, &be) || err == nil && csBits.GetNbConstraints() > limit {
-		c.Settings.RangeCheck = ops.RangeLookup
-		c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = n, idx
-		return cs, nil
+	switch {
+	case errors.As(err, &be) && be.Exact:
+		return nil, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", be.Count, max)
+	case errors.As(err, &be):
+		return nil, fmt.Errorf("compile: the circuit has more than --max-constraints %d: at least %d after node %s; stopped building it", max, be.Count, be.Node)
+	case err != nil:
+		return nil, fmt.Errorf("compile: %w", err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	c.Settings.RangeCheck = ops.RangeBits
-	return csBits, nil
-}
-
-// buildCircuit compiles the circuit with one range-check gadget, stopping
-// with an error wrapping *ops.BudgetError once it certainly has more than
-// max constraints (max ≤ 0: no limit). It also returns the lower bound on
-// the constraints of the same circuit with RangeBits
-// (ops.ConstraintBudget.BitsCount).
-func (c *Compiled) buildCircuit(rangeCheck string, max int) (constraint.ConstraintSystem, int, error) {
-	circ, err := circuit.New(c.Model, c.Settings.Visibility)
-	if err != nil {
-		return nil, 0, err
-	}
-	circ.RangeCheck, circ.MaxConstraints = rangeCheck, max
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), builder(c.Settings.Backend), circ)
-	var be *ops.BudgetError
-	if errors.As(err, &be) {
-		return nil, 0, fmt.Errorf("compile: the circuit has more than --max-constraints %d: at least %d after node %s; stopped building it: %w", max, be.Count, be.Node, be)
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("compile: building the circuit: %w", err)
-	}
-	if n := cs.GetNbConstraints(); max > 0 && n > max {
-		return nil, 0, fmt.Errorf("compile: the circuit has %d constraints, more than --max-constraints %d", n, max)
-	}
-	bits := circ.Cost.BitsCount // read before modelCommitment may rebuild the circuit
-	if cs, err = c.modelCommitment(circ, cs); err != nil {
-		return nil, 0, err
-	}
-	if err := circuit.CheckPublicWires(cs); err != nil {
-		return nil, 0, fmt.Errorf("compile: %w", err)
-	}
-	return cs, bits, nil
+	c.Settings.RangeCheck = b.RangeCheck
+	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = b.Groth16Commitments, b.ModelCommitmentIndex
+	return b.CS, nil
 }
 
 // Open reads a compiled directory and recompiles its model (fast: no

@@ -6,14 +6,10 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
-	"github.com/consensys/gnark/constraint"
-	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/zkinfer/zkinfer/circuit"
 )
@@ -23,33 +19,6 @@ import (
 // key's commitment key, so it is computed from a set-up directory
 // (PedersenModelCommitment), printed as 0x + x‖y (two 32-byte big-endian
 // coordinates, the order the Solidity proof bytes carry them in).
-
-// modelCommitment records the circuit's Groth16 commitments and, with
-// pedersen-committed weights, which one is the model's. When other gadgets
-// also commit, the circuit is built again with a random wire in their
-// commitment (circuit.Circuit.HideOthers).
-func (c *Compiled) modelCommitment(circ *circuit.Circuit, cs constraint.ConstraintSystem) (constraint.ConstraintSystem, error) {
-	cms, _ := cs.GetCommitments().(constraint.Groth16Commitments)
-	vis := c.Settings.Visibility
-	if !vis.PedersenParams() {
-		c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = len(cms), nil
-		return cs, nil
-	}
-	if len(cms) > 1 && !circ.HideOthers {
-		circ.HideOthers = true
-		var err error
-		if cs, err = frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circ); err != nil {
-			return nil, fmt.Errorf("compile: building the circuit: %w", err)
-		}
-		cms, _ = cs.GetCommitments().(constraint.Groth16Commitments)
-	}
-	idx, err := circuit.ModelCommitmentIndex(cs, c.Model, vis)
-	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
-	}
-	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = len(cms), &idx
-	return cs, nil
-}
 
 // OnChainNote says why a directory's proofs cannot be verified by the
 // exported Solidity verifier, or "" when they can (as far as commitments go).

@@ -1,0 +1,182 @@
+package circuit
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/frontend/cs/scs"
+
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
+)
+
+// System is the kind of constraint system a circuit compiles to.
+type System int
+
+const (
+	R1CS       System = iota // rank-1 constraints, for Groth16
+	SparseR1CS               // PLONK's gates
+)
+
+// builder is gnark's constraint builder of the system.
+func (s System) builder() frontend.NewBuilder {
+	if s == SparseR1CS {
+		return scs.NewBuilder
+	}
+	return r1cs.NewBuilder
+}
+
+// BuildOptions choose how Build compiles a circuit.
+type BuildOptions struct {
+	System System
+	// RangeCheck is the range-check gadget: ops.RangeAuto ("" too),
+	// ops.RangeLookup or ops.RangeBits.
+	RangeCheck string
+	// MaxConstraints, when positive, is the most constraints the circuit
+	// may have: its assembly stops with an error wrapping *ops.BudgetError
+	// as soon as it certainly exceeds it.
+	MaxConstraints int
+	// AutoBitsMax is the largest bit-decomposed circuit RangeAuto picks
+	// (0: ops.AutoBitsMaxConstraints).
+	AutoBitsMax int
+}
+
+// Built is a compiled circuit and the choices Build made for it.
+type Built struct {
+	CS constraint.ConstraintSystem
+	// RangeCheck is the gadget the circuit uses: ops.RangeLookup or
+	// ops.RangeBits, never auto.
+	RangeCheck string
+	// Groth16Commitments counts the circuit's Groth16 commitments (R1CS);
+	// ModelCommitmentIndex is the weights' among them, with
+	// Pedersen-committed weights, and nil otherwise.
+	Groth16Commitments   int
+	ModelCommitmentIndex *int
+}
+
+// Build compiles m's circuit under vis: the one place that decides how a
+// circuit is built.
+//
+//   - Range checks: with ops.RangeAuto, bit decomposition when that circuit
+//     has at most ops.AutoBitsMaxConstraints constraints (no commitment: the
+//     cheapest on-chain verification), lookups otherwise. The lookup circuit
+//     is built first (the smaller one); its budget bounds the bits circuit
+//     from below (ops.ConstraintBudget.BitsCount), so the bits circuit is
+//     built only when it can fit, and its build stops as soon as it
+//     certainly exceeds the limit. A bits circuit over the limit is never an
+//     error: auto falls back to lookups. Only the user's MaxConstraints
+//     fails a build.
+//   - Pedersen-committed weights must be the circuit's own Groth16
+//     commitment; when other gadgets commit too, the circuit is built again
+//     with a random wire in their commitment (Circuit.HideOthers), and
+//     ModelCommitmentIndex finds the weights' commitment.
+//   - Every public input must be in a constraint (CheckPublicWires).
+func Build(m *model.Model, vis Visibility, opt BuildOptions) (*Built, error) {
+	if err := ops.ValidRangeCheck(opt.RangeCheck); err != nil {
+		return nil, err
+	}
+	switch opt.RangeCheck {
+	case ops.RangeLookup, ops.RangeBits:
+		b, _, err := buildWith(m, vis, opt.System, opt.RangeCheck, opt.MaxConstraints)
+		return b, err
+	}
+	limit := opt.AutoBitsMax
+	if limit <= 0 {
+		limit = ops.AutoBitsMaxConstraints
+	}
+	b, bits, err := buildWith(m, vis, opt.System, ops.RangeLookup, opt.MaxConstraints)
+	if err != nil || bits > limit {
+		return b, err
+	}
+	if opt.MaxConstraints > 0 && opt.MaxConstraints < limit {
+		limit = opt.MaxConstraints
+	}
+	bb, _, err := buildWith(m, vis, opt.System, ops.RangeBits, limit)
+	if errors.As(err, new(*ops.BudgetError)) {
+		return b, nil // the bits circuit is too large: lookups
+	}
+	if err != nil {
+		return nil, err
+	}
+	return bb, nil
+}
+
+// buildWith compiles the circuit with one range-check gadget, failing with an
+// error wrapping *ops.BudgetError once it certainly has more than max
+// constraints (max ≤ 0: no limit). It also returns the lower bound on the
+// constraints of the same circuit with ops.RangeBits
+// (ops.ConstraintBudget.BitsCount).
+func buildWith(m *model.Model, vis Visibility, sys System, rangeCheck string, max int) (*Built, int, error) {
+	circ, err := New(m, vis)
+	if err != nil {
+		return nil, 0, err
+	}
+	circ.RangeCheck, circ.MaxConstraints = rangeCheck, max
+	cs, err := compile(circ, sys)
+	if err != nil {
+		return nil, 0, err
+	}
+	bits := circ.Cost.BitsCount // before a rebuild can change it
+	b := &Built{CS: cs, RangeCheck: rangeCheck}
+	if sys == R1CS {
+		if err := b.commitments(circ, m, vis); err != nil {
+			return nil, 0, err
+		}
+	}
+	if n := b.CS.GetNbConstraints(); max > 0 && n > max {
+		return nil, 0, fmt.Errorf("circuit: %w", &ops.BudgetError{Max: max, Count: n, Exact: true})
+	}
+	if err := CheckPublicWires(b.CS); err != nil {
+		return nil, 0, err
+	}
+	return b, bits, nil
+}
+
+func compile(circ *Circuit, sys System) (constraint.ConstraintSystem, error) {
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), sys.builder(), circ)
+	if err != nil {
+		if errors.As(err, new(*ops.BudgetError)) {
+			return nil, fmt.Errorf("circuit: %w", unwrapBudget(err))
+		}
+		return nil, fmt.Errorf("circuit: building the circuit: %w", err)
+	}
+	return cs, nil
+}
+
+// unwrapBudget returns the *ops.BudgetError err wraps, without gnark's
+// wrapping text.
+func unwrapBudget(err error) *ops.BudgetError {
+	var be *ops.BudgetError
+	errors.As(err, &be)
+	return be
+}
+
+// commitments records the R1CS's Groth16 commitments and, with
+// Pedersen-committed weights, which one is the model's, rebuilding the
+// circuit with HideOthers when other gadgets also commit.
+func (b *Built) commitments(circ *Circuit, m *model.Model, vis Visibility) error {
+	cms, _ := b.CS.GetCommitments().(constraint.Groth16Commitments)
+	if !vis.PedersenParams() {
+		b.Groth16Commitments = len(cms)
+		return nil
+	}
+	if len(cms) > 1 && !circ.HideOthers {
+		circ.HideOthers = true
+		cs, err := compile(circ, R1CS)
+		if err != nil {
+			return err
+		}
+		b.CS = cs
+		cms, _ = cs.GetCommitments().(constraint.Groth16Commitments)
+	}
+	idx, err := ModelCommitmentIndex(b.CS, m, vis)
+	if err != nil {
+		return err
+	}
+	b.Groth16Commitments, b.ModelCommitmentIndex = len(cms), &idx
+	return nil
+}
