@@ -13,6 +13,8 @@ import (
 	"os"
 
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 )
 
 // A multi-party Groth16 ceremony (gnark's backend/groth16/bn254/mpcsetup,
@@ -117,7 +119,7 @@ func writeState(path string, h stateHeader, payload io.WriterTo) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("ceremony: %s: %w", path, err)
 	}
-	if err := WriteFileAtomic(path, b); err != nil {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return "", fmt.Errorf("ceremony: %w", err)
 	}
 	sum := sha256.Sum256(b)

@@ -16,6 +16,8 @@ import (
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 )
 
 // The ceremony's steps. The coordinator runs CeremonyInit, CeremonyPhase2
@@ -150,7 +152,7 @@ func (c *Compiled) ceremonyPhase2(lastPhase1, out string, beacon []byte, min int
 	if _, err := commons.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("ceremony: %w", err)
 	}
-	if err := WriteFileAtomic(c.path(CeremonyCommonsFile), buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(c.path(CeremonyCommonsFile), buf.Bytes()); err != nil {
 		return nil, fmt.Errorf("ceremony: %w", err)
 	}
 	cm := sha256.Sum256(buf.Bytes())

@@ -197,3 +197,19 @@ func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.
 func oneLineErr(err error) error {
 	return errors.New(string(bytes.Join(bytes.Fields([]byte(err.Error())), []byte(" "))))
 }
+
+// readFrom opens path and reads it with r, naming the file in errors.
+func readFrom(path, what string, r func(io.Reader) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return fmt.Errorf("%s %s is missing", what, path)
+		}
+		return err
+	}
+	defer f.Close()
+	if err := r(f); err != nil {
+		return fmt.Errorf("%s %s is corrupt: %v", what, path, err)
+	}
+	return nil
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
+
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 )
 
 // Proof is a proof file: its protocol (Groth16 or Plonk), the proof (gnark's
@@ -43,7 +45,7 @@ func WriteProof(path string, p *Proof) error {
 	if err := enc.Encode(p); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFile(path, buf.Bytes())
 }
 
 // maxProofBytes bounds a proof file: its size grows with the public

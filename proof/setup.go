@@ -8,6 +8,8 @@ import (
 	"time"
 
 	gnarkio "github.com/consensys/gnark/io"
+
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 )
 
 // Where keys come from (SetupInfo.Kind), and so whom a verifier trusts.
@@ -151,9 +153,9 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 func (c *Compiled) writeKeys(pk gnarkio.WriterRawTo, vk io.WriterTo) error {
 	// Both keys appear together: an interrupted setup leaves neither new
 	// key, never a proving key without its verifying key.
-	var files fileSet
-	defer files.discard()
-	if err := files.add(c.path(ProvingKey), func(w io.Writer) error {
+	var files atomicfile.Set
+	defer files.Discard()
+	if err := files.Add(c.path(ProvingKey), func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		if _, err := pk.WriteRawTo(bw); err != nil {
 			return err
@@ -162,13 +164,13 @@ func (c *Compiled) writeKeys(pk gnarkio.WriterRawTo, vk io.WriterTo) error {
 	}); err != nil {
 		return fmt.Errorf("setup: writing the proving key: %w", err)
 	}
-	if err := files.add(c.path(VerifyingKey), func(w io.Writer) error {
+	if err := files.Add(c.path(VerifyingKey), func(w io.Writer) error {
 		_, err := vk.WriteTo(w)
 		return err
 	}); err != nil {
 		return fmt.Errorf("setup: writing the verifying key: %w", err)
 	}
-	if err := files.commit(); err != nil {
+	if err := files.Commit(); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/proof"
 )
 
@@ -71,7 +72,7 @@ func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
 		path string
 		data []byte
 	}{{*out, v.Source}, {abiPath(*out), v.ABI}, {wrapperOut, w.Source}, {abiPath(wrapperOut), w.ABI}} {
-		if err := proof.WriteFileAtomic(f.path, f.data); err != nil {
+		if err := atomicfile.WriteFile(f.path, f.data); err != nil {
 			return err
 		}
 	}
