@@ -200,9 +200,6 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "verified: %s (verifying key sha256 %s)\n", describe(c, p), vkHash)
+	fmt.Fprintf(stdout, "verified: %s (verifying key sha256 %s)\n", c.Describe(p), vkHash)
 	return nil
 }
-
-// describe says in plain words what a valid proof established.
-func describe(c *proof.Compiled, p *proof.Proof) string { return describePrivacy(c, p) }
