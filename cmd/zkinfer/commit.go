@@ -77,16 +77,7 @@ func cmdCommit(fs *flag.FlagSet, args []string) error {
 	case *weights == "":
 		return usageError{"with a compiled directory, give --model MODEL.onnx (its weights' commitment) or --input IN.json"}
 	default:
-		vis := c.Settings.Visibility
-		if vis.Params != circuit.Hashed {
-			return fmt.Errorf("%s: the weights are %s, not hashed: there is no model commitment", pos[0], vis.Params)
-		}
-		if vis.PedersenParams() {
-			h, err = c.PedersenModelCommitment(*weights, s)
-		} else {
-			h, err = proof.ModelCommitment(*weights, c.Settings.Quant, vis.Bits(), s)
-		}
-		if err != nil {
+		if h, err = c.WeightsCommitment(*weights, s); err != nil {
 			return err
 		}
 	}
