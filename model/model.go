@@ -109,9 +109,7 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 	case !ok:
 		return n.Errorf("unsupported operator")
 	}
-	if n.Op == "Relu" && m.fuseRelu(n) {
-		op, _ = ops.Lookup("Identity")
-	}
+	op = m.fuse(n, op)
 	ins := make([]*ops.Info, len(n.Inputs))
 	allConst := true
 	for i, name := range n.Inputs {
@@ -181,16 +179,21 @@ func (m *Model) count(shape []int) error {
 	return nil
 }
 
-// fuseRelu folds a ReLU into the rescale of the step that computes its
-// input, when that step is its only reader: one range check fewer per value.
-func (m *Model) fuseRelu(n *graph.Node) bool {
+// fuse offers an op that declares FuseInto (a ReLU) to the step that
+// computes its input, when that step is the input's only reader, and
+// returns the op the node compiles to: Identity when the step took it
+// over, op itself otherwise.
+func (m *Model) fuse(n *graph.Node, op *ops.Op) *ops.Op {
+	if op.FuseInto == nil {
+		return op
+	}
 	in := n.Input(0)
 	i, ok := m.producer[in]
 	if !ok || m.uses[in] != 1 {
-		return false
+		return op
 	}
-	f, ok := m.steps[i].plan.(ops.ReluFuser)
-	return ok && f.FuseRelu()
+	op, _ = op.Fuse(m.steps[i].plan)
+	return op
 }
 
 // fold evaluates a node whose inputs are all constant with the float

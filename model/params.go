@@ -11,48 +11,14 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Secret parameters.
-//
-// CompileSecret compiles a model whose weights are not part of the circuit:
-// each weight initializer becomes a dynamic input (Info.Const == nil) that
-// the witness supplies, so the constraint system depends on the
-// architecture only and anyone can run setup without the weights.
-//
-// The rule for what is a weight (DefaultParamBits below bounds its values):
-//   - a float initializer read as an operand of Gemm, MatMul or Conv (A, B,
-//     C, W, bias), whatever its size;
-//   - a float initializer with at least 2 elements read as an operand of
-//     Add, Sub or Mul (per-channel scales and shifts), or as the data input of
-//     a pure data-movement op (Reshape, Transpose, Flatten, Squeeze,
-//     Unsqueeze, Identity) whose result is only used as above;
-//   - a float initializer qualifies only when every use of it qualifies.
-//
-// Everything else stays fixed in the circuit and public: integer tensors
-// (shapes, axes, indices), scalar constants of element-wise ops, and
-// constants read by ops that need compile-time values (e.g. Clip bounds,
-// BatchNormalization statistics). FixedConstants lists the float ones so
-// that the settings can disclose them.
-//
-// A Gemm's or Conv's bias that is a weight is moved into an Add after the
-// product (Gemm's alpha and beta are folded into the weights), since those
-// kernels only take a constant bias.
-
 // DefaultParamBits bounds secret weights to [-2^15, 2^15) at the parameter
 // scale: |w| < 8 at the default param scale 2^12.
 const DefaultParamBits = 16
 
-var (
-	// weightPos lists the operand positions of ops that take any float
-	// initializer as a weight.
-	weightPos = map[string][]int{"Gemm": {0, 1, 2}, "MatMul": {0, 1}, "Conv": {1, 2}}
-	// vectorPos lists positions that take a non-scalar initializer.
-	vectorPos = map[string][]int{"Add": {0, 1}, "Sub": {0, 1}, "Mul": {0, 1}}
-	// movePos lists data-movement ops through which a weight may pass.
-	movePos = map[string][]int{"Reshape": {0}, "Transpose": {0}, "Flatten": {0}, "Squeeze": {0}, "Unsqueeze": {0}, "Identity": {0}}
-)
-
 // CompileSecret compiles g with its weights as secret inputs, each bounded
-// to bits signed bits at the settings' parameter scale.
+// to bits signed bits at the settings' parameter scale: what is a weight,
+// and how the graph is adapted to them, is described under "Secret
+// parameters" in the package documentation.
 func CompileSecret(g *graph.Graph, s quant.Settings, bits int) (*Model, error) {
 	if bits < 2 || bits > s.ActBits {
 		return nil, fmt.Errorf("model: param bits %d is outside [2, act bits %d]", bits, s.ActBits)
@@ -128,8 +94,9 @@ type use struct {
 	pos  int
 }
 
-// secretGraph returns a copy of g with biases split out of Gemm and Conv and
-// alpha/beta folded into weights, and the names of its secret weights.
+// secretGraph returns a copy of g adapted to its secret weights by the
+// ops' SecretRewrite (biases moved out, factors folded into weights), and
+// the names of its secret weights.
 func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 	uses := map[string][]use{}
 	for _, n := range g.Nodes {
@@ -147,13 +114,21 @@ func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 			return false
 		}
 		for _, u := range us {
-			switch {
-			case u.node == nil:
+			if u.node == nil {
 				return false
-			case slices.Contains(weightPos[u.node.Op], u.pos):
-			case slices.Contains(vectorPos[u.node.Op], u.pos) && !scalar:
-			case slices.Contains(movePos[u.node.Op], u.pos) && len(u.node.Outputs) == 1:
-				if !qualifies(u.node.Outputs[0], scalar) {
+			}
+			op, ok, _ := ops.LookupDomain(u.node.Domain, u.node.Op)
+			if !ok {
+				return false
+			}
+			switch op.Weight(u.pos) {
+			case ops.AnyWeight:
+			case ops.VectorWeight:
+				if scalar {
+					return false
+				}
+			case ops.PassWeight:
+				if len(u.node.Outputs) != 1 || !qualifies(u.node.Outputs[0], scalar) {
 					return false
 				}
 			default:
@@ -162,61 +137,20 @@ func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 		}
 		return true
 	}
-	secret := map[string]bool{}
+	sg := &secretRewriter{orig: g, secret: map[string]bool{},
+		out: &graph.Graph{Name: g.Name, Opset: g.Opset, Inputs: g.Inputs, Outputs: g.Outputs, Consts: maps.Clone(g.Consts)}}
 	for name, t := range g.Consts {
 		if t.DType == graph.Float && qualifies(name, len(t.Data) < 2) {
-			secret[name] = true
+			sg.secret[name] = true
 		}
 	}
-	out := &graph.Graph{Name: g.Name, Opset: g.Opset, Inputs: g.Inputs, Outputs: g.Outputs, Consts: maps.Clone(g.Consts)}
-	isSecret := func(n *graph.Node, i int) bool { return i < len(n.Inputs) && secret[n.Inputs[i]] }
-	derive := func(name, suffix string, shape []int, f float64) string {
-		t := g.Consts[name]
-		nt := &graph.Tensor{DType: t.DType, Shape: slices.Clone(shape), Data: slices.Clone(t.Data)}
-		for i := range nt.Data {
-			nt.Data[i] *= f
-		}
-		nn := name + suffix
-		out.Consts[nn] = nt
-		secret[nn] = true
-		return nn
-	}
+	out, secret := sg.out, sg.secret
 	used := map[string]bool{}
 	for _, n := range g.Nodes {
 		var bias string
-		var biasShape []int
-		switch {
-		case n.Op == "Gemm" && (isSecret(n, 0) || isSecret(n, 1) || isSecret(n, 2)):
+		if op, ok, _ := ops.LookupDomain(n.Domain, n.Op); ok && op.SecretRewrite != nil && sg.readsSecret(n) {
 			n = cloneNode(n)
-			if alpha := n.AttrFloat("alpha", 1); alpha != 1 && (isSecret(n, 0) || isSecret(n, 1)) {
-				i := 1
-				if !isSecret(n, 1) {
-					i = 0
-				}
-				n.Inputs[i] = derive(n.Inputs[i], "·alpha", g.Consts[n.Inputs[i]].Shape, alpha)
-				n.Attrs["alpha"] = graph.Attr{Kind: graph.AttrFloat, Float: 1}
-			}
-			if isSecret(n, 2) {
-				bias = n.Inputs[2]
-				biasShape = g.Consts[bias].Shape
-				if beta := n.AttrFloat("beta", 1); beta != 1 {
-					bias = derive(bias, "·beta", biasShape, beta)
-				}
-				n.Inputs = n.Inputs[:2]
-				delete(n.Attrs, "beta")
-			}
-		case n.Op == "Conv" && isSecret(n, 2) && len(n.Inputs) > 1 && g.Consts[n.Inputs[1]] != nil:
-			n = cloneNode(n)
-			w := g.Consts[n.Inputs[1]]
-			bias = n.Inputs[2]
-			biasShape = append([]int{len(g.Consts[bias].Data)}, make([]int, len(w.Shape)-2)...)
-			for i := 1; i < len(biasShape); i++ {
-				biasShape[i] = 1
-			}
-			if !slices.Equal(biasShape, g.Consts[bias].Shape) {
-				bias = derive(bias, "·bias", biasShape, 1)
-			}
-			n.Inputs = n.Inputs[:2]
+			bias = op.SecretRewrite(n, sg)
 		}
 		if bias == "" {
 			out.Nodes = append(out.Nodes, n)
@@ -243,6 +177,42 @@ func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 	}
 	slices.Sort(names)
 	return out, names
+}
+
+// secretRewriter is the ops.SecretGraph that secretGraph hands to the ops'
+// SecretRewrite: the original graph, the copy being made, and the secret
+// weights, derived ones included.
+type secretRewriter struct {
+	orig, out *graph.Graph
+	secret    map[string]bool
+}
+
+func (s *secretRewriter) Secret(n *graph.Node, i int) bool {
+	return i < len(n.Inputs) && s.secret[n.Inputs[i]]
+}
+
+func (s *secretRewriter) Const(name string) *graph.Tensor { return s.orig.Consts[name] }
+
+func (s *secretRewriter) Derive(name, suffix string, shape []int, f float64) string {
+	t := s.orig.Consts[name]
+	nt := &graph.Tensor{DType: t.DType, Shape: slices.Clone(shape), Data: slices.Clone(t.Data)}
+	for i := range nt.Data {
+		nt.Data[i] *= f
+	}
+	nn := name + suffix
+	s.out.Consts[nn] = nt
+	s.secret[nn] = true
+	return nn
+}
+
+// readsSecret reports whether any input of n is a secret weight.
+func (s *secretRewriter) readsSecret(n *graph.Node) bool {
+	for i := range n.Inputs {
+		if s.Secret(n, i) {
+			return true
+		}
+	}
+	return false
 }
 
 func cloneNode(n *graph.Node) *graph.Node {

@@ -420,8 +420,35 @@ func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, e
 }
 
 func init() {
-	Register("Conv", Op{Infer: inferConv, Float: conv[float64], Int: conv[int64], Circuit: conv[Variable]})
-	Register("ConvTranspose", Op{Infer: inferConvTranspose, Float: conv[float64], Int: conv[int64], Circuit: conv[Variable]})
+	weights := []WeightUse{1: AnyWeight, 2: AnyWeight}
+	Register("Conv", Op{Infer: inferConv, Float: conv[float64], Int: conv[int64], Circuit: conv[Variable],
+		Weights: weights, SecretRewrite: convSecret})
+	Register("ConvTranspose", Op{Infer: inferConvTranspose, Float: conv[float64], Int: conv[int64], Circuit: conv[Variable],
+		Weights: weights, SecretRewrite: convSecret})
+}
+
+// convSecret moves a secret bias of a convolution whose weights W are an
+// initializer into an Add after it, reshaped to [M, 1, ...] to broadcast
+// over the output's channels: the constant-weight kernel (linMapPlan)
+// takes only a constant bias.
+func convSecret(n *graph.Node, g SecretGraph) string {
+	if !g.Secret(n, 2) {
+		return ""
+	}
+	w, bias := g.Const(n.Inputs[1]), n.Inputs[2]
+	if w == nil || len(w.Shape) < 2 {
+		return "" // computed or malformed weights: inferConv decides
+	}
+	shape := make([]int, len(w.Shape)-1)
+	shape[0] = len(g.Const(bias).Data)
+	for i := 1; i < len(shape); i++ {
+		shape[i] = 1
+	}
+	if !slices.Equal(shape, g.Const(bias).Shape) {
+		bias = g.Derive(bias, "·bias", shape, 1)
+	}
+	n.Inputs = n.Inputs[:2]
+	return bias
 }
 
 // conv runs a constant-weight convolution's linear map or a computed-weight

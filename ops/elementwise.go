@@ -172,7 +172,10 @@ func (c *Context) ExactParams(t *graph.Tensor) ([]Q, int) {
 }
 
 func init() {
-	Register("Add", Op{Infer: inferAddSub, Float: add[float64], Int: add[int64], Circuit: add[Variable]})
-	Register("Sub", Op{Infer: inferAddSub, Float: sub[float64], Int: sub[int64], Circuit: sub[Variable]})
-	Register("Mul", Op{Infer: inferMul, Float: mul[float64], Int: mul[int64], Circuit: mul[Variable]})
+	// A per-channel scale or shift is a weight; a scalar (x·0.5, x+1) is a
+	// constant of the computation, kept fixed so that its product is free.
+	weights := []WeightUse{VectorWeight, VectorWeight}
+	Register("Add", Op{Infer: inferAddSub, Float: add[float64], Int: add[int64], Circuit: add[Variable], Weights: weights})
+	Register("Sub", Op{Infer: inferAddSub, Float: sub[float64], Int: sub[int64], Circuit: sub[Variable], Weights: weights})
+	Register("Mul", Op{Infer: inferMul, Float: mul[float64], Int: mul[int64], Circuit: mul[Variable], Weights: weights})
 }

@@ -31,8 +31,35 @@ type matmulPlan struct {
 func (p *matmulPlan) FuseRelu() bool { return p.RQ.FuseRelu() }
 
 func init() {
-	Register("Gemm", Op{Infer: inferGemm, Float: matmul[float64], Int: matmul[int64], Circuit: matmul[Variable]})
-	Register("MatMul", Op{Infer: inferMatMul, Float: matmul[float64], Int: matmul[int64], Circuit: matmul[Variable]})
+	Register("Gemm", Op{Infer: inferGemm, Float: matmul[float64], Int: matmul[int64], Circuit: matmul[Variable],
+		Weights: []WeightUse{AnyWeight, AnyWeight, AnyWeight}, SecretRewrite: gemmSecret})
+	Register("MatMul", Op{Infer: inferMatMul, Float: matmul[float64], Int: matmul[int64], Circuit: matmul[Variable],
+		Weights: []WeightUse{AnyWeight, AnyWeight}})
+}
+
+// gemmSecret adapts a Gemm with secret weights to its kernel, which takes
+// alpha ≠ 1 only with a constant operand and C only as a constant: alpha
+// is folded into the secret A or B, and C, times beta, is moved into an
+// Add after the product.
+func gemmSecret(n *graph.Node, g SecretGraph) string {
+	if alpha := n.AttrFloat("alpha", 1); alpha != 1 && (g.Secret(n, 0) || g.Secret(n, 1)) {
+		i := 1
+		if !g.Secret(n, 1) {
+			i = 0
+		}
+		n.Inputs[i] = g.Derive(n.Inputs[i], "·alpha", g.Const(n.Inputs[i]).Shape, alpha)
+		n.Attrs["alpha"] = graph.Attr{Kind: graph.AttrFloat, Float: 1}
+	}
+	if !g.Secret(n, 2) {
+		return ""
+	}
+	bias := n.Inputs[2]
+	if beta := n.AttrFloat("beta", 1); beta != 1 {
+		bias = g.Derive(bias, "·beta", g.Const(bias).Shape, beta)
+	}
+	n.Inputs = n.Inputs[:2]
+	delete(n.Attrs, "beta")
+	return bias
 }
 
 func inferGemm(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {

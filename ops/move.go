@@ -29,7 +29,8 @@ func move[T any](_ Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 	return []Tensor[T]{{Shape: p.Shape, Data: out}}
 }
 
-// moveOp registers an op whose only work is a movePlan over input 0.
+// moveOp registers an op whose only work is a movePlan over input 0, which
+// a secret weight may therefore pass through (PassWeight).
 func moveOp(infer func(c *Context, n *graph.Node, ins []*Info) (*movePlan, error)) Op {
 	return Op{
 		Infer: func(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
@@ -48,6 +49,7 @@ func moveOp(infer func(c *Context, n *graph.Node, ins []*Info) (*movePlan, error
 		Float:   move[float64],
 		Int:     move[int64],
 		Circuit: move[Variable],
+		Weights: passWeight,
 	}
 }
 

@@ -58,12 +58,29 @@ type InferFunc func(c *Context, n *graph.Node, ins []*Info) (outs []*Info, plan 
 type Kernel[T any] func(a Arith[T], plan any, ins []Tensor[T]) []Tensor[T]
 
 // Op is one operator: its compile-time inference and its kernel for each
-// Arith, normally three instantiations of one generic function.
+// Arith, normally three instantiations of one generic function, and the
+// facts compile needs about it beyond one node.
 type Op struct {
 	Infer   InferFunc
 	Float   Kernel[float64]
 	Int     Kernel[int64]
 	Circuit Kernel[Variable]
+
+	// Weights declares, by operand position, which float initializers the
+	// op reads as a model's secret weights (see WeightUse); nil: none.
+	Weights []WeightUse
+	// SecretRewrite, when set, adapts a node that reads secret weights to
+	// a kernel that takes some operand only as a constant: it edits n (a
+	// copy) and returns a secret bias for compile to add to n's first
+	// output after it, or "". Gemm folds alpha and beta into its weights
+	// and moves its C out; Conv and ConvTranspose move their bias out.
+	SecretRewrite func(n *graph.Node, g SecretGraph) (bias string)
+	// FuseInto, when set, offers the op to the plan of the step that
+	// computes its input 0, when that step is the input's only reader, and
+	// reports whether the plan took the op over: the plan then applies it
+	// to its own outputs, and the node compiles to Identity (see Fuse).
+	// ReLU fuses into a rescale (ReluFuser).
+	FuseInto func(producer any) bool
 }
 
 var registry = map[string]*Op{}

@@ -64,7 +64,14 @@ func SignHint(field *big.Int, in, out []*big.Int) error {
 }
 
 func init() {
-	Register("Relu", Op{Infer: inferRelu, Float: relu[float64], Int: relu[int64], Circuit: relu[Variable]})
+	Register("Relu", Op{Infer: inferRelu, Float: relu[float64], Int: relu[int64], Circuit: relu[Variable], FuseInto: fuseRelu})
+}
+
+// fuseRelu hands a ReLU to a plan that ends in a rescale (ReluFuser): one
+// range check fewer per value.
+func fuseRelu(producer any) bool {
+	f, ok := producer.(ReluFuser)
+	return ok && f.FuseRelu()
 }
 
 type reluPlan struct{ Bits int }

@@ -465,7 +465,7 @@ func inferTrilu(_ *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 
 func init() {
 	Register("Concat", pickOp(inferConcat))
-	Register("Slice", Op{Infer: inferSlice, Float: move[float64], Int: move[int64], Circuit: move[Variable]})
+	Register("Slice", Op{Infer: inferSlice, Float: move[float64], Int: move[int64], Circuit: move[Variable], Weights: passWeight})
 	Register("Split", pickOp(inferSplit))
 	Register("Pad", pickOp(inferPad))
 	Register("Transpose", moveOp(inferTranspose))
