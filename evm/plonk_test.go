@@ -32,7 +32,7 @@ func preparePlonk(t *testing.T, mode string) *setup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetupWith(proof.SetupOptions{SRS: "../proof/testdata/pot9.ptau"}); err != nil {
+	if err := c.SetupWith(proof.SetupOptions{SRS: "../proof/srs/testdata/pot9.ptau"}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := c.Prove(in, nil)

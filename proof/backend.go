@@ -20,7 +20,7 @@ import (
 //     verification, with keys from a per-circuit setup: `zkinfer setup`
 //     (one party, development) or a multi-party ceremony (ceremony*.go).
 //   - Plonk: sparse R1CS (every addition is a gate), KZG commitments from a
-//     universal SRS (a public powers-of-tau, srs.go): no per-circuit
+//     universal SRS (a public powers-of-tau, package srs): no per-circuit
 //     ceremony, larger proofs, slower proving.
 const (
 	Groth16 = "groth16-bn254"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"strings"
 	"time"
@@ -90,7 +91,7 @@ func CeremonyContribute(in, out string, progress Progress) (*CeremonyStep, error
 	h := s.Header
 	h.Index++
 	h.Previous = s.SHA256
-	progress.log("ceremony: contributing to phase %d of a 2^%d-sized ceremony (contribution %d)", h.Phase, bitsFor(int(h.Domain)), h.Index)
+	progress.log("ceremony: contributing to phase %d of a 2^%d-sized ceremony (contribution %d)", h.Phase, bits.TrailingZeros64(h.Domain), h.Index)
 	start := time.Now()
 	var obj io.WriterTo
 	if s.P1 != nil {

@@ -14,33 +14,35 @@ import (
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
+
+	"github.com/zkinfer/zkinfer/proof/srs"
 )
 
 // PLONK (gnark, BN254, KZG): keys from a universal SRS, proving and
 // verification. Fiat-Shamir and the BSB22 commitments of lookups use gnark's
 // default hashes, the ones its Solidity verifier hard-codes.
 
-// setupPlonk makes the PLONK keys from the SRS of opt (srs.go).
+// setupPlonk makes the PLONK keys from the SRS of opt (package srs).
 func (c *Compiled) setupPlonk(cs constraint.ConstraintSystem, opt SetupOptions) error {
 	var (
-		srs  *SRS
+		s    *srs.SRS
 		info *SetupInfo
 		err  error
 	)
 	if opt.UnsafeDevSRS {
 		opt.Progress.log("setup: generating an UNSAFE development SRS on this machine")
-		srs, err = UnsafeDevSRS(cs)
+		s, err = srs.UnsafeDev(cs)
 		info = &SetupInfo{Kind: SetupUnsafeSRS}
 	} else {
-		srs, err = LoadSRS(opt.SRS, cs, opt.Progress)
+		s, err = srs.Load(opt.SRS, cs, opt.Progress)
 		if err == nil {
-			info = &SetupInfo{Kind: SetupSRS, SRS: &srs.Info}
+			info = &SetupInfo{Kind: SetupSRS, SRS: &s.Info}
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	pk, vk, err := plonk.Setup(cs, &srs.Canonical, &srs.Lagrange)
+	pk, vk, err := plonk.Setup(cs, &s.Canonical, &s.Lagrange)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}

@@ -38,8 +38,8 @@ func TestPlonkCorpus(t *testing.T) {
 		setup             proof.SetupOptions
 		kind              string
 	}{
-		{"1l_mlp", ops.RangeBits, proof.SetupOptions{SRS: "testdata/pot9.ptau"}, proof.SetupSRS},
-		{"1l_mlp", ops.RangeLookup, proof.SetupOptions{SRS: "testdata/pot9.ptau"}, proof.SetupSRS},
+		{"1l_mlp", ops.RangeBits, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, proof.SetupSRS},
+		{"1l_mlp", ops.RangeLookup, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, proof.SetupSRS},
 		{"accuracy", ops.RangeAuto, proof.SetupOptions{UnsafeDevSRS: true}, proof.SetupUnsafeSRS},
 	} {
 		t.Run(tc.model+"/"+tc.rangeCheck, func(t *testing.T) {
@@ -152,8 +152,8 @@ func TestPlonkSetupOptions(t *testing.T) {
 		want string
 	}{
 		{pl, proof.SetupOptions{}, "needs an SRS"},
-		{pl, proof.SetupOptions{SRS: "testdata/pot9.ptau", UnsafeDevSRS: true}, "not both"},
-		{pl, proof.SetupOptions{SRS: "testdata/pot9.ptau"}, "power ≥ 12"},
+		{pl, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau", UnsafeDevSRS: true}, "not both"},
+		{pl, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, "power ≥ 12"},
 		{pl, proof.SetupOptions{SRS: "testdata/missing.ptau"}, "no such file"},
 		{g, proof.SetupOptions{UnsafeDevSRS: true}, "for plonk directories"},
 	} {

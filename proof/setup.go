@@ -9,6 +9,8 @@ import (
 
 	gnarkio "github.com/consensys/gnark/io"
 
+	"github.com/zkinfer/zkinfer/proof/srs"
+
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 )
 
@@ -25,7 +27,7 @@ const (
 	SetupCeremony = "ceremony"
 	// SetupSRS: PLONK keys from a powers-of-tau file, e.g. a public
 	// ceremony's. As trustworthy as that ceremony: a file not on the list of
-	// published ones (knownsrs.go) is warned about.
+	// published ones (package srs) is warned about.
 	SetupSRS = "srs"
 	// SetupUnsafeSRS: PLONK keys from an SRS generated on this machine
 	// (`--unsafe-dev-srs`). For development only.
@@ -36,7 +38,7 @@ const (
 type SetupInfo struct {
 	Kind string `json:"kind"`
 	// SRS describes the SRS file PLONK keys were made from (SetupSRS).
-	SRS *SRSInfo `json:"srs,omitempty"`
+	SRS *srs.Info `json:"srs,omitempty"`
 	// Ceremony identifies the ceremony Groth16 keys came from.
 	Ceremony *CeremonyInfo `json:"ceremony,omitempty"`
 	// Warnings are the directory's trust warnings when setup ran
@@ -57,7 +59,7 @@ func (s *SetupInfo) Warning() string {
 	case s.Kind == SetupUnsafeSRS:
 		return "UNSAFE: these PLONK keys come from a development SRS generated on one machine (--unsafe-dev-srs): whoever ran setup could forge proofs (use --srs with a public powers-of-tau, see docs/SETUP.md)"
 	case s.Kind == SetupSRS:
-		return s.SRS.warning()
+		return s.SRS.Warning()
 	}
 	return ""
 }
@@ -68,7 +70,7 @@ func (s *SetupInfo) Warning() string {
 //   - keys from a single-party `setup` or a development SRS: whoever ran it
 //     could forge proofs (SetupInfo.Warning);
 //   - PLONK keys from an SRS file that is not a published powers of tau
-//     (knownsrs.go): whoever made the file may know its τ;
+//     (package srs): whoever made the file may know its τ;
 //   - weights bound by a Pedersen commitment under keys from a single-party
 //     setup: the commitment basis comes from the setup's τ, α, β, so whoever
 //     ran it knows the discrete logarithms between the basis points and can
@@ -97,7 +99,7 @@ func (c *Compiled) TrustWarnings() []string {
 type SetupOptions struct {
 	Progress Progress
 	// SRS is a powers-of-tau file for a PLONK directory: snarkjs's .ptau or
-	// gnark-crypto's kzg.SRS encoding (srs.go).
+	// gnark-crypto's kzg.SRS encoding (package srs).
 	SRS string
 	// UnsafeDevSRS makes PLONK keys from an SRS drawn on this machine
 	// (development only: its secret passes through this process).

@@ -10,6 +10,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/srs"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -23,8 +24,8 @@ func TestTrustWarnings(t *testing.T) {
 	pedersen := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Pedersen}
 	poseidon := pedersen
 	poseidon.ParamCommitment = circuit.Poseidon2
-	published := &proof.SRSInfo{File: "powersOfTau28_hez_final_15.ptau", Blake2b: "982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e"}
-	selfMade := &proof.SRSInfo{File: "pot9.ptau", Blake2b: strings.Repeat("ab", 64), Known: true} // Known as recorded is not trusted: the hash is looked up
+	published := &srs.Info{File: "powersOfTau28_hez_final_15.ptau", Blake2b: "982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e"}
+	selfMade := &srs.Info{File: "pot9.ptau", Blake2b: strings.Repeat("ab", 64), Known: true} // Known as recorded is not trusted: the hash is looked up
 	ceremony := &proof.SetupInfo{Kind: proof.SetupCeremony, Ceremony: &proof.CeremonyInfo{Phase1: 1, Phase2: 1}}
 	for _, tc := range []struct {
 		name  string
@@ -80,7 +81,7 @@ func TestSetupRecordsWarnings(t *testing.T) {
 		{"groth16 local, pedersen", proof.CompileOptions{Visibility: hashed, RangeCheck: ops.RangeBits},
 			proof.SetupOptions{}, []string{"only as trustworthy", "can open the published commitment"}},
 		{"plonk, self-made ptau", proof.CompileOptions{Visibility: circuit.DefaultVisibility, RangeCheck: ops.RangeBits, Backend: proof.Plonk},
-			proof.SetupOptions{SRS: "testdata/pot9.ptau"}, []string{"pot9.ptau (blake2b"}},
+			proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, []string{"pot9.ptau (blake2b"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.compile.Quant = quant.Default

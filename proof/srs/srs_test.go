@@ -1,4 +1,4 @@
-package proof
+package srs
 
 import (
 	"bytes"
@@ -92,13 +92,13 @@ func TestLoadSRS(t *testing.T) {
 		file, format string
 		k            int // squares: the domain is the power of two above k+2 rows
 	}{
-		{ptau9, SRSPtau, 300},
-		{ptau5Final, SRSPtau, 20},
-		{gnarkSRS, SRSGnark, 40},
+		{ptau9, FormatPtau, 300},
+		{ptau5Final, FormatPtau, 20},
+		{gnarkSRS, FormatGnark, 40},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			cs := squaresCS(t, tc.k)
-			srs, err := LoadSRS(tc.file, cs, nil)
+			srs, err := Load(tc.file, cs, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +152,7 @@ func TestBadSRS(t *testing.T) {
 			if err := os.WriteFile(path, tc.file, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := LoadSRS(path, squaresCS(t, tc.k), nil)
+			_, err := Load(path, squaresCS(t, tc.k), nil)
 			if err == nil {
 				t.Fatal("a bad SRS was accepted")
 			}
@@ -171,8 +171,8 @@ func TestBadSRS(t *testing.T) {
 // The real files are 0.3 MB to 300 GB, so the known case injects an entry.
 func TestKnownSRS(t *testing.T) {
 	powers := map[int]bool{}
-	for _, k := range knownSRS {
-		if got, ok := LookupKnownSRS(strings.ToUpper(k.Blake2b)); !ok || got != k || powers[k.Power] {
+	for _, k := range known {
+		if got, ok := lookupKnown(strings.ToUpper(k.Blake2b)); !ok || got != k || powers[k.Power] {
 			t.Fatalf("entry %+v: lookup %+v %v, or its power is listed twice", k, got, ok)
 		}
 		powers[k.Power] = true
@@ -183,21 +183,21 @@ func TestKnownSRS(t *testing.T) {
 	if len(powers) != 21 {
 		t.Fatalf("%d powers listed, want 8 to 28", len(powers))
 	}
-	if k, _ := LookupKnownSRS("982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e"); k.Name != "powersOfTau28_hez_final_15.ptau" {
+	if k, _ := lookupKnown("982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e"); k.Name != "powersOfTau28_hez_final_15.ptau" {
 		t.Fatalf("snarkjs's power-15 hash is %+v", k)
 	}
 
 	cs := squaresCS(t, 300)
-	load := func() SRSInfo {
+	load := func() Info {
 		t.Helper()
-		srs, err := LoadSRS(ptau9, cs, nil)
+		srs, err := Load(ptau9, cs, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return srs.Info
 	}
 	selfMade := load()
-	published := KnownSRS{Name: "pot9.ptau", Power: 9, Blake2b: selfMade.Blake2b, Source: "https://example.org/pot9.ptau"}
+	published := knownFile{Name: "pot9.ptau", Power: 9, Blake2b: selfMade.Blake2b, Source: "https://example.org/pot9.ptau"}
 	for _, tc := range []struct {
 		name   string
 		inject bool
@@ -208,15 +208,15 @@ func TestKnownSRS(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.inject {
-				saved := knownSRS
-				knownSRS = append(slices.Clone(knownSRS), published)
-				t.Cleanup(func() { knownSRS = saved })
+				saved := known
+				known = append(slices.Clone(known), published)
+				t.Cleanup(func() { known = saved })
 			}
 			info := load()
 			if info.Known != tc.inject || (info.Source == published.Source) != tc.inject {
 				t.Fatalf("recorded as %+v", info)
 			}
-			w := (&SetupInfo{Kind: SetupSRS, SRS: &info}).Warning()
+			w := info.Warning()
 			if (w == "") != (tc.warn == "") || !strings.Contains(w, tc.warn) || strings.Contains(w, "\n") {
 				t.Fatalf("warning %q, want %q", w, tc.warn)
 			}

@@ -1,4 +1,4 @@
-package proof
+package srs
 
 import (
 	"encoding/binary"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"math/bits"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
@@ -50,7 +51,7 @@ type ptau struct {
 // readPtau reads the first nG1 powers of τ in G1 and the first two in G2 of
 // a .ptau file. It checks the container, the header (BN254, a sane power),
 // the section sizes and that every point read is on its curve and in its
-// subgroup; srs.go checks that the powers are consistent.
+// subgroup; Load checks that the powers are consistent.
 func readPtau(r io.ReadSeeker, nG1 int) (*ptau, error) {
 	var head [12]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
@@ -93,7 +94,7 @@ func readPtau(r io.ReadSeeker, nG1 int) (*ptau, error) {
 	}
 	nPowers := 1<<(p.Power+1) - 1
 	if nG1 > nPowers {
-		return nil, fmt.Errorf("it has 2^%d powers of tau, the circuit needs %d: use a larger file (power ≥ %d)", p.Power, nG1, bitsFor(nG1-3))
+		return nil, fmt.Errorf("it has 2^%d powers of tau, the circuit needs %d: use a larger file (power ≥ %d)", p.Power, nG1, bits.Len(uint(nG1-4)))
 	}
 	g1, err := p.section(r, ptauTauG1, nPowers*ptauG1Size)
 	if err != nil {
@@ -123,15 +124,6 @@ func readPtau(r io.ReadSeeker, nG1 int) (*ptau, error) {
 		}
 	}
 	return p, nil
-}
-
-// bitsFor is the smallest k with 2^k ≥ n.
-func bitsFor(n int) int {
-	k := 0
-	for 1<<k < n {
-		k++
-	}
-	return k
 }
 
 func (p *ptau) readHeader(r io.ReadSeeker) error {

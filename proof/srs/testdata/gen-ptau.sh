@@ -5,7 +5,7 @@
 #                    and a random beacon, as `snarkjs powersoftau` makes them
 #   pot5_final.ptau  power 5, prepared for phase 2 (with the Lagrange sections
 #                    12–15 that the public Hermez files carry)
-# Usage: proof/testdata/gen-ptau.sh   (needs node and npm; ~10 s)
+# Usage: proof/srs/testdata/gen-ptau.sh   (needs node and npm; ~10 s)
 set -euo pipefail
 SNARKJS_VERSION=0.7.6
 out="$(cd "$(dirname "$0")" && pwd)"

@@ -1,4 +1,4 @@
-package proof
+package srs
 
 import (
 	"fmt"
@@ -8,17 +8,17 @@ import (
 // Known public powers of tau. PLONK's keys are as trustworthy as the SRS
 // they come from: a .ptau file anyone can make with `snarkjs powersoftau
 // new` and one contribution of their own holds a τ its maker knows, passes
-// every check LoadSRS makes (the powers are consistent, whoever chose τ)
+// every check Load makes (the powers are consistent, whoever chose τ)
 // and lets its maker forge proofs. What tells a public ceremony's file from
 // such a one is its hash, compared with the hash its ceremony published.
 //
-// knownSRS pins the files of the Perpetual Powers of Tau (54 contributions
+// known pins the files of the Perpetual Powers of Tau (54 contributions
 // and a random beacon), prepared for phase 2 and truncated to each power by
 // Polygon Hermez, with the BLAKE2b-512 of each whole file (what `b2sum`
 // prints) as snarkjs's README lists them
 // (github.com/iden3/snarkjs, README, "7. Prepare phase 2"). The power-28
 // file is published without the _28 suffix.
-var knownSRS = []KnownSRS{
+var known = []knownFile{
 	hez(8, "d6a8fb3a04feb600096c3b791f936a578c4e664d262e4aa24beed1b7a9a96aa5eb72864d628db247e9293384b74b36ffb52ca8d148d6e1b8b51e279fdf57b583"),
 	hez(9, "94f108a80e81b5d932d8e8c9e8fd7f46cf32457e31462deeeef37af1b71c2c1b3c71fb0d9b59c654ec266b042735f50311f9fd1d4cadce47ab234ad163157cb5"),
 	hez(10, "6cfeb8cda92453099d20120bdd0e8a5c4e7706c2da9a8f09ccc157ed2464d921fd0437fb70db42104769efd7d6f3c1f964bcf448c455eab6f6c7d863e88a5849"),
@@ -42,8 +42,8 @@ var knownSRS = []KnownSRS{
 	hez(28, "55c77ce8562366c91e7cda394cf7b7c15a06c12d8c905e8b36ba9cf5e13eb37d1a429c589e8eaba4c591bc4b88a0e2828745a53e170eac300236f5c1a326f41a"),
 }
 
-// KnownSRS is a published powers-of-tau file.
-type KnownSRS struct {
+// knownFile is a published powers-of-tau file.
+type knownFile struct {
 	Name    string // the file's published name
 	Power   int    // it holds 2^Power powers of τ in G2
 	Blake2b string // BLAKE2b-512 of the whole file, lower-case hex
@@ -52,22 +52,22 @@ type KnownSRS struct {
 
 // hez is the entry of the Hermez-prepared Perpetual Powers of Tau file of a
 // power.
-func hez(power int, blake2b string) KnownSRS {
+func hez(power int, blake2b string) knownFile {
 	name := fmt.Sprintf("powersOfTau28_hez_final_%02d.ptau", power)
 	if power == 28 {
 		name = "powersOfTau28_hez_final.ptau"
 	}
-	return KnownSRS{Name: name, Power: power, Blake2b: blake2b, Source: "https://storage.googleapis.com/zkevm/ptau/" + name}
+	return knownFile{Name: name, Power: power, Blake2b: blake2b, Source: "https://storage.googleapis.com/zkevm/ptau/" + name}
 }
 
-// LookupKnownSRS returns the published file whose BLAKE2b-512 is blake2b
+// lookupKnown returns the published file whose BLAKE2b-512 is blake2b
 // (hex, either case), and whether there is one.
-func LookupKnownSRS(blake2b string) (KnownSRS, bool) {
+func lookupKnown(blake2b string) (knownFile, bool) {
 	h := strings.ToLower(blake2b)
-	for _, k := range knownSRS {
+	for _, k := range known {
 		if k.Blake2b == h {
 			return k, true
 		}
 	}
-	return KnownSRS{}, false
+	return knownFile{}, false
 }

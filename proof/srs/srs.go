@@ -1,4 +1,4 @@
-package proof
+package srs
 
 import (
 	"bufio"
@@ -22,13 +22,13 @@ import (
 	"golang.org/x/crypto/blake2b"
 )
 
-// SRS formats LoadSRS reads.
+// SRS file formats (Info.Format).
 const (
-	// SRSPtau is snarkjs's .ptau (ptau.go), the format of the Perpetual
+	// FormatPtau is snarkjs's .ptau (ptau.go), the format of the Perpetual
 	// Powers of Tau ceremony's files.
-	SRSPtau = "ptau"
-	// SRSGnark is gnark-crypto's kzg.SRS binary encoding (SRS.WriteTo).
-	SRSGnark = "gnark-kzg"
+	FormatPtau = "ptau"
+	// FormatGnark is gnark-crypto's kzg.SRS binary encoding (kzg.SRS.WriteTo).
+	FormatGnark = "gnark-kzg"
 )
 
 // SRS is a KZG structured reference string for BN254 in the two forms
@@ -36,13 +36,13 @@ const (
 type SRS struct {
 	Canonical kzg.SRS // [τⁱ]₁ for i < n+3; [1]₂, [τ]₂
 	Lagrange  kzg.SRS // the Lagrange basis of the n-point domain at τ
-	Info      SRSInfo
+	Info      Info
 }
 
-// SRSInfo identifies the SRS file a directory's PLONK keys came from
-// (settings.json "setup").
-type SRSInfo struct {
-	Format string `json:"format"` // SRSPtau or SRSGnark
+// Info identifies the SRS file PLONK keys came from (a compiled
+// directory's settings.json records it).
+type Info struct {
+	Format string `json:"format"` // FormatPtau or FormatGnark
 	File   string `json:"file"`   // its base name
 	// Blake2b is the BLAKE2b-512 of the whole file, as `b2sum` prints it and
 	// snarkjs's README lists for the public .ptau files.
@@ -50,32 +50,34 @@ type SRSInfo struct {
 	Power   int    `json:"power,omitempty"` // .ptau: the file's power
 	Domain  int    `json:"domain"`          // n: the circuit's domain size
 	// Known says whether Blake2b is that of a published powers-of-tau file
-	// (knownsrs.go), and Source where that file is published. A file that is
-	// not known may hold a τ its maker kept: see warning.
+	// (known.go), and Source where that file is published. A file that is
+	// not known may hold a τ its maker kept: see Warning.
 	Known  bool   `json:"known"`
 	Source string `json:"source,omitempty"`
 }
 
-// warning says in one line why keys from this SRS file may be forged, or
-// "" for a published powers of tau. It looks the recorded hash up again, so
-// a directory set up before its file was known (or before Known existed)
-// is judged by the current list.
-func (s *SRSInfo) warning() string {
+// Warning says in one line why keys from this SRS file may be forged, or
+// "" for a published powers of tau; a nil Info (keys whose SRS is not
+// recorded) is warned about. It looks the recorded hash up again, so keys
+// set up before their file was known (or before Known existed) are judged
+// by the current list.
+func (s *Info) Warning() string {
 	if s == nil {
 		return "settings.json does not identify the SRS these PLONK keys came from: whoever made it may know its τ and could forge proofs"
 	}
-	if _, ok := LookupKnownSRS(s.Blake2b); ok {
+	if _, ok := lookupKnown(s.Blake2b); ok {
 		return ""
 	}
 	return fmt.Sprintf("the SRS file %s (blake2b %.16s…) is not a published powers of tau zkinfer knows: whoever made it may know its τ and could forge proofs (use a file listed in docs/SETUP.md)", s.File, s.Blake2b)
 }
 
-// LoadSRS reads an SRS file (SRSPtau or SRSGnark, told apart by their first
-// bytes) and returns the part circuit cs needs, after checking it: [1]₁ and
+// Load reads an SRS file (FormatPtau or FormatGnark, told apart by their
+// first bytes) and returns the part circuit cs needs, after checking it: [1]₁ and
 // [1]₂ are the generators, [τ]₂ is neither 1 nor 0, and every [τⁱ⁺¹]₁ is
 // [τⁱ]₁ times the τ of [τ]₂ (one pairing check on random combinations).
 // Errors say in one line what is wrong: too small, corrupt, another curve.
-func LoadSRS(path string, cs constraint.ConstraintSystem, progress Progress) (*SRS, error) {
+// progress, when not nil, is told what was read.
+func Load(path string, cs constraint.ConstraintSystem, progress func(format string, args ...any)) (*SRS, error) {
 	nCanonical, nLagrange := plonk.SRSSize(cs)
 	start := time.Now()
 	f, err := os.Open(path)
@@ -90,20 +92,20 @@ func LoadSRS(path string, cs constraint.ConstraintSystem, progress Progress) (*S
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("srs: %s: %w", path, err)
 	}
-	info := SRSInfo{File: filepath.Base(path), Domain: nLagrange}
+	info := Info{File: filepath.Base(path), Domain: nLagrange}
 	var (
 		g1 []curve.G1Affine
 		g2 [2]curve.G2Affine
 	)
 	if string(magic[:]) == ptauMagic {
-		info.Format = SRSPtau
+		info.Format = FormatPtau
 		p, err := readPtau(f, nCanonical)
 		if err != nil {
 			return nil, fmt.Errorf("srs: %s: %w", path, err)
 		}
 		g1, g2, info.Power = p.G1, p.G2, p.Power
 	} else {
-		info.Format = SRSGnark
+		info.Format = FormatGnark
 		// The encoding starts with the number of G1 points (u32, big-endian),
 		// each at least 32 bytes: check it before gnark allocates them.
 		st, err := f.Stat()
@@ -128,13 +130,13 @@ func LoadSRS(path string, cs constraint.ConstraintSystem, progress Progress) (*S
 	if err := checkPowers(g1, g2); err != nil {
 		return nil, fmt.Errorf("srs: %s: %w", path, err)
 	}
-	progress.log("setup: read and checked %d powers of tau from %s (%.1fs)", len(g1), path, time.Since(start).Seconds())
+	logf(progress, "setup: read and checked %d powers of tau from %s (%.1fs)", len(g1), path, time.Since(start).Seconds())
 	if info.Blake2b, err = fileBlake2b(f); err != nil {
 		return nil, fmt.Errorf("srs: %s: %w", path, err)
 	}
-	if k, ok := LookupKnownSRS(info.Blake2b); ok {
+	if k, ok := lookupKnown(info.Blake2b); ok {
 		info.Known, info.Source = true, k.Source
-		progress.log("setup: %s is %s (%s)", path, k.Name, k.Source)
+		logf(progress, "setup: %s is %s (%s)", path, k.Name, k.Source)
 	}
 	srs, err := newSRS(g1, g2, nLagrange)
 	if err != nil {
@@ -211,10 +213,10 @@ func newSRS(g1 []curve.G1Affine, g2 [2]curve.G2Affine, n int) (*SRS, error) {
 	return srs, nil
 }
 
-// UnsafeDevSRS draws an SRS of the size cs needs from a τ that this process
+// UnsafeDev draws an SRS of the size cs needs from a τ that this process
 // knows and forgets (gnark's test/unsafekzg). Anyone who ran it could forge
 // proofs: for development only.
-func UnsafeDevSRS(cs constraint.ConstraintSystem) (*SRS, error) {
+func UnsafeDev(cs constraint.ConstraintSystem) (*SRS, error) {
 	canonical, lagrange, err := unsafekzg.NewSRS(cs)
 	if err != nil {
 		return nil, err
@@ -240,4 +242,10 @@ func fileBlake2b(f *os.File) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func logf(progress func(format string, args ...any), format string, args ...any) {
+	if progress != nil {
+		progress(format, args...)
+	}
 }
