@@ -1,5 +1,6 @@
 // Package badmodel builds malformed ONNX models for the loader's and the
-// CLI's robustness tests and the fuzzers' seed corpora.
+// CLI's robustness tests and the fuzzers' seed corpora, and small valid
+// ones for tests that need a model file (Node, WithAttrs, Floats, Model).
 package badmodel
 
 import (
@@ -23,6 +24,27 @@ type Case struct {
 // Node returns an ONNX node.
 func Node(name, op string, ins, outs []string) *onnx.NodeProto {
 	return &onnx.NodeProto{Name: proto.String(name), OpType: proto.String(op), Input: ins, Output: outs}
+}
+
+// WithAttrs adds attributes to a node and returns it.
+func WithAttrs(n *onnx.NodeProto, attrs ...*onnx.AttributeProto) *onnx.NodeProto {
+	n.Attribute = append(n.Attribute, attrs...)
+	return n
+}
+
+// IntAttr returns an integer attribute.
+func IntAttr(name string, v int64) *onnx.AttributeProto {
+	return &onnx.AttributeProto{Name: proto.String(name), Type: onnx.AttributeProto_INT.Enum(), I: proto.Int64(v)}
+}
+
+// FloatAttr returns a float attribute.
+func FloatAttr(name string, v float32) *onnx.AttributeProto {
+	return &onnx.AttributeProto{Name: proto.String(name), Type: onnx.AttributeProto_FLOAT.Enum(), F: proto.Float32(v)}
+}
+
+// IntsAttr returns an integer list attribute.
+func IntsAttr(name string, vs ...int64) *onnx.AttributeProto {
+	return &onnx.AttributeProto{Name: proto.String(name), Type: onnx.AttributeProto_INTS.Enum(), Ints: vs}
 }
 
 // Value returns a graph input or output of the given element type and
