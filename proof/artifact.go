@@ -25,6 +25,7 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -199,7 +200,7 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	// Keys (and another backend's circuit) of an earlier compile no longer
 	// match this circuit: they go when the new files appear.
 	var stale []string
-	for _, f := range []string{ProvingKey, VerifyingKey, CircuitFile, PlonkCircuitFile, CeremonyCommonsFile} {
+	for _, f := range []string{ProvingKey, VerifyingKey, CircuitFile, PlonkCircuitFile, ceremony.CommonsFile} {
 		if f != c.Settings.circuitFile() {
 			stale = append(stale, filepath.Join(dir, f))
 		}

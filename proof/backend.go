@@ -18,7 +18,8 @@ import (
 //
 //   - Groth16: R1CS, the smallest proof (~200 bytes) and cheapest on-chain
 //     verification, with keys from a per-circuit setup: `zkinfer setup`
-//     (one party, development) or a multi-party ceremony (ceremony*.go).
+//     (one party, development) or a multi-party ceremony (package
+//     ceremony).
 //   - Plonk: sparse R1CS (every addition is a gate), KZG commitments from a
 //     universal SRS (a public powers-of-tau, package srs): no per-circuit
 //     ceremony, larger proofs, slower proving.

@@ -9,75 +9,8 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
-
-// cheatingCoordinator: a coordinator who skips the "at least one
-// contribution" checks of `ceremony phase2` and `finalize` (they run on the
-// coordinator's machine) gets keys whose secrets follow from the public
-// beacons; `ceremony verify` rejects them whatever settings.json says, and
-// holds each phase to --min-contributions. files is TestCeremony's chain:
-// 0–3 phase 1, 4–7 phase 2.
-func cheatingCoordinator(t *testing.T, c *proof.Compiled, files []string) {
-	work := t.TempDir()
-	b1, _ := proof.ParseBeacon(beacon1)
-	b2, _ := proof.ParseBeacon(beacon2)
-
-	// Phase 2 sealed at its start, keys written and recorded as the
-	// ceremony's.
-	zero2 := openCopy(t, c.Dir)
-	if err := zero2.CheatFinalize(files[4], b2); err != nil {
-		t.Fatal(err)
-	}
-	if s := zero2.Settings.Setup; s == nil || s.Ceremony == nil || s.Ceremony.Phase2 != 0 {
-		t.Fatalf("the cheat did not finalize: %+v", s)
-	}
-
-	// Phase 1 sealed at its start. Its header then says 0 phase-1
-	// contributions, which no reader accepts; a bolder coordinator rewrites
-	// it to 1 before phase 2's contributions, and finalizes normally.
-	zero1 := openCopy(t, c.Dir)
-	naive, err := zero1.CheatPhase2(files[0], filepath.Join(work, "naive"), b1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bold := filepath.Join(work, "bold")
-	if err := os.WriteFile(bold, editHeader(t, naive.Path, func(h map[string]any) { h["phase1_contributions"] = 1 }), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	boldNext, err := proof.CeremonyContribute(bold, filepath.Join(work, "bold-1"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := zero1.CeremonyFinalize(boldNext.Path, b2, nil); err != nil {
-		t.Fatal(err)
-	}
-
-	// A ceremony with one phase-2 contribution, for the minimum.
-	one2 := openCopy(t, c.Dir)
-	if err := one2.CeremonyFinalize(files[5], b2, nil); err != nil {
-		t.Fatal(err)
-	}
-
-	for _, tc := range []struct {
-		name  string
-		files []string
-		opt   proof.CeremonyVerifyOptions
-		want  string
-	}{
-		{"phase 2 without contribution", files[:5], proof.CeremonyVerifyOptions{Dir: zero2.Dir}, "phase 2 has no contribution"},
-		{"phase 1 without contribution", []string{files[0], naive.Path}, proof.CeremonyVerifyOptions{Dir: zero1.Dir, InProgress: true}, "incomplete phase-2 header"},
-		{"phase 1 without contribution, header rewritten", []string{files[0], bold, boldNext.Path}, proof.CeremonyVerifyOptions{Dir: zero1.Dir}, "phase 1 has no contribution"},
-		{"phase 1 without contribution, minimum 0 asked", []string{files[0], bold, boldNext.Path}, proof.CeremonyVerifyOptions{Dir: zero1.Dir, MinContributions: -1}, "phase 1 has no contribution"},
-		{"phase 1 without contribution, in progress", []string{files[0], bold}, proof.CeremonyVerifyOptions{Dir: zero1.Dir, InProgress: true}, "phase 1 has no contribution"},
-		{"phase 1 below the minimum", files, proof.CeremonyVerifyOptions{Dir: c.Dir, MinContributions: 4}, "phase 1 has 3 contributions, fewer than the 4 required"},
-		{"phase 2 below the minimum", files[:6], proof.CeremonyVerifyOptions{Dir: one2.Dir, MinContributions: 2}, "phase 2 has 1 contributions, fewer than the 2 required"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := proof.VerifyCeremony(tc.files, tc.opt)
-			checkVerifyError(t, err, tc.want)
-		})
-	}
-}
 
 // keysFromElsewhere: with --dir, `ceremony verify` succeeds only when the
 // directory's keys are the ones the chain gives, recomputed and compared
@@ -85,14 +18,14 @@ func cheatingCoordinator(t *testing.T, c *proof.Compiled, files []string) {
 // keys or a missing record are errors naming what differs, whatever
 // settings.json claims. --in-progress checks the chain without the keys.
 func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
-	b2, _ := proof.ParseBeacon(beacon2)
+	b2, _ := ceremony.ParseBeacon(beacon2)
 
 	local := openCopy(t, c.Dir)
 	if err := local.Setup(nil); err != nil {
 		t.Fatal(err)
 	}
 	// Another chain: the last phase-2 contribution made again.
-	branch, err := proof.CeremonyContribute(files[6], filepath.Join(t.TempDir(), "branch"), nil)
+	branch, err := ceremony.Contribute(files[6], filepath.Join(t.TempDir(), "branch"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +61,7 @@ func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
 		})
 	}
 	t.Run("in progress", func(t *testing.T) {
-		rep, err := proof.VerifyCeremony(files[:6], proof.CeremonyVerifyOptions{Dir: local.Dir, InProgress: true})
+		rep, err := proof.VerifyCeremony(local.Dir, files[:6], ceremony.VerifyOptions{InProgress: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -49,11 +50,11 @@ func TestCeremonyCost(t *testing.T) {
 			}
 		}
 		contribute := func(out string) error {
-			_, err := proof.CeremonyContribute(files[len(files)-1], out, nil)
+			_, err := ceremony.Contribute(files[len(files)-1], out, nil)
 			return err
 		}
-		b1, _ := proof.ParseBeacon(beacon1)
-		b2, _ := proof.ParseBeacon(beacon2)
+		b1, _ := ceremony.ParseBeacon(beacon1)
+		b2, _ := ceremony.ParseBeacon(beacon2)
 		t.Logf("%s: %d constraints (%s range checks)", name, c.Settings.Constraints, c.Settings.RangeCheck)
 		timed("init", func(out string) error { _, err := c.CeremonyInit(out); return err })
 		timed("phase 1 contribution 1", contribute)

@@ -16,7 +16,7 @@ import (
 )
 
 // Groth16: keys, proving and verification. The keys come from setupGroth16
-// (one party) or a ceremony (ceremony_finalize.go); both write them with
+// (one party) or a ceremony (ceremony.go); both write them with
 // writeKeys.
 
 // setupGroth16 runs a single-party Groth16 setup: the toxic waste is drawn

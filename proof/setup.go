@@ -9,6 +9,7 @@ import (
 
 	gnarkio "github.com/consensys/gnark/io"
 
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/proof/srs"
 
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
@@ -23,7 +24,7 @@ const (
 	// Proofs are sound if at least one participant of each phase was honest
 	// (phase 1 makes τ, α, β; phase 2 δ). The weights' Pedersen commitment
 	// basis is made from τ, α, β alone, so it binds if at least one phase-1
-	// participant was honest (CeremonyTrust).
+	// participant was honest (ceremony.Trust).
 	SetupCeremony = "ceremony"
 	// SetupSRS: PLONK keys from a powers-of-tau file, e.g. a public
 	// ceremony's. As trustworthy as that ceremony: a file not on the list of
@@ -40,7 +41,7 @@ type SetupInfo struct {
 	// SRS describes the SRS file PLONK keys were made from (SetupSRS).
 	SRS *srs.Info `json:"srs,omitempty"`
 	// Ceremony identifies the ceremony Groth16 keys came from.
-	Ceremony *CeremonyInfo `json:"ceremony,omitempty"`
+	Ceremony *ceremony.Record `json:"ceremony,omitempty"`
 	// Warnings are the directory's trust warnings when setup ran
 	// (Compiled.TrustWarnings), for whoever reads settings.json; verifiers
 	// recompute them rather than read them.

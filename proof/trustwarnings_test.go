@@ -10,6 +10,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/proof/srs"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -26,7 +27,7 @@ func TestTrustWarnings(t *testing.T) {
 	poseidon.ParamCommitment = circuit.Poseidon2
 	published := &srs.Info{File: "powersOfTau28_hez_final_15.ptau", Blake2b: "982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e"}
 	selfMade := &srs.Info{File: "pot9.ptau", Blake2b: strings.Repeat("ab", 64), Known: true} // Known as recorded is not trusted: the hash is looked up
-	ceremony := &proof.SetupInfo{Kind: proof.SetupCeremony, Ceremony: &proof.CeremonyInfo{Phase1: 1, Phase2: 1}}
+	fromCeremony := &proof.SetupInfo{Kind: proof.SetupCeremony, Ceremony: &ceremony.Record{Phase1: 1, Phase2: 1}}
 	for _, tc := range []struct {
 		name  string
 		setup *proof.SetupInfo
@@ -36,8 +37,8 @@ func TestTrustWarnings(t *testing.T) {
 		{"local setup", &proof.SetupInfo{Kind: proof.SetupLocal}, circuit.DefaultVisibility, []string{"only as trustworthy as the machine"}},
 		{"local setup, pedersen weights", &proof.SetupInfo{Kind: proof.SetupLocal}, pedersen, []string{"only as trustworthy as the machine", "can open the published commitment to other weights"}},
 		{"local setup, poseidon2 weights", &proof.SetupInfo{Kind: proof.SetupLocal}, poseidon, []string{"only as trustworthy as the machine"}},
-		{"ceremony", ceremony, circuit.DefaultVisibility, nil},
-		{"ceremony, pedersen weights", ceremony, pedersen, nil},
+		{"ceremony", fromCeremony, circuit.DefaultVisibility, nil},
+		{"ceremony, pedersen weights", fromCeremony, pedersen, nil},
 		{"development SRS", &proof.SetupInfo{Kind: proof.SetupUnsafeSRS}, circuit.DefaultVisibility, []string{"UNSAFE"}},
 		{"published SRS", &proof.SetupInfo{Kind: proof.SetupSRS, SRS: published}, poseidon, nil},
 		{"self-made SRS", &proof.SetupInfo{Kind: proof.SetupSRS, SRS: selfMade}, poseidon, []string{"pot9.ptau (blake2b abababababababab…) is not a published powers of tau"}},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
 func init() {
@@ -49,7 +50,7 @@ func cmdCeremony(fs *flag.FlagSet, args []string) error {
 }
 
 // printStep says what a step wrote and the hash to publish.
-func printStep(s *proof.CeremonyStep) {
+func printStep(s *ceremony.Step) {
 	fmt.Fprintf(stdout, "wrote %s (%s)\nsha256 %s\n", s.Path, s.Name, s.SHA256)
 }
 
@@ -106,7 +107,7 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := proof.CeremonyContribute(pos[0], *out, progress(*quiet))
+	s, err := ceremony.Contribute(pos[0], *out, progress(*quiet))
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	beacon, err := proof.ParseBeacon(*beaconHex)
+	beacon, err := ceremony.ParseBeacon(*beaconHex)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	case *dir == "" && !*inProgress:
 		return usageError{"give --dir DIR: a finished ceremony is checked against DIR's circuit and keys (--in-progress checks one not yet finalized)"}
 	}
-	rep, err := proof.VerifyCeremony(files, proof.CeremonyVerifyOptions{Dir: *dir, MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet)})
+	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet)})
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(stdout, "in progress: %d phase-1 and %d phase-2 contributions verified so far; no keys checked (verify again without --in-progress after finalize)\n", rep.Phase1, rep.Phase2)
 		return nil
 	}
-	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions; %s\ntrust: %s\n", rep.Phase1, rep.Phase2, rep.Keys, proof.CeremonyTrust)
+	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions; %s\ntrust: %s\n", rep.Phase1, rep.Phase2, rep.Keys, ceremony.Trust)
 	return nil
 }
 
@@ -193,7 +194,7 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	beacon, err := proof.ParseBeacon(*beaconHex)
+	beacon, err := ceremony.ParseBeacon(*beaconHex)
 	if err != nil {
 		return err
 	}
@@ -206,6 +207,6 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])
 	printBeacons("", hex.EncodeToString(beacon))
-	fmt.Fprintf(stdout, "trust: %s\n", proof.CeremonyTrust)
+	fmt.Fprintf(stdout, "trust: %s\n", ceremony.Trust)
 	return nil
 }

@@ -1,4 +1,4 @@
-package proof
+package ceremony
 
 import (
 	"bytes"
@@ -6,34 +6,33 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 )
 
-// CeremonyReport is what VerifyCeremony checked.
-type CeremonyReport struct {
-	Steps          []CeremonyStep
+// Report is what Verify checked.
+type Report struct {
+	Steps          []Step
 	Phase1, Phase2 int // contributions verified in each phase
 	// Beacon1 is the beacon (hex) that closed phase 1, as phase 2's start
 	// names it and as recomputed; Beacon2 the one that closed phase 2, as
-	// settings.json records it and the keys were recomputed with. Either is
+	// the keys' Record has it and the keys were recomputed with. Either is
 	// "" when the files (in progress) do not reach it. Both are public:
 	// whoever verifies compares them with the values announced in advance.
 	Beacon1, Beacon2 string
-	// Keys says that the directory's keys were recomputed from the chain and
-	// found equal ("" for a ceremony in progress).
+	// Keys says that the keys were recomputed from the chain and found
+	// equal ("" for a ceremony in progress); Keys.Check writes it.
 	Keys string
 }
 
-// CeremonyVerifyOptions say what VerifyCeremony requires.
-type CeremonyVerifyOptions struct {
-	// Dir is the compiled directory: phase 2's start must be initialized for
-	// its circuit, and its keys must be the ones the chain gives. Needed
-	// unless InProgress.
-	Dir string
+// VerifyOptions say what Verify requires.
+type VerifyOptions struct {
+	// Circuit is the circuit the ceremony is for: phase 2's start must be
+	// initialized for it. Needed to check a chain that reaches phase 2.
+	Circuit *Circuit
+	// Keys are the keys the chain must give. Needed unless InProgress.
+	Keys Keys
 	// MinContributions is the least number of contributions each phase must
 	// have; below 1 means 1 (a phase without any has no secret: its
 	// parameters follow from the public beacon).
@@ -43,49 +42,56 @@ type CeremonyVerifyOptions struct {
 	// 1 is held to it once phase 2 has started). It never says that keys
 	// are this ceremony's.
 	InProgress bool
-	Progress   Progress
+	// Progress, when not nil, is told each state checked.
+	Progress func(format string, args ...any)
 }
 
-// VerifyCeremony checks a ceremony's state files, given in order from phase
-// 1's start: each file names its predecessor's hash, and each contribution
+// Keys are the keys a finished ceremony is checked against, with the record
+// of the ceremony they are said to come from (for a compiled directory,
+// pk.bin, vk.bin and settings.json).
+type Keys interface {
+	// Record returns the record of the ceremony the keys come from, after
+	// checking that it names the chain ending with the state file last.
+	// Verify calls it as soon as the first state is checked, so that keys
+	// from elsewhere fail before the slow checks.
+	Record(last string) (*Record, error)
+	// Check checks the keys against the verified chain, of which rep is
+	// the report and record the keys' Record: seal computes the keys the
+	// chain gives with the record's beacon. On success it says in rep.Keys
+	// which keys are the ceremony's.
+	Check(rep *Report, record *Record, seal func() (pk, vk Key, err error)) error
+}
+
+// Verify checks a ceremony's state files, given in order from phase 1's
+// start: each file names its predecessor's hash, and each contribution
 // carries a valid proof of knowledge of its randomness and updates the
 // previous parameters consistently (mpcsetup's Verify). Phase 2's start
 // must be exactly phase 1's last state sealed with the beacon its header
-// names, initialized for the circuit of opt.Dir. Each phase must have at
-// least opt.MinContributions contributions (at least one): the checks of
-// `ceremony phase2` and `finalize` are the coordinator's, and not relied
-// on here. Unless opt.InProgress, the chain must end in phase 2 and the
-// directory's keys must be the ones it gives: settings.json must name a
-// ceremony ending with the last file given, and the keys recomputed from
-// it with settings.json's beacon must equal pk.bin and vk.bin byte for
-// byte. Any tampered file, reordered or missing state, state from another
-// ceremony or keys from elsewhere is a one-line error naming what differs.
-func VerifyCeremony(files []string, opt CeremonyVerifyOptions) (*CeremonyReport, error) {
+// names, initialized for opt.Circuit. Each phase must have at least
+// opt.MinContributions contributions (at least one): the checks of Phase2
+// and Finalize are the coordinator's, and not relied on here. Unless
+// opt.InProgress, the chain must end in phase 2 and opt.Keys must be the
+// keys it gives: their Record must name a ceremony ending with the last
+// file given, and the keys recomputed from it with the record's beacon
+// must be theirs (Keys.Check). Any tampered file, reordered or missing
+// state, state from another ceremony or keys from elsewhere is a one-line
+// error naming what differs.
+func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if len(files) == 0 {
 		return nil, errors.New("ceremony: no state files")
 	}
-	if opt.Dir == "" && !opt.InProgress {
-		return nil, errors.New("ceremony: give the compiled directory (--dir DIR): a finished ceremony is checked against its circuit and its keys (--in-progress checks a ceremony not yet finalized)")
+	if opt.Keys == nil && !opt.InProgress {
+		return nil, errors.New("ceremony: a finished ceremony is checked against its keys (VerifyOptions.Keys); InProgress checks a ceremony not yet finalized")
 	}
 	min := max(opt.MinContributions, 1)
 	progress := opt.Progress
 	var (
-		c       *Compiled
-		r       *cs_bn254.R1CS
+		c       = opt.Circuit
 		commons *mpcsetup.SrsCommons
 		prev    *state
-		record  *CeremonyInfo // settings.json's, unless InProgress
-		rep     = &CeremonyReport{}
+		record  *Record // the keys', unless InProgress
+		rep     = &Report{}
 	)
-	if opt.Dir != "" {
-		var err error
-		if c, err = Open(opt.Dir); err != nil {
-			return nil, err
-		}
-		if r, err = c.r1cs(); err != nil {
-			return nil, err
-		}
-	}
 	for i, f := range files {
 		s, err := readState(f)
 		if err != nil {
@@ -104,12 +110,12 @@ func VerifyCeremony(files []string, opt CeremonyVerifyOptions) (*CeremonyReport,
 				return nil, fail("%v", err)
 			}
 			if c != nil {
-				if err := c.checkStateCircuit(f, h, r); err != nil {
+				if err := c.check(f, h); err != nil {
 					return nil, err
 				}
 			}
 			if !opt.InProgress { // before the slow part: keys from elsewhere fail at once
-				if record, err = c.ceremonyRecord(files[len(files)-1]); err != nil {
+				if record, err = opt.Keys.Record(files[len(files)-1]); err != nil {
 					return nil, err
 				}
 			}
@@ -128,19 +134,19 @@ func VerifyCeremony(files []string, opt CeremonyVerifyOptions) (*CeremonyReport,
 			if err := enoughContributions(1, prev.Header.Index, min); err != nil {
 				return nil, fail("%v", err)
 			}
-			if r == nil {
+			if c == nil {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			}
-			progress.log("ceremony: recomputing phase 2's start from phase 1's last state and the beacon")
-			if commons, err = checkPhase2Start(prev, s, r); err != nil {
+			logf(progress, "ceremony: recomputing phase 2's start from phase 1's last state and the beacon")
+			if commons, err = checkPhase2Start(prev, s, c.R1CS); err != nil {
 				return nil, fail("%v", err)
 			}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
 		default:
 			return nil, fail("phase %d index %d cannot follow phase %d index %d", h.Phase, h.Index, prev.Header.Phase, prev.Header.Index)
 		}
-		progress.log("ceremony: %s ok: %s", h.name(), s.SHA256)
-		rep.Steps = append(rep.Steps, CeremonyStep{Path: f, SHA256: s.SHA256, Name: h.name()})
+		logf(progress, "ceremony: %s ok: %s", h.name(), s.SHA256)
+		rep.Steps = append(rep.Steps, Step{Path: f, SHA256: s.SHA256, Name: h.name()})
 		if h.Phase == 1 {
 			rep.Phase1 = h.Index
 		} else {
@@ -158,9 +164,14 @@ func VerifyCeremony(files []string, opt CeremonyVerifyOptions) (*CeremonyReport,
 	if err := enoughContributions(2, rep.Phase2, min); err != nil {
 		return nil, fmt.Errorf("ceremony: %s: %v", last, err)
 	}
-	if err := c.checkCeremonyKeys(record, prev, rep, r, commons); err != nil {
+	beacon, err := hex.DecodeString(record.Beacon)
+	if err != nil || len(beacon) == 0 {
+		return nil, fmt.Errorf("ceremony: the keys' record names beacon %.70q, not hex", record.Beacon)
+	}
+	if err := opt.Keys.Check(rep, record, func() (Key, Key, error) { return seal(c.R1CS, commons, prev.P2, beacon) }); err != nil {
 		return nil, err
 	}
+	rep.Beacon2 = record.Beacon
 	return rep, nil
 }
 
@@ -238,88 +249,4 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS) (commons *mpcsetup.Sr
 		return nil, errors.New("it is not phase 1's result initialized for this circuit")
 	}
 	return &sealed, nil
-}
-
-// ceremonyRecord checks that settings.json says the directory's keys come
-// from the ceremony whose last state is the file last, and that the keys
-// exist; it returns the record. Keys from a local setup or from another
-// chain are an error naming what differs.
-func (c *Compiled) ceremonyRecord(last string) (*CeremonyInfo, error) {
-	sum, err := fileSHA256(last)
-	if err != nil {
-		return nil, fmt.Errorf("ceremony: %w", err)
-	}
-	info := c.Settings.Setup
-	switch {
-	case info == nil:
-		return nil, fmt.Errorf("ceremony: %s has no keys from this ceremony: settings.json records no setup (run `ceremony finalize`)", c.Dir)
-	case info.Kind != SetupCeremony || info.Ceremony == nil:
-		return nil, fmt.Errorf("ceremony: %s's keys do not come from this ceremony: settings.json records a %q setup", c.Dir, info.Kind)
-	case info.Ceremony.Final != sum:
-		return nil, fmt.Errorf("ceremony: %s's keys come from another ceremony: settings.json names a chain ending with %.16s…, the last file given (%s) is %.16s…", c.Dir, info.Ceremony.Final, last, sum)
-	}
-	if b, err := hex.DecodeString(info.Ceremony.Beacon); err != nil || len(b) == 0 {
-		return nil, fmt.Errorf("ceremony: %s: settings.json's beacon %q is not hex", c.Dir, info.Ceremony.Beacon)
-	}
-	for _, f := range []string{VerifyingKey, ProvingKey} {
-		if _, err := os.Stat(c.path(f)); err != nil {
-			return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", c.Dir, err)
-		}
-	}
-	return info.Ceremony, nil
-}
-
-// checkCeremonyKeys recomputes the keys from the chain's last state with
-// the beacon of record (ceremonyRecord) and checks that they are pk.bin and
-// vk.bin byte for byte: keys from another chain, or from this one with
-// another beacon, are an error. A verifier who sees success knows these
-// keys hold every participant's randomness.
-func (c *Compiled) checkCeremonyKeys(record *CeremonyInfo, last *state, rep *CeremonyReport, r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons) error {
-	if record.Phase1 != rep.Phase1 || record.Phase2 != rep.Phase2 {
-		return fmt.Errorf("ceremony: %s: settings.json records %d phase-1 and %d phase-2 contributions, the chain has %d and %d", c.Dir, record.Phase1, record.Phase2, rep.Phase1, rep.Phase2)
-	}
-	beacon, _ := hex.DecodeString(record.Beacon) // checked by ceremonyRecord
-	pk, vk, err := sealPhase2(r, commons, last.P2, beacon)
-	if err != nil {
-		return err
-	}
-	for _, k := range []struct {
-		file string
-		key  gnarkKey
-		raw  bool
-	}{{VerifyingKey, vk, false}, {ProvingKey, pk, true}} {
-		var want bytes.Buffer
-		if k.raw {
-			_, err = k.key.WriteRawTo(&want)
-		} else {
-			_, err = k.key.WriteTo(&want)
-		}
-		if err != nil {
-			return err
-		}
-		got, err := os.ReadFile(c.path(k.file))
-		if err != nil {
-			return fmt.Errorf("ceremony: %s's keys cannot be checked: %w", c.Dir, err)
-		}
-		if !bytes.Equal(got, want.Bytes()) {
-			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives with beacon %s: the keys come from elsewhere", c.Dir, k.file, record.Beacon)
-		}
-	}
-	rep.Beacon2 = record.Beacon
-	rep.Keys = fmt.Sprintf("%s and %s in %s are this ceremony's", ProvingKey, VerifyingKey, c.Dir)
-	return nil
-}
-
-// fileSHA256 is the SHA-256 of a file, hex.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,0 +1,276 @@
+package ceremony
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+)
+
+// The ceremony's steps. The coordinator runs Init, Phase2 and Finalize for
+// the circuit; each participant runs Contribute on the latest state; anyone
+// runs Verify (verify.go) on the published files.
+
+// CommonsFile is where Phase2 leaves phase 1's sealed result
+// (mpcsetup.SrsCommons) in the coordinator's directory, for Finalize.
+const CommonsFile = "ceremony-phase1.bin"
+
+// Circuit is the circuit a ceremony makes keys for.
+type Circuit struct {
+	R1CS *cs_bn254.R1CS
+	// SHA256 identifies the circuit (hex; a compiled directory's
+	// circuit_sha256): every state names it, and states of another
+	// circuit are refused.
+	SHA256 string
+	// Dir is the coordinator's directory: Phase2 leaves phase 1's sealed
+	// result there (CommonsFile) for Finalize. Errors name it.
+	Dir string
+}
+
+// domain is the power of two phase 1 is run for.
+func (c *Circuit) domain() uint64 {
+	return max(ecc.NextPowerOfTwo(uint64(c.R1CS.GetNbConstraints())), 2)
+}
+
+// check checks that the state at path, with header h, is for this circuit.
+func (c *Circuit) check(path string, h *stateHeader) error {
+	if h.Circuit != c.SHA256 || h.Domain != c.domain() {
+		return fmt.Errorf("ceremony: %s is a ceremony for another circuit than %s's", path, c.Dir)
+	}
+	return nil
+}
+
+// Step is what a step wrote: the state file, its SHA-256 (the hash to
+// publish) and its name in the chain ("phase 1 contribution 2").
+type Step struct {
+	Path, SHA256, Name string
+}
+
+// Record is what a finished ceremony made the keys from: a compiled
+// directory's settings.json keeps it.
+type Record struct {
+	Phase1 int `json:"phase1_contributions"`
+	Phase2 int `json:"phase2_contributions"`
+	// Final is the SHA-256 of the last phase-2 state; Beacon the beacon
+	// (hex) that closed phase 2.
+	Final  string `json:"final_sha256"`
+	Beacon string `json:"beacon"`
+}
+
+// Key is a proving or verifying key as the ceremony makes them (gnark's
+// *groth16bn254.ProvingKey and *groth16bn254.VerifyingKey): WriteTo writes
+// its compressed encoding, WriteRawTo its raw one.
+type Key interface {
+	io.WriterTo
+	WriteRawTo(io.Writer) (int64, error)
+}
+
+// KeyWriter stores the keys Finalize made: both or, on an error, neither.
+type KeyWriter func(pk, vk Key) error
+
+// Init writes phase 1's start for the circuit to out. It holds no secret
+// (every power is the generator).
+func Init(c *Circuit, out string) (*Step, error) {
+	n := c.domain()
+	h := stateHeader{Phase: 1, Domain: n, Circuit: c.SHA256}
+	return writeStep(out, h, mpcsetup.NewPhase1(n))
+}
+
+// Contribute reads the state at in, adds this machine's secret randomness
+// (drawn from crypto/rand and forgotten when the process exits) with its
+// proof of knowledge, and writes the next state to out. It needs neither
+// the circuit nor the earlier states. progress, when not nil, is told what
+// happens.
+func Contribute(in, out string, progress func(format string, args ...any)) (*Step, error) {
+	s, err := readState(in)
+	if err != nil {
+		return nil, err
+	}
+	h := s.Header
+	h.Index++
+	h.Previous = s.SHA256
+	logf(progress, "ceremony: contributing to phase %d of a 2^%d-sized ceremony (contribution %d)", h.Phase, bits.TrailingZeros64(h.Domain), h.Index)
+	start := time.Now()
+	var obj io.WriterTo
+	if s.P1 != nil {
+		s.P1.Contribute()
+		obj = s.P1
+	} else {
+		s.P2.Contribute()
+		obj = s.P2
+	}
+	logf(progress, "ceremony: contributed (%.1fs)", time.Since(start).Seconds())
+	return writeStep(out, h, obj)
+}
+
+// writeStep writes a state and says what was written.
+func writeStep(out string, h stateHeader, payload io.WriterTo) (*Step, error) {
+	sum, err := writeState(out, h, payload)
+	if err != nil {
+		return nil, err
+	}
+	return &Step{Path: out, SHA256: sum, Name: h.name()}, nil
+}
+
+// ParseBeacon reads a beacon: hex (an optional 0x), at least 16 bytes.
+func ParseBeacon(s string) ([]byte, error) {
+	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+	if err != nil || len(b) < 16 {
+		return nil, fmt.Errorf("beacon %q: give the beacon's value as hex, at least 16 bytes (e.g. a future block hash or drand round, announced in advance)", s)
+	}
+	return b, nil
+}
+
+// Phase2 closes phase 1 at its last state (lastPhase1) with the random
+// beacon, writes the sealed result into the coordinator's directory
+// (CommonsFile, for Finalize) and phase 2's start for the circuit to out.
+// Phase 1 needs at least one contribution.
+func Phase2(c *Circuit, lastPhase1, out string, beacon []byte, progress func(format string, args ...any)) (*Step, error) {
+	return phase2(c, lastPhase1, out, beacon, 1, progress)
+}
+
+// phase2 is Phase2 with the least number of phase-1 contributions it
+// accepts (0 only in tests, to play a cheating coordinator).
+func phase2(c *Circuit, lastPhase1, out string, beacon []byte, min int, progress func(format string, args ...any)) (*Step, error) {
+	s, err := readState(lastPhase1)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.check(lastPhase1, &s.Header); err != nil {
+		return nil, err
+	}
+	if s.P1 == nil {
+		return nil, fmt.Errorf("ceremony: %s is a phase-2 state: phase 2 starts from phase 1's last state", lastPhase1)
+	}
+	if s.Header.Index < min {
+		return nil, fmt.Errorf("ceremony: %s is phase 1's start: phase 1 needs at least one contribution", lastPhase1)
+	}
+	logf(progress, "ceremony: closing phase 1 after %d contributions; opening phase 2 for %d constraints", s.Header.Index, c.R1CS.GetNbConstraints())
+	start := time.Now()
+	commons := s.P1.Seal(beacon)
+	var buf bytes.Buffer
+	if _, err := commons.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(c.Dir, CommonsFile), buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
+	cm := sha256.Sum256(buf.Bytes())
+	var p2 mpcsetup.Phase2
+	p2.Initialize(c.R1CS, &commons)
+	h := phase2Header(&s.Header, s.SHA256, beacon, hex.EncodeToString(cm[:]), &p2)
+	logf(progress, "ceremony: phase 2 opened (%.1fs)", time.Since(start).Seconds())
+	return writeStep(out, h, &p2)
+}
+
+// phase2Header is the header of phase 2's start.
+func phase2Header(last *stateHeader, lastSHA string, beacon []byte, commons string, p2 *mpcsetup.Phase2) stateHeader {
+	h := stateHeader{Phase: 2, Domain: last.Domain, Circuit: last.Circuit, Previous: lastSHA,
+		Beacon: hex.EncodeToString(beacon), Phase1: last.Index, Commons: commons, Wires: len(p2.Parameters.G1.PKK)}
+	h.Committed = make([]int, len(p2.Parameters.G1.SigmaCKK))
+	for i, k := range p2.Parameters.G1.SigmaCKK {
+		h.Committed[i] = len(k)
+	}
+	return h
+}
+
+// readCommons reads the phase-1 result Phase2 left in the coordinator's
+// directory and checks it is the one the state names.
+func (c *Circuit) readCommons(h *stateHeader) (*mpcsetup.SrsCommons, error) {
+	path := filepath.Join(c.Dir, CommonsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: %s has no phase-1 result (%s): run `ceremony phase2` with this directory: %w", c.Dir, CommonsFile, err)
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != h.Commons {
+		return nil, fmt.Errorf("ceremony: %s: %s is not the phase-1 result this phase 2 started from", c.Dir, CommonsFile)
+	}
+	var commons mpcsetup.SrsCommons
+	if _, err := commons.ReadFrom(bufio.NewReader(bytes.NewReader(b))); err != nil {
+		return nil, fmt.Errorf("ceremony: %s: %w", path, err)
+	}
+	return &commons, nil
+}
+
+// Finalize closes phase 2 at its last state with the random beacon, gives
+// the proving and verifying keys to write, and returns the record of the
+// ceremony that made them. It checks the state belongs to the circuit and
+// has at least one phase-2 contribution; the chain itself is checked by
+// Verify, which should be run first (and can be run by anyone afterwards,
+// against these keys: it does not rely on this function's checks, since
+// the coordinator runs it).
+func Finalize(c *Circuit, last string, beacon []byte, write KeyWriter, progress func(format string, args ...any)) (*Record, error) {
+	return finalize(c, last, beacon, write, 1, progress)
+}
+
+// finalize is Finalize with the least number of phase-2 contributions it
+// accepts (0 only in tests, to play a cheating coordinator).
+func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, progress func(format string, args ...any)) (*Record, error) {
+	s, err := readState(last)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.check(last, &s.Header); err != nil {
+		return nil, err
+	}
+	if s.P2 == nil {
+		return nil, fmt.Errorf("ceremony: %s is a phase-1 state: finalize takes phase 2's last state (run `ceremony phase2` first)", last)
+	}
+	if s.Header.Index < min {
+		return nil, fmt.Errorf("ceremony: %s is phase 2's start: phase 2 needs at least one contribution", last)
+	}
+	commons, err := c.readCommons(&s.Header)
+	if err != nil {
+		return nil, err
+	}
+	logf(progress, "ceremony: sealing phase 2 after %d contributions", s.Header.Index)
+	start := time.Now()
+	pk, vk, err := seal(c.R1CS, commons, s.P2, beacon)
+	if err != nil {
+		return nil, err
+	}
+	if err := write(pk, vk); err != nil {
+		return nil, err
+	}
+	logf(progress, "ceremony: keys written (%.1fs)", time.Since(start).Seconds())
+	return &Record{Phase1: s.Header.Phase1, Phase2: s.Header.Index, Final: s.SHA256, Beacon: hex.EncodeToString(beacon)}, nil
+}
+
+// seal computes the keys from phase 2's last state: the circuit's
+// evaluations at τ, α, β, then the beacon's final contribution.
+func seal(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, last *mpcsetup.Phase2, beacon []byte) (pk, vk Key, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("ceremony: sealing phase 2: %v", p)
+		}
+	}()
+	var start mpcsetup.Phase2
+	evals := start.Initialize(r, commons)
+	p, v := last.Seal(commons, &evals, beacon)
+	pkey, ok1 := p.(Key)
+	vkey, ok2 := v.(Key)
+	if !ok1 || !ok2 {
+		return nil, nil, errors.New("ceremony: unexpected key types")
+	}
+	return pkey, vkey, nil
+}
+
+func logf(progress func(format string, args ...any), format string, args ...any) {
+	if progress != nil {
+		progress(format, args...)
+	}
+}
