@@ -8,22 +8,9 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Piecewise-linear activations, built from ReLU and linear maps, so they
-// are exact up to the rounding of their constants:
-//
-//	LeakyRelu, PRelu  y = (1-α)·relu(x) + α·x        1 ReLU + 1 rescale
-//	Clip              y = min(max(x, lo), hi)        1 ReLU per bound, exact
-//	HardSigmoid       y = clip(α·x + β, 0, 1)        1 rescale + 2 ReLUs
-//	HardSwish         y = x · HardSigmoid(x)         + 1 multiplication, 1 rescale
-//	Abs               y = 2·relu(x) - x              1 ReLU, exact
-//	Neg               y = -x                         free, exact
-//	Sign              y = s(x) - s(-x) ∈ {-1,0,1}    2 sign bits, exact, scale 0
-//
-// Error: α, β are quantized at ParamScale (or exactly when dyadic), and each
-// rescale rounds to half an output unit: |ours - f(x)| ≤ 2^-(Scale+1)·2 +
-// |x|·2^-(ParamScale+1) per element.
-
-// pwlPlan is the plan of every op here: each output element i is
+// pwlPlan is the plan of every piecewise-linear activation (costs and
+// error: "Piecewise-linear activations" in the package documentation):
+// each output element i is
 //
 //	v = Lin(C[i] over (relu(x), x)) + B[i]  (when C is set), requantized by RQ,
 //	then clamped to [Lo, Hi] (when set), then multiplied by x (Swish).

@@ -8,40 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Table-based unary functions. A function f is split as
-//
-//	f(x) = λ·relu(x) + g(x)
-//
-// where λ·relu(x) carries the part that grows without bound (softplus, elu,
-// gelu grow like x) and g is looked up in a Table. The input goes to the
-// table's grid scale t ≤ Scale first: a proven Rescale (round half up) when
-// it is finer, a free upscale otherwise. The grid is as fine as the table
-// budget allows: t is the largest scale ≤ Scale with at most 2^tableBits
-// entries on the domain (2^16 for the functions flagged fine).
-//
-// Domains. A side where g is constant to within half an output unit
-// (2^-(Scale+1)) is clamped: the argument is moved into the domain with two
-// ReLUs (max(u, lo) = lo + relu(u-lo), min(u, hi) = hi - relu(hi-u)), so any
-// input is valid there. Any other side is a hard edge: an input beyond it
-// is an error of the evaluator, and the circuit's lookup cannot be
-// satisfied for it. Every domain is stated at the op below.
-//
-// Error bound, per element, in real units:
-//
-//	|ours - f(x)| ≤ 2^-(Scale+1)            (table value rounding)
-//	             + 2^-(t+1)·max|g'|          (argument rounded to the grid)
-//	             + 2^-(Scale+1)              (saturation, clamped sides only)
-//	             + 2^-(Scale+1) + |x|·2^-(ParamScale+1)·[λ ∉ 2^-k ℤ]   (λ·relu)
-//
-// The float reference is the same composition with real arithmetic, so it
-// differs from f only by the saturation term.
-//
-// Constraints per element: a rescale (2 range checks) when t < Scale, one
-// ReLU per clamped side (1 range check, 2 multiplications each), one lookup
-// (~3), and one ReLU for λ ≠ 0 (plus a rescale when λ is not a power of
-// two), on top of ~3 constraints per table entry once per circuit.
-
-// tableBits bounds the entries of a table: 2^13 keeps the one-off cost of a
+// tableBits bounds the entries of a table activation's table (see "Table
+// activations" in the package documentation): 2^13 keeps the one-off cost of a
 // table near 25k constraints.
 const tableBits = 13
 

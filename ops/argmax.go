@@ -7,23 +7,10 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// ArgMax, ArgMin and TopK.
-//
-// ArgMax/ArgMin scan each group keeping (best, index): take_j says element
-// j replaces the best so far (x_j > best for the first index on ties, x_j ≥
-// best with select_last_index; reversed for ArgMin), and
-// best += take·(x_j - best), index += take·(j - index).
-// Cost: 1 Sign + 2 Mul per element.
-//
-// TopK ranks every element of a group of n: before(i, j) is one Sign per
-// pair (x_i ≥ x_j for i < j, so ties keep the lower index first, as ONNX
-// specifies), rank_i = Σ_j before(j, i), and output slot r takes
-// Σ_i [rank_i = r]·x_i with [rank_i = r] from a one-hot of rank_i (see
-// gather.go). Cost per group: n(n-1)/2 + n² Sign and n·k Mul; indices are
-// free. The output is always sorted.
-
 // axisGroups lists, per group along axis, the flat index of its first
-// element; elements of a group are Stride apart.
+// element; elements of a group are Stride apart. ArgMax, ArgMin and TopK
+// scan the groups (see "ArgMax, ArgMin and TopK" in the package
+// documentation).
 type axisGroups struct {
 	Starts    []int
 	N, Stride int

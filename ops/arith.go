@@ -1,10 +1,3 @@
-// Package ops defines zkinfer's operators. Each operator is written once,
-// generically, against Arith: the same code computes the float reference
-// (Arith[float64]), the fixed-point integer evaluator that backs `run` and
-// witness generation (Arith[int64]), and the gnark circuit
-// (Arith[frontend.Variable]). The arithmetic primitives that need hints
-// (rescale, ReLU) keep their integer semantics next to their gadget, so the
-// evaluator and the circuit cannot drift apart.
 package ops
 
 import (

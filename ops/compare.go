@@ -8,33 +8,10 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Comparisons, boolean logic, Where and element-wise Max/Min.
-//
-// Every comparison reduces to Sign on a difference of the operands aligned
-// to a common scale. The difference's bound comes from the operands'
-// Info.Max, so the Sign gadget's range check (bits+1 constraints or a
-// lookup) is sound: a wrong hinted sign cannot satisfy it. Costs per
-// element:
-//
-//	GreaterOrEqual, LessOrEqual, Greater, Less  1 Sign
-//	Equal                                       2 Sign + 1 Mul
-//
-// (each Sign range-checks bits+1 bits, bits the width of the difference)
-//	Not                                         free (1 - x)
-//	And, Or, Xor                                1 Mul
-//	Where                                       1 Mul (free when x, y are constants)
-//	Max, Min of n operands                      n-1 Relu
-//
-// Booleans are integers 0/1 at scale 0; the circuit asserts boolean inputs
-// and every computed boolean here is 0/1 by construction.
-//
-// The Sign gadget accepts either bit for an input of exactly 0 (harmless for
-// Relu, fatal for a ≥ b at a = b), so every comparison here goes through
-// geZero, which tests the odd integer 2d+1: never 0, so its sign bit is
-// unique and a wrong hint always fails the range check.
-
 // naryPlan is an element-wise op on operands broadcast to one shape and
-// aligned to one scale.
+// aligned to one scale: a comparison, boolean logic, Where, Max or Min
+// (their gadgets: "Comparisons, Where, Max and Min" in the package
+// documentation), or Sum.
 type naryPlan struct {
 	Shape []int
 	Idx   [][]int // broadcast index map per operand (nil: identity)

@@ -8,18 +8,13 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Conv and ConvTranspose with constant weights (computed weights: convDynPlan
-// below), and linMapPlan, the constant
-// linear map they compile to: every output is one linear combination of
-// input elements with constant coefficients (free in R1CS) followed by one
-// Requant (a rescale: one quotient/remainder pair and its range checks per
-// output, or nothing when the weights are exact at a small scale). Average
-// pooling, ReduceSum and ReduceMean use the same plan.
-
-// linMapPlan: output i is Σ_k W[k]·x[Src[k]] over k in [Off[i], Off[i+1]),
-// plus Bias[i] (at the product scale; nil for none), divided by Div[i] when
-// Div is set (an exact rounded division by a constant, see DivRound: 1
-// multiplication and 3 range checks), then RQ.
+// linMapPlan is a constant linear map, the plan of Conv and ConvTranspose
+// with constant weights (computed weights: convDynPlan below), average
+// pooling, ReduceSum and ReduceMean (see "Linear maps" in the package
+// documentation): output i is Σ_k W[k]·x[Src[k]] over k in
+// [Off[i], Off[i+1]), plus Bias[i] (at the product scale; nil for none),
+// divided by Div[i] when Div is set (an exact rounded division by a
+// constant, see DivRound: 1 multiplication and 3 range checks), then RQ.
 type linMapPlan struct {
 	Shape        []int
 	Off          []int32

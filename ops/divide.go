@@ -11,23 +11,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Division semantics (DivRound): for 1 ≤ d < 2^dbits,
-//
-//	q = floor((2n + d) / (2d))   (n/d rounded to nearest, ties toward +∞)
-//
-// The circuit takes a hinted quotient q and remainder r and proves
-//
-//	2n + d = q·2d + r,  0 ≤ r < 2d,  1 ≤ d < 2^dbits,  -2^(qbits-1) ≤ q < 2^(qbits-1)
-//
-// with range checks on r, 2d-1-r, d-1 and q. With d ≥ 1 and r in [0, 2d)
-// the integer solution is unique, and the bounds keep |q·2d + r| far below
-// the field size, so a wrong quotient leaves the circuit unsatisfiable.
-// Cost: 1 multiplication and 4 range checks (3 when d is a constant).
-//
-// Square root semantics (Sqrt): y = floor(√a) for 0 ≤ a < 2^bits, proven
-// from a hinted y with y ≥ 0, a - y² ≥ 0 and (y+1)² - 1 - a ≥ 0 (three range
-// checks, one multiplication): y² ≤ a < (y+1)² has exactly one solution y ≥ 0.
-
+// DivRound and Sqrt check a hinted quotient and root (see "Division and
+// square roots" in the package documentation).
 func init() {
 	solver.RegisterHint(DivHint, SqrtHint)
 }
@@ -150,23 +135,8 @@ func SqrtHint(field *big.Int, in, out []*big.Int) error {
 	return nil
 }
 
-// Div, Reciprocal and Sqrt.
-//
-// Div by a constant c multiplies by 1/c quantized at k = ParamScale +
-// ⌈log2|c|⌉ (or the least exact scale, for dyadic 1/c), then rescales:
-// |ours - x/c| ≤ 2^-(Scale+1) + |x/c|·2^-(ParamScale+1); no multiplication
-// constraint, one rescale (2 range checks) per element.
-//
-// Div by a computed d: q = DivRound(σ·a·2^e, σ·d) with σ = 2·Sign(d) - 1 and
-// e = Scale + scale(d) - scale(a), so q = a/d at the activation scale,
-// rounded to nearest: |ours - a/d| ≤ 2^-(Scale+1) given the quantized
-// operands. d = 0 is an error; so is a quotient beyond ActBits. Cost: a sign
-// bit (1 range check), 3 multiplications and 4 range checks per element.
-//
-// Reciprocal is Div with a = 1. Sqrt returns ⌊√(x·2^(2·Scale-s))⌋ at the
-// activation scale: |ours - √x| ≤ 2^-Scale; a negative input is an error.
-// Cost: 1 multiplication and 3 range checks per element.
-
+// divPlan is Div by a computed divisor, or Reciprocal (semantics, error
+// and cost: "Division and square roots" in the package documentation).
 type divPlan struct {
 	Shape  []int
 	IA, IB []int

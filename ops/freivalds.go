@@ -9,31 +9,9 @@ import (
 	"github.com/consensys/gnark/std/multicommit"
 )
 
-// Matrix products of two computed operands, and Freivalds' check.
-//
-// Y = W·X for an M×K matrix W and a K×P matrix X costs M·K·P multiplication
-// constraints when computed term by term. When W is reused across the P
-// columns (a convolution as im2col: W is the Cout×(Cin·kernel) weight matrix,
-// X holds one input patch per output position; a batched MatMul), the
-// circuit instead takes Y from a hint and checks it with Freivalds'
-// algorithm: for a random r, with v = (1, r, r², …, r^(P-1)),
-//
-//	Y·v = W·(X·v)
-//
-// which costs K·P (X·v) + M·K (W·u) + M·P (Y·v) + P (the powers) products.
-// r comes from gnark's commitment (std/multicommit, so it shares the single
-// Groth16 commitment with the other gadgets that need randomness) to every
-// wire of W, X and Y: the prover fixes all three before r is known.
-//
-// Soundness: if Y ≠ W·X over the field, some row m has D = Y - W·X with a
-// nonzero row, and Σ_p D[m][p]·r^p is a nonzero polynomial of degree < P in
-// r: it vanishes for at most P-1 of the ~2^254 values of r, so a wrong Y
-// passes with probability below P/2^253. Field equality is integer equality
-// here: W and X are range-checked upstream and compile bounds every entry of
-// W·X below 2^62 (Info.Max, quant.MaxBound), so the exact integer product is
-// the unique field element the check accepts, and the rescale that follows
-// sees the same value as the int64 evaluator.
-
+// MatMulHint gives the product that Freivalds' check verifies (see
+// "Products of two secret operands: Freivalds' check" in the package
+// documentation).
 func init() {
 	solver.RegisterHint(MatMulHint)
 }

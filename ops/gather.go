@@ -11,38 +11,8 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Gather, GatherElements, GatherND, ScatterElements, ScatterND and OneHot.
-//
-// Constant indices are resolved at compile time into a pickPlan: free.
-//
-// Computed indices select through a one-hot vector. An index v into an axis
-// of n entries is first wrapped (v + n when v < 0: 1 Sign), then
-//
-//	ge_j = [v - j ≥ 0]            j = 1..n-1   (n-1 Sign, via geZero)
-//	eq_0 = 1 - ge_1, eq_j = ge_j - ge_{j+1}, eq_{n-1} = ge_{n-1}   (free)
-//
-// so exactly one eq_j is 1. An index still outside [0, n) after wrapping is
-// clamped (ONNX leaves it an error; clamping keeps the evaluator and the
-// circuit in agreement). GatherND/ScatterND flatten an index tuple (each
-// component wrapped) into one index over the product of the indexed axes.
-// A selected value is then Σ_j eq_j·x_j: n Mul per output element when x is
-// computed, free when x is a constant. Scatter writes
-// out = d + Σ_p eq_p·(u_p - d) over the updates p that may land on an
-// element (1 Mul each); with duplicate targets (undefined in ONNX without a
-// reduction) the result is that sum.
-//
-// Gather and GatherElements of a constant tensor with computed integer
-// indices are table lookups instead when that is cheaper (indices at a
-// scale s > 0 are first rescaled to integers, exact for the multiples of
-// 2^s they hold: 1 rescale per index element): each
-// distinct column x[base + j·step], j in [0, n), becomes a Table over the
-// indices Info.Max allows, [-min(n, Max), min(n-1, Max)], negative entries
-// holding the wrapped values. A lookup costs ~3 constraints and a table ~3
-// per entry once, against n-1 Sign per index for the one-hot. An index
-// outside [-n, n) is then an error of the evaluator and has no table row
-// in the circuit (see lookup.go), as ONNX makes it an error.
-
-// indexPlan is how computed indices are turned into one-hot vectors.
+// indexPlan is how computed indices are turned into one-hot vectors (see
+// "Gather and scatter" in the package documentation).
 type indexPlan struct {
 	In    int       // the indices input
 	Comps [][]int32 // per index: positions of its components in the indices tensor

@@ -7,14 +7,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Integer Div semantics (ONNX, as onnxruntime computes it): the quotient
-// truncated toward zero, trunc(n/d), an integer tensor at scale 0. The
-// circuit takes the operands' signs (Sign), divides the magnitudes with the
-// exact division gadget as ⌊|n|/|d|⌋ = DivRound(2|n| - |d|, 2|d|), and puts
-// the sign back. |d| ≥ 1 is checked by DivRound, so division by zero is an
-// error in the evaluator and unsatisfiable in the circuit.
-// Cost: 2 signs, 4 multiplications and DivRound's range checks per element.
-
+// intDivPlan is Div of integers, truncated toward zero (see "Division and
+// square roots" in the package documentation).
 type intDivPlan struct {
 	Shape        []int
 	IA, IB       []int

@@ -10,24 +10,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Lookup semantics: a Table tabulates a real function f on the grid
-// x = i/2^InScale, Lo ≤ i ≤ Hi, at OutScale:
-//
-//	Vals[i-Lo] = round(f(i/2^InScale)·2^OutScale)
-//
-// The evaluator indexes Vals and records an error for an input outside
-// [Lo, Hi]; the circuit proves (x-Lo, y) is a row of the table with gnark's
-// log-derivative lookup (std/lookup/logderivlookup), which no out-of-range
-// index satisfies, so an input outside the domain can never be proven to
-// give any value. The float reference evaluates f itself.
-//
-// Cost: each table is committed once per circuit (about 3 constraints per
-// entry, whatever the number of lookups), and each lookup costs about 3
-// more. Tables are therefore kept small (MaxTableEntries) and shared: one
-// Table per (function, scales, domain), and one gnark table per Table in a
-// circuit.
-
-// MaxTableEntries bounds a table's size.
+// MaxTableEntries bounds a table's size: a table costs about 3 constraints
+// per entry (see "Lookups" in the package documentation).
 const MaxTableEntries = 1 << 16
 
 // Table is a function tabulated on a fixed-point grid. Tables are immutable

@@ -8,32 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Mod (ONNX, opset 10+): the remainder of x by d, element-wise with
-// broadcasting. fmod = 0 (the default, integers) takes the sign of the
-// divisor, as Python's %: r = x − d·⌊x/d⌋. fmod = 1 takes the sign of the
-// dividend, as C's fmod: r = x − d·trunc(x/d). ONNX requires fmod = 1 for
-// floating-point inputs; both are accepted here for any type.
-//
-// Both operands are aligned to their finer scale s first, and
-// (x·2^s) mod (d·2^s) = (x mod d)·2^s: the remainder is exact on the
-// quantized operands, for reals as for integers, at scale s. (A real
-// divisor that is not a multiple of 2^-s is rounded to one first.)
-//
-// Gadget, for sd = 2·Sign(d) − 1 (a constant when d is) and |d| = sd·d:
-//
-//	fmod = 0:  q = DivRound(2·sd·x − |d|, 2|d|) = ⌊sd·x/|d|⌋ = ⌊x/d⌋,  r = x − d·q
-//	fmod = 1:  sx = 2·Sign(x) − 1,  q = DivRound(2|x| − |d|, 2|d|) = ⌊|x|/|d|⌋,
-//	           r = sx·(|x| − |d|·q)
-//
-// DivRound(2n − e, 2e) = ⌊(4n − 2e + 2e)/4e⌋ = ⌊n/e⌋ for e ≥ 1, and its
-// range checks pin q (divide.go), so r is pinned. |d| ≥ 1 is DivRound's own
-// check: a division by zero is an error of the evaluator and has no proof
-// (ONNX leaves it undefined; onnxruntime's float fmod gives NaN). Sign(d)
-// is unique for d ≠ 0; Sign(x) at x = 0 makes |x| = 0, q = 0 and r = 0
-// with either bit. Cost per element: 1–2 signs, 3–4 multiplications and a
-// division (3–4 range checks); with a constant divisor 0 signs for fmod = 0,
-// and the products by d are free.
-
+// modPlan is Mod, fmod 0 or 1 (semantics and gadget: "Division and square
+// roots" in the package documentation).
 type modPlan struct {
 	*naryPlan
 	Fmod bool

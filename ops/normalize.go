@@ -8,51 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// BatchNormalization (inference form) is a per-channel affine map with
-// constant a_c = γ_c/√(var_c+ε) and b_c = β_c - mean_c·a_c: one free linear
-// term and a rescale per element (error ≤ 2^-(Scale+1) + |x|·2^-(ParamScale+1)
-// relative to a_c). With a constant input compile folds it.
-//
-// InstanceNormalization (per sample and channel, over the spatial axes) and
-// LayerNormalization (over the axes from `axis` on) normalize groups of N
-// values x_i at scale s, each bounded by X = Info.Max. With m extra bits of
-// precision (m may be negative, see below) and k more for σ:
-//
-//	μ   = DivRound(Σx·2^m', N)                   scale s+m', m' = max(m, 0)
-//	d_i = x_i·2^m' − μ                           free, |d_i| ≤ 2X·2^m' + 1
-//	e_i = d_i, or Rescale(d_i, −m) when m < 0    scale s+m
-//	v   = DivRound(Σ e_i², N) + ε                scale 2(s+m), N multiplications
-//	σ   = Sqrt(v·2^2k)                           scale s+m+k
-//	y_i = DivRound(d_i·2^(Scale+k+min(m,0)), σ)  scale Scale
-//	out = γ_i·y_i + β_i                          free linear term + rescale
-//
-// Bounds. Σe_i² ≤ N·(X·2^m + 1)²: the deviations from the mean have the
-// least sum of squares of any shift, so Σ(x_i − mean)² ≤ Σx_i² ≤ N·X², and
-// rounding μ and e_i moves each e_i by at most 1 (Minkowski). planNorm
-// takes the largest m ≤ 4 for which that sum, the numerator of μ and, at
-// k = 0, v and d_i·2^(Scale+min(m,0)) stay within quant.MaxBound (2^62), then
-// the largest k ≤ 8 that keeps v·2^2k and d_i·2^(Scale+k+min(m,0)) within
-// it. At the defaults (X = 2^23) m ≥ 1 for every N ≤ 4096; m < 0 comes only
-// with wide groups of large values (N·X² beyond 2^62), and costs one
-// rescale per element. |y_i| ≤ (√N + 1)·(1 + ρ)·2^Scale + 1, where ρ bounds
-// the floor in σ (1/⌊√max(ε,1)·2^k⌋).
-//
-// Error. With σ the group's real √(var+ε), y the exact normalized value,
-// σ_m = σ·2^(s+m) (σ in units of 2^-(s+m)) and, in the same units,
-// Δσ = 2^-k + 2·[m < 0] + 2.5/σ_m, wherever σ_m > Δσ:
-//
-//	|y_ours − y| ≤ 2^-(Scale+1) + (½ + |y|·Δσ) / (σ_m − Δσ)
-//
-// (μ rounds by ½; v by ½ for the division, ¼ for μ's rounding, 1 for ε's
-// rounding or its rise to 1, and when m < 0 2σ_m + 1 for the e_i's, so
-// |√v − σ_m| ≤ that/σ_m; σ's floor adds 2^-k). The output adds
-// |γ|·that, |y|·|γ − γ_q| (γ_q exact, or within 2^-(ParamScale+1)·|γ|),
-// 2^-(Scale+s_γ+1) for β and 2^-(Scale+1) for its rescale. At the defaults,
-// N ≤ 4096 and σ ≥ 2^-4 the normalized value's error is below
-// 2^-9 + |y|·2^-14 (TestLayerNormWidths checks both). Cost per element:
-// 2 multiplications, a division (4 range checks), an affine rescale (2),
-// and a rescale when m < 0; per group two divisions and a square root.
-
+// normPlan is InstanceNormalization or LayerNormalization (the method, its
+// bounds and error: "Normalization" in the package documentation).
 type normPlan struct {
 	Shape     []int
 	Groups, N int

@@ -7,23 +7,9 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Pooling. Windows are planned at compile time (the same geometry as Conv),
-// so every output is a fixed group of input elements:
-//
-//	MaxPool, GlobalMaxPool      tournament of Sign-based maxima: k-1 Relu per
-//	                            output of a k-element window
-//	AveragePool,                a free sum, then an exact rounded division
-//	GlobalAveragePool           by the count (DivRound: 1 Mul + 3 range
-//	                            checks; a free shift for powers of two),
-//	                            then the usual Requant. Error ≤ ½ LSB.
-//	LpPool p=1                  Σ|x|: 1 Relu per tap (|x| = 2·Relu(x) - x)
-//	LpPool p=2                  √Σx²: 1 Mul per tap, 1 Sqrt per output
-//
-// Padding never enters a max (ONNX pads MaxPool with -∞); AveragePool
-// counts padded taps only with count_include_pad.
-
 // groupPlan reduces fixed groups of input elements: output i combines
-// x[Src[k]] for k in [Off[i], Off[i+1]).
+// x[Src[k]] for k in [Off[i], Off[i+1]) (the pools' and reductions' costs:
+// "Linear maps" in the package documentation).
 type groupPlan struct {
 	Shape []int
 	Off   []int32

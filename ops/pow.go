@@ -7,22 +7,8 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Pow(x, p) with one of the operands constant:
-//
-//   - p a positive integer ≤ 16: a chain of p-1 multiplications, each
-//     rescaled back to the activation scale (1 multiplication and 2 range
-//     checks per step; error ≤ 2^-(Scale+1) per step, amplified by the
-//     later factors).
-//   - p = 0: ones. p = 1: x. p = 0.5: Sqrt (see divide.go).
-//   - any other p: a table of x^p (see activation_table.go), on the
-//     activation-scale grid [0, 16) for p > 0 and [2^-Scale, 16) for p < 0;
-//     inputs outside are an error.
-//   - a constant base b > 0 and a computed exponent x: the table of
-//     b^x = e^(x·ln b), clamped where it rounds to 0 and a hard edge where it
-//     would leave the activation range (see expTable).
-//
-// A computed exponent with a computed base is not supported.
-
+// powPlan is Pow with one operand constant (see "Table activations" in
+// the package documentation).
 type powPlan struct {
 	Shape []int
 	N     int // 0: ones

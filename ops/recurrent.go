@@ -10,34 +10,6 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// RNN, GRU and LSTM (ONNX semantics), unrolled over the sequence at compile
-// time. Inputs X, W, R, B, sequence_lens, initial_h (and for LSTM
-// initial_c, P); W, R, B and P must be constants, so every gate's
-// pre-activation
-//
-//	Xt·Wᵀ + Ht-1·Rᵀ (+ P⊙C) + Wb + Rb
-//
-// is one free linear combination, followed by one rescale straight onto the
-// grid of the activation's table (Sigmoid, Tanh) or onto the activation
-// scale (Relu, RNN only). Per step and hidden unit:
-//
-//	RNN   H = f(pre)
-//	GRU   z = f(pre_z), r = f(pre_r)
-//	      h̃ = g(Xt·Whᵀ + (r⊙Ht-1)·Rhᵀ + Wbh + Rbh)        linear_before_reset = 0: 1 Mul per unit
-//	      h̃ = g(Xt·Whᵀ + Wbh + r⊙(Ht-1·Rhᵀ + Rbh))        linear_before_reset ≠ 0: 1 Mul
-//	      H = h̃ + z⊙(Ht-1 − h̃)                            1 Mul + 1 rescale
-//	LSTM  i, f, o = f(pre), c̃ = g(pre_c)
-//	      C = f⊙Ct-1 + i⊙c̃                                2 Mul + 1 rescale
-//	      H = o⊙h(C)                                      1 lookup + 1 Mul + 1 rescale
-//
-// Hidden and cell states are kept at the activation scale. Directions
-// forward, reverse and bidirectional; layout 0 and 1. Not supported (an
-// error at compile time): clip, input_forget, computed weights, and
-// sequence_lens other than the full length for every batch entry.
-//
-// Error: each activation's table error (see activation_table.go) plus half
-// a unit per rescale, per step; the weights round at ParamScale (or exactly).
-
 // actPlan applies one activation to a pre-activation at some scale: a
 // Requant onto the table's grid and the table, or a Requant with ReLU.
 type actPlan struct {
@@ -108,7 +80,8 @@ type rnnDir struct {
 	acts    []string
 }
 
-// rnnPlan is a whole recurrent node.
+// rnnPlan is a whole recurrent node, unrolled over the sequence (see
+// "Recurrent layers" in the package documentation).
 type rnnPlan struct {
 	Kind          string // "RNN", "GRU", "LSTM"
 	Scale         int    // of the states

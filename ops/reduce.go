@@ -8,22 +8,9 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Reductions over axes. The reduced groups are fixed at compile time:
-//
-//	ReduceSum        free (one linear combination per output) + Requant
-//	ReduceMean       free sum, then an exact rounded division by the group
-//	                 size (DivRound, or a shift for powers of two): ≤ ½ LSB
-//	ReduceMax/Min    k-1 Relu per output of a k-element group (tournament)
-//	ReduceL1         1 Relu per element (|x| = 2·Relu(x) - x), free sum
-//	ReduceSumSquare  1 Mul per element, free sum, Requant
-//	ReduceL2         as ReduceSumSquare, kept at 2·Scale, then 1 Sqrt per output
-//	ReduceLogSumExp  m + log Σ exp(x_i - m) with m the group maximum (k-1
-//	                 Relu), one exp lookup per element and one log lookup
-//	                 per output, as LogSoftmax (softmax.go)
-//	ReduceLogSum     log Σ x_i: free sum, one log lookup per output
-
 // reduceGroups lists, for every output of reducing shape over axes, the flat
-// indices of its group. keep keeps reduced axes as size 1.
+// indices of its group. keep keeps reduced axes as size 1. (The reductions'
+// costs: "Linear maps" in the package documentation.)
 func reduceGroups(shape, axes []int, keep bool) (out []int, off, src []int32) {
 	red := make([]bool, len(shape))
 	for _, a := range axes {

@@ -10,12 +10,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// ReLU semantics: max(a, 0). The circuit takes a hinted sign bit s (1 when
-// a ≥ 0), and proves it with a range check on (2s-1)·a + s - 1 ∈ [0, 2^bits),
-// which is a when s = 1 and -a-1 when s = 0: a wrong sign makes it negative,
-// which wraps to a huge field element and fails the check. The -1 makes the
-// sign unique at a = 0 too, so Sign is a sound comparison (a ≥ b).
-
+// Relu is max(a, 0); the circuit proves a hinted sign bit (see "Signs, ReLU
+// and range checks" in the package documentation).
 func (*IntArith) Relu(a int64, _ int) int64 { return max(a, 0) }
 
 func (*IntArith) Sign(a int64, _ int) int64 {

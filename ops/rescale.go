@@ -7,16 +7,8 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 )
 
-// Rescale semantics: q = floor((a + 2^(shift-1)) / 2^shift), that is a/2^shift
-// rounded to the nearest integer with ties toward +∞. The circuit proves it
-// with a hinted quotient q and remainder r:
-//
-//	a + 2^(shift-1) = q·2^shift + r,  0 ≤ r < 2^shift,  -2^(bits-1) ≤ q < 2^(bits-1)
-//
-// Both bounds are range-checked, so |q·2^shift + r| stays far below the field
-// size and (q, r) is the unique integer solution: a wrong quotient or
-// remainder makes the circuit unsatisfiable.
-
+// Rescale checks a hinted quotient and remainder (see "Rescaling" in the
+// package documentation).
 func init() {
 	solver.RegisterHint(RescaleHint, SignHint)
 }
@@ -72,10 +64,8 @@ func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 	return q
 }
 
-// RescaleRelu semantics: max(q, 0) for the rescaled q, with |q| < 2^(bits-1).
-// The circuit proves the division as Rescale does, then the sign of q with
-// a range check on (2s-1)·q ∈ [0, 2^(bits-1)), which bounds |q| as well.
-
+// RescaleRelu is max(q, 0) for the rescaled q, with |q| < 2^(bits-1) (see
+// "Rescaling" in the package documentation).
 func (e *IntArith) RescaleRelu(a int64, shift, bits int) int64 {
 	q := e.Rescale(a, shift, bits)
 	if q == -1<<(bits-1) {

@@ -8,8 +8,7 @@ import (
 )
 
 // Resize and Upsample: nearest is a free pick of input elements; linear is
-// a constant linear map (free sums, one Requant per output).
-
+// a constant linear map (see "Linear maps" in the package documentation).
 func init() {
 	Register("Resize", Op{Infer: inferResize, Float: resizeKernel[float64], Int: resizeKernel[int64], Circuit: resizeKernel[Variable]})
 	Register("Upsample", Op{Infer: inferResize, Float: resizeKernel[float64], Int: resizeKernel[int64], Circuit: resizeKernel[Variable]})

@@ -8,19 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Floor, Ceil and Round of a value at scale s are one proven Rescale by s
-// (2 range checks per element), with an offset that picks the rounding:
-//
-//	Floor  ⌊x⌋ = Rescale(x - 2^(s-1))         (rescale rounds half up)
-//	Ceil   ⌈x⌉ = Rescale(x + 2^(s-1) - 1)
-//	Round  half to even, as ONNX: q1 = Rescale(x - 1) rounds ties down,
-//	       q2 = Rescale(x) rounds them up (they differ only at a tie), and
-//	       y = q1 + (q2-q1)·b with b = q1 - 2·⌊q1/2⌋ the parity of q1
-//	       (3 rescales and 1 multiplication per element)
-//
-// The result is an integer-valued float at scale 0, exact for the quantized
-// input; an input already at scale 0 passes through unchanged.
-
+// roundPlan is Floor, Ceil or Round: one proven rescale with an offset
+// (see "Rounding" in the package documentation).
 type roundPlan struct {
 	Shape       []int
 	Shift, Bits int

@@ -8,12 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Structural operators: Concat, Slice, Split, Pad, Transpose, Trilu and
-// Range (Resize is in resize.go). All of them only pick elements (or
-// constants) at compile-time positions, so they cost no constraints. They
-// share pickPlan, movePlan's multi-input, multi-output generalisation.
-
-// pickPlan is data movement from several inputs into several outputs: each
+// pickPlan is data movement from several inputs into several outputs (see
+// "Shape operators" in the package documentation): each
 // output element is an element of some input, upscaled to the common scale,
 // or a constant.
 type pickPlan struct {

@@ -8,23 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Softmax and LogSoftmax along one axis (the opset-13 semantics; for the
-// older opsets' default axis 1 on a 2-D input the two agree). Per slice of
-// N elements:
-//
-//	m   = max x_i                     N-1 ReLUs: max(a, b) = b + relu(a-b)
-//	d_i = x_i - m ≤ 0                 free
-//	e_i = exp(d_i)                    exp table on [-(Scale+1)·ln2, 0], clamped below
-//	s   = Σ e_i ≥ 2^Scale             free (the maximum contributes e^0 = 1)
-//	Softmax:    y_i = DivRound(e_i·2^Scale, s)          exact division
-//	LogSoftmax: y_i = d_i - log(s)    log table on [1, N] (activation-scale
-//	                                  grid up to 2^16 entries), one lookup per slice
-//
-// Error: the exp table's (≤ 2^-(t+1) relative + 2^-(Scale+1)) and the
-// division's rounding (2^-(Scale+1)); for LogSoftmax the log table's
-// (2^-(t'+1) + 2^-(Scale+1)). Cost per element: a ReLU, a rescale, a lookup
-// and a division (4 range checks, 1 multiplication).
-
+// softmaxPlan is Softmax or LogSoftmax along one axis (method, error and
+// cost: "Table activations" in the package documentation).
 type softmaxPlan struct {
 	Shape           []int
 	Outer, N, Inner int

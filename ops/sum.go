@@ -4,11 +4,8 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// Sum (ONNX): the element-wise sum of one or more operands with
-// multidirectional broadcasting. Every operand is aligned to the finest
-// scale among them (a free upscale), so the sum is one linear combination:
-// free, and exact. Its bound is the sum of the aligned operands' bounds.
-
+// inferSum aligns Sum's operands to their finest scale: one free linear
+// combination (see "Linear maps" in the package documentation).
 func inferSum(c *Context, _ *graph.Node, ins []*Info) ([]*Info, any, error) {
 	p, scale, m, err := alignNary(ins)
 	if err != nil {
