@@ -13,33 +13,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Bucket decomposition: the one comparison gadget of the tree ensembles
-// and encoders.
-//
-// A feature q (an integer, the fixed-point value at its scale, |q| ≤ Max)
-// is compared with sorted integer boundaries B_1 < … < B_m, all in
-// [-Max, Max). Bucket i (0 ≤ i ≤ m) holds the q with B_i < q ≤ B_{i+1},
-// reading B_0 as -∞ and B_{m+1} as +∞; the buckets partition [-Max, Max].
-// The circuit takes the bucket as a hinted one-hot vector and proves it:
-//
-//	e_1..e_m boolean, e_0 = 1 - Σ e_i                m constraints
-//	q - L ∈ [0, 2^Bits),  L = Σ e_i·lo_i             one range check
-//	U - q ∈ [0, 2^Bits),  U = Σ e_i·hi_i             one range check
-//
-// with lo_0 = -Max, lo_i = B_i + 1, hi_i = B_{i+1}, hi_m = Max, and 2·Max <
-// 2^Bits far below the field, so that both differences are checked as
-// integers (a negative one wraps to a field element near p and fails).
-// Soundness: let S = Σ_{i≥1} e_i. S = 0 is bucket 0. S = 1 makes e_0 = 0
-// and exactly one e_k = 1, so L and U are the bounds of bucket k, and both
-// checks hold only for the one bucket that holds q. S ≥ 2 cannot pass:
-// U − L = Σ_{i≥1} e_i·(w_i − 1) + (1 − S)·2·Max, with w_i the width of
-// bucket i, is at most (2·Max + 1) − S − 2·Max·(S − 1) < 0 since the
-// widths add up to 2·Max + 1, while the two checks need L ≤ q ≤ U. So no
-// hint but the honest one satisfies the constraints (TestBucketAttacks
-// tries every 0/1 vector). Every test "q ≤ B_j" is then Σ_{i<j} e_i, and
-// any test constant on each bucket is a sum of e_i: linear, free.
-
-// bucketPlan is one feature's boundaries.
+// bucketPlan is one feature's boundaries, which the bucket decomposition
+// proves the feature's place among (see "Bucket decomposition" in the package documentation).
 type bucketPlan struct {
 	Bounds []int64 // sorted, distinct, each in [-Max, Max)
 	Max    int64   // |q| ≤ Max

@@ -10,17 +10,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// LabelEncoder and OneHotEncoder with integer (or real) keys, and Imputer.
-// A key k matches an input at scale s when q = round(k·2^s) (at scale 0,
-// an integer input, when q = k), the rule of the tree tests (test.go). Each
-// input element is bucketed once among the keys (bucket.go); every output
-// is then a sum of bucket booleans with constant weights: LabelEncoder's
-// value, OneHotEncoder's columns. Cost per element: keys·2 + 1 booleans and
-// two range checks (Imputer: the same for one key, then one product).
-// Strings are not supported: zkinfer proves numeric tensors.
-
 // mapPlan maps each element of X to Cols outputs, each a constant per
-// bucket: out[c] = Σ_i e_i·Vals[c][i].
+// bucket: out[c] = Σ_i e_i·Vals[c][i] (see "Encoders" in the package documentation).
 type mapPlan struct {
 	Bucket *bucketPlan
 	Scale  int         // the input's scale (the float reference quantizes with it)

@@ -9,14 +9,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// LinearClassifier and LinearRegressor: scores = X·coefficientsᵀ +
-// intercepts, one Gemm with constant weights (free linear combinations and
-// one rescale per score). The regressor post-transforms as the tree
-// regressor does. The classifier's label, as ONNX Runtime chooses it: with
-// one score, labels[1] when it is > 0, else labels[0]; with several, the
-// label of the first highest score (an ArgMax and a lookup of the label).
-// Its scores are post-transformed; a single score becomes [1 − s, s].
-
+// linearPlan is a LinearClassifier or LinearRegressor: one Gemm (see
+// "Linear models" in the package documentation).
 type linearPlan struct {
 	Gemm   *sub
 	W, B   *ops.Info

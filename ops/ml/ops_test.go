@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/ops/ml"
@@ -38,6 +39,27 @@ func TestMLHintSoundness(t *testing.T) {
 	for _, name := range ops.SupportedIn(ml.Domain) {
 		if !covered[name] {
 			t.Errorf("%s has no case in the soundness suite", name)
+		}
+	}
+}
+
+// TestMLWeights: the ai.onnx.ml operators read their parameters (trees,
+// coefficients, support vectors) from attributes, never from float
+// initializers, so none declares weight operands (ops.Op.Weights: see ops'
+// TestWeightDeclarations) and model.CompileSecret keeps none of theirs
+// secret; no case gives one a float initializer.
+func TestMLWeights(t *testing.T) {
+	for _, name := range ops.SupportedIn(ml.Domain) {
+		op, _, _ := ops.LookupDomain(ml.Domain, name)
+		if len(op.Weights) > 0 || op.SecretRewrite != nil || op.FuseInto != nil {
+			t.Errorf("%s declares weight operands or fusion: give it cases in the weight scan", name)
+		}
+	}
+	for _, c := range mlCases() {
+		for name, k := range c.Consts {
+			if k.DType == graph.Float {
+				t.Errorf("%s: a float initializer %q: scan it for weight operands", c.Name, name)
+			}
 		}
 	}
 }

@@ -8,20 +8,9 @@ import (
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// The preprocessing operators, each a composition of ops' kernels (so
-// their cost and error are those of the ops used):
-//
-//	Scaler                 (x - offset)·scale: Sub, then Mul by a constant (one rescale)
-//	Normalizer             x / max(x), x / Σ|x|, x / √Σx²: ReduceMax, ReduceL1 or ReduceL2, then Div
-//	Binarizer              x > threshold: one sign, as 0 or 1 at the activation scale
-//	ArrayFeatureExtractor  Gather on the last axis (free with constant indices, a lookup per index otherwise)
-//	ZipMap                 the identity: its sequence of {class: score} maps is the scores tensor, one column per class
-//
-// Imputer, LabelEncoder and OneHotEncoder (encode.go) and FeatureVectorizer
-// (below) are written directly.
-
 // chain is a sequence of sub-operators, each fed the previous output and
-// constant operands.
+// constant operands: a preprocessing operator (see "Preprocessing" in the
+// package documentation).
 type chain struct {
 	Steps  []*sub
 	Consts [][]*ops.Info // per step, the operands after the running value

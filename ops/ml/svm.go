@@ -9,24 +9,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// SVMClassifier and SVMRegressor (libsvm's models as skl2onnx exports
-// them). Kernel values k_j between X and each support vector v_j, at the
-// activation scale:
-//
-//	LINEAR   x·v_j                 linear, one rescale
-//	POLY     (γ·x·v_j + c0)^d      linear, rescale, d−1 products and rescales
-//	SIGMOID  tanh(γ·x·v_j + c0)    linear, rescale, Tanh (ops' table)
-//	RBF      exp(−γ·‖x − v_j‖²)    ‖x‖² once (F products), ‖x − v_j‖² = ‖x‖² − 2x·v_j + ‖v_j‖²
-//	                               exactly (v_j at the input's scale), capped at 24/γ (one
-//	                               ReLU: exp(−24) rounds to 0), ×(−γ), rescale, Exp (ops' table)
-//
-// A decision value is Σ coef·k_j + ρ (linear, one rescale). The classifier
-// is libsvm's one-vs-one: for classes i < j, decision d_ij votes for i
-// when > 0, else for j; the label is the first class with the most votes,
-// and the scores are the decision values ([−d, d] for two classes), as
-// ONNX Runtime writes them. Probability estimates (prob_a, prob_b: Platt
-// scaling and libsvm's iterative pairwise coupling) are not supported.
-
+// svmPlan is an SVMClassifier or SVMRegressor (kernels, decision values and
+// votes: "Support vector machines" in the package documentation).
 type svmPlan struct {
 	Rows, F int
 	Kernel  string

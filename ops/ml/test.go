@@ -7,28 +7,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// A node's test on its feature x and the integer boundaries that decide it
-// in fixed point. The feature arrives as q = round(x·2^s), and the
-// threshold t is quantized the same way, T = round(t·2^s) (quant.Quantize:
-// ties away from zero), so that an input equal to the threshold becomes T
-// exactly:
-//
-//	x ≤ t  →  q ≤ T          x < t  →  q ≤ T - 1
-//	x ≥ t  →  not (q ≤ T-1)  x > t  →  not (q ≤ T)
-//	x = t  →  q = T          x ≠ t  →  q ≠ T        x ∈ S  →  q ∈ {round(v·2^s), v ∈ S}
-//
-// Every input representable at scale s (x = q/2^s) is decided as the float
-// comparison decides it, with one exception per threshold that is not
-// itself representable: the value q = T nearest the threshold stands for
-// the threshold, and goes where x = t goes. An input exactly at a threshold
-// (the common case: XGBoost and LightGBM split at data values, and the test
-// row holds that value) is therefore always decided as in float: x = t goes
-// to the true branch of LEQ, GTE and EQ nodes and to the false branch of
-// LT, GT and NEQ nodes. Only an input within half a unit 2^-(s+1) of a
-// threshold, and not equal to it, can take the other branch than float;
-// raise --scale until the data's resolution is finer than that.
-
-// Test modes (TreeEnsemble's opset-5 numbering).
+// Test modes (TreeEnsemble's opset-5 numbering), decided in fixed point as
+// "Thresholds in fixed point" in the package documentation says.
 const (
 	modeLEQ = iota
 	modeLT

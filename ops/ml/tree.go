@@ -9,28 +9,11 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Tree ensembles: TreeEnsembleRegressor, TreeEnsembleClassifier (opsets 1
-// and 3) and TreeEnsemble (opset 5).
-//
-// Per row: every used feature is bucketed once (bucket.go); each internal
-// node's decision d is a sum of that feature's bucket booleans (free); the
-// indicator of each node is its parent's times d for the true branch
-// (one product) and the parent's minus that for the false branch (free),
-// so exactly one leaf per tree has indicator 1. A score is Σ indicator ×
-// weight over the leaves (free: weights are constants) at the weight scale
-// Ws = scale + ⌈log2(trees)⌉ + 1, rescaled once to the activation scale:
-// error ≤ trees·2^-(Ws+1) + 2^-(scale+1) < ¾ unit. MIN and MAX fold the
-// trees' values with one ReLU each. Cost per row: Σ_features (m_f + 2
-// range checks) + one product per internal node + one rescale per score,
-// m_f the distinct boundaries of feature f (m_f booleans).
-//
-// Missing values (nodes_missing_value_tracks_true) send NaN down the true
-// branch; fixed-point inputs are never NaN (inputs are checked finite), so
-// that track is never taken.
-
 // maxTargets bounds the scores of an ensemble.
 const maxTargets = 1 << 16
 
+// treePlan is a tree ensemble (the method, its error and cost: "Tree
+// ensembles" in the package documentation).
 type treePlan struct {
 	E       *ensemble
 	Rows, F int

@@ -10,21 +10,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// TreeEnsembleClassifier's label and scores, as ONNX Runtime computes them
-// from the per-class sums r_k (the specification leaves binary models and
-// classes without votes open; the exporters rely on the runtime's choices).
-// A class "has a score" when some tree votes for it. With more than two
-// classes, base values are added and the label is the first class of
-// highest score among those that have one; scores are post-transformed.
-// With two classes, where the weights go to one class id ("binary case",
-// what scikit-learn, XGBoost and LightGBM export), the score of the positive
-// class decides: > 0.5 when every weight is ≥ 0 (probabilities), > 0
-// otherwise (margins), and the second probability column is 1 − p, or
-// logistic(±margin) under LOGISTIC. Whether a class has a score must be
-// known at compile time: a class that only some leaves of a tree vote for
-// is refused.
-
-// comb is a score as a combination of the sums r (at Ws) plus a constant.
+// comb is a score as a combination of the sums r (at Ws) plus a constant
+// (the classifier's label and scores: "Tree ensembles" in the package documentation).
 type comb struct {
 	C []float64
 	B float64
