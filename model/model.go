@@ -1,7 +1,3 @@
-// Package model compiles a graph into a fixed-point program: every node's
-// shapes, scales and value bounds are inferred, constants are folded, and
-// what remains is a list of steps that one generic executor runs on any
-// Arith (float reference, integer evaluator, circuit).
 package model
 
 import (
