@@ -39,7 +39,7 @@ func NewCall(p *proof.Proof) (*Call, error) {
 		}
 		return c, nil
 	}
-	prf, err := proof.DecodeGroth16Bytes(raw)
+	prf, err := proof.DecodeGroth16(raw, proof.AnyCommitments)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func PlonkVerifierABI() ([]byte, error) {
 
 // plonkCall reads a PLONK proof's bytes as the verifier's proof argument.
 func plonkCall(raw []byte) ([]byte, error) {
-	prf, err := proof.ParsePlonkProof(raw)
+	prf, err := proof.DecodePlonk(raw)
 	if err != nil {
 		return nil, err
 	}

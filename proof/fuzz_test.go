@@ -247,7 +247,7 @@ func FuzzVerifyingKey(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	prf, err := DecodeProof(fx.raw, 1)
+	prf, err := DecodeGroth16(fx.raw, 1)
 	if err != nil {
 		f.Fatal(err)
 	}

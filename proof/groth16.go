@@ -98,7 +98,7 @@ func (c *Compiled) proveGroth16(cs constraint.ConstraintSystem, wit witness.Witn
 	if !ok {
 		return nil, fmt.Errorf("prove: unexpected proof type %T", prf)
 	}
-	return encodeGroth16(bn), nil
+	return EncodeGroth16(bn), nil
 }
 
 // verifyGroth16 checks a Groth16 proof's bytes against the public witness.
@@ -111,7 +111,7 @@ func (c *Compiled) verifyGroth16(raw []byte, pub witness.Witness) error {
 	if !ok {
 		return fmt.Errorf("unexpected verifying key type %T", vk)
 	}
-	prf, err := DecodeProof(raw, len(bvk.CommitmentKeys))
+	prf, err := DecodeGroth16(raw, len(bvk.CommitmentKeys))
 	if err != nil {
 		return err
 	}
@@ -119,4 +119,15 @@ func (c *Compiled) verifyGroth16(raw []byte, pub witness.Witness) error {
 		return errInvalid
 	}
 	return nil
+}
+
+// safeProve is groth16.Prove with a panic (a key that passed the checks
+// above but still does not fit the circuit) returned as an error.
+func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness, opts ...backend.ProverOption) (p groth16.Proof, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): run setup again", oneLineErr(fmt.Errorf("%v", r)))
+		}
+	}()
+	return groth16.Prove(cs, pk, w, opts...)
 }

@@ -19,18 +19,9 @@ import (
 // fits in the bytes the file still holds and that nothing trails. The
 // decoder then allocates in proportion to the file's size.
 
-// Encoded sizes of BN254 points with gnark-crypto's point compression; an
-// uncompressed point (top two bits of its first byte 00) takes twice as
-// many bytes.
-const (
-	g1Compressed = 32
-	g2Compressed = 64
-	frBytes      = 32
-)
-
-// maxVerifyingKeyBytes bounds vk.bin: a verifying key grows with the public
-// inputs only (32 bytes each).
-const maxVerifyingKeyBytes = 64 << 20
+// frBytes is the size of a scalar field element; the point sizes are the
+// wire format's (wire.go).
+const frBytes = 32
 
 // keyScan reads a key's encoding, tracking the bytes left.
 type keyScan struct {

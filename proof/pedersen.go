@@ -51,13 +51,13 @@ func (c *Compiled) modelCommitmentIndex() (int, error) {
 	return *c.Settings.ModelCommitmentIndex, nil
 }
 
-// PointHex writes a G1 point as 0x + x‖y (64 bytes).
-func PointHex(p *curve.G1Affine) string {
+// pointHex writes a G1 point as 0x + x‖y (64 bytes).
+func pointHex(p *curve.G1Affine) string {
 	b := p.RawBytes()
 	return "0x" + hex.EncodeToString(b[:])
 }
 
-// ParsePoint reads a model commitment written by PointHex: a point on the
+// ParsePoint reads a model commitment written by pointHex: a point on the
 // curve, in the prime-order subgroup.
 func ParsePoint(s string) (curve.G1Affine, error) {
 	var p curve.G1Affine
@@ -77,7 +77,7 @@ func (c *Compiled) proofModelCommitment(p *Proof) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	prf, err := decodeProofHex(p.Proof, c.Settings.Groth16Commitments)
+	prf, err := p.groth16(c.Settings.Groth16Commitments)
 	if err != nil {
 		return "", err
 	}
@@ -88,7 +88,7 @@ func commitmentAt(prf *groth16bn254.Proof, idx, n int) (string, error) {
 	if len(prf.Commitments) != n || idx >= n {
 		return "", fmt.Errorf("the proof has %d Groth16 commitments, this circuit %d: it is for another model or settings", len(prf.Commitments), n)
 	}
-	return PointHex(&prf.Commitments[idx]), nil
+	return pointHex(&prf.Commitments[idx]), nil
 }
 
 // provedModelCommitment is commitmentAt for a proof just made (its bytes).
@@ -97,7 +97,7 @@ func (c *Compiled) provedModelCommitment(raw []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	prf, err := decodeGroth16(raw)
+	prf, err := DecodeGroth16(raw, AnyCommitments)
 	if err != nil {
 		return "", fmt.Errorf("prove: %w", err)
 	}
@@ -153,5 +153,5 @@ func (c *Compiled) PedersenModelCommitment(weightsPath string, salt *big.Int) (s
 	if err != nil {
 		return "", fmt.Errorf("commit: %w", err)
 	}
-	return PointHex(&d), nil
+	return pointHex(&d), nil
 }

@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"encoding/hex"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -51,14 +52,15 @@ func changedWeight(t *testing.T, path string) string {
 // replaced by d (and the proof file's copy updated to match).
 func withCommitment(t *testing.T, c *Compiled, p *Proof, d curve.G1Affine) *Proof {
 	t.Helper()
-	prf, err := DecodeGroth16(p.Proof)
+	raw, _ := hex.DecodeString(p.Proof)
+	prf, err := DecodeGroth16(raw, AnyCommitments)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prf.Commitments[*c.Settings.ModelCommitmentIndex] = d
 	q := *p
-	q.Proof = EncodeGroth16(prf)
-	q.Commitments = map[string]string{"params": PointHex(&d)}
+	q.Proof = hex.EncodeToString(EncodeGroth16(prf))
+	q.Commitments = map[string]string{"params": pointHex(&d)}
 	return &q
 }
 

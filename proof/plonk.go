@@ -3,14 +3,12 @@ package proof
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/plonk"
-	plonkbn254 "github.com/consensys/gnark/backend/plonk/bn254"
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
@@ -95,7 +93,7 @@ func (c *Compiled) verifyPlonk(raw []byte, pub witness.Witness) error {
 	if err != nil {
 		return err
 	}
-	prf, err := ParsePlonkProof(raw)
+	prf, err := DecodePlonk(raw)
 	if err != nil {
 		return err
 	}
@@ -103,30 +101,4 @@ func (c *Compiled) verifyPlonk(raw []byte, pub witness.Witness) error {
 		return errInvalid
 	}
 	return nil
-}
-
-// ParsePlonkProof decodes a PLONK proof's bytes (gnark's compressed
-// encoding: 8 G1 points, the claimed values, the shifted opening, the BSB22
-// commitments). The two slice lengths are checked against the size before
-// decoding, so malformed bytes are an error, never a large allocation.
-func ParsePlonkProof(raw []byte) (*plonkbn254.Proof, error) {
-	const g1, fe, head = 32, 32, 8 * 32
-	bad := func(why string) error { return fmt.Errorf("proof bytes are malformed: %s", why) }
-	if len(raw) < head+4 {
-		return nil, bad("too short for a plonk proof")
-	}
-	k := int(binary.BigEndian.Uint32(raw[head:]))
-	if k < 6 || k > 6+255 {
-		return nil, bad("not a plonk proof")
-	}
-	nc := k - 6 // BSB22 commitments
-	at := head + 4 + k*fe + g1 + fe
-	if len(raw) != at+4+nc*g1 || int(binary.BigEndian.Uint32(raw[at:])) != nc {
-		return nil, bad(fmt.Sprintf("%d bytes, not a plonk proof with %d commitment(s)", len(raw), nc))
-	}
-	var prf plonkbn254.Proof
-	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
-		return nil, bad(err.Error())
-	}
-	return &prf, nil
 }

@@ -240,7 +240,7 @@ func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) er
 			if err != nil {
 				return fmt.Errorf("%s: %w", e.flag, err)
 			}
-			exp = PointHex(&d)
+			exp = pointHex(&d)
 		} else {
 			v, err := parseHexField(e.got)
 			if err != nil {

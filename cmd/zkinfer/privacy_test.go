@@ -151,13 +151,14 @@ func tamperCommitment(t *testing.T, pf string) string {
 	if err := json.Unmarshal(raw, &p); err != nil {
 		t.Fatal(err)
 	}
-	prf, err := proof.DecodeGroth16(p["proof"].(string))
+	raw, _ = hex.DecodeString(p["proof"].(string))
+	prf, err := proof.DecodeGroth16(raw, proof.AnyCommitments)
 	if err != nil || len(prf.Commitments) != 1 {
 		t.Fatalf("proof: %v, %d commitments", err, len(prf.Commitments))
 	}
 	_, _, g, _ := curve.Generators()
 	prf.Commitments[0].Add(&prf.Commitments[0], &g)
-	p["proof"] = proof.EncodeGroth16(prf)
+	p["proof"] = hex.EncodeToString(proof.EncodeGroth16(prf))
 	d := prf.Commitments[0].RawBytes()
 	p["commitments"] = map[string]string{"params": "0x" + hex.EncodeToString(d[:])}
 	out, _ := json.Marshal(p)

@@ -3,34 +3,29 @@ package proof
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
-	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
-	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 )
 
-// Decoding of untrusted bytes: proofs, verifying keys and proving keys.
-// Nothing here allocates more than a small multiple of its input's size,
-// and every error says what is wrong on one line.
+// Loading keys, which are untrusted bytes: the verifying key a verifier
+// reads, and the proving key. Each is scanned first (keyscan.go), so that
+// nothing allocates more than a small multiple of the file's size, then
+// decoded and checked against what gnark indexes with; every error says
+// what is wrong on one line. A verifying key's hash (VerifyingKeySHA256)
+// ties it to a published model commitment.
 
-// decodeProofHex decodes a proof file's "proof" field.
-func decodeProofHex(s string, commitments int) (*groth16bn254.Proof, error) {
-	if len(s) != 2*ProofSize(commitments) && len(s) != 2*CompactProofSize(commitments) {
-		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", (len(s)+1)/2, CompactProofSize(commitments))
-	}
-	raw, err := hex.DecodeString(s)
-	if err != nil {
-		return nil, errors.New("the proof is not hex")
-	}
-	return DecodeProof(raw, commitments)
-}
+// maxVerifyingKeyBytes bounds vk.bin: a verifying key grows with the public
+// inputs only (32 bytes each).
+const maxVerifyingKeyBytes = 64 << 20
 
 // loadVerifyingKey reads and checks the verifying key at path for a circuit
 // with nPublic public inputs.
@@ -182,17 +177,6 @@ func keyMatches(pk groth16.ProvingKey, cs constraint.ConstraintSystem) error {
 	return nil
 }
 
-// safeProve is groth16.Prove with a panic (a key that passed the checks
-// above but still does not fit the circuit) returned as an error.
-func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness, opts ...backend.ProverOption) (p groth16.Proof, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): run setup again", oneLineErr(fmt.Errorf("%v", r)))
-		}
-	}()
-	return groth16.Prove(cs, pk, w, opts...)
-}
-
 // oneLineErr flattens an error from a decoder to one line.
 func oneLineErr(err error) error {
 	return errors.New(string(bytes.Join(bytes.Fields([]byte(err.Error())), []byte(" "))))
@@ -210,6 +194,44 @@ func readFrom(path, what string, r func(io.Reader) error) error {
 	defer f.Close()
 	if err := r(f); err != nil {
 		return fmt.Errorf("%s %s is corrupt: %v", what, path, err)
+	}
+	return nil
+}
+
+// A model commitment means something only together with the verifying key
+// it is checked under: with hashed weights the keys depend on the
+// architecture alone, and a Pedersen commitment's bases come from the
+// proving key made with them. `commit` prints, and `verify
+// --vk-sha256` checks, the SHA-256 of the directory's vk.bin, so that a
+// model owner publishes the pair and a verifier knows it holds those keys.
+
+// VerifyingKeySHA256 is the hex SHA-256 of the directory's verifying key
+// file.
+func (c *Compiled) VerifyingKeySHA256() (string, error) {
+	f, err := os.Open(c.path(VerifyingKey))
+	if err != nil {
+		return "", fmt.Errorf("%w (run setup first)", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, maxVerifyingKeyBytes+1)); err != nil {
+		return "", fmt.Errorf("reading %s: %w", c.path(VerifyingKey), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// checkKeyHash compares the verifying key's hash with the expected one
+// ("": not checked).
+func (c *Compiled) checkKeyHash(want string) error {
+	if want == "" {
+		return nil
+	}
+	got, err := c.VerifyingKeySHA256()
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(strings.TrimPrefix(want, "0x"), got) {
+		return fmt.Errorf("the directory's verifying key has SHA-256 %s, not the expected %.70s: these are other keys than the commitment was published with", got, want)
 	}
 	return nil
 }

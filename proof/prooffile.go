@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 )
@@ -95,4 +97,18 @@ func (p *Proof) PublicValues() ([]*big.Int, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+// groth16 decodes the proof's Groth16 proof (DecodeGroth16) for a circuit
+// with commitments commitments; a "proof" of the wrong length is said to be
+// so before its digits are read.
+func (p *Proof) groth16(commitments int) (*groth16bn254.Proof, error) {
+	if len(p.Proof) != 2*gnarkGroth16Size(commitments) && len(p.Proof) != 2*groth16Size(commitments) {
+		return nil, fmt.Errorf("the proof is %d bytes, a proof for this circuit is %d", (len(p.Proof)+1)/2, groth16Size(commitments))
+	}
+	raw, err := hex.DecodeString(p.Proof)
+	if err != nil {
+		return nil, errors.New("the proof is not hex")
+	}
+	return DecodeGroth16(raw, commitments)
 }
