@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/internal/badmodel"
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/model"
@@ -140,13 +141,20 @@ func TestSecretWeightsByOperator(t *testing.T) {
 	}
 }
 
-func checkSecretWeights(t *testing.T, c weightCase) {
+// graph loads the case's model through the ONNX loader.
+func (c weightCase) graph(t *testing.T) *graph.Graph {
+	t.Helper()
 	g, err := onnx.Parse(badmodel.Bytes(badmodel.Model(c.nodes, c.inits,
 		[]*onnx.ValueInfoProto{badmodel.Value("x", onnx.TensorProto_FLOAT, c.x...)},
 		[]*onnx.ValueInfoProto{badmodel.Value("y", onnx.TensorProto_FLOAT)})))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+func checkSecretWeights(t *testing.T, c weightCase) {
+	g := c.graph(t)
 	m, err := model.CompileSecret(g, quant.Default, model.DefaultParamBits)
 	if err != nil {
 		t.Fatal(err)
@@ -274,25 +282,18 @@ func solve(t *testing.T, cs constraint.ConstraintSystem, a *circuit.Circuit) err
 // an error on one line, never a panic.
 func TestCompileSecretRejects(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		x     []int64
-		nodes []*onnx.NodeProto
-		inits []*onnx.TensorProto
-		want  string
+		weightCase
+		want string
 	}{
-		{"no weights", []int64{1, 3}, []*onnx.NodeProto{node("Relu", "x")}, nil, "no weights that can be kept secret"},
-		{"scalar shift only", []int64{1, 3}, []*onnx.NodeProto{node("Add", "x", "k")}, []*onnx.TensorProto{badmodel.Floats("k", nil, 1)}, "no weights"},
-		{"rank-1 Conv weights with a bias", []int64{1, 1, 3}, []*onnx.NodeProto{node("Conv", "x", "W", "B")},
-			[]*onnx.TensorProto{w("W", 2), w("B", 2)}, `node "Conv_x_W_B" (Conv)`},
+		{weightCase{name: "no weights", x: []int64{1, 3}, nodes: []*onnx.NodeProto{node("Relu", "x")}},
+			"no weights that can be kept secret"},
+		{weightCase{name: "scalar shift only", x: []int64{1, 3}, nodes: []*onnx.NodeProto{node("Add", "x", "k")},
+			inits: []*onnx.TensorProto{badmodel.Floats("k", nil, 1)}}, "no weights"},
+		{weightCase{name: "rank-1 Conv weights with a bias", x: []int64{1, 1, 3}, nodes: []*onnx.NodeProto{node("Conv", "x", "W", "B")},
+			inits: []*onnx.TensorProto{w("W", 2), w("B", 2)}}, `node "Conv_x_W_B" (Conv)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			g, err := onnx.Parse(badmodel.Bytes(badmodel.Model(c.nodes, c.inits,
-				[]*onnx.ValueInfoProto{badmodel.Value("x", onnx.TensorProto_FLOAT, c.x...)},
-				[]*onnx.ValueInfoProto{badmodel.Value("y", onnx.TensorProto_FLOAT)})))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = model.CompileSecret(g, quant.Default, model.DefaultParamBits)
+			_, err := model.CompileSecret(c.graph(t), quant.Default, model.DefaultParamBits)
 			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("got %v, want an error with %q", err, c.want)
 			}
