@@ -54,5 +54,5 @@
 // ConvTranspose's bias that is a weight is moved into an Add after the
 // product, and Gemm's alpha and beta are folded into the weights. The
 // derived weights are named after the original with a suffix ("·alpha",
-// "·beta", "·bias"; see [SecretParamNames]).
+// "·beta", "·bias"); [SecretInitializers] names the initializers they come from.
 package model

@@ -23,7 +23,7 @@ func CompileSecret(g *graph.Graph, s quant.Settings, bits int) (*Model, error) {
 	if bits < 2 || bits > s.ActBits {
 		return nil, fmt.Errorf("model: param bits %d is outside [2, act bits %d]", bits, s.ActBits)
 	}
-	g2, names := secretGraph(g)
+	g2, names, _ := secretGraph(g)
 	if len(names) == 0 {
 		return nil, fmt.Errorf("model: the model has no weights that can be kept secret")
 	}
@@ -81,12 +81,21 @@ func (m *Model) FixedConstants() []string {
 	return out
 }
 
-// SecretParamNames returns the initializers of g that CompileSecret turns
-// into secret weights, sorted (after the bias and alpha/beta rewriting,
-// whose new tensors are named after the original with a suffix).
-func SecretParamNames(g *graph.Graph) []string {
-	_, names := secretGraph(g)
-	return names
+// SecretInitializers returns the initializers of g whose values become
+// CompileSecret's secret weights, sorted: the weights themselves and the
+// initializers that a SecretRewrite derived weights from (a bias reshaped,
+// a factor folded in), named as in g. They are what must be hidden to hide
+// the weights (onnx.StripWeights).
+func SecretInitializers(g *graph.Graph) []string {
+	_, names, from := secretGraph(g)
+	set := map[string]bool{}
+	for _, name := range names {
+		if orig, ok := from[name]; ok {
+			name = orig
+		}
+		set[name] = true
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 type use struct {
@@ -95,9 +104,10 @@ type use struct {
 }
 
 // secretGraph returns a copy of g adapted to its secret weights by the
-// ops' SecretRewrite (biases moved out, factors folded into weights), and
-// the names of its secret weights.
-func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
+// ops' SecretRewrite (biases moved out, factors folded into weights), the
+// names of its secret weights, and the initializer of g each derived one
+// was made from.
+func secretGraph(g *graph.Graph) (*graph.Graph, []string, map[string]string) {
 	uses := map[string][]use{}
 	for _, n := range g.Nodes {
 		for i, in := range n.Inputs {
@@ -137,7 +147,7 @@ func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 		}
 		return true
 	}
-	sg := &secretRewriter{orig: g, secret: map[string]bool{},
+	sg := &secretRewriter{orig: g, secret: map[string]bool{}, from: map[string]string{},
 		out: &graph.Graph{Name: g.Name, Opset: g.Opset, Inputs: g.Inputs, Outputs: g.Outputs, Consts: maps.Clone(g.Consts)}}
 	for name, t := range g.Consts {
 		if t.DType == graph.Float && qualifies(name, len(t.Data) < 2) {
@@ -176,7 +186,7 @@ func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 		}
 	}
 	slices.Sort(names)
-	return out, names
+	return out, names, sg.from
 }
 
 // secretRewriter is the ops.SecretGraph that secretGraph hands to the ops'
@@ -185,6 +195,7 @@ func secretGraph(g *graph.Graph) (*graph.Graph, []string) {
 type secretRewriter struct {
 	orig, out *graph.Graph
 	secret    map[string]bool
+	from      map[string]string // a derived weight's initializer in orig
 }
 
 func (s *secretRewriter) Secret(n *graph.Node, i int) bool {
@@ -202,6 +213,7 @@ func (s *secretRewriter) Derive(name, suffix string, shape []int, f float64) str
 	nn := name + suffix
 	s.out.Consts[nn] = nt
 	s.secret[nn] = true
+	s.from[nn] = name
 	return nn
 }
 

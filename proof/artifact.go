@@ -137,7 +137,7 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		return nil, fmt.Errorf("compile: --param-commitment pedersen is a Groth16 commitment: with --backend plonk, hashed weights use poseidon2")
 	}
 	if vis.SecretParams() { // the directory gets the architecture only
-		if raw, _, err = StripWeights(raw); err != nil {
+		if raw, err = stripWeights(raw); err != nil {
 			return nil, fmt.Errorf("compile: %s: %w", modelPath, err)
 		}
 	}

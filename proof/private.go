@@ -8,8 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
@@ -17,58 +15,19 @@ import (
 )
 
 // Secret weights: a directory compiled with private or hashed parameters
-// holds the model with its weights zeroed (StripWeights), so it can be
+// holds the model with its weights zeroed (stripWeights), so it can be
 // published for setup and verification; the prover supplies the real model.
 
-// StripWeights returns the ONNX model raw with the initializers that
-// model.CompileSecret makes secret set to zero (shapes and types kept), and
-// the number of weights zeroed. The output is deterministic: stripping two
-// models with the same architecture gives the same bytes.
-func StripWeights(raw []byte) ([]byte, int, error) {
+// stripWeights returns the ONNX model raw with the initializers that
+// model.CompileSecret makes secret set to zero (onnx.StripWeights of
+// model.SecretInitializers): the architecture alone, the same bytes for
+// every model with this architecture.
+func stripWeights(raw []byte) ([]byte, error) {
 	g, err := onnx.Parse(raw)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	names := model.SecretParamNames(g)
-	secret := func(init string) bool {
-		for _, n := range names {
-			if n == init || strings.HasPrefix(n, init+"·") {
-				return true
-			}
-		}
-		return false
-	}
-	var m onnx.ModelProto
-	if err := proto.Unmarshal(raw, &m); err != nil {
-		return nil, 0, fmt.Errorf("not a valid ONNX model: %w", err)
-	}
-	n := 0
-	for _, t := range m.Graph.Initializer {
-		if !secret(t.GetName()) {
-			continue
-		}
-		if t.GetDataLocation() != 0 || len(t.ExternalData) > 0 {
-			return nil, 0, fmt.Errorf("initializer %q keeps its data outside the model file, which is not supported", t.GetName())
-		}
-		if len(t.RawData) > 0 {
-			t.RawData = make([]byte, len(t.RawData))
-		}
-		for i := range t.FloatData {
-			t.FloatData[i] = 0
-		}
-		for i := range t.DoubleData {
-			t.DoubleData[i] = 0
-		}
-		for i := range t.Int32Data { // float16 payloads
-			t.Int32Data[i] = 0
-		}
-		n++
-	}
-	out, err := proto.MarshalOptions{Deterministic: true}.Marshal(&m)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, n, nil
+	return onnx.StripWeights(raw, model.SecretInitializers(g))
 }
 
 // ProveOptions are the inputs of a proof beyond the model's input values.
@@ -95,7 +54,7 @@ func (c *Compiled) loadWeights(path string) (*model.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	stripped, _, err := StripWeights(raw)
+	stripped, err := stripWeights(raw)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %s: %w", path, err)
 	}
