@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend/groth16"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
@@ -75,7 +74,7 @@ func prepare(t *testing.T, name, mode string) *setup {
 	if err := c.Verify(p); err != nil {
 		t.Fatalf("zkinfer verify rejects the proof: %v", err)
 	}
-	vk, err := c.ReadVerifyingKey()
+	vk, err := c.ReadAnyVerifyingKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +85,7 @@ func prepare(t *testing.T, name, mode string) *setup {
 	return &setup{c: c, proof: p, v: v}
 }
 
-func exportVK(vk groth16.VerifyingKey) (*evm.Verifier, error) { return evm.Export(vk) }
+func exportVK(vk any) (*evm.Verifier, error) { return evm.Export(vk) }
 
 func call(t *testing.T, p *proof.Proof) *evm.Call {
 	t.Helper()
@@ -116,7 +115,7 @@ func newOnChain(t *testing.T) *onChain {
 }
 
 type deployed struct {
-	*evm.Compiled
+	*evm.CompiledVerifier
 	addr common.Address
 }
 
@@ -303,13 +302,13 @@ func mustABI(t *testing.T, n, c int) []byte {
 
 // TestBadCalls: malformed proof files are one-line errors, not panics.
 func TestBadCalls(t *testing.T) {
-	good := &proof.Proof{Protocol: proof.Protocol, Proof: "00", PublicInputs: []string{"0x" + strings.Repeat("00", 32)}}
+	good := &proof.Proof{Protocol: proof.Groth16, Proof: "00", PublicInputs: []string{"0x" + strings.Repeat("00", 32)}}
 	for name, p := range map[string]*proof.Proof{
 		"protocol":      {Protocol: "plonk", Proof: good.Proof},
-		"hex":           {Protocol: proof.Protocol, Proof: "zz"},
+		"hex":           {Protocol: proof.Groth16, Proof: "zz"},
 		"short proof":   good,
-		"input length":  {Protocol: proof.Protocol, Proof: good.Proof, PublicInputs: []string{"0x00"}},
-		"input modulus": {Protocol: proof.Protocol, Proof: good.Proof, PublicInputs: []string{"0x" + strings.Repeat("ff", 32)}},
+		"input length":  {Protocol: proof.Groth16, Proof: good.Proof, PublicInputs: []string{"0x00"}},
+		"input modulus": {Protocol: proof.Groth16, Proof: good.Proof, PublicInputs: []string{"0x" + strings.Repeat("ff", 32)}},
 	} {
 		_, err := evm.NewCall(p)
 		if err == nil || strings.Contains(err.Error(), "\n") {
@@ -340,7 +339,7 @@ func TestAutoRangeCheck(t *testing.T) {
 	if err := c.Setup(nil); err != nil {
 		t.Fatal(err)
 	}
-	vk, err := c.ReadVerifyingKey()
+	vk, err := c.ReadAnyVerifyingKey()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,15 +12,15 @@ import (
 // MaxCodeSize is the largest contract Ethereum deploys (EIP-170).
 const MaxCodeSize = 24576
 
-// Compiled is a verifier compiled by solc, ready to deploy.
-type Compiled struct {
+// CompiledVerifier is a verifier compiled by solc, ready to deploy.
+type CompiledVerifier struct {
 	Verifier *Verifier
 	Bytecode []byte
 }
 
 // CompileVerifier compiles the exported verifier and checks solc's ABI is
 // the one Export wrote.
-func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*Compiled, error) {
+func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*CompiledVerifier, error) {
 	name := v.Contract
 	if name == "" {
 		name = ContractName
@@ -33,7 +33,7 @@ func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*Compiled, e
 	if err != nil {
 		return nil, err
 	}
-	return &Compiled{Verifier: v, Bytecode: c.Bytecode}, nil
+	return &CompiledVerifier{Verifier: v, Bytecode: c.Bytecode}, nil
 }
 
 // Result is the outcome of one on-chain verification.
@@ -46,7 +46,7 @@ type Result struct {
 }
 
 // Deploy deploys the verifier on the chain.
-func (c *Compiled) Deploy(ctx context.Context, chain *Chain) (common.Address, error) {
+func (c *CompiledVerifier) Deploy(ctx context.Context, chain *Chain) (common.Address, error) {
 	return chain.Deploy(ctx, c.Bytecode)
 }
 
@@ -54,7 +54,7 @@ func (c *Compiled) Deploy(ctx context.Context, chain *Chain) (common.Address, er
 // proof is accepted when the transaction succeeds (verifyProof reverts
 // otherwise); a PLONK proof when it succeeds and Verify returns true, which
 // a read-only call of the same data tells.
-func (c *Compiled) Verify(ctx context.Context, chain *Chain, addr common.Address, calldata []byte) (*Result, error) {
+func (c *CompiledVerifier) Verify(ctx context.Context, chain *Chain, addr common.Address, calldata []byte) (*Result, error) {
 	errs, err := ParseABI(c.Verifier.ABI)
 	if err != nil {
 		return nil, err

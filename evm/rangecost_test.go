@@ -54,7 +54,7 @@ func TestRangeCheckCost(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &setup{c: c, proof: p}
-			vk, err := c.ReadVerifyingKey()
+			vk, err := c.ReadAnyVerifyingKey()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,8 +19,8 @@ const MaxInitCodeSize = 2 * MaxCodeSize
 // ready to deploy (its constructor deploys the verifier).
 type CompiledWrapper struct {
 	Wrapper  *Wrapper
-	Verifier *Compiled // the bare verifier, for calls to it
-	Bytecode []byte    // the wrapper's creation code
+	Verifier *CompiledVerifier // the bare verifier, for calls to it
+	Bytecode []byte            // the wrapper's creation code
 	errs     *abi.ABI
 }
 
@@ -47,7 +47,7 @@ func CompileWrapper(ctx context.Context, solc *Solc, w *Wrapper) (*CompiledWrapp
 	if err != nil {
 		return nil, err
 	}
-	return &CompiledWrapper{Wrapper: w, Verifier: &Compiled{Verifier: w.Verifier, Bytecode: v.Bytecode}, Bytecode: c.Bytecode, errs: errs}, nil
+	return &CompiledWrapper{Wrapper: w, Verifier: &CompiledVerifier{Verifier: w.Verifier, Bytecode: v.Bytecode}, Bytecode: c.Bytecode, errs: errs}, nil
 }
 
 // checkCompiled finds contract name in solc's output and checks its size

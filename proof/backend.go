@@ -28,12 +28,6 @@ const (
 	Plonk   = "plonk-bn254"
 )
 
-// Protocol is the protocol of Groth16 proof files (the default backend).
-const Protocol = Groth16
-
-// Backends lists the backends, default first.
-var Backends = []string{Groth16, Plonk}
-
 // ParseBackend reads a backend name as the CLI takes it: "groth16" or
 // "plonk" (or the full protocol name); "" is Groth16.
 func ParseBackend(s string) (string, error) {

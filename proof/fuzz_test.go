@@ -190,7 +190,7 @@ func FuzzReadProof(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		defer checkFast(t, time.Now())
-		p, err := ParseProof("proof.json", b)
+		p, err := parseProof("proof.json", b)
 		if err != nil {
 			checkOneLine(t, err)
 			return

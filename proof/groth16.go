@@ -43,8 +43,9 @@ func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem, progress Progres
 	return nil
 }
 
-// ReadVerifyingKey reads the Groth16 verifying key of the compiled directory.
-func (c *Compiled) ReadVerifyingKey() (groth16.VerifyingKey, error) {
+// readGroth16VerifyingKey reads the Groth16 verifying key of the compiled
+// directory.
+func (c *Compiled) readGroth16VerifyingKey() (groth16.VerifyingKey, error) {
 	if c.Settings.Backend != Groth16 {
 		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
 	}
@@ -61,7 +62,7 @@ func (c *Compiled) ReadAnyVerifyingKey() (any, error) {
 	if c.Settings.Backend == Plonk {
 		return c.readPlonkVerifyingKey()
 	}
-	return c.ReadVerifyingKey()
+	return c.readGroth16VerifyingKey()
 }
 
 func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
@@ -103,7 +104,7 @@ func (c *Compiled) proveGroth16(cs constraint.ConstraintSystem, wit witness.Witn
 
 // verifyGroth16 checks a Groth16 proof's bytes against the public witness.
 func (c *Compiled) verifyGroth16(raw []byte, pub witness.Witness) error {
-	vk, err := c.ReadVerifyingKey()
+	vk, err := c.readGroth16VerifyingKey()
 	if err != nil {
 		return err
 	}

@@ -273,7 +273,7 @@ func TestForgedClaimRejected(t *testing.T) {
 			}
 			prf, err := groth16.Prove(cs, pk, wit)
 			if err == nil {
-				vk, err := c.ReadVerifyingKey()
+				vk, err := c.readGroth16VerifyingKey()
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -65,11 +65,11 @@ func ReadProof(path string) (*Proof, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proof: %w", err)
 	}
-	return ParseProof(path, b)
+	return parseProof(path, b)
 }
 
-// ParseProof parses the contents b of the proof file name.
-func ParseProof(name string, b []byte) (*Proof, error) {
+// parseProof parses the contents b of the proof file name.
+func parseProof(name string, b []byte) (*Proof, error) {
 	if len(b) > maxProofBytes {
 		return nil, fmt.Errorf("proof: %s is larger than %d bytes", name, maxProofBytes)
 	}

@@ -137,7 +137,7 @@ func TestLender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vk, err := c.ReadVerifyingKey()
+	vk, err := c.ReadAnyVerifyingKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestLender(t *testing.T) {
 	lowered := slices.Clone(fresh.Inputs)
 	lowered[bound] = new(big.Int).Mod(big.NewInt(1234), field) // the risky applicant's score
 	verifier := common.BytesToAddress(l.call("verifier"))
-	vc := &evm.Compiled{Verifier: v}
+	vc := &evm.CompiledVerifier{Verifier: v}
 	res, err := vc.Verify(ctx, chain, verifier, (&evm.Call{Backend: fresh.Backend, Proof: fresh.Proof, Inputs: lowered}).Calldata())
 	if err != nil {
 		t.Fatal(err)
