@@ -1,4 +1,6 @@
-// Package onnx reads ONNX models into zkinfer's graph IR.
+// Package onnx reads ONNX models into zkinfer's graph IR, and writes a
+// model back with chosen initializers zeroed (StripWeights): its
+// architecture without its weights.
 //
 // The protobuf types in onnx.pb.go are generated from the onnx.proto that
 // Debian's libonnx-dev ships; gen.sh regenerates them.

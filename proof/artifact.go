@@ -1,8 +1,3 @@
-// Package proof turns a compiled model into keys, proofs and the files that
-// carry them: a compiled directory (model, settings, constraint system, keys)
-// and a proof file. Two backends (backend.go): Groth16, with keys from a
-// local setup or a multi-party ceremony (ceremony*.go), and PLONK, with keys
-// from a universal KZG SRS (srs.go).
 package proof
 
 import (
