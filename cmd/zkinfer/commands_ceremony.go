@@ -68,6 +68,24 @@ func printBeacons(phase1, phase2 string) {
 	fmt.Fprintln(stdout, "  compare with the value announced in advance")
 }
 
+// coordinatorArgs parses the arguments of phase2 and finalize: two
+// positional ones, the compiled directory at pos[dir], and --beacon.
+func coordinatorArgs(fs *flag.FlagSet, args []string, beaconHex *string, dir int) ([]string, []byte, *proof.Compiled, error) {
+	pos, err := parse(fs, args, 2, "beacon")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	beacon, err := ceremony.ParseBeacon(*beaconHex)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := proof.Open(pos[dir])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pos, beacon, c, nil
+}
+
 // defaultState is a state file's default path in the coordinator's DIR.
 func defaultState(dir, name string) (string, error) {
 	d := filepath.Join(dir, "ceremony")
@@ -120,15 +138,7 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 1)")
 	out := fs.String("out", "", "state file to write (default DIR/ceremony/phase2-0000.state)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
-	pos, err := parse(fs, args, 2, "beacon")
-	if err != nil {
-		return err
-	}
-	beacon, err := ceremony.ParseBeacon(*beaconHex)
-	if err != nil {
-		return err
-	}
-	c, err := proof.Open(pos[0])
+	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 0)
 	if err != nil {
 		return err
 	}
@@ -190,15 +200,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 2)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
-	pos, err := parse(fs, args, 2, "beacon")
-	if err != nil {
-		return err
-	}
-	beacon, err := ceremony.ParseBeacon(*beaconHex)
-	if err != nil {
-		return err
-	}
-	c, err := proof.Open(pos[1])
+	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 1)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,18 @@ func (c *Circuit) check(path string, h *stateHeader) error {
 	return nil
 }
 
+// readState reads the state at path, which must be for this circuit.
+func (c *Circuit) readState(path string) (*state, error) {
+	s, err := readState(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.check(path, &s.Header); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Step is what a step wrote: the state file, its SHA-256 (the hash to
 // publish) and its name in the chain ("phase 1 contribution 2").
 type Step struct {
@@ -146,11 +158,8 @@ func Phase2(c *Circuit, lastPhase1, out string, beacon []byte, progress func(for
 // phase2 is Phase2 with the least number of phase-1 contributions it
 // accepts (0 only in tests, to play a cheating coordinator).
 func phase2(c *Circuit, lastPhase1, out string, beacon []byte, min int, progress func(format string, args ...any)) (*Step, error) {
-	s, err := readState(lastPhase1)
+	s, err := c.readState(lastPhase1)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.check(lastPhase1, &s.Header); err != nil {
 		return nil, err
 	}
 	if s.P1 == nil {
@@ -220,11 +229,8 @@ func Finalize(c *Circuit, last string, beacon []byte, write KeyWriter, progress 
 // finalize is Finalize with the least number of phase-2 contributions it
 // accepts (0 only in tests, to play a cheating coordinator).
 func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, progress func(format string, args ...any)) (*Record, error) {
-	s, err := readState(last)
+	s, err := c.readState(last)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.check(last, &s.Header); err != nil {
 		return nil, err
 	}
 	if s.P2 == nil {
