@@ -5,9 +5,9 @@
 // # Method
 //
 // The protocol is that of Bowe, Gabizon and Miers, "Scalable Multi-party
-// Computation for zk-SNARK Parameters in the Random Beacon Model" (BGM17,
-// IACR ePrint 2017/1050), as gnark implements it in
-// backend/groth16/bn254/mpcsetup. The keys' secrets come in two phases:
+// Computation for zk-SNARK Parameters in the Random Beacon Model"
+// ([BGM17], IACR ePrint 2017/1050), as gnark implements it in
+// backend/groth16/bn254/[mpcsetup]. The keys' secrets come in two phases:
 //
 //   - Phase 1, the powers of τ and their products with α and β, depends on
 //     the circuit's size only (the power of two N ≥ its constraints).
@@ -57,6 +57,9 @@
 // file's size justifies: the header bounds every length before gnark
 // decodes the payload, whose points are checked to be on their curve and
 // in their subgroup.
+//
+// [BGM17]: https://eprint.iacr.org/2017/1050
+// [mpcsetup]: https://pkg.go.dev/github.com/consensys/gnark/backend/groth16/bn254/mpcsetup
 package ceremony
 
 // Trust is what a verified ceremony's keys rest on, in one line.
