@@ -80,11 +80,12 @@ var (
 // the per-element cost divides by (weights for the commitment rows), and
 // max bounds that cost in TestGadgetCosts.
 type gadgetCase struct {
-	name, rangeCheck string
-	g                *graph.Graph
-	vis              circuit.Visibility
-	per              int
-	max              float64
+	name       string
+	rangeCheck ops.RangeCheck
+	g          *graph.Graph
+	vis        circuit.Visibility
+	per        int
+	max        float64
 }
 
 func gadgetCases() []gadgetCase {
@@ -137,7 +138,7 @@ type gadget struct {
 	full witness.Witness
 }
 
-func buildGadget(g *graph.Graph, vis circuit.Visibility, rangeCheck string) (*gadget, error) {
+func buildGadget(g *graph.Graph, vis circuit.Visibility, rangeCheck ops.RangeCheck) (*gadget, error) {
 	var m *model.Model
 	var err error
 	if vis.SecretParams() {
@@ -188,7 +189,7 @@ func buildGadget(g *graph.Graph, vis circuit.Visibility, rangeCheck string) (*ga
 	return &gadget{cs: cs, full: full}, nil
 }
 
-func benchGadget(b *testing.B, g *graph.Graph, vis circuit.Visibility, rangeCheck string, per int) {
+func benchGadget(b *testing.B, g *graph.Graph, vis circuit.Visibility, rangeCheck ops.RangeCheck, per int) {
 	gd, err := buildGadget(g, vis, rangeCheck)
 	if err != nil {
 		b.Fatal(err)

@@ -33,9 +33,8 @@ func (s System) builder() frontend.NewBuilder {
 // BuildOptions choose how Build compiles a circuit.
 type BuildOptions struct {
 	System System
-	// RangeCheck is the range-check gadget: ops.RangeAuto ("" too),
-	// ops.RangeLookup or ops.RangeBits.
-	RangeCheck string
+	// RangeCheck picks the range-check gadget (zero: RangeAuto).
+	RangeCheck RangePolicy
 	// MaxConstraints, when positive, is the most constraints the circuit
 	// may have: its assembly stops with an error wrapping *ops.BudgetError
 	// as soon as it certainly exceeds it.
@@ -48,9 +47,8 @@ type BuildOptions struct {
 // Built is a compiled circuit and the choices Build made for it.
 type Built struct {
 	CS constraint.ConstraintSystem
-	// RangeCheck is the gadget the circuit uses: ops.RangeLookup or
-	// ops.RangeBits, never auto.
-	RangeCheck string
+	// RangeCheck is the gadget the circuit uses.
+	RangeCheck ops.RangeCheck
 	// Groth16Commitments counts the circuit's Groth16 commitments (R1CS);
 	// ModelCommitmentIndex is the weights' among them, with
 	// Pedersen-committed weights, and nil otherwise.
@@ -61,7 +59,7 @@ type Built struct {
 // Build compiles m's circuit under vis: the one place that decides how a
 // circuit is built.
 //
-//   - Range checks: with ops.RangeAuto, bit decomposition when that circuit
+//   - Range checks: with RangeAuto, bit decomposition when that circuit
 //     has at most ops.AutoBitsMaxConstraints constraints (no commitment: the
 //     cheapest on-chain verification), lookups otherwise. The lookup circuit
 //     is built first (the smaller one); its budget bounds the bits circuit
@@ -76,12 +74,11 @@ type Built struct {
 //     ModelCommitmentIndex finds the weights' commitment.
 //   - Every public input must be in a constraint (CheckPublicWires).
 func Build(m *model.Model, vis Visibility, opt BuildOptions) (*Built, error) {
-	if err := ops.ValidRangeCheck(opt.RangeCheck); err != nil {
-		return nil, err
+	if opt.RangeCheck > RangeBits {
+		return nil, fmt.Errorf("circuit: range-check policy %d is not auto, lookup or bits", opt.RangeCheck)
 	}
-	switch opt.RangeCheck {
-	case ops.RangeLookup, ops.RangeBits:
-		b, _, err := buildWith(m, vis, opt.System, opt.RangeCheck, opt.MaxConstraints)
+	if g, ok := opt.RangeCheck.gadget(); ok {
+		b, _, err := buildWith(m, vis, opt.System, g, opt.MaxConstraints)
 		return b, err
 	}
 	limit := opt.AutoBitsMax
@@ -110,7 +107,7 @@ func Build(m *model.Model, vis Visibility, opt BuildOptions) (*Built, error) {
 // constraints (max ≤ 0: no limit). It also returns the lower bound on the
 // constraints of the same circuit with ops.RangeBits
 // (ops.ConstraintBudget.BitsCount).
-func buildWith(m *model.Model, vis Visibility, sys System, rangeCheck string, max int) (*Built, int, error) {
+func buildWith(m *model.Model, vis Visibility, sys System, rangeCheck ops.RangeCheck, max int) (*Built, int, error) {
 	circ, err := New(m, vis)
 	if err != nil {
 		return nil, 0, err

@@ -28,8 +28,8 @@ func TestBuildAutoRangeCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Poseidon2, ParamBits: 20}
-	count := func(mode string) int {
-		b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: mode})
+	count := func(mode ops.RangeCheck) int {
+		b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: policyOf(mode)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestBuildAutoRangeCheck(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		autoMax, max int
-		want         string
+		want         ops.RangeCheck
 		wantTooLarge bool
 	}{
 		{"bits fit", bits, 0, ops.RangeBits, false},
@@ -53,10 +53,10 @@ func TestBuildAutoRangeCheck(t *testing.T) {
 		{"bits far over", 10, 0, ops.RangeLookup, false},
 		{"user limit between", 0, (bits + lookup) / 2, ops.RangeLookup, false},
 		{"user limit at bits", 0, bits, ops.RangeBits, false},
-		{"user limit below lookup", 0, lookup - 1, "", true},
+		{"user limit below lookup", 0, lookup - 1, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: ops.RangeAuto, AutoBitsMax: tc.autoMax, MaxConstraints: tc.max})
+			b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangeAuto, AutoBitsMax: tc.autoMax, MaxConstraints: tc.max})
 			if tc.wantTooLarge {
 				var be *ops.BudgetError
 				if !errors.As(err, &be) {
@@ -72,4 +72,12 @@ func TestBuildAutoRangeCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// policyOf is the fixed policy of a gadget.
+func policyOf(g ops.RangeCheck) circuit.RangePolicy {
+	if g == ops.RangeBits {
+		return circuit.RangeBits
+	}
+	return circuit.RangeLookup
 }

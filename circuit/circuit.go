@@ -15,74 +15,6 @@ import (
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// Visibility values.
-const (
-	Private = "private"
-	Public  = "public"
-	Fixed   = "fixed"
-	Hashed  = "hashed"
-)
-
-// Visibility says who sees each kind of tensor, and what the proof claims
-// about hidden outputs.
-type Visibility struct {
-	Input  string `json:"input"`  // private | public | hashed
-	Params string `json:"params"` // fixed (constants of the circuit) | private | hashed
-	Output string `json:"output"` // public | private | hashed
-	// ParamBits bounds each secret weight to signed ParamBits bits at the
-	// parameter scale (0: model.DefaultParamBits). Unused for fixed params.
-	ParamBits int `json:"param_bits,omitempty"`
-	// ParamCommitment binds hashed weights: Pedersen (a Groth16 commitment in
-	// the proof) or Poseidon2 (a public input); "" is Poseidon2 (see
-	// pedersen.go).
-	ParamCommitment string `json:"param_commitment,omitempty"`
-	// Claim is a statement about the outputs that the proof establishes
-	// (see Claim); "" for none.
-	Claim string `json:"claim,omitempty"`
-}
-
-// DefaultVisibility proves a public output from a private input under
-// weights fixed into the circuit.
-var DefaultVisibility = Visibility{Input: Private, Params: Fixed, Output: Public}
-
-// Validate rejects combinations this version cannot build.
-func (v Visibility) Validate() error {
-	if v.Input != Private && v.Input != Public && v.Input != Hashed {
-		return fmt.Errorf("circuit: input visibility %q is not supported (private, public, hashed)", v.Input)
-	}
-	if v.Params != Fixed && v.Params != Private && v.Params != Hashed {
-		return fmt.Errorf("circuit: parameter visibility %q is not supported (fixed, private, hashed)", v.Params)
-	}
-	if v.Output != Public && v.Output != Private && v.Output != Hashed {
-		return fmt.Errorf("circuit: output visibility %q is not supported (public, private, hashed)", v.Output)
-	}
-	if v.ParamBits != 0 && (v.ParamBits < 2 || v.ParamBits > 48) {
-		return fmt.Errorf("circuit: param bits %d is outside [2, 48]", v.ParamBits)
-	}
-	if err := validParamCommitment(v); err != nil {
-		return err
-	}
-	c, err := ParseClaim(v.Claim)
-	if err != nil {
-		return fmt.Errorf("circuit: %w", err)
-	}
-	if c != nil && v.Output == Public {
-		return fmt.Errorf("circuit: a claim hides the outputs: use output visibility private or hashed")
-	}
-	return nil
-}
-
-// SecretParams reports whether the weights are witness values.
-func (v Visibility) SecretParams() bool { return v.Params == Private || v.Params == Hashed }
-
-// Bits is the param bit width in effect.
-func (v Visibility) Bits() int {
-	if v.ParamBits == 0 {
-		return model.DefaultParamBits
-	}
-	return v.ParamBits
-}
-
 // Circuit is a model's inference as a gnark circuit. Public holds, in order
 // (see Layout): the inputs (public) or their commitment (hashed), the
 // weights' commitment (hashed), the outputs (public) or their commitment
@@ -98,9 +30,9 @@ type Circuit struct {
 	claim *Claim
 	wires Wires
 
-	// RangeCheck is the range-check gadget, ops.RangeLookup ("" too) or
-	// ops.RangeBits (no commitment: cheaper on-chain verification).
-	RangeCheck string `gnark:"-"`
+	// RangeCheck is the range-check gadget (zero: ops.RangeLookup);
+	// ops.RangeBits has no commitment: cheaper on-chain verification.
+	RangeCheck ops.RangeCheck `gnark:"-"`
 	// DirectProducts computes every product of two secret operands term by
 	// term, never with Freivalds' check (ops.CircuitArith.DirectProducts;
 	// for measurements and equivalence tests).

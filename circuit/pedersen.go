@@ -32,39 +32,7 @@ import (
 // of the opening ties D to the weights the circuit used.
 //
 // Poseidon2: the commitment of commit.go, computed in the circuit and made a
-// public input (~13 constraints per weight). "" reads as Poseidon2, the only
-// scheme of directories compiled before the choice existed.
-const (
-	Poseidon2 = "poseidon2"
-	Pedersen  = "pedersen"
-)
-
-// ParamScheme is the binding scheme of hashed weights in effect.
-func (v Visibility) ParamScheme() string {
-	if v.ParamCommitment == "" {
-		return Poseidon2
-	}
-	return v.ParamCommitment
-}
-
-// PedersenParams reports whether hashed weights are bound by a Groth16
-// (Pedersen) commitment rather than a public Poseidon2 hash.
-func (v Visibility) PedersenParams() bool {
-	return v.Params == Hashed && v.ParamScheme() == Pedersen
-}
-
-func validParamCommitment(v Visibility) error {
-	switch v.ParamCommitment {
-	case "":
-		return nil
-	case Poseidon2, Pedersen:
-		if v.Params != Hashed {
-			return fmt.Errorf("circuit: a parameter commitment scheme (%s) needs parameter visibility hashed", v.ParamCommitment)
-		}
-		return nil
-	}
-	return fmt.Errorf("circuit: parameter commitment %q is not supported (pedersen, poseidon2)", v.ParamCommitment)
-}
+// public input (~13 constraints per weight).
 
 func init() { solver.RegisterHint(hidingMaskHint) }
 

@@ -38,14 +38,14 @@ func TestPedersenCommittedSet(t *testing.T) {
 	for _, p := range m.Params {
 		nW += p.Size()
 	}
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 		cs := build(t, m, vis, mode)
 		idx, err := ModelCommitmentIndex(cs, m, vis)
 		if err != nil {
 			t.Fatalf("%s: %v", mode, err)
 		}
 		cms := cs.GetCommitments().(constraint.Groth16Commitments)
-		if want := map[string]int{ops.RangeBits: 1, ops.RangeLookup: 2}[mode]; len(cms) != want || idx != 0 {
+		if want := map[ops.RangeCheck]int{ops.RangeBits: 1, ops.RangeLookup: 2}[mode]; len(cms) != want || idx != 0 {
 			t.Fatalf("%s: %d commitments, the model's is %d", mode, len(cms), idx)
 		}
 		if got := len(cms[idx].PrivateCommitted); got != nW+2 {

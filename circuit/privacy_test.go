@@ -53,7 +53,7 @@ func secretMLP(t *testing.T) (*model.Model, *Witness) {
 	return m, w
 }
 
-func build(t *testing.T, m *model.Model, vis Visibility, mode string) constraint.ConstraintSystem {
+func build(t *testing.T, m *model.Model, vis Visibility, mode ops.RangeCheck) constraint.ConstraintSystem {
 	t.Helper()
 	c, err := New(m, vis)
 	if err != nil {
@@ -95,7 +95,7 @@ func commitOf(t *testing.T, m *model.Model, w *Witness, vis Visibility) Commitme
 
 func TestCommitmentsChange(t *testing.T) {
 	m, w := secretMLP(t)
-	vis := Visibility{Input: Hashed, Params: Hashed, Output: Hashed}
+	vis := Visibility{Input: Hashed, Params: Hashed, Output: Hashed, ParamCommitment: Poseidon2}
 	base := commitOf(t, m, w, vis)
 	if base.Input.Cmp(base.Output) == 0 || base.Input.Cmp(base.Params) == 0 {
 		t.Fatal("commitments of different tensors coincide")
@@ -128,8 +128,8 @@ func TestCommitmentsChange(t *testing.T) {
 // honest witness solves) and a wrong commitment, weight or salt does not.
 func TestCommitmentGadget(t *testing.T) {
 	m, w := secretMLP(t)
-	vis := Visibility{Input: Hashed, Params: Hashed, Output: Hashed}
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+	vis := Visibility{Input: Hashed, Params: Hashed, Output: Hashed, ParamCommitment: Poseidon2}
+	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 		cs := build(t, m, vis, mode)
 		a, err := AssignWitness(m, vis, w)
 		if err != nil {

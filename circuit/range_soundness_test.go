@@ -61,7 +61,7 @@ func TestInputRangeSoundness(t *testing.T) {
 		{"w = -2^(param-1)-1", func(w *circuit.Witness) { w.Params[0].Data[3] = -param - 1 }, false},
 	}
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Private, Output: circuit.Private}
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 		circ, err := circuit.New(m, vis)
 		if err != nil {
 			t.Fatal(err)

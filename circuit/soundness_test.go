@@ -64,7 +64,7 @@ func demoModel(t *testing.T, vis circuit.Visibility) (*model.Model, *circuit.Wit
 // demoCircuit compiles the demo model's circuit under vis with range-check
 // gadget mode, its outputs free when loose (circuit.LooseOutputs), and
 // returns it with the honest assignment and the model.
-func demoCircuit(t *testing.T, vis circuit.Visibility, mode string, loose bool) (constraint.ConstraintSystem, *circuit.Circuit, *model.Model) {
+func demoCircuit(t *testing.T, vis circuit.Visibility, mode ops.RangeCheck, loose bool) (constraint.ConstraintSystem, *circuit.Circuit, *model.Model) {
 	t.Helper()
 	m, w := demoModel(t, vis)
 	circ, err := circuit.New(m, vis)
@@ -97,8 +97,8 @@ func demoCircuit(t *testing.T, vis circuit.Visibility, mode string, loose bool) 
 // only the gadgets' own constraints (and a claim's) can reject it.
 func TestCircuitHintSoundness(t *testing.T) {
 	for _, c := range visibilities {
-		for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
-			t.Run(c.name+"/"+mode, func(t *testing.T) {
+		for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
+			t.Run(c.name+"/"+mode.String(), func(t *testing.T) {
 				cs, a, _ := demoCircuit(t, c.vis, mode, true)
 				wit, err := optest.FullWitness(a)
 				if err != nil {
@@ -133,8 +133,8 @@ func TestCircuitHintSoundness(t *testing.T) {
 func TestPublicInputsBound(t *testing.T) {
 	determined := map[string]bool{"output": true, "output_commitment": true, "input_commitment": true, "param_commitment": true, "claim": true}
 	for _, c := range visibilities {
-		for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
-			t.Run(c.name+"/"+mode, func(t *testing.T) {
+		for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
+			t.Run(c.name+"/"+mode.String(), func(t *testing.T) {
 				cs, a, m := demoCircuit(t, c.vis, mode, false)
 				if err := solveAssignment(t, cs, a); err != nil {
 					t.Fatalf("honest witness: %v", err)

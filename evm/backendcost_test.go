@@ -37,7 +37,7 @@ func TestBackendCost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, backend := range []string{proof.Groth16, proof.Plonk} {
+		for _, backend := range []proof.Backend{proof.Groth16, proof.Plonk} {
 			dir := t.TempDir()
 			c, err := proof.CompileWith(filepath.Join(corpus, name, "network.onnx"), dir, proof.CompileOptions{
 				Quant: quant.Default, Visibility: circuit.DefaultVisibility, Backend: backend})
@@ -83,7 +83,7 @@ func TestBackendCost(t *testing.T) {
 				t.Fatalf("%s/%s rejected on chain: %s", name, backend, r.Reason)
 			}
 			raw, _ := hex.DecodeString(p.Proof)
-			t.Logf("| %s | %s | %s | %d | %.1f | %.2f | %.1f | %d | %d | %d / %d | %d | %d |", name, proof.BackendName(backend), c.Settings.RangeCheck,
+			t.Logf("| %s | %s | %s | %d | %.1f | %.2f | %.1f | %d | %d | %d / %d | %d | %d |", name, backend, c.Settings.RangeCheck,
 				c.Settings.Constraints, setupS, median(proveS), 1000*median(verifyS), pk.Size()>>10, vkf.Size(), len(raw), len(cl.Proof), r.GasUsed, r.Calldata)
 		}
 	}

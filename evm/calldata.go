@@ -13,9 +13,9 @@ import (
 // Call is a verifier call decoded from a proof file: verifyProof for
 // Groth16, Verify for PLONK.
 type Call struct {
-	Backend string     // proof.Groth16 or proof.Plonk
-	Proof   []byte     // MarshalSolidity: Groth16's A, B, C (EIP-197), then the commitment and its proof of knowledge; PLONK's proof
-	Inputs  []*big.Int // the public inputs, in the circuit's order
+	Backend proof.Backend // proof.Groth16 or proof.Plonk
+	Proof   []byte        // MarshalSolidity: Groth16's A, B, C (EIP-197), then the commitment and its proof of knowledge; PLONK's proof
+	Inputs  []*big.Int    // the public inputs, in the circuit's order
 }
 
 // NewCall reads a proof file's proof and public inputs as the verifier's
@@ -53,7 +53,7 @@ func NewCall(p *proof.Proof) (*Call, error) {
 // Check says whether the call fits verifier v.
 func (c *Call) Check(v *Verifier) error {
 	if c.Backend != v.Backend {
-		return fmt.Errorf("proof was made with %s, the verifier is %s", proof.BackendName(c.Backend), proof.BackendName(v.Backend))
+		return fmt.Errorf("proof was made with %s, the verifier is %s", c.Backend, v.Backend)
 	}
 	if len(c.Inputs) != v.Inputs {
 		return fmt.Errorf("the proof has %d public inputs, the verifier takes %d: it is for another model or settings", len(c.Inputs), v.Inputs)

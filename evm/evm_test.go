@@ -46,7 +46,7 @@ type setup struct {
 
 // prepare compiles, sets up and proves a corpus model under a range-check
 // mode, skipping models whose operators zkinfer does not support yet.
-func prepare(t *testing.T, name, mode string) *setup {
+func prepare(t *testing.T, name string, mode circuit.RangePolicy) *setup {
 	t.Helper()
 	dir := filepath.Join(corpusDir(t), name)
 	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
@@ -54,15 +54,15 @@ func prepare(t *testing.T, name, mode string) *setup {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	c, err := proof.Compile(filepath.Join(dir, "network.onnx"), out, quant.Default, circuit.DefaultVisibility, nil, mode)
+	c, err := proof.CompileWith(filepath.Join(dir, "network.onnx"), out, proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: mode})
 	if err != nil {
 		if strings.Contains(err.Error(), "unsupported operator") {
 			t.Skipf("SKIP: %s: %v", name, err)
 		}
 		t.Fatal(err)
 	}
-	if mode != ops.RangeAuto && c.Settings.RangeCheck != mode {
-		t.Fatalf("settings record range check %q, want %q", c.Settings.RangeCheck, mode)
+	if mode != circuit.RangeAuto && c.Settings.RangeCheck.String() != mode.String() {
+		t.Fatalf("settings record range check %s, want %s", c.Settings.RangeCheck, mode)
 	}
 	if err := c.Setup(nil); err != nil {
 		t.Fatal(err)
@@ -153,13 +153,13 @@ func TestVerifierOnChain(t *testing.T) {
 	o := newOnChain(t)
 	var other *setup // the previous model's, for "another model's proof"
 	for _, name := range models {
-		for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
-			t.Run(name+"/"+mode, func(t *testing.T) {
+		for _, mode := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
+			t.Run(name+"/"+mode.String(), func(t *testing.T) {
 				o := *o
 				o.t = t
 				s := prepare(t, name, mode)
 				wantCommit := 0
-				if mode == ops.RangeLookup {
+				if mode == circuit.RangeLookup {
 					wantCommit = 1
 				}
 				if s.v.Commitments != wantCommit || s.v.Inputs != s.c.Settings.PublicInputs {
@@ -277,7 +277,7 @@ func TestCalldataMatchesABIPack(t *testing.T) {
 // compares solc's ABI with the one Export writes.
 func TestExportedABIIsSolcs(t *testing.T) {
 	o := newOnChain(t)
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+	for _, mode := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
 		s := prepare(t, "1l_mlp", mode)
 		cs, err := o.solc.Compile(o.ctx, map[string][]byte{"Verifier.sol": s.v.Source})
 		if err != nil {
@@ -350,7 +350,10 @@ func TestAutoRangeCheck(t *testing.T) {
 	if v.Commitments != 0 || v.ProofBytes() != 256 {
 		t.Fatalf("default verifier has %d commitments", v.Commitments)
 	}
-	if _, err := proof.Compile("../examples/credit/model.onnx", t.TempDir(), quant.Default, circuit.DefaultVisibility, nil, "bit"); err == nil {
-		t.Fatal("an unknown range check compiled")
+	if _, err := circuit.ParseRangePolicy("bit"); err == nil {
+		t.Fatal("an unknown range check was accepted")
+	}
+	if _, err := proof.CompileWith("../examples/credit/model.onnx", t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: 7}); err == nil {
+		t.Fatal("an unknown range-check policy compiled")
 	}
 }

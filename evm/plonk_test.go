@@ -13,14 +13,13 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
 // preparePlonk compiles, sets up (from snarkjs's power-9 powers of tau) and
 // proves 1l_mlp for PLONK.
-func preparePlonk(t *testing.T, mode string) *setup {
+func preparePlonk(t *testing.T, mode circuit.RangePolicy) *setup {
 	t.Helper()
 	dir := filepath.Join(corpusDir(t), "1l_mlp")
 	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
@@ -57,14 +56,14 @@ func preparePlonk(t *testing.T, mode string) *setup {
 // commitment (lookup range checks).
 func TestPlonkOnChain(t *testing.T) {
 	o := newOnChain(t)
-	g16 := prepare(t, "1l_mlp", ops.RangeBits) // a Groth16 proof of the same model
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
-		t.Run(mode, func(t *testing.T) {
+	g16 := prepare(t, "1l_mlp", circuit.RangeBits) // a Groth16 proof of the same model
+	for _, mode := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
+		t.Run(mode.String(), func(t *testing.T) {
 			o := *o
 			o.t = t
 			s := preparePlonk(t, mode)
 			wantCommit := 0
-			if mode == ops.RangeLookup {
+			if mode == circuit.RangeLookup {
 				wantCommit = 1
 			}
 			if s.v.Contract != evm.PlonkContractName || s.v.Commitments != wantCommit || s.v.Inputs != s.c.Settings.PublicInputs {

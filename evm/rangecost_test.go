@@ -27,10 +27,10 @@ func TestRangeCheckCost(t *testing.T) {
 	o := newOnChain(t)
 	corpus := corpusDir(t)
 	for _, name := range strings.Split(list, ",") {
-		for _, mode := range []string{"bits", "lookup"} {
+		for _, mode := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
 			dir := t.TempDir()
 			t0 := time.Now()
-			c, err := proof.Compile(filepath.Join(corpus, name, "network.onnx"), dir, quant.Default, circuit.DefaultVisibility, nil, mode)
+			c, err := proof.CompileWith(filepath.Join(corpus, name, "network.onnx"), dir, proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: mode})
 			if err != nil {
 				t.Logf("%s: %v", name, err)
 				break

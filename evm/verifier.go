@@ -27,12 +27,12 @@ const (
 
 // Verifier is an exported Solidity verifier.
 type Verifier struct {
-	Backend     string // proof.Groth16 or proof.Plonk
-	Contract    string // ContractName or PlonkContractName
-	Source      []byte // Verifier.sol
-	ABI         []byte // its ABI JSON
-	Inputs      int    // N public inputs: verifyProof(bytes, uint256[N]) or Verify(bytes, uint256[])
-	Commitments int    // Groth16: Pedersen commitments (0 or 1); PLONK: BSB22 commitments
+	Backend     proof.Backend // proof.Groth16 or proof.Plonk
+	Contract    string        // ContractName or PlonkContractName
+	Source      []byte        // Verifier.sol
+	ABI         []byte        // its ABI JSON
+	Inputs      int           // N public inputs: verifyProof(bytes, uint256[N]) or Verify(bytes, uint256[])
+	Commitments int           // Groth16: Pedersen commitments (0 or 1); PLONK: BSB22 commitments
 }
 
 // ProofBytes is the length of the proof argument the verifier expects:
@@ -55,7 +55,7 @@ func proofBytes(commitments int) int {
 // Signature is the verifying function's canonical signature.
 func (v *Verifier) Signature() string { return signature(v.Backend, v.Inputs) }
 
-func signature(backend string, n int) string {
+func signature(backend proof.Backend, n int) string {
 	if backend == proof.Plonk {
 		return "Verify(bytes,uint256[])"
 	}

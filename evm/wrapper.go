@@ -50,7 +50,7 @@ type WrapperSpec struct {
 	// ModelCommitment is circuit.Pedersen (the point in the proof bytes),
 	// circuit.Poseidon2 (the param_commitment public input) or "" (the
 	// weights are fixed in the circuit, or private and bound to nothing).
-	ModelCommitment string
+	ModelCommitment circuit.Binding
 	CommitmentIndex int    // Pedersen: which of the proof's commitments is the weights'
 	ModelSHA256     string // hex, the settings' model_sha256
 	Note            string // a warning for the contract's documentation ("" for none)

@@ -54,9 +54,8 @@ func newWrapped(t *testing.T, chain *evm.Chain, solc *evm.Solc, path, input stri
 	if opt.Quant == (quant.Settings{}) {
 		opt.Quant = quant.Default
 	}
-	if opt.RangeCheck == "" {
-		opt.RangeCheck = ops.RangeBits
-	}
+	// The zero RangeCheck is auto: bits for these small models, so their
+	// verifiers have at most the weights' commitment.
 	w := &wrapped{t: t, ctx: context.Background(), chain: chain, c: evmtest.Keyed(t, path, opt), input: in,
 		paramSalt: big.NewInt(0x1234), salt: big.NewInt(0x99)}
 	if opt.Visibility.SecretParams() {
@@ -216,7 +215,7 @@ func withInput(c *evm.Call, i int, v *big.Int) *evm.Call {
 func TestWrapperOnChain(t *testing.T) {
 	solc := evmtest.Solc(t)
 	chain := newChain(t)
-	hashed := func(scheme string) circuit.Visibility {
+	hashed := func(scheme circuit.Binding) circuit.Visibility {
 		return circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private, ParamBits: 20, ParamCommitment: scheme}
 	}
 	claim := func(v circuit.Visibility, c string) circuit.Visibility { v.Claim = c; return v }

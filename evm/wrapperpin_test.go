@@ -201,8 +201,8 @@ func TestWrapperCalldataMatchesABIPack(t *testing.T) {
 	seg := func(name string, n int) circuit.Segment { return circuit.Segment{Name: name, Len: n} }
 	for _, tc := range []struct {
 		segs       []circuit.Segment
-		commitment string
-		backend    string
+		commitment circuit.Binding
+		backend    proof.Backend
 	}{
 		{segs: []circuit.Segment{seg("output", 3), seg("context", 1)}},
 		{segs: []circuit.Segment{seg("input", 2), seg("param_commitment", 1), seg("output", 1), seg("context", 1)}, commitment: circuit.Poseidon2, backend: proof.Plonk},
@@ -317,7 +317,7 @@ func TestWrapperSpecErrors(t *testing.T) {
 		t.Error("a commitment registered for fixed weights")
 	}
 	v1 := &evm.Verifier{Backend: proof.Groth16, Contract: evm.ContractName, Inputs: 2, Commitments: 1}
-	for scheme, bad := range map[string][]string{
+	for scheme, bad := range map[circuit.Binding][]string{
 		circuit.Pedersen:  {"", "0x2a", "0x" + strings.Repeat("00", 63) + "01"}, // not 64 bytes; not on the curve
 		circuit.Poseidon2: {"", "0xzz", "0x" + strings.Repeat("ff", 32)},        // not hex; not below r
 	} {

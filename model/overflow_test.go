@@ -63,7 +63,7 @@ func TestOverflowEdges(t *testing.T) {
 			}
 			in := []ops.Tensor[int64]{{Shape: []int{1}, Data: []int64{c.x}}}
 			out := []ops.Tensor[int64]{{Shape: []int{1}, Data: []int64{c.y}}}
-			for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+			for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 				circ, err := circuit.New(m, circuit.DefaultVisibility)
 				if err != nil {
 					t.Fatal(err)

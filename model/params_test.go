@@ -213,10 +213,10 @@ func checkSecretWeights(t *testing.T, c weightCase) {
 			solve bool
 		}{{"the evaluator's values", wit, true}, {"another weight's values", &other, true}, {"a wrong output", &bad, false}} {
 			if err := solve(t, cs, assign(t, m, vis, s.w)); (err == nil) != s.solve {
-				t.Fatalf("%s weights, %s: solved %v, want %v (%v)", vis.ParamScheme(), s.what, err == nil, s.solve, err)
+				t.Fatalf("%s weights, %s: solved %v, want %v (%v)", vis.ParamCommitment, s.what, err == nil, s.solve, err)
 			}
 		}
-		if vis.ParamScheme() != circuit.Poseidon2 || vis.Params != circuit.Hashed {
+		if vis.ParamCommitment != circuit.Poseidon2 || vis.Params != circuit.Hashed {
 			continue
 		}
 		old, changed := commitment(t, m, vis, wit), commitment(t, m, vis, &other)

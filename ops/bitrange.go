@@ -8,8 +8,8 @@ import (
 	"github.com/consensys/gnark/std/rangecheck"
 )
 
-// Range-check gadgets a circuit can be compiled with (settings.json
-// "range_check").
+// RangeCheck is the range-check gadget a circuit is built with
+// (settings.json "range_check"). The zero value is RangeLookup.
 //
 //   - RangeLookup: gnark's std/rangecheck, a log-derivative lookup. About
 //     2–4 constraints per check, but it draws its challenge from a Pedersen
@@ -17,17 +17,44 @@ import (
 //     verifier (~399k instead of ~276k) plus 128 calldata bytes.
 //   - RangeBits: plain bit decomposition (BitRange): bits+1 constraints per
 //     check, no commitment, so the cheapest on-chain verifier.
-//   - RangeAuto: chosen at compile time: bits when the bit-decomposed
-//     circuit has at most AutoBitsMaxConstraints constraints, lookup
-//     otherwise (see docs/EVM.md for the measurements behind the rule).
 //
-// The empty string means RangeLookup: the gadget of directories compiled
-// before the setting existed.
+// Which one a model gets, "auto" included, is circuit.Build's choice
+// (circuit.RangePolicy).
+type RangeCheck uint8
+
 const (
-	RangeAuto   = "auto"
-	RangeLookup = "lookup"
-	RangeBits   = "bits"
+	RangeLookup RangeCheck = iota
+	RangeBits
 )
+
+// String is the gadget's name in settings.json: "lookup" or "bits".
+func (r RangeCheck) String() string {
+	if r == RangeBits {
+		return "bits"
+	}
+	return "lookup"
+}
+
+// MarshalText writes the gadget's name.
+func (r RangeCheck) MarshalText() ([]byte, error) {
+	if r > RangeBits {
+		return nil, fmt.Errorf("range check %d is not a gadget", r)
+	}
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText reads "lookup" or "bits"; anything else is an error.
+func (r *RangeCheck) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "lookup":
+		*r = RangeLookup
+	case "bits":
+		*r = RangeBits
+	default:
+		return fmt.Errorf("range check %.20q is not a gadget (lookup, bits)", b)
+	}
+	return nil
+}
 
 // AutoBitsMaxConstraints is the largest circuit, in constraints with bit
 // decomposition, for which "auto" picks RangeBits. Up to it the extra
@@ -37,27 +64,13 @@ const (
 // the gas saving is worth.
 const AutoBitsMaxConstraints = 1 << 18
 
-// ValidRangeCheck rejects an unknown range-check setting.
-func ValidRangeCheck(mode string) error {
-	switch mode {
-	case "", RangeAuto, RangeLookup, RangeBits:
-		return nil
-	}
-	return fmt.Errorf("range check %q is not supported (auto, lookup, bits)", mode)
-}
-
-// NewRangeChecker returns the range checker of a resolved mode: BitRange for
-// RangeBits, gnark's std/rangecheck for RangeLookup (or ""). RangeAuto must
-// be resolved before the circuit is built; it panics, as frontend.Compile
-// reports panics in Define as errors.
-func NewRangeChecker(api frontend.API, mode string) RangeChecker {
-	switch mode {
-	case RangeBits:
+// NewRangeChecker returns the range checker of a gadget: BitRange for
+// RangeBits, gnark's std/rangecheck for RangeLookup.
+func NewRangeChecker(api frontend.API, r RangeCheck) RangeChecker {
+	if r == RangeBits {
 		return BitRange{API: api}
-	case "", RangeLookup:
-		return rangecheck.New(api)
 	}
-	panic(fmt.Sprintf("range check %q must be resolved to lookup or bits before the circuit is built", mode))
+	return rangecheck.New(api)
 }
 
 // BitRange is a RangeChecker by plain bit decomposition: v is written as

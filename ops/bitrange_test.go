@@ -16,7 +16,7 @@ import (
 type rangeCircuit struct {
 	V    frontend.Variable
 	bits int
-	mode string
+	mode ops.RangeCheck
 }
 
 func (c *rangeCircuit) Define(api frontend.API) error {
@@ -28,7 +28,7 @@ func (c *rangeCircuit) Define(api frontend.API) error {
 // lookup checker.
 func TestBitRange(t *testing.T) {
 	field := ecc.BN254.ScalarField()
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 		for _, bits := range []int{1, 8, 24, 63} {
 			top := new(big.Int).Lsh(big.NewInt(1), uint(bits))
 			cases := map[string]struct {
@@ -58,7 +58,7 @@ func TestBitRange(t *testing.T) {
 // which the one-commitment Solidity verifier and cheaper gas need; lookup
 // uses a commitment.
 func TestBitRangeHasNoCommitment(t *testing.T) {
-	for mode, want := range map[string]int{ops.RangeBits: 0, ops.RangeLookup: 1} {
+	for mode, want := range map[ops.RangeCheck]int{ops.RangeBits: 0, ops.RangeLookup: 1} {
 		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &rangeCircuit{bits: 24, mode: mode})
 		if err != nil {
 			t.Fatal(err)
@@ -73,17 +73,27 @@ func TestBitRangeHasNoCommitment(t *testing.T) {
 	}
 }
 
-func TestRangeCheckSetting(t *testing.T) {
-	for _, m := range []string{"", ops.RangeAuto, ops.RangeBits, ops.RangeLookup} {
-		if err := ops.ValidRangeCheck(m); err != nil {
-			t.Errorf("%q: %v", m, err)
+// TestRangeCheckText: settings.json names the gadgets "lookup" and
+// "bits"; anything else (auto, which circuit.Build resolves, or the empty
+// string of an old directory) is an error, never a default.
+func TestRangeCheckText(t *testing.T) {
+	for _, g := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+		b, err := g.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back ops.RangeCheck
+		if err := back.UnmarshalText(b); err != nil || back != g {
+			t.Errorf("%s: read back %v, %v", b, back, err)
 		}
 	}
-	if ops.ValidRangeCheck("bit") == nil {
-		t.Error("an unknown mode is accepted")
+	for _, bad := range []string{"", "auto", "bit", "LOOKUP"} {
+		var r ops.RangeCheck
+		if err := r.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("%q accepted as %s", bad, r)
+		}
 	}
-	// auto must be resolved before the circuit is built.
-	if _, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &rangeCircuit{bits: 8, mode: ops.RangeAuto}); err == nil {
-		t.Error("a circuit with an unresolved auto range check compiled")
+	if _, err := ops.RangeCheck(7).MarshalText(); err == nil {
+		t.Error("an unknown gadget was written")
 	}
 }

@@ -12,7 +12,8 @@ import (
 // (RangeBits: bits+1 each, RangeLookup: at least 1) and the products of two
 // variables CircuitArith.Mul made. BitsCount is the same bound for the
 // circuit built with RangeBits, whatever the mode, so one RangeLookup build
-// tells RangeAuto whether the RangeBits circuit can be small enough.
+// tells circuit.Build's auto policy whether the RangeBits circuit can be
+// small enough.
 // CircuitArith.Err reports the excess after each step, so a model too
 // large for the limit fails after the first step that passes it, before
 // the rest is built.
@@ -24,9 +25,9 @@ type ConstraintBudget struct {
 }
 
 // NewConstraintBudget returns a budget of max constraints for a circuit
-// whose range checks use the resolved mode (RangeBits or RangeLookup).
-func NewConstraintBudget(max int, mode string) *ConstraintBudget {
-	return &ConstraintBudget{Max: max, bits: mode == RangeBits}
+// whose range checks use the gadget r.
+func NewConstraintBudget(max int, r RangeCheck) *ConstraintBudget {
+	return &ConstraintBudget{Max: max, bits: r == RangeBits}
 }
 
 // BudgetError is the error of an exceeded ConstraintBudget. Node, when

@@ -27,7 +27,7 @@ import (
 // and weight commitment (Pedersen weights sit in an earlier commitment,
 // which the last one commits to).
 func TestFreivaldsCommitsEveryWire(t *testing.T) {
-	compileModel := func(vis circuit.Visibility, mode string) func(*testing.T) constraint.ConstraintSystem {
+	compileModel := func(vis circuit.Visibility, mode ops.RangeCheck) func(*testing.T) constraint.ConstraintSystem {
 		return func(t *testing.T) constraint.ConstraintSystem {
 			g, vals := batchedMatMul(8, 48, 16)
 			m, _ := secretWitness(t, g, vals)

@@ -136,7 +136,7 @@ func TestMeasureFreivalds(t *testing.T) {
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Private, Output: circuit.Public}
 	for name, load := range freivaldsModels(t, 16, 196, 32) {
 		m, w := load()
-		for _, mode := range []string{ops.RangeBits} {
+		for _, mode := range []ops.RangeCheck{ops.RangeBits} {
 			for _, direct := range []bool{true, false} {
 				c, err := circuit.New(m, vis)
 				if err != nil {

@@ -35,7 +35,7 @@ type sweepCircuit struct {
 	In    []frontend.Variable
 	Out   []frontend.Variable `gnark:",public"`
 	f     func(ops.Arith[V], []V) []V
-	mode  string
+	mode  ops.RangeCheck
 	bound bool
 }
 
@@ -159,7 +159,7 @@ func gadgetCases() []gadgetCase {
 // witness runs the gadget on in with the evaluator and returns the
 // circuit, its assignment, the results and the evaluator's error; bound
 // binds the results to public outputs.
-func (g gadgetCase) witness(in []int64, mode string, bound bool) (*sweepCircuit, *sweepCircuit, []int64, error) {
+func (g gadgetCase) witness(in []int64, mode ops.RangeCheck, bound bool) (*sweepCircuit, *sweepCircuit, []int64, error) {
 	e := &ops.IntArith{}
 	out := g.ints(e, in)
 	c := &sweepCircuit{In: make([]frontend.Variable, len(in)), f: g.circ, mode: mode, bound: bound}
@@ -182,8 +182,8 @@ func (g gadgetCase) witness(in []int64, mode string, bound bool) (*sweepCircuit,
 // inputs and at the ends of the ranges.
 func TestGadgetHintSoundness(t *testing.T) {
 	for _, g := range gadgetCases() {
-		for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
-			t.Run(g.name+"/"+mode, func(t *testing.T) {
+		for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
+			t.Run(g.name+"/"+mode.String(), func(t *testing.T) {
 				for _, in := range g.at {
 					c, a, _, err := g.witness(in, mode, false)
 					if err != nil {
@@ -223,8 +223,8 @@ func TestGadgetOverflow(t *testing.T) {
 		if len(g.beyond) == 0 {
 			continue
 		}
-		for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
-			t.Run(g.name+"/"+mode, func(t *testing.T) {
+		for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
+			t.Run(g.name+"/"+mode.String(), func(t *testing.T) {
 				for _, b := range g.beyond {
 					in := b.in
 					c, a, out, err := g.witness(in, mode, true)

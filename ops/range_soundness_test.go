@@ -17,7 +17,7 @@ import (
 type checkCircuit struct {
 	V      frontend.Variable
 	bits   int
-	mode   string
+	mode   ops.RangeCheck
 	signed bool
 }
 
@@ -37,7 +37,7 @@ func (c *checkCircuit) Define(api frontend.API) error {
 // zero-width check accepts 0 only.
 func TestRangeCheckSoundness(t *testing.T) {
 	field := ecc.BN254.ScalarField()
-	for _, mode := range []string{ops.RangeBits, ops.RangeLookup} {
+	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 		widths := []int{1, 5, 12, 40}
 		if mode == ops.RangeBits {
 			widths = append(widths, 0) // gnark's std/rangecheck takes no zero width

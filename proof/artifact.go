@@ -47,11 +47,11 @@ type TensorSpec struct {
 // Settings is the human-readable settings.json of a compiled directory.
 type Settings struct {
 	Version      int                `json:"version"`
-	Backend      string             `json:"backend"`
+	Backend      Backend            `json:"backend"`
 	ModelSHA256  string             `json:"model_sha256"`
 	Quant        quant.Settings     `json:"quant"`
 	Visibility   circuit.Visibility `json:"visibility"`
-	RangeCheck   string             `json:"range_check,omitempty"` // ops.RangeBits or ops.RangeLookup ("": lookup)
+	RangeCheck   ops.RangeCheck     `json:"range_check"`
 	Inputs       []TensorSpec       `json:"inputs"`
 	Outputs      []TensorSpec       `json:"outputs"`
 	Constraints  int                `json:"constraints"`
@@ -78,16 +78,11 @@ type Compiled struct {
 	Model    *model.Model
 }
 
-// Compile compiles the ONNX model at modelPath into dir for Groth16: a copy
-// of the model, settings.json and the constraint system. rangeCheck
-// optionally picks the range-check gadget: ops.RangeAuto (the default),
-// RangeLookup or RangeBits.
-func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress, rangeCheck ...string) (*Compiled, error) {
-	opt := CompileOptions{Quant: qs, Visibility: vis, Progress: progress}
-	if len(rangeCheck) > 0 {
-		opt.RangeCheck = rangeCheck[0]
-	}
-	return CompileWith(modelPath, dir, opt)
+// Compile compiles the ONNX model at modelPath into dir for Groth16 with
+// the automatic range-check choice: a copy of the model, settings.json and
+// the constraint system (CompileWith for the other options).
+func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility, progress Progress) (*Compiled, error) {
+	return CompileWith(modelPath, dir, CompileOptions{Quant: qs, Visibility: vis, Progress: progress})
 }
 
 // CompileOptions are the settings of a compile.
@@ -95,11 +90,10 @@ type CompileOptions struct {
 	Quant      quant.Settings
 	Visibility circuit.Visibility
 	Progress   Progress
-	// RangeCheck is the range-check gadget: ops.RangeAuto ("" too),
-	// RangeLookup or RangeBits.
-	RangeCheck string
-	// Backend is Groth16 ("" too) or Plonk.
-	Backend string
+	// RangeCheck picks the range-check gadget (zero: circuit.RangeAuto).
+	RangeCheck circuit.RangePolicy
+	// Backend is Groth16 (the zero value too) or Plonk.
+	Backend Backend
 	// MaxConstraints, when positive, fails the compile of a circuit with
 	// more constraints before anything is written; the circuit's assembly
 	// stops as soon as it certainly exceeds the limit (ops.ConstraintBudget).
@@ -114,8 +108,11 @@ type CompileOptions struct {
 // Poseidon2 hash (a public input), and asking for pedersen is an error.
 func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	progress, vis := opt.Progress, opt.Visibility
-	backend, err := ParseBackend(opt.Backend)
-	if err != nil {
+	backend := opt.Backend
+	if backend == "" {
+		backend = Groth16
+	}
+	if err := backend.valid(); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	raw, err := os.ReadFile(modelPath)
@@ -141,16 +138,9 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		return nil, err
 	}
 	c.Settings.Backend = backend
-	c.Settings.RangeCheck = ops.RangeAuto
-	if opt.RangeCheck != "" {
-		if err := ops.ValidRangeCheck(opt.RangeCheck); err != nil {
-			return nil, fmt.Errorf("compile: %w", err)
-		}
-		c.Settings.RangeCheck = opt.RangeCheck
-	}
-	progress.log("compile: %d nodes left after folding; building the %s circuit", c.Model.NumSteps(), BackendName(backend))
+	progress.log("compile: %d nodes left after folding; building the %s circuit", c.Model.NumSteps(), backend)
 	start := time.Now()
-	cs, err := c.constraintSystem(opt.MaxConstraints)
+	cs, err := c.constraintSystem(opt.RangeCheck, opt.MaxConstraints)
 	if err != nil {
 		return nil, err
 	}
@@ -258,12 +248,8 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 // constraintSystem builds the circuit (circuit.Build), failing when it has
 // more than max constraints (max ≤ 0: no limit), and records the choices
 // the build made in the settings.
-func (c *Compiled) constraintSystem(max int) (constraint.ConstraintSystem, error) {
-	sys := circuit.R1CS
-	if c.Settings.Backend == Plonk {
-		sys = circuit.SparseR1CS
-	}
-	b, err := circuit.Build(c.Model, c.Settings.Visibility, circuit.BuildOptions{System: sys, RangeCheck: c.Settings.RangeCheck, MaxConstraints: max})
+func (c *Compiled) constraintSystem(policy circuit.RangePolicy, max int) (constraint.ConstraintSystem, error) {
+	b, err := circuit.Build(c.Model, c.Settings.Visibility, circuit.BuildOptions{System: c.Settings.Backend.system(), RangeCheck: policy, MaxConstraints: max})
 	var be *ops.BudgetError
 	switch {
 	case errors.As(err, &be) && be.Exact:
@@ -303,7 +289,7 @@ func Open(dir string) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Backend, err = ParseBackend(s.Backend); err != nil {
+	if err := s.Backend.valid(); err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", dir, SettingsFile, err)
 	}
 	c.Dir = dir

@@ -21,22 +21,22 @@ func TestAutoRangeCheck(t *testing.T) {
 		{"accuracy", hashed}, // 197,720 with bits: two lookup commitments must not count twice
 		{"large_mlp", circuit.DefaultVisibility},
 	} {
-		t.Run(tc.model+"/"+tc.vis.Params, func(t *testing.T) {
+		t.Run(tc.model+"/"+string(tc.vis.Params), func(t *testing.T) {
 			path, _ := corpusModel(t, tc.model)
-			sizes := map[string]*Compiled{}
-			for _, rc := range []string{ops.RangeAuto, ops.RangeBits, ops.RangeLookup} {
-				c, err := Compile(path, t.TempDir(), quant.Default, tc.vis, nil, rc)
+			sizes := map[circuit.RangePolicy]*Compiled{}
+			for _, rc := range []circuit.RangePolicy{circuit.RangeAuto, circuit.RangeBits, circuit.RangeLookup} {
+				c, err := CompileWith(path, t.TempDir(), CompileOptions{Quant: quant.Default, Visibility: tc.vis, RangeCheck: rc})
 				if err != nil {
 					t.Fatal(err)
 				}
 				sizes[rc] = c
 			}
-			want := ops.RangeBits
-			if sizes[ops.RangeBits].Settings.Constraints > ops.AutoBitsMaxConstraints {
-				want = ops.RangeLookup
+			want, wantGadget := circuit.RangeBits, ops.RangeBits
+			if sizes[circuit.RangeBits].Settings.Constraints > ops.AutoBitsMaxConstraints {
+				want, wantGadget = circuit.RangeLookup, ops.RangeLookup
 			}
-			auto := sizes[ops.RangeAuto].Settings
-			if auto.RangeCheck != want || auto.Constraints != sizes[want].Settings.Constraints ||
+			auto := sizes[circuit.RangeAuto].Settings
+			if auto.RangeCheck != wantGadget || auto.Constraints != sizes[want].Settings.Constraints ||
 				auto.Groth16Commitments != sizes[want].Settings.Groth16Commitments {
 				t.Fatalf("auto gave %s (%d constraints, %d commitments), want %s (%d, %d)", auto.RangeCheck,
 					auto.Constraints, auto.Groth16Commitments, want, sizes[want].Settings.Constraints, sizes[want].Settings.Groth16Commitments)

@@ -23,7 +23,7 @@ import (
 // ceremonyCircuit is the directory's circuit, for a ceremony.
 func (c *Compiled) ceremonyCircuit() (*ceremony.Circuit, error) {
 	if c.Settings.Backend != Groth16 {
-		return nil, fmt.Errorf("ceremony: %s is compiled for %s: a ceremony makes groth16 keys (plonk uses a universal SRS: setup --srs)", c.Dir, BackendName(c.Settings.Backend))
+		return nil, fmt.Errorf("ceremony: %s is compiled for %s: a ceremony makes groth16 keys (plonk uses a universal SRS: setup --srs)", c.Dir, c.Settings.Backend)
 	}
 	cs, err := c.ReadCircuit()
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/quant"
@@ -30,7 +29,7 @@ func compileCredit(t *testing.T, scale int) *proof.Compiled {
 	t.Helper()
 	qs := quant.Default
 	qs.Scale, qs.ParamScale = scale, scale
-	c, err := proof.CompileWith(creditModel, t.TempDir(), proof.CompileOptions{Quant: qs, Visibility: circuit.DefaultVisibility, RangeCheck: ops.RangeLookup})
+	c, err := proof.CompileWith(creditModel, t.TempDir(), proof.CompileOptions{Quant: qs, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeLookup})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,12 +190,12 @@ func TestCeremonyPedersen(t *testing.T) {
 	dir := corpus(t, "1l_mlp")
 	weights := filepath.Join(dir, "network.onnx")
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
-	c, err := proof.CompileWith(weights, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: ops.RangeLookup})
+	c, err := proof.CompileWith(weights, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: circuit.RangeLookup})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Settings.Groth16Commitments != 2 || !c.Settings.Visibility.PedersenParams() {
-		t.Fatalf("%d commitments (%s), want 2 with pedersen", c.Settings.Groth16Commitments, c.Settings.Visibility.ParamScheme())
+		t.Fatalf("%d commitments (%s), want 2 with pedersen", c.Settings.Groth16Commitments, c.Settings.Visibility.ParamCommitment)
 	}
 	files := runCeremony(t, c, 1)
 	if _, err := verifyCeremony(files, c.Dir); err != nil {

@@ -59,7 +59,7 @@ var theFixture = sync.OnceValues(func() (*fixture, error) {
 		return nil, err
 	}
 	f := &fixture{dir: filepath.Join(dir, "c")}
-	if f.c, err = Compile(src, f.dir, quant.Default, circuit.DefaultVisibility, nil, ops.RangeLookup); err != nil {
+	if f.c, err = CompileWith(src, f.dir, CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeLookup}); err != nil {
 		return nil, err
 	}
 	if err := f.c.Setup(nil); err != nil {

@@ -47,7 +47,7 @@ func (c *Compiled) setupGroth16(cs constraint.ConstraintSystem, progress Progres
 // directory.
 func (c *Compiled) readGroth16VerifyingKey() (groth16.VerifyingKey, error) {
 	if c.Settings.Backend != Groth16 {
-		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
+		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, c.Settings.Backend)
 	}
 	vk, err := loadVerifyingKey(c.path(VerifyingKey), c.Settings.PublicInputs)
 	if err != nil {
@@ -67,7 +67,7 @@ func (c *Compiled) ReadAnyVerifyingKey() (any, error) {
 
 func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
 	if c.Settings.Backend != Groth16 {
-		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, BackendName(c.Settings.Backend))
+		return nil, fmt.Errorf("%s: the keys are %s, not groth16", c.Dir, c.Settings.Backend)
 	}
 	pk, err := loadProvingKey(c.path(ProvingKey))
 	if err != nil {

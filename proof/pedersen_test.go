@@ -13,7 +13,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/onnx"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -64,11 +63,11 @@ func withCommitment(t *testing.T, c *Compiled, p *Proof, d curve.G1Affine) *Proo
 	return &q
 }
 
-func pedersenDir(t *testing.T, path, rangeCheck string) *Compiled {
+func pedersenDir(t *testing.T, path string, rangeCheck circuit.RangePolicy) *Compiled {
 	t.Helper()
 	dir := t.TempDir()
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
-	if _, err := Compile(path, dir, quant.Default, vis, nil, rangeCheck); err != nil {
+	if _, err := CompileWith(path, dir, CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: rangeCheck}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := Open(dir)
@@ -87,17 +86,17 @@ func pedersenDir(t *testing.T, path, rangeCheck string) *Compiled {
 // proof with other weights, or with D replaced, fails.
 func TestPedersenModelCommitment(t *testing.T) {
 	path, in := corpusModel(t, "1l_mlp")
-	for _, rc := range []string{ops.RangeBits, ops.RangeLookup} {
-		t.Run(rc, func(t *testing.T) {
+	for _, rc := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
+		t.Run(rc.String(), func(t *testing.T) {
 			c := pedersenDir(t, path, rc)
 			s := c.Settings
 			if s.Visibility.ParamCommitment != circuit.Pedersen || s.ModelCommitmentIndex == nil {
 				t.Fatalf("compile did not default to a pedersen commitment: %+v", s)
 			}
-			if wantN := map[string]int{ops.RangeBits: 1, ops.RangeLookup: 2}[rc]; s.Groth16Commitments != wantN {
+			if wantN := map[circuit.RangePolicy]int{circuit.RangeBits: 1, circuit.RangeLookup: 2}[rc]; s.Groth16Commitments != wantN {
 				t.Fatalf("%d Groth16 commitments, want %d", s.Groth16Commitments, wantN)
 			}
-			if (s.OnChainNote() == "") != (rc == ops.RangeBits) {
+			if (s.OnChainNote() == "") != (rc == circuit.RangeBits) {
 				t.Fatalf("on-chain note %q", s.OnChainNote())
 			}
 			salt, salt2 := big.NewInt(7), big.NewInt(8)

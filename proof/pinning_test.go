@@ -33,7 +33,7 @@ type pinCase struct {
 
 // newPinCase compiles the model at path under vis with backend and assigns
 // the honest witness of input in (weights from the model file itself).
-func newPinCase(t *testing.T, path, backend string, vis circuit.Visibility, in [][]float64) *pinCase {
+func newPinCase(t *testing.T, path string, backend Backend, vis circuit.Visibility, in [][]float64) *pinCase {
 	t.Helper()
 	g, err := onnx.Load(path)
 	if err != nil {
@@ -64,18 +64,11 @@ func newPinCase(t *testing.T, path, backend string, vis circuit.Visibility, in [
 	if err != nil {
 		t.Fatal(err)
 	}
-	circ, err := circuit.New(m, vis)
+	b, err := circuit.Build(m, vis, circuit.BuildOptions{System: backend.system(), RangeCheck: circuit.RangeLookup})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), builder(backend), circ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := circuit.CheckPublicWires(cs); err != nil {
-		t.Fatal(err)
-	}
-	return &pinCase{m: m, vis: vis, cs: cs, good: good}
+	return &pinCase{m: m, vis: vis, cs: b.CS, good: good}
 }
 
 // solves reports whether the circuit accepts the honest witness with public
@@ -113,7 +106,7 @@ func TestPublicInputsPinned(t *testing.T) {
 		name    string
 		path    string
 		in      [][]float64
-		backend string
+		backend Backend
 		vis     circuit.Visibility
 	}
 	priv := func(claim string) circuit.Visibility {
@@ -228,7 +221,7 @@ func TestForgedClaimRejected(t *testing.T) {
 		claim, holds string // the circuit's claim; a claim the input satisfies
 		path         string
 		in           [][]float64
-		out          string
+		out          circuit.Vis
 	}
 	cases := []forgery{
 		{"output[0] >= 0.7", "output[0] >= 0.25", creditModel, risky, circuit.Private},
@@ -245,7 +238,7 @@ func TestForgedClaimRejected(t *testing.T) {
 		cases = append(cases, forgery{"argmax(output) == " + wrong, "argmax(output) == " + k, path, in, circuit.Private})
 	}
 	for _, tc := range cases {
-		t.Run(tc.claim+"/"+tc.out, func(t *testing.T) {
+		t.Run(tc.claim+"/"+string(tc.out), func(t *testing.T) {
 			vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: tc.out, Claim: tc.claim}
 			c := compileSetup(t, tc.path, vis)
 			// The honest witness of a claim that holds, relabelled with the
@@ -320,8 +313,8 @@ func TestContextBinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, backend := range []string{Groth16, Plonk} {
-		t.Run(BackendName(backend), func(t *testing.T) {
+	for _, backend := range []Backend{Groth16, Plonk} {
+		t.Run(backend.String(), func(t *testing.T) {
 			c := compilePlain(t, creditModel, backend)
 			alice, bob := []byte("chain 1, lender 0x42, borrower alice, nonce 0"), []byte("chain 1, lender 0x42, borrower bob, nonce 0")
 			p, err := c.ProveWith(in, ProveOptions{Context: alice})
@@ -365,7 +358,7 @@ func TestContextBinds(t *testing.T) {
 
 // compilePlain compiles a model with the default visibility and backend
 // and sets it up (PLONK with a development SRS).
-func compilePlain(t *testing.T, path, backend string) *Compiled {
+func compilePlain(t *testing.T, path string, backend Backend) *Compiled {
 	t.Helper()
 	dir := t.TempDir()
 	c, err := CompileWith(path, dir, CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, Backend: backend})

@@ -8,7 +8,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -34,18 +33,19 @@ func corpus(t *testing.T, name string) string {
 // output or proof byte is rejected.
 func TestPlonkCorpus(t *testing.T) {
 	for _, tc := range []struct {
-		model, rangeCheck string
-		setup             proof.SetupOptions
-		kind              string
+		model      string
+		rangeCheck circuit.RangePolicy
+		setup      proof.SetupOptions
+		kind       string
 	}{
-		{"1l_mlp", ops.RangeBits, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, proof.SetupSRS},
-		{"1l_mlp", ops.RangeLookup, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, proof.SetupSRS},
-		{"accuracy", ops.RangeAuto, proof.SetupOptions{UnsafeDevSRS: true}, proof.SetupUnsafeSRS},
+		{"1l_mlp", circuit.RangeBits, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, proof.SetupSRS},
+		{"1l_mlp", circuit.RangeLookup, proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, proof.SetupSRS},
+		{"accuracy", circuit.RangeAuto, proof.SetupOptions{UnsafeDevSRS: true}, proof.SetupUnsafeSRS},
 	} {
-		t.Run(tc.model+"/"+tc.rangeCheck, func(t *testing.T) {
+		t.Run(tc.model+"/"+tc.rangeCheck.String(), func(t *testing.T) {
 			dir := corpus(t, tc.model)
 			c, err := proof.CompileWith(filepath.Join(dir, "network.onnx"), t.TempDir(), proof.CompileOptions{
-				Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: tc.rangeCheck, Backend: "plonk"})
+				Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: tc.rangeCheck, Backend: proof.Plonk})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,18 +96,18 @@ func TestPlonkCorpus(t *testing.T) {
 // TestCrossBackend: a proof of one backend checked with the keys of the
 // other is rejected with a message naming both.
 func TestCrossBackend(t *testing.T) {
-	dirs := map[string]*proof.Compiled{}
-	proofs := map[string]*proof.Proof{}
+	dirs := map[proof.Backend]*proof.Compiled{}
+	proofs := map[proof.Backend]*proof.Proof{}
 	in, err := model.ReadInput(creditInput)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range []string{"groth16", "plonk"} {
-		c, err := proof.CompileWith(creditModel, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: ops.RangeLookup, Backend: b})
+	for _, b := range []proof.Backend{proof.Groth16, proof.Plonk} {
+		c, err := proof.CompileWith(creditModel, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeLookup, Backend: b})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.SetupWith(proof.SetupOptions{UnsafeDevSRS: b == "plonk"}); err != nil {
+		if err := c.SetupWith(proof.SetupOptions{UnsafeDevSRS: b == proof.Plonk}); err != nil {
 			t.Fatal(err)
 		}
 		if proofs[b], err = c.Prove(in, nil); err != nil {
@@ -115,9 +115,12 @@ func TestCrossBackend(t *testing.T) {
 		}
 		dirs[b] = c
 	}
-	for _, tc := range []struct{ proof, keys, want string }{
-		{"plonk", "groth16", "proof was made with plonk, keys are groth16"},
-		{"groth16", "plonk", "proof was made with groth16, keys are plonk"},
+	for _, tc := range []struct {
+		proof, keys proof.Backend
+		want        string
+	}{
+		{proof.Plonk, proof.Groth16, "proof was made with plonk, keys are groth16"},
+		{proof.Groth16, proof.Plonk, "proof was made with groth16, keys are plonk"},
 	} {
 		if err := dirs[tc.keys].Verify(proofs[tc.proof]); err == nil || err.Error() != tc.want {
 			t.Errorf("%s proof, %s keys: %v, want %q", tc.proof, tc.keys, err, tc.want)
@@ -135,14 +138,14 @@ func TestCrossBackend(t *testing.T) {
 // takes none, and hashed weights default to Poseidon2 under PLONK, whose
 // proofs carry no Pedersen commitment.
 func TestPlonkSetupOptions(t *testing.T) {
-	compile := func(backend string, vis circuit.Visibility) (*proof.Compiled, error) {
+	compile := func(backend proof.Backend, vis circuit.Visibility) (*proof.Compiled, error) {
 		return proof.CompileWith(creditModel, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: vis, Backend: backend})
 	}
-	pl, err := compile("plonk", circuit.DefaultVisibility)
+	pl, err := compile(proof.Plonk, circuit.DefaultVisibility)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := compile("groth16", circuit.DefaultVisibility)
+	g, err := compile(proof.Groth16, circuit.DefaultVisibility)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +165,7 @@ func TestPlonkSetupOptions(t *testing.T) {
 		}
 	}
 	hashed := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
-	c, err := compile("plonk", hashed)
+	c, err := compile(proof.Plonk, hashed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +173,7 @@ func TestPlonkSetupOptions(t *testing.T) {
 		t.Fatalf("hashed weights under plonk use %q", c.Settings.Visibility.ParamCommitment)
 	}
 	hashed.ParamCommitment = circuit.Pedersen
-	if _, err := compile("plonk", hashed); err == nil || !strings.Contains(err.Error(), "Groth16 commitment") {
+	if _, err := compile(proof.Plonk, hashed); err == nil || !strings.Contains(err.Error(), "Groth16 commitment") {
 		t.Fatalf("pedersen under plonk: %v", err)
 	}
 }

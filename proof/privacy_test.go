@@ -67,13 +67,13 @@ func visibilityCombinations(t *testing.T, name string, ivs, pvs, ovs []int) {
 	path, in := corpusModel(t, name)
 	salt := big.NewInt(12345)
 	for _, i := range ivs {
-		iv := []string{circuit.Private, circuit.Public, circuit.Hashed}[i]
+		iv := []circuit.Vis{circuit.Private, circuit.Public, circuit.Hashed}[i]
 		for _, j := range pvs {
-			pv := []string{circuit.Fixed, circuit.Private, circuit.Hashed}[j]
+			pv := []circuit.Vis{circuit.Fixed, circuit.Private, circuit.Hashed}[j]
 			for _, k := range ovs {
-				ov := []string{circuit.Public, circuit.Private, circuit.Hashed}[k]
+				ov := []circuit.Vis{circuit.Public, circuit.Private, circuit.Hashed}[k]
 				vis := circuit.Visibility{Input: iv, Params: pv, Output: ov}
-				t.Run(name+"/"+iv+"-"+pv+"-"+ov, func(t *testing.T) {
+				t.Run(name+"/"+string(iv)+"-"+string(pv)+"-"+string(ov), func(t *testing.T) {
 					c := compileSetup(t, path, vis)
 					opt := ProveOptions{Salt: salt, ParamSalt: big.NewInt(7)}
 					if vis.SecretParams() {

@@ -23,7 +23,7 @@ import (
 // in the layout `run` prints; with hashed tensors or a claim, the commitments
 // and the claim's text.
 type Proof struct {
-	Protocol     string      `json:"protocol"`
+	Protocol     Backend     `json:"protocol"`
 	ModelSHA256  string      `json:"model_sha256"`
 	Proof        string      `json:"proof"`
 	PublicInputs []string    `json:"public_inputs"`

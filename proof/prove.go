@@ -65,7 +65,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	progress.log("prove: %d constraints (%s)", cs.GetNbConstraints(), BackendName(c.Settings.Backend))
+	progress.log("prove: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
 	start := time.Now()
 	var raw []byte
 	if c.Settings.Backend == Plonk {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 )
 
 // maxGroth16Commitments bounds settings.json's commitment count: a circuit
@@ -17,9 +16,6 @@ const maxGroth16Commitments = 64
 // number the prover and the verifier index with is checked here, so a
 // corrupt or edited settings.json is an error, never a crash.
 func (s *Settings) check(m *model.Model) error {
-	if err := ops.ValidRangeCheck(s.RangeCheck); err != nil {
-		return err
-	}
 	if s.Constraints < 0 {
 		return fmt.Errorf("constraints is %d", s.Constraints)
 	}

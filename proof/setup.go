@@ -132,7 +132,7 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	progress.log("setup: %d constraints (%s)", cs.GetNbConstraints(), BackendName(c.Settings.Backend))
+	progress.log("setup: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
 	start := time.Now()
 	if plonk {
 		err = c.setupPlonk(cs, opt)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/proof/srs"
@@ -79,9 +78,9 @@ func TestSetupRecordsWarnings(t *testing.T) {
 		setup   proof.SetupOptions
 		want    []string
 	}{
-		{"groth16 local, pedersen", proof.CompileOptions{Visibility: hashed, RangeCheck: ops.RangeBits},
+		{"groth16 local, pedersen", proof.CompileOptions{Visibility: hashed, RangeCheck: circuit.RangeBits},
 			proof.SetupOptions{}, []string{"only as trustworthy", "can open the published commitment"}},
-		{"plonk, self-made ptau", proof.CompileOptions{Visibility: circuit.DefaultVisibility, RangeCheck: ops.RangeBits, Backend: proof.Plonk},
+		{"plonk, self-made ptau", proof.CompileOptions{Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeBits, Backend: proof.Plonk},
 			proof.SetupOptions{SRS: "srs/testdata/pot9.ptau"}, []string{"pot9.ptau (blake2b"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -57,7 +57,7 @@ func TestVerifyRejects(t *testing.T) {
 		edit{"output missing", func(p *Proof) { p.Outputs[0] = p.Outputs[0][:1] }, "outputs[0] has 1 values"},
 		edit{"outputs missing", func(p *Proof) { p.Outputs = nil }, "lists 0 outputs"},
 		edit{"protocol", func(p *Proof) { p.Protocol = "plonk-bn254" }, "made with plonk"},
-		edit{"unknown protocol", func(p *Proof) { p.Protocol = strings.Repeat("x", 1000) }, "protocol"},
+		edit{"unknown protocol", func(p *Proof) { p.Protocol = Backend(strings.Repeat("x", 1000)) }, "protocol"},
 		edit{"model hash", func(p *Proof) { p.ModelSHA256 = strings.Repeat("0", 64) }, "SHA-256"},
 		edit{"claim added", func(p *Proof) { p.Claim = "output[0] >= 0" }, "claim"},
 		edit{"commitment added", func(p *Proof) { p.Commitments = map[string]string{"input": "0x01"} }, "commitment"},
@@ -96,7 +96,7 @@ func TestForeignKeys(t *testing.T) {
 	// The same model at another scale: same public inputs, other circuit.
 	qs := quant.Default
 	qs.Scale = 10
-	other, err := Compile(src, filepath.Join(dir, "other"), qs, circuit.DefaultVisibility, nil, ops.RangeLookup)
+	other, err := CompileWith(src, filepath.Join(dir, "other"), CompileOptions{Quant: qs, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeLookup})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestForeignKeys(t *testing.T) {
 	// Public inputs too: more of them.
 	vis := circuit.DefaultVisibility
 	vis.Input = circuit.Public
-	wide, err := Compile(src, filepath.Join(dir, "wide"), quant.Default, vis, nil, ops.RangeLookup)
+	wide, err := CompileWith(src, filepath.Join(dir, "wide"), CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: circuit.RangeLookup})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -25,11 +24,11 @@ func TestProofEncoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		rangeCheck string
+		rangeCheck circuit.RangePolicy
 		size       int
-	}{{ops.RangeBits, 128}, {ops.RangeLookup, 192}} {
-		t.Run(tc.rangeCheck, func(t *testing.T) {
-			c, err := proof.Compile(creditModel, t.TempDir(), quant.Default, circuit.DefaultVisibility, nil, tc.rangeCheck)
+	}{{circuit.RangeBits, 128}, {circuit.RangeLookup, 192}} {
+		t.Run(tc.rangeCheck.String(), func(t *testing.T) {
+			c, err := proof.CompileWith(creditModel, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: tc.rangeCheck})
 			if err != nil {
 				t.Fatal(err)
 			}

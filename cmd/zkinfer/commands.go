@@ -8,7 +8,6 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -79,11 +78,11 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "directory to write the compiled circuit to")
 	qs := quantFlags(fs)
 	vis := circuit.DefaultVisibility
-	fs.StringVar(&vis.Input, "input-visibility", vis.Input, "private, public or hashed (a Poseidon2 commitment is public)")
-	fs.StringVar(&vis.Params, "param-visibility", vis.Params, "fixed (in the circuit), private or hashed (weights in the witness; see docs/PRIVACY.md)")
-	fs.StringVar(&vis.Output, "output-visibility", vis.Output, "public, private or hashed (private by default with --claim)")
+	fs.Var(stringFlag[circuit.Vis]{&vis.Input}, "input-visibility", "private, public or hashed (a Poseidon2 commitment is public)")
+	fs.Var(stringFlag[circuit.Vis]{&vis.Params}, "param-visibility", "fixed (in the circuit), private or hashed (weights in the witness; see docs/PRIVACY.md)")
+	fs.Var(stringFlag[circuit.Vis]{&vis.Output}, "output-visibility", "public, private or hashed (private by default with --claim)")
 	privacyCompileFlags(fs, &vis)
-	rangeCheck := fs.String("range-check", ops.RangeAuto, "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
+	rangeCheck := fs.String("range-check", "auto", "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
 	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	maxC := maxConstraintsFlag(fs)
@@ -91,17 +90,22 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := proof.ParseBackend(*backend); err != nil {
+	b, err := proof.ParseBackend(*backend)
+	if err != nil {
 		return usageError{err.Error()}
+	}
+	policy, err := circuit.ParseRangePolicy(*rangeCheck)
+	if err != nil {
+		return fmt.Errorf("compile: %w", err)
 	}
 	claimDefaults(fs, &vis)
 	c, err := proof.CompileWith(pos[0], *out, proof.CompileOptions{
-		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: *rangeCheck, Backend: *backend,
+		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: policy, Backend: b,
 		MaxConstraints: *maxC})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs (%s)\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs, proof.BackendName(c.Settings.Backend))
+	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs (%s)\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.Backend)
 	return nil
 }
 

@@ -80,7 +80,7 @@ func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
 		*out, abiPath(*out), v.Contract, v.Signature(), v.ProofBytes(), v.Commitments)
 	ctor := "constructor()"
 	if w.Spec.ModelCommitment != "" {
-		ctor = "constructor(bytes modelCommitment) registering the " + w.Spec.ModelCommitment + " commitment `zkinfer commit` prints"
+		ctor = "constructor(bytes modelCommitment) registering the " + string(w.Spec.ModelCommitment) + " commitment `zkinfer commit` prints"
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s: contract %s, %s, %s, %s; it deploys its %s\n",
 		wrapperOut, abiPath(wrapperOut), w.Name, ctor, w.Signature(evm.WrapperVerify), w.Signature(evm.WrapperCheck), v.Contract)

@@ -12,7 +12,7 @@ import (
 func privacyCompileFlags(fs *flag.FlagSet, vis *circuit.Visibility) {
 	fs.StringVar(&vis.Claim, "claim", "", `prove only a claim about the outputs: "output[i] >= x" (>, <=, <), "output[i] in [a, b]" or "argmax(output) == k"`)
 	fs.IntVar(&vis.ParamBits, "param-bits", 0, "with private or hashed weights: the signed bit width each quantized weight is checked to (default 16)")
-	fs.StringVar(&vis.ParamCommitment, "param-commitment", "", "with hashed weights: pedersen (default: a Groth16 commitment in the proof, ~1 constraint) or poseidon2 (a public input, ~13 constraints per weight)")
+	fs.Var(stringFlag[circuit.Binding]{&vis.ParamCommitment}, "param-commitment", "with hashed weights: pedersen (default: a Groth16 commitment in the proof, ~1 constraint) or poseidon2 (a public input, ~13 constraints per weight)")
 }
 
 // claimDefaults makes a claim hide the outputs unless their visibility was
@@ -75,4 +75,20 @@ func (f *verifyFlagSet) options() (proof.VerifyOptions, error) {
 		return o, fmt.Errorf("--context: %w", err)
 	}
 	return o, nil
+}
+
+// stringFlag binds a flag to a setting of a string type (a visibility, a
+// binding scheme); the setting's own validation judges the value.
+type stringFlag[T ~string] struct{ p *T }
+
+func (f stringFlag[T]) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return string(*f.p)
+}
+
+func (f stringFlag[T]) Set(s string) error {
+	*f.p = T(s)
+	return nil
 }

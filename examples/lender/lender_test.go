@@ -17,7 +17,6 @@ import (
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -132,7 +131,7 @@ func TestLender(t *testing.T) {
 	ctx := context.Background()
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private,
 		ParamBits: 20, ParamCommitment: circuit.Pedersen, Claim: claim}
-	c := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: ops.RangeBits})
+	c := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: circuit.RangeBits})
 	commitment, err := c.PedersenModelCommitment(creditModel, salt)
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +237,7 @@ func TestLender(t *testing.T) {
 	l.apply("a proof made with other weights", borrower, l.mustProve(c, goodInput, evmtest.OtherWeights(t, creditModel), borrower), "WrongModelCommitment")
 
 	// Another model: the credit model with its weights fixed in the circuit.
-	plain := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: ops.RangeBits})
+	plain := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeBits})
 	l.apply("another model's proof", borrower, l.mustProve(plain, goodInput, "", borrower), "WrongProofLength")
 
 	if n := l.loans(borrower) + l.loans(other); n != 2 {

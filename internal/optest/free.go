@@ -23,12 +23,12 @@ type FreeCircuit struct {
 	In []frontend.Variable
 
 	model *model.Model
-	mode  string
+	mode  ops.RangeCheck
 }
 
 // NewFreeCircuit returns the free-output circuit of m with range-check
 // gadget mode (ops.RangeBits or ops.RangeLookup), ready to compile.
-func NewFreeCircuit(m *model.Model, mode string) *FreeCircuit {
+func NewFreeCircuit(m *model.Model, mode ops.RangeCheck) *FreeCircuit {
 	n := 0
 	for _, in := range m.Inputs {
 		n += in.Size()
@@ -37,7 +37,7 @@ func NewFreeCircuit(m *model.Model, mode string) *FreeCircuit {
 }
 
 // AssignFree returns the assignment of m's free-output circuit for inputs.
-func AssignFree(m *model.Model, mode string, inputs []ops.Tensor[int64]) *FreeCircuit {
+func AssignFree(m *model.Model, mode ops.RangeCheck, inputs []ops.Tensor[int64]) *FreeCircuit {
 	c := &FreeCircuit{model: m, mode: mode}
 	for _, t := range inputs {
 		for _, v := range t.Data {
@@ -51,7 +51,7 @@ func AssignFree(m *model.Model, mode string, inputs []ops.Tensor[int64]) *FreeCi
 // (circuit.Define): the range checks of mode (ops.RangeBits or
 // ops.RangeLookup) through a constraint budget without a limit. Gadget
 // tests build with it so that they test the gadgets as models use them.
-func Arith(api frontend.API, mode string) *ops.CircuitArith {
+func Arith(api frontend.API, mode ops.RangeCheck) *ops.CircuitArith {
 	budget := ops.NewConstraintBudget(0, mode)
 	return &ops.CircuitArith{API: api, Budget: budget, Range: budget.Range(ops.NewRangeChecker(api, mode))}
 }
@@ -90,7 +90,7 @@ func FullWitness(a frontend.Circuit) (witness.Witness, error) {
 // mode, assigns the evaluator's inputs, and runs HintSweep on the R1CS; it
 // fails t for every perturbation the circuit accepts and returns the hint
 // calls it recorded.
-func SweepCase(t *testing.T, c Case, mode string, s Sweep) []HintCall {
+func SweepCase(t *testing.T, c Case, mode ops.RangeCheck, s Sweep) []HintCall {
 	t.Helper()
 	m, vals, err := c.Compile()
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -48,26 +47,27 @@ func modelPaths(t *testing.T, name string) (string, string) {
 // weights are committed.
 func TestModels(t *testing.T) {
 	for _, tc := range []struct {
-		model, rangeCheck string
-		vis               circuit.Visibility
-		commitments       int
-		compareGnark      bool
+		model        string
+		rangeCheck   circuit.RangePolicy
+		vis          circuit.Visibility
+		commitments  int
+		compareGnark bool
 	}{
-		{"credit", ops.RangeBits, fixed, 0, true},
-		{"credit", ops.RangeLookup, fixed, 1, true},
-		{"credit", ops.RangeBits, hashed, 1, false},
-		{"1l_mlp", ops.RangeBits, hashed, 1, true},
-		{"credit", ops.RangeLookup, hashed, 2, true},
-		{"1l_mlp", ops.RangeLookup, hashed, 2, true},
-		{"3l_relu_conv_fc", ops.RangeLookup, fixed, 1, false},
+		{"credit", circuit.RangeBits, fixed, 0, true},
+		{"credit", circuit.RangeLookup, fixed, 1, true},
+		{"credit", circuit.RangeBits, hashed, 1, false},
+		{"1l_mlp", circuit.RangeBits, hashed, 1, true},
+		{"credit", circuit.RangeLookup, hashed, 2, true},
+		{"1l_mlp", circuit.RangeLookup, hashed, 2, true},
+		{"3l_relu_conv_fc", circuit.RangeLookup, fixed, 1, false},
 	} {
-		name := tc.model + "/" + tc.rangeCheck
+		name := tc.model + "/" + tc.rangeCheck.String()
 		if tc.vis.PedersenParams() {
 			name += "/pedersen"
 		}
 		t.Run(name, func(t *testing.T) {
 			path, input := modelPaths(t, tc.model)
-			c, err := proof.Compile(path, t.TempDir(), quant.Default, tc.vis, nil, tc.rangeCheck)
+			c, err := proof.CompileWith(path, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: tc.vis, RangeCheck: tc.rangeCheck})
 			if err != nil {
 				t.Fatal(err)
 			}
