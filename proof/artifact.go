@@ -138,7 +138,7 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 		return nil, err
 	}
 	c.Settings.Backend = backend
-	progress.log("compile: %d nodes left after folding; building the %s circuit", c.Model.NumSteps(), backend)
+	progress.Log("compile: %d nodes left after folding; building the %s circuit", c.Model.NumSteps(), backend)
 	start := time.Now()
 	cs, err := c.constraintSystem(opt.RangeCheck, opt.MaxConstraints)
 	if err != nil {
@@ -149,9 +149,9 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	if backend == Groth16 {
 		c.Settings.PublicInputs-- // an R1CS's first public wire is the constant 1
 	}
-	progress.log("compile: %d constraints, %d public inputs (%.1fs)", c.Settings.Constraints, c.Settings.PublicInputs, time.Since(start).Seconds())
+	progress.Log("compile: %d constraints, %d public inputs (%.1fs)", c.Settings.Constraints, c.Settings.PublicInputs, time.Since(start).Seconds())
 	if note := c.Settings.OnChainNote(); note != "" {
-		progress.log("compile: note: %s", note)
+		progress.Log("compile: note: %s", note)
 	}
 
 	made, err := atomicfile.MakeDir(dir)

@@ -28,7 +28,7 @@ func (c *Compiled) setupPlonk(cs constraint.ConstraintSystem, opt SetupOptions) 
 		err  error
 	)
 	if opt.UnsafeDevSRS {
-		opt.Progress.log("setup: generating an UNSAFE development SRS on this machine")
+		opt.Progress.Log("setup: generating an UNSAFE development SRS on this machine")
 		s, err = srs.UnsafeDev(cs)
 		info = &SetupInfo{Kind: SetupUnsafeSRS}
 	} else {

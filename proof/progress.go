@@ -4,7 +4,8 @@ package proof
 // ceremony step) as printf-style lines, e.g. to stderr; nil is silent.
 type Progress func(format string, args ...any)
 
-func (p Progress) log(format string, args ...any) {
+// Log reports one line, when p is set.
+func (p Progress) Log(format string, args ...any) {
 	if p != nil {
 		p(format, args...)
 	}

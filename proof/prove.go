@@ -65,7 +65,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	progress.log("prove: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
+	progress.Log("prove: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
 	start := time.Now()
 	var raw []byte
 	if c.Settings.Backend == Plonk {
@@ -76,7 +76,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if err != nil {
 		return nil, err
 	}
-	progress.log("prove: done (%.1fs)", time.Since(start).Seconds())
+	progress.Log("prove: done (%.1fs)", time.Since(start).Seconds())
 	pub, err := wit.Public()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)

@@ -132,7 +132,7 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	progress.log("setup: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
+	progress.Log("setup: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
 	start := time.Now()
 	if plonk {
 		err = c.setupPlonk(cs, opt)
@@ -142,7 +142,7 @@ func (c *Compiled) SetupWith(opt SetupOptions) error {
 	if err != nil {
 		return err
 	}
-	progress.log("setup: keys written (%.1fs)", time.Since(start).Seconds())
+	progress.Log("setup: keys written (%.1fs)", time.Since(start).Seconds())
 	c.Settings.Setup.Warnings = c.TrustWarnings()
 	if err := c.writeSettings(); err != nil {
 		return fmt.Errorf("setup: %w", err)

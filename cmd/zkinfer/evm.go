@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
@@ -22,17 +22,13 @@ func init() {
 	}...)
 }
 
-// openVerifier exports the verifier of a compiled directory.
+// openVerifier opens a compiled directory and exports its verifier.
 func openVerifier(dir string) (*proof.Compiled, *evm.Verifier, error) {
 	c, err := proof.Open(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	vk, err := c.ReadAnyVerifyingKey()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w (run setup first)", err)
-	}
-	v, err := evm.Export(vk)
+	v, err := evm.ExportDir(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,31 +86,6 @@ func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// checkedCall reads a proof file, checks it fits the verifier and runs
-// every check `zkinfer verify` runs, with the same expectations.
-func checkedCall(c *proof.Compiled, v *evm.Verifier, file string, vopt proof.VerifyOptions) (*proof.Proof, *evm.Call, error) {
-	p, err := proof.ReadProof(file)
-	if err != nil {
-		return nil, nil, err
-	}
-	call, err := evm.NewCall(p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if err := call.Check(v); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if err := c.VerifyWith(p, vopt); err != nil {
-		return p, nil, &invalidError{err}
-	}
-	return p, call, nil
-}
-
-// invalidError is a proof that `zkinfer verify` would refuse.
-type invalidError struct{ err error }
-
-func (e *invalidError) Error() string { return "INVALID: " + e.err.Error() }
-
 // The calls calldata can print.
 const (
 	callVerifier = "verifier"
@@ -141,7 +112,11 @@ func cmdCalldata(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, call, err := checkedCall(c, v, *file, vopt)
+	p, err := proof.ReadProof(*file)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *file, err)
+	}
+	call, err := evm.CheckedCall(c, v, p, vopt)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
@@ -168,94 +143,41 @@ func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := progress(*quiet)
 	vopt, err := vf.options()
 	if err != nil {
 		return err
 	}
-	c, v, err := openVerifier(pos[0])
+	c, err := proof.Open(pos[0])
 	if err != nil {
 		return err
 	}
-	p, call, err := checkedCall(c, v, *file, vopt)
-	if ie, ok := err.(*invalidError); ok {
-		fmt.Fprintf(stdout, "rejected before the chain: %s\n", ie.err)
+	p, err := proof.ReadProof(*file)
+	if err != nil {
+		return err
+	}
+	res, err := evm.VerifyOnChain(context.Background(), c, p, evm.OnChainOptions{Verify: vopt, Bare: *bare, Progress: progress(*quiet)})
+	var ie *evm.InvalidError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(stdout, "rejected before the chain: %s\n", ie.Err)
 		return fmt.Errorf("%s: %w", *file, err)
 	}
 	if err != nil {
 		return err
 	}
-	solc, err := evm.FindSolc()
-	if err != nil {
-		return err
+	if res.RegisteredFromProof {
+		fmt.Fprintf(stderr, "zkinfer verify-evm: no --model-commitment: the wrapper registers the proof's own model commitment %s; pass --model-commitment to require the one you expect\n", res.Registered)
 	}
-	ctx := context.Background()
-	chain, err := evm.NewChain()
-	if err != nil {
-		return err
+	switch {
+	case !res.Verifier.Accepted:
+		return rejected(*file, res.Verifier, "the verifier contract")
+	case res.Wrapper != nil && !res.Wrapper.Accepted:
+		return rejected(*file, res.Wrapper, "the wrapper contract "+res.WrapperName)
+	case *bare:
+		fmt.Fprintf(stdout, "accepted: gas used %d, calldata %d bytes (%s on a simulated chain)\n", res.Verifier.GasUsed, res.Verifier.Calldata, res.Signature)
+	default:
+		fmt.Fprintf(stdout, "accepted: gas used %d by the verifier (%s, calldata %d bytes), %d by the wrapper (%s.check, calldata %d bytes), on a simulated chain\n",
+			res.Verifier.GasUsed, res.Signature, res.Verifier.Calldata, res.Wrapper.GasUsed, res.WrapperName, res.Wrapper.Calldata)
 	}
-	defer chain.Close()
-	start := time.Now()
-	if *bare {
-		compiled, err := evm.CompileVerifier(ctx, solc, v)
-		if err != nil {
-			return err
-		}
-		logf(log, "verify-evm: compiled %s with solc %s (%.1fs)", v.Contract, evm.SolcVersion, time.Since(start).Seconds())
-		addr, err := compiled.Deploy(ctx, chain)
-		if err != nil {
-			return err
-		}
-		res, err := compiled.Verify(ctx, chain, addr, call.Calldata())
-		if err != nil {
-			return err
-		}
-		if !res.Accepted {
-			return rejected(*file, res, "the verifier contract")
-		}
-		fmt.Fprintf(stdout, "accepted: gas used %d, calldata %d bytes (%s on a simulated chain)\n", res.GasUsed, res.Calldata, v.Signature())
-		return nil
-	}
-	w, err := evm.NewWrapper(c, v, "", "")
-	if err != nil {
-		return err
-	}
-	cw, err := evm.CompileWrapper(ctx, solc, w)
-	if err != nil {
-		return err
-	}
-	logf(log, "verify-evm: compiled %s and %s with solc %s (%.1fs)", v.Contract, w.Name, evm.SolcVersion, time.Since(start).Seconds())
-	registered := vopt.ModelCommitment
-	if w.Spec.ModelCommitment != "" && registered == "" {
-		registered = p.Commitments["params"]
-		fmt.Fprintf(stderr, "zkinfer verify-evm: no --model-commitment: the wrapper registers the proof's own model commitment %s; pass --model-commitment to require the one you expect\n", registered)
-	}
-	addr, verifierAddr, err := cw.Deploy(ctx, chain, registered)
-	if err != nil {
-		return err
-	}
-	res, err := cw.Verifier.Verify(ctx, chain, verifierAddr, call.Calldata())
-	if err != nil {
-		return err
-	}
-	if !res.Accepted {
-		return rejected(*file, res, "the verifier contract")
-	}
-	// The wrapper's view, for the context the proof carries (checked above
-	// against --context when given).
-	data, err := w.Calldata(evm.WrapperCheck, call)
-	if err != nil {
-		return err
-	}
-	wres, err := cw.Send(ctx, chain, chain.From, addr, data)
-	if err != nil {
-		return err
-	}
-	if !wres.Accepted {
-		return rejected(*file, wres, "the wrapper contract "+w.Name)
-	}
-	fmt.Fprintf(stdout, "accepted: gas used %d by the verifier (%s, calldata %d bytes), %d by the wrapper (%s.check, calldata %d bytes), on a simulated chain\n",
-		res.GasUsed, v.Signature(), res.Calldata, wres.GasUsed, w.Name, wres.Calldata)
 	return nil
 }
 
@@ -263,10 +185,4 @@ func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 func rejected(file string, res *evm.Result, by string) error {
 	fmt.Fprintf(stdout, "rejected: %s; gas used %d, calldata %d bytes\n", res.Reason, res.GasUsed, res.Calldata)
 	return fmt.Errorf("%s: %s rejected the proof: %s", file, by, res.Reason)
-}
-
-func logf(log func(string, ...any), format string, args ...any) {
-	if log != nil {
-		log(format, args...)
-	}
 }
