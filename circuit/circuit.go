@@ -1,7 +1,3 @@
-// Package circuit assembles the gnark circuit of a compiled model under a
-// visibility setting: which tensors are public inputs of the proof, which
-// stay in the private witness, which are fixed into the circuit and which
-// are bound by a public commitment (see PRIVACY.md).
 package circuit
 
 import (

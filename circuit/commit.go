@@ -16,17 +16,8 @@ import (
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// Commitments: a tensor list is hashed with Poseidon2 (gnark's
-// Merkle–Damgård construction over the width-2 BN254 permutation) as
-//
-//	H(tag, count, packed_1, …, packed_k, salt)
-//
-// tag separates inputs, weights and outputs; count is the number of values.
-// Each value v of a tensor whose values satisfy |v| ≤ Max is stored as
-// v + 2^(b-1) in b = BitsFor(Max)+1 bits, and as many values as fit in 253
-// bits are packed into one field element. Packing is a linear combination
-// (free in R1CS); it is injective because every value is bounded: inputs and
-// weights are range-checked, outputs are bounded by construction.
+// Poseidon2 commitments of tensors: see "Commitments to tensors" in the
+// package documentation.
 
 // Commitment tags.
 const (

@@ -11,23 +11,8 @@ import (
 	"golang.org/x/crypto/sha3"
 )
 
-// Context binding. Every circuit's last public input is the proof's
-// context: bytes the verifier chooses (a borrower's address, a nonce, a
-// chain id), which the model never reads, carried as
-//
-//	ContextValue(b) = keccak256(b) mod r
-//
-// or 0 when the prover gives none. keccak256 is what a contract computes
-// cheaply, so an on-chain verifier derives the value from msg.sender and a
-// nonce it tracks, and a proof made for one sender or nonce fails for any
-// other (a collision of keccak256 mod r would be needed).
-//
-// Binding: in Groth16 a public input that no constraint reads has a zero
-// verifying-key point (its u_i, v_i, w_i are all zero), so anyone could
-// change it in a valid proof without the prover. defineContext makes the
-// context an operand of one multiplication, which gives it a non-zero point:
-// the proof then holds for one context value only. CheckPublicWires checks
-// the same of every public input of a compiled circuit.
+// The context: see "Binding a proof to its context" in the package
+// documentation.
 
 // MaxContextBytes bounds a context: a few words, never a payload.
 const MaxContextBytes = 1024

@@ -13,26 +13,8 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 )
 
-// Binding schemes for hashed weights (Visibility.ParamCommitment).
-//
-// Pedersen (the default that compile writes): the weight wires and the
-// weights' salt wire, and nothing else, go into one gnark Groth16 commitment
-// (frontend.Committer.Commit). The proof carries
-//
-//	D = Σ w_i·K_i + s·K_s (+ m·K_m)
-//
-// where K are the commitment key's bases (pk.CommitmentKeys[j].Basis, made
-// at setup from the circuit: they depend on the proving key) and m is the
-// mask wire gnark's R1CS builder adds to every commitment. zkinfer's prover
-// sets m = 0 (proof.ProveWith overrides gnark's random mask hint), so D is
-// the same in every proof with the same weights and salt; the salt s, a
-// secret the model owner draws once, hides the weights instead. A prover is
-// free to pick another m, which only gives another D: binding is Pedersen's
-// (discrete log, keys from a trusted setup), and Groth16's proof of knowledge
-// of the opening ties D to the weights the circuit used.
-//
-// Poseidon2: the commitment of commit.go, computed in the circuit and made a
-// public input (~13 constraints per weight).
+// Pedersen-committed weights: see "Binding hashed weights" in the package
+// documentation.
 
 func init() { solver.RegisterHint(hidingMaskHint) }
 

@@ -1,0 +1,94 @@
+// Package circuit assembles the gnark circuit of a compiled model under a
+// visibility setting: which tensors are public inputs of the proof, which
+// stay in the private witness, which are fixed into the circuit and which
+// are bound by a public commitment (docs/PRIVACY.md), and what the proof
+// claims about hidden outputs.
+//
+// [Build] is the one place that decides how a circuit is built: the
+// range-check gadget ([RangePolicy]), the constraint budget, the rebuild
+// that keeps Pedersen-committed weights in a commitment of their own, and
+// the check that every public input is bound ([CheckPublicWires]). [Layout]
+// gives the witness's order ([Wires]), which the prover, the verifier and
+// the on-chain wrapper all read.
+//
+// # The statement
+//
+// The circuit runs the model with ops.CircuitArith on the inputs and
+// weights of the witness (range-checked to their bit widths) and asserts
+// that its outputs equal the witness's outputs. Public inputs, in order:
+// the inputs (public) or their commitment (hashed), the weights' Poseidon2
+// commitment (hashed), the outputs (public) or their commitment (hashed),
+// the claim's tag and bounds ([Claim]), and the context. Every public input
+// whose meaning a verifier checks against the compiled directory is pinned
+// inside the circuit — a claim's tag and bounds are asserted equal to their
+// compile-time constants — so that gnark's bare verifier, the Solidity
+// verifier and zkinfer's accept exactly the same proofs
+// (docs/SOUNDNESS.md, "Public inputs: what pins each").
+//
+// # Commitments to tensors
+//
+// A tensor list is hashed with Poseidon2 [GKS23] (gnark's Merkle–Damgård
+// construction over the width-2 BN254 permutation) as
+//
+//	H(tag, count, packed_1, …, packed_k, salt)
+//
+// tag separates inputs, weights and outputs; count is the number of values.
+// Each value v of a tensor whose values satisfy |v| ≤ Max is stored as
+// v + 2^(b-1) in b = BitsFor(Max)+1 bits, and as many values as fit in 253
+// bits are packed into one field element. Packing is a linear combination
+// (free in R1CS); it is injective because every value is bounded: inputs and
+// weights are range-checked, outputs are bounded by construction. The salt
+// hides low-entropy data. About 13 constraints per weight.
+//
+// # Binding hashed weights
+//
+// Hashed weights are bound either by that Poseidon2 hash (a public input)
+// or, by default under Groth16, by a Pedersen commitment [Ped91] carried by
+// the proof: the weight wires and the weights' salt wire, and nothing else,
+// go into one gnark Groth16 commitment (frontend.Committer.Commit). The
+// proof carries
+//
+//	D = Σ w_i·K_i + s·K_s (+ m·K_m)
+//
+// where K are the commitment key's bases (pk.CommitmentKeys[j].Basis, made
+// at setup from the circuit: they depend on the proving key) and m is the
+// mask wire gnark's R1CS builder adds to every commitment. zkinfer's prover
+// sets m = 0 ([ZeroMaskOption]), so D is the same in every proof with the
+// same weights and salt; the salt s, a secret the model owner draws once,
+// hides the weights instead. A prover is free to pick another m, which only
+// gives another D: binding is Pedersen's (discrete logarithms between the
+// bases, which come from the setup's phase 1: whoever ran a single-party
+// setup knows them), and the commitment's proof of knowledge ties D to the
+// weights the circuit used. It costs about 2 constraints whatever the
+// number of weights.
+//
+// # Binding a proof to its context
+//
+// Every circuit's last public input is the proof's context: bytes the
+// verifier chooses (a borrower's address, a nonce, a chain id), which the
+// model never reads, carried as
+//
+//	ContextValue(b) = keccak256(b) mod r
+//
+// or 0 when the prover gives none. keccak256 is what a contract computes
+// cheaply, so an on-chain verifier derives the value from msg.sender and a
+// nonce it tracks, and a proof made for one sender or nonce fails for any
+// other (a collision of keccak256 mod r would be needed).
+//
+// In Groth16 [Gro16] a public input that no constraint reads has a zero
+// verifying-key point (its u_i, v_i, w_i are all zero), so anyone could
+// change it in a valid proof without the prover. The context is made an
+// operand of one multiplication, which gives it a non-zero point: the proof
+// then holds for one context value only. [CheckPublicWires] checks the same
+// of every public input of a compiled circuit.
+//
+// # References
+//
+//   - [Gro16] J. Groth, "On the Size of Pairing-based Non-interactive
+//     Arguments", EUROCRYPT 2016, https://eprint.iacr.org/2016/260.
+//   - [GKS23] L. Grassi, D. Khovratovich, M. Schofnegger, "Poseidon2: A
+//     Faster Version of the Poseidon Hash Function", AFRICACRYPT 2023,
+//     https://eprint.iacr.org/2023/323.
+//   - [Ped91] T. P. Pedersen, "Non-Interactive and Information-Theoretic
+//     Secure Verifiable Secret Sharing", CRYPTO 1991.
+package circuit
