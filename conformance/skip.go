@@ -1,3 +1,11 @@
+// Package conformance runs ONNX's own operator tests, the node tests of
+// Debian's libonnx-testdata and the ai.onnx.ml tests generated from the onnx
+// Python package's case generators (testdata/ai_onnx_ml), through zkinfer:
+// each model is compiled, run with the integer evaluator against ONNX's
+// expected outputs, and proven by the circuit (gnark's solver). The report
+// counts the tests evaluated, those that fold to constants at compile time
+// (they never reach the evaluator or the circuit), those skipped (Skip, with
+// reasons) and those whose operators are not supported.
 package conformance
 
 // Skip lists the ONNX node tests whose operators are all registered but

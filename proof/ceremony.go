@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
@@ -190,4 +191,22 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// CeremonyDir is the folder of a compiled directory where its coordinator
+// keeps the ceremony's state files.
+const CeremonyDir = "ceremony"
+
+// DefaultStatePath is where the coordinator writes the first state file of
+// phase 1 or 2 by default: DIR/ceremony/phaseN-0000.state. It creates the
+// folder.
+func (c *Compiled) DefaultStatePath(phase int) (string, error) {
+	if phase != 1 && phase != 2 {
+		return "", fmt.Errorf("ceremony: phase %d: there are phases 1 and 2", phase)
+	}
+	d := c.path(CeremonyDir)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", err
+	}
+	return filepath.Join(d, fmt.Sprintf("phase%d-0000.state", phase)), nil
 }

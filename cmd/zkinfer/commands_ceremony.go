@@ -4,8 +4,6 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
@@ -86,15 +84,6 @@ func coordinatorArgs(fs *flag.FlagSet, args []string, beaconHex *string, dir int
 	return pos, beacon, c, nil
 }
 
-// defaultState is a state file's default path in the coordinator's DIR.
-func defaultState(dir, name string) (string, error) {
-	d := filepath.Join(dir, "ceremony")
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		return "", err
-	}
-	return filepath.Join(d, name), nil
-}
-
 func ceremonyInit(fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "state file to write (default DIR/ceremony/phase1-0000.state)")
 	pos, err := parse(fs, args, 1)
@@ -106,7 +95,7 @@ func ceremonyInit(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *out == "" {
-		if *out, err = defaultState(pos[0], "phase1-0000.state"); err != nil {
+		if *out, err = c.DefaultStatePath(1); err != nil {
 			return err
 		}
 	}
@@ -143,7 +132,7 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *out == "" {
-		if *out, err = defaultState(pos[0], "phase2-0000.state"); err != nil {
+		if *out, err = c.DefaultStatePath(2); err != nil {
 			return err
 		}
 	}
