@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -22,7 +23,7 @@ func TestAutoRangeCheck(t *testing.T) {
 		{"large_mlp", circuit.DefaultVisibility},
 	} {
 		t.Run(tc.model+"/"+string(tc.vis.Params), func(t *testing.T) {
-			path, _ := corpusModel(t, tc.model)
+			path, _ := testkit.CorpusModel(t, tc.model)
 			sizes := map[circuit.RangePolicy]*Compiled{}
 			for _, rc := range []circuit.RangePolicy{circuit.RangeAuto, circuit.RangeBits, circuit.RangeLookup} {
 				c, err := CompileWith(path, t.TempDir(), CompileOptions{Quant: quant.Default, Visibility: tc.vis, RangeCheck: rc})

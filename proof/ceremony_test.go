@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
@@ -187,8 +188,7 @@ func copyDir(t *testing.T, dir string) string {
 // a ceremony; the model commitment computed from them is the one proofs
 // carry, and verify checks it. (1l_mlp: 223 constraints.)
 func TestCeremonyPedersen(t *testing.T) {
-	dir := corpus(t, "1l_mlp")
-	weights := filepath.Join(dir, "network.onnx")
+	weights, in := testkit.CorpusInput(t, "1l_mlp")
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
 	c, err := proof.CompileWith(weights, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: circuit.RangeLookup})
 	if err != nil {
@@ -206,10 +206,6 @@ func TestCeremonyPedersen(t *testing.T) {
 	}
 	salt := big.NewInt(0x1234)
 	d, err := c.PedersenModelCommitment(weights, salt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

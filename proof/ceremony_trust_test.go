@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
@@ -57,7 +57,7 @@ func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := verifyCeremony(tc.files, tc.dir)
-			checkVerifyError(t, err, tc.want)
+			testkit.CheckError(t, err, tc.want)
 		})
 	}
 	t.Run("in progress", func(t *testing.T) {
@@ -69,19 +69,6 @@ func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
 			t.Fatalf("report %+v", rep)
 		}
 	})
-}
-
-// checkVerifyError checks that err is one line containing want.
-func checkVerifyError(t *testing.T, err error, want string) {
-	t.Helper()
-	switch {
-	case err == nil:
-		t.Fatalf("verify accepted it, want an error with %q", want)
-	case !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n"):
-		t.Fatalf("error %q, want one line with %q", err, want)
-	default:
-		t.Logf("%v", err)
-	}
 }
 
 // openCopy opens a copy of a compiled directory.

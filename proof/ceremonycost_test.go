@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
@@ -22,13 +22,9 @@ import (
 //
 //	ZKINFER_CEREMONY_COST=accuracy go test -run TestCeremonyCost -v ./proof
 func TestCeremonyCost(t *testing.T) {
-	list := os.Getenv("ZKINFER_CEREMONY_COST")
-	if list == "" {
-		t.Skip("SKIP: set ZKINFER_CEREMONY_COST=model,model,... to measure")
-	}
-	for _, name := range strings.Split(list, ",") {
-		dir := corpus(t, name)
-		c, err := proof.CompileWith(filepath.Join(dir, "network.onnx"), t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility})
+	for _, name := range testkit.ModelsFromEnv(t, "ZKINFER_CEREMONY_COST") {
+		path, input := testkit.CorpusModel(t, name)
+		c, err := proof.CompileWith(path, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +60,7 @@ func TestCeremonyCost(t *testing.T) {
 		timed("phase 2 contribution 2", contribute)
 		timed("finalize", func(string) error { return c.CeremonyFinalize(files[len(files)-1], b2, nil) })
 		timed("verify the chain and the keys", func(string) error { _, err := verifyCeremony(files, c.Dir); return err })
-		in, err := model.ReadInput(filepath.Join(dir, "input.json"))
+		in, err := model.ReadInput(input)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
@@ -127,20 +128,7 @@ func TestMain(m *testing.M) {
 }
 
 // slowExec is how long one fuzz input may take before it counts as a hang.
-var slowExec = 10 * time.Second
-
-func checkFast(t *testing.T, start time.Time) {
-	if d := time.Since(start); d > slowExec {
-		t.Fatalf("took %v", d)
-	}
-}
-
-func checkOneLine(t *testing.T, err error) {
-	t.Helper()
-	if s := err.Error(); strings.ContainsAny(s, "\n\r") {
-		t.Fatalf("error is not one line: %q", s)
-	}
-}
+const slowExec = 10 * time.Second
 
 // sameProof reports whether q says what the fixture's proof says: the same
 // proof bytes, public inputs, outputs, commitments and claim. Verification
@@ -189,14 +177,14 @@ func FuzzReadProof(f *testing.F) {
 	f.Add([]byte(`{"protocol": "groth16-bn254", "proof": "00", "public_inputs": ["0x1"]}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		defer checkFast(t, time.Now())
+		defer testkit.CheckFast(t, time.Now(), slowExec)
 		p, err := parseProof("proof.json", b)
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		if err := fx.c.Verify(p); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		if !fx.sameProof(p) {
@@ -216,7 +204,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add(fx.raw, fx.pub[:len(fx.pub)-32], out[0], out[1])
 	f.Add(fx.raw, fx.pub, out[0]+1.0/4096, out[1])
 	f.Fuzz(func(t *testing.T, raw, pub []byte, o0, o1 float64) {
-		defer checkFast(t, time.Now())
+		defer testkit.CheckFast(t, time.Now(), slowExec)
 		p := *fx.proof
 		p.Proof = hex.EncodeToString(raw)
 		p.PublicInputs = nil
@@ -227,7 +215,7 @@ func FuzzVerify(f *testing.F) {
 		}
 		p.Outputs = [][]float64{{o0, o1}}
 		if err := fx.c.Verify(&p); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		if !fx.sameProof(&p) {
@@ -252,10 +240,10 @@ func FuzzVerifyingKey(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		defer checkFast(t, time.Now())
+		defer testkit.CheckFast(t, time.Now(), slowExec)
 		vk, err := decodeVerifyingKey(b, fx.c.Settings.PublicInputs)
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		err = groth16.Verify(prf, vk, pub, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16))
@@ -310,14 +298,14 @@ func FuzzProvingKey(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add(buf.Bytes()[:buf.Len()-1])
 	f.Fuzz(func(t *testing.T, b []byte) {
-		defer checkFast(t, time.Now())
+		defer testkit.CheckFast(t, time.Now(), slowExec)
 		pk, err := decodeProvingKey(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		if err := keyMatches(pk, cs); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		}
 	})
 }
@@ -353,7 +341,7 @@ func TestProveWithDamagedKeys(t *testing.T) {
 			_, err = safeProve(fx.cs, pk, fx.wit, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
 		}
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		}
 	}
 	if proved == 0 {
@@ -384,17 +372,17 @@ func FuzzSettings(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		defer checkFast(t, time.Now())
+		defer testkit.CheckFast(t, time.Now(), slowExec)
 		if err := os.WriteFile(filepath.Join(dir, SettingsFile), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		c, err := Open(dir)
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		if err := c.Verify(fx.proof); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		}
 	})
 }

@@ -3,49 +3,15 @@ package proof
 import (
 	"encoding/hex"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/quant"
 )
-
-// changedWeight writes a copy of the ONNX model with one weight changed.
-func changedWeight(t *testing.T, path string) string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m onnx.ModelProto
-	if err := proto.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	init := m.Graph.Initializer[0]
-	switch {
-	case len(init.FloatData) > 0:
-		init.FloatData[0] += 0.25
-	case len(init.RawData) >= 4:
-		init.RawData[3] ^= 0x01
-	default:
-		t.Fatal("no weight data to change")
-	}
-	b, err := proto.Marshal(&m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "other.onnx")
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // withCommitment returns p with the model commitment in its proof bytes
 // replaced by d (and the proof file's copy updated to match).
@@ -85,7 +51,7 @@ func pedersenDir(t *testing.T, path string, rangeCheck circuit.RangePolicy) *Com
 // model alone, and differs for one changed weight and for another salt; a
 // proof with other weights, or with D replaced, fails.
 func TestPedersenModelCommitment(t *testing.T) {
-	path, in := corpusModel(t, "1l_mlp")
+	path, in := testkit.CorpusInput(t, "1l_mlp")
 	for _, rc := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
 		t.Run(rc.String(), func(t *testing.T) {
 			c := pedersenDir(t, path, rc)
@@ -104,7 +70,7 @@ func TestPedersenModelCommitment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			other := changedWeight(t, path)
+			other := testkit.OtherWeights(t, path)
 			dOther, err := c.PedersenModelCommitment(other, salt)
 			if err != nil {
 				t.Fatal(err)

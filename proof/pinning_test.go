@@ -3,9 +3,8 @@ package proof
 import (
 	"encoding/hex"
 	"math/big"
-	"os"
-	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
@@ -125,7 +125,11 @@ func TestPublicInputsPinned(t *testing.T) {
 		{"pedersen weights", creditModel, credit, Groth16, circuit.Visibility{Input: circuit.Hashed, Params: circuit.Hashed, Output: circuit.Hashed, ParamCommitment: circuit.Pedersen, ParamBits: 20}},
 		{"poseidon2 weights, plonk", creditModel, credit, Plonk, circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Hashed, ParamCommitment: circuit.Poseidon2, ParamBits: 20}},
 	}
-	if path, in := corpusModelIfPresent("1l_mlp"); path != "" {
+	if path, input, ok := testkit.LookupCorpusModel("1l_mlp"); ok {
+		in, err := model.ReadInput(input)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cases = append(cases, tc{"argmax", path, in, Groth16, priv("")})
 	}
 	one := big.NewInt(1)
@@ -134,7 +138,7 @@ func TestPublicInputsPinned(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			vis := c.vis
 			if c.name == "argmax" {
-				vis.Claim = "argmax(output) == " + argmaxOf(t, c.path, c.in)
+				vis.Claim = "argmax(output) == " + strconv.Itoa(testkit.Argmax(t, c.path, c.in))
 			}
 			p := newPinCase(t, c.path, c.backend, vis, c.in)
 			if !p.solves(t, -1, nil) {
@@ -158,46 +162,6 @@ func TestPublicInputsPinned(t *testing.T) {
 			}
 		})
 	}
-}
-
-func corpusModelIfPresent(name string) (string, [][]float64) {
-	dir := filepath.Join(corpus, name)
-	if _, err := os.Stat(dir); err != nil {
-		return "", nil
-	}
-	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
-	if err != nil {
-		return "", nil
-	}
-	return filepath.Join(dir, "network.onnx"), in
-}
-
-// argmaxOf is the index of the first output's largest value.
-func argmaxOf(t *testing.T, path string, in [][]float64) string {
-	t.Helper()
-	g, err := onnx.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := m.Quantize(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := model.Run(m, &ops.IntArith{}, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := 0
-	for j, v := range out[0].Data {
-		if v > out[0].Data[k] {
-			k = j
-		}
-	}
-	return big.NewInt(int64(k)).String()
 }
 
 // TestForgedClaimRejected is issue 12's attack on examples/credit compiled
@@ -229,8 +193,12 @@ func TestForgedClaimRejected(t *testing.T) {
 		{"output[0] <= 0.5", "output[0] <= 0.95", creditModel, good, circuit.Private},
 		{"output[0] in [0.6, 0.8]", "output[0] in [0.25, 0.8]", creditModel, risky, circuit.Private},
 	}
-	if path, in := corpusModelIfPresent("1l_mlp"); path != "" {
-		k := argmaxOf(t, path, in)
+	if path, input, ok := testkit.LookupCorpusModel("1l_mlp"); ok {
+		in, err := model.ReadInput(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := strconv.Itoa(testkit.Argmax(t, path, in))
 		wrong := "0"
 		if k == "0" {
 			wrong = "1"

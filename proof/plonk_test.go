@@ -1,31 +1,15 @@
 package proof_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
-
-// corpus returns the directory of a corpus model, skipping the test when
-// the corpus is absent.
-func corpus(t *testing.T, name string) string {
-	t.Helper()
-	dir := os.Getenv("ZKINFER_CORPUS_DIR")
-	if dir == "" {
-		dir = "../../shared/corpus/ezkl"
-	}
-	d := filepath.Join(dir, name)
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("SKIP: corpus model %s not found at %s (it sits in ../shared beside the repository in CI)", name, d)
-	}
-	return d
-}
 
 // TestPlonkCorpus: PLONK proves and verifies corpus MLPs, from snarkjs's
 // powers of tau (1l_mlp, both range checks: bits, and lookup with its BSB22
@@ -43,8 +27,8 @@ func TestPlonkCorpus(t *testing.T) {
 		{"accuracy", circuit.RangeAuto, proof.SetupOptions{UnsafeDevSRS: true}, proof.SetupUnsafeSRS},
 	} {
 		t.Run(tc.model+"/"+tc.rangeCheck.String(), func(t *testing.T) {
-			dir := corpus(t, tc.model)
-			c, err := proof.CompileWith(filepath.Join(dir, "network.onnx"), t.TempDir(), proof.CompileOptions{
+			path, input := testkit.CorpusModel(t, tc.model)
+			c, err := proof.CompileWith(path, t.TempDir(), proof.CompileOptions{
 				Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: tc.rangeCheck, Backend: proof.Plonk})
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +45,7 @@ func TestPlonkCorpus(t *testing.T) {
 			if s := c.Settings.Setup; s == nil || s.Kind != tc.kind || (tc.kind == proof.SetupUnsafeSRS) != strings.Contains(s.Warning(), "UNSAFE") {
 				t.Fatalf("settings record the setup as %+v", s)
 			}
-			in, err := model.ReadInput(filepath.Join(dir, "input.json"))
+			in, err := model.ReadInput(input)
 			if err != nil {
 				t.Fatal(err)
 			}

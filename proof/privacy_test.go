@@ -9,25 +9,10 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
-
-const corpus = "../../shared/corpus/ezkl"
-
-func corpusModel(t *testing.T, name string) (string, [][]float64) {
-	t.Helper()
-	dir := filepath.Join(corpus, name)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus model %s absent (%v): skipping", name, err)
-	}
-	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(dir, "network.onnx"), in
-}
 
 // compileSetup compiles and sets up a model into a temporary directory.
 func compileSetup(t *testing.T, path string, vis circuit.Visibility) *Compiled {
@@ -64,7 +49,7 @@ func TestVisibilityCombinationsCNN(t *testing.T) {
 var all = []int{0, 1, 2}
 
 func visibilityCombinations(t *testing.T, name string, ivs, pvs, ovs []int) {
-	path, in := corpusModel(t, name)
+	path, in := testkit.CorpusInput(t, name)
 	salt := big.NewInt(12345)
 	for _, i := range ivs {
 		iv := []circuit.Vis{circuit.Private, circuit.Public, circuit.Hashed}[i]
@@ -115,7 +100,7 @@ func visibilityCombinations(t *testing.T, name string, ivs, pvs, ovs []int) {
 }
 
 func TestStrippedDirectoryHoldsNoWeights(t *testing.T) {
-	path, _ := corpusModel(t, "1l_mlp")
+	path, _ := testkit.CorpusModel(t, "1l_mlp")
 	dir := t.TempDir()
 	c, err := Compile(path, dir, quant.Default, circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}, nil)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/proof/srs"
@@ -70,7 +71,7 @@ func checkWarnings(t *testing.T, got, want []string) {
 // self-made .ptau, which is recorded as not known. (1l_mlp: a few hundred
 // constraints.)
 func TestSetupRecordsWarnings(t *testing.T) {
-	weights := filepath.Join(corpus(t, "1l_mlp"), "network.onnx")
+	weights, _ := testkit.CorpusModel(t, "1l_mlp")
 	hashed := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
 	for _, tc := range []struct {
 		name    string

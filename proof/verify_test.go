@@ -13,6 +13,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/badmodel"
 	"github.com/zkinfer/zkinfer/internal/tamper"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -72,7 +73,7 @@ func TestVerifyRejects(t *testing.T) {
 			if err == nil {
 				t.Fatal("verified")
 			}
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			if !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %q does not mention %q", err, c.want)
 			}
@@ -158,7 +159,7 @@ func TestForeignKeys(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one mentioning %q", err, c.want)
 			}
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		})
 	}
 }
