@@ -20,6 +20,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
@@ -250,13 +251,13 @@ func TestCeremony(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := ceremony.Verify(files, ceremony.VerifyOptions{Circuit: c, Keys: tc.keys})
-				checkError(t, err, tc.want)
+				testkit.CheckError(t, err, tc.want)
 			})
 		}
 		_, err = ceremony.Verify(files[:4], ceremony.VerifyOptions{Circuit: c, Keys: keys})
-		checkError(t, err, "another ceremony")
+		testkit.CheckError(t, err, "another ceremony")
 		_, err = ceremony.Verify(files[:4], ceremony.VerifyOptions{Circuit: c, Keys: finalize(t, c, files[len(files)-1])})
-		checkError(t, err, "another ceremony")
+		testkit.CheckError(t, err, "another ceremony")
 	})
 	t.Run("in progress", func(t *testing.T) {
 		rep, err := ceremony.Verify(files[:6], ceremony.VerifyOptions{Circuit: c, InProgress: true})
@@ -393,7 +394,7 @@ func cheatingCoordinator(t *testing.T, c *ceremony.Circuit, files []string, keys
 		t.Run(tc.name, func(t *testing.T) {
 			tc.opt.Circuit = c
 			_, err := ceremony.Verify(tc.files, tc.opt)
-			checkError(t, err, tc.want)
+			testkit.CheckError(t, err, tc.want)
 		})
 	}
 }
@@ -433,19 +434,6 @@ func TestStateNeverPanics(t *testing.T) {
 		if _, err := ceremony.Contribute(bad, filepath.Join(dir, "out"), nil); err == nil {
 			t.Fatalf("%s: a state announcing 2^26 was read", f)
 		}
-	}
-}
-
-// checkError checks that err is one line containing want.
-func checkError(t *testing.T, err error, want string) {
-	t.Helper()
-	switch {
-	case err == nil:
-		t.Fatalf("accepted, want an error with %q", want)
-	case !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n"):
-		t.Fatalf("error %q, want one line with %q", err, want)
-	default:
-		t.Logf("%v", err)
 	}
 }
 

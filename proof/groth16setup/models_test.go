@@ -2,13 +2,12 @@ package groth16setup_test
 
 import (
 	"math/big"
-	"os"
-	"path/filepath"
 	"testing"
 
 	cs "github.com/consensys/gnark/constraint/bn254"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -17,7 +16,6 @@ import (
 const (
 	creditModel = "../../examples/credit/model.onnx"
 	creditInput = "../../examples/credit/input.json"
-	corpus      = "../../../shared/corpus/ezkl"
 )
 
 var (
@@ -32,11 +30,7 @@ func modelPaths(t *testing.T, name string) (string, string) {
 	if name == "credit" {
 		return creditModel, creditInput
 	}
-	dir := filepath.Join(corpus, name)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus model %s absent (%v): skipping", name, err)
-	}
-	return filepath.Join(dir, "network.onnx"), filepath.Join(dir, "input.json")
+	return testkit.CorpusModel(t, name)
 }
 
 // TestModels: on zkinfer's circuits with 0, 1 and 2 Groth16 commitments
