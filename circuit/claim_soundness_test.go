@@ -4,8 +4,6 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/consensys/gnark/constraint"
-
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/internal/optest"
@@ -77,7 +75,7 @@ func TestClaimSoundness(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := solveAssignment(t, cs, a); (err == nil) != c.holds {
+			if err := optest.SolveAssignment(t, cs, a); (err == nil) != c.holds {
 				t.Fatalf("solved: %v; the claim holds: %v", err, c.holds)
 			}
 			if !c.holds {
@@ -88,7 +86,7 @@ func TestClaimSoundness(t *testing.T) {
 				a, _ := circuit.AssignWitness(m, vis, w)
 				v := a.Public[off+i].(*big.Int)
 				a.Public[off+i] = new(big.Int).Add(v, big.NewInt(1))
-				if solveAssignment(t, cs, a) == nil {
+				if optest.SolveAssignment(t, cs, a) == nil {
 					t.Errorf("claim public value %d moved by one: solved", i)
 				}
 			}
@@ -121,15 +119,4 @@ func forge(c *circuit.Claim, m *model.Model, out []ops.Tensor[int64]) []ops.Tens
 		y[c.Index] = hi.Int64()
 	}
 	return fake
-}
-
-// solveAssignment solves cs with assignment a on the suite's solver.
-func solveAssignment(t *testing.T, cs constraint.ConstraintSystem, a *circuit.Circuit) error {
-	t.Helper()
-	w, err := optest.FullWitness(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = optest.Solve(cs, w, optest.Attack{})
-	return err
 }

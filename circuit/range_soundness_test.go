@@ -79,7 +79,7 @@ func TestInputRangeSoundness(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := solveAssignment(t, cs, a); (err == nil) != c.ok {
+			if err := optest.SolveAssignment(t, cs, a); (err == nil) != c.ok {
 				t.Errorf("%s, %s: solved: %v, want %v", mode, c.name, err, c.ok)
 			}
 		}

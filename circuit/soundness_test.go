@@ -136,7 +136,7 @@ func TestPublicInputsBound(t *testing.T) {
 		for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
 			t.Run(c.name+"/"+mode.String(), func(t *testing.T) {
 				cs, a, m := demoCircuit(t, c.vis, mode, false)
-				if err := solveAssignment(t, cs, a); err != nil {
+				if err := optest.SolveAssignment(t, cs, a); err != nil {
 					t.Fatalf("honest witness: %v", err)
 				}
 				if err := circuit.CheckPublicWires(cs); err != nil {
@@ -148,7 +148,7 @@ func TestPublicInputsBound(t *testing.T) {
 						moved := *a
 						moved.Public = slices.Clone(a.Public)
 						moved.Public[i] = new(big.Int).Add(toBig(a.Public[i]), big.NewInt(1))
-						if determined[seg.Name] && solveAssignment(t, cs, &moved) == nil {
+						if determined[seg.Name] && optest.SolveAssignment(t, cs, &moved) == nil {
 							t.Errorf("public input %d (%s) moved by one: solved", i, seg.Name)
 						}
 						i++

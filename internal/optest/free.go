@@ -86,6 +86,19 @@ func FullWitness(a frontend.Circuit) (witness.Witness, error) {
 	return frontend.NewWitness(a, ecc.BN254.ScalarField())
 }
 
+// SolveAssignment solves cs with the full witness of assignment a as the
+// suite does, with no attack, and returns the solver's error: nil when a
+// satisfies cs. An assignment that gives no witness fails t.
+func SolveAssignment(t testing.TB, cs constraint.ConstraintSystem, a frontend.Circuit) error {
+	t.Helper()
+	w, err := FullWitness(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Solve(cs, w, Attack{})
+	return err
+}
+
 // SweepCase compiles c's free-output circuit with the range-check gadget
 // mode, assigns the evaluator's inputs, and runs HintSweep on the R1CS; it
 // fails t for every perturbation the circuit accepts and returns the hint
