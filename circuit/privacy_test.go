@@ -2,8 +2,6 @@ package circuit
 
 import (
 	"math/big"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,31 +10,23 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-const corpus = "../../shared/corpus/ezkl"
-
 // secretMLP compiles 1l_mlp with secret weights and returns it with the
 // witness of its corpus input.
 func secretMLP(t *testing.T) (*model.Model, *Witness) {
 	t.Helper()
-	dir := filepath.Join(corpus, "1l_mlp")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus model 1l_mlp absent (%v): skipping", err)
-	}
-	g, err := onnx.Load(filepath.Join(dir, "network.onnx"))
+	path, vals := testkit.CorpusInput(t, "1l_mlp")
+	g, err := onnx.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, err := model.CompileSecret(g, quant.Default, model.DefaultParamBits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals, err := model.ReadInput(filepath.Join(dir, "input.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,10 @@
 package model_test
 
 import (
-	"strings"
 	"sync"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/quant"
@@ -42,18 +42,11 @@ func FuzzParseInput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		vals, err := model.ParseInput("in.json", b)
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		if _, err := m.Eval(vals); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		}
 	})
-}
-
-func checkOneLine(t *testing.T, err error) {
-	t.Helper()
-	if s := err.Error(); strings.ContainsAny(s, "\n\r") {
-		t.Fatalf("error is not one line: %q", s)
-	}
 }

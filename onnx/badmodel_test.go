@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/quant"
@@ -24,7 +25,7 @@ func TestBadModels(t *testing.T) {
 			if err == nil {
 				t.Fatal("accepted")
 			}
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			if !strings.Contains(err.Error(), c.Want) {
 				t.Fatalf("error %q does not contain %q", err, c.Want)
 			}

@@ -1,11 +1,11 @@
 package onnx_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/quant"
@@ -29,15 +29,15 @@ func FuzzParse(f *testing.F) {
 	}
 	defer setLimits(fuzzElements, fuzzTotalElements)()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		defer checkFast(t, time.Now())
+		defer testkit.CheckFast(t, time.Now(), slowExec)
 		g, err := onnx.Parse(b)
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		m, err := model.Compile(g, quant.Default)
 		if err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 			return
 		}
 		n := 0
@@ -50,10 +50,10 @@ func FuzzParse(f *testing.F) {
 			vals[i] = make([]float64, in.Size())
 		}
 		if _, err := m.Eval(vals); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		}
 		if _, err := m.EvalFloat(vals); err != nil {
-			checkOneLine(t, err)
+			testkit.CheckOneLine(t, err)
 		}
 	})
 }
@@ -74,16 +74,3 @@ func setLimits(elements, total int) func() {
 
 // slowExec is how long one fuzz input may take before it counts as a hang.
 const slowExec = 2 * time.Second
-
-func checkFast(t *testing.T, start time.Time) {
-	if d := time.Since(start); d > slowExec {
-		t.Fatalf("took %v", d)
-	}
-}
-
-func checkOneLine(t *testing.T, err error) {
-	t.Helper()
-	if s := err.Error(); strings.ContainsAny(s, "\n\r") {
-		t.Fatalf("error is not one line: %q", s)
-	}
-}

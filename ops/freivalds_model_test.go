@@ -2,7 +2,6 @@ package ops_test
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
@@ -61,21 +61,20 @@ func freivaldsModels(t *testing.T, rows, k, n int) map[string]func() (*model.Mod
 			return secretWitness(t, g, vals)
 		},
 	}
-	dir := filepath.Join("../../shared/corpus/ezkl", "3l_relu_conv_fc")
-	if _, err := os.Stat(dir); err == nil {
+	if path, input, ok := testkit.LookupCorpusModel("3l_relu_conv_fc"); ok {
 		out["3l_relu_conv_fc"] = func() (*model.Model, *circuit.Witness) {
-			g, err := onnx.Load(filepath.Join(dir, "network.onnx"))
+			g, err := onnx.Load(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			vals, err := model.ReadInput(filepath.Join(dir, "input.json"))
+			vals, err := model.ReadInput(input)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return secretWitness(t, g, vals)
 		}
 	} else {
-		t.Logf("corpus model 3l_relu_conv_fc absent (%v): only the batched MatMul", err)
+		t.Logf("corpus model 3l_relu_conv_fc absent from %s: only the batched MatMul", testkit.CorpusDir())
 	}
 	return out
 }
