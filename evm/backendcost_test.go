@@ -5,12 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -25,14 +25,11 @@ import (
 //
 //	ZKINFER_BACKEND_COST=accuracy ZKINFER_PTAU=pot15.ptau go test -run TestBackendCost -v ./evm
 func TestBackendCost(t *testing.T) {
-	list := os.Getenv("ZKINFER_BACKEND_COST")
-	if list == "" {
-		t.Skip("SKIP: set ZKINFER_BACKEND_COST=model,model,... to measure")
-	}
+	names := testkit.ModelsFromEnv(t, "ZKINFER_BACKEND_COST")
 	o := newOnChain(t)
-	corpus := corpusDir(t)
+	corpus := testkit.Corpus(t)
 	t.Log("| model | backend | range check | constraints | setup s | prove s | verify ms | pk KiB | vk B | proof B (gnark / EVM) | gas | calldata B |")
-	for _, name := range strings.Split(list, ",") {
+	for _, name := range names {
 		in, err := model.ReadInput(filepath.Join(corpus, name, "input.json"))
 		if err != nil {
 			t.Fatal(err)

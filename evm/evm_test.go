@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"math/big"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -18,24 +17,12 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
-
-// corpusDir is EZKL's example models, kept beside the repository in CI.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("ZKINFER_CORPUS_DIR")
-	if dir == "" {
-		dir = "../../shared/corpus/ezkl"
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("SKIP: corpus not found at %s (it sits in ../shared beside the repository in CI)", dir)
-	}
-	return dir
-}
 
 // setup is a compiled, keyed model and a proof of its corpus input.
 type setup struct {
@@ -48,7 +35,7 @@ type setup struct {
 // mode, skipping models whose operators zkinfer does not support yet.
 func prepare(t *testing.T, name string, mode circuit.RangePolicy) *setup {
 	t.Helper()
-	dir := filepath.Join(corpusDir(t), name)
+	dir := filepath.Join(testkit.Corpus(t), name)
 	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -21,7 +22,7 @@ import (
 // proves 1l_mlp for PLONK.
 func preparePlonk(t *testing.T, mode circuit.RangePolicy) *setup {
 	t.Helper()
-	dir := filepath.Join(corpusDir(t), "1l_mlp")
+	dir := filepath.Join(testkit.Corpus(t), "1l_mlp")
 	in, err := model.ReadInput(filepath.Join(dir, "input.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,11 +3,11 @@ package evm_test
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -20,13 +20,10 @@ import (
 //
 //	ZKINFER_EVM_COST=1l_mlp,accuracy,3l_relu_conv_fc go test -run TestRangeCheckCost -v ./evm
 func TestRangeCheckCost(t *testing.T) {
-	list := os.Getenv("ZKINFER_EVM_COST")
-	if list == "" {
-		t.Skip("SKIP: set ZKINFER_EVM_COST=model,model,... to measure")
-	}
+	names := testkit.ModelsFromEnv(t, "ZKINFER_EVM_COST")
 	o := newOnChain(t)
-	corpus := corpusDir(t)
-	for _, name := range strings.Split(list, ",") {
+	corpus := testkit.Corpus(t)
+	for _, name := range names {
 		for _, mode := range []circuit.RangePolicy{circuit.RangeBits, circuit.RangeLookup} {
 			dir := t.TempDir()
 			t0 := time.Now()

@@ -3,8 +3,6 @@ package evm_test
 import (
 	"context"
 	"math/big"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -16,8 +14,8 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -236,8 +234,12 @@ func TestWrapperOnChain(t *testing.T) {
 		{"plonk, hashed output", creditModel, creditInput, proof.CompileOptions{Backend: proof.Plonk, Visibility: circuit.Visibility{
 			Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Hashed}}},
 	}
-	if path, input := corpusModel("1l_mlp"); path != "" {
-		v := circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Private, Claim: "argmax(output) == " + argmaxOf(t, path, input)}
+	if path, input, ok := testkit.LookupCorpusModel("1l_mlp"); ok {
+		in, err := model.ReadInput(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Private, Claim: "argmax(output) == " + strconv.Itoa(testkit.Argmax(t, path, in))}
 		cases = append(cases, tc{"claim argmax (1l_mlp)", path, input, proof.CompileOptions{Visibility: v}})
 	} else {
 		t.Log("SKIP the argmax claim: no corpus")
@@ -359,7 +361,7 @@ func (w *wrapped) otherWeights(good *evm.Call, path string) {
 	}
 	ctx := w.contextFor(from, nonce)
 	for what, po := range map[string]*evm.Call{
-		"other weights": w.prove(evmtest.OtherWeights(w.t, path), w.paramSalt, ctx),
+		"other weights": w.prove(testkit.OtherWeights(w.t, path), w.paramSalt, ctx),
 		"another salt":  w.prove(w.weights, big.NewInt(7), ctx),
 	} {
 		if r := w.bare(po); !r.Accepted {
@@ -370,42 +372,6 @@ func (w *wrapped) otherWeights(good *evm.Call, path string) {
 			w.expect(what+", stating the registered commitment", evm.WrapperVerify, from, withInput(po, off, good.Inputs[off]), "ProofRejected")
 		}
 	}
-}
-
-// corpusModel is a corpus model's ONNX file and input, or "" without the
-// corpus.
-func corpusModel(name string) (path, input string) {
-	dir := os.Getenv("ZKINFER_CORPUS_DIR")
-	if dir == "" {
-		dir = "../../shared/corpus/ezkl"
-	}
-	dir = filepath.Join(dir, name)
-	if _, err := os.Stat(dir); err != nil {
-		return "", ""
-	}
-	return filepath.Join(dir, "network.onnx"), filepath.Join(dir, "input.json")
-}
-
-// argmaxOf is the first index of the model's first output's largest value.
-func argmaxOf(t *testing.T, path, input string) string {
-	t.Helper()
-	g, err := onnx.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := model.ReadInput(input)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := m.Eval(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strconv.Itoa(slices.Index(out[0].Data, slices.Max(out[0].Data)))
 }
 
 // newChain starts a simulated chain for the test.

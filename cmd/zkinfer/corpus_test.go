@@ -10,19 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// corpusDir is EZKL's example models, kept beside the repository in CI.
-func corpusDir(t *testing.T) string {
-	dir := os.Getenv("ZKINFER_CORPUS_DIR")
-	if dir == "" {
-		dir = "../../../shared/corpus/ezkl"
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("SKIP: corpus not found at %s (it sits in ../shared beside the repository in CI)", dir)
-	}
-	return dir
-}
+	"github.com/zkinfer/zkinfer/internal/testkit"
+)
 
 // proven are the corpus models every `make test` proves end to end: the
 // MLPs and linear models, and one or two of each operator family.
@@ -106,7 +96,7 @@ func runModel(t *testing.T, dir string) ([][]float64, error) {
 // with onnxruntime's reference. The proven models must pass; the table
 // shows where the rest stand.
 func TestCorpusRun(t *testing.T) {
-	root := corpusDir(t)
+	root := testkit.Corpus(t)
 	entries, _ := os.ReadDir(root)
 	var rows []string
 	pass, total := 0, 0
@@ -149,7 +139,7 @@ func TestCorpusRun(t *testing.T) {
 // (every corpus model with ZKINFER_CORPUS=all, or a comma-separated list), checks the proven outputs
 // against the reference and that tampered proofs fail.
 func TestCorpusProve(t *testing.T) {
-	root := corpusDir(t)
+	root := testkit.Corpus(t)
 	models := proven
 	switch sel := os.Getenv("ZKINFER_CORPUS"); sel {
 	case "":

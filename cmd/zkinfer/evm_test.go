@@ -12,6 +12,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/proof"
 )
 
@@ -40,13 +41,12 @@ func TestEVMCommands(t *testing.T) {
 	needSolc(t)
 	type model struct{ name, onnx, input string }
 	models := []model{{"credit", demoModel, demoInput}}
-	if _, err := os.Stat(corpusDirPath()); err == nil {
-		for _, n := range []string{"1l_mlp", "accuracy"} {
-			d := filepath.Join(corpusDirPath(), n)
-			models = append(models, model{n, filepath.Join(d, "network.onnx"), filepath.Join(d, "input.json")})
+	for _, n := range []string{"1l_mlp", "accuracy"} {
+		if path, input, ok := testkit.LookupCorpusModel(n); ok {
+			models = append(models, model{n, path, input})
+		} else {
+			t.Logf("SKIP corpus model %s: not found in %s", n, testkit.CorpusDir())
 		}
-	} else {
-		t.Logf("SKIP corpus models: no corpus at %s", corpusDirPath())
 	}
 	var prevProof []byte // the previous model's proof file
 	for _, m := range models {
@@ -154,13 +154,6 @@ func calldata(t *testing.T, dir, pf string, args ...string) []byte {
 		t.Fatalf("calldata printed %q", hexData)
 	}
 	return data
-}
-
-func corpusDirPath() string {
-	if d := os.Getenv("ZKINFER_CORPUS_DIR"); d != "" {
-		return d
-	}
-	return "../../../shared/corpus/ezkl"
 }
 
 // TestEVMBadInput: usage and file errors are one line and a non-zero exit.

@@ -10,56 +10,15 @@ import (
 	"testing"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/zkinfer/zkinfer/evm"
-	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/proof"
 )
 
-func privacyCorpus(t *testing.T, name string) (model, input string) {
-	t.Helper()
-	dir := filepath.Join("../../../shared/corpus/ezkl", name)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("SKIP: corpus model %s not found at %s", name, dir)
-	}
-	return filepath.Join(dir, "network.onnx"), filepath.Join(dir, "input.json")
-}
-
-// otherWeights writes a copy of the model with one weight changed.
-func otherWeights(t *testing.T, path string) string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m onnx.ModelProto
-	if err := proto.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	init := m.Graph.Initializer[0]
-	switch {
-	case len(init.FloatData) > 0:
-		init.FloatData[0] += 0.25
-	case len(init.RawData) >= 4:
-		init.RawData[3] ^= 0x01 // a float32's sign/exponent byte: a different weight
-	default:
-		t.Fatal("no weight data to change")
-	}
-	b, err := proto.Marshal(&m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "other.onnx")
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestModelCommitmentCLI(t *testing.T) {
-	model, input := privacyCorpus(t, "1l_mlp")
-	other := otherWeights(t, model)
+	model, input := testkit.CorpusModel(t, "1l_mlp")
+	other := testkit.OtherWeights(t, model)
 	tmp := t.TempDir()
 	cm := strings.TrimSpace(mustZK(t, "commit", model))
 	cmOther := strings.TrimSpace(mustZK(t, "commit", other))
@@ -99,7 +58,7 @@ func TestModelCommitmentCLI(t *testing.T) {
 }
 
 func TestClaimCLI(t *testing.T) {
-	model, input := privacyCorpus(t, "1l_mlp") // outputs [0.273, 0.648, 0, 0]
+	model, input := testkit.CorpusModel(t, "1l_mlp") // outputs [0.273, 0.648, 0, 0]
 	tmp := t.TempDir()
 	compile := func(name, claim string) string {
 		dir := filepath.Join(tmp, name)
@@ -170,8 +129,8 @@ func tamperCommitment(t *testing.T, pf string) string {
 // verify --model-commitment rejects another model's proof and another salt;
 // a tampered D fails verify and, on chain, the Solidity verifier.
 func TestPedersenCommitmentCLI(t *testing.T) {
-	model, input := privacyCorpus(t, "1l_mlp")
-	other := otherWeights(t, model)
+	model, input := testkit.CorpusModel(t, "1l_mlp")
+	other := testkit.OtherWeights(t, model)
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "c")
 	mustZK(t, "compile", model, "--out", dir, "--param-visibility", "hashed", "--range-check", "bits", "--quiet")

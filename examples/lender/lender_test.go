@@ -16,6 +16,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
+	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -234,7 +235,7 @@ func TestLender(t *testing.T) {
 	}
 
 	// Other weights: a valid proof, refused for its model commitment.
-	l.apply("a proof made with other weights", borrower, l.mustProve(c, goodInput, evmtest.OtherWeights(t, creditModel), borrower), "WrongModelCommitment")
+	l.apply("a proof made with other weights", borrower, l.mustProve(c, goodInput, testkit.OtherWeights(t, creditModel), borrower), "WrongModelCommitment")
 
 	// Another model: the credit model with its weights fixed in the circuit.
 	plain := evmtest.Keyed(t, creditModel, proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeBits})
