@@ -8,7 +8,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/graph"
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
@@ -44,11 +44,11 @@ func w(name string, dims ...int64) *onnx.TensorProto {
 	for _, d := range dims {
 		n *= d
 	}
-	return badmodel.Floats(name, dims, ramp(int(n), 0.75, -0.5)...)
+	return onnxbuild.Floats(name, dims, ramp(int(n), 0.75, -0.5)...)
 }
 
 func node(op string, ins ...string) *onnx.NodeProto {
-	return badmodel.Node(op+"_"+strings.Join(ins, "_"), op, ins, []string{"y"})
+	return onnxbuild.Node(op+"_"+strings.Join(ins, "_"), op, ins, []string{"y"})
 }
 
 func to(out string, n *onnx.NodeProto) *onnx.NodeProto {
@@ -61,14 +61,14 @@ func to(out string, n *onnx.NodeProto) *onnx.NodeProto {
 // case, a pass-through op's feeds a MatMul or an Add.
 func weightCases() []weightCase {
 	shape := func(name string, vs ...int64) *onnx.TensorProto {
-		return badmodel.Ints(name, []int64{int64(len(vs))}, vs...)
+		return onnxbuild.Ints(name, []int64{int64(len(vs))}, vs...)
 	}
 	return []weightCase{
 		{name: "Gemm alpha beta", x: []int64{1, 3},
-			nodes: []*onnx.NodeProto{badmodel.WithAttrs(node("Gemm", "x", "W", "C"), badmodel.FloatAttr("alpha", 0.5), badmodel.FloatAttr("beta", 2))},
+			nodes: []*onnx.NodeProto{onnxbuild.WithAttrs(node("Gemm", "x", "W", "C"), onnxbuild.FloatAttr("alpha", 0.5), onnxbuild.FloatAttr("beta", 2))},
 			inits: []*onnx.TensorProto{w("W", 3, 2), w("C", 2)}, params: []string{"C·beta", "W·alpha"}},
 		{name: "Gemm A transposed", x: []int64{3, 1},
-			nodes: []*onnx.NodeProto{badmodel.WithAttrs(node("Gemm", "A", "x", "C"), badmodel.IntAttr("transA", 1))},
+			nodes: []*onnx.NodeProto{onnxbuild.WithAttrs(node("Gemm", "A", "x", "C"), onnxbuild.IntAttr("transA", 1))},
 			inits: []*onnx.TensorProto{w("A", 3, 2), w("C", 2, 1)}, params: []string{"A", "C"}},
 		{name: "MatMul B", x: []int64{1, 3}, nodes: []*onnx.NodeProto{node("MatMul", "x", "W")},
 			inits: []*onnx.TensorProto{w("W", 3, 2)}, params: []string{"W"}},
@@ -77,7 +77,7 @@ func weightCases() []weightCase {
 		{name: "Conv", x: []int64{1, 1, 3, 3}, nodes: []*onnx.NodeProto{node("Conv", "x", "W", "B")},
 			inits: []*onnx.TensorProto{w("W", 2, 1, 2, 2), w("B", 2)}, params: []string{"B·bias", "W"}},
 		{name: "ConvTranspose", x: []int64{1, 1, 2, 2},
-			nodes: []*onnx.NodeProto{badmodel.WithAttrs(node("ConvTranspose", "x", "W", "B"), badmodel.IntsAttr("strides", 2, 2))},
+			nodes: []*onnx.NodeProto{onnxbuild.WithAttrs(node("ConvTranspose", "x", "W", "B"), onnxbuild.IntsAttr("strides", 2, 2))},
 			inits: []*onnx.TensorProto{w("W", 1, 2, 2, 2), w("B", 2)}, params: []string{"B·bias", "W"}},
 		{name: "Add", x: []int64{1, 3}, nodes: []*onnx.NodeProto{node("Add", "x", "b")},
 			inits: []*onnx.TensorProto{w("b", 3)}, params: []string{"b"}},
@@ -85,7 +85,7 @@ func weightCases() []weightCase {
 			inits: []*onnx.TensorProto{w("b", 3)}, params: []string{"b"}},
 		{name: "Mul, then by a fixed scalar", x: []int64{1, 3},
 			nodes: []*onnx.NodeProto{to("h", node("Mul", "x", "s")), node("Mul", "k", "h")},
-			inits: []*onnx.TensorProto{w("s", 3), badmodel.Floats("k", nil, 1.5)}, params: []string{"s"}, fixed: []string{"k"}},
+			inits: []*onnx.TensorProto{w("s", 3), onnxbuild.Floats("k", nil, 1.5)}, params: []string{"s"}, fixed: []string{"k"}},
 		{name: "Identity", x: []int64{1, 3}, nodes: []*onnx.NodeProto{to("v", node("Identity", "W")), node("MatMul", "x", "v")},
 			inits: []*onnx.TensorProto{w("W", 3, 2)}, params: []string{"W"}},
 		{name: "Reshape", x: []int64{1, 3}, nodes: []*onnx.NodeProto{to("v", node("Reshape", "W", "s")), node("MatMul", "x", "v")},
@@ -143,9 +143,9 @@ func TestSecretWeightsByOperator(t *testing.T) {
 // graph loads the case's model through the ONNX loader.
 func (c weightCase) graph(t *testing.T) *graph.Graph {
 	t.Helper()
-	g, err := onnx.Parse(badmodel.Bytes(badmodel.Model(c.nodes, c.inits,
-		[]*onnx.ValueInfoProto{badmodel.Value("x", onnx.TensorProto_FLOAT, c.x...)},
-		[]*onnx.ValueInfoProto{badmodel.Value("y", onnx.TensorProto_FLOAT)})))
+	g, err := onnx.Parse(onnxbuild.Bytes(onnxbuild.Model(c.nodes, c.inits,
+		[]*onnx.ValueInfoProto{onnxbuild.Value("x", onnx.TensorProto_FLOAT, c.x...)},
+		[]*onnx.ValueInfoProto{onnxbuild.Value("y", onnx.TensorProto_FLOAT)})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestCompileSecretRejects(t *testing.T) {
 		{weightCase{name: "no weights", x: []int64{1, 3}, nodes: []*onnx.NodeProto{node("Relu", "x")}},
 			"no weights that can be kept secret"},
 		{weightCase{name: "scalar shift only", x: []int64{1, 3}, nodes: []*onnx.NodeProto{node("Add", "x", "k")},
-			inits: []*onnx.TensorProto{badmodel.Floats("k", nil, 1)}}, "no weights"},
+			inits: []*onnx.TensorProto{onnxbuild.Floats("k", nil, 1)}}, "no weights"},
 		{weightCase{name: "rank-1 Conv weights with a bias", x: []int64{1, 1, 3}, nodes: []*onnx.NodeProto{node("Conv", "x", "W", "B")},
 			inits: []*onnx.TensorProto{w("W", 2), w("B", 2)}}, `node "Conv_x_W_B" (Conv)`},
 	} {

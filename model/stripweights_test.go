@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 )
@@ -30,9 +30,9 @@ func TestSecretInitializers(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("secret initializers %q, want %q", got, want)
 			}
-			raw := badmodel.Bytes(badmodel.Model(c.nodes, c.inits,
-				[]*onnx.ValueInfoProto{badmodel.Value("x", onnx.TensorProto_FLOAT, c.x...)},
-				[]*onnx.ValueInfoProto{badmodel.Value("y", onnx.TensorProto_FLOAT)}))
+			raw := onnxbuild.Bytes(onnxbuild.Model(c.nodes, c.inits,
+				[]*onnx.ValueInfoProto{onnxbuild.Value("x", onnx.TensorProto_FLOAT, c.x...)},
+				[]*onnx.ValueInfoProto{onnxbuild.Value("y", onnx.TensorProto_FLOAT)}))
 			stripped, err := onnx.StripWeights(raw, got)
 			if err != nil {
 				t.Fatal(err)

@@ -4,19 +4,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-func badModels() []badmodel.Case { return badmodel.Cases() }
-
 // TestBadModels: each malformed model fails to load or compile with an
 // error on one line that names what is at fault.
 func TestBadModels(t *testing.T) {
-	for _, c := range badModels() {
+	for _, c := range onnxbuild.BadModels() {
 		t.Run(c.Name, func(t *testing.T) {
 			g, err := onnx.Parse(c.Data)
 			if err == nil {
@@ -36,7 +34,7 @@ func TestBadModels(t *testing.T) {
 // TestValidModel: the base of the malformed models loads and compiles, so
 // each case fails for its own defect.
 func TestValidModel(t *testing.T) {
-	g, err := onnx.Parse(badmodel.Bytes(badmodel.Valid()))
+	g, err := onnx.Parse(onnxbuild.Bytes(onnxbuild.GemmRelu()))
 	if err != nil {
 		t.Fatal(err)
 	}

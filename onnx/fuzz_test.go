@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
@@ -18,13 +19,13 @@ const maxEvalElements = 1 << 12
 // what it accepts: every failure must be an error on one line, never a
 // panic, a hang or an unbounded allocation. The seed corpus
 // (testdata/fuzz/FuzzParse) holds the small models of the EZKL corpus and
-// the demo model; badModels adds the malformed ones.
+// the demo model; onnxbuild.BadModels adds the malformed ones.
 //
 // The fuzzer runs with the size limits lowered to fuzzElements and
 // fuzzTotalElements: the checks are the same, and a model at the limits
 // takes milliseconds instead of seconds.
 func FuzzParse(f *testing.F) {
-	for _, c := range badModels() {
+	for _, c := range onnxbuild.BadModels() {
 		f.Add(c.Data)
 	}
 	defer setLimits(fuzzElements, fuzzTotalElements)()

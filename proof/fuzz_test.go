@@ -22,17 +22,17 @@ import (
 	"github.com/consensys/gnark/std/rangecheck"
 
 	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
-// fixture is a compiled, set-up directory of a tiny model (badmodel.Valid:
-// Gemm and Relu, 4 inputs, 2 public outputs, lookup range checks so that
-// proofs carry a Groth16 commitment) and one valid proof: what the
-// verifier fuzzers mutate.
+// fixture is a compiled, set-up directory of a tiny model
+// (onnxbuild.GemmRelu: Gemm and Relu, 4 inputs, 2 public outputs, lookup
+// range checks so that proofs carry a Groth16 commitment) and one valid
+// proof: what the verifier fuzzers mutate.
 type fixture struct {
 	dir       string
 	c         *Compiled
@@ -56,7 +56,7 @@ var theFixture = sync.OnceValues(func() (*fixture, error) {
 	}
 	fixtureDirs = append(fixtureDirs, dir)
 	src := filepath.Join(dir, "tiny.onnx")
-	if err := os.WriteFile(src, badmodel.Bytes(badmodel.Valid()), 0o644); err != nil {
+	if err := os.WriteFile(src, onnxbuild.Bytes(onnxbuild.GemmRelu()), 0o644); err != nil {
 		return nil, err
 	}
 	f := &fixture{dir: filepath.Join(dir, "c")}

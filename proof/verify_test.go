@@ -11,7 +11,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 
 	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/tamper"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/ops"
@@ -91,7 +91,7 @@ func TestForeignKeys(t *testing.T) {
 	fx := getFixture(t)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "tiny.onnx")
-	if err := os.WriteFile(src, badmodel.Bytes(badmodel.Valid()), 0o644); err != nil {
+	if err := os.WriteFile(src, onnxbuild.Bytes(onnxbuild.GemmRelu()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// The same model at another scale: same public inputs, other circuit.

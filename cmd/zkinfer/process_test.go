@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/onnx"
 )
 
@@ -84,15 +84,15 @@ func mlp(t *testing.T, dir string, n, w int, act string) string {
 			vals[j] = float32((j*7+i)%13-6) / 64
 		}
 		wn, h, out := "W"+string(rune('a'+i)), "h"+string(rune('a'+i)), "r"+string(rune('a'+i))
-		inits = append(inits, badmodel.Floats(wn, []int64{int64(w), int64(w)}, vals...))
-		nodes = append(nodes, badmodel.Node(h, "Gemm", []string{in, wn}, []string{h}), badmodel.Node(out, act, []string{h}, []string{out}))
+		inits = append(inits, onnxbuild.Floats(wn, []int64{int64(w), int64(w)}, vals...))
+		nodes = append(nodes, onnxbuild.Node(h, "Gemm", []string{in, wn}, []string{h}), onnxbuild.Node(out, act, []string{h}, []string{out}))
 		in = out
 	}
-	m := badmodel.Model(nodes, inits,
-		[]*onnx.ValueInfoProto{badmodel.Value("x", onnx.TensorProto_FLOAT, 1, int64(w))},
-		[]*onnx.ValueInfoProto{badmodel.Value(in, onnx.TensorProto_FLOAT, 1, int64(w))})
+	m := onnxbuild.Model(nodes, inits,
+		[]*onnx.ValueInfoProto{onnxbuild.Value("x", onnx.TensorProto_FLOAT, 1, int64(w))},
+		[]*onnx.ValueInfoProto{onnxbuild.Value(in, onnx.TensorProto_FLOAT, 1, int64(w))})
 	p := filepath.Join(dir, act+".onnx")
-	if err := os.WriteFile(p, badmodel.Bytes(m), 0o644); err != nil {
+	if err := os.WriteFile(p, onnxbuild.Bytes(m), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/zkinfer/zkinfer/internal/badmodel"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/tamper"
 )
 
@@ -35,7 +35,7 @@ func checkFailure(t *testing.T, code int, errOut, want string) {
 // line naming the fault and leave no output behind.
 func TestBadModelsCLI(t *testing.T) {
 	tmp := t.TempDir()
-	for _, c := range badmodel.Cases() {
+	for _, c := range onnxbuild.BadModels() {
 		t.Run(c.Name, func(t *testing.T) {
 			p := filepath.Join(tmp, strings.ReplaceAll(c.Name, " ", "_")+".onnx")
 			if err := os.WriteFile(p, c.Data, 0o644); err != nil {
