@@ -13,20 +13,6 @@ func TestWindowOps(t *testing.T) {
 	x := optest.T([]int{1, 1, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9)
 	xin := []optest.Named{{Name: "x", Tensor: x}}
 	w := optest.T([]int{1, 1, 2, 2}, 0.5, -1, 0.25, 2)
-	attrs := func(kv ...any) map[string]graph.Attr {
-		m := map[string]graph.Attr{}
-		for i := 0; i < len(kv); i += 2 {
-			switch v := kv[i+1].(type) {
-			case []int64:
-				m[kv[i].(string)] = ints(v...)
-			case int64:
-				m[kv[i].(string)] = i64(v)
-			case string:
-				m[kv[i].(string)] = graph.Attr{Kind: graph.AttrString, String: v}
-			}
-		}
-		return m
-	}
 	cases := []optest.Case{
 		// 0.5·a - b + 0.25·c + 2·d + 0.1
 		{Name: "conv with bias", Node: node("Conv", []string{"x", "w", "b"}, []string{"y"}, nil), Inputs: xin,

@@ -29,33 +29,6 @@ var foldedOps = []string{"Constant", "ConstantOfShape", "NonZero", "Range", "Sha
 // call at all: inputs are asserted boolean, the results are products.
 var hintFree = []string{"And", "Or", "Xor", "Not"}
 
-func attrs(kv ...any) map[string]graph.Attr {
-	m := map[string]graph.Attr{}
-	for i := 0; i < len(kv); i += 2 {
-		switch v := kv[i+1].(type) {
-		case []int64:
-			m[kv[i].(string)] = ints(v...)
-		case int64:
-			m[kv[i].(string)] = i64(v)
-		case int:
-			m[kv[i].(string)] = i64(int64(v))
-		case float64:
-			m[kv[i].(string)] = f64(v)
-		case string:
-			m[kv[i].(string)] = graph.Attr{Kind: graph.AttrString, String: v}
-		}
-	}
-	return m
-}
-
-func consts(kv ...any) map[string]*graph.Tensor {
-	m := map[string]*graph.Tensor{}
-	for i := 0; i < len(kv); i += 2 {
-		m[kv[i].(string)] = kv[i+1].(*graph.Tensor)
-	}
-	return m
-}
-
 // opCases returns one case per operator with a circuit.
 func opCases() []optest.Case {
 	x := optest.Ramp([]int{1, 2, 3}, -2, 2)
