@@ -117,15 +117,8 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	srs := fs.String("srs", "", "plonk: powers-of-tau file (snarkjs .ptau, e.g. the Perpetual Powers of Tau's, or a gnark kzg SRS)")
 	unsafeSRS := fs.Bool("unsafe-dev-srs", false, "plonk: generate the SRS on this machine (UNSAFE: development only)")
 	maxC := maxConstraintsFlag(fs)
-	pos, err := parse(fs, args, 1)
+	c, err := openDir(fs, args, maxC)
 	if err != nil {
-		return err
-	}
-	c, err := proof.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	if err := checkConstraints(c, *maxC); err != nil {
 		return err
 	}
 	if err := c.SetupWith(proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}); err != nil {
@@ -134,7 +127,7 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	for _, w := range c.TrustWarnings() {
 		fmt.Fprintf(stderr, "zkinfer setup: warning: %s\n", w)
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s into %s\n", proof.ProvingKey, proof.VerifyingKey, pos[0])
+	fmt.Fprintf(stdout, "wrote %s and %s into %s\n", proof.ProvingKey, proof.VerifyingKey, c.Dir)
 	return nil
 }
 
@@ -144,15 +137,8 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pf := proveFlags(fs)
 	maxC := maxConstraintsFlag(fs)
-	pos, err := parse(fs, args, 1, "input", "proof")
+	c, err := openDir(fs, args, maxC, "input", "proof")
 	if err != nil {
-		return err
-	}
-	c, err := proof.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	if err := checkConstraints(c, *maxC); err != nil {
 		return err
 	}
 	in, err := model.ReadInput(*input)
@@ -178,21 +164,9 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 func cmdVerify(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file to check")
 	vf := verifyFlags(fs)
-	pos, err := parse(fs, args, 1, "proof")
+	c, p, vopt, err := openProof(fs, args, file, vf)
 	if err != nil {
 		return err
-	}
-	vopt, err := vf.options()
-	if err != nil {
-		return err
-	}
-	c, err := proof.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	p, err := proof.ReadProof(*file)
-	if err != nil {
-		return fmt.Errorf("INVALID: %w", err)
 	}
 	if err := c.VerifyWith(p, vopt); err != nil {
 		return fmt.Errorf("%s: INVALID: %w", *file, err)

@@ -139,19 +139,7 @@ func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	bare := fs.Bool("bare", false, "deploy and call the bare verifier only, without the wrapper (its checks are then zkinfer's, off chain)")
 	vf := verifyFlags(fs)
-	pos, err := parse(fs, args, 1, "proof")
-	if err != nil {
-		return err
-	}
-	vopt, err := vf.options()
-	if err != nil {
-		return err
-	}
-	c, err := proof.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	p, err := proof.ReadProof(*file)
+	c, p, vopt, err := openProof(fs, args, file, vf)
 	if err != nil {
 		return err
 	}

@@ -21,3 +21,23 @@ func checkConstraints(c *proof.Compiled, max int) error {
 	}
 	return nil
 }
+
+// openDir parses a command line whose one positional argument is a
+// compiled directory, opens it, and applies --max-constraints when the
+// command has it (maxC non-nil).
+func openDir(fs *flag.FlagSet, args []string, maxC *int, required ...string) (*proof.Compiled, error) {
+	pos, err := parse(fs, args, 1, required...)
+	if err != nil {
+		return nil, err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return nil, err
+	}
+	if maxC != nil {
+		if err := checkConstraints(c, *maxC); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}

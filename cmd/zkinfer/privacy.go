@@ -92,3 +92,26 @@ func (f stringFlag[T]) Set(s string) error {
 	*f.p = T(s)
 	return nil
 }
+
+// openProof parses a command line of the form DIR --proof FILE with
+// verify's expectations, and opens the directory and the proof. A proof
+// file that does not parse is reported as INVALID.
+func openProof(fs *flag.FlagSet, args []string, file *string, vf *verifyFlagSet) (*proof.Compiled, *proof.Proof, proof.VerifyOptions, error) {
+	pos, err := parse(fs, args, 1, "proof")
+	if err != nil {
+		return nil, nil, proof.VerifyOptions{}, err
+	}
+	vopt, err := vf.options()
+	if err != nil {
+		return nil, nil, vopt, err
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return nil, nil, vopt, err
+	}
+	p, err := proof.ReadProof(*file)
+	if err != nil {
+		return nil, nil, vopt, fmt.Errorf("INVALID: %w", err)
+	}
+	return c, p, vopt, nil
+}
