@@ -24,6 +24,7 @@ package atomicfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -116,7 +117,7 @@ func (s *Set) Add(path string, write func(w io.Writer) error) (err error) {
 	}
 	pending.Unlock()
 	if err != nil {
-		return err
+		return realPath(err, path)
 	}
 	s.temps, s.paths = append(s.temps, f.Name()), append(s.paths, path)
 	if err = write(f); err == nil {
@@ -127,6 +128,20 @@ func (s *Set) Add(path string, write func(w io.Writer) error) (err error) {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	return realPath(err, path)
+}
+
+// realPath names path, not its temporary sibling, in a *fs.PathError: the
+// temporary name means nothing to whoever reads the error.
+func realPath(err error, path string) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return &fs.PathError{Op: pe.Op, Path: path, Err: pe.Err}
+	case errors.As(err, &le):
+		return &fs.PathError{Op: le.Op, Path: path, Err: le.Err}
 	}
 	return err
 }
@@ -154,7 +169,7 @@ func (s *Set) Commit(remove ...string) error {
 	}
 	for i, t := range s.temps {
 		if err := os.Rename(t, s.paths[i]); err != nil {
-			return err
+			return realPath(err, s.paths[i])
 		}
 		delete(pending.files, t)
 	}
