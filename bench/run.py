@@ -8,12 +8,16 @@ For each model (corpus directories under ../shared/corpus/ezkl and the
 models bench/genmodels.py generates) and each parameter visibility (fixed,
 then hashed; input private and output public in both), it runs
 
-  zkinfer: compile, setup, prove, verify (the CLI, one process per step)
+  zkinfer: compile, setup, prove, verify (the CLI, one process per step),
+           with hashed weights once per commitment scheme (Pedersen and
+           Poseidon2), then gnark alone at the same constraint count
+           (bench/limit: bare setup and prove of a synthetic circuit)
   EZKL:    gen_settings, calibrate_settings, compile_circuit, gen_srs,
            setup, gen_witness, prove, verify (bench/ezkl_compare.py)
 
-and records each step's wall time and peak RSS, the proof size, the verify
-time and the output error against onnxruntime (reference.json). It writes
+and records each step's wall time, peak RSS (GNU time of that process) and
+the load average before and after it, the proof size, the verify time and
+the output error against onnxruntime (reference.json). It writes
 RESULTS/results.json (raw), RESULTS/prove_time.png and RESULTS/peak_memory.png
 (log-log against parameter count) and rewrites the generated part of
 BENCHMARKS.md (between the "make bench" markers).
@@ -53,6 +57,7 @@ def timed(cmd):
     forked from this Python process would report at least this process's
     own RSS; GNU time, a small process in between, measures from its floor
     instead when it is installed."""
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     gnu_time = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
     out = tempfile.NamedTemporaryFile(prefix="zkinfer-time-", delete=False)
@@ -74,7 +79,7 @@ def timed(cmd):
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError("%s: %s" % (cmd[1] if len(cmd) > 1 else cmd[0],
                                        (err.splitlines() or ["failed"])[-1][:200]))
-    return {"seconds": secs, "peak_kib": peak}
+    return {"seconds": secs, "peak_kib": peak, "load": [load_before, os.getloadavg()[0]]}
 
 
 def param_count(onnx_path):
@@ -84,11 +89,16 @@ def param_count(onnx_path):
     return int(sum(np.prod(t.dims) for t in m.graph.initializer))
 
 
-def zkinfer_model(zk, d, work, params):
+def zkinfer_model(zk, d, work, params, commitment=None):
+    """One zkinfer pipeline; params fixed or hashed, and for hashed the
+    commitment scheme: pedersen (in the Groth16 proof, binding under an
+    honest setup) or poseidon2 (in the circuit, like EZKL's Poseidon)."""
     name = os.path.basename(os.path.normpath(d))
-    out = os.path.join(work, "zk-%s-%s" % (name, params))
-    flags = ["--param-visibility", params] if params != "fixed" else []
+    out = os.path.join(work, "zk-%s-%s-%s" % (name, params, commitment))
+    flags = ["--param-visibility", params, "--param-commitment", commitment] if params != "fixed" else []
     r = {"model": name, "params": params}
+    if commitment:
+        r["commitment"] = commitment
     r["compile"] = timed([zk, "compile", os.path.join(d, "network.onnx"), "--out", out, "--quiet"] + flags)
     r["setup"] = timed([zk, "setup", out, "--quiet"])
     proof = os.path.join(out, "proof.json")
@@ -101,6 +111,7 @@ def zkinfer_model(zk, d, work, params):
     r["range_check"] = s.get("range_check")
     r["proof_bytes"] = len(pf["proof"]) // 2
     r["pk_bytes"] = os.path.getsize(os.path.join(out, "pk.bin"))
+    r["vk_bytes"] = os.path.getsize(os.path.join(out, "vk.bin"))
     ref = os.path.join(d, "reference.json")
     if os.path.exists(ref) and "outputs" in pf:
         want = ezkl_compare.flat_ref(ref)
@@ -109,6 +120,15 @@ def zkinfer_model(zk, d, work, params):
             r["rel_err"] = max(abs(a - b) for a, b in zip(got, want)) / max(1.0, max(abs(v) for v in want))
     subprocess.run(["rm", "-rf", out])
     return r
+
+
+def bare(limit, constraints):
+    """gnark alone at this constraint count (bench/limit): its setup, ours
+    and its prove on a synthetic circuit, in the same run."""
+    r = subprocess.run([limit, "-n", str(constraints), "-repeat", "3"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": (r.stderr.strip().splitlines() or ["exit %d" % r.returncode])[-1][:200]}
+    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 def machine():
@@ -143,6 +163,9 @@ def main():
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS))
     ap.add_argument("--params", default="fixed,hashed", help="parameter visibilities to run")
     ap.add_argument("--no-ezkl", action="store_true")
+    ap.add_argument("--no-bare", action="store_true", help="skip gnark's bare setup and prove at each model's size")
+    ap.add_argument("--commitments", default="pedersen,poseidon2",
+                    help="zkinfer's commitment schemes for hashed weights (each compared with EZKL's Poseidon)")
     ap.add_argument("--fixed-only", default=",".join(DEFAULT_FIXED_ONLY), help="models run with fixed weights only")
     ap.add_argument("--zkinfer-only", default=",".join(DEFAULT_ZKINFER_ONLY), help="models EZKL does not run")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
@@ -157,6 +180,8 @@ def main():
         return
     zk = os.path.join(ROOT, "bin", "zkinfer")
     subprocess.run(["go", "build", "-o", zk, "./cmd/zkinfer"], cwd=ROOT, check=True)
+    limit = os.path.join(ROOT, "bin", "limit")
+    subprocess.run(["go", "build", "-o", limit, "./bench/limit"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="zkinfer-bench-")
     srs_cache = os.path.join(work, "srs")
     os.makedirs(srs_cache)
@@ -173,17 +198,22 @@ def main():
         for pv in a.params.split(","):
             if pv != "fixed" and name in a.fixed_only.split(","):
                 continue
-            for system in ("zkinfer", "ezkl"):
-                if system == "ezkl" and (a.no_ezkl or name in a.zkinfer_only.split(",")):
-                    continue
-                print("%s %s params=%s ..." % (system, name, pv), file=sys.stderr, flush=True)
+            runs = [("zkinfer", c) for c in (a.commitments.split(",") if pv != "fixed" else [None])]
+            if not (a.no_ezkl or name in a.zkinfer_only.split(",")):
+                runs.append(("ezkl", None))
+            for system, commitment in runs:
+                print("%s %s params=%s %s..." % (system, name, pv, commitment or ""), file=sys.stderr, flush=True)
                 try:
                     if system == "zkinfer":
-                        r = zkinfer_model(zk, d, work, pv)
+                        r = zkinfer_model(zk, d, work, pv, commitment)
+                        if not a.no_bare:
+                            r["bare"] = bare(limit, r["constraints"])
                     else:
                         r = ezkl_compare.bench_model(d, work, "resources", srs_cache, params=pv, timeout=a.timeout)
                 except (RuntimeError, OSError, KeyError, ValueError) as e:
                     r = {"model": name, "params": pv, "error": str(e)}
+                    if commitment:
+                        r["commitment"] = commitment
                     print("  failed: %s" % e, file=sys.stderr)
                 r.update(system=system, param_count=params)
                 results["runs"].append(r)
