@@ -8,6 +8,12 @@
 //	/tmp/setupcmp -impl ours DIR; /tmp/setupcmp -impl gnark DIR
 //	/tmp/setupcmp -impl ours -synthetic 62240
 //
+// -ceremony N times a whole ceremony instead (package proof/ceremony:
+// init, N contributions per phase, phase 2's start, finalize, verify), one
+// JSON line with each step's wall time and the load after it:
+//
+//	/tmp/setupcmp -ceremony 3 DIR
+//
 // For counts that do not depend on the machine's load, count instructions
 // and subtract -impl none's (Go's preemption signals upset callgrind):
 //
@@ -20,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -67,8 +74,33 @@ type result struct {
 func main() {
 	impl := flag.String("impl", "ours", "ours, gnark, or none (only read or build the circuit)")
 	synthetic := flag.Int("synthetic", 0, "time a synthetic circuit of this many constraints instead of DIR's")
+	cer := flag.Int("ceremony", 0, "instead of a setup, time a whole ceremony on DIR with this many contributions per phase (DIR's keys are replaced)")
+	verbose := flag.Bool("v", false, "with -ceremony: the steps' progress on stderr")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if err := run(*impl, *synthetic, flag.Args()); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "setupcmp:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var err error
+	if *cer > 0 {
+		if flag.NArg() != 1 {
+			err = errors.New("-ceremony needs a compiled directory")
+		} else {
+			err = runCeremony(flag.Arg(0), *cer, *verbose)
+		}
+	} else {
+		err = run(*impl, *synthetic, flag.Args())
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "setupcmp:", err)
 		os.Exit(1)
 	}

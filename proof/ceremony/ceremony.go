@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"math/bits"
@@ -19,6 +18,7 @@ import (
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	meter "github.com/zkinfer/zkinfer/proof/progress"
 )
 
 // The ceremony's steps. The coordinator runs Init, Phase2 and Finalize for
@@ -99,7 +99,7 @@ type KeyWriter func(pk, vk Key) error
 func Init(c *Circuit, out string) (*Step, error) {
 	n := c.domain()
 	h := stateHeader{Phase: 1, Domain: n, Circuit: c.SHA256}
-	return writeStep(out, h, mpcsetup.NewPhase1(n))
+	return writeStep(out, h, newPhase1(n))
 }
 
 // Contribute reads the state at in, adds this machine's secret randomness
@@ -119,10 +119,12 @@ func Contribute(in, out string, progress func(format string, args ...any)) (*Ste
 	start := time.Now()
 	var obj io.WriterTo
 	if s.P1 != nil {
-		s.P1.Contribute()
+		m := meter.New(progress, "ceremony: contributing", updateWork(h.Domain))
+		s.P1.contribute(m.Counter(1))
 		obj = s.P1
 	} else {
-		s.P2.Contribute()
+		m := meter.New(progress, "ceremony: contributing", update2work(s.P2))
+		contribute2(s.P2, m.Counter(1))
 		obj = s.P2
 	}
 	logf(progress, "ceremony: contributed (%.1fs)", time.Since(start).Seconds())
@@ -170,7 +172,12 @@ func phase2(c *Circuit, lastPhase1, out string, beacon []byte, min int, progress
 	}
 	logf(progress, "ceremony: closing phase 1 after %d contributions; opening phase 2 for %d constraints", s.Header.Index, c.R1CS.GetNbConstraints())
 	start := time.Now()
-	commons := s.P1.Seal(beacon)
+	w, err := wireTermsOf(c.R1CS)
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
+	m := meter.New(progress, "ceremony: opening phase 2", updateWork(s.Header.Domain)+initializeWork(int(s.Header.Domain), w))
+	commons := s.P1.seal(beacon, m.Counter(1))
 	var buf bytes.Buffer
 	if _, err := commons.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("ceremony: %w", err)
@@ -179,11 +186,13 @@ func phase2(c *Circuit, lastPhase1, out string, beacon []byte, min int, progress
 		return nil, fmt.Errorf("ceremony: %w", err)
 	}
 	cm := sha256.Sum256(buf.Bytes())
-	var p2 mpcsetup.Phase2
-	p2.Initialize(c.R1CS, &commons)
-	h := phase2Header(&s.Header, s.SHA256, beacon, hex.EncodeToString(cm[:]), &p2)
+	p2, _, err := initialize(c.R1CS, &commons, w, m.Counter(1))
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
+	h := phase2Header(&s.Header, s.SHA256, beacon, hex.EncodeToString(cm[:]), p2)
 	logf(progress, "ceremony: phase 2 opened (%.1fs)", time.Since(start).Seconds())
-	return writeStep(out, h, &p2)
+	return writeStep(out, h, p2)
 }
 
 // phase2Header is the header of phase 2's start.
@@ -245,7 +254,7 @@ func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, 
 	}
 	logf(progress, "ceremony: sealing phase 2 after %d contributions", s.Header.Index)
 	start := time.Now()
-	pk, vk, err := seal(c.R1CS, commons, s.P2, beacon)
+	pk, vk, err := seal(c.R1CS, commons, nil, s.P2, beacon, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -256,23 +265,34 @@ func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, 
 	return &Record{Phase1: s.Header.Phase1, Phase2: s.Header.Index, Final: s.SHA256, Beacon: hex.EncodeToString(beacon)}, nil
 }
 
-// seal computes the keys from phase 2's last state: the circuit's
-// evaluations at τ, α, β, then the beacon's final contribution.
-func seal(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, last *mpcsetup.Phase2, beacon []byte) (pk, vk Key, err error) {
+// seal computes the keys from phase 2's last state (which it updates):
+// the circuit's evaluations at τ, α, β (recomputed when evals is nil),
+// then the beacon's final contribution.
+func seal(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, last *mpcsetup.Phase2, beacon []byte, log func(format string, args ...any)) (pk, vk Key, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("ceremony: sealing phase 2: %v", p)
 		}
 	}()
-	var start mpcsetup.Phase2
-	evals := start.Initialize(r, commons)
-	p, v := last.Seal(commons, &evals, beacon)
-	pkey, ok1 := p.(Key)
-	vkey, ok2 := v.(Key)
-	if !ok1 || !ok2 {
-		return nil, nil, errors.New("ceremony: unexpected key types")
+	work := update2work(last)
+	var w *wireTerms
+	if evals == nil {
+		if w, err = wireTermsOf(r); err != nil {
+			return nil, nil, fmt.Errorf("ceremony: %w", err)
+		}
+		work += initializeWork(len(commons.G1.AlphaTau), w)
 	}
-	return pkey, vkey, nil
+	m := meter.New(log, "ceremony: sealing phase 2", work)
+	if evals == nil {
+		if _, evals, err = initialize(r, commons, w, m.Counter(1)); err != nil {
+			return nil, nil, fmt.Errorf("ceremony: %w", err)
+		}
+	}
+	p, v, err := seal2(last, commons, evals, beacon, m.Counter(1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("ceremony: sealing phase 2: %w", err)
+	}
+	return p, v, nil
 }
 
 func logf(progress func(format string, args ...any), format string, args ...any) {

@@ -48,7 +48,7 @@ type stateHeader struct {
 // state is a read state file.
 type state struct {
 	Header stateHeader
-	P1     *mpcsetup.Phase1 // phase 1
+	P1     *phase1          // phase 1
 	P2     *mpcsetup.Phase2 // phase 2
 	SHA256 string           // of the whole file
 	// payload is the encoding of P1 or P2 as read.
@@ -138,7 +138,7 @@ func decodeState(b []byte) (s *state, err error) {
 	}
 	var obj io.ReaderFrom
 	if s.Header.Phase == 1 {
-		s.P1 = new(mpcsetup.Phase1)
+		s.P1 = new(phase1)
 		obj = s.P1
 	} else {
 		s.P2 = new(mpcsetup.Phase2)

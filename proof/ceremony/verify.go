@@ -9,6 +9,8 @@ import (
 
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+
+	meter "github.com/zkinfer/zkinfer/proof/progress"
 )
 
 // Report is what Verify checked.
@@ -88,6 +90,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	var (
 		c       = opt.Circuit
 		commons *mpcsetup.SrsCommons
+		evals   *mpcsetup.Phase2Evaluations
 		prev    *state
 		record  *Record // the keys', unless InProgress
 		rep     = &Report{}
@@ -138,7 +141,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			}
 			logf(progress, "ceremony: recomputing phase 2's start from phase 1's last state and the beacon")
-			if commons, err = checkPhase2Start(prev, s, c.R1CS); err != nil {
+			if commons, evals, err = checkPhase2Start(prev, s, c.R1CS, progress); err != nil {
 				return nil, fail("%v", err)
 			}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
@@ -168,7 +171,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if err != nil || len(beacon) == 0 {
 		return nil, fmt.Errorf("ceremony: the keys' record names beacon %.70q, not hex", record.Beacon)
 	}
-	if err := opt.Keys.Check(rep, record, func() (Key, Key, error) { return seal(c.R1CS, commons, prev.P2, beacon) }); err != nil {
+	if err := opt.Keys.Check(rep, record, func() (Key, Key, error) { return seal(c.R1CS, commons, evals, prev.P2, beacon, progress) }); err != nil {
 		return nil, err
 	}
 	rep.Beacon2 = record.Beacon
@@ -197,7 +200,7 @@ func verifyStep(prev, next *state) (err error) {
 		}
 	}()
 	if prev.P1 != nil {
-		return prev.P1.Verify(next.P1)
+		return prev.P1.verify(next.P1)
 	}
 	return prev.P2.Verify(next.P2)
 }
@@ -205,7 +208,7 @@ func verifyStep(prev, next *state) (err error) {
 // checkPhase1Start checks the file is the deterministic start of phase 1.
 func checkPhase1Start(s *state) error {
 	var want bytes.Buffer
-	if _, err := mpcsetup.NewPhase1(s.Header.Domain).WriteTo(&want); err != nil {
+	if _, err := newPhase1(s.Header.Domain).WriteTo(&want); err != nil {
 		return err
 	}
 	if !bytes.Equal(want.Bytes(), s.payload) {
@@ -216,8 +219,8 @@ func checkPhase1Start(s *state) error {
 
 // checkPhase2Start seals phase 1 (the last state, mutated) with the beacon
 // of next's header, checks next is that result initialized for the circuit,
-// and returns the sealed phase-1 result.
-func checkPhase2Start(last, next *state, r *cs_bn254.R1CS) (commons *mpcsetup.SrsCommons, err error) {
+// and returns the sealed phase-1 result with the circuit's evaluations.
+func checkPhase2Start(last, next *state, r *cs_bn254.R1CS, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
@@ -225,28 +228,35 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS) (commons *mpcsetup.Sr
 	}()
 	h := &next.Header
 	if h.Phase1 != last.Header.Index {
-		return nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
+		return nil, nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
 	}
 	beacon, err := hex.DecodeString(h.Beacon)
 	if err != nil {
-		return nil, errors.New("its beacon is not hex")
+		return nil, nil, errors.New("its beacon is not hex")
 	}
-	sealed := last.P1.Seal(beacon)
+	w, err := wireTermsOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := meter.New(log, "ceremony: recomputing phase 2's start", updateWork(h.Domain)+initializeWork(int(h.Domain), w))
+	sealed := last.P1.seal(beacon, m.Counter(1))
 	var buf bytes.Buffer
 	if _, err := sealed.WriteTo(&buf); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if sum := sha256.Sum256(buf.Bytes()); hex.EncodeToString(sum[:]) != h.Commons {
-		return nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
+		return nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
 	}
-	var p2 mpcsetup.Phase2
-	p2.Initialize(r, &sealed)
+	p2, evals, err := initialize(r, &sealed, w, m.Counter(1))
+	if err != nil {
+		return nil, nil, err
+	}
 	buf.Reset()
 	if _, err := p2.WriteTo(&buf); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !bytes.Equal(buf.Bytes(), next.payload) {
-		return nil, errors.New("it is not phase 1's result initialized for this circuit")
+		return nil, nil, errors.New("it is not phase 1's result initialized for this circuit")
 	}
-	return &sealed, nil
+	return &sealed, evals, nil
 }

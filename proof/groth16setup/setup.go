@@ -11,6 +11,8 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
 	cs "github.com/consensys/gnark/constraint/bn254"
+
+	"github.com/zkinfer/zkinfer/proof/progress"
 )
 
 // Option configures Setup.
@@ -101,14 +103,14 @@ func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg
 	nG1 := 3 + len(a) + len(b) + int(n-1) + len(vkK) + len(pkK) + 2*committed
 	nG2 := len(b) + 3
 	w1, w2 := chooseWindow(nG1), chooseWindow(nG2)
-	m := newMeter(cfg.progress, unitG1*int64(windows(w1))*(int64(nG1)+1<<(w1-1))+
+	m := progress.New(cfg.progress, "setup", unitG1*int64(windows(w1))*(int64(nG1)+1<<(w1-1))+
 		unitG2*int64(windows(w2))*(int64(nG2)+1<<(w2-1)))
 	work := cfg.workers
 
 	// G1: one table of the generator's multiples serves every vector.
-	t1 := newG1Table(nG1, work, m.counter(unitG1))
+	t1 := newG1Table(nG1, work, m.Counter(unitG1))
 	g1 := func(dst []curve.G1Affine, fill func([]fr.Element, int)) {
-		t1.mulAll(len(dst), work, fill, toG1(dst), m.counter(unitG1*int64(windows(w1))))
+		t1.mulAll(len(dst), work, fill, toG1(dst), m.Counter(unitG1*int64(windows(w1))))
 	}
 	var abd [3]curve.G1Affine
 	secrets := []fr.Element{tw.alpha, tw.beta, tw.delta}
@@ -121,7 +123,7 @@ func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg
 	pk.G1.B = make([]curve.G1Affine, len(b))
 	g1(pk.G1.B, from(b))
 	pk.G1.Z = make([]curve.G1Affine, n-1)
-	t1.mulAll(int(n-1), work, zScalars(&tw.t, n, &tw.deltaInv), toBitReversed(pk.G1.Z, n), m.counter(unitG1*int64(windows(w1))))
+	t1.mulAll(int(n-1), work, zScalars(&tw.t, n, &tw.deltaInv), toBitReversed(pk.G1.Z, n), m.Counter(unitG1*int64(windows(w1))))
 	pk.G1.K = make([]curve.G1Affine, len(pkK))
 	g1(pk.G1.K, from(pkK))
 	clear(c)
@@ -143,9 +145,9 @@ func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg
 	t1 = nil
 
 	// G2: [v_i(τ)]₂ for the wires of B, and β, δ, γ.
-	t2 := newG2Table(nG2, work, m.counter(unitG2))
+	t2 := newG2Table(nG2, work, m.Counter(unitG2))
 	g2 := func(dst []curve.G2Affine, fill func([]fr.Element, int)) {
-		t2.mulAll(len(dst), work, fill, toG2(dst), m.counter(unitG2*int64(windows(w2))))
+		t2.mulAll(len(dst), work, fill, toG2(dst), m.Counter(unitG2*int64(windows(w2))))
 	}
 	pk.G2.B = make([]curve.G2Affine, len(b))
 	g2(pk.G2.B, from(b))

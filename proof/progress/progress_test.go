@@ -1,4 +1,4 @@
-package groth16setup
+package progress
 
 import (
 	"fmt"
@@ -32,15 +32,30 @@ func TestMeter(t *testing.T) {
 			var clock time.Time
 			now := func() time.Time { clock = clock.Add(tc.step); return clock }
 			var got []string
-			m := newMeterClock(func(f string, a ...any) { got = append(got, fmt.Sprintf(f, a...)) }, 100, now)
-			count := m.counter(5)
+			m := NewClock(func(f string, a ...any) { got = append(got, fmt.Sprintf(f, a...)) }, "setup", 100, now)
+			count := m.Counter(5)
 			for range 8 {
 				count(2) // 10% each
+			}
+			if f := m.Fraction(); f != 0.8 {
+				t.Errorf("fraction %v after 80 of 100, want 0.8", f)
 			}
 			count(20) // to 100%
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("reports %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestNilMeter: a nil meter counts nothing and never panics.
+func TestNilMeter(t *testing.T) {
+	var m *Meter
+	m.Add(3)
+	if c := m.Counter(2); c != nil {
+		t.Fatal("a nil meter's counter is not nil")
+	}
+	if f := m.Fraction(); f != 0 {
+		t.Fatalf("fraction %v", f)
 	}
 }

@@ -1,0 +1,166 @@
+package ceremony
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	cmpc "github.com/consensys/gnark-crypto/ecc/bn254/mpcsetup"
+	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+	gio "github.com/consensys/gnark/io"
+)
+
+// phase1 is gnark's mpcsetup.Phase1, whose parameters gnark keeps
+// unexported: the same fields, encoded byte for byte as gnark encodes them
+// (so state files and hashes are gnark's), with the update done on all
+// cores in Jacobian coordinates (group.go) instead of one affine scalar
+// multiplication at a time.
+type phase1 struct {
+	proofs    [3]cmpc.UpdateProof // τ, α, β
+	params    mpcsetup.SrsCommons
+	challenge []byte // the hash of the previous state's payload
+}
+
+// newPhase1 is phase 1's start for domain size n: every parameter is the
+// generator (mpcsetup.NewPhase1).
+func newPhase1(n uint64) *phase1 {
+	p := new(phase1)
+	c := &p.params
+	_, _, g1, g2 := curve.Generators()
+	c.G1.Tau = make([]curve.G1Affine, 2*n-1)
+	c.G2.Tau = make([]curve.G2Affine, n)
+	c.G1.AlphaTau = make([]curve.G1Affine, n)
+	c.G1.BetaTau = make([]curve.G1Affine, n)
+	for _, s := range [][]curve.G1Affine{c.G1.Tau, c.G1.AlphaTau, c.G1.BetaTau} {
+		for i := range s {
+			s[i] = g1
+		}
+	}
+	for i := range c.G2.Tau {
+		c.G2.Tau[i] = g2
+	}
+	c.G2.Beta = g2
+	return p
+}
+
+// WriteTo writes gnark's encoding of a Phase1.
+func (p *phase1) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, v := range []io.WriterTo{&p.proofs[0], &p.proofs[1], &p.proofs[2], &p.params} {
+		dn, err := v.WriteTo(w)
+		n += dn
+		if err != nil {
+			return n, err
+		}
+	}
+	dn, err := gio.WriteBytesShort(p.challenge, w)
+	return n + dn, err
+}
+
+// ReadFrom reads gnark's encoding of a Phase1, checking every point is on
+// its curve and in its subgroup.
+func (p *phase1) ReadFrom(r io.Reader) (int64, error) {
+	var n int64
+	for _, v := range []io.ReaderFrom{&p.proofs[0], &p.proofs[1], &p.proofs[2], &p.params} {
+		dn, err := v.ReadFrom(r)
+		n += dn
+		if err != nil {
+			return n, err
+		}
+	}
+	c, dn, err := gio.ReadBytesShort(r)
+	p.challenge = c
+	return n + dn, err
+}
+
+func (p *phase1) hash() []byte {
+	h := sha256.New()
+	if _, err := p.WriteTo(h); err != nil {
+		panic(err) // a hash does not fail
+	}
+	return h.Sum(nil)
+}
+
+// The domain-separation tags of gnark's phase 1.
+const (
+	dstTau   = mpcsetup.DST_TAU
+	dstAlpha = mpcsetup.DST_ALPHA
+	dstBeta  = mpcsetup.DST_BETA
+)
+
+// contribute is mpcsetup.Phase1.Contribute: fresh τ, α, β from
+// crypto/rand with their proofs of knowledge, then the update.
+func (p *phase1) contribute(done func(int)) {
+	p.challenge = p.hash()
+	var tau, alpha, beta fr.Element // zero: UpdateValues draws them
+	p.proofs[0] = cmpc.UpdateValues(&tau, p.challenge, dstTau)
+	p.proofs[1] = cmpc.UpdateValues(&alpha, p.challenge, dstAlpha)
+	p.proofs[2] = cmpc.UpdateValues(&beta, p.challenge, dstBeta)
+	p.update(&tau, &alpha, &beta, done)
+	for _, x := range []*fr.Element{&tau, &alpha, &beta} {
+		x.SetZero()
+	}
+}
+
+// seal is mpcsetup.Phase1.Seal: the beacon's reproducible contribution,
+// and the result.
+func (p *phase1) seal(beacon []byte, done func(int)) mpcsetup.SrsCommons {
+	k := cmpc.BeaconContributions(p.hash(), []byte("Groth16 MPC Setup - Phase 1"), beacon, 3)
+	p.update(&k[0], &k[1], &k[2], done)
+	return p.params
+}
+
+// updateWork is the work update does, in G1 scalar multiplications (a G2
+// one counts 3).
+func updateWork(n uint64) int64 { return int64(4*n-1) + 3*int64(n) }
+
+// update multiplies [τⁱ]₁, [τⁱ]₂ by τ'ⁱ, [ατⁱ]₁ by α'τ'ⁱ, [βτⁱ]₁ by
+// β'τ'ⁱ and [β]₂ by β', as gnark's SrsCommons.update.
+func (p *phase1) update(tau, alpha, beta *fr.Element, done func(int)) {
+	c := &p.params
+	n := len(c.G2.Tau)
+	g2 := func(k int) {
+		if done != nil {
+			done(3 * k)
+		}
+	}
+	t := powersOf(tau, nil, len(c.G1.Tau))
+	mulG1(c.G1.Tau, each(t), done)
+	mulG2(c.G2.Tau, each(t), g2)
+	mulG1(c.G1.AlphaTau, each(powersOf(tau, alpha, n)), done)
+	mulG1(c.G1.BetaTau, each(powersOf(tau, beta, n)), done)
+	c.G2.Beta.ScalarMultiplication(&c.G2.Beta, beta.BigInt(new(big.Int)))
+}
+
+// verify is mpcsetup.Phase1.Verify: next's proofs of knowledge of τ, α,
+// β, and that its parameters are powers of one τ with the same α, β
+// (mpcsetup.SameRatioMany: one pairing check on random linear
+// combinations of all of them).
+func (p *phase1) verify(next *phase1) error {
+	challenge := p.hash()
+	if len(next.challenge) != 0 && !bytes.Equal(next.challenge, challenge) {
+		return errors.New("the challenge does not match the previous contribution's hash")
+	}
+	next.challenge = challenge
+	c, d := &p.params, &next.params
+	if len(d.G2.Tau) != len(c.G2.Tau) {
+		return errors.New("domain size mismatch")
+	}
+	if err := next.proofs[0].Verify(challenge, dstTau, cmpc.ValueUpdate{Previous: &c.G1.Tau[1], Next: &d.G1.Tau[1]}); err != nil {
+		return fmt.Errorf("failed to verify contribution to τ: %w", err)
+	}
+	if err := next.proofs[1].Verify(challenge, dstAlpha, cmpc.ValueUpdate{Previous: c.G1.AlphaTau[0], Next: d.G1.AlphaTau[0]}); err != nil {
+		return fmt.Errorf("failed to verify contribution to α: %w", err)
+	}
+	if err := next.proofs[2].Verify(challenge, dstBeta,
+		cmpc.ValueUpdate{Previous: &c.G1.BetaTau[0], Next: &d.G1.BetaTau[0]},
+		cmpc.ValueUpdate{Previous: &c.G2.Beta, Next: &d.G2.Beta}); err != nil {
+		return fmt.Errorf("failed to verify contribution to β: %w", err)
+	}
+	return cmpc.SameRatioMany(d.G1.Tau, d.G2.Tau, d.G1.AlphaTau, d.G1.BetaTau)
+}

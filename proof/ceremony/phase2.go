@@ -1,0 +1,306 @@
+package ceremony
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/pedersen"
+	cmpc "github.com/consensys/gnark-crypto/ecc/bn254/mpcsetup"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+)
+
+// Phase 2 on gnark's mpcsetup.Phase2 (whose fields are exported): its
+// Initialize, Contribute and Seal redone with the same results, byte for
+// byte, on all cores and without one-by-one affine arithmetic. Verify is
+// gnark's own (mpcsetup.Phase2.Verify), already a few pairings on random
+// linear combinations.
+
+// hashPhase2 is the SHA-256 of gnark's encoding of p (its challenge for
+// the next contribution).
+func hashPhase2(p *mpcsetup.Phase2) []byte {
+	h := sha256.New()
+	if _, err := p.WriteTo(h); err != nil {
+		panic(err) // a hash does not fail
+	}
+	return h.Sum(nil)
+}
+
+// contribute2 is mpcsetup.Phase2.Contribute: fresh δ and σᵢ from
+// crypto/rand with their proofs of knowledge, then the update.
+func contribute2(p *mpcsetup.Phase2, done func(int)) {
+	p.Challenge = hashPhase2(p)
+	var delta fr.Element // zero: UpdateValues draws it
+	p.Delta = cmpc.UpdateValues(&delta, p.Challenge, mpcsetup.DST_DELTA)
+	sigma := make([]fr.Element, len(p.Parameters.G1.SigmaCKK))
+	for i := range sigma {
+		p.Sigmas[i] = cmpc.UpdateValues(&sigma[i], p.Challenge, mpcsetup.DST_SIGMA+byte(i))
+	}
+	update2(p, &delta, sigma, done)
+	delta.SetZero()
+	clear(sigma)
+}
+
+// update2work is update2's work in G1 scalar multiplications.
+func update2work(p *mpcsetup.Phase2) int64 {
+	n := len(p.Parameters.G1.Z) + len(p.Parameters.G1.PKK)
+	for _, s := range p.Parameters.G1.SigmaCKK {
+		n += len(s)
+	}
+	return int64(n)
+}
+
+// update2 is gnark's Phase2.update: the σᵢ scale their commitment's
+// proof-of-knowledge basis and [σᵢ]₂, δ scales [δ]₁ and [δ]₂, and δ⁻¹ the
+// vectors over δ (Z and the private wires' K).
+func update2(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done func(int)) {
+	var b big.Int
+	for i := range sigma {
+		p.Parameters.G2.Sigma[i].ScalarMultiplication(&p.Parameters.G2.Sigma[i], sigma[i].BigInt(&b))
+		mulG1(p.Parameters.G1.SigmaCKK[i], one(&sigma[i]), done)
+	}
+	p.Parameters.G2.Delta.ScalarMultiplication(&p.Parameters.G2.Delta, delta.BigInt(&b))
+	p.Parameters.G1.Delta.ScalarMultiplication(&p.Parameters.G1.Delta, delta.BigInt(&b))
+	var inv fr.Element
+	inv.Inverse(delta)
+	mulG1(p.Parameters.G1.Z, one(&inv), done)
+	mulG1(p.Parameters.G1.PKK, one(&inv), done)
+}
+
+// initializeWork is initialize's work in G1 scalar multiplications (a G2
+// one counts 3), for a domain of size n.
+func initializeWork(n int, w *wireTerms) int64 {
+	return 3*lagrangeWork(n) + 3*lagrangeWork(n) + w.work()
+}
+
+// initialize is mpcsetup.Phase2.Initialize: phase 2's start for the
+// circuit and the circuit's evaluations at phase 1's τ, α, β. w is the
+// circuit's terms (wireTermsOf).
+func initialize(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, w *wireTerms, done func(int)) (*mpcsetup.Phase2, *mpcsetup.Phase2Evaluations, error) {
+	n := len(commons.G1.AlphaTau)
+	if n < r.GetNbConstraints() || len(commons.G1.Tau) < 2*n-1 || len(commons.G2.Tau) < n || len(commons.G1.BetaTau) < n {
+		return nil, nil, errors.New("the circuit has more constraints than phase 1's size")
+	}
+	cms, ok := r.CommitmentInfo.(constraint.Groth16Commitments)
+	if !ok {
+		return nil, nil, fmt.Errorf("unexpected commitment info %T", r.CommitmentInfo)
+	}
+	g2done := func(k int) {
+		if done != nil {
+			done(3 * k)
+		}
+	}
+	lTau := lagrangeG1(commons.G1.Tau, n, done)
+	lAlpha := lagrangeG1(commons.G1.AlphaTau, n, done)
+	lBeta := lagrangeG1(commons.G1.BetaTau, n, done)
+	lTau2 := lagrangeG2(commons.G2.Tau, n, g2done)
+
+	nbInternal, nbSecret, nbPublic := r.GetNbVariables()
+	nWires := nbInternal + nbSecret + nbPublic
+	if len(w.l.start) != nWires+1 {
+		return nil, nil, errors.New("the terms are another circuit's")
+	}
+	var evals mpcsetup.Phase2Evaluations
+	evals.PublicAndCommitmentCommitted = cms.GetPublicAndCommitmentCommitted(cms.CommitmentIndexes(), nbPublic)
+	evals.G1.A = make([]curve.G1Affine, nWires)
+	evals.G1.B = make([]curve.G1Affine, nWires)
+	evals.G2.B = make([]curve.G2Affine, nWires)
+	k := make([]curve.G1Affine, nWires) // βA + αB + C
+	parallel(nWires, func(lo, hi int) {
+		m := hi - lo
+		a, b, ba, ab, c, kk := make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m)
+		b2 := make([]curve.G2Jac, m)
+		for i := lo; i < hi; i++ {
+			j := i - lo
+			for _, t := range w.l.of(i) {
+				w.acc(&a[j], &lTau[t.row], t.coeff)
+				w.acc(&ba[j], &lBeta[t.row], t.coeff)
+			}
+			for _, t := range w.r.of(i) {
+				w.acc(&b[j], &lTau[t.row], t.coeff)
+				w.acc(&ab[j], &lAlpha[t.row], t.coeff)
+				acc2(&b2[j], &lTau2[t.row], &w.coeffs[t.coeff])
+			}
+			for _, t := range w.o.of(i) {
+				w.acc(&c[j], &lTau[t.row], t.coeff)
+			}
+			kk[j] = ba[j]
+			kk[j].AddAssign(&ab[j])
+			kk[j].AddAssign(&c[j])
+		}
+		toAffineG1(evals.G1.A[lo:hi], a)
+		toAffineG1(evals.G1.B[lo:hi], b)
+		toAffineG2(evals.G2.B[lo:hi], b2)
+		toAffineG1(k[lo:hi], kk)
+	}, func(m int) {
+		if done != nil {
+			done(int(w.perWire * float64(m)))
+		}
+	})
+
+	p := new(mpcsetup.Phase2)
+	_, _, g1, g2 := curve.Generators()
+	p.Parameters.G1.Delta, p.Parameters.G2.Delta = g1, g2
+	// Z[i] = [τⁱ(τⁿ − 1)]₁ = [τⁱ⁺ⁿ]₁ − [τⁱ]₁ for i ≤ n−2, in bit-reversed order.
+	z := make([]curve.G1Affine, n)
+	parallel(n-1, func(lo, hi int) {
+		jac := make([]curve.G1Jac, hi-lo)
+		for i := lo; i < hi; i++ {
+			jac[i-lo].FromAffine(&commons.G1.Tau[i+n])
+			var t curve.G1Jac
+			t.FromAffine(&commons.G1.Tau[i])
+			jac[i-lo].SubAssign(&t)
+		}
+		toAffineG1(z[lo:hi], jac)
+	}, nil)
+	bitReverse(z)
+	p.Parameters.G1.Z = z[:n-1]
+
+	evals.G1.CKK = make([][]curve.G1Affine, len(cms))
+	p.Sigmas = make([]cmpc.UpdateProof, len(cms))
+	p.Parameters.G1.SigmaCKK = make([][]curve.G1Affine, len(cms))
+	p.Parameters.G2.Sigma = make([]curve.G2Affine, len(cms))
+	for j := range cms {
+		evals.G1.CKK[j] = make([]curve.G1Affine, 0, len(cms[j].PrivateCommitted))
+		p.Parameters.G2.Sigma[j] = g2
+	}
+	// Split K as gnark does: the committed wires' to their commitment's
+	// basis, the public wires' and commitment values' to the verifying key,
+	// the rest to the proving key.
+	committed := newMergeIterator(cms.GetPrivateCommitted())
+	nbCommitted := 0
+	for _, s := range cms.GetPrivateCommitted() {
+		nbCommitted += len(s)
+	}
+	p.Parameters.G1.PKK = make([]curve.G1Affine, 0, max(nbInternal+nbSecret-nbCommitted-len(cms), 0))
+	evals.G1.VKK = make([]curve.G1Affine, 0, nbPublic+len(cms))
+	seen := 0
+	for j := range nWires {
+		ci := committed.indexIfNext(j)
+		isCommitment := seen < len(cms) && cms[seen].CommitmentIndex == j
+		switch {
+		case ci != -1:
+			evals.G1.CKK[ci] = append(evals.G1.CKK[ci], k[j])
+		case j < nbPublic || isCommitment:
+			evals.G1.VKK = append(evals.G1.VKK, k[j])
+		default:
+			p.Parameters.G1.PKK = append(p.Parameters.G1.PKK, k[j])
+		}
+		if isCommitment {
+			seen++
+		}
+	}
+	for j := range cms {
+		p.Parameters.G1.SigmaCKK[j] = slices.Clone(evals.G1.CKK[j])
+	}
+	return p, &evals, nil
+}
+
+// seal2 is mpcsetup.Phase2.Seal: the beacon's reproducible contribution,
+// then the keys (p is updated).
+func seal2(p *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, beacon []byte, done func(int)) (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
+	k := cmpc.BeaconContributions(hashPhase2(p), []byte("Groth16 MPC Setup - Phase2"), beacon, 1+len(p.Sigmas))
+	update2(p, &k[0], k[1:], done)
+	_, _, _, g2 := curve.Generators()
+	var (
+		pk groth16bn254.ProvingKey
+		vk groth16bn254.VerifyingKey
+	)
+	pk.Domain = *fft.NewDomain(uint64(len(commons.G1.AlphaTau)))
+	pk.G1.Alpha = commons.G1.AlphaTau[0]
+	pk.G1.Beta = commons.G1.BetaTau[0]
+	pk.G1.Delta = p.Parameters.G1.Delta
+	pk.G1.Z = p.Parameters.G1.Z
+	bitReverse(pk.G1.Z) // as gnark: a no-op, the length n−1 not being a power of two
+	pk.G1.K = p.Parameters.G1.PKK
+	pk.G2.Beta = commons.G2.Beta
+	pk.G2.Delta = p.Parameters.G2.Delta
+
+	// The wires whose A or B is zero are left out and flagged.
+	nWires := len(evals.G1.A)
+	pk.InfinityA, pk.InfinityB = make([]bool, nWires), make([]bool, nWires)
+	pk.G1.A = make([]curve.G1Affine, 0, nWires)
+	pk.G1.B = make([]curve.G1Affine, 0, nWires)
+	pk.G2.B = make([]curve.G2Affine, 0, nWires)
+	for i := range nWires {
+		if evals.G1.A[i].IsInfinity() {
+			pk.InfinityA[i] = true
+		} else {
+			pk.G1.A = append(pk.G1.A, evals.G1.A[i])
+		}
+		if evals.G1.B[i].IsInfinity() {
+			pk.InfinityB[i] = true
+		} else {
+			pk.G1.B = append(pk.G1.B, evals.G1.B[i])
+		}
+		if !evals.G2.B[i].IsInfinity() {
+			pk.G2.B = append(pk.G2.B, evals.G2.B[i])
+		}
+	}
+	pk.NbInfinityA = uint64(nWires - len(pk.G1.A))
+	pk.NbInfinityB = uint64(nWires - len(pk.G1.B))
+	// gnark sizes these slices to nWires: keep their capacity out of it.
+	pk.G1.A, pk.G1.B, pk.G2.B = slices.Clip(pk.G1.A), slices.Clip(pk.G1.B), slices.Clip(pk.G2.B)
+
+	vk.G1.Alpha = commons.G1.AlphaTau[0]
+	vk.G1.Beta = commons.G1.BetaTau[0]
+	vk.G1.Delta = p.Parameters.G1.Delta
+	vk.G2.Beta = commons.G2.Beta
+	vk.G2.Delta = p.Parameters.G2.Delta
+	vk.G2.Gamma = g2
+	vk.G1.K = evals.G1.VKK
+	vk.CommitmentKeys = make([]pedersen.VerifyingKey, len(evals.G1.CKK))
+	pk.CommitmentKeys = make([]pedersen.ProvingKey, len(evals.G1.CKK))
+	for i := range vk.CommitmentKeys {
+		vk.CommitmentKeys[i].G = g2
+		vk.CommitmentKeys[i].GSigmaNeg.Neg(&p.Parameters.G2.Sigma[i])
+		pk.CommitmentKeys[i].Basis = evals.G1.CKK[i]
+		pk.CommitmentKeys[i].BasisExpSigma = p.Parameters.G1.SigmaCKK[i]
+	}
+	vk.PublicAndCommitmentCommitted = evals.PublicAndCommitmentCommitted
+	if err := vk.Precompute(); err != nil {
+		return nil, nil, err
+	}
+	return &pk, &vk, nil
+}
+
+// mergeIterator walks the merge of sorted slices (gnark's internal
+// MergeIterator): indexIfNext(v) consumes v and returns the slice it
+// came from when v is the least value left, and −1 otherwise.
+type mergeIterator struct {
+	s     [][]int
+	least int
+}
+
+func newMergeIterator(s [][]int) *mergeIterator {
+	m := &mergeIterator{s: slices.Clone(s)}
+	m.find()
+	return m
+}
+
+func (m *mergeIterator) find() {
+	m.least = -1
+	for j := range m.s {
+		if len(m.s[j]) > 0 && (m.least == -1 || m.s[j][0] < m.s[m.least][0]) {
+			m.least = j
+		}
+	}
+}
+
+func (m *mergeIterator) indexIfNext(v int) int {
+	if m.least == -1 || m.s[m.least][0] != v {
+		return -1
+	}
+	j := m.least
+	m.s[j] = m.s[j][1:]
+	m.find()
+	return j
+}

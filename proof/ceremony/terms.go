@@ -1,0 +1,171 @@
+package ceremony
+
+import (
+	"fmt"
+	"math/big"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+)
+
+// A wire's evaluations are sums over the constraints it appears in:
+// A = Σ aᵢ·[Lᵢ(τ)]₁ over its left terms, and so on. gnark's Initialize
+// walks the constraints and adds each term to its wire's affine point (an
+// inversion per term); here the terms are grouped by wire first, so that
+// each wire's sums are computed on one core in Jacobian coordinates, the
+// wires in parallel.
+
+// term is a wire's appearance in one constraint: the constraint's row and
+// the coefficient's index in coeffs.
+type term struct {
+	row   int32
+	coeff uint32
+}
+
+// column holds every wire's terms of one side (L, R or O), wire by wire.
+type column struct {
+	start []int32 // wire i's terms are terms[start[i]:start[i+1]]
+	terms []term
+}
+
+func (c *column) of(wire int) []term { return c.terms[c.start[wire]:c.start[wire+1]] }
+
+// coeff is a coefficient ready to multiply by: ±|c| with |c| ≤ (r−1)/2,
+// so that a small negative coefficient costs as little as a small positive
+// one (gnark-crypto's windowed multiplication for short scalars).
+type coeff struct {
+	abs big.Int
+	neg bool
+	one bool // |c| = 1
+}
+
+// wireTerms is the circuit's terms grouped by wire.
+type wireTerms struct {
+	l, r, o column
+	coeffs  []coeff
+	perWire float64 // G1 scalar multiplications per wire, on average
+}
+
+func newCoeffs(cs []fr.Element) []coeff {
+	out := make([]coeff, len(cs))
+	half := new(big.Int).Rsh(fr.Modulus(), 1)
+	for i := range cs {
+		c := &out[i]
+		cs[i].BigInt(&c.abs)
+		if c.abs.Cmp(half) > 0 {
+			c.abs.Sub(fr.Modulus(), &c.abs)
+			c.neg = true
+		}
+		c.one = c.abs.IsInt64() && c.abs.Int64() == 1
+	}
+	return out
+}
+
+// wireTermsOf returns the circuit's terms grouped by wire.
+func wireTermsOf(r *cs_bn254.R1CS) (*wireTerms, error) {
+	nbInternal, nbSecret, nbPublic := r.GetNbVariables()
+	nWires := nbInternal + nbSecret + nbPublic
+	w := &wireTerms{coeffs: newCoeffs(r.Coefficients)}
+	cols := []*column{&w.l, &w.r, &w.o}
+	for _, c := range cols {
+		c.start = make([]int32, nWires+1)
+	}
+	sides := func(c *constraint.R1C) [3]constraint.LinearExpression {
+		return [3]constraint.LinearExpression{c.L, c.R, c.O}
+	}
+	check := func(t constraint.Term) error {
+		if int(t.WireID()) >= nWires || int(t.CoeffID()) >= len(w.coeffs) {
+			return fmt.Errorf("malformed constraint system: term with wire %d, coefficient %d", t.WireID(), t.CoeffID())
+		}
+		return nil
+	}
+	// Count, then fill.
+	it := r.GetR1CIterator()
+	for c := it.Next(); c != nil; c = it.Next() {
+		for s, le := range sides(c) {
+			for _, t := range le {
+				if err := check(t); err != nil {
+					return nil, err
+				}
+				if t.CoeffID() != constraint.CoeffIdZero {
+					cols[s].start[t.WireID()+1]++
+				}
+			}
+		}
+	}
+	total := 0
+	for _, c := range cols {
+		for i := range nWires {
+			c.start[i+1] += c.start[i]
+		}
+		c.terms = make([]term, c.start[nWires])
+		total += len(c.terms)
+	}
+	fill := [3][]int32{}
+	for s, c := range cols {
+		fill[s] = append([]int32(nil), c.start[:nWires]...)
+	}
+	it = r.GetR1CIterator()
+	row := int32(0)
+	for c := it.Next(); c != nil; c = it.Next() {
+		for s, le := range sides(c) {
+			for _, t := range le {
+				if t.CoeffID() == constraint.CoeffIdZero {
+					continue
+				}
+				wi := t.WireID()
+				cols[s].terms[fill[s][wi]] = term{row: row, coeff: uint32(t.CoeffID())}
+				fill[s][wi]++
+			}
+		}
+		row++
+	}
+	// A left term costs two G1 multiplications, a right one two G1 and a
+	// G2 (3), an output one one.
+	w.perWire = float64(2*len(w.l.terms)+5*len(w.r.terms)+len(w.o.terms)) / float64(max(nWires, 1))
+	return w, nil
+}
+
+// work is the terms' work in G1 scalar multiplications.
+func (w *wireTerms) work() int64 {
+	return int64(2*len(w.l.terms) + 5*len(w.r.terms) + len(w.o.terms))
+}
+
+// acc adds c·p to acc.
+func (w *wireTerms) acc(acc *curve.G1Jac, p *curve.G1Affine, c uint32) {
+	k := &w.coeffs[c]
+	if k.one {
+		if k.neg {
+			var t curve.G1Jac
+			t.FromAffine(p)
+			acc.SubAssign(&t)
+		} else {
+			acc.AddMixed(p)
+		}
+		return
+	}
+	var t curve.G1Jac
+	t.FromAffine(p)
+	t.ScalarMultiplication(&t, &k.abs)
+	if k.neg {
+		acc.SubAssign(&t)
+	} else {
+		acc.AddAssign(&t)
+	}
+}
+
+// acc2 adds c·p to acc in G2.
+func acc2(acc *curve.G2Jac, p *curve.G2Affine, k *coeff) {
+	var t curve.G2Jac
+	t.FromAffine(p)
+	if !k.one {
+		t.ScalarMultiplication(&t, &k.abs)
+	}
+	if k.neg {
+		acc.SubAssign(&t)
+	} else {
+		acc.AddAssign(&t)
+	}
+}
