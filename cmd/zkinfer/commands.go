@@ -14,8 +14,8 @@ import (
 
 func init() {
 	commands = append(commands, []command{
-		{"run", "MODEL.onnx --input IN.json", "print the fixed-point outputs", cmdRun},
-		{"compile", "MODEL.onnx --out DIR [--backend groth16|plonk]", "compile the model's circuit into DIR", cmdCompile},
+		{"run", "MODEL.onnx --input IN.json [--settings S.json]", "print the fixed-point outputs", cmdRun},
+		{"compile", "MODEL.onnx --out DIR [--settings S.json] [--backend groth16|plonk]", "compile the model's circuit into DIR", cmdCompile},
 		{"setup", "DIR [--srs FILE | --unsafe-dev-srs]", "write the proving and verifying keys into DIR (development; see ceremony)", cmdSetup},
 		{"prove", "DIR --input IN.json --proof PROOF.json", "prove an inference", cmdProve},
 		{"verify", "DIR --proof PROOF.json", "verify a proof (exit 0 only when valid)", cmdVerify},
@@ -34,8 +34,12 @@ func quantFlags(fs *flag.FlagSet) *quant.Settings {
 func cmdRun(fs *flag.FlagSet, args []string) error {
 	input := fs.String("input", "", "input file in EZKL's format {\"input_data\": [[...]]}")
 	qs := quantFlags(fs)
+	applySettings := settingsFlag(fs, qs, nil)
 	pos, err := parse(fs, args, 1, "input")
 	if err != nil {
+		return err
+	}
+	if _, err := applySettings(); err != nil {
 		return err
 	}
 	g, err := onnx.Load(pos[0])
@@ -86,7 +90,12 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	maxC := maxConstraintsFlag(fs)
+	applySettings := settingsFlag(fs, qs, rangeCheck)
 	pos, err := parse(fs, args, 1, "out")
+	if err != nil {
+		return err
+	}
+	cal, err := applySettings()
 	if err != nil {
 		return err
 	}
@@ -106,6 +115,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs (%s)\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.Backend)
+	fmt.Fprintln(stdout, expectedError(*qs, cal))
 	return nil
 }
 
