@@ -3,17 +3,27 @@ BIN := bin/zkinfer
 DEMO := examples/credit
 OUT := out/demo
 
-.PHONY: build test fuzz demo corpus bench lint clean mutate
+.PHONY: build build-evm test fuzz demo corpus bench lint clean mutate
 
+# zkinfer without the EVM simulator: everything but verify-evm, and none of
+# go-ethereum's modules to download and build.
 build:
 	$(GO) build -o $(BIN) ./cmd/zkinfer
+
+# zkinfer with verify-evm (go-ethereum's simulated chain; solc from npm ci).
+build-evm:
+	$(GO) build -tags evm -o $(BIN) ./cmd/zkinfer
 
 # Everything: unit, soundness, conformance and corpus tests, a sample of
 # the mutation tests (make mutate), then a short run of every fuzz target
 # (their seed corpora also run in go test).
+# The EVM tests are built with -tags evm (every package, so that nothing
+# is missed); the default build's verify-evm error is tested without it.
 test:
 	$(GO) vet ./...
-	$(GO) test -timeout 60m ./...
+	$(GO) vet -tags evm ./...
+	$(GO) test -tags evm -timeout 60m ./...
+	$(GO) test -run 'TestWithoutEVM' ./cmd/zkinfer
 	GO=$(GO) $(GO) run ./internal/mutate/cmd -sample
 	GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)
 

@@ -1,3 +1,5 @@
+//go:build evm
+
 package evm
 
 import (
@@ -39,14 +41,32 @@ const chainAccounts = 3
 // transaction whose gas cannot be estimated (it reverts) is sent with.
 const maxTxGas = 1 << 24
 
-// NewChain starts a simulated chain. Close it when done.
-func NewChain() (*Chain, error) {
+// NewChain starts a simulated chain with fresh accounts. Close it when
+// done.
+func NewChain() (*Chain, error) { return newChain(nil) }
+
+// NewDevChain starts a simulated chain whose first account (From) has a
+// fixed, public key: its addresses, and so the context bytes a proof for a
+// contract deployed there is bound to, are the same in every run
+// (DevContext). Never use that key on a real chain.
+func NewDevChain() (*Chain, error) {
+	key, err := crypto.ToECDSA(crypto.Keccak256([]byte("zkinfer simulated chain account 0")))
+	if err != nil {
+		return nil, err
+	}
+	return newChain(key)
+}
+
+func newChain(first *ecdsa.PrivateKey) (*Chain, error) {
 	balance := new(big.Int).Lsh(big.NewInt(1), 100)
 	alloc := types.GenesisAlloc{}
 	keys := map[common.Address]*ecdsa.PrivateKey{}
 	var accounts []common.Address
-	for range chainAccounts {
+	for i := range chainAccounts {
 		key, err := crypto.GenerateKey()
+		if i == 0 && first != nil {
+			key = first
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -3,15 +3,13 @@ package evm
 import (
 	"fmt"
 	"math/big"
-
-	"github.com/ethereum/go-ethereum/common"
 )
 
 // ContextBytes are the bytes a wrapper binds a proof to:
 // abi.encodePacked(uint256 chainID, address contract, address subject,
 // uint256 nonce), 104 bytes. The proof's context public input is
 // circuit.ContextValue of them; pass them to `zkinfer prove --context`.
-func ContextBytes(chainID *big.Int, contract, subject common.Address, nonce *big.Int) ([]byte, error) {
+func ContextBytes(chainID *big.Int, contract, subject [20]byte, nonce *big.Int) ([]byte, error) {
 	limit := new(big.Int).Lsh(big.NewInt(1), 256)
 	for _, v := range []struct {
 		name string
@@ -23,7 +21,7 @@ func ContextBytes(chainID *big.Int, contract, subject common.Address, nonce *big
 	}
 	out := make([]byte, 0, 104)
 	out = append(out, word(chainID)...)
-	out = append(out, contract.Bytes()...)
-	out = append(out, subject.Bytes()...)
+	out = append(out, contract[:]...)
+	out = append(out, subject[:]...)
 	return append(out, word(nonce)...), nil
 }

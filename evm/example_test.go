@@ -1,3 +1,5 @@
+//go:build evm
+
 package evm_test
 
 import (

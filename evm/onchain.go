@@ -1,3 +1,5 @@
+//go:build evm
+
 package evm
 
 import (
@@ -8,33 +10,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/proof"
 )
-
-// MaxCodeSize is the largest contract Ethereum deploys (EIP-170).
-const MaxCodeSize = 24576
-
-// CompiledVerifier is a verifier compiled by solc, ready to deploy.
-type CompiledVerifier struct {
-	Verifier *Verifier
-	Bytecode []byte
-}
-
-// CompileVerifier compiles the exported verifier and checks solc's ABI is
-// the one Export wrote.
-func CompileVerifier(ctx context.Context, solc *Solc, v *Verifier) (*CompiledVerifier, error) {
-	name := v.Contract
-	if name == "" {
-		name = ContractName
-	}
-	cs, err := solc.Compile(ctx, map[string][]byte{name + ".sol": v.Source})
-	if err != nil {
-		return nil, err
-	}
-	c, err := checkCompiled(cs, name, v.ABI, v.Inputs)
-	if err != nil {
-		return nil, err
-	}
-	return &CompiledVerifier{Verifier: v, Bytecode: c.Bytecode}, nil
-}
 
 // Result is the outcome of one on-chain verification.
 type Result struct {

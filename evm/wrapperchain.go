@@ -1,3 +1,5 @@
+//go:build evm
+
 package evm
 
 import (
@@ -11,9 +13,6 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/proof"
 )
-
-// MaxInitCodeSize is the largest creation code Ethereum runs (EIP-3860).
-const MaxInitCodeSize = 2 * MaxCodeSize
 
 // CompiledWrapper is a wrapper compiled by solc together with its verifier,
 // ready to deploy (its constructor deploys the verifier).
@@ -48,22 +47,6 @@ func CompileWrapper(ctx context.Context, solc *Solc, w *Wrapper) (*CompiledWrapp
 		return nil, err
 	}
 	return &CompiledWrapper{Wrapper: w, Verifier: &CompiledVerifier{Verifier: w.Verifier, Bytecode: v.Bytecode}, Bytecode: c.Bytecode, errs: errs}, nil
-}
-
-// checkCompiled finds contract name in solc's output and checks its size
-// and its ABI.
-func checkCompiled(cs map[string]*Contract, name string, wantABI []byte, inputs int) (*Contract, error) {
-	c, ok := cs[name]
-	if !ok {
-		return nil, fmt.Errorf("solc: no contract %s in the output", name)
-	}
-	if len(c.Runtime) > MaxCodeSize {
-		return nil, fmt.Errorf("evm: %s is %d bytes, over the EVM's %d-byte contract limit (EIP-170): %d public inputs are too many, make fewer tensors public", name, len(c.Runtime), MaxCodeSize, inputs)
-	}
-	if err := SameABI(c.ABI, wantABI); err != nil {
-		return nil, fmt.Errorf("evm: the exported ABI of %s differs from solc's: %w", name, err)
-	}
-	return c, nil
 }
 
 // ConstructorArgs encodes the wrapper's constructor arguments: the model

@@ -53,7 +53,7 @@ func ParseInput(name string, b []byte) ([][]float64, error) {
 		if bytes.Contains(b, []byte("NaN")) || bytes.Contains(b, []byte("Infinity")) {
 			return nil, fmt.Errorf("input: %s: contains NaN or Infinity, which have no fixed-point value", name)
 		}
-		return nil, fmt.Errorf("input: %s: not EZKL input JSON ({\"input_data\": [[...]]}): %v", name, err)
+		return nil, fmt.Errorf("input: %s: not EZKL input JSON ({\"input_data\": [[...]]}): %w", name, err)
 	}
 	if raw.Data == nil {
 		return nil, fmt.Errorf("input: %s: no \"input_data\"", name)

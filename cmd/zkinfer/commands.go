@@ -33,6 +33,7 @@ func quantFlags(fs *flag.FlagSet) *quant.Settings {
 
 func cmdRun(fs *flag.FlagSet, args []string) error {
 	input := fs.String("input", "", "input file in EZKL's format {\"input_data\": [[...]]}")
+	ignoreExtra := ignoreExtraFlag(fs)
 	qs := quantFlags(fs)
 	applySettings := settingsFlag(fs, qs, nil)
 	pos, err := parse(fs, args, 1, "input")
@@ -54,19 +55,14 @@ func cmdRun(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	warnExtra(m, in, *input)
+	if err := checkRows(m, in, *input, *ignoreExtra); err != nil {
+		return err
+	}
 	outs, err := m.Eval(in)
 	if err != nil {
 		return err
 	}
 	return printJSON(map[string]any{"outputs": m.Dequantize(outs)})
-}
-
-// warnExtra says when an input file lists more tensors than the model takes.
-func warnExtra(m *model.Model, in [][]float64, path string) {
-	if n := m.ExtraInputs(in); n > 0 {
-		fmt.Fprintf(stderr, "zkinfer: %s lists %d tensors, the model takes %d: using the first %d\n", path, len(in), len(m.Inputs), len(m.Inputs))
-	}
 }
 
 func printJSON(v any) error {
@@ -108,6 +104,9 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("compile: %w", err)
 	}
 	claimDefaults(fs, &vis)
+	if err := checkParamBits(pos[0], *qs, vis); err != nil {
+		return err
+	}
 	c, err := proof.CompileWith(pos[0], *out, proof.CompileOptions{
 		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: policy, Backend: b,
 		MaxConstraints: *maxC})
@@ -115,6 +114,9 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs (%s)\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.Backend)
+	for _, w := range compileWarnings(c) {
+		fmt.Fprintf(stderr, "zkinfer compile: warning: %s\n", w)
+	}
 	fmt.Fprintln(stdout, expectedError(*qs, cal))
 	return nil
 }
@@ -127,8 +129,12 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	srs := fs.String("srs", "", "plonk: powers-of-tau file (snarkjs .ptau, e.g. the Perpetual Powers of Tau's, or a gnark kzg SRS)")
 	unsafeSRS := fs.Bool("unsafe-dev-srs", false, "plonk: generate the SRS on this machine (UNSAFE: development only)")
 	maxC := maxConstraintsFlag(fs)
+	force := forceFlag(fs)
 	c, err := openDir(fs, args, maxC)
 	if err != nil {
+		return err
+	}
+	if err := keepKeys(c, *force); err != nil {
 		return err
 	}
 	if err := c.SetupWith(proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}); err != nil {
@@ -143,6 +149,7 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 
 func cmdProve(fs *flag.FlagSet, args []string) error {
 	input := fs.String("input", "", "input file in EZKL's format")
+	ignoreExtra := ignoreExtraFlag(fs)
 	out := fs.String("proof", "", "proof file to write")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pf := proveFlags(fs)
@@ -159,7 +166,9 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	warnExtra(c.Model, in, *input)
+	if err := checkRows(c.Model, in, *input, *ignoreExtra); err != nil {
+		return err
+	}
 	p, err := c.ProveWith(in, opt)
 	if err != nil {
 		return err
@@ -179,9 +188,12 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err := c.VerifyWith(p, vopt); err != nil {
-		return fmt.Errorf("%s: INVALID: %w", *file, err)
+		return invalid(fmt.Errorf("%s: INVALID: %w", *file, err))
 	}
 	for _, w := range c.TrustWarnings() {
+		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
+	}
+	if w := unboundWeights(c, vopt); w != "" {
 		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
 	}
 	vkHash, err := c.VerifyingKeySHA256()

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
@@ -16,11 +18,12 @@ func init() {
 // ceremonyUsage lists the subcommands in the order a ceremony runs them.
 const ceremonyUsage = `usage:
   zkinfer ceremony init DIR [--out STATE]                       coordinator: phase 1's start for DIR's circuit
-  zkinfer ceremony contribute STATE --out NEXT                  each participant, on their own machine
+  zkinfer ceremony contribute STATE... --out NEXT               each participant: verifies the chain STATE...
+                                                                (from phase 1's start), then builds on its last
   zkinfer ceremony phase2 DIR STATE --beacon HEX [--out NEXT]   coordinator: close phase 1, open phase 2
-  zkinfer ceremony contribute STATE --out NEXT                  each participant again
+  zkinfer ceremony contribute STATE... --dir DIR --out NEXT     each participant again (phase 2 needs --dir)
   zkinfer ceremony verify STATE... --dir DIR --in-progress     coordinator, before finalize: the chain so far
-  zkinfer ceremony finalize STATE DIR --beacon HEX              coordinator: write pk.bin and vk.bin into DIR
+  zkinfer ceremony finalize STATE DIR --beacon HEX [--force]    coordinator: write pk.bin and vk.bin into DIR
   zkinfer ceremony verify STATE... --dir DIR                    anyone: every contribution, and DIR's keys
                           [--min-contributions N]               (each phase needs N, default 1)
 Every state file's sha256 is printed: participants publish theirs. The beacons are printed
@@ -28,23 +31,52 @@ for comparison with the values announced in advance. Proofs are sound if one par
 each phase was honest; a Pedersen model commitment binds if one phase-1 participant was.
 See docs/SETUP.md.`
 
+// ceremonySubcommands are the ceremony's subcommands, with their
+// arguments and what they do.
+var ceremonySubcommands = []command{
+	{"init", "DIR [--out STATE]", "coordinator: phase 1's start for DIR's circuit", ceremonyInit},
+	{"contribute", "STATE... --out NEXT [--dir DIR]", "each participant: verify the chain STATE... from phase 1's start, then add randomness to its last state", ceremonyContribute},
+	{"phase2", "DIR STATE --beacon HEX [--out NEXT]", "coordinator: close phase 1 with the beacon, open phase 2", ceremonyPhase2},
+	{"verify", "STATE... --dir DIR [--in-progress] [--min-contributions N]", "anyone: every contribution, and DIR's keys", ceremonyVerify},
+	{"finalize", "STATE DIR --beacon HEX [--force]", "coordinator: write pk.bin and vk.bin into DIR", ceremonyFinalize},
+}
+
+// subUsageError is a usage error of a ceremony subcommand, printed with
+// that subcommand's usage.
+type subUsageError struct {
+	usageError
+	usage string
+}
+
 // cmdCeremony dispatches the ceremony's subcommands.
 func cmdCeremony(fs *flag.FlagSet, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(stderr, ceremonyUsage)
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		if len(args) == 0 {
+			fmt.Fprintln(stderr, ceremonyUsage)
 			return usageError{"give a subcommand"}
 		}
+		fmt.Fprintln(stdout, ceremonyUsage)
 		return nil
 	}
-	sub := map[string]func(*flag.FlagSet, []string) error{
-		"init": ceremonyInit, "contribute": ceremonyContribute, "phase2": ceremonyPhase2,
-		"verify": ceremonyVerify, "finalize": ceremonyFinalize,
-	}[args[0]]
-	if sub == nil {
-		return usageError{fmt.Sprintf("unknown subcommand %q (init, contribute, phase2, verify, finalize)", args[0])}
+	for _, sub := range ceremonySubcommands {
+		if sub.name != args[0] {
+			continue
+		}
+		sfs := flag.NewFlagSet("ceremony "+sub.name, flag.ContinueOnError)
+		sfs.SetOutput(io.Discard)
+		err := sub.run(sfs, args[1:])
+		var ue usageError
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fmt.Fprintf(stdout, "usage: zkinfer ceremony %s %s\n%s\n", sub.name, sub.args, sub.help)
+			printFlags(stdout, sfs)
+			return nil
+		case errors.As(err, &ue):
+			return subUsageError{ue, "ceremony " + sub.name + " " + sub.args}
+		}
+		return err
 	}
-	return sub(fs, args[1:])
+	return usageError{fmt.Sprintf("unknown subcommand %q (init, contribute, phase2, verify, finalize)", args[0])}
 }
 
 // printStep says what a step wrote and the hash to publish.
@@ -75,7 +107,7 @@ func coordinatorArgs(fs *flag.FlagSet, args []string, beaconHex *string, dir int
 	}
 	beacon, err := ceremony.ParseBeacon(*beaconHex)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, usageError{"--beacon: " + err.Error()}
 	}
 	c, err := proof.Open(pos[dir])
 	if err != nil {
@@ -109,18 +141,50 @@ func ceremonyInit(fs *flag.FlagSet, args []string) error {
 
 func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "state file to write: pass it on to the next participant")
+	dir := fs.String("dir", "", "the compiled directory: needed to verify a chain that reaches phase 2")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
-	pos, err := parse(fs, args, 1, "out")
+	files, err := stateFiles(fs, args)
 	if err != nil {
 		return err
 	}
-	s, err := ceremony.Contribute(pos[0], *out, progress(*quiet))
+	if *out == "" {
+		return usageError{"--out is required"}
+	}
+	// Verify what this contribution builds on: a tampered or foreign
+	// state would make the published hash vouch for it.
+	if _, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, Progress: progress(*quiet)}); err != nil {
+		return invalid(fmt.Errorf("not contributing: %w (give every state file from phase 1's start, in order, ending with the one to build on)", err))
+	}
+	s, err := ceremony.Contribute(files[len(files)-1], *out, progress(*quiet))
 	if err != nil {
 		return err
 	}
 	printStep(s)
-	fmt.Fprintln(stdout, "publish this hash; your randomness is gone with this process")
+	fmt.Fprintf(stdout, "verified the %d state file(s) it builds on; publish this hash; your randomness is gone with this process\n", len(files))
 	return nil
+}
+
+// stateFiles parses a command line of state files with flags anywhere
+// among them.
+func stateFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	quietFlag(fs)
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			files, args = append(files, args[0]), args[1:]
+		}
+	}
+	if len(files) == 0 {
+		return nil, usageError{"give the state files, from phase 1's start, in order"}
+	}
+	return files, nil
 }
 
 func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
@@ -150,19 +214,11 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	minN := fs.Int("min-contributions", 1, "the least number of contributions each phase must have")
 	inProgress := fs.Bool("in-progress", false, "check a ceremony not yet finalized: the chain so far, not the keys")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
-	var files []string
-	for len(args) > 0 { // flags may come anywhere among the files
-		if err := fs.Parse(args); err != nil {
-			return usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			files, args = append(files, args[0]), args[1:]
-		}
+	files, err := stateFiles(fs, args)
+	if err != nil {
+		return err
 	}
 	switch {
-	case len(files) == 0:
-		return usageError{"give the state files, from phase 1's start, in order"}
 	case *minN < 1:
 		return usageError{fmt.Sprintf("--min-contributions %d: give at least 1", *minN)}
 	case *dir == "" && !*inProgress:
@@ -170,7 +226,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	}
 	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet)})
 	if err != nil {
-		return err
+		return invalid(err)
 	}
 	for _, s := range rep.Steps {
 		fmt.Fprintf(stdout, "%-24s sha256 %s  %s\n", s.Name, s.SHA256, s.Path)
@@ -189,8 +245,12 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 2)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	force := forceFlag(fs)
 	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 1)
 	if err != nil {
+		return err
+	}
+	if err := keepKeys(c, *force); err != nil {
 		return err
 	}
 	if err := c.CeremonyFinalize(pos[0], beacon, progress(*quiet)); err != nil {

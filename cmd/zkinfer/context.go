@@ -7,8 +7,6 @@ import (
 	"math/big"
 	"regexp"
 
-	"github.com/ethereum/go-ethereum/common"
-
 	"github.com/zkinfer/zkinfer/evm"
 )
 
@@ -35,12 +33,12 @@ func cmdContext(fs *flag.FlagSet, args []string) error {
 		}
 		ints[i] = v
 	}
-	var addrs [2]common.Address
+	var addrs [2][20]byte
 	for i, f := range []struct{ flag, value string }{{"contract", *contract}, {"sender", *sender}} {
 		if !addressRe.MatchString(f.value) {
 			return usageError{fmt.Sprintf("--%s %.80q is not an address (0x and 40 hex digits)", f.flag, f.value)}
 		}
-		addrs[i] = common.HexToAddress(f.value)
+		hex.Decode(addrs[i][:], []byte(f.value[2:])) // checked by addressRe
 	}
 	b, err := evm.ContextBytes(ints[0], addrs[0], addrs[1], ints[1])
 	if err != nil {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -18,7 +16,7 @@ func init() {
 	commands = append(commands, []command{
 		{"export-verifier", "DIR --out Verifier.sol [--name ZkinferModel]", "write the Solidity verifier of DIR, the wrapper contract that checks what the circuit cannot pin (ZkinferModel.sol), and their ABIs", cmdExportVerifier},
 		{"calldata", "DIR --proof PROOF.json [--call verifier|verify|check]", "check the proof as verify does, then print the hex calldata of the verifier's call (or the wrapper's)", cmdCalldata},
-		{"verify-evm", "DIR --proof PROOF.json", "check the proof as verify does, then with the verifier and its wrapper on a simulated chain (exit 0 only when accepted)", cmdVerifyEVM},
+		{"verify-evm", "DIR --proof PROOF.json [--contract CONSUMER.sol]", "check the proof as verify does, then on a simulated chain: the verifier and its wrapper, or --contract (needs make build-evm)", cmdVerifyEVM},
 	}...)
 }
 
@@ -83,6 +81,9 @@ func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
 	if w.Spec.Note != "" {
 		fmt.Fprintf(stderr, "zkinfer export-verifier: warning: %s\n", w.Spec.Note)
 	}
+	if msg := evm.SizeWarning(v.Backend, v.Inputs); msg != "" {
+		fmt.Fprintf(stderr, "zkinfer export-verifier: warning: %s\n", msg)
+	}
 	return nil
 }
 
@@ -114,11 +115,11 @@ func cmdCalldata(fs *flag.FlagSet, args []string) error {
 	}
 	p, err := proof.ReadProof(*file)
 	if err != nil {
-		return fmt.Errorf("%s: %w", *file, err)
+		return invalid(fmt.Errorf("%s: %w", *file, err))
 	}
 	call, err := evm.CheckedCall(c, v, p, vopt)
 	if err != nil {
-		return fmt.Errorf("%s: %w", *file, err)
+		return invalid(fmt.Errorf("%s: %w", *file, err))
 	}
 	data := call.Calldata()
 	if *to != callVerifier {
@@ -134,43 +135,22 @@ func cmdCalldata(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
-func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
-	file := fs.String("proof", "", "proof file to check")
-	quiet := fs.Bool("quiet", false, "no progress on stderr")
-	bare := fs.Bool("bare", false, "deploy and call the bare verifier only, without the wrapper (its checks are then zkinfer's, off chain)")
-	vf := verifyFlags(fs)
-	c, p, vopt, err := openProof(fs, args, file, vf)
-	if err != nil {
-		return err
-	}
-	res, err := evm.VerifyOnChain(context.Background(), c, p, evm.OnChainOptions{Verify: vopt, Bare: *bare, Progress: progress(*quiet)})
-	var ie *evm.InvalidError
-	if errors.As(err, &ie) {
-		fmt.Fprintf(stdout, "rejected before the chain: %s\n", ie.Err)
-		return fmt.Errorf("%s: %w", *file, err)
-	}
-	if err != nil {
-		return err
-	}
-	if res.RegisteredFromProof {
-		fmt.Fprintf(stderr, "zkinfer verify-evm: no --model-commitment: the wrapper registers the proof's own model commitment %s; pass --model-commitment to require the one you expect\n", res.Registered)
-	}
-	switch {
-	case !res.Verifier.Accepted:
-		return rejected(*file, res.Verifier, "the verifier contract")
-	case res.Wrapper != nil && !res.Wrapper.Accepted:
-		return rejected(*file, res.Wrapper, "the wrapper contract "+res.WrapperName)
-	case *bare:
-		fmt.Fprintf(stdout, "accepted: gas used %d, calldata %d bytes (%s on a simulated chain)\n", res.Verifier.GasUsed, res.Verifier.Calldata, res.Signature)
-	default:
-		fmt.Fprintf(stdout, "accepted: gas used %d by the verifier (%s, calldata %d bytes), %d by the wrapper (%s.check, calldata %d bytes), on a simulated chain\n",
-			res.Verifier.GasUsed, res.Signature, res.Verifier.Calldata, res.Wrapper.GasUsed, res.WrapperName, res.Wrapper.Calldata)
-	}
-	return nil
+// verifyEVMFlagSet are verify-evm's flags, the same in every build (the
+// command without the EVM simulator still parses them, for --help).
+type verifyEVMFlagSet struct {
+	file, contract, call      *string
+	quiet, bare, printContext *bool
+	vf                        *verifyFlagSet
 }
 
-// rejected reports an on-chain rejection.
-func rejected(file string, res *evm.Result, by string) error {
-	fmt.Fprintf(stdout, "rejected: %s; gas used %d, calldata %d bytes\n", res.Reason, res.GasUsed, res.Calldata)
-	return fmt.Errorf("%s: %s rejected the proof: %s", file, by, res.Reason)
+func verifyEVMFlags(fs *flag.FlagSet) *verifyEVMFlagSet {
+	return &verifyEVMFlagSet{
+		file:         fs.String("proof", "", "proof file to check"),
+		quiet:        fs.Bool("quiet", false, "no progress on stderr"),
+		bare:         fs.Bool("bare", false, "deploy and call the bare verifier only, without the wrapper (its checks are then zkinfer's, off chain)"),
+		contract:     fs.String("contract", "", "a Solidity contract that inherits the wrapper (e.g. examples/lender/Lender.sol): deploy it and call it with the proof"),
+		call:         fs.String("call", "", "with --contract: its function taking (bytes proof, uint256 context) (default: the only one)"),
+		printContext: fs.Bool("print-context", false, "with --contract: print the context bytes to prove with (prove --context) for the simulated chain, and stop"),
+		vf:           verifyFlags(fs),
+	}
 }

@@ -38,8 +38,10 @@ var (
 	stderr io.Writer = os.Stderr
 )
 
-// Main runs the CLI and returns the exit status: 0 on success, 1 on an
-// error (reported on one line), 2 on a usage error.
+// Main runs the CLI and returns the exit status (see exitcodes.go): 0 on
+// success, 1 when a proof is checked and found invalid, 2 on a usage
+// error, 3 when a command cannot do its work (a missing or malformed file,
+// an input the model refuses, I/O).
 func Main(args []string, out, errOut io.Writer) (code int) {
 	stdout, stderr = out, errOut
 	logger.Disable() // zkinfer reports its own progress on stderr
@@ -47,16 +49,22 @@ func Main(args []string, out, errOut io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "zkinfer: internal error: %v\n", r)
-			code = 1
+			code = exitError
 		}
 	}()
 	if len(args) == 0 {
 		usage(stderr)
-		return 2
+		return exitUsage
 	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch args[0] {
+	case "-h", "-help", "--help":
 		usage(stdout)
-		return 0
+		return exitOK
+	case "help":
+		return help(args[1:])
+	case "-version", "--version", "version":
+		printVersion(stdout)
+		return exitOK
 	}
 	for _, c := range commands {
 		if c.name != args[0] {
@@ -64,33 +72,43 @@ func Main(args []string, out, errOut io.Writer) (code int) {
 		}
 		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
-		err := c.run(fs, args[1:])
-		var ue usageError
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			fmt.Fprintf(stderr, "usage: zkinfer %s %s\n%s\n", c.name, c.args, c.help)
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-			return 2
-		case errors.As(err, &ue):
-			fmt.Fprintf(stderr, "zkinfer %s: %v\nusage: zkinfer %s %s\n", c.name, err, c.name, c.args)
-			return 2
-		}
-		fmt.Fprintf(stderr, "zkinfer %s: %s\n", c.name, oneLine(err.Error()))
-		return 1
+		return report(c.name, c.args, c.help, fs, c.run(fs, args[1:]))
 	}
 	fmt.Fprintf(stderr, "zkinfer: unknown command %q\n", args[0])
 	usage(stderr)
-	return 2
+	return exitUsage
+}
+
+// report prints the outcome of command name (its usage and flags on
+// --help, on stdout) and returns the exit status.
+func report(name, args, summary string, fs *flag.FlagSet, err error) int {
+	var ue usageError
+	var se subUsageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &se):
+		fmt.Fprintf(stderr, "zkinfer %s: %s\nusage: zkinfer %s (zkinfer %s --help for its flags)\n", name, cleanError(name, err), se.usage, strings.Fields(se.usage)[0]+" "+strings.Fields(se.usage)[1])
+		return exitUsage
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, "usage: zkinfer %s %s\n%s\n", name, args, summary)
+		printFlags(stdout, fs)
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "zkinfer %s: %s\nusage: zkinfer %s %s (zkinfer %s --help for its flags)\n", name, cleanError(name, err), name, args, name)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "zkinfer %s: %s\n", name, cleanError(name, err))
+	return exitCode(err)
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: zkinfer COMMAND [ARGS]\n\ncommands:")
+	fmt.Fprintln(w, "usage: zkinfer COMMAND [ARGS] [--quiet]\n\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %-40s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.help)
 	}
+	fmt.Fprintf(w, "\nzkinfer COMMAND --help lists a command's arguments and flags; zkinfer help TOPIC explains %s.\n", topicList())
+	fmt.Fprintln(w, "zkinfer --version prints the version. Exit status: 0 ok, 1 invalid proof, 2 usage error, 3 could not run or check (see zkinfer help exit-codes).")
 }
 
 type usageError struct{ msg string }
@@ -101,6 +119,7 @@ func (e usageError) Error() string { return e.msg }
 // arguments, and checks the number of positional arguments.
 func parse(fs *flag.FlagSet, args []string, npos int, required ...string) ([]string, error) {
 	var pos []string
+	quietFlag(fs)
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {

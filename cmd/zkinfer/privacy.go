@@ -110,8 +110,11 @@ func openProof(fs *flag.FlagSet, args []string, file *string, vf *verifyFlagSet)
 		return nil, nil, vopt, err
 	}
 	p, err := proof.ReadProof(*file)
+	if couldNotRead(err) {
+		return nil, nil, vopt, err
+	}
 	if err != nil {
-		return nil, nil, vopt, fmt.Errorf("INVALID: %w", err)
+		return nil, nil, vopt, invalid(fmt.Errorf("INVALID: %w", err))
 	}
 	return c, p, vopt, nil
 }

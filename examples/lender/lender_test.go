@@ -1,3 +1,5 @@
+//go:build evm
+
 package lender_test
 
 import (

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// ignoreExtraFlag adds --ignore-extra-inputs.
+func ignoreExtraFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("ignore-extra-inputs", false, "use the model's inputs from the start of IN.json and ignore the tensors after them (EZKL's example files list inputs an exporter pruned); without it, extra tensors are an error")
+}
+
+// checkRows refuses an input file that lists more tensors than the model
+// takes, a batch of rows most often: zkinfer proves one inference per
+// proof, and never silently drops a row. With ignore, the extra tensors
+// are ignored, as EZKL does.
+func checkRows(m *model.Model, in [][]float64, path string, ignore bool) error {
+	n := m.ExtraInputs(in)
+	if n == 0 || ignore {
+		return nil
+	}
+	return fmt.Errorf("%s lists %d tensors and the model takes %d: a proof covers one inference, so give each row its own input file (or --ignore-extra-inputs to use the first %d and ignore the rest)", path, len(in), len(m.Inputs), len(m.Inputs))
+}
+
+// forceFlag adds --force, which lets setup and ceremony finalize replace
+// existing keys.
+func forceFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("force", false, "replace the keys DIR already has (every proof made with them will then fail)")
+}
+
+// keepKeys refuses to replace the keys of c's directory unless force: keys
+// from a ceremony cannot be made again, and every proof made with them
+// fails under new ones.
+func keepKeys(c *proof.Compiled, force bool) error {
+	if force {
+		return nil
+	}
+	var have []string
+	for _, f := range []string{proof.ProvingKey, proof.VerifyingKey} {
+		if _, err := os.Stat(filepath.Join(c.Dir, f)); err == nil {
+			have = append(have, f)
+		}
+	}
+	if len(have) == 0 {
+		return nil
+	}
+	from := ""
+	if k := c.Settings.Setup; k != nil && k.Kind != "" {
+		from = " (from a " + k.Kind + " setup)"
+	}
+	return fmt.Errorf("%s already has %s%s: replacing them makes every proof made with them fail; pass --force to replace them", c.Dir, strings.Join(have, " and "), from)
+}
+
+// unboundWeights warns when a proof with secret weights was verified
+// without the commitment to expect: it then shows that some weights with
+// the architecture gave the outputs, not that the published model did.
+func unboundWeights(c *proof.Compiled, vopt proof.VerifyOptions) string {
+	vis := c.Settings.Visibility
+	switch {
+	case !vis.SecretParams() || vopt.ModelCommitment != "":
+		return ""
+	case vis.Params == circuit.Hashed:
+		return "the weights are secret and no --model-commitment was given: nothing was checked against a published model (any weights with this architecture give a valid proof); pass --model-commitment with the value the model's owner published (zkinfer commit)"
+	}
+	return "the weights are private and bound to no commitment: any weights with this architecture give a valid proof (compile with --param-visibility hashed to bind them)"
+}
+
+// checkParamBits fails a compile with private or hashed weights when a
+// weight of the model at path does not fit --param-bits, before the
+// circuit, the setup and the first prove (which would fail on it).
+func checkParamBits(path string, qs quant.Settings, vis circuit.Visibility) error {
+	if !vis.SecretParams() {
+		return nil
+	}
+	bits := vis.ParamBits
+	if bits == 0 {
+		bits = model.DefaultParamBits
+	}
+	g, err := onnx.Load(path)
+	if err != nil {
+		return err
+	}
+	m, err := model.CompileSecret(g, qs, bits)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := m.ParamValues(); err != nil {
+		return fmt.Errorf("%s: %w (or lower --param-scale)", path, err)
+	}
+	return nil
+}
+
+// compileWarnings are what compile says about a circuit it wrote that
+// will not serve everywhere: a verifier too large for Ethereum.
+func compileWarnings(c *proof.Compiled) []string {
+	if w := evm.SizeWarning(c.Settings.Backend, c.Settings.PublicInputs); w != "" {
+		return []string{w}
+	}
+	return nil
+}
