@@ -46,6 +46,14 @@ type Wires struct {
 
 // Layout returns the witness layout of m's circuit under vis.
 func Layout(m *model.Model, vis Visibility) Wires {
+	return LayoutOf(m.Inputs, m.Params, m.Outputs, vis)
+}
+
+// LayoutOf is Layout of a model with these inputs, secret weights and
+// outputs: what a verifier without the model computes from settings.json,
+// which records the shapes. The public segments do not depend on params
+// (nil: the secret weights' segment is empty).
+func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	var w Wires
 	size := func(infos []*ops.Info) int {
 		n := 0
@@ -61,17 +69,17 @@ func Layout(m *model.Model, vis Visibility) Wires {
 			w.Private = append(w.Private, Segment{name, n})
 		}
 	}
-	add(vis.Input == Public, SegInput, size(m.Inputs))
+	add(vis.Input == Public, SegInput, size(inputs))
 	if vis.Input == Hashed {
 		add(true, SegInputCommitment, 1)
 	}
 	if vis.SecretParams() {
-		add(false, SegParams, size(m.Params))
+		add(false, SegParams, size(params))
 	}
 	if vis.Params == Hashed && !vis.PedersenParams() {
 		add(true, SegParamCommitment, 1)
 	}
-	add(vis.Output == Public, SegOutput, size(m.Outputs))
+	add(vis.Output == Public, SegOutput, size(outputs))
 	if vis.Output == Hashed {
 		add(true, SegOutputCommitment, 1)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -34,39 +35,16 @@ const (
 
 // FormatVersion is the version of the compiled directory layout. Version 2
 // pins the claim's bounds in the circuit and adds the context public input.
-const FormatVersion = 2
+const FormatVersion = verifier.FormatVersion
 
 // TensorSpec describes one input or output tensor in the settings file.
-type TensorSpec struct {
-	Name  string `json:"name"`
-	Shape []int  `json:"shape"`
-	DType string `json:"dtype"`
-	Scale int    `json:"scale"`
-}
+type TensorSpec = verifier.TensorSpec
 
-// Settings is the human-readable settings.json of a compiled directory.
+// Settings is the human-readable settings.json of a compiled directory:
+// what a verifier reads of the circuit (verifier.Settings, whose fields it
+// promotes), then where the keys came from.
 type Settings struct {
-	Version      int                `json:"version"`
-	Backend      Backend            `json:"backend"`
-	ModelSHA256  string             `json:"model_sha256"`
-	Quant        quant.Settings     `json:"quant"`
-	Visibility   circuit.Visibility `json:"visibility"`
-	RangeCheck   ops.RangeCheck     `json:"range_check"`
-	Inputs       []TensorSpec       `json:"inputs"`
-	Outputs      []TensorSpec       `json:"outputs"`
-	Constraints  int                `json:"constraints"`
-	PublicInputs int                `json:"public_inputs"`
-	CircuitSHA   string             `json:"circuit_sha256"`
-	// With secret weights: how many weight values the witness carries, and
-	// the float constants that stay fixed (public) in the circuit.
-	SecretWeights  int      `json:"secret_weights,omitempty"`
-	FixedConstants []string `json:"fixed_constants,omitempty"`
-	// Groth16Commitments counts the circuit's Groth16 commitments (gnark's
-	// Solidity verifier takes at most one); ModelCommitmentIndex is the
-	// weights' among them (Proof.Commitments, pk.CommitmentKeys), with
-	// pedersen-committed weights.
-	Groth16Commitments   int  `json:"groth16_commitments,omitempty"`
-	ModelCommitmentIndex *int `json:"model_commitment_index,omitempty"`
+	verifier.Settings
 	// Setup says where the keys came from (setup.go); absent until setup.
 	Setup *SetupInfo `json:"setup,omitempty"`
 }
@@ -112,7 +90,7 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	if backend == "" {
 		backend = Groth16
 	}
-	if err := backend.valid(); err != nil {
+	if err := backend.Valid(); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	raw, err := os.ReadFile(modelPath)
@@ -226,10 +204,10 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 		return nil, err
 	}
 	sum := sha256.Sum256(raw)
-	s := Settings{
+	s := Settings{Settings: verifier.Settings{
 		Version: FormatVersion, Backend: Groth16,
 		ModelSHA256: hex.EncodeToString(sum[:]), Quant: qs, Visibility: vis,
-	}
+	}}
 	for _, p := range m.Params {
 		s.SecretWeights += p.Size()
 	}
@@ -237,10 +215,10 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 		s.FixedConstants = m.FixedConstants()
 	}
 	for i, in := range m.Inputs {
-		s.Inputs = append(s.Inputs, TensorSpec{Name: g.Inputs[i].Name, Shape: in.Shape, DType: in.DType.String(), Scale: in.Scale})
+		s.Inputs = append(s.Inputs, TensorSpec{Name: g.Inputs[i].Name, Shape: in.Shape, DType: in.DType.String(), Scale: in.Scale, Max: in.Max})
 	}
 	for i, out := range m.Outputs {
-		s.Outputs = append(s.Outputs, TensorSpec{Name: g.Outputs[i].Name, Shape: out.Shape, DType: out.DType.String(), Scale: out.Scale})
+		s.Outputs = append(s.Outputs, TensorSpec{Name: g.Outputs[i].Name, Shape: out.Shape, DType: out.DType.String(), Scale: out.Scale, Max: out.Max})
 	}
 	return &Compiled{Settings: s, Model: m}, nil
 }
@@ -249,7 +227,7 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 // more than max constraints (max ≤ 0: no limit), and records the choices
 // the build made in the settings.
 func (c *Compiled) constraintSystem(policy circuit.RangePolicy, max int) (constraint.ConstraintSystem, error) {
-	b, err := circuit.Build(c.Model, c.Settings.Visibility, circuit.BuildOptions{System: c.Settings.Backend.system(), RangeCheck: policy, MaxConstraints: max})
+	b, err := circuit.Build(c.Model, c.Settings.Visibility, circuit.BuildOptions{System: system(c.Settings.Backend), RangeCheck: policy, MaxConstraints: max})
 	var be *ops.BudgetError
 	switch {
 	case errors.As(err, &be) && be.Exact:
@@ -289,7 +267,7 @@ func Open(dir string) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Backend.valid(); err != nil {
+	if err := s.Backend.Valid(); err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", dir, SettingsFile, err)
 	}
 	c.Dir = dir
@@ -297,7 +275,7 @@ func Open(dir string) (*Compiled, error) {
 	c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.CircuitSHA = s.Constraints, s.PublicInputs, s.CircuitSHA
 	c.Settings.RangeCheck = s.RangeCheck
 	c.Settings.Groth16Commitments, c.Settings.ModelCommitmentIndex = s.Groth16Commitments, s.ModelCommitmentIndex
-	if err := c.Settings.check(c.Model); err != nil {
+	if err := c.Settings.check(); err != nil {
 		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, SettingsFile, err)
 	}
 	return c, nil

@@ -1,58 +1,12 @@
 package proof
 
-import (
-	"encoding/json"
-	"fmt"
-	"strings"
-
-	"github.com/zkinfer/zkinfer/circuit"
-)
+import "github.com/zkinfer/zkinfer/proof/verifier"
 
 // Describe says in plain words what a valid proof p of this directory
 // established and what stayed secret: the model (fixed weights, or secret
 // ones and their commitment), the input, the outputs or the claim, the
-// public constants and the context. Call it after VerifyWith accepted p.
+// public constants and the context (verifier.Describe). Call it after
+// VerifyWith accepted p.
 func (c *Compiled) Describe(p *Proof) string {
-	s, vis := c.Settings, c.Settings.Visibility
-	var b strings.Builder
-	switch vis.Params {
-	case circuit.Fixed:
-		fmt.Fprintf(&b, "the model with sha256 %s…, whose weights are fixed in the circuit, ", s.ModelSHA256[:16])
-	case circuit.Private:
-		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values, each within %d signed bits; they stay secret and are bound to nothing), ", s.ModelSHA256[:16], s.SecretWeights, vis.Bits())
-	case circuit.Hashed:
-		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
-	}
-	switch vis.Input {
-	case circuit.Public:
-		b.WriteString("ran on the public input in the proof")
-	case circuit.Private:
-		b.WriteString("ran on a private input that stays secret")
-	case circuit.Hashed:
-		fmt.Fprintf(&b, "ran on a secret input whose commitment is %s", p.Commitments["input"])
-	}
-	switch {
-	case vis.Claim != "":
-		fmt.Fprintf(&b, ", and its outputs satisfy the claim %q (the outputs themselves stay secret", p.Claim)
-		if vis.Output == circuit.Hashed {
-			fmt.Fprintf(&b, "; their commitment is %s", p.Commitments["output"])
-		}
-		b.WriteString(")")
-	case vis.Output == circuit.Public:
-		o, _ := json.Marshal(p.Outputs)
-		fmt.Fprintf(&b, " and produced outputs %s", o)
-	case vis.Output == circuit.Hashed:
-		fmt.Fprintf(&b, " and produced secret outputs whose commitment is %s", p.Commitments["output"])
-	default:
-		b.WriteString(" and produced private outputs (nothing about them is revealed)")
-	}
-	if len(s.FixedConstants) > 0 {
-		fmt.Fprintf(&b, "; public constants fixed in the circuit: %s", strings.Join(s.FixedConstants, ", "))
-	}
-	if p.Context != "" {
-		fmt.Fprintf(&b, "; the proof is bound to the context %s", p.Context)
-	} else {
-		b.WriteString("; the proof is bound to no context (whoever sees it can present it again)")
-	}
-	return b.String()
+	return verifier.Describe(&c.Settings.Settings, p)
 }

@@ -21,15 +21,17 @@
 // origin is recorded in settings.json (SetupInfo) and every verifier is
 // told what it rests on (Compiled.TrustWarnings).
 //
-// Verification (Compiled.VerifyWith) trusts nothing in the proof file: the
+// Verification (Compiled.VerifyWith, which runs package verifier with the
+// directory's settings and vk.bin: the same code the WebAssembly verifier
+// runs without the model) trusts nothing in the proof file: the
 // backend and the model's SHA-256 must be the directory's; the public
 // inputs must be as many as the circuit's, each a reduced field element;
 // the listed outputs, commitments, claim and context must be the ones the
 // public inputs carry (and the ones the verifier expects); the proof's
 // bytes must be the canonical encoding of points in their subgroups
-// (wire.go); only then does gnark's verifier check the proof. Keys are
+// (verifier/wire.go); only then does gnark's verifier check the proof. Keys are
 // untrusted bytes too: their layout is scanned before gnark allocates
-// anything (keyscan.go) and their sizes checked against the circuit
+// anything (verifier/keyscan.go) and their sizes checked against the circuit
 // (keys.go).
 //
 // # Files

@@ -26,6 +26,7 @@ import (
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -178,7 +179,7 @@ func FuzzReadProof(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		defer testkit.CheckFast(t, time.Now(), slowExec)
-		p, err := parseProof("proof.json", b)
+		p, err := verifier.ParseProof("proof.json", b)
 		if err != nil {
 			testkit.CheckOneLine(t, err)
 			return

@@ -102,26 +102,6 @@ func (c *Compiled) proveGroth16(cs constraint.ConstraintSystem, wit witness.Witn
 	return EncodeGroth16(bn), nil
 }
 
-// verifyGroth16 checks a Groth16 proof's bytes against the public witness.
-func (c *Compiled) verifyGroth16(raw []byte, pub witness.Witness) error {
-	vk, err := c.readGroth16VerifyingKey()
-	if err != nil {
-		return err
-	}
-	bvk, ok := vk.(*groth16bn254.VerifyingKey)
-	if !ok {
-		return fmt.Errorf("unexpected verifying key type %T", vk)
-	}
-	prf, err := DecodeGroth16(raw, len(bvk.CommitmentKeys))
-	if err != nil {
-		return err
-	}
-	if err := groth16.Verify(prf, vk, pub, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16)); err != nil {
-		return errInvalid
-	}
-	return nil
-}
-
 // safeProve is groth16.Prove with a panic (a key that passed the checks
 // above but still does not fit the circuit) returned as an error.
 func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness, opts ...backend.ProverOption) (p groth16.Proof, err error) {

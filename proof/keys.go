@@ -2,18 +2,18 @@ package proof
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
+
+	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
 // Loading keys, which are untrusted bytes: the verifying key a verifier
@@ -25,7 +25,7 @@ import (
 
 // maxVerifyingKeyBytes bounds vk.bin: a verifying key grows with the public
 // inputs only (32 bytes each).
-const maxVerifyingKeyBytes = 64 << 20
+const maxVerifyingKeyBytes = verifier.MaxVerifyingKeyBytes
 
 // loadVerifyingKey reads and checks the verifying key at path for a circuit
 // with nPublic public inputs.
@@ -43,45 +43,9 @@ func loadVerifyingKey(path string, nPublic int) (*groth16bn254.VerifyingKey, err
 }
 
 // decodeVerifyingKey decodes and checks a verifying key for a circuit with
-// nPublic public inputs.
+// nPublic public inputs (verifier.DecodeGroth16Key).
 func decodeVerifyingKey(b []byte, nPublic int) (*groth16bn254.VerifyingKey, error) {
-	if len(b) > maxVerifyingKeyBytes {
-		return nil, fmt.Errorf("larger than %d bytes", maxVerifyingKeyBytes)
-	}
-	if err := scanVerifyingKey(bytes.NewReader(b), int64(len(b))); err != nil {
-		return nil, err
-	}
-	vk := new(groth16bn254.VerifyingKey)
-	if _, err := vk.ReadFrom(bytes.NewReader(b)); err != nil {
-		return nil, oneLineErr(err)
-	}
-	if err := checkVerifyingKey(vk, nPublic); err != nil {
-		return nil, err
-	}
-	return vk, nil
-}
-
-// checkVerifyingKey checks what gnark's verifier indexes with: the number
-// of public inputs and the public inputs each commitment hashes.
-func checkVerifyingKey(vk *groth16bn254.VerifyingKey, nPublic int) error {
-	nc := len(vk.PublicAndCommitmentCommitted)
-	if len(vk.CommitmentKeys) != nc {
-		return fmt.Errorf("has %d commitment keys for %d commitments", len(vk.CommitmentKeys), nc)
-	}
-	if got := len(vk.G1.K) - nc - 1; got != nPublic {
-		return fmt.Errorf("is for a circuit with %d public inputs, settings.json says %d: it is another model's key", got, nPublic)
-	}
-	// Commitment i hashes public inputs and the values of commitments
-	// before it, which the verifier appends to the public inputs: indices
-	// 1 to nPublic+i.
-	for i, list := range vk.PublicAndCommitmentCommitted {
-		for _, j := range list {
-			if j < 1 || j > nPublic+i {
-				return fmt.Errorf("commitment %d hashes public input %d of %d", i, j, nPublic+i)
-			}
-		}
-	}
-	return nil
+	return verifier.DecodeGroth16Key(b, nPublic)
 }
 
 // loadProvingKey reads and checks the proving key at path.
@@ -105,7 +69,7 @@ func loadProvingKey(path string) (*groth16bn254.ProvingKey, error) {
 // decodeProvingKey decodes and checks a proving key of size bytes: one
 // pass checks its layout (scanProvingKey), a second decodes it.
 func decodeProvingKey(r io.ReadSeeker, size int64) (*groth16bn254.ProvingKey, error) {
-	if _, err := scanProvingKey(r, size); err != nil {
+	if err := verifier.ScanProvingKey(r, size); err != nil {
 		return nil, err
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
@@ -178,9 +142,7 @@ func keyMatches(pk groth16.ProvingKey, cs constraint.ConstraintSystem) error {
 }
 
 // oneLineErr flattens an error from a decoder to one line.
-func oneLineErr(err error) error {
-	return errors.New(string(bytes.Join(bytes.Fields([]byte(err.Error())), []byte(" "))))
-}
+func oneLineErr(err error) error { return verifier.OneLine(err) }
 
 // readFrom opens path and reads it with r, naming the file in errors.
 func readFrom(path, what string, r func(io.Reader) error) error {
@@ -218,20 +180,4 @@ func (c *Compiled) VerifyingKeySHA256() (string, error) {
 		return "", fmt.Errorf("reading %s: %w", c.path(VerifyingKey), err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// checkKeyHash compares the verifying key's hash with the expected one
-// ("": not checked).
-func (c *Compiled) checkKeyHash(want string) error {
-	if want == "" {
-		return nil
-	}
-	got, err := c.VerifyingKeySHA256()
-	if err != nil {
-		return err
-	}
-	if !strings.EqualFold(strings.TrimPrefix(want, "0x"), got) {
-		return fmt.Errorf("the directory's verifying key has SHA-256 %s, not the expected %.70s: these are other keys than the commitment was published with", got, want)
-	}
-	return nil
 }

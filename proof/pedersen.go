@@ -1,7 +1,6 @@
 package proof
 
 import (
-	"encoding/hex"
 	"fmt"
 	"math/big"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
 // Pedersen model commitments (circuit/pedersen.go): the weights and their
@@ -52,46 +52,13 @@ func (c *Compiled) modelCommitmentIndex() (int, error) {
 }
 
 // pointHex writes a G1 point as 0x + x‖y (64 bytes).
-func pointHex(p *curve.G1Affine) string {
-	b := p.RawBytes()
-	return "0x" + hex.EncodeToString(b[:])
-}
+func pointHex(p *curve.G1Affine) string { return verifier.PointHex(p) }
 
 // ParsePoint reads a model commitment written by pointHex: a point on the
 // curve, in the prime-order subgroup.
-func ParsePoint(s string) (curve.G1Affine, error) {
-	var p curve.G1Affine
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil || len(b) != 64 {
-		return p, fmt.Errorf("%q is not a pedersen model commitment (0x and 128 hex digits)", s)
-	}
-	if _, err := p.SetBytes(b); err != nil {
-		return p, fmt.Errorf("%q is not a point of BN254's G1: %v", s, err)
-	}
-	return p, nil
-}
+func ParsePoint(s string) (curve.G1Affine, error) { return verifier.ParsePoint(s) }
 
-// proofModelCommitment returns the weights' commitment D that proof p carries.
-func (c *Compiled) proofModelCommitment(p *Proof) (string, error) {
-	idx, err := c.modelCommitmentIndex()
-	if err != nil {
-		return "", err
-	}
-	prf, err := p.groth16(c.Settings.Groth16Commitments)
-	if err != nil {
-		return "", err
-	}
-	return commitmentAt(prf, idx, c.Settings.Groth16Commitments)
-}
-
-func commitmentAt(prf *groth16bn254.Proof, idx, n int) (string, error) {
-	if len(prf.Commitments) != n || idx >= n {
-		return "", fmt.Errorf("the proof has %d Groth16 commitments, this circuit %d: it is for another model or settings", len(prf.Commitments), n)
-	}
-	return pointHex(&prf.Commitments[idx]), nil
-}
-
-// provedModelCommitment is commitmentAt for a proof just made (its bytes).
+// provedModelCommitment is verifier.CommitmentAt for a proof just made (its bytes).
 func (c *Compiled) provedModelCommitment(raw []byte) (string, error) {
 	idx, err := c.modelCommitmentIndex()
 	if err != nil {
@@ -101,7 +68,7 @@ func (c *Compiled) provedModelCommitment(raw []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("prove: %w", err)
 	}
-	return commitmentAt(prf, idx, c.Settings.Groth16Commitments)
+	return verifier.CommitmentAt(prf, idx, c.Settings.Groth16Commitments)
 }
 
 // PedersenModelCommitment computes the weights' commitment D that every

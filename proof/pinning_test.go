@@ -64,7 +64,7 @@ func newPinCase(t *testing.T, path string, backend Backend, vis circuit.Visibili
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := circuit.Build(m, vis, circuit.BuildOptions{System: backend.system(), RangeCheck: circuit.RangeLookup})
+	b, err := circuit.Build(m, vis, circuit.BuildOptions{System: system(backend), RangeCheck: circuit.RangeLookup})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,19 +86,3 @@ func (c *Compiled) provePlonk(cs constraint.ConstraintSystem, wit witness.Witnes
 	}
 	return buf.Bytes(), nil
 }
-
-// verifyPlonk checks a PLONK proof's bytes against the public witness.
-func (c *Compiled) verifyPlonk(raw []byte, pub witness.Witness) error {
-	vk, err := c.readPlonkVerifyingKey()
-	if err != nil {
-		return err
-	}
-	prf, err := DecodePlonk(raw)
-	if err != nil {
-		return err
-	}
-	if err := plonk.Verify(prf, vk, pub, solidity.WithVerifierTargetSolidityVerifier(backend.PLONK)); err != nil {
-		return errInvalid
-	}
-	return nil
-}

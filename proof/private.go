@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"strings"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -107,15 +107,7 @@ func (c *Compiled) InputCommitment(inputs [][]float64, salt *big.Int) (string, e
 	return circuit.Hex(e), nil
 }
 
-func fieldHex(v *big.Int) string {
-	b := make([]byte, 32)
-	v.FillBytes(b)
-	return "0x" + hex.EncodeToString(b)
-}
-
-// commitmentKeys names the commitment segments of the public inputs in the
-// proof file's "commitments".
-var commitmentKeys = map[string]string{"input_commitment": "input", "param_commitment": "params", "output_commitment": "output"}
+func fieldHex(v *big.Int) string { return verifier.FieldHex(v) }
 
 func commitmentsHex(cm circuit.Commitments) map[string]string {
 	out := map[string]string{}
@@ -131,139 +123,5 @@ func commitmentsHex(cm circuit.Commitments) map[string]string {
 }
 
 // VerifyOptions are what a verifier may expect of a proof beyond its
-// validity.
-type VerifyOptions struct {
-	// ModelCommitment, InputCommitment: the expected commitments of the
-	// weights and of the inputs (hex; "" to accept any).
-	ModelCommitment, InputCommitment string
-	// Claim: the claim the verifier expects ("" to accept the directory's).
-	Claim string
-	// Context: the bytes the proof must be bound to (nil or empty: any
-	// context, none included).
-	Context []byte
-	// VerifyingKeySHA256: the hex SHA-256 the directory's vk.bin must have
-	// ("": not checked), as `zkinfer commit` prints it beside a model
-	// commitment.
-	VerifyingKeySHA256 string
-}
-
-func parseHexField(s string) (*big.Int, error) {
-	v, err := circuit.ParseSalt(s)
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a commitment (0x and 64 hex digits)", s)
-	}
-	return v, nil
-}
-
-// checkPrivacy compares the proof file's commitments and claim, and the
-// verifier's expectations, with the public inputs.
-func (c *Compiled) checkPrivacy(p *Proof, vals []*big.Int, opt VerifyOptions) error {
-	vis := c.Settings.Visibility
-	segs := circuit.Layout(c.Model, vis)
-	want := map[string]string{}
-	for _, s := range segs.Public {
-		if k, ok := commitmentKeys[s.Name]; ok {
-			want[k] = fieldHex(vals[segs.Offset(s.Name)])
-		}
-	}
-	if vis.PedersenParams() { // the weights' commitment is the proof's D
-		d, err := c.proofModelCommitment(p)
-		if err != nil {
-			return err
-		}
-		want["params"] = d
-	}
-	for k, v := range p.Commitments {
-		if want[k] == "" {
-			return fmt.Errorf("proof lists a %.32q commitment, but this circuit has none", k)
-		}
-		if !strings.EqualFold(v, want[k]) {
-			return fmt.Errorf("proof's %s commitment %.140q differs from its public input %s", k, v, want[k])
-		}
-	}
-	for k := range want {
-		if _, ok := p.Commitments[k]; !ok {
-			return fmt.Errorf("proof does not list its %s commitment", k)
-		}
-	}
-	for _, e := range []struct{ key, flag, got string }{{"params", "--model-commitment", opt.ModelCommitment}, {"input", "--input-commitment", opt.InputCommitment}} {
-		if e.got == "" {
-			continue
-		}
-		if want[e.key] == "" {
-			return fmt.Errorf("%s: this circuit does not commit to its %s (visibility is not hashed)", e.flag, e.key)
-		}
-		var exp string
-		if e.key == "params" && vis.PedersenParams() {
-			d, err := ParsePoint(e.got)
-			if err != nil {
-				return fmt.Errorf("%s: %w", e.flag, err)
-			}
-			exp = pointHex(&d)
-		} else {
-			v, err := parseHexField(e.got)
-			if err != nil {
-				return fmt.Errorf("%s: %w", e.flag, err)
-			}
-			exp = fieldHex(v)
-		}
-		if exp != want[e.key] {
-			return fmt.Errorf("the proof's %s commitment %s is not the expected %s", e.key, want[e.key], exp)
-		}
-	}
-	cl, err := circuit.ParseClaim(vis.Claim)
-	if err != nil {
-		return err
-	}
-	if opt.Claim != "" {
-		exp, err := circuit.ParseClaim(opt.Claim)
-		if err != nil {
-			return err
-		}
-		if cl == nil {
-			return fmt.Errorf("this circuit proves no claim, not %q", exp)
-		}
-		if exp.String() != cl.String() {
-			return fmt.Errorf("this circuit proves the claim %q, not %q", cl, exp)
-		}
-	}
-	if cl == nil {
-		if p.Claim != "" {
-			return fmt.Errorf("proof states the claim %.100q, but this circuit proves none", p.Claim)
-		}
-		return nil
-	}
-	if p.Claim != cl.String() {
-		return fmt.Errorf("proof states the claim %.100q, this circuit proves %q", p.Claim, cl)
-	}
-	off := segs.Offset(circuit.SegClaim)
-	for i, v := range cl.PublicValues(c.Model.Outputs) {
-		if vals[off+i].Cmp(v) != 0 {
-			return fmt.Errorf("the proof is for a different claim or threshold than %q", cl)
-		}
-	}
-	return nil
-}
-
-// checkContext compares the context public input with the proof file's
-// context and with the one the verifier expects (want; empty: any).
-func (c *Compiled) checkContext(p *Proof, vals []*big.Int, want []byte) error {
-	got := vals[circuit.Layout(c.Model, c.Settings.Visibility).Offset(circuit.SegContext)]
-	b, err := circuit.ParseContext(p.Context)
-	if err != nil {
-		return fmt.Errorf("proof's %w", err)
-	}
-	if got.Cmp(circuit.ContextValue(b)) != 0 {
-		if len(b) == 0 {
-			return fmt.Errorf("proof lists no context, but its context public input is %s", fieldHex(got))
-		}
-		return fmt.Errorf("proof's context %.80s does not hash to its context public input", p.Context)
-	}
-	if len(want) > 0 && got.Cmp(circuit.ContextValue(want)) != 0 {
-		if len(b) == 0 {
-			return fmt.Errorf("the proof is bound to no context, not to the expected 0x%x: anyone could have presented it", want)
-		}
-		return fmt.Errorf("the proof is bound to the context %.80s, not to the expected 0x%x", p.Context, want)
-	}
-	return nil
-}
+// validity (verifier.Options).
+type VerifyOptions = verifier.Options

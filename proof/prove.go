@@ -2,20 +2,20 @@ package proof
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark/backend/witness"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	plonkbn254 "github.com/consensys/gnark/backend/plonk/bn254"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
 // Prove runs the model on real inputs and proves the result.
@@ -123,86 +123,33 @@ func (c *Compiled) Verify(p *Proof) error {
 	return c.VerifyWith(p, VerifyOptions{})
 }
 
-// VerifyWith is Verify that also checks the expectations of opt.
+// VerifyWith is Verify that also checks the expectations of opt: the
+// verifier package's checks (verifier.Verify) with the directory's
+// settings and its verifying key, read only once the other checks pass.
 func (c *Compiled) VerifyWith(p *Proof, opt VerifyOptions) error {
-	if p.Protocol != c.Settings.Backend {
-		return backendMismatch(p.Protocol, c.Settings.Backend)
-	}
-	if p.ModelSHA256 != c.Settings.ModelSHA256 {
-		return fmt.Errorf("proof is for the model with SHA-256 %.64q, this directory holds %s", p.ModelSHA256, c.Settings.ModelSHA256)
-	}
-	if len(p.PublicInputs) != c.Settings.PublicInputs {
-		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), c.Settings.PublicInputs)
-	}
-	vals, err := p.PublicValues()
-	if err != nil {
-		return err
-	}
-	if err := c.checkOutputs(p, vals); err != nil {
-		return err
-	}
-	if err := c.checkPrivacy(p, vals, opt); err != nil {
-		return err
-	}
-	if err := c.checkContext(p, vals, opt.Context); err != nil {
-		return err
-	}
-	if err := c.checkKeyHash(opt.VerifyingKeySHA256); err != nil {
-		return err
-	}
-	raw, err := hex.DecodeString(p.Proof)
-	if err != nil {
-		return fmt.Errorf("proof is not hex: %v", err)
-	}
-	pub, err := witness.New(ecc.BN254.ScalarField())
-	if err != nil {
-		return err
-	}
-	ch := make(chan any, len(vals))
-	for _, v := range vals {
-		ch <- v
-	}
-	close(ch)
-	if err := pub.Fill(len(vals), 0, ch); err != nil {
-		return fmt.Errorf("public inputs: %v", err)
-	}
-	if c.Settings.Backend == Plonk {
-		return c.verifyPlonk(raw, pub)
-	}
-	return c.verifyGroth16(raw, pub)
+	return verifier.Verify(&c.Settings.Settings, dirKey{c}, p, opt)
 }
 
 // errInvalid is the answer to a well-formed proof that does not verify.
-var errInvalid = errors.New("the proof is not valid for this circuit and these public inputs")
+var errInvalid = verifier.ErrInvalid
 
-// checkOutputs compares the proof file's "outputs" with the public inputs.
-func (c *Compiled) checkOutputs(p *Proof, vals []*big.Int) error {
-	vis := c.Settings.Visibility
-	if vis.Output != circuit.Public {
-		if p.Outputs != nil {
-			return fmt.Errorf("proof lists outputs, but this circuit keeps them private")
-		}
-		return nil
+// dirKey is the directory's vk.bin as the verifier reads it.
+type dirKey struct{ c *Compiled }
+
+func (k dirKey) SHA256() (string, error) { return k.c.VerifyingKeySHA256() }
+
+func (k dirKey) Groth16(nPublic int) (*groth16bn254.VerifyingKey, error) {
+	return loadVerifyingKey(k.c.path(VerifyingKey), nPublic)
+}
+
+func (k dirKey) Plonk() (*plonkbn254.VerifyingKey, error) {
+	vk, err := k.c.readPlonkVerifyingKey()
+	if err != nil {
+		return nil, err
 	}
-	off := circuit.Layout(c.Model, vis).Offset(circuit.SegOutput)
-	if len(p.Outputs) != len(c.Model.Outputs) {
-		return fmt.Errorf("proof lists %d outputs, the model has %d", len(p.Outputs), len(c.Model.Outputs))
+	bvk, ok := vk.(*plonkbn254.VerifyingKey)
+	if !ok {
+		return nil, fmt.Errorf("unexpected verifying key type %T", vk)
 	}
-	field := ecc.BN254.ScalarField()
-	for i, info := range c.Model.Outputs {
-		if len(p.Outputs[i]) != info.Size() {
-			return fmt.Errorf("outputs[%d] has %d values, the model's output has %d", i, len(p.Outputs[i]), info.Size())
-		}
-		for j, got := range p.Outputs[i] {
-			q := ops.Signed(field, vals[off])
-			off++
-			want := new(big.Float).SetInt(q)
-			want.SetMantExp(want, -info.Scale)
-			wf, _ := want.Float64()
-			if got != wf {
-				return fmt.Errorf("outputs[%d][%d] = %v, but the proof's public input says %v", i, j, got, wf)
-			}
-		}
-	}
-	return nil
+	return bvk, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 	"github.com/zkinfer/zkinfer/proof/srs"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -46,7 +47,7 @@ func TestTrustWarnings(t *testing.T) {
 		{"no record", nil, circuit.DefaultVisibility, []string{"does not say where these keys came from"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &proof.Compiled{Settings: proof.Settings{Setup: tc.setup, Visibility: tc.vis}}
+			c := &proof.Compiled{Settings: proof.Settings{Settings: verifier.Settings{Visibility: tc.vis}, Setup: tc.setup}}
 			checkWarnings(t, c.TrustWarnings(), tc.want)
 		})
 	}

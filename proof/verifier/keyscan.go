@@ -1,4 +1,4 @@
-package proof
+package verifier
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 // gnark decodes a slice by reading its declared length and allocating that
 // many elements before it reads them, so a corrupt or crafted key file of a
 // few bytes can ask for hundreds of gigabytes and crash the process. Before
-// a key reaches gnark's decoder, scanProvingKey and scanVerifyingKey walk
+// a key reaches gnark's decoder, ScanProvingKey and scanVerifyingKey walk
 // its encoding without decoding it, and check that every declared length
 // fits in the bytes the file still holds and that nothing trails. The
 // decoder then allocates in proportion to the file's size.
@@ -156,8 +156,15 @@ type provingKeyLayout struct {
 	domain, z, wires uint64
 }
 
-// scanProvingKey checks the layout of a Groth16 BN254 proving key as gnark
-// v0.16 writes it (ProvingKey.WriteRawTo or WriteTo).
+// ScanProvingKey checks the layout of a Groth16 BN254 proving key of size
+// bytes as gnark v0.16 writes it (ProvingKey.WriteRawTo or WriteTo), so that
+// decoding it allocates in proportion to its size. The prover's key is
+// scanned here, beside the verifying key, so that both share one reader.
+func ScanProvingKey(r io.Reader, size int64) error {
+	_, err := scanProvingKey(r, size)
+	return err
+}
+
 func scanProvingKey(r io.Reader, size int64) (provingKeyLayout, error) {
 	var l provingKeyLayout
 	s := newKeyScan(r, size)

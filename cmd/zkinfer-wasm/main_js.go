@@ -1,0 +1,18 @@
+//go:build js && wasm
+
+package main
+
+import "syscall/js"
+
+// main registers zkinferVerify and waits for calls.
+func main() {
+	js.Global().Set("zkinferVerify", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) != 3 || args[0].Type() != js.TypeObject || args[1].Type() != js.TypeString || args[2].Type() != js.TypeString {
+			return verifyJSON(nil, nil, nil) // ParseSettings says what is wrong
+		}
+		vk := make([]byte, args[0].Get("length").Int())
+		js.CopyBytesToGo(vk, args[0])
+		return verifyJSON(vk, []byte(args[1].String()), []byte(args[2].String()))
+	}))
+	select {}
+}
