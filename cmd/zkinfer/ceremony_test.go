@@ -41,9 +41,9 @@ func TestCeremonyCLI(t *testing.T) {
 	state := func(phase, i int) string { return filepath.Join(work, fmt.Sprintf("phase%d-%d.state", phase, i)) }
 	step("ceremony", "init", dir, "--out", state(1, 0))
 	files = append(files, state(1, 0))
-	contribute := func(phase int) {
+	contribute := func(phase int) { // each participant verifies the chain so far first
 		for i := 1; i <= 3; i++ {
-			step("ceremony", "contribute", files[len(files)-1], "--out", state(phase, i), "--quiet")
+			step(append(append([]string{"ceremony", "contribute"}, files...), "--dir", dir, "--out", state(phase, i), "--quiet")...)
 			files = append(files, state(phase, i))
 		}
 	}
@@ -71,6 +71,17 @@ func TestCeremonyCLI(t *testing.T) {
 	out := mustZK(t, "ceremony", "finalize", files[7], dir, "--beacon", beacon2, "--quiet")
 	if !strings.Contains(out, "wrote pk.bin and vk.bin") || !strings.Contains(out, "beacon closing phase 2: "+beacon2+"\n") || !strings.Contains(out, trustLine) {
 		t.Fatalf("finalize said %q", out)
+	}
+	// The ceremony's keys are never replaced without --force.
+	vk, _ := os.ReadFile(filepath.Join(dir, "vk.bin"))
+	for _, args := range [][]string{{"ceremony", "finalize", files[7], dir, "--beacon", beacon2, "--quiet"}, {"setup", dir, "--quiet"}} {
+		code, _, errOut := zk(t, args...)
+		if code != exitError || !strings.Contains(errOut, "already has pk.bin and vk.bin (from a ceremony setup)") || !strings.Contains(errOut, "pass --force") {
+			t.Fatalf("zkinfer %s over the ceremony's keys: exit %d, %q", strings.Join(args, " "), code, errOut)
+		}
+	}
+	if now, _ := os.ReadFile(filepath.Join(dir, "vk.bin")); string(now) != string(vk) {
+		t.Fatal("a refused finalize or setup changed vk.bin")
 	}
 
 	out = mustZK(t, verifyArgs...)
@@ -112,6 +123,15 @@ func TestCeremonyCLI(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, bad) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 			t.Fatalf("ceremony verify of a tampered chain: exit %d, %q", code, errOut)
 		}
+		// A participant handed the tampered chain refuses to build on it.
+		next := filepath.Join(t.TempDir(), "next.state")
+		code, out, errOut := zk(t, append(append([]string{"ceremony", "contribute", "--quiet"}, tampered[:3]...), "--out", next)...)
+		if code != exitInvalid || !strings.HasPrefix(errOut, "zkinfer ceremony: not contributing: ") || !strings.Contains(errOut, bad) || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Fatalf("ceremony contribute on a tampered chain: exit %d, %q %q", code, out, errOut)
+		}
+		if _, err := os.Stat(next); err == nil {
+			t.Fatal("ceremony contribute wrote a state on a tampered chain")
+		}
 	})
 	t.Run("usage", func(t *testing.T) {
 		for _, args := range [][]string{
@@ -125,7 +145,7 @@ func TestCeremonyCLI(t *testing.T) {
 			}
 		}
 		code, _, errOut := zk(t, "ceremony", "phase2", dir, files[3], "--beacon", "12")
-		if code != 1 || !strings.Contains(errOut, "at least 16 bytes") {
+		if code != exitUsage || !strings.Contains(errOut, "at least 16 bytes") {
 			t.Errorf("a short beacon: exit %d, %q", code, errOut)
 		}
 	})

@@ -16,8 +16,14 @@ import (
 	"github.com/zkinfer/zkinfer/proof"
 )
 
-// needSolc skips the test when solc-js is not installed.
-func needSolc(t *testing.T) { evmtest.Solc(t) }
+// needSolc skips the test when solc-js is not installed, or when the test
+// binary is built without -tags evm (make test builds it with).
+func needSolc(t *testing.T) {
+	if !evmBuild {
+		t.Skip("SKIP: built without -tags evm: verify-evm is not in this build (make test runs these tests with -tags evm)")
+	}
+	evmtest.Solc(t)
+}
 
 // proveWithCLI compiles, sets up and proves a model with the CLI.
 func proveWithCLI(t *testing.T, modelPath, input string) (dir, proofFile string) {
