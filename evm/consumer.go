@@ -97,7 +97,11 @@ func VerifyWithConsumer(ctx context.Context, c *proof.Compiled, p *proof.Proof, 
 	if err != nil {
 		return nil, err
 	}
-	fn, err := consumerFunction(cabi, opt.Function, name)
+	wabi, err := ParseABI(w.ABI)
+	if err != nil {
+		return nil, err
+	}
+	fn, err := consumerFunction(cabi, wabi, opt.Function, name)
 	if err != nil {
 		return nil, err
 	}
@@ -138,12 +142,16 @@ func VerifyWithConsumer(ctx context.Context, c *proof.Compiled, p *proof.Proof, 
 }
 
 // consumerFunction finds the function named name, or the one non-view
-// function taking (bytes, uint256).
-func consumerFunction(a *abi.ABI, name, contract string) (*abi.Method, error) {
+// function taking (bytes, uint256) that the consumer adds to the
+// wrapper's (whose ABI is inherited).
+func consumerFunction(a, inherited *abi.ABI, name, contract string) (*abi.Method, error) {
 	var found []abi.Method
 	for _, m := range a.Methods {
 		in := m.Inputs
 		if m.IsConstant() || len(in) != 2 || in[0].Type.T != abi.BytesTy || in[1].Type.String() != "uint256" {
+			continue
+		}
+		if _, ok := inherited.Methods[m.Name]; ok && name == "" {
 			continue
 		}
 		if name == "" || m.Name == name {

@@ -20,9 +20,12 @@ const evmBuild = true
 func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 	f := verifyEVMFlags(fs)
 	file := f.file
+	if _, err := parse(fs, args, 1); err != nil {
+		return err
+	}
 	if *f.printContext {
-		if _, err := parse(fs, args, 1, "contract"); err != nil {
-			return err
+		if *f.contract == "" {
+			return usageError{"--print-context is the context for --contract: give --contract too"}
 		}
 		chain, err := evm.NewDevChain()
 		if err != nil {
