@@ -1,0 +1,56 @@
+package proof_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// TestCostKeySizes: the estimate's key sizes are those of the files setup
+// writes, byte for byte, for circuits with 0, 1 and 2 Groth16 commitments.
+// (The times depend on the machine and are not asserted.)
+func TestCostKeySizes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  proof.CompileOptions
+	}{
+		{"bits", proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeBits}},
+		{"lookup", proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeLookup}},
+		{"pedersen and lookup", proof.CompileOptions{Quant: quant.Default, RangeCheck: circuit.RangeLookup,
+			Visibility: circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := proof.CompileWith(creditModel, t.TempDir(), tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cost, err := c.Cost(proof.Calibration{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cost.Setup != 0 || cost.Prove != 0 {
+				t.Errorf("times %v, %v without a calibration", cost.Setup, cost.Prove)
+			}
+			if err := c.Setup(nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []struct {
+				file string
+				want int64
+			}{{proof.ProvingKey, cost.ProvingKeyBytes}, {proof.VerifyingKey, cost.VerifyingKeyBytes}} {
+				st, err := os.Stat(filepath.Join(c.Dir, k.file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Size() != k.want {
+					t.Errorf("%s: %d bytes, estimated %d", k.file, st.Size(), k.want)
+				}
+			}
+			t.Logf("%d constraints, %d groth16 commitments: %s", c.Settings.Constraints, c.Settings.Groth16Commitments, cost)
+		})
+	}
+}
