@@ -58,12 +58,12 @@ type Calibration struct {
 
 // The fitted coefficients, in Units (see the comment above).
 const (
-	calibrationLog = 14    // log₂ of the calibration MSM's size
-	proveMSM       = 1.0   // per weighted MSM point of the prover
-	proveFixed     = 0.9   // per domain element: FFTs, quotient
-	proveSolve     = 0.35  // per constraint: witness solving
-	setupPoint     = 1.1   // per G1 key point (G2: ×G2) of the setup
-	setupQAP       = 0.25  // per constraint: evaluating the QAP at τ
+	calibrationLog = 14   // log₂ of the calibration MSM's size
+	proveMSM       = 1.0  // per weighted MSM point of the prover
+	proveFixed     = 0.9  // per domain element: FFTs, quotient
+	proveSolve     = 0.35 // per constraint: witness solving
+	setupPoint     = 1.1  // per G1 key point (G2: ×G2) of the setup
+	setupQAP       = 0.25 // per constraint: evaluating the QAP at τ
 	msmSize        = 1 << calibrationLog
 )
 
