@@ -3,7 +3,7 @@ BIN := bin/zkinfer
 DEMO := examples/credit
 OUT := out/demo
 
-.PHONY: build build-evm test fuzz demo corpus bench lint clean mutate
+.PHONY: build build-evm test fuzz demo corpus bench lint clean mutate wasm web-test
 
 # zkinfer without the EVM simulator: everything but verify-evm, and none of
 # go-ethereum's modules to download and build.
@@ -22,10 +22,27 @@ build-evm:
 test:
 	$(GO) vet ./...
 	$(GO) vet -tags evm ./...
+	$(MAKE) wasm
 	$(GO) test -tags evm -timeout 60m ./...
+	$(MAKE) web-test
 	$(GO) test -run 'TestWithoutEVM' ./cmd/zkinfer
 	GO=$(GO) $(GO) run ./internal/mutate/cmd -sample
 	GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)
+
+# The verifier compiled to WebAssembly (cmd/zkinfer-wasm) and Go's
+# wasm_exec.js, into the npm package's dist/ (js/), which zkinfer
+# export-web copies beside the page.
+WASM_EXEC = $$(f="$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js"; [ -f "$$f" ] || f="$$($(GO) env GOROOT)/misc/wasm/wasm_exec.js"; echo "$$f")
+wasm:
+	mkdir -p js/dist
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o js/dist/zkinfer.wasm ./cmd/zkinfer-wasm
+	cp "$(WASM_EXEC)" js/dist/wasm_exec.js
+
+# The npm package and the page (scripts/webtest.sh): proofs of each backend
+# made with bin/zkinfer, checked by node --test in Node and, through the
+# page, in headless Chromium; the page's screenshots go to out/webtest.
+web-test: build wasm
+	ZK=$(BIN) scripts/webtest.sh
 
 # Mutation testing of the constraint code (docs/SOUNDNESS.md): every
 # constraint statement of ops/, circuit/ and proof/ deleted or weakened in

@@ -4,15 +4,16 @@ package main
 
 import "syscall/js"
 
-// main registers zkinferVerify and waits for calls.
+// main registers zkinferVerify(vk, settings, proof, options) and waits for
+// calls.
 func main() {
 	js.Global().Set("zkinferVerify", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) != 3 || args[0].Type() != js.TypeObject || args[1].Type() != js.TypeString || args[2].Type() != js.TypeString {
-			return verifyJSON(nil, nil, nil) // ParseSettings says what is wrong
+		if len(args) != 4 || args[0].Type() != js.TypeObject {
+			return verifyJSON(nil, nil, nil, nil) // ParseSettings says what is wrong
 		}
 		vk := make([]byte, args[0].Get("length").Int())
 		js.CopyBytesToGo(vk, args[0])
-		return verifyJSON(vk, []byte(args[1].String()), []byte(args[2].String()))
+		return verifyJSON(vk, []byte(args[1].String()), []byte(args[2].String()), []byte(args[3].String()))
 	}))
 	select {}
 }

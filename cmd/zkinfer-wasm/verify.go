@@ -7,8 +7,8 @@
 // # Method
 //
 // Started by Go's wasm_exec.js, main registers globalThis.zkinferVerify(vk,
-// settings, proof), vk a Uint8Array and the others JSON text, and blocks
-// forever. Each call parses the settings (verifier.ParseSettings) and the
+// settings, proof, options), vk a Uint8Array and the others JSON text, and
+// blocks forever. Each call parses the settings (verifier.ParseSettings) and the
 // proof (verifier.ParseProof), runs verifier.Verify with the key's bytes,
 // and returns a Result as JSON: the statement verifier.Describe makes, the
 // outputs the proof carries, or the one-line reason a proof is refused.
@@ -17,7 +17,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 
+	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
@@ -37,9 +39,32 @@ type Result struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// Options are what the caller expects of a proof beyond its validity, as
+// `zkinfer verify` takes them in flags (verifier.Options); JSON, every
+// field optional.
+type Options struct {
+	ModelCommitment    string `json:"modelCommitment"`
+	InputCommitment    string `json:"inputCommitment"`
+	Claim              string `json:"claim"`
+	Context            string `json:"context"` // hex, as prove --context took it
+	VerifyingKeySHA256 string `json:"verifyingKeySHA256"`
+}
+
 // Verify checks the proof file proofJSON against a compiled model's
-// verifying key vk and settings.json.
-func Verify(vk, settingsJSON, proofJSON []byte) Result {
+// verifying key vk and settings.json, expecting what the JSON options
+// optionsJSON ask for (empty: nothing more).
+func Verify(vk, settingsJSON, proofJSON, optionsJSON []byte) Result {
+	var o Options
+	if len(optionsJSON) > 0 {
+		if err := json.Unmarshal(optionsJSON, &o); err != nil {
+			return Result{Reason: fmt.Sprintf("options are not valid JSON: %v", err)}
+		}
+	}
+	ctx, err := circuit.ParseContext(o.Context)
+	if err != nil {
+		return Result{Reason: "options: " + err.Error()}
+	}
+	opt := verifier.Options{ModelCommitment: o.ModelCommitment, InputCommitment: o.InputCommitment, Claim: o.Claim, Context: ctx, VerifyingKeySHA256: o.VerifyingKeySHA256}
 	s, err := verifier.ParseSettings(settingsJSON)
 	if err != nil {
 		return Result{Reason: err.Error()}
@@ -48,17 +73,16 @@ func Verify(vk, settingsJSON, proofJSON []byte) Result {
 	if err != nil {
 		return Result{Reason: err.Error()}
 	}
-	key := verifier.KeyBytes(vk)
-	if err := verifier.Verify(s, key, p, verifier.Options{}); err != nil {
+	key := newCachedKey(vk)
+	if err := verifier.Verify(s, key, p, opt); err != nil {
 		return Result{Reason: err.Error()}
 	}
-	sum, _ := key.SHA256()
-	return Result{Valid: true, Statement: verifier.Describe(s, p), Outputs: p.Outputs, VerifyingKeySHA256: sum}
+	return Result{Valid: true, Statement: verifier.Describe(s, p), Outputs: p.Outputs, VerifyingKeySHA256: key.sum}
 }
 
 // verifyJSON is Verify with its result as JSON text.
-func verifyJSON(vk, settingsJSON, proofJSON []byte) string {
-	b, err := json.Marshal(Verify(vk, settingsJSON, proofJSON))
+func verifyJSON(vk, settingsJSON, proofJSON, optionsJSON []byte) string {
+	b, err := json.Marshal(Verify(vk, settingsJSON, proofJSON, optionsJSON))
 	if err != nil { // a float the proof carried that JSON cannot hold
 		b, _ = json.Marshal(Result{Reason: err.Error()})
 	}
