@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/zkinfer/zkinfer/proof"
@@ -15,6 +16,7 @@ import (
 type step struct {
 	Step  string  `json:"step"`
 	WallS float64 `json:"wall_s"`
+	CPUS  float64 `json:"cpu_s"` // user and system, all threads
 	Load  string  `json:"load"`
 }
 
@@ -56,11 +58,11 @@ func runCeremony(dir string, n int, verbose bool) error {
 	var files []string
 	timed := func(name string, f func(out string) error) error {
 		out := filepath.Join(work, fmt.Sprintf("%02d.state", len(files)))
-		start := time.Now()
+		start, cpu := time.Now(), cpuSeconds()
 		if err := f(out); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		res.Steps = append(res.Steps, step{Step: name, WallS: time.Since(start).Seconds(), Load: load()})
+		res.Steps = append(res.Steps, step{Step: name, WallS: time.Since(start).Seconds(), CPUS: cpuSeconds() - cpu, Load: load()})
 		if _, err := os.Stat(out); err == nil {
 			files = append(files, out)
 		}
@@ -95,4 +97,11 @@ func runCeremony(dir string, n int, verbose bool) error {
 	}
 	res.LoadAfter = load()
 	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// cpuSeconds is the process's user and system time so far.
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return seconds(u.Utime) + seconds(u.Stime)
 }

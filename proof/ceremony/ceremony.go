@@ -186,8 +186,11 @@ func phase2(c *Circuit, lastPhase1, out string, beacon []byte, min int, progress
 		return nil, fmt.Errorf("ceremony: %w", err)
 	}
 	cm := sha256.Sum256(buf.Bytes())
-	p2, _, err := initialize(c.R1CS, &commons, w, m.Counter(1))
+	p2, evals, err := initialize(c.R1CS, &commons, w, m.Counter(1))
 	if err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
+	if err := writeEvals(c, hex.EncodeToString(cm[:]), evals); err != nil {
 		return nil, fmt.Errorf("ceremony: %w", err)
 	}
 	h := phase2Header(&s.Header, s.SHA256, beacon, hex.EncodeToString(cm[:]), p2)
@@ -254,7 +257,8 @@ func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, 
 	}
 	logf(progress, "ceremony: sealing phase 2 after %d contributions", s.Header.Index)
 	start := time.Now()
-	pk, vk, err := seal(c.R1CS, commons, nil, s.P2, beacon, progress)
+	evals, _ := readEvals(c, s.Header.Commons) // nil: recomputed
+	pk, vk, err := seal(c.R1CS, commons, evals, s.P2, beacon, progress)
 	if err != nil {
 		return nil, err
 	}
