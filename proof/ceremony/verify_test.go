@@ -1,0 +1,136 @@
+package ceremony
+
+import (
+	"math/big"
+	"strings"
+	"testing"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	cmpc "github.com/consensys/gnark-crypto/ecc/bn254/mpcsetup"
+	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+)
+
+var two = big.NewInt(2)
+
+func doubleG1(p *curve.G1Affine) { p.ScalarMultiplication(p, two) }
+func doubleG2(p *curve.G2Affine) { p.ScalarMultiplication(p, two) }
+
+// TestVerifyPhase1Tampered: a phase-1 contribution with any one point of
+// any vector replaced by another valid point, or with its parameters and
+// proofs of knowledge for different secrets, is rejected by the check
+// that batches the per-element pairing equations with random
+// coefficients (each case changes what only one check looks at, so each
+// fails if that check is removed). The untampered contribution passes.
+func TestVerifyPhase1Tampered(t *testing.T) {
+	const n = 64
+	prev := newPhase1(n)
+	prev.contribute(nil)
+	for _, tc := range []struct {
+		name   string
+		tamper func(p *phase1)
+		want   string // in the error; "" for no error
+	}{
+		{"untampered", func(*phase1) {}, ""},
+		{"[τⁱ]₁ in the middle", func(p *phase1) { doubleG1(&p.params.G1.Tau[n]) }, "pairing mismatch"},
+		{"last [τⁱ]₁", func(p *phase1) { doubleG1(&p.params.G1.Tau[2*n-2]) }, "pairing mismatch"},
+		{"[τ]₁, under its proof", func(p *phase1) { doubleG1(&p.params.G1.Tau[1]) }, "τ"},
+		{"[τⁱ]₂", func(p *phase1) { doubleG2(&p.params.G2.Tau[n/2]) }, "pairing mismatch"},
+		{"last [τⁱ]₂", func(p *phase1) { doubleG2(&p.params.G2.Tau[n-1]) }, "pairing mismatch"},
+		{"[ατⁱ]₁", func(p *phase1) { doubleG1(&p.params.G1.AlphaTau[3]) }, "pairing mismatch"},
+		{"[α]₁, under its proof", func(p *phase1) { doubleG1(&p.params.G1.AlphaTau[0]) }, "α"},
+		{"[βτⁱ]₁", func(p *phase1) { doubleG1(&p.params.G1.BetaTau[n-1]) }, "pairing mismatch"},
+		{"[β]₂", func(p *phase1) { doubleG2(&p.params.G2.Beta) }, "β"},
+		{"parameters for other secrets than proven", func(p *phase1) {
+			var x, a, b fr.Element
+			x.SetUint64(3)
+			a.SetUint64(5)
+			b.SetUint64(7)
+			p.update(&x, &a, &b, nil) // consistent powers, unproven secrets
+		}, "τ"},
+		{"proof of knowledge of another τ", func(p *phase1) {
+			var x fr.Element
+			p.proofs[0] = cmpc.UpdateValues(&x, p.challenge, dstTau)
+		}, "τ"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			next := clone1(t, prev)
+			next.contribute(nil)
+			tc.tamper(next)
+			err := clone1(t, prev).verify(next)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want one with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestVerifyPhase2Tampered is TestVerifyPhase1Tampered for phase 2's
+// vectors: K and Z over δ, the commitments' σ-scaled bases, [δ] and [σ].
+func TestVerifyPhase2Tampered(t *testing.T) {
+	r := compileMixed(t, 2)
+	p1 := newPhase1(64)
+	p1.contribute(nil)
+	commons := p1.seal([]byte("a beacon of sixteen bytes"), nil)
+	w, err := wireTermsOf(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, _, err := initialize(r, &commons, w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		tamper func(p *mpcsetup.Phase2)
+		want   string
+	}{
+		{"untampered", func(*mpcsetup.Phase2) {}, ""},
+		{"K over δ", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.PKK[len(p.Parameters.G1.PKK)/2]) }, "δ"},
+		{"Z over δ", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.Z[len(p.Parameters.G1.Z)-1]) }, "δ"},
+		{"[δ]₁", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.Delta) }, "δ"},
+		{"[δ]₂", func(p *mpcsetup.Phase2) { doubleG2(&p.Parameters.G2.Delta) }, "δ"},
+		{"σ-scaled basis", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.SigmaCKK[1][1]) }, "σ[1]"},
+		{"[σ]₂", func(p *mpcsetup.Phase2) { doubleG2(&p.Parameters.G2.Sigma[0]) }, "σ[0]"},
+		{"vectors over another δ than proven", func(p *mpcsetup.Phase2) {
+			var d fr.Element
+			d.SetUint64(3)
+			ones := make([]fr.Element, len(p.Sigmas))
+			for i := range ones {
+				ones[i].SetOne()
+			}
+			update2(p, &d, ones, nil)
+		}, "δ"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prev := clone2(t, start)
+			next := clone2(t, start)
+			contribute2(next, nil)
+			tc.tamper(next)
+			err := prev.Verify(next)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want one with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func clone1(t *testing.T, p *phase1) *phase1 {
+	t.Helper()
+	var c phase1
+	decodeInto(t, &c, encode(t, p))
+	return &c
+}
+
+func clone2(t *testing.T, p *mpcsetup.Phase2) *mpcsetup.Phase2 {
+	t.Helper()
+	var c mpcsetup.Phase2
+	decodeInto(t, &c, encode(t, p))
+	return &c
+}
