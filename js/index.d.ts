@@ -8,6 +8,8 @@ export interface VerifyResult {
   outputs?: number[][];
   /** The hex SHA-256 of the verifying key the proof was checked with. */
   verifyingKeySHA256?: string;
+  /** What `zkinfer verify` warns of beside a valid proof: who could forge proofs under these keys (a single-party setup, a development SRS), secret weights checked against no commitment. */
+  warnings?: string[];
   /** Why the proof (or the settings, or the key) was refused: one line. */
   reason?: string;
 }

@@ -36,4 +36,4 @@ for m in groth16 plonk claim other; do
   zk export-web "$OUT/$m" --out "$OUT/$m.web"
 done
 
-ZKINFER_WEBTEST="$PWD/$OUT" ZKINFER_BIN="$PWD/$ZK" node --test js/test/
+ZKINFER_WEBTEST="$PWD/$OUT" ZKINFER_BIN="$PWD/$ZK" node --test --test-concurrency=1 js/test/*.test.js

@@ -28,6 +28,11 @@ function show(result, ms) {
   $("statement").textContent = ok ? result.statement : "";
   $("reason").textContent = ok ? "" : result.reason;
   $("outputs").textContent = ok && result.outputs ? "outputs: " + JSON.stringify(result.outputs) : "";
+  $("warnings").replaceChildren(...(ok && result.warnings ? result.warnings : []).map((w) => {
+    const li = document.createElement("li");
+    li.textContent = "warning: " + w;
+    return li;
+  }));
   $("timing").textContent = `checked in ${ms.toFixed(1)} ms`;
   document.body.dataset.verifyMs = ms.toFixed(3);
   document.body.dataset.state = ok ? "verified" : "invalid";
@@ -61,7 +66,7 @@ async function take(files) {
     const text = new TextDecoder().decode(buf);
     let doc = null;
     try { doc = JSON.parse(text); } catch { /* not JSON: treat it as a proof, the verifier says why */ }
-    if (doc && typeof doc === "object" && "circuit_sha256" in doc && !("public_inputs" in doc)) {
+    if (doc && typeof doc === "object" && !("protocol" in doc) && "circuit_sha256" in doc) {
       state.settings = text;
     } else {
       state.proof = text;

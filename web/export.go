@@ -11,7 +11,7 @@
 // the directory (proof.Open recompiles the model and checks it against the
 // settings) and writes the settings as the recompiled model gives them,
 // with each output's bound, which a claim's pinned thresholds are clamped
-// to. The page fetches vk.bin and settings.json from its own directory,
+// to, and the keys' trust warnings as `zkinfer verify` prints them. The page fetches vk.bin and settings.json from its own directory,
 // takes PROOF.json (or another model's export) from files a person drops,
 // and makes no other request: its Content-Security-Policy allows its own
 // origin only.
@@ -51,7 +51,15 @@ func Export(c *proof.Compiled, out, pkg string) error {
 	if err != nil {
 		return fmt.Errorf("export-web: %s has no verifying key (run setup first): %w", c.Dir, err)
 	}
-	settings, err := json.MarshalIndent(c.Settings, "", "  ")
+	// The keys' trust warnings as zkinfer verify recomputes them, for the
+	// page to show beside a verified proof.
+	exp := c.Settings
+	if exp.Setup != nil {
+		setup := *exp.Setup
+		setup.Warnings = c.TrustWarnings()
+		exp.Setup = &setup
+	}
+	settings, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
 		return fmt.Errorf("export-web: %w", err)
 	}

@@ -34,6 +34,12 @@ type Result struct {
 	// VerifyingKeySHA256 is the hex SHA-256 of the key the proof was checked
 	// with, as `zkinfer verify` prints it.
 	VerifyingKeySHA256 string `json:"verifyingKeySHA256,omitempty"`
+	// Warnings are what zkinfer verify warns of beside a valid proof: the
+	// trust warnings about the keys that settings.json carries
+	// (setup.warnings, as zkinfer export-web recomputes them), who could
+	// forge proofs, then secret weights checked against no commitment
+	// (verifier.UnboundWeights).
+	Warnings []string `json:"warnings,omitempty"`
 	// Reason is why the proof, the settings or the key were refused, one
 	// line.
 	Reason string `json:"reason,omitempty"`
@@ -77,7 +83,17 @@ func Verify(vk, settingsJSON, proofJSON, optionsJSON []byte) Result {
 	if err := verifier.Verify(s, key, p, opt); err != nil {
 		return Result{Reason: err.Error()}
 	}
-	return Result{Valid: true, Statement: verifier.Describe(s, p), Outputs: p.Outputs, VerifyingKeySHA256: key.sum}
+	var setup struct {
+		Setup struct {
+			Warnings []string `json:"warnings"`
+		} `json:"setup"`
+	}
+	json.Unmarshal(settingsJSON, &setup) // parsed above: valid JSON
+	warnings := setup.Setup.Warnings
+	if w := verifier.UnboundWeights(s, opt); w != "" {
+		warnings = append(warnings, w)
+	}
+	return Result{Valid: true, Statement: verifier.Describe(s, p), Outputs: p.Outputs, VerifyingKeySHA256: key.sum, Warnings: warnings}
 }
 
 // verifyJSON is Verify with its result as JSON text.

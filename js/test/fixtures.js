@@ -1,6 +1,6 @@
 // The proofs scripts/webtest.sh makes (ZKINFER_WEBTEST), their tampered
 // copies, and `zkinfer verify` (ZKINFER_BIN) to compare with.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,10 +64,7 @@ export function cli(name, text, options) {
   writeFileSync(file, text);
   const args = ["verify", join(dir, name), "--proof", file];
   if (options.context) args.push("--context", options.context);
-  try {
-    const out = execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return { valid: true, out, err: "" };
-  } catch (e) {
-    return { valid: false, out: e.stdout, err: e.stderr };
-  }
+  const r = spawnSync(bin, args, { encoding: "utf8" });
+  if (r.error) throw r.error;
+  return { valid: r.status === 0, out: r.stdout, err: r.stderr };
 }

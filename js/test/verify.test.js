@@ -26,6 +26,7 @@ for (const { name, options } of models) {
         assert.equal(got.valid, want.valid, `zkinfer verify: ${want.err || want.out}`);
         if (got.valid) {
           assert.equal(want.out, `verified: ${got.statement} (verifying key sha256 ${got.verifyingKeySHA256})\n`);
+          assert.equal(want.err, (got.warnings ?? []).map((w) => `zkinfer verify: warning: ${w}\n`).join(""));
         } else {
           assert.ok(want.err.includes(`INVALID: ${got.reason}\n`), `zkinfer verify said ${JSON.stringify(want.err)}, the wasm ${JSON.stringify(got.reason)}`);
         }
