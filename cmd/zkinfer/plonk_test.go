@@ -16,7 +16,7 @@ func TestSetupTrustWarning(t *testing.T) {
 	for _, quiet := range []bool{false, true} {
 		args := []string{"setup", dir}
 		if quiet {
-			args = append(args, "--quiet")
+			args = append(args, "--quiet", "--force") // the second setup replaces the first's keys
 		}
 		code, _, errOut := zk(t, args...)
 		if code != 0 || strings.Count(errOut, "only as trustworthy as the machine") != 1 || !strings.Contains(errOut, "zkinfer ceremony") {
@@ -35,7 +35,7 @@ func TestPlonkCLI(t *testing.T) {
 	if !strings.Contains(out, "(plonk)") {
 		t.Fatalf("compile said %q", out)
 	}
-	if code, _, errOut := zk(t, "setup", pl); code != 1 || !strings.Contains(errOut, "needs an SRS") {
+	if code, _, errOut := zk(t, "setup", pl); code != exitError || !strings.Contains(errOut, "needs an SRS") {
 		t.Fatalf("plonk setup without an SRS: exit %d, %q", code, errOut)
 	}
 	code, _, errOut := zk(t, "setup", pl, "--unsafe-dev-srs", "--quiet")
