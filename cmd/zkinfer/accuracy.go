@@ -9,8 +9,8 @@ import (
 )
 
 func init() {
-	commands = append(commands, command{"accuracy", "MODEL.onnx --data DATA.json [--settings S.json] [--labels LABELS.json] [--json]",
-		"compare the fixed-point model with float on samples (and with labels)", cmdAccuracy})
+	commands = append(commands, command{name: "accuracy", args: "MODEL.onnx --data DATA.json [--settings S.json] [--labels LABELS.json] [--json]",
+		help: "compare the fixed-point model with float on samples (and with labels)", run: cmdAccuracy})
 }
 
 func cmdAccuracy(fs *flag.FlagSet, args []string) error {

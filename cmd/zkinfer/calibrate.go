@@ -13,8 +13,8 @@ import (
 )
 
 func init() {
-	commands = append(commands, command{"calibrate", "MODEL.onnx --data DATA.json --out SETTINGS.json [--target accuracy|balanced|resources]",
-		"choose --scale, --param-scale, --act-bits and the range check from data (see docs/CALIBRATION.md)", cmdCalibrate})
+	commands = append(commands, command{name: "calibrate", args: "MODEL.onnx --data DATA.json --out SETTINGS.json [--target accuracy|balanced|resources]",
+		help: "choose --scale, --param-scale, --act-bits and the range check from data (see docs/CALIBRATION.md)", run: cmdCalibrate})
 }
 
 // settingsFlag adds --settings, a settings file (calibrate's, or a compiled
