@@ -3,7 +3,7 @@ BIN := bin/zkinfer
 DEMO := examples/credit
 OUT := out/demo
 
-.PHONY: build build-evm test fuzz demo corpus bench lint clean mutate wasm web-test
+.PHONY: build build-evm test fuzz demo corpus bench lint clean mutate wasm web-test python-env
 
 # zkinfer without the EVM simulator: everything but verify-evm, and none of
 # go-ethereum's modules to download and build.
@@ -26,6 +26,8 @@ test:
 	$(GO) test -tags evm -timeout 60m ./...
 	$(MAKE) web-test
 	$(GO) test -run 'TestWithoutEVM' ./cmd/zkinfer
+	@if [ -x $(PY_VENV)/bin/pytest ]; then $(PY_VENV)/bin/pytest -q -p no:cacheprovider python/tests; \
+	else echo "SKIP: python/tests: no $(PY_VENV) (make python-env installs it, as .ci/run does)"; fi
 	GO=$(GO) $(GO) run ./internal/mutate/cmd -sample
 	GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)
 
@@ -43,6 +45,15 @@ wasm:
 # page, in headless Chromium; the page's screenshots go to out/webtest.
 web-test: build wasm
 	ZK=$(BIN) scripts/webtest.sh
+
+# The Python package (python/) and what its tests and examples/python need,
+# pinned, in $(PY_VENV); the install builds the zkinfer binary from this
+# checkout, so run it again after changing the Go code.
+PY_VENV ?= .venv/py
+python-env:
+	test -x $(PY_VENV)/bin/python || python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install -q -r python/requirements-test.txt
+	$(PY_VENV)/bin/pip install -q --force-reinstall --no-deps ./python
 
 # Mutation testing of the constraint code (docs/SOUNDNESS.md): every
 # constraint statement of ops/, circuit/ and proof/ deleted or weakened in
