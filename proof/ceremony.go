@@ -179,6 +179,21 @@ func (k dirKeys) Check(rep *ceremony.Report, record *ceremony.Record, seal func(
 	return nil
 }
 
+// ReadKeys reads pk.bin and vk.bin, for Verify to check their evaluation
+// vectors against the chain without recomputing them
+// (ceremony.KeyReader).
+func (k dirKeys) ReadKeys() (*ceremony.KeyFiles, error) {
+	pk, err := loadProvingKey(k.c.path(ProvingKey))
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", k.c.Dir, err)
+	}
+	vk, err := loadVerifyingKey(k.c.path(VerifyingKey), k.c.Settings.PublicInputs)
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", k.c.Dir, err)
+	}
+	return &ceremony.KeyFiles{PK: pk, VK: vk, PKName: ProvingKey, VKName: VerifyingKey}, nil
+}
+
 // fileSHA256 is the SHA-256 of a file, hex.
 func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)

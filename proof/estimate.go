@@ -244,3 +244,21 @@ func byteSize(b int64) string {
 	}
 	return fmt.Sprintf("%.2f GiB", float64(b)/(1<<30))
 }
+
+// CostSummary is the line compile prints: the expected setup and prove
+// times on this machine (calibrated now) and the keys' sizes, for a
+// Groth16 directory ("" for PLONK).
+func (c *Compiled) CostSummary() string {
+	if c.Settings.Backend != Groth16 {
+		return ""
+	}
+	cal, err := Calibrate()
+	if err != nil {
+		cal = Calibration{}
+	}
+	cost, err := c.Cost(cal)
+	if err != nil {
+		return "expected cost: not estimated: " + err.Error()
+	}
+	return "expected cost on this machine (now): " + cost.String()
+}

@@ -146,6 +146,68 @@ func initialize(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, w *wireTerms, do
 		}
 	})
 
+	sp, err := splitWires(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	evals.G1.VKK = pick(k, sp.vkk)
+	evals.G1.CKK = make([][]curve.G1Affine, len(sp.ckk))
+	for j := range sp.ckk {
+		evals.G1.CKK[j] = pick(k, sp.ckk[j])
+	}
+	return startOf(commons, pick(k, sp.pkk), evals.G1.CKK), &evals, nil
+}
+
+// pick returns the points of the given wires.
+func pick(k []curve.G1Affine, wires []int) []curve.G1Affine {
+	out := make([]curve.G1Affine, len(wires))
+	for i, w := range wires {
+		out[i] = k[w]
+	}
+	return out
+}
+
+// split is where each wire's K = βA + αB + C goes, as gnark splits it:
+// the wires a commitment commits to into its basis (ckk), the public
+// wires and the commitments' values into the verifying key (vkk), the
+// rest into the proving key (pkk), each in wire order.
+type split struct {
+	pkk, vkk []int
+	ckk      [][]int
+}
+
+func splitWires(r *cs_bn254.R1CS) (*split, error) {
+	cms, ok := r.CommitmentInfo.(constraint.Groth16Commitments)
+	if !ok {
+		return nil, fmt.Errorf("unexpected commitment info %T", r.CommitmentInfo)
+	}
+	nbInternal, nbSecret, nbPublic := r.GetNbVariables()
+	nWires := nbInternal + nbSecret + nbPublic
+	sp := &split{ckk: make([][]int, len(cms))}
+	committed := newMergeIterator(cms.GetPrivateCommitted())
+	seen := 0
+	for j := range nWires {
+		ci := committed.indexIfNext(j)
+		isCommitment := seen < len(cms) && cms[seen].CommitmentIndex == j
+		switch {
+		case ci != -1:
+			sp.ckk[ci] = append(sp.ckk[ci], j)
+		case j < nbPublic || isCommitment:
+			sp.vkk = append(sp.vkk, j)
+		default:
+			sp.pkk = append(sp.pkk, j)
+		}
+		if isCommitment {
+			seen++
+		}
+	}
+	return sp, nil
+}
+
+// startOf is phase 2's start: δ and the σᵢ one, Z from phase 1's powers,
+// and the proving key's and commitments' K.
+func startOf(commons *mpcsetup.SrsCommons, pkk []curve.G1Affine, ckk [][]curve.G1Affine) *mpcsetup.Phase2 {
+	n := len(commons.G1.AlphaTau)
 	p := new(mpcsetup.Phase2)
 	_, _, g1, g2 := curve.Generators()
 	p.Parameters.G1.Delta, p.Parameters.G2.Delta = g1, g2
@@ -163,45 +225,15 @@ func initialize(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, w *wireTerms, do
 	}, nil)
 	bitReverse(z)
 	p.Parameters.G1.Z = z[:n-1]
-
-	evals.G1.CKK = make([][]curve.G1Affine, len(cms))
-	p.Sigmas = make([]cmpc.UpdateProof, len(cms))
-	p.Parameters.G1.SigmaCKK = make([][]curve.G1Affine, len(cms))
-	p.Parameters.G2.Sigma = make([]curve.G2Affine, len(cms))
-	for j := range cms {
-		evals.G1.CKK[j] = make([]curve.G1Affine, 0, len(cms[j].PrivateCommitted))
+	p.Parameters.G1.PKK = pkk
+	p.Sigmas = make([]cmpc.UpdateProof, len(ckk))
+	p.Parameters.G1.SigmaCKK = make([][]curve.G1Affine, len(ckk))
+	p.Parameters.G2.Sigma = make([]curve.G2Affine, len(ckk))
+	for j := range ckk {
+		p.Parameters.G1.SigmaCKK[j] = slices.Clone(ckk[j])
 		p.Parameters.G2.Sigma[j] = g2
 	}
-	// Split K as gnark does: the committed wires' to their commitment's
-	// basis, the public wires' and commitment values' to the verifying key,
-	// the rest to the proving key.
-	committed := newMergeIterator(cms.GetPrivateCommitted())
-	nbCommitted := 0
-	for _, s := range cms.GetPrivateCommitted() {
-		nbCommitted += len(s)
-	}
-	p.Parameters.G1.PKK = make([]curve.G1Affine, 0, max(nbInternal+nbSecret-nbCommitted-len(cms), 0))
-	evals.G1.VKK = make([]curve.G1Affine, 0, nbPublic+len(cms))
-	seen := 0
-	for j := range nWires {
-		ci := committed.indexIfNext(j)
-		isCommitment := seen < len(cms) && cms[seen].CommitmentIndex == j
-		switch {
-		case ci != -1:
-			evals.G1.CKK[ci] = append(evals.G1.CKK[ci], k[j])
-		case j < nbPublic || isCommitment:
-			evals.G1.VKK = append(evals.G1.VKK, k[j])
-		default:
-			p.Parameters.G1.PKK = append(p.Parameters.G1.PKK, k[j])
-		}
-		if isCommitment {
-			seen++
-		}
-	}
-	for j := range cms {
-		p.Parameters.G1.SigmaCKK[j] = slices.Clone(evals.G1.CKK[j])
-	}
-	return p, &evals, nil
+	return p
 }
 
 // seal2 is mpcsetup.Phase2.Seal: the beacon's reproducible contribution,

@@ -90,7 +90,8 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	var (
 		c       = opt.Circuit
 		commons *mpcsetup.SrsCommons
-		evals   *mpcsetup.Phase2Evaluations
+		terms   *wireTerms
+		wires   *split
 		prev    *state
 		record  *Record // the keys', unless InProgress
 		rep     = &Report{}
@@ -140,8 +141,8 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			if c == nil {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			}
-			logf(progress, "ceremony: recomputing phase 2's start from phase 1's last state and the beacon")
-			if commons, evals, err = checkPhase2Start(prev, s, c.R1CS, progress); err != nil {
+			logf(progress, "ceremony: checking phase 2's start against phase 1's last state and the beacon")
+			if commons, terms, wires, err = checkPhase2Start(prev, s, c.R1CS, progress); err != nil {
 				return nil, fail("%v", err)
 			}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
@@ -170,6 +171,17 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	beacon, err := hex.DecodeString(record.Beacon)
 	if err != nil || len(beacon) == 0 {
 		return nil, fmt.Errorf("ceremony: the keys' record names beacon %.70q, not hex", record.Beacon)
+	}
+	var evals *mpcsetup.Phase2Evaluations // nil: seal recomputes them
+	if kr, ok := opt.Keys.(KeyReader); ok {
+		keys, err := kr.ReadKeys()
+		if err != nil {
+			return nil, err
+		}
+		logf(progress, "ceremony: checking the keys' evaluations against the chain")
+		if evals, err = evalsFromKeys(keys, c.R1CS, terms, wires, commons); err != nil {
+			return nil, fmt.Errorf("ceremony: %v", err)
+		}
 	}
 	if err := opt.Keys.Check(rep, record, func() (Key, Key, error) { return seal(c.R1CS, commons, evals, prev.P2, beacon, progress) }); err != nil {
 		return nil, err
@@ -218,9 +230,10 @@ func checkPhase1Start(s *state) error {
 }
 
 // checkPhase2Start seals phase 1 (the last state, mutated) with the beacon
-// of next's header, checks next is that result initialized for the circuit,
-// and returns the sealed phase-1 result with the circuit's evaluations.
-func checkPhase2Start(last, next *state, r *cs_bn254.R1CS, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, err error) {
+// of next's header and checks next is that result initialized for the
+// circuit (checkStart); it returns the sealed phase-1 result, with the
+// circuit's terms and wire split for the keys' check.
+func checkPhase2Start(last, next *state, r *cs_bn254.R1CS, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, w *wireTerms, sp *split, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
@@ -228,35 +241,29 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS, log func(format strin
 	}()
 	h := &next.Header
 	if h.Phase1 != last.Header.Index {
-		return nil, nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
+		return nil, nil, nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
 	}
 	beacon, err := hex.DecodeString(h.Beacon)
 	if err != nil {
-		return nil, nil, errors.New("its beacon is not hex")
+		return nil, nil, nil, errors.New("its beacon is not hex")
 	}
-	w, err := wireTermsOf(r)
-	if err != nil {
-		return nil, nil, err
+	if w, err = wireTermsOf(r); err != nil {
+		return nil, nil, nil, err
 	}
-	m := meter.New(log, "ceremony: recomputing phase 2's start", updateWork(h.Domain)+initializeWork(int(h.Domain), w))
+	if sp, err = splitWires(r); err != nil {
+		return nil, nil, nil, err
+	}
+	m := meter.New(log, "ceremony: sealing phase 1", updateWork(h.Domain))
 	sealed := last.P1.seal(beacon, m.Counter(1))
 	var buf bytes.Buffer
 	if _, err := sealed.WriteTo(&buf); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if sum := sha256.Sum256(buf.Bytes()); hex.EncodeToString(sum[:]) != h.Commons {
-		return nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
+		return nil, nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
 	}
-	p2, evals, err := initialize(r, &sealed, w, m.Counter(1))
-	if err != nil {
-		return nil, nil, err
+	if err := checkStart(next, &sealed, r, w, sp); err != nil {
+		return nil, nil, nil, err
 	}
-	buf.Reset()
-	if _, err := p2.WriteTo(&buf); err != nil {
-		return nil, nil, err
-	}
-	if !bytes.Equal(buf.Bytes(), next.payload) {
-		return nil, nil, errors.New("it is not phase 1's result initialized for this circuit")
-	}
-	return &sealed, evals, nil
+	return &sealed, w, sp, nil
 }

@@ -134,3 +134,50 @@ func clone2(t *testing.T, p *mpcsetup.Phase2) *mpcsetup.Phase2 {
 	decodeInto(t, &c, encode(t, p))
 	return &c
 }
+
+// TestVerifyPhase2StartTampered: a phase 2 start whose proving-key K or
+// commitment basis has one point replaced by another valid point is
+// rejected by the random-linear-combination check of the start's
+// evaluations (without it, the start rebuilt from the file's own vectors
+// would match it byte for byte).
+func TestVerifyPhase2StartTampered(t *testing.T) {
+	dir := t.TempDir()
+	c := &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
+	path := func(name string) string { return dir + "/" + name }
+	if _, err := Init(c, path("p1-0")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{path("p1-0"), path("p1-1"), path("p2-0")}
+	if _, err := Verify(files, VerifyOptions{Circuit: c, InProgress: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		tamper func(p *mpcsetup.Phase2)
+	}{
+		{"proving key's K", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.PKK[1]) }},
+		{"commitment basis", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.SigmaCKK[0][0]) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := readState(path("p2-0"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.tamper(s.P2)
+			bad := path("bad")
+			if _, err := writeState(bad, s.Header, s.P2); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Verify([]string{files[0], files[1], bad}, VerifyOptions{Circuit: c, InProgress: true})
+			if err == nil || !strings.Contains(err.Error(), "not phase 1's result initialized") {
+				t.Fatalf("error %v", err)
+			}
+		})
+	}
+}

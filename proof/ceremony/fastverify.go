@@ -1,0 +1,150 @@
+package ceremony
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+)
+
+// Verify checks phase 2's start and the keys' evaluation vectors with
+// random linear combinations (rlc.go) instead of recomputing them, which
+// would take a group FFT per basis: the rest is compared byte for byte
+// with what the chain gives.
+
+// KeyReader is implemented by Keys that can give the keys themselves,
+// decoded. Verify then takes the keys' A, B and K vectors (the circuit's
+// evaluations at τ, α, β), checks them against the chain with random
+// linear combinations, and seals the chain with them; Keys.Check still
+// compares the result with the keys byte for byte. Keys without it are
+// checked against evaluations recomputed from the chain (slower).
+type KeyReader interface {
+	ReadKeys() (*KeyFiles, error)
+}
+
+// KeyFiles are keys as read, with the names errors give them ("pk.bin").
+type KeyFiles struct {
+	PK             *groth16bn254.ProvingKey
+	VK             *groth16bn254.VerifyingKey
+	PKName, VKName string
+}
+
+var errNotStart = errors.New("it is not phase 1's result initialized for this circuit")
+
+// checkStart checks that next is phase 1's sealed result initialized for
+// the circuit: its K vectors are the circuit's evaluations (one random
+// linear combination), and with them and Z, computed, it is byte for byte
+// the start Phase2 writes.
+func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *wireTerms, sp *split) error {
+	p := next.P2.Parameters.G1
+	if len(p.PKK) != len(sp.pkk) || len(p.SigmaCKK) != len(sp.ckk) {
+		return errNotStart
+	}
+	wires := append([]int(nil), sp.pkk...)
+	pts := append([]curve.G1Affine(nil), p.PKK...)
+	for i := range sp.ckk {
+		if len(p.SigmaCKK[i]) != len(sp.ckk[i]) {
+			return errNotStart
+		}
+		wires = append(wires, sp.ckk[i]...)
+		pts = append(pts, p.SigmaCKK[i]...)
+	}
+	if err := w.checkK(wires, pts, sealed, r.Coefficients); err != nil {
+		return errNotStart
+	}
+	var buf bytes.Buffer
+	if _, err := startOf(sealed, p.PKK, p.SigmaCKK).WriteTo(&buf); err != nil {
+		return err
+	}
+	if !bytes.Equal(buf.Bytes(), next.payload) {
+		return errNotStart
+	}
+	return nil
+}
+
+// evalsFromKeys returns the circuit's evaluations the keys hold, after
+// checking them against phase 1's result: A and B in G1 and G2 for every
+// wire (the point at infinity where the keys flag one), and K for the
+// public wires and the commitments (the private wires' K was checked in
+// phase 2's start).
+func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mpcsetup.SrsCommons) (*mpcsetup.Phase2Evaluations, error) {
+	pk, vk := k.PK, k.VK
+	nWires := len(w.l.start) - 1
+	n := len(c.G1.AlphaTau)
+	bad := func(name, what string) error {
+		return fmt.Errorf("%s is not the key this ceremony gives: %s", name, what)
+	}
+	if len(vk.G1.K) != len(sp.vkk) || len(vk.CommitmentKeys) != len(sp.ckk) {
+		return nil, bad(k.VKName, "it is another circuit's")
+	}
+	if len(pk.InfinityA) != nWires || len(pk.InfinityB) != nWires || len(pk.CommitmentKeys) != len(sp.ckk) {
+		return nil, bad(k.PKName, "it is another circuit's")
+	}
+	a, err := expand(pk.G1.A, pk.InfinityA)
+	if err != nil {
+		return nil, bad(k.PKName, err.Error())
+	}
+	b, err := expand(pk.G1.B, pk.InfinityB)
+	if err != nil {
+		return nil, bad(k.PKName, err.Error())
+	}
+	b2, err := expand(pk.G2.B, pk.InfinityB)
+	if err != nil {
+		return nil, bad(k.PKName, err.Error())
+	}
+	coeffs := r.Coefficients
+	if err := w.checkG1(&w.l, a, c.G1.Tau, coeffs, n); err != nil {
+		return nil, bad(k.PKName, "its A vector is "+err.Error())
+	}
+	if err := w.checkG1(&w.r, b, c.G1.Tau, coeffs, n); err != nil {
+		return nil, bad(k.PKName, "its B vector in G1 is "+err.Error())
+	}
+	if err := w.checkG2(&w.r, b2, c.G2.Tau, coeffs, n); err != nil {
+		return nil, bad(k.PKName, "its B vector in G2 is "+err.Error())
+	}
+	wires := append([]int(nil), sp.vkk...)
+	pts := append([]curve.G1Affine(nil), vk.G1.K...)
+	e := new(mpcsetup.Phase2Evaluations)
+	e.G1.CKK = make([][]curve.G1Affine, len(sp.ckk))
+	for i := range sp.ckk {
+		if len(pk.CommitmentKeys[i].Basis) != len(sp.ckk[i]) {
+			return nil, bad(k.PKName, "its commitment keys are another circuit's")
+		}
+		wires = append(wires, sp.ckk[i]...)
+		pts = append(pts, pk.CommitmentKeys[i].Basis...)
+		e.G1.CKK[i] = pk.CommitmentKeys[i].Basis
+	}
+	if err := w.checkK(wires, pts, c, coeffs); err != nil {
+		return nil, fmt.Errorf("%s or %s is not the key this ceremony gives: the public inputs' K or a commitment basis is %v", k.VKName, k.PKName, err)
+	}
+	e.G1.A, e.G1.B, e.G2.B, e.G1.VKK = a, b, b2, vk.G1.K
+	cms := r.CommitmentInfo.(constraint.Groth16Commitments)
+	_, _, nbPublic := r.GetNbVariables()
+	e.PublicAndCommitmentCommitted = cms.GetPublicAndCommitmentCommitted(cms.CommitmentIndexes(), nbPublic)
+	return e, nil
+}
+
+// expand puts the points at infinity back where the flags say.
+func expand[P any](pts []P, infinity []bool) ([]P, error) {
+	out := make([]P, len(infinity))
+	j := 0
+	for i, inf := range infinity {
+		if inf {
+			continue
+		}
+		if j == len(pts) {
+			return nil, errors.New("its infinity flags do not match its points")
+		}
+		out[i] = pts[j]
+		j++
+	}
+	if j != len(pts) {
+		return nil, errors.New("its infinity flags do not match its points")
+	}
+	return out, nil
+}

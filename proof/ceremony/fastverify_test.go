@@ -1,0 +1,91 @@
+package ceremony_test
+
+import (
+	"bytes"
+	"math/big"
+	"testing"
+
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+
+	"github.com/zkinfer/zkinfer/internal/testkit"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
+)
+
+// readableKeys are keys Verify can read (ceremony.KeyReader), so that it
+// checks their evaluation vectors against the chain instead of
+// recomputing them.
+type readableKeys struct{ *keyStore }
+
+func (k readableKeys) ReadKeys() (*ceremony.KeyFiles, error) {
+	var pk groth16bn254.ProvingKey
+	var vk groth16bn254.VerifyingKey
+	if _, err := pk.UnsafeReadFrom(bytes.NewReader(k.pk)); err != nil {
+		return nil, err
+	}
+	if _, err := vk.ReadFrom(bytes.NewReader(k.vk)); err != nil {
+		return nil, err
+	}
+	return &ceremony.KeyFiles{PK: &pk, VK: &vk, PKName: "pk", VKName: "vk"}, nil
+}
+
+// TestVerifyReadableKeys: Verify accepts a ceremony's keys by checking
+// their A, B and K vectors with random linear combinations, and rejects
+// keys with any one point of those vectors replaced by another valid
+// point, even re-encoded so that sealing with them would give them back
+// byte for byte (each case fails without the check of its vector), or
+// from another chain.
+func TestVerifyReadableKeys(t *testing.T) {
+	c := newCircuit(t, 40)
+	files, keys := run(t, c, 1)
+	if _, err := ceremony.Verify(files, ceremony.VerifyOptions{Circuit: c, Keys: readableKeys{keys}}); err != nil {
+		t.Fatal(err)
+	}
+	two := big.NewInt(2)
+	for _, tc := range []struct {
+		name   string
+		tamper func(pk *groth16bn254.ProvingKey, vk *groth16bn254.VerifyingKey)
+		want   string
+	}{
+		{"A", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			pk.G1.A[len(pk.G1.A)/2].ScalarMultiplication(&pk.G1.A[len(pk.G1.A)/2], two)
+		}, "its A vector"},
+		{"B in G1", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			pk.G1.B[0].ScalarMultiplication(&pk.G1.B[0], two)
+		}, "its B vector in G1"},
+		{"B in G2", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			pk.G2.B[len(pk.G2.B)-1].ScalarMultiplication(&pk.G2.B[len(pk.G2.B)-1], two)
+		}, "its B vector in G2"},
+		{"public K", func(_ *groth16bn254.ProvingKey, vk *groth16bn254.VerifyingKey) {
+			vk.G1.K[0].ScalarMultiplication(&vk.G1.K[0], two)
+		}, "public inputs' K or a commitment basis"},
+		{"commitment basis", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			b := pk.CommitmentKeys[0].Basis
+			b[1].ScalarMultiplication(&b[1], two)
+		}, "public inputs' K or a commitment basis"},
+		{"an A flagged at infinity", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			for i, inf := range pk.InfinityA {
+				if !inf {
+					pk.InfinityA[i] = true
+					pk.NbInfinityA++
+					pk.G1.A = pk.G1.A[1:]
+					return
+				}
+			}
+		}, "its A vector"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, err := readableKeys{keys}.ReadKeys()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pk, vk := k.PK, k.VK
+			tc.tamper(pk, vk)
+			bad := &keyStore{record: keys.record}
+			if err := bad.write(pk, vk); err != nil {
+				t.Fatal(err)
+			}
+			_, err = ceremony.Verify(files, ceremony.VerifyOptions{Circuit: c, Keys: readableKeys{bad}})
+			testkit.CheckError(t, err, tc.want)
+		})
+	}
+}
