@@ -114,6 +114,9 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "compiled %s into %s: %d constraints, %d public inputs (%s)\n", pos[0], *out, c.Settings.Constraints, c.Settings.PublicInputs, c.Settings.Backend)
+	if line := c.CostSummary(); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	for _, w := range compileWarnings(c) {
 		fmt.Fprintf(stderr, "zkinfer compile: warning: %s\n", w)
 	}
