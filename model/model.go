@@ -29,6 +29,9 @@ type Model struct {
 	// producer is the step that computes it.
 	uses     map[string]int
 	producer map[string]int
+	// fusedInto maps the step of a node fused into an earlier step (a
+	// ReLU, compiled to Identity) to that step.
+	fusedInto map[int]int
 	// elements counts the elements of every tensor compile has described,
 	// against graph.MaxTotalElements.
 	elements int
@@ -53,7 +56,7 @@ func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Mo
 		return nil, err
 	}
 	ctx := &ops.Context{Settings: s}
-	m := &Model{Graph: g, Settings: s, infos: map[string]*ops.Info{}, uses: map[string]int{}, producer: map[string]int{}}
+	m := &Model{Graph: g, Settings: s, infos: map[string]*ops.Info{}, uses: map[string]int{}, producer: map[string]int{}, fusedInto: map[int]int{}}
 	for _, n := range g.Nodes {
 		for _, in := range n.Inputs {
 			m.uses[in]++
@@ -105,7 +108,7 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 	case !ok:
 		return n.Errorf("unsupported operator")
 	}
-	op = m.fuse(n, op)
+	op, into := m.fuse(n, op)
 	ins := make([]*ops.Info, len(n.Inputs))
 	allConst := true
 	for i, name := range n.Inputs {
@@ -115,7 +118,9 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		ins[i] = m.infos[name]
 		allConst = allConst && ins[i].Const != nil
 	}
+	ctx.Producer = m.soleProducer(n)
 	outs, plan, err := op.Infer(ctx, n, ins)
+	ctx.Producer = nil
 	if err != nil {
 		return n.Errorf("%v", err)
 	}
@@ -152,6 +157,9 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		for _, name := range n.Outputs {
 			m.producer[name] = len(m.steps)
 		}
+		if into >= 0 {
+			m.fusedInto[len(m.steps)] = into
+		}
 		m.steps = append(m.steps, step{node: n, op: op, plan: plan})
 	}
 	for i, name := range n.Outputs {
@@ -178,18 +186,39 @@ func (m *Model) count(shape []int) error {
 // fuse offers an op that declares FuseInto (a ReLU) to the step that
 // computes its input, when that step is the input's only reader, and
 // returns the op the node compiles to: Identity when the step took it
-// over, op itself otherwise.
-func (m *Model) fuse(n *graph.Node, op *ops.Op) *ops.Op {
+// over, op itself otherwise, and the step that took it over (-1: none).
+func (m *Model) fuse(n *graph.Node, op *ops.Op) (*ops.Op, int) {
 	if op.FuseInto == nil {
-		return op
+		return op, -1
 	}
 	in := n.Input(0)
 	i, ok := m.producer[in]
 	if !ok || m.uses[in] != 1 {
-		return op
+		return op, -1
 	}
-	op, _ = op.Fuse(m.steps[i].plan)
-	return op
+	op, fused := op.Fuse(m.steps[i].plan)
+	if !fused {
+		return op, -1
+	}
+	return op, i
+}
+
+// soleProducer is the plan of the step that computes n's input 0 when n
+// is that value's only reader, seen through a node fused into the step
+// (whose own input had one reader too), else nil: ops.Context.Producer.
+func (m *Model) soleProducer(n *graph.Node) any {
+	if len(n.Inputs) == 0 {
+		return nil
+	}
+	in := n.Input(0)
+	i, ok := m.producer[in]
+	if !ok || m.uses[in] != 1 {
+		return nil
+	}
+	if j, ok := m.fusedInto[i]; ok {
+		i = j
+	}
+	return m.steps[i].plan
 }
 
 // fold evaluates a node whose inputs are all constant with the float

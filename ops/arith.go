@@ -49,6 +49,10 @@ type Arith[T any] interface {
 	// RescaleRelu is Relu(Rescale(a, shift, bits)) in one gadget: the sign
 	// check also bounds the quotient, which saves a range check.
 	RescaleRelu(a T, shift, bits int) T
+	// MaxRescaled is the maximum of Rescale(xs[i], shift, bits), and its
+	// ReLU when relu is set: a max pool fused with the rescale before it
+	// (see maxpool.go). The float reference returns max xs (and its ReLU).
+	MaxRescaled(xs []T, shift, bits int, relu bool) T
 	// Sign returns 1 when a ≥ 0 and 0 when a < 0; |a| < 2^bits. It is the
 	// comparison primitive: a ≥ b is Sign(a-b).
 	Sign(a T, bits int) T

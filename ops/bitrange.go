@@ -5,16 +5,17 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/math/bits"
-	"github.com/consensys/gnark/std/rangecheck"
 )
 
 // RangeCheck is the range-check gadget a circuit is built with
 // (settings.json "range_check"). The zero value is RangeLookup.
 //
-//   - RangeLookup: gnark's std/rangecheck, a log-derivative lookup. About
-//     2–4 constraints per check, but it draws its challenge from a Pedersen
-//     commitment, and the commitment costs ~123k extra gas in the Solidity
-//     verifier (~399k instead of ~276k) plus 128 calldata bytes.
+//   - RangeLookup: LogUpRange, log-derivative lookups of limbs in tables
+//     sized to the circuit's checks. About ⌈bits/L⌉ constraints per check
+//     (L the limb width, typically 10–14), but it draws its challenge from
+//     a Pedersen commitment, and the commitment costs ~123k extra gas in
+//     the Solidity verifier (~399k instead of ~276k) plus 128 calldata
+//     bytes.
 //   - RangeBits: plain bit decomposition (BitRange): bits+1 constraints per
 //     check, no commitment, so the cheapest on-chain verifier.
 //
@@ -65,12 +66,12 @@ func (r *RangeCheck) UnmarshalText(b []byte) error {
 const AutoBitsMaxConstraints = 1 << 18
 
 // NewRangeChecker returns the range checker of a gadget: BitRange for
-// RangeBits, gnark's std/rangecheck for RangeLookup.
+// RangeBits, the circuit's LogUpRange for RangeLookup.
 func NewRangeChecker(api frontend.API, r RangeCheck) RangeChecker {
 	if r == RangeBits {
 		return BitRange{API: api}
 	}
-	return rangecheck.New(api)
+	return NewLogUpRange(api)
 }
 
 // BitRange is a RangeChecker by plain bit decomposition: v is written as

@@ -26,6 +26,13 @@ type linMapPlan struct {
 	RQ           Requant
 }
 
+// FuseRelu absorbs a following ReLU into the rescale: RescaleRelu's sign
+// check also bounds the quotient, one range check fewer per output.
+func (p *linMapPlan) FuseRelu() bool { return p.RQ.FuseRelu() }
+
+// TakeRequant hands the rescale to a max pool that reads the outputs.
+func (p *linMapPlan) TakeRequant() (Requant, bool) { return p.RQ.TakeRequant() }
+
 // linMapBuilder collects the terms of a linMapPlan output by output.
 type linMapBuilder struct {
 	p     linMapPlan
@@ -481,6 +488,9 @@ type convDynPlan struct {
 
 // FuseRelu absorbs a following ReLU into the rescale.
 func (p *convDynPlan) FuseRelu() bool { return p.RQ.FuseRelu() }
+
+// TakeRequant hands the rescale to a max pool that reads the outputs.
+func (p *convDynPlan) TakeRequant() (Requant, bool) { return p.RQ.TakeRequant() }
 
 // finish plans the bias and the rescale: an output sums at most
 // CG·(taps of its position) products of |x| ≤ x.Max and |w| ≤ w.Max.

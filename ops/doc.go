@@ -59,36 +59,53 @@
 // Rescale divides by a power of two, rounding half up:
 // q = floor((a + 2^(shift-1)) / 2^shift), that is a/2^shift rounded to the
 // nearest integer with ties toward +∞. The circuit proves it with a hinted
-// quotient q and remainder r:
+// quotient q:
 //
-//	a + 2^(shift-1) = q·2^shift + r,  0 ≤ r < 2^shift,  -2^(bits-1) ≤ q < 2^(bits-1)
+//	r = a + 2^(shift-1) − q·2^shift ∈ [0, 2^shift),   -2^(bits-1) ≤ q < 2^(bits-1)
 //
-// Both bounds are range-checked, so |q·2^shift + r| stays far below the
-// field size and (q, r) is the unique integer solution: a wrong quotient or
-// remainder makes the circuit unsatisfiable.
+// r is a linear combination, not a wire: its range check is the division
+// equation and the remainder's bound at once (for a sum of more than 64
+// terms r is a hinted wire and the equation one constraint, so that the
+// sum's terms are not repeated in the lookup argument). Both bounds are
+// range-checked, so |q·2^shift + r| stays far below the field size and
+// (q, r) is the unique integer solution: a wrong quotient makes the
+// circuit unsatisfiable.
 //
 // RescaleRelu is max(q, 0) for the rescaled q, with |q| < 2^(bits-1). The
-// circuit proves the division as Rescale does, then the sign of q with a
-// range check on (2s-1)·q ∈ [0, 2^(bits-1)), which bounds |q| as well: a
-// ReLU after a rescale costs no range check of its own, which is why
-// compile fuses a ReLU into the plan before it ([Op.FuseInto]).
+// circuit proves the division as Rescale does, then the sign of q (see
+// below) with a range check on bits-1 bits, which bounds q as well: a ReLU
+// after a rescale costs no range check of its own, which is why compile
+// fuses a ReLU into the plan before it ([Op.FuseInto]). Cost per element
+// with lookup range checks: one lookup for r (shift ≤ L, the limb width),
+// two for the sign's check, a bit and a product: 5 constraints.
+//
+// A max pool reading a rescaled value takes the rescale (and its fused
+// ReLU) over ([RequantTaker], [Context.Producer]): [Arith.MaxRescaled]
+// rescales every value of a window without bounding its quotient, proves
+// the maximum m of the quotients with m − q_i ∈ [0, 2^bits) and
+// Π(m − q_i) = 0, and bounds only m (by its ReLU's sign check). m bounds
+// every q_i in turn, so each quotient is still the unique one, and
+// max and ReLU commute with the nondecreasing rescale, so the result is
+// exactly the unfused pool's (see maxpool.go).
 //
 // # Signs, ReLU and range checks
 //
 // ReLU is max(a, 0). The circuit takes a hinted sign bit s (1 when a ≥ 0),
-// and proves it with a range check on (2s-1)·a + s - 1 ∈ [0, 2^bits), which
-// is a when s = 1 and -a-1 when s = 0: a wrong sign makes it negative,
-// which wraps to a huge field element and fails the check. The -1 makes the
-// sign unique at a = 0 too, so Sign is a sound comparison (a ≥ b).
+// and proves it with a range check on a + (1-s)·2^bits ∈ [0, 2^bits),
+// which is a for s = 1 and a + 2^bits for s = 0: a wrong sign puts it
+// below 0 (it wraps to a huge field element) or at 2^bits and beyond, and
+// it fails the check. The sign is unique at a = 0 too, so Sign is a sound
+// comparison (a ≥ b); ReLU is s·a, one product more.
 //
 // A range check asserts 0 ≤ v < 2^bits. Two gadgets implement it
-// ([RangeChecker]): RangeLookup, gnark's std/rangecheck, decomposes v into
-// limbs looked up in a table with a log-derivative argument
-// ([Haböck 2022]: 2–4 constraints per check, and a Groth16 commitment for
-// its challenge); RangeBits, [BitRange], writes v as bits boolean digits
-// (bits+1 constraints, no commitment: the cheapest verifier on chain). As
-// bits is far below the field size, neither can be satisfied by a wrapped
-// value.
+// ([RangeChecker]): RangeLookup, [LogUpRange], cuts v into limbs looked
+// up with a log-derivative argument ([Haböck 2022]) in tables sized to the
+// circuit's checks: ⌈bits/L⌉ constraints for a check (v's own linear
+// combination is the top limb, so no recomposition constraint), one per
+// table row, and a Groth16 commitment for its challenge; RangeBits,
+// [BitRange], writes v as bits boolean digits (bits+1 constraints, no
+// commitment: the cheapest verifier on chain). As bits is far below the
+// field size, neither can be satisfied by a wrapped value.
 // [CircuitArith.CheckSigned] shifts a signed range onto [0, 2^bits).
 //
 // # Lookups
@@ -298,7 +315,10 @@
 // and reductions group elements fixed at compile time, so every output is
 // a fixed group of input elements:
 //
-//	MaxPool, GlobalMaxPool   tournament of Sign-based maxima: k-1 Relu per output of a k-element window
+//	MaxPool, GlobalMaxPool   tournament of Sign-based maxima: k-1 Relu per output of a k-element
+//	                         window; after a rescale (a Conv, with or without its ReLU) the
+//	                         pool takes the rescale over: MaxRescaled, per window k remainder
+//	                         checks, k difference checks, k-1 products and one ReLU (or bound)
 //	AveragePool,             a free sum, then an exact rounded division by the count (DivRound:
 //	GlobalAveragePool        1 Mul + 3 range checks; a free shift for powers of two), then the
 //	                         usual Requant. Error ≤ ½ LSB.
@@ -549,7 +569,8 @@
 //     (LNCS 74): the randomized check of a matrix product.
 //   - Ulrich Haböck, "Multivariate lookups based on logarithmic
 //     derivatives", IACR ePrint 2022/1530 ([Haböck 2022]): logUp, the
-//     log-derivative lookups behind gnark's logderivlookup and rangecheck.
+//     log-derivative lookups behind gnark's logderivlookup and zkinfer's
+//     LogUpRange.
 //
 // [Groth 2016]: https://eprint.iacr.org/2016/260
 // [Gabizon, Williamson and Ciobotaru 2019]: https://eprint.iacr.org/2019/953

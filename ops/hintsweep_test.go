@@ -94,6 +94,28 @@ func divConst[T any](a ops.Arith[T], x T) T    { return a.DivRound(x, a.Const(op
 
 func divRound[T any](a ops.Arith[T], x []T) []T { return []T{a.DivRound(x[0], x[1], 8, 12)} }
 
+// longSum is the sum of 70 inputs: a linear combination long enough that
+// the rescale of it takes a remainder wire (see divPow2).
+func longSum[T any](a ops.Arith[T], x []T) T {
+	q := make([]ops.Q, len(x))
+	for i := range q {
+		q[i] = ops.Q{F: 1, I: 1}
+	}
+	return a.Lin(q, x, ops.Q{})
+}
+
+func rescaleLong[T any](a ops.Arith[T], x []T) []T { return []T{a.Rescale(longSum(a, x), 4, 12)} }
+func rescaleReluLong[T any](a ops.Arith[T], x []T) []T {
+	return []T{a.RescaleRelu(longSum(a, x), 4, 12)}
+}
+
+// maxRescaled pools a window of 4 values (a 2×2 max pool) with the rescale
+// by 2^4 and, for maxRescaledRelu, the ReLU of the step before.
+func maxRescaled[T any](a ops.Arith[T], x []T) []T { return []T{a.MaxRescaled(x, 4, 12, false)} }
+func maxRescaledRelu[T any](a ops.Arith[T], x []T) []T {
+	return []T{a.MaxRescaled(x, 4, 12, true)}
+}
+
 // matMul multiplies the 4×4 matrices in x[:16] and x[16:]: large enough
 // for CircuitArith to use Freivalds' check.
 func matMul[T any](a ops.Arith[T], x []T) []T {
@@ -124,9 +146,15 @@ func gadgetCases() []gadgetCase {
 		ramp[i] = int64(i*7%23) - 11
 	}
 	const q = 2048 // 2^(12-1): the 12-bit signed range is [-q, q)
+	long := func(v ...int64) []int64 { return append(v, make([]int64, 70-len(v))...) }
 	return []gadgetCase{
 		{name: "Rescale", ints: gadget1(rescale[int64]), circ: gadget1(rescale[V]),
 			at: [][]int64{{100}, {-100}, {(q-1)*16 + 7}, {-q*16 - 8}}, beyond: beyond(q*16-8, -q*16-9)},
+		{name: "Rescale of a long sum", ints: rescaleLong[int64], circ: rescaleLong[V],
+			at: [][]int64{long(60, 40), long(-100), long((q-1)*16 + 7), long(-q*16 - 8)}, beyond: []edge{{in: long(q*16 - 8)}, {in: long(-q*16 - 9)}}},
+		{name: "RescaleRelu of a long sum", ints: rescaleReluLong[int64], circ: rescaleReluLong[V],
+			at:     [][]int64{long(60, 40), long(-100), long((q-1)*16 + 7), long((-q+1)*16 - 8)},
+			beyond: []edge{{in: long(q*16 - 8)}, {in: long(-q*16 - 8), exact: true}, {in: long(-q*16 - 9)}}},
 		{name: "Rescale by 2^0", ints: gadget1(rescale0[int64]), circ: gadget1(rescale0[V]),
 			at: [][]int64{{q - 1}, {-q}}, beyond: beyond(q, -q-1)},
 		{name: "RescaleRelu", ints: gadget1(rescaleRelu[int64]), circ: gadget1(rescaleRelu[V]),
@@ -153,6 +181,17 @@ func gadgetCases() []gadgetCase {
 		{name: "Lookup", ints: gadget1(lookupG[int64]), circ: gadget1(lookupG[V]),
 			at: [][]int64{{-8}, {0}, {3}, {8}}, beyond: beyond(9, -9)},
 		{name: "MatMul (Freivalds)", ints: matMul[int64], circ: matMul[V], at: [][]int64{ramp}},
+		// Quotients 6, 5, -6, 2: the maximum moved down by one is another
+		// quotient, so only the difference checks reject it.
+		{name: "MaxRescaled", ints: maxRescaled[int64], circ: maxRescaled[V],
+			at: [][]int64{{100, 84, -100, 37}, {16, 16, 16, 16}, {(q-1)*16 + 7, 0, -q * 16, 5}, {-q * 16, -q * 16, -q*16 - 8, -q * 16}},
+			// The evaluator bounds every quotient; the circuit bounds the
+			// maximum and each quotient's distance to it, so a quotient of
+			// -2^11-1 below a maximum of 0 still has its exact maximum.
+			beyond: []edge{{in: []int64{q*16 - 8, 0, 0, 0}}, {in: []int64{0, 0, 0, -q*16 - 9}, exact: true}}},
+		{name: "MaxRescaled with ReLU", ints: maxRescaledRelu[int64], circ: maxRescaledRelu[V],
+			at:     [][]int64{{100, 84, -100, 37}, {-100, -84, -200, -37}, {(q-1)*16 + 7, 0, -q * 16, 5}},
+			beyond: []edge{{in: []int64{q*16 - 8, 0, 0, 0}}, {in: []int64{0, 0, 0, -q*16 - 9}, exact: true}}},
 	}
 }
 

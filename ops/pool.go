@@ -16,6 +16,10 @@ type groupPlan struct {
 	Src   []int32
 	Bits  int  // |a-b| < 2^Bits for two inputs
 	Min   bool // minimum instead of maximum
+	// RQ, when set, is the rescale (and ReLU) the pool took over from the
+	// step before it (RequantTaker): its inputs are that step's values
+	// before the rescale, and each group is one MaxRescaled.
+	RQ *Requant
 }
 
 func (p *groupPlan) add(src int) { p.Src = append(p.Src, int32(src)) }
@@ -24,7 +28,20 @@ func (p *groupPlan) next()       { p.Off = append(p.Off, int32(len(p.Src))) }
 // groupMax returns the maximum (minimum) of each group.
 func groupMax[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 	p := plan.(*groupPlan)
-	return []Tensor[T]{tournament(a, p, ins[0].Data)}
+	if p.RQ == nil {
+		return []Tensor[T]{tournament(a, p, ins[0].Data)}
+	}
+	x := ins[0].Data
+	out := make([]T, len(p.Off)-1)
+	var vs []T
+	for i := range out {
+		vs = vs[:0]
+		for _, s := range p.Src[p.Off[i]:p.Off[i+1]] {
+			vs = append(vs, x[s])
+		}
+		out[i] = a.MaxRescaled(vs, p.RQ.Shift, p.RQ.Bits, p.RQ.Relu)
+	}
+	return []Tensor[T]{{Shape: p.Shape, Data: out}}
 }
 
 func tournament[T any](a Arith[T], p *groupPlan, x []T) Tensor[T] {
@@ -103,7 +120,7 @@ func outShape(x *Info, w *window) []int {
 }
 
 func inferMaxPool(global bool) InferFunc {
-	return func(_ *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
+	return func(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 		if len(n.Outputs) > 1 && n.Outputs[1] != "" {
 			return nil, nil, fmt.Errorf("the Indices output is not supported")
 		}
@@ -121,6 +138,14 @@ func inferMaxPool(global bool) InferFunc {
 		})
 		if empty {
 			return nil, nil, fmt.Errorf("a window lies entirely in the padding")
+		}
+		// The rescale (and ReLU) of the step before moves into the pool:
+		// the step's outputs are unbounded quotients no more, and the pool
+		// bounds one maximum per window instead of every value.
+		if t, ok := c.Producer.(RequantTaker); ok && x.Const == nil {
+			if rq, ok := t.TakeRequant(); ok {
+				p.RQ, p.Bits = &rq, rq.Bits
+			}
 		}
 		out := *x
 		out.Shape, out.Const = p.Shape, nil

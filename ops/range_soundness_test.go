@@ -38,10 +38,7 @@ func (c *checkCircuit) Define(api frontend.API) error {
 func TestRangeCheckSoundness(t *testing.T) {
 	field := ecc.BN254.ScalarField()
 	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
-		widths := []int{1, 5, 12, 40}
-		if mode == ops.RangeBits {
-			widths = append(widths, 0) // gnark's std/rangecheck takes no zero width
-		}
+		widths := []int{0, 1, 5, 12, 40}
 		for _, bits := range widths {
 			for _, signed := range []bool{false, true} {
 				if signed && bits == 0 {

@@ -28,6 +28,11 @@ func (i *Info) Size() int { return graph.NumElements(i.Shape) }
 // Context is what Infer sees besides the node: the number format.
 type Context struct {
 	quant.Settings
+	// Producer, while a node is inferred, is the plan of the step that
+	// computes the node's input 0 when this node is that value's only
+	// reader (through a ReLU fused into the step), else nil. An op may take
+	// part of that step's work over (RequantTaker); model.Compile sets it.
+	Producer any
 	// overflow records an intermediate bound beyond quant.MaxBound seen by
 	// Requant while inferring the current node.
 	overflow float64

@@ -22,28 +22,31 @@ func (*IntArith) Sign(a int64, _ int) int64 {
 }
 
 func (c *CircuitArith) Sign(a Variable, bits int) Variable {
-	s, _ := c.sign(a, bits)
-	return s
+	return c.sign(a, bits)
 }
 
 func (c *CircuitArith) Relu(a Variable, bits int) Variable {
-	_, y := c.sign(a, bits)
-	return y
+	return c.API.Mul(c.sign(a, bits), a)
 }
 
 // sign returns a constrained bit s that is 1 when a ≥ 0 and 0 when a < 0,
-// given |a| < 2^bits, and s·a.
-func (c *CircuitArith) sign(a Variable, bits int) (s, sa frontend.Variable) {
+// given -2^bits ≤ a < 2^bits: s is boolean and
+//
+//	a + (1 − s)·2^bits ∈ [0, 2^bits)
+//
+// which is a ∈ [0, 2^bits) for s = 1 and a ∈ [−2^bits, 0) for s = 0. A wrong
+// s puts it outside: a negative value, which wraps to about p, or one of at
+// least 2^bits. The bit is unique at a = 0 too (0 + 2^bits is out of range),
+// so Sign is a sound comparison (a ≥ b). ReLU is s·a: one product more.
+func (c *CircuitArith) sign(a Variable, bits int) frontend.Variable {
 	res, err := c.API.Compiler().NewHint(SignHint, 1, a)
 	if err != nil {
 		panic(err)
 	}
-	s = res[0]
+	s := res[0]
 	c.API.AssertIsBoolean(s)
-	sa = c.API.Mul(s, a)
-	// (2s-1)·a + s - 1 = 2·s·a - a + s - 1
-	c.Range.Check(c.API.Add(c.API.Sub(c.API.Mul(2, sa), a), s, -1), bits)
-	return s, sa
+	c.Range.Check(c.API.Add(a, c.API.Mul(c.API.Sub(1, s), pow2(bits))), bits)
+	return s
 }
 
 // SignHint returns 1 when its input, read as a signed field element, is ≥ 0.

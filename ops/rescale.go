@@ -3,6 +3,7 @@ package ops
 import (
 	"fmt"
 	"math/big"
+	"reflect"
 
 	"github.com/consensys/gnark/constraint/solver"
 )
@@ -51,17 +52,53 @@ func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 		c.CheckSigned(a, bits)
 		return a
 	}
+	q := c.divPow2(a, shift, bits)
+	c.CheckSigned(q, bits)
+	return q
+}
+
+// divPow2 returns the hinted quotient q of a + 2^(shift-1) by 2^shift and
+// checks its remainder r = a + 2^(shift-1) − q·2^shift ∈ [0, 2^shift). r is
+// that linear combination, not a wire: the range check is the equation and
+// the remainder's bound at once. A long a (a layer's weighted sum) is the
+// exception: a range check's lookup repeats its query in three places (a
+// constraint, a hint's inputs, an inverse's), so r is then a hinted wire
+// and the equation one constraint, which keeps a's terms in two. q's own
+// bound is the caller's (see "Rescaling" in the package documentation):
+// without it q is not pinned.
+func (c *CircuitArith) divPow2(a Variable, shift, bits int) Variable {
 	c.checkShift(shift, bits)
 	num := c.API.Add(a, pow2(shift-1))
-	res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
+	if lcTerms(num) > maxQueryTerms {
+		res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
+		if err != nil {
+			panic(err)
+		}
+		q, r := res[0], res[1]
+		c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, pow2(shift)), r))
+		c.Range.Check(r, shift)
+		return q
+	}
+	res, err := c.API.Compiler().NewHint(RescaleHint, 1, num, shift)
 	if err != nil {
 		panic(err) // only for a wrong output count: a programming error
 	}
-	q, r := res[0], res[1]
-	c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, pow2(shift)), r))
-	c.Range.Check(r, shift)
-	c.CheckSigned(q, bits)
+	q := res[0]
+	c.Range.Check(c.API.Sub(num, c.API.Mul(q, pow2(shift))), shift)
 	return q
+}
+
+// maxQueryTerms is the longest linear combination divPow2 range-checks as
+// it is; a longer one gets a remainder wire.
+const maxQueryTerms = 64
+
+// lcTerms is the number of terms of a circuit value: the length of an
+// R1CS linear expression (a slice of terms), 1 for anything else.
+func lcTerms(v Variable) int {
+	if r := reflect.ValueOf(v); r.Kind() == reflect.Slice {
+		return r.Len()
+	}
+	return 1
 }
 
 // RescaleRelu is max(q, 0) for the rescaled q, with |q| < 2^(bits-1) (see
@@ -78,31 +115,25 @@ func (c *CircuitArith) RescaleRelu(a Variable, shift, bits int) Variable {
 	if shift == 0 {
 		return c.Relu(a, bits)
 	}
-	c.checkShift(shift, bits)
-	num := c.API.Add(a, pow2(shift-1))
-	res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
-	if err != nil {
-		panic(err)
-	}
-	q, r := res[0], res[1]
-	c.API.AssertIsEqual(num, c.API.Add(c.API.Mul(q, pow2(shift)), r))
-	c.Range.Check(r, shift)
-	_, y := c.sign(q, bits-1)
-	return y
+	q := c.divPow2(a, shift, bits)
+	return c.Relu(q, bits-1)
 }
 
-// RescaleHint returns (q, r) with num = q·2^shift + r and 0 ≤ r < 2^shift,
-// reading num as a signed field element. Inputs: num, shift.
+// RescaleHint returns q, and r when asked for two outputs, with
+// num = q·2^shift + r and 0 ≤ r < 2^shift, reading num as a signed field
+// element. Inputs: num, shift.
 func RescaleHint(field *big.Int, in, out []*big.Int) error {
-	if len(in) != 2 || len(out) != 2 {
-		return fmt.Errorf("rescale hint: want 2 inputs and 2 outputs")
+	if len(in) != 2 || len(out) < 1 || len(out) > 2 {
+		return fmt.Errorf("rescale hint: want 2 inputs and 1 or 2 outputs")
 	}
 	num := Signed(field, in[0])
 	d := new(big.Int).Lsh(big.NewInt(1), uint(in[1].Uint64()))
 	q, r := new(big.Int), new(big.Int)
 	q.DivMod(num, d, r) // Euclidean: 0 ≤ r < d
 	out[0].Mod(q, field)
-	out[1].Set(r)
+	if len(out) == 2 {
+		out[1].Set(r)
+	}
 	return nil
 }
 

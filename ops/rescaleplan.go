@@ -34,6 +34,27 @@ func (r *Requant) FuseRelu() bool {
 	return true
 }
 
+// RequantTaker is a plan that ends in a Requant and can hand it to the
+// step that reads its outputs (a max pool, see groupMax): the plan's
+// outputs are then its values before the rescale, at the product scale,
+// and the taker rescales what it keeps. Its readers' Info still describes
+// the rescaled values, which is what the taker outputs.
+type RequantTaker interface {
+	// TakeRequant removes the plan's rescale (and the ReLU fused into it)
+	// and returns it; false when the plan does not rescale.
+	TakeRequant() (Requant, bool)
+}
+
+// TakeRequant hands a rescale over to the step that reads its values.
+func (r *Requant) TakeRequant() (Requant, bool) {
+	if r.Shift == 0 {
+		return Requant{}, false
+	}
+	rq := *r
+	*r = Requant{}
+	return rq, true
+}
+
 // Requant plans the move of a value bounded by max at scale from to the
 // activation scale, and returns the plan and the bound of the result.
 //

@@ -127,18 +127,50 @@ func TestHintSoundness(t *testing.T) {
 			t.Errorf("%s: the gadget computes %d and is satisfied", b.name, b.y)
 		}
 	}
+	// A rescale of a long sum hints its remainder too: the attack moves
+	// both, keeping the division equation.
+	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
+		for _, f := range []func(ops.Arith[V], []V) []V{rescaleLong[V], rescaleReluLong[V]} {
+			for _, d := range []int64{1, -1} {
+				in := make([]frontend.Variable, 70)
+				a := &sweepCircuit{f: f, mode: mode}
+				for i := range in {
+					a.In = append(a.In, int64(i%5))
+				}
+				cs, err := optest.CompileR1CS(&sweepCircuit{In: in, f: f, mode: mode})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w, err := optest.FullWitness(a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := optest.Solve(cs, w, optest.Attack{}); err != nil {
+					t.Fatalf("long sum, %s: honest solve rejected: %v", mode, err)
+				}
+				attack := optest.Attack{Hints: map[solver.HintID]solver.Hint{solver.GetHintID(ops.RescaleHint): shiftQuotient(d)}}
+				if _, err := optest.Solve(cs, w, attack); err == nil {
+					t.Errorf("long sum, %s: quotient moved by %d with its remainder accepted", mode, d)
+				}
+			}
+		}
+	}
 }
 
-// shiftQuotient moves the quotient by d and the remainder by -d·2^shift: the
-// division equation still holds, only the range checks can catch it.
+// shiftQuotient moves the quotient by d and the remainder by −d·2^shift:
+// the hinted remainder of a long sum, or the linear combination
+// num − q·2^shift, which moves with q. The division equation still holds
+// and only the range checks can catch it.
 func shiftQuotient(d int64) solver.Hint {
 	return func(f *big.Int, in, out []*big.Int) error {
 		if err := ops.RescaleHint(f, in, out); err != nil {
 			return err
 		}
-		step := new(big.Int).Lsh(big.NewInt(d), uint(in[1].Uint64()))
 		out[0].Add(out[0], big.NewInt(d)).Mod(out[0], f)
-		out[1].Sub(out[1], step).Mod(out[1], f)
+		if len(out) == 2 {
+			step := new(big.Int).Lsh(big.NewInt(d), uint(in[1].Uint64()))
+			out[1].Sub(out[1], step).Mod(out[1], f)
+		}
 		return nil
 	}
 }

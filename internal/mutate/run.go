@@ -29,7 +29,7 @@ var Suites = map[string]Suite{
 		"TestBitRange", "TestComparisonSoundness", "TestDivSqrtSoundness",
 		"TestFreivalds.*", "TestOpHintSoundness", "TestGadget.*",
 		"TestIntegerDivSoundness", "TestLookupSoundness", "TestHintSoundness",
-		"TestRangeCheckSoundness",
+		"TestRangeCheckSoundness", "TestLogUp.*", "TestFusedMaxPool",
 	}, "|") + ")$"},
 	"ops/ml": {Pkgs: []string{"./ops/ml"}, Run: "^(TestMLHintSoundness|TestBucketAttacks)$"},
 	"circuit": {Pkgs: []string{"./circuit"}, Run: "^(" + strings.Join([]string{
