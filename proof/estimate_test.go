@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
+	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -52,5 +55,46 @@ func TestCostKeySizes(t *testing.T) {
 			}
 			t.Logf("%d constraints, %d groth16 commitments: %s", c.Settings.Constraints, c.Settings.Groth16Commitments, cost)
 		})
+	}
+}
+
+// TestCostEstimate compares the estimated setup and prove times with
+// measured ones on corpus models (the figures of docs/SETUP.md, "Cost
+// estimate"). It times, so it only logs, and runs only with
+// ZKINFER_COST_MODELS set to a list of corpus models:
+//
+//	ZKINFER_COST_MODELS=accuracy,2l_relu_fc go test -run TestCostEstimate -v ./proof
+func TestCostEstimate(t *testing.T) {
+	for _, name := range testkit.ModelsFromEnv(t, "ZKINFER_COST_MODELS") {
+		path, input := testkit.CorpusModel(t, name)
+		c, err := proof.CompileWith(path, t.TempDir(), proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal, err := proof.Calibrate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cost, err := c.Cost(cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := c.Setup(nil); err != nil {
+			t.Fatal(err)
+		}
+		setup := time.Since(start)
+		in, err := model.ReadInput(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		if _, err := c.Prove(in, nil); err != nil {
+			t.Fatal(err)
+		}
+		prove := time.Since(start)
+		t.Logf("%s: %d constraints, N = %d, unit %v, G2 %.2f: setup %v estimated %v (%.2f), prove %v estimated %v (%.2f)",
+			name, cost.Constraints, cost.Domain, cal.Unit, cal.G2, setup.Round(time.Millisecond), cost.Setup.Round(time.Millisecond),
+			float64(setup)/float64(cost.Setup), prove.Round(time.Millisecond), cost.Prove.Round(time.Millisecond), float64(prove)/float64(cost.Prove))
 	}
 }

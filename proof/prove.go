@@ -71,7 +71,9 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if c.Settings.Backend == Plonk {
 		raw, err = c.provePlonk(cs, wit)
 	} else {
+		stop := watchProve(progress, cs)
 		raw, err = c.proveGroth16(cs, wit)
+		stop()
 	}
 	if err != nil {
 		return nil, err

@@ -39,6 +39,14 @@ func New(log func(format string, args ...any), what string, total int64) *Meter 
 	return NewClock(log, what, total, time.Now)
 }
 
+// NewSince is New for work that started at start (the time so far counts
+// from then).
+func NewSince(log func(format string, args ...any), what string, total int64, start time.Time) *Meter {
+	m := New(log, what, total)
+	m.start, m.last = start, start
+	return m
+}
+
 // NewClock is New with a clock, for tests.
 func NewClock(log func(format string, args ...any), what string, total int64, now func() time.Time) *Meter {
 	t := now()
