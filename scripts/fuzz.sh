@@ -23,6 +23,7 @@ targets=(
   ./proof:FuzzVerifyingKey
   ./proof:FuzzProvingKey
   ./proof:FuzzSettings
+  ./proof/verifier:FuzzVerifyFiles
 )
 for t in "${targets[@]}"; do
   pkg=${t%%:*} name=${t##*:}

@@ -59,7 +59,15 @@ type Options struct {
 // Verify checks the proof file proofJSON against a compiled model's
 // verifying key vk and settings.json, expecting what the JSON options
 // optionsJSON ask for (empty: nothing more).
-func Verify(vk, settingsJSON, proofJSON, optionsJSON []byte) Result {
+func Verify(vk, settingsJSON, proofJSON, optionsJSON []byte) (res Result) {
+	// A panic would end the Go program and every later call with it; the
+	// verifier's inputs are checked so that none happens, and one that
+	// still did is this call's answer.
+	defer func() {
+		if r := recover(); r != nil {
+			res = Result{Reason: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
 	var o Options
 	if len(optionsJSON) > 0 {
 		if err := json.Unmarshal(optionsJSON, &o); err != nil {
