@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	cmpc "github.com/consensys/gnark-crypto/ecc/bn254/mpcsetup"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 	"github.com/consensys/gnark/constraint"
@@ -147,4 +149,70 @@ func expand[P any](pts []P, infinity []bool) ([]P, error) {
 		return nil, errors.New("its infinity flags do not match its points")
 	}
 	return out, nil
+}
+
+// checkSeal checks that sealed is phase 1's last state p sealed with the
+// beacon (phase1.seal) without redoing the seal: the beacon's τ', α', β'
+// scale each element by a known scalar sᵢ (τ'ⁱ, α'τ'ⁱ or β'τ'ⁱ), so with
+// random rᵢ, Σ rᵢ·sealedᵢ = Σ (rᵢsᵢ)·pᵢ in each group: two multi-scalar
+// multiplications per group instead of a multiplication per element.
+func checkSeal(p *phase1, sealed *mpcsetup.SrsCommons, beacon []byte) error {
+	k := cmpc.BeaconContributions(p.hash(), []byte("Groth16 MPC Setup - Phase 1"), beacon, 3)
+	tau, alpha, beta := &k[0], &k[1], &k[2]
+	c := &p.params
+	n := len(c.G2.Tau)
+	if len(sealed.G2.Tau) != n || len(sealed.G1.Tau) != len(c.G1.Tau) || len(sealed.G1.AlphaTau) != n || len(sealed.G1.BetaTau) != n {
+		return errors.New("it has another size")
+	}
+	t := powersOf(tau, nil, len(c.G1.Tau))
+	scales := [][]fr.Element{t, powersOf(tau, alpha, n), powersOf(tau, beta, n)}
+	var prev, next []curve.G1Affine
+	for _, v := range [][2][]curve.G1Affine{{c.G1.Tau, sealed.G1.Tau}, {c.G1.AlphaTau, sealed.G1.AlphaTau}, {c.G1.BetaTau, sealed.G1.BetaTau}} {
+		prev = append(prev, v[0]...)
+		next = append(next, v[1]...)
+	}
+	var s []fr.Element
+	for _, v := range scales {
+		s = append(s, v...)
+	}
+	r, err := randomScalars(len(next), nil)
+	if err != nil {
+		return err
+	}
+	rs := make([]fr.Element, len(r))
+	for i := range r {
+		rs[i].Mul(&r[i], &s[i])
+	}
+	lhs, err := msmG1(next, r)
+	if err != nil {
+		return err
+	}
+	rhs, err := msmG1(prev, rs)
+	if err != nil {
+		return err
+	}
+	if !lhs.Equal(&rhs) {
+		return errors.New("its powers in G1 are not phase 1 sealed with the beacon")
+	}
+	r2, err := randomScalars(n+1, nil)
+	if err != nil {
+		return err
+	}
+	rs2 := make([]fr.Element, n+1)
+	for i := range n {
+		rs2[i].Mul(&r2[i], &t[i])
+	}
+	rs2[n].Mul(&r2[n], beta)
+	lhs2, err := msmG2(append(append([]curve.G2Affine(nil), sealed.G2.Tau...), sealed.G2.Beta), r2)
+	if err != nil {
+		return err
+	}
+	rhs2, err := msmG2(append(append([]curve.G2Affine(nil), c.G2.Tau...), c.G2.Beta), rs2)
+	if err != nil {
+		return err
+	}
+	if !lhs2.Equal(&rhs2) {
+		return errors.New("its powers in G2 are not phase 1 sealed with the beacon")
+	}
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
-	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
 	meter "github.com/zkinfer/zkinfer/proof/progress"
 )
@@ -142,7 +141,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			}
 			logf(progress, "ceremony: checking phase 2's start against phase 1's last state and the beacon")
-			if commons, terms, wires, err = checkPhase2Start(prev, s, c.R1CS, progress); err != nil {
+			if commons, terms, wires, err = checkPhase2Start(c, prev, s, progress); err != nil {
 				return nil, fail("%v", err)
 			}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
@@ -233,7 +232,7 @@ func checkPhase1Start(s *state) error {
 // of next's header and checks next is that result initialized for the
 // circuit (checkStart); it returns the sealed phase-1 result, with the
 // circuit's terms and wire split for the keys' check.
-func checkPhase2Start(last, next *state, r *cs_bn254.R1CS, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, w *wireTerms, sp *split, err error) {
+func checkPhase2Start(c *Circuit, last, next *state, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, w *wireTerms, sp *split, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
@@ -247,23 +246,33 @@ func checkPhase2Start(last, next *state, r *cs_bn254.R1CS, log func(format strin
 	if err != nil {
 		return nil, nil, nil, errors.New("its beacon is not hex")
 	}
-	if w, err = wireTermsOf(r); err != nil {
+	if w, err = wireTermsOf(c.R1CS); err != nil {
 		return nil, nil, nil, err
 	}
-	if sp, err = splitWires(r); err != nil {
+	if sp, err = splitWires(c.R1CS); err != nil {
 		return nil, nil, nil, err
 	}
-	m := meter.New(log, "ceremony: sealing phase 1", updateWork(h.Domain))
-	sealed := last.P1.seal(beacon, m.Counter(1))
-	var buf bytes.Buffer
-	if _, err := sealed.WriteTo(&buf); err != nil {
+	// Phase 1's result as the coordinator left it in the directory, checked
+	// to be phase 1 sealed with the beacon; without it, sealed again.
+	sealed, err := c.readCommons(h)
+	if err == nil {
+		if err := checkSeal(last.P1, sealed, beacon); err != nil {
+			return nil, nil, nil, fmt.Errorf("its phase-1 result (%s) is not that of phase 1 sealed with its beacon: %v", CommonsFile, err)
+		}
+	} else {
+		m := meter.New(log, "ceremony: sealing phase 1", updateWork(h.Domain))
+		s := last.P1.seal(beacon, m.Counter(1))
+		sealed = &s
+		var buf bytes.Buffer
+		if _, err := sealed.WriteTo(&buf); err != nil {
+			return nil, nil, nil, err
+		}
+		if sum := sha256.Sum256(buf.Bytes()); hex.EncodeToString(sum[:]) != h.Commons {
+			return nil, nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
+		}
+	}
+	if err := checkStart(next, sealed, c.R1CS, w, sp); err != nil {
 		return nil, nil, nil, err
 	}
-	if sum := sha256.Sum256(buf.Bytes()); hex.EncodeToString(sum[:]) != h.Commons {
-		return nil, nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
-	}
-	if err := checkStart(next, &sealed, r, w, sp); err != nil {
-		return nil, nil, nil, err
-	}
-	return &sealed, w, sp, nil
+	return sealed, w, sp, nil
 }

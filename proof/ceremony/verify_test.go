@@ -157,6 +157,11 @@ func TestVerifyPhase2StartTampered(t *testing.T) {
 	if _, err := Verify(files, VerifyOptions{Circuit: c, InProgress: true}); err != nil {
 		t.Fatal(err)
 	}
+	elsewhere := *c // without the coordinator's directory: phase 1 sealed again
+	elsewhere.Dir = t.TempDir()
+	if _, err := Verify(files, VerifyOptions{Circuit: &elsewhere, InProgress: true}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		tamper func(p *mpcsetup.Phase2)
@@ -177,6 +182,48 @@ func TestVerifyPhase2StartTampered(t *testing.T) {
 			_, err = Verify([]string{files[0], files[1], bad}, VerifyOptions{Circuit: c, InProgress: true})
 			if err == nil || !strings.Contains(err.Error(), "not phase 1's result initialized") {
 				t.Fatalf("error %v", err)
+			}
+		})
+	}
+}
+
+// TestCheckSeal: phase 1's result as the coordinator left it passes the
+// check that it is the last state sealed with the beacon, and any one
+// point of it replaced by another valid point, or another beacon, fails.
+func TestCheckSeal(t *testing.T) {
+	const n = 32
+	p := newPhase1(n)
+	p.contribute(nil)
+	beacon := []byte("a beacon of sixteen bytes")
+	good := clone1(t, p).seal(beacon, nil)
+	for _, tc := range []struct {
+		name   string
+		tamper func(c *mpcsetup.SrsCommons)
+		beacon string
+		want   string
+	}{
+		{"untampered", func(*mpcsetup.SrsCommons) {}, "", ""},
+		{"[τⁱ]₁", func(c *mpcsetup.SrsCommons) { doubleG1(&c.G1.Tau[2*n-2]) }, "", "G1"},
+		{"[ατⁱ]₁", func(c *mpcsetup.SrsCommons) { doubleG1(&c.G1.AlphaTau[0]) }, "", "G1"},
+		{"[βτⁱ]₁", func(c *mpcsetup.SrsCommons) { doubleG1(&c.G1.BetaTau[5]) }, "", "G1"},
+		{"[τⁱ]₂", func(c *mpcsetup.SrsCommons) { doubleG2(&c.G2.Tau[1]) }, "", "G2"},
+		{"[β]₂", func(c *mpcsetup.SrsCommons) { doubleG2(&c.G2.Beta) }, "", "G2"},
+		{"another beacon", func(*mpcsetup.SrsCommons) {}, "another beacon, sixteen", "G1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var c mpcsetup.SrsCommons
+			decodeInto(t, &c, encode(t, &good))
+			tc.tamper(&c)
+			b := beacon
+			if tc.beacon != "" {
+				b = []byte(tc.beacon)
+			}
+			err := checkSeal(clone1(t, p), &c, b)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want one with %q", err, tc.want)
 			}
 		})
 	}
