@@ -9,6 +9,7 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -196,7 +197,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	for _, w := range c.TrustWarnings() {
 		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
 	}
-	if w := unboundWeights(c, vopt); w != "" {
+	if w := verifier.UnboundWeights(&c.Settings.Settings, vopt); w != "" {
 		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
 	}
 	vkHash, err := c.VerifyingKeySHA256()

@@ -61,20 +61,6 @@ func keepKeys(c *proof.Compiled, force bool) error {
 	return fmt.Errorf("%s already has %s%s: replacing them makes every proof made with them fail; pass --force to replace them", c.Dir, strings.Join(have, " and "), from)
 }
 
-// unboundWeights warns when a proof with secret weights was verified
-// without the commitment to expect: it then shows that some weights with
-// the architecture gave the outputs, not that the published model did.
-func unboundWeights(c *proof.Compiled, vopt proof.VerifyOptions) string {
-	vis := c.Settings.Visibility
-	switch {
-	case !vis.SecretParams() || vopt.ModelCommitment != "":
-		return ""
-	case vis.Params == circuit.Hashed:
-		return "the weights are secret and no --model-commitment was given: nothing was checked against a published model (any weights with this architecture give a valid proof); pass --model-commitment with the value the model's owner published (zkinfer commit)"
-	}
-	return "the weights are private and bound to no commitment: any weights with this architecture give a valid proof (compile with --param-visibility hashed to bind them)"
-}
-
 // checkParamBits fails a compile with private or hashed weights when a
 // weight of the model at path does not fit --param-bits, before the
 // circuit, the setup and the first prove (which would fail on it).
