@@ -94,6 +94,10 @@ def _want_progress(progress: Optional[bool]) -> bool:
     return _in_notebook() or sys.stderr.isatty()
 
 
+# The commands that report progress unless --quiet.
+_QUIET = {"calibrate", "compile", "setup", "prove"}
+
+
 def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> str:
     """Runs ``zkinfer COMMAND ARGS...`` and returns its stdout.
 
@@ -104,6 +108,18 @@ def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> 
     """
     argv = [binary(), command, *[str(a) for a in args]]
     show = _want_progress(progress)
+    if not show and command in _QUIET and "--quiet" not in argv:
+        argv.append("--quiet")  # progress nobody reads costs time
+    if not show:  # nothing to stream: the cheapest way to run it
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True)
+        except OSError as e:
+            raise Error(command, f"cannot start {argv[0]}: {e}", 1) from e
+        lines = done.stderr.splitlines()
+        _warn(command, lines)
+        if done.returncode != 0:
+            raise _error(command, done.returncode, lines)
+        return done.stdout
     try:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as e:
@@ -119,7 +135,7 @@ def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> 
             line = raw.rstrip("\n")
             err_lines.append(line)
             if line.startswith(prefix + "warning: "):
-                warnings.warn(line[len(prefix + "warning: "):], stacklevel=3)
+                _warn(command, [line])
             elif bar is not None and line:
                 bar.line(line)
     finally:
@@ -131,6 +147,14 @@ def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> 
     if code != 0:
         raise _error(command, code, err_lines)
     return stdout
+
+
+def _warn(command: str, lines: list[str]) -> None:
+    """Python warnings of the command's warning lines."""
+    prefix = f"zkinfer {command}: warning: "
+    for line in lines:
+        if line.startswith(prefix):
+            warnings.warn(line[len(prefix):], stacklevel=4)
 
 
 def _error(command: str, code: int, lines: list[str]) -> Error:

@@ -16,7 +16,7 @@ def is_path(x: Any) -> bool:
     return isinstance(x, (str, os.PathLike))
 
 
-def model_file(model: Any, tmp: Path) -> str:
+def model_file(model: Any, tmp: Any) -> str:
     """A path to the ONNX model: a path as it is; an onnx.ModelProto (or
     anything with SerializeToString) or bytes written into tmp."""
     if is_path(model):
@@ -60,7 +60,7 @@ def input_data(x: Any) -> dict:
     return {"input_data": [_flat(x)]}
 
 
-def input_file(x: Any, tmp: Path, name: str = "input.json") -> str:
+def input_file(x: Any, tmp: Any, name: str = "input.json") -> str:
     """A path to an input file: a path as it is, anything else written in
     EZKL's layout (see input_data)."""
     if is_path(x):
@@ -70,7 +70,7 @@ def input_file(x: Any, tmp: Path, name: str = "input.json") -> str:
     return str(p)
 
 
-def labels_file(x: Any, tmp: Path) -> str:
+def labels_file(x: Any, tmp: Any) -> str:
     if is_path(x):
         return os.fspath(x)
     p = tmp / "labels.json"

@@ -162,8 +162,28 @@ class AccuracyReport:
                 f"max_rel={self.max_rel:.3g}, labels={self.labels!r})")
 
 
-def _tmp() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="zkinfer-")
+class _Tmp:
+    """A temporary directory made on first use (os.fspath), removed on exit:
+    a call whose arguments are all files makes none."""
+
+    def __init__(self) -> None:
+        self.dir: Optional[tempfile.TemporaryDirectory] = None
+
+    def __enter__(self) -> "_Tmp":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.dir is not None:
+            self.dir.cleanup()
+
+    def __truediv__(self, name: str) -> Path:
+        if self.dir is None:
+            self.dir = tempfile.TemporaryDirectory(prefix="zkinfer-")
+        return Path(self.dir.name) / name
+
+
+def _tmp() -> _Tmp:
+    return _Tmp()
 
 
 def _quant(settings: Any, scale: Optional[int], param_scale: Optional[int], act_bits: Optional[int]) -> list:
@@ -186,8 +206,7 @@ def run(model: Any, input: Any, *, settings: Any = None, scale: Optional[int] = 
     Returns:
         The outputs, one flat list per model output.
     """
-    with _tmp() as d:
-        tmp = Path(d)
+    with _tmp() as tmp:
         args = [model_file(model, tmp), "--input", input_file(input, tmp), *_quant(settings, scale, param_scale, act_bits)]
         return json.loads(_cli.run("run", args))["outputs"]
 
@@ -208,8 +227,7 @@ def calibrate(model: Any, data: Any, out: Optional[PathLike] = None, *, target: 
         progress: show progress (None: on a terminal or in a notebook).
     """
     out = Path(out) if out is not None else Path("settings.json")
-    with _tmp() as d:
-        tmp = Path(d)
+    with _tmp() as tmp:
         args = [model_file(model, tmp), "--data", input_file(data, tmp, "data.json"), "--out", str(out),
                 "--target", target, "--headroom", str(headroom)]
         msg = _cli.run("calibrate", args, progress=progress)
@@ -230,8 +248,7 @@ def compile(model: Any, dir: PathLike, *, settings: Any = None, scale: Optional[
         options: any other compile flag, e.g. param_visibility="hashed",
             range_check="lookup", max_constraints=100000.
     """
-    with _tmp() as d:
-        tmp = Path(d)
+    with _tmp() as tmp:
         args = [model_file(model, tmp), "--out", os.fspath(dir), *_quant(settings, scale, param_scale, act_bits),
                 *flags({"backend": backend, "claim": claim, **options})]
         msg = _cli.run("compile", args, progress=progress)
@@ -256,8 +273,7 @@ def prove(dir: PathLike, input: Any, proof: Optional[PathLike] = None, *, model:
         options: any other prove flag, e.g. param_salt="0x1234", context="0x...".
     """
     proof = Path(proof) if proof is not None else Path(os.fspath(dir)) / "proof.json"
-    with _tmp() as d:
-        tmp = Path(d)
+    with _tmp() as tmp:
         args = [os.fspath(dir), "--input", input_file(input, tmp), "--proof", str(proof)]
         if model is not None:
             args += ["--model", model_file(model, tmp)]
@@ -282,8 +298,8 @@ def verify(dir: PathLike, proof: Any, **options: Any) -> str:
 def commit(dir: PathLike, model: Any, **options: Any) -> str:
     """The commitment to the model's secret weights (hashed visibility), as
     `zkinfer commit` prints it. options: e.g. param_salt="0x1234"."""
-    with _tmp() as d:
-        args = [os.fspath(dir), "--model", model_file(model, Path(d)), *flags(options)]
+    with _tmp() as tmp:
+        args = [os.fspath(dir), "--model", model_file(model, tmp), *flags(options)]
         return _cli.run("commit", args).strip()
 
 
@@ -304,8 +320,7 @@ def accuracy(model: Any, data: Any, *, settings: Any = None, labels: Any = None,
              param_scale: Optional[int] = None, act_bits: Optional[int] = None) -> AccuracyReport:
     """Compares the fixed-point model with float on samples (see calibrate
     for data), and with labels (one class per sample) the accuracy of both."""
-    with _tmp() as d:
-        tmp = Path(d)
+    with _tmp() as tmp:
         args = [model_file(model, tmp), "--data", input_file(data, tmp, "data.json"), "--json",
                 *_quant(settings, scale, param_scale, act_bits)]
         if labels is not None:
