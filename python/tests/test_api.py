@@ -113,3 +113,21 @@ def test_from_torch() -> None:
     onx = zkinfer.from_torch(net, x)
     got = zkinfer.run(onx, x)  # a torch tensor: __array__
     np.testing.assert_allclose(got[0], net(x).detach().numpy()[0], atol=5e-3)
+
+
+def test_progress(credit: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With progress on, compile's progress lines reach stderr (a tqdm bar,
+    or one rewritten line without tqdm) and stdout stays clean."""
+    import builtins
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    c = zkinfer.compile(credit / "model.onnx", tmp_path / "c", progress=True)
+    out, err = capsys.readouterr()
+    assert c.constraints > 0 and out == ""
+    assert "\rcompile: " in err and err.endswith("\r")
