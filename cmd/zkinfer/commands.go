@@ -8,6 +8,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
@@ -44,26 +45,37 @@ func cmdRun(fs *flag.FlagSet, args []string) error {
 	if _, err := applySettings(); err != nil {
 		return err
 	}
-	g, err := onnx.Load(pos[0])
-	if err != nil {
-		return err
-	}
-	m, err := model.Compile(g, *qs)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	in, err := model.ReadInput(*input)
-	if err != nil {
-		return err
-	}
-	if err := checkRows(m, in, *input, *ignoreExtra); err != nil {
-		return err
-	}
-	outs, err := m.Eval(in)
+	m, outs, err := evalInput(pos[0], *qs, *input, *ignoreExtra)
 	if err != nil {
 		return err
 	}
 	return printJSON(map[string]any{"outputs": m.Dequantize(outs)})
+}
+
+// evalInput runs the model at path in fixed point on the input file, as
+// the circuit will: the evaluator's errors name the node and the setting
+// to change (a value outside --act-bits, a divisor that rounds to 0).
+func evalInput(path string, qs quant.Settings, input string, ignoreExtra bool) (*model.Model, []ops.Tensor[int64], error) {
+	g, err := onnx.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := model.Compile(g, qs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	in, err := model.ReadInput(input)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkRows(m, in, input, ignoreExtra); err != nil {
+		return nil, nil, err
+	}
+	outs, err := m.Eval(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, outs, nil
 }
 
 func printJSON(v any) error {
@@ -87,6 +99,8 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	maxC := maxConstraintsFlag(fs)
+	input := fs.String("input", "", "an input to run the model on first, failing before the circuit is built if a value overflows the settings")
+	ignoreExtra := ignoreExtraFlag(fs)
 	applySettings := settingsFlag(fs, qs, rangeCheck)
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
@@ -107,6 +121,11 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	claimDefaults(fs, &vis)
 	if err := checkParamBits(pos[0], *qs, vis); err != nil {
 		return err
+	}
+	if *input != "" {
+		if _, _, err := evalInput(pos[0], *qs, *input, *ignoreExtra); err != nil {
+			return fmt.Errorf("--input %s: %w", *input, err)
+		}
 	}
 	c, err := proof.CompileWith(pos[0], *out, proof.CompileOptions{
 		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: policy, Backend: b,

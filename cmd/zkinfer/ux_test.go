@@ -195,6 +195,23 @@ func TestCompileChecksEarly(t *testing.T) {
 	}
 	mustZK(t, "compile", demoModel, "--out", out, "--param-visibility", "hashed", "--param-bits", "20", "--quiet")
 
+	// compile --input runs the model on that input first: an overflow fails
+	// before anything is built or written; an input that fits compiles.
+	big := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(big, []byte(`{"input_data":[[100000,0,0,0,0,0,0,0]]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bigOut := filepath.Join(t.TempDir(), "big")
+	code, _, errOut = zk(t, "compile", demoModel, "--out", bigOut, "--input", big, "--quiet")
+	if code != exitError || !strings.Contains(errOut, "--input "+big+": input: ") || !strings.Contains(errOut, "outside the range") {
+		t.Fatalf("compile --input with an overflowing value: exit %d, %q", code, errOut)
+	}
+	oneLineErr(t, "compile --input", errOut)
+	if _, err := os.Stat(bigOut); err == nil {
+		t.Fatal("a compile refused for its input wrote its directory")
+	}
+	mustZK(t, "compile", demoModel, "--out", bigOut, "--input", demoInput, "--quiet")
+
 	wide := mlp(t, t.TempDir(), 1, 150, "Relu") // 150 public outputs and the context: 151 public inputs
 	dir := filepath.Join(t.TempDir(), "wide")
 	const warn = "over Ethereum's 24576-byte contract limit (EIP-170): it cannot be deployed; compile with --output-visibility hashed"
