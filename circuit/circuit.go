@@ -48,6 +48,9 @@ type Circuit struct {
 	// commitment, so that a soundness sweep that moves a hint sees the
 	// outputs re-solved downstream instead of caught by those equalities.
 	looseOutputs bool
+	// onStep, when set, is called after each step of the model is built
+	// (StepCosts).
+	onStep func(api frontend.API, step int)
 }
 
 // New returns the circuit of m, with placeholder variables, ready for
@@ -82,12 +85,16 @@ type Witness struct {
 	Inputs, Params, Outputs []ops.Tensor[int64]
 	Salt, ParamSalt         *big.Int
 	Context                 []byte
+	// BoundarySalt salts a segment's boundary commitments (segment.go).
+	BoundarySalt *big.Int
 }
 
 // Commitments are the commitments a witness gives, as field elements
 // (nil when that tensor is not hashed).
 type Commitments struct {
 	Input, Params, Output *big.Int
+	// BoundaryIn, BoundaryOut: a segment's boundary commitments.
+	BoundaryIn, BoundaryOut *big.Int
 }
 
 // Commitments computes the witness's commitments under vis.
@@ -113,6 +120,16 @@ func (w *Witness) Commitments(m *model.Model, vis Visibility) (Commitments, erro
 	}
 	if vis.Output == Hashed {
 		if cm.Output, err = one(TagOutput, m.Outputs, w.Outputs, w.Salt); err != nil {
+			return cm, err
+		}
+	}
+	if vis.Input == Boundary {
+		if cm.BoundaryIn, err = one(TagBoundary, m.Inputs, w.Inputs, w.BoundarySalt); err != nil {
+			return cm, err
+		}
+	}
+	if vis.Output == Boundary {
+		if cm.BoundaryOut, err = one(TagBoundary, m.Outputs, w.Outputs, w.BoundarySalt); err != nil {
 			return cm, err
 		}
 	}
@@ -152,14 +169,16 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 		return out
 	}
 	vals := map[string][]frontend.Variable{
-		SegInput:     flat(w.Inputs),
-		SegParams:    flat(w.Params),
-		SegOutput:    flat(w.Outputs),
-		SegContext:   {ContextValue(w.Context)},
-		SegSalt:      {saltOrZero(w.Salt)},
-		SegParamSalt: {saltOrZero(w.ParamSalt)},
+		SegInput:        flat(w.Inputs),
+		SegParams:       flat(w.Params),
+		SegOutput:       flat(w.Outputs),
+		SegContext:      {ContextValue(w.Context)},
+		SegSalt:         {saltOrZero(w.Salt)},
+		SegParamSalt:    {saltOrZero(w.ParamSalt)},
+		SegBoundarySalt: {saltOrZero(w.BoundarySalt)},
 	}
-	for name, v := range map[string]*big.Int{SegInputCommitment: cm.Input, SegParamCommitment: cm.Params, SegOutputCommitment: cm.Output} {
+	for name, v := range map[string]*big.Int{SegInputCommitment: cm.Input, SegParamCommitment: cm.Params, SegOutputCommitment: cm.Output,
+		SegBoundaryIn: cm.BoundaryIn, SegBoundaryOut: cm.BoundaryOut} {
 		if v != nil {
 			vals[name] = []frontend.Variable{v}
 		}
@@ -213,12 +232,17 @@ func (c *Circuit) Define(api frontend.API) error {
 			if info.DType == graph.Bool {
 				api.AssertIsBoolean(v)
 			} else {
-				a.CheckSigned(v, m.Settings.ActBits)
+				a.CheckSigned(v, c.inputBits(info))
 			}
 		}
 	}
 	if c.vis.Input == Hashed {
 		if err := commit(SegInputCommitment, TagInput, m.Inputs, raw, one(SegSalt)); err != nil {
+			return err
+		}
+	}
+	if c.vis.Input == Boundary {
+		if err := commit(SegBoundaryIn, TagBoundary, m.Inputs, raw, one(SegBoundarySalt)); err != nil {
 			return err
 		}
 	}
@@ -237,7 +261,12 @@ func (c *Circuit) Define(api frontend.API) error {
 			return err
 		}
 	}
-	outs, err := model.Run(m, a, append(ins, params...))
+	run := m
+	if c.onStep != nil {
+		c.onStep(api, -1)
+		run = m.WithStepHook(func(i int) { c.onStep(api, i) })
+	}
+	outs, err := model.Run(run, a, append(ins, params...))
 	if err != nil {
 		return err
 	}
@@ -245,11 +274,13 @@ func (c *Circuit) Define(api frontend.API) error {
 	rawOuts := make([][]frontend.Variable, len(m.Outputs))
 	for i, info := range m.Outputs {
 		for j, v := range outs[i].Data {
-			if !c.looseOutputs {
+			if !c.looseOutputs && c.vis.Output != Boundary {
 				api.AssertIsEqual(v, want[j])
 			}
 		}
-		want = want[info.Size():]
+		if c.vis.Output != Boundary {
+			want = want[info.Size():]
+		}
 		rawOuts[i] = outs[i].Data
 	}
 	if c.vis.Output == Hashed {
@@ -258,6 +289,11 @@ func (c *Circuit) Define(api frontend.API) error {
 				return err
 			}
 		} else if err := commit(SegOutputCommitment, TagOutput, m.Outputs, rawOuts, one(SegSalt)); err != nil {
+			return err
+		}
+	}
+	if c.vis.Output == Boundary {
+		if err := commit(SegBoundaryOut, TagBoundary, m.Outputs, rawOuts, one(SegBoundarySalt)); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,9 @@ const (
 	TagInput  = 1
 	TagParams = 2
 	TagOutput = 3
+	// TagBoundary: a tensor one segment of a model hands the next
+	// (segment.go).
+	TagBoundary = 4
 )
 
 const packLimit = 253

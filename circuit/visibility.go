@@ -15,6 +15,10 @@ const (
 	Public  Vis = "public"  // public inputs of the proof
 	Fixed   Vis = "fixed"   // weights only: constants of the circuit
 	Hashed  Vis = "hashed"  // secret, bound by a public commitment
+	// Boundary: a segment's inputs or outputs that another segment of the
+	// same model computes or reads (segment.go): secret, bound by a
+	// salted Poseidon2 commitment that both segments' proofs carry.
+	Boundary Vis = "boundary"
 )
 
 // Binding is how hashed weights are bound (settings.json's
@@ -54,13 +58,13 @@ var DefaultVisibility = Visibility{Input: Private, Params: Fixed, Output: Public
 
 // Validate rejects combinations this version cannot build.
 func (v Visibility) Validate() error {
-	if v.Input != Private && v.Input != Public && v.Input != Hashed {
+	if v.Input != Private && v.Input != Public && v.Input != Hashed && v.Input != Boundary {
 		return fmt.Errorf("circuit: input visibility %.20q is not supported (private, public, hashed)", v.Input)
 	}
 	if v.Params != Fixed && v.Params != Private && v.Params != Hashed {
 		return fmt.Errorf("circuit: parameter visibility %.20q is not supported (fixed, private, hashed)", v.Params)
 	}
-	if v.Output != Public && v.Output != Private && v.Output != Hashed {
+	if v.Output != Public && v.Output != Private && v.Output != Hashed && v.Output != Boundary {
 		return fmt.Errorf("circuit: output visibility %.20q is not supported (public, private, hashed)", v.Output)
 	}
 	if v.ParamBits != 0 && (v.ParamBits < 2 || v.ParamBits > 48) {
@@ -80,6 +84,9 @@ func (v Visibility) Validate() error {
 	}
 	if c != nil && v.Output == Public {
 		return fmt.Errorf("circuit: a claim hides the outputs: use output visibility private or hashed")
+	}
+	if c != nil && v.Output == Boundary {
+		return fmt.Errorf("circuit: a claim is about the model's outputs: only the last segment proves it")
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ const (
 	SegContext          = "context"           // the context (public, always last)
 	SegSalt             = "salt"              // the salt of hashed inputs and outputs (secret)
 	SegParamSalt        = "param_salt"        // the salt of hashed weights (secret)
+	SegBoundaryIn       = "boundary_in"       // Poseidon2 of a segment's boundary inputs (public)
+	SegBoundaryOut      = "boundary_out"      // Poseidon2 of a segment's boundary outputs (public)
+	SegBoundarySalt     = "boundary_salt"     // the salt of boundary commitments (secret)
 )
 
 // Segment is a named run of witness values.
@@ -35,11 +38,12 @@ type Segment struct {
 // proof files and the on-chain wrapper all read it, so the order lives in
 // one place.
 //
-// Public: input (public) or input_commitment (hashed), param_commitment
-// (Poseidon2-hashed weights), output (public) or output_commitment
-// (hashed), claim, context. Secret: input (private or hashed), params
-// (private or hashed weights), output (private or hashed), salt (hashed
-// inputs or outputs), param_salt (hashed weights).
+// Public: input (public) or input_commitment (hashed) or boundary_in
+// (boundary), param_commitment (Poseidon2-hashed weights), output (public)
+// or output_commitment (hashed) or boundary_out (boundary), claim,
+// context. Secret: input (private, hashed or boundary), params (private or
+// hashed weights), output (private or hashed), salt (hashed inputs or
+// outputs), param_salt (hashed weights), boundary_salt (boundaries).
 type Wires struct {
 	Public, Private []Segment
 }
@@ -73,13 +77,21 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	if vis.Input == Hashed {
 		add(true, SegInputCommitment, 1)
 	}
+	if vis.Input == Boundary {
+		add(true, SegBoundaryIn, 1)
+	}
 	if vis.SecretParams() {
 		add(false, SegParams, size(params))
 	}
 	if vis.Params == Hashed && !vis.PedersenParams() {
 		add(true, SegParamCommitment, 1)
 	}
-	add(vis.Output == Public, SegOutput, size(outputs))
+	if vis.Output == Boundary {
+		// the computed values are hashed directly: no witness copy
+		add(true, SegBoundaryOut, 1)
+	} else {
+		add(vis.Output == Public, SegOutput, size(outputs))
+	}
 	if vis.Output == Hashed {
 		add(true, SegOutputCommitment, 1)
 	}
@@ -92,6 +104,9 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	}
 	if vis.Params == Hashed {
 		add(false, SegParamSalt, 1)
+	}
+	if vis.Input == Boundary || vis.Output == Boundary {
+		add(false, SegBoundarySalt, 1)
 	}
 	return w
 }

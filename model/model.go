@@ -35,6 +35,11 @@ type Model struct {
 	// elements counts the elements of every tensor compile has described,
 	// against graph.MaxTotalElements.
 	elements int
+	// joins are pairs of steps that must stay in one segment (segment.go).
+	joins [][2]int
+	// onStep, when set, is called after Run executes each step
+	// (WithStepHook).
+	onStep func(step int)
 }
 
 type step struct {
@@ -119,6 +124,7 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		allConst = allConst && ins[i].Const != nil
 	}
 	ctx.Producer = m.soleProducer(n)
+	took := m.watchProducer(n, ctx.Producer)
 	outs, plan, err := op.Infer(ctx, n, ins)
 	ctx.Producer = nil
 	if err != nil {
@@ -159,6 +165,10 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		}
 		if into >= 0 {
 			m.fusedInto[len(m.steps)] = into
+			m.joins = append(m.joins, [2]int{into, len(m.steps)})
+		}
+		if j := took(); j >= 0 {
+			m.joins = append(m.joins, [2]int{j, len(m.steps)})
 		}
 		m.steps = append(m.steps, step{node: n, op: op, plan: plan})
 	}
@@ -279,7 +289,7 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 		return v
 	}
 	kernels := map[*ops.Op]ops.Kernel[T]{}
-	for _, s := range m.steps {
+	for si, s := range m.steps {
 		ins := make([]ops.Tensor[T], len(s.node.Inputs))
 		for i, name := range s.node.Inputs {
 			if name != "" {
@@ -308,6 +318,9 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 			if name != "" {
 				vals[name] = outs[i]
 			}
+		}
+		if m.onStep != nil {
+			m.onStep(si)
 		}
 	}
 	res := make([]ops.Tensor[T], len(m.Graph.Outputs))

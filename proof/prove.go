@@ -53,6 +53,18 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		return nil, err
 	}
 	w.Outputs = outs
+	return c.ProveWitness(m, w, progress)
+}
+
+// ProveWitness proves the witness w of the circuit of m, the directory's
+// model or the same architecture with its weights loaded: the witness's
+// outputs must be what m computes from its inputs and weights (the proof
+// of a segment, package proof/segment, is made this way).
+func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Progress) (*Proof, error) {
+	vis := c.Settings.Visibility
+	if len(w.Context) > circuit.MaxContextBytes {
+		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(w.Context), circuit.MaxContextBytes)
+	}
 	assignment, err := circuit.AssignWitness(m, vis, w)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
@@ -93,7 +105,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		p.PublicInputs = append(p.PublicInputs, "0x"+hex.EncodeToString(b[:]))
 	}
 	if vis.Output == circuit.Public {
-		p.Outputs = m.Dequantize(outs)
+		p.Outputs = m.Dequantize(w.Outputs)
 	}
 	cm, err := w.Commitments(m, vis)
 	if err != nil {
@@ -113,8 +125,8 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if cl, _ := circuit.ParseClaim(vis.Claim); cl != nil {
 		p.Claim = cl.String()
 	}
-	if len(opt.Context) > 0 {
-		p.Context = "0x" + hex.EncodeToString(opt.Context)
+	if len(w.Context) > 0 {
+		p.Context = "0x" + hex.EncodeToString(w.Context)
 	}
 	return p, nil
 }

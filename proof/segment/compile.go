@@ -1,0 +1,205 @@
+package segment
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof"
+)
+
+// BytesPerConstraint is the peak memory of a Groth16 setup or proof per
+// constraint measured here (docs/SCALING.md): --max-memory divides by it.
+const BytesPerConstraint = 2300
+
+// CompileOptions are a segmented compile's settings: the ordinary compile's
+// and the most constraints a segment may have.
+type CompileOptions struct {
+	proof.CompileOptions
+	SegmentConstraints int
+	// Segments, when positive, cuts the model into at most this many
+	// segments of balanced estimated size (--segments: work for that many
+	// workers), within SegmentConstraints when that is set too.
+	Segments int
+}
+
+// Compile compiles the ONNX model at modelPath into the segmented directory
+// dir: the model (model.onnx), one compiled directory per segment under
+// segments/NNN with at most opt.SegmentConstraints constraints each, and
+// the manifest, written last. The model's circuit is built once whole to
+// measure what each step costs (MeasureCosts); the planned segments are
+// then built one at a time, and one over the limit is cut again.
+func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
+	progress, n := opt.Progress, opt.SegmentConstraints
+	if n < 0 || opt.Segments < 0 || (n == 0 && opt.Segments == 0) {
+		return nil, errors.New("compile: --segment-constraints or --segments must be positive")
+	}
+	top, raw, err := proof.LoadModel(modelPath, opt.Quant, opt.Visibility, opt.Backend)
+	if err != nil {
+		return nil, err
+	}
+	m, vis := top.Model, top.Settings.Visibility
+	if m.NumSteps() == 0 {
+		return nil, errors.New("compile: the model has no step left after folding constants: there is nothing to segment")
+	}
+	sys := circuit.R1CS
+	if top.Settings.Backend == proof.Plonk {
+		sys = circuit.SparseR1CS
+	}
+	policy := opt.RangeCheck
+	if policy == circuit.RangeAuto {
+		// Bits or lookups per segment would make segments' costs
+		// incomparable with the plan's: lookups, what a model worth
+		// segmenting gets.
+		policy = circuit.RangeLookup
+	}
+	progress.Log("compile: %d nodes left after folding; measuring each one's constraints", m.NumSteps())
+	start := time.Now()
+	costs, err := MeasureCosts(m, vis, circuit.BuildOptions{System: sys, RangeCheck: policy})
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	// budget is the planning budget for the steps from on: n, or what
+	// spreads them over the segments left.
+	budget := func(from, done int) float64 {
+		b := float64(n)
+		if opt.Segments > 0 {
+			if bal := costs.Balanced(from, max(opt.Segments-done, 1)); n == 0 || bal < b {
+				b = bal
+			}
+		}
+		return b
+	}
+	progress.Log("compile: %d constraints unsegmented (%.1fs); planning segments of about %.0f", costs.Total, time.Since(start).Seconds(), budget(0, 0))
+	// Any earlier compile stops being a directory first: segments are
+	// rewritten in place, and the manifest comes last.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	if err := os.Remove(filepath.Join(dir, ManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	man := Manifest{Version: Version, Backend: top.Settings.Backend, ModelSHA256: top.Settings.ModelSHA256,
+		Quant: opt.Quant, Visibility: vis, Inputs: top.Settings.Inputs, Outputs: top.Settings.Outputs,
+		SegmentConstraints: n}
+	// Plan from the first step not yet in a segment, build the plan's
+	// first segment, learn from its exact count, and plan again.
+	scale := 1.0
+	for from := 0; from < m.NumSteps(); {
+		sp := costs.Plan(from, m.NumSteps(), budget(from, len(man.Segments))*scale)[0]
+		k := len(man.Segments)
+		last := sp.To == m.NumSteps()
+		sub, _, err := m.Sub(sp.From, sp.To)
+		if err != nil {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
+		total := k + 2 // not the last: at least one more
+		if last {
+			total = k + 1
+		}
+		sv, err := segmentVisibility(vis, k, total, len(sub.Params) > 0)
+		if err != nil {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
+		s := top.Settings
+		s.Visibility = sv
+		s.SecretWeights, s.FixedConstants = 0, nil
+		for _, p := range sub.Params {
+			s.SecretWeights += p.Size()
+		}
+		s.Inputs = proof.Specs(inputNames(sub), sub.Inputs)
+		s.Outputs = proof.Specs(outputNames(sub), sub.Outputs)
+		t := time.Now()
+		c, err := proof.CompileSub(sub, filepath.Join(dir, segmentName(k)), s, policy, n)
+		var be *ops.BudgetError
+		if errors.As(err, &be) {
+			if !splittable(m, sp) {
+				return nil, fmt.Errorf("compile: steps %s (from %s) cannot be cut and need more than --segment-constraints %d: raise it", sp, m.StepName(sp.From), n)
+			}
+			costs.learn(sp, be.Count)
+			for scale *= 0.9; costs.Plan(from, m.NumSteps(), budget(from, len(man.Segments))*scale)[0] == sp; scale *= 0.9 {
+			}
+			progress.Log("compile: steps %s have more than %d constraints: cutting them shorter", sp, n)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("compile: segment %d (steps %s): %w", k, sp, err)
+		}
+		costs.learn(sp, c.Settings.Constraints)
+		scale = 1
+		bv := 0
+		if !last {
+			for _, o := range sub.Outputs {
+				bv += o.Size()
+			}
+		}
+		man.Segments = append(man.Segments, Ref{Dir: segmentName(k), From: sp.From, To: sp.To, Constraints: c.Settings.Constraints, BoundaryValues: bv})
+		man.Constraints += c.Settings.Constraints
+		progress.Log("compile: segment %d: steps %s, %d constraints, %d boundary values out (%.1fs)", k, sp, c.Settings.Constraints, bv, time.Since(t).Seconds())
+		from = sp.To
+	}
+	// Segments left from an earlier, longer compile go.
+	if err := removeFrom(dir, len(man.Segments)); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, proof.ModelFile), raw); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	for _, f := range []string{proof.SettingsFile, proof.ProvingKey, proof.VerifyingKey, proof.CircuitFile, proof.PlonkCircuitFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
+	}
+	js, _ := json.MarshalIndent(man, "", "  ")
+	if err := atomicfile.WriteFile(filepath.Join(dir, ManifestFile), append(js, '\n')); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	progress.Log("compile: %d segments, %d constraints in all (%d unsegmented)", len(man.Segments), man.Constraints, costs.Total)
+	return Open(dir)
+}
+
+// splittable reports whether the model may be cut inside span sp.
+func splittable(m *model.Model, sp Span) bool {
+	for c := sp.From + 1; c < sp.To; c++ {
+		if m.CutAllowed(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func inputNames(m *model.Model) []string {
+	out := make([]string, len(m.Graph.Inputs))
+	for i, v := range m.Graph.Inputs {
+		out[i] = v.Name
+	}
+	return out
+}
+
+func outputNames(m *model.Model) []string {
+	out := make([]string, len(m.Graph.Outputs))
+	for i, v := range m.Graph.Outputs {
+		out[i] = v.Name
+	}
+	return out
+}
+
+// removeFrom deletes segment directories k and above.
+func removeFrom(dir string, k int) error {
+	for ; ; k++ {
+		p := filepath.Join(dir, segmentName(k))
+		if _, err := os.Stat(p); err != nil {
+			return nil
+		}
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+	}
+}

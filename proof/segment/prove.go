@@ -1,0 +1,143 @@
+package segment
+
+import (
+	"crypto/rand"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof"
+)
+
+// Setup writes every segment's keys, one segment at a time: only one
+// segment's constraint system and keys are in memory at once.
+func (d *Dir) Setup(opt proof.SetupOptions) error {
+	for k := range d.Manifest.Segments {
+		c, _, err := d.Segment(k, nil)
+		if err != nil {
+			return err
+		}
+		opt.Progress.Log("setup: segment %d of %d", k+1, d.Len())
+		if err := c.SetupWith(opt); err != nil {
+			return fmt.Errorf("segment %d: %w", k, err)
+		}
+		release()
+	}
+	return nil
+}
+
+// TrustWarnings are the segments' trust warnings, each once.
+func (d *Dir) TrustWarnings() ([]string, error) {
+	var out []string
+	for k := range d.Manifest.Segments {
+		c, err := proof.OpenSub(d.SegmentDir(k), nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range c.TrustWarnings() {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out, nil
+}
+
+// release returns the memory of the segment just done to the system
+// before the next one is loaded: a proving key is most of a process's
+// peak.
+func release() {
+	runtime.GC()
+	debug.FreeOSMemory()
+}
+
+// Witnesses runs the model on inputs with the integer evaluator, segment
+// by segment, and returns each segment's witness: the values it reads and
+// computes, its secret weights, the salts and the context of opt. The
+// boundary salt is drawn here, once for the bundle: boundaries commit with
+// it and nobody needs it again.
+func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.Witness, *model.Model, error) {
+	if len(opt.Context) > circuit.MaxContextBytes {
+		return nil, nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(opt.Context), circuit.MaxContextBytes)
+	}
+	m := d.Model()
+	var params []ops.Tensor[int64]
+	if d.Manifest.Visibility.SecretParams() {
+		var err error
+		if m, err = d.Top.LoadWeights(opt.Weights); err != nil {
+			return nil, nil, err
+		}
+		if params, err = m.ParamValues(); err != nil {
+			return nil, nil, fmt.Errorf("prove: %w", err)
+		}
+	} else if opt.Weights != "" {
+		return nil, nil, fmt.Errorf("prove: this circuit has its weights fixed in it: --model is not needed")
+	}
+	in, err := m.Quantize(inputs)
+	if err != nil {
+		return nil, nil, err
+	}
+	salt, err := rand.Int(rand.Reader, ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, nil, fmt.Errorf("prove: drawing the boundary salt: %w", err)
+	}
+	ws := make([]*circuit.Witness, d.Len())
+	for k, r := range d.Manifest.Segments {
+		sub, idx, err := m.Sub(r.From, r.To)
+		if err != nil {
+			return nil, nil, err
+		}
+		w := &circuit.Witness{Inputs: in, Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context, BoundarySalt: salt}
+		for _, i := range idx {
+			w.Params = append(w.Params, params[i])
+		}
+		if w.Outputs, err = model.Run(sub, &ops.IntArith{}, append(slices.Clone(in), w.Params...)); err != nil {
+			return nil, nil, err
+		}
+		ws[k], in = w, w.Outputs
+	}
+	return ws, m, nil
+}
+
+// ProveSegment proves segment k's witness w with m, the directory's model
+// or the same with its weights loaded (Witnesses returns it).
+func (d *Dir) ProveSegment(k int, m *model.Model, w *circuit.Witness, progress proof.Progress) (*proof.Proof, error) {
+	c, _, err := d.Segment(k, m)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	p, err := c.ProveWitness(c.Model, w, progress)
+	if err != nil {
+		return nil, fmt.Errorf("segment %d: %w", k, err)
+	}
+	return p, nil
+}
+
+// Prove proves an inference segment by segment in this process, one
+// segment's keys in memory at a time, and returns the bundle.
+func (d *Dir) Prove(inputs [][]float64, opt proof.ProveOptions) (*Bundle, error) {
+	ws, m, err := d.Witnesses(inputs, opt)
+	if err != nil {
+		return nil, err
+	}
+	proofs := make([]*proof.Proof, d.Len())
+	start := time.Now()
+	for k := range ws {
+		t := time.Now()
+		opt.Progress.Log("prove: segment %d of %d (%d constraints)", k+1, d.Len(), d.Manifest.Segments[k].Constraints)
+		if proofs[k], err = d.ProveSegment(k, m, ws[k], opt.Progress); err != nil {
+			return nil, err
+		}
+		ws[k] = nil
+		opt.Progress.Log("prove: segment %d of %d done (%.1fs; %.1fs in all)", k+1, d.Len(), time.Since(t).Seconds(), time.Since(start).Seconds())
+	}
+	return d.Assemble(proofs)
+}
