@@ -94,17 +94,31 @@ def _want_progress(progress: Optional[bool]) -> bool:
     return _in_notebook() or sys.stderr.isatty()
 
 
+# STDIN_PATH names the standard input as a file: an input passed this way
+# costs no temporary file.
+STDIN_PATH = "/dev/stdin" if os.path.exists("/dev/stdin") else None
+
+
+def _feed(pipe: IO[str], data: str) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except BrokenPipeError:
+        pass  # the command stopped before reading it: its error says why
+
+
 # The commands that report progress unless --quiet.
 _QUIET = {"calibrate", "compile", "setup", "prove"}
 
 
-def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> str:
+def run(command: str, args: Sequence[str], progress: Optional[bool] = False, stdin: Optional[str] = None) -> str:
     """Runs ``zkinfer COMMAND ARGS...`` and returns its stdout.
 
     Progress lines on stderr are shown (see _Progress) when progress is
     True, or None and stderr is a terminal or a notebook; warnings
     (``zkinfer X: warning: ...``) become Python warnings; a failure raises
-    Error with the command's one-line message.
+    Error with the command's one-line message. stdin, when not None, is the
+    command's standard input (an argument STDIN_PATH reads it).
     """
     argv = [binary(), command, *[str(a) for a in args]]
     show = _want_progress(progress)
@@ -112,7 +126,7 @@ def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> 
         argv.append("--quiet")  # progress nobody reads costs time
     if not show:  # nothing to stream: the cheapest way to run it
         try:
-            done = subprocess.run(argv, capture_output=True, text=True)
+            done = subprocess.run(argv, capture_output=True, text=True, input=stdin)
         except OSError as e:
             raise Error(command, f"cannot start {argv[0]}: {e}", 1) from e
         lines = done.stderr.splitlines()
@@ -121,9 +135,12 @@ def run(command: str, args: Sequence[str], progress: Optional[bool] = False) -> 
             raise _error(command, done.returncode, lines)
         return done.stdout
     try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as e:
         raise Error(command, f"cannot start {argv[0]}: {e}", 1) from e
+    if stdin is not None:
+        threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
     out_chunks: list[str] = []
     reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True)
     reader.start()

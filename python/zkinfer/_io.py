@@ -70,6 +70,18 @@ def input_file(x: Any, tmp: Any, name: str = "input.json") -> str:
     return str(p)
 
 
+def input_arg(x: Any, tmp: Any) -> tuple:
+    """The input argument for x and the standard input to pass: a path as
+    it is; anything else in EZKL's layout on the standard input where the
+    system names it as a file (no temporary file), else in tmp."""
+    if is_path(x):
+        return os.fspath(x), None
+    from ._cli import STDIN_PATH
+    if STDIN_PATH is None:
+        return input_file(x, tmp), None
+    return STDIN_PATH, json.dumps(input_data(x))
+
+
 def labels_file(x: Any, tmp: Any) -> str:
     if is_path(x):
         return os.fspath(x)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from . import _cli
-from ._io import PathLike, flags, input_file, is_path, labels_file, model_file
+from ._io import PathLike, flags, input_arg, input_file, is_path, labels_file, model_file
 
 Outputs = List[List[float]]
 
@@ -207,8 +207,9 @@ def run(model: Any, input: Any, *, settings: Any = None, scale: Optional[int] = 
         The outputs, one flat list per model output.
     """
     with _tmp() as tmp:
-        args = [model_file(model, tmp), "--input", input_file(input, tmp), *_quant(settings, scale, param_scale, act_bits)]
-        return json.loads(_cli.run("run", args))["outputs"]
+        path, stdin = input_arg(input, tmp)
+        args = [model_file(model, tmp), "--input", path, *_quant(settings, scale, param_scale, act_bits)]
+        return json.loads(_cli.run("run", args, stdin=stdin))["outputs"]
 
 
 def calibrate(model: Any, data: Any, out: Optional[PathLike] = None, *, target: str = "balanced",
@@ -274,10 +275,11 @@ def prove(dir: PathLike, input: Any, proof: Optional[PathLike] = None, *, model:
     """
     proof = Path(proof) if proof is not None else Path(os.fspath(dir)) / "proof.json"
     with _tmp() as tmp:
-        args = [os.fspath(dir), "--input", input_file(input, tmp), "--proof", str(proof)]
+        path, stdin = input_arg(input, tmp)
+        args = [os.fspath(dir), "--input", path, "--proof", str(proof)]
         if model is not None:
             args += ["--model", model_file(model, tmp)]
-        _cli.run("prove", args + flags(options), progress=progress)
+        _cli.run("prove", args + flags(options), progress=progress, stdin=stdin)
     return Proof(proof)
 
 
