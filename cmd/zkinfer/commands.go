@@ -101,6 +101,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	maxC := maxConstraintsFlag(fs)
 	input := fs.String("input", "", "an input to run the model on first, failing before the circuit is built if a value overflows the settings")
 	ignoreExtra := ignoreExtraFlag(fs)
+	seg := segmentFlags(fs)
 	applySettings := settingsFlag(fs, qs, rangeCheck)
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
@@ -127,9 +128,15 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 			return fmt.Errorf("--input %s: %w", *input, err)
 		}
 	}
-	c, err := proof.CompileWith(pos[0], *out, proof.CompileOptions{
-		Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: policy, Backend: b,
-		MaxConstraints: *maxC})
+	copt := proof.CompileOptions{Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: policy, Backend: b,
+		MaxConstraints: *maxC}
+	if _, ok, err := seg.limit(); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return compileSegmented(pos[0], *out, copt, seg)
+	}
+	c, err := proof.CompileWith(pos[0], *out, copt)
 	if err != nil {
 		return err
 	}
@@ -154,6 +161,9 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	maxC := maxConstraintsFlag(fs)
 	force := forceFlag(fs)
 	c, err := openDir(fs, args, maxC)
+	if dir, ok := asSegmented(err); ok {
+		return setupSegmented(dir, proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}, *force)
+	}
 	if err != nil {
 		return err
 	}
@@ -178,6 +188,13 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	pf := proveFlags(fs)
 	maxC := maxConstraintsFlag(fs)
 	c, err := openDir(fs, args, maxC, "input", "proof")
+	if dir, ok := asSegmented(err); ok {
+		opt, err := pf.options(progress(*quiet))
+		if err != nil {
+			return err
+		}
+		return proveSegmented(dir, *input, *out, opt, *ignoreExtra)
+	}
 	if err != nil {
 		return err
 	}
@@ -207,6 +224,9 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file to check")
 	vf := verifyFlags(fs)
 	c, p, vopt, err := openProof(fs, args, file, vf)
+	if dir, ok := asSegmented(err); ok {
+		return verifySegmented(dir, *file, vopt)
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/segment"
 )
 
 // maxConstraintsFlag adds --max-constraints to a command.
@@ -29,6 +30,9 @@ func openDir(fs *flag.FlagSet, args []string, maxC *int, required ...string) (*p
 	pos, err := parse(fs, args, 1, required...)
 	if err != nil {
 		return nil, err
+	}
+	if segment.IsSegmented(pos[0]) {
+		return nil, segmentedDir{pos[0]}
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {

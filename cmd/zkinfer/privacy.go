@@ -6,6 +6,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/segment"
 )
 
 // privacyCompileFlags adds compile's --claim and --param-bits.
@@ -104,6 +105,9 @@ func openProof(fs *flag.FlagSet, args []string, file *string, vf *verifyFlagSet)
 	vopt, err := vf.options()
 	if err != nil {
 		return nil, nil, vopt, err
+	}
+	if segment.IsSegmented(pos[0]) {
+		return nil, nil, vopt, segmentedDir{pos[0]}
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {

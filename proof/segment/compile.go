@@ -24,9 +24,10 @@ const BytesPerConstraint = 2300
 type CompileOptions struct {
 	proof.CompileOptions
 	SegmentConstraints int
-	// Segments, when positive, cuts the model into at most this many
-	// segments of balanced estimated size (--segments: work for that many
-	// workers), within SegmentConstraints when that is set too.
+	// Segments, when positive, cuts the model into this many segments
+	// (fewer when it has fewer allowed cuts) with the smallest largest
+	// one (--segments: work for that many workers); SegmentConstraints,
+	// when set too, still bounds each.
 	Segments int
 }
 
@@ -66,18 +67,21 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	// budget is the planning budget for the steps from on: n, or what
-	// spreads them over the segments left.
-	budget := func(from, done int) float64 {
-		b := float64(n)
+	// next plans the steps from on and returns the first span: within n,
+	// or the first of the segments left when a count is asked for.
+	next := func(from, done int, scale float64) Span {
 		if opt.Segments > 0 {
-			if bal := costs.Balanced(from, max(opt.Segments-done, 1)); n == 0 || bal < b {
-				b = bal
+			sp := costs.PlanK(from, m.NumSteps(), max(opt.Segments-done, 1))[0]
+			if n == 0 || scale < 1 || costs.Estimate(sp.From, sp.To) <= float64(n) {
+				if scale < 1 { // cut shorter after an overflow
+					return costs.Plan(from, m.NumSteps(), costs.Estimate(sp.From, sp.To)*scale)[0]
+				}
+				return sp
 			}
 		}
-		return b
+		return costs.Plan(from, m.NumSteps(), float64(n)*scale)[0]
 	}
-	progress.Log("compile: %d constraints unsegmented (%.1fs); planning segments of about %.0f", costs.Total, time.Since(start).Seconds(), budget(0, 0))
+	progress.Log("compile: %d constraints unsegmented (%.1fs); planning segments", costs.Total, time.Since(start).Seconds())
 	// Any earlier compile stops being a directory first: segments are
 	// rewritten in place, and the manifest comes last.
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -93,7 +97,7 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	// first segment, learn from its exact count, and plan again.
 	scale := 1.0
 	for from := 0; from < m.NumSteps(); {
-		sp := costs.Plan(from, m.NumSteps(), budget(from, len(man.Segments))*scale)[0]
+		sp := next(from, len(man.Segments), scale)
 		k := len(man.Segments)
 		last := sp.To == m.NumSteps()
 		sub, _, err := m.Sub(sp.From, sp.To)
@@ -124,7 +128,7 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 				return nil, fmt.Errorf("compile: steps %s (from %s) cannot be cut and need more than --segment-constraints %d: raise it", sp, m.StepName(sp.From), n)
 			}
 			costs.learn(sp, be.Count)
-			for scale *= 0.9; costs.Plan(from, m.NumSteps(), budget(from, len(man.Segments))*scale)[0] == sp; scale *= 0.9 {
+			for scale *= 0.9; next(from, len(man.Segments), scale) == sp; scale *= 0.9 {
 			}
 			progress.Log("compile: steps %s have more than %d constraints: cutting them shorter", sp, n)
 			continue

@@ -2,6 +2,8 @@ package segment
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
@@ -28,7 +30,7 @@ type Costs struct {
 // input, and its share of the Poseidon2 permutations (one per packed field
 // element of about 10 values) on both sides. Planning charges it on both
 // sides of every cut; the exact count of each segment's circuit decides.
-const PerBoundaryValue = 10.0
+const PerBoundaryValue = 21.0
 
 // MeasureCosts builds m's whole circuit once under vis (circuit.StepCosts)
 // and spreads the constraints at the circuit's end (mostly what gadgets
@@ -66,33 +68,49 @@ func (c *Costs) edge(e int) float64 {
 }
 
 // Plan cuts the steps [from, to) into spans of at most budget estimated
-// constraints, each as long as it can be, cutting only where the model
-// allows. A span that cannot fit (one step, or steps that must stay
-// together, over the budget) is returned alone; the exact compile reports
-// it.
+// constraints, cutting only where the model allows, with the least total
+// estimate: each cut costs the hashing of its boundary on both sides, so
+// the plan cuts where few values cross, and makes no more segments than
+// it must (each costs Fixed). Dynamic programming over the allowed cuts
+// (O(cuts²)). A span that cannot fit (steps that cannot be cut, over the
+// budget) is taken when nothing else covers its steps; the exact compile
+// reports it.
 func (c *Costs) Plan(from, to int, budget float64) []Span {
-	var spans []Span
-	for start := from; start < to; {
-		end, sum := -1, c.Fixed+c.edge(start)
-		for e := start + 1; e <= to; e++ {
-			sum += c.Step[e-1]
-			if sum > budget && end >= 0 {
-				break
+	pos := []int{from}
+	for i := from + 1; i < to; i++ {
+		if c.m.CutAllowed(i) {
+			pos = append(pos, i)
+		}
+	}
+	pos = append(pos, to)
+	prefix := make([]float64, len(c.Step)+1)
+	for i, v := range c.Step {
+		prefix[i+1] = prefix[i] + v
+	}
+	const over = 1e15 // the price of a span over the budget
+	best := make([]float64, len(pos))
+	prev := make([]int, len(pos))
+	for j := 1; j < len(pos); j++ {
+		best[j], prev[j] = math.Inf(1), -1
+		for i := j - 1; i >= 0; i-- {
+			steps := prefix[pos[j]] - prefix[pos[i]]
+			est := c.Fixed + c.edge(pos[i]) + c.edge(pos[j]) + steps
+			if est > budget {
+				est += over
 			}
-			if e < to && !c.m.CutAllowed(e) {
-				continue
+			if v := best[i] + est; v < best[j] {
+				best[j], prev[j] = v, i
 			}
-			fits := sum+c.edge(e) <= budget
-			if fits || end < 0 {
-				end = e
-			}
-			if !fits {
-				break
+			if steps > budget && prev[j] >= 0 && best[j] < over {
+				break // longer spans only grow
 			}
 		}
-		spans = append(spans, Span{start, end})
-		start = end
 	}
+	var spans []Span
+	for j := len(pos) - 1; j > 0; j = prev[j] {
+		spans = append(spans, Span{pos[prev[j]], pos[j]})
+	}
+	slices.Reverse(spans)
 	return spans
 }
 
@@ -118,21 +136,62 @@ func (c *Costs) learn(sp Span, count int) {
 	}
 }
 
-// Balanced is the smallest planning budget (to 1%) that cuts the steps
-// from on into at most k segments.
-func (c *Costs) Balanced(from, k int) float64 {
-	hi := c.Estimate(from, len(c.Step)) + 1
-	for _, v := range c.Live {
-		hi += 2 * PerBoundaryValue * float64(v)
-	}
-	lo := 0.0
-	for hi-lo > hi/100 {
-		mid := (lo + hi) / 2
-		if len(c.Plan(from, len(c.Step), mid)) <= k {
-			hi = mid
-		} else {
-			lo = mid
+// PlanK cuts the steps [from, to) into exactly k spans (fewer when the
+// model has fewer allowed cuts) with the smallest largest estimate:
+// dynamic programming over (cuts, spans), O(k·cuts²).
+func (c *Costs) PlanK(from, to, k int) []Span {
+	pos := []int{from}
+	for i := from + 1; i < to; i++ {
+		if c.m.CutAllowed(i) {
+			pos = append(pos, i)
 		}
 	}
-	return hi
+	pos = append(pos, to)
+	k = max(1, min(k, len(pos)-1))
+	prefix := make([]float64, len(c.Step)+1)
+	for i, v := range c.Step {
+		prefix[i+1] = prefix[i] + v
+	}
+	est := func(i, j int) float64 {
+		return c.Fixed + c.edge(pos[i]) + c.edge(pos[j]) + prefix[pos[j]] - prefix[pos[i]]
+	}
+	// worst[s][j]: the smallest largest estimate covering pos[0..j] with s spans
+	worst := make([][]float64, k+1)
+	prev := make([][]int, k+1)
+	for s := range worst {
+		worst[s] = make([]float64, len(pos))
+		prev[s] = make([]int, len(pos))
+		for j := range worst[s] {
+			worst[s][j] = math.Inf(1)
+		}
+	}
+	worst[0][0] = 0
+	for s := 1; s <= k; s++ {
+		for j := s; j < len(pos); j++ {
+			for i := s - 1; i < j; i++ {
+				if v := max(worst[s-1][i], est(i, j)); v < worst[s][j] {
+					worst[s][j], prev[s][j] = v, i
+				}
+			}
+		}
+	}
+	var spans []Span
+	for s, j := k, len(pos)-1; s > 0; s-- {
+		i := prev[s][j]
+		spans = append(spans, Span{pos[i], pos[j]})
+		j = i
+	}
+	slices.Reverse(spans)
+	return spans
+}
+
+// fits reports whether every span of plan is within budget or cannot be
+// cut.
+func (c *Costs) fits(plan []Span, budget float64) bool {
+	for _, sp := range plan {
+		if c.Estimate(sp.From, sp.To) > budget && splittable(c.m, sp) {
+			return false
+		}
+	}
+	return true
 }
