@@ -1,8 +1,12 @@
 package segment_test
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -41,6 +45,159 @@ func TestCreditSegments(t *testing.T) {
 		t.Logf("segment %d: steps [%d, %d), %d constraints, %d boundary values", k, s.From, s.To, s.Constraints, s.BoundaryValues)
 	}
 	in, err := model.ReadInput("../../examples/credit/input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.Prove(in, proof.ProveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := d.Model().Eval(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(b.Outputs, d.Model().Dequantize(want)) {
+		t.Errorf("outputs %v, unsegmented %v", b.Outputs, d.Model().Dequantize(want))
+	}
+	if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// proveCredit proves an input file of examples/credit with d.
+func proveCredit(t *testing.T, d *segment.Dir, file string, opt proof.ProveOptions) *segment.Bundle {
+	t.Helper()
+	in, err := model.ReadInput("../../examples/credit/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.Prove(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestBundleTamper: a bundle verifies only as proven: segments swapped,
+// dropped or taken from another input's bundle or another run's, a
+// boundary commitment changed, another context, or edited outputs all
+// fail.
+func TestBundleTamper(t *testing.T) {
+	d := compileCredit(t, circuit.DefaultVisibility, 3)
+	if d.Len() != 3 {
+		t.Fatalf("%d segments, want 3", d.Len())
+	}
+	ctx := []byte("borrower 42")
+	good := proveCredit(t, d, "input.json", proof.ProveOptions{Context: ctx})
+	again := proveCredit(t, d, "input.json", proof.ProveOptions{Context: ctx})
+	risky := proveCredit(t, d, "input_risky.json", proof.ProveOptions{Context: ctx})
+	other := proveCredit(t, d, "input.json", proof.ProveOptions{Context: []byte("borrower 43")})
+	if err := d.Verify(good, proof.VerifyOptions{Context: ctx}); err != nil {
+		t.Fatalf("the honest bundle: %v", err)
+	}
+	clone := func(b *segment.Bundle) *segment.Bundle {
+		c := *b
+		c.Segments = slices.Clone(b.Segments)
+		return &c
+	}
+	cases := []struct {
+		name string
+		edit func() *segment.Bundle
+		opt  proof.VerifyOptions
+	}{ // the cases "from another input" and "another run" are valid proofs that only the chain check rejects
+		{"segments 1 and 2 swapped", func() *segment.Bundle {
+			b := clone(good)
+			b.Segments[1], b.Segments[2] = b.Segments[2], b.Segments[1]
+			return b
+		}, proof.VerifyOptions{}},
+		{"segment 1 dropped", func() *segment.Bundle {
+			b := clone(good)
+			b.Segments = slices.Delete(b.Segments, 1, 2)
+			return b
+		}, proof.VerifyOptions{}},
+		{"segment 2 from another input", func() *segment.Bundle {
+			b := clone(good)
+			b.Segments[2] = risky.Segments[2]
+			b.Outputs = risky.Outputs
+			return b
+		}, proof.VerifyOptions{}},
+		{"segments 0 and 1 from another input", func() *segment.Bundle {
+			b := clone(risky)
+			b.Segments[2] = good.Segments[2]
+			b.Outputs = good.Outputs
+			return b
+		}, proof.VerifyOptions{}},
+		{"segment 1 from another run (boundary salt) of the same input", func() *segment.Bundle {
+			b := clone(good)
+			b.Segments[1] = again.Segments[1]
+			return b
+		}, proof.VerifyOptions{}},
+		{"boundary_in of segment 1 changed", func() *segment.Bundle {
+			b := clone(good)
+			p := *b.Segments[1]
+			p.PublicInputs = slices.Clone(p.PublicInputs)
+			p.PublicInputs[0] = risky.Segments[1].PublicInputs[0]
+			b.Segments[1] = &p
+			return b
+		}, proof.VerifyOptions{}},
+		{"segment 1 bound to another context", func() *segment.Bundle {
+			b := clone(good)
+			b.Segments[1] = other.Segments[1]
+			return b
+		}, proof.VerifyOptions{}},
+		{"another context expected", func() *segment.Bundle { return clone(good) }, proof.VerifyOptions{Context: []byte("borrower 43")}},
+		{"outputs edited", func() *segment.Bundle {
+			b := clone(good)
+			b.Outputs = [][]float64{{0.5}}
+			return b
+		}, proof.VerifyOptions{}},
+	}
+	for _, tc := range cases {
+		err := d.Verify(tc.edit(), tc.opt)
+		switch {
+		case err == nil:
+			t.Errorf("%s: verified", tc.name)
+		case strings.Contains(tc.name, "another input") || strings.Contains(tc.name, "another run"):
+			if !errors.Is(err, segment.ErrChain) {
+				t.Errorf("%s: %v, want the chain check's error", tc.name, err)
+			}
+		default:
+			t.Logf("%s: %v", tc.name, err)
+		}
+	}
+	// each of those honest bundles verifies on its own
+	for _, b := range []*segment.Bundle{again, risky} {
+		if err := d.Verify(b, proof.VerifyOptions{Context: ctx}); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestCorpusSegments: a corpus model (convolution, ReLU, dense layers)
+// proven in 4 segments gives the unsegmented outputs and verifies.
+func TestCorpusSegments(t *testing.T) {
+	dir := os.Getenv("ZKINFER_CORPUS_DIR")
+	if dir == "" {
+		dir = "../../../shared/corpus"
+	}
+	m := filepath.Join(dir, "ezkl", "3l_relu_conv_fc")
+	if _, err := os.Stat(filepath.Join(m, "network.onnx")); err != nil {
+		t.Skipf("the EZKL corpus is not at %s (ZKINFER_CORPUS_DIR): %v", dir, err)
+	}
+	d, err := segment.Compile(filepath.Join(m, "network.onnx"), filepath.Join(t.TempDir(), "seg"), segment.CompileOptions{
+		CompileOptions: proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility},
+		Segments:       4,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Len() != 4 {
+		t.Fatalf("%d segments, want 4", d.Len())
+	}
+	if err := d.Setup(proof.SetupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := model.ReadInput(filepath.Join(m, "input.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,223 @@
+package circuit_test
+
+import (
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// creditSegment is the credit model's steps [from, to) as a segment
+// (boundary inputs unless from is 0, boundary outputs unless to ends the
+// model), its circuit under the range-check gadget rc, and the honest
+// witness of examples/credit/input.json with boundary salt 7.
+func creditSegment(t *testing.T, from, to int, rc ops.RangeCheck) (*model.Model, circuit.Visibility, constraint.ConstraintSystem, *circuit.Witness) {
+	t.Helper()
+	g, err := onnx.Load("../examples/credit/model.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := model.ReadInput("../examples/credit/input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := m.Quantize(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := x
+	vis := circuit.DefaultVisibility
+	var sub *model.Model
+	for _, sp := range [][2]int{{0, from}, {from, to}} {
+		if sp[0] == sp[1] {
+			continue
+		}
+		if sub, _, err = m.Sub(sp[0], sp[1]); err != nil {
+			t.Fatal(err)
+		}
+		if sp[0] == from {
+			break
+		}
+		if vals, err = model.Run(sub, &ops.IntArith{}, vals); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outs, err := model.Run(sub, &ops.IntArith{}, slices.Clone(vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from > 0 {
+		vis.Input = circuit.Boundary
+	}
+	if to < m.NumSteps() {
+		vis.Output = circuit.Boundary
+	}
+	b, err := circuit.Build(sub, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(rc) + 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub, vis, b.CS, &circuit.Witness{Inputs: vals, Outputs: outs, BoundarySalt: big.NewInt(7)}
+}
+
+// solves reports whether the circuit accepts the assignment.
+func solves(t *testing.T, cs constraint.ConstraintSystem, a *circuit.Circuit) bool {
+	t.Helper()
+	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs.IsSolved(w) == nil
+}
+
+// TestBoundaryBinding: a segment whose boundary input is bound by the
+// public boundary_in commitment accepts the honest values and rejects
+// (under both range-check gadgets) a value moved by one, and the packing
+// attack: two values that change by +2^b and −1 in neighbouring slots of
+// one packed element, which leave the packed element, and so the hash,
+// unchanged — only the range check to the packing width rejects them.
+// Deleting the commitment's equality or the range check in Define makes
+// this test fail.
+func TestBoundaryBinding(t *testing.T) {
+	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+		sub, vis, cs, w := creditSegment(t, 2, 7, rc)
+		honest, err := circuit.AssignWitness(sub, vis, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !solves(t, cs, honest) {
+			t.Fatalf("%v: the honest witness is rejected", rc)
+		}
+		in := circuit.Layout(sub, vis)
+		if in.Offset(circuit.SegBoundaryIn) < 0 {
+			t.Fatal("no boundary_in public input")
+		}
+		bits := circuit.PackBits(sub.Inputs[0])
+		for name, forge := range map[string]func(d []int64){
+			"one value moved":  func(d []int64) { d[0]++ },
+			"carry into slot1": func(d []int64) { d[0] += 1 << bits; d[1]-- },
+		} {
+			a, err := circuit.AssignWitness(sub, vis, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// the public boundary_in stays the honest commitment; the
+			// secret input values are forged
+			d := slices.Clone(w.Inputs[0].Data)
+			forge(d)
+			for i, v := range d {
+				a.Private[i] = v
+			}
+			if solves(t, cs, a) {
+				t.Errorf("%v: %s: the segment accepts boundary values that are not the committed ones", rc, name)
+			}
+		}
+	}
+}
+
+// TestBoundaryPackingAttack: in a segment that passes its boundary on
+// to public outputs (nothing downstream range-checks the values), the
+// packing attack (+2^b in one slot, −1 in the next: the packed element
+// and the hash unchanged) is rejected by the range check to the packing
+// width alone. Widening that check (circuit.inputBits) fails this test.
+func TestBoundaryPackingAttack(t *testing.T) {
+	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+		m := identityModel(t, 4)
+		vis := circuit.Visibility{Input: circuit.Boundary, Params: circuit.Fixed, Output: circuit.Public}
+		b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(rc) + 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := []ops.Tensor[int64]{{Shape: []int{1, 4}, Data: []int64{5, -3, 100, 0}}}
+		w := &circuit.Witness{Inputs: x, Outputs: x, BoundarySalt: big.NewInt(9)}
+		a, err := circuit.AssignWitness(m, vis, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !solves(t, b.CS, a) {
+			t.Fatalf("%v: the honest witness is rejected", rc)
+		}
+		bits := int64(circuit.PackBits(m.Inputs[0]))
+		forged := []int64{5 + 1<<bits, -3 - 1, 100, 0}
+		lay := circuit.Layout(m, vis)
+		out := lay.Offset(circuit.SegOutput)
+		for i, v := range forged {
+			a.Private[i] = v
+			a.Public[out+i] = v
+		}
+		if solves(t, b.CS, a) {
+			t.Errorf("%v: the segment accepts boundary values packed with a carry into the next slot", rc)
+		}
+	}
+}
+
+// TestBoundaryOutputBinding: the producing segment's boundary_out must be
+// the commitment of the values it computes.
+func TestBoundaryOutputBinding(t *testing.T) {
+	sub, vis, cs, w := creditSegment(t, 0, 2, ops.RangeLookup)
+	a, err := circuit.AssignWitness(sub, vis, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !solves(t, cs, a) {
+		t.Fatal("the honest witness is rejected")
+	}
+	off := circuit.Layout(sub, vis).Offset(circuit.SegBoundaryOut)
+	a.Public[off] = new(big.Int).Add(toBig(a.Public[off]), big.NewInt(1))
+	if solves(t, cs, a) {
+		t.Error("the segment accepts a boundary_out that is not the commitment of its outputs")
+	}
+}
+
+// TestBoundaryCost measures the constraints a boundary value costs: a
+// segment that only passes a tensor of n values on (Identity) hashes it
+// as input and as output; the difference between two sizes, per value,
+// is what a cut costs both its segments together.
+func TestBoundaryCost(t *testing.T) {
+	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+		cost := map[int]int{}
+		for _, n := range []int{1000, 2000} {
+			for _, vis := range []circuit.Visibility{
+				{Input: circuit.Boundary, Params: circuit.Fixed, Output: circuit.Boundary},
+			} {
+				m := identityModel(t, n)
+				b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(rc) + 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				cost[n] = b.CS.GetNbConstraints()
+			}
+		}
+		per := float64(cost[2000]-cost[1000]) / 1000
+		t.Logf("%v: %.1f constraints per boundary value (range check and hash in, hash out; %d for 1000 values)", rc, per, cost[1000])
+		if per > 70 {
+			t.Errorf("%v: a boundary value costs %.1f constraints", rc, per)
+		}
+	}
+}
+
+// identityModel is a model that passes a [1, n] input on unchanged.
+func identityModel(t *testing.T, n int) *model.Model {
+	t.Helper()
+	v := func(name string) graph.Value { return graph.Value{Name: name, DType: graph.Float, Shape: []int{1, n}} }
+	g := &graph.Graph{Inputs: []graph.Value{v("x")}, Outputs: []graph.Value{v("y")}, Consts: map[string]*graph.Tensor{},
+		Nodes: []*graph.Node{{Name: "id", Op: "Identity", Inputs: []string{"x"}, Outputs: []string{"y"}}}}
+	m, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
