@@ -100,6 +100,13 @@ func Commit(tag int, infos []*ops.Info, ts []ops.Tensor[int64], salt *big.Int) (
 	return out, nil
 }
 
+// CommitVariables is Commit as constraints over the tensors' variables,
+// for another circuit that binds the same tensors to the same commitment
+// (package audit: a model's Poseidon2-hashed weights).
+func CommitVariables(api frontend.API, tag int, infos []*ops.Info, ts [][]frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
+	return commitCircuit(api, tag, infos, ts, salt)
+}
+
 // commitCircuit is Commit as constraints over the tensors' variables.
 func commitCircuit(api frontend.API, tag int, infos []*ops.Info, ts [][]frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
 	p := pack(infos)
