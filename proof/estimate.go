@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/bits"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -16,6 +17,8 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+
+	"github.com/zkinfer/zkinfer/proof/groth16setup"
 )
 
 // A compiled circuit's cost before any key exists: the keys' sizes,
@@ -23,17 +26,18 @@ import (
 // the prover's time on this machine, from a model of their work scaled by
 // a measurement made here (Calibrate).
 //
-// The work model counts multi-scalar-multiplication points, in units of
-// one G1 point of a 2^14-point MSM (its per-point time falls as 1/log₂ of
-// the MSM's size under Pippenger's method, so a point of a larger MSM
-// counts less): the prover's MSMs are A and B over G1 (the wires with a
-// nonzero left or right polynomial), B over G2 (a G2 point counts
-// g2Weight), K over the private wires and Z over the domain; its FFTs and
-// witness solving are proportional to the domain and the constraints. Our
-// fixed-base setup (proof/groth16setup) costs a batch of affine additions
-// per key point. The per-unit coefficients below were fitted to setups and
-// proofs timed on corpus models with a calibration run just before each
-// (docs/SETUP.md, "Cost estimate", gives the fit and its error).
+// The time unit is the time per point of a 2^13-point G1 MSM with
+// full-size scalars, measured just before (Calibrate, the median of three
+// runs). Setup's work is our fixed-base setup's own count of additions
+// (groth16setup.Work: per key point one addition per window, plus the
+// tables). The prover's is linear in the proving key's points (its
+// multi-scalar multiplications; a G2 point weighs 3, an Fp² product being
+// three Fp products) and in the constraints' terms (witness solving, and
+// the MSMs' cost grows with the witness values that dense linear layers
+// produce). The coefficients below were fitted by least squares to setups
+// and proofs of four corpus models timed here, each right after a
+// calibration (docs/SETUP.md, "Progress and the cost estimate", gives the
+// fit and its error).
 
 // Cost is a compiled Groth16 circuit's expected cost.
 type Cost struct {
@@ -43,60 +47,53 @@ type Cost struct {
 	// ProvingKeyBytes and VerifyingKeyBytes are the sizes of pk.bin and
 	// vk.bin as setup or a ceremony writes them, exactly.
 	ProvingKeyBytes, VerifyingKeyBytes int64
+	// G1Points and G2Points are the proving key's points in each group;
+	// Terms the constraints' nonzero terms.
+	G1Points, G2Points, Terms int
 	// Setup and Prove are the expected times on this machine (zero
-	// without a calibration).
+	// without a calibration), from Calibration.
 	Setup, Prove time.Duration
+	Calibration  Calibration
 }
 
 // Calibration is this machine's speed, as measured now.
 type Calibration struct {
-	// Unit is the time per point of a 2^14-point G1 MSM on all cores.
+	// Unit is the time per point of a 2^13-point G1 MSM on all cores.
 	Unit time.Duration
-	// G2 is a G2 MSM point's time in G1 points (about 3).
-	G2 float64
 }
 
-// The fitted coefficients, in Units (see the comment above).
+// The fitted coefficients, in units per unit of work.
 const (
-	calibrationLog = 14   // log₂ of the calibration MSM's size
-	proveMSM       = 1.0  // per weighted MSM point of the prover
-	proveFixed     = 0.9  // per domain element: FFTs, quotient
-	proveSolve     = 0.35 // per constraint: witness solving
-	setupPoint     = 1.1  // per G1 key point (G2: ×G2) of the setup
-	setupQAP       = 0.25 // per constraint: evaluating the QAP at τ
-	msmSize        = 1 << calibrationLog
+	calibrationSize = 1 << 13
+	setupPerWork    = 0.013  // per groth16setup.Work unit
+	provePerPoint   = 0.04   // per key point (G2: ×g2Weight)
+	provePerTerm    = 0.30   // per term of the constraints
+	g2Weight        = 3
 )
 
-// Calibrate times a 2^14-point G1 MSM and a 2^12-point G2 MSM on random
-// points: about a tenth of a second. The time depends on the machine's
-// load at that moment, as the steps it predicts will.
+// Calibrate times a 2^13-point G1 MSM on random points three times and
+// keeps the median: about a tenth of a second. The time depends on the
+// machine's load at that moment, as the steps it predicts will.
 func Calibrate() (Calibration, error) {
 	cfg := ecc.MultiExpConfig{NbTasks: runtime.GOMAXPROCS(0)}
-	s := make([]fr.Element, msmSize)
+	s := make([]fr.Element, calibrationSize)
 	for i := range s {
 		if _, err := s[i].SetRandom(); err != nil {
 			return Calibration{}, err
 		}
 	}
-	p1 := curve.BatchScalarMultiplicationG1(g1Gen(), s)
-	var r1 curve.G1Jac
-	r1.MultiExp(p1, s, cfg) // warm up
-	start := time.Now()
-	if _, err := r1.MultiExp(p1, s, cfg); err != nil {
-		return Calibration{}, err
+	p := curve.BatchScalarMultiplicationG1(g1Gen(), s)
+	var r curve.G1Jac
+	times := make([]time.Duration, 3)
+	for i := range times {
+		start := time.Now()
+		if _, err := r.MultiExp(p, s, cfg); err != nil {
+			return Calibration{}, err
+		}
+		times[i] = time.Since(start)
 	}
-	unit := time.Since(start) / msmSize
-	const n2 = msmSize / 4
-	_, _, _, g2 := curve.Generators()
-	p2 := curve.BatchScalarMultiplicationG2(&g2, s[:n2])
-	var r2 curve.G2Jac
-	start = time.Now()
-	if _, err := r2.MultiExp(p2, s[:n2], cfg); err != nil {
-		return Calibration{}, err
-	}
-	// A 2^12 MSM's points cost 14/12 of a 2^14 one's.
-	g2w := float64(time.Since(start)) / n2 / float64(unit) * 12 / calibrationLog
-	return Calibration{Unit: max(unit, 1), G2: max(g2w, 1)}, nil
+	slices.Sort(times)
+	return Calibration{Unit: max(times[1]/calibrationSize, 1)}, nil
 }
 
 func g1Gen() *curve.G1Affine {
@@ -135,8 +132,10 @@ func Groth16Cost(r *cs_bn254.R1CS, cal Calibration) (*Cost, error) {
 	// The wires with a nonzero polynomial: those with a term, since the
 	// Lagrange polynomials are independent.
 	inA, inB := make([]bool, nWires), make([]bool, nWires)
+	terms := 0
 	it := r.GetR1CIterator()
 	for c := it.Next(); c != nil; c = it.Next() {
+		terms += len(c.L) + len(c.R) + len(c.O)
 		for _, t := range c.L {
 			if w := int(t.WireID()); w < nWires && t.CoeffID() != constraint.CoeffIdZero {
 				inA[w] = true
@@ -165,7 +164,7 @@ func Groth16Cost(r *cs_bn254.R1CS, cal Calibration) (*Cost, error) {
 	if nK < 0 {
 		return nil, errors.New("cost: malformed commitments")
 	}
-	cost := &Cost{Constraints: nc, Wires: nWires, Domain: n}
+	cost := &Cost{Constraints: nc, Wires: nWires, Domain: n, Calibration: cal}
 	var err error
 	if cost.ProvingKeyBytes, err = provingKeySize(n, nWires, nA, nB, nK, cms); err != nil {
 		return nil, err
@@ -173,16 +172,15 @@ func Groth16Cost(r *cs_bn254.R1CS, cal Calibration) (*Cost, error) {
 	if cost.VerifyingKeyBytes, err = verifyingKeySize(nbPublic, cms); err != nil {
 		return nil, err
 	}
+	cost.G1Points = nA + nB + nK + int(n-1) + 2*committed
+	cost.G2Points = nB
+	cost.Terms = terms
 	if cal.Unit > 0 {
-		per := func(size int) float64 { // one point of a size-point MSM, in units
-			return calibrationLog / float64(max(bits.Len(uint(size)), 8))
-		}
-		msm := float64(nA)*per(nA) + float64(nB)*per(nB)*(1+cal.G2) + float64(nK)*per(nK) + float64(n)*per(int(n))
-		prove := proveMSM*msm + proveFixed*float64(n) + proveSolve*float64(nc)
-		points := float64(nA+nB+nK+int(n)+2*committed) + float64(nB)*cal.G2
-		setup := setupPoint*points + setupQAP*float64(nc)
-		cost.Prove = time.Duration(prove * float64(cal.Unit))
+		// The setup also makes the verifying key's points and a few more.
+		setup := setupPerWork * float64(groth16setup.Work(cost.G1Points+nbPublic+len(cms)+3, cost.G2Points+3))
+		prove := provePerPoint*float64(cost.G1Points+g2Weight*cost.G2Points) + provePerTerm*float64(terms)
 		cost.Setup = time.Duration(setup * float64(cal.Unit))
+		cost.Prove = time.Duration(prove * float64(cal.Unit))
 	}
 	return cost, nil
 }

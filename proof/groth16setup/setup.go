@@ -103,8 +103,7 @@ func setup(r1cs *cs.R1CS, cms constraint.Groth16Commitments, tw *toxicWaste, cfg
 	nG1 := 3 + len(a) + len(b) + int(n-1) + len(vkK) + len(pkK) + 2*committed
 	nG2 := len(b) + 3
 	w1, w2 := chooseWindow(nG1), chooseWindow(nG2)
-	m := progress.New(cfg.progress, "setup", unitG1*int64(windows(w1))*(int64(nG1)+1<<(w1-1))+
-		unitG2*int64(windows(w2))*(int64(nG2)+1<<(w2-1)))
+	m := progress.New(cfg.progress, "setup", Work(nG1, nG2))
 	work := cfg.workers
 
 	// G1: one table of the generator's multiples serves every vector.
