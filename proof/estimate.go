@@ -65,9 +65,9 @@ type Calibration struct {
 // The fitted coefficients, in units per unit of work.
 const (
 	calibrationSize = 1 << 13
-	setupPerWork    = 0.013  // per groth16setup.Work unit
-	provePerPoint   = 0.04   // per key point (G2: ×g2Weight)
-	provePerTerm    = 0.30   // per term of the constraints
+	setupPerWork    = 0.013 // per groth16setup.Work unit
+	provePerPoint   = 0.04  // per key point (G2: ×g2Weight)
+	provePerTerm    = 0.30  // per term of the constraints
 	g2Weight        = 3
 )
 
