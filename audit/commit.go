@@ -1,0 +1,98 @@
+package audit
+
+import (
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/hash/poseidon2"
+)
+
+// The dataset commitment packs non-negative values of known widths into
+// field elements of at most packLimit bits, as package circuit packs a
+// tensor, and hashes the header, the packed elements and the salt with
+// Poseidon2's Merkle–Damgård construction.
+
+const packLimit = 253
+
+// packPlan places value i in element elem[i] at bit off[i].
+func packPlan(widths []int) (elem, off []int, n int) {
+	used := packLimit
+	for _, w := range widths {
+		if used+w > packLimit {
+			n++
+			used = 0
+		}
+		elem, off = append(elem, n-1), append(off, used)
+		used += w
+	}
+	return elem, off, n
+}
+
+func packNative(vals []*big.Int, widths []int) []*big.Int {
+	elem, off, n := packPlan(widths)
+	out := make([]*big.Int, n)
+	for i := range out {
+		out[i] = new(big.Int)
+	}
+	for i, v := range vals {
+		out[elem[i]].Add(out[elem[i]], new(big.Int).Lsh(v, uint(off[i])))
+	}
+	return out
+}
+
+func hashNative(header, packed []*big.Int, salt *big.Int) fr.Element {
+	h := p2native.NewMerkleDamgardHasher()
+	write := func(v *big.Int) {
+		var e fr.Element
+		e.SetBigInt(v)
+		b := e.Bytes()
+		h.Write(b[:])
+	}
+	for _, v := range header {
+		write(v)
+	}
+	for _, v := range packed {
+		write(v)
+	}
+	if salt == nil {
+		salt = new(big.Int)
+	}
+	write(salt)
+	var out fr.Element
+	out.SetBytes(h.Sum(nil))
+	return out
+}
+
+// packCircuit is packNative over variables: a linear combination, free in
+// R1CS. Injective because every value is range-checked to its width before.
+func packCircuit(api frontend.API, vals []frontend.Variable, widths []int) []frontend.Variable {
+	elem, off, n := packPlan(widths)
+	terms := make([][]frontend.Variable, n)
+	for i, v := range vals {
+		terms[elem[i]] = append(terms[elem[i]], api.Mul(v, new(big.Int).Lsh(big.NewInt(1), uint(off[i]))))
+	}
+	out := make([]frontend.Variable, n)
+	for i, t := range terms {
+		if len(t) == 1 {
+			out[i] = t[0]
+		} else {
+			out[i] = api.Add(t[0], t[1], t[2:]...)
+		}
+	}
+	return out
+}
+
+func hashCircuit(api frontend.API, header []*big.Int, packed []frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
+	h, err := poseidon2.New(api)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range header {
+		h.Write(v)
+	}
+	h.Write(packed...)
+	h.Write(salt)
+	return h.Sum(), nil
+}
