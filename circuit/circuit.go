@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
@@ -73,6 +74,11 @@ func New(m *model.Model, vis Visibility) (*Circuit, error) {
 			return nil, fmt.Errorf("circuit: %w", err)
 		}
 	}
+	if vis.InputSignedBy != "" {
+		if _, err := signedScale(m.Inputs); err != nil {
+			return nil, err
+		}
+	}
 	c.wires = Layout(m, vis)
 	c.Public, c.Private = make([]frontend.Variable, c.wires.NumPublic()), make([]frontend.Variable, c.wires.NumPrivate())
 	return c, nil
@@ -87,6 +93,9 @@ type Witness struct {
 	Context                 []byte
 	// BoundarySalt salts a segment's boundary commitments (segment.go).
 	BoundarySalt *big.Int
+	// Signature is the device's signature over the inputs, for a circuit
+	// that checks one (signed.go).
+	Signature *InputSignature
 }
 
 // Commitments are the commitments a witness gives, as field elements
@@ -183,6 +192,12 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 			vals[name] = []frontend.Variable{v}
 		}
 	}
+	if vis.InputSignedBy != "" {
+		if w.Signature == nil {
+			return nil, fmt.Errorf("this circuit checks a device's signature over its input: prove a signed input (zkinfer sign)")
+		}
+		maps.Copy(vals, w.Signature.values())
+	}
 	if c.claim != nil {
 		for _, v := range c.claim.PublicValues(m.Outputs) {
 			vals[SegClaim] = append(vals[SegClaim], v)
@@ -234,6 +249,12 @@ func (c *Circuit) Define(api frontend.API) error {
 			} else {
 				a.CheckSigned(v, c.inputBits(info))
 			}
+		}
+	}
+	if c.vis.InputSignedBy == EdDSA {
+		scale, _ := signedScale(m.Inputs)
+		if err := defineSignature(api, scale, seg[SegInput], one(SegSignerX), one(SegSignerY), one(SegSignerNonce), seg[SegSignature]); err != nil {
+			return err
 		}
 	}
 	if c.vis.Input == Hashed {

@@ -28,6 +28,7 @@ var visibilities = []struct {
 	{"claim on a private output", circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Private, Claim: "output[0] >= 0.5"}},
 	{"poseidon2-hashed weights", circuit.Visibility{Input: circuit.Public, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Poseidon2, ParamBits: 22}},
 	{"pedersen-committed weights", circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Pedersen, ParamBits: 22}},
+	{"signed input", circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Public, InputSignedBy: circuit.EdDSA}},
 }
 
 // demoModel compiles the demo model for vis (secret weights when vis
@@ -57,6 +58,9 @@ func demoModel(t *testing.T, vis circuit.Visibility) (*model.Model, *circuit.Wit
 	}
 	if w.Outputs, err = model.Run(m, &ops.IntArith{}, append(slices.Clone(w.Inputs), w.Params...)); err != nil {
 		t.Fatal(err)
+	}
+	if vis.InputSignedBy != "" {
+		w.Signature = mustSign(t, deviceKey(t, 1), m.Inputs[0].Scale, 7, flatInputs(w.Inputs))
 	}
 	return m, w
 }

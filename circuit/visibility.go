@@ -50,6 +50,9 @@ type Visibility struct {
 	// Claim is a statement about the outputs that the proof establishes
 	// (see Claim); "" for none.
 	Claim string `json:"claim,omitempty"`
+	// InputSignedBy makes the circuit check a device's signature over the
+	// input (signed.go): EdDSA, or "" for none.
+	InputSignedBy Signer `json:"input_signed_by,omitempty"`
 }
 
 // DefaultVisibility proves a public output from a private input under
@@ -77,6 +80,12 @@ func (v Visibility) Validate() error {
 		return fmt.Errorf("circuit: a parameter commitment scheme (%s) needs parameter visibility hashed", v.ParamCommitment)
 	case v.ParamCommitment == "" && v.Params == Hashed:
 		return fmt.Errorf("circuit: hashed weights need a commitment scheme (pedersen or poseidon2)")
+	}
+	switch {
+	case v.InputSignedBy != "" && v.InputSignedBy != EdDSA:
+		return fmt.Errorf("circuit: input signature scheme %.20q is not supported (eddsa)", v.InputSignedBy)
+	case v.InputSignedBy != "" && v.Input == Boundary:
+		return fmt.Errorf("circuit: a segment's boundary input cannot be signed: only the model's first segment reads the signed input")
 	}
 	c, err := ParseClaim(v.Claim)
 	if err != nil {

@@ -40,10 +40,11 @@ type Segment struct {
 //
 // Public: input (public) or input_commitment (hashed) or boundary_in
 // (boundary), param_commitment (Poseidon2-hashed weights), output (public)
-// or output_commitment (hashed) or boundary_out (boundary), claim,
-// context. Secret: input (private, hashed or boundary), params (private or
+// or output_commitment (hashed) or boundary_out (boundary), signer_x,
+// signer_y and signer_nonce (signed input), claim, context. Secret: input (private, hashed or boundary), params (private or
 // hashed weights), output (private or hashed), salt (hashed inputs or
-// outputs), param_salt (hashed weights), boundary_salt (boundaries).
+// outputs), param_salt (hashed weights), boundary_salt (boundaries),
+// signature (signed input).
 type Wires struct {
 	Public, Private []Segment
 }
@@ -95,6 +96,11 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	if vis.Output == Hashed {
 		add(true, SegOutputCommitment, 1)
 	}
+	if vis.InputSignedBy != "" {
+		add(true, SegSignerX, 1)
+		add(true, SegSignerY, 1)
+		add(true, SegSignerNonce, 1)
+	}
 	if c, _ := ParseClaim(vis.Claim); c != nil {
 		add(true, SegClaim, c.nPublic())
 	}
@@ -107,6 +113,9 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	}
 	if vis.Input == Boundary || vis.Output == Boundary {
 		add(false, SegBoundarySalt, 1)
+	}
+	if vis.InputSignedBy != "" {
+		add(false, SegSignature, 3)
 	}
 	return w
 }

@@ -93,6 +93,7 @@ func (a wrapperArg) solType() string {
 var argNames = map[string]string{
 	"input": "input", "input_commitment": "inputCommitment", "param_commitment": "paramCommitment",
 	"output": "output", "output_commitment": "outputCommitment", "context": "context",
+	"signer_x": "signerX", "signer_y": "signerY", "signer_nonce": "signerNonce",
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -284,6 +285,10 @@ func argDoc(seg circuit.Segment) string {
 		return fmt.Sprintf("output: the %d output values, an argument (int256 fixed point): the proof shows the model computed exactly these", seg.Len)
 	case "output_commitment":
 		return "outputCommitment: the hashed output's commitment, an argument"
+	case "signer_x", "signer_y":
+		return argNames[seg.Name] + ": a coordinate of the device key that signed the input, an argument: compare it with the key you registered"
+	case "signer_nonce":
+		return "signerNonce: the nonce the device signed with the input, an argument: refuse one you have seen"
 	}
 	return "context: derived from the chain id, this contract, the subject and its nonce (verify, _verifyFor; WrongContext), or given (check)"
 }

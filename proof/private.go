@@ -40,8 +40,11 @@ type ProveOptions struct {
 	Salt, ParamSalt *big.Int
 	// Context is the bytes the verifier asked the proof to be bound to
 	// (circuit.ContextValue), nil for none; at most circuit.MaxContextBytes.
-	Context  []byte
-	Progress Progress
+	Context []byte
+	// Signature is the device's signature over the input, for a circuit
+	// compiled with an input signature (zkinfer sign).
+	Signature *circuit.InputSignature
+	Progress  Progress
 }
 
 // loadWeights compiles the model with real weights at path and checks it has

@@ -31,7 +31,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if len(opt.Context) > circuit.MaxContextBytes {
 		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(opt.Context), circuit.MaxContextBytes)
 	}
-	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context}
+	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context, Signature: opt.Signature}
 	if vis.SecretParams() {
 		var err error
 		if m, err = c.loadWeights(opt.Weights); err != nil {
@@ -64,6 +64,9 @@ func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Pro
 	vis := c.Settings.Visibility
 	if len(w.Context) > circuit.MaxContextBytes {
 		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(w.Context), circuit.MaxContextBytes)
+	}
+	if err := checkSignature(m, vis, w); err != nil {
+		return nil, err
 	}
 	assignment, err := circuit.AssignWitness(m, vis, w)
 	if err != nil {
@@ -166,4 +169,25 @@ func (k dirKey) Plonk() (*plonkbn254.VerifyingKey, error) {
 		return nil, fmt.Errorf("unexpected verifying key type %T", vk)
 	}
 	return bvk, nil
+}
+
+// checkSignature checks a signed input's signature natively, so that a
+// signature that cannot prove fails with its reason before the prover runs.
+func checkSignature(m *model.Model, vis circuit.Visibility, w *circuit.Witness) error {
+	switch {
+	case vis.InputSignedBy == "" && w.Signature != nil:
+		return fmt.Errorf("prove: the input is signed, but this circuit checks no signature (compile with --input-signed-by eddsa)")
+	case vis.InputSignedBy == "":
+		return nil
+	case w.Signature == nil:
+		return fmt.Errorf("prove: this circuit checks a device's signature over its input: prove a signed input (zkinfer sign)")
+	}
+	var vals []int64
+	for _, t := range w.Inputs {
+		vals = append(vals, t.Data...)
+	}
+	if err := w.Signature.Verify(m.Inputs[0].Scale, vals); err != nil {
+		return fmt.Errorf("prove: %w", err)
+	}
+	return nil
 }

@@ -95,6 +95,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	fs.Var(stringFlag[circuit.Vis]{&vis.Params}, "param-visibility", "fixed (in the circuit), private or hashed (weights in the witness; see docs/PRIVACY.md)")
 	fs.Var(stringFlag[circuit.Vis]{&vis.Output}, "output-visibility", "public, private or hashed (private by default with --claim)")
 	privacyCompileFlags(fs, &vis)
+	signedCompileFlag(fs, &vis)
 	rangeCheck := fs.String("range-check", "auto", "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
 	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
@@ -207,6 +208,9 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err := checkRows(c.Model, in, *input, *ignoreExtra); err != nil {
+		return err
+	}
+	if opt.Signature, err = readSignature(*input, c.Model.Inputs[0].Scale); err != nil {
 		return err
 	}
 	p, err := c.ProveWith(in, opt)

@@ -65,6 +65,7 @@ func verifyFlags(fs *flag.FlagSet) *verifyFlagSet {
 	fs.StringVar(&f.opt.InputCommitment, "input-commitment", "", "fail unless the proof's input has this commitment")
 	fs.StringVar(&f.opt.Claim, "claim", "", "fail unless the directory's circuit proves this claim")
 	f.context = fs.String("context", "", "fail unless the proof is bound to these hex bytes (as given to prove --context)")
+	fs.StringVar(&f.opt.DeviceKey, "device-key", "", "fail unless the input was signed by this device key (from `zkinfer sign keygen`)")
 	fs.StringVar(&f.opt.VerifyingKeySHA256, "vk-sha256", "", "fail unless DIR's verifying key has this SHA-256 (as `zkinfer commit` prints it beside a model commitment)")
 	return f
 }

@@ -49,6 +49,13 @@ func Describe(s *Settings, p *Proof) string {
 	if len(s.FixedConstants) > 0 {
 		fmt.Fprintf(&b, "; public constants fixed in the circuit: %s", strings.Join(s.FixedConstants, ", "))
 	}
+	if vis.InputSignedBy != "" {
+		segs := s.Layout()
+		if vals, err := p.PublicValues(); err == nil && len(vals) == segs.NumPublic() {
+			key := circuit.KeyFromPublic(vals[segs.Offset(circuit.SegSignerX)], vals[segs.Offset(circuit.SegSignerY)])
+			fmt.Fprintf(&b, "; the input was signed (%s) by the device key %s with nonce %s", vis.InputSignedBy, circuit.KeyHex(&key), vals[segs.Offset(circuit.SegSignerNonce)])
+		}
+	}
 	if p.Context != "" {
 		fmt.Fprintf(&b, "; the proof is bound to the context %s", p.Context)
 	} else {

@@ -29,6 +29,9 @@ type Options struct {
 	// Context: the bytes the proof must be bound to (nil or empty: any
 	// context, none included).
 	Context []byte
+	// DeviceKey: the device key (circuit.KeyHex) that must have signed the
+	// input ("": any; the circuit must check an input signature).
+	DeviceKey string
 	// VerifyingKeySHA256: the hex SHA-256 the verifying key must have
 	// ("": not checked), as `zkinfer commit` prints it beside a model
 	// commitment.
@@ -63,6 +66,9 @@ func Verify(s *Settings, key Key, p *Proof, opt Options) error {
 		return err
 	}
 	if err := checkContext(segs, p, vals, opt.Context); err != nil {
+		return err
+	}
+	if err := checkDeviceKey(s, segs, vals, opt.DeviceKey); err != nil {
 		return err
 	}
 	if err := checkKeyHash(key, opt.VerifyingKeySHA256); err != nil {
@@ -335,4 +341,24 @@ func CommitmentAt(prf *groth16bn254.Proof, idx, n int) (string, error) {
 		return "", fmt.Errorf("the proof has %d Groth16 commitments, this circuit %d: it is for another model or settings", len(prf.Commitments), n)
 	}
 	return PointHex(&prf.Commitments[idx]), nil
+}
+
+// checkDeviceKey compares the key that signed the input with the expected
+// one ("": not checked).
+func checkDeviceKey(s *Settings, segs circuit.Wires, vals []*big.Int, want string) error {
+	if want == "" {
+		return nil
+	}
+	if s.Visibility.InputSignedBy == "" {
+		return fmt.Errorf("--device-key: this circuit checks no signature over its input (compile with --input-signed-by eddsa)")
+	}
+	exp, err := circuit.ParseKey(want)
+	if err != nil {
+		return fmt.Errorf("--device-key: %w", err)
+	}
+	got := circuit.KeyFromPublic(vals[segs.Offset(circuit.SegSignerX)], vals[segs.Offset(circuit.SegSignerY)])
+	if !got.Equal(&exp) {
+		return fmt.Errorf("the input was signed by the device key %s, not the expected %s", circuit.KeyHex(&got), circuit.KeyHex(&exp))
+	}
+	return nil
 }
