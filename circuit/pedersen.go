@@ -126,7 +126,7 @@ func ModelCommitmentIndex(cs constraint.ConstraintSystem, m *model.Model, vis Vi
 	for k := range nW {
 		want = append(want, nPub+off+k)
 	}
-	want = append(want, nPub+nSecret-1) // the weights' salt: the last secret wire
+	want = append(want, nPub+offset(c.wires.Private, SegParamSalt)) // the weights' salt
 	found := -1
 	for i, cm := range cms {
 		if len(cm.PublicAndCommitmentCommitted) != 0 || len(cm.PrivateCommitted) != len(want)+1 {

@@ -11,6 +11,7 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
@@ -76,8 +77,7 @@ func (c *Compiled) provedModelCommitment(raw []byte) (string, error) {
 // this salt carries: the proving key's commitment key applied to the
 // quantized weights (the witness's values), the salt and gnark's mask, 0.
 func (c *Compiled) PedersenModelCommitment(weightsPath string, salt *big.Int) (string, error) {
-	idx, err := c.modelCommitmentIndex()
-	if err != nil {
+	if _, err := c.modelCommitmentIndex(); err != nil {
 		return "", fmt.Errorf("commit: %w", err)
 	}
 	m, err := c.loadWeights(weightsPath)
@@ -85,6 +85,17 @@ func (c *Compiled) PedersenModelCommitment(weightsPath string, salt *big.Int) (s
 		return "", fmt.Errorf("commit: %s", strings.TrimPrefix(err.Error(), "prove: "))
 	}
 	params, err := m.ParamValues()
+	if err != nil {
+		return "", fmt.Errorf("commit: %w", err)
+	}
+	return c.PedersenCommit(params, salt)
+}
+
+// PedersenCommit is the weights' commitment D of the directory's proofs
+// with these secret weight values (the witness's, in the circuit's order)
+// and salt: the proving key's commitment key applied to them.
+func (c *Compiled) PedersenCommit(params []ops.Tensor[int64], salt *big.Int) (string, error) {
+	idx, err := c.modelCommitmentIndex()
 	if err != nil {
 		return "", fmt.Errorf("commit: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/segment"
 )
 
 func init() {
@@ -58,6 +59,9 @@ func cmdCommit(fs *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintln(stdout, h)
 		return nil
+	}
+	if segment.IsSegmented(pos[0]) {
+		return commitSegmented(pos[0], *weights, *input, s)
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {

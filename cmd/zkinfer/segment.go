@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -212,5 +213,45 @@ func verifySegmented(dir, file string, vopt proof.VerifyOptions) error {
 	}
 	fmt.Fprintf(stdout, "verified: %d segment proofs chain into one run of the model with sha256 %.16s… (input %s): %s (verifying keys sha256 %s)\n",
 		len(b.Segments), d.Manifest.ModelSHA256, d.Manifest.Visibility.Input, what, keys)
+	return nil
+}
+
+// commitSegmented prints a segmented directory's model commitment (or an
+// input's commitment) and, on stderr, the segments' verifying keys' hash.
+func commitSegmented(dir, weights, input string, salt *big.Int) error {
+	d, err := segment.Open(dir)
+	if err != nil {
+		return err
+	}
+	var h string
+	switch {
+	case input != "":
+		in, err := model.ReadInput(input)
+		if err != nil {
+			return err
+		}
+		c, _, err := d.Segment(0, nil)
+		if err != nil {
+			return err
+		}
+		if h, err = c.InputCommitment(in, salt); err != nil {
+			return err
+		}
+	case weights == "":
+		return usageError{"with a compiled directory, give --model MODEL.onnx (its weights' commitment) or --input IN.json"}
+	default:
+		if h, err = d.WeightsCommitment(weights, salt); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, h)
+	if weights != "" {
+		keys, err := d.KeysSHA256()
+		if err != nil {
+			fmt.Fprintf(stderr, "commit: %s has no verifying keys yet: after setup, publish the commitment with the keys' SHA-256 (run commit again)\n", dir)
+			return nil
+		}
+		fmt.Fprintf(stderr, "commit: publish it with the segments' verifying keys' sha256 %s; a verifier checks both: zkinfer verify %s --model-commitment %s --vk-sha256 %s\n", keys, dir, h, keys)
+	}
 	return nil
 }

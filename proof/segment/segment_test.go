@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -214,5 +215,41 @@ func TestCorpusSegments(t *testing.T) {
 	}
 	if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHashedWeightsSegments: the README's lender case (hashed weights, a
+// claim on a private output) in 3 segments, with the weights bound by
+// Poseidon2 and by Pedersen: the bundle's model commitment is the one
+// WeightsCommitment computes from the model and the salt, a wrong one
+// fails, and a bundle proven with other weights does not carry it.
+func TestHashedWeightsSegments(t *testing.T) {
+	for _, binding := range []circuit.Binding{circuit.Poseidon2, circuit.Pedersen} {
+		vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private,
+			ParamBits: 20, ParamCommitment: binding, Claim: "output[0] >= 0.7"}
+		d := compileCredit(t, vis, 3)
+		salt := big.NewInt(0x1234)
+		cm, err := d.WeightsCommitment(credit, salt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := proveCredit(t, d, "input.json", proof.ProveOptions{Weights: credit, ParamSalt: salt})
+		if got := b.Commitments["params"]; got != cm {
+			t.Errorf("%s: the bundle's model commitment %s, WeightsCommitment %s", binding, got, cm)
+		}
+		if err := d.Verify(b, proof.VerifyOptions{ModelCommitment: cm, Claim: "output[0] >= 0.7"}); err != nil {
+			t.Errorf("%s: %v", binding, err)
+		}
+		wrong, err := segment.ModelCommitment([]string{"0x" + strings.Repeat("00", 32)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Verify(b, proof.VerifyOptions{ModelCommitment: wrong}); err == nil {
+			t.Errorf("%s: a bundle verified against another model commitment", binding)
+		}
+		other := proveCredit(t, d, "input.json", proof.ProveOptions{Weights: credit, ParamSalt: big.NewInt(0x1235)})
+		if err := d.Verify(other, proof.VerifyOptions{ModelCommitment: cm}); err == nil {
+			t.Errorf("%s: a bundle with another salt verified against the model commitment", binding)
+		}
 	}
 }
