@@ -82,6 +82,20 @@
 // then holds for one context value only. [CheckPublicWires] checks the same
 // of every public input of a compiled circuit.
 //
+// # Binding segments
+//
+// A model proven in segments (package proof/segment) has circuits whose
+// inputs, outputs or both are a boundary (visibility Boundary): tensors
+// another segment computes or reads. A boundary input is secret witness,
+// range-checked to its packing width PackBits (which makes the packing
+// injective on every value the check accepts), and hashed as
+// H(4, count, packed, boundary salt) into the public input boundary_in; a
+// boundary output is hashed the same way, from the values the circuit
+// computes, into boundary_out. The verifier compares boundary_out of one
+// segment with boundary_in of the next (docs/SOUNDNESS.md, "Segments:
+// binding the boundaries"). About 40 constraints per boundary value, both
+// sides together, with lookup range checks.
+//
 // # References
 //
 //   - [Gro16] J. Groth, "On the Size of Pairing-based Non-interactive
