@@ -19,7 +19,7 @@ import (
 const creditModel = "../examples/credit/model.onnx"
 
 // creditData draws n synthetic applicants as examples/credit/train.py
-// does, labelled by its ground-truth repayment probability (≥ 0.5), with a
+// does, labelled by drawing from its ground-truth repayment probability, with a
 // group column "over_40".
 func creditData(n int, seed uint64) *Data {
 	rng := rand.New(rand.NewPCG(seed, 1))
@@ -40,7 +40,7 @@ func creditData(n int, seed uint64) *Data {
 		}
 		d.Records = append(d.Records, rec)
 		label := int64(0)
-		if z >= 0 {
+		if rng.Float64() < 1/(1+math.Exp(-z)) {
 			label = 1
 		}
 		d.Labels = append(d.Labels, label)
