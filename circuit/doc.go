@@ -18,7 +18,8 @@
 // that its outputs equal the witness's outputs. Public inputs, in order:
 // the inputs (public) or their commitment (hashed), the weights' Poseidon2
 // commitment (hashed), the outputs (public) or their commitment (hashed),
-// the claim's tag and bounds ([Claim]), and the context. Every public input
+// a signed input's device key and nonce, the claim's tag and bounds
+// ([Claim]), and the context. Every public input
 // whose meaning a verifier checks against the compiled directory is pinned
 // inside the circuit — a claim's tag and bounds are asserted equal to their
 // compile-time constants — so that gnark's bare verifier, the Solidity
@@ -95,6 +96,25 @@
 // segment with boundary_in of the next (docs/SOUNDNESS.md, "Segments:
 // binding the boundaries"). About 40 constraints per boundary value, both
 // sides together, with lookup range checks.
+//
+// # Signed inputs
+//
+// With Visibility.InputSignedBy = EdDSA the circuit also checks a device's
+// EdDSA signature (BN254's twisted Edwards curve, Poseidon2 for the message
+// and the challenge) over its input and a nonce under a public key
+// (signed.go). The message M = Poseidon2(5, scale, nonce, n, packed) is
+// recomputed from the input wires themselves, range-checked to the
+// activation bits (≤ 48 < 63), so v + 2^63 fits its 64-bit slot and the
+// packing is injective: a different input is a different message. The
+// check is S ≤ ℓ − 1 and [8]([S]G − [h]A − R) = (0, 1) with h = H(R, A, M),
+// in complete formulas; unforgeability is EdDSA's under the key A, which
+// the verifier compares with the device's registered key (an A the prover
+// picked proves nothing about the device), and a point R off the curve
+// only gives a forger the roots of a quadratic fixed by h, which it cannot
+// aim at through the hash. The key's coordinates and the nonce are public
+// inputs; R and S are secret. TestCircuitSignedInput rejects a forged S,
+// S + ℓ, a forged R, an input changed after signing, another device's
+// signature, another key, another nonce and another scale.
 //
 // # References
 //
