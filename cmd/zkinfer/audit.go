@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consensys/gnark/backend/groth16"
+
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
@@ -154,11 +156,13 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	say("%d constraints (%.0f per record) in %.1fs", cs.GetNbConstraints(), float64(cs.GetNbConstraints())/float64(rs.Schema.Records), time.Since(start).Seconds())
+	var pk groth16.ProvingKey
 	st, err := audit.ReadStatement(dir)
 	if err != nil || st.CircuitSHA != sha {
 		say("setup (development keys, drawn on this machine)")
 		t := time.Now()
-		pk, vk, err := audit.Setup(cs)
+		var vk groth16.VerifyingKey
+		pk, vk, err = audit.Setup(cs)
 		if err != nil {
 			return err
 		}
@@ -180,9 +184,10 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 		say("setup took %.1fs", time.Since(t).Seconds())
 	}
 	fmt.Fprintf(stderr, "zkinfer audit: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge audit proofs (docs/AUDIT.md)\n", dir)
-	_, pk, err := audit.ReadCircuit(dir)
-	if err != nil {
-		return err
+	if pk == nil {
+		if _, pk, err = audit.ReadCircuit(dir); err != nil {
+			return err
+		}
 	}
 	say("proving")
 	t := time.Now()

@@ -23,6 +23,9 @@ DATA.json: {"input_data": [[features of record 1], ...], "labels": [class, ...],
 
 // cmdDataset dispatches dataset's subcommands.
 func cmdDataset(fs *flag.FlagSet, args []string) error {
+	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
+		args = args[1:] // every command takes --quiet; dataset prints no progress
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		if len(args) == 0 {
 			fmt.Fprintln(stderr, datasetUsage)

@@ -55,6 +55,9 @@ func Data(n int, seed uint64) *audit.Data {
 	return d
 }
 
+// seededSalt is a salt anyone can recompute from the seed: for tests only.
+func seededSalt(seed uint64) *big.Int { return new(big.Int).SetUint64(seed*0x9e3779b97f4a7c15 + 1) }
+
 func poisson(rng *rand.Rand, lambda float64) int {
 	l, k, p := math.Exp(-lambda), 0, 1.0
 	for {
@@ -88,7 +91,7 @@ func main() {
 	d := Data(*n, *seed)
 	salt, err := audit.NewSalt()
 	if *seeded {
-		salt = new(big.Int).SetUint64(*seed*0x9e3779b97f4a7c15 + 1)
+		salt = seededSalt(*seed)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "audit:", err)
