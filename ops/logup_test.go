@@ -78,7 +78,7 @@ func TestLogUpPlan(t *testing.T) {
 	}
 }
 
-// logUpForgery is the witness of 40 checks of 4 bits (the plan: one lookup
+// logUpSolve solves the witness of 40 checks of 4 bits (the plan: one lookup
 // of each value in the 4-bit table), with V[0] and the multiplicities the
 // prover's.
 func logUpSolve(t *testing.T, v []*big.Int, counts []*big.Int, challenges []*big.Int) ([]*big.Int, error) {
@@ -110,7 +110,7 @@ func logUpSolve(t *testing.T, v []*big.Int, counts []*big.Int, challenges []*big
 //   - a query after the challenge: multiplicities with one h fewer and two
 //     g more, then V[0] = (ch + g)/2, for which 1/(ch − V[0]) = 2/(ch − g);
 //   - a multiplicity after the challenge: V[0] = 20 (not 4 bits), then
-//     m_g += (ch − g)/(ch − 20).
+//     m_15 += (ch − 15)/(ch − 20) (the last row: the last value committed).
 //
 // Each forgery is accepted when the challenge is held at ch (the attack is
 // real) and rejected when the challenge comes from the committed values:
@@ -152,9 +152,9 @@ func TestLogUpForgery(t *testing.T) {
 			v[0].SetInt64(20)
 			m[h].Sub(m[h], big.NewInt(1))
 		}, func(v, m []*big.Int, ch *big.Int) {
-			d := new(big.Int).Sub(ch, big.NewInt(g))
+			d := new(big.Int).Sub(ch, big.NewInt(15))
 			d.Mul(d, inv(new(big.Int).Sub(ch, big.NewInt(20))))
-			m[g].Add(m[g], d).Mod(m[g], f)
+			m[15].Add(m[15], d).Mod(m[15], f)
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -104,6 +104,13 @@ func TestHintSoundness(t *testing.T) {
 		out[0].Sub(big.NewInt(1), out[0])
 		return nil
 	}
+	// notABit makes the sign check's value a + (1−s)·2^10 zero with
+	// s = 1 + a·2^-10, not a bit: only the bit's own constraint rejects it.
+	notABit := func(f *big.Int, in, out []*big.Int) error {
+		inv := new(big.Int).ModInverse(big.NewInt(1<<10), f)
+		out[0].Mul(ops.Signed(f, in[0]), inv).Add(out[0], big.NewInt(1)).Mod(out[0], f)
+		return nil
+	}
 	// y is the wrong result each attack would make the gadget compute.
 	bad := []struct {
 		name string
@@ -118,6 +125,8 @@ func TestHintSoundness(t *testing.T) {
 		{"relu sign flipped on positive", relu, 5, 0, ops.SignHint, flip},
 		{"sign flipped", sign, -5, 1, ops.SignHint, flip},
 		{"sign flipped at zero", sign, 0, 0, ops.SignHint, flip},
+		{"sign not a bit", sign, 5, 0, ops.SignHint, notABit},
+		{"relu sign not a bit", relu, -5, 0, ops.SignHint, notABit},
 		{"rescale+relu sign flipped", rescaleRelu, -100, -6, ops.SignHint, flip},
 		{"rescale+relu quotient+1", rescaleRelu, 100, 7, ops.RescaleHint, shiftQuotient(1)},
 		{"rescale+relu quotient-1", rescaleRelu, 100, 5, ops.RescaleHint, shiftQuotient(-1)},

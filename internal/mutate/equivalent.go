@@ -48,6 +48,6 @@ var Sample = []struct {
 }{
 	{"ops/relu.go (*CircuitArith).sign delete: c.Range.Check(", "^TestGadgetHintSoundness$"},
 	{"ops/freivalds.go (*CircuitArith).freivalds drop: committed = append(committed, flat...)", "^TestFreivaldsAdaptiveForgery$"},
-	{"ops/rescale.go (*CircuitArith).Rescale delete: c.Range.Check(r, shift)", "^TestHintSoundness$"},
+	{"ops/rescale.go (*CircuitArith).divPow2 delete: c.Range.Check(c.API.Sub(num, c.API.Mul(q, pow2(shift))), shift)", "^TestHintSoundness$"},
 	{"circuit/claim.go (*Claim).define delete: nonneg(api.Sub(y[c.Index], lo))", "^TestClaimSoundness$"},
 }

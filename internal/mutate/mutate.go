@@ -289,9 +289,11 @@ func funcName(d *ast.FuncDecl) string {
 }
 
 // isConstraintCode reports whether a function is circuit code: its text
-// mentions gnark's frontend or an API.
+// mentions gnark's frontend or an API, or it is a method of ops'
+// CircuitArith (whose gadgets may build constraints only through others).
 func isConstraintCode(text string) bool {
-	return strings.Contains(text, "frontend.") || strings.Contains(text, "API") || strings.Contains(text, "api.")
+	return strings.Contains(text, "frontend.") || strings.Contains(text, "API") || strings.Contains(text, "api.") ||
+		strings.Contains(text, "*CircuitArith)")
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
