@@ -1,10 +1,10 @@
 package ceremony
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
@@ -221,7 +221,10 @@ func (c *Circuit) readCommons(h *stateHeader) (*mpcsetup.SrsCommons, error) {
 		return nil, fmt.Errorf("ceremony: %s: %s is not the phase-1 result this phase 2 started from", c.Dir, CommonsFile)
 	}
 	var commons mpcsetup.SrsCommons
-	if _, err := commons.ReadFrom(bufio.NewReader(bytes.NewReader(b))); err != nil {
+	if k, err := decodeCommons(bytes.NewReader(b), &commons); err != nil || int(k) != len(b) {
+		if err == nil {
+			err = errors.New("unexpected bytes after the parameters")
+		}
 		return nil, fmt.Errorf("ceremony: %s: %w", path, err)
 	}
 	return &commons, nil

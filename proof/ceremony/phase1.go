@@ -3,10 +3,12 @@ package ceremony
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"sync"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -63,19 +65,104 @@ func (p *phase1) WriteTo(w io.Writer) (int64, error) {
 }
 
 // ReadFrom reads gnark's encoding of a Phase1, checking every point is on
-// its curve and in its subgroup.
+// its curve and in its subgroup. gnark-crypto's decoder decompresses the
+// points (a square root each, and a subgroup check for G2) one at a time;
+// here all cores do, the encoding being compressed points of fixed size.
 func (p *phase1) ReadFrom(r io.Reader) (int64, error) {
 	var n int64
-	for _, v := range []io.ReaderFrom{&p.proofs[0], &p.proofs[1], &p.proofs[2], &p.params} {
-		dn, err := v.ReadFrom(r)
+	for i := range p.proofs {
+		dn, err := p.proofs[i].ReadFrom(r)
 		n += dn
 		if err != nil {
 			return n, err
 		}
 	}
+	dn, err := decodeCommons(r, &p.params)
+	n += dn
+	if err != nil {
+		return n, err
+	}
 	c, dn, err := gio.ReadBytesShort(r)
 	p.challenge = c
 	return n + dn, err
+}
+
+// maxPhase1Domain bounds the domain decodeCommons allocates for.
+const maxPhase1Domain = 1 << 28
+
+// decodeCommons reads gnark's encoding of SrsCommons: N (u64 big-endian),
+// [β]₂, [τⁱ]₁ for 1 ≤ i ≤ 2N−2, [τⁱ]₂ for 1 ≤ i ≤ N−1, [βτⁱ]₁ and
+// [ατⁱ]₁ for i < N, every point compressed.
+func decodeCommons(r io.Reader, c *mpcsetup.SrsCommons) (int64, error) {
+	var b [8]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return 0, err
+	}
+	n := binary.BigEndian.Uint64(b[:])
+	if n < 2 || n > maxPhase1Domain {
+		return 8, fmt.Errorf("domain size %d", n)
+	}
+	const g1, g2 = curve.SizeOfG1AffineCompressed, curve.SizeOfG2AffineCompressed
+	size := g2 + (2*n-2)*g1 + (n-1)*g2 + 2*n*g1
+	buf := make([]byte, size)
+	if k, err := io.ReadFull(r, buf); err != nil {
+		return 8 + int64(k), err
+	}
+	_, _, gen1, gen2 := curve.Generators()
+	c.G1.Tau = make([]curve.G1Affine, 2*n-1)
+	c.G2.Tau = make([]curve.G2Affine, n)
+	c.G1.AlphaTau = make([]curve.G1Affine, n)
+	c.G1.BetaTau = make([]curve.G1Affine, n)
+	c.G1.Tau[0], c.G2.Tau[0] = gen1, gen2
+	// The G1 points come in two runs around the G2 ones: decode by offset.
+	type at struct {
+		off int
+		g1  *curve.G1Affine
+		g2  *curve.G2Affine
+	}
+	points := make([]at, 0, 5*n)
+	off := 0
+	add1 := func(p *curve.G1Affine) { points = append(points, at{off: off, g1: p}); off += g1 }
+	add2 := func(p *curve.G2Affine) { points = append(points, at{off: off, g2: p}); off += g2 }
+	add2(&c.G2.Beta)
+	for i := 1; i < len(c.G1.Tau); i++ {
+		add1(&c.G1.Tau[i])
+	}
+	for i := 1; i < len(c.G2.Tau); i++ {
+		add2(&c.G2.Tau[i])
+	}
+	for i := range c.G1.BetaTau {
+		add1(&c.G1.BetaTau[i])
+	}
+	for i := range c.G1.AlphaTau {
+		add1(&c.G1.AlphaTau[i])
+	}
+	var (
+		mu    sync.Mutex
+		first error
+	)
+	parallel(len(points), func(lo, hi int) {
+		for _, q := range points[lo:hi] {
+			var k int
+			var err error
+			if q.g1 != nil {
+				if k, err = q.g1.SetBytes(buf[q.off : q.off+g1]); err == nil && k != g1 {
+					err = errors.New("a point is not compressed")
+				}
+			} else if k, err = q.g2.SetBytes(buf[q.off : q.off+g2]); err == nil && k != g2 {
+				err = errors.New("a point is not compressed")
+			}
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				return
+			}
+		}
+	}, nil)
+	return 8 + int64(size), first
 }
 
 func (p *phase1) hash() []byte {
