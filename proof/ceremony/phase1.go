@@ -216,12 +216,21 @@ func (p *phase1) update(tau, alpha, beta *fr.Element, done func(int)) {
 			done(3 * k)
 		}
 	}
+	// The scalars derive from the contribution's secrets: overwritten
+	// once used.
 	t := powersOf(tau, nil, len(c.G1.Tau))
 	mulG1(c.G1.Tau, each(t), done)
 	mulG2(c.G2.Tau, each(t), g2)
-	mulG1(c.G1.AlphaTau, each(powersOf(tau, alpha, n)), done)
-	mulG1(c.G1.BetaTau, each(powersOf(tau, beta, n)), done)
-	c.G2.Beta.ScalarMultiplication(&c.G2.Beta, beta.BigInt(new(big.Int)))
+	clear(t)
+	t = powersOf(tau, alpha, n)
+	mulG1(c.G1.AlphaTau, each(t), done)
+	clear(t)
+	t = powersOf(tau, beta, n)
+	mulG1(c.G1.BetaTau, each(t), done)
+	clear(t)
+	var b big.Int
+	c.G2.Beta.ScalarMultiplication(&c.G2.Beta, beta.BigInt(&b))
+	b.SetInt64(0)
 }
 
 // verify is mpcsetup.Phase1.Verify: next's proofs of knowledge of τ, α,
