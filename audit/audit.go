@@ -13,6 +13,7 @@ import (
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/backend/solidity"
+	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
@@ -199,7 +200,7 @@ func Prove(spec *Spec, cs constraint.ConstraintSystem, pk groth16.ProvingKey, w 
 	if err != nil {
 		return nil, nil, fmt.Errorf("audit: witness: %w", err)
 	}
-	prf, err := groth16.Prove(cs, pk, wit, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	prf, err := safeProve(cs, pk, wit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("audit: prove: %w", verifier.OneLine(err))
 	}
@@ -250,4 +251,15 @@ func CircuitSHA256(cs constraint.ConstraintSystem) (string, error) {
 	}
 	h := sha256.Sum256(b.Bytes())
 	return hex.EncodeToString(h[:]), nil
+}
+
+// safeProve is groth16.Prove with a panic (a key that does not fit the
+// circuit) returned as an error.
+func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness) (p groth16.Proof, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): delete the audit directory and run again", r)
+		}
+	}()
+	return groth16.Prove(cs, pk, w, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
 }

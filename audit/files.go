@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
@@ -11,11 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
-	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
@@ -113,20 +112,32 @@ func WriteDir(dir string, st *Statement, cs constraint.ConstraintSystem, pk grot
 	return set.Commit()
 }
 
-// ReadCircuit reads dir's circuit and proving key.
-func ReadCircuit(dir string) (constraint.ConstraintSystem, groth16.ProvingKey, error) {
-	cs := groth16.NewCS(ecc.BN254)
-	if err := readFrom(filepath.Join(dir, CircuitFile), cs); err != nil {
-		return nil, nil, err
+// ReadProvingKey reads dir's proving key: its layout is scanned before
+// gnark allocates anything (verifier.ScanProvingKey), then decoded without
+// gnark's subgroup checks (the prover's own file; a key that does not fit
+// the circuit fails Prove).
+func ReadProvingKey(dir string) (groth16.ProvingKey, error) {
+	path := filepath.Join(dir, ProvingKey)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	pk := groth16.NewProvingKey(ecc.BN254)
-	if err := readFrom(filepath.Join(dir, ProvingKey), pk); err != nil {
-		return nil, nil, err
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
 	}
-	if _, ok := cs.(*cs_bn254.R1CS); !ok {
-		return nil, nil, fmt.Errorf("%s: not a BN254 R1CS", dir)
+	if err := verifier.ScanProvingKey(f, st.Size()); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return cs, pk, nil
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	pk := new(groth16bn254.ProvingKey)
+	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, verifier.OneLine(err))
+	}
+	return pk, nil
 }
 
 func readFrom(path string, r io.ReaderFrom) error {

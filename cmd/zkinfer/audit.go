@@ -185,7 +185,7 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(stderr, "zkinfer audit: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge audit proofs (docs/AUDIT.md)\n", dir)
 	if pk == nil {
-		if _, pk, err = audit.ReadCircuit(dir); err != nil {
+		if pk, err = audit.ReadProvingKey(dir); err != nil {
 			return err
 		}
 	}

@@ -38,6 +38,13 @@ func TestAuditExample(t *testing.T) {
 	if !strings.HasPrefix(out, "verified: accuracy ≥ 0.8") {
 		t.Fatalf("audit-verify printed %q", out)
 	}
+	// Again with a context: the keys are reused, the proof bound to it.
+	ctxProof := filepath.Join(tmp, "ctx.json")
+	mustZK(t, "audit", dir, "--dataset", auditData, "--commitment", auditCommitment, "--metric", "accuracy", "--threshold", "0.8", "--out", acc, "--context", "c0ffee", "--proof", ctxProof, "--quiet")
+	mustZK(t, "audit-verify", acc, "--proof", ctxProof, "--context", "c0ffee", "--dataset-commitment", auditCommitment)
+	if code, _, _ := zk(t, "audit-verify", acc, "--proof", ctxProof); code != exitInvalid {
+		t.Fatalf("a proof bound to a context verified without it: exit %d", code)
+	}
 	dp := filepath.Join(tmp, "dp")
 	mustZK(t, "audit", dir, "--dataset", auditData, "--commitment", auditCommitment, "--metric", "demographic-parity",
 		"--group-column", "over_40", "--max-diff", "0.25", "--out", dp, "--quiet")
