@@ -3,7 +3,7 @@ BIN := bin/zkinfer
 DEMO := examples/credit
 OUT := out/demo
 
-.PHONY: build build-evm test fuzz demo corpus bench lint clean mutate wasm web-test python-env
+.PHONY: build build-evm build-queue test fuzz demo corpus bench lint clean mutate wasm web-test python-env
 
 # zkinfer without the EVM simulator: everything but verify-evm, and none of
 # go-ethereum's modules to download and build.
@@ -14,6 +14,11 @@ build:
 build-evm:
 	$(GO) build -tags evm -o $(BIN) ./cmd/zkinfer
 
+# zkinfer with the embedded NATS JetStream server, so that prove --workers
+# needs no --queue server (about 20 MB more; see docs/SCALING.md).
+build-queue:
+	$(GO) build -tags queue -o $(BIN) ./cmd/zkinfer
+
 # Everything: unit, soundness, conformance and corpus tests, a sample of
 # the mutation tests (make mutate), then a short run of every fuzz target
 # (their seed corpora also run in go test).
@@ -21,11 +26,11 @@ build-evm:
 # is missed); the default build's verify-evm error is tested without it.
 test:
 	$(GO) vet ./...
-	$(GO) vet -tags evm ./...
+	$(GO) vet -tags evm,queue ./...
 	$(MAKE) wasm
-	$(GO) test -tags evm -timeout 60m ./...
+	$(GO) test -tags evm,queue -timeout 60m ./...
 	$(MAKE) web-test
-	$(GO) test -run 'TestWithoutEVM' ./cmd/zkinfer
+	$(GO) test -run 'TestWithoutEVM|TestWithoutQueueServer' ./cmd/zkinfer
 	@if [ -x $(PY_VENV)/bin/pytest ]; then $(PY_VENV)/bin/pytest -q -p no:cacheprovider python/tests; \
 	else echo "SKIP: python/tests: no $(PY_VENV) (make python-env installs it, as .ci/run does)"; fi
 	GO=$(GO) $(GO) run ./internal/mutate/cmd -sample

@@ -188,15 +188,25 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pf := proveFlags(fs)
 	maxC := maxConstraintsFlag(fs)
+	qf := queueFlags(fs)
 	c, err := openDir(fs, args, maxC, "input", "proof")
 	if dir, ok := asSegmented(err); ok {
 		opt, err := pf.options(progress(*quiet))
 		if err != nil {
 			return err
 		}
+		if qf.set() {
+			return proveQueued(dir, *input, *out, opt, *ignoreExtra, qf, *quiet)
+		}
+		if _, err := qf.check(true); err != nil {
+			return err
+		}
 		return proveSegmented(dir, *input, *out, opt, *ignoreExtra)
 	}
 	if err != nil {
+		return err
+	}
+	if _, err := qf.check(false); err != nil {
 		return err
 	}
 	in, err := model.ReadInput(*input)
