@@ -142,17 +142,9 @@ func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	// earlier compile, which no longer match, go at the same time.
 	var files atomicfile.Set
 	defer files.Discard()
-	h := sha256.New()
-	if err := files.Add(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
-		bw := bufio.NewWriter(io.MultiWriter(w, h))
-		if _, err := cs.WriteTo(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}); err != nil {
-		return nil, fmt.Errorf("compile: writing the circuit: %w", err)
+	if err := c.addCircuit(&files, cs); err != nil {
+		return nil, err
 	}
-	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
 	if err := files.AddBytes(filepath.Join(dir, ModelFile), raw); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
@@ -299,4 +291,21 @@ func (c *Compiled) ReadCircuit() (constraint.ConstraintSystem, error) {
 		return err
 	})
 	return cs, err
+}
+
+// addCircuit adds the constraint system to files as c's circuit file and
+// records its SHA-256 in c's settings.
+func (c *Compiled) addCircuit(files *atomicfile.Set, cs constraint.ConstraintSystem) error {
+	h := sha256.New()
+	if err := files.Add(filepath.Join(c.Dir, c.Settings.circuitFile()), func(w io.Writer) error {
+		bw := bufio.NewWriter(io.MultiWriter(w, h))
+		if _, err := cs.WriteTo(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}); err != nil {
+		return fmt.Errorf("compile: writing the circuit: %w", err)
+	}
+	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
+	return nil
 }

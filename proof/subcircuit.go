@@ -1,12 +1,10 @@
 package proof
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -107,17 +105,9 @@ func CompileSub(m *model.Model, dir string, s Settings, policy circuit.RangePoli
 	c.Dir = dir
 	var files atomicfile.Set
 	defer files.Discard()
-	h := sha256.New()
-	if err := files.Add(filepath.Join(dir, c.Settings.circuitFile()), func(w io.Writer) error {
-		bw := bufio.NewWriter(io.MultiWriter(w, h))
-		if _, err := cs.WriteTo(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}); err != nil {
-		return nil, fmt.Errorf("compile: writing the circuit: %w", err)
+	if err := c.addCircuit(&files, cs); err != nil {
+		return nil, err
 	}
-	c.Settings.CircuitSHA = hex.EncodeToString(h.Sum(nil))
 	js, _ := json.MarshalIndent(c.Settings, "", "  ")
 	if err := files.AddBytes(filepath.Join(dir, SettingsFile), append(js, '\n')); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/hex"
 	"math/big"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -130,7 +129,6 @@ func (l *lender) loans(borrower common.Address) int64 {
 // edited, the same proof from another sender, a reused nonce, a proof made
 // with other weights and a proof of another model.
 func TestLender(t *testing.T) {
-	solc := evmtest.Solc(t)
 	ctx := context.Background()
 	vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private,
 		ParamBits: 20, ParamCommitment: circuit.Pedersen, Claim: claim}
@@ -139,35 +137,9 @@ func TestLender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vk, err := c.ReadAnyVerifyingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := evm.Export(vk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := evm.NewWrapper(c, v, "CreditModel", "Verifier.sol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("Lender.sol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	contracts, err := solc.Compile(ctx, map[string][]byte{"Verifier.sol": v.Source, w.File: w.Source, "Lender.sol": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lenderABI, err := evm.ParseABI(contracts["Lender"].ABI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chain, err := evm.NewChain()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer chain.Close()
+	cs := evmtest.Consumer(t, c, "CreditModel", "Lender.sol")
+	v, lenderABI, chain := cs.Verifier, cs.ABI, cs.Chain
+	contracts := map[string]*evm.Contract{"Lender": cs.Contract}
 	l := &lender{t: t, ctx: ctx, chain: chain, c: c, abi: lenderABI}
 	deploy := func(commitment []byte) (common.Address, error) {
 		args, err := lenderABI.Pack("", commitment)

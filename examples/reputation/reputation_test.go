@@ -5,7 +5,6 @@ package reputation_test
 import (
 	"context"
 	"math/big"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -32,38 +31,11 @@ func compile(t *testing.T, claim string) *proof.Compiled {
 // it; the same proof again, the seller's proof sent by someone else, and a
 // valid proof of a lower threshold (other keys) are refused.
 func TestReputation(t *testing.T) {
-	solc := evmtest.Solc(t)
 	ctx := context.Background()
 	c := compile(t, claim)
-	vk, err := c.ReadAnyVerifyingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ver, err := evm.Export(vk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := evm.NewWrapper(c, ver, "ReputationModel", "Verifier.sol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("Reputation.sol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	contracts, err := solc.Compile(ctx, map[string][]byte{"Verifier.sol": ver.Source, w.File: w.Source, "Reputation.sol": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	repABI, err := evm.ParseABI(contracts["Reputation"].ABI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chain, err := evm.NewChain()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer chain.Close()
+	cs := evmtest.Consumer(t, c, "ReputationModel", "Reputation.sol")
+	repABI, chain := cs.ABI, cs.Chain
+	contracts := map[string]*evm.Contract{"Reputation": cs.Contract}
 	addr, err := chain.DeployABI(ctx, contracts["Reputation"].Bytecode, repABI)
 	if err != nil {
 		t.Fatal(err)

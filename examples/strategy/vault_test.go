@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/hex"
 	"math/big"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -117,7 +116,6 @@ func signedArgs(call *evm.Call) (in [6]*big.Int, out [3]*big.Int) {
 // features), a proof for stale features, a proof of another strategy, a
 // tampered decision, and the operator's proof sent by someone else.
 func TestVault(t *testing.T) {
-	solc := evmtest.Solc(t)
 	ctx := context.Background()
 	vis := circuit.Visibility{Input: circuit.Public, Params: circuit.Hashed, Output: circuit.Public, ParamBits: 20, ParamCommitment: circuit.Pedersen}
 	c := evmtest.Keyed(t, "model.onnx", proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: circuit.RangeBits})
@@ -125,35 +123,9 @@ func TestVault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vk, err := c.ReadAnyVerifyingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ver, err := evm.Export(vk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := evm.NewWrapper(c, ver, "StrategyModel", "Verifier.sol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("Vault.sol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	contracts, err := solc.Compile(ctx, map[string][]byte{"Verifier.sol": ver.Source, w.File: w.Source, "Vault.sol": src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vaultABI, err := evm.ParseABI(contracts["Vault"].ABI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chain, err := evm.NewChain()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer chain.Close()
+	cs := evmtest.Consumer(t, c, "StrategyModel", "Vault.sol")
+	vaultABI, chain := cs.ABI, cs.Chain
+	contracts := map[string]*evm.Contract{"Vault": cs.Contract}
 	operator, oracle, other := chain.Accounts[0], chain.Accounts[1], chain.Accounts[2]
 	d, err := hex.DecodeString(strings.TrimPrefix(commitment, "0x"))
 	if err != nil {
