@@ -162,33 +162,13 @@ func (b *batchArith) checkFreivalds(w, x, y [][]frontend.Variable) {
 	add(w)
 	add(x)
 	add(y)
-	P, K := len(x[0]), len(x)
 	b.API.Compiler().Defer(func(api frontend.API) error {
 		multicommit.WithCommitment(api, func(api frontend.API, r frontend.Variable) error {
-			v := make([]frontend.Variable, P)
-			v[0] = 1
-			for p := 1; p < P; p++ {
-				v[p] = api.Mul(v[p-1], r)
-			}
-			u := make([]frontend.Variable, K)
-			for k, row := range x {
-				u[k] = dot(api, row, v)
-			}
-			for m := range w {
-				api.AssertIsEqual(dot(api, y[m], v), dot(api, w[m], u))
-			}
+			ops.FreivaldsAssert(api, w, x, y, r)
 			return nil
 		}, committed...)
 		return nil
 	})
-}
-
-func dot(api frontend.API, a, b []frontend.Variable) frontend.Variable {
-	terms := make([]frontend.Variable, len(a))
-	for i := range a {
-		terms[i] = api.Mul(a[i], b[i])
-	}
-	return sum(api, terms)
 }
 
 func sum(api frontend.API, terms []frontend.Variable) frontend.Variable {

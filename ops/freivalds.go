@@ -127,21 +127,33 @@ func (c *CircuitArith) freivalds(w, x [][]Variable, isConst func(Variable) bool)
 		y[m] = flat[m*P : (m+1)*P]
 	}
 	deferCommitment(api, func(api frontend.API, r frontend.Variable) error {
-		v := make([]frontend.Variable, P)
-		v[0] = 1
-		for p := 1; p < P; p++ {
-			v[p] = api.Mul(v[p-1], r)
-		}
-		u := make([]frontend.Variable, K)
-		for k, row := range x {
-			u[k] = dot(api, row, v)
-		}
-		for m := range M {
-			api.AssertIsEqual(dot(api, y[m], v), dot(api, w[m], u))
-		}
+		FreivaldsAssert(api, w, x, y, r)
 		return nil
 	}, committed...)
 	return y
+}
+
+// FreivaldsAssert asserts Y·v = W·(X·v) for v = (1, r, r², …, r^(P−1)),
+// Freivalds' check of the claimed product Y = W·X (W: M×K, X: K×P, Y:
+// M×P) at the challenge r. It is sound only when r is drawn after W, X and
+// Y are fixed, as a Groth16 commitment to all three gives it: a Y ≠ W·X
+// then passes with probability at most (P−1)/|F| (a nonzero row of Y − W·X
+// is a polynomial of degree < P in r). Cost: M·P + K·P + M·K
+// multiplications and P − 1 for the powers, against M·K·P term by term.
+func FreivaldsAssert(api frontend.API, w, x, y [][]frontend.Variable, r frontend.Variable) {
+	P := len(y[0])
+	v := make([]frontend.Variable, P)
+	v[0] = 1
+	for p := 1; p < P; p++ {
+		v[p] = api.Mul(v[p-1], r)
+	}
+	u := make([]frontend.Variable, len(x))
+	for k, row := range x {
+		u[k] = dot(api, row, v)
+	}
+	for m := range w {
+		api.AssertIsEqual(dot(api, y[m], v), dot(api, w[m], u))
+	}
 }
 
 // dot returns Σ a[i]·b[i].
