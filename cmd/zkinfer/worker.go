@@ -40,9 +40,9 @@ type queueFlagSet struct {
 // segments on a job queue.
 func queueFlags(fs *flag.FlagSet) queueFlagSet {
 	return queueFlagSet{
-		workers:    fs.Int("workers", 0, "segmented DIR: prove the segments on a job queue with this many local worker processes (0 with --queue: workers of other machines only)"),
+		workers:    fs.Int("workers", 0, "segmented DIR: prove the segments on a job queue with this many local worker processes (0 with --queue or --listen: `zkinfer worker` processes started elsewhere only)"),
 		url:        fs.String("queue", "", "segmented DIR: an external NATS JetStream server (nats://HOST:4222) instead of the embedded one"),
-		listen:     fs.String("listen", "", "the embedded queue server listens on HOST:PORT, for `zkinfer worker` on other machines (default 127.0.0.1, a free port)"),
+		listen:     fs.String("listen", "", "the embedded queue server listens on HOST:PORT, for `zkinfer worker --queue nats://HOST:PORT` on other machines (default 127.0.0.1, a free port)"),
 		shared:     fs.String("shared-dir", "", "witnesses and proofs go through this directory, which every worker sees at the same path, instead of the queue's object store"),
 		storeDir:   fs.String("queue-dir", "", "the embedded server's storage, kept until the bundle is written so that a restarted prove resumes (default PROOF.queue)"),
 		ackWaitS:   fs.String("ack-wait", queue.DefaultAckWait.String(), "a job whose worker is silent this long goes to another worker"),
@@ -51,14 +51,14 @@ func queueFlags(fs *flag.FlagSet) queueFlagSet {
 }
 
 // set reports whether the queue is asked for.
-func (f queueFlagSet) set() bool { return *f.workers != 0 || *f.url != "" }
+func (f queueFlagSet) set() bool { return *f.workers != 0 || *f.url != "" || *f.listen != "" }
 
 // check rejects queue flags that do not fit together.
 func (f queueFlagSet) check(segmented bool) (time.Duration, error) {
-	others := *f.listen != "" || *f.shared != "" || *f.storeDir != "" || *f.uploadKeys
+	others := *f.shared != "" || *f.storeDir != "" || *f.uploadKeys
 	switch {
 	case !f.set() && others:
-		return 0, usageError{"--listen, --shared-dir, --queue-dir and --upload-keys need --workers or --queue"}
+		return 0, usageError{"--shared-dir, --queue-dir and --upload-keys need --workers, --queue or --listen"}
 	case !f.set():
 		return 0, nil
 	case !segmented:
@@ -67,8 +67,6 @@ func (f queueFlagSet) check(segmented bool) (time.Duration, error) {
 		return 0, usageError{"--workers must be positive"}
 	case *f.url != "" && (*f.listen != "" || *f.storeDir != ""):
 		return 0, usageError{"--listen and --queue-dir configure the embedded server: not with --queue"}
-	case *f.url == "" && *f.workers == 0:
-		return 0, usageError{"--workers 0 needs --queue (the workers' server)"}
 	}
 	d, err := time.ParseDuration(*f.ackWaitS)
 	if err != nil || d < time.Second {

@@ -309,7 +309,8 @@ func TestQueueUsage(t *testing.T) {
 	}{
 		{[]string{"prove", seg, "--input", demoInput, "--proof", pf, "--workers", "-1", "--queue", "nats://127.0.0.1:1"}, exitUsage, "--workers must be positive"},
 		{[]string{"prove", plain, "--input", demoInput, "--proof", pf, "--workers", "2"}, exitUsage, "segmented directory"},
-		{[]string{"prove", seg, "--input", demoInput, "--proof", pf, "--listen", ":4222"}, exitUsage, "need --workers or --queue"},
+		{[]string{"prove", seg, "--input", demoInput, "--proof", pf, "--shared-dir", plain}, exitUsage, "need --workers, --queue or --listen"},
+		{[]string{"prove", plain, "--input", demoInput, "--proof", pf, "--listen", ":4222"}, exitUsage, "segmented directory"},
 		{[]string{"prove", seg, "--input", demoInput, "--proof", pf, "--workers", "2", "--ack-wait", "10ms"}, exitUsage, "--ack-wait"},
 		{[]string{"prove", seg, "--input", demoInput, "--proof", pf, "--queue", "nats://127.0.0.1:1", "--listen", ":4222"}, exitUsage, "not with --queue"},
 		{[]string{"worker"}, exitUsage, "--queue is required"},
