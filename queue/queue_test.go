@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -264,5 +265,56 @@ func TestResume(t *testing.T) {
 	}
 	if err := again.Finish(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHashedWeights: with hashed weights the workers need no weights
+// file (the segment's weights travel in its witness), and the bundle
+// commits to the model as one prover's does.
+func TestHashedWeights(t *testing.T) {
+	const file = "../examples/credit/model.onnx"
+	vis := circuit.DefaultVisibility
+	vis.Params, vis.ParamBits = circuit.Hashed, 20
+	d, err := segment.Compile(file, filepath.Join(t.TempDir(), "seg"), segment.CompileOptions{
+		CompileOptions: proof.CompileOptions{Quant: quant.Default, Visibility: vis},
+		Segments:       3,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Setup(proof.SetupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := model.ReadInput("../examples/credit/input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	popt := proof.ProveOptions{Weights: file, ParamSalt: big.NewInt(0x1234)}
+	one, err := d.Prove(in, popt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), hang)
+	defer cancel()
+	r, err := queue.Start(ctx, d, in, popt, queue.Options{URL: s.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	stop := workers(t, 2, queue.WorkerOptions{URL: s.URL(), Dir: d.Path})
+	b, err := r.Wait(ctx)
+	stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(b.Outputs, one.Outputs) {
+		t.Errorf("outputs %v on the queue, %v in one process", b.Outputs, one.Outputs)
+	}
+	if b.Commitments["params"] == "" || b.Commitments["params"] != one.Commitments["params"] {
+		t.Errorf("model commitment %q on the queue, %q in one process", b.Commitments["params"], one.Commitments["params"])
 	}
 }
