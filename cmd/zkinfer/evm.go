@@ -10,11 +10,12 @@ import (
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/segment"
 )
 
 func init() {
 	commands = append(commands, []command{
-		{"export-verifier", "DIR --out Verifier.sol [--name ZkinferModel]", "write the Solidity verifier of DIR, the wrapper contract that checks what the circuit cannot pin (ZkinferModel.sol), and their ABIs", cmdExportVerifier},
+		{"export-verifier", "DIR --out Verifier.sol [--name ZkinferModel]", "write the Solidity verifier of DIR, the wrapper contract that checks what the circuit cannot pin (ZkinferModel.sol), and their ABIs; for a segmented DIR, each segment's verifier and the bundle contract (ZkinferBundle.sol)", cmdExportVerifier},
 		{"calldata", "DIR --proof PROOF.json [--call verifier|verify|check]", "check the proof as verify does, then print the hex calldata of the verifier's call (or the wrapper's)", cmdCalldata},
 		{"verify-evm", "DIR --proof PROOF.json [--contract CONSUMER.sol]", "check the proof as verify does, then on a simulated chain: the verifier and its wrapper, or --contract (needs make build-evm)", cmdVerifyEVM},
 	}...)
@@ -48,6 +49,9 @@ func cmdExportVerifier(fs *flag.FlagSet, args []string) error {
 	}
 	if filepath.Ext(*out) != ".sol" {
 		return usageError{"--out must name a .sol file"}
+	}
+	if segment.IsSegmented(pos[0]) {
+		return exportSegmented(pos[0], *out, *name)
 	}
 	c, v, err := openVerifier(pos[0])
 	if err != nil {
@@ -108,6 +112,9 @@ func cmdCalldata(fs *flag.FlagSet, args []string) error {
 	vopt, err := vf.options()
 	if err != nil {
 		return err
+	}
+	if segment.IsSegmented(pos[0]) {
+		return calldataSegmented(pos[0], *file, *to, vopt)
 	}
 	c, v, err := openVerifier(pos[0])
 	if err != nil {

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"math/big"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/zkinfer/zkinfer/evm"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
@@ -254,4 +258,94 @@ func commitSegmented(dir, weights, input string, salt *big.Int) error {
 		fmt.Fprintf(stderr, "commit: publish it with the segments' verifying keys' sha256 %s; a verifier checks both: zkinfer verify %s --model-commitment %s --vk-sha256 %s\n", keys, dir, h, keys)
 	}
 	return nil
+}
+
+// exportSegmented writes, beside --out, each segment's verifier
+// (SegmentKVerifier.sol) and the bundle contract that checks a whole
+// bundle in one call (NAME.sol, ZkinferBundle unless --name), with their
+// ABIs.
+func exportSegmented(dir, out, name string) error {
+	d, err := segment.Open(dir)
+	if err != nil {
+		return err
+	}
+	if name == evm.DefaultWrapperName {
+		name = evm.DefaultBundleName
+	}
+	b, err := evm.NewBundle(d, name, false)
+	if err != nil {
+		return err
+	}
+	folder := filepath.Dir(out)
+	type file struct {
+		path string
+		data []byte
+	}
+	var files []file
+	for _, s := range b.Segments {
+		p := filepath.Join(folder, s.File)
+		files = append(files, file{p, s.Verifier.Source}, file{abiPath(p), s.Verifier.ABI})
+	}
+	bundleOut := filepath.Join(folder, b.File)
+	files = append(files, file{bundleOut, b.Source}, file{abiPath(bundleOut), b.ABI})
+	for _, f := range files {
+		if err := atomicfile.WriteFile(f.path, f.data); err != nil {
+			return err
+		}
+	}
+	var ctor []string
+	if b.Linked {
+		ctor = append(ctor, fmt.Sprintf("address[%d] verifiers (deploy each segment's verifier first: together they exceed EIP-3860)", len(b.Segments)))
+	}
+	if strings.Contains(string(b.ABI), `"modelCommitment_"`) {
+		ctor = append(ctor, "bytes32 modelCommitment, the one `zkinfer commit` prints")
+	}
+	how := "it deploys its verifiers"
+	if b.Linked {
+		how = "it takes its verifiers' addresses"
+	}
+	fmt.Fprintf(stdout, "wrote %d segment verifiers (%s … %s) and %s in %s: contract %s, constructor(%s), %s, %s; %s\n",
+		len(b.Segments), b.Segments[0].File, b.Segments[len(b.Segments)-1].File, b.File, folder, b.Name,
+		strings.Join(ctor, ", "), b.Signature(evm.BundleVerify), b.Signature(evm.BundleCheck), how)
+	if b.Note != "" {
+		fmt.Fprintf(stderr, "zkinfer export-verifier: warning: %s\n", b.Note)
+	}
+	return nil
+}
+
+// calldataSegmented prints the bundle contract's calldata for a bundle
+// that zkinfer verify accepts.
+func calldataSegmented(dir, file, to string, vopt proof.VerifyOptions) error {
+	fn := map[string]string{callCheck: evm.BundleCheck, callVerify: evm.BundleVerify}[to]
+	if fn == "" {
+		return usageError{"a segmented proof has one verifier per segment: --call check (the bundle contract's checkBundle) or verify (verifyBundle)"}
+	}
+	d, err := segment.Open(dir)
+	if err != nil {
+		return err
+	}
+	b, err := segment.ReadBundle(file)
+	if couldNotRead(err) {
+		return err
+	}
+	if err != nil {
+		return invalid(fmt.Errorf("INVALID: %w", err))
+	}
+	if err := d.Verify(b, vopt); err != nil {
+		return invalid(fmt.Errorf("%s: INVALID: %w", file, err))
+	}
+	bc, err := evm.NewBundle(d, "", false)
+	if err != nil {
+		return err
+	}
+	calls, err := evm.BundleCalls(b.Segments)
+	if err != nil {
+		return err
+	}
+	data, err := bc.Calldata(fn, calls)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "0x%s\n", hex.EncodeToString(data))
+	return err
 }

@@ -40,6 +40,9 @@ func cmdVerifyEVM(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	c, p, vopt, err := openProof(fs, args, file, f.vf)
+	if dir, ok := asSegmented(err); ok {
+		return verifyEVMSegmented(dir, f, vopt)
+	}
 	if err != nil {
 		return err
 	}
