@@ -162,3 +162,36 @@ func decodeInto(t *testing.T, v io.ReaderFrom, b []byte) {
 		t.Fatalf("decoding %d bytes: read %d: %v", len(b), n, err)
 	}
 }
+
+// BenchmarkInitialize compares phase 2's start here and in gnark's
+// mpcsetup on a circuit of about 2^12 constraints:
+//
+//	go test -run - -bench Initialize -cpu 1,2 ./proof/ceremony
+func BenchmarkInitialize(b *testing.B) {
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &mixed{commitments: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := cs.(*cs_bn254.R1CS)
+	const n = 1 << 12
+	p := newPhase1(n)
+	p.contribute(nil)
+	commons := p.seal([]byte("a beacon of sixteen bytes"), nil)
+	b.Run("gnark", func(b *testing.B) {
+		for range b.N {
+			var p2 mpcsetup.Phase2
+			p2.Initialize(r, &commons)
+		}
+	})
+	b.Run("ours", func(b *testing.B) {
+		for range b.N {
+			w, err := wireTermsOf(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := initialize(r, &commons, w, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
