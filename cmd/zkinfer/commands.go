@@ -220,8 +220,10 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	if err := checkRows(c.Model, in, *input, *ignoreExtra); err != nil {
 		return err
 	}
-	if opt.Signature, err = readSignature(*input, c.Model.Inputs[0].Scale); err != nil {
-		return err
+	if len(c.Model.Inputs) > 0 { // a model without inputs has nothing signed
+		if opt.Signature, err = readSignature(*input, c.Model.Inputs[0].Scale); err != nil {
+			return err
+		}
 	}
 	p, err := c.ProveWith(in, opt)
 	if err != nil {
