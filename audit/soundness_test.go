@@ -90,21 +90,37 @@ func TestForgedMetric(t *testing.T) {
 	diff := float64(o.InPos*o.Out-o.OutPos*o.In) / float64(o.In*o.Out)
 	t.Logf("accuracy %d/%d; demographic parity difference %.3f", o.Correct, n, diff)
 	above := Rat{o.Correct + 1, int64(n)}
+	// reversed swaps the group column: the other side is favoured, so the
+	// difference changes sign and the other of the two range checks must
+	// catch a bound below it.
+	reversed := func(w *Witness) {
+		for i, g := range w.Records.Groups[0] {
+			w.Records.Groups[0][i] = 1 - g
+		}
+	}
+	parity := func(max int64) Metric {
+		return Metric{Kind: DemographicParity, Group: "over_40", MaxDiff: &Rat{max, 1}, Positive: 1}
+	}
 	for _, tc := range []struct {
 		name          string
 		honest, false Metric
 		public        func(c *Circuit)
+		data          func(w *Witness)
 	}{
-		{"accuracy above the records'", Metric{Kind: Accuracy, Threshold: &Rat{0, 1}}, Metric{Kind: Accuracy, Threshold: &above}, nil},
+		{"demographic parity below the records', group reversed", parity(1), parity(0), nil, reversed},
+		{"accuracy above the records'", Metric{Kind: Accuracy, Threshold: &Rat{0, 1}}, Metric{Kind: Accuracy, Threshold: &above}, nil, nil},
 		{"revealed count plus one", Metric{Kind: Accuracy}, Metric{Kind: Accuracy},
-			func(c *Circuit) { c.Public[1] = new(big.Int).Add(toBig(c.Public[1]), big.NewInt(1)) }},
+			func(c *Circuit) { c.Public[1] = new(big.Int).Add(toBig(c.Public[1]), big.NewInt(1)) }, nil},
 		{"demographic parity below the records'", Metric{Kind: DemographicParity, Group: "over_40", MaxDiff: &Rat{1, 1}, Positive: 1},
-			Metric{Kind: DemographicParity, Group: "over_40", MaxDiff: &Rat{0, 1}, Positive: 1}, nil},
+			Metric{Kind: DemographicParity, Group: "over_40", MaxDiff: &Rat{0, 1}, Positive: 1}, nil, nil},
 		{"equal opportunity below the records'", Metric{Kind: EqualOpportunity, Group: "over_40", MaxDiff: &Rat{1, 1}, Positive: 1},
-			Metric{Kind: EqualOpportunity, Group: "over_40", MaxDiff: &Rat{0, 1}, Positive: 1}, nil},
+			Metric{Kind: EqualOpportunity, Group: "over_40", MaxDiff: &Rat{0, 1}, Positive: 1}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec, w := fixture(t, n, false, tc.honest)
+			if tc.data != nil {
+				tc.data(w)
+			}
 			asg, _, err := Assign(spec, w)
 			if err != nil {
 				t.Fatal(err)
@@ -125,6 +141,35 @@ func TestForgedMetric(t *testing.T) {
 				t.Fatalf("without the metric's assertion the forgery should pass (the test would not test it): %v", err)
 			}
 		})
+	}
+}
+
+// TestEmptyGroup: a fairness bound is a statement about two non-empty
+// sides. With nobody in the group (n₁ = 0) both sides of the
+// cross-multiplied inequality are 0 and hold for any δ; the circuit must
+// reject it (n₁n₀ ≠ 0), and accept the same witness with the metric's
+// assertion left out, so that assertion is what rejects it.
+func TestEmptyGroup(t *testing.T) {
+	for _, kind := range []Kind{DemographicParity, EqualOpportunity} {
+		metric := Metric{Kind: kind, Group: "over_40", MaxDiff: &Rat{1, 1}, Positive: 1}
+		spec, w := fixture(t, 12, false, metric)
+		asg, _, err := Assign(spec, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := &spec.Schema
+		for r := range sc.Records { // everyone outside the group
+			asg.Private[sc.Records*sc.Features+sc.Records+r] = 0
+		}
+		asg.Public[0] = datasetCommitment(sc, asg)
+		forged := *spec
+		forged.Metric.MaxDiff = &Rat{0, 1}
+		if err := solve(t, &forged, asg, true); err != nil {
+			t.Fatalf("%v: the witness fails without the metric's assertion: %v", kind, err)
+		}
+		if err := solve(t, &forged, asg, false); err == nil {
+			t.Errorf("%v: a bound over an empty group satisfies the circuit", kind)
+		}
 	}
 }
 

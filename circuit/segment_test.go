@@ -132,7 +132,8 @@ func TestBoundaryBinding(t *testing.T) {
 // to public outputs (nothing downstream range-checks the values), the
 // packing attack (+2^b in one slot, −1 in the next: the packed element
 // and the hash unchanged) is rejected by the range check to the packing
-// width alone. Widening that check (circuit.inputBits) fails this test.
+// width alone, for a carry from a positive and from a negative value.
+// Widening that check by one bit (circuit.inputBits) fails this test.
 func TestBoundaryPackingAttack(t *testing.T) {
 	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
 		m := identityModel(t, 4)
@@ -151,15 +152,26 @@ func TestBoundaryPackingAttack(t *testing.T) {
 			t.Fatalf("%v: the honest witness is rejected", rc)
 		}
 		bits := int64(circuit.PackBits(m.Inputs[0]))
-		forged := []int64{5 + 1<<bits, -3 - 1, 100, 0}
 		lay := circuit.Layout(m, vis)
 		out := lay.Offset(circuit.SegOutput)
-		for i, v := range forged {
-			a.Private[i] = v
-			a.Public[out+i] = v
-		}
-		if solves(t, b.CS, a) {
-			t.Errorf("%v: the segment accepts boundary values packed with a carry into the next slot", rc)
+		for _, forged := range [][]int64{
+			{5 + 1<<bits, -3 - 1, 100, 0},
+			// from a negative value: −3 + 2^b needs only one bit more
+			// than the packing width, so a check one bit too wide
+			// (circuit.inputBits widened) accepts it
+			{5, -3 + 1<<bits, 100 - 1, 0},
+		} {
+			a, err := circuit.AssignWitness(m, vis, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range forged {
+				a.Private[i] = v
+				a.Public[out+i] = v
+			}
+			if solves(t, b.CS, a) {
+				t.Errorf("%v: the segment accepts boundary values %v packed with a carry into the next slot", rc, forged)
+			}
 		}
 	}
 }

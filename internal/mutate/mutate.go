@@ -147,8 +147,9 @@ func Find(srcs map[string][]byte, dirs []string) ([]*Mutant, error) {
 			files[i] = f
 		}
 		emitting := emitters(files)
+		helpers := widthHelpers(files)
 		for i, f := range files {
-			all = append(all, fileMutants(fset, f, rels[i], dir, srcs[rels[i]], emitting)...)
+			all = append(all, fileMutants(fset, f, rels[i], dir, srcs[rels[i]], emitting, helpers)...)
 		}
 	}
 	return all, nil
@@ -219,6 +220,26 @@ func stmtCall(n ast.Node) *ast.CallExpr {
 	return nil
 }
 
+// ifInitCall returns the call of `if x := call(…); cond {…}` (or
+// `x = call(…)`), an if statement with no else branch whose init assigns
+// one call's result, or nil: the form of a call that returns only an
+// error.
+func ifInitCall(n ast.Node) (*ast.CallExpr, *ast.IfStmt) {
+	s, ok := n.(*ast.IfStmt)
+	if !ok || s.Else != nil || s.Init == nil {
+		return nil, nil
+	}
+	a, ok := s.Init.(*ast.AssignStmt)
+	if !ok || len(a.Rhs) != 1 {
+		return nil, nil
+	}
+	c, _ := a.Rhs[0].(*ast.CallExpr)
+	if c == nil {
+		return nil, nil
+	}
+	return c, s
+}
+
 // emitters returns the names whose call, as a statement, emits a
 // constraint: constraintCalls, and the functions, methods and closures of
 // the package whose body has such a statement (to a fixed point).
@@ -260,12 +281,96 @@ func emitters(files []*ast.File) map[string]bool {
 			ast.Inspect(b.node, func(n ast.Node) bool {
 				if c := stmtCall(n); c != nil && names[callee(c)] {
 					names[b.name], changed = true, true
+				} else if c, _ := ifInitCall(n); c != nil && names[callee(c)] && !constraintCalls[callee(c)] {
+					names[b.name], changed = true, true
 				}
 				return !names[b.name]
 			})
 		}
 	}
 	return names
+}
+
+// widthHelpers returns the names of the package's functions and methods
+// whose result is a range check's bit width (`c.Range.Check(v,
+// c.inputBits(info))`): each of their returns is widened too, so that a
+// width computed elsewhere (a segment's boundary width) is mutated where
+// it is decided.
+func widthHelpers(files []*ast.File) map[string]bool {
+	names := map[string]bool{}
+	for _, f := range files {
+		imports := importPaths(f)
+		ast.Inspect(f, func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if !ok || foreign(c, imports) {
+				return true
+			}
+			if w, ok := widenCalls[callee(c)]; ok && len(c.Args) == w.args {
+				if b, ok := c.Args[w.bits].(*ast.CallExpr); ok && !isImported(b, imports) {
+					if name := callee(b); name != "" {
+						names[name] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	for k := range names { // only the package's own functions
+		found := false
+		for _, f := range files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == k && fd.Body != nil {
+					found = true
+				}
+			}
+		}
+		if !found {
+			delete(names, k)
+		}
+	}
+	return names
+}
+
+// importPaths maps a file's import names to their paths.
+func importPaths(f *ast.File) map[string]string {
+	out := map[string]string{}
+	for _, im := range f.Imports {
+		p := strings.Trim(im.Path.Value, `"`)
+		name := path.Base(p)
+		if im.Name != nil {
+			name = im.Name.Name
+		}
+		out[name] = p
+	}
+	return out
+}
+
+// isImported reports whether c calls a function of an imported package.
+func isImported(c *ast.CallExpr, imports map[string]string) bool {
+	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); ok {
+			_, ok := imports[id.Name]
+			return ok
+		}
+	}
+	return false
+}
+
+// foreign reports whether c calls a function of an imported package other
+// than gnark's: not an assertion, a range check or a commitment of the
+// circuit, even when it has such a name (circuit.Commit, the native
+// commitment, is computed outside any circuit).
+func foreign(c *ast.CallExpr, imports map[string]string) bool {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	p, ok := imports[id.Name]
+	return ok && !strings.HasPrefix(p, "github.com/consensys/gnark")
 }
 
 // funcName names a function declaration: Name, T.Name or (*T).Name.
@@ -299,7 +404,7 @@ func isConstraintCode(text string) bool {
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // fileMutants lists the mutants of one file.
-func fileMutants(fset *token.FileSet, f *ast.File, rel, pkg string, src []byte, emitting map[string]bool) []*Mutant {
+func fileMutants(fset *token.FileSet, f *ast.File, rel, pkg string, src []byte, emitting, helpers map[string]bool) []*Mutant {
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	text := func(n ast.Node) string { return string(src[off(n.Pos()):off(n.End())]) }
 	// fingerprint is n's text with the bodies of function literals
@@ -331,12 +436,9 @@ func fileMutants(fset *token.FileSet, f *ast.File, rel, pkg string, src []byte, 
 	// evaluation is `_, _ = args` for a call's arguments, the `...` of a
 	// variadic argument dropped; a function of another package is kept as
 	// a value, so that its import stays used.
+	paths := importPaths(f)
 	imports := map[string]bool{}
-	for _, im := range f.Imports {
-		name := path.Base(strings.Trim(im.Path.Value, `"`))
-		if im.Name != nil {
-			name = im.Name.Name
-		}
+	for name := range paths {
 		imports[name] = true
 	}
 	evaluation := func(c *ast.CallExpr) string {
@@ -357,10 +459,33 @@ func fileMutants(fset *token.FileSet, f *ast.File, rel, pkg string, src []byte, 
 	}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Body == nil || !isConstraintCode(text(fd)) {
+		if !ok || fd.Body == nil {
 			continue
 		}
 		fn := funcName(fd)
+		if helpers[fd.Name.Name] { // a range check's width: each return widened
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if _, ok := n.(*ast.FuncLit); ok {
+					return false
+				}
+				if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) == 1 {
+					b := r.Results[0]
+					add(fn, Widen, r, text(b)+" → "+text(b)+"+1", off(b.Pos()), off(b.End()), "("+text(b)+")+1")
+				}
+				return true
+			})
+		}
+		if !isConstraintCode(text(fd)) {
+			continue
+		}
+		// stmts[c] is the statement that call c is, if it is one.
+		stmts := map[*ast.CallExpr]ast.Stmt{}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if c := stmtCall(n); c != nil {
+				stmts[c] = n.(ast.Stmt)
+			}
+			return true
+		})
 		// appends[x] are the statements x = append(x, …) of the function.
 		appends := map[string][]*ast.AssignStmt{}
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
@@ -372,11 +497,18 @@ func fileMutants(fset *token.FileSet, f *ast.File, rel, pkg string, src []byte, 
 			return true
 		})
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			if c := stmtCall(n); c != nil && emitting[callee(c)] {
+			if c := stmtCall(n); c != nil && emitting[callee(c)] && !foreign(c, paths) {
 				add(fn, Delete, n, "", off(n.Pos()), off(n.End()), evaluation(c))
 			}
+			// if err := emit(…); err != nil {…}, emit a function of the
+			// package (a validation such as claim.Check returns an error
+			// too, but is no gnark call): the if statement becomes a block
+			// evaluating the arguments (the error is never raised).
+			if c, s := ifInitCall(n); c != nil && emitting[callee(c)] && !constraintCalls[callee(c)] && !isImported(c, paths) {
+				add(fn, Delete, c, "", off(s.Pos()), off(s.End()), "{ "+evaluation(c)+" }")
+			}
 			c, ok := n.(*ast.CallExpr)
-			if !ok {
+			if !ok || foreign(c, paths) {
 				return true
 			}
 			name := callee(c)
@@ -403,6 +535,15 @@ func fileMutants(fset *token.FileSet, f *ast.File, rel, pkg string, src []byte, 
 							end = off(committed[1].Pos())
 						} else if len(c.Args) > 1 {
 							start = off(c.Args[len(c.Args)-2].End())
+						}
+						if st, ok := stmts[c]; ok {
+							// the call is a statement: the dropped value is
+							// still evaluated after it, so that a variable
+							// read only there stays used
+							s0, e0 := off(st.Pos()), off(st.End())
+							repl := string(src[s0:start]) + string(src[end:e0]) + "; _ = " + text(e)
+							add(fn, Drop, c, "drops "+text(e), s0, e0, repl)
+							continue
 						}
 						add(fn, Drop, c, "drops "+text(e), start, end, "")
 					}

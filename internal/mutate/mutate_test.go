@@ -159,3 +159,80 @@ func TestEquivalent(t *testing.T) {
 		}
 	}
 }
+
+const formsSrc = `package p
+
+import (
+	"github.com/consensys/gnark/frontend"
+	"github.com/zkinfer/zkinfer/circuit"
+)
+
+type C struct {
+	API   frontend.API
+	Range interface{ Check(frontend.Variable, int) }
+	vis   int
+}
+
+func (c *C) define(h interface{ Write(...frontend.Variable) }, xs []frontend.Variable) error {
+	for _, v := range xs {
+		c.Range.Check(v, c.width())
+		h.Write(v)
+	}
+	if err := c.bind(xs[0]); err != nil {
+		return err
+	}
+	_, _ = circuit.Commit(1, nil, nil, nil)
+	return nil
+}
+
+func (c *C) bind(v frontend.Variable) error {
+	c.API.AssertIsEqual(v, 1)
+	return nil
+}
+
+func (c *C) width() int {
+	if c.vis == 1 {
+		return 9
+	}
+	return 8
+}
+`
+
+// TestFindForms: a constraint made through `if err := f(…); err != nil`,
+// a range check's width decided by a helper, a dropped hash input that is
+// its variable's only use (the mutant must still build), and a native
+// function of another package named like a gnark call (not mutated).
+func TestFindForms(t *testing.T) {
+	ms, err := Find(map[string][]byte{"p/a.go": []byte(formsSrc)}, []string{"p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range ms {
+		out := string(m.Apply([]byte(formsSrc)))
+		if _, err := parser.ParseFile(token.NewFileSet(), "a.go", out, 0); err != nil {
+			t.Errorf("%s: %v", m.Key(), err)
+		}
+		got[m.Key()] = out
+	}
+	for key, want := range map[string]string{
+		"p/a.go (*C).define delete: c.bind(xs[0])":                                        "\t{ _ = xs[0] }\n\t_, _ = circuit.Commit(",
+		"p/a.go (*C).width widen: return 9 [9 → 9+1]":                                     "return (9)+1",
+		"p/a.go (*C).width widen: return 8 [8 → 8+1]":                                     "return (8)+1",
+		"p/a.go (*C).define drop: h.Write(v) [drops v]":                                   "h.Write(); _ = v",
+		"p/a.go (*C).define widen: c.Range.Check(v, c.width()) [c.width() → c.width()+1]": "c.Range.Check(v, (c.width())+1)",
+		"p/a.go (*C).bind delete: c.API.AssertIsEqual(v, 1)":                              "_, _ = v, 1",
+	} {
+		out, ok := got[key]
+		if !ok {
+			t.Errorf("no mutant %q", key)
+		} else if !strings.Contains(out, want) {
+			t.Errorf("%s: no %q in\n%s", key, want, out)
+		}
+	}
+	for key := range got {
+		if strings.Contains(key, "circuit.Commit") {
+			t.Errorf("%s: a native function of another package is mutated", key)
+		}
+	}
+}

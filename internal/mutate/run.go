@@ -23,7 +23,9 @@ type Suite struct {
 // Suites are the soundness tests of each package whose constraint code is
 // mutated. A mutant is judged by its own package's tests: the gadget and
 // operator sweeps and attacks for ops, the whole-circuit sweeps, the
-// commitment, claim, weight and public-wire tests for circuit.
+// commitment, claim, weight, public-wire and segment-boundary tests for
+// circuit, the tampering, forged-metric, dataset-binding, weight-range,
+// public-wire and Freivalds tests for audit.
 var Suites = map[string]Suite{
 	"ops": {Pkgs: []string{"./ops"}, Run: "^(" + strings.Join([]string{
 		"TestBitRange", "TestComparisonSoundness", "TestDivSqrtSoundness",
@@ -35,9 +37,13 @@ var Suites = map[string]Suite{
 	"circuit": {Pkgs: []string{"./circuit"}, Run: "^(" + strings.Join([]string{
 		"TestPedersen.*", "TestCommitment.*", "TestParamRange", "TestClaim.*",
 		"TestCheckPublicWires", "TestCircuit.*", "TestContext.*", "TestInputRangeSoundness",
-		"TestPublicInputsBound", "TestHidingWires",
+		"TestPublicInputsBound", "TestHidingWires", "TestBoundary.*",
 	}, "|") + ")$"},
 	"proof": {Pkgs: []string{"./proof"}, Run: "^(TestVerifyRejects|TestPedersen.*|TestForeignKeys)$"},
+	"audit": {Pkgs: []string{"./audit"}, Run: "^(" + strings.Join([]string{
+		"TestTampering", "TestForgedMetric", "TestForgedProducts", "TestEmptyGroup", "TestDatasetBinding",
+		"TestParamRange", "TestPublicInputsBound", "TestFreivaldsCommitsEveryWire",
+	}, "|") + ")$"},
 }
 
 // Status is a mutant's verdict.
