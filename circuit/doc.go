@@ -106,15 +106,19 @@
 // recomputed from the input wires themselves, range-checked to the
 // activation bits (≤ 48 < 63), so v + 2^63 fits its 64-bit slot and the
 // packing is injective: a different input is a different message. The
-// check is S ≤ ℓ − 1 and [8]([S]G − [h]A − R) = (0, 1) with h = H(R, A, M),
-// in complete formulas; unforgeability is EdDSA's under the key A, which
-// the verifier compares with the device's registered key (an A the prover
-// picked proves nothing about the device), and a point R off the curve
-// only gives a forger the roots of a quadratic fixed by h, which it cannot
-// aim at through the hash. The key's coordinates and the nonce are public
-// inputs; R and S are secret. TestCircuitSignedInput rejects a forged S,
-// S + ℓ, a forged R, an input changed after signing, another device's
-// signature, another key, another nonce and another scale.
+// check is R and A on the curve, S ≤ ℓ − 1 and [8]([S]G − [h]A − R) =
+// (0, 1) with h = H(R, A, M), in formulas complete on the curve;
+// unforgeability is EdDSA's under the key A, which the verifier compares
+// with the device's registered key (an A the prover picked proves nothing
+// about the device). The on-curve checks are needed: off the curve the
+// formulas' divisions are not pinned, and R = (0, 0) (or A = (0, 0), h odd)
+// with a prover's choice of a 0/0 in the cofactor doublings passes the
+// identity check for any S and message. The key's coordinates and the
+// nonce are public inputs; R and S are secret. TestCircuitSignedInput
+// rejects a forged S, S + ℓ, a forged R, an input changed after signing,
+// another device's signature, another key, another nonce and another
+// scale; TestCircuitSignatureGadget a lone last packed value changed and
+// the off-curve R and A.
 //
 // # References
 //

@@ -269,6 +269,21 @@ func defineSignature(api frontend.API, scale int, values []frontend.Variable, x,
 	params := curve.Params()
 	a := twistededwards.Point{X: x, Y: y}
 	r := twistededwards.Point{X: sig[0], Y: sig[1]}
+	// R and A on the curve. gnark's addition and doubling are exact only for
+	// points of the curve: each coordinate is a DivUnchecked, n = res·den,
+	// whose denominator (1 ± d·x1x2y1y2, or a·x² + y² and 2 − a·x² − y²) is
+	// never 0 on the curve (a = −1 is a square, d is not), so on the curve
+	// every coordinate below is pinned. Off the curve it is not: R = (0, 0)
+	// gives R + P = (0, 0) for every P, and doubling (0, 0) is 0/0 for x,
+	// which the prover sets to t with a·t² = 1 (the order-4 point (t, 0)),
+	// then (t, 0) → (0, −1) → (0, 1): any S signed any message
+	// (TestCircuitSignatureGadget, "R = (0, 0)"). A = (0, 0) does the same
+	// through [h]A whenever h is odd, under a key whose printed encoding
+	// (KeyHex) is another point's. With both on the curve, so is every
+	// point below, and q = [8](R − [S]G + [h]A) lies in the subgroup of
+	// order ℓ (the curve has 8ℓ points).
+	curve.AssertIsOnCurve(r)
+	curve.AssertIsOnCurve(a)
 	// h = H(R, A, M), the challenge gnark-crypto's eddsa signs with.
 	ch, err := poseidon2.New(api)
 	if err != nil {
@@ -285,6 +300,9 @@ func defineSignature(api frontend.API, scale int, values []frontend.Variable, x,
 	for range 3 { // the cofactor, 8
 		q = curve.Double(q)
 	}
+	// On the curve, either coordinate alone pins the identity: y = 1 gives
+	// (a − d)·x² = 0, so x = 0; x = 0 gives y = ±1, and (0, −1) has order 2,
+	// outside the subgroup of order ℓ. Both are kept (one constraint each).
 	api.AssertIsEqual(q.X, 0)
 	api.AssertIsEqual(q.Y, 1)
 	return nil

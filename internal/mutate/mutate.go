@@ -97,7 +97,7 @@ func (m *Mutant) Apply(src []byte) []byte {
 // package).
 var constraintCalls = map[string]bool{
 	"AssertIsEqual": true, "AssertIsBoolean": true, "AssertIsDifferent": true,
-	"AssertIsLessOrEqual": true, "AssertIsCrumb": true,
+	"AssertIsLessOrEqual": true, "AssertIsCrumb": true, "AssertIsOnCurve": true,
 	"Check": true, "CheckSigned": true, "ToBinary": true,
 	"Insert": true, "Commit": true, "WithCommitment": true,
 	"Mul": true, // a product as a statement: its result is discarded, the constraint is the point
