@@ -27,15 +27,17 @@ func (e *InvalidError) Unwrap() error { return e.Err }
 // expectations of opt, and that it fits verifier v, and returns it as the
 // verifier's call. A proof the checks refuse is an *InvalidError.
 func CheckedCall(c *proof.Compiled, v *Verifier, p *proof.Proof, opt proof.VerifyOptions) (*Call, error) {
+	// zkinfer's checks first: a proof that does not even decode is
+	// invalid, not a failure to run.
+	if err := c.VerifyWith(p, opt); err != nil {
+		return nil, &InvalidError{err}
+	}
 	call, err := NewCall(p)
 	if err != nil {
 		return nil, err
 	}
 	if err := call.Check(v); err != nil {
 		return nil, err
-	}
-	if err := c.VerifyWith(p, opt); err != nil {
-		return nil, &InvalidError{err}
 	}
 	return call, nil
 }
