@@ -2,16 +2,15 @@ package proof
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
+	"github.com/zkinfer/zkinfer/internal/filehash"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
@@ -196,16 +195,8 @@ func (k dirKeys) ReadKeys() (*ceremony.KeyFiles, error) {
 
 // fileSHA256 is the SHA-256 of a file, hex.
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum, err := filehash.SHA256(path)
+	return hex.EncodeToString(sum), err
 }
 
 // CeremonyDir is the folder of a compiled directory where its coordinator

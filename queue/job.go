@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/zkinfer/zkinfer/internal/filehash"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
 )
@@ -105,16 +105,8 @@ func DirID(dir string) (string, error) {
 
 // fileSHA256 is the SHA-256 of a file, in hex.
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum, err := filehash.SHA256(path)
+	return hex.EncodeToString(sum), err
 }
 
 // vkSHA256 is the SHA-256 of segment k's verifying key.

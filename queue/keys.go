@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/internal/filehash"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
 )
@@ -76,16 +76,8 @@ func uploadKeys(ctx context.Context, js jetstream.JetStream, d *segment.Dir, dir
 
 // objectDigest is the object store's digest of a file's contents.
 func objectDigest(file string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return "SHA-256=" + base64.URLEncoding.EncodeToString(h.Sum(nil)), nil
+	sum, err := filehash.SHA256(file)
+	return "SHA-256=" + base64.URLEncoding.EncodeToString(sum), err
 }
 
 // fetchKeys downloads what segment k needs from bucket into dir (the
