@@ -31,33 +31,14 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 	cs "github.com/consensys/gnark/constraint/bn254"
-	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
+	"github.com/zkinfer/zkinfer/bench/internal/synth"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/groth16setup"
 )
-
-// chain is a synthetic circuit of N constraints: x ← x·x + i, with a
-// public result; about as many wires as constraints, like a model's.
-type chain struct {
-	X frontend.Variable
-	Y frontend.Variable `gnark:",public"`
-	N int
-}
-
-func (c *chain) Define(api frontend.API) error {
-	x := c.X
-	for i := range c.N - 1 {
-		x = api.Add(api.Mul(x, x), i)
-	}
-	api.AssertIsEqual(x, c.Y)
-	return nil
-}
 
 type result struct {
 	Impl        string  `json:"impl"`
@@ -112,7 +93,7 @@ func run(impl string, synthetic int, args []string) error {
 	switch {
 	case synthetic > 0:
 		var err error
-		if ccs, err = frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &chain{N: synthetic}); err != nil {
+		if ccs, err = synth.Compile(synthetic); err != nil {
 			return err
 		}
 		name = fmt.Sprintf("synthetic %d", synthetic)
