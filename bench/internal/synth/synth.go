@@ -18,7 +18,7 @@ import (
 type Chain struct {
 	X frontend.Variable
 	Y frontend.Variable `gnark:",public"`
-	N int `gnark:"-"`
+	N int               `gnark:"-"`
 }
 
 // Define implements frontend.Circuit.
