@@ -183,16 +183,9 @@ func proveSegmented(dir, input, out string, opt proof.ProveOptions, ignoreExtra 
 
 // verifySegmented verifies a bundle against a segmented directory.
 func verifySegmented(dir, file string, vopt proof.VerifyOptions) error {
-	d, err := segment.Open(dir)
+	d, b, err := openBundle(dir, file)
 	if err != nil {
 		return err
-	}
-	b, err := segment.ReadBundle(file)
-	if couldNotRead(err) {
-		return err
-	}
-	if err != nil {
-		return invalid(fmt.Errorf("INVALID: %w", err))
 	}
 	if err := d.Verify(b, vopt); err != nil {
 		return invalid(fmt.Errorf("%s: INVALID: %w", file, err))
@@ -320,16 +313,9 @@ func calldataSegmented(dir, file, to string, vopt proof.VerifyOptions) error {
 	if fn == "" {
 		return usageError{"a segmented proof has one verifier per segment: --call check (the bundle contract's checkBundle) or verify (verifyBundle)"}
 	}
-	d, err := segment.Open(dir)
+	d, b, err := openBundle(dir, file)
 	if err != nil {
 		return err
-	}
-	b, err := segment.ReadBundle(file)
-	if couldNotRead(err) {
-		return err
-	}
-	if err != nil {
-		return invalid(fmt.Errorf("INVALID: %w", err))
 	}
 	if err := d.Verify(b, vopt); err != nil {
 		return invalid(fmt.Errorf("%s: INVALID: %w", file, err))
@@ -348,4 +334,22 @@ func calldataSegmented(dir, file, to string, vopt proof.VerifyOptions) error {
 	}
 	_, err = fmt.Fprintf(stdout, "0x%s\n", hex.EncodeToString(data))
 	return err
+}
+
+// openBundle opens a segmented directory and reads a bundle of proofs for
+// it: a file that cannot be read is an error, one that does not parse is
+// INVALID.
+func openBundle(dir, file string) (*segment.Dir, *segment.Bundle, error) {
+	d, err := segment.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := segment.ReadBundle(file)
+	if couldNotRead(err) {
+		return nil, nil, err
+	}
+	if err != nil {
+		return nil, nil, invalid(fmt.Errorf("INVALID: %w", err))
+	}
+	return d, b, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/proof"
-	"github.com/zkinfer/zkinfer/proof/segment"
 )
 
 // verifyEVMSegmented is verify-evm of a bundle: zkinfer's checks, then
@@ -18,16 +17,9 @@ func verifyEVMSegmented(dir string, f *verifyEVMFlagSet, vopt proof.VerifyOption
 	if *f.bare || *f.contract != "" || *f.printContext {
 		return usageError{"--bare, --contract and --print-context take an unsegmented directory: a segmented one is checked by its bundle contract"}
 	}
-	d, err := segment.Open(dir)
+	d, b, err := openBundle(dir, *f.file)
 	if err != nil {
 		return err
-	}
-	b, err := segment.ReadBundle(*f.file)
-	if couldNotRead(err) {
-		return err
-	}
-	if err != nil {
-		return invalid(fmt.Errorf("INVALID: %w", err))
 	}
 	res, err := evm.VerifyBundleOnChain(context.Background(), d, b, evm.OnChainOptions{Verify: vopt, Progress: progress(*f.quiet)})
 	if err := beforeChain(*f.file, err); err != nil {
