@@ -74,7 +74,7 @@ func TestPlonkCLI(t *testing.T) {
 	if hexData := strings.TrimSpace(mustZK(t, "calldata", pl, "--proof", pf)); !strings.HasPrefix(hexData, "0x7e4f7a8a") { // Verify(bytes,uint256[])
 		t.Fatalf("calldata printed %.20q…", hexData)
 	}
-	if code, _, errOut := zk(t, "calldata", pl, "--proof", g16Proof); code != 1 || !strings.Contains(errOut, "proof was made with groth16, the verifier is plonk") {
+	if code, _, errOut := zk(t, "calldata", pl, "--proof", g16Proof); code != 1 || !strings.Contains(errOut, "INVALID: proof was made with groth16, keys are plonk") {
 		t.Fatalf("calldata of a groth16 proof for a plonk verifier: exit %d, %q", code, errOut)
 	}
 	onChain(t, func(t *testing.T) {
