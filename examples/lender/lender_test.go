@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -35,35 +34,16 @@ var salt = big.NewInt(0x1234) // the lender's weights' salt
 // lender is the Lender contract deployed on a simulated chain over the
 // credit model compiled with hashed weights and the claim.
 type lender struct {
-	t     *testing.T
-	ctx   context.Context
-	chain *evm.Chain
-	c     *proof.Compiled
-	abi   *abi.ABI
-	addr  common.Address
-}
-
-func (l *lender) call(method string, args ...any) []byte {
-	l.t.Helper()
-	data, err := l.abi.Pack(method, args...)
-	if err != nil {
-		l.t.Fatal(err)
-	}
-	out, err := l.chain.Call(l.ctx, l.addr, data, l.abi)
-	if err != nil {
-		l.t.Fatalf("%s: %v", method, err)
-	}
-	return out
+	*evmtest.Deployed
+	t *testing.T
+	c *proof.Compiled
 }
 
 // prove proves input with the weights at weights, bound to borrower's
 // current nonce as the contract states it (contextBytes).
 func (l *lender) prove(c *proof.Compiled, input, weights string, borrower common.Address) (*evm.Call, error) {
 	l.t.Helper()
-	out, err := l.abi.Unpack("contextBytes", l.call("contextBytes", borrower))
-	if err != nil {
-		l.t.Fatal(err)
-	}
+	out := l.Call("contextBytes", borrower)
 	in, err := model.ReadInput(input)
 	if err != nil {
 		l.t.Fatal(err)
@@ -99,28 +79,12 @@ func (l *lender) mustProve(c *proof.Compiled, input, weights string, borrower co
 // revert reason, "" for a granted loan.
 func (l *lender) apply(what string, borrower common.Address, call *evm.Call, want string) *evm.Receipt {
 	l.t.Helper()
-	data, err := l.abi.Pack("applyForLoan", call.Proof, call.Inputs[len(call.Inputs)-1])
-	if err != nil {
-		l.t.Fatal(err)
-	}
-	r, err := l.chain.TransactFrom(l.ctx, borrower, l.addr, data, l.abi)
-	if err != nil {
-		l.t.Fatal(err)
-	}
-	switch {
-	case want == "" && !r.OK:
-		l.t.Fatalf("%s: refused (%s)", what, r.Revert)
-	case want != "" && r.OK:
-		l.t.Fatalf("%s: loan granted, want %s", what, want)
-	case want != "" && r.Revert != want:
-		l.t.Fatalf("%s: refused with %s, want %s", what, r.Revert, want)
-	}
-	return r
+	return l.Send(what, borrower, want, "applyForLoan", call.Proof, call.Inputs[len(call.Inputs)-1])
 }
 
 func (l *lender) loans(borrower common.Address) int64 {
 	l.t.Helper()
-	return new(big.Int).SetBytes(l.call("loans", borrower)).Int64()
+	return l.Call("loans", borrower)[0].(*big.Int).Int64()
 }
 
 // TestLender: the lender grants a loan for a valid proof of a good
@@ -140,7 +104,7 @@ func TestLender(t *testing.T) {
 	cs := evmtest.Consumer(t, c, "CreditModel", "Lender.sol")
 	v, lenderABI, chain := cs.Verifier, cs.ABI, cs.Chain
 	contracts := map[string]*evm.Contract{"Lender": cs.Contract}
-	l := &lender{t: t, ctx: ctx, chain: chain, c: c, abi: lenderABI}
+	l := &lender{Deployed: &evmtest.Deployed{T: t, Chain: chain, ABI: lenderABI}, t: t, c: c}
 	deploy := func(commitment []byte) (common.Address, error) {
 		args, err := lenderABI.Pack("", commitment)
 		if err != nil {
@@ -157,7 +121,7 @@ func TestLender(t *testing.T) {
 	if _, err := deploy(offCurve); err == nil || !strings.Contains(err.Error(), "BadModelCommitment") {
 		t.Fatalf("a lender registering a point off the curve: %v", err)
 	}
-	if l.addr, err = deploy(d); err != nil {
+	if l.Addr, err = deploy(d); err != nil {
 		t.Fatal(err)
 	}
 	borrower, other := chain.Accounts[0], chain.Accounts[1]
@@ -191,7 +155,7 @@ func TestLender(t *testing.T) {
 	bound := circuit.Layout(c.Model, vis).Offset("claim") + 1
 	lowered := slices.Clone(fresh.Inputs)
 	lowered[bound] = new(big.Int).Mod(big.NewInt(1234), field) // the risky applicant's score
-	verifier := common.BytesToAddress(l.call("verifier"))
+	verifier := l.Call("verifier")[0].(common.Address)
 	vc := &evm.CompiledVerifier{Verifier: v}
 	res, err := vc.Verify(ctx, chain, verifier, (&evm.Call{Backend: fresh.Backend, Proof: fresh.Proof, Inputs: lowered}).Calldata())
 	if err != nil {
@@ -200,10 +164,7 @@ func TestLender(t *testing.T) {
 	if res.Accepted || res.Reason != "ProofInvalid" {
 		t.Fatalf("the verifier with the claim's bound lowered: accepted %v, %s", res.Accepted, res.Reason)
 	}
-	pubOut, err := lenderABI.Unpack("publicInputs", l.call("publicInputs", fresh.Inputs[len(fresh.Inputs)-1]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pubOut := l.Call("publicInputs", fresh.Inputs[len(fresh.Inputs)-1])
 	if pub := pubOut[0].([3]*big.Int); pub[bound].Cmp(fresh.Inputs[bound]) != 0 || pub[bound].Cmp(lowered[bound]) == 0 {
 		t.Fatalf("the lender passes the bound %v, the circuit's is %v", pub[bound], fresh.Inputs[bound])
 	}

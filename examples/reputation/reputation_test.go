@@ -42,22 +42,8 @@ func TestReputation(t *testing.T) {
 	}
 	seller, other := chain.Accounts[1], chain.Accounts[2]
 
-	call := func(method string, args ...any) []any {
-		t.Helper()
-		data, err := repABI.Pack(method, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := chain.Call(ctx, addr, data, repABI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := repABI.Unpack(method, out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
+	rep := &evmtest.Deployed{T: t, Chain: chain, ABI: repABI, Addr: addr}
+	call := rep.Call
 	prove := func(c *proof.Compiled, path string, who common.Address) (*evm.Call, error) {
 		t.Helper()
 		in, err := model.ReadInput(path)
@@ -78,23 +64,7 @@ func TestReputation(t *testing.T) {
 	}
 	attest := func(what string, from common.Address, pc *evm.Call, want string) *evm.Receipt {
 		t.Helper()
-		data, err := repABI.Pack("attest", pc.Proof, pc.Inputs[len(pc.Inputs)-1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := chain.TransactFrom(ctx, from, addr, data, repABI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case want == "" && !r.OK:
-			t.Fatalf("%s: reverted (%s)", what, r.Revert)
-		case want != "" && r.OK:
-			t.Fatalf("%s: accepted, want %s", what, want)
-		case want != "" && r.Revert != want:
-			t.Fatalf("%s: reverted with %s, want %s", what, r.Revert, want)
-		}
-		return r
+		return rep.Send(what, from, want, "attest", pc.Proof, pc.Inputs[len(pc.Inputs)-1])
 	}
 	trusted := func(who common.Address) bool { return call("isTrusted", who)[0].(bool) }
 

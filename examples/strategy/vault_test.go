@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -29,54 +28,6 @@ var salt = big.NewInt(0x5eed) // the operator's weights' salt
 const (
 	sell, hold, buy = 0, 1, 2
 )
-
-// vault is the Vault deployed on a simulated chain.
-type vault struct {
-	t     *testing.T
-	ctx   context.Context
-	chain *evm.Chain
-	abi   *abi.ABI
-	addr  common.Address
-}
-
-func (v *vault) call(method string, args ...any) []any {
-	v.t.Helper()
-	data, err := v.abi.Pack(method, args...)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	out, err := v.chain.Call(v.ctx, v.addr, data, v.abi)
-	if err != nil {
-		v.t.Fatalf("%s: %v", method, err)
-	}
-	res, err := v.abi.Unpack(method, out)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	return res
-}
-
-// send sends method from sender; want is the revert reason, "" for success.
-func (v *vault) send(what string, from common.Address, want string, method string, args ...any) *evm.Receipt {
-	v.t.Helper()
-	data, err := v.abi.Pack(method, args...)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	r, err := v.chain.TransactFrom(v.ctx, from, v.addr, data, v.abi)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	switch {
-	case want == "" && !r.OK:
-		v.t.Fatalf("%s: reverted (%s)", what, r.Revert)
-	case want != "" && r.OK:
-		v.t.Fatalf("%s: accepted, want %s", what, want)
-	case want != "" && r.Revert != want:
-		v.t.Fatalf("%s: reverted with %s, want %s", what, r.Revert, want)
-	}
-	return r
-}
 
 // features reads a market snapshot as the oracle posts it: fixed point at
 // the model's input scale.
@@ -135,8 +86,8 @@ func TestVault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &vault{t: t, ctx: ctx, chain: chain, abi: vaultABI}
-	if v.addr, err = chain.DeployABI(ctx, slices.Concat(contracts["Vault"].Bytecode, args), vaultABI); err != nil {
+	v := &evmtest.Deployed{T: t, Chain: chain, ABI: vaultABI}
+	if v.Addr, err = chain.DeployABI(ctx, slices.Concat(contracts["Vault"].Bytecode, args), vaultABI); err != nil {
 		t.Fatal(err)
 	}
 
@@ -145,7 +96,7 @@ func TestVault(t *testing.T) {
 	prove := func(path, weights string) *evm.Call {
 		t.Helper()
 		in, _ := features(t, c, path)
-		cb := v.call("contextBytes", operator)[0].([]byte)
+		cb := v.Call("contextBytes", operator)[0].([]byte)
 		start := time.Now()
 		p, err := c.ProveWith(in, proof.ProveOptions{Weights: weights, ParamSalt: salt, Context: cb})
 		if err != nil {
@@ -164,17 +115,17 @@ func TestVault(t *testing.T) {
 	trade := func(what string, from common.Address, call *evm.Call, want string) *evm.Receipt {
 		t.Helper()
 		in, out := signedArgs(call)
-		return v.send(what, from, want, "trade", call.Proof, in, out, call.Inputs[len(call.Inputs)-1])
+		return v.Send(what, from, want, "trade", call.Proof, in, out, call.Inputs[len(call.Inputs)-1])
 	}
 	post := func(path string) {
 		t.Helper()
 		_, f := features(t, c, path)
-		v.send("post "+path, oracle, "", "postMarket", f)
+		v.Send("post "+path, oracle, "", "postMarket", f)
 	}
-	position := func() int64 { return v.call("position")[0].(*big.Int).Int64() }
+	position := func() int64 { return v.Call("position")[0].(*big.Int).Int64() }
 
 	if _, f := features(t, c, "buy.json"); true {
-		v.send("features posted by someone else", other, "NotOracle", "postMarket", f)
+		v.Send("features posted by someone else", other, "NotOracle", "postMarket", f)
 	}
 	post("buy.json")
 	good := prove("buy.json", "model.onnx")
@@ -207,10 +158,10 @@ func TestVault(t *testing.T) {
 		t.Fatalf("the model does not sell on sell.json: %v", out)
 	}
 	out[sell], out[buy] = out[buy], out[sell]
-	v.send("a tampered decision", operator, "ProofRejected", "trade", sold.Proof, in, out, sold.Inputs[len(sold.Inputs)-1])
+	v.Send("a tampered decision", operator, "ProofRejected", "trade", sold.Proof, in, out, sold.Inputs[len(sold.Inputs)-1])
 	r = trade("the honest sell", operator, sold, "")
 	t.Logf("trade: gas %d (a sell)", r.GasUsed)
-	if position() != 0 || v.call("tradedRound")[0].(*big.Int).Int64() != 3 {
-		t.Fatalf("position %d, last traded round %v: want 0 after a buy and a sell, round 3", position(), v.call("tradedRound")[0])
+	if position() != 0 || v.Call("tradedRound")[0].(*big.Int).Int64() != 3 {
+		t.Fatalf("position %d, last traded round %v: want 0 after a buy and a sell, round 3", position(), v.Call("tradedRound")[0])
 	}
 }
