@@ -17,6 +17,7 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
+	"github.com/zkinfer/zkinfer/proof/segment/segmenttest"
 	"github.com/zkinfer/zkinfer/quant"
 	"github.com/zkinfer/zkinfer/queue"
 	"github.com/zkinfer/zkinfer/queue/embedded"
@@ -86,21 +87,6 @@ func workers(t *testing.T, n int, opt queue.WorkerOptions) (stop func() []int) {
 	}
 }
 
-// check verifies b and compares its outputs with the unsegmented model's.
-func check(t *testing.T, d *segment.Dir, in [][]float64, b *segment.Bundle) {
-	t.Helper()
-	want, err := d.Model().Eval(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(b.Outputs, d.Model().Dequantize(want)) {
-		t.Errorf("outputs %v, unsegmented %v", b.Outputs, d.Model().Dequantize(want))
-	}
-	if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestWorkers: 4 segments proven by 2 workers, with witnesses and proofs
 // in the object store or a shared directory, and keys read from the
 // directory or downloaded from the object store.
@@ -139,7 +125,7 @@ func TestWorkers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			check(t, d, in, b)
+			segmenttest.Check(t, d, in, b)
 			if done[0]+done[1] != 4 {
 				t.Errorf("workers proved %v segments, want 4 in all", done)
 			}
@@ -206,7 +192,7 @@ func TestRedelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, d, in, b)
+	segmenttest.Check(t, d, in, b)
 	again := 0
 	for _, res := range r.Results {
 		if res.Delivery > 1 {
@@ -250,7 +236,7 @@ func TestResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, d, in, b)
+	segmenttest.Check(t, d, in, b)
 	if done[0] != 2 {
 		t.Errorf("the second worker proved %d segments, want 2", done[0])
 	}

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
+	"github.com/zkinfer/zkinfer/proof/segment/segmenttest"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -53,16 +53,7 @@ func TestCreditSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := d.Model().Eval(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(b.Outputs, d.Model().Dequantize(want)) {
-		t.Errorf("outputs %v, unsegmented %v", b.Outputs, d.Model().Dequantize(want))
-	}
-	if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	segmenttest.Check(t, d, in, b)
 }
 
 // proveCredit proves an input file of examples/credit with d.
@@ -206,16 +197,7 @@ func TestCorpusSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := d.Model().Eval(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(b.Outputs, d.Model().Dequantize(want)) {
-		t.Errorf("outputs %v, unsegmented %v", b.Outputs, d.Model().Dequantize(want))
-	}
-	if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	segmenttest.Check(t, d, in, b)
 }
 
 // TestHashedWeightsSegments: the README's lender case (hashed weights, a
