@@ -86,30 +86,9 @@ type CompileOptions struct {
 // Poseidon2 hash (a public input), and asking for pedersen is an error.
 func CompileWith(modelPath, dir string, opt CompileOptions) (*Compiled, error) {
 	progress, vis := opt.Progress, opt.Visibility
-	backend := opt.Backend
-	if backend == "" {
-		backend = Groth16
-	}
-	if err := backend.Valid(); err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
-	}
-	raw, err := os.ReadFile(modelPath)
+	raw, vis, backend, err := readModel(modelPath, opt.Quant, vis, opt.Backend)
 	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
-	}
-	if vis.Params == circuit.Hashed && vis.ParamCommitment == "" {
-		vis.ParamCommitment = circuit.Pedersen // the default binding (PRIVACY.md)
-		if backend == Plonk {
-			vis.ParamCommitment = circuit.Poseidon2
-		}
-	}
-	if backend == Plonk && vis.PedersenParams() {
-		return nil, fmt.Errorf("compile: --param-commitment pedersen is a Groth16 commitment: with --backend plonk, hashed weights use poseidon2")
-	}
-	if vis.SecretParams() { // the directory gets the architecture only
-		if raw, err = stripWeights(raw); err != nil {
-			return nil, fmt.Errorf("compile: %s: %w", modelPath, err)
-		}
+		return nil, err
 	}
 	c, err := build(modelPath, raw, opt.Quant, vis)
 	if err != nil {
@@ -174,6 +153,52 @@ func (c *Compiled) writeSettings() error {
 		return err
 	}
 	return atomicfile.WriteFile(c.path(SettingsFile), append(js, '\n'))
+}
+
+// readModel reads the ONNX model at path for a compile under qs, vis and
+// backend, and resolves the defaults: Groth16, and for hashed weights
+// Pedersen (Poseidon2 under PLONK). With secret weights it checks every
+// weight against the parameter bits, before any circuit is built, and
+// returns the file with its weights zeroed, as a compiled directory keeps
+// it.
+func readModel(path string, qs quant.Settings, vis circuit.Visibility, backend Backend) ([]byte, circuit.Visibility, Backend, error) {
+	if backend == "" {
+		backend = Groth16
+	}
+	if err := backend.Valid(); err != nil {
+		return nil, vis, backend, fmt.Errorf("compile: %w", err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, vis, backend, fmt.Errorf("compile: %w", err)
+	}
+	if vis.Params == circuit.Hashed && vis.ParamCommitment == "" {
+		vis.ParamCommitment = circuit.Pedersen // the default binding (PRIVACY.md)
+		if backend == Plonk {
+			vis.ParamCommitment = circuit.Poseidon2
+		}
+	}
+	if backend == Plonk && vis.PedersenParams() {
+		return nil, vis, backend, fmt.Errorf("compile: --param-commitment pedersen is a Groth16 commitment: with --backend plonk, hashed weights use poseidon2")
+	}
+	if !vis.SecretParams() {
+		return raw, vis, backend, nil
+	}
+	g, err := onnx.Parse(raw)
+	if err != nil {
+		return nil, vis, backend, fmt.Errorf("onnx: %s: %w", path, err)
+	}
+	m, err := model.CompileSecret(g, qs, vis.Bits())
+	if err != nil {
+		return nil, vis, backend, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := m.ParamValues(); err != nil {
+		return nil, vis, backend, fmt.Errorf("%s: %w (or lower --param-scale)", path, err)
+	}
+	if raw, err = stripWeights(raw); err != nil {
+		return nil, vis, backend, fmt.Errorf("compile: %s: %w", path, err)
+	}
+	return raw, vis, backend, nil
 }
 
 // build loads and compiles the model and fills the settings that do not

@@ -25,29 +25,9 @@ import (
 // constraint count and checksum aside) and a model, no directory. raw is
 // the file as a compiled directory keeps it (weights zeroed when secret).
 func LoadModel(path string, qs quant.Settings, vis circuit.Visibility, backend Backend) (*Compiled, []byte, error) {
-	if backend == "" {
-		backend = Groth16
-	}
-	if err := backend.Valid(); err != nil {
-		return nil, nil, fmt.Errorf("compile: %w", err)
-	}
-	raw, err := os.ReadFile(path)
+	raw, vis, backend, err := readModel(path, qs, vis, backend)
 	if err != nil {
-		return nil, nil, fmt.Errorf("compile: %w", err)
-	}
-	if vis.Params == circuit.Hashed && vis.ParamCommitment == "" {
-		vis.ParamCommitment = circuit.Pedersen
-		if backend == Plonk {
-			vis.ParamCommitment = circuit.Poseidon2
-		}
-	}
-	if backend == Plonk && vis.PedersenParams() {
-		return nil, nil, fmt.Errorf("compile: --param-commitment pedersen is a Groth16 commitment: with --backend plonk, hashed weights use poseidon2")
-	}
-	if vis.SecretParams() {
-		if raw, err = stripWeights(raw); err != nil {
-			return nil, nil, fmt.Errorf("compile: %s: %w", path, err)
-		}
+		return nil, nil, err
 	}
 	c, err := build(path, raw, qs, vis)
 	if err != nil {

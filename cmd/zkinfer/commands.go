@@ -121,9 +121,6 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("compile: %w", err)
 	}
 	claimDefaults(fs, &vis)
-	if err := checkParamBits(pos[0], *qs, vis); err != nil {
-		return err
-	}
 	if *input != "" {
 		if _, _, err := evalInput(pos[0], *qs, *input, *ignoreExtra); err != nil {
 			return fmt.Errorf("--input %s: %w", *input, err)

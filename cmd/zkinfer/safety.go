@@ -7,12 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/proof"
-	"github.com/zkinfer/zkinfer/quant"
 )
 
 // ignoreExtraFlag adds --ignore-extra-inputs.
@@ -59,31 +56,6 @@ func keepKeys(c *proof.Compiled, force bool) error {
 		from = " (from a " + k.Kind + " setup)"
 	}
 	return fmt.Errorf("%s already has %s%s: replacing them makes every proof made with them fail; pass --force to replace them", c.Dir, strings.Join(have, " and "), from)
-}
-
-// checkParamBits fails a compile with private or hashed weights when a
-// weight of the model at path does not fit --param-bits, before the
-// circuit, the setup and the first prove (which would fail on it).
-func checkParamBits(path string, qs quant.Settings, vis circuit.Visibility) error {
-	if !vis.SecretParams() {
-		return nil
-	}
-	bits := vis.ParamBits
-	if bits == 0 {
-		bits = model.DefaultParamBits
-	}
-	g, err := onnx.Load(path)
-	if err != nil {
-		return err
-	}
-	m, err := model.CompileSecret(g, qs, bits)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if _, err := m.ParamValues(); err != nil {
-		return fmt.Errorf("%s: %w (or lower --param-scale)", path, err)
-	}
-	return nil
 }
 
 // compileWarnings are what compile says about a circuit it wrote that
