@@ -24,7 +24,7 @@ func TestCostKeySizes(t *testing.T) {
 		{"bits", proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeBits}},
 		{"lookup", proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility, RangeCheck: circuit.RangeLookup}},
 		{"pedersen and lookup", proof.CompileOptions{Quant: quant.Default, RangeCheck: circuit.RangeLookup,
-			Visibility: circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}}},
+			Visibility: circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamBits: 20}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := proof.CompileWith(creditModel, t.TempDir(), tc.opt)

@@ -148,7 +148,7 @@ func TestPlonkSetupOptions(t *testing.T) {
 			t.Errorf("setup %+v of %s: %v, want %q", tc.opt, tc.c.Settings.Backend, err, tc.want)
 		}
 	}
-	hashed := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
+	hashed := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamBits: 20}
 	c, err := compile(proof.Plonk, hashed)
 	if err != nil {
 		t.Fatal(err)
