@@ -1,0 +1,172 @@
+package dp
+
+import (
+	"math"
+	"math/big"
+	"testing"
+)
+
+// chiSquareCritical is the 0.999 quantile of χ² with df degrees of freedom
+// (Wilson–Hilferty; z = 3.0902 is the normal's 0.999 quantile).
+func chiSquareCritical(df int) float64 {
+	d := float64(df)
+	c := 1 - 2/(9*d) + 3.0902*math.Sqrt(2/(9*d))
+	return d * c * c * c
+}
+
+// TestChiSquare draws 100,000 noises with the integer reference the
+// circuit proves (Noise: Poseidon2 of the key and the draw's index, the
+// canonical split, the inverse CDF), draws 0 to 99,999 of one key, and tests them against the
+// exact discrete Laplace or Gaussian distribution (not the table: the
+// table's rounding is below 2^-64, far below what 10^5 draws can see).
+// Cells with an expected count below 5 are pooled into the tails.
+func TestChiSquare(t *testing.T) {
+	const n = 100_000
+	sigma := Decimal{5, 2}
+	for _, tc := range []struct {
+		m     Mechanism
+		exact func(z int64) float64
+	}{
+		{laplace("0.5", 1), func(z int64) float64 {
+			a := math.Exp(-0.5)
+			return (1 - a) / (1 + a) * math.Pow(a, math.Abs(float64(z)))
+		}},
+		{Mechanism{Kind: Gaussian, Epsilon: Decimal{1, 1}, Sensitivity: 1, Sigma: &sigma}, func(z int64) float64 {
+			var w float64
+			for y := -60; y <= 60; y++ {
+				w += math.Exp(-float64(y*y) / (2 * 2.5 * 2.5))
+			}
+			return math.Exp(-float64(z*z)/(2*2.5*2.5)) / w
+		}},
+	} {
+		tab, err := tc.m.Table()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[int64]int{}
+		key := Key(big.NewInt(20261130), CoinsValue([]byte("chi-square test coins")), testQuery)
+		for i := range n {
+			z, err := Noise(tab, key, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen[z]++
+		}
+		// Cells: z from lo to hi, each with expectation ≥ 5, plus the two
+		// pooled tails.
+		lo, hi := int64(0), int64(0)
+		for n*tc.exact(lo-1) >= 5 {
+			lo--
+		}
+		for n*tc.exact(hi+1) >= 5 {
+			hi++
+		}
+		var stat, pLeft, pRight float64
+		var oLeft, oRight int
+		for z, c := range seen {
+			switch {
+			case z < lo:
+				oLeft += c
+			case z > hi:
+				oRight += c
+			}
+		}
+		for z := lo; z <= hi; z++ {
+			e := n * tc.exact(z)
+			d := float64(seen[z]) - e
+			stat += d * d / e
+		}
+		for z := lo - 1; z >= lo-200; z-- {
+			pLeft += tc.exact(z)
+		}
+		for z := hi + 1; z <= hi+200; z++ {
+			pRight += tc.exact(z)
+		}
+		for _, c := range []struct {
+			o int
+			p float64
+		}{{oLeft, pLeft}, {oRight, pRight}} {
+			e := n * c.p
+			stat += (float64(c.o) - e) * (float64(c.o) - e) / e
+		}
+		df := int(hi-lo+1) + 2 - 1
+		crit := chiSquareCritical(df)
+		t.Logf("%s: %d draws, %d cells, χ² = %.1f (df %d, 0.999 quantile %.1f)", tc.m.Kind, n, df+1, stat, df, crit)
+		if stat > crit {
+			t.Errorf("%s: χ² = %.1f above the 0.999 quantile %.1f", tc.m.Kind, stat, crit)
+		}
+	}
+}
+
+// TestTables: each table sums to 2^k, is close to symmetric, has the
+// variance of its distribution, and its δ at the mechanism's ε is
+// negligible; a Laplace table at a lower ε than its own has a large δ.
+func TestTables(t *testing.T) {
+	sigma := Decimal{3, 1}
+	for _, tc := range []struct {
+		m        Mechanism
+		variance float64
+		maxDelta float64
+	}{
+		{laplace("1", 1), 2 * math.Exp(-1) / math.Pow(1-math.Exp(-1), 2), 1e-15},
+		{laplace("0.1", 1), 2 * math.Exp(-0.1) / math.Pow(1-math.Exp(-0.1), 2), 1e-15},
+		{laplace("2", 8), 2 * math.Exp(-0.25) / math.Pow(1-math.Exp(-0.25), 2), 1e-15},
+		{Mechanism{Kind: Gaussian, Epsilon: Decimal{1, 1}, Sensitivity: 1, Sigma: &sigma}, 9, 1e-3},
+	} {
+		tab, err := tc.m.Table()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tab.CDF[len(tab.CDF)-1].Cmp(new(big.Int).Lsh(big.NewInt(1), UniformBits)) != 0 {
+			t.Fatalf("%s: the table does not end at 2^k", tc.m.key())
+		}
+		if v := tab.Variance(); math.Abs(v-tc.variance) > 1e-9*tc.variance {
+			t.Errorf("%s: variance %.12g, want %.12g", tc.m.key(), v, tc.variance)
+		}
+		for z := int64(0); z <= tab.Offset; z++ {
+			if d := new(big.Int).Sub(tab.Count(z), tab.Count(-z)); d.CmpAbs(big.NewInt(1)) > 0 {
+				t.Errorf("%s: counts of %d and %d differ by %v", tc.m.key(), z, -z, d)
+			}
+		}
+		d := tab.Delta(tc.m.Epsilon, tc.m.Sensitivity)
+		t.Logf("%s: T = %d, δ = %.3g", tc.m.key(), tab.Offset, d)
+		if d > tc.maxDelta || d < 0 {
+			t.Errorf("%s: δ = %g, want at most %g", tc.m.key(), d, tc.maxDelta)
+		}
+		if tc.m.Kind == Laplace {
+			half := Decimal{tc.m.Epsilon.Num, 2 * tc.m.Epsilon.Den}
+			if d := tab.Delta(half, tc.m.Sensitivity); d < 0.01 {
+				t.Errorf("%s: δ at ε/2 is %g: the accounting does not see the ratio e^ε", tc.m.key(), d)
+			}
+		}
+	}
+}
+
+// TestSampleEdges: the inverse CDF at 0, 2^k − 1 and at every boundary.
+func TestSampleEdges(t *testing.T) {
+	m := laplace("1", 1)
+	tab, err := m.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), UniformBits), big.NewInt(1))
+	for i := 1; i < len(tab.CDF)-1; i++ {
+		if tab.CDF[i].Cmp(tab.CDF[i+1]) == 0 {
+			continue
+		}
+		z, _ := tab.Sample(tab.CDF[i])
+		zb, _ := tab.Sample(new(big.Int).Sub(tab.CDF[i], big.NewInt(1)))
+		if z != int64(i)-tab.Offset || zb >= z {
+			t.Fatalf("row %d: Sample(CDF) = %d, Sample(CDF − 1) = %d", i, z, zb)
+		}
+	}
+	if z, _ := tab.Sample(new(big.Int)); z != -tab.Offset {
+		t.Errorf("Sample(0) = %d", z)
+	}
+	if z, _ := tab.Sample(top); z != tab.Offset {
+		t.Errorf("Sample(2^k − 1) = %d", z)
+	}
+	if _, err := tab.Sample(new(big.Int).Add(top, big.NewInt(1))); err == nil {
+		t.Error("Sample(2^k) accepted")
+	}
+}
