@@ -42,12 +42,12 @@ import report  # noqa: E402
 
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "ezkl")
 DEFAULT_MODELS = ["1l_mlp", "accuracy", "1l_conv", "3l_relu_conv_fc", "mlp_h128", "cnn_c4", "large_mlp",
-                  "mlp_h512", "mlp_h2048", "cnn_c8", "cnn_c16", "cnn_c32"]
+                  "mlp_h512", "mlp_h2048", "cnn_c8", "cnn_c16", "cnn_c32", "resnet_c32"]
 # Runs that would take hours on a 2-core machine: hashed weights only up to
 # mlp_h128, EZKL only up to cnn_c4 and large_mlp (its 2^19-row circuit
 # already needs 8 GiB).
-DEFAULT_FIXED_ONLY = ["large_mlp", "mlp_h512", "mlp_h2048", "cnn_c4", "cnn_c8", "cnn_c16", "cnn_c32"]
-DEFAULT_ZKINFER_ONLY = ["mlp_h512", "mlp_h2048", "cnn_c8", "cnn_c16", "cnn_c32"]
+DEFAULT_FIXED_ONLY = ["large_mlp", "mlp_h512", "mlp_h2048", "cnn_c4", "cnn_c8", "cnn_c16", "cnn_c32", "resnet_c32"]
+DEFAULT_ZKINFER_ONLY = ["mlp_h512", "mlp_h2048", "cnn_c8", "cnn_c16", "cnn_c32", "resnet_c32"]
 
 
 def timed(cmd):
@@ -187,7 +187,7 @@ def main():
     os.makedirs(srs_cache)
     results = {"machine": machine(), "runs": []}
     for name in a.models.split(","):
-        if "_" in name and name.split("_")[0] in ("mlp", "cnn") and name[4:5] in "hc":
+        if genmodels.generated(name):
             d = genmodels.write(os.path.join(work, "models"), name)
         else:
             d = os.path.join(CORPUS, name)
