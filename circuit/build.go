@@ -69,9 +69,11 @@ type Built struct {
 //     error: auto falls back to lookups. Only the user's MaxConstraints
 //     fails a build.
 //   - Pedersen-committed weights must be the circuit's own Groth16
-//     commitment; when other gadgets commit too, the circuit is built again
-//     with a random wire in their commitment (Circuit.HideOthers), and
-//     ModelCommitmentIndex finds the weights' commitment.
+//     commitment, and so must a segment's boundary (boundary.go); their
+//     masks are zeroed, so when other gadgets commit too, the circuit is
+//     built again with a random wire in their commitment
+//     (Circuit.HideOthers). ModelCommitmentIndex finds the weights'
+//     commitment, BoundaryCommitmentIndex checks the boundary's.
 //   - Every public input must be in a constraint (CheckPublicWires).
 func Build(m *model.Model, vis Visibility, opt BuildOptions) (*Built, error) {
 	if opt.RangeCheck > RangeBits {
@@ -113,6 +115,14 @@ func buildWith(m *model.Model, vis Visibility, sys System, rangeCheck ops.RangeC
 		return nil, 0, err
 	}
 	circ.RangeCheck, circ.MaxConstraints = rangeCheck, max
+	if vis.Segmented() {
+		if sys != R1CS {
+			return nil, 0, errors.New("circuit: a segment's boundaries are bound by a Groth16 commitment: segmented proving needs --backend groth16")
+		}
+		// A boundary input is range-checked, so a lookup circuit has
+		// multicommit's commitment: hide it now rather than rebuild.
+		circ.HideOthers = rangeCheck == ops.RangeLookup
+	}
 	cs, err := compile(circ, sys)
 	if err != nil {
 		return nil, 0, err
@@ -154,10 +164,11 @@ func unwrapBudget(err error) *ops.BudgetError {
 
 // commitments records the R1CS's Groth16 commitments and, with
 // Pedersen-committed weights, which one is the model's, rebuilding the
-// circuit with HideOthers when other gadgets also commit.
+// circuit with HideOthers when other gadgets also commit beside the
+// weights' or the boundary's commitment.
 func (b *Built) commitments(circ *Circuit, m *model.Model, vis Visibility) error {
 	cms, _ := b.CS.GetCommitments().(constraint.Groth16Commitments)
-	if !vis.PedersenParams() {
+	if !vis.PedersenParams() && !vis.Segmented() {
 		b.Groth16Commitments = len(cms)
 		return nil
 	}
@@ -170,10 +181,19 @@ func (b *Built) commitments(circ *Circuit, m *model.Model, vis Visibility) error
 		b.CS = cs
 		cms, _ = cs.GetCommitments().(constraint.Groth16Commitments)
 	}
+	b.Groth16Commitments = len(cms)
+	if vis.Segmented() {
+		if _, err := BoundaryCommitmentIndex(b.CS, m, vis); err != nil {
+			return err
+		}
+	}
+	if !vis.PedersenParams() {
+		return nil
+	}
 	idx, err := ModelCommitmentIndex(b.CS, m, vis)
 	if err != nil {
 		return err
 	}
-	b.Groth16Commitments, b.ModelCommitmentIndex = len(cms), &idx
+	b.ModelCommitmentIndex = &idx
 	return nil
 }

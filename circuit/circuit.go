@@ -91,8 +91,11 @@ type Witness struct {
 	Inputs, Params, Outputs []ops.Tensor[int64]
 	Salt, ParamSalt         *big.Int
 	Context                 []byte
-	// BoundarySalt salts a segment's boundary commitments (segment.go).
-	BoundarySalt *big.Int
+	// A segment's boundary (boundary.go): the salts of its input's and its
+	// output's fingerprints (each shared with the neighbour across that
+	// boundary), the blind of its boundary commitment, and the challenge
+	// r, derived from every segment's boundary commitment (nil: 0).
+	BoundarySaltIn, BoundarySaltOut, BoundaryBlind, BoundaryChallenge *big.Int
 	// Signature is the device's signature over the inputs, for a circuit
 	// that checks one (signed.go).
 	Signature *InputSignature
@@ -102,7 +105,7 @@ type Witness struct {
 // (nil when that tensor is not hashed).
 type Commitments struct {
 	Input, Params, Output *big.Int
-	// BoundaryIn, BoundaryOut: a segment's boundary commitments.
+	// BoundaryIn, BoundaryOut: a segment's boundary fingerprints.
 	BoundaryIn, BoundaryOut *big.Int
 }
 
@@ -133,12 +136,12 @@ func (w *Witness) Commitments(m *model.Model, vis Visibility) (Commitments, erro
 		}
 	}
 	if vis.Input == Boundary {
-		if cm.BoundaryIn, err = one(TagBoundary, m.Inputs, w.Inputs, w.BoundarySalt); err != nil {
+		if cm.BoundaryIn, err = Fingerprint(m.Inputs, w.Inputs, w.BoundarySaltIn, w.BoundaryChallenge); err != nil {
 			return cm, err
 		}
 	}
 	if vis.Output == Boundary {
-		if cm.BoundaryOut, err = one(TagBoundary, m.Outputs, w.Outputs, w.BoundarySalt); err != nil {
+		if cm.BoundaryOut, err = Fingerprint(m.Outputs, w.Outputs, w.BoundarySaltOut, w.BoundaryChallenge); err != nil {
 			return cm, err
 		}
 	}
@@ -178,13 +181,16 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 		return out
 	}
 	vals := map[string][]frontend.Variable{
-		SegInput:        flat(w.Inputs),
-		SegParams:       flat(w.Params),
-		SegOutput:       flat(w.Outputs),
-		SegContext:      {ContextValue(w.Context)},
-		SegSalt:         {saltOrZero(w.Salt)},
-		SegParamSalt:    {saltOrZero(w.ParamSalt)},
-		SegBoundarySalt: {saltOrZero(w.BoundarySalt)},
+		SegInput:           flat(w.Inputs),
+		SegParams:          flat(w.Params),
+		SegOutput:          flat(w.Outputs),
+		SegContext:         {ContextValue(w.Context)},
+		SegSalt:            {saltOrZero(w.Salt)},
+		SegParamSalt:       {saltOrZero(w.ParamSalt)},
+		SegBoundarySaltIn:  {saltOrZero(w.BoundarySaltIn)},
+		SegBoundarySaltOut: {saltOrZero(w.BoundarySaltOut)},
+		SegBoundaryBlind:   {saltOrZero(w.BoundaryBlind)},
+		SegBoundaryR:       {saltOrZero(w.BoundaryChallenge)},
 	}
 	for name, v := range map[string]*big.Int{SegInputCommitment: cm.Input, SegParamCommitment: cm.Params, SegOutputCommitment: cm.Output,
 		SegBoundaryIn: cm.BoundaryIn, SegBoundaryOut: cm.BoundaryOut} {
@@ -262,11 +268,6 @@ func (c *Circuit) Define(api frontend.API) error {
 			return err
 		}
 	}
-	if c.vis.Input == Boundary {
-		if err := commit(SegBoundaryIn, TagBoundary, m.Inputs, raw, one(SegBoundarySalt)); err != nil {
-			return err
-		}
-	}
 	params, rawParams := tensors(m.Params, seg[SegParams])
 	for _, p := range rawParams {
 		for _, v := range p {
@@ -274,11 +275,16 @@ func (c *Circuit) Define(api frontend.API) error {
 		}
 	}
 	if c.vis.PedersenParams() {
-		if err := definePedersen(api, rawParams, one(SegParamSalt), c.HideOthers); err != nil {
+		if err := definePedersen(api, rawParams, one(SegParamSalt)); err != nil {
 			return err
 		}
 	} else if c.vis.Params == Hashed {
 		if err := commit(SegParamCommitment, TagParams, m.Params, rawParams, one(SegParamSalt)); err != nil {
+			return err
+		}
+	}
+	if c.HideOthers {
+		if err := defineHiding(api); err != nil {
 			return err
 		}
 	}
@@ -313,8 +319,8 @@ func (c *Circuit) Define(api frontend.API) error {
 			return err
 		}
 	}
-	if c.vis.Output == Boundary {
-		if err := commit(SegBoundaryOut, TagBoundary, m.Outputs, rawOuts, one(SegBoundarySalt)); err != nil {
+	if c.vis.Segmented() {
+		if err := defineBoundary(api, m, c.vis, seg, raw, rawOuts); err != nil {
 			return err
 		}
 	}

@@ -34,11 +34,8 @@ func hidingMaskHint(mod *big.Int, _ []*big.Int, outs []*big.Int) error {
 // commitment. It must be the first Commit of the circuit: gnark replaces a
 // wire that an earlier commitment holds by that commitment. Gadgets that
 // commit through std/multicommit (lookup range checks, lookup tables) do so
-// when the circuit is finished, after it. With hideOthers, a fresh random
-// wire joins multicommit's commitment, which keeps it hiding although the
-// prover zeroes gnark's masks (see proof.ProveWith); it is only set when the
-// circuit has that commitment anyway, so as not to add one.
-func definePedersen(api frontend.API, raw [][]frontend.Variable, salt frontend.Variable, hideOthers bool) error {
+// when the circuit is finished, after it.
+func definePedersen(api frontend.API, raw [][]frontend.Variable, salt frontend.Variable) error {
 	committer, ok := api.(frontend.Committer)
 	if !ok {
 		return fmt.Errorf("circuit: the constraint builder cannot make Groth16 commitments (pedersen parameter commitment)")
@@ -54,18 +51,25 @@ func definePedersen(api frontend.API, raw [][]frontend.Variable, salt frontend.V
 	if _, err := committer.Commit(vars...); err != nil {
 		return fmt.Errorf("circuit: committing to the weights: %w", err)
 	}
-	if hideOthers {
-		r, err := api.NewHint(hidingMaskHint, 1)
-		if err != nil {
-			return err
-		}
-		api.Mul(r[0], r[0])
-		// Deferred, as every gadget's commitment is (see ops' deferCommitment).
-		api.Compiler().Defer(func(api frontend.API) error {
-			multicommit.WithCommitment(api, func(frontend.API, frontend.Variable) error { return nil }, r[0])
-			return nil
-		})
+	return nil
+}
+
+// defineHiding adds a fresh random wire to std/multicommit's commitment
+// (Circuit.HideOthers), which keeps it hiding although the prover zeroes
+// gnark's masks for the weights' and the boundary's commitments (see
+// ZeroMaskOption); it is only set when the circuit has that commitment
+// anyway, so as not to add one.
+func defineHiding(api frontend.API) error {
+	r, err := api.NewHint(hidingMaskHint, 1)
+	if err != nil {
+		return err
 	}
+	api.Mul(r[0], r[0])
+	// Deferred, as every gadget's commitment is (see ops' deferCommitment).
+	api.Compiler().Defer(func(api frontend.API) error {
+		multicommit.WithCommitment(api, func(frontend.API, frontend.Variable) error { return nil }, r[0])
+		return nil
+	})
 	return nil
 }
 

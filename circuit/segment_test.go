@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -20,7 +21,8 @@ import (
 // creditSegment is the credit model's steps [from, to) as a segment
 // (boundary inputs unless from is 0, boundary outputs unless to ends the
 // model), its circuit under the range-check gadget rc, and the honest
-// witness of examples/credit/input.json with boundary salt 7.
+// witness of examples/credit/input.json with boundary salts 7 and 8,
+// blind 9 and challenge testChallenge.
 func creditSegment(t *testing.T, from, to int, rc ops.RangeCheck) (*model.Model, circuit.Visibility, constraint.ConstraintSystem, *circuit.Witness) {
 	t.Helper()
 	g, err := onnx.Load("../examples/credit/model.onnx")
@@ -70,27 +72,31 @@ func creditSegment(t *testing.T, from, to int, rc ops.RangeCheck) (*model.Model,
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sub, vis, b.CS, &circuit.Witness{Inputs: vals, Outputs: outs, BoundarySalt: big.NewInt(7)}
+	return sub, vis, b.CS, &circuit.Witness{Inputs: vals, Outputs: outs, BoundarySaltIn: big.NewInt(7), BoundarySaltOut: big.NewInt(8),
+		BoundaryBlind: big.NewInt(9), BoundaryChallenge: testChallenge}
 }
 
+// testChallenge stands for the challenge r of a bundle.
+var testChallenge, _ = new(big.Int).SetString("8a3f0c17e2b94d6055c1e9a7d3b2f04186c5e7a9b1d3f5071928374655647382", 16)
+
 // solves reports whether the circuit accepts the assignment.
-func solves(t *testing.T, cs constraint.ConstraintSystem, a *circuit.Circuit) bool {
+func solves(t *testing.T, cs constraint.ConstraintSystem, a *circuit.Circuit, opts ...solver.Option) bool {
 	t.Helper()
 	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cs.IsSolved(w) == nil
+	return cs.IsSolved(w, opts...) == nil
 }
 
 // TestBoundaryBinding: a segment whose boundary input is bound by the
-// public boundary_in commitment accepts the honest values and rejects
+// public boundary_in fingerprint accepts the honest values and rejects
 // (under both range-check gadgets) a value moved by one, and the packing
 // attack: two values that change by +2^b and −1 in neighbouring slots of
-// one packed element, which leave the packed element, and so the hash,
-// unchanged — only the range check to the packing width rejects them.
-// Deleting the commitment's equality or the range check in Define makes
-// this test fail.
+// one packed element, which leave the packed element, and so the
+// fingerprint, unchanged — only the range check to the packing width
+// rejects them. Deleting the fingerprint's equality (defineBoundary) or
+// the range check (Define) makes this test fail.
 func TestBoundaryBinding(t *testing.T) {
 	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
 		sub, vis, cs, w := creditSegment(t, 2, 7, rc)
@@ -114,7 +120,7 @@ func TestBoundaryBinding(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// the public boundary_in stays the honest commitment; the
+			// the public boundary_in stays the honest fingerprint; the
 			// secret input values are forged
 			d := slices.Clone(w.Inputs[0].Data)
 			forge(d)
@@ -131,7 +137,7 @@ func TestBoundaryBinding(t *testing.T) {
 // TestBoundaryPackingAttack: in a segment that passes its boundary on
 // to public outputs (nothing downstream range-checks the values), the
 // packing attack (+2^b in one slot, −1 in the next: the packed element
-// and the hash unchanged) is rejected by the range check to the packing
+// and the fingerprint unchanged) is rejected by the range check to the packing
 // width alone, for a carry from a positive and from a negative value.
 // Widening that check by one bit (circuit.inputBits) fails this test.
 func TestBoundaryPackingAttack(t *testing.T) {
@@ -143,7 +149,7 @@ func TestBoundaryPackingAttack(t *testing.T) {
 			t.Fatal(err)
 		}
 		x := []ops.Tensor[int64]{{Shape: []int{1, 4}, Data: []int64{5, -3, 100, 0}}}
-		w := &circuit.Witness{Inputs: x, Outputs: x, BoundarySalt: big.NewInt(9)}
+		w := &circuit.Witness{Inputs: x, Outputs: x, BoundarySaltIn: big.NewInt(9), BoundaryChallenge: testChallenge}
 		a, err := circuit.AssignWitness(m, vis, w)
 		if err != nil {
 			t.Fatal(err)
@@ -177,7 +183,12 @@ func TestBoundaryPackingAttack(t *testing.T) {
 }
 
 // TestBoundaryOutputBinding: the producing segment's boundary_out must be
-// the commitment of the values it computes.
+// the fingerprint of the values it computes at the public challenge: a
+// boundary_out moved by one is rejected, and so are packed output wires
+// that the prover changes (its hint forged to add 1 to the first) with
+// boundary_out recomputed over the forged packing, which only the
+// equality of each packed wire with its expression catches. Deleting
+// that equality, or the fingerprint's, in defineBoundary fails this test.
 func TestBoundaryOutputBinding(t *testing.T) {
 	sub, vis, cs, w := creditSegment(t, 0, 2, ops.RangeLookup)
 	a, err := circuit.AssignWitness(sub, vis, w)
@@ -187,36 +198,67 @@ func TestBoundaryOutputBinding(t *testing.T) {
 	if !solves(t, cs, a) {
 		t.Fatal("the honest witness is rejected")
 	}
-	off := circuit.Layout(sub, vis).Offset(circuit.SegBoundaryOut)
-	a.Public[off] = new(big.Int).Add(toBig(a.Public[off]), big.NewInt(1))
+	lay := circuit.Layout(sub, vis)
+	off := lay.Offset(circuit.SegBoundaryOut)
+	honest := toBig(a.Public[off])
+	a.Public[off] = new(big.Int).Add(honest, big.NewInt(1))
 	if solves(t, cs, a) {
-		t.Error("the segment accepts a boundary_out that is not the commitment of its outputs")
+		t.Error("the segment accepts a boundary_out that is not the fingerprint of its outputs")
+	}
+	// the forged first packed wire P_0 + 1 moves the fingerprint by
+	// r^(m−1), m packed elements
+	vals, err := circuit.BoundaryValues(sub, vis, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := len(vals) - 3 // the output's salt, the blind, the packs, the mask
+	shift := new(big.Int).Exp(testChallenge, big.NewInt(int64(m-1)), ecc.BN254.ScalarField())
+	a.Public[off] = new(big.Int).Mod(new(big.Int).Add(honest, shift), ecc.BN254.ScalarField())
+	forge := solver.OverrideHint(solver.GetHintID(circuit.BoundaryPackHint), func(mod *big.Int, ins, outs []*big.Int) error {
+		if err := circuit.BoundaryPackHint(mod, ins, outs); err != nil {
+			return err
+		}
+		outs[0].Add(outs[0], big.NewInt(1))
+		return nil
+	})
+	if solves(t, cs, a, forge) {
+		t.Error("the segment accepts packed output wires that are not its outputs' packing")
+	}
+	a.Public[off] = honest
+	if !solves(t, cs, a) {
+		t.Error("the honest witness is rejected after the forgeries")
 	}
 }
 
 // TestBoundaryCost measures the constraints a boundary value costs: a
-// segment that only passes a tensor of n values on (Identity) hashes it
-// as input and as output; the difference between two sizes, per value,
-// is what a cut costs both its segments together.
+// segment that only passes a tensor of n values on (Identity) takes it
+// as a boundary input (range check, packing, fingerprint) and hands it on
+// as a boundary output (packed wires, fingerprint); the difference
+// between two sizes, per value, is what a cut costs both its segments
+// together. With lookups about 3.3: the consumer's range check to the
+// packing width (~3, the check the next segment's ops rely on, and the
+// packing's injectivity), and ~0.1 each for the consumer's fingerprint,
+// the producer's packed wires and its fingerprint (a packed element holds
+// ~10 values).
 func TestBoundaryCost(t *testing.T) {
-	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+	for _, tc := range []struct {
+		rc  ops.RangeCheck
+		max float64
+	}{{ops.RangeLookup, 3.5}, {ops.RangeBits, 30}} {
 		cost := map[int]int{}
 		for _, n := range []int{1000, 2000} {
-			for _, vis := range []circuit.Visibility{
-				{Input: circuit.Boundary, Params: circuit.Fixed, Output: circuit.Boundary},
-			} {
-				m := identityModel(t, n)
-				b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(rc) + 1})
-				if err != nil {
-					t.Fatal(err)
-				}
-				cost[n] = b.CS.GetNbConstraints()
+			m := identityModel(t, n)
+			vis := circuit.Visibility{Input: circuit.Boundary, Params: circuit.Fixed, Output: circuit.Boundary}
+			b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(tc.rc) + 1})
+			if err != nil {
+				t.Fatal(err)
 			}
+			cost[n] = b.CS.GetNbConstraints()
 		}
 		per := float64(cost[2000]-cost[1000]) / 1000
-		t.Logf("%v: %.1f constraints per boundary value (range check and hash in, hash out; %d for 1000 values)", rc, per, cost[1000])
-		if per > 70 {
-			t.Errorf("%v: a boundary value costs %.1f constraints", rc, per)
+		t.Logf("%v: %.2f constraints per boundary value, both sides (range check, packing and fingerprint in; packed wires and fingerprint out; %d for 1000 values)", tc.rc, per, cost[1000])
+		if per > tc.max {
+			t.Errorf("%v: a boundary value costs %.2f constraints, more than %v", tc.rc, per, tc.max)
 		}
 	}
 }

@@ -21,9 +21,12 @@ const (
 	SegContext          = "context"           // the context (public, always last)
 	SegSalt             = "salt"              // the salt of hashed inputs and outputs (secret)
 	SegParamSalt        = "param_salt"        // the salt of hashed weights (secret)
-	SegBoundaryIn       = "boundary_in"       // Poseidon2 of a segment's boundary inputs (public)
-	SegBoundaryOut      = "boundary_out"      // Poseidon2 of a segment's boundary outputs (public)
-	SegBoundarySalt     = "boundary_salt"     // the salt of boundary commitments (secret)
+	SegBoundaryIn       = "boundary_in"       // the fingerprint of a segment's boundary inputs (public)
+	SegBoundaryOut      = "boundary_out"      // the fingerprint of a segment's boundary outputs (public)
+	SegBoundaryR        = "boundary_r"        // the challenge the fingerprints are taken at (public)
+	SegBoundarySaltIn   = "boundary_salt_in"  // the salt of the input boundary's fingerprint (secret)
+	SegBoundarySaltOut  = "boundary_salt_out" // the salt of the output boundary's fingerprint (secret)
+	SegBoundaryBlind    = "boundary_blind"    // the blind of the boundary commitment (secret)
 )
 
 // Segment is a named run of witness values.
@@ -40,10 +43,13 @@ type Segment struct {
 //
 // Public: input (public) or input_commitment (hashed) or boundary_in
 // (boundary), param_commitment (Poseidon2-hashed weights), output (public)
-// or output_commitment (hashed) or boundary_out (boundary), signer_x,
+// or output_commitment (hashed) or boundary_out (boundary), boundary_r
+// (boundaries), signer_x,
 // signer_y and signer_nonce (signed input), claim, context. Secret: input (private, hashed or boundary), params (private or
 // hashed weights), output (private or hashed), salt (hashed inputs or
-// outputs), param_salt (hashed weights), boundary_salt (boundaries),
+// outputs), param_salt (hashed weights), boundary_salt_in,
+// boundary_salt_out and boundary_blind (boundaries; in this order, which
+// BoundaryValues relies on),
 // signature (signed input).
 type Wires struct {
 	Public, Private []Segment
@@ -88,13 +94,16 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 		add(true, SegParamCommitment, 1)
 	}
 	if vis.Output == Boundary {
-		// the computed values are hashed directly: no witness copy
+		// the computed values are fingerprinted directly: no witness copy
 		add(true, SegBoundaryOut, 1)
 	} else {
 		add(vis.Output == Public, SegOutput, size(outputs))
 	}
 	if vis.Output == Hashed {
 		add(true, SegOutputCommitment, 1)
+	}
+	if vis.Segmented() {
+		add(true, SegBoundaryR, 1)
 	}
 	if vis.InputSignedBy != "" {
 		add(true, SegSignerX, 1)
@@ -111,8 +120,14 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	if vis.Params == Hashed {
 		add(false, SegParamSalt, 1)
 	}
-	if vis.Input == Boundary || vis.Output == Boundary {
-		add(false, SegBoundarySalt, 1)
+	if vis.Input == Boundary {
+		add(false, SegBoundarySaltIn, 1)
+	}
+	if vis.Output == Boundary {
+		add(false, SegBoundarySaltOut, 1)
+	}
+	if vis.Segmented() {
+		add(false, SegBoundaryBlind, 1)
 	}
 	if vis.InputSignedBy != "" {
 		add(false, SegSignature, 3)

@@ -30,9 +30,11 @@ func (s *Settings) OnChainNote() string {
 	return fmt.Sprintf("the circuit has %d Groth16 commitments and gnark's Solidity verifier supports one: on-chain verification is not available (lookup range checks, lookup tables and Freivalds products commit too: use --range-check bits and avoid them)", s.Groth16Commitments)
 }
 
-// proverOptions are the Groth16 prover's options for this directory.
+// proverOptions are the Groth16 prover's options for this directory:
+// gnark's commitment masks zeroed when the weights' or a segment's
+// boundary commitment must be computable outside the prover.
 func (c *Compiled) proverOptions() ([]backend.ProverOption, error) {
-	if !c.Settings.Visibility.PedersenParams() {
+	if vis := c.Settings.Visibility; !vis.PedersenParams() && !vis.Segmented() {
 		return nil, nil
 	}
 	zero, err := circuit.ZeroMaskOption()

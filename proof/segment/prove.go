@@ -1,14 +1,11 @@
 package segment
 
 import (
-	"crypto/rand"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"time"
-
-	"github.com/consensys/gnark-crypto/ecc"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
@@ -17,7 +14,8 @@ import (
 )
 
 // Setup writes every segment's keys, one segment at a time: only one
-// segment's constraint system and keys are in memory at once.
+// segment's constraint system and keys are in memory at once; and, from
+// them, each segment's BoundaryKeyFile.
 func (d *Dir) Setup(opt proof.SetupOptions) error {
 	for k := range d.Manifest.Segments {
 		c, _, err := d.Segment(k, nil)
@@ -29,6 +27,12 @@ func (d *Dir) Setup(opt proof.SetupOptions) error {
 			return fmt.Errorf("segment %d: %w", k, err)
 		}
 		release()
+		if d.Len() > 1 {
+			if err := d.WriteBoundaryKey(k); err != nil {
+				return err
+			}
+			release()
+		}
 	}
 	return nil
 }
@@ -61,8 +65,10 @@ func release() {
 // Witnesses runs the model on inputs with the integer evaluator, segment
 // by segment, and returns each segment's witness: the values it reads and
 // computes, its secret weights, the salts and the context of opt. The
-// boundary salt is drawn here, once for the bundle: boundaries commit with
-// it and nobody needs it again.
+// boundary salts and blinds are drawn here, once for the bundle (nobody
+// needs them again), and the boundary challenge is computed from the
+// segments' boundary commitments (boundary.go): the witnesses are ready to
+// prove in any order, on any machine.
 func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.Witness, *model.Model, error) {
 	if len(opt.Context) > circuit.MaxContextBytes {
 		return nil, nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(opt.Context), circuit.MaxContextBytes)
@@ -84,17 +90,13 @@ func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.
 	if err != nil {
 		return nil, nil, err
 	}
-	salt, err := rand.Int(rand.Reader, ecc.BN254.ScalarField())
-	if err != nil {
-		return nil, nil, fmt.Errorf("prove: drawing the boundary salt: %w", err)
-	}
 	ws := make([]*circuit.Witness, d.Len())
 	for k, r := range d.Manifest.Segments {
 		sub, idx, err := m.Sub(r.From, r.To)
 		if err != nil {
 			return nil, nil, err
 		}
-		w := &circuit.Witness{Inputs: in, Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context, BoundarySalt: salt}
+		w := &circuit.Witness{Inputs: in, Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context}
 		for _, i := range idx {
 			w.Params = append(w.Params, params[i])
 		}
@@ -102,6 +104,12 @@ func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.
 			return nil, nil, err
 		}
 		ws[k], in = w, w.Outputs
+	}
+	if err := drawBoundary(ws); err != nil {
+		return nil, nil, err
+	}
+	if err := d.setChallenge(ws, m); err != nil {
+		return nil, nil, err
 	}
 	return ws, m, nil
 }

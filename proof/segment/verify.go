@@ -14,14 +14,16 @@ import (
 )
 
 // ErrChain is the answer to segment proofs that are each valid but not of
-// one run: a boundary commitment of one segment differs from the next's.
-var ErrChain = errors.New("the segment proofs do not chain: a boundary commitment differs between neighbours (segments swapped, dropped, or from different runs)")
+// one run: a boundary fingerprint of one segment differs from the next's.
+var ErrChain = errors.New("the segment proofs do not chain: a boundary fingerprint differs between neighbours (segments swapped, dropped, or from different runs)")
 
 // Verify checks the bundle b against the directory: every segment's proof
 // with that segment's verifying key (proof.Compiled.VerifyWith: its
 // public inputs, commitments, claim and context as for any proof), then
-// the chain: segment k's boundary_out public input must equal segment
-// k+1's boundary_in. The context opt expects binds every segment, the
+// the chain: every segment's boundary_r public input must be the
+// challenge of the bundle's boundary commitments (circuit.BoundaryChallenge
+// of the commitment points the proofs carry, in order), and segment k's
+// boundary_out public input must equal segment k+1's boundary_in. The context opt expects binds every segment, the
 // input commitment the first, the claim the last; the model commitment is
 // ModelCommitment of the segments' weight commitments, and the verifying
 // key's hash KeysSHA256. Only one segment's verifying key is read at a
@@ -79,6 +81,9 @@ func (d *Dir) Verify(b *Bundle, opt proof.VerifyOptions) error {
 			}
 		}
 		prev = c
+	}
+	if err := d.checkChallenge(b); err != nil {
+		return err
 	}
 	want, err := d.Assemble(b.Segments)
 	if err != nil {

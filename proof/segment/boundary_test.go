@@ -1,0 +1,155 @@
+package segment_test
+
+import (
+	"errors"
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/segment"
+)
+
+// witnesses runs examples/credit/input.json through d's segments.
+func witnesses(t *testing.T, d *segment.Dir, opt proof.ProveOptions) ([]*circuit.Witness, *model.Model) {
+	t.Helper()
+	in, err := model.ReadInput("../../examples/credit/input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, m, err := d.Witnesses(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws, m
+}
+
+// proveAll proves every witness and assembles the bundle.
+func proveAll(t *testing.T, d *segment.Dir, m *model.Model, ws []*circuit.Witness) *segment.Bundle {
+	t.Helper()
+	ps := make([]*proof.Proof, len(ws))
+	for k, w := range ws {
+		var err error
+		if ps[k], err = d.ProveSegment(k, m, w, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := d.Assemble(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestBoundaryCommitmentPrecomputed: the boundary commitments the prover
+// computes before proving (from BoundaryKeyFile and the witnesses) are
+// the points the proofs carry, with fixed weights (the boundary's and the
+// lookups' commitments) and with Pedersen weights (the weights' too), so
+// the challenge every segment proved at is the bundle's.
+func TestBoundaryCommitmentPrecomputed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		vis  circuit.Visibility
+		opt  proof.ProveOptions
+	}{
+		{"fixed weights", circuit.DefaultVisibility, proof.ProveOptions{}},
+		{"pedersen weights", circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public,
+			ParamBits: 20, ParamCommitment: circuit.Pedersen}, proof.ProveOptions{Weights: credit, ParamSalt: big.NewInt(5)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := compileCredit(t, tc.vis, 3)
+			ws, m := witnesses(t, d, tc.opt)
+			pre, err := d.Commitments(ws, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := proveAll(t, d, m, ws)
+			got, err := d.ProofCommitments(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := range pre {
+				if !pre[k].Equal(&got[k]) || pre[k].IsInfinity() {
+					t.Errorf("segment %d: precomputed boundary commitment %s, the proof carries %s", k, pre[k].String(), got[k].String())
+				}
+			}
+			if err := d.Verify(b, proof.VerifyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestBundleChallenge: proofs made by a prover who departs from the
+// protocol, each proof valid, are rejected by the bundle's checks:
+//   - every segment proven at another challenge than the one its
+//     commitments give (the fingerprints chain, as all were taken at the
+//     same r): only the challenge check rejects it (ErrChallenge);
+//   - segment 1's boundary input changed by one, and everything after it
+//     recomputed honestly from the changed value (its commitments and the
+//     challenge included): only the chain check rejects it (ErrChain).
+//
+// Deleting either check from Dir.Verify fails this test.
+func TestBundleChallenge(t *testing.T) {
+	d := compileCredit(t, circuit.DefaultVisibility, 3)
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, ws []*circuit.Witness, m *model.Model)
+		want error
+	}{
+		{"another challenge", func(t *testing.T, ws []*circuit.Witness, _ *model.Model) {
+			r := new(big.Int).Add(ws[0].BoundaryChallenge, big.NewInt(1))
+			for _, w := range ws {
+				w.BoundaryChallenge = r
+			}
+		}, segment.ErrChallenge},
+		{"segment 1's boundary input changed", func(t *testing.T, ws []*circuit.Witness, m *model.Model) {
+			in := slices.Clone(ws[1].Inputs)
+			in[0].Data = slices.Clone(in[0].Data)
+			in[0].Data[0]++
+			ws[1].Inputs = in
+			for k := 1; k < len(ws); k++ {
+				sub, _, err := m.Sub(d.Manifest.Segments[k].From, d.Manifest.Segments[k].To)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if k > 1 {
+					ws[k].Inputs = ws[k-1].Outputs
+				}
+				if ws[k].Outputs, err = model.Run(sub, &ops.IntArith{}, append(slices.Clone(ws[k].Inputs), ws[k].Params...)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			points, err := d.Commitments(ws, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range ws {
+				w.BoundaryChallenge = circuit.BoundaryChallenge(points)
+			}
+		}, segment.ErrChain},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws, m := witnesses(t, d, proof.ProveOptions{})
+			tc.edit(t, ws, m)
+			b := proveAll(t, d, m, ws)
+			for k, p := range b.Segments {
+				c, err := proof.OpenSub(d.SegmentDir(k), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.Verify(p); err != nil {
+					t.Fatalf("segment %d's proof is not valid on its own: %v", k, err)
+				}
+			}
+			err := d.Verify(b, proof.VerifyOptions{})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("verify: %v, want %v", err, tc.want)
+			}
+			t.Log(err)
+		})
+	}
+}
