@@ -1,0 +1,188 @@
+package query
+
+import (
+	"fmt"
+	"math/big"
+	"math/bits"
+
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/audit"
+	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/ops"
+)
+
+func init() {
+	solver.RegisterHint(floorHint)
+}
+
+// Public inputs, in order.
+const (
+	PubDataset  = iota // the dataset commitment
+	PubSeed            // the seed commitment
+	PubCoins           // keccak256(coins) mod r
+	PubReleased        // the noisy statistic, in lattice units (negative: p − |R|)
+	NumPublic
+)
+
+// Circuit proves that the released value is the query's exact statistic
+// over every record of the committed dataset plus noise drawn from the
+// committed seed and the public coins (see the package documentation).
+type Circuit struct {
+	Public []frontend.Variable `gnark:",public"`
+	// Private: the features record by record, the labels, the group
+	// columns, the dataset's salt, the seed.
+	Private []frontend.Variable
+
+	spec       *Spec
+	RangeCheck ops.RangeCheck `gnark:"-"`
+	// noNoise (tests) leaves the noise out of the released value, so a
+	// test shows the released value must carry the sampled noise.
+	noNoise bool
+}
+
+func (sp *Spec) numPrivate() int {
+	s := &sp.Schema
+	return s.Records*s.Features + s.Records + len(s.Groups)*s.Records + 2
+}
+
+// NewCircuit returns the circuit of spec with placeholder variables.
+func NewCircuit(spec *Spec) (*Circuit, error) {
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	return &Circuit{spec: spec, Public: make([]frontend.Variable, NumPublic), Private: make([]frontend.Variable, spec.numPrivate())}, nil
+}
+
+// Define builds the constraints.
+func (c *Circuit) Define(api frontend.API) error {
+	sp := c.spec
+	s := &sp.Schema
+	rc := ops.NewRangeChecker(api, c.RangeCheck)
+	ca := &ops.CircuitArith{API: api, Range: rc}
+	priv := c.Private
+	take := func(n int) []frontend.Variable {
+		out := priv[:n]
+		priv = priv[n:]
+		return out
+	}
+	N, F := s.Records, s.Features
+	feats := make([][]frontend.Variable, N)
+	for r := range feats {
+		feats[r] = take(F)
+	}
+	labels := take(N)
+	groups := make([][]frontend.Variable, len(s.Groups))
+	for g := range groups {
+		groups[g] = take(N)
+	}
+	salt, seed := take(1)[0], take(1)[0]
+
+	// The records open the public dataset commitment (every feature is
+	// range-checked to s.Bits signed bits there, which the comparisons
+	// below rely on).
+	h, err := audit.OpenCircuit(api, rc, s, feats, labels, groups, salt)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(h, c.Public[PubDataset])
+	// The seed opens the public seed commitment.
+	hs, err := dp.CommitSeed(api, seed)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(hs, c.Public[PubSeed])
+
+	stat := c.statistic(api, ca, feats, labels)
+
+	sampler, err := dp.NewSampler(api, rc, sp.Mechanism, seed, c.Public[PubCoins], sp.Tag())
+	if err != nil {
+		return err
+	}
+	z := sampler.Draw(0)
+	if c.noNoise {
+		z = 0
+	}
+	api.AssertIsEqual(api.Add(stat, z), c.Public[PubReleased])
+	return nil
+}
+
+// statistic is the exact statistic in lattice units. Features are in
+// [−2^(B−1), 2^(B−1)) and thresholds and clip bounds within ±2^(B−1)
+// (Query.Check), so every difference compared below is within ±2^(B+1)
+// and Sign's range (bits B+1) holds.
+func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]frontend.Variable, labels []frontend.Variable) frontend.Variable {
+	q := &c.spec.Query
+	sb := q.Bits + 1
+	var terms []frontend.Variable
+	for r := range feats {
+		switch q.Kind {
+		case Count:
+			var v frontend.Variable
+			if q.Feature < 0 {
+				v = labels[r]
+			} else {
+				v = feats[r][q.Feature]
+			}
+			terms = append(terms, predicate(api, ca, v, q.Op, q.Threshold, sb))
+		case Mean:
+			// y = min(x, Hi) = x + [x ≥ Hi]·(Hi − x); v = max(y, Lo) =
+			// y + [y < Lo]·(Lo − y), [y < Lo] = [Lo − y − 1 ≥ 0].
+			x := feats[r][q.Feature]
+			y := api.Add(x, api.Mul(ca.Sign(api.Sub(x, q.Hi), sb), api.Sub(q.Hi, x)))
+			v := api.Add(y, api.Mul(ca.Sign(api.Sub(api.Sub(q.Lo, y), 1), sb), api.Sub(q.Lo, y)))
+			terms = append(terms, api.Sub(v, q.Lo))
+		}
+	}
+	sum := terms[0]
+	if len(terms) > 1 {
+		sum = api.Add(terms[0], terms[1], terms[2:]...)
+	}
+	if q.Kind == Count || q.Shift == 0 {
+		return sum
+	}
+	// sum ∈ [0, N·(Hi − Lo)] < 2^(20+B+1): sum = 2^Shift·Q + rem with rem
+	// in [0, 2^Shift) and Q in [0, 2^qb), all far below p, so the equation
+	// holds over the integers and Q = ⌊sum/2^Shift⌋, the one value that
+	// meets it.
+	res, err := api.Compiler().NewHint(floorHint, 2, sum, q.Shift)
+	if err != nil {
+		panic(err)
+	}
+	quo, rem := res[0], res[1]
+	qb := bits.Len64(uint64(int64(q.N)*(q.Hi-q.Lo))>>q.Shift) + 1
+	ca.Range.Check(rem, q.Shift)
+	ca.Range.Check(quo, qb)
+	api.AssertIsEqual(sum, api.Add(api.Mul(quo, new(big.Int).Lsh(big.NewInt(1), uint(q.Shift))), rem))
+	return quo
+}
+
+// predicate is 1 when v op t holds, else 0, for |v − t| < 2^(bits−1).
+// Sign(a) = [a ≥ 0] is ops' sound comparison; == is IsZero.
+func predicate(api frontend.API, ca *ops.CircuitArith, v frontend.Variable, op string, t int64, bits int) frontend.Variable {
+	switch op {
+	case ">=":
+		return ca.Sign(api.Sub(v, t), bits)
+	case ">":
+		return ca.Sign(api.Sub(api.Sub(v, t), 1), bits)
+	case "<":
+		return api.Sub(1, ca.Sign(api.Sub(v, t), bits))
+	case "<=":
+		return api.Sub(1, ca.Sign(api.Sub(api.Sub(v, t), 1), bits))
+	case "==":
+		return api.IsZero(api.Sub(v, t))
+	}
+	return api.Sub(1, api.IsZero(api.Sub(v, t)))
+}
+
+// floorHint returns ⌊a/2^s⌋ and a mod 2^s of a non-negative a.
+func floorHint(_ *big.Int, in, out []*big.Int) error {
+	if len(in) != 2 || len(out) != 2 || !in[1].IsInt64() {
+		return fmt.Errorf("query floor hint: want 2 inputs and 2 outputs")
+	}
+	s := uint(in[1].Int64())
+	out[0].Rsh(in[0], s)
+	out[1].Sub(in[0], new(big.Int).Lsh(out[0], s))
+	return nil
+}

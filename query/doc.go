@@ -1,0 +1,47 @@
+// Package query proves a differentially private aggregate over every
+// record of a committed dataset: the released value is the exact
+// statistic plus noise sampled inside the circuit (package dp) from the
+// data holder's committed seed and the verifier's public coins.
+//
+// # The statement
+//
+// The dataset commitment is package audit's (`zkinfer dataset commit`):
+// the circuit opens it with audit.OpenCircuit (every feature, label and
+// group value range-checked to its packed width, then Poseidon2), so the
+// statistic is over every committed record and nothing else. Aggregates:
+//
+//   - Count: the number of records with x[j] OP t (OP one of >=, >, <=,
+//     <, ==, !=; t at the dataset's scale) or label == k (or !=). Each
+//     record's indicator is ops' sound comparison Sign(a) = [a ≥ 0] on a
+//     difference within ±2^(B+1) (features are B-bit, t within ±2^(B−1)),
+//     or IsZero; the count is their sum, at most N ≤ 2^20. Sensitivity 1.
+//   - Mean: the mean of x[j] clipped to [Lo, Hi]: each value clipped by
+//     two comparisons (min with Hi, then max with Lo), the sum S of the
+//     clipped values minus Lo, in [0, N·(Hi − Lo)], released on the lattice
+//     g = 2^Shift as ⌊S/g⌋ (S = g·Q + rem with rem < g and Q range-checked:
+//     all far below p, so Q is the integer floor). Replacing one record
+//     moves S by at most Hi − Lo, so ⌊S/g⌋ by at most ⌈(Hi − Lo)/g⌉: the
+//     sensitivity in lattice units, which Shift keeps between 8 and 16 so
+//     that the noise table stays small and the rounding (below one unit)
+//     stays a small fraction of the noise. The mean is
+//     Lo + g·(R + ½)/N, with N public.
+//
+// Neighbouring datasets differ in one record, replaced (N is public: the
+// commitment's schema says it), which is the sensitivity above.
+//
+// The released value R = statistic + z is a public input, with z = draw
+// 0 of the key H(17, seed, coins, tag): tag is the SHA-256 of the spec
+// (schema, query, mechanism) reduced mod p, so that the same seed and
+// coins give independent noise to different queries. The public inputs
+// are the dataset commitment, the seed commitment, keccak256(coins) mod r
+// and R; the secret witness the records, their salt and the seed.
+//
+// # What the verifier checks
+//
+// VerifyFile checks the Groth16 proof against the statement's verifying
+// key, and that the proof's dataset commitment is the published one, its
+// seed commitment the one the prover published before the coins were
+// drawn, and its coins the ones this verifier drew for this release. It
+// recomputes δ and the noise bound from the mechanism in query.json, so
+// an edited statement is refused before anything is printed.
+package query

@@ -1,0 +1,279 @@
+package query
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/constraint"
+
+	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof/verifier"
+)
+
+// A query directory holds query.json (the Statement), circuit.r1cs,
+// pk.bin and vk.bin. A verifier needs query.json and vk.bin only.
+const (
+	StatementFile   = "query.json"
+	CircuitFile     = "circuit.r1cs"
+	ProvingKey      = "pk.bin"
+	VerifyingKey    = "vk.bin"
+	StatementFormat = "zkinfer-dp-query-v1"
+	ProofFormat     = "zkinfer-dp-query-proof-v1"
+)
+
+// ErrInvalid is verification's verdict on a proof that does not hold.
+var ErrInvalid = errors.New("the query proof is not valid for this statement")
+
+// Statement is query.json: what every proof of the directory's circuit
+// establishes, up to the public values each proof carries.
+type Statement struct {
+	Format string `json:"format"`
+	Spec
+	// Delta is the mechanism's δ at its ε (dp.Table.Delta); Offset its
+	// noise bound T.
+	Delta        float64        `json:"delta"`
+	Offset       int64          `json:"noise_bound"`
+	RangeCheck   ops.RangeCheck `json:"range_check"`
+	Constraints  int            `json:"constraints"`
+	PublicInputs int            `json:"public_inputs"`
+	Commitments  int            `json:"groth16_commitments"`
+	CircuitSHA   string         `json:"circuit_sha256"`
+	// Setup is "local": keys drawn on the machine that ran the query.
+	Setup string `json:"setup"`
+}
+
+// NewStatement describes cs, the circuit of spec.
+func NewStatement(spec *Spec, rc ops.RangeCheck, cs constraint.ConstraintSystem, sha string) (*Statement, error) {
+	t, err := spec.Mechanism.Table()
+	if err != nil {
+		return nil, err
+	}
+	return &Statement{Format: StatementFormat, Spec: *spec, Delta: t.Delta(spec.Mechanism.Epsilon, spec.Mechanism.Sensitivity),
+		Offset: t.Offset, RangeCheck: rc, Constraints: cs.GetNbConstraints(), PublicInputs: cs.GetNbPublicVariables() - 1,
+		Commitments: len(cs.GetCommitments().CommitmentIndexes()), CircuitSHA: sha, Setup: "local"}, nil
+}
+
+// ReadStatement reads and checks dir's query.json: the spec must be valid
+// and its δ and noise bound those of its mechanism (a verifier prints
+// them, so they are recomputed, not trusted).
+func ReadStatement(dir string) (*Statement, error) {
+	path := filepath.Join(dir, StatementFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Statement
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if s.Format != StatementFormat {
+		return nil, fmt.Errorf("%s: format %.40q is not %s", path, s.Format, StatementFormat)
+	}
+	if err := s.Spec.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if s.PublicInputs != NumPublic {
+		return nil, fmt.Errorf("%s: %d public inputs, a query has %d", path, s.PublicInputs, NumPublic)
+	}
+	t, err := s.Mechanism.Table()
+	if err != nil {
+		return nil, err
+	}
+	if d := t.Delta(s.Mechanism.Epsilon, s.Mechanism.Sensitivity); d != s.Delta || t.Offset != s.Offset {
+		return nil, fmt.Errorf("%s: δ %g and noise bound %d are not the mechanism's (%g, %d): the file was edited", path, s.Delta, s.Offset, d, t.Offset)
+	}
+	return &s, nil
+}
+
+// WriteDir writes the statement, the circuit and the keys into dir, all
+// together.
+func WriteDir(dir string, st *Statement, cs constraint.ConstraintSystem, pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	var set atomicfile.Set
+	defer set.Discard()
+	for _, f := range []struct {
+		name string
+		w    io.WriterTo
+	}{{CircuitFile, cs}, {ProvingKey, pk}, {VerifyingKey, vk}} {
+		if err := set.Add(filepath.Join(dir, f.name), func(w io.Writer) error { _, err := f.w.WriteTo(w); return err }); err != nil {
+			return err
+		}
+	}
+	if err := set.AddBytes(filepath.Join(dir, StatementFile), append(b, '\n')); err != nil {
+		return err
+	}
+	return set.Commit()
+}
+
+// ReadVerifyingKey reads and checks dir's vk.bin for the statement.
+func ReadVerifyingKey(dir string, st *Statement) (*groth16bn254.VerifyingKey, error) {
+	path := filepath.Join(dir, VerifyingKey)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > verifier.MaxVerifyingKeyBytes {
+		return nil, fmt.Errorf("%s: %d bytes, more than %d", path, len(b), verifier.MaxVerifyingKeyBytes)
+	}
+	vk, err := verifier.DecodeGroth16Key(b, st.PublicInputs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(vk.PublicAndCommitmentCommitted) != st.Commitments {
+		return nil, fmt.Errorf("%s: %d commitments, the statement has %d", path, len(vk.PublicAndCommitmentCommitted), st.Commitments)
+	}
+	return vk, nil
+}
+
+// ProofFile is a query proof: the proof's bytes and the public values,
+// with the statement in words for whoever reads it (verification never
+// reads the words).
+type ProofFile struct {
+	Format    string `json:"format"`
+	Statement string `json:"statement"`
+	Proof     string `json:"proof"`
+	Dataset   string `json:"dataset_commitment"`
+	Seed      string `json:"seed_commitment"`
+	Coins     string `json:"coins"`
+	// Released is the noisy statistic in lattice units; Value the same in
+	// the statistic's units (a count, or a mean).
+	Released int64   `json:"released"`
+	Value    float64 `json:"value"`
+}
+
+// NewProofFile makes the proof file of a proof.
+func NewProofFile(st *Statement, raw []byte, pub *Public) *ProofFile {
+	p := &ProofFile{Format: ProofFormat, Proof: hex.EncodeToString(raw), Dataset: dp.FieldHex(pub.Dataset), Seed: dp.FieldHex(pub.Seed),
+		Coins: hex.EncodeToString(pub.Coins), Released: pub.Released, Value: st.Query.Real(pub.Released)}
+	p.Statement = st.Describe(p)
+	return p
+}
+
+// ReadProof reads a query proof file.
+func ReadProof(path string) (*ProofFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	var p ProofFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if p.Format != ProofFormat {
+		return nil, fmt.Errorf("%s: format %.40q is not %s", path, p.Format, ProofFormat)
+	}
+	return &p, nil
+}
+
+// VerifyOptions are what the verifier expects beyond the statement: the
+// published dataset and seed commitments (hex; "" skips the comparison)
+// and the coins it drew (nil skips).
+type VerifyOptions struct {
+	Dataset, Seed string
+	Coins         []byte
+}
+
+// VerifyFile checks a proof file against dir's statement and verifying key
+// and what the verifier expects. An error wrapping ErrInvalid is a verdict.
+func VerifyFile(dir string, p *ProofFile, opt VerifyOptions) (*Statement, error) {
+	st, err := ReadStatement(dir)
+	if err != nil {
+		return nil, err
+	}
+	vk, err := ReadVerifyingKey(dir, st)
+	if err != nil {
+		return nil, err
+	}
+	var pub Public
+	if pub.Dataset, err = dp.ParseField("dataset_commitment", p.Dataset); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if pub.Seed, err = dp.ParseField("seed_commitment", p.Seed); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if pub.Coins, err = dp.ParseCoins(p.Coins); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	pub.Released = p.Released
+	if math.Abs(st.Query.Real(p.Released)-p.Value) > 1e-9*max(1, math.Abs(p.Value)) {
+		return nil, fmt.Errorf("%w: value %v is not the released %d in the statistic's units (%v)", ErrInvalid, p.Value, p.Released, st.Query.Real(p.Released))
+	}
+	for _, c := range []struct{ what, want, got string }{
+		{"dataset commitment", opt.Dataset, p.Dataset}, {"seed commitment", opt.Seed, p.Seed},
+	} {
+		if c.want != "" && !strings.EqualFold(c.want, c.got) {
+			return nil, fmt.Errorf("%w: the proof's %s is %s, not the published %s", ErrInvalid, c.what, c.got, c.want)
+		}
+	}
+	if opt.Coins != nil && !bytes.Equal(opt.Coins, pub.Coins) {
+		return nil, fmt.Errorf("%w: the proof used coins %s, not the %s drawn for it (a replayed or re-drawn release)", ErrInvalid, p.Coins, hex.EncodeToString(opt.Coins))
+	}
+	raw, err := hex.DecodeString(strings.TrimPrefix(p.Proof, "0x"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: proof is not hex", ErrInvalid)
+	}
+	return st, Verify(vk, st.Commitments, raw, &pub)
+}
+
+// Privacy says the mechanism, ε, δ and sensitivity in plain words.
+func (st *Statement) Privacy() string {
+	m := &st.Spec.Mechanism
+	q := &st.Query
+	unit := "1 record"
+	sens := fmt.Sprint(m.Sensitivity)
+	if q.Kind == Mean {
+		g := math.Ldexp(1, q.Shift-q.Scale)
+		unit = fmt.Sprintf("lattice units of %g in the clipped sum (the sum moves by at most %s − %s when one record is replaced; the mean by that over %d)",
+			g, q.Clip[1], q.Clip[0], q.N)
+	} else if m.Sensitivity > 1 {
+		unit = "records"
+	}
+	name := "discrete Laplace (two-sided geometric)"
+	if m.Kind == dp.Gaussian {
+		name = fmt.Sprintf("discrete Gaussian with σ = %s lattice units", m.Sigma)
+	}
+	return fmt.Sprintf("%s noise, within ±%d, for (ε = %s, δ = %.2g)-differential privacy at sensitivity %s (%s)", name, st.Offset, m.Epsilon, st.Delta, sens, unit)
+}
+
+// Describe says in plain words what a valid proof p of the statement
+// establishes.
+func (st *Statement) Describe(p *ProofFile) string {
+	val := fmt.Sprintf("%d", p.Released)
+	if st.Query.Kind == Mean {
+		val = fmt.Sprintf("%.6g (the clipped sum released as %d lattice units)", p.Value, p.Released)
+	}
+	return fmt.Sprintf("%s, released as %s, is its exact value over all %s records committed as %s plus %s, drawn from the seed committed as %s and the coins %s; the records and the noise stay secret",
+		st.Query.Describe(), val, thousands(st.Schema.Records), p.Dataset, st.Privacy(), p.Seed, p.Coins)
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

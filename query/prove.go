@@ -1,0 +1,196 @@
+package query
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/solidity"
+	"github.com/consensys/gnark/backend/witness"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/zkinfer/zkinfer/audit"
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof/verifier"
+)
+
+// Compile builds the query circuit of spec (R1CS, for Groth16).
+func Compile(spec *Spec, rangeCheck ops.RangeCheck) (constraint.ConstraintSystem, error) {
+	c, err := NewCircuit(spec)
+	if err != nil {
+		return nil, err
+	}
+	c.RangeCheck = rangeCheck
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
+	if err != nil {
+		return nil, fmt.Errorf("query: building the circuit: %w", err)
+	}
+	if err := circuit.CheckPublicWires(cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// Witness is what a query proof is made from: the quantized records and
+// their salt, the prover's seed and the verifier's coins.
+type Witness struct {
+	Records *audit.Records
+	Seed    *big.Int
+	Coins   []byte
+}
+
+// Public is what a query proof reveals: the dataset and seed
+// commitments, the coins and the released value (lattice units).
+type Public struct {
+	Dataset, Seed *big.Int
+	Coins         []byte
+	Released      int64
+}
+
+// Values lists the public inputs.
+func (p *Public) Values() []*big.Int {
+	r := big.NewInt(p.Released)
+	if r.Sign() < 0 {
+		r.Add(r, ecc.BN254.ScalarField())
+	}
+	return []*big.Int{p.Dataset, p.Seed, dp.CoinsValue(p.Coins), r}
+}
+
+// Release computes what the proof will reveal: the exact statistic, the
+// noise of the seed and coins, and their sum, with the integer reference
+// of the circuit.
+func Release(spec *Spec, w *Witness) (exact, noise int64, pub *Public, err error) {
+	if err := spec.Check(); err != nil {
+		return 0, 0, nil, err
+	}
+	rs := w.Records
+	if fmt.Sprint(rs.Schema) != fmt.Sprint(spec.Schema) {
+		return 0, 0, nil, fmt.Errorf("query: the records' schema %+v is not the query's %+v", rs.Schema, spec.Schema)
+	}
+	if w.Seed == nil || w.Seed.Sign() < 0 || w.Seed.Cmp(ecc.BN254.ScalarField()) >= 0 {
+		return 0, 0, nil, fmt.Errorf("query: the seed is not a field element")
+	}
+	if len(w.Coins) < dp.MinCoins || len(w.Coins) > dp.MaxCoins {
+		return 0, 0, nil, fmt.Errorf("query: %d bytes of coins: the verifier gives %d to %d", len(w.Coins), dp.MinCoins, dp.MaxCoins)
+	}
+	if exact, err = spec.Query.Evaluate(rs); err != nil {
+		return 0, 0, nil, err
+	}
+	t, err := spec.Mechanism.Table()
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if noise, err = dp.Noise(t, dp.Key(w.Seed, dp.CoinsValue(w.Coins), spec.Tag()), 0); err != nil {
+		return 0, 0, nil, err
+	}
+	h, err := rs.Commitment()
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	return exact, noise, &Public{Dataset: h.BigInt(new(big.Int)), Seed: dp.SeedCommitment(w.Seed), Coins: w.Coins, Released: exact + noise}, nil
+}
+
+// Assign returns the full assignment and what the proof reveals.
+func Assign(spec *Spec, w *Witness) (*Circuit, *Public, error) {
+	_, _, pub, err := Release(spec, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := NewCircuit(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs := w.Records
+	var priv []frontend.Variable
+	for _, f := range rs.Features {
+		for _, v := range f {
+			priv = append(priv, v)
+		}
+	}
+	for _, l := range rs.Labels {
+		priv = append(priv, l)
+	}
+	for _, g := range rs.Groups {
+		for _, v := range g {
+			priv = append(priv, v)
+		}
+	}
+	salt := rs.Salt
+	if salt == nil {
+		salt = new(big.Int)
+	}
+	priv = append(priv, salt, w.Seed)
+	if len(priv) != len(c.Private) {
+		return nil, nil, fmt.Errorf("query: %d secret values, the circuit takes %d", len(priv), len(c.Private))
+	}
+	c.Private, c.Public = priv, nil
+	for _, v := range pub.Values() {
+		c.Public = append(c.Public, v)
+	}
+	return c, pub, nil
+}
+
+// Prove proves the release with pk and returns the proof's bytes (the
+// proof-file encoding of proof/verifier) and the public values.
+func Prove(spec *Spec, cs constraint.ConstraintSystem, pk groth16.ProvingKey, w *Witness) ([]byte, *Public, error) {
+	assign, pub, err := Assign(spec, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	wit, err := frontend.NewWitness(assign, ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, nil, fmt.Errorf("query: witness: %w", err)
+	}
+	prf, err := safeProve(cs, pk, wit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("query: prove: %w", verifier.OneLine(err))
+	}
+	bn, ok := prf.(*groth16bn254.Proof)
+	if !ok {
+		return nil, nil, fmt.Errorf("query: unexpected proof type %T", prf)
+	}
+	return verifier.EncodeGroth16(bn), pub, nil
+}
+
+func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness) (p groth16.Proof, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): delete the query directory and run again", r)
+		}
+	}()
+	return groth16.Prove(cs, pk, w, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+}
+
+// Verify checks a proof's bytes against the verifying key and the public
+// values; an error wrapping ErrInvalid is a verdict.
+func Verify(vk *groth16bn254.VerifyingKey, commitments int, raw []byte, pub *Public) error {
+	prf, err := verifier.DecodeGroth16(raw, commitments)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	var asg publicOnly
+	for _, v := range pub.Values() {
+		asg.Public = append(asg.Public, v)
+	}
+	wit, err := frontend.NewWitness(&asg, ecc.BN254.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		return fmt.Errorf("query: public inputs: %w", err)
+	}
+	if err := groth16.Verify(prf, vk, wit, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16)); err != nil {
+		return ErrInvalid
+	}
+	return nil
+}
+
+type publicOnly struct {
+	Public []frontend.Variable `gnark:",public"`
+}
+
+func (*publicOnly) Define(frontend.API) error { return nil }

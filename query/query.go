@@ -1,0 +1,303 @@
+package query
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
+
+	"github.com/zkinfer/zkinfer/audit"
+	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// Kind names an aggregate.
+type Kind string
+
+// Aggregates.
+const (
+	// Count is the number of records that satisfy a predicate on a feature
+	// or on the label; sensitivity 1 (replacing a record changes it by at
+	// most 1).
+	Count Kind = "count"
+	// Mean is the mean of a feature clipped to [Lo, Hi]: the clipped sum,
+	// released in units of 2^Shift, divided by the public N. Replacing a
+	// record moves the sum by at most Hi − Lo.
+	Mean Kind = "mean"
+)
+
+// Query is an aggregate over every record of a committed dataset.
+type Query struct {
+	Kind Kind `json:"kind"`
+	// Column is "x[j]" (feature j) or "label"; Feature is j, −1 for the
+	// label.
+	Column  string `json:"column"`
+	Feature int    `json:"feature"`
+	// Count: the predicate Column Op Threshold, the threshold at the
+	// dataset's scale (a class for the label); ThresholdText as given.
+	Op            string `json:"op,omitempty"`
+	Threshold     int64  `json:"threshold,omitempty"`
+	ThresholdText string `json:"threshold_real,omitempty"`
+	// Mean: the clipping bounds at the dataset's scale, as given, and the
+	// lattice of the released sum (units of 2^Shift).
+	Lo     int64     `json:"clip_lo,omitempty"`
+	Hi     int64     `json:"clip_hi,omitempty"`
+	Clip   [2]string `json:"clip_real,omitzero"`
+	Shift  int       `json:"granularity_bits,omitempty"`
+	Scale  int       `json:"scale"`
+	Bits   int       `json:"bits"`
+	N      int       `json:"records"`
+	Labels int       `json:"classes"`
+}
+
+var colRe = regexp.MustCompile(`^\s*(label|x\[(\d{1,4})\])\s*(>=|<=|==|!=|>|<)?\s*(\S*)\s*$`)
+
+func parseColumn(col string, s *audit.Schema) (int, error) {
+	m := colRe.FindStringSubmatch(col)
+	if m == nil || m[3] != "" || m[4] != "" {
+		return 0, fmt.Errorf("column %.40q is not x[J] (feature J, from 0) or label", col)
+	}
+	if m[1] == "label" {
+		return -1, nil
+	}
+	j, _ := strconv.Atoi(m[2])
+	if j >= s.Features {
+		return 0, fmt.Errorf("column x[%d]: the records have %d features (x[0] to x[%d])", j, s.Features, s.Features-1)
+	}
+	return j, nil
+}
+
+func base(kind Kind, s *audit.Schema) Query {
+	return Query{Kind: kind, Scale: s.Scale, Bits: s.Bits, N: s.Records, Labels: s.Classes}
+}
+
+// ParseCount reads a count's predicate, "x[3] >= 0.4" or "label == 1",
+// against the dataset's schema.
+func ParseCount(expr string, s *audit.Schema) (Query, error) {
+	m := colRe.FindStringSubmatch(expr)
+	if m == nil || m[3] == "" || m[4] == "" {
+		return Query{}, fmt.Errorf("count %.60q: write COLUMN OP VALUE, as \"x[3] >= 0.4\" or \"label == 1\" (OP: >=, >, <=, <, ==, !=)", expr)
+	}
+	q := base(Count, s)
+	col, err := parseColumn(m[1], s)
+	if err != nil {
+		return Query{}, err
+	}
+	q.Column, q.Feature, q.Op, q.ThresholdText = m[1], col, m[3], m[4]
+	if col < 0 {
+		k, err := strconv.Atoi(m[4])
+		if err != nil || k < 0 || k >= s.Classes || (q.Op != "==" && q.Op != "!=") {
+			return Query{}, fmt.Errorf("count %.60q: the label is compared with == or != to a class in [0, %d)", expr, s.Classes)
+		}
+		q.Threshold = int64(k)
+		return q, q.Check()
+	}
+	v, err := strconv.ParseFloat(m[4], 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return Query{}, fmt.Errorf("count %.60q: %q is not a number", expr, m[4])
+	}
+	q.Threshold = quant.Quantize(v, s.Scale)
+	return q, q.Check()
+}
+
+// ParseMean reads a clipped mean of column with clip "LO,HI".
+func ParseMean(column, clip string, s *audit.Schema) (Query, error) {
+	q := base(Mean, s)
+	col, err := parseColumn(column, s)
+	if err != nil {
+		return Query{}, err
+	}
+	if col < 0 {
+		return Query{}, fmt.Errorf("mean: give a feature x[J], not the label (count \"label == K\" counts a class)")
+	}
+	q.Column, q.Feature = strings.TrimSpace(column), col
+	parts := strings.Split(clip, ",")
+	if len(parts) != 2 {
+		return Query{}, fmt.Errorf("--clip %.40q: write LO,HI", clip)
+	}
+	var b [2]int64
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return Query{}, fmt.Errorf("--clip %.40q: %q is not a number", clip, p)
+		}
+		b[i], q.Clip[i] = quant.Quantize(v, s.Scale), strings.TrimSpace(p)
+	}
+	q.Lo, q.Hi = b[0], b[1]
+	if q.Hi > q.Lo {
+		// The released sum's lattice: 2^Shift units, with the sensitivity
+		// in lattice units ⌈(Hi − Lo)/2^Shift⌉ at most 16, so the noise
+		// table stays small while the rounding (below one lattice unit)
+		// stays below a sixteenth of the noise's scale.
+		q.Shift = max(0, bits.Len64(uint64(q.Hi-q.Lo-1))-4)
+	}
+	return q, q.Check()
+}
+
+// Check validates the query against its own copy of the schema.
+func (q *Query) Check() error {
+	lim := int64(1) << (q.Bits - 1)
+	switch q.Kind {
+	case Count:
+		switch q.Op {
+		case ">=", ">", "<=", "<", "==", "!=":
+		default:
+			return fmt.Errorf("query: operator %.8q is not >=, >, <=, <, == or !=", q.Op)
+		}
+		if q.Feature < 0 && (q.Threshold < 0 || q.Threshold >= int64(q.Labels)) {
+			return fmt.Errorf("query: class %d is outside [0, %d)", q.Threshold, q.Labels)
+		}
+		if q.Feature >= 0 && (q.Threshold < -lim || q.Threshold > lim) {
+			return fmt.Errorf("query: threshold %s is outside the ±%v the features hold", q.ThresholdText, quant.Dequantize(lim, q.Scale))
+		}
+	case Mean:
+		if q.Feature < 0 {
+			return fmt.Errorf("query: a mean is of a feature")
+		}
+		if q.Lo >= q.Hi {
+			return fmt.Errorf("query: --clip %s,%s: LO must be below HI (at the dataset's scale 2^%d)", q.Clip[0], q.Clip[1], q.Scale)
+		}
+		if q.Lo < -lim || q.Hi > lim {
+			return fmt.Errorf("query: --clip %s,%s is outside the ±%v the features hold", q.Clip[0], q.Clip[1], quant.Dequantize(lim, q.Scale))
+		}
+		if q.Shift < 0 || q.Shift > 62 {
+			return fmt.Errorf("query: granularity 2^%d", q.Shift)
+		}
+	default:
+		return fmt.Errorf("query: %.20q is not count or mean", q.Kind)
+	}
+	return nil
+}
+
+// Sensitivity is the statistic's sensitivity in lattice units under
+// replacement of one record (N is public, in the dataset commitment): 1
+// for a count; ⌈(Hi − Lo)/2^Shift⌉ for the clipped sum at lattice 2^Shift,
+// since |⌊a/g⌋ − ⌊b/g⌋| ≤ ⌈|a − b|/g⌉.
+func (q *Query) Sensitivity() int64 {
+	if q.Kind == Count {
+		return 1
+	}
+	g := int64(1) << q.Shift
+	return (q.Hi - q.Lo + g - 1) / g
+}
+
+// Evaluate is the exact statistic over the records, in lattice units: the
+// integer reference of the circuit.
+func (q *Query) Evaluate(rs *audit.Records) (int64, error) {
+	if err := q.Check(); err != nil {
+		return 0, err
+	}
+	var s int64
+	for r, rec := range rs.Features {
+		switch q.Kind {
+		case Count:
+			v := rs.Labels[r]
+			if q.Feature >= 0 {
+				v = rec[q.Feature]
+			}
+			if compare(v, q.Op, q.Threshold) {
+				s++
+			}
+		case Mean:
+			s += min(max(rec[q.Feature], q.Lo), q.Hi) - q.Lo
+		}
+	}
+	if q.Kind == Mean {
+		s >>= q.Shift
+	}
+	return s, nil
+}
+
+func compare(v int64, op string, t int64) bool {
+	switch op {
+	case ">=":
+		return v >= t
+	case ">":
+		return v > t
+	case "<=":
+		return v <= t
+	case "<":
+		return v < t
+	case "==":
+		return v == t
+	}
+	return v != t
+}
+
+// Real is a released value in the statistic's real units: the count, or
+// the mean Lo + 2^Shift·(R + ½)/N at the dataset's scale (the ½ centres
+// the floor of the lattice).
+func (q *Query) Real(released int64) float64 {
+	if q.Kind == Count {
+		return float64(released)
+	}
+	sum := (float64(released) + 0.5) * math.Ldexp(1, q.Shift)
+	return quant.Dequantize(q.Lo, q.Scale) + math.Ldexp(sum/float64(q.N), -q.Scale)
+}
+
+// Describe says the query in words.
+func (q *Query) Describe() string {
+	if q.Kind == Count {
+		return fmt.Sprintf("the number of records with %s %s %s", q.Column, q.Op, q.ThresholdText)
+	}
+	return fmt.Sprintf("the mean of %s clipped to [%s, %s]", q.Column, q.Clip[0], q.Clip[1])
+}
+
+// Spec is everything a query circuit is built from: the dataset's public
+// schema, the query and the noise mechanism.
+type Spec struct {
+	Schema    audit.Schema `json:"dataset"`
+	Query     Query        `json:"query"`
+	Mechanism dp.Mechanism `json:"mechanism"`
+}
+
+// NewSpec makes the spec of q over schema s with noise of kind at ε and a
+// sensitivity of at least the query's (sens 0: the query's); sigma is the
+// discrete Gaussian's σ in lattice units.
+func NewSpec(s audit.Schema, q Query, kind dp.Kind, eps dp.Decimal, sens int64, sigma *dp.Decimal) (*Spec, error) {
+	if sens == 0 {
+		sens = q.Sensitivity()
+	}
+	if sens < q.Sensitivity() {
+		return nil, fmt.Errorf("query: sensitivity %d is below the query's own, %d: noise that small would not hide one record", sens, q.Sensitivity())
+	}
+	sp := &Spec{Schema: s, Query: q, Mechanism: dp.Mechanism{Kind: kind, Epsilon: eps, Sensitivity: sens, Sigma: sigma}}
+	return sp, sp.Check()
+}
+
+// Check validates the spec.
+func (sp *Spec) Check() error {
+	if err := sp.Schema.Check(); err != nil {
+		return err
+	}
+	q := &sp.Query
+	if q.Scale != sp.Schema.Scale || q.Bits != sp.Schema.Bits || q.N != sp.Schema.Records || q.Labels != sp.Schema.Classes ||
+		q.Feature >= sp.Schema.Features {
+		return fmt.Errorf("query: the query was made for another dataset schema")
+	}
+	if err := q.Check(); err != nil {
+		return err
+	}
+	if sp.Mechanism.Sensitivity < q.Sensitivity() {
+		return fmt.Errorf("query: sensitivity %d is below the query's own, %d", sp.Mechanism.Sensitivity, q.Sensitivity())
+	}
+	_, err := sp.Mechanism.Table()
+	return err
+}
+
+// Tag is the query's tag in the noise key: SHA-256 of the spec's JSON,
+// reduced modulo the field. Two different statements get independent
+// noise from one seed and coins.
+func (sp *Spec) Tag() *big.Int {
+	b, _ := json.Marshal(sp)
+	h := sha256.Sum256(append([]byte("zkinfer-dp-query-v1:"), b...))
+	v := new(big.Int).SetBytes(h[:])
+	return v.Mod(v, ecc.BN254.ScalarField())
+}
