@@ -170,3 +170,27 @@ func TestSampleEdges(t *testing.T) {
 		t.Error("Sample(2^k) accepted")
 	}
 }
+
+// TestGaussianFor: the σ found meets δ, and a hundredth less does not
+// (or is the smallest tried).
+func TestGaussianFor(t *testing.T) {
+	for _, tc := range []struct {
+		eps   string
+		delta float64
+		sens  int64
+	}{{"1", 1e-6, 1}, {"0.5", 1e-5, 2}} {
+		e, _ := ParseDecimal(tc.eps, MaxEpsilon)
+		m, err := GaussianFor(e, tc.delta, tc.sens)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab, _ := m.Table()
+		d := tab.Delta(e, tc.sens)
+		less := Mechanism{Kind: Gaussian, Epsilon: e, Sensitivity: tc.sens, Sigma: &Decimal{m.Sigma.Num*100/m.Sigma.Den - 1, 100}}
+		lt, _ := less.Table()
+		t.Logf("ε = %s, δ = %g, Δ = %d: σ = %s (δ %.3g; at σ − 0.01: %.3g)", tc.eps, tc.delta, tc.sens, m.Sigma, d, lt.Delta(e, tc.sens))
+		if d > tc.delta || lt.Delta(e, tc.sens) <= tc.delta {
+			t.Errorf("σ = %s is not the smallest meeting δ", m.Sigma)
+		}
+	}
+}

@@ -56,3 +56,45 @@ func (g *gaussian) cdf(x int64) *big.Float {
 	}
 	return g.prefix[x+g.L]
 }
+
+// GaussianFor returns the discrete Gaussian mechanism with the smallest σ
+// (in hundredths) whose table is (ε, δ)-DP at sensitivity sens by
+// Table.Delta: a bisection on σ, δ(σ) falling as σ grows.
+func GaussianFor(eps Decimal, delta float64, sens int64) (Mechanism, error) {
+	if !(delta > 0 && delta < 1) {
+		return Mechanism{}, fmt.Errorf("dp: δ = %g is outside (0, 1)", delta)
+	}
+	at := func(c int64) (Mechanism, bool, error) {
+		s := Decimal{c, 100}
+		if g := new(big.Int).GCD(nil, nil, big.NewInt(c), big.NewInt(100)).Int64(); g > 1 {
+			s = Decimal{c / g, 100 / g}
+		}
+		m := Mechanism{Kind: Gaussian, Epsilon: eps, Sensitivity: sens, Sigma: &s}
+		t, err := m.Table()
+		if err != nil {
+			return m, false, err
+		}
+		return m, t.Delta(eps, sens) <= delta, nil
+	}
+	lo, hi := int64(1), int64(100)
+	for {
+		_, ok, err := at(hi)
+		if err != nil {
+			return Mechanism{}, fmt.Errorf("dp: no discrete Gaussian within the table limit meets ε = %s, δ = %g at sensitivity %d: raise ε or δ", eps, delta, sens)
+		}
+		if ok {
+			break
+		}
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if _, ok, err := at(mid); err == nil && ok {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	m, _, err := at(hi)
+	return m, err
+}
