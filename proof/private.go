@@ -45,6 +45,11 @@ type ProveOptions struct {
 	// compiled with an input signature (zkinfer sign).
 	Signature *circuit.InputSignature
 	Progress  Progress
+	// Release says the caller is done with the Compiled once this proof is
+	// made (the CLI's prove): ProveWith sets its Model to nil as soon as the
+	// witness is built, and collects garbage more often while the prover
+	// runs, to lower the peak memory (prove.go).
+	Release bool
 }
 
 // loadWeights compiles the model with real weights at path and checks it has
