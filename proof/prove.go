@@ -3,14 +3,14 @@ package proof
 import (
 	"encoding/hex"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	plonkbn254 "github.com/consensys/gnark/backend/plonk/bn254"
-	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/backend/witness"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
@@ -53,29 +53,37 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		return nil, err
 	}
 	w.Outputs = outs
+	if opt.Release {
+		// m (the directory's model, or the one with the weights) is
+		// referenced from here on only until the witness is built.
+		c.Model = nil
+		defer debug.SetGCPercent(debug.SetGCPercent(releaseGCPercent))
+	}
 	return c.ProveWitness(m, w, progress)
 }
+
+// releaseGCPercent is the garbage collector's target while a Release
+// prove runs. The proving key and the constraint system (about 1.3 KB per
+// constraint) are live from before the prover starts to its end, so Go's
+// default target (100: collect once the heap has doubled) let the
+// prover's vectors and the garbage of reading the keys pile up to twice
+// that: at 25 the collector runs four times as often over a heap that is
+// mostly pointer-free field elements and points, which it marks quickly.
+// cnn_c32: peak RSS 711 MB at 100, 557 MB at 25, 549 MB at 10, for about
+// 5% more CPU.
+const releaseGCPercent = 25
 
 // ProveWitness proves the witness w of the circuit of m, the directory's
 // model or the same architecture with its weights loaded: the witness's
 // outputs must be what m computes from its inputs and weights (the proof
 // of a segment, package proof/segment, is made this way).
 func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Progress) (*Proof, error) {
-	vis := c.Settings.Visibility
-	if len(w.Context) > circuit.MaxContextBytes {
-		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(w.Context), circuit.MaxContextBytes)
-	}
-	if err := checkSignature(m, vis, w); err != nil {
+	p, wit, err := c.prepareProof(m, w)
+	if err != nil {
 		return nil, err
 	}
-	assignment, err := circuit.AssignWitness(m, vis, w)
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	wit, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
-	if err != nil {
-		return nil, fmt.Errorf("prove: witness: %w", err)
-	}
+	// From here on nothing reads m or w: a model dropped by the caller
+	// (ProveOptions.Release) is garbage while the prover runs.
 	cs, err := c.ReadCircuit()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
@@ -94,11 +102,11 @@ func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Pro
 		return nil, err
 	}
 	progress.Log("prove: done (%.1fs)", time.Since(start).Seconds())
+	p.Proof = hex.EncodeToString(raw)
 	pub, err := wit.Public()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	p := &Proof{Protocol: c.Settings.Backend, Proof: hex.EncodeToString(raw), ModelSHA256: c.Settings.ModelSHA256}
 	vec, ok := pub.Vector().(fr.Vector)
 	if !ok {
 		return nil, fmt.Errorf("prove: unexpected witness vector %T", pub.Vector())
@@ -107,15 +115,7 @@ func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Pro
 		b := v.Bytes()
 		p.PublicInputs = append(p.PublicInputs, "0x"+hex.EncodeToString(b[:]))
 	}
-	if vis.Output == circuit.Public {
-		p.Outputs = m.Dequantize(w.Outputs)
-	}
-	cm, err := w.Commitments(m, vis)
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	p.Commitments = commitmentsHex(cm)
-	if vis.PedersenParams() {
+	if c.Settings.Visibility.PedersenParams() {
 		d, err := c.provedModelCommitment(raw)
 		if err != nil {
 			return nil, fmt.Errorf("prove: %w", err)
@@ -125,13 +125,44 @@ func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Pro
 		}
 		p.Commitments["params"] = d
 	}
+	return p, nil
+}
+
+// prepareProof does what proving needs the model for: it checks w, builds
+// gnark's witness, and fills in the proof file but for the proof and its
+// public inputs (the outputs, commitments, claim and context).
+func (c *Compiled) prepareProof(m *model.Model, w *circuit.Witness) (*Proof, witness.Witness, error) {
+	vis := c.Settings.Visibility
+	if len(w.Context) > circuit.MaxContextBytes {
+		return nil, nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(w.Context), circuit.MaxContextBytes)
+	}
+	if err := checkSignature(m, vis, w); err != nil {
+		return nil, nil, err
+	}
+	assignment, err := circuit.AssignWitness(m, vis, w)
+	if err != nil {
+		return nil, nil, fmt.Errorf("prove: %w", err)
+	}
+	wit, err := fullWitness(assignment)
+	if err != nil {
+		return nil, nil, fmt.Errorf("prove: witness: %w", err)
+	}
+	p := &Proof{Protocol: c.Settings.Backend, ModelSHA256: c.Settings.ModelSHA256}
+	if vis.Output == circuit.Public {
+		p.Outputs = m.Dequantize(w.Outputs)
+	}
+	cm, err := w.Commitments(m, vis)
+	if err != nil {
+		return nil, nil, fmt.Errorf("prove: %w", err)
+	}
+	p.Commitments = commitmentsHex(cm)
 	if cl, _ := circuit.ParseClaim(vis.Claim); cl != nil {
 		p.Claim = cl.String()
 	}
 	if len(w.Context) > 0 {
 		p.Context = "0x" + hex.EncodeToString(w.Context)
 	}
-	return p, nil
+	return p, wit, nil
 }
 
 // Verify checks a proof against the verifying key and checks that its
