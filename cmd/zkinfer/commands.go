@@ -222,6 +222,7 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 			return err
 		}
 	}
+	opt.Release = true // c is not used again: its model's memory goes to the prover
 	p, err := c.ProveWith(in, opt)
 	if err != nil {
 		return err
