@@ -243,20 +243,19 @@ func VerifyFile(dir string, p *ProofFile, opt VerifyOptions) (*Statement, error)
 func (st *Statement) Privacy() string {
 	m := &st.Spec.Mechanism
 	q := &st.Query
-	unit := "1 record"
-	sens := fmt.Sprint(m.Sensitivity)
+	sens := fmt.Sprintf("%d record", m.Sensitivity)
+	if m.Sensitivity > 1 {
+		sens += "s"
+	}
 	if q.Kind == Mean {
-		g := math.Ldexp(1, q.Shift-q.Scale)
-		unit = fmt.Sprintf("lattice units of %g in the clipped sum (the sum moves by at most %s − %s when one record is replaced; the mean by that over %d)",
-			g, q.Clip[1], q.Clip[0], q.N)
-	} else if m.Sensitivity > 1 {
-		unit = "records"
+		sens = fmt.Sprintf("%d lattice units of %g in the clipped sum: replacing one record moves the sum by at most %s − %s, the mean by that over %d",
+			m.Sensitivity, math.Ldexp(1, q.Shift-q.Scale), q.Clip[1], q.Clip[0], q.N)
 	}
-	name := "discrete Laplace (two-sided geometric)"
+	name := "discrete Laplace (two-sided geometric) noise"
 	if m.Kind == dp.Gaussian {
-		name = fmt.Sprintf("discrete Gaussian with σ = %s lattice units", m.Sigma)
+		name = fmt.Sprintf("discrete Gaussian noise (σ = %s lattice units)", m.Sigma)
 	}
-	return fmt.Sprintf("%s noise, within ±%d, for (ε = %s, δ = %.2g)-differential privacy at sensitivity %s (%s)", name, st.Offset, m.Epsilon, st.Delta, sens, unit)
+	return fmt.Sprintf("%s, within ±%d, for (ε = %s, δ = %.2g)-differential privacy at sensitivity %s", name, st.Offset, m.Epsilon, st.Delta, sens)
 }
 
 // Describe says in plain words what a valid proof p of the statement
@@ -266,7 +265,7 @@ func (st *Statement) Describe(p *ProofFile) string {
 	if st.Query.Kind == Mean {
 		val = fmt.Sprintf("%.6g (the clipped sum released as %d lattice units)", p.Value, p.Released)
 	}
-	return fmt.Sprintf("%s, released as %s, is its exact value over all %s records committed as %s plus %s, drawn from the seed committed as %s and the coins %s; the records and the noise stay secret",
+	return fmt.Sprintf("%s, released as %s, is its exact value over all %s records committed as %s plus %s; the noise is drawn from the seed committed as %s and the coins %s; the records and the noise stay secret",
 		st.Query.Describe(), val, thousands(st.Schema.Records), p.Dataset, st.Privacy(), p.Seed, p.Coins)
 }
 

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/consensys/gnark/backend/groth16"
+
+	"github.com/zkinfer/zkinfer/audit"
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/query"
+)
+
+func init() {
+	commands = append(commands, []command{
+		{"query", "QDIR --dataset DATA.json --commitment COMMITMENT.json (--count 'x[J] >= T' | --mean x[J] --clip LO,HI) --epsilon E --dp-seed SEED --dp-coins HEX [--proof P]",
+			"release a differentially private count or clipped mean over every record of a committed dataset, with a proof of its noise (docs/DP.md)", cmdQuery},
+		{"query-verify", "QDIR --proof P --dataset-commitment COMMITMENT.json|0x… --dp-commitment DPCOMMIT.json|0x… --dp-coins HEX",
+			"verify a DP release and print its statistic, mechanism, ε, δ and sensitivity in plain words", cmdQueryVerify},
+	}...)
+}
+
+func cmdQuery(fs *flag.FlagSet, args []string) error {
+	data := fs.String("dataset", "", "DATA.json: the records and their salt (zkinfer dataset commit --help)")
+	commitPath := fs.String("commitment", "", "the published dataset commitment file: DATA.json must open it")
+	salt := fs.String("salt", "", "hex salt of the dataset (default: DATA.json's \"salt\")")
+	count := fs.String("count", "", "count the records with a predicate: 'x[J] OP VALUE' (feature J; OP >=, >, <=, <, ==, !=) or 'label == K'")
+	mean := fs.String("mean", "", "the mean of a feature x[J], clipped to --clip")
+	clip := fs.String("clip", "", "mean: LO,HI, the bounds every value is clipped to")
+	mech := fs.String("mechanism", "laplace", "the noise: laplace (discrete Laplace, ε-DP up to a δ of about 1e-18) or gaussian (discrete Gaussian, with --delta)")
+	epsilon := fs.String("epsilon", "", "the privacy parameter ε of this release (a decimal, at most 20)")
+	delta := fs.Float64("delta", 0, "gaussian: the δ to meet")
+	sens := fs.Float64("sensitivity", 0, "the most one record moves the statistic (default the query's own: 1 for a count, (HI−LO)/N for a mean); only larger values are accepted")
+	seedPath := fs.String("dp-seed", "", "the secret seed file of zkinfer dp commit")
+	coinsHex := fs.String("dp-coins", "", "the verifier's public coins for this release (hex, 16 to 64 bytes: zkinfer dp coins)")
+	proofPath := fs.String("proof", "", "the proof file (default QDIR/proof.json)")
+	rangeCheck := fs.String("range-check", "lookup", "range-check gadget: lookup (fewest constraints) or bits")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (the trust warning is still printed)")
+	pos, err := parse(fs, args, 1, "dataset", "commitment", "epsilon", "dp-seed", "dp-coins")
+	if err != nil {
+		return err
+	}
+	say := progress(*quiet)
+	if say == nil {
+		say = func(string, ...any) {}
+	}
+	rc := ops.RangeLookup
+	switch *rangeCheck {
+	case "lookup":
+	case "bits":
+		rc = ops.RangeBits
+	default:
+		return usageError{"--range-check is lookup or bits"}
+	}
+	if (*count == "") == (*mean == "") {
+		return usageError{"give one of --count 'x[J] >= T' and --mean x[J] --clip LO,HI"}
+	}
+	if (*mean != "") != (*clip != "") {
+		return usageError{"--mean and --clip go together"}
+	}
+	eps, err := dp.ParseDecimal(*epsilon, dp.MaxEpsilon)
+	if err != nil {
+		return usageError{"--epsilon: " + err.Error()}
+	}
+	kind := dp.Kind(*mech)
+	switch {
+	case kind != dp.Laplace && kind != dp.Gaussian:
+		return usageError{"--mechanism is laplace or gaussian"}
+	case kind == dp.Gaussian && !(*delta > 0 && *delta < 1):
+		return usageError{"--mechanism gaussian needs --delta in (0, 1), such as 1e-6"}
+	case kind == dp.Laplace && *delta != 0:
+		return usageError{"--delta is for --mechanism gaussian (laplace's δ is what its table gives, about 1e-18)"}
+	}
+	coins, err := dp.ParseCoins(*coinsHex)
+	if err != nil {
+		return usageError{"--dp-coins: " + err.Error()}
+	}
+	seed, seedCm, err := dp.ReadSeed(*seedPath)
+	if err != nil {
+		return err
+	}
+	cf, err := audit.ReadCommitment(*commitPath)
+	if err != nil {
+		return err
+	}
+	df := datasetFlags{&cf.Scale, &cf.Bits, &cf.Classes}
+	rs, err := readRecords(*data, *salt, df)
+	if err != nil {
+		return err
+	}
+	h, err := rs.Commitment()
+	if err != nil {
+		return err
+	}
+	if circuit.Hex(h) != cf.Commitment || fmt.Sprint(cf.Schema) != fmt.Sprint(rs.Schema) {
+		return fmt.Errorf("%s does not open %s (commitment %s): a record, label, group value or the salt differs", *data, *commitPath, cf.Commitment)
+	}
+	var q query.Query
+	if *count != "" {
+		q, err = query.ParseCount(*count, &rs.Schema)
+	} else {
+		q, err = query.ParseMean(*mean, *clip, &rs.Schema)
+	}
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	units, err := sensitivityUnits(&q, *sens)
+	if err != nil {
+		return usageError{"--sensitivity: " + err.Error()}
+	}
+	var spec *query.Spec
+	if kind == dp.Gaussian {
+		m, err := dp.GaussianFor(eps, *delta, units)
+		if err != nil {
+			return err
+		}
+		spec, err = query.NewSpec(rs.Schema, q, kind, eps, units, m.Sigma)
+		if err != nil {
+			return err
+		}
+	} else if spec, err = query.NewSpec(rs.Schema, q, kind, eps, units, nil); err != nil {
+		return err
+	}
+	w := &query.Witness{Records: rs, Seed: seed, Coins: coins}
+	if _, _, _, err := query.Release(spec, w); err != nil {
+		return err
+	}
+	dir := pos[0]
+	start := time.Now()
+	say("building the query circuit: %d records, %s", rs.Schema.Records, q.Describe())
+	cs, err := query.Compile(spec, rc)
+	if err != nil {
+		return err
+	}
+	sha, err := audit.CircuitSHA256(cs)
+	if err != nil {
+		return err
+	}
+	say("%d constraints in %.1fs", cs.GetNbConstraints(), time.Since(start).Seconds())
+	var pk groth16.ProvingKey
+	st, err := query.ReadStatement(dir)
+	if err != nil || st.CircuitSHA != sha {
+		say("setup (development keys, drawn on this machine)")
+		t := time.Now()
+		var vk groth16.VerifyingKey
+		if pk, vk, err = audit.Setup(cs); err != nil {
+			return err
+		}
+		if st, err = query.NewStatement(spec, rc, cs, sha); err != nil {
+			return err
+		}
+		d, err := atomicfile.MakeDir(dir)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		if err := query.WriteDir(dir, st, cs, pk, vk); err != nil {
+			return err
+		}
+		d.Keep()
+		say("setup took %.1fs", time.Since(t).Seconds())
+	}
+	fmt.Fprintf(stderr, "zkinfer query: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge proofs (docs/DP.md)\n", dir)
+	if pk == nil {
+		if pk, err = audit.ReadProvingKey(dir); err != nil {
+			return err
+		}
+	}
+	say("proving")
+	t := time.Now()
+	raw, pub, err := query.Prove(spec, cs, pk, w)
+	if err != nil {
+		return err
+	}
+	say("proved in %.1fs", time.Since(t).Seconds())
+	pf := query.NewProofFile(st, raw, pub)
+	b, err := json.MarshalIndent(pf, "", "  ")
+	if err != nil {
+		return err
+	}
+	pp := *proofPath
+	if pp == "" {
+		pp = filepath.Join(dir, "proof.json")
+	}
+	if err := atomicfile.WriteFile(pp, append(b, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "released: %s; wrote %s (verify: zkinfer query-verify %s --proof %s --dataset-commitment %s --dp-commitment %s --dp-coins %s)\n",
+		pf.Statement, pp, dir, pp, *commitPath, dp.FieldHex(seedCm), hex.EncodeToString(coins))
+	return nil
+}
+
+// sensitivityUnits is --sensitivity in the statistic's lattice units: a
+// count's in records (an integer), a mean's in the mean's units, times N
+// for the sum, over the lattice's step; 0 is the query's own.
+func sensitivityUnits(q *query.Query, s float64) (int64, error) {
+	if s == 0 {
+		return q.Sensitivity(), nil
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		return 0, fmt.Errorf("%v is not a positive number", s)
+	}
+	var u float64
+	if q.Kind == query.Count {
+		if s != math.Trunc(s) {
+			return 0, fmt.Errorf("a count's sensitivity is a whole number of records, not %v", s)
+		}
+		u = s
+	} else {
+		u = math.Ceil(s * float64(q.N) * math.Ldexp(1, q.Scale-q.Shift))
+	}
+	if u < float64(q.Sensitivity()) {
+		return 0, fmt.Errorf("%v is below the query's own sensitivity: one record can move it by more", s)
+	}
+	if u > dp.MaxSensitivity {
+		return 0, fmt.Errorf("%v is %v lattice units, more than %d", s, u, dp.MaxSensitivity)
+	}
+	return int64(u), nil
+}
+
+func cmdQueryVerify(fs *flag.FlagSet, args []string) error {
+	proofPath := fs.String("proof", "", "the proof file (default QDIR/proof.json)")
+	dataset := fs.String("dataset-commitment", "", "the published dataset commitment: a commitment file or 0x…")
+	seedCm := fs.String("dp-commitment", "", "the prover's published seed commitment: the file of zkinfer dp commit --out, or 0x…")
+	coinsHex := fs.String("dp-coins", "", "the coins this verifier drew for the release (hex)")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	var opt query.VerifyOptions
+	if *coinsHex != "" {
+		if opt.Coins, err = dp.ParseCoins(*coinsHex); err != nil {
+			return usageError{"--dp-coins: " + err.Error()}
+		}
+	}
+	st, err := query.ReadStatement(pos[0])
+	if err != nil {
+		return err
+	}
+	if want := *dataset; want != "" {
+		if !strings.HasPrefix(want, "0x") {
+			cf, err := audit.ReadCommitment(want)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(cf.Schema) != fmt.Sprint(st.Schema) {
+				return invalid(fmt.Errorf("INVALID: the release is about records of schema %+v, %s commits to %+v", st.Schema, want, cf.Schema))
+			}
+			want = cf.Commitment
+		}
+		opt.Dataset = want
+	}
+	if want := *seedCm; want != "" {
+		if !strings.HasPrefix(want, "0x") {
+			v, err := dp.ReadCommitment(want)
+			if err != nil {
+				return err
+			}
+			want = dp.FieldHex(v)
+		}
+		opt.Seed = want
+	}
+	pp := *proofPath
+	if pp == "" {
+		pp = filepath.Join(pos[0], "proof.json")
+	}
+	p, err := query.ReadProof(pp)
+	if err != nil {
+		if _, statErr := os.Stat(pp); statErr != nil {
+			return err
+		}
+		return invalid(err)
+	}
+	st, err = query.VerifyFile(pos[0], p, opt)
+	if errors.Is(err, query.ErrInvalid) {
+		return invalid(fmt.Errorf("INVALID: %w", err))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "verified: %s\n", st.Describe(p))
+	for _, w := range []struct {
+		missing bool
+		what    string
+	}{
+		{opt.Dataset == "", fmt.Sprintf("the dataset commitment %s was not compared with a published one (--dataset-commitment)", p.Dataset)},
+		{opt.Seed == "", fmt.Sprintf("the seed commitment %s was not compared with the one the prover published before the coins (--dp-commitment): a prover who picks the seed after the coins picks the noise", p.Seed)},
+		{opt.Coins == nil, fmt.Sprintf("the coins %s were not compared with the ones drawn for this release (--dp-coins): a replayed release or coins the prover chose would pass", p.Coins)},
+	} {
+		if w.missing {
+			fmt.Fprintf(stderr, "zkinfer query-verify: warning: %s\n", w.what)
+		}
+	}
+	return nil
+}
