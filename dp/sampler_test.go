@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
@@ -225,10 +226,12 @@ func TestSamplerGroth16(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	prf, err := groth16.Prove(cs, pk, w)
 	if err != nil {
 		t.Fatal(err)
 	}
+	proveTime := time.Since(start)
 	verify := func(a *drawCircuit) error {
 		pw, err := frontend.NewWitness(a, ecc.BN254.ScalarField(), frontend.PublicOnly())
 		if err != nil {
@@ -236,9 +239,11 @@ func TestSamplerGroth16(t *testing.T) {
 		}
 		return groth16.Verify(prf, vk, pw)
 	}
+	start = time.Now()
 	if err := verify(a); err != nil {
 		t.Fatalf("honest proof of noise %v: %v", zs, err)
 	}
+	t.Logf("%d draws, %d constraints: prove %v, verify %v; noise %v", n, cs.GetNbConstraints(), proveTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), zs)
 	for name, edit := range map[string]func(a *drawCircuit){
 		"noise":           func(a *drawCircuit) { a.Noise[5] = add(a.Noise[5], 1) },
 		"coins":           func(a *drawCircuit) { a.Coins = CoinsValue([]byte("other coins entirely")) },
