@@ -36,7 +36,7 @@ func CommitSeed(api frontend.API, seed frontend.Variable) (frontend.Variable, er
 }
 
 // Sampler draws a mechanism's noise in a circuit from the key
-// H(TagKey, seed, coins, query) (see the package documentation for the
+// H(TagKey, seed, coins, bound…) (see the package documentation for the
 // method and its soundness).
 type Sampler struct {
 	api   frontend.API
@@ -59,14 +59,14 @@ type hooks struct {
 	skipRowBounds bool  // leaves out CDF[i] ≤ lo < CDF[i+1]
 }
 
-// NewSampler computes the noise key of seed, coins and query (a constant
-// of the statement) and loads the mechanism's table as a lookup table.
-func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins frontend.Variable, query *big.Int) (*Sampler, error) {
+// NewSampler computes the noise key of seed, coins and the values bound
+// to the release (Key) and loads the mechanism's table as a lookup table.
+func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins frontend.Variable, bound ...frontend.Variable) (*Sampler, error) {
 	t, err := m.Table()
 	if err != nil {
 		return nil, err
 	}
-	key, err := hashCircuit(api, TagKey, seed, coins, query)
+	key, err := hashCircuit(api, append([]frontend.Variable{TagKey, seed, coins}, bound...)...)
 	if err != nil {
 		return nil, err
 	}

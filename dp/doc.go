@@ -13,7 +13,8 @@
 // keccak256(c) mod r), and the noise of draw j of a release is a
 // deterministic function of both and of the query:
 //
-//	key = H(17, s, c, q)       q: the statement's tag (a hash of the query)
+//	key = H(17, s, c, q, D)    q: the statement's tag (a hash of the query),
+//	                           D: the dataset commitment (package query)
 //	u_j = Compress(key, j)     one width-2 Poseidon2 permutation
 //	U_j = u_j mod 2^64         the uniform input of the sampler
 //	z_j = F⁻¹(U_j)             the inverse CDF of the mechanism's table
@@ -24,9 +25,10 @@
 // recomputes the key from s, which must open the commitment); the
 // verifier cannot choose it either (c is drawn without knowing s, and
 // Poseidon2 under a secret key is modelled as a pseudorandom function);
-// and the query tag q makes the noise of two different queries with the
-// same seed and coins independent, so noise is never reused across
-// statistics (reusing it would reveal their exact difference).
+// and the query tag q and the dataset commitment D make the noise of two
+// different queries, or of one query over two datasets, independent with
+// the same seed and coins, so noise is never reused across statistics
+// (reusing it would reveal their exact difference).
 //
 // # The sampler
 //

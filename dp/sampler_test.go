@@ -16,7 +16,8 @@ import (
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// drawCircuit proves Noise[j] = draw j of H(TagKey, Seed, Coins, query)
+// drawCircuit proves Noise[j] = draw j of H(TagKey, Seed, Coins, query,
+// SeedCommitment) (a bound public input, as query binds the dataset's)
 // for the seed committed as SeedCommitment.
 type drawCircuit struct {
 	SeedCommitment frontend.Variable   `gnark:",public"`
@@ -40,7 +41,7 @@ func (c *drawCircuit) Define(api frontend.API) error {
 	if c.bits {
 		rc = ops.RangeBits
 	}
-	s, err := NewSampler(api, ops.NewRangeChecker(api, rc), c.mech, c.Seed, c.Coins, c.query)
+	s, err := NewSampler(api, ops.NewRangeChecker(api, rc), c.mech, c.Seed, c.Coins, c.query, c.SeedCommitment)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func assignment(t testing.TB, m Mechanism, seed *big.Int, coins []byte, n int) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := Key(seed, CoinsValue(coins), testQuery)
+	key := Key(seed, CoinsValue(coins), testQuery, SeedCommitment(seed))
 	a := &drawCircuit{SeedCommitment: SeedCommitment(seed), Coins: CoinsValue(coins), Seed: seed, Noise: make([]frontend.Variable, n)}
 	zs := make([]int64, n)
 	for j := range n {
@@ -125,7 +126,7 @@ func TestSamplerRejects(t *testing.T) {
 	honest := func() *drawCircuit { a, _ := assignment(t, m, seed, coins, n); return a }
 	// A draw whose u has a second split (u + p < 2^254): the forged split
 	// must pass every check but hi's upper bound.
-	key := Key(seed, CoinsValue(coins), testQuery)
+	key := Key(seed, CoinsValue(coins), testQuery, SeedCommitment(seed))
 	alt := -1
 	for j := range n {
 		lo, hi, _ := Uniform(key, j)

@@ -18,7 +18,7 @@ import (
 // Domain tags of the hashes (package circuit uses 1 to 4, audit 5).
 const (
 	TagSeed = 16 // the seed's commitment: H(16, seed)
-	TagKey  = 17 // the noise key: H(17, seed, coins, query)
+	TagKey  = 17 // the noise key: H(17, seed, coins, bound…)
 )
 
 // Coins are the verifier's public coins: between MinCoins and MaxCoins
@@ -84,11 +84,13 @@ func hashNative(vals ...*big.Int) *big.Int {
 // commitment hides it without a salt, and binds it (collision resistance).
 func SeedCommitment(seed *big.Int) *big.Int { return hashNative(big.NewInt(TagSeed), seed) }
 
-// Key is the noise key H(TagKey, seed, coins, query) of one release: query
-// is the statement's tag (QueryTag), so one seed and coins used for two
-// different queries give independent noise.
-func Key(seed, coins, query *big.Int) *big.Int {
-	return hashNative(big.NewInt(TagKey), seed, coins, query)
+// Key is the noise key H(TagKey, seed, coins, bound…) of one release:
+// bound are the values the release is about (package query binds the
+// statement's tag and the dataset commitment), so one seed and coins used
+// for two different queries, or for one query over two datasets, give
+// independent noise.
+func Key(seed, coins *big.Int, bound ...*big.Int) *big.Int {
+	return hashNative(append([]*big.Int{big.NewInt(TagKey), seed, coins}, bound...)...)
 }
 
 var perm = p2native.NewPermutation(2, 6, 50)

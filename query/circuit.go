@@ -96,7 +96,10 @@ func (c *Circuit) Define(api frontend.API) error {
 
 	stat := c.statistic(api, ca, feats, labels)
 
-	sampler, err := dp.NewSampler(api, rc, sp.Mechanism, seed, c.Public[PubCoins], sp.Tag())
+	// The key binds the statement's tag and the dataset commitment: one
+	// seed and coins never give the same noise to two queries or to one
+	// query over two datasets (whose difference it would reveal).
+	sampler, err := dp.NewSampler(api, rc, sp.Mechanism, seed, c.Public[PubCoins], sp.Tag(), c.Public[PubDataset])
 	if err != nil {
 		return err
 	}

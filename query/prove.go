@@ -87,11 +87,11 @@ func Release(spec *Spec, w *Witness) (exact, noise int64, pub *Public, err error
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	if noise, err = dp.Noise(t, dp.Key(w.Seed, dp.CoinsValue(w.Coins), spec.Tag()), 0); err != nil {
-		return 0, 0, nil, err
-	}
 	h, err := rs.Commitment()
 	if err != nil {
+		return 0, 0, nil, err
+	}
+	if noise, err = dp.Noise(t, dp.Key(w.Seed, dp.CoinsValue(w.Coins), spec.Tag(), h.BigInt(new(big.Int))), 0); err != nil {
 		return 0, 0, nil, err
 	}
 	return exact, noise, &Public{Dataset: h.BigInt(new(big.Int)), Seed: dp.SeedCommitment(w.Seed), Coins: w.Coins, Released: exact + noise}, nil
