@@ -1,20 +1,22 @@
 package ceremony
 
 import (
-	"math/big"
 	"runtime"
 	"sync"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/zkinfer/zkinfer/internal/ecbatch"
 )
 
 // Group arithmetic for the ceremony's heavy steps: every vector of points
-// is worked on in Jacobian coordinates on all cores, a chunk at a time,
-// and brought back to affine coordinates with one field inversion per
-// chunk (Montgomery's trick), where gnark's mpcsetup multiplies one affine
-// point at a time on one core and pays an inversion for each.
+// is worked on on all cores, a chunk at a time: multiplications in
+// lockstep in affine coordinates (internal/ecbatch), sums in Jacobian
+// coordinates brought back to affine with one field inversion per chunk
+// (Montgomery's trick), where gnark's mpcsetup multiplies one affine point
+// at a time on one core and pays an inversion for each.
 
 // chunk is how many points a worker takes at a time: the inversion it
 // shares costs about as much as 100 multiplications.
@@ -144,32 +146,18 @@ func powersOf(x, k *fr.Element, n int) []fr.Element {
 	return p
 }
 
-// mulG1 multiplies each pts[i] by its scalar, in place.
+// mulG1 multiplies each pts[i] by its scalar, in place: batches of
+// chunk points in lockstep on all cores (internal/ecbatch: GLV, affine
+// additions sharing one inversion per step).
 func mulG1(pts []curve.G1Affine, s scalars, done func(int)) {
 	parallel(len(pts), func(lo, hi int) {
-		jac := make([]curve.G1Jac, hi-lo)
-		var k fr.Element
-		var b big.Int
-		for i := lo; i < hi; i++ {
-			s(i, &k)
-			jac[i-lo].FromAffine(&pts[i])
-			jac[i-lo].ScalarMultiplication(&jac[i-lo], k.BigInt(&b))
-		}
-		toAffineG1(pts[lo:hi], jac)
+		ecbatch.MulG1(pts[lo:hi], func(i int, k *fr.Element) { s(lo+i, k) })
 	}, done)
 }
 
-// mulG2 is mulG1 in G2.
+// mulG2 is mulG1 in G2 (GLS: four parts of ~64 bits).
 func mulG2(pts []curve.G2Affine, s scalars, done func(int)) {
 	parallel(len(pts), func(lo, hi int) {
-		jac := make([]curve.G2Jac, hi-lo)
-		var k fr.Element
-		var b big.Int
-		for i := lo; i < hi; i++ {
-			s(i, &k)
-			jac[i-lo].FromAffine(&pts[i])
-			jac[i-lo].ScalarMultiplication(&jac[i-lo], k.BigInt(&b))
-		}
-		toAffineG2(pts[lo:hi], jac)
+		ecbatch.MulG2(pts[lo:hi], func(i int, k *fr.Element) { s(lo+i, k) })
 	}, done)
 }

@@ -1,29 +1,27 @@
 package ceremony
 
 import (
-	"math/big"
 	"math/bits"
+	"slices"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
+
+	"github.com/zkinfer/zkinfer/internal/ecbatch"
 )
 
 // Phase 2 starts from phase 1's powers [τʲ]₁, [τʲ]₂, [ατʲ]₁, [βτʲ]₁ and
 // needs them in the Lagrange basis of the domain {ωⁱ} of size n:
-// [Lᵢ(τ)] = (1/n)·Σⱼ ω^{−ij}·[τʲ], an inverse FFT in the group. Its
-// butterflies are independent within a stage, so each stage runs on all
-// cores, in Jacobian coordinates (gnark's lagrangeCoeffsG1 adds and
-// multiplies affine points, an inversion each).
-
-// jacobian is G1Jac or G2Jac with the methods the FFT needs.
-type jacobian[T, A any] interface {
-	*T
-	AddAssign(*T) *T
-	SubAssign(*T) *T
-	AddMixed(*A) *T
-	ScalarMultiplication(*T, *big.Int) *T
-	FromAffine(*A) *T
-}
+// [Lᵢ(τ)] = (1/n)·Σⱼ ω^{−ij}·[τʲ], an inverse FFT in the group:
+// n/2·log₂ n butterflies (x, y) ↦ (x + y, ω^{−k}·(x − y)). Within a stage
+// the butterflies are independent, so each stage runs on all cores, a
+// chunk of butterflies at a time: the chunk's sums and differences are two
+// batches of affine additions, one inversion each, and its products by the
+// twiddles one lockstep multiplication (internal/ecbatch). The points stay
+// affine from stage to stage; gnark's lagrangeCoeffsG1 adds and multiplies
+// affine points one at a time, an inversion each.
 
 // lagrangeWork is the work of one transform of size n, in scalar
 // multiplications of its group.
@@ -31,67 +29,60 @@ func lagrangeWork(n int) int64 {
 	return int64(n/2)*int64(bits.TrailingZeros(uint(n))) + int64(n)
 }
 
-// lagrange returns [Lᵢ(x)] for i < n from the powers [xʲ], j < n, in
-// Jacobian coordinates; done is told the scalar multiplications done.
-func lagrange[T any, A any, PT jacobian[T, A]](powers []A, n int, done func(int)) []T {
-	a := make([]T, n)
-	parallel(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			PT(&a[i]).FromAffine(&powers[i])
-		}
-	}, nil)
+// lagrange returns [Lᵢ(x)] for i < n from the powers [xʲ], j < n; view
+// gives the points as ecbatch's, mul multiplies them in lockstep, done is
+// told the scalar multiplications done.
+func lagrange[P, F any, PF ecbatch.Field[F]](powers []P, n int, view func([]P) []ecbatch.Affine[F], mul func([]P, func(int, *fr.Element)), done func(int)) []P {
+	a := slices.Clone(powers[:n])
 	domain := fft.NewDomain(uint64(n))
 	tw, err := domain.TwiddlesInv()
 	if err != nil {
 		panic(err) // n is a power of two the field supports
 	}
 	// Decimation in frequency: in stage s, blocks of 2m = n>>s points,
-	// butterflies (a[i], a[i+m]) with a[i+m] multiplied by ω^{−i·2^s}.
+	// butterflies (a[j], a[j+m]) with a[j+m] multiplied by ω^{−i·2^s},
+	// i = j mod 2m.
 	for s, m := 0, n/2; m >= 1; s, m = s+1, m/2 {
-		w := make([]big.Int, m)
-		for i := range w {
-			tw[s][i].BigInt(&w[i])
-		}
+		w := tw[s]
 		parallel(n/2, func(lo, hi int) {
+			var add ecbatch.Adder[F, PF]
+			x, y, d := make([]P, hi-lo), make([]P, hi-lo), make([]P, hi-lo)
+			at := func(t int) int { return (t/m)*2*m + t%m }
 			for t := lo; t < hi; t++ {
-				i := t % m
-				j := (t/m)*2*m + i
-				x, y := PT(&a[j]), PT(&a[j+m])
-				d := *x
-				x.AddAssign(y)
-				PT(&d).SubAssign(y)
-				if i != 0 {
-					PT(&d).ScalarMultiplication(&d, &w[i])
-				}
-				a[j+m] = d
+				x[t-lo], y[t-lo] = a[at(t)], a[at(t)+m]
+			}
+			xv, yv, dv := view(x), view(y), view(d)
+			copy(d, x)
+			for k := range yv {
+				ecbatch.Negate[F, PF](&yv[k])
+			}
+			add.Add(dv, yv) // x − y
+			for k := range yv {
+				ecbatch.Negate[F, PF](&yv[k])
+			}
+			add.Add(xv, yv) // x + y
+			if m > 1 {      // ω⁰ = 1 throughout the last stage
+				mul(d, func(k int, s *fr.Element) { *s = w[(lo+k)%m] })
+			}
+			for t := lo; t < hi; t++ {
+				a[at(t)], a[at(t)+m] = x[t-lo], d[t-lo]
 			}
 		}, done)
 	}
 	bitReverse(a)
-	var inv big.Int
-	domain.CardinalityInv.BigInt(&inv)
-	parallel(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			PT(&a[i]).ScalarMultiplication(&a[i], &inv)
-		}
-	}, done)
+	inv := domain.CardinalityInv
+	parallel(n, func(lo, hi int) { mul(a[lo:hi], one(&inv)) }, done)
 	return a
 }
 
-// lagrangeG1 is lagrange in G1, in affine coordinates.
+// lagrangeG1 is lagrange in G1.
 func lagrangeG1(powers []curve.G1Affine, n int, done func(int)) []curve.G1Affine {
-	j := lagrange[curve.G1Jac, curve.G1Affine](powers, n, done)
-	out := make([]curve.G1Affine, n)
-	parallel(n, func(lo, hi int) { toAffineG1(out[lo:hi], j[lo:hi]) }, nil)
-	return out
+	return lagrange[curve.G1Affine, fp.Element](powers, n, ecbatch.G1, ecbatch.MulG1, done)
 }
 
-// lagrangeG2 is lagrange in G2, in affine coordinates.
+// lagrangeG2 is lagrange in G2.
 func lagrangeG2(powers []curve.G2Affine, n int, done func(int)) []curve.G2Affine {
-	j := lagrange[curve.G2Jac, curve.G2Affine](powers, n, done)
-	out := make([]curve.G2Affine, n)
-	parallel(n, func(lo, hi int) { toAffineG2(out[lo:hi], j[lo:hi]) }, nil)
-	return out
+	return lagrange[curve.G2Affine, curve.E2](powers, n, ecbatch.G2, ecbatch.MulG2, done)
 }
 
 // bitReverse permutes a by reversing the bits of each index, exactly as

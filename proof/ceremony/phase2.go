@@ -118,20 +118,17 @@ func initialize(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, w *wireTerms, do
 		m := hi - lo
 		a, b, ba, ab, c, kk := make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m)
 		b2 := make([]curve.G2Jac, m)
+		var bk1 []curve.G1Jac
+		var bk2 []curve.G2Jac
 		for i := lo; i < hi; i++ {
 			j := i - lo
-			for _, t := range w.l.of(i) {
-				w.acc(&a[j], &lTau[t.row], t.coeff)
-				w.acc(&ba[j], &lBeta[t.row], t.coeff)
-			}
-			for _, t := range w.r.of(i) {
-				w.acc(&b[j], &lTau[t.row], t.coeff)
-				w.acc(&ab[j], &lAlpha[t.row], t.coeff)
-				acc2(&b2[j], &lTau2[t.row], &w.coeffs[t.coeff])
-			}
-			for _, t := range w.o.of(i) {
-				w.acc(&c[j], &lTau[t.row], t.coeff)
-			}
+			l, rr, o := w.l.of(i), w.r.of(i), w.o.of(i)
+			sum[curve.G1Jac, curve.G1Affine](&a[j], lTau, l, w.coeffs, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&ba[j], lBeta, l, w.coeffs, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&b[j], lTau, rr, w.coeffs, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&ab[j], lAlpha, rr, w.coeffs, &bk1)
+			sum[curve.G2Jac, curve.G2Affine](&b2[j], lTau2, rr, w.coeffs, &bk2)
+			sum[curve.G1Jac, curve.G1Affine](&c[j], lTau, o, w.coeffs, &bk1)
 			kk[j] = ba[j]
 			kk[j].AddAssign(&ab[j])
 			kk[j].AddAssign(&c[j])

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 
-	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
@@ -14,8 +13,8 @@ import (
 // A = Σ aᵢ·[Lᵢ(τ)]₁ over its left terms, and so on. gnark's Initialize
 // walks the constraints and adds each term to its wire's affine point (an
 // inversion per term); here the terms are grouped by wire first, so that
-// each wire's sums are computed on one core in Jacobian coordinates, the
-// wires in parallel.
+// each wire's sums are computed on one core in Jacobian coordinates
+// (sums.go), the wires in parallel.
 
 // term is a wire's appearance in one constraint: the constraint's row and
 // the coefficient's index in coeffs.
@@ -34,11 +33,12 @@ func (c *column) of(wire int) []term { return c.terms[c.start[wire]:c.start[wire
 
 // coeff is a coefficient ready to multiply by: ±|c| with |c| ≤ (r−1)/2,
 // so that a small negative coefficient costs as little as a small positive
-// one (gnark-crypto's windowed multiplication for short scalars).
+// one (sums.go).
 type coeff struct {
-	abs big.Int
-	neg bool
-	one bool // |c| = 1
+	abs   big.Int
+	neg   bool
+	short bool   // |c| < 2⁶⁴
+	small uint64 // |c|, when short
 }
 
 // wireTerms is the circuit's terms grouped by wire.
@@ -58,7 +58,9 @@ func newCoeffs(cs []fr.Element) []coeff {
 			c.abs.Sub(fr.Modulus(), &c.abs)
 			c.neg = true
 		}
-		c.one = c.abs.IsInt64() && c.abs.Int64() == 1
+		if c.short = c.abs.IsUint64(); c.short {
+			c.small = c.abs.Uint64()
+		}
 	}
 	return out
 }
@@ -131,41 +133,4 @@ func wireTermsOf(r *cs_bn254.R1CS) (*wireTerms, error) {
 // work is the terms' work in G1 scalar multiplications.
 func (w *wireTerms) work() int64 {
 	return int64(2*len(w.l.terms) + 5*len(w.r.terms) + len(w.o.terms))
-}
-
-// acc adds c·p to acc.
-func (w *wireTerms) acc(acc *curve.G1Jac, p *curve.G1Affine, c uint32) {
-	k := &w.coeffs[c]
-	if k.one {
-		if k.neg {
-			var t curve.G1Jac
-			t.FromAffine(p)
-			acc.SubAssign(&t)
-		} else {
-			acc.AddMixed(p)
-		}
-		return
-	}
-	var t curve.G1Jac
-	t.FromAffine(p)
-	t.ScalarMultiplication(&t, &k.abs)
-	if k.neg {
-		acc.SubAssign(&t)
-	} else {
-		acc.AddAssign(&t)
-	}
-}
-
-// acc2 adds c·p to acc in G2.
-func acc2(acc *curve.G2Jac, p *curve.G2Affine, k *coeff) {
-	var t curve.G2Jac
-	t.FromAffine(p)
-	if !k.one {
-		t.ScalarMultiplication(&t, &k.abs)
-	}
-	if k.neg {
-		acc.SubAssign(&t)
-	} else {
-		acc.AddAssign(&t)
-	}
 }

@@ -18,7 +18,7 @@
 // 1 ≤ d ≤ 2^{w−1}, and a scalar in signed base-2^w digits costs one
 // addition per window (16 for w = 16) and no doubling (fixedbase.go). The
 // additions run in affine coordinates, a batch of scalars at a time, with
-// the batch's inversions shared by Montgomery's trick (affine.go), on all
+// the batch's inversions shared by Montgomery's trick (internal/ecbatch), on all
 // cores. w minimises the additions (table included) for the number of
 // scalars, up to 16 (a 32 MiB table in G1, 64 MiB in G2, one at a time).
 // Besides the keys, a setup holds three scalars per wire (as gnark's

@@ -7,6 +7,8 @@ import (
 	"unsafe"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/zkinfer/zkinfer/internal/ecbatch"
 )
 
 // Fixed-base scalar multiplication: many scalars times one base point G.
@@ -20,7 +22,7 @@ import (
 // Menezes, van Oorschot and Vanstone, Handbook of Applied Cryptography
 // §14.6.3) with a full table per window, as in libff's windowed_exp used
 // by libsnark's Groth16 generator. Scalars go through in batches, window by
-// window, so that each window's additions share one inversion (affine.go)
+// window, so that each window's additions share one inversion (internal/ecbatch)
 // and read one row of the table.
 
 // scalarBits is the bit length of BN254's scalar field modulus r.
@@ -54,27 +56,7 @@ func chooseWindow(n int) uint {
 // recode writes k's signed digits of width w, least significant first.
 func recode(k *fr.Element, w uint, digits []int32) {
 	b := k.Bits() // regular (non-Montgomery) form, little-endian limbs
-	mask := uint64(1)<<w - 1
-	half := int32(1) << (w - 1)
-	carry := int32(0)
-	for j := range digits {
-		pos := uint(j) * w
-		limb, off := pos/64, pos%64
-		var v uint64
-		if limb < 4 {
-			v = b[limb] >> off
-			if off+w > 64 && limb+1 < 4 {
-				v |= b[limb+1] << (64 - off)
-			}
-		}
-		d := int32(v&mask) + carry
-		carry = 0
-		if d > half {
-			d -= 1 << w
-			carry = 1
-		}
-		digits[j] = d
-	}
+	ecbatch.Recode(b[:], w, digits)
 	clear(b[:])
 }
 
@@ -110,7 +92,7 @@ func newTable[F any, PF field[F]](base affine[F], w uint, workers int, done func
 			}
 			copy(row[size:2*size], row[:size])
 			for lo := size; lo < 2*size; lo += batchSize {
-				s.add(row[lo:min(lo+batchSize, 2*size)], q)
+				s.Add(row[lo:min(lo+batchSize, 2*size)], q)
 			}
 		}
 		done(half)
@@ -168,7 +150,7 @@ func (t *table[F, PF]) mulAll(n, workers int, fill func(dst []fr.Element, lo int
 					q[i] = affine[F]{}
 				}
 			}
-			s.adder.add(acc, q)
+			s.adder.Add(acc, q)
 		}
 		store(lo, acc)
 		done(cnt)

@@ -1,0 +1,101 @@
+package ecbatch
+
+import (
+	"math/big"
+	"testing"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+)
+
+// scalarCases are the scalars every multiplication is checked with: the
+// edges of the range and of the GLV split, and random ones.
+func scalarCases(t *testing.T, random int) []fr.Element {
+	t.Helper()
+	var ks []fr.Element
+	for _, v := range []int64{0, 1, 2, 3, 15, 16, 17, 31, 32, -1, -2, -16} {
+		var k fr.Element
+		k.SetInt64(v)
+		ks = append(ks, k)
+	}
+	var l fr.Element
+	l.SetBigInt(lambda)
+	ks = append(ks, l)
+	l.Neg(&l)
+	ks = append(ks, l)
+	for range random {
+		var k fr.Element
+		if _, err := k.SetRandom(); err != nil {
+			t.Fatal(err)
+		}
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+func TestMul(t *testing.T) {
+	ks := scalarCases(t, 300)
+	_, _, g1, g2 := curve.Generators()
+	// Distinct points, the point at infinity and repeated points among them.
+	p1 := make([]curve.G1Affine, len(ks))
+	p2 := make([]curve.G2Affine, len(ks))
+	for i := range ks {
+		var s big.Int
+		s.SetInt64(int64(i%97 + 1))
+		p1[i].ScalarMultiplication(&g1, &s)
+		p2[i].ScalarMultiplication(&g2, &s)
+	}
+	p1[5], p2[5] = curve.G1Affine{}, curve.G2Affine{}
+	tests := []struct {
+		name  string
+		check func(i int) bool
+	}{
+		{"G1", func() func(int) bool {
+			got := append([]curve.G1Affine(nil), p1...)
+			MulG1(got, func(i int, k *fr.Element) { *k = ks[i] })
+			return func(i int) bool {
+				var want curve.G1Affine
+				var b big.Int
+				want.ScalarMultiplication(&p1[i], ks[i].BigInt(&b))
+				return want.Equal(&got[i])
+			}
+		}()},
+		{"G2", func() func(int) bool {
+			got := append([]curve.G2Affine(nil), p2...)
+			MulG2(got, func(i int, k *fr.Element) { *k = ks[i] })
+			return func(i int) bool {
+				var want curve.G2Affine
+				var b big.Int
+				want.ScalarMultiplication(&p2[i], ks[i].BigInt(&b))
+				return want.Equal(&got[i])
+			}
+		}()},
+	}
+	for _, tc := range tests {
+		for i := range ks {
+			if !tc.check(i) {
+				t.Errorf("%s: point %d times %s differs from gnark-crypto's", tc.name, i, ks[i].String())
+			}
+		}
+	}
+}
+
+// TestEndomorphism checks φ(P) = [λ]P in both groups, with the constants
+// MulG1 and MulG2 use.
+func TestEndomorphism(t *testing.T) {
+	_, _, g1, g2 := curve.Generators()
+	var l1 curve.G1Affine
+	l1.ScalarMultiplication(&g1, lambda)
+	phi1 := []curve.G1Affine{g1}
+	phiG1(&G1(phi1)[0])
+	if !phi1[0].Equal(&l1) {
+		t.Error("G1: φ(G) ≠ [λ]G")
+	}
+	var l2 curve.G2Affine
+	l2.ScalarMultiplication(&g2, lambda)
+	phi2 := []curve.G2Affine{g2}
+	phiG2(&G2(phi2)[0])
+	if !phi2[0].Equal(&l2) {
+		t.Error("G2: φ(G) ≠ [λ]G")
+	}
+}

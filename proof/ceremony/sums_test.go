@@ -1,0 +1,111 @@
+package ceremony
+
+import (
+	"math/big"
+	"testing"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+)
+
+// TestSum compares the bucket sums with one multiplication per term, in
+// both groups, on sums of every shape the circuits give: none, a lone
+// ±1, short and long coefficients of either sign, a row repeated, and
+// hundreds of terms (wide windows).
+func TestSum(t *testing.T) {
+	const rows = 64
+	_, _, g1, g2 := curve.Generators()
+	p1 := make([]curve.G1Affine, rows)
+	p2 := make([]curve.G2Affine, rows)
+	for i := range rows {
+		var s big.Int
+		s.SetInt64(int64(3*i + 1))
+		p1[i].ScalarMultiplication(&g1, &s)
+		p2[i].ScalarMultiplication(&g2, &s)
+	}
+	p1[7], p2[7] = curve.G1Affine{}, curve.G2Affine{} // a point at infinity
+	var long fr.Element
+	long.SetUint64(1 << 12)
+	long.Inverse(&long)
+	values := func(vs ...int64) []fr.Element {
+		out := make([]fr.Element, len(vs))
+		for i, v := range vs {
+			out[i].SetInt64(v)
+		}
+		return out
+	}
+	random := func(n int, bits uint) []fr.Element {
+		out := make([]fr.Element, n)
+		for i := range out {
+			v := int64(i*2654435761) & (1<<bits - 1)
+			if i%3 == 0 {
+				v = -v
+			}
+			out[i].SetInt64(v)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		coeffs []fr.Element
+	}{
+		{"none", nil},
+		{"one", values(1)},
+		{"minus one", values(-1)},
+		{"short of either sign", values(5, -9, 255, -256, 1<<40, -(1 << 62))},
+		{"long", []fr.Element{long}},
+		{"long and short", append(values(3, -1, 1), long, *new(fr.Element).Neg(&long))},
+		{"max uint64", func() []fr.Element {
+			var e fr.Element
+			e.SetUint64(^uint64(0))
+			return []fr.Element{e, *new(fr.Element).Neg(&e)}
+		}()},
+		{"wide: 300 terms of 9 bits", random(300, 9)},
+		{"wide: 1000 terms of 20 bits and a long one", append(random(1000, 20), long)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cs := newCoeffs(append([]fr.Element(nil), tc.coeffs...))
+			terms := make([]term, len(tc.coeffs))
+			var want1 curve.G1Jac
+			var want2 curve.G2Jac
+			for i := range terms {
+				terms[i] = term{row: int32((i * 5) % rows), coeff: uint32(i)} // rows repeat
+				var b big.Int
+				tc.coeffs[i].BigInt(&b)
+				var q1 curve.G1Jac
+				q1.FromAffine(&p1[terms[i].row])
+				want1.AddAssign(q1.ScalarMultiplication(&q1, &b))
+				var q2 curve.G2Jac
+				q2.FromAffine(&p2[terms[i].row])
+				want2.AddAssign(q2.ScalarMultiplication(&q2, &b))
+			}
+			var got1, bk1 = curve.G1Jac{}, []curve.G1Jac(nil)
+			var got2, bk2 = curve.G2Jac{}, []curve.G2Jac(nil)
+			sum[curve.G1Jac, curve.G1Affine](&got1, p1, terms, cs, &bk1)
+			sum[curve.G2Jac, curve.G2Affine](&got2, p2, terms, cs, &bk2)
+			if !sameG1(&got1, &want1) {
+				t.Error("G1: the bucket sum differs from the sum of products")
+			}
+			if !sameG2(&got2, &want2) {
+				t.Error("G2: the bucket sum differs from the sum of products")
+			}
+		})
+	}
+}
+
+// sameG1 and sameG2 compare Jacobian points, the point at infinity
+// included (Z = 0, whatever X and Y).
+func sameG1(a, b *curve.G1Jac) bool {
+	var x, y curve.G1Affine
+	x.FromJacobian(a)
+	y.FromJacobian(b)
+	return x.Equal(&y)
+}
+
+func sameG2(a, b *curve.G2Jac) bool {
+	var x, y curve.G2Affine
+	x.FromJacobian(a)
+	y.FromJacobian(b)
+	return x.Equal(&y)
+}
