@@ -62,7 +62,7 @@ func (d Decimal) String() string {
 }
 
 func (d Decimal) valid(maxValue int64) bool {
-	return d.Den > 0 && d.Num > 0 && d.Num <= maxValue*d.Den && d.Den <= 1_000_000
+	return d.Den > 0 && d.Num > 0 && d.Num <= maxValue*d.Den && d.Den <= 10_000_000
 }
 
 // Mechanism is an additive noise mechanism on an integer lattice: the
@@ -315,4 +315,12 @@ func expBig(x *big.Float) *big.Float {
 		sum.Mul(sum, sum)
 	}
 	return sum
+}
+
+// Reduced is d in lowest terms.
+func (d Decimal) Reduced() Decimal {
+	if g := new(big.Int).GCD(nil, nil, big.NewInt(d.Num), big.NewInt(d.Den)).Int64(); g > 1 {
+		return Decimal{d.Num / g, d.Den / g}
+	}
+	return d
 }

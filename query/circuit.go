@@ -22,9 +22,11 @@ const (
 	PubDataset  = iota // the dataset commitment
 	PubSeed            // the seed commitment
 	PubCoins           // keccak256(coins) mod r
-	PubReleased        // the noisy statistic, in lattice units (negative: p − |R|)
-	NumPublic
+	PubReleased        // the first noisy value, in lattice units (negative: p − |R|); one per bin of a histogram
 )
+
+// NumPublic is the number of public inputs of the spec's circuit.
+func (sp *Spec) NumPublic() int { return PubReleased + sp.Query.Outputs() }
 
 // Circuit proves that the released value is the query's exact statistic
 // over every record of the committed dataset plus noise drawn from the
@@ -52,7 +54,7 @@ func NewCircuit(spec *Spec) (*Circuit, error) {
 	if err := spec.Check(); err != nil {
 		return nil, err
 	}
-	return &Circuit{spec: spec, Public: make([]frontend.Variable, NumPublic), Private: make([]frontend.Variable, spec.numPrivate())}, nil
+	return &Circuit{spec: spec, Public: make([]frontend.Variable, spec.NumPublic()), Private: make([]frontend.Variable, spec.numPrivate())}, nil
 }
 
 // Define builds the constraints.
@@ -103,11 +105,13 @@ func (c *Circuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	z := sampler.Draw(0)
-	if c.noNoise {
-		z = 0
+	for j, v := range stat {
+		z := sampler.Draw(j)
+		if c.noNoise {
+			z = 0
+		}
+		api.AssertIsEqual(api.Add(v, z), c.Public[PubReleased+j])
 	}
-	api.AssertIsEqual(api.Add(stat, z), c.Public[PubReleased])
 	return nil
 }
 
@@ -115,9 +119,30 @@ func (c *Circuit) Define(api frontend.API) error {
 // [−2^(B−1), 2^(B−1)) and thresholds and clip bounds within ±2^(B−1)
 // (Query.Check), so every difference compared below is within ±2^(B+1)
 // and Sign's range (bits B+1) holds.
-func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]frontend.Variable, labels []frontend.Variable) frontend.Variable {
+func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]frontend.Variable, labels []frontend.Variable) []frontend.Variable {
 	q := &c.spec.Query
 	sb := q.Bits + 1
+	if q.Kind == Histogram {
+		// s_i = [x ≥ b_i] is monotone in i (b increasing), so bin 0 is
+		// 1 − s_1, bin i is s_i − s_{i+1} and bin m is s_m: each record is
+		// in exactly one bin. Each bin's count is a sum of N booleans.
+		bins := make([][]frontend.Variable, len(q.Bins)+1)
+		for r := range feats {
+			x := feats[r][q.Feature]
+			prev := frontend.Variable(1)
+			for i, b := range q.Bins {
+				s := ca.Sign(api.Sub(x, b), sb)
+				bins[i] = append(bins[i], api.Sub(prev, s))
+				prev = s
+			}
+			bins[len(q.Bins)] = append(bins[len(q.Bins)], prev)
+		}
+		out := make([]frontend.Variable, len(bins))
+		for i, t := range bins {
+			out[i] = sum(api, t)
+		}
+		return out
+	}
 	var terms []frontend.Variable
 	for r := range feats {
 		switch q.Kind {
@@ -138,18 +163,15 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 			terms = append(terms, api.Sub(v, q.Lo))
 		}
 	}
-	sum := terms[0]
-	if len(terms) > 1 {
-		sum = api.Add(terms[0], terms[1], terms[2:]...)
-	}
+	total := sum(api, terms)
 	if q.Kind == Count || q.Shift == 0 {
-		return sum
+		return []frontend.Variable{total}
 	}
 	// sum ∈ [0, N·(Hi − Lo)] < 2^(20+B+1): sum = 2^Shift·Q + rem with rem
 	// in [0, 2^Shift) and Q in [0, 2^qb), all far below p, so the equation
 	// holds over the integers and Q = ⌊sum/2^Shift⌋, the one value that
 	// meets it.
-	res, err := api.Compiler().NewHint(floorHint, 2, sum, q.Shift)
+	res, err := api.Compiler().NewHint(floorHint, 2, total, q.Shift)
 	if err != nil {
 		panic(err)
 	}
@@ -157,8 +179,18 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 	qb := bits.Len64(uint64(int64(q.N)*(q.Hi-q.Lo))>>q.Shift) + 1
 	ca.Range.Check(rem, q.Shift)
 	ca.Range.Check(quo, qb)
-	api.AssertIsEqual(sum, api.Add(api.Mul(quo, new(big.Int).Lsh(big.NewInt(1), uint(q.Shift))), rem))
-	return quo
+	api.AssertIsEqual(total, api.Add(api.Mul(quo, new(big.Int).Lsh(big.NewInt(1), uint(q.Shift))), rem))
+	return []frontend.Variable{quo}
+}
+
+func sum(api frontend.API, terms []frontend.Variable) frontend.Variable {
+	switch len(terms) {
+	case 0:
+		return 0
+	case 1:
+		return terms[0]
+	}
+	return api.Add(terms[0], terms[1], terms[2:]...)
 }
 
 // predicate is 1 when v op t holds, else 0, for |v − t| < 2^(bits−1).

@@ -25,16 +25,24 @@
 //     that the noise table stays small and the rounding (below one unit)
 //     stays a small fraction of the noise. The mean is
 //     Lo + g·(R + ½)/N, with N public.
+//   - Histogram: the count of records in each bin (−∞, b_1), [b_1, b_2),
+//     …, [b_m, ∞) of a feature: with s_i = Sign(x − b_i), monotone in i
+//     because the edges increase, bin 0 is 1 − s_1, bin i is s_i − s_{i+1}
+//     and the last s_m, so every record is in exactly one bin. Replacing a
+//     record moves two bins by 1 each: each bin gets its own draw (draw j
+//     for bin j) at ε/2 and sensitivity 1, and the release is (ε, 2δ)-DP
+//     by basic composition [DR14].
 //
 // Neighbouring datasets differ in one record, replaced (N is public: the
 // commitment's schema says it), which is the sensitivity above.
 //
-// The released value R = statistic + z is a public input, with z = draw
-// 0 of the key H(17, seed, coins, tag): tag is the SHA-256 of the spec
-// (schema, query, mechanism) reduced mod p, so that the same seed and
-// coins give independent noise to different queries. The public inputs
-// are the dataset commitment, the seed commitment, keccak256(coins) mod r
-// and R; the secret witness the records, their salt and the seed.
+// The released value R_j = statistic_j + z_j is a public input, with z_j =
+// draw j of the key H(17, seed, coins, tag, D): tag is the SHA-256 of the
+// spec (schema, query, mechanism) reduced mod p and D the dataset
+// commitment, so that the same seed and coins give independent noise to
+// different queries and datasets. The public inputs are the dataset
+// commitment, the seed commitment, keccak256(coins) mod r and the R_j;
+// the secret witness the records, their salt and the seed.
 //
 // # What the verifier checks
 //
@@ -44,4 +52,9 @@
 // drawn, and its coins the ones this verifier drew for this release. It
 // recomputes δ and the noise bound from the mechanism in query.json, so
 // an edited statement is refused before anything is printed.
+//
+// # References
+//
+//   - [DR14] C. Dwork, A. Roth, "The Algorithmic Foundations of
+//     Differential Privacy", 2014.
 package query

@@ -41,8 +41,9 @@ var ErrInvalid = errors.New("the query proof is not valid for this statement")
 type Statement struct {
 	Format string `json:"format"`
 	Spec
-	// Delta is the mechanism's δ at its ε (dp.Table.Delta); Offset its
-	// noise bound T.
+	// Delta is the mechanism's δ at its ε for one released value
+	// (dp.Table.Delta; a histogram's release is (Composition·ε,
+	// Composition·δ)-DP); Offset its noise bound T.
 	Delta        float64        `json:"delta"`
 	Offset       int64          `json:"noise_bound"`
 	RangeCheck   ops.RangeCheck `json:"range_check"`
@@ -86,8 +87,8 @@ func ReadStatement(dir string) (*Statement, error) {
 	if err := s.Spec.Check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if s.PublicInputs != NumPublic {
-		return nil, fmt.Errorf("%s: %d public inputs, a query has %d", path, s.PublicInputs, NumPublic)
+	if s.PublicInputs != s.Spec.NumPublic() {
+		return nil, fmt.Errorf("%s: %d public inputs, the query has %d", path, s.PublicInputs, s.Spec.NumPublic())
 	}
 	t, err := s.Mechanism.Table()
 	if err != nil {
@@ -152,16 +153,20 @@ type ProofFile struct {
 	Dataset   string `json:"dataset_commitment"`
 	Seed      string `json:"seed_commitment"`
 	Coins     string `json:"coins"`
-	// Released is the noisy statistic in lattice units; Value the same in
-	// the statistic's units (a count, or a mean).
-	Released int64   `json:"released"`
-	Value    float64 `json:"value"`
+	// Released are the noisy values in lattice units (one, or one per bin
+	// of a histogram); Values the same in the statistic's units (a count,
+	// or a mean).
+	Released []int64   `json:"released"`
+	Values   []float64 `json:"values"`
 }
 
 // NewProofFile makes the proof file of a proof.
 func NewProofFile(st *Statement, raw []byte, pub *Public) *ProofFile {
 	p := &ProofFile{Format: ProofFormat, Proof: hex.EncodeToString(raw), Dataset: dp.FieldHex(pub.Dataset), Seed: dp.FieldHex(pub.Seed),
-		Coins: hex.EncodeToString(pub.Coins), Released: pub.Released, Value: st.Query.Real(pub.Released)}
+		Coins: hex.EncodeToString(pub.Coins), Released: pub.Released}
+	for _, r := range pub.Released {
+		p.Values = append(p.Values, st.Query.Real(r))
+	}
 	p.Statement = st.Describe(p)
 	return p
 }
@@ -219,8 +224,13 @@ func VerifyFile(dir string, p *ProofFile, opt VerifyOptions) (*Statement, error)
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	pub.Released = p.Released
-	if math.Abs(st.Query.Real(p.Released)-p.Value) > 1e-9*max(1, math.Abs(p.Value)) {
-		return nil, fmt.Errorf("%w: value %v is not the released %d in the statistic's units (%v)", ErrInvalid, p.Value, p.Released, st.Query.Real(p.Released))
+	if len(p.Released) != st.Query.Outputs() || len(p.Values) != len(p.Released) {
+		return nil, fmt.Errorf("%w: %d released values and %d values for a query that releases %d", ErrInvalid, len(p.Released), len(p.Values), st.Query.Outputs())
+	}
+	for i, r := range p.Released {
+		if v := st.Query.Real(r); math.Abs(v-p.Values[i]) > 1e-9*max(1, math.Abs(v)) {
+			return nil, fmt.Errorf("%w: value %v is not the released %d in the statistic's units (%v)", ErrInvalid, p.Values[i], r, v)
+		}
 	}
 	for _, c := range []struct{ what, want, got string }{
 		{"dataset commitment", opt.Dataset, p.Dataset}, {"seed commitment", opt.Seed, p.Seed},
@@ -243,6 +253,7 @@ func VerifyFile(dir string, p *ProofFile, opt VerifyOptions) (*Statement, error)
 func (st *Statement) Privacy() string {
 	m := &st.Spec.Mechanism
 	q := &st.Query
+	k := q.Composition()
 	sens := fmt.Sprintf("%d record", m.Sensitivity)
 	if m.Sensitivity > 1 {
 		sens += "s"
@@ -255,15 +266,30 @@ func (st *Statement) Privacy() string {
 	if m.Kind == dp.Gaussian {
 		name = fmt.Sprintf("discrete Gaussian noise (σ = %s lattice units)", m.Sigma)
 	}
-	return fmt.Sprintf("%s, within ±%d, for (ε = %s, δ = %.2g)-differential privacy at sensitivity %s", name, st.Offset, m.Epsilon, st.Delta, sens)
+	total := dp.Decimal{Num: m.Epsilon.Num * k, Den: m.Epsilon.Den}.Reduced()
+	out := fmt.Sprintf("%s, within ±%d, for (ε = %s, δ = %.2g)-differential privacy at sensitivity %s", name, st.Offset, total, float64(k)*st.Delta, sens)
+	if k > 1 {
+		out += fmt.Sprintf(" in each bin (ε = %s and δ = %.2g per bin: one record moves two bins)", m.Epsilon, st.Delta)
+	}
+	return out
 }
 
 // Describe says in plain words what a valid proof p of the statement
 // establishes.
 func (st *Statement) Describe(p *ProofFile) string {
-	val := fmt.Sprintf("%d", p.Released)
-	if st.Query.Kind == Mean {
-		val = fmt.Sprintf("%.6g (the clipped sum released as %d lattice units)", p.Value, p.Released)
+	q := &st.Query
+	var val string
+	switch q.Kind {
+	case Count:
+		val = fmt.Sprintf("%d", p.Released[0])
+	case Mean:
+		val = fmt.Sprintf("%.6g (the clipped sum released as %d lattice units)", p.Values[0], p.Released[0])
+	case Histogram:
+		var parts []string
+		for i, name := range q.BinNames() {
+			parts = append(parts, fmt.Sprintf("%s: %d", name, p.Released[i]))
+		}
+		val = strings.Join(parts, "; ")
 	}
 	return fmt.Sprintf("%s, released as %s, is its exact value over all %s records committed as %s plus %s; the noise is drawn from the seed committed as %s and the coins %s; the records and the noise stay secret",
 		st.Query.Describe(), val, thousands(st.Schema.Records), p.Dataset, st.Privacy(), p.Seed, p.Coins)

@@ -47,54 +47,64 @@ type Witness struct {
 }
 
 // Public is what a query proof reveals: the dataset and seed
-// commitments, the coins and the released value (lattice units).
+// commitments, the coins and the released values (lattice units).
 type Public struct {
 	Dataset, Seed *big.Int
 	Coins         []byte
-	Released      int64
+	Released      []int64
 }
 
 // Values lists the public inputs.
 func (p *Public) Values() []*big.Int {
-	r := big.NewInt(p.Released)
-	if r.Sign() < 0 {
-		r.Add(r, ecc.BN254.ScalarField())
+	out := []*big.Int{p.Dataset, p.Seed, dp.CoinsValue(p.Coins)}
+	for _, v := range p.Released {
+		r := big.NewInt(v)
+		if r.Sign() < 0 {
+			r.Add(r, ecc.BN254.ScalarField())
+		}
+		out = append(out, r)
 	}
-	return []*big.Int{p.Dataset, p.Seed, dp.CoinsValue(p.Coins), r}
+	return out
 }
 
 // Release computes what the proof will reveal: the exact statistic, the
-// noise of the seed and coins, and their sum, with the integer reference
-// of the circuit.
-func Release(spec *Spec, w *Witness) (exact, noise int64, pub *Public, err error) {
+// noise of the seed and coins, and their sum (one of each per released
+// value), with the integer reference of the circuit.
+func Release(spec *Spec, w *Witness) (exact, noise []int64, pub *Public, err error) {
 	if err := spec.Check(); err != nil {
-		return 0, 0, nil, err
+		return nil, nil, nil, err
 	}
 	rs := w.Records
 	if fmt.Sprint(rs.Schema) != fmt.Sprint(spec.Schema) {
-		return 0, 0, nil, fmt.Errorf("query: the records' schema %+v is not the query's %+v", rs.Schema, spec.Schema)
+		return nil, nil, nil, fmt.Errorf("query: the records' schema %+v is not the query's %+v", rs.Schema, spec.Schema)
 	}
 	if w.Seed == nil || w.Seed.Sign() < 0 || w.Seed.Cmp(ecc.BN254.ScalarField()) >= 0 {
-		return 0, 0, nil, fmt.Errorf("query: the seed is not a field element")
+		return nil, nil, nil, fmt.Errorf("query: the seed is not a field element")
 	}
 	if len(w.Coins) < dp.MinCoins || len(w.Coins) > dp.MaxCoins {
-		return 0, 0, nil, fmt.Errorf("query: %d bytes of coins: the verifier gives %d to %d", len(w.Coins), dp.MinCoins, dp.MaxCoins)
+		return nil, nil, nil, fmt.Errorf("query: %d bytes of coins: the verifier gives %d to %d", len(w.Coins), dp.MinCoins, dp.MaxCoins)
 	}
 	if exact, err = spec.Query.Evaluate(rs); err != nil {
-		return 0, 0, nil, err
+		return nil, nil, nil, err
 	}
 	t, err := spec.Mechanism.Table()
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, nil, nil, err
 	}
 	h, err := rs.Commitment()
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, nil, nil, err
 	}
-	if noise, err = dp.Noise(t, dp.Key(w.Seed, dp.CoinsValue(w.Coins), spec.Tag(), h.BigInt(new(big.Int))), 0); err != nil {
-		return 0, 0, nil, err
+	key := dp.Key(w.Seed, dp.CoinsValue(w.Coins), spec.Tag(), h.BigInt(new(big.Int)))
+	pub = &Public{Dataset: h.BigInt(new(big.Int)), Seed: dp.SeedCommitment(w.Seed), Coins: w.Coins}
+	for j, v := range exact {
+		z, err := dp.Noise(t, key, j)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		noise, pub.Released = append(noise, z), append(pub.Released, v+z)
 	}
-	return exact, noise, &Public{Dataset: h.BigInt(new(big.Int)), Seed: dp.SeedCommitment(w.Seed), Coins: w.Coins, Released: exact + noise}, nil
+	return exact, noise, pub, nil
 }
 
 // Assign returns the full assignment and what the proof reveals.

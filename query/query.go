@@ -31,7 +31,15 @@ const (
 	// released in units of 2^Shift, divided by the public N. Replacing a
 	// record moves the sum by at most Hi − Lo.
 	Mean Kind = "mean"
+	// Histogram is the count of records in each bin of a feature: (−∞,
+	// b_1), [b_1, b_2), …, [b_m, ∞). Replacing a record moves two bins by
+	// 1 each, so each bin's count is noised at ε/2 (sensitivity 1) and the
+	// release is (ε, 2δ)-DP by basic composition.
+	Histogram Kind = "histogram"
 )
+
+// MaxBins bounds a histogram's bin edges.
+const MaxBins = 63
 
 // Query is an aggregate over every record of a committed dataset.
 type Query struct {
@@ -47,14 +55,17 @@ type Query struct {
 	ThresholdText string `json:"threshold_real,omitempty"`
 	// Mean: the clipping bounds at the dataset's scale, as given, and the
 	// lattice of the released sum (units of 2^Shift).
-	Lo     int64     `json:"clip_lo,omitempty"`
-	Hi     int64     `json:"clip_hi,omitempty"`
-	Clip   [2]string `json:"clip_real,omitzero"`
-	Shift  int       `json:"granularity_bits,omitempty"`
-	Scale  int       `json:"scale"`
-	Bits   int       `json:"bits"`
-	N      int       `json:"records"`
-	Labels int       `json:"classes"`
+	Lo    int64     `json:"clip_lo,omitempty"`
+	Hi    int64     `json:"clip_hi,omitempty"`
+	Clip  [2]string `json:"clip_real,omitzero"`
+	Shift int       `json:"granularity_bits,omitempty"`
+	// Histogram: the bin edges at the dataset's scale, and as given.
+	Bins     []int64  `json:"bins,omitempty"`
+	BinsText []string `json:"bins_real,omitempty"`
+	Scale    int      `json:"scale"`
+	Bits     int      `json:"bits"`
+	N        int      `json:"records"`
+	Labels   int      `json:"classes"`
 }
 
 var colRe = regexp.MustCompile(`^\s*(label|x\[(\d{1,4})\])\s*(>=|<=|==|!=|>|<)?\s*(\S*)\s*$`)
@@ -141,6 +152,37 @@ func ParseMean(column, clip string, s *audit.Schema) (Query, error) {
 	return q, q.Check()
 }
 
+// ParseHistogram reads a histogram of column with bin edges "b1,b2,…"
+// (increasing).
+func ParseHistogram(column, bins string, s *audit.Schema) (Query, error) {
+	q := base(Histogram, s)
+	col, err := parseColumn(column, s)
+	if err != nil {
+		return Query{}, err
+	}
+	if col < 0 {
+		return Query{}, fmt.Errorf("histogram: give a feature x[J], not the label (count \"label == K\" counts a class)")
+	}
+	q.Column, q.Feature = strings.TrimSpace(column), col
+	for _, p := range strings.Split(bins, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return Query{}, fmt.Errorf("--bins %.60q: %q is not a number", bins, p)
+		}
+		q.Bins, q.BinsText = append(q.Bins, quant.Quantize(v, s.Scale)), append(q.BinsText, strings.TrimSpace(p))
+	}
+	return q, q.Check()
+}
+
+// Outputs is the number of released values: one per bin of a histogram,
+// else one.
+func (q *Query) Outputs() int {
+	if q.Kind == Histogram {
+		return len(q.Bins) + 1
+	}
+	return 1
+}
+
 // Check validates the query against its own copy of the schema.
 func (q *Query) Check() error {
 	lim := int64(1) << (q.Bits - 1)
@@ -170,31 +212,46 @@ func (q *Query) Check() error {
 		if q.Shift < 0 || q.Shift > 62 {
 			return fmt.Errorf("query: granularity 2^%d", q.Shift)
 		}
+	case Histogram:
+		if q.Feature < 0 {
+			return fmt.Errorf("query: a histogram is of a feature")
+		}
+		if len(q.Bins) < 1 || len(q.Bins) > MaxBins || len(q.BinsText) != len(q.Bins) {
+			return fmt.Errorf("query: a histogram has 1 to %d bin edges", MaxBins)
+		}
+		for i, b := range q.Bins {
+			if b < -lim || b > lim {
+				return fmt.Errorf("query: bin edge %s is outside the ±%v the features hold", q.BinsText[i], quant.Dequantize(lim, q.Scale))
+			}
+			if i > 0 && b <= q.Bins[i-1] {
+				return fmt.Errorf("query: bin edges %s and %s are not increasing at the dataset's scale 2^%d", q.BinsText[i-1], q.BinsText[i], q.Scale)
+			}
+		}
 	default:
-		return fmt.Errorf("query: %.20q is not count or mean", q.Kind)
+		return fmt.Errorf("query: %.20q is not count, mean or histogram", q.Kind)
 	}
 	return nil
 }
 
-// Sensitivity is the statistic's sensitivity in lattice units under
+// Sensitivity is each released value's sensitivity in lattice units under
 // replacement of one record (N is public, in the dataset commitment): 1
-// for a count; ⌈(Hi − Lo)/2^Shift⌉ for the clipped sum at lattice 2^Shift,
-// since |⌊a/g⌋ − ⌊b/g⌋| ≤ ⌈|a − b|/g⌉.
+// for a count and for each bin of a histogram; ⌈(Hi − Lo)/2^Shift⌉ for the
+// clipped sum at lattice 2^Shift, since |⌊a/g⌋ − ⌊b/g⌋| ≤ ⌈|a − b|/g⌉.
 func (q *Query) Sensitivity() int64 {
-	if q.Kind == Count {
+	if q.Kind != Mean {
 		return 1
 	}
 	g := int64(1) << q.Shift
 	return (q.Hi - q.Lo + g - 1) / g
 }
 
-// Evaluate is the exact statistic over the records, in lattice units: the
-// integer reference of the circuit.
-func (q *Query) Evaluate(rs *audit.Records) (int64, error) {
+// Evaluate is the exact statistic over the records, in lattice units (one
+// value per bin of a histogram): the integer reference of the circuit.
+func (q *Query) Evaluate(rs *audit.Records) ([]int64, error) {
 	if err := q.Check(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	var s int64
+	s := make([]int64, q.Outputs())
 	for r, rec := range rs.Features {
 		switch q.Kind {
 		case Count:
@@ -203,14 +260,20 @@ func (q *Query) Evaluate(rs *audit.Records) (int64, error) {
 				v = rec[q.Feature]
 			}
 			if compare(v, q.Op, q.Threshold) {
-				s++
+				s[0]++
 			}
 		case Mean:
-			s += min(max(rec[q.Feature], q.Lo), q.Hi) - q.Lo
+			s[0] += min(max(rec[q.Feature], q.Lo), q.Hi) - q.Lo
+		case Histogram:
+			bin := 0
+			for bin < len(q.Bins) && rec[q.Feature] >= q.Bins[bin] {
+				bin++
+			}
+			s[bin]++
 		}
 	}
 	if q.Kind == Mean {
-		s >>= q.Shift
+		s[0] >>= q.Shift
 	}
 	return s, nil
 }
@@ -235,7 +298,7 @@ func compare(v int64, op string, t int64) bool {
 // the mean Lo + 2^Shift·(R + ½)/N at the dataset's scale (the ½ centres
 // the floor of the lattice).
 func (q *Query) Real(released int64) float64 {
-	if q.Kind == Count {
+	if q.Kind != Mean {
 		return float64(released)
 	}
 	sum := (float64(released) + 0.5) * math.Ldexp(1, q.Shift)
@@ -244,10 +307,23 @@ func (q *Query) Real(released int64) float64 {
 
 // Describe says the query in words.
 func (q *Query) Describe() string {
-	if q.Kind == Count {
+	switch q.Kind {
+	case Count:
 		return fmt.Sprintf("the number of records with %s %s %s", q.Column, q.Op, q.ThresholdText)
+	case Histogram:
+		return fmt.Sprintf("the histogram of %s over the bins %s", q.Column, strings.Join(q.BinNames(), ", "))
 	}
 	return fmt.Sprintf("the mean of %s clipped to [%s, %s]", q.Column, q.Clip[0], q.Clip[1])
+}
+
+// BinNames are a histogram's bins in words: "< b1", "[b1, b2)", …, ">= bm".
+func (q *Query) BinNames() []string {
+	b := q.BinsText
+	out := []string{"< " + b[0]}
+	for i := 1; i < len(b); i++ {
+		out = append(out, fmt.Sprintf("[%s, %s)", b[i-1], b[i]))
+	}
+	return append(out, ">= "+b[len(b)-1])
 }
 
 // Spec is everything a query circuit is built from: the dataset's public
@@ -258,7 +334,8 @@ type Spec struct {
 	Mechanism dp.Mechanism `json:"mechanism"`
 }
 
-// NewSpec makes the spec of q over schema s with noise of kind at ε and a
+// NewSpec makes the spec of q over schema s with noise of kind at ε per
+// released value (PerValueEpsilon gives it from the release's ε) and a
 // sensitivity of at least the query's (sens 0: the query's); sigma is the
 // discrete Gaussian's σ in lattice units.
 func NewSpec(s audit.Schema, q Query, kind dp.Kind, eps dp.Decimal, sens int64, sigma *dp.Decimal) (*Spec, error) {
@@ -290,6 +367,22 @@ func (sp *Spec) Check() error {
 	}
 	_, err := sp.Mechanism.Table()
 	return err
+}
+
+// Composition is how many released values one record can move: 2 for a
+// histogram (its bin before and after), else 1. The release is (k·ε,
+// k·δ)-DP for a mechanism (ε, δ)-DP per value (basic composition).
+func (q *Query) Composition() int64 {
+	if q.Kind == Histogram {
+		return 2
+	}
+	return 1
+}
+
+// PerValueEpsilon is the ε each released value gets for a release of ε:
+// ε / Composition.
+func (q *Query) PerValueEpsilon(eps dp.Decimal) dp.Decimal {
+	return dp.Decimal{Num: eps.Num, Den: eps.Den * q.Composition()}.Reduced()
 }
 
 // Tag is the query's tag in the noise key: SHA-256 of the spec's JSON,

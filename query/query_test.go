@@ -3,12 +3,15 @@ package query
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
 
 	"github.com/zkinfer/zkinfer/audit"
@@ -42,7 +45,7 @@ func mustSpec(t testing.TB, rs *audit.Records, q Query, err error, eps string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := NewSpec(rs.Schema, q, dp.Laplace, e, 0, nil)
+	sp, err := NewSpec(rs.Schema, q, dp.Laplace, q.PerValueEpsilon(e), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +95,8 @@ func TestEvaluate(t *testing.T) {
 				want++
 			}
 		}
-		if got != want {
-			t.Errorf("%s: %d, want %d", tc.name, got, want)
+		if got[0] != want {
+			t.Errorf("%s: %d, want %d", tc.name, got[0], want)
 		}
 	}
 	q, err := ParseMean("x[0]", "0,20", s)
@@ -105,8 +108,30 @@ func TestEvaluate(t *testing.T) {
 	for r := range 24 {
 		sum += min(float64(5+(r*7)%30), 20)
 	}
-	if want := int64(sum*4096) >> q.Shift; got != want || q.Sensitivity() < 8 || q.Sensitivity() > 16 {
-		t.Errorf("mean: sum %d at 2^%d, want %d; sensitivity %d", got, q.Shift, want, q.Sensitivity())
+	if want := int64(sum*4096) >> q.Shift; got[0] != want || q.Sensitivity() < 8 || q.Sensitivity() > 16 {
+		t.Errorf("mean: sum %d at 2^%d, want %d; sensitivity %d", got[0], q.Shift, want, q.Sensitivity())
+	}
+	h, err := ParseHistogram("x[1]", "0.2, 0.5,0.8", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = h.Evaluate(rs)
+	want := make([]int64, 4)
+	for r := range 24 {
+		x := float64((r*13)%10) / 10
+		switch {
+		case x < 0.2:
+			want[0]++
+		case x < 0.5:
+			want[1]++
+		case x < 0.8:
+			want[2]++
+		default:
+			want[3]++
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("histogram: %v, want %v", got, want)
 	}
 }
 
@@ -123,6 +148,11 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("mean %q clip %q accepted", c[0], c[1])
 		}
 	}
+	for _, c := range [][2]string{{"x[0]", "5,5"}, {"x[0]", "6,5"}, {"label", "0"}, {"x[0]", "0,1e9"}, {"x[0]", "a"}, {"x[0]", ""}} {
+		if _, err := ParseHistogram(c[0], c[1], s); err == nil {
+			t.Errorf("histogram %q bins %q accepted", c[0], c[1])
+		}
+	}
 }
 
 func specs(t *testing.T, rs *audit.Records) map[string]*Spec {
@@ -131,9 +161,11 @@ func specs(t *testing.T, rs *audit.Records) map[string]*Spec {
 	q2, e2 := ParseCount("label == 1", s)
 	q3, e3 := ParseMean("x[0]", "0,20", s)
 	q4, e4 := ParseMean("x[1]", "0.2,0.7", s)
+	q5, e5 := ParseHistogram("x[1]", "0.2,0.5,0.8", s)
 	return map[string]*Spec{
 		"count score": mustSpec(t, rs, q1, e1, "1"), "count label": mustSpec(t, rs, q2, e2, "0.5"),
 		"mean amount": mustSpec(t, rs, q3, e3, "1"), "mean ratio": mustSpec(t, rs, q4, e4, "2"),
+		"histogram ratio": mustSpec(t, rs, q5, e5, "1"),
 	}
 }
 
@@ -158,10 +190,18 @@ func TestCircuit(t *testing.T) {
 			}
 			exact, noise, _, _ := Release(sp, w)
 			t.Logf("exact %d + noise %d = %d", exact, noise, pub.Released)
+			released := func(r []int64) []frontend.Variable {
+				v := (&Public{Released: r, Dataset: pub.Dataset, Seed: pub.Seed, Coins: coins}).Values()[PubReleased:]
+				out := make([]frontend.Variable, len(v))
+				for i := range v {
+					out[i] = v[i]
+				}
+				return out
+			}
+			plusOne := slices.Clone(pub.Released)
+			plusOne[len(plusOne)-1]++
 			edits := map[string]func(a *Circuit){
-				"released + 1": func(a *Circuit) {
-					a.Public[PubReleased] = (&Public{Released: pub.Released + 1, Dataset: pub.Dataset, Seed: pub.Seed, Coins: coins}).Values()[PubReleased]
-				},
+				"released + 1": func(a *Circuit) { copy(a.Public[PubReleased:], released(plusOne)) },
 				"other coins":  func(a *Circuit) { a.Public[PubCoins] = dp.CoinsValue(otherCoins(t, sp, w, noise)) },
 				"another seed": func(a *Circuit) { a.Private[len(a.Private)-1] = big.NewInt(778) },
 				"a record":     func(a *Circuit) { a.Private[2] = new(big.Int).Add(a.Private[2].(*big.Int), big.NewInt(1)) },
@@ -177,9 +217,9 @@ func TestCircuit(t *testing.T) {
 					t.Errorf("accepted with %s", what)
 				}
 			}
-			if noise != 0 {
+			if slices.ContainsFunc(noise, func(z int64) bool { return z != 0 }) {
 				b, _, _ := Assign(sp, w)
-				b.Public[PubReleased] = (&Public{Released: exact, Dataset: pub.Dataset, Seed: pub.Seed, Coins: coins}).Values()[PubReleased]
+				copy(b.Public[PubReleased:], released(exact))
 				if err := test.IsSolved(c, b, ecc.BN254.ScalarField()); err == nil {
 					t.Error("accepted the exact value without noise")
 				}
@@ -194,10 +234,10 @@ func TestCircuit(t *testing.T) {
 
 // otherCoins are coins that give another noise than w's (others may give
 // the same, and then the same release is valid with them).
-func otherCoins(t *testing.T, sp *Spec, w *Witness, noise int64) []byte {
+func otherCoins(t *testing.T, sp *Spec, w *Witness, noise []int64) []byte {
 	for i := range 100 {
 		c := append([]byte("coins drawn after the fact "), byte(i))
-		if _, z, _, err := Release(sp, &Witness{Records: w.Records, Seed: w.Seed, Coins: c}); err == nil && z != noise {
+		if _, z, _, err := Release(sp, &Witness{Records: w.Records, Seed: w.Seed, Coins: c}); err == nil && !slices.Equal(z, noise) {
 			return c
 		}
 	}
@@ -249,7 +289,11 @@ func TestProveVerify(t *testing.T) {
 	}
 	t.Log(st.Describe(p))
 	for name, edit := range map[string]func(p *ProofFile, o *VerifyOptions){
-		"released + 1":    func(p *ProofFile, o *VerifyOptions) { p.Released++; p.Value++ },
+		"released + 1": func(p *ProofFile, o *VerifyOptions) {
+			p.Released = []int64{p.Released[0] + 1}
+			p.Values = []float64{p.Values[0] + 1}
+		},
+		"value edited":    func(p *ProofFile, o *VerifyOptions) { p.Values = []float64{p.Values[0] + 0.5} },
 		"other coins":     func(p *ProofFile, o *VerifyOptions) { p.Coins = "00112233445566778899aabbccddeeff"; o.Coins = nil },
 		"coins not drawn": func(p *ProofFile, o *VerifyOptions) { o.Coins = []byte("the coins this verifier drew") },
 		"seed commitment": func(p *ProofFile, o *VerifyOptions) {

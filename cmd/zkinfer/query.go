@@ -24,8 +24,8 @@ import (
 
 func init() {
 	commands = append(commands, []command{
-		{"query", "QDIR --dataset DATA.json --commitment COMMITMENT.json (--count 'x[J] >= T' | --mean x[J] --clip LO,HI) --epsilon E --dp-seed SEED --dp-coins HEX [--proof P]",
-			"release a differentially private count or clipped mean over every record of a committed dataset, with a proof of its noise (docs/DP.md)", cmdQuery},
+		{"query", "QDIR --dataset DATA.json --commitment COMMITMENT.json (--count 'x[J] >= T' | --mean x[J] --clip LO,HI | --histogram x[J] --bins B1,B2,...) --epsilon E --dp-seed SEED --dp-coins HEX [--proof P]",
+			"release a differentially private count, clipped mean or histogram over every record of a committed dataset, with a proof of its noise (docs/DP.md)", cmdQuery},
 		{"query-verify", "QDIR --proof P --dataset-commitment COMMITMENT.json|0x… --dp-commitment DPCOMMIT.json|0x… --dp-coins HEX",
 			"verify a DP release and print its statistic, mechanism, ε, δ and sensitivity in plain words", cmdQueryVerify},
 	}...)
@@ -38,10 +38,12 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	count := fs.String("count", "", "count the records with a predicate: 'x[J] OP VALUE' (feature J; OP >=, >, <=, <, ==, !=) or 'label == K'")
 	mean := fs.String("mean", "", "the mean of a feature x[J], clipped to --clip")
 	clip := fs.String("clip", "", "mean: LO,HI, the bounds every value is clipped to")
+	hist := fs.String("histogram", "", "the count of records in each bin of a feature x[J] (--bins)")
+	bins := fs.String("bins", "", "histogram: the increasing bin edges B1,B2,...: bins < B1, [B1, B2), ..., >= Bm")
 	mech := fs.String("mechanism", "laplace", "the noise: laplace (discrete Laplace, ε-DP up to a δ of about 1e-18) or gaussian (discrete Gaussian, with --delta)")
 	epsilon := fs.String("epsilon", "", "the privacy parameter ε of this release (a decimal, at most 20)")
 	delta := fs.Float64("delta", 0, "gaussian: the δ to meet")
-	sens := fs.Float64("sensitivity", 0, "the most one record moves the statistic (default the query's own: 1 for a count, (HI−LO)/N for a mean); only larger values are accepted")
+	sens := fs.Float64("sensitivity", 0, "the most one record moves the statistic (default the query's own: 1 for a count, (HI−LO)/N for a mean); only larger values are accepted; not for a histogram")
 	seedPath := fs.String("dp-seed", "", "the secret seed file of zkinfer dp commit")
 	coinsHex := fs.String("dp-coins", "", "the verifier's public coins for this release (hex, 16 to 64 bytes: zkinfer dp coins)")
 	proofPath := fs.String("proof", "", "the proof file (default QDIR/proof.json)")
@@ -63,11 +65,17 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	default:
 		return usageError{"--range-check is lookup or bits"}
 	}
-	if (*count == "") == (*mean == "") {
-		return usageError{"give one of --count 'x[J] >= T' and --mean x[J] --clip LO,HI"}
+	if n := btoi(*count != "") + btoi(*mean != "") + btoi(*hist != ""); n != 1 {
+		return usageError{"give one of --count 'x[J] >= T', --mean x[J] --clip LO,HI and --histogram x[J] --bins B1,B2,..."}
 	}
 	if (*mean != "") != (*clip != "") {
 		return usageError{"--mean and --clip go together"}
+	}
+	if (*hist != "") != (*bins != "") {
+		return usageError{"--histogram and --bins go together"}
+	}
+	if *hist != "" && *sens != 0 {
+		return usageError{"--sensitivity is not for a histogram: one record moves two bins by 1 each, and each bin gets ε/2"}
 	}
 	eps, err := dp.ParseDecimal(*epsilon, dp.MaxEpsilon)
 	if err != nil {
@@ -107,10 +115,13 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%s does not open %s (commitment %s): a record, label, group value or the salt differs", *data, *commitPath, cf.Commitment)
 	}
 	var q query.Query
-	if *count != "" {
+	switch {
+	case *count != "":
 		q, err = query.ParseCount(*count, &rs.Schema)
-	} else {
+	case *mean != "":
 		q, err = query.ParseMean(*mean, *clip, &rs.Schema)
+	default:
+		q, err = query.ParseHistogram(*hist, *bins, &rs.Schema)
 	}
 	if err != nil {
 		return usageError{err.Error()}
@@ -119,9 +130,12 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return usageError{"--sensitivity: " + err.Error()}
 	}
+	// A histogram's bins each get ε/k and δ/k (k = 2: one record moves two
+	// bins), which compose to the release's ε and δ.
+	eps = q.PerValueEpsilon(eps)
 	var spec *query.Spec
 	if kind == dp.Gaussian {
-		m, err := dp.GaussianFor(eps, *delta, units)
+		m, err := dp.GaussianFor(eps, *delta/float64(q.Composition()), units)
 		if err != nil {
 			return err
 		}
@@ -199,6 +213,13 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	fmt.Fprintf(stdout, "released: %s; wrote %s (verify: zkinfer query-verify %s --proof %s --dataset-commitment %s --dp-commitment %s --dp-coins %s)\n",
 		pf.Statement, pp, dir, pp, *commitPath, dp.FieldHex(seedCm), hex.EncodeToString(coins))
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sensitivityUnits is --sensitivity in the statistic's lattice units: a

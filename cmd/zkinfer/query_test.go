@@ -59,6 +59,14 @@ func TestDPCountExample(t *testing.T) {
 		t.Fatalf("query-verify printed %q", out)
 	}
 
+	hist := filepath.Join(tmp, "late-histogram")
+	mustZK(t, "query", hist, "--dataset", dpData, "--commitment", dpCommitment, "--histogram", "x[3]", "--bins", "1,2,3", "--epsilon", "1",
+		"--dp-seed", seed, "--dp-coins", coins, "--quiet")
+	if out := mustZK(t, "query-verify", hist, "--dataset-commitment", dpCommitment, "--dp-commitment", seedCm, "--dp-coins", coins); !strings.Contains(out, "the histogram of x[3] over the bins < 1, [1, 2), [2, 3), >= 3, released as < 1: ") ||
+		!strings.Contains(out, "(ε = 1, δ = 3.4e-18)-differential privacy at sensitivity 1 record in each bin (ε = 0.5 and δ = 1.7e-18 per bin") {
+		t.Fatalf("query-verify printed %q", out)
+	}
+
 	// Edited proofs, and proofs checked against what this verifier did
 	// not publish or draw: exit 1.
 	var p map[string]any
@@ -80,14 +88,15 @@ func TestDPCountExample(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"released + 1", append(slices.Clone(verify), "--proof", edit("released", p["released"].(float64)+1))},
-		{"value edited", append(slices.Clone(verify), "--proof", edit("value", p["value"].(float64)+1))},
+		{"released + 1", append(slices.Clone(verify), "--proof", edit("released", []float64{p["released"].([]any)[0].(float64) + 1}))},
+		{"value edited", append(slices.Clone(verify), "--proof", edit("values", []float64{p["values"].([]any)[0].(float64) + 1}))},
 		{"coins replaced in the proof", append(slices.Clone(verify), "--proof", edit("coins", otherCoins))},
 		{"other coins drawn", []string{"query-verify", q, "--dataset-commitment", dpCommitment, "--dp-commitment", seedCm, "--dp-coins", otherCoins}},
 		{"another seed commitment", append(slices.Clone(verify), "--proof", edit("seed_commitment", "0x"+strings.Repeat("0", 63)+"1"))},
 		{"another published seed", []string{"query-verify", q, "--dataset-commitment", dpCommitment, "--dp-commitment", "0x" + strings.Repeat("0", 63) + "1", "--dp-coins", coins}},
 		{"another dataset", []string{"query-verify", q, "--dataset-commitment", "0x" + strings.Repeat("0", 63) + "1", "--dp-commitment", seedCm, "--dp-coins", coins}},
 		{"a mean's proof for the count", append(slices.Clone(verify), "--proof", filepath.Join(mean, "proof.json"))},
+		{"a histogram's proof for the count", append(slices.Clone(verify), "--proof", filepath.Join(hist, "proof.json"))},
 	} {
 		if code, _, errOut := zk(t, tc.args...); code != exitInvalid || !strings.Contains(errOut, "INVALID") {
 			t.Errorf("%s: exit %d, %q", tc.name, code, errOut)
