@@ -6,8 +6,6 @@ import (
 
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
-	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
@@ -76,34 +74,10 @@ func (c *Compiled) readProvingKey() (groth16.ProvingKey, error) {
 	return pk, nil
 }
 
-// proveGroth16 proves the full witness and returns the proof's bytes
-// (gnark's encoding). The commitment hash is keccak256, the one gnark's
-// Solidity verifier uses.
-func (c *Compiled) proveGroth16(cs constraint.ConstraintSystem, wit witness.Witness) ([]byte, error) {
-	pk, err := c.readProvingKey()
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w (run setup first)", err)
-	}
-	popts, err := c.proverOptions()
-	if err != nil {
-		return nil, err
-	}
-	if err := keyMatches(pk, cs); err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	prf, err := safeProve(cs, pk, wit, append(popts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))...)
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	bn, ok := prf.(*groth16bn254.Proof)
-	if !ok {
-		return nil, fmt.Errorf("prove: unexpected proof type %T", prf)
-	}
-	return EncodeGroth16(bn), nil
-}
-
-// safeProve is groth16.Prove with a panic (a key that passed the checks
-// above but still does not fit the circuit) returned as an error.
+// safeProve is groth16.Prove with a panic (a key that passed keyMatches
+// but still does not fit the circuit) returned as an error: gnark's own
+// prover on a whole key, which the damaged-key tests compare with
+// (zkinfer's prover is groth16prove.go).
 func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness, opts ...backend.ProverOption) (p groth16.Proof, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -84,21 +84,20 @@ func (c *Compiled) ProveWitness(m *model.Model, w *circuit.Witness, progress Pro
 	}
 	// From here on nothing reads m or w: a model dropped by the caller
 	// (ProveOptions.Release) is garbage while the prover runs.
-	cs, err := c.ReadCircuit()
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
-	}
-	progress.Log("prove: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
 	start := time.Now()
 	var raw []byte
 	if c.Settings.Backend == Plonk {
+		cs, err := c.ReadCircuit()
+		if err != nil {
+			return nil, fmt.Errorf("prove: %w", err)
+		}
+		progress.Log("prove: %d constraints (%s)", cs.GetNbConstraints(), c.Settings.Backend)
+		start = time.Now()
 		raw, err = c.provePlonk(cs, wit)
-	} else {
-		stop := watchProve(progress, cs)
-		raw, err = c.proveGroth16(cs, wit)
-		stop()
-	}
-	if err != nil {
+		if err != nil {
+			return nil, err
+		}
+	} else if raw, err = c.proveGroth16(wit, progress); err != nil {
 		return nil, err
 	}
 	progress.Log("prove: done (%.1fs)", time.Since(start).Seconds())
