@@ -65,18 +65,24 @@ type Adder[F any, PF Field[F]] struct {
 	l, x3, t, inv F
 }
 
+// reserve returns the buffers for a batch of n: no lanes yet, n
+// denominators.
+func (s *Adder[F, PF]) reserve(n int) ([]int32, []F) {
+	if cap(s.den) < n {
+		s.den = make([]F, n)
+		s.prod = make([]F, n)
+		s.lane = make([]int32, 0, n)
+	}
+	return s.lane[:0], s.den[:n]
+}
+
 // Add sets acc[i] += q[i] for every i (len(q) ≥ len(acc)). Pairs whose sum
 // needs no division (either point at infinity, or the same x: a doubling
 // or a sum at infinity) are handled one by one; the others share one
 // inversion: ~5 multiplications and a squaring per pair, against ~11 for
 // a mixed Jacobian addition followed by normalization.
 func (s *Adder[F, PF]) Add(acc, q []Affine[F]) {
-	if cap(s.den) < len(acc) {
-		s.den = make([]F, len(acc))
-		s.prod = make([]F, len(acc))
-		s.lane = make([]int32, 0, len(acc))
-	}
-	lane, den := s.lane[:0], s.den[:len(acc)]
+	lane, den := s.reserve(len(acc))
 	for i := range acc {
 		a, b := &acc[i], &q[i]
 		switch {
@@ -141,12 +147,7 @@ func (s *Adder[F, PF]) invert(d []F) {
 // affine one. The point at infinity stays itself; y = 0 does not occur
 // (the groups' orders are odd).
 func (s *Adder[F, PF]) DoubleAll(p []Affine[F]) {
-	if cap(s.den) < len(p) {
-		s.den = make([]F, len(p))
-		s.prod = make([]F, len(p))
-		s.lane = make([]int32, 0, len(p))
-	}
-	lane, den := s.lane[:0], s.den[:len(p)]
+	lane, den := s.reserve(len(p))
 	for i := range p {
 		if PF(&p[i].Y).IsZero() {
 			p[i] = Affine[F]{}

@@ -46,36 +46,29 @@ func TestMul(t *testing.T) {
 		p2[i].ScalarMultiplication(&g2, &s)
 	}
 	p1[5], p2[5] = curve.G1Affine{}, curve.G2Affine{}
-	tests := []struct {
-		name  string
-		check func(i int) bool
-	}{
-		{"G1", func() func(int) bool {
-			got := append([]curve.G1Affine(nil), p1...)
-			MulG1(got, func(i int, k *fr.Element) { *k = ks[i] })
-			return func(i int) bool {
-				var want curve.G1Affine
-				var b big.Int
-				want.ScalarMultiplication(&p1[i], ks[i].BigInt(&b))
-				return want.Equal(&got[i])
-			}
-		}()},
-		{"G2", func() func(int) bool {
-			got := append([]curve.G2Affine(nil), p2...)
-			MulG2(got, func(i int, k *fr.Element) { *k = ks[i] })
-			return func(i int) bool {
-				var want curve.G2Affine
-				var b big.Int
-				want.ScalarMultiplication(&p2[i], ks[i].BigInt(&b))
-				return want.Equal(&got[i])
-			}
-		}()},
-	}
-	for _, tc := range tests {
-		for i := range ks {
-			if !tc.check(i) {
-				t.Errorf("%s: point %d times %s differs from gnark-crypto's", tc.name, i, ks[i].String())
-			}
+	checkProducts(t, "G1", p1, ks, MulG1)
+	checkProducts(t, "G2", p2, ks, MulG2)
+}
+
+// affinePoint is G1Affine or G2Affine.
+type affinePoint[P any] interface {
+	*P
+	ScalarMultiplication(*P, *big.Int) *P
+	Equal(*P) bool
+}
+
+// checkProducts multiplies pts by ks with mul and compares each product
+// with gnark-crypto's.
+func checkProducts[P any, PP affinePoint[P]](t *testing.T, group string, pts []P, ks []fr.Element, mul func([]P, func(int, *fr.Element))) {
+	t.Helper()
+	got := append([]P(nil), pts...)
+	mul(got, func(j int, k *fr.Element) { *k = ks[j] })
+	for i := range pts {
+		var want P
+		var b big.Int
+		PP(&want).ScalarMultiplication(&pts[i], ks[i].BigInt(&b))
+		if !PP(&want).Equal(&got[i]) {
+			t.Errorf("%s: point %d times %s differs from gnark-crypto's", group, i, ks[i].String())
 		}
 	}
 }

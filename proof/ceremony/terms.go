@@ -124,13 +124,25 @@ func wireTermsOf(r *cs_bn254.R1CS) (*wireTerms, error) {
 		}
 		row++
 	}
-	// A left term costs two G1 multiplications, a right one two G1 and a
-	// G2 (3), an output one one.
-	w.perWire = float64(2*len(w.l.terms)+5*len(w.r.terms)+len(w.o.terms)) / float64(max(nWires, 1))
+	w.perWire = float64(w.work()) / float64(max(nWires, 1))
 	return w, nil
 }
 
-// work is the terms' work in G1 scalar multiplications.
+// work is the terms' work in G1 scalar multiplications: a left term is
+// summed twice in G1, a right one twice in G1 and once in G2 (3), an
+// output one once; a long coefficient costs a multiplication there, a
+// short one a bucket addition or two (sums.go), counted as 1/64.
 func (w *wireTerms) work() int64 {
-	return int64(2*len(w.l.terms) + 5*len(w.r.terms) + len(w.o.terms))
+	var n float64
+	for s, col := range []*column{&w.l, &w.r, &w.o} {
+		weight := [3]float64{2, 5, 1}[s]
+		for _, t := range col.terms {
+			if w.coeffs[t.coeff].short {
+				n += weight / 64
+			} else {
+				n += weight
+			}
+		}
+	}
+	return int64(n)
 }
