@@ -61,8 +61,10 @@ func NewCircuit(spec *Spec) (*Circuit, error) {
 func (c *Circuit) Define(api frontend.API) error {
 	sp := c.spec
 	s := &sp.Schema
-	rc := ops.NewRangeChecker(api, c.RangeCheck)
-	ca := &ops.CircuitArith{API: api, Range: rc}
+	budget := ops.NewConstraintBudget(0, c.RangeCheck)
+	ca := &ops.CircuitArith{API: api, Budget: budget}
+	ca.Range = budget.Range(ops.NewRangeChecker(api, c.RangeCheck))
+	rc := ca.Range
 	priv := c.Private
 	take := func(n int) []frontend.Variable {
 		out := priv[:n]
@@ -96,7 +98,10 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(hs, c.Public[PubSeed])
 
-	stat := c.statistic(api, ca, feats, labels)
+	stat, err := c.statistic(api, ca, feats, labels)
+	if err != nil {
+		return err
+	}
 
 	// The key binds the statement's tag and the dataset commitment: one
 	// seed and coins never give the same noise to two queries or to one
@@ -119,9 +124,26 @@ func (c *Circuit) Define(api frontend.API) error {
 // [−2^(B−1), 2^(B−1)) and thresholds and clip bounds within ±2^(B−1)
 // (Query.Check), so every difference compared below is within ±2^(B+1)
 // and Sign's range (bits B+1) holds.
-func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]frontend.Variable, labels []frontend.Variable) []frontend.Variable {
+func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]frontend.Variable, labels []frontend.Variable) ([]frontend.Variable, error) {
 	q := &c.spec.Query
 	sb := q.Bits + 1
+	if q.Feature == ScoreColumn {
+		// The model on every record (its features range-checked to the
+		// dataset's bits, at most the model's activation bits, by the
+		// opening), then |score − T| < 2^ScoreBits compared by Sign.
+		if c.spec.Model == nil {
+			return nil, fmt.Errorf("query: a score count needs its model")
+		}
+		var terms []frontend.Variable
+		for r := range feats {
+			v, err := scoreCircuit(c.spec.Model, ca, feats[r])
+			if err != nil {
+				return nil, fmt.Errorf("query: record %d: %w", r, err)
+			}
+			terms = append(terms, predicate(api, ca, v, q.Op, q.Threshold, q.ScoreBits+1))
+		}
+		return []frontend.Variable{sum(api, terms)}, nil
+	}
 	if q.Kind == Histogram {
 		// s_i = [x ≥ b_i] is monotone in i (b increasing), so bin 0 is
 		// 1 − s_1, bin i is s_i − s_{i+1} and bin m is s_m: each record is
@@ -141,7 +163,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 		for i, t := range bins {
 			out[i] = sum(api, t)
 		}
-		return out
+		return out, nil
 	}
 	var terms []frontend.Variable
 	for r := range feats {
@@ -165,7 +187,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 	}
 	total := sum(api, terms)
 	if q.Kind == Count || q.Shift == 0 {
-		return []frontend.Variable{total}
+		return []frontend.Variable{total}, nil
 	}
 	// sum ∈ [0, N·(Hi − Lo)] < 2^(20+B+1): sum = 2^Shift·Q + rem with rem
 	// in [0, 2^Shift) and Q in [0, 2^qb), all far below p, so the equation
@@ -180,7 +202,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 	ca.Range.Check(rem, q.Shift)
 	ca.Range.Check(quo, qb)
 	api.AssertIsEqual(total, api.Add(api.Mul(quo, new(big.Int).Lsh(big.NewInt(1), uint(q.Shift))), rem))
-	return []frontend.Variable{quo}
+	return []frontend.Variable{quo}, nil
 }
 
 func sum(api frontend.API, terms []frontend.Variable) frontend.Variable {

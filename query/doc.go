@@ -15,6 +15,13 @@
 //     record's indicator is ops' sound comparison Sign(a) = [a ≥ 0] on a
 //     difference within ±2^(B+1) (features are B-bit, t within ±2^(B−1)),
 //     or IsZero; the count is their sum, at most N ≤ 2^20. Sensitivity 1.
+//   - Score count: the number of records whose score under a model (its
+//     one output) passes a threshold, "score >= 0.7": the model runs on
+//     every record in the circuit (model.Run on ops.CircuitArith, as
+//     package audit runs it), its weights fixed in the circuit so that the
+//     verifying key is the model, and the score is compared by Sign within
+//     the output's bound. The features are range-checked to the dataset's
+//     bits, which must not exceed the model's activation bits.
 //   - Mean: the mean of x[j] clipped to [Lo, Hi]: each value clipped by
 //     two comparisons (min with Hi, then max with Lo), the sum S of the
 //     clipped values minus Lo, in [0, N·(Hi − Lo)], released on the lattice

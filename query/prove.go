@@ -84,7 +84,7 @@ func Release(spec *Spec, w *Witness) (exact, noise []int64, pub *Public, err err
 	if len(w.Coins) < dp.MinCoins || len(w.Coins) > dp.MaxCoins {
 		return nil, nil, nil, fmt.Errorf("query: %d bytes of coins: the verifier gives %d to %d", len(w.Coins), dp.MinCoins, dp.MaxCoins)
 	}
-	if exact, err = spec.Query.Evaluate(rs); err != nil {
+	if exact, err = spec.Evaluate(rs); err != nil {
 		return nil, nil, nil, err
 	}
 	t, err := spec.Mechanism.Table()

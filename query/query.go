@@ -15,6 +15,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -59,6 +60,11 @@ type Query struct {
 	Hi    int64     `json:"clip_hi,omitempty"`
 	Clip  [2]string `json:"clip_real,omitzero"`
 	Shift int       `json:"granularity_bits,omitempty"`
+	// Score counts: the model's sha256, its output's scale (Threshold is
+	// at it) and the width of a score's comparison.
+	Model      string `json:"model_sha256,omitempty"`
+	ScoreScale int    `json:"score_scale,omitempty"`
+	ScoreBits  int    `json:"score_bits,omitempty"`
 	// Histogram: the bin edges at the dataset's scale, and as given.
 	Bins     []int64  `json:"bins,omitempty"`
 	BinsText []string `json:"bins_real,omitempty"`
@@ -193,7 +199,13 @@ func (q *Query) Check() error {
 		default:
 			return fmt.Errorf("query: operator %.8q is not >=, >, <=, <, == or !=", q.Op)
 		}
-		if q.Feature < 0 && (q.Threshold < 0 || q.Threshold >= int64(q.Labels)) {
+		if q.Feature == ScoreColumn {
+			if q.Model == "" || q.ScoreBits < 1 || q.ScoreBits > 61 || q.Op == "==" || q.Op != strings.TrimSpace(q.Op) || q.Op == "!=" {
+				return fmt.Errorf("query: a score count needs a model, a score width of 1 to 61 bits and >=, >, <= or <")
+			}
+			break
+		}
+		if q.Feature == -1 && (q.Threshold < 0 || q.Threshold >= int64(q.Labels)) {
 			return fmt.Errorf("query: class %d is outside [0, %d)", q.Threshold, q.Labels)
 		}
 		if q.Feature >= 0 && (q.Threshold < -lim || q.Threshold > lim) {
@@ -250,6 +262,9 @@ func (q *Query) Sensitivity() int64 {
 func (q *Query) Evaluate(rs *audit.Records) ([]int64, error) {
 	if err := q.Check(); err != nil {
 		return nil, err
+	}
+	if q.Feature == ScoreColumn {
+		return nil, fmt.Errorf("query: a score count is evaluated with its model (Spec.Evaluate)")
 	}
 	s := make([]int64, q.Outputs())
 	for r, rec := range rs.Features {
@@ -309,6 +324,9 @@ func (q *Query) Real(released int64) float64 {
 func (q *Query) Describe() string {
 	switch q.Kind {
 	case Count:
+		if q.Feature == ScoreColumn {
+			return fmt.Sprintf("the number of records whose score under the model with sha256 %.16s… is %s %s", q.Model, q.Op, q.ThresholdText)
+		}
 		return fmt.Sprintf("the number of records with %s %s %s", q.Column, q.Op, q.ThresholdText)
 	case Histogram:
 		return fmt.Sprintf("the histogram of %s over the bins %s", q.Column, strings.Join(q.BinNames(), ", "))
@@ -332,6 +350,9 @@ type Spec struct {
 	Schema    audit.Schema `json:"dataset"`
 	Query     Query        `json:"query"`
 	Mechanism dp.Mechanism `json:"mechanism"`
+	// Model computes a score count's scores (nil when verifying: the
+	// verifying key holds the model's circuit).
+	Model *model.Model `json:"-"`
 }
 
 // NewSpec makes the spec of q over schema s with noise of kind at ε per
@@ -362,11 +383,40 @@ func (sp *Spec) Check() error {
 	if err := q.Check(); err != nil {
 		return err
 	}
+	if q.Feature == ScoreColumn && sp.Model != nil {
+		if err := checkScoreModel(&sp.Schema, sp.Model); err != nil {
+			return err
+		}
+	}
 	if sp.Mechanism.Sensitivity < q.Sensitivity() {
 		return fmt.Errorf("query: sensitivity %d is below the query's own, %d", sp.Mechanism.Sensitivity, q.Sensitivity())
 	}
 	_, err := sp.Mechanism.Table()
 	return err
+}
+
+// Evaluate is the exact statistic over the records in lattice units, the
+// circuit's integer reference: Query.Evaluate, with the model's scores for
+// a score count.
+func (sp *Spec) Evaluate(rs *audit.Records) ([]int64, error) {
+	q := &sp.Query
+	if q.Feature != ScoreColumn {
+		return q.Evaluate(rs)
+	}
+	if sp.Model == nil {
+		return nil, fmt.Errorf("query: a score count needs its model")
+	}
+	sc, err := scores(sp.Model, rs)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	for _, v := range sc {
+		if compare(v, q.Op, q.Threshold) {
+			n++
+		}
+	}
+	return []int64{n}, nil
 }
 
 // Composition is how many released values one record can move: 2 for a

@@ -19,6 +19,7 @@ import (
 	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/query"
 )
 
@@ -35,7 +36,8 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	data := fs.String("dataset", "", "DATA.json: the records and their salt (zkinfer dataset commit --help)")
 	commitPath := fs.String("commitment", "", "the published dataset commitment file: DATA.json must open it")
 	salt := fs.String("salt", "", "hex salt of the dataset (default: DATA.json's \"salt\")")
-	count := fs.String("count", "", "count the records with a predicate: 'x[J] OP VALUE' (feature J; OP >=, >, <=, <, ==, !=) or 'label == K'")
+	count := fs.String("count", "", "count the records with a predicate: 'x[J] OP VALUE' (feature J; OP >=, >, <=, <, ==, !=), 'label == K', or 'score OP VALUE' with --model")
+	modelDir := fs.String("model", "", "score counts: a compiled directory (zkinfer compile, weights fixed) whose model scores every record")
 	mean := fs.String("mean", "", "the mean of a feature x[J], clipped to --clip")
 	clip := fs.String("clip", "", "mean: LO,HI, the bounds every value is clipped to")
 	hist := fs.String("histogram", "", "the count of records in each bin of a feature x[J] (--bins)")
@@ -115,7 +117,23 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%s does not open %s (commitment %s): a record, label, group value or the salt differs", *data, *commitPath, cf.Commitment)
 	}
 	var q query.Query
+	var scorer *proof.Compiled
+	if *modelDir != "" {
+		if *count == "" || !strings.HasPrefix(strings.TrimSpace(*count), "score") {
+			return usageError{"--model is for --count 'score OP VALUE'"}
+		}
+		if scorer, err = proof.Open(*modelDir); err != nil {
+			return err
+		}
+		if scorer.Settings.Visibility.Params != circuit.Fixed {
+			return fmt.Errorf("%s's weights are %s: a score count takes a model whose weights are fixed in the circuit, so that the verifying key is the model (compile with --param-visibility fixed)", *modelDir, scorer.Settings.Visibility.Params)
+		}
+	}
 	switch {
+	case scorer != nil:
+		q, err = query.ParseScoreCount(*count, &rs.Schema, scorer.Model, scorer.Settings.ModelSHA256)
+	case strings.HasPrefix(strings.TrimSpace(*count), "score"):
+		return usageError{"a score count needs --model DIR, the compiled model that scores the records"}
 	case *count != "":
 		q, err = query.ParseCount(*count, &rs.Schema)
 	case *mean != "":
@@ -145,6 +163,9 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 		}
 	} else if spec, err = query.NewSpec(rs.Schema, q, kind, eps, units, nil); err != nil {
 		return err
+	}
+	if scorer != nil {
+		spec.Model = scorer.Model
 	}
 	w := &query.Witness{Records: rs, Seed: seed, Coins: coins}
 	if _, _, _, err := query.Release(spec, w); err != nil {

@@ -135,3 +135,33 @@ func TestDPCountExample(t *testing.T) {
 		}
 	}
 }
+
+// TestDPScoreCount: a DP count of examples/audit's applicants whose score
+// under the credit model passes 0.7, proven and verified, and the refusals
+// of a score count without its model or with a model whose weights are
+// not fixed.
+func TestDPScoreCount(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "credit")
+	mustZK(t, "compile", demoModel, "--out", dir, "--range-check", "lookup", "--quiet")
+	seed, seedCm := filepath.Join(tmp, "seed.json"), filepath.Join(tmp, "dpcommit.json")
+	mustZK(t, "dp", "commit", "--seed-out", seed, "--out", seedCm)
+	coins := strings.Repeat("5c", 32)
+	q := filepath.Join(tmp, "score")
+	mustZK(t, "query", q, "--model", dir, "--dataset", auditData, "--commitment", auditCommitment, "--count", "score >= 0.7", "--epsilon", "1",
+		"--dp-seed", seed, "--dp-coins", coins, "--quiet")
+	out := mustZK(t, "query-verify", q, "--dataset-commitment", auditCommitment, "--dp-commitment", seedCm, "--dp-coins", coins)
+	if !strings.HasPrefix(out, "verified: the number of records whose score under the model with sha256 609d09be722ae796… is >= 0.7, released as ") {
+		t.Fatalf("query-verify printed %q", out)
+	}
+	if code, _, errOut := zk(t, "query", q, "--dataset", auditData, "--commitment", auditCommitment, "--count", "score >= 0.7", "--epsilon", "1",
+		"--dp-seed", seed, "--dp-coins", coins); code != exitUsage || !strings.Contains(errOut, "--model") {
+		t.Errorf("a score count without --model: exit %d, %q", code, errOut)
+	}
+	hashed := filepath.Join(tmp, "hashed")
+	mustZK(t, "compile", demoModel, "--out", hashed, "--param-visibility", "hashed", "--param-bits", "20", "--quiet")
+	if code, _, errOut := zk(t, "query", q, "--model", hashed, "--dataset", auditData, "--commitment", auditCommitment, "--count", "score >= 0.7", "--epsilon", "1",
+		"--dp-seed", seed, "--dp-coins", coins); code != exitError || !strings.Contains(errOut, "fixed in the circuit") {
+		t.Errorf("a model with hashed weights: exit %d, %q", code, errOut)
+	}
+}
