@@ -127,7 +127,7 @@ func (c *Circuit) Define(api frontend.API) error {
 func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]frontend.Variable, labels []frontend.Variable) ([]frontend.Variable, error) {
 	q := &c.spec.Query
 	sb := q.Bits + 1
-	if q.Feature == ScoreColumn {
+	if q.Feature == ScoreColumn && q.Kind == Count {
 		// The model on every record (its features range-checked to the
 		// dataset's bits, at most the model's activation bits, by the
 		// opening), then |score − T| < 2^ScoreBits compared by Sign.
@@ -178,8 +178,22 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 			terms = append(terms, predicate(api, ca, v, q.Op, q.Threshold, sb))
 		case Mean:
 			// y = min(x, Hi) = x + [x ≥ Hi]·(Hi − x); v = max(y, Lo) =
-			// y + [y < Lo]·(Lo − y), [y < Lo] = [Lo − y − 1 ≥ 0].
-			x := feats[r][q.Feature]
+			// y + [y < Lo]·(Lo − y), [y < Lo] = [Lo − y − 1 ≥ 0]. For a
+			// score, x is the model's output, within ±2^ScoreBits with
+			// the clip bounds (ParseScoreMean), and sb is ScoreBits + 1.
+			var x frontend.Variable
+			if q.Feature == ScoreColumn {
+				if c.spec.Model == nil {
+					return nil, fmt.Errorf("query: a score mean needs its model")
+				}
+				var err error
+				if x, err = scoreCircuit(c.spec.Model, ca, feats[r]); err != nil {
+					return nil, fmt.Errorf("query: record %d: %w", r, err)
+				}
+				sb = q.ScoreBits + 1
+			} else {
+				x = feats[r][q.Feature]
+			}
 			y := api.Add(x, api.Mul(ca.Sign(api.Sub(x, q.Hi), sb), api.Sub(q.Hi, x)))
 			v := api.Add(y, api.Mul(ca.Sign(api.Sub(api.Sub(q.Lo, y), 1), sb), api.Sub(q.Lo, y)))
 			terms = append(terms, api.Sub(v, q.Lo))
@@ -198,7 +212,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 		panic(err)
 	}
 	quo, rem := res[0], res[1]
-	qb := bits.Len64(uint64(int64(q.N)*(q.Hi-q.Lo))>>q.Shift) + 1
+	qb := bits.Len64(uint64(int64(q.N)*(q.Hi-q.Lo))>>q.Shift) + 1 // N·(Hi − Lo) < 2^62 (Query.Check)
 	ca.Range.Check(rem, q.Shift)
 	ca.Range.Check(quo, qb)
 	api.AssertIsEqual(total, api.Add(api.Mul(quo, new(big.Int).Lsh(big.NewInt(1), uint(q.Shift))), rem))

@@ -260,7 +260,7 @@ func (st *Statement) Privacy() string {
 	}
 	if q.Kind == Mean {
 		sens = fmt.Sprintf("%d lattice units of %g in the clipped sum: replacing one record moves the sum by at most %s − %s, the mean by that over %d",
-			m.Sensitivity, math.Ldexp(1, q.Shift-q.Scale), q.Clip[1], q.Clip[0], q.N)
+			m.Sensitivity, math.Ldexp(1, q.Shift-q.valueScale()), q.Clip[1], q.Clip[0], q.N)
 	}
 	name := "discrete Laplace (two-sided geometric) noise"
 	if m.Kind == dp.Gaussian {
@@ -291,8 +291,12 @@ func (st *Statement) Describe(p *ProofFile) string {
 		}
 		val = strings.Join(parts, "; ")
 	}
-	return fmt.Sprintf("%s, released as %s, is its exact value over all %s records committed as %s plus %s; the noise is drawn from the seed committed as %s and the coins %s; the records and the noise stay secret",
-		st.Query.Describe(), val, thousands(st.Schema.Records), p.Dataset, st.Privacy(), p.Seed, p.Coins)
+	over := fmt.Sprintf("all %s records", thousands(st.Schema.Records))
+	if st.Schema.Records == 1 {
+		over = "the one record"
+	}
+	return fmt.Sprintf("%s, released as %s, is its exact value over %s committed as %s plus %s; the noise is drawn from the seed committed as %s and the coins %s; the records and the noise stay secret",
+		st.Query.Describe(), val, over, p.Dataset, st.Privacy(), p.Seed, p.Coins)
 }
 
 func thousands(n int) string {

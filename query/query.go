@@ -135,27 +135,43 @@ func ParseMean(column, clip string, s *audit.Schema) (Query, error) {
 		return Query{}, fmt.Errorf("mean: give a feature x[J], not the label (count \"label == K\" counts a class)")
 	}
 	q.Column, q.Feature = strings.TrimSpace(column), col
+	if err := q.parseClip(clip, s.Scale); err != nil {
+		return Query{}, err
+	}
+	return q, q.Check()
+}
+
+// parseClip reads "LO,HI" at scale and picks the sum's lattice: 2^Shift
+// units, with the sensitivity in lattice units ⌈(Hi − Lo)/2^Shift⌉ at
+// most 16, so the noise table stays small while the rounding (below one
+// lattice unit) stays below a sixteenth of the noise's scale.
+func (q *Query) parseClip(clip string, scale int) error {
 	parts := strings.Split(clip, ",")
 	if len(parts) != 2 {
-		return Query{}, fmt.Errorf("--clip %.40q: write LO,HI", clip)
+		return fmt.Errorf("--clip %.40q: write LO,HI", clip)
 	}
 	var b [2]int64
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return Query{}, fmt.Errorf("--clip %.40q: %q is not a number", clip, p)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1<<40 {
+			return fmt.Errorf("--clip %.40q: %q is not a number below 2^40", clip, p)
 		}
-		b[i], q.Clip[i] = quant.Quantize(v, s.Scale), strings.TrimSpace(p)
+		b[i], q.Clip[i] = quant.Quantize(v, scale), strings.TrimSpace(p)
 	}
 	q.Lo, q.Hi = b[0], b[1]
 	if q.Hi > q.Lo {
-		// The released sum's lattice: 2^Shift units, with the sensitivity
-		// in lattice units ⌈(Hi − Lo)/2^Shift⌉ at most 16, so the noise
-		// table stays small while the rounding (below one lattice unit)
-		// stays below a sixteenth of the noise's scale.
 		q.Shift = max(0, bits.Len64(uint64(q.Hi-q.Lo-1))-4)
 	}
-	return q, q.Check()
+	return nil
+}
+
+// valueScale is the fixed-point scale of the values a query reads: the
+// model's output for a score, the dataset's otherwise.
+func (q *Query) valueScale() int {
+	if q.Feature == ScoreColumn {
+		return q.ScoreScale
+	}
+	return q.Scale
 }
 
 // ParseHistogram reads a histogram of column with bin edges "b1,b2,…"
@@ -212,14 +228,23 @@ func (q *Query) Check() error {
 			return fmt.Errorf("query: threshold %s is outside the ±%v the features hold", q.ThresholdText, quant.Dequantize(lim, q.Scale))
 		}
 	case Mean:
-		if q.Feature < 0 {
-			return fmt.Errorf("query: a mean is of a feature")
+		if q.Feature == -1 {
+			return fmt.Errorf("query: a mean is of a feature or a score")
 		}
 		if q.Lo >= q.Hi {
-			return fmt.Errorf("query: --clip %s,%s: LO must be below HI (at the dataset's scale 2^%d)", q.Clip[0], q.Clip[1], q.Scale)
+			return fmt.Errorf("query: --clip %s,%s: LO must be below HI (at scale 2^%d)", q.Clip[0], q.Clip[1], q.valueScale())
 		}
-		if q.Lo < -lim || q.Hi > lim {
+		if q.Feature == ScoreColumn {
+			slim := int64(1) << min(q.ScoreBits, 61)
+			if q.Model == "" || q.ScoreBits < 1 || q.ScoreBits > 61 || q.Lo < -slim || q.Hi > slim {
+				return fmt.Errorf("query: a score mean needs a model, a score width of 1 to 61 bits and --clip within the score's bound")
+			}
+		} else if q.Lo < -lim || q.Hi > lim {
 			return fmt.Errorf("query: --clip %s,%s is outside the ±%v the features hold", q.Clip[0], q.Clip[1], quant.Dequantize(lim, q.Scale))
+		}
+		// Σ (v − Lo) ≤ N·(Hi − Lo) must fit an int64 and stay far below p.
+		if bits.Len64(uint64(q.N))+bits.Len64(uint64(q.Hi-q.Lo)) > 62 {
+			return fmt.Errorf("query: --clip %s,%s over %d records: the clipped sum could exceed 2^62; narrow the clip", q.Clip[0], q.Clip[1], q.N)
 		}
 		if q.Shift < 0 || q.Shift > 62 {
 			return fmt.Errorf("query: granularity 2^%d", q.Shift)
@@ -317,7 +342,7 @@ func (q *Query) Real(released int64) float64 {
 		return float64(released)
 	}
 	sum := (float64(released) + 0.5) * math.Ldexp(1, q.Shift)
-	return quant.Dequantize(q.Lo, q.Scale) + math.Ldexp(sum/float64(q.N), -q.Scale)
+	return quant.Dequantize(q.Lo, q.valueScale()) + math.Ldexp(sum/float64(q.N), -q.valueScale())
 }
 
 // Describe says the query in words.
@@ -331,7 +356,11 @@ func (q *Query) Describe() string {
 	case Histogram:
 		return fmt.Sprintf("the histogram of %s over the bins %s", q.Column, strings.Join(q.BinNames(), ", "))
 	}
-	return fmt.Sprintf("the mean of %s clipped to [%s, %s]", q.Column, q.Clip[0], q.Clip[1])
+	col := q.Column
+	if q.Feature == ScoreColumn {
+		col = fmt.Sprintf("the score under the model with sha256 %.16s…", q.Model)
+	}
+	return fmt.Sprintf("the mean of %s clipped to [%s, %s]", col, q.Clip[0], q.Clip[1])
 }
 
 // BinNames are a histogram's bins in words: "< b1", "[b1, b2)", …, ">= bm".
@@ -412,9 +441,15 @@ func (sp *Spec) Evaluate(rs *audit.Records) ([]int64, error) {
 	}
 	var n int64
 	for _, v := range sc {
-		if compare(v, q.Op, q.Threshold) {
+		switch {
+		case q.Kind == Mean:
+			n += min(max(v, q.Lo), q.Hi) - q.Lo
+		case compare(v, q.Op, q.Threshold):
 			n++
 		}
+	}
+	if q.Kind == Mean {
+		n >>= q.Shift
 	}
 	return []int64{n}, nil
 }

@@ -48,6 +48,27 @@ func ParseScoreCount(expr string, s *audit.Schema, m *model.Model, sha string) (
 	return q, q.Check()
 }
 
+// ParseScoreMean reads the mean of the records' scores under m clipped to
+// "LO,HI" (at the output's real scale). For one record it is a DP release
+// of one model output, with sensitivity HI − LO from the clipping.
+func ParseScoreMean(clip string, s *audit.Schema, m *model.Model, sha string) (Query, error) {
+	q := base(Mean, s)
+	q.Column, q.Feature = "score", ScoreColumn
+	if err := checkScoreModel(s, m); err != nil {
+		return Query{}, err
+	}
+	out := m.Outputs[0]
+	q.ScoreScale, q.Model = out.Scale, sha
+	if err := q.parseClip(clip, out.Scale); err != nil {
+		return Query{}, err
+	}
+	// |score − Hi| and |Lo − y − 1| ≤ Max + max(|Lo|, |Hi|) + 1 < 2^ScoreBits.
+	q.ScoreBits = quant.BitsFor(out.Max + float64(max(abs(q.Lo), abs(q.Hi))) + 1)
+	return q, q.Check()
+}
+
+func abs(v int64) int64 { return max(v, -v) }
+
 // checkScoreModel: one float input of the records' size at their scale,
 // within the model's activation range, one output of one value, weights
 // fixed.

@@ -117,3 +117,57 @@ func TestScoreParse(t *testing.T) {
 		t.Error("a dataset at another scale accepted")
 	}
 }
+
+// TestScoreMean: the clipped mean of the credit model's scores over 50
+// applicants, and over one (a DP release of one model output, its
+// sensitivity HI − LO from the clipping): the integer reference against
+// the scores, and the circuit on the honest release and on one off by one.
+func TestScoreMean(t *testing.T) {
+	sp, rs := creditSpec(t, "score >= 0.5")
+	for _, n := range []int{50, 1} {
+		one := *rs
+		one.Features, one.Labels = rs.Features[:n], rs.Labels[:n]
+		one.Schema.Records = n
+		one.Groups = nil
+		for _, g := range rs.Groups {
+			one.Groups = append(one.Groups, g[:n])
+		}
+		q, err := ParseScoreMean("0,1", &one.Schema, sp.Model, "609d09be722ae796")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := NewSpec(one.Schema, q, dp.Laplace, dp.Decimal{Num: 1, Den: 1}, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms.Model = sp.Model
+		got, err := ms.Evaluate(&one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, _ := scores(sp.Model, &one)
+		var sum int64
+		for _, v := range sc {
+			sum += min(max(v, 0), 4096)
+		}
+		if got[0] != sum>>q.Shift {
+			t.Fatalf("%d records: clipped sum %d, want %d", n, got[0], sum>>q.Shift)
+		}
+		w := &Witness{Records: &one, Seed: big.NewInt(5), Coins: coins}
+		a, pub, err := Assign(ms, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := NewCircuit(ms)
+		if err := test.IsSolved(c, a, ecc.BN254.ScalarField()); err != nil {
+			t.Fatalf("%d records: honest release: %v", n, err)
+		}
+		t.Logf("%d records: mean score %.4f, released %.4f (lattice 2^%d at scale 2^%d, sensitivity %d units)", n,
+			float64(sum)/float64(n)/4096, q.Real(pub.Released[0]), q.Shift, q.ScoreScale, q.Sensitivity())
+		b, _, _ := Assign(ms, w)
+		b.Public[PubReleased] = (&Public{Released: []int64{pub.Released[0] + 1}, Dataset: pub.Dataset, Seed: pub.Seed, Coins: coins}).Values()[PubReleased]
+		if err := test.IsSolved(c, b, ecc.BN254.ScalarField()); err == nil {
+			t.Errorf("%d records: released + 1 accepted", n)
+		}
+	}
+}

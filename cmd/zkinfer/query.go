@@ -37,8 +37,8 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	commitPath := fs.String("commitment", "", "the published dataset commitment file: DATA.json must open it")
 	salt := fs.String("salt", "", "hex salt of the dataset (default: DATA.json's \"salt\")")
 	count := fs.String("count", "", "count the records with a predicate: 'x[J] OP VALUE' (feature J; OP >=, >, <=, <, ==, !=), 'label == K', or 'score OP VALUE' with --model")
-	modelDir := fs.String("model", "", "score counts: a compiled directory (zkinfer compile, weights fixed) whose model scores every record")
-	mean := fs.String("mean", "", "the mean of a feature x[J], clipped to --clip")
+	modelDir := fs.String("model", "", "--count 'score OP T' and --mean score: a compiled directory (zkinfer compile, weights fixed) whose model scores every record")
+	mean := fs.String("mean", "", "the mean of a feature x[J], or of the model's score with --model, clipped to --clip (over one record: a DP release of one model output)")
 	clip := fs.String("clip", "", "mean: LO,HI, the bounds every value is clipped to")
 	hist := fs.String("histogram", "", "the count of records in each bin of a feature x[J] (--bins)")
 	bins := fs.String("bins", "", "histogram: the increasing bin edges B1,B2,...: bins < B1, [B1, B2), ..., >= Bm")
@@ -118,9 +118,11 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	}
 	var q query.Query
 	var scorer *proof.Compiled
+	scoreCount := strings.HasPrefix(strings.TrimSpace(*count), "score")
+	scoreMean := strings.TrimSpace(*mean) == "score"
 	if *modelDir != "" {
-		if *count == "" || !strings.HasPrefix(strings.TrimSpace(*count), "score") {
-			return usageError{"--model is for --count 'score OP VALUE'"}
+		if !scoreCount && !scoreMean {
+			return usageError{"--model is for --count 'score OP VALUE' and --mean score"}
 		}
 		if scorer, err = proof.Open(*modelDir); err != nil {
 			return err
@@ -130,10 +132,12 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 		}
 	}
 	switch {
-	case scorer != nil:
+	case scorer != nil && scoreCount:
 		q, err = query.ParseScoreCount(*count, &rs.Schema, scorer.Model, scorer.Settings.ModelSHA256)
-	case strings.HasPrefix(strings.TrimSpace(*count), "score"):
-		return usageError{"a score count needs --model DIR, the compiled model that scores the records"}
+	case scorer != nil:
+		q, err = query.ParseScoreMean(*clip, &rs.Schema, scorer.Model, scorer.Settings.ModelSHA256)
+	case scoreCount || scoreMean:
+		return usageError{"a score needs --model DIR, the compiled model that scores the records"}
 	case *count != "":
 		q, err = query.ParseCount(*count, &rs.Schema)
 	case *mean != "":

@@ -154,6 +154,25 @@ func TestDPScoreCount(t *testing.T) {
 	if !strings.HasPrefix(out, "verified: the number of records whose score under the model with sha256 609d09be722ae796… is >= 0.7, released as ") {
 		t.Fatalf("query-verify printed %q", out)
 	}
+	// A DP release of one model output: the clipped mean of the score over
+	// a dataset of one applicant.
+	var d map[string]any
+	raw, _ := os.ReadFile(auditData)
+	json.Unmarshal(raw, &d)
+	d["input_data"], d["labels"] = d["input_data"].([]any)[:1], d["labels"].([]any)[:1]
+	d["groups"] = map[string]any{"over_40": d["groups"].(map[string]any)["over_40"].([]any)[:1]}
+	b, _ := json.Marshal(d)
+	one := writeFile(t, tmp, "one.json", string(b))
+	oneCm := filepath.Join(tmp, "one-commitment.json")
+	mustZK(t, "dataset", "commit", one, "--out", oneCm)
+	release := filepath.Join(tmp, "release")
+	mustZK(t, "query", release, "--model", dir, "--dataset", one, "--commitment", oneCm, "--mean", "score", "--clip", "0,1", "--epsilon", "1",
+		"--dp-seed", seed, "--dp-coins", coins, "--quiet")
+	out = mustZK(t, "query-verify", release, "--dataset-commitment", oneCm, "--dp-commitment", seedCm, "--dp-coins", coins)
+	if !strings.HasPrefix(out, "verified: the mean of the score under the model with sha256 609d09be722ae796… clipped to [0, 1], released as ") ||
+		!strings.Contains(out, "over the one record committed as") {
+		t.Fatalf("query-verify printed %q", out)
+	}
 	if code, _, errOut := zk(t, "query", q, "--dataset", auditData, "--commitment", auditCommitment, "--count", "score >= 0.7", "--epsilon", "1",
 		"--dp-seed", seed, "--dp-coins", coins); code != exitUsage || !strings.Contains(errOut, "--model") {
 		t.Errorf("a score count without --model: exit %d, %q", code, errOut)
