@@ -2,7 +2,6 @@ package proof
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -304,17 +303,7 @@ func (c *Compiled) path(f string) string { return filepath.Join(c.Dir, f) }
 // sparse R1CS for PLONK), checking it is the one settings.json describes.
 func (c *Compiled) ReadCircuit() (constraint.ConstraintSystem, error) {
 	cs := newCS(c.Settings.Backend)
-	err := readFrom(c.path(c.Settings.circuitFile()), "circuit", func(r io.Reader) error {
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return err
-		}
-		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != c.Settings.CircuitSHA {
-			return errors.New("its checksum differs from settings.json")
-		}
-		_, err = cs.ReadFrom(bytes.NewReader(b))
-		return err
-	})
+	err := readCircuitFile(c.path(c.Settings.circuitFile()), c.Settings.CircuitSHA, cs)
 	return cs, err
 }
 
