@@ -8,12 +8,14 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/test"
 
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/proof/groth16setup"
 )
 
 // drawCircuit proves Noise[j] = draw j of H(TagKey, Seed, Coins, query,
@@ -216,7 +218,7 @@ func TestSamplerGroth16(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pk, vk, err := groth16.Setup(cs)
+	pk, vk, err := groth16setup.Setup(cs.(*cs_bn254.R1CS))
 	if err != nil {
 		t.Fatal(err)
 	}
