@@ -87,15 +87,47 @@
 //
 // A model proven in segments (package proof/segment) has circuits whose
 // inputs, outputs or both are a boundary (visibility Boundary): tensors
-// another segment computes or reads. A boundary input is secret witness,
-// range-checked to its packing width PackBits (which makes the packing
-// injective on every value the check accepts), and hashed as
-// H(4, count, packed, boundary salt) into the public input boundary_in; a
-// boundary output is hashed the same way, from the values the circuit
-// computes, into boundary_out. The verifier compares boundary_out of one
-// segment with boundary_in of the next (docs/SOUNDNESS.md, "Segments:
-// binding the boundaries"). About 40 constraints per boundary value, both
-// sides together, with lookup range checks.
+// another segment computes or reads. Adjacent segments are bound by a
+// commit-then-fingerprint argument (boundary.go):
+//
+//   - Each segment puts its boundary values, their salts and a blind into
+//     one Groth16 commitment of its own, the boundary commitment
+//     (frontend.Committer.Commit, with gnark's mask zeroed as for Pedersen
+//     weights): the boundary input values (secret inputs, plain wires),
+//     the input's salt s_in, the output's salt s_out, the blind t, and the
+//     boundary outputs' packed field elements P_k (the packing of
+//     "Commitments to tensors": ~10 values an element), which the circuit
+//     computes as linear expressions and makes hinted wires, each asserted
+//     equal to its expression. The proof carries D = Σ v_i·K_i over those
+//     values v in wire order ([BoundaryValues]), so the prover computes D
+//     before proving from the commitment key's basis.
+//   - r = keccak256(D_0 ‖ … ‖ D_{S−1}) mod r_BN254, over every segment's
+//     commitment point ([BoundaryChallenge]), is the public input
+//     boundary_r of every segment.
+//   - Each boundary's fingerprint, Horner's rule over its packed elements
+//     from the salt, f = s·r^m + Σ_k P_k·r^(m−1−k), is a public input:
+//     boundary_out of the producer (from the values it computes),
+//     boundary_in of the consumer (from its secret input values, each
+//     range-checked to its packing width PackBits, which makes the packing
+//     injective on every value the check accepts, and which the next
+//     segment's ops rely on).
+//
+// The verifier recomputes r from the proofs' commitment points, requires
+// it in every segment's boundary_r, and compares boundary_out of one
+// segment with boundary_in of the next. Binding: D fixes the committed
+// values before r exists (the commitment key's bases are independent:
+// each committed wire is alone among them in a constraint of its own —
+// its range check, its packed wire's equality, the salt's first Horner
+// product, the blind's square); two different packed vectors then have
+// equal fingerprints at r with probability at most m/r_BN254
+// (Schwartz–Zippel [Sch80]). Hiding: D is blinded by t, each fingerprint
+// by its own salt, all uniform and drawn per bundle, so no two public
+// values share a mask (a shared salt would let a guess of the boundary be
+// checked). The argument is in docs/SOUNDNESS.md, "Segments: binding the
+// boundaries". About 3.3 constraints per boundary value, both sides
+// together, with lookup range checks: the consumer's range check (~3) and
+// ~0.1 each for its fingerprint, the producer's packed wires and its
+// fingerprint.
 //
 // # Signed inputs
 //
@@ -129,4 +161,6 @@
 //     https://eprint.iacr.org/2023/323.
 //   - [Ped91] T. P. Pedersen, "Non-Interactive and Information-Theoretic
 //     Secure Verifiable Secret Sharing", CRYPTO 1991.
+//   - [Sch80] J. T. Schwartz, "Fast Probabilistic Algorithms for
+//     Verification of Polynomial Identities", J. ACM 27(4), 1980.
 package circuit

@@ -16,8 +16,9 @@ const (
 	Fixed   Vis = "fixed"   // weights only: constants of the circuit
 	Hashed  Vis = "hashed"  // secret, bound by a public commitment
 	// Boundary: a segment's inputs or outputs that another segment of the
-	// same model computes or reads (segment.go): secret, bound by a
-	// salted Poseidon2 commitment that both segments' proofs carry.
+	// same model computes or reads (boundary.go): secret, bound by a
+	// Groth16 commitment and a salted fingerprint that both segments'
+	// proofs carry.
 	Boundary Vis = "boundary"
 )
 

@@ -28,9 +28,14 @@ import (
 //   - every boundary is one argument, boundaries[k], written into both
 //     segment k's boundary_out and segment k+1's boundary_in public input:
 //     the two proofs are accepted together only when they carry the same
-//     commitment (the chain check of segment.Dir.Verify, by construction);
-//     a proof of another input or another run carries another commitment
-//     (its boundary salt is drawn per bundle) and fails its verifier;
+//     fingerprint (the chain check of segment.Dir.Verify, by
+//     construction);
+//   - the challenge r the fingerprints are taken at is computed on chain,
+//     keccak256 of every slot's boundary commitment point (read from the
+//     proof bytes) mod r, and written into every segment's boundary_r
+//     public input (the challenge check of segment.Dir.Verify, by
+//     construction): a proof of another input or another run was made at
+//     another challenge and fails its verifier;
 //   - one context argument is written into every segment's context public
 //     input, and verifyBundle derives it from the chain, the contract, the
 //     subject and its nonce as the single-circuit wrapper does;
@@ -68,6 +73,9 @@ type BundleSegment struct {
 	// bound to nothing).
 	Params          circuit.Binding
 	CommitmentIndex int // Pedersen: which of the proof's commitments is the weights'
+	// BoundaryIndex is which of the proof's commitments is the segment's
+	// boundary commitment (segment.Dir.BoundaryCommitmentIndex).
+	BoundaryIndex int
 }
 
 // Bundle is a generated bundle contract with its segments' verifiers.
@@ -141,6 +149,9 @@ func NewBundle(d *segment.Dir, name string, linked bool) (*Bundle, error) {
 		if err != nil {
 			return nil, err
 		}
+		if sv := c.Settings.Visibility; sv.PedersenParams() && sv.Segmented() {
+			return nil, fmt.Errorf("evm: segment %d carries two Groth16 commitments (its weights' and its boundary's) and gnark's Solidity verifier checks one: compile with --param-commitment poseidon2 to verify a segmented model on chain", k)
+		}
 		v, err := ExportDir(c)
 		if err != nil {
 			return nil, fmt.Errorf("segment %d: %w", k, err)
@@ -150,6 +161,14 @@ func NewBundle(d *segment.Dir, name string, linked bool) (*Bundle, error) {
 		}
 		s := BundleSegment{Verifier: v, File: v.Contract + ".sol", Public: c.Settings.Layout().Public}
 		sv := c.Settings.Visibility
+		if sv.Segmented() {
+			if s.BoundaryIndex, err = d.BoundaryCommitmentIndex(k); err != nil {
+				return nil, err
+			}
+			if s.BoundaryIndex >= v.Commitments {
+				return nil, fmt.Errorf("evm: segment %d's boundary commitment is number %d of its verifier's %d", k, s.BoundaryIndex, v.Commitments)
+			}
+		}
 		switch {
 		case sv.PedersenParams():
 			if c.Settings.ModelCommitmentIndex == nil {
@@ -201,6 +220,7 @@ func (v *Verifier) rename(name string) error {
 // bundleSegData is a segment's part of the template's input.
 type bundleSegData struct {
 	K, Inputs, ProofBytes, CommitmentAt int
+	BoundaryAt                          int // where its boundary commitment point sits in its proof
 	Contract, File                      string
 	Pedersen                            bool
 	Decls, CallArgs                     string // ", uint256 context" and ", context"

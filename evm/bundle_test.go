@@ -17,20 +17,19 @@ import (
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
 	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
 // segmented compiles the credit model into k segments under vis and sets
-// them up. Pedersen weights get bit range checks: with lookups a segment
-// has two commitments, more than gnark's Solidity verifier takes.
+// them up, with bit range checks: every segment has its boundary
+// commitment, and lookups would add a second, more than gnark's Solidity
+// verifier takes.
 func segmented(t *testing.T, vis circuit.Visibility, k int) *segment.Dir {
 	t.Helper()
-	opt := proof.CompileOptions{Quant: quant.Default, Visibility: vis}
-	if vis.PedersenParams() {
-		opt.RangeCheck = circuit.RangeBits
-	}
+	opt := proof.CompileOptions{Quant: quant.Default, Visibility: vis, RangeCheck: circuit.RangeBits}
 	d, err := segment.Compile(creditModel, filepath.Join(t.TempDir(), "seg"), segment.CompileOptions{CompileOptions: opt, Segments: k})
 	if err != nil {
 		t.Fatal(err)
@@ -120,10 +119,14 @@ func (db *deployedBundle) send(fn string, ps []*proof.Proof) string {
 
 // TestBundleOnChain: a 3-segment bundle of the credit model is accepted by
 // the bundle contract (its verifiers deployed by its constructor, or
-// linked by address); swapped segments, a changed boundary commitment, a
-// proof of another input in one slot and a segment bound to another
-// context are each rejected on chain, naming the segment, and by
-// segment.Dir.Verify.
+// linked by address); swapped segments, a changed boundary fingerprint, a
+// proof of another input in one slot, a segment bound to another context,
+// proofs made at another challenge than their commitments give, and a
+// boundary value changed in segment 1 with everything after it recomputed
+// (commitments and challenge included) are each rejected on chain, naming
+// the segment, and by segment.Dir.Verify. Without the contract's
+// challenge (boundaryChallenge written into boundary_r) the "another
+// challenge" case is accepted.
 func TestBundleOnChain(t *testing.T) {
 	chain := newChain(t)
 	d := segmented(t, circuit.DefaultVisibility, 3)
@@ -154,16 +157,23 @@ func TestBundleOnChain(t *testing.T) {
 		ps[0] = &p
 		return ps
 	}()
+	otherR := segmentProofs(t, d, creditInput, proof.ProveOptions{Context: ctxA}, func(k int, w *circuit.Witness) {
+		w.BoundaryChallenge = new(big.Int).Add(w.BoundaryChallenge, big.NewInt(1))
+	})
+	moved := movedBoundary(t, d, proof.ProveOptions{Context: ctxA})
 	cases := []struct {
 		name   string
 		proofs []*proof.Proof
 		reason string // "" for accepted
 	}{
 		{"valid", good, ""},
-		{"segments 1 and 2 swapped", swap(good, 1, 2), "SegmentRejected(1)"},
+		// the challenge of swapped or mixed proofs is not the one segment 0 was proven at
+		{"segments 1 and 2 swapped", swap(good, 1, 2), "SegmentRejected(0)"},
 		{"boundary commitment of segment 0 changed", changed, "SegmentRejected(0)"},
-		{"segment 1 of another input", append(append(slices.Clone(good[:1]), other[1]), good[2]), "SegmentRejected(1)"},
+		{"segment 1 of another input", append(append(slices.Clone(good[:1]), other[1]), good[2]), "SegmentRejected(0)"},
 		{"segment 1 bound to another context", otherCtx, "SegmentRejected(1)"},
+		{"every segment proven at another challenge", otherR, "SegmentRejected(0)"},
+		{"segment 1's boundary input moved, the rest recomputed", moved, "SegmentRejected(1)"},
 	}
 	for _, linked := range []bool{false, true} {
 		db := deployBundle(t, chain, d, linked, "")
@@ -188,6 +198,50 @@ func TestBundleOnChain(t *testing.T) {
 			})
 		}
 	}
+}
+
+// movedBoundary proves the credit input with segment 1's first boundary
+// input value moved by one and every later value, commitment and the
+// challenge recomputed honestly from it: each proof is valid, and only
+// segment 0's fingerprint differs from segment 1's.
+func movedBoundary(t *testing.T, d *segment.Dir, opt proof.ProveOptions) []*proof.Proof {
+	t.Helper()
+	in, err := model.ReadInput(creditInput)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, m, err := d.Witnesses(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := slices.Clone(ws[1].Inputs)
+	x[0].Data = slices.Clone(x[0].Data)
+	x[0].Data[0]++
+	ws[1].Inputs = x
+	for k := 1; k < len(ws); k++ {
+		sub, _, err := m.Sub(d.Manifest.Segments[k].From, d.Manifest.Segments[k].To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k > 1 {
+			ws[k].Inputs = ws[k-1].Outputs
+		}
+		if ws[k].Outputs, err = model.Run(sub, &ops.IntArith{}, append(slices.Clone(ws[k].Inputs), ws[k].Params...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	points, err := d.Commitments(ws, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := make([]*proof.Proof, len(ws))
+	for k, w := range ws {
+		w.BoundaryChallenge = circuit.BoundaryChallenge(points)
+		if ps[k], err = d.ProveSegment(k, m, w, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ps
 }
 
 // TestBundleVerifyContext: verifyBundle binds a bundle to the sender and
@@ -227,14 +281,22 @@ func TestBundleVerifyContext(t *testing.T) {
 	}
 }
 
-// TestBundleModelCommitment: with hashed weights (Poseidon2 public inputs,
-// Pedersen points in the proofs) and a claim, the bundle contract hashes
-// the segments' weight commitments into the registered model commitment:
-// the bundle is accepted with the commitment `zkinfer commit` prints and
-// refused (WrongModelCommitment) by a contract registering another.
+// TestBundleModelCommitment: with hashed weights (Poseidon2 public
+// inputs) and a claim, the bundle contract hashes the segments' weight
+// commitments into the registered model commitment: the bundle is
+// accepted with the commitment `zkinfer commit` prints and refused
+// (WrongModelCommitment) by a contract registering another. Pedersen
+// weights give a segment two Groth16 commitments (the weights' and the
+// boundary's), which gnark's Solidity verifier cannot check: the bundle
+// contract is refused, naming poseidon2.
 func TestBundleModelCommitment(t *testing.T) {
 	chain := newChain(t)
-	for _, binding := range []circuit.Binding{circuit.Poseidon2, circuit.Pedersen} {
+	ped := segmented(t, circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private,
+		ParamBits: 20, ParamCommitment: circuit.Pedersen, Claim: "output[0] >= 0.7"}, 3)
+	if _, err := evm.NewBundle(ped, "", false); err == nil || !strings.Contains(err.Error(), "poseidon2") {
+		t.Errorf("a bundle contract for pedersen-committed segments: %v, want the refusal naming poseidon2", err)
+	}
+	for _, binding := range []circuit.Binding{circuit.Poseidon2} {
 		t.Run(string(binding), func(t *testing.T) {
 			vis := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Private,
 				ParamBits: 20, ParamCommitment: binding, Claim: "output[0] >= 0.7"}

@@ -46,6 +46,9 @@ func (b *Bundle) abi() ([]byte, error) {
 		fn("contextOf", "view", subject, []abiParam{u("", "uint256")}),
 		fn("nonces", "view", []abiParam{u("", "address")}, []abiParam{u("", "uint256")}),
 	}
+	if n > 1 {
+		entries = append(entries, fn("boundaryChallenge", "pure", []abiParam{u("proofs", fmt.Sprintf("bytes[%d]", n))}, []abiParam{u("", "uint256")}))
+	}
 	for k, s := range b.Segments {
 		entries = append(entries, fn(fmt.Sprintf("verifier%d", k), "view", nil, []abiParam{{"", "address", "contract " + s.Verifier.Contract}}))
 	}

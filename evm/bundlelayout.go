@@ -112,7 +112,7 @@ func (b *Bundle) segmentData(k int, param *int) (bundleSegData, error) {
 	s := b.Segments[k]
 	n, last := len(b.Segments), len(b.Segments)-1
 	sd := bundleSegData{K: k, Contract: s.Verifier.Contract, File: s.File, Pedersen: s.Params == circuit.Pedersen,
-		ProofBytes: s.Verifier.ProofBytes(), CommitmentAt: 256 + 64*s.CommitmentIndex}
+		ProofBytes: s.Verifier.ProofBytes(), CommitmentAt: 256 + 64*s.CommitmentIndex, BoundaryAt: 256 + 64*s.BoundaryIndex}
 	used := map[string]bool{}
 	set := func(off int, v string) { sd.Fill = append(sd.Fill, fmt.Sprintf("inputs[%d] = %s;", off, v)) }
 	off := 0
@@ -132,6 +132,8 @@ func (b *Bundle) segmentData(k int, param *int) (bundleSegData, error) {
 		case name == circuit.SegBoundaryOut && k < n-1:
 			set(off, fmt.Sprintf("%s[%d]", argBoundaries, k))
 			used[argBoundaries] = true
+		case name == circuit.SegBoundaryR && n > 1:
+			set(off, "challenge")
 		case name == circuit.SegParamCommitment && s.Params == circuit.Poseidon2:
 			set(off, fmt.Sprintf("%s[%d]", argParams, *param))
 			*param++

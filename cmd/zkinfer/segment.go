@@ -170,6 +170,7 @@ func proveSegmented(dir, input, out string, opt proof.ProveOptions, ignoreExtra 
 	if err := checkRows(d.Model(), in, input, ignoreExtra); err != nil {
 		return err
 	}
+	opt.Release = true // d is not used again: its model's memory goes to the provers
 	b, err := d.Prove(in, opt)
 	if err != nil {
 		return err

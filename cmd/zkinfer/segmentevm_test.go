@@ -16,7 +16,9 @@ import (
 func TestSegmentedEVM(t *testing.T) {
 	needSolc(t)
 	dir := filepath.Join(t.TempDir(), "seg")
-	mustZK(t, "compile", demoModel, "--out", dir, "--segments", "3", "--quiet")
+	// bit range checks: each segment's boundary commitment is then its only
+	// Groth16 commitment, as gnark's Solidity verifier needs
+	mustZK(t, "compile", demoModel, "--out", dir, "--segments", "3", "--range-check", "bits", "--quiet")
 	mustZK(t, "setup", dir, "--quiet")
 	pf := filepath.Join(t.TempDir(), "bundle.json")
 	mustZK(t, "prove", dir, "--input", demoInput, "--proof", pf, "--quiet")

@@ -285,3 +285,14 @@ func (d *Dir) checkChallenge(b *Bundle) error {
 	}
 	return nil
 }
+
+// BoundaryCommitmentIndex is which of segment k's Groth16 commitments is
+// its boundary commitment (the proofs' Commitments[i]), from its
+// BoundaryKeyFile.
+func (d *Dir) BoundaryCommitmentIndex(k int) (int, error) {
+	key, err := d.readBoundaryKey(k, false)
+	if err != nil {
+		return 0, err
+	}
+	return key.Index, nil
+}

@@ -12,22 +12,32 @@
 // a step into the one before (a ReLU into a rescale, a rescale into a max
 // pool), because the tensor between them is not what its bound describes.
 //
-// Adjacent segments are bound by a commitment to their boundary
-// (circuit.Boundary visibility): the producing segment's circuit computes
+// Adjacent segments are bound by a commit-then-fingerprint argument
+// (circuit.Boundary visibility; circuit/boundary.go): every segment's
+// circuit puts its boundary values (inputs as given, outputs packed ~10
+// to a field element), one salt per boundary and a blind into a Groth16
+// commitment of its own, whose point D_k the proof carries, and makes
+// public the fingerprint of each boundary at a public challenge r,
 //
-//	C = Poseidon2(4, n, packed values, s)
+//	f = s·r^m + Σ_k P_k·r^(m−1−k)   (P: the packed values, s: that boundary's salt)
 //
-// of the values it computed and makes C a public input (boundary_out);
-// the consuming segment's circuit takes the same values as secret witness,
-// range-checks each to its packing width, computes the same hash with the
-// same salt and makes it a public input (boundary_in). The verifier checks
-// each segment's proof with that segment's verifying key and that
-// boundary_out of segment k equals boundary_in of segment k+1. The salt s
-// is drawn by the prover once per bundle, so boundaries of a private input
-// stay hidden. Poseidon2 is [GKS23] over BN254, with packing as in package
-// circuit ("Commitments to tensors"). The argument that this binds the
-// segments to one run of the unsegmented model is in docs/SOUNDNESS.md,
-// "Segments: binding the boundaries".
+// with r = keccak256(D_0 ‖ … ‖ D_{S−1}) mod the field order
+// (circuit.BoundaryChallenge). Since r is a public input of every
+// segment, the prover computes every D_k before proving any segment, as
+// the multi-scalar product of the committed values with the commitment
+// key's basis, which setup stores per segment (BoundaryKeyFile) so that
+// Witnesses needs no proving key. The verifier recomputes r from the
+// commitment points of the bundle's proofs, requires it in every
+// segment's boundary_r, and requires boundary_out of segment k to equal
+// boundary_in of segment k+1. The commitments fix the values before r
+// is known, so different boundaries fingerprint alike with probability
+// at most m/|F| [Sch80]; the consumer's range check makes the packing
+// injective. The salts and blinds are drawn by the prover once per
+// bundle and keep a private input's boundaries hidden. The argument is
+// in docs/SOUNDNESS.md, "Segments: binding the boundaries". It costs
+// about 3.3 constraints a boundary value, both sides together (the
+// consumer's range check 3 of them), against 40 for the Poseidon2 hash
+// it replaces.
 //
 // The first segment keeps the model's input visibility, the last its
 // output visibility and claim; every segment carries the context public
@@ -42,7 +52,7 @@
 // constraints each step adds (circuit.StepCosts), spreading what gadgets
 // defer to the circuit's end over the steps by their range checks. It then
 // plans greedily (Costs.Plan: each segment as long as its estimate,
-// boundary hashing included, stays within the limit), builds the first
+// boundary binding included, stays within the limit), builds the first
 // planned segment, learns the fixed cost per segment from its exact count,
 // and plans the rest again; a segment over the limit is cut shorter.
 //
@@ -50,14 +60,14 @@
 //
 // A segmented directory holds model.onnx, segments.json (Manifest) and
 // segments/NNN/, each an ordinary compiled directory without a model
-// (settings.json, the constraint system, pk.bin, vk.bin). A segmented
-// proof file (Bundle) lists the segments' proof files in order.
+// (settings.json, the constraint system, pk.bin, vk.bin) with its
+// boundary.key (BoundaryKeyFile). A segmented proof file (Bundle) lists
+// the segments' proof files in order.
 //
 // # References
 //
-//   - [GKS23] L. Grassi, D. Khovratovich, M. Schofnegger, "Poseidon2: A
-//     Faster Version of the Poseidon Hash Function", AFRICACRYPT 2023,
-//     https://eprint.iacr.org/2023/323.
 //   - [Gro16] J. Groth, "On the Size of Pairing-based Non-interactive
 //     Arguments", EUROCRYPT 2016, https://eprint.iacr.org/2016/260.
+//   - [Sch80] J. T. Schwartz, "Fast Probabilistic Algorithms for
+//     Verification of Polynomial Identities", J. ACM 27(4), 1980.
 package segment
