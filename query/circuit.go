@@ -22,6 +22,7 @@ const (
 	PubDataset  = iota // the dataset commitment
 	PubSeed            // the seed commitment
 	PubCoins           // keccak256(coins) mod r
+	PubTag             // the statement's tag (Spec.Tag), pinned: the statement a verifier reads is the circuit's
 	PubReleased        // the first noisy value, in lattice units (negative: p − |R|); one per bin of a histogram
 )
 
@@ -106,7 +107,12 @@ func (c *Circuit) Define(api frontend.API) error {
 	// The key binds the statement's tag and the dataset commitment: one
 	// seed and coins never give the same noise to two queries or to one
 	// query over two datasets (whose difference it would reveal).
-	sampler, err := dp.NewSampler(api, rc, sp.Mechanism, seed, c.Public[PubCoins], sp.Tag(), c.Public[PubDataset])
+	// The tag is pinned to the circuit's own statement: a verifier passes
+	// the tag of the query.json it reads, so a statement edited after
+	// setup (another ε, δ, query or mechanism) fails verification against
+	// this circuit's key, as package circuit pins a claim's public inputs.
+	api.AssertIsEqual(c.Public[PubTag], sp.Tag())
+	sampler, err := dp.NewSampler(api, rc, sp.Mechanism, seed, c.Public[PubCoins], c.Public[PubTag], c.Public[PubDataset])
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,11 @@
 //     g = 2^Shift as ⌊S/g⌋ (S = g·Q + rem with rem < g and Q range-checked:
 //     all far below p, so Q is the integer floor). Replacing one record
 //     moves S by at most Hi − Lo, so ⌊S/g⌋ by at most ⌈(Hi − Lo)/g⌉: the
-//     sensitivity in lattice units, which Shift keeps between 8 and 16 so
-//     that the noise table stays small and the rounding (below one unit)
-//     stays a small fraction of the noise. The mean is
-//     Lo + g·(R + ½)/N, with N public.
+//     sensitivity in lattice units, which Shift keeps at most 16 (and at
+//     least 8 when Hi − Lo is over 16 units) so that the noise table stays
+//     small and the rounding (below one unit) stays a small fraction of
+//     the noise. The mean is Lo + g·(R + ½)/N, with N public. The values
+//     are a feature, or the model's scores (below).
 //   - Histogram: the count of records in each bin (−∞, b_1), [b_1, b_2),
 //     …, [b_m, ∞) of a feature: with s_i = Sign(x − b_i), monotone in i
 //     because the edges increase, bin 0 is 1 − s_1, bin i is s_i − s_{i+1}
@@ -48,8 +49,11 @@
 // spec (schema, query, mechanism) reduced mod p and D the dataset
 // commitment, so that the same seed and coins give independent noise to
 // different queries and datasets. The public inputs are the dataset
-// commitment, the seed commitment, keccak256(coins) mod r and the R_j;
-// the secret witness the records, their salt and the seed.
+// commitment, the seed commitment, keccak256(coins) mod r, the tag and
+// the R_j; the secret witness the records, their salt and the seed. The
+// tag is asserted equal to the circuit's own constant: a verifier passes
+// the tag of the query.json it reads, so a statement edited after setup
+// (another ε, query or mechanism) fails against this circuit's key.
 //
 // # What the verifier checks
 //
@@ -57,8 +61,10 @@
 // key, and that the proof's dataset commitment is the published one, its
 // seed commitment the one the prover published before the coins were
 // drawn, and its coins the ones this verifier drew for this release. It
-// recomputes δ and the noise bound from the mechanism in query.json, so
-// an edited statement is refused before anything is printed.
+// recomputes δ and the noise bound from the mechanism in query.json (an
+// inconsistent statement is refused before anything is printed) and the
+// tag from the whole statement (one the circuit does not prove is
+// invalid).
 //
 // # References
 //

@@ -223,7 +223,7 @@ func VerifyFile(dir string, p *ProofFile, opt VerifyOptions) (*Statement, error)
 	if pub.Coins, err = dp.ParseCoins(p.Coins); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	pub.Released = p.Released
+	pub.Released, pub.Tag = p.Released, st.Spec.Tag()
 	if len(p.Released) != st.Query.Outputs() || len(p.Values) != len(p.Released) {
 		return nil, fmt.Errorf("%w: %d released values and %d values for a query that releases %d", ErrInvalid, len(p.Released), len(p.Values), st.Query.Outputs())
 	}

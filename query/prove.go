@@ -47,16 +47,18 @@ type Witness struct {
 }
 
 // Public is what a query proof reveals: the dataset and seed
-// commitments, the coins and the released values (lattice units).
+// commitments, the coins, the statement's tag and the released values
+// (lattice units).
 type Public struct {
 	Dataset, Seed *big.Int
 	Coins         []byte
+	Tag           *big.Int
 	Released      []int64
 }
 
 // Values lists the public inputs.
 func (p *Public) Values() []*big.Int {
-	out := []*big.Int{p.Dataset, p.Seed, dp.CoinsValue(p.Coins)}
+	out := []*big.Int{p.Dataset, p.Seed, dp.CoinsValue(p.Coins), p.Tag}
 	for _, v := range p.Released {
 		r := big.NewInt(v)
 		if r.Sign() < 0 {
@@ -96,7 +98,7 @@ func Release(spec *Spec, w *Witness) (exact, noise []int64, pub *Public, err err
 		return nil, nil, nil, err
 	}
 	key := dp.Key(w.Seed, dp.CoinsValue(w.Coins), spec.Tag(), h.BigInt(new(big.Int)))
-	pub = &Public{Dataset: h.BigInt(new(big.Int)), Seed: dp.SeedCommitment(w.Seed), Coins: w.Coins}
+	pub = &Public{Dataset: h.BigInt(new(big.Int)), Seed: dp.SeedCommitment(w.Seed), Coins: w.Coins, Tag: spec.Tag()}
 	for j, v := range exact {
 		z, err := dp.Noise(t, key, j)
 		if err != nil {

@@ -288,6 +288,34 @@ func TestProveVerify(t *testing.T) {
 		t.Fatalf("honest proof: %v", err)
 	}
 	t.Log(st.Describe(p))
+	// An edited statement: a δ or noise bound that is not its mechanism's
+	// is refused before any verdict; another ε with its own δ and bound, or
+	// another threshold, is a statement this circuit does not prove (its
+	// tag, a pinned public input, differs): invalid.
+	for name, tc := range map[string]struct {
+		edit    func(s *Statement)
+		invalid bool
+	}{
+		"delta":   {func(s *Statement) { s.Delta /= 10 }, false},
+		"offset":  {func(s *Statement) { s.Offset-- }, false},
+		"epsilon": {func(s *Statement) { s.Mechanism.Epsilon = dp.Decimal{Num: 2, Den: 1} }, false},
+		"epsilon, δ and bound": {func(s *Statement) {
+			s.Mechanism.Epsilon = dp.Decimal{Num: 1, Den: 10}
+			tab, _ := s.Mechanism.Table()
+			s.Delta, s.Offset = tab.Delta(s.Mechanism.Epsilon, 1), tab.Offset
+		}, true},
+		"threshold": {func(s *Statement) { s.Query.Threshold++ }, true},
+	} {
+		d2 := t.TempDir()
+		s2 := *st
+		tc.edit(&s2)
+		if err := WriteDir(d2, &s2, cs, pk, vk); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := VerifyFile(d2, p, opt); err == nil || errors.Is(err, ErrInvalid) != tc.invalid {
+			t.Errorf("an edited %s: %v", name, err)
+		}
+	}
 	for name, edit := range map[string]func(p *ProofFile, o *VerifyOptions){
 		"released + 1": func(p *ProofFile, o *VerifyOptions) {
 			p.Released = []int64{p.Released[0] + 1}
