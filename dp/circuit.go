@@ -53,10 +53,15 @@ type Sampler struct {
 // hooks let the tests play a cheating prover and remove single checks, to
 // show that each check is what rejects the cheat.
 type hooks struct {
-	forgeIndex    int64 // added to the hinted row
-	forgeSplitAt  int   // draw j+1's split is forgedSplit's
-	skipHiBound   bool  // leaves out hi < ⌊p/2^k⌋
-	skipRowBounds bool  // leaves out CDF[i] ≤ lo < CDF[i+1]
+	forgeIndex    int64    // added to the hinted row
+	forgeSplitAt  int      // draw j+1's split is forgedSplits[forgeSplit]'s
+	forgeSplit    int      // 1: the split of u + p; 2: of u − p (hi "negative")
+	forgeLoAt     int      // draw j+1's lo has forgeLo added
+	forgeLo       *big.Int //
+	skipHiBound   bool     // leaves out hi < ⌊p/2^k⌋
+	skipHiRange   bool     // leaves out hi < 2^hiBits
+	skipRecompose bool     // leaves out u = lo + 2^k·hi
+	skipRowBounds bool     // leaves out CDF[i] ≤ lo < CDF[i+1]
 }
 
 // NewSampler computes the noise key of seed, coins and the values bound
@@ -92,7 +97,11 @@ func (s *Sampler) Offset() int64 { return s.table.Offset }
 //     checks: hi and ⌊p/2^k⌋ − 1 − hi): then lo + 2^k·hi < p, so the split
 //     is u's canonical one, and lo is the only k-bit value the prover can
 //     use. Without the upper bound on hi, u + p = lo' + 2^k·hi' would give
-//     a second lo' for a third of the u.
+//     a second lo' for a third of the u; without hi's own range, a
+//     "negative" hi = p − m (m small, so ⌊p/2^k⌋ − 1 − hi is small) would
+//     give lo' = u + 2^k·m − p for a third of the u. lo needs no range
+//     check of its own: step 3 bounds it, CDF[i] ≤ lo ≤ CDF[i+1] − 1 with
+//     both ends in [0, 2^k].
 //  3. i hinted; CDF[i] and CDF[i+1] looked up in the table (a
 //     log-derivative lookup [Hab22]: both indices must be rows, so
 //     i ∈ [0, 2T]); lo − CDF[i] and CDF[i+1] − 1 − lo range-checked to k
@@ -105,13 +114,16 @@ func (s *Sampler) Draw(j int) frontend.Variable {
 	u := s.perm.Compress(s.key, j)
 	split := SplitHint
 	if s.hooks.forgeSplitAt == j+1 {
-		split = forgedSplit
+		split = forgedSplits[s.hooks.forgeSplit]
 	}
 	parts, err := api.Compiler().NewHint(split, 2, u)
 	if err != nil {
 		panic(err)
 	}
 	lo, hi := parts[0], parts[1]
+	if s.hooks.forgeLoAt == j+1 {
+		lo = api.Add(lo, s.hooks.forgeLo)
+	}
 	bound := hiBound()
 	hiBits := new(big.Int).Sub(bound, big.NewInt(1)).BitLen()
 	m := &s.mech
@@ -127,12 +139,15 @@ func (s *Sampler) Draw(j int) frontend.Variable {
 	if s.hooks.forgeIndex != 0 {
 		i = api.Add(i, s.hooks.forgeIndex)
 	}
-	s.rc.Check(lo, UniformBits)
-	s.rc.Check(hi, hiBits)
+	if !s.hooks.skipHiRange {
+		s.rc.Check(hi, hiBits)
+	}
 	if !s.hooks.skipHiBound {
 		s.rc.Check(api.Sub(new(big.Int).Sub(bound, big.NewInt(1)), hi), hiBits)
 	}
-	api.AssertIsEqual(u, api.Add(lo, api.Mul(hi, new(big.Int).Lsh(big.NewInt(1), UniformBits))))
+	if !s.hooks.skipRecompose {
+		api.AssertIsEqual(u, api.Add(lo, api.Mul(hi, new(big.Int).Lsh(big.NewInt(1), UniformBits))))
+	}
 	c := s.cdf.Lookup(i, api.Add(i, 1))
 	if !s.hooks.skipRowBounds {
 		s.rc.Check(api.Sub(lo, c[0]), UniformBits)
@@ -141,8 +156,8 @@ func (s *Sampler) Draw(j int) frontend.Variable {
 	return api.Sub(i, s.table.Offset)
 }
 
-// forgedSplit is set by the tests: a cheating prover's split.
-var forgedSplit solver.Hint
+// forgedSplits are set by the tests: a cheating prover's splits.
+var forgedSplits [3]solver.Hint
 
 func kindCode(k Kind) int {
 	if k == Gaussian {

@@ -43,15 +43,17 @@
 // (our own exp, no platform floating point), so every machine builds the
 // same circuit.
 //
-// In the circuit (Sampler.Draw, about 270 constraints a draw with lookup
+// In the circuit (Sampler.Draw, about 264 constraints a draw with lookup
 // range checks, plus one row per table entry once per circuit):
 //
 //  1. u = Compress(key, j).
-//  2. u = lo + 2^64·hi, both hinted, with lo < 2^64 and hi < ⌊p/2^64⌋:
-//     then lo + 2^64·hi < p, so this is u's canonical split and lo the
-//     only usable uniform value. (Without hi's upper bound, about a third
-//     of the u have a second split, u + p, and a prover could pick
-//     between two noises.) An honest u fails the bound with probability
+//  2. u = lo + 2^64·hi, both hinted, with hi ∈ [0, ⌊p/2^64⌋) (two range
+//     checks) and lo < 2^64 (step 3 bounds it): then lo + 2^64·hi < p, so
+//     this is u's canonical split and lo the only usable uniform value.
+//     (Without hi's upper bound, about a third of the u have a second
+//     split, u + p; without hi's own range, about a third have one with a
+//     "negative" hi, u − p: a prover could pick between two noises.) An
+//     honest u fails the bound with probability
 //     below 2^-189 (no noise is defined; the prover draws a new seed).
 //     Conditioned on the bound, lo is exactly uniform on [0, 2^64).
 //  3. The row i is hinted; CDF[i] and CDF[i+1] are read from the table by

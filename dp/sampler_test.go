@@ -116,78 +116,98 @@ func TestSamplerMatchesReference(t *testing.T) {
 	}
 }
 
-// TestSamplerRejects: a changed seed, coins or noise, a forged table row
-// and a non-canonical split are each unsatisfiable; with the check that
-// stops each removed, the forgery is accepted, so that check is what
-// rejects it.
+// TestSamplerRejects: a changed seed, coins or noise, a forged table row,
+// the two non-canonical splits and another uniform value are each
+// unsatisfiable; with the check that stops each removed, the forgery is
+// accepted, so that check is what rejects it.
 func TestSamplerRejects(t *testing.T) {
 	m := laplace("0.5", 1)
 	seed := big.NewInt(987654321)
 	coins := []byte("sixteen+ bytes of coins")
 	const n = 8
 	honest := func() *drawCircuit { a, _ := assignment(t, m, seed, coins, n); return a }
-	// A draw whose u has a second split (u + p < 2^254): the forged split
-	// must pass every check but hi's upper bound.
+	// Draws whose u has a second split: u + p (when u + p < 2^254), and
+	// u − p with hi "negative" (when ⌊p/2^k⌋ − 1 + m < 2^hiBits for
+	// m = ⌈(p − u)/2^k⌉). Each forged split passes every check but the one
+	// it is named for.
 	key := Key(seed, CoinsValue(coins), testQuery, SeedCommitment(seed))
-	alt := -1
-	for j := range n {
+	p := ecc.BN254.ScalarField()
+	k := new(big.Int).Lsh(big.NewInt(1), UniformBits)
+	hiBits := new(big.Int).Sub(hiBound(), big.NewInt(1)).BitLen()
+	altPlus, altMinus := -1, -1
+	uOf := func(j int) *big.Int {
 		lo, hi, _ := Uniform(key, j)
-		u := new(big.Int).Add(lo, new(big.Int).Lsh(hi, UniformBits))
-		if new(big.Int).Add(u, ecc.BN254.ScalarField()).BitLen() <= 254 {
-			alt = j
-			break
+		return new(big.Int).Add(lo, new(big.Int).Lsh(hi, UniformBits))
+	}
+	for j := range n {
+		u := uOf(j)
+		if altPlus < 0 && new(big.Int).Add(u, p).BitLen() <= 254 {
+			altPlus = j
+		}
+		m := new(big.Int).Div(new(big.Int).Add(new(big.Int).Sub(p, u), new(big.Int).Sub(k, big.NewInt(1))), k)
+		if altMinus < 0 && new(big.Int).Add(new(big.Int).Sub(hiBound(), big.NewInt(1)), m).BitLen() <= hiBits {
+			altMinus = j
 		}
 	}
-	if alt < 0 {
-		t.Fatal("no draw with a second split among the first 8: pick another seed")
+	if altPlus < 0 || altMinus < 0 {
+		t.Fatalf("draws with a second split among the first %d: u + p %d, u − p %d: pick another seed", n, altPlus, altMinus)
 	}
-	forgedSplit := func() *drawCircuit {
-		a := honest()
-		lo, hi, _ := Uniform(key, alt)
-		u := new(big.Int).Add(new(big.Int).Add(lo, new(big.Int).Lsh(hi, UniformBits)), ecc.BN254.ScalarField())
-		tab, _ := m.Table()
-		z, err := tab.Sample(new(big.Int).And(u, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), UniformBits), big.NewInt(1))))
-		if err != nil {
-			t.Fatal(err)
+	tab, _ := m.Table()
+	// withLo is the honest witness but for draw j's noise, that of lo.
+	withLo := func(j int, lo *big.Int) func() *drawCircuit {
+		return func() *drawCircuit {
+			a := honest()
+			z, err := tab.Sample(lo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Noise[j] = z
+			return a
 		}
-		a.Noise[alt] = z
-		return a
 	}
+	loPlus := new(big.Int).Mod(new(big.Int).Add(uOf(altPlus), p), k)
+	loMinus := new(big.Int).Mod(new(big.Int).Sub(uOf(altMinus), p), k)
+	// Another uniform value for draw 0: the start of the row after its own.
+	lo0, _, _ := Uniform(key, 0)
+	z0, _ := tab.Sample(lo0)
+	next := tab.CDF[z0+tab.Offset+1]
 	for _, tc := range []struct {
 		name    string
 		forge   func() *drawCircuit
 		h       hooks
-		removed hooks // the same forgery with its check removed: accepted
+		removed *hooks // the same forgery with its check removed: accepted
 	}{
-		{"noise plus one", func() *drawCircuit { a := honest(); a.Noise[3] = add(a.Noise[3], 1); return a },
-			hooks{}, hooks{}},
+		{"noise plus one", func() *drawCircuit { a := honest(); a.Noise[3] = add(a.Noise[3], 1); return a }, hooks{}, nil},
 		{"another seed", func() *drawCircuit {
 			a, _ := assignment(t, m, big.NewInt(5), coins, n)
 			a.SeedCommitment = SeedCommitment(seed)
 			return a
-		}, hooks{}, hooks{}},
+		}, hooks{}, nil},
 		{"other coins", func() *drawCircuit {
 			a := honest()
 			a.Coins = CoinsValue([]byte("other coins, after the fact"))
 			return a
-		},
-			hooks{}, hooks{}},
+		}, hooks{}, nil},
 		{"forged row", func() *drawCircuit {
 			a := honest()
 			for j := range a.Noise {
 				a.Noise[j] = add(a.Noise[j], 1)
 			}
 			return a
-		},
-			hooks{forgeIndex: 1}, hooks{forgeIndex: 1, skipRowBounds: true}},
-		{"non-canonical split", forgedSplit, hooks{forgeSplitAt: alt + 1}, hooks{forgeSplitAt: alt + 1, skipHiBound: true}},
+		}, hooks{forgeIndex: 1}, &hooks{forgeIndex: 1, skipRowBounds: true}},
+		{"split of u + p", withLo(altPlus, loPlus), hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1},
+			&hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1, skipHiBound: true}},
+		{"split of u − p", withLo(altMinus, loMinus), hooks{forgeSplitAt: altMinus + 1, forgeSplit: 2},
+			&hooks{forgeSplitAt: altMinus + 1, forgeSplit: 2, skipHiRange: true}},
+		{"another uniform value", withLo(0, next), hooks{forgeLoAt: 1, forgeLo: new(big.Int).Sub(next, lo0)},
+			&hooks{forgeLoAt: 1, forgeLo: new(big.Int).Sub(next, lo0), skipRecompose: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := test.IsSolved(shape(m, n, tc.h), tc.forge(), ecc.BN254.ScalarField()); err == nil {
 				t.Fatal("accepted")
 			}
-			if tc.removed.skipRowBounds || tc.removed.skipHiBound {
-				if err := test.IsSolved(shape(m, n, tc.removed), tc.forge(), ecc.BN254.ScalarField()); err != nil {
+			if tc.removed != nil {
+				if err := test.IsSolved(shape(m, n, *tc.removed), tc.forge(), ecc.BN254.ScalarField()); err != nil {
 					t.Fatalf("with the check removed the forgery should pass, got %v", err)
 				}
 			}
@@ -201,9 +221,20 @@ func plusP(_ *big.Int, in, out []*big.Int) error {
 	return SplitHint(nil, []*big.Int{new(big.Int).Add(in[0], ecc.BN254.ScalarField())}, out)
 }
 
+// minusP is the split of u − p: lo' = (u − p) mod 2^k and hi' = (u − p −
+// lo')/2^k, a negative integer, as a field element p − m.
+func minusP(field *big.Int, in, out []*big.Int) error {
+	v := new(big.Int).Sub(in[0], ecc.BN254.ScalarField())
+	k := new(big.Int).Lsh(big.NewInt(1), UniformBits)
+	out[0].Mod(v, k)
+	out[1].Rsh(new(big.Int).Sub(v, out[0]), UniformBits) // exact: v − lo' is a multiple of 2^k
+	out[1].Mod(out[1], ecc.BN254.ScalarField())
+	return nil
+}
+
 func init() {
-	forgedSplit = plusP
-	solver.RegisterHint(plusP)
+	forgedSplits = [3]solver.Hint{nil, plusP, minusP}
+	solver.RegisterHint(plusP, minusP)
 }
 
 func add(v frontend.Variable, d int64) frontend.Variable { return v.(int64) + d }
