@@ -43,6 +43,11 @@ type Circuit struct {
 	// noNoise (tests) leaves the noise out of the released value, so a
 	// test shows the released value must carry the sampled noise.
 	noNoise bool
+	// forgeQuo and forgeFloor (tests) play a cheating prover on a mean's
+	// floor: the quotient moved by forgeQuo, or by −1 with the remainder
+	// moved by +2^Shift (forgeFloor).
+	forgeQuo   int64
+	forgeFloor bool
 }
 
 func (sp *Spec) numPrivate() int {
@@ -218,6 +223,12 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 		panic(err)
 	}
 	quo, rem := res[0], res[1]
+	if c.forgeQuo != 0 {
+		quo = api.Add(quo, c.forgeQuo)
+	}
+	if c.forgeFloor {
+		quo, rem = api.Sub(quo, 1), api.Add(rem, int64(1)<<q.Shift)
+	}
 	qb := bits.Len64(uint64(int64(q.N)*(q.Hi-q.Lo))>>q.Shift) + 1 // N·(Hi − Lo) < 2^62 (Query.Check)
 	ca.Range.Check(rem, q.Shift)
 	ca.Range.Check(quo, qb)

@@ -204,6 +204,7 @@ func TestCircuit(t *testing.T) {
 				"released + 1": func(a *Circuit) { copy(a.Public[PubReleased:], released(plusOne)) },
 				"other coins":  func(a *Circuit) { a.Public[PubCoins] = dp.CoinsValue(otherCoins(t, sp, w, noise)) },
 				"another seed": func(a *Circuit) { a.Private[len(a.Private)-1] = big.NewInt(778) },
+				"another tag":  func(a *Circuit) { a.Public[PubTag] = big.NewInt(1) },
 				"a record":     func(a *Circuit) { a.Private[2] = new(big.Int).Add(a.Private[2].(*big.Int), big.NewInt(1)) },
 			}
 			for what, edit := range edits {
@@ -243,6 +244,37 @@ func otherCoins(t *testing.T, sp *Spec, w *Witness, noise []int64) []byte {
 	}
 	t.Fatal("no coins with another noise")
 	return nil
+}
+
+// TestMeanFloor: a mean's quotient moved by one (its remainder kept), or
+// moved by one with the remainder moved by 2^Shift, is rejected; each is
+// what a cheating prover would use to shift the released mean by a lattice
+// unit.
+func TestMeanFloor(t *testing.T) {
+	rs := records(t)
+	sp := specs(t, rs)["mean amount"]
+	w := &Witness{Records: rs, Seed: big.NewInt(31), Coins: coins}
+	for _, tc := range []struct {
+		name  string
+		quo   int64
+		floor bool
+		delta int64
+	}{{"quotient + 1", 1, false, 1}, {"quotient − 1", -1, false, -1}, {"quotient − 1, remainder + 2^Shift", 0, true, -1}} {
+		a, pub, err := Assign(sp, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := slices.Clone(pub.Released)
+		r[0] += tc.delta
+		for i, v := range (&Public{Released: r, Dataset: pub.Dataset, Seed: pub.Seed, Coins: coins, Tag: pub.Tag}).Values()[PubReleased:] {
+			a.Public[PubReleased+i] = v
+		}
+		c, _ := NewCircuit(sp)
+		c.forgeQuo, c.forgeFloor = tc.quo, tc.floor
+		if err := test.IsSolved(c, a, ecc.BN254.ScalarField()); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
 }
 
 // TestProveVerify: a real Groth16 proof of a DP count, written and read
