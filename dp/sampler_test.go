@@ -195,6 +195,13 @@ func TestSamplerRejects(t *testing.T) {
 			}
 			return a
 		}, hooks{forgeIndex: 1}, &hooks{forgeIndex: 1, skipRowBounds: true}},
+		{"forged row below", func() *drawCircuit {
+			a := honest()
+			for j := range a.Noise {
+				a.Noise[j] = add(a.Noise[j], -1)
+			}
+			return a
+		}, hooks{forgeIndex: -1}, &hooks{forgeIndex: -1, skipRowBounds: true}},
 		{"split of u + p", withLo(altPlus, loPlus), hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1},
 			&hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1, skipHiBound: true}},
 		{"split of u − p", withLo(altMinus, loMinus), hooks{forgeSplitAt: altMinus + 1, forgeSplit: 2},

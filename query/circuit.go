@@ -48,6 +48,10 @@ type Circuit struct {
 	// moved by +2^Shift (forgeFloor).
 	forgeQuo   int64
 	forgeFloor bool
+	// forgeRem (tests) moves the remainder by 1 and the quotient by
+	// −1/2^Shift in the field, which keeps the floor's equation: only the
+	// quotient's range check rejects it.
+	forgeRem bool
 }
 
 func (sp *Spec) numPrivate() int {
@@ -228,6 +232,9 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 	}
 	if c.forgeFloor {
 		quo, rem = api.Sub(quo, 1), api.Add(rem, int64(1)<<q.Shift)
+	}
+	if c.forgeRem {
+		quo, rem = api.Sub(quo, api.Inverse(int64(1)<<q.Shift)), api.Add(rem, 1)
 	}
 	qb := bits.Len64(uint64(int64(q.N)*(q.Hi-q.Lo))>>q.Shift) + 1 // N·(Hi − Lo) < 2^62 (Query.Check)
 	ca.Range.Check(rem, q.Shift)

@@ -205,7 +205,22 @@ func TestCircuit(t *testing.T) {
 				"other coins":  func(a *Circuit) { a.Public[PubCoins] = dp.CoinsValue(otherCoins(t, sp, w, noise)) },
 				"another seed": func(a *Circuit) { a.Private[len(a.Private)-1] = big.NewInt(778) },
 				"another tag":  func(a *Circuit) { a.Public[PubTag] = big.NewInt(1) },
-				"a record":     func(a *Circuit) { a.Private[2] = new(big.Int).Add(a.Private[2].(*big.Int), big.NewInt(1)) },
+				// A prover grinding the tag for a noise it likes: the noise
+				// of another tag is consistent with the key, so only the
+				// tag's pin rejects it.
+				"another tag, with its noise": func(a *Circuit) {
+					tag := big.NewInt(1)
+					a.Public[PubTag] = tag
+					tab, _ := sp.Mechanism.Table()
+					key := dp.Key(seed, dp.CoinsValue(coins), tag, pub.Dataset)
+					r := make([]int64, len(exact))
+					for j := range exact {
+						z, _ := dp.Noise(tab, key, j)
+						r[j] = exact[j] + z
+					}
+					copy(a.Public[PubReleased:], released(r))
+				},
+				"a record": func(a *Circuit) { a.Private[2] = new(big.Int).Add(a.Private[2].(*big.Int), big.NewInt(1)) },
 			}
 			for what, edit := range edits {
 				b, _, _ := Assign(sp, w)
@@ -259,7 +274,9 @@ func TestMeanFloor(t *testing.T) {
 		quo   int64
 		floor bool
 		delta int64
-	}{{"quotient + 1", 1, false, 1}, {"quotient − 1", -1, false, -1}, {"quotient − 1, remainder + 2^Shift", 0, true, -1}} {
+		rem   bool
+	}{{"quotient + 1", 1, false, 1, false}, {"quotient − 1", -1, false, -1, false}, {"quotient − 1, remainder + 2^Shift", 0, true, -1, false},
+		{"remainder + 1, quotient − 2^-Shift in the field", 0, false, 0, true}} {
 		a, pub, err := Assign(sp, w)
 		if err != nil {
 			t.Fatal(err)
@@ -269,8 +286,14 @@ func TestMeanFloor(t *testing.T) {
 		for i, v := range (&Public{Released: r, Dataset: pub.Dataset, Seed: pub.Seed, Coins: coins, Tag: pub.Tag}).Values()[PubReleased:] {
 			a.Public[PubReleased+i] = v
 		}
+		if tc.rem {
+			p := ecc.BN254.ScalarField()
+			inv := new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), uint(sp.Query.Shift)), p)
+			v := new(big.Int).Sub(a.Public[PubReleased].(*big.Int), inv)
+			a.Public[PubReleased] = v.Mod(v, p)
+		}
 		c, _ := NewCircuit(sp)
-		c.forgeQuo, c.forgeFloor = tc.quo, tc.floor
+		c.forgeQuo, c.forgeFloor, c.forgeRem = tc.quo, tc.floor, tc.rem
 		if err := test.IsSolved(c, a, ecc.BN254.ScalarField()); err == nil {
 			t.Errorf("%s: accepted", tc.name)
 		}
