@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"errors"
 	"reflect"
 	"unsafe"
 
@@ -15,21 +16,47 @@ type StepCost struct {
 	// Own[i] is the constraints step i adds as it is built; Checks[i] the
 	// range checks and products it makes (ops.ConstraintBudget's count),
 	// whose deferred work (a lookup's share of its log-derivative
-	// argument) lands at the circuit's end.
-	Own, Checks []int
+	// argument) lands at the circuit's end; Bits[i] their widths
+	// (ops.ConstraintBudget.BitsCount: a check of b bits counts b+1, a
+	// product 1), what a lookup check's share of that work grows with.
+	Own, Checks, Bits []int
 	// Before: the constraints before the first step (inputs' checks and
-	// commitments); After: the rest (outputs, claim, context, deferred
-	// lookup arguments and tables, commitments). Total is the circuit's.
-	Before, After, Total int
+	// commitments), BeforeChecks and BeforeBits its checks; After: the rest (outputs,
+	// claim, context, deferred lookup arguments and tables, commitments).
+	// Total is the circuit's.
+	Before, BeforeChecks, BeforeBits, After, Total int
 	// Exact is false when the builder's count could not be read (another
 	// gnark version): Own holds ops.ConstraintBudget's lower bounds.
 	Exact bool
+	// Steps is the steps measured: all of them, or fewer when the build
+	// stopped (StepCostOptions.Stop), and then After and Total are 0: the
+	// circuit was never finished.
+	Steps int
+}
+
+// StepCostOptions are how StepCosts builds and when it may stop.
+type StepCostOptions struct {
+	BuildOptions
+	// Stop, when positive, stops the build after the first step i that
+	// leaves the builder with more than Stop constraints, counting
+	// DeferredPerBit for each bit range-checked so far (what the circuit's
+	// end would add: most of a lookup circuit), and after which CanStop(i)
+	// allows a cut (nil: any step), unless it is the last: the steps up to
+	// i are measured and nothing past i+1 is built, so a measurement holds
+	// about Stop constraints whatever the model's size.
+	Stop           int
+	DeferredPerBit float64
+	CanStop        func(step int) bool
+	// LooseOutputs builds the outputs without binding them to the output
+	// wires or to a commitment, as if the circuit went on: a part of a
+	// model measured for its steps alone.
+	LooseOutputs bool
 }
 
 // StepCosts builds m's circuit under vis once, recording the builder's
 // constraint count after each step of the model. A RangeAuto policy is
 // measured with lookups, what a large model gets.
-func StepCosts(m *model.Model, vis Visibility, opt BuildOptions) (*StepCost, error) {
+func StepCosts(m *model.Model, vis Visibility, opt StepCostOptions) (*StepCost, error) {
 	g, ok := opt.RangeCheck.gadget()
 	if !ok {
 		g = ops.RangeLookup
@@ -38,32 +65,44 @@ func StepCosts(m *model.Model, vis Visibility, opt BuildOptions) (*StepCost, err
 	if err != nil {
 		return nil, err
 	}
-	circ.RangeCheck = g
-	sc := &StepCost{Own: make([]int, m.NumSteps()), Checks: make([]int, m.NumSteps()), Exact: true}
-	cum, checks := make([]int, m.NumSteps()), make([]int, m.NumSteps())
-	start, startChecks := 0, 0
+	circ.RangeCheck, circ.looseOutputs = g, opt.LooseOutputs
+	steps := m.NumSteps()
+	sc := &StepCost{Own: make([]int, steps), Checks: make([]int, steps), Bits: make([]int, steps), Exact: true, Steps: steps}
+	cum, checks, bits := make([]int, steps), make([]int, steps), make([]int, steps)
+	start, startChecks, startBits, stopped := 0, 0, 0, false
 	circ.onStep = func(api frontend.API, step int) {
 		n, ok := builderCount(api)
 		if !ok {
 			n, sc.Exact = circ.Cost.Count, false
 		}
 		if step < 0 {
-			start, startChecks = n, circ.Cost.Count
-		} else {
-			cum[step], checks[step] = n, circ.Cost.Count
+			start, startChecks, startBits = n, circ.Cost.Count, circ.Cost.BitsCount
+			return
+		}
+		cum[step], checks[step], bits[step] = n, circ.Cost.Count, circ.Cost.BitsCount
+		if opt.Stop > 0 && float64(n)+opt.DeferredPerBit*float64(circ.Cost.BitsCount) > float64(opt.Stop) && step+1 < steps && !stopped && (opt.CanStop == nil || opt.CanStop(step)) {
+			// The budget's error after the next step ends the build
+			// (model.Run checks it after every step), the way a
+			// circuit over --max-constraints ends.
+			stopped, sc.Steps = true, step+1
+			circ.Cost.Max, circ.Cost.Count = 1, max(circ.Cost.Count, 2)
 		}
 	}
 	cs, err := compile(circ, opt.System)
-	if err != nil {
+	if err != nil && !(stopped && errors.As(err, new(*ops.BudgetError))) {
 		return nil, err
 	}
-	p, pc := start, startChecks
-	for i := range cum {
-		sc.Own[i], sc.Checks[i] = cum[i]-p, checks[i]-pc
-		p, pc = cum[i], checks[i]
+	p, pc, pb := start, startChecks, startBits
+	for i := range sc.Steps {
+		sc.Own[i], sc.Checks[i], sc.Bits[i] = cum[i]-p, checks[i]-pc, bits[i]-pb
+		p, pc, pb = cum[i], checks[i], bits[i]
 	}
-	sc.Total = max(cs.GetNbConstraints(), p)
-	sc.Before, sc.After = start, sc.Total-p
+	sc.Own, sc.Checks, sc.Bits = sc.Own[:sc.Steps], sc.Checks[:sc.Steps], sc.Bits[:sc.Steps]
+	sc.Before, sc.BeforeChecks, sc.BeforeBits = start, startChecks, startBits
+	if !stopped {
+		sc.Total = max(cs.GetNbConstraints(), p)
+		sc.After = sc.Total - p
+	}
 	return sc, nil
 }
 

@@ -31,14 +31,19 @@ type CompileOptions struct {
 	// one (--segments: work for that many workers); SegmentConstraints,
 	// when set too, still bounds each.
 	Segments int
+	// MeasureConstraints is the most constraints measuring a model's steps
+	// builds at a time (MeasureCosts; 0: SegmentConstraints, at least
+	// MinPiece).
+	MeasureConstraints int
 }
 
 // Compile compiles the ONNX model at modelPath into the segmented directory
 // dir: the model (model.onnx), one compiled directory per segment under
 // segments/NNN with at most opt.SegmentConstraints constraints each, and
-// the manifest, written last. The model's circuit is built once whole to
-// measure what each step costs (MeasureCosts); the planned segments are
-// then built one at a time, and one over the limit is cut again.
+// the manifest, written last. What each step costs is measured in pieces
+// of at most a segment's constraints (MeasureCosts), so that compile never
+// holds the whole model's circuit; the planned segments are then built one
+// at a time, and one over the limit is cut again.
 func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	progress, n := opt.Progress, opt.SegmentConstraints
 	if n < 0 || opt.Segments < 0 || (n == 0 && opt.Segments == 0) {
@@ -63,9 +68,15 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 		// segmenting gets.
 		policy = circuit.RangeLookup
 	}
-	progress.Log("compile: %d nodes left after folding; measuring each one's constraints", m.NumSteps())
+	// Measuring builds pieces of at most a segment's size (MinPiece at
+	// least), so that compile holds no more than the largest segment does.
+	piece := opt.MeasureConstraints
+	if piece <= 0 {
+		piece = max(n, MinPiece)
+	}
+	progress.Log("compile: %d nodes left after folding; measuring each one's constraints, %d at a time at most", m.NumSteps(), piece)
 	start := time.Now()
-	costs, err := MeasureCosts(m, vis, circuit.BuildOptions{System: sys, RangeCheck: policy})
+	costs, err := MeasureCosts(m, vis, circuit.BuildOptions{System: sys, RangeCheck: policy}, piece)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
@@ -83,7 +94,11 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 		}
 		return costs.Plan(from, m.NumSteps(), float64(n)*scale)[0]
 	}
-	progress.Log("compile: %d constraints unsegmented (%.1fs); planning segments", costs.Total, time.Since(start).Seconds())
+	if costs.Pieces == 1 {
+		progress.Log("compile: %d constraints unsegmented (%.1fs); planning segments", costs.Total, time.Since(start).Seconds())
+	} else {
+		progress.Log("compile: about %d constraints unsegmented, measured in %d pieces (%.1fs); planning segments", costs.Total, costs.Pieces, time.Since(start).Seconds())
+	}
 	// Any earlier compile stops being a directory first: segments are
 	// rewritten in place, and the manifest comes last.
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -167,7 +182,11 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	if err := atomicfile.WriteFile(filepath.Join(dir, ManifestFile), append(js, '\n')); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	progress.Log("compile: %d segments, %d constraints in all (%d unsegmented)", len(man.Segments), man.Constraints, costs.Total)
+	about := ""
+	if costs.Pieces > 1 {
+		about = "about "
+	}
+	progress.Log("compile: %d segments, %d constraints in all (%s%d unsegmented)", len(man.Segments), man.Constraints, about, costs.Total)
 	return Open(dir)
 }
 

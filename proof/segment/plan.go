@@ -19,43 +19,177 @@ type Costs struct {
 	Step  []float64 // per step
 	Live  []int     // per cut 0..steps: values crossing it
 	Fixed float64   // per segment whatever it holds (the context)
-	Total int       // the unsegmented circuit's constraints
-	m     *model.Model
+	// Total is the unsegmented circuit's constraints: exact when Pieces
+	// is 1, otherwise the sum of the steps' estimates and the inputs'
+	// checks.
+	Total  int
+	Pieces int // the circuits measured
+	m      *model.Model
 }
 
-// PerBoundaryValue is the constraints a boundary value costs a segment
-// that hashes it, measured with lookup range checks on 24-bit activations
-// (TestBoundaryCost): a signed range check on its packing width (about 2
-// lookups and their share of the log-derivative argument) when it is an
-// input, and its share of the Poseidon2 permutations (one per packed field
-// element of about 10 values) on both sides. Planning charges it on both
-// sides of every cut; the exact count of each segment's circuit decides.
-const PerBoundaryValue = 21.0
+// PerBoundaryValue is half what a boundary value costs its two segments
+// together, measured with lookup range checks on 24-bit activations
+// (circuit's TestBoundaryCost: 3.3): the consumer's signed range check on
+// the packing width (about 3: its lookups and their share of the
+// log-derivative argument), and about 0.1 each for the consumer's
+// fingerprint, the producer's packed wires and its fingerprint (one
+// constraint per packed field element of about 10 values; the boundary
+// commitment itself costs a constant). Planning charges it on both sides
+// of every cut; the exact count of each segment's circuit decides.
+const PerBoundaryValue = 1.65
 
-// MeasureCosts builds m's whole circuit once under vis (circuit.StepCosts)
-// and spreads the constraints at the circuit's end (mostly what gadgets
-// defer there: lookup arguments and tables, commitments) over the steps in
-// proportion to the range checks and products each step made. Each
-// segment's tables are its own, so this underestimates small segments:
-// Compile checks every segment's exact count and cuts again.
-func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptions) (*Costs, error) {
-	sc, err := circuit.StepCosts(m, vis, opt)
-	if err != nil {
-		return nil, err
+// MinPiece is the fewest constraints MeasureCosts is asked to build at a
+// time: a model under it is measured in one circuit (exactly), and a
+// smaller piece would only add tables and inputs to measure.
+const MinPiece = 1 << 20
+
+// deferredPerBit is what a circuit's end adds per bit range-checked
+// before it, for deciding where a piece stops (not for the estimates,
+// which are measured): 0.08 to 0.21 in the corpus' large_mlp,
+// multihead_attention, mnist_gan and lstm_medium and in resnet_c32, with
+// lookups. A piece stops when its steps and this much more pass the
+// limit, so that the last piece, which is built to its end, stays near it.
+const deferredPerBit = 0.15
+
+// MeasureCosts measures what each step of m costs under vis, building
+// circuits of about limit constraints (0: the whole model at once) so that
+// measuring holds no more than a segment of that size does.
+//
+// The model is built from its first step on until the builder holds more
+// than limit constraints, what the circuit's end would add included
+// (deferredPerBit), at a cut the model allows (circuit.StepCosts' Stop);
+// those steps are measured, the circuit is dropped, and the next
+// piece is built from that cut on, with the live tensors as its inputs
+// (their checks, which the boundary's cost covers, are not the steps').
+// Each step's own constraints are exact, as in the whole circuit: a step's
+// gadgets do not depend on where its inputs come from. What gadgets defer
+// to the circuit's end (lookup arguments and tables, commitments) is known
+// only for a piece built to the end: it is spread over that piece's steps
+// in proportion to the bits their range checks cover (StepCost.Bits: a
+// lookup check's limbs, all deferred, grow with its width; counting checks
+// alone put 20% more on a ResNet's later steps in pieces than whole), and
+// over a stopped piece's steps at the rate per bit of a finished piece
+// (the last, or the first piece built again to its end when the last is
+// too small to say). Each piece pays its own lookup tables, as each
+// segment does, so a model in several pieces comes out a few percent
+// dearer than in one: Compile checks every segment's exact count and cuts
+// again.
+func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptions, limit int) (*Costs, error) {
+	steps := m.NumSteps()
+	c := &Costs{Step: make([]float64, steps), Live: m.Boundaries(), m: m, Fixed: 2}
+	type stopped struct {
+		from int
+		sc   *circuit.StepCost
 	}
-	c := &Costs{Step: make([]float64, len(sc.Own)), Live: m.Boundaries(), m: m, Fixed: 2}
-	weight := 0
-	for _, w := range sc.Checks {
-		weight += w
+	var pending []stopped
+	rate, rated, before := 0.0, 0, 0 // deferred constraints per bit checked, from a circuit of rated constraints
+	for from := 0; from < steps; {
+		c.Pieces++
+		sub, v, err := piece(m, vis, from, steps)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := circuit.StepCosts(sub, v, circuit.StepCostOptions{BuildOptions: opt, Stop: limit, DeferredPerBit: deferredPerBit,
+			CanStop: func(i int) bool { return m.CutAllowed(from + i + 1) }})
+		if err != nil {
+			return nil, err
+		}
+		if from == 0 {
+			before = sc.Before
+		}
+		for i, n := range sc.Own {
+			c.Step[from+i] = float64(n)
+		}
+		if sc.Steps < sub.NumSteps() {
+			pending = append(pending, stopped{from, sc})
+			from += sc.Steps
+			continue
+		}
+		rate, rated = deferred(sc), sc.Total
+		for i, k := range sc.Bits {
+			c.Step[from+i] += rate * float64(k)
+		}
+		if from == 0 {
+			c.Step[0] += rate * float64(sc.BeforeBits)
+			c.Total = sc.Total
+			return c, nil
+		}
+		break
 	}
-	for i, n := range sc.Own {
-		c.Step[i] = float64(n)
-		if weight > 0 {
-			c.Step[i] += float64(sc.After) * float64(sc.Checks[i]) / float64(weight)
+	if rated < limit/2 {
+		// The last piece is too small to say what a bit checked defers
+		// (its tables weigh more than its checks): build the stopped piece
+		// with the most checked bits to its end.
+		p := pending[0]
+		for _, q := range pending {
+			if sum(q.sc.Bits) > sum(p.sc.Bits) {
+				p = q
+			}
+		}
+		sub, v, err := piece(m, vis, p.from, p.from+p.sc.Steps)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := circuit.StepCosts(sub, v, circuit.StepCostOptions{BuildOptions: opt, LooseOutputs: true})
+		if err != nil {
+			return nil, err
+		}
+		rate = deferred(sc)
+		c.Pieces++
+	}
+	for _, p := range pending {
+		for i, k := range p.sc.Bits {
+			c.Step[p.from+i] += rate * float64(k)
 		}
 	}
-	c.Total = sc.Total
+	c.Step[0] += rate * float64(pending[0].sc.BeforeBits)
+	total := float64(before)
+	for _, v := range c.Step {
+		total += v
+	}
+	c.Total = int(math.Round(total))
 	return c, nil
+}
+
+// deferred is what a finished piece's circuit defers to its end per bit
+// its range checks cover, its inputs' included. The model's inputs' share
+// goes to the first step, which every segment that checks them holds; a
+// piece's other inputs' share is the boundary's (PerBoundaryValue).
+func deferred(sc *circuit.StepCost) float64 {
+	weight := sum(sc.Bits) + sc.BeforeBits
+	if weight == 0 {
+		return 0
+	}
+	return float64(sc.After) / float64(weight)
+}
+
+func sum(v []int) int {
+	s := 0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// piece is the sub-model of m's steps [from, to) and the visibility it is
+// measured under: the model's own where the model's inputs and outputs
+// are, private inputs and public outputs inside.
+func piece(m *model.Model, vis circuit.Visibility, from, to int) (*model.Model, circuit.Visibility, error) {
+	sub, _, err := m.Sub(from, to)
+	if err != nil {
+		return nil, vis, err
+	}
+	v := vis
+	if from > 0 {
+		v.Input, v.InputSignedBy = circuit.Private, ""
+	}
+	if to < m.NumSteps() {
+		v.Output, v.Claim = circuit.Public, ""
+	}
+	if len(sub.Params) == 0 {
+		v.Params, v.ParamCommitment, v.ParamBits = circuit.Fixed, "", 0
+	}
+	return sub, v, v.Validate()
 }
 
 // edge is the estimated cost of hashing the boundary at cut e of a

@@ -1,0 +1,129 @@
+package segment
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+// corpusModel is the network.onnx of a model of the EZKL corpus
+// (ZKINFER_CORPUS_DIR), or "" when the corpus is not there.
+func corpusModel(name string) string {
+	dir := os.Getenv("ZKINFER_CORPUS_DIR")
+	if dir == "" {
+		dir = "../../../shared/corpus"
+	}
+	p := filepath.Join(dir, "ezkl", name, "network.onnx")
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+// TestMeasureInPieces: step costs measured in pieces of a third of the
+// model make the plans that the whole circuit's measurement makes, with
+// estimates within 25%. Pieces this small are dearer than the whole
+// because each pays its own lookup tables, as a segment does (large_mlp:
+// 22% in 20k-constraint pieces; 3l_relu_conv_fc and multihead_attention
+// within 4%); Compile counts each segment exactly.
+func TestMeasureInPieces(t *testing.T) {
+	for _, name := range []string{"large_mlp", "lstm_medium", "3l_relu_conv_fc", "multihead_attention"} {
+		t.Run(name, func(t *testing.T) {
+			path := corpusModel(name)
+			if path == "" {
+				t.Skip("the EZKL corpus is not there (ZKINFER_CORPUS_DIR)")
+			}
+			top, _, err := proof.LoadModel(path, quant.Default, circuit.DefaultVisibility, proof.Groth16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, vis := top.Model, top.Settings.Visibility
+			opt := circuit.BuildOptions{RangeCheck: circuit.RangeLookup}
+			whole, err := MeasureCosts(m, vis, opt, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts, err := MeasureCosts(m, vis, opt, whole.Total/3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d steps: %d constraints whole; in %d pieces about %d", m.NumSteps(), whole.Total, parts.Pieces, parts.Total)
+			if whole.Pieces != 1 || parts.Pieces < 2 {
+				t.Fatalf("%d and %d pieces, want 1 and at least 2", whole.Pieces, parts.Pieces)
+			}
+			for k := 2; k <= 4; k++ {
+				a, b := whole.PlanK(0, m.NumSteps(), k), parts.PlanK(0, m.NumSteps(), k)
+				ea, eb := largest(whole, a), largest(parts, b)
+				t.Logf("%d segments: whole %v (largest %.0f), in pieces %v (largest %.0f)", k, a, ea, b, eb)
+				if !equalPlans(a, b) {
+					t.Errorf("%d segments: %v measured in pieces, %v whole", k, b, a)
+				}
+				if d := math.Abs(eb-ea) / ea; d > 0.25 {
+					t.Errorf("%d segments: the largest estimate is %.0f measured in pieces, %.0f whole (%.0f%% apart)", k, eb, ea, 100*d)
+				}
+			}
+		})
+	}
+}
+
+func largest(c *Costs, plan []Span) float64 {
+	w := 0.0
+	for _, sp := range plan {
+		w = max(w, c.Estimate(sp.From, sp.To))
+	}
+	return w
+}
+
+func equalPlans(a, b []Span) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestCompileMeasuredInPieces: a model measured in pieces smaller than
+// itself compiles into segments each within --segment-constraints.
+func TestCompileMeasuredInPieces(t *testing.T) {
+	path := corpusModel("multihead_attention")
+	if path == "" {
+		t.Skip("the EZKL corpus is not there (ZKINFER_CORPUS_DIR)")
+	}
+	cases := []struct {
+		name                string
+		segmentConstraints  int
+		segments, measuring int
+	}{
+		{"--segment-constraints 150000, measured 100000 at a time", 150_000, 0, 100_000},
+		{"--segments 3, measured 120000 at a time", 0, 3, 120_000},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Compile(path, filepath.Join(t.TempDir(), "seg"), CompileOptions{
+				CompileOptions:     proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility},
+				SegmentConstraints: tc.segmentConstraints, Segments: tc.segments, MeasureConstraints: tc.measuring,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.segments > 0 && d.Len() != tc.segments {
+				t.Errorf("%d segments, want %d", d.Len(), tc.segments)
+			}
+			for k, s := range d.Manifest.Segments {
+				t.Logf("segment %d: steps [%d, %d), %d constraints", k, s.From, s.To, s.Constraints)
+				if tc.segmentConstraints > 0 && s.Constraints > tc.segmentConstraints {
+					t.Errorf("segment %d: %d constraints, over %d", k, s.Constraints, tc.segmentConstraints)
+				}
+			}
+		})
+	}
+}
