@@ -7,8 +7,10 @@
 // # Method
 //
 // The coordinator (Prove) computes every segment's witness with the
-// integer evaluator (segment.Dir.Witnesses: the boundary salt is drawn
-// there, once per run), stores the witnesses, and publishes one job per
+// integer evaluator (segment.Dir.Witnesses: the boundary salts and
+// blinds are drawn there, once per run, and the boundary challenge every
+// segment proves at is computed from the segments' boundary commitments,
+// so a witness is all a worker needs), stores the witnesses, and publishes one job per
 // segment on the subject zkinfer.jobs.RUN of the work-queue stream
 // ZKINFER_JOBS (retention: work queue, so an acknowledged job is gone).
 // Workers (Work) share the durable pull consumer zkinfer-workers with
@@ -31,7 +33,8 @@
 // run's nonce, written after the witnesses) in the JetStream object store
 // bucket zkinfer-run-RUN, or in SHARED/RUN/ with a shared directory
 // (Options.SharedDir). A coordinator restarted mid-run finds run.json,
-// reuses the stored witnesses (and so their boundary salt), and publishes
+// reuses the stored witnesses (and so their salts, blinds and challenge,
+// which the proven segments committed to), and publishes
 // jobs only for segments without a stored proof: finished segments are
 // not proven again. Jobs carry the message ID RUN-NONCE-K, so that
 // republished jobs are dropped by the stream's duplicate window, and a

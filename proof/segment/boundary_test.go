@@ -1,9 +1,13 @@
 package segment_test
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -151,5 +155,46 @@ func TestBundleChallenge(t *testing.T) {
 			}
 			t.Log(err)
 		})
+	}
+}
+
+// TestBoundaryKeyFile: a segment whose boundary.key is missing (keys set
+// up elsewhere, a ceremony's) gets it written from its proving key when
+// the witnesses are computed, with the same challenge; a truncated or
+// foreign file is refused in one line that says to run setup again.
+func TestBoundaryKeyFile(t *testing.T) {
+	d := compileCredit(t, circuit.DefaultVisibility, 3)
+	ws, _ := witnesses(t, d, proof.ProveOptions{})
+	path := filepath.Join(d.SegmentDir(1), segment.BoundaryKeyFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	points, err := d.Commitments(ws, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("boundary.key was not written again: %v", err)
+	}
+	if !bytes.Equal(again, good) || circuit.BoundaryChallenge(points).Cmp(ws[0].BoundaryChallenge) != 0 {
+		t.Error("boundary.key written again differs, or gives another challenge")
+	}
+	for name, raw := range map[string][]byte{
+		"truncated": good[:len(good)-10],
+		"extended":  append(slices.Clone(good), 0),
+		"no header": good[10:],
+	} {
+		if err := os.WriteFile(path, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := d.Commitments(ws, nil)
+		if err == nil || !strings.Contains(err.Error(), "run setup again") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v, want one line saying to run setup again", name, err)
+		}
 	}
 }
