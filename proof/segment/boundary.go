@@ -84,6 +84,16 @@ func (d *Dir) WriteBoundaryKey(k int) error {
 	if len(basis) != n {
 		return fmt.Errorf("segment %d: the proving key's boundary commitment key has %d bases, the circuit commits %d values: run setup again", k, len(basis), n)
 	}
+	// A wire in no constraint of its own would have a zero or repeated
+	// basis point: the commitment would not bind it (or, the blind's,
+	// hide). gnark's mask, the last, is checked by gnark.
+	seen := make(map[curve.G1Affine]bool, n)
+	for i := range basis[:n-1] {
+		if basis[i].IsInfinity() || seen[basis[i]] {
+			return fmt.Errorf("segment %d: the boundary commitment key's basis %d is zero or repeated: the commitment would not bind: compile again", k, i)
+		}
+		seen[basis[i]] = true
+	}
 	var buf bytes.Buffer
 	buf.WriteString(boundaryKeyMagic)
 	binary.Write(&buf, binary.BigEndian, [2]uint32{uint32(idx), uint32(n)})
