@@ -105,12 +105,36 @@ func (d *Dir) WriteBoundaryKey(k int) error {
 	return atomicfile.WriteFile(filepath.Join(d.SegmentDir(k), BoundaryKeyFile), buf.Bytes())
 }
 
+// circuitBoundaryKey is segment k's boundary commitment index, found in
+// its constraint system, without the basis.
+func (d *Dir) circuitBoundaryKey(k int) (*boundaryKey, error) {
+	c, _, err := d.Segment(k, nil)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := c.ReadCircuit()
+	if err != nil {
+		return nil, fmt.Errorf("segment %d: %w", k, err)
+	}
+	idx, err := circuit.BoundaryCommitmentIndex(cs, c.Model, c.Settings.Visibility)
+	if err != nil {
+		return nil, fmt.Errorf("segment %d: %w: compile again", k, err)
+	}
+	return &boundaryKey{Index: idx}, nil
+}
+
 // readBoundaryKey reads segment k's BoundaryKeyFile, its basis too when
 // basis is set; a directory set up without one (keys from elsewhere) gets
-// it written first, which needs the proving key.
+// it written first, which needs the proving key, unless only the index is
+// asked for (a verifier's), which the constraint system gives.
 func (d *Dir) readBoundaryKey(k int, basis bool) (*boundaryKey, error) {
 	path := filepath.Join(d.SegmentDir(k), BoundaryKeyFile)
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) && !basis {
+		// a verifier's copy may hold no proving key: the index is the
+		// circuit's
+		return d.circuitBoundaryKey(k)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := d.WriteBoundaryKey(k); err != nil {
 			return nil, err

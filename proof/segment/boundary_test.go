@@ -173,6 +173,18 @@ func TestBoundaryKeyFile(t *testing.T) {
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
+	// a verifier without it (nor, here, the proving key) reads the index
+	// from the circuit
+	pk := filepath.Join(d.SegmentDir(1), proof.ProvingKey)
+	if err := os.Rename(pk, pk+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if i, err := d.BoundaryCommitmentIndex(1); err != nil || i != 0 {
+		t.Errorf("boundary commitment index without boundary.key and pk.bin: %d, %v", i, err)
+	}
+	if err := os.Rename(pk+".away", pk); err != nil {
+		t.Fatal(err)
+	}
 	points, err := d.Commitments(ws, nil)
 	if err != nil {
 		t.Fatal(err)
