@@ -39,7 +39,7 @@ type keyFile struct {
 	f      *os.File
 	g1, g2 int64 // the size of one encoded point: raw or compressed
 
-	nA, nB, nZ, nK, nB2 uint64 // the lengths of the vectors of points
+	nA, nB, nZ, nK, nB2  uint64 // the lengths of the vectors of points
 	wires                uint64
 	nbInfinityA          uint64
 	nbInfinityB          uint64
