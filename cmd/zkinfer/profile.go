@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
@@ -29,6 +30,10 @@ func startProfile() func() {
 			f.Close()
 		}
 		if mem != "" {
+			// A heap profile holds the allocations as of the last
+			// collection: without one here, those since (a whole proof's
+			// vectors, say) were missing from it.
+			runtime.GC()
 			if h, err := os.Create(mem); err == nil {
 				pprof.WriteHeapProfile(h)
 				h.Close()
