@@ -77,18 +77,17 @@ func checkProducts[P any, PP affinePoint[P]](t *testing.T, group string, pts []P
 // MulG1 and MulG2 use.
 func TestEndomorphism(t *testing.T) {
 	_, _, g1, g2 := curve.Generators()
-	var l1 curve.G1Affine
-	l1.ScalarMultiplication(&g1, lambda)
-	phi1 := []curve.G1Affine{g1}
-	phiG1(&G1(phi1)[0])
-	if !phi1[0].Equal(&l1) {
-		t.Error("G1: φ(G) ≠ [λ]G")
-	}
-	var l2 curve.G2Affine
-	l2.ScalarMultiplication(&g2, lambda)
-	phi2 := []curve.G2Affine{g2}
-	phiG2(&G2(phi2)[0])
-	if !phi2[0].Equal(&l2) {
-		t.Error("G2: φ(G) ≠ [λ]G")
+	checkEndomorphism(t, "G1", g1, func(p []curve.G1Affine) { phiG1(&G1(p)[0]) })
+	checkEndomorphism(t, "G2", g2, func(p []curve.G2Affine) { phiG2(&G2(p)[0]) })
+}
+
+func checkEndomorphism[P any, PP affinePoint[P]](t *testing.T, group string, g P, phi func([]P)) {
+	t.Helper()
+	var want P
+	PP(&want).ScalarMultiplication(&g, lambda)
+	got := []P{g}
+	phi(got)
+	if !PP(&want).Equal(&got[0]) {
+		t.Errorf("%s: φ(G) ≠ [λ]G", group)
 	}
 }

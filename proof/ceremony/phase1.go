@@ -20,8 +20,8 @@ import (
 // phase1 is gnark's mpcsetup.Phase1, whose parameters gnark keeps
 // unexported: the same fields, encoded byte for byte as gnark encodes them
 // (so state files and hashes are gnark's), with the update done on all
-// cores in Jacobian coordinates (group.go) instead of one affine scalar
-// multiplication at a time.
+// cores, batches of points multiplied in lockstep (group.go), instead of
+// one affine scalar multiplication at a time.
 type phase1 struct {
 	proofs    [3]cmpc.UpdateProof // τ, α, β
 	params    mpcsetup.SrsCommons
