@@ -25,7 +25,8 @@ type Suite struct {
 // operator sweeps and attacks for ops, the whole-circuit sweeps, the
 // commitment, claim, weight, public-wire and segment-boundary tests for
 // circuit, the tampering, forged-metric, dataset-binding, weight-range,
-// public-wire and Freivalds tests for audit.
+// public-wire and Freivalds tests for audit, the sampler's forgeries for
+// dp and the released-value tests for query.
 var Suites = map[string]Suite{
 	"ops": {Pkgs: []string{"./ops"}, Run: "^(" + strings.Join([]string{
 		"TestBitRange", "TestComparisonSoundness", "TestDivSqrtSoundness",
@@ -42,8 +43,10 @@ var Suites = map[string]Suite{
 	"proof": {Pkgs: []string{"./proof"}, Run: "^(TestVerifyRejects|TestPedersen.*|TestForeignKeys)$"},
 	"audit": {Pkgs: []string{"./audit"}, Run: "^(" + strings.Join([]string{
 		"TestTampering", "TestForgedMetric", "TestForgedProducts", "TestEmptyGroup", "TestDatasetBinding",
-		"TestParamRange", "TestPublicInputsBound", "TestFreivaldsCommitsEveryWire",
+		"TestParamRange", "TestPublicInputsBound", "TestFreivaldsCommitsEveryWire", "TestOpenCircuit",
 	}, "|") + ")$"},
+	"dp":    {Pkgs: []string{"./dp"}, Run: "^(TestSamplerMatchesReference|TestSamplerRejects)$"},
+	"query": {Pkgs: []string{"./query"}, Run: "^(TestCircuit|TestMeanFloor|TestScoreCount|TestScoreMean)$"},
 }
 
 // Status is a mutant's verdict.
