@@ -14,30 +14,79 @@ func chiSquareCritical(df int) float64 {
 	return d * c * c * c
 }
 
+// chiSquare is Pearson's statistic of the counts seen (n draws) against
+// the distribution exact, over the cells whose expected count is at least
+// 5 and the two pooled tails, and its degrees of freedom.
+func chiSquare(seen map[int64]int, n int, exact func(z int64) float64) (float64, int) {
+	N := float64(n)
+	lo, hi := int64(0), int64(0)
+	for N*exact(lo-1) >= 5 {
+		lo--
+	}
+	for N*exact(hi+1) >= 5 {
+		hi++
+	}
+	var stat, pLeft, pRight float64
+	var oLeft, oRight int
+	for z, c := range seen {
+		switch {
+		case z < lo:
+			oLeft += c
+		case z > hi:
+			oRight += c
+		}
+	}
+	for z := lo; z <= hi; z++ {
+		e := N * exact(z)
+		d := float64(seen[z]) - e
+		stat += d * d / e
+	}
+	for z := lo - 1; z >= lo-400; z-- {
+		pLeft += exact(z)
+	}
+	for z := hi + 1; z <= hi+400; z++ {
+		pRight += exact(z)
+	}
+	for _, c := range []struct {
+		o int
+		p float64
+	}{{oLeft, pLeft}, {oRight, pRight}} {
+		e := N * c.p
+		stat += (float64(c.o) - e) * (float64(c.o) - e) / e
+	}
+	return stat, int(hi-lo+1) + 2 - 1
+}
+
+func laplacePMF(eps float64) func(z int64) float64 {
+	a := math.Exp(-eps)
+	return func(z int64) float64 { return (1 - a) / (1 + a) * math.Pow(a, math.Abs(float64(z))) }
+}
+
+func gaussianPMF(sigma float64) func(z int64) float64 {
+	var w float64
+	for y := -200; y <= 200; y++ {
+		w += math.Exp(-float64(y*y) / (2 * sigma * sigma))
+	}
+	return func(z int64) float64 { return math.Exp(-float64(z*z)/(2*sigma*sigma)) / w }
+}
+
 // TestChiSquare draws 100,000 noises with the integer reference the
 // circuit proves (Noise: Poseidon2 of the key and the draw's index, the
-// canonical split, the inverse CDF), draws 0 to 99,999 of one key, and tests them against the
-// exact discrete Laplace or Gaussian distribution (not the table: the
-// table's rounding is below 2^-64, far below what 10^5 draws can see).
-// Cells with an expected count below 5 are pooled into the tails.
+// canonical split, the inverse CDF), draws 0 to 99,999 of one key, and tests
+// them against the exact discrete Laplace or Gaussian distribution (not the
+// table: the table's rounding is below 2^-64, far below what 10^5 draws can
+// see). The same draws against a neighbouring distribution (ε = 0.55
+// instead of 0.5, σ = 2.6 instead of 2.5) must fail, so the test has the
+// power to see a sampler off by that much.
 func TestChiSquare(t *testing.T) {
 	const n = 100_000
 	sigma := Decimal{5, 2}
 	for _, tc := range []struct {
-		m     Mechanism
-		exact func(z int64) float64
+		m           Mechanism
+		exact, near func(z int64) float64
 	}{
-		{laplace("0.5", 1), func(z int64) float64 {
-			a := math.Exp(-0.5)
-			return (1 - a) / (1 + a) * math.Pow(a, math.Abs(float64(z)))
-		}},
-		{Mechanism{Kind: Gaussian, Epsilon: Decimal{1, 1}, Sensitivity: 1, Sigma: &sigma}, func(z int64) float64 {
-			var w float64
-			for y := -60; y <= 60; y++ {
-				w += math.Exp(-float64(y*y) / (2 * 2.5 * 2.5))
-			}
-			return math.Exp(-float64(z*z)/(2*2.5*2.5)) / w
-		}},
+		{laplace("0.5", 1), laplacePMF(0.5), laplacePMF(0.55)},
+		{Mechanism{Kind: Gaussian, Epsilon: Decimal{1, 1}, Sensitivity: 1, Sigma: &sigma}, gaussianPMF(2.5), gaussianPMF(2.6)},
 	} {
 		tab, err := tc.m.Table()
 		if err != nil {
@@ -52,48 +101,15 @@ func TestChiSquare(t *testing.T) {
 			}
 			seen[z]++
 		}
-		// Cells: z from lo to hi, each with expectation ≥ 5, plus the two
-		// pooled tails.
-		lo, hi := int64(0), int64(0)
-		for n*tc.exact(lo-1) >= 5 {
-			lo--
-		}
-		for n*tc.exact(hi+1) >= 5 {
-			hi++
-		}
-		var stat, pLeft, pRight float64
-		var oLeft, oRight int
-		for z, c := range seen {
-			switch {
-			case z < lo:
-				oLeft += c
-			case z > hi:
-				oRight += c
-			}
-		}
-		for z := lo; z <= hi; z++ {
-			e := n * tc.exact(z)
-			d := float64(seen[z]) - e
-			stat += d * d / e
-		}
-		for z := lo - 1; z >= lo-200; z-- {
-			pLeft += tc.exact(z)
-		}
-		for z := hi + 1; z <= hi+200; z++ {
-			pRight += tc.exact(z)
-		}
-		for _, c := range []struct {
-			o int
-			p float64
-		}{{oLeft, pLeft}, {oRight, pRight}} {
-			e := n * c.p
-			stat += (float64(c.o) - e) * (float64(c.o) - e) / e
-		}
-		df := int(hi-lo+1) + 2 - 1
+		stat, df := chiSquare(seen, n, tc.exact)
 		crit := chiSquareCritical(df)
-		t.Logf("%s: %d draws, %d cells, χ² = %.1f (df %d, 0.999 quantile %.1f)", tc.m.Kind, n, df+1, stat, df, crit)
+		near, ndf := chiSquare(seen, n, tc.near)
+		t.Logf("%s: %d draws, %d cells, χ² = %.1f (df %d, 0.999 quantile %.1f); against the neighbouring distribution χ² = %.1f (df %d)", tc.m.Kind, n, df+1, stat, df, crit, near, ndf)
 		if stat > crit {
 			t.Errorf("%s: χ² = %.1f above the 0.999 quantile %.1f", tc.m.Kind, stat, crit)
+		}
+		if near <= chiSquareCritical(ndf) {
+			t.Errorf("%s: χ² = %.1f against the neighbouring distribution, within its 0.999 quantile: the test cannot tell them apart", tc.m.Kind, near)
 		}
 	}
 }

@@ -25,7 +25,7 @@ import (
 
 func init() {
 	commands = append(commands, []command{
-		{"query", "QDIR --dataset DATA.json --commitment COMMITMENT.json (--count 'x[J] >= T' | --mean x[J] --clip LO,HI | --histogram x[J] --bins B1,B2,...) --epsilon E --dp-seed SEED --dp-coins HEX [--proof P]",
+		{"query", "QDIR --dataset DATA.json --commitment COMMITMENT.json (--count 'x[J] >= T' | --mean x[J] --clip LO,HI | --histogram x[J] --bins B1,B2,... | --model DIR --count 'score >= T') --epsilon E --dp-seed SEED --dp-coins HEX [--proof P]",
 			"release a differentially private count, clipped mean or histogram over every record of a committed dataset, with a proof of its noise (docs/DP.md)", cmdQuery},
 		{"query-verify", "QDIR --proof P --dataset-commitment COMMITMENT.json|0x… --dp-commitment DPCOMMIT.json|0x… --dp-coins HEX",
 			"verify a DP release and print its statistic, mechanism, ε, δ and sensitivity in plain words", cmdQueryVerify},
