@@ -83,7 +83,7 @@ func (m *Mechanism) Check() error {
 	case m.Kind != Laplace && m.Kind != Gaussian:
 		return fmt.Errorf("dp: mechanism %.40q is not laplace or gaussian", m.Kind)
 	case !m.Epsilon.valid(MaxEpsilon):
-		return fmt.Errorf("dp: ε = %d/%d is outside (0, %d] (at most 6 decimals)", m.Epsilon.Num, m.Epsilon.Den, MaxEpsilon)
+		return fmt.Errorf("dp: ε = %d/%d is outside (0, %d] or has a denominator above 10^7", m.Epsilon.Num, m.Epsilon.Den, MaxEpsilon)
 	case m.Sensitivity < 1 || m.Sensitivity > MaxSensitivity:
 		return fmt.Errorf("dp: sensitivity %d is outside [1, %d] lattice units", m.Sensitivity, MaxSensitivity)
 	case m.Kind == Gaussian && (m.Sigma == nil || !m.Sigma.valid(1<<14)):
@@ -215,16 +215,21 @@ func (t *Table) Delta(eps Decimal, sens int64) float64 {
 	e := expBig(ratFloat(eps.Rat()))
 	worst := newFloat()
 	n := int64(len(t.CDF) - 1)
-	counts := make([]*big.Float, n)
+	// counts[i] and e^ε·counts[i], computed once; the loop allocates
+	// nothing (a table of 2^17 rows at Δ = 64 is 2^24 terms).
+	counts, scaled := make([]*big.Float, n), make([]*big.Float, n)
 	for i := range n {
 		counts[i] = newFloat().SetInt(new(big.Int).Sub(t.CDF[i+1], t.CDF[i]))
+		scaled[i] = newFloat().Mul(e, counts[i])
 	}
-	at := func(i int64) *big.Float {
+	zero := newFloat()
+	at := func(v []*big.Float, i int64) *big.Float {
 		if i < 0 || i >= n {
-			return newFloat()
+			return zero
 		}
-		return counts[i]
+		return v[i]
 	}
+	d := newFloat()
 	for s := -sens; s <= sens; s++ {
 		if s == 0 {
 			continue
@@ -232,7 +237,7 @@ func (t *Table) Delta(eps Decimal, sens int64) float64 {
 		sum := newFloat()
 		lo, hi := min(0, s), n+max(0, s)
 		for y := lo; y < hi; y++ {
-			d := newFloat().Sub(at(y), newFloat().Mul(e, at(y-s)))
+			d.Sub(at(counts, y), at(scaled, y-s))
 			if d.Sign() > 0 {
 				sum.Add(sum, d)
 			}

@@ -68,6 +68,9 @@ func cmdDPCommit(fs *flag.FlagSet, args []string) error {
 	if _, err := parse(fs, args, 0, "seed-out", "out"); err != nil {
 		return err
 	}
+	if filepath.Clean(*seedOut) == filepath.Clean(*out) {
+		return usageError{"--seed-out and --out are the same file: the seed is secret, the commitment public"}
+	}
 	if _, err := os.Stat(*seedOut); err == nil && !*force {
 		return fmt.Errorf("%s exists: a seed is committed once; give --force to draw a new one (and publish its new commitment)", *seedOut)
 	}
