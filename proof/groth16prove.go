@@ -211,19 +211,29 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	if err != nil {
 		return nil, err
 	}
-	// H, with the domain's twiddles, which are dropped with it.
-	var h []fr.Element
-	{
-		var domain fft.Domain
-		if err := body.domain(&domain); err != nil {
-			return nil, err
-		}
-		if domain.Cardinality != kf.nZ+1 || uint64(len(s.a)) > domain.Cardinality {
-			return nil, errors.New("proving key: its domain does not fit the circuit")
-		}
-		h = computeH(s.a, s.b, s.c, &domain)
-		s.a, s.b, s.c = nil, nil, nil
+	var domain fft.Domain
+	if err := body.domain(&domain); err != nil {
+		return nil, err
 	}
+	if domain.Cardinality != kf.nZ+1 || uint64(len(s.a)) > domain.Cardinality {
+		return nil, errors.New("proving key: its domain does not fit the circuit")
+	}
+	// The rest of the key is read one item ahead of its use.
+	var alpha, beta, delta curve.G1Affine
+	var pointsA, pointsB, pointsZ, pointsK []curve.G1Affine
+	var beta2, delta2 curve.G2Affine
+	var points2 []curve.G2Affine
+	items := []keyItem{{"α", &alpha}, {"β", &beta}, {"δ", &delta},
+		{"points A", &pointsA}, {"points B", &pointsB}, {"points Z", &pointsZ}, {"points K", &pointsK},
+		{"[β]₂", &beta2}, {"[δ]₂", &delta2}, {"points B₂", &points2}}
+	ahead := body.prefetch(items...)
+	defer ahead.stop()
+	ahead.allow(4) // α, β, δ and the points A, read while H is computed
+
+	// H, with the domain's twiddles, which are dropped with it.
+	h := computeH(s.a, s.b, s.c, &domain)
+	s.a, s.b, s.c = nil, nil, nil
+	domain = fft.Domain{}
 
 	// r and s, and [r]δ, [s]δ, [-rs]δ.
 	var r, sigma big.Int
@@ -238,35 +248,32 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	_r.BigInt(&r)
 	_s.BigInt(&sigma)
 
-	var alpha, beta, delta curve.G1Affine
-	for _, p := range []struct {
-		what string
-		p    *curve.G1Affine
-	}{{"α", &alpha}, {"β", &beta}, {"δ", &delta}} {
-		if err := body.next(p.what, p.p); err != nil {
-			return nil, err
-		}
+	if err := ahead.wait(3); err != nil { // α, β, δ
+		return nil, err
 	}
 	deltas := curve.BatchScalarMultiplicationG1(&delta, []fr.Element{_r, _s, _kr})
 	nCPU := runtime.NumCPU()
 	cfg := ecc.MultiExpConfig{NbTasks: nCPU}
-	// msm reads the next vector of G1 points and returns its MSM with
-	// scalars, checking the lengths first.
-	msm := func(what string, want uint64, scalars []fr.Element) (curve.G1Jac, error) {
+	// msm waits for the next vector of G1 points, *points, lets the next
+	// items be read (then of them) while it works, and returns the MSM of
+	// the points with scalars, checking the lengths first; the points are
+	// dropped.
+	msm := func(what string, points *[]curve.G1Affine, want uint64, scalars []fr.Element, then int) (curve.G1Jac, error) {
 		var res curve.G1Jac
-		var points []curve.G1Affine
-		if err := body.next(what, &points); err != nil {
+		if err := ahead.wait(1); err != nil {
 			return res, err
 		}
-		if uint64(len(points)) != want || len(points) != len(scalars) {
-			return res, fmt.Errorf("proving key: %d %s for %d values", len(points), what, len(scalars))
+		ahead.allow(then)
+		defer func() { *points = nil }()
+		if uint64(len(*points)) != want || len(*points) != len(scalars) {
+			return res, fmt.Errorf("proving key: %d %s for %d values", len(*points), what, len(scalars))
 		}
-		_, err := res.MultiExp(points, scalars, cfg)
+		_, err := res.MultiExp(*points, scalars, cfg)
 		return res, err
 	}
 
 	// [A]₁ = α + Σ wᵢ·Aᵢ + rδ
-	ar, err := msm("points A", kf.nA, withPoints(s.w, kf.infinityA, kf.nA))
+	ar, err := msm("points A", &pointsA, kf.nA, withPoints(s.w, kf.infinityA, kf.nA), 1)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +283,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 
 	// [B]₁ = β + Σ wᵢ·Bᵢ + sδ, for [C]
 	wB := withPoints(s.w, kf.infinityB, kf.nB)
-	bs1, err := msm("points B", kf.nB, wB)
+	bs1, err := msm("points B", &pointsB, kf.nB, wB, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +291,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	bs1.AddMixed(&deltas[1])
 
 	// [C]₁ = Σ hᵢ·Zᵢ + Σ wᵢ·Kᵢ (private wires) + s[A] + r[B] - rsδ
-	krs, err := msm("points Z", kf.nZ, h[:kf.nZ])
+	krs, err := msm("points Z", &pointsZ, kf.nZ, h[:kf.nZ], 1)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +302,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	for _, t := range toRemove {
 		remove = append(remove, t...)
 	}
-	k, err := msm("points K", kf.nK, filterHeap(s.w[s.nbPublic:], s.nbPublic, remove))
+	k, err := msm("points K", &pointsK, kf.nK, filterHeap(s.w[s.nbPublic:], s.nbPublic, remove), 3) // then [β]₂, [δ]₂, the points B₂
 	if err != nil {
 		return nil, err
 	}
@@ -309,15 +316,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	proof.Krs.FromJacobian(&krs)
 
 	// [B]₂ = β + Σ wᵢ·Bᵢ + sδ
-	var beta2, delta2 curve.G2Affine
-	if err := body.next("[β]₂", &beta2); err != nil {
-		return nil, err
-	}
-	if err := body.next("[δ]₂", &delta2); err != nil {
-		return nil, err
-	}
-	var points2 []curve.G2Affine
-	if err := body.next("points B₂", &points2); err != nil {
+	if err := ahead.wait(3); err != nil { // [β]₂, [δ]₂, the points B₂
 		return nil, err
 	}
 	if uint64(len(points2)) != kf.nB2 || len(points2) != len(wB) {
