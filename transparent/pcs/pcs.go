@@ -1,0 +1,200 @@
+// Package pcs is a multilinear polynomial commitment from Reed–Solomon codes
+// and Merkle trees, in the style of Ligero (Ames, Hazay, Ishai and
+// Venkitasubramaniam, CCS 2017) and Brakedown (Golovnev, Lee, Setty, Thaler
+// and Wahby, CRYPTO 2023): no trusted setup, no pairing, only SHA-256 and the
+// field.
+//
+// # Commit
+//
+// A table of N = 2^n entries is laid out as a matrix M of R = 2^rv rows and
+// C = 2^(n−rv) columns, row-major, so the first rv variables of the MLE pick
+// the row. Each row, read as the coefficients of a polynomial of degree < C,
+// is Reed–Solomon encoded by an FFT onto the subgroup of size C/ρ (rate
+// ρ = 2^−RateLog); each of the C/ρ columns of the encoded matrix is hashed
+// into a leaf, and the commitment is the Merkle root with the shape.
+//
+// # Open at z = (z_row, z_col)
+//
+// By the tensor structure of eq, M̃(z) = eq(z_row)ᵀ · M · eq(z_col). After
+// absorbing the commitment, z and the claimed value y, the verifier draws a
+// random γ ∈ F^R; the prover sends u = γᵀM (proximity) and v = eq(z_row)ᵀM
+// (evaluation), both of length C; the verifier draws t column indices and
+// the prover opens those columns with their Merkle paths. The verifier
+// checks y = ⟨v, eq(z_col)⟩ and, at every opened column j,
+// Enc(u)_j = ⟨γ, col_j⟩ and Enc(v)_j = ⟨eq(z_row), col_j⟩.
+//
+// # Soundness (docs/TRANSPARENT.md gives the derivation)
+//
+// With relative distance δ = 1 − ρ of the code: if the committed rows are not
+// all within e < δ/3 of codewords (Ligero's bound for any linear code; e < δ/2
+// for Reed–Solomon by the proximity gaps of Ben-Sasson, Carmon, Ishai, Kopparty
+// and Saraf, FOCS 2020), γᵀM is e-far from the code except with probability
+// ≤ N'/|F| (N' = C/ρ), and then each opened column catches it with probability
+// ≥ e; if they are close, a false v differs from the decoded combination at ≥
+// δ − e of the positions. A false evaluation passes with probability at most
+// (1 − e)^t + N'/|F|. [DefaultParams] take ρ = 1/4 and t = 241, so that
+// (1 − δ/3)^t = (3/4)^241 < 2^-100 under the general linear-code bound.
+//
+// The commitment is binding, not hiding: u, v and the opened columns reveal
+// linear combinations of the table. Zero knowledge (masking rows with a random
+// codeword and the sumcheck with a random polynomial) is a later milestone.
+package pcs
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
+	"github.com/zkinfer/zkinfer/transparent/merkle"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// Params are the code rate and the number of column openings.
+type Params struct {
+	RateLog int // the code has rate 2^-RateLog: 1 for 1/2, 2 for 1/4
+	Queries int // t, the number of opened columns
+}
+
+// DefaultParams give ≥ 100 bits under Ligero's bound for any linear code:
+// rate 1/4 (δ = 3/4) and t = 241, (1 − δ/3)^t = (3/4)^241 ≈ 2^-100.03.
+func DefaultParams() Params { return Params{RateLog: 2, Queries: 241} }
+
+func (p Params) check() error {
+	if p.RateLog < 1 || p.RateLog > 4 {
+		return fmt.Errorf("pcs: rate 2^-%d outside 1/2..1/16", p.RateLog)
+	}
+	if p.Queries < 1 {
+		return fmt.Errorf("pcs: %d queries", p.Queries)
+	}
+	return nil
+}
+
+// Commitment is what the verifier holds: the Merkle root of the encoded
+// columns and the shape of the matrix.
+type Commitment struct {
+	Root    merkle.Hash
+	NumVars int // n: the table has 2^n entries
+	RowVars int // rv: the matrix has 2^rv rows and 2^(n−rv) columns
+}
+
+// Absorb binds the commitment into the transcript.
+func (c Commitment) Absorb(tr *transcript.Transcript, label string) {
+	tr.AppendBytes(label+"/root", c.Root[:])
+	tr.AppendUint64(label+"/vars", uint64(c.NumVars))
+	tr.AppendUint64(label+"/rowvars", uint64(c.RowVars))
+}
+
+// ProverData is the prover's side of a commitment.
+type ProverData struct {
+	params Params
+	com    Commitment
+	rows   [][]fr.Element // R rows of C entries: the table
+	cols   [][]fr.Element // C/ρ encoded columns of R entries
+	tree   *merkle.Tree
+}
+
+// Commitment returns the public commitment.
+func (pd *ProverData) Commitment() Commitment { return pd.com }
+
+// RowVars returns the number of row variables that minimizes the opening's
+// size 2C + t·R (u, v and t columns, in field elements) for a table of 2^n
+// entries: R ≈ √(2N/t).
+func RowVars(n int, p Params) int {
+	best, bestSize := 0, -1
+	for rv := 0; rv <= n; rv++ {
+		size := 2*(1<<(n-rv)) + p.Queries*(1<<rv)
+		if bestSize < 0 || size < bestSize {
+			best, bestSize = rv, size
+		}
+	}
+	return best
+}
+
+var domains sync.Map // uint64 → *fft.Domain
+
+func domain(m int) *fft.Domain {
+	if d, ok := domains.Load(uint64(m)); ok {
+		return d.(*fft.Domain)
+	}
+	d := fft.NewDomain(uint64(m))
+	domains.Store(uint64(m), d)
+	return d
+}
+
+// Encode returns the Reed–Solomon codeword of msg at rate 2^-rateLog: the
+// evaluations, in natural order over the subgroup of size len(msg)·2^rateLog,
+// of the polynomial with coefficients msg. O(N' log N').
+func Encode(msg []fr.Element, rateLog int) []fr.Element {
+	m := len(msg) << rateLog
+	out := make([]fr.Element, m)
+	copy(out, msg)
+	if m == 1 {
+		return out
+	}
+	domain(m).FFT(out, fft.DIF)
+	fft.BitReverse(out)
+	return out
+}
+
+func leafOf(col []fr.Element) merkle.Hash {
+	buf := make([]byte, 0, len(col)*fr.Bytes)
+	for i := range col {
+		b := col[i].Bytes()
+		buf = append(buf, b[:]...)
+	}
+	return merkle.LeafHash(buf)
+}
+
+// Commit commits to table t with [RowVars] rows.
+func Commit(p Params, t mle.Table) (*ProverData, error) {
+	n := t.NumVars()
+	if n < 0 {
+		return nil, fmt.Errorf("pcs: table of length %d is not a power of two", len(t))
+	}
+	return CommitShape(p, t, RowVars(n, p))
+}
+
+// CommitShape commits to table t as a matrix of 2^rowVars rows.
+func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	n := t.NumVars()
+	if n < 0 {
+		return nil, fmt.Errorf("pcs: table of length %d is not a power of two", len(t))
+	}
+	if rowVars < 0 || rowVars > n {
+		return nil, fmt.Errorf("pcs: %d row variables for a table of %d variables", rowVars, n)
+	}
+	R, C := 1<<rowVars, 1<<(n-rowVars)
+	W := C << p.RateLog
+	pd := &ProverData{params: p, rows: make([][]fr.Element, R), cols: make([][]fr.Element, W)}
+	flat := make([]fr.Element, W*R)
+	for j := range pd.cols {
+		pd.cols[j] = flat[j*R : (j+1)*R : (j+1)*R]
+	}
+	for i := 0; i < R; i++ {
+		pd.rows[i] = t[i*C : (i+1)*C]
+		enc := Encode(pd.rows[i], p.RateLog)
+		for j := range enc {
+			pd.cols[j][i] = enc[j]
+		}
+	}
+	if err := pd.buildTree(); err != nil {
+		return nil, err
+	}
+	pd.com = Commitment{Root: pd.tree.Root(), NumVars: n, RowVars: rowVars}
+	return pd, nil
+}
+
+func (pd *ProverData) buildTree() error {
+	leaves := make([]merkle.Hash, len(pd.cols))
+	for j, col := range pd.cols {
+		leaves[j] = leafOf(col)
+	}
+	tree, err := merkle.Build(leaves)
+	pd.tree = tree
+	return err
+}

@@ -1,0 +1,171 @@
+package pcs
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+var testParams = Params{RateLog: 1, Queries: 24}
+
+func randTable(n int) mle.Table {
+	t := make(mle.Table, 1<<n)
+	for i := range t {
+		t[i].SetRandom()
+	}
+	return t
+}
+
+func randPoint(n int) []fr.Element {
+	p := make([]fr.Element, n)
+	for i := range p {
+		p[i].SetRandom()
+	}
+	return p
+}
+
+func TestEncodeIsReedSolomon(t *testing.T) {
+	msg := randTable(3)
+	enc := Encode(msg, 2)
+	d := domain(32)
+	var x fr.Element
+	x.SetOne()
+	for j := 0; j < 32; j++ {
+		// Horner at ω^j.
+		var y fr.Element
+		for i := len(msg) - 1; i >= 0; i-- {
+			y.Mul(&y, &x)
+			y.Add(&y, &msg[i])
+		}
+		if !y.Equal(&enc[j]) {
+			t.Fatalf("codeword position %d is not the polynomial at ω^%d", j, j)
+		}
+		x.Mul(&x, &d.Generator)
+	}
+}
+
+func TestHonestOpenings(t *testing.T) {
+	cases := []struct {
+		n, rowVars int
+		p          Params
+	}{
+		{0, 0, testParams}, {1, 0, testParams}, {1, 1, testParams}, {6, 3, testParams},
+		{7, 2, Params{RateLog: 2, Queries: 10}}, {8, 8, testParams}, {8, 0, testParams},
+		{10, RowVars(10, DefaultParams()), DefaultParams()},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("n%d_rv%d_rate%d_t%d", c.n, c.rowVars, c.p.RateLog, c.p.Queries), func(t *testing.T) {
+			tab := randTable(c.n)
+			pd, err := CommitShape(c.p, tab, c.rowVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			z := randPoint(c.n)
+			val, op, _, err := pd.Open(transcript.New("t"), z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := tab.Eval(z); !want.Equal(&val) {
+				t.Fatal("opened value is not the MLE at the point")
+			}
+			if err := Verify(transcript.New("t"), c.p, pd.Commitment(), z, val, op); err != nil {
+				t.Fatalf("honest opening rejected: %v", err)
+			}
+		})
+	}
+}
+
+func TestCheatsRejected(t *testing.T) {
+	const n, rv = 8, 3
+	one := fr.One()
+	type setup struct {
+		pd  *ProverData
+		z   []fr.Element
+		val fr.Element
+		op  Opening
+	}
+	cases := []struct {
+		name  string
+		cheat func(pd *ProverData, z []fr.Element) func(*fr.Element, []fr.Element) // before opening
+		after func(s *setup)                                         // after opening
+	}{
+		{name: "wrong value", after: func(s *setup) { s.val.Add(&s.val, &one) }},
+		{name: "wrong value with v adjusted to match it", cheat: func(pd *ProverData, z []fr.Element) func(*fr.Element, []fr.Element) {
+			// ⟨v, eq(z_col)⟩ grows by 1 when v_0 grows by 1/eq(z_col)_0.
+			eqCol := mle.EqTable(z[rv:])
+			var inv fr.Element
+			inv.Inverse(&eqCol[0])
+			return func(val *fr.Element, v []fr.Element) {
+				val.Add(val, &one)
+				v[0].Add(&v[0], &inv)
+			}
+		}},
+		{name: "tampered column entry", after: func(s *setup) { s.op.Columns[3][1].Add(&s.op.Columns[3][1], &one) }},
+		{name: "tampered Merkle path", after: func(s *setup) { s.op.Paths[5][2][0] ^= 1 }},
+		{name: "column swapped for another", after: func(s *setup) { s.op.Columns[0], s.op.Columns[1] = s.op.Columns[1], s.op.Columns[0] }},
+		{name: "tampered u", after: func(s *setup) { s.op.U[0].Add(&s.op.U[0], &one) }},
+		{name: "other point", after: func(s *setup) { s.z[0].Add(&s.z[0], &one) }},
+		{name: "column dropped", after: func(s *setup) { s.op.Columns = s.op.Columns[1:]; s.op.Paths = s.op.Paths[1:] }},
+		{name: "row 2 not a codeword (half its positions changed)", cheat: func(pd *ProverData, _ []fr.Element) func(*fr.Element, []fr.Element) {
+			for j := 0; j < len(pd.cols); j += 2 {
+				pd.cols[j][2].Add(&pd.cols[j][2], &one)
+			}
+			if err := pd.buildTree(); err != nil {
+				panic(err)
+			}
+			pd.com.Root = pd.tree.Root()
+			return nil
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tab := randTable(n)
+			pd, err := CommitShape(testParams, tab, rv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &setup{pd: pd, z: randPoint(n)}
+			var hook func(*fr.Element, []fr.Element)
+			if c.cheat != nil {
+				hook = c.cheat(pd, s.z)
+			}
+			s.val, s.op, _, err = pd.open(transcript.New("t"), s.z, hook)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.after != nil {
+				c.after(s)
+			}
+			if err := Verify(transcript.New("t"), testParams, pd.Commitment(), s.z, s.val, s.op); err == nil {
+				t.Fatal("cheating opening accepted")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
+
+func TestCommitRejectsBadShapes(t *testing.T) {
+	if _, err := Commit(testParams, make(mle.Table, 12)); err == nil {
+		t.Error("table of 12 entries accepted")
+	}
+	if _, err := CommitShape(testParams, make(mle.Table, 8), 4); err == nil {
+		t.Error("4 row variables of 3 accepted")
+	}
+	if _, err := Commit(Params{RateLog: 0, Queries: 3}, make(mle.Table, 8)); err == nil {
+		t.Error("rate 1 accepted")
+	}
+}
+
+func ExampleCommit() {
+	tab := mle.FromInt64([]int64{3, 1, 4, 1, 5, 9, 2, 6})
+	pd, _ := Commit(DefaultParams(), tab)
+	z := []fr.Element{fr.NewElement(0), fr.NewElement(1), fr.NewElement(1)} // vertex 011 = entry 3
+	val, op, _, _ := pd.Open(transcript.New("example"), z)
+	err := Verify(transcript.New("example"), DefaultParams(), pd.Commitment(), z, val, op)
+	fmt.Println(val.String(), err)
+	// Output: 1 <nil>
+}
