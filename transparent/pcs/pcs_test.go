@@ -90,7 +90,7 @@ func TestCheatsRejected(t *testing.T) {
 	cases := []struct {
 		name  string
 		cheat func(pd *ProverData, z []fr.Element) func(*fr.Element, []fr.Element) // before opening
-		after func(s *setup)                                         // after opening
+		after func(s *setup)                                                       // after opening
 	}{
 		{name: "wrong value", after: func(s *setup) { s.val.Add(&s.val, &one) }},
 		{name: "wrong value with v adjusted to match it", cheat: func(pd *ProverData, z []fr.Element) func(*fr.Element, []fr.Element) {
