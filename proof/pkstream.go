@@ -52,14 +52,19 @@ type keyFile struct {
 const domainBytes = 8 + 5*32 + 1
 
 // openKeyFile opens the proving key at path, checks its layout and reads
-// its tail. The caller closes kf.f.
+// its tail. The caller closes kf.f. The body is read later from the same
+// descriptor, so what was scanned is what is decoded, unless the file is
+// rewritten in place meanwhile (as for loadProvingKey).
 func openKeyFile(path string) (*keyFile, error) {
-	kf := &keyFile{}
-	err := readFrom(path, "proving key", func(r io.Reader) error {
-		f, ok := r.(*os.File)
-		if !ok {
-			return errors.New("not a file")
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("proving key %s is missing", path)
 		}
+		return nil, err
+	}
+	kf := &keyFile{f: f}
+	err = func() error {
 		st, err := f.Stat()
 		if err != nil {
 			return err
@@ -70,15 +75,11 @@ func openKeyFile(path string) (*keyFile, error) {
 		if err := kf.readTail(f, st.Size()); err != nil {
 			return oneLineErr(err)
 		}
-		// readFrom closes the file it opened: the body is read from a
-		// second descriptor of the same file.
-		if kf.f, err = os.Open(f.Name()); err != nil {
-			return err
-		}
 		return nil
-	})
+	}()
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, fmt.Errorf("proving key %s is corrupt: %v", path, err)
 	}
 	return kf, nil
 }
