@@ -14,8 +14,9 @@
 //
 // holds for every (r_i, r_j) when Z = X·W, and for a random point fails with
 // probability ≥ 1 − (a+e)/|F| when Z ≠ X·W (Schwartz–Zippel on the
-// multilinear Z̃ − (XW)~). The transcript absorbs the shape, a SHA-256 digest
-// of the public W, b, Y, and the commitment to X; the verifier's point
+// multilinear Z̃ − (XW)~). The transcript absorbs the shape, the layer's
+// SHA-256 digest of W and b (computed once, [NewLayer]), a digest of Y, and
+// the commitment to X; the verifier's point
 // (r_i, r_j) is drawn from it; the sumcheck over κ (two factors, degree 2)
 // reduces the claim to X̃(r_i, r_k) and W̃(r_k, r_j) at a random r_k. The
 // verifier evaluates W̃(r_k, r_j) itself from the public W in O(K·N) and checks
@@ -40,7 +41,9 @@ package matmul
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"hash"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -49,13 +52,64 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
-// Public is the statement: the shape, the layer's weights and bias, and its
-// output, each row-major. B may be nil (no bias).
+// Layer is the part of the statement the model fixes: W (K×N, row-major)
+// and b (N, or nil for no bias). [NewLayer] hashes them once; the digest
+// binds them into every transcript, so neither prover nor verifier rehashes
+// the weights per proof.
+type Layer struct {
+	K, N   int
+	W      []fr.Element
+	B      []fr.Element
+	digest [32]byte
+}
+
+// NewLayer checks the shapes and computes the weights' digest,
+// SHA-256(K ‖ N ‖ bias? ‖ W ‖ b) with 32-byte big-endian elements.
+func NewLayer(K, N int, W, B []fr.Element) (*Layer, error) {
+	if K < 1 || N < 1 {
+		return nil, fmt.Errorf("matmul: weights of shape %d×%d", K, N)
+	}
+	if len(W) != K*N {
+		return nil, fmt.Errorf("matmul: W has %d entries, want %d×%d", len(W), K, N)
+	}
+	if B != nil && len(B) != N {
+		return nil, fmt.Errorf("matmul: b has %d entries, want %d", len(B), N)
+	}
+	l := &Layer{K: K, N: N, W: W, B: B}
+	h := sha256.New()
+	var hdr [17]byte
+	binary.BigEndian.PutUint64(hdr[:], uint64(K))
+	binary.BigEndian.PutUint64(hdr[8:], uint64(N))
+	if B != nil {
+		hdr[16] = 1
+	}
+	h.Write(hdr[:])
+	writeElements(h, W)
+	writeElements(h, B)
+	h.Sum(l.digest[:0])
+	return l, nil
+}
+
+func writeElements(h hash.Hash, v []fr.Element) {
+	const chunk = 1024
+	buf := make([]byte, 0, chunk*fr.Bytes)
+	for i := range v {
+		b := v[i].Bytes()
+		buf = append(buf, b[:]...)
+		if len(buf) == cap(buf) {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	h.Write(buf)
+}
+
+// Public is the statement: the layer, the number of rows M of X, and the
+// output Y (M×N, row-major).
 type Public struct {
-	M, K, N int
-	W       []fr.Element // K×N
-	B       []fr.Element // N, or nil
-	Y       []fr.Element // M×N
+	*Layer
+	M int
+	Y []fr.Element
 }
 
 // Proof is a MatMul proof.
@@ -92,14 +146,11 @@ func Int64s(v []int64) []fr.Element {
 }
 
 func (pub *Public) check() error {
-	if pub.M < 1 || pub.K < 1 || pub.N < 1 {
-		return fmt.Errorf("matmul: shape %d×%d·%d×%d has an empty dimension", pub.M, pub.K, pub.K, pub.N)
+	if pub.Layer == nil {
+		return fmt.Errorf("matmul: statement without a layer")
 	}
-	if len(pub.W) != pub.K*pub.N {
-		return fmt.Errorf("matmul: W has %d entries, want %d×%d", len(pub.W), pub.K, pub.N)
-	}
-	if pub.B != nil && len(pub.B) != pub.N {
-		return fmt.Errorf("matmul: b has %d entries, want %d", len(pub.B), pub.N)
+	if pub.M < 1 {
+		return fmt.Errorf("matmul: X has %d rows", pub.M)
 	}
 	if len(pub.Y) != pub.M*pub.N {
 		return fmt.Errorf("matmul: Y has %d entries, want %d×%d", len(pub.Y), pub.M, pub.N)
@@ -123,20 +174,10 @@ func (pub *Public) start(com pcs.Commitment) (*transcript.Transcript, []fr.Eleme
 	tr.AppendUint64("M", uint64(pub.M))
 	tr.AppendUint64("K", uint64(pub.K))
 	tr.AppendUint64("N", uint64(pub.N))
+	tr.AppendBytes("layer", pub.digest[:])
 	h := sha256.New()
-	for _, part := range [][]fr.Element{pub.W, pub.B, pub.Y} {
-		for i := range part {
-			b := part[i].Bytes()
-			h.Write(b[:])
-		}
-		h.Write([]byte{0xff}) // separates W, b and Y
-	}
-	hasBias := uint64(0)
-	if pub.B != nil {
-		hasBias = 1
-	}
-	tr.AppendUint64("bias", hasBias)
-	tr.AppendBytes("statement", h.Sum(nil))
+	writeElements(h, pub.Y)
+	tr.AppendBytes("Y", h.Sum(nil))
 	com.Absorb(tr, "X")
 	d := pub.dims()
 	return tr, tr.Challenges("r_i", d.a), tr.Challenges("r_j", d.e)
@@ -225,7 +266,9 @@ func prove(params pcs.Params, pub Public, committed, used, usedW []fr.Element) (
 	eqJ := mle.EqTable(rj)
 	folder := pub
 	if usedW != nil {
-		folder.W = usedW
+		l := *pub.Layer
+		l.W = usedW
+		folder.Layer = &l
 	}
 	b := folder.foldW(eqJ, d.k)
 	st.Reduce = d.m*d.k + pub.K*pub.N + d.n

@@ -38,11 +38,31 @@ func instance(rng *rand.Rand, M, K, N int, bias bool) (Public, []fr.Element) {
 			y[i*N+j] = s
 		}
 	}
-	pub := Public{M: M, K: K, N: N, W: Int64s(w), Y: Int64s(y)}
+	var bf []fr.Element
 	if b != nil {
-		pub.B = Int64s(b)
+		bf = Int64s(b)
 	}
-	return pub, Int64s(x)
+	l, err := NewLayer(K, N, Int64s(w), bf)
+	if err != nil {
+		panic(err)
+	}
+	return Public{Layer: l, M: M, Y: Int64s(y)}, Int64s(x)
+}
+
+// relayer gives pub a layer rebuilt from edited copies of its weights: a
+// verifier holding other weights than the prover's.
+func relayer(pub *Public, edit func(w, b []fr.Element) ([]fr.Element, []fr.Element)) {
+	w := append([]fr.Element(nil), pub.W...)
+	var b []fr.Element
+	if pub.B != nil {
+		b = append([]fr.Element(nil), pub.B...)
+	}
+	w, b = edit(w, b)
+	l, err := NewLayer(pub.K, pub.N, w, b)
+	if err != nil {
+		panic(err)
+	}
+	pub.Layer = l
 }
 
 func TestHonest(t *testing.T) {
@@ -78,9 +98,15 @@ func TestFalseStatementsRejected(t *testing.T) {
 			return p, err
 		}},
 		{name: "Y changed after proving", verify: func(pub *Public, p *Proof) { pub.Y[0].Sub(&pub.Y[0], &one) }},
-		{name: "bias changed after proving", verify: func(pub *Public, p *Proof) { pub.B[2].Add(&pub.B[2], &one) }},
-		{name: "bias dropped", verify: func(pub *Public, p *Proof) { pub.B = nil }},
-		{name: "W changed after proving", verify: func(pub *Public, p *Proof) { pub.W[9].Add(&pub.W[9], &one) }},
+		{name: "verifier's bias differs", verify: func(pub *Public, p *Proof) {
+			relayer(pub, func(w, b []fr.Element) ([]fr.Element, []fr.Element) { b[2].Add(&b[2], &one); return w, b })
+		}},
+		{name: "verifier's layer has no bias", verify: func(pub *Public, p *Proof) {
+			relayer(pub, func(w, b []fr.Element) ([]fr.Element, []fr.Element) { return w, nil })
+		}},
+		{name: "verifier's W differs", verify: func(pub *Public, p *Proof) {
+			relayer(pub, func(w, b []fr.Element) ([]fr.Element, []fr.Element) { w[9].Add(&w[9], &one); return w, b })
+		}},
 		{name: "sumcheck about another X than the committed one", prove: func(pub *Public, x []fr.Element) (Proof, error) {
 			// Y is true for x2, the commitment is to x.
 			x2 := append([]fr.Element(nil), x...)
@@ -169,23 +195,31 @@ func TestBadStatements(t *testing.T) {
 		name string
 		edit func(p *Public) []fr.Element
 	}{
-		{"short W", func(p *Public) []fr.Element { p.W = p.W[1:]; return x }},
-		{"short b", func(p *Public) []fr.Element { p.B = p.B[1:]; return x }},
 		{"short Y", func(p *Public) []fr.Element { p.Y = p.Y[1:]; return x }},
 		{"short X", func(p *Public) []fr.Element { return x[1:] }},
-		{"zero dimension", func(p *Public) []fr.Element { p.M = 0; return x }},
+		{"no rows", func(p *Public) []fr.Element { p.M = 0; return x }},
+		{"no layer", func(p *Public) []fr.Element { p.Layer = nil; return x }},
 	} {
 		p := pub
 		if _, _, err := Prove(testParams, p, c.edit(&p)); err == nil {
 			t.Errorf("%s: accepted", c.name)
 		}
 	}
+	for _, c := range []struct {
+		name   string
+		K, N   int
+		nw, nb int
+	}{{"short W", 3, 4, 11, 4}, {"short b", 3, 4, 12, 3}, {"empty dimension", 0, 4, 0, 4}} {
+		if _, err := NewLayer(c.K, c.N, make([]fr.Element, c.nw), make([]fr.Element, c.nb)); err == nil {
+			t.Errorf("%s: NewLayer accepted", c.name)
+		}
+	}
 }
 
 func ExampleProve() {
 	// Y = X·W + b with X = [1 2], W = [[3 4] [5 6]], b = [1 1]: Y = [14 17].
-	pub := Public{M: 1, K: 2, N: 2,
-		W: Int64s([]int64{3, 4, 5, 6}), B: Int64s([]int64{1, 1}), Y: Int64s([]int64{14, 17})}
+	layer, _ := NewLayer(2, 2, Int64s([]int64{3, 4, 5, 6}), Int64s([]int64{1, 1}))
+	pub := Public{Layer: layer, M: 1, Y: Int64s([]int64{14, 17})}
 	proof, _, _ := Prove(pcs.DefaultParams(), pub, Int64s([]int64{1, 2}))
 	fmt.Println(Verify(pcs.DefaultParams(), pub, proof))
 	pub.Y = Int64s([]int64{14, 18})
