@@ -1,0 +1,106 @@
+package fl
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"testing"
+	"time"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+)
+
+// TestCostPerParameter measures the circuit's constraints per parameter
+// and per client value from two shapes (the lookup tables' fixed cost
+// cancels).
+func TestCostPerParameter(t *testing.T) {
+	count := func(k, n int) int {
+		ccs, err := Compile(Shape{Clients: k, Params: n, ParamBits: 16, ParamScale: 12, UpdateBits: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ccs.GetNbConstraints()
+	}
+	a, b, c := count(2, 2000), count(2, 4000), count(4, 2000)
+	perValue := float64(c-a) / (2 * 2000)
+	perParam := float64(b-a)/2000 - 2*perValue
+	t.Logf("K=2 N=2000: %d, K=2 N=4000: %d, K=4 N=2000: %d constraints: %.2f a client value, %.2f a parameter besides", a, b, c, perValue, perParam)
+	// Small shapes pick narrower lookup tables (a 2^16-row table costs
+	// 65,537 constraints once), so a 16-bit check takes two limbs here;
+	// at 10 × 100,000 it is one (docs/FEDERATED.md).
+	if perValue > 4.2 || perParam > 40 {
+		t.Fatalf("cost rose: %.2f a client value (want ≤ 4.2), %.2f a parameter (want ≤ 40)", perValue, perParam)
+	}
+}
+
+// TestMeasure is the measurement, by hand only:
+// FL_MEASURE=10x100000 go test ./fl -run TestMeasure -v (under
+// /usr/bin/time -v for the peak RSS).
+func TestMeasure(t *testing.T) {
+	spec := os.Getenv("FL_MEASURE")
+	if spec == "" {
+		t.Skip("FL_MEASURE=KxN measures compile, setup, commit, aggregate and prove at that shape")
+	}
+	var k, n int
+	if _, err := fmt.Sscanf(spec, "%dx%d", &k, &n); err != nil {
+		t.Fatalf("FL_MEASURE=%q: want KxN", spec)
+	}
+	s := Shape{Clients: k, Params: n, ParamBits: 16, ParamScale: 12, UpdateBits: 16}
+	t0 := time.Now()
+	ccs, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("compile %v: %d constraints (%.2f a parameter)", time.Since(t0), ccs.GetNbConstraints(), float64(ccs.GetNbConstraints())/float64(n))
+	t0 = time.Now()
+	keys, err := Setup(s, ccs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("setup %v", time.Since(t0))
+	rng := rand.New(rand.NewPCG(1, 2))
+	r := &Round{Number: 1, Old: make([]int64, n), Clip: 40000}
+	for j := range r.Old {
+		r.Old[j] = rng.Int64N(16000) - 8000
+	}
+	counts := make([]int64, k)
+	for c := range k {
+		u := make([]int64, n)
+		for j := range u {
+			u[j] = rng.Int64N(400) - 200
+		}
+		r.Updates = append(r.Updates, u)
+		r.Salts = append(r.Salts, big.NewInt(rng.Int64()))
+		counts[c] = 100 + int64(c)
+	}
+	r.Weights, _ = Weights(counts)
+	t0 = time.Now()
+	var pts []curve.G1Affine
+	for c := range k {
+		p, err := ClientCommitment(keys.Bases[c], r.Number, r.Salts[c], r.Updates[c])
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts = append(pts, p)
+	}
+	t.Logf("client commitments: %v each", time.Since(t0)/time.Duration(k))
+	t0 = time.Now()
+	res, err := Aggregate(s, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("aggregate (native, both Poseidon2 commitments) %v; factors %v", time.Since(t0), res.Factors)
+	t0 = time.Now()
+	prf, err := Prove(s, ccs, keys.PK, r, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("prove %v", time.Since(t0))
+	t0 = time.Now()
+	st := &Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: pts}
+	if err := Verify(s, keys.VK, prf, st); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("verify %v", time.Since(t0))
+}

@@ -1,0 +1,158 @@
+package fl
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/constraint"
+	cs "github.com/consensys/gnark/constraint/bn254"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof/groth16setup"
+)
+
+// Compile builds the aggregation circuit of shape s.
+func Compile(s Shape) (*cs.R1CS, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewCircuit(s))
+	if err != nil {
+		return nil, fmt.Errorf("fl: compiling the aggregation circuit: %w", err)
+	}
+	return ccs.(*cs.R1CS), nil
+}
+
+// Keys are an aggregation circuit's Groth16 keys and the clients'
+// commitment bases.
+type Keys struct {
+	PK *groth16bn254.ProvingKey
+	VK *groth16bn254.VerifyingKey
+	// Bases[k] is client k's commitment key basis: the points of its
+	// round, salt, N update values and gnark's mask, in that order.
+	Bases [][]curve.G1Affine
+}
+
+// clientWires checks that commitment k of ccs holds exactly client k's
+// wires (round, salt, update, in wire order) and gnark's mask, so that
+// Bases[k] applies to ClientValues' order.
+func clientWires(ccs constraint.ConstraintSystem, s Shape) error {
+	cms, ok := ccs.GetCommitments().(constraint.Groth16Commitments)
+	if !ok || len(cms) < s.Clients {
+		return fmt.Errorf("fl: the circuit has fewer Groth16 commitments than its %d clients: compile again", s.Clients)
+	}
+	nPub, nSecret := ccs.GetNbPublicVariables(), ccs.GetNbSecretVariables()
+	per := s.Params + 2
+	for k := range s.Clients {
+		pc := cms[k].PrivateCommitted
+		if len(cms[k].PublicAndCommitmentCommitted) != 0 || len(pc) != per+1 {
+			return fmt.Errorf("fl: commitment %d holds %d wires, want client %d's %d and a mask: compile again", k, len(pc), k, per)
+		}
+		for i := range per {
+			if pc[i] != nPub+k*per+i {
+				return fmt.Errorf("fl: commitment %d's wire %d is %d, want client %d's %d: compile again", k, i, pc[i], k, nPub+k*per+i)
+			}
+		}
+		if pc[per] < nPub+nSecret {
+			return fmt.Errorf("fl: commitment %d's last wire is not gnark's mask: compile again", k)
+		}
+	}
+	return nil
+}
+
+// Setup makes the circuit's keys (proof/groth16setup: a development
+// setup whose toxic waste is erased; see docs/FEDERATED.md for what its
+// honesty means to the clients' commitments) and extracts the clients'
+// bases, each checked to bind: no zero and no repeated point.
+func Setup(s Shape, ccs *cs.R1CS, opts ...groth16setup.Option) (*Keys, error) {
+	if err := clientWires(ccs, s); err != nil {
+		return nil, err
+	}
+	pk, vk, err := groth16setup.Setup(ccs, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("fl: setup: %w", err)
+	}
+	keys := &Keys{PK: pk, VK: vk}
+	if err := keys.extractBases(s); err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
+func (keys *Keys) extractBases(s Shape) error {
+	if len(keys.PK.CommitmentKeys) < s.Clients {
+		return fmt.Errorf("fl: the proving key has %d commitment keys for %d clients: set up again", len(keys.PK.CommitmentKeys), s.Clients)
+	}
+	keys.Bases = make([][]curve.G1Affine, s.Clients)
+	for k := range keys.Bases {
+		b := keys.PK.CommitmentKeys[k].Basis
+		if err := checkBasis(b, s, k); err != nil {
+			return err
+		}
+		keys.Bases[k] = b
+	}
+	return nil
+}
+
+// checkBasis refuses a client basis that would not bind: the wrong length,
+// or a zero or repeated point among the committed values' (the mask's,
+// last, is gnark's).
+func checkBasis(b []curve.G1Affine, s Shape, k int) error {
+	if len(b) != s.Params+3 {
+		return fmt.Errorf("fl: client %d's commitment basis has %d points, the shape needs %d: set up again", k, len(b), s.Params+3)
+	}
+	seen := make(map[curve.G1Affine]bool, len(b))
+	for i := range b[:len(b)-1] {
+		if b[i].IsInfinity() || seen[b[i]] {
+			return fmt.Errorf("fl: client %d's commitment basis point %d is zero or repeated: the commitment would not bind: compile and set up again", k, i)
+		}
+		seen[b[i]] = true
+	}
+	return nil
+}
+
+// ClientCommitment is client k's published commitment to its update for
+// a round: Σ v_i·B_i over v = (round, salt, u_1 … u_N, 0) and its basis B,
+// the point the aggregation proof's commitment k must equal. One
+// multi-scalar multiplication of N+2 terms.
+func ClientCommitment(basis []curve.G1Affine, round uint64, salt *big.Int, update []int64) (curve.G1Affine, error) {
+	var p curve.G1Affine
+	if len(basis) != len(update)+3 {
+		return p, fmt.Errorf("fl: the basis has %d points for an update of %d values: is the update of this circuit's model?", len(basis), len(update))
+	}
+	es := make([]fr.Element, len(basis))
+	es[0].SetUint64(round)
+	es[1].SetBigInt(orZero(salt))
+	for j, v := range update {
+		es[j+2].SetInt64(v)
+	}
+	if _, err := p.MultiExp(basis, es, ecc.MultiExpConfig{}); err != nil {
+		return p, fmt.Errorf("fl: %w", err)
+	}
+	return p, nil
+}
+
+// Prove proves round r (its Result computed by Aggregate).
+func Prove(s Shape, ccs *cs.R1CS, pk *groth16bn254.ProvingKey, r *Round, res *Result) (*groth16bn254.Proof, error) {
+	w, err := frontend.NewWitness(assign(s, r, res), ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, fmt.Errorf("fl: witness: %w", err)
+	}
+	zero, err := circuit.ZeroMaskOption()
+	if err != nil {
+		return nil, fmt.Errorf("fl: %w", err)
+	}
+	prf, err := groth16.Prove(ccs, pk, w, backend.WithSolverOptions(zero))
+	if err != nil {
+		return nil, fmt.Errorf("fl: proving the aggregation: %w", err)
+	}
+	return prf.(*groth16bn254.Proof), nil
+}

@@ -1,0 +1,209 @@
+package fl
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/ops"
+)
+
+// Round is one aggregation's inputs: the previous global model's
+// quantized parameters (and its commitment's salt), the clients' updates
+// in slot order with their commitments' salts, the public weights and the
+// clipping bound.
+type Round struct {
+	Number  uint64
+	Old     []int64
+	OldSalt *big.Int
+	NewSalt *big.Int
+	Updates [][]int64
+	Salts   []*big.Int
+	Weights []int64 // p_k, Σ = 2^WeightBits (Weights gives them from counts)
+	Clip    int64   // C_q: the L2 bound in units of 2^-ParamScale
+}
+
+// Result is what the aggregation computes natively, as the circuit does.
+type Result struct {
+	New     []int64
+	Factors []int64    // f_k
+	Norms   []*big.Int // ‖u_k‖² in units of 2^-2·ParamScale
+	Rem     []int64
+	OldCom  *big.Int
+	NewCom  *big.Int
+}
+
+// Weights turns client sample counts (or any nonnegative weights a_k, not
+// all zero) into the circuit's p_k: ⌊a_k·2^G/Σa⌋, the remainder of 2^G
+// given one unit each to the largest fractional parts (ties to the
+// lowest slot), so that Σ p_k = 2^G exactly and |p_k/2^G − a_k/Σa| < 2^-G.
+func Weights(counts []int64) ([]int64, error) {
+	var total big.Int
+	for k, a := range counts {
+		if a < 0 {
+			return nil, fmt.Errorf("fl: weight %d of client %d is negative: give sample counts or other nonnegative weights", a, k)
+		}
+		total.Add(&total, big.NewInt(a))
+	}
+	if total.Sign() == 0 {
+		return nil, fmt.Errorf("fl: every client's weight is 0: give at least one positive weight")
+	}
+	p := make([]int64, len(counts))
+	rems := make([]*big.Int, len(counts))
+	left := int64(1) << WeightBits
+	for k, a := range counts {
+		num := new(big.Int).Lsh(big.NewInt(a), WeightBits)
+		q, r := new(big.Int).QuoRem(num, &total, new(big.Int))
+		p[k] = q.Int64()
+		rems[k] = r
+		left -= p[k]
+	}
+	order := make([]int, len(counts))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+	for i := int64(0); i < left; i++ {
+		p[order[i]]++
+	}
+	return p, nil
+}
+
+// clipFactor is ⌊2^F·min(1, C/√norm)⌋: the largest f ≤ 2^F with
+// f²·norm ≤ C²·2^2F.
+func clipFactor(norm *big.Int, clip int64) int64 {
+	one := int64(1) << FactorBits
+	cc := new(big.Int).Mul(big.NewInt(clip), big.NewInt(clip))
+	cc.Lsh(cc, 2*FactorBits)
+	ok := func(f int64) bool {
+		v := new(big.Int).Mul(big.NewInt(f*f), norm)
+		return v.Cmp(cc) <= 0
+	}
+	if ok(one) {
+		return one
+	}
+	lo, hi := int64(0), one // ok(lo), !ok(hi)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// Aggregate computes the round natively: the checks the circuit makes,
+// each refused with an error naming the client or parameter.
+func Aggregate(s Shape, r *Round) (*Result, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	if len(r.Updates) != s.Clients || len(r.Salts) != s.Clients || len(r.Weights) != s.Clients {
+		return nil, fmt.Errorf("fl: %d updates, %d salts and %d weights for a circuit of %d clients", len(r.Updates), len(r.Salts), len(r.Weights), s.Clients)
+	}
+	if len(r.Old) != s.Params {
+		return nil, fmt.Errorf("fl: the previous model has %d parameters, the circuit %d", len(r.Old), s.Params)
+	}
+	if r.Clip < 0 || r.Clip >= 1<<clipBits {
+		return nil, fmt.Errorf("fl: the clipping bound %d (units of 2^-%d) is outside [0, 2^%d)", r.Clip, s.ParamScale, clipBits)
+	}
+	var sum int64
+	for k, p := range r.Weights {
+		if p < 0 || p > 1<<WeightBits {
+			return nil, fmt.Errorf("fl: weight %d of client %d is outside [0, 2^%d]", p, k, WeightBits)
+		}
+		sum += p
+	}
+	if sum != 1<<WeightBits {
+		return nil, fmt.Errorf("fl: the weights sum to %d, not 2^%d: make them with fl.Weights", sum, WeightBits)
+	}
+	uLim, pLim := int64(1)<<(s.UpdateBits-1), int64(1)<<(s.ParamBits-1)
+	for j, w := range r.Old {
+		if w < -pLim || w >= pLim {
+			return nil, fmt.Errorf("fl: previous parameter %d = %d is outside the %d-bit range", j, w, s.ParamBits)
+		}
+	}
+	res := &Result{Factors: make([]int64, s.Clients), Norms: make([]*big.Int, s.Clients)}
+	for k, u := range r.Updates {
+		if len(u) != s.Params {
+			return nil, fmt.Errorf("fl: client %d's update has %d values, the circuit %d", k, len(u), s.Params)
+		}
+		norm := new(big.Int)
+		for j, v := range u {
+			if v < -uLim || v >= uLim {
+				return nil, fmt.Errorf("fl: client %d's update value %d = %d is outside the %d-bit range: raise --update-bits or scale the update down", k, j, v, s.UpdateBits)
+			}
+			norm.Add(norm, big.NewInt(v*v))
+		}
+		res.Norms[k] = norm
+		res.Factors[k] = clipFactor(norm, r.Clip)
+	}
+	res.New = make([]int64, s.Params)
+	res.Rem = make([]int64, s.Params)
+	shift := uint(WeightBits + FactorBits)
+	scaled := make([]int64, s.Clients)
+	for k := range scaled {
+		scaled[k] = r.Weights[k] * res.Factors[k] // < 2^33
+	}
+	for j := range res.New {
+		var n int64 // |n| < 2^(33+17) · ... summed: Σ p_k f_k |u| ≤ 2^32·2^17
+		for k := range scaled {
+			n += scaled[k] * r.Updates[k][j]
+		}
+		n += 1 << (shift - 1)
+		delta := n >> shift // floor
+		res.Rem[j] = n - delta<<shift
+		w := r.Old[j] + delta
+		if w < -pLim || w >= pLim {
+			return nil, fmt.Errorf("fl: the new parameter %d = %d is outside the %d-bit range: lower the clipping bound or the learning rate", j, w, s.ParamBits)
+		}
+		res.New[j] = w
+	}
+	var err error
+	if res.OldCom, err = commit(s, r.Old, r.OldSalt); err != nil {
+		return nil, err
+	}
+	if res.NewCom, err = commit(s, res.New, r.NewSalt); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// commit is `zkinfer commit`'s Poseidon2 commitment of parameters w.
+func commit(s Shape, w []int64, salt *big.Int) (*big.Int, error) {
+	e, err := circuit.Commit(circuit.TagParams, s.paramInfo(), []ops.Tensor[int64]{{Shape: []int{len(w)}, Data: w}}, salt)
+	if err != nil {
+		return nil, err
+	}
+	return e.BigInt(new(big.Int)), nil
+}
+
+// assign fills the circuit's witness.
+func assign(s Shape, r *Round, res *Result) *Circuit {
+	c := NewCircuit(s)
+	c.Round, c.Clip, c.Old, c.New = r.Number, r.Clip, res.OldCom, res.NewCom
+	c.OldSalt, c.NewSalt = orZero(r.OldSalt), orZero(r.NewSalt)
+	for k := range c.Clients {
+		c.Weights[k] = r.Weights[k]
+		c.Factor[k] = res.Factors[k]
+		cl := &c.Clients[k]
+		cl.Round, cl.Salt = r.Number, orZero(r.Salts[k])
+		for j, v := range r.Updates[k] {
+			cl.Update[j] = v
+		}
+	}
+	for j := range c.OldW {
+		c.OldW[j], c.NewW[j], c.Rem[j] = r.Old[j], res.New[j], res.Rem[j]
+	}
+	return c
+}
+
+func orZero(v *big.Int) *big.Int {
+	if v == nil {
+		return new(big.Int)
+	}
+	return v
+}

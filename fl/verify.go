@@ -1,0 +1,69 @@
+package fl
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/frontend"
+)
+
+// Statement is what an aggregation proof is checked against: all public.
+type Statement struct {
+	Round   uint64
+	Clip    int64
+	Weights []int64
+	Old     *big.Int // the previous global model's commitment
+	New     *big.Int // the aggregated model's commitment
+	// Clients are the clients' published commitments, in slot order.
+	Clients []curve.G1Affine
+}
+
+// ErrInvalid wraps every answer that the proof does not hold for the
+// statement (as opposed to a malformed input).
+var ErrInvalid = errors.New("the aggregation proof is invalid")
+
+// Verify checks prf against st: every client commitment appears once, the
+// proof's commitment k is client k's published commitment, and the
+// Groth16 proof holds for the public inputs (round, clip, weights, old
+// and new model commitments) with those commitments.
+func Verify(s Shape, vk *groth16bn254.VerifyingKey, prf *groth16bn254.Proof, st *Statement) error {
+	if err := s.Check(); err != nil {
+		return err
+	}
+	if len(st.Clients) != s.Clients || len(st.Weights) != s.Clients {
+		return fmt.Errorf("fl: %d client commitments and %d weights for a circuit of %d clients: give every client's commitment, in slot order", len(st.Clients), len(st.Weights), s.Clients)
+	}
+	for k := range st.Clients {
+		for j := range k {
+			if st.Clients[j].Equal(&st.Clients[k]) {
+				return fmt.Errorf("%w: client commitments %d and %d are the same point: one update counted twice", ErrInvalid, j, k)
+			}
+		}
+	}
+	if len(prf.Commitments) < s.Clients {
+		return fmt.Errorf("%w: the proof carries %d commitments, the circuit's clients %d: it is another circuit's", ErrInvalid, len(prf.Commitments), s.Clients)
+	}
+	for k := range st.Clients {
+		if !prf.Commitments[k].Equal(&st.Clients[k]) {
+			return fmt.Errorf("%w: the proof's commitment %d is not client %d's published commitment (an update changed after it was committed, or a client dropped, replaced or out of order)", ErrInvalid, k, k)
+		}
+	}
+	pub := NewCircuit(s)
+	pub.Round, pub.Clip, pub.Old, pub.New = st.Round, st.Clip, orZero(st.Old), orZero(st.New)
+	for k, p := range st.Weights {
+		pub.Weights[k] = p
+	}
+	w, err := frontend.NewWitness(pub, ecc.BN254.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		return fmt.Errorf("fl: public inputs: %w", err)
+	}
+	if err := groth16.Verify(prf, vk, w); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return nil
+}
