@@ -1,0 +1,118 @@
+package fl
+
+import (
+	"errors"
+	"math/big"
+	"slices"
+	"testing"
+)
+
+func cloneRound(r *Round) *Round {
+	c := *r
+	c.Old = slices.Clone(r.Old)
+	c.Weights = slices.Clone(r.Weights)
+	c.Salts = slices.Clone(r.Salts)
+	c.Updates = nil
+	for _, u := range r.Updates {
+		c.Updates = append(c.Updates, slices.Clone(u))
+	}
+	return &c
+}
+
+func cloneResult(res *Result) *Result {
+	c := *res
+	c.New, c.Factors, c.Rem = slices.Clone(res.New), slices.Clone(res.Factors), slices.Clone(res.Rem)
+	return &c
+}
+
+// TestSoundness: each way an aggregator (or a replayed message) departs
+// from the round the clients committed to is refused, either by the
+// prover (the witness does not satisfy the circuit: no proof exists for
+// it) or by Verify against the clients' published commitments.
+func TestSoundness(t *testing.T) {
+	ccs, keys := testSetup(t)
+	honest := testRound(2)
+	honestRes, err := Aggregate(testShape, honest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := statement(t, keys, honest, honestRes)
+	recommit := func(res *Result, r *Round) {
+		var err error
+		if res.NewCom, err = commit(testShape, res.New, r.NewSalt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name string
+		// inputs changes the aggregator's inputs, then aggregates them
+		// honestly (a consistent proof of other inputs); prover forges the
+		// witness itself; verifier changes what the verifier is given (the
+		// published statement, copied).
+		inputs   func(r *Round)
+		prover   func(r *Round, res *Result)
+		verifier func(st *Statement)
+	}{
+		{name: "honest"},
+		{name: "update changed after its commitment", inputs: func(r *Round) { r.Updates[0][3] += 5 }},
+		{name: "salt changed after its commitment", inputs: func(r *Round) { r.Salts[2] = big.NewInt(99) }},
+		{name: "client dropped (its slot given another update)", inputs: func(r *Round) {
+			r.Updates[2] = slices.Clone(r.Updates[0])
+		}},
+		{name: "client counted twice (its update and salt in a second slot)", inputs: func(r *Round) {
+			r.Updates[2], r.Salts[2] = slices.Clone(r.Updates[0]), r.Salts[0]
+		}},
+		{name: "commitment repeated in the verifier's list", verifier: func(st *Statement) { st.Clients[2] = st.Clients[0] }},
+		{name: "commitments out of order", verifier: func(st *Statement) { st.Clients[0], st.Clients[1] = st.Clients[1], st.Clients[0] }},
+		{name: "client missing from the verifier's list", verifier: func(st *Statement) { st.Clients = st.Clients[:2] }},
+		{name: "clipping bound exceeded without clipping", prover: func(_ *Round, res *Result) { res.Factors[1] = 1 << FactorBits }},
+		{name: "clipped harder than the bound asks", prover: func(_ *Round, res *Result) { res.Factors[1]-- }},
+		{name: "clipping bound claimed looser than proven", verifier: func(st *Statement) { st.Clip *= 10 }},
+		{name: "wrong average (one parameter off by one)", prover: func(r *Round, res *Result) { res.New[5]++; recommit(res, r) }},
+		{name: "wrong average (remainder shifted)", prover: func(r *Round, res *Result) {
+			res.New[5]++
+			res.Rem[5] -= 1 << (WeightBits + FactorBits)
+			recommit(res, r)
+		}},
+		{name: "new model commitment not the average's", verifier: func(st *Statement) { st.New = new(big.Int).Add(st.New, big.NewInt(1)) }},
+		{name: "previous model not the one committed", inputs: func(r *Round) { r.Old[0]++ }},
+		{name: "previous model commitment changed", verifier: func(st *Statement) { st.Old = big.NewInt(5) }},
+		{name: "weights changed", verifier: func(st *Statement) { st.Weights[0]--; st.Weights[1]++ }},
+		{name: "another round", verifier: func(st *Statement) { st.Round++ }},
+		{name: "commitments of another round", inputs: func(r *Round) { r.Number++ }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, res := cloneRound(honest), cloneResult(honestRes)
+			if tc.inputs != nil {
+				tc.inputs(r)
+				var err error
+				if res, err = Aggregate(testShape, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.prover != nil {
+				tc.prover(r, res)
+			}
+			st := *published
+			st.Clients, st.Weights = slices.Clone(published.Clients), slices.Clone(published.Weights)
+			if tc.verifier != nil {
+				tc.verifier(&st)
+			}
+			prf, err := Prove(testShape, ccs, keys.PK, r, res)
+			if err == nil {
+				err = Verify(testShape, keys.VK, prf, &st)
+			}
+			switch {
+			case tc.name == "honest" && err != nil:
+				t.Fatalf("the honest round fails: %v", err)
+			case tc.name != "honest" && err == nil:
+				t.Fatal("accepted")
+			case tc.name != "honest" && tc.prover == nil && !errors.Is(err, ErrInvalid) && tc.name != "client missing from the verifier's list":
+				t.Fatalf("refused for another reason than invalidity: %v", err)
+			case tc.name != "honest":
+				t.Logf("refused: %.160s", err)
+			}
+		})
+	}
+}
