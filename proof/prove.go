@@ -65,12 +65,13 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 // releaseGCPercent is the garbage collector's target while a Release
 // prove runs. Go's default (100: collect once the heap has doubled) lets
 // the garbage of reading the circuit and the key, and the prover's
-// vectors, pile up to twice what is live; at 25 the collector runs four
+// vectors, pile up to twice what is live; at 10 the collector runs ten
 // times as often over a heap that is mostly pointer-free field elements
 // and points, which it marks quickly. cnn_c32, peak RSS with the
 // streaming prover (groth16prove.go): 534 MB at 100, 317 MB at 25, 308 MB
-// at 10, for about 3% more CPU at 25.
-const releaseGCPercent = 25
+// at 10 on 2 cores; on 16, where more garbage is made between
+// collections, 333–367 MB at 25 and 315–317 MB at 10, for 3–5% more CPU.
+const releaseGCPercent = 10
 
 // ProveWitness proves the witness w of the circuit of m, the directory's
 // model or the same architecture with its weights loaded: the witness's
