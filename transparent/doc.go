@@ -22,4 +22,5 @@
 //	merkle      SHA-256 Merkle trees with authentication paths
 //	pcs         the Ligero/Brakedown-style multilinear commitment
 //	matmul      the MatMul/Gemm layer proof (Y = X·W + b, W public, X committed)
+//	logup       lookups of a committed vector into a public table (Haböck's logUp)
 package transparent
