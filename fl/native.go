@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"slices"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/ops"
 )
@@ -206,4 +208,10 @@ func orZero(v *big.Int) *big.Int {
 		return new(big.Int)
 	}
 	return v
+}
+
+func fieldOf(v *big.Int) fr.Element {
+	var e fr.Element
+	e.SetBigInt(orZero(v))
+	return e
 }

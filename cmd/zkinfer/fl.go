@@ -1,0 +1,394 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/fl"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+func init() {
+	commands = append(commands, command{"fl", "setup | commit | aggregate | verify",
+		"verifiable federated aggregation: FedAvg with L2 clipping over committed client updates (docs/FEDERATED.md)", cmdFL})
+}
+
+const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR          (once per model architecture and K)
+       zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
+       zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json
+       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--model-commitment NEW]`
+
+func cmdFL(fs *flag.FlagSet, args []string) error {
+	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
+		args = args[1:]
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		if len(args) == 0 {
+			fmt.Fprintln(stderr, flUsage)
+			return usageError{"give a subcommand (setup, commit, aggregate, verify)"}
+		}
+		fmt.Fprintln(stdout, flUsage)
+		return nil
+	}
+	subs := map[string]struct {
+		args string
+		run  func(*flag.FlagSet, []string) error
+	}{
+		"setup":     {"--model GLOBAL.onnx --clients K --out DIR", cmdFLSetup},
+		"commit":    {"UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json", cmdFLCommit},
+		"aggregate": {"DIR --model GLOBAL.onnx --round R --updates … --openings … --weights … --clip C --out NEW.onnx --proof P.json", cmdFLAggregate},
+		"verify":    {"DIR --proof P.json --commitments … --prev OLD_COMMITMENT", cmdFLVerify},
+	}
+	sub, ok := subs[args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("unknown subcommand %.40q (setup, commit, aggregate, verify)", args[0])}
+	}
+	sfs := flag.NewFlagSet("fl "+args[0], flag.ContinueOnError)
+	sfs.SetOutput(io.Discard)
+	err := sub.run(sfs, args[1:])
+	var ue usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, "usage: zkinfer fl %s %s\n", args[0], sub.args)
+		printFlags(stdout, sfs)
+		return nil
+	case errors.As(err, &ue):
+		return subUsageError{ue, "fl " + args[0] + " " + sub.args}
+	}
+	return err
+}
+
+// flProgress reports on stderr unless --quiet.
+func flProgress(q *bool) func(string, ...any) {
+	return func(format string, a ...any) {
+		if !*q {
+			fmt.Fprintf(stderr, format+"\n", a...)
+		}
+	}
+}
+
+func cmdFLSetup(fs *flag.FlagSet, args []string) error {
+	modelPath := fs.String("model", "", "the global model (ONNX): its weights' count and order")
+	clients := fs.Int("clients", 0, "number of clients K a round aggregates")
+	out := fs.String("out", "", "directory to write the circuit, keys and clients' bases into")
+	paramScale := fs.Int("param-scale", quant.Default.ParamScale, "fixed-point exponent of the weights (as given to compile)")
+	paramBits := fs.Int("param-bits", model.DefaultParamBits, "signed bit width of each quantized weight (as given to compile and commit)")
+	updateBits := fs.Int("update-bits", model.DefaultParamBits, "signed bit width of each quantized update value")
+	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
+	if _, err := parse(fs, args, 0, "model", "clients", "out"); err != nil {
+		return err
+	}
+	p, err := fl.LoadParams(*modelPath, *paramScale, *paramBits)
+	if err != nil {
+		return err
+	}
+	s := fl.Shape{Clients: *clients, Params: len(p.Values), ParamBits: *paramBits, ParamScale: *paramScale, UpdateBits: *updateBits}
+	if err := s.Check(); err != nil {
+		return usageError{err.Error()}
+	}
+	t0 := time.Now()
+	ccs, err := fl.Compile(s)
+	if err != nil {
+		return err
+	}
+	report("compiled the aggregation circuit for %d clients × %d parameters: %d constraints (%v)", s.Clients, s.Params, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	keys, err := fl.Setup(s, ccs)
+	if err != nil {
+		return err
+	}
+	if err := fl.WriteDir(*out, s, ccs, keys); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "set up %s (%v, development setup: see docs/FEDERATED.md): give clients %s and %s, verifiers %s and %s\n", *out, time.Since(t0).Round(time.Millisecond), fl.ShapeFile, fl.ClientsKeyFile, fl.ShapeFile, fl.VKFile)
+	return nil
+}
+
+func cmdFLCommit(fs *flag.FlagSet, args []string) error {
+	modelPath := fs.String("model", "", "the global model (ONNX) the update was trained from")
+	dir := fs.String("key", "", "the set-up directory (its fl.json and clients.key suffice)")
+	slot := fs.Int("slot", -1, "this client's slot k in the round, from 0")
+	round := fs.Uint64("round", 0, "the round number")
+	out := fs.String("out", "", "the commitment to publish (JSON)")
+	opening := fs.String("opening", "", "the opening to hand the aggregator with the update (JSON, secret)")
+	pos, err := parse(fs, args, 1, "model", "key", "slot", "round", "out", "opening")
+	if err != nil {
+		return err
+	}
+	s, err := fl.ReadShape(*dir)
+	if err != nil {
+		return err
+	}
+	base, err := fl.LoadParams(*modelPath, s.ParamScale, s.ParamBits)
+	if err != nil {
+		return err
+	}
+	if len(base.Values) != s.Params {
+		return fmt.Errorf("%s has %d weights, the circuit in %s %d: give the round's global model", *modelPath, len(base.Values), *dir, s.Params)
+	}
+	u, err := fl.LoadUpdate(pos[0], base, s.ParamScale, s.ParamBits)
+	if err != nil {
+		return err
+	}
+	basis, err := fl.ReadClientBasis(*dir, s, *slot)
+	if err != nil {
+		return err
+	}
+	salt, err := rand.Int(rand.Reader, ecc.BN254.ScalarField())
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	p, err := fl.ClientCommitment(basis, *round, salt, u)
+	if err != nil {
+		return err
+	}
+	cm := fl.PointHex(&p)
+	ob, _ := json.MarshalIndent(fl.OpeningFile{Format: fl.OpeningFormat, Round: *round, Slot: *slot, Salt: fl.FieldHex(salt)}, "", "  ")
+	cb, _ := json.MarshalIndent(fl.CommitmentFile{Format: fl.CommitmentFormat, Round: *round, Slot: *slot, Commitment: cm}, "", "  ")
+	if err := writeSecret(*opening, append(ob, '\n')); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(*out, append(cb, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "committed the update of slot %d for round %d (%d values, %v): publish %s; hand %s (secret) and the update to the aggregator\n", *slot, *round, len(u), time.Since(t0).Round(time.Millisecond), *out, *opening)
+	return nil
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func readFLJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s is not valid JSON: %v", path, err)
+	}
+	return nil
+}
+
+func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
+	modelPath := fs.String("model", "", "the previous global model (ONNX)")
+	round := fs.Uint64("round", 0, "the round number (the clients' commitments bind it)")
+	updates := fs.String("updates", "", "the clients' updates in slot order, comma-separated (ONNX or delta JSON)")
+	openings := fs.String("openings", "", "the clients' openings (fl commit --opening), in the same order")
+	weightsFlag := fs.String("weights", "", "the clients' weights (sample counts), comma-separated; default equal")
+	clip := fs.Float64("clip", 0, "the L2 bound C every update is clipped to (real units of the weights)")
+	out := fs.String("out", "", "the aggregated model to write (ONNX)")
+	proofPath := fs.String("proof", "", "the proof to write (JSON)")
+	oldSalt := fs.String("salt", "", "hex salt of the previous model's commitment (commit --salt)")
+	newSalt := fs.String("new-salt", "", "hex salt of the new model's commitment")
+	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
+	pos, err := parse(fs, args, 1, "model", "round", "updates", "openings", "clip", "out", "proof")
+	if err != nil {
+		return err
+	}
+	dir := pos[0]
+	s, err := fl.ReadShape(dir)
+	if err != nil {
+		return err
+	}
+	ups, ops := splitList(*updates), splitList(*openings)
+	if len(ups) != s.Clients || len(ops) != s.Clients {
+		return usageError{fmt.Sprintf("%d updates and %d openings for a circuit of %d clients: give one of each per slot, in slot order", len(ups), len(ops), s.Clients)}
+	}
+	counts := make([]int64, s.Clients)
+	if ws := splitList(*weightsFlag); ws != nil {
+		if len(ws) != s.Clients {
+			return usageError{fmt.Sprintf("%d weights for %d clients", len(ws), s.Clients)}
+		}
+		for k, w := range ws {
+			if counts[k], err = strconv.ParseInt(strings.TrimSpace(w), 10, 64); err != nil || counts[k] < 0 {
+				return usageError{fmt.Sprintf("--weights: %q is not a nonnegative integer", w)}
+			}
+		}
+	} else {
+		for k := range counts {
+			counts[k] = 1
+		}
+	}
+	cq := math.Round(math.Ldexp(*clip, s.ParamScale))
+	if !(*clip > 0) || cq >= 1<<39 {
+		return usageError{fmt.Sprintf("--clip %v: give a positive L2 bound below 2^%d", *clip, 39-s.ParamScale)}
+	}
+	r := &fl.Round{Number: *round, Clip: int64(cq)}
+	if r.Weights, err = fl.Weights(counts); err != nil {
+		return usageError{err.Error()}
+	}
+	if r.OldSalt, err = circuit.ParseSalt(*oldSalt); err != nil {
+		return fmt.Errorf("--salt: %w", err)
+	}
+	if r.NewSalt, err = circuit.ParseSalt(*newSalt); err != nil {
+		return fmt.Errorf("--new-salt: %w", err)
+	}
+	base, err := fl.LoadParams(*modelPath, s.ParamScale, s.ParamBits)
+	if err != nil {
+		return err
+	}
+	if len(base.Values) != s.Params {
+		return fmt.Errorf("%s has %d weights, the circuit in %s %d: give the round's global model", *modelPath, len(base.Values), dir, s.Params)
+	}
+	r.Old = base.Values
+	for k := range ups {
+		u, err := fl.LoadUpdate(ups[k], base, s.ParamScale, s.ParamBits)
+		if err != nil {
+			return err
+		}
+		var o fl.OpeningFile
+		if err := readFLJSON(ops[k], &o); err != nil {
+			return err
+		}
+		if o.Format != fl.OpeningFormat || o.Slot != k || o.Round != *round {
+			return fmt.Errorf("%s is the opening of slot %d, round %d, not slot %d of round %d: give the openings in slot order", ops[k], o.Slot, o.Round, k, *round)
+		}
+		salt, err := fl.ParseField(o.Salt)
+		if err != nil {
+			return fmt.Errorf("%s: %w", ops[k], err)
+		}
+		r.Updates, r.Salts = append(r.Updates, u), append(r.Salts, salt)
+	}
+	res, err := fl.Aggregate(s, r)
+	if err != nil {
+		return err
+	}
+	if err := fl.WriteModel(*modelPath, *out, base, res.New, s.ParamScale, s.ParamBits, r.NewSalt, res.NewCom); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	ccs, err := fl.ReadCircuit(dir)
+	if err != nil {
+		return err
+	}
+	pk, err := fl.ReadProvingKey(dir)
+	if err != nil {
+		return err
+	}
+	report("read the circuit and proving key (%v)", time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	prf, err := fl.Prove(s, ccs, pk, r, res)
+	if err != nil {
+		return err
+	}
+	st := &fl.Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: prf.Commitments[:s.Clients]}
+	pf, err := fl.EncodeProof(prf, st)
+	if err != nil {
+		return err
+	}
+	pb, _ := json.MarshalIndent(pf, "", "  ")
+	if err := atomicfile.WriteFile(*proofPath, append(pb, '\n')); err != nil {
+		return err
+	}
+	clipped := 0
+	norms := make([]string, s.Clients)
+	for k, f := range res.Factors {
+		if f < 1<<fl.FactorBits {
+			clipped++
+		}
+		n, _ := new(big.Float).SetInt(res.Norms[k]).Float64()
+		norms[k] = strconv.FormatFloat(math.Ldexp(math.Sqrt(n), -s.ParamScale), 'f', 3, 64)
+	}
+	report("update norms (L2): %s", strings.Join(norms, ", "))
+	fmt.Fprintf(stdout, "aggregated round %d: %d clients (%d clipped to L2 ≤ %v), wrote %s with commitment %s and %s (proved in %v)\n", *round, s.Clients, clipped, *clip, *out, pf.New, *proofPath, time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
+func cmdFLVerify(fs *flag.FlagSet, args []string) error {
+	proofPath := fs.String("proof", "", "the aggregation proof (fl aggregate --proof)")
+	commitments := fs.String("commitments", "", "the clients' published commitments (fl commit --out), comma-separated, in slot order")
+	prev := fs.String("prev", "", "the previous global model's commitment (zkinfer commit of its ONNX file)")
+	round := fs.Int64("round", -1, "the round the proof must be of")
+	newCom := fs.String("model-commitment", "", "the commitment the aggregated model must have")
+	pos, err := parse(fs, args, 1, "proof", "commitments", "prev")
+	if err != nil {
+		return err
+	}
+	s, err := fl.ReadShape(pos[0])
+	if err != nil {
+		return err
+	}
+	vk, err := fl.ReadVerifyingKey(pos[0])
+	if err != nil {
+		return err
+	}
+	var pf fl.ProofFile
+	if err := readFLJSON(*proofPath, &pf); err != nil {
+		return err
+	}
+	prf, st, err := pf.Decode()
+	if err != nil {
+		return err
+	}
+	want, err := fl.ParseField(*prev)
+	if err != nil {
+		return usageError{"--prev: " + err.Error()}
+	}
+	if st.Old.Cmp(want) != 0 {
+		return invalid(fmt.Errorf("%w: the proof aggregates from the model with commitment %s, not --prev %s", fl.ErrInvalid, pf.Old, fl.FieldHex(want)))
+	}
+	if *round >= 0 && st.Round != uint64(*round) {
+		return invalid(fmt.Errorf("%w: the proof is of round %d, not %d", fl.ErrInvalid, st.Round, *round))
+	}
+	if *newCom != "" {
+		nc, err := fl.ParseField(*newCom)
+		if err != nil {
+			return usageError{"--model-commitment: " + err.Error()}
+		}
+		if nc.Cmp(st.New) != 0 {
+			return invalid(fmt.Errorf("%w: the aggregated model's commitment is %s, not %s", fl.ErrInvalid, pf.New, *newCom))
+		}
+	}
+	cs := splitList(*commitments)
+	st.Clients = nil
+	for k, path := range cs {
+		var c fl.CommitmentFile
+		if err := readFLJSON(path, &c); err != nil {
+			return err
+		}
+		if c.Format != fl.CommitmentFormat {
+			return fmt.Errorf("%s is not an fl commitment file (format %q)", path, c.Format)
+		}
+		if c.Slot != k || c.Round != st.Round {
+			return invalid(fmt.Errorf("%w: %s is the commitment of slot %d in round %d, given as slot %d of round %d", fl.ErrInvalid, path, c.Slot, c.Round, k, st.Round))
+		}
+		p, err := fl.ParsePoint(c.Commitment)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		st.Clients = append(st.Clients, p)
+	}
+	if err := fl.Verify(s, vk, prf, st); err != nil {
+		if errors.Is(err, fl.ErrInvalid) {
+			return invalid(err)
+		}
+		return err
+	}
+	ws := make([]string, len(st.Weights))
+	for k, w := range st.Weights {
+		ws[k] = strconv.FormatFloat(float64(w)/(1<<fl.WeightBits), 'f', 5, 64)
+	}
+	fmt.Fprintf(stdout, "verified: round %d: the model with commitment %s is the previous model %s plus the weighted average (weights %s) of the %d committed client updates, each clipped to L2 norm ≤ %v, rounded to 2^-%d\n",
+		st.Round, pf.New, pf.Old, strings.Join(ws, ", "), s.Clients, quant.Dequantize(st.Clip, s.ParamScale), s.ParamScale)
+	return nil
+}

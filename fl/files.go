@@ -1,0 +1,276 @@
+package fl
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	cs "github.com/consensys/gnark/constraint/bn254"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/proof/verifier"
+)
+
+// A set-up directory holds the circuit (ShapeFile, CircuitFile), its keys
+// (PKFile, VKFile) and the clients' commitment bases (ClientsKeyFile):
+// clients need only ShapeFile and ClientsKeyFile, verifiers ShapeFile and
+// VKFile.
+const (
+	ShapeFile      = "fl.json"
+	CircuitFile    = "circuit.r1cs"
+	PKFile         = "pk.bin"
+	VKFile         = "vk.bin"
+	ClientsKeyFile = "clients.key"
+)
+
+// ClientsKeyFile's layout: "zkinfer-fl-clients-v1\n" ‖ K (uint32) ‖ n
+// (uint32) ‖ K × n × (x ‖ y), big-endian, 32 bytes a coordinate.
+const clientsMagic = "zkinfer-fl-clients-v1\n"
+
+// WriteDir writes a set-up directory.
+func WriteDir(dir string, s Shape, ccs *cs.R1CS, keys *Keys) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	sb, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, ShapeFile), append(sb, '\n')); err != nil {
+		return err
+	}
+	write := func(name string, wt io.WriterTo) error {
+		var buf bytes.Buffer
+		if _, err := wt.WriteTo(&buf); err != nil {
+			return fmt.Errorf("fl: writing %s: %w", name, err)
+		}
+		return atomicfile.WriteFile(filepath.Join(dir, name), buf.Bytes())
+	}
+	if err := write(CircuitFile, ccs); err != nil {
+		return err
+	}
+	var pkBuf bytes.Buffer
+	if _, err := keys.PK.WriteRawTo(&pkBuf); err != nil {
+		return fmt.Errorf("fl: writing the proving key: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, PKFile), pkBuf.Bytes()); err != nil {
+		return err
+	}
+	if err := write(VKFile, keys.VK); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(clientsMagic)
+	binary.Write(&buf, binary.BigEndian, [2]uint32{uint32(s.Clients), uint32(s.Params + 3)})
+	for _, b := range keys.Bases {
+		for i := range b {
+			x, y := b[i].X.Bytes(), b[i].Y.Bytes()
+			buf.Write(x[:])
+			buf.Write(y[:])
+		}
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, ClientsKeyFile), buf.Bytes())
+}
+
+// ReadShape reads a set-up directory's shape.
+func ReadShape(dir string) (Shape, error) {
+	var s Shape
+	b, err := os.ReadFile(filepath.Join(dir, ShapeFile))
+	if err != nil {
+		return s, fmt.Errorf("fl: %w (is %s a directory set up by zkinfer fl setup?)", err, dir)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", filepath.Join(dir, ShapeFile), err)
+	}
+	return s, s.Check()
+}
+
+// ReadClientBasis reads client k's basis from dir's ClientsKeyFile,
+// reading only its slice, and checks that it binds.
+func ReadClientBasis(dir string, s Shape, k int) ([]curve.G1Affine, error) {
+	if k < 0 || k >= s.Clients {
+		return nil, fmt.Errorf("fl: slot %d is outside the circuit's clients [0, %d)", k, s.Clients)
+	}
+	path := filepath.Join(dir, ClientsKeyFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("fl: %w", err)
+	}
+	defer f.Close()
+	bad := func(what string) error { return fmt.Errorf("fl: %s is corrupt (%s): run fl setup again", path, what) }
+	head := make([]byte, len(clientsMagic)+8)
+	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(clientsMagic)]) != clientsMagic {
+		return nil, bad("no header")
+	}
+	nk, n := int(binary.BigEndian.Uint32(head[len(clientsMagic):])), int(binary.BigEndian.Uint32(head[len(clientsMagic)+4:]))
+	if nk != s.Clients || n != s.Params+3 {
+		return nil, bad(fmt.Sprintf("%d clients of %d points, the shape %d of %d", nk, n, s.Clients, s.Params+3))
+	}
+	if _, err := f.Seek(int64(len(head))+int64(k)*int64(n)*64, io.SeekStart); err != nil {
+		return nil, err
+	}
+	raw := make([]byte, 64*n)
+	if _, err := io.ReadFull(bufio.NewReader(f), raw); err != nil {
+		return nil, bad("truncated")
+	}
+	b := make([]curve.G1Affine, n)
+	for i := range b {
+		if err := b[i].X.SetBytesCanonical(raw[64*i : 64*i+32]); err != nil {
+			return nil, bad(fmt.Sprintf("point %d: %v", i, err))
+		}
+		if err := b[i].Y.SetBytesCanonical(raw[64*i+32 : 64*i+64]); err != nil {
+			return nil, bad(fmt.Sprintf("point %d: %v", i, err))
+		}
+		if !b[i].IsInfinity() && !b[i].IsOnCurve() {
+			return nil, bad(fmt.Sprintf("point %d is not on the curve", i))
+		}
+	}
+	return b, checkBasis(b, s, k)
+}
+
+// ReadCircuit reads the directory's constraint system.
+func ReadCircuit(dir string) (*cs.R1CS, error) {
+	f, err := os.Open(filepath.Join(dir, CircuitFile))
+	if err != nil {
+		return nil, fmt.Errorf("fl: %w", err)
+	}
+	defer f.Close()
+	ccs := new(cs.R1CS)
+	if _, err := ccs.ReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
+		return nil, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", f.Name(), err)
+	}
+	return ccs, nil
+}
+
+// ReadProvingKey reads the directory's proving key.
+func ReadProvingKey(dir string) (*groth16bn254.ProvingKey, error) {
+	f, err := os.Open(filepath.Join(dir, PKFile))
+	if err != nil {
+		return nil, fmt.Errorf("fl: %w", err)
+	}
+	defer f.Close()
+	pk := new(groth16bn254.ProvingKey)
+	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
+		return nil, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", f.Name(), err)
+	}
+	return pk, nil
+}
+
+// ReadVerifyingKey reads the directory's verifying key.
+func ReadVerifyingKey(dir string) (*groth16bn254.VerifyingKey, error) {
+	f, err := os.Open(filepath.Join(dir, VKFile))
+	if err != nil {
+		return nil, fmt.Errorf("fl: %w", err)
+	}
+	defer f.Close()
+	vk := new(groth16bn254.VerifyingKey)
+	if _, err := vk.ReadFrom(f); err != nil {
+		return nil, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", f.Name(), err)
+	}
+	return vk, nil
+}
+
+// CommitmentFile is a client's published commitment (fl commit --out).
+type CommitmentFile struct {
+	Format     string `json:"format"`
+	Round      uint64 `json:"round"`
+	Slot       int    `json:"slot"`
+	Commitment string `json:"commitment"` // 0x x‖y
+}
+
+// OpeningFile is what a client hands the aggregator with its update (fl
+// commit --opening): secret.
+type OpeningFile struct {
+	Format string `json:"format"`
+	Round  uint64 `json:"round"`
+	Slot   int    `json:"slot"`
+	Salt   string `json:"salt"`
+}
+
+// ProofFile is an aggregation proof with its public statement (fl
+// aggregate --proof).
+type ProofFile struct {
+	Format  string   `json:"format"`
+	Round   uint64   `json:"round"`
+	Clip    int64    `json:"clip"` // C_q, units of 2^-param_scale
+	Weights []int64  `json:"weights"`
+	Old     string   `json:"old_model_commitment"`
+	New     string   `json:"new_model_commitment"`
+	Clients []string `json:"client_commitments"`
+	Proof   string   `json:"proof"`
+}
+
+// File formats.
+const (
+	CommitmentFormat = "zkinfer-fl-commitment-v1"
+	OpeningFormat    = "zkinfer-fl-opening-v1"
+	ProofFormat      = "zkinfer-fl-proof-v1"
+)
+
+// PointHex and ParsePoint write and read a commitment point.
+func PointHex(p *curve.G1Affine) string           { return verifier.PointHex(p) }
+func ParsePoint(s string) (curve.G1Affine, error) { return verifier.ParsePoint(s) }
+func FieldHex(v *big.Int) string                  { return circuit.Hex(fieldOf(v)) }
+func ParseField(s string) (*big.Int, error)       { return circuit.ParseSalt(s) }
+func encodeProof(p *groth16bn254.Proof) (string, error) {
+	var buf bytes.Buffer
+	if _, err := p.WriteRawTo(&buf); err != nil {
+		return "", err
+	}
+	return "0x" + hex.EncodeToString(buf.Bytes()), nil
+}
+
+// EncodeProof writes prf and its statement as a ProofFile.
+func EncodeProof(prf *groth16bn254.Proof, st *Statement) (*ProofFile, error) {
+	enc, err := encodeProof(prf)
+	if err != nil {
+		return nil, fmt.Errorf("fl: encoding the proof: %w", err)
+	}
+	pf := &ProofFile{Format: ProofFormat, Round: st.Round, Clip: st.Clip, Weights: st.Weights, Old: FieldHex(st.Old), New: FieldHex(st.New), Proof: enc}
+	for i := range st.Clients {
+		pf.Clients = append(pf.Clients, PointHex(&st.Clients[i]))
+	}
+	return pf, nil
+}
+
+// Decode reads the proof and the statement it claims (whose client
+// commitments the verifier replaces with the published ones).
+func (pf *ProofFile) Decode() (*groth16bn254.Proof, *Statement, error) {
+	if pf.Format != ProofFormat {
+		return nil, nil, fmt.Errorf("fl: the proof file's format is %q, want %q", pf.Format, ProofFormat)
+	}
+	raw, err := hex.DecodeString(strings.TrimPrefix(pf.Proof, "0x"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("fl: the proof is not hex")
+	}
+	prf := new(groth16bn254.Proof)
+	if _, err := prf.ReadFrom(bytes.NewReader(raw)); err != nil {
+		return nil, nil, fmt.Errorf("fl: the proof is malformed: %v", err)
+	}
+	st := &Statement{Round: pf.Round, Clip: pf.Clip, Weights: pf.Weights}
+	if st.Old, err = ParseField(pf.Old); err != nil {
+		return nil, nil, fmt.Errorf("fl: old_model_commitment: %w", err)
+	}
+	if st.New, err = ParseField(pf.New); err != nil {
+		return nil, nil, fmt.Errorf("fl: new_model_commitment: %w", err)
+	}
+	for i, c := range pf.Clients {
+		p, err := ParsePoint(c)
+		if err != nil {
+			return nil, nil, fmt.Errorf("fl: client commitment %d: %w", i, err)
+		}
+		st.Clients = append(st.Clients, p)
+	}
+	return prf, st, nil
+}
