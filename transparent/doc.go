@@ -23,4 +23,5 @@
 //	pcs         the Ligero/Brakedown-style multilinear commitment
 //	matmul      the MatMul/Gemm layer proof (Y = X·W + b, W public, X committed)
 //	logup       lookups of a committed vector into a public table (Haböck's logUp)
+//	rescale     rescale and RescaleRelu of a committed tensor, ops' semantics
 package transparent

@@ -1,0 +1,232 @@
+package rescale
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+var testPCS = pcs.Params{RateLog: 1, Queries: 12}
+
+// TestComputeMatchesOps checks the witness against the integer evaluator that
+// backs `zkinfer run`: the proof is about exactly what ops computes.
+func TestComputeMatchesOps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, p := range []Params{{Shift: 12, Bits: 24}, {Shift: 12, Bits: 24, ReLU: true}, {Shift: 1, Bits: 8}, {Shift: 16, Bits: 10, ReLU: true}} {
+		for k := 0; k < 2000; k++ {
+			lim := int64(1) << (p.Bits - 1 + p.Shift)
+			a := rng.Int64N(2*lim) - lim
+			var e ops.IntArith
+			want := e.Rescale(a, p.Shift, p.Bits)
+			if p.ReLU {
+				want = e.RescaleRelu(a, p.Shift, p.Bits)
+			}
+			w, err := Compute(p, []int64{a})
+			if (err != nil) != (e.Err() != nil) {
+				t.Fatalf("%+v a=%d: Compute error %v, ops error %v", p, a, err, e.Err())
+			}
+			if err == nil && w.Y[0] != want {
+				t.Fatalf("%+v a=%d: y = %d, ops gives %d", p, a, w.Y[0], want)
+			}
+		}
+	}
+}
+
+type instance struct {
+	p     Params
+	aData *pcs.ProverData
+	a     []int64
+}
+
+func newInstance(t *testing.T, p Params, a []int64) instance {
+	t.Helper()
+	size, _ := mle.Pow2(len(a))
+	padded := make([]int64, size)
+	copy(padded, a)
+	aData, err := pcs.Commit(p.PCS, mle.FromInt64(padded))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return instance{p, aData, padded}
+}
+
+func (in instance) transcript() *transcript.Transcript {
+	tr := transcript.New("test")
+	in.aData.Commitment().Absorb(tr, "a")
+	return tr
+}
+
+func (in instance) verify(proof Proof) error {
+	return Verify(in.transcript(), in.p, in.aData.Commitment(), proof)
+}
+
+func randomA(rng *rand.Rand, p Params, n int) []int64 {
+	lim := int64(1) << (p.Bits - 1 + p.Shift)
+	a := make([]int64, n)
+	for i := range a {
+		a[i] = rng.Int64N(2*lim-2<<p.Shift) - lim + 1<<p.Shift
+	}
+	return a
+}
+
+func TestHonest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct {
+		p Params
+		n int
+	}{
+		{Params{Shift: 4, Bits: 8, PCS: testPCS}, 16},
+		{Params{Shift: 4, Bits: 8, ReLU: true, PCS: testPCS}, 13},
+		{Params{Shift: 12, Bits: 24, PCS: testPCS}, 32},
+		{Params{Shift: 12, Bits: 24, ReLU: true, PCS: testPCS}, 32},
+		{Params{Shift: 3, Bits: 13, ReLU: true, PCS: testPCS}, 1},
+	} {
+		t.Run(fmt.Sprintf("s%d_b%d_relu%v_n%d", c.p.Shift, c.p.Bits, c.p.ReLU, c.n), func(t *testing.T) {
+			in := newInstance(t, c.p, randomA(rng, c.p, c.n))
+			proof, yData, err := Prove(in.transcript(), c.p, in.aData, in.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := in.verify(proof); err != nil {
+				t.Fatalf("honest proof rejected: %v", err)
+			}
+			if yData.Commitment() != proof.Y {
+				t.Fatal("returned output commitment is not the proof's")
+			}
+		})
+	}
+}
+
+func TestWrongWitnessRejected(t *testing.T) {
+	base := Params{Shift: 4, Bits: 8, ReLU: true, PCS: testPCS}
+	a := []int64{100, -100, 80, -8, 0, 7, 8, 2000} // q = 6, -6, 5, 0, 0, 0, 1, 125
+	one := fr.One()
+	for _, c := range []struct {
+		name string
+		// refuse: the witness breaks a range, which the honest lookup prover
+		// refuses to prove (logup's tests play the cheating one)
+		refuse bool
+		edit   func(w *Witness)
+		field  func(cols *[numCols]mle.Table, y mle.Table)
+	}{
+		{name: "quotient off by one, remainder compensating (r = -4)", refuse: true,
+			edit: func(w *Witness) { w.Q[0]++; w.R[0] -= 16; w.V0[0]++; w.Y[0]++ }},
+		{name: "ReLU passes a negative value (σ = 1, v = q < 0)", refuse: true, edit: func(w *Witness) {
+			w.Sigma[1] = 1
+			w.Y[1] = w.Q[1]
+			w.V0[1], w.V1[1] = w.Q[1]&(1<<Limb-1), w.Q[1]>>Limb
+		}},
+		{name: "wrong output only (caught by y = σ·q)", edit: func(w *Witness) { w.Y[2]++ }},
+		{name: "remainder off, linear relation broken", edit: func(w *Witness) { w.R[3]++ }},
+		{name: "σ not a bit, every other relation kept (caught by the bit check)", field: func(cols *[numCols]mle.Table, y mle.Table) {
+			// q = 5 at entry 2: v = 0 and σ = 1 + 5/128 keep v = q + 128(1 − σ),
+			// and y = σ·q keeps the product.
+			var s, inv fr.Element
+			inv.SetUint64(128)
+			inv.Inverse(&inv)
+			s.Mul(&cols[colQ][2], &inv).Add(&s, &one)
+			cols[colSigma][2] = s
+			cols[colV0][2].SetZero()
+			y[2].Mul(&s, &cols[colQ][2])
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := newInstance(t, base, a)
+			w, err := Compute(base, in.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.edit != nil {
+				c.edit(&w)
+			}
+			proof, _, err := prove(in.transcript(), base, in.aData, in.a, w, c.field)
+			if c.refuse {
+				if err == nil {
+					t.Fatal("prover proved a witness out of range")
+				}
+				t.Log(err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := in.verify(proof); err == nil {
+				t.Fatal("wrong witness accepted")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
+
+func TestTamperedRejected(t *testing.T) {
+	p := Params{Shift: 4, Bits: 16, ReLU: true, PCS: testPCS}
+	one := fr.One()
+	for _, c := range []struct {
+		name string
+		edit func(*Proof)
+	}{
+		{"value at z", func(pr *Proof) { pr.AtZ[colR].Add(&pr.AtZ[colR], &one) }},
+		{"consistent values at z (a and r both +1)", func(pr *Proof) {
+			pr.AtZ[colA].Add(&pr.AtZ[colA], &one)
+			pr.AtZ[colR].Add(&pr.AtZ[colR], &one)
+		}},
+		{"y(r_b)", func(pr *Proof) { pr.YAtR.Add(&pr.YAtR, &one) }},
+		{"σ − 1 factor", func(pr *Proof) { pr.Bool.Finals[2].Add(&pr.Bool.Finals[2], &one) }},
+		{"output commitment", func(pr *Proof) { pr.Y.Root[3] ^= 1 }},
+		{"lookup dropped", func(pr *Proof) { pr.Lookups = pr.Lookups[:2] }},
+		{"opening dropped", func(pr *Proof) { pr.Openings = pr.Openings[1:] }},
+		{"absent limb value nonzero", func(pr *Proof) {}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pp := p
+			if c.name == "absent limb value nonzero" {
+				pp.Bits = 10 // v has one limb
+			}
+			in := newInstance(t, pp, randomA(rand.New(rand.NewPCG(5, 6)), pp, 8))
+			proof, _, err := Prove(in.transcript(), pp, in.aData, in.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.edit(&proof)
+			if c.name == "absent limb value nonzero" {
+				proof.AtZ[colV1].Add(&proof.AtZ[colV1], &one)
+			}
+			if err := in.verify(proof); err == nil {
+				t.Fatal("tampered proof accepted")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
+
+func TestParams(t *testing.T) {
+	for _, p := range []Params{{Shift: 0, Bits: 8}, {Shift: 17, Bits: 8}, {Shift: 4, Bits: 1}, {Shift: 4, Bits: 26}} {
+		if _, err := Compute(p, []int64{1}); err == nil {
+			t.Errorf("%+v accepted", p)
+		}
+	}
+	if _, err := Compute(Params{Shift: 4, Bits: 8}, []int64{128 << 4}); err == nil {
+		t.Error("quotient 128 accepted for 8 signed bits")
+	}
+}
+
+func ExampleProve() {
+	p := Params{Shift: 12, Bits: 24, ReLU: true, PCS: pcs.DefaultParams()}
+	a := []int64{5 << 12, -3 << 12, 2047, 2048} // → 5, 0 (ReLU of −3), 0, 1
+	aData, _ := pcs.Commit(p.PCS, mle.FromInt64(a))
+	prover, verifier := transcript.New("example"), transcript.New("example")
+	aData.Commitment().Absorb(prover, "a")
+	aData.Commitment().Absorb(verifier, "a")
+	proof, _, _ := Prove(prover, p, aData, a)
+	w, _ := Compute(p, a)
+	fmt.Println(w.Y, Verify(verifier, p, aData.Commitment(), proof))
+	// Output: [5 0 0 1] <nil>
+}
