@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const flExample = "../../examples/federated"
+
+// TestFederatedExample runs examples/federated's walkthrough (README.md):
+// setup, the three hospitals' commitments, the aggregation with clipping,
+// its verification against the published commitments and the previous
+// model's, and an inference proven with hashed weights against the
+// aggregated model's commitment; then what a verifier must refuse.
+func TestFederatedExample(t *testing.T) {
+	tmp := t.TempDir()
+	at := func(name string) string { return filepath.Join(tmp, name) }
+	global := filepath.Join(flExample, "global.onnx")
+	hosp := func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
+	mustZK(t, "fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet")
+	for _, h := range []string{"0", "1", "2"} {
+		out := mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
+		if !strings.Contains(out, "committed the update of slot "+h) {
+			t.Fatalf("fl commit printed %q", out)
+		}
+	}
+	prev := strings.TrimSpace(mustZK(t, "commit", global))
+	aggregate := func(round, updates, proofName string) (int, string, string) {
+		return zk(t, "fl", "aggregate", at("round"), "--model", global, "--round", round, "--updates", updates,
+			"--openings", at("o0.json")+","+at("o1.json")+","+at("o2.json"), "--weights", "300,500,200", "--clip", "3",
+			"--out", at("global1.onnx"), "--proof", at(proofName), "--quiet")
+	}
+	updates := hosp("0") + "," + hosp("1") + "," + hosp("2")
+	if code, out, errOut := aggregate("1", updates, "p.json"); code != 0 || !strings.Contains(out, "3 clients (1 clipped to L2 ≤ 3)") {
+		t.Fatalf("fl aggregate: exit %d, %q, %q", code, out, errOut)
+	}
+	var pf struct {
+		New string `json:"new_model_commitment"`
+	}
+	b, _ := os.ReadFile(at("p.json"))
+	if err := json.Unmarshal(b, &pf); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(mustZK(t, "commit", at("global1.onnx"))); got != pf.New {
+		t.Fatalf("zkinfer commit gives the aggregated model %s, the proof %s", got, pf.New)
+	}
+	commitments := at("c0.json") + "," + at("c1.json") + "," + at("c2.json")
+	verify := func(extra ...string) (int, string, string) {
+		return zk(t, append([]string{"fl", "verify", at("round"), "--proof", at("p.json"), "--round", "1"}, extra...)...)
+	}
+	if code, out, errOut := verify("--commitments", commitments, "--prev", prev, "--model-commitment", pf.New); code != 0 || !strings.Contains(out, "verified: round 1") {
+		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
+	}
+
+	// The chain: an inference with hashed weights, Poseidon2 scheme,
+	// verified against the round's new commitment.
+	mustZK(t, "compile", at("global1.onnx"), "--out", at("infer"), "--param-visibility", "hashed", "--param-commitment", "poseidon2", "--quiet")
+	mustZK(t, "setup", at("infer"), "--quiet")
+	mustZK(t, "prove", at("infer"), "--input", filepath.Join(flExample, "patient.json"), "--model", at("global1.onnx"), "--proof", at("ip.json"), "--quiet")
+	if code, _, errOut := zk(t, "verify", at("infer"), "--proof", at("ip.json"), "--model-commitment", pf.New); code != 0 {
+		t.Fatalf("the inference against the aggregated commitment: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := zk(t, "verify", at("infer"), "--proof", at("ip.json"), "--model-commitment", prev); code != exitInvalid {
+		t.Fatalf("the inference against the previous model's commitment: exit %d, want %d", code, exitInvalid)
+	}
+
+	// What fl verify must refuse (exit 1).
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{
+		{"another previous model", []string{"--commitments", commitments, "--prev", pf.New}},
+		{"commitments out of order", []string{"--commitments", at("c1.json") + "," + at("c0.json") + "," + at("c2.json"), "--prev", prev}},
+		{"a client counted twice", []string{"--commitments", at("c0.json") + "," + at("c1.json") + "," + at("c0.json"), "--prev", prev}},
+		{"another aggregated model", []string{"--commitments", commitments, "--prev", prev, "--model-commitment", prev}},
+	} {
+		if code, _, errOut := verify(tc.extra...); code != exitInvalid {
+			t.Errorf("%s: exit %d (%s), want %d", tc.name, code, errOut, exitInvalid)
+		}
+	}
+	// A client dropped: its commitment missing is a usage error (exit 3),
+	// and an aggregation in which another update took its slot is refused.
+	if code, _, _ := verify("--commitments", at("c0.json")+","+at("c1.json"), "--prev", prev); code == 0 {
+		t.Error("two commitments for three clients verified")
+	}
+	if code, _, errOut := aggregate("1", hosp("0")+","+hosp("1")+","+hosp("1"), "p2.json"); code != 0 {
+		t.Fatalf("aggregating with hospital 1 twice: exit %d, %s", code, errOut)
+	}
+	code, _, errOut := zk(t, "fl", "verify", at("round"), "--proof", at("p2.json"), "--commitments", commitments, "--prev", prev)
+	if code != exitInvalid || !strings.Contains(errOut, "not client 2's published commitment") {
+		t.Errorf("hospital 1's update in hospital 2's slot: exit %d, %s", code, errOut)
+	}
+	// Openings of another round are refused before proving.
+	if code, _, errOut := aggregate("2", updates, "p3.json"); code == 0 || !strings.Contains(errOut, "round 1, not slot 0 of round 2") {
+		t.Errorf("round 2 with round 1's openings: exit %d, %s", code, errOut)
+	}
+}
