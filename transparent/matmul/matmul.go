@@ -22,6 +22,12 @@
 // verifier evaluates W̃(r_k, r_j) itself from the public W in O(K·N) and checks
 // X̃(r_i, r_k) through a pcs opening of X's commitment.
 //
+// [ProveStep] and [VerifyStep] are the same reduction between committed
+// tensors, for chains of layers: X committed before, Y committed by the step,
+// and the claim Ỹ(r_i, r_j) opened through Y's commitment instead of computed
+// from a public Y; the bias enters as (Σ_{i<M} eq(r_i)_i)·(Σ_j eq(r_j)_j·b_j),
+// so Y's padding entries are proven zero too.
+//
 // # Soundness
 //
 // A false Y passes with probability at most (a+e)/|F| (the random point) +

@@ -1,0 +1,80 @@
+package matmul
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// stepInstance returns a true step: X and Y as padded tables, X committed.
+func stepInstance(t *testing.T, M, K, N int) (*Layer, *pcs.ProverData, mle.Table, mle.Table) {
+	t.Helper()
+	pub, x := instance(rand.New(rand.NewPCG(9, 9)), M, K, N, true)
+	d := pub.dims()
+	xt := xTable(x, M, K, d)
+	yt := make(mle.Table, d.m*d.n)
+	for i := 0; i < M; i++ {
+		copy(yt[i*d.n:i*d.n+N], pub.Y[i*N:(i+1)*N])
+	}
+	xData, err := pcs.Commit(testParams, xt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub.Layer, xData, xt, yt
+}
+
+func stepRun(t *testing.T, M, K, N int, editY func(mle.Table), editP func(*StepProof)) error {
+	t.Helper()
+	layer, xData, xt, yt := stepInstance(t, M, K, N)
+	if editY != nil {
+		editY(yt)
+	}
+	ptr := transcript.New("chain")
+	xData.Commitment().Absorb(ptr, "x")
+	proof, _, err := ProveStep(ptr, testParams, layer, M, xData, xt, yt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if editP != nil {
+		editP(&proof)
+	}
+	vtr := transcript.New("chain")
+	xData.Commitment().Absorb(vtr, "x")
+	return VerifyStep(vtr, testParams, layer, M, xData.Commitment(), proof)
+}
+
+func TestStepHonest(t *testing.T) {
+	for _, c := range []struct{ M, K, N int }{{1, 1, 1}, {1, 12, 5}, {3, 5, 7}, {4, 8, 8}} {
+		if err := stepRun(t, c.M, c.K, c.N, nil, nil); err != nil {
+			t.Errorf("%dx%dx%d: honest step rejected: %v", c.M, c.K, c.N, err)
+		}
+	}
+}
+
+func TestStepWrongOutputRejected(t *testing.T) {
+	one := fr.One()
+	for _, c := range []struct {
+		name  string
+		editY func(mle.Table)
+		editP func(*StepProof)
+	}{
+		{"wrong Y entry", func(y mle.Table) { y[1].Add(&y[1], &one) }, nil},
+		{"nonzero padding column of Y", func(y mle.Table) { y[7].SetUint64(1) }, nil}, // n = 8, N = 7
+		{"nonzero padding row of Y", func(y mle.Table) { y[3*8].SetUint64(1) }, nil},  // m = 4, M = 3
+		{"stated Ỹ(r) moved", nil, func(p *StepProof) { p.YAtR.Add(&p.YAtR, &one) }},
+		{"Y opening column", nil, func(p *StepProof) { p.YOpen.Columns[0][0].Add(&p.YOpen.Columns[0][0], &one) }},
+		{"Y commitment shape", nil, func(p *StepProof) { p.Y.NumVars-- }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := stepRun(t, 3, 5, 7, c.editY, c.editP)
+			if err == nil {
+				t.Fatal("wrong output accepted")
+			}
+			t.Log(err)
+		})
+	}
+}
