@@ -12,6 +12,9 @@ import (
 	"github.com/consensys/gnark/frontend"
 )
 
+// Point is a client commitment: a BN254 G1 point.
+type Point = curve.G1Affine
+
 // Statement is what an aggregation proof is checked against: all public.
 type Statement struct {
 	Round   uint64
