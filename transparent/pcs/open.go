@@ -13,8 +13,23 @@ import (
 type Opening struct {
 	U       []fr.Element    // γᵀM, the proximity row
 	V       []fr.Element    // eq(z_row)ᵀM, the evaluation row
-	Columns [][]fr.Element  // the t opened encoded columns
+	Columns [][]fr.Element  // the opened encoded columns, one per distinct queried position, in order of first query
 	Paths   [][]merkle.Hash // their Merkle paths
+}
+
+// distinct returns the queried positions without repetitions, in order of
+// first appearance: each is opened and checked once (a repeated draw checks
+// nothing new, so soundness is that of the t draws).
+func distinct(idx []int) []int {
+	seen := make(map[int]bool, len(idx))
+	out := make([]int, 0, len(idx))
+	for _, j := range idx {
+		if !seen[j] {
+			seen[j] = true
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // Size returns the opening's size in bytes: 32 per field element or hash.
@@ -80,6 +95,7 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 	if err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
+	idx = distinct(idx)
 	op := Opening{U: u, V: v, Columns: make([][]fr.Element, len(idx)), Paths: make([][]merkle.Hash, len(idx))}
 	for q, j := range idx {
 		op.Columns[q] = append([]fr.Element(nil), pd.cols[j]...)
@@ -107,9 +123,6 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 	if len(op.U) != C || len(op.V) != C {
 		return fmt.Errorf("pcs: rows u, v of %d and %d entries, want %d", len(op.U), len(op.V), C)
 	}
-	if len(op.Columns) != p.Queries || len(op.Paths) != p.Queries {
-		return fmt.Errorf("pcs: %d columns and %d paths opened, want %d", len(op.Columns), len(op.Paths), p.Queries)
-	}
 	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
 	eqRow, eqCol := mle.EqTable(zRow), mle.EqTable(zCol)
 	if got := mle.Inner(op.V, eqCol); !got.Equal(&value) {
@@ -122,6 +135,10 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 	idx, err := tr.Indices("pcs/queries", W, p.Queries)
 	if err != nil {
 		return err
+	}
+	idx = distinct(idx)
+	if len(op.Columns) != len(idx) || len(op.Paths) != len(idx) {
+		return fmt.Errorf("pcs: %d columns and %d paths opened, want %d", len(op.Columns), len(op.Paths), len(idx))
 	}
 	encU, encV := Encode(op.U, p.RateLog), Encode(op.V, p.RateLog)
 	for q, j := range idx {

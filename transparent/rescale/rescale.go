@@ -53,6 +53,9 @@ type Params struct {
 	PCS   pcs.Params
 }
 
+// Check reports parameters outside the supported ranges.
+func (p Params) Check() error { return p.check() }
+
 func (p Params) check() error {
 	if p.Shift < 1 || p.Shift > 16 {
 		return fmt.Errorf("rescale: shift %d outside 1..16", p.Shift)

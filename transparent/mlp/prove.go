@@ -1,0 +1,242 @@
+package mlp
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/logup"
+	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/rescale"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// Proof proves y = model(x) for a private x.
+type Proof struct {
+	X      pcs.Commitment
+	Input  InputRange
+	Steps  []matmul.StepProof
+	Requan []rescale.Proof
+	Out    pcs.Opening // the last output at ρ, against the public y
+}
+
+// InputRange proves every entry of x is a signed InBits-bit integer: with
+// v = x + 2^(InBits−1) = v0 + 2^12·v1, lookups v0 ∈ [0, 2^12),
+// v1 ∈ [0, 2^(InBits−12)) and x̃ + 2^(InBits−1) = ṽ0 + 2^12·ṽ1 at a random z.
+type InputRange struct {
+	V0, V1   pcs.Commitment
+	Lookups  []logup.Proof
+	AtZ      [3]fr.Element // x̃, ṽ0, ṽ1 at z
+	Openings []pcs.Opening
+}
+
+// Size returns the proof's size in bytes, 32 per field element or hash.
+func (p *Proof) Size() int {
+	n := 48 + 2*48 + 96 + p.Out.Size()
+	for i := range p.Input.Lookups {
+		n += p.Input.Lookups[i].Size()
+	}
+	for i := range p.Input.Openings {
+		n += p.Input.Openings[i].Size()
+	}
+	for i := range p.Steps {
+		n += p.Steps[i].Size() + p.Requan[i].Size()
+	}
+	return n
+}
+
+func (m *Model) limbs() (int, int) {
+	if m.InBits <= rescale.Limb {
+		return m.InBits, 0
+	}
+	return rescale.Limb, m.InBits - rescale.Limb
+}
+
+// Prove runs the model on the private x (M×K₀) and proves its output, which
+// it returns.
+func Prove(params pcs.Params, m *Model, M int, x []int64) (Proof, []int64, error) {
+	accs, y, err := m.Run(M, x)
+	if err != nil {
+		return Proof{}, nil, err
+	}
+	tr := m.start(M, y)
+	var proof Proof
+	K0 := m.Layers[0].K
+	xInts := padded(x, M, K0)
+	xt := mle.FromInt64(xInts)
+	xData, err := pcs.Commit(params, xt)
+	if err != nil {
+		return Proof{}, nil, err
+	}
+	proof.X = xData.Commitment()
+	proof.X.Absorb(tr, "mlp/x")
+	if proof.Input, err = m.proveInput(tr, params, xData, xInts); err != nil {
+		return Proof{}, nil, err
+	}
+	cur, curData := xt, xData
+	for i := range m.Layers {
+		l := &m.Layers[i]
+		aInts := padded(accs[i], M, l.N)
+		step, aData, err := matmul.ProveStep(tr, params, m.gemm[i], M, curData, cur, mle.FromInt64(aInts))
+		if err != nil {
+			return Proof{}, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
+		}
+		rq, outData, err := rescale.Prove(tr, l.params(params), aData, aInts)
+		if err != nil {
+			return Proof{}, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
+		}
+		w, _ := rescale.Compute(l.params(params), aInts)
+		proof.Steps = append(proof.Steps, step)
+		proof.Requan = append(proof.Requan, rq)
+		cur, curData = mle.FromInt64(w.Y), outData
+	}
+	rho := tr.Challenges("mlp/rho", curData.Commitment().NumVars)
+	if _, proof.Out, _, err = curData.Open(tr, rho); err != nil {
+		return Proof{}, nil, err
+	}
+	return proof, y, nil
+}
+
+func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64) (InputRange, error) {
+	lo, hi := m.limbs()
+	off := int64(1) << (m.InBits - 1)
+	v0, v1 := make([]int64, len(x)), make([]int64, len(x))
+	for i, xi := range x {
+		v := xi + off
+		v0[i], v1[i] = v&(1<<rescale.Limb-1), v>>rescale.Limb
+	}
+	var ir InputRange
+	t0, t1 := mle.FromInt64(v0), mle.FromInt64(v1)
+	d0, err := pcs.Commit(params, t0)
+	if err != nil {
+		return ir, err
+	}
+	d1, err := pcs.Commit(params, t1)
+	if err != nil {
+		return ir, err
+	}
+	ir.V0, ir.V1 = d0.Commitment(), d1.Commitment()
+	ir.V0.Absorb(tr, "mlp/v0")
+	ir.V1.Absorb(tr, "mlp/v1")
+	checks := []struct {
+		d    *pcs.ProverData
+		t    mle.Table
+		bits int
+	}{{d0, t0, lo}, {d1, t1, hi}}
+	if hi == 0 {
+		checks = checks[:1] // v1 ≡ 0, checked at z
+	}
+	for _, c := range checks {
+		table, err := logup.Range(c.bits)
+		if err != nil {
+			return ir, err
+		}
+		lp, err := logup.Prove(tr, params, c.d, c.t, table)
+		if err != nil {
+			return ir, fmt.Errorf("mlp: input range: %v", err)
+		}
+		ir.Lookups = append(ir.Lookups, lp)
+	}
+	z := tr.Challenges("mlp/z", ir.V0.NumVars)
+	xt := mle.FromInt64(x)
+	ir.AtZ[0], _ = xt.Eval(z)
+	ir.AtZ[1], _ = t0.Eval(z)
+	ir.AtZ[2], _ = t1.Eval(z)
+	tr.AppendElements("mlp/at-z", ir.AtZ[:]...)
+	for _, d := range []*pcs.ProverData{xData, d0, d1} {
+		_, op, _, err := d.Open(tr, z)
+		if err != nil {
+			return ir, err
+		}
+		ir.Openings = append(ir.Openings, op)
+	}
+	return ir, nil
+}
+
+// Verify checks that y (M×N_last) is the model's output on some private x of
+// InBits signed bits.
+func Verify(params pcs.Params, m *Model, M int, y []int64, proof Proof) error {
+	last := m.Layers[len(m.Layers)-1]
+	if M < 1 || len(y) != M*last.N {
+		return fmt.Errorf("mlp: output of %d values, want %d×%d", len(y), M, last.N)
+	}
+	if len(proof.Steps) != len(m.Layers) || len(proof.Requan) != len(m.Layers) {
+		return fmt.Errorf("mlp: proof of %d and %d layer steps, want %d", len(proof.Steps), len(proof.Requan), len(m.Layers))
+	}
+	xSize, _ := matmul.Tables(m.gemm[0], M)
+	if 1<<proof.X.NumVars != xSize {
+		return fmt.Errorf("mlp: x committed over %d variables, want %d entries", proof.X.NumVars, xSize)
+	}
+	tr := m.start(M, y)
+	proof.X.Absorb(tr, "mlp/x")
+	if err := m.verifyInput(tr, params, proof.X, &proof.Input); err != nil {
+		return err
+	}
+	cur := proof.X
+	for i := range m.Layers {
+		l := &m.Layers[i]
+		if err := matmul.VerifyStep(tr, params, m.gemm[i], M, cur, proof.Steps[i]); err != nil {
+			return fmt.Errorf("mlp: layer %d: %v", i, err)
+		}
+		if err := rescale.Verify(tr, l.params(params), proof.Steps[i].Y, proof.Requan[i]); err != nil {
+			return fmt.Errorf("mlp: layer %d: %v", i, err)
+		}
+		cur = proof.Requan[i].Y
+	}
+	rho := tr.Challenges("mlp/rho", cur.NumVars)
+	yt := mle.FromInt64(padded(y, M, last.N))
+	if len(yt) != 1<<cur.NumVars {
+		return fmt.Errorf("mlp: output committed over %d variables, want %d entries", cur.NumVars, len(yt))
+	}
+	want, _ := yt.Eval(rho)
+	if err := pcs.Verify(tr, params, cur, rho, want, proof.Out); err != nil {
+		return fmt.Errorf("mlp: the committed output is not y: %v", err)
+	}
+	return nil
+}
+
+func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.Commitment, ir *InputRange) error {
+	lo, hi := m.limbs()
+	if ir.V0.NumVars != x.NumVars || ir.V1.NumVars != x.NumVars {
+		return fmt.Errorf("mlp: input limbs committed over %d and %d variables, want %d", ir.V0.NumVars, ir.V1.NumVars, x.NumVars)
+	}
+	ir.V0.Absorb(tr, "mlp/v0")
+	ir.V1.Absorb(tr, "mlp/v1")
+	bits := []int{lo}
+	if hi > 0 {
+		bits = append(bits, hi)
+	}
+	if len(ir.Lookups) != len(bits) {
+		return fmt.Errorf("mlp: input range: %d lookups, want %d", len(ir.Lookups), len(bits))
+	}
+	for i, c := range []pcs.Commitment{ir.V0, ir.V1}[:len(bits)] {
+		table, err := logup.Range(bits[i])
+		if err != nil {
+			return err
+		}
+		if err := logup.Verify(tr, params, c, table, ir.Lookups[i]); err != nil {
+			return fmt.Errorf("mlp: input range: %v", err)
+		}
+	}
+	z := tr.Challenges("mlp/z", x.NumVars)
+	// x̃ + 2^(InBits−1) = ṽ0 + 2^12·ṽ1, and ṽ1 = 0 with one limb.
+	var lhs, rhs, t fr.Element
+	t.SetUint64(1 << (m.InBits - 1))
+	lhs.Add(&ir.AtZ[0], &t)
+	t.SetUint64(1 << rescale.Limb)
+	rhs.Mul(&ir.AtZ[2], &t).Add(&rhs, &ir.AtZ[1])
+	if !lhs.Equal(&rhs) || (hi == 0 && !ir.AtZ[2].IsZero()) {
+		return fmt.Errorf("mlp: input range: x + 2^(b−1) ≠ v0 + 2^12·v1 at z")
+	}
+	tr.AppendElements("mlp/at-z", ir.AtZ[:]...)
+	if len(ir.Openings) != 3 {
+		return fmt.Errorf("mlp: input range: %d openings, want 3", len(ir.Openings))
+	}
+	for i, c := range []pcs.Commitment{x, ir.V0, ir.V1} {
+		if err := pcs.Verify(tr, params, c, z, ir.AtZ[i], ir.Openings[i]); err != nil {
+			return fmt.Errorf("mlp: input range: opening %d: %v", i, err)
+		}
+	}
+	return nil
+}
