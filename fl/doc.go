@@ -48,9 +48,10 @@
 // decompositions.
 //
 // [McMahan et al. 2017]: https://arxiv.org/abs/1602.05629
+// [Haböck 2022]: https://eprint.iacr.org/2022/1530
+//
 // [Abadi et al. 2016]: https://arxiv.org/abs/1607.00133
 // [McMahan et al. 2018]: https://arxiv.org/abs/1710.06963
 // [Groth 2016]: https://eprint.iacr.org/2016/260
 // [LegoSNARK, Campanelli, Fiore, Querol 2019]: https://eprint.iacr.org/2019/142
-// [Haböck 2022]: https://eprint.iacr.org/2022/1530
 package fl

@@ -142,6 +142,15 @@ func ClientCommitment(basis []curve.G1Affine, round uint64, salt *big.Int, updat
 
 // Prove proves round r (its Result computed by Aggregate).
 func Prove(s Shape, ccs *cs.R1CS, pk *groth16bn254.ProvingKey, r *Round, res *Result) (*groth16bn254.Proof, error) {
+	if len(r.Updates) != s.Clients || len(r.Salts) != s.Clients || len(r.Weights) != s.Clients || len(res.Factors) != s.Clients ||
+		len(r.Old) != s.Params || len(res.New) != s.Params || len(res.Rem) != s.Params {
+		return nil, fmt.Errorf("fl: the round does not have the circuit's shape (%d clients × %d parameters): compute it with Aggregate", s.Clients, s.Params)
+	}
+	for k, u := range r.Updates {
+		if len(u) != s.Params {
+			return nil, fmt.Errorf("fl: client %d's update has %d values, the circuit %d", k, len(u), s.Params)
+		}
+	}
 	w, err := frontend.NewWitness(assign(s, r, res), ecc.BN254.ScalarField())
 	if err != nil {
 		return nil, fmt.Errorf("fl: witness: %w", err)

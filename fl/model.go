@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/proof"
@@ -140,7 +141,7 @@ func WriteModel(basePath, out string, base *Params, values []int64, paramScale, 
 	if err != nil {
 		return fmt.Errorf("fl: %w", err)
 	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
+	if err := atomicfile.WriteFile(out, b); err != nil {
 		return err
 	}
 	qs := quant.Default
