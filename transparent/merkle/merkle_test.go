@@ -54,3 +54,61 @@ func TestTamperedRejected(t *testing.T) {
 		t.Fatal("6 leaves accepted")
 	}
 }
+
+func TestMultiProof(t *testing.T) {
+	tr, _ := Build(leaves(64))
+	root := tr.Root()
+	cases := [][]int{{0}, {63}, {5, 4}, {0, 1, 2, 3}, {9, 40, 41, 17, 63, 0}, func() []int {
+		all := make([]int, 64)
+		for i := range all {
+			all[i] = 63 - i
+		}
+		return all
+	}()}
+	for _, pos := range cases {
+		proof, err := tr.MultiPath(pos)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls := make([]Hash, len(pos))
+		for k, i := range pos {
+			ls[k] = tr.Levels[0][i]
+		}
+		if err := VerifyMulti(root, 6, pos, ls, proof); err != nil {
+			t.Fatalf("positions %v: %v", pos, err)
+		}
+		if len(pos) == 64 && len(proof) != 0 {
+			t.Fatalf("all leaves opened, %d hashes sent", len(proof))
+		}
+		if len(pos) == 1 && len(proof) != 6 {
+			t.Fatalf("one leaf opened, %d hashes sent, want 6", len(proof))
+		}
+	}
+	pos := []int{9, 40, 41, 17}
+	proof, _ := tr.MultiPath(pos)
+	ls := []Hash{tr.Levels[0][9], tr.Levels[0][40], tr.Levels[0][41], tr.Levels[0][17]}
+	flip := func(h Hash) Hash { h[0] ^= 1; return h }
+	for _, c := range []struct {
+		name   string
+		pos    []int
+		leaves []Hash
+		proof  []Hash
+		depth  int
+	}{
+		{"wrong leaf", pos, []Hash{ls[0], flip(ls[1]), ls[2], ls[3]}, proof, 6},
+		{"leaves swapped", pos, []Hash{ls[1], ls[0], ls[2], ls[3]}, proof, 6},
+		{"tampered proof hash", pos, ls, append(append([]Hash(nil), proof[:2]...), append([]Hash{flip(proof[2])}, proof[3:]...)...), 6},
+		{"short proof", pos, ls, proof[:len(proof)-1], 6},
+		{"extra hash", pos, ls, append(append([]Hash(nil), proof...), proof[0]), 6},
+		{"repeated position", []int{9, 9, 41, 17}, ls, proof, 6},
+		{"position out of range", []int{9, 40, 41, 64}, ls, proof, 6},
+		{"wrong depth", pos, ls, proof, 5},
+	} {
+		if err := VerifyMulti(root, c.depth, c.pos, c.leaves, c.proof); err == nil {
+			t.Errorf("%s: accepted", c.name)
+		}
+	}
+	if _, err := tr.MultiPath([]int{3, 3}); err == nil {
+		t.Error("MultiPath accepted a repeated position")
+	}
+}

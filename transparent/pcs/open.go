@@ -11,10 +11,10 @@ import (
 
 // Opening proves the value of a committed table's MLE at a point.
 type Opening struct {
-	U       []fr.Element    // γᵀM, the proximity row
-	V       []fr.Element    // eq(z_row)ᵀM, the evaluation row
-	Columns [][]fr.Element  // the opened encoded columns, one per distinct queried position, in order of first query
-	Paths   [][]merkle.Hash // their Merkle paths
+	U       []fr.Element   // γᵀM, the proximity row
+	V       []fr.Element   // eq(z_row)ᵀM, the evaluation row
+	Columns [][]fr.Element // the opened encoded columns, one per distinct queried position, in order of first query
+	Proof   []merkle.Hash  // the Merkle multiproof of their leaves
 }
 
 // distinct returns the queried positions without repetitions, in order of
@@ -34,9 +34,9 @@ func distinct(idx []int) []int {
 
 // Size returns the opening's size in bytes: 32 per field element or hash.
 func (o Opening) Size() int {
-	n := len(o.U) + len(o.V)
+	n := len(o.U) + len(o.V) + len(o.Proof)
 	for i := range o.Columns {
-		n += len(o.Columns[i]) + len(o.Paths[i])
+		n += len(o.Columns[i])
 	}
 	return 32 * n
 }
@@ -96,10 +96,12 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	idx = distinct(idx)
-	op := Opening{U: u, V: v, Columns: make([][]fr.Element, len(idx)), Paths: make([][]merkle.Hash, len(idx))}
+	op := Opening{U: u, V: v, Columns: make([][]fr.Element, len(idx))}
 	for q, j := range idx {
 		op.Columns[q] = append([]fr.Element(nil), pd.cols[j]...)
-		op.Paths[q] = pd.tree.Path(j)
+	}
+	if op.Proof, err = pd.tree.MultiPath(idx); err != nil {
+		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	N := len(pd.rows) * len(pd.rows[0])
 	return value, op, Stats{Mul: 2*N + len(eqRow) + 2*len(eqCol)}, nil
@@ -137,21 +139,22 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 		return err
 	}
 	idx = distinct(idx)
-	if len(op.Columns) != len(idx) || len(op.Paths) != len(idx) {
-		return fmt.Errorf("pcs: %d columns and %d paths opened, want %d", len(op.Columns), len(op.Paths), len(idx))
+	if len(op.Columns) != len(idx) {
+		return fmt.Errorf("pcs: %d columns opened, want %d", len(op.Columns), len(idx))
+	}
+	leaves := make([]merkle.Hash, len(idx))
+	for q, col := range op.Columns {
+		if len(col) != R {
+			return fmt.Errorf("pcs: opened column %d has %d entries, want %d", q, len(col), R)
+		}
+		leaves[q] = leafOf(col)
+	}
+	if err := merkle.VerifyMulti(c.Root, depth, idx, leaves, op.Proof); err != nil {
+		return fmt.Errorf("pcs: opened columns: %v", err)
 	}
 	encU, encV := Encode(op.U, p.RateLog), Encode(op.V, p.RateLog)
 	for q, j := range idx {
 		col := op.Columns[q]
-		if len(col) != R {
-			return fmt.Errorf("pcs: opened column %d has %d entries, want %d", q, len(col), R)
-		}
-		if len(op.Paths[q]) != depth {
-			return fmt.Errorf("pcs: path of column %d has %d nodes, want %d", q, len(op.Paths[q]), depth)
-		}
-		if err := merkle.Verify(c.Root, j, leafOf(col), op.Paths[q]); err != nil {
-			return fmt.Errorf("pcs: column %d (position %d): %v", q, j, err)
-		}
 		if g := mle.Inner(gamma, col); !g.Equal(&encU[j]) {
 			return fmt.Errorf("pcs: column %d (position %d) disagrees with the encoding of u: the rows are not close to codewords", q, j)
 		}

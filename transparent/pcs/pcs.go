@@ -19,7 +19,8 @@
 // absorbing the commitment, z and the claimed value y, the verifier draws a
 // random γ ∈ F^R; the prover sends u = γᵀM (proximity) and v = eq(z_row)ᵀM
 // (evaluation), both of length C; the verifier draws t column indices and
-// the prover opens those columns with their Merkle paths. The verifier
+// the prover opens those columns (each distinct one once) with one Merkle
+// multiproof. The verifier
 // checks y = ⟨v, eq(z_col)⟩ and, at every opened column j,
 // Enc(u)_j = ⟨γ, col_j⟩ and Enc(v)_j = ⟨eq(z_row), col_j⟩.
 //

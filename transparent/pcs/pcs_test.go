@@ -104,11 +104,11 @@ func TestCheatsRejected(t *testing.T) {
 			}
 		}},
 		{name: "tampered column entry", after: func(s *setup) { s.op.Columns[3][1].Add(&s.op.Columns[3][1], &one) }},
-		{name: "tampered Merkle path", after: func(s *setup) { s.op.Paths[5][2][0] ^= 1 }},
+		{name: "tampered Merkle path", after: func(s *setup) { s.op.Proof[5][0] ^= 1 }},
 		{name: "column swapped for another", after: func(s *setup) { s.op.Columns[0], s.op.Columns[1] = s.op.Columns[1], s.op.Columns[0] }},
 		{name: "tampered u", after: func(s *setup) { s.op.U[0].Add(&s.op.U[0], &one) }},
 		{name: "other point", after: func(s *setup) { s.z[0].Add(&s.z[0], &one) }},
-		{name: "column dropped", after: func(s *setup) { s.op.Columns = s.op.Columns[1:]; s.op.Paths = s.op.Paths[1:] }},
+		{name: "column dropped", after: func(s *setup) { s.op.Columns = s.op.Columns[1:] }},
 		{name: "row 2 not a codeword (half its positions changed)", cheat: func(pd *ProverData, _ []fr.Element) func(*fr.Element, []fr.Element) {
 			for j := 0; j < len(pd.cols); j += 2 {
 				pd.cols[j][2].Add(&pd.cols[j][2], &one)
