@@ -20,8 +20,8 @@
 // random γ ∈ F^R; the prover sends u = γᵀM (proximity) and v = eq(z_row)ᵀM
 // (evaluation), both of length C; the verifier draws t column indices and
 // the prover opens those columns (each distinct one once) with one Merkle
-// multiproof. The verifier
-// checks y = ⟨v, eq(z_col)⟩ and, at every opened column j,
+// multiproof. The verifier checks y = ⟨v, eq(z_col)⟩ and, at every opened
+// column j,
 // Enc(u)_j = ⟨γ, col_j⟩ and Enc(v)_j = ⟨eq(z_row), col_j⟩.
 //
 // # Soundness (docs/TRANSPARENT.md gives the derivation)
