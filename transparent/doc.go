@@ -24,4 +24,6 @@
 //	matmul      the MatMul/Gemm layer proof (Y = X·W + b, W public, X committed)
 //	logup       lookups of a committed vector into a public table (Haböck's logUp)
 //	rescale     rescale and RescaleRelu of a committed tensor, ops' semantics
+//	conv        2-D convolution as a matrix product with an implicit im2col
+//	mlp         chains of dense layers, private input to public output
 package transparent

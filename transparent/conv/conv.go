@@ -1,0 +1,278 @@
+package conv
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// Shape is a 2-D convolution of one C×H×W image by O filters of C×KH×KW,
+// with a square stride and zero padding on every side.
+type Shape struct {
+	C, H, W, O, KH, KW, Stride, Pad int
+}
+
+// Out returns the output's height and width.
+func (s Shape) Out() (int, int) {
+	return (s.H+2*s.Pad-s.KH)/s.Stride + 1, (s.W+2*s.Pad-s.KW)/s.Stride + 1
+}
+
+// Tensor layout: a C×H×W tensor is the table of 2^⌈log C⌉ channels of
+// 2^⌈log H·W⌉ entries each, row-major inside a channel, zero on padding — the
+// layout a convolution's output has, so convolutions chain.
+func tableSize(c, hw int) (size, stride int) {
+	cp, _ := mle.Pow2(c)
+	stride, _ = mle.Pow2(hw)
+	return cp * stride, stride
+}
+
+// Layer is a convolution with public weights (O×C×KH×KW, ONNX order) and
+// bias (O, or nil), hashed once.
+type Layer struct {
+	Shape
+	Weights []int64 // O×C×KH×KW
+	Bias    []int64 // O, or nil
+	idx     []int32 // the im2col index map over the patches' table
+	kv, pv  int     // variables of the patch row (κ) and column (p) indices
+	digest  [32]byte
+}
+
+// NewLayer checks the shape and weights and builds the index map.
+func NewLayer(s Shape, w, b []int64) (*Layer, error) {
+	if s.C < 1 || s.H < 1 || s.W < 1 || s.O < 1 || s.KH < 1 || s.KW < 1 || s.Stride < 1 || s.Pad < 0 {
+		return nil, fmt.Errorf("conv: shape %+v", s)
+	}
+	oh, ow := s.Out()
+	if oh < 1 || ow < 1 {
+		return nil, fmt.Errorf("conv: %dx%d kernel larger than the padded %dx%d input", s.KH, s.KW, s.H+2*s.Pad, s.W+2*s.Pad)
+	}
+	kc := s.C * s.KH * s.KW
+	if len(w) != s.O*kc {
+		return nil, fmt.Errorf("conv: %d weights, want %d×%d×%d×%d", len(w), s.O, s.C, s.KH, s.KW)
+	}
+	if b != nil && len(b) != s.O {
+		return nil, fmt.Errorf("conv: %d biases, want %d", len(b), s.O)
+	}
+	l := &Layer{Shape: s, Weights: w, Bias: b}
+	kp, kv := mle.Pow2(kc)
+	pp, pv := mle.Pow2(oh * ow)
+	l.kv, l.pv = kv, pv
+	_, xStride := tableSize(s.C, s.H*s.W)
+	l.idx = make([]int32, kp*pp)
+	for i := range l.idx {
+		l.idx[i] = -1
+	}
+	for c := 0; c < s.C; c++ {
+		for i := 0; i < s.KH; i++ {
+			for j := 0; j < s.KW; j++ {
+				k := (c*s.KH+i)*s.KW + j
+				for y := 0; y < oh; y++ {
+					for x := 0; x < ow; x++ {
+						h, v := y*s.Stride+i-s.Pad, x*s.Stride+j-s.Pad
+						if h >= 0 && h < s.H && v >= 0 && v < s.W {
+							l.idx[k*pp+y*ow+x] = int32(c*xStride + h*s.W + v)
+						}
+					}
+				}
+			}
+		}
+	}
+	hs := sha256.New()
+	for _, v := range []int{s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, len(b)} {
+		binary.Write(hs, binary.BigEndian, int64(v))
+	}
+	binary.Write(hs, binary.BigEndian, w)
+	binary.Write(hs, binary.BigEndian, b)
+	hs.Sum(l.digest[:0])
+	return l, nil
+}
+
+// Tables returns the sizes of X's and Y's tables.
+func (l *Layer) Tables() (xSize, ySize int) {
+	oh, ow := l.Out()
+	xSize, _ = tableSize(l.C, l.H*l.W)
+	ySize, _ = tableSize(l.O, oh*ow)
+	return
+}
+
+// Run returns Y's table (accumulators, no rescale) for X's table, in int64,
+// or an error when an accumulator leaves ±2^62. Each product must fit an
+// int64, as compile's bounds (quant.MaxBound) guarantee for real models.
+func (l *Layer) Run(x []int64) ([]int64, error) {
+	xSize, ySize := l.Tables()
+	if len(x) != xSize {
+		return nil, fmt.Errorf("conv: X table of %d entries, want %d", len(x), xSize)
+	}
+	oh, ow := l.Out()
+	pp := 1 << l.pv
+	kc := l.C * l.KH * l.KW
+	y := make([]int64, ySize)
+	for o := 0; o < l.O; o++ {
+		for p := 0; p < oh*ow; p++ {
+			var s int64
+			if l.Bias != nil {
+				s = l.Bias[o]
+			}
+			for k := 0; k < kc; k++ {
+				if q := l.idx[k*pp+p]; q >= 0 {
+					s += l.Weights[o*kc+k] * x[q]
+				}
+			}
+			if s > 1<<62 || s < -(1<<62) {
+				return nil, fmt.Errorf("conv: accumulator (%d, %d) exceeds 2^62", o, p)
+			}
+			y[o*pp+p] = s
+		}
+	}
+	return y, nil
+}
+
+// Proof is a convolution step between committed X and committed Y.
+type Proof struct {
+	Y        pcs.Commitment
+	YAtR     fr.Element
+	Matmul   sumcheck.Proof // over κ: Wmat̃(r_o, κ)·P̃(κ, r_p)
+	Gather   sumcheck.Proof // over X: S̃(q)·X̃(q)
+	X, YOpen pcs.Opening
+}
+
+// Size returns the proof's size in bytes, 32 per field element or hash.
+func (p *Proof) Size() int {
+	n := 48 + 32 + p.X.Size() + p.YOpen.Size()
+	for _, s := range []*sumcheck.Proof{&p.Matmul, &p.Gather} {
+		for _, g := range s.Rounds {
+			n += 32 * len(g)
+		}
+		n += 32 * len(s.Finals)
+	}
+	return n
+}
+
+func (l *Layer) start(tr *transcript.Transcript, y pcs.Commitment) ([]fr.Element, []fr.Element) {
+	tr.AppendBytes("conv/layer", l.digest[:])
+	y.Absorb(tr, "conv/Y")
+	_, ov := mle.Pow2(l.O)
+	return tr.Challenges("conv/r_o", ov), tr.Challenges("conv/r_p", l.pv)
+}
+
+// claim returns Ỹ(r) minus the bias's part (Σ_o eq(r_o)_o·b_o)·(Σ_{p<P} eq(r_p)_p).
+func (l *Layer) claim(yAtR fr.Element, eqO, eqP []fr.Element) fr.Element {
+	if l.Bias == nil {
+		return yAtR
+	}
+	oh, ow := l.Out()
+	var bo, sp, t fr.Element
+	for o := 0; o < l.O; o++ {
+		t.SetInt64(l.Bias[o])
+		t.Mul(&t, &eqO[o])
+		bo.Add(&bo, &t)
+	}
+	for p := 0; p < oh*ow; p++ {
+		sp.Add(&sp, &eqP[p])
+	}
+	bo.Mul(&bo, &sp)
+	var c fr.Element
+	return *c.Sub(&yAtR, &bo)
+}
+
+// foldW returns Wmat̃(r_o, κ) over κ: Σ_o eq(r_o)_o·W[o][κ].
+func (l *Layer) foldW(eqO []fr.Element) mle.Table {
+	kc := l.C * l.KH * l.KW
+	t := make(mle.Table, 1<<l.kv)
+	var w fr.Element
+	for o := 0; o < l.O; o++ {
+		for k := 0; k < kc; k++ {
+			w.SetInt64(l.Weights[o*kc+k])
+			w.Mul(&w, &eqO[o])
+			t[k].Add(&t[k], &w)
+		}
+	}
+	return t
+}
+
+// ProveStep proves Y = conv(X) + b for the X committed in xData (absorbed
+// into tr by the caller) with table x, and commits to the output table y
+// (from [Layer.Run]); a wrong y yields a proof VerifyStep rejects.
+func (l *Layer) ProveStep(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table) (Proof, *pcs.ProverData, error) {
+	xSize, ySize := l.Tables()
+	if len(x) != xSize || 1<<xData.Commitment().NumVars != xSize || len(y) != ySize {
+		return Proof{}, nil, fmt.Errorf("conv: tables of %d and %d entries, want %d and %d", len(x), len(y), xSize, ySize)
+	}
+	yData, err := pcs.Commit(params, y)
+	if err != nil {
+		return Proof{}, nil, err
+	}
+	proof := Proof{Y: yData.Commitment()}
+	ro, rp := l.start(tr, proof.Y)
+	yPoint := append(append([]fr.Element(nil), ro...), rp...)
+	proof.YAtR, _ = y.Eval(yPoint)
+	tr.AppendElements("conv/Y(r)", proof.YAtR)
+	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
+	// B(κ) = P̃(κ, r_p) = Σ_p eq(r_p)_p·X[idx(κ, p)].
+	pp := 1 << l.pv
+	b := make(mle.Table, 1<<l.kv)
+	var t fr.Element
+	for k := range b {
+		for p := 0; p < pp; p++ {
+			if q := l.idx[k*pp+p]; q >= 0 {
+				t.Mul(&eqP[p], &x[q])
+				b[k].Add(&b[k], &t)
+			}
+		}
+	}
+	var rk []fr.Element
+	if proof.Matmul, rk, _, err = sumcheck.Prove(tr, l.claim(proof.YAtR, eqO, eqP), []mle.Table{l.foldW(eqO), b}); err != nil {
+		return Proof{}, nil, err
+	}
+	patch := append(append([]fr.Element(nil), rk...), rp...)
+	var rho []fr.Element
+	if proof.Gather, rho, err = proveGather(tr, l.idx, patch, proof.Matmul.Finals[1], x); err != nil {
+		return Proof{}, nil, err
+	}
+	if _, proof.X, _, err = xData.Open(tr, rho); err != nil {
+		return Proof{}, nil, err
+	}
+	if _, proof.YOpen, _, err = yData.Open(tr, yPoint); err != nil {
+		return Proof{}, nil, err
+	}
+	return proof, yData, nil
+}
+
+// VerifyStep checks a convolution step for the X committed in xCom
+// (absorbed into tr as the prover's was); on success proof.Y commits to the
+// accumulators.
+func (l *Layer) VerifyStep(tr *transcript.Transcript, params pcs.Params, xCom pcs.Commitment, proof Proof) error {
+	xSize, ySize := l.Tables()
+	if 1<<xCom.NumVars != xSize || 1<<proof.Y.NumVars != ySize {
+		return fmt.Errorf("conv: X and Y committed over %d and %d variables, want %d and %d entries", xCom.NumVars, proof.Y.NumVars, xSize, ySize)
+	}
+	ro, rp := l.start(tr, proof.Y)
+	tr.AppendElements("conv/Y(r)", proof.YAtR)
+	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
+	rk, finals, err := sumcheck.Verify(tr, l.claim(proof.YAtR, eqO, eqP), l.kv, 2, proof.Matmul)
+	if err != nil {
+		return fmt.Errorf("conv: %v", err)
+	}
+	if w, _ := l.foldW(eqO).Eval(rk); !w.Equal(&finals[0]) {
+		return fmt.Errorf("conv: the sumcheck's claim on the weights differs from the public W")
+	}
+	patch := append(append([]fr.Element(nil), rk...), rp...)
+	rho, xv, err := verifyGather(tr, l.idx, patch, finals[1], xCom.NumVars, proof.Gather)
+	if err != nil {
+		return err
+	}
+	if err := pcs.Verify(tr, params, xCom, rho, xv, proof.X); err != nil {
+		return fmt.Errorf("conv: opening X: %v", err)
+	}
+	yPoint := append(append([]fr.Element(nil), ro...), rp...)
+	if err := pcs.Verify(tr, params, proof.Y, yPoint, proof.YAtR, proof.YOpen); err != nil {
+		return fmt.Errorf("conv: opening Y: %v", err)
+	}
+	return nil
+}
