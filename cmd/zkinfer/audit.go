@@ -1,11 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/circuit"
-	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
@@ -156,38 +153,19 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	say("%d constraints (%.0f per record) in %.1fs", cs.GetNbConstraints(), float64(cs.GetNbConstraints())/float64(rs.Schema.Records), time.Since(start).Seconds())
-	var pk groth16.ProvingKey
 	st, err := audit.ReadStatement(dir)
-	if err != nil || st.CircuitSHA != sha {
-		say("setup (development keys, drawn on this machine)")
-		t := time.Now()
-		var vk groth16.VerifyingKey
-		pk, vk, err = audit.Setup(cs)
-		if err != nil {
-			return err
-		}
+	cached := err == nil && st.CircuitSHA == sha
+	pk, err := statementKeys(dir, cached, cs, say, func(pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
 		st = &audit.Statement{Format: audit.StatementFormat, ModelSHA256: c.Settings.ModelSHA256, HashedParams: spec.HashedParams,
 			Dataset: spec.Schema, Metric: spec.Metric, RangeCheck: rc, Constraints: cs.GetNbConstraints(),
 			PublicInputs: cs.GetNbPublicVariables() - 1, Commitments: len(cs.GetCommitments().CommitmentIndexes()), CircuitSHA: sha, Setup: "local"}
 		if spec.HashedParams {
 			st.ParamBits = spec.Model.ParamBits
 		}
-		d, err := atomicfile.MakeDir(dir)
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		if err := audit.WriteDir(dir, st, cs, pk, vk); err != nil {
-			return err
-		}
-		d.Keep()
-		say("setup took %.1fs", time.Since(t).Seconds())
-	}
-	fmt.Fprintf(stderr, "zkinfer audit: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge audit proofs (docs/AUDIT.md)\n", dir)
-	if pk == nil {
-		if pk, err = audit.ReadProvingKey(dir); err != nil {
-			return err
-		}
+		return audit.WriteDir(dir, st, cs, pk, vk)
+	}, "zkinfer audit")
+	if err != nil {
+		return err
 	}
 	say("proving")
 	t := time.Now()
@@ -197,15 +175,8 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 	}
 	say("proved in %.1fs", time.Since(t).Seconds())
 	pf := audit.NewProofFile(st, raw, pub, ctx)
-	b, err := json.MarshalIndent(pf, "", "  ")
+	pp, err := writeStatementProof(*proofPath, dir, pf)
 	if err != nil {
-		return err
-	}
-	pp := *proofPath
-	if pp == "" {
-		pp = filepath.Join(dir, "proof.json")
-	}
-	if err := atomicfile.WriteFile(pp, append(b, '\n')); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "proved: %s; wrote %s (verify: zkinfer audit-verify %s --proof %s)\n", pf.Statement, pp, dir, pp)
@@ -240,16 +211,9 @@ func cmdAuditVerify(fs *flag.FlagSet, args []string) error {
 		}
 		want = cf.Commitment
 	}
-	pp := *proofPath
-	if pp == "" {
-		pp = filepath.Join(pos[0], "proof.json")
-	}
-	p, err := audit.ReadProof(pp)
+	p, err := readStatementProof(*proofPath, pos[0], audit.ReadProof)
 	if err != nil {
-		if _, statErr := os.Stat(pp); statErr != nil {
-			return err
-		}
-		return invalid(err)
+		return err
 	}
 	st, err := audit.VerifyFile(pos[0], p, audit.VerifyOptions{Dataset: want, Model: *modelCm, Context: ctx})
 	if errors.Is(err, audit.ErrInvalid) {

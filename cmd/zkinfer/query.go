@@ -2,13 +2,10 @@ package main
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +14,6 @@ import (
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/dp"
-	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/query"
@@ -187,34 +183,17 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	say("%d constraints in %.1fs", cs.GetNbConstraints(), time.Since(start).Seconds())
-	var pk groth16.ProvingKey
 	st, err := query.ReadStatement(dir)
-	if err != nil || st.CircuitSHA != sha {
-		say("setup (development keys, drawn on this machine)")
-		t := time.Now()
-		var vk groth16.VerifyingKey
-		if pk, vk, err = audit.Setup(cs); err != nil {
-			return err
-		}
+	cached := err == nil && st.CircuitSHA == sha
+	pk, err := statementKeys(dir, cached, cs, say, func(pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
+		var err error
 		if st, err = query.NewStatement(spec, rc, cs, sha); err != nil {
 			return err
 		}
-		d, err := atomicfile.MakeDir(dir)
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		if err := query.WriteDir(dir, st, cs, pk, vk); err != nil {
-			return err
-		}
-		d.Keep()
-		say("setup took %.1fs", time.Since(t).Seconds())
-	}
-	fmt.Fprintf(stderr, "zkinfer query: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge proofs (docs/DP.md)\n", dir)
-	if pk == nil {
-		if pk, err = audit.ReadProvingKey(dir); err != nil {
-			return err
-		}
+		return query.WriteDir(dir, st, cs, pk, vk)
+	}, "zkinfer query")
+	if err != nil {
+		return err
 	}
 	say("proving")
 	t := time.Now()
@@ -224,15 +203,8 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	}
 	say("proved in %.1fs", time.Since(t).Seconds())
 	pf := query.NewProofFile(st, raw, pub)
-	b, err := json.MarshalIndent(pf, "", "  ")
+	pp, err := writeStatementProof(*proofPath, dir, pf)
 	if err != nil {
-		return err
-	}
-	pp := *proofPath
-	if pp == "" {
-		pp = filepath.Join(dir, "proof.json")
-	}
-	if err := atomicfile.WriteFile(pp, append(b, '\n')); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "released: %s; wrote %s (verify: zkinfer query-verify %s --proof %s --dataset-commitment %s --dp-commitment %s --dp-coins %s)\n",
@@ -317,16 +289,9 @@ func cmdQueryVerify(fs *flag.FlagSet, args []string) error {
 		}
 		opt.Seed = want
 	}
-	pp := *proofPath
-	if pp == "" {
-		pp = filepath.Join(pos[0], "proof.json")
-	}
-	p, err := query.ReadProof(pp)
+	p, err := readStatementProof(*proofPath, pos[0], query.ReadProof)
 	if err != nil {
-		if _, statErr := os.Stat(pp); statErr != nil {
-			return err
-		}
-		return invalid(err)
+		return err
 	}
 	st, err = query.VerifyFile(pos[0], p, opt)
 	if errors.Is(err, query.ErrInvalid) {

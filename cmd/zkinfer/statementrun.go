@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+
+	"github.com/zkinfer/zkinfer/audit"
+	"github.com/zkinfer/zkinfer/internal/atomicfile"
+)
+
+// The statement commands (audit, query) prove a circuit that the command
+// builds from its arguments, with development keys kept in a directory
+// beside the statement that names the circuit. What they share is here.
+
+// statementKeys returns the proving key for cs kept in dir: read from dir
+// when the statement there names cs (cached), or else drawn on this machine
+// and written by write together with the statement, as one directory that
+// is either whole or absent. warn names the command and its trust document.
+func statementKeys(dir string, cached bool, cs constraint.ConstraintSystem, say func(string, ...any),
+	write func(pk groth16.ProvingKey, vk groth16.VerifyingKey) error, warn string) (groth16.ProvingKey, error) {
+	var pk groth16.ProvingKey
+	if !cached {
+		say("setup (development keys, drawn on this machine)")
+		t := time.Now()
+		var vk groth16.VerifyingKey
+		var err error
+		if pk, vk, err = audit.Setup(cs); err != nil {
+			return nil, err
+		}
+		d, err := atomicfile.MakeDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer d.Close()
+		if err := write(pk, vk); err != nil {
+			return nil, err
+		}
+		d.Keep()
+		say("setup took %.1fs", time.Since(t).Seconds())
+	}
+	fmt.Fprintf(stderr, "%s: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge proofs (%s)\n", warn, dir, statementTrustDoc[warn])
+	if pk == nil {
+		return audit.ReadProvingKey(dir)
+	}
+	return pk, nil
+}
+
+// statementTrustDoc is where each statement command explains its setup.
+var statementTrustDoc = map[string]string{"zkinfer audit": "docs/AUDIT.md", "zkinfer query": "docs/DP.md"}
+
+// writeStatementProof writes a statement's proof file, indented JSON, to
+// path (dir/proof.json when empty) atomically, and returns the path.
+func writeStatementProof(path, dir string, pf any) (string, error) {
+	b, err := json.MarshalIndent(pf, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if path == "" {
+		path = filepath.Join(dir, "proof.json")
+	}
+	return path, atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+// readStatementProof reads the proof file at path (dir/proof.json when
+// empty) with read: a file that is there but does not parse is an invalid
+// proof (exit 1), one that cannot be read is an error.
+func readStatementProof[P any](path, dir string, read func(string) (P, error)) (P, error) {
+	if path == "" {
+		path = filepath.Join(dir, "proof.json")
+	}
+	p, err := read(path)
+	if err != nil {
+		if _, statErr := os.Stat(path); statErr == nil {
+			err = invalid(err)
+		}
+	}
+	return p, err
+}
