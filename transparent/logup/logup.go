@@ -128,6 +128,27 @@ type cheats struct {
 	substitute bool
 	// values: the table the prover uses in place of the statement's (same size).
 	values mle.Table
+	// forgeEq: run the zero-check on h with eq(r', ·) for an r' the prover
+	// solves for, so that Σ_x eq(r', x)·h(x)(α − f(x)) = 1 holds for its h.
+	forgeEq bool
+}
+
+// forgedPoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = 1:
+// the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums A0, A1 under
+// eq(r'_rest), solved for r'_0.
+func forgedPoint(tr *transcript.Transcript, q mle.Table) []fr.Element {
+	n := q.NumVars()
+	r := tr.Challenges("forge", n) // any values the prover likes
+	e := mle.EqTable(r[1:])
+	h := len(q) / 2
+	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
+	var num, den fr.Element
+	one := fr.One()
+	num.Sub(&one, &a0)
+	den.Sub(&a1, &a0)
+	den.Inverse(&den)
+	r[0].Mul(&num, &den)
+	return r
 }
 
 // Prove proves that every entry of f lies in table. fData is f's commitment,
@@ -220,7 +241,15 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	if proof.SumG, rho[1], _, err = sumcheck.Prove(tr, proof.Sum, []mle.Table{clone(g)}); err != nil {
 		return Proof{}, err
 	}
-	if proof.ZeroH, rho[2], _, err = sumcheck.Prove(tr, one, []mle.Table{mle.EqTable(rf), clone(h), shift(alpha, f)}); err != nil {
+	eqF := mle.EqTable(rf)
+	if ch.forgeEq {
+		q := shift(alpha, f)
+		for i := range q {
+			q[i].Mul(&q[i], &h[i])
+		}
+		eqF = mle.EqTable(forgedPoint(transcript.New("forge"), q))
+	}
+	if proof.ZeroH, rho[2], _, err = sumcheck.Prove(tr, one, []mle.Table{eqF, clone(h), shift(alpha, f)}); err != nil {
 		return Proof{}, err
 	}
 	proof.MAtR, _ = mCommitted.Eval(rt)

@@ -108,6 +108,9 @@ func TestOutsideRejected(t *testing.T) {
 			v[14].SetInt64(-1)
 			return v
 		}()}, nil},
+		// Σh = Σg by the balanced h, and the zero-check run with eq(r', ·) for
+		// a solved r': only the eq factor's check catches it.
+		{"h balanced and the zero-check forged with another eq point", cheats{outside: true, balanceH: true, forgeEq: true}, nil},
 		{"h balanced and the stated sum moved", cheats{outside: true, balanceH: true}, func(p *Proof) { p.Sum.Add(&p.Sum, &one) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -67,6 +67,12 @@ func (pub *Public) stepStart(tr *transcript.Transcript, y pcs.Commitment) ([]fr.
 // (m×n) the prover computed. It commits to y and returns its prover data; it
 // does not check y: a wrong one yields a proof VerifyStep rejects.
 func ProveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xData *pcs.ProverData, x, y mle.Table) (StepProof, *pcs.ProverData, error) {
+	return proveStep(tr, params, layer, M, xData, x, y, nil, nil)
+}
+
+// proveStep runs the sumcheck on usedX and usedW when they are not nil (the
+// soundness tests' cheating prover), on x and the layer's W otherwise.
+func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xData *pcs.ProverData, x, y, usedX mle.Table, usedW []fr.Element) (StepProof, *pcs.ProverData, error) {
 	pub := &Public{Layer: layer, M: M}
 	d := pub.dims()
 	if M < 1 {
@@ -91,11 +97,20 @@ func ProveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 	b := pub.biasClaim(eqI, eqJ)
 	var claim fr.Element
 	claim.Sub(&proof.YAtR, &b)
-	a := append(mle.Table(nil), x...)
+	if usedX == nil {
+		usedX = x
+	}
+	a := append(mle.Table(nil), usedX...)
 	for _, r := range ri {
 		a = a.Fold(r)
 	}
-	sc, rk, _, err := sumcheck.Prove(tr, claim, []mle.Table{a, pub.foldW(eqJ, d.k)})
+	folder := pub
+	if usedW != nil {
+		l := *pub.Layer
+		l.W = usedW
+		folder = &Public{Layer: &l, M: M}
+	}
+	sc, rk, _, err := sumcheck.Prove(tr, claim, []mle.Table{a, folder.foldW(eqJ, d.k)})
 	if err != nil {
 		return StepProof{}, nil, err
 	}

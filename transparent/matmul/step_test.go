@@ -27,15 +27,35 @@ func stepInstance(t *testing.T, M, K, N int) (*Layer, *pcs.ProverData, mle.Table
 	return pub.Layer, xData, xt, yt
 }
 
+// stepCheat is a cheating step prover: it may change Y, and run the
+// sumcheck on another X or W than the committed and public ones.
+type stepCheat struct {
+	editY func(mle.Table)
+	usedX func(x mle.Table, y mle.Table, layer *Layer) mle.Table
+	usedW func(y mle.Table, x mle.Table, layer *Layer) []fr.Element
+}
+
 func stepRun(t *testing.T, M, K, N int, editY func(mle.Table), editP func(*StepProof)) error {
+	return stepRunCheat(t, M, K, N, stepCheat{editY: editY}, editP)
+}
+
+func stepRunCheat(t *testing.T, M, K, N int, ch stepCheat, editP func(*StepProof)) error {
 	t.Helper()
 	layer, xData, xt, yt := stepInstance(t, M, K, N)
-	if editY != nil {
-		editY(yt)
+	if ch.editY != nil {
+		ch.editY(yt)
+	}
+	var ux mle.Table
+	var uw []fr.Element
+	if ch.usedX != nil {
+		ux = ch.usedX(xt, yt, layer)
+	}
+	if ch.usedW != nil {
+		uw = ch.usedW(yt, xt, layer)
 	}
 	ptr := transcript.New("chain")
 	xData.Commitment().Absorb(ptr, "x")
-	proof, _, err := ProveStep(ptr, testParams, layer, M, xData, xt, yt)
+	proof, _, err := proveStep(ptr, testParams, layer, M, xData, xt, yt, ux, uw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +93,45 @@ func TestStepWrongOutputRejected(t *testing.T) {
 			err := stepRun(t, 3, 5, 7, c.editY, c.editP)
 			if err == nil {
 				t.Fatal("wrong output accepted")
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// TestStepCheatsRejected: Y is true for another X (or W) than the committed
+// X (the public W), and the sumcheck is run on that one; only the opening of
+// X (the check of W̃) can catch it.
+func TestStepCheatsRejected(t *testing.T) {
+	one := fr.One()
+	const M, K, N = 3, 5, 7
+	const n = 8 // N padded
+	cases := []struct {
+		name string
+		ch   stepCheat
+	}{
+		{"sumcheck on another X (caught by X's opening)", stepCheat{usedX: func(x, y mle.Table, l *Layer) mle.Table {
+			x2 := append(mle.Table(nil), x...)
+			x2[0].Add(&x2[0], &one) // X[0][0] + 1: row 0 of Y gains W's row 0
+			for j := 0; j < N; j++ {
+				y[j].Add(&y[j], &l.W[j])
+			}
+			return x2
+		}}},
+		{"sumcheck on another W (caught by the W̃ check)", stepCheat{usedW: func(y, x mle.Table, l *Layer) []fr.Element {
+			w2 := append([]fr.Element(nil), l.W...)
+			w2[1].Add(&w2[1], &one) // W[0][1] + 1: column 1 of Y gains X's column 0
+			for i := 0; i < M; i++ {
+				y[i*n+1].Add(&y[i*n+1], &x[i*8])
+			}
+			return w2
+		}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := stepRunCheat(t, M, K, N, c.ch, nil)
+			if err == nil {
+				t.Fatal("cheating step accepted")
 			}
 			t.Log(err)
 		})

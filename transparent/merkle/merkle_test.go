@@ -112,3 +112,38 @@ func TestMultiProof(t *testing.T) {
 		t.Error("MultiPath accepted a repeated position")
 	}
 }
+
+// TestMultiRepeatedPositionAttack: without the repeated-position check, a
+// second "leaf" at an opened position would ride along unauthenticated (its
+// siblings are never compared with anything).
+func TestMultiRepeatedPositionAttack(t *testing.T) {
+	tr, _ := Build(leaves(64))
+	path := tr.Path(9)
+	var junk Hash
+	junk[0] = 0xee
+	proof := make([]Hash, 0, 12)
+	for _, h := range path {
+		proof = append(proof, h, junk)
+	}
+	if err := VerifyMulti(tr.Root(), 6, []int{9, 9}, []Hash{tr.Levels[0][9], LeafHash([]byte("forged"))}, proof); err == nil {
+		t.Fatal("a forged leaf at a repeated position was accepted")
+	}
+	// Mismatched counts and a negative depth are refused before any hashing.
+	for _, c := range []struct {
+		name   string
+		pos    []int
+		leaves []Hash
+		depth  int
+	}{{"more positions than leaves", []int{1, 2}, []Hash{junk}, 6}, {"no positions", nil, nil, 6}, {"negative depth", []int{0}, []Hash{junk}, -1}} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: panicked: %v", c.name, r)
+				}
+			}()
+			if err := VerifyMulti(tr.Root(), c.depth, c.pos, c.leaves, nil); err == nil {
+				t.Errorf("%s: accepted", c.name)
+			}
+		}()
+	}
+}

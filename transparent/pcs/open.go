@@ -69,12 +69,17 @@ func combine(rows [][]fr.Element, coef []fr.Element) []fr.Element {
 // opening and the multiplication count (2·N for u and v, plus 2^n for the
 // value and the eq tables).
 func (pd *ProverData) Open(tr *transcript.Transcript, point []fr.Element) (fr.Element, Opening, Stats, error) {
-	return pd.open(tr, point, nil)
+	return pd.open(tr, point, cheats{})
 }
 
-// open is Open with a hook through which the soundness tests play a cheating
-// prover: cheat may rewrite the value and v before they are absorbed.
-func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat func(value *fr.Element, v []fr.Element)) (fr.Element, Opening, Stats, error) {
+// cheats are the hooks through which the soundness tests play a cheating
+// prover: each may rewrite what it is given before it is absorbed.
+type cheats struct {
+	value func(value *fr.Element, v []fr.Element)
+	u     func(u []fr.Element)
+}
+
+func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat cheats) (fr.Element, Opening, Stats, error) {
 	c := pd.com
 	if len(point) != c.NumVars {
 		return fr.Element{}, Opening{}, Stats{}, fmt.Errorf("pcs: point of %d coordinates for a table of %d variables", len(point), c.NumVars)
@@ -83,12 +88,15 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 	eqRow, eqCol := mle.EqTable(zRow), mle.EqTable(zCol)
 	v := combine(pd.rows, eqRow)
 	value := mle.Inner(v, eqCol)
-	if cheat != nil {
-		cheat(&value, v)
+	if cheat.value != nil {
+		cheat.value(&value, v)
 	}
 	absorbClaim(tr, c, point, value)
 	gamma := tr.Challenges("pcs/gamma", len(pd.rows))
 	u := combine(pd.rows, gamma)
+	if cheat.u != nil {
+		cheat.u(u)
+	}
 	tr.AppendElements("pcs/u", u...)
 	tr.AppendElements("pcs/v", v...)
 	idx, err := tr.Indices("pcs/queries", len(pd.cols), pd.params.Queries)

@@ -89,19 +89,25 @@ func TestCheatsRejected(t *testing.T) {
 	}
 	cases := []struct {
 		name  string
-		cheat func(pd *ProverData, z []fr.Element) func(*fr.Element, []fr.Element) // before opening
-		after func(s *setup)                                                       // after opening
+		cheat func(pd *ProverData, z []fr.Element) cheats // before opening
+		after func(s *setup)                              // after opening
 	}{
 		{name: "wrong value", after: func(s *setup) { s.val.Add(&s.val, &one) }},
-		{name: "wrong value with v adjusted to match it", cheat: func(pd *ProverData, z []fr.Element) func(*fr.Element, []fr.Element) {
+		{name: "wrong value bound into the transcript, v honest", cheat: func(pd *ProverData, z []fr.Element) cheats {
+			return cheats{value: func(val *fr.Element, v []fr.Element) { val.Add(val, &one) }}
+		}},
+		{name: "u not γᵀM, bound into the transcript", cheat: func(pd *ProverData, z []fr.Element) cheats {
+			return cheats{u: func(u []fr.Element) { u[1].Add(&u[1], &one) }}
+		}},
+		{name: "wrong value with v adjusted to match it", cheat: func(pd *ProverData, z []fr.Element) cheats {
 			// ⟨v, eq(z_col)⟩ grows by 1 when v_0 grows by 1/eq(z_col)_0.
 			eqCol := mle.EqTable(z[rv:])
 			var inv fr.Element
 			inv.Inverse(&eqCol[0])
-			return func(val *fr.Element, v []fr.Element) {
+			return cheats{value: func(val *fr.Element, v []fr.Element) {
 				val.Add(val, &one)
 				v[0].Add(&v[0], &inv)
-			}
+			}}
 		}},
 		{name: "tampered column entry", after: func(s *setup) { s.op.Columns[3][1].Add(&s.op.Columns[3][1], &one) }},
 		{name: "tampered Merkle path", after: func(s *setup) { s.op.Proof[5][0] ^= 1 }},
@@ -109,7 +115,7 @@ func TestCheatsRejected(t *testing.T) {
 		{name: "tampered u", after: func(s *setup) { s.op.U[0].Add(&s.op.U[0], &one) }},
 		{name: "other point", after: func(s *setup) { s.z[0].Add(&s.z[0], &one) }},
 		{name: "column dropped", after: func(s *setup) { s.op.Columns = s.op.Columns[1:] }},
-		{name: "row 2 not a codeword (half its positions changed)", cheat: func(pd *ProverData, _ []fr.Element) func(*fr.Element, []fr.Element) {
+		{name: "row 2 not a codeword (half its positions changed)", cheat: func(pd *ProverData, _ []fr.Element) cheats {
 			for j := 0; j < len(pd.cols); j += 2 {
 				pd.cols[j][2].Add(&pd.cols[j][2], &one)
 			}
@@ -117,8 +123,13 @@ func TestCheatsRejected(t *testing.T) {
 				panic(err)
 			}
 			pd.com.Root = pd.tree.Root()
-			return nil
+			return cheats{}
 		}},
+		{name: "u shortened", after: func(s *setup) { s.op.U = s.op.U[1:] }},
+		{name: "v lengthened", after: func(s *setup) { s.op.V = append(s.op.V, one) }},
+		{name: "column shortened", after: func(s *setup) { s.op.Columns[2] = s.op.Columns[2][1:] }},
+		{name: "point one coordinate short", after: func(s *setup) { s.z = s.z[1:] }},
+		{name: "extra column", after: func(s *setup) { s.op.Columns = append(s.op.Columns, s.op.Columns[0]) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,7 +139,7 @@ func TestCheatsRejected(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &setup{pd: pd, z: randPoint(n)}
-			var hook func(*fr.Element, []fr.Element)
+			var hook cheats
 			if c.cheat != nil {
 				hook = c.cheat(pd, s.z)
 			}
@@ -139,11 +150,19 @@ func TestCheatsRejected(t *testing.T) {
 			if c.after != nil {
 				c.after(s)
 			}
-			if err := Verify(transcript.New("t"), testParams, pd.Commitment(), s.z, s.val, s.op); err == nil {
+			var err2 error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("verifier panicked on a malformed opening: %v", r)
+					}
+				}()
+				err2 = Verify(transcript.New("t"), testParams, pd.Commitment(), s.z, s.val, s.op)
+			}()
+			if err2 == nil {
 				t.Fatal("cheating opening accepted")
-			} else {
-				t.Log(err)
 			}
+			t.Log(err2)
 		})
 	}
 }
@@ -157,6 +176,26 @@ func TestCommitRejectsBadShapes(t *testing.T) {
 	}
 	if _, err := Commit(Params{RateLog: 0, Queries: 3}, make(mle.Table, 8)); err == nil {
 		t.Error("rate 1 accepted")
+	}
+	pd, _ := Commit(testParams, make(mle.Table, 8))
+	val, op, _, _ := pd.Open(transcript.New("t"), make([]fr.Element, 3))
+	bad := pd.Commitment()
+	bad.RowVars = 4
+	for _, c := range []struct {
+		name string
+		p    Params
+		c    Commitment
+	}{{"verifier's rate 1", Params{RateLog: 0, Queries: 24}, pd.Commitment()}, {"row variables beyond the table", testParams, bad}} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: verifier panicked: %v", c.name, r)
+				}
+			}()
+			if err := Verify(transcript.New("t"), c.p, c.c, make([]fr.Element, 3), val, op); err == nil {
+				t.Errorf("%s: accepted", c.name)
+			}
+		}()
 	}
 }
 

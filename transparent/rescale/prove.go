@@ -67,13 +67,21 @@ func Prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 	if err != nil {
 		return Proof{}, nil, err
 	}
-	return prove(tr, p, aData, padded, w, nil)
+	return prove(tr, p, aData, padded, w, cheats{})
 }
 
-// prove is Prove from a given witness; edit, when not nil, may rewrite the
-// witness's field tables (the columns and y) before they are committed: the
-// soundness tests play a cheating prover with it.
-func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64, w Witness, edit func(cols *[numCols]mle.Table, y mle.Table)) (Proof, *pcs.ProverData, error) {
+// cheats are the hooks through which the soundness tests play a cheating
+// prover: edit may rewrite the witness's field tables (the columns and y)
+// before they are committed, atZ the values stated at z before they are
+// absorbed.
+type cheats struct {
+	edit func(cols *[numCols]mle.Table, y mle.Table)
+	atZ  func(at []fr.Element)
+}
+
+// prove is Prove from a given witness, under the tests' hooks.
+func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64, w Witness, ch cheats) (Proof, *pcs.ProverData, error) {
+	edit := ch.edit
 	n := aData.Commitment().NumVars
 	size := 1 << n
 	_, hi := p.limbBits()
@@ -129,6 +137,9 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 			proof.AtZ[c], _ = vals[c].Eval(z)
 			opens = append(opens, opening{data[c], z})
 		}
+	}
+	if ch.atZ != nil {
+		ch.atZ(proof.AtZ)
 	}
 	tr.AppendElements("rescale/at-z", proof.AtZ...)
 

@@ -114,6 +114,8 @@ func TestWrongWitnessRejected(t *testing.T) {
 		refuse bool
 		edit   func(w *Witness)
 		field  func(cols *[numCols]mle.Table, y mle.Table)
+		atZ    func(at []fr.Element)
+		params *Params
 	}{
 		{name: "quotient off by one, remainder compensating (r = -4)", refuse: true,
 			edit: func(w *Witness) { w.Q[0]++; w.R[0] -= 16; w.V0[0]++; w.Y[0]++ }},
@@ -124,6 +126,22 @@ func TestWrongWitnessRejected(t *testing.T) {
 		}},
 		{name: "wrong output only (caught by y = σ·q)", edit: func(w *Witness) { w.Y[2]++ }},
 		{name: "remainder off, linear relation broken", edit: func(w *Witness) { w.R[3]++ }},
+		{name: "low limb off by one, still in range (caught by the v relation)", edit: func(w *Witness) { w.V0[0]++ }},
+		{name: "values at z lied about consistently, a and r +1 (caught by the openings)", atZ: func(at []fr.Element) {
+			at[colA].Add(&at[colA], &one)
+			at[colR].Add(&at[colR], &one)
+		}},
+		// With one limb v1 is not committed; a prover stating v1(z) ≠ 0 could
+		// absorb any error of the v relation into it.
+		{name: "absent high limb stated at z to absorb a broken v relation", params: &Params{Shift: 4, Bits: 10, ReLU: true, PCS: testPCS},
+			edit: func(w *Witness) { w.V0[0]++ }, atZ: func(at []fr.Element) {
+				var e, t, inv fr.Element
+				t.SetUint64(1 << 9)
+				e.Sub(&one, &at[colSigma]).Mul(&e, &t).Add(&e, &at[colQ]).Sub(&e, &at[colV0])
+				inv.SetUint64(1 << Limb)
+				inv.Inverse(&inv)
+				at[colV1].Mul(&e, &inv)
+			}},
 		{name: "σ not a bit, every other relation kept (caught by the bit check)", field: func(cols *[numCols]mle.Table, y mle.Table) {
 			// q = 5 at entry 2: v = 0 and σ = 1 + 5/128 keep v = q + 128(1 − σ),
 			// and y = σ·q keeps the product.
@@ -137,15 +155,19 @@ func TestWrongWitnessRejected(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			in := newInstance(t, base, a)
-			w, err := Compute(base, in.a)
+			pp := base
+			if c.params != nil {
+				pp = *c.params
+			}
+			in := newInstance(t, pp, a)
+			w, err := Compute(pp, in.a)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if c.edit != nil {
 				c.edit(&w)
 			}
-			proof, _, err := prove(in.transcript(), base, in.aData, in.a, w, c.field)
+			proof, _, err := prove(in.transcript(), pp, in.aData, in.a, w, cheats{edit: c.field, atZ: c.atZ})
 			if c.refuse {
 				if err == nil {
 					t.Fatal("prover proved a witness out of range")

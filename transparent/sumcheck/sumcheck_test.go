@@ -40,11 +40,17 @@ func clone(ts []mle.Table) []mle.Table {
 	return out
 }
 
-// run proves and verifies; tamper may change the proof between the two.
-func run(t *testing.T, d, n int, tamper func(*Proof, *fr.Element)) error {
+// run proves claim' (claim, or what claimFor makes of it: a prover that
+// binds a false claim into its transcript) and verifies it against the same
+// claim'; tamper may change the proof in between. It returns Verify's error,
+// and on success checks the finals are the factors at the point.
+func run(t *testing.T, d, n int, claimFor func(fr.Element) fr.Element, tamper func(*Proof)) error {
 	t.Helper()
 	ts := randTables(d, n)
 	claim := sumProd(ts)
+	if claimFor != nil {
+		claim = claimFor(claim)
+	}
 	proof, pp, st, err := Prove(transcript.New("test"), claim, clone(ts))
 	if err != nil {
 		t.Fatal(err)
@@ -53,22 +59,20 @@ func run(t *testing.T, d, n int, tamper func(*Proof, *fr.Element)) error {
 		t.Fatalf("prover used %d multiplications, bound 2^n(d²+d) = %d", st.Mul, bound)
 	}
 	if tamper != nil {
-		tamper(&proof, &claim)
+		tamper(&proof)
 	}
 	vp, finals, err := Verify(transcript.New("test"), claim, n, d, proof)
 	if err != nil {
 		return err
 	}
-	// The reduction's meaning: the finals are the factors at the point.
-	for k := range ts {
-		want, _ := ts[k].Eval(vp)
-		if !want.Equal(&finals[k]) {
-			return fmt.Errorf("final %d is not P_%d(r)", k, k)
-		}
-	}
 	for j := range vp {
 		if !vp[j].Equal(&pp[j]) {
 			t.Fatalf("prover and verifier points differ at coordinate %d", j)
+		}
+	}
+	for k := range ts {
+		if want, _ := ts[k].Eval(vp); !want.Equal(&finals[k]) {
+			t.Fatalf("accepted final %d is not P_%d(r)", k, k)
 		}
 	}
 	return nil
@@ -77,7 +81,7 @@ func run(t *testing.T, d, n int, tamper func(*Proof, *fr.Element)) error {
 func TestHonest(t *testing.T) {
 	for _, c := range []struct{ d, n int }{{1, 0}, {1, 3}, {2, 1}, {2, 6}, {3, 5}, {4, 4}} {
 		t.Run(fmt.Sprintf("d%d_n%d", c.d, c.n), func(t *testing.T) {
-			if err := run(t, c.d, c.n, nil); err != nil {
+			if err := run(t, c.d, c.n, nil, nil); err != nil {
 				t.Fatalf("honest proof rejected: %v", err)
 			}
 		})
@@ -86,30 +90,46 @@ func TestHonest(t *testing.T) {
 
 func TestTamperedRejected(t *testing.T) {
 	one := fr.One()
+	shift := func(c fr.Element) fr.Element { return *c.Add(&c, &one) }
 	cases := []struct {
-		name   string
-		tamper func(*Proof, *fr.Element)
+		name     string
+		claimFor func(fr.Element) fr.Element
+		tamper   func(*Proof)
 	}{
-		{"wrong claim", func(p *Proof, c *fr.Element) { c.Add(c, &one) }},
-		{"round 0 value", func(p *Proof, c *fr.Element) { p.Rounds[0][0].Add(&p.Rounds[0][0], &one) }},
-		{"last round value at 2", func(p *Proof, c *fr.Element) {
+		// The prover binds the false claim and sends the true sum's rounds: only
+		// g(0)+g(1) = claim in round 0 catches it.
+		{"false claim, true rounds", shift, nil},
+		{"round 0 value", nil, func(p *Proof) { p.Rounds[0][0].Add(&p.Rounds[0][0], &one) }},
+		{"last round value at 2", nil, func(p *Proof) {
 			g := p.Rounds[len(p.Rounds)-1]
 			g[2].Add(&g[2], &one)
 		}},
-		{"consistent shift of round 1", func(p *Proof, c *fr.Element) {
+		{"consistent shift of round 1", nil, func(p *Proof) {
 			// g(0)+g(1) still matches, the polynomial is not the true one.
 			g := p.Rounds[1]
 			g[0].Add(&g[0], &one)
 			g[1].Sub(&g[1], &one)
 		}},
-		{"final value", func(p *Proof, c *fr.Element) { p.Finals[1].Add(&p.Finals[1], &one) }},
-		{"round dropped", func(p *Proof, c *fr.Element) { p.Rounds = p.Rounds[1:] }},
-		{"final dropped", func(p *Proof, c *fr.Element) { p.Finals = p.Finals[:1] }},
-		{"short round", func(p *Proof, c *fr.Element) { p.Rounds[2] = p.Rounds[2][:2] }},
+		// Finals are absorbed after the product check, so only that check sees
+		// a changed final.
+		{"final value", nil, func(p *Proof) { p.Finals[1].Add(&p.Finals[1], &one) }},
+		{"round dropped", nil, func(p *Proof) { p.Rounds = p.Rounds[1:] }},
+		{"final dropped", nil, func(p *Proof) { p.Finals = p.Finals[:1] }},
+		{"short round", nil, func(p *Proof) { p.Rounds[2] = p.Rounds[2][:2] }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := run(t, 2, 5, c.tamper); err == nil {
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						err = fmt.Errorf("verifier panicked: %v", r)
+						t.Errorf("verifier panicked on a malformed proof: %v", r)
+					}
+				}()
+				err = run(t, 2, 5, c.claimFor, c.tamper)
+			}()
+			if err == nil {
 				t.Fatal("tampered proof accepted")
 			}
 		})
