@@ -29,6 +29,7 @@ type Circuit struct {
 	vis   Visibility
 	claim *Claim
 	wires Wires
+	dp    *DPResolved // a DP release (dp.go), or nil
 
 	// RangeCheck is the range-check gadget (zero: ops.RangeLookup);
 	// ops.RangeBits has no commitment: cheaper on-chain verification.
@@ -55,6 +56,9 @@ type Circuit struct {
 	// onStep, when set, is called after each step of the model is built
 	// (StepCosts).
 	onStep func(api frontend.API, step int)
+	// dpNoNoise and dpUnlinked (tests only): the released values without
+	// the sampled noise, or not tied to the outputs at all.
+	dpNoNoise, dpUnlinked bool
 }
 
 // New returns the circuit of m, with placeholder variables, ready for
@@ -82,6 +86,11 @@ func New(m *model.Model, vis Visibility) (*Circuit, error) {
 			return nil, err
 		}
 	}
+	if vis.DP != nil {
+		if c.dp, err = vis.DP.Resolve(m.Outputs); err != nil {
+			return nil, err
+		}
+	}
 	c.wires = Layout(m, vis)
 	c.Public, c.Private = make([]frontend.Variable, c.wires.NumPublic()), make([]frontend.Variable, c.wires.NumPrivate())
 	return c, nil
@@ -102,6 +111,8 @@ type Witness struct {
 	// Signature is the device's signature over the inputs, for a circuit
 	// that checks one (signed.go).
 	Signature *InputSignature
+	// DP is the seed and coins of a DP release (dp.go).
+	DP *DPWitness
 }
 
 // Commitments are the commitments a witness gives, as field elements
@@ -206,6 +217,15 @@ func AssignWitness(m *model.Model, vis Visibility, w *Witness) (*Circuit, error)
 			return nil, fmt.Errorf("this circuit checks a device's signature over its input: prove a signed input (zkinfer sign)")
 		}
 		maps.Copy(vals, w.Signature.values())
+	}
+	if c.dp != nil {
+		dv, err := dpValues(c.dp, w.Outputs, w)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(vals, dv)
+	} else if w.DP != nil {
+		return nil, fmt.Errorf("this circuit adds no DP noise: --dp-seed and --dp-coins are for a circuit compiled with --dp")
 	}
 	if c.claim != nil {
 		for _, v := range c.claim.PublicValues(m.Outputs) {
@@ -329,6 +349,11 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	if c.claim != nil {
 		c.claim.define(api, a, m.Outputs[c.claim.Output], rawOuts[c.claim.Output], seg[SegClaim])
+	}
+	if c.dp != nil {
+		if err := c.defineDP(api, a, m.Outputs, rawOuts, seg); err != nil {
+			return err
+		}
 	}
 	defineContext(api, one(SegContext))
 	return nil

@@ -54,6 +54,9 @@ type Visibility struct {
 	// InputSignedBy makes the circuit check a device's signature over the
 	// input (signed.go): EdDSA, or "" for none.
 	InputSignedBy Signer `json:"input_signed_by,omitempty"`
+	// DP releases the outputs with differential-privacy noise sampled in
+	// the circuit (dp.go); nil for none.
+	DP *DPRelease `json:"dp,omitempty"`
 }
 
 // DefaultVisibility proves a public output from a private input under
@@ -87,6 +90,9 @@ func (v Visibility) Validate() error {
 		return fmt.Errorf("circuit: input signature scheme %.20q is not supported (eddsa)", v.InputSignedBy)
 	case v.InputSignedBy != "" && v.Input == Boundary:
 		return fmt.Errorf("circuit: a segment's boundary input cannot be signed: only the model's first segment reads the signed input")
+	}
+	if err := v.validateDP(); err != nil {
+		return err
 	}
 	c, err := ParseClaim(v.Claim)
 	if err != nil {

@@ -113,6 +113,7 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	if c, _ := ParseClaim(vis.Claim); c != nil {
 		add(true, SegClaim, c.nPublic())
 	}
+	layoutDP(add, vis, size(outputs))
 	add(true, SegContext, 1)
 	if vis.Input == Hashed || vis.Output == Hashed {
 		add(false, SegSalt, 1)
@@ -131,6 +132,9 @@ func LayoutOf(inputs, params, outputs []*ops.Info, vis Visibility) Wires {
 	}
 	if vis.InputSignedBy != "" {
 		add(false, SegSignature, 3)
+	}
+	if vis.DP != nil {
+		add(false, SegDPSeed, 1)
 	}
 	return w
 }
