@@ -40,28 +40,43 @@ type Model struct {
 	// onStep, when set, is called after Run executes each step
 	// (WithStepHook).
 	onStep func(step int)
+	// keep and drops: which steps' plans compile keeps (CompileWith).
+	keep  *Plans
+	drops *drops
 }
 
 type step struct {
 	node *graph.Node
 	op   *ops.Op
 	plan any
+	// dropped: compiled without its plan (CompileWith), the step cannot
+	// run.
+	dropped bool
 }
 
 // Compile infers every node of g under the settings s and folds what depends
 // only on constants.
 func Compile(g *graph.Graph, s quant.Settings) (*Model, error) {
-	return compile(g, s, nil)
+	return compile(g, s, nil, nil)
+}
+
+// CompileWith is Compile keeping the plans of the steps keep covers only
+// (nil: all); see Plans.
+func CompileWith(g *graph.Graph, s quant.Settings, keep *Plans) (*Model, error) {
+	return compile(g, s, nil, keep)
 }
 
 // compile is Compile with the constants named in params turned into
-// dynamic inputs described by those infos.
-func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Model, error) {
+// dynamic inputs described by those infos, keeping the plans keep covers.
+func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info, keep *Plans) (*Model, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	ctx := &ops.Context{Settings: s}
 	m := &Model{Graph: g, Settings: s, infos: map[string]*ops.Info{}, uses: map[string]int{}, producer: map[string]int{}, fusedInto: map[int]int{}}
+	if keep != nil {
+		m.keep, m.drops = keep, newDrops(g)
+	}
 	for _, n := range g.Nodes {
 		for _, in := range n.Inputs {
 			m.uses[in]++
@@ -101,6 +116,13 @@ func compile(g *graph.Graph, s quant.Settings, params map[string]*ops.Info) (*Mo
 	}
 	for _, out := range g.Outputs {
 		m.Outputs = append(m.Outputs, m.infos[out.Name])
+	}
+	if keep != nil {
+		// Compiling is over: nothing reads a plan now but Run.
+		for i := range m.steps {
+			m.drop(i)
+		}
+		m.drops = nil
 	}
 	return m, nil
 }
@@ -176,6 +198,9 @@ func (m *Model) compileNode(ctx *ops.Context, n *graph.Node) error {
 		if name != "" {
 			m.infos[name] = outs[i]
 		}
+	}
+	if m.drops != nil {
+		m.dropRead(n, into, !known && !allConst)
 	}
 	return nil
 }
@@ -295,6 +320,9 @@ func Run[T any](m *Model, a ops.Arith[T], inputs []ops.Tensor[T]) ([]ops.Tensor[
 			if name != "" {
 				ins[i] = get(name)
 			}
+		}
+		if s.dropped {
+			return nil, fmt.Errorf("model: step %d (%s) was compiled without what running it needs (model.Plans): compile the steps to run with their plans", si, s.node.Describe())
 		}
 		k, ok := kernels[s.op]
 		if !ok {

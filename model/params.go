@@ -20,6 +20,12 @@ const DefaultParamBits = 16
 // and how the graph is adapted to them, is described under "Secret
 // parameters" in the package documentation.
 func CompileSecret(g *graph.Graph, s quant.Settings, bits int) (*Model, error) {
+	return CompileSecretWith(g, s, bits, nil)
+}
+
+// CompileSecretWith is CompileSecret keeping the plans of the steps keep
+// covers only (nil: all); see Plans.
+func CompileSecretWith(g *graph.Graph, s quant.Settings, bits int, keep *Plans) (*Model, error) {
 	if bits < 2 || bits > s.ActBits {
 		return nil, fmt.Errorf("model: param bits %d is outside [2, act bits %d]", bits, s.ActBits)
 	}
@@ -32,7 +38,7 @@ func CompileSecret(g *graph.Graph, s quant.Settings, bits int) (*Model, error) {
 		t := g2.Consts[name]
 		params[name] = &ops.Info{DType: graph.Float, Shape: slices.Clone(t.Shape), Scale: s.ParamScale, Max: math.Ldexp(1, bits-1)}
 	}
-	m, err := compile(g2, s, params)
+	m, err := compile(g2, s, params, keep)
 	if err != nil {
 		return nil, err
 	}
