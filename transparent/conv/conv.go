@@ -200,13 +200,39 @@ func (l *Layer) foldW(eqO []fr.Element) mle.Table {
 // into tr by the caller) with table x, and commits to the output table y
 // (from [Layer.Run]); a wrong y yields a proof VerifyStep rejects.
 func (l *Layer) ProveStep(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table) (Proof, *pcs.ProverData, error) {
+	return l.proveStep(tr, params, xData, x, y, cheats{})
+}
+
+// cheats are the soundness tests' cheating prover: run the reductions on
+// another X or other weights, or commit another Y than the one the claims
+// are computed from.
+type cheats struct {
+	usedX      mle.Table
+	usedW      []int64
+	committedY mle.Table
+}
+
+func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table, ch cheats) (Proof, *pcs.ProverData, error) {
 	xSize, ySize := l.Tables()
 	if len(x) != xSize || 1<<xData.Commitment().NumVars != xSize || len(y) != ySize {
 		return Proof{}, nil, fmt.Errorf("conv: tables of %d and %d entries, want %d and %d", len(x), len(y), xSize, ySize)
 	}
-	yData, err := pcs.Commit(params, y)
+	committed := y
+	if ch.committedY != nil {
+		committed = ch.committedY
+	}
+	yData, err := pcs.Commit(params, committed)
 	if err != nil {
 		return Proof{}, nil, err
+	}
+	if ch.usedX != nil {
+		x = ch.usedX
+	}
+	wl := l
+	if ch.usedW != nil {
+		c := *l
+		c.Weights = ch.usedW
+		wl = &c
 	}
 	proof := Proof{Y: yData.Commitment()}
 	ro, rp := l.start(tr, proof.Y)
@@ -227,7 +253,7 @@ func (l *Layer) ProveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 		}
 	}
 	var rk []fr.Element
-	if proof.Matmul, rk, _, err = sumcheck.Prove(tr, l.claim(proof.YAtR, eqO, eqP), []mle.Table{l.foldW(eqO), b}); err != nil {
+	if proof.Matmul, rk, _, err = sumcheck.Prove(tr, l.claim(proof.YAtR, eqO, eqP), []mle.Table{wl.foldW(eqO), b}); err != nil {
 		return Proof{}, nil, err
 	}
 	patch := append(append([]fr.Element(nil), rk...), rp...)

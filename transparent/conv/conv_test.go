@@ -205,3 +205,54 @@ func TestNewLayerRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestCheatsRejected: Y is true for another X (other weights) than the
+// committed X (the public ones), and the reductions run on that one; or the
+// claims come from the true Y while another is committed. Each is caught by
+// exactly one check: X's opening, the weights' check, Y's opening.
+func TestCheatsRejected(t *testing.T) {
+	s := shapes[1]
+	for _, c := range []struct {
+		name string
+		make func(l *Layer, xt []int64) (y []int64, ch cheats)
+	}{
+		{"reductions on another X", func(l *Layer, xt []int64) ([]int64, cheats) {
+			x2 := append([]int64(nil), xt...)
+			x2[5]++
+			y, _ := l.Run(x2)
+			return y, cheats{usedX: mle.FromInt64(x2)}
+		}},
+		{"reductions on other weights", func(l *Layer, xt []int64) ([]int64, cheats) {
+			o := *l
+			o.Weights = append([]int64(nil), l.Weights...)
+			o.Weights[4]++
+			y, _ := o.Run(xt)
+			return y, cheats{usedW: o.Weights}
+		}},
+		{"another Y committed", func(l *Layer, xt []int64) ([]int64, cheats) {
+			y, _ := l.Run(xt)
+			y2 := append([]int64(nil), y...)
+			y2[2]++
+			return y, cheats{committedY: mle.FromInt64(y2)}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, x, xt, _ := setup(t, s, true)
+			y, ch := c.make(l, xt)
+			xData, _ := pcs.Commit(testParams, x)
+			ptr := transcript.New("t")
+			xData.Commitment().Absorb(ptr, "x")
+			proof, _, err := l.proveStep(ptr, testParams, xData, x, mle.FromInt64(y), ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vtr := transcript.New("t")
+			xData.Commitment().Absorb(vtr, "x")
+			if err := l.VerifyStep(vtr, testParams, xData.Commitment(), proof); err == nil {
+				t.Fatal("cheating step accepted")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}

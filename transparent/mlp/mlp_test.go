@@ -139,3 +139,40 @@ func ExampleProve() {
 	// [2] <nil>
 	// true
 }
+
+// TestCheatsRejected: each cheat is caught by exactly one check: a layer's
+// accumulators off by one (everything downstream consistent with them) by
+// that layer's Gemm step; a claimed output other than the committed one by
+// the output's reveal.
+func TestCheatsRejected(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	m := model(t, rng, 6, 5, 3, 256)
+	x := input(rng, 6)
+	for _, c := range []struct {
+		name string
+		ch   cheats
+	}{
+		{"layer 0 accumulator off by one", cheats{editAcc: func(l int, a []int64) {
+			if l == 0 {
+				a[0] += 1 << 8 // moves the rescaled value by one
+			}
+		}}},
+		{"claimed output differs from the committed one", cheats{claimY: func(y []int64) []int64 {
+			y2 := append([]int64(nil), y...)
+			y2[0]++
+			return y2
+		}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			proof, y, err := m.prove(testParams, 1, x, c.ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(testParams, m, 1, y, proof); err == nil {
+				t.Fatal("cheating proof accepted")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}

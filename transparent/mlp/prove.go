@@ -56,9 +56,24 @@ func (m *Model) limbs() (int, int) {
 // Prove runs the model on the private x (M×K₀) and proves its output, which
 // it returns.
 func Prove(params pcs.Params, m *Model, M int, x []int64) (Proof, []int64, error) {
-	accs, y, err := m.Run(M, x)
+	return m.prove(params, M, x, cheats{})
+}
+
+// cheats are the soundness tests' cheating prover: change a layer's
+// accumulators (everything downstream follows), or claim another output than
+// the one computed.
+type cheats struct {
+	editAcc func(layer int, a []int64)
+	claimY  func(y []int64) []int64
+}
+
+func (m *Model) prove(params pcs.Params, M int, x []int64, ch cheats) (Proof, []int64, error) {
+	accs, y, err := m.eval(M, x, ch.editAcc)
 	if err != nil {
 		return Proof{}, nil, err
+	}
+	if ch.claimY != nil {
+		y = ch.claimY(y)
 	}
 	tr := m.start(M, y)
 	var proof Proof
