@@ -203,6 +203,12 @@ func readModel(path string, qs quant.Settings, vis circuit.Visibility, backend B
 // build loads and compiles the model and fills the settings that do not
 // depend on the constraint system.
 func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (*Compiled, error) {
+	return buildWith(name, raw, qs, vis, nil)
+}
+
+// buildWith is build keeping the steps' plans keep covers only (nil: all;
+// model.Plans).
+func buildWith(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, keep *model.Plans) (*Compiled, error) {
 	if err := vis.Validate(); err != nil {
 		return nil, err
 	}
@@ -212,9 +218,9 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	}
 	var m *model.Model
 	if vis.SecretParams() {
-		m, err = model.CompileSecret(g, qs, vis.Bits())
+		m, err = model.CompileSecretWith(g, qs, vis.Bits(), keep)
 	} else {
-		m, err = model.Compile(g, qs)
+		m, err = model.CompileWith(g, qs, keep)
 	}
 	if err != nil {
 		return nil, err

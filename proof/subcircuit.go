@@ -40,10 +40,17 @@ func LoadModel(path string, qs quant.Settings, vis circuit.Visibility, backend B
 // BuildModel compiles a directory's model file contents raw (named name in
 // errors) under qs and vis, checking it against the SHA-256 wantSHA.
 func BuildModel(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, wantSHA string) (*Compiled, error) {
+	return BuildModelWith(name, raw, qs, vis, wantSHA, nil)
+}
+
+// BuildModelWith is BuildModel keeping the plans of the steps keep covers
+// only (model.Plans; nil: all): a segmented prover describes the model
+// with none and runs each segment from a model with that segment's.
+func BuildModelWith(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, wantSHA string, keep *model.Plans) (*Compiled, error) {
 	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != wantSHA {
 		return nil, fmt.Errorf("%s does not match the model it was compiled from: compile again", name)
 	}
-	return build(name, raw, qs, vis)
+	return buildWith(name, raw, qs, vis, keep)
 }
 
 // LoadWeights compiles the model with its weights at path, checking it has
