@@ -17,7 +17,6 @@ import (
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
@@ -33,14 +32,7 @@ func Compile(spec *Spec, rangeCheck ops.RangeCheck) (constraint.ConstraintSystem
 		return nil, err
 	}
 	c.RangeCheck = rangeCheck
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
-	if err != nil {
-		return nil, fmt.Errorf("audit: building the circuit: %w", err)
-	}
-	if err := circuit.CheckPublicWires(cs); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	return circuit.CompileR1CS("audit", c)
 }
 
 // Setup makes development Groth16 keys for cs on this machine: whoever

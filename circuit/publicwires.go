@@ -3,7 +3,10 @@ package circuit
 import (
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
 
 // CheckPublicWires fails unless every public input of cs appears in at
@@ -71,4 +74,18 @@ func CheckPublicWires(cs constraint.ConstraintSystem) error {
 		}
 	}
 	return nil
+}
+
+// CompileR1CS compiles a circuit of another package (an audit, a query, an
+// aggregation) to a BN254 R1CS for Groth16 and runs CheckPublicWires on it,
+// as Compile does for a model's circuit; pkg names the package in errors.
+func CompileR1CS(pkg string, c frontend.Circuit) (constraint.ConstraintSystem, error) {
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: building the circuit: %w", pkg, err)
+	}
+	if err := CheckPublicWires(cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
 }

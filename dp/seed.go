@@ -3,16 +3,16 @@ package dp
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"golang.org/x/crypto/sha3"
+
+	"github.com/zkinfer/zkinfer/internal/strictjson"
 )
 
 // Domain tags of the hashes (package circuit uses 1 to 4, audit 5).
@@ -200,16 +200,4 @@ func ReadCommitment(path string) (*big.Int, error) {
 	return v, nil
 }
 
-func readJSON(path string, v any) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
+func readJSON(path string, v any) error { return strictjson.Read(path, 1<<20, v) }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/internal/strictjson"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 )
@@ -173,20 +174,9 @@ func NewProofFile(st *Statement, raw []byte, pub *Public) *ProofFile {
 
 // ReadProof reads a query proof file.
 func ReadProof(path string) (*ProofFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
-	if err != nil {
-		return nil, err
-	}
 	var p ProofFile
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := strictjson.Read(path, 1<<20, &p); err != nil {
+		return nil, err
 	}
 	if p.Format != ProofFormat {
 		return nil, fmt.Errorf("%s: format %.40q is not %s", path, p.Format, ProofFormat)

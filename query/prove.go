@@ -12,7 +12,6 @@ import (
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/circuit"
@@ -28,14 +27,7 @@ func Compile(spec *Spec, rangeCheck ops.RangeCheck) (constraint.ConstraintSystem
 		return nil, err
 	}
 	c.RangeCheck = rangeCheck
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
-	if err != nil {
-		return nil, fmt.Errorf("query: building the circuit: %w", err)
-	}
-	if err := circuit.CheckPublicWires(cs); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	return circuit.CompileR1CS("query", c)
 }
 
 // Witness is what a query proof is made from: the quantized records and
