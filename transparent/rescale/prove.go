@@ -77,6 +77,34 @@ func Prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 type cheats struct {
 	edit func(cols *[numCols]mle.Table, y mle.Table)
 	atZ  func(at []fr.Element)
+	// bitZero: the bit check runs on σ·0 instead of σ·(σ − 1); forgeBit,
+	// forgeProd: the zero-checks run with eq(r', ·) for an r' the prover
+	// solves for so that its sums come out right.
+	bitZero, forgeBit, forgeProd bool
+}
+
+// solvePoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
+// the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums under eq(r'_rest).
+func solvePoint(q mle.Table, target fr.Element) []fr.Element {
+	n := q.NumVars()
+	r := transcript.New("forge").Challenges("r", n)
+	e := mle.EqTable(r[1:])
+	h := len(q) / 2
+	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
+	var num, den fr.Element
+	num.Sub(&target, &a0)
+	den.Sub(&a1, &a0)
+	den.Inverse(&den)
+	r[0].Mul(&num, &den)
+	return r
+}
+
+func product(a, b mle.Table) mle.Table {
+	out := make(mle.Table, len(a))
+	for i := range a {
+		out[i].Mul(&a[i], &b[i])
+	}
+	return out
 }
 
 // prove is Prove from a given witness, under the tests' hooks.
@@ -149,15 +177,24 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		minus1 := make(mle.Table, size)
 		one := fr.One()
 		for i := range minus1 {
-			minus1[i].Sub(&sigma[i], &one)
+			if !ch.bitZero {
+				minus1[i].Sub(&sigma[i], &one)
+			}
+		}
+		eqBit, eqProd := mle.EqTable(rb), mle.EqTable(rb)
+		if ch.forgeBit {
+			eqBit = mle.EqTable(solvePoint(product(sigma, minus1), fr.Element{}))
 		}
 		var rho1, rho2 []fr.Element
-		if proof.Bool, rho1, _, err = sumcheck.Prove(tr, fr.Element{}, []mle.Table{mle.EqTable(rb), clone(sigma), minus1}); err != nil {
+		if proof.Bool, rho1, _, err = sumcheck.Prove(tr, fr.Element{}, []mle.Table{eqBit, clone(sigma), minus1}); err != nil {
 			return Proof{}, nil, err
 		}
 		proof.YAtR, _ = yTable.Eval(rb)
 		tr.AppendElements("rescale/y(r_b)", proof.YAtR)
-		if proof.Prod, rho2, _, err = sumcheck.Prove(tr, proof.YAtR, []mle.Table{mle.EqTable(rb), clone(sigma), clone(vals[colQ])}); err != nil {
+		if ch.forgeProd {
+			eqProd = mle.EqTable(solvePoint(product(sigma, vals[colQ]), proof.YAtR))
+		}
+		if proof.Prod, rho2, _, err = sumcheck.Prove(tr, proof.YAtR, []mle.Table{eqProd, clone(sigma), clone(vals[colQ])}); err != nil {
 			return Proof{}, nil, err
 		}
 		opens = append(opens, opening{data[colSigma], rho1}, opening{data[colSigma], rho2}, opening{data[colQ], rho2}, opening{yData, rb})

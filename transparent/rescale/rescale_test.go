@@ -116,6 +116,8 @@ func TestWrongWitnessRejected(t *testing.T) {
 		field  func(cols *[numCols]mle.Table, y mle.Table)
 		atZ    func(at []fr.Element)
 		params *Params
+		ch     cheats // bit constant and forged eq points
+		a0     int64  // when nonzero, the committed a[0]
 	}{
 		{name: "quotient off by one, remainder compensating (r = -4)", refuse: true,
 			edit: func(w *Witness) { w.Q[0]++; w.R[0] -= 16; w.V0[0]++; w.Y[0]++ }},
@@ -125,6 +127,24 @@ func TestWrongWitnessRejected(t *testing.T) {
 			w.V0[1], w.V1[1] = w.Q[1]&(1<<Limb-1), w.Q[1]>>Limb
 		}},
 		{name: "wrong output only (caught by y = σ·q)", edit: func(w *Witness) { w.Y[2]++ }},
+		// σ = 2 lets q run over [2^(b−1), 2^b) with v = q − 2^(b−1) in range and
+		// y = 2q; the bit check run on σ·0 sums to 0, and only the verifier's
+		// "the σ − 1 factor is σ's value minus 1" check stops it.
+		{name: "σ = 2 for a q beyond the range, bit check run on σ·0", a0: (128 + 5) << 4, ch: cheats{bitZero: true},
+			edit: func(w *Witness) {
+				w.Q[0], w.R[0], w.Sigma[0], w.Y[0] = 128+5, 8, 2, 2*(128+5)
+				w.V0[0], w.V1[0] = 5, 0
+			}},
+		{name: "σ not a bit, bit zero-check forged on a solved eq point", ch: cheats{forgeBit: true}, field: func(cols *[numCols]mle.Table, y mle.Table) {
+			var s, inv fr.Element
+			inv.SetUint64(128)
+			inv.Inverse(&inv)
+			s.Mul(&cols[colQ][2], &inv).Add(&s, &one)
+			cols[colSigma][2] = s
+			cols[colV0][2].SetZero()
+			y[2].Mul(&s, &cols[colQ][2])
+		}},
+		{name: "wrong output, product zero-check forged on a solved eq point", ch: cheats{forgeProd: true}, edit: func(w *Witness) { w.Y[2]++ }},
 		{name: "remainder off, linear relation broken", edit: func(w *Witness) { w.R[3]++ }},
 		{name: "low limb off by one, still in range (caught by the v relation)", edit: func(w *Witness) { w.V0[0]++ }},
 		{name: "values at z lied about consistently, a and r +1 (caught by the openings)", atZ: func(at []fr.Element) {
@@ -164,10 +184,17 @@ func TestWrongWitnessRejected(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if c.a0 != 0 {
+				a2 := append([]int64(nil), a...)
+				a2[0] = c.a0
+				in = newInstance(t, pp, a2)
+			}
 			if c.edit != nil {
 				c.edit(&w)
 			}
-			proof, _, err := prove(in.transcript(), pp, in.aData, in.a, w, cheats{edit: c.field, atZ: c.atZ})
+			ch := c.ch
+			ch.edit, ch.atZ = c.field, c.atZ
+			proof, _, err := prove(in.transcript(), pp, in.aData, in.a, w, ch)
 			if c.refuse {
 				if err == nil {
 					t.Fatal("prover proved a witness out of range")
