@@ -109,29 +109,16 @@ func CommitVariables(api frontend.API, tag int, infos []*ops.Info, ts [][]fronte
 
 // commitCircuit is Commit as constraints over the tensors' variables.
 func commitCircuit(api frontend.API, tag int, infos []*ops.Info, ts [][]frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
-	p := pack(infos)
-	terms := make([][]frontend.Variable, p.n)
-	k := 0
-	for i, info := range infos {
-		b := PackBits(info)
-		for _, v := range ts[i] {
-			// (v + 2^(b-1))·2^off
-			terms[p.elem[k]] = append(terms[p.elem[k]], api.Mul(api.Add(v, pow2(b-1)), pow2(p.off[k])))
-			k++
-		}
+	n := 0
+	for _, t := range ts {
+		n += len(t)
 	}
 	h, err := poseidon2.New(api)
 	if err != nil {
 		return nil, err
 	}
-	h.Write(tag, k)
-	for _, t := range terms {
-		if len(t) == 1 {
-			h.Write(t[0])
-		} else {
-			h.Write(api.Add(t[0], t[1], t[2:]...))
-		}
-	}
+	h.Write(tag, n)
+	h.Write(packCircuit(api, infos, ts)...)
 	h.Write(salt)
 	return h.Sum(), nil
 }
