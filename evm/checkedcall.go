@@ -8,6 +8,9 @@ import (
 
 // ExportDir exports the Solidity verifier of a set-up compiled directory.
 func ExportDir(c *proof.Compiled) (*Verifier, error) {
+	if c.Settings.Visibility.DP != nil {
+		return nil, fmt.Errorf("%s releases its outputs with DP noise (compile --dp): the Solidity verifier would not check the statement's tag, the seed commitment or the coins; verify its proofs with zkinfer verify --dp-commitment --dp-coins", c.Dir)
+	}
 	vk, err := c.ReadAnyVerifyingKey()
 	if err != nil {
 		return nil, fmt.Errorf("%w (run setup first)", err)

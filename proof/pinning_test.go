@@ -14,6 +14,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
@@ -49,6 +50,9 @@ func newPinCase(t *testing.T, path string, backend Backend, vis circuit.Visibili
 		t.Fatal(err)
 	}
 	w := &circuit.Witness{Salt: big.NewInt(99), ParamSalt: big.NewInt(5), Context: []byte("lender 0x42, nonce 7")}
+	if vis.DP != nil {
+		w.DP = &circuit.DPWitness{Seed: big.NewInt(31337), Coins: []byte("pinning-test-coins-0123456789")}
+	}
 	if vis.SecretParams() {
 		if w.Params, err = m.ParamValues(); err != nil {
 			t.Fatal(err)
@@ -124,6 +128,8 @@ func TestPublicInputsPinned(t *testing.T) {
 		{"poseidon2 weights", creditModel, credit, Groth16, circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public, ParamCommitment: circuit.Poseidon2, ParamBits: 20}},
 		{"pedersen weights", creditModel, credit, Groth16, circuit.Visibility{Input: circuit.Hashed, Params: circuit.Hashed, Output: circuit.Hashed, ParamCommitment: circuit.Pedersen, ParamBits: 20}},
 		{"poseidon2 weights, plonk", creditModel, credit, Plonk, circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Hashed, ParamCommitment: circuit.Poseidon2, ParamBits: 20}},
+		{"dp release", creditModel, credit, Groth16, circuit.Visibility{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Private,
+			DP: &circuit.DPRelease{Mechanism: dp.Laplace, Epsilon: dp.Decimal{Num: 1, Den: 1}, Sensitivity: dp.Decimal{Num: 1, Den: 10}}}},
 	}
 	if path, input, ok := testkit.LookupCorpusModel("1l_mlp"); ok {
 		in, err := model.ReadInput(input)
@@ -154,8 +160,11 @@ func TestPublicInputsPinned(t *testing.T) {
 				for _, d := range []*big.Int{one, new(big.Int).Neg(one)} {
 					moved := new(big.Int).Add(x, d)
 					moved.Mod(moved, field)
-					free := i == ctx || segs.Name(i) == circuit.SegInput // the verifier's to choose
-					if got := p.solves(t, i, moved); got && !free || !got && i == ctx {
+					// The context is free in the solver, but a DP release's
+					// noise key binds it: there it is determined too.
+					ctxFree := i == ctx && vis.DP == nil
+					free := ctxFree || segs.Name(i) == circuit.SegInput // the verifier's to choose
+					if got := p.solves(t, i, moved); got && !free || !got && ctxFree {
 						t.Errorf("public input %d (%s) moved by %v: satisfied %v", i, segs.Name(i), d, got)
 					}
 				}

@@ -44,7 +44,10 @@ type ProveOptions struct {
 	// Signature is the device's signature over the input, for a circuit
 	// compiled with an input signature (zkinfer sign).
 	Signature *circuit.InputSignature
-	Progress  Progress
+	// DP is the seed and the verifier's coins of a DP release (compile
+	// --dp); nil otherwise.
+	DP       *circuit.DPWitness
+	Progress Progress
 	// Release says the caller is done with the Compiled once this proof is
 	// made (the CLI's prove): ProveWith sets its Model to nil as soon as the
 	// witness is built, and collects garbage more often while the prover

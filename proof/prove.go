@@ -31,7 +31,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 	if len(opt.Context) > circuit.MaxContextBytes {
 		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(opt.Context), circuit.MaxContextBytes)
 	}
-	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context, Signature: opt.Signature}
+	w := &circuit.Witness{Salt: opt.Salt, ParamSalt: opt.ParamSalt, Context: opt.Context, Signature: opt.Signature, DP: opt.DP}
 	if vis.SecretParams() {
 		var err error
 		if m, err = c.loadWeights(opt.Weights); err != nil {
@@ -160,6 +160,9 @@ func (c *Compiled) prepareProof(m *model.Model, w *circuit.Witness) (*Proof, wit
 	}
 	if len(w.Context) > 0 {
 		p.Context = "0x" + hex.EncodeToString(w.Context)
+	}
+	if err := c.dpSection(p, assignment, w); err != nil {
+		return nil, nil, err
 	}
 	return p, wit, nil
 }

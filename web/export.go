@@ -47,6 +47,9 @@ var PackageFiles = []string{"index.js", "index.d.ts", "dist/zkinfer.wasm", "dist
 // package from the directory pkg (js/ after `make wasm`, or the installed
 // package) under zkinfer/. The files appear together or not at all.
 func Export(c *proof.Compiled, out, pkg string) error {
+	if c.Settings.Visibility.DP != nil {
+		return fmt.Errorf("export-web: %s releases its outputs with DP noise (compile --dp), which the web verifier does not check yet: verify its proofs with zkinfer verify --dp-commitment --dp-coins", c.Dir)
+	}
 	vk, err := os.ReadFile(filepath.Join(c.Dir, proof.VerifyingKey))
 	if err != nil {
 		return fmt.Errorf("export-web: %s has no verifying key (run setup first): %w", c.Dir, err)

@@ -83,6 +83,9 @@ func Verify(vk, settingsJSON, proofJSON, optionsJSON []byte) (res Result) {
 	if err != nil {
 		return Result{Reason: err.Error()}
 	}
+	if s.Visibility.DP != nil {
+		return Result{Reason: "this circuit releases its outputs with DP noise (compile --dp), which the web verifier does not check yet: verify with zkinfer verify --dp-commitment --dp-coins"}
+	}
 	p, err := verifier.ParseProof("PROOF.json", proofJSON)
 	if err != nil {
 		return Result{Reason: err.Error()}

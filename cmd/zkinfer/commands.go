@@ -103,6 +103,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	input := fs.String("input", "", "an input to run the model on first, failing before the circuit is built if a value overflows the settings")
 	ignoreExtra := ignoreExtraFlag(fs)
 	seg := segmentFlags(fs)
+	dpf := dpCompileFlags(fs)
 	applySettings := settingsFlag(fs, qs, rangeCheck)
 	pos, err := parse(fs, args, 1, "out")
 	if err != nil {
@@ -121,6 +122,9 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("compile: %w", err)
 	}
 	claimDefaults(fs, &vis)
+	if err := dpf.apply(fs, &vis); err != nil {
+		return err
+	}
 	if *input != "" {
 		if _, _, err := evalInput(pos[0], *qs, *input, *ignoreExtra); err != nil {
 			return fmt.Errorf("--input %s: %w", *input, err)
@@ -184,6 +188,7 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	out := fs.String("proof", "", "proof file to write")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	pf := proveFlags(fs)
+	dpp := dpProveFlags(fs)
 	maxC := maxConstraintsFlag(fs)
 	qf := queueFlags(fs)
 	c, err := openDir(fs, args, maxC, "input", "proof")
@@ -214,6 +219,9 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	if opt.DP, err = dpp.witness(); err != nil {
+		return err
+	}
 	if err := checkRows(c.Model, in, *input, *ignoreExtra); err != nil {
 		return err
 	}
@@ -237,11 +245,15 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 func cmdVerify(fs *flag.FlagSet, args []string) error {
 	file := fs.String("proof", "", "proof file to check")
 	vf := verifyFlags(fs)
+	dpv := dpVerifyFlags(fs)
 	c, p, vopt, err := openProof(fs, args, file, vf)
 	if dir, ok := asSegmented(err); ok {
 		return verifySegmented(dir, *file, vopt)
 	}
 	if err != nil {
+		return err
+	}
+	if err := dpv.expect(&vopt); err != nil {
 		return err
 	}
 	if err := c.VerifyWith(p, vopt); err != nil {
@@ -251,6 +263,9 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
 	}
 	if w := verifier.UnboundWeights(&c.Settings.Settings, vopt); w != "" {
+		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
+	}
+	for _, w := range verifier.DPWarnings(&c.Settings.Settings, vopt) {
 		fmt.Fprintf(stderr, "zkinfer verify: warning: %s\n", w)
 	}
 	vkHash, err := c.VerifyingKeySHA256()

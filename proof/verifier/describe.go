@@ -38,6 +38,8 @@ func Describe(s *Settings, p *Proof) string {
 			fmt.Fprintf(&b, "; their commitment is %s", p.Commitments["output"])
 		}
 		b.WriteString(")")
+	case vis.DP != nil:
+		b.WriteString(describeDP(s, p))
 	case vis.Output == circuit.Public:
 		o, _ := json.Marshal(p.Outputs)
 		fmt.Fprintf(&b, " and produced outputs %s", o)

@@ -31,6 +31,9 @@ type Proof struct {
 	// Context is the hex of the bytes the proof is bound to (its last
 	// public input is circuit.ContextValue of them); "" for none.
 	Context string `json:"context,omitempty"`
+	// DP is a DP release's seed commitment, coins and released values
+	// (dp.go), for a circuit compiled with --dp.
+	DP *DPProof `json:"dp,omitempty"`
 }
 
 // MaxProofBytes bounds a proof file: its size grows with the public

@@ -36,6 +36,10 @@ type Options struct {
 	// ("": not checked), as `zkinfer commit` prints it beside a model
 	// commitment.
 	VerifyingKeySHA256 string
+	// DPCommitment, DPCoins: the seed commitment (hex) and the coins a DP
+	// release's noise must come from ("" and nil: not checked; dp.go).
+	DPCommitment string
+	DPCoins      []byte
 }
 
 // ErrInvalid is the answer to a well-formed proof that does not verify.
@@ -66,6 +70,9 @@ func Verify(s *Settings, key Key, p *Proof, opt Options) error {
 		return err
 	}
 	if err := checkContext(segs, p, vals, opt.Context); err != nil {
+		return err
+	}
+	if err := checkDP(s, segs, p, vals, opt); err != nil {
 		return err
 	}
 	if err := checkDeviceKey(s, segs, vals, opt.DeviceKey); err != nil {
