@@ -63,10 +63,14 @@ func TestDPReleaseGroth16(t *testing.T) {
 	}{
 		"released value in the file": {func(q *Proof) { q.DP.Released[0][0] += 0.0078125 }, "dp released"},
 		"altered noise":              {func(q *Proof) { q.PublicInputs[rel] = bump(q.PublicInputs[rel]); q.DP.Released[0][0] += 0.0078125 }, "not valid"},
-		"coins public input":         {func(q *Proof) { q.PublicInputs[segs.Offset(circuit.SegDPCoins)] = bump(q.PublicInputs[segs.Offset(circuit.SegDPCoins)]) }, "coins"},
-		"seed commitment":            {func(q *Proof) { q.DP.SeedCommitment = dp.FieldHex(big.NewInt(1)) }, "seed commitment"},
-		"no dp section":              {func(q *Proof) { q.DP = nil }, "no dp section"},
-		"tag public input":           {func(q *Proof) { q.PublicInputs[segs.Offset(circuit.SegDPTag)] = bump(q.PublicInputs[segs.Offset(circuit.SegDPTag)]) }, "another DP statement"},
+		"coins public input": {func(q *Proof) {
+			q.PublicInputs[segs.Offset(circuit.SegDPCoins)] = bump(q.PublicInputs[segs.Offset(circuit.SegDPCoins)])
+		}, "coins"},
+		"seed commitment": {func(q *Proof) { q.DP.SeedCommitment = dp.FieldHex(big.NewInt(1)) }, "seed commitment"},
+		"no dp section":   {func(q *Proof) { q.DP = nil }, "no dp section"},
+		"tag public input": {func(q *Proof) {
+			q.PublicInputs[segs.Offset(circuit.SegDPTag)] = bump(q.PublicInputs[segs.Offset(circuit.SegDPTag)])
+		}, "another DP statement"},
 	} {
 		q := cloneProof(t, p)
 		tc.edit(q)
