@@ -81,6 +81,8 @@ type cheats struct {
 	// forgeProd: the zero-checks run with eq(r', ·) for an r' the prover
 	// solves for so that its sums come out right.
 	bitZero, forgeBit, forgeProd bool
+	// separateY: without ReLU, commit y apart from q (y is then unchecked).
+	separateY bool
 }
 
 // solvePoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
@@ -132,7 +134,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		data[c], *coms[c] = d, d.Commitment()
 	}
 	yData := data[colQ]
-	if p.ReLU {
+	if p.ReLU || ch.separateY {
 		var err error
 		if yData, err = pcs.Commit(p.PCS, yTable); err != nil {
 			return Proof{}, nil, err

@@ -145,6 +145,10 @@ func TestWrongWitnessRejected(t *testing.T) {
 			y[2].Mul(&s, &cols[colQ][2])
 		}},
 		{name: "wrong output, product zero-check forged on a solved eq point", ch: cheats{forgeProd: true}, edit: func(w *Witness) { w.Y[2]++ }},
+		// Without ReLU the output is the quotient; a separately committed y
+		// would be bound by nothing.
+		{name: "no ReLU, output committed apart from the quotient", params: &Params{Shift: 4, Bits: 12, PCS: testPCS},
+			ch: cheats{separateY: true}, edit: func(w *Witness) { w.Y[0] += 7 }},
 		{name: "remainder off, linear relation broken", edit: func(w *Witness) { w.R[3]++ }},
 		{name: "low limb off by one, still in range (caught by the v relation)", edit: func(w *Witness) { w.V0[0]++ }},
 		{name: "values at z lied about consistently, a and r +1 (caught by the openings)", atZ: func(at []fr.Element) {
