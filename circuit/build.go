@@ -79,6 +79,12 @@ func Build(m *model.Model, vis Visibility, opt BuildOptions) (*Built, error) {
 	if opt.RangeCheck > RangeBits {
 		return nil, fmt.Errorf("circuit: range-check policy %d is not auto, lookup or bits", opt.RangeCheck)
 	}
+	if vis.DP != nil && opt.RangeCheck == RangeAuto {
+		// Auto prefers bits for small circuits only for their cheaper
+		// on-chain verification, which a DP release does not have (the
+		// Solidity export refuses it): lookups, the fewer constraints.
+		opt.RangeCheck = RangeLookup
+	}
 	if g, ok := opt.RangeCheck.gadget(); ok {
 		b, _, err := buildWith(m, vis, opt.System, g, opt.MaxConstraints)
 		return b, err

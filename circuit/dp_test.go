@@ -213,3 +213,17 @@ func toBig(v frontend.Variable) *big.Int {
 	b, _ := new(big.Int).SetString(fmt.Sprint(v), 10)
 	return b
 }
+
+// TestDPBuildPicksLookups: with auto range checks, a DP circuit uses
+// lookups (bits are preferred only for on-chain verification, which a DP
+// release refuses), and Build's public-input check passes on it.
+func TestDPBuildPicksLookups(t *testing.T) {
+	m, _ := secretMLP(t)
+	b, err := Build(m, dpVis(), BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.RangeCheck != ops.RangeLookup {
+		t.Fatalf("a DP circuit built with %v range checks", b.RangeCheck)
+	}
+}
