@@ -131,20 +131,22 @@ type cheats struct {
 	// forgeEq: run the zero-check on h with eq(r', ·) for an r' the prover
 	// solves for, so that Σ_x eq(r', x)·h(x)(α − f(x)) = 1 holds for its h.
 	forgeEq bool
+	// balanceG, forgeEqG: the same on the table's side: g_0 moved so that
+	// Σg = Σh, and g's zero-check run with a solved eq point.
+	balanceG, forgeEqG bool
 }
 
-// forgedPoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = 1:
+// forgedPoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
 // the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums A0, A1 under
 // eq(r'_rest), solved for r'_0.
-func forgedPoint(tr *transcript.Transcript, q mle.Table) []fr.Element {
+func forgedPoint(tr *transcript.Transcript, q mle.Table, target fr.Element) []fr.Element {
 	n := q.NumVars()
 	r := tr.Challenges("forge", n) // any values the prover likes
 	e := mle.EqTable(r[1:])
 	h := len(q) / 2
 	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
 	var num, den fr.Element
-	one := fr.One()
-	num.Sub(&one, &a0)
+	num.Sub(&target, &a0)
 	den.Sub(&a1, &a0)
 	den.Inverse(&den)
 	r[0].Mul(&num, &den)
@@ -216,6 +218,12 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	h := fractions(alpha, f, nil)
 	g := fractions(alpha, table.Vals, m)
 	sumG := sum(g)
+	if ch.balanceG {
+		d := sum(h)
+		d.Sub(&d, &sumG)
+		g[0].Add(&g[0], &d)
+		sumG = sum(g)
+	}
 	if ch.balanceH && outsideAt >= 0 {
 		others := sum(h)
 		others.Sub(&others, &h[outsideAt])
@@ -247,14 +255,22 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 		for i := range q {
 			q[i].Mul(&q[i], &h[i])
 		}
-		eqF = mle.EqTable(forgedPoint(transcript.New("forge"), q))
+		eqF = mle.EqTable(forgedPoint(transcript.New("forge"), q, one))
 	}
 	if proof.ZeroH, rho[2], _, err = sumcheck.Prove(tr, one, []mle.Table{eqF, clone(h), shift(alpha, f)}); err != nil {
 		return Proof{}, err
 	}
 	proof.MAtR, _ = mCommitted.Eval(rt)
 	tr.AppendElements("logup/m(r_t)", proof.MAtR)
-	if proof.ZeroG, rho[3], _, err = sumcheck.Prove(tr, proof.MAtR, []mle.Table{mle.EqTable(rt), clone(g), shift(alpha, table.Vals)}); err != nil {
+	eqG := mle.EqTable(rt)
+	if ch.forgeEqG {
+		q := shift(alpha, table.Vals)
+		for i := range q {
+			q[i].Mul(&q[i], &g[i])
+		}
+		eqG = mle.EqTable(forgedPoint(transcript.New("forge"), q, proof.MAtR))
+	}
+	if proof.ZeroG, rho[3], _, err = sumcheck.Prove(tr, proof.MAtR, []mle.Table{eqG, clone(g), shift(alpha, table.Vals)}); err != nil {
 		return Proof{}, err
 	}
 

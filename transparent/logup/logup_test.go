@@ -111,6 +111,7 @@ func TestOutsideRejected(t *testing.T) {
 		// Σh = Σg by the balanced h, and the zero-check run with eq(r', ·) for
 		// a solved r': only the eq factor's check catches it.
 		{"h balanced and the zero-check forged with another eq point", cheats{outside: true, balanceH: true, forgeEq: true}, nil},
+		{"g balanced instead and its zero-check forged with another eq point", cheats{outside: true, balanceG: true, forgeEqG: true}, nil},
 		{"h balanced and the stated sum moved", cheats{outside: true, balanceH: true}, func(p *Proof) { p.Sum.Add(&p.Sum, &one) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
