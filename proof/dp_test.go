@@ -66,8 +66,9 @@ func TestDPReleaseGroth16(t *testing.T) {
 		"coins public input": {func(q *Proof) {
 			q.PublicInputs[segs.Offset(circuit.SegDPCoins)] = bump(q.PublicInputs[segs.Offset(circuit.SegDPCoins)])
 		}, "coins"},
-		"seed commitment": {func(q *Proof) { q.DP.SeedCommitment = dp.FieldHex(big.NewInt(1)) }, "seed commitment"},
-		"no dp section":   {func(q *Proof) { q.DP = nil }, "no dp section"},
+		"seed commitment":    {func(q *Proof) { q.DP.SeedCommitment = dp.FieldHex(big.NewInt(1)) }, "seed commitment"},
+		"no dp section":      {func(q *Proof) { q.DP = nil }, "no dp section"},
+		"mechanism in words": {func(q *Proof) { q.DP.Mechanism = strings.Replace(q.DP.Mechanism, "ε = 1", "ε = 0.1", 1) }, "dp mechanism"},
 		"tag public input": {func(q *Proof) {
 			q.PublicInputs[segs.Offset(circuit.SegDPTag)] = bump(q.PublicInputs[segs.Offset(circuit.SegDPTag)])
 		}, "another DP statement"},

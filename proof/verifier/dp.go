@@ -19,6 +19,9 @@ import (
 // released (noisy) outputs in output units, in the layout of "outputs".
 // Each repeats public inputs, which checkDP compares.
 type DPProof struct {
+	// Mechanism is the release's statement in words (DPRelease.Words):
+	// what a reader of the file learns of the noise without zkinfer.
+	Mechanism      string      `json:"mechanism"`
 	SeedCommitment string      `json:"seed_commitment"`
 	Coins          string      `json:"coins"`
 	Released       [][]float64 `json:"released"`
@@ -44,7 +47,7 @@ func NewDPProof(s *Settings, vals []*big.Int, coins []byte) (*DPProof, error) {
 		return nil, err
 	}
 	segs := s.Layout()
-	d := &DPProof{SeedCommitment: FieldHex(vals[segs.Offset(circuit.SegDPSeedCommitment)]), Coins: "0x" + hex.EncodeToString(coins)}
+	d := &DPProof{Mechanism: s.Visibility.DP.Words(r), SeedCommitment: FieldHex(vals[segs.Offset(circuit.SegDPSeedCommitment)]), Coins: "0x" + hex.EncodeToString(coins)}
 	off := segs.Offset(circuit.SegDPReleased)
 	field := ecc.BN254.ScalarField()
 	for _, o := range s.Outputs {
@@ -83,6 +86,9 @@ func checkDP(s *Settings, segs circuit.Wires, p *Proof, vals []*big.Int, opt Opt
 	}
 	if vals[segs.Offset(circuit.SegDPTag)].Cmp(r.Tag()) != 0 {
 		return fmt.Errorf("the proof is for another DP statement (mechanism, ε, δ or sensitivity) than settings.json's")
+	}
+	if p.DP.Mechanism != s.Visibility.DP.Words(r) {
+		return fmt.Errorf("proof's dp mechanism %.200q is not settings.json's: the file was edited", p.DP.Mechanism)
 	}
 	cm := FieldHex(vals[segs.Offset(circuit.SegDPSeedCommitment)])
 	if !strings.EqualFold(p.DP.SeedCommitment, cm) {
