@@ -10,7 +10,9 @@
 // integer evaluator (segment.Dir.Witnesses: the boundary salts and
 // blinds are drawn there, once per run, and the boundary challenge every
 // segment proves at is computed from the segments' boundary commitments,
-// so a witness is all a worker needs), stores the witnesses, and publishes one job per
+// so a witness is all a worker needs; each segment runs from a model
+// compiled with that segment's steps only, so the coordinator never holds
+// the whole model's expanded weights), stores the witnesses, and publishes one job per
 // segment on the subject zkinfer.jobs.RUN of the work-queue stream
 // ZKINFER_JOBS (retention: work queue, so an acknowledged job is gone).
 // Workers (Work) share the durable pull consumer zkinfer-workers with

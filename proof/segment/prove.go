@@ -81,19 +81,34 @@ func release() {
 // boundary salts and blinds are drawn here, once for the bundle (nobody
 // needs them again), and the boundary challenge is computed from the
 // segments' boundary commitments (boundary.go): the witnesses are ready to
-// prove in any order, on any machine.
+// prove in any order, on any machine. The model returned describes the
+// segments (Segment, ProveSegment); it runs nothing.
+//
+// Each segment runs from a model compiled with its own steps' plans only
+// (SegmentModel), dropped before the next: the whole model's plans hold
+// its constant weights expanded (a convolution's per output tap), which
+// made computing the witnesses the segmented prover's peak (cnn_c32: 0.29
+// GB, the whole model's 150 MB of plans among it, against 0.05–0.20 GB for
+// proving any one segment). Only the boundary tensors between segments are
+// kept. Compiling once per segment costs a compile of the model each
+// (cnn_c32: about 0.1 s) and gives the same plans, so the same values, as
+// compiling once (TestWitnessesMatchWholeModel).
 func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.Witness, *model.Model, error) {
 	if len(opt.Context) > circuit.MaxContextBytes {
 		return nil, nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(opt.Context), circuit.MaxContextBytes)
 	}
 	m := d.Model()
+	// whole runs every segment when the weights are secret: the model
+	// compiled with them (their convolutions' plans index taps and hold
+	// no weights).
+	var whole *model.Model
 	var params []ops.Tensor[int64]
 	if d.Manifest.Visibility.SecretParams() {
 		var err error
-		if m, err = d.Top.LoadWeights(opt.Weights); err != nil {
+		if whole, err = d.Top.LoadWeights(opt.Weights); err != nil {
 			return nil, nil, err
 		}
-		if params, err = m.ParamValues(); err != nil {
+		if params, err = whole.ParamValues(); err != nil {
 			return nil, nil, fmt.Errorf("prove: %w", err)
 		}
 	} else if opt.Weights != "" {
@@ -103,9 +118,22 @@ func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.
 	if err != nil {
 		return nil, nil, err
 	}
+	// Building a step's plan is the phase's peak (cnn_c32's second
+	// convolution: 4.7M taps, about 0.1 GB of plan and as much again of
+	// the builder's while it is built): collect the plans dropped (those
+	// of the steps outside the segment, and the last segment's) before
+	// they pile up.
+	defer debug.SetGCPercent(debug.SetGCPercent(proveGCPercent))
 	ws := make([]*circuit.Witness, d.Len())
 	for k, r := range d.Manifest.Segments {
-		sub, idx, err := m.Sub(r.From, r.To)
+		opt.Progress.Log("prove: witness of segment %d of %d", k+1, d.Len())
+		run := whole
+		if run == nil {
+			if run, err = d.SegmentModel(k); err != nil {
+				return nil, nil, err
+			}
+		}
+		sub, idx, err := run.Sub(r.From, r.To)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -117,10 +145,15 @@ func (d *Dir) Witnesses(inputs [][]float64, opt proof.ProveOptions) ([]*circuit.
 			return nil, nil, err
 		}
 		ws[k], in = w, w.Outputs
+		if whole == nil {
+			release()
+		}
 	}
+	whole, params = nil, nil
 	if err := drawBoundary(ws); err != nil {
 		return nil, nil, err
 	}
+	opt.Progress.Log("prove: boundary commitments")
 	if err := d.setChallenge(ws, m); err != nil {
 		return nil, nil, err
 	}
@@ -152,13 +185,13 @@ func (d *Dir) proveSegment(k int, c *proof.Compiled, w *circuit.Witness, progres
 }
 
 // Prove proves an inference segment by segment in this process, one
-// segment's keys in memory at a time, and returns the bundle. Once the
-// witnesses are computed the segments are proven with their models'
-// shapes only (shapeOnly), and with opt.Release the directory's model is
-// dropped too (d.Model() is nil afterwards): a compiled model holds its
-// weights expanded (cnn_c32: 149 MB, 39% of the heap at its largest
-// segment's peak), which the provers, reading the constraint systems,
-// never need.
+// segment's keys in memory at a time, and returns the bundle. The
+// witnesses are computed one segment's model at a time (Witnesses), and
+// the segments are proven with their models' shapes only (shapeOnly):
+// the directory's model describes the tensors and runs nothing
+// (Dir.Model), so no step's expanded weights are held while a segment is
+// proven. opt.Release also drops the directory's model (d.Model() is nil
+// afterwards).
 func (d *Dir) Prove(inputs [][]float64, opt proof.ProveOptions) (*Bundle, error) {
 	ws, m, err := d.Witnesses(inputs, opt)
 	if err != nil {

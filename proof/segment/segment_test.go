@@ -5,12 +5,14 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
 	"github.com/zkinfer/zkinfer/proof/segment/segmenttest"
@@ -166,7 +168,11 @@ func TestBundleTamper(t *testing.T) {
 }
 
 // TestCorpusSegments: a corpus model (convolution, ReLU, dense layers)
-// proven in 4 segments gives the unsegmented outputs and verifies.
+// proven in 4 segments gives the unsegmented outputs and verifies, and
+// its witnesses, each segment run from a model compiled with that
+// segment's plans only (Witnesses), are those of the whole model's
+// segments: the same values, boundary commitments and challenge, and
+// proofs with the same public inputs.
 func TestCorpusSegments(t *testing.T) {
 	dir := os.Getenv("ZKINFER_CORPUS_DIR")
 	if dir == "" {
@@ -193,8 +199,67 @@ func TestCorpusSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := d.Prove(in, proof.ProveOptions{})
+	ws, shape, err := d.Witnesses(in, proof.ProveOptions{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := d.FullModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := whole.Quantize(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ws[0].Inputs, q) {
+		t.Fatal("segment 0's inputs are not the quantized input")
+	}
+	for k, r := range d.Manifest.Segments {
+		sub, _, err := whole.Sub(r.From, r.To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := model.Run(sub, &ops.IntArith{}, ws[k].Inputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ws[k].Outputs, want) {
+			t.Errorf("segment %d: its outputs differ from the whole model's segment's", k)
+		}
+		if k > 0 && !reflect.DeepEqual(ws[k].Inputs, ws[k-1].Outputs) {
+			t.Errorf("segment %d: its inputs are not segment %d's outputs", k, k-1)
+		}
+	}
+	got, err := d.Commitments(ws, shape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := d.Commitments(ws, whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) || circuit.BoundaryChallenge(got).Cmp(ws[0].BoundaryChallenge) != 0 {
+		t.Fatal("the boundary commitments or challenge differ from the whole model's")
+	}
+	ps := make([]*proof.Proof, d.Len())
+	for k := range ps {
+		if ps[k], err = d.ProveSegment(k, shape, ws[k], nil); err != nil {
+			t.Fatal(err)
+		}
+		old, err := d.ProveSegment(k, whole, ws[k], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ps[k].PublicInputs, old.PublicInputs) {
+			t.Errorf("segment %d: its public inputs differ from the whole model's", k)
+		}
+	}
+	b, err := d.Assemble(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	segmenttest.Check(t, d, in, b)
+	if b, err = d.Prove(in, proof.ProveOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	segmenttest.Check(t, d, in, b)

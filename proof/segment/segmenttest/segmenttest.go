@@ -14,7 +14,11 @@ import (
 // are exactly the unsegmented model's on in.
 func Check(t testing.TB, d *segment.Dir, in [][]float64, b *segment.Bundle) {
 	t.Helper()
-	want, err := d.Model().Eval(in)
+	whole, err := d.FullModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := whole.Eval(in)
 	if err != nil {
 		t.Fatal(err)
 	}
