@@ -35,7 +35,8 @@ func testSetup(t *testing.T) (*cs.R1CS, *Keys) {
 }
 
 // testRound is a round of testShape: client 1's update is long enough to
-// be clipped at clip 300.
+// be clipped at clip 300, client 2's is between half the bound and the
+// bound, client 0's shorter.
 func testRound(seed uint64) *Round {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	s := testShape
@@ -46,8 +47,11 @@ func testRound(seed uint64) *Round {
 	for k := range s.Clients {
 		u := make([]int64, s.Params)
 		amp := int64(40)
-		if k == 1 {
+		switch k {
+		case 1:
 			amp = 1500
+		case 2:
+			amp = 80
 		}
 		for j := range u {
 			u[j] = rng.Int64N(2*amp) - amp

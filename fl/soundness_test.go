@@ -2,6 +2,7 @@ package fl
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"slices"
 	"testing"
@@ -49,7 +50,11 @@ func TestSoundness(t *testing.T) {
 		// honestly (a consistent proof of other inputs); prover forges the
 		// witness itself; verifier changes what the verifier is given (the
 		// published statement, copied).
-		inputs   func(r *Round)
+		inputs func(r *Round)
+		// forge changes the round's weights or factors behind Aggregate's
+		// checks; the rest of the witness is then computed from them, so
+		// that only the forged check can refuse it.
+		forge    func(t *testing.T, r *Round, res *Result)
 		prover   func(r *Round, res *Result)
 		verifier func(st *Statement)
 	}{
@@ -65,8 +70,20 @@ func TestSoundness(t *testing.T) {
 		{name: "commitment repeated in the verifier's list", verifier: func(st *Statement) { st.Clients[2] = st.Clients[0] }},
 		{name: "commitments out of order", verifier: func(st *Statement) { st.Clients[0], st.Clients[1] = st.Clients[1], st.Clients[0] }},
 		{name: "client missing from the verifier's list", verifier: func(st *Statement) { st.Clients = st.Clients[:2] }},
-		{name: "clipping bound exceeded without clipping", prover: func(_ *Round, res *Result) { res.Factors[1] = 1 << FactorBits }},
-		{name: "clipped harder than the bound asks", prover: func(_ *Round, res *Result) { res.Factors[1]-- }},
+		{name: "clipping bound exceeded without clipping", forge: func(_ *testing.T, _ *Round, res *Result) { res.Factors[1] = 1 << FactorBits }},
+		{name: "clipped harder than the bound asks", forge: func(_ *testing.T, _ *Round, res *Result) { res.Factors[1]-- }},
+		{name: "a small update amplified up to the bound", forge: func(t *testing.T, r *Round, res *Result) {
+			// f = ⌊2^16·C/‖u‖⌋ without the min(1, ·), for client 2,
+			// whose norm is between C/2 and C: f ∈ (2^16, 2^17)
+			norm := math.Sqrt(float64(res.Norms[2].Int64()))
+			res.Factors[2] = int64(math.Ldexp(float64(r.Clip)/norm, FactorBits))
+			if res.Factors[2] <= 1<<FactorBits || res.Factors[2] >= 1<<(FactorBits+1) {
+				t.Fatalf("the test round's client 2 has norm %.1f, not between C/2 and C = %d", norm, r.Clip)
+			}
+		}},
+		{name: "a negative clipping bound (its square the bound's)", forge: func(_ *testing.T, r *Round, _ *Result) { r.Clip = -r.Clip }},
+		{name: "weights not summing to one", forge: func(_ *testing.T, r *Round, _ *Result) { r.Weights[0]++ }},
+		{name: "a negative weight", forge: func(_ *testing.T, r *Round, _ *Result) { r.Weights[0] += r.Weights[2] + 5; r.Weights[2] = -5 }},
 		{name: "clipping bound claimed looser than proven", verifier: func(st *Statement) { st.Clip *= 10 }},
 		{name: "wrong average (one parameter off by one)", prover: func(r *Round, res *Result) { res.New[5]++; recommit(res, r) }},
 		{name: "wrong average (remainder shifted)", prover: func(r *Round, res *Result) {
@@ -91,11 +108,22 @@ func TestSoundness(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			if tc.forge != nil {
+				tc.forge(t, r, res)
+				if err := combine(testShape, r, res, false); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if tc.prover != nil {
 				tc.prover(r, res)
 			}
+			// What the verifier holds: the published client commitments,
+			// the previous model's commitment and the round; the aggregator's
+			// proof file claims the bound, the weights and the new model's
+			// commitment.
 			st := *published
-			st.Clients, st.Weights = slices.Clone(published.Clients), slices.Clone(published.Weights)
+			st.Clients = slices.Clone(published.Clients)
+			st.Clip, st.Weights, st.New = r.Clip, slices.Clone(r.Weights), res.NewCom
 			if tc.verifier != nil {
 				tc.verifier(&st)
 			}
@@ -108,7 +136,7 @@ func TestSoundness(t *testing.T) {
 				t.Fatalf("the honest round fails: %v", err)
 			case tc.name != "honest" && err == nil:
 				t.Fatal("accepted")
-			case tc.name != "honest" && tc.prover == nil && !errors.Is(err, ErrInvalid) && tc.name != "client missing from the verifier's list":
+			case tc.name != "honest" && tc.prover == nil && tc.forge == nil && !errors.Is(err, ErrInvalid) && tc.name != "client missing from the verifier's list":
 				t.Fatalf("refused for another reason than invalidity: %v", err)
 			case tc.name != "honest":
 				t.Logf("refused: %.160s", err)
