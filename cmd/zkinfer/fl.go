@@ -31,7 +31,7 @@ func init() {
 const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR          (once per model architecture and K)
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
        zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json
-       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--model-commitment NEW]`
+       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW]`
 
 func cmdFL(fs *flag.FlagSet, args []string) error {
 	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
@@ -320,6 +320,7 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	prev := fs.String("prev", "", "the previous global model's commitment (zkinfer commit of its ONNX file)")
 	round := fs.Int64("round", -1, "the round the proof must be of")
 	newCom := fs.String("model-commitment", "", "the commitment the aggregated model must have")
+	clip := fs.Float64("clip", 0, "the L2 bound the round must have clipped to (real units; the proof's is printed either way)")
 	pos, err := parse(fs, args, 1, "proof", "commitments", "prev")
 	if err != nil {
 		return err
@@ -358,6 +359,9 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		if nc.Cmp(st.New) != 0 {
 			return invalid(fmt.Errorf("%w: the aggregated model's commitment is %s, not %s", fl.ErrInvalid, pf.New, *newCom))
 		}
+	}
+	if *clip != 0 && math.Round(math.Ldexp(*clip, s.ParamScale)) != float64(st.Clip) {
+		return invalid(fmt.Errorf("%w: the proof clips to L2 ≤ %v, not --clip %v", fl.ErrInvalid, quant.Dequantize(st.Clip, s.ParamScale), *clip))
 	}
 	cs := splitList(*commitments)
 	st.Clients = nil

@@ -51,7 +51,7 @@ func TestFederatedExample(t *testing.T) {
 	verify := func(extra ...string) (int, string, string) {
 		return zk(t, append([]string{"fl", "verify", at("round"), "--proof", at("p.json"), "--round", "1"}, extra...)...)
 	}
-	if code, out, errOut := verify("--commitments", commitments, "--prev", prev, "--model-commitment", pf.New); code != 0 || !strings.Contains(out, "verified: round 1") {
+	if code, out, errOut := verify("--commitments", commitments, "--prev", prev, "--model-commitment", pf.New, "--clip", "3"); code != 0 || !strings.Contains(out, "verified: round 1") {
 		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
 	}
 
@@ -76,6 +76,7 @@ func TestFederatedExample(t *testing.T) {
 		{"commitments out of order", []string{"--commitments", at("c1.json") + "," + at("c0.json") + "," + at("c2.json"), "--prev", prev}},
 		{"a client counted twice", []string{"--commitments", at("c0.json") + "," + at("c1.json") + "," + at("c0.json"), "--prev", prev}},
 		{"another aggregated model", []string{"--commitments", commitments, "--prev", prev, "--model-commitment", prev}},
+		{"a looser bound than the verifier's", []string{"--commitments", commitments, "--prev", prev, "--clip", "2.5"}},
 	} {
 		if code, _, errOut := verify(tc.extra...); code != exitInvalid {
 			t.Errorf("%s: exit %d (%s), want %d", tc.name, code, errOut, exitInvalid)
