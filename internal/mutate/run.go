@@ -38,7 +38,7 @@ var Suites = map[string]Suite{
 	"circuit": {Pkgs: []string{"./circuit"}, Run: "^(" + strings.Join([]string{
 		"TestPedersen.*", "TestCommitment.*", "TestParamRange", "TestClaim.*",
 		"TestCheckPublicWires", "TestCircuit.*", "TestContext.*", "TestInputRangeSoundness",
-		"TestPublicInputsBound", "TestHidingWires", "TestBoundary.*",
+		"TestPublicInputsBound", "TestHidingWires", "TestBoundary.*", "TestDP.*",
 	}, "|") + ")$"},
 	"proof": {Pkgs: []string{"./proof"}, Run: "^(TestVerifyRejects|TestPedersen.*|TestForeignKeys)$"},
 	"audit": {Pkgs: []string{"./audit"}, Run: "^(" + strings.Join([]string{
