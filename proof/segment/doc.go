@@ -48,13 +48,24 @@
 //
 // # Planning
 //
-// Compile builds the whole model's circuit once and records the
-// constraints each step adds (circuit.StepCosts), spreading what gadgets
-// defer to the circuit's end over the steps by their range checks. It then
+// Compile builds the model's circuit in pieces of bounded size
+// (MeasureCosts) and records the constraints each step adds
+// (circuit.StepCosts), spreading what gadgets defer to the circuit's end
+// over the steps by their range checks. It then
 // plans greedily (Costs.Plan: each segment as long as its estimate,
 // boundary binding included, stays within the limit), builds the first
 // planned segment, learns the fixed cost per segment from its exact count,
 // and plans the rest again; a segment over the limit is cut shorter.
+//
+// # Memory
+//
+// Open compiles the model without its steps' plans (model.Plans): it
+// describes every tensor and cut but runs nothing, so that no process
+// holds the model's constant weights expanded (a convolution's per output
+// tap). Witnesses runs each segment from the model compiled again with
+// that segment's plans only, one segment at a time, keeping the boundary
+// tensors between them; the provers read the segments' constraint systems
+// and keys. docs/SCALING.md has the figures.
 //
 // # Files
 //
