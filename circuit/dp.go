@@ -301,7 +301,21 @@ func (c *Circuit) defineDP(api frontend.API, a *ops.CircuitArith, infos []*ops.I
 					return err
 				}
 				Q = res[0]
+				// rem ∈ [0, 2^g): a width one bit larger accepts
+				// (Q − 1, rem + 2^g), a release one unit low
+				// (TestDPFloorForged).
 				a.Range.Check(res[1], r.Shift)
+				// Q's check makes the split unique, it bounds nothing
+				// else: two splits (Q, rem), (Q', rem') that pass both
+				// checks and the equation differ by 2^g·ΔQ + Δrem ≡ 0
+				// mod p, an integer below 2^(b+g+1) ≤ 2^64 ≪ p, so 0,
+				// and |Δrem| < 2^g gives Δrem = ΔQ = 0. A width one bit
+				// larger keeps that (b+g+2 ≤ 65), so it admits only the
+				// true floor ⌊q/2^g⌋ (q is bounded by Info.Max through
+				// the model's own checks): listed as equivalent in
+				// internal/mutate/equivalent.txt. Deleting it is not:
+				// any other rem gives Q = (q − rem)/2^g in the field,
+				// about p/2^g (TestDPFloorForged).
 				a.Range.Check(api.Add(Q, int64(1)<<(b-1)), b)
 				api.AssertIsEqual(q, api.Add(api.Mul(Q, int64(1)<<r.Shift), res[1]))
 			}

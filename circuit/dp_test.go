@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
@@ -225,5 +226,184 @@ func TestDPBuildPicksLookups(t *testing.T) {
 	}
 	if b.RangeCheck != ops.RangeLookup {
 		t.Fatalf("a DP circuit built with %v range checks", b.RangeCheck)
+	}
+}
+
+// dpAttack is the honest DP release of secretMLP's outputs, its circuit
+// and the pieces an attack recomputes the release from.
+type dpAttack struct {
+	m      *model.Model
+	w      *Witness
+	vis    Visibility
+	c      *Circuit
+	cs     constraint.ConstraintSystem
+	off    int     // the released values' public offset
+	noise  []int64 // the honest noise of each output value
+	assign func() *Circuit
+}
+
+func newDPAttack(t *testing.T) *dpAttack {
+	t.Helper()
+	m, w := secretMLP(t)
+	vis := dpVis()
+	w.DP = &DPWitness{Seed: big.NewInt(123456789), Coins: dpTestCoins}
+	c, err := New(m, vis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.dp.Shift == 0 {
+		t.Fatal("the test release has no lattice shift: the floor's checks are not built")
+	}
+	rel, err := DPReleased(c.dp, w.Outputs, w.DP.Seed, w.DP.Coins, w.Context)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := &dpAttack{m: m, w: w, vis: vis, c: c, cs: build(t, m, vis, ops.RangeLookup), off: c.wires.Offset(SegDPReleased)}
+	for j, q := range w.Outputs[0].Data {
+		at.noise = append(at.noise, rel[j]-q>>c.dp.Shift)
+	}
+	at.assign = func() *Circuit {
+		a, err := AssignWitness(m, vis, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if err := solved(t, at.cs, at.assign()); err != nil {
+		t.Fatalf("honest release: %v", err)
+	}
+	return at
+}
+
+func dpSolved(t *testing.T, cs constraint.ConstraintSystem, a *Circuit, opts ...solver.Option) error {
+	t.Helper()
+	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs.IsSolved(w, opts...)
+}
+
+// TestDPFloorForged: the prover picks the floor's hint outputs (Q, rem)
+// of every output value q and releases Q + z (z the honest noise, which
+// does not depend on Q), a release the honest floor ⌊q/2^g⌋ + z does not
+// give. Each forgery is rejected by the one check that kills it:
+//
+//   - Q + 1 with rem − 2^g (negative: p − (2^g − rem)) meets q = 2^g·Q + rem:
+//     only rem's range check [0, 2^g) rejects it (deleted, the release is
+//     one lattice unit high).
+//   - Q − 1 with rem + 2^g: rem < 2^(g+1), so only rem's width rejects it
+//     (a check one bit wider accepts the release one unit low).
+//   - another rem' ∈ [0, 2^g) and Q' = (q − rem')/2^g in the field, a value
+//     about p/2^g: only Q's range check rejects it (deleted, the release is
+//     Q' + z, any of 2^g values the prover picks).
+//   - Q + 1 with the honest rem: both in range, only the floor's equation
+//     q = 2^g·Q + rem rejects it.
+func TestDPFloorForged(t *testing.T) {
+	at := newDPAttack(t)
+	field := ecc.BN254.ScalarField()
+	g := uint(at.c.dp.Shift)
+	step := new(big.Int).Lsh(big.NewInt(1), g)
+	floor := func(q *big.Int) (*big.Int, *big.Int) {
+		Q := new(big.Int).Rsh(q, g)
+		return Q, new(big.Int).Sub(q, new(big.Int).Lsh(Q, g))
+	}
+	for _, tc := range []struct {
+		name  string
+		forge func(q *big.Int) (Q, rem *big.Int)
+	}{
+		{"Q+1, rem−2^g (rem's range)", func(q *big.Int) (*big.Int, *big.Int) {
+			Q, rem := floor(q)
+			return Q.Add(Q, big.NewInt(1)), rem.Sub(rem, step)
+		}},
+		{"Q−1, rem+2^g (rem's width)", func(q *big.Int) (*big.Int, *big.Int) {
+			Q, rem := floor(q)
+			return Q.Sub(Q, big.NewInt(1)), rem.Add(rem, step)
+		}},
+		{"another rem, Q=(q−rem)/2^g in the field (Q's range)", func(q *big.Int) (*big.Int, *big.Int) {
+			_, rem := floor(q)
+			if rem.Sign() == 0 {
+				rem.SetInt64(1)
+			} else {
+				rem.Sub(rem, big.NewInt(1))
+			}
+			Q := new(big.Int).Sub(q, rem)
+			Q.Mul(Q, new(big.Int).ModInverse(step, field))
+			return Q.Mod(Q, field), rem
+		}},
+		{"Q+1, the honest rem (the floor's equation)", func(q *big.Int) (*big.Int, *big.Int) {
+			Q, rem := floor(q)
+			return Q.Add(Q, big.NewInt(1)), rem
+		}},
+	} {
+		a := at.assign()
+		for j, q := range at.w.Outputs[0].Data {
+			Q, _ := tc.forge(big.NewInt(q))
+			v := new(big.Int).Add(Q, big.NewInt(at.noise[j]))
+			a.Public[at.off+j] = v.Mod(v, field)
+			if v.Cmp(new(big.Int).Mod(big.NewInt(q>>g+at.noise[j]), field)) == 0 {
+				t.Fatalf("%s: the forged release of output %d is the honest one", tc.name, j)
+			}
+		}
+		forged := solver.OverrideHint(solver.GetHintID(dpFloorHint), func(field *big.Int, in, out []*big.Int) error {
+			Q, rem := tc.forge(ops.Signed(field, in[0]))
+			out[0].Mod(Q, field)
+			out[1].Mod(rem, field)
+			return nil
+		})
+		if dpSolved(t, at.cs, a, forged) == nil {
+			t.Errorf("%s: the circuit accepts a release off the floor ⌊q/2^g⌋ + z", tc.name)
+		}
+	}
+}
+
+// TestDPTagForged: a prover who changes the public tag (another
+// statement's, or any value) and recomputes the release with the noise
+// that tag keys, H(17, seed, coins, tag, context), is rejected: the tag
+// is pinned to the circuit's statement. Without the pin the prover could
+// try tags until the noise suits it.
+func TestDPTagForged(t *testing.T) {
+	at := newDPAttack(t)
+	field := ecc.BN254.ScalarField()
+	for _, tag := range []*big.Int{big.NewInt(7), new(big.Int).Add(at.c.dp.Tag(), big.NewInt(1))} {
+		a := at.assign()
+		a.Public[at.c.wires.Offset(SegDPTag)] = tag
+		key := dp.Key(at.w.DP.Seed, dp.CoinsValue(at.w.DP.Coins), tag, ContextValue(at.w.Context))
+		differs := false
+		for j, q := range at.w.Outputs[0].Data {
+			z, err := dp.Noise(at.c.dp.Table, key, j)
+			if err != nil {
+				t.Fatal(err)
+			}
+			differs = differs || z != at.noise[j]
+			a.Public[at.off+j] = new(big.Int).Mod(big.NewInt(q>>at.c.dp.Shift+z), field)
+		}
+		if !differs {
+			t.Fatalf("tag %s keys the same noise", tag)
+		}
+		if solved(t, at.cs, a) == nil {
+			t.Errorf("tag %s with the release its noise gives solves", tag)
+		}
+	}
+}
+
+// TestDPUnlinkedReads: in the test-only circuit whose released values
+// are tied to nothing (dpUnlinked, TestDPCircuit's control), each released
+// value is still read by a constraint, so the control is a circuit whose
+// public inputs are bound (CheckPublicWires) and the value solves only
+// off the excluded sentinel −2^62.
+func TestDPUnlinkedReads(t *testing.T) {
+	at := newDPAttack(t)
+	cs := buildHooked(t, at.m, at.vis, func(c *Circuit) { c.dpUnlinked = true })
+	if err := CheckPublicWires(cs); err != nil {
+		t.Errorf("the unlinked control: %v", err)
+	}
+	a := at.assign()
+	if err := solved(t, cs, a); err != nil {
+		t.Fatalf("the unlinked control rejects the honest release: %v", err)
+	}
+	a.Public[at.off] = new(big.Int).Mod(big.NewInt(-1<<62), ecc.BN254.ScalarField())
+	if solved(t, cs, a) == nil {
+		t.Error("the unlinked control accepts the sentinel −2^62 as a released value")
 	}
 }
