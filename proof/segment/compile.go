@@ -15,11 +15,28 @@ import (
 	"github.com/zkinfer/zkinfer/proof"
 )
 
-// BytesPerConstraint is the peak memory of a Groth16 proof per
-// constraint above the process's base, measured here on cnn_c32 (1.01 GB
-// peak RSS for 274,816 constraints, 0.32 GB for the verifier's process:
-// 2.5 KB a constraint; docs/SCALING.md): --max-memory divides by it.
-const BytesPerConstraint = 2600
+// BytesPerConstraint is what --max-memory divides by: the highest peak
+// RSS per constraint of the steps a segment goes through, which is
+// compile's. Measured at 516cffd (2 shared cores, load 5–11; peak RSS of
+// each unsegmented step ÷ its constraints, the process's base included):
+//
+//	                      constraints  compile          setup            prove
+//	cnn_c32                   274,816  1.42 GB, 5.2 KB  0.75 GB, 2.7 KB  0.31 GB, 1.1 KB
+//	resnet_c32                406,897  2.10 GB, 5.2 KB  1.18 GB, 2.9 KB  0.50 GB, 1.2 KB
+//	multihead_attention       322,812  0.71 GB, 2.2 KB  0.39 GB, 1.2 KB  0.29 GB, 0.9 KB
+//
+// Compile holds gnark's frontend builder and the circuit it writes; setup
+// the constraint system and the keys; the prover streams them
+// (proof/pkstream.go). The 2,600 bytes this was before were prove's,
+// before the streaming prover, while compile still built the whole
+// circuit whatever the bound. Compile's figure varies most between models
+// (the convolutional ones above at 5.2 KB, multihead_attention at 2.2,
+// nanoGPT 6.25 GB for pieces of 3.3M constraints, 1.9 KB), so it is a
+// bound, not an estimate: multihead_attention at --max-memory 0.5GB
+// (segments and measuring pieces of at most 94,339 constraints) compiles
+// at 0.26 GB and sets up at 0.18 GB. cmd/zkinfer bounds the measuring
+// pieces by it too (CompileOptions.MeasureConstraints).
+const BytesPerConstraint = 5300
 
 // CompileOptions are a segmented compile's settings: the ordinary compile's
 // and the most constraints a segment may have.
@@ -113,8 +130,12 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	// Plan from the first step not yet in a segment, build the plan's
 	// first segment, learn from its exact count, and plan again.
 	scale := 1.0
+	shorter := 0 // when set, the next span ends at this cut (see below)
 	for from := 0; from < m.NumSteps(); {
 		sp := next(from, len(man.Segments), scale)
+		if shorter > 0 {
+			sp, shorter = Span{from, shorter}, 0
+		}
 		k := len(man.Segments)
 		last := sp.To == m.NumSteps()
 		sub, _, err := m.Sub(sp.From, sp.To)
@@ -145,7 +166,21 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 				return nil, fmt.Errorf("compile: steps %s (from %s) cannot be cut and need more than --segment-constraints %d: raise it", sp, m.StepName(sp.From), n)
 			}
 			costs.learn(sp, be.Count)
-			for scale *= 0.9; next(from, len(man.Segments), scale) == sp; scale *= 0.9 {
+			for scale *= 0.9; next(from, len(man.Segments), scale) == sp && scale > minScale; scale *= 0.9 {
+			}
+			if next(from, len(man.Segments), scale) == sp {
+				// Every way to cut sp has a span over the budget (a step
+				// that cannot be cut, over it), and the plan prefers one
+				// such span to two: end the span at its first cut, so
+				// that the step over the budget is compiled on its own
+				// and reported. (Before, this loop never ended: cnn_c32
+				// at --segment-constraints 60000.)
+				for c := sp.From + 1; c < sp.To; c++ {
+					if m.CutAllowed(c) {
+						shorter = c
+						break
+					}
+				}
 			}
 			progress.Log("compile: steps %s have more than %d constraints: cutting them shorter", sp, n)
 			continue
@@ -189,6 +224,10 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	progress.Log("compile: %d segments, %d constraints in all (%s%d unsegmented)", len(man.Segments), man.Constraints, about, costs.Total)
 	return Open(dir)
 }
+
+// minScale is how far Compile shrinks a plan's budget to cut a span
+// shorter before it cuts it at its first allowed cut instead.
+const minScale = 1e-3
 
 // splittable reports whether the model may be cut inside span sp.
 func splittable(m *model.Model, sp Span) bool {

@@ -300,3 +300,37 @@ func TestHashedWeightsSegments(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileUnderAStep: a bound under a step that cannot be cut is
+// refused, naming the steps (compile used to loop: every plan then had a
+// span over the bound, and it preferred one such span to two).
+func TestCompileUnderAStep(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		limit int
+	}{
+		{credit, 50},
+		{filepath.Join(corpusDir(t), "3l_relu_conv_fc", "network.onnx"), 200},
+	} {
+		_, err := segment.Compile(tc.model, filepath.Join(t.TempDir(), "seg"), segment.CompileOptions{
+			CompileOptions:     proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility},
+			SegmentConstraints: tc.limit,
+		})
+		if err == nil || !strings.Contains(err.Error(), "cannot be cut and need more than") {
+			t.Errorf("%s at %d constraints a segment: %v", tc.model, tc.limit, err)
+		}
+	}
+}
+
+// corpusDir is the EZKL corpus' directory, skipping the test without it.
+func corpusDir(t *testing.T) string {
+	dir := os.Getenv("ZKINFER_CORPUS_DIR")
+	if dir == "" {
+		dir = "../../../shared/corpus"
+	}
+	dir = filepath.Join(dir, "ezkl")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("the EZKL corpus is not at %s (ZKINFER_CORPUS_DIR): %v", dir, err)
+	}
+	return dir
+}
