@@ -32,7 +32,7 @@ func segmentFlags(fs *flag.FlagSet) segmentFlagSet {
 	return segmentFlagSet{
 		constraints: fs.Int("segment-constraints", 0, "cut the model into segments of at most this many constraints, each with its own circuit and keys (setup and prove hold one at a time; see docs/SCALING.md)"),
 		segments:    fs.Int("segments", 0, "cut the model into at most this many segments of balanced size (work for that many workers)"),
-		maxMemory:   fs.String("max-memory", "", "cut the model into segments that set up and prove within this much memory (e.g. 8GiB): --segment-constraints of SIZE / "+strconv.Itoa(segment.BytesPerConstraint)+" bytes"),
+		maxMemory:   fs.String("max-memory", "", "cut the model into segments that compile, set up and prove within this much memory (e.g. 8GiB): --segment-constraints of SIZE / "+strconv.Itoa(segment.BytesPerConstraint)+" bytes"),
 	}
 }
 
@@ -91,7 +91,14 @@ func compileSegmented(modelPath, out string, opt proof.CompileOptions, f segment
 	if opt.MaxConstraints > 0 {
 		return usageError{"--max-constraints bounds an unsegmented circuit: with segments, give --segment-constraints"}
 	}
-	d, err := segment.Compile(modelPath, out, segment.CompileOptions{CompileOptions: opt, SegmentConstraints: n, Segments: *f.segments})
+	// With a memory budget, compile's own pieces are bounded as its
+	// segments are: compile is the step with the highest peak per
+	// constraint (segment.BytesPerConstraint).
+	measure := 0
+	if *f.maxMemory != "" {
+		measure = n
+	}
+	d, err := segment.Compile(modelPath, out, segment.CompileOptions{CompileOptions: opt, SegmentConstraints: n, Segments: *f.segments, MeasureConstraints: measure})
 	if err != nil {
 		return err
 	}
