@@ -218,8 +218,14 @@ func movedBoundary(t *testing.T, d *segment.Dir, opt proof.ProveOptions) []*proo
 	x[0].Data = slices.Clone(x[0].Data)
 	x[0].Data[0]++
 	ws[1].Inputs = x
+	// m describes the segments and runs nothing (segment.Dir.Model): run
+	// them with the whole model
+	whole, err := d.FullModel()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k := 1; k < len(ws); k++ {
-		sub, _, err := m.Sub(d.Manifest.Segments[k].From, d.Manifest.Segments[k].To)
+		sub, _, err := whole.Sub(d.Manifest.Segments[k].From, d.Manifest.Segments[k].To)
 		if err != nil {
 			t.Fatal(err)
 		}
