@@ -212,7 +212,7 @@ func verifySegmented(dir, file string, vopt proof.VerifyOptions) error {
 	what := "its outputs stay private"
 	switch {
 	case b.Outputs != nil:
-		what = fmt.Sprintf("outputs %v", b.Outputs)
+		what = "outputs " + outputsLine(b.Outputs)
 	case b.Claim != "":
 		what = fmt.Sprintf("the claim %q holds", b.Claim)
 	}
@@ -361,3 +361,27 @@ func openBundle(dir, file string) (*segment.Dir, *segment.Bundle, error) {
 	}
 	return d, b, nil
 }
+
+// outputsLine is outputs as verify prints them on its one line: whole up
+// to maxOutputsShown values, and beyond that each tensor's size with its
+// first and last values (PROOF.json's "outputs" holds them all).
+func outputsLine(outs [][]float64) string {
+	n := 0
+	for _, o := range outs {
+		n += len(o)
+	}
+	if n <= maxOutputsShown {
+		return fmt.Sprint(outs)
+	}
+	parts := make([]string, len(outs))
+	for i, o := range outs {
+		if len(o) <= 6 {
+			parts[i] = fmt.Sprint(o)
+			continue
+		}
+		parts[i] = fmt.Sprintf("[%d values: %v … %v]", len(o), o[:3], o[len(o)-3:])
+	}
+	return "[" + strings.Join(parts, " ") + "] (all of them in the proof file's outputs)"
+}
+
+const maxOutputsShown = 64
