@@ -17,9 +17,9 @@ import (
 	"github.com/zkinfer/zkinfer/evm"
 	"github.com/zkinfer/zkinfer/evm/evmtest"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
+	"github.com/zkinfer/zkinfer/proof/segment/segmenttest"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -214,35 +214,9 @@ func movedBoundary(t *testing.T, d *segment.Dir, opt proof.ProveOptions) []*proo
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := slices.Clone(ws[1].Inputs)
-	x[0].Data = slices.Clone(x[0].Data)
-	x[0].Data[0]++
-	ws[1].Inputs = x
-	// m describes the segments and runs nothing (segment.Dir.Model): run
-	// them with the whole model
-	whole, err := d.FullModel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := 1; k < len(ws); k++ {
-		sub, _, err := whole.Sub(d.Manifest.Segments[k].From, d.Manifest.Segments[k].To)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if k > 1 {
-			ws[k].Inputs = ws[k-1].Outputs
-		}
-		if ws[k].Outputs, err = model.Run(sub, &ops.IntArith{}, append(slices.Clone(ws[k].Inputs), ws[k].Params...)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	points, err := d.Commitments(ws, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	segmenttest.MoveBoundary(t, d, ws, m)
 	ps := make([]*proof.Proof, len(ws))
 	for k, w := range ws {
-		w.BoundaryChallenge = circuit.BoundaryChallenge(points)
 		if ps[k], err = d.ProveSegment(k, m, w, nil); err != nil {
 			t.Fatal(err)
 		}

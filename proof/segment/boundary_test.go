@@ -12,9 +12,9 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
+	"github.com/zkinfer/zkinfer/proof/segment/segmenttest"
 )
 
 // witnesses runs examples/credit/input.json through d's segments.
@@ -111,35 +111,7 @@ func TestBundleChallenge(t *testing.T) {
 			}
 		}, segment.ErrChallenge},
 		{"segment 1's boundary input changed", func(t *testing.T, ws []*circuit.Witness, m *model.Model) {
-			in := slices.Clone(ws[1].Inputs)
-			in[0].Data = slices.Clone(in[0].Data)
-			in[0].Data[0]++
-			ws[1].Inputs = in
-			// m describes the segments and runs nothing (Dir.Model): run
-			// them with the whole model
-			whole, err := d.FullModel()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for k := 1; k < len(ws); k++ {
-				sub, _, err := whole.Sub(d.Manifest.Segments[k].From, d.Manifest.Segments[k].To)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if k > 1 {
-					ws[k].Inputs = ws[k-1].Outputs
-				}
-				if ws[k].Outputs, err = model.Run(sub, &ops.IntArith{}, append(slices.Clone(ws[k].Inputs), ws[k].Params...)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			points, err := d.Commitments(ws, m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range ws {
-				w.BoundaryChallenge = circuit.BoundaryChallenge(points)
-			}
+			segmenttest.MoveBoundary(t, d, ws, m)
 		}, segment.ErrChain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
