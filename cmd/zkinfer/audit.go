@@ -163,7 +163,7 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 			st.ParamBits = spec.Model.ParamBits
 		}
 		return audit.WriteDir(dir, st, cs, pk, vk)
-	}, "zkinfer audit")
+	}, "zkinfer audit", "docs/AUDIT.md")
 	if err != nil {
 		return err
 	}

@@ -191,7 +191,7 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		return query.WriteDir(dir, st, cs, pk, vk)
-	}, "zkinfer query")
+	}, "zkinfer query", "docs/DP.md")
 	if err != nil {
 		return err
 	}

@@ -21,9 +21,10 @@ import (
 // statementKeys returns the proving key for cs kept in dir: read from dir
 // when the statement there names cs (cached), or else drawn on this machine
 // and written by write together with the statement, as one directory that
-// is either whole or absent. warn names the command and its trust document.
+// is either whole or absent. cmd names the command in its trust warning,
+// doc the document that explains the setup.
 func statementKeys(dir string, cached bool, cs constraint.ConstraintSystem, say func(string, ...any),
-	write func(pk groth16.ProvingKey, vk groth16.VerifyingKey) error, warn string) (groth16.ProvingKey, error) {
+	write func(pk groth16.ProvingKey, vk groth16.VerifyingKey) error, cmd, doc string) (groth16.ProvingKey, error) {
 	var pk groth16.ProvingKey
 	if !cached {
 		say("setup (development keys, drawn on this machine)")
@@ -44,15 +45,12 @@ func statementKeys(dir string, cached bool, cs constraint.ConstraintSystem, say 
 		d.Keep()
 		say("setup took %.1fs", time.Since(t).Seconds())
 	}
-	fmt.Fprintf(stderr, "%s: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge proofs (%s)\n", warn, dir, statementTrustDoc[warn])
+	fmt.Fprintf(stderr, "%s: warning: the keys in %s are only as trustworthy as the machine that made them: whoever ran the setup could forge proofs (%s)\n", cmd, dir, doc)
 	if pk == nil {
 		return audit.ReadProvingKey(dir)
 	}
 	return pk, nil
 }
-
-// statementTrustDoc is where each statement command explains its setup.
-var statementTrustDoc = map[string]string{"zkinfer audit": "docs/AUDIT.md", "zkinfer query": "docs/DP.md"}
 
 // writeStatementProof writes a statement's proof file, indented JSON, to
 // path (dir/proof.json when empty) atomically, and returns the path.

@@ -21,11 +21,11 @@ func Read(path string, limit int64, v any) error {
 		return err
 	}
 	defer f.Close()
-	return Decode(path, f, limit, v)
+	return decode(path, f, limit, v)
 }
 
-// Decode is Read of an open reader; name is what errors call it.
-func Decode(name string, r io.Reader, limit int64, v any) error {
+// decode is Read of an open reader; name is what errors call it.
+func decode(name string, r io.Reader, limit int64, v any) error {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
