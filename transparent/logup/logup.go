@@ -304,20 +304,14 @@ func Verify(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, tabl
 	if err != nil {
 		return fmt.Errorf("logup: Σg: %v", err)
 	}
-	rho3, finZH, err := sumcheck.Verify(tr, one, n, 3, proof.ZeroH)
+	rho3, finZH, err := sumcheck.VerifyEq(tr, one, rf, 3, proof.ZeroH, "logup: h = 1/(α − f)")
 	if err != nil {
-		return fmt.Errorf("logup: h = 1/(α − f): %v", err)
-	}
-	if eq := mle.Eq(rf, rho3); !eq.Equal(&finZH[0]) {
-		return fmt.Errorf("logup: h = 1/(α − f): eq factor differs from eq(r_f, ρ)")
+		return err
 	}
 	tr.AppendElements("logup/m(r_t)", proof.MAtR)
-	rho4, finZG, err := sumcheck.Verify(tr, proof.MAtR, l, 3, proof.ZeroG)
+	rho4, finZG, err := sumcheck.VerifyEq(tr, proof.MAtR, rt, 3, proof.ZeroG, "logup: g = m/(α − T)")
 	if err != nil {
-		return fmt.Errorf("logup: g = m/(α − T): %v", err)
-	}
-	if eq := mle.Eq(rt, rho4); !eq.Equal(&finZG[0]) {
-		return fmt.Errorf("logup: g = m/(α − T): eq factor differs from eq(r_t, ρ)")
+		return err
 	}
 	tv, _ := table.Vals.Eval(rho4)
 	if tv.Sub(&alpha, &tv); !tv.Equal(&finZG[2]) {

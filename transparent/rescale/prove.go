@@ -309,24 +309,18 @@ func Verify(tr *transcript.Transcript, p Params, aCom pcs.Commitment, proof Proo
 	}
 	if p.ReLU {
 		rb := tr.Challenges("rescale/r_b", n)
-		rho1, fin1, err := sumcheck.Verify(tr, fr.Element{}, n, 3, proof.Bool)
+		rho1, fin1, err := sumcheck.VerifyEq(tr, fr.Element{}, rb, 3, proof.Bool, "rescale: σ is a bit")
 		if err != nil {
-			return fmt.Errorf("rescale: σ is a bit: %v", err)
+			return err
 		}
 		var s1 fr.Element
 		if s1.Sub(&fin1[1], &one); !s1.Equal(&fin1[2]) {
 			return fmt.Errorf("rescale: σ is a bit: factor σ − 1 differs from σ's value minus 1")
 		}
-		if eq := mle.Eq(rb, rho1); !eq.Equal(&fin1[0]) {
-			return fmt.Errorf("rescale: σ is a bit: eq factor differs from eq(r_b, ρ)")
-		}
 		tr.AppendElements("rescale/y(r_b)", proof.YAtR)
-		rho2, fin2, err := sumcheck.Verify(tr, proof.YAtR, n, 3, proof.Prod)
+		rho2, fin2, err := sumcheck.VerifyEq(tr, proof.YAtR, rb, 3, proof.Prod, "rescale: y = σ·q")
 		if err != nil {
-			return fmt.Errorf("rescale: y = σ·q: %v", err)
-		}
-		if eq := mle.Eq(rb, rho2); !eq.Equal(&fin2[0]) {
-			return fmt.Errorf("rescale: y = σ·q: eq factor differs from eq(r_b, ρ)")
+			return err
 		}
 		claims = append(claims, claim{proof.Sigma, rho1, fin1[1]}, claim{proof.Sigma, rho2, fin2[1]},
 			claim{proof.Q, rho2, fin2[2]}, claim{proof.Y, rb, proof.YAtR})

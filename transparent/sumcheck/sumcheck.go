@@ -155,6 +155,21 @@ func Verify(tr *transcript.Transcript, claim fr.Element, n, d int, proof Proof) 
 	return point, proof.Finals, nil
 }
 
+// VerifyEq is Verify of a zero-check or an eq-weighted sum, whose first
+// factor is eq(r, ·): it also checks that factor's final value against
+// eq(r, ρ), which the verifier computes itself, so a caller only checks the
+// other factors. what names the relation in errors.
+func VerifyEq(tr *transcript.Transcript, claim fr.Element, r []fr.Element, d int, proof Proof, what string) ([]fr.Element, []fr.Element, error) {
+	rho, fin, err := Verify(tr, claim, len(r), d, proof)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", what, err)
+	}
+	if eq := mle.Eq(r, rho); !eq.Equal(&fin[0]) {
+		return nil, nil, fmt.Errorf("%s: eq factor differs from eq(r, ρ)", what)
+	}
+	return rho, fin, nil
+}
+
 // Interpolate returns g(r) for the polynomial of degree < len(ys) with
 // g(i) = ys[i], i = 0..len(ys)−1 (Lagrange's formula; O(len(ys)²)).
 func Interpolate(ys []fr.Element, r fr.Element) fr.Element {

@@ -169,3 +169,42 @@ func ExampleProve() {
 	fmt.Println(claim.String(), err)
 	// Output: 70 <nil>
 }
+
+// TestVerifyEq: a proof whose first factor is eq at the point the verifier
+// drew is accepted; one made with eq at another point (a consistent
+// sumcheck of another sum) passes Verify and is rejected by VerifyEq's own
+// check on the eq factor.
+func TestVerifyEq(t *testing.T) {
+	const n = 4
+	r := make([]fr.Element, n)
+	other := make([]fr.Element, n)
+	for i := range r {
+		r[i].SetRandom()
+		other[i].SetRandom()
+	}
+	f := randTables(2, n)
+	for _, tc := range []struct {
+		name string
+		at   []fr.Element
+		ok   bool
+	}{
+		{"eq at r", r, true},
+		{"eq at another point", other, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tables := append([]mle.Table{mle.EqTable(tc.at)}, clone(f)...)
+			claim := sumProd(tables)
+			proof, _, _, err := Prove(transcript.New("test"), claim, tables)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := Verify(transcript.New("test"), claim, n, 3, proof); err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			_, _, err = VerifyEq(transcript.New("test"), claim, r, 3, proof, "test")
+			if (err == nil) != tc.ok {
+				t.Fatalf("VerifyEq: %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
