@@ -8,12 +8,8 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
-	"github.com/consensys/gnark/backend/solidity"
-	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
@@ -22,7 +18,6 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof/groth16setup"
-	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
 // Compile builds the audit circuit of spec (R1CS, for Groth16).
@@ -188,19 +183,11 @@ func Prove(spec *Spec, cs constraint.ConstraintSystem, pk groth16.ProvingKey, w 
 	if err != nil {
 		return nil, nil, err
 	}
-	wit, err := frontend.NewWitness(assign, ecc.BN254.ScalarField())
+	raw, err := ProveGroth16("audit", cs, pk, assign)
 	if err != nil {
-		return nil, nil, fmt.Errorf("audit: witness: %w", err)
+		return nil, nil, err
 	}
-	prf, err := safeProve(cs, pk, wit)
-	if err != nil {
-		return nil, nil, fmt.Errorf("audit: prove: %w", verifier.OneLine(err))
-	}
-	bn, ok := prf.(*groth16bn254.Proof)
-	if !ok {
-		return nil, nil, fmt.Errorf("audit: unexpected proof type %T", prf)
-	}
-	return verifier.EncodeGroth16(bn), pub, nil
+	return raw, pub, nil
 }
 
 // ErrInvalid is verification's verdict on a proof that does not hold.
@@ -209,31 +196,8 @@ var ErrInvalid = errors.New("the audit proof is not valid for this statement")
 // Verify checks a proof's bytes against the verifying key and the public
 // values.
 func Verify(vk *groth16bn254.VerifyingKey, commitments int, raw []byte, pub *Public) error {
-	prf, err := verifier.DecodeGroth16(raw, commitments)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	vals := pub.Values()
-	var asg publicOnly
-	for _, v := range vals {
-		asg.Public = append(asg.Public, v)
-	}
-	wit, err := frontend.NewWitness(&asg, ecc.BN254.ScalarField(), frontend.PublicOnly())
-	if err != nil {
-		return fmt.Errorf("audit: public inputs: %w", err)
-	}
-	if err := groth16.Verify(prf, vk, wit, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16)); err != nil {
-		return ErrInvalid
-	}
-	return nil
+	return VerifyGroth16("audit", vk, commitments, raw, pub.Values(), ErrInvalid)
 }
-
-// publicOnly is a circuit shape whose public inputs are an audit's.
-type publicOnly struct {
-	Public []frontend.Variable `gnark:",public"`
-}
-
-func (*publicOnly) Define(frontend.API) error { return nil }
 
 // CircuitSHA256 is the SHA-256 of the constraint system's encoding.
 func CircuitSHA256(cs constraint.ConstraintSystem) (string, error) {
@@ -243,15 +207,4 @@ func CircuitSHA256(cs constraint.ConstraintSystem) (string, error) {
 	}
 	h := sha256.Sum256(b.Bytes())
 	return hex.EncodeToString(h[:]), nil
-}
-
-// safeProve is groth16.Prove with a panic (a key that does not fit the
-// circuit) returned as an error.
-func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness) (p groth16.Proof, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): delete the audit directory and run again", r)
-		}
-	}()
-	return groth16.Prove(cs, pk, w, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
 }

@@ -5,11 +5,8 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
-	"github.com/consensys/gnark/backend/solidity"
-	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 
@@ -17,7 +14,6 @@ import (
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/ops"
-	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
 // Compile builds the query circuit of spec (R1CS, for Groth16).
@@ -148,53 +144,15 @@ func Prove(spec *Spec, cs constraint.ConstraintSystem, pk groth16.ProvingKey, w 
 	if err != nil {
 		return nil, nil, err
 	}
-	wit, err := frontend.NewWitness(assign, ecc.BN254.ScalarField())
+	raw, err := audit.ProveGroth16("query", cs, pk, assign)
 	if err != nil {
-		return nil, nil, fmt.Errorf("query: witness: %w", err)
+		return nil, nil, err
 	}
-	prf, err := safeProve(cs, pk, wit)
-	if err != nil {
-		return nil, nil, fmt.Errorf("query: prove: %w", verifier.OneLine(err))
-	}
-	bn, ok := prf.(*groth16bn254.Proof)
-	if !ok {
-		return nil, nil, fmt.Errorf("query: unexpected proof type %T", prf)
-	}
-	return verifier.EncodeGroth16(bn), pub, nil
-}
-
-func safeProve(cs constraint.ConstraintSystem, pk groth16.ProvingKey, w witness.Witness) (p groth16.Proof, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("the proving key does not fit the circuit (%v): delete the query directory and run again", r)
-		}
-	}()
-	return groth16.Prove(cs, pk, w, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	return raw, pub, nil
 }
 
 // Verify checks a proof's bytes against the verifying key and the public
 // values; an error wrapping ErrInvalid is a verdict.
 func Verify(vk *groth16bn254.VerifyingKey, commitments int, raw []byte, pub *Public) error {
-	prf, err := verifier.DecodeGroth16(raw, commitments)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	var asg publicOnly
-	for _, v := range pub.Values() {
-		asg.Public = append(asg.Public, v)
-	}
-	wit, err := frontend.NewWitness(&asg, ecc.BN254.ScalarField(), frontend.PublicOnly())
-	if err != nil {
-		return fmt.Errorf("query: public inputs: %w", err)
-	}
-	if err := groth16.Verify(prf, vk, wit, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16)); err != nil {
-		return ErrInvalid
-	}
-	return nil
+	return audit.VerifyGroth16("query", vk, commitments, raw, pub.Values(), ErrInvalid)
 }
-
-type publicOnly struct {
-	Public []frontend.Variable `gnark:",public"`
-}
-
-func (*publicOnly) Define(frontend.API) error { return nil }
