@@ -93,6 +93,13 @@ func ReadStatement(dir string) (*Statement, error) {
 // WriteDir writes the statement, the circuit and the keys into dir, all
 // together.
 func WriteDir(dir string, st *Statement, cs constraint.ConstraintSystem, pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
+	return WriteStatementDir(dir, StatementFile, st, cs, pk, vk)
+}
+
+// WriteStatementDir writes a statement circuit's directory (an audit's, a
+// query's): the statement as JSON in statementFile, the circuit and the
+// keys beside it, all or none.
+func WriteStatementDir(dir, statementFile string, st any, cs constraint.ConstraintSystem, pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
@@ -107,7 +114,7 @@ func WriteDir(dir string, st *Statement, cs constraint.ConstraintSystem, pk grot
 			return err
 		}
 	}
-	if err := set.AddBytes(filepath.Join(dir, StatementFile), append(b, '\n')); err != nil {
+	if err := set.AddBytes(filepath.Join(dir, statementFile), append(b, '\n')); err != nil {
 		return err
 	}
 	return set.Commit()
@@ -155,19 +162,27 @@ func readFrom(path string, r io.ReaderFrom) error {
 
 // ReadVerifyingKey reads and checks dir's vk.bin for the statement.
 func ReadVerifyingKey(dir string, st *Statement) (*groth16bn254.VerifyingKey, error) {
-	b, err := os.ReadFile(filepath.Join(dir, VerifyingKey))
+	return ReadStatementKey(dir, st.PublicInputs, st.Commitments)
+}
+
+// ReadStatementKey reads a statement directory's vk.bin, refusing one that
+// is too large or whose public inputs or commitments are not the
+// statement's.
+func ReadStatementKey(dir string, publicInputs, commitments int) (*groth16bn254.VerifyingKey, error) {
+	path := filepath.Join(dir, VerifyingKey)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > verifier.MaxVerifyingKeyBytes {
-		return nil, fmt.Errorf("%s: %d bytes, more than %d", VerifyingKey, len(b), verifier.MaxVerifyingKeyBytes)
+		return nil, fmt.Errorf("%s: %d bytes, more than %d", path, len(b), verifier.MaxVerifyingKeyBytes)
 	}
-	vk, err := verifier.DecodeGroth16Key(b, st.PublicInputs)
+	vk, err := verifier.DecodeGroth16Key(b, publicInputs)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, VerifyingKey), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(vk.PublicAndCommitmentCommitted) != st.Commitments {
-		return nil, fmt.Errorf("%s: %d commitments, the statement has %d", VerifyingKey, len(vk.PublicAndCommitmentCommitted), st.Commitments)
+	if len(vk.PublicAndCommitmentCommitted) != commitments {
+		return nil, fmt.Errorf("%s: %d commitments, the statement has %d", path, len(vk.PublicAndCommitmentCommitted), commitments)
 	}
 	return vk, nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,11 +15,10 @@ import (
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
 
+	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/dp"
-	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/internal/strictjson"
 	"github.com/zkinfer/zkinfer/ops"
-	"github.com/zkinfer/zkinfer/proof/verifier"
 )
 
 // A query directory holds query.json (the Statement), circuit.r1cs,
@@ -104,44 +102,12 @@ func ReadStatement(dir string) (*Statement, error) {
 // WriteDir writes the statement, the circuit and the keys into dir, all
 // together.
 func WriteDir(dir string, st *Statement, cs constraint.ConstraintSystem, pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	var set atomicfile.Set
-	defer set.Discard()
-	for _, f := range []struct {
-		name string
-		w    io.WriterTo
-	}{{CircuitFile, cs}, {ProvingKey, pk}, {VerifyingKey, vk}} {
-		if err := set.Add(filepath.Join(dir, f.name), func(w io.Writer) error { _, err := f.w.WriteTo(w); return err }); err != nil {
-			return err
-		}
-	}
-	if err := set.AddBytes(filepath.Join(dir, StatementFile), append(b, '\n')); err != nil {
-		return err
-	}
-	return set.Commit()
+	return audit.WriteStatementDir(dir, StatementFile, st, cs, pk, vk)
 }
 
 // ReadVerifyingKey reads and checks dir's vk.bin for the statement.
 func ReadVerifyingKey(dir string, st *Statement) (*groth16bn254.VerifyingKey, error) {
-	path := filepath.Join(dir, VerifyingKey)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > verifier.MaxVerifyingKeyBytes {
-		return nil, fmt.Errorf("%s: %d bytes, more than %d", path, len(b), verifier.MaxVerifyingKeyBytes)
-	}
-	vk, err := verifier.DecodeGroth16Key(b, st.PublicInputs)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(vk.PublicAndCommitmentCommitted) != st.Commitments {
-		return nil, fmt.Errorf("%s: %d commitments, the statement has %d", path, len(vk.PublicAndCommitmentCommitted), st.Commitments)
-	}
-	return vk, nil
+	return audit.ReadStatementKey(dir, st.PublicInputs, st.Commitments)
 }
 
 // ProofFile is a query proof: the proof's bytes and the public values,
