@@ -42,23 +42,14 @@ func cmdAudit(fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "the audit directory: statement, circuit and keys (default DIR/audit-METRIC)")
 	proofPath := fs.String("proof", "", "the proof file (default AUDIT/proof.json)")
 	ctxHex := fs.String("context", "", "hex bytes the proof is bound to (a verifier's nonce)")
-	rangeCheck := fs.String("range-check", "lookup", "range-check gadget: lookup (fewest constraints) or bits")
-	quiet := fs.Bool("quiet", false, "no progress on stderr (the trust warning is still printed)")
+	sf := addStatementFlags(fs)
 	pos, err := parse(fs, args, 1, "dataset", "metric")
 	if err != nil {
 		return err
 	}
-	say := progress(*quiet)
-	if say == nil {
-		say = func(string, ...any) {}
-	}
-	rc := ops.RangeLookup
-	switch *rangeCheck {
-	case "lookup":
-	case "bits":
-		rc = ops.RangeBits
-	default:
-		return usageError{"--range-check is lookup or bits"}
+	rc, say, err := sf.parse()
+	if err != nil {
+		return err
 	}
 	met := audit.Metric{Kind: audit.Kind(*metric), Group: *group, Positive: *positive}
 	for _, r := range []struct {

@@ -14,7 +14,6 @@ import (
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/dp"
-	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/query"
 )
@@ -45,23 +44,14 @@ func cmdQuery(fs *flag.FlagSet, args []string) error {
 	seedPath := fs.String("dp-seed", "", "the secret seed file of zkinfer dp commit")
 	coinsHex := fs.String("dp-coins", "", "the verifier's public coins for this release (hex, 16 to 64 bytes: zkinfer dp coins)")
 	proofPath := fs.String("proof", "", "the proof file (default QDIR/proof.json)")
-	rangeCheck := fs.String("range-check", "lookup", "range-check gadget: lookup (fewest constraints) or bits")
-	quiet := fs.Bool("quiet", false, "no progress on stderr (the trust warning is still printed)")
+	sf := addStatementFlags(fs)
 	pos, err := parse(fs, args, 1, "dataset", "commitment", "epsilon", "dp-seed", "dp-coins")
 	if err != nil {
 		return err
 	}
-	say := progress(*quiet)
-	if say == nil {
-		say = func(string, ...any) {}
-	}
-	rc := ops.RangeLookup
-	switch *rangeCheck {
-	case "lookup":
-	case "bits":
-		rc = ops.RangeBits
-	default:
-		return usageError{"--range-check is lookup or bits"}
+	rc, say, err := sf.parse()
+	if err != nil {
+		return err
 	}
 	if n := btoi(*count != "") + btoi(*mean != "") + btoi(*hist != ""); n != 1 {
 		return usageError{"give one of --count 'x[J] >= T', --mean x[J] --clip LO,HI and --histogram x[J] --bins B1,B2,..."}

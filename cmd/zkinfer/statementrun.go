@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
+	"github.com/zkinfer/zkinfer/ops"
 )
 
 // The statement commands (audit, query) prove a circuit that the command
@@ -79,4 +81,33 @@ func readStatementProof[P any](path, dir string, read func(string) (P, error)) (
 		}
 	}
 	return p, err
+}
+
+// statementFlags are the flags every statement command has.
+type statementFlags struct {
+	rangeCheck *string
+	quiet      *bool
+}
+
+func addStatementFlags(fs *flag.FlagSet) statementFlags {
+	return statementFlags{
+		rangeCheck: fs.String("range-check", "lookup", "range-check gadget: lookup (fewest constraints) or bits"),
+		quiet:      fs.Bool("quiet", false, "no progress on stderr (the trust warning is still printed)"),
+	}
+}
+
+// parse returns the range-check gadget and the progress printer (a no-op
+// with --quiet) the flags ask for.
+func (f statementFlags) parse() (ops.RangeCheck, func(string, ...any), error) {
+	say := progress(*f.quiet)
+	if say == nil {
+		say = func(string, ...any) {}
+	}
+	switch *f.rangeCheck {
+	case "lookup":
+		return ops.RangeLookup, say, nil
+	case "bits":
+		return ops.RangeBits, say, nil
+	}
+	return 0, nil, usageError{"--range-check is lookup or bits"}
 }
