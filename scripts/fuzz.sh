@@ -24,6 +24,7 @@ targets=(
   ./proof:FuzzProvingKey
   ./proof:FuzzSettings
   ./proof/verifier:FuzzVerifyFiles
+  ./transparent/wire:FuzzDecodeMLP
 )
 for t in "${targets[@]}"; do
   pkg=${t%%:*} name=${t##*:}

@@ -1,0 +1,229 @@
+package wire
+
+import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/logup"
+	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/mlp"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/rescale"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+)
+
+// Each proof type is written field by field in declaration order, and read
+// back the same way. The encoders name every field, so a field removed or
+// renamed in its package is a compile error here; TestFieldsCovered checks
+// the field lists by reflection, so a field added is a failing test until
+// it is encoded (and Version bumped).
+
+// EncodeMLP encodes an mlp.Proof (kind KindMLP).
+func EncodeMLP(p *mlp.Proof) ([]byte, error) {
+	w := &writer{}
+	header(w, KindMLP)
+	w.commitment(&p.X)
+	w.commitment(&p.Input.V0)
+	w.commitment(&p.Input.V1)
+	w.u32(len(p.Input.Lookups))
+	for i := range p.Input.Lookups {
+		w.logup(&p.Input.Lookups[i])
+	}
+	for i := range p.Input.AtZ {
+		w.elem(&p.Input.AtZ[i])
+	}
+	w.openings(p.Input.Openings)
+	w.u32(len(p.Steps))
+	for i := range p.Steps {
+		w.step(&p.Steps[i])
+	}
+	w.u32(len(p.Requan))
+	for i := range p.Requan {
+		w.rescale(&p.Requan[i])
+	}
+	w.opening(&p.Out)
+	return w.b, w.err
+}
+
+// DecodeMLP decodes an mlp.Proof, refusing anything but exactly one
+// well-formed proof of version Version.
+func DecodeMLP(b []byte) (*mlp.Proof, error) {
+	r := &reader{b: b}
+	readHeader(r, KindMLP)
+	p := &mlp.Proof{}
+	r.commitment(&p.X, "x")
+	r.commitment(&p.Input.V0, "input v0")
+	r.commitment(&p.Input.V1, "input v1")
+	if n := r.count(minLogup, "input lookups"); n > 0 {
+		p.Input.Lookups = make([]logup.Proof, n)
+		for i := range p.Input.Lookups {
+			r.logup(&p.Input.Lookups[i])
+		}
+	}
+	for i := range p.Input.AtZ {
+		r.elem(&p.Input.AtZ[i], "input at z")
+	}
+	p.Input.Openings = r.openings("input openings")
+	if n := r.count(minStep, "steps"); n > 0 {
+		p.Steps = make([]matmul.StepProof, n)
+		for i := range p.Steps {
+			r.step(&p.Steps[i])
+		}
+	}
+	if n := r.count(minRescale, "rescales"); n > 0 {
+		p.Requan = make([]rescale.Proof, n)
+		for i := range p.Requan {
+			r.rescale(&p.Requan[i])
+		}
+	}
+	r.opening(&p.Out, "output opening")
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// The smallest encodings of the repeated parts, for the count checks.
+const (
+	minCommitment = 34
+	minOpening    = 4 * 4
+	minSumcheck   = 2 * 4
+	minLogup      = 3*minCommitment + 2*32 + 4*minSumcheck + 6*minOpening
+	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
+	minRescale    = 6*minCommitment + 4 + 4 + 2*minSumcheck + 32 + 4
+)
+
+func (w *writer) opening(o *pcs.Opening) {
+	w.elems(o.U)
+	w.elems(o.V)
+	w.u32(len(o.Columns))
+	for _, c := range o.Columns {
+		w.elems(c)
+	}
+	w.hashes(o.Proof)
+}
+
+func (r *reader) opening(o *pcs.Opening, what string) {
+	o.U = r.elems(what + " u")
+	o.V = r.elems(what + " v")
+	if n := r.count(4, what+" columns"); n > 0 {
+		o.Columns = make([][]fr.Element, n)
+		for i := range o.Columns {
+			o.Columns[i] = r.elems(what + " column")
+		}
+	}
+	o.Proof = r.hashes(what + " multiproof")
+}
+
+func (w *writer) openings(v []pcs.Opening) {
+	w.u32(len(v))
+	for i := range v {
+		w.opening(&v[i])
+	}
+}
+
+func (r *reader) openings(what string) []pcs.Opening {
+	n := r.count(minOpening, what)
+	if n == 0 || r.err != nil {
+		return nil
+	}
+	v := make([]pcs.Opening, n)
+	for i := range v {
+		r.opening(&v[i], what)
+	}
+	return v
+}
+
+func (w *writer) sumcheck(s *sumcheck.Proof) {
+	w.u32(len(s.Rounds))
+	for _, g := range s.Rounds {
+		w.elems(g)
+	}
+	w.elems(s.Finals)
+}
+
+func (r *reader) sumcheck(s *sumcheck.Proof, what string) {
+	if n := r.count(4, what+" rounds"); n > 0 {
+		s.Rounds = make([][]fr.Element, n)
+		for i := range s.Rounds {
+			s.Rounds[i] = r.elems(what + " round")
+		}
+	}
+	s.Finals = r.elems(what + " finals")
+}
+
+func (w *writer) logup(p *logup.Proof) {
+	w.commitment(&p.M)
+	w.commitment(&p.H)
+	w.commitment(&p.G)
+	w.elem(&p.Sum)
+	w.elem(&p.MAtR)
+	w.sumcheck(&p.SumH)
+	w.sumcheck(&p.SumG)
+	w.sumcheck(&p.ZeroH)
+	w.sumcheck(&p.ZeroG)
+	for i := range p.Openings {
+		w.opening(&p.Openings[i])
+	}
+}
+
+func (r *reader) logup(p *logup.Proof) {
+	r.commitment(&p.M, "logup m")
+	r.commitment(&p.H, "logup h")
+	r.commitment(&p.G, "logup g")
+	r.elem(&p.Sum, "logup sum")
+	r.elem(&p.MAtR, "logup m(r)")
+	r.sumcheck(&p.SumH, "logup Σh")
+	r.sumcheck(&p.SumG, "logup Σg")
+	r.sumcheck(&p.ZeroH, "logup h zero-check")
+	r.sumcheck(&p.ZeroG, "logup g zero-check")
+	for i := range p.Openings {
+		r.opening(&p.Openings[i], "logup opening")
+	}
+}
+
+func (w *writer) rescale(p *rescale.Proof) {
+	for _, c := range []*pcs.Commitment{&p.Q, &p.R, &p.V0, &p.V1, &p.Sigma, &p.Y} {
+		w.commitment(c)
+	}
+	w.u32(len(p.Lookups))
+	for i := range p.Lookups {
+		w.logup(&p.Lookups[i])
+	}
+	w.elems(p.AtZ)
+	w.sumcheck(&p.Bool)
+	w.sumcheck(&p.Prod)
+	w.elem(&p.YAtR)
+	w.openings(p.Openings)
+}
+
+func (r *reader) rescale(p *rescale.Proof) {
+	for _, c := range []*pcs.Commitment{&p.Q, &p.R, &p.V0, &p.V1, &p.Sigma, &p.Y} {
+		r.commitment(c, "rescale")
+	}
+	if n := r.count(minLogup, "rescale lookups"); n > 0 {
+		p.Lookups = make([]logup.Proof, n)
+		for i := range p.Lookups {
+			r.logup(&p.Lookups[i])
+		}
+	}
+	p.AtZ = r.elems("rescale at z")
+	r.sumcheck(&p.Bool, "rescale bit check")
+	r.sumcheck(&p.Prod, "rescale product")
+	r.elem(&p.YAtR, "rescale y(r)")
+	p.Openings = r.openings("rescale openings")
+}
+
+func (w *writer) step(p *matmul.StepProof) {
+	w.commitment(&p.Y)
+	w.elem(&p.YAtR)
+	w.sumcheck(&p.Sumcheck)
+	w.opening(&p.X)
+	w.opening(&p.YOpen)
+}
+
+func (r *reader) step(p *matmul.StepProof) {
+	r.commitment(&p.Y, "step y")
+	r.elem(&p.YAtR, "step y(r)")
+	r.sumcheck(&p.Sumcheck, "step sumcheck")
+	r.opening(&p.X, "step x opening")
+	r.opening(&p.YOpen, "step y opening")
+}
