@@ -1,0 +1,143 @@
+package cnn
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+)
+
+var testParams = pcs.Params{RateLog: 1, Queries: 10}
+
+func getenv(k string) string { return os.Getenv(k) }
+
+// TestMatchesIntArith: the chain FromModel builds computes exactly the
+// integer evaluator's output (model.Run with ops.IntArith) and proves it.
+func TestMatchesIntArith(t *testing.T) {
+	for _, a := range []arch{{1, 8, 2, 4, 3}, {3, 8, 4, 8, 5}, {2, 16, 3, 6, 4}} {
+		t.Run(fmt.Sprint(a), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(a.C), uint64(a.S)))
+			mod, m, in := compiled(t, cnnGraph(a, rng), rng)
+			q, err := mod.Quantize(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := mod.Eval(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proof, y, err := Prove(testParams, m, q[0].Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(y, want[0].Data) {
+				t.Fatalf("proved output %v, IntArith gives %v", y, want[0].Data)
+			}
+			if err := Verify(testParams, m, y, proof); err != nil {
+				t.Fatalf("honest proof rejected: %v", err)
+			}
+		})
+	}
+}
+
+// TestC32MatchesIntArith: cnn_c32 itself (Run only: the proof is the
+// benchmark's).
+func TestC32MatchesIntArith(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles cnn_c32")
+	}
+	rng := rand.New(rand.NewPCG(1, 32))
+	mod, m, in := compiled(t, c32(t), rng)
+	q, _ := mod.Quantize(in)
+	want, err := mod.Eval(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := m.Run(q[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(y, want[0].Data) {
+		t.Fatalf("chain output %v, IntArith gives %v", y, want[0].Data)
+	}
+}
+
+func small(t *testing.T) (*Model, []int64) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	mod, m, in := compiled(t, cnnGraph(arch{2, 8, 2, 4, 3}, rng), rng)
+	q, _ := mod.Quantize(in)
+	return m, q[0].Data
+}
+
+// TestCheatsRejected: each cheat, with everything after it consistent, is
+// caught by the check named.
+func TestCheatsRejected(t *testing.T) {
+	m, x := small(t)
+	for _, c := range []struct {
+		name string
+		ch   cheats
+		want string
+	}{
+		{"pooled value above the window's maximum", cheats{editPool: func(b int, y []int64) {
+			if b == 0 {
+				y[3]++
+			}
+		}}, "block 0: pool: maxpool: a difference is zero in every window"},
+		{"pooled value below the window's maximum", cheats{editPool: func(b int, y []int64) {
+			if b == 1 {
+				y[0] = -1 // differences −1 − x_i: outside the range, so caught by the prover… (see below)
+			}
+		}}, ""},
+		{"conv accumulator off by one rescale step", cheats{editAcc: func(b int, a []int64) {
+			if b == 1 {
+				a[5] += 1 << 12
+			}
+		}}, "block 1: conv"},
+		{"dense head on the channels-last layout", cheats{flatten: func(x []int64) []int64 {
+			// 2N channels of (S/4)² positions read as positions of channels.
+			return transpose(x, 4, 4)
+		}}, "dense layer 0: matmul: opening X"},
+		{"claimed output differs from the committed one", cheats{claimY: func(y []int64) []int64 {
+			y2 := slices.Clone(y)
+			y2[0]++
+			return y2
+		}}, "the committed output is not y"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			proof, y, err := m.prove(testParams, x, c.ch)
+			if c.want == "" {
+				if err == nil {
+					t.Fatal("prover accepted a pooled value below its window's entries")
+				}
+				t.Log(err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Verify(testParams, m, y, proof)
+			if err == nil {
+				t.Fatal("cheating proof accepted")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("rejected by another check than %q: %v", c.want, err)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// transpose returns the r×c matrix x (row-major, the rest copied) as c×r.
+func transpose(x []int64, r, c int) []int64 {
+	out := slices.Clone(x)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			out[j*r+i] = x[i*c+j]
+		}
+	}
+	return out
+}

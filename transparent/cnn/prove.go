@@ -1,0 +1,188 @@
+package cnn
+
+import (
+	"fmt"
+
+	"github.com/zkinfer/zkinfer/transparent/conv"
+	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/maxpool"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/mlp"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/rescale"
+)
+
+// Proof proves y = model(x) for a private x.
+type Proof struct {
+	X      pcs.Commitment
+	Input  mlp.InputRange
+	Convs  []conv.Proof    // one per block
+	ConvRq []rescale.Proof // one per block
+	Pools  []maxpool.Proof // one per block with a pool, in order
+	Steps  []matmul.StepProof
+	Requan []rescale.Proof
+	Out    pcs.Opening // the last output at ρ, against the public y
+}
+
+// Size returns the proof's size in bytes, 32 per field element or hash.
+func (p *Proof) Size() int {
+	n := 48 + 2*48 + 96 + p.Out.Size()
+	for i := range p.Input.Lookups {
+		n += p.Input.Lookups[i].Size()
+	}
+	for i := range p.Input.Openings {
+		n += p.Input.Openings[i].Size()
+	}
+	for i := range p.Convs {
+		n += p.Convs[i].Size() + p.ConvRq[i].Size()
+	}
+	for i := range p.Pools {
+		n += p.Pools[i].Size()
+	}
+	for i := range p.Steps {
+		n += p.Steps[i].Size() + p.Requan[i].Size()
+	}
+	return n
+}
+
+// Prove runs the model on the private x (C×H×W, ONNX order) and proves its
+// output, which it returns.
+func Prove(params pcs.Params, m *Model, x []int64) (Proof, []int64, error) {
+	return m.prove(params, x, cheats{})
+}
+
+func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, error) {
+	t, err := m.eval(x, ch)
+	if err != nil {
+		return Proof{}, nil, err
+	}
+	y := t.y
+	if ch.claimY != nil {
+		y = ch.claimY(y)
+	}
+	tr := m.start(y)
+	var proof Proof
+	xData, err := pcs.Commit(params, mle.FromInt64(t.x))
+	if err != nil {
+		return Proof{}, nil, err
+	}
+	proof.X = xData.Commitment()
+	proof.X.Absorb(tr, "cnn/x")
+	if proof.Input, err = mlp.ProveInput(tr, params, m.InBits, xData, t.x); err != nil {
+		return Proof{}, nil, err
+	}
+	cur, curData := t.x, xData
+	for i := range m.Convs {
+		c := &m.Convs[i]
+		step, aData, err := m.conv[i].ProveStep(tr, params, curData, mle.FromInt64(cur), mle.FromInt64(t.acc[i]))
+		if err != nil {
+			return Proof{}, nil, fmt.Errorf("cnn: block %d: %v", i, err)
+		}
+		rq, outData, err := rescale.Prove(tr, c.params(params), aData, t.acc[i])
+		if err != nil {
+			return Proof{}, nil, fmt.Errorf("cnn: block %d: %v", i, err)
+		}
+		proof.Convs, proof.ConvRq = append(proof.Convs, step), append(proof.ConvRq, rq)
+		cur, curData = t.act[i], outData
+		if m.pool[i] != nil {
+			pp, pData, err := m.pool[i].Prove(tr, params, curData, cur, t.pooled[i])
+			if err != nil {
+				return Proof{}, nil, fmt.Errorf("cnn: block %d: pool: %v", i, err)
+			}
+			proof.Pools = append(proof.Pools, pp)
+			cur, curData = t.pooled[i], pData
+		}
+	}
+	// Flatten: the last block's table is the first dense layer's X table.
+	for i := range m.Dense {
+		l := &m.Dense[i]
+		xt := mle.FromInt64(cur)
+		if i == 0 {
+			xt = mle.FromInt64(t.flat) // cur, unless the tests' flatten cheat relabels it
+		}
+		step, aData, err := matmul.ProveStep(tr, params, m.gemm[i], 1, curData, xt, mle.FromInt64(t.dense[i]))
+		if err != nil {
+			return Proof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
+		}
+		rq, outData, err := rescale.Prove(tr, denseParams(l, params), aData, t.dense[i])
+		if err != nil {
+			return Proof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
+		}
+		proof.Steps, proof.Requan = append(proof.Steps, step), append(proof.Requan, rq)
+		cur, curData = t.dout[i], outData
+	}
+	rho := tr.Challenges("cnn/rho", curData.Commitment().NumVars)
+	if _, proof.Out, _, err = curData.Open(tr, rho); err != nil {
+		return Proof{}, nil, err
+	}
+	return proof, y, nil
+}
+
+// Verify checks that y (the last dense layer's N values) is the model's
+// output on some private x of InBits signed bits.
+func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
+	last := m.Dense[len(m.Dense)-1]
+	if len(y) != last.N {
+		return fmt.Errorf("cnn: output of %d values, want %d", len(y), last.N)
+	}
+	pools := 0
+	for _, p := range m.pool {
+		if p != nil {
+			pools++
+		}
+	}
+	if len(proof.Convs) != len(m.Convs) || len(proof.ConvRq) != len(m.Convs) || len(proof.Pools) != pools ||
+		len(proof.Steps) != len(m.Dense) || len(proof.Requan) != len(m.Dense) {
+		return fmt.Errorf("cnn: proof of %d, %d, %d, %d, %d steps, want %d, %d, %d, %d, %d",
+			len(proof.Convs), len(proof.ConvRq), len(proof.Pools), len(proof.Steps), len(proof.Requan),
+			len(m.Convs), len(m.Convs), pools, len(m.Dense), len(m.Dense))
+	}
+	if xSize, _ := m.conv[0].Tables(); 1<<proof.X.NumVars != xSize {
+		return fmt.Errorf("cnn: x committed over %d variables, want %d entries", proof.X.NumVars, xSize)
+	}
+	tr := m.start(y)
+	proof.X.Absorb(tr, "cnn/x")
+	if err := mlp.VerifyInput(tr, params, m.InBits, proof.X, &proof.Input); err != nil {
+		return fmt.Errorf("cnn: %v", err)
+	}
+	cur := proof.X
+	p := 0
+	for i := range m.Convs {
+		if err := m.conv[i].VerifyStep(tr, params, cur, proof.Convs[i]); err != nil {
+			return fmt.Errorf("cnn: block %d: %v", i, err)
+		}
+		if err := rescale.Verify(tr, m.Convs[i].params(params), proof.Convs[i].Y, proof.ConvRq[i]); err != nil {
+			return fmt.Errorf("cnn: block %d: %v", i, err)
+		}
+		cur = proof.ConvRq[i].Y
+		if m.pool[i] != nil {
+			if err := m.pool[i].Verify(tr, params, cur, proof.Pools[p]); err != nil {
+				return fmt.Errorf("cnn: block %d: pool: %v", i, err)
+			}
+			cur = proof.Pools[p].Y
+			p++
+		}
+	}
+	// Flatten: matmul.VerifyStep checks cur has the dense layer's X table
+	// size; the layouts agree (package doc, "Flatten").
+	for i := range m.Dense {
+		if err := matmul.VerifyStep(tr, params, m.gemm[i], 1, cur, proof.Steps[i]); err != nil {
+			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
+		}
+		if err := rescale.Verify(tr, denseParams(&m.Dense[i], params), proof.Steps[i].Y, proof.Requan[i]); err != nil {
+			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
+		}
+		cur = proof.Requan[i].Y
+	}
+	rho := tr.Challenges("cnn/rho", cur.NumVars)
+	yt := mle.FromInt64(y)
+	if len(yt) > 1<<cur.NumVars {
+		return fmt.Errorf("cnn: output committed over %d variables, want %d entries", cur.NumVars, len(yt))
+	}
+	yt = append(yt, make(mle.Table, 1<<cur.NumVars-len(yt))...)
+	want, _ := yt.Eval(rho)
+	if err := pcs.Verify(tr, params, cur, rho, want, proof.Out); err != nil {
+		return fmt.Errorf("cnn: the committed output is not y: %v", err)
+	}
+	return nil
+}
