@@ -11,16 +11,18 @@ import (
 )
 
 // Backend is a proof system (verifier.Backend): Groth16 or Plonk, both on
-// BN254.
+// BN254, or the transparent Sumcheck, whose directories this package does
+// not handle (transparent/artifact does).
 type Backend = verifier.Backend
 
 const (
-	Groth16 = verifier.Groth16
-	Plonk   = verifier.Plonk
+	Groth16  = verifier.Groth16
+	Plonk    = verifier.Plonk
+	Sumcheck = verifier.Sumcheck
 )
 
-// ParseBackend reads a backend name as the CLI takes it: "groth16" or
-// "plonk" (or the full protocol name).
+// ParseBackend reads a backend name as the CLI takes it: "groth16",
+// "plonk" or "sumcheck" (or the full protocol name).
 func ParseBackend(s string) (Backend, error) { return verifier.ParseBackend(s) }
 
 // system is the constraint system the backend proves.

@@ -22,27 +22,41 @@ import (
 //   - Plonk: sparse R1CS (every addition is a gate), KZG commitments from a
 //     universal SRS (a public powers-of-tau): no per-circuit ceremony,
 //     larger proofs, slower proving.
+//   - Sumcheck: the transparent backend (docs/TRANSPARENT.md): sumchecks
+//     and a hash-based commitment over BN254's scalar field, no setup and
+//     no keys, for the models transparent/lower supports. Its directories
+//     and proofs are handled by transparent/artifact; to everything built
+//     on gnark's keys (Valid) it is not a backend.
 type Backend string
 
 const (
-	Groth16 Backend = "groth16-bn254"
-	Plonk   Backend = "plonk-bn254"
+	Groth16  Backend = "groth16-bn254"
+	Plonk    Backend = "plonk-bn254"
+	Sumcheck Backend = "sumcheck-bn254"
 )
 
-// ParseBackend reads a backend name as the CLI takes it: "groth16" or
-// "plonk" (or the full protocol name).
+// ParseBackend reads a backend name as the CLI takes it: "groth16",
+// "plonk" or "sumcheck" (or the full protocol name).
 func ParseBackend(s string) (Backend, error) {
 	switch strings.ToLower(s) {
 	case "groth16", string(Groth16):
 		return Groth16, nil
 	case "plonk", string(Plonk):
 		return Plonk, nil
+	case "sumcheck", string(Sumcheck):
+		return Sumcheck, nil
 	}
-	return "", fmt.Errorf("backend %.40q is not supported (groth16, plonk)", s)
+	return "", fmt.Errorf("backend %.40q is not supported (groth16, plonk, sumcheck)", s)
 }
 
-// Valid rejects a backend that is neither Groth16 nor Plonk.
+// Valid rejects a backend that is neither Groth16 nor Plonk: the backends
+// with gnark keys, circuits, Solidity and web verifiers. The transparent
+// Sumcheck backend has none of them, and is refused here with a message
+// that says so.
 func (b Backend) Valid() error {
+	if b == Sumcheck {
+		return fmt.Errorf("the directory or proof is for --backend sumcheck (transparent: no keys, no circuit, no EVM or web verifier); only zkinfer setup, prove and verify take it: compile with --backend groth16 or plonk for this")
+	}
 	if b != Groth16 && b != Plonk {
 		return fmt.Errorf("backend %.40q is not supported (%s, %s)", string(b), Groth16, Plonk)
 	}
@@ -57,6 +71,8 @@ func (b Backend) String() string {
 		return "groth16"
 	case Plonk:
 		return "plonk"
+	case Sumcheck:
+		return "sumcheck"
 	}
 	return fmt.Sprintf("protocol %.40q", string(b))
 }

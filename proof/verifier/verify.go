@@ -49,33 +49,8 @@ var ErrInvalid = errors.New("the proof is not valid for this circuit and these p
 // key key, and that p carries what opt expects (see the package
 // documentation for the checks and their order). Every error is one line.
 func Verify(s *Settings, key Key, p *Proof, opt Options) error {
-	if p.Protocol != s.Backend {
-		return backendMismatch(p.Protocol, s.Backend)
-	}
-	if p.ModelSHA256 != s.ModelSHA256 {
-		return fmt.Errorf("proof is for the model with SHA-256 %.64q, this directory holds %s", p.ModelSHA256, s.ModelSHA256)
-	}
-	if len(p.PublicInputs) != s.PublicInputs {
-		return fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), s.PublicInputs)
-	}
-	vals, err := p.PublicValues()
+	vals, err := CheckStatement(s, p, opt)
 	if err != nil {
-		return err
-	}
-	segs := s.Layout()
-	if err := checkOutputs(s, segs, p, vals); err != nil {
-		return err
-	}
-	if err := checkPrivacy(s, segs, p, vals, opt); err != nil {
-		return err
-	}
-	if err := checkContext(segs, p, vals, opt.Context); err != nil {
-		return err
-	}
-	if err := checkDP(s, segs, p, vals, opt); err != nil {
-		return err
-	}
-	if err := checkDeviceKey(s, segs, vals, opt.DeviceKey); err != nil {
 		return err
 	}
 	if err := checkKeyHash(key, opt.VerifyingKeySHA256); err != nil {
@@ -93,6 +68,43 @@ func Verify(s *Settings, key Key, p *Proof, opt Options) error {
 		return verifyPlonk(key, raw, pub)
 	}
 	return verifyGroth16(s, key, raw, pub)
+}
+
+// CheckStatement checks everything of proof p that is not the proof
+// system's own verification: the protocol and the model are the
+// directory's, the public inputs are as many as the circuit's and in the
+// field, the listed outputs, commitments, claim, context, DP release and
+// device key agree with them and with what opt expects. It returns the
+// public inputs, which the backend's verifier then checks the proof
+// against (Verify for gnark's backends, transparent/artifact for the
+// transparent one).
+func CheckStatement(s *Settings, p *Proof, opt Options) ([]*big.Int, error) {
+	if p.Protocol != s.Backend {
+		return nil, backendMismatch(p.Protocol, s.Backend)
+	}
+	if p.ModelSHA256 != s.ModelSHA256 {
+		return nil, fmt.Errorf("proof is for the model with SHA-256 %.64q, this directory holds %s", p.ModelSHA256, s.ModelSHA256)
+	}
+	if len(p.PublicInputs) != s.PublicInputs {
+		return nil, fmt.Errorf("proof has %d public inputs, this circuit has %d: it is for another model or settings", len(p.PublicInputs), s.PublicInputs)
+	}
+	vals, err := p.PublicValues()
+	if err != nil {
+		return nil, err
+	}
+	segs := s.Layout()
+	for _, check := range []func() error{
+		func() error { return checkOutputs(s, segs, p, vals) },
+		func() error { return checkPrivacy(s, segs, p, vals, opt) },
+		func() error { return checkContext(segs, p, vals, opt.Context) },
+		func() error { return checkDP(s, segs, p, vals, opt) },
+		func() error { return checkDeviceKey(s, segs, vals, opt.DeviceKey) },
+	} {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	return vals, nil
 }
 
 // verifyGroth16 checks a Groth16 proof's bytes against the public inputs.
