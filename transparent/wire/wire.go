@@ -53,6 +53,10 @@ const (
 	KindMLP = 1 // mlp.Proof
 )
 
+// MaxBytes bounds an encoded proof (128 MiB; a dense chain's proof is a few
+// MB): longer input is refused before it is read.
+const MaxBytes = 1 << 27
+
 // MaxVars bounds a commitment's variable count: tables of at most 2^40
 // entries (a verifier never allocates by it, but a bound keeps every shift
 // and challenge count small).
@@ -218,8 +222,12 @@ func header(w *writer, kind int) {
 	w.u8(kind)
 }
 
-// readHeader checks the magic, the version and the kind.
+// readHeader checks the size, the magic, the version and the kind.
 func readHeader(r *reader, kind int) {
+	if len(r.b) > MaxBytes {
+		r.fail("the proof is %d bytes, more than %d", len(r.b), MaxBytes)
+		return
+	}
 	if m := r.take(len(Magic)); m == nil || string(m) != Magic {
 		r.fail("not a transparent proof (no %q header)", Magic)
 		return
