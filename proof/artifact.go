@@ -203,18 +203,25 @@ func readModel(path string, qs quant.Settings, vis circuit.Visibility, backend B
 // build loads and compiles the model and fills the settings that do not
 // depend on the constraint system.
 func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (*Compiled, error) {
-	return buildWith(name, raw, qs, vis, nil)
+	return buildWith(name, raw, qs, vis, nil, nil)
 }
 
 // buildWith is build keeping the steps' plans keep covers only (nil: all;
-// model.Plans).
-func buildWith(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, keep *model.Plans) (*Compiled, error) {
+// model.Plans), with the graph's blocks split by output channels as
+// splits say (model.SplitGraph; constant weights only).
+func buildWith(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, keep *model.Plans, splits []model.Split) (*Compiled, error) {
 	if err := vis.Validate(); err != nil {
 		return nil, err
 	}
 	g, err := onnx.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %s: %w", name, err)
+	}
+	if len(splits) > 0 && vis.SecretParams() {
+		return nil, fmt.Errorf("%s: a block split by output channels needs constant weights, not secret ones: compile again", name)
+	}
+	if g, err = model.SplitGraph(g, splits); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var m *model.Model
 	if vis.SecretParams() {

@@ -47,10 +47,17 @@ func BuildModel(name string, raw []byte, qs quant.Settings, vis circuit.Visibili
 // only (model.Plans; nil: all): a segmented prover describes the model
 // with none and runs each segment from a model with that segment's.
 func BuildModelWith(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, wantSHA string, keep *model.Plans) (*Compiled, error) {
+	return BuildModelSplit(name, raw, qs, vis, wantSHA, keep, nil)
+}
+
+// BuildModelSplit is BuildModelWith with the model's blocks split by
+// output channels as splits say (model.SplitGraph): what a segmented
+// directory whose blocks were split runs.
+func BuildModelSplit(name string, raw []byte, qs quant.Settings, vis circuit.Visibility, wantSHA string, keep *model.Plans, splits []model.Split) (*Compiled, error) {
 	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != wantSHA {
 		return nil, fmt.Errorf("%s does not match the model it was compiled from: compile again", name)
 	}
-	return buildWith(name, raw, qs, vis, keep)
+	return buildWith(name, raw, qs, vis, keep, splits)
 }
 
 // LoadWeights compiles the model with its weights at path, checking it has

@@ -95,3 +95,41 @@ func GemmRelu() *onnx.ModelProto {
 		[]*onnx.ValueInfoProto{Value("y", f32, 1, 2)},
 	)
 }
+
+// ConvStem is a small CNN whose first block cannot be cut (a 3×3 Conv of
+// 2 input and c output channels on 6×6, its ReLU fused into the rescale,
+// the 2×2 max pool that takes the rescale over), then Flatten and a Gemm
+// to 4 outputs: the model output-channel splits are tested on. Its
+// weights are pseudo-random with about 16 significant bits (none exact at
+// a coarse scale).
+func ConvStem(c int) *onnx.ModelProto {
+	seed := uint32(12345)
+	rnd := func(n int, s float32) []float32 {
+		out := make([]float32, n)
+		for i := range out {
+			seed = seed*1664525 + 1013904223
+			out[i] = (float32(seed>>8)/float32(1<<24) - 0.5) * s
+		}
+		return out
+	}
+	pooled := int64(c * 3 * 3)
+	return Model(
+		[]*onnx.NodeProto{
+			WithAttrs(Node("conv1", "Conv", []string{"x", "conv1.W", "conv1.b"}, []string{"conv1"}),
+				IntsAttr("kernel_shape", 3, 3), IntsAttr("pads", 1, 1, 1, 1)),
+			Node("relu1", "Relu", []string{"conv1"}, []string{"relu1"}),
+			WithAttrs(Node("pool1", "MaxPool", []string{"relu1"}, []string{"pool1"}),
+				IntsAttr("kernel_shape", 2, 2), IntsAttr("strides", 2, 2)),
+			WithAttrs(Node("flat", "Flatten", []string{"pool1"}, []string{"flat"}), IntAttr("axis", 1)),
+			WithAttrs(Node("fc", "Gemm", []string{"flat", "fc.W", "fc.b"}, []string{"y"}), IntAttr("transB", 1)),
+		},
+		[]*onnx.TensorProto{
+			Floats("conv1.W", []int64{int64(c), 2, 3, 3}, rnd(c*18, 1)...),
+			Floats("conv1.b", []int64{int64(c)}, rnd(c, 0.5)...),
+			Floats("fc.W", []int64{4, pooled}, rnd(4*int(pooled), 0.5)...),
+			Floats("fc.b", []int64{4}, rnd(4, 0.5)...),
+		},
+		[]*onnx.ValueInfoProto{Value("x", f32, 1, 2, 6, 6)},
+		[]*onnx.ValueInfoProto{Value("y", f32, 1, 4)},
+	)
+}

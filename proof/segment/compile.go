@@ -97,6 +97,15 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	// A block that cannot be cut and is over the bound, or the largest of
+	// k segments, is split by output channels where it can be (split.go).
+	top, costs, splits, msg, err := applySplits(m, costs, top, modelPath, raw, opt, n, opt.Segments)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	if m = top.Model; msg != "" {
+		progress.Log("compile: %s", msg)
+	}
 	// next plans the steps from on and returns the first span: within n,
 	// or the first of the segments left when a count is asked for.
 	next := func(from, done int, scale float64) Span {
@@ -126,7 +135,10 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	}
 	man := Manifest{Version: Version, Backend: top.Settings.Backend, ModelSHA256: top.Settings.ModelSHA256,
 		Quant: opt.Quant, Visibility: vis, Inputs: top.Settings.Inputs, Outputs: top.Settings.Outputs,
-		SegmentConstraints: n}
+		SegmentConstraints: n, Splits: splits}
+	if len(splits) > 0 {
+		man.Version = VersionSplit
+	}
 	// Plan from the first step not yet in a segment, build the plan's
 	// first segment, learn from its exact count, and plan again.
 	scale := 1.0

@@ -19,8 +19,12 @@ import (
 // what makes a directory segmented.
 const ManifestFile = "segments.json"
 
-// Version is the manifest's format version.
-const Version = 1
+// Version is the manifest's format version; VersionSplit that of a
+// manifest with Splits (which a reader of Version 1 would not apply).
+const (
+	Version      = 1
+	VersionSplit = 2
+)
 
 // Manifest is segments.json: the model's settings as a whole and, in
 // order, where each segment's directory is and which steps it runs.
@@ -37,6 +41,10 @@ type Manifest struct {
 	// Constraints is the segments' total.
 	Constraints int   `json:"constraints"`
 	Segments    []Ref `json:"segments"`
+	// Splits are the blocks split by output channels (model.Split) in
+	// the model the segments' steps number: every compile of the model
+	// applies them.
+	Splits []model.Split `json:"splits,omitempty"`
 }
 
 // Ref is one segment of the manifest.
@@ -108,7 +116,7 @@ func (d *Dir) compileModel(keep *model.Plans) (*model.Model, error) {
 func buildModel(name string, raw []byte, man Manifest, keep *model.Plans) (*proof.Compiled, error) {
 	defer release()
 	defer debug.SetGCPercent(debug.SetGCPercent(proveGCPercent))
-	return proof.BuildModelWith(name, raw, man.Quant, man.Visibility, man.ModelSHA256, keep)
+	return proof.BuildModelSplit(name, raw, man.Quant, man.Visibility, man.ModelSHA256, keep, man.Splits)
 }
 
 // Len is the number of segments.
@@ -136,7 +144,7 @@ func Open(dir string) (*Dir, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, ManifestFile, err)
 	}
-	if m.Version != Version {
+	if m.Version != Version && !(m.Version == VersionSplit && len(m.Splits) > 0) {
 		return nil, fmt.Errorf("%s: %s has version %d, this zkinfer reads %d: compile again", dir, ManifestFile, m.Version, Version)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, proof.ModelFile))

@@ -24,7 +24,9 @@ type Costs struct {
 	// checks.
 	Total  int
 	Pieces int // the circuits measured
-	m      *model.Model
+	// allowed[c] reports whether the model may be cut before step c
+	// (model.Model.CutAllowed).
+	allowed []bool
 }
 
 // PerBoundaryValue is half what a boundary value costs its two segments
@@ -76,7 +78,7 @@ const deferredPerBit = 0.15
 // again.
 func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptions, limit int) (*Costs, error) {
 	steps := m.NumSteps()
-	c := &Costs{Step: make([]float64, steps), Live: m.Boundaries(), m: m, Fixed: 2}
+	c := &Costs{Step: make([]float64, steps), Live: m.Boundaries(), allowed: cutsAllowed(m), Fixed: 2}
 	type stopped struct {
 		from int
 		sc   *circuit.StepCost
@@ -212,7 +214,7 @@ func (c *Costs) edge(e int) float64 {
 func (c *Costs) Plan(from, to int, budget float64) []Span {
 	pos := []int{from}
 	for i := from + 1; i < to; i++ {
-		if c.m.CutAllowed(i) {
+		if c.allowed[i] {
 			pos = append(pos, i)
 		}
 	}
@@ -276,7 +278,7 @@ func (c *Costs) learn(sp Span, count int) {
 func (c *Costs) PlanK(from, to, k int) []Span {
 	pos := []int{from}
 	for i := from + 1; i < to; i++ {
-		if c.m.CutAllowed(i) {
+		if c.allowed[i] {
 			pos = append(pos, i)
 		}
 	}
@@ -319,13 +321,11 @@ func (c *Costs) PlanK(from, to, k int) []Span {
 	return spans
 }
 
-// fits reports whether every span of plan is within budget or cannot be
-// cut.
-func (c *Costs) fits(plan []Span, budget float64) bool {
-	for _, sp := range plan {
-		if c.Estimate(sp.From, sp.To) > budget && splittable(c.m, sp) {
-			return false
-		}
+// cutsAllowed lists model.Model.CutAllowed for every cut 0..NumSteps.
+func cutsAllowed(m *model.Model) []bool {
+	out := make([]bool, m.NumSteps()+1)
+	for c := range out {
+		out[c] = m.CutAllowed(c)
 	}
-	return true
+	return out
 }

@@ -301,10 +301,29 @@ func TestHashedWeightsSegments(t *testing.T) {
 	}
 }
 
-// TestCompileUnderAStep: a bound under a step that cannot be cut is
-// refused, naming the steps (compile used to loop: every plan then had a
-// span over the bound, and it preferred one such span to two).
+// TestCompileUnderAStep: a bound under a step that cannot be cut, and
+// that no split by output channels brings each part under, is refused,
+// naming the steps (compile used to loop: every plan then had a span over
+// the bound, and it preferred one such span to two); a bound under a
+// convolution block that a split does bring under compiles (before
+// output-channel splits: "cannot be cut"), each segment within it.
 func TestCompileUnderAStep(t *testing.T) {
+	path, _ := convStem(t)
+	for _, limit := range []int{2500, 2000} {
+		d, err := segment.Compile(path, filepath.Join(t.TempDir(), "seg"), segment.CompileOptions{
+			CompileOptions:     proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility},
+			SegmentConstraints: limit,
+		})
+		if err != nil {
+			t.Errorf("the conv stem at %d constraints a segment: %v", limit, err)
+			continue
+		}
+		for k, s := range d.Manifest.Segments {
+			if s.Constraints > limit {
+				t.Errorf("the conv stem at %d: segment %d has %d constraints", limit, k, s.Constraints)
+			}
+		}
+	}
 	for _, tc := range []struct {
 		model string
 		limit int
