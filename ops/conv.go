@@ -8,10 +8,10 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 )
 
-// linMapPlan is a constant linear map, the plan of Conv and ConvTranspose
-// with constant weights (computed weights: convDynPlan below), average
-// pooling, ReduceSum and ReduceMean (see "Linear maps" in the package
-// documentation): output i is Σ_k W[k]·x[Src[k]] over k in
+// linMapPlan is a constant linear map expanded term by term, the plan of
+// average pooling, ReduceSum and ReduceMean (Conv and ConvTranspose compute
+// theirs from the weights and a tap table: convConstPlan; see "Linear maps"
+// in the package documentation): output i is Σ_k W[k]·x[Src[k]] over k in
 // [Off[i], Off[i+1]), plus Bias[i] (at the product scale; nil for none),
 // divided by Div[i] when Div is set (an exact rounded division by a
 // constant, see DivRound: 1 multiplication and 3 range checks), then RQ.
@@ -252,47 +252,31 @@ func inferConv(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	g := convGeom{Shape: append([]int{N, M}, w.Out...), N: N, C: C, M: M, Group: group, CG: CG, MG: M / group,
+		InPlane: graph.NumElements(w.In), OutPlane: graph.NumElements(w.Out), KSize: graph.NumElements(w.Kernel), Tap: convTaps(w)}
 	if wt.Const == nil {
-		p := &convDynPlan{N: N, C: C, M: M, Group: group, CG: CG, MG: M / group,
-			InPlane: graph.NumElements(w.In), OutPlane: graph.NumElements(w.Out), KSize: graph.NumElements(w.Kernel)}
-		p.Tap = make([]int32, p.OutPlane*p.KSize)
-		for i := range p.Tap {
-			p.Tap[i] = -1
-		}
-		o := 0
-		forEach(w.Out, func(oc []int) {
-			w.taps(oc, func(inOff, kOff int) { p.Tap[o*p.KSize+kOff] = int32(inOff) })
-			o++
-		})
-		out, err := p.finish(c, x, wt, ins, append([]int{N, M}, w.Out...))
+		p := &convDynPlan{convGeom: g}
+		out, err := p.finish(c, x, wt, ins)
 		return []*Info{out}, p, err
 	}
-	bias := make([]float64, M)
-	if len(ins) > 2 && ins[2] != nil {
-		if ins[2].Const == nil || len(ins[2].Const.Data) != M {
-			return nil, nil, fmt.Errorf("bias must be a constant of %d values", M)
-		}
-		bias = ins[2].Const.Data
+	bias, err := convBias(ins, M)
+	if err != nil {
+		return nil, nil, err
 	}
-	plane, kSize := graph.NumElements(w.In), graph.NumElements(w.Kernel)
-	b := newLinMap(append([]int{N, M}, w.Out...))
-	W := wt.Const.Data
-	for bn := range N {
-		for m := range M {
-			g := m / (M / group)
-			forEach(w.Out, func(o []int) {
-				w.taps(o, func(inOff, kOff int) {
-					for cg := range CG {
-						ch := g*CG + cg
-						b.term((bn*C+ch)*plane+inOff, W[(m*CG+cg)*kSize+kOff])
-					}
-				})
-				b.next(bias[m])
-			})
-		}
-	}
-	p, out := b.finish(c, x, 0)
+	p, out := newConvConst(c, g, x, wt.Const.Data, bias)
 	return []*Info{out}, p, nil
+}
+
+// convBias is a constant-weight convolution's bias, one value per output
+// channel (zeros when it has none).
+func convBias(ins []*Info, M int) ([]float64, error) {
+	if len(ins) < 3 || ins[2] == nil {
+		return make([]float64, M), nil
+	}
+	if ins[2].Const == nil || len(ins[2].Const.Data) != M {
+		return nil, fmt.Errorf("bias must be a constant of %d values", M)
+	}
+	return ins[2].Const.Data, nil
 }
 
 func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, error) {
@@ -341,83 +325,19 @@ func inferConvTranspose(c *Context, n *graph.Node, ins []*Info) ([]*Info, any, e
 			return nil, nil, fmt.Errorf("output shape %v is empty", out)
 		}
 	}
+	g := convGeom{Shape: append([]int{N, M}, out...), N: N, C: C, M: M, Group: group, CG: C / group, MG: MG, Transposed: true,
+		InPlane: graph.NumElements(in), OutPlane: graph.NumElements(out), KSize: graph.NumElements(kernel),
+		Tap: convTransposeTaps(in, out, kernel, strides, dil, pb)}
 	if wt.Const == nil {
-		// Output position o takes kernel position kc from the input position
-		// i with i·stride + kc·dilation - pad = o, when there is one.
-		p := &convDynPlan{N: N, C: C, M: M, Group: group, CG: C / group, MG: MG, Transposed: true,
-			InPlane: graph.NumElements(in), OutPlane: graph.NumElements(out), KSize: graph.NumElements(kernel)}
-		p.Tap = make([]int32, p.OutPlane*p.KSize)
-		inStr := Strides(in)
-		o := 0
-		forEach(out, func(oc []int) {
-			kOff := 0
-			forEach(kernel, func(kc []int) {
-				off := 0
-				for d := range k {
-					t := oc[d] + pb[d] - kc[d]*dil[d]
-					if off < 0 || t < 0 || t%strides[d] != 0 || t/strides[d] >= in[d] {
-						off = -1
-						continue
-					}
-					off += t / strides[d] * inStr[d]
-				}
-				p.Tap[o*p.KSize+kOff] = int32(off)
-				kOff++
-			})
-			o++
-		})
-		o2, err := p.finish(c, x, wt, ins, append([]int{N, M}, out...))
-		return []*Info{o2}, p, err
+		p := &convDynPlan{convGeom: g}
+		o, err := p.finish(c, x, wt, ins)
+		return []*Info{o}, p, err
 	}
-	bias := make([]float64, M)
-	if len(ins) > 2 && ins[2] != nil {
-		if ins[2].Const == nil || len(ins[2].Const.Data) != M {
-			return nil, nil, fmt.Errorf("bias must be a constant of %d values", M)
-		}
-		bias = ins[2].Const.Data
+	bias, err := convBias(ins, M)
+	if err != nil {
+		return nil, nil, err
 	}
-	// Scatter every (input, kernel) pair onto the output it lands on.
-	type term struct {
-		src int
-		w   float64
-	}
-	outPlane, inPlane, kSize := graph.NumElements(out), graph.NumElements(in), graph.NumElements(kernel)
-	outStr, inStr, kStr := Strides(out), Strides(in), Strides(kernel)
-	terms := make([][]term, N*M*outPlane)
-	CG := C / group
-	W := wt.Const.Data
-	for bn := range N {
-		for ch := range C {
-			g := ch / CG
-			forEach(in, func(ic []int) {
-				inOff := flat(ic, inStr)
-				forEach(kernel, func(kc []int) {
-					off := 0
-					for d := range k {
-						o := ic[d]*strides[d] + kc[d]*dil[d] - pb[d]
-						if o < 0 || o >= out[d] {
-							return
-						}
-						off += o * outStr[d]
-					}
-					kOff := flat(kc, kStr)
-					for mg := range MG {
-						m := g*MG + mg
-						dst := (bn*M+m)*outPlane + off
-						terms[dst] = append(terms[dst], term{(bn*C+ch)*inPlane + inOff, W[(ch*MG+mg)*kSize+kOff]})
-					}
-				})
-			})
-		}
-	}
-	b := newLinMap(append([]int{N, M}, out...))
-	for i, ts := range terms {
-		for _, t := range ts {
-			b.term(t.src, t.w)
-		}
-		b.next(bias[(i/outPlane)%M])
-	}
-	p, o := b.finish(c, x, 0)
+	p, o := newConvConst(c, g, x, wt.Const.Data, bias)
 	return []*Info{o}, p, nil
 }
 
@@ -431,7 +351,7 @@ func init() {
 
 // convSecret moves a secret bias of a convolution whose weights W are an
 // initializer into an Add after it, reshaped to [M, 1, ...] to broadcast
-// over the output's channels: the constant-weight kernel (linMapPlan)
+// over the output's channels: the constant-weight kernel (convConstPlan)
 // takes only a constant bias.
 func convSecret(n *graph.Node, g SecretGraph) string {
 	if !g.Secret(n, 2) {
@@ -453,13 +373,13 @@ func convSecret(n *graph.Node, g SecretGraph) string {
 	return bias
 }
 
-// conv runs a constant-weight convolution's linear map or a computed-weight
-// one's matrix products.
+// conv runs a constant-weight convolution's linear map (convConstPlan) or a
+// computed-weight one's matrix products.
 func conv[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 	if p, ok := plan.(*convDynPlan); ok {
 		return []Tensor[T]{convDynamic(a, p, ins)}
 	}
-	return linMap(a, plan, ins)
+	return []Tensor[T]{convConst(a, plan.(*convConstPlan), ins[0].Data)}
 }
 
 // convDynPlan is a Conv or ConvTranspose with computed weights, as one
@@ -471,13 +391,7 @@ func conv[T any](a Arith[T], plan any, ins []Tensor[T]) []Tensor[T] {
 // circuit where it pays). A bias, constant or computed, is added to the
 // exact product before the rescale.
 type convDynPlan struct {
-	Shape                    []int
-	N, C, M, Group, CG, MG   int
-	InPlane, OutPlane, KSize int
-	Transposed               bool // W is [C, M/group, kernel...]
-	// Tap[o·KSize+k] is the input offset (within a channel plane) that
-	// kernel position k reads for output position o, or -1 (padding).
-	Tap []int32
+	convGeom
 	// Bias is the constant bias per output channel at the product scale;
 	// with DynBias the bias is the node's third input, upscaled by BiasUp.
 	Bias    []Q
@@ -494,8 +408,7 @@ func (p *convDynPlan) TakeRequant() (Requant, bool) { return p.RQ.TakeRequant() 
 
 // finish plans the bias and the rescale: an output sums at most
 // CG·(taps of its position) products of |x| ≤ x.Max and |w| ≤ w.Max.
-func (p *convDynPlan) finish(c *Context, x, wt *Info, ins []*Info, shape []int) (*Info, error) {
-	p.Shape = shape
+func (p *convDynPlan) finish(c *Context, x, wt *Info, ins []*Info) (*Info, error) {
 	if graph.NumElements(wt.Shape) != p.M*p.CG*p.KSize {
 		return nil, fmt.Errorf("W %v does not fit %d output and %d input channels per group", wt.Shape, p.M, p.CG)
 	}

@@ -298,12 +298,17 @@
 //
 // # Linear maps: Conv, ConvTranspose, pooling, reductions, Resize
 //
-// Conv and ConvTranspose with constant weights compile to a constant
-// linear map (linMapPlan): every output is one linear combination of input
-// elements with constant coefficients (free in R1CS) followed by one
-// Requant (one quotient/remainder pair and its range checks per output, or
-// nothing when the weights are exact at a small scale). Average pooling,
-// ReduceSum and ReduceMean use the same plan. Resize and Upsample are a
+// Conv and ConvTranspose with constant weights are a constant linear map:
+// every output is one linear combination of input elements with constant
+// coefficients (free in R1CS) followed by one Requant (one
+// quotient/remainder pair and its range checks per output, or nothing
+// when the weights are exact at a small scale). Their plan (convConstPlan)
+// keeps the weights and a tap table (which input element each kernel
+// position reads for each output position) and gathers each output's
+// terms when it runs; its bound is computed per output channel and tap
+// pattern from the weights, so describing a convolution costs its
+// weights, not one term per output tap. Average pooling, ReduceSum and
+// ReduceMean expand their map term by term (linMapPlan). Resize and Upsample are a
 // free pick of input elements (nearest) or a constant linear map as well
 // (linear: free sums, one Requant per output). With computed (secret)
 // weights a convolution is one matrix product per group (im2col) through
