@@ -17,7 +17,7 @@ import (
 func init() {
 	commands = append(commands, []command{
 		{"run", "MODEL.onnx --input IN.json [--settings S.json]", "print the fixed-point outputs", cmdRun},
-		{"compile", "MODEL.onnx --out DIR [--settings S.json] [--backend groth16|plonk]", "compile the model's circuit into DIR", cmdCompile},
+		{"compile", "MODEL.onnx --out DIR [--settings S.json] [--backend groth16|plonk|sumcheck]", "compile the model's circuit into DIR", cmdCompile},
 		{"setup", "DIR [--srs FILE | --unsafe-dev-srs]", "write the proving and verifying keys into DIR (development; see ceremony)", cmdSetup},
 		{"prove", "DIR --input IN.json --proof PROOF.json", "prove an inference", cmdProve},
 		{"verify", "DIR --proof PROOF.json", "verify a proof (exit 0 only when valid)", cmdVerify},
@@ -97,7 +97,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	privacyCompileFlags(fs, &vis)
 	signedCompileFlag(fs, &vis)
 	rangeCheck := fs.String("range-check", "auto", "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
-	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md)")
+	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md) or sumcheck (transparent: no setup, dense MLPs; see docs/TRANSPARENT.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	maxC := maxConstraintsFlag(fs)
 	input := fs.String("input", "", "an input to run the model on first, failing before the circuit is built if a value overflows the settings")
@@ -129,6 +129,9 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 		if _, _, err := evalInput(pos[0], *qs, *input, *ignoreExtra); err != nil {
 			return fmt.Errorf("--input %s: %w", *input, err)
 		}
+	}
+	if b == proof.Sumcheck {
+		return compileSumcheck(fs, pos[0], *out, *qs, vis)
 	}
 	copt := proof.CompileOptions{Quant: *qs, Visibility: vis, Progress: progress(*quiet), RangeCheck: policy, Backend: b,
 		MaxConstraints: *maxC}
@@ -163,6 +166,9 @@ func cmdSetup(fs *flag.FlagSet, args []string) error {
 	maxC := maxConstraintsFlag(fs)
 	force := forceFlag(fs)
 	c, err := openDir(fs, args, maxC)
+	if dir, ok := asSumcheck(err); ok {
+		return setupSumcheck(fs, dir)
+	}
 	if dir, ok := asSegmented(err); ok {
 		return setupSegmented(dir, proof.SetupOptions{Progress: progress(*quiet), SRS: *srs, UnsafeDevSRS: *unsafeSRS}, *force)
 	}
@@ -192,6 +198,9 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	maxC := maxConstraintsFlag(fs)
 	qf := queueFlags(fs)
 	c, err := openDir(fs, args, maxC, "input", "proof")
+	if dir, ok := asSumcheck(err); ok {
+		return proveSumcheck(fs, dir, *input, *out, *ignoreExtra)
+	}
 	if dir, ok := asSegmented(err); ok {
 		opt, err := pf.options(progress(*quiet))
 		if err != nil {
@@ -247,6 +256,9 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	vf := verifyFlags(fs)
 	dpv := dpVerifyFlags(fs)
 	c, p, vopt, err := openProof(fs, args, file, vf)
+	if dir, ok := asSumcheck(err); ok {
+		return verifySumcheck(fs, dir, *file)
+	}
 	if dir, ok := asSegmented(err); ok {
 		return verifySegmented(dir, *file, vopt)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/zkinfer/zkinfer/transparent/artifact"
 
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
@@ -33,6 +34,9 @@ func openDir(fs *flag.FlagSet, args []string, maxC *int, required ...string) (*p
 	}
 	if segment.IsSegmented(pos[0]) {
 		return nil, segmentedDir{pos[0]}
+	}
+	if artifact.IsDir(pos[0]) {
+		return nil, sumcheckDir{pos[0]}
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/zkinfer/zkinfer/transparent/artifact"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/proof"
@@ -109,6 +110,9 @@ func openProof(fs *flag.FlagSet, args []string, file *string, vf *verifyFlagSet)
 	}
 	if segment.IsSegmented(pos[0]) {
 		return nil, nil, vopt, segmentedDir{pos[0]}
+	}
+	if artifact.IsDir(pos[0]) {
+		return nil, nil, vopt, sumcheckDir{pos[0]}
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {

@@ -228,10 +228,11 @@ func readHeader(r *reader, kind int) {
 		r.fail("the proof is %d bytes, more than %d", len(r.b), MaxBytes)
 		return
 	}
-	if m := r.take(len(Magic)); m == nil || string(m) != Magic {
+	if len(r.b) < len(Magic) || string(r.b[:len(Magic)]) != Magic {
 		r.fail("not a transparent proof (no %q header)", Magic)
 		return
 	}
+	r.take(len(Magic))
 	if v := r.u16(); r.err == nil && v != Version {
 		r.fail("format version %d, this zkinfer reads %d", v, Version)
 		return

@@ -1,0 +1,123 @@
+package artifact
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof/verifier"
+	"github.com/zkinfer/zkinfer/transparent/mlp"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/wire"
+)
+
+// Params are the commitment's parameters of every proof this backend makes
+// and checks: rate 1/4, 241 column queries, ≥ 100 bits (docs/TRANSPARENT.md,
+// "Soundness"). They are part of the format: a proof made with others does
+// not verify.
+var Params = pcs.DefaultParams()
+
+// Prove runs the model on the input file's values (one tensor) and proves
+// its outputs. The chain's outputs are checked against the integer
+// evaluator's (model.Eval), which `zkinfer run` prints: they are the same
+// integers or nothing is written.
+func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
+	in, err := c.Model.Quantize(vals)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := c.Model.Eval(vals)
+	if err != nil {
+		return nil, err
+	}
+	prf, y, err := mlp.Prove(Params, c.Chain.Model, c.Chain.M, in[0].Data)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	if !slices.Equal(y, outs[0].Data) {
+		return nil, fmt.Errorf("prove: the transparent chain computed other outputs than the model's evaluator (a lowering bug): please report it, and prove with --backend groth16")
+	}
+	b, err := wire.EncodeMLP(&prf)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	p := &verifier.Proof{
+		Protocol:    verifier.Sumcheck,
+		ModelSHA256: c.Settings.ModelSHA256,
+		Proof:       hex.EncodeToString(b),
+		Outputs:     c.Model.Dequantize(outs),
+	}
+	segs := c.Settings.Layout()
+	pub := make([]*big.Int, segs.NumPublic())
+	for i := range pub {
+		pub[i] = new(big.Int)
+	}
+	off := segs.Offset(circuit.SegOutput)
+	for i, v := range y {
+		var e fr.Element
+		e.SetInt64(v)
+		e.BigInt(pub[off+i])
+	}
+	pub[segs.Offset(circuit.SegContext)] = circuit.ContextValue(nil)
+	for _, v := range pub {
+		p.PublicInputs = append(p.PublicInputs, verifier.FieldHex(v))
+	}
+	return p, nil
+}
+
+// Verify checks p: its statement as verifier.CheckStatement checks a
+// Groth16 proof's (protocol, model, public inputs, the listed outputs
+// against them, no context), then the transparent proof that the chain,
+// on some private input, outputs exactly the integers the public inputs
+// carry. Every error is one line.
+func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
+	if opt.VerifyingKeySHA256 != "" || opt.ModelCommitment != "" || opt.InputCommitment != "" || opt.Claim != "" || opt.DeviceKey != "" || opt.DPCommitment != "" || opt.DPCoins != nil {
+		return fmt.Errorf("--backend sumcheck has no verifying key, commitments, claims, device keys or DP releases to expect")
+	}
+	if len(opt.Context) > 0 || p.Context != "" {
+		return fmt.Errorf("--backend sumcheck does not bind proofs to a context yet: the proof cannot carry one")
+	}
+	vals, err := verifier.CheckStatement(&c.Settings, p, opt)
+	if err != nil {
+		return err
+	}
+	segs := c.Settings.Layout()
+	off := segs.Offset(circuit.SegOutput)
+	n := c.Chain.M * c.Chain.Layers[len(c.Chain.Layers)-1].N
+	y := make([]int64, n)
+	field := fr.Modulus()
+	half := new(big.Int).Rsh(field, 1)
+	for i := range y {
+		v := new(big.Int).Set(vals[off+i])
+		if v.Cmp(half) > 0 {
+			v.Sub(v, field)
+		}
+		if !v.IsInt64() {
+			return fmt.Errorf("public input %d is not an output the model can produce", off+i)
+		}
+		y[i] = v.Int64()
+	}
+	if len(p.Proof) > 2*wire.MaxBytes {
+		return fmt.Errorf("the proof is %d bytes, more than %d", len(p.Proof)/2, wire.MaxBytes)
+	}
+	raw, err := hex.DecodeString(p.Proof)
+	if err != nil {
+		return fmt.Errorf("the proof is not hex: %v", err)
+	}
+	prf, err := wire.DecodeMLP(raw)
+	if err != nil {
+		return err
+	}
+	if err := mlp.Verify(Params, c.Chain.Model, c.Chain.M, y, *prf); err != nil {
+		return fmt.Errorf("the transparent proof does not hold: %w", err)
+	}
+	return nil
+}
+
+// ChainSHA256 is the hex digest of the lowered chain the proofs are
+// checked against (settings.json's circuit_sha256): what `zkinfer verify`
+// prints where Groth16 prints its verifying key's digest.
+func (c *Compiled) ChainSHA256() string { return c.Settings.CircuitSHA }
