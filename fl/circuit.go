@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -44,6 +45,8 @@ type Shape struct {
 	ParamBits  int `json:"param_bits"`
 	ParamScale int `json:"param_scale"`
 	UpdateBits int `json:"update_bits"`
+	// DP, when set, adds DP-FedAvg noise (noise.go).
+	DP *DPShape `json:"dp,omitempty"`
 }
 
 // Check refuses shapes outside the bounds the circuit's soundness argument
@@ -60,6 +63,8 @@ func (s Shape) Check() error {
 		return fmt.Errorf("fl: update bits %d is outside [2, param bits %d]", s.UpdateBits, s.ParamBits)
 	case s.ParamScale < 0 || s.ParamScale > 30:
 		return fmt.Errorf("fl: param scale %d is outside [0, 30]", s.ParamScale)
+	case s.DP != nil:
+		return s.DP.check(s.Params)
 	}
 	return nil
 }
@@ -87,6 +92,9 @@ type Circuit struct {
 	Weights []frontend.Variable `gnark:",public"` // p_k, Σ p_k = 2^WeightBits
 	Old     frontend.Variable   `gnark:",public"` // Poseidon2 commitment of W_old
 	New     frontend.Variable   `gnark:",public"` // Poseidon2 commitment of W_new
+	// DPPub is, with DP, the seed's commitment and the coins' value
+	// (dp.SeedCommitment, dp.CoinsValue); empty without.
+	DPPub []frontend.Variable `gnark:",public"`
 
 	// Clients come first among the secret wires: client k's wires are
 	// nPub + k·(N+2) + [0, N+2) (Setup checks it against gnark's lists).
@@ -97,6 +105,7 @@ type Circuit struct {
 	Rem     []frontend.Variable // the rounding remainders r_j
 	OldSalt frontend.Variable
 	NewSalt frontend.Variable
+	Seed    []frontend.Variable // with DP, the noise seed; empty without
 
 	shape Shape
 }
@@ -109,14 +118,20 @@ func NewCircuit(s Shape) *Circuit {
 	for k := range c.Clients {
 		c.Clients[k].Update = make([]frontend.Variable, s.Params)
 	}
+	if s.DP != nil {
+		c.DPPub, c.Seed = make([]frontend.Variable, 2), make([]frontend.Variable, 1)
+	}
 	return c
 }
 
 // Define builds the constraints. Costs (constraints) per client value:
-// one lookup (range), one square (norm), one product (weighted sum); per
-// parameter: three lookups (W_old, W_new, the 32-bit remainder in two
-// limbs) and two 1/⌊253/(ParamBits+1)⌋ shares of a Poseidon2 permutation
-// (the old and the new commitment).
+// one lookup (range), half a product (the norm, two squares a product:
+// normPairs) and 1/G of a product (the weighted sum, G parameters a
+// product: packedSums); per parameter: three or four lookups (W_old,
+// W_new, the 32-bit remainder in one or two limbs), 1/G of an equality
+// and two 1/⌊253/(ParamBits+1)⌋ shares of a Poseidon2 permutation (the
+// old and the new commitment); with DP, a draw of package dp's sampler
+// for each noised parameter.
 func (c *Circuit) Define(api frontend.API) error {
 	s := c.shape
 	committer, ok := api.(frontend.Committer)
@@ -133,8 +148,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	// the round (a replayed commitment of another round opens to another
 	// round), the salt, which hides the rest, and the update. A committed
 	// wire must sit in a constraint of its own or its basis point would be
-	// zero or shared with another wire: the round in its equality, the
-	// salt in its square, each u in its square and product below.
+	// zero or a multiple of another wire's: the round in its equality, the
+	// salt in its square, each u in its own range lookup (the inverse
+	// 1/(ch − u − 2^(b−1))), besides the products it shares below.
 	for k := range c.Clients {
 		cl := &c.Clients[k]
 		api.AssertIsEqual(cl.Round, c.Round)
@@ -159,50 +175,58 @@ func (c *Circuit) Define(api frontend.API) error {
 		// u_kj ∈ [−2^(UpdateBits−1), 2^(UpdateBits−1)): one lookup each.
 		// With N < 2^24 and UpdateBits ≤ 18, ‖u‖² < 2^60: the sum of
 		// squares below is the integer norm, no wrap-around.
-		sq := make([]frontend.Variable, len(u))
-		for j, v := range u {
+		for _, v := range u {
 			rc.Check(api.Add(v, uHalf), s.UpdateBits)
-			sq[j] = api.Mul(v, v)
 		}
-		norm := sumAll(api, sq)
+		norm := normPairs(api, u)
 		// f = ⌊2^F·min(1, C_q/‖u‖)⌋ exactly:
 		//   0 ≤ f ≤ 2^F                               (two lookups)
 		//   f²·‖u‖² ≤ C_q²·2^2F          f is not above the bound
 		//   f = 2^F or (f+1)²·‖u‖² > C_q²·2^2F    and it is the largest
-		// Every quantity is below 2^cmpBits ≪ r, so "≥ 0" is "its
-		// cmpBits-bit decomposition exists" (a negative value is r − x,
-		// far above 2^cmpBits).
+		// Every quantity is below 2^cmpBits ≪ r, so "≥ 0" is "it is in
+		// [0, 2^cmpBits)" (a negative value is r − x, far above 2^cmpBits):
+		// a lookup range check of cmpBits bits (⌈cmpBits/L⌉ limbs).
 		f := c.Factor[k]
 		rc.Check(f, FactorBits+1)
 		rc.Check(api.Sub(one, f), FactorBits+1)
-		api.ToBinary(api.Sub(cc, api.Mul(f, f, norm)), cmpBits)
+		rc.Check(api.Sub(cc, api.Mul(f, f, norm)), cmpBits)
 		f1 := api.Add(f, 1)
 		over := api.Sub(api.Mul(f1, f1, norm), cc, 1)
 		full := api.IsZero(api.Sub(one, f))
-		api.ToBinary(api.Select(full, 0, over), cmpBits)
+		rc.Check(api.Select(full, 0, over), cmpBits)
 		scaled[k] = api.Mul(c.Weights[k], f)
 	}
 
-	// W_new_j = W_old_j + Δ_j, Δ_j = ⌊(Σ_k p_k·f_k·u_kj + 2^(G+F−1)) / 2^(G+F)⌋
+	// DP-FedAvg: noise z_j for the first DP.Params parameters, drawn by
+	// package dp's sampler from the committed seed, the public coins, the
+	// round and the previous model's commitment (dp.go).
+	noise, err := c.drawNoise(api, rc)
+	if err != nil {
+		return err
+	}
+
+	// W_new_j = W_old_j + Δ_j + z_j, Δ_j = ⌊(Σ_k p_k·f_k·u_kj + 2^(G+F−1)) / 2^(G+F)⌋
 	// (G = WeightBits, F = FactorBits): the weighted clipped average
-	// rounded to nearest, half up. With r_j ∈ [0, 2^(G+F)) and W_old, W_new
-	// range-checked (so |Δ_j| < 2^ParamBits), both sides of
+	// rounded to nearest, half up, plus the noise (0 for a parameter not
+	// noised). With r_j ∈ [0, 2^(G+F)) and W_old, W_new range-checked,
+	// (Δ_j, r_j) is the unique solution of
 	//   Δ_j·2^(G+F) + r_j = Σ_k p_k·f_k·u_kj + 2^(G+F−1)
-	// are below 2^(ParamBits+G+F+1) ≪ r in absolute value: the field
-	// equation is the integer one, whose solution (Δ_j, r_j) is unique.
+	// (packedSums: both sides are integers far below r, checked a group
+	// of parameters at a time).
 	den := pow2(WeightBits + FactorBits)
 	halfDen := pow2(WeightBits + FactorBits - 1)
+	right := make([]frontend.Variable, s.Params)
 	for j := range c.OldW {
-		terms := make([]frontend.Variable, s.Clients)
-		for k := range c.Clients {
-			terms[k] = api.Mul(scaled[k], c.Clients[k].Update[j])
-		}
 		rc.Check(c.Rem[j], WeightBits+FactorBits)
 		rc.Check(api.Add(c.OldW[j], pHalf), s.ParamBits)
 		rc.Check(api.Add(c.NewW[j], pHalf), s.ParamBits)
 		delta := api.Sub(c.NewW[j], c.OldW[j])
-		api.AssertIsEqual(api.Add(api.Mul(delta, den), c.Rem[j]), api.Add(sumAll(api, terms), halfDen))
+		if j < len(noise) {
+			delta = api.Sub(delta, noise[j])
+		}
+		right[j] = api.Sub(api.Add(api.Mul(delta, den), c.Rem[j]), halfDen)
 	}
+	c.packedSums(api, scaled, right)
 
 	// The models' commitments, as `zkinfer commit` computes them: the
 	// range checks above make the packing injective, so each opens to one
@@ -218,6 +242,81 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(nw, c.New)
 	return nil
+}
+
+// iota is a square root of −1 in BN254's scalar field (r ≡ 1 mod 4).
+var iota = new(big.Int).ModSqrt(new(big.Int).Sub(ecc.BN254.ScalarField(), big.NewInt(1)), ecc.BN254.ScalarField())
+
+// normPairs is Σ_j u_j² with two squares a constraint:
+//
+//	(u_a + ι·u_b)·(u_a − ι·u_b) = u_a² + u_b²    (ι² = −1 in the field)
+//
+// both factors linear in the wires (ι a constant), so one R1CS constraint
+// for a pair (a sum of squares has rank N: N/2 products of two linear
+// forms is the fewest). The identity is the field's, exact for any field
+// elements; with every u range-checked the sum is the integer norm.
+func normPairs(api frontend.API, u []frontend.Variable) frontend.Variable {
+	sq := make([]frontend.Variable, 0, (len(u)+1)/2)
+	for j := 0; j+1 < len(u); j += 2 {
+		b := api.Mul(u[j+1], iota)
+		sq = append(sq, api.Mul(api.Add(u[j], b), api.Sub(u[j], b)))
+	}
+	if len(u)%2 == 1 {
+		v := u[len(u)-1]
+		sq = append(sq, api.Mul(v, v))
+	}
+	return sumAll(api, sq)
+}
+
+// packWidth is the slot width S and the group size G of packedSums for
+// shape s: every slot's value, on either side, is below 2^(S−1) in
+// absolute value, and G·S ≤ 253 (2^253 < r).
+func (s Shape) packWidth() (S, G int) {
+	// the right side: |Δ_j·2^(G+F) + r_j − 2^(G+F−1)| with |Δ_j| ≤
+	// 2^ParamBits − 1 + T (W_old, W_new in range, |z_j| ≤ T)
+	t := int64(0)
+	if s.DP != nil {
+		t = s.DP.offset()
+	}
+	right := new(big.Int).Add(pow2(s.ParamBits), big.NewInt(t))
+	right.Mul(right, pow2(WeightBits+FactorBits))
+	// the left side: |Σ_k p_k·f_k·u_kj| ≤ 2^(G+F)·2^(UpdateBits−1)
+	// (Σ_k p_k·f_k ≤ 2^G·2^F)
+	left := pow2(WeightBits + FactorBits + s.UpdateBits - 1)
+	e := max(right.BitLen(), left.BitLen())
+	return e + 1, 253 / (e + 1)
+}
+
+// packedSums asserts Σ_k scaled_k·u_kj = right_j for every parameter j,
+// G parameters at a time (packWidth), with one product a client a group:
+//
+//	Σ_k scaled_k·(Σ_i 2^(S·i)·u_k,j_i) = Σ_i 2^(S·i)·right_j_i
+//
+// Soundness: both sides' slots are integers (the wires are range-checked
+// integers) of absolute value below 2^(S−1), so the difference D of the
+// two sides is an integer with |D| < 2^(S·G) ≤ 2^253 < r: the field
+// equation is the integer one, and its lowest slot's difference is a
+// multiple of 2^S of absolute value below 2^S, so 0; by induction every
+// slot's equation holds on its own. This replaces N·K products (one a
+// client value) by ⌈N/G⌉·K and ⌈N/G⌉ equalities.
+func (c *Circuit) packedSums(api frontend.API, scaled []frontend.Variable, right []frontend.Variable) {
+	S, G := c.shape.packWidth()
+	for lo := 0; lo < len(right); lo += G {
+		hi := min(lo+G, len(right))
+		prods := make([]frontend.Variable, len(scaled))
+		packed := make([]frontend.Variable, hi-lo)
+		for k := range scaled {
+			u := c.Clients[k].Update
+			for i := range packed {
+				packed[i] = api.Mul(u[lo+i], pow2(S*i))
+			}
+			prods[k] = api.Mul(scaled[k], sumAll(api, packed))
+		}
+		for i := range packed {
+			packed[i] = api.Mul(right[lo+i], pow2(S*i))
+		}
+		api.AssertIsEqual(sumAll(api, prods), sumAll(api, packed))
+	}
 }
 
 // commitParams is `zkinfer commit`'s Poseidon2 commitment of one tensor

@@ -18,6 +18,7 @@ import (
 	cs "github.com/consensys/gnark/constraint/bn254"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 )
@@ -208,7 +209,11 @@ type ProofFile struct {
 	Old     string   `json:"old_model_commitment"`
 	New     string   `json:"new_model_commitment"`
 	Clients []string `json:"client_commitments"`
-	Proof   string   `json:"proof"`
+	// DPCommitment and DPCoins are, with DP, the aggregator's seed
+	// commitment and the verifier's coins (hex of their bytes).
+	DPCommitment string `json:"dp_commitment,omitempty"`
+	DPCoins      string `json:"dp_coins,omitempty"`
+	Proof        string `json:"proof"`
 }
 
 // File formats.
@@ -231,8 +236,9 @@ func encodeProof(p *groth16bn254.Proof) (string, error) {
 	return "0x" + hex.EncodeToString(buf.Bytes()), nil
 }
 
-// EncodeProof writes prf and its statement as a ProofFile.
-func EncodeProof(prf *groth16bn254.Proof, st *Statement) (*ProofFile, error) {
+// EncodeProof writes prf and its statement as a ProofFile (with DP, the
+// coins' bytes: coins).
+func EncodeProof(prf *groth16bn254.Proof, st *Statement, coins []byte) (*ProofFile, error) {
 	enc, err := encodeProof(prf)
 	if err != nil {
 		return nil, fmt.Errorf("fl: encoding the proof: %w", err)
@@ -240,6 +246,9 @@ func EncodeProof(prf *groth16bn254.Proof, st *Statement) (*ProofFile, error) {
 	pf := &ProofFile{Format: ProofFormat, Round: st.Round, Clip: st.Clip, Weights: st.Weights, Old: FieldHex(st.Old), New: FieldHex(st.New), Proof: enc}
 	for i := range st.Clients {
 		pf.Clients = append(pf.Clients, PointHex(&st.Clients[i]))
+	}
+	if st.SeedCom != nil {
+		pf.DPCommitment, pf.DPCoins = FieldHex(st.SeedCom), "0x"+hex.EncodeToString(coins)
 	}
 	return pf, nil
 }
@@ -264,6 +273,16 @@ func (pf *ProofFile) Decode() (*groth16bn254.Proof, *Statement, error) {
 	}
 	if st.New, err = ParseField(pf.New); err != nil {
 		return nil, nil, fmt.Errorf("fl: new_model_commitment: %w", err)
+	}
+	if pf.DPCommitment != "" || pf.DPCoins != "" {
+		if st.SeedCom, err = ParseField(pf.DPCommitment); err != nil {
+			return nil, nil, fmt.Errorf("fl: dp_commitment: %w", err)
+		}
+		b, err := dp.ParseCoins(pf.DPCoins)
+		if err != nil {
+			return nil, nil, fmt.Errorf("fl: dp_coins: %w", err)
+		}
+		st.Coins = dp.CoinsValue(b)
 	}
 	for i, c := range pf.Clients {
 		p, err := ParsePoint(c)

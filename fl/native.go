@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
@@ -24,6 +25,9 @@ type Round struct {
 	Salts   []*big.Int
 	Weights []int64 // p_k, Σ = 2^WeightBits (Weights gives them from counts)
 	Clip    int64   // C_q: the L2 bound in units of 2^-ParamScale
+	// DPSeed and DPCoins (dp.CoinsValue of the verifier's coins) draw the
+	// noise of a DP circuit.
+	DPSeed, DPCoins *big.Int
 }
 
 // Result is what the aggregation computes natively, as the circuit does.
@@ -32,6 +36,7 @@ type Result struct {
 	Factors []int64    // f_k
 	Norms   []*big.Int // ‖u_k‖² in units of 2^-2·ParamScale
 	Rem     []int64
+	Noise   []int64 // z_j with DP (nil without)
 	OldCom  *big.Int
 	NewCom  *big.Int
 }
@@ -128,6 +133,11 @@ func Aggregate(s Shape, r *Round) (*Result, error) {
 			return nil, fmt.Errorf("fl: previous parameter %d = %d is outside the %d-bit range", j, w, s.ParamBits)
 		}
 	}
+	if d := s.DP; d != nil {
+		if need := d.Sensitivity(r.Clip, r.Weights); d.Mechanism.Sensitivity < need {
+			return nil, fmt.Errorf("fl: the circuit's noise is calibrated for sensitivity %d, the round's bound %d and weights need %d: lower --clip or set up for a higher sensitivity", d.Mechanism.Sensitivity, r.Clip, need)
+		}
+	}
 	res := &Result{Factors: make([]int64, s.Clients), Norms: make([]*big.Int, s.Clients)}
 	for k, u := range r.Updates {
 		if len(u) != s.Params {
@@ -137,6 +147,9 @@ func Aggregate(s Shape, r *Round) (*Result, error) {
 		for j, v := range u {
 			if v < -uLim || v >= uLim {
 				return nil, fmt.Errorf("fl: client %d's update value %d = %d is outside the %d-bit range: raise --update-bits or scale the update down", k, j, v, s.UpdateBits)
+			}
+			if v != 0 && s.DP != nil && !s.DP.noised(j) {
+				return nil, fmt.Errorf("fl: client %d changes parameter %d, outside the noised parameters [%d, %d): with DP only those are trained", k, j, s.DP.Off, s.DP.Off+s.DP.Count)
 			}
 			norm.Add(norm, big.NewInt(v*v))
 		}
@@ -155,6 +168,15 @@ func Aggregate(s Shape, r *Round) (*Result, error) {
 // skip it).
 func combine(s Shape, r *Round, res *Result, checkRange bool) error {
 	pLim := int64(1) << (s.ParamBits - 1)
+	var err error
+	if res.OldCom, err = commit(s, r.Old, r.OldSalt); err != nil {
+		return err
+	}
+	if res.Noise == nil {
+		if res.Noise, err = noiseNative(s, r, res.OldCom); err != nil {
+			return err
+		}
+	}
 	res.New = make([]int64, s.Params)
 	res.Rem = make([]int64, s.Params)
 	shift := uint(WeightBits + FactorBits)
@@ -172,14 +194,13 @@ func combine(s Shape, r *Round, res *Result, checkRange bool) error {
 		delta := n >> shift // floor
 		res.Rem[j] = n - delta<<shift
 		w := r.Old[j] + delta
+		if res.Noise != nil {
+			w += res.Noise[j]
+		}
 		if checkRange && (w < -pLim || w >= pLim) {
 			return fmt.Errorf("fl: the new parameter %d = %d is outside the %d-bit range: lower the clipping bound or the learning rate", j, w, s.ParamBits)
 		}
 		res.New[j] = w
-	}
-	var err error
-	if res.OldCom, err = commit(s, r.Old, r.OldSalt); err != nil {
-		return err
 	}
 	res.NewCom, err = commit(s, res.New, r.NewSalt)
 	return err
@@ -199,6 +220,9 @@ func assign(s Shape, r *Round, res *Result) *Circuit {
 	c := NewCircuit(s)
 	c.Round, c.Clip, c.Old, c.New = r.Number, r.Clip, res.OldCom, res.NewCom
 	c.OldSalt, c.NewSalt = orZero(r.OldSalt), orZero(r.NewSalt)
+	if s.DP != nil {
+		c.DPPub[0], c.DPPub[1], c.Seed[0] = dp.SeedCommitment(orZero(r.DPSeed)), orZero(r.DPCoins), orZero(r.DPSeed)
+	}
 	for k := range c.Clients {
 		c.Weights[k] = r.Weights[k]
 		c.Factor[k] = res.Factors[k]

@@ -24,6 +24,10 @@ type Statement struct {
 	New     *big.Int // the aggregated model's commitment
 	// Clients are the clients' published commitments, in slot order.
 	Clients []curve.G1Affine
+	// SeedCom and Coins are, with DP, the aggregator's published seed
+	// commitment and the coins' value (dp.CoinsValue of the verifier's
+	// coins).
+	SeedCom, Coins *big.Int
 }
 
 // ErrInvalid wraps every answer that the proof does not hold for the
@@ -60,6 +64,15 @@ func Verify(s Shape, vk *groth16bn254.VerifyingKey, prf *groth16bn254.Proof, st 
 	pub.Round, pub.Clip, pub.Old, pub.New = st.Round, st.Clip, orZero(st.Old), orZero(st.New)
 	for k, p := range st.Weights {
 		pub.Weights[k] = p
+	}
+	if d := s.DP; d != nil {
+		if st.SeedCom == nil || st.Coins == nil {
+			return fmt.Errorf("fl: the circuit adds DP noise: give the aggregator's seed commitment and the coins")
+		}
+		if need := d.Sensitivity(st.Clip, st.Weights); d.Mechanism.Sensitivity < need {
+			return fmt.Errorf("%w: the noise is calibrated for sensitivity %d, the bound %d and the weights need %d", ErrInvalid, d.Mechanism.Sensitivity, st.Clip, need)
+		}
+		pub.DPPub[0], pub.DPPub[1] = st.SeedCom, st.Coins
 	}
 	w, err := frontend.NewWitness(pub, ecc.BN254.ScalarField(), frontend.PublicOnly())
 	if err != nil {

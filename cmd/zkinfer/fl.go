@@ -17,6 +17,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/fl"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/model"
@@ -28,10 +29,10 @@ func init() {
 		"verifiable federated aggregation: FedAvg with L2 clipping over committed client updates (docs/FEDERATED.md)", cmdFL})
 }
 
-const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR          (once per model architecture and K)
+const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR [--dp gaussian|laplace --epsilon E [--delta D] --sensitivity S [--dp-tensors T1,T2,…]]   (once per model architecture and K)
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
-       zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json
-       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW]`
+       zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX]
+       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX]`
 
 func cmdFL(fs *flag.FlagSet, args []string) error {
 	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
@@ -89,6 +90,7 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 	paramScale := fs.Int("param-scale", quant.Default.ParamScale, "fixed-point exponent of the weights (as given to compile)")
 	paramBits := fs.Int("param-bits", model.DefaultParamBits, "signed bit width of each quantized weight (as given to compile and commit)")
 	updateBits := fs.Int("update-bits", model.DefaultParamBits, "signed bit width of each quantized update value")
+	dpf := flDPFlags(fs)
 	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
 	if _, err := parse(fs, args, 0, "model", "clients", "out"); err != nil {
 		return err
@@ -98,6 +100,9 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	s := fl.Shape{Clients: *clients, Params: len(p.Values), ParamBits: *paramBits, ParamScale: *paramScale, UpdateBits: *updateBits}
+	if s.DP, err = dpf.shape(p, *paramScale); err != nil {
+		return err
+	}
 	if err := s.Check(); err != nil {
 		return usageError{err.Error()}
 	}
@@ -107,6 +112,9 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	report("compiled the aggregation circuit for %d clients × %d parameters: %d constraints (%v)", s.Clients, s.Params, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	if s.DP != nil {
+		report("DP-FedAvg: %s", s.DP.Describe())
+	}
 	t0 = time.Now()
 	keys, err := fl.Setup(s, ccs)
 	if err != nil {
@@ -200,6 +208,7 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	proofPath := fs.String("proof", "", "the proof to write (JSON)")
 	oldSalt := fs.String("salt", "", "hex salt of the previous model's commitment (commit --salt)")
 	newSalt := fs.String("new-salt", "", "hex salt of the new model's commitment")
+	dpw := dpProveFlags(fs)
 	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
 	pos, err := parse(fs, args, 1, "model", "round", "updates", "openings", "clip", "out", "proof")
 	if err != nil {
@@ -242,6 +251,15 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	}
 	if r.NewSalt, err = circuit.ParseSalt(*newSalt); err != nil {
 		return fmt.Errorf("--new-salt: %w", err)
+	}
+	var coins []byte
+	switch w, err := dpw.witness(); {
+	case err != nil:
+		return err
+	case (w != nil) != (s.DP != nil):
+		return usageError{fmt.Sprintf("%s was set up with DP: %v; give --dp-seed and --dp-coins exactly when it has DP", dir, s.DP != nil)}
+	case w != nil:
+		r.DPSeed, r.DPCoins, coins = w.Seed, dp.CoinsValue(w.Coins), w.Coins
 	}
 	base, err := fl.LoadParams(*modelPath, s.ParamScale, s.ParamBits)
 	if err != nil {
@@ -292,7 +310,10 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	st := &fl.Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: prf.Commitments[:s.Clients]}
-	pf, err := fl.EncodeProof(prf, st)
+	if s.DP != nil {
+		st.SeedCom, st.Coins = dp.SeedCommitment(r.DPSeed), r.DPCoins
+	}
+	pf, err := fl.EncodeProof(prf, st, coins)
 	if err != nil {
 		return err
 	}
@@ -321,6 +342,7 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	round := fs.Int64("round", -1, "the round the proof must be of")
 	newCom := fs.String("model-commitment", "", "the commitment the aggregated model must have")
 	clip := fs.Float64("clip", 0, "the L2 bound the round must have clipped to (real units; the proof's is printed either way)")
+	dpv := dpVerifyFlags(fs)
 	pos, err := parse(fs, args, 1, "proof", "commitments", "prev")
 	if err != nil {
 		return err
@@ -363,6 +385,11 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	if *clip != 0 && math.Round(math.Ldexp(*clip, s.ParamScale)) != float64(st.Clip) {
 		return invalid(fmt.Errorf("%w: the proof clips to L2 ≤ %v, not --clip %v", fl.ErrInvalid, quant.Dequantize(st.Clip, s.ParamScale), *clip))
 	}
+	if s.DP != nil {
+		if err := flDPExpect(dpv, st); err != nil {
+			return err
+		}
+	}
 	cs := splitList(*commitments)
 	st.Clients = nil
 	for k, path := range cs {
@@ -394,5 +421,8 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(stdout, "verified: round %d: the model with commitment %s is the previous model %s plus the weighted average (weights %s) of the %d committed client updates, each clipped to L2 norm ≤ %v, rounded to 2^-%d\n",
 		st.Round, pf.New, pf.Old, strings.Join(ws, ", "), s.Clients, quant.Dequantize(st.Clip, s.ParamScale), s.ParamScale)
+	if s.DP != nil {
+		fmt.Fprintf(stdout, "  with DP-FedAvg noise from the seed committed as %s and your coins: %s\n", pf.DPCommitment, s.DP.Describe())
+	}
 	return nil
 }
