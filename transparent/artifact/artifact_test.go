@@ -1,0 +1,122 @@
+package artifact
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/testkit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/proof/verifier"
+	"github.com/zkinfer/zkinfer/quant"
+)
+
+func compiled(t *testing.T) (*Compiled, [][]float64) {
+	t.Helper()
+	path, input := testkit.CorpusModel(t, "1l_mlp")
+	c, err := Compile(path, filepath.Join(t.TempDir(), "d"), quant.Default, circuit.DefaultVisibility)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := model.ReadInput(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, in
+}
+
+func TestProveVerify(t *testing.T) {
+	c, in := compiled(t)
+	if !IsDir(c.Dir) {
+		t.Fatal("IsDir is false for a compiled directory")
+	}
+	o, err := Open(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := o.Prove(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Verify(p, verifier.Options{}); err != nil {
+		t.Fatalf("honest proof rejected: %v", err)
+	}
+	for _, c := range []struct {
+		name string
+		opt  verifier.Options
+	}{
+		{"context", verifier.Options{Context: []byte{1}}},
+		{"key", verifier.Options{VerifyingKeySHA256: "00"}},
+		{"claim", verifier.Options{Claim: "argmax = 0"}},
+	} {
+		if err := o.Verify(p, c.opt); err == nil {
+			t.Errorf("%s: an expectation the backend cannot check was accepted", c.name)
+		}
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(dir string) error
+		want string
+	}{
+		{"chain digest", func(dir string) error {
+			return editSettings(dir, func(s map[string]any) { s["circuit_sha256"] = strings.Repeat("0", 64) })
+		}, "compile again"},
+		{"output scale", func(dir string) error {
+			return editSettings(dir, func(s map[string]any) { s["outputs"].([]any)[0].(map[string]any)["scale"] = 10.0 })
+		}, "compile again"},
+		{"visibility", func(dir string) error {
+			return editSettings(dir, func(s map[string]any) { s["visibility"].(map[string]any)["input"] = "public" })
+		}, "private input only"},
+		{"model", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, proof.ModelFile), []byte("other"), 0o644)
+		}, "does not match the model"},
+		{"version", func(dir string) error {
+			return editSettings(dir, func(s map[string]any) { s["version"] = 1.0 })
+		}, "format version 1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cc, _ := compiled(t)
+			if err := c.edit(cc.Dir); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Open(cc.Dir); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func editSettings(dir string, f func(map[string]any)) error {
+	p := filepath.Join(dir, proof.SettingsFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	var s map[string]any
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	f(s)
+	b, _ = json.Marshal(s)
+	return os.WriteFile(p, b, 0o644)
+}
+
+func TestCompileRefusesVisibility(t *testing.T) {
+	path, _ := testkit.CorpusModel(t, "1l_mlp")
+	for _, vis := range []circuit.Visibility{
+		{Input: circuit.Public, Params: circuit.Fixed, Output: circuit.Public},
+		{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public},
+		{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Hashed},
+	} {
+		if _, err := Compile(path, filepath.Join(t.TempDir(), "d"), quant.Default, vis); err == nil || !strings.Contains(err.Error(), "--backend groth16") {
+			t.Errorf("%+v: %v", vis, err)
+		}
+	}
+}
