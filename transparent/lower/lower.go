@@ -109,6 +109,10 @@ func Lower(m *model.Model) (*Chain, error) {
 	if got := m.Inputs[0].Size(); got != c.M*c.Layers[0].K {
 		return nil, fmt.Errorf("--backend sumcheck: the input has %d values, the first layer reads %d×%d", got, c.M, c.Layers[0].K)
 	}
+	last := c.Layers[len(c.Layers)-1]
+	if got := m.Outputs[0].Size(); got != c.M*last.N {
+		return nil, fmt.Errorf("--backend sumcheck: the output has %d values, the last layer gives %d×%d", got, c.M, last.N)
+	}
 	var err error
 	if c.Model, err = mlp.NewModel(c.InBits, c.Layers); err != nil {
 		return nil, fmt.Errorf("--backend sumcheck: %v", err)
