@@ -86,9 +86,10 @@ func (c *Costs) largest(plan []Span) (float64, Span) {
 // chooseSplits decides how many groups each block of blocks is split into
 // (0: none): for a bound of n constraints a segment (n > 0), each block
 // over it alone into the fewest groups that each fit; for k segments
-// (k > 0), while the largest segment of the plan is one block, into the
-// groups (up to 2k) that lower the largest segment most, if by 2% at
-// least. ok(i, g) reports whether block i may be split into g groups
+// (k > 0), then, one block at a time, the block in the plan's largest
+// segment and its groups (up to 2k, or none) that lower the largest
+// segment most, while that lowers it by 2% at least (a descent, not an
+// exhaustive search: O(blocks · k) plans a step). ok(i, g) reports whether block i may be split into g groups
 // (model.Model.CheckSplit).
 func (c *Costs) chooseSplits(blocks []model.SplitBlock, n, k int, ok func(i, g int) bool) []int {
 	groups := make([]int, len(blocks))
@@ -112,34 +113,34 @@ func (c *Costs) chooseSplits(blocks []model.SplitBlock, n, k int, ok func(i, g i
 	if k <= 0 {
 		return groups
 	}
-	for range blocks {
+	for range 4 * len(blocks) {
 		d := c.derive(blocks, groups)
 		worst, sp := d.largest(d.PlanK(0, len(d.Step), k))
-		i := -1
-		for j, b := range blocks {
-			if groups[j] < 2 && d.start[j] == sp.From && sp.To-sp.From == b.To-b.From {
-				i = j
+		best, bi, bg := worst, -1, 0
+		for i, b := range blocks {
+			n := b.To - b.From
+			if groups[i] >= 2 {
+				n = groups[i]*n + 1
+			}
+			if d.start[i] >= sp.To || d.start[i]+n <= sp.From {
+				continue // only a block in the largest segment can lower it
+			}
+			for g := 1; g <= min(b.Channels, 2*k, maxGroups); g++ {
+				if g == max(groups[i], 1) || (n > 0 && g < groups[i]) || (g >= 2 && !ok(i, g)) {
+					continue
+				}
+				try := append([]int(nil), groups...)
+				try[i] = g
+				dd := c.derive(blocks, try)
+				if w, _ := dd.largest(dd.PlanK(0, len(dd.Step), k)); w < best {
+					best, bi, bg = w, i, g
+				}
 			}
 		}
-		if i < 0 {
+		if bi < 0 || best > 0.98*worst {
 			return groups
 		}
-		best, bestG := worst, 0
-		for g := 2; g <= min(blocks[i].Channels, 2*k, maxGroups); g++ {
-			if !ok(i, g) {
-				continue
-			}
-			try := append([]int(nil), groups...)
-			try[i] = g
-			dd := c.derive(blocks, try)
-			if w, _ := dd.largest(dd.PlanK(0, len(dd.Step), k)); w < best {
-				best, bestG = w, g
-			}
-		}
-		if bestG == 0 || best > 0.98*worst {
-			return groups
-		}
-		groups[i] = bestG
+		groups[bi] = bg
 	}
 	return groups
 }
