@@ -100,12 +100,12 @@ func TestCheatsRejected(t *testing.T) {
 		{"dense head on the channels-last layout", cheats{flatten: func(x []int64) []int64 {
 			// 2N channels of (S/4)² positions read as positions of channels.
 			return transpose(x, 4, 4)
-		}}, "dense layer 0: matmul: opening X"},
+		}}, "cnn: openings: batch: commitment"},
 		{"claimed output differs from the committed one", cheats{claimY: func(y []int64) []int64 {
 			y2 := slices.Clone(y)
 			y2[0]++
 			return y2
-		}}, "the committed output is not y"},
+		}}, "cnn: openings: batch: commitment"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			proof, y, err := m.prove(testParams, x, c.ch)

@@ -3,6 +3,7 @@ package cnn
 import (
 	"fmt"
 
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/conv"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
 	"github.com/zkinfer/zkinfer/transparent/maxpool"
@@ -21,12 +22,15 @@ type Proof struct {
 	Pools  []maxpool.Proof // one per block with a pool, in order
 	Steps  []matmul.StepProof
 	Requan []rescale.Proof
-	Out    pcs.Opening // the last output at ρ, against the public y
+	// Batch opens every commitment once, at the end: the steps' openings
+	// above are empty, their claims (and the output's at ρ, against the
+	// public y) deferred into it (package batch).
+	Batch batch.Proof
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 48 + 2*48 + 96 + p.Out.Size()
+	n := 48 + 2*48 + 96 + p.Batch.Size()
 	for i := range p.Input.Lookups {
 		n += p.Input.Lookups[i].Size()
 	}
@@ -61,6 +65,7 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 		y = ch.claimY(y)
 	}
 	tr := m.start(y)
+	bp := batch.NewProver()
 	var proof Proof
 	xData, err := pcs.Commit(params, mle.FromInt64(t.x))
 	if err != nil {
@@ -68,24 +73,24 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 	}
 	proof.X = xData.Commitment()
 	proof.X.Absorb(tr, "cnn/x")
-	if proof.Input, err = mlp.ProveInput(tr, params, m.InBits, xData, t.x); err != nil {
+	if proof.Input, err = mlp.ProveInput(tr, params, m.InBits, xData, t.x, bp); err != nil {
 		return Proof{}, nil, err
 	}
 	cur, curData := t.x, xData
 	for i := range m.Convs {
 		c := &m.Convs[i]
-		step, aData, err := m.conv[i].ProveStep(tr, params, curData, mle.FromInt64(cur), mle.FromInt64(t.acc[i]))
+		step, aData, err := m.conv[i].ProveStepBatched(tr, params, curData, mle.FromInt64(cur), mle.FromInt64(t.acc[i]), bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("cnn: block %d: %v", i, err)
 		}
-		rq, outData, err := rescale.Prove(tr, c.params(params), aData, t.acc[i])
+		rq, outData, err := rescale.ProveBatched(tr, c.params(params), aData, t.acc[i], bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("cnn: block %d: %v", i, err)
 		}
 		proof.Convs, proof.ConvRq = append(proof.Convs, step), append(proof.ConvRq, rq)
 		cur, curData = t.act[i], outData
 		if m.pool[i] != nil {
-			pp, pData, err := m.pool[i].Prove(tr, params, curData, cur, t.pooled[i])
+			pp, pData, err := m.pool[i].ProveBatched(tr, params, curData, cur, t.pooled[i], bp)
 			if err != nil {
 				return Proof{}, nil, fmt.Errorf("cnn: block %d: pool: %v", i, err)
 			}
@@ -100,11 +105,11 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 		if i == 0 {
 			xt = mle.FromInt64(t.flat) // cur, unless the tests' flatten cheat relabels it
 		}
-		step, aData, err := matmul.ProveStep(tr, params, m.gemm[i], 1, curData, xt, mle.FromInt64(t.dense[i]))
+		step, aData, err := matmul.ProveStepBatched(tr, params, m.gemm[i], 1, curData, xt, mle.FromInt64(t.dense[i]), bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
 		}
-		rq, outData, err := rescale.Prove(tr, denseParams(l, params), aData, t.dense[i])
+		rq, outData, err := rescale.ProveBatched(tr, denseParams(l, params), aData, t.dense[i], bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
 		}
@@ -112,7 +117,10 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 		cur, curData = t.dout[i], outData
 	}
 	rho := tr.Challenges("cnn/rho", curData.Commitment().NumVars)
-	if _, proof.Out, _, err = curData.Open(tr, rho); err != nil {
+	if _, err = bp.Open(tr, curData, rho); err != nil {
+		return Proof{}, nil, err
+	}
+	if proof.Batch, err = bp.Prove(tr); err != nil {
 		return Proof{}, nil, err
 	}
 	return proof, y, nil
@@ -141,22 +149,23 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 		return fmt.Errorf("cnn: x committed over %d variables, want %d entries", proof.X.NumVars, xSize)
 	}
 	tr := m.start(y)
+	bv := batch.NewVerifier()
 	proof.X.Absorb(tr, "cnn/x")
-	if err := mlp.VerifyInput(tr, params, m.InBits, proof.X, &proof.Input); err != nil {
+	if err := mlp.VerifyInput(tr, params, m.InBits, proof.X, &proof.Input, bv); err != nil {
 		return fmt.Errorf("cnn: %v", err)
 	}
 	cur := proof.X
 	p := 0
 	for i := range m.Convs {
-		if err := m.conv[i].VerifyStep(tr, params, cur, proof.Convs[i]); err != nil {
+		if err := m.conv[i].VerifyStepBatched(tr, params, cur, proof.Convs[i], bv); err != nil {
 			return fmt.Errorf("cnn: block %d: %v", i, err)
 		}
-		if err := rescale.Verify(tr, m.Convs[i].params(params), proof.Convs[i].Y, proof.ConvRq[i]); err != nil {
+		if err := rescale.VerifyBatched(tr, m.Convs[i].params(params), proof.Convs[i].Y, proof.ConvRq[i], bv); err != nil {
 			return fmt.Errorf("cnn: block %d: %v", i, err)
 		}
 		cur = proof.ConvRq[i].Y
 		if m.pool[i] != nil {
-			if err := m.pool[i].Verify(tr, params, cur, proof.Pools[p]); err != nil {
+			if err := m.pool[i].VerifyBatched(tr, params, cur, proof.Pools[p], bv); err != nil {
 				return fmt.Errorf("cnn: block %d: pool: %v", i, err)
 			}
 			cur = proof.Pools[p].Y
@@ -166,10 +175,10 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 	// Flatten: matmul.VerifyStep checks cur has the dense layer's X table
 	// size; the layouts agree (package doc, "Flatten").
 	for i := range m.Dense {
-		if err := matmul.VerifyStep(tr, params, m.gemm[i], 1, cur, proof.Steps[i]); err != nil {
+		if err := matmul.VerifyStepBatched(tr, params, m.gemm[i], 1, cur, proof.Steps[i], bv); err != nil {
 			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
 		}
-		if err := rescale.Verify(tr, denseParams(&m.Dense[i], params), proof.Steps[i].Y, proof.Requan[i]); err != nil {
+		if err := rescale.VerifyBatched(tr, denseParams(&m.Dense[i], params), proof.Steps[i].Y, proof.Requan[i], bv); err != nil {
 			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
 		}
 		cur = proof.Requan[i].Y
@@ -181,8 +190,11 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 	}
 	yt = append(yt, make(mle.Table, 1<<cur.NumVars-len(yt))...)
 	want, _ := yt.Eval(rho)
-	if err := pcs.Verify(tr, params, cur, rho, want, proof.Out); err != nil {
+	if err := bv.Check(tr, params, cur, rho, want, pcs.Opening{}); err != nil {
 		return fmt.Errorf("cnn: the committed output is not y: %v", err)
+	}
+	if err := bv.Verify(tr, params, proof.Batch); err != nil {
+		return fmt.Errorf("cnn: openings: %v", err)
 	}
 	return nil
 }

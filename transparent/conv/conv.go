@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -200,7 +201,13 @@ func (l *Layer) foldW(eqO []fr.Element) mle.Table {
 // into tr by the caller) with table x, and commits to the output table y
 // (from [Layer.Run]); a wrong y yields a proof VerifyStep rejects.
 func (l *Layer) ProveStep(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table) (Proof, *pcs.ProverData, error) {
-	return l.proveStep(tr, params, xData, x, y, cheats{})
+	return l.proveStep(tr, params, xData, x, y, nil, cheats{})
+}
+
+// ProveStepBatched is ProveStep with the openings deferred into b (package
+// batch): the proof's openings are empty.
+func (l *Layer) ProveStepBatched(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table, bp *batch.Prover) (Proof, *pcs.ProverData, error) {
+	return l.proveStep(tr, params, xData, x, y, bp, cheats{})
 }
 
 // cheats are the soundness tests' cheating prover: run the reductions on
@@ -212,7 +219,7 @@ type cheats struct {
 	committedY mle.Table
 }
 
-func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table, ch cheats) (Proof, *pcs.ProverData, error) {
+func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y mle.Table, bp *batch.Prover, ch cheats) (Proof, *pcs.ProverData, error) {
 	xSize, ySize := l.Tables()
 	if len(x) != xSize || 1<<xData.Commitment().NumVars != xSize || len(y) != ySize {
 		return Proof{}, nil, fmt.Errorf("conv: tables of %d and %d entries, want %d and %d", len(x), len(y), xSize, ySize)
@@ -261,10 +268,10 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 	if proof.Gather, rho, err = proveGather(tr, l.idx, patch, proof.Matmul.Finals[1], x); err != nil {
 		return Proof{}, nil, err
 	}
-	if _, proof.X, _, err = xData.Open(tr, rho); err != nil {
+	if proof.X, err = bp.Open(tr, xData, rho); err != nil {
 		return Proof{}, nil, err
 	}
-	if _, proof.YOpen, _, err = yData.Open(tr, yPoint); err != nil {
+	if proof.YOpen, err = bp.Open(tr, yData, yPoint); err != nil {
 		return Proof{}, nil, err
 	}
 	return proof, yData, nil
@@ -274,6 +281,12 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 // (absorbed into tr as the prover's was); on success proof.Y commits to the
 // accumulators.
 func (l *Layer) VerifyStep(tr *transcript.Transcript, params pcs.Params, xCom pcs.Commitment, proof Proof) error {
+	return l.VerifyStepBatched(tr, params, xCom, proof, nil)
+}
+
+// VerifyStepBatched is VerifyStep with the openings' claims deferred into v
+// (package batch); nil checks them at once.
+func (l *Layer) VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, xCom pcs.Commitment, proof Proof, bv *batch.Verifier) error {
 	xSize, ySize := l.Tables()
 	if 1<<xCom.NumVars != xSize || 1<<proof.Y.NumVars != ySize {
 		return fmt.Errorf("conv: X and Y committed over %d and %d variables, want %d and %d entries", xCom.NumVars, proof.Y.NumVars, xSize, ySize)
@@ -293,11 +306,11 @@ func (l *Layer) VerifyStep(tr *transcript.Transcript, params pcs.Params, xCom pc
 	if err != nil {
 		return err
 	}
-	if err := pcs.Verify(tr, params, xCom, rho, xv, proof.X); err != nil {
+	if err := bv.Check(tr, params, xCom, rho, xv, proof.X); err != nil {
 		return fmt.Errorf("conv: opening X: %v", err)
 	}
 	yPoint := append(append([]fr.Element(nil), ro...), rp...)
-	if err := pcs.Verify(tr, params, proof.Y, yPoint, proof.YAtR, proof.YOpen); err != nil {
+	if err := bv.Check(tr, params, proof.Y, yPoint, proof.YAtR, proof.YOpen); err != nil {
 		return fmt.Errorf("conv: opening Y: %v", err)
 	}
 	return nil

@@ -242,7 +242,7 @@ func TestCheatsRejected(t *testing.T) {
 			xData, _ := pcs.Commit(testParams, x)
 			ptr := transcript.New("t")
 			xData.Commitment().Absorb(ptr, "x")
-			proof, _, err := l.proveStep(ptr, testParams, xData, x, mle.FromInt64(y), ch)
+			proof, _, err := l.proveStep(ptr, testParams, xData, x, mle.FromInt64(y), nil, ch)
 			if err != nil {
 				t.Fatal(err)
 			}

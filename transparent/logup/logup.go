@@ -44,6 +44,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -156,10 +157,16 @@ func forgedPoint(tr *transcript.Transcript, q mle.Table, target fr.Element) []fr
 // Prove proves that every entry of f lies in table. fData is f's commitment,
 // already absorbed into tr by the caller.
 func Prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, f mle.Table, table *Table) (Proof, error) {
-	return prove(tr, params, fData, f, table, cheats{})
+	return prove(tr, params, fData, f, table, nil, cheats{})
 }
 
-func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, f mle.Table, table *Table, ch cheats) (Proof, error) {
+// ProveBatched is Prove with the openings deferred into b (package batch):
+// the proof's openings are empty.
+func ProveBatched(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, f mle.Table, table *Table, bp *batch.Prover) (Proof, error) {
+	return prove(tr, params, fData, f, table, bp, cheats{})
+}
+
+func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, f mle.Table, table *Table, bp *batch.Prover, ch cheats) (Proof, error) {
 	n, l := f.NumVars(), table.Vals.NumVars()
 	if n < 0 {
 		return Proof{}, fmt.Errorf("logup: f of length %d is not a power of two", len(f))
@@ -279,7 +286,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 		d *pcs.ProverData
 		p []fr.Element
 	}{{hData, rho[0]}, {gData, rho[1]}, {hData, rho[2]}, {fData, rho[2]}, {gData, rho[3]}, {mData, rt}} {
-		if _, proof.Openings[i], _, err = o.d.Open(tr, o.p); err != nil {
+		if proof.Openings[i], err = bp.Open(tr, o.d, o.p); err != nil {
 			return Proof{}, err
 		}
 	}
@@ -289,6 +296,12 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 // Verify checks a proof that every entry of the vector committed in f lies in
 // table; tr must have absorbed f's commitment as the prover's had.
 func Verify(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, table *Table, proof Proof) error {
+	return VerifyBatched(tr, params, f, table, proof, nil)
+}
+
+// VerifyBatched is Verify with the openings' claims deferred into v
+// (package batch); nil checks them at once.
+func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, table *Table, proof Proof, bv *batch.Verifier) error {
 	n, l := f.NumVars, table.Vals.NumVars()
 	if proof.H.NumVars != n || proof.G.NumVars != l || proof.M.NumVars != l {
 		return fmt.Errorf("logup: commitments over %d, %d, %d variables, want %d, %d, %d", proof.H.NumVars, proof.G.NumVars, proof.M.NumVars, n, l, l)
@@ -326,7 +339,7 @@ func Verify(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, tabl
 		v    fr.Element
 	}{{"h at ρ1", proof.H, rho1, finH[0]}, {"g at ρ2", proof.G, rho2, finG[0]}, {"h at ρ3", proof.H, rho3, finZH[1]},
 		{"f at ρ3", f, rho3, fv}, {"g at ρ4", proof.G, rho4, finZG[1]}, {"m at r_t", proof.M, rt, proof.MAtR}} {
-		if err := pcs.Verify(tr, params, o.c, o.p, o.v, proof.Openings[i]); err != nil {
+		if err := bv.Check(tr, params, o.c, o.p, o.v, proof.Openings[i]); err != nil {
 			return fmt.Errorf("logup: opening %s: %v", o.name, err)
 		}
 	}

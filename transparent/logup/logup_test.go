@@ -27,7 +27,7 @@ func lookup(t *testing.T, vals []int64, table *Table, ch cheats, edit func(*Proo
 	}
 	ptr := transcript.New("test")
 	fData.Commitment().Absorb(ptr, "f")
-	proof, err := prove(ptr, testParams, fData, f, table, ch)
+	proof, err := prove(ptr, testParams, fData, f, table, nil, ch)
 	if err != nil {
 		t.Fatal(err)
 	}

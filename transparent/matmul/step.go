@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -67,12 +68,18 @@ func (pub *Public) stepStart(tr *transcript.Transcript, y pcs.Commitment) ([]fr.
 // (m×n) the prover computed. It commits to y and returns its prover data; it
 // does not check y: a wrong one yields a proof VerifyStep rejects.
 func ProveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xData *pcs.ProverData, x, y mle.Table) (StepProof, *pcs.ProverData, error) {
-	return proveStep(tr, params, layer, M, xData, x, y, nil, nil)
+	return proveStep(tr, params, layer, M, xData, x, y, nil, nil, nil)
+}
+
+// ProveStepBatched is ProveStep with the openings deferred into b (package
+// batch): the proof's openings are empty.
+func ProveStepBatched(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xData *pcs.ProverData, x, y mle.Table, bp *batch.Prover) (StepProof, *pcs.ProverData, error) {
+	return proveStep(tr, params, layer, M, xData, x, y, nil, nil, bp)
 }
 
 // proveStep runs the sumcheck on usedX and usedW when they are not nil (the
 // soundness tests' cheating prover), on x and the layer's W otherwise.
-func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xData *pcs.ProverData, x, y, usedX mle.Table, usedW []fr.Element) (StepProof, *pcs.ProverData, error) {
+func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xData *pcs.ProverData, x, y, usedX mle.Table, usedW []fr.Element, bp *batch.Prover) (StepProof, *pcs.ProverData, error) {
 	pub := &Public{Layer: layer, M: M}
 	d := pub.dims()
 	if M < 1 {
@@ -115,10 +122,10 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 		return StepProof{}, nil, err
 	}
 	proof.Sumcheck = sc
-	if _, proof.X, _, err = xData.Open(tr, append(append([]fr.Element(nil), ri...), rk...)); err != nil {
+	if proof.X, err = bp.Open(tr, xData, append(append([]fr.Element(nil), ri...), rk...)); err != nil {
 		return StepProof{}, nil, err
 	}
-	if _, proof.YOpen, _, err = yData.Open(tr, yPoint); err != nil {
+	if proof.YOpen, err = bp.Open(tr, yData, yPoint); err != nil {
 		return StepProof{}, nil, err
 	}
 	return proof, yData, nil
@@ -127,6 +134,12 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 // VerifyStep checks a step proof for the X committed in xCom (absorbed into
 // tr as the prover's was); on success proof.Y commits to the layer's output.
 func VerifyStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xCom pcs.Commitment, proof StepProof) error {
+	return VerifyStepBatched(tr, params, layer, M, xCom, proof, nil)
+}
+
+// VerifyStepBatched is VerifyStep with the openings' claims deferred into v
+// (package batch); nil checks them at once.
+func VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int, xCom pcs.Commitment, proof StepProof, bv *batch.Verifier) error {
 	pub := &Public{Layer: layer, M: M}
 	if M < 1 {
 		return fmt.Errorf("matmul: X has %d rows", M)
@@ -148,10 +161,10 @@ func VerifyStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M in
 	if w := mle.Inner(mle.EqTable(rk), pub.foldW(eqJ, d.k)); !w.Equal(&finals[1]) {
 		return fmt.Errorf("matmul: the sumcheck's claim on W̃ differs from the public W")
 	}
-	if err := pcs.Verify(tr, params, xCom, append(append([]fr.Element(nil), ri...), rk...), finals[0], proof.X); err != nil {
+	if err := bv.Check(tr, params, xCom, append(append([]fr.Element(nil), ri...), rk...), finals[0], proof.X); err != nil {
 		return fmt.Errorf("matmul: opening X: %v", err)
 	}
-	if err := pcs.Verify(tr, params, proof.Y, append(append([]fr.Element(nil), ri...), rj...), proof.YAtR, proof.YOpen); err != nil {
+	if err := bv.Check(tr, params, proof.Y, append(append([]fr.Element(nil), ri...), rj...), proof.YAtR, proof.YOpen); err != nil {
 		return fmt.Errorf("matmul: opening Y: %v", err)
 	}
 	return nil

@@ -55,7 +55,7 @@ func stepRunCheat(t *testing.T, M, K, N int, ch stepCheat, editP func(*StepProof
 	}
 	ptr := transcript.New("chain")
 	xData.Commitment().Absorb(ptr, "x")
-	proof, _, err := proveStep(ptr, testParams, layer, M, xData, xt, yt, ux, uw)
+	proof, _, err := proveStep(ptr, testParams, layer, M, xData, xt, yt, ux, uw, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,9 @@ func TestHonest(t *testing.T) {
 // the window's (every difference in range, D = m − G holds) only by the
 // product's zero-check; a maximum that is another entry of the window, with
 // the committed differences those of the true maximum (in range, product
-// zero), by the relation D = m − G (the gather's sumcheck).
+// zero), by the relation D = m − G (the gather's sumcheck); the same with the
+// zero-check run on the claimed output's differences (product zero, one
+// negative) by the limbs' combination against the product's factors.
 func TestCheatsRejected(t *testing.T) {
 	l, _ := NewLayer(3, 4, 4, 2, 12) // a fourth, padding channel
 	x := input(rand.New(rand.NewPCG(5, 5)), l)
@@ -110,11 +112,12 @@ func TestCheatsRejected(t *testing.T) {
 		{"padding window nonzero", func(y []int64) { y[len(y)-1] = 1 }, cheats{}, "a difference is zero in every window"},
 		{"another entry of the window", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true}, "differences against the input"},
 		{"padding window nonzero, true differences", func(y []int64) { y[len(y)-1] = 1 }, cheats{trueDiffs: true}, "differences against the input"},
+		{"another entry, its product with the true limbs", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, claimProduct: true}, "do not add up to the product's factors"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			y, _ := l.Run(x)
 			c.edit(y)
-			proof, _, err := l.prove(start(xData), testParams, xData, x, y, c.ch)
+			proof, _, err := l.prove(start(xData), testParams, xData, x, y, nil, c.ch)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/conv"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -45,6 +46,10 @@ func (p *Proof) Size() int {
 // differences of the true maximum instead of the claimed output's.
 type cheats struct {
 	trueDiffs bool
+	// claimProduct: with trueDiffs, the zero-check runs on the claimed
+	// output's differences (product zero for any entry of the window, one
+	// difference negative) while the limbs are the true maximum's.
+	claimProduct bool
 }
 
 // Prove proves Y = maxpool(X) for the X committed in xData (absorbed into tr
@@ -53,10 +58,16 @@ type cheats struct {
 // wrong y yields a proof Verify rejects, or an error when its differences
 // to the window leave [0, 2^Bits) (they cannot be range-checked).
 func (l *Layer) Prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y []int64) (Proof, *pcs.ProverData, error) {
-	return l.prove(tr, params, xData, x, y, cheats{})
+	return l.prove(tr, params, xData, x, y, nil, cheats{})
 }
 
-func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y []int64, ch cheats) (Proof, *pcs.ProverData, error) {
+// ProveBatched is Prove with every opening deferred into bp (package batch):
+// the proof's openings are empty.
+func (l *Layer) ProveBatched(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y []int64, bp *batch.Prover) (Proof, *pcs.ProverData, error) {
+	return l.prove(tr, params, xData, x, y, bp, cheats{})
+}
+
+func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x, y []int64, bp *batch.Prover, ch cheats) (Proof, *pcs.ProverData, error) {
 	xSize, ySize := l.Tables()
 	if len(x) != xSize || 1<<xData.Commitment().NumVars != xSize || len(y) != ySize {
 		return Proof{}, nil, fmt.Errorf("maxpool: tables of %d and %d entries (X committed over %d variables), want %d and %d", len(x), len(y), xData.Commitment().NumVars, xSize, ySize)
@@ -111,7 +122,7 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 		if err != nil {
 			return Proof{}, nil, err
 		}
-		lp, err := logup.Prove(tr, params, c.d, c.t, table)
+		lp, err := logup.ProveBatched(tr, params, c.d, c.t, table, bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("maxpool: range check: %v", err)
 		}
@@ -120,6 +131,15 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 	// The zero-check on the product of the slots' differences.
 	r := tr.Challenges("maxpool/r", l.wv)
 	dt := mle.FromInt64(d)
+	if ch.claimProduct {
+		for u, q := range l.idx {
+			var g int64
+			if q >= 0 {
+				g = x[q]
+			}
+			dt[u].SetInt64(y[u%ySize] - g)
+		}
+	}
 	factors := []mle.Table{mle.EqTable(r)}
 	for s := 0; s < slots; s++ {
 		factors = append(factors, append(mle.Table(nil), dt[s*ySize:(s+1)*ySize]...))
@@ -152,7 +172,7 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 		opens = append(opens[:1], opens[2:]...)
 	}
 	for _, o := range opens {
-		_, op, _, err := o.d.Open(tr, o.p)
+		op, err := bp.Open(tr, o.d, o.p)
 		if err != nil {
 			return Proof{}, nil, err
 		}
@@ -180,6 +200,12 @@ func (l *Layer) absorb(tr *transcript.Transcript, p *Proof) {
 // as the prover's was), whose entries the caller knows to lie in an interval
 // of 2^Bits integers; on success proof.Y commits to the pooled tensor.
 func (l *Layer) Verify(tr *transcript.Transcript, params pcs.Params, xCom pcs.Commitment, proof Proof) error {
+	return l.VerifyBatched(tr, params, xCom, proof, nil)
+}
+
+// VerifyBatched is Verify with the openings' claims deferred into bv
+// (package batch); nil checks them at once.
+func (l *Layer) VerifyBatched(tr *transcript.Transcript, params pcs.Params, xCom pcs.Commitment, proof Proof, bv *batch.Verifier) error {
 	xSize, ySize := l.Tables()
 	lo, hi := l.limbBits()
 	dVars := l.sv + l.wv
@@ -204,7 +230,7 @@ func (l *Layer) Verify(tr *transcript.Transcript, params pcs.Params, xCom pcs.Co
 		if err != nil {
 			return err
 		}
-		if err := logup.Verify(tr, params, coms[i], table, proof.Lookups[i]); err != nil {
+		if err := logup.VerifyBatched(tr, params, coms[i], table, proof.Lookups[i], bv); err != nil {
 			return fmt.Errorf("maxpool: range check of limb %d: %v", i, err)
 		}
 	}
@@ -241,7 +267,7 @@ func (l *Layer) Verify(tr *transcript.Transcript, params pcs.Params, xCom pcs.Co
 		return fmt.Errorf("maxpool: %d openings, want %d", len(proof.Openings), len(claims))
 	}
 	for i, c := range claims {
-		if err := pcs.Verify(tr, params, c.c, c.p, c.v, proof.Openings[i]); err != nil {
+		if err := bv.Check(tr, params, c.c, c.p, c.v, proof.Openings[i]); err != nil {
 			return fmt.Errorf("maxpool: opening %s: %v", c.name, err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/internal/par"
 )
 
 // Table is the evaluation table of a multilinear polynomial; its length is a
@@ -44,12 +45,14 @@ func (t Table) NumVars() int {
 // output entry.
 func (t Table) Fold(r fr.Element) Table {
 	h := len(t) / 2
-	var d fr.Element
-	for i := 0; i < h; i++ {
-		d.Sub(&t[i+h], &t[i])
-		d.Mul(&d, &r)
-		t[i].Add(&t[i], &d)
-	}
+	par.For(h, 1<<12, func(lo, hi int) {
+		var d fr.Element
+		for i := lo; i < hi; i++ {
+			d.Sub(&t[i+h], &t[i])
+			d.Mul(&d, &r)
+			t[i].Add(&t[i], &d)
+		}
+	})
 	return t[:h]
 }
 

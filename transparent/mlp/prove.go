@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -86,7 +87,7 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, ch cheats) (Proof, []
 	}
 	proof.X = xData.Commitment()
 	proof.X.Absorb(tr, "mlp/x")
-	if proof.Input, err = m.proveInput(tr, params, xData, xInts); err != nil {
+	if proof.Input, err = m.proveInput(tr, params, xData, xInts, nil); err != nil {
 		return Proof{}, nil, err
 	}
 	cur, curData := xt, xData
@@ -113,7 +114,7 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, ch cheats) (Proof, []
 	return proof, y, nil
 }
 
-func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64) (InputRange, error) {
+func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64, bp *batch.Prover) (InputRange, error) {
 	lo, hi := m.limbs()
 	off := int64(1) << (m.InBits - 1)
 	v0, v1 := make([]int64, len(x)), make([]int64, len(x))
@@ -147,7 +148,7 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 		if err != nil {
 			return ir, err
 		}
-		lp, err := logup.Prove(tr, params, c.d, c.t, table)
+		lp, err := logup.ProveBatched(tr, params, c.d, c.t, table, bp)
 		if err != nil {
 			return ir, fmt.Errorf("mlp: input range: %v", err)
 		}
@@ -160,7 +161,7 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 	ir.AtZ[2], _ = t1.Eval(z)
 	tr.AppendElements("mlp/at-z", ir.AtZ[:]...)
 	for _, d := range []*pcs.ProverData{xData, d0, d1} {
-		_, op, _, err := d.Open(tr, z)
+		op, err := bp.Open(tr, d, z)
 		if err != nil {
 			return ir, err
 		}
@@ -185,7 +186,7 @@ func Verify(params pcs.Params, m *Model, M int, y []int64, proof Proof) error {
 	}
 	tr := m.start(M, y)
 	proof.X.Absorb(tr, "mlp/x")
-	if err := m.verifyInput(tr, params, proof.X, &proof.Input); err != nil {
+	if err := m.verifyInput(tr, params, proof.X, &proof.Input, nil); err != nil {
 		return err
 	}
 	cur := proof.X
@@ -211,7 +212,7 @@ func Verify(params pcs.Params, m *Model, M int, y []int64, proof Proof) error {
 	return nil
 }
 
-func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.Commitment, ir *InputRange) error {
+func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.Commitment, ir *InputRange, bv *batch.Verifier) error {
 	lo, hi := m.limbs()
 	if ir.V0.NumVars != x.NumVars || ir.V1.NumVars != x.NumVars {
 		return fmt.Errorf("mlp: input limbs committed over %d and %d variables, want %d", ir.V0.NumVars, ir.V1.NumVars, x.NumVars)
@@ -230,7 +231,7 @@ func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.
 		if err != nil {
 			return err
 		}
-		if err := logup.Verify(tr, params, c, table, ir.Lookups[i]); err != nil {
+		if err := logup.VerifyBatched(tr, params, c, table, ir.Lookups[i], bv); err != nil {
 			return fmt.Errorf("mlp: input range: %v", err)
 		}
 	}
@@ -249,7 +250,7 @@ func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.
 		return fmt.Errorf("mlp: input range: %d openings, want 3", len(ir.Openings))
 	}
 	for i, c := range []pcs.Commitment{x, ir.V0, ir.V1} {
-		if err := pcs.Verify(tr, params, c, z, ir.AtZ[i], ir.Openings[i]); err != nil {
+		if err := bv.Check(tr, params, c, z, ir.AtZ[i], ir.Openings[i]); err != nil {
 			return fmt.Errorf("mlp: input range: opening %d: %v", i, err)
 		}
 	}

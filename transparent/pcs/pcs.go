@@ -47,6 +47,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
+	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/merkle"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
@@ -178,11 +179,16 @@ func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
 	}
 	for i := 0; i < R; i++ {
 		pd.rows[i] = t[i*C : (i+1)*C]
-		enc := Encode(pd.rows[i], p.RateLog)
-		for j := range enc {
-			pd.cols[j][i] = enc[j]
-		}
 	}
+	// Rows are encoded in parallel: each writes its own entry of every column.
+	par.For(R, max(1, 1<<12/C), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			enc := Encode(pd.rows[i], p.RateLog)
+			for j := range enc {
+				pd.cols[j][i] = enc[j]
+			}
+		}
+	})
 	if err := pd.buildTree(); err != nil {
 		return nil, err
 	}
@@ -192,9 +198,11 @@ func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
 
 func (pd *ProverData) buildTree() error {
 	leaves := make([]merkle.Hash, len(pd.cols))
-	for j, col := range pd.cols {
-		leaves[j] = leafOf(col)
-	}
+	par.For(len(pd.cols), max(1, 1<<12/max(1, len(pd.rows))), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			leaves[j] = leafOf(pd.cols[j])
+		}
+	})
 	tree, err := merkle.Build(leaves)
 	pd.tree = tree
 	return err

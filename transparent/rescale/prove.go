@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
@@ -53,11 +54,16 @@ func pad(v []int64, size int) mle.Table {
 // zero-padded). The returned ProverData is y's commitment, for the next
 // layer to open.
 func Prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64) (Proof, *pcs.ProverData, error) {
+	return ProveBatched(tr, p, aData, a, nil)
+}
+
+// ProveBatched is Prove with every opening (its own and its lookups')
+// deferred into b (package batch): the proof's openings are empty.
+func ProveBatched(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64, bp *batch.Prover) (Proof, *pcs.ProverData, error) {
 	if err := p.check(); err != nil {
 		return Proof{}, nil, err
 	}
-	n := aData.Commitment().NumVars
-	size := 1 << n
+	size := 1 << aData.Commitment().NumVars
 	if len(a) > size {
 		return Proof{}, nil, fmt.Errorf("rescale: %d values for a commitment of %d entries", len(a), size)
 	}
@@ -67,7 +73,7 @@ func Prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 	if err != nil {
 		return Proof{}, nil, err
 	}
-	return prove(tr, p, aData, padded, w, cheats{})
+	return prove(tr, p, aData, padded, w, bp, cheats{})
 }
 
 // cheats are the hooks through which the soundness tests play a cheating
@@ -110,7 +116,7 @@ func product(a, b mle.Table) mle.Table {
 }
 
 // prove is Prove from a given witness, under the tests' hooks.
-func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64, w Witness, ch cheats) (Proof, *pcs.ProverData, error) {
+func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64, w Witness, bp *batch.Prover, ch cheats) (Proof, *pcs.ProverData, error) {
 	edit := ch.edit
 	n := aData.Commitment().NumVars
 	size := 1 << n
@@ -148,7 +154,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		return Proof{}, nil, err
 	}
 	for i, c := range []int{colR, colV0, colV1}[:len(tables)] {
-		lp, err := logup.Prove(tr, p.PCS, data[c], vals[c], tables[i])
+		lp, err := logup.ProveBatched(tr, p.PCS, data[c], vals[c], tables[i], bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("rescale: %v", err)
 		}
@@ -202,7 +208,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		opens = append(opens, opening{data[colSigma], rho1}, opening{data[colSigma], rho2}, opening{data[colQ], rho2}, opening{yData, rb})
 	}
 	for _, o := range opens {
-		_, op, _, err := o.d.Open(tr, o.z)
+		op, err := bp.Open(tr, o.d, o.z)
 		if err != nil {
 			return Proof{}, nil, err
 		}
@@ -232,6 +238,12 @@ func absorb(tr *transcript.Transcript, p Params, proof *Proof) {
 // Verify checks a rescale proof for the a committed in aCom (absorbed into tr
 // as the prover's was). On success proof.Y is the commitment to the output.
 func Verify(tr *transcript.Transcript, p Params, aCom pcs.Commitment, proof Proof) error {
+	return VerifyBatched(tr, p, aCom, proof, nil)
+}
+
+// VerifyBatched is Verify with every opening's claim deferred into v
+// (package batch); nil checks them at once.
+func VerifyBatched(tr *transcript.Transcript, p Params, aCom pcs.Commitment, proof Proof, bv *batch.Verifier) error {
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -259,7 +271,7 @@ func Verify(tr *transcript.Transcript, p Params, aCom pcs.Commitment, proof Proo
 		return fmt.Errorf("rescale: %d lookups, want %d", len(proof.Lookups), len(tables))
 	}
 	for i, c := range []int{colR, colV0, colV1}[:len(tables)] {
-		if err := logup.Verify(tr, p.PCS, *coms[c], tables[i], proof.Lookups[i]); err != nil {
+		if err := logup.VerifyBatched(tr, p.PCS, *coms[c], tables[i], proof.Lookups[i], bv); err != nil {
 			return fmt.Errorf("rescale: range check %d: %v", i, err)
 		}
 	}
@@ -329,7 +341,7 @@ func Verify(tr *transcript.Transcript, p Params, aCom pcs.Commitment, proof Proo
 		return fmt.Errorf("rescale: %d openings, want %d", len(proof.Openings), len(claims))
 	}
 	for i, c := range claims {
-		if err := pcs.Verify(tr, p.PCS, c.c, c.z, c.v, proof.Openings[i]); err != nil {
+		if err := bv.Check(tr, p.PCS, c.c, c.z, c.v, proof.Openings[i]); err != nil {
 			return fmt.Errorf("rescale: opening %d: %v", i, err)
 		}
 	}

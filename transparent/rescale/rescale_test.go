@@ -198,7 +198,7 @@ func TestWrongWitnessRejected(t *testing.T) {
 			}
 			ch := c.ch
 			ch.edit, ch.atZ = c.field, c.atZ
-			proof, _, err := prove(in.transcript(), pp, in.aData, in.a, w, ch)
+			proof, _, err := prove(in.transcript(), pp, in.aData, in.a, w, nil, ch)
 			if c.refuse {
 				if err == nil {
 					t.Fatal("prover proved a witness out of range")

@@ -28,8 +28,10 @@ package sumcheck
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
@@ -68,30 +70,41 @@ func Prove(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Pro
 	var st Stats
 	proof := Proof{Rounds: make([][]fr.Element, n)}
 	point := make([]fr.Element, n)
-	vals := make([]fr.Element, d)  // P_k at X = t for the current pair
-	diffs := make([]fr.Element, d) // P_k(1) − P_k(0)
-	var prod fr.Element
 	for j := 0; j < n; j++ {
 		h := len(tables[0]) / 2
 		g := make([]fr.Element, d+1)
-		for i := 0; i < h; i++ {
-			for k := range tables {
-				vals[k] = tables[k][i]
-				diffs[k].Sub(&tables[k][i+h], &tables[k][i])
-			}
-			for t := 0; t <= d; t++ {
-				if t > 0 {
-					for k := range vals {
-						vals[k].Add(&vals[k], &diffs[k])
+		// The pairs (i, i+h) are summed in parallel chunks, each into its own
+		// g, merged under a lock.
+		var mu sync.Mutex
+		par.For(h, 1<<11, func(lo, hi int) {
+			vals := make([]fr.Element, d)  // P_k at X = t for the current pair
+			diffs := make([]fr.Element, d) // P_k(1) − P_k(0)
+			local := make([]fr.Element, d+1)
+			var prod fr.Element
+			for i := lo; i < hi; i++ {
+				for k := range tables {
+					vals[k] = tables[k][i]
+					diffs[k].Sub(&tables[k][i+h], &tables[k][i])
+				}
+				for t := 0; t <= d; t++ {
+					if t > 0 {
+						for k := range vals {
+							vals[k].Add(&vals[k], &diffs[k])
+						}
 					}
+					prod = vals[0]
+					for k := 1; k < d; k++ {
+						prod.Mul(&prod, &vals[k])
+					}
+					local[t].Add(&local[t], &prod)
 				}
-				prod = vals[0]
-				for k := 1; k < d; k++ {
-					prod.Mul(&prod, &vals[k])
-				}
-				g[t].Add(&g[t], &prod)
 			}
-		}
+			mu.Lock()
+			for t := range g {
+				g[t].Add(&g[t], &local[t])
+			}
+			mu.Unlock()
+		})
 		st.Mul += h * (d + 1) * (d - 1)
 		tr.AppendElements("sumcheck/round", g...)
 		r := tr.Challenge("sumcheck/r")

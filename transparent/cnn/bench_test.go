@@ -1,0 +1,41 @@
+package cnn
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+)
+
+// go test -run '^$' -bench . -benchtime 3x ./transparent/cnn/: cnn_c32 (the
+// ONNX file when ZKINFER_CNN_C32 names bench/genmodels.py's directory, else
+// the same architecture built in graph_test.go), one private input, under
+// pcs.DefaultParams. Prove includes every commitment; nothing is set up.
+func BenchmarkC32(b *testing.B) {
+	p := pcs.DefaultParams()
+	mod, m, in := compiled(b, c32(b), rand.New(rand.NewPCG(1, 32)))
+	q, err := mod.Quantize(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := q[0].Data
+	b.Run("prove", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := Prove(p, m, x); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	proof, y, err := Prove(p, m, x)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			if err := Verify(p, m, y, proof); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(proof.Size()), "proof-bytes")
+	})
+}
