@@ -218,3 +218,13 @@ func seeds(f *testing.F, b []byte) {
 	flipped[len(b)/3] ^= 0x80
 	f.Add(flipped)
 }
+
+// TestTooLarge: input over MaxBytes is refused before it is read (the
+// slice's pages past the header are never touched).
+func TestTooLarge(t *testing.T) {
+	b := make([]byte, MaxBytes+1)
+	copy(b, Magic)
+	if _, err := DecodeMLP(b); err == nil || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("got %v", err)
+	}
+}
