@@ -4,9 +4,12 @@ import "github.com/zkinfer/zkinfer/graph"
 
 // Plans limits which steps' plans a compile keeps (CompileWith,
 // CompileSecretWith). A step's plan is what running it needs beyond its
-// node: a convolution with constant weights holds them expanded per
-// output tap, at the weights' scale (cnn_c32: about 150 MB for the whole
-// model, against 1.5 MB of weights). A model compiled without a step's
+// node: its weights at their scale, index maps (a max pool's windows, a
+// convolution's tap table), its rescale. Convolutions once held their
+// weights expanded per output tap (cnn_c32: about 150 MB for the whole
+// model, against 1.5 MB of weights); they now keep the weights and gather
+// the taps when they run (ops' convConstPlan), so the plans a compile
+// builds and drops are small. A model compiled without a step's
 // plan describes every tensor as Compile does (infos, cuts, Sub) but
 // cannot Run that step: a segmented prover (package proof/segment)
 // compiles the model once without plans to describe it and once per
