@@ -2,9 +2,9 @@
 // setting, in the style of package mlp: a private input x (range-checked,
 // committed), then for each convolution block a Conv2D (package conv, the
 // accumulators committed), a Rescale or RescaleRelu (package rescale) and an
-// optional K×K max pool (package maxpool), then the flatten, a dense head
-// (package matmul's steps, each followed by a rescale) and the public output
-// revealed. Every step reads the very commitment the step before it
+// optional K×K max pool (package maxpool), then the flatten and a dense head
+// (package matmul's steps, each followed by a rescale; none when the last
+// block's output is the model's), and the public output revealed. Every step reads the very commitment the step before it
 // produced, so no two steps can disagree on the tensor between them.
 //
 // # API
@@ -95,8 +95,8 @@ func NewModel(inBits int, convs []Conv, dense []mlp.Dense) (*Model, error) {
 	if inBits < 2 || inBits > 2*rescale.Limb+1 {
 		return nil, fmt.Errorf("cnn: input range of %d bits outside 2..%d", inBits, 2*rescale.Limb+1)
 	}
-	if len(convs) == 0 || len(dense) == 0 {
-		return nil, fmt.Errorf("cnn: %d convolution blocks and %d dense layers, want at least one of each (mlp proves dense chains)", len(convs), len(dense))
+	if len(convs) == 0 {
+		return nil, fmt.Errorf("cnn: no convolution block (mlp proves dense chains)")
 	}
 	m := &Model{InBits: inBits, Convs: convs, Dense: dense}
 	for i, c := range convs {
@@ -123,6 +123,9 @@ func NewModel(inBits int, convs []Conv, dense []mlp.Dense) (*Model, error) {
 		m.pool = append(m.pool, pl)
 	}
 	ch, h, w := convs[len(convs)-1].out()
+	if len(dense) == 0 {
+		return m, nil // the last block's output is the model's
+	}
 	if hw, _ := mle.Pow2(h * w); hw != h*w {
 		return nil, fmt.Errorf("cnn: the last block gives %dx%d planes: flattening needs H·W a power of two (a relabelling of the committed table)", h, w)
 	}
@@ -265,7 +268,7 @@ func (m *Model) eval(x []int64, ch cheats) (*trace, error) {
 		}
 		t.pooled = append(t.pooled, p)
 	}
-	if ch.flatten != nil {
+	if ch.flatten != nil && len(m.Dense) > 0 {
 		cur = ch.flatten(cur)
 	}
 	t.flat = cur
@@ -288,8 +291,28 @@ func (m *Model) eval(x []int64, ch cheats) (*trace, error) {
 		t.dense, t.dout = append(t.dense, a), append(t.dout, w.Y)
 		cur = w.Y
 	}
-	t.y = append([]int64(nil), cur[:m.Dense[len(m.Dense)-1].N]...)
+	if len(m.Dense) > 0 {
+		t.y = append([]int64(nil), cur[:m.Dense[len(m.Dense)-1].N]...)
+		return t, nil
+	}
+	c, plane, stride := m.outLayout()
+	for ch := 0; ch < c; ch++ {
+		t.y = append(t.y, cur[ch*stride:ch*stride+plane]...)
+	}
 	return t, nil
+}
+
+// outLayout returns the output's layout in the last committed table: c
+// rows of plane values, each at a stride (one row of N values after a dense
+// head; the last block's channels, each padded to a power of two, without).
+func (m *Model) outLayout() (c, plane, stride int) {
+	if len(m.Dense) > 0 {
+		n := m.Dense[len(m.Dense)-1].N
+		return 1, n, n
+	}
+	c, h, w := m.Convs[len(m.Convs)-1].out()
+	stride, _ = mle.Pow2(h * w)
+	return c, h * w, stride
 }
 
 // gemm returns x·W + b for one row x, or an error when a product or a sum

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/quant"
+	"github.com/zkinfer/zkinfer/transparent/conv"
+	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 )
 
@@ -140,4 +144,43 @@ func transpose(x []int64, r, c int) []int64 {
 		}
 	}
 	return out
+}
+
+func TestRefusals(t *testing.T) {
+	conv1 := Conv{Shape: convShape(1, 6, 6, 2), W: make([]int64, 2*9), Shift: 8, Bits: 16, ReLU: true, Pool: 2}
+	dense := []mlp.Dense{{K: 2 * 9, N: 2, W: make([]int64, 36), Shift: 8, Bits: 16}}
+	if _, err := NewModel(16, []Conv{conv1}, dense); err == nil || !strings.Contains(err.Error(), "power of two") {
+		t.Errorf("3x3 planes flattened: %v", err)
+	}
+	if _, err := NewModel(16, nil, dense); err == nil {
+		t.Error("no convolution accepted")
+	}
+	conv2 := conv1
+	conv2.Shape = convShape(3, 3, 3, 2)
+	if _, err := NewModel(16, []Conv{conv1, conv2}, nil); err == nil || !strings.Contains(err.Error(), "reads") {
+		t.Errorf("blocks that do not chain: %v", err)
+	}
+	m, _ := NewModel(16, []Conv{conv1}, nil)
+	if _, _, err := Prove(testParams, m, make([]int64, 35)); err == nil {
+		t.Error("35 input values accepted for 1x6x6")
+	}
+	x := make([]int64, 36)
+	x[3] = 1 << 15
+	if _, _, err := Prove(testParams, m, x); err == nil {
+		t.Error("input 2^15 accepted for 16 signed bits")
+	}
+	// A model with an operator the chain does not prove is refused by name.
+	g := cnnGraph(arch{1, 8, 2, 4, 3}, rand.New(rand.NewPCG(1, 1)))
+	g.Nodes[2].Op = "AveragePool" // conv1's pool
+	mod, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FromModel(mod); err == nil || !strings.Contains(err.Error(), "AveragePool") {
+		t.Errorf("AveragePool: %v", err)
+	}
+}
+
+func convShape(c, h, w, o int) conv.Shape {
+	return conv.Shape{C: c, H: h, W: w, O: o, KH: 3, KW: 3, Stride: 1, Pad: 1}
 }

@@ -14,9 +14,11 @@ import (
 // FromModel builds the chain from a compiled model (model.Compile with
 // constant weights) of the form
 //
-//	(Conv [Relu] [MaxPool])+ Flatten (Gemm [Relu])+
+//	(Conv [Relu] [MaxPool])+ [Flatten (Gemm [Relu])*]
 //
-// with one 1×C×H×W input: cnn_c32's architecture (bench/genmodels.py). The
+// with one 1×C×H×W input (steps that move nothing, such as a Reshape to the
+// same shape, are skipped): cnn_c32's architecture (bench/genmodels.py), the
+// corpus's 3l_relu_conv_fc, 1l_conv and 1l_downsample. The
 // integers are the plans' own (ops.View*): each convolution's weights are
 // read back from its linear map's terms and checked to give exactly those
 // terms, output by output; a pool that took the convolution's rescale over
@@ -39,6 +41,9 @@ func FromModel(mod *model.Model) (*Model, error) {
 		name := fmt.Sprintf("step %d (%s %s)", i, st.Op, st.Node.Name)
 		if st.Fused {
 			continue // a ReLU absorbed by the rescale before it
+		}
+		if v, ok := ops.ViewMove(st.Plan); ok && v.Index == nil && slices.Equal(st.Inputs[0].Shape, st.Outputs[0].Shape) {
+			continue // a Reshape or Identity that moves nothing
 		}
 		switch {
 		case st.Op == "Conv" && !flat:

@@ -129,9 +129,9 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 // Verify checks that y (the last dense layer's N values) is the model's
 // output on some private x of InBits signed bits.
 func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
-	last := m.Dense[len(m.Dense)-1]
-	if len(y) != last.N {
-		return fmt.Errorf("cnn: output of %d values, want %d", len(y), last.N)
+	oc, plane, stride := m.outLayout()
+	if len(y) != oc*plane {
+		return fmt.Errorf("cnn: output of %d values, want %d", len(y), oc*plane)
 	}
 	pools := 0
 	for _, p := range m.pool {
@@ -184,11 +184,16 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 		cur = proof.Requan[i].Y
 	}
 	rho := tr.Challenges("cnn/rho", cur.NumVars)
-	yt := mle.FromInt64(y)
-	if len(yt) > 1<<cur.NumVars {
-		return fmt.Errorf("cnn: output committed over %d variables, want %d entries", cur.NumVars, len(yt))
+	// y laid out as the committed table (zero on padding).
+	if cp, _ := mle.Pow2(oc); cp*stride != 1<<cur.NumVars && (oc > 1 || stride > 1<<cur.NumVars) {
+		return fmt.Errorf("cnn: output committed over %d variables, want %d rows of %d", cur.NumVars, oc, stride)
 	}
-	yt = append(yt, make(mle.Table, 1<<cur.NumVars-len(yt))...)
+	yt := make(mle.Table, 1<<cur.NumVars)
+	for c := 0; c < oc; c++ {
+		for p := 0; p < plane; p++ {
+			yt[c*stride+p].SetInt64(y[c*plane+p])
+		}
+	}
 	want, _ := yt.Eval(rho)
 	if err := bv.Check(tr, params, cur, rho, want, pcs.Opening{}); err != nil {
 		return fmt.Errorf("cnn: the committed output is not y: %v", err)
