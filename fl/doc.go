@@ -2,7 +2,8 @@
 // is the weighted average of committed client updates, each clipped to a
 // public L2 bound, added to the previous global model (FedAvg
 // [McMahan et al. 2017] with the per-client clipping of DP-FedAvg
-// [Abadi et al. 2016; McMahan et al. 2018], without its noise), with the
+// [Abadi et al. 2016; McMahan et al. 2018]; with a DPShape, its noise on a
+// chosen layer, drawn by package dp's in-circuit sampler: noise.go), with the
 // previous and the new model bound by the Poseidon2 commitments that
 // `zkinfer commit` gives their ONNX files, so that an inference proof
 // with hashed weights (`--param-commitment poseidon2`) chains back to the
@@ -43,9 +44,13 @@
 // average is exact up to the final rounding (to nearest, half up: at most
 // half a unit of 2^-ParamScale a parameter) and to the weights' own
 // rounding to 2^-16, and the result stays in ParamBits bits (else the
-// round is refused). Range checks are log-derivative lookups (ops.LogUpRange,
-// [Haböck 2022]); the comparisons, once per client, are bit
-// decompositions.
+// round is refused). Range checks, the comparisons' included, are
+// log-derivative lookups (ops.LogUpRange, [Haböck 2022]). The norm sums
+// two squares a constraint, (u_a + ι·u_b)(u_a − ι·u_b) = u_a² + u_b² with
+// ι² = −1 (normPairs), and the N average equations are checked G at a
+// time with one product a client, the parameters packed S bits apart
+// (packedSums, whose comment has the argument that each slot's equation
+// holds by itself): 1.7 constraints a client value in all.
 //
 // [McMahan et al. 2017]: https://arxiv.org/abs/1602.05629
 // [Haböck 2022]: https://eprint.iacr.org/2022/1530

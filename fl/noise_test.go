@@ -219,3 +219,33 @@ func TestDPSensitivity(t *testing.T) {
 		t.Fatal("a bound needing sensitivity 25 aggregated under noise calibrated for 22")
 	}
 }
+
+// TestDPCost measures the constraints a noised parameter adds (a draw of
+// dp's sampler): two shapes that differ in the noised count only, so the
+// table, the seed's commitment and the key cancel. The bound is
+// 2,000 a noised value.
+func TestDPCost(t *testing.T) {
+	s := dpShape(t)
+	count := func(n int) int {
+		d := *s.DP
+		d.Off, d.Count = 0, n
+		sh := s
+		sh.DP = &d
+		ccs, err := Compile(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ccs.GetNbConstraints()
+	}
+	plain, err := Compile(testShape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := count(8), count(24)
+	per := float64(b-a) / 16
+	t.Logf("no DP: %d; 8 noised: %d; 24 noised: %d constraints: %.1f a noised parameter, %d fixed (table of %d rows, seed, key)",
+		plain.GetNbConstraints(), a, b, per, a-plain.GetNbConstraints()-int(8*per), 2*s.DP.offset()+2)
+	if per > 2000 {
+		t.Fatalf("%.1f constraints a noised parameter, above the issue's 2,000", per)
+	}
+}
