@@ -58,15 +58,36 @@ func (c *Compiled) CeremonyPhase2(lastPhase1, out string, beacon []byte, progres
 	return ceremony.Phase2(circ, lastPhase1, out, beacon, progress)
 }
 
+// CeremonyPhase2Prepared opens phase 2 for the directory's circuit from a
+// prepared phase 1 (ceremony.Prepare) and writes its start to out
+// (ceremony.Phase2Prepared); digest, when not "", is the prepared file's
+// recorded SHA-256, checked.
+func (c *Compiled) CeremonyPhase2Prepared(prepared, digest, out string, progress Progress) (*ceremony.Step, error) {
+	circ, err := c.ceremonyCircuit()
+	if err != nil {
+		return nil, err
+	}
+	circ.Prepared, circ.PreparedSHA256 = prepared, digest
+	return ceremony.Phase2Prepared(circ, out, progress)
+}
+
 // CeremonyFinalize closes phase 2 at its last state with the random beacon
 // (ceremony.Finalize), writes the keys into the directory, where prove,
 // verify and export-verifier use them as any others, and records the
 // ceremony in settings.json. VerifyCeremony checks the chain and the keys.
 func (c *Compiled) CeremonyFinalize(last string, beacon []byte, progress Progress) error {
+	return c.CeremonyFinalizePrepared(last, "", beacon, progress)
+}
+
+// CeremonyFinalizePrepared is CeremonyFinalize for a phase 2 opened from
+// the prepared phase 1 in the file prepared ("" for one opened from phase
+// 1's last state).
+func (c *Compiled) CeremonyFinalizePrepared(last, prepared string, beacon []byte, progress Progress) error {
 	circ, err := c.ceremonyCircuit()
 	if err != nil {
 		return err
 	}
+	circ.Prepared = prepared
 	write := func(pk, vk ceremony.Key) error { return c.writeKeys(pk, vk) }
 	rec, err := ceremony.Finalize(circ, last, beacon, write, progress)
 	if err != nil {

@@ -49,7 +49,7 @@ func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
 	}{
 		{"local setup", local.Dir, files, `settings.json records a "local" setup`},
 		{"another chain's keys", other.Dir, files, "come from another ceremony: settings.json names a chain ending with " + branch.SHA256[:16]},
-		{"another chain's keys claimed as this one's", claimed, files, "vk.bin is not the key this ceremony gives with beacon " + hex.EncodeToString(b2)},
+		{"another chain's keys claimed as this one's", claimed, files, "is not the key this ceremony gives with beacon " + hex.EncodeToString(b2)}, // pk.bin's Z and K are checked first
 		{"no proving key", noKey, files, "keys cannot be checked"},
 		{"no setup record", noRecord, files, "settings.json records no setup"},
 		{"files ending in phase 1", c.Dir, files[:4], "the last file given"},

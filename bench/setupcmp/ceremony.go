@@ -39,8 +39,10 @@ type ceremonyResult struct {
 // runCeremony runs a whole ceremony on the compiled directory dir (its keys
 // are overwritten): init, n contributions to phase 1, phase 2's start, n
 // contributions to phase 2, finalize and verify, and prints each step's
-// wall time with the load average after it.
-func runCeremony(dir string, n int, verbose bool) error {
+// wall time with the load average after it. With a prepared phase 1
+// (prepared, with its recorded digest) it runs the per-model ceremony
+// only: phase 2 opened from it, n contributions, finalize and verify.
+func runCeremony(dir string, n int, prepared, digest string, verbose bool) error {
 	c, err := proof.Open(dir)
 	if err != nil {
 		return err
@@ -74,20 +76,28 @@ func runCeremony(dir string, n int, verbose bool) error {
 	}
 	b1, _ := ceremony.ParseBeacon("0x000102030405060708090a0b0c0d0e0f")
 	b2, _ := ceremony.ParseBeacon("0xf0e0d0c0b0a090807060504030201000")
-	steps := []namedStep{{"init", func(out string) error { _, err := c.CeremonyInit(out); return err }}}
-	for i := 1; i <= n; i++ {
-		steps = append(steps, namedStep{fmt.Sprintf("phase 1 contribution %d", i), contribute})
+	var steps []namedStep
+	if prepared == "" {
+		steps = append(steps, namedStep{"init", func(out string) error { _, err := c.CeremonyInit(out); return err }})
+		for i := 1; i <= n; i++ {
+			steps = append(steps, namedStep{fmt.Sprintf("phase 1 contribution %d", i), contribute})
+		}
+		steps = append(steps, namedStep{"phase 2 start", func(out string) error {
+			_, err := c.CeremonyPhase2(files[len(files)-1], out, b1, progress)
+			return err
+		}})
+	} else {
+		steps = append(steps, namedStep{"phase 2 start from the prepared phase 1", func(out string) error {
+			_, err := c.CeremonyPhase2Prepared(prepared, digest, out, progress)
+			return err
+		}})
 	}
-	steps = append(steps, namedStep{"phase 2 start", func(out string) error {
-		_, err := c.CeremonyPhase2(files[len(files)-1], out, b1, progress)
-		return err
-	}})
 	for i := 1; i <= n; i++ {
 		steps = append(steps, namedStep{fmt.Sprintf("phase 2 contribution %d", i), contribute})
 	}
-	steps = append(steps, namedStep{"finalize", func(string) error { return c.CeremonyFinalize(files[len(files)-1], b2, progress) }},
+	steps = append(steps, namedStep{"finalize", func(string) error { return c.CeremonyFinalizePrepared(files[len(files)-1], prepared, b2, progress) }},
 		namedStep{"verify", func(string) error {
-			_, err := proof.VerifyCeremony(dir, files, ceremony.VerifyOptions{Progress: progress})
+			_, err := proof.VerifyCeremony(dir, files, ceremony.VerifyOptions{Progress: progress, Prepared: prepared, PreparedSHA256: digest})
 			return err
 		}})
 	for _, s := range steps {

@@ -57,6 +57,8 @@ func main() {
 	synthetic := flag.Int("synthetic", 0, "time a synthetic circuit of this many constraints instead of DIR's")
 	cer := flag.Int("ceremony", 0, "instead of a setup, time a whole ceremony on DIR with this many contributions per phase (DIR's keys are replaced)")
 	verbose := flag.Bool("v", false, "with -ceremony: the steps' progress on stderr")
+	prepared := flag.String("prepared", "", "with -ceremony: run the per-model ceremony only (phase 2 opened from this prepared phase 1, its contributions, finalize, verify)")
+	digest := flag.String("prepared-sha256", "", "with -prepared: the prepared file's sha256 recorded when it was verified")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -75,7 +77,7 @@ func main() {
 		if flag.NArg() != 1 {
 			err = errors.New("-ceremony needs a compiled directory")
 		} else {
-			err = runCeremony(flag.Arg(0), *cer, *verbose)
+			err = runCeremony(flag.Arg(0), *cer, *prepared, *digest, *verbose)
 		}
 	} else {
 		err = run(*impl, *synthetic, flag.Args())

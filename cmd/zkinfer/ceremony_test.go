@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	bn254 "github.com/consensys/gnark-crypto/ecc/bn254"
 )
 
 // hashLine matches the "sha256 HASH" line every ceremony step prints.
@@ -158,4 +160,90 @@ func onChain(t *testing.T, f func(t *testing.T)) {
 		needSolc(t)
 		f(t)
 	})
+}
+
+// TestCeremonyPreparedCLI: phase 1 prepared once for its size (`ceremony
+// prepare`, verified with `ceremony verify PHASE1… --prepared`, which
+// prints the digest to record), then the per-model ceremony: `phase2 DIR
+// --prepared`, contributions, `finalize --prepared`, and `verify` of the
+// phase-2 files with the prepared file and its digest, whose keys prove.
+// A prepared file with one Lagrange point changed, or another digest, is
+// an invalid ceremony (exit 1); `--prepared` needs the digest.
+func TestCeremonyPreparedCLI(t *testing.T) {
+	dir := t.TempDir()
+	mustZK(t, "compile", demoModel, "--out", dir, "--quiet")
+	work := t.TempDir()
+	state := func(phase, i int) string { return filepath.Join(work, fmt.Sprintf("phase%d-%d.state", phase, i)) }
+	mustZK(t, "ceremony", "init", dir, "--out", state(1, 0))
+	mustZK(t, "ceremony", "contribute", state(1, 0), "--out", state(1, 1), "--quiet")
+	const beacon1, beacon2 = "0x0123456789abcdef0123456789abcdef", "0xfedcba9876543210fedcba9876543210"
+	prepared := filepath.Join(work, "pot.prepared")
+	out := mustZK(t, "ceremony", "prepare", state(1, 1), "--beacon", beacon1, "--out", prepared, "--quiet")
+	if !strings.Contains(out, "beacon closing phase 1: "+beacon1+"\n") || hashLine.FindStringSubmatch(out) == nil {
+		t.Fatalf("prepare printed %q", out)
+	}
+	out = mustZK(t, "ceremony", "verify", state(1, 0), state(1, 1), "--prepared", prepared, "--quiet")
+	m := hashLine.FindStringSubmatch(out)
+	if m == nil || !strings.Contains(out, "record this sha256") {
+		t.Fatalf("verify --prepared printed %q", out)
+	}
+	digest := m[1]
+	mustZK(t, "ceremony", "phase2", dir, "--prepared", prepared, "--prepared-sha256", digest, "--quiet")
+	files := []string{filepath.Join(dir, "ceremony", "phase2-0000.state")}
+	for i := 1; i <= 2; i++ {
+		out := mustZK(t, append(append([]string{"ceremony", "contribute"}, files...), "--dir", dir, "--prepared", prepared, "--prepared-sha256", digest, "--out", state(2, i), "--quiet")...)
+		if strings.Contains(out, "not checked") {
+			t.Fatalf("contribute with the prepared file said %q", out)
+		}
+		files = append(files, state(2, i))
+	}
+	if out := mustZK(t, "ceremony", "contribute", files[0], "--out", state(3, 1), "--quiet"); !strings.Contains(out, "phase 2's start was not checked") {
+		t.Fatalf("contribute without the prepared file said %q", out)
+	}
+	mustZK(t, "ceremony", "finalize", files[2], dir, "--beacon", beacon2, "--prepared", prepared, "--quiet")
+	verifyArgs := append(append([]string{"ceremony", "verify", "--quiet"}, files...), "--dir", dir, "--prepared", prepared)
+	out = mustZK(t, append(verifyArgs, "--prepared-sha256", digest)...)
+	if !strings.Contains(out, "verified: 1 phase-1 and 2 phase-2 contributions; pk.bin and vk.bin in") || !strings.Contains(out, "beacon closing phase 2: "+beacon2+"\n") {
+		t.Fatalf("verify printed %q", out)
+	}
+	mustZK(t, "prove", dir, "--input", demoInput, "--proof", filepath.Join(work, "proof.json"), "--quiet")
+
+	// A prepared file with one Lagrange point changed (the last G2 point
+	// negated: still a valid point, so only the check can catch it).
+	b, err := os.ReadFile(prepared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(work, "bad.prepared")
+	negateLastG2(t, b)
+	if err := os.WriteFile(bad, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"ceremony", "verify", state(1, 0), state(1, 1), "--prepared", bad, "--quiet"}, exitInvalid, "Lagrange points in G2"},
+		{append(append([]string{}, verifyArgs...), "--prepared-sha256", strings.Repeat("0", 64)), exitInvalid, "not from the one verified"},
+		{verifyArgs, exitInvalid, "give the prepared file and the digest"},
+		{[]string{"ceremony", "phase2", dir, "--prepared", prepared, "--beacon", beacon1}, exitUsage, "sealed with its own beacon"},
+	} {
+		code, _, errOut := zk(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("zkinfer %s: exit %d, %q; want exit %d with %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.want)
+		}
+	}
+}
+
+// negateLastG2 negates the raw G2 point that ends b.
+func negateLastG2(t *testing.T, b []byte) {
+	t.Helper()
+	var p bn254.G2Affine
+	if _, err := p.SetBytes(b[len(b)-bn254.SizeOfG2AffineUncompressed:]); err != nil {
+		t.Fatal(err)
+	}
+	p.Neg(&p)
+	raw := p.RawBytes()
+	copy(b[len(b)-len(raw):], raw[:])
 }

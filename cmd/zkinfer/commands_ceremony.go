@@ -6,13 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/bits"
+	"slices"
+	"strings"
 
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
 func init() {
-	commands = append(commands, command{"ceremony", "init|contribute|phase2|verify|finalize ...", "multi-party Groth16 setup (see `zkinfer ceremony -h`, docs/SETUP.md)", cmdCeremony})
+	commands = append(commands, command{"ceremony", "init|contribute|prepare|phase2|verify|finalize ...", "multi-party Groth16 setup (see `zkinfer ceremony -h`, docs/SETUP.md)", cmdCeremony})
 }
 
 // ceremonyUsage lists the subcommands in the order a ceremony runs them.
@@ -29,6 +32,16 @@ const ceremonyUsage = `usage:
 Every state file's sha256 is printed: participants publish theirs. The beacons are printed
 for comparison with the values announced in advance. Proofs are sound if one participant of
 each phase was honest; a Pedersen model commitment binds if one phase-1 participant was.
+Phase 1 once per size, shared by every circuit of that size (a per-model ceremony is then phase 2 only):
+  zkinfer ceremony prepare STATE --beacon HEX --out FILE       coordinator: close phase 1, convert it to the
+                                                                Lagrange basis (once per domain size)
+  zkinfer ceremony verify STATE... --prepared FILE              anyone, once per size: phase 1's chain and FILE;
+                                                                prints FILE's sha256: record it
+  zkinfer ceremony phase2 DIR --prepared FILE [--out NEXT]      coordinator: open phase 2 for DIR's circuit
+  zkinfer ceremony finalize STATE DIR --beacon HEX --prepared FILE
+  zkinfer ceremony verify STATE... --dir DIR --prepared FILE --prepared-sha256 HEX
+                                                                anyone: phase 2's chain (from its start) and
+                                                                DIR's keys, against the verified FILE
 See docs/SETUP.md.`
 
 // ceremonySubcommands are the ceremony's subcommands, with their
@@ -36,9 +49,10 @@ See docs/SETUP.md.`
 var ceremonySubcommands = []command{
 	{"init", "DIR [--out STATE]", "coordinator: phase 1's start for DIR's circuit", ceremonyInit},
 	{"contribute", "STATE... --out NEXT [--dir DIR]", "each participant: verify the chain STATE... from phase 1's start, then add randomness to its last state", ceremonyContribute},
-	{"phase2", "DIR STATE --beacon HEX [--out NEXT]", "coordinator: close phase 1 with the beacon, open phase 2", ceremonyPhase2},
-	{"verify", "STATE... --dir DIR [--in-progress] [--min-contributions N]", "anyone: every contribution, and DIR's keys", ceremonyVerify},
-	{"finalize", "STATE DIR --beacon HEX [--force]", "coordinator: write pk.bin and vk.bin into DIR", ceremonyFinalize},
+	{"prepare", "STATE --beacon HEX --out FILE", "coordinator, once per domain size: close phase 1 at its last state STATE with the beacon and convert it to the Lagrange basis, for every circuit of that size (`phase2 DIR --prepared FILE`)", ceremonyPrepare},
+	{"phase2", "DIR STATE --beacon HEX [--out NEXT] | DIR --prepared FILE [--out NEXT]", "coordinator: close phase 1 with the beacon, open phase 2; or open phase 2 from a prepared phase 1", ceremonyPhase2},
+	{"verify", "STATE... --dir DIR [--in-progress] [--min-contributions N] [--prepared FILE --prepared-sha256 HEX] | STATE... --prepared FILE", "anyone: every contribution, and DIR's keys; or, with phase 1's chain and no --dir, a prepared phase 1 (printing the sha256 to record)", ceremonyVerify},
+	{"finalize", "STATE DIR --beacon HEX [--prepared FILE] [--force]", "coordinator: write pk.bin and vk.bin into DIR", ceremonyFinalize},
 }
 
 // subUsageError is a usage error of a ceremony subcommand, printed with
@@ -76,7 +90,7 @@ func cmdCeremony(fs *flag.FlagSet, args []string) error {
 		}
 		return err
 	}
-	return usageError{fmt.Sprintf("unknown subcommand %q (init, contribute, phase2, verify, finalize)", args[0])}
+	return usageError{fmt.Sprintf("unknown subcommand %q (init, contribute, prepare, phase2, verify, finalize)", args[0])}
 }
 
 // printStep says what a step wrote and the hash to publish.
@@ -143,6 +157,7 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "state file to write: pass it on to the next participant")
 	dir := fs.String("dir", "", "the compiled directory: needed to verify a chain that reaches phase 2")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	prepared, digest := preparedFlags(fs)
 	files, err := stateFiles(fs, args)
 	if err != nil {
 		return err
@@ -152,8 +167,9 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	}
 	// Verify what this contribution builds on: a tampered or foreign
 	// state would make the published hash vouch for it.
-	if _, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, Progress: progress(*quiet)}); err != nil {
-		return invalid(fmt.Errorf("not contributing: %w (give every state file from phase 1's start, in order, ending with the one to build on)", err))
+	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
+	if err != nil {
+		return invalid(fmt.Errorf("not contributing: %w (give every state file from phase 1's start, or from phase 2's start when it was opened from a prepared phase 1, in order, ending with the one to build on)", err))
 	}
 	s, err := ceremony.Contribute(files[len(files)-1], *out, progress(*quiet))
 	if err != nil {
@@ -161,6 +177,39 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	}
 	printStep(s)
 	fmt.Fprintf(stdout, "verified the %d state file(s) it builds on; publish this hash; your randomness is gone with this process\n", len(files))
+	if rep.StartUnchecked {
+		fmt.Fprintln(stdout, "phase 2's start was not checked against its prepared phase 1 (give --dir DIR --prepared FILE --prepared-sha256 HEX to check it)")
+	}
+	return nil
+}
+
+// preparedFlags are the flags naming a prepared phase 1 and its recorded
+// digest.
+func preparedFlags(fs *flag.FlagSet) (file, digest *string) {
+	file = fs.String("prepared", "", "the prepared phase 1 (`ceremony prepare`) phase 2 was opened from")
+	digest = fs.String("prepared-sha256", "", "the prepared file's sha256 as recorded when it was verified (`ceremony verify PHASE1-STATE... --prepared FILE`)")
+	return file, digest
+}
+
+func ceremonyPrepare(fs *flag.FlagSet, args []string) error {
+	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 1)")
+	out := fs.String("out", "", "prepared file to write")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	pos, err := parse(fs, args, 1, "beacon", "out")
+	if err != nil {
+		return err
+	}
+	beacon, err := ceremony.ParseBeacon(*beaconHex)
+	if err != nil {
+		return usageError{"--beacon: " + err.Error()}
+	}
+	info, err := ceremony.Prepare(pos[0], *out, beacon, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (phase 1 prepared for size 2^%d)\nsha256 %s\n", info.Path, bits.TrailingZeros64(info.Domain), info.SHA256)
+	printBeacons(info.Beacon, "")
+	fmt.Fprintln(stdout, "verify it once (`ceremony verify PHASE1-STATE... --prepared FILE`) and record its sha256")
 	return nil
 }
 
@@ -191,6 +240,13 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 1)")
 	out := fs.String("out", "", "state file to write (default DIR/ceremony/phase2-0000.state)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	prepared, digest := preparedFlags(fs)
+	isPrepared := func(a string) bool {
+		return strings.HasPrefix(a, "-") && strings.HasPrefix(strings.TrimLeft(a, "-"), "prepared")
+	}
+	if slices.ContainsFunc(args, isPrepared) {
+		return ceremonyPhase2Prepared(fs, args, out, prepared, digest, quiet)
+	}
 	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 0)
 	if err != nil {
 		return err
@@ -209,11 +265,39 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// ceremonyPhase2Prepared is `ceremony phase2 DIR --prepared FILE`: the
+// beacon and phase 1's last state are the prepared file's.
+func ceremonyPhase2Prepared(fs *flag.FlagSet, args []string, out, prepared, digest *string, quiet *bool) error {
+	pos, err := parse(fs, args, 1, "prepared")
+	if err != nil {
+		return err
+	}
+	if fs.Lookup("beacon").Value.String() != "" {
+		return usageError{"--beacon: a prepared phase 1 was sealed with its own beacon (`ceremony prepare`)"}
+	}
+	c, err := proof.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		if *out, err = c.DefaultStatePath(2); err != nil {
+			return err
+		}
+	}
+	s, err := c.CeremonyPhase2Prepared(*prepared, *digest, *out, progress(*quiet))
+	if err != nil {
+		return err
+	}
+	printStep(s)
+	return nil
+}
+
 func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	dir := fs.String("dir", "", "the compiled directory: the circuit phase 2 is for, and the keys the chain must give")
 	minN := fs.Int("min-contributions", 1, "the least number of contributions each phase must have")
 	inProgress := fs.Bool("in-progress", false, "check a ceremony not yet finalized: the chain so far, not the keys")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	prepared, digest := preparedFlags(fs)
 	files, err := stateFiles(fs, args)
 	if err != nil {
 		return err
@@ -221,10 +305,12 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	switch {
 	case *minN < 1:
 		return usageError{fmt.Sprintf("--min-contributions %d: give at least 1", *minN)}
+	case *prepared != "" && *dir == "" && !*inProgress:
+		return verifyPrepared(files, *prepared, *digest, *minN, *quiet)
 	case *dir == "" && !*inProgress:
 		return usageError{"give --dir DIR: a finished ceremony is checked against DIR's circuit and keys (--in-progress checks one not yet finalized)"}
 	}
-	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet)})
+	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
 	if err != nil {
 		return invalid(err)
 	}
@@ -242,9 +328,30 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// verifyPrepared is `ceremony verify STATE... --prepared FILE`: phase 1's
+// chain and the prepared file made from it, whose sha256 it prints for
+// per-model verifiers to record.
+func verifyPrepared(files []string, prepared, digest string, min int, quiet bool) error {
+	rep, p, err := ceremony.VerifyPrepared(files, prepared, min, progress(quiet))
+	if err != nil {
+		return invalid(err)
+	}
+	if digest != "" && digest != p.SHA256 {
+		return invalid(fmt.Errorf("ceremony: %s is valid but its sha256 is %s, not --prepared-sha256 %s", prepared, p.SHA256, digest))
+	}
+	for _, s := range rep.Steps {
+		fmt.Fprintf(stdout, "%-24s sha256 %s  %s\n", s.Name, s.SHA256, s.Path)
+	}
+	printBeacons(rep.Beacon1, "")
+	fmt.Fprintf(stdout, "verified: %d phase-1 contributions and %s, phase 1 prepared for size 2^%d\nsha256 %s\n", rep.Phase1, prepared, bits.TrailingZeros64(p.Header.Domain), p.SHA256)
+	fmt.Fprintln(stdout, "record this sha256: `ceremony verify … --prepared FILE --prepared-sha256 HEX` trusts the file by it")
+	return nil
+}
+
 func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 2)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	prepared := fs.String("prepared", "", "the prepared phase 1 phase 2 was opened from, if it was (`ceremony phase2 DIR --prepared FILE`)")
 	force := forceFlag(fs)
 	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 1)
 	if err != nil {
@@ -253,7 +360,7 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	if err := keepKeys(c, *force); err != nil {
 		return err
 	}
-	if err := c.CeremonyFinalize(pos[0], beacon, progress(*quiet)); err != nil {
+	if err := c.CeremonyFinalizePrepared(pos[0], *prepared, beacon, progress(*quiet)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])

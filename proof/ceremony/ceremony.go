@@ -39,6 +39,11 @@ type Circuit struct {
 	// Dir is the coordinator's directory: Phase2 leaves phase 1's sealed
 	// result there (CommonsFile) for Finalize. Errors name it.
 	Dir string
+	// Prepared is the prepared phase 1 (Prepare) phase 2 opens from, when
+	// it does: Finalize reads it, and Verify checks phase 2's start
+	// against it if PreparedSHA256, the digest recorded when the file was
+	// verified (VerifyPrepared), is its SHA-256.
+	Prepared, PreparedSHA256 string
 }
 
 // domain is the power of two phase 1 is run for.
@@ -254,8 +259,17 @@ func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, 
 	if s.Header.Index < min {
 		return nil, fmt.Errorf("ceremony: %s is phase 2's start: phase 2 needs at least one contribution", last)
 	}
-	commons, err := c.readCommons(&s.Header)
-	if err != nil {
+	var commons *mpcsetup.SrsCommons
+	if s.Header.Prepared != "" {
+		if c.Prepared == "" {
+			return nil, fmt.Errorf("ceremony: %s was opened from a prepared phase 1 (sha256 %.16s…): give the prepared file (--prepared FILE)", last, s.Header.Prepared)
+		}
+		p, err := ReadPrepared(c.Prepared, s.Header.Prepared, false, false)
+		if err != nil {
+			return nil, err
+		}
+		commons = &p.commons
+	} else if commons, err = c.readCommons(&s.Header); err != nil {
 		return nil, err
 	}
 	logf(progress, "ceremony: sealing phase 2 after %d contributions", s.Header.Index)

@@ -69,7 +69,11 @@ func readEvals(c *Circuit, commons string) (e *mpcsetup.Phase2Evaluations, ok bo
 		}
 	}()
 	r := bytes.NewReader(body[len(head):])
-	dec := curve.NewDecoder(r)
+	// The cache's own hash vouches for its points (written by Phase2 from
+	// checked ones): no subgroup checks, which for its G2 points cost a
+	// scalar multiplication each. Keys from a damaged cache would fail
+	// Verify, which never reads it.
+	dec := curve.NewDecoder(r, curve.NoSubgroupChecks())
 	e = new(mpcsetup.Phase2Evaluations)
 	var nc uint32
 	for _, v := range []any{&e.G1.A, &e.G1.B, &e.G2.B, &e.G1.VKK, &nc} {

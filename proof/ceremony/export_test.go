@@ -13,3 +13,17 @@ func CheatPhase2(c *Circuit, lastPhase1, out string, beacon []byte) (*Step, erro
 func CheatFinalize(c *Circuit, last string, beacon []byte, write KeyWriter) (*Record, error) {
 	return finalize(c, last, beacon, write, 0, nil)
 }
+
+// TamperStartK doubles one point of the private wires' K in the phase-2
+// state at path, keeping its header: a start that is not phase 1's result
+// initialized for the circuit.
+func TamperStartK(path string) error {
+	s, err := readState(path)
+	if err != nil {
+		return err
+	}
+	k := &s.P2.Parameters.G1.PKK[len(s.P2.Parameters.G1.PKK)/2]
+	k.Add(k, k)
+	_, err = writeState(path, s.Header, s.P2)
+	return err
+}

@@ -42,7 +42,10 @@ var errNotStart = errors.New("it is not phase 1's result initialized for this ci
 // the circuit: its K vectors are the circuit's evaluations (one random
 // linear combination), and with them and Z, computed, it is byte for byte
 // the start Phase2 writes.
-func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *wireTerms, sp *split) error {
+//
+// With cl, the K check is added to cl (checked later with the keys'
+// claims, errNotStart when it is the wrong one) instead of made now.
+func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *wireTerms, sp *split, cl *claims) error {
 	p := next.P2.Parameters.G1
 	if len(p.PKK) != len(sp.pkk) || len(p.SigmaCKK) != len(sp.ckk) {
 		return errNotStart
@@ -56,8 +59,18 @@ func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *w
 		wires = append(wires, sp.ckk[i]...)
 		pts = append(pts, p.SigmaCKK[i]...)
 	}
-	if err := w.checkK(wires, pts, sealed, r.Coefficients); err != nil {
-		return errNotStart
+	alone := func() error {
+		if err := w.checkK(wires, pts, sealed, r.Coefficients); err != nil {
+			return errNotStart
+		}
+		return nil
+	}
+	if cl != nil {
+		if err := cl.addK(wires, pts, alone); err != nil {
+			return err
+		}
+	} else if err := alone(); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if _, err := startOf(sealed, p.PKK, p.SigmaCKK).WriteTo(&buf); err != nil {
@@ -74,10 +87,17 @@ func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *w
 // wire (the point at infinity where the keys flag one), and K for the
 // public wires and the commitments (the private wires' K was checked in
 // phase 2's start).
-func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mpcsetup.SrsCommons) (*mpcsetup.Phase2Evaluations, error) {
+//
+// All of them are checked in one equation per group (claims), with the
+// claims already in cl (phase 2's start's K, when Verify deferred it); cl
+// nil starts afresh.
+func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mpcsetup.SrsCommons, cl *claims) (*mpcsetup.Phase2Evaluations, error) {
 	pk, vk := k.PK, k.VK
 	nWires := len(w.l.start) - 1
 	n := len(c.G1.AlphaTau)
+	if cl == nil {
+		cl = newClaims(w, r.Coefficients, n)
+	}
 	bad := func(name, what string) error {
 		return fmt.Errorf("%s is not the key this ceremony gives: %s", name, what)
 	}
@@ -100,14 +120,29 @@ func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mp
 		return nil, bad(k.PKName, err.Error())
 	}
 	coeffs := r.Coefficients
-	if err := w.checkG1(&w.l, a, c.G1.Tau, coeffs, n); err != nil {
-		return nil, bad(k.PKName, "its A vector is "+err.Error())
+	if err := cl.addG1(&w.l, a, func() error {
+		if err := w.checkG1(&w.l, a, c.G1.Tau, coeffs, n); err != nil {
+			return bad(k.PKName, "its A vector is "+err.Error())
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	if err := w.checkG1(&w.r, b, c.G1.Tau, coeffs, n); err != nil {
-		return nil, bad(k.PKName, "its B vector in G1 is "+err.Error())
+	if err := cl.addG1(&w.r, b, func() error {
+		if err := w.checkG1(&w.r, b, c.G1.Tau, coeffs, n); err != nil {
+			return bad(k.PKName, "its B vector in G1 is "+err.Error())
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	if err := w.checkG2(&w.r, b2, c.G2.Tau, coeffs, n); err != nil {
-		return nil, bad(k.PKName, "its B vector in G2 is "+err.Error())
+	if err := cl.addG2(&w.r, b2, func() error {
+		if err := w.checkG2(&w.r, b2, c.G2.Tau, coeffs, n); err != nil {
+			return bad(k.PKName, "its B vector in G2 is "+err.Error())
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	wires := append([]int(nil), sp.vkk...)
 	pts := append([]curve.G1Affine(nil), vk.G1.K...)
@@ -121,8 +156,16 @@ func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mp
 		pts = append(pts, pk.CommitmentKeys[i].Basis...)
 		e.G1.CKK[i] = pk.CommitmentKeys[i].Basis
 	}
-	if err := w.checkK(wires, pts, c, coeffs); err != nil {
-		return nil, fmt.Errorf("%s or %s is not the key this ceremony gives: the public inputs' K or a commitment basis is %v", k.VKName, k.PKName, err)
+	if err := cl.addK(wires, pts, func() error {
+		if err := w.checkK(wires, pts, c, coeffs); err != nil {
+			return fmt.Errorf("%s or %s is not the key this ceremony gives: the public inputs' K or a commitment basis is %v", k.VKName, k.PKName, err)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := cl.check(c); err != nil {
+		return nil, err
 	}
 	e.G1.A, e.G1.B, e.G2.B, e.G1.VKK = a, b, b2, vk.G1.K
 	cms := r.CommitmentInfo.(constraint.Groth16Commitments)

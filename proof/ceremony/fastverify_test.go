@@ -62,6 +62,12 @@ func TestVerifyReadableKeys(t *testing.T) {
 			b := pk.CommitmentKeys[0].Basis
 			b[1].ScalarMultiplication(&b[1], two)
 		}, "public inputs' K or a commitment basis"},
+		{"Z", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			pk.G1.Z[len(pk.G1.Z)/2].ScalarMultiplication(&pk.G1.Z[len(pk.G1.Z)/2], two)
+		}, "its Z or K vector is not the chain's last state sealed"},
+		{"private K", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			pk.G1.K[0].ScalarMultiplication(&pk.G1.K[0], two)
+		}, "its Z or K vector is not the chain's last state sealed"},
 		{"an A flagged at infinity", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			for i, inf := range pk.InfinityA {
 				if !inf {

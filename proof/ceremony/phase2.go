@@ -62,6 +62,15 @@ func update2work(p *mpcsetup.Phase2) int64 {
 // proof-of-knowledge basis and [σᵢ]₂, δ scales [δ]₁ and [δ]₂, and δ⁻¹ the
 // vectors over δ (Z and the private wires' K).
 func update2(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done func(int)) {
+	updateDelta(p, delta, sigma, done)
+	var inv fr.Element
+	inv.Inverse(delta)
+	mulG1(p.Parameters.G1.Z, one(&inv), done)
+	mulG1(p.Parameters.G1.PKK, one(&inv), done)
+}
+
+// updateDelta is update2 but for the vectors over δ (Z and K).
+func updateDelta(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done func(int)) {
 	var b big.Int
 	for i := range sigma {
 		p.Parameters.G2.Sigma[i].ScalarMultiplication(&p.Parameters.G2.Sigma[i], sigma[i].BigInt(&b))
@@ -69,10 +78,6 @@ func update2(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done fun
 	}
 	p.Parameters.G2.Delta.ScalarMultiplication(&p.Parameters.G2.Delta, delta.BigInt(&b))
 	p.Parameters.G1.Delta.ScalarMultiplication(&p.Parameters.G1.Delta, delta.BigInt(&b))
-	var inv fr.Element
-	inv.Inverse(delta)
-	mulG1(p.Parameters.G1.Z, one(&inv), done)
-	mulG1(p.Parameters.G1.PKK, one(&inv), done)
 }
 
 // initializeWork is initialize's work in G1 scalar multiplications (a G2
@@ -85,6 +90,12 @@ func initializeWork(n int, w *wireTerms) int64 {
 // circuit and the circuit's evaluations at phase 1's τ, α, β. w is the
 // circuit's terms (wireTermsOf).
 func initialize(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, w *wireTerms, done func(int)) (*mpcsetup.Phase2, *mpcsetup.Phase2Evaluations, error) {
+	return initializeWith(r, commons, nil, w, done)
+}
+
+// initializeWith is initialize with phase 1's Lagrange points given (a
+// prepared phase 1), or computed when lag is nil.
+func initializeWith(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, lag *lagrangeBases, w *wireTerms, done func(int)) (*mpcsetup.Phase2, *mpcsetup.Phase2Evaluations, error) {
 	n := len(commons.G1.AlphaTau)
 	if n < r.GetNbConstraints() || len(commons.G1.Tau) < 2*n-1 || len(commons.G2.Tau) < n || len(commons.G1.BetaTau) < n {
 		return nil, nil, errors.New("the circuit has more constraints than phase 1's size")
@@ -93,15 +104,13 @@ func initialize(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, w *wireTerms, do
 	if !ok {
 		return nil, nil, fmt.Errorf("unexpected commitment info %T", r.CommitmentInfo)
 	}
-	g2done := func(k int) {
-		if done != nil {
-			done(3 * k)
-		}
+	if lag == nil {
+		lag = lagrangeOf(commons, done)
 	}
-	lTau := lagrangeG1(commons.G1.Tau, n, done)
-	lAlpha := lagrangeG1(commons.G1.AlphaTau, n, done)
-	lBeta := lagrangeG1(commons.G1.BetaTau, n, done)
-	lTau2 := lagrangeG2(commons.G2.Tau, n, g2done)
+	if len(lag.tau) != n || len(lag.alpha) != n || len(lag.beta) != n || len(lag.tau2) != n {
+		return nil, nil, errors.New("the Lagrange points are not phase 1's size")
+	}
+	lTau, lAlpha, lBeta, lTau2 := lag.tau, lag.alpha, lag.beta, lag.tau2
 
 	nbInternal, nbSecret, nbPublic := r.GetNbVariables()
 	nWires := nbInternal + nbSecret + nbPublic
@@ -236,8 +245,18 @@ func startOf(commons *mpcsetup.SrsCommons, pkk []curve.G1Affine, ckk [][]curve.G
 // seal2 is mpcsetup.Phase2.Seal: the beacon's reproducible contribution,
 // then the keys (p is updated).
 func seal2(p *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, beacon []byte, done func(int)) (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
-	k := cmpc.BeaconContributions(hashPhase2(p), []byte("Groth16 MPC Setup - Phase2"), beacon, 1+len(p.Sigmas))
+	k := beaconScalars(p, beacon)
 	update2(p, &k[0], k[1:], done)
+	return keysOf(p, commons, evals)
+}
+
+// beaconScalars are the beacon's δ and σᵢ for phase 2's last state p.
+func beaconScalars(p *mpcsetup.Phase2, beacon []byte) []fr.Element {
+	return cmpc.BeaconContributions(hashPhase2(p), []byte("Groth16 MPC Setup - Phase2"), beacon, 1+len(p.Sigmas))
+}
+
+// keysOf is the keys of phase 2's sealed state p.
+func keysOf(p *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations) (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
 	_, _, _, g2 := curve.Generators()
 	var (
 		pk groth16bn254.ProvingKey

@@ -56,7 +56,13 @@ func (w *wireTerms) monomial(side *column, r []fr.Element, coeffs []fr.Element, 
 			rho[e.row].Add(&rho[e.row], &t)
 		}
 	}
-	d := fft.NewDomain(uint64(n))
+	return toMonomial(rho)
+}
+
+// toMonomial returns, in place, the σ with Σᵢ ρᵢ·Lᵢ(X) = Σⱼ σⱼ·Xʲ over
+// the domain of size len(rho): σ = IFFT(ρ).
+func toMonomial(rho []fr.Element) []fr.Element {
+	d := fft.NewDomain(uint64(len(rho)))
 	d.FFTInverse(rho, fft.DIF)
 	fft.BitReverse(rho)
 	return rho

@@ -43,6 +43,9 @@ type stateHeader struct {
 	Commons   string `json:"commons_sha256,omitempty"`
 	Wires     int    `json:"private_wires,omitempty"`
 	Committed []int  `json:"committed_wires,omitempty"`
+	// Prepared is the SHA-256 of the prepared phase 1 (Prepare) phase 2
+	// was opened from; "" when it was opened from phase 1's last state.
+	Prepared string `json:"prepared_sha256,omitempty"`
 }
 
 // state is a read state file.
@@ -169,6 +172,8 @@ func (h *stateHeader) check() error {
 		return errors.New("no previous state hash")
 	case h.Phase == 2 && (h.Beacon == "" || h.Commons == "" || h.Phase1 < 1 || h.Wires < 0 || len(h.Committed) > 255):
 		return errors.New("incomplete phase-2 header")
+	case h.Prepared != "" && (h.Phase != 2 || len(h.Prepared) != 64):
+		return errors.New("a prepared phase 1's hash in a header that cannot have one")
 	}
 	return nil
 }

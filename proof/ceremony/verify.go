@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 
@@ -25,6 +26,10 @@ type Report struct {
 	// Keys says that the keys were recomputed from the chain and found
 	// equal ("" for a ceremony in progress); Keys.Check writes it.
 	Keys string
+	// StartUnchecked says that phase 2's start, opened from a prepared
+	// phase 1, was not checked against it (InProgress without the
+	// prepared file): only the contributions after it were.
+	StartUnchecked bool
 }
 
 // VerifyOptions say what Verify requires.
@@ -45,6 +50,11 @@ type VerifyOptions struct {
 	InProgress bool
 	// Progress, when not nil, is told each state checked.
 	Progress func(format string, args ...any)
+	// Prepared and PreparedSHA256 are the prepared phase 1 a chain's
+	// phase 2 was opened from and the digest recorded when it was verified
+	// (VerifyPrepared): a chain that starts with such a phase 2 is checked
+	// against them. When empty, Circuit's are used.
+	Prepared, PreparedSHA256 string
 }
 
 // Keys are the keys a finished ceremony is checked against, with the record
@@ -86,6 +96,11 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	}
 	min := max(opt.MinContributions, 1)
 	progress := opt.Progress
+	if c := opt.Circuit; c != nil && (opt.Prepared != "" || opt.PreparedSHA256 != "") {
+		cc := *c
+		cc.Prepared, cc.PreparedSHA256 = opt.Prepared, opt.PreparedSHA256
+		opt.Circuit = &cc
+	}
 	var (
 		c       = opt.Circuit
 		commons *mpcsetup.SrsCommons
@@ -94,6 +109,14 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		prev    *state
 		record  *Record // the keys', unless InProgress
 		rep     = &Report{}
+		chain   chain2 // phase 2's vectors over δ, one MSM per state
+		// cl holds phase 2's start's claims, checked with the keys' in one
+		// equation when the keys can be read (deferred); startFail names
+		// the start in an error.
+		cl          *claims
+		_, readable = opt.Keys.(KeyReader)
+		deferred    = !opt.InProgress && readable
+		startFail   func(format string, args ...any) error
 	)
 	for i, f := range files {
 		s, err := readState(f)
@@ -105,6 +128,38 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		}
 		h := &s.Header
 		switch {
+		case i == 0 && h.Phase == 2 && h.Index == 0 && h.Prepared != "":
+			// Phase 2 opened from a prepared phase 1, checked once per size
+			// (VerifyPrepared) and trusted by its recorded digest.
+			if c != nil {
+				if err := c.check(f, h); err != nil {
+					return nil, err
+				}
+			}
+			if err := enoughContributions(1, h.Phase1, min); err != nil {
+				return nil, fail("%v", err)
+			}
+			if !opt.InProgress {
+				if record, err = opt.Keys.Record(files[len(files)-1]); err != nil {
+					return nil, err
+				}
+			}
+			switch {
+			case opt.InProgress && (c == nil || c.Prepared == ""):
+				rep.StartUnchecked = true // the contributions only
+			case c == nil:
+				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
+			default:
+				logf(progress, "ceremony: checking phase 2's start against the prepared phase 1")
+				if commons, terms, wires, cl, err = checkPreparedStart(c, s, deferred); err != nil {
+					return nil, fail("%v", err)
+				}
+				startFail = fail
+			}
+			if err := chain.start(s.P2); err != nil {
+				return nil, fail("%v", err)
+			}
+			rep.Phase1, rep.Beacon1 = h.Phase1, h.Beacon
 		case i == 0:
 			if h.Phase != 1 || h.Index != 0 {
 				return nil, fail("the first state must be phase 1's start, as `ceremony init` wrote it")
@@ -130,7 +185,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			if h.Index != prev.Header.Index+1 {
 				return nil, fail("index %d follows index %d", h.Index, prev.Header.Index)
 			}
-			if err := verifyStep(prev, s); err != nil {
+			if err := verifyStep(prev, s, &chain); err != nil {
 				return nil, fail("invalid contribution: %v", err)
 			}
 		case h.Phase == 2 && prev.Header.Phase == 1 && h.Index == 0:
@@ -141,7 +196,14 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			}
 			logf(progress, "ceremony: checking phase 2's start against phase 1's last state and the beacon")
-			if commons, terms, wires, err = checkPhase2Start(c, prev, s, progress); err != nil {
+			if h.Prepared != "" {
+				return nil, fail("it was opened from a prepared phase 1: give the phase-2 files alone, with the prepared file and its recorded digest")
+			}
+			if commons, terms, wires, cl, err = checkPhase2Start(c, prev, s, deferred, progress); err != nil {
+				return nil, fail("%v", err)
+			}
+			startFail = fail
+			if err := chain.start(s.P2); err != nil {
 				return nil, fail("%v", err)
 			}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
@@ -171,18 +233,23 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if err != nil || len(beacon) == 0 {
 		return nil, fmt.Errorf("ceremony: the keys' record names beacon %.70q, not hex", record.Beacon)
 	}
-	var evals *mpcsetup.Phase2Evaluations // nil: seal recomputes them
+	sealKeys := func() (Key, Key, error) { return seal(c.R1CS, commons, nil, prev.P2, beacon, progress) }
 	if kr, ok := opt.Keys.(KeyReader); ok {
 		keys, err := kr.ReadKeys()
 		if err != nil {
 			return nil, err
 		}
 		logf(progress, "ceremony: checking the keys' evaluations against the chain")
-		if evals, err = evalsFromKeys(keys, c.R1CS, terms, wires, commons); err != nil {
+		evals, err := evalsFromKeys(keys, c.R1CS, terms, wires, commons, cl)
+		if errors.Is(err, errNotStart) {
+			return nil, startFail("%v", err)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("ceremony: %v", err)
 		}
+		sealKeys = func() (Key, Key, error) { return sealChecked(prev.P2, commons, evals, beacon, keys, &chain) }
 	}
-	if err := opt.Keys.Check(rep, record, func() (Key, Key, error) { return seal(c.R1CS, commons, evals, prev.P2, beacon, progress) }); err != nil {
+	if err := opt.Keys.Check(rep, record, sealKeys); err != nil {
 		return nil, err
 	}
 	rep.Beacon2 = record.Beacon
@@ -202,9 +269,9 @@ func enoughContributions(phase, n, min int) error {
 	return nil
 }
 
-// verifyStep checks next's contribution on top of prev (mpcsetup's Verify,
-// which never panics on decoded input, guarded all the same).
-func verifyStep(prev, next *state) (err error) {
+// verifyStep checks next's contribution on top of prev (mpcsetup's Verify
+// in phase 1, chain2's in phase 2; guarded against a panic all the same).
+func verifyStep(prev, next *state, chain *chain2) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -213,7 +280,34 @@ func verifyStep(prev, next *state) (err error) {
 	if prev.P1 != nil {
 		return prev.P1.verify(next.P1)
 	}
-	return prev.P2.Verify(next.P2)
+	return chain.step(prev.P2, next.P2)
+}
+
+// sealChecked is the keys the chain gives with the beacon, its last state
+// last sealed (updated) with the keys' Z and K taken after checking them
+// against it (chain2.sealed) instead of multiplying every point by δ⁻¹;
+// everything else is computed, for Keys.Check to compare byte for byte.
+func sealChecked(last *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, beacon []byte, k *KeyFiles, chain *chain2) (pk, vk Key, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("ceremony: sealing phase 2: %v", p)
+		}
+	}()
+	z, kk := k.PK.G1.Z, k.PK.G1.K
+	if len(z) != len(last.Parameters.G1.Z) || len(kk) != len(last.Parameters.G1.PKK) {
+		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives: its Z or K has another length", k.PKName)
+	}
+	d := beaconScalars(last, beacon)
+	if err := chain.sealed(z, kk, &d[0]); err != nil {
+		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives with beacon %x: %v", k.PKName, beacon, err)
+	}
+	updateDelta(last, &d[0], d[1:], nil)
+	last.Parameters.G1.Z, last.Parameters.G1.PKK = slices.Clone(z), slices.Clone(kk)
+	p, v, err := keysOf(last, commons, evals)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ceremony: sealing phase 2: %w", err)
+	}
+	return p, v, nil
 }
 
 // checkPhase1Start checks the file is the deterministic start of phase 1.
@@ -232,7 +326,7 @@ func checkPhase1Start(s *state) error {
 // of next's header and checks next is that result initialized for the
 // circuit (checkStart); it returns the sealed phase-1 result, with the
 // circuit's terms and wire split for the keys' check.
-func checkPhase2Start(c *Circuit, last, next *state, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, w *wireTerms, sp *split, err error) {
+func checkPhase2Start(c *Circuit, last, next *state, deferred bool, log func(format string, args ...any)) (commons *mpcsetup.SrsCommons, w *wireTerms, sp *split, cl *claims, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
@@ -240,24 +334,24 @@ func checkPhase2Start(c *Circuit, last, next *state, log func(format string, arg
 	}()
 	h := &next.Header
 	if h.Phase1 != last.Header.Index {
-		return nil, nil, nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
+		return nil, nil, nil, nil, fmt.Errorf("it says phase 1 had %d contributions, the chain has %d", h.Phase1, last.Header.Index)
 	}
 	beacon, err := hex.DecodeString(h.Beacon)
 	if err != nil {
-		return nil, nil, nil, errors.New("its beacon is not hex")
+		return nil, nil, nil, nil, errors.New("its beacon is not hex")
 	}
 	if w, err = wireTermsOf(c.R1CS); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if sp, err = splitWires(c.R1CS); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	// Phase 1's result as the coordinator left it in the directory, checked
 	// to be phase 1 sealed with the beacon; without it, sealed again.
 	sealed, err := c.readCommons(h)
 	if err == nil {
 		if err := checkSeal(last.P1, sealed, beacon); err != nil {
-			return nil, nil, nil, fmt.Errorf("its phase-1 result (%s) is not that of phase 1 sealed with its beacon: %v", CommonsFile, err)
+			return nil, nil, nil, nil, fmt.Errorf("its phase-1 result (%s) is not that of phase 1 sealed with its beacon: %v", CommonsFile, err)
 		}
 	} else {
 		m := meter.New(log, "ceremony: sealing phase 1", updateWork(h.Domain))
@@ -265,14 +359,17 @@ func checkPhase2Start(c *Circuit, last, next *state, log func(format string, arg
 		sealed = &s
 		var buf bytes.Buffer
 		if _, err := sealed.WriteTo(&buf); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		if sum := sha256.Sum256(buf.Bytes()); hex.EncodeToString(sum[:]) != h.Commons {
-			return nil, nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
+			return nil, nil, nil, nil, errors.New("its phase-1 result hash is not that of phase 1 sealed with its beacon")
 		}
 	}
-	if err := checkStart(next, sealed, c.R1CS, w, sp); err != nil {
-		return nil, nil, nil, err
+	if deferred {
+		cl = newClaims(w, c.R1CS.Coefficients, int(h.Domain))
 	}
-	return sealed, w, sp, nil
+	if err := checkStart(next, sealed, c.R1CS, w, sp, cl); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return sealed, w, sp, cl, nil
 }

@@ -110,7 +110,17 @@ func TestVerifyPhase2Tampered(t *testing.T) {
 			next := clone2(t, start)
 			contribute2(next, nil)
 			tc.tamper(next)
-			err := prev.Verify(next)
+			// gnark's Verify and the chain's batched check (chain2)
+			// agree on every case.
+			gerr := clone2(t, prev).Verify(clone2(t, next))
+			var ch chain2
+			if err := ch.start(prev); err != nil {
+				t.Fatal(err)
+			}
+			err := ch.step(prev, next)
+			if (gerr == nil) != (err == nil) {
+				t.Fatalf("gnark's Verify says %v, the chain's check %v", gerr, err)
+			}
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("rejected: %v", err)

@@ -1,0 +1,155 @@
+package ceremony
+
+import (
+	"errors"
+	"slices"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
+)
+
+// claims gathers every claim Verify checks by a random linear combination
+// against phase 1's powers (rlc.go) — phase 2's start's K, the keys' A,
+// B in G1 and G2 and K — into one equation per group: each claimed point
+// gets its own independent uniform scalar, the right-hand sides add up per
+// basis ([τʲ]₁, [ατʲ]₁, [βτʲ]₁, [τʲ]₂), and the check is
+//
+//	Σ rₖ·Xₖ (all claims in G1) = Σ_f Σⱼ σ_f,ⱼ·[f·τʲ]₁,  σ_f = IFFT(ρ_f),
+//
+// and its G2 counterpart: two MSMs over the claimed points and two over
+// the powers (3n and n), where the claims one by one take an MSM of n or
+// 3n powers each. Soundness is that of each claim (docs/SETUP.md): a wrong
+// point makes the two sides differ by a nonzero linear form in its own
+// scalar. When the equation fails the claims are checked one by one, so
+// that the error names the wrong one.
+type claims struct {
+	w      *wireTerms
+	coeffs []fr.Element
+	n      int
+	g1     []curve.G1Affine
+	r1     []fr.Element
+	rho    [3][]fr.Element // against [τʲ]₁, [ατʲ]₁, [βτʲ]₁, over rows
+	g2     []curve.G2Affine
+	r2     []fr.Element
+	rho2   []fr.Element
+	alone  []func() error // each claim checked on its own, in order
+}
+
+func newClaims(w *wireTerms, coeffs []fr.Element, n int) *claims {
+	c := &claims{w: w, coeffs: coeffs, n: n, rho2: make([]fr.Element, n)}
+	for f := range c.rho {
+		c.rho[f] = make([]fr.Element, n)
+	}
+	return c
+}
+
+// accumulate adds mᵀr over one side's terms of the given wires to rho.
+func (c *claims) accumulate(side *column, wires []int, r []fr.Element, rho []fr.Element) {
+	var t fr.Element
+	for j, k := range wires {
+		for _, e := range side.of(k) {
+			t.Mul(&c.coeffs[e.coeff], &r[j])
+			rho[e.row].Add(&rho[e.row], &t)
+		}
+	}
+}
+
+// allWires is 0, 1, …, n−1.
+func allWires(n int) []int {
+	w := make([]int, n)
+	for i := range w {
+		w[i] = i
+	}
+	return w
+}
+
+// addG1 claims pts[k] = Σᵢ mᵢₖ·[Lᵢ(τ)]₁ for every wire k (side m); alone
+// checks it by itself.
+func (c *claims) addG1(side *column, pts []curve.G1Affine, alone func() error) error {
+	r, err := randomScalars(len(pts), nil)
+	if err != nil {
+		return err
+	}
+	c.accumulate(side, allWires(len(pts)), r, c.rho[0])
+	c.g1, c.r1 = append(c.g1, pts...), append(c.r1, r...)
+	c.alone = append(c.alone, alone)
+	return nil
+}
+
+// addG2 is addG1 in G2.
+func (c *claims) addG2(side *column, pts []curve.G2Affine, alone func() error) error {
+	r, err := randomScalars(len(pts), nil)
+	if err != nil {
+		return err
+	}
+	c.accumulate(side, allWires(len(pts)), r, c.rho2)
+	c.g2, c.r2 = append(c.g2, pts...), append(c.r2, r...)
+	c.alone = append(c.alone, alone)
+	return nil
+}
+
+// addK claims k[j] = [β·u(τ) + α·v(τ) + w(τ)]₁ of wire wires[j].
+func (c *claims) addK(wires []int, k []curve.G1Affine, alone func() error) error {
+	if len(wires) != len(k) {
+		return alone()
+	}
+	r, err := randomScalars(len(k), nil)
+	if err != nil {
+		return err
+	}
+	c.accumulate(&c.w.l, wires, r, c.rho[2]) // β·u
+	c.accumulate(&c.w.r, wires, r, c.rho[1]) // α·v
+	c.accumulate(&c.w.o, wires, r, c.rho[0]) // w
+	c.g1, c.r1 = append(c.g1, k...), append(c.r1, r...)
+	c.alone = append(c.alone, alone)
+	return nil
+}
+
+// check checks every claim against phase 1's powers p.
+func (c *claims) check(p *mpcsetup.SrsCommons) error {
+	ok, err := c.equations(p)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return nil
+	}
+	for _, a := range c.alone {
+		if err := a(); err != nil {
+			return err
+		}
+	}
+	return errors.New("the keys' or phase 2's start's evaluations are not the circuit's on this chain")
+}
+
+func (c *claims) equations(p *mpcsetup.SrsCommons) (bool, error) {
+	n := c.n
+	if len(p.G1.Tau) < n || len(p.G1.AlphaTau) != n || len(p.G1.BetaTau) != n || len(p.G2.Tau) < n {
+		return false, errors.New("phase 1's powers do not have the domain's size")
+	}
+	lhs, err := msmG1(c.g1, c.r1)
+	if err != nil {
+		return false, err
+	}
+	sigma := slices.Concat(toMonomial(c.rho[0]), toMonomial(c.rho[1]), toMonomial(c.rho[2]))
+	rhs, err := msmG1(slices.Concat(p.G1.Tau[:n], p.G1.AlphaTau, p.G1.BetaTau), sigma)
+	if err != nil {
+		return false, err
+	}
+	if !lhs.Equal(&rhs) {
+		return false, nil
+	}
+	if len(c.g2) == 0 {
+		return true, nil
+	}
+	lhs2, err := msmG2(c.g2, c.r2)
+	if err != nil {
+		return false, err
+	}
+	rhs2, err := msmG2(p.G2.Tau[:n], toMonomial(c.rho2))
+	if err != nil {
+		return false, err
+	}
+	return lhs2.Equal(&rhs2), nil
+}
