@@ -32,6 +32,24 @@
 // ceremony, that the keys in use are the ones the chain gives, byte for
 // byte.
 //
+// # Phase 1 once per size
+//
+// Phase 1 and its conversion to the Lagrange basis of the domain (four
+// group FFTs, most of phase 2's opening) depend on the size only. As the
+// Perpetual Powers of Tau and snarkjs's `powersoftau prepare phase2`
+// files do, Prepare seals a phase-1 chain once per size and stores the
+// sealed powers with their Lagrange points; VerifyPrepared checks that file
+// once against the chain (the seal and the conversion by random linear
+// combinations: an MSM over the claimed points against one over the powers
+// with a field FFT of the random coefficients) and gives the SHA-256 to
+// record. A per-model ceremony is then phase 2 only: Phase2Prepared opens
+// it with the per-wire sums, Finalize and Verify read the prepared file by
+// the recorded digest (Circuit.Prepared, Circuit.PreparedSHA256), and the
+// chain Verify takes starts at phase 2's start, whose header names the
+// prepared file. Verify checks phase 2's contributions with one MSM per
+// state (chain2.go) and every evaluation vector in one equation per group
+// (claims.go); docs/SETUP.md gives each batched check's soundness.
+//
 // # Trust
 //
 // The keys are sound if at least one participant of each phase was honest:
