@@ -2,6 +2,7 @@ package artifact
 
 import (
 	"encoding/json"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +78,9 @@ func TestOpenRefuses(t *testing.T) {
 		{"model", func(dir string) error {
 			return os.WriteFile(filepath.Join(dir, proof.ModelFile), []byte("other"), 0o644)
 		}, "does not match the model"},
+		{"backend", func(dir string) error {
+			return editSettings(dir, func(s map[string]any) { s["backend"] = "groth16-bn254" })
+		}, "not sumcheck"},
 		{"version", func(dir string) error {
 			return editSettings(dir, func(s map[string]any) { s["version"] = 1.0 })
 		}, "format version 1"},
@@ -118,5 +122,49 @@ func TestCompileRefusesVisibility(t *testing.T) {
 		if _, err := Compile(path, filepath.Join(t.TempDir(), "d"), quant.Default, vis); err == nil || !strings.Contains(err.Error(), "--backend groth16") {
 			t.Errorf("%+v: %v", vis, err)
 		}
+	}
+}
+
+// TestStatementEdits: a proof file whose statement is edited consistently
+// (its listed values agree with its public inputs, so the statement checks
+// pass) is still refused: a context the transparent proof does not bind,
+// and an output moved by 2^64, whose low 64 bits are the proven output.
+func TestStatementEdits(t *testing.T) {
+	c, in := compiled(t)
+	p, err := c.Prove(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := c.Settings.Layout()
+	for _, e := range []struct {
+		name string
+		edit func(q *verifier.Proof)
+		want string
+	}{
+		{"context", func(q *verifier.Proof) {
+			q.Context = "0x01"
+			q.PublicInputs[segs.Offset(circuit.SegContext)] = verifier.FieldHex(circuit.ContextValue([]byte{1}))
+		}, "context"},
+		{"output + 2^64", func(q *verifier.Proof) {
+			off := segs.Offset(circuit.SegOutput)
+			v, _ := new(big.Int).SetString(strings.TrimPrefix(q.PublicInputs[off], "0x"), 16)
+			v.Add(v, new(big.Int).Lsh(big.NewInt(1), 64))
+			q.PublicInputs[off] = verifier.FieldHex(v)
+			f, _ := new(big.Float).SetMantExp(new(big.Float).SetInt(v), -c.Settings.Outputs[0].Scale).Float64()
+			q.Outputs = [][]float64{append([]float64(nil), q.Outputs[0]...)}
+			q.Outputs[0][0] = f
+		}, "not an output"},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			q := *p
+			q.PublicInputs = append([]string(nil), p.PublicInputs...)
+			e.edit(&q)
+			if _, err := verifier.CheckStatement(&c.Settings, &q, verifier.Options{}); err != nil {
+				t.Fatalf("the edit is not consistent: %v", err)
+			}
+			if err := c.Verify(&q, verifier.Options{}); err == nil || !strings.Contains(err.Error(), e.want) {
+				t.Fatalf("got %v, want %q", err, e.want)
+			}
+		})
 	}
 }

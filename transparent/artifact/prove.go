@@ -100,9 +100,6 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 		}
 		y[i] = v.Int64()
 	}
-	if len(p.Proof) > 2*wire.MaxBytes {
-		return fmt.Errorf("the proof is %d bytes, more than %d", len(p.Proof)/2, wire.MaxBytes)
-	}
 	raw, err := hex.DecodeString(p.Proof)
 	if err != nil {
 		return fmt.Errorf("the proof is not hex: %v", err)
