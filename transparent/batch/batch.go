@@ -1,28 +1,32 @@
 // Package batch defers the openings of a proof's committed tables to its
-// end and proves them together: every claim f̃_c(z_k) = y_k on one
-// commitment c is reduced to a single claim f̃_c(ρ) by one sumcheck, and
-// each commitment is opened once, at its ρ.
+// end and proves them together: all claims on the tables of one shape (the
+// same number of variables and row split) are reduced to one point ρ by one
+// sumcheck, and those tables are opened together at ρ with one
+// pcs.MultiOpening (one proximity row and one evaluation row for all).
 //
-// # Reduction (the standard multi-point batching of multilinear claims,
-// e.g. Chiesa–Hu–Maller–Mishra–Vesely–Ward, "Marlin"/"Spartan" style; Thaler,
-// "Proofs, Arguments, and Zero-Knowledge" §4.5.2)
+// # Reduction (multi-point batching of multilinear claims; Thaler, "Proofs,
+// Arguments, and Zero-Knowledge" §4.5.2, applied to several tables at once)
 //
-// For claims (z_k, y_k), k = 1..K, on a table f of n variables: the
-// transcript absorbs the commitment, K, every z_k and y_k, and draws
-// c_1..c_K; with E(x) = Σ_k c_k·eq(z_k, x),
+// For claims f̃_c(z_{c,k}) = y_{c,k} on tables f_c of n variables: the
+// transcript absorbs every commitment, its claims' points and values, and
+// draws one coefficient a_{c,k} per claim; with E_c(x) = Σ_k a_{c,k}·eq(z_{c,k}, x),
 //
-//	Σ_k c_k·y_k = Σ_{x ∈ {0,1}^n} E(x)·f(x)
+//	Σ_{c,k} a_{c,k}·y_{c,k} = Σ_{x ∈ {0,1}^n} Σ_c E_c(x)·f_c(x)
 //
-// holds when every claim does. A degree-2 sumcheck reduces it to E(ρ)·f̃(ρ):
-// the verifier computes E(ρ) = Σ_k c_k·eq(z_k, ρ) itself (K·n work) and
-// checks f̃(ρ) by one pcs opening. One claim (K = 1) is opened directly.
+// holds when every claim does. A sumcheck of degree 2 (round polynomials of
+// Σ_c E_c·f_c sent by their values at 0, 1, 2) reduces it to
+// Σ_c E_c(ρ)·f̃_c(ρ): the prover states every f̃_c(ρ), the verifier computes
+// each E_c(ρ) itself and checks the sum, then checks the stated values by one
+// multi-opening at ρ. A shape with a single claim is opened at its point.
 //
 // # Soundness
 //
-// If some y_k ≠ f̃(z_k), Σ_k c_k·(y_k − f̃(z_k)) is a nonzero linear form in
-// the c_k, drawn after the y_k are bound: it vanishes with probability
-// 1/|F|. Then the sumcheck's false claim survives with 2n/|F| and the
-// opening with the pcs error. Deferring an opening is sound because every
+// If some y_{c,k} ≠ f̃_c(z_{c,k}), Σ a_{c,k}·(y_{c,k} − f̃_c(z_{c,k})) is a
+// nonzero linear form in the a's, drawn after the y's are bound: it vanishes
+// with probability 1/|F|. Then the sumcheck's false claim survives with
+// 2n/|F|, the stated f̃_c(ρ) are checked through the multi-opening's
+// λ-combination (1/|F|) and its proximity and consistency tests (the pcs
+// error of one opening: the tables' rows form one interleaved matrix). Deferring an opening is sound because every
 // claimed value is in the transcript (a sumcheck's finals, a stated value)
 // before any later challenge, and the openings' own challenges come after
 // all claims: the claims are fixed before the batching's randomness.
@@ -41,7 +45,6 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
-	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -110,13 +113,14 @@ func (v *Verifier) Check(tr *transcript.Transcript, params pcs.Params, c pcs.Com
 	return nil
 }
 
-// Group is one commitment's batched opening.
+// Group is one shape's batched opening.
 type Group struct {
-	Reduce sumcheck.Proof // over Σ_x E(x)·f(x); empty for a single claim
-	Open   pcs.Opening    // f̃ at ρ (the claim's point for a single claim)
+	Rounds [][]fr.Element // the reduction's round polynomials at 0, 1, 2; none for a single claim
+	Finals []fr.Element   // f̃_c(ρ) for each table of the shape; none for a single claim
+	Open   pcs.MultiOpening
 }
 
-// Proof is every commitment's batched opening, in order of first claim.
+// Proof is every shape's batched opening, in order of first claim.
 type Proof struct {
 	Groups []Group
 }
@@ -126,83 +130,117 @@ func (p *Proof) Size() int {
 	n := 0
 	for i := range p.Groups {
 		g := &p.Groups[i]
-		n += g.Open.Size() + 32*len(g.Reduce.Finals)
-		for _, r := range g.Reduce.Rounds {
+		n += g.Open.Size() + 32*len(g.Finals)
+		for _, r := range g.Rounds {
 			n += 32 * len(r)
 		}
 	}
 	return n
 }
 
-// absorb binds one commitment's claims and draws their coefficients.
-func absorb(tr *transcript.Transcript, c pcs.Commitment, cl []claim) []fr.Element {
-	c.Absorb(tr, "batch/commitment")
-	tr.AppendUint64("batch/claims", uint64(len(cl)))
-	for _, k := range cl {
-		tr.AppendElements("batch/point", k.point...)
-		tr.AppendElements("batch/value", k.value)
+type shape struct{ vars, rowVars int }
+
+// shapes returns the commitments grouped by shape, in order of first claim.
+func shapes(order []pcs.Commitment) [][]pcs.Commitment {
+	var out [][]pcs.Commitment
+	at := map[shape]int{}
+	for _, c := range order {
+		s := shape{c.NumVars, c.RowVars}
+		i, ok := at[s]
+		if !ok {
+			i = len(out)
+			at[s] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], c)
 	}
-	if len(cl) == 1 {
-		return nil
-	}
-	return tr.Challenges("batch/c", len(cl))
+	return out
 }
 
-// combined returns Σ_k c_k·y_k.
-func combined(cl []claim, coef []fr.Element) fr.Element {
+// absorb binds one shape's claims and draws their coefficients (nil for a
+// single claim).
+func absorb(tr *transcript.Transcript, coms []pcs.Commitment, claims map[pcs.Commitment][]claim) []fr.Element {
+	tr.AppendUint64("batch/tables", uint64(len(coms)))
+	total := 0
+	for _, c := range coms {
+		cl := claims[c]
+		c.Absorb(tr, "batch/commitment")
+		tr.AppendUint64("batch/claims", uint64(len(cl)))
+		for _, k := range cl {
+			tr.AppendElements("batch/point", k.point...)
+			tr.AppendElements("batch/value", k.value)
+		}
+		total += len(cl)
+	}
+	if total == 1 {
+		return nil
+	}
+	return tr.Challenges("batch/a", total)
+}
+
+// combined returns Σ a·y over the shape's claims, in order.
+func combined(coms []pcs.Commitment, claims map[pcs.Commitment][]claim, coef []fr.Element) fr.Element {
 	var s, t fr.Element
-	for k := range cl {
-		t.Mul(&coef[k], &cl[k].value)
-		s.Add(&s, &t)
+	i := 0
+	for _, c := range coms {
+		for _, k := range claims[c] {
+			t.Mul(&coef[i], &k.value)
+			s.Add(&s, &t)
+			i++
+		}
 	}
 	return s
 }
 
-// Prove proves every recorded claim, one commitment after another.
+// Prove proves every recorded claim, one shape after another.
 func (b *Prover) Prove(tr *transcript.Transcript) (Proof, error) {
 	return b.prove(tr, nil, false)
 }
 
 // prove is Prove with the tests' hooks: alter may change a claim's value
 // after it was recorded (the verifier's copy is the protocol's); forgeE adds
-// to E a table Δ with Σ_x Δ(x)·f(x) = 0 (Δ = f(1)·e_0 − f(0)·e_1), so that
-// the sum, and so every round, is unchanged while E(ρ) is not Σ c_k·eq(z_k, ρ).
+// to the first table's E a table Δ with Σ_x Δ(x)·f(x) = 0 (Δ = f(1)·e_0 −
+// f(0)·e_1), so that the sum, and so every round, is unchanged while E(ρ) is
+// not Σ a_k·eq(z_k, ρ).
 func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Element), forgeE bool) (Proof, error) {
 	var proof Proof
-	for gi, c := range b.order {
-		cl := b.claims[c]
+	for gi, coms := range shapes(b.order) {
 		if alter != nil {
-			for k := range cl {
-				alter(gi, k, &cl[k].value)
-			}
-		}
-		d := b.data[c]
-		coef := absorb(tr, c, cl)
-		var g Group
-		point := cl[0].point
-		if coef != nil {
-			e := make(mle.Table, 1<<c.NumVars)
-			for k := range cl {
-				eq := mle.EqTable(cl[k].point)
-				for i := range e {
-					var t fr.Element
-					t.Mul(&eq[i], &coef[k])
-					e[i].Add(&e[i], &t)
+			k := 0
+			for _, c := range coms {
+				for i := range b.claims[c] {
+					alter(gi, k, &b.claims[c][i].value)
+					k++
 				}
 			}
-			f := d.Table()
+		}
+		coef := absorb(tr, coms, b.claims)
+		datas := make([]*pcs.ProverData, len(coms))
+		for i, c := range coms {
+			datas[i] = b.data[c]
+		}
+		var g Group
+		point := b.claims[coms[0]][0].point
+		if coef != nil {
+			es, fs := make([]mle.Table, len(coms)), make([]mle.Table, len(coms))
+			i := 0
+			for ci, c := range coms {
+				es[ci] = make(mle.Table, 1<<c.NumVars)
+				for _, k := range b.claims[c] {
+					addEq(es[ci], k.point, coef[i])
+					i++
+				}
+				fs[ci] = datas[ci].Table()
+			}
 			if forgeE {
 				var t fr.Element
-				e[0].Add(&e[0], &f[1])
-				e[1].Sub(&e[1], t.Set(&f[0]))
+				es[0][0].Add(&es[0][0], &fs[0][1])
+				es[0][1].Sub(&es[0][1], t.Set(&fs[0][0]))
 			}
-			var err error
-			if g.Reduce, point, _, err = sumcheck.Prove(tr, combined(cl, coef), []mle.Table{e, f}); err != nil {
-				return Proof{}, err
-			}
+			g.Rounds, point, g.Finals = reduce(tr, combined(coms, b.claims, coef), es, fs)
 		}
 		var err error
-		if _, g.Open, _, err = d.Open(tr, point); err != nil {
+		if _, g.Open, err = pcs.OpenMulti(tr, datas, point); err != nil {
 			return Proof{}, err
 		}
 		proof.Groups = append(proof.Groups, g)
@@ -210,36 +248,58 @@ func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Ele
 	return proof, nil
 }
 
+// addEq adds k·eq(z, ·) to e.
+func addEq(e mle.Table, z []fr.Element, k fr.Element) {
+	eq := mle.EqTable(z)
+	var t fr.Element
+	for i := range e {
+		t.Mul(&eq[i], &k)
+		e[i].Add(&e[i], &t)
+	}
+}
+
 // Verify checks every recorded claim against the proof.
 func (v *Verifier) Verify(tr *transcript.Transcript, params pcs.Params, proof Proof) error {
-	if len(proof.Groups) != len(v.order) {
-		return fmt.Errorf("batch: %d batched openings, want one for each of %d commitments", len(proof.Groups), len(v.order))
+	groups := shapes(v.order)
+	if len(proof.Groups) != len(groups) {
+		return fmt.Errorf("batch: %d batched openings, want one for each of %d table shapes", len(proof.Groups), len(groups))
 	}
-	for gi, c := range v.order {
-		cl := v.claims[c]
+	for gi, coms := range groups {
 		g := &proof.Groups[gi]
-		coef := absorb(tr, c, cl)
-		point, value := cl[0].point, cl[0].value
+		coef := absorb(tr, coms, v.claims)
+		first := v.claims[coms[0]][0]
+		point, values := first.point, []fr.Element{first.value}
 		if coef != nil {
-			rho, fin, err := sumcheck.Verify(tr, combined(cl, coef), c.NumVars, 2, g.Reduce)
+			if len(g.Finals) != len(coms) {
+				return fmt.Errorf("batch: shape %d: %d final values for %d tables", gi, len(g.Finals), len(coms))
+			}
+			rho, last, err := verifyReduce(tr, combined(coms, v.claims, coef), coms[0].NumVars, g)
 			if err != nil {
-				return fmt.Errorf("batch: commitment %d: the claims' combination: %v", gi, err)
+				return fmt.Errorf("batch: shape %d: the claims' combination: %v", gi, err)
 			}
-			var e, t fr.Element
-			for k := range cl {
-				eq := mle.Eq(cl[k].point, rho)
-				t.Mul(&eq, &coef[k])
-				e.Add(&e, &t)
+			// Σ_c E_c(ρ)·f̃_c(ρ), E_c(ρ) = Σ_k a_{c,k}·eq(z_{c,k}, ρ) computed here.
+			var sum, e, t fr.Element
+			i := 0
+			for ci, c := range coms {
+				e.SetZero()
+				for _, k := range v.claims[c] {
+					eq := mle.Eq(k.point, rho)
+					t.Mul(&eq, &coef[i])
+					e.Add(&e, &t)
+					i++
+				}
+				t.Mul(&e, &g.Finals[ci])
+				sum.Add(&sum, &t)
 			}
-			if !e.Equal(&fin[0]) {
-				return fmt.Errorf("batch: commitment %d: the eq factor differs from Σ c_k·eq(z_k, ρ)", gi)
+			if !sum.Equal(&last) {
+				return fmt.Errorf("batch: shape %d: Σ_c E_c(ρ)·f_c(ρ) with the eq factors computed here differs from the reduction's last claim", gi)
 			}
-			point, value = rho, fin[1]
-		} else if len(g.Reduce.Rounds) != 0 || len(g.Reduce.Finals) != 0 {
-			return fmt.Errorf("batch: commitment %d: a reduction for a single claim", gi)
+			point, values = rho, g.Finals
+		} else if len(g.Rounds) != 0 || len(g.Finals) != 0 {
+			return fmt.Errorf("batch: shape %d: a reduction for a single claim", gi)
 		}
-		if err := pcs.Verify(tr, params, c, point, value, g.Open); err != nil {
-			return fmt.Errorf("batch: commitment %d: %v", gi, err)
+		if err := pcs.VerifyMulti(tr, params, coms, point, values, g.Open); err != nil {
+			return fmt.Errorf("batch: shape %d: %v", gi, err)
 		}
 	}
 	return nil

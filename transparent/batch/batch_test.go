@@ -62,19 +62,38 @@ func (s *setup) runForge(alter func(g, k int, v *fr.Element), edit func(p *Proof
 	if edit != nil {
 		edit(&proof)
 	}
-	// The verifier's claims: the same values, altered the same way.
-	groups := map[pcs.Commitment]int{}
-	count := map[pcs.Commitment]int{}
+	// The verifier's claims: the same values, altered the same way (alter's
+	// index: the shape in order of first claim, then the claim's place with
+	// the shape's claims listed commitment by commitment).
+	var order []pcs.Commitment
+	seen := map[pcs.Commitment]int{}
 	for _, c := range s.claims {
 		com := s.data[c[0]].Commitment()
-		if _, ok := groups[com]; !ok {
-			groups[com] = len(groups)
+		if _, ok := seen[com]; !ok {
+			order = append(order, com)
 		}
+		seen[com]++
+	}
+	type place struct{ g, k int }
+	places := map[pcs.Commitment][]place{}
+	for gi, coms := range shapes(order) {
+		k := 0
+		for _, com := range coms {
+			for range seen[com] {
+				places[com] = append(places[com], place{gi, k})
+				k++
+			}
+		}
+	}
+	used := map[pcs.Commitment]int{}
+	for _, c := range s.claims {
+		com := s.data[c[0]].Commitment()
 		v, _ := s.tables[c[0]].Eval(s.point(c))
 		if alter != nil {
-			alter(groups[com], count[com], &v)
+			pl := places[com][used[com]]
+			alter(pl.g, pl.k, &v)
 		}
-		count[com]++
+		used[com]++
 		if err := bv.Check(vtr, testParams, com, s.point(c), v, pcs.Opening{}); err != nil {
 			return err
 		}
@@ -90,6 +109,8 @@ func TestHonest(t *testing.T) {
 		{[]int{4}, [][2]int{{0, 0}}},
 		{[]int{4}, [][2]int{{0, 0}, {0, 1}, {0, 2}}},
 		{[]int{3, 6, 0}, [][2]int{{1, 0}, {0, 0}, {1, 1}, {2, 0}, {0, 5}, {1, 1}}},
+		{[]int{5, 5, 3, 5}, [][2]int{{1, 0}, {0, 0}, {2, 0}, {3, 1}, {1, 2}}},
+		{[]int{5, 5}, [][2]int{{1, 0}, {0, 0}}},
 	} {
 		s := newSetup(t, c.sizes, c.claims)
 		if err := s.run(nil, nil); err != nil {
@@ -100,9 +121,9 @@ func TestHonest(t *testing.T) {
 
 // TestAlteredClaimRejected: a claimed value changed on both sides (the
 // transcript agrees) is caught by the reduction's sumcheck when batched with
-// others, by the opening when alone.
+// others (on its table or another of its shape), by the opening when alone.
 func TestAlteredClaimRejected(t *testing.T) {
-	s := newSetup(t, []int{5, 3}, [][2]int{{0, 0}, {0, 1}, {1, 0}, {0, 2}})
+	s := newSetup(t, []int{5, 3, 5}, [][2]int{{0, 0}, {0, 1}, {1, 0}, {2, 0}, {0, 2}})
 	one := fr.One()
 	for _, c := range []struct {
 		name  string
@@ -111,7 +132,8 @@ func TestAlteredClaimRejected(t *testing.T) {
 		want  string
 	}{
 		{"second of three claims on one table", 0, 1, "the claims' combination"},
-		{"the only claim on a table", 1, 0, "batch: commitment 1: pcs:"},
+		{"the claim on another table of the shape", 0, 3, "the claims' combination"},
+		{"the only claim on a table", 1, 0, "batch: shape 1: pcs: the claimed values' combination"},
 	} {
 		err := s.run(func(g, k int, v *fr.Element) {
 			if g == c.group && k == c.claim {
@@ -131,9 +153,9 @@ func TestTamperedRejected(t *testing.T) {
 	s := newSetup(t, []int{5, 3}, [][2]int{{0, 0}, {0, 1}, {1, 0}})
 	for name, edit := range map[string]func(p *Proof){
 		"group dropped":          func(p *Proof) { p.Groups = p.Groups[:1] },
-		"reduction round":        func(p *Proof) { p.Groups[0].Reduce.Rounds[1][0].SetUint64(9) },
-		"reduction final":        func(p *Proof) { p.Groups[0].Reduce.Finals[0].SetUint64(9) },
-		"reduction on one claim": func(p *Proof) { p.Groups[1].Reduce = p.Groups[0].Reduce },
+		"reduction round":        func(p *Proof) { p.Groups[0].Rounds[1][0].SetUint64(9) },
+		"reduction final":        func(p *Proof) { p.Groups[0].Finals[0].SetUint64(9) },
+		"reduction on one claim": func(p *Proof) { p.Groups[1].Rounds, p.Groups[1].Finals = p.Groups[0].Rounds, p.Groups[0].Finals },
 		"opening row":            func(p *Proof) { p.Groups[0].Open.V[0].SetUint64(9) },
 		"groups swapped":         func(p *Proof) { p.Groups[0], p.Groups[1] = p.Groups[1], p.Groups[0] },
 	} {
@@ -148,7 +170,7 @@ func TestTamperedRejected(t *testing.T) {
 func TestForgedEqFactor(t *testing.T) {
 	s := newSetup(t, []int{4}, [][2]int{{0, 0}, {0, 1}})
 	err := s.runForge(nil, nil, true)
-	if err == nil || !strings.Contains(err.Error(), "eq factor") {
+	if err == nil || !strings.Contains(err.Error(), "eq factors computed here") {
 		t.Fatalf("forged E: want the eq factor's check, got %v", err)
 	}
 }

@@ -104,12 +104,12 @@ func TestCheatsRejected(t *testing.T) {
 		{"dense head on the channels-last layout", cheats{flatten: func(x []int64) []int64 {
 			// 2N channels of (S/4)² positions read as positions of channels.
 			return transpose(x, 4, 4)
-		}}, "cnn: openings: batch: commitment"},
+		}}, "cnn: openings: batch: shape"},
 		{"claimed output differs from the committed one", cheats{claimY: func(y []int64) []int64 {
 			y2 := slices.Clone(y)
 			y2[0]++
 			return y2
-		}}, "cnn: openings: batch: commitment"},
+		}}, "cnn: openings: batch: shape"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			proof, y, err := m.prove(testParams, x, c.ch)
