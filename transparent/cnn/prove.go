@@ -50,10 +50,20 @@ func (p *Proof) Size() int {
 }
 
 // Prove runs the model on the private x (C×H×W, ONNX order) and proves its
-// output, which it returns.
+// output, which it returns. Unless params.Shared says otherwise, tables are
+// committed for openings shared by sharedTables tables (pcs.Params.Shared):
+// the verifier reads each commitment's shape from the proof.
 func Prove(params pcs.Params, m *Model, x []int64) (Proof, []int64, error) {
+	if params.Shared == 0 {
+		params.Shared = sharedTables
+	}
 	return m.prove(params, x, cheats{})
 }
+
+// sharedTables is the row split's assumption of how many tables share a
+// multi-opening: cnn_c32 opens 8–32 tables per shape; its proof measured
+// 7.79, 5.79, 5.48, 5.62 and 5.87 MB with 1, 4, 8, 12 and 32.
+const sharedTables = 8
 
 func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, error) {
 	t, err := m.eval(x, ch)

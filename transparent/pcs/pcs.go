@@ -57,6 +57,12 @@ import (
 type Params struct {
 	RateLog int // the code has rate 2^-RateLog: 1 for 1/2, 2 for 1/4
 	Queries int // t, the number of opened columns
+	// Shared is how many tables of one shape a batched prover expects to
+	// open together (OpenMulti, package batch): they share u and v (2C
+	// elements) while each pays its t columns (t·R), so commitments take
+	// fewer rows. 0 or 1: tables opened alone. It changes the matrix's
+	// shape only, never soundness.
+	Shared int
 }
 
 // DefaultParams give ≥ 100 bits under Ligero's bound for any linear code:
@@ -102,11 +108,13 @@ func (pd *ProverData) Commitment() Commitment { return pd.com }
 
 // RowVars returns the number of row variables that minimizes the opening's
 // size 2C + t·R (u, v and t columns, in field elements) for a table of 2^n
-// entries: R ≈ √(2N/t).
+// entries: R ≈ √(2N/t); with p.Shared = k tables opened together, the
+// share 2C + k·t·R: R ≈ √(2N/(k·t)).
 func RowVars(n int, p Params) int {
 	best, bestSize := 0, -1
+	k := max(p.Shared, 1)
 	for rv := 0; rv <= n; rv++ {
-		size := 2*(1<<(n-rv)) + p.Queries*(1<<rv)
+		size := 2*(1<<(n-rv)) + k*p.Queries*(1<<rv)
 		if bestSize < 0 || size < bestSize {
 			best, bestSize = rv, size
 		}
