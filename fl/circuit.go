@@ -47,6 +47,10 @@ type Shape struct {
 	UpdateBits int `json:"update_bits"`
 	// DP, when set, adds DP-FedAvg noise (noise.go).
 	DP *DPShape `json:"dp,omitempty"`
+	// PublicModels binds W_old and W_new by two Groth16 commitments that
+	// the verifier recomputes from the two models, instead of Poseidon2
+	// in the circuit (public.go).
+	PublicModels bool `json:"public_models,omitempty"`
 }
 
 // Check refuses shapes outside the bounds the circuit's soundness argument
@@ -63,6 +67,8 @@ func (s Shape) Check() error {
 		return fmt.Errorf("fl: update bits %d is outside [2, param bits %d]", s.UpdateBits, s.ParamBits)
 	case s.ParamScale < 0 || s.ParamScale > 30:
 		return fmt.Errorf("fl: param scale %d is outside [0, 30]", s.ParamScale)
+	case s.DP != nil && s.PublicModels:
+		return fmt.Errorf("fl: DP rounds bind their noise to the previous model's Poseidon2 commitment: set up without public models")
 	case s.DP != nil:
 		return s.DP.check(s.Params)
 	}
@@ -160,6 +166,11 @@ func (c *Circuit) Define(api frontend.API) error {
 			return fmt.Errorf("fl: committing to client %d's update: %w", k, err)
 		}
 	}
+	if s.PublicModels {
+		if err := c.commitModels(committer); err != nil {
+			return err
+		}
+	}
 
 	// The clipping bound: C_q < 2^clipBits keeps the comparisons below
 	// exact (cmpBits ≪ 254).
@@ -228,6 +239,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	c.packedSums(api, scaled, right)
 
+	if s.PublicModels {
+		return c.pinModelInputs(api)
+	}
 	// The models' commitments, as `zkinfer commit` computes them: the
 	// range checks above make the packing injective, so each opens to one
 	// parameter vector.

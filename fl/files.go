@@ -33,6 +33,9 @@ const (
 	PKFile         = "pk.bin"
 	VKFile         = "vk.bin"
 	ClientsKeyFile = "clients.key"
+	// ModelsKeyFile holds, with public models, the two models' bases
+	// (public.go): verifiers need it.
+	ModelsKeyFile = "models.key"
 )
 
 // ClientsKeyFile's layout: "zkinfer-fl-clients-v1\n" ‖ K (uint32) ‖ n
@@ -71,17 +74,45 @@ func WriteDir(dir string, s Shape, ccs *cs.R1CS, keys *Keys) error {
 	if err := write(VKFile, keys.VK); err != nil {
 		return err
 	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, ClientsKeyFile), basesFile(keys.Bases, s.Params+3)); err != nil {
+		return err
+	}
+	if s.PublicModels {
+		return atomicfile.WriteFile(filepath.Join(dir, ModelsKeyFile), basesFile(keys.ModelBases[:], s.Params+1))
+	}
+	return nil
+}
+
+// basesFile is ClientsKeyFile's layout for bases of n points each.
+func basesFile(bases [][]curve.G1Affine, n int) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(clientsMagic)
-	binary.Write(&buf, binary.BigEndian, [2]uint32{uint32(s.Clients), uint32(s.Params + 3)})
-	for _, b := range keys.Bases {
+	binary.Write(&buf, binary.BigEndian, [2]uint32{uint32(len(bases)), uint32(n)})
+	for _, b := range bases {
 		for i := range b {
 			x, y := b[i].X.Bytes(), b[i].Y.Bytes()
 			buf.Write(x[:])
 			buf.Write(y[:])
 		}
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, ClientsKeyFile), buf.Bytes())
+	return buf.Bytes()
+}
+
+// ReadModelBases reads the two models' bases of a directory set up with
+// public models, and checks that they bind.
+func ReadModelBases(dir string, s Shape) ([2][]curve.G1Affine, error) {
+	var out [2][]curve.G1Affine
+	for m := range out {
+		b, err := readBasis(filepath.Join(dir, ModelsKeyFile), 2, s.Params+1, m)
+		if err != nil {
+			return out, err
+		}
+		if err := checkModelBasis(b, s); err != nil {
+			return out, err
+		}
+		out[m] = b
+	}
+	return out, nil
 }
 
 // ReadShape reads a set-up directory's shape.
@@ -103,7 +134,16 @@ func ReadClientBasis(dir string, s Shape, k int) ([]curve.G1Affine, error) {
 	if k < 0 || k >= s.Clients {
 		return nil, fmt.Errorf("fl: slot %d is outside the circuit's clients [0, %d)", k, s.Clients)
 	}
-	path := filepath.Join(dir, ClientsKeyFile)
+	b, err := readBasis(filepath.Join(dir, ClientsKeyFile), s.Clients, s.Params+3, k)
+	if err != nil {
+		return nil, err
+	}
+	return b, checkBasis(b, s, k)
+}
+
+// readBasis reads basis k of a bases file of count bases of n points,
+// reading only its slice.
+func readBasis(path string, count, n, k int) ([]curve.G1Affine, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("fl: %w", err)
@@ -114,9 +154,9 @@ func ReadClientBasis(dir string, s Shape, k int) ([]curve.G1Affine, error) {
 	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(clientsMagic)]) != clientsMagic {
 		return nil, bad("no header")
 	}
-	nk, n := int(binary.BigEndian.Uint32(head[len(clientsMagic):])), int(binary.BigEndian.Uint32(head[len(clientsMagic)+4:]))
-	if nk != s.Clients || n != s.Params+3 {
-		return nil, bad(fmt.Sprintf("%d clients of %d points, the shape %d of %d", nk, n, s.Clients, s.Params+3))
+	nk, nn := int(binary.BigEndian.Uint32(head[len(clientsMagic):])), int(binary.BigEndian.Uint32(head[len(clientsMagic)+4:]))
+	if nk != count || nn != n {
+		return nil, bad(fmt.Sprintf("%d bases of %d points, the shape %d of %d", nk, nn, count, n))
 	}
 	if _, err := f.Seek(int64(len(head))+int64(k)*int64(n)*64, io.SeekStart); err != nil {
 		return nil, err
@@ -137,7 +177,7 @@ func ReadClientBasis(dir string, s Shape, k int) ([]curve.G1Affine, error) {
 			return nil, bad(fmt.Sprintf("point %d is not on the curve", i))
 		}
 	}
-	return b, checkBasis(b, s, k)
+	return b, nil
 }
 
 // ReadCircuit reads the directory's constraint system.

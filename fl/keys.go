@@ -39,6 +39,9 @@ type Keys struct {
 	// Bases[k] is client k's commitment key basis: the points of its
 	// round, salt, N update values and gnark's mask, in that order.
 	Bases [][]curve.G1Affine
+	// ModelBases are, with public models, the bases of W_old and W_new
+	// (N points and the mask each).
+	ModelBases [2][]curve.G1Affine
 }
 
 // clientWires checks that commitment k of ccs holds exactly client k's
@@ -76,6 +79,11 @@ func Setup(s Shape, ccs *cs.R1CS, opts ...groth16setup.Option) (*Keys, error) {
 	if err := clientWires(ccs, s); err != nil {
 		return nil, err
 	}
+	if s.PublicModels {
+		if err := modelWires(ccs, s); err != nil {
+			return nil, err
+		}
+	}
 	pk, vk, err := groth16setup.Setup(ccs, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("fl: setup: %w", err)
@@ -98,6 +106,18 @@ func (keys *Keys) extractBases(s Shape) error {
 			return err
 		}
 		keys.Bases[k] = b
+	}
+	if s.PublicModels {
+		if len(keys.PK.CommitmentKeys) < s.Clients+2 {
+			return fmt.Errorf("fl: the proving key has no commitment keys for the models: set up again")
+		}
+		for m := range keys.ModelBases {
+			b := keys.PK.CommitmentKeys[s.Clients+m].Basis
+			if err := checkModelBasis(b, s); err != nil {
+				return err
+			}
+			keys.ModelBases[m] = b
+		}
 	}
 	return nil
 }

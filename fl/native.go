@@ -219,6 +219,9 @@ func commit(s Shape, w []int64, salt *big.Int) (*big.Int, error) {
 func assign(s Shape, r *Round, res *Result) *Circuit {
 	c := NewCircuit(s)
 	c.Round, c.Clip, c.Old, c.New = r.Number, r.Clip, res.OldCom, res.NewCom
+	if s.PublicModels {
+		c.Old, c.New = 0, 0
+	}
 	c.OldSalt, c.NewSalt = orZero(r.OldSalt), orZero(r.NewSalt)
 	if s.DP != nil {
 		c.DPPub[0], c.DPPub[1], c.Seed[0] = dp.SeedCommitment(orZero(r.DPSeed)), orZero(r.DPCoins), orZero(r.DPSeed)

@@ -28,6 +28,10 @@ type Statement struct {
 	// commitment and the coins' value (dp.CoinsValue of the verifier's
 	// coins).
 	SeedCom, Coins *big.Int
+	// OldW, NewW and ModelBases are, with public models, the two models'
+	// quantized weights and the bases of ModelsKeyFile (public.go).
+	OldW, NewW []int64
+	ModelBases [2][]curve.G1Affine
 }
 
 // ErrInvalid wraps every answer that the proof does not hold for the
@@ -52,8 +56,8 @@ func Verify(s Shape, vk *groth16bn254.VerifyingKey, prf *groth16bn254.Proof, st 
 			}
 		}
 	}
-	if len(prf.Commitments) < s.Clients {
-		return fmt.Errorf("%w: the proof carries %d commitments, the circuit's clients %d: it is another circuit's", ErrInvalid, len(prf.Commitments), s.Clients)
+	if need := s.Clients + 2*boolInt(s.PublicModels); len(prf.Commitments) < need {
+		return fmt.Errorf("%w: the proof carries %d commitments, the circuit %d: it is another circuit's", ErrInvalid, len(prf.Commitments), need)
 	}
 	for k := range st.Clients {
 		if !prf.Commitments[k].Equal(&st.Clients[k]) {
@@ -62,6 +66,12 @@ func Verify(s Shape, vk *groth16bn254.VerifyingKey, prf *groth16bn254.Proof, st 
 	}
 	pub := NewCircuit(s)
 	pub.Round, pub.Clip, pub.Old, pub.New = st.Round, st.Clip, orZero(st.Old), orZero(st.New)
+	if s.PublicModels {
+		if err := checkModels(s, prf.Commitments, st); err != nil {
+			return err
+		}
+		pub.Old, pub.New = 0, 0
+	}
 	for k, p := range st.Weights {
 		pub.Weights[k] = p
 	}
@@ -82,4 +92,11 @@ func Verify(s Shape, vk *groth16bn254.VerifyingKey, prf *groth16bn254.Proof, st 
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -32,7 +32,7 @@ func init() {
 const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR [--dp gaussian|laplace --epsilon E [--delta D] --sensitivity S [--dp-tensors T1,T2,…]]   (once per model architecture and K)
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
        zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX]
-       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX]`
+       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX] [--prev-model OLD.onnx --model NEW.onnx]`
 
 func cmdFL(fs *flag.FlagSet, args []string) error {
 	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
@@ -91,6 +91,7 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 	paramBits := fs.Int("param-bits", model.DefaultParamBits, "signed bit width of each quantized weight (as given to compile and commit)")
 	updateBits := fs.Int("update-bits", model.DefaultParamBits, "signed bit width of each quantized update value")
 	dpf := flDPFlags(fs)
+	public := fs.Bool("public-models", false, "bind the previous and the new model by commitments the verifier recomputes from both ONNX files, instead of Poseidon2 in the circuit (45% fewer constraints; verifiers then need both models: docs/FEDERATED.md)")
 	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
 	if _, err := parse(fs, args, 0, "model", "clients", "out"); err != nil {
 		return err
@@ -103,6 +104,7 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 	if s.DP, err = dpf.shape(p, *paramScale); err != nil {
 		return err
 	}
+	s.PublicModels = *public
 	if err := s.Check(); err != nil {
 		return usageError{err.Error()}
 	}
@@ -252,6 +254,9 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	if r.NewSalt, err = circuit.ParseSalt(*newSalt); err != nil {
 		return fmt.Errorf("--new-salt: %w", err)
 	}
+	if s.PublicModels && (r.OldSalt.Sign() != 0 || r.NewSalt.Sign() != 0) {
+		return usageError{"the circuit binds public models, which verifiers recompute without salts: drop --salt and --new-salt"}
+	}
 	var coins []byte
 	switch w, err := dpw.witness(); {
 	case err != nil:
@@ -343,6 +348,8 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	newCom := fs.String("model-commitment", "", "the commitment the aggregated model must have")
 	clip := fs.Float64("clip", 0, "the L2 bound the round must have clipped to (real units; the proof's is printed either way)")
 	dpv := dpVerifyFlags(fs)
+	prevModel := fs.String("prev-model", "", "with public models: the previous global model (ONNX); its commitment must be --prev")
+	newModel := fs.String("model", "", "with public models: the aggregated model (ONNX); its commitment must be the proof's")
 	pos, err := parse(fs, args, 1, "proof", "commitments", "prev")
 	if err != nil {
 		return err
@@ -389,6 +396,13 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		if err := flDPExpect(dpv, st); err != nil {
 			return err
 		}
+	}
+	if s.PublicModels {
+		if err := flPublicModels(pos[0], s, st, *prevModel, *newModel); err != nil {
+			return err
+		}
+	} else if *prevModel != "" || *newModel != "" {
+		return usageError{"--prev-model and --model are for a circuit set up with --public-models"}
 	}
 	cs := splitList(*commitments)
 	st.Clients = nil

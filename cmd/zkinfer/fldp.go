@@ -4,11 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 
 	"github.com/zkinfer/zkinfer/dp"
 	"github.com/zkinfer/zkinfer/fl"
+	"github.com/zkinfer/zkinfer/proof"
+	"github.com/zkinfer/zkinfer/quant"
 )
 
 // fl setup --dp …: DP-FedAvg's mechanism, fixed at setup (its table is
@@ -124,4 +127,38 @@ func flDPExpect(f *dpVerifyFlagSet, st *fl.Statement) error {
 	}
 	st.SeedCom, st.Coins = want, dp.CoinsValue(b)
 	return nil
+}
+
+// flPublicModels reads both models for a circuit set up with
+// --public-models: their `zkinfer commit` values must be the statement's
+// (the previous one is --prev, checked by the caller), and their weights
+// go to the statement for fl.Verify to recompute the proof's model
+// commitments.
+func flPublicModels(dir string, s fl.Shape, st *fl.Statement, prevModel, newModel string) error {
+	if prevModel == "" || newModel == "" {
+		return usageError{"this circuit binds public models: give --prev-model OLD.onnx and --model NEW.onnx"}
+	}
+	qs := quant.Default
+	qs.ParamScale = s.ParamScale
+	for i, m := range []struct {
+		path string
+		want *big.Int
+		w    *[]int64
+	}{{prevModel, st.Old, &st.OldW}, {newModel, st.New, &st.NewW}} {
+		got, err := proof.ModelCommitment(m.path, qs, s.ParamBits, nil)
+		if err != nil {
+			return err
+		}
+		if got != fl.FieldHex(m.want) {
+			return invalid(fmt.Errorf("%w: zkinfer commit gives %s %s, the proof's %s model %s", fl.ErrInvalid, m.path, got, [2]string{"previous", "new"}[i], fl.FieldHex(m.want)))
+		}
+		p, err := fl.LoadParams(m.path, s.ParamScale, s.ParamBits)
+		if err != nil {
+			return err
+		}
+		*m.w = p.Values
+	}
+	var err error
+	st.ModelBases, err = fl.ReadModelBases(dir, s)
+	return err
 }

@@ -70,3 +70,38 @@ func TestFederatedDP(t *testing.T) {
 		}
 	}
 }
+
+// TestFederatedPublicModels runs the walkthrough's round set up with
+// --public-models: fl verify recomputes both models' commitments from the
+// ONNX files, and refuses another new model or a missing one.
+func TestFederatedPublicModels(t *testing.T) {
+	tmp := t.TempDir()
+	at := func(name string) string { return filepath.Join(tmp, name) }
+	global := filepath.Join(flExample, "global.onnx")
+	hosp := func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
+	mustZK(t, "fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet", "--public-models")
+	for _, h := range []string{"0", "1", "2"} {
+		mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
+	}
+	mustZK(t, "fl", "aggregate", at("round"), "--model", global, "--round", "1",
+		"--updates", hosp("0")+","+hosp("1")+","+hosp("2"),
+		"--openings", at("o0.json")+","+at("o1.json")+","+at("o2.json"), "--weights", "300,500,200", "--clip", "3",
+		"--out", at("global1.onnx"), "--proof", at("p.json"), "--quiet")
+	prev := strings.TrimSpace(mustZK(t, "commit", global))
+	verify := func(extra ...string) (int, string, string) {
+		return zk(t, append([]string{"fl", "verify", at("round"), "--proof", at("p.json"), "--round", "1",
+			"--commitments", at("c0.json") + "," + at("c1.json") + "," + at("c2.json"), "--prev", prev}, extra...)...)
+	}
+	if code, out, errOut := verify("--prev-model", global, "--model", at("global1.onnx")); code != 0 || !strings.Contains(out, "verified: round 1") {
+		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
+	}
+	for name, args := range map[string][]string{
+		"another new model":  {"--prev-model", global, "--model", hosp("0")},
+		"the models swapped": {"--prev-model", at("global1.onnx"), "--model", global},
+		"no models":          {},
+	} {
+		if code, _, errOut := verify(args...); code == 0 {
+			t.Errorf("%s: verified (%q)", name, errOut)
+		}
+	}
+}
