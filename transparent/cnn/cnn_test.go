@@ -2,6 +2,8 @@ package cnn
 
 import (
 	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -183,4 +185,62 @@ func TestRefusals(t *testing.T) {
 
 func convShape(c, h, w, o int) conv.Shape {
 	return conv.Shape{C: c, H: h, W: w, O: o, KH: 3, KW: 3, Stride: 1, Pad: 1}
+}
+
+// TestTamperedRejected: a finished proof changed in any part is rejected,
+// without a panic.
+func TestTamperedRejected(t *testing.T) {
+	m, x := small(t)
+	proof, y, err := Prove(testParams, m, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := func(e *fr.Element) { e.SetUint64(1) }
+	for name, edit := range map[string]func(p *Proof){
+		"pool dropped":            func(p *Proof) { p.Pools = p.Pools[:1] },
+		"pools swapped":           func(p *Proof) { p.Pools[0], p.Pools[1] = p.Pools[1], p.Pools[0] },
+		"conv Y root":             func(p *Proof) { p.Convs[1].Y.Root[0] ^= 1 },
+		"conv Y value":            func(p *Proof) { one(&p.Convs[0].YAtR) },
+		"rescale lookup dropped":  func(p *Proof) { p.ConvRq[0].Lookups = p.ConvRq[0].Lookups[1:] },
+		"pool value":              func(p *Proof) { one(&p.Pools[1].AtR[2]) },
+		"pool zero-check final":   func(p *Proof) { one(&p.Pools[0].Zero.Finals[3]) },
+		"pool limb vars":          func(p *Proof) { p.Pools[0].L0.NumVars++ },
+		"dense step value":        func(p *Proof) { one(&p.Steps[0].YAtR) },
+		"batch group dropped":     func(p *Proof) { p.Batch.Groups = p.Batch.Groups[1:] },
+		"batch rounds dropped":    func(p *Proof) { p.Batch.Groups[0].Rounds = nil },
+		"batch finals shortened":  func(p *Proof) { p.Batch.Groups[0].Finals = p.Batch.Groups[0].Finals[1:] },
+		"batch columns shortened": func(p *Proof) { p.Batch.Groups[0].Open.Columns[0] = p.Batch.Groups[0].Open.Columns[0][1:] },
+		"batch table dropped":     func(p *Proof) { p.Batch.Groups[0].Open.Columns = p.Batch.Groups[0].Open.Columns[1:] },
+		"batch u shortened":       func(p *Proof) { p.Batch.Groups[1].Open.U = p.Batch.Groups[1].Open.U[1:] },
+		"input limb commitment":   func(p *Proof) { p.Input.V1.Root[3] ^= 1 },
+		"input value at z":        func(p *Proof) { one(&p.Input.AtZ[1]) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := cloneProof(proof)
+			edit(&p)
+			if err := Verify(testParams, m, y, p); err == nil {
+				t.Fatal("tampered proof accepted")
+			}
+		})
+	}
+}
+
+// cloneProof copies the parts TestTamperedRejected changes.
+func cloneProof(p Proof) Proof {
+	q := p
+	q.Pools = slices.Clone(p.Pools)
+	for i := range q.Pools {
+		q.Pools[i].Zero.Finals = slices.Clone(p.Pools[i].Zero.Finals)
+	}
+	q.Convs = slices.Clone(p.Convs)
+	q.ConvRq = slices.Clone(p.ConvRq)
+	q.Steps = slices.Clone(p.Steps)
+	q.Batch.Groups = slices.Clone(p.Batch.Groups)
+	for i := range q.Batch.Groups {
+		g := &q.Batch.Groups[i]
+		g.Finals = slices.Clone(g.Finals)
+		g.Open.Columns = slices.Clone(g.Open.Columns)
+	}
+	q.Input.AtZ = p.Input.AtZ
+	return q
 }
