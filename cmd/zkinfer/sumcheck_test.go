@@ -384,6 +384,21 @@ func TestSumcheckRefusals(t *testing.T) {
 	dir := sumcheckCompile(t, mlp)
 	pf := filepath.Join(dir, "proof.json")
 	mustZK(t, "prove", dir, "--input", input, "--proof", pf)
+	// Nothing checked: a missing proof file, a directory whose model was
+	// replaced. Exit 3 (could not check), not 1 (invalid).
+	broken := sumcheckCompile(t, mlp)
+	os.WriteFile(filepath.Join(broken, "model.onnx"), []byte("other"), 0o644)
+	for _, args := range [][]string{
+		{"verify", dir, "--proof", filepath.Join(out, "missing.json")},
+		{"verify", broken, "--proof", pf},
+		{"prove", broken, "--input", input, "--proof", filepath.Join(out, "p.json")},
+		{"setup", broken},
+	} {
+		code, _, errOut := zk(t, args...)
+		if msg := strings.TrimSpace(errOut); code != exitError || strings.Contains(msg, "\n") {
+			t.Fatalf("%s: exit %d, want %d: %q", strings.Join(args, " "), code, exitError, msg)
+		}
+	}
 	for _, args := range [][]string{
 		{"export-verifier", dir, "--out", filepath.Join(out, "V.sol")},
 		{"calldata", dir, "--proof", pf},
