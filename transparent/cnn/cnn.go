@@ -16,8 +16,8 @@
 // x is the quantized input (C×H×W, ONNX order, at the model's input scale),
 // y the quantized output, exactly ops.IntArith's integers: FromModel reads
 // the integer weights, biases, shifts and bit widths from the compiled
-// model's plans (ops.ViewLinMap, ViewGroup, ViewMove, ViewMatMul) and checks
-// that the layers it builds are those plans.
+// model's plans (ops.ViewConv, ViewGroup, ViewMove, ViewMatMul) and checks
+// the geometry it builds against them (every pool window's sources).
 //
 // # Integers
 //

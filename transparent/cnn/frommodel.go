@@ -19,9 +19,8 @@ import (
 // with one 1×C×H×W input (steps that move nothing, such as a Reshape to the
 // same shape, are skipped): cnn_c32's architecture (bench/genmodels.py), the
 // corpus's 3l_relu_conv_fc, 1l_conv and 1l_downsample. The
-// integers are the plans' own (ops.View*): each convolution's weights are
-// read back from its linear map's terms and checked to give exactly those
-// terms, output by output; a pool that took the convolution's rescale over
+// integers are the plans' own (ops.View*): each convolution's weights per
+// kernel (ops.ViewConv), as the integer evaluator uses them; a pool that took the convolution's rescale over
 // (ops.RequantTaker) gives the block its shift, bits and ReLU. Anything else
 // — another operator, an upscale, a strided or dilated pool, a Gemm with a
 // computed right operand — is refused with the step's name.
@@ -105,7 +104,7 @@ func ints(n *graph.Node, name string, def int64, k int) []int {
 }
 
 // convFrom reads a Conv step: its geometry from the node and the infos, its
-// weights back from the linear map's terms.
+// integers from the plan.
 func convFrom(st model.Step) (Conv, error) {
 	in, out := st.Inputs[0].Shape, st.Outputs[0].Shape
 	if len(in) != 4 || len(out) != 4 || in[0] != 1 {
@@ -133,12 +132,6 @@ func convFrom(st model.Step) (Conv, error) {
 			return Conv{}, fmt.Errorf("%d weights and %d biases for a %dx%dx%dx%d kernel", len(v.W), len(v.Bias), s.O, s.C, s.KH, s.KW)
 		}
 		c.W, c.B, rq = v.W, v.Bias, v.RQ
-	} else if v, ok := ops.ViewLinMap(st.Plan); ok {
-		var err error
-		if c.W, c.B, err = convWeights(s, v); err != nil {
-			return Conv{}, err
-		}
-		rq = v.RQ
 	} else {
 		return Conv{}, fmt.Errorf("not a constant-weight convolution")
 	}
@@ -147,88 +140,6 @@ func convFrom(st model.Step) (Conv, error) {
 	}
 	c.Shift, c.Bits, c.ReLU = rq.Shift, rq.Bits, rq.Relu
 	return c, nil
-}
-
-// convWeights recovers W (O×C×KH×KW) and the per-channel bias from a conv's
-// linear map and checks that they give exactly its terms: every term is the
-// weight of its tap, and every output has as many terms as nonzero weights
-// on its in-bounds taps (the map drops zero weights and padding).
-func convWeights(s conv.Shape, v ops.LinMapView) ([]int64, []int64, error) {
-	oh, ow := s.Out()
-	plane := oh * ow
-	if len(v.Off) != s.O*plane+1 {
-		return nil, nil, fmt.Errorf("linear map of %d outputs, want %d", len(v.Off)-1, s.O*plane)
-	}
-	kc := s.C * s.KH * s.KW
-	w := make([]int64, s.O*kc)
-	set := make([]bool, len(w))
-	tap := func(o, p int, src int32) (int, bool) {
-		y, x := p/ow, p%ow
-		ch, rem := int(src)/(s.H*s.W), int(src)%(s.H*s.W)
-		ki, kj := rem/s.W-y*s.Stride+s.Pad, rem%s.W-x*s.Stride+s.Pad
-		if ch >= s.C || ki < 0 || ki >= s.KH || kj < 0 || kj >= s.KW {
-			return 0, false
-		}
-		return o*kc + (ch*s.KH+ki)*s.KW + kj, true
-	}
-	for i := 0; i < s.O*plane; i++ {
-		o, p := i/plane, i%plane
-		for t := v.Off[i]; t < v.Off[i+1]; t++ {
-			j, ok := tap(o, p, v.Src[t])
-			if !ok {
-				return nil, nil, fmt.Errorf("output %d reads input %d outside its window", i, v.Src[t])
-			}
-			if set[j] && w[j] != v.W[t] {
-				return nil, nil, fmt.Errorf("tap %d has weights %d and %d at two outputs", j, w[j], v.W[t])
-			}
-			w[j], set[j] = v.W[t], true
-		}
-	}
-	stamp := make([]int, len(w)) // output i+1 marks the taps it has read
-	for i := 0; i < s.O*plane; i++ {
-		o, p := i/plane, i%plane
-		nonzero := 0
-		for t := v.Off[i]; t < v.Off[i+1]; t++ {
-			j, _ := tap(o, p, v.Src[t])
-			if stamp[j] == i+1 {
-				return nil, nil, fmt.Errorf("output %d reads tap %d twice", i, j)
-			}
-			stamp[j] = i + 1
-			if v.W[t] != 0 {
-				nonzero++
-			}
-		}
-		// Every in-bounds tap with a nonzero weight must be a term (terms of
-		// weight 0, a small weight quantized to 0, add nothing).
-		y, x := p/ow, p%ow
-		want := 0
-		for ch := 0; ch < s.C; ch++ {
-			for ki := 0; ki < s.KH; ki++ {
-				for kj := 0; kj < s.KW; kj++ {
-					h, c := y*s.Stride+ki-s.Pad, x*s.Stride+kj-s.Pad
-					if h >= 0 && h < s.H && c >= 0 && c < s.W && w[o*kc+(ch*s.KH+ki)*s.KW+kj] != 0 {
-						want++
-					}
-				}
-			}
-		}
-		if nonzero != want {
-			return nil, nil, fmt.Errorf("output %d has %d nonzero terms, the recovered weights give %d", i, nonzero, want)
-		}
-	}
-	var b []int64
-	if v.Bias != nil {
-		b = make([]int64, s.O)
-		for o := range b {
-			b[o] = v.Bias[o*plane]
-			for p := 1; p < plane; p++ {
-				if v.Bias[o*plane+p] != b[o] {
-					return nil, nil, fmt.Errorf("channel %d has biases %d and %d", o, b[o], v.Bias[o*plane+p])
-				}
-			}
-		}
-	}
-	return w, b, nil
 }
 
 // poolFrom reads a MaxPool step after block c: K×K windows of stride K
