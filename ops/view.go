@@ -7,33 +7,6 @@ package ops
 // views copy nothing but the weights' integers; a backend must not change
 // the slices it is given.
 
-// LinMapView is a constant linear map (Conv with constant weights, average
-// pooling): output i is Σ_k W[k]·x[Src[k]] over k in [Off[i], Off[i+1]),
-// plus Bias[i] (nil: none), then RQ. Div is nil unless outputs are divided
-// by a non-power-of-two constant (such plans are not viewed: ok false).
-type LinMapView struct {
-	Shape []int
-	Off   []int32
-	Src   []int32
-	W     []int64
-	Bias  []int64
-	RQ    Requant
-}
-
-// ViewLinMap returns the view of a linear-map plan; ok is false for any
-// other plan, or one with a rounded division.
-func ViewLinMap(plan any) (v LinMapView, ok bool) {
-	p, ok := plan.(*linMapPlan)
-	if !ok || p.Div != nil {
-		return LinMapView{}, false
-	}
-	v = LinMapView{Shape: p.Shape, Off: p.Off, Src: p.Src, W: ints(p.W), RQ: p.RQ}
-	if p.Bias != nil {
-		v.Bias = ints(p.Bias)
-	}
-	return v, true
-}
-
 // ConvView is a constant-weight Conv whose plan holds the weights per
 // kernel (not expanded per output position): W in the node's layout
 // (O×C×KH×KW), Bias per output channel at the product scale (nil: none),
@@ -52,8 +25,7 @@ type convViewer interface {
 }
 
 // ViewConv returns the view of a constant-weight, ungrouped Conv plan that
-// holds its weights per kernel; ok is false for any other plan (a Conv
-// compiled to a linear map is read through ViewLinMap).
+// holds its weights per kernel; ok is false for any other plan.
 func ViewConv(plan any) (ConvView, bool) {
 	if p, ok := plan.(convViewer); ok {
 		return p.convView()

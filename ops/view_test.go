@@ -80,7 +80,4 @@ func TestViews(t *testing.T) {
 	if _, ok := ops.ViewConv(gemm.Plan); ok {
 		t.Error("ViewConv accepted a Gemm's plan")
 	}
-	if _, ok := ops.ViewLinMap(conv.Plan); ok {
-		t.Error("ViewLinMap accepted a Conv planned per kernel")
-	}
 }
