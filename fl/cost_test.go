@@ -37,7 +37,8 @@ func TestCostPerParameter(t *testing.T) {
 
 // TestMeasure is the measurement, by hand only:
 // FL_MEASURE=10x100000 go test ./fl -run TestMeasure -v (under
-// /usr/bin/time -v for the peak RSS).
+// /usr/bin/time -v for the peak RSS); FL_PUBLIC=1 for public models,
+// FL_COMPILE_ONLY=1 to stop after counting the constraints.
 func TestMeasure(t *testing.T) {
 	spec := os.Getenv("FL_MEASURE")
 	if spec == "" {
@@ -47,13 +48,16 @@ func TestMeasure(t *testing.T) {
 	if _, err := fmt.Sscanf(spec, "%dx%d", &k, &n); err != nil {
 		t.Fatalf("FL_MEASURE=%q: want KxN", spec)
 	}
-	s := Shape{Clients: k, Params: n, ParamBits: 16, ParamScale: 12, UpdateBits: 16}
+	s := Shape{Clients: k, Params: n, ParamBits: 16, ParamScale: 12, UpdateBits: 16, PublicModels: os.Getenv("FL_PUBLIC") != ""}
 	t0 := time.Now()
 	ccs, err := Compile(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("compile %v: %d constraints (%.2f a parameter)", time.Since(t0), ccs.GetNbConstraints(), float64(ccs.GetNbConstraints())/float64(n))
+	if os.Getenv("FL_COMPILE_ONLY") != "" {
+		return
+	}
 	t0 = time.Now()
 	keys, err := Setup(s, ccs)
 	if err != nil {
@@ -99,7 +103,8 @@ func TestMeasure(t *testing.T) {
 	}
 	t.Logf("prove %v", time.Since(t0))
 	t0 = time.Now()
-	st := &Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: pts}
+	st := &Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: pts,
+		OldW: r.Old, NewW: res.New, ModelBases: keys.ModelBases}
 	if err := Verify(s, keys.VK, prf, st); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,10 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
 )
 
 // TestPublicModels: a round set up with public models proves and
@@ -52,6 +56,27 @@ func TestPublicModels(t *testing.T) {
 				t.Fatalf("want invalid, got %v", err)
 			}
 		})
+	}
+	// Old and New are pinned to 0: a proof does not verify for another
+	// value (without the pin their verifying-key points would be zero).
+	pub := NewCircuit(s)
+	pub.Round, pub.Clip, pub.Old, pub.New = r.Number, r.Clip, 5, 0
+	for k, p := range r.Weights {
+		pub.Weights[k] = p
+	}
+	w, err := frontend.NewWitness(pub, ecc.BN254.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := groth16.Verify(prf, keys.VK, w); err == nil {
+		t.Fatal("the proof verifies with Old = 5")
+	}
+	pub.Old, pub.New = 0, 5
+	if w, err = frontend.NewWitness(pub, ecc.BN254.ScalarField(), frontend.PublicOnly()); err != nil {
+		t.Fatal(err)
+	}
+	if err := groth16.Verify(prf, keys.VK, w); err == nil {
+		t.Fatal("the proof verifies with New = 5")
 	}
 	// A prover who averages wrongly and proves for its own new model: the
 	// verifier's new model is the honest one.
