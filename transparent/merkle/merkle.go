@@ -11,6 +11,8 @@ package merkle
 import (
 	"crypto/sha256"
 	"fmt"
+
+	"github.com/zkinfer/zkinfer/internal/par"
 )
 
 // Hash is a SHA-256 digest.
@@ -49,9 +51,11 @@ func Build(leaves []Hash) (*Tree, error) {
 	t := &Tree{Levels: [][]Hash{leaves}}
 	for cur := leaves; len(cur) > 1; {
 		next := make([]Hash, len(cur)/2)
-		for i := range next {
-			next[i] = node(&cur[2*i], &cur[2*i+1])
-		}
+		par.For(len(next), 1<<10, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				next[i] = node(&cur[2*i], &cur[2*i+1])
+			}
+		})
 		t.Levels = append(t.Levels, next)
 		cur = next
 	}
