@@ -151,12 +151,15 @@ func TestAlteredClaimRejected(t *testing.T) {
 
 func TestTamperedRejected(t *testing.T) {
 	s := newSetup(t, []int{5, 3}, [][2]int{{0, 0}, {0, 1}, {1, 0}})
+	// Each edit is rejected without a panic.
 	for name, edit := range map[string]func(p *Proof){
 		"group dropped":          func(p *Proof) { p.Groups = p.Groups[:1] },
 		"reduction round":        func(p *Proof) { p.Groups[0].Rounds[1][0].SetUint64(9) },
 		"reduction final":        func(p *Proof) { p.Groups[0].Finals[0].SetUint64(9) },
 		"reduction on one claim": func(p *Proof) { p.Groups[1].Rounds, p.Groups[1].Finals = p.Groups[0].Rounds, p.Groups[0].Finals },
 		"opening row":            func(p *Proof) { p.Groups[0].Open.V[0].SetUint64(9) },
+		"finals shortened":       func(p *Proof) { p.Groups[0].Finals = p.Groups[0].Finals[:0] },
+		"rounds shortened":       func(p *Proof) { p.Groups[0].Rounds = p.Groups[0].Rounds[1:] },
 		"groups swapped":         func(p *Proof) { p.Groups[0], p.Groups[1] = p.Groups[1], p.Groups[0] },
 	} {
 		if err := s.run(nil, edit); err == nil {
