@@ -26,7 +26,7 @@ type Suite struct {
 // commitment, claim, weight, public-wire and segment-boundary tests for
 // circuit, the tampering, forged-metric, dataset-binding, weight-range,
 // public-wire and Freivalds tests for audit, the sampler's forgeries for
-// dp and the released-value tests for query.
+// dp, the released-value tests for query and the forged rounds for fl.
 var Suites = map[string]Suite{
 	"ops": {Pkgs: []string{"./ops"}, Run: "^(" + strings.Join([]string{
 		"TestBitRange", "TestComparisonSoundness", "TestDivSqrtSoundness",
@@ -47,6 +47,7 @@ var Suites = map[string]Suite{
 	}, "|") + ")$"},
 	"dp":    {Pkgs: []string{"./dp"}, Run: "^(TestSamplerMatchesReference|TestSamplerRejects)$"},
 	"query": {Pkgs: []string{"./query"}, Run: "^(TestCircuit|TestMeanFloor|TestScoreCount|TestScoreMean)$"},
+	"fl":    {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates)$"},
 }
 
 // Status is a mutant's verdict.

@@ -25,7 +25,7 @@ import (
 )
 
 // allPkgs are the packages with constraint code.
-const allPkgs = "ops,ops/ml,circuit,proof,audit,dp,query"
+const allPkgs = "ops,ops/ml,circuit,proof,audit,dp,query,fl"
 
 func main() {
 	if err := run(); err != nil {
