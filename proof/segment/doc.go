@@ -57,6 +57,14 @@
 // planned segment, learns the fixed cost per segment from its exact count,
 // and plans the rest again; a segment over the limit is cut shorter.
 //
+// A block that cannot be cut (a convolution with its ReLU and max pool
+// fused) and is over the limit, or lies in the largest of --segments K,
+// is split by output channels (split.go, model.SplitGraph): G
+// convolutions over the block's input, each with its copy of the
+// channel-local tail, and a Concat, the same integers as the block
+// (model/split.go says why); the manifest records the splits, and every
+// compile of the model applies them.
+//
 // # Memory
 //
 // Open compiles the model without its steps' plans (model.Plans): it
