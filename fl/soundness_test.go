@@ -144,3 +144,33 @@ func TestSoundness(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateRange: a client that commits to an update value one past
+// its range (its own commitment, the factor and the average recomputed
+// for it) is refused by the update's range check alone.
+func TestUpdateRange(t *testing.T) {
+	ccs, keys := testSetup(t)
+	for _, v := range []int64{1 << (testShape.UpdateBits - 1), -(1 << (testShape.UpdateBits - 1)) - 1} {
+		r := testRound(1)
+		res, err := Aggregate(testShape, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Updates[0][0] = v
+		norm := new(big.Int)
+		for _, u := range r.Updates[0] {
+			norm.Add(norm, big.NewInt(u*u))
+		}
+		res.Factors[0] = clipFactor(norm, r.Clip)
+		if err := combine(testShape, r, res, false); err != nil {
+			t.Fatal(err)
+		}
+		prf, err := Prove(testShape, ccs, keys.PK, r, res)
+		if err == nil {
+			err = Verify(testShape, keys.VK, prf, statement(t, keys, r, res))
+		}
+		if err == nil {
+			t.Fatalf("an update value %d (range [−2^%d, 2^%d)) accepted", v, testShape.UpdateBits-1, testShape.UpdateBits-1)
+		}
+	}
+}
