@@ -388,15 +388,18 @@ func TestSumcheckRefusals(t *testing.T) {
 	// replaced. Exit 3 (could not check), not 1 (invalid).
 	broken := sumcheckCompile(t, mlp)
 	os.WriteFile(filepath.Join(broken, "model.onnx"), []byte("other"), 0o644)
-	for _, args := range [][]string{
-		{"verify", dir, "--proof", filepath.Join(out, "missing.json")},
-		{"verify", broken, "--proof", pf},
-		{"prove", broken, "--input", input, "--proof", filepath.Join(out, "p.json")},
-		{"setup", broken},
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", dir, "--proof", filepath.Join(out, "missing.json")}, "missing.json"},
+		{[]string{"verify", broken, "--proof", pf}, "does not match the model it was compiled from"},
+		{[]string{"prove", broken, "--input", input, "--proof", filepath.Join(out, "p.json")}, "does not match the model it was compiled from"},
+		{[]string{"setup", broken}, "does not match the model it was compiled from"},
 	} {
-		code, _, errOut := zk(t, args...)
-		if msg := strings.TrimSpace(errOut); code != exitError || strings.Contains(msg, "\n") {
-			t.Fatalf("%s: exit %d, want %d: %q", strings.Join(args, " "), code, exitError, msg)
+		code, _, errOut := zk(t, c.args...)
+		if msg := strings.TrimSpace(errOut); code != exitError || strings.Contains(msg, "\n") || !strings.Contains(msg, c.want) {
+			t.Fatalf("%s: exit %d, want %d and %q: %q", strings.Join(c.args, " "), code, exitError, c.want, msg)
 		}
 	}
 	for _, args := range [][]string{
