@@ -43,8 +43,16 @@
 // first dense step reads the last block's commitment as its X, and its
 // opening of X̃ at (r_i, r_k) is an opening of that commitment. Padding
 // entries are proven zero by the pool (m = 0 on padding windows) or by the
-// conv step (Y's padding). NewModel refuses a last block whose H·W is not a
-// power of two (that needs a gather reduction between the two layouts).
+// conv step (Y's padding).
+//
+// Otherwise (a 7×7 plane, say) the prover commits the flat table F and
+// proves F(u) = B(idx(u)) on the whole flat cube, B the block's table and
+// idx(u) = ⌊u/HW⌋·2^⌈log HW⌉ + u mod HW (−1, read as 0, beyond C·H·W): at
+// a random r it states F̃(r), and package conv's gather reduction turns
+// F̃(r) = Σ_q S_r(q)·B(q) into a claim on B̃ at ρ (S_r computed by the
+// verifier from the public map); both claims are opened with the rest.
+// Error: (log|F| table)/|F| for the identity at r, plus the gather's
+// sumcheck (2·log|B|/|F|) [FlattenProof].
 //
 // # Soundness
 //
@@ -87,6 +95,9 @@ type Model struct {
 	conv   []*conv.Layer
 	pool   []*maxpool.Layer // nil where a block has no pool
 	gemm   []*matmul.Layer
+	// flatIdx is the flat layout's index map into the last block's table
+	// when the two differ (H·W not a power of two), else nil.
+	flatIdx []int32
 }
 
 // NewModel checks that the blocks and layers chain and builds their layers
@@ -126,8 +137,8 @@ func NewModel(inBits int, convs []Conv, dense []mlp.Dense) (*Model, error) {
 	if len(dense) == 0 {
 		return m, nil // the last block's output is the model's
 	}
-	if hw, _ := mle.Pow2(h * w); hw != h*w {
-		return nil, fmt.Errorf("cnn: the last block gives %dx%d planes: flattening needs H·W a power of two (a relabelling of the committed table)", h, w)
+	if stride, _ := mle.Pow2(h * w); stride != h*w {
+		m.flatIdx = flatIndex(ch, h*w, stride)
 	}
 	if dense[0].K != ch*h*w {
 		return nil, fmt.Errorf("cnn: dense layer 0 reads %d values, the last block gives %dx%dx%d", dense[0].K, ch, h, w)
@@ -268,6 +279,10 @@ func (m *Model) eval(x []int64, ch cheats) (*trace, error) {
 		}
 		t.pooled = append(t.pooled, p)
 	}
+	if m.flatIdx != nil {
+		c, plane, stride := m.blockLayout()
+		cur = flatTable(cur, c, plane, stride)
+	}
 	if ch.flatten != nil && len(m.Dense) > 0 {
 		cur = ch.flatten(cur)
 	}
@@ -310,6 +325,12 @@ func (m *Model) outLayout() (c, plane, stride int) {
 		n := m.Dense[len(m.Dense)-1].N
 		return 1, n, n
 	}
+	return m.blockLayout()
+}
+
+// blockLayout returns the last block's output layout: c channels of plane
+// values, each padded to stride entries.
+func (m *Model) blockLayout() (c, plane, stride int) {
 	c, h, w := m.Convs[len(m.Convs)-1].out()
 	stride, _ = mle.Pow2(h * w)
 	return c, h * w, stride

@@ -24,7 +24,7 @@ func getenv(k string) string { return os.Getenv(k) }
 // TestMatchesIntArith: the chain FromModel builds computes exactly the
 // integer evaluator's output (model.Run with ops.IntArith) and proves it.
 func TestMatchesIntArith(t *testing.T) {
-	for _, a := range []arch{{1, 8, 2, 4, 3}, {3, 8, 4, 8, 5}, {2, 16, 3, 6, 4}} {
+	for _, a := range []arch{{1, 8, 2, 4, 3}, {3, 8, 4, 8, 5}, {2, 16, 3, 6, 4}, {2, 12, 3, 6, 4}} {
 		t.Run(fmt.Sprint(a), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(a.C), uint64(a.S)))
 			mod, m, in := compiled(t, cnnGraph(a, rng), rng)
@@ -151,8 +151,8 @@ func transpose(x []int64, r, c int) []int64 {
 func TestRefusals(t *testing.T) {
 	conv1 := Conv{Shape: convShape(1, 6, 6, 2), W: make([]int64, 2*9), Shift: 8, Bits: 16, ReLU: true, Pool: 2}
 	dense := []mlp.Dense{{K: 2 * 9, N: 2, W: make([]int64, 36), Shift: 8, Bits: 16}}
-	if _, err := NewModel(16, []Conv{conv1}, dense); err == nil || !strings.Contains(err.Error(), "power of two") {
-		t.Errorf("3x3 planes flattened: %v", err)
+	if _, err := NewModel(16, []Conv{conv1}, []mlp.Dense{{K: 17, N: 2, W: make([]int64, 34), Shift: 8, Bits: 16}}); err == nil {
+		t.Error("a dense layer reading 17 of 18 values accepted")
 	}
 	if _, err := NewModel(16, nil, dense); err == nil {
 		t.Error("no convolution accepted")
@@ -243,4 +243,33 @@ func cloneProof(p Proof) Proof {
 	}
 	q.Input.AtZ = p.Input.AtZ
 	return q
+}
+
+// TestFlattenRelayout: with 3×3 planes the flat table is committed apart
+// from the block's; the dense head run on another order of it (channels
+// last) with its own consistent accumulators is caught by the gather that
+// ties the flat table to the block's, and a proof without it is refused.
+func TestFlattenRelayout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	mod, m, in := compiled(t, cnnGraph(arch{2, 12, 3, 6, 4}, rng), rng)
+	if m.flatIdx == nil {
+		t.Fatal("3x3 planes flattened as a relabelling")
+	}
+	q, _ := mod.Quantize(in)
+	x := q[0].Data
+	proof, y, err := m.prove(testParams, x, cheats{flatten: func(f []int64) []int64 { return transpose(f, 6, 9) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(testParams, m, y, proof); err == nil || !strings.Contains(err.Error(), "cnn: flatten:") {
+		t.Fatalf("channels-last flat table: want the flatten's gather to reject, got %v", err)
+	}
+	proof, y, err = Prove(testParams, m, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof.Flatten = nil
+	if err := Verify(testParams, m, y, proof); err == nil {
+		t.Fatal("proof without the flat layout's accepted")
+	}
 }

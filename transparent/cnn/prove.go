@@ -15,13 +15,14 @@ import (
 
 // Proof proves y = model(x) for a private x.
 type Proof struct {
-	X      pcs.Commitment
-	Input  mlp.InputRange
-	Convs  []conv.Proof    // one per block
-	ConvRq []rescale.Proof // one per block
-	Pools  []maxpool.Proof // one per block with a pool, in order
-	Steps  []matmul.StepProof
-	Requan []rescale.Proof
+	X       pcs.Commitment
+	Input   mlp.InputRange
+	Convs   []conv.Proof    // one per block
+	ConvRq  []rescale.Proof // one per block
+	Pools   []maxpool.Proof // one per block with a pool, in order
+	Flatten *FlattenProof   // the flat layout's proof, when it differs from the block's
+	Steps   []matmul.StepProof
+	Requan  []rescale.Proof
 	// Batch opens every commitment once, at the end: the steps' openings
 	// above are empty, their claims (and the output's at ρ, against the
 	// public y) deferred into it (package batch).
@@ -42,6 +43,9 @@ func (p *Proof) Size() int {
 	}
 	for i := range p.Pools {
 		n += p.Pools[i].Size()
+	}
+	if p.Flatten != nil {
+		n += p.Flatten.Size()
 	}
 	for i := range p.Steps {
 		n += p.Steps[i].Size() + p.Requan[i].Size()
@@ -108,7 +112,13 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 			cur, curData = t.pooled[i], pData
 		}
 	}
-	// Flatten: the last block's table is the first dense layer's X table.
+	// Flatten: the last block's table is the first dense layer's X table,
+	// or (H·W not a power of two) the flat table is committed and proven.
+	if m.flatIdx != nil && len(m.Dense) > 0 {
+		if proof.Flatten, curData, err = m.proveFlatten(tr, params, cur, curData, t.flat, bp); err != nil {
+			return Proof{}, nil, err
+		}
+	}
 	for i := range m.Dense {
 		l := &m.Dense[i]
 		xt := mle.FromInt64(cur)
@@ -183,7 +193,16 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 		}
 	}
 	// Flatten: matmul.VerifyStep checks cur has the dense layer's X table
-	// size; the layouts agree (package doc, "Flatten").
+	// size; the layouts agree (package doc, "Flatten") or the flat table's
+	// commitment replaces the block's.
+	if m.flatIdx != nil && len(m.Dense) > 0 {
+		var err error
+		if cur, err = m.verifyFlatten(tr, params, cur, proof.Flatten, bv); err != nil {
+			return err
+		}
+	} else if proof.Flatten != nil {
+		return fmt.Errorf("cnn: a flatten proof for a model whose flatten is a relabelling")
+	}
 	for i := range m.Dense {
 		if err := matmul.VerifyStepBatched(tr, params, m.gemm[i], 1, cur, proof.Steps[i], bv); err != nil {
 			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
