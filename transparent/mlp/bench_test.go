@@ -11,7 +11,8 @@ import (
 // go test -run '^$' -bench . ./transparent/mlp/: an MNIST-size MLP
 // (784 → 128 ReLU → 10) and cnn_c32's dense head (3072 → 256 ReLU → 10), one
 // private input, 16-bit activations, pcs.DefaultParams: the whole chain
-// (input range check, two Gemms, two rescales, the output's reveal).
+// (input range check, two Gemms, two rescales, the output's reveal), with
+// every claim opened at once and with batched openings (ProveBatched).
 func BenchmarkMLP(b *testing.B) {
 	p := pcs.DefaultParams()
 	for _, c := range []struct{ k0, hidden, out int }{{784, 128, 10}, {3072, 256, 10}} {
@@ -34,6 +35,22 @@ func BenchmarkMLP(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(proof.Size()), "proof-bytes")
+		})
+		b.Run("prove-batched/"+name, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := ProveBatched(p, m, 1, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		bproof, _, _ := ProveBatched(p, m, 1, x)
+		b.Run("verify-batched/"+name, func(b *testing.B) {
+			for b.Loop() {
+				if err := VerifyBatched(p, m, 1, y, bproof); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(bproof.Size()), "proof-bytes")
 		})
 	}
 }

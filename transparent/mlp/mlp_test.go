@@ -164,7 +164,7 @@ func TestCheatsRejected(t *testing.T) {
 		}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			proof, y, err := m.prove(testParams, 1, x, c.ch)
+			proof, _, y, err := m.prove(testParams, 1, x, false, c.ch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,5 +174,40 @@ func TestCheatsRejected(t *testing.T) {
 				t.Log(err)
 			}
 		})
+	}
+}
+
+// TestBatched: the batched proof of a chain verifies, is smaller, and is
+// rejected for another output, another model or a tampered batch.
+func TestBatched(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	m := model(t, rng, 64, 32, 10, 256)
+	x := input(rng, 2*64)
+	proof, y, err := ProveBatched(testParams, m, 2, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, want, _ := m.Run(2, x); fmt.Sprint(want) != fmt.Sprint(y) {
+		t.Fatalf("proved output %v, Run gives %v", y, want)
+	}
+	if err := VerifyBatched(testParams, m, 2, y, proof); err != nil {
+		t.Fatalf("honest batched proof rejected: %v", err)
+	}
+	plain, _, _ := Prove(testParams, m, 2, x)
+	if proof.Size() >= plain.Size() {
+		t.Errorf("batched proof of %d bytes, unbatched %d", proof.Size(), plain.Size())
+	}
+	y2 := append([]int64(nil), y...)
+	y2[3]++
+	if err := VerifyBatched(testParams, m, 2, y2, proof); err == nil {
+		t.Error("another output accepted")
+	}
+	m2 := model(t, rand.New(rand.NewPCG(11, 11)), 64, 32, 10, 256)
+	if err := VerifyBatched(testParams, m2, 2, y, proof); err == nil {
+		t.Error("another model accepted")
+	}
+	proof.Batch.Groups = proof.Batch.Groups[1:]
+	if err := VerifyBatched(testParams, m, 2, y, proof); err == nil {
+		t.Error("a batch group dropped: accepted")
 	}
 }

@@ -57,7 +57,8 @@ func (m *Model) limbs() (int, int) {
 // Prove runs the model on the private x (M×K₀) and proves its output, which
 // it returns.
 func Prove(params pcs.Params, m *Model, M int, x []int64) (Proof, []int64, error) {
-	return m.prove(params, M, x, cheats{})
+	p, _, y, err := m.prove(params, M, x, false, cheats{})
+	return p, y, err
 }
 
 // cheats are the soundness tests' cheating prover: change a layer's
@@ -68,10 +69,16 @@ type cheats struct {
 	claimY  func(y []int64) []int64
 }
 
-func (m *Model) prove(params pcs.Params, M int, x []int64, ch cheats) (Proof, []int64, error) {
+// prove proves y = model(x); with batched, every opening is deferred into
+// the returned batch proof (package batch) and the proof's are empty.
+func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch cheats) (Proof, batch.Proof, []int64, error) {
+	var bp *batch.Prover
+	if batched {
+		bp = batch.NewProver()
+	}
 	accs, y, err := m.eval(M, x, ch.editAcc)
 	if err != nil {
-		return Proof{}, nil, err
+		return Proof{}, batch.Proof{}, nil, err
 	}
 	if ch.claimY != nil {
 		y = ch.claimY(y)
@@ -83,24 +90,24 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, ch cheats) (Proof, []
 	xt := mle.FromInt64(xInts)
 	xData, err := pcs.Commit(params, xt)
 	if err != nil {
-		return Proof{}, nil, err
+		return Proof{}, batch.Proof{}, nil, err
 	}
 	proof.X = xData.Commitment()
 	proof.X.Absorb(tr, "mlp/x")
-	if proof.Input, err = m.proveInput(tr, params, xData, xInts, nil); err != nil {
-		return Proof{}, nil, err
+	if proof.Input, err = m.proveInput(tr, params, xData, xInts, bp); err != nil {
+		return Proof{}, batch.Proof{}, nil, err
 	}
 	cur, curData := xt, xData
 	for i := range m.Layers {
 		l := &m.Layers[i]
 		aInts := padded(accs[i], M, l.N)
-		step, aData, err := matmul.ProveStep(tr, params, m.gemm[i], M, curData, cur, mle.FromInt64(aInts))
+		step, aData, err := matmul.ProveStepBatched(tr, params, m.gemm[i], M, curData, cur, mle.FromInt64(aInts), bp)
 		if err != nil {
-			return Proof{}, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
+			return Proof{}, batch.Proof{}, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
 		}
-		rq, outData, err := rescale.Prove(tr, l.params(params), aData, aInts)
+		rq, outData, err := rescale.ProveBatched(tr, l.params(params), aData, aInts, bp)
 		if err != nil {
-			return Proof{}, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
+			return Proof{}, batch.Proof{}, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
 		}
 		w, _ := rescale.Compute(l.params(params), aInts)
 		proof.Steps = append(proof.Steps, step)
@@ -108,10 +115,16 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, ch cheats) (Proof, []
 		cur, curData = mle.FromInt64(w.Y), outData
 	}
 	rho := tr.Challenges("mlp/rho", curData.Commitment().NumVars)
-	if _, proof.Out, _, err = curData.Open(tr, rho); err != nil {
-		return Proof{}, nil, err
+	if proof.Out, err = bp.Open(tr, curData, rho); err != nil {
+		return Proof{}, batch.Proof{}, nil, err
 	}
-	return proof, y, nil
+	var bproof batch.Proof
+	if batched {
+		if bproof, err = bp.Prove(tr); err != nil {
+			return Proof{}, batch.Proof{}, nil, err
+		}
+	}
+	return proof, bproof, y, nil
 }
 
 func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64, bp *batch.Prover) (InputRange, error) {
@@ -173,6 +186,16 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 // Verify checks that y (M×N_last) is the model's output on some private x of
 // InBits signed bits.
 func Verify(params pcs.Params, m *Model, M int, y []int64, proof Proof) error {
+	return m.verify(params, M, y, proof, nil)
+}
+
+// verify checks a proof; with bp not nil, every opening's claim is checked
+// by that batch proof instead of the proof's own openings.
+func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *batch.Proof) error {
+	var bv *batch.Verifier
+	if bp != nil {
+		bv = batch.NewVerifier()
+	}
 	last := m.Layers[len(m.Layers)-1]
 	if M < 1 || len(y) != M*last.N {
 		return fmt.Errorf("mlp: output of %d values, want %d×%d", len(y), M, last.N)
@@ -186,16 +209,16 @@ func Verify(params pcs.Params, m *Model, M int, y []int64, proof Proof) error {
 	}
 	tr := m.start(M, y)
 	proof.X.Absorb(tr, "mlp/x")
-	if err := m.verifyInput(tr, params, proof.X, &proof.Input, nil); err != nil {
+	if err := m.verifyInput(tr, params, proof.X, &proof.Input, bv); err != nil {
 		return err
 	}
 	cur := proof.X
 	for i := range m.Layers {
 		l := &m.Layers[i]
-		if err := matmul.VerifyStep(tr, params, m.gemm[i], M, cur, proof.Steps[i]); err != nil {
+		if err := matmul.VerifyStepBatched(tr, params, m.gemm[i], M, cur, proof.Steps[i], bv); err != nil {
 			return fmt.Errorf("mlp: layer %d: %v", i, err)
 		}
-		if err := rescale.Verify(tr, l.params(params), proof.Steps[i].Y, proof.Requan[i]); err != nil {
+		if err := rescale.VerifyBatched(tr, l.params(params), proof.Steps[i].Y, proof.Requan[i], bv); err != nil {
 			return fmt.Errorf("mlp: layer %d: %v", i, err)
 		}
 		cur = proof.Requan[i].Y
@@ -206,8 +229,13 @@ func Verify(params pcs.Params, m *Model, M int, y []int64, proof Proof) error {
 		return fmt.Errorf("mlp: output committed over %d variables, want %d entries", cur.NumVars, len(yt))
 	}
 	want, _ := yt.Eval(rho)
-	if err := pcs.Verify(tr, params, cur, rho, want, proof.Out); err != nil {
+	if err := bv.Check(tr, params, cur, rho, want, proof.Out); err != nil {
 		return fmt.Errorf("mlp: the committed output is not y: %v", err)
+	}
+	if bv != nil {
+		if err := bv.Verify(tr, params, *bp); err != nil {
+			return fmt.Errorf("mlp: openings: %v", err)
+		}
 	}
 	return nil
 }
