@@ -23,9 +23,9 @@ type Proof struct {
 	Flatten *FlattenProof   // the flat layout's proof, when it differs from the block's
 	Steps   []matmul.StepProof
 	Requan  []rescale.Proof
-	// Batch opens every commitment once, at the end: the steps' openings
-	// above are empty, their claims (and the output's at ρ, against the
-	// public y) deferred into it (package batch).
+	// Batch proves every opening at the end, one multi-opening per table
+	// shape: the steps' openings above are empty, their claims (and the
+	// output's at ρ, against the public y) deferred into it (package batch).
 	Batch batch.Proof
 }
 
