@@ -1,11 +1,13 @@
 // Command zkinfer proves that an ONNX model's output came from running it on
-// an input, with Groth16 or PLONK on BN254.
+// an input, with Groth16 or PLONK on BN254, or the transparent sumcheck
+// backend (no setup; docs/TRANSPARENT.md).
 //
 //	zkinfer run MODEL.onnx --input IN.json
-//	zkinfer compile MODEL.onnx --out DIR [--backend groth16|plonk]
+//	zkinfer compile MODEL.onnx --out DIR [--backend groth16|plonk|sumcheck]
 //	zkinfer setup DIR                      (groth16, development: one machine's randomness)
 //	zkinfer ceremony init|contribute|phase2|verify|finalize ...   (groth16, multi-party)
 //	zkinfer setup DIR --srs FILE.ptau      (plonk: a public powers-of-tau)
+//	                                       (sumcheck: nothing to do)
 //	zkinfer prove DIR --input IN.json --proof PROOF.json
 //	zkinfer verify DIR --proof PROOF.json
 package main

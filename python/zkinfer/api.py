@@ -244,7 +244,8 @@ def compile(model: Any, dir: PathLike, *, settings: Any = None, scale: Optional[
         model: a path, an onnx.ModelProto or the model's bytes.
         dir: the directory to write (created).
         settings: a settings file from calibrate (explicit flags override it).
-        backend: "groth16" or "plonk".
+        backend: "groth16", "plonk" or "sumcheck" (transparent: no setup,
+            dense MLPs; docs/TRANSPARENT.md).
         claim: a claim on the outputs, e.g. "output[0] >= 0.7".
         options: any other compile flag, e.g. param_visibility="hashed",
             range_check="lookup", max_constraints=100000.
