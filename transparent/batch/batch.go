@@ -248,13 +248,22 @@ func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Ele
 	return proof, nil
 }
 
-// addEq adds k·eq(z, ·) to e.
+// addEq adds k·eq(z, ·) to e: mle.EqTable's expansion started from k
+// instead of 1, so the scaling costs nothing (2^n multiplications in all).
 func addEq(e mle.Table, z []fr.Element, k fr.Element) {
-	eq := mle.EqTable(z)
-	var t fr.Element
+	eq := make(mle.Table, len(e))
+	eq[0] = k
+	m := 1
+	for _, zj := range z {
+		for i := m - 1; i >= 0; i-- {
+			v := eq[i]
+			eq[2*i+1].Mul(&v, &zj)
+			eq[2*i].Sub(&v, &eq[2*i+1])
+		}
+		m *= 2
+	}
 	for i := range e {
-		t.Mul(&eq[i], &k)
-		e[i].Add(&e[i], &t)
+		e[i].Add(&e[i], &eq[i])
 	}
 }
 
