@@ -17,7 +17,8 @@ import (
 // Params are the commitment's parameters of every proof this backend makes
 // and checks: rate 1/4, 241 column queries, ≥ 100 bits (docs/TRANSPARENT.md,
 // "Soundness"). They are part of the format: a proof made with others does
-// not verify.
+// not verify. Proofs are mlp.BatchedProof (wire kind 2): every opening of
+// the chain deferred into one batched opening per table shape.
 var Params = pcs.DefaultParams()
 
 // Prove runs the model on the input file's values (one tensor) and proves
@@ -33,14 +34,14 @@ func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
 	if err != nil {
 		return nil, err
 	}
-	prf, y, err := mlp.Prove(Params, c.Chain.Model, c.Chain.M, in[0].Data)
+	prf, y, err := mlp.ProveBatched(Params, c.Chain.Model, c.Chain.M, in[0].Data)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
 	if !slices.Equal(y, outs[0].Data) {
 		return nil, fmt.Errorf("prove: the transparent chain computed other outputs than the model's evaluator (a lowering bug): please report it, and prove with --backend groth16")
 	}
-	b, err := wire.EncodeMLP(&prf)
+	b, err := wire.EncodeMLPBatched(&prf)
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
@@ -104,11 +105,11 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	if err != nil {
 		return fmt.Errorf("the proof is not hex: %v", err)
 	}
-	prf, err := wire.DecodeMLP(raw)
+	prf, err := wire.DecodeMLPBatched(raw)
 	if err != nil {
 		return err
 	}
-	if err := mlp.Verify(Params, c.Chain.Model, c.Chain.M, y, *prf); err != nil {
+	if err := mlp.VerifyBatched(Params, c.Chain.Model, c.Chain.M, y, *prf); err != nil {
 		return fmt.Errorf("the transparent proof does not hold: %w", err)
 	}
 	return nil

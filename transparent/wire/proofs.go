@@ -2,8 +2,10 @@ package wire
 
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/merkle"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
@@ -20,6 +22,48 @@ import (
 func EncodeMLP(p *mlp.Proof) ([]byte, error) {
 	w := &writer{}
 	header(w, KindMLP)
+	w.mlp(p)
+	return w.b, w.err
+}
+
+// DecodeMLP decodes an mlp.Proof, refusing anything but exactly one
+// well-formed proof of version Version.
+func DecodeMLP(b []byte) (*mlp.Proof, error) {
+	r := &reader{b: b}
+	readHeader(r, KindMLP)
+	p := &mlp.Proof{}
+	r.mlp(p)
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// EncodeMLPBatched encodes an mlp.BatchedProof (kind KindMLPBatched): the
+// chain's proof, its openings empty, then the batch.
+func EncodeMLPBatched(p *mlp.BatchedProof) ([]byte, error) {
+	w := &writer{}
+	header(w, KindMLPBatched)
+	w.mlp(&p.Proof)
+	w.batch(&p.Batch)
+	return w.b, w.err
+}
+
+// DecodeMLPBatched decodes an mlp.BatchedProof, as DecodeMLP does an
+// mlp.Proof.
+func DecodeMLPBatched(b []byte) (*mlp.BatchedProof, error) {
+	r := &reader{b: b}
+	readHeader(r, KindMLPBatched)
+	p := &mlp.BatchedProof{}
+	r.mlp(&p.Proof)
+	r.batch(&p.Batch)
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (w *writer) mlp(p *mlp.Proof) {
 	w.commitment(&p.X)
 	w.commitment(&p.Input.V0)
 	w.commitment(&p.Input.V1)
@@ -40,15 +84,9 @@ func EncodeMLP(p *mlp.Proof) ([]byte, error) {
 		w.rescale(&p.Requan[i])
 	}
 	w.opening(&p.Out)
-	return w.b, w.err
 }
 
-// DecodeMLP decodes an mlp.Proof, refusing anything but exactly one
-// well-formed proof of version Version.
-func DecodeMLP(b []byte) (*mlp.Proof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindMLP)
-	p := &mlp.Proof{}
+func (r *reader) mlp(p *mlp.Proof) {
 	r.commitment(&p.X, "x")
 	r.commitment(&p.Input.V0, "input v0")
 	r.commitment(&p.Input.V1, "input v1")
@@ -75,10 +113,68 @@ func DecodeMLP(b []byte) (*mlp.Proof, error) {
 		}
 	}
 	r.opening(&p.Out, "output opening")
-	if err := r.end(); err != nil {
-		return nil, err
+}
+
+func (w *writer) batch(p *batch.Proof) {
+	w.u32(len(p.Groups))
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		w.u32(len(g.Rounds))
+		for _, rd := range g.Rounds {
+			w.elems(rd)
+		}
+		w.elems(g.Finals)
+		w.elems(g.Open.U)
+		w.elems(g.Open.V)
+		w.u32(len(g.Open.Columns))
+		for _, cols := range g.Open.Columns {
+			w.u32(len(cols))
+			for _, c := range cols {
+				w.elems(c)
+			}
+		}
+		w.u32(len(g.Open.Proofs))
+		for _, h := range g.Open.Proofs {
+			w.hashes(h)
+		}
 	}
-	return p, nil
+}
+
+func (r *reader) batch(p *batch.Proof) {
+	n := r.count(minGroup, "batch groups")
+	if n == 0 || r.err != nil {
+		return
+	}
+	p.Groups = make([]batch.Group, n)
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		if k := r.count(4, "batch rounds"); k > 0 {
+			g.Rounds = make([][]fr.Element, k)
+			for j := range g.Rounds {
+				g.Rounds[j] = r.elems("batch round")
+			}
+		}
+		g.Finals = r.elems("batch finals")
+		g.Open.U = r.elems("batch u")
+		g.Open.V = r.elems("batch v")
+		if k := r.count(4, "batch tables"); k > 0 {
+			g.Open.Columns = make([][][]fr.Element, k)
+			for j := range g.Open.Columns {
+				if c := r.count(4, "batch columns"); c > 0 {
+					g.Open.Columns[j] = make([][]fr.Element, c)
+					for l := range g.Open.Columns[j] {
+						g.Open.Columns[j][l] = r.elems("batch column")
+					}
+				}
+			}
+		}
+		if k := r.count(4, "batch multiproofs"); k > 0 {
+			g.Open.Proofs = make([][]merkle.Hash, k)
+			for j := range g.Open.Proofs {
+				g.Open.Proofs[j] = r.hashes("batch multiproof")
+			}
+		}
+	}
 }
 
 // The smallest encodings of the repeated parts, for the count checks.
@@ -89,6 +185,7 @@ const (
 	minLogup      = 3*minCommitment + 2*32 + 4*minSumcheck + 6*minOpening
 	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
 	minRescale    = 6*minCommitment + 4 + 4 + 2*minSumcheck + 32 + 4
+	minGroup      = 4 + 4 + 4 + 4 + 4 + 4
 )
 
 func (w *writer) opening(o *pcs.Opening) {

@@ -17,7 +17,10 @@
 //	commitment = root hash ‖ numVars u8 ‖ rowVars u8
 //
 // and each proof type's body as its encoder (proofs.go) writes its fields,
-// in the order of the struct's declaration. Kind 1 is an mlp.Proof.
+// in the order of the struct's declaration. Kind 1 is an mlp.Proof, kind 2
+// an mlp.BatchedProof (the same, its openings empty, then a batch.Proof:
+// per group its rounds, finals, u, v, columns per table and multiproofs per
+// table).
 //
 // # Decoding untrusted bytes
 //
@@ -50,7 +53,8 @@ const Magic = "ZKTP"
 
 // Kinds of proof.
 const (
-	KindMLP = 1 // mlp.Proof
+	KindMLP        = 1 // mlp.Proof
+	KindMLPBatched = 2 // mlp.BatchedProof: the chain's openings deferred into one batch.Proof
 )
 
 // MaxBytes bounds an encoded proof (128 MiB; a dense chain's proof is a few

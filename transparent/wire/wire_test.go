@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
@@ -95,6 +96,10 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[matmul.StepProof](): "Y YAtR Sumcheck X YOpen",
 		reflect.TypeFor[mlp.Proof]():        "X Input Steps Requan Out",
 		reflect.TypeFor[mlp.InputRange]():   "V0 V1 Lookups AtZ Openings",
+		reflect.TypeFor[mlp.BatchedProof](): "Proof Batch",
+		reflect.TypeFor[batch.Proof]():      "Groups",
+		reflect.TypeFor[batch.Group]():      "Rounds Finals Open",
+		reflect.TypeFor[pcs.MultiOpening](): "U V Columns Proofs",
 	}
 	for typ, fields := range want {
 		var got []string
@@ -173,20 +178,26 @@ func TestEncodeRefusesWideCommitment(t *testing.T) {
 	}
 }
 
-// FuzzDecodeMLP: decoding arbitrary bytes never panics, allocates in
+// FuzzDecodeMLP: decoding arbitrary bytes (as either kind) never panics, allocates in
 // proportion to its input, and whatever decodes re-encodes to the same
 // bytes (scripts/fuzz.sh runs it).
 func FuzzDecodeMLP(f *testing.F) {
 	_, _, b := proven(f)
 	seeds(f, b)
+	_, _, bb := provenBatched(f)
+	seeds(f, bb)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := DecodeMLP(data)
-		if err != nil {
-			return
+		if p, err := DecodeMLP(data); err == nil {
+			again, err := EncodeMLP(p)
+			if err != nil || !bytes.Equal(again, data) {
+				t.Fatalf("decoded proof re-encodes differently (%v)", err)
+			}
 		}
-		again, err := EncodeMLP(p)
-		if err != nil || !bytes.Equal(again, data) {
-			t.Fatalf("decoded proof re-encodes differently (%v)", err)
+		if p, err := DecodeMLPBatched(data); err == nil {
+			again, err := EncodeMLPBatched(p)
+			if err != nil || !bytes.Equal(again, data) {
+				t.Fatalf("decoded batched proof re-encodes differently (%v)", err)
+			}
 		}
 	})
 }
@@ -226,5 +237,58 @@ func TestTooLarge(t *testing.T) {
 	copy(b, Magic)
 	if _, err := DecodeMLP(b); err == nil || !strings.Contains(err.Error(), "more than") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func provenBatched(t testing.TB) (*mlp.Model, []int64, []byte) {
+	t.Helper()
+	m, x := small(t)
+	p, y, err := mlp.ProveBatched(testParams, m, 1, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := EncodeMLPBatched(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, y, b
+}
+
+// TestBatched: the batched proof round-trips, verifies once decoded, is not
+// read as the other kind, and no prefix, extension or sampled bit flip of it
+// is accepted.
+func TestBatched(t *testing.T) {
+	m, y, b := provenBatched(t)
+	p, err := DecodeMLPBatched(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mlp.VerifyBatched(testParams, m, 1, y, *p); err != nil {
+		t.Fatalf("the decoded proof does not verify: %v", err)
+	}
+	if again, err := EncodeMLPBatched(p); err != nil || !bytes.Equal(again, b) {
+		t.Fatalf("decode then encode changed the bytes (%v)", err)
+	}
+	if len(p.Batch.Groups) == 0 {
+		t.Fatal("the batched proof has no batch")
+	}
+	if _, err := DecodeMLP(b); err == nil || !strings.Contains(err.Error(), "kind 2") {
+		t.Fatalf("a batched proof read as a plain one: %v", err)
+	}
+	for n := 0; n < len(b); n += 1 + n/32 {
+		if _, err := DecodeMLPBatched(b[:n]); err == nil {
+			t.Fatalf("a %d-byte prefix decoded", n)
+		}
+	}
+	if _, err := DecodeMLPBatched(append(append([]byte(nil), b...), 0)); err == nil {
+		t.Fatal("an extended proof decoded")
+	}
+	stride := len(b)/300 + 1
+	for i := 0; i < len(b); i += stride {
+		c := append([]byte(nil), b...)
+		c[i] ^= 0x01
+		if q, err := DecodeMLPBatched(c); err == nil && mlp.VerifyBatched(testParams, m, 1, y, *q) == nil {
+			t.Fatalf("flipping bit 0 of byte %d left a valid proof", i)
+		}
 	}
 }
