@@ -48,6 +48,9 @@ type CompileOptions struct {
 	// one (--segments: work for that many workers); SegmentConstraints,
 	// when set too, still bounds each.
 	Segments int
+	// Splits, when set, are the blocks to split by output channels
+	// instead of those planning would choose (split.go).
+	Splits []model.Split
 	// MeasureConstraints is the most constraints measuring a model's steps
 	// builds at a time (MeasureCosts; 0: SegmentConstraints, at least
 	// MinPiece).

@@ -62,10 +62,17 @@ func shapeOnly(m *model.Model) *model.Model {
 		ParamNames: m.ParamNames, ParamBits: m.ParamBits}
 }
 
-// proveGCPercent is the garbage collector's target while a segment is
-// proven: proof.ProveOptions.Release's (25; cnn_c32's largest segment:
-// peak RSS 715 MB at Go's default 100).
+// proveGCPercent is the garbage collector's target while the witnesses
+// are computed and the model compiled (25; cnn_c32's largest segment,
+// proven at it before segmentGCPercent: peak RSS 715 MB at Go's default
+// 100).
 const proveGCPercent = 25
+
+// segmentGCPercent is the collector's target while a segment's prover
+// runs: proof.ProveOptions.Release's for a whole model (10). cnn_c32 in
+// 4 segments (the largest 106,034 constraints, its prover the process's
+// peak): 0.166 GB at 25, 0.153 GB at 10.
+const segmentGCPercent = 10
 
 // release returns the memory of the segment just done to the system
 // before the next one is loaded: a proving key is most of a process's
@@ -176,7 +183,7 @@ func (d *Dir) proveSegment(k int, c *proof.Compiled, w *circuit.Witness, progres
 	// The segment's proving key and constraint system are live from before
 	// the prover starts to its end: collect garbage more often while it
 	// runs, as proof.ProveOptions.Release does for a whole model.
-	defer debug.SetGCPercent(debug.SetGCPercent(proveGCPercent))
+	defer debug.SetGCPercent(debug.SetGCPercent(segmentGCPercent))
 	p, err := c.ProveWitness(c.Model, w, progress)
 	if err != nil {
 		return nil, fmt.Errorf("segment %d: %w", k, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/onnxbuild"
+	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
 	"github.com/zkinfer/zkinfer/proof/segment/segmenttest"
@@ -35,12 +36,16 @@ func convStem(t *testing.T) (string, [][]float64) {
 	return path, [][]float64{x}
 }
 
-func compileStem(t *testing.T, path string, n, k int) *segment.Dir {
+func compileStem(t *testing.T, path string, n, k, groups int) *segment.Dir {
 	t.Helper()
-	d, err := segment.Compile(path, filepath.Join(t.TempDir(), "seg"), segment.CompileOptions{
+	opt := segment.CompileOptions{
 		CompileOptions:     proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility},
 		SegmentConstraints: n, Segments: k,
-	})
+	}
+	if groups > 0 {
+		opt.Splits = []model.Split{{Conv: "conv1", Last: "pool1", Groups: groups}}
+	}
+	d, err := segment.Compile(path, filepath.Join(t.TempDir(), "seg"), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +55,12 @@ func compileStem(t *testing.T, path string, n, k int) *segment.Dir {
 	return d
 }
 
-// TestSplitSegments: the stem, 2,681 constraints unsegmented, at
-// --segment-constraints 2500 (under the stem's own cost with a segment's
-// tables: before, "cannot be cut") and at --segments 4 is split into
-// groups of output channels (at least 2; 4, one a segment, for 4
-// segments), proves in segments each within the bound, and its bundle's
-// outputs are exactly the unsplit, unsegmented model's.
+// TestSplitSegments: the stem, 2,681 constraints unsegmented, split into
+// 2 and into 4 groups of output channels (CompileOptions.Splits) in 2 and
+// 4 segments, and as planning splits it at --segment-constraints 2500
+// (under the stem's own cost with a segment's tables: before, "cannot be
+// cut") and at --segments 4, proves in segments each within the bound,
+// and its bundle's outputs are exactly the unsplit, unsegmented model's.
 func TestSplitSegments(t *testing.T) {
 	path, in := convStem(t)
 	unsplit, _, err := proof.LoadModel(path, quant.Default, circuit.DefaultVisibility, proof.Groth16)
@@ -68,13 +73,15 @@ func TestSplitSegments(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name         string
-		n, k, groups int // groups: exactly, or at least 2 when 0
+		n, k, groups int // groups: given, or planned (at least 2) when 0
 	}{
-		{"--segment-constraints 2500", 2500, 0, 0},
-		{"--segments 4", 0, 4, 4},
+		{"2 groups, --segments 2", 0, 2, 2},
+		{"4 groups, --segments 4", 0, 4, 4},
+		{"planned, --segment-constraints 2500", 2500, 0, 0},
+		{"planned, --segments 4", 0, 4, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := compileStem(t, path, tc.n, tc.k)
+			d := compileStem(t, path, tc.n, tc.k, tc.groups)
 			sp := d.Manifest.Splits
 			if len(sp) != 1 || sp[0].Conv != "conv1" || sp[0].Last != "pool1" || sp[0].Groups < 2 || (tc.groups > 0 && sp[0].Groups != tc.groups) {
 				t.Fatalf("splits %+v, want the stem in %d groups (0: at least 2)", sp, tc.groups)
@@ -103,13 +110,13 @@ func TestSplitSegments(t *testing.T) {
 	}
 }
 
-// TestSplitBundleTamper: with the stem split into 4 groups, one a
-// segment, a bundle with two groups' segments swapped, one dropped, one
+// TestSplitBundleTamper: with the stem split into 4 groups in 4
+// segments, a bundle with two groups' segments swapped, one dropped, one
 // from another input, or a group's boundary input moved (everything after
 // it recomputed honestly) fails verification.
 func TestSplitBundleTamper(t *testing.T) {
 	path, in := convStem(t)
-	d := compileStem(t, path, 0, 4)
+	d := compileStem(t, path, 0, 4, 4)
 	if d.Len() != 4 || len(d.Manifest.Splits) != 1 {
 		t.Fatalf("%d segments, splits %+v: want 4 and the stem split", d.Len(), d.Manifest.Splits)
 	}
