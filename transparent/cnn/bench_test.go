@@ -5,6 +5,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/internal/testkit"
+	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/onnx"
+	"github.com/zkinfer/zkinfer/quant"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 )
 
@@ -43,6 +47,52 @@ func BenchmarkC32(b *testing.B) {
 		b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(proof.Size()), "proof-bytes")
 	})
+}
+
+// BenchmarkCorpus: the corpus's convolutional models (skipped without the
+// corpus) on their own inputs, as BenchmarkC32.
+func BenchmarkCorpus(b *testing.B) {
+	p := pcs.DefaultParams()
+	for _, name := range []string{"3l_relu_conv_fc", "1l_conv", "1l_downsample"} {
+		path, in := testkit.CorpusInput(b, name)
+		g, err := onnx.Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mod, err := model.Compile(g, quant.Default)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := FromModel(mod)
+		if err != nil {
+			b.Fatal(err)
+		}
+		q, err := mod.Quantize(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x := q[0].Data
+		b.Run("prove/"+name, func(b *testing.B) {
+			c0 := cpuSeconds()
+			for b.Loop() {
+				if _, _, err := Prove(p, m, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+		})
+		proof, y, _ := Prove(p, m, x)
+		b.Run("verify/"+name, func(b *testing.B) {
+			c0 := cpuSeconds()
+			for b.Loop() {
+				if err := Verify(p, m, y, proof); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(proof.Size()), "proof-bytes")
+		})
+	}
 }
 
 // cpuSeconds is the process's user and system CPU time: on a shared machine
