@@ -2,9 +2,12 @@ package fl
 
 import (
 	"math/big"
+	"slices"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
@@ -99,5 +102,145 @@ func TestCollusionFieldUpdates(t *testing.T) {
 		t.Fatal("two colluding clients' field-element updates moved the model by 1,000 units a parameter past the clipping bound")
 	} else {
 		t.Logf("refused: %.120s", err)
+	}
+}
+
+// proveForged proves the circuit assignment c as is (no native checks).
+func proveForged(t *testing.T, c *Circuit) error {
+	t.Helper()
+	ccs, keys := testSetup(t)
+	w, err := frontend.NewWitness(c, ecc.BN254.ScalarField())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero, err := circuit.ZeroMaskOption()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = groth16.Prove(ccs, keys.PK, w, backend.WithSolverOptions(zero))
+	return err
+}
+
+// commitUnchecked is circuit.Commit's Poseidon2 commitment of one tensor
+// without its range check (circuit.Commit refuses out-of-range values):
+// the values packed PackBits = ParamBits+1 bits apart, offset by
+// 2^ParamBits, ⌊253/PackBits⌋ to an element; tag, count, elements, salt.
+func commitUnchecked(s Shape, w []int64, salt *big.Int) *big.Int {
+	b := s.ParamBits + 1
+	per := 253 / b
+	elems := make([]*big.Int, (len(w)+per-1)/per)
+	for i := range elems {
+		elems[i] = new(big.Int)
+	}
+	for j, v := range w {
+		e := new(big.Int).Add(big.NewInt(v), new(big.Int).Lsh(big.NewInt(1), uint(b-1)))
+		elems[j/per].Add(elems[j/per], e.Lsh(e, uint((j%per)*b)))
+	}
+	h := p2native.NewMerkleDamgardHasher()
+	write := func(v *big.Int) {
+		var e fr.Element
+		e.SetBigInt(v)
+		bs := e.Bytes()
+		h.Write(bs[:])
+	}
+	write(big.NewInt(circuit.TagParams))
+	write(big.NewInt(int64(len(w))))
+	for _, e := range elems {
+		write(e)
+	}
+	write(orZero(salt))
+	var out fr.Element
+	out.SetBytes(h.Sum(nil))
+	return out.BigInt(new(big.Int))
+}
+
+// TestModelRangeForgeries: without the range checks of W_old or W_new,
+// a carry of 2^S between two packed slots of the average's equation
+// (packedSums) moves a parameter by 2^(S−32) = 2^18 units, and a carry of
+// 2^(ParamBits+1) between two slots of the Poseidon2 packing keeps a
+// commitment's elements: each forgery below proves a wrong new model
+// when its check is removed, and is refused with it.
+//
+//   - W_old: W_old'_0 = W_old_0 − 2^18, W_old'_1 = W_old_1 + 2 (the same
+//     packed element, so H_old still opens to it); slot 0 of the average
+//     gains 2^S, slot 1 loses 1 (r_1 − 1): W_new_1 comes out 2 units
+//     above the average.
+//   - W_new: W_new'_0 = W_new_0 + 2^18 and r_1 − 1: the same equation,
+//     and a new model 2^18 units off at parameter 0 under its own H_new.
+//   - W_new past the range: the true average of a round whose previous
+//     weight is at the top of the range (the range is part of the
+//     statement: the new model must fit ParamBits, as `zkinfer commit`
+//     quantizes; one more bit would accept it).
+func TestModelRangeForgeries(t *testing.T) {
+	s := testShape
+	if S, _ := s.packWidth(); S != WeightBits+FactorBits+18 {
+		t.Fatalf("the test expects slots of 50 bits, the shape has %d", S)
+	}
+	r := testRound(1)
+	res, err := Aggregate(s, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rem[1] == 0 {
+		t.Fatal("the test needs a nonzero remainder at parameter 1")
+	}
+	// The true average past the range: W_old_j at the top of the range
+	// and a positive change (an honest aggregator refuses the round).
+	top := cloneRound(r)
+	j := -1
+	for k := range res.New {
+		if res.New[k] > r.Old[k] {
+			j = k
+			break
+		}
+	}
+	if j < 0 {
+		t.Fatal("the test round has no parameter that grows")
+	}
+	top.Old[j] = 1<<(s.ParamBits-1) - 1
+	topRes := cloneResult(res)
+	topRes.Noise = nil
+	if err := combine(s, top, topRes, false); err == nil || topRes.New[j] < 1<<(s.ParamBits-1) {
+		t.Fatalf("the round at the top of the range gives %d at parameter %d (%v): want it past 2^%d", topRes.New[j], j, err, s.ParamBits-1)
+	}
+	shift := int64(1) << 18
+	forgeries := map[string]func(c *Circuit){
+		"previous model out of range": func(c *Circuit) {
+			c.OldW[0], c.OldW[1] = r.Old[0]-shift, r.Old[1]+2
+			newW := slices.Clone(res.New)
+			newW[1] += 2
+			c.NewW[1], c.Rem[1] = newW[1], res.Rem[1]-1
+			var err error
+			if c.New, err = commit(s, newW, r.NewSalt); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"new model past the range (the true average)": func(c *Circuit) {
+			c.New = commitUnchecked(s, topRes.New, top.NewSalt)
+		},
+		"new model out of range": func(c *Circuit) {
+			newW := slices.Clone(res.New)
+			newW[0] += shift
+			c.NewW[0], c.Rem[1] = newW[0], res.Rem[1]-1
+			c.New = commitUnchecked(s, newW, r.NewSalt)
+		},
+	}
+	for name, forge := range forgeries {
+		t.Run(name, func(t *testing.T) {
+			c := assign(s, r, res)
+			if err := proveForged(t, c); err != nil {
+				t.Fatalf("the honest assignment fails: %v", err)
+			}
+			c = assign(s, r, res)
+			if name == "new model past the range (the true average)" {
+				c = assign(s, top, topRes)
+			}
+			forge(c)
+			if err := proveForged(t, c); err == nil {
+				t.Fatal("proved a new model off the average")
+			} else {
+				t.Logf("refused: %.100s", err)
+			}
+		})
 	}
 }

@@ -91,6 +91,11 @@ func TestSoundness(t *testing.T) {
 			res.Rem[5] -= 1 << (WeightBits + FactorBits)
 			recommit(res, r)
 		}},
+		{name: "wrong average (one less, remainder shifted up)", prover: func(r *Round, res *Result) {
+			res.New[5]--
+			res.Rem[5] += 1 << (WeightBits + FactorBits)
+			recommit(res, r)
+		}},
 		{name: "new model commitment not the average's", verifier: func(st *Statement) { st.New = new(big.Int).Add(st.New, big.NewInt(1)) }},
 		{name: "previous model not the one committed", inputs: func(r *Round) { r.Old[0]++ }},
 		{name: "previous model commitment changed", verifier: func(st *Statement) { st.Old = big.NewInt(5) }},

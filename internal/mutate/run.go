@@ -47,7 +47,7 @@ var Suites = map[string]Suite{
 	}, "|") + ")$"},
 	"dp":    {Pkgs: []string{"./dp"}, Run: "^(TestSamplerMatchesReference|TestSamplerRejects)$"},
 	"query": {Pkgs: []string{"./query"}, Run: "^(TestCircuit|TestMeanFloor|TestScoreCount|TestScoreMean)$"},
-	"fl":    {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates|TestUpdateRange)$"},
+	"fl":    {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates|TestUpdateRange|TestModelRangeForgeries)$"},
 }
 
 // Status is a mutant's verdict.
