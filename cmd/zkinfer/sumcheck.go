@@ -65,9 +65,8 @@ func compileSumcheck(fs *flag.FlagSet, modelPath, dir string, qs quant.Settings,
 	if err != nil {
 		return err
 	}
-	ch := c.Chain
-	fmt.Fprintf(stdout, "compiled %s into %s: %d dense layers on %d row(s), %d public inputs (%s); no setup needed: prove and verify directly\n",
-		modelPath, dir, len(ch.Layers), ch.M, c.Settings.PublicInputs, c.Settings.Backend)
+	fmt.Fprintf(stdout, "compiled %s into %s: %s, %d public inputs (%s); no setup needed: prove and verify directly\n",
+		modelPath, dir, c.Chain.Describe(), c.Settings.PublicInputs, c.Settings.Backend)
 	return nil
 }
 

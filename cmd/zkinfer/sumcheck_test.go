@@ -70,11 +70,11 @@ func readProofFile(t *testing.T, path string) (proofFile, map[string]any) {
 	return p, raw
 }
 
-// TestSumcheckCorpus: corpus MLPs proven and verified from the CLI with
-// the outputs `zkinfer run` prints, within 1% of onnxruntime's, and the
-// statement in Groth16's words.
+// TestSumcheckCorpus: corpus MLPs and CNNs proven and verified from the
+// CLI with the outputs `zkinfer run` prints, within 1% of onnxruntime's,
+// and the statement in Groth16's words.
 func TestSumcheckCorpus(t *testing.T) {
-	for _, name := range []string{"1l_mlp", "2l_relu_fc"} {
+	for _, name := range []string{"1l_mlp", "2l_relu_fc", "1l_conv", "3l_relu_conv_fc"} {
 		t.Run(name, func(t *testing.T) {
 			model, input := testkit.CorpusModel(t, name)
 			_, pf, out := sumcheckProve(t, model, input)
@@ -359,6 +359,7 @@ func mustRead(t *testing.T, path string) []byte {
 func TestSumcheckRefusals(t *testing.T) {
 	out := t.TempDir()
 	sig, _ := testkit.CorpusModel(t, "1l_sigmoid")
+	pool, _ := testkit.CorpusModel(t, "1l_max_pool")
 	mlp, input := testkit.CorpusModel(t, "1l_mlp")
 	for _, c := range []struct {
 		name string
@@ -366,6 +367,7 @@ func TestSumcheckRefusals(t *testing.T) {
 		want string
 	}{
 		{"sigmoid", []string{"compile", sig, "--out", filepath.Join(out, "a"), "--backend", "sumcheck"}, "Sigmoid"},
+		{"max pool alone", []string{"compile", pool, "--out", filepath.Join(out, "e"), "--backend", "sumcheck"}, "MaxPool"},
 		{"public input", []string{"compile", mlp, "--out", filepath.Join(out, "b"), "--backend", "sumcheck", "--input-visibility", "public"}, "private input only"},
 		{"hashed output", []string{"compile", mlp, "--out", filepath.Join(out, "c"), "--backend", "sumcheck", "--output-visibility", "hashed"}, "public outputs only"},
 		{"range check", []string{"compile", mlp, "--out", filepath.Join(out, "d"), "--backend", "sumcheck", "--range-check", "bits"}, "--range-check"},
@@ -376,7 +378,7 @@ func TestSumcheckRefusals(t *testing.T) {
 			if code == 0 || strings.Contains(msg, "\n") || !strings.Contains(msg, c.want) {
 				t.Fatalf("exit %d: %q, want one line with %q", code, msg, c.want)
 			}
-			if c.name == "sigmoid" && !strings.Contains(msg, "--backend groth16") {
+			if (c.name == "sigmoid" || c.name == "max pool alone") && !strings.Contains(msg, "--backend groth16") {
 				t.Fatalf("%q does not suggest --backend groth16", msg)
 			}
 		})

@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"math/big"
 	"os"
@@ -9,11 +10,13 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/internal/onnxbuild"
 	"github.com/zkinfer/zkinfer/internal/testkit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/quant"
+	"github.com/zkinfer/zkinfer/transparent/wire"
 )
 
 func compiled(t *testing.T) (*Compiled, [][]float64) {
@@ -154,6 +157,14 @@ func TestStatementEdits(t *testing.T) {
 			q.Outputs = [][]float64{append([]float64(nil), q.Outputs[0]...)}
 			q.Outputs[0][0] = f
 		}, "not an output"},
+		{"output + 1", func(q *verifier.Proof) {
+			off := segs.Offset(circuit.SegOutput)
+			v, _ := new(big.Int).SetString(strings.TrimPrefix(q.PublicInputs[off], "0x"), 16)
+			v.Add(v, big.NewInt(1))
+			q.PublicInputs[off] = verifier.FieldHex(v)
+			q.Outputs = [][]float64{append([]float64(nil), q.Outputs[0]...)}
+			q.Outputs[0][0] += 1.0 / float64(int(1)<<c.Settings.Outputs[0].Scale)
+		}, "the transparent proof does not hold"},
 	} {
 		t.Run(e.name, func(t *testing.T) {
 			q := *p
@@ -166,5 +177,47 @@ func TestStatementEdits(t *testing.T) {
 				t.Fatalf("got %v, want %q", err, e.want)
 			}
 		})
+	}
+}
+
+// TestCNN: a CNN (onnxbuild.ConvStem: Conv, ReLU, max pool, Flatten, Gemm)
+// is compiled, proven and verified; its Gemm's rescale has no ReLU, and a
+// proof carrying ReLU values there — which rescale.Verify does not read —
+// is refused, so each proof has one encoding.
+func TestCNN(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "stem.onnx")
+	if err := os.WriteFile(path, onnxbuild.Bytes(onnxbuild.ConvStem(4)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(path, filepath.Join(dir, "d"), quant.Default, circuit.DefaultVisibility)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Chain.CNN == nil || c.Chain.CNN.Dense[0].ReLU {
+		t.Fatalf("lowered to %s; the test needs a CNN whose Gemm has no ReLU", c.Chain.Describe())
+	}
+	x := make([]float64, c.Model.Inputs[0].Size())
+	for i := range x {
+		x[i] = float64(i%7)/4 - 0.7
+	}
+	p, err := c.Prove([][]float64{x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Verify(p, verifier.Options{}); err != nil {
+		t.Fatalf("honest CNN proof rejected: %v", err)
+	}
+	raw, _ := hex.DecodeString(p.Proof)
+	prf, err := wire.DecodeCNN(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prf.Requan[0].YAtR.SetOne()
+	b, _ := wire.EncodeCNN(prf)
+	q := *p
+	q.Proof = hex.EncodeToString(b)
+	if err := c.Verify(&q, verifier.Options{}); err == nil || !strings.Contains(err.Error(), "carries a ReLU's values") {
+		t.Fatalf("a ReLU value on a rescale without ReLU: %v", err)
 	}
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/proof/verifier"
+	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/wire"
@@ -17,8 +19,9 @@ import (
 // Params are the commitment's parameters of every proof this backend makes
 // and checks: rate 1/4, 241 column queries, ≥ 100 bits (docs/TRANSPARENT.md,
 // "Soundness"). They are part of the format: a proof made with others does
-// not verify. Proofs are mlp.BatchedProof (wire kind 2): every opening of
-// the chain deferred into one batched opening per table shape.
+// not verify. Proofs are mlp.BatchedProof (wire kind 2) for dense chains
+// and cnn.Proof (kind 3) for CNNs: every opening of the chain deferred into
+// one batched opening per table shape.
 var Params = pcs.DefaultParams()
 
 // Prove runs the model on the input file's values (one tensor) and proves
@@ -34,16 +37,26 @@ func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
 	if err != nil {
 		return nil, err
 	}
-	prf, y, err := mlp.ProveBatched(Params, c.Chain.Model, c.Chain.M, in[0].Data)
+	var (
+		b []byte
+		y []int64
+	)
+	if c.Chain.CNN != nil {
+		var prf cnn.Proof
+		if prf, y, err = cnn.Prove(Params, c.Chain.CNN, in[0].Data); err == nil {
+			b, err = wire.EncodeCNN(&prf)
+		}
+	} else {
+		var prf mlp.BatchedProof
+		if prf, y, err = mlp.ProveBatched(Params, c.Chain.Model, c.Chain.M, in[0].Data); err == nil {
+			b, err = wire.EncodeMLPBatched(&prf)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
 	if !slices.Equal(y, outs[0].Data) {
 		return nil, fmt.Errorf("prove: the transparent chain computed other outputs than the model's evaluator (a lowering bug): please report it, and prove with --backend groth16")
-	}
-	b, err := wire.EncodeMLPBatched(&prf)
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w", err)
 	}
 	p := &verifier.Proof{
 		Protocol:    verifier.Sumcheck,
@@ -87,8 +100,7 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	}
 	segs := c.Settings.Layout()
 	off := segs.Offset(circuit.SegOutput)
-	n := c.Chain.M * c.Chain.Layers[len(c.Chain.Layers)-1].N
-	y := make([]int64, n)
+	y := make([]int64, graph.NumElements(c.Settings.Outputs[0].Shape))
 	field := fr.Modulus()
 	half := new(big.Int).Rsh(field, 1)
 	for i := range y {
@@ -105,14 +117,43 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	if err != nil {
 		return fmt.Errorf("the proof is not hex: %v", err)
 	}
+	if err := c.verifyProof(raw, y); err != nil {
+		return fmt.Errorf("the transparent proof does not hold: %w", err)
+	}
+	return nil
+}
+
+// verifyProof decodes raw as the chain's kind of proof, refuses the ReLU
+// parts of rescales without ReLU (noReLUParts) and verifies it for the
+// outputs y.
+func (c *Compiled) verifyProof(raw []byte, y []int64) error {
+	if c.Chain.CNN != nil {
+		prf, err := wire.DecodeCNN(raw)
+		if err != nil {
+			return err
+		}
+		for i := range min(len(prf.ConvRq), len(c.Chain.CNN.Convs)) {
+			if err := noReLUParts("convolution", i, c.Chain.CNN.Convs[i].ReLU, &prf.ConvRq[i]); err != nil {
+				return err
+			}
+		}
+		for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
+			if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
+				return err
+			}
+		}
+		return cnn.Verify(Params, c.Chain.CNN, y, *prf)
+	}
 	prf, err := wire.DecodeMLPBatched(raw)
 	if err != nil {
 		return err
 	}
-	if err := mlp.VerifyBatched(Params, c.Chain.Model, c.Chain.M, y, *prf); err != nil {
-		return fmt.Errorf("the transparent proof does not hold: %w", err)
+	for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
+		if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
+			return err
+		}
 	}
-	return nil
+	return mlp.VerifyBatched(Params, c.Chain.Model, c.Chain.M, y, *prf)
 }
 
 // ChainSHA256 is the hex digest of the lowered chain the proofs are

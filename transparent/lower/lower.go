@@ -8,10 +8,11 @@
 // reading the previous one's output — Gemm/MatMul with constant weights on
 // the right (K×N, one batch), with its bias, rescale and the ReLU compile
 // fused into it, and data movement that keeps every value in place (Flatten,
-// Reshape, an Expand or Tile to the same shape). That is transparent/mlp's chain. Every other step is
-// refused with the operator's name; Conv and pooling are refused until the
-// chain has their protocols (transparent/cnn): Lower's switch on the
-// operator is where they plug in.
+// Reshape, an Expand or Tile to the same shape): transparent/mlp's chain.
+// Every other step is refused with the operator's name. A model that reaches a Conv or MaxPool
+// is handed whole to transparent/cnn (cnn.FromModel: (Conv [Relu]
+// [MaxPool])+ Flatten (Gemm [Relu])+ on one 1×C×H×W input), which refuses
+// what is not that chain, naming the step.
 package lower
 
 import (
@@ -22,16 +23,28 @@ import (
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
 )
 
-// Chain is a model lowered to a chain of transparent layers.
+// Chain is a model lowered to a chain of transparent layers: a dense chain
+// (Model, transparent/mlp) or, when the model starts with convolutions, a
+// CNN (CNN, transparent/cnn). Exactly one of Model and CNN is set.
 type Chain struct {
-	M      int         // rows of the input (the Gemm's M)
+	M      int         // rows of the input (the Gemm's M; 1 for a CNN)
 	InBits int         // the input's signed range: --act-bits
-	Layers []mlp.Dense // in order
-	Model  *mlp.Model  // the checked chain, its weights hashed
+	Layers []mlp.Dense // in order (a CNN's dense head)
+	Model  *mlp.Model  // the checked dense chain, its weights hashed
+	CNN    *cnn.Model  // or the checked CNN
+}
+
+// Describe names the chain's layers for compile's message.
+func (c *Chain) Describe() string {
+	if c.CNN != nil {
+		return fmt.Sprintf("%d convolution blocks and %d dense layers (transparent/cnn)", len(c.CNN.Convs), len(c.CNN.Dense))
+	}
+	return fmt.Sprintf("%d dense layers on %d row(s)", len(c.Layers), c.M)
 }
 
 // Unsupported is the error for a step the backend cannot prove: it names
@@ -82,10 +95,12 @@ func Lower(m *model.Model) (*Chain, error) {
 			}
 			c.M = rows
 			c.Layers = append(c.Layers, d)
-		case "Conv", "MaxPool", "AveragePool", "GlobalAveragePool":
-			// transparent/conv proves one convolution; the chain does not
-			// hold convolutions and pooling yet (transparent/cnn).
-			return nil, &Unsupported{st.Op, st.Node.Name, "convolution and pooling chains are not proven yet"}
+		case "Conv", "MaxPool":
+			// A CNN: transparent/cnn reads the whole model (its
+			// (Conv [Relu] [MaxPool])+ Flatten (Gemm [Relu])+ form).
+			return lowerCNN(m, in)
+		case "AveragePool", "GlobalAveragePool":
+			return nil, &Unsupported{st.Op, st.Node.Name, "average pooling is not proven yet"}
 		default:
 			// Data movement (Flatten, Reshape, Expand, Tile, …) that keeps
 			// every value where it is costs nothing: the next layer reads
@@ -118,6 +133,17 @@ func Lower(m *model.Model) (*Chain, error) {
 		return nil, fmt.Errorf("--backend sumcheck: %v", err)
 	}
 	return c, nil
+}
+
+// lowerCNN lowers a model that starts with convolutions through
+// cnn.FromModel, which refuses, naming the step, what is not its chain.
+func lowerCNN(m *model.Model, in int) (*Chain, error) {
+	cm, err := cnn.FromModel(m)
+	if err != nil {
+		return nil, fmt.Errorf("--backend sumcheck: %v: compile with --backend groth16", err)
+	}
+	// cnn.Verify checks the output's length against its last layer.
+	return &Chain{M: 1, InBits: in, Layers: cm.Dense, CNN: cm}, nil
 }
 
 // dense reads a Gemm/MatMul step as a chain layer and its row count.
@@ -170,8 +196,34 @@ func (c *Chain) Digest() [32]byte {
 	h := sha256.New()
 	h.Write([]byte("zkinfer/transparent/chain/v1"))
 	put := func(v int64) { h.Write(binary.BigEndian.AppendUint64(nil, uint64(v))) }
+	bit := func(b bool) {
+		if b {
+			put(1)
+		} else {
+			put(0)
+		}
+	}
 	put(int64(c.M))
 	put(int64(c.InBits))
+	if c.CNN != nil {
+		h.Write([]byte("cnn"))
+		put(int64(len(c.CNN.Convs)))
+		for _, b := range c.CNN.Convs {
+			s := b.Shape
+			for _, v := range []int{s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, b.Shift, b.Bits, b.Pool} {
+				put(int64(v))
+			}
+			bit(b.ReLU)
+			put(int64(len(b.W)))
+			for _, w := range b.W {
+				put(w)
+			}
+			put(int64(len(b.B)))
+			for _, v := range b.B {
+				put(v)
+			}
+		}
+	}
 	put(int64(len(c.Layers)))
 	for _, l := range c.Layers {
 		put(int64(l.K))
@@ -185,11 +237,7 @@ func (c *Chain) Digest() [32]byte {
 		}
 		put(int64(l.Shift))
 		put(int64(l.Bits))
-		relu := int64(0)
-		if l.ReLU {
-			relu = 1
-		}
-		put(relu)
+		bit(l.ReLU)
 	}
 	var d [32]byte
 	h.Sum(d[:0])

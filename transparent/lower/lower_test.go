@@ -67,7 +67,7 @@ func TestSameIntegers(t *testing.T) {
 // TestUnsupported: a model with another operator is refused, naming it.
 func TestUnsupported(t *testing.T) {
 	for _, c := range []struct{ name, op string }{
-		{"1l_sigmoid", "Sigmoid"}, {"1l_conv", "Conv"}, {"3l_relu_conv_fc", "Conv"}, {"1l_max_pool", "MaxPool"}, {"large_mlp", "Tile"},
+		{"1l_sigmoid", "Sigmoid"}, {"large_mlp", "Tile"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Lower(compile(t, c.name))
@@ -105,5 +105,44 @@ func TestDigest(t *testing.T) {
 			t.Fatalf("%s: digest equals %s's", e.name, prev)
 		}
 		seen[dd] = e.name
+	}
+}
+
+// TestCNN: models that start with a convolution go to transparent/cnn,
+// with the evaluator's integers; a pool with no convolution before it is
+// refused in one line naming it.
+func TestCNN(t *testing.T) {
+	for _, name := range []string{"1l_conv", "3l_relu_conv_fc"} {
+		t.Run(name, func(t *testing.T) {
+			m := compile(t, name)
+			c, err := Lower(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.CNN == nil || c.Model != nil {
+				t.Fatalf("lowered to %s, want a CNN", c.Describe())
+			}
+			rng := rand.New(rand.NewPCG(5, 5))
+			x := make([]float64, m.Inputs[0].Size())
+			for i := range x {
+				x[i] = rng.Float64()*2 - 1
+			}
+			outs, err := m.Eval([][]float64{x})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, _ := m.Quantize([][]float64{x})
+			y, err := c.CNN.Run(q[0].Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(y) != fmt.Sprint(outs[0].Data) {
+				t.Fatalf("CNN gives %v, the evaluator %v", y, outs[0].Data)
+			}
+		})
+	}
+	_, err := Lower(compile(t, "1l_max_pool"))
+	if err == nil || !strings.Contains(err.Error(), "MaxPool") || !strings.Contains(err.Error(), "--backend groth16") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("1l_max_pool: %v", err)
 	}
 }

@@ -137,6 +137,7 @@ func (w *writer) batch(p *batch.Proof) {
 		for _, h := range g.Open.Proofs {
 			w.hashes(h)
 		}
+		w.elems(g.Open.Masks)
 	}
 }
 
@@ -174,18 +175,19 @@ func (r *reader) batch(p *batch.Proof) {
 				g.Open.Proofs[j] = r.hashes("batch multiproof")
 			}
 		}
+		g.Open.Masks = r.elems("batch masks")
 	}
 }
 
 // The smallest encodings of the repeated parts, for the count checks.
 const (
 	minCommitment = 34
-	minOpening    = 4 * 4
+	minOpening    = 5 * 4
 	minSumcheck   = 2 * 4
 	minLogup      = 3*minCommitment + 2*32 + 4*minSumcheck + 6*minOpening
 	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
 	minRescale    = 6*minCommitment + 4 + 4 + 2*minSumcheck + 32 + 4
-	minGroup      = 4 + 4 + 4 + 4 + 4 + 4
+	minGroup      = 4 + 4 + 4 + 4 + 4 + 4 + 4
 )
 
 func (w *writer) opening(o *pcs.Opening) {
@@ -196,6 +198,7 @@ func (w *writer) opening(o *pcs.Opening) {
 		w.elems(c)
 	}
 	w.hashes(o.Proof)
+	w.elems(o.Mask)
 }
 
 func (r *reader) opening(o *pcs.Opening, what string) {
@@ -208,6 +211,7 @@ func (r *reader) opening(o *pcs.Opening, what string) {
 		}
 	}
 	o.Proof = r.hashes(what + " multiproof")
+	o.Mask = r.elems(what + " mask")
 }
 
 func (w *writer) openings(v []pcs.Opening) {
@@ -323,4 +327,16 @@ func (r *reader) step(p *matmul.StepProof) {
 	r.sumcheck(&p.Sumcheck, "step sumcheck")
 	r.opening(&p.X, "step x opening")
 	r.opening(&p.YOpen, "step y opening")
+}
+
+func (r *reader) logups(what string) []logup.Proof {
+	n := r.count(minLogup, what)
+	if n == 0 || r.err != nil {
+		return nil
+	}
+	v := make([]logup.Proof, n)
+	for i := range v {
+		r.logup(&v[i])
+	}
+	return v
 }

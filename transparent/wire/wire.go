@@ -6,9 +6,9 @@
 // reader that every part decodes through, so the rules below hold for all of
 // them at once and a change to any part is one version bump here.
 //
-// # Format, version 1
+// # Format, version 2
 //
-//	proof   = magic "ZKTP" ‖ version u16 (1) ‖ kind u8 ‖ body
+//	proof   = magic "ZKTP" ‖ version u16 (2) ‖ kind u8 ‖ body
 //	u8, u16, u32: big-endian unsigned integers
 //	elem    = 32 bytes, big-endian, canonical (< r, BN254's scalar field)
 //	hash    = 32 bytes
@@ -19,8 +19,8 @@
 // and each proof type's body as its encoder (proofs.go) writes its fields,
 // in the order of the struct's declaration. Kind 1 is an mlp.Proof, kind 2
 // an mlp.BatchedProof (the same, its openings empty, then a batch.Proof:
-// per group its rounds, finals, u, v, columns per table and multiproofs per
-// table).
+// per group its rounds, finals, u, v, columns per table, multiproofs per
+// table and the masks' values); kind 3 a cnn.Proof (cnn.go).
 //
 // # Decoding untrusted bytes
 //
@@ -46,7 +46,10 @@ import (
 )
 
 // Version is the format's version; a decoder refuses any other.
-const Version = 1
+//
+// Version 2 (pcs hiding): every opening ends with its mask values (elems,
+// empty for a binding commitment), every batch group with its multi-opening's.
+const Version = 2
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"
@@ -55,6 +58,7 @@ const Magic = "ZKTP"
 const (
 	KindMLP        = 1 // mlp.Proof
 	KindMLPBatched = 2 // mlp.BatchedProof: the chain's openings deferred into one batch.Proof
+	KindCNN        = 3 // cnn.Proof (cnn.go)
 )
 
 // MaxBytes bounds an encoded proof (128 MiB; a dense chain's proof is a few

