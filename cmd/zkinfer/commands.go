@@ -97,7 +97,7 @@ func cmdCompile(fs *flag.FlagSet, args []string) error {
 	privacyCompileFlags(fs, &vis)
 	signedCompileFlag(fs, &vis)
 	rangeCheck := fs.String("range-check", "auto", "range-check gadget: auto, bits (no commitment: cheapest on-chain) or lookup (fewest constraints)")
-	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md) or sumcheck (transparent: no setup, dense MLPs; see docs/TRANSPARENT.md)")
+	backend := fs.String("backend", "groth16", "proof system: groth16 (per-circuit setup or ceremony; smallest, cheapest proofs) or plonk (universal SRS; see docs/SETUP.md) or sumcheck (transparent: no setup; MLPs and plain CNNs; see docs/TRANSPARENT.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	maxC := maxConstraintsFlag(fs)
 	input := fs.String("input", "", "an input to run the model on first, failing before the circuit is built if a value overflows the settings")

@@ -245,7 +245,7 @@ def compile(model: Any, dir: PathLike, *, settings: Any = None, scale: Optional[
         dir: the directory to write (created).
         settings: a settings file from calibrate (explicit flags override it).
         backend: "groth16", "plonk" or "sumcheck" (transparent: no setup,
-            dense MLPs; docs/TRANSPARENT.md).
+            MLPs and plain CNNs; docs/TRANSPARENT.md).
         claim: a claim on the outputs, e.g. "output[0] >= 0.7".
         options: any other compile flag, e.g. param_visibility="hashed",
             range_check="lookup", max_constraints=100000.
