@@ -206,7 +206,7 @@ func phase2(c *Circuit, lastPhase1, out string, beacon []byte, min int, progress
 // phase2Header is the header of phase 2's start.
 func phase2Header(last *stateHeader, lastSHA string, beacon []byte, commons string, p2 *mpcsetup.Phase2) stateHeader {
 	h := stateHeader{Phase: 2, Domain: last.Domain, Circuit: last.Circuit, Previous: lastSHA,
-		Beacon: hex.EncodeToString(beacon), Phase1: last.Index, Commons: commons, Wires: len(p2.Parameters.G1.PKK)}
+		Beacon: hex.EncodeToString(beacon), Phase1: last.Index, Commons: commons, Wires: len(p2.Parameters.G1.PKK), RawPoints: true}
 	h.Committed = make([]int, len(p2.Parameters.G1.SigmaCKK))
 	for i, k := range p2.Parameters.G1.SigmaCKK {
 		h.Committed[i] = len(k)

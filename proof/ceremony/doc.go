@@ -66,7 +66,12 @@
 //
 //	"zkinfer-ceremony\n" | u32 big-endian header length | header JSON | payload
 //
-// where the payload is gnark's encoding of an mpcsetup.Phase1 or Phase2.
+// where the payload is gnark's encoding of an mpcsetup.Phase1 or Phase2;
+// a phase-2 payload has its points uncompressed when the header says
+// raw_points (rawPhase2: gnark's layout and raw point encoding, which
+// gnark's Phase2.ReadFrom reads as it is, and which reads back without a
+// square root per point). Challenges are hashes of gnark's compressed
+// encoding either way.
 // The header names the phase, the contribution's index, the domain size,
 // the circuit's SHA-256 and the previous state's SHA-256. A file's SHA-256
 // (of the whole file) is the hash its participant publishes: each header

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -73,7 +74,11 @@ func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *w
 		return err
 	}
 	var buf bytes.Buffer
-	if _, err := startOf(sealed, p.PKK, p.SigmaCKK).WriteTo(&buf); err != nil {
+	var want io.WriterTo = startOf(sealed, p.PKK, p.SigmaCKK)
+	if next.Header.RawPoints {
+		want = rawPhase2{want.(*mpcsetup.Phase2)}
+	}
+	if _, err := want.WriteTo(&buf); err != nil {
 		return err
 	}
 	if !bytes.Equal(buf.Bytes(), next.payload) {

@@ -67,3 +67,47 @@ func TestVerifyPreparedTampered(t *testing.T) {
 		t.Fatalf("a prepared file checked against phase 1's start alone: %v", err)
 	}
 }
+
+// TestCompressedPhase2States: phase-2 states are written with raw points
+// (rawPhase2), which gnark's Phase2.ReadFrom reads as they are; a chain of
+// states in gnark's compressed encoding, as written before, still verifies,
+// and the two encodings of a state differ only in their points' form.
+func TestCompressedPhase2States(t *testing.T) {
+	dir := t.TempDir()
+	c := &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
+	path := func(name string) string { return filepath.Join(dir, name) }
+	if _, err := Init(c, path("p1-0")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
+		t.Fatal(err)
+	}
+	s, err := readState(path("p2-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Header.RawPoints {
+		t.Fatal("phase 2's start is not written with raw points")
+	}
+	if len(s.payload) <= len(encode(t, s.P2)) {
+		t.Fatalf("raw payload of %d bytes, compressed %d", len(s.payload), len(encode(t, s.P2)))
+	}
+	s.Header.RawPoints = false
+	if _, err := writeState(path("c2-0"), s.Header, s.P2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Contribute(path("c2-0"), path("c2-1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{path("p1-0"), path("p1-1"), path("c2-0"), path("c2-1")}
+	rep, err := Verify(files, VerifyOptions{Circuit: c, InProgress: true})
+	if err != nil || rep.Phase2 != 1 {
+		t.Fatalf("a compressed chain: %+v, %v", rep, err)
+	}
+	if n, err := readState(path("c2-1")); err != nil || n.Header.RawPoints {
+		t.Fatalf("a contribution to a compressed state changed its encoding: %v", err)
+	}
+}

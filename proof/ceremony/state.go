@@ -46,6 +46,9 @@ type stateHeader struct {
 	// Prepared is the SHA-256 of the prepared phase 1 (Prepare) phase 2
 	// was opened from; "" when it was opened from phase 1's last state.
 	Prepared string `json:"prepared_sha256,omitempty"`
+	// RawPoints says that a phase-2 payload's points are uncompressed
+	// (rawPhase2); false for gnark's compressed encoding.
+	RawPoints bool `json:"raw_points,omitempty"`
 }
 
 // state is a read state file.
@@ -76,6 +79,9 @@ func encodeState(h stateHeader, payload io.WriterTo) ([]byte, error) {
 	buf.WriteString(magic)
 	binary.Write(&buf, binary.BigEndian, uint32(len(js)))
 	buf.Write(js)
+	if p, ok := payload.(*mpcsetup.Phase2); ok && h.RawPoints {
+		payload = rawPhase2{p}
+	}
 	if _, err := payload.WriteTo(&buf); err != nil {
 		return nil, err
 	}
@@ -172,6 +178,8 @@ func (h *stateHeader) check() error {
 		return errors.New("no previous state hash")
 	case h.Phase == 2 && (h.Beacon == "" || h.Commons == "" || h.Phase1 < 1 || h.Wires < 0 || len(h.Committed) > 255):
 		return errors.New("incomplete phase-2 header")
+	case h.RawPoints && h.Phase != 2:
+		return errors.New("raw points in a phase-1 header")
 	case h.Prepared != "" && (h.Phase != 2 || len(h.Prepared) != 64):
 		return errors.New("a prepared phase 1's hash in a header that cannot have one")
 	}
@@ -183,12 +191,16 @@ func (h *stateHeader) check() error {
 // follows the three 96-byte update proofs), phase 2 holds slices whose
 // u32 lengths must be the header's.
 func (h *stateHeader) checkShape(p []byte) error {
-	const g1, g2, proof = 32, 64, 96 // compressed sizes
+	const proof = 96 // compressed, in either encoding
+	g1, g2 := 32, 64
+	if h.RawPoints {
+		g1, g2 = 64, 128
+	}
 	if h.Phase == 1 {
 		if len(p) < 3*proof+8 || binary.BigEndian.Uint64(p[3*proof:]) != h.Domain {
 			return errors.New("its powers of tau do not have the header's size")
 		}
-		if uint64(len(p)) < 5*g1*h.Domain {
+		if uint64(len(p)) < 5*uint64(g1)*h.Domain {
 			return errors.New("truncated powers of tau")
 		}
 		return nil
