@@ -28,11 +28,14 @@ type MultiOpening struct {
 	U, V    []fr.Element
 	Columns [][][]fr.Element // [table][distinct query], in order of first query
 	Proofs  [][]merkle.Hash  // one multiproof per table
+	// Masks are the tables' y_μ with [Params].Hiding (one per table, bound
+	// before β; v = Σ_c λ_c·(eq(z_row)ᵀM_c + β·μ_{v,c})); empty without.
+	Masks []fr.Element
 }
 
 // Size returns the opening's size in bytes: 32 per field element or hash.
 func (o MultiOpening) Size() int {
-	n := len(o.U) + len(o.V)
+	n := len(o.U) + len(o.V) + len(o.Masks)
 	for c := range o.Columns {
 		for _, col := range o.Columns[c] {
 			n += len(col)
@@ -78,26 +81,43 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	if len(point) != c0.NumVars {
 		return nil, MultiOpening{}, fmt.Errorf("pcs: point of %d coordinates for tables of %d variables", len(point), c0.NumVars)
 	}
+	for _, pd := range pds {
+		if err := pd.useMasks(); err != nil {
+			return nil, MultiOpening{}, err
+		}
+	}
+	hiding := pds[0].params.Hiding
 	eqRow, eqCol := mle.EqTable(point[:c0.RowVars]), mle.EqTable(point[c0.RowVars:])
 	values := make([]fr.Element, len(pds))
 	coms := make([]Commitment, len(pds))
 	vs := make([][]fr.Element, len(pds))
+	var masks []fr.Element
 	for c, pd := range pds {
-		vs[c] = combine(pd.rows, eqRow)
-		values[c] = mle.Inner(vs[c], eqCol)
+		vs[c] = combine(pd.msg, eqRow)
+		values[c] = mle.Inner(vs[c][:len(eqCol)], eqCol)
 		coms[c] = pd.com
+		if hiding {
+			masks = append(masks, mle.Inner(pd.msg[len(pd.rows)+1][:len(eqCol)], eqCol))
+		}
 	}
 	one := fr.One()
 	if ch.value {
 		values[1].Add(&values[1], &one)
 	}
 	absorbMulti(tr, coms, point, values)
+	var beta fr.Element
+	if hiding {
+		beta = absorbMask(tr, masks)
+		for c, pd := range pds {
+			addTo(vs[c], pd.msg[len(pd.rows)+1], beta)
+		}
+	}
 	lambda := tr.Challenges("pcs/lambda", len(pds))
-	R := len(pds[0].rows)
+	R := len(pds[0].msg)
 	gamma := tr.Challenges("pcs/gamma", len(pds)*R)
-	var op MultiOpening
+	op := MultiOpening{Masks: masks}
 	for c, pd := range pds {
-		u := combine(pd.rows, gamma[c*R:(c+1)*R])
+		u := combine(pd.msg, gamma[c*R:(c+1)*R])
 		if c == 0 {
 			op.U, op.V = u, make([]fr.Element, len(u))
 		} else {
@@ -162,17 +182,32 @@ func VerifyMulti(tr *transcript.Transcript, p Params, coms []Commitment, point, 
 	if len(point) != c0.NumVars || c0.RowVars < 0 || c0.RowVars > c0.NumVars {
 		return fmt.Errorf("pcs: point of %d coordinates for commitments of %d variables (%d row variables)", len(point), c0.NumVars, c0.RowVars)
 	}
-	R, C := 1<<c0.RowVars, 1<<(c0.NumVars-c0.RowVars)
-	W := C << p.RateLog
-	depth := c0.NumVars - c0.RowVars + p.RateLog
-	if len(op.U) != C || len(op.V) != C {
-		return fmt.Errorf("pcs: rows u, v of %d and %d entries, want %d", len(op.U), len(op.V), C)
+	C := 1 << (c0.NumVars - c0.RowVars)
+	L, R := p.msgLen(C), p.matRows(1<<c0.RowVars)
+	W := L << p.RateLog
+	depth := log2(W)
+	if len(op.U) != L || len(op.V) != L {
+		return fmt.Errorf("pcs: rows u, v of %d and %d entries, want %d", len(op.U), len(op.V), L)
+	}
+	if err := checkMasks(p, len(op.Masks), len(coms)); err != nil {
+		return err
 	}
 	eqRow, eqCol := mle.EqTable(point[:c0.RowVars]), mle.EqTable(point[c0.RowVars:])
 	absorbMulti(tr, coms, point, values)
+	rowCoef := eqRow
+	want := make([]fr.Element, len(values))
+	copy(want, values)
+	if p.Hiding {
+		beta := absorbMask(tr, op.Masks)
+		var t fr.Element
+		for c := range want {
+			want[c].Add(&want[c], t.Mul(&beta, &op.Masks[c]))
+		}
+		rowCoef = append(append(append([]fr.Element(nil), eqRow...), fr.Element{}), beta)
+	}
 	lambda := tr.Challenges("pcs/lambda", len(coms))
 	gamma := tr.Challenges("pcs/gamma", len(coms)*R)
-	if got, want := mle.Inner(op.V, eqCol), mle.Inner(lambda, values); !got.Equal(&want) {
+	if got, want := mle.Inner(op.V[:C], eqCol), mle.Inner(lambda, want); !got.Equal(&want) {
 		return fmt.Errorf("pcs: the claimed values' combination differs from ⟨v, eq(z_col)⟩")
 	}
 	tr.AppendElements("pcs/u", op.U...)
@@ -194,7 +229,7 @@ func VerifyMulti(tr *transcript.Transcript, p Params, coms []Commitment, point, 
 				return fmt.Errorf("pcs: table %d: opened column %d has %d entries, want %d", c, q, len(col), R)
 			}
 			leaves[q] = leafOf(col)
-			g, e := mle.Inner(gamma[c*R:(c+1)*R], col), mle.Inner(eqRow, col)
+			g, e := mle.Inner(gamma[c*R:(c+1)*R], col), mle.Inner(rowCoef, col[:len(rowCoef)])
 			e.Mul(&e, &lambda[c])
 			sumU[q].Add(&sumU[q], &g)
 			sumV[q].Add(&sumV[q], &e)

@@ -10,6 +10,10 @@ import (
 
 // multiSetup commits k tables of 2^n entries and opens them at z.
 func multiSetup(t *testing.T, n, k int) ([]*ProverData, []Commitment, []fr.Element, []fr.Element, MultiOpening) {
+	return multiSetupP(t, testParams, n, k)
+}
+
+func multiSetupP(t *testing.T, testParams Params, n, k int) ([]*ProverData, []Commitment, []fr.Element, []fr.Element, MultiOpening) {
 	t.Helper()
 	var pds []*ProverData
 	var coms []Commitment
@@ -29,14 +33,16 @@ func multiSetup(t *testing.T, n, k int) ([]*ProverData, []Commitment, []fr.Eleme
 }
 
 func TestMultiHonest(t *testing.T) {
-	for _, c := range [][2]int{{0, 1}, {4, 1}, {6, 3}, {10, 2}} {
-		pds, coms, z, vals, op := multiSetup(t, c[0], c[1])
-		if err := VerifyMulti(transcript.New("t"), testParams, coms, z, vals, op); err != nil {
-			t.Fatalf("n=%d, %d tables: honest opening rejected: %v", c[0], c[1], err)
-		}
-		for i, pd := range pds {
-			if want, _ := pd.Table().Eval(z); !want.Equal(&vals[i]) {
-				t.Fatalf("n=%d: value %d is not the table's", c[0], i)
+	for _, testParams := range bothModes {
+		for _, c := range [][2]int{{0, 1}, {4, 1}, {6, 3}, {10, 2}} {
+			pds, coms, z, vals, op := multiSetupP(t, testParams, c[0], c[1])
+			if err := VerifyMulti(transcript.New("t"), testParams, coms, z, vals, op); err != nil {
+				t.Fatalf("n=%d, %d tables: honest opening rejected: %v", c[0], c[1], err)
+			}
+			for i, pd := range pds {
+				if want, _ := pd.Table().Eval(z); !want.Equal(&vals[i]) {
+					t.Fatalf("n=%d: value %d is not the table's", c[0], i)
+				}
 			}
 		}
 	}
@@ -78,11 +84,21 @@ func TestMultiRejected(t *testing.T) {
 			z2[0].Add(&z2[0], &one)
 			return coms, z2
 		},
+		"a mask value tampered (or one added)": func(coms []Commitment, z, vals []fr.Element, op *MultiOpening) ([]Commitment, []fr.Element) {
+			if len(op.Masks) == 0 {
+				op.Masks = []fr.Element{one, one, one}
+			} else {
+				op.Masks[1].Add(&op.Masks[1], &one)
+			}
+			return coms, z
+		},
 	} {
-		_, coms, z, vals, op := multiSetup(t, 8, 3)
-		coms2, z2 := edit(coms, z, vals, &op)
-		if err := VerifyMulti(transcript.New("t"), testParams, coms2, z2, vals[:len(coms2)], op); err == nil {
-			t.Errorf("%s: accepted", name)
+		for _, testParams := range bothModes {
+			_, coms, z, vals, op := multiSetupP(t, testParams, 8, 3)
+			coms2, z2 := edit(coms, z, vals, &op)
+			if err := VerifyMulti(transcript.New("t"), testParams, coms2, z2, vals[:len(coms2)], op); err == nil {
+				t.Errorf("%s (hiding %v): accepted", name, testParams.Hiding)
+			}
 		}
 	}
 }
@@ -125,15 +141,20 @@ func TestMultiCheats(t *testing.T) {
 		{"wrong value, v adjusted", multiCheats{value: true, fixV: true}, "encoding of v"},
 		{"u not the rows' combination", multiCheats{u: true}, "encoding of u"},
 	} {
-		pds, coms, _, _, _ := multiSetup(t, 8, 3)
-		z := randPoint(8)
-		vals, op, err := openMulti(transcript.New("t"), pds, z, c.ch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = VerifyMulti(transcript.New("t"), testParams, coms, z, vals, op)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: want %q, got %v", c.name, c.want, err)
+		for _, testParams := range bothModes {
+			pds, coms, _, _, _ := multiSetupP(t, testParams, 8, 3)
+			for _, pd := range pds {
+				pd.opened = false // the setup's opening used the masks; this test opens again
+			}
+			z := randPoint(8)
+			vals, op, err := openMulti(transcript.New("t"), pds, z, c.ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = VerifyMulti(transcript.New("t"), testParams, coms, z, vals, op)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s (hiding %v): want %q, got %v", c.name, testParams.Hiding, c.want, err)
+			}
 		}
 	}
 }

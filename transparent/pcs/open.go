@@ -15,6 +15,9 @@ type Opening struct {
 	V       []fr.Element   // eq(z_row)ᵀM, the evaluation row
 	Columns [][]fr.Element // the opened encoded columns, one per distinct queried position, in order of first query
 	Proof   []merkle.Hash  // the Merkle multiproof of their leaves
+	// Mask is y_μ = ⟨μ_v[:C], eq(z_col)⟩, the v-mask's share of the value,
+	// with [Params].Hiding (one entry); empty without.
+	Mask []fr.Element
 }
 
 // distinct returns the queried positions without repetitions, in order of
@@ -34,7 +37,7 @@ func distinct(idx []int) []int {
 
 // Size returns the opening's size in bytes: 32 per field element or hash.
 func (o Opening) Size() int {
-	n := len(o.U) + len(o.V) + len(o.Proof)
+	n := len(o.U) + len(o.V) + len(o.Proof) + len(o.Mask)
 	for i := range o.Columns {
 		n += len(o.Columns[i])
 	}
@@ -50,10 +53,11 @@ func absorbClaim(tr *transcript.Transcript, c Commitment, point []fr.Element, va
 	tr.AppendElements("pcs/value", value)
 }
 
+// combine returns Σ_i coef_i·rows_i over the first len(coef) rows.
 func combine(rows [][]fr.Element, coef []fr.Element) []fr.Element {
 	out := make([]fr.Element, len(rows[0]))
 	var t fr.Element
-	for i, row := range rows {
+	for i, row := range rows[:len(coef)] {
 		if coef[i].IsZero() {
 			continue
 		}
@@ -84,16 +88,26 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 	if len(point) != c.NumVars {
 		return fr.Element{}, Opening{}, Stats{}, fmt.Errorf("pcs: point of %d coordinates for a table of %d variables", len(point), c.NumVars)
 	}
+	if err := pd.useMasks(); err != nil {
+		return fr.Element{}, Opening{}, Stats{}, err
+	}
 	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
 	eqRow, eqCol := mle.EqTable(zRow), mle.EqTable(zCol)
-	v := combine(pd.rows, eqRow)
-	value := mle.Inner(v, eqCol)
+	v := combine(pd.msg, eqRow)
+	value := mle.Inner(v[:len(eqCol)], eqCol)
 	if cheat.value != nil {
 		cheat.value(&value, v)
 	}
 	absorbClaim(tr, c, point, value)
-	gamma := tr.Challenges("pcs/gamma", len(pd.rows))
-	u := combine(pd.rows, gamma)
+	var mask []fr.Element
+	if pd.params.Hiding {
+		muV := pd.msg[len(pd.rows)+1]
+		mask = []fr.Element{mle.Inner(muV[:len(eqCol)], eqCol)}
+		beta := absorbMask(tr, mask)
+		addTo(v, muV, beta)
+	}
+	gamma := tr.Challenges("pcs/gamma", len(pd.msg))
+	u := combine(pd.msg, gamma)
 	if cheat.u != nil {
 		cheat.u(u)
 	}
@@ -104,7 +118,7 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	idx = distinct(idx)
-	op := Opening{U: u, V: v, Columns: make([][]fr.Element, len(idx))}
+	op := Opening{U: u, V: v, Columns: make([][]fr.Element, len(idx)), Mask: mask}
 	for q, j := range idx {
 		op.Columns[q] = append([]fr.Element(nil), pd.cols[j]...)
 	}
@@ -128,18 +142,29 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 		return fmt.Errorf("pcs: commitment with %d row variables of %d", c.RowVars, c.NumVars)
 	}
 	R, C := 1<<c.RowVars, 1<<(c.NumVars-c.RowVars)
-	W := C << p.RateLog
-	depth := c.NumVars - c.RowVars + p.RateLog
-	if len(op.U) != C || len(op.V) != C {
-		return fmt.Errorf("pcs: rows u, v of %d and %d entries, want %d", len(op.U), len(op.V), C)
+	L, Rm := p.msgLen(C), p.matRows(R)
+	W := L << p.RateLog
+	depth := log2(W)
+	if len(op.U) != L || len(op.V) != L {
+		return fmt.Errorf("pcs: rows u, v of %d and %d entries, want %d", len(op.U), len(op.V), L)
+	}
+	if err := checkMasks(p, len(op.Mask), 1); err != nil {
+		return err
 	}
 	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
 	eqRow, eqCol := mle.EqTable(zRow), mle.EqTable(zCol)
-	if got := mle.Inner(op.V, eqCol); !got.Equal(&value) {
+	absorbClaim(tr, c, point, value)
+	want, rowCoef := value, eqRow
+	if p.Hiding {
+		beta := absorbMask(tr, op.Mask)
+		var t fr.Element
+		want.Add(&want, t.Mul(&beta, &op.Mask[0]))
+		rowCoef = append(append(append([]fr.Element(nil), eqRow...), fr.Element{}), beta)
+	}
+	if got := mle.Inner(op.V[:C], eqCol); !got.Equal(&want) {
 		return fmt.Errorf("pcs: claimed value differs from ⟨v, eq(z_col)⟩")
 	}
-	absorbClaim(tr, c, point, value)
-	gamma := tr.Challenges("pcs/gamma", R)
+	gamma := tr.Challenges("pcs/gamma", Rm)
 	tr.AppendElements("pcs/u", op.U...)
 	tr.AppendElements("pcs/v", op.V...)
 	idx, err := tr.Indices("pcs/queries", W, p.Queries)
@@ -152,8 +177,8 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 	}
 	leaves := make([]merkle.Hash, len(idx))
 	for q, col := range op.Columns {
-		if len(col) != R {
-			return fmt.Errorf("pcs: opened column %d has %d entries, want %d", q, len(col), R)
+		if len(col) != Rm {
+			return fmt.Errorf("pcs: opened column %d has %d entries, want %d", q, len(col), Rm)
 		}
 		leaves[q] = leafOf(col)
 	}
@@ -166,9 +191,47 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 		if g := mle.Inner(gamma, col); !g.Equal(&encU[j]) {
 			return fmt.Errorf("pcs: column %d (position %d) disagrees with the encoding of u: the rows are not close to codewords", q, j)
 		}
-		if e := mle.Inner(eqRow, col); !e.Equal(&encV[j]) {
+		if e := mle.Inner(rowCoef, col[:len(rowCoef)]); !e.Equal(&encV[j]) {
 			return fmt.Errorf("pcs: column %d (position %d) disagrees with the encoding of v: v is not eq(z_row)ᵀM", q, j)
 		}
 	}
 	return nil
+}
+
+// useMasks marks a hiding commitment opened, refusing a second opening: its
+// masks are one-time pads.
+func (pd *ProverData) useMasks() error {
+	if !pd.params.Hiding {
+		return nil
+	}
+	if pd.opened {
+		return fmt.Errorf("pcs: hiding commitment opened twice; reduce its claims to one point first (package batch)")
+	}
+	pd.opened = true
+	return nil
+}
+
+// absorbMask binds the masks' values y_μ and draws β, their coefficient in v.
+func absorbMask(tr *transcript.Transcript, mask []fr.Element) fr.Element {
+	tr.AppendElements("pcs/mask", mask...)
+	return tr.Challenge("pcs/beta")
+}
+
+// checkMasks checks an opening's number of mask values: k with hiding, 0 without.
+func checkMasks(p Params, got, k int) error {
+	if !p.Hiding {
+		k = 0
+	}
+	if got != k {
+		return fmt.Errorf("pcs: %d mask values, want %d (hiding %v)", got, k, p.Hiding)
+	}
+	return nil
+}
+
+func log2(n int) int {
+	k := 0
+	for 1<<k < n {
+		k++
+	}
+	return k
 }

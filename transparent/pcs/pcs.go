@@ -36,9 +36,21 @@
 // (1 − e)^t + N'/|F|. [DefaultParams] take ρ = 1/4 and t = 241, so that
 // (1 − δ/3)^t = (3/4)^241 < 2^-100 under the general linear-code bound.
 //
-// The commitment is binding, not hiding: u, v and the opened columns reveal
-// linear combinations of the table. Zero knowledge (masking rows with a random
-// codeword and the sumcheck with a random polynomial) is a later milestone.
+// # Hiding ([Params].Hiding; Ligero §4, Brakedown's zero-knowledge variant)
+//
+// Without it the commitment is binding, not hiding: u, v and the opened
+// columns reveal linear combinations of the table. With it (hiding.go):
+// every row's message is padded from C to L = 2^⌈log(C + t)⌉ coefficients,
+// the L − C ≥ t extra ones uniformly random, so any t evaluations of the row
+// on the code's domain are uniform (the map from the random coefficients to
+// them is X^C times a t-point Vandermonde, of full rank: the domain is a
+// subgroup, 0 is not in it); two rows μ_u, μ_v of L uniform coefficients
+// are committed below the table; u = γᵀM' over all R + 2 rows (γ_R ≠ 0
+// makes u uniform), v = eq(z_row)ᵀM + β·μ_v with β drawn after the value y
+// and the mask's own value y_μ = ⟨μ_v[:C], eq(z_col)⟩ are bound; the
+// verifier checks ⟨v[:C], eq(z_col)⟩ = y + β·y_μ. A hiding commitment may be
+// opened once (its masks are one-time pads): package batch reduces every
+// claim on it to one point first.
 package pcs
 
 import (
@@ -63,6 +75,12 @@ type Params struct {
 	// fewer rows. 0 or 1: tables opened alone. It changes the matrix's
 	// shape only, never soundness.
 	Shared int
+	// Hiding pads every row with L − C ≥ Queries random coefficients and
+	// commits two random masking rows with the table (package doc), so that
+	// an opening reveals nothing of the table beyond the value it proves.
+	// The code keeps its rate 2^-RateLog on the padded rows (soundness as
+	// without it, plus 1/|F| for β); the encoded matrix is L/C times wider.
+	Hiding bool
 }
 
 // DefaultParams give ≥ 100 bits under Ligero's bound for any linear code:
@@ -99,8 +117,10 @@ type ProverData struct {
 	params Params
 	com    Commitment
 	rows   [][]fr.Element // R rows of C entries: the table
-	cols   [][]fr.Element // C/ρ encoded columns of R entries
+	msg    [][]fr.Element // the encoded messages: rows (not hiding), or R padded rows of L and μ_u, μ_v
+	cols   [][]fr.Element // L/ρ encoded columns of len(msg) entries
 	tree   *merkle.Tree
+	opened bool // a hiding commitment's masks serve one opening
 }
 
 // Commitment returns the public commitment.
@@ -114,7 +134,7 @@ func RowVars(n int, p Params) int {
 	best, bestSize := 0, -1
 	k := max(p.Shared, 1)
 	for rv := 0; rv <= n; rv++ {
-		size := 2*(1<<(n-rv)) + k*p.Queries*(1<<rv)
+		size := 2*p.msgLen(1<<(n-rv)) + k*p.Queries*p.matRows(1<<rv)
 		if bestSize < 0 || size < bestSize {
 			best, bestSize = rv, size
 		}
@@ -179,19 +199,24 @@ func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
 		return nil, fmt.Errorf("pcs: %d row variables for a table of %d variables", rowVars, n)
 	}
 	R, C := 1<<rowVars, 1<<(n-rowVars)
-	W := C << p.RateLog
+	L, Rm := p.msgLen(C), p.matRows(R)
+	W := L << p.RateLog
 	pd := &ProverData{params: p, rows: make([][]fr.Element, R), cols: make([][]fr.Element, W)}
-	flat := make([]fr.Element, W*R)
+	flat := make([]fr.Element, W*Rm)
 	for j := range pd.cols {
-		pd.cols[j] = flat[j*R : (j+1)*R : (j+1)*R]
+		pd.cols[j] = flat[j*Rm : (j+1)*Rm : (j+1)*Rm]
 	}
 	for i := 0; i < R; i++ {
 		pd.rows[i] = t[i*C : (i+1)*C]
 	}
+	pd.msg = pd.rows
+	if p.Hiding {
+		pd.msg = padRows(pd.rows, L)
+	}
 	// Rows are encoded in parallel: each writes its own entry of every column.
-	par.For(R, max(1, 1<<12/C), func(lo, hi int) {
+	par.For(Rm, max(1, 1<<12/L), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			enc := Encode(pd.rows[i], p.RateLog)
+			enc := Encode(pd.msg[i], p.RateLog)
 			for j := range enc {
 				pd.cols[j][i] = enc[j]
 			}
@@ -206,7 +231,7 @@ func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
 
 func (pd *ProverData) buildTree() error {
 	leaves := make([]merkle.Hash, len(pd.cols))
-	par.For(len(pd.cols), max(1, 1<<12/max(1, len(pd.rows))), func(lo, hi int) {
+	par.For(len(pd.cols), max(1, 1<<12/max(1, len(pd.msg))), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			leaves[j] = leafOf(pd.cols[j])
 		}

@@ -11,6 +11,12 @@ import (
 
 var testParams = Params{RateLog: 1, Queries: 24}
 
+// hidingParams are testParams with the masks (hiding.go).
+var hidingParams = Params{RateLog: 1, Queries: 24, Hiding: true}
+
+// bothModes are the parameter sets every honest and cheating test runs under.
+var bothModes = []Params{testParams, hidingParams}
+
 func randTable(n int) mle.Table {
 	t := make(mle.Table, 1<<n)
 	for i := range t {
@@ -55,9 +61,11 @@ func TestHonestOpenings(t *testing.T) {
 		{0, 0, testParams}, {1, 0, testParams}, {1, 1, testParams}, {6, 3, testParams},
 		{7, 2, Params{RateLog: 2, Queries: 10}}, {8, 8, testParams}, {8, 0, testParams},
 		{10, RowVars(10, DefaultParams()), DefaultParams()},
+		{0, 0, hidingParams}, {1, 1, hidingParams}, {6, 3, hidingParams}, {8, 0, hidingParams}, {8, 8, hidingParams},
+		{10, RowVars(10, Params{RateLog: 2, Queries: 241, Hiding: true}), Params{RateLog: 2, Queries: 241, Hiding: true}},
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("n%d_rv%d_rate%d_t%d", c.n, c.rowVars, c.p.RateLog, c.p.Queries), func(t *testing.T) {
+		t.Run(fmt.Sprintf("n%d_rv%d_rate%d_t%d_hiding%v", c.n, c.rowVars, c.p.RateLog, c.p.Queries, c.p.Hiding), func(t *testing.T) {
 			tab := randTable(c.n)
 			pd, err := CommitShape(c.p, tab, c.rowVars)
 			if err != nil {
@@ -130,40 +138,57 @@ func TestCheatsRejected(t *testing.T) {
 		{name: "column shortened", after: func(s *setup) { s.op.Columns[2] = s.op.Columns[2][1:] }},
 		{name: "point one coordinate short", after: func(s *setup) { s.z = s.z[1:] }},
 		{name: "extra column", after: func(s *setup) { s.op.Columns = append(s.op.Columns, s.op.Columns[0]) }},
+		{name: "mask value tampered or added", after: func(s *setup) {
+			if len(s.op.Mask) == 0 {
+				s.op.Mask = []fr.Element{one}
+			} else {
+				s.op.Mask[0].Add(&s.op.Mask[0], &one)
+			}
+		}},
+		{name: "mask value dropped or v's random part tampered", after: func(s *setup) {
+			if len(s.op.Mask) > 0 {
+				s.op.Mask = nil
+			} else {
+				s.op.V[len(s.op.V)-1].Add(&s.op.V[len(s.op.V)-1], &one)
+			}
+		}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			tab := randTable(n)
-			pd, err := CommitShape(testParams, tab, rv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := &setup{pd: pd, z: randPoint(n)}
-			var hook cheats
-			if c.cheat != nil {
-				hook = c.cheat(pd, s.z)
-			}
-			s.val, s.op, _, err = pd.open(transcript.New("t"), s.z, hook)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.after != nil {
-				c.after(s)
-			}
-			var err2 error
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Fatalf("verifier panicked on a malformed opening: %v", r)
-					}
+		for _, p := range bothModes {
+			t.Run(fmt.Sprintf("%s/hiding%v", c.name, p.Hiding), func(t *testing.T) {
+				testParams := p
+				tab := randTable(n)
+				pd, err := CommitShape(testParams, tab, rv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := &setup{pd: pd, z: randPoint(n)}
+				var hook cheats
+				if c.cheat != nil {
+					hook = c.cheat(pd, s.z)
+				}
+				s.val, s.op, _, err = pd.open(transcript.New("t"), s.z, hook)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.after != nil {
+					c.after(s)
+				}
+				var err2 error
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							t.Fatalf("verifier panicked on a malformed opening: %v", r)
+						}
+					}()
+					err2 = Verify(transcript.New("t"), testParams, pd.Commitment(), s.z, s.val, s.op)
 				}()
-				err2 = Verify(transcript.New("t"), testParams, pd.Commitment(), s.z, s.val, s.op)
-			}()
-			if err2 == nil {
-				t.Fatal("cheating opening accepted")
-			}
-			t.Log(err2)
-		})
+				if err2 == nil {
+					t.Fatal("cheating opening accepted")
+				}
+				t.Log(err2)
+			})
+		}
 	}
 }
 

@@ -160,7 +160,7 @@ func TestHeader(t *testing.T) {
 		want string
 	}{
 		{"magic", func(b []byte) { b[0] = 'X' }, "no \"ZKTP\" header"},
-		{"version", func(b []byte) { b[5] = 2 }, "format version 2"},
+		{"version", func(b []byte) { b[5] = 1 }, "format version 1"},
 		{"kind", func(b []byte) { b[6] = 9 }, "kind 9"},
 		{"count", func(b []byte) { copy(b[7+3*34:], []byte{0xff, 0xff, 0xff, 0xff}) }, "entries of"},
 		{"vars", func(b []byte) { b[7+32] = MaxVars + 1 }, "commitment over 41 variables"},
@@ -250,7 +250,7 @@ func seeds(f *testing.F, b []byte) {
 	f.Add(b)
 	f.Add(b[:len(b)/2])
 	f.Add([]byte(Magic))
-	f.Add(append([]byte(Magic), 0, 1, 1))
+	f.Add(append([]byte(Magic), 0, Version, 1))
 	flipped := append([]byte(nil), b...)
 	flipped[len(b)/3] ^= 0x80
 	f.Add(flipped)

@@ -1,0 +1,113 @@
+package pcs
+
+import (
+	crand "crypto/rand"
+	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+)
+
+// msgLen returns the length of an encoded row's message for rows of C
+// entries: C, or with hiding the power of two L ≥ C + Queries, so that at
+// least Queries coefficients are random. Any t ≤ Queries distinct opened
+// positions then see uniform values of the row: for a row m(X) + X^C·s(X)
+// with s uniform of degree < L − C, the map s ↦ (x_j^C·s(x_j))_j is
+// diag(x_j^C) times a t × (L − C) Vandermonde matrix of rank t (the x_j
+// are distinct and nonzero), so it is onto F^t and the values are uniform
+// whatever m is. Exactly t random coefficients would do; the rest are drawn
+// too because the FFT's length is a power of two anyway.
+func (p Params) msgLen(C int) int {
+	if !p.Hiding {
+		return C
+	}
+	L := 1
+	for L < C+p.Queries {
+		L <<= 1
+	}
+	return L
+}
+
+// matRows returns the number of committed rows for a table of R rows: R, or
+// with hiding R + 2 (μ_u and μ_v below the table).
+func (p Params) matRows(R int) int {
+	if p.Hiding {
+		return R + 2
+	}
+	return R
+}
+
+// zeroMasks, set only by tests, replaces every random coefficient by 0:
+// the commitment stops hiding, which the tests use to show that their
+// statistics can fail.
+var zeroMasks bool
+
+// padRows returns the hiding commitment's messages: each row copied into L
+// coefficients, the last L − C random, then μ_u and μ_v, L random each.
+func padRows(rows [][]fr.Element, L int) [][]fr.Element {
+	R, C := len(rows), len(rows[0])
+	flat := make([]fr.Element, (R+2)*L)
+	out := make([][]fr.Element, R+2)
+	g := newRNG()
+	for i := range out {
+		out[i] = flat[i*L : (i+1)*L : (i+1)*L]
+		if i < R {
+			copy(out[i], rows[i])
+			g.fill(out[i][C:])
+		} else {
+			g.fill(out[i])
+		}
+	}
+	return out
+}
+
+// rng draws uniform field elements from ChaCha8 keyed by crypto/rand: a
+// cryptographic generator, one key per commitment.
+type rng struct{ c *rand.ChaCha8 }
+
+func newRNG() rng {
+	var seed [32]byte
+	if _, err := crand.Read(seed[:]); err != nil {
+		panic("pcs: crypto/rand failed: " + err.Error())
+	}
+	return rng{rand.NewChaCha8(seed)}
+}
+
+var modWords = func() [4]uint64 {
+	var b [32]byte
+	fr.Modulus().FillBytes(b[:])
+	var w [4]uint64
+	for i := range w {
+		w[i] = binary.BigEndian.Uint64(b[24-8*i:])
+	}
+	return w
+}()
+
+// fill sets dst to uniform elements: 254-bit words below r by rejection
+// (accepted with probability r/2^254 > 3/4), read as the Montgomery form,
+// a bijection of [0, r).
+func (g rng) fill(dst []fr.Element) {
+	for i := range dst {
+		if zeroMasks {
+			dst[i] = fr.Element{}
+			continue
+		}
+		for {
+			w := [4]uint64{g.c.Uint64(), g.c.Uint64(), g.c.Uint64(), g.c.Uint64() >> 2}
+			if less(w, modWords) {
+				dst[i] = fr.Element(w)
+				break
+			}
+		}
+	}
+}
+
+// less compares little-endian words.
+func less(a, b [4]uint64) bool {
+	var borrow uint64
+	for i := range a {
+		_, borrow = bits.Sub64(a[i], b[i], borrow)
+	}
+	return borrow == 1
+}
