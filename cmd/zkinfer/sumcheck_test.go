@@ -230,7 +230,13 @@ func addField(s string, d int64) string {
 // public inputs; the proof moved to another input's statement, to another
 // model and to the same model compiled with other weights' scale.
 func TestSumcheckSoundness(t *testing.T) {
-	model, input := testkit.CorpusModel(t, "1l_mlp")
+	for _, name := range []string{"1l_mlp", "3l_relu_conv_fc"} {
+		t.Run(name, func(t *testing.T) { sumcheckSoundness(t, name) })
+	}
+}
+
+func sumcheckSoundness(t *testing.T, name string) {
+	model, input := testkit.CorpusModel(t, name)
 	dir, pf, _ := sumcheckProve(t, model, input)
 	p, raw := readProofFile(t, pf)
 	b, err := hex.DecodeString(p.Proof)
@@ -330,7 +336,7 @@ func TestSumcheckSoundness(t *testing.T) {
 	})
 	t.Run("another model", func(t *testing.T) {
 		m2, _ := testkit.CorpusModel(t, "2l_relu_fc")
-		msg := expectInvalid(t, sumcheckCompile(t, m2), "1l_mlp's proof for 2l_relu_fc", string(mustRead(t, pf)))
+		msg := expectInvalid(t, sumcheckCompile(t, m2), name+"'s proof for 2l_relu_fc", string(mustRead(t, pf)))
 		if !strings.Contains(msg, "proof is for the model") && !strings.Contains(msg, "public inputs") {
 			t.Fatalf("another model: %s", msg)
 		}
