@@ -88,11 +88,17 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 	if len(point) != c.NumVars {
 		return fr.Element{}, Opening{}, Stats{}, fmt.Errorf("pcs: point of %d coordinates for a table of %d variables", len(point), c.NumVars)
 	}
+	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
+	return pd.openWith(tr, mle.EqTable(zRow), mle.EqTable(zCol), point, cheat)
+}
+
+// openWith opens ⟨eqRowᵀM, eqCol⟩, absorbing point as the claim's point
+// (the weights themselves for a linear opening).
+func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []fr.Element, cheat cheats) (fr.Element, Opening, Stats, error) {
+	c := pd.com
 	if err := pd.useMasks(); err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
-	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
-	eqRow, eqCol := mle.EqTable(zRow), mle.EqTable(zCol)
 	v := combine(pd.msg, eqRow)
 	value := mle.Inner(v[:len(eqCol)], eqCol)
 	if cheat.value != nil {
@@ -141,6 +147,12 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 	if c.RowVars < 0 || c.RowVars > c.NumVars {
 		return fmt.Errorf("pcs: commitment with %d row variables of %d", c.RowVars, c.NumVars)
 	}
+	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
+	return verifyWith(tr, p, c, mle.EqTable(zRow), mle.EqTable(zCol), point, value, op)
+}
+
+// verifyWith checks ⟨eqRowᵀM, eqCol⟩ = value, point absorbed as the claim's.
+func verifyWith(tr *transcript.Transcript, p Params, c Commitment, eqRow, eqCol, point []fr.Element, value fr.Element, op Opening) error {
 	R, C := 1<<c.RowVars, 1<<(c.NumVars-c.RowVars)
 	L, Rm := p.msgLen(C), p.matRows(R)
 	W := L << p.RateLog
@@ -151,8 +163,6 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 	if err := checkMasks(p, len(op.Mask), 1); err != nil {
 		return err
 	}
-	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
-	eqRow, eqCol := mle.EqTable(zRow), mle.EqTable(zCol)
 	absorbClaim(tr, c, point, value)
 	want, rowCoef := value, eqRow
 	if p.Hiding {
@@ -234,4 +244,32 @@ func log2(n int) int {
 		k++
 	}
 	return k
+}
+
+// OpenLinear proves ⟨t, a⟩ for a committed table t of one row (RowVars 0)
+// and public weights a (len(a) = |t|): the opening of package doc with
+// eq(z_col) replaced by a and eq(z_row) by (1), so any linear form of a
+// one-row table opens, not only its MLE's values (sumcheck's masking
+// polynomial, evaluated at the challenges' powers). Soundness is the
+// opening's: consistency holds for any fixed weight vector.
+func (pd *ProverData) OpenLinear(tr *transcript.Transcript, a []fr.Element) (fr.Element, Opening, error) {
+	c := pd.com
+	if c.RowVars != 0 || len(a) != 1<<c.NumVars {
+		return fr.Element{}, Opening{}, fmt.Errorf("pcs: linear opening of %d weights for a table of %d rows of %d", len(a), 1<<c.RowVars, 1<<(c.NumVars-c.RowVars))
+	}
+	tr.AppendUint64("pcs/linear", uint64(len(a)))
+	val, op, _, err := pd.openWith(tr, []fr.Element{fr.One()}, a, a, cheats{})
+	return val, op, err
+}
+
+// VerifyLinear checks an [ProverData.OpenLinear] opening of ⟨t, a⟩ = value.
+func VerifyLinear(tr *transcript.Transcript, p Params, c Commitment, a []fr.Element, value fr.Element, op Opening) error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	if c.RowVars != 0 || c.NumVars < 0 || c.NumVars > 40 || len(a) != 1<<c.NumVars {
+		return fmt.Errorf("pcs: linear opening of %d weights for a commitment of %d variables, %d of them row variables", len(a), c.NumVars, c.RowVars)
+	}
+	tr.AppendUint64("pcs/linear", uint64(len(a)))
+	return verifyWith(tr, p, c, []fr.Element{fr.One()}, a, a, value, op)
 }

@@ -72,39 +72,7 @@ func Prove(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Pro
 	point := make([]fr.Element, n)
 	for j := 0; j < n; j++ {
 		h := len(tables[0]) / 2
-		g := make([]fr.Element, d+1)
-		// The pairs (i, i+h) are summed in parallel chunks, each into its own
-		// g, merged under a lock.
-		var mu sync.Mutex
-		par.For(h, 1<<11, func(lo, hi int) {
-			vals := make([]fr.Element, d)  // P_k at X = t for the current pair
-			diffs := make([]fr.Element, d) // P_k(1) − P_k(0)
-			local := make([]fr.Element, d+1)
-			var prod fr.Element
-			for i := lo; i < hi; i++ {
-				for k := range tables {
-					vals[k] = tables[k][i]
-					diffs[k].Sub(&tables[k][i+h], &tables[k][i])
-				}
-				for t := 0; t <= d; t++ {
-					if t > 0 {
-						for k := range vals {
-							vals[k].Add(&vals[k], &diffs[k])
-						}
-					}
-					prod = vals[0]
-					for k := 1; k < d; k++ {
-						prod.Mul(&prod, &vals[k])
-					}
-					local[t].Add(&local[t], &prod)
-				}
-			}
-			mu.Lock()
-			for t := range g {
-				g[t].Add(&g[t], &local[t])
-			}
-			mu.Unlock()
-		})
+		g := roundPoly(tables, d)
 		st.Mul += h * (d + 1) * (d - 1)
 		tr.AppendElements("sumcheck/round", g...)
 		r := tr.Challenge("sumcheck/r")
@@ -209,4 +177,44 @@ func Interpolate(ys []fr.Element, r fr.Element) fr.Element {
 		out.Add(&out, &num)
 	}
 	return out
+}
+
+// roundPoly returns the round polynomial Σ_{x'} Π_k P_k(X, x') at X = 0..d
+// for tables whose first variable is the round's.
+func roundPoly(tables []mle.Table, d int) []fr.Element {
+	h := len(tables[0]) / 2
+	g := make([]fr.Element, d+1)
+	// The pairs (i, i+h) are summed in parallel chunks, each into its own
+	// g, merged under a lock.
+	var mu sync.Mutex
+	par.For(h, 1<<11, func(lo, hi int) {
+		vals := make([]fr.Element, d)  // P_k at X = t for the current pair
+		diffs := make([]fr.Element, d) // P_k(1) − P_k(0)
+		local := make([]fr.Element, d+1)
+		var prod fr.Element
+		for i := lo; i < hi; i++ {
+			for k := range tables {
+				vals[k] = tables[k][i]
+				diffs[k].Sub(&tables[k][i+h], &tables[k][i])
+			}
+			for t := 0; t <= d; t++ {
+				if t > 0 {
+					for k := range vals {
+						vals[k].Add(&vals[k], &diffs[k])
+					}
+				}
+				prod = vals[0]
+				for k := 1; k < d; k++ {
+					prod.Mul(&prod, &vals[k])
+				}
+				local[t].Add(&local[t], &prod)
+			}
+		}
+		mu.Lock()
+		for t := range g {
+			g[t].Add(&g[t], &local[t])
+		}
+		mu.Unlock()
+	})
+	return g
 }

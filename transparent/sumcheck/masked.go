@@ -1,0 +1,232 @@
+package sumcheck
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// MaskedProof is a zero-knowledge sumcheck (Chiesa, Forbes and Spooner,
+// "A zero knowledge sumcheck and its applications", 2017; in the form of
+// Libra, Xie et al., CRYPTO 2019, §4.1): the prover commits (hiding, one
+// row) to a random g(x) = Σ_i g_i(x_i), each g_i of degree d with uniform
+// coefficients, and states G = Σ_{x∈{0,1}^n} g(x); the verifier draws ρ;
+// the sumcheck runs on f + ρ·g for claim + ρ·G; at the end the prover
+// states f's factors at r (Finals, as in [Proof]) and g(r) = Σ_i g_i(r_i),
+// opened from g's commitment as the linear form with weights r_i^k
+// ([pcs.ProverData.OpenLinear]); the verifier checks
+// Π_k P_k(r) + ρ·g(r) against the last round's claim.
+//
+// Zero knowledge (Libra, Theorem 3): every round polynomial of f + ρ·g
+// is, up to the constraint h_j(0) + h_j(1) = previous claim, uniform: round
+// j's polynomial contains ρ·2^(n−j−1)·g_j(X), whose d + 1 coefficients are
+// uniform and appear nowhere else except in g(r), one more linear form; a
+// simulator holding only the claim and f's final values at r samples g,
+// runs the honest verifier's ρ and r, and outputs the rounds of ρ·g plus a
+// random polynomial family with the same sums, distributed as the real
+// ones. The commitment and its opening reveal nothing beyond g(r)
+// (pcs hiding). What remains revealed is Finals: the values of f's factors
+// at r, which the caller must mask or open from hiding commitments
+// (docs/TRANSPARENT.md, "Zero knowledge").
+//
+// Soundness: ρ is drawn after g's commitment and G are bound, so a false
+// claim or a false G survives the shift with probability 1/|F|; then the
+// sumcheck of degree d errs with n·d/|F|; g(r) is bound by its commitment
+// (the pcs error of one opening).
+type MaskedProof struct {
+	Proof                      // the rounds of f + ρ·g and f's final values
+	Mask        pcs.Commitment // g's coefficients c_{i,k} at i·(d+1) + k, zero-padded
+	MaskSum     fr.Element     // G = Σ_{x∈{0,1}^n} g(x)
+	MaskValue   fr.Element     // g(r)
+	MaskOpening pcs.Opening    // ⟨c, (r_i^k)⟩ = g(r)
+}
+
+// zeroMask, set only by tests, makes g zero: the rounds stop being masked.
+var zeroMask bool
+
+// maskWeights returns the weights (r_i^k) at i·(d+1) + k, zero-padded to 2^vars.
+func maskWeights(r []fr.Element, d, vars int) []fr.Element {
+	w := make([]fr.Element, 1<<vars)
+	for i := range r {
+		var pw fr.Element
+		pw.SetOne()
+		for k := 0; k <= d; k++ {
+			w[i*(d+1)+k] = pw
+			pw.Mul(&pw, &r[i])
+		}
+	}
+	return w
+}
+
+func maskVars(n, d int) int {
+	v := 0
+	for 1<<v < n*(d+1) {
+		v++
+	}
+	return v
+}
+
+func pow2(m int) fr.Element {
+	var e fr.Element
+	e.SetUint64(1)
+	for range m {
+		e.Double(&e)
+	}
+	return e
+}
+
+// ProveMasked proves claim = Σ_x Π_k tables_k(x) in zero knowledge of the
+// rounds; p is g's commitment's code (Hiding is set whatever p says). The
+// tables are consumed as in [Prove]. It returns the proof and the point r.
+func ProveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table, p pcs.Params) (MaskedProof, []fr.Element, error) {
+	d := len(tables)
+	if d == 0 {
+		return MaskedProof{}, nil, fmt.Errorf("sumcheck: no factors")
+	}
+	n := tables[0].NumVars()
+	if n < 1 {
+		return MaskedProof{}, nil, fmt.Errorf("sumcheck: masked sumcheck over %d variables (want ≥ 1, tables of a power-of-two length ≥ 2)", n)
+	}
+	for k, t := range tables {
+		if len(t) != len(tables[0]) {
+			return MaskedProof{}, nil, fmt.Errorf("sumcheck: factor %d has %d entries, factor 0 has %d", k, len(t), len(tables[0]))
+		}
+	}
+	p.Hiding = true
+	coef := make(mle.Table, 1<<maskVars(n, d))
+	for i := 0; i < n*(d+1); i++ {
+		if !zeroMask {
+			if _, err := coef[i].SetRandom(); err != nil {
+				return MaskedProof{}, nil, fmt.Errorf("sumcheck: drawing the mask: %v", err)
+			}
+		}
+	}
+	gi := func(i int, x fr.Element) fr.Element { // Horner
+		var s fr.Element
+		for k := d; k >= 0; k-- {
+			s.Mul(&s, &x).Add(&s, &coef[i*(d+1)+k])
+		}
+		return s
+	}
+	ends := make([]fr.Element, n) // g_i(0) + g_i(1)
+	var zero, one fr.Element
+	one.SetOne()
+	var total fr.Element
+	for i := range ends {
+		a, b := gi(i, zero), gi(i, one)
+		ends[i].Add(&a, &b)
+		total.Add(&total, &ends[i])
+	}
+	var proof MaskedProof
+	h := pow2(n - 1)
+	proof.MaskSum.Mul(&total, &h)
+	md, err := pcs.CommitShape(p, coef, 0)
+	if err != nil {
+		return MaskedProof{}, nil, err
+	}
+	proof.Mask = md.Commitment()
+	start(tr, claim, n, d)
+	proof.Mask.Absorb(tr, "sumcheck/mask")
+	tr.AppendElements("sumcheck/masksum", proof.MaskSum)
+	rho := tr.Challenge("sumcheck/rho")
+	proof.Rounds = make([][]fr.Element, n)
+	point := make([]fr.Element, n)
+	var prefix, rest fr.Element // Σ_{i<j} g_i(r_i), Σ_{i>j} (g_i(0) + g_i(1))
+	rest.Sub(&total, &ends[0])
+	for j := 0; j < n; j++ {
+		g := roundPoly(tables, d)
+		m := n - j - 1
+		scale := pow2(m)
+		var tail fr.Element // 2^(m−1)·Σ_{i>j}(g_i(0) + g_i(1)); zero when m = 0
+		if m > 0 {
+			tail.Mul(&rest, ptr(pow2(m-1)))
+		}
+		for t := range g {
+			var x, mv fr.Element
+			x.SetUint64(uint64(t))
+			mv = gi(j, x)
+			mv.Add(&mv, &prefix).Mul(&mv, &scale).Add(&mv, &tail).Mul(&mv, &rho)
+			g[t].Add(&g[t], &mv)
+		}
+		tr.AppendElements("sumcheck/round", g...)
+		r := tr.Challenge("sumcheck/r")
+		for k := range tables {
+			tables[k] = tables[k].Fold(r)
+		}
+		proof.Rounds[j], point[j] = g, r
+		v := gi(j, r)
+		prefix.Add(&prefix, &v)
+		if j+1 < n {
+			rest.Sub(&rest, &ends[j+1])
+		}
+	}
+	proof.Finals = make([]fr.Element, d)
+	for k := range tables {
+		proof.Finals[k] = tables[k][0]
+	}
+	proof.MaskValue = prefix
+	tr.AppendElements("sumcheck/finals", proof.Finals...)
+	tr.AppendElements("sumcheck/maskvalue", proof.MaskValue)
+	val, op, err := md.OpenLinear(tr, maskWeights(point, d, maskVars(n, d)))
+	if err != nil {
+		return MaskedProof{}, nil, err
+	}
+	if !val.Equal(&proof.MaskValue) {
+		return MaskedProof{}, nil, fmt.Errorf("sumcheck: internal error: g(r) differs from its opening")
+	}
+	proof.MaskOpening = op
+	return proof, point, nil
+}
+
+func ptr(e fr.Element) *fr.Element { return &e }
+
+// VerifyMasked checks a [MaskedProof] of claim over n variables and degree
+// d; it returns r and f's final values, which the caller checks (against
+// public tables or through openings) as after [Verify].
+func VerifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.Params, proof MaskedProof) ([]fr.Element, []fr.Element, error) {
+	if n < 1 || d < 1 || len(proof.Rounds) != n || len(proof.Finals) != d {
+		return nil, nil, fmt.Errorf("sumcheck: masked proof of %d rounds and %d finals for %d variables, degree %d", len(proof.Rounds), len(proof.Finals), n, d)
+	}
+	p.Hiding = true
+	if proof.Mask.NumVars != maskVars(n, d) || proof.Mask.RowVars != 0 {
+		return nil, nil, fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", proof.Mask.NumVars, proof.Mask.RowVars, maskVars(n, d))
+	}
+	start(tr, claim, n, d)
+	proof.Mask.Absorb(tr, "sumcheck/mask")
+	tr.AppendElements("sumcheck/masksum", proof.MaskSum)
+	rho := tr.Challenge("sumcheck/rho")
+	var cur fr.Element
+	cur.Mul(&rho, &proof.MaskSum).Add(&cur, &claim)
+	point := make([]fr.Element, n)
+	for j, g := range proof.Rounds {
+		if len(g) != d+1 {
+			return nil, nil, fmt.Errorf("sumcheck: round %d polynomial has %d values, want %d", j, len(g), d+1)
+		}
+		var s fr.Element
+		s.Add(&g[0], &g[1])
+		if !s.Equal(&cur) {
+			return nil, nil, fmt.Errorf("sumcheck: round %d: g(0)+g(1) differs from the claim", j)
+		}
+		tr.AppendElements("sumcheck/round", g...)
+		point[j] = tr.Challenge("sumcheck/r")
+		cur = Interpolate(g, point[j])
+	}
+	var prod, t fr.Element
+	prod.SetOne()
+	for k := range proof.Finals {
+		prod.Mul(&prod, &proof.Finals[k])
+	}
+	prod.Add(&prod, t.Mul(&rho, &proof.MaskValue))
+	if !prod.Equal(&cur) {
+		return nil, nil, fmt.Errorf("sumcheck: product of the final values plus ρ·g(r) differs from the last round's claim")
+	}
+	tr.AppendElements("sumcheck/finals", proof.Finals...)
+	tr.AppendElements("sumcheck/maskvalue", proof.MaskValue)
+	if err := pcs.VerifyLinear(tr, p, proof.Mask, maskWeights(point, d, maskVars(n, d)), proof.MaskValue, proof.MaskOpening); err != nil {
+		return nil, nil, fmt.Errorf("sumcheck: mask opening: %v", err)
+	}
+	return point, proof.Finals, nil
+}
