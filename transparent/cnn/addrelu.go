@@ -105,9 +105,15 @@ func (l *addRelu) run(a, b []int64) ([]int64, error) {
 
 // addCheats: the tests' cheating prover (nil: honest). sign may replace the
 // sign table (v computed from it mod 2^B, as a prover keeping v's limbs in
-// range must).
+// range must); sumZ may replace z in the sumcheck's last factor only;
+// tables may replace the committed y, s, v0, v1 by any field tables.
 type addCheats struct {
-	sign func(s []int64)
+	sign   func(s []int64)
+	sumZ   func(z []int64)
+	tables func(y, s, v0, v1 mle.Table)
+	// fudgeS runs the sumcheck on s changed at entry 0 so that its sum is
+	// the committed (edited) ỹ(r).
+	fudgeS bool
 }
 
 func (l *addRelu) absorb(tr *transcript.Transcript, p *AddReluProof) {
@@ -146,6 +152,12 @@ func (l *addRelu) prove(tr *transcript.Transcript, params pcs.Params, aData, bDa
 		v0[i], v1[i] = v&(1<<lo-1), v>>lo
 	}
 	yt, st, t0, t1 := mle.FromInt64(y), mle.FromInt64(s), mle.FromInt64(v0), mle.FromInt64(v1)
+	if ch.tables != nil {
+		ch.tables(yt, st, t0, t1)
+	}
+	if ch.sumZ != nil {
+		ch.sumZ(z)
+	}
 	var p AddReluProof
 	datas := make([]*pcs.ProverData, 4)
 	for i, t := range []mle.Table{yt, st, t0, t1} {
@@ -190,9 +202,21 @@ func (l *addRelu) prove(tr *transcript.Transcript, params pcs.Params, aData, bDa
 		t.Sub(&one, &st[i]).Mul(&t, &lambda)
 		w[i].Add(&zt[i], &t)
 	}
+	sumS := clone(st)
+	if ch.fudgeS {
+		eq := mle.EqTable(r)
+		var sum, t fr.Element
+		for i := range w {
+			t.Mul(&eq[i], &sumS[i]).Mul(&t, &w[i])
+			sum.Add(&sum, &t)
+		}
+		t.Mul(&eq[0], &w[0]).Inverse(&t)
+		sum.Sub(&p.YAtR, &sum).Mul(&sum, &t)
+		sumS[0].Add(&sumS[0], &sum)
+	}
 	var rho []fr.Element
 	var err error
-	if p.Sum, rho, _, err = sumcheck.Prove(tr, p.YAtR, []mle.Table{mle.EqTable(r), clone(st), w}); err != nil {
+	if p.Sum, rho, _, err = sumcheck.Prove(tr, p.YAtR, []mle.Table{mle.EqTable(r), sumS, w}); err != nil {
 		return AddReluProof{}, nil, err
 	}
 	for i, tb := range []mle.Table{mle.FromInt64(a), mle.FromInt64(b), st, t0, t1} {

@@ -187,6 +187,7 @@ type resTrace struct {
 	tables [][]int64
 	acc    [][]int64 // per node: conv or avg accumulators (nil for an add)
 	act    [][]int64 // per conv node with a pool: the rescaled values it pools
+	addB   [][]int64 // per add node: its second operand (the tensor's, unless a cheat's)
 	dense  [][]int64
 	dout   [][]int64
 	y      []int64
@@ -197,7 +198,10 @@ type resTrace struct {
 type resCheats struct {
 	editOut func(node int, y []int64)
 	editAcc func(node int, a []int64)
-	add     addCheats
+	// skip replaces an add's second operand (a copy of the committed
+	// tensor) by another table, used for its y and its proof.
+	skip func(node int, b []int64)
+	add  addCheats
 }
 
 // Run evaluates the network on x (C×H×W, ONNX order).
@@ -223,7 +227,7 @@ func (r *Residual) eval(x []int64, ch resCheats) (*resTrace, error) {
 		}
 		xt[i/(h*w)*stride+i%(h*w)] = v
 	}
-	t := &resTrace{tables: [][]int64{xt}, acc: make([][]int64, len(r.Nodes)), act: make([][]int64, len(r.Nodes))}
+	t := &resTrace{tables: [][]int64{xt}, acc: make([][]int64, len(r.Nodes)), act: make([][]int64, len(r.Nodes)), addB: make([][]int64, len(r.Nodes))}
 	for i := range r.Nodes {
 		n := &r.Nodes[i]
 		in := t.tables[n.In[0]]
@@ -250,7 +254,12 @@ func (r *Residual) eval(x []int64, ch resCheats) (*resTrace, error) {
 				}
 			}
 		case NodeAddRelu:
-			if out, err = r.add[i].run(in, t.tables[n.In[1]]); err != nil {
+			t.addB[i] = t.tables[n.In[1]]
+			if ch.skip != nil {
+				t.addB[i] = append([]int64(nil), t.addB[i]...)
+				ch.skip(i, t.addB[i])
+			}
+			if out, err = r.add[i].run(in, t.addB[i]); err != nil {
 				return nil, fmt.Errorf("cnn: node %d: %v", i, err)
 			}
 		case NodeAvg:

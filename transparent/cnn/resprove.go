@@ -117,7 +117,7 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 			}
 		case NodeAddRelu:
 			b := n.In[1]
-			ap, yData, err := r.add[i].prove(tr, params, data[in], data[b], t.tables[in], t.tables[b], t.tables[i+1], bp, ch.add)
+			ap, yData, err := r.add[i].prove(tr, params, data[in], data[b], t.tables[in], t.addB[i], t.tables[i+1], bp, ch.add)
 			if err != nil {
 				return ResProof{}, nil, fmt.Errorf("cnn: node %d: %v", i, err)
 			}
