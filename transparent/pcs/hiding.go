@@ -10,20 +10,24 @@ import (
 )
 
 // msgLen returns the length of an encoded row's message for rows of C
-// entries: C, or with hiding the power of two L ≥ C + Queries, so that at
-// least Queries coefficients are random. Any t ≤ Queries distinct opened
-// positions then see uniform values of the row: for a row m(X) + X^C·s(X)
-// with s uniform of degree < L − C, the map s ↦ (x_j^C·s(x_j))_j is
-// diag(x_j^C) times a t × (L − C) Vandermonde matrix of rank t (the x_j
-// are distinct and nonzero), so it is onto F^t and the values are uniform
-// whatever m is. Exactly t random coefficients would do; the rest are drawn
-// too because the FFT's length is a power of two anyway.
+// entries: C, or with hiding the power of two L ≥ C + Queries + 1, so that
+// at least t + 1 coefficients are random. Any t' ≤ t + 1 positions of the
+// row on the code's domain then take uniform values: for a row
+// m(X) + X^C·s(X) with s uniform of degree < L − C, the map
+// s ↦ (x_j^C·s(x_j))_j is diag(x_j^C) times a t' × (L − C) Vandermonde
+// matrix of rank t' (the x_j are distinct and nonzero: the domain is a
+// subgroup), onto F^t'. t random coefficients make the ≤ t opened columns
+// uniform; the one more makes every unopened column's entry uniform given
+// them, so the unopened leaves' hashes are of unpredictable inputs (the
+// Merkle tree's leaves are not salted: this is what hides them, in the
+// random-oracle model). The rest are drawn because the FFT's length is a
+// power of two anyway.
 func (p Params) msgLen(C int) int {
 	if !p.Hiding {
 		return C
 	}
 	L := 1
-	for L < C+p.Queries {
+	for L < C+p.Queries+1 {
 		L <<= 1
 	}
 	return L
@@ -44,7 +48,7 @@ func (p Params) matRows(R int) int {
 var zeroMasks bool
 
 // padRows returns the hiding commitment's messages: each row copied into L
-// coefficients, the last L − C random, then μ_u and μ_v, L random each.
+// coefficients, the last L − C ≥ t + 1 random, then μ_u and μ_v, L random each.
 func padRows(rows [][]fr.Element, L int) [][]fr.Element {
 	R, C := len(rows), len(rows[0])
 	flat := make([]fr.Element, (R+2)*L)

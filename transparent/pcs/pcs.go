@@ -40,9 +40,9 @@
 //
 // Without it the commitment is binding, not hiding: u, v and the opened
 // columns reveal linear combinations of the table. With it (hiding.go):
-// every row's message is padded from C to L = 2^⌈log(C + t)⌉ coefficients,
-// the L − C ≥ t extra ones uniformly random, so any t evaluations of the row
-// on the code's domain are uniform (the map from the random coefficients to
+// every row's message is padded from C to L = 2^⌈log(C + t + 1)⌉
+// coefficients, the L − C ≥ t + 1 extra ones uniformly random, so any t + 1
+// evaluations of the row on the code's domain are uniform (the map from the random coefficients to
 // them is X^C times a t-point Vandermonde, of full rank: the domain is a
 // subgroup, 0 is not in it); two rows μ_u, μ_v of L uniform coefficients
 // are committed below the table; u = γᵀM' over all R + 2 rows (γ_R ≠ 0
@@ -75,7 +75,7 @@ type Params struct {
 	// fewer rows. 0 or 1: tables opened alone. It changes the matrix's
 	// shape only, never soundness.
 	Shared int
-	// Hiding pads every row with L − C ≥ Queries random coefficients and
+	// Hiding pads every row with L − C ≥ Queries + 1 random coefficients and
 	// commits two random masking rows with the table (package doc), so that
 	// an opening reveals nothing of the table beyond the value it proves.
 	// The code keeps its rate 2^-RateLog on the padded rows (soundness as
