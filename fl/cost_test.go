@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -49,12 +50,21 @@ func TestMeasure(t *testing.T) {
 		t.Fatalf("FL_MEASURE=%q: want KxN", spec)
 	}
 	s := Shape{Clients: k, Params: n, ParamBits: 16, ParamScale: 12, UpdateBits: 16, PublicModels: os.Getenv("FL_PUBLIC") != ""}
+	// cpu is the process's user + system CPU time: on a shared machine the
+	// wall time depends on the load, the CPU time much less.
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	c0 := cpu()
+	phase := func() time.Duration { c := cpu(); d := c - c0; c0 = c; return d.Round(time.Millisecond) }
 	t0 := time.Now()
 	ccs, err := Compile(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("compile %v: %d constraints (%.2f a parameter)", time.Since(t0), ccs.GetNbConstraints(), float64(ccs.GetNbConstraints())/float64(n))
+	t.Logf("compile %v (CPU %v): %d constraints (%.2f a parameter)", time.Since(t0), phase(), ccs.GetNbConstraints(), float64(ccs.GetNbConstraints())/float64(n))
 	if os.Getenv("FL_COMPILE_ONLY") != "" {
 		return
 	}
@@ -63,7 +73,7 @@ func TestMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("setup %v", time.Since(t0))
+	t.Logf("setup %v (CPU %v)", time.Since(t0), phase())
 	rng := rand.New(rand.NewPCG(1, 2))
 	r := &Round{Number: 1, Old: make([]int64, n), Clip: 40000}
 	for j := range r.Old {
@@ -89,19 +99,19 @@ func TestMeasure(t *testing.T) {
 		}
 		pts = append(pts, p)
 	}
-	t.Logf("client commitments: %v each", time.Since(t0)/time.Duration(k))
+	t.Logf("client commitments: %v each (CPU %v each)", time.Since(t0)/time.Duration(k), phase()/time.Duration(k))
 	t0 = time.Now()
 	res, err := Aggregate(s, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("aggregate (native, both Poseidon2 commitments) %v; factors %v", time.Since(t0), res.Factors)
+	t.Logf("aggregate (native, both Poseidon2 commitments) %v (CPU %v); factors %v", time.Since(t0), phase(), res.Factors)
 	t0 = time.Now()
 	prf, err := Prove(s, ccs, keys.PK, r, res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("prove %v", time.Since(t0))
+	t.Logf("prove %v (CPU %v)", time.Since(t0), phase())
 	t0 = time.Now()
 	st := &Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: pts,
 		OldW: r.Old, NewW: res.New, ModelBases: keys.ModelBases}
