@@ -16,8 +16,18 @@ import (
 // ONNX file when ZKINFER_CNN_C32 names bench/genmodels.py's directory, else
 // the same architecture built in graph_test.go), one private input, under
 // pcs.DefaultParams. Prove includes every commitment; nothing is set up.
-func BenchmarkC32(b *testing.B) {
+func BenchmarkC32(b *testing.B) { benchC32(b, pcs.DefaultParams()) }
+
+// BenchmarkC32Hiding is BenchmarkC32 with hiding commitments
+// (pcs.Params.Hiding: rows padded with random coefficients, two masking
+// rows a commitment).
+func BenchmarkC32Hiding(b *testing.B) {
 	p := pcs.DefaultParams()
+	p.Hiding = true
+	benchC32(b, p)
+}
+
+func benchC32(b *testing.B, p pcs.Params) {
 	mod, m, in := compiled(b, c32(b), rand.New(rand.NewPCG(1, 32)))
 	q, err := mod.Quantize(in)
 	if err != nil {
