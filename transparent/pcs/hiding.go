@@ -49,11 +49,10 @@ var zeroMasks bool
 
 // padRows returns the hiding commitment's messages: each row copied into L
 // coefficients, the last L − C ≥ t + 1 random, then μ_u and μ_v, L random each.
-func padRows(rows [][]fr.Element, L int) [][]fr.Element {
+func padRows(rows [][]fr.Element, L int, g rng) [][]fr.Element {
 	R, C := len(rows), len(rows[0])
 	flat := make([]fr.Element, (R+2)*L)
 	out := make([][]fr.Element, R+2)
-	g := newRNG()
 	for i := range out {
 		out[i] = flat[i*L : (i+1)*L : (i+1)*L]
 		if i < R {

@@ -188,6 +188,12 @@ func Commit(p Params, t mle.Table) (*ProverData, error) {
 
 // CommitShape commits to table t as a matrix of 2^rowVars rows.
 func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
+	return commitShape(p, t, rowVars, nil)
+}
+
+// commitShape is CommitShape with the hiding coefficients drawn from seed
+// (seeded.go), or from crypto/rand when seed is nil.
+func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverData, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -211,7 +217,7 @@ func CommitShape(p Params, t mle.Table, rowVars int) (*ProverData, error) {
 	}
 	pd.msg = pd.rows
 	if p.Hiding {
-		pd.msg = padRows(pd.rows, L)
+		pd.msg = padRows(pd.rows, L, rngFor(seed))
 	}
 	// Rows are encoded in parallel: each writes its own entry of every column.
 	par.For(Rm, max(1, 1<<12/L), func(lo, hi int) {
