@@ -31,7 +31,7 @@ func init() {
 
 const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR [--dp gaussian|laplace --epsilon E [--delta D] --sensitivity S [--dp-tensors T1,T2,…]]   (once per model architecture and K)
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
-       zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX]
+       zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX [--dp … as set up]]
        zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX] [--prev-model OLD.onnx --model NEW.onnx]`
 
 func cmdFL(fs *flag.FlagSet, args []string) error {
@@ -211,6 +211,7 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	oldSalt := fs.String("salt", "", "hex salt of the previous model's commitment (commit --salt)")
 	newSalt := fs.String("new-salt", "", "hex salt of the new model's commitment")
 	dpw := dpProveFlags(fs)
+	dpf := flDPFlags(fs) // optional: checked against the set-up mechanism
 	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
 	pos, err := parse(fs, args, 1, "model", "round", "updates", "openings", "clip", "out", "proof")
 	if err != nil {
@@ -274,6 +275,9 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%s has %d weights, the circuit in %s %d: give the round's global model", *modelPath, len(base.Values), dir, s.Params)
 	}
 	r.Old = base.Values
+	if err := dpf.matches(base, s); err != nil {
+		return err
+	}
 	for k := range ups {
 		u, err := fl.LoadUpdate(ups[k], base, s.ParamScale, s.ParamBits)
 		if err != nil {

@@ -95,6 +95,30 @@ func (f *flDPFlagSet) shape(p *fl.Params, paramScale int) (*fl.DPShape, error) {
 	return nil, usageError{fmt.Sprintf("--dp %q: give laplace or gaussian", *f.mech)}
 }
 
+// matches checks the --dp flags given to fl aggregate (none is fine)
+// against the mechanism the circuit was set up with: the table is
+// compiled into the circuit, so aggregate cannot change it.
+func (f *flDPFlagSet) matches(p *fl.Params, s fl.Shape) error {
+	if *f.mech == "" && *f.eps == "" && *f.delta == "" && *f.sens == "" && *f.tensors == "" {
+		return nil
+	}
+	d, err := f.shape(p, s.ParamScale)
+	if err != nil {
+		return err
+	}
+	same := d != nil && s.DP != nil && d.Mechanism.Kind == s.DP.Mechanism.Kind && d.Mechanism.Epsilon.Rat().Cmp(s.DP.Mechanism.Epsilon.Rat()) == 0 &&
+		d.Mechanism.Sensitivity == s.DP.Mechanism.Sensitivity && d.Off == s.DP.Off && d.Count == s.DP.Count &&
+		(d.Mechanism.Sigma == nil) == (s.DP.Mechanism.Sigma == nil) && (d.Mechanism.Sigma == nil || d.Mechanism.Sigma.Rat().Cmp(s.DP.Mechanism.Sigma.Rat()) == 0)
+	if !same {
+		have := "no DP"
+		if s.DP != nil {
+			have = s.DP.Describe()
+		}
+		return usageError{"the circuit was set up with " + have + ": the mechanism is fixed at fl setup (its table is in the circuit); drop --dp … here or set up again"}
+	}
+	return nil
+}
+
 // flDPExpect requires the verifier's seed commitment and coins and checks
 // the proof's against them.
 func flDPExpect(f *dpVerifyFlagSet, st *fl.Statement) error {

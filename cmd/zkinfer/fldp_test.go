@@ -27,16 +27,19 @@ func TestFederatedDP(t *testing.T) {
 	}
 	mustZK(t, "dp", "commit", "--seed-out", at("seed.json"), "--out", at("dpc.json"))
 	coins := strings.TrimSpace(mustZK(t, "dp", "coins"))
-	aggregate := func(clip string) (int, string, string) {
-		return zk(t, "fl", "aggregate", at("round"), "--model", global, "--round", "1",
-			"--updates", hosp("0")+","+hosp("1")+","+hosp("2"),
-			"--openings", at("o0.json")+","+at("o1.json")+","+at("o2.json"), "--weights", "300,500,200", "--clip", clip,
-			"--out", at("global1.onnx"), "--proof", at("p.json"), "--quiet", "--dp-seed", at("seed.json"), "--dp-coins", coins)
+	aggregate := func(clip string, extra ...string) (int, string, string) {
+		return zk(t, append([]string{"fl", "aggregate", at("round"), "--model", global, "--round", "1",
+			"--updates", hosp("0") + "," + hosp("1") + "," + hosp("2"),
+			"--openings", at("o0.json") + "," + at("o1.json") + "," + at("o2.json"), "--weights", "300,500,200", "--clip", clip,
+			"--out", at("global1.onnx"), "--proof", at("p.json"), "--quiet", "--dp-seed", at("seed.json"), "--dp-coins", coins}, extra...)...)
 	}
 	if code, _, errOut := aggregate("0.02"); code == 0 || !strings.Contains(errOut, "sensitivity") {
 		t.Fatalf("a bound needing more sensitivity than set up: exit %d, %q", code, errOut)
 	}
-	if code, out, errOut := aggregate("0.012"); code != 0 || !strings.Contains(out, "aggregated round 1") {
+	if code, _, errOut := aggregate("0.012", "--dp", "laplace", "--epsilon", "1", "--sensitivity", "0.015"); code == 0 || !strings.Contains(errOut, "fixed at fl setup") {
+		t.Fatalf("aggregate with another mechanism than set up: exit %d, %q", code, errOut)
+	}
+	if code, out, errOut := aggregate("0.012", "--dp", "gaussian", "--epsilon", "1", "--delta", "1e-5", "--sensitivity", "0.015"); code != 0 || !strings.Contains(out, "aggregated round 1") {
 		t.Fatalf("fl aggregate: exit %d, %q, %q", code, out, errOut)
 	}
 	var pf struct {
