@@ -54,6 +54,23 @@
 // Error: (log|F| table)/|F| for the identity at r, plus the gather's
 // sumcheck (2·log|B|/|F|) [FlattenProof].
 //
+// # Residual networks
+//
+// Residual (residual.go) is a DAG of nodes over committed tensors, for
+// networks whose tensors have two readers (resnet_c32: a block's input is
+// read by its first convolution and by its skip): convolution blocks as
+// above, Add+Relu (addrelu.go: y = max(0, a·2^UpA + b·2^UpB) by a sign
+// table, a range check of z + 2^B(1 − s) and one sumcheck) and global
+// average pooling (a product X(C×H·W)·W(H·W×1) by package matmul, then
+// ops' Rescale), then the flatten and the dense head:
+//
+//	r, _ := cnn.FromResidual(compiled)
+//	proof, y, err := cnn.ProveResidual(pcs.DefaultParams(), r, x)
+//	err = cnn.VerifyResidual(pcs.DefaultParams(), r, y, proof)
+//
+// Every reader of a tensor makes its claims on the tensor's one commitment;
+// package batch reduces them to one point per table shape.
+//
 // # Soundness
 //
 // The statement: there is an x of InBits signed bits with y = model(x). The
