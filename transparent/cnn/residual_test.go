@@ -311,3 +311,24 @@ func TestAddReluCheats(t *testing.T) {
 		})
 	}
 }
+
+// TestResidualHiding: a small resnet proves and verifies with hiding
+// commitments (pcs.Params.Hiding), and the proof is refused under other
+// parameters.
+func TestResidualHiding(t *testing.T) {
+	p := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	_, r, x, want := resCompiled(t, resGraph(2, 8, false, rand.New(rand.NewPCG(2, 8))), rand.New(rand.NewPCG(7, 7)))
+	proof, y, err := ProveResidual(p, r, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(y, want) {
+		t.Fatalf("proved output %v, IntArith gives %v", y, want)
+	}
+	if err := VerifyResidual(p, r, y, proof); err != nil {
+		t.Fatalf("honest hiding proof rejected: %v", err)
+	}
+	if err := VerifyResidual(testParams, r, y, proof); err == nil {
+		t.Fatal("a hiding proof accepted under non-hiding parameters")
+	}
+}
