@@ -47,8 +47,19 @@ func (p Params) matRows(R int) int {
 // statistics can fail.
 var zeroMasks bool
 
-// padRows returns the hiding commitment's messages: each row copied into L
-// coefficients, the last L − C ≥ t + 1 random, then μ_u and μ_v, L random each.
+// messages returns the encoded messages: the rows without hiding; with it
+// each row copied into L coefficients, the last L − C ≥ t + 1 random, then
+// μ_u and μ_v, L random each, drawn from pd.seed in that order (so the same
+// seed regenerates them: the prover stores 32 bytes instead of a padded copy
+// of the table).
+func (pd *ProverData) messages() [][]fr.Element {
+	if !pd.params.Hiding {
+		return pd.rows
+	}
+	return padRows(pd.rows, pd.params.msgLen(len(pd.rows[0])), rngFor(&pd.seed))
+}
+
+// padRows draws the hiding messages from g (see messages).
 func padRows(rows [][]fr.Element, L int, g rng) [][]fr.Element {
 	R, C := len(rows), len(rows[0])
 	flat := make([]fr.Element, (R+2)*L)

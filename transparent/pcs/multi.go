@@ -92,12 +92,16 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	coms := make([]Commitment, len(pds))
 	vs := make([][]fr.Element, len(pds))
 	var masks []fr.Element
+	var muVs [][]fr.Element
 	for c, pd := range pds {
-		vs[c] = combine(pd.msg, eqRow)
+		msg := pd.messages() // regenerated per table, twice: one table's padded copy alive at a time
+		vs[c] = combine(msg, eqRow)
 		values[c] = mle.Inner(vs[c][:len(eqCol)], eqCol)
 		coms[c] = pd.com
 		if hiding {
-			masks = append(masks, mle.Inner(pd.msg[len(pd.rows)+1][:len(eqCol)], eqCol))
+			muV := msg[len(pd.rows)+1]
+			masks = append(masks, mle.Inner(muV[:len(eqCol)], eqCol))
+			muVs = append(muVs, append([]fr.Element(nil), muV...)) // a copy: the slice would keep msg alive
 		}
 	}
 	one := fr.One()
@@ -108,16 +112,17 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	var beta fr.Element
 	if hiding {
 		beta = absorbMask(tr, masks)
-		for c, pd := range pds {
-			addTo(vs[c], pd.msg[len(pd.rows)+1], beta)
+		for c := range pds {
+			addTo(vs[c], muVs[c], beta)
 		}
+		muVs = nil
 	}
 	lambda := tr.Challenges("pcs/lambda", len(pds))
-	R := len(pds[0].msg)
+	R := len(pds[0].cols[0])
 	gamma := tr.Challenges("pcs/gamma", len(pds)*R)
 	op := MultiOpening{Masks: masks}
 	for c, pd := range pds {
-		u := combine(pd.msg, gamma[c*R:(c+1)*R])
+		u := combine(pd.messages(), gamma[c*R:(c+1)*R])
 		if c == 0 {
 			op.U, op.V = u, make([]fr.Element, len(u))
 		} else {

@@ -99,7 +99,8 @@ func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []
 	if err := pd.useMasks(); err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
-	v := combine(pd.msg, eqRow)
+	msg := pd.messages()
+	v := combine(msg, eqRow)
 	value := mle.Inner(v[:len(eqCol)], eqCol)
 	if cheat.value != nil {
 		cheat.value(&value, v)
@@ -107,13 +108,13 @@ func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []
 	absorbClaim(tr, c, point, value)
 	var mask []fr.Element
 	if pd.params.Hiding {
-		muV := pd.msg[len(pd.rows)+1]
+		muV := msg[len(pd.rows)+1]
 		mask = []fr.Element{mle.Inner(muV[:len(eqCol)], eqCol)}
 		beta := absorbMask(tr, mask)
 		addTo(v, muV, beta)
 	}
-	gamma := tr.Challenges("pcs/gamma", len(pd.msg))
-	u := combine(pd.msg, gamma)
+	gamma := tr.Challenges("pcs/gamma", len(msg))
+	u := combine(msg, gamma)
 	if cheat.u != nil {
 		cheat.u(u)
 	}

@@ -54,6 +54,7 @@
 package pcs
 
 import (
+	crand "crypto/rand"
 	"fmt"
 	"sync"
 
@@ -117,8 +118,8 @@ type ProverData struct {
 	params Params
 	com    Commitment
 	rows   [][]fr.Element // R rows of C entries: the table
-	msg    [][]fr.Element // the encoded messages: rows (not hiding), or R padded rows of L and μ_u, μ_v
-	cols   [][]fr.Element // L/ρ encoded columns of len(msg) entries
+	seed   [32]byte       // with hiding: the key of the random coefficients, regenerated at opening (messages)
+	cols   [][]fr.Element // L/ρ encoded columns of R (R + 2 with hiding) entries
 	tree   *merkle.Tree
 	opened bool // a hiding commitment's masks serve one opening
 }
@@ -215,14 +216,20 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 	for i := 0; i < R; i++ {
 		pd.rows[i] = t[i*C : (i+1)*C]
 	}
-	pd.msg = pd.rows
 	if p.Hiding {
-		pd.msg = padRows(pd.rows, L, rngFor(seed))
+		if seed != nil {
+			pd.seed = *seed
+		} else if _, err := crand.Read(pd.seed[:]); err != nil {
+			return nil, fmt.Errorf("pcs: crypto/rand failed: %v", err)
+		}
 	}
+	// The padded messages live only while encoding (and again while
+	// opening): the prover keeps the table, the seed and the encoding.
+	msg := pd.messages()
 	// Rows are encoded in parallel: each writes its own entry of every column.
 	par.For(Rm, max(1, 1<<12/L), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			enc := Encode(pd.msg[i], p.RateLog)
+			enc := Encode(msg[i], p.RateLog)
 			for j := range enc {
 				pd.cols[j][i] = enc[j]
 			}
@@ -237,7 +244,7 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 
 func (pd *ProverData) buildTree() error {
 	leaves := make([]merkle.Hash, len(pd.cols))
-	par.For(len(pd.cols), max(1, 1<<12/max(1, len(pd.msg))), func(lo, hi int) {
+	par.For(len(pd.cols), max(1, 1<<12/max(1, len(pd.cols[0]))), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			leaves[j] = leafOf(pd.cols[j])
 		}
