@@ -67,6 +67,7 @@ type Layer struct {
 	W      []fr.Element
 	B      []fr.Element
 	digest [32]byte
+	com    *weightCom // committed weights (committed.go); nil: W and b public
 }
 
 // NewLayer checks the shapes and computes the weights' digest,
@@ -154,6 +155,9 @@ func Int64s(v []int64) []fr.Element {
 func (pub *Public) check() error {
 	if pub.Layer == nil {
 		return fmt.Errorf("matmul: statement without a layer")
+	}
+	if pub.com != nil {
+		return fmt.Errorf("matmul: a layer with committed weights is proven as a step (ProveStepBatched)")
 	}
 	if pub.M < 1 {
 		return fmt.Errorf("matmul: X has %d rows", pub.M)

@@ -17,13 +17,14 @@ import (
 type StepProof struct {
 	Y        pcs.Commitment // Y's table: m×n, row-major, zero on padding
 	YAtR     fr.Element     // Ỹ(r_i, r_j)
+	BAtR     fr.Element     // b̃(r_j) when the bias is committed (committed.go); zero otherwise
 	Sumcheck sumcheck.Proof
 	X, YOpen pcs.Opening // X̃(r_i, r_k) and Ỹ(r_i, r_j)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *StepProof) Size() int {
-	n := 48 + 32
+	n := 48 + 64
 	for _, g := range p.Sumcheck.Rounds {
 		n += 32 * len(g)
 	}
@@ -101,7 +102,10 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 	proof.YAtR, _ = y.Eval(yPoint)
 	tr.AppendElements("matmul/Y(r)", proof.YAtR)
 	eqI, eqJ := mle.EqTable(ri), mle.EqTable(rj)
-	b := pub.biasClaim(eqI, eqJ)
+	b, err := pub.proveBias(tr, eqI, eqJ, rj, &proof.BAtR, bp)
+	if err != nil {
+		return StepProof{}, nil, err
+	}
 	var claim fr.Element
 	claim.Sub(&proof.YAtR, &b)
 	if usedX == nil {
@@ -122,6 +126,9 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 		return StepProof{}, nil, err
 	}
 	proof.Sumcheck = sc
+	if err := pub.proveW(rk, rj, sc.Finals[1], bp); err != nil {
+		return StepProof{}, nil, err
+	}
 	if proof.X, err = bp.Open(tr, xData, append(append([]fr.Element(nil), ri...), rk...)); err != nil {
 		return StepProof{}, nil, err
 	}
@@ -151,15 +158,18 @@ func VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, layer *Laye
 	ri, rj := pub.stepStart(tr, proof.Y)
 	tr.AppendElements("matmul/Y(r)", proof.YAtR)
 	eqJ := mle.EqTable(rj)
-	b := pub.biasClaim(mle.EqTable(ri), eqJ)
+	b, err := pub.verifyBias(tr, mle.EqTable(ri), eqJ, rj, proof.BAtR, bv)
+	if err != nil {
+		return fmt.Errorf("matmul: %v", err)
+	}
 	var claim fr.Element
 	claim.Sub(&proof.YAtR, &b)
 	rk, finals, err := sumcheck.Verify(tr, claim, d.c, 2, proof.Sumcheck)
 	if err != nil {
 		return fmt.Errorf("matmul: %v", err)
 	}
-	if w := mle.Inner(mle.EqTable(rk), pub.foldW(eqJ, d.k)); !w.Equal(&finals[1]) {
-		return fmt.Errorf("matmul: the sumcheck's claim on W̃ differs from the public W")
+	if err := pub.checkW(tr, rk, rj, eqJ, d.k, finals[1], bv); err != nil {
+		return err
 	}
 	if err := bv.Check(tr, params, xCom, append(append([]fr.Element(nil), ri...), rk...), finals[0], proof.X); err != nil {
 		return fmt.Errorf("matmul: opening X: %v", err)

@@ -316,6 +316,7 @@ func (r *reader) rescale(p *rescale.Proof) {
 func (w *writer) step(p *matmul.StepProof) {
 	w.commitment(&p.Y)
 	w.elem(&p.YAtR)
+	w.elem(&p.BAtR)
 	w.sumcheck(&p.Sumcheck)
 	w.opening(&p.X)
 	w.opening(&p.YOpen)
@@ -324,6 +325,7 @@ func (w *writer) step(p *matmul.StepProof) {
 func (r *reader) step(p *matmul.StepProof) {
 	r.commitment(&p.Y, "step y")
 	r.elem(&p.YAtR, "step y(r)")
+	r.elem(&p.BAtR, "step b(r)")
 	r.sumcheck(&p.Sumcheck, "step sumcheck")
 	r.opening(&p.X, "step x opening")
 	r.opening(&p.YOpen, "step y opening")

@@ -6,9 +6,9 @@
 // reader that every part decodes through, so the rules below hold for all of
 // them at once and a change to any part is one version bump here.
 //
-// # Format, version 2
+// # Format, version 3
 //
-//	proof   = magic "ZKTP" ‖ version u16 (2) ‖ kind u8 ‖ body
+//	proof   = magic "ZKTP" ‖ version u16 (3) ‖ kind u8 ‖ body
 //	u8, u16, u32: big-endian unsigned integers
 //	elem    = 32 bytes, big-endian, canonical (< r, BN254's scalar field)
 //	hash    = 32 bytes
@@ -49,7 +49,9 @@ import (
 //
 // Version 2 (pcs hiding): every opening ends with its mask values (elems,
 // empty for a binding commitment), every batch group with its multi-opening's.
-const Version = 2
+// Version 3 (committed weights): every dense step carries b̃(r_j) after
+// Ỹ(r_i, r_j) (zero unless its bias is committed).
+const Version = 3
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"

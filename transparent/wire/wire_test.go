@@ -93,7 +93,7 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[sumcheck.Proof]():   "Rounds Finals",
 		reflect.TypeFor[logup.Proof]():      "M H G Sum MAtR SumH SumG ZeroH ZeroG Openings",
 		reflect.TypeFor[rescale.Proof]():    "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
-		reflect.TypeFor[matmul.StepProof](): "Y YAtR Sumcheck X YOpen",
+		reflect.TypeFor[matmul.StepProof](): "Y YAtR BAtR Sumcheck X YOpen",
 		reflect.TypeFor[mlp.Proof]():        "X Input Steps Requan Out",
 		reflect.TypeFor[mlp.InputRange]():   "V0 V1 Lookups AtZ Openings",
 		reflect.TypeFor[mlp.BatchedProof](): "Proof Batch",
