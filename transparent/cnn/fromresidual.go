@@ -34,6 +34,9 @@ func FromResidual(mod *model.Model) (*Residual, error) {
 		if !ok {
 			return 0, fmt.Errorf("reads %q, which no supported step produced", name)
 		}
+		if id < 0 {
+			return 0, fmt.Errorf("reads the dense layer output %q", name)
+		}
 		if id == pending+1 && pending >= 0 {
 			return 0, fmt.Errorf("reads the Add %q before its Relu", name)
 		}
@@ -69,6 +72,24 @@ func FromResidual(mod *model.Model) (*Residual, error) {
 		}
 		if flat && st.Op != "Gemm" && st.Op != "MatMul" {
 			return nil, fmt.Errorf("cnn: %s after the flatten", name)
+		}
+		if st.Op == "Gemm" || st.Op == "MatMul" {
+			// Dense outputs are tensors −1, −2, …: each layer reads the
+			// flatten (the last node's output) or the layer before.
+			want := -len(dense)
+			if len(dense) == 0 {
+				want = len(nodes)
+			}
+			if id, ok := ids[in]; !flat || !ok || id != want {
+				return nil, fmt.Errorf("cnn: %s: a dense layer not reading the flatten or the dense layer before it", name)
+			}
+			d, err := denseFrom(st)
+			if err != nil {
+				return nil, fmt.Errorf("cnn: %s: %v", name, err)
+			}
+			dense = append(dense, d)
+			ids[outName] = -len(dense)
+			continue
 		}
 		x, err := read(in)
 		if err != nil {
@@ -119,16 +140,6 @@ func FromResidual(mod *model.Model) (*Residual, error) {
 				return nil, fmt.Errorf("cnn: %s: not a flatten to 1×K of the last node's output", name)
 			}
 			flat = true
-		case "Gemm", "MatMul":
-			if !flat {
-				return nil, fmt.Errorf("cnn: %s: a dense layer before the flatten", name)
-			}
-			d, err := denseFrom(st)
-			if err != nil {
-				return nil, fmt.Errorf("cnn: %s: %v", name, err)
-			}
-			dense = append(dense, d)
-			continue
 		default:
 			return nil, fmt.Errorf("cnn: %s is not a convolution, max pool, Add+Relu, global average pool, flatten or dense layer", name)
 		}

@@ -22,9 +22,10 @@ import (
 // resGraph is bench/genmodels.py's resnet_cN at a given input size S:
 // stem Conv(3→N, 3×3) → Relu → MaxPool 2, a block N→N (stride 1, identity
 // skip), a block N→2N (stride 2, 1×1 projection skip), [a block 2N→4N
-// when deep], GlobalAveragePool, Flatten, Gemm(10). Each block is
-// conv-relu-conv plus the skip, then Relu. resnet_c32 is {32, 32, deep}.
-func resGraph(n, s int, deep bool, rng *rand.Rand) *graph.Graph {
+// when deep], GlobalAveragePool, Flatten, [Gemm(hidden) → Relu when
+// hidden > 0], Gemm(10). Each block is conv-relu-conv plus the skip, then
+// Relu. resnet_c32 is {32, 32, deep, 0}.
+func resGraph(n, s int, deep bool, rng *rand.Rand, hidden ...int) *graph.Graph {
 	g := &graph.Graph{Consts: map[string]*graph.Tensor{}, Opset: 13,
 		Inputs:  []graph.Value{{Name: "input", DType: graph.Float, Shape: []int{1, 3, s, s}}},
 		Outputs: []graph.Value{{Name: "output", DType: graph.Float}}}
@@ -72,7 +73,13 @@ func resGraph(n, s int, deep bool, rng *rand.Rand) *graph.Graph {
 		x, c = block(x, "layer3", 2*n, 4*n, 2), 4*n
 	}
 	x = node("GlobalAveragePool", []string{x}, "gap", nil)
+	hidden = append(hidden, 0)
 	x = node("Flatten", []string{x}, "flat", map[string]graph.Attr{"axis": {Kind: graph.AttrInt, Int: 1}})
+	if h := hidden[0]; h > 0 {
+		he("fc0.W", []int{h, c}, c)
+		x = node("Relu", []string{node("Gemm", []string{x, "fc0.W", "fc0.Wb"}, "fc0", map[string]graph.Attr{"transB": {Kind: graph.AttrInt, Int: 1}})}, "fc0.relu", nil)
+		c = h
+	}
 	he("fc.W", []int{10, c}, c)
 	node("Gemm", []string{x, "fc.W", "fc.Wb"}, "output", map[string]graph.Attr{"transB": {Kind: graph.AttrInt, Int: 1}})
 	return g
@@ -116,6 +123,7 @@ func TestResidualMatchesIntArith(t *testing.T) {
 	cases := []tc{
 		{"n2s8", func() *graph.Graph { return resGraph(2, 8, false, rand.New(rand.NewPCG(2, 8))) }},
 		{"n3s12deep", func() *graph.Graph { return resGraph(3, 12, true, rand.New(rand.NewPCG(3, 12))) }},
+		{"n2s8hidden6", func() *graph.Graph { return resGraph(2, 8, false, rand.New(rand.NewPCG(2, 6)), 6) }},
 	}
 	if dir := getenv("ZKINFER_RESNET_C32"); dir != "" {
 		cases = append(cases, tc{"resnet_c32", func() *graph.Graph {
