@@ -130,7 +130,7 @@ func TestMalformed(t *testing.T) {
 			t.Fatalf("an extended proof: %v", err)
 		}
 	}
-	stride := len(b)/400 + 1
+	stride := len(b)/200 + 1
 	for i := 0; i < len(b); i += stride {
 		c := append([]byte(nil), b...)
 		c[i] ^= 0x01
@@ -309,7 +309,7 @@ func TestBatched(t *testing.T) {
 	if _, err := DecodeMLPBatched(append(append([]byte(nil), b...), 0)); err == nil {
 		t.Fatal("an extended proof decoded")
 	}
-	stride := len(b)/300 + 1
+	stride := len(b)/150 + 1
 	for i := 0; i < len(b); i += stride {
 		c := append([]byte(nil), b...)
 		c[i] ^= 0x01
