@@ -42,6 +42,7 @@ type Layer struct {
 	idx     []int32 // the im2col index map over the patches' table
 	kv, pv  int     // variables of the patch row (κ) and column (p) indices
 	digest  [32]byte
+	com     *weightCom // committed weights (committed.go); nil: public
 }
 
 // NewLayer checks the shape and weights and builds the index map.
@@ -138,6 +139,7 @@ func (l *Layer) Run(x []int64) ([]int64, error) {
 type Proof struct {
 	Y        pcs.Commitment
 	YAtR     fr.Element
+	BAtR     fr.Element     // b̃(r_o) when the bias is committed (committed.go); zero otherwise
 	Matmul   sumcheck.Proof // over κ: Wmat̃(r_o, κ)·P̃(κ, r_p)
 	Gather   sumcheck.Proof // over X: S̃(q)·X̃(q)
 	X, YOpen pcs.Opening
@@ -145,7 +147,7 @@ type Proof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 48 + 32 + p.X.Size() + p.YOpen.Size()
+	n := 48 + 64 + p.X.Size() + p.YOpen.Size()
 	for _, s := range []*sumcheck.Proof{&p.Matmul, &p.Gather} {
 		for _, g := range s.Rounds {
 			n += 32 * len(g)
@@ -259,8 +261,15 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 			}
 		}
 	}
+	claim, err := l.proveClaim(tr, proof.YAtR, ro, eqO, eqP, &proof.BAtR, bp)
+	if err != nil {
+		return Proof{}, nil, err
+	}
 	var rk []fr.Element
-	if proof.Matmul, rk, _, err = sumcheck.Prove(tr, l.claim(proof.YAtR, eqO, eqP), []mle.Table{wl.foldW(eqO), b}); err != nil {
+	if proof.Matmul, rk, _, err = sumcheck.Prove(tr, claim, []mle.Table{wl.foldW(eqO), b}); err != nil {
+		return Proof{}, nil, err
+	}
+	if err := l.proveW(ro, rk, proof.Matmul.Finals[0], bp); err != nil {
 		return Proof{}, nil, err
 	}
 	patch := append(append([]fr.Element(nil), rk...), rp...)
@@ -294,12 +303,16 @@ func (l *Layer) VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, 
 	ro, rp := l.start(tr, proof.Y)
 	tr.AppendElements("conv/Y(r)", proof.YAtR)
 	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
-	rk, finals, err := sumcheck.Verify(tr, l.claim(proof.YAtR, eqO, eqP), l.kv, 2, proof.Matmul)
+	claim, err := l.verifyClaim(tr, proof.YAtR, ro, eqO, eqP, proof.BAtR, bv)
+	if err != nil {
+		return err
+	}
+	rk, finals, err := sumcheck.Verify(tr, claim, l.kv, 2, proof.Matmul)
 	if err != nil {
 		return fmt.Errorf("conv: %v", err)
 	}
-	if w, _ := l.foldW(eqO).Eval(rk); !w.Equal(&finals[0]) {
-		return fmt.Errorf("conv: the sumcheck's claim on the weights differs from the public W")
+	if err := l.checkW(tr, ro, rk, eqO, finals[0], bv); err != nil {
+		return err
 	}
 	patch := append(append([]fr.Element(nil), rk...), rp...)
 	rho, xv, err := verifyGather(tr, l.idx, patch, finals[1], xCom.NumVars, proof.Gather)

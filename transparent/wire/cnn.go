@@ -137,6 +137,7 @@ func (r *reader) rescales(what string) []rescale.Proof {
 func (w *writer) conv(p *conv.Proof) {
 	w.commitment(&p.Y)
 	w.elem(&p.YAtR)
+	w.elem(&p.BAtR)
 	w.sumcheck(&p.Matmul)
 	w.sumcheck(&p.Gather)
 	w.opening(&p.X)
@@ -146,6 +147,7 @@ func (w *writer) conv(p *conv.Proof) {
 func (r *reader) conv(p *conv.Proof) {
 	r.commitment(&p.Y, "conv y")
 	r.elem(&p.YAtR, "conv y(r)")
+	r.elem(&p.BAtR, "conv b(r)")
 	r.sumcheck(&p.Matmul, "conv matmul")
 	r.sumcheck(&p.Gather, "conv gather")
 	r.opening(&p.X, "conv x opening")
