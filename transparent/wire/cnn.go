@@ -15,6 +15,12 @@ import (
 func EncodeCNN(p *cnn.Proof) ([]byte, error) {
 	w := &writer{}
 	header(w, KindCNN)
+	w.cnn(p)
+	return w.b, w.err
+}
+
+// cnn writes a cnn.Proof's body (kinds 3 and 5).
+func (w *writer) cnn(p *cnn.Proof) {
 	w.commitment(&p.X)
 	w.inputRange(p)
 	w.u32(len(p.Convs))
@@ -40,7 +46,6 @@ func EncodeCNN(p *cnn.Proof) ([]byte, error) {
 	}
 	w.rescales(p.Requan)
 	w.batch(&p.Batch)
-	return w.b, w.err
 }
 
 // DecodeCNN decodes a cnn.Proof, as DecodeMLP does an mlp.Proof.
@@ -48,6 +53,15 @@ func DecodeCNN(b []byte) (*cnn.Proof, error) {
 	r := &reader{b: b}
 	readHeader(r, KindCNN)
 	p := &cnn.Proof{}
+	r.cnn(p)
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// cnn reads a cnn.Proof's body (kinds 3 and 5).
+func (r *reader) cnn(p *cnn.Proof) {
 	r.commitment(&p.X, "x")
 	r.inputRange(p)
 	if n := r.count(minConv, "convolutions"); n > 0 {
@@ -81,10 +95,6 @@ func DecodeCNN(b []byte) (*cnn.Proof, error) {
 	}
 	p.Requan = r.rescales("rescales")
 	r.batch(&p.Batch)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
 }
 
 const (

@@ -58,9 +58,11 @@ const Magic = "ZKTP"
 
 // Kinds of proof.
 const (
-	KindMLP        = 1 // mlp.Proof
-	KindMLPBatched = 2 // mlp.BatchedProof: the chain's openings deferred into one batch.Proof
-	KindCNN        = 3 // cnn.Proof (cnn.go)
+	KindMLP          = 1 // mlp.Proof
+	KindMLPBatched   = 2 // mlp.BatchedProof: the chain's openings deferred into one batch.Proof
+	KindCNN          = 3 // cnn.Proof (cnn.go)
+	KindMLPCommitted = 4 // mlp.CommittedProof: the weight commitments, then kind 2's body (committed.go)
+	KindCNNCommitted = 5 // cnn.CommittedProof: the weight commitments, then kind 3's body
 )
 
 // MaxBytes bounds an encoded proof (128 MiB; a dense chain's proof is a few
