@@ -1,0 +1,96 @@
+package mlp
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+)
+
+func lowBits(e fr.Element) int {
+	var b big.Int
+	e.BigInt(&b)
+	if len(b.Bits()) == 0 {
+		return 0
+	}
+	return int(b.Bits()[0] & 3)
+}
+
+// TestOpeningsHideInput: a dense chain whose first layer ignores input 0,
+// proven for two inputs that differ only there (same public output), 48
+// times each with hiding commitments: in every batch group's multi-opening
+// the low bits of u[0], v[0], an opened column entry and a mask value are
+// uniform (chi-square, 3 degrees of freedom, below 21.11, the 10^-4
+// quantile). With binding commitments the same statistics fail (every
+// proof of one input is the same), so the test can fail. What this does not
+// cover — the chain's sumcheck rounds and final values, still sent in the
+// clear — is docs/TRANSPARENT.md's "What is still revealed".
+func TestOpeningsHideInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	m := model(t, rng, 16, 8, 4, 64)
+	for j := 0; j < m.Layers[0].N; j++ {
+		m.Layers[0].W[j] = 0 // input 0 feeds nothing
+	}
+	m, err := NewModel(m.InBits, m.Layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x1 := input(rng, 16)
+	x2 := append([]int64(nil), x1...)
+	x2[0] = -x1[0] + 1
+	_, y1, _ := m.Run(1, x1)
+	_, y2, _ := m.Run(1, x2)
+	if len(y1) != len(y2) {
+		t.Fatal("outputs of different lengths")
+	}
+	for i := range y1 {
+		if y1[i] != y2[i] {
+			t.Fatal("the two inputs' outputs differ: the test's premise is wrong")
+		}
+	}
+	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	for _, p := range []pcs.Params{hiding, testParams} {
+		runs := 48 // 12 a bucket; binding proofs are deterministic, 12 show it (chi-square 36)
+		if !p.Hiding {
+			runs = 12
+		}
+		for xi, x := range [][]int64{x1, x2} {
+			var counts [4][4]int
+			for range runs {
+				proof, y, err := ProveBatched(p, m, 1, x)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := VerifyBatched(p, m, 1, y, proof); err != nil {
+					t.Fatal(err)
+				}
+				g := proof.Batch.Groups[0].Open
+				counts[0][lowBits(g.U[0])]++
+				counts[1][lowBits(g.V[0])]++
+				counts[2][lowBits(g.Columns[0][0][0])]++
+				if len(g.Masks) > 0 {
+					counts[3][lowBits(g.Masks[0])]++
+				} else {
+					counts[3][0]++
+				}
+			}
+			worst := 0.0
+			for _, c := range counts {
+				var s float64
+				for _, k := range c {
+					d := float64(k) - float64(runs)/4
+					s += d * d / (float64(runs) / 4)
+				}
+				worst = max(worst, s)
+			}
+			switch {
+			case p.Hiding && worst > 21.11:
+				t.Errorf("input %d: revealed opening values not uniform (chi-square %.1f)", xi, worst)
+			case !p.Hiding && worst <= 21.11:
+				t.Errorf("input %d, binding: statistics uniform (%.1f): the test cannot fail", xi, worst)
+			}
+		}
+	}
+}
