@@ -78,6 +78,136 @@ func pow2(m int) fr.Element {
 	return e
 }
 
+// Mask is the prover's masking polynomial g = Σ_i g_i(x_i) of a masked
+// sumcheck over n variables and degree d, for provers that run their own
+// sumcheck (package batch's reduction, say): commit with [NewMask], absorb
+// its commitment and [Mask.Sum], draw ρ and [Mask.Start]; in each round add
+// [Mask.AddRound] to the round polynomial before it is absorbed and
+// [Mask.Bind] the challenge after; state [Mask.Value] with the finals and
+// [Mask.Open] it. The verifier adds ρ·G to the claim, checks the finals'
+// combination plus ρ·g(r), and calls [VerifyMaskOpening].
+type Mask struct {
+	n, d   int
+	coef   mle.Table // c_{i,k} at i·(d+1) + k
+	data   *pcs.ProverData
+	ends   []fr.Element // g_i(0) + g_i(1)
+	sum    fr.Element   // G
+	rho    fr.Element
+	prefix fr.Element // Σ_{i<j} g_i(r_i)
+	rest   fr.Element // Σ_{i>j} (g_i(0) + g_i(1))
+	j      int
+	point  []fr.Element
+}
+
+// NewMask draws g with uniform coefficients and commits them as one hiding
+// row under p (Hiding is set whatever p says).
+func NewMask(n, d int, p pcs.Params) (*Mask, error) {
+	if n < 1 || d < 1 {
+		return nil, fmt.Errorf("sumcheck: mask for %d variables of degree %d (want both ≥ 1)", n, d)
+	}
+	p.Hiding = true
+	m := &Mask{n: n, d: d, coef: make(mle.Table, 1<<maskVars(n, d)), ends: make([]fr.Element, n)}
+	for i := 0; i < n*(d+1); i++ {
+		if !zeroMask {
+			if _, err := m.coef[i].SetRandom(); err != nil {
+				return nil, fmt.Errorf("sumcheck: drawing the mask: %v", err)
+			}
+		}
+	}
+	var zero, one, total fr.Element
+	one.SetOne()
+	for i := range m.ends {
+		a, b := m.gi(i, zero), m.gi(i, one)
+		m.ends[i].Add(&a, &b)
+		total.Add(&total, &m.ends[i])
+	}
+	h := pow2(n - 1)
+	m.sum.Mul(&total, &h)
+	m.rest.Sub(&total, &m.ends[0])
+	var err error
+	if m.data, err = pcs.CommitShape(p, m.coef, 0); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// gi evaluates g_i at x (Horner).
+func (m *Mask) gi(i int, x fr.Element) fr.Element {
+	var s fr.Element
+	for k := m.d; k >= 0; k-- {
+		s.Mul(&s, &x).Add(&s, &m.coef[i*(m.d+1)+k])
+	}
+	return s
+}
+
+// Commitment returns g's commitment.
+func (m *Mask) Commitment() pcs.Commitment { return m.data.Commitment() }
+
+// Sum returns G = Σ_{x∈{0,1}^n} g(x) = 2^(n−1)·Σ_i (g_i(0) + g_i(1)).
+func (m *Mask) Sum() fr.Element { return m.sum }
+
+// Start sets ρ, the mask's coefficient, drawn after the commitment and G.
+func (m *Mask) Start(rho fr.Element) { m.rho = rho }
+
+// AddRound adds to the current round's polynomial g (its values at
+// 0..len(g)−1, len(g) ≥ d + 1) ρ times the mask's round polynomial
+// 2^(n−j−1)·(Σ_{i<j} g_i(r_i) + g_j(X)) + 2^(n−j−2)·Σ_{i>j} (g_i(0) + g_i(1)).
+func (m *Mask) AddRound(g []fr.Element) {
+	mm := m.n - m.j - 1
+	scale := pow2(mm)
+	var tail fr.Element
+	if mm > 0 {
+		tail.Mul(&m.rest, ptr(pow2(mm-1)))
+	}
+	for t := range g {
+		var x fr.Element
+		x.SetUint64(uint64(t))
+		mv := m.gi(m.j, x)
+		mv.Add(&mv, &m.prefix).Mul(&mv, &scale).Add(&mv, &tail).Mul(&mv, &m.rho)
+		g[t].Add(&g[t], &mv)
+	}
+}
+
+// Bind records the round's challenge r_j.
+func (m *Mask) Bind(r fr.Element) {
+	v := m.gi(m.j, r)
+	m.prefix.Add(&m.prefix, &v)
+	m.point = append(m.point, r)
+	m.j++
+	if m.j < m.n {
+		m.rest.Sub(&m.rest, &m.ends[m.j])
+	}
+}
+
+// Value returns g(r) once every round is bound.
+func (m *Mask) Value() fr.Element { return m.prefix }
+
+// Open opens g(r) from the commitment (the linear form with weights r_i^k).
+func (m *Mask) Open(tr *transcript.Transcript) (pcs.Opening, error) {
+	if m.j != m.n {
+		return pcs.Opening{}, fmt.Errorf("sumcheck: mask opened after %d of %d rounds", m.j, m.n)
+	}
+	val, op, err := m.data.OpenLinear(tr, maskWeights(m.point, m.d, maskVars(m.n, m.d)))
+	if err != nil {
+		return pcs.Opening{}, err
+	}
+	if !val.Equal(&m.prefix) {
+		return pcs.Opening{}, fmt.Errorf("sumcheck: internal error: g(r) differs from its opening")
+	}
+	return op, nil
+}
+
+// VerifyMaskOpening checks a [Mask.Open] of g(point) = value against g's
+// commitment com (one row of 2^maskVars(n, d) coefficients).
+func VerifyMaskOpening(tr *transcript.Transcript, p pcs.Params, com pcs.Commitment, point []fr.Element, d int, value fr.Element, op pcs.Opening) error {
+	n := len(point)
+	p.Hiding = true
+	if n < 1 || d < 1 || com.NumVars != maskVars(n, d) || com.RowVars != 0 {
+		return fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", com.NumVars, com.RowVars, maskVars(n, d))
+	}
+	return pcs.VerifyLinear(tr, p, com, maskWeights(point, d, maskVars(n, d)), value, op)
+}
+
 // ProveMasked proves claim = Σ_x Π_k tables_k(x) in zero knowledge of the
 // rounds; p is g's commitment's code (Hiding is set whatever p says). The
 // tables are consumed as in [Prove]. It returns the proof and the point r.
@@ -95,89 +225,38 @@ func ProveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table
 			return MaskedProof{}, nil, fmt.Errorf("sumcheck: factor %d has %d entries, factor 0 has %d", k, len(t), len(tables[0]))
 		}
 	}
-	p.Hiding = true
-	coef := make(mle.Table, 1<<maskVars(n, d))
-	for i := 0; i < n*(d+1); i++ {
-		if !zeroMask {
-			if _, err := coef[i].SetRandom(); err != nil {
-				return MaskedProof{}, nil, fmt.Errorf("sumcheck: drawing the mask: %v", err)
-			}
-		}
-	}
-	gi := func(i int, x fr.Element) fr.Element { // Horner
-		var s fr.Element
-		for k := d; k >= 0; k-- {
-			s.Mul(&s, &x).Add(&s, &coef[i*(d+1)+k])
-		}
-		return s
-	}
-	ends := make([]fr.Element, n) // g_i(0) + g_i(1)
-	var zero, one fr.Element
-	one.SetOne()
-	var total fr.Element
-	for i := range ends {
-		a, b := gi(i, zero), gi(i, one)
-		ends[i].Add(&a, &b)
-		total.Add(&total, &ends[i])
-	}
-	var proof MaskedProof
-	h := pow2(n - 1)
-	proof.MaskSum.Mul(&total, &h)
-	md, err := pcs.CommitShape(p, coef, 0)
+	mask, err := NewMask(n, d, p)
 	if err != nil {
 		return MaskedProof{}, nil, err
 	}
-	proof.Mask = md.Commitment()
+	proof := MaskedProof{Mask: mask.Commitment(), MaskSum: mask.Sum()}
 	start(tr, claim, n, d)
 	proof.Mask.Absorb(tr, "sumcheck/mask")
 	tr.AppendElements("sumcheck/masksum", proof.MaskSum)
-	rho := tr.Challenge("sumcheck/rho")
+	mask.Start(tr.Challenge("sumcheck/rho"))
 	proof.Rounds = make([][]fr.Element, n)
 	point := make([]fr.Element, n)
-	var prefix, rest fr.Element // Σ_{i<j} g_i(r_i), Σ_{i>j} (g_i(0) + g_i(1))
-	rest.Sub(&total, &ends[0])
 	for j := 0; j < n; j++ {
 		g := roundPoly(tables, d)
-		m := n - j - 1
-		scale := pow2(m)
-		var tail fr.Element // 2^(m−1)·Σ_{i>j}(g_i(0) + g_i(1)); zero when m = 0
-		if m > 0 {
-			tail.Mul(&rest, ptr(pow2(m-1)))
-		}
-		for t := range g {
-			var x, mv fr.Element
-			x.SetUint64(uint64(t))
-			mv = gi(j, x)
-			mv.Add(&mv, &prefix).Mul(&mv, &scale).Add(&mv, &tail).Mul(&mv, &rho)
-			g[t].Add(&g[t], &mv)
-		}
+		mask.AddRound(g)
 		tr.AppendElements("sumcheck/round", g...)
 		r := tr.Challenge("sumcheck/r")
 		for k := range tables {
 			tables[k] = tables[k].Fold(r)
 		}
+		mask.Bind(r)
 		proof.Rounds[j], point[j] = g, r
-		v := gi(j, r)
-		prefix.Add(&prefix, &v)
-		if j+1 < n {
-			rest.Sub(&rest, &ends[j+1])
-		}
 	}
 	proof.Finals = make([]fr.Element, d)
 	for k := range tables {
 		proof.Finals[k] = tables[k][0]
 	}
-	proof.MaskValue = prefix
+	proof.MaskValue = mask.Value()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	tr.AppendElements("sumcheck/maskvalue", proof.MaskValue)
-	val, op, err := md.OpenLinear(tr, maskWeights(point, d, maskVars(n, d)))
-	if err != nil {
+	if proof.MaskOpening, err = mask.Open(tr); err != nil {
 		return MaskedProof{}, nil, err
 	}
-	if !val.Equal(&proof.MaskValue) {
-		return MaskedProof{}, nil, fmt.Errorf("sumcheck: internal error: g(r) differs from its opening")
-	}
-	proof.MaskOpening = op
 	return proof, point, nil
 }
 
@@ -225,7 +304,7 @@ func VerifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.P
 	}
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	tr.AppendElements("sumcheck/maskvalue", proof.MaskValue)
-	if err := pcs.VerifyLinear(tr, p, proof.Mask, maskWeights(point, d, maskVars(n, d)), proof.MaskValue, proof.MaskOpening); err != nil {
+	if err := VerifyMaskOpening(tr, p, proof.Mask, point, d, proof.MaskValue, proof.MaskOpening); err != nil {
 		return nil, nil, fmt.Errorf("sumcheck: mask opening: %v", err)
 	}
 	return point, proof.Finals, nil
