@@ -45,6 +45,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -118,6 +119,9 @@ type Group struct {
 	Rounds [][]fr.Element // the reduction's round polynomials at 0, 1, 2; none for a single claim
 	Finals []fr.Element   // f̃_c(ρ) for each table of the shape; none for a single claim
 	Open   pcs.MultiOpening
+	// Mask masks the reduction's rounds under hiding parameters (reduce.go):
+	// nil for a single claim or binding commitments.
+	Mask *Mask
 }
 
 // Proof is every shape's batched opening, in order of first claim.
@@ -131,6 +135,9 @@ func (p *Proof) Size() int {
 	for i := range p.Groups {
 		g := &p.Groups[i]
 		n += g.Open.Size() + 32*len(g.Finals)
+		if g.Mask != nil {
+			n += 34 + 64 + g.Mask.Open.Size()
+		}
 		for _, r := range g.Rounds {
 			n += 32 * len(r)
 		}
@@ -237,7 +244,17 @@ func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Ele
 				es[0][0].Add(&es[0][0], &fs[0][1])
 				es[0][1].Sub(&es[0][1], t.Set(&fs[0][0]))
 			}
-			g.Rounds, point, g.Finals = reduce(tr, combined(coms, b.claims, coef), es, fs)
+			var mask *sumcheck.Mask
+			if p := datas[0].Params(); p.Hiding {
+				var err error
+				if mask, err = sumcheck.NewMask(coms[0].NumVars, 2, p); err != nil {
+					return Proof{}, err
+				}
+			}
+			var err error
+			if g.Rounds, point, g.Finals, g.Mask, err = reduce(tr, combined(coms, b.claims, coef), es, fs, mask); err != nil {
+				return Proof{}, err
+			}
 		}
 		var err error
 		if _, g.Open, err = pcs.OpenMulti(tr, datas, point); err != nil {
@@ -282,7 +299,7 @@ func (v *Verifier) Verify(tr *transcript.Transcript, params pcs.Params, proof Pr
 			if len(g.Finals) != len(coms) {
 				return fmt.Errorf("batch: shape %d: %d final values for %d tables", gi, len(g.Finals), len(coms))
 			}
-			rho, last, err := verifyReduce(tr, combined(coms, v.claims, coef), coms[0].NumVars, g)
+			rho, last, err := verifyReduce(tr, params, combined(coms, v.claims, coef), coms[0].NumVars, g)
 			if err != nil {
 				return fmt.Errorf("batch: shape %d: the claims' combination: %v", gi, err)
 			}
@@ -304,7 +321,7 @@ func (v *Verifier) Verify(tr *transcript.Transcript, params pcs.Params, proof Pr
 				return fmt.Errorf("batch: shape %d: Σ_c E_c(ρ)·f_c(ρ) with the eq factors computed here differs from the reduction's last claim", gi)
 			}
 			point, values = rho, g.Finals
-		} else if len(g.Rounds) != 0 || len(g.Finals) != 0 {
+		} else if len(g.Rounds) != 0 || len(g.Finals) != 0 || g.Mask != nil {
 			return fmt.Errorf("batch: shape %d: a reduction for a single claim", gi)
 		}
 		if err := pcs.VerifyMulti(tr, params, coms, point, values, g.Open); err != nil {

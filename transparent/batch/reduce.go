@@ -7,6 +7,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
@@ -16,9 +17,20 @@ import (
 // 2, then the challenge; it returns the rounds, the point ρ and the stated
 // fs[c](ρ), all absorbed. The prover's work is 2^n·(5 + 3) per table
 // (Thaler's linear-time prover, as in package sumcheck).
-func reduce(tr *transcript.Transcript, claim fr.Element, es, fs []mle.Table) ([][]fr.Element, []fr.Element, []fr.Element) {
+//
+// With mask (hiding commitments) the rounds are masked: the mask's
+// commitment and sum are absorbed and ρ drawn after start, each round adds
+// ρ times the mask's round polynomial, and after the finals the mask's
+// value is absorbed and opened (sumcheck.Mask; Libra §4.1).
+func reduce(tr *transcript.Transcript, claim fr.Element, es, fs []mle.Table, mask *sumcheck.Mask) ([][]fr.Element, []fr.Element, []fr.Element, *Mask, error) {
 	n := es[0].NumVars()
 	start(tr, claim, n, len(es))
+	var mp *Mask
+	if mask != nil {
+		mp = &Mask{Com: mask.Commitment(), Sum: mask.Sum()}
+		absorbMask(tr, mp)
+		mask.Start(tr.Challenge("batch/rho"))
+	}
 	rounds := make([][]fr.Element, n)
 	point := make([]fr.Element, n)
 	for j := 0; j < n; j++ {
@@ -50,10 +62,16 @@ func reduce(tr *transcript.Transcript, claim fr.Element, es, fs []mle.Table) ([]
 				mu.Unlock()
 			})
 		}
+		if mask != nil {
+			mask.AddRound(g)
+		}
 		tr.AppendElements("batch/round", g...)
 		r := tr.Challenge("batch/r")
 		for c := range es {
 			es[c], fs[c] = es[c].Fold(r), fs[c].Fold(r)
+		}
+		if mask != nil {
+			mask.Bind(r)
 		}
 		rounds[j], point[j] = g, r
 	}
@@ -62,7 +80,29 @@ func reduce(tr *transcript.Transcript, claim fr.Element, es, fs []mle.Table) ([]
 		finals[c] = fs[c][0]
 	}
 	tr.AppendElements("batch/finals", finals...)
-	return rounds, point, finals
+	if mask != nil {
+		mp.Value = mask.Value()
+		tr.AppendElements("batch/maskvalue", mp.Value)
+		var err error
+		if mp.Open, err = mask.Open(tr); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
+	return rounds, point, finals, mp, nil
+}
+
+// Mask is a masked reduction's masking polynomial (hiding commitments):
+// its commitment, its sum over the cube, its value at ρ and that value's
+// opening.
+type Mask struct {
+	Com        pcs.Commitment
+	Sum, Value fr.Element
+	Open       pcs.Opening
+}
+
+func absorbMask(tr *transcript.Transcript, m *Mask) {
+	m.Com.Absorb(tr, "batch/mask")
+	tr.AppendElements("batch/masksum", m.Sum)
 }
 
 func start(tr *transcript.Transcript, claim fr.Element, n, tables int) {
@@ -74,13 +114,27 @@ func start(tr *transcript.Transcript, claim fr.Element, n, tables int) {
 // verifyReduce checks the rounds of a reduction over n variables and returns
 // ρ and the last round's claim, which the caller checks against
 // Σ_c E_c(ρ)·f_c(ρ) with the stated finals (absorbed here).
-func verifyReduce(tr *transcript.Transcript, claim fr.Element, n int, g *Group) ([]fr.Element, fr.Element, error) {
+//
+// Under hiding parameters the group must carry a mask (and must not
+// otherwise): ρ·G is added to the claim and ρ·g(ρ) taken off the last one,
+// and g(ρ) is checked through its opening.
+func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element, n int, g *Group) ([]fr.Element, fr.Element, error) {
 	if len(g.Rounds) != n {
 		return nil, fr.Element{}, fmt.Errorf("%d rounds, want %d", len(g.Rounds), n)
+	}
+	if params.Hiding != (g.Mask != nil) {
+		return nil, fr.Element{}, fmt.Errorf("a masked reduction %v under hiding parameters %v", g.Mask != nil, params.Hiding)
 	}
 	start(tr, claim, n, len(g.Finals))
 	point := make([]fr.Element, n)
 	cur := claim
+	var rho fr.Element
+	if g.Mask != nil {
+		absorbMask(tr, g.Mask)
+		rho = tr.Challenge("batch/rho")
+		var t fr.Element
+		cur.Add(&cur, t.Mul(&rho, &g.Mask.Sum))
+	}
 	for j, r := range g.Rounds {
 		if len(r) != 3 {
 			return nil, fr.Element{}, fmt.Errorf("round %d polynomial has %d values, want 3", j, len(r))
@@ -94,5 +148,13 @@ func verifyReduce(tr *transcript.Transcript, claim fr.Element, n int, g *Group) 
 		cur = sumcheck.Interpolate(r, point[j])
 	}
 	tr.AppendElements("batch/finals", g.Finals...)
+	if g.Mask != nil {
+		var t fr.Element
+		cur.Sub(&cur, t.Mul(&rho, &g.Mask.Value))
+		tr.AppendElements("batch/maskvalue", g.Mask.Value)
+		if err := sumcheck.VerifyMaskOpening(tr, params, g.Mask.Com, point, 2, g.Mask.Value, g.Mask.Open); err != nil {
+			return nil, fr.Element{}, err
+		}
+	}
 	return point, cur, nil
 }

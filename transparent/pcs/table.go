@@ -11,3 +11,6 @@ func (pd *ProverData) Table() mle.Table {
 	}
 	return t
 }
+
+// Params returns the parameters the table was committed under.
+func (pd *ProverData) Params() Params { return pd.params }

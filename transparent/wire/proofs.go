@@ -138,6 +138,15 @@ func (w *writer) batch(p *batch.Proof) {
 			w.hashes(h)
 		}
 		w.elems(g.Open.Masks)
+		if g.Mask == nil {
+			w.u8(0)
+		} else {
+			w.u8(1)
+			w.commitment(&g.Mask.Com)
+			w.elem(&g.Mask.Sum)
+			w.elem(&g.Mask.Value)
+			w.opening(&g.Mask.Open)
+		}
 	}
 }
 
@@ -176,6 +185,17 @@ func (r *reader) batch(p *batch.Proof) {
 			}
 		}
 		g.Open.Masks = r.elems("batch masks")
+		switch f := r.u8(); {
+		case r.err != nil:
+		case f == 1:
+			g.Mask = &batch.Mask{}
+			r.commitment(&g.Mask.Com, "batch mask")
+			r.elem(&g.Mask.Sum, "batch mask sum")
+			r.elem(&g.Mask.Value, "batch mask value")
+			r.opening(&g.Mask.Open, "batch mask opening")
+		case f != 0:
+			r.fail("batch mask presence byte %d", f)
+		}
 	}
 }
 
@@ -187,7 +207,7 @@ const (
 	minLogup      = 3*minCommitment + 2*32 + 4*minSumcheck + 6*minOpening
 	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
 	minRescale    = 6*minCommitment + 4 + 4 + 2*minSumcheck + 32 + 4
-	minGroup      = 4 + 4 + 4 + 4 + 4 + 4 + 4
+	minGroup      = 4 + 4 + 4 + 4 + 4 + 4 + 4 + 1
 )
 
 func (w *writer) opening(o *pcs.Opening) {

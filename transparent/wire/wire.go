@@ -51,7 +51,10 @@ import (
 // empty for a binding commitment), every batch group with its multi-opening's.
 // Version 3 (committed weights): every dense step carries b̃(r_j) after
 // Ỹ(r_i, r_j) (zero unless its bias is committed).
-const Version = 3
+// Version 4 (masked batch reductions): every batch group ends with a presence
+// byte, 0 or 1, and with 1 its reduction's mask (batch.Mask: commitment,
+// sum, value, opening; hiding proofs only).
+const Version = 4
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"

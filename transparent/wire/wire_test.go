@@ -98,7 +98,8 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[mlp.InputRange]():   "V0 V1 Lookups AtZ Openings",
 		reflect.TypeFor[mlp.BatchedProof](): "Proof Batch",
 		reflect.TypeFor[batch.Proof]():      "Groups",
-		reflect.TypeFor[batch.Group]():      "Rounds Finals Open",
+		reflect.TypeFor[batch.Group]():      "Rounds Finals Open Mask",
+		reflect.TypeFor[batch.Mask]():       "Com Sum Value Open",
 		reflect.TypeFor[pcs.MultiOpening](): "U V Columns Proofs Masks",
 	}
 	for typ, fields := range want {
