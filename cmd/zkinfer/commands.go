@@ -199,7 +199,7 @@ func cmdProve(fs *flag.FlagSet, args []string) error {
 	qf := queueFlags(fs)
 	c, err := openDir(fs, args, maxC, "input", "proof")
 	if dir, ok := asSumcheck(err); ok {
-		return proveSumcheck(fs, dir, *input, *out, *ignoreExtra)
+		return proveSumcheck(fs, dir, *input, *out, *ignoreExtra, pf)
 	}
 	if dir, ok := asSegmented(err); ok {
 		opt, err := pf.options(progress(*quiet))
@@ -257,7 +257,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	dpv := dpVerifyFlags(fs)
 	c, p, vopt, err := openProof(fs, args, file, vf)
 	if dir, ok := asSumcheck(err); ok {
-		return verifySumcheck(fs, dir, *file)
+		return verifySumcheck(fs, dir, *file, vf.opt.ModelCommitment)
 	}
 	if dir, ok := asSegmented(err); ok {
 		return verifySegmented(dir, *file, vopt)

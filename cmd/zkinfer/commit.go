@@ -9,6 +9,7 @@ import (
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/segment"
+	"github.com/zkinfer/zkinfer/transparent/artifact"
 )
 
 func init() {
@@ -62,6 +63,9 @@ func cmdCommit(fs *flag.FlagSet, args []string) error {
 	}
 	if segment.IsSegmented(pos[0]) {
 		return commitSegmented(pos[0], *weights, *input, s)
+	}
+	if artifact.IsDir(pos[0]) {
+		return commitSumcheck(pos[0], *weights, *input, s)
 	}
 	c, err := proof.Open(pos[0])
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/big"
 	"slices"
 	"sort"
 	"strings"
@@ -50,7 +51,7 @@ func onlyFlags(fs *flag.FlagSet, allowed ...string) error {
 	})
 	if len(bad) > 0 {
 		sort.Strings(bad)
-		return fmt.Errorf("%s: not supported with --backend sumcheck (a private input, fixed weights and public outputs, no context)", strings.Join(bad, ", "))
+		return fmt.Errorf("%s: not supported with --backend sumcheck (a private input, fixed or hashed weights and public outputs, no context)", strings.Join(bad, ", "))
 	}
 	return nil
 }
@@ -83,14 +84,26 @@ func setupSumcheck(fs *flag.FlagSet, dir string) error {
 	return nil
 }
 
-// proveSumcheck is prove on a transparent directory.
-func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool) error {
-	if err := onlyFlags(fs, "input", "proof", "quiet", "ignore-extra-inputs", "max-constraints"); err != nil {
-		return err
-	}
+// proveSumcheck is prove on a transparent directory; with hashed weights
+// it takes the model with its weights (--model) and their salt
+// (--param-salt), as Groth16's prove does.
+func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool, pf proveFlagSet) error {
 	c, err := artifact.Open(dir)
 	if err != nil {
 		return err
+	}
+	allowed := []string{"input", "proof", "quiet", "ignore-extra-inputs", "max-constraints"}
+	hashed := c.Settings.Visibility.Params == circuit.Hashed
+	if hashed {
+		allowed = append(allowed, "model", "param-salt")
+	}
+	if err := onlyFlags(fs, allowed...); err != nil {
+		return err
+	}
+	if hashed {
+		if c, err = c.Weighted(*pf.weights); err != nil {
+			return fmt.Errorf("prove: %w", err)
+		}
 	}
 	in, err := model.ReadInput(input)
 	if err != nil {
@@ -99,8 +112,17 @@ func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool) e
 	if err := checkRows(c.Model, in, input, ignoreExtra); err != nil {
 		return err
 	}
-	p, err := c.Prove(in)
-	if err != nil {
+	var p *verifier.Proof
+	if hashed {
+		salt, err := circuit.ParseSalt(*pf.paramSalt)
+		if err != nil {
+			return fmt.Errorf("--param-salt: %w", err)
+		}
+		p, err = c.ProveHashed(in, salt)
+		if err != nil {
+			return err
+		}
+	} else if p, err = c.Prove(in); err != nil {
 		return err
 	}
 	if err := proof.WriteProof(out, p); err != nil {
@@ -112,8 +134,8 @@ func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool) e
 
 // verifySumcheck is verify on a transparent directory: the statement is
 // printed in the words Groth16's verify uses (verifier.Describe).
-func verifySumcheck(fs *flag.FlagSet, dir, file string) error {
-	if err := onlyFlags(fs, "proof", "quiet"); err != nil {
+func verifySumcheck(fs *flag.FlagSet, dir, file, modelCommitment string) error {
+	if err := onlyFlags(fs, "proof", "quiet", "model-commitment"); err != nil {
 		return err
 	}
 	c, err := artifact.Open(dir)
@@ -127,9 +149,29 @@ func verifySumcheck(fs *flag.FlagSet, dir, file string) error {
 	if err != nil {
 		return invalid(fmt.Errorf("INVALID: %w", err))
 	}
-	if err := c.Verify(p, verifier.Options{}); err != nil {
+	if err := c.Verify(p, verifier.Options{ModelCommitment: modelCommitment}); err != nil {
 		return invalid(fmt.Errorf("%s: INVALID: %w", file, err))
 	}
 	fmt.Fprintf(stdout, "verified: %s (transparent sumcheck proof, no setup; chain sha256 %s)\n", verifier.Describe(&c.Settings, p), c.ChainSHA256())
+	return nil
+}
+
+// commitSumcheck is commit DIR --model MODEL.onnx --param-salt HEX on a
+// transparent directory compiled with hashed weights: the model commitment
+// (the digest of the weights' hiding commitments) its proofs carry.
+func commitSumcheck(dir, weights, input string, salt *big.Int) error {
+	if input != "" || weights == "" {
+		return usageError{"a --backend sumcheck directory commits to weights only: give --model MODEL.onnx and --param-salt"}
+	}
+	c, err := artifact.Open(dir)
+	if err != nil {
+		return err
+	}
+	h, err := c.WeightsCommitment(weights, salt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, h)
+	fmt.Fprintf(stderr, "commit: publish it; a verifier checks it (no keys, no setup): zkinfer verify %s --proof PROOF.json --model-commitment %s\n", dir, h)
 	return nil
 }

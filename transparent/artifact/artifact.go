@@ -55,13 +55,16 @@ func CheckVisibility(vis circuit.Visibility) error {
 	switch {
 	case vis.Input != circuit.Private:
 		return fmt.Errorf("--backend sumcheck proves a private input only (--input-visibility %s): compile with --backend groth16 for it", vis.Input)
-	case vis.Params != circuit.Fixed:
-		return fmt.Errorf("--backend sumcheck proves fixed weights only (--param-visibility %s): compile with --backend groth16 for it", vis.Params)
+	case vis.Params != circuit.Fixed && vis.Params != circuit.Hashed:
+		return fmt.Errorf("--backend sumcheck proves fixed or hashed weights (--param-visibility %s): compile with --backend groth16 for it", vis.Params)
+	case vis.ParamCommitment != "":
+		return fmt.Errorf("--backend sumcheck commits hashed weights with its own transparent commitment (docs/TRANSPARENT.md): leave --param-commitment out")
 	case vis.Output != circuit.Public:
 		return fmt.Errorf("--backend sumcheck proves public outputs only (--output-visibility %s): compile with --backend groth16 for it", vis.Output)
 	case vis.Claim != "" || vis.DP != nil || vis.InputSignedBy != "" || vis.Segmented():
 		return fmt.Errorf("--backend sumcheck proves outputs only: claims, DP releases, signed inputs and segments need --backend groth16")
 	}
+	vis.Params = circuit.Fixed // hashed: the transparent commitment, not Groth16's schemes
 	return vis.Validate()
 }
 
@@ -88,6 +91,15 @@ func Compile(modelPath, dir string, qs quant.Settings, vis circuit.Visibility) (
 	c.Dir = dir
 	var files atomicfile.Set
 	defer files.Discard()
+	if vis.Params == circuit.Hashed {
+		var archB []byte
+		if raw, archB, err = c.hashedFiles(raw); err != nil {
+			return nil, err
+		}
+		if err := files.AddBytes(filepath.Join(dir, ArchFile), archB); err != nil {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
+	}
 	if err := files.AddBytes(filepath.Join(dir, proof.ModelFile), raw); err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
@@ -176,6 +188,13 @@ func Open(dir string) (*Compiled, error) {
 	}
 	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != s.ModelSHA256 {
 		return nil, fmt.Errorf("%s: %s does not match the model it was compiled from: compile again", dir, proof.ModelFile)
+	}
+	if s.Visibility.Params == circuit.Hashed {
+		c := &Compiled{Dir: dir, Settings: s}
+		if err := openHashed(dir, c, raw); err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
 	c, err := build(filepath.Join(dir, proof.ModelFile), raw, s.Quant, s.Visibility)
 	if err != nil {

@@ -119,7 +119,7 @@ func TestCompileRefusesVisibility(t *testing.T) {
 	path, _ := testkit.CorpusModel(t, "1l_mlp")
 	for _, vis := range []circuit.Visibility{
 		{Input: circuit.Public, Params: circuit.Fixed, Output: circuit.Public},
-		{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public},
+		{Input: circuit.Private, Params: circuit.Private, Output: circuit.Public},
 		{Input: circuit.Private, Params: circuit.Fixed, Output: circuit.Hashed},
 	} {
 		if _, err := Compile(path, filepath.Join(t.TempDir(), "d"), quant.Default, vis); err == nil || !strings.Contains(err.Error(), "--backend groth16") {

@@ -29,6 +29,14 @@ var Params = pcs.DefaultParams()
 // evaluator's (model.Eval), which `zkinfer run` prints: they are the same
 // integers or nothing is written.
 func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
+	if c.Settings.Visibility.Params == circuit.Hashed {
+		return nil, fmt.Errorf("prove: this directory keeps the weights secret: prove with the model and its salt (Weighted, ProveHashed; --model and --param-salt)")
+	}
+	return c.prove(vals, nil)
+}
+
+// prove is Prove, with the weights committed in h when it is not nil.
+func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error) {
 	in, err := c.Model.Quantize(vals)
 	if err != nil {
 		return nil, err
@@ -41,12 +49,15 @@ func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
 		b []byte
 		y []int64
 	)
-	if c.Chain.CNN != nil {
+	switch {
+	case h != nil:
+		b, y, err = h.prove(c, in[0].Data)
+	case c.Chain.CNN != nil:
 		var prf cnn.Proof
 		if prf, y, err = cnn.Prove(Params, c.Chain.CNN, in[0].Data); err == nil {
 			b, err = wire.EncodeCNN(&prf)
 		}
-	} else {
+	default:
 		var prf mlp.BatchedProof
 		if prf, y, err = mlp.ProveBatched(Params, c.Chain.Model, c.Chain.M, in[0].Data); err == nil {
 			b, err = wire.EncodeMLPBatched(&prf)
@@ -64,7 +75,11 @@ func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
 		Proof:       hex.EncodeToString(b),
 		Outputs:     c.Model.Dequantize(outs),
 	}
-	segs := c.Settings.Layout()
+	if h != nil {
+		p.Commitments = map[string]string{"params": commitmentHex(h.coms)}
+	}
+	fs := c.fixedSettings()
+	segs := fs.Layout()
 	pub := make([]*big.Int, segs.NumPublic())
 	for i := range pub {
 		pub[i] = new(big.Int)
@@ -88,17 +103,28 @@ func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
 // on some private input, outputs exactly the integers the public inputs
 // carry. Every error is one line.
 func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
-	if opt.VerifyingKeySHA256 != "" || opt.ModelCommitment != "" || opt.InputCommitment != "" || opt.Claim != "" || opt.DeviceKey != "" || opt.DPCommitment != "" || opt.DPCoins != nil {
-		return fmt.Errorf("--backend sumcheck has no verifying key, commitments, claims, device keys or DP releases to expect")
+	hashed := c.Settings.Visibility.Params == circuit.Hashed
+	if !hashed && opt.ModelCommitment != "" {
+		return fmt.Errorf("--model-commitment: this directory's weights are fixed, not committed (visibility is not hashed)")
+	}
+	if opt.VerifyingKeySHA256 != "" || opt.InputCommitment != "" || opt.Claim != "" || opt.DeviceKey != "" || opt.DPCommitment != "" || opt.DPCoins != nil {
+		return fmt.Errorf("--backend sumcheck has no verifying key, input commitments, claims, device keys or DP releases to expect")
 	}
 	if len(opt.Context) > 0 || p.Context != "" {
 		return fmt.Errorf("--backend sumcheck does not bind proofs to a context yet: the proof cannot carry one")
 	}
-	vals, err := verifier.CheckStatement(&c.Settings, p, opt)
+	mc, err := c.statedCommitment(p, opt)
 	if err != nil {
 		return err
 	}
-	segs := c.Settings.Layout()
+	fixed, bare := c.fixedSettings(), *p
+	bare.Commitments, opt.ModelCommitment = nil, "" // checked above, against the transparent proof below
+	vals, err := verifier.CheckStatement(&fixed, &bare, opt)
+	if err != nil {
+		return err
+	}
+	fs := c.fixedSettings()
+	segs := fs.Layout()
 	off := segs.Offset(circuit.SegOutput)
 	y := make([]int64, graph.NumElements(c.Settings.Outputs[0].Shape))
 	field := fr.Modulus()
@@ -117,7 +143,12 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	if err != nil {
 		return fmt.Errorf("the proof is not hex: %v", err)
 	}
-	if err := c.verifyProof(raw, y); err != nil {
+	if hashed {
+		err = c.verifyHashed(raw, y, mc)
+	} else {
+		err = c.verifyProof(raw, y)
+	}
+	if err != nil {
 		return fmt.Errorf("the transparent proof does not hold: %w", err)
 	}
 	return nil
@@ -132,15 +163,8 @@ func (c *Compiled) verifyProof(raw []byte, y []int64) error {
 		if err != nil {
 			return err
 		}
-		for i := range min(len(prf.ConvRq), len(c.Chain.CNN.Convs)) {
-			if err := noReLUParts("convolution", i, c.Chain.CNN.Convs[i].ReLU, &prf.ConvRq[i]); err != nil {
-				return err
-			}
-		}
-		for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
-			if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
-				return err
-			}
+		if err := c.cnnOneEncoding(prf); err != nil {
+			return err
 		}
 		return cnn.Verify(Params, c.Chain.CNN, y, *prf)
 	}
@@ -154,6 +178,24 @@ func (c *Compiled) verifyProof(raw []byte, y []int64) error {
 		}
 	}
 	return mlp.VerifyBatched(Params, c.Chain.Model, c.Chain.M, y, *prf)
+}
+
+// cnnOneEncoding refuses the ReLU parts of a CNN proof's rescales without
+// ReLU (noReLUParts).
+func (c *Compiled) cnnOneEncoding(prf *cnn.Proof) error {
+	{
+		for i := range min(len(prf.ConvRq), len(c.Chain.CNN.Convs)) {
+			if err := noReLUParts("convolution", i, c.Chain.CNN.Convs[i].ReLU, &prf.ConvRq[i]); err != nil {
+				return err
+			}
+		}
+		for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
+			if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ChainSHA256 is the hex digest of the lowered chain the proofs are
