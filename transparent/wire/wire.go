@@ -20,7 +20,9 @@
 // in the order of the struct's declaration. Kind 1 is an mlp.Proof, kind 2
 // an mlp.BatchedProof (the same, its openings empty, then a batch.Proof:
 // per group its rounds, finals, u, v, columns per table, multiproofs per
-// table and the masks' values); kind 3 a cnn.Proof (cnn.go).
+// table and the masks' values); kind 3 a cnn.Proof (cnn.go); kinds 4 and 5
+// the same with committed weights (committed.go: the weight commitments,
+// then kind 2's or 3's body).
 //
 // # Decoding untrusted bytes
 //
