@@ -136,7 +136,7 @@ func (p *Proof) Size() int {
 		g := &p.Groups[i]
 		n += g.Open.Size() + 32*len(g.Finals)
 		if g.Mask != nil {
-			n += 34 + 64 + g.Mask.Open.Size()
+			n += 48 + 64 + g.Mask.Open.Size()
 		}
 		for _, r := range g.Rounds {
 			n += 32 * len(r)
@@ -245,7 +245,7 @@ func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Ele
 				es[0][1].Sub(&es[0][1], t.Set(&fs[0][0]))
 			}
 			var mask *sumcheck.Mask
-			if p := datas[0].Params(); p.Hiding {
+			if p := datas[0].Params(); masked(p, coms[0].NumVars) {
 				var err error
 				if mask, err = sumcheck.NewMask(coms[0].NumVars, 2, p); err != nil {
 					return Proof{}, err

@@ -153,6 +153,7 @@ func (p *Proof) Size() int {
 			n += 32 * len(g)
 		}
 		n += 32 * len(s.Finals)
+		n += s.MaskSize()
 	}
 	return n
 }
@@ -266,7 +267,7 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 		return Proof{}, nil, err
 	}
 	var rk []fr.Element
-	if proof.Matmul, rk, _, err = sumcheck.Prove(tr, claim, []mle.Table{wl.foldW(eqO), b}); err != nil {
+	if proof.Matmul, rk, _, err = sumcheck.ProveZK(tr, claim, []mle.Table{wl.foldW(eqO), b}, params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	if err := l.proveW(ro, rk, proof.Matmul.Finals[0], bp); err != nil {
@@ -274,7 +275,7 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 	}
 	patch := append(append([]fr.Element(nil), rk...), rp...)
 	var rho []fr.Element
-	if proof.Gather, rho, err = proveGather(tr, l.idx, patch, proof.Matmul.Finals[1], x); err != nil {
+	if proof.Gather, rho, err = proveGather(tr, l.idx, patch, proof.Matmul.Finals[1], x, params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	if proof.X, err = bp.Open(tr, xData, rho); err != nil {

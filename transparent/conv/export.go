@@ -13,7 +13,13 @@ import (
 // Other layers that read a committed tensor through a public index map
 // (max pooling, relabellings) use it.
 func ProveGather(tr *transcript.Transcript, idx []int32, r []fr.Element, value fr.Element, x mle.Table) (sumcheck.Proof, []fr.Element, error) {
-	return proveGather(tr, idx, r, value, x)
+	return proveGather(tr, idx, r, value, x, false)
+}
+
+// ProveGatherZK is ProveGather with its sumcheck masked when zk is set
+// (sumcheck.ProveMasked; hiding commitments).
+func ProveGatherZK(tr *transcript.Transcript, idx []int32, r []fr.Element, value fr.Element, x mle.Table, zk bool) (sumcheck.Proof, []fr.Element, error) {
+	return proveGather(tr, idx, r, value, x, zk)
 }
 
 // VerifyGather checks a gather reduction and returns ρ and the claimed

@@ -52,12 +52,12 @@ func selector(idx []int32, r []fr.Element, xVars int) (mle.Table, error) {
 
 // proveGather reduces the claim P̃(r) = value (P = X gathered through idx) to
 // X̃(ρ); it returns the sumcheck proof and ρ. x is X's table.
-func proveGather(tr *transcript.Transcript, idx []int32, r []fr.Element, value fr.Element, x mle.Table) (sumcheck.Proof, []fr.Element, error) {
+func proveGather(tr *transcript.Transcript, idx []int32, r []fr.Element, value fr.Element, x mle.Table, zk bool) (sumcheck.Proof, []fr.Element, error) {
 	s, err := selector(idx, r, x.NumVars())
 	if err != nil {
 		return sumcheck.Proof{}, nil, err
 	}
-	proof, rho, _, err := sumcheck.Prove(tr, value, []mle.Table{s, append(mle.Table(nil), x...)})
+	proof, rho, _, err := sumcheck.ProveZK(tr, value, []mle.Table{s, append(mle.Table(nil), x...)}, zk)
 	return proof, rho, err
 }
 

@@ -112,6 +112,7 @@ func (p *Proof) Size() int {
 			n += 32 * len(g)
 		}
 		n += 32 * len(s.Finals)
+		n += s.MaskSize()
 	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()
@@ -250,10 +251,10 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 
 	// 3. The sumchecks.
 	var rho [4][]fr.Element
-	if proof.SumH, rho[0], _, err = sumcheck.Prove(tr, proof.Sum, []mle.Table{clone(h)}); err != nil {
+	if proof.SumH, rho[0], _, err = sumcheck.ProveZK(tr, proof.Sum, []mle.Table{clone(h)}, params.Hiding); err != nil {
 		return Proof{}, err
 	}
-	if proof.SumG, rho[1], _, err = sumcheck.Prove(tr, proof.Sum, []mle.Table{clone(g)}); err != nil {
+	if proof.SumG, rho[1], _, err = sumcheck.ProveZK(tr, proof.Sum, []mle.Table{clone(g)}, params.Hiding); err != nil {
 		return Proof{}, err
 	}
 	eqF := mle.EqTable(rf)
@@ -264,7 +265,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 		}
 		eqF = mle.EqTable(forgedPoint(transcript.New("forge"), q, one))
 	}
-	if proof.ZeroH, rho[2], _, err = sumcheck.Prove(tr, one, []mle.Table{eqF, clone(h), shift(alpha, f)}); err != nil {
+	if proof.ZeroH, rho[2], _, err = sumcheck.ProveZK(tr, one, []mle.Table{eqF, clone(h), shift(alpha, f)}, params.Hiding); err != nil {
 		return Proof{}, err
 	}
 	proof.MAtR, _ = mCommitted.Eval(rt)
@@ -277,7 +278,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 		}
 		eqG = mle.EqTable(forgedPoint(transcript.New("forge"), q, proof.MAtR))
 	}
-	if proof.ZeroG, rho[3], _, err = sumcheck.Prove(tr, proof.MAtR, []mle.Table{eqG, clone(g), shift(alpha, table.Vals)}); err != nil {
+	if proof.ZeroG, rho[3], _, err = sumcheck.ProveZK(tr, proof.MAtR, []mle.Table{eqG, clone(g), shift(alpha, table.Vals)}, params.Hiding); err != nil {
 		return Proof{}, err
 	}
 

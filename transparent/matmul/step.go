@@ -28,7 +28,7 @@ func (p *StepProof) Size() int {
 	for _, g := range p.Sumcheck.Rounds {
 		n += 32 * len(g)
 	}
-	return n + 32*len(p.Sumcheck.Finals) + p.X.Size() + p.YOpen.Size()
+	return n + 32*len(p.Sumcheck.Finals) + p.Sumcheck.MaskSize() + p.X.Size() + p.YOpen.Size()
 }
 
 // Tables returns the padded table sizes (m·k for X, m·n for Y) of an M-row
@@ -121,7 +121,7 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 		l.W = usedW
 		folder = &Public{Layer: &l, M: M}
 	}
-	sc, rk, _, err := sumcheck.Prove(tr, claim, []mle.Table{a, folder.foldW(eqJ, d.k)})
+	sc, rk, _, err := sumcheck.ProveZK(tr, claim, []mle.Table{a, folder.foldW(eqJ, d.k)}, params.Hiding)
 	if err != nil {
 		return StepProof{}, nil, err
 	}

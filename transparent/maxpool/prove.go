@@ -35,6 +35,7 @@ func (p *Proof) Size() int {
 			n += 32 * len(g)
 		}
 		n += 32 * len(s.Finals)
+		n += s.MaskSize()
 	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()
@@ -145,7 +146,7 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 		factors = append(factors, append(mle.Table(nil), dt[s*ySize:(s+1)*ySize]...))
 	}
 	var rho []fr.Element
-	if proof.Zero, rho, _, err = sumcheck.Prove(tr, fr.Element{}, factors); err != nil {
+	if proof.Zero, rho, _, err = sumcheck.ProveZK(tr, fr.Element{}, factors, params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	ri := tr.Challenges("maxpool/r_i", l.sv)
@@ -161,7 +162,7 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 	var gv fr.Element
 	gv.Sub(&proof.AtR[2], &dv)
 	var rho2 []fr.Element
-	if proof.Gather, rho2, err = conv.ProveGather(tr, l.idx, point, gv, mle.FromInt64(x)); err != nil {
+	if proof.Gather, rho2, err = conv.ProveGatherZK(tr, l.idx, point, gv, mle.FromInt64(x), params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	opens := []struct {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 )
 
 func lowBits(e fr.Element) int {
@@ -23,10 +24,11 @@ func lowBits(e fr.Element) int {
 // times each with hiding commitments: in every batch group's multi-opening
 // the low bits of u[0], v[0], an opened column entry and a mask value are
 // uniform (chi-square, 3 degrees of freedom, below 21.11, the 10^-4
-// quantile). With binding commitments the same statistics fail (every
-// proof of one input is the same), so the test can fail. What this does not
-// cover — the chain's sumcheck rounds and final values, still sent in the
-// clear — is docs/TRANSPARENT.md's "What is still revealed".
+// quantile), and so are two masked sumcheck rounds (the input range's first
+// logUp's, the first dense step's). With binding commitments the same
+// statistics fail (every proof of one input is the same), so the test can
+// fail. What this does not cover — the final values of private tables,
+// still sent in the clear — is docs/TRANSPARENT.md's "What is still revealed".
 func TestOpeningsHideInput(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 21))
 	m := model(t, rng, 16, 8, 4, 64)
@@ -51,13 +53,16 @@ func TestOpeningsHideInput(t *testing.T) {
 		}
 	}
 	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	saved := sumcheck.MaskParams
+	sumcheck.MaskParams = hiding // the masks' openings at the test's size
+	defer func() { sumcheck.MaskParams = saved }()
 	for _, p := range []pcs.Params{hiding, testParams} {
 		runs := 48 // 12 a bucket; binding proofs are deterministic, 12 show it (chi-square 36)
 		if !p.Hiding {
 			runs = 12
 		}
 		for xi, x := range [][]int64{x1, x2} {
-			var counts [4][4]int
+			var counts [6][4]int
 			for range runs {
 				proof, y, err := ProveBatched(p, m, 1, x)
 				if err != nil {
@@ -70,6 +75,8 @@ func TestOpeningsHideInput(t *testing.T) {
 				counts[0][lowBits(g.U[0])]++
 				counts[1][lowBits(g.V[0])]++
 				counts[2][lowBits(g.Columns[0][0][0])]++
+				counts[4][lowBits(proof.Input.Lookups[0].SumH.Rounds[0][0])]++
+				counts[5][lowBits(proof.Steps[0].Sumcheck.Rounds[0][1])]++
 				if len(g.Masks) > 0 {
 					counts[3][lowBits(g.Masks[0])]++
 				} else {

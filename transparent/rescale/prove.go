@@ -194,7 +194,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 			eqBit = mle.EqTable(solvePoint(product(sigma, minus1), fr.Element{}))
 		}
 		var rho1, rho2 []fr.Element
-		if proof.Bool, rho1, _, err = sumcheck.Prove(tr, fr.Element{}, []mle.Table{eqBit, clone(sigma), minus1}); err != nil {
+		if proof.Bool, rho1, _, err = sumcheck.ProveZK(tr, fr.Element{}, []mle.Table{eqBit, clone(sigma), minus1}, p.PCS.Hiding); err != nil {
 			return Proof{}, nil, err
 		}
 		proof.YAtR, _ = yTable.Eval(rb)
@@ -202,7 +202,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		if ch.forgeProd {
 			eqProd = mle.EqTable(solvePoint(product(sigma, vals[colQ]), proof.YAtR))
 		}
-		if proof.Prod, rho2, _, err = sumcheck.Prove(tr, proof.YAtR, []mle.Table{eqProd, clone(sigma), clone(vals[colQ])}); err != nil {
+		if proof.Prod, rho2, _, err = sumcheck.ProveZK(tr, proof.YAtR, []mle.Table{eqProd, clone(sigma), clone(vals[colQ])}, p.PCS.Hiding); err != nil {
 			return Proof{}, nil, err
 		}
 		opens = append(opens, opening{data[colSigma], rho1}, opening{data[colSigma], rho2}, opening{data[colQ], rho2}, opening{yData, rb})

@@ -104,6 +104,7 @@ func (p *Proof) Size() int {
 			n += 32 * len(g)
 		}
 		n += 32 * len(s.Finals)
+		n += s.MaskSize()
 	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()

@@ -36,12 +36,33 @@ import (
 // claim or a false G survives the shift with probability 1/|F|; then the
 // sumcheck of degree d errs with n·d/|F|; g(r) is bound by its commitment
 // (the pcs error of one opening).
-type MaskedProof struct {
-	Proof                      // the rounds of f + ρ·g and f's final values
-	Mask        pcs.Commitment // g's coefficients c_{i,k} at i·(d+1) + k, zero-padded
-	MaskSum     fr.Element     // G = Σ_{x∈{0,1}^n} g(x)
-	MaskValue   fr.Element     // g(r)
-	MaskOpening pcs.Opening    // ⟨c, (r_i^k)⟩ = g(r)
+//
+// A masked proof is a [Proof] whose Mask is set; [Verify] checks either
+// kind. The mask's commitment is always made and checked under
+// [MaskParams], so that the verifier, not the prover, fixes its soundness.
+type MaskedProof = Proof
+
+// MaskPart is a masked sumcheck's masking polynomial as the verifier sees it.
+type MaskPart struct {
+	Com   pcs.Commitment // g's coefficients c_{i,k} at i·(d+1) + k, zero-padded, one hiding row
+	Sum   fr.Element     // G = Σ_{x∈{0,1}^n} g(x)
+	Value fr.Element     // g(r)
+	Open  pcs.Opening    // ⟨c, (r_i^k)⟩ = g(r)
+}
+
+// MaskParams are the masks' commitments' parameters: pcs.DefaultParams,
+// hiding (their tables are n·(d+1) coefficients: the cost is the opening's
+// t columns and its u and v, not the commitment). Prover and verifier read
+// the same variable; only tests change it (for speed), never a caller.
+var MaskParams = pcs.Params{RateLog: 2, Queries: 241, Hiding: true}
+
+// ProveZK is [Prove] when zk is false and [ProveMasked] when it is true.
+func ProveZK(tr *transcript.Transcript, claim fr.Element, tables []mle.Table, zk bool) (Proof, []fr.Element, Stats, error) {
+	if !zk {
+		return Prove(tr, claim, tables)
+	}
+	p, r, err := ProveMasked(tr, claim, tables)
+	return p, r, Stats{}, err
 }
 
 // zeroMask, set only by tests, makes g zero: the rounds stop being masked.
@@ -209,30 +230,35 @@ func VerifyMaskOpening(tr *transcript.Transcript, p pcs.Params, com pcs.Commitme
 }
 
 // ProveMasked proves claim = Σ_x Π_k tables_k(x) in zero knowledge of the
-// rounds; p is g's commitment's code (Hiding is set whatever p says). The
-// tables are consumed as in [Prove]. It returns the proof and the point r.
-func ProveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table, p pcs.Params) (MaskedProof, []fr.Element, error) {
+// rounds, g committed under [MaskParams]. The tables are consumed as in
+// [Prove]. It returns the proof (Mask set) and the point r.
+func ProveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Proof, []fr.Element, error) {
+	return proveMasked(tr, claim, tables, MaskParams)
+}
+
+func proveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table, p pcs.Params) (Proof, []fr.Element, error) {
 	d := len(tables)
 	if d == 0 {
-		return MaskedProof{}, nil, fmt.Errorf("sumcheck: no factors")
+		return Proof{}, nil, fmt.Errorf("sumcheck: no factors")
 	}
 	n := tables[0].NumVars()
 	if n < 1 {
-		return MaskedProof{}, nil, fmt.Errorf("sumcheck: masked sumcheck over %d variables (want ≥ 1, tables of a power-of-two length ≥ 2)", n)
+		return Proof{}, nil, fmt.Errorf("sumcheck: masked sumcheck over %d variables (want ≥ 1, tables of a power-of-two length ≥ 2)", n)
 	}
 	for k, t := range tables {
 		if len(t) != len(tables[0]) {
-			return MaskedProof{}, nil, fmt.Errorf("sumcheck: factor %d has %d entries, factor 0 has %d", k, len(t), len(tables[0]))
+			return Proof{}, nil, fmt.Errorf("sumcheck: factor %d has %d entries, factor 0 has %d", k, len(t), len(tables[0]))
 		}
 	}
 	mask, err := NewMask(n, d, p)
 	if err != nil {
-		return MaskedProof{}, nil, err
+		return Proof{}, nil, err
 	}
-	proof := MaskedProof{Mask: mask.Commitment(), MaskSum: mask.Sum()}
+	mp := &MaskPart{Com: mask.Commitment(), Sum: mask.Sum()}
+	proof := Proof{Mask: mp}
 	start(tr, claim, n, d)
-	proof.Mask.Absorb(tr, "sumcheck/mask")
-	tr.AppendElements("sumcheck/masksum", proof.MaskSum)
+	mp.Com.Absorb(tr, "sumcheck/mask")
+	tr.AppendElements("sumcheck/masksum", mp.Sum)
 	mask.Start(tr.Challenge("sumcheck/rho"))
 	proof.Rounds = make([][]fr.Element, n)
 	point := make([]fr.Element, n)
@@ -251,34 +277,35 @@ func ProveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table
 	for k := range tables {
 		proof.Finals[k] = tables[k][0]
 	}
-	proof.MaskValue = mask.Value()
+	mp.Value = mask.Value()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
-	tr.AppendElements("sumcheck/maskvalue", proof.MaskValue)
-	if proof.MaskOpening, err = mask.Open(tr); err != nil {
-		return MaskedProof{}, nil, err
+	tr.AppendElements("sumcheck/maskvalue", mp.Value)
+	if mp.Open, err = mask.Open(tr); err != nil {
+		return Proof{}, nil, err
 	}
 	return proof, point, nil
 }
 
 func ptr(e fr.Element) *fr.Element { return &e }
 
-// VerifyMasked checks a [MaskedProof] of claim over n variables and degree
-// d; it returns r and f's final values, which the caller checks (against
-// public tables or through openings) as after [Verify].
-func VerifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.Params, proof MaskedProof) ([]fr.Element, []fr.Element, error) {
+// verifyMasked checks a masked proof (proof.Mask set) of claim over n
+// variables and degree d, g's opening under p; it returns r and f's final
+// values, which the caller checks as after [Verify].
+func verifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.Params, proof Proof) ([]fr.Element, []fr.Element, error) {
+	mp := proof.Mask
 	if n < 1 || d < 1 || len(proof.Rounds) != n || len(proof.Finals) != d {
 		return nil, nil, fmt.Errorf("sumcheck: masked proof of %d rounds and %d finals for %d variables, degree %d", len(proof.Rounds), len(proof.Finals), n, d)
 	}
 	p.Hiding = true
-	if proof.Mask.NumVars != maskVars(n, d) || proof.Mask.RowVars != 0 {
-		return nil, nil, fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", proof.Mask.NumVars, proof.Mask.RowVars, maskVars(n, d))
+	if mp.Com.NumVars != maskVars(n, d) || mp.Com.RowVars != 0 {
+		return nil, nil, fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", mp.Com.NumVars, mp.Com.RowVars, maskVars(n, d))
 	}
 	start(tr, claim, n, d)
-	proof.Mask.Absorb(tr, "sumcheck/mask")
-	tr.AppendElements("sumcheck/masksum", proof.MaskSum)
+	mp.Com.Absorb(tr, "sumcheck/mask")
+	tr.AppendElements("sumcheck/masksum", mp.Sum)
 	rho := tr.Challenge("sumcheck/rho")
 	var cur fr.Element
-	cur.Mul(&rho, &proof.MaskSum).Add(&cur, &claim)
+	cur.Mul(&rho, &mp.Sum).Add(&cur, &claim)
 	point := make([]fr.Element, n)
 	for j, g := range proof.Rounds {
 		if len(g) != d+1 {
@@ -298,14 +325,23 @@ func VerifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.P
 	for k := range proof.Finals {
 		prod.Mul(&prod, &proof.Finals[k])
 	}
-	prod.Add(&prod, t.Mul(&rho, &proof.MaskValue))
+	prod.Add(&prod, t.Mul(&rho, &mp.Value))
 	if !prod.Equal(&cur) {
 		return nil, nil, fmt.Errorf("sumcheck: product of the final values plus ρ·g(r) differs from the last round's claim")
 	}
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
-	tr.AppendElements("sumcheck/maskvalue", proof.MaskValue)
-	if err := VerifyMaskOpening(tr, p, proof.Mask, point, d, proof.MaskValue, proof.MaskOpening); err != nil {
+	tr.AppendElements("sumcheck/maskvalue", mp.Value)
+	if err := VerifyMaskOpening(tr, p, mp.Com, point, d, mp.Value, mp.Open); err != nil {
 		return nil, nil, fmt.Errorf("sumcheck: mask opening: %v", err)
 	}
 	return point, proof.Finals, nil
+}
+
+// MaskSize returns the bytes the mask adds to a proof (32 per field element
+// or hash; a commitment counts 48): 0 for an unmasked one.
+func (p *Proof) MaskSize() int {
+	if p.Mask == nil {
+		return 0
+	}
+	return 48 + 64 + p.Mask.Open.Size()
 }

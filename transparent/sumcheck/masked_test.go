@@ -20,11 +20,11 @@ func TestMaskedHonest(t *testing.T) {
 			ts := randTables(d, n)
 			claim := sumProd(ts)
 			orig := clone(ts)
-			proof, r, err := ProveMasked(transcript.New("m"), claim, ts, maskParams)
+			proof, r, err := proveMasked(transcript.New("m"), claim, ts, maskParams)
 			if err != nil {
 				t.Fatal(err)
 			}
-			r2, fin, err := VerifyMasked(transcript.New("m"), claim, n, d, maskParams, proof)
+			r2, fin, err := verifyMasked(transcript.New("m"), claim, n, d, maskParams, proof)
 			if err != nil {
 				t.Fatalf("honest masked proof rejected: %v", err)
 			}
@@ -33,6 +33,19 @@ func TestMaskedHonest(t *testing.T) {
 					t.Fatalf("final %d is not the factor at r", k)
 				}
 			}
+			// Under MaskParams, through ProveZK and the plain Verify.
+			ts = clone(orig)
+			pz, _, _, err := ProveZK(transcript.New("z"), claim, ts, true)
+			if err != nil || pz.Mask == nil {
+				t.Fatalf("ProveZK: %v (mask %v)", err, pz.Mask != nil)
+			}
+			if _, _, err := Verify(transcript.New("z"), claim, n, d, pz); err != nil {
+				t.Fatalf("Verify rejects an honest masked proof: %v", err)
+			}
+			pz.Mask.Value.Add(&pz.Mask.Value, ptr(fr.One()))
+			if _, _, err := Verify(transcript.New("z"), claim, n, d, pz); err == nil {
+				t.Fatal("Verify accepts a masked proof with g(r) changed")
+			}
 		})
 	}
 }
@@ -40,29 +53,29 @@ func TestMaskedHonest(t *testing.T) {
 func TestMaskedRejected(t *testing.T) {
 	const d, n = 2, 4
 	one := fr.One()
-	for name, edit := range map[string]func(claim *fr.Element, p *MaskedProof){
-		"claim off by one":       func(c *fr.Element, p *MaskedProof) { c.Add(c, &one) },
-		"mask sum off by one":    func(c *fr.Element, p *MaskedProof) { p.MaskSum.Add(&p.MaskSum, &one) },
-		"mask value off by one":  func(c *fr.Element, p *MaskedProof) { p.MaskValue.Add(&p.MaskValue, &one) },
-		"round 2 tampered":       func(c *fr.Element, p *MaskedProof) { p.Rounds[2][2].Add(&p.Rounds[2][2], &one) },
-		"final tampered":         func(c *fr.Element, p *MaskedProof) { p.Finals[1].Add(&p.Finals[1], &one) },
-		"mask opening's u":       func(c *fr.Element, p *MaskedProof) { p.MaskOpening.U[0].Add(&p.MaskOpening.U[0], &one) },
-		"mask commitment's root": func(c *fr.Element, p *MaskedProof) { p.Mask.Root[0] ^= 1 },
+	for name, edit := range map[string]func(claim *fr.Element, p *Proof){
+		"claim off by one":       func(c *fr.Element, p *Proof) { c.Add(c, &one) },
+		"mask sum off by one":    func(c *fr.Element, p *Proof) { p.Mask.Sum.Add(&p.Mask.Sum, &one) },
+		"mask value off by one":  func(c *fr.Element, p *Proof) { p.Mask.Value.Add(&p.Mask.Value, &one) },
+		"round 2 tampered":       func(c *fr.Element, p *Proof) { p.Rounds[2][2].Add(&p.Rounds[2][2], &one) },
+		"final tampered":         func(c *fr.Element, p *Proof) { p.Finals[1].Add(&p.Finals[1], &one) },
+		"mask opening's u":       func(c *fr.Element, p *Proof) { p.Mask.Open.U[0].Add(&p.Mask.Open.U[0], &one) },
+		"mask commitment's root": func(c *fr.Element, p *Proof) { p.Mask.Com.Root[0] ^= 1 },
 		// g(r) and a final shifted together keep the last check: the mask's opening catches it.
-		"mask value and final shifted together": func(c *fr.Element, p *MaskedProof) {
-			p.MaskValue.Add(&p.MaskValue, &one)
+		"mask value and final shifted together": func(c *fr.Element, p *Proof) {
+			p.Mask.Value.Add(&p.Mask.Value, &one)
 			// Π finals must drop by ρ; unknown here, so shift the final by a guess: caught either way.
 			p.Finals[0].Sub(&p.Finals[0], &one)
 		},
 	} {
 		ts := randTables(d, n)
 		claim := sumProd(ts)
-		proof, _, err := ProveMasked(transcript.New("m"), claim, ts, maskParams)
+		proof, _, err := proveMasked(transcript.New("m"), claim, ts, maskParams)
 		if err != nil {
 			t.Fatal(err)
 		}
 		edit(&claim, &proof)
-		if _, _, err := VerifyMasked(transcript.New("m"), claim, n, d, maskParams, proof); err == nil {
+		if _, _, err := verifyMasked(transcript.New("m"), claim, n, d, maskParams, proof); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -113,11 +126,11 @@ func TestMaskedZeroKnowledge(t *testing.T) {
 			read := false
 			for range runs {
 				ts := []mle.Table{append(mle.Table(nil), a...), append(mle.Table(nil), b...)}
-				proof, _, err := ProveMasked(transcript.New("zk"), claim, ts, maskParams)
+				proof, _, err := proveMasked(transcript.New("zk"), claim, ts, maskParams)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, _, err := VerifyMasked(transcript.New("zk"), claim, n, 2, maskParams, proof); err != nil {
+				if _, _, err := verifyMasked(transcript.New("zk"), claim, n, 2, maskParams, proof); err != nil {
 					t.Fatal(err)
 				}
 				counts[0][lowBits(proof.Rounds[0][0])]++

@@ -41,6 +41,8 @@ import (
 type Proof struct {
 	Rounds [][]fr.Element
 	Finals []fr.Element
+	// Mask is set in a masked proof (masked.go: [ProveMasked]); nil otherwise.
+	Mask *MaskPart
 }
 
 // Stats counts the prover's field multiplications.
@@ -101,6 +103,9 @@ func start(tr *transcript.Transcript, claim fr.Element, n, d int) {
 // factors. On success it returns the point r and the factors' claimed values
 // P_k(r), which the caller must still check against the polynomials.
 func Verify(tr *transcript.Transcript, claim fr.Element, n, d int, proof Proof) ([]fr.Element, []fr.Element, error) {
+	if proof.Mask != nil {
+		return verifyMasked(tr, claim, n, d, MaskParams, proof)
+	}
 	if len(proof.Rounds) != n {
 		return nil, nil, fmt.Errorf("sumcheck: proof has %d rounds, want %d", len(proof.Rounds), n)
 	}

@@ -203,7 +203,7 @@ func (r *reader) batch(p *batch.Proof) {
 const (
 	minCommitment = 34
 	minOpening    = 5 * 4
-	minSumcheck   = 2 * 4
+	minSumcheck   = 2*4 + 1
 	minLogup      = 3*minCommitment + 2*32 + 4*minSumcheck + 6*minOpening
 	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
 	minRescale    = 6*minCommitment + 4 + 4 + 2*minSumcheck + 32 + 4
@@ -259,6 +259,15 @@ func (w *writer) sumcheck(s *sumcheck.Proof) {
 		w.elems(g)
 	}
 	w.elems(s.Finals)
+	if s.Mask == nil {
+		w.u8(0)
+	} else {
+		w.u8(1)
+		w.commitment(&s.Mask.Com)
+		w.elem(&s.Mask.Sum)
+		w.elem(&s.Mask.Value)
+		w.opening(&s.Mask.Open)
+	}
 }
 
 func (r *reader) sumcheck(s *sumcheck.Proof, what string) {
@@ -269,6 +278,17 @@ func (r *reader) sumcheck(s *sumcheck.Proof, what string) {
 		}
 	}
 	s.Finals = r.elems(what + " finals")
+	switch f := r.u8(); {
+	case r.err != nil:
+	case f == 1:
+		s.Mask = &sumcheck.MaskPart{}
+		r.commitment(&s.Mask.Com, what+" mask")
+		r.elem(&s.Mask.Sum, what+" mask sum")
+		r.elem(&s.Mask.Value, what+" mask value")
+		r.opening(&s.Mask.Open, what+" mask opening")
+	case f != 0:
+		r.fail("%s mask presence byte %d", what, f)
+	}
 }
 
 func (w *writer) logup(p *logup.Proof) {

@@ -56,7 +56,9 @@ import (
 // Version 4 (masked batch reductions): every batch group ends with a presence
 // byte, 0 or 1, and with 1 its reduction's mask (batch.Mask: commitment,
 // sum, value, opening; hiding proofs only).
-const Version = 4
+// Version 5 (masked sumchecks): every sumcheck proof ends the same way with
+// its sumcheck.MaskPart.
+const Version = 5
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"

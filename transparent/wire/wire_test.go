@@ -88,19 +88,20 @@ func TestRoundTrip(t *testing.T) {
 // field: the encoders in proofs.go must follow (and Version be bumped).
 func TestFieldsCovered(t *testing.T) {
 	want := map[reflect.Type]string{
-		reflect.TypeFor[pcs.Commitment]():   "Root NumVars RowVars",
-		reflect.TypeFor[pcs.Opening]():      "U V Columns Proof Mask",
-		reflect.TypeFor[sumcheck.Proof]():   "Rounds Finals",
-		reflect.TypeFor[logup.Proof]():      "M H G Sum MAtR SumH SumG ZeroH ZeroG Openings",
-		reflect.TypeFor[rescale.Proof]():    "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
-		reflect.TypeFor[matmul.StepProof](): "Y YAtR BAtR Sumcheck X YOpen",
-		reflect.TypeFor[mlp.Proof]():        "X Input Steps Requan Out",
-		reflect.TypeFor[mlp.InputRange]():   "V0 V1 Lookups AtZ Openings",
-		reflect.TypeFor[mlp.BatchedProof](): "Proof Batch",
-		reflect.TypeFor[batch.Proof]():      "Groups",
-		reflect.TypeFor[batch.Group]():      "Rounds Finals Open Mask",
-		reflect.TypeFor[batch.Mask]():       "Com Sum Value Open",
-		reflect.TypeFor[pcs.MultiOpening](): "U V Columns Proofs Masks",
+		reflect.TypeFor[pcs.Commitment]():    "Root NumVars RowVars",
+		reflect.TypeFor[pcs.Opening]():       "U V Columns Proof Mask",
+		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask",
+		reflect.TypeFor[sumcheck.MaskPart](): "Com Sum Value Open",
+		reflect.TypeFor[logup.Proof]():       "M H G Sum MAtR SumH SumG ZeroH ZeroG Openings",
+		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
+		reflect.TypeFor[matmul.StepProof]():  "Y YAtR BAtR Sumcheck X YOpen",
+		reflect.TypeFor[mlp.Proof]():         "X Input Steps Requan Out",
+		reflect.TypeFor[mlp.InputRange]():    "V0 V1 Lookups AtZ Openings",
+		reflect.TypeFor[mlp.BatchedProof]():  "Proof Batch",
+		reflect.TypeFor[batch.Proof]():       "Groups",
+		reflect.TypeFor[batch.Group]():       "Rounds Finals Open Mask",
+		reflect.TypeFor[batch.Mask]():        "Com Sum Value Open",
+		reflect.TypeFor[pcs.MultiOpening]():  "U V Columns Proofs Masks",
 	}
 	for typ, fields := range want {
 		var got []string
