@@ -30,9 +30,10 @@ import (
 // about 1.3 KB per constraint (cnn_c32: 145 MB and 210 MB), so that with
 // the prover's vectors a proof needed about 2 KB per constraint. Here:
 //
-//  1. the key's tail (which wires have points, the commitment keys) is
-//     read, and the constraint system: solving it is the only use of it,
-//     and it is dropped once solved;
+//  1. the key's tail (which wires have points, where the commitment keys
+//     lie: they are read from disk where used, pkcommit.go) is read, and
+//     the constraint system: solving it is the only use of it, and it is
+//     dropped once solved;
 //  2. the key's FFT domain is read and H computed from the solution's A,
 //     B and C, which are then dropped, and the domain's twiddles with
 //     them;
@@ -132,7 +133,7 @@ func (c *Compiled) solveGroth16(kf *keyFile, wit witness.Witness, opt backend.Pr
 				s.committed[i][j].SetBigInt(v)
 			}
 			var err error
-			if s.proof.Commitments[i], err = kf.commitmentKeys[i].Commit(s.committed[i]); err != nil {
+			if s.proof.Commitments[i], err = kf.commit(i, s.committed[i]); err != nil {
 				return err
 			}
 			hashToField.Write(constraint.SerializeCommitment(s.proof.Commitments[i].Marshal(), hashed, (fr.Bits-1)/8+1))
@@ -172,8 +173,8 @@ func (kf *keyFile) matches(r1cs *cs_bn254.R1CS) error {
 			kf.wires, kf.nK, len(kf.commitmentKeys), wires, private, len(cms))
 	}
 	for i, c := range cms {
-		if len(kf.commitmentKeys[i].Basis) != len(c.PrivateCommitted) {
-			return fmt.Errorf("the proving key is for another circuit (commitment %d has %d bases, this circuit commits %d values): run setup again", i, len(kf.commitmentKeys[i].Basis), len(c.PrivateCommitted))
+		if kf.commitmentKeys[i].n != len(c.PrivateCommitted) {
+			return fmt.Errorf("the proving key is for another circuit (commitment %d has %d bases, this circuit commits %d values): run setup again", i, kf.commitmentKeys[i].n, len(c.PrivateCommitted))
 		}
 	}
 	if n := ecc.NextPowerOfTwo(uint64(max(r1cs.GetNbConstraints(), 1))); kf.nZ != n-1 {
@@ -190,7 +191,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	poks := make([]curve.G1Affine, len(kf.commitmentKeys))
 	for i := range kf.commitmentKeys {
 		var err error
-		if poks[i], err = kf.commitmentKeys[i].ProveKnowledge(s.committed[i]); err != nil {
+		if poks[i], err = kf.proveKnowledge(i, s.committed[i]); err != nil {
 			return nil, err
 		}
 	}

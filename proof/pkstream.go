@@ -10,7 +10,6 @@ import (
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr/pedersen"
 
 	"github.com/zkinfer/zkinfer/proof/verifier"
 )
@@ -19,8 +18,9 @@ import (
 // (groth16prove.go). gnark's encoding (ProvingKey.writeTo) is the FFT
 // domain, α β δ in G1, the points A, B, Z and K, β δ in G2, the points B
 // in G2, then the wire count, which wires have no point in A and in B,
-// and the commitment keys. The prover needs the tail (the flags and the
-// commitment keys) first, to solve the circuit and to pick the wire values
+// and the commitment keys. The prover needs the tail (the flags, and
+// where the commitment keys lie: they stay on disk until used,
+// pkcommit.go) first, to solve the circuit and to pick the wire values
 // of each MSM, and each vector of points only for its own MSM: it reads
 // the tail by skipping over the points, then streams the body from the
 // start, so that only one vector of points is in memory at a time.
@@ -31,8 +31,9 @@ import (
 // UnsafeReadFrom: no subgroup checks), which is safe for the prover: a
 // point outside its subgroup makes a proof that fails verification, and
 // the key is the prover's own (setup or a ceremony whose transcript was
-// checked wrote it); the commitment keys are read with their checks, as
-// gnark's decoder reads them.
+// checked wrote it); the commitment keys are checked when the tail is
+// read and read again with their checks where used, as gnark's decoder
+// reads them.
 
 // keyFile is an open proving key whose tail has been read.
 type keyFile struct {
@@ -44,7 +45,7 @@ type keyFile struct {
 	nbInfinityA          uint64
 	nbInfinityB          uint64
 	infinityA, infinityB []bool
-	commitmentKeys       []pedersen.ProvingKey
+	commitmentKeys       []commitmentKey // left on disk (pkcommit.go)
 }
 
 // domainBytes is the encoded FFT domain: its cardinality, five field
@@ -149,9 +150,10 @@ func (kf *keyFile) readTail(f *os.File, size int64) error {
 	if err := dec.Decode(&nc); err != nil {
 		return err
 	}
+	pos := off + dec.BytesRead()
 	for i := range nc {
-		var ck pedersen.ProvingKey
-		if _, err := ck.ReadFrom(br); err != nil {
+		ck, err := readCommitmentKey(br, &pos, kf.g1, size)
+		if err != nil {
 			return fmt.Errorf("commitment key %d: %w", i, err)
 		}
 		kf.commitmentKeys = append(kf.commitmentKeys, ck)
@@ -178,11 +180,6 @@ func (kf *keyFile) check() error {
 		return fmt.Errorf("has %d points A for %d wires", kf.nA, kf.wires-kf.nbInfinityA)
 	case kf.nB != kf.wires-kf.nbInfinityB || kf.nB2 != kf.nB:
 		return fmt.Errorf("has %d and %d points B for %d wires", kf.nB, kf.nB2, kf.wires-kf.nbInfinityB)
-	}
-	for i, ck := range kf.commitmentKeys {
-		if len(ck.Basis) != len(ck.BasisExpSigma) {
-			return fmt.Errorf("commitment key %d is malformed", i)
-		}
 	}
 	return nil
 }
