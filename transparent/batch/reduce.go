@@ -117,13 +117,15 @@ func start(tr *transcript.Transcript, claim fr.Element, n, tables int) {
 //
 // Under hiding parameters the group must carry a mask (and must not
 // otherwise): ρ·G is added to the claim and ρ·g(ρ) taken off the last one,
-// and g(ρ) is checked through its opening.
+// and g(ρ) is checked through its opening. Tables of 0 variables (one
+// entry: a 1×1 layer's output, a one-output bias) have no rounds to mask:
+// their group never carries one (masked).
 func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element, n int, g *Group) ([]fr.Element, fr.Element, error) {
 	if len(g.Rounds) != n {
 		return nil, fr.Element{}, fmt.Errorf("%d rounds, want %d", len(g.Rounds), n)
 	}
-	if params.Hiding != (g.Mask != nil) {
-		return nil, fr.Element{}, fmt.Errorf("a masked reduction %v under hiding parameters %v", g.Mask != nil, params.Hiding)
+	if masked(params, n) != (g.Mask != nil) {
+		return nil, fr.Element{}, fmt.Errorf("a masked reduction %v under hiding parameters %v over %d variables", g.Mask != nil, params.Hiding, n)
 	}
 	start(tr, claim, n, len(g.Finals))
 	point := make([]fr.Element, n)
@@ -158,3 +160,7 @@ func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element
 	}
 	return point, cur, nil
 }
+
+// masked reports whether a reduction over n variables is masked: under
+// hiding parameters, when it has rounds.
+func masked(p pcs.Params, n int) bool { return p.Hiding && n > 0 }
