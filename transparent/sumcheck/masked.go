@@ -57,8 +57,10 @@ type MaskPart struct {
 var MaskParams = pcs.Params{RateLog: 2, Queries: 241, Hiding: true}
 
 // ProveZK is [Prove] when zk is false and [ProveMasked] when it is true.
+// A sumcheck over 0 variables (one-entry tables: a 1×1 layer) has no
+// rounds to mask and is proven by [Prove] either way.
 func ProveZK(tr *transcript.Transcript, claim fr.Element, tables []mle.Table, zk bool) (Proof, []fr.Element, Stats, error) {
-	if !zk {
+	if !zk || len(tables) > 0 && len(tables[0]) == 1 {
 		return Prove(tr, claim, tables)
 	}
 	p, r, err := ProveMasked(tr, claim, tables)
