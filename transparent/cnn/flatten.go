@@ -71,7 +71,7 @@ func (m *Model) proveFlatten(tr *transcript.Transcript, params pcs.Params, block
 	p.AtR, _ = ft.Eval(r)
 	tr.AppendElements("cnn/flat(r)", p.AtR)
 	var rho []fr.Element
-	if p.Gather, rho, err = conv.ProveGather(tr, m.flatIdx, r, p.AtR, mle.FromInt64(block)); err != nil {
+	if p.Gather, rho, err = conv.ProveGatherZK(tr, m.flatIdx, r, p.AtR, mle.FromInt64(block), params.Hiding); err != nil {
 		return nil, nil, err
 	}
 	if _, err := bp.Open(tr, fData, r); err != nil {
