@@ -16,7 +16,7 @@ import (
 
 // TestHashedDirectory: a hashed directory proves with its weights and
 // salt; the proof's commitment is WeightsCommitment's; Open refuses an
-// edited architecture.json (a changed shift, re-digested or not) and
+// edited architecture.json (a changed shift) and
 // Weighted refuses a model of another architecture; ProveHashed refuses a
 // zero salt and Prove any proof without the weights.
 func TestHashedDirectory(t *testing.T) {
