@@ -20,7 +20,8 @@ import (
 // and checks: rate 1/4, 241 column queries, ≥ 100 bits (docs/TRANSPARENT.md,
 // "Soundness"). They are part of the format: a proof made with others does
 // not verify. Proofs are mlp.BatchedProof (wire kind 2) for dense chains
-// and cnn.Proof (kind 3) for CNNs: every opening of the chain deferred into
+// cnn.Proof (kind 3) for CNNs and cnn.ResProof (kind 6) for residual
+// networks: every opening of the chain deferred into
 // one batched opening per table shape.
 var Params = pcs.DefaultParams()
 
@@ -56,6 +57,11 @@ func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error
 		var prf cnn.Proof
 		if prf, y, err = cnn.Prove(Params, c.Chain.CNN, in[0].Data); err == nil {
 			b, err = wire.EncodeCNN(&prf)
+		}
+	case c.Chain.Res != nil:
+		var prf cnn.ResProof
+		if prf, y, err = cnn.ProveResidual(Params, c.Chain.Res, in[0].Data); err == nil {
+			b, err = wire.EncodeResidual(&prf)
 		}
 	default:
 		var prf mlp.BatchedProof
@@ -168,6 +174,16 @@ func (c *Compiled) verifyProof(raw []byte, y []int64) error {
 		}
 		return cnn.Verify(Params, c.Chain.CNN, y, *prf)
 	}
+	if c.Chain.Res != nil {
+		prf, err := wire.DecodeResidual(raw)
+		if err != nil {
+			return err
+		}
+		if err := c.resOneEncoding(prf); err != nil {
+			return err
+		}
+		return cnn.VerifyResidual(Params, c.Chain.Res, y, *prf)
+	}
 	prf, err := wire.DecodeMLPBatched(raw)
 	if err != nil {
 		return err
@@ -193,6 +209,27 @@ func (c *Compiled) cnnOneEncoding(prf *cnn.Proof) error {
 			if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// resOneEncoding refuses the ReLU parts of a residual proof's rescales
+// without ReLU (noReLUParts): convolutions' as their blocks say, average
+// pools' always (a plain Rescale), the dense head's as its layers say.
+func (c *Compiled) resOneEncoding(prf *cnn.ResProof) error {
+	r := c.Chain.Res
+	for i := range min(len(prf.Nodes), len(r.Nodes)) {
+		if q := prf.Nodes[i].Rq; q != nil {
+			relu := r.Nodes[i].Kind == cnn.NodeConv && r.Nodes[i].Conv.ReLU
+			if err := noReLUParts("node", i, relu, q); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range min(len(prf.Requan), len(r.Dense)) {
+		if err := noReLUParts("dense", i, r.Dense[i].ReLU, &prf.Requan[i]); err != nil {
+			return err
 		}
 	}
 	return nil

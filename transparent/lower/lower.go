@@ -11,8 +11,10 @@
 // Reshape, an Expand or Tile to the same shape): transparent/mlp's chain.
 // Every other step is refused with the operator's name. A model that reaches a Conv or MaxPool
 // is handed whole to transparent/cnn (cnn.FromModel: (Conv [Relu]
-// [MaxPool])+ Flatten (Gemm [Relu])+ on one 1×C×H×W input), which refuses
-// what is not that chain, naming the step.
+// [MaxPool])+ Flatten (Gemm [Relu])+ on one 1×C×H×W input); what it
+// refuses (a residual Add, a GlobalAveragePool: a DAG of convolution
+// blocks, resnet_c32's shape) is handed to cnn.FromResidual, and when both
+// refuse, both reasons are given.
 package lower
 
 import (
@@ -30,19 +32,25 @@ import (
 
 // Chain is a model lowered to a chain of transparent layers: a dense chain
 // (Model, transparent/mlp) or, when the model starts with convolutions, a
-// CNN (CNN, transparent/cnn). Exactly one of Model and CNN is set.
+// CNN (CNN, transparent/cnn), or a residual network (Res, cnn.Residual: a
+// DAG of convolution blocks with residual Adds). Exactly one of Model, CNN
+// and Res is set.
 type Chain struct {
 	M      int         // rows of the input (the Gemm's M; 1 for a CNN)
 	InBits int         // the input's signed range: --act-bits
 	Layers []mlp.Dense // in order (a CNN's dense head)
 	Model  *mlp.Model  // the checked dense chain, its weights hashed
 	CNN    *cnn.Model  // or the checked CNN
+	Res    *cnn.Residual
 }
 
 // Describe names the chain's layers for compile's message.
 func (c *Chain) Describe() string {
 	if c.CNN != nil {
 		return fmt.Sprintf("%d convolution blocks and %d dense layers (transparent/cnn)", len(c.CNN.Convs), len(c.CNN.Dense))
+	}
+	if c.Res != nil {
+		return fmt.Sprintf("a residual network of %d nodes and %d dense layers (transparent/cnn.Residual)", len(c.Res.Nodes), len(c.Res.Dense))
 	}
 	return fmt.Sprintf("%d dense layers on %d row(s)", len(c.Layers), c.M)
 }
@@ -136,11 +144,16 @@ func Lower(m *model.Model) (*Chain, error) {
 }
 
 // lowerCNN lowers a model that starts with convolutions through
-// cnn.FromModel, which refuses, naming the step, what is not its chain.
+// cnn.FromModel, which refuses, naming the step, what is not its chain;
+// what it refuses is tried as a residual network (cnn.FromResidual).
 func lowerCNN(m *model.Model, in int) (*Chain, error) {
 	cm, err := cnn.FromModel(m)
 	if err != nil {
-		return nil, fmt.Errorf("--backend sumcheck: %v: compile with --backend groth16", err)
+		r, rerr := cnn.FromResidual(m)
+		if rerr != nil {
+			return nil, fmt.Errorf("--backend sumcheck: %v; as a residual network: %v: compile with --backend groth16", err, rerr)
+		}
+		return &Chain{M: 1, InBits: in, Layers: r.Dense, Res: r}, nil
 	}
 	// cnn.Verify checks the output's length against its last layer.
 	return &Chain{M: 1, InBits: in, Layers: cm.Dense, CNN: cm}, nil
@@ -224,6 +237,9 @@ func (c *Chain) Digest() [32]byte {
 			}
 		}
 	}
+	if c.Res != nil {
+		c.digestResidual(h.Write, put, bit)
+	}
 	put(int64(len(c.Layers)))
 	for _, l := range c.Layers {
 		put(int64(l.K))
@@ -242,4 +258,46 @@ func (c *Chain) Digest() [32]byte {
 	var d [32]byte
 	h.Sum(d[:0])
 	return d
+}
+
+// digestResidual writes a residual network's nodes into the digest: the
+// input's shape, then per node its kind, the tensors it reads and its
+// parameters (a convolution's as a chain's block, an add's alignments and
+// bound, an average pool's weights, shift and bits). The dense head follows
+// as a chain's layers.
+func (c *Chain) digestResidual(write func([]byte) (int, error), put func(int64), bit func(bool)) {
+	r := c.Res
+	write([]byte("residual"))
+	for _, v := range r.In {
+		put(int64(v))
+	}
+	put(int64(len(r.Nodes)))
+	for _, n := range r.Nodes {
+		put(int64(n.Kind))
+		put(int64(len(n.In)))
+		for _, t := range n.In {
+			put(int64(t))
+		}
+		b := n.Conv
+		s := b.Shape
+		for _, v := range []int{s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, b.Shift, b.Bits, b.Pool} {
+			put(int64(v))
+		}
+		bit(b.ReLU)
+		put(int64(len(b.W)))
+		for _, w := range b.W {
+			put(w)
+		}
+		put(int64(len(b.B)))
+		for _, v := range b.B {
+			put(v)
+		}
+		for _, v := range []int{n.UpA, n.UpB, n.Bits, n.Shift, n.AvgBits} {
+			put(int64(v))
+		}
+		put(int64(len(n.AvgW)))
+		for _, w := range n.AvgW {
+			put(w)
+		}
+	}
 }

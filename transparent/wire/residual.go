@@ -1,0 +1,175 @@
+package wire
+
+import (
+	"github.com/zkinfer/zkinfer/transparent/cnn"
+	"github.com/zkinfer/zkinfer/transparent/conv"
+	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/maxpool"
+	"github.com/zkinfer/zkinfer/transparent/rescale"
+)
+
+// KindResidual is a cnn.ResProof: a residual network's proof (resnet_c32's
+// shape: a DAG of convolution blocks, Add+Relu and a global average pool,
+// then a dense head; transparent/cnn's residual.go).
+const KindResidual = 6
+
+// The body of kind 6, in cnn.ResProof's field order:
+//
+//	x commitment ‖ input range (as kind 3's) ‖
+//	nodes u32 ‖ per node: presence u8 (bit 0 Conv, 1 Rq, 2 Pool, 3 Add,
+//	  4 Avg; no other bit) ‖ the present parts in that order ‖
+//	steps u32 ‖ steps ‖ rescales ‖ batch
+//
+// An add's proof is its commitments Y, S, V0, V1, its lookups (u32 count),
+// ỹ(r), the sumcheck and the five values at ρ. Which parts a node must
+// carry is the verifier's (cnn.VerifyResidual) to check: any combination
+// decodes, and re-encodes to the same bytes.
+
+// Node parts' presence bits.
+const (
+	resConv = 1 << iota
+	resRq
+	resPool
+	resAdd
+	resAvg
+	resAll = resConv | resRq | resPool | resAdd | resAvg
+)
+
+// EncodeResidual encodes a cnn.ResProof (kind KindResidual).
+func EncodeResidual(p *cnn.ResProof) ([]byte, error) {
+	w := &writer{}
+	header(w, KindResidual)
+	w.commitment(&p.X)
+	w.inputRange(&cnn.Proof{Input: p.Input})
+	w.u32(len(p.Nodes))
+	for i := range p.Nodes {
+		w.resNode(&p.Nodes[i])
+	}
+	w.u32(len(p.Steps))
+	for i := range p.Steps {
+		w.step(&p.Steps[i])
+	}
+	w.rescales(p.Requan)
+	w.batch(&p.Batch)
+	return w.b, w.err
+}
+
+// DecodeResidual decodes a cnn.ResProof, as DecodeCNN does a cnn.Proof.
+func DecodeResidual(b []byte) (*cnn.ResProof, error) {
+	r := &reader{b: b}
+	readHeader(r, KindResidual)
+	p := &cnn.ResProof{}
+	r.commitment(&p.X, "x")
+	var in cnn.Proof
+	r.inputRange(&in)
+	p.Input = in.Input
+	if n := r.count(1, "nodes"); n > 0 {
+		p.Nodes = make([]cnn.NodeProof, n)
+		for i := range p.Nodes {
+			r.resNode(&p.Nodes[i])
+			if r.err != nil {
+				break
+			}
+		}
+	}
+	if n := r.count(minStep, "steps"); n > 0 {
+		p.Steps = make([]matmul.StepProof, n)
+		for i := range p.Steps {
+			r.step(&p.Steps[i])
+		}
+	}
+	p.Requan = r.rescales("rescales")
+	r.batch(&p.Batch)
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (w *writer) resNode(n *cnn.NodeProof) {
+	bits := 0
+	for _, b := range []struct {
+		set bool
+		bit int
+	}{{n.Conv != nil, resConv}, {n.Rq != nil, resRq}, {n.Pool != nil, resPool}, {n.Add != nil, resAdd}, {n.Avg != nil, resAvg}} {
+		if b.set {
+			bits |= b.bit
+		}
+	}
+	w.u8(bits)
+	if n.Conv != nil {
+		w.conv(n.Conv)
+	}
+	if n.Rq != nil {
+		w.rescale(n.Rq)
+	}
+	if n.Pool != nil {
+		w.pool(n.Pool)
+	}
+	if n.Add != nil {
+		w.addRelu(n.Add)
+	}
+	if n.Avg != nil {
+		w.step(n.Avg)
+	}
+}
+
+func (r *reader) resNode(n *cnn.NodeProof) {
+	bits := r.u8()
+	if r.err != nil {
+		return
+	}
+	if bits&^resAll != 0 {
+		r.fail("node presence byte %#x", bits)
+		return
+	}
+	if bits&resConv != 0 {
+		n.Conv = &conv.Proof{}
+		r.conv(n.Conv)
+	}
+	if bits&resRq != 0 {
+		n.Rq = &rescale.Proof{}
+		r.rescale(n.Rq)
+	}
+	if bits&resPool != 0 {
+		n.Pool = &maxpool.Proof{}
+		r.pool(n.Pool)
+	}
+	if bits&resAdd != 0 {
+		n.Add = &cnn.AddReluProof{}
+		r.addRelu(n.Add)
+	}
+	if bits&resAvg != 0 {
+		n.Avg = &matmul.StepProof{}
+		r.step(n.Avg)
+	}
+}
+
+func (w *writer) addRelu(p *cnn.AddReluProof) {
+	w.commitment(&p.Y)
+	w.commitment(&p.S)
+	w.commitment(&p.V0)
+	w.commitment(&p.V1)
+	w.u32(len(p.Lookups))
+	for i := range p.Lookups {
+		w.logup(&p.Lookups[i])
+	}
+	w.elem(&p.YAtR)
+	w.sumcheck(&p.Sum)
+	for i := range p.AtRho {
+		w.elem(&p.AtRho[i])
+	}
+}
+
+func (r *reader) addRelu(p *cnn.AddReluProof) {
+	r.commitment(&p.Y, "add y")
+	r.commitment(&p.S, "add s")
+	r.commitment(&p.V0, "add v0")
+	r.commitment(&p.V1, "add v1")
+	p.Lookups = r.logups("add lookups")
+	r.elem(&p.YAtR, "add y(r)")
+	r.sumcheck(&p.Sum, "add sum")
+	for i := range p.AtRho {
+		r.elem(&p.AtRho[i], "add at rho")
+	}
+}
