@@ -107,3 +107,13 @@ func TestMaskedReductionRounds(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskedReductionNoVars: two claims on a table of one entry (no
+// variables, no rounds) reduce unmasked under hiding parameters.
+func TestMaskedReductionNoVars(t *testing.T) {
+	withParams(hidingParams, func() {
+		if err := newSetup(t, []int{0, 0}, [][2]int{{0, 0}, {1, 0}}).run(nil, nil); err != nil {
+			t.Fatalf("claims on one-entry tables under hiding: %v", err)
+		}
+	})
+}
