@@ -3,7 +3,6 @@ package wire
 import (
 	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/conv"
-	"github.com/zkinfer/zkinfer/transparent/matmul"
 	"github.com/zkinfer/zkinfer/transparent/maxpool"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
 )
@@ -13,25 +12,16 @@ import (
 // the pools, the flatten (a presence byte, then its proof), the dense steps
 // and rescales, then the batch.
 func EncodeCNN(p *cnn.Proof) ([]byte, error) {
-	w := &writer{}
-	header(w, KindCNN)
-	w.cnn(p)
-	return w.b, w.err
+	return encode(KindCNN, func(w *writer) { w.cnn(p) })
 }
 
 // cnn writes a cnn.Proof's body (kinds 3 and 5).
 func (w *writer) cnn(p *cnn.Proof) {
 	w.commitment(&p.X)
-	w.inputRange(p)
-	w.u32(len(p.Convs))
-	for i := range p.Convs {
-		w.conv(&p.Convs[i])
-	}
+	w.inputRange(&p.Input)
+	list(w, p.Convs, w.conv)
 	w.rescales(p.ConvRq)
-	w.u32(len(p.Pools))
-	for i := range p.Pools {
-		w.pool(&p.Pools[i])
-	}
+	list(w, p.Pools, w.pool)
 	if p.Flatten == nil {
 		w.u8(0)
 	} else {
@@ -40,43 +30,23 @@ func (w *writer) cnn(p *cnn.Proof) {
 		w.elem(&p.Flatten.AtR)
 		w.sumcheck(&p.Flatten.Gather)
 	}
-	w.u32(len(p.Steps))
-	for i := range p.Steps {
-		w.step(&p.Steps[i])
-	}
+	w.steps(p.Steps)
 	w.rescales(p.Requan)
 	w.batch(&p.Batch)
 }
 
 // DecodeCNN decodes a cnn.Proof, as DecodeMLP does an mlp.Proof.
 func DecodeCNN(b []byte) (*cnn.Proof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindCNN)
-	p := &cnn.Proof{}
-	r.cnn(p)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return decode(b, KindCNN, (*reader).cnn)
 }
 
 // cnn reads a cnn.Proof's body (kinds 3 and 5).
 func (r *reader) cnn(p *cnn.Proof) {
 	r.commitment(&p.X, "x")
-	r.inputRange(p)
-	if n := r.count(minConv, "convolutions"); n > 0 {
-		p.Convs = make([]conv.Proof, n)
-		for i := range p.Convs {
-			r.conv(&p.Convs[i])
-		}
-	}
+	r.inputRange(&p.Input)
+	p.Convs = readList(r, minConv, "convolutions", r.conv)
 	p.ConvRq = r.rescales("convolution rescales")
-	if n := r.count(minPool, "pools"); n > 0 {
-		p.Pools = make([]maxpool.Proof, n)
-		for i := range p.Pools {
-			r.pool(&p.Pools[i])
-		}
-	}
+	p.Pools = readList(r, minPool, "pools", r.pool)
 	switch f := r.u8(); {
 	case r.err != nil:
 	case f == 1:
@@ -87,12 +57,7 @@ func (r *reader) cnn(p *cnn.Proof) {
 	case f != 0:
 		r.fail("flatten presence byte %d", f)
 	}
-	if n := r.count(minStep, "steps"); n > 0 {
-		p.Steps = make([]matmul.StepProof, n)
-		for i := range p.Steps {
-			r.step(&p.Steps[i])
-		}
-	}
+	p.Steps = r.steps("steps")
 	p.Requan = r.rescales("rescales")
 	r.batch(&p.Batch)
 }
@@ -102,46 +67,10 @@ const (
 	minPool = 3*minCommitment + 4 + minSumcheck + 3*32 + minSumcheck + 4
 )
 
-func (w *writer) inputRange(p *cnn.Proof) {
-	w.commitment(&p.Input.V0)
-	w.commitment(&p.Input.V1)
-	w.u32(len(p.Input.Lookups))
-	for i := range p.Input.Lookups {
-		w.logup(&p.Input.Lookups[i])
-	}
-	for i := range p.Input.AtZ {
-		w.elem(&p.Input.AtZ[i])
-	}
-	w.openings(p.Input.Openings)
-}
-
-func (r *reader) inputRange(p *cnn.Proof) {
-	r.commitment(&p.Input.V0, "input v0")
-	r.commitment(&p.Input.V1, "input v1")
-	p.Input.Lookups = r.logups("input lookups")
-	for i := range p.Input.AtZ {
-		r.elem(&p.Input.AtZ[i], "input at z")
-	}
-	p.Input.Openings = r.openings("input openings")
-}
-
-func (w *writer) rescales(v []rescale.Proof) {
-	w.u32(len(v))
-	for i := range v {
-		w.rescale(&v[i])
-	}
-}
+func (w *writer) rescales(v []rescale.Proof) { list(w, v, w.rescale) }
 
 func (r *reader) rescales(what string) []rescale.Proof {
-	n := r.count(minRescale, what)
-	if n == 0 || r.err != nil {
-		return nil
-	}
-	v := make([]rescale.Proof, n)
-	for i := range v {
-		r.rescale(&v[i])
-	}
-	return v
+	return readList(r, minRescale, what, r.rescale)
 }
 
 func (w *writer) conv(p *conv.Proof) {
@@ -168,14 +97,9 @@ func (w *writer) pool(p *maxpool.Proof) {
 	w.commitment(&p.Y)
 	w.commitment(&p.L0)
 	w.commitment(&p.L1)
-	w.u32(len(p.Lookups))
-	for i := range p.Lookups {
-		w.logup(&p.Lookups[i])
-	}
+	w.logups(p.Lookups)
 	w.sumcheck(&p.Zero)
-	for i := range p.AtR {
-		w.elem(&p.AtR[i])
-	}
+	w.fixed(p.AtR[:])
 	w.sumcheck(&p.Gather)
 	w.openings(p.Openings)
 }
@@ -186,9 +110,7 @@ func (r *reader) pool(p *maxpool.Proof) {
 	r.commitment(&p.L1, "pool l1")
 	p.Lookups = r.logups("pool lookups")
 	r.sumcheck(&p.Zero, "pool zero-check")
-	for i := range p.AtR {
-		r.elem(&p.AtR[i], "pool at r")
-	}
+	r.fixed(p.AtR[:], "pool at r")
 	r.sumcheck(&p.Gather, "pool gather")
 	p.Openings = r.openings("pool openings")
 }

@@ -13,65 +13,40 @@ import (
 
 // EncodeMLPCommitted encodes an mlp.CommittedProof (kind KindMLPCommitted).
 func EncodeMLPCommitted(p *mlp.CommittedProof) ([]byte, error) {
-	w := &writer{}
-	header(w, KindMLPCommitted)
-	w.commitments(p.Weights)
-	w.mlp(&p.Proof)
-	w.batch(&p.Batch)
-	return w.b, w.err
+	return encode(KindMLPCommitted, func(w *writer) {
+		w.commitments(p.Weights)
+		w.mlp(&p.Proof)
+		w.batch(&p.Batch)
+	})
 }
 
 // DecodeMLPCommitted decodes an mlp.CommittedProof.
 func DecodeMLPCommitted(b []byte) (*mlp.CommittedProof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindMLPCommitted)
-	p := &mlp.CommittedProof{}
-	p.Weights = r.commitments("weight commitments")
-	r.mlp(&p.Proof)
-	r.batch(&p.Batch)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return decode(b, KindMLPCommitted, func(r *reader, p *mlp.CommittedProof) {
+		p.Weights = r.commitments("weight commitments")
+		r.mlp(&p.Proof)
+		r.batch(&p.Batch)
+	})
 }
 
 // EncodeCNNCommitted encodes a cnn.CommittedProof (kind KindCNNCommitted).
 func EncodeCNNCommitted(p *cnn.CommittedProof) ([]byte, error) {
-	w := &writer{}
-	header(w, KindCNNCommitted)
-	w.commitments(p.Weights)
-	w.cnn(&p.Proof)
-	return w.b, w.err
+	return encode(KindCNNCommitted, func(w *writer) {
+		w.commitments(p.Weights)
+		w.cnn(&p.Proof)
+	})
 }
 
 // DecodeCNNCommitted decodes a cnn.CommittedProof.
 func DecodeCNNCommitted(b []byte) (*cnn.CommittedProof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindCNNCommitted)
-	p := &cnn.CommittedProof{}
-	p.Weights = r.commitments("weight commitments")
-	r.cnn(&p.Proof)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return decode(b, KindCNNCommitted, func(r *reader, p *cnn.CommittedProof) {
+		p.Weights = r.commitments("weight commitments")
+		r.cnn(&p.Proof)
+	})
 }
 
-func (w *writer) commitments(v []pcs.Commitment) {
-	w.u32(len(v))
-	for i := range v {
-		w.commitment(&v[i])
-	}
-}
+func (w *writer) commitments(v []pcs.Commitment) { list(w, v, w.commitment) }
 
 func (r *reader) commitments(what string) []pcs.Commitment {
-	n := r.count(minCommitment, what)
-	if n == 0 {
-		return nil
-	}
-	v := make([]pcs.Commitment, n)
-	for i := range v {
-		r.commitment(&v[i], what)
-	}
-	return v
+	return readList(r, minCommitment, what, func(c *pcs.Commitment) { r.commitment(c, what) })
 }

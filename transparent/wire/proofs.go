@@ -20,98 +20,46 @@ import (
 
 // EncodeMLP encodes an mlp.Proof (kind KindMLP).
 func EncodeMLP(p *mlp.Proof) ([]byte, error) {
-	w := &writer{}
-	header(w, KindMLP)
-	w.mlp(p)
-	return w.b, w.err
+	return encode(KindMLP, func(w *writer) { w.mlp(p) })
 }
 
 // DecodeMLP decodes an mlp.Proof, refusing anything but exactly one
 // well-formed proof of version Version.
 func DecodeMLP(b []byte) (*mlp.Proof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindMLP)
-	p := &mlp.Proof{}
-	r.mlp(p)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return decode(b, KindMLP, (*reader).mlp)
 }
 
 // EncodeMLPBatched encodes an mlp.BatchedProof (kind KindMLPBatched): the
 // chain's proof, its openings empty, then the batch.
 func EncodeMLPBatched(p *mlp.BatchedProof) ([]byte, error) {
-	w := &writer{}
-	header(w, KindMLPBatched)
-	w.mlp(&p.Proof)
-	w.batch(&p.Batch)
-	return w.b, w.err
+	return encode(KindMLPBatched, func(w *writer) {
+		w.mlp(&p.Proof)
+		w.batch(&p.Batch)
+	})
 }
 
 // DecodeMLPBatched decodes an mlp.BatchedProof, as DecodeMLP does an
 // mlp.Proof.
 func DecodeMLPBatched(b []byte) (*mlp.BatchedProof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindMLPBatched)
-	p := &mlp.BatchedProof{}
-	r.mlp(&p.Proof)
-	r.batch(&p.Batch)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return decode(b, KindMLPBatched, func(r *reader, p *mlp.BatchedProof) {
+		r.mlp(&p.Proof)
+		r.batch(&p.Batch)
+	})
 }
 
 func (w *writer) mlp(p *mlp.Proof) {
 	w.commitment(&p.X)
-	w.commitment(&p.Input.V0)
-	w.commitment(&p.Input.V1)
-	w.u32(len(p.Input.Lookups))
-	for i := range p.Input.Lookups {
-		w.logup(&p.Input.Lookups[i])
-	}
-	for i := range p.Input.AtZ {
-		w.elem(&p.Input.AtZ[i])
-	}
-	w.openings(p.Input.Openings)
-	w.u32(len(p.Steps))
-	for i := range p.Steps {
-		w.step(&p.Steps[i])
-	}
-	w.u32(len(p.Requan))
-	for i := range p.Requan {
-		w.rescale(&p.Requan[i])
-	}
+	w.inputRange(&p.Input)
+	w.steps(p.Steps)
+	w.rescales(p.Requan)
 	w.opening(&p.Out)
 }
 
 func (r *reader) mlp(p *mlp.Proof) {
 	r.commitment(&p.X, "x")
-	r.commitment(&p.Input.V0, "input v0")
-	r.commitment(&p.Input.V1, "input v1")
-	if n := r.count(minLogup, "input lookups"); n > 0 {
-		p.Input.Lookups = make([]logup.Proof, n)
-		for i := range p.Input.Lookups {
-			r.logup(&p.Input.Lookups[i])
-		}
-	}
-	for i := range p.Input.AtZ {
-		r.elem(&p.Input.AtZ[i], "input at z")
-	}
-	p.Input.Openings = r.openings("input openings")
-	if n := r.count(minStep, "steps"); n > 0 {
-		p.Steps = make([]matmul.StepProof, n)
-		for i := range p.Steps {
-			r.step(&p.Steps[i])
-		}
-	}
-	if n := r.count(minRescale, "rescales"); n > 0 {
-		p.Requan = make([]rescale.Proof, n)
-		for i := range p.Requan {
-			r.rescale(&p.Requan[i])
-		}
-	}
+	r.inputRange(&p.Input)
+	p.Steps = r.steps("steps")
+	p.Requan = r.rescales("rescales")
 	r.opening(&p.Out, "output opening")
 }
 
@@ -138,15 +86,7 @@ func (w *writer) batch(p *batch.Proof) {
 			w.hashes(h)
 		}
 		w.elems(g.Open.Masks)
-		if g.Mask == nil {
-			w.u8(0)
-		} else {
-			w.u8(1)
-			w.commitment(&g.Mask.Com)
-			w.elem(&g.Mask.Sum)
-			w.elem(&g.Mask.Value)
-			w.opening(&g.Mask.Open)
-		}
+		w.mask((*sumcheck.MaskPart)(g.Mask))
 	}
 }
 
@@ -185,17 +125,7 @@ func (r *reader) batch(p *batch.Proof) {
 			}
 		}
 		g.Open.Masks = r.elems("batch masks")
-		switch f := r.u8(); {
-		case r.err != nil:
-		case f == 1:
-			g.Mask = &batch.Mask{}
-			r.commitment(&g.Mask.Com, "batch mask")
-			r.elem(&g.Mask.Sum, "batch mask sum")
-			r.elem(&g.Mask.Value, "batch mask value")
-			r.opening(&g.Mask.Open, "batch mask opening")
-		case f != 0:
-			r.fail("batch mask presence byte %d", f)
-		}
+		g.Mask = (*batch.Mask)(r.mask("batch"))
 	}
 }
 
@@ -234,23 +164,10 @@ func (r *reader) opening(o *pcs.Opening, what string) {
 	o.Mask = r.elems(what + " mask")
 }
 
-func (w *writer) openings(v []pcs.Opening) {
-	w.u32(len(v))
-	for i := range v {
-		w.opening(&v[i])
-	}
-}
+func (w *writer) openings(v []pcs.Opening) { list(w, v, w.opening) }
 
 func (r *reader) openings(what string) []pcs.Opening {
-	n := r.count(minOpening, what)
-	if n == 0 || r.err != nil {
-		return nil
-	}
-	v := make([]pcs.Opening, n)
-	for i := range v {
-		r.opening(&v[i], what)
-	}
-	return v
+	return readList(r, minOpening, what, func(o *pcs.Opening) { r.opening(o, what) })
 }
 
 func (w *writer) sumcheck(s *sumcheck.Proof) {
@@ -259,15 +176,7 @@ func (w *writer) sumcheck(s *sumcheck.Proof) {
 		w.elems(g)
 	}
 	w.elems(s.Finals)
-	if s.Mask == nil {
-		w.u8(0)
-	} else {
-		w.u8(1)
-		w.commitment(&s.Mask.Com)
-		w.elem(&s.Mask.Sum)
-		w.elem(&s.Mask.Value)
-		w.opening(&s.Mask.Open)
-	}
+	w.mask(s.Mask)
 }
 
 func (r *reader) sumcheck(s *sumcheck.Proof, what string) {
@@ -278,17 +187,7 @@ func (r *reader) sumcheck(s *sumcheck.Proof, what string) {
 		}
 	}
 	s.Finals = r.elems(what + " finals")
-	switch f := r.u8(); {
-	case r.err != nil:
-	case f == 1:
-		s.Mask = &sumcheck.MaskPart{}
-		r.commitment(&s.Mask.Com, what+" mask")
-		r.elem(&s.Mask.Sum, what+" mask sum")
-		r.elem(&s.Mask.Value, what+" mask value")
-		r.opening(&s.Mask.Open, what+" mask opening")
-	case f != 0:
-		r.fail("%s mask presence byte %d", what, f)
-	}
+	s.Mask = r.mask(what)
 }
 
 func (w *writer) logup(p *logup.Proof) {
@@ -325,10 +224,7 @@ func (w *writer) rescale(p *rescale.Proof) {
 	for _, c := range []*pcs.Commitment{&p.Q, &p.R, &p.V0, &p.V1, &p.Sigma, &p.Y} {
 		w.commitment(c)
 	}
-	w.u32(len(p.Lookups))
-	for i := range p.Lookups {
-		w.logup(&p.Lookups[i])
-	}
+	w.logups(p.Lookups)
 	w.elems(p.AtZ)
 	w.sumcheck(&p.Bool)
 	w.sumcheck(&p.Prod)
@@ -340,12 +236,7 @@ func (r *reader) rescale(p *rescale.Proof) {
 	for _, c := range []*pcs.Commitment{&p.Q, &p.R, &p.V0, &p.V1, &p.Sigma, &p.Y} {
 		r.commitment(c, "rescale")
 	}
-	if n := r.count(minLogup, "rescale lookups"); n > 0 {
-		p.Lookups = make([]logup.Proof, n)
-		for i := range p.Lookups {
-			r.logup(&p.Lookups[i])
-		}
-	}
+	p.Lookups = r.logups("rescale lookups")
 	p.AtZ = r.elems("rescale at z")
 	r.sumcheck(&p.Bool, "rescale bit check")
 	r.sumcheck(&p.Prod, "rescale product")
@@ -369,16 +260,4 @@ func (r *reader) step(p *matmul.StepProof) {
 	r.sumcheck(&p.Sumcheck, "step sumcheck")
 	r.opening(&p.X, "step x opening")
 	r.opening(&p.YOpen, "step y opening")
-}
-
-func (r *reader) logups(what string) []logup.Proof {
-	n := r.count(minLogup, what)
-	if n == 0 || r.err != nil {
-		return nil
-	}
-	v := make([]logup.Proof, n)
-	for i := range v {
-		r.logup(&v[i])
-	}
-	return v
 }

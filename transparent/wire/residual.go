@@ -37,53 +37,26 @@ const (
 
 // EncodeResidual encodes a cnn.ResProof (kind KindResidual).
 func EncodeResidual(p *cnn.ResProof) ([]byte, error) {
-	w := &writer{}
-	header(w, KindResidual)
-	w.commitment(&p.X)
-	w.inputRange(&cnn.Proof{Input: p.Input})
-	w.u32(len(p.Nodes))
-	for i := range p.Nodes {
-		w.resNode(&p.Nodes[i])
-	}
-	w.u32(len(p.Steps))
-	for i := range p.Steps {
-		w.step(&p.Steps[i])
-	}
-	w.rescales(p.Requan)
-	w.batch(&p.Batch)
-	return w.b, w.err
+	return encode(KindResidual, func(w *writer) {
+		w.commitment(&p.X)
+		w.inputRange(&p.Input)
+		list(w, p.Nodes, w.resNode)
+		w.steps(p.Steps)
+		w.rescales(p.Requan)
+		w.batch(&p.Batch)
+	})
 }
 
 // DecodeResidual decodes a cnn.ResProof, as DecodeCNN does a cnn.Proof.
 func DecodeResidual(b []byte) (*cnn.ResProof, error) {
-	r := &reader{b: b}
-	readHeader(r, KindResidual)
-	p := &cnn.ResProof{}
-	r.commitment(&p.X, "x")
-	var in cnn.Proof
-	r.inputRange(&in)
-	p.Input = in.Input
-	if n := r.count(1, "nodes"); n > 0 {
-		p.Nodes = make([]cnn.NodeProof, n)
-		for i := range p.Nodes {
-			r.resNode(&p.Nodes[i])
-			if r.err != nil {
-				break
-			}
-		}
-	}
-	if n := r.count(minStep, "steps"); n > 0 {
-		p.Steps = make([]matmul.StepProof, n)
-		for i := range p.Steps {
-			r.step(&p.Steps[i])
-		}
-	}
-	p.Requan = r.rescales("rescales")
-	r.batch(&p.Batch)
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return decode(b, KindResidual, func(r *reader, p *cnn.ResProof) {
+		r.commitment(&p.X, "x")
+		r.inputRange(&p.Input)
+		p.Nodes = readList(r, 1, "nodes", r.resNode)
+		p.Steps = r.steps("steps")
+		p.Requan = r.rescales("rescales")
+		r.batch(&p.Batch)
+	})
 }
 
 func (w *writer) resNode(n *cnn.NodeProof) {
@@ -150,15 +123,10 @@ func (w *writer) addRelu(p *cnn.AddReluProof) {
 	w.commitment(&p.S)
 	w.commitment(&p.V0)
 	w.commitment(&p.V1)
-	w.u32(len(p.Lookups))
-	for i := range p.Lookups {
-		w.logup(&p.Lookups[i])
-	}
+	w.logups(p.Lookups)
 	w.elem(&p.YAtR)
 	w.sumcheck(&p.Sum)
-	for i := range p.AtRho {
-		w.elem(&p.AtRho[i])
-	}
+	w.fixed(p.AtRho[:])
 }
 
 func (r *reader) addRelu(p *cnn.AddReluProof) {
@@ -169,7 +137,5 @@ func (r *reader) addRelu(p *cnn.AddReluProof) {
 	p.Lookups = r.logups("add lookups")
 	r.elem(&p.YAtR, "add y(r)")
 	r.sumcheck(&p.Sum, "add sum")
-	for i := range p.AtRho {
-		r.elem(&p.AtRho[i], "add at rho")
-	}
+	r.fixed(p.AtRho[:], "add at rho")
 }

@@ -76,7 +76,7 @@ func TestResidual(t *testing.T) {
 	w := &writer{}
 	header(w, KindResidual)
 	w.commitment(&p.X)
-	w.inputRange(&cnn.Proof{Input: p.Input})
+	w.inputRange(&p.Input)
 	at := len(w.b) + 4
 	if b[at] != 1|2|4 { // the stem: Conv, Rq, Pool
 		t.Fatalf("byte %d is %#x, not the stem's presence byte", at, b[at])
