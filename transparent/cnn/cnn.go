@@ -160,22 +160,9 @@ func NewModel(inBits int, convs []Conv, dense []mlp.Dense) (*Model, error) {
 	if dense[0].K != ch*h*w {
 		return nil, fmt.Errorf("cnn: dense layer 0 reads %d values, the last block gives %dx%dx%d", dense[0].K, ch, h, w)
 	}
-	for i, l := range dense {
-		if i > 0 && l.K != dense[i-1].N {
-			return nil, fmt.Errorf("cnn: dense layer %d reads %d values, layer %d gives %d", i, l.K, i-1, dense[i-1].N)
-		}
-		var b = matmul.Int64s(l.B)
-		if l.B == nil {
-			b = nil
-		}
-		g, err := matmul.NewLayer(l.K, l.N, matmul.Int64s(l.W), b)
-		if err != nil {
-			return nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		if err := (rescale.Params{Shift: l.Shift, Bits: l.Bits, ReLU: l.ReLU}).Check(); err != nil {
-			return nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		m.gemm = append(m.gemm, g)
+	var err error
+	if m.gemm, err = denseLayers(dense); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

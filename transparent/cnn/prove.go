@@ -31,13 +31,7 @@ type Proof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 48 + 2*48 + 96 + p.Batch.Size()
-	for i := range p.Input.Lookups {
-		n += p.Input.Lookups[i].Size()
-	}
-	for i := range p.Input.Openings {
-		n += p.Input.Openings[i].Size()
-	}
+	n := 48 + 2*48 + 96 + p.Batch.Size() + partsSize(&p.Input, p.Steps, p.Requan)
 	for i := range p.Convs {
 		n += p.Convs[i].Size() + p.ConvRq[i].Size()
 	}
@@ -47,9 +41,6 @@ func (p *Proof) Size() int {
 	if p.Flatten != nil {
 		n += p.Flatten.Size()
 	}
-	for i := range p.Steps {
-		n += p.Steps[i].Size() + p.Requan[i].Size()
-	}
 	return n
 }
 
@@ -58,10 +49,7 @@ func (p *Proof) Size() int {
 // committed for openings shared by sharedTables tables (pcs.Params.Shared):
 // the verifier reads each commitment's shape from the proof.
 func Prove(params pcs.Params, m *Model, x []int64) (Proof, []int64, error) {
-	if params.Shared == 0 {
-		params.Shared = sharedTables
-	}
-	return m.prove(params, x, cheats{})
+	return m.prove(withShared(params), x, cheats{})
 }
 
 // sharedTables is the row split's assumption of how many tables share a
@@ -81,35 +69,22 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 	tr := m.start(y)
 	bp := batch.NewProver()
 	var proof Proof
-	xData, err := pcs.Commit(params, mle.FromInt64(t.x))
+	var curData *pcs.ProverData
+	proof.X, proof.Input, curData, err = proveInput(tr, params, m.InBits, t.x, bp)
 	if err != nil {
 		return Proof{}, nil, err
 	}
-	proof.X = xData.Commitment()
-	proof.X.Absorb(tr, "cnn/x")
-	if proof.Input, err = mlp.ProveInput(tr, params, m.InBits, xData, t.x, bp); err != nil {
-		return Proof{}, nil, err
-	}
-	cur, curData := t.x, xData
+	cur := t.x
 	for i := range m.Convs {
-		c := &m.Convs[i]
-		step, aData, err := m.conv[i].ProveStepBatched(tr, params, curData, mle.FromInt64(cur), mle.FromInt64(t.acc[i]), bp)
-		if err != nil {
-			return Proof{}, nil, fmt.Errorf("cnn: block %d: %v", i, err)
-		}
-		rq, outData, err := rescale.ProveBatched(tr, c.params(params), aData, t.acc[i], bp)
+		step, rq, pp, outData, err := m.block(i).prove(tr, params, curData, cur, t.acc[i], t.act[i], t.pooled[i], bp)
 		if err != nil {
 			return Proof{}, nil, fmt.Errorf("cnn: block %d: %v", i, err)
 		}
 		proof.Convs, proof.ConvRq = append(proof.Convs, step), append(proof.ConvRq, rq)
 		cur, curData = t.act[i], outData
-		if m.pool[i] != nil {
-			pp, pData, err := m.pool[i].ProveBatched(tr, params, curData, cur, t.pooled[i], bp)
-			if err != nil {
-				return Proof{}, nil, fmt.Errorf("cnn: block %d: pool: %v", i, err)
-			}
-			proof.Pools = append(proof.Pools, pp)
-			cur, curData = t.pooled[i], pData
+		if pp != nil {
+			proof.Pools = append(proof.Pools, *pp)
+			cur = t.pooled[i]
 		}
 	}
 	// Flatten: the last block's table is the first dense layer's X table,
@@ -119,28 +94,9 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 			return Proof{}, nil, err
 		}
 	}
-	for i := range m.Dense {
-		l := &m.Dense[i]
-		xt := mle.FromInt64(cur)
-		if i == 0 {
-			xt = mle.FromInt64(t.flat) // cur, unless the tests' flatten cheat relabels it
-		}
-		step, aData, err := matmul.ProveStepBatched(tr, params, m.gemm[i], 1, curData, xt, mle.FromInt64(t.dense[i]), bp)
-		if err != nil {
-			return Proof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		rq, outData, err := rescale.ProveBatched(tr, denseParams(l, params), aData, t.dense[i], bp)
-		if err != nil {
-			return Proof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		proof.Steps, proof.Requan = append(proof.Steps, step), append(proof.Requan, rq)
-		cur, curData = t.dout[i], outData
-	}
-	rho := tr.Challenges("cnn/rho", curData.Commitment().NumVars)
-	if _, err = bp.Open(tr, curData, rho); err != nil {
-		return Proof{}, nil, err
-	}
-	if proof.Batch, err = bp.Prove(tr); err != nil {
+	// The first dense layer reads t.flat: cur, unless the tests' flatten
+	// cheat relabels it.
+	if proof.Steps, proof.Requan, proof.Batch, err = proveHead(tr, params, m.gemm, m.Dense, curData, t.flat, t.dense, t.dout, bp); err != nil {
 		return Proof{}, nil, err
 	}
 	return proof, y, nil
@@ -170,26 +126,20 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 	}
 	tr := m.start(y)
 	bv := batch.NewVerifier()
-	proof.X.Absorb(tr, "cnn/x")
-	if err := mlp.VerifyInput(tr, params, m.InBits, proof.X, &proof.Input, bv); err != nil {
-		return fmt.Errorf("cnn: %v", err)
+	if err := verifyInput(tr, params, m.InBits, proof.X, &proof.Input, bv); err != nil {
+		return err
 	}
 	cur := proof.X
 	p := 0
 	for i := range m.Convs {
-		if err := m.conv[i].VerifyStepBatched(tr, params, cur, proof.Convs[i], bv); err != nil {
-			return fmt.Errorf("cnn: block %d: %v", i, err)
-		}
-		if err := rescale.VerifyBatched(tr, m.Convs[i].params(params), proof.Convs[i].Y, proof.ConvRq[i], bv); err != nil {
-			return fmt.Errorf("cnn: block %d: %v", i, err)
-		}
-		cur = proof.ConvRq[i].Y
+		var pp *maxpool.Proof
 		if m.pool[i] != nil {
-			if err := m.pool[i].VerifyBatched(tr, params, cur, proof.Pools[p], bv); err != nil {
-				return fmt.Errorf("cnn: block %d: pool: %v", i, err)
-			}
-			cur = proof.Pools[p].Y
+			pp = &proof.Pools[p]
 			p++
+		}
+		var err error
+		if cur, err = m.block(i).verify(tr, params, cur, &proof.Convs[i], &proof.ConvRq[i], pp, bv); err != nil {
+			return fmt.Errorf("cnn: block %d: %v", i, err)
 		}
 	}
 	// Flatten: matmul.VerifyStep checks cur has the dense layer's X table
@@ -203,14 +153,9 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 	} else if proof.Flatten != nil {
 		return fmt.Errorf("cnn: a flatten proof for a model whose flatten is a relabelling")
 	}
-	for i := range m.Dense {
-		if err := matmul.VerifyStepBatched(tr, params, m.gemm[i], 1, cur, proof.Steps[i], bv); err != nil {
-			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		if err := rescale.VerifyBatched(tr, denseParams(&m.Dense[i], params), proof.Steps[i].Y, proof.Requan[i], bv); err != nil {
-			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		cur = proof.Requan[i].Y
+	cur, err := verifyHead(tr, params, m.gemm, m.Dense, cur, proof.Steps, proof.Requan, bv)
+	if err != nil {
+		return err
 	}
 	rho := tr.Challenges("cnn/rho", cur.NumVars)
 	// y laid out as the committed table (zero on padding).
@@ -223,12 +168,5 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 			yt[c*stride+p].SetInt64(y[c*plane+p])
 		}
 	}
-	want, _ := yt.Eval(rho)
-	if err := bv.Check(tr, params, cur, rho, want, pcs.Opening{}); err != nil {
-		return fmt.Errorf("cnn: the committed output is not y: %v", err)
-	}
-	if err := bv.Verify(tr, params, proof.Batch); err != nil {
-		return fmt.Errorf("cnn: openings: %v", err)
-	}
-	return nil
+	return verifyOutput(tr, params, cur, rho, yt, proof.Batch, bv)
 }

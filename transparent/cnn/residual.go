@@ -156,25 +156,15 @@ func NewResidual(inBits int, in [3]int, nodes []Node, dense []mlp.Dense) (*Resid
 	if k := last[0] * last[1] * last[2]; dense[0].K != k {
 		return nil, fmt.Errorf("cnn: dense layer 0 reads %d values, the last node gives %d", dense[0].K, k)
 	}
-	for i, l := range dense {
-		if i > 0 && l.K != dense[i-1].N {
-			return nil, fmt.Errorf("cnn: dense layer %d reads %d values, layer %d gives %d", i, l.K, i-1, dense[i-1].N)
-		}
-		b := matmul.Int64s(l.B)
-		if l.B == nil {
-			b = nil
-		}
-		g, err := matmul.NewLayer(l.K, l.N, matmul.Int64s(l.W), b)
-		if err != nil {
-			return nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		if err := (rescale.Params{Shift: l.Shift, Bits: l.Bits, ReLU: l.ReLU}).Check(); err != nil {
-			return nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		r.gemm = append(r.gemm, g)
+	var err error
+	if r.gemm, err = denseLayers(dense); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
+
+// block returns node i's convolution block (a NodeConv's).
+func (r *Residual) block(i int) block { return block{&r.Nodes[i].Conv, r.conv[i], r.pool[i]} }
 
 func (n *Node) avgParams(p pcs.Params) rescale.Params {
 	return rescale.Params{Shift: n.Shift, Bits: n.AvgBits, PCS: p}

@@ -35,13 +35,7 @@ type ResProof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *ResProof) Size() int {
-	n := 48 + p.Batch.Size()
-	for i := range p.Input.Lookups {
-		n += p.Input.Lookups[i].Size()
-	}
-	for i := range p.Input.Openings {
-		n += p.Input.Openings[i].Size()
-	}
+	n := 48 + p.Batch.Size() + partsSize(&p.Input, p.Steps, p.Requan)
 	for _, q := range p.Nodes {
 		if q.Conv != nil {
 			n += q.Conv.Size()
@@ -59,19 +53,13 @@ func (p *ResProof) Size() int {
 			n += q.Avg.Size()
 		}
 	}
-	for i := range p.Steps {
-		n += p.Steps[i].Size() + p.Requan[i].Size()
-	}
 	return n
 }
 
 // ProveResidual runs the network on the private x (C×H×W, ONNX order) and
 // proves its output, which it returns.
 func ProveResidual(params pcs.Params, r *Residual, x []int64) (ResProof, []int64, error) {
-	if params.Shared == 0 {
-		params.Shared = sharedTables
-	}
-	return r.prove(params, x, resCheats{})
+	return r.prove(withShared(params), x, resCheats{})
 }
 
 func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, []int64, error) {
@@ -82,13 +70,8 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 	tr := r.start(t.y)
 	bp := batch.NewProver()
 	var proof ResProof
-	xData, err := pcs.Commit(params, mle.FromInt64(t.tables[0]))
-	if err != nil {
-		return ResProof{}, nil, err
-	}
-	proof.X = xData.Commitment()
-	proof.X.Absorb(tr, "cnn/x")
-	if proof.Input, err = mlp.ProveInput(tr, params, r.InBits, xData, t.tables[0], bp); err != nil {
+	var xData *pcs.ProverData
+	if proof.X, proof.Input, xData, err = proveInput(tr, params, r.InBits, t.tables[0], bp); err != nil {
 		return ResProof{}, nil, err
 	}
 	data := []*pcs.ProverData{xData}
@@ -99,22 +82,11 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 		var out *pcs.ProverData
 		switch n.Kind {
 		case NodeConv:
-			step, aData, err := r.conv[i].ProveStepBatched(tr, params, data[in], mle.FromInt64(t.tables[in]), mle.FromInt64(t.acc[i]), bp)
+			step, rq, pp, cData, err := r.block(i).prove(tr, params, data[in], t.tables[in], t.acc[i], t.act[i], t.tables[i+1], bp)
 			if err != nil {
 				return ResProof{}, nil, fmt.Errorf("cnn: node %d: %v", i, err)
 			}
-			rq, rData, err := rescale.ProveBatched(tr, n.Conv.params(params), aData, t.acc[i], bp)
-			if err != nil {
-				return ResProof{}, nil, fmt.Errorf("cnn: node %d: %v", i, err)
-			}
-			np.Conv, np.Rq, out = &step, &rq, rData
-			if r.pool[i] != nil {
-				pp, pData, err := r.pool[i].ProveBatched(tr, params, rData, t.act[i], t.tables[i+1], bp)
-				if err != nil {
-					return ResProof{}, nil, fmt.Errorf("cnn: node %d: pool: %v", i, err)
-				}
-				np.Pool, out = &pp, pData
-			}
+			np.Conv, np.Rq, np.Pool, out = &step, &rq, pp, cData
 		case NodeAddRelu:
 			b := n.In[1]
 			ap, yData, err := r.add[i].prove(tr, params, data[in], data[b], t.tables[in], t.addB[i], t.tables[i+1], bp, ch.add)
@@ -137,24 +109,7 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 		data = append(data, out)
 	}
 	// The flatten is a relabelling (NewResidual checks the plane).
-	cur, curData := t.tables[len(t.tables)-1], data[len(data)-1]
-	for i := range r.Dense {
-		step, aData, err := matmul.ProveStepBatched(tr, params, r.gemm[i], 1, curData, mle.FromInt64(cur), mle.FromInt64(t.dense[i]), bp)
-		if err != nil {
-			return ResProof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		rq, outData, err := rescale.ProveBatched(tr, denseParams(&r.Dense[i], params), aData, t.dense[i], bp)
-		if err != nil {
-			return ResProof{}, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		proof.Steps, proof.Requan = append(proof.Steps, step), append(proof.Requan, rq)
-		cur, curData = t.dout[i], outData
-	}
-	rho := tr.Challenges("cnn/rho", curData.Commitment().NumVars)
-	if _, err = bp.Open(tr, curData, rho); err != nil {
-		return ResProof{}, nil, err
-	}
-	if proof.Batch, err = bp.Prove(tr); err != nil {
+	if proof.Steps, proof.Requan, proof.Batch, err = proveHead(tr, params, r.gemm, r.Dense, data[len(data)-1], t.tables[len(t.tables)-1], t.dense, t.dout, bp); err != nil {
 		return ResProof{}, nil, err
 	}
 	return proof, t.y, nil
@@ -175,9 +130,8 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 	}
 	tr := r.start(y)
 	bv := batch.NewVerifier()
-	proof.X.Absorb(tr, "cnn/x")
-	if err := mlp.VerifyInput(tr, params, r.InBits, proof.X, &proof.Input, bv); err != nil {
-		return fmt.Errorf("cnn: %v", err)
+	if err := verifyInput(tr, params, r.InBits, proof.X, &proof.Input, bv); err != nil {
+		return err
 	}
 	coms := []pcs.Commitment{proof.X}
 	for i := range r.Nodes {
@@ -189,18 +143,9 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 			if np.Conv == nil || np.Rq == nil || (np.Pool != nil) != (r.pool[i] != nil) || np.Add != nil || np.Avg != nil {
 				return fmt.Errorf("cnn: node %d: not a convolution's proof", i)
 			}
-			if err := r.conv[i].VerifyStepBatched(tr, params, in, *np.Conv, bv); err != nil {
+			var err error
+			if out, err = r.block(i).verify(tr, params, in, np.Conv, np.Rq, np.Pool, bv); err != nil {
 				return fmt.Errorf("cnn: node %d: %v", i, err)
-			}
-			if err := rescale.VerifyBatched(tr, n.Conv.params(params), np.Conv.Y, *np.Rq, bv); err != nil {
-				return fmt.Errorf("cnn: node %d: %v", i, err)
-			}
-			out = np.Rq.Y
-			if r.pool[i] != nil {
-				if err := r.pool[i].VerifyBatched(tr, params, out, *np.Pool, bv); err != nil {
-					return fmt.Errorf("cnn: node %d: pool: %v", i, err)
-				}
-				out = np.Pool.Y
 			}
 		case NodeAddRelu:
 			if np.Add == nil || np.Conv != nil || np.Rq != nil || np.Pool != nil || np.Avg != nil {
@@ -227,15 +172,9 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 		}
 		coms = append(coms, out)
 	}
-	cur := coms[len(coms)-1]
-	for i := range r.Dense {
-		if err := matmul.VerifyStepBatched(tr, params, r.gemm[i], 1, cur, proof.Steps[i], bv); err != nil {
-			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		if err := rescale.VerifyBatched(tr, denseParams(&r.Dense[i], params), proof.Steps[i].Y, proof.Requan[i], bv); err != nil {
-			return fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		cur = proof.Requan[i].Y
+	cur, err := verifyHead(tr, params, r.gemm, r.Dense, coms[len(coms)-1], proof.Steps, proof.Requan, bv)
+	if err != nil {
+		return err
 	}
 	rho := tr.Challenges("cnn/rho", cur.NumVars)
 	if 1<<cur.NumVars < nOut {
@@ -245,12 +184,5 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 	for j, v := range y {
 		yt[j].SetInt64(v)
 	}
-	want, _ := yt.Eval(rho)
-	if err := bv.Check(tr, params, cur, rho, want, pcs.Opening{}); err != nil {
-		return fmt.Errorf("cnn: the committed output is not y: %v", err)
-	}
-	if err := bv.Verify(tr, params, proof.Batch); err != nil {
-		return fmt.Errorf("cnn: openings: %v", err)
-	}
-	return nil
+	return verifyOutput(tr, params, cur, rho, yt, proof.Batch, bv)
 }
