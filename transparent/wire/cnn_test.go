@@ -2,18 +2,13 @@ package wire
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/internal/onnxbuild"
-	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/onnx"
-	"github.com/zkinfer/zkinfer/quant"
 	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/conv"
-	"github.com/zkinfer/zkinfer/transparent/lower"
 	"github.com/zkinfer/zkinfer/transparent/maxpool"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
 )
@@ -23,28 +18,8 @@ import (
 // cnn.Proof is present.
 func provenCNN(t testing.TB) (*cnn.Model, []int64, []byte) {
 	t.Helper()
-	g, err := onnx.Parse(onnxbuild.Bytes(onnxbuild.ConvStem(4)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := lower.Lower(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(9, 9))
-	x := make([]float64, m.Inputs[0].Size())
-	for i := range x {
-		x[i] = rng.Float64()*2 - 1
-	}
-	q, err := m.Quantize([][]float64{x})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, y, err := cnn.Prove(testParams, c.CNN, q[0].Data)
+	c, x := lowered(t, onnxbuild.Bytes(onnxbuild.ConvStem(4)), 9)
+	p, y, err := cnn.Prove(testParams, c.CNN, x)
 	if err != nil {
 		t.Fatal(err)
 	}

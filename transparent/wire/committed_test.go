@@ -8,11 +8,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/internal/onnxbuild"
-	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/onnx"
-	"github.com/zkinfer/zkinfer/quant"
 	"github.com/zkinfer/zkinfer/transparent/cnn"
-	"github.com/zkinfer/zkinfer/transparent/lower"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 )
@@ -84,32 +80,12 @@ func TestMLPCommitted(t *testing.T) {
 
 // TestCNNCommitted: kind 5 round-trips with its weight commitments.
 func TestCNNCommitted(t *testing.T) {
-	g, err := onnx.Parse(onnxbuild.Bytes(onnxbuild.ConvStem(4)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := lower.Lower(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(9, 9))
-	x := make([]float64, m.Inputs[0].Size())
-	for i := range x {
-		x[i] = rng.Float64()*2 - 1
-	}
-	q, err := m.Quantize([][]float64{x})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, x := lowered(t, onnxbuild.Bytes(onnxbuild.ConvStem(4)), 9)
 	cm, coms, err := c.CNN.CommitWeights(hidingTest, [32]byte{2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, y, err := cnn.ProveCommitted(hidingTest, cm, coms, q[0].Data)
+	p, y, err := cnn.ProveCommitted(hidingTest, cm, coms, x)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,15 +2,11 @@ package wire
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/internal/onnxbuild"
-	"github.com/zkinfer/zkinfer/model"
-	"github.com/zkinfer/zkinfer/onnx"
-	"github.com/zkinfer/zkinfer/quant"
 	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/lower"
 )
@@ -19,31 +15,11 @@ import (
 // input with params: the lowered chain, the proof's encoding and outputs.
 func residual(t *testing.T, seed uint64) (*lower.Chain, []byte, []int64) {
 	t.Helper()
-	g, err := onnx.Parse(onnxbuild.Bytes(onnxbuild.ResNet(2, 8)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := lower.Lower(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, x := lowered(t, onnxbuild.Bytes(onnxbuild.ResNet(2, 8)), seed)
 	if c.Res == nil {
 		t.Fatalf("lowered to %s, want a residual network", c.Describe())
 	}
-	rng := rand.New(rand.NewPCG(seed, seed))
-	x := make([]float64, m.Inputs[0].Size())
-	for i := range x {
-		x[i] = rng.Float64()*2 - 1
-	}
-	q, err := m.Quantize([][]float64{x})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, y, err := cnn.ProveResidual(testParams, c.Res, q[0].Data)
+	p, y, err := cnn.ProveResidual(testParams, c.Res, x)
 	if err != nil {
 		t.Fatal(err)
 	}
