@@ -1,12 +1,6 @@
 package wire
 
-import (
-	"github.com/zkinfer/zkinfer/transparent/cnn"
-	"github.com/zkinfer/zkinfer/transparent/conv"
-	"github.com/zkinfer/zkinfer/transparent/matmul"
-	"github.com/zkinfer/zkinfer/transparent/maxpool"
-	"github.com/zkinfer/zkinfer/transparent/rescale"
-)
+import "github.com/zkinfer/zkinfer/transparent/cnn"
 
 // KindResidual is a cnn.ResProof: a residual network's proof (resnet_c32's
 // shape: a DAG of convolution blocks, Add+Relu and a global average pool,
@@ -70,21 +64,28 @@ func (w *writer) resNode(n *cnn.NodeProof) {
 		}
 	}
 	w.u8(bits)
-	if n.Conv != nil {
-		w.conv(n.Conv)
+	present(n.Conv, w.conv)
+	present(n.Rq, w.rescale)
+	present(n.Pool, w.pool)
+	present(n.Add, w.addRelu)
+	present(n.Avg, w.step)
+}
+
+// present writes p with put unless it is nil (its presence bit says which).
+func present[T any](p *T, put func(*T)) {
+	if p != nil {
+		put(p)
 	}
-	if n.Rq != nil {
-		w.rescale(n.Rq)
+}
+
+// readPresent reads a T with get when its presence bit is set, else nil.
+func readPresent[T any](set bool, get func(*T)) *T {
+	if !set {
+		return nil
 	}
-	if n.Pool != nil {
-		w.pool(n.Pool)
-	}
-	if n.Add != nil {
-		w.addRelu(n.Add)
-	}
-	if n.Avg != nil {
-		w.step(n.Avg)
-	}
+	p := new(T)
+	get(p)
+	return p
 }
 
 func (r *reader) resNode(n *cnn.NodeProof) {
@@ -96,26 +97,11 @@ func (r *reader) resNode(n *cnn.NodeProof) {
 		r.fail("node presence byte %#x", bits)
 		return
 	}
-	if bits&resConv != 0 {
-		n.Conv = &conv.Proof{}
-		r.conv(n.Conv)
-	}
-	if bits&resRq != 0 {
-		n.Rq = &rescale.Proof{}
-		r.rescale(n.Rq)
-	}
-	if bits&resPool != 0 {
-		n.Pool = &maxpool.Proof{}
-		r.pool(n.Pool)
-	}
-	if bits&resAdd != 0 {
-		n.Add = &cnn.AddReluProof{}
-		r.addRelu(n.Add)
-	}
-	if bits&resAvg != 0 {
-		n.Avg = &matmul.StepProof{}
-		r.step(n.Avg)
-	}
+	n.Conv = readPresent(bits&resConv != 0, r.conv)
+	n.Rq = readPresent(bits&resRq != 0, r.rescale)
+	n.Pool = readPresent(bits&resPool != 0, r.pool)
+	n.Add = readPresent(bits&resAdd != 0, r.addRelu)
+	n.Avg = readPresent(bits&resAvg != 0, r.step)
 }
 
 func (w *writer) addRelu(p *cnn.AddReluProof) {
