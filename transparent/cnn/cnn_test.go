@@ -21,6 +21,32 @@ var testParams = pcs.Params{RateLog: 1, Queries: 10}
 
 func getenv(k string) string { return os.Getenv(k) }
 
+// proveMatches proves m on in (quantized by mod), checks that the output is
+// the integer evaluator's (mod.Eval) and that the proof verifies, and
+// returns the proof and the output.
+func proveMatches(t *testing.T, mod *model.Model, m *Model, in [][]float64) (Proof, []int64) {
+	t.Helper()
+	q, err := mod.Quantize(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := mod.Eval(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, y, err := Prove(testParams, m, q[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(y, want[0].Data) {
+		t.Fatalf("proved output %v, IntArith gives %v", y, want[0].Data)
+	}
+	if err := Verify(testParams, m, y, proof); err != nil {
+		t.Fatalf("honest proof rejected: %v", err)
+	}
+	return proof, y
+}
+
 // TestMatchesIntArith: the chain FromModel builds computes exactly the
 // integer evaluator's output (model.Run with ops.IntArith) and proves it.
 func TestMatchesIntArith(t *testing.T) {
@@ -28,24 +54,7 @@ func TestMatchesIntArith(t *testing.T) {
 		t.Run(fmt.Sprint(a), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(a.C), uint64(a.S)))
 			mod, m, in := compiled(t, cnnGraph(a, rng), rng)
-			q, err := mod.Quantize(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := mod.Eval(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			proof, y, err := Prove(testParams, m, q[0].Data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(y, want[0].Data) {
-				t.Fatalf("proved output %v, IntArith gives %v", y, want[0].Data)
-			}
-			if err := Verify(testParams, m, y, proof); err != nil {
-				t.Fatalf("honest proof rejected: %v", err)
-			}
+			proveMatches(t, mod, m, in)
 		})
 	}
 }

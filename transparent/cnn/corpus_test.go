@@ -1,7 +1,6 @@
 package cnn
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/zkinfer/zkinfer/internal/testkit"
@@ -30,24 +29,7 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q, err := mod.Quantize(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := mod.Eval(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			proof, y, err := Prove(testParams, m, q[0].Data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(y, want[0].Data) {
-				t.Fatalf("proved output %v, IntArith gives %v", y, want[0].Data)
-			}
-			if err := Verify(testParams, m, y, proof); err != nil {
-				t.Fatalf("honest proof rejected: %v", err)
-			}
+			proof, y := proveMatches(t, mod, m, in)
 			y[0]++
 			if err := Verify(testParams, m, y, proof); err == nil {
 				t.Fatal("another output accepted")
