@@ -75,10 +75,7 @@ type AddReluProof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *AddReluProof) Size() int {
-	n := 4*48 + 32 + 5*32 + 32*len(p.Sum.Finals)
-	for _, g := range p.Sum.Rounds {
-		n += 32 * len(g)
-	}
+	n := 4*48 + 32 + 5*32 + p.Sum.Size()
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
 	}

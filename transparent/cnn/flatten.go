@@ -25,11 +25,7 @@ type FlattenProof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *FlattenProof) Size() int {
-	n := 48 + 32 + 32*len(p.Gather.Finals)
-	for _, g := range p.Gather.Rounds {
-		n += 32 * len(g)
-	}
-	return n
+	return 48 + 32 + p.Gather.Size()
 }
 
 // flatIndex returns the flat table's index map into the block layout of a

@@ -149,11 +149,7 @@ type Proof struct {
 func (p *Proof) Size() int {
 	n := 48 + 64 + p.X.Size() + p.YOpen.Size()
 	for _, s := range []*sumcheck.Proof{&p.Matmul, &p.Gather} {
-		for _, g := range s.Rounds {
-			n += 32 * len(g)
-		}
-		n += 32 * len(s.Finals)
-		n += s.MaskSize()
+		n += s.Size()
 	}
 	return n
 }

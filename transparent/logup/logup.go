@@ -108,11 +108,7 @@ type Proof struct {
 func (p *Proof) Size() int {
 	n := 3*48 + 64
 	for _, s := range []*sumcheck.Proof{&p.SumH, &p.SumG, &p.ZeroH, &p.ZeroG} {
-		for _, g := range s.Rounds {
-			n += 32 * len(g)
-		}
-		n += 32 * len(s.Finals)
-		n += s.MaskSize()
+		n += s.Size()
 	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()

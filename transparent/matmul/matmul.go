@@ -128,11 +128,7 @@ type Proof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p Proof) Size() int {
-	n := 32 + 16 // commitment root and shape
-	for _, g := range p.Sumcheck.Rounds {
-		n += 32 * len(g)
-	}
-	return n + 32*len(p.Sumcheck.Finals) + p.Opening.Size()
+	return 32 + 16 + p.Sumcheck.Size() + p.Opening.Size() // commitment root and shape
 }
 
 // Stats counts the prover's work.

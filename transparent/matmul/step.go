@@ -24,11 +24,7 @@ type StepProof struct {
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *StepProof) Size() int {
-	n := 48 + 64
-	for _, g := range p.Sumcheck.Rounds {
-		n += 32 * len(g)
-	}
-	return n + 32*len(p.Sumcheck.Finals) + p.Sumcheck.MaskSize() + p.X.Size() + p.YOpen.Size()
+	return 48 + 64 + p.Sumcheck.Size() + p.X.Size() + p.YOpen.Size()
 }
 
 // Tables returns the padded table sizes (m·k for X, m·n for Y) of an M-row

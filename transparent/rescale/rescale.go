@@ -100,11 +100,7 @@ func (p *Proof) Size() int {
 		n += p.Lookups[i].Size()
 	}
 	for _, s := range []*sumcheck.Proof{&p.Bool, &p.Prod} {
-		for _, g := range s.Rounds {
-			n += 32 * len(g)
-		}
-		n += 32 * len(s.Finals)
-		n += s.MaskSize()
+		n += s.Size()
 	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()

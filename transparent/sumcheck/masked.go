@@ -339,6 +339,16 @@ func verifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.P
 	return point, proof.Finals, nil
 }
 
+// Size returns the proof's size in bytes, 32 per field element (its round
+// polynomials and final values) plus the mask's (MaskSize).
+func (p *Proof) Size() int {
+	n := 32 * len(p.Finals)
+	for _, g := range p.Rounds {
+		n += 32 * len(g)
+	}
+	return n + p.MaskSize()
+}
+
 // MaskSize returns the bytes the mask adds to a proof (32 per field element
 // or hash; a commitment counts 48): 0 for an unmasked one.
 func (p *Proof) MaskSize() int {
