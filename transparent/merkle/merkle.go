@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 
+	"github.com/zkinfer/zkinfer/internal/avxstate"
 	"github.com/zkinfer/zkinfer/internal/par"
 )
 
@@ -20,6 +21,7 @@ type Hash = [32]byte
 
 // LeafHash returns SHA-256(0x00 ‖ data).
 func LeafHash(data []byte) Hash {
+	avxstate.Clear() // SHA-NI after gnark-crypto's AVX-512 code: package avxstate
 	h := sha256.New()
 	h.Write([]byte{0})
 	h.Write(data)
@@ -29,6 +31,7 @@ func LeafHash(data []byte) Hash {
 }
 
 func node(l, r *Hash) Hash {
+	avxstate.Clear()
 	var buf [65]byte
 	buf[0] = 1
 	copy(buf[1:], l[:])

@@ -32,6 +32,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/internal/avxstate"
 )
 
 // Transcript is a Fiat–Shamir transcript. The zero value is not usable; call
@@ -57,6 +58,7 @@ func putLen(h interface{ Write([]byte) (int, error) }, n int) {
 
 // AppendBytes absorbs data under label.
 func (t *Transcript) AppendBytes(label string, data []byte) {
+	avxstate.Clear()
 	h := sha256.New()
 	h.Write([]byte("zkinfer/absorb"))
 	h.Write(t.state[:])
@@ -86,6 +88,7 @@ func (t *Transcript) AppendElements(label string, es ...fr.Element) {
 }
 
 func (t *Transcript) squeeze(label string) [32]byte {
+	avxstate.Clear()
 	h := sha256.New()
 	h.Write([]byte("zkinfer/squeeze"))
 	h.Write(t.state[:])

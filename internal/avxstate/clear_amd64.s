@@ -1,0 +1,6 @@
+#include "textflag.h"
+
+// func Clear()
+TEXT ·Clear(SB), NOSPLIT, $0-0
+	VZEROUPPER
+	RET
