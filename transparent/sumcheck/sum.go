@@ -1,0 +1,312 @@
+package sumcheck
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// Term is Coef·Π_k Tables[Factors[k]], one summand of an [Instance]. A
+// table may appear in several terms, and more than once in one (a square).
+type Term struct {
+	Coef    fr.Element
+	Factors []int
+}
+
+// Tail adds Coef·s̃(Point) to an [Instance]'s sum, s̃ the multilinear
+// extension of S (2^len(Point) entries, a hiding commitment's vanishing
+// mask row). The verifier's [Shape] uses Coef and Point; S is the prover's.
+type Tail struct {
+	Coef  fr.Element
+	Point []fr.Element
+	S     []fr.Element
+}
+
+// Instance is a generalized sumcheck's statement with the prover's tables:
+//
+//	claim = Σ_{x∈{0,1}^n} Σ_t Coef_t·Π_{k∈t} T̂_k(x) + Tail.Coef·s̃(Tail.Point),
+//
+// T̂_k = T̃_k for a plain factor (Masks[k] nil) and, for a masked one,
+// T̂_k(x) = T̃_k(x) + Z(x)·s̃_k(x_{n−c..n−1}), Z(x) = Π_{i<n} x_i(1 − x_i),
+// s_k = Masks[k] of 2^c entries (c ≤ n): the polynomial a hiding
+// commitment (pcs, vanishing mask) opens. T̂_k = T_k on the cube, so
+// masks change no sum, only the last round and the finals.
+type Instance struct {
+	Tables []mle.Table    // each 2^n entries; consumed (folded in place)
+	Masks  [][]fr.Element // nil, or per table nil or its mask row s_k
+	Terms  []Term         // at least one; every table in some term
+	Tail   *Tail          // nil: none
+}
+
+// Shape is what the verifier knows of an [Instance]: the number of tables,
+// the terms, which tables are masked (Masked[k] = c, the mask's variables,
+// or −1 for a plain factor; nil: none) and the tail's Coef and Point (its S
+// is ignored).
+type Shape struct {
+	Tables int
+	Terms  []Term
+	Masked []int
+	Tail   *Tail
+}
+
+// Shape returns the verifier's view of in.
+func (in *Instance) Shape() Shape {
+	sh := Shape{Tables: len(in.Tables), Terms: in.Terms, Tail: in.Tail}
+	if in.Masks != nil {
+		sh.Masked = make([]int, len(in.Tables))
+		for k := range sh.Masked {
+			sh.Masked[k] = -1
+			if k < len(in.Masks) && in.Masks[k] != nil {
+				sh.Masked[k] = mle.Table(in.Masks[k]).NumVars()
+			}
+		}
+	}
+	return sh
+}
+
+// check validates the shape for n variables.
+func (sh *Shape) check(n int) error {
+	if sh.Tables < 1 || len(sh.Terms) == 0 {
+		return fmt.Errorf("sumcheck: a sum of %d tables and %d terms (want at least one of each)", sh.Tables, len(sh.Terms))
+	}
+	used := make([]bool, sh.Tables)
+	for t, term := range sh.Terms {
+		if len(term.Factors) == 0 {
+			return fmt.Errorf("sumcheck: term %d has no factor (a constant belongs in the claim)", t)
+		}
+		for _, k := range term.Factors {
+			if k < 0 || k >= sh.Tables {
+				return fmt.Errorf("sumcheck: term %d names table %d of %d", t, k, sh.Tables)
+			}
+			used[k] = true
+		}
+	}
+	for k, u := range used {
+		if !u {
+			return fmt.Errorf("sumcheck: table %d is in no term (its final would be unchecked)", k)
+		}
+	}
+	if sh.Masked != nil {
+		if len(sh.Masked) != sh.Tables {
+			return fmt.Errorf("sumcheck: %d mask entries for %d tables", len(sh.Masked), sh.Tables)
+		}
+		for k, c := range sh.Masked {
+			if c >= 0 {
+				return fmt.Errorf("sumcheck: table %d is masked: masked factors are not implemented yet", k)
+			}
+			if c != -1 {
+				return fmt.Errorf("sumcheck: table %d's mask has %d variables (want −1 or 0..%d)", k, c, n)
+			}
+		}
+	}
+	if sh.Tail != nil {
+		return fmt.Errorf("sumcheck: tails are not implemented yet")
+	}
+	return nil
+}
+
+// degrees returns the degree of the rounds before the last (d) and of the
+// last round (dl): max_t |t|, at least 1.
+func (sh *Shape) degrees() (d, dl int) {
+	d = 1
+	for _, term := range sh.Terms {
+		d = max(d, len(term.Factors))
+	}
+	return d, d
+}
+
+// absorb binds the statement: n, the shape and the claim.
+func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
+	var b []byte
+	put := func(v int) { b = binary.BigEndian.AppendUint64(b, uint64(int64(v))) }
+	put(n)
+	put(sh.Tables)
+	put(len(sh.Terms))
+	coefs := make([]fr.Element, len(sh.Terms))
+	for t, term := range sh.Terms {
+		coefs[t] = term.Coef
+		put(len(term.Factors))
+		for _, k := range term.Factors {
+			put(k)
+		}
+	}
+	put(len(sh.Masked))
+	for _, c := range sh.Masked {
+		put(c)
+	}
+	tr.AppendBytes("sumcheck/sum/shape", b)
+	tr.AppendElements("sumcheck/sum/coefs", coefs...)
+	tr.AppendElements("sumcheck/claim", claim)
+}
+
+// ProveSum proves claim = the sum of in (see [Instance]) and returns the
+// proof and the point ρ; under zk the rounds are masked by a Libra mask g
+// (see [MaskedProof]) of the largest round's degree, committed under
+// [MaskParams] (a sum over 0 variables has no rounds and no mask). The
+// tables are consumed. The finals are T̂_k(ρ), one per table, which the
+// caller checks (opens) as after [Prove].
+//
+// Soundness: a false claim survives round j with probability ≤ deg_j/|F|
+// (deg_j the round's degree, Shape's max_t |t| here), so ≤ n·max deg/|F|
+// overall; under zk add 1/|F| for ρ_g and the mask opening's pcs error.
+func ProveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool) (Proof, []fr.Element, error) {
+	return proveSum(tr, claim, in, zk, MaskParams)
+}
+
+func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool, p pcs.Params) (Proof, []fr.Element, error) {
+	if len(in.Tables) == 0 {
+		return Proof{}, nil, fmt.Errorf("sumcheck: no tables")
+	}
+	n := in.Tables[0].NumVars()
+	if n < 0 {
+		return Proof{}, nil, fmt.Errorf("sumcheck: table of length %d is not a power of two", len(in.Tables[0]))
+	}
+	for k, t := range in.Tables {
+		if len(t) != len(in.Tables[0]) {
+			return Proof{}, nil, fmt.Errorf("sumcheck: table %d has %d entries, table 0 has %d", k, len(t), len(in.Tables[0]))
+		}
+	}
+	if in.Masks != nil && len(in.Masks) != len(in.Tables) {
+		return Proof{}, nil, fmt.Errorf("sumcheck: %d masks for %d tables (want one per table, nil for a plain one)", len(in.Masks), len(in.Tables))
+	}
+	sh := in.Shape()
+	if err := sh.check(n); err != nil {
+		return Proof{}, nil, err
+	}
+	d, dl := sh.degrees()
+	sh.absorb(tr, claim, n)
+	s := newSumProver(in.Tables, in.Terms)
+	var mask *Mask
+	var proof Proof
+	if zk && n > 0 {
+		var err error
+		if mask, err = NewMask(n, max(d, dl), p); err != nil {
+			return Proof{}, nil, err
+		}
+		proof.Mask = &MaskPart{Com: mask.Commitment(), Sum: mask.Sum()}
+		proof.Mask.Com.Absorb(tr, "sumcheck/mask")
+		tr.AppendElements("sumcheck/masksum", proof.Mask.Sum)
+		mask.Start(tr.Challenge("sumcheck/rho"))
+		d, dl = max(d, dl), max(d, dl)
+	}
+	proof.Rounds = make([][]fr.Element, n)
+	point := make([]fr.Element, n)
+	for j := range n {
+		deg := d
+		if j == n-1 {
+			deg = dl
+		}
+		g := s.round(deg)
+		if mask != nil {
+			mask.AddRound(g)
+		}
+		tr.AppendElements("sumcheck/round", g...)
+		r := tr.Challenge("sumcheck/r")
+		s.bind(r)
+		if mask != nil {
+			mask.Bind(r)
+		}
+		proof.Rounds[j], point[j] = g, r
+	}
+	proof.Finals = make([]fr.Element, len(in.Tables))
+	for k, t := range s.tables {
+		proof.Finals[k] = t[0]
+	}
+	tr.AppendElements("sumcheck/finals", proof.Finals...)
+	if mask != nil {
+		proof.Mask.Value = mask.Value()
+		tr.AppendElements("sumcheck/maskvalue", proof.Mask.Value)
+		var err error
+		if proof.Mask.Open, err = mask.Open(tr); err != nil {
+			return Proof{}, nil, err
+		}
+	}
+	return proof, point, nil
+}
+
+// VerifySum checks a [ProveSum] proof of claim over n variables for the
+// statement's shape sh; a masked proof (Mask set) has its mask opened under
+// [MaskParams]. It returns ρ, the finals T̂_k(ρ) (one per table), which the
+// caller must check against the tables (opening them, or evaluating public
+// ones), and the tail's final s̃(ρ…) (zero without a tail), which the caller
+// turns into a mask claim.
+func VerifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, proof Proof) (rho, finals []fr.Element, tail fr.Element, err error) {
+	return verifySum(tr, claim, n, sh, MaskParams, proof)
+}
+
+func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p pcs.Params, proof Proof) ([]fr.Element, []fr.Element, fr.Element, error) {
+	var none fr.Element
+	if n < 0 {
+		return nil, nil, none, fmt.Errorf("sumcheck: a sum over %d variables", n)
+	}
+	if err := sh.check(n); err != nil {
+		return nil, nil, none, err
+	}
+	if len(proof.Rounds) != n || len(proof.Finals) != sh.Tables {
+		return nil, nil, none, fmt.Errorf("sumcheck: proof of %d rounds and %d finals for %d variables and %d tables", len(proof.Rounds), len(proof.Finals), n, sh.Tables)
+	}
+	d, dl := sh.degrees()
+	sh.absorb(tr, claim, n)
+	cur := claim
+	var rhoG fr.Element
+	mp := proof.Mask
+	if mp != nil {
+		if n == 0 {
+			return nil, nil, none, fmt.Errorf("sumcheck: a mask on a sum over 0 variables")
+		}
+		d, dl = max(d, dl), max(d, dl)
+		if mp.Com.NumVars != maskVars(n, d) || mp.Com.RowVars != 0 {
+			return nil, nil, none, fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", mp.Com.NumVars, mp.Com.RowVars, maskVars(n, d))
+		}
+		mp.Com.Absorb(tr, "sumcheck/mask")
+		tr.AppendElements("sumcheck/masksum", mp.Sum)
+		rhoG = tr.Challenge("sumcheck/rho")
+		var t fr.Element
+		cur.Add(&cur, t.Mul(&rhoG, &mp.Sum))
+	}
+	point := make([]fr.Element, n)
+	for j, g := range proof.Rounds {
+		deg := d
+		if j == n-1 {
+			deg = dl
+		}
+		if len(g) != deg+1 {
+			return nil, nil, none, fmt.Errorf("sumcheck: round %d polynomial has %d values, want %d", j, len(g), deg+1)
+		}
+		var s fr.Element
+		s.Add(&g[0], &g[1])
+		if !s.Equal(&cur) {
+			return nil, nil, none, fmt.Errorf("sumcheck: round %d: g(0)+g(1) differs from the claim", j)
+		}
+		tr.AppendElements("sumcheck/round", g...)
+		point[j] = tr.Challenge("sumcheck/r")
+		cur = Interpolate(g, point[j])
+	}
+	var total fr.Element
+	for _, term := range sh.Terms {
+		prod := term.Coef
+		for _, k := range term.Factors {
+			prod.Mul(&prod, &proof.Finals[k])
+		}
+		total.Add(&total, &prod)
+	}
+	if mp != nil {
+		var t fr.Element
+		total.Add(&total, t.Mul(&rhoG, &mp.Value))
+	}
+	if !total.Equal(&cur) {
+		return nil, nil, none, fmt.Errorf("sumcheck: the terms at the final values differ from the last round's claim")
+	}
+	tr.AppendElements("sumcheck/finals", proof.Finals...)
+	if mp != nil {
+		tr.AppendElements("sumcheck/maskvalue", mp.Value)
+		if err := VerifyMaskOpening(tr, p, mp.Com, point, d, mp.Value, mp.Open); err != nil {
+			return nil, nil, none, fmt.Errorf("sumcheck: mask opening: %v", err)
+		}
+	}
+	return point, proof.Finals, none, nil
+}

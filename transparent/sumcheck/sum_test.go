@@ -1,0 +1,249 @@
+package sumcheck
+
+import (
+	"fmt"
+	mrand "math/rand/v2"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// sumCase is a random sum of products: m tables of 2^n entries and terms
+// of the given factor lists (random coefficients, coefficient 1 for the
+// first term).
+type sumCase struct {
+	name  string
+	n, m  int
+	terms [][]int
+}
+
+var sumCases = []sumCase{
+	{"one product", 4, 2, [][]int{{0, 1}}},
+	{"n=0", 0, 2, [][]int{{0, 1}, {1}}},
+	{"n=1", 1, 3, [][]int{{0, 1, 2}, {2}}},
+	{"shared tables", 5, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}},
+	{"degrees 1 to 4", 4, 4, [][]int{{3}, {0, 1}, {0, 1, 2}, {3, 2, 1, 0}}},
+	{"square", 3, 1, [][]int{{0, 0}}},
+}
+
+// instance returns a random instance of c, its claim and a copy of its tables.
+func (c sumCase) instance() (Instance, fr.Element, []mle.Table) {
+	in := Instance{Tables: randTables(c.m, c.n)}
+	for t, f := range c.terms {
+		term := Term{Factors: f}
+		if t == 0 {
+			term.Coef.SetOne()
+		} else {
+			term.Coef.SetRandom()
+		}
+		in.Terms = append(in.Terms, term)
+	}
+	return in, sumOf(in), clone(in.Tables)
+}
+
+// sumOf computes Σ_x Σ_t Coef_t·Π_k T_k(x) directly.
+func sumOf(in Instance) fr.Element {
+	var s fr.Element
+	for i := range in.Tables[0] {
+		for _, term := range in.Terms {
+			p := term.Coef
+			for _, k := range term.Factors {
+				p.Mul(&p, &in.Tables[k][i])
+			}
+			s.Add(&s, &p)
+		}
+	}
+	return s
+}
+
+// TestSumHonest: random sums of products, zk off and on, prove and verify;
+// the accepted finals are the tables at ρ.
+func TestSumHonest(t *testing.T) {
+	for _, c := range sumCases {
+		for _, zk := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/zk=%v", c.name, zk), func(t *testing.T) {
+				in, claim, orig := c.instance()
+				sh := in.Shape()
+				proof, rho, err := proveSum(transcript.New("s"), claim, in, zk, maskParams)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (proof.Mask != nil) != (zk && c.n > 0) {
+					t.Fatalf("mask present %v, zk %v, n %d", proof.Mask != nil, zk, c.n)
+				}
+				vr, fin, _, err := verifySum(transcript.New("s"), claim, c.n, sh, maskParams, proof)
+				if err != nil {
+					t.Fatalf("honest proof rejected: %v", err)
+				}
+				for j := range rho {
+					if !rho[j].Equal(&vr[j]) {
+						t.Fatalf("prover and verifier points differ at %d", j)
+					}
+				}
+				for k := range orig {
+					if v, _ := orig[k].Eval(rho); !v.Equal(&fin[k]) {
+						t.Fatalf("final %d is not T_%d(ρ)", k, k)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestSumMatchesProve: one product with coefficient 1 proves the same
+// rounds and finals as Prove (the transcripts differ by the header).
+func TestSumMatchesProve(t *testing.T) {
+	ts := randTables(3, 5)
+	claim := sumProd(ts)
+	p1, _, _, err := Prove(transcript.New("x"), claim, clone(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var one fr.Element
+	one.SetOne()
+	in := Instance{Tables: clone(ts), Terms: []Term{{Coef: one, Factors: []int{0, 1, 2}}}}
+	p2, _, err := ProveSum(transcript.New("x"), claim, in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Round 0 has no challenge behind it: equal values.
+	for x := range p1.Rounds[0] {
+		if !p1.Rounds[0][x].Equal(&p2.Rounds[0][x]) {
+			t.Fatalf("round 0 value at %d differs from Prove's", x)
+		}
+	}
+}
+
+// TestSumRejected: every tampering of a sum-of-products proof, zk on and
+// off, is rejected, and a prover on a false claim too.
+func TestSumRejected(t *testing.T) {
+	c := sumCase{"t", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}}
+	one := fr.One()
+	type edit func(claim *fr.Element, sh *Shape, p *Proof)
+	cases := map[string]edit{
+		"claim off by one": func(cl *fr.Element, sh *Shape, p *Proof) { cl.Add(cl, &one) },
+		"round 1 value":    func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[1][2].Add(&p.Rounds[1][2], &one) },
+		"last round value": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3][3].Add(&p.Rounds[3][3], &one) },
+		"round 2 shifted in sum": func(cl *fr.Element, sh *Shape, p *Proof) {
+			p.Rounds[2][0].Add(&p.Rounds[2][0], &one)
+			p.Rounds[2][1].Sub(&p.Rounds[2][1], &one)
+		},
+		"final 2":                  func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[2].Add(&p.Finals[2], &one) },
+		"finals swapped":           func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[0], p.Finals[1] = p.Finals[1], p.Finals[0] },
+		"a coefficient":            func(cl *fr.Element, sh *Shape, p *Proof) { sh.Terms[1].Coef.Add(&sh.Terms[1].Coef, &one) },
+		"a factor":                 func(cl *fr.Element, sh *Shape, p *Proof) { sh.Terms[2].Factors = []int{0, 1, 2} },
+		"round dropped":            func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds = p.Rounds[1:] },
+		"last round extra value":   func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = append(p.Rounds[3], one) },
+		"last round value dropped": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = p.Rounds[3][:3] },
+		"final dropped":            func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals = p.Finals[:2] },
+	}
+	zkCases := map[string]edit{
+		"mask sum":     func(cl *fr.Element, sh *Shape, p *Proof) { p.Mask.Sum.Add(&p.Mask.Sum, &one) },
+		"mask value":   func(cl *fr.Element, sh *Shape, p *Proof) { p.Mask.Value.Add(&p.Mask.Value, &one) },
+		"mask opening": func(cl *fr.Element, sh *Shape, p *Proof) { p.Mask.Open.U[0].Add(&p.Mask.Open.U[0], &one) },
+		"mask root":    func(cl *fr.Element, sh *Shape, p *Proof) { p.Mask.Com.Root[0] ^= 1 },
+		"mask dropped": func(cl *fr.Element, sh *Shape, p *Proof) { p.Mask = nil },
+		"mask value and final": func(cl *fr.Element, sh *Shape, p *Proof) {
+			p.Mask.Value.Add(&p.Mask.Value, &one)
+			p.Finals[0].Sub(&p.Finals[0], &one)
+		},
+	}
+	for _, zk := range []bool{false, true} {
+		all := map[string]edit{}
+		for k, v := range cases {
+			all[k] = v
+		}
+		if zk {
+			for k, v := range zkCases {
+				all[k] = v
+			}
+		}
+		for name, e := range all {
+			t.Run(fmt.Sprintf("zk=%v/%s", zk, name), func(t *testing.T) {
+				in, claim, _ := c.instance()
+				proof, _, err := proveSum(transcript.New("r"), claim, in, zk, maskParams)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sh := in.Shape()
+				sh.Terms = append([]Term(nil), sh.Terms...)
+				e(&claim, &sh, &proof)
+				if _, _, _, err := verifySum(transcript.New("r"), claim, c.n, sh, maskParams, proof); err == nil {
+					t.Fatal("accepted")
+				}
+			})
+		}
+		t.Run(fmt.Sprintf("zk=%v/false claim", zk), func(t *testing.T) {
+			// The prover binds claim+1 and proves it as well as it can.
+			in, claim, _ := c.instance()
+			claim.Add(&claim, &one)
+			sh := in.Shape()
+			proof, _, err := proveSum(transcript.New("f"), claim, in, zk, maskParams)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, _, err := verifySum(transcript.New("f"), claim, c.n, sh, maskParams, proof); err == nil {
+				t.Fatal("false claim accepted")
+			}
+		})
+	}
+}
+
+// TestSumBadShapes: malformed statements are refused by prover and verifier.
+func TestSumBadShapes(t *testing.T) {
+	var one fr.Element
+	one.SetOne()
+	for name, in := range map[string]Instance{
+		"no terms":        {Tables: randTables(2, 2)},
+		"unused table":    {Tables: randTables(2, 2), Terms: []Term{{one, []int{0}}}},
+		"factor range":    {Tables: randTables(2, 2), Terms: []Term{{one, []int{0, 2}}, {one, []int{1}}}},
+		"empty term":      {Tables: randTables(1, 2), Terms: []Term{{one, []int{0}}, {one, nil}}},
+		"lengths differ":  {Tables: []mle.Table{make(mle.Table, 4), make(mle.Table, 8)}, Terms: []Term{{one, []int{0, 1}}}},
+		"masks per table": {Tables: randTables(2, 2), Masks: [][]fr.Element{nil}, Terms: []Term{{one, []int{0, 1}}}},
+	} {
+		if _, _, err := ProveSum(transcript.New("b"), one, in, false); err == nil {
+			t.Errorf("%s: proved", name)
+		}
+	}
+}
+
+// TestSumRandom: random shapes (1–4 tables, 1–4 terms of degree 1–4, 0–5
+// variables), zk off and on: honest proofs verify.
+func TestSumRandom(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(1, 2))
+	for i := range 12 {
+		c := sumCase{name: fmt.Sprint(i), n: r.IntN(6), m: 1 + r.IntN(4)}
+		used := make([]bool, c.m)
+		for range 1 + r.IntN(4) {
+			f := make([]int, 1+r.IntN(4))
+			for j := range f {
+				f[j] = r.IntN(c.m)
+				used[f[j]] = true
+			}
+			c.terms = append(c.terms, f)
+		}
+		for k, u := range used {
+			if !u {
+				c.terms = append(c.terms, []int{k})
+			}
+		}
+		in, claim, orig := c.instance()
+		sh := in.Shape()
+		zk := i%2 == 1
+		proof, rho, err := proveSum(transcript.New("q"), claim, in, zk, maskParams)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fin, _, err := verifySum(transcript.New("q"), claim, c.n, sh, maskParams, proof)
+		if err != nil {
+			t.Fatalf("case %d (n %d, terms %v, zk %v): %v", i, c.n, c.terms, zk, err)
+		}
+		for k := range orig {
+			if v, _ := orig[k].Eval(rho); !v.Equal(&fin[k]) {
+				t.Fatalf("case %d: final %d is not T_%d(ρ)", i, k, k)
+			}
+		}
+	}
+}
