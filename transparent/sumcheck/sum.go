@@ -95,11 +95,8 @@ func (sh *Shape) check(n int) error {
 			return fmt.Errorf("sumcheck: %d mask entries for %d tables", len(sh.Masked), sh.Tables)
 		}
 		for k, c := range sh.Masked {
-			if c >= 0 {
-				return fmt.Errorf("sumcheck: table %d is masked: masked factors are not implemented yet", k)
-			}
-			if c != -1 {
-				return fmt.Errorf("sumcheck: table %d's mask has %d variables (want −1 or 0..%d)", k, c, n)
+			if c < -1 || c > n || c >= 0 && n == 0 {
+				return fmt.Errorf("sumcheck: table %d's mask has %d variables (want −1 for none, or 0..%d; a 0-variable table has no mask)", k, c, n)
 			}
 		}
 	}
@@ -109,15 +106,27 @@ func (sh *Shape) check(n int) error {
 	return nil
 }
 
-// degrees returns the degree of the rounds before the last (d) and of the
-// last round (dl): max_t |t|, at least 1.
+// degrees returns the degree of the rounds before the last (d: max_t |t|)
+// and of the last round (dl: max_t Σ_{k∈t} (3 for a masked factor, 1 for a
+// plain one)), at least 1.
 func (sh *Shape) degrees() (d, dl int) {
-	d = 1
+	d, dl = 1, 1
 	for _, term := range sh.Terms {
 		d = max(d, len(term.Factors))
+		l := 0
+		for _, k := range term.Factors {
+			if sh.masked(k) {
+				l += 3
+			} else {
+				l++
+			}
+		}
+		dl = max(dl, l)
 	}
-	return d, d
+	return d, dl
 }
+
+func (sh *Shape) masked(k int) bool { return sh.Masked != nil && sh.Masked[k] >= 0 }
 
 // absorb binds the statement: n, the shape and the claim.
 func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
@@ -151,8 +160,16 @@ func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 // caller checks (opens) as after [Prove].
 //
 // Soundness: a false claim survives round j with probability ≤ deg_j/|F|
-// (deg_j the round's degree, Shape's max_t |t| here), so ≤ n·max deg/|F|
-// overall; under zk add 1/|F| for ρ_g and the mask opening's pcs error.
+// (deg_j the round's degree: max_t |t| before the last round,
+// max_t Σ_{k∈t}(3 masked, 1 plain) in it; under zk every round has the
+// largest), so ≤ n·max_j deg_j/|F| < 2^-240 for n ≤ 64, degree ≤ 24;
+// under zk add 1/|F| for ρ_g and the mask opening's pcs error. The finals
+// T̂_k(ρ) are bound only by the caller's openings of T̂_k (pcs error).
+//
+// Zero knowledge of a masked factor: T̂_k(ρ) = T̃_k(ρ) + Z(ρ)·s̃_k(ρ_col)
+// with Z(ρ) ≠ 0 unless some ρ_i ∈ {0, 1} (probability ≤ 2n/|F|), a
+// uniform value as long as s_k's other revealed forms are independent of
+// eq(ρ_col, ·) (batch's accounting: ≤ 2^c forms per mask).
 func ProveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool) (Proof, []fr.Element, error) {
 	return proveSum(tr, claim, in, zk, MaskParams)
 }
@@ -173,13 +190,18 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 	if in.Masks != nil && len(in.Masks) != len(in.Tables) {
 		return Proof{}, nil, fmt.Errorf("sumcheck: %d masks for %d tables (want one per table, nil for a plain one)", len(in.Masks), len(in.Tables))
 	}
+	for k, m := range in.Masks {
+		if m != nil && mle.Table(m).NumVars() < 0 {
+			return Proof{}, nil, fmt.Errorf("sumcheck: table %d's mask has %d entries, not a power of two", k, len(m))
+		}
+	}
 	sh := in.Shape()
 	if err := sh.check(n); err != nil {
 		return Proof{}, nil, err
 	}
 	d, dl := sh.degrees()
 	sh.absorb(tr, claim, n)
-	s := newSumProver(in.Tables, in.Terms)
+	s := newSumProver(in.Tables, in.Masks, in.Terms)
 	var mask *Mask
 	var proof Proof
 	if zk && n > 0 {
@@ -212,10 +234,7 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 		}
 		proof.Rounds[j], point[j] = g, r
 	}
-	proof.Finals = make([]fr.Element, len(in.Tables))
-	for k, t := range s.tables {
-		proof.Finals[k] = t[0]
-	}
+	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	if mask != nil {
 		proof.Mask.Value = mask.Value()

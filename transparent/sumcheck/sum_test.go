@@ -14,18 +14,24 @@ import (
 // of the given factor lists (random coefficients, coefficient 1 for the
 // first term).
 type sumCase struct {
-	name  string
-	n, m  int
-	terms [][]int
+	name   string
+	n, m   int
+	terms  [][]int
+	masked map[int]int // table → its mask's variables c
 }
 
 var sumCases = []sumCase{
-	{"one product", 4, 2, [][]int{{0, 1}}},
-	{"n=0", 0, 2, [][]int{{0, 1}, {1}}},
-	{"n=1", 1, 3, [][]int{{0, 1, 2}, {2}}},
-	{"shared tables", 5, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}},
-	{"degrees 1 to 4", 4, 4, [][]int{{3}, {0, 1}, {0, 1, 2}, {3, 2, 1, 0}}},
-	{"square", 3, 1, [][]int{{0, 0}}},
+	{"one product", 4, 2, [][]int{{0, 1}}, nil},
+	{"n=0", 0, 2, [][]int{{0, 1}, {1}}, nil},
+	{"n=1", 1, 3, [][]int{{0, 1, 2}, {2}}, nil},
+	{"shared tables", 5, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil},
+	{"degrees 1 to 4", 4, 4, [][]int{{3}, {0, 1}, {0, 1, 2}, {3, 2, 1, 0}}, nil},
+	{"square", 3, 1, [][]int{{0, 0}}, nil},
+	{"masked c<n", 4, 2, [][]int{{0, 1}}, map[int]int{0: 2}},
+	{"masked c=n, two", 3, 2, [][]int{{0, 1}, {1}}, map[int]int{0: 3, 1: 3}},
+	{"masked c=0", 3, 3, [][]int{{0, 1, 2}, {2, 1}}, map[int]int{1: 0}},
+	{"masked n=1", 1, 2, [][]int{{0, 1}}, map[int]int{0: 1, 1: 0}},
+	{"masked square", 3, 2, [][]int{{0, 0}, {1}}, map[int]int{0: 1}},
 }
 
 // instance returns a random instance of c, its claim and a copy of its tables.
@@ -40,7 +46,32 @@ func (c sumCase) instance() (Instance, fr.Element, []mle.Table) {
 		}
 		in.Terms = append(in.Terms, term)
 	}
+	if c.masked != nil {
+		in.Masks = make([][]fr.Element, c.m)
+		for k, cv := range c.masked {
+			in.Masks[k] = randTables(1, cv)[0]
+		}
+	}
 	return in, sumOf(in), clone(in.Tables)
+}
+
+// hatAt returns T̂(ρ) = T̃(ρ) + Z(ρ)·s̃(ρ_{n−c..n−1}) (T̃(ρ) for s nil).
+func hatAt(tb mle.Table, s []fr.Element, rho []fr.Element) fr.Element {
+	v, _ := tb.Eval(rho)
+	if s == nil {
+		return v
+	}
+	c := mle.Table(s).NumVars()
+	sv, _ := mle.Table(s).Eval(rho[len(rho)-c:])
+	var one, z, t fr.Element
+	one.SetOne()
+	z.SetOne()
+	for _, r := range rho {
+		t.Sub(&one, &r).Mul(&t, &r)
+		z.Mul(&z, &t)
+	}
+	sv.Mul(&sv, &z)
+	return *v.Add(&v, &sv)
 }
 
 // sumOf computes Σ_x Σ_t Coef_t·Π_k T_k(x) directly.
@@ -83,8 +114,18 @@ func TestSumHonest(t *testing.T) {
 					}
 				}
 				for k := range orig {
-					if v, _ := orig[k].Eval(rho); !v.Equal(&fin[k]) {
-						t.Fatalf("final %d is not T_%d(ρ)", k, k)
+					var m []fr.Element
+					if in.Masks != nil {
+						m = in.Masks[k]
+					}
+					if v := hatAt(orig[k], m, rho); !v.Equal(&fin[k]) {
+						t.Fatalf("final %d is not T̂_%d(ρ)", k, k)
+					}
+				}
+				if m := in.Masks; m != nil && c.n > 0 {
+					d, dl := sh.degrees()
+					if last := len(proof.Rounds[c.n-1]) - 1; !zk && (last != dl || dl <= d) {
+						t.Fatalf("last round of degree %d, rounds before %d: want %d > %d", last, d, dl, d)
 					}
 				}
 			})
@@ -119,7 +160,8 @@ func TestSumMatchesProve(t *testing.T) {
 // TestSumRejected: every tampering of a sum-of-products proof, zk on and
 // off, is rejected, and a prover on a false claim too.
 func TestSumRejected(t *testing.T) {
-	c := sumCase{"t", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}}
+	plain := sumCase{"plain", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil}
+	masked := sumCase{"masked", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, map[int]int{0: 2, 2: 4}}
 	one := fr.One()
 	type edit func(claim *fr.Element, sh *Shape, p *Proof)
 	cases := map[string]edit{
@@ -150,44 +192,61 @@ func TestSumRejected(t *testing.T) {
 			p.Finals[0].Sub(&p.Finals[0], &one)
 		},
 	}
-	for _, zk := range []bool{false, true} {
-		all := map[string]edit{}
-		for k, v := range cases {
-			all[k] = v
-		}
-		if zk {
-			for k, v := range zkCases {
+	maskedCases := map[string]edit{
+		// The last round is of degree 9 (term 2: three masked factors), the others 3.
+		"last round's top value":      func(cl *fr.Element, sh *Shape, p *Proof) { g := p.Rounds[3]; g[len(g)-1].Add(&g[len(g)-1], &one) },
+		"last round's value at 5":     func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3][5].Add(&p.Rounds[3][5], &one) },
+		"last round cut to degree 3":  func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = p.Rounds[3][:4] },
+		"masked final":                func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[0].Add(&p.Finals[0], &one) },
+		"masks left out of the shape": func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = nil },
+		"a mask's variables changed":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{1, -1, 4} },
+		"a plain factor said masked":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{2, 0, 4} },
+	}
+	for _, c := range []sumCase{plain, masked} {
+		for _, zk := range []bool{false, true} {
+			all := map[string]edit{}
+			for k, v := range cases {
 				all[k] = v
 			}
-		}
-		for name, e := range all {
-			t.Run(fmt.Sprintf("zk=%v/%s", zk, name), func(t *testing.T) {
+			if zk {
+				for k, v := range zkCases {
+					all[k] = v
+				}
+			}
+			if c.masked != nil {
+				for k, v := range maskedCases {
+					all[k] = v
+				}
+			}
+			for name, e := range all {
+				t.Run(fmt.Sprintf("%s/zk=%v/%s", c.name, zk, name), func(t *testing.T) {
+					in, claim, _ := c.instance()
+					proof, _, err := proveSum(transcript.New("r"), claim, in, zk, maskParams)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sh := in.Shape()
+					sh.Terms = append([]Term(nil), sh.Terms...)
+					e(&claim, &sh, &proof)
+					if _, _, _, err := verifySum(transcript.New("r"), claim, c.n, sh, maskParams, proof); err == nil {
+						t.Fatal("accepted")
+					}
+				})
+			}
+			t.Run(fmt.Sprintf("%s/zk=%v/false claim", c.name, zk), func(t *testing.T) {
+				// The prover binds claim+1 and proves it as well as it can.
 				in, claim, _ := c.instance()
-				proof, _, err := proveSum(transcript.New("r"), claim, in, zk, maskParams)
+				claim.Add(&claim, &one)
+				sh := in.Shape()
+				proof, _, err := proveSum(transcript.New("f"), claim, in, zk, maskParams)
 				if err != nil {
 					t.Fatal(err)
 				}
-				sh := in.Shape()
-				sh.Terms = append([]Term(nil), sh.Terms...)
-				e(&claim, &sh, &proof)
-				if _, _, _, err := verifySum(transcript.New("r"), claim, c.n, sh, maskParams, proof); err == nil {
-					t.Fatal("accepted")
+				if _, _, _, err := verifySum(transcript.New("f"), claim, c.n, sh, maskParams, proof); err == nil {
+					t.Fatal("false claim accepted")
 				}
 			})
 		}
-		t.Run(fmt.Sprintf("zk=%v/false claim", zk), func(t *testing.T) {
-			// The prover binds claim+1 and proves it as well as it can.
-			in, claim, _ := c.instance()
-			claim.Add(&claim, &one)
-			sh := in.Shape()
-			proof, _, err := proveSum(transcript.New("f"), claim, in, zk, maskParams)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, _, _, err := verifySum(transcript.New("f"), claim, c.n, sh, maskParams, proof); err == nil {
-				t.Fatal("false claim accepted")
-			}
-		})
 	}
 }
 
@@ -243,6 +302,58 @@ func TestSumRandom(t *testing.T) {
 		for k := range orig {
 			if v, _ := orig[k].Eval(rho); !v.Equal(&fin[k]) {
 				t.Fatalf("case %d: final %d is not T_%d(ρ)", i, k, k)
+			}
+		}
+	}
+}
+
+// TestMaskedFactorZeroKnowledge: a masked factor's final T̂(ρ) = T̃(ρ) +
+// Z(ρ)·s̃(ρ_col) over fresh masks s (c = 2 of n = 4) is uniform: the low
+// bits of T̂(ρ) and of T̂(ρ) − T̃(ρ) (what a verifier knowing T would see)
+// pass a chi-square test over 200 proofs (3 degrees of freedom, below the
+// 10^-4 quantile 21.11), and T̂(ρ) is never T̃(ρ). With the mask forced to
+// zero the final is T̃(ρ) every time (a linear form of the private table in
+// the clear) and the same statistics fail, so the test can fail.
+func TestMaskedFactorZeroKnowledge(t *testing.T) {
+	const n, c, runs = 4, 2, 200
+	tb := randTables(1, n)[0]
+	pub := randTables(1, n)[0]
+	var one fr.Element
+	one.SetOne()
+	for _, zero := range []bool{false, true} {
+		for _, zk := range []bool{false, true} {
+			counts := [2][]int{make([]int, 4), make([]int, 4)}
+			read := 0
+			for range runs {
+				s := make([]fr.Element, 1<<c)
+				if !zero {
+					s = randTables(1, c)[0]
+				}
+				in := Instance{Tables: clone([]mle.Table{tb, pub}), Masks: [][]fr.Element{s, nil}, Terms: []Term{{one, []int{0, 1}}}}
+				claim := sumOf(in)
+				sh := in.Shape()
+				proof, rho, err := proveSum(transcript.New("zk"), claim, in, zk, maskParams)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, _, _, err := verifySum(transcript.New("zk"), claim, n, sh, maskParams, proof); err != nil {
+					t.Fatal(err)
+				}
+				plain, _ := tb.Eval(rho)
+				var diff fr.Element
+				diff.Sub(&proof.Finals[0], &plain)
+				counts[0][lowBits(proof.Finals[0])]++
+				counts[1][lowBits(diff)]++
+				if diff.IsZero() {
+					read++
+				}
+			}
+			worst := max(chi2(counts[0], runs), chi2(counts[1], runs))
+			switch {
+			case !zero && (worst > 21.11 || read > 0):
+				t.Errorf("zk %v: masked finals: chi-square %.1f, T̃(ρ) read %d times", zk, worst, read)
+			case zero && (read != runs || worst <= 21.11):
+				t.Errorf("zk %v, mask zero: T̃(ρ) read %d of %d times, chi-square %.1f: the test cannot fail", zk, read, runs, worst)
 			}
 		}
 	}

@@ -9,17 +9,29 @@ import (
 )
 
 // sumProver holds a sum of products being proven: the tables (folded in
-// place, round by round) and the terms.
+// place, round by round), their masks and the terms.
 type sumProver struct {
 	tables []mle.Table
+	masks  [][]fr.Element // per table nil or s_k (nil: none masked)
 	terms  []Term
 	need   []int  // per table, the largest degree of a term it is in
 	unit   []bool // per term, Coef = 1 (no scaling)
 	mul    int    // multiplications so far
+
+	n     int
+	point []fr.Element   // ρ_0..ρ_{j−1}
+	zPre  fr.Element     // Z_< = Π_{i<j} ρ_i(1 − ρ_i)
+	shat  [][]fr.Element // in the last round, ŝ_k at 0 and 1 (nil for a plain factor)
 }
 
-func newSumProver(tables []mle.Table, terms []Term) *sumProver {
-	s := &sumProver{tables: tables, terms: terms, need: make([]int, len(tables)), unit: make([]bool, len(terms))}
+func newSumProver(tables []mle.Table, masks [][]fr.Element, terms []Term) *sumProver {
+	s := &sumProver{tables: tables, terms: terms, need: make([]int, len(tables)), unit: make([]bool, len(terms)), n: tables[0].NumVars()}
+	s.zPre.SetOne()
+	for _, m := range masks {
+		if m != nil {
+			s.masks = masks
+		}
+	}
 	for t, term := range terms {
 		for _, k := range term.Factors {
 			s.need[k] = max(s.need[k], len(term.Factors))
@@ -36,6 +48,9 @@ func newSumProver(tables []mle.Table, terms []Term) *sumProver {
 // entry pair, table k costs need_k − 1 additions and term t costs
 // (|t| + 1)(|t| − 1) multiplications, as [Prove]'s single product.
 func (s *sumProver) round(deg int) []fr.Element {
+	if s.masks != nil && len(s.point) == s.n-1 {
+		return s.lastMasked(deg)
+	}
 	h := len(s.tables[0]) / 2
 	sums := make([][]fr.Element, len(s.terms))
 	for t, term := range s.terms {
@@ -98,12 +113,87 @@ func (s *sumProver) round(deg int) []fr.Element {
 	return g
 }
 
+// lastMasked is the last round's polynomial when some factors are masked:
+// T̂_k(ρ_<, X) = T_k(ρ_<, X) + Z_<·X(1 − X)·ŝ_k(X), ŝ_k = s̃_k with its
+// first c − 1 variables bound to ρ_{n−c..n−2} (linear in X; constant for
+// c = 0), computed by folding a copy of s_k (2^c multiplications). A masked
+// factor is of degree 3 in X; the rounds before are T̃_k's, since Z
+// vanishes while a later variable is Boolean.
+func (s *sumProver) lastMasked(deg int) []fr.Element {
+	s.shat = make([][]fr.Element, len(s.tables))
+	vals := make([][]fr.Element, len(s.tables))
+	var one fr.Element
+	one.SetOne()
+	for k, tb := range s.tables {
+		v := make([]fr.Element, deg+1)
+		var diff fr.Element
+		diff.Sub(&tb[1], &tb[0])
+		v[0] = tb[0]
+		for x := 1; x <= deg; x++ {
+			v[x].Add(&v[x-1], &diff)
+		}
+		if m := s.masks[k]; m != nil {
+			c := mle.Table(m).NumVars()
+			sk := mle.Table{m[0], m[0]} // c = 0: ŝ_k = s_k's one entry
+			if c > 0 {
+				sk = append(mle.Table(nil), m...)
+				for _, r := range s.point[s.n-c:] {
+					sk = sk.Fold(r)
+				}
+			}
+			s.shat[k] = sk
+			for x := 0; x <= deg; x++ {
+				var X, w, sx fr.Element
+				X.SetUint64(uint64(x))
+				w.Sub(&one, &X).Mul(&w, &X).Mul(&w, &s.zPre) // Z_<·X(1 − X)
+				sx.Sub(&sk[1], &sk[0]).Mul(&sx, &X).Add(&sx, &sk[0])
+				w.Mul(&w, &sx)
+				v[x].Add(&v[x], &w)
+			}
+		}
+		vals[k] = v
+	}
+	g := make([]fr.Element, deg+1)
+	for _, term := range s.terms {
+		for x := range g {
+			prod := term.Coef
+			for _, k := range term.Factors {
+				prod.Mul(&prod, &vals[k][x])
+			}
+			g[x].Add(&g[x], &prod)
+		}
+	}
+	return g
+}
+
 // bind folds every table's first variable to r.
 func (s *sumProver) bind(r fr.Element) {
 	for k := range s.tables {
 		s.mul += len(s.tables[k]) / 2
 		s.tables[k] = s.tables[k].Fold(r)
 	}
+	var one, t fr.Element
+	one.SetOne()
+	t.Sub(&one, &r).Mul(&t, &r)
+	s.zPre.Mul(&s.zPre, &t)
+	s.point = append(s.point, r)
+}
+
+// finals returns T̂_k(ρ) = T̃_k(ρ) + Z(ρ)·s̃_k(ρ_{n−c..n−1}) once every
+// round is bound (Z(ρ) = zPre now; s̃_k(ρ…) = ŝ_k(ρ_{n−1})).
+func (s *sumProver) finals() []fr.Element {
+	out := make([]fr.Element, len(s.tables))
+	for k, t := range s.tables {
+		out[k] = t[0]
+		if s.shat != nil && s.shat[k] != nil {
+			sk := s.shat[k]
+			r := s.point[s.n-1]
+			var v fr.Element
+			v.Sub(&sk[1], &sk[0]).Mul(&v, &r).Add(&v, &sk[0]).Mul(&v, &s.zPre)
+			out[k].Add(&out[k], &v)
+		}
+	}
+	return out
 }
 
 // extend returns the values at 0..deg of the polynomial of degree
