@@ -33,7 +33,7 @@ func withShared(params pcs.Params) pcs.Params {
 // partsSize is the input range's and the dense head's share of a proof's
 // Size.
 func partsSize(in *mlp.InputRange, steps []matmul.StepProof, requan []rescale.Proof) int {
-	n := 0
+	n := in.Zero.Size()
 	for i := range in.Lookups {
 		n += in.Lookups[i].Size()
 	}

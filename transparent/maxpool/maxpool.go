@@ -18,26 +18,42 @@
 //  1. logUp: L0 ∈ [0, 2^12), L1 ∈ [0, 2^(Bits−12)) (one limb when Bits ≤ 12);
 //  2. a zero-check at a random r: Σ_w eq(r, w)·Π_i D(i, w) = 0, a sumcheck of
 //     degree 2^sv + 1 ending at ρ with the stated D̃(i, ρ) for every slot i;
-//  3. the verifier draws r_i and sets d = Σ_i eq(r_i, i)·D̃(i, ρ) = D̃(r_i, ρ);
-//     the prover states L̃0, L̃1 at (r_i, ρ) and m̃(ρ); the verifier checks
-//     d = L̃0 + 2^12·L̃1, and G̃(r_i, ρ) = m̃(ρ) − d is reduced to X̃(ρ') by
-//     package conv's gather reduction over the public index map;
-//  4. openings: L0, L1 at (r_i, ρ), m at ρ, X at ρ'.
+//  3. the verifier draws r_i and sets d = Σ_i eq(r_i, i)·D̃(i, ρ) = D̃(r_i, ρ)
+//     (p = (r_i, ρ)) and λ; the link, one sumcheck of degree 2 over the
+//     sv + wv variables of (i, w), proves
+//     Σ_x eq(p, x)·[(1+λ)·(L0 + 2^12·L1)(x) + λ·(G(x) − m(x_w))] = d,
+//     i.e. (L0 + 2^12·L1)~(p) = d and the eq-weighted zero-check
+//     Σ_x eq(p, x)·(L0 + 2^12·L1 + G − m)(x) = 0, combined by λ; it ends at
+//     σ with the stated L̃0(σ), L̃1(σ), G̃(σ) and m̃(σ_w) (σ_w: σ's last wv
+//     coordinates), from which the verifier recomputes the link's final;
+//     G̃(σ) is reduced to X̃(ρ') by package conv's gather reduction over the
+//     public index map. No relation is checked among different tables'
+//     values at one point: each is a factor's value at the sumcheck's point
+//     (docs/TRANSPARENT.md, "Zero knowledge": independent vanishing masks
+//     per commitment keep such relations from holding on opened values);
+//  4. openings: L0, L1 at σ, m at σ_w, X at ρ'.
+//
+// Every sumcheck (the product, the link, the gather) is masked under
+// pcs.Params.Hiding (package sumcheck's ProveZK).
 //
 // # Soundness
 //
 // Let x be the committed input, each entry an integer in [lo, lo + 2^Bits)
-// (the caller's statement: a ReLU'd rescale gives [0, 2^(b−1))). Step 3
-// checks the multilinear identity D = m − G, fixed by the commitments before
-// ρ and r_i are drawn, at a random point: error (sv + wv)/|F| plus the
-// zero-check's, the gather's and the openings'. Given D = m − G on the cube,
-// the ranges and the product: some factor m − x_{w,j} is 0 (a product in a
-// field is zero only when a factor is), so m_w = x_{w,j}; then every
+// (the caller's statement: a ReLU'd rescale gives [0, 2^(b−1))). The link
+// (3) checks the multilinear identity E = L0 + 2^12·L1 + G − m = 0, fixed
+// by the commitments before p is drawn, at p: error (sv + wv)/|F|; then
+// (L0 + 2^12·L1)~(p) + λ·Ẽ(p) = d for λ drawn after p and d unless both
+// hold: error 1/|F|; its sumcheck of degree 2: 2(sv + wv)/|F|; the stated
+// values are the openings' (pcs) and the gather's. So the link adds
+// (3(sv + wv) + 1)/|F| plus the gather's sumcheck. Given D = m − G on the
+// cube, the ranges and the product: some factor m − x_{w,j} is 0 (a product
+// in a field is zero only when a factor is), so m_w = x_{w,j}; then every
 // m_w − x_{w,i} = x_{w,j} − x_{w,i} is an integer in (−2^Bits, 2^Bits), whose
 // field image lies in [0, 2^Bits) only when it is ≥ 0: m_w ≥ every x_{w,i}.
 // So m_w is the window's maximum, and on padding windows (G = 0) m = 0.
-// The stated D̃(i, ρ) are checked through their combination at r_i: a wrong
-// one survives with probability sv/|F|. The total is below the logUp and pcs
+// The product's stated D̃(i, ρ) are checked through their combination d at
+// r_i, which the link proves to be (L0 + 2^12·L1)~(r_i, ρ): a wrong one
+// survives with probability sv/|F|. The total is below the logUp and pcs
 // errors (docs/TRANSPARENT.md), < 2^-100 with pcs.DefaultParams.
 package maxpool
 

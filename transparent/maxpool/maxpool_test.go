@@ -5,8 +5,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -92,9 +94,12 @@ func TestHonest(t *testing.T) {
 // the window's (every difference in range, D = m − G holds) only by the
 // product's zero-check; a maximum that is another entry of the window, with
 // the committed differences those of the true maximum (in range, product
-// zero), by the relation D = m − G (the gather's sumcheck); the same with the
-// zero-check run on the claimed output's differences (product zero, one
-// negative) by the limbs' combination against the product's factors.
+// zero), by the link (L0 + 2^12·L1 = m − G on the cube, an eq-weighted
+// zero-check); the same with the zero-check run on the claimed output's
+// differences (product zero, one negative) by the link too (its claim, the
+// product's factors at (r_i, ρ), is not the limbs'); and the link's sumcheck
+// run on a table fudged to match its claim by the link's final against the
+// stated tables' values.
 func TestCheatsRejected(t *testing.T) {
 	l, _ := NewLayer(3, 4, 4, 2, 12) // a fourth, padding channel
 	x := input(rand.New(rand.NewPCG(5, 5)), l)
@@ -110,9 +115,10 @@ func TestCheatsRejected(t *testing.T) {
 	}{
 		{"maximum not in the window", func(y []int64) { y[0]++ }, cheats{}, "a difference is zero in every window"},
 		{"padding window nonzero", func(y []int64) { y[len(y)-1] = 1 }, cheats{}, "a difference is zero in every window"},
-		{"another entry of the window", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true}, "differences against the input"},
-		{"padding window nonzero, true differences", func(y []int64) { y[len(y)-1] = 1 }, cheats{trueDiffs: true}, "differences against the input"},
-		{"another entry, its product with the true limbs", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, claimProduct: true}, "do not add up to the product's factors"},
+		{"another entry of the window", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true}, "limbs are not the output minus the window"},
+		{"padding window nonzero, true differences", func(y []int64) { y[len(y)-1] = 1 }, cheats{trueDiffs: true}, "limbs are not the output minus the window"},
+		{"another entry, its product with the true limbs", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, claimProduct: true}, "limbs are not the output minus the window"},
+		{"another entry, the link run on a fudged table", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, fudgeLink: true}, "the link's final differs"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			y, _ := l.Run(x)
@@ -170,19 +176,53 @@ func TestTamperedRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, f := range map[string]func(p *Proof){
-		"L1 value":         func(p *Proof) { p.AtR[1].SetUint64(3) },
-		"Y value":          func(p *Proof) { p.AtR[2].SetUint64(3) },
+		"L1 value":         func(p *Proof) { p.At[1].SetUint64(3) },
+		"G value":          func(p *Proof) { p.At[2].SetUint64(3) },
+		"Y value":          func(p *Proof) { p.At[3].SetUint64(3) },
+		"link final":       func(p *Proof) { p.Link.Finals[1].SetUint64(3) },
 		"zero-check final": func(p *Proof) { p.Zero.Finals[2].SetUint64(3) },
 		"dropped lookup":   func(p *Proof) { p.Lookups = p.Lookups[:1] },
 		"dropped opening":  func(p *Proof) { p.Openings = p.Openings[:3] },
 		"Y root":           func(p *Proof) { p.Y.Root[0] ^= 1 },
 	} {
 		p := proof
-		p.AtR = proof.AtR
 		p.Zero.Finals = append(p.Zero.Finals[:0:0], proof.Zero.Finals...)
+		p.Link.Finals = append(p.Link.Finals[:0:0], proof.Link.Finals...)
 		f(&p)
 		if err := l.Verify(start(xData), testParams, xData.Commitment(), p); err == nil {
 			t.Errorf("%s tampered: accepted", name)
 		}
+	}
+}
+
+// TestHonestHiding: with hiding parameters every sumcheck (the product, the
+// link, the gather) is masked and the proof verifies.
+func TestHonestHiding(t *testing.T) {
+	p := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	l, _ := NewLayer(2, 4, 4, 2, 20)
+	x := input(rand.New(rand.NewPCG(4, 4)), l)
+	xData, _ := pcs.Commit(p, mle.FromInt64(x))
+	y, _ := l.Run(x)
+	tr, bp := start(xData), batch.NewProver()
+	proof, _, err := l.ProveBatched(tr, p, xData, x, y, bp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bproof, err := bp.Prove(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*sumcheck.Proof{"zero-check": &proof.Zero, "link": &proof.Link, "gather": &proof.Gather} {
+		if s.Mask == nil {
+			t.Errorf("%s not masked under hiding", name)
+		}
+	}
+	tv, bv := start(xData), batch.NewVerifier()
+	err = l.VerifyBatched(tv, p, xData.Commitment(), proof, bv)
+	if err == nil {
+		err = bv.Verify(tv, p, bproof)
+	}
+	if err != nil {
+		t.Fatalf("honest hiding proof rejected: %v", err)
 	}
 }

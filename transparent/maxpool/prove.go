@@ -19,18 +19,20 @@ type Proof struct {
 	Y, L0, L1 pcs.Commitment
 	Lookups   []logup.Proof  // L0, and L1 when the differences have two limbs
 	Zero      sumcheck.Proof // Σ_w eq(r, w)·Π_i D(i, w) = 0
-	AtR       [3]fr.Element  // L̃0(r_i, ρ), L̃1(r_i, ρ) (0 with one limb), Ỹ(ρ)
-	Gather    sumcheck.Proof // G̃(r_i, ρ) reduced to X̃(ρ')
-	Openings  []pcs.Opening  // L0 and L1 at (r_i, ρ), Y at ρ, X at ρ'
+	// Link: Σ_x eq(p, x)·Lk(x) = D̃(p), p = (r_i, ρ), Lk = (1+λ)·(L0 + 2^12·L1) + λ·(G − Y)
+	Link     sumcheck.Proof
+	At       [4]fr.Element  // L̃0, L̃1 (0 with one limb), G̃ at the link's point σ; Ỹ(σ_w)
+	Gather   sumcheck.Proof // G̃(σ) reduced to X̃(ρ')
+	Openings []pcs.Opening  // L0 and L1 at σ, Y at σ_w, X at ρ'
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 3*48 + 3*32
+	n := 3*48 + len(p.At)*32
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
 	}
-	for _, s := range []*sumcheck.Proof{&p.Zero, &p.Gather} {
+	for _, s := range []*sumcheck.Proof{&p.Zero, &p.Link, &p.Gather} {
 		n += s.Size()
 	}
 	for i := range p.Openings {
@@ -47,6 +49,10 @@ type cheats struct {
 	// output's differences (product zero for any entry of the window, one
 	// difference negative) while the limbs are the true maximum's.
 	claimProduct bool
+	// fudgeLink: the link sumcheck runs on Lk changed at entry 0 so that its
+	// sum is the claim D̃(p) (caught by the link's final against the stated
+	// tables' values).
+	fudgeLink bool
 }
 
 // Prove proves Y = maxpool(X) for the X committed in xData (absorbed into tr
@@ -147,24 +153,53 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 	}
 	ri := tr.Challenges("maxpool/r_i", l.sv)
 	point := append(append([]fr.Element(nil), ri...), rho...)
-	proof.AtR[0], _ = t0.Eval(point)
-	if hi > 0 {
-		proof.AtR[1], _ = t1.Eval(point)
+	// The link: D̃(p) = Σ_i eq(r_i, i)·D̃(i, ρ) (the product's finals, the
+	// prover's own tables), proven to be (L0 + 2^12·L1)~(p) together with
+	// L0 + 2^12·L1 = Y − G on the cube.
+	dClaim := mle.Inner(mle.EqTable(ri), proof.Zero.Finals[1:])
+	lambda := tr.Challenge("maxpool/lambda")
+	gt := make(mle.Table, len(l.idx))
+	for u, q := range l.idx {
+		if q >= 0 {
+			gt[u].SetInt64(x[q])
+		}
 	}
-	proof.AtR[2], _ = yt.Eval(rho)
-	tr.AppendElements("maxpool/at-r", proof.AtR[:]...)
-	// G̃(r_i, ρ) = Ỹ(ρ) − D̃(r_i, ρ), the true D's value for an honest prover.
-	dv := combine(proof.AtR[0], proof.AtR[1])
-	var gv fr.Element
-	gv.Sub(&proof.AtR[2], &dv)
+	lk := make(mle.Table, len(gt))
+	var onePlus, t, yv fr.Element
+	onePlus.SetOne()
+	onePlus.Add(&onePlus, &lambda)
+	for u := range lk {
+		dv := combine(t0[u], t1[u])
+		yv.Sub(&gt[u], &yt[u%ySize]).Mul(&yv, &lambda)
+		lk[u].Mul(&dv, &onePlus).Add(&lk[u], &yv)
+	}
+	if ch.fudgeLink {
+		eq := mle.EqTable(point)
+		sum := mle.Inner(eq, lk)
+		t.Inverse(&eq[0])
+		sum.Sub(&dClaim, &sum).Mul(&sum, &t)
+		lk[0].Add(&lk[0], &sum)
+	}
+	var sigma []fr.Element
+	if proof.Link, sigma, _, err = sumcheck.ProveZK(tr, dClaim, []mle.Table{mle.EqTable(point), lk}, params.Hiding); err != nil {
+		return Proof{}, nil, err
+	}
+	sigmaW := sigma[l.sv:]
+	proof.At[0], _ = t0.Eval(sigma)
+	if hi > 0 {
+		proof.At[1], _ = t1.Eval(sigma)
+	}
+	proof.At[2], _ = gt.Eval(sigma)
+	proof.At[3], _ = yt.Eval(sigmaW)
+	tr.AppendElements("maxpool/at-sigma", proof.At[:]...)
 	var rho2 []fr.Element
-	if proof.Gather, rho2, err = conv.ProveGatherZK(tr, l.idx, point, gv, mle.FromInt64(x), params.Hiding); err != nil {
+	if proof.Gather, rho2, err = conv.ProveGatherZK(tr, l.idx, sigma, proof.At[2], mle.FromInt64(x), params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	opens := []struct {
 		d *pcs.ProverData
 		p []fr.Element
-	}{{d0, point}, {d1, point}, {yData, rho}, {xData, rho2}}
+	}{{d0, sigma}, {d1, sigma}, {yData, sigmaW}, {xData, rho2}}
 	if hi == 0 {
 		opens = append(opens[:1], opens[2:]...)
 	}
@@ -210,7 +245,7 @@ func (l *Layer) VerifyBatched(tr *transcript.Transcript, params pcs.Params, xCom
 		return fmt.Errorf("maxpool: X, Y, L0, L1 committed over %d, %d, %d, %d variables, want %d entries, %d entries, %d, %d variables",
 			xCom.NumVars, proof.Y.NumVars, proof.L0.NumVars, proof.L1.NumVars, xSize, ySize, dVars, dVars)
 	}
-	if hi == 0 && (proof.L1 != pcs.Commitment{} || !proof.AtR[1].IsZero()) {
+	if hi == 0 && (proof.L1 != pcs.Commitment{} || !proof.At[1].IsZero()) {
 		return fmt.Errorf("maxpool: one-limb differences with a second limb")
 	}
 	l.absorb(tr, &proof)
@@ -237,26 +272,37 @@ func (l *Layer) VerifyBatched(tr *transcript.Transcript, params pcs.Params, xCom
 		return err
 	}
 	ri := tr.Challenges("maxpool/r_i", l.sv)
-	// D̃(r_i, ρ) from the stated D̃(i, ρ).
-	eqI := mle.EqTable(ri)
-	dv := mle.Inner(eqI, fin[1:])
-	if c := combine(proof.AtR[0], proof.AtR[1]); !c.Equal(&dv) {
-		return fmt.Errorf("maxpool: the differences' limbs at (r_i, ρ) do not add up to the product's factors")
-	}
-	tr.AppendElements("maxpool/at-r", proof.AtR[:]...)
-	var gv fr.Element
-	gv.Sub(&proof.AtR[2], &dv)
+	// D̃(r_i, ρ) from the stated D̃(i, ρ): the link's claim.
+	dClaim := mle.Inner(mle.EqTable(ri), fin[1:])
+	lambda := tr.Challenge("maxpool/lambda")
 	point := append(append([]fr.Element(nil), ri...), rho...)
-	rho2, xv, err := conv.VerifyGather(tr, l.idx, point, gv, xCom.NumVars, proof.Gather)
+	sigma, lfin, err := sumcheck.VerifyEq(tr, dClaim, point, 2, proof.Link, "maxpool: the differences' limbs are not the output minus the window")
 	if err != nil {
-		return fmt.Errorf("maxpool: differences against the input: %v", err)
+		return err
+	}
+	// Lk(σ) = (1+λ)·(L̃0 + 2^12·L̃1) + λ·(G̃ − Ỹ) from the stated values.
+	var lk, onePlus, t fr.Element
+	onePlus.SetOne()
+	onePlus.Add(&onePlus, &lambda)
+	lk = combine(proof.At[0], proof.At[1])
+	lk.Mul(&lk, &onePlus)
+	t.Sub(&proof.At[2], &proof.At[3]).Mul(&t, &lambda)
+	lk.Add(&lk, &t)
+	if !lk.Equal(&lfin[1]) {
+		return fmt.Errorf("maxpool: the link's final differs from (1+λ)(L̃0 + 2^12·L̃1) + λ(G̃ − Ỹ) at σ")
+	}
+	tr.AppendElements("maxpool/at-sigma", proof.At[:]...)
+	sigmaW := sigma[l.sv:]
+	rho2, xv, err := conv.VerifyGather(tr, l.idx, sigma, proof.At[2], xCom.NumVars, proof.Gather)
+	if err != nil {
+		return fmt.Errorf("maxpool: the window against the input: %v", err)
 	}
 	claims := []struct {
 		name string
 		c    pcs.Commitment
 		p    []fr.Element
 		v    fr.Element
-	}{{"L0", proof.L0, point, proof.AtR[0]}, {"L1", proof.L1, point, proof.AtR[1]}, {"Y", proof.Y, rho, proof.AtR[2]}, {"X", xCom, rho2, xv}}
+	}{{"L0", proof.L0, sigma, proof.At[0]}, {"L1", proof.L1, sigma, proof.At[1]}, {"Y", proof.Y, sigmaW, proof.At[3]}, {"X", xCom, rho2, xv}}
 	if hi == 0 {
 		claims = append(claims[:1], claims[2:]...)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -24,17 +25,22 @@ type Proof struct {
 
 // InputRange proves every entry of x is a signed InBits-bit integer: with
 // v = x + 2^(InBits−1) = v0 + 2^12·v1, lookups v0 ∈ [0, 2^12),
-// v1 ∈ [0, 2^(InBits−12)) and x̃ + 2^(InBits−1) = ṽ0 + 2^12·ṽ1 at a random z.
+// v1 ∈ [0, 2^(InBits−12)), and the eq-weighted zero-check at a random z
+// Σ_i eq(z, i)·L(i) = 0, L = x + 2^(InBits−1) − v0 − 2^12·v1 (+ λ·v1 with
+// one limb, λ random: then v1 = 0 too), a sumcheck of degree 2 ending at ρ
+// with x̃, ṽ0, ṽ1 at ρ stated, from which the verifier recomputes L̃(ρ)
+// (input.go, "Soundness").
 type InputRange struct {
 	V0, V1   pcs.Commitment
 	Lookups  []logup.Proof
-	AtZ      [3]fr.Element // x̃, ṽ0, ṽ1 at z
+	Zero     sumcheck.Proof
+	AtRho    [3]fr.Element // x̃, ṽ0, ṽ1 at the zero-check's point ρ
 	Openings []pcs.Opening
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 48 + 2*48 + 96 + p.Out.Size()
+	n := 48 + 2*48 + 96 + p.Input.Zero.Size() + p.Out.Size()
 	for i := range p.Input.Lookups {
 		n += p.Input.Lookups[i].Size()
 	}
@@ -94,7 +100,7 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch chea
 	}
 	proof.X = xData.Commitment()
 	proof.X.Absorb(tr, "mlp/x")
-	if proof.Input, err = m.proveInput(tr, params, xData, xInts, bp); err != nil {
+	if proof.Input, err = m.proveInput(tr, params, xData, xInts, bp, nil, nil); err != nil {
 		return Proof{}, batch.Proof{}, nil, err
 	}
 	cur, curData := xt, xData
@@ -127,7 +133,10 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch chea
 	return proof, bproof, y, nil
 }
 
-func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64, bp *batch.Prover) (InputRange, error) {
+// proveInput proves x's range; the tests' cheating provers may replace the
+// limbs' tables (editV, after they are computed from x) and the
+// zero-check's table (editL); honest callers pass nil.
+func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64, bp *batch.Prover, editV func(v0, v1 mle.Table), editL func(mle.Table)) (InputRange, error) {
 	lo, hi := m.limbs()
 	off := int64(1) << (m.InBits - 1)
 	v0, v1 := make([]int64, len(x)), make([]int64, len(x))
@@ -137,6 +146,9 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 	}
 	var ir InputRange
 	t0, t1 := mle.FromInt64(v0), mle.FromInt64(v1)
+	if editV != nil {
+		editV(t0, t1)
+	}
 	d0, err := pcs.Commit(params, t0)
 	if err != nil {
 		return ir, err
@@ -154,7 +166,7 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 		bits int
 	}{{d0, t0, lo}, {d1, t1, hi}}
 	if hi == 0 {
-		checks = checks[:1] // v1 ≡ 0, checked at z
+		checks = checks[:1] // v1 ≡ 0, checked by the zero-check
 	}
 	for _, c := range checks {
 		table, err := logup.Range(c.bits)
@@ -167,14 +179,26 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 		}
 		ir.Lookups = append(ir.Lookups, lp)
 	}
+	lambda := tr.Challenge("mlp/lambda")
 	z := tr.Challenges("mlp/z", ir.V0.NumVars)
 	xt := mle.FromInt64(x)
-	ir.AtZ[0], _ = xt.Eval(z)
-	ir.AtZ[1], _ = t0.Eval(z)
-	ir.AtZ[2], _ = t1.Eval(z)
-	tr.AppendElements("mlp/at-z", ir.AtZ[:]...)
+	lt := make(mle.Table, len(xt))
+	for i := range lt {
+		lt[i] = inputRelation(m.InBits, hi, lambda, xt[i], t0[i], t1[i])
+	}
+	if editL != nil {
+		editL(lt)
+	}
+	var rho []fr.Element
+	if ir.Zero, rho, _, err = sumcheck.ProveZK(tr, fr.Element{}, []mle.Table{mle.EqTable(z), lt}, params.Hiding); err != nil {
+		return ir, err
+	}
+	ir.AtRho[0], _ = xt.Eval(rho)
+	ir.AtRho[1], _ = t0.Eval(rho)
+	ir.AtRho[2], _ = t1.Eval(rho)
+	tr.AppendElements("mlp/at-rho", ir.AtRho[:]...)
 	for _, d := range []*pcs.ProverData{xData, d0, d1} {
-		op, err := bp.Open(tr, d, z)
+		op, err := bp.Open(tr, d, rho)
 		if err != nil {
 			return ir, err
 		}
@@ -240,6 +264,23 @@ func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *bat
 	return nil
 }
 
+// inputRelation returns x + 2^(bits−1) − v0 − 2^12·v1, plus λ·v1 when v
+// has one limb (hi = 0): zero at every entry exactly when x + 2^(bits−1) =
+// v0 + 2^12·v1 (and v1 = 0 with one limb, for all but one λ).
+func inputRelation(bits, hi int, lambda, x, v0, v1 fr.Element) fr.Element {
+	var l, t fr.Element
+	t.SetUint64(1 << (bits - 1))
+	l.Add(&x, &t).Sub(&l, &v0)
+	t.SetUint64(1 << rescale.Limb)
+	t.Mul(&t, &v1)
+	l.Sub(&l, &t)
+	if hi == 0 {
+		t.Mul(&lambda, &v1)
+		l.Add(&l, &t)
+	}
+	return l
+}
+
 func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.Commitment, ir *InputRange, bv *batch.Verifier) error {
 	lo, hi := m.limbs()
 	if ir.V0.NumVars != x.NumVars || ir.V1.NumVars != x.NumVars {
@@ -263,22 +304,21 @@ func (m *Model) verifyInput(tr *transcript.Transcript, params pcs.Params, x pcs.
 			return fmt.Errorf("mlp: input range: %v", err)
 		}
 	}
+	lambda := tr.Challenge("mlp/lambda")
 	z := tr.Challenges("mlp/z", x.NumVars)
-	// x̃ + 2^(InBits−1) = ṽ0 + 2^12·ṽ1, and ṽ1 = 0 with one limb.
-	var lhs, rhs, t fr.Element
-	t.SetUint64(1 << (m.InBits - 1))
-	lhs.Add(&ir.AtZ[0], &t)
-	t.SetUint64(1 << rescale.Limb)
-	rhs.Mul(&ir.AtZ[2], &t).Add(&rhs, &ir.AtZ[1])
-	if !lhs.Equal(&rhs) || (hi == 0 && !ir.AtZ[2].IsZero()) {
-		return fmt.Errorf("mlp: input range: x + 2^(b−1) ≠ v0 + 2^12·v1 at z")
+	rho, fin, err := sumcheck.VerifyEq(tr, fr.Element{}, z, 2, ir.Zero, "mlp: input range: x + 2^(b−1) ≠ v0 + 2^12·v1")
+	if err != nil {
+		return err
 	}
-	tr.AppendElements("mlp/at-z", ir.AtZ[:]...)
+	if l := inputRelation(m.InBits, hi, lambda, ir.AtRho[0], ir.AtRho[1], ir.AtRho[2]); !l.Equal(&fin[1]) {
+		return fmt.Errorf("mlp: input range: the zero-check's final differs from x̃ + 2^(b−1) − ṽ0 − 2^12·ṽ1 at ρ")
+	}
+	tr.AppendElements("mlp/at-rho", ir.AtRho[:]...)
 	if len(ir.Openings) != 3 {
 		return fmt.Errorf("mlp: input range: %d openings, want 3", len(ir.Openings))
 	}
 	for i, c := range []pcs.Commitment{x, ir.V0, ir.V1} {
-		if err := bv.Check(tr, params, c, z, ir.AtZ[i], ir.Openings[i]); err != nil {
+		if err := bv.Check(tr, params, c, rho, ir.AtRho[i], ir.Openings[i]); err != nil {
 			return fmt.Errorf("mlp: input range: opening %d: %v", i, err)
 		}
 	}

@@ -64,7 +64,7 @@ func (r *reader) cnn(p *cnn.Proof) {
 
 const (
 	minConv = minCommitment + 32 + 2*minSumcheck + 2*minOpening
-	minPool = 3*minCommitment + 4 + minSumcheck + 3*32 + minSumcheck + 4
+	minPool = 3*minCommitment + 4 + minSumcheck + minSumcheck + 4*32 + minSumcheck + 4
 )
 
 func (w *writer) rescales(v []rescale.Proof) { list(w, v, w.rescale) }
@@ -99,7 +99,8 @@ func (w *writer) pool(p *maxpool.Proof) {
 	w.commitment(&p.L1)
 	w.logups(p.Lookups)
 	w.sumcheck(&p.Zero)
-	w.fixed(p.AtR[:])
+	w.sumcheck(&p.Link)
+	w.fixed(p.At[:])
 	w.sumcheck(&p.Gather)
 	w.openings(p.Openings)
 }
@@ -110,7 +111,8 @@ func (r *reader) pool(p *maxpool.Proof) {
 	r.commitment(&p.L1, "pool l1")
 	p.Lookups = r.logups("pool lookups")
 	r.sumcheck(&p.Zero, "pool zero-check")
-	r.fixed(p.AtR[:], "pool at r")
+	r.sumcheck(&p.Link, "pool link")
+	r.fixed(p.At[:], "pool at sigma")
 	r.sumcheck(&p.Gather, "pool gather")
 	p.Openings = r.openings("pool openings")
 }

@@ -119,7 +119,8 @@ func (w *writer) inputRange(p *mlp.InputRange) {
 	w.commitment(&p.V0)
 	w.commitment(&p.V1)
 	w.logups(p.Lookups)
-	w.fixed(p.AtZ[:])
+	w.sumcheck(&p.Zero)
+	w.fixed(p.AtRho[:])
 	w.openings(p.Openings)
 }
 
@@ -127,6 +128,7 @@ func (r *reader) inputRange(p *mlp.InputRange) {
 	r.commitment(&p.V0, "input v0")
 	r.commitment(&p.V1, "input v1")
 	p.Lookups = r.logups("input lookups")
-	r.fixed(p.AtZ[:], "input at z")
+	r.sumcheck(&p.Zero, "input zero-check")
+	r.fixed(p.AtRho[:], "input at rho")
 	p.Openings = r.openings("input openings")
 }

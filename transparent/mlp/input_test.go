@@ -1,0 +1,102 @@
+package mlp
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// TestInputRangeCheats: the input range alone (input.go), honest at two
+// widths and under hiding, and against provers whose input leaves the range
+// while the limbs stay in theirs: x + 2^(b−1) = 2^b with v1 reduced to 0
+// (two limbs), and v1 = (x + 2^(b−1) − v0)/2^12, a non-integer the one-limb
+// proof does not range-check, caught by the zero-check's claim (the λ·v1
+// term: without it the one-limb case is accepted); and the zero-check run
+// on a table fudged to sum to 0, caught by its final against x̃, ṽ0, ṽ1.
+func TestInputRangeCheats(t *testing.T) {
+	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	const n = 16
+	cases := []struct {
+		name   string
+		bits   int
+		params pcs.Params
+		x0     int64 // x[0]
+		editV  func(x0 int64, bits int) func(v0, v1 mle.Table)
+		fudge  bool
+		want   string
+	}{
+		{"honest, two limbs", 16, testParams, -1 << 15, nil, false, ""},
+		{"honest, one limb", 10, testParams, 511, nil, false, ""},
+		{"honest, hiding", 16, hiding, 1<<15 - 1, nil, false, ""},
+		{"x = 2^(b−1), v1 reduced mod its range", 16, testParams, 1 << 15, func(int64, int) func(v0, v1 mle.Table) {
+			return func(_, v1 mle.Table) { v1[0].SetZero() }
+		}, false, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
+		{"one limb, x = 600, v1 a fraction", 10, testParams, 600, func(x0 int64, bits int) func(v0, v1 mle.Table) {
+			return func(v0, v1 mle.Table) {
+				v0[0].SetInt64((x0 + 1<<(bits-1)) & (1<<bits - 1))
+				var inv fr.Element
+				inv.SetUint64(1 << 12)
+				inv.Inverse(&inv)
+				v1[0].SetInt64(x0 + 1<<(bits-1))
+				v1[0].Sub(&v1[0], &v0[0]).Mul(&v1[0], &inv)
+			}
+		}, false, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
+		{"zero-check on a fudged table", 16, testParams, 1 << 15, func(int64, int) func(v0, v1 mle.Table) {
+			return func(_, v1 mle.Table) { v1[0].SetZero() }
+		}, true, "the zero-check's final differs"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x := make([]int64, n)
+			for i := range x {
+				x[i] = int64(i*37%(1<<(c.bits-1))) - int64(i%2)*(1<<(c.bits-2))
+			}
+			x[0] = c.x0
+			xData, err := pcs.Commit(c.params, mle.FromInt64(x))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Model{InBits: c.bits}
+			var editV func(v0, v1 mle.Table)
+			if c.editV != nil {
+				editV = c.editV(c.x0, c.bits)
+			}
+			var editL func(mle.Table)
+			tr, bp := transcript.New("test"), batch.NewProver()
+			if c.fudge {
+				// The relation is nonzero only at entry 0 (the edited limb):
+				// zeroing it there makes every sum 0.
+				editL = func(lt mle.Table) { lt[0].SetZero() }
+			}
+			ir, err := m.proveInput(tr, c.params, xData, x, bp, editV, editL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bproof, err := bp.Prove(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tv, bv := transcript.New("test"), batch.NewVerifier()
+			err = m.verifyInput(tv, c.params, xData.Commitment(), &ir, bv)
+			if err == nil {
+				err = bv.Verify(tv, c.params, bproof)
+			}
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("honest proof rejected: %v", err)
+			case c.want != "" && err == nil:
+				t.Fatal("cheating proof accepted")
+			case c.want != "" && !strings.Contains(err.Error(), c.want):
+				t.Fatalf("rejected by another check than %q: %v", c.want, err)
+			}
+			if err != nil {
+				t.Log(err)
+			}
+		})
+	}
+}
