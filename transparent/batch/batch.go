@@ -58,12 +58,29 @@ type claim struct {
 type Prover struct {
 	order  []pcs.Commitment
 	data   map[pcs.Commitment]*pcs.ProverData
-	claims map[pcs.Commitment][]claim
+	claims map[pcs.Commitment][]claim // value claims f̂(z) = y
+	masks  map[pcs.Commitment][]claim // mask claims s̃(w) = y (vanishing.go)
+	// sigmaShift, set only by tests, opens a vanishing reduction's first
+	// table with σ_0 + 1 (its stated V_0 honest): the opening must refuse it.
+	sigmaShift bool
+	// unbounded, set only by tests, lifts maxClaims's zero-knowledge bound,
+	// so that the algebra of reductions it forbids (c = 0) is tested too.
+	unbounded bool
 }
 
 // NewProver returns an empty collector.
 func NewProver() *Prover {
-	return &Prover{data: map[pcs.Commitment]*pcs.ProverData{}, claims: map[pcs.Commitment][]claim{}}
+	return &Prover{data: map[pcs.Commitment]*pcs.ProverData{}, claims: map[pcs.Commitment][]claim{}, masks: map[pcs.Commitment][]claim{}}
+}
+
+// add records d's commitment in order of first claim.
+func (b *Prover) add(d *pcs.ProverData) pcs.Commitment {
+	c := d.Commitment()
+	if _, ok := b.data[c]; !ok {
+		b.order = append(b.order, c)
+		b.data[c] = d
+	}
+	return c
 }
 
 // Open opens d at point now when b is nil; otherwise it records the claim
@@ -77,11 +94,8 @@ func (b *Prover) Open(tr *transcript.Transcript, d *pcs.ProverData, point []fr.E
 	if len(point) != c.NumVars {
 		return pcs.Opening{}, fmt.Errorf("batch: point of %d coordinates for a table of %d variables", len(point), c.NumVars)
 	}
-	if _, ok := b.data[c]; !ok {
-		b.order = append(b.order, c)
-		b.data[c] = d
-	}
-	v, err := d.Table().Eval(point)
+	b.add(d)
+	v, err := d.MaskedEval(point) // f̂(z): f̃(z) without a vanishing mask
 	if err != nil {
 		return pcs.Opening{}, err
 	}
@@ -93,13 +107,23 @@ func (b *Prover) Open(tr *transcript.Transcript, d *pcs.ProverData, point []fr.E
 type Verifier struct {
 	order  []pcs.Commitment
 	claims map[pcs.Commitment][]claim
+	masks  map[pcs.Commitment][]claim
+	points [][]fr.Element // per shape, the point its tables were opened at
 }
 
+// Points returns, after [Verifier.Verify], the point at which each shape's
+// tables were opened (ρ of its reduction, or its single claim's point), in
+// the proof's order: the zero-knowledge tests read f̃(ρ) off the V_c with it.
+func (v *Verifier) Points() [][]fr.Element { return v.points }
+
 // NewVerifier returns an empty collector.
-func NewVerifier() *Verifier { return &Verifier{claims: map[pcs.Commitment][]claim{}} }
+func NewVerifier() *Verifier {
+	return &Verifier{claims: map[pcs.Commitment][]claim{}, masks: map[pcs.Commitment][]claim{}}
+}
 
 // Check verifies the opening now when v is nil; otherwise it records the
-// claim f̃_c(point) = value for [Verifier.Verify] and ignores op.
+// claim f̂_c(point) = value (f̃_c without a vanishing mask) for
+// [Verifier.Verify] and ignores op.
 func (v *Verifier) Check(tr *transcript.Transcript, params pcs.Params, c pcs.Commitment, point []fr.Element, value fr.Element, op pcs.Opening) error {
 	if v == nil {
 		return pcs.Verify(tr, params, c, point, value, op)
@@ -107,11 +131,18 @@ func (v *Verifier) Check(tr *transcript.Transcript, params pcs.Params, c pcs.Com
 	if len(point) != c.NumVars {
 		return fmt.Errorf("batch: point of %d coordinates for a commitment of %d variables", len(point), c.NumVars)
 	}
-	if _, ok := v.claims[c]; !ok {
-		v.order = append(v.order, c)
-	}
+	v.add(c)
 	v.claims[c] = append(v.claims[c], claim{append([]fr.Element(nil), point...), value})
 	return nil
+}
+
+// add records c in order of first claim.
+func (v *Verifier) add(c pcs.Commitment) {
+	_, ok := v.claims[c]
+	if _, ok2 := v.masks[c]; !ok && !ok2 {
+		v.order = append(v.order, c)
+		v.claims[c] = nil
+	}
 }
 
 // Group is one shape's batched opening.
@@ -165,8 +196,10 @@ func shapes(order []pcs.Commitment) [][]pcs.Commitment {
 }
 
 // absorb binds one shape's claims and draws their coefficients (nil for a
-// single claim).
-func absorb(tr *transcript.Transcript, coms []pcs.Commitment, claims map[pcs.Commitment][]claim) []fr.Element {
+// single claim). With a vanishing mask each commitment's mask claims
+// follow its value claims (and their coefficients the value claims'
+// coefficients); without one masks is empty and the transcript is as before.
+func absorb(tr *transcript.Transcript, coms []pcs.Commitment, claims, masks map[pcs.Commitment][]claim, vanishing bool) []fr.Element {
 	tr.AppendUint64("batch/tables", uint64(len(coms)))
 	total := 0
 	for _, c := range coms {
@@ -178,6 +211,15 @@ func absorb(tr *transcript.Transcript, coms []pcs.Commitment, claims map[pcs.Com
 			tr.AppendElements("batch/value", k.value)
 		}
 		total += len(cl)
+		if vanishing {
+			ms := masks[c]
+			tr.AppendUint64("batch/maskclaims", uint64(len(ms)))
+			for _, k := range ms {
+				tr.AppendElements("batch/maskpoint", k.point...)
+				tr.AppendElements("batch/maskvalue", k.value)
+			}
+			total += len(ms)
+		}
 	}
 	if total == 1 {
 		return nil
@@ -185,12 +227,13 @@ func absorb(tr *transcript.Transcript, coms []pcs.Commitment, claims map[pcs.Com
 	return tr.Challenges("batch/a", total)
 }
 
-// combined returns Σ a·y over the shape's claims, in order.
-func combined(coms []pcs.Commitment, claims map[pcs.Commitment][]claim, coef []fr.Element) fr.Element {
+// combined returns Σ a·y over the shape's claims, in order (each
+// commitment's value claims, then its mask claims).
+func combined(coms []pcs.Commitment, claims, masks map[pcs.Commitment][]claim, coef []fr.Element) fr.Element {
 	var s, t fr.Element
 	i := 0
 	for _, c := range coms {
-		for _, k := range claims[c] {
+		for _, k := range append(claims[c], masks[c]...) {
 			t.Mul(&coef[i], &k.value)
 			s.Add(&s, &t)
 			i++
@@ -215,17 +258,32 @@ func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Ele
 		if alter != nil {
 			k := 0
 			for _, c := range coms {
-				for i := range b.claims[c] {
-					alter(gi, k, &b.claims[c][i].value)
-					k++
+				for _, cl := range [][]claim{b.claims[c], b.masks[c]} {
+					for i := range cl {
+						alter(gi, k, &cl[i].value)
+						k++
+					}
 				}
 			}
 		}
-		coef := absorb(tr, coms, b.claims)
 		datas := make([]*pcs.ProverData, len(coms))
 		for i, c := range coms {
 			datas[i] = b.data[c]
 		}
+		if p := datas[0].Params(); p.Hiding && p.Vanishing {
+			g, err := b.proveVanishing(tr, coms, datas, forgeE)
+			if err != nil {
+				return Proof{}, fmt.Errorf("batch: shape %d: %v", gi, err)
+			}
+			proof.Groups = append(proof.Groups, g)
+			continue
+		}
+		for _, c := range coms {
+			if len(b.masks[c]) > 0 {
+				return Proof{}, fmt.Errorf("batch: a mask claim on a commitment without a vanishing mask; commit with pcs.Params.Vanishing")
+			}
+		}
+		coef := absorb(tr, coms, b.claims, nil, false)
 		var g Group
 		point := b.claims[coms[0]][0].point
 		if coef != nil {
@@ -252,7 +310,7 @@ func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Ele
 				}
 			}
 			var err error
-			if g.Rounds, point, g.Finals, g.Mask, err = reduce(tr, combined(coms, b.claims, coef), es, fs, mask); err != nil {
+			if g.Rounds, point, g.Finals, g.Mask, err = reduce(tr, combined(coms, b.claims, nil, coef), es, fs, mask); err != nil {
 				return Proof{}, err
 			}
 		}
@@ -290,16 +348,28 @@ func (v *Verifier) Verify(tr *transcript.Transcript, params pcs.Params, proof Pr
 	if len(proof.Groups) != len(groups) {
 		return fmt.Errorf("batch: %d batched openings, want one for each of %d table shapes", len(proof.Groups), len(groups))
 	}
+	vanishing := params.Hiding && params.Vanishing
 	for gi, coms := range groups {
 		g := &proof.Groups[gi]
-		coef := absorb(tr, coms, v.claims)
+		if vanishing {
+			if err := v.verifyVanishing(tr, params, coms, g); err != nil {
+				return fmt.Errorf("batch: shape %d: %v", gi, err)
+			}
+			continue
+		}
+		for _, c := range coms {
+			if len(v.masks[c]) > 0 {
+				return fmt.Errorf("batch: a mask claim under parameters without a vanishing mask; verify with pcs.Params.Vanishing")
+			}
+		}
+		coef := absorb(tr, coms, v.claims, nil, false)
 		first := v.claims[coms[0]][0]
 		point, values := first.point, []fr.Element{first.value}
 		if coef != nil {
 			if len(g.Finals) != len(coms) {
 				return fmt.Errorf("batch: shape %d: %d final values for %d tables", gi, len(g.Finals), len(coms))
 			}
-			rho, last, err := verifyReduce(tr, params, combined(coms, v.claims, coef), coms[0].NumVars, g)
+			rho, last, err := verifyReduce(tr, params, combined(coms, v.claims, nil, coef), coms[0].NumVars, 2, g)
 			if err != nil {
 				return fmt.Errorf("batch: shape %d: the claims' combination: %v", gi, err)
 			}
@@ -327,6 +397,7 @@ func (v *Verifier) Verify(tr *transcript.Transcript, params pcs.Params, proof Pr
 		if err := pcs.VerifyMulti(tr, params, coms, point, values, g.Open); err != nil {
 			return fmt.Errorf("batch: shape %d: %v", gi, err)
 		}
+		v.points = append(v.points, point)
 	}
 	return nil
 }

@@ -7,7 +7,8 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 )
 
-// Claim records the claim f̃(point) = value on d's table for a value the
+// Claim records the claim f̂(point) = value on d's table (f̂ = f̃ without
+// pcs.Params.Vanishing) for a value the
 // protocol has already stated (a sumcheck's final value bound in the
 // transcript) instead of one computed from the table, as Open does: an
 // honest prover's value is the table's, and a false one makes Prove's
@@ -22,10 +23,19 @@ func (b *Prover) Claim(d *pcs.ProverData, point []fr.Element, value fr.Element) 
 	if len(point) != c.NumVars {
 		return fmt.Errorf("batch: point of %d coordinates for a table of %d variables", len(point), c.NumVars)
 	}
-	if _, ok := b.data[c]; !ok {
-		b.order = append(b.order, c)
-		b.data[c] = d
+	if p := d.Params(); p.Hiding && p.Vanishing {
+		// Under a vanishing mask a claim is on f̂ = f̃ + Z·s̃. A protocol that
+		// states f̃(z) (a plain sumcheck's final) would make the proof fail
+		// at the verifier with no hint why: say it here.
+		want, err := d.MaskedEval(point)
+		if err != nil {
+			return err
+		}
+		if !want.Equal(&value) {
+			return fmt.Errorf("batch: the stated value is not f̂(z) = f̃(z) + Z(z)·s̃(z_col) of a commitment with a vanishing mask; a protocol whose claims are f̃ must prove f̂ (masked factors, zk-design part B) or commit without pcs.Params.Vanishing")
+		}
 	}
+	b.add(d)
 	b.claims[c] = append(b.claims[c], claim{append([]fr.Element(nil), point...), value})
 	return nil
 }

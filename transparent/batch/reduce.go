@@ -120,7 +120,10 @@ func start(tr *transcript.Transcript, claim fr.Element, n, tables int) {
 // and g(ρ) is checked through its opening. Tables of 0 variables (one
 // entry: a 1×1 layer's output, a one-output bias) have no rounds to mask:
 // their group never carries one (masked).
-func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element, n int, g *Group) ([]fr.Element, fr.Element, error) {
+//
+// d is the rounds' degree (2, or with a vanishing mask the last round's,
+// which the mask g has in every variable: vanishing.go).
+func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element, n, d int, g *Group) ([]fr.Element, fr.Element, error) {
 	if len(g.Rounds) != n {
 		return nil, fr.Element{}, fmt.Errorf("%d rounds, want %d", len(g.Rounds), n)
 	}
@@ -138,8 +141,8 @@ func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element
 		cur.Add(&cur, t.Mul(&rho, &g.Mask.Sum))
 	}
 	for j, r := range g.Rounds {
-		if len(r) != 3 {
-			return nil, fr.Element{}, fmt.Errorf("round %d polynomial has %d values, want 3", j, len(r))
+		if len(r) != d+1 {
+			return nil, fr.Element{}, fmt.Errorf("round %d polynomial has %d values, want %d", j, len(r), d+1)
 		}
 		var s fr.Element
 		if s.Add(&r[0], &r[1]); !s.Equal(&cur) {
@@ -154,7 +157,7 @@ func verifyReduce(tr *transcript.Transcript, params pcs.Params, claim fr.Element
 		var t fr.Element
 		cur.Sub(&cur, t.Mul(&rho, &g.Mask.Value))
 		tr.AppendElements("batch/maskvalue", g.Mask.Value)
-		if err := sumcheck.VerifyMaskOpening(tr, params, g.Mask.Com, point, 2, g.Mask.Value, g.Mask.Open); err != nil {
+		if err := sumcheck.VerifyMaskOpening(tr, params, g.Mask.Com, point, d, g.Mask.Value, g.Mask.Open); err != nil {
 			return nil, fr.Element{}, err
 		}
 	}

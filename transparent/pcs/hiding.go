@@ -34,9 +34,13 @@ func (p Params) msgLen(C int) int {
 }
 
 // matRows returns the number of committed rows for a table of R rows: R, or
-// with hiding R + 2 (μ_u and μ_v below the table).
+// with hiding R + 2 (μ_u and μ_v below the table), or with hiding and
+// [Params].Vanishing R + 3 (s, μ_u, μ_v).
 func (p Params) matRows(R int) int {
-	if p.Hiding {
+	switch {
+	case p.Hiding && p.Vanishing:
+		return R + 3
+	case p.Hiding:
 		return R + 2
 	}
 	return R
@@ -44,32 +48,43 @@ func (p Params) matRows(R int) int {
 
 // zeroMasks, set only by tests, replaces every random coefficient by 0:
 // the commitment stops hiding, which the tests use to show that their
-// statistics can fail.
-var zeroMasks bool
+// statistics can fail. zeroVanishing replaces only the vanishing mask s
+// by 0: f̂ = f̃, which the zero-knowledge tests of f̂'s values use.
+var zeroMasks, zeroVanishing bool
 
 // messages returns the encoded messages: the rows without hiding; with it
 // each row copied into L coefficients, the last L − C ≥ t + 1 random, then
-// μ_u and μ_v, L random each, drawn from pd.seed in that order (so the same
-// seed regenerates them: the prover stores 32 bytes instead of a padded copy
-// of the table).
+// (with [Params].Vanishing) the vanishing mask s, C uniform entries padded
+// as a data row, then μ_u and μ_v, L random each, drawn from pd.seed in that
+// order (so the same seed regenerates them: the prover stores 32 bytes
+// instead of a padded copy of the table, and a seeded commitment stays
+// deterministic).
 func (pd *ProverData) messages() [][]fr.Element {
 	if !pd.params.Hiding {
 		return pd.rows
 	}
-	return padRows(pd.rows, pd.params.msgLen(len(pd.rows[0])), rngFor(&pd.seed))
+	return padRows(pd.rows, pd.params.msgLen(len(pd.rows[0])), pd.params.matRows(len(pd.rows)), rngFor(&pd.seed))
 }
 
-// padRows draws the hiding messages from g (see messages).
-func padRows(rows [][]fr.Element, L int, g rng) [][]fr.Element {
+// padRows draws the hiding messages from g (see messages): Rm rows, the
+// len(rows) data rows first, every row after them uniform (s, when Rm is
+// len(rows) + 3, then μ_u, μ_v).
+func padRows(rows [][]fr.Element, L, Rm int, g rng) [][]fr.Element {
 	R, C := len(rows), len(rows[0])
-	flat := make([]fr.Element, (R+2)*L)
-	out := make([][]fr.Element, R+2)
+	flat := make([]fr.Element, Rm*L)
+	out := make([][]fr.Element, Rm)
 	for i := range out {
 		out[i] = flat[i*L : (i+1)*L : (i+1)*L]
-		if i < R {
+		switch {
+		case i < R:
 			copy(out[i], rows[i])
 			g.fill(out[i][C:])
-		} else {
+		case i == R && Rm == R+3:
+			g.fill(out[i])
+			if zeroVanishing {
+				clear(out[i][:C])
+			}
+		default:
 			g.fill(out[i])
 		}
 	}

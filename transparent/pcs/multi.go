@@ -56,8 +56,33 @@ func absorbMulti(tr *transcript.Transcript, coms []Commitment, point, values []f
 
 // OpenMulti proves the tables of pds (one shape) at point; it returns their
 // values and the opening.
+// Under [Params].Vanishing the values are f̂_c(point).
 func OpenMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element) ([]fr.Element, MultiOpening, error) {
-	return openMulti(tr, pds, point, multiCheats{})
+	return openMulti(tr, pds, point, nil, multiCheats{})
+}
+
+// OpenMultiWeighted is [OpenMulti] with each table's row weights w[c]: the
+// value of table c is w[c].Data·f̃_c(point) + w[c].Mask·s̃_c(point_col)
+// (package batch opens V_c = f̂_c(ρ) + τ_c·s̃_c(ρ_col) with {1, Z(ρ) + τ_c}).
+// A nonzero Mask needs [Params].Vanishing. The weights must be fixed before
+// the opening by what the verifier knows (its soundness is Ligero's for a
+// fixed row weight vector); they are absorbed with the values.
+func OpenMultiWeighted(tr *transcript.Transcript, pds []*ProverData, point []fr.Element, w []Weight) ([]fr.Element, MultiOpening, error) {
+	if len(w) != len(pds) {
+		return nil, MultiOpening{}, fmt.Errorf("pcs: %d weights for %d tables", len(w), len(pds))
+	}
+	return openMulti(tr, pds, point, w, multiCheats{})
+}
+
+// absorbWeights binds explicit weights (vanishing commitments only: the
+// plain openings' transcripts are unchanged).
+func absorbWeights(tr *transcript.Transcript, p Params, w []Weight) {
+	if w == nil || !(p.Hiding && p.Vanishing) {
+		return
+	}
+	for _, x := range w {
+		tr.AppendElements("pcs/weight", x.Data, x.Mask)
+	}
 }
 
 // multiCheats are the soundness tests' cheating prover: value changes table
@@ -68,7 +93,7 @@ type multiCheats struct {
 	u           bool
 }
 
-func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element, ch multiCheats) ([]fr.Element, MultiOpening, error) {
+func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element, w []Weight, ch multiCheats) ([]fr.Element, MultiOpening, error) {
 	if len(pds) == 0 {
 		return nil, MultiOpening{}, fmt.Errorf("pcs: no tables to open")
 	}
@@ -81,13 +106,25 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	if len(point) != c0.NumVars {
 		return nil, MultiOpening{}, fmt.Errorf("pcs: point of %d coordinates for tables of %d variables", len(point), c0.NumVars)
 	}
+	p := pds[0].params
+	hiding := p.Hiding
+	eqRow, eqCol := mle.EqTable(point[:c0.RowVars]), mle.EqTable(point[c0.RowVars:])
+	coefs := make([][]fr.Element, len(pds))
+	for c := range pds {
+		wc := p.plainWeight(point)
+		if w != nil {
+			wc = w[c]
+		}
+		var err error
+		if coefs[c], err = p.vCoef(eqRow, wc); err != nil {
+			return nil, MultiOpening{}, err
+		}
+	}
 	for _, pd := range pds {
 		if err := pd.useMasks(); err != nil {
 			return nil, MultiOpening{}, err
 		}
 	}
-	hiding := pds[0].params.Hiding
-	eqRow, eqCol := mle.EqTable(point[:c0.RowVars]), mle.EqTable(point[c0.RowVars:])
 	values := make([]fr.Element, len(pds))
 	coms := make([]Commitment, len(pds))
 	vs := make([][]fr.Element, len(pds))
@@ -95,11 +132,11 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	var muVs [][]fr.Element
 	for c, pd := range pds {
 		msg := pd.messages() // regenerated per table, twice: one table's padded copy alive at a time
-		vs[c] = combine(msg, eqRow)
+		vs[c] = combine(msg, coefs[c])
 		values[c] = mle.Inner(vs[c][:len(eqCol)], eqCol)
 		coms[c] = pd.com
 		if hiding {
-			muV := msg[len(pd.rows)+1]
+			muV := msg[len(msg)-1]
 			masks = append(masks, mle.Inner(muV[:len(eqCol)], eqCol))
 			muVs = append(muVs, append([]fr.Element(nil), muV...)) // a copy: the slice would keep msg alive
 		}
@@ -109,6 +146,7 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 		values[1].Add(&values[1], &one)
 	}
 	absorbMulti(tr, coms, point, values)
+	absorbWeights(tr, p, w)
 	var beta fr.Element
 	if hiding {
 		beta = absorbMask(tr, masks)
@@ -171,7 +209,22 @@ func addTo(dst, src []fr.Element, k fr.Element) {
 // VerifyMulti checks that the tables committed in coms (one shape) have
 // values at point. The transcript must be in the state the prover's was in
 // when it called OpenMulti.
+// Under [Params].Vanishing the values are f̂_c(point).
 func VerifyMulti(tr *transcript.Transcript, p Params, coms []Commitment, point, values []fr.Element, op MultiOpening) error {
+	return verifyMulti(tr, p, coms, point, values, nil, op)
+}
+
+// VerifyMultiWeighted checks an [OpenMultiWeighted] opening: table c's value
+// is w[c].Data·f̃_c(point) + w[c].Mask·s̃_c(point_col), the weights computed
+// by the verifier.
+func VerifyMultiWeighted(tr *transcript.Transcript, p Params, coms []Commitment, point, values []fr.Element, w []Weight, op MultiOpening) error {
+	if len(w) != len(coms) {
+		return fmt.Errorf("pcs: %d weights for %d commitments", len(w), len(coms))
+	}
+	return verifyMulti(tr, p, coms, point, values, w, op)
+}
+
+func verifyMulti(tr *transcript.Transcript, p Params, coms []Commitment, point, values []fr.Element, w []Weight, op MultiOpening) error {
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -199,16 +252,27 @@ func VerifyMulti(tr *transcript.Transcript, p Params, coms []Commitment, point, 
 	}
 	eqRow, eqCol := mle.EqTable(point[:c0.RowVars]), mle.EqTable(point[c0.RowVars:])
 	absorbMulti(tr, coms, point, values)
-	rowCoef := eqRow
+	absorbWeights(tr, p, w)
 	want := make([]fr.Element, len(values))
 	copy(want, values)
+	var beta fr.Element
 	if p.Hiding {
-		beta := absorbMask(tr, op.Masks)
+		beta = absorbMask(tr, op.Masks)
 		var t fr.Element
 		for c := range want {
 			want[c].Add(&want[c], t.Mul(&beta, &op.Masks[c]))
 		}
-		rowCoef = append(append(append([]fr.Element(nil), eqRow...), fr.Element{}), beta)
+	}
+	rowCoefs := make([][]fr.Element, len(coms))
+	for c := range coms {
+		wc := p.plainWeight(point)
+		if w != nil {
+			wc = w[c]
+		}
+		var err error
+		if rowCoefs[c], err = p.verifierCoef(eqRow, wc, beta); err != nil {
+			return err
+		}
 	}
 	lambda := tr.Challenges("pcs/lambda", len(coms))
 	gamma := tr.Challenges("pcs/gamma", len(coms)*R)
@@ -234,7 +298,7 @@ func VerifyMulti(tr *transcript.Transcript, p Params, coms []Commitment, point, 
 				return fmt.Errorf("pcs: table %d: opened column %d has %d entries, want %d", c, q, len(col), R)
 			}
 			leaves[q] = leafOf(col)
-			g, e := mle.Inner(gamma[c*R:(c+1)*R], col), mle.Inner(rowCoef, col[:len(rowCoef)])
+			g, e := mle.Inner(gamma[c*R:(c+1)*R], col), mle.Inner(rowCoefs[c], col[:len(rowCoefs[c])])
 			e.Mul(&e, &lambda[c])
 			sumU[q].Add(&sumU[q], &g)
 			sumV[q].Add(&sumV[q], &e)

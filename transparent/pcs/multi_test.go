@@ -40,7 +40,7 @@ func TestMultiHonest(t *testing.T) {
 				t.Fatalf("n=%d, %d tables: honest opening rejected: %v", c[0], c[1], err)
 			}
 			for i, pd := range pds {
-				if want, _ := pd.Table().Eval(z); !want.Equal(&vals[i]) {
+				if want, _ := pd.MaskedEval(z); !want.Equal(&vals[i]) {
 					t.Fatalf("n=%d: value %d is not the table's", c[0], i)
 				}
 			}
@@ -147,7 +147,7 @@ func TestMultiCheats(t *testing.T) {
 				pd.opened = false // the setup's opening used the masks; this test opens again
 			}
 			z := randPoint(8)
-			vals, op, err := openMulti(transcript.New("t"), pds, z, c.ch)
+			vals, op, err := openMulti(transcript.New("t"), pds, z, nil, c.ch)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -89,18 +89,23 @@ func (pd *ProverData) open(tr *transcript.Transcript, point []fr.Element, cheat 
 		return fr.Element{}, Opening{}, Stats{}, fmt.Errorf("pcs: point of %d coordinates for a table of %d variables", len(point), c.NumVars)
 	}
 	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
-	return pd.openWith(tr, mle.EqTable(zRow), mle.EqTable(zCol), point, cheat)
+	return pd.openWith(tr, mle.EqTable(zRow), mle.EqTable(zCol), point, pd.params.plainWeight(point), cheat)
 }
 
-// openWith opens ⟨eqRowᵀM, eqCol⟩, absorbing point as the claim's point
-// (the weights themselves for a linear opening).
-func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []fr.Element, cheat cheats) (fr.Element, Opening, Stats, error) {
+// openWith opens ⟨eqRowᵀM + σ·s, eqCol⟩ (w = {1, σ}: σ = Z(z) for f̂(z),
+// 0 for a linear opening), absorbing point as the claim's point (the
+// weights themselves for a linear opening).
+func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []fr.Element, w Weight, cheat cheats) (fr.Element, Opening, Stats, error) {
 	c := pd.com
+	coef, err := pd.params.vCoef(eqRow, w)
+	if err != nil {
+		return fr.Element{}, Opening{}, Stats{}, err
+	}
 	if err := pd.useMasks(); err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	msg := pd.messages()
-	v := combine(msg, eqRow)
+	v := combine(msg, coef)
 	value := mle.Inner(v[:len(eqCol)], eqCol)
 	if cheat.value != nil {
 		cheat.value(&value, v)
@@ -108,7 +113,7 @@ func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []
 	absorbClaim(tr, c, point, value)
 	var mask []fr.Element
 	if pd.params.Hiding {
-		muV := msg[len(pd.rows)+1]
+		muV := msg[len(msg)-1]
 		mask = []fr.Element{mle.Inner(muV[:len(eqCol)], eqCol)}
 		beta := absorbMask(tr, mask)
 		addTo(v, muV, beta)
@@ -149,11 +154,12 @@ func Verify(tr *transcript.Transcript, p Params, c Commitment, point []fr.Elemen
 		return fmt.Errorf("pcs: commitment with %d row variables of %d", c.RowVars, c.NumVars)
 	}
 	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
-	return verifyWith(tr, p, c, mle.EqTable(zRow), mle.EqTable(zCol), point, value, op)
+	return verifyWith(tr, p, c, mle.EqTable(zRow), mle.EqTable(zCol), point, p.plainWeight(point), value, op)
 }
 
-// verifyWith checks ⟨eqRowᵀM, eqCol⟩ = value, point absorbed as the claim's.
-func verifyWith(tr *transcript.Transcript, p Params, c Commitment, eqRow, eqCol, point []fr.Element, value fr.Element, op Opening) error {
+// verifyWith checks ⟨eqRowᵀM + σ·s, eqCol⟩ = value (w = {1, σ}), point
+// absorbed as the claim's.
+func verifyWith(tr *transcript.Transcript, p Params, c Commitment, eqRow, eqCol, point []fr.Element, w Weight, value fr.Element, op Opening) error {
 	R, C := 1<<c.RowVars, 1<<(c.NumVars-c.RowVars)
 	L, Rm := p.msgLen(C), p.matRows(R)
 	W := L << p.RateLog
@@ -165,12 +171,16 @@ func verifyWith(tr *transcript.Transcript, p Params, c Commitment, eqRow, eqCol,
 		return err
 	}
 	absorbClaim(tr, c, point, value)
-	want, rowCoef := value, eqRow
+	want := value
+	var beta fr.Element
 	if p.Hiding {
-		beta := absorbMask(tr, op.Mask)
+		beta = absorbMask(tr, op.Mask)
 		var t fr.Element
 		want.Add(&want, t.Mul(&beta, &op.Mask[0]))
-		rowCoef = append(append(append([]fr.Element(nil), eqRow...), fr.Element{}), beta)
+	}
+	rowCoef, err := p.verifierCoef(eqRow, w, beta)
+	if err != nil {
+		return err
 	}
 	if got := mle.Inner(op.V[:C], eqCol); !got.Equal(&want) {
 		return fmt.Errorf("pcs: claimed value differs from ⟨v, eq(z_col)⟩")
@@ -259,7 +269,7 @@ func (pd *ProverData) OpenLinear(tr *transcript.Transcript, a []fr.Element) (fr.
 		return fr.Element{}, Opening{}, fmt.Errorf("pcs: linear opening of %d weights for a table of %d rows of %d", len(a), 1<<c.RowVars, 1<<(c.NumVars-c.RowVars))
 	}
 	tr.AppendUint64("pcs/linear", uint64(len(a)))
-	val, op, _, err := pd.openWith(tr, []fr.Element{fr.One()}, a, a, cheats{})
+	val, op, _, err := pd.openWith(tr, []fr.Element{fr.One()}, a, a, Weight{Data: fr.One()}, cheats{})
 	return val, op, err
 }
 
@@ -272,5 +282,5 @@ func VerifyLinear(tr *transcript.Transcript, p Params, c Commitment, a []fr.Elem
 		return fmt.Errorf("pcs: linear opening of %d weights for a commitment of %d variables, %d of them row variables", len(a), c.NumVars, c.RowVars)
 	}
 	tr.AppendUint64("pcs/linear", uint64(len(a)))
-	return verifyWith(tr, p, c, []fr.Element{fr.One()}, a, a, value, op)
+	return verifyWith(tr, p, c, []fr.Element{fr.One()}, a, a, Weight{Data: fr.One()}, value, op)
 }

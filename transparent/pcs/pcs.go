@@ -51,6 +51,23 @@
 // verifier checks ⟨v[:C], eq(z_col)⟩ = y + β·y_μ. A hiding commitment may be
 // opened once (its masks are one-time pads): package batch reduces every
 // claim on it to one point first.
+//
+// # Vanishing mask ([Params].Vanishing; Libra §4.2, Xie et al. CRYPTO 2019)
+//
+// With Hiding and Vanishing one more row s of C uniform entries is committed
+// between the table and μ_u (rows: R data, s, μ_u, μ_v), and the committed
+// polynomial is f̂(x) = f̃(x) + Z(x)·s̃(x_col), Z(x) = Π_i x_i(1 − x_i)
+// ([Vanishing]; Z ≡ 0 for n = 0). f̂ = f on the cube, so every sum over the
+// cube is unchanged, while f̂(z) off the cube carries Z(z)·s̃(z_col). Every
+// opening proves f̂: v = eq(z_row)ᵀM + σ·s + β·μ_v with σ = Z(z), and the
+// verifier's column check uses the row weights (eq(z_row), σ, 0, β);
+// [OpenMultiWeighted] takes a σ_c (and a row scale α_c) per table, for
+// package batch. Soundness is the Ligero argument for a fixed public row
+// weight vector, unchanged (σ is the verifier's own). Zero knowledge: the
+// values revealed are linear forms of (f, s); their parts in s,
+// σ_k·eq(z_k,col), are linearly independent for k ≤ C points in general
+// position, so k ≤ C revealed values are uniform whatever f is (s is
+// uniform and appears nowhere else: the pcs opening hides the rest).
 package pcs
 
 import (
@@ -82,6 +99,13 @@ type Params struct {
 	// The code keeps its rate 2^-RateLog on the padded rows (soundness as
 	// without it, plus 1/|F| for β); the encoded matrix is L/C times wider.
 	Hiding bool
+	// Vanishing (with Hiding only) commits one more row, the vanishing mask
+	// s of C uniform entries, and makes the committed polynomial
+	// f̂ = f̃ + Z(x)·s̃(x_col) (vanishing.go): f̂ = f on the cube, and every
+	// opening proves f̂, so the values a proof reveals are uniform
+	// (docs/TRANSPARENT.md, "Zero knowledge"). Protocols whose openings
+	// and claims are f̂'s turn it on; it is off until all of them are.
+	Vanishing bool
 }
 
 // DefaultParams give ≥ 100 bits under Ligero's bound for any linear code:
@@ -94,6 +118,9 @@ func (p Params) check() error {
 	}
 	if p.Queries < 1 {
 		return fmt.Errorf("pcs: %d queries", p.Queries)
+	}
+	if p.Vanishing && !p.Hiding {
+		return fmt.Errorf("pcs: a vanishing mask without hiding; set Params.Hiding too, or clear Vanishing")
 	}
 	return nil
 }
@@ -119,6 +146,7 @@ type ProverData struct {
 	com    Commitment
 	rows   [][]fr.Element // R rows of C entries: the table
 	seed   [32]byte       // with hiding: the key of the random coefficients, regenerated at opening (messages)
+	mask   []fr.Element   // with Vanishing: s, the vanishing mask (C entries)
 	cols   [][]fr.Element // L/ρ encoded columns of R (R + 2 with hiding) entries
 	tree   *merkle.Tree
 	opened bool // a hiding commitment's masks serve one opening
@@ -226,6 +254,9 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 	// The padded messages live only while encoding (and again while
 	// opening): the prover keeps the table, the seed and the encoding.
 	msg := pd.messages()
+	if p.Hiding && p.Vanishing {
+		pd.mask = append([]fr.Element(nil), msg[R][:C]...)
+	}
 	// Rows are encoded in parallel: each writes its own entry of every column.
 	par.For(Rm, max(1, 1<<12/L), func(lo, hi int) {
 		for i := lo; i < hi; i++ {

@@ -14,8 +14,12 @@ var testParams = Params{RateLog: 1, Queries: 24}
 // hidingParams are testParams with the masks (hiding.go).
 var hidingParams = Params{RateLog: 1, Queries: 24, Hiding: true}
 
-// bothModes are the parameter sets every honest and cheating test runs under.
-var bothModes = []Params{testParams, hidingParams}
+// vanishingParams are hidingParams with the vanishing mask (vanishing.go).
+var vanishingParams = Params{RateLog: 1, Queries: 24, Hiding: true, Vanishing: true}
+
+// bothModes are the parameter sets every honest and cheating test runs
+// under: binding, hiding, hiding with the vanishing mask.
+var bothModes = []Params{testParams, hidingParams, vanishingParams}
 
 func randTable(n int) mle.Table {
 	t := make(mle.Table, 1<<n)
@@ -63,9 +67,11 @@ func TestHonestOpenings(t *testing.T) {
 		{10, RowVars(10, DefaultParams()), DefaultParams()},
 		{0, 0, hidingParams}, {1, 1, hidingParams}, {6, 3, hidingParams}, {8, 0, hidingParams}, {8, 8, hidingParams},
 		{10, RowVars(10, Params{RateLog: 2, Queries: 241, Hiding: true}), Params{RateLog: 2, Queries: 241, Hiding: true}},
+		{0, 0, vanishingParams}, {1, 0, vanishingParams}, {1, 1, vanishingParams}, {6, 3, vanishingParams},
+		{8, 0, vanishingParams}, {8, 8, vanishingParams},
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("n%d_rv%d_rate%d_t%d_hiding%v", c.n, c.rowVars, c.p.RateLog, c.p.Queries, c.p.Hiding), func(t *testing.T) {
+		t.Run(fmt.Sprintf("n%d_rv%d_rate%d_t%d_hiding%v_vanishing%v", c.n, c.rowVars, c.p.RateLog, c.p.Queries, c.p.Hiding, c.p.Vanishing), func(t *testing.T) {
 			tab := randTable(c.n)
 			pd, err := CommitShape(c.p, tab, c.rowVars)
 			if err != nil {
@@ -76,8 +82,21 @@ func TestHonestOpenings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want, _ := tab.Eval(z); !want.Equal(&val) {
-				t.Fatal("opened value is not the MLE at the point")
+			// f̂(z) = f̃(z) + Z(z)·s̃(z_col): f̃(z) without the vanishing mask.
+			want, _ := tab.Eval(z)
+			if s := pd.MaskRow(); s != nil {
+				zv, sv := Vanishing(z), mle.Table(s)
+				sz, _ := sv.Eval(z[c.rowVars:])
+				want.Add(&want, zv.Mul(&zv, &sz))
+				if fz, _ := tab.Eval(z); c.n > 0 && fz.Equal(&val) {
+					t.Fatal("opened value is f̃(z): the vanishing mask is not in it")
+				}
+			}
+			if !want.Equal(&val) {
+				t.Fatal("opened value is not the MLE (f̂ under Vanishing) at the point")
+			}
+			if m, _ := pd.MaskedEval(z); !m.Equal(&val) {
+				t.Fatal("MaskedEval differs from the opened value")
 			}
 			if err := Verify(transcript.New("t"), c.p, pd.Commitment(), z, val, op); err != nil {
 				t.Fatalf("honest opening rejected: %v", err)
@@ -155,7 +174,7 @@ func TestCheatsRejected(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, p := range bothModes {
-			t.Run(fmt.Sprintf("%s/hiding%v", c.name, p.Hiding), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/hiding%v_vanishing%v", c.name, p.Hiding, p.Vanishing), func(t *testing.T) {
 				testParams := p
 				tab := randTable(n)
 				pd, err := CommitShape(testParams, tab, rv)
