@@ -340,9 +340,12 @@ func verifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.P
 }
 
 // Size returns the proof's size in bytes, 32 per field element (its round
-// polynomials and final values) plus the mask's (MaskSize).
+// polynomials, final values and tail final) plus the mask's (MaskSize).
 func (p *Proof) Size() int {
 	n := 32 * len(p.Finals)
+	if p.Tail != nil {
+		n += 32
+	}
 	for _, g := range p.Rounds {
 		n += 32 * len(g)
 	}

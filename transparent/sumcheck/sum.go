@@ -100,17 +100,18 @@ func (sh *Shape) check(n int) error {
 			}
 		}
 	}
-	if sh.Tail != nil {
-		return fmt.Errorf("sumcheck: tails are not implemented yet")
-	}
 	return nil
 }
 
 // degrees returns the degree of the rounds before the last (d: max_t |t|)
 // and of the last round (dl: max_t Σ_{k∈t} (3 for a masked factor, 1 for a
-// plain one)), at least 1.
-func (sh *Shape) degrees() (d, dl int) {
+// plain one)), at least 1, and at least 2 with a tail over ≥ 1 variable.
+func (sh *Shape) degrees(n int) (d, dl int) {
 	d, dl = 1, 1
+	if sh.Tail != nil {
+		d = max(d, tailDegree(sh.Tail, n))
+		dl = d
+	}
 	for _, term := range sh.Terms {
 		d = max(d, len(term.Factors))
 		l := 0
@@ -147,8 +148,16 @@ func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 	for _, c := range sh.Masked {
 		put(c)
 	}
+	if sh.Tail == nil {
+		put(-1)
+	} else {
+		put(len(sh.Tail.Point))
+	}
 	tr.AppendBytes("sumcheck/sum/shape", b)
 	tr.AppendElements("sumcheck/sum/coefs", coefs...)
+	if sh.Tail != nil {
+		tr.AppendElements("sumcheck/sum/tail", append([]fr.Element{sh.Tail.Coef}, sh.Tail.Point...)...)
+	}
 	tr.AppendElements("sumcheck/claim", claim)
 }
 
@@ -195,13 +204,20 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 			return Proof{}, nil, fmt.Errorf("sumcheck: table %d's mask has %d entries, not a power of two", k, len(m))
 		}
 	}
+	if t := in.Tail; t != nil && (len(t.Point) > 40 || len(t.S) != 1<<len(t.Point)) {
+		return Proof{}, nil, fmt.Errorf("sumcheck: the tail's row has %d entries for a point of %d coordinates (want 2^%d)", len(t.S), len(t.Point), len(t.Point))
+	}
 	sh := in.Shape()
 	if err := sh.check(n); err != nil {
 		return Proof{}, nil, err
 	}
-	d, dl := sh.degrees()
+	d, dl := sh.degrees(n)
 	sh.absorb(tr, claim, n)
 	s := newSumProver(in.Tables, in.Masks, in.Terms)
+	var tp *tailProver
+	if in.Tail != nil {
+		tp = newTailProver(in.Tail, n)
+	}
 	var mask *Mask
 	var proof Proof
 	if zk && n > 0 {
@@ -223,12 +239,18 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 			deg = dl
 		}
 		g := s.round(deg)
+		if tp != nil {
+			tp.add(g, j, n)
+		}
 		if mask != nil {
 			mask.AddRound(g)
 		}
 		tr.AppendElements("sumcheck/round", g...)
 		r := tr.Challenge("sumcheck/r")
 		s.bind(r)
+		if tp != nil {
+			tp.bind(r, j, n)
+		}
 		if mask != nil {
 			mask.Bind(r)
 		}
@@ -236,6 +258,11 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 	}
 	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
+	if tp != nil {
+		v := tp.final()
+		proof.Tail = &v
+		tr.AppendElements("sumcheck/tail", v)
+	}
 	if mask != nil {
 		proof.Mask.Value = mask.Value()
 		tr.AppendElements("sumcheck/maskvalue", proof.Mask.Value)
@@ -268,7 +295,10 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 	if len(proof.Rounds) != n || len(proof.Finals) != sh.Tables {
 		return nil, nil, none, fmt.Errorf("sumcheck: proof of %d rounds and %d finals for %d variables and %d tables", len(proof.Rounds), len(proof.Finals), n, sh.Tables)
 	}
-	d, dl := sh.degrees()
+	if (proof.Tail != nil) != (sh.Tail != nil) {
+		return nil, nil, none, fmt.Errorf("sumcheck: proof's tail final present %v, statement's tail %v", proof.Tail != nil, sh.Tail != nil)
+	}
+	d, dl := sh.degrees(n)
 	sh.absorb(tr, claim, n)
 	cur := claim
 	var rhoG fr.Element
@@ -313,6 +343,10 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 		}
 		total.Add(&total, &prod)
 	}
+	if sh.Tail != nil {
+		tt := tailTerm(sh.Tail, point, *proof.Tail)
+		total.Add(&total, &tt)
+	}
 	if mp != nil {
 		var t fr.Element
 		total.Add(&total, t.Mul(&rhoG, &mp.Value))
@@ -321,11 +355,16 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 		return nil, nil, none, fmt.Errorf("sumcheck: the terms at the final values differ from the last round's claim")
 	}
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
+	var tail fr.Element
+	if sh.Tail != nil {
+		tail = *proof.Tail
+		tr.AppendElements("sumcheck/tail", tail)
+	}
 	if mp != nil {
 		tr.AppendElements("sumcheck/maskvalue", mp.Value)
 		if err := VerifyMaskOpening(tr, p, mp.Com, point, d, mp.Value, mp.Open); err != nil {
 			return nil, nil, none, fmt.Errorf("sumcheck: mask opening: %v", err)
 		}
 	}
-	return point, proof.Finals, none, nil
+	return point, proof.Finals, tail, nil
 }

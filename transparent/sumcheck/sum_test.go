@@ -18,20 +18,30 @@ type sumCase struct {
 	n, m   int
 	terms  [][]int
 	masked map[int]int // table → its mask's variables c
+	tail   int         // the tail's variables c, or −1 for none
 }
 
 var sumCases = []sumCase{
-	{"one product", 4, 2, [][]int{{0, 1}}, nil},
-	{"n=0", 0, 2, [][]int{{0, 1}, {1}}, nil},
-	{"n=1", 1, 3, [][]int{{0, 1, 2}, {2}}, nil},
-	{"shared tables", 5, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil},
-	{"degrees 1 to 4", 4, 4, [][]int{{3}, {0, 1}, {0, 1, 2}, {3, 2, 1, 0}}, nil},
-	{"square", 3, 1, [][]int{{0, 0}}, nil},
-	{"masked c<n", 4, 2, [][]int{{0, 1}}, map[int]int{0: 2}},
-	{"masked c=n, two", 3, 2, [][]int{{0, 1}, {1}}, map[int]int{0: 3, 1: 3}},
-	{"masked c=0", 3, 3, [][]int{{0, 1, 2}, {2, 1}}, map[int]int{1: 0}},
-	{"masked n=1", 1, 2, [][]int{{0, 1}}, map[int]int{0: 1, 1: 0}},
-	{"masked square", 3, 2, [][]int{{0, 0}, {1}}, map[int]int{0: 1}},
+	{"one product", 4, 2, [][]int{{0, 1}}, nil, -1},
+	{"n=0", 0, 2, [][]int{{0, 1}, {1}}, nil, -1},
+	{"n=1", 1, 3, [][]int{{0, 1, 2}, {2}}, nil, -1},
+	{"shared tables", 5, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil, -1},
+	{"degrees 1 to 4", 4, 4, [][]int{{3}, {0, 1}, {0, 1, 2}, {3, 2, 1, 0}}, nil, -1},
+	{"square", 3, 1, [][]int{{0, 0}}, nil, -1},
+	{"masked c<n", 4, 2, [][]int{{0, 1}}, map[int]int{0: 2}, -1},
+	{"masked c=n, two", 3, 2, [][]int{{0, 1}, {1}}, map[int]int{0: 3, 1: 3}, -1},
+	{"masked c=0", 3, 3, [][]int{{0, 1, 2}, {2, 1}}, map[int]int{1: 0}, -1},
+	{"masked n=1", 1, 2, [][]int{{0, 1}}, map[int]int{0: 1, 1: 0}, -1},
+	{"masked square", 3, 2, [][]int{{0, 0}, {1}}, map[int]int{0: 1}, -1},
+	{"tail c<n", 4, 2, [][]int{{0, 1}}, nil, 2},
+	{"tail c=n", 3, 2, [][]int{{0, 1}, {1}}, nil, 3},
+	{"tail c>n", 2, 2, [][]int{{0, 1}}, nil, 4},
+	{"tail c=0", 3, 1, [][]int{{0}}, nil, 0},
+	{"tail n=1", 1, 2, [][]int{{0, 1}}, nil, 1},
+	{"tail n=1 c>n", 1, 2, [][]int{{0, 1}}, nil, 3},
+	{"tail n=0", 0, 1, [][]int{{0, 0}}, nil, 2},
+	{"tail, masked, degree 1", 4, 1, [][]int{{0}}, map[int]int{0: 2}, 3},
+	{"tail, masked c=n", 3, 3, [][]int{{0, 1}, {1, 2}}, map[int]int{1: 3, 2: 1}, 5},
 }
 
 // instance returns a random instance of c, its claim and a copy of its tables.
@@ -52,7 +62,27 @@ func (c sumCase) instance() (Instance, fr.Element, []mle.Table) {
 			in.Masks[k] = randTables(1, cv)[0]
 		}
 	}
+	if c.tail >= 0 {
+		in.Tail = &Tail{Point: make([]fr.Element, c.tail), S: randTables(1, c.tail)[0]}
+		for i := range in.Tail.Point {
+			in.Tail.Point[i].SetRandom()
+		}
+		in.Tail.Coef.SetRandom()
+	}
 	return in, sumOf(in), clone(in.Tables)
+}
+
+// tailAt is what the tail's final must be: s̃(P_{..c−n}, ρ_{n−c'..}).
+func tailAt(tl *Tail, rho []fr.Element) fr.Element {
+	n, c := len(rho), len(tl.Point)
+	var at []fr.Element
+	if c > n {
+		at = append(append(at, tl.Point[:c-n]...), rho...)
+	} else {
+		at = rho[n-c:]
+	}
+	v, _ := mle.Table(tl.S).Eval(at)
+	return v
 }
 
 // hatAt returns T̂(ρ) = T̃(ρ) + Z(ρ)·s̃(ρ_{n−c..n−1}) (T̃(ρ) for s nil).
@@ -74,9 +104,13 @@ func hatAt(tb mle.Table, s []fr.Element, rho []fr.Element) fr.Element {
 	return *v.Add(&v, &sv)
 }
 
-// sumOf computes Σ_x Σ_t Coef_t·Π_k T_k(x) directly.
+// sumOf computes Σ_x Σ_t Coef_t·Π_k T_k(x) + Coef·s̃(P) directly.
 func sumOf(in Instance) fr.Element {
 	var s fr.Element
+	if tl := in.Tail; tl != nil {
+		v, _ := mle.Table(tl.S).Eval(tl.Point)
+		s.Mul(&v, &tl.Coef)
+	}
 	for i := range in.Tables[0] {
 		for _, term := range in.Terms {
 			p := term.Coef
@@ -104,7 +138,7 @@ func TestSumHonest(t *testing.T) {
 				if (proof.Mask != nil) != (zk && c.n > 0) {
 					t.Fatalf("mask present %v, zk %v, n %d", proof.Mask != nil, zk, c.n)
 				}
-				vr, fin, _, err := verifySum(transcript.New("s"), claim, c.n, sh, maskParams, proof)
+				vr, fin, tail, err := verifySum(transcript.New("s"), claim, c.n, sh, maskParams, proof)
 				if err != nil {
 					t.Fatalf("honest proof rejected: %v", err)
 				}
@@ -122,8 +156,15 @@ func TestSumHonest(t *testing.T) {
 						t.Fatalf("final %d is not T̂_%d(ρ)", k, k)
 					}
 				}
+				if in.Tail != nil {
+					if want := tailAt(in.Tail, rho); !want.Equal(&tail) {
+						t.Fatal("the tail's final is not s̃(…, ρ)")
+					}
+				} else if !tail.IsZero() || proof.Tail != nil {
+					t.Fatal("a tail final without a tail")
+				}
 				if m := in.Masks; m != nil && c.n > 0 {
-					d, dl := sh.degrees()
+					d, dl := sh.degrees(c.n)
 					if last := len(proof.Rounds[c.n-1]) - 1; !zk && (last != dl || dl <= d) {
 						t.Fatalf("last round of degree %d, rounds before %d: want %d > %d", last, d, dl, d)
 					}
@@ -160,8 +201,10 @@ func TestSumMatchesProve(t *testing.T) {
 // TestSumRejected: every tampering of a sum-of-products proof, zk on and
 // off, is rejected, and a prover on a false claim too.
 func TestSumRejected(t *testing.T) {
-	plain := sumCase{"plain", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil}
-	masked := sumCase{"masked", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, map[int]int{0: 2, 2: 4}}
+	plain := sumCase{"plain", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil, -1}
+	masked := sumCase{"masked", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, map[int]int{0: 2, 2: 4}, -1}
+	tailed := sumCase{"tail c<n, masked", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, map[int]int{0: 2, 2: 4}, 2}
+	tailedWide := sumCase{"tail c>n", 4, 3, [][]int{{0, 1}, {1, 2}, {0, 2, 2}}, nil, 6}
 	one := fr.One()
 	type edit func(claim *fr.Element, sh *Shape, p *Proof)
 	cases := map[string]edit{
@@ -202,7 +245,25 @@ func TestSumRejected(t *testing.T) {
 		"a mask's variables changed":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{1, -1, 4} },
 		"a plain factor said masked":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{2, 0, 4} },
 	}
-	for _, c := range []sumCase{plain, masked} {
+	tailCases := map[string]edit{
+		"tail final":         func(cl *fr.Element, sh *Shape, p *Proof) { p.Tail.Add(p.Tail, &one) },
+		"tail final dropped": func(cl *fr.Element, sh *Shape, p *Proof) { p.Tail = nil },
+		"tail dropped":       func(cl *fr.Element, sh *Shape, p *Proof) { sh.Tail = nil; p.Tail = nil },
+		"tail's coefficient": func(cl *fr.Element, sh *Shape, p *Proof) {
+			sh.Tail = &Tail{Coef: sh.Tail.Coef, Point: sh.Tail.Point}
+			sh.Tail.Coef.Add(&sh.Tail.Coef, &one)
+		},
+		"tail's point": func(cl *fr.Element, sh *Shape, p *Proof) {
+			sh.Tail = &Tail{Coef: sh.Tail.Coef, Point: append([]fr.Element(nil), sh.Tail.Point...)}
+			sh.Tail.Point[0].Add(&sh.Tail.Point[0], &one)
+		},
+		// A tail final and a final shifted so that the last check could still hold for one ρ.
+		"tail final and a final": func(cl *fr.Element, sh *Shape, p *Proof) {
+			p.Tail.Add(p.Tail, &one)
+			p.Finals[1].Sub(&p.Finals[1], &one)
+		},
+	}
+	for _, c := range []sumCase{plain, masked, tailed, tailedWide} {
 		for _, zk := range []bool{false, true} {
 			all := map[string]edit{}
 			for k, v := range cases {
@@ -215,6 +276,11 @@ func TestSumRejected(t *testing.T) {
 			}
 			if c.masked != nil {
 				for k, v := range maskedCases {
+					all[k] = v
+				}
+			}
+			if c.tail >= 0 {
+				for k, v := range tailCases {
 					all[k] = v
 				}
 			}
@@ -273,7 +339,7 @@ func TestSumBadShapes(t *testing.T) {
 func TestSumRandom(t *testing.T) {
 	r := mrand.New(mrand.NewPCG(1, 2))
 	for i := range 12 {
-		c := sumCase{name: fmt.Sprint(i), n: r.IntN(6), m: 1 + r.IntN(4)}
+		c := sumCase{name: fmt.Sprint(i), n: r.IntN(6), m: 1 + r.IntN(4), tail: r.IntN(9) - 1}
 		used := make([]bool, c.m)
 		for range 1 + r.IntN(4) {
 			f := make([]int, 1+r.IntN(4))

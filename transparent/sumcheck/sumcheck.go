@@ -43,6 +43,9 @@ type Proof struct {
 	Finals []fr.Element
 	// Mask is set in a masked proof (masked.go: [ProveMasked]); nil otherwise.
 	Mask *MaskPart
+	// Tail is s̃(ρ…), the final of a [ProveSum] statement's [Tail]; nil
+	// without one (and in every [Prove]/[ProveMasked] proof).
+	Tail *fr.Element
 }
 
 // Stats counts the prover's field multiplications.

@@ -90,7 +90,7 @@ func TestFieldsCovered(t *testing.T) {
 	want := map[reflect.Type]string{
 		reflect.TypeFor[pcs.Commitment]():    "Root NumVars RowVars",
 		reflect.TypeFor[pcs.Opening]():       "U V Columns Proof Mask",
-		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask",
+		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask Tail",
 		reflect.TypeFor[sumcheck.MaskPart](): "Com Sum Value Open",
 		reflect.TypeFor[logup.Proof]():       "M H G Sum MAtR SumH SumG ZeroH ZeroG Openings",
 		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
