@@ -28,19 +28,32 @@ import (
 // v = z + 2^B·(1 − s). Then
 //
 //  1. logUp: v0 ∈ [0, 2^Limb), v1 ∈ [0, 2^(B−Limb)), so v ∈ [0, 2^B);
-//  2. r and λ drawn; one sumcheck of degree 3:
-//     ỹ(r) = Σ_x eq(r, x)·s(x)·(z(x) + λ·(1 − s(x))),
+//  2. r and λ drawn; one sumcheck of degree 3 (the product):
+//     ỹ(r) = Σ_x eq(r, x)·s(x)·w(x), w = z + λ·(1 − s),
 //     which, λ being drawn after every commitment, is both ỹ(r) = MLE(s·z)(r)
-//     and Σ eq(r, x)·s(x)(1 − s(x)) = 0 (error 1/|F| for λ, n/|F| for r);
-//  3. at the sumcheck's point ρ the verifier checks the last factor against
-//     ã(ρ), b̃(ρ), s̃(ρ), and ṽ0(ρ) + 2^Limb·ṽ1(ρ) = z̃(ρ) + 2^B·(1 − s̃(ρ))
-//     (both sides multilinear, fixed before ρ: error n/|F|);
-//  4. ỹ(r), ã, b̃, s̃, ṽ0, ṽ1 at ρ are openings (deferred to package batch).
+//     and Σ eq(r, x)·s(x)(1 − s(x)) = 0 (error 1/|F| for λ, n/|F| for r,
+//     3n/|F| for the sumcheck); it ends at ρ with s̃(ρ) and w̃(ρ) stated;
+//  3. μ drawn; the link, one sumcheck of degree 2 at ρ:
+//     w̃(ρ) = Σ_x eq(ρ, x)·[w(x) + μ·E(x)], E = v0 + 2^Limb·v1 − z − 2^B·(1 − s),
+//     i.e. the product's w̃(ρ) is z + λ(1 − s) of the committed a, b, s, and
+//     the eq-weighted zero-check Σ_x eq(ρ, x)·E(x) = 0 (v = z + 2^B(1 − s)
+//     on the cube), combined by μ. It ends at σ with ã, b̃, s̃, ṽ0, ṽ1 at σ
+//     stated, from which the verifier recomputes the link's final. No
+//     relation among different tables' values at one point is checked:
+//     with one vanishing mask per hiding commitment (docs/TRANSPARENT.md,
+//     "Zero knowledge") such a relation does not hold on opened values;
+//  4. ỹ(r), s̃(ρ), and ã, b̃, s̃, ṽ0, ṽ1 at σ are claims (deferred to
+//     package batch).
 //
-// Soundness: s is boolean everywhere (2); v = z + 2^B(1 − s) lies in
-// [0, 2^B) (1, 3), so s = 1 gives z ∈ [0, 2^B) and s = 0 gives z ∈ [−2^B, 0):
-// s is z's sign, and y = s·z (2) is max(0, z). Total error ≤ (2n + 1)/|F| +
-// the two lookups' (package logup).
+// Both sumchecks are masked under pcs.Params.Hiding (sumcheck.ProveZK).
+//
+// Soundness: s is boolean everywhere (2); v = z + 2^B(1 − s) on the cube
+// (3) and v ∈ [0, 2^B) (1), so s = 1 gives z ∈ [0, 2^B) and s = 0 gives
+// z ∈ [−2^B, 0): s is z's sign, and y = s·z (2) is max(0, z). The link's
+// error: E ≠ 0 (fixed by the commitments before ρ) has Ẽ(ρ) = 0 with
+// probability n/|F|; w̃(ρ) + μ·Ẽ(ρ) equals the stated w̃(ρ) for a μ drawn
+// after it unless both hold: 1/|F|; its sumcheck: 2n/|F|. Total error
+// ≤ (8n + 2)/|F| + the two lookups' (package logup) + the openings'.
 type addRelu struct {
 	UpA, UpB, Bits int
 	size           int // the tables' entries (a power of two)
@@ -69,13 +82,14 @@ type AddReluProof struct {
 	Y, S, V0, V1 pcs.Commitment
 	Lookups      []logup.Proof // v0, and v1 when B > Limb
 	YAtR         fr.Element
-	Sum          sumcheck.Proof
-	AtRho        [5]fr.Element // ã, b̃, s̃, ṽ0, ṽ1 at ρ (ṽ1 zero with one limb)
+	Sum          sumcheck.Proof // ỹ(r) = Σ eq(r, x)·s(x)·w(x), ending at ρ
+	Link         sumcheck.Proof // w̃(ρ) = Σ eq(ρ, x)·(w(x) + μ·E(x)), ending at σ
+	At           [5]fr.Element  // ã, b̃, s̃, ṽ0, ṽ1 at σ (ṽ1 zero with one limb)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *AddReluProof) Size() int {
-	n := 4*48 + 32 + 5*32 + p.Sum.Size()
+	n := 4*48 + 32 + 5*32 + p.Sum.Size() + p.Link.Size()
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
 	}
@@ -111,6 +125,9 @@ type addCheats struct {
 	// fudgeS runs the sumcheck on s changed at entry 0 so that its sum is
 	// the committed (edited) ỹ(r).
 	fudgeS bool
+	// fudgeLink runs the link on its table changed at entry 0 so that its
+	// sum is the product's w̃(ρ).
+	fudgeLink bool
 }
 
 func (l *addRelu) absorb(tr *transcript.Transcript, p *AddReluProof) {
@@ -213,19 +230,38 @@ func (l *addRelu) prove(tr *transcript.Transcript, params pcs.Params, aData, bDa
 	}
 	var rho []fr.Element
 	var err error
-	if p.Sum, rho, _, err = sumcheck.Prove(tr, p.YAtR, []mle.Table{mle.EqTable(r), sumS, w}); err != nil {
+	if p.Sum, rho, _, err = sumcheck.ProveZK(tr, p.YAtR, []mle.Table{mle.EqTable(r), sumS, w}, params.Hiding); err != nil {
 		return AddReluProof{}, nil, err
 	}
-	for i, tb := range []mle.Table{mle.FromInt64(a), mle.FromInt64(b), st, t0, t1} {
-		p.AtRho[i], _ = tb.Eval(rho)
+	// The link: w̃(ρ) (the product's final) = Σ eq(ρ, x)·(w + μ·E)(x).
+	mu := tr.Challenge("add/mu")
+	ua, ub, pl, pb := pow2(l.UpA), pow2(l.UpB), pow2(lo), pow2(l.Bits)
+	lk := make(mle.Table, l.size)
+	at, bt := mle.FromInt64(a), mle.FromInt64(b)
+	for i := range lk {
+		lk[i] = l.link(lambda, mu, ua, ub, pl, pb, at[i], bt[i], st[i], t0[i], t1[i])
 	}
-	tr.AppendElements("add/at-rho", p.AtRho[:]...)
+	if ch.fudgeLink {
+		eq := mle.EqTable(rho)
+		sum := mle.Inner(eq, lk)
+		t.Inverse(&eq[0])
+		sum.Sub(&p.Sum.Finals[2], &sum).Mul(&sum, &t)
+		lk[0].Add(&lk[0], &sum)
+	}
+	var sigma []fr.Element
+	if p.Link, sigma, _, err = sumcheck.ProveZK(tr, p.Sum.Finals[2], []mle.Table{mle.EqTable(rho), lk}, params.Hiding); err != nil {
+		return AddReluProof{}, nil, err
+	}
+	for i, tb := range []mle.Table{at, bt, st, t0, t1} {
+		p.At[i], _ = tb.Eval(sigma)
+	}
+	tr.AppendElements("add/at-sigma", p.At[:]...)
 	opens := []struct {
 		d *pcs.ProverData
 		x []fr.Element
-	}{{datas[0], r}, {aData, rho}, {bData, rho}, {datas[1], rho}, {datas[2], rho}, {datas[3], rho}}
+	}{{datas[0], r}, {datas[1], rho}, {aData, sigma}, {bData, sigma}, {datas[1], sigma}, {datas[2], sigma}, {datas[3], sigma}}
 	if hi == 0 {
-		opens = opens[:5]
+		opens = opens[:6]
 	}
 	for _, o := range opens {
 		if _, err := bp.Open(tr, o.d, o.x); err != nil {
@@ -233,6 +269,23 @@ func (l *addRelu) prove(tr *transcript.Transcript, params pcs.Params, aData, bDa
 		}
 	}
 	return p, datas[0], nil
+}
+
+// link returns w + μ·E at one entry: w = z + λ(1 − s), E = v0 + 2^lo·v1 −
+// z − 2^B·(1 − s), z = 2^UpA·a + 2^UpB·b (ua, ub, pl, pb: 2^UpA, 2^UpB,
+// 2^lo, 2^B).
+func (l *addRelu) link(lambda, mu, ua, ub, pl, pb, a, b, s, v0, v1 fr.Element) fr.Element {
+	var z, t, oneMinusS, w, e fr.Element
+	z.Mul(&ua, &a)
+	t.Mul(&ub, &b)
+	z.Add(&z, &t)
+	oneMinusS.SetOne()
+	oneMinusS.Sub(&oneMinusS, &s)
+	w.Mul(&lambda, &oneMinusS).Add(&w, &z)
+	e.Mul(&pl, &v1).Add(&e, &v0).Sub(&e, &z)
+	t.Mul(&pb, &oneMinusS)
+	e.Sub(&e, &t).Mul(&e, &mu)
+	return *w.Add(&w, &e)
 }
 
 func clone(t mle.Table) mle.Table { return append(mle.Table(nil), t...) }
@@ -255,7 +308,7 @@ func (l *addRelu) verify(tr *transcript.Transcript, params pcs.Params, aCom, bCo
 	if 1<<n != l.size || bCom.NumVars != n || p.Y.NumVars != n || p.S.NumVars != n || p.V0.NumVars != n || (hi > 0 && p.V1.NumVars != n) {
 		return fmt.Errorf("add: tables committed over %d, %d, %d, %d, %d, %d variables, want %d entries", aCom.NumVars, bCom.NumVars, p.Y.NumVars, p.S.NumVars, p.V0.NumVars, p.V1.NumVars, l.size)
 	}
-	if hi == 0 && (p.V1 != pcs.Commitment{} || !p.AtRho[4].IsZero()) {
+	if hi == 0 && (p.V1 != pcs.Commitment{} || !p.At[4].IsZero()) {
 		return fmt.Errorf("add: a second limb for a %d-bit bound", l.Bits)
 	}
 	l.absorb(tr, p)
@@ -279,38 +332,23 @@ func (l *addRelu) verify(tr *transcript.Transcript, params pcs.Params, aCom, bCo
 	if err != nil {
 		return err
 	}
-	av, bvv, sv, v0, v1 := p.AtRho[0], p.AtRho[1], p.AtRho[2], p.AtRho[3], p.AtRho[4]
-	var z, t, one, oneMinusS fr.Element
-	ua, ub := pow2(l.UpA), pow2(l.UpB)
-	z.Mul(&av, &ua)
-	t.Mul(&bvv, &ub)
-	z.Add(&z, &t)
-	one.SetOne()
-	oneMinusS.Sub(&one, &sv)
-	if !fin[1].Equal(&sv) {
-		return fmt.Errorf("add: the sign's factor differs from s̃(ρ)")
+	mu := tr.Challenge("add/mu")
+	sigma, lfin, err := sumcheck.VerifyEq(tr, fin[2], rho, 2, p.Link, "add: the sum's factor or v's limbs do not match a, b, s (a sign or z is wrong)")
+	if err != nil {
+		return err
 	}
-	var w fr.Element
-	w.Mul(&lambda, &oneMinusS).Add(&w, &z)
-	if !fin[2].Equal(&w) {
-		return fmt.Errorf("add: the sum's factor differs from 2^UpA·ã(ρ) + 2^UpB·b̃(ρ) + λ(1 − s̃(ρ))")
+	lk := l.link(lambda, mu, pow2(l.UpA), pow2(l.UpB), pow2(lo), pow2(l.Bits), p.At[0], p.At[1], p.At[2], p.At[3], p.At[4])
+	if !lk.Equal(&lfin[1]) {
+		return fmt.Errorf("add: the link's final differs from w + μ·E at σ of the stated ã, b̃, s̃, ṽ0, ṽ1")
 	}
-	// v0 + 2^lo·v1 = z + 2^B·(1 − s) at ρ.
-	var lhs, rhs fr.Element
-	pl, pb := pow2(lo), pow2(l.Bits)
-	lhs.Mul(&v1, &pl).Add(&lhs, &v0)
-	rhs.Mul(&oneMinusS, &pb).Add(&rhs, &z)
-	if !lhs.Equal(&rhs) {
-		return fmt.Errorf("add: the limbs of v do not add up to z + 2^B(1 − s): a sign is wrong")
-	}
-	tr.AppendElements("add/at-rho", p.AtRho[:]...)
+	tr.AppendElements("add/at-sigma", p.At[:]...)
 	claims := []struct {
 		c pcs.Commitment
 		x []fr.Element
 		v fr.Element
-	}{{p.Y, r, p.YAtR}, {aCom, rho, av}, {bCom, rho, bvv}, {p.S, rho, sv}, {p.V0, rho, v0}, {p.V1, rho, v1}}
+	}{{p.Y, r, p.YAtR}, {p.S, rho, fin[1]}, {aCom, sigma, p.At[0]}, {bCom, sigma, p.At[1]}, {p.S, sigma, p.At[2]}, {p.V0, sigma, p.At[3]}, {p.V1, sigma, p.At[4]}}
 	if hi == 0 {
-		claims = claims[:5]
+		claims = claims[:6]
 	}
 	for i, c := range claims {
 		if err := bv.Check(tr, params, c.c, c.x, c.v, pcs.Opening{}); err != nil {

@@ -231,7 +231,11 @@ func TestResidualCheats(t *testing.T) {
 
 // TestAddReluCheats: the Add+Relu protocol alone, on committed random a
 // and b, against provers that break one of its conditions each; every
-// case names the check that catches it (addrelu.go, "Soundness").
+// case names the check that catches it (addrelu.go, "Soundness"): the
+// product's sumcheck, the link's claim (a sign flipped with v kept in
+// range; the product run on another z), the link's final (the link run on
+// a table fudged to its claim), the batch (the product run on another s:
+// its final is a claim on s at ρ), the range checks.
 func TestAddReluCheats(t *testing.T) {
 	const size, bits = 64, 9
 	rng := rand.New(rand.NewPCG(9, 9))
@@ -261,13 +265,14 @@ func TestAddReluCheats(t *testing.T) {
 	}{
 		{"honest", nil, addCheats{}, ""},
 		{"y edited", func(y []int64) { y[pos]++ }, addCheats{}, "y = relu(a + b)"},
-		{"sign flipped: y = z < 0", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }}, "limbs of v do not add up"},
-		{"the sum's z other than a, b's", func(y []int64) { y[pos] += 3 }, addCheats{sumZ: func(zz []int64) { zz[pos] += 3 }}, "the sum's factor differs"},
+		{"sign flipped: y = z < 0", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }}, "v's limbs do not match a, b, s"},
+		{"the sum's z other than a, b's", func(y []int64) { y[pos] += 3 }, addCheats{sumZ: func(zz []int64) { zz[pos] += 3 }}, "v's limbs do not match a, b, s"},
+		{"sign flipped, the link on a fudged table", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }, fudgeLink: true}, "the link's final differs"},
 		{"sign flipped, v = z < 0 in limbs out of range", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }, tables: func(_, _, t0, t1 mle.Table) {
 			t0[neg].SetInt64(z(neg) & (1<<12 - 1))
 			t1[neg].SetInt64(z(neg) >> 12)
 		}}, "range check"},
-		{"the sum's s other than the committed", func(y []int64) { y[pos]++ }, addCheats{fudgeS: true}, "the sign's factor differs"},
+		{"the sum's s other than the committed", func(y []int64) { y[pos]++ }, addCheats{fudgeS: true}, "batch"},
 		{"sign not boolean: s = 1 + 2^-B, v = z − 1 in range", nil, addCheats{tables: func(yt, st, t0, t1 mle.Table) {
 			st[pos].SetOne()
 			st[pos].Add(&st[pos], &inv2B)
@@ -321,7 +326,8 @@ func TestAddReluCheats(t *testing.T) {
 }
 
 // TestResidualHiding: a small resnet proves and verifies with hiding
-// commitments (pcs.Params.Hiding), and the proof is refused under other
+// commitments (pcs.Params.Hiding), its Add+Relu sumchecks and the input
+// range's zero-check are masked, and the proof is refused under other
 // parameters.
 func TestResidualHiding(t *testing.T) {
 	p := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
@@ -335,6 +341,19 @@ func TestResidualHiding(t *testing.T) {
 	}
 	if err := VerifyResidual(p, r, y, proof); err != nil {
 		t.Fatalf("honest hiding proof rejected: %v", err)
+	}
+	adds := 0
+	for i, n := range proof.Nodes {
+		if n.Add == nil {
+			continue
+		}
+		adds++
+		if n.Add.Sum.Mask == nil || n.Add.Link.Mask == nil {
+			t.Errorf("node %d: the Add+Relu's sumchecks not masked under hiding", i)
+		}
+	}
+	if proof.Input.Zero.Mask == nil || adds == 0 {
+		t.Errorf("input range's zero-check masked: %v; %d Add+Relu nodes", proof.Input.Zero.Mask != nil, adds)
 	}
 	if err := VerifyResidual(testParams, r, y, proof); err == nil {
 		t.Fatal("a hiding proof accepted under non-hiding parameters")

@@ -15,7 +15,8 @@ const KindResidual = 6
 //	steps u32 ‖ steps ‖ rescales ‖ batch
 //
 // An add's proof is its commitments Y, S, V0, V1, its lookups (u32 count),
-// ỹ(r), the sumcheck and the five values at ρ. Which parts a node must
+// ỹ(r), the product's sumcheck, the link's sumcheck and the five values at
+// the link's point σ. Which parts a node must
 // carry is the verifier's (cnn.VerifyResidual) to check: any combination
 // decodes, and re-encodes to the same bytes.
 
@@ -112,7 +113,8 @@ func (w *writer) addRelu(p *cnn.AddReluProof) {
 	w.logups(p.Lookups)
 	w.elem(&p.YAtR)
 	w.sumcheck(&p.Sum)
-	w.fixed(p.AtRho[:])
+	w.sumcheck(&p.Link)
+	w.fixed(p.At[:])
 }
 
 func (r *reader) addRelu(p *cnn.AddReluProof) {
@@ -123,5 +125,6 @@ func (r *reader) addRelu(p *cnn.AddReluProof) {
 	p.Lookups = r.logups("add lookups")
 	r.elem(&p.YAtR, "add y(r)")
 	r.sumcheck(&p.Sum, "add sum")
-	r.fixed(p.AtRho[:], "add at rho")
+	r.sumcheck(&p.Link, "add link")
+	r.fixed(p.At[:], "add at sigma")
 }
