@@ -31,6 +31,52 @@
 // before any later challenge, and the openings' own challenges come after
 // all claims: the claims are fixed before the batching's randomness.
 //
+// # Vanishing masks (zero knowledge of the values; vanishing.go, vreduce.go)
+//
+// Under pcs.Params.Vanishing a commitment carries a vanishing mask s (C
+// entries) and its polynomial is f̂ = f̃ + Z(x)·s̃(x_col) (package pcs). Two
+// kinds of claims: value claims f̂(z) = y ([Prover.Claim], [Prover.Open],
+// [Verifier.Check]) and mask claims s̃(w) = y ([Prover.ClaimMask],
+// [Verifier.CheckMask]; w of c = n − rv coordinates). Per shape, with
+// E_c = Σ_value a_k·eq(z_k, ·) and E'_c = Σ_value a_k·Z(z_k)·eq(z_k,col, ·) +
+// Σ_mask a_k·eq(w_k, ·),
+//
+//	Σ a_k·y_k = Σ_x Σ_c [E_c(x)·f̂_c(x) + eq(x_row, 0)·E'_c(x_col)·s_c(x_col)]
+//
+// (f̂ = f on the cube; eq(x_row, 0) sums to 1 over the rows). One sumcheck
+// proves it; Z vanishes on every summand while x_{n−1} is Boolean, so only
+// the last round carries f̂'s mask term (degree 4: E's 1, Z's 2, s̃'s 1; 3
+// when c = 0), and under hiding the Libra mask g has that degree in every
+// variable, so every round is sent by that many values plus one. At ρ the
+// prover states, per table, one value V_c = f̂_c(ρ) + τ_c·s̃_c(ρ_col),
+// τ_c = eq(ρ_row, 0)·E'_c(ρ_col)/E_c(ρ) (or V_c = s̃_c(ρ_col) when
+// E_c(ρ) = 0: a table with mask claims only), never f̂_c(ρ) and s̃_c(ρ_col)
+// apart (together they give f̃_c(ρ)); the verifier computes E_c(ρ), E'_c,
+// τ_c itself, checks Σ_c E_c(ρ)·V_c (+ ρ_g·g(ρ)) against the last round and
+// checks the V_c by one pcs.OpenMultiWeighted with the row weights
+// {1, Z(ρ) + τ_c} ({0, 1}). A shape with a single claim opens it directly
+// ({1, Z(z)} at z, or {0, 1} at (0…0, w)).
+//
+// Soundness: a false claim survives the a's with 1/|F|; the sumcheck with
+// Σ_j deg_j/|F| ≤ 4n/|F| (plus 1/|F| for the mask's ρ_g); the V_c are
+// checked by a multi-opening with weights fixed by the verifier (the pcs
+// error of one opening, plus 1/|F| for λ). A stated V_c that is not the
+// committed polynomial's makes the last round's check or the opening fail,
+// whichever comes first.
+//
+// Zero knowledge: every value the verifier sees about a table — its claims'
+// y_k, V_c and (through the pcs and g's openings, which hide the rest)
+// nothing else — is a linear form of (f, s). Their parts in s are
+// Z(z_k)·eq(z_k,col), eq(w_k) and (Z(ρ) + τ_c)·eq(ρ_col): at ≤ C points in
+// general position (w.h.p. over the verifier's challenges) they are
+// independent, so with s uniform the revealed values are uniform whatever f
+// is; the rounds are masked by g (Libra §4.1) and the last one is fixed by
+// the verifier's check. A table must therefore receive at most C − 1
+// claims in a reduction (C with V_c), which the prover asserts
+// (maxClaims); more would let a combination cancel s and reveal a linear
+// form of f alone. Tables of no variables have Z ≡ 0: their one value is
+// public.
+//
 // # Use
 //
 // A protocol written against [Prover.Open] and [Verifier.Check] opens at

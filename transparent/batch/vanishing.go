@@ -186,7 +186,7 @@ func (v *Verifier) verifyVanishing(tr *transcript.Transcript, params pcs.Params,
 	n, rv := coms[0].NumVars, coms[0].RowVars
 	rho, last, err := verifyReduce(tr, params, combined(coms, v.claims, v.masks, coef), n, vanishingDegree(n-rv), g)
 	if err != nil {
-		return fmt.Errorf("the claims' combination: %v", err)
+		return fmt.Errorf("the claims' combination: %v (under pcs.Params.Vanishing every value claim is f̂(z) = f̃(z) + Z(z)·s̃(z_col): a protocol that states f̃ fails here)", err)
 	}
 	row0 := eqZero(rho[:rv])
 	zRho := pcs.Vanishing(rho)
