@@ -27,11 +27,7 @@ func (b *Prover) Claim(d *pcs.ProverData, point []fr.Element, value fr.Element) 
 		// Under a vanishing mask a claim is on f̂ = f̃ + Z·s̃. A protocol that
 		// states f̃(z) (a plain sumcheck's final) would make the proof fail
 		// at the verifier with no hint why: say it here.
-		want, err := d.MaskedEval(point)
-		if err != nil {
-			return err
-		}
-		if !want.Equal(&value) {
+		if want := d.MaskedEval(point); !want.Equal(&value) {
 			return fmt.Errorf("batch: the stated value is not f̂(z) = f̃(z) + Z(z)·s̃(z_col) of a commitment with a vanishing mask; a protocol whose claims are f̃ must prove f̂ (masked factors, zk-design part B) or commit without pcs.Params.Vanishing")
 		}
 	}

@@ -78,7 +78,7 @@ func newVRun(t *testing.T, p pcs.Params, c vcase) *vrun {
 				t.Fatal(err)
 			}
 		} else {
-			y, _ = d.MaskedEval(z)
+			y = d.MaskedEval(z)
 			if err := r.bp.Claim(d, z, y); err != nil {
 				t.Fatal(err)
 			}

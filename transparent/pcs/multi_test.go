@@ -40,7 +40,7 @@ func TestMultiHonest(t *testing.T) {
 				t.Fatalf("n=%d, %d tables: honest opening rejected: %v", c[0], c[1], err)
 			}
 			for i, pd := range pds {
-				if want, _ := pd.MaskedEval(z); !want.Equal(&vals[i]) {
+				if want := pd.MaskedEval(z); !want.Equal(&vals[i]) {
 					t.Fatalf("n=%d: value %d is not the table's", c[0], i)
 				}
 			}

@@ -95,7 +95,7 @@ func TestHonestOpenings(t *testing.T) {
 			if !want.Equal(&val) {
 				t.Fatal("opened value is not the MLE (f̂ under Vanishing) at the point")
 			}
-			if m, _ := pd.MaskedEval(z); !m.Equal(&val) {
+			if m := pd.MaskedEval(z); !m.Equal(&val) {
 				t.Fatal("MaskedEval differs from the opened value")
 			}
 			if err := Verify(transcript.New("t"), c.p, pd.Commitment(), z, val, op); err != nil {

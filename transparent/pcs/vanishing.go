@@ -37,11 +37,12 @@ func (pd *ProverData) MaskRow() []fr.Element {
 
 // MaskedEval returns f̂(point) = f̃(point) + Z(point)·s̃(point_col), the value
 // an opening of the commitment proves (f̃(point) without
-// [Params].Vanishing). It costs N + R + C multiplications.
-func (pd *ProverData) MaskedEval(point []fr.Element) (fr.Element, error) {
+// [Params].Vanishing). It costs N + R + C multiplications. A point of the
+// wrong length is a programming error: it panics.
+func (pd *ProverData) MaskedEval(point []fr.Element) fr.Element {
 	c := pd.com
 	if len(point) != c.NumVars {
-		return fr.Element{}, errPoint(len(point), c.NumVars)
+		panic(errPoint(len(point), c.NumVars).Error())
 	}
 	zRow, zCol := point[:c.RowVars], point[c.RowVars:]
 	eqCol := mle.EqTable(zCol)
@@ -50,7 +51,7 @@ func (pd *ProverData) MaskedEval(point []fr.Element) (fr.Element, error) {
 		z, s := Vanishing(point), mle.Inner(pd.mask, eqCol)
 		y.Add(&y, z.Mul(&z, &s))
 	}
-	return y, nil
+	return y
 }
 
 // Weight is one table's row weights in a multi-opening: its value is

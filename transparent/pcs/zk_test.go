@@ -121,7 +121,7 @@ func revealVanishing(t *testing.T, p pcs.Params, tab mle.Table, rv int, zs [][]f
 	bp, bv := batch.NewProver(), batch.NewVerifier()
 	vals := []fr.Element{y0}
 	for _, z := range zs[1:] {
-		y, _ := d.MaskedEval(z)
+		y := d.MaskedEval(z)
 		if err := bp.Claim(d, z, y); err != nil {
 			t.Fatal(err)
 		}
