@@ -262,23 +262,10 @@ func proveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table
 	mp.Com.Absorb(tr, "sumcheck/mask")
 	tr.AppendElements("sumcheck/masksum", mp.Sum)
 	mask.Start(tr.Challenge("sumcheck/rho"))
-	proof.Rounds = make([][]fr.Element, n)
-	point := make([]fr.Element, n)
-	for j := 0; j < n; j++ {
-		g := roundPoly(tables, d)
-		mask.AddRound(g)
-		tr.AppendElements("sumcheck/round", g...)
-		r := tr.Challenge("sumcheck/r")
-		for k := range tables {
-			tables[k] = tables[k].Fold(r)
-		}
-		mask.Bind(r)
-		proof.Rounds[j], point[j] = g, r
-	}
-	proof.Finals = make([]fr.Element, d)
-	for k := range tables {
-		proof.Finals[k] = tables[k][0]
-	}
+	s := newSumProver(tables, nil, []Term{productTerm(d)})
+	var point []fr.Element
+	proof.Rounds, point = s.rounds(tr, nil, mask, func(int) int { return d })
+	proof.Finals = s.finals()
 	mp.Value = mask.Value()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	tr.AppendElements("sumcheck/maskvalue", mp.Value)

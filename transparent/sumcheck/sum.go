@@ -231,31 +231,13 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 		mask.Start(tr.Challenge("sumcheck/rho"))
 		d, dl = max(d, dl), max(d, dl)
 	}
-	proof.Rounds = make([][]fr.Element, n)
-	point := make([]fr.Element, n)
-	for j := range n {
-		deg := d
+	var point []fr.Element
+	proof.Rounds, point = s.rounds(tr, tp, mask, func(j int) int {
 		if j == n-1 {
-			deg = dl
+			return dl
 		}
-		g := s.round(deg)
-		if tp != nil {
-			tp.add(g, j, n)
-		}
-		if mask != nil {
-			mask.AddRound(g)
-		}
-		tr.AppendElements("sumcheck/round", g...)
-		r := tr.Challenge("sumcheck/r")
-		s.bind(r)
-		if tp != nil {
-			tp.bind(r, j, n)
-		}
-		if mask != nil {
-			mask.Bind(r)
-		}
-		proof.Rounds[j], point[j] = g, r
-	}
+		return d
+	})
 	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	if tp != nil {

@@ -72,28 +72,23 @@ func Prove(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Pro
 		}
 	}
 	start(tr, claim, n, d)
-	var st Stats
-	proof := Proof{Rounds: make([][]fr.Element, n)}
-	point := make([]fr.Element, n)
-	for j := 0; j < n; j++ {
-		h := len(tables[0]) / 2
-		g := roundPoly(tables, d)
-		st.Mul += h * (d + 1) * (d - 1)
-		tr.AppendElements("sumcheck/round", g...)
-		r := tr.Challenge("sumcheck/r")
-		for k := range tables {
-			tables[k] = tables[k].Fold(r)
-		}
-		st.Mul += h * d
-		proof.Rounds[j] = g
-		point[j] = r
-	}
-	proof.Finals = make([]fr.Element, d)
-	for k := range tables {
-		proof.Finals[k] = tables[k][0]
-	}
+	s := newSumProver(tables, nil, []Term{productTerm(d)})
+	var proof Proof
+	var point []fr.Element
+	proof.Rounds, point = s.rounds(tr, nil, nil, func(int) int { return d })
+	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
-	return proof, point, st, nil
+	return proof, point, Stats{Mul: s.mul}, nil
+}
+
+// productTerm is the single term Π_{k<d} T_k of [Prove].
+func productTerm(d int) Term {
+	t := Term{Factors: make([]int, d)}
+	t.Coef.SetOne()
+	for k := range t.Factors {
+		t.Factors[k] = k
+	}
+	return t
 }
 
 func start(tr *transcript.Transcript, claim fr.Element, n, d int) {

@@ -6,6 +6,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
 // sumProver holds a sum of products being proven: the tables (folded in
@@ -26,6 +27,7 @@ type sumProver struct {
 
 func newSumProver(tables []mle.Table, masks [][]fr.Element, terms []Term) *sumProver {
 	s := &sumProver{tables: tables, terms: terms, need: make([]int, len(tables)), unit: make([]bool, len(terms)), n: tables[0].NumVars()}
+	s.point = make([]fr.Element, 0, s.n)
 	s.zPre.SetOne()
 	for _, m := range masks {
 		if m != nil {
@@ -39,6 +41,34 @@ func newSumProver(tables []mle.Table, masks [][]fr.Element, terms []Term) *sumPr
 		s.unit[t] = term.Coef.IsOne()
 	}
 	return s
+}
+
+// rounds runs the n rounds on tr: round j's polynomial of degree deg(j)
+// (the terms', plus the tail's when tp is set, plus ρ·the mask's when mask
+// is set) is absorbed, the challenge drawn and bound everywhere. It
+// returns the round polynomials and the point.
+func (s *sumProver) rounds(tr *transcript.Transcript, tp *tailProver, mask *Mask, deg func(j int) int) ([][]fr.Element, []fr.Element) {
+	gs := make([][]fr.Element, s.n)
+	for j := range s.n {
+		g := s.round(deg(j))
+		if tp != nil {
+			tp.add(g, j, s.n)
+		}
+		if mask != nil {
+			mask.AddRound(g)
+		}
+		tr.AppendElements("sumcheck/round", g...)
+		r := tr.Challenge("sumcheck/r")
+		s.bind(r)
+		if tp != nil {
+			tp.bind(r, j, s.n)
+		}
+		if mask != nil {
+			mask.Bind(r)
+		}
+		gs[j] = g
+	}
+	return gs, s.point
 }
 
 // round returns the round polynomial Σ_t Coef_t·Σ_{x'} Π_{k∈t} T_k(X, x')
