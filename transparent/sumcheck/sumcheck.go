@@ -24,6 +24,24 @@
 // 2^(n−j+1) live entries of each table once, so the total is
 // Σ_j 2^(n−j)·((d+1)(d−1) + d) < 2^n·(d² + d) multiplications; [Stats] counts
 // them.
+//
+// [ProveSum] and [VerifySum] generalize it (sum.go, terms.go, tail.go; the
+// zero-knowledge design's part B, docs/TRANSPARENT.md "Zero knowledge"):
+//
+//	claim = Σ_{x∈{0,1}^n} Σ_t Coef_t·Π_{k∈t} T̂_k(x) + Tail.Coef·s̃(Tail.Point),
+//
+// a sum of products ([Term]s over shared tables), where a masked factor is
+// the polynomial a hiding commitment with a vanishing mask opens,
+// T̂_k = T̃_k + Z(x)·s̃_k(x_col) with Z(x) = Π_i x_i(1 − x_i): equal to T_k
+// on the cube, so only the last round (degree 3 per masked factor) and the
+// finals T̂_k(ρ) change. A [Tail] adds Coef·s̃(P) for a mask row s without
+// stating s̃(P): it is summed as 2^−(n−c)·eq(P, x_col)·s(x_col) and the
+// proof states s̃ at the sumcheck's own point instead ([Proof.Tail]).
+// Under zk the rounds are masked as in [ProveMasked], with g of the largest
+// round degree. Soundness: n·D/|F| for the largest round degree D (plus,
+// under zk, 1/|F| and the mask opening's pcs error). [Prove] and
+// [ProveMasked] run on the same prover (one term Π_k T_k, coefficient 1)
+// and produce the same bytes as before it.
 package sumcheck
 
 import (
