@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
@@ -12,9 +13,10 @@ import (
 
 // go test -run '^$' -bench . ./transparent/logup/: 2^16 range checks of 12
 // bits (a rescale's remainders at shift 12 for a 65,536-entry activation)
-// under pcs.DefaultParams; f's own commitment is not timed.
+// under pcs.DefaultParams, opened at once (binding: Prove opens each table
+// once or more) and batched (binding and hiding: ProveBatched, then the
+// batch's proof; its bytes counted); f's own commitment is not timed.
 func BenchmarkLookup(b *testing.B) {
-	p := pcs.DefaultParams()
 	for _, c := range []struct{ n, bits int }{{16, 12}} {
 		table, _ := Range(c.bits)
 		rng := rand.New(rand.NewPCG(1, 1))
@@ -23,28 +25,79 @@ func BenchmarkLookup(b *testing.B) {
 			vals[i] = rng.Int64N(1 << c.bits)
 		}
 		f := mle.FromInt64(vals)
-		fData, _ := pcs.Commit(p, f)
-		start := func() *transcript.Transcript {
-			tr := transcript.New("bench")
-			fData.Commitment().Absorb(tr, "f")
-			return tr
-		}
 		name := fmt.Sprintf("2^%d_in_range%d", c.n, c.bits)
-		b.Run("prove/"+name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := Prove(start(), p, fData, f, table); err != nil {
-					b.Fatal(err)
-				}
+		for _, mode := range []struct {
+			name            string
+			hiding, batched bool
+		}{{"open", false, false}, {"batched", false, true}, {"batched-hiding", true, true}} {
+			p := pcs.DefaultParams()
+			p.Hiding = mode.hiding
+			start := func() (*transcript.Transcript, *pcs.ProverData) {
+				fData, _ := pcs.Commit(p, f) // hiding: opened once per commitment
+				tr := transcript.New("bench")
+				fData.Commitment().Absorb(tr, "f")
+				return tr, fData
 			}
-		})
-		proof, _ := Prove(start(), p, fData, f, table)
-		b.Run("verify/"+name, func(b *testing.B) {
-			for b.Loop() {
-				if err := Verify(start(), p, fData.Commitment(), table, proof); err != nil {
-					b.Fatal(err)
+			run := func() (Proof, *batch.Proof, pcs.Commitment, error) {
+				tr, fData := start()
+				if !mode.batched {
+					pr, err := Prove(tr, p, fData, f, table)
+					return pr, nil, fData.Commitment(), err
 				}
+				bp := batch.NewProver()
+				pr, err := ProveBatched(tr, p, fData, f, table, bp)
+				if err != nil {
+					return pr, nil, fData.Commitment(), err
+				}
+				bpr, err := bp.Prove(tr)
+				return pr, &bpr, fData.Commitment(), err
 			}
-			b.ReportMetric(float64(proof.Size()), "proof-bytes")
-		})
+			b.Run("prove-"+mode.name+"/"+name, func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					tr, fData := start()
+					b.StartTimer()
+					bp := batch.NewProver()
+					if !mode.batched {
+						bp = nil
+					}
+					if _, err := ProveBatched(tr, p, fData, f, table, bp); err != nil {
+						b.Fatal(err)
+					}
+					if bp != nil {
+						if _, err := bp.Prove(tr); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+			proof, bproof, com, err := run()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run("verify-"+mode.name+"/"+name, func(b *testing.B) {
+				size := proof.Size()
+				if bproof != nil {
+					size += bproof.Size()
+				}
+				for b.Loop() {
+					tr := transcript.New("bench")
+					com.Absorb(tr, "f")
+					var bv *batch.Verifier
+					if mode.batched {
+						bv = batch.NewVerifier()
+					}
+					if err := VerifyBatched(tr, p, com, table, proof, bv); err != nil {
+						b.Fatal(err)
+					}
+					if bv != nil {
+						if err := bv.Verify(tr, p, *bproof); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.ReportMetric(float64(size), "proof-bytes")
+			})
+		}
 	}
 }

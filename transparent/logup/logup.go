@@ -14,15 +14,24 @@
 //
 //  1. the prover commits to m; the transcript absorbs T's digest and m's
 //     commitment and draws α;
-//  2. the prover commits to h_i = 1/(α − f_i) and g_j = m_j/(α − T_j) and
-//     states S = Σ_i h_i; the transcript absorbs them and draws r_f ∈ F^n,
-//     r_t ∈ F^ℓ;
-//  3. four sumchecks: Σ_x h(x) = S and Σ_y g(y) = S (degree 1);
-//     Σ_x eq(r_f, x)·h(x)·(α − f(x)) = 1 and, with the stated μ = m̃(r_t),
-//     Σ_y eq(r_t, y)·g(y)·(α − T(y)) = μ (degree 3, the "zero-checks" that h
-//     and g are the claimed fractions on the whole cube);
-//  4. the final claims are opened: h̃ (twice), g̃ (twice), f̃ and m̃ through
-//     their commitments; eq and T̃ the verifier evaluates itself.
+//  2. the prover commits to h_i = 1/(α − f_i) and g_j = m_j/(α − T_j); the
+//     transcript absorbs them and draws r_f ∈ F^n, r_t ∈ F^ℓ and λ;
+//  3. one sumcheck (check.go) over N = max(n, ℓ) variables of the three
+//     identities combined by λ, claim λ:
+//     Σ_x h(x) − Σ_y g(y) = 0,
+//     Σ_x eq(r_f, x)·h(x)·(α − f(x)) = 1 and
+//     Σ_y eq(r_t, y)·(g(y)·(α − T(y)) − m(y)) = 0 (the last two
+//     "zero-checks" that h and g are the fractions on the whole cube), the
+//     smaller cube embedded in the last variables of the larger;
+//  4. its final values are claims: h̃ and f̃ at ρ's last n coordinates, g̃
+//     and m̃ at its last ℓ, opened (Prove) or passed to package batch
+//     (ProveBatched); eq and T̃ the verifier evaluates itself.
+//
+// Nothing the prover states is a function of the private multiset beyond
+// the sumcheck's rounds (masked under pcs.Params.Hiding) and the four final
+// values (one linear form of each committed table; docs/TRANSPARENT.md,
+// "Zero knowledge"). The sum S = Σh = Σg and m̃(r_t), stated by earlier
+// versions, are not.
 //
 // # Soundness
 //
@@ -34,9 +43,14 @@
 // ≤ (2^n + 2^ℓ)/|F| (clear denominators: a nonzero polynomial of that degree).
 // The zero-check Σ_x eq(r, x)·(h(x)(α − f(x)) − 1) = 0 is the multilinear
 // extension of h·(α − f) − 1 restricted to the cube, at r: if h_i ≠ 1/(α − f_i)
-// for some i it vanishes with probability ≤ n/|F|. Each sumcheck adds
-// (rounds·degree)/|F| and each opening the pcs error (docs/TRANSPARENT.md):
-// the total is below 2^-100 with pcs.DefaultParams.
+// for some i it vanishes with probability ≤ n/|F| (g's: ≤ ℓ/|F|). If one of
+// the three identities is false, their λ-combination (a polynomial of degree
+// 2 in λ, drawn after h and g are bound) equals its claim with probability
+// ≤ 2/|F|. The sumcheck of degree 3 over N variables errs with ≤ 3N/|F|
+// (+1/|F| for the mask's shift under hiding), and each claim adds the pcs
+// error (docs/TRANSPARENT.md). In all ≤ (2^n + 2^ℓ + n + ℓ + 3N + 3)/|F|
+// < 2^-220 for n, ℓ ≤ 30, plus the openings': below 2^-100 with
+// pcs.DefaultParams.
 package logup
 
 import (
@@ -96,59 +110,18 @@ func Range(bits int) (*Table, error) {
 
 // Proof is a lookup proof.
 type Proof struct {
-	M, H, G      pcs.Commitment
-	Sum          fr.Element // S = Σ h = Σ g
-	MAtR         fr.Element // μ = m̃(r_t)
-	SumH, SumG   sumcheck.Proof
-	ZeroH, ZeroG sumcheck.Proof
-	Openings     [6]pcs.Opening // h̃(ρ1), g̃(ρ2), h̃(ρ3), f̃(ρ3), g̃(ρ4), m̃(r_t)
+	M, H, G  pcs.Commitment
+	Sumcheck sumcheck.Proof // the three identities, combined (check.go)
+	Openings [4]pcs.Opening // h̃, f̃ at ρ_n; g̃, m̃ at ρ_ℓ (empty when batched)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 3*48 + 64
-	for _, s := range []*sumcheck.Proof{&p.SumH, &p.SumG, &p.ZeroH, &p.ZeroG} {
-		n += s.Size()
-	}
+	n := 3*48 + p.Sumcheck.Size()
 	for i := range p.Openings {
 		n += p.Openings[i].Size()
 	}
 	return n
-}
-
-// cheats let the soundness tests play a dishonest prover.
-type cheats struct {
-	outside  bool // prove even when f has entries outside the table (count only those inside)
-	balanceH bool // rewrite h at the first outside entry so that Σh = Σg
-	mDelta   bool // commit m with m_0 + 1 while g uses the true m
-	// substitute: run everything after f's commitment on f with its outside
-	// entries replaced by the table's first value.
-	substitute bool
-	// values: the table the prover uses in place of the statement's (same size).
-	values mle.Table
-	// forgeEq: run the zero-check on h with eq(r', ·) for an r' the prover
-	// solves for, so that Σ_x eq(r', x)·h(x)(α − f(x)) = 1 holds for its h.
-	forgeEq bool
-	// balanceG, forgeEqG: the same on the table's side: g_0 moved so that
-	// Σg = Σh, and g's zero-check run with a solved eq point.
-	balanceG, forgeEqG bool
-}
-
-// forgedPoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
-// the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums A0, A1 under
-// eq(r'_rest), solved for r'_0.
-func forgedPoint(tr *transcript.Transcript, q mle.Table, target fr.Element) []fr.Element {
-	n := q.NumVars()
-	r := tr.Challenges("forge", n) // any values the prover likes
-	e := mle.EqTable(r[1:])
-	h := len(q) / 2
-	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
-	var num, den fr.Element
-	num.Sub(&target, &a0)
-	den.Sub(&a1, &a0)
-	den.Inverse(&den)
-	r[0].Mul(&num, &den)
-	return r
 }
 
 // Prove proves that every entry of f lies in table. fData is f's commitment,
@@ -171,23 +144,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	if fData.Commitment().NumVars != n {
 		return Proof{}, fmt.Errorf("logup: f has %d variables, its commitment %d", n, fData.Commitment().NumVars)
 	}
-	if ch.substitute {
-		f = clone(f)
-		for i := range f {
-			if _, ok := table.first[f[i]]; !ok {
-				f[i] = table.Vals[0]
-			}
-		}
-	}
-	if ch.values != nil {
-		t := *table
-		t.Vals = ch.values
-		t.first = make(map[fr.Element]int)
-		for i := len(t.Vals) - 1; i >= 0; i-- {
-			t.first[t.Vals[i]] = i
-		}
-		table = &t // the digest stays the statement's
-	}
+	f, table = ch.statement(f, table)
 	// 1. Multiplicities.
 	m := make(mle.Table, len(table.Vals))
 	outsideAt := -1
@@ -205,12 +162,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 		}
 		m[j].Add(&m[j], &one)
 	}
-	mCommitted := m
-	if ch.mDelta {
-		mCommitted = append(mle.Table(nil), m...)
-		mCommitted[0].Add(&mCommitted[0], &one)
-	}
-	mData, err := pcs.Commit(params, mCommitted)
+	mData, err := pcs.Commit(params, ch.committed(ch.mDelta, m))
 	if err != nil {
 		return Proof{}, err
 	}
@@ -221,69 +173,37 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	// 2. The fractions.
 	h := fractions(alpha, f, nil)
 	g := fractions(alpha, table.Vals, m)
-	sumG := sum(g)
-	if ch.balanceG {
-		d := sum(h)
-		d.Sub(&d, &sumG)
-		g[0].Add(&g[0], &d)
-		sumG = sum(g)
-	}
-	if ch.balanceH && outsideAt >= 0 {
-		others := sum(h)
-		others.Sub(&others, &h[outsideAt])
-		h[outsideAt].Sub(&sumG, &others)
-	}
-	proof.Sum = sum(h)
-	hData, err := pcs.Commit(params, h)
+	ch.balance(h, g, outsideAt)
+	hData, err := pcs.Commit(params, ch.committed(ch.hDelta, h))
 	if err != nil {
 		return Proof{}, err
 	}
-	gData, err := pcs.Commit(params, g)
+	gData, err := pcs.Commit(params, ch.committed(ch.gDelta, g))
 	if err != nil {
 		return Proof{}, err
 	}
 	proof.H, proof.G = hData.Commitment(), gData.Commitment()
-	rf, rt := absorbFractions(tr, &proof, n, l)
+	rf, rt, lambda := absorbFractions(tr, &proof, n, l)
 
-	// 3. The sumchecks.
-	var rho [4][]fr.Element
-	if proof.SumH, rho[0], _, err = sumcheck.ProveZK(tr, proof.Sum, []mle.Table{clone(h)}, params.Hiding); err != nil {
-		return Proof{}, err
-	}
-	if proof.SumG, rho[1], _, err = sumcheck.ProveZK(tr, proof.Sum, []mle.Table{clone(g)}, params.Hiding); err != nil {
-		return Proof{}, err
-	}
-	eqF := mle.EqTable(rf)
-	if ch.forgeEq {
-		q := shift(alpha, f)
-		for i := range q {
-			q[i].Mul(&q[i], &h[i])
-		}
-		eqF = mle.EqTable(forgedPoint(transcript.New("forge"), q, one))
-	}
-	if proof.ZeroH, rho[2], _, err = sumcheck.ProveZK(tr, one, []mle.Table{eqF, clone(h), shift(alpha, f)}, params.Hiding); err != nil {
-		return Proof{}, err
-	}
-	proof.MAtR, _ = mCommitted.Eval(rt)
-	tr.AppendElements("logup/m(r_t)", proof.MAtR)
-	eqG := mle.EqTable(rt)
-	if ch.forgeEqG {
-		q := shift(alpha, table.Vals)
-		for i := range q {
-			q[i].Mul(&q[i], &g[i])
-		}
-		eqG = mle.EqTable(forgedPoint(transcript.New("forge"), q, proof.MAtR))
-	}
-	if proof.ZeroG, rho[3], _, err = sumcheck.ProveZK(tr, proof.MAtR, []mle.Table{eqG, clone(g), shift(alpha, table.Vals)}, params.Hiding); err != nil {
+	// 3. The sumcheck.
+	tables := proverTables(alpha, rf, rt, f, h, table.Vals, g, m, ch)
+	var rho []fr.Element
+	in := sumcheck.Instance{Tables: tables, Terms: terms(lambda, n, l)}
+	if proof.Sumcheck, rho, err = sumcheck.ProveSum(tr, lambda, in, params.Hiding); err != nil {
 		return Proof{}, err
 	}
 
-	// 4. The openings, in the verifier's order.
-	for i, o := range []struct {
-		d *pcs.ProverData
-		p []fr.Element
-	}{{hData, rho[0]}, {gData, rho[1]}, {hData, rho[2]}, {fData, rho[2]}, {gData, rho[3]}, {mData, rt}} {
-		if proof.Openings[i], err = bp.Open(tr, o.d, o.p); err != nil {
+	// 4. The claims, in the verifier's order.
+	for i, c := range claims(alpha, rho, n, l, proof.Sumcheck.Finals) {
+		d := [...]*pcs.ProverData{hData, fData, gData, mData}[i]
+		if omit[c.key] { // tests: the claim deleted from the protocol
+			continue
+		}
+		if bp == nil {
+			if _, proof.Openings[i], _, err = d.Open(tr, c.point); err != nil {
+				return Proof{}, err
+			}
+		} else if err = bp.Claim(d, c.point, c.value); err != nil {
 			return Proof{}, err
 		}
 	}
@@ -304,40 +224,26 @@ func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitmen
 		return fmt.Errorf("logup: commitments over %d, %d, %d variables, want %d, %d, %d", proof.H.NumVars, proof.G.NumVars, proof.M.NumVars, n, l, l)
 	}
 	alpha := absorbTable(tr, table, proof.M)
-	rf, rt := absorbFractions(tr, &proof, n, l)
-	one := fr.One()
-	rho1, finH, err := sumcheck.Verify(tr, proof.Sum, n, 1, proof.SumH)
-	if err != nil {
-		return fmt.Errorf("logup: Σh: %v", err)
+	rf, rt, lambda := absorbFractions(tr, &proof, n, l)
+	N := max(n, l)
+	if masked := params.Hiding && N > 0; masked != (proof.Sumcheck.Mask != nil) {
+		return fmt.Errorf("logup: sumcheck masked %v under hiding %v over %d variables (want masked exactly under hiding, with rounds)", proof.Sumcheck.Mask != nil, params.Hiding, N)
 	}
-	rho2, finG, err := sumcheck.Verify(tr, proof.Sum, l, 1, proof.SumG)
+	sh := sumcheck.Shape{Tables: numTables, Terms: terms(lambda, n, l)}
+	rho, fin, _, err := sumcheck.VerifySum(tr, lambda, N, sh, proof.Sumcheck)
 	if err != nil {
-		return fmt.Errorf("logup: Σg: %v", err)
+		return fmt.Errorf("logup: the sumcheck of Σh = Σg and the fractions: %v", err)
 	}
-	rho3, finZH, err := sumcheck.VerifyEq(tr, one, rf, 3, proof.ZeroH, "logup: h = 1/(α − f)")
-	if err != nil {
+	if err := checkPublic(alpha, rf, rt, rho, table, fin); err != nil {
 		return err
 	}
-	tr.AppendElements("logup/m(r_t)", proof.MAtR)
-	rho4, finZG, err := sumcheck.VerifyEq(tr, proof.MAtR, rt, 3, proof.ZeroG, "logup: g = m/(α − T)")
-	if err != nil {
-		return err
-	}
-	tv, _ := table.Vals.Eval(rho4)
-	if tv.Sub(&alpha, &tv); !tv.Equal(&finZG[2]) {
-		return fmt.Errorf("logup: g = m/(α − T): table factor differs from α − T̃(ρ)")
-	}
-	var fv fr.Element
-	fv.Sub(&alpha, &finZH[2]) // f̃(ρ3) = α − (α − f̃)(ρ3)
-	for i, o := range []struct {
-		name string
-		c    pcs.Commitment
-		p    []fr.Element
-		v    fr.Element
-	}{{"h at ρ1", proof.H, rho1, finH[0]}, {"g at ρ2", proof.G, rho2, finG[0]}, {"h at ρ3", proof.H, rho3, finZH[1]},
-		{"f at ρ3", f, rho3, fv}, {"g at ρ4", proof.G, rho4, finZG[1]}, {"m at r_t", proof.M, rt, proof.MAtR}} {
-		if err := bv.Check(tr, params, o.c, o.p, o.v, proof.Openings[i]); err != nil {
-			return fmt.Errorf("logup: opening %s: %v", o.name, err)
+	for i, c := range claims(alpha, rho, n, l, fin) {
+		com := [...]pcs.Commitment{proof.H, f, proof.G, proof.M}[i]
+		if omit[c.key] {
+			continue
+		}
+		if err := bv.Check(tr, params, com, c.point, c.value, proof.Openings[i]); err != nil {
+			return fmt.Errorf("logup: opening %s: %v", c.name, err)
 		}
 	}
 	return nil
@@ -349,11 +255,11 @@ func absorbTable(tr *transcript.Transcript, table *Table, m pcs.Commitment) fr.E
 	return tr.Challenge("logup/alpha")
 }
 
-func absorbFractions(tr *transcript.Transcript, p *Proof, n, l int) ([]fr.Element, []fr.Element) {
+// absorbFractions binds h's and g's commitments and draws r_f, r_t and λ.
+func absorbFractions(tr *transcript.Transcript, p *Proof, n, l int) ([]fr.Element, []fr.Element, fr.Element) {
 	p.H.Absorb(tr, "logup/h")
 	p.G.Absorb(tr, "logup/g")
-	tr.AppendElements("logup/sum", p.Sum)
-	return tr.Challenges("logup/r_f", n), tr.Challenges("logup/r_t", l)
+	return tr.Challenges("logup/r_f", n), tr.Challenges("logup/r_t", l), tr.Challenge("logup/lambda")
 }
 
 // fractions returns num_i/(α − v_i) (num_i = 1 when num is nil), with one

@@ -6,37 +6,72 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
 var testParams = pcs.Params{RateLog: 1, Queries: 16}
 
+func init() { sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 16, Hiding: true} }
+
+// mode is how a test proof is made: hiding commitments, batched claims.
+type mode struct{ hiding, batched bool }
+
+var modes = []mode{{false, false}, {false, true}, {true, true}, {true, false}}
+
+func (m mode) String() string { return fmt.Sprintf("hiding=%v,batched=%v", m.hiding, m.batched) }
+
 // lookup commits to vals (padded with vals[0]), proves them in table under
 // ch, and verifies; edit may alter the proof in between.
 func lookup(t *testing.T, vals []int64, table *Table, ch cheats, edit func(*Proof)) error {
+	t.Helper()
+	return lookupIn(t, mode{}, vals, table, ch, edit)
+}
+
+func lookupIn(t *testing.T, md mode, vals []int64, table *Table, ch cheats, edit func(*Proof)) error {
 	t.Helper()
 	f := mle.FromInt64(vals)
 	for i := len(vals); i < len(f); i++ {
 		f[i].SetInt64(vals[0])
 	}
-	fData, err := pcs.Commit(testParams, f)
+	p := testParams
+	p.Hiding = md.hiding
+	fData, err := pcs.Commit(p, f)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var bp *batch.Prover
+	var bv *batch.Verifier
+	if md.batched {
+		bp, bv = batch.NewProver(), batch.NewVerifier()
+	}
 	ptr := transcript.New("test")
 	fData.Commitment().Absorb(ptr, "f")
-	proof, err := prove(ptr, testParams, fData, f, table, nil, ch)
+	proof, err := prove(ptr, p, fData, f, table, bp, ch)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var bproof batch.Proof
+	if bp != nil {
+		if bproof, err = bp.Prove(ptr); err != nil {
+			return fmt.Errorf("batch prover: %v", err)
+		}
 	}
 	if edit != nil {
 		edit(&proof)
 	}
 	vtr := transcript.New("test")
 	fData.Commitment().Absorb(vtr, "f")
-	return Verify(vtr, testParams, fData.Commitment(), table, proof)
+	if err := VerifyBatched(vtr, p, fData.Commitment(), table, proof, bv); err != nil {
+		return err
+	}
+	if bv != nil {
+		return bv.Verify(vtr, p, bproof)
+	}
+	return nil
 }
 
 func signedTable(lo, hi int64) *Table {
@@ -57,6 +92,8 @@ func TestHonest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	r4, _ := Range(4)
 	r8, _ := Range(8)
+	r0, _ := Range(0)
+	r2, _ := Range(2)
 	for _, c := range []struct {
 		name  string
 		table *Table
@@ -70,56 +107,103 @@ func TestHonest(t *testing.T) {
 		{"range8, 300 lookups", r8, 0, 256, 300},
 		{"signed [-5,5] (11 entries), 20 lookups", signedTable(-5, 5), -5, 11, 20},
 		{"range4, 8 lookups of one value", r4, 7, 1, 8},
+		{"range0 (one entry), 1 lookup: no variables", r0, 0, 1, 1},
+		{"range0 (one entry), 4 lookups", r0, 0, 1, 4},
+		{"range2, 64 lookups (n − ℓ = 4)", r2, 0, 4, 64},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			vals := make([]int64, c.n)
-			for i := range vals {
-				vals[i] = c.lo + rng.Int64N(c.span)
-			}
-			if err := lookup(t, vals, c.table, cheats{}, nil); err != nil {
-				t.Fatalf("honest lookup rejected: %v", err)
-			}
-		})
+		vals := make([]int64, c.n)
+		for i := range vals {
+			vals[i] = c.lo + rng.Int64N(c.span)
+		}
+		for _, md := range modes {
+			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
+				if err := lookupIn(t, md, vals, c.table, cheats{}, nil); err != nil {
+					t.Fatalf("honest lookup rejected: %v", err)
+				}
+			})
+		}
 	}
+}
+
+// outsideVals has 16 and -1 outside [0, 16).
+var outsideVals = []int64{3, 15, 16, 0, 9, -1, 2, 2}
+
+// soundness is the cheating provers of an outside entry and of a
+// committed table that is not the one proven; check names the verifier's
+// check that catches each (omit's key: TestChecksNeeded), "" for the
+// sumcheck's own (its claim λ or a round).
+var soundness = []struct {
+	name, check string
+	ch          cheats
+}{
+	{"multiplicities of the inside entries only (Σh ≠ Σg)", "", cheats{outside: true}},
+	{"h rewritten so that Σh = Σg (h's zero-check)", "", cheats{outside: true, balanceH: true}},
+	{"g moved so that Σg = Σh (g's zero-check)", "", cheats{outside: true, balanceG: true}},
+	{"everything after f's commitment about f with 16 and -1 replaced", "f", cheats{substitute: true}},
+	{"prover's table has 16 and -1 in place of 13 and 14", "T", cheats{values: func() mle.Table {
+		v := make(mle.Table, 16)
+		for i := range v {
+			v[i].SetUint64(uint64(i))
+		}
+		v[13].SetUint64(16)
+		v[14].SetInt64(-1)
+		return v
+	}()}},
+	// Σh = Σg by the balanced h, and h's zero-check run with eq(r', ·) for
+	// a solved r': only the eq factor's check catches it.
+	{"h balanced and its zero-check forged with another eq point", "eqF", cheats{outside: true, balanceH: true, forgeEq: true}},
+	{"g balanced and its zero-check forged with another eq point", "eqT", cheats{outside: true, balanceG: true, forgeEqG: true}},
+	// Inside entries only, but the committed table is not the proven one.
+	{"committed m differs from the m behind g", "m", cheats{mDelta: true}},
+	{"committed h differs from the h proven", "h", cheats{hDelta: true}},
+	{"committed g differs from the g proven", "g", cheats{gDelta: true}},
 }
 
 func TestOutsideRejected(t *testing.T) {
 	r4, _ := Range(4)
-	vals := []int64{3, 15, 16, 0, 9, -1, 2, 2} // 16 and -1 are outside [0, 16)
 	t.Run("honest prover refuses", func(t *testing.T) {
-		f := mle.FromInt64(vals)
+		f := mle.FromInt64(outsideVals)
 		fData, _ := pcs.Commit(testParams, f)
 		if _, err := Prove(transcript.New("t"), testParams, fData, f, r4); err == nil {
 			t.Fatal("prover accepted an entry outside the table")
 		}
 	})
-	one := fr.One()
-	for _, c := range []struct {
-		name string
-		ch   cheats
-		edit func(*Proof)
-	}{
-		{"multiplicities of the inside entries only", cheats{outside: true}, nil},
-		{"h rewritten so that Σh = Σg", cheats{outside: true, balanceH: true}, nil},
-		{"everything after f's commitment about f with 16 and -1 replaced (caught by f's opening)", cheats{substitute: true}, nil},
-		{"prover's table has 16 and -1 in place of 13 and 14 (caught by the table factor)", cheats{values: func() mle.Table {
-			v := append(mle.Table(nil), r4.Vals...)
-			v[13].SetUint64(16)
-			v[14].SetInt64(-1)
-			return v
-		}()}, nil},
-		// Σh = Σg by the balanced h, and the zero-check run with eq(r', ·) for
-		// a solved r': only the eq factor's check catches it.
-		{"h balanced and the zero-check forged with another eq point", cheats{outside: true, balanceH: true, forgeEq: true}, nil},
-		{"g balanced instead and its zero-check forged with another eq point", cheats{outside: true, balanceG: true, forgeEqG: true}, nil},
-		{"h balanced and the stated sum moved", cheats{outside: true, balanceH: true}, func(p *Proof) { p.Sum.Add(&p.Sum, &one) }},
-	} {
+	for _, c := range soundness {
+		vals := outsideVals
+		if !c.ch.outside && !c.ch.substitute {
+			vals = []int64{3, 15, 1, 0, 9, 4, 2, 2}
+		}
+		for _, md := range modes {
+			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
+				err := lookupIn(t, md, vals, r4, c.ch, nil)
+				if err == nil {
+					t.Fatal("cheating proof accepted")
+				}
+				t.Log(err)
+			})
+		}
+	}
+}
+
+// TestChecksNeeded: each cheat of TestOutsideRejected that one check
+// catches is accepted with that check deleted (omit), so the suite fails if
+// the check goes.
+func TestChecksNeeded(t *testing.T) {
+	r4, _ := Range(4)
+	for _, c := range soundness {
+		if c.check == "" {
+			continue
+		}
+		vals := outsideVals
+		if !c.ch.outside && !c.ch.substitute {
+			vals = []int64{3, 15, 1, 0, 9, 4, 2, 2}
+		}
 		t.Run(c.name, func(t *testing.T) {
-			err := lookup(t, vals, r4, c.ch, c.edit)
-			if err == nil {
-				t.Fatal("lookup of an outside entry accepted")
+			omit = map[string]bool{c.check: true}
+			defer func() { omit = nil }()
+			if err := lookup(t, vals, r4, c.ch, nil); err != nil {
+				t.Fatalf("without the %s check, still rejected: %v", c.check, err)
 			}
-			t.Log(err)
 		})
 	}
 }
@@ -128,42 +212,62 @@ func TestTamperedRejected(t *testing.T) {
 	r4, _ := Range(4)
 	vals := []int64{3, 15, 1, 0, 9, 4, 2, 2, 11, 13}
 	one := fr.One()
-	for _, c := range []struct {
+	cases := []struct {
 		name string
-		ch   cheats
 		edit func(*Proof)
 	}{
-		{"committed m differs from the m behind g", cheats{mDelta: true}, nil},
-		{"stated sum", cheats{}, func(p *Proof) { p.Sum.Add(&p.Sum, &one) }},
-		{"stated m(r_t)", cheats{}, func(p *Proof) { p.MAtR.Add(&p.MAtR, &one) }},
-		{"Σh round", cheats{}, func(p *Proof) { p.SumH.Rounds[0][1].Add(&p.SumH.Rounds[0][1], &one) }},
-		{"zero-check final on h", cheats{}, func(p *Proof) { p.ZeroH.Finals[1].Add(&p.ZeroH.Finals[1], &one) }},
-		{"zero-check eq final", cheats{}, func(p *Proof) {
-			// Keep the product: scale eq up and h down by the same factor.
+		{"round", func(p *Proof) { p.Sumcheck.Rounds[0][1].Add(&p.Sumcheck.Rounds[0][1], &one) }},
+		{"last round", func(p *Proof) { r := p.Sumcheck.Rounds[len(p.Sumcheck.Rounds)-1]; r[3].Add(&r[3], &one) }},
+		{"round dropped", func(p *Proof) { p.Sumcheck.Rounds = p.Sumcheck.Rounds[1:] }},
+		{"eq final scaled, h final inversely (h's zero-check term unchanged)", func(p *Proof) {
 			var two, inv fr.Element
 			two.SetUint64(2)
 			inv.Inverse(&two)
-			p.ZeroH.Finals[0].Mul(&p.ZeroH.Finals[0], &two)
-			p.ZeroH.Finals[1].Mul(&p.ZeroH.Finals[1], &inv)
+			p.Sumcheck.Finals[tEqF].Mul(&p.Sumcheck.Finals[tEqF], &two)
+			p.Sumcheck.Finals[tH].Mul(&p.Sumcheck.Finals[tH], &inv)
 		}},
-		{"table final", cheats{}, func(p *Proof) {
-			var two, inv fr.Element
-			two.SetUint64(2)
-			inv.Inverse(&two)
-			p.ZeroG.Finals[2].Mul(&p.ZeroG.Finals[2], &two)
-			p.ZeroG.Finals[1].Mul(&p.ZeroG.Finals[1], &inv)
-		}},
-		{"opening column", cheats{}, func(p *Proof) { p.Openings[3].Columns[0][0].Add(&p.Openings[3].Columns[0][0], &one) }},
-		{"m commitment shape", cheats{}, func(p *Proof) { p.M.NumVars++ }},
-	} {
+		{"opening column", func(p *Proof) { p.Openings[1].Columns[0][0].Add(&p.Openings[1].Columns[0][0], &one) }},
+		{"m commitment shape", func(p *Proof) { p.M.NumVars++ }},
+		{"h commitment root", func(p *Proof) { p.H.Root[0] ^= 1 }},
+	}
+	for k := range numTables {
+		cases = append(cases, struct {
+			name string
+			edit func(*Proof)
+		}{fmt.Sprintf("final %d", k), func(p *Proof) { p.Sumcheck.Finals[k].Add(&p.Sumcheck.Finals[k], &one) }})
+	}
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := lookup(t, vals, r4, c.ch, c.edit)
+			err := lookup(t, vals, r4, cheats{}, c.edit)
 			if err == nil {
 				t.Fatal("tampered proof accepted")
 			}
 			t.Log(err)
 		})
 	}
+	hidingEdits := []struct {
+		name string
+		edit func(*Proof)
+	}{
+		{"mask dropped", func(p *Proof) { p.Sumcheck.Mask = nil }},
+		{"mask sum", func(p *Proof) { p.Sumcheck.Mask.Sum.Add(&p.Sumcheck.Mask.Sum, &one) }},
+		{"mask value", func(p *Proof) { p.Sumcheck.Mask.Value.Add(&p.Sumcheck.Mask.Value, &one) }},
+	}
+	for _, c := range hidingEdits {
+		t.Run("hiding/"+c.name, func(t *testing.T) {
+			if err := lookupIn(t, mode{true, true}, vals, r4, cheats{}, c.edit); err == nil {
+				t.Fatal("tampered proof accepted")
+			}
+		})
+	}
+	t.Run("binding proof with a mask", func(t *testing.T) {
+		var masked Proof
+		lookupIn(t, mode{true, true}, vals, r4, cheats{}, func(p *Proof) { masked = *p })
+		err := lookup(t, vals, r4, cheats{}, func(p *Proof) { p.Sumcheck.Mask = masked.Sumcheck.Mask })
+		if err == nil {
+			t.Fatal("a mask accepted on a binding proof")
+		}
+	})
 }
 
 func TestTables(t *testing.T) {

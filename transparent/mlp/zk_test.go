@@ -75,7 +75,7 @@ func TestOpeningsHideInput(t *testing.T) {
 				counts[0][lowBits(g.U[0])]++
 				counts[1][lowBits(g.V[0])]++
 				counts[2][lowBits(g.Columns[0][0][0])]++
-				counts[4][lowBits(proof.Input.Lookups[0].SumH.Rounds[0][0])]++
+				counts[4][lowBits(proof.Input.Lookups[0].Sumcheck.Rounds[0][0])]++
 				counts[5][lowBits(proof.Steps[0].Sumcheck.Rounds[0][1])]++
 				if len(g.Masks) > 0 {
 					counts[3][lowBits(g.Masks[0])]++

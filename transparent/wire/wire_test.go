@@ -92,7 +92,7 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[pcs.Opening]():       "U V Columns Proof Mask",
 		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask Tail",
 		reflect.TypeFor[sumcheck.MaskPart](): "Com Sum Value Open",
-		reflect.TypeFor[logup.Proof]():       "M H G Sum MAtR SumH SumG ZeroH ZeroG Openings",
+		reflect.TypeFor[logup.Proof]():       "M H G Sumcheck Openings",
 		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
 		reflect.TypeFor[matmul.StepProof]():  "Y YAtR BAtR Sumcheck X YOpen",
 		reflect.TypeFor[mlp.Proof]():         "X Input Steps Requan Out",
@@ -112,8 +112,8 @@ func TestFieldsCovered(t *testing.T) {
 			t.Errorf("%v has fields %q, transparent/wire encodes %q: update proofs.go and bump Version", typ, g, fields)
 		}
 	}
-	if n := reflect.TypeFor[logup.Proof]().Field(9).Type.Len(); n != 6 {
-		t.Errorf("logup.Proof.Openings is an array of %d, wire encodes 6", n)
+	if n := reflect.TypeFor[logup.Proof]().Field(4).Type.Len(); n != 4 {
+		t.Errorf("logup.Proof.Openings is an array of %d, wire encodes 4", n)
 	}
 }
 
@@ -167,8 +167,9 @@ func TestHeader(t *testing.T) {
 		{"count", func(b []byte) { copy(b[7+3*34:], []byte{0xff, 0xff, 0xff, 0xff}) }, "entries of"},
 		{"vars", func(b []byte) { b[7+32] = MaxVars + 1 }, "commitment over 41 variables"},
 		{"noncanonical", func(b []byte) {
-			// the first lookup's Sum: after its three commitments
-			copy(b[7+3*34+4+3*34:], bytes.Repeat([]byte{0xff}, 32))
+			// the first lookup's first round value: after its three
+			// commitments, its sumcheck's round count and the round's length
+			copy(b[7+3*34+4+3*34+4+4:], bytes.Repeat([]byte{0xff}, 32))
 		}, "not a canonical field element"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

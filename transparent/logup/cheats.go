@@ -1,0 +1,93 @@
+package logup
+
+import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// cheats let the soundness tests play a dishonest prover.
+type cheats struct {
+	outside  bool // prove even when f has entries outside the table (count only those inside)
+	balanceH bool // rewrite h at the first outside entry so that Σh = Σg
+	// mDelta, hDelta, gDelta: commit the table with entry 0 plus one while
+	// the sumcheck runs on the true one (caught by that table's opening).
+	mDelta, hDelta, gDelta bool
+	// substitute: run everything after f's commitment on f with its outside
+	// entries replaced by the table's first value.
+	substitute bool
+	// values: the table the prover uses in place of the statement's (same size).
+	values mle.Table
+	// forgeEq: run the zero-check on h with eq(r', ·) for an r' the prover
+	// solves for, so that Σ_x eq(r', x)·h(x)(α − f(x)) = 1 holds for its h.
+	forgeEq bool
+	// balanceG, forgeEqG: the same on the table's side: g_0 moved so that
+	// Σg = Σh, and g's zero-check run with a solved eq point.
+	balanceG, forgeEqG bool
+}
+
+// statement applies substitute and values.
+func (ch cheats) statement(f mle.Table, table *Table) (mle.Table, *Table) {
+	if ch.substitute {
+		f = clone(f)
+		for i := range f {
+			if _, ok := table.first[f[i]]; !ok {
+				f[i] = table.Vals[0]
+			}
+		}
+	}
+	if ch.values != nil {
+		t := *table
+		t.Vals = ch.values
+		t.first = make(map[fr.Element]int)
+		for i := len(t.Vals) - 1; i >= 0; i-- {
+			t.first[t.Vals[i]] = i
+		}
+		table = &t // the digest stays the statement's
+	}
+	return f, table
+}
+
+// committed returns t, or a copy with entry 0 plus one when delta is set.
+func (ch cheats) committed(delta bool, t mle.Table) mle.Table {
+	if !delta {
+		return t
+	}
+	t = clone(t)
+	one := fr.One()
+	t[0].Add(&t[0], &one)
+	return t
+}
+
+// balance applies balanceG and balanceH (h at the first outside entry).
+func (ch cheats) balance(h, g mle.Table, outsideAt int) {
+	if ch.balanceG {
+		d := sum(h)
+		s := sum(g)
+		d.Sub(&d, &s)
+		g[0].Add(&g[0], &d)
+	}
+	if ch.balanceH && outsideAt >= 0 {
+		others := sum(h)
+		others.Sub(&others, &h[outsideAt])
+		s := sum(g)
+		h[outsideAt].Sub(&s, &others)
+	}
+}
+
+// forgedPoint returns r' (≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
+// the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums A0, A1 under
+// eq(r'_rest), solved for r'_0.
+func forgedPoint(q mle.Table, target fr.Element) []fr.Element {
+	n := q.NumVars()
+	r := transcript.New("forge").Challenges("forge", n) // any values the prover likes
+	e := mle.EqTable(r[1:])
+	h := len(q) / 2
+	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
+	var num, den fr.Element
+	num.Sub(&target, &a0)
+	den.Sub(&a1, &a0)
+	den.Inverse(&den)
+	r[0].Mul(&num, &den)
+	return r
+}
