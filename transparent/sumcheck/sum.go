@@ -3,6 +3,7 @@ package sumcheck
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -53,10 +54,15 @@ type Shape struct {
 	Tail   *Tail
 }
 
-// Shape returns the verifier's view of in.
+// Shape returns the verifier's view of in (Masked nil when no table is
+// masked).
 func (in *Instance) Shape() Shape {
 	sh := Shape{Tables: len(in.Tables), Terms: in.Terms, Tail: in.Tail}
-	if in.Masks != nil {
+	masked := false
+	for _, m := range in.Masks {
+		masked = masked || m != nil
+	}
+	if masked {
 		sh.Masked = make([]int, len(in.Tables))
 		for k := range sh.Masked {
 			sh.Masked[k] = -1
@@ -144,9 +150,14 @@ func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 			put(k)
 		}
 	}
-	put(len(sh.Masked))
-	for _, c := range sh.Masked {
-		put(c)
+	// Masked nil and Masked all −1 are the same statement.
+	if slices.ContainsFunc(sh.Masked, func(c int) bool { return c >= 0 }) {
+		put(len(sh.Masked))
+		for _, c := range sh.Masked {
+			put(c)
+		}
+	} else {
+		put(0)
 	}
 	if sh.Tail == nil {
 		put(-1)

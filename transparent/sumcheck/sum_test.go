@@ -242,6 +242,7 @@ func TestSumRejected(t *testing.T) {
 		"last round cut to degree 3":  func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = p.Rounds[3][:4] },
 		"masked final":                func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[0].Add(&p.Finals[0], &one) },
 		"masks left out of the shape": func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = nil },
+		"masks all plain":             func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{-1, -1, -1} },
 		"a mask's variables changed":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{1, -1, 4} },
 		"a plain factor said masked":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{2, 0, 4} },
 	}
@@ -312,6 +313,24 @@ func TestSumRejected(t *testing.T) {
 					t.Fatal("false claim accepted")
 				}
 			})
+		}
+	}
+}
+
+// TestSumShapeMasksNil: an instance whose Masks are all nil is the
+// statement of a Shape with Masked nil, or all −1.
+func TestSumShapeMasksNil(t *testing.T) {
+	c := sumCase{"nil masks", 3, 2, [][]int{{0, 1}}, nil, -1}
+	for _, masked := range [][]int{nil, {-1, -1}} {
+		in, claim, _ := c.instance()
+		in.Masks = make([][]fr.Element, 2)
+		proof, _, err := proveSum(transcript.New("n"), claim, in, false, maskParams)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh := Shape{Tables: 2, Terms: in.Terms, Masked: masked}
+		if _, _, _, err := verifySum(transcript.New("n"), claim, c.n, sh, maskParams, proof); err != nil {
+			t.Fatalf("Masked %v: %v", masked, err)
 		}
 	}
 }
