@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 )
 
@@ -68,6 +69,61 @@ func proverTables(alpha fr.Element, rf, rt []fr.Element, f, h, tv, g, m mle.Tabl
 	t[tH], t[tF], t[tEqF] = repeat(h, N), repeat(shift(alpha, f), N), pad(eqF, N)
 	t[tG], t[tT], t[tEqT], t[tM] = repeat(g, N), repeat(shift(alpha, tv), N), pad(eqT, N), repeat(m, N)
 	return t
+}
+
+// widen returns table repeated to 2^n entries under vanishing masks
+// (pcs.Params.Vanishing) when n > ℓ, so that g and m are committed over n
+// variables like h and f and every committed factor of the sumcheck is one
+// of its own size, masked by its commitment's vanishing row (a repeated
+// table's mask would span only its own last variables, which
+// sumcheck.Instance cannot express). T repeated has the same values (its
+// first occurrences are T's), so the lookup proves the same statement; the
+// digest stays T's. A lookup with n < ℓ is refused under vanishing masks.
+func widen(p pcs.Params, table *Table, n int) (*Table, error) {
+	l := table.Vals.NumVars()
+	if !p.Hiding || !p.Vanishing || n == l {
+		return table, nil
+	}
+	if n < l {
+		return nil, fmt.Errorf("logup: %d lookups into a table of %d entries under vanishing masks: f would be repeated, and its mask cannot be; pad f to %d entries (with a table value) or use a table of at most %d entries", 1<<n, len(table.Vals), len(table.Vals), 1<<n)
+	}
+	w := *table
+	w.Vals = repeat(table.Vals, n)
+	return &w, nil
+}
+
+// masks returns the sumcheck's mask rows (nil without vanishing masks):
+// the commitments' vanishing rows, −s_f for the factor α − f.
+func masks(h, f, g, m *pcs.ProverData) [][]fr.Element {
+	if h.MaskRow() == nil || h.Commitment().NumVars == 0 {
+		return nil
+	}
+	out := make([][]fr.Element, numTables)
+	out[tH], out[tF], out[tG], out[tM] = h.MaskRow(), f.MaskRow(), g.MaskRow(), m.MaskRow()
+	if out[tF] == nil {
+		return nil // f's commitment has no vanishing row: a mismatch the claims will report
+	}
+	for i := range out[tF] {
+		out[tF][i].Neg(&out[tF][i])
+	}
+	return out
+}
+
+// masked returns the verifier's view of masks: the mask's variables (the
+// commitment's column variables) for h, f, g and m under vanishing masks
+// over ≥ 1 variable, nil otherwise.
+func masked(p pcs.Params, h, f, g, m pcs.Commitment) []int {
+	if !p.Hiding || !p.Vanishing || h.NumVars == 0 {
+		return nil
+	}
+	out := make([]int, numTables)
+	for k := range out {
+		out[k] = -1
+	}
+	for k, c := range map[int]pcs.Commitment{tH: h, tF: f, tG: g, tM: m} {
+		out[k] = c.NumVars - c.RowVars
+	}
+	return out
 }
 
 // claim is a committed table's value at a point, from the sumcheck's finals.

@@ -27,6 +27,11 @@
 //     and m̃ at its last ℓ, opened (Prove) or passed to package batch
 //     (ProveBatched); eq and T̃ the verifier evaluates itself.
 //
+// Under pcs.Params.Vanishing the claims are on f̂ = f̃ + Z·s̃: the committed
+// tables are masked factors of the sumcheck, which needs them all over N
+// variables, so T is repeated to 2^n entries when n > ℓ (widen) and a
+// lookup with n < ℓ is refused.
+//
 // Nothing the prover states is a function of the private multiset beyond
 // the sumcheck's rounds (masked under pcs.Params.Hiding) and the four final
 // values (one linear form of each committed table; docs/TRANSPARENT.md,
@@ -144,6 +149,11 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	if fData.Commitment().NumVars != n {
 		return Proof{}, fmt.Errorf("logup: f has %d variables, its commitment %d", n, fData.Commitment().NumVars)
 	}
+	table, err := widen(params, table, n)
+	if err != nil {
+		return Proof{}, err
+	}
+	l = table.Vals.NumVars()
 	f, table = ch.statement(f, table)
 	// 1. Multiplicities.
 	m := make(mle.Table, len(table.Vals))
@@ -188,7 +198,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	// 3. The sumcheck.
 	tables := proverTables(alpha, rf, rt, f, h, table.Vals, g, m, ch)
 	var rho []fr.Element
-	in := sumcheck.Instance{Tables: tables, Terms: terms(lambda, n, l)}
+	in := sumcheck.Instance{Tables: tables, Terms: terms(lambda, n, l), Masks: masks(hData, fData, gData, mData)}
 	if proof.Sumcheck, rho, err = sumcheck.ProveSum(tr, lambda, in, params.Hiding); err != nil {
 		return Proof{}, err
 	}
@@ -219,7 +229,12 @@ func Verify(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, tabl
 // VerifyBatched is Verify with the openings' claims deferred into v
 // (package batch); nil checks them at once.
 func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, table *Table, proof Proof, bv *batch.Verifier) error {
-	n, l := f.NumVars, table.Vals.NumVars()
+	n := f.NumVars
+	table, err := widen(params, table, n)
+	if err != nil {
+		return err
+	}
+	l := table.Vals.NumVars()
 	if proof.H.NumVars != n || proof.G.NumVars != l || proof.M.NumVars != l {
 		return fmt.Errorf("logup: commitments over %d, %d, %d variables, want %d, %d, %d", proof.H.NumVars, proof.G.NumVars, proof.M.NumVars, n, l, l)
 	}
@@ -229,7 +244,7 @@ func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitmen
 	if masked := params.Hiding && N > 0; masked != (proof.Sumcheck.Mask != nil) {
 		return fmt.Errorf("logup: sumcheck masked %v under hiding %v over %d variables (want masked exactly under hiding, with rounds)", proof.Sumcheck.Mask != nil, params.Hiding, N)
 	}
-	sh := sumcheck.Shape{Tables: numTables, Terms: terms(lambda, n, l)}
+	sh := sumcheck.Shape{Tables: numTables, Terms: terms(lambda, n, l), Masked: masked(params, proof.H, f, proof.G, proof.M)}
 	rho, fin, _, err := sumcheck.VerifySum(tr, lambda, N, sh, proof.Sumcheck)
 	if err != nil {
 		return fmt.Errorf("logup: the sumcheck of Σh = Σg and the fractions: %v", err)

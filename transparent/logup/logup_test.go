@@ -3,6 +3,7 @@ package logup
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -17,12 +18,15 @@ var testParams = pcs.Params{RateLog: 1, Queries: 16}
 
 func init() { sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 16, Hiding: true} }
 
-// mode is how a test proof is made: hiding commitments, batched claims.
-type mode struct{ hiding, batched bool }
+// mode is how a test proof is made: hiding commitments (with vanishing
+// masks: claims on f̂), batched claims.
+type mode struct{ hiding, vanishing, batched bool }
 
-var modes = []mode{{false, false}, {false, true}, {true, true}, {true, false}}
+var modes = []mode{{false, false, false}, {false, false, true}, {true, false, true}, {true, false, false}, {true, true, true}, {true, true, false}}
 
-func (m mode) String() string { return fmt.Sprintf("hiding=%v,batched=%v", m.hiding, m.batched) }
+func (m mode) String() string {
+	return fmt.Sprintf("hiding=%v,vanishing=%v,batched=%v", m.hiding, m.vanishing, m.batched)
+}
 
 // lookup commits to vals (padded with vals[0]), proves them in table under
 // ch, and verifies; edit may alter the proof in between.
@@ -38,7 +42,7 @@ func lookupIn(t *testing.T, md mode, vals []int64, table *Table, ch cheats, edit
 		f[i].SetInt64(vals[0])
 	}
 	p := testParams
-	p.Hiding = md.hiding
+	p.Hiding, p.Vanishing = md.hiding, md.vanishing
 	fData, err := pcs.Commit(p, f)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +55,9 @@ func lookupIn(t *testing.T, md mode, vals []int64, table *Table, ch cheats, edit
 	ptr := transcript.New("test")
 	fData.Commitment().Absorb(ptr, "f")
 	proof, err := prove(ptr, p, fData, f, table, bp, ch)
+	if err != nil && md.vanishing && md.batched && strings.HasPrefix(err.Error(), "batch: ") {
+		return errClaimRefused{err} // batch.Claim checks f̂(z) under vanishing masks
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +80,11 @@ func lookupIn(t *testing.T, md mode, vals []int64, table *Table, ch cheats, edit
 	}
 	return nil
 }
+
+// errClaimRefused is batch.Claim refusing a false claim on a commitment
+// with a vanishing mask (it evaluates f̂ there): the cheat never reaches the
+// verifier; the unbatched modes show the verifier rejecting it.
+type errClaimRefused struct{ error }
 
 func signedTable(lo, hi int64) *Table {
 	vals := make([]fr.Element, 0, hi-lo+1)
@@ -116,8 +128,12 @@ func TestHonest(t *testing.T) {
 			vals[i] = c.lo + rng.Int64N(c.span)
 		}
 		for _, md := range modes {
+			if md.vanishing && len(mle.FromInt64(vals)) < len(c.table.Vals) {
+				continue // f would be repeated: TestVanishingShortF
+			}
 			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
-				if err := lookupIn(t, md, vals, c.table, cheats{}, nil); err != nil {
+				err := lookupIn(t, md, vals, c.table, cheats{}, nil)
+				if err != nil {
 					t.Fatalf("honest lookup rejected: %v", err)
 				}
 			})
@@ -125,8 +141,12 @@ func TestHonest(t *testing.T) {
 	}
 }
 
-// outsideVals has 16 and -1 outside [0, 16).
-var outsideVals = []int64{3, 15, 16, 0, 9, -1, 2, 2}
+// outsideVals has 16 and -1 outside [0, 16); insideVals none. 16 entries,
+// as many as Range(4)'s: every mode proves them.
+var (
+	outsideVals = []int64{3, 15, 16, 0, 9, -1, 2, 2, 7, 7, 1, 12, 11, 0, 5, 4}
+	insideVals  = []int64{3, 15, 1, 0, 9, 4, 2, 2, 7, 7, 1, 12, 11, 0, 5, 4}
+)
 
 // soundness is the cheating provers of an outside entry and of a
 // committed table that is not the one proven; check names the verifier's
@@ -171,13 +191,17 @@ func TestOutsideRejected(t *testing.T) {
 	for _, c := range soundness {
 		vals := outsideVals
 		if !c.ch.outside && !c.ch.substitute {
-			vals = []int64{3, 15, 1, 0, 9, 4, 2, 2}
+			vals = insideVals
 		}
 		for _, md := range modes {
 			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
 				err := lookupIn(t, md, vals, r4, c.ch, nil)
 				if err == nil {
 					t.Fatal("cheating proof accepted")
+				}
+				if _, ok := err.(errClaimRefused); ok {
+					t.Logf("refused by the batch's prover: %v", err)
+					return
 				}
 				t.Log(err)
 			})
@@ -196,7 +220,7 @@ func TestChecksNeeded(t *testing.T) {
 		}
 		vals := outsideVals
 		if !c.ch.outside && !c.ch.substitute {
-			vals = []int64{3, 15, 1, 0, 9, 4, 2, 2}
+			vals = insideVals
 		}
 		t.Run(c.name, func(t *testing.T) {
 			omit = map[string]bool{c.check: true}
@@ -255,19 +279,38 @@ func TestTamperedRejected(t *testing.T) {
 	}
 	for _, c := range hidingEdits {
 		t.Run("hiding/"+c.name, func(t *testing.T) {
-			if err := lookupIn(t, mode{true, true}, vals, r4, cheats{}, c.edit); err == nil {
+			if err := lookupIn(t, mode{true, false, true}, vals, r4, cheats{}, c.edit); err == nil {
 				t.Fatal("tampered proof accepted")
 			}
 		})
 	}
 	t.Run("binding proof with a mask", func(t *testing.T) {
 		var masked Proof
-		lookupIn(t, mode{true, true}, vals, r4, cheats{}, func(p *Proof) { masked = *p })
+		lookupIn(t, mode{true, false, true}, vals, r4, cheats{}, func(p *Proof) { masked = *p })
 		err := lookup(t, vals, r4, cheats{}, func(p *Proof) { p.Sumcheck.Mask = masked.Sumcheck.Mask })
 		if err == nil {
 			t.Fatal("a mask accepted on a binding proof")
 		}
 	})
+}
+
+// TestVanishingShortF: under vanishing masks a lookup of fewer entries than
+// the table's is refused (f's mask would have to be repeated), both sides.
+func TestVanishingShortF(t *testing.T) {
+	r4, _ := Range(4)
+	p := testParams
+	p.Hiding, p.Vanishing = true, true
+	f := mle.FromInt64([]int64{1, 2, 3, 4, 5, 6, 7, 8})
+	fData, err := pcs.Commit(p, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Prove(transcript.New("t"), p, fData, f, r4); err == nil || !strings.Contains(err.Error(), "under vanishing masks") {
+		t.Fatalf("prover: got %v, want the vanishing-mask refusal", err)
+	}
+	if err := Verify(transcript.New("t"), p, fData.Commitment(), r4, Proof{}); err == nil || !strings.Contains(err.Error(), "under vanishing masks") {
+		t.Fatalf("verifier: got %v, want the vanishing-mask refusal", err)
+	}
 }
 
 func TestTables(t *testing.T) {
