@@ -52,8 +52,9 @@ import (
 // z ∈ [−2^B, 0): s is z's sign, and y = s·z (2) is max(0, z). The link's
 // error: E ≠ 0 (fixed by the commitments before ρ) has Ẽ(ρ) = 0 with
 // probability n/|F|; w̃(ρ) + μ·Ẽ(ρ) equals the stated w̃(ρ) for a μ drawn
-// after it unless both hold: 1/|F|; its sumcheck: 2n/|F|. Total error
-// ≤ (8n + 2)/|F| + the two lookups' (package logup) + the openings'.
+// after it unless both hold: 1/|F|; its sumcheck: 2n/|F|: (3n + 1)/|F|.
+// With the product's (4n + 1)/|F| the total error is ≤ (7n + 2)/|F| + the
+// two lookups' (package logup) + the openings'.
 type addRelu struct {
 	UpA, UpB, Bits int
 	size           int // the tables' entries (a power of two)
