@@ -8,7 +8,6 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
-	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -78,15 +77,17 @@ func ProveBatched(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a 
 
 // cheats are the hooks through which the soundness tests play a cheating
 // prover: edit may rewrite the witness's field tables (the columns and y)
-// before they are committed, atZ the values stated at z before they are
+// before they are committed, atRho the values stated at ρ before they are
 // absorbed.
 type cheats struct {
-	edit func(cols *[numCols]mle.Table, y mle.Table)
-	atZ  func(at []fr.Element)
-	// bitZero: the bit check runs on σ·0 instead of σ·(σ − 1); forgeBit,
-	// forgeProd: the zero-checks run with eq(r', ·) for an r' the prover
-	// solves for so that its sums come out right.
-	bitZero, forgeBit, forgeProd bool
+	edit  func(cols *[numCols]mle.Table, y mle.Table)
+	atRho func(at []fr.Element)
+	// linZero: the linear zero-check runs on L ≡ 0 instead of L's table;
+	// forgeLin, forgeSign: the zero-checks run with eq(r', ·) for an r' the
+	// prover solves for so that its sum comes out right.
+	linZero, forgeLin, forgeSign bool
+	// bitZero: the sign check's third factor is μ·q instead of σ − 1 + μ·q.
+	bitZero bool
 	// separateY: without ReLU, commit y apart from q (y is then unchecked).
 	separateY bool
 }
@@ -120,7 +121,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 	edit := ch.edit
 	n := aData.Commitment().NumVars
 	size := 1 << n
-	_, hi := p.limbBits()
+	present := p.present()
 	vals := [numCols]mle.Table{pad(a, size), pad(w.Q, size), pad(w.R, size), pad(w.V0, size), pad(w.V1, size), pad(w.Sigma, size)}
 	yTable := pad(w.Y, size)
 	if edit != nil {
@@ -130,7 +131,7 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 	var proof Proof
 	coms := [numCols]*pcs.Commitment{colQ: &proof.Q, colR: &proof.R, colV0: &proof.V0, colV1: &proof.V1, colSigma: &proof.Sigma}
 	for c := colQ; c < numCols; c++ {
-		if (c == colV1 && hi == 0) || (c == colSigma && !p.ReLU) {
+		if !present[c] {
 			continue
 		}
 		d, err := pcs.Commit(p.PCS, vals[c])
@@ -161,54 +162,16 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		proof.Lookups = append(proof.Lookups, lp)
 	}
 
-	type opening struct {
-		d *pcs.ProverData
-		z []fr.Element
+	claims, err := proveChecks(tr, p, &proof, &vals, present, yTable, ch)
+	if err != nil {
+		return Proof{}, nil, err
 	}
-	var opens []opening
-	z := tr.Challenges("rescale/z", n)
-	proof.AtZ = make([]fr.Element, numCols)
-	for c := range vals {
-		if data[c] != nil {
-			proof.AtZ[c], _ = vals[c].Eval(z)
-			opens = append(opens, opening{data[c], z})
+	for _, c := range claims {
+		d := yData
+		if c.col < numCols {
+			d = data[c.col]
 		}
-	}
-	if ch.atZ != nil {
-		ch.atZ(proof.AtZ)
-	}
-	tr.AppendElements("rescale/at-z", proof.AtZ...)
-
-	if p.ReLU {
-		rb := tr.Challenges("rescale/r_b", n)
-		sigma := vals[colSigma]
-		minus1 := make(mle.Table, size)
-		one := fr.One()
-		for i := range minus1 {
-			if !ch.bitZero {
-				minus1[i].Sub(&sigma[i], &one)
-			}
-		}
-		eqBit, eqProd := mle.EqTable(rb), mle.EqTable(rb)
-		if ch.forgeBit {
-			eqBit = mle.EqTable(solvePoint(product(sigma, minus1), fr.Element{}))
-		}
-		var rho1, rho2 []fr.Element
-		if proof.Bool, rho1, _, err = sumcheck.ProveZK(tr, fr.Element{}, []mle.Table{eqBit, clone(sigma), minus1}, p.PCS.Hiding); err != nil {
-			return Proof{}, nil, err
-		}
-		proof.YAtR, _ = yTable.Eval(rb)
-		tr.AppendElements("rescale/y(r_b)", proof.YAtR)
-		if ch.forgeProd {
-			eqProd = mle.EqTable(solvePoint(product(sigma, vals[colQ]), proof.YAtR))
-		}
-		if proof.Prod, rho2, _, err = sumcheck.ProveZK(tr, proof.YAtR, []mle.Table{eqProd, clone(sigma), clone(vals[colQ])}, p.PCS.Hiding); err != nil {
-			return Proof{}, nil, err
-		}
-		opens = append(opens, opening{data[colSigma], rho1}, opening{data[colSigma], rho2}, opening{data[colQ], rho2}, opening{yData, rb})
-	}
-	for _, o := range opens {
-		op, err := bp.Open(tr, o.d, o.z)
+		op, err := bp.Open(tr, d, c.point)
 		if err != nil {
 			return Proof{}, nil, err
 		}
@@ -248,9 +211,8 @@ func VerifyBatched(tr *transcript.Transcript, p Params, aCom pcs.Commitment, pro
 		return err
 	}
 	n := aCom.NumVars
-	_, hi := p.limbBits()
 	coms := [numCols]*pcs.Commitment{colA: &aCom, colQ: &proof.Q, colR: &proof.R, colV0: &proof.V0, colV1: &proof.V1, colSigma: &proof.Sigma}
-	present := [numCols]bool{true, true, true, true, hi > 0, p.ReLU}
+	present := p.present()
 	for c := range coms {
 		if present[c] && coms[c].NumVars != n {
 			return fmt.Errorf("rescale: commitment %d over %d variables, want %d", c, coms[c].NumVars, n)
@@ -275,73 +237,19 @@ func VerifyBatched(tr *transcript.Transcript, p Params, aCom pcs.Commitment, pro
 			return fmt.Errorf("rescale: range check %d: %v", i, err)
 		}
 	}
-	z := tr.Challenges("rescale/z", n)
-	if len(proof.AtZ) != numCols {
-		return fmt.Errorf("rescale: %d values at z, want %d", len(proof.AtZ), numCols)
-	}
-	at := proof.AtZ
-	for c := range at {
-		if !present[c] && !at[c].IsZero() {
-			return fmt.Errorf("rescale: value %d at z must be 0", c)
-		}
-	}
-	// ã + 2^(s−1) − 2^s·q̃ − r̃ = 0.
-	var lhs, t, pow fr.Element
-	pow.SetUint64(1 << (p.Shift - 1))
-	lhs.Add(&at[colA], &pow)
-	pow.SetUint64(1 << p.Shift)
-	t.Mul(&at[colQ], &pow)
-	lhs.Sub(&lhs, &t).Sub(&lhs, &at[colR])
-	if !lhs.IsZero() {
-		return fmt.Errorf("rescale: a + 2^(s−1) ≠ q·2^s + r at z")
-	}
-	// q̃ + 2^(b−1)(1 − σ̃) − ṽ0 − 2^12·ṽ1 = 0.
-	one := fr.One()
-	pow.SetUint64(1 << (p.Bits - 1))
-	t.Sub(&one, &at[colSigma]).Mul(&t, &pow)
-	lhs.Add(&at[colQ], &t).Sub(&lhs, &at[colV0])
-	pow.SetUint64(1 << Limb)
-	t.Mul(&at[colV1], &pow)
-	lhs.Sub(&lhs, &t)
-	if !lhs.IsZero() {
-		return fmt.Errorf("rescale: q + 2^(b−1)(1 − σ) ≠ v0 + 2^12·v1 at z")
-	}
-	tr.AppendElements("rescale/at-z", at...)
-
-	type claim struct {
-		c pcs.Commitment
-		z []fr.Element
-		v fr.Element
-	}
-	var claims []claim
-	for c := range at {
-		if present[c] {
-			claims = append(claims, claim{*coms[c], z, at[c]})
-		}
-	}
-	if p.ReLU {
-		rb := tr.Challenges("rescale/r_b", n)
-		rho1, fin1, err := sumcheck.VerifyEq(tr, fr.Element{}, rb, 3, proof.Bool, "rescale: σ is a bit")
-		if err != nil {
-			return err
-		}
-		var s1 fr.Element
-		if s1.Sub(&fin1[1], &one); !s1.Equal(&fin1[2]) {
-			return fmt.Errorf("rescale: σ is a bit: factor σ − 1 differs from σ's value minus 1")
-		}
-		tr.AppendElements("rescale/y(r_b)", proof.YAtR)
-		rho2, fin2, err := sumcheck.VerifyEq(tr, proof.YAtR, rb, 3, proof.Prod, "rescale: y = σ·q")
-		if err != nil {
-			return err
-		}
-		claims = append(claims, claim{proof.Sigma, rho1, fin1[1]}, claim{proof.Sigma, rho2, fin2[1]},
-			claim{proof.Q, rho2, fin2[2]}, claim{proof.Y, rb, proof.YAtR})
+	claims, err := verifyChecks(tr, p, &proof, present, n)
+	if err != nil {
+		return err
 	}
 	if len(proof.Openings) != len(claims) {
 		return fmt.Errorf("rescale: %d openings, want %d", len(proof.Openings), len(claims))
 	}
 	for i, c := range claims {
-		if err := bv.Check(tr, p.PCS, c.c, c.z, c.v, proof.Openings[i]); err != nil {
+		com := proof.Y
+		if c.col < numCols {
+			com = *coms[c.col]
+		}
+		if err := bv.Check(tr, p.PCS, com, c.point, c.value, proof.Openings[i]); err != nil {
 			return fmt.Errorf("rescale: opening %d: %v", i, err)
 		}
 	}

@@ -14,19 +14,25 @@
 // ReLU σ and y = σ·q. Then:
 //
 //   - lookups (package logup): r ∈ [0, 2^s), v0 ∈ [0, 2^12), v1 ∈ [0, 2^(b'−12));
-//   - the linear relations ã + 2^(s−1) − 2^s·q̃ − r̃ = 0 and q̃ + 2^(b−1)(1 − σ̃) − ṽ0 −
-//     2^12·ṽ1 = 0 (without ReLU: σ̃ ≡ 0) at one random point z, the values
-//     opened through the commitments;
-//   - with ReLU, two eq-weighted zero-checks by sumcheck at a random r_b:
-//     Σ_x eq(r_b, x)·σ(x)·(σ(x) − 1) = 0 (σ is a bit) and
-//     Σ_x eq(r_b, x)·σ(x)·q(x) = ỹ(r_b) (y = σ·q).
+//   - the linear relations L1 = ã + 2^(s−1) − 2^s·q̃ − r̃ = 0 and
+//     L2 = q̃ + 2^(b−1)(1 − σ̃) − ṽ0 − 2^12·ṽ1 = 0 (without ReLU: σ̃ ≡ 0) on
+//     the cube, as one eq-weighted zero-check by sumcheck at a random z:
+//     Σ_x eq(z, x)·(L1 + λ·L2)(x) = 0 with λ drawn after the commitments; the
+//     prover states every table's value at the sumcheck's point ρ and the
+//     verifier recomputes L1 + λ·L2 at ρ from them (check.go), so no check
+//     combines different tables' opened values at one point and each claim
+//     can be masked on its own (docs/TRANSPARENT.md, "Zero knowledge");
+//   - with ReLU, one eq-weighted zero-check at the same z for σ(σ − 1) = 0
+//     (σ is a bit) and σ·q = y, combined with μ drawn after ỹ(z) is stated:
+//     Σ_x eq(z, x)·σ(x)·(σ(x) − 1 + μ·q(x)) = μ·ỹ(z).
 //
 // # Soundness
 //
-// A linear relation among multilinear extensions that fails somewhere on the
-// cube fails at a random z except with probability n/|F|; the zero-checks
-// err with n/|F| plus their sumchecks' 3n/|F|; the lookups and the openings
-// add their own errors (docs/TRANSPARENT.md), ≤ 2^-100 in all with
+// If L1 or L2 fails somewhere on the cube, the linear zero-check passes
+// with probability ≤ (3n + 2)/|F| (λ, z, the sumcheck of degree 2 and its
+// mask); if σ is not a bit or y ≠ σ·q somewhere, the sign check passes with
+// ≤ (4n + 2)/|F| (μ, z, degree 3) — check.go derives both; the lookups and
+// the openings add their own errors (docs/TRANSPARENT.md), ≤ 2^-100 in all with
 // pcs.DefaultParams. Given the relations, r < 2^s and |q| < 2^(b−1) make
 // q·2^s + r range over an interval of 2^(s+b) ≪ |F| values, so (q, r) is the
 // unique solution and equals the integer rescale of a whenever one exists: a
@@ -83,23 +89,34 @@ func (p Params) limbBits() (int, int) {
 	return Limb, w - Limb
 }
 
+// present reports which columns are committed tables: v1 only when v has
+// two limbs, σ only with ReLU (an absent column is the zero table).
+func (p Params) present() [numCols]bool {
+	_, hi := p.limbBits()
+	return [numCols]bool{colA: true, colQ: true, colR: true, colV0: true, colV1: hi > 0, colSigma: p.ReLU}
+}
+
 // Proof is a rescale proof. Y is the output's commitment (Q's without ReLU).
 type Proof struct {
 	Q, R, V0, V1, Sigma, Y pcs.Commitment
-	Lookups                []logup.Proof // r, v0, and v1 when v has two limbs
-	AtZ                    []fr.Element  // a, q, r, v0, v1, σ at z (v1, σ zero when absent)
-	Bool, Prod             sumcheck.Proof
-	YAtR                   fr.Element
-	Openings               []pcs.Opening
+	Lookups                []logup.Proof  // r, v0, and v1 when v has two limbs
+	Lin                    sumcheck.Proof // Σ_x eq(z, x)·(L1 + λ·L2)(x) = 0
+	AtRho                  []fr.Element   // a, q, r, v0, v1, σ at Lin's point ρ (v1, σ zero when absent)
+	// With ReLU (zero and empty without):
+	YAtR    fr.Element     // ỹ(z)
+	Sign    sumcheck.Proof // Σ_x eq(z, x)·σ·(σ − 1 + μ·q)(x) = μ·ỹ(z)
+	QAtSign fr.Element     // q̃ at Sign's point ρ'
+	// Openings: the present columns at ρ, then σ and q at ρ' and y at z.
+	Openings []pcs.Opening
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 6*48 + 32*(len(p.AtZ)+1)
+	n := 6*48 + 32*(len(p.AtRho)+2)
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
 	}
-	for _, s := range []*sumcheck.Proof{&p.Bool, &p.Prod} {
+	for _, s := range []*sumcheck.Proof{&p.Lin, &p.Sign} {
 		n += s.Size()
 	}
 	for i := range p.Openings {

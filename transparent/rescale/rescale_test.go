@@ -7,8 +7,10 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/ops"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -114,9 +116,9 @@ func TestWrongWitnessRejected(t *testing.T) {
 		refuse bool
 		edit   func(w *Witness)
 		field  func(cols *[numCols]mle.Table, y mle.Table)
-		atZ    func(at []fr.Element)
+		atRho  func(at []fr.Element)
 		params *Params
-		ch     cheats // bit constant and forged eq points
+		ch     cheats // zeroed factors and forged eq points
 		a0     int64  // when nonzero, the committed a[0]
 	}{
 		{name: "quotient off by one, remainder compensating (r = -4)", refuse: true,
@@ -128,14 +130,14 @@ func TestWrongWitnessRejected(t *testing.T) {
 		}},
 		{name: "wrong output only (caught by y = σ·q)", edit: func(w *Witness) { w.Y[2]++ }},
 		// σ = 2 lets q run over [2^(b−1), 2^b) with v = q − 2^(b−1) in range and
-		// y = 2q; the bit check run on σ·0 sums to 0, and only the verifier's
-		// "the σ − 1 factor is σ's value minus 1" check stops it.
-		{name: "σ = 2 for a q beyond the range, bit check run on σ·0", a0: (128 + 5) << 4, ch: cheats{bitZero: true},
+		// y = 2q; the sign check run on σ·μq sums to μ·ỹ(z), and only the
+		// verifier's "the third factor is σ − 1 + μ·q at ρ'" check stops it.
+		{name: "σ = 2 for a q beyond the range, sign check run on σ·μq", a0: (128 + 5) << 4, ch: cheats{bitZero: true},
 			edit: func(w *Witness) {
 				w.Q[0], w.R[0], w.Sigma[0], w.Y[0] = 128+5, 8, 2, 2*(128+5)
 				w.V0[0], w.V1[0] = 5, 0
 			}},
-		{name: "σ not a bit, bit zero-check forged on a solved eq point", ch: cheats{forgeBit: true}, field: func(cols *[numCols]mle.Table, y mle.Table) {
+		{name: "σ not a bit, sign check forged on a solved eq point", ch: cheats{forgeSign: true}, field: func(cols *[numCols]mle.Table, y mle.Table) {
 			var s, inv fr.Element
 			inv.SetUint64(128)
 			inv.Inverse(&inv)
@@ -144,27 +146,32 @@ func TestWrongWitnessRejected(t *testing.T) {
 			cols[colV0][2].SetZero()
 			y[2].Mul(&s, &cols[colQ][2])
 		}},
-		{name: "wrong output, product zero-check forged on a solved eq point", ch: cheats{forgeProd: true}, edit: func(w *Witness) { w.Y[2]++ }},
+		{name: "wrong output, sign check forged on a solved eq point", ch: cheats{forgeSign: true}, edit: func(w *Witness) { w.Y[2]++ }},
 		// Without ReLU the output is the quotient; a separately committed y
 		// would be bound by nothing.
 		{name: "no ReLU, output committed apart from the quotient", params: &Params{Shift: 4, Bits: 12, PCS: testPCS},
 			ch: cheats{separateY: true}, edit: func(w *Witness) { w.Y[0] += 7 }},
 		{name: "remainder off, linear relation broken", edit: func(w *Witness) { w.R[3]++ }},
+		// The remainder stays in range (0 → 1 at entry 3); the linear
+		// zero-check run on L ≡ 0 passes its sumcheck, and only the
+		// verifier's recomputation of L(ρ) from the stated values stops it.
+		{name: "remainder off, linear zero-check run on L ≡ 0", ch: cheats{linZero: true}, edit: func(w *Witness) { w.R[3]++ }},
+		{name: "remainder off, linear zero-check forged on a solved eq point", ch: cheats{forgeLin: true}, edit: func(w *Witness) { w.R[3]++ }},
+		{name: "no ReLU, quotient off, linear zero-check run on L ≡ 0", params: &Params{Shift: 4, Bits: 12, PCS: testPCS},
+			ch: cheats{linZero: true}, edit: func(w *Witness) { w.Q[5]++; w.Y[5]++; w.V0[5]++ }},
 		{name: "low limb off by one, still in range (caught by the v relation)", edit: func(w *Witness) { w.V0[0]++ }},
-		{name: "values at z lied about consistently, a and r +1 (caught by the openings)", atZ: func(at []fr.Element) {
+		{name: "values at ρ lied about consistently, a and r +1 (caught by the openings)", atRho: func(at []fr.Element) {
 			at[colA].Add(&at[colA], &one)
 			at[colR].Add(&at[colR], &one)
 		}},
-		// With one limb v1 is not committed; a prover stating v1(z) ≠ 0 could
-		// absorb any error of the v relation into it.
-		{name: "absent high limb stated at z to absorb a broken v relation", params: &Params{Shift: 4, Bits: 10, ReLU: true, PCS: testPCS},
-			edit: func(w *Witness) { w.V0[0]++ }, atZ: func(at []fr.Element) {
-				var e, t, inv fr.Element
-				t.SetUint64(1 << 9)
-				e.Sub(&one, &at[colSigma]).Mul(&e, &t).Add(&e, &at[colQ]).Sub(&e, &at[colV0])
+		// With one limb v1 is not committed; a prover using a nonzero v1 in L
+		// and stating v1(ρ) ≠ 0 could absorb any error of the v relation.
+		{name: "absent high limb nonzero to absorb a broken v relation", params: &Params{Shift: 4, Bits: 10, ReLU: true, PCS: testPCS},
+			edit: func(w *Witness) { w.V0[0]++ }, field: func(cols *[numCols]mle.Table, y mle.Table) {
+				var inv fr.Element
 				inv.SetUint64(1 << Limb)
 				inv.Inverse(&inv)
-				at[colV1].Mul(&e, &inv)
+				cols[colV1][0].Neg(&inv)
 			}},
 		{name: "σ not a bit, every other relation kept (caught by the bit check)", field: func(cols *[numCols]mle.Table, y mle.Table) {
 			// q = 5 at entry 2: v = 0 and σ = 1 + 5/128 keep v = q + 128(1 − σ),
@@ -197,7 +204,7 @@ func TestWrongWitnessRejected(t *testing.T) {
 				c.edit(&w)
 			}
 			ch := c.ch
-			ch.edit, ch.atZ = c.field, c.atZ
+			ch.edit, ch.atRho = c.field, c.atRho
 			proof, _, err := prove(in.transcript(), pp, in.aData, in.a, w, nil, ch)
 			if c.refuse {
 				if err == nil {
@@ -225,13 +232,16 @@ func TestTamperedRejected(t *testing.T) {
 		name string
 		edit func(*Proof)
 	}{
-		{"value at z", func(pr *Proof) { pr.AtZ[colR].Add(&pr.AtZ[colR], &one) }},
-		{"consistent values at z (a and r both +1)", func(pr *Proof) {
-			pr.AtZ[colA].Add(&pr.AtZ[colA], &one)
-			pr.AtZ[colR].Add(&pr.AtZ[colR], &one)
+		{"value at ρ", func(pr *Proof) { pr.AtRho[colR].Add(&pr.AtRho[colR], &one) }},
+		{"consistent values at ρ (a and r both +1)", func(pr *Proof) {
+			pr.AtRho[colA].Add(&pr.AtRho[colA], &one)
+			pr.AtRho[colR].Add(&pr.AtRho[colR], &one)
 		}},
-		{"y(r_b)", func(pr *Proof) { pr.YAtR.Add(&pr.YAtR, &one) }},
-		{"σ − 1 factor", func(pr *Proof) { pr.Bool.Finals[2].Add(&pr.Bool.Finals[2], &one) }},
+		{"L final", func(pr *Proof) { pr.Lin.Finals[1].Add(&pr.Lin.Finals[1], &one) }},
+		{"y(z)", func(pr *Proof) { pr.YAtR.Add(&pr.YAtR, &one) }},
+		{"q(ρ')", func(pr *Proof) { pr.QAtSign.Add(&pr.QAtSign, &one) }},
+		{"σ − 1 + μ·q factor", func(pr *Proof) { pr.Sign.Finals[2].Add(&pr.Sign.Finals[2], &one) }},
+		{"linear zero-check dropped", func(pr *Proof) { pr.Lin = sumcheck.Proof{} }},
 		{"output commitment", func(pr *Proof) { pr.Y.Root[3] ^= 1 }},
 		{"lookup dropped", func(pr *Proof) { pr.Lookups = pr.Lookups[:2] }},
 		{"opening dropped", func(pr *Proof) { pr.Openings = pr.Openings[1:] }},
@@ -249,7 +259,7 @@ func TestTamperedRejected(t *testing.T) {
 			}
 			c.edit(&proof)
 			if c.name == "absent limb value nonzero" {
-				proof.AtZ[colV1].Add(&proof.AtZ[colV1], &one)
+				proof.AtRho[colV1].Add(&proof.AtRho[colV1], &one)
 			}
 			if err := in.verify(proof); err == nil {
 				t.Fatal("tampered proof accepted")
@@ -282,4 +292,100 @@ func ExampleProve() {
 	w, _ := Compute(p, a)
 	fmt.Println(w.Y, Verify(verifier, p, aData.Commitment(), proof))
 	// Output: [5 0 0 1] <nil>
+}
+
+// TestHidingBatched: under hiding commitments (each opened once, through
+// batch) the masked zero-checks prove and verify, and the linear zero-check
+// run on L ≡ 0 is still caught.
+func TestHidingBatched(t *testing.T) {
+	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []struct {
+		name  string
+		p     Params
+		ch    cheats
+		edit  func(w *Witness)
+		honst bool
+	}{
+		{"relu honest", Params{Shift: 4, Bits: 16, ReLU: true, PCS: hiding}, cheats{}, nil, true},
+		{"plain honest", Params{Shift: 4, Bits: 16, PCS: hiding}, cheats{}, nil, true},
+		{"relu, remainder off, L ≡ 0", Params{Shift: 4, Bits: 16, ReLU: true, PCS: hiding}, cheats{linZero: true},
+			func(w *Witness) { w.R[3] ^= 1 }, false},
+		{"relu, sign check run with third factor μ·q (honest witness)", Params{Shift: 4, Bits: 16, ReLU: true, PCS: hiding}, cheats{bitZero: true},
+			func(w *Witness) {}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := newInstance(t, c.p, randomA(rng, c.p, 16))
+			w, err := Compute(c.p, in.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.edit != nil {
+				c.edit(&w)
+			}
+			tr, bp := in.transcript(), batch.NewProver()
+			proof, _, err := prove(tr, c.p, in.aData, in.a, w, bp, c.ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bproof, err := bp.Prove(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if proof.Lin.Mask == nil || c.p.ReLU && proof.Sign.Mask == nil {
+				t.Fatal("a zero-check under hiding is not masked")
+			}
+			vt, bv := in.transcript(), batch.NewVerifier()
+			err = VerifyBatched(vt, c.p, in.aData.Commitment(), proof, bv)
+			if err == nil {
+				err = bv.Verify(vt, c.p.PCS, bproof)
+			}
+			if c.honst && err != nil {
+				t.Fatalf("honest proof rejected: %v", err)
+			}
+			if !c.honst && err == nil {
+				t.Fatal("cheating proof accepted")
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// TestNoReLUPartsRefused: a rescale without ReLU carrying the sign check's
+// values is refused (one encoding per proof).
+func TestNoReLUPartsRefused(t *testing.T) {
+	p := Params{Shift: 4, Bits: 12, PCS: testPCS}
+	relu := p
+	relu.ReLU = true
+	one := fr.One()
+	for _, c := range []struct {
+		name string
+		edit func(pr, withReLU *Proof)
+	}{
+		{"y(z)", func(pr, _ *Proof) { pr.YAtR = one }},
+		{"q(ρ')", func(pr, _ *Proof) { pr.QAtSign = one }},
+		{"sign check", func(pr, r *Proof) { pr.Sign = r.Sign }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := randomA(rand.New(rand.NewPCG(9, 10)), p, 8)
+			in, inR := newInstance(t, p, a), newInstance(t, relu, a)
+			proof, _, err := Prove(in.transcript(), p, in.aData, in.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := in.verify(proof); err != nil {
+				t.Fatalf("honest proof rejected: %v", err)
+			}
+			withReLU, _, err := Prove(inR.transcript(), relu, inR.aData, inR.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.edit(&proof, &withReLU)
+			if err := in.verify(proof); err == nil {
+				t.Fatal("ReLU values on a rescale without ReLU accepted")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
 }

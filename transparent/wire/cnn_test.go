@@ -113,5 +113,5 @@ func TestCNNFieldsCovered(t *testing.T) {
 
 // reluParts copies a rescale proof's ReLU parts from src.
 func reluParts(dst, src *rescale.Proof) {
-	dst.YAtR, dst.Bool, dst.Prod = src.YAtR, src.Bool, src.Prod
+	dst.YAtR, dst.Sign, dst.QAtSign = src.YAtR, src.Sign, src.QAtSign
 }

@@ -11,10 +11,11 @@ func (w *writer) rescale(p *rescale.Proof) {
 		w.commitment(c)
 	}
 	w.logups(p.Lookups)
-	w.elems(p.AtZ)
-	w.sumcheck(&p.Bool)
-	w.sumcheck(&p.Prod)
+	w.sumcheck(&p.Lin)
+	w.elems(p.AtRho)
 	w.elem(&p.YAtR)
+	w.sumcheck(&p.Sign)
+	w.elem(&p.QAtSign)
 	w.openings(p.Openings)
 }
 
@@ -23,10 +24,11 @@ func (r *reader) rescale(p *rescale.Proof) {
 		r.commitment(c, "rescale")
 	}
 	p.Lookups = r.logups("rescale lookups")
-	p.AtZ = r.elems("rescale at z")
-	r.sumcheck(&p.Bool, "rescale bit check")
-	r.sumcheck(&p.Prod, "rescale product")
-	r.elem(&p.YAtR, "rescale y(r)")
+	r.sumcheck(&p.Lin, "rescale linear zero-check")
+	p.AtRho = r.elems("rescale values at ρ")
+	r.elem(&p.YAtR, "rescale y(z)")
+	r.sumcheck(&p.Sign, "rescale sign check")
+	r.elem(&p.QAtSign, "rescale q(ρ')")
 	p.Openings = r.openings("rescale openings")
 }
 

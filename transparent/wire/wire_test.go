@@ -93,7 +93,7 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask Tail",
 		reflect.TypeFor[sumcheck.MaskPart](): "Com Sum Value Open",
 		reflect.TypeFor[logup.Proof]():       "M H G Sumcheck Openings",
-		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups AtZ Bool Prod YAtR Openings",
+		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups Lin AtRho YAtR Sign QAtSign Openings",
 		reflect.TypeFor[matmul.StepProof]():  "Y YAtR BAtR Sumcheck X YOpen",
 		reflect.TypeFor[mlp.Proof]():         "X Input Steps Requan Out",
 		reflect.TypeFor[mlp.InputRange]():    "V0 V1 Lookups Zero AtRho Openings",
