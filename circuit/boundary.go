@@ -61,27 +61,42 @@ func packCircuit(api frontend.API, infos []*ops.Info, ts [][]frontend.Variable) 
 	return out
 }
 
-// horner is salt·r^m + Σ_k packs[k]·r^(m−1−k): one constraint per packed
-// element (the product by r; the additions are linear).
-func horner(api frontend.API, salt frontend.Variable, packs []frontend.Variable, r frontend.Variable) frontend.Variable {
+// horner is salt·r^n + Σ_i vs[i]·r^(n−1−i): one constraint per value (the
+// product by r; the additions are linear). Each value is the only one of
+// vs in the constraint where it enters, (acc + vs[i])·r, or the last's
+// equality with the fingerprint, which gives each committed wire among
+// vs a constraint of its own (BSB22's bases must be independent).
+func horner(api frontend.API, salt frontend.Variable, vs []frontend.Variable, r frontend.Variable) frontend.Variable {
 	acc := salt
-	for _, p := range packs {
-		acc = api.Add(api.Mul(acc, r), p)
+	for _, v := range vs {
+		acc = api.Add(api.Mul(acc, r), v)
 	}
 	return acc
 }
 
+// flatten concatenates tensors' values.
+func flatten(ts [][]frontend.Variable) []frontend.Variable {
+	var out []frontend.Variable
+	for _, t := range ts {
+		out = append(out, t...)
+	}
+	return out
+}
+
 // defineBoundary binds a segment's boundaries (the inputs' raw wires when
 // the input is a boundary, the computed outputs when the output is one):
-// each boundary's fingerprint, Horner's rule over its packed values and
+// each boundary's fingerprint, Horner's rule over its values unpacked and
 // its salt at the public challenge r, must equal its public input
-// (boundary_in, boundary_out), and the values, the salts and a blinding
-// wire go into one Groth16 commitment of their own, the boundary
-// commitment, whose point fixes them before r is drawn from every
-// segment's commitment. Its committed wires, in gnark's order (by wire
-// index), are BoundaryValues' order: the input values, the salts and the
-// blind (secret inputs, in the layout's order), the packed outputs (hinted
-// wires, created here in order) and gnark's mask (created by Commit).
+// (boundary_in, boundary_out), and the values that fix the boundary go,
+// with the salts and a blind wire, into one Groth16 commitment of its own,
+// the boundary commitment, whose point fixes them before r is drawn from
+// every segment's commitment: the input values as they are, the outputs
+// packed ~10 to a field element (the producer's values are bounded by its
+// gadgets, so the packing is injective on them; docs/SOUNDNESS.md). Its
+// committed wires, in gnark's order (by wire index), are BoundaryValues'
+// order: the input values, the salts and the blind (secret inputs, in the
+// layout's order), the packed outputs (hinted wires, created here in
+// order) and gnark's mask (created by Commit).
 func defineBoundary(api frontend.API, m *model.Model, vis Visibility, seg map[string][]frontend.Variable, ins, outs [][]frontend.Variable) error {
 	committer, ok := api.(frontend.Committer)
 	if !ok {
@@ -90,14 +105,13 @@ func defineBoundary(api frontend.API, m *model.Model, vis Visibility, seg map[st
 	r := seg[SegBoundaryR][0]
 	var committed []frontend.Variable
 	if vis.Input == Boundary {
-		// The consumer's values are secret inputs, plain wires: committed
-		// as they are. Each is range-checked to its packing width (Define),
-		// which makes the packing injective on them.
-		packs := packCircuit(api, m.Inputs, ins)
-		api.AssertIsEqual(horner(api, seg[SegBoundarySaltIn][0], packs, r), seg[SegBoundaryIn][0])
-		for _, t := range ins {
-			committed = append(committed, t...)
-		}
+		// The consumer's values are secret inputs, plain wires, committed
+		// as they are and fingerprinted unpacked: no range check, since
+		// the fingerprints' equality makes them the producer's values as
+		// field elements, which the producer's gadgets bound.
+		y := flatten(ins)
+		api.AssertIsEqual(horner(api, seg[SegBoundarySaltIn][0], y, r), seg[SegBoundaryIn][0])
+		committed = append(committed, y...)
 		committed = append(committed, seg[SegBoundarySaltIn][0])
 	}
 	if vis.Output == Boundary {
@@ -110,9 +124,10 @@ func defineBoundary(api frontend.API, m *model.Model, vis Visibility, seg map[st
 	api.Mul(blind, blind)
 	committed = append(committed, blind)
 	if vis.Output == Boundary {
-		// The producer's values are linear expressions of its wires:
-		// their packed elements become hinted wires, each asserted equal
-		// to its expression (one constraint per packed element).
+		// The producer's values are linear expressions of its wires: their
+		// packed elements become hinted wires, each asserted equal to its
+		// expression (one constraint per packed element), which the
+		// commitment fixes; the fingerprint is over the values themselves.
 		packs := packCircuit(api, m.Outputs, outs)
 		wires, err := api.NewHint(boundaryPackHint, len(packs), packs...)
 		if err != nil {
@@ -121,7 +136,7 @@ func defineBoundary(api frontend.API, m *model.Model, vis Visibility, seg map[st
 		for i := range packs {
 			api.AssertIsEqual(wires[i], packs[i])
 		}
-		api.AssertIsEqual(horner(api, seg[SegBoundarySaltOut][0], wires, r), seg[SegBoundaryOut][0])
+		api.AssertIsEqual(horner(api, seg[SegBoundarySaltOut][0], flatten(outs), r), seg[SegBoundaryOut][0])
 		committed = append(committed, wires...)
 	}
 	if _, err := committer.Commit(committed...); err != nil {
@@ -158,19 +173,28 @@ func packValues(infos []*ops.Info, ts []ops.Tensor[int64]) ([]*big.Int, error) {
 	return elems, nil
 }
 
-// Fingerprint is a boundary's public input: salt·r^m + Σ_k P_k·r^(m−1−k)
-// over the packed elements P of ts, as the circuit computes it.
+// Fingerprint is a boundary's public input: salt·r^n + Σ_i v_i·r^(n−1−i)
+// over the n values v of ts in order, as the circuit computes it. Each
+// value must lie within its tensor's bound (the producer's circuit holds
+// it there: a value outside could not be proven).
 func Fingerprint(infos []*ops.Info, ts []ops.Tensor[int64], salt, r *big.Int) (*big.Int, error) {
-	packs, err := packValues(infos, ts)
-	if err != nil {
-		return nil, err
+	if len(ts) != len(infos) {
+		return nil, fmt.Errorf("circuit: %d boundary tensors, want %d", len(ts), len(infos))
 	}
-	var acc, x, p fr.Element
+	var acc, x, e fr.Element
 	acc.SetBigInt(saltOrZero(salt))
 	x.SetBigInt(saltOrZero(r))
-	for _, v := range packs {
-		p.SetBigInt(v)
-		acc.Mul(&acc, &x).Add(&acc, &p)
+	for i, info := range infos {
+		if len(ts[i].Data) != info.Size() {
+			return nil, fmt.Errorf("circuit: boundary tensor %d has %d values, want %d", i, len(ts[i].Data), info.Size())
+		}
+		for _, v := range ts[i].Data {
+			if float64(max(v, -v)) > info.Max {
+				return nil, fmt.Errorf("circuit: boundary value %d of tensor %d is outside its bound %v", v, i, info.Max)
+			}
+			e.SetInt64(v)
+			acc.Mul(&acc, &x).Add(&acc, &e)
+		}
 	}
 	return acc.BigInt(new(big.Int)), nil
 }

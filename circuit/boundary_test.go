@@ -9,16 +9,25 @@ import (
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// TestBoundaryCommittedWiresAlone: every wire of the boundary commitment
+// TestBoundaryCommittedWiresAlone: the wires of the boundary commitment
 // (the input values, the salts, the blind, the packed outputs, gnark's
-// mask) appears in some R1CS constraint in which it is the only wire of
-// that commitment. Groth16's commitment key gives each committed wire the
-// basis point of its own polynomial; a wire in no constraint has the
-// point zero (its value, the blind above all, then hides and binds
-// nothing), and wires that only ever appear together are only bound in
-// that combination. This is what docs/SOUNDNESS.md's binding argument
-// (3) rests on. Deleting the blind's own constraint (api.Mul(blind,
-// blind) in defineBoundary) fails this test: the blind is in no other.
+// mask) can be set aside one at a time, each when it is the only wire
+// left of that commitment in some R1CS constraint: each input value and
+// salt in its product of the fingerprint's Horner chain, the blind in its
+// square, gnark's mask in mask·1, and a packed output in its equality with
+// its expression — alone there unless the expression reads the segment's
+// own boundary inputs (a value passed on), which are set aside before.
+// Groth16's commitment key gives each committed wire the basis point of
+// its own polynomial, the sum over the constraints it is in; a constraint
+// with only one wire left among them pins that wire's coefficient in any
+// vanishing combination to zero, so the polynomials are linearly
+// independent and the commitment binds every wire. A wire in no
+// constraint has the point zero (its value, the blind above all, then
+// hides and binds nothing), and wires that only ever appear together are
+// only bound in that combination. This is what docs/SOUNDNESS.md's
+// binding argument (3) rests on. Deleting the blind's own constraint
+// (api.Mul(blind, blind) in defineBoundary) fails this test: the blind is
+// in no other.
 func TestBoundaryCommittedWiresAlone(t *testing.T) {
 	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
 		for _, vis := range []circuit.Visibility{
@@ -44,7 +53,7 @@ func TestBoundaryCommittedWiresAlone(t *testing.T) {
 				t.Fatalf("%v %v: the boundary commitment holds no wire", rc, vis)
 			}
 			it := b.CS.(interface{ GetR1CIterator() constraint.R1CIterator }).GetR1CIterator()
-			alone := map[uint32]bool{}
+			var rows [][]uint32 // per constraint, the committed wires in it
 			for c := it.Next(); c != nil; c = it.Next() {
 				in := map[uint32]bool{}
 				for _, le := range []constraint.LinearExpression{c.L, c.R, c.O} {
@@ -54,15 +63,33 @@ func TestBoundaryCommittedWiresAlone(t *testing.T) {
 						}
 					}
 				}
-				if len(in) == 1 {
+				if len(in) > 0 {
+					var row []uint32
 					for w := range in {
-						alone[w] = true
+						row = append(row, w)
+					}
+					rows = append(rows, row)
+				}
+			}
+			// set wires aside while some constraint has only one left
+			aside := map[uint32]bool{}
+			for changed := true; changed; {
+				changed = false
+				for _, row := range rows {
+					left := []uint32{}
+					for _, w := range row {
+						if !aside[w] {
+							left = append(left, w)
+						}
+					}
+					if len(left) == 1 {
+						aside[left[0]], changed = true, true
 					}
 				}
 			}
 			for _, w := range cms[idx].PrivateCommitted {
-				if !alone[uint32(w)] {
-					t.Errorf("%v %v: committed wire %d (position %d of the secret wires) is in no constraint without the boundary commitment's other wires: its basis point does not bind it alone",
+				if !aside[uint32(w)] {
+					t.Errorf("%v %v: committed wire %d (position %d of the secret wires) is never the only one left of the boundary commitment's wires in a constraint: its basis point does not bind it alone",
 						rc, vis, w, w-b.CS.GetNbPublicVariables())
 				}
 			}

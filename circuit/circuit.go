@@ -271,12 +271,17 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 
 	ins, raw := tensors(m.Inputs, seg[SegInput])
+	// A segment's boundary inputs are not checked here: the boundary's
+	// fingerprint makes them the producing segment's values (defineBoundary),
+	// which that segment's gadgets bound as the unsegmented circuit's do.
 	for i, info := range m.Inputs {
 		for _, v := range raw[i] {
-			if info.DType == graph.Bool {
+			switch {
+			case c.vis.Input == Boundary:
+			case info.DType == graph.Bool:
 				api.AssertIsBoolean(v)
-			} else {
-				a.CheckSigned(v, c.inputBits(info))
+			default:
+				a.CheckSigned(v, m.Settings.ActBits)
 			}
 		}
 	}

@@ -104,30 +104,31 @@
 //   - r = keccak256(D_0 ‖ … ‖ D_{S−1}) mod r_BN254, over every segment's
 //     commitment point ([BoundaryChallenge]), is the public input
 //     boundary_r of every segment.
-//   - Each boundary's fingerprint, Horner's rule over its packed elements
-//     from the salt, f = s·r^m + Σ_k P_k·r^(m−1−k), is a public input:
-//     boundary_out of the producer (from the values it computes),
-//     boundary_in of the consumer (from its secret input values, each
-//     range-checked to its packing width PackBits, which makes the packing
-//     injective on every value the check accepts, and which the next
-//     segment's ops rely on).
+//   - Each boundary's fingerprint, Horner's rule over its n values
+//     unpacked from the salt, f = s·r^n + Σ_i v_i·r^(n−1−i), is a public
+//     input: boundary_out of the producer (from the values it computes),
+//     boundary_in of the consumer (from its secret input values, which it
+//     does not range-check: equal fingerprints make them the producer's
+//     values as field elements, which the producer's gadgets bound, as
+//     the unsegmented circuit's next step reads them).
 //
 // The verifier recomputes r from the proofs' commitment points, requires
 // it in every segment's boundary_r, and compares boundary_out of one
 // segment with boundary_in of the next. Binding: D fixes the committed
 // values before r exists (the commitment key's bases are independent:
-// each committed wire is alone among them in a constraint of its own —
-// its range check, its packed wire's equality, the salt's first Horner
-// product, the blind's square); two different packed vectors then have
-// equal fingerprints at r with probability at most m/r_BN254
-// (Schwartz–Zippel [Sch80]). Hiding: D is blinded by t, each fingerprint
-// by its own salt, all uniform and drawn per bundle, so no two public
-// values share a mask (a shared salt would let a guess of the boundary be
-// checked). The argument is in docs/SOUNDNESS.md, "Segments: binding the
-// boundaries". About 3.3 constraints per boundary value, both sides
-// together, with lookup range checks: the consumer's range check (~3) and
-// ~0.1 each for its fingerprint, the producer's packed wires and its
-// fingerprint.
+// each committed wire is, once the ones before it are set aside, the only
+// one left in a constraint — an input value or salt in its Horner
+// product, the blind in its square, a packed wire in its equality with
+// its expression); the producer's values are fixed by their packing,
+// which is injective on values within their bounds; two different value
+// vectors then have equal fingerprints at r with probability at most
+// n/r_BN254 (Schwartz–Zippel [Sch80]). Hiding: D is blinded by t, each
+// fingerprint by its own salt, all uniform and drawn per bundle, so no
+// two public values share a mask (a shared salt would let a guess of the
+// boundary be checked). The argument is in docs/SOUNDNESS.md, "Segments:
+// binding the boundaries". About 2.1 constraints per boundary value, both
+// sides together, with either range check: one for each side's
+// fingerprint and ~0.1 for the producer's packed wires.
 //
 // # Signed inputs
 //

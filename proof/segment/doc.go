@@ -19,7 +19,7 @@
 // commitment of its own, whose point D_k the proof carries, and makes
 // public the fingerprint of each boundary at a public challenge r,
 //
-//	f = s·r^m + Σ_k P_k·r^(m−1−k)   (P: the packed values, s: that boundary's salt)
+//	f = s·r^n + Σ_i v_i·r^(n−1−i)   (v: the boundary's n values, s: its salt)
 //
 // with r = keccak256(D_0 ‖ … ‖ D_{S−1}) mod the field order
 // (circuit.BoundaryChallenge). Since r is a public input of every
@@ -31,13 +31,15 @@
 // segment's boundary_r, and requires boundary_out of segment k to equal
 // boundary_in of segment k+1. The commitments fix the values before r
 // is known, so different boundaries fingerprint alike with probability
-// at most m/|F| [Sch80]; the consumer's range check makes the packing
-// injective. The salts and blinds are drawn by the prover once per
-// bundle and keep a private input's boundaries hidden. The argument is
-// in docs/SOUNDNESS.md, "Segments: binding the boundaries". It costs
-// about 3.3 constraints a boundary value, both sides together (the
-// consumer's range check 3 of them), against 40 for the Poseidon2 hash
-// it replaces.
+// at most n/|F| [Sch80] (n values: both sides fingerprint the values
+// unpacked, so equal fingerprints make the consumer's values the
+// producer's as field elements, and the consumer range-checks nothing).
+// The salts and blinds are drawn by the prover once per bundle and keep a
+// private input's boundaries hidden. The argument is in docs/SOUNDNESS.md,
+// "Segments: binding the boundaries". It costs about 2.1 constraints a
+// boundary value, both sides together (one for each side's fingerprint),
+// against 3.3 with a packed fingerprint and the consumer's range check
+// to the packing width, and 40 for the Poseidon2 hash before that.
 //
 // The first segment keeps the model's input visibility, the last its
 // output visibility and claim; every segment carries the context public

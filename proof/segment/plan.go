@@ -30,21 +30,20 @@ type Costs struct {
 }
 
 // PerBoundaryValue is what a boundary value costs its two segments
-// together, measured with lookup range checks on 24-bit activations
-// (circuit's TestBoundaryCost: 3.3): the consumer's signed range check on
-// the packing width (about 3: its lookups and their share of the
-// log-derivative argument), and about 0.1 each for the consumer's
-// fingerprint, the producer's packed wires and its fingerprint (one
-// constraint per packed field element of about 10 values; the boundary
-// commitment itself costs a constant). Planning charges PerBoundaryIn of
-// it to the segment that reads the value and the rest to the one that
-// computes it (an even split, as before, put ~1.35 a value of the
-// consumer's on the producer: cnn_c32 in 4 segments planned its last
-// segment, 9,344 values in, at 87,900 constraints and compiled it at
-// 106,034); the exact count of each segment's circuit decides.
+// together (circuit's TestBoundaryCost: 2.10 with either range check):
+// one constraint in each for its fingerprint (Horner's rule over the
+// values unpacked, a product by r a value) and about 0.1 in the producer
+// for its packed wires (one equality per packed field element of about
+// 10 values, which its boundary commitment holds); the boundary
+// commitment itself costs a constant. The consumer range-checks nothing:
+// the fingerprints' equality gives it the producer's values, which the
+// producer's gadgets bound. Planning charges PerBoundaryIn of it to the
+// segment that reads the value and the rest to the one that computes it;
+// the exact count of each segment's circuit decides. (Before: 3.3 and 3.1,
+// the consumer's range check to the packing width costing 3 of them.)
 const (
-	PerBoundaryValue = 3.3
-	PerBoundaryIn    = 3.1
+	PerBoundaryValue = 2.1
+	PerBoundaryIn    = 1.0
 )
 
 // MinPiece is the fewest constraints MeasureCosts is asked to build at a
@@ -215,7 +214,7 @@ func (c *Costs) edge(e int, in bool) float64 {
 
 // Plan cuts the steps [from, to) into spans of at most budget estimated
 // constraints, cutting only where the model allows, with the least total
-// estimate: each cut costs the hashing of its boundary on both sides, so
+// estimate: each cut costs the binding of its boundary on both sides, so
 // the plan cuts where few values cross, and makes no more segments than
 // it must (each costs Fixed). Dynamic programming over the allowed cuts
 // (O(cuts²)). A span that cannot fit (steps that cannot be cut, over the
