@@ -24,18 +24,32 @@ type cheats struct {
 	// balanceG, forgeEqG: the same on the table's side: g_0 moved so that
 	// Σg = Σh, and g's zero-check run with a solved eq point.
 	balanceG, forgeEqG bool
+	// linkSub: under vanishing masks with n < ℓ, commit f's repetition with
+	// f's outside entries replaced (the lookup then succeeds on it);
+	// linkForgeEq: run the link's sumcheck with a solved eq point;
+	// linkTrueFold: run it on f itself in place of the committed
+	// repetition's fold.
+	linkSub, linkForgeEq, linkTrueFold bool
+}
+
+// substituted returns f with its entries outside table replaced by
+// table's first value when substitute is set, else f.
+func (ch cheats) substituted(f mle.Table, table *Table) mle.Table {
+	if !ch.substitute {
+		return f
+	}
+	f = clone(f)
+	for i := range f {
+		if _, ok := table.first[f[i]]; !ok {
+			f[i] = table.Vals[0]
+		}
+	}
+	return f
 }
 
 // statement applies substitute and values.
 func (ch cheats) statement(f mle.Table, table *Table) (mle.Table, *Table) {
-	if ch.substitute {
-		f = clone(f)
-		for i := range f {
-			if _, ok := table.first[f[i]]; !ok {
-				f[i] = table.Vals[0]
-			}
-		}
-	}
+	f = ch.substituted(f, table)
 	if ch.values != nil {
 		t := *table
 		t.Vals = ch.values

@@ -78,14 +78,11 @@ func proverTables(alpha fr.Element, rf, rt []fr.Element, f, h, tv, g, m mle.Tabl
 // table's mask would span only its own last variables, which
 // sumcheck.Instance cannot express). T repeated has the same values (its
 // first occurrences are T's), so the lookup proves the same statement; the
-// digest stays T's. A lookup with n < ℓ is refused under vanishing masks.
+// digest stays T's. With n < ℓ f is repeated instead (Link).
 func widen(p pcs.Params, table *Table, n int) (*Table, error) {
 	l := table.Vals.NumVars()
-	if !p.Hiding || !p.Vanishing || n == l {
-		return table, nil
-	}
-	if n < l {
-		return nil, fmt.Errorf("logup: %d lookups into a table of %d entries under vanishing masks: f would be repeated, and its mask cannot be; pad f to %d entries (with a table value) or use a table of at most %d entries", 1<<n, len(table.Vals), len(table.Vals), 1<<n)
+	if !p.Hiding || !p.Vanishing || n <= l {
+		return table, nil // n < l: f is repeated instead (Link)
 	}
 	w := *table
 	w.Vals = repeat(table.Vals, n)
@@ -198,11 +195,14 @@ func pad(t mle.Table, N int) mle.Table {
 	return out
 }
 
-// product returns a_i·b_i − c_i (c nil: a_i·b_i).
+// product returns a_i·b_i − c_i (b nil: a_i − c_i; c nil: a_i·b_i).
 func product(a, b, c mle.Table) mle.Table {
 	out := make(mle.Table, len(a))
 	for i := range a {
-		out[i].Mul(&a[i], &b[i])
+		out[i] = a[i]
+		if b != nil {
+			out[i].Mul(&a[i], &b[i])
+		}
 		if c != nil {
 			out[i].Sub(&out[i], &c[i])
 		}

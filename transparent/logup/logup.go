@@ -29,8 +29,9 @@
 //
 // Under pcs.Params.Vanishing the claims are on f̂ = f̃ + Z·s̃: the committed
 // tables are masked factors of the sumcheck, which needs them all over N
-// variables, so T is repeated to 2^n entries when n > ℓ (widen) and a
-// lookup with n < ℓ is refused.
+// variables, so T is repeated to 2^n entries when n > ℓ (widen) and f to
+// 2^ℓ entries when n < ℓ, with a sumcheck linking the repetition to f
+// ([Link]; batched proofs only).
 //
 // Nothing the prover states is a function of the private multiset beyond
 // the sumcheck's rounds (masked under pcs.Params.Hiding) and the four final
@@ -116,6 +117,7 @@ func Range(bits int) (*Table, error) {
 // Proof is a lookup proof.
 type Proof struct {
 	M, H, G  pcs.Commitment
+	Link     *Link          // under vanishing masks with n < ℓ (link.go); nil otherwise
 	Sumcheck sumcheck.Proof // the three identities, combined (check.go)
 	Openings [4]pcs.Opening // h̃, f̃ at ρ_n; g̃, m̃ at ρ_ℓ (empty when batched)
 }
@@ -123,6 +125,9 @@ type Proof struct {
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
 	n := 3*48 + p.Sumcheck.Size()
+	if p.Link != nil {
+		n += 48 + p.Link.Sumcheck.Size()
+	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()
 	}
@@ -155,6 +160,13 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	}
 	l = table.Vals.NumVars()
 	f, table = ch.statement(f, table)
+	var link *Link
+	if linkNeeded(params, n, l) {
+		if link, f, fData, err = proveLink(tr, params, fData, f, l, bp, ch, table); err != nil {
+			return Proof{}, err
+		}
+		n = l
+	}
 	// 1. Multiplicities.
 	m := make(mle.Table, len(table.Vals))
 	outsideAt := -1
@@ -176,7 +188,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	if err != nil {
 		return Proof{}, err
 	}
-	var proof Proof
+	proof := Proof{Link: link}
 	proof.M = mData.Commitment()
 	alpha := absorbTable(tr, table, proof.M)
 
@@ -235,6 +247,14 @@ func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitmen
 		return err
 	}
 	l := table.Vals.NumVars()
+	if linkNeeded(params, n, l) {
+		if f, err = verifyLink(tr, params, f, l, proof.Link, bv); err != nil {
+			return err
+		}
+		n = l
+	} else if proof.Link != nil {
+		return fmt.Errorf("logup: a link to f's repetition in a proof of %d lookups into %d entries under hiding %v, vanishing %v (only for fewer lookups than entries under vanishing masks)", 1<<n, 1<<l, params.Hiding, params.Vanishing)
+	}
 	if proof.H.NumVars != n || proof.G.NumVars != l || proof.M.NumVars != l {
 		return fmt.Errorf("logup: commitments over %d, %d, %d variables, want %d, %d, %d", proof.H.NumVars, proof.G.NumVars, proof.M.NumVars, n, l, l)
 	}

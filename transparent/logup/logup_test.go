@@ -128,8 +128,8 @@ func TestHonest(t *testing.T) {
 			vals[i] = c.lo + rng.Int64N(c.span)
 		}
 		for _, md := range modes {
-			if md.vanishing && len(mle.FromInt64(vals)) < len(c.table.Vals) {
-				continue // f would be repeated: TestVanishingShortF
+			if md.vanishing && !md.batched && len(mle.FromInt64(vals)) < len(c.table.Vals) {
+				continue // f's repetition claimed twice: TestLinkUnbatched
 			}
 			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
 				err := lookupIn(t, md, vals, c.table, cheats{}, nil)
@@ -294,9 +294,10 @@ func TestTamperedRejected(t *testing.T) {
 	})
 }
 
-// TestVanishingShortF: under vanishing masks a lookup of fewer entries than
-// the table's is refused (f's mask would have to be repeated), both sides.
-func TestVanishingShortF(t *testing.T) {
+// TestLinkUnbatched: under vanishing masks a lookup of fewer entries than
+// the table's claims f's repetition twice, which an unbatched proof cannot
+// open (a hiding commitment opens once): refused on both sides.
+func TestLinkUnbatched(t *testing.T) {
 	r4, _ := Range(4)
 	p := testParams
 	p.Hiding, p.Vanishing = true, true
@@ -305,12 +306,75 @@ func TestVanishingShortF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Prove(transcript.New("t"), p, fData, f, r4); err == nil || !strings.Contains(err.Error(), "under vanishing masks") {
-		t.Fatalf("prover: got %v, want the vanishing-mask refusal", err)
+	if _, err := Prove(transcript.New("t"), p, fData, f, r4); err == nil || !strings.Contains(err.Error(), "use ProveBatched") {
+		t.Fatalf("prover: got %v, want the refusal", err)
 	}
-	if err := Verify(transcript.New("t"), p, fData.Commitment(), r4, Proof{}); err == nil || !strings.Contains(err.Error(), "under vanishing masks") {
-		t.Fatalf("verifier: got %v, want the vanishing-mask refusal", err)
+	if err := Verify(transcript.New("t"), p, fData.Commitment(), r4, Proof{Link: &Link{}}); err == nil || !strings.Contains(err.Error(), "verify batched") {
+		t.Fatalf("verifier: got %v, want the refusal", err)
 	}
+}
+
+// linkSoundness: cheats on the link to f's repetition (vanishing masks, 8
+// lookups into 16 entries, 16 and -1 outside), with the check that catches
+// each ("" for the link's sumcheck itself).
+var linkSoundness = []struct {
+	name, check string
+	ch          cheats
+}{
+	{"everything about f with 16 and -1 replaced (the claim on f)", "link f", cheats{substitute: true}},
+	{"repetition of the replaced f committed (the link's sum)", "", cheats{linkSub: true}},
+	{"repetition of the replaced f, the link's eq point forged", "link eq", cheats{linkSub: true, linkForgeEq: true}},
+	{"repetition of the replaced f, the link run on f (the claim on the repetition)", "link F", cheats{linkSub: true, linkTrueFold: true}},
+}
+
+func TestLinkRejected(t *testing.T) {
+	r4, _ := Range(4)
+	vals := outsideVals[:8]
+	md := mode{true, true, true}
+	for _, c := range linkSoundness {
+		t.Run(c.name, func(t *testing.T) {
+			err := lookupIn(t, md, vals, r4, c.ch, nil)
+			if err == nil {
+				t.Fatal("cheating proof accepted")
+			}
+			t.Log(err)
+		})
+		if c.check == "" {
+			continue
+		}
+		t.Run(c.name+"/without its check", func(t *testing.T) {
+			omit = map[string]bool{c.check: true}
+			defer func() { omit = nil }()
+			if err := lookupIn(t, md, vals, r4, c.ch, nil); err != nil {
+				t.Fatalf("without the %s check, still rejected: %v", c.check, err)
+			}
+		})
+	}
+	one := fr.One()
+	for _, c := range []struct {
+		name string
+		edit func(*Proof)
+	}{
+		{"link dropped", func(p *Proof) { p.Link = nil }},
+		{"link's round", func(p *Proof) { p.Link.Sumcheck.Rounds[0][0].Add(&p.Link.Sumcheck.Rounds[0][0], &one) }},
+		{"link's final on the repetition", func(p *Proof) { p.Link.Sumcheck.Finals[1].Add(&p.Link.Sumcheck.Finals[1], &one) }},
+		{"link's mask dropped", func(p *Proof) { p.Link.Sumcheck.Mask = nil }},
+		{"repetition's commitment", func(p *Proof) { p.Link.F.Root[0] ^= 1 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := lookupIn(t, md, insideVals[:8], r4, cheats{}, c.edit); err == nil {
+				t.Fatal("tampered proof accepted")
+			}
+		})
+	}
+	t.Run("a link in a proof without vanishing masks", func(t *testing.T) {
+		var link *Link
+		lookupIn(t, md, insideVals[:8], r4, cheats{}, func(p *Proof) { link = p.Link })
+		err := lookupIn(t, mode{true, false, true}, insideVals[:8], r4, cheats{}, func(p *Proof) { p.Link = link })
+		if err == nil {
+			t.Fatal("accepted")
+		}
+	})
 }
 
 func TestTables(t *testing.T) {

@@ -92,7 +92,8 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[pcs.Opening]():       "U V Columns Proof Mask",
 		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask Tail",
 		reflect.TypeFor[sumcheck.MaskPart](): "Com Sum Value Open",
-		reflect.TypeFor[logup.Proof]():       "M H G Sumcheck Openings",
+		reflect.TypeFor[logup.Proof]():       "M H G Link Sumcheck Openings",
+		reflect.TypeFor[logup.Link]():        "F Sumcheck",
 		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups Lin AtRho YAtR Sign QAtSign Openings",
 		reflect.TypeFor[matmul.StepProof]():  "Y YAtR BAtR Sumcheck X YOpen",
 		reflect.TypeFor[mlp.Proof]():         "X Input Steps Requan Out",
@@ -112,7 +113,7 @@ func TestFieldsCovered(t *testing.T) {
 			t.Errorf("%v has fields %q, transparent/wire encodes %q: update proofs.go and bump Version", typ, g, fields)
 		}
 	}
-	if n := reflect.TypeFor[logup.Proof]().Field(4).Type.Len(); n != 4 {
+	if n := reflect.TypeFor[logup.Proof]().Field(5).Type.Len(); n != 4 {
 		t.Errorf("logup.Proof.Openings is an array of %d, wire encodes 4", n)
 	}
 }
@@ -168,8 +169,9 @@ func TestHeader(t *testing.T) {
 		{"vars", func(b []byte) { b[7+32] = MaxVars + 1 }, "commitment over 41 variables"},
 		{"noncanonical", func(b []byte) {
 			// the first lookup's first round value: after its three
-			// commitments, its sumcheck's round count and the round's length
-			copy(b[7+3*34+4+3*34+4+4:], bytes.Repeat([]byte{0xff}, 32))
+			// commitments, the link's presence byte, its sumcheck's round
+			// count and the round's length
+			copy(b[7+3*34+4+3*34+1+4+4:], bytes.Repeat([]byte{0xff}, 32))
 		}, "not a canonical field element"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
