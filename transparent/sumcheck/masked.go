@@ -262,7 +262,7 @@ func proveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table
 	mp.Com.Absorb(tr, "sumcheck/mask")
 	tr.AppendElements("sumcheck/masksum", mp.Sum)
 	mask.Start(tr.Challenge("sumcheck/rho"))
-	s := newSumProver(tables, nil, []Term{productTerm(d)})
+	s := newSumProver(tables, nil, nil, []Term{productTerm(d)})
 	var point []fr.Element
 	proof.Rounds, point = s.rounds(tr, nil, mask, func(int) int { return d })
 	proof.Finals = s.finals()

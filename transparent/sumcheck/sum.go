@@ -36,9 +36,15 @@ type Tail struct {
 // s_k = Masks[k] of 2^c entries (c ≤ n): the polynomial a hiding
 // commitment (pcs, vanishing mask) opens. T̂_k = T_k on the cube, so
 // masks change no sum, only the last round and the finals.
+//
+// A table committed over its own m < n variables and repeated over the
+// first n − m (T_k(x) = f(x_{n−m..n−1})) has Spans[k] = m: its factor is
+// f̂(x_{n−m..}) = T̃_k(x) + Z_m(x)·s̃_k(x_{n−c..}), Z_m = Π_{i≥n−m} x_i(1 − x_i)
+// (c ≤ m), and its final f̂(ρ_{n−m..}) is a value claim on f's commitment.
 type Instance struct {
 	Tables []mle.Table    // each 2^n entries; consumed (folded in place)
 	Masks  [][]fr.Element // nil, or per table nil or its mask row s_k
+	Spans  []int          // nil, or per masked table Z's variables m (below; 0: n)
 	Terms  []Term         // at least one; every table in some term
 	Tail   *Tail          // nil: none
 }
@@ -46,11 +52,12 @@ type Instance struct {
 // Shape is what the verifier knows of an [Instance]: the number of tables,
 // the terms, which tables are masked (Masked[k] = c, the mask's variables,
 // or −1 for a plain factor; nil: none) and the tail's Coef and Point (its S
-// is ignored).
+// is ignored), and the masked tables' spans (Spans as in [Instance]).
 type Shape struct {
 	Tables int
 	Terms  []Term
 	Masked []int
+	Spans  []int
 	Tail   *Tail
 }
 
@@ -63,6 +70,7 @@ func (in *Instance) Shape() Shape {
 		masked = masked || m != nil
 	}
 	if masked {
+		sh.Spans = in.Spans
 		sh.Masked = make([]int, len(in.Tables))
 		for k := range sh.Masked {
 			sh.Masked[k] = -1
@@ -103,6 +111,23 @@ func (sh *Shape) check(n int) error {
 		for k, c := range sh.Masked {
 			if c < -1 || c > n || c >= 0 && n == 0 {
 				return fmt.Errorf("sumcheck: table %d's mask has %d variables (want −1 for none, or 0..%d; a 0-variable table has no mask)", k, c, n)
+			}
+		}
+	}
+	if sh.Spans != nil {
+		if len(sh.Spans) != sh.Tables {
+			return fmt.Errorf("sumcheck: %d mask spans for %d tables", len(sh.Spans), sh.Tables)
+		}
+		for k, m := range sh.Spans {
+			if m == 0 {
+				continue
+			}
+			c := -1
+			if sh.Masked != nil {
+				c = sh.Masked[k]
+			}
+			if c < 0 || m < max(c, 1) || m > n {
+				return fmt.Errorf("sumcheck: table %d's mask spans %d variables (mask of %d; want 0 for all n = %d, or c ≤ span ≤ n on a masked table)", k, m, c, n)
 			}
 		}
 	}
@@ -155,6 +180,18 @@ func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 		put(len(sh.Masked))
 		for _, c := range sh.Masked {
 			put(c)
+		}
+	} else {
+		put(0)
+	}
+	// Spans nil, 0 and n are the same statement.
+	if slices.ContainsFunc(sh.Spans, func(m int) bool { return m != 0 && m != n }) {
+		put(len(sh.Spans))
+		for _, m := range sh.Spans {
+			if m == 0 {
+				m = n
+			}
+			put(m)
 		}
 	} else {
 		put(0)
@@ -224,7 +261,7 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 	}
 	d, dl := sh.degrees(n)
 	sh.absorb(tr, claim, n)
-	s := newSumProver(in.Tables, in.Masks, in.Terms)
+	s := newSumProver(in.Tables, in.Masks, in.Spans, in.Terms)
 	var tp *tailProver
 	if in.Tail != nil {
 		tp = newTailProver(in.Tail, n)

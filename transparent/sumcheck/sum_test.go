@@ -209,6 +209,11 @@ func TestSumRejected(t *testing.T) {
 	type edit func(claim *fr.Element, sh *Shape, p *Proof)
 	cases := map[string]edit{
 		"claim off by one": func(cl *fr.Element, sh *Shape, p *Proof) { cl.Add(cl, &one) },
+		// A cheater on claim+1 that fixes round 0 to pass its check: round 1 fails.
+		"false claim, round 0 fixed up": func(cl *fr.Element, sh *Shape, p *Proof) {
+			cl.Add(cl, &one)
+			p.Rounds[0][0].Add(&p.Rounds[0][0], &one)
+		},
 		"round 1 value":    func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[1][2].Add(&p.Rounds[1][2], &one) },
 		"last round value": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3][3].Add(&p.Rounds[3][3], &one) },
 		"round 2 shifted in sum": func(cl *fr.Element, sh *Shape, p *Proof) {
@@ -332,6 +337,52 @@ func TestSumShapeMasksNil(t *testing.T) {
 		if _, _, _, err := verifySum(transcript.New("n"), claim, c.n, sh, maskParams, proof); err != nil {
 			t.Fatalf("Masked %v: %v", masked, err)
 		}
+	}
+}
+
+// TestSumMaskSpan: a table f of m = 2 variables with a mask of c = 1,
+// repeated over the first 2 of n = 4 variables (Spans = m): its final is
+// f̂(ρ_{2..3}) = f̃(ρ_{2..3}) + Z_2(ρ_{2..3})·s̃(ρ_3), not the n-variable
+// T̂(ρ); a shape with the span changed or left out is rejected, as is a span
+// below the mask's variables.
+func TestSumMaskSpan(t *testing.T) {
+	const n, m, c = 4, 2, 1
+	var one fr.Element
+	one.SetOne()
+	for _, zk := range []bool{false, true} {
+		f := randTables(1, m)[0]
+		rep := make(mle.Table, 1<<n)
+		for i := range rep {
+			rep[i] = f[i%(1<<m)]
+		}
+		s := randTables(1, c)[0]
+		in := Instance{Tables: []mle.Table{rep, randTables(1, n)[0]}, Masks: [][]fr.Element{s, nil}, Spans: []int{m, 0},
+			Terms: []Term{{one, []int{0, 1}}, {one, []int{0}}}}
+		claim := sumOf(in)
+		sh := in.Shape()
+		proof, rho, err := proveSum(transcript.New("sp"), claim, in, zk, maskParams)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fin, _, err := verifySum(transcript.New("sp"), claim, n, sh, maskParams, proof)
+		if err != nil {
+			t.Fatalf("zk %v: honest proof rejected: %v", zk, err)
+		}
+		want := hatAt(f, s, rho[n-m:])
+		if full := hatAt(rep, s, rho); !want.Equal(&fin[0]) || full.Equal(&fin[0]) {
+			t.Fatalf("zk %v: final is not f̂(ρ_{n−m..}) (or equals the n-variable T̂(ρ))", zk)
+		}
+		for name, spans := range map[string][]int{"left out": nil, "n": {n, 0}, "3": {3, 0}} {
+			bad := sh
+			bad.Spans = spans
+			if _, _, _, err := verifySum(transcript.New("sp"), claim, n, bad, maskParams, proof); err == nil {
+				t.Errorf("zk %v: span %s accepted", zk, name)
+			}
+		}
+	}
+	in := Instance{Tables: randTables(1, n), Masks: [][]fr.Element{randTables(1, 2)[0]}, Spans: []int{1}, Terms: []Term{{one, []int{0}}}}
+	if _, _, err := ProveSum(transcript.New("sp"), one, in, false); err == nil {
+		t.Error("a span below the mask's variables accepted")
 	}
 }
 

@@ -90,7 +90,7 @@ func Prove(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Pro
 		}
 	}
 	start(tr, claim, n, d)
-	s := newSumProver(tables, nil, []Term{productTerm(d)})
+	s := newSumProver(tables, nil, nil, []Term{productTerm(d)})
 	var proof Proof
 	var point []fr.Element
 	proof.Rounds, point = s.rounds(tr, nil, nil, func(int) int { return d })

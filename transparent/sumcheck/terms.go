@@ -21,17 +21,16 @@ type sumProver struct {
 
 	n     int
 	point []fr.Element   // ρ_0..ρ_{j−1}
-	zPre  fr.Element     // Z_< = Π_{i<j} ρ_i(1 − ρ_i)
+	spans []int          // per table, Z's variables (the last ones; 0: all n); nil: all n
 	shat  [][]fr.Element // in the last round, ŝ_k at 0 and 1 (nil for a plain factor)
 }
 
-func newSumProver(tables []mle.Table, masks [][]fr.Element, terms []Term) *sumProver {
+func newSumProver(tables []mle.Table, masks [][]fr.Element, spans []int, terms []Term) *sumProver {
 	s := &sumProver{tables: tables, terms: terms, need: make([]int, len(tables)), unit: make([]bool, len(terms)), n: tables[0].NumVars()}
 	s.point = make([]fr.Element, 0, s.n)
-	s.zPre.SetOne()
 	for _, m := range masks {
 		if m != nil {
-			s.masks = masks
+			s.masks, s.spans = masks, spans
 		}
 	}
 	for t, term := range terms {
@@ -172,10 +171,11 @@ func (s *sumProver) lastMasked(deg int) []fr.Element {
 				}
 			}
 			s.shat[k] = sk
+			zk := s.vanishing(k)
 			for x := 0; x <= deg; x++ {
 				var X, w, sx fr.Element
 				X.SetUint64(uint64(x))
-				w.Sub(&one, &X).Mul(&w, &X).Mul(&w, &s.zPre) // Z_<·X(1 − X)
+				w.Sub(&one, &X).Mul(&w, &X).Mul(&w, &zk) // Z_<·X(1 − X)
 				sx.Sub(&sk[1], &sk[0]).Mul(&sx, &X).Add(&sx, &sk[0])
 				w.Mul(&w, &sx)
 				v[x].Add(&v[x], &w)
@@ -202,15 +202,28 @@ func (s *sumProver) bind(r fr.Element) {
 		s.mul += len(s.tables[k]) / 2
 		s.tables[k] = s.tables[k].Fold(r)
 	}
-	var one, t fr.Element
-	one.SetOne()
-	t.Sub(&one, &r).Mul(&t, &r)
-	s.zPre.Mul(&s.zPre, &t)
 	s.point = append(s.point, r)
 }
 
+// vanishing returns table k's Z over the bound coordinates of its span:
+// Π_{n−span ≤ i < j} ρ_i(1 − ρ_i) (Z_< in the last round, Z(ρ) after it).
+func (s *sumProver) vanishing(k int) fr.Element {
+	span := s.n
+	if s.spans != nil && s.spans[k] > 0 {
+		span = s.spans[k]
+	}
+	var z, one, t fr.Element
+	z.SetOne()
+	one.SetOne()
+	for _, r := range s.point[s.n-span:] {
+		t.Sub(&one, &r).Mul(&t, &r)
+		z.Mul(&z, &t)
+	}
+	return z
+}
+
 // finals returns T̂_k(ρ) = T̃_k(ρ) + Z(ρ)·s̃_k(ρ_{n−c..n−1}) once every
-// round is bound (Z(ρ) = zPre now; s̃_k(ρ…) = ŝ_k(ρ_{n−1})).
+// round is bound (s̃_k(ρ…) = ŝ_k(ρ_{n−1})).
 func (s *sumProver) finals() []fr.Element {
 	out := make([]fr.Element, len(s.tables))
 	for k, t := range s.tables {
@@ -219,7 +232,8 @@ func (s *sumProver) finals() []fr.Element {
 			sk := s.shat[k]
 			r := s.point[s.n-1]
 			var v fr.Element
-			v.Sub(&sk[1], &sk[0]).Mul(&v, &r).Add(&v, &sk[0]).Mul(&v, &s.zPre)
+			z := s.vanishing(k)
+			v.Sub(&sk[1], &sk[0]).Mul(&v, &r).Add(&v, &sk[0]).Mul(&v, &z)
 			out[k].Add(&out[k], &v)
 		}
 	}
