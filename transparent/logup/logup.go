@@ -53,10 +53,12 @@
 // the three identities is false, their λ-combination (a polynomial of degree
 // 2 in λ, drawn after h and g are bound) equals its claim with probability
 // ≤ 2/|F|. The sumcheck of degree 3 over N variables errs with ≤ 3N/|F|
-// (+1/|F| for the mask's shift under hiding), and each claim adds the pcs
-// error (docs/TRANSPARENT.md). In all ≤ (2^n + 2^ℓ + n + ℓ + 3N + 3)/|F|
-// < 2^-220 for n, ℓ ≤ 30, plus the openings': below 2^-100 with
-// pcs.DefaultParams.
+// (7N/|F| with vanishing masks: a masked factor has degree 3 in the last
+// round, and the Libra mask the largest degree; +1/|F| for the mask's shift
+// under hiding), and each claim adds the pcs error (docs/TRANSPARENT.md). In
+// all ≤ (2^n + 2^ℓ + n + ℓ + 7N + 3)/|F| < 2^-220 for n, ℓ ≤ 30, plus the
+// openings': below 2^-100 with pcs.DefaultParams. The link of vanishing
+// masks adds ℓ/|F| + 4n/|F| (link.go).
 package logup
 
 import (
