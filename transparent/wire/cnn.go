@@ -2,8 +2,6 @@ package wire
 
 import (
 	"github.com/zkinfer/zkinfer/transparent/cnn"
-	"github.com/zkinfer/zkinfer/transparent/conv"
-	"github.com/zkinfer/zkinfer/transparent/maxpool"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
 )
 
@@ -62,57 +60,8 @@ func (r *reader) cnn(p *cnn.Proof) {
 	r.batch(&p.Batch)
 }
 
-const (
-	minConv = minCommitment + 32 + 2*minSumcheck + 2*minOpening
-	minPool = 3*minCommitment + 4 + minSumcheck + minSumcheck + 4*32 + minSumcheck + 4
-)
-
 func (w *writer) rescales(v []rescale.Proof) { list(w, v, w.rescale) }
 
 func (r *reader) rescales(what string) []rescale.Proof {
 	return readList(r, minRescale, what, r.rescale)
-}
-
-func (w *writer) conv(p *conv.Proof) {
-	w.commitment(&p.Y)
-	w.elem(&p.YAtR)
-	w.elem(&p.BAtR)
-	w.sumcheck(&p.Matmul)
-	w.sumcheck(&p.Gather)
-	w.opening(&p.X)
-	w.opening(&p.YOpen)
-}
-
-func (r *reader) conv(p *conv.Proof) {
-	r.commitment(&p.Y, "conv y")
-	r.elem(&p.YAtR, "conv y(r)")
-	r.elem(&p.BAtR, "conv b(r)")
-	r.sumcheck(&p.Matmul, "conv matmul")
-	r.sumcheck(&p.Gather, "conv gather")
-	r.opening(&p.X, "conv x opening")
-	r.opening(&p.YOpen, "conv y opening")
-}
-
-func (w *writer) pool(p *maxpool.Proof) {
-	w.commitment(&p.Y)
-	w.commitment(&p.L0)
-	w.commitment(&p.L1)
-	w.logups(p.Lookups)
-	w.sumcheck(&p.Zero)
-	w.sumcheck(&p.Link)
-	w.fixed(p.At[:])
-	w.sumcheck(&p.Gather)
-	w.openings(p.Openings)
-}
-
-func (r *reader) pool(p *maxpool.Proof) {
-	r.commitment(&p.Y, "pool y")
-	r.commitment(&p.L0, "pool l0")
-	r.commitment(&p.L1, "pool l1")
-	p.Lookups = r.logups("pool lookups")
-	r.sumcheck(&p.Zero, "pool zero-check")
-	r.sumcheck(&p.Link, "pool link")
-	r.fixed(p.At[:], "pool at sigma")
-	r.sumcheck(&p.Gather, "pool gather")
-	p.Openings = r.openings("pool openings")
 }
