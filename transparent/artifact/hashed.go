@@ -350,8 +350,8 @@ func (c *Compiled) statedCommitment(p *verifier.Proof, opt verifier.Options) (st
 }
 
 // verifyHashed decodes raw as a committed proof of the chain's kind, checks
-// that its weight commitments have the model commitment mc, refuses the
-// ReLU parts of rescales without ReLU, and verifies it for the outputs y.
+// that its weight commitments have the model commitment mc, and verifies
+// it for the outputs y.
 func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 	if c.Chain.CNN != nil {
 		prf, err := wire.DecodeCNNCommitted(raw)
@@ -361,9 +361,6 @@ func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 		if !sameCommitment(commitmentHex(prf.Weights), mc) {
 			return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
 		}
-		if err := c.cnnOneEncoding(&prf.Proof); err != nil {
-			return err
-		}
 		return cnn.VerifyCommitted(HidingParams, c.Chain.CNN, y, *prf)
 	}
 	prf, err := wire.DecodeMLPCommitted(raw)
@@ -372,11 +369,6 @@ func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 	}
 	if !sameCommitment(commitmentHex(prf.Weights), mc) {
 		return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
-	}
-	for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
-		if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
-			return err
-		}
 	}
 	return mlp.VerifyCommitted(HidingParams, c.Chain.Model, c.Chain.M, y, *prf)
 }

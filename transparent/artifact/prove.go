@@ -160,16 +160,14 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	return nil
 }
 
-// verifyProof decodes raw as the chain's kind of proof, refuses the ReLU
-// parts of rescales without ReLU (noReLUParts) and verifies it for the
-// outputs y.
+// verifyProof decodes raw as the chain's kind of proof and verifies it for
+// the outputs y. (Until 2026-12-01 it also refused the ReLU parts of
+// rescales without ReLU, which rescale.Verify did not read; a rescale proof
+// now has no such part: every byte is read.)
 func (c *Compiled) verifyProof(raw []byte, y []int64) error {
 	if c.Chain.CNN != nil {
 		prf, err := wire.DecodeCNN(raw)
 		if err != nil {
-			return err
-		}
-		if err := c.cnnOneEncoding(prf); err != nil {
 			return err
 		}
 		return cnn.Verify(Params, c.Chain.CNN, y, *prf)
@@ -179,60 +177,13 @@ func (c *Compiled) verifyProof(raw []byte, y []int64) error {
 		if err != nil {
 			return err
 		}
-		if err := c.resOneEncoding(prf); err != nil {
-			return err
-		}
 		return cnn.VerifyResidual(Params, c.Chain.Res, y, *prf)
 	}
 	prf, err := wire.DecodeMLPBatched(raw)
 	if err != nil {
 		return err
 	}
-	for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
-		if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
-			return err
-		}
-	}
 	return mlp.VerifyBatched(Params, c.Chain.Model, c.Chain.M, y, *prf)
-}
-
-// cnnOneEncoding refuses the ReLU parts of a CNN proof's rescales without
-// ReLU (noReLUParts).
-func (c *Compiled) cnnOneEncoding(prf *cnn.Proof) error {
-	{
-		for i := range min(len(prf.ConvRq), len(c.Chain.CNN.Convs)) {
-			if err := noReLUParts("convolution", i, c.Chain.CNN.Convs[i].ReLU, &prf.ConvRq[i]); err != nil {
-				return err
-			}
-		}
-		for i := range min(len(prf.Requan), len(c.Chain.Layers)) {
-			if err := noReLUParts("dense", i, c.Chain.Layers[i].ReLU, &prf.Requan[i]); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// resOneEncoding refuses the ReLU parts of a residual proof's rescales
-// without ReLU (noReLUParts): convolutions' as their blocks say, average
-// pools' always (a plain Rescale), the dense head's as its layers say.
-func (c *Compiled) resOneEncoding(prf *cnn.ResProof) error {
-	r := c.Chain.Res
-	for i := range min(len(prf.Nodes), len(r.Nodes)) {
-		if q := prf.Nodes[i].Rq; q != nil {
-			relu := r.Nodes[i].Kind == cnn.NodeConv && r.Nodes[i].Conv.ReLU
-			if err := noReLUParts("node", i, relu, q); err != nil {
-				return err
-			}
-		}
-	}
-	for i := range min(len(prf.Requan), len(r.Dense)) {
-		if err := noReLUParts("dense", i, r.Dense[i].ReLU, &prf.Requan[i]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // ChainSHA256 is the hex digest of the lowered chain the proofs are

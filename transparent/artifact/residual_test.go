@@ -59,15 +59,16 @@ func TestResidualDirectory(t *testing.T) {
 			avg = i
 		}
 	}
-	prf.Nodes[avg].Rq.YAtR.SetOne()
+	fin := prf.Nodes[avg].Rq.Check.Finals
+	fin[len(fin)-1].SetOne()
 	b, err := wire.EncodeResidual(prf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad := *p
 	bad.Proof = hex.EncodeToString(b)
-	if err := o.Verify(&bad, verifier.Options{}); err == nil || !strings.Contains(err.Error(), "ReLU") {
-		t.Fatalf("an average pool's rescale with a ReLU's value: %v", err)
+	if err := o.Verify(&bad, verifier.Options{}); err == nil || !strings.Contains(err.Error(), "rescale") {
+		t.Fatalf("an average pool's rescale with a changed value: %v", err)
 	}
 	hashed := circuit.Visibility{Input: circuit.Private, Params: circuit.Hashed, Output: circuit.Public}
 	if _, err := Compile(path, filepath.Join(t.TempDir(), "h"), quant.Default, hashed); err == nil || !strings.Contains(err.Error(), "residual") {

@@ -4,211 +4,220 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
-// The checks after the lookups, as zero-checks by sumcheck whose finals are
-// single tables' values (docs/zk-design Part C: no verifier check combines
-// different tables' values at one point, so each table's claims can carry
-// its own vanishing mask).
+// The check after the lookups: every relation among the tables as one
+// eq-weighted zero-check by sumcheck (sumcheck.ProveSum), whose finals are
+// single tables' values at its point ρ: no verifier check combines
+// different tables' opened values at one point, so each table's claim can
+// carry its own vanishing mask (zk design Part C), and nothing private is
+// stated beyond the finals (Part D: the ReLU's ỹ(z) is no longer a claimed
+// sum).
 //
-// Linear relations. L1 = a + 2^(s−1) − 2^s·q − r and
-// L2 = q + 2^(b−1)·(1 − σ) − v0 − 2^12·v1 (σ ≡ 0 without ReLU) must vanish on
-// the cube. With λ drawn after every commitment, L = L1 + λ·L2 is affine in
-// the tables (linCoefs); the prover proves Σ_x eq(z, x)·L(x) = 0 (one product
-// [eq(z, ·), L], degree 2) and states a, q, r, v0, v1, σ at the sumcheck's
-// point ρ; the verifier checks eq(z, ρ) itself and L's final against
-// linCoefs applied to the stated values, which become opening claims.
-// Soundness: if L1 or L2 is nonzero at some x, L(x) ≠ 0 except for one λ
-// (1/|F|); then Σ_x eq(z, x)·L(x) = L̃(z) is a nonzero multilinear
-// polynomial's value at a random z, zero with probability ≤ n/|F|; the
-// sumcheck errs with 2n/|F| (plus 1/|F| for a masked one's shift): in all
-// ≤ (3n + 2)/|F| < 2^-245 for n ≤ 64, besides the openings' own error.
+// The relations, on the cube:
 //
-// Sign (with ReLU). σ(σ − 1) = 0 and σ·q = y on the cube, combined with μ
-// drawn after ỹ(z) is stated: Σ_x eq(z, x)·σ(x)·(σ(x) − 1 + μ·q(x)) = μ·ỹ(z),
-// one product [eq(z, ·), σ, σ − 1 + μ·q] of degree 3; the prover states
-// q(ρ'); the verifier checks the third factor's final against
-// σ(ρ') − 1 + μ·q(ρ'). Soundness: if either relation fails at some x then
-// σ(σ − 1)(x) + μ·(σq − y)(x) ≠ 0 except for one μ (1/|F|); then n/|F| at z
-// and 3n/|F| (+1/|F| masked) for the sumcheck: ≤ (4n + 2)/|F|. ỹ(z) is an
-// opened value of y (a claim of its own; under hiding it will need a tail).
+//	L1 = a + 2^(s−1) − 2^s·q − r = 0,
+//	L2 = q + 2^(b−1)·(1 − σ) − v0 − 2^12·v1 = 0   (σ ≡ 0 without ReLU),
+//	B  = σ·σ − σ = 0,  P = σ·q − y = 0              (with ReLU).
+//
+// With λ, κ1, κ2 drawn after every commitment, E = L1 + λ·L2 + κ1·B +
+// κ2·P and the prover proves Σ_x eq(z, x)·E(x) = 0 for a random z. The
+// constant terms sum to c0 = 2^(s−1) + λ·2^(b−1) (Σ_x eq(z, x) = 1), so the
+// claim is −c0 and the rest are the terms Coef·eq·T (linear, degree 2) and,
+// with ReLU, κ1·eq·σ·σ and κ2·eq·σ·q (degree 3; 7 in the last round when
+// the tables carry vanishing masks). The verifier checks eq's final against
+// eq(z, ρ) itself; the other finals are claims on the commitments (batch).
+//
+// Soundness: if some relation fails at a point x of the cube, E(x), a
+// nonzero polynomial of degree 1 in (λ, κ1, κ2), vanishes with probability
+// ≤ 1/|F|; then Σ_x eq(z, x)·E(x), the multilinear extension of E's cube
+// values at a random z, is zero with probability ≤ n/|F|; the sumcheck
+// errs with ≤ n·D/|F| (D = 3, or 7 under vanishing masks, whose masked
+// rounds all take the last round's degree) plus 1/|F| for a masked one's
+// ρ_g: in all ≤ (4n + 2)/|F| without vanishing masks and (8n + 2)/|F| with
+// them, < 2^-243 for n ≤ 64, besides the openings' error. Before this
+// check the verifier tested L1 and L2 on values opened at one point z
+// (n/|F|) and ran two zero-checks for B and P ((4n + 1)/|F| each, ỹ(r_b)
+// stated).
 
-// linCoefs returns the coefficients of L = L1 + λ·L2 on the columns and its
-// constant term, for s = p.Shift and b = p.Bits.
-func linCoefs(p Params, lam fr.Element) (coef [numCols]fr.Element, c0 fr.Element) {
-	var half, full, hb, limb fr.Element
+// colY names the output y among the claimed tables.
+const colY = numCols
+
+// layout is the sumcheck's tables: eq(z, ·), the present columns in column
+// order, then y (ReLU only). idx[c] is column c's table, −1 when absent.
+type layout struct {
+	idx    [numCols]int
+	y      int // −1 without ReLU
+	tables int
+}
+
+func (p Params) layout() layout {
+	present := p.present()
+	l := layout{y: -1, tables: 1}
+	for c := range l.idx {
+		l.idx[c] = -1
+		if present[c] {
+			l.idx[c] = l.tables
+			l.tables++
+		}
+	}
+	if p.ReLU {
+		l.y = l.tables
+		l.tables++
+	}
+	return l
+}
+
+// challenges are the zero-check's coefficients and point.
+type challenges struct {
+	lam, k1, k2 fr.Element // k1, k2 zero without ReLU
+	z           []fr.Element
+}
+
+func drawChallenges(tr *transcript.Transcript, p Params, n int) challenges {
+	var ch challenges
+	ch.lam = tr.Challenge("rescale/lambda")
+	if p.ReLU {
+		ch.k1 = tr.Challenge("rescale/kappa-bit")
+		ch.k2 = tr.Challenge("rescale/kappa-relu")
+	}
+	ch.z = tr.Challenges("rescale/z", n)
+	return ch
+}
+
+// statement returns the zero-check's claim (−c0) and terms.
+func (p Params) statement(l layout, ch challenges) (fr.Element, []sumcheck.Term) {
+	var half, full, hb, limb, coef, claim fr.Element
 	half.SetUint64(1 << (p.Shift - 1))
 	full.SetUint64(1 << p.Shift)
 	hb.SetUint64(1 << (p.Bits - 1))
 	limb.SetUint64(1 << Limb)
-	coef[colA].SetOne()
-	coef[colQ].Sub(&lam, &full)          // −2^s + λ
-	coef[colR].SetOne().Neg(&coef[colR]) // −1
-	coef[colV0].Neg(&lam)                // −λ
-	coef[colV1].Mul(&lam, &limb).Neg(&coef[colV1])
-	coef[colSigma].Mul(&lam, &hb).Neg(&coef[colSigma])
-	c0.Mul(&lam, &hb).Add(&c0, &half) // 2^(s−1) + λ·2^(b−1)
-	return coef, c0
-}
-
-// linAt returns Σ_c coef_c·at[c] + c0.
-func linAt(coef *[numCols]fr.Element, c0 fr.Element, at []fr.Element) fr.Element {
-	out := c0
-	for c := range coef {
-		var t fr.Element
-		t.Mul(&coef[c], &at[c])
-		out.Add(&out, &t)
-	}
-	return out
-}
-
-// linTable returns L's table: linAt at every entry.
-func linTable(coef *[numCols]fr.Element, c0 fr.Element, vals *[numCols]mle.Table) mle.Table {
-	out := make(mle.Table, len(vals[0]))
-	par.For(len(out), 1<<12, func(lo, hi int) {
-		var t fr.Element
-		for i := lo; i < hi; i++ {
-			out[i] = c0
-			for c := range coef {
-				t.Mul(&coef[c], &vals[c][i])
-				out[i].Add(&out[i], &t)
-			}
+	claim.Mul(&ch.lam, &hb).Add(&claim, &half).Neg(&claim) // −(2^(s−1) + λ·2^(b−1))
+	var terms []sumcheck.Term
+	lin := func(c int, v fr.Element) {
+		if l.idx[c] >= 0 {
+			terms = append(terms, sumcheck.Term{Coef: v, Factors: []int{0, l.idx[c]}})
 		}
-	})
-	return out
-}
-
-// claim is a value a table (by column, or the output y) must open to.
-type claim struct {
-	col   int // a column, or colY
-	point []fr.Element
-	value fr.Element
-}
-
-// colY names the output y in a claim.
-const colY = numCols
-
-// proveChecks runs the linear zero-check and (with ReLU) the sign check on
-// the committed tables and returns the claims on them, in the order the
-// verifier rebuilds them (present columns at ρ, then σ and q at ρ', y at z).
-func proveChecks(tr *transcript.Transcript, p Params, proof *Proof, vals *[numCols]mle.Table, present [numCols]bool, y mle.Table, ch cheats) ([]claim, error) {
-	n := vals[0].NumVars()
-	lam := tr.Challenge("rescale/lambda")
-	z := tr.Challenges("rescale/z", n)
-	coef, c0 := linCoefs(p, lam)
-	lin := linTable(&coef, c0, vals)
-	if ch.linZero {
-		lin = make(mle.Table, len(lin))
 	}
-	eqLin := mle.EqTable(z)
-	if ch.forgeLin {
-		eqLin = mle.EqTable(solvePoint(lin, fr.Element{}))
+	lin(colA, fr.One())
+	lin(colQ, *coef.Sub(&ch.lam, &full))                                 // −2^s + λ
+	lin(colR, *coef.SetOne().Neg(&coef))                                 // −1
+	lin(colV0, *coef.Neg(&ch.lam))                                       // −λ
+	lin(colV1, *coef.Mul(&ch.lam, &limb).Neg(&coef))                     // −λ·2^12
+	lin(colSigma, *coef.Mul(&ch.lam, &hb).Add(&coef, &ch.k1).Neg(&coef)) // −λ·2^(b−1) − κ1
+	if p.ReLU {
+		s, q := l.idx[colSigma], l.idx[colQ]
+		terms = append(terms,
+			sumcheck.Term{Coef: ch.k1, Factors: []int{0, s, s}},
+			sumcheck.Term{Coef: ch.k2, Factors: []int{0, s, q}},
+			sumcheck.Term{Coef: *coef.Neg(&ch.k2), Factors: []int{0, l.y}})
+	}
+	return claim, terms
+}
+
+// vanishing reports whether the committed tables carry vanishing masks.
+func vanishing(p pcs.Params, n int) bool { return p.Hiding && p.Vanishing && n > 0 }
+
+// proveCheck runs the zero-check on the committed tables and returns its
+// point ρ; data holds the present columns' commitments (nil when absent).
+func proveCheck(tr *transcript.Transcript, p Params, proof *Proof, vals *[numCols]mle.Table, data *[numCols]*pcs.ProverData, y mle.Table, yData *pcs.ProverData, cht cheats) ([]fr.Element, error) {
+	n := vals[0].NumVars()
+	l := p.layout()
+	ch := drawChallenges(tr, p, n)
+	claim, terms := p.statement(l, ch)
+	in := sumcheck.Instance{Tables: make([]mle.Table, l.tables), Terms: terms}
+	if vanishing(p.PCS, n) {
+		in.Masks = make([][]fr.Element, l.tables)
+	}
+	use := func(k int, t mle.Table, d *pcs.ProverData) {
+		in.Tables[k] = append(mle.Table(nil), t...)
+		if in.Masks != nil {
+			in.Masks[k] = append([]fr.Element(nil), d.MaskRow()...)
+		}
+	}
+	for c, k := range l.idx {
+		if k >= 0 {
+			use(k, vals[c], data[c])
+		}
+	}
+	if l.y >= 0 {
+		use(l.y, y, yData)
+	}
+	if cht.sumTable != nil {
+		cht.sumTable(l, in.Tables)
+	}
+	in.Tables[0] = mle.EqTable(ch.z)
+	if cht.forgeEq {
+		in.Tables[0] = mle.EqTable(solvePoint(in, claim))
 	}
 	var rho []fr.Element
 	var err error
-	if proof.Lin, rho, _, err = sumcheck.ProveZK(tr, fr.Element{}, []mle.Table{eqLin, lin}, p.PCS.Hiding); err != nil {
+	if proof.Check, rho, err = sumcheck.ProveSum(tr, claim, in, p.PCS.Hiding); err != nil {
 		return nil, err
 	}
-	proof.AtRho = make([]fr.Element, numCols)
-	for c := range vals {
-		proof.AtRho[c], _ = vals[c].Eval(rho)
-	}
-	if ch.atRho != nil {
-		ch.atRho(proof.AtRho)
-	}
-	tr.AppendElements("rescale/at-rho", proof.AtRho...)
-	var claims []claim
-	for c := range vals {
-		if present[c] {
-			claims = append(claims, claim{c, rho, proof.AtRho[c]})
-		}
-	}
-	if !p.ReLU {
-		return claims, nil
-	}
-
-	proof.YAtR, _ = y.Eval(z)
-	tr.AppendElements("rescale/y(z)", proof.YAtR)
-	mu := tr.Challenge("rescale/mu")
-	sigma, q := vals[colSigma], vals[colQ]
-	third := make(mle.Table, len(sigma))
-	one := fr.One()
-	for i := range third {
-		third[i].Mul(&mu, &q[i])
-		if !ch.bitZero {
-			third[i].Add(&third[i], &sigma[i]).Sub(&third[i], &one)
-		}
-	}
-	var target fr.Element
-	target.Mul(&mu, &proof.YAtR)
-	eqSign := mle.EqTable(z)
-	if ch.forgeSign {
-		eqSign = mle.EqTable(solvePoint(product(sigma, third), target))
-	}
-	var rho2 []fr.Element
-	if proof.Sign, rho2, _, err = sumcheck.ProveZK(tr, target, []mle.Table{eqSign, clone(sigma), third}, p.PCS.Hiding); err != nil {
-		return nil, err
-	}
-	proof.QAtSign, _ = q.Eval(rho2)
-	tr.AppendElements("rescale/q(rho')", proof.QAtSign)
-	return append(claims, claim{colSigma, rho2, proof.Sign.Finals[1]}, claim{colQ, rho2, proof.QAtSign}, claim{colY, z, proof.YAtR}), nil
+	return rho, nil
 }
 
-// verifyChecks is proveChecks' verifier: it checks both sumchecks and the
-// finals' relations and returns the same claims, to be checked against the
-// commitments.
-func verifyChecks(tr *transcript.Transcript, p Params, proof *Proof, present [numCols]bool, n int) ([]claim, error) {
-	lam := tr.Challenge("rescale/lambda")
-	z := tr.Challenges("rescale/z", n)
-	rho, fin, err := sumcheck.VerifyEq(tr, fr.Element{}, z, 2, proof.Lin, "rescale: linear relations")
+// verifyCheck is proveCheck's verifier: it returns ρ and the finals, whose
+// entries l.idx[c] and l.y the caller checks against the commitments.
+func verifyCheck(tr *transcript.Transcript, p Params, proof *Proof, coms *[numCols]*pcs.Commitment, n int) (layout, []fr.Element, []fr.Element, error) {
+	l := p.layout()
+	ch := drawChallenges(tr, p, n)
+	claim, terms := p.statement(l, ch)
+	sh := sumcheck.Shape{Tables: l.tables, Terms: terms}
+	if vanishing(p.PCS, n) {
+		sh.Masked = make([]int, l.tables)
+		sh.Masked[0] = -1
+		for c, k := range l.idx {
+			if k >= 0 {
+				sh.Masked[k] = coms[c].NumVars - coms[c].RowVars
+			}
+		}
+		if l.y >= 0 {
+			sh.Masked[l.y] = proof.Y.NumVars - proof.Y.RowVars
+		}
+	}
+	rho, fin, _, err := sumcheck.VerifySum(tr, claim, n, sh, proof.Check)
 	if err != nil {
-		return nil, err
+		return l, nil, nil, fmt.Errorf("rescale: zero-check of the relations (a + 2^(s−1) = q·2^s + r, q + 2^(b−1)(1 − σ) = v0 + 2^12·v1, σ a bit, y = σ·q): %v", err)
 	}
-	if len(proof.AtRho) != numCols {
-		return nil, fmt.Errorf("rescale: %d values at ρ, want %d", len(proof.AtRho), numCols)
+	if eq := mle.Eq(ch.z, rho); !eq.Equal(&fin[0]) && !verifyNoEq {
+		return l, nil, nil, fmt.Errorf("rescale: zero-check of the relations: eq factor differs from eq(z, ρ)")
 	}
-	at := proof.AtRho
-	for c := range at {
-		if !present[c] && !at[c].IsZero() {
-			return nil, fmt.Errorf("rescale: value %d at ρ must be 0 (no such table)", c)
-		}
-	}
-	coef, c0 := linCoefs(p, lam)
-	if l := linAt(&coef, c0, at); !l.Equal(&fin[1]) {
-		return nil, fmt.Errorf("rescale: linear relations: the stated values at ρ do not give L's final (a + 2^(s−1) ≠ q·2^s + r or q + 2^(b−1)(1 − σ) ≠ v0 + 2^12·v1)")
-	}
-	tr.AppendElements("rescale/at-rho", at...)
-	var claims []claim
-	for c := range at {
-		if present[c] {
-			claims = append(claims, claim{c, rho, at[c]})
-		}
-	}
-	if !p.ReLU {
-		if !proof.YAtR.IsZero() || !proof.QAtSign.IsZero() || len(proof.Sign.Rounds)+len(proof.Sign.Finals) > 0 || proof.Sign.Mask != nil {
-			return nil, fmt.Errorf("rescale: without ReLU the proof must not carry the sign check's values")
-		}
-		return claims, nil
-	}
+	return l, rho, fin, nil
+}
 
-	tr.AppendElements("rescale/y(z)", proof.YAtR)
-	mu := tr.Challenge("rescale/mu")
-	var target fr.Element
-	target.Mul(&mu, &proof.YAtR)
-	rho2, fin2, err := sumcheck.VerifyEq(tr, target, z, 3, proof.Sign, "rescale: σ is a bit and y = σ·q")
-	if err != nil {
-		return nil, err
+// verifyNoEq, set only by tests, deletes the check of eq's final.
+var verifyNoEq bool
+
+// solvePoint (tests: the forged eq point) returns r' with
+// Σ_x eq(r', x)·S(x) = claim for S(x) = the sum of in's terms with the eq
+// factor dropped: (1 − r'_0)·A0 + r'_0·A1 for the halves' sums under
+// eq(r'_rest).
+func solvePoint(in sumcheck.Instance, claim fr.Element) []fr.Element {
+	s := make(mle.Table, len(in.Tables[1]))
+	for _, t := range in.Terms {
+		for i := range s {
+			v := t.Coef
+			for _, k := range t.Factors[1:] {
+				v.Mul(&v, &in.Tables[k][i])
+			}
+			s[i].Add(&s[i], &v)
+		}
 	}
-	tr.AppendElements("rescale/q(rho')", proof.QAtSign)
-	var want fr.Element
-	one := fr.One()
-	want.Mul(&mu, &proof.QAtSign).Add(&want, &fin2[1]).Sub(&want, &one)
-	if !want.Equal(&fin2[2]) {
-		return nil, fmt.Errorf("rescale: σ is a bit and y = σ·q: factor σ − 1 + μ·q differs from the stated σ and q")
-	}
-	return append(claims, claim{colSigma, rho2, fin2[1]}, claim{colQ, rho2, proof.QAtSign}, claim{colY, z, proof.YAtR}), nil
+	n := s.NumVars()
+	r := transcript.New("forge").Challenges("r", n)
+	e := mle.EqTable(r[1:])
+	h := len(s) / 2
+	a0, a1 := mle.Inner(e, s[:h]), mle.Inner(e, s[h:])
+	var num, den fr.Element
+	num.Sub(&claim, &a0)
+	den.Sub(&a1, &a0)
+	den.Inverse(&den)
+	r[0].Mul(&num, &den)
+	return r
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -11,7 +12,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
-// Column indices into Proof.AtZ.
+// Column indices: the witness's tables (check.go's layout orders them).
 const (
 	colA = iota
 	colQ
@@ -77,43 +78,19 @@ func ProveBatched(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a 
 
 // cheats are the hooks through which the soundness tests play a cheating
 // prover: edit may rewrite the witness's field tables (the columns and y)
-// before they are committed, atRho the values stated at ρ before they are
-// absorbed.
+// before they are committed; sumTable may rewrite the copies the zero-check
+// runs on (the commitments keep the originals: caught by the openings).
 type cheats struct {
-	edit  func(cols *[numCols]mle.Table, y mle.Table)
-	atRho func(at []fr.Element)
-	// linZero: the linear zero-check runs on L ≡ 0 instead of L's table;
-	// forgeLin, forgeSign: the zero-checks run with eq(r', ·) for an r' the
-	// prover solves for so that its sum comes out right.
-	linZero, forgeLin, forgeSign bool
-	// bitZero: the sign check's third factor is μ·q instead of σ − 1 + μ·q.
-	bitZero bool
+	edit     func(cols *[numCols]mle.Table, y mle.Table)
+	sumTable func(l layout, tables []mle.Table)
+	// forgeEq: the zero-check runs with eq(r', ·) for an r' the prover
+	// solves for so that its sum comes out right.
+	forgeEq bool
 	// separateY: without ReLU, commit y apart from q (y is then unchecked).
 	separateY bool
-}
-
-// solvePoint returns r' (n ≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
-// the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums under eq(r'_rest).
-func solvePoint(q mle.Table, target fr.Element) []fr.Element {
-	n := q.NumVars()
-	r := transcript.New("forge").Challenges("r", n)
-	e := mle.EqTable(r[1:])
-	h := len(q) / 2
-	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
-	var num, den fr.Element
-	num.Sub(&target, &a0)
-	den.Sub(&a1, &a0)
-	den.Inverse(&den)
-	r[0].Mul(&num, &den)
-	return r
-}
-
-func product(a, b mle.Table) mle.Table {
-	out := make(mle.Table, len(a))
-	for i := range a {
-		out[i].Mul(&a[i], &b[i])
-	}
-	return out
+	// omit, by column (colY for y): the claims on those tables' finals are
+	// left out (with verifyOmit: the tests of which checks are needed).
+	omit map[int]bool
 }
 
 // prove is Prove from a given witness, under the tests' hooks.
@@ -162,16 +139,17 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 		proof.Lookups = append(proof.Lookups, lp)
 	}
 
-	claims, err := proveChecks(tr, p, &proof, &vals, present, yTable, ch)
+	rho, err := proveCheck(tr, p, &proof, &vals, &data, yTable, yData, ch)
 	if err != nil {
 		return Proof{}, nil, err
 	}
-	for _, c := range claims {
+	l := p.layout()
+	for _, c := range l.claimed(ch.omit) {
 		d := yData
-		if c.col < numCols {
-			d = data[c.col]
+		if c < numCols {
+			d = data[c]
 		}
-		op, err := bp.Open(tr, d, c.point)
+		op, err := bp.Open(tr, d, rho)
 		if err != nil {
 			return Proof{}, nil, err
 		}
@@ -180,7 +158,20 @@ func prove(tr *transcript.Transcript, p Params, aData *pcs.ProverData, a []int64
 	return proof, yData, nil
 }
 
-func clone(t mle.Table) mle.Table { return append(mle.Table(nil), t...) }
+// claimed lists the tables whose finals are opened, in order: the present
+// columns, then y (colY); omit leaves some out (tests; nil: none).
+func (l layout) claimed(omit map[int]bool) []int {
+	var out []int
+	for c, k := range l.idx {
+		if k >= 0 && !omit[c] {
+			out = append(out, c)
+		}
+	}
+	if l.y >= 0 && !omit[colY] {
+		out = append(out, colY)
+	}
+	return out
+}
 
 func absorb(tr *transcript.Transcript, p Params, proof *Proof) {
 	relu := uint64(0)
@@ -237,21 +228,28 @@ func VerifyBatched(tr *transcript.Transcript, p Params, aCom pcs.Commitment, pro
 			return fmt.Errorf("rescale: range check %d: %v", i, err)
 		}
 	}
-	claims, err := verifyChecks(tr, p, &proof, present, n)
+	l, rho, fin, err := verifyCheck(tr, p, &proof, &coms, n)
 	if err != nil {
 		return err
 	}
-	if len(proof.Openings) != len(claims) {
-		return fmt.Errorf("rescale: %d openings, want %d", len(proof.Openings), len(claims))
+	claimed := l.claimed(verifyOmit)
+	if len(proof.Openings) != len(claimed) {
+		return fmt.Errorf("rescale: %d openings, want %d", len(proof.Openings), len(claimed))
 	}
-	for i, c := range claims {
-		com := proof.Y
-		if c.col < numCols {
-			com = *coms[c.col]
+	for i, c := range claimed {
+		var com pcs.Commitment
+		var v fr.Element
+		if c < numCols {
+			com, v = *coms[c], fin[l.idx[c]]
+		} else {
+			com, v = proof.Y, fin[l.y]
 		}
-		if err := bv.Check(tr, p.PCS, com, c.point, c.value, proof.Openings[i]); err != nil {
+		if err := bv.Check(tr, p.PCS, com, rho, v, proof.Openings[i]); err != nil {
 			return fmt.Errorf("rescale: opening %d: %v", i, err)
 		}
 	}
 	return nil
 }
+
+// verifyOmit, set only by tests, leaves claims out (cheats.omit).
+var verifyOmit map[int]bool

@@ -14,25 +14,25 @@
 // ReLU σ and y = σ·q. Then:
 //
 //   - lookups (package logup): r ∈ [0, 2^s), v0 ∈ [0, 2^12), v1 ∈ [0, 2^(b'−12));
-//   - the linear relations L1 = ã + 2^(s−1) − 2^s·q̃ − r̃ = 0 and
-//     L2 = q̃ + 2^(b−1)(1 − σ̃) − ṽ0 − 2^12·ṽ1 = 0 (without ReLU: σ̃ ≡ 0) on
-//     the cube, as one eq-weighted zero-check by sumcheck at a random z:
-//     Σ_x eq(z, x)·(L1 + λ·L2)(x) = 0 with λ drawn after the commitments; the
-//     prover states every table's value at the sumcheck's point ρ and the
-//     verifier recomputes L1 + λ·L2 at ρ from them (check.go), so no check
-//     combines different tables' opened values at one point and each claim
-//     can be masked on its own (docs/TRANSPARENT.md, "Zero knowledge");
-//   - with ReLU, one eq-weighted zero-check at the same z for σ(σ − 1) = 0
-//     (σ is a bit) and σ·q = y, combined with μ drawn after ỹ(z) is stated:
-//     Σ_x eq(z, x)·σ(x)·(σ(x) − 1 + μ·q(x)) = μ·ỹ(z).
+//   - every relation among the tables as one eq-weighted zero-check by
+//     sumcheck (check.go; sumcheck.ProveSum, masked under hiding, the
+//     tables masked factors under vanishing masks): with λ, κ1, κ2 drawn
+//     after the commitments and a random z,
+//     Σ_x eq(z, x)·(L1 + λ·L2 + κ1·(σ² − σ) + κ2·(σ·q − y))(x) = 0 for
+//     L1 = a + 2^(s−1) − 2^s·q − r and L2 = q + 2^(b−1)(1 − σ) − v0 −
+//     2^12·v1 (without ReLU σ ≡ 0 and the last two terms are absent). Its
+//     finals are eq(z, ρ), checked by the verifier, and single tables'
+//     values at ρ, opened (claims to batch): no check combines different
+//     tables' opened values at one point, so each claim can carry its own
+//     vanishing mask, and nothing private is stated beyond the finals
+//     (docs/TRANSPARENT.md, "Zero knowledge").
 //
 // # Soundness
 //
-// If L1 or L2 fails somewhere on the cube, the linear zero-check passes
-// with probability ≤ (3n + 2)/|F| (λ, z, the sumcheck of degree 2 and its
-// mask); if σ is not a bit or y ≠ σ·q somewhere, the sign check passes with
-// ≤ (4n + 2)/|F| (μ, z, degree 3) — check.go derives both; the lookups and
-// the openings add their own errors (docs/TRANSPARENT.md), ≤ 2^-100 in all with
+// If a relation fails somewhere on the cube, the zero-check passes with
+// probability ≤ (4n + 2)/|F|, (8n + 2)/|F| under vanishing masks (the
+// coefficients, z, the sumcheck of degree 3 or 7, its mask; check.go
+// derives it); the lookups and the openings add their own errors (docs/TRANSPARENT.md), ≤ 2^-100 in all with
 // pcs.DefaultParams. Given the relations, r < 2^s and |q| < 2^(b−1) make
 // q·2^s + r range over an interval of 2^(s+b) ≪ |F| values, so (q, r) is the
 // unique solution and equals the integer rescale of a whenever one exists: a
@@ -42,7 +42,6 @@ package rescale
 import (
 	"fmt"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -99,25 +98,19 @@ func (p Params) present() [numCols]bool {
 // Proof is a rescale proof. Y is the output's commitment (Q's without ReLU).
 type Proof struct {
 	Q, R, V0, V1, Sigma, Y pcs.Commitment
-	Lookups                []logup.Proof  // r, v0, and v1 when v has two limbs
-	Lin                    sumcheck.Proof // Σ_x eq(z, x)·(L1 + λ·L2)(x) = 0
-	AtRho                  []fr.Element   // a, q, r, v0, v1, σ at Lin's point ρ (v1, σ zero when absent)
-	// With ReLU (zero and empty without):
-	YAtR    fr.Element     // ỹ(z)
-	Sign    sumcheck.Proof // Σ_x eq(z, x)·σ·(σ − 1 + μ·q)(x) = μ·ỹ(z)
-	QAtSign fr.Element     // q̃ at Sign's point ρ'
-	// Openings: the present columns at ρ, then σ and q at ρ' and y at z.
+	Lookups                []logup.Proof // r, v0, and v1 when v has two limbs
+	// Check is the zero-check of every relation (check.go); its finals are
+	// eq(z, ρ), the present columns' and (ReLU) y's values at ρ.
+	Check sumcheck.Proof
+	// Openings: the present columns (a, q, r, v0, v1, σ), then y, at ρ.
 	Openings []pcs.Opening
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 6*48 + 32*(len(p.AtRho)+2)
+	n := 6*48 + p.Check.Size()
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
-	}
-	for _, s := range []*sumcheck.Proof{&p.Lin, &p.Sign} {
-		n += s.Size()
 	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()

@@ -62,6 +62,6 @@ const (
 	minSumcheck   = 2*4 + 1
 	minLogup      = 3*minCommitment + 1 + minSumcheck + 4*minOpening
 	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
-	minRescale    = 6*minCommitment + 4 + minSumcheck + 4 + 32 + minSumcheck + 32 + 4
+	minRescale    = 6*minCommitment + 4 + minSumcheck + 4
 	minGroup      = 4 + 4 + 4 + 4 + 4 + 4 + 4 + 1
 )

@@ -11,11 +11,7 @@ func (w *writer) rescale(p *rescale.Proof) {
 		w.commitment(c)
 	}
 	w.logups(p.Lookups)
-	w.sumcheck(&p.Lin)
-	w.elems(p.AtRho)
-	w.elem(&p.YAtR)
-	w.sumcheck(&p.Sign)
-	w.elem(&p.QAtSign)
+	w.sumcheck(&p.Check)
 	w.openings(p.Openings)
 }
 
@@ -24,11 +20,7 @@ func (r *reader) rescale(p *rescale.Proof) {
 		r.commitment(c, "rescale")
 	}
 	p.Lookups = r.logups("rescale lookups")
-	r.sumcheck(&p.Lin, "rescale linear zero-check")
-	p.AtRho = r.elems("rescale values at ρ")
-	r.elem(&p.YAtR, "rescale y(z)")
-	r.sumcheck(&p.Sign, "rescale sign check")
-	r.elem(&p.QAtSign, "rescale q(ρ')")
+	r.sumcheck(&p.Check, "rescale zero-check")
 	p.Openings = r.openings("rescale openings")
 }
 
