@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
@@ -68,9 +70,46 @@ func TestStepCostsStop(t *testing.T) {
 				t.Errorf("total %d, whole %d", sc.Total, whole.Total)
 			}
 			k := sc.Steps
-			if !slices.Equal(sc.Own, whole.Own[:k]) || !slices.Equal(sc.Checks, whole.Checks[:k]) || !slices.Equal(sc.Bits, whole.Bits[:k]) || sc.Before != whole.Before {
+			if !slices.Equal(sc.Own, whole.Own[:k]) || !slices.Equal(sc.Checks, whole.Checks[:k]) || !slices.Equal(sc.Bits, whole.Bits[:k]) || !slices.Equal(sc.Words, whole.Words[:k]) || sc.Before != whole.Before {
 				t.Errorf("steps measured %v %v %v (before %d), whole %v %v %v (before %d)", sc.Own, sc.Checks, sc.Bits, sc.Before, whole.Own[:k], whole.Checks[:k], whole.Bits[:k], whole.Before)
 			}
 		})
+	}
+}
+
+// TestStepCostsWords: the calldata words each step adds are counted (the
+// dense layers' dot products: more than two words a constraint), and
+// with those before the steps and after them they are the built
+// circuit's calldata.
+func TestStepCostsWords(t *testing.T) {
+	g, err := onnx.Load("../examples/credit/model.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vis := circuit.DefaultVisibility
+	build := circuit.BuildOptions{RangeCheck: circuit.RangeLookup}
+	sc, err := circuit.StepCosts(m, vis, circuit.StepCostOptions{BuildOptions: build})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := circuit.Build(m, vis, build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := len(b.CS.(*cs_bn254.R1CS).CallData)
+	words, own := 0, 0
+	for i, w := range sc.Words {
+		words, own = words+w, own+sc.Own[i]
+		if sc.Own[i] > 0 && w < 2*sc.Own[i] {
+			t.Errorf("step %d: %d constraints in %d calldata words", i, sc.Own[i], w)
+		}
+	}
+	t.Logf("steps: %d constraints, %d calldata words (%d before, %d after); the circuit %d words", own, words, sc.BeforeWords, sc.AfterWords, all)
+	if words == 0 || sc.AfterWords == 0 || sc.BeforeWords+words+sc.AfterWords != all {
+		t.Errorf("%d calldata words before the steps, %d in them and %d after, against the circuit's %d", sc.BeforeWords, words, sc.AfterWords, all)
 	}
 }

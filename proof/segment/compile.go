@@ -45,8 +45,9 @@ type CompileOptions struct {
 	SegmentConstraints int
 	// Segments, when positive, cuts the model into this many segments
 	// (fewer when it has fewer allowed cuts) with the smallest largest
-	// one (--segments: work for that many workers); SegmentConstraints,
-	// when set too, still bounds each.
+	// one, by Costs.Weight (constraints and calldata words: its prover's
+	// peak memory) (--segments: work for that many workers);
+	// SegmentConstraints, when set too, still bounds each.
 	Segments int
 	// Splits, when set, are the blocks to split by output channels
 	// instead of those planning would choose (split.go).

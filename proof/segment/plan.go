@@ -16,9 +16,13 @@ type Span struct{ From, To int }
 // each step adds (with its share of what gadgets defer to the end of the
 // circuit), the values live across each cut, and the model.
 type Costs struct {
-	Step  []float64 // per step
-	Live  []int     // per cut 0..steps: values crossing it
-	Fixed float64   // per segment whatever it holds (the context)
+	Step []float64 // per step
+	// Words is the calldata words each step adds (circuit.StepCost.Words),
+	// what a prover's peak grows with beside the constraints (nil: not
+	// measured, and planning in k segments weighs constraints alone).
+	Words []float64
+	Live  []int   // per cut 0..steps: values crossing it
+	Fixed float64 // per segment whatever it holds (the context)
 	// Total is the unsegmented circuit's constraints: exact when Pieces
 	// is 1, otherwise the sum of the steps' estimates and the inputs'
 	// checks.
@@ -45,6 +49,18 @@ const (
 	PerBoundaryValue = 2.1
 	PerBoundaryIn    = 1.0
 )
+
+// WordsPerConstraint is how many calldata words weigh as much as one
+// constraint in a prover's peak memory, for planning k segments (the
+// largest segment's peak as small as it can be): fitted on cnn_c32's
+// unsegmented prove and its 4 segments (2026-12-01, c27b3bc), the peak
+// RSS of `zkinfer prove` is about 28 MB + 0.43 KB a constraint + 3.7 B a
+// calldata word (the constraint system's linear expressions, held while
+// it is solved), within 5%: a segment of 89,477 constraints holding
+// three quarters of the second convolution's 288-term dot products
+// (15.8M words) peaked at 125 MB, one of 89,282 constraints of the
+// first's 27-term ones (5.2M words) at 86 MB.
+const WordsPerConstraint = 116
 
 // MinPiece is the fewest constraints MeasureCosts is asked to build at a
 // time: a model under it is measured in one circuit (exactly), and a
@@ -84,13 +100,14 @@ const deferredPerBit = 0.15
 // again.
 func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptions, limit int) (*Costs, error) {
 	steps := m.NumSteps()
-	c := &Costs{Step: make([]float64, steps), Live: m.Boundaries(), allowed: cutsAllowed(m), Fixed: 2}
+	c := &Costs{Step: make([]float64, steps), Words: make([]float64, steps), Live: m.Boundaries(), allowed: cutsAllowed(m), Fixed: 2}
 	type stopped struct {
 		from int
 		sc   *circuit.StepCost
 	}
 	var pending []stopped
 	rate, rated, before := 0.0, 0, 0 // deferred constraints per bit checked, from a circuit of rated constraints
+	wrate := 0.0                     // deferred calldata words per bit checked
 	for from := 0; from < steps; {
 		c.Pieces++
 		sub, v, err := piece(m, vis, from, steps)
@@ -106,7 +123,7 @@ func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptio
 			before = sc.Before
 		}
 		for i, n := range sc.Own {
-			c.Step[from+i] = float64(n)
+			c.Step[from+i], c.Words[from+i] = float64(n), float64(sc.Words[i])
 		}
 		if sc.Steps < sub.NumSteps() {
 			pending = append(pending, stopped{from, sc})
@@ -114,11 +131,14 @@ func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptio
 			continue
 		}
 		rate, rated = deferred(sc), sc.Total
+		wrate = deferredWords(sc)
 		for i, k := range sc.Bits {
 			c.Step[from+i] += rate * float64(k)
+			c.Words[from+i] += wrate * float64(k)
 		}
 		if from == 0 {
 			c.Step[0] += rate * float64(sc.BeforeBits)
+			c.Words[0] += wrate*float64(sc.BeforeBits) + float64(sc.BeforeWords)
 			c.Total = sc.Total
 			return c, nil
 		}
@@ -142,15 +162,17 @@ func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptio
 		if err != nil {
 			return nil, err
 		}
-		rate = deferred(sc)
+		rate, wrate = deferred(sc), deferredWords(sc)
 		c.Pieces++
 	}
 	for _, p := range pending {
 		for i, k := range p.sc.Bits {
 			c.Step[p.from+i] += rate * float64(k)
+			c.Words[p.from+i] += wrate * float64(k)
 		}
 	}
 	c.Step[0] += rate * float64(pending[0].sc.BeforeBits)
+	c.Words[0] += wrate*float64(pending[0].sc.BeforeBits) + float64(pending[0].sc.BeforeWords)
 	total := float64(before)
 	for _, v := range c.Step {
 		total += v
@@ -169,6 +191,16 @@ func deferred(sc *circuit.StepCost) float64 {
 		return 0
 	}
 	return float64(sc.After) / float64(weight)
+}
+
+// deferredWords is deferred's rate for calldata words: what a finished
+// piece's end holds per bit its range checks cover.
+func deferredWords(sc *circuit.StepCost) float64 {
+	weight := sum(sc.Bits) + sc.BeforeBits
+	if weight == 0 {
+		return 0
+	}
+	return float64(sc.AfterWords) / float64(weight)
 }
 
 func sum(v []int) int {
@@ -272,6 +304,19 @@ func (c *Costs) Estimate(from, to int) float64 {
 	return s
 }
 
+// Weight is what planning in k segments balances: a segment's estimated
+// constraints plus its steps' calldata words over WordsPerConstraint, in
+// proportion to its prover's peak memory above the process's own.
+func (c *Costs) Weight(from, to int) float64 {
+	w := c.Estimate(from, to)
+	if c.Words != nil {
+		for _, v := range c.Words[from:to] {
+			w += v / WordsPerConstraint
+		}
+	}
+	return w
+}
+
 // learn raises the fixed cost per segment when a segment's circuit has
 // more constraints (count) than its estimate: what its own lookup tables
 // and commitments cost beyond the steps' share.
@@ -282,8 +327,9 @@ func (c *Costs) learn(sp Span, count int) {
 }
 
 // PlanK cuts the steps [from, to) into exactly k spans (fewer when the
-// model has fewer allowed cuts) with the smallest largest estimate:
-// dynamic programming over (cuts, spans), O(k·cuts²).
+// model has fewer allowed cuts) with the smallest largest Weight (the
+// estimate when no words were measured): dynamic programming over
+// (cuts, spans), O(k·cuts²).
 func (c *Costs) PlanK(from, to, k int) []Span {
 	pos := []int{from}
 	for i := from + 1; i < to; i++ {
@@ -296,6 +342,9 @@ func (c *Costs) PlanK(from, to, k int) []Span {
 	prefix := make([]float64, len(c.Step)+1)
 	for i, v := range c.Step {
 		prefix[i+1] = prefix[i] + v
+		if c.Words != nil {
+			prefix[i+1] += c.Words[i] / WordsPerConstraint
+		}
 	}
 	est := func(i, j int) float64 {
 		return c.Fixed + c.edge(pos[i], true) + c.edge(pos[j], false) + prefix[pos[j]] - prefix[pos[i]]

@@ -127,3 +127,23 @@ func TestCompileMeasuredInPieces(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanKWeighsWords: planning k segments balances constraints and
+// calldata words (Costs.Weight): four steps of equal constraints, the
+// last with 30 constraints' worth of words, go into two segments as
+// three and one, where constraints alone would put them two and two.
+func TestPlanKWeighsWords(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		words []float64
+		want  []Span
+	}{
+		{"constraints alone", nil, []Span{{0, 2}, {2, 4}}},
+		{"words weighed", []float64{0, 0, 0, 30 * WordsPerConstraint}, []Span{{0, 3}, {3, 4}}},
+	} {
+		c := &Costs{Step: []float64{10, 10, 10, 10}, Words: tc.words, Live: make([]int, 5), allowed: []bool{true, true, true, true, true}}
+		if got := c.PlanK(0, 4, 2); !equalPlans(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

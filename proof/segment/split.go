@@ -41,8 +41,17 @@ func (c *Costs) derive(blocks []model.SplitBlock, groups []int) splitCosts {
 	d := &Costs{Fixed: c.Fixed, Total: c.Total, Pieces: c.Pieces,
 		Live: []int{c.Live[0]}, allowed: []bool{c.allowed[0]}}
 	start := make([]int, len(blocks))
-	add := func(cost float64, live int, allowed bool) {
+	words := func(i int) float64 {
+		if c.Words == nil {
+			return 0
+		}
+		return c.Words[i]
+	}
+	add := func(cost, w float64, live int, allowed bool) {
 		d.Step = append(d.Step, cost)
+		if c.Words != nil {
+			d.Words = append(d.Words, w)
+		}
 		d.Live = append(d.Live, live)
 		d.allowed = append(d.allowed, allowed)
 	}
@@ -55,7 +64,7 @@ func (c *Costs) derive(blocks []model.SplitBlock, groups []int) splitCosts {
 			start[bi] = len(d.Step)
 		}
 		if bi == len(blocks) || blocks[bi].From != i || groups[bi] < 2 {
-			add(c.Step[i], c.Live[i+1], c.allowed[i+1])
+			add(c.Step[i], words(i), c.Live[i+1], c.allowed[i+1])
 			i++
 			continue
 		}
@@ -65,20 +74,20 @@ func (c *Costs) derive(blocks []model.SplitBlock, groups []int) splitCosts {
 			share := float64(bounds[g+1]-bounds[g]) / float64(b.Channels)
 			live := c.Live[b.From] + b.OutSize*bounds[g+1]/b.Channels
 			for j := b.From; j < b.To; j++ {
-				add(c.Step[j]*share, live, j == b.To-1)
+				add(c.Step[j]*share, words(j)*share, live, j == b.To-1)
 			}
 		}
-		add(0, c.Live[b.To], c.allowed[b.To]) // the Concat
+		add(0, 0, c.Live[b.To], c.allowed[b.To]) // the Concat
 		i = b.To
 	}
 	return splitCosts{d, start}
 }
 
-// largest is the largest estimate of a plan's spans.
+// largest is the largest Weight of a plan's spans.
 func (c *Costs) largest(plan []Span) (float64, Span) {
 	w, at := 0.0, Span{}
 	for _, sp := range plan {
-		if e := c.Estimate(sp.From, sp.To); e > w {
+		if e := c.Weight(sp.From, sp.To); e > w {
 			w, at = e, sp
 		}
 	}
@@ -162,15 +171,12 @@ const maxCombinations = 4096
 // stem in 7 groups and conv2's block in 2 (largest 101,624 estimated)
 // where 8 and 8 give 93,233.
 func (c *Costs) searchSplits(blocks []model.SplitBlock, groups []int, n, k int, ok func(i, g int) bool) ([]int, bool) {
-	total := 0.0
-	for _, v := range c.Step {
-		total += v
-	}
+	total := c.Weight(0, len(c.Step)) - c.Fixed
 	var idx []int
 	var opts [][]int
 	combos := 1
 	for i, b := range blocks {
-		if c.Estimate(b.From, b.To) < total/float64(2*k) {
+		if c.Weight(b.From, b.To) < total/float64(2*k) {
 			continue
 		}
 		o := []int{max(groups[i], 1)}
