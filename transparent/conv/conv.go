@@ -143,11 +143,17 @@ type Proof struct {
 	Matmul   sumcheck.Proof // over κ: Wmat̃(r_o, κ)·P̃(κ, r_p)
 	Gather   sumcheck.Proof // over X: S̃(q)·X̃(q)
 	X, YOpen pcs.Opening
+	// BMask, under vanishing masks only (zk.go): the fresh table whose
+	// vanishing row masks the patch table B; the zero Commitment otherwise.
+	BMask pcs.Commitment
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
 	n := 48 + 64 + p.X.Size() + p.YOpen.Size()
+	if p.BMask != (pcs.Commitment{}) {
+		n += 48
+	}
 	for _, s := range []*sumcheck.Proof{&p.Matmul, &p.Gather} {
 		n += s.Size()
 	}
@@ -241,23 +247,18 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 		wl = &c
 	}
 	proof := Proof{Y: yData.Commitment()}
+	if vanishing(params) {
+		if err := l.proveVanishing(tr, params, xData, yData, x, wl, &proof, bp); err != nil {
+			return Proof{}, nil, err
+		}
+		return proof, yData, nil
+	}
 	ro, rp := l.start(tr, proof.Y)
 	yPoint := append(append([]fr.Element(nil), ro...), rp...)
 	proof.YAtR, _ = y.Eval(yPoint)
 	tr.AppendElements("conv/Y(r)", proof.YAtR)
 	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
-	// B(κ) = P̃(κ, r_p) = Σ_p eq(r_p)_p·X[idx(κ, p)].
-	pp := 1 << l.pv
-	b := make(mle.Table, 1<<l.kv)
-	var t fr.Element
-	for k := range b {
-		for p := 0; p < pp; p++ {
-			if q := l.idx[k*pp+p]; q >= 0 {
-				t.Mul(&eqP[p], &x[q])
-				b[k].Add(&b[k], &t)
-			}
-		}
-	}
+	b := l.patches(x, eqP)
 	claim, err := l.proveClaim(tr, proof.YAtR, ro, eqO, eqP, &proof.BAtR, bp)
 	if err != nil {
 		return Proof{}, nil, err
@@ -283,6 +284,22 @@ func (l *Layer) proveStep(tr *transcript.Transcript, params pcs.Params, xData *p
 	return proof, yData, nil
 }
 
+// patches returns B(κ) = P̃(κ, r_p) = Σ_p eq(r_p)_p·X[idx(κ, p)].
+func (l *Layer) patches(x mle.Table, eqP []fr.Element) mle.Table {
+	pp := 1 << l.pv
+	b := make(mle.Table, 1<<l.kv)
+	var t fr.Element
+	for k := range b {
+		for p := 0; p < pp; p++ {
+			if q := l.idx[k*pp+p]; q >= 0 {
+				t.Mul(&eqP[p], &x[q])
+				b[k].Add(&b[k], &t)
+			}
+		}
+	}
+	return b
+}
+
 // VerifyStep checks a convolution step for the X committed in xCom
 // (absorbed into tr as the prover's was); on success proof.Y commits to the
 // accumulators.
@@ -296,6 +313,12 @@ func (l *Layer) VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, 
 	xSize, ySize := l.Tables()
 	if 1<<xCom.NumVars != xSize || 1<<proof.Y.NumVars != ySize {
 		return fmt.Errorf("conv: X and Y committed over %d and %d variables, want %d and %d entries", xCom.NumVars, proof.Y.NumVars, xSize, ySize)
+	}
+	if vanishing(params) {
+		return l.verifyVanishing(tr, xCom, proof, bv)
+	}
+	if proof.BMask != (pcs.Commitment{}) {
+		return fmt.Errorf("conv: a patch mask commitment without vanishing masks")
 	}
 	ro, rp := l.start(tr, proof.Y)
 	tr.AppendElements("conv/Y(r)", proof.YAtR)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
@@ -86,24 +87,79 @@ func setup(t testing.TB, s Shape, bias bool) (*Layer, mle.Table, []int64, []int6
 	return l, mle.FromInt64(xt), xt, yt
 }
 
+// mode is a commitment setting the tests run in: binding, hiding, and
+// hiding with vanishing masks (batched only).
+type mode struct {
+	name    string
+	params  pcs.Params
+	batched bool
+}
+
+var modes = []mode{
+	{"binding", testParams, false},
+	{"binding batched", testParams, true},
+	{"hiding", pcs.Params{RateLog: 1, Queries: 12, Hiding: true}, false},
+	{"hiding batched", pcs.Params{RateLog: 1, Queries: 12, Hiding: true}, true},
+	{"vanishing", pcs.Params{RateLog: 1, Queries: 12, Hiding: true, Vanishing: true}, true},
+}
+
+// cur is the mode step and run use (inModes sets it).
+var cur = modes[0]
+
+// inModes runs f once per mode.
+func inModes(t *testing.T, f func(t *testing.T)) {
+	for _, md := range modes {
+		t.Run(md.name, func(t *testing.T) {
+			saved := cur
+			cur = md
+			defer func() { cur = saved }()
+			f(t)
+		})
+	}
+}
+
 func step(t *testing.T, l *Layer, x mle.Table, y mle.Table, edit func(*Proof)) error {
 	t.Helper()
-	xData, err := pcs.Commit(testParams, x)
+	return run(t, l, l, x, y, cheats{}, edit)
+}
+
+// run commits x under cur's params, proves with prover (cheating by ch)
+// and verifies with verifier; batched, the batch too.
+func run(t *testing.T, prover, verifier *Layer, x, y mle.Table, ch cheats, edit func(*Proof)) error {
+	t.Helper()
+	xData, err := pcs.Commit(cur.params, x)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var bp *batch.Prover
+	if cur.batched {
+		bp = batch.NewProver()
+	}
 	ptr := transcript.New("t")
 	xData.Commitment().Absorb(ptr, "x")
-	proof, _, err := l.ProveStep(ptr, testParams, xData, x, y)
+	proof, _, err := prover.proveStep(ptr, cur.params, xData, x, y, bp, ch)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var bproof batch.Proof
+	if bp != nil {
+		if bproof, err = bp.Prove(ptr); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if edit != nil {
 		edit(&proof)
 	}
 	vtr := transcript.New("t")
 	xData.Commitment().Absorb(vtr, "x")
-	return l.VerifyStep(vtr, testParams, xData.Commitment(), proof)
+	if bp == nil {
+		return verifier.VerifyStep(vtr, cur.params, xData.Commitment(), proof)
+	}
+	bv := batch.NewVerifier()
+	if err := verifier.VerifyStepBatched(vtr, cur.params, xData.Commitment(), proof, bv); err != nil {
+		return err
+	}
+	return bv.Verify(vtr, cur.params, bproof)
 }
 
 var shapes = []Shape{
@@ -117,10 +173,12 @@ var shapes = []Shape{
 func TestHonest(t *testing.T) {
 	for i, s := range shapes {
 		t.Run(fmt.Sprintf("%d_%dx%dx%d_k%d_s%d_p%d", i, s.C, s.H, s.W, s.KH, s.Stride, s.Pad), func(t *testing.T) {
-			l, x, _, y := setup(t, s, i%2 == 0)
-			if err := step(t, l, x, mle.FromInt64(y), nil); err != nil {
-				t.Fatalf("honest proof rejected: %v", err)
-			}
+			inModes(t, func(t *testing.T) {
+				l, x, _, y := setup(t, s, i%2 == 0)
+				if err := step(t, l, x, mle.FromInt64(y), nil); err != nil {
+					t.Fatalf("honest proof rejected: %v", err)
+				}
+			})
 		})
 	}
 }
@@ -148,44 +206,37 @@ func TestWrongRejected(t *testing.T) {
 		{name: "prover's index map without padding offset (caught by the map's factor)", other: &Shape{C: 3, H: 8, W: 8, O: 5, KH: 3, KW: 3, Stride: 2, Pad: 0}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			l, x, xt, y := setup(t, s, c.other == nil) // no bias for the other map: its claim must not depend on the output count
-			if c.editY != nil {
-				c.editY(y)
-			}
-			yt := mle.FromInt64(y)
-			if c.other != nil {
-				// The prover's layer reads X with another map but claims the
-				// statement's Y; the transcript binds the statement's digest.
-				o, err := NewLayer(*c.other, l.Weights, l.Bias)
-				if err != nil {
-					t.Fatal(err)
+			inModes(t, func(t *testing.T) {
+				l, x, xt, y := setup(t, s, c.other == nil) // no bias for the other map: its claim must not depend on the output count
+				if c.editY != nil {
+					c.editY(y)
 				}
-				o.digest = l.digest
-				if len(o.idx) != len(l.idx) {
-					t.Fatalf("maps of %d and %d entries", len(o.idx), len(l.idx))
+				yt := mle.FromInt64(y)
+				if c.other != nil {
+					// The prover's layer reads X with another map but claims the
+					// statement's Y; the transcript binds the statement's digest.
+					o, err := NewLayer(*c.other, l.Weights, l.Bias)
+					if err != nil {
+						t.Fatal(err)
+					}
+					o.digest = l.digest
+					if len(o.idx) != len(l.idx) {
+						t.Fatalf("maps of %d and %d entries", len(o.idx), len(l.idx))
+					}
+					oy, _ := o.Run(xt)
+					if err := run(t, o, l, x, mle.FromInt64(oy), cheats{}, nil); err == nil {
+						t.Fatal("proof over another index map accepted")
+					} else {
+						t.Log(err)
+					}
+					return
 				}
-				xData, _ := pcs.Commit(testParams, x)
-				ptr := transcript.New("t")
-				xData.Commitment().Absorb(ptr, "x")
-				oy, _ := o.Run(xt)
-				proof, _, err := o.ProveStep(ptr, testParams, xData, x, mle.FromInt64(oy))
-				if err != nil {
-					t.Fatal(err)
-				}
-				vtr := transcript.New("t")
-				xData.Commitment().Absorb(vtr, "x")
-				if err := l.VerifyStep(vtr, testParams, xData.Commitment(), proof); err == nil {
-					t.Fatal("proof over another index map accepted")
+				if err := step(t, l, x, yt, c.editP); err == nil {
+					t.Fatal("wrong statement accepted")
 				} else {
 					t.Log(err)
 				}
-				return
-			}
-			if err := step(t, l, x, yt, c.editP); err == nil {
-				t.Fatal("wrong statement accepted")
-			} else {
-				t.Log(err)
-			}
+			})
 		})
 	}
 }
@@ -237,22 +288,15 @@ func TestCheatsRejected(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			l, x, xt, _ := setup(t, s, true)
-			y, ch := c.make(l, xt)
-			xData, _ := pcs.Commit(testParams, x)
-			ptr := transcript.New("t")
-			xData.Commitment().Absorb(ptr, "x")
-			proof, _, err := l.proveStep(ptr, testParams, xData, x, mle.FromInt64(y), nil, ch)
-			if err != nil {
-				t.Fatal(err)
-			}
-			vtr := transcript.New("t")
-			xData.Commitment().Absorb(vtr, "x")
-			if err := l.VerifyStep(vtr, testParams, xData.Commitment(), proof); err == nil {
-				t.Fatal("cheating step accepted")
-			} else {
-				t.Log(err)
-			}
+			inModes(t, func(t *testing.T) {
+				l, x, xt, _ := setup(t, s, true)
+				y, ch := c.make(l, xt)
+				if err := run(t, l, l, x, mle.FromInt64(y), ch, nil); err == nil {
+					t.Fatal("cheating step accepted")
+				} else {
+					t.Log(err)
+				}
+			})
 		})
 	}
 }

@@ -94,6 +94,15 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 	}
 	proof := StepProof{Y: yData.Commitment()}
 	ri, rj := pub.stepStart(tr, proof.Y)
+	if vanishing(params) {
+		if usedX == nil {
+			usedX = x
+		}
+		if err := pub.proveVanishing(tr, d, xData, yData, usedX, usedW, ri, rj, &proof, bp); err != nil {
+			return StepProof{}, nil, err
+		}
+		return proof, yData, nil
+	}
 	yPoint := append(append([]fr.Element(nil), ri...), rj...)
 	proof.YAtR, _ = y.Eval(yPoint)
 	tr.AppendElements("matmul/Y(r)", proof.YAtR)
@@ -152,6 +161,9 @@ func VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, layer *Laye
 		return fmt.Errorf("matmul: X and Y committed over %d and %d variables, want %d and %d", xCom.NumVars, proof.Y.NumVars, d.a+d.c, d.a+d.e)
 	}
 	ri, rj := pub.stepStart(tr, proof.Y)
+	if vanishing(params) {
+		return pub.verifyVanishing(tr, d, xCom, ri, rj, proof, bv)
+	}
 	tr.AppendElements("matmul/Y(r)", proof.YAtR)
 	eqJ := mle.EqTable(rj)
 	b, err := pub.verifyBias(tr, mle.EqTable(ri), eqJ, rj, proof.BAtR, bv)

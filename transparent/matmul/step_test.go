@@ -5,9 +5,31 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// mode is a commitment setting the step tests run in: binding, hiding, and
+// hiding with vanishing masks (which proves batched only).
+type mode struct {
+	name    string
+	params  pcs.Params
+	batched bool
+}
+
+var (
+	hidingParams    = pcs.Params{RateLog: 1, Queries: 20, Hiding: true}
+	vanishingParams = pcs.Params{RateLog: 1, Queries: 20, Hiding: true, Vanishing: true}
+	modes           = []mode{
+		{"binding", testParams, false},
+		{"binding batched", testParams, true},
+		{"hiding", hidingParams, false},
+		{"hiding batched", hidingParams, true},
+		{"vanishing", vanishingParams, true},
+	}
+	stepParams = modes[0] // the mode stepInstance commits X in
 )
 
 // stepInstance returns a true step: X and Y as padded tables, X committed.
@@ -20,7 +42,7 @@ func stepInstance(t *testing.T, M, K, N int) (*Layer, *pcs.ProverData, mle.Table
 	for i := 0; i < M; i++ {
 		copy(yt[i*d.n:i*d.n+N], pub.Y[i*N:(i+1)*N])
 	}
-	xData, err := pcs.Commit(testParams, xt)
+	xData, err := pcs.Commit(stepParams.params, xt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +64,13 @@ func stepRun(t *testing.T, M, K, N int, editY func(mle.Table), editP func(*StepP
 func stepRunCheat(t *testing.T, M, K, N int, ch stepCheat, editP func(*StepProof)) error {
 	t.Helper()
 	layer, xData, xt, yt := stepInstance(t, M, K, N)
+	return runStep(t, stepParams, layer, M, xData, xt, yt, ch, editP)
+}
+
+// runStep proves and verifies one step of layer in mode md (X committed
+// under md.params); batched, it also proves and checks the batch.
+func runStep(t *testing.T, md mode, layer *Layer, M int, xData *pcs.ProverData, xt, yt mle.Table, ch stepCheat, editP func(*StepProof)) error {
+	t.Helper()
 	if ch.editY != nil {
 		ch.editY(yt)
 	}
@@ -53,26 +82,57 @@ func stepRunCheat(t *testing.T, M, K, N int, ch stepCheat, editP func(*StepProof
 	if ch.usedW != nil {
 		uw = ch.usedW(yt, xt, layer)
 	}
+	var bp *batch.Prover
+	if md.batched {
+		bp = batch.NewProver()
+	}
 	ptr := transcript.New("chain")
 	xData.Commitment().Absorb(ptr, "x")
-	proof, _, err := proveStep(ptr, testParams, layer, M, xData, xt, yt, ux, uw, nil)
+	proof, _, err := proveStep(ptr, md.params, layer, M, xData, xt, yt, ux, uw, bp)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var bproof batch.Proof
+	if bp != nil {
+		if bproof, err = bp.Prove(ptr); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if editP != nil {
 		editP(&proof)
 	}
 	vtr := transcript.New("chain")
 	xData.Commitment().Absorb(vtr, "x")
-	return VerifyStep(vtr, testParams, layer, M, xData.Commitment(), proof)
+	if bp == nil {
+		return VerifyStep(vtr, md.params, layer, M, xData.Commitment(), proof)
+	}
+	bv := batch.NewVerifier()
+	if err := VerifyStepBatched(vtr, md.params, layer, M, xData.Commitment(), proof, bv); err != nil {
+		return err
+	}
+	return bv.Verify(vtr, md.params, bproof)
+}
+
+// inModes runs f once per mode, X committed under the mode's params.
+func inModes(t *testing.T, f func(t *testing.T)) {
+	for _, md := range modes {
+		t.Run(md.name, func(t *testing.T) {
+			saved := stepParams
+			stepParams = md
+			defer func() { stepParams = saved }()
+			f(t)
+		})
+	}
 }
 
 func TestStepHonest(t *testing.T) {
-	for _, c := range []struct{ M, K, N int }{{1, 1, 1}, {1, 12, 5}, {3, 5, 7}, {4, 8, 8}} {
-		if err := stepRun(t, c.M, c.K, c.N, nil, nil); err != nil {
-			t.Errorf("%dx%dx%d: honest step rejected: %v", c.M, c.K, c.N, err)
+	inModes(t, func(t *testing.T) {
+		for _, c := range []struct{ M, K, N int }{{1, 1, 1}, {1, 12, 5}, {3, 5, 7}, {4, 8, 8}, {2, 64, 3}, {16, 2, 2}} {
+			if err := stepRun(t, c.M, c.K, c.N, nil, nil); err != nil {
+				t.Errorf("%dx%dx%d: honest step rejected: %v", c.M, c.K, c.N, err)
+			}
 		}
-	}
+	})
 }
 
 func TestStepWrongOutputRejected(t *testing.T) {
@@ -89,12 +149,17 @@ func TestStepWrongOutputRejected(t *testing.T) {
 		{"Y opening column", nil, func(p *StepProof) { p.YOpen.Columns[0][0].Add(&p.YOpen.Columns[0][0], &one) }},
 		{"Y commitment shape", nil, func(p *StepProof) { p.Y.NumVars-- }},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			err := stepRun(t, 3, 5, 7, c.editY, c.editP)
-			if err == nil {
-				t.Fatal("wrong output accepted")
+		inModes(t, func(t *testing.T) {
+			if stepParams.batched && c.name == "Y opening column" {
+				return // no opening in the step: the batch's tampering is batch's test
 			}
-			t.Log(err)
+			t.Run(c.name, func(t *testing.T) {
+				err := stepRun(t, 3, 5, 7, c.editY, c.editP)
+				if err == nil {
+					t.Fatal("wrong output accepted")
+				}
+				t.Log(err)
+			})
 		})
 	}
 }
@@ -128,12 +193,14 @@ func TestStepCheatsRejected(t *testing.T) {
 		}}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := stepRunCheat(t, M, K, N, c.ch, nil)
-			if err == nil {
-				t.Fatal("cheating step accepted")
-			}
-			t.Log(err)
+		inModes(t, func(t *testing.T) {
+			t.Run(c.name, func(t *testing.T) {
+				err := stepRunCheat(t, M, K, N, c.ch, nil)
+				if err == nil {
+					t.Fatal("cheating step accepted")
+				}
+				t.Log(err)
+			})
 		})
 	}
 }

@@ -1,0 +1,282 @@
+package conv
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
+	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// A convolution step under vanishing masks (pcs.Params{Hiding, Vanishing};
+// zk design parts A/B, issue 22). The step reveals, besides masked rounds:
+//
+//   - Proof.YAtR = ŷ(r), r = (r_o, r_p), a value claim on Y; the matmul
+//     sumcheck proves ŷ(r) − bias = Σ_κ Ŵ(κ)·B̂(κ) + Z(r)·s̃_y(r_col) with
+//     the tail {Z(r), r_col, s_y}, whose final is a mask claim on Y.
+//   - The patch table B(κ) = P̃(κ, r_p) = Σ_p eq(r_p)_p·X[idx(κ, p)] is a
+//     linear form of the private X, never committed: its value at r_k was
+//     the matmul's final and the gather's claim. It gets a fresh mask: the
+//     prover commits a table D of kv variables as one row (zero data; the
+//     commitment's vanishing row s_B, 2^kv uniform entries, is the mask),
+//     Proof.BMask, absorbed before the point r. B̂ = B̃ + Z·s̃_B is a masked
+//     factor of the matmul sumcheck; its final B̂(r_k) is uniform. The
+//     gather then proves B̂(r_k) = Σ_q S(q)·x̂(q) + Z(r_k)·s̃_B(r_k) with
+//     x̂ a masked factor (x's vanishing row; final x̂(ρ), a value claim on
+//     X) and the tail {Z(r_k), r_k, s_B}, whose final s̃_B(ρ…) is a mask
+//     claim on D. D's data is never claimed: its batch group proves the
+//     mask claim and V_D.
+//   - Committed weights: Ŵ(r_o, κ) is a masked factor (row Z(r_o)·s_w,
+//     matmul.MaskAfter), final a value claim on W. A committed bias is a
+//     second term over n = max(kv, ov) variables (both cubes repeated over
+//     the first): patchSum·2^−(n−ov)·eq(r_o, x_last ov)·b̂(x_last ov),
+//     finals eq(r_o, ρ_last ov) (computed) and b̂(ρ_last ov) (a value claim);
+//     Proof.BAtR stays zero.
+//
+// Soundness of the new parts: B̂ is a polynomial the prover fixes with D
+// before r; B̂(r_k) = B̃(r_k) + Z(r_k)·s̃_B(r_k) exactly when the gather's
+// tail final is s̃_B at its point (the mask claim on D, batch error), so the
+// gather's claim is the same statement as before. The matmul sumcheck:
+// n rounds, the last of degree ≤ 6 (two masked factors) with the Libra mask:
+// ≤ 6n/|F| + 1/|F|; the gather's: xVars rounds, last of degree 4:
+// ≤ 4·xVars/|F| + 1/|F|; every final bound by the batch (its error). With
+// n, xVars ≤ 40: ≤ 2^-244 each, before the batch's and the pcs's errors.
+//
+// Zero knowledge: s_B (2^kv entries) receives 3 forms — B̂(r_k)'s
+// Z(r_k)·eq(r_k), the tail's eq(w) at the gather's fresh point, and the
+// batch's V_D — independent w.h.p. when kv ≥ 2 (C·KH·KW ≥ 3); with kv ≤ 1
+// B̃(r_k) is not hidden (kv = 0: no D at all, B̂ = B̃).
+
+// vanishing reports whether p makes commitments with vanishing masks.
+func vanishing(p pcs.Params) bool { return p.Hiding && p.Vanishing }
+
+// zkShape is the matmul sumcheck's statement under vanishing masks and its
+// number of variables.
+func (l *Layer) zkShape(w, b, y, d pcs.Commitment, ro, rp, eqP []fr.Element) (sumcheck.Shape, int) {
+	_, ov := mle.Pow2(l.O)
+	bias := b != (pcs.Commitment{})
+	n := l.kv
+	if bias {
+		n = max(l.kv, ov)
+	}
+	sh := sumcheck.Shape{Tables: 2, Masked: []int{-1, -1}, Spans: []int{0, 0}}
+	sh.Terms = []sumcheck.Term{{Coef: matmul.Repeat(fr.One(), l.kv, n), Factors: []int{0, 1}}}
+	if w != (pcs.Commitment{}) {
+		sh.Masked[0], sh.Spans[0] = matmul.MaskVars(w.NumVars > 0, min(w.NumVars-w.RowVars, l.kv), l.kv, n)
+	}
+	sh.Masked[1], sh.Spans[1] = matmul.MaskVars(d != (pcs.Commitment{}), l.kv, l.kv, n)
+	if bias {
+		sh.Tables = 4
+		mb, sb := matmul.MaskVars(b.NumVars > 0, b.NumVars-b.RowVars, ov, n)
+		sh.Masked = append(sh.Masked, -1, mb)
+		sh.Spans = append(sh.Spans, 0, sb)
+		sh.Terms = append(sh.Terms, sumcheck.Term{Coef: matmul.Repeat(l.patchSum(eqP), ov, n), Factors: []int{2, 3}})
+	}
+	sh.Tail = matmul.OutputTail(y, nil, append(append([]fr.Element(nil), ro...), rp...))
+	return sh, n
+}
+
+// gatherShape is the gather's statement under vanishing masks: S·x̂, x
+// masked, the tail Z(r_k)·s̃_B(r_k) when B is masked.
+func gatherShape(x, d pcs.Commitment, rk []fr.Element) sumcheck.Shape {
+	sh := sumcheck.Shape{Tables: 2, Terms: []sumcheck.Term{{Coef: fr.One(), Factors: []int{0, 1}}}, Masked: []int{-1, -1}}
+	if x.NumVars > 0 {
+		sh.Masked[1] = x.NumVars - x.RowVars
+	}
+	if d != (pcs.Commitment{}) {
+		sh.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(rk), Point: append([]fr.Element(nil), rk...)}
+	}
+	return sh
+}
+
+func (l *Layer) weightComs() (w, b pcs.Commitment) {
+	if l.com == nil {
+		return
+	}
+	return l.com.w, l.com.b
+}
+
+// proveVanishing is proveStep's reduction under vanishing masks, after Y's
+// commitment; wl holds the weights the reduction runs on (the layer's, or
+// a cheat's).
+func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xData, yData *pcs.ProverData, x mle.Table, wl *Layer, proof *Proof, bp *batch.Prover) error {
+	if bp == nil {
+		return fmt.Errorf("conv: a step under vanishing masks states mask claims: prove batched (ProveStepBatched)")
+	}
+	var dData *pcs.ProverData
+	if l.kv > 0 {
+		var err error
+		if dData, err = pcs.CommitShape(params, make(mle.Table, 1<<l.kv), 0); err != nil {
+			return err
+		}
+		proof.BMask = dData.Commitment()
+	}
+	proof.BMask.Absorb(tr, "conv/Bmask")
+	ro, rp := l.start(tr, proof.Y)
+	yPoint := append(append([]fr.Element(nil), ro...), rp...)
+	proof.YAtR = yData.MaskedEval(yPoint)
+	tr.AppendElements("conv/Y(r)", proof.YAtR)
+	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
+	claim := proof.YAtR
+	if l.com == nil {
+		claim = l.claim(proof.YAtR, eqO, eqP)
+	}
+	wc, bc := l.weightComs()
+	sh, n := l.zkShape(wc, bc, proof.Y, proof.BMask, ro, rp, eqP)
+	in := sumcheck.Instance{Terms: sh.Terms, Tail: matmul.OutputTail(proof.Y, yData, yPoint)}
+	add := func(t mle.Table, row []fr.Element) {
+		t, row, span := matmul.Factor(t, row, n)
+		in.Tables = append(in.Tables, t)
+		in.Masks = append(in.Masks, row)
+		in.Spans = append(in.Spans, span)
+	}
+	var wRow, bRow []fr.Element
+	if l.com != nil {
+		wRow = matmul.MaskAfter(l.com.wData, ro)
+	}
+	add(wl.foldW(eqO), wRow)
+	if dData != nil {
+		bRow = dData.MaskRow()
+	}
+	add(l.patches(x, eqP), bRow)
+	if l.com != nil && l.com.bData != nil {
+		add(append(mle.Table(nil), eqO...), nil)
+		bt := make(mle.Table, len(eqO))
+		for o, v := range l.Bias {
+			bt[o].SetInt64(v)
+		}
+		add(bt, matmul.MaskAfter(l.com.bData, nil))
+	}
+	var err error
+	var rho []fr.Element
+	if proof.Matmul, rho, err = sumcheck.ProveSum(tr, claim, in, true); err != nil {
+		return err
+	}
+	fin := proof.Matmul.Finals
+	rk := rho[n-l.kv:]
+	if err := l.proveW(ro, rk, fin[0], bp); err != nil {
+		return err
+	}
+	if len(fin) == 4 {
+		_, ov := mle.Pow2(l.O)
+		if err := bp.Claim(l.com.bData, rho[n-ov:], fin[3]); err != nil {
+			return err
+		}
+	}
+	if in.Tail != nil {
+		if err := bp.ClaimMask(yData, matmul.TailAt(in.Tail.Point, rho), *proof.Matmul.Tail); err != nil {
+			return err
+		}
+	}
+	// The gather: B̂(r_k) = Σ_q S(q)·x̂(q) + Z(r_k)·s̃_B(r_k).
+	patch := append(append([]fr.Element(nil), rk...), rp...)
+	s, err := selector(l.idx, patch, x.NumVars())
+	if err != nil {
+		return err
+	}
+	gs := gatherShape(xData.Commitment(), proof.BMask, rk)
+	gin := sumcheck.Instance{Tables: []mle.Table{s, append(mle.Table(nil), x...)}, Terms: gs.Terms, Masks: [][]fr.Element{nil, nil}, Tail: gs.Tail}
+	if gs.Masked[1] >= 0 {
+		gin.Masks[1] = xData.MaskRow()
+	}
+	if gin.Tail != nil {
+		gin.Tail.S = dData.MaskRow()
+	}
+	var rho2 []fr.Element
+	if proof.Gather, rho2, err = sumcheck.ProveSum(tr, fin[1], gin, true); err != nil {
+		return err
+	}
+	if gin.Tail != nil {
+		if err := bp.ClaimMask(dData, matmul.TailAt(rk, rho2), *proof.Gather.Tail); err != nil {
+			return err
+		}
+	}
+	if _, err := bp.Open(tr, xData, rho2); err != nil {
+		return err
+	}
+	_, err = bp.Open(tr, yData, yPoint)
+	return err
+}
+
+// verifyVanishing is VerifyStepBatched's check under vanishing masks.
+func (l *Layer) verifyVanishing(tr *transcript.Transcript, xCom pcs.Commitment, proof Proof, bv *batch.Verifier) error {
+	if bv == nil {
+		return fmt.Errorf("conv: a step under vanishing masks states mask claims: verify batched (VerifyStepBatched)")
+	}
+	if !proof.BAtR.IsZero() {
+		return fmt.Errorf("conv: a stated bias value under vanishing masks (the bias is a term of the sumcheck)")
+	}
+	if want := (pcs.Commitment{NumVars: l.kv}); l.kv == 0 && proof.BMask != (pcs.Commitment{}) ||
+		l.kv > 0 && (proof.BMask.NumVars != want.NumVars || proof.BMask.RowVars != 0) {
+		return fmt.Errorf("conv: the patch table's mask committed over %d variables in %d rows, want %d in one row", proof.BMask.NumVars, 1<<proof.BMask.RowVars, l.kv)
+	}
+	proof.BMask.Absorb(tr, "conv/Bmask")
+	ro, rp := l.start(tr, proof.Y)
+	yPoint := append(append([]fr.Element(nil), ro...), rp...)
+	tr.AppendElements("conv/Y(r)", proof.YAtR)
+	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
+	claim := proof.YAtR
+	if l.com == nil {
+		claim = l.claim(proof.YAtR, eqO, eqP)
+	}
+	wc, bc := l.weightComs()
+	sh, n := l.zkShape(wc, bc, proof.Y, proof.BMask, ro, rp, eqP)
+	if n > 0 && proof.Matmul.Mask == nil || xCom.NumVars > 0 && proof.Gather.Mask == nil {
+		return fmt.Errorf("conv: a sumcheck not masked under hiding")
+	}
+	rho, fin, tail, err := sumcheck.VerifySum(tr, claim, n, sh, proof.Matmul)
+	if err != nil {
+		return fmt.Errorf("conv: %v", err)
+	}
+	rk := rho[n-l.kv:]
+	if err := l.checkW(tr, ro, rk, eqO, fin[0], bv); err != nil {
+		return err
+	}
+	if sh.Tables == 4 {
+		_, ov := mle.Pow2(l.O)
+		if e := mle.Eq(ro, rho[n-ov:]); !omit["bias eq"] && !e.Equal(&fin[2]) {
+			return fmt.Errorf("conv: the bias term's eq factor differs from eq(r_o, ρ)")
+		}
+		if err := bv.Check(tr, pcs.Params{}, bc, rho[n-ov:], fin[3], pcs.Opening{}); err != nil {
+			return err
+		}
+	}
+	if sh.Tail != nil && !omit["y tail"] {
+		if err := bv.CheckMask(proof.Y, matmul.TailAt(sh.Tail.Point, rho), tail); err != nil {
+			return err
+		}
+	}
+	patch := append(append([]fr.Element(nil), rk...), rp...)
+	gs := gatherShape(xCom, proof.BMask, rk)
+	rho2, gfin, gtail, err := sumcheck.VerifySum(tr, fin[1], xCom.NumVars, gs, proof.Gather)
+	if err != nil {
+		return fmt.Errorf("conv: gather: %v", err)
+	}
+	s, err := selector(l.idx, patch, xCom.NumVars)
+	if err != nil {
+		return err
+	}
+	if sv, _ := s.Eval(rho2); !sv.Equal(&gfin[0]) {
+		return fmt.Errorf("conv: gather: the index map's factor differs from the public map")
+	}
+	if gs.Tail != nil && !omit["B tail"] {
+		if err := bv.CheckMask(proof.BMask, matmul.TailAt(rk, rho2), gtail); err != nil {
+			return err
+		}
+	}
+	if err := bv.Check(tr, pcs.Params{}, xCom, rho2, gfin[1], pcs.Opening{}); err != nil {
+		return fmt.Errorf("conv: opening X: %v", err)
+	}
+	if err := bv.Check(tr, pcs.Params{}, proof.Y, yPoint, proof.YAtR, pcs.Opening{}); err != nil {
+		return fmt.Errorf("conv: opening Y: %v", err)
+	}
+	return nil
+}
+
+// omit names verifier checks the soundness tests delete, to show each is
+// needed; empty outside tests.
+var omit = map[string]bool{}
