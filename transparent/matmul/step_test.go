@@ -97,6 +97,7 @@ func runStep(t *testing.T, md mode, layer *Layer, M int, xData *pcs.ProverData, 
 		if bproof, err = bp.Prove(ptr); err != nil {
 			t.Fatal(err)
 		}
+		lastBatch = &bproof
 	}
 	if editP != nil {
 		editP(&proof)
@@ -112,6 +113,9 @@ func runStep(t *testing.T, md mode, layer *Layer, M int, xData *pcs.ProverData, 
 	}
 	return bv.Verify(vtr, md.params, bproof)
 }
+
+// lastBatch is the batch proof of runStep's last batched run.
+var lastBatch *batch.Proof
 
 // inModes runs f once per mode, X committed under the mode's params.
 func inModes(t *testing.T, f func(t *testing.T)) {
