@@ -156,7 +156,7 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 		muVs = nil
 	}
 	lambda := tr.Challenges("pcs/lambda", len(pds))
-	R := len(pds[0].cols[0])
+	R := p.matRows(len(pds[0].rows))
 	gamma := tr.Challenges("pcs/gamma", len(pds)*R)
 	op := MultiOpening{Masks: masks}
 	for c, pd := range pds {
@@ -178,16 +178,13 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	}
 	tr.AppendElements("pcs/u", op.U...)
 	tr.AppendElements("pcs/v", op.V...)
-	idx, err := tr.Indices("pcs/queries", len(pds[0].cols), pds[0].params.Queries)
+	idx, err := tr.Indices("pcs/queries", pds[0].width(), p.Queries)
 	if err != nil {
 		return nil, MultiOpening{}, err
 	}
 	idx = distinct(idx)
 	for _, pd := range pds {
-		cols := make([][]fr.Element, len(idx))
-		for q, j := range idx {
-			cols[q] = append([]fr.Element(nil), pd.cols[j]...)
-		}
+		cols := pd.openColumns(idx) // one table's messages alive at a time
 		proof, err := pd.tree.MultiPath(idx)
 		if err != nil {
 			return nil, MultiOpening{}, err

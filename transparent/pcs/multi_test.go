@@ -109,13 +109,14 @@ func TestMultiNotCodeword(t *testing.T) {
 	pds, _, _, _, _ := multiSetup(t, 8, 2)
 	one := fr.One()
 	pd := pds[1]
-	for j := 0; j < len(pd.cols); j += 2 {
-		pd.cols[j][1].Add(&pd.cols[j][1], &one)
+	pd.tamper = func(j int, col []fr.Element) {
+		if j%2 == 0 {
+			col[1].Add(&col[1], &one)
+		}
 	}
-	if err := pd.buildTree(); err != nil {
+	if err := pd.recommit(); err != nil {
 		t.Fatal(err)
 	}
-	pd.com.Root = pd.tree.Root()
 	z := randPoint(8)
 	vals, op, err := OpenMulti(transcript.New("t"), pds, z)
 	if err != nil {

@@ -125,15 +125,12 @@ func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []
 	}
 	tr.AppendElements("pcs/u", u...)
 	tr.AppendElements("pcs/v", v...)
-	idx, err := tr.Indices("pcs/queries", len(pd.cols), pd.params.Queries)
+	idx, err := tr.Indices("pcs/queries", pd.width(), pd.params.Queries)
 	if err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	idx = distinct(idx)
-	op := Opening{U: u, V: v, Columns: make([][]fr.Element, len(idx)), Mask: mask}
-	for q, j := range idx {
-		op.Columns[q] = append([]fr.Element(nil), pd.cols[j]...)
-	}
+	op := Opening{U: u, V: v, Columns: pd.openColumns(idx), Mask: mask}
 	if op.Proof, err = pd.tree.MultiPath(idx); err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}

@@ -77,7 +77,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
-	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/merkle"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
@@ -147,9 +146,12 @@ type ProverData struct {
 	rows   [][]fr.Element // R rows of C entries: the table
 	seed   [32]byte       // with hiding: the key of the random coefficients, regenerated at opening (messages)
 	mask   []fr.Element   // with Vanishing: s, the vanishing mask (C entries)
-	cols   [][]fr.Element // L/ρ encoded columns of R (R + 2 with hiding) entries
-	tree   *merkle.Tree
-	opened bool // a hiding commitment's masks serve one opening
+	tree   *merkle.Tree   // over the W = L/ρ encoded columns, which are not kept (columns.go)
+	opened bool           // a hiding commitment's masks serve one opening
+	// tamper, set only by tests, rewrites encoded column j (of Rm entries)
+	// wherever it is computed, at commit and at opening: a committed
+	// matrix that is not a codeword, for the soundness tests.
+	tamper func(j int, col []fr.Element)
 }
 
 // Commitment returns the public commitment.
@@ -234,13 +236,7 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 		return nil, fmt.Errorf("pcs: %d row variables for a table of %d variables", rowVars, n)
 	}
 	R, C := 1<<rowVars, 1<<(n-rowVars)
-	L, Rm := p.msgLen(C), p.matRows(R)
-	W := L << p.RateLog
-	pd := &ProverData{params: p, rows: make([][]fr.Element, R), cols: make([][]fr.Element, W)}
-	flat := make([]fr.Element, W*Rm)
-	for j := range pd.cols {
-		pd.cols[j] = flat[j*Rm : (j+1)*Rm : (j+1)*Rm]
-	}
+	pd := &ProverData{params: p, rows: make([][]fr.Element, R)}
 	for i := 0; i < R; i++ {
 		pd.rows[i] = t[i*C : (i+1)*C]
 	}
@@ -251,36 +247,16 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 			return nil, fmt.Errorf("pcs: crypto/rand failed: %v", err)
 		}
 	}
-	// The padded messages live only while encoding (and again while
-	// opening): the prover keeps the table, the seed and the encoding.
 	msg := pd.messages()
 	if p.Hiding && p.Vanishing {
 		pd.mask = append([]fr.Element(nil), msg[R][:C]...)
 	}
-	// Rows are encoded in parallel: each writes its own entry of every column.
-	par.For(Rm, max(1, 1<<12/L), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			enc := Encode(msg[i], p.RateLog)
-			for j := range enc {
-				pd.cols[j][i] = enc[j]
-			}
-		}
-	})
-	if err := pd.buildTree(); err != nil {
+	// The padded messages and the encoded matrix live only while encoding
+	// and hashing (columns.go), and again, one table's at a time, while
+	// opening: the prover keeps the table, the seed and the Merkle tree.
+	if err := pd.commitColumns(msg); err != nil {
 		return nil, err
 	}
 	pd.com = Commitment{Root: pd.tree.Root(), NumVars: n, RowVars: rowVars}
 	return pd, nil
-}
-
-func (pd *ProverData) buildTree() error {
-	leaves := make([]merkle.Hash, len(pd.cols))
-	par.For(len(pd.cols), max(1, 1<<12/max(1, len(pd.cols[0]))), func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			leaves[j] = leafOf(pd.cols[j])
-		}
-	})
-	tree, err := merkle.Build(leaves)
-	pd.tree = tree
-	return err
 }

@@ -1,0 +1,212 @@
+package pcs
+
+import (
+	"math/bits"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/fft"
+	"github.com/zkinfer/zkinfer/internal/par"
+	"github.com/zkinfer/zkinfer/transparent/merkle"
+)
+
+// The encoded matrix (Rm rows of W = L·2^RateLog entries) is not kept
+// after Commit: it is Rm/2 times the Merkle tree and 4·L/C times the table
+// itself (16× and more for a hiding commitment of C < 2^9), and a batched
+// prover holds every commitment until the proof's end. An opening needs
+// only the ≤ t queried columns; they are recomputed from the messages (the
+// table's rows and, with hiding, the rows regenerated from the seed) by an
+// FFT pruned to the queried outputs (prunedDIF): the encoding is a linear
+// function of the message, so the columns, and every byte of the proof,
+// are those the commit hashed. Its cost is that of the commit's FFTs times
+// about (log t + 2)/log W (the blocks of the last stages that no queried
+// position needs are skipped, and the first RateLog stages, on the zero
+// padding, are one multiplication per message coefficient), without the
+// commit's column hashing.
+
+// width returns W, the number of encoded columns (Merkle leaves).
+func (pd *ProverData) width() int {
+	return pd.params.msgLen(len(pd.rows[0])) << pd.params.RateLog
+}
+
+// RetainedBytes returns the bytes a ProverData holds besides the table it
+// was given (whose rows it shares with the caller): the Merkle tree's
+// hashes and the vanishing mask. The encoded matrix, Rm·W field elements,
+// is not among them (see the note above).
+func (pd *ProverData) RetainedBytes() int {
+	n := 32 * len(pd.mask)
+	if pd.tree != nil {
+		for _, l := range pd.tree.Levels {
+			n += 32 * len(l)
+		}
+	}
+	return n
+}
+
+// commitColumns encodes the messages, hashes the columns into the Merkle
+// tree's leaves and builds the tree. The encoded matrix lives only here:
+// row-major, each row left in the FFT's bit-reversed order (column j of the
+// code is entry bitrev(j) of every row), so the leaves are read in that
+// order and no row is permuted.
+func (pd *ProverData) commitColumns(msg [][]fr.Element) error {
+	Rm, W := len(msg), pd.width()
+	k := log2(W)
+	enc := make([]fr.Element, Rm*W)
+	par.For(Rm, max(1, 1<<12/len(msg[0])), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := enc[i*W : (i+1)*W]
+			copy(row, msg[i])
+			if W > 1 {
+				domain(W).FFT(row, fft.DIF)
+			}
+		}
+	})
+	leaves := make([]merkle.Hash, W)
+	par.For(W, max(1, 1<<12/Rm), func(lo, hi int) {
+		col := make([]fr.Element, Rm)
+		buf := make([]byte, 0, Rm*fr.Bytes)
+		for p := lo; p < hi; p++ {
+			for i := range col {
+				col[i] = enc[i*W+p]
+			}
+			j := bitrev(p, k)
+			if pd.tamper != nil {
+				pd.tamper(j, col)
+			}
+			leaves[j] = leafInto(buf, col)
+		}
+	})
+	tree, err := merkle.Build(leaves)
+	pd.tree = tree
+	return err
+}
+
+// bitrev reverses the k low bits of p.
+func bitrev(p, k int) int {
+	if k == 0 {
+		return 0
+	}
+	return int(bits.Reverse64(uint64(p)) >> (64 - k))
+}
+
+// leafInto hashes a column, its entries' canonical big-endian bytes in
+// order (leafOf), using buf's capacity.
+func leafInto(buf []byte, col []fr.Element) merkle.Hash {
+	buf = buf[:0]
+	for i := range col {
+		b := col[i].Bytes()
+		buf = append(buf, b[:]...)
+	}
+	return merkle.LeafHash(buf)
+}
+
+// openColumns returns the encoded columns at the distinct positions idx:
+// column idx[q] is Enc(msg_i)[idx[q]] over the Rm messages, recomputed by
+// the pruned FFT (one buffer of W entries per worker).
+func (pd *ProverData) openColumns(idx []int) [][]fr.Element {
+	msg := pd.messages()
+	Rm, W := len(msg), pd.width()
+	plan := newPrune(W, idx)
+	flat := make([]fr.Element, len(idx)*Rm)
+	cols := make([][]fr.Element, len(idx))
+	for q := range cols {
+		cols[q] = flat[q*Rm : (q+1)*Rm : (q+1)*Rm]
+	}
+	par.For(Rm, max(1, 1<<12/W), func(lo, hi int) {
+		buf := make([]fr.Element, W)
+		for i := lo; i < hi; i++ {
+			plan.dif(buf, msg[i], pd.params.RateLog)
+			for q, p := range plan.pos {
+				cols[q][i] = buf[p]
+			}
+		}
+	})
+	if pd.tamper != nil {
+		for q, j := range idx {
+			pd.tamper(j, cols[q])
+		}
+	}
+	return cols
+}
+
+// prune is a radix-2 decimation-in-frequency FFT of size W restricted to
+// the outputs at positions pos (natural order j, found at bitrev(j) of the
+// DIF's output): at stage s the array splits into 2^s blocks of W/2^s
+// entries, and block b of stage s feeds exactly the outputs whose
+// bit-reversed positions start with b's s bits; need[s][b] says whether any
+// queried one does. A block no query needs is skipped; a block of which
+// one half is needed computes that half (the sum, or the difference times
+// the twiddles). For t random positions the stages s ≥ log t touch about
+// t blocks each, so the cost is about (W/2)·(log t + 2) butterflies
+// instead of (W/2)·log W.
+type prune struct {
+	W, k int
+	pos  []int    // bitrev(j) of every queried j, in the order given
+	need [][]bool // need[s][b], s = 0..k (need[k] marks single outputs)
+	tw   [][]fr.Element
+}
+
+func newPrune(W int, idx []int) *prune {
+	k := log2(W)
+	pr := &prune{W: W, k: k, pos: make([]int, len(idx)), need: make([][]bool, k+1)}
+	for s := range pr.need {
+		pr.need[s] = make([]bool, 1<<s)
+	}
+	for q, j := range idx {
+		p := bitrev(j, k)
+		pr.pos[q] = p
+		for s := 0; s <= k; s++ {
+			pr.need[s][p>>(k-s)] = true
+		}
+	}
+	if k > 0 {
+		tw, err := domain(W).Twiddles()
+		if err != nil {
+			panic("pcs: FFT domain without twiddles: " + err.Error())
+		}
+		pr.tw = tw
+	}
+	return pr
+}
+
+// dif sets a to the DIF transform of msg zero-padded to W entries (its
+// bit-reversed-order output), correct at the planned positions only.
+// msg has W/2^rateLog entries: while a block is at least twice msg's
+// length its second half of input is zero, so the butterfly leaves the
+// first half as it is and the second half is the first times the
+// twiddles (one multiplication per message coefficient).
+func (pr *prune) dif(a, msg []fr.Element, rateLog int) {
+	L := len(msg)
+	copy(a, msg)
+	clear(a[L:])
+	for s := 0; s < pr.k; s++ {
+		n := pr.W >> s
+		m := n / 2
+		tw := fr.Vector(pr.tw[s][:m])
+		for b, needed := range pr.need[s] {
+			if !needed {
+				continue
+			}
+			lo, hi := pr.need[s+1][2*b], pr.need[s+1][2*b+1]
+			top, bot := fr.Vector(a[b*n:b*n+m]), fr.Vector(a[b*n+m:(b+1)*n])
+			if s < rateLog && L <= m { // the second half's input is zero
+				if hi { // bot[L:] is zero already: a block's entries from L on are
+					b := bot[:L]
+					b.Mul(top[:L], tw[:L])
+				}
+				continue
+			}
+			switch {
+			case lo && hi:
+				for i := range top {
+					fr.Butterfly(&top[i], &bot[i])
+				}
+				bot.Mul(bot, tw)
+			case lo:
+				top.Add(top, bot)
+			case hi:
+				bot.Sub(top, bot)
+				bot.Mul(bot, tw)
+			}
+		}
+	}
+}

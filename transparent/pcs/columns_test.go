@@ -1,0 +1,86 @@
+package pcs
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// TestPrunedColumns: the pruned FFT gives Enc(msg) at every planned position
+// (each rate, sizes from 1 to 2^12 columns, positions that are siblings, all,
+// one, and t random ones), whatever the buffer held before.
+func TestPrunedColumns(t *testing.T) {
+	g := rand.New(rand.NewPCG(1, 2))
+	for _, rateLog := range []int{1, 2, 3} {
+		for _, logL := range []int{0, 1, 3, 6, 10} {
+			L, W := 1<<logL, 1<<(logL+rateLog)
+			msg := goldenTable(logL, uint64(rateLog*100+logL))
+			want := Encode(msg, rateLog)
+			sets := map[string][]int{"first": {0}, "last": {W - 1}, "siblings": {2, 3, W - 2}}
+			all := make([]int, W)
+			for j := range all {
+				all[j] = W - 1 - j
+			}
+			sets["all"] = all
+			rnd := distinct(func() []int {
+				out := make([]int, 241)
+				for q := range out {
+					out[q] = g.IntN(W)
+				}
+				return out
+			}())
+			sets["random"] = rnd
+			for name, idx := range sets {
+				idx = distinct(func() []int { // in range: W may be 2
+					var in []int
+					for _, j := range idx {
+						in = append(in, j%W)
+					}
+					return in
+				}())
+				pl := newPrune(W, idx)
+				buf := goldenTable(logL+rateLog, 77) // stale contents
+				pl.dif(buf, msg, rateLog)
+				for q, j := range idx {
+					if got := buf[pl.pos[q]]; !got.Equal(&want[j]) {
+						t.Fatalf("rate 2^-%d, L = %d, %s: position %d differs from Encode", rateLog, L, name, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEncodedMatrixNotRetained: a commitment holds its Merkle tree (and
+// vanishing mask), not the encoded matrix: RetainedBytes is the tree's size,
+// well below the matrix's, and so is the heap a ProverData keeps alive.
+func TestEncodedMatrixNotRetained(t *testing.T) {
+	for _, p := range []Params{DefaultParams(), {RateLog: 2, Queries: 241, Hiding: true, Vanishing: true}} {
+		t.Run(fmt.Sprintf("hiding %v", p.Hiding), func(t *testing.T) {
+			const n, rv = 14, 4
+			tab := goldenTable(n, 5)
+			R, C := 1<<rv, 1<<(n-rv)
+			W, Rm := p.msgLen(C)<<p.RateLog, p.matRows(R)
+			matrix := 32 * W * Rm
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			pd, err := CommitShape(p, tab, rv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			kept := int(after.HeapAlloc) - int(before.HeapAlloc)
+			tree := 32 * (2*W - 1)
+			if got, want := pd.RetainedBytes(), tree+32*len(pd.mask); got != want {
+				t.Errorf("RetainedBytes %d, want the tree's %d + the mask's %d", got, tree, 32*len(pd.mask))
+			}
+			if kept > matrix/2 {
+				t.Errorf("a ProverData keeps %d bytes of heap; the encoded matrix is %d, its tree %d", kept, matrix, tree)
+			}
+			runtime.KeepAlive(pd)
+		})
+	}
+}
