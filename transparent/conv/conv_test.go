@@ -106,6 +106,9 @@ var modes = []mode{
 // cur is the mode step and run use (inModes sets it).
 var cur = modes[0]
 
+// lastBatch is the batch proof of run's last batched run.
+var lastBatch *batch.Proof
+
 // inModes runs f once per mode.
 func inModes(t *testing.T, f func(t *testing.T)) {
 	for _, md := range modes {
@@ -146,6 +149,7 @@ func run(t *testing.T, prover, verifier *Layer, x, y mle.Table, ch cheats, edit 
 		if bproof, err = bp.Prove(ptr); err != nil {
 			t.Fatal(err)
 		}
+		lastBatch = &bproof
 	}
 	if edit != nil {
 		edit(&proof)

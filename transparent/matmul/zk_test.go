@@ -130,7 +130,7 @@ func chiSquare(counts []int) float64 {
 // for a mask value) are uniform (chi-square, 3 degrees of freedom, below
 // 21.11, the 10^-4 quantile), and so are the low bits of the revealed values
 // and of the batch's V_c. With the vanishing masks zeroed
-// (pcs.ZeroVanishingForTests) every (revealed − private) is 0 and its
+// (pcs.SetZeroVanishingForTests) every (revealed − private) is 0 and its
 // statistic fails, so the test can fail.
 func TestVanishingStepHidesX(t *testing.T) {
 	const M, K, N, runs, crit = 2, 8, 4, 48, 21.11
@@ -163,7 +163,7 @@ func TestVanishingStepHidesX(t *testing.T) {
 		}
 	}
 	for _, zero := range []bool{false, true} {
-		pcs.ZeroVanishingForTests(zero)
+		pcs.SetZeroVanishingForTests(zero)
 		for xi, xs := range [][]fr.Element{x, x2} {
 			delta := map[string][]int{}
 			raw := map[string][]int{}
@@ -209,7 +209,7 @@ func TestVanishingStepHidesX(t *testing.T) {
 			}
 		}
 	}
-	pcs.ZeroVanishingForTests(false)
+	pcs.SetZeroVanishingForTests(false)
 }
 
 func bucket(m map[string][]int, name string, b int) {

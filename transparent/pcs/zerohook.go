@@ -1,8 +1,7 @@
 package pcs
 
-// ZeroVanishingForTests, while on, makes the vanishing mask s of every later
-// commitment zero (f̂ = f̃): the commitments' values then reveal f̃. It
-// exists only for other packages' zero-knowledge tests (the package's own
-// use SetZeroVanishing, export_test.go), to show that their statistics can
-// fail; nothing else may call it.
-func ZeroVanishingForTests(on bool) { zeroVanishing = on }
+// SetZeroVanishingForTests makes every vanishing mask committed from now on
+// zero (f̂ = f̃) when on, for other packages' zero-knowledge tests: with it
+// their statistics must fail, which shows they can. Never call it outside
+// tests. (The package's own tests use SetZeroVanishing in export_test.go.)
+func SetZeroVanishingForTests(on bool) { zeroVanishing = on }
