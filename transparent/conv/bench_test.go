@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
@@ -44,6 +45,52 @@ func BenchmarkConv(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(proof.Size()), "proof-bytes")
+		})
+	}
+}
+
+// go test -run '^$' -bench ConvZK -benchtime 5x ./transparent/conv/: cnn_c32's
+// first convolution batched (the step and its batch proof, every claim of
+// the step: X and Y), binding vs hiding vs
+// hiding with vanishing masks under pcs.DefaultParams; X's commitment is
+// not timed (a hiding commitment serves one proof: committed afresh per
+// proof), Y's is.
+func BenchmarkConvZK(b *testing.B) {
+	s := Shape{C: 3, H: 32, W: 32, O: 32, KH: 3, KW: 3, Stride: 1, Pad: 1}
+	l, x, _, y := setup(b, s, true)
+	yt := mle.FromInt64(y)
+	for _, m := range []struct {
+		name string
+		p    pcs.Params
+	}{
+		{"binding", pcs.DefaultParams()},
+		{"hiding", pcs.Params{RateLog: 2, Queries: 241, Hiding: true}},
+		{"hiding+vanishing", pcs.Params{RateLog: 2, Queries: 241, Hiding: true, Vanishing: true}},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			var step, all int
+			for b.Loop() {
+				b.StopTimer()
+				xData, err := pcs.Commit(m.p, x)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tr := transcript.New("bench")
+				xData.Commitment().Absorb(tr, "x")
+				bp := batch.NewProver()
+				b.StartTimer()
+				proof, _, err := l.ProveStepBatched(tr, m.p, xData, x, yt, bp)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bproof, err := bp.Prove(tr)
+				if err != nil {
+					b.Fatal(err)
+				}
+				step, all = proof.Size(), proof.Size()+bproof.Size()
+			}
+			b.ReportMetric(float64(step), "step-bytes")
+			b.ReportMetric(float64(all), "step+batch-bytes")
 		})
 	}
 }

@@ -143,17 +143,11 @@ type Proof struct {
 	Matmul   sumcheck.Proof // over κ: Wmat̃(r_o, κ)·P̃(κ, r_p)
 	Gather   sumcheck.Proof // over X: S̃(q)·X̃(q)
 	X, YOpen pcs.Opening
-	// BMask, under vanishing masks only (zk.go): the fresh table whose
-	// vanishing row masks the patch table B; the zero Commitment otherwise.
-	BMask pcs.Commitment
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
 	n := 48 + 64 + p.X.Size() + p.YOpen.Size()
-	if p.BMask != (pcs.Commitment{}) {
-		n += 48
-	}
 	for _, s := range []*sumcheck.Proof{&p.Matmul, &p.Gather} {
 		n += s.Size()
 	}
@@ -316,9 +310,6 @@ func (l *Layer) VerifyStepBatched(tr *transcript.Transcript, params pcs.Params, 
 	}
 	if vanishing(params) {
 		return l.verifyVanishing(tr, xCom, proof, bv)
-	}
-	if proof.BMask != (pcs.Commitment{}) {
-		return fmt.Errorf("conv: a patch mask commitment without vanishing masks")
 	}
 	ro, rp := l.start(tr, proof.Y)
 	tr.AppendElements("conv/Y(r)", proof.YAtR)

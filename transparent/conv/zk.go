@@ -20,16 +20,16 @@ import (
 //     the tail {Z(r), r_col, s_y}, whose final is a mask claim on Y.
 //   - The patch table B(κ) = P̃(κ, r_p) = Σ_p eq(r_p)_p·X[idx(κ, p)] is a
 //     linear form of the private X, never committed: its value at r_k was
-//     the matmul's final and the gather's claim. It gets a fresh mask: the
-//     prover commits a table D of kv variables as one row (zero data; the
-//     commitment's vanishing row s_B, 2^kv uniform entries, is the mask),
-//     Proof.BMask, absorbed before the point r. B̂ = B̃ + Z·s̃_B is a masked
-//     factor of the matmul sumcheck; its final B̂(r_k) is uniform. The
-//     gather then proves B̂(r_k) = Σ_q S(q)·x̂(q) + Z(r_k)·s̃_B(r_k) with
+//     the matmul's final and the gather's claim. It is masked by Y's own
+//     vanishing row, bound at a fresh point: with c_B = min(c_y, kv) (c_y
+//     Y's column variables) the transcript draws u ∈ F^(c_y − c_B) after
+//     ŷ(r), and B̂(κ) = B̃(κ) + Z(κ)·s̃_y(u, κ_last c_B) is a masked factor of
+//     the matmul sumcheck (row s_y bound to u); its final B̂(r_k) is uniform.
+//     The gather proves B̂(r_k) = Σ_q S(q)·x̂(q) + Z(r_k)·s̃_y(u, r_k…) with
 //     x̂ a masked factor (x's vanishing row; final x̂(ρ), a value claim on
-//     X) and the tail {Z(r_k), r_k, s_B}, whose final s̃_B(ρ…) is a mask
-//     claim on D. D's data is never claimed: its batch group proves the
-//     mask claim and V_D.
+//     X) and the tail {Z(r_k), (u, r_k…), s_y}, whose final is a second mask
+//     claim on Y. No commitment is added (a fresh one-row table for B's
+//     mask cost a batch group of its own: ~180 KB at 241 queries).
 //   - Committed weights: Ŵ(r_o, κ) is a masked factor (row Z(r_o)·s_w,
 //     matmul.MaskAfter), final a value claim on W. A committed bias is a
 //     second term over n = max(kv, ov) variables (both cubes repeated over
@@ -37,26 +37,38 @@ import (
 //     finals eq(r_o, ρ_last ov) (computed) and b̂(ρ_last ov) (a value claim);
 //     Proof.BAtR stays zero.
 //
-// Soundness of the new parts: B̂ is a polynomial the prover fixes with D
-// before r; B̂(r_k) = B̃(r_k) + Z(r_k)·s̃_B(r_k) exactly when the gather's
-// tail final is s̃_B at its point (the mask claim on D, batch error), so the
-// gather's claim is the same statement as before. The matmul sumcheck:
+// Soundness of the new parts: s_y is fixed by Y's commitment before r and
+// u; B̂(r_k) = B̃(r_k) + Z(r_k)·s̃_y(u, r_k…) is what the gather proves with
+// its tail, whose final is bound to s_y by the mask claim (batch error),
+// so the gather's claim is the same statement as before. The matmul sumcheck:
 // n rounds, the last of degree ≤ 6 (two masked factors) with the Libra mask:
 // ≤ 6n/|F| + 1/|F|; the gather's: xVars rounds, last of degree 4:
 // ≤ 4·xVars/|F| + 1/|F|; every final bound by the batch (its error). With
 // n, xVars ≤ 40: ≤ 2^-244 each, before the batch's and the pcs's errors.
 //
-// Zero knowledge: s_B (2^kv entries) receives 3 forms — B̂(r_k)'s
-// Z(r_k)·eq(r_k), the tail's eq(w) at the gather's fresh point, and the
-// batch's V_D — independent w.h.p. when kv ≥ 2 (C·KH·KW ≥ 3); with kv ≤ 1
-// B̃(r_k) is not hidden (kv = 0: no D at all, B̂ = B̃).
+// Zero knowledge: s_y (2^c_y entries) receives from this step 4 forms —
+// ŷ(r)'s eq(r_col), the output tail's eq(w) at the matmul's point, B̂(r_k)'s
+// eq((u, r_k…)), the gather tail's eq(w') at the gather's point — and the
+// batch's V_y and the next layer's claims: independent w.h.p. (points in
+// general position) while they number ≤ 2^c_y, and B̂(r_k) uniform when
+// c_B ≥ 2. With c_B = 0 (kv = 0, or Y of one column) B̃(r_k) is not hidden.
 
 // vanishing reports whether p makes commitments with vanishing masks.
 func vanishing(p pcs.Params) bool { return p.Hiding && p.Vanishing }
 
+// patchMaskVars is c_B = min(c_y, kv), the variables of B's mask (0: B
+// plain), and c_y − c_B, the coordinates of u.
+func (l *Layer) patchMaskVars(y pcs.Commitment) (int, int) {
+	if y.NumVars == 0 || l.kv == 0 {
+		return 0, 0
+	}
+	cy := y.NumVars - y.RowVars
+	return min(cy, l.kv), cy - min(cy, l.kv)
+}
+
 // zkShape is the matmul sumcheck's statement under vanishing masks and its
-// number of variables.
-func (l *Layer) zkShape(w, b, y, d pcs.Commitment, ro, rp, eqP []fr.Element) (sumcheck.Shape, int) {
+// number of variables; cB is B's mask variables.
+func (l *Layer) zkShape(w, b, y pcs.Commitment, cB int, ro, rp, eqP []fr.Element) (sumcheck.Shape, int) {
 	_, ov := mle.Pow2(l.O)
 	bias := b != (pcs.Commitment{})
 	n := l.kv
@@ -68,7 +80,7 @@ func (l *Layer) zkShape(w, b, y, d pcs.Commitment, ro, rp, eqP []fr.Element) (su
 	if w != (pcs.Commitment{}) {
 		sh.Masked[0], sh.Spans[0] = matmul.MaskVars(w.NumVars > 0, min(w.NumVars-w.RowVars, l.kv), l.kv, n)
 	}
-	sh.Masked[1], sh.Spans[1] = matmul.MaskVars(d != (pcs.Commitment{}), l.kv, l.kv, n)
+	sh.Masked[1], sh.Spans[1] = matmul.MaskVars(cB > 0, cB, l.kv, n)
 	if bias {
 		sh.Tables = 4
 		mb, sb := matmul.MaskVars(b.NumVars > 0, b.NumVars-b.RowVars, ov, n)
@@ -81,14 +93,15 @@ func (l *Layer) zkShape(w, b, y, d pcs.Commitment, ro, rp, eqP []fr.Element) (su
 }
 
 // gatherShape is the gather's statement under vanishing masks: S·x̂, x
-// masked, the tail Z(r_k)·s̃_B(r_k) when B is masked.
-func gatherShape(x, d pcs.Commitment, rk []fr.Element) sumcheck.Shape {
+// masked, and when B is masked (cB > 0) the tail Z(r_k)·s̃_y(u, r_k…).
+func gatherShape(x pcs.Commitment, cB int, u, rk []fr.Element) sumcheck.Shape {
 	sh := sumcheck.Shape{Tables: 2, Terms: []sumcheck.Term{{Coef: fr.One(), Factors: []int{0, 1}}}, Masked: []int{-1, -1}}
 	if x.NumVars > 0 {
 		sh.Masked[1] = x.NumVars - x.RowVars
 	}
-	if d != (pcs.Commitment{}) {
-		sh.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(rk), Point: append([]fr.Element(nil), rk...)}
+	if cB > 0 {
+		pt := append(append([]fr.Element(nil), u...), rk[len(rk)-cB:]...)
+		sh.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(rk), Point: pt}
 	}
 	return sh
 }
@@ -107,26 +120,19 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 	if bp == nil {
 		return fmt.Errorf("conv: a step under vanishing masks states mask claims: prove batched (ProveStepBatched)")
 	}
-	var dData *pcs.ProverData
-	if l.kv > 0 {
-		var err error
-		if dData, err = pcs.CommitShape(params, make(mle.Table, 1<<l.kv), 0); err != nil {
-			return err
-		}
-		proof.BMask = dData.Commitment()
-	}
-	proof.BMask.Absorb(tr, "conv/Bmask")
 	ro, rp := l.start(tr, proof.Y)
 	yPoint := append(append([]fr.Element(nil), ro...), rp...)
 	proof.YAtR = yData.MaskedEval(yPoint)
 	tr.AppendElements("conv/Y(r)", proof.YAtR)
+	cB, cu := l.patchMaskVars(proof.Y)
+	u := tr.Challenges("conv/u", cu)
 	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
 	claim := proof.YAtR
 	if l.com == nil {
 		claim = l.claim(proof.YAtR, eqO, eqP)
 	}
 	wc, bc := l.weightComs()
-	sh, n := l.zkShape(wc, bc, proof.Y, proof.BMask, ro, rp, eqP)
+	sh, n := l.zkShape(wc, bc, proof.Y, cB, ro, rp, eqP)
 	in := sumcheck.Instance{Terms: sh.Terms, Tail: matmul.OutputTail(proof.Y, yData, yPoint)}
 	add := func(t mle.Table, row []fr.Element) {
 		t, row, span := matmul.Factor(t, row, n)
@@ -139,8 +145,11 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		wRow = matmul.MaskAfter(l.com.wData, ro)
 	}
 	add(wl.foldW(eqO), wRow)
-	if dData != nil {
-		bRow = dData.MaskRow()
+	if cB > 0 {
+		bRow = yData.MaskRow()
+		for _, ui := range u {
+			bRow = mle.Table(bRow).Fold(ui)
+		}
 	}
 	add(l.patches(x, eqP), bRow)
 	if l.com != nil && l.com.bData != nil {
@@ -202,7 +211,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 	if err != nil {
 		return err
 	}
-	gs := gatherShape(xData.Commitment(), proof.BMask, rk)
+	gs := gatherShape(xData.Commitment(), cB, u, rk)
 	if zkCheat.gatherX != nil {
 		x = zkCheat.gatherX
 	}
@@ -211,7 +220,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		gin.Masks[1] = xData.MaskRow()
 	}
 	if gin.Tail != nil {
-		gin.Tail.S = dData.MaskRow()
+		gin.Tail.S = yData.MaskRow()
 	}
 	if zkCheat.gatherX != nil {
 		matmul.ShiftTail(gin.Tail, matmul.OffBy(fin[1], &gin))
@@ -224,11 +233,11 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		xv, _ := xData.Table().Eval(rho2)
 		zkSeen("x̂(ρ)", proof.Gather.Finals[1], xv)
 		if proof.Gather.Tail != nil {
-			zkSeen("s̃_B tail", *proof.Gather.Tail, fr.Element{})
+			zkSeen("gather tail s̃_y(u, …)", *proof.Gather.Tail, fr.Element{})
 		}
 	}
 	if gin.Tail != nil && zkCheat.gatherX == nil {
-		if err := bp.ClaimMask(dData, matmul.TailAt(rk, rho2), *proof.Gather.Tail); err != nil {
+		if err := bp.ClaimMask(yData, matmul.TailAt(gin.Tail.Point, rho2), *proof.Gather.Tail); err != nil {
 			return err
 		}
 	}
@@ -247,21 +256,18 @@ func (l *Layer) verifyVanishing(tr *transcript.Transcript, xCom pcs.Commitment, 
 	if !proof.BAtR.IsZero() {
 		return fmt.Errorf("conv: a stated bias value under vanishing masks (the bias is a term of the sumcheck)")
 	}
-	if want := (pcs.Commitment{NumVars: l.kv}); l.kv == 0 && proof.BMask != (pcs.Commitment{}) ||
-		l.kv > 0 && (proof.BMask.NumVars != want.NumVars || proof.BMask.RowVars != 0) {
-		return fmt.Errorf("conv: the patch table's mask committed over %d variables in %d rows, want %d in one row", proof.BMask.NumVars, 1<<proof.BMask.RowVars, l.kv)
-	}
-	proof.BMask.Absorb(tr, "conv/Bmask")
 	ro, rp := l.start(tr, proof.Y)
 	yPoint := append(append([]fr.Element(nil), ro...), rp...)
 	tr.AppendElements("conv/Y(r)", proof.YAtR)
+	cB, cu := l.patchMaskVars(proof.Y)
+	u := tr.Challenges("conv/u", cu)
 	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
 	claim := proof.YAtR
 	if l.com == nil {
 		claim = l.claim(proof.YAtR, eqO, eqP)
 	}
 	wc, bc := l.weightComs()
-	sh, n := l.zkShape(wc, bc, proof.Y, proof.BMask, ro, rp, eqP)
+	sh, n := l.zkShape(wc, bc, proof.Y, cB, ro, rp, eqP)
 	if n > 0 && proof.Matmul.Mask == nil || xCom.NumVars > 0 && proof.Gather.Mask == nil {
 		return fmt.Errorf("conv: a sumcheck not masked under hiding")
 	}
@@ -288,7 +294,7 @@ func (l *Layer) verifyVanishing(tr *transcript.Transcript, xCom pcs.Commitment, 
 		}
 	}
 	patch := append(append([]fr.Element(nil), rk...), rp...)
-	gs := gatherShape(xCom, proof.BMask, rk)
+	gs := gatherShape(xCom, cB, u, rk)
 	rho2, gfin, gtail, err := sumcheck.VerifySum(tr, fin[1], xCom.NumVars, gs, proof.Gather)
 	if err != nil {
 		return fmt.Errorf("conv: gather: %v", err)
@@ -301,7 +307,7 @@ func (l *Layer) verifyVanishing(tr *transcript.Transcript, xCom pcs.Commitment, 
 		return fmt.Errorf("conv: gather: the index map's factor differs from the public map")
 	}
 	if gs.Tail != nil && !omit["B tail"] {
-		if err := bv.CheckMask(proof.BMask, matmul.TailAt(rk, rho2), gtail); err != nil {
+		if err := bv.CheckMask(proof.Y, matmul.TailAt(gs.Tail.Point, rho2), gtail); err != nil {
 			return err
 		}
 	}

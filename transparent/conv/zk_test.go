@@ -60,7 +60,7 @@ func TestVanishingChecksNeeded(t *testing.T) {
 	}{
 		{"output tail's row shifted to fit a false Y", "y tail", false, func(on bool, _ mle.Table) { zkCheat.fixTail = on }},
 		{"bias term's eq table moved to fit a false Y", "bias eq", true, func(on bool, _ mle.Table) { zkCheat.forgeEq = on }},
-		{"matmul on another X's patches, the gather on the committed X with the patch mask's tail row shifted", "B tail", false, func(on bool, x mle.Table) {
+		{"matmul on another X's patches, the gather on the committed X with its tail row (s_y) shifted", "B tail", false, func(on bool, x mle.Table) {
 			zkCheat.gatherX = nil
 			if on {
 				zkCheat.gatherX = x
@@ -141,7 +141,7 @@ func bucket(m map[string][]int, name string, b int) {
 // zero, proven for two private X that differ only in channel 0 (the same
 // Y), 48 times each under hiding with vanishing masks. For every value the
 // step reveals — ŷ(r), the patch value B̂(r_k), the gather's x̂(ρ), the
-// output tail's and the patch mask's tail finals — the low bits of
+// output tail's and the gather tail's finals (both forms of s_y) — the low bits of
 // (revealed − the private form it would otherwise be: f̃ or B̃ at its
 // point, 0 for a mask value) are uniform (chi-square, 3 degrees of
 // freedom, below 21.11, the 10^-4 quantile), and so are the revealed values'

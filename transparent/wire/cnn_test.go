@@ -81,7 +81,7 @@ func TestCNNFieldsCovered(t *testing.T) {
 	want := map[reflect.Type]string{
 		reflect.TypeFor[cnn.Proof]():        "X Input Convs ConvRq Pools Flatten Steps Requan Batch",
 		reflect.TypeFor[cnn.FlattenProof](): "X AtR Gather",
-		reflect.TypeFor[conv.Proof]():       "Y YAtR BAtR Matmul Gather X YOpen BMask",
+		reflect.TypeFor[conv.Proof]():       "Y YAtR BAtR Matmul Gather X YOpen",
 		reflect.TypeFor[maxpool.Proof]():    "Y L0 L1 Lookups Zero Link At Gather Openings",
 	}
 	for typ, fields := range want {

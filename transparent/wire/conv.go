@@ -1,11 +1,8 @@
 package wire
 
-import (
-	"github.com/zkinfer/zkinfer/transparent/conv"
-	"github.com/zkinfer/zkinfer/transparent/pcs"
-)
+import "github.com/zkinfer/zkinfer/transparent/conv"
 
-const minConv = minCommitment + 32 + 2*minSumcheck + 2*minOpening + 1
+const minConv = minCommitment + 32 + 2*minSumcheck + 2*minOpening
 
 func (w *writer) conv(p *conv.Proof) {
 	w.commitment(&p.Y)
@@ -15,14 +12,6 @@ func (w *writer) conv(p *conv.Proof) {
 	w.sumcheck(&p.Gather)
 	w.opening(&p.X)
 	w.opening(&p.YOpen)
-	// A presence byte, then the patch table's mask commitment (vanishing
-	// masks only).
-	if p.BMask == (pcs.Commitment{}) {
-		w.u8(0)
-	} else {
-		w.u8(1)
-		w.commitment(&p.BMask)
-	}
 }
 
 func (r *reader) conv(p *conv.Proof) {
@@ -33,14 +22,4 @@ func (r *reader) conv(p *conv.Proof) {
 	r.sumcheck(&p.Gather, "conv gather")
 	r.opening(&p.X, "conv x opening")
 	r.opening(&p.YOpen, "conv y opening")
-	switch r.u8() {
-	case 0:
-	case 1:
-		r.commitment(&p.BMask, "conv patch mask")
-		if p.BMask == (pcs.Commitment{}) {
-			r.fail("conv patch mask present and zero")
-		}
-	default:
-		r.fail("conv patch mask presence byte not 0 or 1")
-	}
 }
