@@ -16,15 +16,15 @@ import (
 // go test -run '^$' -bench . ./transparent/rescale/: Rescale and
 // RescaleRelu at shift 12, 24 bits (zkinfer's defaults) on 2^16
 // accumulators (twice cnn_c32's first conv output, 32×32×32), under
-// pcs.DefaultParams, binding and hiding, its openings batched as in a chain
+// pcs.DefaultParams, binding, hiding and with vanishing masks, its openings batched as in a chain
 // (ProveBatched, then the batch's proof); a's commitment is not timed.
 // proof-bytes counts the rescale proof and the batch proof of its claims.
 func BenchmarkRescale(b *testing.B) {
 	for _, c := range []struct {
-		relu, hiding bool
-	}{{true, false}, {true, true}, {false, false}} {
+		relu, hiding, vanishing bool
+	}{{true, false, false}, {true, true, false}, {true, true, true}, {false, false, false}} {
 		p := Params{Shift: 12, Bits: 24, ReLU: c.relu, PCS: pcs.DefaultParams()}
-		p.PCS.Hiding = c.hiding
+		p.PCS.Hiding, p.PCS.Vanishing = c.hiding, c.vanishing
 		a := randomA(rand.New(rand.NewPCG(1, 1)), p, 1<<16)
 		start := func(aCom pcs.Commitment) *transcript.Transcript {
 			tr := transcript.New("bench")
@@ -52,6 +52,9 @@ func BenchmarkRescale(b *testing.B) {
 			return proof, bproof, aData.Commitment()
 		}
 		name := fmt.Sprintf("relu=%v/hiding=%v/2^16", c.relu, c.hiding)
+		if c.vanishing {
+			name = fmt.Sprintf("relu=%v/vanishing/2^16", c.relu)
+		}
 		b.Run("prove/"+name, func(b *testing.B) {
 			cpu = 0
 			for b.Loop() {
