@@ -173,40 +173,48 @@ func newPrune(W int, idx []int) *prune {
 // msg has W/2^rateLog entries: while a block is at least twice msg's
 // length its second half of input is zero, so the butterfly leaves the
 // first half as it is and the second half is the first times the
-// twiddles (one multiplication per message coefficient).
+// twiddles (one multiplication per message coefficient). The blocks are
+// visited depth first, as gnark-crypto's FFT does, so that a block's
+// descendants are computed while it is in cache.
 func (pr *prune) dif(a, msg []fr.Element, rateLog int) {
-	L := len(msg)
 	copy(a, msg)
-	clear(a[L:])
-	for s := 0; s < pr.k; s++ {
-		n := pr.W >> s
-		m := n / 2
-		tw := fr.Vector(pr.tw[s][:m])
-		for b, needed := range pr.need[s] {
-			if !needed {
-				continue
-			}
-			lo, hi := pr.need[s+1][2*b], pr.need[s+1][2*b+1]
-			top, bot := fr.Vector(a[b*n:b*n+m]), fr.Vector(a[b*n+m:(b+1)*n])
-			if s < rateLog && L <= m { // the second half's input is zero
-				if hi { // bot[L:] is zero already: a block's entries from L on are
-					b := bot[:L]
-					b.Mul(top[:L], tw[:L])
-				}
-				continue
-			}
-			switch {
-			case lo && hi:
-				for i := range top {
-					fr.Butterfly(&top[i], &bot[i])
-				}
-				bot.Mul(bot, tw)
-			case lo:
-				top.Add(top, bot)
-			case hi:
-				bot.Sub(top, bot)
-				bot.Mul(bot, tw)
-			}
+	clear(a[len(msg):])
+	if pr.k > 0 {
+		pr.block(a, 0, 0, len(msg), rateLog)
+	}
+}
+
+// block computes stage s on block b (a, of W/2^s entries) and recurses
+// into the halves some planned position needs.
+func (pr *prune) block(a []fr.Element, s, b, L, rateLog int) {
+	m := len(a) / 2
+	top, bot := fr.Vector(a[:m]), fr.Vector(a[m:])
+	tw := fr.Vector(pr.tw[s][:m])
+	lo, hi := pr.need[s+1][2*b], pr.need[s+1][2*b+1]
+	switch {
+	case s < rateLog && L <= m: // the second half's input is zero
+		if hi { // bot[L:] is zero already: a block's entries from L on are
+			v := bot[:L]
+			v.Mul(top[:L], tw[:L])
 		}
+	case lo && hi:
+		for i := range top {
+			fr.Butterfly(&top[i], &bot[i])
+		}
+		bot.Mul(bot, tw)
+	case lo:
+		top.Add(top, bot)
+	case hi:
+		bot.Sub(top, bot)
+		bot.Mul(bot, tw)
+	}
+	if s+1 == pr.k {
+		return
+	}
+	if lo {
+		pr.block(a[:m], s+1, 2*b, L, rateLog)
+	}
+	if hi {
+		pr.block(a[m:], s+1, 2*b+1, L, rateLog)
 	}
 }
