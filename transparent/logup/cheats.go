@@ -24,12 +24,10 @@ type cheats struct {
 	// balanceG, forgeEqG: the same on the table's side: g_0 moved so that
 	// Σg = Σh, and g's zero-check run with a solved eq point.
 	balanceG, forgeEqG bool
-	// linkSub: under vanishing masks with n < ℓ, commit f's repetition with
-	// f's outside entries replaced (the lookup then succeeds on it);
-	// linkForgeEq: run the link's sumcheck with a solved eq point;
-	// linkTrueFold: run it on f itself in place of the committed
-	// repetition's fold.
-	linkSub, linkForgeEq, linkTrueFold bool
+	// noSpans: under vanishing masks, run the sumcheck with every masked
+	// factor's Z over all N variables (no spans): the finals are then not
+	// the committed tables' f̂ at ρ's last coordinates when n ≠ ℓ.
+	noSpans bool
 }
 
 // substituted returns f with its entries outside table replaced by

@@ -71,56 +71,57 @@ func proverTables(alpha fr.Element, rf, rt []fr.Element, f, h, tv, g, m mle.Tabl
 	return t
 }
 
-// widen returns table repeated to 2^n entries under vanishing masks
-// (pcs.Params.Vanishing) when n > ℓ, so that g and m are committed over n
-// variables like h and f and every committed factor of the sumcheck is one
-// of its own size, masked by its commitment's vanishing row (a repeated
-// table's mask would span only its own last variables, which
-// sumcheck.Instance cannot express). T repeated has the same values (its
-// first occurrences are T's), so the lookup proves the same statement; the
-// digest stays T's. With n < ℓ f is repeated instead (Link).
-func widen(p pcs.Params, table *Table, n int) (*Table, error) {
-	l := table.Vals.NumVars()
-	if !p.Hiding || !p.Vanishing || n <= l {
-		return table, nil // n < l: f is repeated instead (Link)
+// masks returns the sumcheck's mask rows and spans (nil without vanishing
+// masks): the commitments' vanishing rows (−s_f for the factor α − f), each
+// spanning its table's own variables — n for h and f, ℓ for g and m, the
+// last ones of the N = max(n, ℓ) the sumcheck runs over, the tables being
+// repeated over the first (sumcheck.Instance.Spans) — so that each final is
+// the committed table's f̂ at ρ's last coordinates. A table of no variables
+// is a plain factor (Z ≡ 0: no mask).
+func masks(p pcs.Params, h, f, g, m *pcs.ProverData) ([][]fr.Element, []int) {
+	if !p.Hiding || !p.Vanishing {
+		return nil, nil
 	}
-	w := *table
-	w.Vals = repeat(table.Vals, n)
-	return &w, nil
-}
-
-// masks returns the sumcheck's mask rows (nil without vanishing masks):
-// the commitments' vanishing rows, −s_f for the factor α − f.
-func masks(h, f, g, m *pcs.ProverData) [][]fr.Element {
-	if h.MaskRow() == nil || h.Commitment().NumVars == 0 {
-		return nil
+	out, spans := make([][]fr.Element, numTables), make([]int, numTables)
+	any := false
+	for k, d := range map[int]*pcs.ProverData{tH: h, tF: f, tG: g, tM: m} {
+		if v := d.Commitment().NumVars; v > 0 && d.MaskRow() != nil {
+			out[k], spans[k] = d.MaskRow(), v
+			any = true
+		}
 	}
-	out := make([][]fr.Element, numTables)
-	out[tH], out[tF], out[tG], out[tM] = h.MaskRow(), f.MaskRow(), g.MaskRow(), m.MaskRow()
-	if out[tF] == nil {
-		return nil // f's commitment has no vanishing row: a mismatch the claims will report
+	if !any {
+		return nil, nil
 	}
 	for i := range out[tF] {
 		out[tF][i].Neg(&out[tF][i])
 	}
-	return out
+	return out, spans
 }
 
-// masked returns the verifier's view of masks: the mask's variables (the
-// commitment's column variables) for h, f, g and m under vanishing masks
-// over ≥ 1 variable, nil otherwise.
-func masked(p pcs.Params, h, f, g, m pcs.Commitment) []int {
-	if !p.Hiding || !p.Vanishing || h.NumVars == 0 {
-		return nil
+// masked returns the verifier's view of masks: for h, f, g and m under
+// vanishing masks, the mask's variables (the commitment's column variables;
+// −1 for a table of no variables) and the span (its variables); nil, nil
+// when no table is masked.
+func masked(p pcs.Params, h, f, g, m pcs.Commitment) ([]int, []int) {
+	if !p.Hiding || !p.Vanishing {
+		return nil, nil
 	}
-	out := make([]int, numTables)
+	out, spans := make([]int, numTables), make([]int, numTables)
 	for k := range out {
 		out[k] = -1
 	}
+	any := false
 	for k, c := range map[int]pcs.Commitment{tH: h, tF: f, tG: g, tM: m} {
-		out[k] = c.NumVars - c.RowVars
+		if c.NumVars > 0 {
+			out[k], spans[k] = c.NumVars-c.RowVars, c.NumVars
+			any = true
+		}
 	}
-	return out
+	if !any {
+		return nil, nil
+	}
+	return out, spans
 }
 
 // claim is a committed table's value at a point, from the sumcheck's finals.

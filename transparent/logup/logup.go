@@ -28,10 +28,12 @@
 //     (ProveBatched); eq and T̃ the verifier evaluates itself.
 //
 // Under pcs.Params.Vanishing the claims are on f̂ = f̃ + Z·s̃: the committed
-// tables are masked factors of the sumcheck, which needs them all over N
-// variables, so T is repeated to 2^n entries when n > ℓ (widen) and f to
-// 2^ℓ entries when n < ℓ, with a sumcheck linking the repetition to f
-// ([Link]; batched proofs only).
+// tables are masked factors of the sumcheck, each over its own variables
+// (sumcheck.Instance.Spans: h and f span the last n of the N variables, g
+// and m the last ℓ; the final of a repeated table is its own f̂ at ρ's last
+// coordinates), so every table is committed at its natural size and each
+// receives one claim. A table of no variables (one lookup, or a one-entry
+// table) has no vanishing mask (Z ≡ 0): its one value is stated as it is.
 //
 // Nothing the prover states is a function of the private multiset beyond
 // the sumcheck's rounds (masked under pcs.Params.Hiding) and the four final
@@ -57,8 +59,7 @@
 // round, and the Libra mask the largest degree; +1/|F| for the mask's shift
 // under hiding), and each claim adds the pcs error (docs/TRANSPARENT.md). In
 // all ≤ (2^n + 2^ℓ + n + ℓ + 7N + 3)/|F| < 2^-220 for n, ℓ ≤ 30, plus the
-// openings': below 2^-100 with pcs.DefaultParams. The link of vanishing
-// masks adds ℓ/|F| + 4n/|F| (link.go).
+// openings': below 2^-100 with pcs.DefaultParams.
 package logup
 
 import (
@@ -119,7 +120,6 @@ func Range(bits int) (*Table, error) {
 // Proof is a lookup proof.
 type Proof struct {
 	M, H, G  pcs.Commitment
-	Link     *Link          // under vanishing masks with n < ℓ (link.go); nil otherwise
 	Sumcheck sumcheck.Proof // the three identities, combined (check.go)
 	Openings [4]pcs.Opening // h̃, f̃ at ρ_n; g̃, m̃ at ρ_ℓ (empty when batched)
 }
@@ -127,9 +127,6 @@ type Proof struct {
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
 	n := 3*48 + p.Sumcheck.Size()
-	if p.Link != nil {
-		n += 48 + p.Link.Sumcheck.Size()
-	}
 	for i := range p.Openings {
 		n += p.Openings[i].Size()
 	}
@@ -156,19 +153,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	if fData.Commitment().NumVars != n {
 		return Proof{}, fmt.Errorf("logup: f has %d variables, its commitment %d", n, fData.Commitment().NumVars)
 	}
-	table, err := widen(params, table, n)
-	if err != nil {
-		return Proof{}, err
-	}
-	l = table.Vals.NumVars()
 	f, table = ch.statement(f, table)
-	var link *Link
-	if linkNeeded(params, n, l) {
-		if link, f, fData, err = proveLink(tr, params, fData, f, l, bp, ch, table); err != nil {
-			return Proof{}, err
-		}
-		n = l
-	}
 	// 1. Multiplicities.
 	m := make(mle.Table, len(table.Vals))
 	outsideAt := -1
@@ -190,7 +175,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	if err != nil {
 		return Proof{}, err
 	}
-	proof := Proof{Link: link}
+	var proof Proof
 	proof.M = mData.Commitment()
 	alpha := absorbTable(tr, table, proof.M)
 
@@ -212,7 +197,11 @@ func prove(tr *transcript.Transcript, params pcs.Params, fData *pcs.ProverData, 
 	// 3. The sumcheck.
 	tables := proverTables(alpha, rf, rt, f, h, table.Vals, g, m, ch)
 	var rho []fr.Element
-	in := sumcheck.Instance{Tables: tables, Terms: terms(lambda, n, l), Masks: masks(hData, fData, gData, mData)}
+	in := sumcheck.Instance{Tables: tables, Terms: terms(lambda, n, l)}
+	in.Masks, in.Spans = masks(params, hData, fData, gData, mData)
+	if ch.noSpans {
+		in.Spans = nil
+	}
 	if proof.Sumcheck, rho, err = sumcheck.ProveSum(tr, lambda, in, params.Hiding); err != nil {
 		return Proof{}, err
 	}
@@ -243,20 +232,7 @@ func Verify(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, tabl
 // VerifyBatched is Verify with the openings' claims deferred into v
 // (package batch); nil checks them at once.
 func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitment, table *Table, proof Proof, bv *batch.Verifier) error {
-	n := f.NumVars
-	table, err := widen(params, table, n)
-	if err != nil {
-		return err
-	}
-	l := table.Vals.NumVars()
-	if linkNeeded(params, n, l) {
-		if f, err = verifyLink(tr, params, f, l, proof.Link, bv); err != nil {
-			return err
-		}
-		n = l
-	} else if proof.Link != nil {
-		return fmt.Errorf("logup: a link to f's repetition in a proof of %d lookups into %d entries under hiding %v, vanishing %v (only for fewer lookups than entries under vanishing masks)", 1<<n, 1<<l, params.Hiding, params.Vanishing)
-	}
+	n, l := f.NumVars, table.Vals.NumVars()
 	if proof.H.NumVars != n || proof.G.NumVars != l || proof.M.NumVars != l {
 		return fmt.Errorf("logup: commitments over %d, %d, %d variables, want %d, %d, %d", proof.H.NumVars, proof.G.NumVars, proof.M.NumVars, n, l, l)
 	}
@@ -266,7 +242,8 @@ func VerifyBatched(tr *transcript.Transcript, params pcs.Params, f pcs.Commitmen
 	if masked := params.Hiding && N > 0; masked != (proof.Sumcheck.Mask != nil) {
 		return fmt.Errorf("logup: sumcheck masked %v under hiding %v over %d variables (want masked exactly under hiding, with rounds)", proof.Sumcheck.Mask != nil, params.Hiding, N)
 	}
-	sh := sumcheck.Shape{Tables: numTables, Terms: terms(lambda, n, l), Masked: masked(params, proof.H, f, proof.G, proof.M)}
+	sh := sumcheck.Shape{Tables: numTables, Terms: terms(lambda, n, l)}
+	sh.Masked, sh.Spans = masked(params, proof.H, f, proof.G, proof.M)
 	rho, fin, _, err := sumcheck.VerifySum(tr, lambda, N, sh, proof.Sumcheck)
 	if err != nil {
 		return fmt.Errorf("logup: the sumcheck of Σh = Σg and the fractions: %v", err)

@@ -122,15 +122,13 @@ func TestHonest(t *testing.T) {
 		{"range0 (one entry), 1 lookup: no variables", r0, 0, 1, 1},
 		{"range0 (one entry), 4 lookups", r0, 0, 1, 4},
 		{"range2, 64 lookups (n − ℓ = 4)", r2, 0, 4, 64},
+		{"range8, 4 lookups (ℓ − n = 6)", r8, 0, 256, 4},
 	} {
 		vals := make([]int64, c.n)
 		for i := range vals {
 			vals[i] = c.lo + rng.Int64N(c.span)
 		}
 		for _, md := range modes {
-			if md.vanishing && !md.batched && len(mle.FromInt64(vals)) < len(c.table.Vals) {
-				continue // f's repetition claimed twice: TestLinkUnbatched
-			}
 			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
 				err := lookupIn(t, md, vals, c.table, cheats{}, nil)
 				if err != nil {
@@ -142,11 +140,24 @@ func TestHonest(t *testing.T) {
 }
 
 // outsideVals has 16 and -1 outside [0, 16); insideVals none. 16 entries,
-// as many as Range(4)'s: every mode proves them.
+// as many as Range(4)'s.
 var (
 	outsideVals = []int64{3, 15, 16, 0, 9, -1, 2, 2, 7, 7, 1, 12, 11, 0, 5, 4}
 	insideVals  = []int64{3, 15, 1, 0, 9, 4, 2, 2, 7, 7, 1, 12, 11, 0, 5, 4}
 )
+
+// sizes are the soundness tests' lookups into Range(4) (ℓ = 4): as many as
+// its entries, fewer (n = 3: h and f span the sumcheck's last 3 of 4
+// variables under vanishing masks) and more (n = 5: g and m span its last
+// 4 of 5); each keeps 16 and -1 outside (or none, for the inside cheats).
+var sizes = []struct {
+	name            string
+	outside, inside []int64
+}{
+	{"n = ℓ", outsideVals, insideVals},
+	{"n < ℓ", outsideVals[:8], insideVals[:8]},
+	{"n > ℓ", append(append([]int64(nil), outsideVals...), insideVals...), append(append([]int64(nil), insideVals...), insideVals...)},
+}
 
 // soundness is the cheating provers of an outside entry and of a
 // committed table that is not the one proven; check names the verifier's
@@ -188,23 +199,25 @@ func TestOutsideRejected(t *testing.T) {
 			t.Fatal("prover accepted an entry outside the table")
 		}
 	})
-	for _, c := range soundness {
-		vals := outsideVals
-		if !c.ch.outside && !c.ch.substitute {
-			vals = insideVals
-		}
-		for _, md := range modes {
-			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
-				err := lookupIn(t, md, vals, r4, c.ch, nil)
-				if err == nil {
-					t.Fatal("cheating proof accepted")
-				}
-				if _, ok := err.(errClaimRefused); ok {
-					t.Logf("refused by the batch's prover: %v", err)
-					return
-				}
-				t.Log(err)
-			})
+	for _, sz := range sizes {
+		for _, c := range soundness {
+			vals := sz.outside
+			if !c.ch.outside && !c.ch.substitute {
+				vals = sz.inside
+			}
+			for _, md := range modes {
+				t.Run(sz.name+"/"+c.name+"/"+md.String(), func(t *testing.T) {
+					err := lookupIn(t, md, vals, r4, c.ch, nil)
+					if err == nil {
+						t.Fatal("cheating proof accepted")
+					}
+					if _, ok := err.(errClaimRefused); ok {
+						t.Logf("refused by the batch's prover: %v", err)
+						return
+					}
+					t.Log(err)
+				})
+			}
 		}
 	}
 }
@@ -214,21 +227,23 @@ func TestOutsideRejected(t *testing.T) {
 // the check goes.
 func TestChecksNeeded(t *testing.T) {
 	r4, _ := Range(4)
-	for _, c := range soundness {
-		if c.check == "" {
-			continue
-		}
-		vals := outsideVals
-		if !c.ch.outside && !c.ch.substitute {
-			vals = insideVals
-		}
-		t.Run(c.name, func(t *testing.T) {
-			omit = map[string]bool{c.check: true}
-			defer func() { omit = nil }()
-			if err := lookup(t, vals, r4, c.ch, nil); err != nil {
-				t.Fatalf("without the %s check, still rejected: %v", c.check, err)
+	for _, sz := range sizes {
+		for _, c := range soundness {
+			if c.check == "" {
+				continue
 			}
-		})
+			vals := sz.outside
+			if !c.ch.outside && !c.ch.substitute {
+				vals = sz.inside
+			}
+			t.Run(sz.name+"/"+c.name, func(t *testing.T) {
+				omit = map[string]bool{c.check: true}
+				defer func() { omit = nil }()
+				if err := lookup(t, vals, r4, c.ch, nil); err != nil {
+					t.Fatalf("without the %s check, still rejected: %v", c.check, err)
+				}
+			})
+		}
 	}
 }
 
@@ -294,87 +309,40 @@ func TestTamperedRejected(t *testing.T) {
 	})
 }
 
-// TestLinkUnbatched: under vanishing masks a lookup of fewer entries than
-// the table's claims f's repetition twice, which an unbatched proof cannot
-// open (a hiding commitment opens once): refused on both sides.
-func TestLinkUnbatched(t *testing.T) {
+// TestSpans: under vanishing masks with n ≠ ℓ (and n = 0: one lookup, h
+// and f plain factors) the smaller tables are masked factors spanning
+// their own last variables (sumcheck.Instance.Spans), committed at their
+// own size and claimed once, so an unbatched proof opens each once; a
+// prover that runs the sumcheck without the spans (every Z over all N
+// variables: its finals are not the committed tables' f̂) is rejected, in
+// both vanishing modes.
+func TestSpans(t *testing.T) {
 	r4, _ := Range(4)
-	p := testParams
-	p.Hiding, p.Vanishing = true, true
-	f := mle.FromInt64([]int64{1, 2, 3, 4, 5, 6, 7, 8})
-	fData, err := pcs.Commit(p, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Prove(transcript.New("t"), p, fData, f, r4); err == nil || !strings.Contains(err.Error(), "use ProveBatched") {
-		t.Fatalf("prover: got %v, want the refusal", err)
-	}
-	if err := Verify(transcript.New("t"), p, fData.Commitment(), r4, Proof{Link: &Link{}}); err == nil || !strings.Contains(err.Error(), "verify batched") {
-		t.Fatalf("verifier: got %v, want the refusal", err)
-	}
-}
-
-// linkSoundness: cheats on the link to f's repetition (vanishing masks, 8
-// lookups into 16 entries, 16 and -1 outside), with the check that catches
-// each ("" for the link's sumcheck itself).
-var linkSoundness = []struct {
-	name, check string
-	ch          cheats
-}{
-	{"everything about f with 16 and -1 replaced (the claim on f)", "link f", cheats{substitute: true}},
-	{"repetition of the replaced f committed (the link's sum)", "", cheats{linkSub: true}},
-	{"repetition of the replaced f, the link's eq point forged", "link eq", cheats{linkSub: true, linkForgeEq: true}},
-	{"repetition of the replaced f, the link run on f (the claim on the repetition)", "link F", cheats{linkSub: true, linkTrueFold: true}},
-}
-
-func TestLinkRejected(t *testing.T) {
-	r4, _ := Range(4)
-	vals := outsideVals[:8]
-	md := mode{true, true, true}
-	for _, c := range linkSoundness {
-		t.Run(c.name, func(t *testing.T) {
-			err := lookupIn(t, md, vals, r4, c.ch, nil)
-			if err == nil {
-				t.Fatal("cheating proof accepted")
-			}
-			t.Log(err)
-		})
-		if c.check == "" {
-			continue
-		}
-		t.Run(c.name+"/without its check", func(t *testing.T) {
-			omit = map[string]bool{c.check: true}
-			defer func() { omit = nil }()
-			if err := lookupIn(t, md, vals, r4, c.ch, nil); err != nil {
-				t.Fatalf("without the %s check, still rejected: %v", c.check, err)
-			}
-		})
-	}
-	one := fr.One()
 	for _, c := range []struct {
 		name string
-		edit func(*Proof)
-	}{
-		{"link dropped", func(p *Proof) { p.Link = nil }},
-		{"link's round", func(p *Proof) { p.Link.Sumcheck.Rounds[0][0].Add(&p.Link.Sumcheck.Rounds[0][0], &one) }},
-		{"link's final on the repetition", func(p *Proof) { p.Link.Sumcheck.Finals[1].Add(&p.Link.Sumcheck.Finals[1], &one) }},
-		{"link's mask dropped", func(p *Proof) { p.Link.Sumcheck.Mask = nil }},
-		{"repetition's commitment", func(p *Proof) { p.Link.F.Root[0] ^= 1 }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if err := lookupIn(t, md, insideVals[:8], r4, cheats{}, c.edit); err == nil {
-				t.Fatal("tampered proof accepted")
-			}
-		})
-	}
-	t.Run("a link in a proof without vanishing masks", func(t *testing.T) {
-		var link *Link
-		lookupIn(t, md, insideVals[:8], r4, cheats{}, func(p *Proof) { link = p.Link })
-		err := lookupIn(t, mode{true, false, true}, insideVals[:8], r4, cheats{}, func(p *Proof) { p.Link = link })
-		if err == nil {
-			t.Fatal("accepted")
+		vals []int64
+	}{{"n < ℓ", insideVals[:8]}, {"n > ℓ", sizes[2].inside}, {"n = 0", insideVals[:1]}} {
+		for _, md := range modes[4:] {
+			t.Run(c.name+"/"+md.String(), func(t *testing.T) {
+				var proof Proof
+				if err := lookupIn(t, md, c.vals, r4, cheats{}, func(p *Proof) { proof = *p }); err != nil {
+					t.Fatalf("honest proof rejected: %v", err)
+				}
+				n, l := len(mle.FromInt64(c.vals)), len(r4.Vals)
+				if h, g := 1<<proof.H.NumVars, 1<<proof.G.NumVars; h != n || g != l {
+					t.Fatalf("h over %d entries, g over %d, want %d and %d (their own sizes)", h, g, n, l)
+				}
+				if c.name == "n = 0" {
+					return // no masked table repeated: spans change nothing
+				}
+				err := lookupIn(t, md, c.vals, r4, cheats{noSpans: true}, nil)
+				if err == nil {
+					t.Fatal("sumcheck without spans accepted")
+				}
+				t.Log(err)
+			})
 		}
-	})
+	}
 }
 
 func TestTables(t *testing.T) {

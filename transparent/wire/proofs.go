@@ -60,7 +60,7 @@ const (
 	minCommitment = 34
 	minOpening    = 5 * 4
 	minSumcheck   = 2*4 + 1
-	minLogup      = 3*minCommitment + 1 + minSumcheck + 4*minOpening
+	minLogup      = 3*minCommitment + minSumcheck + 4*minOpening
 	minStep       = minCommitment + 32 + minSumcheck + 2*minOpening
 	minRescale    = 6*minCommitment + 4 + minSumcheck + 4
 	minGroup      = 4 + 4 + 4 + 4 + 4 + 4 + 4 + 1
