@@ -97,3 +97,56 @@ func BenchmarkSumVsProve(b *testing.B) {
 		}
 	}
 }
+
+// rescaleLike is rescale's zero-check (transparent/rescale/check.go) at 2^n
+// entries: eq·(L1 + λ·L2 + κ1·(σ² − σ) + κ2·(σ·q − y)) over the tables eq,
+// a, q, r, v, σ, y, the six committed ones masked when masked is set (rows
+// of 2^(n/2) entries): rounds of degree 3, the last of degree 7 masked.
+func rescaleLike(n int, masked bool) Instance {
+	ts := randTables(7, n)
+	in := Instance{Tables: ts}
+	coef := func() fr.Element { var c fr.Element; c.SetRandom(); return c }
+	for _, k := range []int{1, 2, 3, 4, 5, 6} {
+		in.Terms = append(in.Terms, Term{Coef: coef(), Factors: []int{0, k}})
+	}
+	const eq, q, s, y = 0, 2, 5, 6
+	in.Terms = append(in.Terms, Term{Coef: coef(), Factors: []int{eq, s, s}}, Term{Coef: coef(), Factors: []int{eq, s, q}}, Term{Coef: coef(), Factors: []int{eq, y}})
+	if masked {
+		in.Masks = make([][]fr.Element, len(ts))
+		for k := 1; k < len(ts); k++ {
+			in.Masks[k] = randTables(1, n/2)[0]
+		}
+	}
+	return in
+}
+
+// go test -run '^$' -bench RescaleLike ./transparent/sumcheck/: the
+// rescale-like zero-check at 2^16 entries: plain, zk (Libra mask) and zk
+// with vanishing masks on six factors; cpu-ms/op and the proof's bytes.
+func BenchmarkRescaleLike(b *testing.B) {
+	const n = 16
+	for _, c := range []struct {
+		name       string
+		zk, masked bool
+	}{{"plain", false, false}, {"zk", true, false}, {"zk_vanishing", true, true}} {
+		in := rescaleLike(n, c.masked)
+		b.Run(fmt.Sprintf("%s/2^%d", c.name, n), func(b *testing.B) {
+			cpu, size := 0.0, 0
+			for b.Loop() {
+				b.StopTimer()
+				cp := in
+				cp.Tables = clone(in.Tables)
+				b.StartTimer()
+				t0 := cpuNow()
+				p, _, err := ProveSum(transcript.New("b"), fr.Element{}, cp, c.zk)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuNow() - t0
+				size = p.Size()
+			}
+			b.ReportMetric(cpu/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}

@@ -264,7 +264,8 @@ func proveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table
 	mask.Start(tr.Challenge("sumcheck/rho"))
 	s := newSumProver(tables, nil, nil, []Term{productTerm(d)})
 	var point []fr.Element
-	proof.Rounds, point = s.rounds(tr, nil, mask, func(int) int { return d })
+	deg := func(int) int { return d }
+	proof.Rounds, point = s.rounds(tr, nil, mask, deg, deg)
 	proof.Finals = s.finals()
 	mp.Value = mask.Value()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)

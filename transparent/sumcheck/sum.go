@@ -268,6 +268,7 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 	}
 	var mask *Mask
 	var proof Proof
+	sd, sdl := d, dl // the degrees the rounds are sent at
 	if zk && n > 0 {
 		var err error
 		if mask, err = NewMask(n, max(d, dl), p); err != nil {
@@ -277,15 +278,18 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 		proof.Mask.Com.Absorb(tr, "sumcheck/mask")
 		tr.AppendElements("sumcheck/masksum", proof.Mask.Sum)
 		mask.Start(tr.Challenge("sumcheck/rho"))
-		d, dl = max(d, dl), max(d, dl)
+		sd, sdl = max(d, dl), max(d, dl)
 	}
 	var point []fr.Element
-	proof.Rounds, point = s.rounds(tr, tp, mask, func(j int) int {
-		if j == n-1 {
-			return dl
+	pick := func(a, b int) func(int) int {
+		return func(j int) int {
+			if j == n-1 {
+				return b
+			}
+			return a
 		}
-		return d
-	})
+	}
+	proof.Rounds, point = s.rounds(tr, tp, mask, pick(d, dl), pick(sd, sdl))
 	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	if tp != nil {

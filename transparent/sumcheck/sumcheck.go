@@ -93,7 +93,8 @@ func Prove(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Pro
 	s := newSumProver(tables, nil, nil, []Term{productTerm(d)})
 	var proof Proof
 	var point []fr.Element
-	proof.Rounds, point = s.rounds(tr, nil, nil, func(int) int { return d })
+	deg := func(int) int { return d }
+	proof.Rounds, point = s.rounds(tr, nil, nil, deg, deg)
 	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	return proof, point, Stats{Mul: s.mul}, nil
