@@ -58,6 +58,9 @@
 // boundary binding included, stays within the limit), builds the first
 // planned segment, learns the fixed cost per segment from its exact count,
 // and plans the rest again; a segment over the limit is cut shorter.
+// With --segments K it plans K segments whose largest Costs.Weight is as
+// small as it can be: constraints plus calldata words (also counted per
+// step) over WordsPerConstraint, what a prover's peak memory grows with.
 //
 // A block that cannot be cut (a convolution with its ReLU and max pool
 // fused) and is over the limit, or lies in the largest of --segments K,
