@@ -157,7 +157,6 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 	if err != nil {
 		return err
 	}
-	rho := tr.Challenges("cnn/rho", cur.NumVars)
 	// y laid out as the committed table (zero on padding).
 	if cp, _ := mle.Pow2(oc); cp*stride != 1<<cur.NumVars && (oc > 1 || stride > 1<<cur.NumVars) {
 		return fmt.Errorf("cnn: output committed over %d variables, want %d rows of %d", cur.NumVars, oc, stride)
@@ -168,5 +167,5 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 			yt[c*stride+p].SetInt64(y[c*plane+p])
 		}
 	}
-	return verifyOutput(tr, params, cur, rho, yt, proof.Batch, bv)
+	return verifyOutput(tr, params, cur, yt, proof.Batch, bv)
 }

@@ -176,7 +176,6 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 	if err != nil {
 		return err
 	}
-	rho := tr.Challenges("cnn/rho", cur.NumVars)
 	if 1<<cur.NumVars < nOut {
 		return fmt.Errorf("cnn: output committed over %d variables, want %d values", cur.NumVars, nOut)
 	}
@@ -184,5 +183,5 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 	for j, v := range y {
 		yt[j].SetInt64(v)
 	}
-	return verifyOutput(tr, params, cur, rho, yt, proof.Batch, bv)
+	return verifyOutput(tr, params, cur, yt, proof.Batch, bv)
 }

@@ -3,7 +3,6 @@ package cnn
 import (
 	"fmt"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/conv"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
@@ -168,9 +167,10 @@ func proveHead(tr *transcript.Transcript, params pcs.Params, gemm []*matmul.Laye
 		steps, requan = append(steps, step), append(requan, rq)
 		cur, curData = out[i], outData
 	}
-	rho := tr.Challenges("cnn/rho", curData.Commitment().NumVars)
-	if _, err := bp.Open(tr, curData, rho); err != nil {
-		return nil, nil, batch.Proof{}, err
+	for _, pt := range mlp.OutputPoints(tr, "cnn/rho", params, curData.Commitment().NumVars) {
+		if _, err := bp.Open(tr, curData, pt); err != nil {
+			return nil, nil, batch.Proof{}, err
+		}
 	}
 	b, err := bp.Prove(tr)
 	if err != nil {
@@ -195,12 +195,15 @@ func verifyHead(tr *transcript.Transcript, params pcs.Params, gemm []*matmul.Lay
 }
 
 // verifyOutput checks that the output committed in out is yt (y laid out as
-// its table, zero on padding) at ρ, then the batch of every deferred
+// its table, zero on padding) at mlp.OutputPoints (ρ, or under vanishing
+// masks the two points where Ŷ = Ỹ), then the batch of every deferred
 // opening.
-func verifyOutput(tr *transcript.Transcript, params pcs.Params, out pcs.Commitment, rho []fr.Element, yt mle.Table, b batch.Proof, bv *batch.Verifier) error {
-	want, _ := yt.Eval(rho)
-	if err := bv.Check(tr, params, out, rho, want, pcs.Opening{}); err != nil {
-		return fmt.Errorf("cnn: the committed output is not y: %v", err)
+func verifyOutput(tr *transcript.Transcript, params pcs.Params, out pcs.Commitment, yt mle.Table, b batch.Proof, bv *batch.Verifier) error {
+	for _, pt := range mlp.OutputPoints(tr, "cnn/rho", params, out.NumVars) {
+		want, _ := yt.Eval(pt)
+		if err := bv.Check(tr, params, out, pt, want, pcs.Opening{}); err != nil {
+			return fmt.Errorf("cnn: the committed output is not y: %v", err)
+		}
 	}
 	if err := bv.Verify(tr, params, b); err != nil {
 		return fmt.Errorf("cnn: openings: %v", err)
