@@ -1,6 +1,7 @@
 package pcs
 
 import (
+	"fmt"
 	"math/bits"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -30,14 +31,13 @@ func (pd *ProverData) width() int {
 
 // RetainedBytes returns the bytes a ProverData holds besides the table it
 // was given (whose rows it shares with the caller): the Merkle tree's
-// hashes and the vanishing mask. The encoded matrix, Rm·W field elements,
-// is not among them (see the note above).
+// kept levels and the vanishing mask. The encoded matrix, Rm·W field
+// elements, is not among them, nor the tree's lowest levels (see the
+// notes above).
 func (pd *ProverData) RetainedBytes() int {
 	n := 32 * len(pd.mask)
-	if pd.tree != nil {
-		for _, l := range pd.tree.Levels {
-			n += 32 * len(l)
-		}
+	for _, l := range pd.upper {
+		n += 32 * len(l)
 	}
 	return n
 }
@@ -76,9 +76,26 @@ func (pd *ProverData) commitColumns(msg [][]fr.Element) error {
 		}
 	})
 	tree, err := merkle.Build(leaves)
-	pd.tree = tree
-	return err
+	if err != nil {
+		return err
+	}
+	pd.drop = min(treeDrop, k)
+	pd.upper = tree.Levels[pd.drop:]
+	return nil
 }
+
+// treeDrop is how many of the Merkle tree's lowest levels a ProverData
+// does not keep: the leaves and their parents, 3/4 of the tree's 2W − 1
+// hashes. An opening rebuilds them for the aligned groups of 2^treeDrop
+// leaves that hold its queried columns (openColumns): it encodes those
+// groups' ≤ 4t columns instead of t (the pruned FFT's cost grows by about
+// two stages of W/2 butterflies, from ≈ 7 to ≈ 9, still below the
+// commit's log W) and hashes them, and checks each group's root against
+// the kept level.
+const treeDrop = 2
+
+// root returns the Merkle root.
+func (pd *ProverData) root() merkle.Hash { return pd.upper[len(pd.upper)-1][0] }
 
 // bitrev reverses the k low bits of p.
 func bitrev(p, k int) int {
@@ -99,15 +116,34 @@ func leafInto(buf []byte, col []fr.Element) merkle.Hash {
 	return merkle.LeafHash(buf)
 }
 
-// openColumns returns the encoded columns at the distinct positions idx:
-// column idx[q] is Enc(msg_i)[idx[q]] over the Rm messages, recomputed by
-// the pruned FFT (one buffer of W entries per worker).
-func (pd *ProverData) openColumns(idx []int) [][]fr.Element {
+// openColumns returns the encoded columns at the distinct positions idx
+// and their Merkle multiproof. The columns of every aligned group of
+// 2^drop positions holding a queried one are recomputed from the Rm
+// messages by the pruned FFT (one buffer of W entries per worker); their
+// hashes rebuild the tree's dropped levels over those groups, each group's
+// root checked against the kept level (a mismatch is a prover bug: the
+// recomputation is not what was committed).
+func (pd *ProverData) openColumns(idx []int) ([][]fr.Element, []merkle.Hash, error) {
 	msg := pd.messages()
-	Rm, W := len(msg), pd.width()
-	plan := newPrune(W, idx)
-	flat := make([]fr.Element, len(idx)*Rm)
-	cols := make([][]fr.Element, len(idx))
+	Rm, W, d := len(msg), pd.width(), pd.drop
+	g := 1 << d
+	var groups []int // distinct groups, in order of first query
+	seen := map[int]int{}
+	for _, j := range idx {
+		if _, ok := seen[j>>d]; !ok {
+			seen[j>>d] = len(groups)
+			groups = append(groups, j>>d)
+		}
+	}
+	all := make([]int, 0, len(groups)*g) // every position of every group, group by group
+	for _, grp := range groups {
+		for r := range g {
+			all = append(all, grp<<d+r)
+		}
+	}
+	plan := newPrune(W, all)
+	flat := make([]fr.Element, len(all)*Rm)
+	cols := make([][]fr.Element, len(all))
 	for q := range cols {
 		cols[q] = flat[q*Rm : (q+1)*Rm : (q+1)*Rm]
 	}
@@ -121,11 +157,44 @@ func (pd *ProverData) openColumns(idx []int) [][]fr.Element {
 		}
 	})
 	if pd.tamper != nil {
-		for q, j := range idx {
+		for q, j := range all {
 			pd.tamper(j, cols[q])
 		}
 	}
-	return cols
+	// The dropped levels, filled over the groups only: MultiPath reads
+	// nothing else below level d (every sibling it needs there is in a
+	// queried group).
+	levels := make([][]merkle.Hash, d, d+len(pd.upper))
+	for l := range levels {
+		levels[l] = make([]merkle.Hash, W>>l)
+	}
+	buf := make([]byte, 0, Rm*fr.Bytes)
+	for k, grp := range groups {
+		leaves := make([]merkle.Hash, g)
+		for r := range leaves {
+			leaves[r] = leafInto(buf, cols[k*g+r])
+		}
+		sub, err := merkle.Build(leaves)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sub.Root() != pd.upper[0][grp] {
+			return nil, nil, fmt.Errorf("pcs: recomputed columns %d..%d do not hash to the committed tree", grp<<d, grp<<d+g-1)
+		}
+		for l := range levels {
+			copy(levels[l][grp<<(d-l):], sub.Levels[l])
+		}
+	}
+	tree := &merkle.Tree{Levels: append(levels, pd.upper...)}
+	proof, err := tree.MultiPath(idx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([][]fr.Element, len(idx))
+	for q, j := range idx {
+		out[q] = cols[seen[j>>d]*g+j&(g-1)]
+	}
+	return out, proof, nil
 }
 
 // prune is a radix-2 decimation-in-frequency FFT of size W restricted to

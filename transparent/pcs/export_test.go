@@ -12,6 +12,6 @@ func (pd *ProverData) recommit() error {
 	if err := pd.commitColumns(pd.messages()); err != nil {
 		return err
 	}
-	pd.com.Root = pd.tree.Root()
+	pd.com.Root = pd.root()
 	return nil
 }

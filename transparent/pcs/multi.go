@@ -184,8 +184,7 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 	}
 	idx = distinct(idx)
 	for _, pd := range pds {
-		cols := pd.openColumns(idx) // one table's messages alive at a time
-		proof, err := pd.tree.MultiPath(idx)
+		cols, proof, err := pd.openColumns(idx) // one table's messages alive at a time
 		if err != nil {
 			return nil, MultiOpening{}, err
 		}

@@ -130,8 +130,8 @@ func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	idx = distinct(idx)
-	op := Opening{U: u, V: v, Columns: pd.openColumns(idx), Mask: mask}
-	if op.Proof, err = pd.tree.MultiPath(idx); err != nil {
+	op := Opening{U: u, V: v, Mask: mask}
+	if op.Columns, op.Proof, err = pd.openColumns(idx); err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	N := len(pd.rows) * len(pd.rows[0])

@@ -143,11 +143,12 @@ func (c Commitment) Absorb(tr *transcript.Transcript, label string) {
 type ProverData struct {
 	params Params
 	com    Commitment
-	rows   [][]fr.Element // R rows of C entries: the table
-	seed   [32]byte       // with hiding: the key of the random coefficients, regenerated at opening (messages)
-	mask   []fr.Element   // with Vanishing: s, the vanishing mask (C entries)
-	tree   *merkle.Tree   // over the W = L/ρ encoded columns, which are not kept (columns.go)
-	opened bool           // a hiding commitment's masks serve one opening
+	rows   [][]fr.Element  // R rows of C entries: the table
+	seed   [32]byte        // with hiding: the key of the random coefficients, regenerated at opening (messages)
+	mask   []fr.Element    // with Vanishing: s, the vanishing mask (C entries)
+	upper  [][]merkle.Hash // the Merkle tree over the W = L/ρ encoded columns from level drop up; the columns are not kept (columns.go)
+	drop   int             // the tree's levels below upper, rebuilt at opening
+	opened bool            // a hiding commitment's masks serve one opening
 	// tamper, set only by tests, rewrites encoded column j (of Rm entries)
 	// wherever it is computed, at commit and at opening: a committed
 	// matrix that is not a codeword, for the soundness tests.
@@ -257,6 +258,6 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 	if err := pd.commitColumns(msg); err != nil {
 		return nil, err
 	}
-	pd.com = Commitment{Root: pd.tree.Root(), NumVars: n, RowVars: rowVars}
+	pd.com = Commitment{Root: pd.root(), NumVars: n, RowVars: rowVars}
 	return pd, nil
 }
