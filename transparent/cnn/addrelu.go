@@ -22,39 +22,43 @@ import (
 //
 // # Protocol
 //
-// z is never committed: it is linear in a and b, so z̃(ρ) = 2^UpA·ã(ρ) +
-// 2^UpB·b̃(ρ) at any point. The prover commits y, the sign s (1 where
-// z ≥ 0) and the limbs v0 (Limb bits) and v1 (B − Limb bits) of
-// v = z + 2^B·(1 − s). Then
+// z is never committed: it is linear in a and b, z = 2^UpA·a + 2^UpB·b.
+// The prover commits y, the sign s (1 where z ≥ 0) and the limbs v0 (Limb
+// bits) and v1 (B − Limb bits) of v = z + 2^B·(1 − s). Then
 //
 //  1. logUp: v0 ∈ [0, 2^Limb), v1 ∈ [0, 2^(B−Limb)), so v ∈ [0, 2^B);
-//  2. r and λ drawn; one sumcheck of degree 3 (the product):
-//     ỹ(r) = Σ_x eq(r, x)·s(x)·w(x), w = z + λ·(1 − s),
-//     which, λ being drawn after every commitment, is both ỹ(r) = MLE(s·z)(r)
-//     and Σ eq(r, x)·s(x)(1 − s(x)) = 0 (error 1/|F| for λ, n/|F| for r,
-//     3n/|F| for the sumcheck); it ends at ρ with s̃(ρ) and w̃(ρ) stated;
-//  3. μ drawn; the link, one sumcheck of degree 2 at ρ:
-//     w̃(ρ) = Σ_x eq(ρ, x)·[w(x) + μ·E(x)], E = v0 + 2^Limb·v1 − z − 2^B·(1 − s),
-//     i.e. the product's w̃(ρ) is z + λ(1 − s) of the committed a, b, s, and
-//     the eq-weighted zero-check Σ_x eq(ρ, x)·E(x) = 0 (v = z + 2^B(1 − s)
-//     on the cube), combined by μ. It ends at σ with ã, b̃, s̃, ṽ0, ṽ1 at σ
-//     stated, from which the verifier recomputes the link's final. No
-//     relation among different tables' values at one point is checked:
-//     with one vanishing mask per hiding commitment (docs/TRANSPARENT.md,
-//     "Zero knowledge") such a relation does not hold on opened values;
-//  4. ỹ(r), s̃(ρ), and ã, b̃, s̃, ṽ0, ṽ1 at σ are claims (deferred to
-//     package batch).
+//  2. r, then λ and μ drawn; one eq-weighted zero-check (sumcheck.ProveSum)
+//     Σ_x eq(r, x)·[P0 + λ·P1 + μ·E](x) = 0 with P0 = y − s·z (the Relu),
+//     P1 = s² − s (s boolean), E = v0 + 2^Limb·v1 − z − 2^B·(1 − s) (v's
+//     limbs), written as nine terms over the committed tables eq(r), y, s,
+//     a, b, v0, v1 with public coefficients (the constant −μ·2^B moves
+//     into the claim μ·2^B); degree 3 (eq·s·s, eq·s·a, eq·s·b);
+//  3. its finals: eq(r, ρ), which the verifier computes, and ŷ, ŝ, â, b̂,
+//     v̂0, v̂1 at ρ, claims deferred to package batch.
 //
-// Both sumchecks are masked under pcs.Params.Hiding (sumcheck.ProveZK).
+// Nothing private is stated (the claim is public) and no relation among
+// different tables' values at one point is checked. This replaces the
+// product sumcheck from a stated ỹ(r) and its link (4d2abf4) in every mode.
 //
-// Soundness: s is boolean everywhere (2); v = z + 2^B(1 − s) on the cube
-// (3) and v ∈ [0, 2^B) (1), so s = 1 gives z ∈ [0, 2^B) and s = 0 gives
-// z ∈ [−2^B, 0): s is z's sign, and y = s·z (2) is max(0, z). The link's
-// error: E ≠ 0 (fixed by the commitments before ρ) has Ẽ(ρ) = 0 with
-// probability n/|F|; w̃(ρ) + μ·Ẽ(ρ) equals the stated w̃(ρ) for a μ drawn
-// after it unless both hold: 1/|F|; its sumcheck: 2n/|F|: (3n + 1)/|F|.
-// With the product's (4n + 1)/|F| the total error is ≤ (7n + 2)/|F| + the
-// two lookups' (package logup) + the openings'.
+// # Zero knowledge (pcs.Params{Hiding, Vanishing})
+//
+// Every table is a masked factor (its commitment's vanishing row), so the
+// finals are f̂ values, uniform; the rounds are masked (Libra). Without
+// Vanishing the finals are f̃ values (one linear form of each table).
+//
+// # Soundness
+//
+// s is boolean everywhere (P1 = 0), v = z + 2^B(1 − s) on the cube (E = 0)
+// and v ∈ [0, 2^B) (1), so s = 1 gives z ∈ [0, 2^B) and s = 0 gives
+// z ∈ [−2^B, 0): s is z's sign, and y = s·z (P0 = 0) is max(0, z). P0, P1,
+// E are functions on the cube fixed by the commitments before r: one of
+// them nonzero has its multilinear extension nonzero at r but with
+// probability n/|F|, and then P̃0(r) + λ·P̃1(r) + μ·Ẽ(r) = 0 for (λ, μ)
+// drawn after r with probability 1/|F| (Schwartz–Zippel, degree 1); the
+// sum is that value. The sumcheck's degree is 3 before the last round and
+// ≤ 7 in it (masked factors), 7 every round under hiding: 7n/|F|. Total
+// (8n + 1)/|F| < 2^-240, plus the two lookups' (package logup) and the
+// openings'.
 type addRelu struct {
 	UpA, UpB, Bits int
 	size           int // the tables' entries (a power of two)
@@ -81,16 +85,13 @@ func (l *addRelu) check() error {
 // AddReluProof proves one residual Add and its Relu.
 type AddReluProof struct {
 	Y, S, V0, V1 pcs.Commitment
-	Lookups      []logup.Proof // v0, and v1 when B > Limb
-	YAtR         fr.Element
-	Sum          sumcheck.Proof // ỹ(r) = Σ eq(r, x)·s(x)·w(x), ending at ρ
-	Link         sumcheck.Proof // w̃(ρ) = Σ eq(ρ, x)·(w(x) + μ·E(x)), ending at σ
-	At           [5]fr.Element  // ã, b̃, s̃, ṽ0, ṽ1 at σ (ṽ1 zero with one limb)
+	Lookups      []logup.Proof  // v0, and v1 when B > Limb
+	Sum          sumcheck.Proof // Σ eq(r, x)·(P0 + λ·P1 + μ·E)(x) = 0, ending at ρ
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *AddReluProof) Size() int {
-	n := 4*48 + 32 + 5*32 + p.Sum.Size() + p.Link.Size()
+	n := 4*48 + p.Sum.Size()
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
 	}
@@ -117,18 +118,55 @@ func (l *addRelu) run(a, b []int64) ([]int64, error) {
 
 // addCheats: the tests' cheating prover (nil: honest). sign may replace the
 // sign table (v computed from it mod 2^B, as a prover keeping v's limbs in
-// range must); sumZ may replace z in the sumcheck's last factor only;
-// tables may replace the committed y, s, v0, v1 by any field tables.
+// range must); tables may replace the committed y, s, v0, v1 by any field
+// tables; sum may edit the sumcheck's own copies of its tables (eq, y, s,
+// a, b, v0, v1) after the commitments (μ: the zero-check's challenge).
 type addCheats struct {
 	sign   func(s []int64)
-	sumZ   func(z []int64)
 	tables func(y, s, v0, v1 mle.Table)
-	// fudgeS runs the sumcheck on s changed at entry 0 so that its sum is
-	// the committed (edited) ỹ(r).
-	fudgeS bool
-	// fudgeLink runs the link on its table changed at entry 0 so that its
-	// sum is the product's w̃(ρ).
-	fudgeLink bool
+	sum    func(t []mle.Table, mu fr.Element)
+}
+
+// Tables of the zero-check (addTerms).
+const (
+	aEq = iota
+	aY
+	aS
+	aA
+	aB
+	aV0
+	aV1
+)
+
+// addTerms returns the zero-check's terms over the tables aEq..aV1 (aV1
+// left out with one limb) and its claim μ·2^B.
+func (l *addRelu) addTerms(lambda, mu fr.Element) ([]sumcheck.Term, fr.Element) {
+	lo, hi := l.limbs()
+	ua, ub, pl, pb := pow2(l.UpA), pow2(l.UpB), pow2(lo), pow2(l.Bits)
+	var one, nua, nub, cs, mua, mub, mpl, claim fr.Element
+	one.SetOne()
+	nua.Neg(&ua)
+	nub.Neg(&ub)
+	claim.Mul(&mu, &pb)
+	cs.Sub(&claim, &lambda)
+	mua.Mul(&mu, &nua)
+	mub.Mul(&mu, &nub)
+	mpl.Mul(&mu, &pl)
+	terms := []sumcheck.Term{
+		{Coef: one, Factors: []int{aEq, aY}},        // y
+		{Coef: nua, Factors: []int{aEq, aS, aA}},    // −s·2^UpA·a
+		{Coef: nub, Factors: []int{aEq, aS, aB}},    // −s·2^UpB·b
+		{Coef: cs, Factors: []int{aEq, aS}},         // (μ·2^B − λ)·s
+		{Coef: lambda, Factors: []int{aEq, aS, aS}}, // λ·s²
+		{Coef: mu, Factors: []int{aEq, aV0}},        // μ·v0
+		{Coef: mua, Factors: []int{aEq, aA}},        // −μ·2^UpA·a
+		{Coef: mub, Factors: []int{aEq, aB}},        // −μ·2^UpB·b
+		{Coef: mpl, Factors: []int{aEq, aV1}},       // μ·2^Limb·v1
+	}
+	if hi == 0 {
+		terms = terms[:len(terms)-1]
+	}
+	return terms, claim
 }
 
 func (l *addRelu) absorb(tr *transcript.Transcript, p *AddReluProof) {
@@ -170,9 +208,6 @@ func (l *addRelu) prove(tr *transcript.Transcript, params pcs.Params, aData, bDa
 	if ch.tables != nil {
 		ch.tables(yt, st, t0, t1)
 	}
-	if ch.sumZ != nil {
-		ch.sumZ(z)
-	}
 	var p AddReluProof
 	datas := make([]*pcs.ProverData, 4)
 	for i, t := range []mle.Table{yt, st, t0, t1} {
@@ -207,86 +242,47 @@ func (l *addRelu) prove(tr *transcript.Transcript, params pcs.Params, aData, bDa
 	n := yt.NumVars()
 	r := tr.Challenges("add/r", n)
 	lambda := tr.Challenge("add/lambda")
-	p.YAtR, _ = yt.Eval(r)
-	tr.AppendElements("add/y(r)", p.YAtR)
-	zt := mle.FromInt64(z)
-	w := make(mle.Table, l.size)
-	var one, t fr.Element
-	one.SetOne()
-	for i := range w {
-		t.Sub(&one, &st[i]).Mul(&t, &lambda)
-		w[i].Add(&zt[i], &t)
+	mu := tr.Challenge("add/mu")
+	terms, claim := l.addTerms(lambda, mu)
+	tables := []mle.Table{mle.EqTable(r), clone(yt), clone(st), mle.FromInt64(a), mle.FromInt64(b), clone(t0), clone(t1)}
+	owners := []*pcs.ProverData{nil, datas[0], datas[1], aData, bData, datas[2], datas[3]}
+	if hi == 0 {
+		tables, owners = tables[:aV1], owners[:aV1]
 	}
-	sumS := clone(st)
-	if ch.fudgeS {
-		eq := mle.EqTable(r)
-		var sum, t fr.Element
-		for i := range w {
-			t.Mul(&eq[i], &sumS[i]).Mul(&t, &w[i])
-			sum.Add(&sum, &t)
+	if ch.sum != nil {
+		ch.sum(tables, mu)
+	}
+	in := sumcheck.Instance{Tables: tables, Terms: terms}
+	if maskedVars(params, p.Y) >= 0 {
+		in.Masks = make([][]fr.Element, len(tables))
+		for k, d := range owners[1:] {
+			in.Masks[1+k] = d.MaskRow()
 		}
-		t.Mul(&eq[0], &w[0]).Inverse(&t)
-		sum.Sub(&p.YAtR, &sum).Mul(&sum, &t)
-		sumS[0].Add(&sumS[0], &sum)
 	}
 	var rho []fr.Element
 	var err error
-	if p.Sum, rho, _, err = sumcheck.ProveZK(tr, p.YAtR, []mle.Table{mle.EqTable(r), sumS, w}, params.Hiding); err != nil {
+	if p.Sum, rho, err = sumcheck.ProveSum(tr, claim, in, params.Hiding); err != nil {
 		return AddReluProof{}, nil, err
 	}
-	// The link: w̃(ρ) (the product's final) = Σ eq(ρ, x)·(w + μ·E)(x).
-	mu := tr.Challenge("add/mu")
-	ua, ub, pl, pb := pow2(l.UpA), pow2(l.UpB), pow2(lo), pow2(l.Bits)
-	lk := make(mle.Table, l.size)
-	at, bt := mle.FromInt64(a), mle.FromInt64(b)
-	for i := range lk {
-		lk[i] = l.link(lambda, mu, ua, ub, pl, pb, at[i], bt[i], st[i], t0[i], t1[i])
-	}
-	if ch.fudgeLink {
-		eq := mle.EqTable(rho)
-		sum := mle.Inner(eq, lk)
-		t.Inverse(&eq[0])
-		sum.Sub(&p.Sum.Finals[2], &sum).Mul(&sum, &t)
-		lk[0].Add(&lk[0], &sum)
-	}
-	var sigma []fr.Element
-	if p.Link, sigma, _, err = sumcheck.ProveZK(tr, p.Sum.Finals[2], []mle.Table{mle.EqTable(rho), lk}, params.Hiding); err != nil {
-		return AddReluProof{}, nil, err
-	}
-	for i, tb := range []mle.Table{at, bt, st, t0, t1} {
-		p.At[i], _ = tb.Eval(sigma)
-	}
-	tr.AppendElements("add/at-sigma", p.At[:]...)
-	opens := []struct {
-		d *pcs.ProverData
-		x []fr.Element
-	}{{datas[0], r}, {datas[1], rho}, {aData, sigma}, {bData, sigma}, {datas[1], sigma}, {datas[2], sigma}, {datas[3], sigma}}
-	if hi == 0 {
-		opens = opens[:6]
-	}
-	for _, o := range opens {
-		if _, err := bp.Open(tr, o.d, o.x); err != nil {
+	for _, d := range owners[1:] {
+		if openHook != nil {
+			openHook(d, rho)
+		}
+		if _, err := bp.Open(tr, d, rho); err != nil {
 			return AddReluProof{}, nil, err
 		}
 	}
 	return p, datas[0], nil
 }
 
-// link returns w + μ·E at one entry: w = z + λ(1 − s), E = v0 + 2^lo·v1 −
-// z − 2^B·(1 − s), z = 2^UpA·a + 2^UpB·b (ua, ub, pl, pb: 2^UpA, 2^UpB,
-// 2^lo, 2^B).
-func (l *addRelu) link(lambda, mu, ua, ub, pl, pb, a, b, s, v0, v1 fr.Element) fr.Element {
-	var z, t, oneMinusS, w, e fr.Element
-	z.Mul(&ua, &a)
-	t.Mul(&ub, &b)
-	z.Add(&z, &t)
-	oneMinusS.SetOne()
-	oneMinusS.Sub(&oneMinusS, &s)
-	w.Mul(&lambda, &oneMinusS).Add(&w, &z)
-	e.Mul(&pl, &v1).Add(&e, &v0).Sub(&e, &z)
-	t.Mul(&pb, &oneMinusS)
-	e.Sub(&e, &t).Mul(&e, &mu)
-	return *w.Add(&w, &e)
+// maskedVars is the verifier's view of a commitment as a sumcheck factor:
+// its vanishing mask's variables (the column variables) under
+// pcs.Params{Hiding, Vanishing} over ≥ 1 variable, −1 otherwise.
+func maskedVars(p pcs.Params, c pcs.Commitment) int {
+	if !p.Hiding || !p.Vanishing || c.NumVars == 0 {
+		return -1
+	}
+	return c.NumVars - c.RowVars
 }
 
 func clone(t mle.Table) mle.Table { return append(mle.Table(nil), t...) }
@@ -309,7 +305,7 @@ func (l *addRelu) verify(tr *transcript.Transcript, params pcs.Params, aCom, bCo
 	if 1<<n != l.size || bCom.NumVars != n || p.Y.NumVars != n || p.S.NumVars != n || p.V0.NumVars != n || (hi > 0 && p.V1.NumVars != n) {
 		return fmt.Errorf("add: tables committed over %d, %d, %d, %d, %d, %d variables, want %d entries", aCom.NumVars, bCom.NumVars, p.Y.NumVars, p.S.NumVars, p.V0.NumVars, p.V1.NumVars, l.size)
 	}
-	if hi == 0 && (p.V1 != pcs.Commitment{} || !p.At[4].IsZero()) {
+	if hi == 0 && p.V1 != (pcs.Commitment{}) {
 		return fmt.Errorf("add: a second limb for a %d-bit bound", l.Bits)
 	}
 	l.absorb(tr, p)
@@ -328,32 +324,27 @@ func (l *addRelu) verify(tr *transcript.Transcript, params pcs.Params, aCom, bCo
 	}
 	r := tr.Challenges("add/r", n)
 	lambda := tr.Challenge("add/lambda")
-	tr.AppendElements("add/y(r)", p.YAtR)
-	rho, fin, err := sumcheck.VerifyEq(tr, p.YAtR, r, 3, p.Sum, "add: y = relu(a + b)")
-	if err != nil {
-		return err
-	}
 	mu := tr.Challenge("add/mu")
-	sigma, lfin, err := sumcheck.VerifyEq(tr, fin[2], rho, 2, p.Link, "add: the sum's factor or v's limbs do not match a, b, s (a sign or z is wrong)")
+	terms, claim := l.addTerms(lambda, mu)
+	coms := []pcs.Commitment{{}, p.Y, p.S, aCom, bCom, p.V0, p.V1}[:aV1+min(hi, 1)]
+	sh := sumcheck.Shape{Tables: len(coms), Terms: terms}
+	if maskedVars(params, p.Y) >= 0 {
+		sh.Masked = make([]int, len(coms))
+		sh.Masked[aEq] = -1
+		for k, c := range coms[1:] {
+			sh.Masked[1+k] = maskedVars(params, c)
+		}
+	}
+	rho, fin, _, err := sumcheck.VerifySum(tr, claim, n, sh, p.Sum)
 	if err != nil {
-		return err
+		return fmt.Errorf("add: y = relu(a + b) with a boolean sign and v's limbs: %v", err)
 	}
-	lk := l.link(lambda, mu, pow2(l.UpA), pow2(l.UpB), pow2(lo), pow2(l.Bits), p.At[0], p.At[1], p.At[2], p.At[3], p.At[4])
-	if !lk.Equal(&lfin[1]) {
-		return fmt.Errorf("add: the link's final differs from w + μ·E at σ of the stated ã, b̃, s̃, ṽ0, ṽ1")
+	if eq := mle.Eq(r, rho); !eq.Equal(&fin[aEq]) {
+		return fmt.Errorf("add: the zero-check's eq factor differs from eq(r, ρ)")
 	}
-	tr.AppendElements("add/at-sigma", p.At[:]...)
-	claims := []struct {
-		c pcs.Commitment
-		x []fr.Element
-		v fr.Element
-	}{{p.Y, r, p.YAtR}, {p.S, rho, fin[1]}, {aCom, sigma, p.At[0]}, {bCom, sigma, p.At[1]}, {p.S, sigma, p.At[2]}, {p.V0, sigma, p.At[3]}, {p.V1, sigma, p.At[4]}}
-	if hi == 0 {
-		claims = claims[:6]
-	}
-	for i, c := range claims {
-		if err := bv.Check(tr, params, c.c, c.x, c.v, pcs.Opening{}); err != nil {
-			return fmt.Errorf("add: opening %d: %v", i, err)
+	for k, c := range coms[1:] {
+		if err := bv.Check(tr, params, c, rho, fin[1+k], pcs.Opening{}); err != nil {
+			return fmt.Errorf("add: opening %d: %v", k, err)
 		}
 	}
 	return nil

@@ -211,7 +211,7 @@ func TestTamperedRejected(t *testing.T) {
 		"conv Y root":             func(p *Proof) { p.Convs[1].Y.Root[0] ^= 1 },
 		"conv Y value":            func(p *Proof) { one(&p.Convs[0].YAtR) },
 		"rescale lookup dropped":  func(p *Proof) { p.ConvRq[0].Lookups = p.ConvRq[0].Lookups[1:] },
-		"pool value":              func(p *Proof) { one(&p.Pools[1].At[3]) },
+		"pool value":              func(p *Proof) { one(&p.Pools[1].Link.Finals[3]) },
 		"pool link final":         func(p *Proof) { one(&p.Pools[0].Link.Finals[1]) },
 		"pool zero-check final":   func(p *Proof) { one(&p.Pools[0].Zero.Finals[3]) },
 		"pool limb vars":          func(p *Proof) { p.Pools[0].L0.NumVars++ },
@@ -223,7 +223,6 @@ func TestTamperedRejected(t *testing.T) {
 		"batch table dropped":     func(p *Proof) { p.Batch.Groups[0].Open.Columns = p.Batch.Groups[0].Open.Columns[1:] },
 		"batch u shortened":       func(p *Proof) { p.Batch.Groups[1].Open.U = p.Batch.Groups[1].Open.U[1:] },
 		"input limb commitment":   func(p *Proof) { p.Input.V1.Root[3] ^= 1 },
-		"input value at ρ":        func(p *Proof) { one(&p.Input.AtRho[1]) },
 		"input zero-check final":  func(p *Proof) { one(&p.Input.Zero.Finals[1]) },
 	} {
 		t.Run(name, func(t *testing.T) {

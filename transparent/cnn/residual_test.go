@@ -232,10 +232,11 @@ func TestResidualCheats(t *testing.T) {
 // TestAddReluCheats: the Add+Relu protocol alone, on committed random a
 // and b, against provers that break one of its conditions each; every
 // case names the check that catches it (addrelu.go, "Soundness"): the
-// product's sumcheck, the link's claim (a sign flipped with v kept in
-// range; the product run on another z), the link's final (the link run on
-// a table fudged to its claim), the batch (the product run on another s:
-// its final is a claim on s at ρ), the range checks.
+// zero-check's sumcheck (y edited, a sign flipped with v kept in range, a
+// non-boolean sign), the batch (the sumcheck run on tables other than the
+// committed: its finals are claims on them at ρ), the eq factor's final
+// against eq(r, ρ) (accepted without that check), the range checks. Every
+// case in three modes: binding, hiding, hiding with vanishing masks.
 func TestAddReluCheats(t *testing.T) {
 	const size, bits = 64, 9
 	rng := rand.New(rand.NewPCG(9, 9))
@@ -265,14 +266,38 @@ func TestAddReluCheats(t *testing.T) {
 	}{
 		{"honest", nil, addCheats{}, ""},
 		{"y edited", func(y []int64) { y[pos]++ }, addCheats{}, "y = relu(a + b)"},
-		{"sign flipped: y = z < 0", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }}, "v's limbs do not match a, b, s"},
-		{"the sum's z other than a, b's", func(y []int64) { y[pos] += 3 }, addCheats{sumZ: func(zz []int64) { zz[pos] += 3 }}, "v's limbs do not match a, b, s"},
-		{"sign flipped, the link on a fudged table", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }, fudgeLink: true}, "the link's final differs"},
+		{"sign flipped: y = z < 0", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }}, "y = relu(a + b)"},
+		{"the sum's a other than the committed", func(y []int64) { y[pos] += 3 }, addCheats{sum: func(t []mle.Table, _ fr.Element) {
+			three := fr.NewElement(3)
+			t[aA][pos].Add(&t[aA][pos], &three)
+			t[aV0][pos].Add(&t[aV0][pos], &three)
+		}}, "batch"},
+		{"sign flipped, the sum on the honest tables", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }, sum: func(t []mle.Table, _ fr.Element) {
+			v := z(neg) + 1<<bits
+			t[aY][neg].SetZero()
+			t[aS][neg].SetZero()
+			t[aV0][neg].SetInt64(v & (1<<12 - 1))
+			if len(t) > aV1 {
+				t[aV1][neg].SetInt64(v >> 12)
+			}
+		}}, "batch"},
 		{"sign flipped, v = z < 0 in limbs out of range", func(y []int64) { y[neg] = z(neg) }, addCheats{sign: func(s []int64) { s[neg] = 1 }, tables: func(_, _, t0, t1 mle.Table) {
 			t0[neg].SetInt64(z(neg) & (1<<12 - 1))
 			t1[neg].SetInt64(z(neg) >> 12)
 		}}, "range check"},
-		{"the sum's s other than the committed", func(y []int64) { y[pos]++ }, addCheats{fudgeS: true}, "batch"},
+		{"the sum's y other than the committed", func(y []int64) { y[pos]++ }, addCheats{sum: func(t []mle.Table, _ fr.Element) {
+			t[aY][pos].SetInt64(z(pos))
+		}}, "batch"},
+		{"y edited, the eq factor forged to hide it", func(y []int64) { y[pos]++ }, addCheats{sum: func(t []mle.Table, mu fr.Element) {
+			// Each entry adds eq·(P0 + λP1 + μE + μ·2^B), μ·2^B + 1 at the
+			// edited one: rescale its eq so that it adds eq·μ·2^B.
+			var c, d fr.Element
+			c.SetUint64(1 << bits)
+			c.Mul(&c, &mu)
+			d.SetOne()
+			d.Add(&d, &c).Inverse(&d)
+			t[aEq][pos].Mul(&t[aEq][pos], &c).Mul(&t[aEq][pos], &d)
+		}}, "eq factor"},
 		{"sign not boolean: s = 1 + 2^-B, v = z − 1 in range", nil, addCheats{tables: func(yt, st, t0, t1 mle.Table) {
 			st[pos].SetOne()
 			st[pos].Add(&st[pos], &inv2B)
@@ -284,44 +309,49 @@ func TestAddReluCheats(t *testing.T) {
 			t1[pos].SetInt64(v >> 12)
 		}}, "y = relu(a + b)"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			y, err := l.run(a, b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.y != nil {
-				c.y(y)
-			}
-			aData, _ := pcs.Commit(testParams, mle.FromInt64(a))
-			bData, _ := pcs.Commit(testParams, mle.FromInt64(b))
-			tr, bp := transcript.New("test"), batch.NewProver()
-			p, _, err := l.prove(tr, testParams, aData, bData, a, b, y, bp, c.ch)
-			if err != nil && c.want != "" && strings.Contains(err.Error(), c.want) {
-				t.Log(err) // refused by a sub-protocol's prover (logUp's soundness is its package's)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			bproof, err := bp.Prove(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tv, bv := transcript.New("test"), batch.NewVerifier()
-			err = l.verify(tv, testParams, aData.Commitment(), bData.Commitment(), &p, bv)
-			if err == nil {
-				err = bv.Verify(tv, testParams, bproof)
-			}
-			switch {
-			case c.want == "" && err != nil:
-				t.Fatalf("honest proof rejected: %v", err)
-			case c.want != "" && err == nil:
-				t.Fatal("cheating proof accepted")
-			case c.want != "" && !strings.Contains(err.Error(), c.want):
-				t.Fatalf("rejected by another check than %q: %v", c.want, err)
-			}
-		})
+	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	vanishing := hiding
+	vanishing.Vanishing = true
+	for _, params := range []pcs.Params{testParams, hiding, vanishing} {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/hiding=%v,vanishing=%v", c.name, params.Hiding, params.Vanishing), func(t *testing.T) {
+				y, err := l.run(a, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.y != nil {
+					c.y(y)
+				}
+				aData, _ := pcs.Commit(params, mle.FromInt64(a))
+				bData, _ := pcs.Commit(params, mle.FromInt64(b))
+				tr, bp := transcript.New("test"), batch.NewProver()
+				p, _, err := l.prove(tr, params, aData, bData, a, b, y, bp, c.ch)
+				if err != nil && c.want != "" && strings.Contains(err.Error(), c.want) {
+					t.Log(err) // refused by a sub-protocol's prover (logUp's soundness is its package's)
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				bproof, err := bp.Prove(tr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tv, bv := transcript.New("test"), batch.NewVerifier()
+				err = l.verify(tv, params, aData.Commitment(), bData.Commitment(), &p, bv)
+				if err == nil {
+					err = bv.Verify(tv, params, bproof)
+				}
+				switch {
+				case c.want == "" && err != nil:
+					t.Fatalf("honest proof rejected: %v", err)
+				case c.want != "" && err == nil:
+					t.Fatal("cheating proof accepted")
+				case c.want != "" && !strings.Contains(err.Error(), c.want):
+					t.Fatalf("rejected by another check than %q: %v", c.want, err)
+				}
+			})
+		}
 	}
 }
 
@@ -348,7 +378,7 @@ func TestResidualHiding(t *testing.T) {
 			continue
 		}
 		adds++
-		if n.Add.Sum.Mask == nil || n.Add.Link.Mask == nil {
+		if n.Add.Sum.Mask == nil {
 			t.Errorf("node %d: the Add+Relu's sumchecks not masked under hiding", i)
 		}
 	}

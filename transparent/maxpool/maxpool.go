@@ -16,25 +16,31 @@
 // limbs D = L0 + 2^12·L1; then
 //
 //  1. logUp: L0 ∈ [0, 2^12), L1 ∈ [0, 2^(Bits−12)) (one limb when Bits ≤ 12);
-//  2. a zero-check at a random r: Σ_w eq(r, w)·Π_i D(i, w) = 0, a sumcheck of
-//     degree 2^sv + 1 ending at ρ with the stated D̃(i, ρ) for every slot i;
-//  3. the verifier draws r_i and sets d = Σ_i eq(r_i, i)·D̃(i, ρ) = D̃(r_i, ρ)
-//     (p = (r_i, ρ)) and λ; the link, one sumcheck of degree 2 over the
-//     sv + wv variables of (i, w), proves
-//     Σ_x eq(p, x)·[(1+λ)·(L0 + 2^12·L1)(x) + λ·(G(x) − m(x_w))] = d,
-//     i.e. (L0 + 2^12·L1)~(p) = d and the eq-weighted zero-check
-//     Σ_x eq(p, x)·(L0 + 2^12·L1 + G − m)(x) = 0, combined by λ; it ends at
-//     σ with the stated L̃0(σ), L̃1(σ), G̃(σ) and m̃(σ_w) (σ_w: σ's last wv
-//     coordinates), from which the verifier recomputes the link's final;
-//     G̃(σ) is reduced to X̃(ρ') by package conv's gather reduction over the
-//     public index map. No relation is checked among different tables'
-//     values at one point: each is a factor's value at the sumcheck's point
-//     (docs/TRANSPARENT.md, "Zero knowledge": independent vanishing masks
-//     per commitment keep such relations from holding on opened values);
-//  4. openings: L0, L1 at σ, m at σ_w, X at ρ'.
+//  2. a zero-check at a random r: Σ_w eq(r, w)·Π_i D(i, w) = 0, a sumcheck
+//     (sumcheck.ProveSum, one product term) of degree 2^sv + 1 ending at ρ
+//     with the finals eq(r, ρ) (checked) and D̂(i, ρ) for every slot i;
+//  3. the verifier draws r_i and sets d = Σ_i eq(r_i, i)·D̂(i, ρ) (p =
+//     (r_i, ρ)) and λ; the link, one sumcheck of degree 2 over the sv + wv
+//     variables of (i, w), four terms eq·L0, eq·L1, eq·G, eq·Y (Y repeated
+//     over the slots) with public coefficients, proves
+//     Σ_x eq(p, x)·[(1+λ)·(L0 + 2^12·L1)(x) + λ·(G(x) − Y(x_w))] = d,
+//     i.e. (L0 + 2^12·L1)~(p) = D̃(p) and the eq-weighted zero-check
+//     Σ_x eq(p, x)·(L0 + 2^12·L1 + G − Y)(x) = 0, combined by λ; its finals
+//     are eq(p, σ) (checked), L̂0(σ), L̂1(σ), Ĝ(σ) and Ŷ(σ_w) (σ_w: σ's
+//     last wv coordinates). Ĝ(σ) is reduced to X̂(ρ') by the gather
+//     reduction (package conv's argument: Σ_q S_σ(q)·X(q), S_σ computed by
+//     the verifier from the public index map). No relation is checked
+//     among different tables' values at one point and nothing private is
+//     stated: every value is a sumcheck's final;
+//  4. claims: L0, L1 at σ, Y at σ_w, X at ρ' (openings, or package batch).
 //
 // Every sumcheck (the product, the link, the gather) is masked under
-// pcs.Params.Hiding (package sumcheck's ProveZK).
+// pcs.Params.Hiding. Under pcs.Params.Vanishing the committed tables are
+// masked factors and the virtual D and G get a fresh committed mask R, the
+// claims d and Ĝ(σ) tails on it (mask.go, "Zero knowledge"): every value
+// the verifier receives is then an f̂ value or a mask claim, uniform.
+// Before issue 22's part B the finals were f̃ values and the link's four
+// table values were stated apart (Proof.At); proofs changed in every mode.
 //
 // # Soundness
 //

@@ -5,7 +5,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/batch"
-	"github.com/zkinfer/zkinfer/transparent/conv"
 	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
@@ -17,18 +16,22 @@ import (
 // Proof is a max-pool step between committed X and the committed output Y.
 type Proof struct {
 	Y, L0, L1 pcs.Commitment
-	Lookups   []logup.Proof  // L0, and L1 when the differences have two limbs
-	Zero      sumcheck.Proof // Σ_w eq(r, w)·Π_i D(i, w) = 0
-	// Link: Σ_x eq(p, x)·Lk(x) = D̃(p), p = (r_i, ρ), Lk = (1+λ)·(L0 + 2^12·L1) + λ·(G − Y)
+	// R commits the fresh masks of the virtual tables D and G under
+	// vanishing masks (its vanishing row, see mask.go); zero otherwise.
+	R       pcs.Commitment
+	Lookups []logup.Proof  // L0, and L1 when the differences have two limbs
+	Zero    sumcheck.Proof // Σ_w eq(r, w)·Π_i D̂(i, w) = 0; finals eq(r, ρ), D̂(i, ρ)
+	// Link: Σ_x eq(p, x)·[(1+λ)(L0 + 2^12·L1) + λ(Ĝ − Ŷ)](x) = d (+ the tail
+	// on R), p = (r_i, ρ); finals eq(p, σ), L̂0(σ), L̂1(σ) (with two limbs),
+	// Ĝ(σ), Ŷ(σ_w)
 	Link     sumcheck.Proof
-	At       [4]fr.Element  // L̃0, L̃1 (0 with one limb), G̃ at the link's point σ; Ỹ(σ_w)
-	Gather   sumcheck.Proof // G̃(σ) reduced to X̃(ρ')
-	Openings []pcs.Opening  // L0 and L1 at σ, Y at σ_w, X at ρ'
+	Gather   sumcheck.Proof // Ĝ(σ) = Σ_q S_σ(q)·X̂(q) (+ the tail on R); finals S̃_σ(ρ'), X̂(ρ')
+	Openings []pcs.Opening  // L0 and L1 at σ, Y at σ_w, X at ρ' (empty when batched)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 3*48 + len(p.At)*32
+	n := 4 * 48
 	for i := range p.Lookups {
 		n += p.Lookups[i].Size()
 	}
@@ -49,10 +52,18 @@ type cheats struct {
 	// output's differences (product zero for any entry of the window, one
 	// difference negative) while the limbs are the true maximum's.
 	claimProduct bool
-	// fudgeLink: the link sumcheck runs on Lk changed at entry 0 so that its
-	// sum is the claim D̃(p) (caught by the link's final against the stated
-	// tables' values).
+	// fudgeLink: the link sumcheck runs on its copy of L0 changed at entry
+	// 0 so that its sum is the claim d (caught by the final L̂0(σ) against
+	// L0's commitment).
 	fudgeLink bool
+	// forgeEq: the link runs on eq(p, ·) changed at entry 0 so that its sum
+	// is d (caught by the final against eq(p, σ)).
+	forgeEq bool
+	// fakeMask: under vanishing masks, the D and G masks and both tails use
+	// a random row other than R's vanishing row, consistently (every
+	// sumcheck holds); the tails' finals are then no mask claims on R
+	// (caught by the verifier's mask claims: the batch).
+	fakeMask bool
 }
 
 // Prove proves Y = maxpool(X) for the X committed in xData (absorbed into tr
@@ -111,6 +122,21 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 		}
 		proof.L1 = d1.Commitment()
 	}
+	rm, err := newFreshMask(params, l.sv, l.wv)
+	if err != nil {
+		return Proof{}, nil, err
+	}
+	if rm != nil {
+		if bp == nil {
+			return Proof{}, nil, fmt.Errorf("maxpool: under vanishing masks the tails' finals are mask claims, which need a batch: use ProveBatched")
+		}
+		proof.R = rm.data.Commitment()
+		if ch.fakeMask {
+			for i := range rm.row {
+				rm.row[i].SetRandom()
+			}
+		}
+	}
 	l.absorb(tr, &proof)
 	lookups := []struct {
 		d    *pcs.ProverData
@@ -143,19 +169,23 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 			dt[u].SetInt64(y[u%ySize] - g)
 		}
 	}
-	factors := []mle.Table{mle.EqTable(r)}
+	zero := sumcheck.Instance{Tables: []mle.Table{mle.EqTable(r)}, Terms: []sumcheck.Term{productTerm(1 + slots)}}
 	for s := 0; s < slots; s++ {
-		factors = append(factors, append(mle.Table(nil), dt[s*ySize:(s+1)*ySize]...))
+		zero.Tables = append(zero.Tables, append(mle.Table(nil), dt[s*ySize:(s+1)*ySize]...))
+	}
+	if rm != nil {
+		zero.Masks = rm.slotMasks(slots)
 	}
 	var rho []fr.Element
-	if proof.Zero, rho, _, err = sumcheck.ProveZK(tr, fr.Element{}, factors, params.Hiding); err != nil {
+	if proof.Zero, rho, err = sumcheck.ProveSum(tr, fr.Element{}, zero, params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	ri := tr.Challenges("maxpool/r_i", l.sv)
 	point := append(append([]fr.Element(nil), ri...), rho...)
-	// The link: D̃(p) = Σ_i eq(r_i, i)·D̃(i, ρ) (the product's finals, the
-	// prover's own tables), proven to be (L0 + 2^12·L1)~(p) together with
-	// L0 + 2^12·L1 = Y − G on the cube.
+	// The link: d = Σ_i eq(r_i, i)·D̂(i, ρ) (the product's finals) is
+	// D̃(p) (+ Z(ρ)·R̃(r_i, ρ_c) under vanishing masks: the tail), proven
+	// to be (L0 + 2^12·L1)~(p) together with L0 + 2^12·L1 = Y − G on the
+	// cube.
 	dClaim := mle.Inner(mle.EqTable(ri), proof.Zero.Finals[1:])
 	lambda := tr.Challenge("maxpool/lambda")
 	gt := make(mle.Table, len(l.idx))
@@ -164,36 +194,51 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 			gt[u].SetInt64(x[q])
 		}
 	}
-	lk := make(mle.Table, len(gt))
-	var onePlus, t, yv fr.Element
-	onePlus.SetOne()
-	onePlus.Add(&onePlus, &lambda)
-	for u := range lk {
-		dv := combine(t0[u], t1[u])
-		yv.Sub(&gt[u], &yt[u%ySize]).Mul(&yv, &lambda)
-		lk[u].Mul(&dv, &onePlus).Add(&lk[u], &yv)
+	yRep := make(mle.Table, len(gt))
+	for u := range yRep {
+		yRep[u] = yt[u%ySize]
 	}
-	if ch.fudgeLink {
-		eq := mle.EqTable(point)
-		sum := mle.Inner(eq, lk)
-		t.Inverse(&eq[0])
-		sum.Sub(&dClaim, &sum).Mul(&sum, &t)
-		lk[0].Add(&lk[0], &sum)
+	link := sumcheck.Instance{Tables: []mle.Table{mle.EqTable(point), append(mle.Table(nil), t0...)}, Terms: l.linkTerms(lambda)}
+	owners := []*pcs.ProverData{nil, d0}
+	if hi > 0 {
+		link.Tables = append(link.Tables, append(mle.Table(nil), t1...))
+		owners = append(owners, d1)
+	}
+	link.Tables = append(link.Tables, gt, yRep)
+	owners = append(owners, nil, yData)
+	if rm != nil {
+		link.Masks = make([][]fr.Element, len(link.Tables))
+		for k, o := range owners {
+			if o != nil {
+				link.Masks[k] = o.MaskRow()
+			}
+		}
+		link.Masks[len(owners)-2] = rm.row
+		link.Spans = make([]int, len(link.Tables))
+		link.Spans[len(owners)-1] = l.wv
+		link.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(rho), Point: rm.point(ri, rho), S: rm.row}
+	}
+	if ch.fudgeLink || ch.forgeEq {
+		l.fudge(&link, dClaim, lambda, ch.forgeEq)
 	}
 	var sigma []fr.Element
-	if proof.Link, sigma, _, err = sumcheck.ProveZK(tr, dClaim, []mle.Table{mle.EqTable(point), lk}, params.Hiding); err != nil {
+	if proof.Link, sigma, err = sumcheck.ProveSum(tr, dClaim, link, params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	sigmaW := sigma[l.sv:]
-	proof.At[0], _ = t0.Eval(sigma)
-	if hi > 0 {
-		proof.At[1], _ = t1.Eval(sigma)
+	gFinal := proof.Link.Finals[len(proof.Link.Finals)-2]
+	gather := sumcheck.Instance{Terms: []sumcheck.Term{productTerm(2)}}
+	sel, err := selector(l.idx, sigma, xData.Commitment().NumVars)
+	if err != nil {
+		return Proof{}, nil, err
 	}
-	proof.At[2], _ = gt.Eval(sigma)
-	proof.At[3], _ = yt.Eval(sigmaW)
-	tr.AppendElements("maxpool/at-sigma", proof.At[:]...)
+	gather.Tables = []mle.Table{sel, mle.FromInt64(x)}
+	if rm != nil {
+		gather.Masks = [][]fr.Element{nil, xData.MaskRow()}
+		gather.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(sigma), Point: rm.point(nil, sigma), S: rm.row}
+	}
 	var rho2 []fr.Element
-	if proof.Gather, rho2, err = conv.ProveGatherZK(tr, l.idx, sigma, proof.At[2], mle.FromInt64(x), params.Hiding); err != nil {
+	if proof.Gather, rho2, err = sumcheck.ProveSum(tr, gFinal, gather, params.Hiding); err != nil {
 		return Proof{}, nil, err
 	}
 	opens := []struct {
@@ -204,14 +249,107 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 		opens = append(opens[:1], opens[2:]...)
 	}
 	for _, o := range opens {
+		if openHook != nil {
+			openHook(o.d, o.p)
+		}
 		op, err := bp.Open(tr, o.d, o.p)
 		if err != nil {
 			return Proof{}, nil, err
 		}
 		proof.Openings = append(proof.Openings, op)
 	}
+	if rm != nil && !ch.fakeMask {
+		// The tails' finals: mask claims on R (mask.go, "Zero knowledge").
+		for _, c := range []struct {
+			tail *sumcheck.Tail
+			pt   []fr.Element
+			v    *fr.Element
+		}{{link.Tail, sigma, proof.Link.Tail}, {gather.Tail, rho2, proof.Gather.Tail}} {
+			if err := bp.ClaimMask(rm.data, tailAt(c.tail.Point, c.pt), *c.v); err != nil {
+				return Proof{}, nil, err
+			}
+		}
+	}
 	return proof, yData, nil
 }
+
+// linkTerms returns the link's terms over the tables eq(p), L0, [L1,] G, Y
+// (L1 left out with one limb).
+func (l *Layer) linkTerms(lambda fr.Element) []sumcheck.Term {
+	_, hi := l.limbBits()
+	var onePlus, c1, negL fr.Element
+	onePlus.SetOne()
+	onePlus.Add(&onePlus, &lambda)
+	c1.SetUint64(1 << rescale.Limb)
+	c1.Mul(&c1, &onePlus)
+	negL.Neg(&lambda)
+	terms := []sumcheck.Term{{Coef: onePlus, Factors: []int{0, 1}}}
+	k := 2
+	if hi > 0 {
+		terms = append(terms, sumcheck.Term{Coef: c1, Factors: []int{0, 2}})
+		k = 3
+	}
+	return append(terms, sumcheck.Term{Coef: lambda, Factors: []int{0, k}}, sumcheck.Term{Coef: negL, Factors: []int{0, k + 1}})
+}
+
+// productTerm is the product of tables 0..k−1.
+func productTerm(k int) sumcheck.Term {
+	t := sumcheck.Term{Coef: fr.One(), Factors: make([]int, k)}
+	for i := range t.Factors {
+		t.Factors[i] = i
+	}
+	return t
+}
+
+// fudge changes the link's copy of L0 (or of eq(p, ·) with forgeEq) at
+// entry 0 so that the terms' sum over the cube is the claim less the tail
+// (the tests' cheating prover).
+func (l *Layer) fudge(in *sumcheck.Instance, claim, lambda fr.Element, forgeEq bool) {
+	var sum, t fr.Element
+	size := len(in.Tables[0])
+	for _, term := range in.Terms {
+		for u := 0; u < size; u++ {
+			t = term.Coef
+			for _, k := range term.Factors {
+				t.Mul(&t, &in.Tables[k][u])
+			}
+			sum.Add(&sum, &t)
+		}
+	}
+	target := claim
+	if in.Tail != nil {
+		v := mle.Inner(mle.EqTable(in.Tail.Point), in.Tail.S)
+		v.Mul(&v, &in.Tail.Coef)
+		target.Sub(&target, &v)
+	}
+	// The entry-0 part of the sum: eq(p, 0)·rest.
+	var rest fr.Element
+	for _, term := range in.Terms {
+		t = term.Coef
+		for _, k := range term.Factors[1:] {
+			t.Mul(&t, &in.Tables[k][0])
+		}
+		rest.Add(&rest, &t)
+	}
+	eq0 := in.Tables[0][0]
+	target.Sub(&target, &sum)
+	if forgeEq {
+		rest.Inverse(&rest)
+		t.Mul(&target, &rest)
+		in.Tables[0][0].Add(&eq0, &t)
+		return
+	}
+	var onePlus fr.Element
+	onePlus.SetOne()
+	onePlus.Add(&onePlus, &lambda)
+	t.Mul(&eq0, &onePlus).Inverse(&t)
+	t.Mul(&t, &target)
+	in.Tables[1][0].Add(&in.Tables[1][0], &t)
+}
+
+// openHook, set only by the zero-knowledge test, sees every table the
+// step opens and the point.
+var openHook func(d *pcs.ProverData, point []fr.Element)
 
 // combine returns l0 + 2^12·l1.
 func combine(l0, l1 fr.Element) fr.Element {
@@ -226,6 +364,7 @@ func (l *Layer) absorb(tr *transcript.Transcript, p *Proof) {
 	p.Y.Absorb(tr, "maxpool/y")
 	p.L0.Absorb(tr, "maxpool/l0")
 	p.L1.Absorb(tr, "maxpool/l1")
+	p.R.Absorb(tr, "maxpool/mask")
 }
 
 // Verify checks a max-pool step for the X committed in xCom (absorbed into tr
@@ -245,8 +384,12 @@ func (l *Layer) VerifyBatched(tr *transcript.Transcript, params pcs.Params, xCom
 		return fmt.Errorf("maxpool: X, Y, L0, L1 committed over %d, %d, %d, %d variables, want %d entries, %d entries, %d, %d variables",
 			xCom.NumVars, proof.Y.NumVars, proof.L0.NumVars, proof.L1.NumVars, xSize, ySize, dVars, dVars)
 	}
-	if hi == 0 && (proof.L1 != pcs.Commitment{} || !proof.At[1].IsZero()) {
+	if hi == 0 && proof.L1 != (pcs.Commitment{}) {
 		return fmt.Errorf("maxpool: one-limb differences with a second limb")
+	}
+	rc, err := freshMaskVars(params, l.sv, l.wv, proof.R)
+	if err != nil {
+		return err
 	}
 	l.absorb(tr, &proof)
 	bits := []int{lo, hi}
@@ -267,42 +410,72 @@ func (l *Layer) VerifyBatched(tr *transcript.Transcript, params pcs.Params, xCom
 		}
 	}
 	r := tr.Challenges("maxpool/r", l.wv)
-	rho, fin, err := sumcheck.VerifyEq(tr, fr.Element{}, r, 1+1<<l.sv, proof.Zero, "maxpool: a difference is zero in every window")
+	slots := 1 << l.sv
+	zero := sumcheck.Shape{Tables: 1 + slots, Terms: []sumcheck.Term{productTerm(1 + slots)}}
+	if rc >= 0 {
+		zero.Masked = make([]int, 1+slots)
+		zero.Masked[0] = -1
+		for k := 1; k <= slots; k++ {
+			zero.Masked[k] = rc - l.sv
+		}
+	}
+	rho, fin, _, err := sumcheck.VerifySum(tr, fr.Element{}, l.wv, zero, proof.Zero)
 	if err != nil {
-		return err
+		return fmt.Errorf("maxpool: a difference is zero in every window: %v", err)
+	}
+	if eq := mle.Eq(r, rho); !eq.Equal(&fin[0]) {
+		return fmt.Errorf("maxpool: the zero-check's eq factor differs from eq(r, ρ)")
 	}
 	ri := tr.Challenges("maxpool/r_i", l.sv)
-	// D̃(r_i, ρ) from the stated D̃(i, ρ): the link's claim.
+	// D̃(r_i, ρ) (+ Z(ρ)·R̃(r_i, ρ_c)) from the stated D̂(i, ρ): the link's claim.
 	dClaim := mle.Inner(mle.EqTable(ri), fin[1:])
 	lambda := tr.Challenge("maxpool/lambda")
 	point := append(append([]fr.Element(nil), ri...), rho...)
-	sigma, lfin, err := sumcheck.VerifyEq(tr, dClaim, point, 2, proof.Link, "maxpool: the differences' limbs are not the output minus the window")
+	coms = []pcs.Commitment{{}, proof.L0, proof.L1, {}, proof.Y}
+	if hi == 0 {
+		coms = append(coms[:2], coms[3:]...)
+	}
+	link := sumcheck.Shape{Tables: len(coms), Terms: l.linkTerms(lambda)}
+	if rc >= 0 {
+		link.Masked = make([]int, len(coms))
+		for k, c := range coms {
+			link.Masked[k] = maskedVars(params, c)
+		}
+		link.Masked[0], link.Masked[len(coms)-2] = -1, rc
+		link.Spans = make([]int, len(coms))
+		link.Spans[len(coms)-1] = l.wv
+		link.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(rho), Point: maskPoint(rc, ri, rho)}
+	}
+	sigma, lfin, ltail, err := sumcheck.VerifySum(tr, dClaim, dVars, link, proof.Link)
+	if err != nil {
+		return fmt.Errorf("maxpool: the differences' limbs are not the output minus the window: %v", err)
+	}
+	if eq := mle.Eq(point, sigma); !eq.Equal(&lfin[0]) {
+		return fmt.Errorf("maxpool: the link's eq factor differs from eq(p, σ)")
+	}
+	sigmaW := sigma[l.sv:]
+	gather := sumcheck.Shape{Tables: 2, Terms: []sumcheck.Term{productTerm(2)}}
+	if rc >= 0 {
+		gather.Masked = []int{-1, maskedVars(params, xCom)}
+		gather.Tail = &sumcheck.Tail{Coef: pcs.Vanishing(sigma), Point: maskPoint(rc, nil, sigma)}
+	}
+	rho2, gfin, gtail, err := sumcheck.VerifySum(tr, lfin[len(lfin)-2], xCom.NumVars, gather, proof.Gather)
+	if err != nil {
+		return fmt.Errorf("maxpool: the window against the input: %v", err)
+	}
+	sel, err := selector(l.idx, sigma, xCom.NumVars)
 	if err != nil {
 		return err
 	}
-	// Lk(σ) = (1+λ)·(L̃0 + 2^12·L̃1) + λ·(G̃ − Ỹ) from the stated values.
-	var lk, onePlus, t fr.Element
-	onePlus.SetOne()
-	onePlus.Add(&onePlus, &lambda)
-	lk = combine(proof.At[0], proof.At[1])
-	lk.Mul(&lk, &onePlus)
-	t.Sub(&proof.At[2], &proof.At[3]).Mul(&t, &lambda)
-	lk.Add(&lk, &t)
-	if !lk.Equal(&lfin[1]) {
-		return fmt.Errorf("maxpool: the link's final differs from (1+λ)(L̃0 + 2^12·L̃1) + λ(G̃ − Ỹ) at σ")
-	}
-	tr.AppendElements("maxpool/at-sigma", proof.At[:]...)
-	sigmaW := sigma[l.sv:]
-	rho2, xv, err := conv.VerifyGather(tr, l.idx, sigma, proof.At[2], xCom.NumVars, proof.Gather)
-	if err != nil {
-		return fmt.Errorf("maxpool: the window against the input: %v", err)
+	if sv, _ := sel.Eval(rho2); !sv.Equal(&gfin[0]) {
+		return fmt.Errorf("maxpool: the gather's index factor differs from the public map's")
 	}
 	claims := []struct {
 		name string
 		c    pcs.Commitment
 		p    []fr.Element
 		v    fr.Element
-	}{{"L0", proof.L0, sigma, proof.At[0]}, {"L1", proof.L1, sigma, proof.At[1]}, {"Y", proof.Y, sigmaW, proof.At[3]}, {"X", xCom, rho2, xv}}
+	}{{"L0", proof.L0, sigma, lfin[1]}, {"L1", proof.L1, sigma, lfin[2]}, {"Y", proof.Y, sigmaW, lfin[len(lfin)-1]}, {"X", xCom, rho2, gfin[1]}}
 	if hi == 0 {
 		claims = append(claims[:1], claims[2:]...)
 	}
@@ -312,6 +485,14 @@ func (l *Layer) VerifyBatched(tr *transcript.Transcript, params pcs.Params, xCom
 	for i, c := range claims {
 		if err := bv.Check(tr, params, c.c, c.p, c.v, proof.Openings[i]); err != nil {
 			return fmt.Errorf("maxpool: opening %s: %v", c.name, err)
+		}
+	}
+	if rc >= 0 {
+		if err := bv.CheckMask(proof.R, tailAt(link.Tail.Point, sigma), ltail); err != nil {
+			return fmt.Errorf("maxpool: the link's mask claim: %v", err)
+		}
+		if err := bv.CheckMask(proof.R, tailAt(gather.Tail.Point, rho2), gtail); err != nil {
+			return fmt.Errorf("maxpool: the gather's mask claim: %v", err)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package mlp
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -17,9 +18,13 @@ import (
 // (two limbs), and v1 = (x + 2^(b−1) − v0)/2^12, a non-integer the one-limb
 // proof does not range-check, caught by the zero-check's claim (the λ·v1
 // term: without it the one-limb case is accepted); and the zero-check run
-// on a table fudged to sum to 0, caught by its final against x̃, ṽ0, ṽ1.
+// on v1 restored to the honest limbs (so its sum is right), caught by the
+// final v̂1(ρ) against v1's commitment (the batched openings). Every case
+// in three modes: binding, hiding, hiding with vanishing masks.
 func TestInputRangeCheats(t *testing.T) {
 	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
+	vanishing := hiding
+	vanishing.Vanishing = true
 	const n = 16
 	cases := []struct {
 		name   string
@@ -48,55 +53,58 @@ func TestInputRangeCheats(t *testing.T) {
 		}, false, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
 		{"zero-check on a fudged table", 16, testParams, 1 << 15, func(int64, int) func(v0, v1 mle.Table) {
 			return func(_, v1 mle.Table) { v1[0].SetZero() }
-		}, true, "the zero-check's final differs"},
+		}, true, "batch"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			x := make([]int64, n)
-			for i := range x {
-				x[i] = int64(i*37%(1<<(c.bits-1))) - int64(i%2)*(1<<(c.bits-2))
-			}
-			x[0] = c.x0
-			xData, err := pcs.Commit(c.params, mle.FromInt64(x))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := &Model{InBits: c.bits}
-			var editV func(v0, v1 mle.Table)
-			if c.editV != nil {
-				editV = c.editV(c.x0, c.bits)
-			}
-			var editL func(mle.Table)
-			tr, bp := transcript.New("test"), batch.NewProver()
-			if c.fudge {
-				// The relation is nonzero only at entry 0 (the edited limb):
-				// zeroing it there makes every sum 0.
-				editL = func(lt mle.Table) { lt[0].SetZero() }
-			}
-			ir, err := m.proveInput(tr, c.params, xData, x, bp, editV, editL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			bproof, err := bp.Prove(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tv, bv := transcript.New("test"), batch.NewVerifier()
-			err = m.verifyInput(tv, c.params, xData.Commitment(), &ir, bv)
-			if err == nil {
-				err = bv.Verify(tv, c.params, bproof)
-			}
-			switch {
-			case c.want == "" && err != nil:
-				t.Fatalf("honest proof rejected: %v", err)
-			case c.want != "" && err == nil:
-				t.Fatal("cheating proof accepted")
-			case c.want != "" && !strings.Contains(err.Error(), c.want):
-				t.Fatalf("rejected by another check than %q: %v", c.want, err)
-			}
-			if err != nil {
-				t.Log(err)
-			}
-		})
+		for _, params := range []pcs.Params{c.params, hiding, vanishing} {
+			c.params = params
+			t.Run(fmt.Sprintf("%s/hiding=%v,vanishing=%v", c.name, params.Hiding, params.Vanishing), func(t *testing.T) {
+				x := make([]int64, n)
+				for i := range x {
+					x[i] = int64(i*37%(1<<(c.bits-1))) - int64(i%2)*(1<<(c.bits-2))
+				}
+				x[0] = c.x0
+				xData, err := pcs.Commit(c.params, mle.FromInt64(x))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := &Model{InBits: c.bits}
+				var editV func(v0, v1 mle.Table)
+				if c.editV != nil {
+					editV = c.editV(c.x0, c.bits)
+				}
+				var editSum func(x, v0, v1 mle.Table)
+				tr, bp := transcript.New("test"), batch.NewProver()
+				if c.fudge {
+					// The sumcheck runs on the honest limb at entry 0 (the
+					// committed one is edited): every sum is right.
+					editSum = func(_, _, v1 mle.Table) { v1[0].SetInt64((c.x0 + 1<<(c.bits-1)) >> 12) }
+				}
+				ir, err := m.proveInput(tr, c.params, xData, x, bp, editV, editSum)
+				if err != nil {
+					t.Fatal(err)
+				}
+				bproof, err := bp.Prove(tr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tv, bv := transcript.New("test"), batch.NewVerifier()
+				err = m.verifyInput(tv, c.params, xData.Commitment(), &ir, bv)
+				if err == nil {
+					err = bv.Verify(tv, c.params, bproof)
+				}
+				switch {
+				case c.want == "" && err != nil:
+					t.Fatalf("honest proof rejected: %v", err)
+				case c.want != "" && err == nil:
+					t.Fatal("cheating proof accepted")
+				case c.want != "" && !strings.Contains(err.Error(), c.want):
+					t.Fatalf("rejected by another check than %q: %v", c.want, err)
+				}
+				if err != nil {
+					t.Log(err)
+				}
+			})
+		}
 	}
 }

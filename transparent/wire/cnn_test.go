@@ -82,7 +82,7 @@ func TestCNNFieldsCovered(t *testing.T) {
 		reflect.TypeFor[cnn.Proof]():        "X Input Convs ConvRq Pools Flatten Steps Requan Batch",
 		reflect.TypeFor[cnn.FlattenProof](): "X AtR Gather",
 		reflect.TypeFor[conv.Proof]():       "Y YAtR BAtR Matmul Gather X YOpen",
-		reflect.TypeFor[maxpool.Proof]():    "Y L0 L1 Lookups Zero Link At Gather Openings",
+		reflect.TypeFor[maxpool.Proof]():    "Y L0 L1 R Lookups Zero Link Gather Openings",
 	}
 	for typ, fields := range want {
 		var got []string

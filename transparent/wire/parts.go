@@ -120,7 +120,6 @@ func (w *writer) inputRange(p *mlp.InputRange) {
 	w.commitment(&p.V1)
 	w.logups(p.Lookups)
 	w.sumcheck(&p.Zero)
-	w.fixed(p.AtRho[:])
 	w.openings(p.Openings)
 }
 
@@ -129,6 +128,5 @@ func (r *reader) inputRange(p *mlp.InputRange) {
 	r.commitment(&p.V1, "input v1")
 	p.Lookups = r.logups("input lookups")
 	r.sumcheck(&p.Zero, "input zero-check")
-	r.fixed(p.AtRho[:], "input at rho")
 	p.Openings = r.openings("input openings")
 }

@@ -14,9 +14,8 @@ const KindResidual = 6
 //	  4 Avg; no other bit) ‖ the present parts in that order ‖
 //	steps u32 ‖ steps ‖ rescales ‖ batch
 //
-// An add's proof is its commitments Y, S, V0, V1, its lookups (u32 count),
-// ỹ(r), the product's sumcheck, the link's sumcheck and the five values at
-// the link's point σ. Which parts a node must
+// An add's proof is its commitments Y, S, V0, V1, its lookups (u32 count)
+// and its zero-check's sumcheck (the finals are the tables' values). Which parts a node must
 // carry is the verifier's (cnn.VerifyResidual) to check: any combination
 // decodes, and re-encodes to the same bytes.
 
@@ -111,10 +110,7 @@ func (w *writer) addRelu(p *cnn.AddReluProof) {
 	w.commitment(&p.V0)
 	w.commitment(&p.V1)
 	w.logups(p.Lookups)
-	w.elem(&p.YAtR)
 	w.sumcheck(&p.Sum)
-	w.sumcheck(&p.Link)
-	w.fixed(p.At[:])
 }
 
 func (r *reader) addRelu(p *cnn.AddReluProof) {
@@ -123,8 +119,5 @@ func (r *reader) addRelu(p *cnn.AddReluProof) {
 	r.commitment(&p.V0, "add v0")
 	r.commitment(&p.V1, "add v1")
 	p.Lookups = r.logups("add lookups")
-	r.elem(&p.YAtR, "add y(r)")
-	r.sumcheck(&p.Sum, "add sum")
-	r.sumcheck(&p.Link, "add link")
-	r.fixed(p.At[:], "add at sigma")
+	r.sumcheck(&p.Sum, "add zero-check")
 }

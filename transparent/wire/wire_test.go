@@ -96,7 +96,7 @@ func TestFieldsCovered(t *testing.T) {
 		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups Check Openings",
 		reflect.TypeFor[matmul.StepProof]():  "Y YAtR BAtR Sumcheck X YOpen",
 		reflect.TypeFor[mlp.Proof]():         "X Input Steps Requan Out",
-		reflect.TypeFor[mlp.InputRange]():    "V0 V1 Lookups Zero AtRho Openings",
+		reflect.TypeFor[mlp.InputRange]():    "V0 V1 Lookups Zero Openings",
 		reflect.TypeFor[mlp.BatchedProof]():  "Proof Batch",
 		reflect.TypeFor[batch.Proof]():       "Groups",
 		reflect.TypeFor[batch.Group]():       "Rounds Finals Open Mask",
