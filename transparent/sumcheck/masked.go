@@ -44,7 +44,7 @@ type MaskedProof = Proof
 
 // MaskPart is a masked sumcheck's masking polynomial as the verifier sees it.
 type MaskPart struct {
-	Com   pcs.Commitment // g's coefficients c_{i,k} at i·(d+1) + k, zero-padded, one hiding row
+	Com   pcs.Commitment // g's coefficients c_{i,k} at Σ_{i'<i}(deg_i' + 1) + k (i·(d+1) + k for one degree), zero-padded, one hiding row
 	Sum   fr.Element     // G = Σ_{x∈{0,1}^n} g(x)
 	Value fr.Element     // g(r)
 	Open  pcs.Opening    // ⟨c, (r_i^k)⟩ = g(r)
@@ -65,170 +65,6 @@ func ProveZK(tr *transcript.Transcript, claim fr.Element, tables []mle.Table, zk
 	}
 	p, r, err := ProveMasked(tr, claim, tables)
 	return p, r, Stats{}, err
-}
-
-// zeroMask, set only by tests, makes g zero: the rounds stop being masked.
-var zeroMask bool
-
-// maskWeights returns the weights (r_i^k) at i·(d+1) + k, zero-padded to 2^vars.
-func maskWeights(r []fr.Element, d, vars int) []fr.Element {
-	w := make([]fr.Element, 1<<vars)
-	for i := range r {
-		var pw fr.Element
-		pw.SetOne()
-		for k := 0; k <= d; k++ {
-			w[i*(d+1)+k] = pw
-			pw.Mul(&pw, &r[i])
-		}
-	}
-	return w
-}
-
-func maskVars(n, d int) int {
-	v := 0
-	for 1<<v < n*(d+1) {
-		v++
-	}
-	return v
-}
-
-func pow2(m int) fr.Element {
-	var e fr.Element
-	e.SetUint64(1)
-	for range m {
-		e.Double(&e)
-	}
-	return e
-}
-
-// Mask is the prover's masking polynomial g = Σ_i g_i(x_i) of a masked
-// sumcheck over n variables and degree d, for provers that run their own
-// sumcheck (package batch's reduction, say): commit with [NewMask], absorb
-// its commitment and [Mask.Sum], draw ρ and [Mask.Start]; in each round add
-// [Mask.AddRound] to the round polynomial before it is absorbed and
-// [Mask.Bind] the challenge after; state [Mask.Value] with the finals and
-// [Mask.Open] it. The verifier adds ρ·G to the claim, checks the finals'
-// combination plus ρ·g(r), and calls [VerifyMaskOpening].
-type Mask struct {
-	n, d   int
-	coef   mle.Table // c_{i,k} at i·(d+1) + k
-	data   *pcs.ProverData
-	ends   []fr.Element // g_i(0) + g_i(1)
-	sum    fr.Element   // G
-	rho    fr.Element
-	prefix fr.Element // Σ_{i<j} g_i(r_i)
-	rest   fr.Element // Σ_{i>j} (g_i(0) + g_i(1))
-	j      int
-	point  []fr.Element
-}
-
-// NewMask draws g with uniform coefficients and commits them as one hiding
-// row under p (Hiding is set whatever p says).
-func NewMask(n, d int, p pcs.Params) (*Mask, error) {
-	if n < 1 || d < 1 {
-		return nil, fmt.Errorf("sumcheck: mask for %d variables of degree %d (want both ≥ 1)", n, d)
-	}
-	p.Hiding = true
-	m := &Mask{n: n, d: d, coef: make(mle.Table, 1<<maskVars(n, d)), ends: make([]fr.Element, n)}
-	for i := 0; i < n*(d+1); i++ {
-		if !zeroMask {
-			if _, err := m.coef[i].SetRandom(); err != nil {
-				return nil, fmt.Errorf("sumcheck: drawing the mask: %v", err)
-			}
-		}
-	}
-	var zero, one, total fr.Element
-	one.SetOne()
-	for i := range m.ends {
-		a, b := m.gi(i, zero), m.gi(i, one)
-		m.ends[i].Add(&a, &b)
-		total.Add(&total, &m.ends[i])
-	}
-	h := pow2(n - 1)
-	m.sum.Mul(&total, &h)
-	m.rest.Sub(&total, &m.ends[0])
-	var err error
-	if m.data, err = pcs.CommitShape(p, m.coef, 0); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// gi evaluates g_i at x (Horner).
-func (m *Mask) gi(i int, x fr.Element) fr.Element {
-	var s fr.Element
-	for k := m.d; k >= 0; k-- {
-		s.Mul(&s, &x).Add(&s, &m.coef[i*(m.d+1)+k])
-	}
-	return s
-}
-
-// Commitment returns g's commitment.
-func (m *Mask) Commitment() pcs.Commitment { return m.data.Commitment() }
-
-// Sum returns G = Σ_{x∈{0,1}^n} g(x) = 2^(n−1)·Σ_i (g_i(0) + g_i(1)).
-func (m *Mask) Sum() fr.Element { return m.sum }
-
-// Start sets ρ, the mask's coefficient, drawn after the commitment and G.
-func (m *Mask) Start(rho fr.Element) { m.rho = rho }
-
-// AddRound adds to the current round's polynomial g (its values at
-// 0..len(g)−1, len(g) ≥ d + 1) ρ times the mask's round polynomial
-// 2^(n−j−1)·(Σ_{i<j} g_i(r_i) + g_j(X)) + 2^(n−j−2)·Σ_{i>j} (g_i(0) + g_i(1)).
-func (m *Mask) AddRound(g []fr.Element) {
-	mm := m.n - m.j - 1
-	scale := pow2(mm)
-	var tail fr.Element
-	if mm > 0 {
-		tail.Mul(&m.rest, ptr(pow2(mm-1)))
-	}
-	for t := range g {
-		var x fr.Element
-		x.SetUint64(uint64(t))
-		mv := m.gi(m.j, x)
-		mv.Add(&mv, &m.prefix).Mul(&mv, &scale).Add(&mv, &tail).Mul(&mv, &m.rho)
-		g[t].Add(&g[t], &mv)
-	}
-}
-
-// Bind records the round's challenge r_j.
-func (m *Mask) Bind(r fr.Element) {
-	v := m.gi(m.j, r)
-	m.prefix.Add(&m.prefix, &v)
-	m.point = append(m.point, r)
-	m.j++
-	if m.j < m.n {
-		m.rest.Sub(&m.rest, &m.ends[m.j])
-	}
-}
-
-// Value returns g(r) once every round is bound.
-func (m *Mask) Value() fr.Element { return m.prefix }
-
-// Open opens g(r) from the commitment (the linear form with weights r_i^k).
-func (m *Mask) Open(tr *transcript.Transcript) (pcs.Opening, error) {
-	if m.j != m.n {
-		return pcs.Opening{}, fmt.Errorf("sumcheck: mask opened after %d of %d rounds", m.j, m.n)
-	}
-	val, op, err := m.data.OpenLinear(tr, maskWeights(m.point, m.d, maskVars(m.n, m.d)))
-	if err != nil {
-		return pcs.Opening{}, err
-	}
-	if !val.Equal(&m.prefix) {
-		return pcs.Opening{}, fmt.Errorf("sumcheck: internal error: g(r) differs from its opening")
-	}
-	return op, nil
-}
-
-// VerifyMaskOpening checks a [Mask.Open] of g(point) = value against g's
-// commitment com (one row of 2^maskVars(n, d) coefficients).
-func VerifyMaskOpening(tr *transcript.Transcript, p pcs.Params, com pcs.Commitment, point []fr.Element, d int, value fr.Element, op pcs.Opening) error {
-	n := len(point)
-	p.Hiding = true
-	if n < 1 || d < 1 || com.NumVars != maskVars(n, d) || com.RowVars != 0 {
-		return fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", com.NumVars, com.RowVars, maskVars(n, d))
-	}
-	return pcs.VerifyLinear(tr, p, com, maskWeights(point, d, maskVars(n, d)), value, op)
 }
 
 // ProveMasked proves claim = Σ_x Π_k tables_k(x) in zero knowledge of the
@@ -264,8 +100,7 @@ func proveMasked(tr *transcript.Transcript, claim fr.Element, tables []mle.Table
 	mask.Start(tr.Challenge("sumcheck/rho"))
 	s := newSumProver(tables, nil, nil, []Term{productTerm(d)})
 	var point []fr.Element
-	deg := func(int) int { return d }
-	proof.Rounds, point = s.rounds(tr, nil, mask, deg, deg)
+	proof.Rounds, point = s.rounds(tr, nil, mask, func(int) int { return d })
 	proof.Finals = s.finals()
 	mp.Value = mask.Value()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
@@ -287,8 +122,8 @@ func verifyMasked(tr *transcript.Transcript, claim fr.Element, n, d int, p pcs.P
 		return nil, nil, fmt.Errorf("sumcheck: masked proof of %d rounds and %d finals for %d variables, degree %d", len(proof.Rounds), len(proof.Finals), n, d)
 	}
 	p.Hiding = true
-	if mp.Com.NumVars != maskVars(n, d) || mp.Com.RowVars != 0 {
-		return nil, nil, fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", mp.Com.NumVars, mp.Com.RowVars, maskVars(n, d))
+	if err := checkMaskCom(mp.Com, uniformDegrees(n, d)); err != nil {
+		return nil, nil, err
 	}
 	start(tr, claim, n, d)
 	mp.Com.Absorb(tr, "sumcheck/mask")

@@ -158,6 +158,17 @@ func (sh *Shape) degrees(n int) (d, dl int) {
 	return d, dl
 }
 
+// roundDegrees returns the n rounds' degrees: d before the last, dl in it.
+// Each round is sent at its own degree, zk or not (with the Libra mask's
+// g_j of the same degree: [Mask]).
+func roundDegrees(n, d, dl int) []int {
+	degs := uniformDegrees(n, d)
+	if n > 0 {
+		degs[n-1] = dl
+	}
+	return degs
+}
+
 func (sh *Shape) masked(k int) bool { return sh.Masked != nil && sh.Masked[k] >= 0 }
 
 // absorb binds the statement: n, the shape and the claim.
@@ -210,17 +221,20 @@ func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 }
 
 // ProveSum proves claim = the sum of in (see [Instance]) and returns the
-// proof and the point ρ; under zk the rounds are masked by a Libra mask g
-// (see [MaskedProof]) of the largest round's degree, committed under
-// [MaskParams] (a sum over 0 variables has no rounds and no mask). The
-// tables are consumed. The finals are T̂_k(ρ), one per table, which the
-// caller checks (opens) as after [Prove].
+// proof and the point ρ; every round j is sent as its deg_j + 1 values at
+// 0..deg_j, deg_j its own degree (max_t |t| and the tail's 2 before the
+// last round, max_t Σ_{k∈t}(3 masked, 1 plain) in it), zk or not; under
+// zk the rounds are masked by a Libra mask g (see [MaskedProof]) whose g_j
+// has degree deg_j ([NewMaskDegrees]; why that keeps zero knowledge:
+// [Mask]), committed under [MaskParams] (a sum over 0 variables has no
+// rounds and no mask). The tables are consumed. The finals are T̂_k(ρ),
+// one per table, which the caller checks (opens) as after [Prove].
 //
 // Soundness: a false claim survives round j with probability ≤ deg_j/|F|
-// (deg_j the round's degree: max_t |t| before the last round,
-// max_t Σ_{k∈t}(3 masked, 1 plain) in it; under zk every round has the
-// largest), so ≤ n·max_j deg_j/|F| < 2^-240 for n ≤ 64, degree ≤ 24;
-// under zk add 1/|F| for ρ_g and the mask opening's pcs error. The finals
+// (the verifier fixes each round's length deg_j + 1 from the shape, never
+// from the proof), so ≤ Σ_j deg_j/|F| = ((n−1)·d + d_last)/|F|
+// < 2^-240 for n ≤ 64, degree ≤ 24; under zk add 1/|F| for ρ_g and the
+// mask opening's pcs error. The finals
 // T̂_k(ρ) are bound only by the caller's openings of T̂_k (pcs error).
 //
 // Zero knowledge of a masked factor: T̂_k(ρ) = T̃_k(ρ) + Z(ρ)·s̃_k(ρ_col)
@@ -266,30 +280,21 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 	if in.Tail != nil {
 		tp = newTailProver(in.Tail, n)
 	}
+	degs := roundDegrees(n, d, dl)
 	var mask *Mask
 	var proof Proof
-	sd, sdl := d, dl // the degrees the rounds are sent at
 	if zk && n > 0 {
 		var err error
-		if mask, err = NewMask(n, max(d, dl), p); err != nil {
+		if mask, err = NewMaskDegrees(degs, p); err != nil {
 			return Proof{}, nil, err
 		}
 		proof.Mask = &MaskPart{Com: mask.Commitment(), Sum: mask.Sum()}
 		proof.Mask.Com.Absorb(tr, "sumcheck/mask")
 		tr.AppendElements("sumcheck/masksum", proof.Mask.Sum)
 		mask.Start(tr.Challenge("sumcheck/rho"))
-		sd, sdl = max(d, dl), max(d, dl)
 	}
 	var point []fr.Element
-	pick := func(a, b int) func(int) int {
-		return func(j int) int {
-			if j == n-1 {
-				return b
-			}
-			return a
-		}
-	}
-	proof.Rounds, point = s.rounds(tr, tp, mask, pick(d, dl), pick(sd, sdl))
+	proof.Rounds, point = s.rounds(tr, tp, mask, func(j int) int { return degs[j] })
 	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	if tp != nil {
@@ -333,6 +338,7 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 		return nil, nil, none, fmt.Errorf("sumcheck: proof's tail final present %v, statement's tail %v", proof.Tail != nil, sh.Tail != nil)
 	}
 	d, dl := sh.degrees(n)
+	degs := roundDegrees(n, d, dl)
 	sh.absorb(tr, claim, n)
 	cur := claim
 	var rhoG fr.Element
@@ -341,9 +347,8 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 		if n == 0 {
 			return nil, nil, none, fmt.Errorf("sumcheck: a mask on a sum over 0 variables")
 		}
-		d, dl = max(d, dl), max(d, dl)
-		if mp.Com.NumVars != maskVars(n, d) || mp.Com.RowVars != 0 {
-			return nil, nil, none, fmt.Errorf("sumcheck: mask commitment of %d variables (%d row variables), want %d (one row)", mp.Com.NumVars, mp.Com.RowVars, maskVars(n, d))
+		if err := checkMaskCom(mp.Com, degs); err != nil {
+			return nil, nil, none, err
 		}
 		mp.Com.Absorb(tr, "sumcheck/mask")
 		tr.AppendElements("sumcheck/masksum", mp.Sum)
@@ -353,12 +358,10 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 	}
 	point := make([]fr.Element, n)
 	for j, g := range proof.Rounds {
-		deg := d
-		if j == n-1 {
-			deg = dl
-		}
-		if len(g) != deg+1 {
-			return nil, nil, none, fmt.Errorf("sumcheck: round %d polynomial has %d values, want %d", j, len(g), deg+1)
+		// The length is the shape's, never the proof's: a longer round
+		// would be a polynomial of higher degree (soundness deg/|F|).
+		if len(g) != degs[j]+1 {
+			return nil, nil, none, fmt.Errorf("sumcheck: round %d polynomial has %d values, want %d (degree %d from the statement's shape)", j, len(g), degs[j]+1, degs[j])
 		}
 		var s fr.Element
 		s.Add(&g[0], &g[1])
@@ -396,7 +399,7 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 	}
 	if mp != nil {
 		tr.AppendElements("sumcheck/maskvalue", mp.Value)
-		if err := VerifyMaskOpening(tr, p, mp.Com, point, d, mp.Value, mp.Open); err != nil {
+		if err := VerifyMaskOpeningDegrees(tr, p, mp.Com, point, degs, mp.Value, mp.Open); err != nil {
 			return nil, nil, none, fmt.Errorf("sumcheck: mask opening: %v", err)
 		}
 	}

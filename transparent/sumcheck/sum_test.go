@@ -163,11 +163,20 @@ func TestSumHonest(t *testing.T) {
 				} else if !tail.IsZero() || proof.Tail != nil {
 					t.Fatal("a tail final without a tail")
 				}
-				if m := in.Masks; m != nil && c.n > 0 {
-					d, dl := sh.degrees(c.n)
-					if last := len(proof.Rounds[c.n-1]) - 1; !zk && (last != dl || dl <= d) {
-						t.Fatalf("last round of degree %d, rounds before %d: want %d > %d", last, d, dl, d)
+				// Every round is sent at its own degree, zk or not: d + 1
+				// values before the last, dl + 1 in it (dl > d when masked).
+				d, dl := sh.degrees(c.n)
+				for j, g := range proof.Rounds {
+					want := d
+					if j == c.n-1 {
+						want = dl
 					}
+					if len(g) != want+1 {
+						t.Fatalf("round %d has %d values, want %d", j, len(g), want+1)
+					}
+				}
+				if in.Masks != nil && c.n > 0 && dl <= d {
+					t.Fatalf("masked: last round of degree %d, rounds before %d", dl, d)
 				}
 			})
 		}
@@ -242,14 +251,17 @@ func TestSumRejected(t *testing.T) {
 	}
 	maskedCases := map[string]edit{
 		// The last round is of degree 9 (term 2: three masked factors), the others 3.
-		"last round's top value":      func(cl *fr.Element, sh *Shape, p *Proof) { g := p.Rounds[3]; g[len(g)-1].Add(&g[len(g)-1], &one) },
-		"last round's value at 5":     func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3][5].Add(&p.Rounds[3][5], &one) },
-		"last round cut to degree 3":  func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = p.Rounds[3][:4] },
-		"masked final":                func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[0].Add(&p.Finals[0], &one) },
-		"masks left out of the shape": func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = nil },
-		"masks all plain":             func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{-1, -1, -1} },
-		"a mask's variables changed":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{1, -1, 4} },
-		"a plain factor said masked":  func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{2, 0, 4} },
+		"last round's top value":     func(cl *fr.Element, sh *Shape, p *Proof) { g := p.Rounds[3]; g[len(g)-1].Add(&g[len(g)-1], &one) },
+		"last round's value at 5":    func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3][5].Add(&p.Rounds[3][5], &one) },
+		"last round cut to degree 3": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = p.Rounds[3][:4] },
+		// Round 1 sent, as before per-round degrees, at the largest degree:
+		// the same polynomial at more points, refused by its length.
+		"round 1 at the last round's degree": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[1] = extend(p.Rounds[1], len(p.Rounds[3])-1) },
+		"masked final":                       func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[0].Add(&p.Finals[0], &one) },
+		"masks left out of the shape":        func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = nil },
+		"masks all plain":                    func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{-1, -1, -1} },
+		"a mask's variables changed":         func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{1, -1, 4} },
+		"a plain factor said masked":         func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{2, 0, 4} },
 	}
 	tailCases := map[string]edit{
 		"tail final":         func(cl *fr.Element, sh *Shape, p *Proof) { p.Tail.Add(p.Tail, &one) },

@@ -37,9 +37,11 @@
 // finals T̂_k(ρ) change. A [Tail] adds Coef·s̃(P) for a mask row s without
 // stating s̃(P): it is summed as 2^−(n−c)·eq(P, x_col)·s(x_col) and the
 // proof states s̃ at the sumcheck's own point instead ([Proof.Tail]).
-// Under zk the rounds are masked as in [ProveMasked], with g of the largest
-// round degree. Soundness: n·D/|F| for the largest round degree D (plus,
-// under zk, 1/|F| and the mask opening's pcs error). [Prove] and
+// Every round is sent at its own degree, zk or not: under zk the rounds are
+// masked as in [ProveMasked], with g_j of round j's degree ([Mask],
+// [NewMaskDegrees]), so a masked last round of degree 7 does not pad the
+// others. Soundness: Σ_j deg_j/|F| (plus, under zk, 1/|F| and the mask
+// opening's pcs error). [Prove] and
 // [ProveMasked] run on the same prover (one term Π_k T_k, coefficient 1)
 // and produce the same bytes as before it.
 package sumcheck
@@ -55,7 +57,9 @@ import (
 )
 
 // Proof is a sumcheck proof: one round polynomial per variable, each as its
-// values at 0..d, and the factors' values at the final point.
+// values at 0..deg_j (d for [Prove]; each round's own degree for
+// [ProveSum], which the verifier takes from the statement), and the
+// factors' values at the final point.
 type Proof struct {
 	Rounds [][]fr.Element
 	Finals []fr.Element
@@ -93,8 +97,7 @@ func Prove(tr *transcript.Transcript, claim fr.Element, tables []mle.Table) (Pro
 	s := newSumProver(tables, nil, nil, []Term{productTerm(d)})
 	var proof Proof
 	var point []fr.Element
-	deg := func(int) int { return d }
-	proof.Rounds, point = s.rounds(tr, nil, nil, deg, deg)
+	proof.Rounds, point = s.rounds(tr, nil, nil, func(int) int { return d })
 	proof.Finals = s.finals()
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	return proof, point, Stats{Mul: s.mul}, nil

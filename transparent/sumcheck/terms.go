@@ -42,22 +42,18 @@ func newSumProver(tables []mle.Table, masks [][]fr.Element, spans []int, terms [
 	return s
 }
 
-// rounds runs the n rounds on tr: round j's polynomial h_j (the terms',
-// plus the tail's when tp is set) is computed at its deg(j) + 1 points
-// only (deg(j) its true degree), extended by interpolation to the
-// send(j) + 1 ≥ deg(j) + 1 points it is sent at (O(send·deg²), nothing
-// next to the tables' 2^(n−j) pairs), ρ·the mask's round polynomial added
-// when mask is set; it is absorbed, the challenge drawn and bound
-// everywhere. It returns the round polynomials and the point.
-func (s *sumProver) rounds(tr *transcript.Transcript, tp *tailProver, mask *Mask, deg, send func(j int) int) ([][]fr.Element, []fr.Element) {
+// rounds runs the n rounds on tr: round j's polynomial h_j of degree
+// deg(j) (the terms', plus the tail's when tp is set, computed at its
+// deg(j) + 1 points: each term at its own |t| + 1 and extended by
+// interpolation), plus ρ·the mask's round polynomial (of the same degree)
+// when mask is set, is absorbed, the challenge drawn and bound everywhere.
+// It returns the round polynomials and the point.
+func (s *sumProver) rounds(tr *transcript.Transcript, tp *tailProver, mask *Mask, deg func(j int) int) ([][]fr.Element, []fr.Element) {
 	gs := make([][]fr.Element, s.n)
 	for j := range s.n {
 		g := s.round(deg(j))
 		if tp != nil {
 			tp.add(g, j, s.n)
-		}
-		if m := send(j); m > deg(j) {
-			g = extend(g, m)
 		}
 		if mask != nil {
 			mask.AddRound(g)

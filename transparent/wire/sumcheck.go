@@ -5,7 +5,9 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 )
 
-// A sumcheck proof: its rounds, its finals, then one flags byte (bit 0:
+// A sumcheck proof: its rounds, each with its own length (a ProveSum
+// round is sent at its own degree: the verifier, not this codec, checks
+// each length against the statement), its finals, then one flags byte (bit 0:
 // the mask follows, bit 1: the tail final follows; any other bit is an
 // error), the mask (commitment, sum, value, opening) and the tail final.
 // The flags byte is the presence byte of the mask that proofs without a
