@@ -154,7 +154,10 @@ func proveVerify(t *testing.T, md mode, l *Layer, x, y []int64, ch cheats, edit 
 // too (its claim, the product's factors at (r_i, ρ), is not the limbs');
 // the link's sumcheck run on its copy of L0 fudged to match its claim by
 // L0's opening (the batch when batched); and on eq(p, ·) forged to match
-// it by the eq factor's check (accepted without it).
+// it by the eq factor's check (accepted without it); the product on eq(r, ·)
+// zeroed where the product is not, by its eq check (likewise); under
+// vanishing masks, D, G and the tails on a row other than R's, by the mask
+// claims (likewise).
 func TestCheatsRejected(t *testing.T) {
 	l, _ := NewLayer(3, 4, 4, 2, 12) // a fourth, padding channel
 	x := input(rand.New(rand.NewPCG(5, 5)), l)
@@ -174,6 +177,7 @@ func TestCheatsRejected(t *testing.T) {
 		{"another entry, its product with the true limbs", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, claimProduct: true}, "limbs are not the output minus the window"},
 		{"another entry, the link run on a fudged L0", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, fudgeLink: true}, "opening L0"},
 		{"another entry, the link run on a forged eq", func(y []int64) { y[0] = 9 }, cheats{trueDiffs: true, forgeEq: true}, "the link's eq factor"},
+		{"maximum not in the window, the product on a forged eq", func(y []int64) { y[0]++ }, cheats{zeroEq: true}, "the zero-check's eq factor"},
 		{"masks other than R's", nil, cheats{fakeMask: true}, "batch"},
 	} {
 		for _, md := range modes {

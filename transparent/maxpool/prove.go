@@ -59,6 +59,10 @@ type cheats struct {
 	// forgeEq: the link runs on eq(p, ·) changed at entry 0 so that its sum
 	// is d (caught by the final against eq(p, σ)).
 	forgeEq bool
+	// zeroEq: the product runs on eq(r, ·) set to 0 wherever the product
+	// of the window's differences is not (its sum is then 0; caught by the
+	// final against eq(r, ρ)).
+	zeroEq bool
 	// fakeMask: under vanishing masks, the D and G masks and both tails use
 	// a random row other than R's vanishing row, consistently (every
 	// sumcheck holds); the tails' finals are then no mask claims on R
@@ -175,6 +179,17 @@ func (l *Layer) prove(tr *transcript.Transcript, params pcs.Params, xData *pcs.P
 	}
 	if rm != nil {
 		zero.Masks = rm.slotMasks(slots)
+	}
+	if ch.zeroEq {
+		for w := range ySize {
+			prod := fr.One()
+			for s := 1; s <= slots; s++ {
+				prod.Mul(&prod, &zero.Tables[s][w])
+			}
+			if !prod.IsZero() {
+				zero.Tables[0][w].SetZero()
+			}
+		}
 	}
 	var rho []fr.Element
 	if proof.Zero, rho, err = sumcheck.ProveSum(tr, fr.Element{}, zero, params.Hiding); err != nil {

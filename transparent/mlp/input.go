@@ -109,9 +109,9 @@ var openHook func(d *pcs.ProverData, point []fr.Element)
 
 // proveInput proves x's range; the tests' cheating provers may replace the
 // limbs' tables (editV, after they are computed from x, before they are
-// committed) and the sumcheck's copies of x, v0, v1 (editSum); honest
+// committed) and the sumcheck's tables eq(z, ·), x, v0, v1 (editSum); honest
 // callers pass nil.
-func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64, bp *batch.Prover, editV func(v0, v1 mle.Table), editSum func(x, v0, v1 mle.Table)) (InputRange, error) {
+func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *pcs.ProverData, x []int64, bp *batch.Prover, editV func(v0, v1 mle.Table), editSum func(t []mle.Table)) (InputRange, error) {
 	lo, hi := m.limbs()
 	off := int64(1) << (m.InBits - 1)
 	v0, v1 := make([]int64, len(x)), make([]int64, len(x))
@@ -159,7 +159,7 @@ func (m *Model) proveInput(tr *transcript.Transcript, params pcs.Params, xData *
 	terms, claim := inputTerms(m.InBits, hi, lambda)
 	tables := []mle.Table{mle.EqTable(z), mle.FromInt64(x), append(mle.Table(nil), t0...), append(mle.Table(nil), t1...)}
 	if editSum != nil {
-		editSum(tables[1], tables[2], tables[3])
+		editSum(tables)
 	}
 	in := sumcheck.Instance{Tables: tables, Terms: terms}
 	if maskedVars(params, ir.V0) >= 0 {

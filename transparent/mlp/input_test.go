@@ -19,8 +19,16 @@ import (
 // proof does not range-check, caught by the zero-check's claim (the λ·v1
 // term: without it the one-limb case is accepted); and the zero-check run
 // on v1 restored to the honest limbs (so its sum is right), caught by the
-// final v̂1(ρ) against v1's commitment (the batched openings). Every case
+// final v̂1(ρ) against v1's commitment (the batched openings); and on
+// eq(z, ·) forged at the edited entry, caught by the eq factor's check
+// (accepted without it). Every case
 // in three modes: binding, hiding, hiding with vanishing masks.
+// The input range's cheating sumchecks (TestInputRangeCheats).
+const (
+	fudgeLimb = 1 + iota
+	forgeEq
+)
+
 func TestInputRangeCheats(t *testing.T) {
 	hiding := pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
 	vanishing := hiding
@@ -32,15 +40,15 @@ func TestInputRangeCheats(t *testing.T) {
 		params pcs.Params
 		x0     int64 // x[0]
 		editV  func(x0 int64, bits int) func(v0, v1 mle.Table)
-		fudge  bool
+		fudge  int // fudgeLimb, forgeEq: the sumcheck's tables edited (editSum)
 		want   string
 	}{
-		{"honest, two limbs", 16, testParams, -1 << 15, nil, false, ""},
-		{"honest, one limb", 10, testParams, 511, nil, false, ""},
-		{"honest, hiding", 16, hiding, 1<<15 - 1, nil, false, ""},
+		{"honest, two limbs", 16, testParams, -1 << 15, nil, 0, ""},
+		{"honest, one limb", 10, testParams, 511, nil, 0, ""},
+		{"honest, hiding", 16, hiding, 1<<15 - 1, nil, 0, ""},
 		{"x = 2^(b−1), v1 reduced mod its range", 16, testParams, 1 << 15, func(int64, int) func(v0, v1 mle.Table) {
 			return func(_, v1 mle.Table) { v1[0].SetZero() }
-		}, false, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
+		}, 0, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
 		{"one limb, x = 600, v1 a fraction", 10, testParams, 600, func(x0 int64, bits int) func(v0, v1 mle.Table) {
 			return func(v0, v1 mle.Table) {
 				v0[0].SetInt64((x0 + 1<<(bits-1)) & (1<<bits - 1))
@@ -50,10 +58,13 @@ func TestInputRangeCheats(t *testing.T) {
 				v1[0].SetInt64(x0 + 1<<(bits-1))
 				v1[0].Sub(&v1[0], &v0[0]).Mul(&v1[0], &inv)
 			}
-		}, false, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
+		}, 0, "x + 2^(b−1) ≠ v0 + 2^12·v1"},
 		{"zero-check on a fudged table", 16, testParams, 1 << 15, func(int64, int) func(v0, v1 mle.Table) {
 			return func(_, v1 mle.Table) { v1[0].SetZero() }
-		}, true, "batch"},
+		}, fudgeLimb, "batch"},
+		{"v1 reduced, the eq factor forged to hide it", 16, testParams, 1 << 15, func(int64, int) func(v0, v1 mle.Table) {
+			return func(_, v1 mle.Table) { v1[0].SetZero() }
+		}, forgeEq, "eq factor"},
 	}
 	for _, c := range cases {
 		for _, params := range []pcs.Params{c.params, hiding, vanishing} {
@@ -73,12 +84,28 @@ func TestInputRangeCheats(t *testing.T) {
 				if c.editV != nil {
 					editV = c.editV(c.x0, c.bits)
 				}
-				var editSum func(x, v0, v1 mle.Table)
+				var editSum func(t []mle.Table)
 				tr, bp := transcript.New("test"), batch.NewProver()
-				if c.fudge {
+				if c.fudge != 0 {
 					// The sumcheck runs on the honest limb at entry 0 (the
 					// committed one is edited): every sum is right.
-					editSum = func(_, _, v1 mle.Table) { v1[0].SetInt64((c.x0 + 1<<(c.bits-1)) >> 12) }
+					switch c.fudge {
+					case fudgeLimb:
+						editSum = func(t []mle.Table) { t[3][0].SetInt64((c.x0 + 1<<(c.bits-1)) >> 12) }
+					case forgeEq:
+						// Entry 0's relation is off by 2^b: its eq weight
+						// rescaled makes it add what an honest entry adds.
+						editSum = func(t []mle.Table) {
+							var num, den fr.Element
+							num.SetInt64(-(1 << (c.bits - 1)))
+							den.SetInt64(c.x0)
+							var l fr.Element
+							l.SetUint64(1 << 12)
+							l.Mul(&l, &t[3][0]).Add(&l, &t[2][0])
+							den.Sub(&den, &l).Inverse(&den)
+							t[0][0].Mul(&t[0][0], &num).Mul(&t[0][0], &den)
+						}
+					}
 				}
 				ir, err := m.proveInput(tr, c.params, xData, x, bp, editV, editSum)
 				if err != nil {
