@@ -47,7 +47,8 @@ func TestSumcheckHashed(t *testing.T) {
 				t.Fatalf("the proof's commitment %v, zkinfer commit printed %q", cm["params"], mc)
 			}
 			out := mustZK(t, "verify", dir, "--proof", pf, "--model-commitment", mc)
-			if !strings.HasPrefix(out, "verified: a model with the architecture of sha256 ") || !strings.Contains(out, "whose commitment is "+mc) {
+			if !strings.HasPrefix(out, "verified: a model with the architecture of sha256 ") || !strings.Contains(out, "whose commitment is "+mc) ||
+				!strings.Contains(out, "and secret weights (") || !strings.Contains(out, "private input that stays secret") || strings.Contains(out, "not zero knowledge") {
 				t.Fatalf("verify said %q", out)
 			}
 			other := strings.TrimSpace(mustZK(t, "commit", dir, "--model", model, "--param-salt", "0x1234"))

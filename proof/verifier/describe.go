@@ -21,7 +21,7 @@ func Describe(s *Settings, p *Proof) string {
 	case circuit.Private:
 		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values, each within %d signed bits; they stay secret and are bound to nothing), ", s.ModelSHA256[:16], s.SecretWeights, vis.Bits())
 	case circuit.Hashed:
-		if s.Backend == Sumcheck {
+		if s.Backend == Sumcheck && !s.ZeroKnowledge {
 			fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and weights not in the proof (%d values; not zero knowledge: evaluations of their tables are revealed) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
 			break
 		}
@@ -31,10 +31,11 @@ func Describe(s *Settings, p *Proof) string {
 	case circuit.Public:
 		b.WriteString("ran on the public input in the proof")
 	case circuit.Private:
-		if s.Backend == Sumcheck {
-			// The transparent backend's proofs are binding, not yet zero
-			// knowledge (docs/TRANSPARENT.md, "Zero knowledge"): the input is
-			// never sent, but evaluations of its tables are. Say so.
+		if s.Backend == Sumcheck && !s.ZeroKnowledge {
+			// A transparent proof made without vanishing masks (a model
+			// with a part not yet masked) is binding, not zero knowledge
+			// (docs/TRANSPARENT.md, "Zero knowledge"): the input is never
+			// sent, but evaluations of its tables are. Say so.
 			b.WriteString("ran on an input not included in the proof (not zero knowledge: the sumcheck backend's proof reveals evaluations of the input's and the layers' tables, see docs/TRANSPARENT.md)")
 			break
 		}

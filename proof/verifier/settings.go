@@ -127,6 +127,12 @@ type Settings struct {
 	Constraints  int                `json:"constraints"`
 	PublicInputs int                `json:"public_inputs"`
 	CircuitSHA   string             `json:"circuit_sha256"`
+	// ZeroKnowledge is set by the sumcheck backend (transparent/artifact)
+	// when the directory's proofs are zero knowledge: made under vanishing
+	// masks, every part of its model masked. A function of the model, so
+	// not written to settings.json; Describe reads it for that backend
+	// (Groth16's proofs always are).
+	ZeroKnowledge bool `json:"-"`
 	// With secret weights: how many weight values the witness carries, and
 	// the float constants that stay fixed (public) in the circuit.
 	SecretWeights  int      `json:"secret_weights,omitempty"`

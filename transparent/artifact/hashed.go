@@ -32,8 +32,9 @@ import (
 // verifier builds the chain from it alone; the prover compiles the real
 // model (--model), checks that it strips to the directory's model and
 // lowers to the same architecture, commits every layer's weights with
-// seeded hiding commitments (the seed from --param-salt), and proves with
-// HidingParams. The proof (wire kind 4 or 5) carries the commitments;
+// seeded hiding commitments with vanishing masks (the seed from
+// --param-salt), and proves with ZKParams (zk.go). The proof (wire kind 4
+// or 5) carries the commitments;
 // their digest is the model commitment, listed in PROOF.json's
 // commitments["params"] and printed by `zkinfer commit`.
 
@@ -180,6 +181,7 @@ func openHashed(dir string, c *Compiled, raw []byte) error {
 	if !bytes.Equal(archJSON(c.Chain), a) || weightCount(c.Chain) != c.Settings.SecretWeights {
 		return fmt.Errorf("%s: %s is not in canonical form or disagrees with settings.json: compile again", dir, ArchFile)
 	}
+	c.Settings.ZeroKnowledge = zeroKnowledge
 	return nil
 }
 
@@ -228,10 +230,10 @@ func saltSeed(salt *big.Int) ([32]byte, error) {
 // and the commitments.
 func commitWeights(w *Compiled, seed [32]byte) (*mlp.Model, *cnn.Model, []pcs.Commitment, error) {
 	if w.Chain.CNN != nil {
-		m, coms, err := w.Chain.CNN.CommitWeights(HidingParams, seed)
+		m, coms, err := w.Chain.CNN.CommitWeights(w.params(), seed)
 		return nil, m, coms, err
 	}
-	m, coms, err := w.Chain.Model.CommitWeights(HidingParams, seed)
+	m, coms, err := w.Chain.Model.CommitWeights(w.params(), seed)
 	return m, nil, coms, err
 }
 
@@ -281,14 +283,14 @@ type committed struct {
 // and the outputs.
 func (h *committed) prove(c *Compiled, x []int64) ([]byte, []int64, error) {
 	if h.cnn != nil {
-		prf, y, err := cnn.ProveCommitted(HidingParams, h.cnn, h.coms, x)
+		prf, y, err := cnn.ProveCommitted(c.params(), h.cnn, h.coms, x)
 		if err != nil {
 			return nil, nil, err
 		}
 		b, err := wire.EncodeCNNCommitted(&prf)
 		return b, y, err
 	}
-	prf, y, err := mlp.ProveCommitted(HidingParams, h.mlp, h.coms, c.Chain.M, x)
+	prf, y, err := mlp.ProveCommitted(c.params(), h.mlp, h.coms, c.Chain.M, x)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -361,7 +363,7 @@ func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 		if !sameCommitment(commitmentHex(prf.Weights), mc) {
 			return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
 		}
-		return cnn.VerifyCommitted(HidingParams, c.Chain.CNN, y, *prf)
+		return cnn.VerifyCommitted(c.params(), c.Chain.CNN, y, *prf)
 	}
 	prf, err := wire.DecodeMLPCommitted(raw)
 	if err != nil {
@@ -370,7 +372,7 @@ func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 	if !sameCommitment(commitmentHex(prf.Weights), mc) {
 		return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
 	}
-	return mlp.VerifyCommitted(HidingParams, c.Chain.Model, c.Chain.M, y, *prf)
+	return mlp.VerifyCommitted(c.params(), c.Chain.Model, c.Chain.M, y, *prf)
 }
 
 // fixedSettings are the settings with the weights' visibility fixed: the

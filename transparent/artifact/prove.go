@@ -16,13 +16,14 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/wire"
 )
 
-// Params are the commitment's parameters of every proof this backend makes
-// and checks: rate 1/4, 241 column queries, ≥ 100 bits (docs/TRANSPARENT.md,
-// "Soundness"). They are part of the format: a proof made with others does
-// not verify. Proofs are mlp.BatchedProof (wire kind 2) for dense chains
-// cnn.Proof (kind 3) for CNNs and cnn.ResProof (kind 6) for residual
-// networks: every opening of the chain deferred into
-// one batched opening per table shape.
+// Params are the commitment's parameters: rate 1/4, 241 column queries,
+// ≥ 100 bits (docs/TRANSPARENT.md, "Soundness"); every proof this backend
+// makes and checks uses them with hiding commitments and vanishing masks
+// (ZKParams, zk.go). They are part of the format: a proof made with others
+// does not verify. Proofs are mlp.BatchedProof (wire kind 2) for dense
+// chains, cnn.Proof (kind 3) for CNNs and cnn.ResProof (kind 6) for
+// residual networks: every opening of the chain deferred into one batched
+// opening per table shape.
 var Params = pcs.DefaultParams()
 
 // Prove runs the model on the input file's values (one tensor) and proves
@@ -55,17 +56,17 @@ func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error
 		b, y, err = h.prove(c, in[0].Data)
 	case c.Chain.CNN != nil:
 		var prf cnn.Proof
-		if prf, y, err = cnn.Prove(Params, c.Chain.CNN, in[0].Data); err == nil {
+		if prf, y, err = cnn.Prove(c.params(), c.Chain.CNN, in[0].Data); err == nil {
 			b, err = wire.EncodeCNN(&prf)
 		}
 	case c.Chain.Res != nil:
 		var prf cnn.ResProof
-		if prf, y, err = cnn.ProveResidual(Params, c.Chain.Res, in[0].Data); err == nil {
+		if prf, y, err = cnn.ProveResidual(c.params(), c.Chain.Res, in[0].Data); err == nil {
 			b, err = wire.EncodeResidual(&prf)
 		}
 	default:
 		var prf mlp.BatchedProof
-		if prf, y, err = mlp.ProveBatched(Params, c.Chain.Model, c.Chain.M, in[0].Data); err == nil {
+		if prf, y, err = mlp.ProveBatched(c.params(), c.Chain.Model, c.Chain.M, in[0].Data); err == nil {
 			b, err = wire.EncodeMLPBatched(&prf)
 		}
 	}
@@ -170,20 +171,20 @@ func (c *Compiled) verifyProof(raw []byte, y []int64) error {
 		if err != nil {
 			return err
 		}
-		return cnn.Verify(Params, c.Chain.CNN, y, *prf)
+		return cnn.Verify(c.params(), c.Chain.CNN, y, *prf)
 	}
 	if c.Chain.Res != nil {
 		prf, err := wire.DecodeResidual(raw)
 		if err != nil {
 			return err
 		}
-		return cnn.VerifyResidual(Params, c.Chain.Res, y, *prf)
+		return cnn.VerifyResidual(c.params(), c.Chain.Res, y, *prf)
 	}
 	prf, err := wire.DecodeMLPBatched(raw)
 	if err != nil {
 		return err
 	}
-	return mlp.VerifyBatched(Params, c.Chain.Model, c.Chain.M, y, *prf)
+	return mlp.VerifyBatched(c.params(), c.Chain.Model, c.Chain.M, y, *prf)
 }
 
 // ChainSHA256 is the hex digest of the lowered chain the proofs are

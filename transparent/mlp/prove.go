@@ -116,9 +116,14 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch chea
 		proof.Requan = append(proof.Requan, rq)
 		cur, curData = mle.FromInt64(w.Y), outData
 	}
-	rho := tr.Challenges("mlp/rho", curData.Commitment().NumVars)
-	if proof.Out, err = bp.Open(tr, curData, rho); err != nil {
-		return Proof{}, batch.Proof{}, nil, err
+	pts := OutputPoints(tr, "mlp/rho", params, curData.Commitment().NumVars)
+	if len(pts) > 1 && !batched {
+		return Proof{}, batch.Proof{}, nil, fmt.Errorf("mlp: vanishing masks need batched openings (ProveBatched)")
+	}
+	for _, pt := range pts {
+		if proof.Out, err = bp.Open(tr, curData, pt); err != nil {
+			return Proof{}, batch.Proof{}, nil, err
+		}
 	}
 	var bproof batch.Proof
 	if batched {
@@ -169,14 +174,19 @@ func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *bat
 		}
 		cur = proof.Requan[i].Y
 	}
-	rho := tr.Challenges("mlp/rho", cur.NumVars)
 	yt := mle.FromInt64(padded(y, M, last.N))
 	if len(yt) != 1<<cur.NumVars {
 		return fmt.Errorf("mlp: output committed over %d variables, want %d entries", cur.NumVars, len(yt))
 	}
-	want, _ := yt.Eval(rho)
-	if err := bv.Check(tr, params, cur, rho, want, proof.Out); err != nil {
-		return fmt.Errorf("mlp: the committed output is not y: %v", err)
+	pts := OutputPoints(tr, "mlp/rho", params, cur.NumVars)
+	if len(pts) > 1 && bv == nil {
+		return fmt.Errorf("mlp: a proof under vanishing masks must be batched")
+	}
+	for _, pt := range pts {
+		want, _ := yt.Eval(pt)
+		if err := bv.Check(tr, params, cur, pt, want, proof.Out); err != nil {
+			return fmt.Errorf("mlp: the committed output is not y: %v", err)
+		}
 	}
 	if bv != nil {
 		if err := bv.Verify(tr, params, *bp); err != nil {
@@ -185,4 +195,3 @@ func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *bat
 	}
 	return nil
 }
-

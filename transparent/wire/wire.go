@@ -58,7 +58,15 @@ import (
 // sum, value, opening; hiding proofs only).
 // Version 5 (masked sumchecks): every sumcheck proof ends the same way with
 // its sumcheck.MaskPart.
-const Version = 5
+// Version 6 (zero knowledge, issue 22; one bump for all of 2026-12-01's
+// changes): a sumcheck's flags byte (bit 1: a tail final follows), logUp's
+// single sumcheck (no S, no m̃(r_t)) and its spans, rescale's single
+// zero-check, the input range's and max pooling's zero-checks, conv's and
+// the dense step's output tails, Add+Relu's and the flatten's links; the
+// artifact proves under pcs.Params{Hiding, Vanishing} where every part of
+// the model does (transparent/artifact, zk.go). A version-5 proof is
+// refused: prove again.
+const Version = 6
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"
@@ -253,7 +261,7 @@ func readHeader(r *reader, kind int) {
 	}
 	r.take(len(Magic))
 	if v := r.u16(); r.err == nil && v != Version {
-		r.fail("format version %d, this zkinfer reads %d", v, Version)
+		r.fail("format version %d, this zkinfer reads %d: prove it again with this zkinfer", v, Version)
 		return
 	}
 	if k := r.u8(); r.err == nil && k != kind {
