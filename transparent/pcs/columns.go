@@ -80,7 +80,9 @@ func (pd *ProverData) commitColumns(msg [][]fr.Element) error {
 		return err
 	}
 	pd.drop = min(treeDrop, k)
-	pd.upper = tree.Levels[pd.drop:]
+	// A copy of the level headers: a subslice would keep the dropped
+	// levels reachable through the shared backing array.
+	pd.upper = append([][]merkle.Hash(nil), tree.Levels[pd.drop:]...)
 	return nil
 }
 
@@ -122,8 +124,9 @@ func leafInto(buf []byte, col []fr.Element) merkle.Hash {
 // messages by the pruned FFT (one buffer of W entries per worker); their
 // hashes rebuild the tree's dropped levels over those groups, each group's
 // root checked against the kept level (a mismatch is a prover bug: the
-// recomputation is not what was committed).
-func (pd *ProverData) openColumns(idx []int) ([][]fr.Element, []merkle.Hash, error) {
+// recomputation is not what was committed). scratch holds the rebuilt
+// levels between the tables of a multi-opening (one shape: one width).
+func (pd *ProverData) openColumns(idx []int, scratch *[][]merkle.Hash) ([][]fr.Element, []merkle.Hash, error) {
 	msg := pd.messages()
 	Rm, W, d := len(msg), pd.width(), pd.drop
 	g := 1 << d
@@ -163,11 +166,15 @@ func (pd *ProverData) openColumns(idx []int) ([][]fr.Element, []merkle.Hash, err
 	}
 	// The dropped levels, filled over the groups only: MultiPath reads
 	// nothing else below level d (every sibling it needs there is in a
-	// queried group).
-	levels := make([][]merkle.Hash, d, d+len(pd.upper))
-	for l := range levels {
-		levels[l] = make([]merkle.Hash, W>>l)
+	// queried group), so scratch levels left by another table of the same
+	// width serve as they are.
+	if len(*scratch) != d || d > 0 && len((*scratch)[0]) != W {
+		*scratch = make([][]merkle.Hash, d)
+		for l := range *scratch {
+			(*scratch)[l] = make([]merkle.Hash, W>>l)
+		}
 	}
+	levels := append(make([][]merkle.Hash, 0, d+len(pd.upper)), *scratch...)
 	buf := make([]byte, 0, Rm*fr.Bytes)
 	for k, grp := range groups {
 		leaves := make([]merkle.Hash, g)

@@ -183,8 +183,9 @@ func openMulti(tr *transcript.Transcript, pds []*ProverData, point []fr.Element,
 		return nil, MultiOpening{}, err
 	}
 	idx = distinct(idx)
+	var scratch [][]merkle.Hash
 	for _, pd := range pds {
-		cols, proof, err := pd.openColumns(idx) // one table's messages alive at a time
+		cols, proof, err := pd.openColumns(idx, &scratch) // one table's messages alive at a time
 		if err != nil {
 			return nil, MultiOpening{}, err
 		}

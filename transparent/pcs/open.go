@@ -131,7 +131,8 @@ func (pd *ProverData) openWith(tr *transcript.Transcript, eqRow, eqCol, point []
 	}
 	idx = distinct(idx)
 	op := Opening{U: u, V: v, Mask: mask}
-	if op.Columns, op.Proof, err = pd.openColumns(idx); err != nil {
+	var scratch [][]merkle.Hash
+	if op.Columns, op.Proof, err = pd.openColumns(idx, &scratch); err != nil {
 		return fr.Element{}, Opening{}, Stats{}, err
 	}
 	N := len(pd.rows) * len(pd.rows[0])
