@@ -292,8 +292,8 @@ func emitters(files []*ast.File) map[string]bool {
 }
 
 // widthHelpers returns the names of the package's functions and methods
-// whose result is a range check's bit width (`c.Range.Check(v,
-// c.inputBits(info))`): each of their returns is widened too, so that a
+// whose result is a range check's bit width (audit's `a.Range.Check(v,
+// bitsLen(N))`): each of their returns is widened too, so that a
 // width computed elsewhere (a segment's boundary width) is mutated where
 // it is decided.
 func widthHelpers(files []*ast.File) map[string]bool {
