@@ -294,7 +294,7 @@ func emitters(files []*ast.File) map[string]bool {
 // widthHelpers returns the names of the package's functions and methods
 // whose result is a range check's bit width (audit's `a.Range.Check(v,
 // bitsLen(N))`): each of their returns is widened too, so that a
-// width computed elsewhere (a segment's boundary width) is mutated where
+// width computed elsewhere (audit's threshold width) is mutated where
 // it is decided.
 func widthHelpers(files []*ast.File) map[string]bool {
 	names := map[string]bool{}
