@@ -142,6 +142,9 @@ func (b *Prover) Open(tr *transcript.Transcript, d *pcs.ProverData, point []fr.E
 	}
 	b.add(d)
 	v := d.MaskedEval(point) // f̂(z): f̃(z) without a vanishing mask
+	if claimHook != nil {
+		claimHook(d, point, v)
+	}
 	b.claims[c] = append(b.claims[c], claim{append([]fr.Element(nil), point...), v})
 	return pcs.Opening{}, nil
 }

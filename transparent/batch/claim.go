@@ -31,6 +31,9 @@ func (b *Prover) Claim(d *pcs.ProverData, point []fr.Element, value fr.Element) 
 			return fmt.Errorf("batch: the stated value is not f̂(z) = f̃(z) + Z(z)·s̃(z_col) of a commitment with a vanishing mask; a protocol whose claims are f̃ must prove f̂ (masked factors, zk-design part B) or commit without pcs.Params.Vanishing")
 		}
 	}
+	if claimHook != nil {
+		claimHook(d, point, value)
+	}
 	b.add(d)
 	b.claims[c] = append(b.claims[c], claim{append([]fr.Element(nil), point...), value})
 	return nil
