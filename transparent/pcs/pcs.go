@@ -12,6 +12,9 @@
 // is Reed–Solomon encoded by an FFT onto the subgroup of size C/ρ (rate
 // ρ = 2^−RateLog); each of the C/ρ columns of the encoded matrix is hashed
 // into a leaf, and the commitment is the Merkle root with the shape.
+// The prover keeps the table, the hiding seed and the tree's upper levels,
+// not the encoded matrix: an opening recomputes the columns it needs by a
+// pruned FFT (columns.go), which gives the same bytes.
 //
 // # Open at z = (z_row, z_col)
 //
