@@ -150,7 +150,7 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 		s.Outputs = append(s.Outputs, verifier.TensorSpec{Name: g.Outputs[i].Name, Shape: out.Shape, DType: out.DType.String(), Scale: out.Scale, Max: out.Max})
 	}
 	s.PublicInputs = s.Layout().NumPublic()
-	s.ZeroKnowledge = zeroKnowledge
+	s.ZeroKnowledge = zeroKnowledge(chain)
 	return &Compiled{Settings: s, Model: m, Chain: chain}, nil
 }
 
