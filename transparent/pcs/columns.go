@@ -11,7 +11,7 @@ import (
 )
 
 // The encoded matrix (Rm rows of W = L·2^RateLog entries) is not kept
-// after Commit: it is Rm/2 times the Merkle tree and 4·L/C times the table
+// after Commit once the retention budget is spent (retain.go): it is Rm/2 times the Merkle tree and 4·L/C times the table
 // itself (16× and more for a hiding commitment of C < 2^9), and a batched
 // prover holds every commitment until the proof's end. An opening needs
 // only the ≤ t queried columns; they are recomputed from the messages (the
@@ -31,12 +31,15 @@ func (pd *ProverData) width() int {
 
 // RetainedBytes returns the bytes a ProverData holds besides the table it
 // was given (whose rows it shares with the caller): the Merkle tree's
-// kept levels and the vanishing mask. The encoded matrix, Rm·W field
-// elements, is not among them, nor the tree's lowest levels (see the
-// notes above).
+// upper levels and the vanishing mask, and, while it is kept under the
+// retention budget (retain.go), the encoded matrix, Rm·W field elements,
+// and the tree's lowest levels.
 func (pd *ProverData) RetainedBytes() int {
-	n := 32 * len(pd.mask)
+	n := 32 * (len(pd.mask) + len(pd.enc))
 	for _, l := range pd.upper {
+		n += 32 * len(l)
+	}
+	for _, l := range pd.lower {
 		n += 32 * len(l)
 	}
 	return n
@@ -80,6 +83,8 @@ func (pd *ProverData) commitColumns(msg [][]fr.Element) error {
 		return err
 	}
 	pd.drop = min(treeDrop, k)
+	pd.unkeep() // a recommit (tests) replaces what the last commit kept
+	pd.keep(enc, tree.Levels[:pd.drop])
 	// A copy of the level headers: a subslice would keep the dropped
 	// levels reachable through the shared backing array.
 	pd.upper = append([][]merkle.Hash(nil), tree.Levels[pd.drop:]...)
@@ -127,6 +132,14 @@ func leafInto(buf []byte, col []fr.Element) merkle.Hash {
 // recomputation is not what was committed). scratch holds the rebuilt
 // levels between the tables of a multi-opening (one shape: one width).
 func (pd *ProverData) openColumns(idx []int, scratch *[][]merkle.Hash) ([][]fr.Element, []merkle.Hash, error) {
+	if pd.enc != nil { // kept under the budget (retain.go)
+		cols, proof, err := pd.keptColumns(idx)
+		if pd.params.Hiding { // opened once: the share is of no more use
+			pd.unkeep()
+		}
+		return cols, proof, err
+	}
+	recomputes.Add(1)
 	msg := pd.messages()
 	Rm, W, d := len(msg), pd.width(), pd.drop
 	g := 1 << d

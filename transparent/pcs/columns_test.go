@@ -55,11 +55,12 @@ func TestPrunedColumns(t *testing.T) {
 	}
 }
 
-// TestEncodedMatrixNotRetained: a commitment holds its Merkle tree's upper
+// TestEncodedMatrixNotRetained: with a retention budget of 0, a commitment holds its Merkle tree's upper
 // levels (and vanishing mask), not the encoded matrix nor the leaves:
 // RetainedBytes is their size, well below the matrix's, and so is the heap
 // a ProverData keeps alive.
 func TestEncodedMatrixNotRetained(t *testing.T) {
+	defer SetRetainBudget(SetRetainBudget(0))
 	for _, p := range []Params{DefaultParams(), {RateLog: 2, Queries: 241, Hiding: true, Vanishing: true}} {
 		t.Run(fmt.Sprintf("hiding %v", p.Hiding), func(t *testing.T) {
 			const n, rv = 14, 4
@@ -96,6 +97,7 @@ func TestEncodedMatrixNotRetained(t *testing.T) {
 // from the committed ones (here a tamper hook set after the commit) are
 // refused by the prover against the kept tree level, not sent.
 func TestRecomputedColumnsChecked(t *testing.T) {
+	defer SetRetainBudget(SetRetainBudget(0))
 	pd, err := CommitShape(DefaultParams(), goldenTable(10, 1), 3)
 	if err != nil {
 		t.Fatal(err)

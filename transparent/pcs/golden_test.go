@@ -101,7 +101,8 @@ var goldenProofs = map[string]string{
 }
 
 // TestProofBytesUnchanged: binding, hiding (seeded), seeded with a vanishing
-// mask, shared shapes; Open, OpenLinear, OpenMulti, OpenMultiWeighted.
+// mask, shared shapes; Open, OpenLinear, OpenMulti, OpenMultiWeighted; with
+// the encoded matrix recomputed at opening and with it kept.
 func TestProofBytesUnchanged(t *testing.T) {
 	var seed [32]byte
 	for i := range seed {
@@ -206,15 +207,25 @@ func TestProofBytesUnchanged(t *testing.T) {
 		{"multi vanishing weighted 3 × 2^10", multi(van, 10, 3, 3, true)},
 		{"multi binding weighted 2 × 2^8", multi(def, 8, 2, 2, true)},
 	}
-	for _, c := range cases {
-		d := &digest{}
-		tr := transcript.New("golden")
-		c.run(d, tr)
-		got := d.end(tr)
-		if want, ok := goldenProofs[c.name]; !ok {
-			t.Errorf("%s: no golden digest (got %s)", c.name, got)
-		} else if got != want {
-			t.Errorf("%s: proof digest %s, want %s (the bytes of the commit that kept the encoded matrix)", c.name, got, want)
+	// Budget 0: every opening recomputes its columns; a large budget: every
+	// commitment keeps its matrix and no opening recomputes (retain.go).
+	for _, budget := range []int64{0, 1 << 40} {
+		old := SetRetainBudget(budget)
+		before := recomputes.Load()
+		for _, c := range cases {
+			d := &digest{}
+			tr := transcript.New("golden")
+			c.run(d, tr)
+			got := d.end(tr)
+			if want, ok := goldenProofs[c.name]; !ok {
+				t.Errorf("%s: no golden digest (got %s)", c.name, got)
+			} else if got != want {
+				t.Errorf("budget %d, %s: proof digest %s, want %s (the bytes of the commit that kept the encoded matrix)", budget, c.name, got, want)
+			}
+		}
+		SetRetainBudget(old)
+		if n := recomputes.Load() - before; (budget == 0) != (n > 0) {
+			t.Errorf("budget %d: %d openings recomputed their columns", budget, n)
 		}
 	}
 }

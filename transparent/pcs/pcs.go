@@ -12,9 +12,11 @@
 // is Reed–Solomon encoded by an FFT onto the subgroup of size C/ρ (rate
 // ρ = 2^−RateLog); each of the C/ρ columns of the encoded matrix is hashed
 // into a leaf, and the commitment is the Merkle root with the shape.
-// The prover keeps the table, the hiding seed and the tree's upper levels,
-// not the encoded matrix: an opening recomputes the columns it needs by a
-// pruned FFT (columns.go), which gives the same bytes.
+// The prover keeps the table, the hiding seed and the tree's upper levels;
+// it keeps the encoded matrix and the whole tree too while a process-wide
+// budget allows ([SetRetainBudget], retain.go), else an opening recomputes
+// the columns it needs by a pruned FFT (columns.go), which gives the same
+// bytes.
 //
 // # Open at z = (z_row, z_col)
 //
@@ -151,7 +153,13 @@ type ProverData struct {
 	mask   []fr.Element    // with Vanishing: s, the vanishing mask (C entries)
 	upper  [][]merkle.Hash // the Merkle tree over the W = L/ρ encoded columns from level drop up; the columns are not kept (columns.go)
 	drop   int             // the tree's levels below upper, rebuilt at opening
-	opened bool            // a hiding commitment's masks serve one opening
+	// Kept under the retention budget (retain.go), else nil: the encoded
+	// matrix (row-major, rows in bit-reversed order), the tree's levels
+	// below upper, and their share of the budget.
+	enc    []fr.Element
+	lower  [][]merkle.Hash
+	share  *retention
+	opened bool // a hiding commitment's masks serve one opening
 	// tamper, set only by tests, rewrites encoded column j (of Rm entries)
 	// wherever it is computed, at commit and at opening: a committed
 	// matrix that is not a codeword, for the soundness tests.
@@ -257,7 +265,7 @@ func commitShape(p Params, t mle.Table, rowVars int, seed *[32]byte) (*ProverDat
 	}
 	// The padded messages and the encoded matrix live only while encoding
 	// and hashing (columns.go), and again, one table's at a time, while
-	// opening: the prover keeps the table, the seed and the Merkle tree.
+	// opening, unless the matrix fits the retention budget (retain.go).
 	if err := pd.commitColumns(msg); err != nil {
 		return nil, err
 	}
