@@ -25,6 +25,15 @@ func Describe(s *Settings, p *Proof) string {
 			fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and weights not in the proof (%d values; not zero knowledge: evaluations of their tables are revealed) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
 			break
 		}
+		if s.Backend == Sumcheck {
+			// A transparent weight commitment is a Merkle root whose
+			// padding and masking rows are fixed by the salt: every proof
+			// under it opens the same rows again, so the weights are
+			// hidden by one proof, not by many (docs/TRANSPARENT.md,
+			// "Secret weights"). Say so.
+			fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values; hidden by this proof, but every proof under the same commitment opens it again and a few such proofs together reveal the weights) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
+			break
+		}
 		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
 	}
 	switch vis.Input {
