@@ -1,23 +1,13 @@
 package mlp
 
 import (
-	"math/big"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
-
-func lowBits(e fr.Element) int {
-	var b big.Int
-	e.BigInt(&b)
-	if len(b.Bits()) == 0 {
-		return 0
-	}
-	return int(b.Bits()[0] & 3)
-}
 
 // TestOpeningsHideInput: a dense chain whose first layer ignores input 0,
 // proven for two inputs that differ only there (same public output), 48
@@ -72,25 +62,20 @@ func TestOpeningsHideInput(t *testing.T) {
 					t.Fatal(err)
 				}
 				g := proof.Batch.Groups[0].Open
-				counts[0][lowBits(g.U[0])]++
-				counts[1][lowBits(g.V[0])]++
-				counts[2][lowBits(g.Columns[0][0][0])]++
-				counts[4][lowBits(proof.Input.Lookups[0].Sumcheck.Rounds[0][0])]++
-				counts[5][lowBits(proof.Steps[0].Sumcheck.Rounds[0][1])]++
+				counts[0][zktest.LowBits(g.U[0])]++
+				counts[1][zktest.LowBits(g.V[0])]++
+				counts[2][zktest.LowBits(g.Columns[0][0][0])]++
+				counts[4][zktest.LowBits(proof.Input.Lookups[0].Sumcheck.Rounds[0][0])]++
+				counts[5][zktest.LowBits(proof.Steps[0].Sumcheck.Rounds[0][1])]++
 				if len(g.Masks) > 0 {
-					counts[3][lowBits(g.Masks[0])]++
+					counts[3][zktest.LowBits(g.Masks[0])]++
 				} else {
 					counts[3][0]++
 				}
 			}
 			worst := 0.0
-			for _, c := range counts {
-				var s float64
-				for _, k := range c {
-					d := float64(k) - float64(runs)/4
-					s += d * d / (float64(runs) / 4)
-				}
-				worst = max(worst, s)
+			for _, c := range counts { // each row counts runs values
+				worst = max(worst, zktest.ChiSquare(c[:]))
 			}
 			switch {
 			case p.Hiding && worst > 21.11:
