@@ -2,13 +2,13 @@ package conv
 
 import (
 	"fmt"
-	"math/big"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
 
 var vanishingMode = modes[4]
@@ -107,36 +107,6 @@ func TestVanishingChecksNeeded(t *testing.T) {
 	}
 }
 
-func lowBits(e fr.Element) int {
-	var b big.Int
-	e.BigInt(&b)
-	if len(b.Bits()) == 0 {
-		return 0
-	}
-	return int(b.Bits()[0] & 3)
-}
-
-func chiSquare(counts []int) float64 {
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	exp := float64(n) / float64(len(counts))
-	var chi float64
-	for _, c := range counts {
-		d := float64(c) - exp
-		chi += d * d / exp
-	}
-	return chi
-}
-
-func bucket(m map[string][]int, name string, b int) {
-	if m[name] == nil {
-		m[name] = make([]int, 4)
-	}
-	m[name][b]++
-}
-
 // TestVanishingHidesX: a convolution whose weights on input channel 0 are
 // zero, proven for two private X that differ only in channel 0 (the same
 // Y), 48 times each under hiding with vanishing masks. For every value the
@@ -177,12 +147,12 @@ func TestVanishingHidesX(t *testing.T) {
 	for _, zero := range []bool{false, true} {
 		pcs.SetZeroVanishingForTests(zero)
 		for xi, xs := range [][]int64{xt, x2} {
-			delta, raw := map[string][]int{}, map[string][]int{}
+			delta, raw := zktest.Counts{}, zktest.Counts{}
 			zkSeen = func(name string, rev, priv fr.Element) {
 				var dv fr.Element
 				dv.Sub(&rev, &priv)
-				bucket(delta, name, lowBits(dv))
-				bucket(raw, name, lowBits(rev))
+				delta.Add(name, dv)
+				raw.Add(name, rev)
 			}
 			inMode(vanishingMode, func() {
 				for range runs {
@@ -191,7 +161,7 @@ func TestVanishingHidesX(t *testing.T) {
 					}
 					for g, grp := range lastBatch.Groups {
 						for k, v := range grp.Finals {
-							bucket(raw, fmt.Sprintf("V_%d,%d", g, k), lowBits(v))
+							raw.Add(fmt.Sprintf("V_%d,%d", g, k), v)
 						}
 					}
 				}
@@ -200,8 +170,9 @@ func TestVanishingHidesX(t *testing.T) {
 			if len(delta) < 5 {
 				t.Fatalf("%d revealed values seen, want 5", len(delta))
 			}
-			for name, c := range delta {
-				chi := chiSquare(c)
+			for name, k := range delta {
+				c := k[:]
+				chi := zktest.ChiSquare(c)
 				if !zero && chi > crit {
 					t.Errorf("X%d: %s − its private form: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
 				}
@@ -209,8 +180,9 @@ func TestVanishingHidesX(t *testing.T) {
 					t.Errorf("X%d, vanishing masks zeroed: %s − its private form still uniform (%v): the test cannot fail", xi, name, c)
 				}
 			}
-			for name, c := range raw {
-				if chi := chiSquare(c); !zero && chi > crit {
+			for name, k := range raw {
+				c := k[:]
+				if chi := zktest.ChiSquare(c); !zero && chi > crit {
 					t.Errorf("X%d: %s: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
 				}
 			}

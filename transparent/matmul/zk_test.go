@@ -1,7 +1,6 @@
 package matmul
 
 import (
-	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
 
 var vanishingMode = mode{"vanishing", vanishingParams, true}
@@ -99,29 +99,6 @@ func stepInstanceIn(t *testing.T, md mode, M, K, N int) (*Layer, *pcs.ProverData
 	return stepInstance(t, M, K, N)
 }
 
-func lowBits(e fr.Element) int {
-	var b big.Int
-	e.BigInt(&b)
-	if len(b.Bits()) == 0 {
-		return 0
-	}
-	return int(b.Bits()[0] & 3)
-}
-
-func chiSquare(counts []int) float64 {
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	exp := float64(n) / float64(len(counts))
-	var chi float64
-	for _, c := range counts {
-		d := float64(c) - exp
-		chi += d * d / exp
-	}
-	return chi
-}
-
 // TestVanishingStepHidesX: a layer whose W has a zero row κ0, proven for two
 // private X that differ only in column κ0 (the same Y), 48 times each under
 // hiding with vanishing masks. For every value the step reveals — ŷ(r),
@@ -165,13 +142,13 @@ func TestVanishingStepHidesX(t *testing.T) {
 	for _, zero := range []bool{false, true} {
 		pcs.SetZeroVanishingForTests(zero)
 		for xi, xs := range [][]fr.Element{x, x2} {
-			delta := map[string][]int{}
-			raw := map[string][]int{}
+			delta := zktest.Counts{}
+			raw := zktest.Counts{}
 			zkSeen = func(name string, rev, priv fr.Element) {
 				var dv fr.Element
 				dv.Sub(&rev, &priv)
-				bucket(delta, name, lowBits(dv))
-				bucket(raw, name, lowBits(rev))
+				delta.Add(name, dv)
+				raw.Add(name, rev)
 			}
 			for range runs {
 				xt := xTable(xs, M, K, d)
@@ -185,13 +162,14 @@ func TestVanishingStepHidesX(t *testing.T) {
 				}
 				for g, grp := range lastBatch.Groups {
 					for k, v := range grp.Finals {
-						bucket(raw, "V"+string(rune('0'+g))+string(rune('0'+k)), lowBits(v))
+						raw.Add("V"+string(rune('0'+g))+string(rune('0'+k)), v)
 					}
 				}
 			}
 			zkSeen = nil
-			for name, c := range delta {
-				chi := chiSquare(c)
+			for name, k := range delta {
+				c := k[:]
+				chi := zktest.ChiSquare(c)
 				if !zero && chi > crit {
 					t.Errorf("X%d: %s − its private form: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
 				}
@@ -199,8 +177,9 @@ func TestVanishingStepHidesX(t *testing.T) {
 					t.Errorf("X%d, vanishing masks zeroed: %s − its private form still uniform (%v): the test cannot fail", xi, name, c)
 				}
 			}
-			for name, c := range raw {
-				if chi := chiSquare(c); !zero && chi > crit {
+			for name, k := range raw {
+				c := k[:]
+				if chi := zktest.ChiSquare(c); !zero && chi > crit {
 					t.Errorf("X%d: %s: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
 				}
 			}
@@ -210,13 +189,6 @@ func TestVanishingStepHidesX(t *testing.T) {
 		}
 	}
 	pcs.SetZeroVanishingForTests(false)
-}
-
-func bucket(m map[string][]int, name string, b int) {
-	if m[name] == nil {
-		m[name] = make([]int, 4)
-	}
-	m[name][b]++
 }
 
 var _ = batch.NewProver
