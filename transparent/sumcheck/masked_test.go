@@ -99,6 +99,28 @@ func chi2(counts []int, n int) float64 {
 	return s
 }
 
+// checkMaskedRounds judges input ai's masked-round statistics: counts[i]
+// holds the low bits of one round value over runs proofs, read whether any
+// proof's first round value equalled A[0]. With the mask (zero false) every
+// statistic must be below 21.11 (chi-square, 3 degrees of freedom, the
+// 10^-4 quantile) and A[0] never read; with the mask zeroed A[0] must be
+// read and some statistic above, or the test could not fail.
+func checkMaskedRounds(t *testing.T, ai int, zero, read bool, counts [][]int, runs int) {
+	t.Helper()
+	worst := 0.0
+	for i := range counts {
+		worst = max(worst, chi2(counts[i], runs))
+	}
+	switch {
+	case !zero && worst > 21.11:
+		t.Errorf("input %d: masked rounds not uniform (chi-square %.1f)", ai, worst)
+	case !zero && read:
+		t.Errorf("input %d: A[0] read off the masked rounds", ai)
+	case zero && (!read || worst <= 21.11):
+		t.Errorf("input %d, mask zero: read %v, chi-square %.1f: the test cannot fail", ai, read, worst)
+	}
+}
+
 // TestMaskedZeroKnowledge: f = A·B with B the indicator of {0, 8} (n = 4,
 // public) and A private: the claim A[0] + A[8] is public, A[0] alone is not.
 // Two inputs with the same claim give rounds whose low bits are uniform over
@@ -141,18 +163,7 @@ func TestMaskedZeroKnowledge(t *testing.T) {
 				}
 			}
 			zeroMask = false
-			worst := 0.0
-			for i := range counts {
-				worst = max(worst, chi2(counts[i], runs))
-			}
-			switch {
-			case !zero && worst > 21.11:
-				t.Errorf("input %d: masked rounds not uniform (chi-square %.1f)", ai, worst)
-			case !zero && read:
-				t.Errorf("input %d: A[0] read off the masked rounds", ai)
-			case zero && (!read || worst <= 21.11):
-				t.Errorf("input %d, mask zero: read %v, chi-square %.1f: the test cannot fail", ai, read, worst)
-			}
+			checkMaskedRounds(t, ai, zero, read, counts, runs)
 		}
 	}
 }
