@@ -1,7 +1,6 @@
 package pcs_test
 
 import (
-	"math/big"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -9,26 +8,8 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
-
-func low2(e fr.Element) int {
-	var b big.Int
-	e.BigInt(&b)
-	if len(b.Bits()) == 0 {
-		return 0
-	}
-	return int(b.Bits()[0] & 3)
-}
-
-func chiSquare(counts []int, n int) float64 {
-	exp := float64(n) / float64(len(counts))
-	var s float64
-	for _, c := range counts {
-		d := float64(c) - exp
-		s += d * d / exp
-	}
-	return s
-}
 
 func randPts(n int) []fr.Element {
 	p := make([]fr.Element, n)
@@ -68,7 +49,7 @@ func TestVanishingValuesUniform(t *testing.T) {
 			for range runs {
 				vals, rho, v0 := revealVanishing(t, p, tab, rv, [][]fr.Element{z0, z1, z2}, w)
 				for i, x := range append(vals, v0) {
-					counts[i][low2(x)]++
+					counts[i][zktest.LowBits(x)]++
 				}
 				f1, _ := tab.Eval(z1)
 				fr0, _ := tab.Eval(rho)
@@ -79,7 +60,7 @@ func TestVanishingValuesUniform(t *testing.T) {
 			pcs.SetZeroVanishing(false)
 			worst := 0.0
 			for i := range names {
-				c := chiSquare(counts[i], runs)
+				c := zktest.ChiSquare(counts[i]) // each row counts runs values
 				if !zero && c > crit {
 					t.Errorf("table %d: %s not uniform (chi-square %.1f > %.1f)", ti, names[i], c, crit)
 				}
