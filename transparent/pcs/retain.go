@@ -26,10 +26,13 @@ import (
 // be opened again, so it keeps its share until dropped.
 
 // DefaultRetainBudget is the default process-wide budget, in bytes, for
-// kept encoded matrices and lower Merkle levels: 512 MiB. cnn_c32's
-// zero-knowledge prove keeps all of its commitments under it (docs/
-// TRANSPARENT.md, "Prover memory").
-const DefaultRetainBudget = 512 << 20
+// kept encoded matrices and lower Merkle levels: 256 MiB. A kept byte is
+// live heap, which the garbage collector's pacing (GOGC) lets grow about
+// twice over, so the peak RSS grows by up to 2× what is kept: cnn_c32's
+// zero-knowledge prove would keep 358 MiB (447 MiB with hashed weights)
+// under no limit, and under 512 MiB its hashed prove peaked above 1 GB
+// (docs/TRANSPARENT.md, "Prover memory").
+const DefaultRetainBudget = 256 << 20
 
 var (
 	retainBudget atomic.Int64 // bytes; commitments beyond it recompute
