@@ -2,7 +2,6 @@ package logup
 
 import (
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
 
 // TestZeroKnowledge: under hiding commitments with vanishing masks, every
@@ -49,7 +49,7 @@ func TestZeroKnowledge(t *testing.T) {
 			}
 			for vi, vals := range [][]int64{a, b} {
 				name := fmt.Sprintf("2^%d in range %d, vector %d, masks zero %v", c.n, c.bits, vi, zero)
-				st := newStats()
+				st := zktest.Counts{}
 				read := 0 // runs in which every private value is read off
 				pcs.SetZeroVanishingForTests(zero)
 				for range runs {
@@ -58,7 +58,7 @@ func TestZeroKnowledge(t *testing.T) {
 					}
 				}
 				pcs.SetZeroVanishingForTests(false)
-				worst, worstName := st.check(t, !zero, crit, runs, name)
+				worst, worstName := check(t, st, !zero, crit, runs, name)
 				switch {
 				case !zero && read > 0:
 					t.Errorf("%s: the private tables' values read off %d proofs", name, read)
@@ -67,7 +67,7 @@ func TestZeroKnowledge(t *testing.T) {
 				case zero && read != runs:
 					t.Errorf("%s: private values read off %d of %d proofs: the reconstruction cannot fail", name, read, runs)
 				default:
-					t.Logf("%s: %d statistics, worst %.1f (%s)", name, len(st.names), worst, worstName)
+					t.Logf("%s: %d statistics, worst %.1f (%s)", name, len(st), worst, worstName)
 				}
 			}
 		}
@@ -77,7 +77,7 @@ func TestZeroKnowledge(t *testing.T) {
 // revealed proves f's lookup in table (fresh commitments), verifies it,
 // counts the low bits of what the verifier receives into st, and reports
 // whether every value minus the private table's MLE at its point is zero.
-func revealed(t *testing.T, p pcs.Params, f mle.Table, table *Table, st *stats) bool {
+func revealed(t *testing.T, p pcs.Params, f mle.Table, table *Table, st zktest.Counts) bool {
 	t.Helper()
 	fData, err := pcs.Commit(p, f)
 	if err != nil {
@@ -126,17 +126,17 @@ func revealed(t *testing.T, p pcs.Params, f mle.Table, table *Table, st *stats) 
 
 	for j, r := range proof.Sumcheck.Rounds {
 		for k, v := range r {
-			st.add(fmt.Sprintf("round %d[%d]", j, k), v)
+			st.Add(fmt.Sprintf("round %d[%d]", j, k), v)
 		}
 	}
-	st.add("mask sum", proof.Sumcheck.Mask.Sum)
-	st.add("mask value", proof.Sumcheck.Mask.Value)
+	st.Add("mask sum", proof.Sumcheck.Mask.Sum)
+	st.Add("mask value", proof.Sumcheck.Mask.Value)
 	read := true
 	diff := func(name string, v fr.Element, tab mle.Table, point []fr.Element) {
-		st.add(name, v)
+		st.Add(name, v)
 		w, _ := tab.Eval(point)
 		w.Sub(&v, &w)
-		st.add(name+" − private", w)
+		st.Add(name+" − private", w)
 		read = read && w.IsZero()
 	}
 	N := len(rho)
@@ -176,40 +176,15 @@ func revealed(t *testing.T, p pcs.Params, f mle.Table, table *Table, st *stats) 
 	return read
 }
 
-// stats counts the low two bits of each named value.
-type stats struct {
-	names  []string
-	counts map[string]*[4]int
-}
-
-func newStats() *stats { return &stats{counts: map[string]*[4]int{}} }
-
-func (s *stats) add(name string, v fr.Element) {
-	c, ok := s.counts[name]
-	if !ok {
-		c = new([4]int)
-		s.counts[name] = c
-		s.names = append(s.names, name)
-	}
-	var b big.Int
-	v.BigInt(&b)
-	c[b.Bit(0)+2*b.Bit(1)]++
-}
-
-// check reports (when want is set) every statistic above crit and returns
-// the worst.
-func (s *stats) check(t *testing.T, want bool, crit float64, runs int, what string) (float64, string) {
+// check reports (when want is set) every statistic of c (one count a
+// run) above crit and returns the worst.
+func check(t *testing.T, c zktest.Counts, want bool, crit float64, runs int, what string) (float64, string) {
 	t.Helper()
 	worst, worstName := 0.0, ""
-	for _, name := range s.names {
-		c := s.counts[name]
-		e := float64(runs) / 4
-		x := 0.0
-		for _, o := range c {
-			x += (float64(o) - e) * (float64(o) - e) / e
-		}
+	for name, k := range c {
+		x := c.Stat(name, runs)
 		if want && x > crit {
-			t.Errorf("%s: %s not uniform (chi-square %.1f > %.1f, counts %v)", what, name, x, crit, *c)
+			t.Errorf("%s: %s not uniform (chi-square %.1f > %.1f, counts %v)", what, name, x, crit, *k)
 		}
 		if x > worst {
 			worst, worstName = x, name

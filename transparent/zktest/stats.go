@@ -84,19 +84,24 @@ func (c Counts) Vanishing(name string, d *pcs.ProverData, z []fr.Element) {
 	c.Add(name+" vanishing part", *s.Mul(&s, &zv))
 }
 
-// Worst returns the largest chi-square statistic over runs (the expected
-// count of each bucket being runs/4, so a name counted other than once a
-// run stands out) and its name.
+// Stat is the chi-square statistic of name's counts over runs, the
+// expected count of each bucket being runs/4 (so a name counted other than
+// once a run stands out).
+func (c Counts) Stat(name string, runs int) float64 {
+	e := float64(runs) / 4
+	var s float64
+	for _, v := range c[name] {
+		d := float64(v) - e
+		s += d * d / e
+	}
+	return s
+}
+
+// Worst returns the largest statistic (Stat) over runs and its name.
 func (c Counts) Worst(runs int) (float64, string) {
 	w, name := 0.0, ""
-	e := float64(runs) / 4
-	for n, k := range c {
-		var s float64
-		for _, v := range k {
-			d := float64(v) - e
-			s += d * d / e
-		}
-		if s > w {
+	for n := range c {
+		if s := c.Stat(n, runs); s > w {
 			w, name = s, n
 		}
 	}
