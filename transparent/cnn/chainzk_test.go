@@ -5,57 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/zkinfer/zkinfer/transparent/batch"
-	"github.com/zkinfer/zkinfer/transparent/pcs"
-	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
-
-// chainZK proves each of two inputs (prove(i) proves input i, checks the
-// proof verifies and returns it) under vanishing masks, 48 times, and then
-// 16 times with the masks zeroed (pcs.SetZeroVanishingForTests): with the
-// masks every statistic of package zktest (the proof's stated values,
-// finals, tails, first rounds, and every claim's vanishing part) must be
-// uniform; without them some must not, so the test can fail. (As package
-// mlp's chainZK.)
-func chainZK(t *testing.T, prove func(input int) any) {
-	t.Helper()
-	saved := sumcheck.MaskParams
-	sumcheck.MaskParams = hidingParams
-	defer func() {
-		sumcheck.MaskParams = saved
-		batch.SetClaimHookForTests(nil)
-		pcs.SetZeroVanishingForTests(false)
-	}()
-	for _, zero := range []bool{false, true} {
-		pcs.SetZeroVanishingForTests(zero)
-		runs := 48
-		if zero {
-			runs = 16 // a constant statistic reaches 3·16 = 48 > zktest.Crit
-		}
-		tl := zktest.New()
-		batch.SetClaimHookForTests(tl.Hook)
-		for input := range 2 {
-			for range runs {
-				tl.Start(input)
-				tl.Proof(prove(input))
-			}
-		}
-		batch.SetClaimHookForTests(nil)
-		r := tl.Result()
-		t.Logf("masks zeroed %v: %d statistics (%d claims' vanishing parts), constant positions left out %q, worst %.1f (%s)", zero, r.Stats, r.Claims, r.Constant, r.Worst, r.Name)
-		switch {
-		case r.Unaligned > 0:
-			t.Errorf("%d positions not in every proof: the chain's proofs differ in shape", r.Unaligned)
-		case r.Claims == 0:
-			t.Error("no claim's vanishing part recorded: the hook is not reached")
-		case !zero && r.Worst > zktest.Crit:
-			t.Errorf("%s not uniform (chi-square %.1f > %.2f)", r.Name, r.Worst, zktest.Crit)
-		case zero && r.Worst <= zktest.Crit:
-			t.Errorf("vanishing masks zeroed: every statistic uniform (worst %.1f): the test cannot fail", r.Worst)
-		}
-	}
-}
 
 // unreadChannel0 zeroes a convolution's weights on input channel 0.
 func unreadChannel0(c *Conv) {
@@ -85,7 +36,7 @@ func twoInputs(t *testing.T, x []int64, run func([]int64) ([]int64, error)) [2][
 // flatten, two dense layers) whose first convolution ignores input channel
 // 0, proven end to end under pcs.Params{Hiding, Vanishing} with fixed and
 // with committed weights, and a residual network (conv stem, blocks with
-// Add+Relu, average pool) likewise: see chainZK.
+// Add+Relu, average pool) likewise: see zktest.Chain.
 func TestChainZeroKnowledge(t *testing.T) {
 	p := vanishingParams
 	rng := rand.New(rand.NewPCG(23, 23))
@@ -102,7 +53,7 @@ func TestChainZeroKnowledge(t *testing.T) {
 	}
 	xs := twoInputs(t, q[0].Data, m.Run)
 	t.Run("cnn", func(t *testing.T) {
-		chainZK(t, func(i int) any {
+		zktest.Chain(t, hidingParams, func(i int) any {
 			proof, y, err := Prove(p, m, xs[i])
 			if err != nil {
 				t.Fatal(err)
@@ -118,7 +69,7 @@ func TestChainZeroKnowledge(t *testing.T) {
 			t.Skip("128 CNN proofs with committed weights")
 		}
 		arch := archOf(t, m)
-		chainZK(t, func(i int) any {
+		zktest.Chain(t, hidingParams, func(i int) any {
 			cm, coms, err := m.CommitWeights(p, [32]byte{23})
 			if err != nil {
 				t.Fatal(err)
@@ -153,7 +104,7 @@ func TestChainZeroKnowledge(t *testing.T) {
 			t.Fatal(err)
 		}
 		xs := twoInputs(t, x, r.Run)
-		chainZK(t, func(i int) any {
+		zktest.Chain(t, hidingParams, func(i int) any {
 			proof, y, err := ProveResidual(p, r, xs[i])
 			if err != nil {
 				t.Fatal(err)

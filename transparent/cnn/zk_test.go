@@ -2,120 +2,22 @@ package cnn
 
 import (
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
-	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
 )
 
 var vanishingParams = pcs.Params{RateLog: 1, Queries: 10, Hiding: true, Vanishing: true}
 
-// zkCrit is the chi-square bound with 3 degrees of freedom at 10^-6 per
-// statistic (a test of ~100 statistics fails by chance with ~10^-4).
-const zkCrit = 30.66
-
-// tally counts the low two bits of named field elements over runs.
-type tally map[string]*[4]int
-
-func (t tally) add(name string, e fr.Element) {
-	var b big.Int
-	e.BigInt(&b)
-	low := 0
-	if len(b.Bits()) > 0 {
-		low = int(b.Bits()[0] & 3)
-	}
-	if t[name] == nil {
-		t[name] = new([4]int)
-	}
-	t[name][low]++
-}
-
-// sumcheck adds every field element of a sumcheck proof the verifier
-// receives: rounds, finals, the tail's final, the mask's sum and value.
-func (t tally) sumcheck(name string, p *sumcheck.Proof) {
-	for j, g := range p.Rounds {
-		for k, v := range g {
-			t.add(fmt.Sprintf("%s round %d[%d]", name, j, k), v)
-		}
-	}
-	for k, v := range p.Finals {
-		t.add(fmt.Sprintf("%s final %d", name, k), v)
-	}
-	if p.Tail != nil {
-		t.add(name+" tail", *p.Tail)
-	}
-	if p.Mask != nil {
-		t.add(name+" mask sum", p.Mask.Sum)
-		t.add(name+" mask value", p.Mask.Value)
-	}
-}
-
-// masked adds the vanishing part Z(z)·s̃(z_col) of f̂(z) = f̃(z) + Z·s̃,
-// what separates a revealed value from the private f̃(z).
-func (t tally) masked(name string, d *pcs.ProverData, z []fr.Element) {
-	c := d.Commitment()
-	s, _ := mle.Table(d.MaskRow()).Eval(z[c.RowVars:])
-	zv := pcs.Vanishing(z)
-	t.add(name+" vanishing part", *s.Mul(&s, &zv))
-}
-
-func (t tally) worst(runs int) (float64, string) {
-	w, name := 0.0, ""
-	for n, c := range t {
-		var s float64
-		for _, k := range c {
-			d := float64(k) - float64(runs)/4
-			s += d * d / (float64(runs) / 4)
-		}
-		if s > w {
-			w, name = s, n
-		}
-	}
-	return w, name
-}
-
-// zkRuns proves each of two private inputs runs times under vanishing
-// masks with the masks as given and then zeroed (pcs.SetZeroVanishingForTests),
-// tallying with prove (which returns the proof's statistics): with the
-// masks every statistic is uniform, without them some statistic is not
-// (the vanishing parts are 0), so the test can fail.
-func zkRuns(t *testing.T, prove func(input int, tl tally)) {
-	saved := sumcheck.MaskParams
-	sumcheck.MaskParams = hidingParams
-	defer func() { sumcheck.MaskParams = saved; openHook = nil; pcs.SetZeroVanishingForTests(false) }()
-	for _, zero := range []bool{false, true} {
-		pcs.SetZeroVanishingForTests(zero)
-		runs := 48
-		if zero {
-			runs = 16 // a constant statistic reaches 3·16 = 48 > zkCrit
-		}
-		for input := range 2 {
-			tl := tally{}
-			for range runs {
-				k := 0
-				openHook = func(d *pcs.ProverData, z []fr.Element) {
-					tl.masked(fmt.Sprint("claim ", k), d, z)
-					k++
-				}
-				prove(input, tl)
-			}
-			w, name := tl.worst(runs)
-			switch {
-			case !zero && w > zkCrit:
-				t.Errorf("input %d: %s not uniform (chi-square %.1f > %.2f)", input, name, w, zkCrit)
-			case zero && w <= zkCrit:
-				t.Errorf("input %d, vanishing masks zero: every statistic uniform (worst %.1f): the test cannot fail", input, w)
-			}
-		}
-	}
-}
+// setOpenHook installs h as the flatten's and Add+Relu's opening hook
+// (zktest.MaskedRuns).
+func setOpenHook(h zktest.OpenHook) { openHook = h }
 
 // flatCase is a 6×3×3 block (planes padded to 16) and its flat layout.
 func flatCase(rng *rand.Rand) (*Model, []int64, []int64) {
@@ -130,7 +32,7 @@ func flatCase(rng *rand.Rand) (*Model, []int64, []int64) {
 }
 
 // proveFlat proves and verifies the flatten of block to flat under p.
-func proveFlat(t *testing.T, p pcs.Params, m *Model, block, flat []int64, tl tally) error {
+func proveFlat(t *testing.T, p pcs.Params, m *Model, block, flat []int64, c zktest.Counts) error {
 	t.Helper()
 	bData, err := pcs.Commit(p, mle.FromInt64(block))
 	if err != nil {
@@ -152,9 +54,9 @@ func proveFlat(t *testing.T, p pcs.Params, m *Model, block, flat []int64, tl tal
 	if err := bv.Verify(tv, p, bproof); err != nil {
 		return err
 	}
-	if tl != nil {
-		tl.add("AtR", fp.AtR)
-		tl.sumcheck("gather", &fp.Gather)
+	if c != nil {
+		c.Add("AtR", fp.AtR)
+		c.Sumcheck("gather", &fp.Gather)
 	}
 	return nil
 }
@@ -197,9 +99,9 @@ func TestFlattenZeroKnowledge(t *testing.T) {
 		m, block, flat := flatCase(rng)
 		cases[i] = [3]any{m, block, flat}
 	}
-	zkRuns(t, func(input int, tl tally) {
-		c := cases[input]
-		if err := proveFlat(t, vanishingParams, c[0].(*Model), c[1].([]int64), c[2].([]int64), tl); err != nil {
+	zktest.MaskedRuns(t, hidingParams, setOpenHook, func(input int, c zktest.Counts) {
+		k := cases[input]
+		if err := proveFlat(t, vanishingParams, k[0].(*Model), k[1].([]int64), k[2].([]int64), c); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -222,7 +124,7 @@ func TestAddReluZeroKnowledge(t *testing.T) {
 		ops[i] = [2][]int64{a, b}
 	}
 	p := vanishingParams
-	zkRuns(t, func(input int, tl tally) {
+	zktest.MaskedRuns(t, hidingParams, setOpenHook, func(input int, c zktest.Counts) {
 		a, b := ops[input][0], ops[input][1]
 		y, err := l.run(a, b)
 		if err != nil {
@@ -246,6 +148,6 @@ func TestAddReluZeroKnowledge(t *testing.T) {
 		if err := bv.Verify(tv, p, bproof); err != nil {
 			t.Fatal(err)
 		}
-		tl.sumcheck("zero-check", &pr.Sum)
+		c.Sumcheck("zero-check", &pr.Sum)
 	})
 }
