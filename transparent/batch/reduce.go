@@ -2,10 +2,8 @@ package batch
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -34,33 +32,12 @@ func reduce(tr *transcript.Transcript, claim fr.Element, es, fs []mle.Table, mas
 	rounds := make([][]fr.Element, n)
 	point := make([]fr.Element, n)
 	for j := 0; j < n; j++ {
-		h := len(es[0]) / 2
 		g := make([]fr.Element, 3)
-		var mu sync.Mutex
 		for c := range es {
-			e, f := es[c], fs[c]
-			par.For(h, 1<<11, func(lo, hi int) {
-				var local [3]fr.Element
-				var de, df, ve, vf, p fr.Element
-				for i := lo; i < hi; i++ {
-					de.Sub(&e[i+h], &e[i])
-					df.Sub(&f[i+h], &f[i])
-					ve, vf = e[i], f[i]
-					for t := 0; t < 3; t++ {
-						if t > 0 {
-							ve.Add(&ve, &de)
-							vf.Add(&vf, &df)
-						}
-						p.Mul(&ve, &vf)
-						local[t].Add(&local[t], &p)
-					}
-				}
-				mu.Lock()
-				for t := range g {
-					g[t].Add(&g[t], &local[t])
-				}
-				mu.Unlock()
-			})
+			s := pairSums(es[c], fs[c])
+			for t := range g {
+				g[t].Add(&g[t], &s[t])
+			}
 		}
 		if mask != nil {
 			mask.AddRound(g)
