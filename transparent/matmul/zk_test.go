@@ -167,22 +167,7 @@ func TestVanishingStepHidesX(t *testing.T) {
 				}
 			}
 			zkSeen = nil
-			for name, k := range delta {
-				c := k[:]
-				chi := zktest.ChiSquare(c)
-				if !zero && chi > crit {
-					t.Errorf("X%d: %s − its private form: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
-				}
-				if zero && chi <= crit {
-					t.Errorf("X%d, vanishing masks zeroed: %s − its private form still uniform (%v): the test cannot fail", xi, name, c)
-				}
-			}
-			for name, k := range raw {
-				c := k[:]
-				if chi := zktest.ChiSquare(c); !zero && chi > crit {
-					t.Errorf("X%d: %s: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
-				}
-			}
+			zktest.CheckRevealed(t, xi, zero, crit, delta, raw)
 			if len(delta) < 3 {
 				t.Fatalf("%d revealed values seen, want ≥ 3", len(delta))
 			}

@@ -147,15 +147,9 @@ func TestSumRoundLength(t *testing.T) {
 // is A[0] and the statistics fail (the test can fail).
 func TestSumRoundsZeroKnowledge(t *testing.T) {
 	const n, runs = 4, 200
-	b := make(mle.Table, 1<<n)
-	b[0].SetOne()
-	b[8].SetOne()
-	a1 := randTables(1, n)[0]
-	a2 := append(mle.Table(nil), a1...)
-	one := fr.One()
-	a2[0].Add(&a2[0], &one)
-	a2[8].Sub(&a2[8], &one)
+	b, a1, a2 := hiddenPair(n)
 	s := randTables(1, 2)[0]
+	one := fr.One()
 	for _, zero := range []bool{false, true} {
 		for ai, a := range []mle.Table{a1, a2} {
 			counts := make([][]int, 3)

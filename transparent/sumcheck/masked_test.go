@@ -99,6 +99,22 @@ func chi2(counts []int, n int) float64 {
 	return s
 }
 
+// hiddenPair returns B, 1 at entries 0 and 8 (n ≥ 4 variables), and two
+// random tables A1, A2 that differ only there (A2[0] = A1[0] + 1,
+// A2[8] = A1[8] − 1), so that Σ A·B is the same for both: the public claim
+// does not tell them apart.
+func hiddenPair(n int) (b, a1, a2 mle.Table) {
+	b = make(mle.Table, 1<<n)
+	b[0].SetOne()
+	b[8].SetOne()
+	a1 = randTables(1, n)[0]
+	a2 = append(mle.Table(nil), a1...)
+	one := fr.One()
+	a2[0].Add(&a2[0], &one)
+	a2[8].Sub(&a2[8], &one)
+	return b, a1, a2
+}
+
 // checkMaskedRounds judges input ai's masked-round statistics: counts[i]
 // holds the low bits of one round value over runs proofs, read whether any
 // proof's first round value equalled A[0]. With the mask (zero false) every
@@ -129,14 +145,7 @@ func checkMaskedRounds(t *testing.T, ai int, zero, read bool, counts [][]int, ru
 // (a private entry read off the proof) and the statistics fail.
 func TestMaskedZeroKnowledge(t *testing.T) {
 	const n, runs = 4, 200
-	b := make(mle.Table, 1<<n)
-	b[0].SetOne()
-	b[8].SetOne()
-	a1 := randTables(1, n)[0]
-	a2 := append(mle.Table(nil), a1...)
-	one := fr.One()
-	a2[0].Add(&a2[0], &one)
-	a2[8].Sub(&a2[8], &one)
+	b, a1, a2 := hiddenPair(n)
 	for _, zero := range []bool{false, true} {
 		for ai, a := range []mle.Table{a1, a2} {
 			zeroMask = zero

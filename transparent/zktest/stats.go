@@ -152,3 +152,29 @@ func MaskedRuns(t testing.TB, maskParams pcs.Params, setHook func(OpenHook), pro
 		}
 	}
 }
+
+// CheckRevealed judges a layer test's tallies of input xi (packages conv
+// and matmul): delta counts each revealed value minus the private form it
+// would otherwise be (f̃ at its point, 0 for a mask value), raw the revealed
+// values themselves. With the vanishing masks (zero false) every statistic
+// (ChiSquare) must be at most crit; with them zeroed every delta is 0, and
+// a delta statistic at most crit means the test cannot fail.
+func CheckRevealed(t testing.TB, xi int, zero bool, crit float64, delta, raw Counts) {
+	t.Helper()
+	for name, k := range delta {
+		c := k[:]
+		chi := ChiSquare(c)
+		if !zero && chi > crit {
+			t.Errorf("X%d: %s − its private form: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
+		}
+		if zero && chi <= crit {
+			t.Errorf("X%d, vanishing masks zeroed: %s − its private form still uniform (%v): the test cannot fail", xi, name, c)
+		}
+	}
+	for name, k := range raw {
+		c := k[:]
+		if chi := ChiSquare(c); !zero && chi > crit {
+			t.Errorf("X%d: %s: low bits %v, chi-square %.1f > %.2f", xi, name, c, chi, crit)
+		}
+	}
+}
