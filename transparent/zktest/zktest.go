@@ -20,6 +20,10 @@
 //     the vanishing masks zeroed (pcs.SetZeroVanishingForTests) every
 //     vanishing part is 0, so the test fails: it can.
 //
+// The per-layer tests (packages cnn, maxpool, mlp, logup, conv, matmul
+// and pcs) tally named values themselves with LowBits, ChiSquare and
+// Counts, and run MaskedRuns or CheckRevealed; the chains run Chain.
+//
 // Only tests import it.
 package zktest
 
