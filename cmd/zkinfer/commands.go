@@ -257,7 +257,7 @@ func cmdVerify(fs *flag.FlagSet, args []string) error {
 	dpv := dpVerifyFlags(fs)
 	c, p, vopt, err := openProof(fs, args, file, vf)
 	if dir, ok := asSumcheck(err); ok {
-		return verifySumcheck(fs, dir, *file, vf.opt.ModelCommitment)
+		return verifySumcheck(fs, dir, *file, vf.opt.ModelCommitment, *vf.context)
 	}
 	if dir, ok := asSegmented(err); ok {
 		return verifySegmented(dir, *file, vopt)

@@ -51,7 +51,7 @@ func onlyFlags(fs *flag.FlagSet, allowed ...string) error {
 	})
 	if len(bad) > 0 {
 		sort.Strings(bad)
-		return fmt.Errorf("%s: not supported with --backend sumcheck (a private input, fixed or hashed weights and public outputs, no context)", strings.Join(bad, ", "))
+		return fmt.Errorf("%s: not supported with --backend sumcheck (a private input, fixed or hashed weights, public outputs and a context)", strings.Join(bad, ", "))
 	}
 	return nil
 }
@@ -92,7 +92,7 @@ func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool, p
 	if err != nil {
 		return err
 	}
-	allowed := []string{"input", "proof", "quiet", "ignore-extra-inputs", "max-constraints"}
+	allowed := []string{"input", "proof", "quiet", "ignore-extra-inputs", "max-constraints", "context"}
 	hashed := c.Settings.Visibility.Params == circuit.Hashed
 	if hashed {
 		allowed = append(allowed, "model", "param-salt")
@@ -112,17 +112,21 @@ func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool, p
 	if err := checkRows(c.Model, in, input, ignoreExtra); err != nil {
 		return err
 	}
+	ctx, err := circuit.ParseContext(*pf.context)
+	if err != nil {
+		return fmt.Errorf("--context: %w", err)
+	}
 	var p *verifier.Proof
 	if hashed {
 		salt, err := circuit.ParseSalt(*pf.paramSalt)
 		if err != nil {
 			return fmt.Errorf("--param-salt: %w", err)
 		}
-		p, err = c.ProveHashed(in, salt)
+		p, err = c.ProveHashed(in, salt, ctx)
 		if err != nil {
 			return err
 		}
-	} else if p, err = c.Prove(in); err != nil {
+	} else if p, err = c.Prove(in, ctx); err != nil {
 		return err
 	}
 	if err := proof.WriteProof(out, p); err != nil {
@@ -133,10 +137,15 @@ func proveSumcheck(fs *flag.FlagSet, dir, input, out string, ignoreExtra bool, p
 }
 
 // verifySumcheck is verify on a transparent directory: the statement is
-// printed in the words Groth16's verify uses (verifier.Describe).
-func verifySumcheck(fs *flag.FlagSet, dir, file, modelCommitment string) error {
-	if err := onlyFlags(fs, "proof", "quiet", "model-commitment"); err != nil {
+// printed in the words Groth16's verify uses (verifier.Describe), the
+// context (hex, as Groth16's --context) expected when not empty.
+func verifySumcheck(fs *flag.FlagSet, dir, file, modelCommitment, context string) error {
+	if err := onlyFlags(fs, "proof", "quiet", "model-commitment", "context"); err != nil {
 		return err
+	}
+	ctx, err := circuit.ParseContext(context)
+	if err != nil {
+		return fmt.Errorf("--context: %w", err)
 	}
 	c, err := artifact.Open(dir)
 	if err != nil {
@@ -149,7 +158,7 @@ func verifySumcheck(fs *flag.FlagSet, dir, file, modelCommitment string) error {
 	if err != nil {
 		return invalid(fmt.Errorf("INVALID: %w", err))
 	}
-	if err := c.Verify(p, verifier.Options{ModelCommitment: modelCommitment}); err != nil {
+	if err := c.Verify(p, verifier.Options{ModelCommitment: modelCommitment, Context: ctx}); err != nil {
 		return invalid(fmt.Errorf("%s: INVALID: %w", file, err))
 	}
 	fmt.Fprintf(stdout, "verified: %s (transparent sumcheck proof, no setup; chain sha256 %s)\n", verifier.Describe(&c.Settings, p), c.ChainSHA256())

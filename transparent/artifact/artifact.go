@@ -12,12 +12,14 @@
 //
 // A proof file is the same verifier.Proof as Groth16's: protocol, model
 // digest, the proof (hex of transparent/wire's encoding), the public inputs
-// (the outputs as field elements, then the context, none) and the
+// (the outputs as field elements, then the context's, circuit.ContextValue,
+// zero for none), the context itself when there is one, and the
 // dequantized outputs. Verify checks the statement exactly as Groth16's
 // verifier does (verifier.CheckStatement: outputs against the public
 // inputs, model, context) and then the transparent proof for the outputs
-// those public inputs carry, so `zkinfer verify` prints the same statement
-// (verifier.Describe).
+// those public inputs carry, its Fiat–Shamir transcript bound to the
+// context's public input before anything else (Compiled.bound), so
+// `zkinfer verify` prints the same statement (verifier.Describe).
 //
 // Visibility: a private input, fixed weights and public outputs; everything
 // else is refused at compile.

@@ -42,7 +42,7 @@ func TestProveVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := o.Prove(in)
+	p, err := o.Prove(in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestProveVerify(t *testing.T) {
 		name string
 		opt  verifier.Options
 	}{
-		{"context", verifier.Options{Context: []byte{1}}},
+		{"context", verifier.Options{Context: []byte{1}}}, // the proof is bound to none
 		{"key", verifier.Options{VerifyingKeySHA256: "00"}},
 		{"claim", verifier.Options{Claim: "argmax = 0"}},
 	} {
@@ -130,11 +130,11 @@ func TestCompileRefusesVisibility(t *testing.T) {
 
 // TestStatementEdits: a proof file whose statement is edited consistently
 // (its listed values agree with its public inputs, so the statement checks
-// pass) is still refused: a context the transparent proof does not bind,
+// pass) is still refused: a context added (the transcript absorbed none),
 // and an output moved by 2^64, whose low 64 bits are the proven output.
 func TestStatementEdits(t *testing.T) {
 	c, in := compiled(t)
-	p, err := c.Prove(in)
+	p, err := c.Prove(in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestStatementEdits(t *testing.T) {
 		{"context", func(q *verifier.Proof) {
 			q.Context = "0x01"
 			q.PublicInputs[segs.Offset(circuit.SegContext)] = verifier.FieldHex(circuit.ContextValue([]byte{1}))
-		}, "context"},
+		}, "the transparent proof does not hold"},
 		{"output + 2^64", func(q *verifier.Proof) {
 			off := segs.Offset(circuit.SegOutput)
 			v, _ := new(big.Int).SetString(strings.TrimPrefix(q.PublicInputs[off], "0x"), 16)
@@ -201,7 +201,7 @@ func TestCNN(t *testing.T) {
 	for i := range x {
 		x[i] = float64(i%7)/4 - 0.7
 	}
-	p, err := c.Prove([][]float64{x})
+	p, err := c.Prove([][]float64{x}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

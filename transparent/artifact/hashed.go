@@ -314,9 +314,9 @@ func (c *Compiled) Weighted(path string) (*Compiled, error) {
 }
 
 // ProveHashed proves the Weighted directory c on vals, its weights
-// committed with salt: the proof lists the model commitment as
-// commitments["params"].
-func (c *Compiled) ProveHashed(vals [][]float64, salt *big.Int) (*verifier.Proof, error) {
+// committed with salt, bound to ctx as Prove binds it: the proof lists the
+// model commitment as commitments["params"].
+func (c *Compiled) ProveHashed(vals [][]float64, salt *big.Int, ctx []byte) (*verifier.Proof, error) {
 	if c.Settings.Visibility.Params != circuit.Hashed || c.Model == nil {
 		return nil, fmt.Errorf("prove: ProveHashed needs a hashed-weights directory with its weights (Weighted)")
 	}
@@ -324,11 +324,15 @@ func (c *Compiled) ProveHashed(vals [][]float64, salt *big.Int) (*verifier.Proof
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
+	if len(ctx) > circuit.MaxContextBytes {
+		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(ctx), circuit.MaxContextBytes)
+	}
+	c = c.bound(ctx)
 	h := &committed{}
 	if h.mlp, h.cnn, h.coms, err = commitWeights(c, seed); err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	return c.prove(vals, h)
+	return c.prove(vals, h, ctx)
 }
 
 // statedCommitment returns the proof file's model commitment and checks

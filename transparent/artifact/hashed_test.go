@@ -34,18 +34,18 @@ func TestHashedDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Prove(in); err == nil {
+	if _, err := c.Prove(in, nil); err == nil {
 		t.Error("a hashed directory proved without its weights")
 	}
 	w, err := c.Weighted(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.ProveHashed(in, big.NewInt(0)); err == nil || !strings.Contains(err.Error(), "--param-salt") {
+	if _, err := w.ProveHashed(in, big.NewInt(0), nil); err == nil || !strings.Contains(err.Error(), "--param-salt") {
 		t.Errorf("a zero salt: %v", err)
 	}
 	salt := big.NewInt(0x5eed)
-	p, err := w.ProveHashed(in, salt)
+	p, err := w.ProveHashed(in, salt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,18 +27,51 @@ import (
 var Params = pcs.DefaultParams()
 
 // Prove runs the model on the input file's values (one tensor) and proves
-// its outputs. The chain's outputs are checked against the integer
-// evaluator's (model.Eval), which `zkinfer run` prints: they are the same
-// integers or nothing is written.
-func (c *Compiled) Prove(vals [][]float64) (*verifier.Proof, error) {
+// its outputs, bound to ctx (nil: none; at most circuit.MaxContextBytes,
+// as Groth16's --context). The chain's outputs are checked against the
+// integer evaluator's (model.Eval), which `zkinfer run` prints: they are
+// the same integers or nothing is written.
+func (c *Compiled) Prove(vals [][]float64, ctx []byte) (*verifier.Proof, error) {
 	if c.Settings.Visibility.Params == circuit.Hashed {
 		return nil, fmt.Errorf("prove: this directory keeps the weights secret: prove with the model and its salt (Weighted, ProveHashed; --model and --param-salt)")
 	}
-	return c.prove(vals, nil)
+	if len(ctx) > circuit.MaxContextBytes {
+		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(ctx), circuit.MaxContextBytes)
+	}
+	return c.bound(ctx).prove(vals, nil, ctx)
 }
 
-// prove is Prove, with the weights committed in h when it is not nil.
-func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error) {
+// bound returns c with its chain bound to the context ctx (nil: c): every
+// chain's transcript absorbs the context's public input
+// (circuit.ContextValue, 32 bytes) first, so a proof checks under no other
+// context. The chain's models are copied, c is unchanged.
+func (c *Compiled) bound(ctx []byte) *Compiled {
+	if len(ctx) == 0 {
+		return c
+	}
+	v := make([]byte, 32)
+	circuit.ContextValue(ctx).FillBytes(v)
+	ch := *c.Chain
+	if ch.Model != nil {
+		m := *ch.Model
+		m.Context, ch.Model = v, &m
+	}
+	if ch.CNN != nil {
+		m := *ch.CNN
+		m.Context, ch.CNN = v, &m
+	}
+	if ch.Res != nil {
+		r := *ch.Res
+		r.Context, ch.Res = v, &r
+	}
+	b := *c
+	b.Chain = &ch
+	return &b
+}
+
+// prove is Prove on c bound to ctx, with the weights committed in h when
+// it is not nil.
+func (c *Compiled) prove(vals [][]float64, h *committed, ctx []byte) (*verifier.Proof, error) {
 	in, err := c.Model.Quantize(vals)
 	if err != nil {
 		return nil, err
@@ -85,6 +118,9 @@ func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error
 	if h != nil {
 		p.Commitments = map[string]string{"params": commitmentHex(h.coms)}
 	}
+	if len(ctx) > 0 {
+		p.Context = "0x" + hex.EncodeToString(ctx)
+	}
 	fs := c.fixedSettings()
 	segs := fs.Layout()
 	pub := make([]*big.Int, segs.NumPublic())
@@ -97,7 +133,7 @@ func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error
 		e.SetInt64(v)
 		e.BigInt(pub[off+i])
 	}
-	pub[segs.Offset(circuit.SegContext)] = circuit.ContextValue(nil)
+	pub[segs.Offset(circuit.SegContext)] = circuit.ContextValue(ctx)
 	for _, v := range pub {
 		p.PublicInputs = append(p.PublicInputs, verifier.FieldHex(v))
 	}
@@ -106,9 +142,10 @@ func (c *Compiled) prove(vals [][]float64, h *committed) (*verifier.Proof, error
 
 // Verify checks p: its statement as verifier.CheckStatement checks a
 // Groth16 proof's (protocol, model, public inputs, the listed outputs
-// against them, no context), then the transparent proof that the chain,
-// on some private input, outputs exactly the integers the public inputs
-// carry. Every error is one line.
+// against them, the context against its public input and opt.Context),
+// then the transparent proof that the chain, on some private input,
+// outputs exactly the integers the public inputs carry, its transcript
+// bound to the context the statement carries. Every error is one line.
 func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	hashed := c.Settings.Visibility.Params == circuit.Hashed
 	if !hashed && opt.ModelCommitment != "" {
@@ -116,9 +153,6 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	}
 	if opt.VerifyingKeySHA256 != "" || opt.InputCommitment != "" || opt.Claim != "" || opt.DeviceKey != "" || opt.DPCommitment != "" || opt.DPCoins != nil {
 		return fmt.Errorf("--backend sumcheck has no verifying key, input commitments, claims, device keys or DP releases to expect")
-	}
-	if len(opt.Context) > 0 || p.Context != "" {
-		return fmt.Errorf("--backend sumcheck does not bind proofs to a context yet: the proof cannot carry one")
 	}
 	mc, err := c.statedCommitment(p, opt)
 	if err != nil {
@@ -150,10 +184,14 @@ func (c *Compiled) Verify(p *verifier.Proof, opt verifier.Options) error {
 	if err != nil {
 		return fmt.Errorf("the proof is not hex: %v", err)
 	}
+	ctx, err := circuit.ParseContext(p.Context) // CheckStatement: it hashes to the context public input
+	if err != nil {
+		return fmt.Errorf("proof's %w", err)
+	}
 	if hashed {
-		err = c.verifyHashed(raw, y, mc)
+		err = c.bound(ctx).verifyHashed(raw, y, mc)
 	} else {
-		err = c.verifyProof(raw, y)
+		err = c.bound(ctx).verifyProof(raw, y)
 	}
 	if err != nil {
 		return fmt.Errorf("the transparent proof does not hold: %w", err)

@@ -41,7 +41,7 @@ func TestResidualDirectory(t *testing.T) {
 	for i := range x {
 		x[i] = rng.Float64()*2 - 1
 	}
-	p, err := o.Prove([][]float64{x})
+	p, err := o.Prove([][]float64{x}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,6 +115,13 @@ type Model struct {
 	// flatIdx is the flat layout's index map into the last block's table
 	// when the two differ (H·W not a power of two), else nil.
 	flatIdx []int32
+
+	// Context, when not empty, is absorbed into the transcript before
+	// anything else (the domain aside): a proof made under one context
+	// verifies under no other, every challenge changing with it. It is not
+	// part of the model; the caller sets it, on a copy, per proof
+	// (as mlp.Model's; transparent/artifact: the context's public input, 32 bytes).
+	Context []byte
 }
 
 // NewModel checks that the blocks and layers chain and builds their layers
@@ -364,6 +371,7 @@ func gemm(l *mlp.Dense, x []int64) ([]int64, error) {
 
 func (m *Model) start(y []int64) *transcript.Transcript {
 	tr := transcript.New("zkinfer/transparent/cnn")
+	mlp.BindContext(tr, m.Context)
 	tr.AppendUint64("in-bits", uint64(m.InBits))
 	tr.AppendUint64("blocks", uint64(len(m.Convs)))
 	tr.AppendUint64("dense", uint64(len(m.Dense)))

@@ -45,6 +45,9 @@ type Residual struct {
 	avg      []*matmul.Layer
 	gemm     []*matmul.Layer
 	tableLen []int // every tensor's table size
+
+	// Context is bound as Model.Context is.
+	Context []byte
 }
 
 // NodeKind names what a node computes.
@@ -302,6 +305,7 @@ func pow2Int(n int) int { p, _ := mle.Pow2(n); return p }
 // start binds the network's wiring, the input's range and the public y.
 func (r *Residual) start(y []int64) *transcript.Transcript {
 	tr := transcript.New("zkinfer/transparent/cnn/residual")
+	mlp.BindContext(tr, r.Context)
 	tr.AppendUint64("in-bits", uint64(r.InBits))
 	for _, v := range r.In {
 		tr.AppendUint64("in-shape", uint64(v))

@@ -35,7 +35,7 @@ func (p *CommittedProof) ModelCommitment() [32]byte { return matmul.ModelCommitm
 // again, to the same commitments, for the next proof.
 func (m *Model) CommitWeights(params pcs.Params, salt [32]byte) (*Model, []pcs.Commitment, error) {
 	params = batchedParams(params)
-	out := &Model{InBits: m.InBits, Layers: m.Layers}
+	out := &Model{InBits: m.InBits, Layers: m.Layers, Context: m.Context}
 	var coms []pcs.Commitment
 	for i, g := range m.gemm {
 		c, err := g.Commit(params, matmul.LayerSeed(salt, i))
@@ -57,7 +57,7 @@ func (m *Model) CommitWeights(params pcs.Params, salt [32]byte) (*Model, []pcs.C
 // dropped, never read) with the weights committed in coms, in
 // CommitWeights' order.
 func (m *Model) WithCommitments(coms []pcs.Commitment) (*Model, error) {
-	out := &Model{InBits: m.InBits}
+	out := &Model{InBits: m.InBits, Context: m.Context}
 	k := 0
 	for i, l := range m.Layers {
 		need := 1

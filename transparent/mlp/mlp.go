@@ -46,6 +46,13 @@ type Model struct {
 	InBits int // the input's signed range, as Settings.ActBits
 	Layers []Dense
 	gemm   []*matmul.Layer
+
+	// Context, when not empty, is absorbed into the transcript before
+	// anything else (the domain aside): a proof made under one context
+	// verifies under no other, every challenge changing with it. It is not
+	// part of the model; the caller sets it, on a copy, per proof
+	// (transparent/artifact: the context's public input, 32 bytes).
+	Context []byte
 }
 
 // NewModel checks that the layers chain (each K the previous N) and hashes
@@ -154,8 +161,17 @@ func (m *Model) eval(M int, x []int64, editAcc func(layer int, a []int64)) (accs
 	return accs, cur, nil
 }
 
+// BindContext absorbs a non-empty context into tr (an empty one: nothing,
+// so unbound transcripts are as before); the chains call it first.
+func BindContext(tr *transcript.Transcript, ctx []byte) {
+	if len(ctx) > 0 {
+		tr.AppendBytes("context", ctx)
+	}
+}
+
 func (m *Model) start(M int, y []int64) *transcript.Transcript {
 	tr := transcript.New("zkinfer/transparent/mlp")
+	BindContext(tr, m.Context)
 	tr.AppendUint64("M", uint64(M))
 	tr.AppendUint64("in-bits", uint64(m.InBits))
 	tr.AppendUint64("layers", uint64(len(m.Layers)))
