@@ -221,20 +221,8 @@ func (c *Chain) Digest() [32]byte {
 	if c.CNN != nil {
 		h.Write([]byte("cnn"))
 		put(int64(len(c.CNN.Convs)))
-		for _, b := range c.CNN.Convs {
-			s := b.Shape
-			for _, v := range []int{s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, b.Shift, b.Bits, b.Pool} {
-				put(int64(v))
-			}
-			bit(b.ReLU)
-			put(int64(len(b.W)))
-			for _, w := range b.W {
-				put(w)
-			}
-			put(int64(len(b.B)))
-			for _, v := range b.B {
-				put(v)
-			}
+		for i := range c.CNN.Convs {
+			digestConv(&c.CNN.Convs[i], put, bit)
 		}
 	}
 	if c.Res != nil {
@@ -260,6 +248,25 @@ func (c *Chain) Digest() [32]byte {
 	return d
 }
 
+// digestConv writes a convolution block into the digest, as a chain's block
+// and a residual network's convolution node both encode it: its shape,
+// shift, bits and pool, ReLU, then its weights and bias with their lengths.
+func digestConv(b *cnn.Conv, put func(int64), bit func(bool)) {
+	s := b.Shape
+	for _, v := range []int{s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, b.Shift, b.Bits, b.Pool} {
+		put(int64(v))
+	}
+	bit(b.ReLU)
+	put(int64(len(b.W)))
+	for _, w := range b.W {
+		put(w)
+	}
+	put(int64(len(b.B)))
+	for _, v := range b.B {
+		put(v)
+	}
+}
+
 // digestResidual writes a residual network's nodes into the digest: the
 // input's shape, then per node its kind, the tensors it reads and its
 // parameters (a convolution's as a chain's block, an add's alignments and
@@ -278,20 +285,7 @@ func (c *Chain) digestResidual(write func([]byte) (int, error), put func(int64),
 		for _, t := range n.In {
 			put(int64(t))
 		}
-		b := n.Conv
-		s := b.Shape
-		for _, v := range []int{s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, b.Shift, b.Bits, b.Pool} {
-			put(int64(v))
-		}
-		bit(b.ReLU)
-		put(int64(len(b.W)))
-		for _, w := range b.W {
-			put(w)
-		}
-		put(int64(len(b.B)))
-		for _, v := range b.B {
-			put(v)
-		}
+		digestConv(&n.Conv, put, bit)
 		for _, v := range []int{n.UpA, n.UpB, n.Bits, n.Shift, n.AvgBits} {
 			put(int64(v))
 		}
