@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/batch"
+	"github.com/zkinfer/zkinfer/transparent/internal/cheat"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
@@ -161,7 +162,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		add(bt, matmul.MaskAfter(l.com.bData, nil))
 	}
 	if zkCheat.fixTail {
-		matmul.ShiftTail(in.Tail, matmul.OffBy(claim, &in))
+		cheat.ShiftTail(in.Tail, cheat.OffBy(claim, &in))
 	}
 	if zkCheat.forgeEq && len(in.Tables) == 4 {
 		i := 0
@@ -173,7 +174,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		sp := l.patchSum(eqP)
 		w.Mul(&w, &sp)
 		_, ov := mle.Pow2(l.O)
-		matmul.ForgeEq(in.Tables[2], ov, i, w, matmul.OffBy(claim, &in))
+		cheat.ForgeEq(in.Tables[2], ov, i, w, cheat.OffBy(claim, &in))
 	}
 	var err error
 	var rho []fr.Element
@@ -223,7 +224,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		gin.Tail.S = yData.MaskRow()
 	}
 	if zkCheat.gatherX != nil {
-		matmul.ShiftTail(gin.Tail, matmul.OffBy(fin[1], &gin))
+		cheat.ShiftTail(gin.Tail, cheat.OffBy(fin[1], &gin))
 	}
 	var rho2 []fr.Element
 	if proof.Gather, rho2, err = sumcheck.ProveSum(tr, fin[1], gin, true); err != nil {
