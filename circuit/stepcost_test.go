@@ -17,14 +17,7 @@ import (
 // circuit's measurement does; an unstopped one accounts for every
 // constraint.
 func TestStepCostsStop(t *testing.T) {
-	g, err := onnx.Load("../examples/credit/model.onnx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := creditModel(t)
 	vis := circuit.DefaultVisibility
 	build := circuit.BuildOptions{RangeCheck: circuit.RangeLookup}
 	whole, err := circuit.StepCosts(m, vis, circuit.StepCostOptions{BuildOptions: build})
@@ -82,14 +75,7 @@ func TestStepCostsStop(t *testing.T) {
 // with those before the steps and after them they are the built
 // circuit's calldata.
 func TestStepCostsWords(t *testing.T) {
-	g, err := onnx.Load("../examples/credit/model.onnx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Compile(g, quant.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := creditModel(t)
 	vis := circuit.DefaultVisibility
 	build := circuit.BuildOptions{RangeCheck: circuit.RangeLookup}
 	sc, err := circuit.StepCosts(m, vis, circuit.StepCostOptions{BuildOptions: build})
@@ -112,4 +98,18 @@ func TestStepCostsWords(t *testing.T) {
 	if words == 0 || sc.AfterWords == 0 || sc.BeforeWords+words+sc.AfterWords != all {
 		t.Errorf("%d calldata words before the steps, %d in them and %d after, against the circuit's %d", sc.BeforeWords, words, sc.AfterWords, all)
 	}
+}
+
+// creditModel compiles examples/credit's model with the default settings.
+func creditModel(t *testing.T) *model.Model {
+	t.Helper()
+	g, err := onnx.Load("../examples/credit/model.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
