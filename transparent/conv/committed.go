@@ -21,11 +21,6 @@ import (
 // reduces and opens them with the rest: a weight other than the committed
 // one passes with at most the batch's error.
 
-type weightCom struct {
-	w, b         pcs.Commitment
-	wData, bData *pcs.ProverData
-}
-
 // Commit returns a copy of l whose weights and bias are committed with the
 // hiding params from seed (pcs.CommitSeeded): the same layer, params and
 // seed give the same commitments. The copy keeps the weights for the
@@ -42,21 +37,16 @@ func (l *Layer) Commit(params pcs.Params, seed [32]byte) (*Layer, error) {
 			w[o<<l.kv+k].SetInt64(l.Weights[o*kc+k])
 		}
 	}
-	c := &weightCom{}
-	var err error
-	if c.wData, err = pcs.CommitSeeded(params, w, pcs.RowVars(ov+l.kv, params), seedFor(seed, "W")); err != nil {
-		return nil, err
-	}
-	c.w = c.wData.Commitment()
+	var b mle.Table
 	if l.Bias != nil {
-		b := make(mle.Table, op)
+		b = make(mle.Table, op)
 		for o, v := range l.Bias {
 			b[o].SetInt64(v)
 		}
-		if c.bData, err = pcs.CommitSeeded(params, b, pcs.RowVars(ov, params), seedFor(seed, "b")); err != nil {
-			return nil, err
-		}
-		c.b = c.bData.Commitment()
+	}
+	c, err := matmul.CommitWeights(params, "zkinfer/conv/weights/", seed, w, ov+l.kv, b, ov)
+	if err != nil {
+		return nil, err
 	}
 	out := *l
 	out.com = c
@@ -87,7 +77,7 @@ func NewCommittedLayer(s Shape, hasBias bool, w, b pcs.Commitment) (*Layer, erro
 		return nil, fmt.Errorf("conv: a bias commitment for a layer without bias")
 	}
 	l.Weights, l.Bias = nil, nil
-	l.com = &weightCom{w: w, b: b}
+	l.com = &matmul.WeightCom{W: w, B: b}
 	l.digest = committedDigest(s, hasBias, l.com)
 	return l, nil
 }
@@ -95,31 +85,24 @@ func NewCommittedLayer(s Shape, hasBias bool, w, b pcs.Commitment) (*Layer, erro
 // Committed reports whether the layer's weights are committed, and returns
 // the commitments (b's is the zero Commitment without a bias).
 func (l *Layer) Committed() (w, b pcs.Commitment, ok bool) {
-	if l.com == nil {
-		return w, b, false
-	}
-	return l.com.w, l.com.b, true
+	return l.com.Commitments()
 }
 
 // HasBias reports whether the layer adds a bias (public or committed).
 func (l *Layer) HasBias() bool {
 	if l.com != nil {
-		return l.com.b != (pcs.Commitment{})
+		return l.com.HasBias()
 	}
 	return l.Bias != nil
 }
 
-func seedFor(seed [32]byte, label string) [32]byte {
-	return sha256.Sum256(append([]byte("zkinfer/conv/weights/"+label+"/"), seed[:]...))
-}
-
 // committedDigest is SHA-256("zkinfer/conv/committed" ‖ the shape ‖ bias?
 // ‖ the commitments' model digest): never a public layer's digest.
-func committedDigest(s Shape, hasBias bool, c *weightCom) [32]byte {
+func committedDigest(s Shape, hasBias bool, c *matmul.WeightCom) [32]byte {
 	h := sha256.New()
 	h.Write([]byte("zkinfer/conv/committed"))
 	fmt.Fprintf(h, "%d %d %d %d %d %d %d %d %t/", s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, hasBias)
-	d := matmul.ModelCommitment([]pcs.Commitment{c.w, c.b})
+	d := matmul.ModelCommitment([]pcs.Commitment{c.W, c.B})
 	h.Write(d[:])
 	var out [32]byte
 	h.Sum(out[:0])
@@ -146,7 +129,7 @@ func (l *Layer) proveClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO, 
 	if bp == nil {
 		return fr.Element{}, fmt.Errorf("conv: committed weights are opened through a batch: prove with a batch.Prover")
 	}
-	if l.com.bData == nil {
+	if l.com.BData == nil {
 		return yAtR, nil
 	}
 	for o, v := range l.Bias {
@@ -156,7 +139,7 @@ func (l *Layer) proveClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO, 
 		bAtR.Add(bAtR, &t)
 	}
 	tr.AppendElements("conv/b(r)", *bAtR)
-	if err := bp.Claim(l.com.bData, ro, *bAtR); err != nil {
+	if err := bp.Claim(l.com.BData, ro, *bAtR); err != nil {
 		return fr.Element{}, err
 	}
 	sp := l.patchSum(eqP)
@@ -171,7 +154,7 @@ func (l *Layer) verifyClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO,
 	if l.com != nil && bv == nil {
 		return fr.Element{}, fmt.Errorf("conv: committed weights are opened through a batch: verify with a batch.Verifier")
 	}
-	if l.com == nil || l.com.b == (pcs.Commitment{}) {
+	if l.com == nil || l.com.B == (pcs.Commitment{}) {
 		if !bAtR.IsZero() {
 			return fr.Element{}, fmt.Errorf("conv: a stated bias value for a layer whose bias is not committed")
 		}
@@ -181,7 +164,7 @@ func (l *Layer) verifyClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO,
 		return yAtR, nil
 	}
 	tr.AppendElements("conv/b(r)", bAtR)
-	if err := bv.Check(tr, pcs.Params{}, l.com.b, ro, bAtR, pcs.Opening{}); err != nil {
+	if err := bv.Check(tr, pcs.Params{}, l.com.B, ro, bAtR, pcs.Opening{}); err != nil {
 		return fr.Element{}, err
 	}
 	sp := l.patchSum(eqP)
@@ -193,10 +176,7 @@ func (l *Layer) verifyClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO,
 // proveW claims Wmat̃(r_o, r_κ) = wAtR (the sumcheck's final value) on a
 // committed layer's weights; nothing for public ones.
 func (l *Layer) proveW(ro, rk []fr.Element, wAtR fr.Element, bp *batch.Prover) error {
-	if l.com == nil {
-		return nil
-	}
-	return bp.Claim(l.com.wData, append(append([]fr.Element(nil), ro...), rk...), wAtR)
+	return l.com.ClaimW(ro, rk, wAtR, bp)
 }
 
 // checkW checks Wmat̃(r_o, r_κ) = wAtR from the public weights, or as a
@@ -208,5 +188,5 @@ func (l *Layer) checkW(tr *transcript.Transcript, ro, rk, eqO []fr.Element, wAtR
 		}
 		return nil
 	}
-	return bv.Check(tr, pcs.Params{}, l.com.w, append(append([]fr.Element(nil), ro...), rk...), wAtR, pcs.Opening{})
+	return l.com.CheckW(tr, ro, rk, wAtR, bv)
 }

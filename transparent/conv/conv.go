@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/batch"
+	"github.com/zkinfer/zkinfer/transparent/matmul"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -42,7 +43,7 @@ type Layer struct {
 	idx     []int32 // the im2col index map over the patches' table
 	kv, pv  int     // variables of the patch row (κ) and column (p) indices
 	digest  [32]byte
-	com     *weightCom // committed weights (committed.go); nil: public
+	com     *matmul.WeightCom // committed weights (committed.go); nil: public
 }
 
 // NewLayer checks the shape and weights and builds the index map.

@@ -108,10 +108,8 @@ func gatherShape(x pcs.Commitment, cB int, u, rk []fr.Element) sumcheck.Shape {
 }
 
 func (l *Layer) weightComs() (w, b pcs.Commitment) {
-	if l.com == nil {
-		return
-	}
-	return l.com.w, l.com.b
+	w, b, _ = l.com.Commitments()
+	return
 }
 
 // proveVanishing is proveStep's reduction under vanishing masks, after Y's
@@ -143,7 +141,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 	}
 	var wRow, bRow []fr.Element
 	if l.com != nil {
-		wRow = matmul.MaskAfter(l.com.wData, ro)
+		wRow = matmul.MaskAfter(l.com.WData, ro)
 	}
 	add(wl.foldW(eqO), wRow)
 	if cB > 0 {
@@ -153,13 +151,13 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		}
 	}
 	add(l.patches(x, eqP), bRow)
-	if l.com != nil && l.com.bData != nil {
+	if l.com != nil && l.com.BData != nil {
 		add(append(mle.Table(nil), eqO...), nil)
 		bt := make(mle.Table, len(eqO))
 		for o, v := range l.Bias {
 			bt[o].SetInt64(v)
 		}
-		add(bt, matmul.MaskAfter(l.com.bData, nil))
+		add(bt, matmul.MaskAfter(l.com.BData, nil))
 	}
 	if zkCheat.fixTail {
 		cheat.ShiftTail(in.Tail, cheat.OffBy(claim, &in))
@@ -188,7 +186,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 	}
 	if len(fin) == 4 {
 		_, ov := mle.Pow2(l.O)
-		if err := bp.Claim(l.com.bData, rho[n-ov:], fin[3]); err != nil {
+		if err := bp.Claim(l.com.BData, rho[n-ov:], fin[3]); err != nil {
 			return err
 		}
 	}

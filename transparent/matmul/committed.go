@@ -25,13 +25,6 @@ import (
 // "Soundness"): a W̃ or b̃ other than the committed table's passes with at
 // most the batch's error.
 
-// weightCom is a layer's committed weights: the commitments, and on the
-// prover's side their data.
-type weightCom struct {
-	w, b         pcs.Commitment
-	wData, bData *pcs.ProverData
-}
-
 // Commit returns a copy of l whose W and b (when l has one) are committed
 // with the hiding params, the randomness of each table drawn from seed
 // (pcs.CommitSeeded; the W and b tables get seeds derived apart). The same
@@ -47,19 +40,14 @@ func (l *Layer) Commit(params pcs.Params, seed [32]byte) (*Layer, error) {
 	for r := 0; r < l.K; r++ {
 		copy(w[r*d.n:r*d.n+l.N], l.W[r*l.N:(r+1)*l.N])
 	}
-	c := &weightCom{}
-	var err error
-	if c.wData, err = pcs.CommitSeeded(params, w, pcs.RowVars(d.c+d.e, params), subSeed(seed, "W")); err != nil {
-		return nil, err
-	}
-	c.w = c.wData.Commitment()
+	var b mle.Table
 	if l.B != nil {
-		b := make(mle.Table, d.n)
+		b = make(mle.Table, d.n)
 		copy(b, l.B)
-		if c.bData, err = pcs.CommitSeeded(params, b, pcs.RowVars(d.e, params), subSeed(seed, "b")); err != nil {
-			return nil, err
-		}
-		c.b = c.bData.Commitment()
+	}
+	c, err := CommitWeights(params, "zkinfer/matmul/weights/", seed, w, d.c+d.e, b, d.e)
+	if err != nil {
+		return nil, err
 	}
 	out := &Layer{K: l.K, N: l.N, W: l.W, B: l.B, com: c}
 	out.digest = committedDigest(l.K, l.N, l.B != nil, c)
@@ -84,9 +72,9 @@ func NewCommittedLayer(K, N int, hasBias bool, w, b pcs.Commitment) (*Layer, err
 	if !hasBias && b != (pcs.Commitment{}) {
 		return nil, fmt.Errorf("matmul: a bias commitment for a layer without bias")
 	}
-	com := &weightCom{w: w}
+	com := &WeightCom{W: w}
 	if hasBias {
-		com.b = b
+		com.B = b
 	}
 	l := &Layer{K: K, N: N, com: com}
 	l.digest = committedDigest(K, N, hasBias, com)
@@ -96,27 +84,20 @@ func NewCommittedLayer(K, N int, hasBias bool, w, b pcs.Commitment) (*Layer, err
 // Committed reports whether the layer's weights are committed, and returns
 // the commitments (b's is the zero Commitment without a bias).
 func (l *Layer) Committed() (w, b pcs.Commitment, ok bool) {
-	if l.com == nil {
-		return w, b, false
-	}
-	return l.com.w, l.com.b, true
+	return l.com.Commitments()
 }
 
 // HasBias reports whether the layer adds a bias (public or committed).
 func (l *Layer) HasBias() bool {
 	if l.com != nil {
-		return l.com.b != (pcs.Commitment{})
+		return l.com.HasBias()
 	}
 	return l.B != nil
 }
 
-func subSeed(seed [32]byte, label string) [32]byte {
-	return sha256.Sum256(append([]byte("zkinfer/matmul/weights/"+label+"/"), seed[:]...))
-}
-
 // committedDigest is SHA-256("zkinfer/matmul/committed" ‖ K ‖ N ‖ bias? ‖
 // W's commitment ‖ b's): never a public layer's digest (another prefix).
-func committedDigest(K, N int, hasBias bool, c *weightCom) [32]byte {
+func committedDigest(K, N int, hasBias bool, c *WeightCom) [32]byte {
 	h := sha256.New()
 	h.Write([]byte("zkinfer/matmul/committed"))
 	var hdr [17]byte
@@ -126,10 +107,7 @@ func committedDigest(K, N int, hasBias bool, c *weightCom) [32]byte {
 		hdr[16] = 1
 	}
 	h.Write(hdr[:])
-	for _, cm := range []pcs.Commitment{c.w, c.b} {
-		h.Write(cm.Root[:])
-		h.Write([]byte{byte(cm.NumVars), byte(cm.RowVars)})
-	}
+	WriteCommitments(h, c.W, c.B)
 	var out [32]byte
 	h.Sum(out[:0])
 	return out
@@ -145,12 +123,12 @@ func (pub *Public) proveBias(tr *transcript.Transcript, eqI, eqJ, rj []fr.Elemen
 	if bp == nil {
 		return fr.Element{}, fmt.Errorf("matmul: committed weights are opened through a batch: prove with a batch.Prover")
 	}
-	if pub.com.bData == nil {
+	if pub.com.BData == nil {
 		return fr.Element{}, nil
 	}
 	*bAtR = mle.Inner(eqJ[:pub.N], pub.B)
 	tr.AppendElements("matmul/b(r)", *bAtR)
-	if err := bp.Claim(pub.com.bData, rj, *bAtR); err != nil {
+	if err := bp.Claim(pub.com.BData, rj, *bAtR); err != nil {
 		return fr.Element{}, err
 	}
 	return pub.rowsTimes(eqI, *bAtR), nil
@@ -160,7 +138,7 @@ func (pub *Public) proveBias(tr *transcript.Transcript, eqI, eqJ, rj []fr.Elemen
 // committed one's claimed into bv. bAtR must be zero unless the bias is
 // committed (one encoding per proof).
 func (pub *Public) verifyBias(tr *transcript.Transcript, eqI, eqJ, rj []fr.Element, bAtR fr.Element, bv *batch.Verifier) (fr.Element, error) {
-	if pub.com == nil || pub.com.b == (pcs.Commitment{}) {
+	if pub.com == nil || pub.com.B == (pcs.Commitment{}) {
 		if !bAtR.IsZero() {
 			return fr.Element{}, fmt.Errorf("matmul: a stated bias value for a layer whose bias is not committed")
 		}
@@ -176,7 +154,7 @@ func (pub *Public) verifyBias(tr *transcript.Transcript, eqI, eqJ, rj []fr.Eleme
 		return fr.Element{}, fmt.Errorf("matmul: committed weights are opened through a batch: verify with a batch.Verifier")
 	}
 	tr.AppendElements("matmul/b(r)", bAtR)
-	if err := bv.Check(tr, pcs.Params{}, pub.com.b, rj, bAtR, pcs.Opening{}); err != nil {
+	if err := bv.Check(tr, pcs.Params{}, pub.com.B, rj, bAtR, pcs.Opening{}); err != nil {
 		return fr.Element{}, err
 	}
 	return pub.rowsTimes(eqI, bAtR), nil
@@ -195,10 +173,7 @@ func (pub *Public) rowsTimes(eqI []fr.Element, v fr.Element) fr.Element {
 // proveW defers the claim W̃(r_k, r_j) = wAtR (the sumcheck's final value)
 // for a committed layer; nothing for a public one, whose verifier computes it.
 func (pub *Public) proveW(rk, rj []fr.Element, wAtR fr.Element, bp *batch.Prover) error {
-	if pub.com == nil {
-		return nil
-	}
-	return bp.Claim(pub.com.wData, append(append([]fr.Element(nil), rk...), rj...), wAtR)
+	return pub.com.ClaimW(rk, rj, wAtR, bp)
 }
 
 // checkW checks W̃(r_k, r_j) = wAtR: from the public W, or as a claim on
@@ -213,7 +188,7 @@ func (pub *Public) checkW(tr *transcript.Transcript, rk, rj, eqJ []fr.Element, k
 	if bv == nil {
 		return fmt.Errorf("matmul: committed weights are opened through a batch: verify with a batch.Verifier")
 	}
-	return bv.Check(tr, pcs.Params{}, pub.com.w, append(append([]fr.Element(nil), rk...), rj...), wAtR, pcs.Opening{})
+	return pub.com.CheckW(tr, rk, rj, wAtR, bv)
 }
 
 // ModelCommitment is the digest of a model's weight commitments in order:
@@ -226,10 +201,7 @@ func ModelCommitment(coms []pcs.Commitment) [32]byte {
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(coms)))
 	h.Write(n[:])
-	for _, c := range coms {
-		h.Write(c.Root[:])
-		h.Write([]byte{byte(c.NumVars), byte(c.RowVars)})
-	}
+	WriteCommitments(h, coms...)
 	var out [32]byte
 	h.Sum(out[:0])
 	return out

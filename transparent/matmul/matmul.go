@@ -67,7 +67,7 @@ type Layer struct {
 	W      []fr.Element
 	B      []fr.Element
 	digest [32]byte
-	com    *weightCom // committed weights (committed.go); nil: W and b public
+	com    *WeightCom // committed weights (committed.go); nil: W and b public
 }
 
 // NewLayer checks the shapes and computes the weights' digest,

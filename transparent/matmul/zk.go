@@ -83,10 +83,8 @@ func (pub *Public) zkShape(d dims, x, w, y, b pcs.Commitment, ri, rj []fr.Elemen
 
 // committedCom returns the layer's weight commitments (zero when public).
 func (pub *Public) committedCom() (w, b pcs.Commitment) {
-	if pub.com == nil {
-		return
-	}
-	return pub.com.w, pub.com.b
+	w, b, _ = pub.com.Commitments()
+	return
 }
 
 // proveVanishing is proveStep's reduction under vanishing masks, after Y's
@@ -126,14 +124,14 @@ func (pub *Public) proveVanishing(tr *transcript.Transcript, d dims, xData, yDat
 	add(a, MaskAfter(xData, ri))
 	var wRow []fr.Element
 	if pub.com != nil {
-		wRow = MaskBefore(pub.com.wData, rj)
+		wRow = MaskBefore(pub.com.WData, rj)
 	}
 	add(folder.foldW(eqJ, d.k), wRow)
-	if pub.com != nil && pub.com.bData != nil {
+	if pub.com != nil && pub.com.BData != nil {
 		add(append(mle.Table(nil), eqJ...), nil)
 		bt := make(mle.Table, d.n)
 		copy(bt, pub.B)
-		add(bt, MaskAfter(pub.com.bData, nil))
+		add(bt, MaskAfter(pub.com.BData, nil))
 	}
 	if zkCheat.fixTail {
 		cheat.ShiftTail(in.Tail, cheat.OffBy(claim, &in))
@@ -166,7 +164,7 @@ func (pub *Public) proveVanishing(tr *transcript.Transcript, d dims, xData, yDat
 		return err
 	}
 	if len(sc.Finals) == 4 {
-		if err := bp.Claim(pub.com.bData, rho[n-d.e:], sc.Finals[3]); err != nil {
+		if err := bp.Claim(pub.com.BData, rho[n-d.e:], sc.Finals[3]); err != nil {
 			return err
 		}
 	}
