@@ -135,9 +135,6 @@ func build(name string, raw []byte, qs quant.Settings, vis circuit.Visibility) (
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if chain.Res != nil && vis.Params == circuit.Hashed {
-		return nil, fmt.Errorf("%s: --backend sumcheck proves residual networks with fixed weights only: compile with --param-visibility fixed, or with --backend groth16", name)
-	}
 	sum := sha256.Sum256(raw)
 	digest := chain.Digest()
 	s := verifier.Settings{

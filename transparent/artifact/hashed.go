@@ -33,10 +33,12 @@ import (
 // model (--model), checks that it strips to the directory's model and
 // lowers to the same architecture, commits every layer's weights with
 // seeded hiding commitments with vanishing masks (the seed from
-// --param-salt), and proves with ZKParams (zk.go). The proof (wire kind 4
-// or 5) carries the commitments;
-// their digest is the model commitment, listed in PROOF.json's
-// commitments["params"] and printed by `zkinfer commit`.
+// --param-salt), and proves with ZKParams (zk.go). The proof (wire kind 4,
+// 5 or 7: a dense chain's, a CNN's, a residual network's) carries the
+// commitments, in the order of the chain's CommitWeights (a residual
+// network's: its convolution nodes in node order, then its dense layers;
+// cnn/rescommitted.go); their digest is the model commitment, listed in
+// PROOF.json's commitments["params"] and printed by `zkinfer commit`.
 
 // ArchFile is the architecture of a hashed-weights directory.
 const ArchFile = "architecture.json"
@@ -45,19 +47,42 @@ const ArchFile = "architecture.json"
 // hashed-weights proof, the weights' included, is committed with them.
 var HidingParams = pcs.Params{RateLog: Params.RateLog, Queries: Params.Queries, Hiding: true}
 
-// arch is ArchFile's content.
+// arch is ArchFile's content. A residual network's nodes are in Res (a
+// dense chain's and a CNN's files, without it, are as before residual
+// networks had hashed weights).
 type arch struct {
 	M      int         `json:"rows"`
 	InBits int         `json:"in_bits"`
 	Convs  []cnn.Conv  `json:"convs,omitempty"`
 	Dense  []mlp.Dense `json:"dense"`
+	Res    *resArch    `json:"residual,omitempty"`
+}
+
+// resArch is a residual network's input shape and nodes, each
+// convolution's weights dropped (its bias kept as in Convs); the average
+// pools' weights are the shape's, public, and kept.
+type resArch struct {
+	In    [3]int     `json:"in"`
+	Nodes []cnn.Node `json:"nodes"`
 }
 
 // archOf returns the chain's architecture: its weights dropped, a bias
 // kept as an empty list (present) or null (absent).
 func archOf(c *lower.Chain) arch {
 	a := arch{M: c.M, InBits: c.InBits}
-	if c.CNN != nil {
+	if c.Res != nil {
+		a.Res = &resArch{In: c.Res.In}
+		for _, n := range c.Res.Nodes {
+			if n.Kind == cnn.NodeConv {
+				n.Conv.W = nil
+				if n.Conv.B != nil {
+					n.Conv.B = []int64{}
+				}
+			}
+			a.Res.Nodes = append(a.Res.Nodes, n)
+		}
+		a.Dense = append(a.Dense, c.Res.Dense...)
+	} else if c.CNN != nil {
 		for _, cv := range c.CNN.Convs {
 			cv.W = nil
 			if cv.B != nil {
@@ -91,7 +116,21 @@ func (a arch) chain() (*lower.Chain, error) {
 		dense[i] = d
 	}
 	var err error
-	if len(a.Convs) > 0 {
+	if a.Res != nil {
+		nodes := make([]cnn.Node, len(a.Res.Nodes))
+		for i, n := range a.Res.Nodes {
+			if n.Kind == cnn.NodeConv {
+				s := n.Conv.Shape
+				n.Conv.W = make([]int64, s.O*s.C*s.KH*s.KW)
+				if n.Conv.B != nil {
+					n.Conv.B = make([]int64, s.O)
+				}
+			}
+			nodes[i] = n
+		}
+		c.Layers = dense
+		c.Res, err = cnn.NewResidual(a.InBits, a.Res.In, nodes, dense)
+	} else if len(a.Convs) > 0 {
 		convs := make([]cnn.Conv, len(a.Convs))
 		for i, cv := range a.Convs {
 			s := cv.Shape
@@ -118,7 +157,15 @@ func archJSON(c *lower.Chain) []byte {
 func weightCount(c *lower.Chain) int {
 	n := 0
 	a := archOf(c)
-	for _, cv := range a.Convs {
+	convs := a.Convs
+	if a.Res != nil {
+		for _, nd := range a.Res.Nodes {
+			if nd.Kind == cnn.NodeConv {
+				convs = append(convs, nd.Conv)
+			}
+		}
+	}
+	for _, cv := range convs {
 		n += cv.Shape.O * cv.Shape.C * cv.Shape.KH * cv.Shape.KW
 		if cv.B != nil {
 			n += cv.Shape.O
@@ -228,13 +275,21 @@ func saltSeed(salt *big.Int) ([32]byte, error) {
 
 // commitWeights commits w's weights with the salt: the committed chain
 // and the commitments.
-func commitWeights(w *Compiled, seed [32]byte) (*mlp.Model, *cnn.Model, []pcs.Commitment, error) {
-	if w.Chain.CNN != nil {
-		m, coms, err := w.Chain.CNN.CommitWeights(w.params(), seed)
-		return nil, m, coms, err
+func commitWeights(w *Compiled, seed [32]byte) (*committed, error) {
+	h := &committed{}
+	var err error
+	switch {
+	case w.Chain.CNN != nil:
+		h.cnn, h.coms, err = w.Chain.CNN.CommitWeights(w.params(), seed)
+	case w.Chain.Res != nil:
+		h.res, h.coms, err = w.Chain.Res.CommitWeights(w.params(), seed)
+	default:
+		h.mlp, h.coms, err = w.Chain.Model.CommitWeights(w.params(), seed)
 	}
-	m, coms, err := w.Chain.Model.CommitWeights(w.params(), seed)
-	return m, nil, coms, err
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
 // WeightsCommitment returns the model commitment of the weights in the
@@ -252,11 +307,11 @@ func (c *Compiled) WeightsCommitment(path string, salt *big.Int) (string, error)
 	if err != nil {
 		return "", err
 	}
-	_, _, coms, err := commitWeights(w, seed)
+	h, err := commitWeights(w, seed)
 	if err != nil {
 		return "", err
 	}
-	return commitmentHex(coms), nil
+	return commitmentHex(h.coms), nil
 }
 
 func commitmentHex(coms []pcs.Commitment) string {
@@ -276,12 +331,21 @@ func sameCommitment(a, b string) bool {
 type committed struct {
 	mlp  *mlp.Model
 	cnn  *cnn.Model
+	res  *cnn.Residual
 	coms []pcs.Commitment
 }
 
-// prove proves the committed chain on x: the encoded proof (kind 4 or 5)
-// and the outputs.
+// prove proves the committed chain on x: the encoded proof (kind 4, 5 or
+// 7) and the outputs.
 func (h *committed) prove(c *Compiled, x []int64) ([]byte, []int64, error) {
+	if h.res != nil {
+		prf, y, err := cnn.ProveResidualCommitted(c.params(), h.res, h.coms, x)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := wire.EncodeResidualCommitted(&prf)
+		return b, y, err
+	}
 	if h.cnn != nil {
 		prf, y, err := cnn.ProveCommitted(c.params(), h.cnn, h.coms, x)
 		if err != nil {
@@ -328,8 +392,8 @@ func (c *Compiled) ProveHashed(vals [][]float64, salt *big.Int, ctx []byte) (*ve
 		return nil, fmt.Errorf("prove: the context has %d bytes, more than %d: pass a hash of it", len(ctx), circuit.MaxContextBytes)
 	}
 	c = c.bound(ctx)
-	h := &committed{}
-	if h.mlp, h.cnn, h.coms, err = commitWeights(c, seed); err != nil {
+	h, err := commitWeights(c, seed)
+	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
 	return c.prove(vals, h, ctx)
@@ -359,6 +423,16 @@ func (c *Compiled) statedCommitment(p *verifier.Proof, opt verifier.Options) (st
 // that its weight commitments have the model commitment mc, and verifies
 // it for the outputs y.
 func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
+	if c.Chain.Res != nil {
+		prf, err := wire.DecodeResidualCommitted(raw)
+		if err != nil {
+			return err
+		}
+		if !sameCommitment(commitmentHex(prf.Weights), mc) {
+			return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
+		}
+		return cnn.VerifyResidualCommitted(c.params(), c.Chain.Res, y, *prf)
+	}
 	if c.Chain.CNN != nil {
 		prf, err := wire.DecodeCNNCommitted(raw)
 		if err != nil {

@@ -31,26 +31,31 @@ const (
 
 // EncodeResidual encodes a cnn.ResProof (kind KindResidual).
 func EncodeResidual(p *cnn.ResProof) ([]byte, error) {
-	return encode(KindResidual, func(w *writer) {
-		w.commitment(&p.X)
-		w.inputRange(&p.Input)
-		list(w, p.Nodes, w.resNode)
-		w.steps(p.Steps)
-		w.rescales(p.Requan)
-		w.batch(&p.Batch)
-	})
+	return encode(KindResidual, func(w *writer) { w.residual(p) })
 }
 
 // DecodeResidual decodes a cnn.ResProof, as DecodeCNN does a cnn.Proof.
 func DecodeResidual(b []byte) (*cnn.ResProof, error) {
-	return decode(b, KindResidual, func(r *reader, p *cnn.ResProof) {
-		r.commitment(&p.X, "x")
-		r.inputRange(&p.Input)
-		p.Nodes = readList(r, 1, "nodes", r.resNode)
-		p.Steps = r.steps("steps")
-		p.Requan = r.rescales("rescales")
-		r.batch(&p.Batch)
-	})
+	return decode(b, KindResidual, func(r *reader, p *cnn.ResProof) { r.residual(p) })
+}
+
+// residual writes kind 6's body (kind 7's after its commitments).
+func (w *writer) residual(p *cnn.ResProof) {
+	w.commitment(&p.X)
+	w.inputRange(&p.Input)
+	list(w, p.Nodes, w.resNode)
+	w.steps(p.Steps)
+	w.rescales(p.Requan)
+	w.batch(&p.Batch)
+}
+
+func (r *reader) residual(p *cnn.ResProof) {
+	r.commitment(&p.X, "x")
+	r.inputRange(&p.Input)
+	p.Nodes = readList(r, 1, "nodes", r.resNode)
+	p.Steps = r.steps("steps")
+	p.Requan = r.rescales("rescales")
+	r.batch(&p.Batch)
 }
 
 func (w *writer) resNode(n *cnn.NodeProof) {

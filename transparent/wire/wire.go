@@ -22,7 +22,8 @@
 // per group its rounds, finals, u, v, columns per table, multiproofs per
 // table and the masks' values); kind 3 a cnn.Proof (cnn.go); kinds 4 and 5
 // the same with committed weights (committed.go: the weight commitments,
-// then kind 2's or 3's body); kind 6 a cnn.ResProof (residual.go).
+// then kind 2's or 3's body); kind 6 a cnn.ResProof (residual.go), kind 7
+// the same with committed weights (rescommitted.go).
 //
 // # Decoding untrusted bytes
 //
