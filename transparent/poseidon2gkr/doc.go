@@ -2,8 +2,89 @@
 // permutations were evaluated correctly, and that a committed table of 2^n
 // leaves has a given Merkle root under Poseidon2's compression: Thaler's
 // GKR for data-parallel circuits ("Time-optimal interactive proofs for
-// circuit evaluation", CRYPTO 2013, §5; the layer reductions of Goldwasser,
-// Kalai and Rothblum, STOC 2008). Binding, not zero knowledge (below).
-// The full protocol, its soundness and measured figures are in
-// docs/TRANSPARENT.md, "Hashing inside the proof".
+// circuit evaluation", CRYPTO 2013, §5), with the layer-by-layer
+// reductions of Goldwasser, Kalai and Rothblum (STOC 2008). It is the
+// first step of hashing the weights inside the proof (docs/TRANSPARENT.md,
+// "Hashing inside the proof"): a public model commitment that is a
+// Poseidon2 Merkle root of the packed weights, which every proof ties to
+// its own fresh commitment of them.
+//
+// # The hash
+//
+// [Perm] is gnark-crypto v0.21.0's ecc/bn254/fr/poseidon2 default
+// permutation (width 2, 6 full and 50 partial rounds, x^5; perm.go has
+// the round order) and [Compress] its Permutation.Compress, the
+// Merkle–Damgård hasher's step: c(l, r) = Perm(l, r)_1 + r (gnark-crypto
+// feeds the right input forward into lane 1; this package uses that
+// convention so that roots match gnark-crypto's, and a gnark circuit's,
+// bit for bit: TestPermMatchesGnark).
+//
+// # One layer per round
+//
+// The N instances' states before round i are two lane tables s^i_0, s^i_1
+// (s^0 = M_E·x); a third lane c = x_1, the input to feed forward, is
+// carried unchanged through every layer. Round i maps (s^i, c) to
+// (M_i·S(s^i + key_i), c) instance by instance, so for a claim
+// Σ_j w_j·õut_j(ρ) = y on its output lanes (ρ ∈ F^n), with
+// β_k = Σ_j w_j·M_i[j][k] and u_k = s^i_k + key_{i,k},
+//
+//	y = Σ_{x∈{0,1}^n} eq(ρ, x)·(β_0·u_0(x)^5 + β_1·S(u_1(x)) + w_2·c(x)),
+//
+// S(u) = u^5 in a full round and u in a partial one: one sumcheck
+// (sumcheck.ProveSum, tables eq, u_0, u_1, c; degree 6) whose finals at
+// its point ρ' are eq(ρ, ρ'), which the verifier checks itself, and
+// û_0, û_1, ĉ: claims s^i_k(ρ') = û_k − key_{i,k} and c̃(ρ') = ĉ on the
+// round's input. The verifier draws λ_1, λ_2 and the next layer's claim is
+// s^i_0 + λ_1·s^i_1 + λ_2·c at ρ' (w = (1, λ_1, λ_2)). After round 0,
+// x̃(ρ') = M_E^{-1}·s̃^0(ρ') and the verifier checks ĉ = x̃_1(ρ') (the lane
+// fed forward is the second input). [ProvePerms] / [VerifyPerms] run the
+// 56 layers from any such claim and return x̃(ρ') for the caller to check.
+//
+// # The Merkle tree
+//
+// Level k (k = 0 the root) holds 2^k compressions; its inputs are the
+// level below's values v at (x, 0) and (x, 1): l̃(ρ) = ṽ(ρ, 0),
+// r̃(ρ) = ṽ(ρ, 1) (index 2x + b, b the last variable). The transcript
+// absorbs n (the leaves are 2^n), the leaves' commitment and the root;
+// level 0 starts from the claim õut_1 + õut_2 = root at the empty point.
+// The 56 layers of level k end in claims a = l̃(ρ'), b = r̃(ρ'), two points
+// of the line t ↦ ṽ(ρ', t), of degree 1: with μ drawn after them,
+// ṽ(ρ', μ) = (1 − μ)·a + μ·b, one claim on level k + 1 (the standard
+// two-to-one reduction, with no polynomial to send since the points
+// differ in one coordinate). After level n − 1 the claim is on the leaves
+// at one point of n coordinates: one opening of their pcs commitment
+// (deferred into a batch.Prover as the other protocols do, or at once).
+//
+// # Soundness
+//
+// If the root is not the committed leaves' Merkle root, level 0's claim is
+// false. A layer with a false claim on a level of k variables hands a
+// false claim down except with probability ≤ 6k/|F| (the sumcheck: k
+// rounds of degree 6; the verifier fixes the length of each round) plus
+// 1/|F| for the λ-combination of the three lanes' claims (a nonzero
+// linear form in λ_1, λ_2); eq's final is the verifier's, so it is exact;
+// a level hands a false claim to the next except with 1/|F| (μ). The error
+// is therefore ≤ Σ_{k<n} (56·6k + 56)/|F| = (168·n(n−1) + 56n)/|F|:
+// 31,360/|F| < 2^-238 for 2^14 leaves, plus the leaves' opening (the pcs
+// error, ≈ 2^-100 under pcs.DefaultParams) and, non-interactively, Q times
+// this for Q hash queries (docs/TRANSPARENT.md, "Soundness"). The checks
+// the verifier makes besides the sumchecks' own — eq's final, the
+// fed-forward lane's, the leaves' opening — each stop a crafted cheat
+// that passes without them (TestChecksNeeded).
+//
+// # Not zero knowledge (yet)
+//
+// Every layer's finals are evaluations of intermediate states at random
+// points and its rounds are sums over them: linear forms of the leaves.
+// Zero knowledge follows Libra (Xie et al., CRYPTO 2019, §4) with the
+// repository's tools: each layer's sumcheck masked by a Libra mask g
+// (sumcheck.ProveSum with zk), and each layer's tables replaced by
+// û = ũ + Z(x)·s̃ (Z = Π x_i(1 − x_i), s a small random row: masked
+// factors, sumcheck.Instance.Masks), so the finals û(ρ') are uniform; a
+// claim on a masked output enters the next sumcheck as a Tail
+// Coef·s̃(point), whose final is a mask claim, and the rows s are
+// committed once per proof and checked by batch's mask claims
+// (ClaimMask/CheckMask); the leaves' commitment carries a vanishing mask
+// (pcs.Params.Vanishing, refused here until then). The plan and its costs
+// are in docs/TRANSPARENT.md.
 package poseidon2gkr

@@ -13,7 +13,7 @@ import (
 
 // rand returns n field elements derived from seed (deterministic).
 func rand(seed string, n int) []fr.Element {
-	return transcript.New("poseidon2gkr/test/" + seed).Challenges("x", n)
+	return transcript.New("poseidon2gkr/test/"+seed).Challenges("x", n)
 }
 
 // TestPermMatchesGnark: Perm is gnark-crypto's default permutation and

@@ -1,0 +1,63 @@
+package poseidon2gkr
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+// go test -run '^$' -bench Tree -benchtime 2x ./transparent/poseidon2gkr/:
+// the Merkle tree of 2^14 leaves (cnn_c32's 249k weights packed ~15 a
+// field element: 16.6k leaves) under pcs.DefaultParams, the leaves'
+// opening at once (no batch); the leaves' commitment is not timed.
+// Reports the process's CPU time per operation (cpu-ms/op: on a shared
+// machine steadier than the wall time), the GKR levels' bytes and the
+// whole proof's.
+func BenchmarkTree(b *testing.B) {
+	for _, n := range []int{10, 14} {
+		p := pcs.DefaultParams()
+		data, err := pcs.Commit(p, leavesOf(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var proof Proof
+		var root [1]Claim
+		b.Run(fmt.Sprintf("prove/2^%d", n), func(b *testing.B) {
+			t0 := cpuTime()
+			for b.Loop() {
+				if proof, root[0].Value, err = ProveTree(transcript.New("bench"), data, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-t0).Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+		b.Run(fmt.Sprintf("verify/2^%d", n), func(b *testing.B) {
+			if proof.Levels == nil {
+				b.Skip("run with the prove benchmark")
+			}
+			t0 := cpuTime()
+			for b.Loop() {
+				if err := VerifyTree(transcript.New("bench"), p, data.Commitment(), root[0].Value, proof, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-t0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			gkr := proof.Size() - proof.Opening.Size()
+			b.ReportMetric(float64(gkr), "gkr-bytes")
+			b.ReportMetric(float64(proof.Size()), "proof-bytes")
+		})
+	}
+}
+
+// cpuTime is the process's user + system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
