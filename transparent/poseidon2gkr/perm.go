@@ -75,19 +75,14 @@ func (r *round) apply(s [2]fr.Element) [2]fr.Element {
 	u[0] = sbox(u[0])
 	if r.full {
 		u[1] = sbox(u[1])
+		return extIn(u)
 	}
-	return mul(&r.m, u)
-}
-
-func mul(m *[2][2]fr.Element, v [2]fr.Element) [2]fr.Element {
-	var out [2]fr.Element
-	var t fr.Element
-	for j := range 2 {
-		out[j].Mul(&m[j][0], &v[0])
-		t.Mul(&m[j][1], &v[1])
-		out[j].Add(&out[j], &t)
-	}
-	return out
+	// M_I·u = (u_0 + Σ, 2u_1 + Σ), Σ = u_0 + u_1 (gnark-crypto's additions).
+	var sum fr.Element
+	sum.Add(&u[0], &u[1])
+	u[0].Add(&u[0], &sum)
+	u[1].Double(&u[1]).Add(&u[1], &sum)
+	return u
 }
 
 // extIn returns M_E·x, the state before round 0.
