@@ -11,14 +11,16 @@ import (
 )
 
 // go test -run '^$' -bench Tree -benchtime 2x ./transparent/poseidon2gkr/:
-// the Merkle tree of 2^14 leaves (cnn_c32's 249k weights packed ~15 a
-// field element: 16.6k leaves) under pcs.DefaultParams, the leaves'
+// Merkle trees of 2^10, 2^14 and 2^15 leaves (cnn_c32's 249,394 weights
+// packed 15 a field element, 16 bits each as circuit/commit.go packs them:
+// 16,627 leaves, padded to 2^15; 16 a field element of 15 bits: 2^14)
+// under pcs.DefaultParams, the leaves'
 // opening at once (no batch); the leaves' commitment is not timed.
 // Reports the process's CPU time per operation (cpu-ms/op: on a shared
 // machine steadier than the wall time), the GKR levels' bytes and the
 // whole proof's.
 func BenchmarkTree(b *testing.B) {
-	for _, n := range []int{10, 14} {
+	for _, n := range []int{10, 14, 15} {
 		p := pcs.DefaultParams()
 		data, err := pcs.Commit(p, leavesOf(n))
 		if err != nil {
