@@ -156,17 +156,23 @@ func provePerms(tr *transcript.Transcript, st *[Rounds + 1][2]mle.Table, carry m
 // must check against x.
 func VerifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Element, [2]fr.Element, error) {
 	absorbClaim(tr, c)
-	return verifyPerms(tr, c, proof)
+	rho, xs, err := verifyPerms(tr, c, proof)
+	if err != nil {
+		return nil, xs, fmt.Errorf("poseidon2gkr: %v", err)
+	}
+	return rho, xs, nil
 }
 
 // verifyOmit, set only by tests, deletes the named checks ("eq", "carry",
 // "open"; TestChecksNeeded).
 var verifyOmit map[string]bool
 
+// verifyPerms is VerifyPerms after the claim is absorbed; its errors
+// have no package prefix (the callers add theirs).
 func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Element, [2]fr.Element, error) {
 	var none [2]fr.Element
 	if len(proof.Layers) != Rounds {
-		return nil, none, fmt.Errorf("poseidon2gkr: proof of %d layers, want %d (one per round)", len(proof.Layers), Rounds)
+		return nil, none, fmt.Errorf("proof of %d layers, want %d (one per round)", len(proof.Layers), Rounds)
 	}
 	n := len(c.Point)
 	point, w, y := c.Point, c.W, c.Value
@@ -175,12 +181,12 @@ func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Elem
 		sh := sumcheck.Shape{Tables: numTables, Terms: terms(&schedule[i], w)}
 		rho, fin, _, err := sumcheck.VerifySum(tr, y, n, sh, proof.Layers[Rounds-1-i])
 		if err != nil {
-			return nil, none, fmt.Errorf("poseidon2gkr: round %d's layer: %v", i, err)
+			return nil, none, fmt.Errorf("round %d's layer: %v", i, err)
 		}
 		// eq's final is the verifier's own: a prover free to choose it could
 		// solve for a point where a false claim's sum comes out right.
 		if e := mle.Eq(point, rho); !e.Equal(&fin[tEq]) && !verifyOmit["eq"] {
-			return nil, none, fmt.Errorf("poseidon2gkr: round %d's layer: eq final differs from eq(ρ, ρ')", i)
+			return nil, none, fmt.Errorf("round %d's layer: eq final differs from eq(ρ, ρ')", i)
 		}
 		point = rho
 		v = next(i, fin)
@@ -192,7 +198,7 @@ func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Elem
 	// The fed-forward lane is x_1: its claim and the one derived from the
 	// state must agree, or the prover fed forward something else.
 	if !xs[1].Equal(&v[2]) && !verifyOmit["carry"] {
-		return nil, none, fmt.Errorf("poseidon2gkr: the fed-forward lane's final differs from the second input lane's at ρ'")
+		return nil, none, fmt.Errorf("the fed-forward lane's final differs from the second input lane's at ρ'")
 	}
 	return point, xs, nil
 }

@@ -174,7 +174,7 @@ func descend(tr *transcript.Transcript, rho []fr.Element, xs [2]fr.Element) Clai
 func VerifyTree(tr *transcript.Transcript, params pcs.Params, com pcs.Commitment, root fr.Element, proof Proof, bv *batch.Verifier) error {
 	n := com.NumVars
 	if n < 0 || n > 40 {
-		return fmt.Errorf("poseidon2gkr: commitment of %d variables", n)
+		return fmt.Errorf("poseidon2gkr: a commitment of %d variables (want 0..40: 2^n leaves)", n)
 	}
 	if len(proof.Levels) != n {
 		return fmt.Errorf("poseidon2gkr: proof of %d levels for 2^%d leaves, want %d", len(proof.Levels), n, n)
@@ -184,7 +184,7 @@ func VerifyTree(tr *transcript.Transcript, params pcs.Params, com pcs.Commitment
 	for k := range n {
 		rho, xs, err := verifyPerms(tr, c, proof.Levels[k])
 		if err != nil {
-			return fmt.Errorf("poseidon2gkr: level %d (%d compressions): %v", k, 1<<k, err)
+			return fmt.Errorf("poseidon2gkr: level %d of %d (2^%d compressions): %v", k, n, k, err)
 		}
 		c = descend(tr, rho, xs)
 	}
