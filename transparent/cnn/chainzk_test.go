@@ -36,7 +36,8 @@ func twoInputs(t *testing.T, x []int64, run func([]int64) ([]int64, error)) [2][
 // flatten, two dense layers) whose first convolution ignores input channel
 // 0, proven end to end under pcs.Params{Hiding, Vanishing} with fixed and
 // with committed weights, and a residual network (conv stem, blocks with
-// Add+Relu, average pool) likewise: see zktest.Chain.
+// Add+Relu, average pool) likewise, with fixed and with committed weights:
+// see zktest.Chain.
 func TestChainZeroKnowledge(t *testing.T) {
 	p := vanishingParams
 	rng := rand.New(rand.NewPCG(23, 23))
@@ -88,22 +89,7 @@ func TestChainZeroKnowledge(t *testing.T) {
 		if testing.Short() {
 			t.Skip("128 residual proofs")
 		}
-		_, r0, x, _ := resCompiled(t, resGraph(2, 8, false, rand.New(rand.NewPCG(2, 8))), rand.New(rand.NewPCG(24, 24)))
-		nodes := slices.Clone(r0.Nodes)
-		for i, n := range nodes {
-			if i > 0 && slices.Contains(n.In, 0) {
-				t.Fatalf("node %d reads the input: channel 0 would not be ignored", i)
-			}
-		}
-		if nodes[0].Kind != NodeConv {
-			t.Fatal("the network does not start with a convolution")
-		}
-		unreadChannel0(&nodes[0].Conv)
-		r, err := NewResidual(r0.InBits, r0.In, nodes, r0.Dense)
-		if err != nil {
-			t.Fatal(err)
-		}
-		xs := twoInputs(t, x, r.Run)
+		r, xs := residualIgnoring(t)
 		zktest.Chain(t, hidingParams, func(i int) any {
 			proof, y, err := ProveResidual(p, r, xs[i])
 			if err != nil {
@@ -115,4 +101,50 @@ func TestChainZeroKnowledge(t *testing.T) {
 			return proof
 		})
 	})
+	t.Run("residual committed", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("128 residual proofs with committed weights")
+		}
+		// The weights' commitments and claims join the tally: every proof
+		// commits again with one salt, so the same weights give the same
+		// roots (constant positions, left out) and only the masks vary.
+		r, xs := residualIgnoring(t)
+		arch := resArchOf(t, r)
+		zktest.Chain(t, hidingParams, func(i int) any {
+			cr, coms, err := r.CommitWeights(p, [32]byte{24})
+			if err != nil {
+				t.Fatal(err)
+			}
+			proof, y, err := ProveResidualCommitted(p, cr, coms, xs[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifyResidualCommitted(p, arch, y, proof); err != nil {
+				t.Fatal(err)
+			}
+			return proof
+		})
+	})
+}
+
+// residualIgnoring returns a small residual network (conv stem, blocks
+// with Add+Relu, average pool) whose stem ignores input channel 0, and two
+// inputs differing there only, with one output.
+func residualIgnoring(t *testing.T) (*Residual, [2][]int64) {
+	_, r0, x, _ := resCompiled(t, resGraph(2, 8, false, rand.New(rand.NewPCG(2, 8))), rand.New(rand.NewPCG(24, 24)))
+	nodes := slices.Clone(r0.Nodes)
+	for i, n := range nodes {
+		if i > 0 && slices.Contains(n.In, 0) {
+			t.Fatalf("node %d reads the input: channel 0 would not be ignored", i)
+		}
+	}
+	if nodes[0].Kind != NodeConv {
+		t.Fatal("the network does not start with a convolution")
+	}
+	unreadChannel0(&nodes[0].Conv)
+	r, err := NewResidual(r0.InBits, r0.In, nodes, r0.Dense)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, twoInputs(t, x, r.Run)
 }
