@@ -91,3 +91,32 @@ func checkEndomorphism[P any, PP affinePoint[P]](t *testing.T, group string, g P
 		t.Errorf("%s: φ(G) ≠ [λ]G", group)
 	}
 }
+
+// TestMulOne checks MulG1One (one scalar for a whole batch) against
+// gnark-crypto for every scalar case, on distinct and repeated points, a
+// point and its opposite, and the point at infinity.
+func TestMulOne(t *testing.T) {
+	ks := scalarCases(t, 40)
+	_, _, g1, _ := curve.Generators()
+	pts := make([]curve.G1Affine, 300)
+	for i := range pts {
+		var s big.Int
+		s.SetInt64(int64(i%97 + 1))
+		pts[i].ScalarMultiplication(&g1, &s)
+	}
+	pts[5] = curve.G1Affine{}
+	pts[7].Neg(&pts[6])
+	for _, k := range ks {
+		got := append([]curve.G1Affine(nil), pts...)
+		MulG1One(got, &k)
+		var b big.Int
+		k.BigInt(&b)
+		for i := range pts {
+			var want curve.G1Affine
+			want.ScalarMultiplication(&pts[i], &b)
+			if !want.Equal(&got[i]) {
+				t.Fatalf("point %d times %s differs from gnark-crypto's", i, k.String())
+			}
+		}
+	}
+}

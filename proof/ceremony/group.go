@@ -155,6 +155,14 @@ func mulG1(pts []curve.G1Affine, s scalars, done func(int)) {
 	}, done)
 }
 
+// mulG1One multiplies every point of pts by the one scalar k, in place:
+// batches of chunk points on all cores, each walking k's own addition
+// chain (internal/ecbatch.MulG1One: GLV, width-6 NAF, affine additions
+// sharing one inversion per step), ~1.3× faster than mulG1 with one(k).
+func mulG1One(pts []curve.G1Affine, k *fr.Element, done func(int)) {
+	parallel(len(pts), func(lo, hi int) { ecbatch.MulG1One(pts[lo:hi], k) }, done)
+}
+
 // mulG2 is mulG1 in G2 (GLS: four parts of ~64 bits).
 func mulG2(pts []curve.G2Affine, s scalars, done func(int)) {
 	parallel(len(pts), func(lo, hi int) {

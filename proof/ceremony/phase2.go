@@ -65,8 +65,9 @@ func update2(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done fun
 	updateDelta(p, delta, sigma, done)
 	var inv fr.Element
 	inv.Inverse(delta)
-	mulG1(p.Parameters.G1.Z, one(&inv), done)
-	mulG1(p.Parameters.G1.PKK, one(&inv), done)
+	mulG1One(p.Parameters.G1.Z, &inv, done)
+	mulG1One(p.Parameters.G1.PKK, &inv, done)
+	inv.SetZero()
 }
 
 // updateDelta is update2 but for the vectors over δ (Z and K).
@@ -74,7 +75,7 @@ func updateDelta(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done
 	var b big.Int
 	for i := range sigma {
 		p.Parameters.G2.Sigma[i].ScalarMultiplication(&p.Parameters.G2.Sigma[i], sigma[i].BigInt(&b))
-		mulG1(p.Parameters.G1.SigmaCKK[i], one(&sigma[i]), done)
+		mulG1One(p.Parameters.G1.SigmaCKK[i], &sigma[i], done)
 	}
 	p.Parameters.G2.Delta.ScalarMultiplication(&p.Parameters.G2.Delta, delta.BigInt(&b))
 	p.Parameters.G1.Delta.ScalarMultiplication(&p.Parameters.G1.Delta, delta.BigInt(&b))
@@ -123,6 +124,11 @@ func initializeWith(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, lag *lagrang
 	evals.G1.B = make([]curve.G1Affine, nWires)
 	evals.G2.B = make([]curve.G2Affine, nWires)
 	k := make([]curve.G1Affine, nWires) // βA + αB + C
+	// The long coefficients' terms in G1, one scalar at a time (longsums.go).
+	cs := r.Coefficients
+	lsL := longSumsOf(&w.l, w, cs, lTau, lBeta)  // A, βA
+	lsR := longSumsOf(&w.r, w, cs, lTau, lAlpha) // B, αB
+	lsO := longSumsOf(&w.o, w, cs, lTau)         // C
 	parallel(nWires, func(lo, hi int) {
 		m := hi - lo
 		a, b, ba, ab, c, kk := make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m)
@@ -132,12 +138,17 @@ func initializeWith(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, lag *lagrang
 		for i := lo; i < hi; i++ {
 			j := i - lo
 			l, rr, o := w.l.of(i), w.r.of(i), w.o.of(i)
-			sum[curve.G1Jac, curve.G1Affine](&a[j], lTau, l, w.coeffs, &bk1)
-			sum[curve.G1Jac, curve.G1Affine](&ba[j], lBeta, l, w.coeffs, &bk1)
-			sum[curve.G1Jac, curve.G1Affine](&b[j], lTau, rr, w.coeffs, &bk1)
-			sum[curve.G1Jac, curve.G1Affine](&ab[j], lAlpha, rr, w.coeffs, &bk1)
-			sum[curve.G2Jac, curve.G2Affine](&b2[j], lTau2, rr, w.coeffs, &bk2)
-			sum[curve.G1Jac, curve.G1Affine](&c[j], lTau, o, w.coeffs, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&a[j], lTau, l, w.coeffs, true, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&ba[j], lBeta, l, w.coeffs, true, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&b[j], lTau, rr, w.coeffs, true, &bk1)
+			sum[curve.G1Jac, curve.G1Affine](&ab[j], lAlpha, rr, w.coeffs, true, &bk1)
+			sum[curve.G2Jac, curve.G2Affine](&b2[j], lTau2, rr, w.coeffs, false, &bk2)
+			sum[curve.G1Jac, curve.G1Affine](&c[j], lTau, o, w.coeffs, true, &bk1)
+			lsL.add(&a[j], 0, i)
+			lsL.add(&ba[j], 1, i)
+			lsR.add(&b[j], 0, i)
+			lsR.add(&ab[j], 1, i)
+			lsO.add(&c[j], 0, i)
 			kk[j] = ba[j]
 			kk[j].AddAssign(&ab[j])
 			kk[j].AddAssign(&c[j])

@@ -54,14 +54,19 @@ func bucketWidth(t, k int) uint {
 	return best
 }
 
-// sum adds Σₜ cₜ·pts[rowₜ] over the terms to acc; buckets is scratch.
-func sum[T, A any, PT jacobian[T, A], PA point[A]](acc *T, pts []A, terms []term, cs []coeff, buckets *[]T) {
+// sum adds Σₜ cₜ·pts[rowₜ] over the terms to acc, leaving out the long
+// coefficients' terms when skipLong (longSums adds them); buckets is
+// scratch.
+func sum[T, A any, PT jacobian[T, A], PA point[A]](acc *T, pts []A, terms []term, cs []coeff, skipLong bool, buckets *[]T) {
 	k, short := 0, 0
 	for _, t := range terms {
 		c := &cs[t.coeff]
 		if c.short {
 			k = max(k, bits.Len64(c.small))
 			short++
+			continue
+		}
+		if skipLong {
 			continue
 		}
 		var p T

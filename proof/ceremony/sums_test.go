@@ -82,10 +82,23 @@ func TestSum(t *testing.T) {
 			}
 			var got1, bk1 = curve.G1Jac{}, []curve.G1Jac(nil)
 			var got2, bk2 = curve.G2Jac{}, []curve.G2Jac(nil)
-			sum[curve.G1Jac, curve.G1Affine](&got1, p1, terms, cs, &bk1)
-			sum[curve.G2Jac, curve.G2Affine](&got2, p2, terms, cs, &bk2)
+			sum[curve.G1Jac, curve.G1Affine](&got1, p1, terms, cs, false, &bk1)
+			sum[curve.G2Jac, curve.G2Affine](&got2, p2, terms, cs, false, &bk2)
 			if !sameG1(&got1, &want1) {
 				t.Error("G1: the bucket sum differs from the sum of products")
+			}
+			// The long terms left out and added by longSums, one scalar at a
+			// time, as initialize does; wire 1 has the terms again, so that
+			// a coefficient's groups span wires.
+			col := column{start: []int32{0, int32(len(terms)), int32(2 * len(terms))}, terms: append(append([]term(nil), terms...), terms...)}
+			ls := longSumsOf(&col, &wireTerms{coeffs: cs}, tc.coeffs, p1)
+			for wire := range 2 {
+				var got curve.G1Jac
+				sum[curve.G1Jac, curve.G1Affine](&got, p1, col.of(wire), cs, true, &bk1)
+				ls.add(&got, 0, wire)
+				if !sameG1(&got, &want1) {
+					t.Errorf("G1, wire %d: the bucket sum and longSums differ from the sum of products", wire)
+				}
 			}
 			if !sameG2(&got2, &want2) {
 				t.Error("G2: the bucket sum differs from the sum of products")
