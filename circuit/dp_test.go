@@ -359,12 +359,20 @@ func TestDPFloorForged(t *testing.T) {
 
 // TestDPTagForged: a prover who changes the public tag (another
 // statement's, or any value) and recomputes the release with the noise
-// that tag keys, H(17, seed, coins, tag, context), is rejected: the tag
+// that tag keys, H(17, tag, context, seed, coins), is rejected: the tag
 // is pinned to the circuit's statement. Without the pin the prover could
-// try tags until the noise suits it.
+// try tags until the noise suits it. The honest release under another tag
+// public input is rejected too: the key reads the pinned constant, so the
+// pin is the one constraint on that input (a verifier's edited ε gives
+// another tag, which must fail).
 func TestDPTagForged(t *testing.T) {
 	at := newDPAttack(t)
 	field := ecc.BN254.ScalarField()
+	a := at.assign()
+	a.Public[at.c.wires.Offset(SegDPTag)] = new(big.Int).Add(at.c.dp.Tag(), big.NewInt(1))
+	if solved(t, at.cs, a) == nil {
+		t.Error("the honest release solves under another tag")
+	}
 	for _, tag := range []*big.Int{big.NewInt(7), new(big.Int).Add(at.c.dp.Tag(), big.NewInt(1))} {
 		a := at.assign()
 		a.Public[at.c.wires.Offset(SegDPTag)] = tag

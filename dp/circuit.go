@@ -3,18 +3,18 @@ package dp
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/poseidon2"
-	"github.com/consensys/gnark/std/lookup/logderivlookup"
 	p2perm "github.com/consensys/gnark/std/permutation/poseidon2"
 
 	"github.com/zkinfer/zkinfer/ops"
 )
 
 func init() {
-	solver.RegisterHint(SplitHint, SampleHint)
+	solver.RegisterHint(SplitHint, SampleHint, CountHint)
 }
 
 // RangeChecker asserts 0 ≤ v < 2^bits (ops.RangeChecker: lookups or bits).
@@ -36,14 +36,14 @@ func CommitSeed(api frontend.API, seed frontend.Variable) (frontend.Variable, er
 }
 
 // Sampler draws a mechanism's noise in a circuit from the key
-// H(TagKey, seed, coins, bound…) (see the package documentation for the
+// H(TagKey, bound…, seed, coins) (see the package documentation for the
 // method and its soundness).
 type Sampler struct {
 	api   frontend.API
 	rc    RangeChecker
 	mech  Mechanism
 	table *Table
-	cdf   logderivlookup.Table
+	rows  *rowTable
 	perm  *p2perm.Permutation
 	key   frontend.Variable
 	// test hooks: a forged prover (see sampler_test.go).
@@ -53,25 +53,34 @@ type Sampler struct {
 // hooks let the tests play a cheating prover and remove single checks, to
 // show that each check is what rejects the cheat.
 type hooks struct {
-	forgeIndex    int64    // added to the hinted row
-	forgeSplitAt  int      // draw j+1's split is forgedSplits[forgeSplit]'s
-	forgeSplit    int      // 1: the split of u + p; 2: of u − p (hi "negative")
-	forgeLoAt     int      // draw j+1's lo has forgeLo added
-	forgeLo       *big.Int //
-	skipHiBound   bool     // leaves out hi < ⌊p/2^k⌋
-	skipHiRange   bool     // leaves out hi < 2^hiBits
-	skipRecompose bool     // leaves out u = lo + 2^k·hi
-	skipRowBounds bool     // leaves out CDF[i] ≤ lo < CDF[i+1]
+	forgeSplitAt  int // draw j+1's split is forgedSplits[forgeSplit]'s
+	forgeSplit    int // 1: of u + p; 2: of u − p; 3: sign + 2; 4: v + 2^(k+1); 5: another v
+	forgeRowAt    int // draw j+1's row is forgedRow's, with forgeRow's inputs
+	forgeRow      [3]int64
+	skipHiBound   bool // leaves out hi < ⌊p/2^k⌋
+	skipHiRange   bool // leaves out hi < 2^hiBits
+	skipRecompose bool // leaves out u = v + 2^(k−1)·s + 2^k·hi
+	skipSign      bool // leaves out s ∈ {0, 1}
+	skipVRange    bool // leaves out v < 2^(k−1)
+	skipMRange    bool // leaves out m < 2^mBits
+	skipRowBounds bool // leaves out d0, d1 < 2^(k−1)
+	skipLookup    [2]bool
 }
 
+// W is the packing shift of the magnitude table's rows, r·2^W + Mag[r].
+const packShift = UniformBits + 1
+
 // NewSampler computes the noise key of seed, coins and the values bound
-// to the release (Key) and loads the mechanism's table as a lookup table.
+// to the release (Key) and loads the mechanism's magnitude table as a
+// lookup table. Bound values that are constants (a pinned tag) cost no
+// constraint: they come before the seed.
 func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins frontend.Variable, bound ...frontend.Variable) (*Sampler, error) {
 	t, err := m.Table()
 	if err != nil {
 		return nil, err
 	}
-	key, err := hashCircuit(api, append([]frontend.Variable{TagKey, seed, coins}, bound...)...)
+	vals := append([]frontend.Variable{TagKey}, bound...)
+	key, err := hashCircuit(api, append(vals, seed, coins)...)
 	if err != nil {
 		return nil, err
 	}
@@ -79,36 +88,43 @@ func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins fron
 	if err != nil {
 		return nil, err
 	}
-	s := &Sampler{api: api, rc: rc, mech: m, table: t, perm: perm, key: key, cdf: logderivlookup.New(api)}
-	for _, c := range t.CDF {
-		s.cdf.Insert(c)
+	rows := make([]*big.Int, len(t.Mag))
+	for r, c := range t.Mag {
+		rows[r] = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(int64(r)), packShift), c)
 	}
-	return s, nil
+	return &Sampler{api: api, rc: rc, mech: m, table: t, perm: perm, key: key, rows: newRowTable(api, rows)}, nil
 }
 
 // Offset is the table's T: every noise is in [−T, T].
 func (s *Sampler) Offset() int64 { return s.table.Offset }
 
 // Draw returns draw j's noise z ∈ [−T, T] (as a field element: negative
-// noise is p − |z|), constrained to be Noise(table, key, j):
+// noise is p − |z|), constrained to be Noise(table, key, j). With k =
+// UniformBits, W = k + 1 and mBits = bitlen(T):
 //
 //  1. u = Compress(key, j): one Poseidon2 permutation.
-//  2. u = lo + 2^k·hi with lo ∈ [0, 2^k) and hi ∈ [0, ⌊p/2^k⌋) (two range
-//     checks: hi and ⌊p/2^k⌋ − 1 − hi): then lo + 2^k·hi < p, so the split
-//     is u's canonical one, and lo is the only k-bit value the prover can
-//     use. Without the upper bound on hi, u + p = lo' + 2^k·hi' would give
-//     a second lo' for a third of the u; without hi's own range, a
-//     "negative" hi = p − m (m small, so ⌊p/2^k⌋ − 1 − hi is small) would
-//     give lo' = u + 2^k·m − p for a third of the u. lo needs no range
-//     check of its own: step 3 bounds it, CDF[i] ≤ lo ≤ CDF[i+1] − 1 with
-//     both ends in [0, 2^k].
-//  3. i hinted; CDF[i] and CDF[i+1] looked up in the table (a
-//     log-derivative lookup [Hab22]: both indices must be rows, so
-//     i ∈ [0, 2T]); lo − CDF[i] and CDF[i+1] − 1 − lo range-checked to k
-//     bits. Every value is below 2^k+1 ≪ p, so a negative difference
-//     wraps to about p and fails: CDF[i] ≤ lo < CDF[i+1], which one i
-//     meets (a row of zero mass, CDF[i] = CDF[i+1], is met by none).
-//  4. z = i − T.
+//  2. u = v + 2^(k−1)·s + 2^k·hi, all hinted, with v ∈ [0, 2^(k−1)),
+//     s ∈ {0, 1} and hi ∈ [0, ⌊p/2^k⌋) (hi's two range checks): then the
+//     right side is below p, so this is u's canonical split and (v, s) the
+//     only low bits the prover can use. Without hi's upper bound, u + p
+//     has a second split for a third of the u; without hi's own range,
+//     u − p with a "negative" hi does; without s boolean, (s + 2, hi − 1)
+//     is one; without v's range, (v + 2^(k+1), hi − 2) is one, and
+//     row m − 1 then opens it (step 3's lookups see m·2^W + v the same).
+//  3. The magnitude row m and d0, d1 are hinted; m ∈ [0, 2^mBits) and
+//     d0, d1 ∈ [0, 2^(k−1)) are range-checked, and m·2^W + v − d0 and
+//     (m+1)·2^W + v + 1 + d1 are looked up among the packed rows
+//     r·2^W + Mag[r] (Mag[r] ∈ [0, 2^(k−1)]). Every term is an integer
+//     far below p (m < 2^mBits ≤ 2^20, W = 65), so each lookup is an
+//     integer equation: (m − r)·2^W = Mag[r] − (v − d0), whose right side
+//     is below 2^k < 2^W in absolute value, so r = m and v − d0 = Mag[m];
+//     likewise r' = m + 1 (|Mag[r'] − (v + 1 + d1)| ≤ 2^k < 2^W) and
+//     v + 1 + d1 = Mag[m+1]. With d0, d1 ≥ 0: Mag[m] ≤ v < Mag[m+1],
+//     which one m meets (a row of zero mass is met by none), and both m
+//     and m + 1 are rows, so m ≤ T. Without m's range check, m = r + x/2^W
+//     mod p (x ≠ 0, d0 and d1 moved by x) passes both lookups: a noise of
+//     about p.
+//  4. z = m·(1 − 2s): m for s = 0, −m for s = 1.
 func (s *Sampler) Draw(j int) frontend.Variable {
 	api := s.api
 	u := s.perm.Compress(s.key, j)
@@ -116,48 +132,68 @@ func (s *Sampler) Draw(j int) frontend.Variable {
 	if s.hooks.forgeSplitAt == j+1 {
 		split = forgedSplits[s.hooks.forgeSplit]
 	}
-	parts, err := api.Compiler().NewHint(split, 2, u)
+	parts, err := api.Compiler().NewHint(split, 3, u)
 	if err != nil {
 		panic(err)
 	}
-	lo, hi := parts[0], parts[1]
-	if s.hooks.forgeLoAt == j+1 {
-		lo = api.Add(lo, s.hooks.forgeLo)
-	}
+	v, sign, hi := parts[0], parts[1], parts[2]
 	bound := hiBound()
 	hiBits := new(big.Int).Sub(bound, big.NewInt(1)).BitLen()
+	mBits := bits.Len64(uint64(s.table.Offset))
 	m := &s.mech
-	in := []frontend.Variable{lo, kindCode(m.Kind), m.Epsilon.Num, m.Epsilon.Den, m.Sensitivity, 0, 0}
+	in := []frontend.Variable{v, kindCode(m.Kind), m.Epsilon.Num, m.Epsilon.Den, m.Sensitivity, 0, 0}
 	if m.Sigma != nil {
 		in[5], in[6] = m.Sigma.Num, m.Sigma.Den
 	}
-	res, err := api.Compiler().NewHint(SampleHint, 1, in...)
+	sample := SampleHint
+	if s.hooks.forgeRowAt == j+1 {
+		sample = forgedRow
+		in = append(in, s.hooks.forgeRow[0], s.hooks.forgeRow[1], s.hooks.forgeRow[2])
+	}
+	res, err := api.Compiler().NewHint(sample, 3, in...)
 	if err != nil {
 		panic(err)
 	}
-	i := res[0]
-	if s.hooks.forgeIndex != 0 {
-		i = api.Add(i, s.hooks.forgeIndex)
-	}
+	row, d0, d1 := res[0], res[1], res[2]
 	if !s.hooks.skipHiRange {
 		s.rc.Check(hi, hiBits)
 	}
 	if !s.hooks.skipHiBound {
 		s.rc.Check(api.Sub(new(big.Int).Sub(bound, big.NewInt(1)), hi), hiBits)
 	}
+	if !s.hooks.skipSign {
+		api.AssertIsBoolean(sign)
+	}
+	if !s.hooks.skipVRange {
+		s.rc.Check(v, UniformBits-1)
+	}
 	if !s.hooks.skipRecompose {
-		api.AssertIsEqual(u, api.Add(lo, api.Mul(hi, new(big.Int).Lsh(big.NewInt(1), UniformBits))))
+		api.AssertIsEqual(u, api.Add(v, api.Mul(sign, magTop()), api.Mul(hi, new(big.Int).Lsh(big.NewInt(1), UniformBits))))
 	}
-	c := s.cdf.Lookup(i, api.Add(i, 1))
+	if !s.hooks.skipMRange {
+		s.rc.Check(row, mBits)
+	}
 	if !s.hooks.skipRowBounds {
-		s.rc.Check(api.Sub(lo, c[0]), UniformBits)
-		s.rc.Check(api.Sub(api.Sub(c[1], 1), lo), UniformBits)
+		s.rc.Check(d0, UniformBits-1)
+		s.rc.Check(d1, UniformBits-1)
 	}
-	return api.Sub(i, s.table.Offset)
+	w := new(big.Int).Lsh(big.NewInt(1), packShift)
+	s.rows.commit(v, d0, d1, row)
+	if !s.hooks.skipLookup[0] {
+		s.rows.assert(api.Sub(api.Add(api.Mul(row, w), v), d0))
+	}
+	if !s.hooks.skipLookup[1] {
+		s.rows.assert(api.Add(api.Mul(api.Add(row, 1), w), v, 1, d1))
+	}
+	return api.Sub(row, api.Mul(2, row, sign))
 }
 
-// forgedSplits are set by the tests: a cheating prover's splits.
-var forgedSplits [3]solver.Hint
+// forgedSplits and forgedRow are set by the tests: a cheating prover's
+// hints.
+var (
+	forgedSplits [6]solver.Hint
+	forgedRow    solver.Hint
+)
 
 func kindCode(k Kind) int {
 	if k == Gaussian {
@@ -166,26 +202,42 @@ func kindCode(k Kind) int {
 	return 1
 }
 
-// SplitHint returns u's canonical split (u mod 2^k, u >> k).
+// SplitHint returns u's canonical split (u mod 2^(k−1), bit k−1 of u,
+// u >> k).
 func SplitHint(_ *big.Int, in, out []*big.Int) error {
-	if len(in) != 1 || len(out) != 2 {
-		return fmt.Errorf("dp split hint: want 1 input and 2 outputs")
+	if len(in) != 1 || len(out) != 3 {
+		return fmt.Errorf("dp split hint: want 1 input and 3 outputs")
 	}
-	out[0].And(in[0], new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), UniformBits), big.NewInt(1)))
-	out[1].Rsh(in[0], UniformBits)
+	out[0].And(in[0], new(big.Int).Sub(magTop(), big.NewInt(1)))
+	out[1].SetUint64(uint64(in[0].Bit(UniformBits - 1)))
+	out[2].Rsh(in[0], UniformBits)
 	return nil
 }
 
-// SampleHint returns the table row of a uniform value: inputs lo, then
-// the mechanism (kind code, ε numerator and denominator, sensitivity, σ
-// numerator and denominator or 0, 0).
+// SampleHint returns the magnitude row m of v and the row bounds' slacks
+// d0 = v − Mag[m], d1 = Mag[m+1] − 1 − v: inputs v, then the mechanism
+// (kind code, ε numerator and denominator, sensitivity, σ numerator and
+// denominator or 0, 0).
 func SampleHint(_ *big.Int, in, out []*big.Int) error {
-	if len(in) != 7 || len(out) != 1 {
-		return fmt.Errorf("dp sample hint: want 7 inputs and 1 output")
+	t, err := hintTable(in, out)
+	if err != nil {
+		return err
 	}
-	for _, v := range in[1:] {
+	m := t.Magnitude(in[0])
+	out[0].SetInt64(m)
+	out[1].Sub(in[0], t.Mag[m])
+	out[2].Sub(new(big.Int).Sub(t.Mag[m+1], big.NewInt(1)), in[0])
+	return nil
+}
+
+// hintTable reads the mechanism of SampleHint's inputs 1 to 6.
+func hintTable(in, out []*big.Int) (*Table, error) {
+	if len(in) < 7 || len(out) != 3 {
+		return nil, fmt.Errorf("dp sample hint: want 7 inputs and 3 outputs")
+	}
+	for _, v := range in[1:7] {
 		if !v.IsInt64() {
-			return fmt.Errorf("dp sample hint: a mechanism parameter is not an int64")
+			return nil, fmt.Errorf("dp sample hint: a mechanism parameter is not an int64")
 		}
 	}
 	m := Mechanism{Kind: Laplace, Epsilon: Decimal{in[2].Int64(), in[3].Int64()}, Sensitivity: in[4].Int64()}
@@ -193,14 +245,8 @@ func SampleHint(_ *big.Int, in, out []*big.Int) error {
 		m.Kind = Gaussian
 		m.Sigma = &Decimal{in[5].Int64(), in[6].Int64()}
 	}
-	t, err := m.Table()
-	if err != nil {
-		return err
+	if in[0].Sign() < 0 || in[0].Cmp(magTop()) >= 0 {
+		return nil, fmt.Errorf("dp sample hint: v is not below 2^%d", UniformBits-1)
 	}
-	z, err := t.Sample(in[0])
-	if err != nil {
-		return err
-	}
-	out[0].SetInt64(z + t.Offset)
-	return nil
+	return m.Table()
 }

@@ -158,31 +158,42 @@ func TestTables(t *testing.T) {
 	}
 }
 
-// TestSampleEdges: the inverse CDF at 0, 2^k − 1 and at every boundary.
+// TestSampleEdges: the sign–magnitude inverse CDF at every magnitude
+// boundary, with either sign, and at 0, 2^(k−1) − 1, 2^(k−1), 2^k − 1.
 func TestSampleEdges(t *testing.T) {
 	m := laplace("1", 1)
 	tab, err := m.Table()
 	if err != nil {
 		t.Fatal(err)
 	}
-	top := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), UniformBits), big.NewInt(1))
-	for i := 1; i < len(tab.CDF)-1; i++ {
-		if tab.CDF[i].Cmp(tab.CDF[i+1]) == 0 {
+	sign := magTop()
+	for r := 1; r < len(tab.Mag)-1; r++ {
+		if tab.Mag[r].Cmp(tab.Mag[r+1]) == 0 {
 			continue
 		}
-		z, _ := tab.Sample(tab.CDF[i])
-		zb, _ := tab.Sample(new(big.Int).Sub(tab.CDF[i], big.NewInt(1)))
-		if z != int64(i)-tab.Offset || zb >= z {
-			t.Fatalf("row %d: Sample(CDF) = %d, Sample(CDF − 1) = %d", i, z, zb)
+		for _, s := range []int64{1, -1} {
+			off := new(big.Int)
+			if s < 0 {
+				off = sign
+			}
+			z, _ := tab.Sample(new(big.Int).Add(tab.Mag[r], off))
+			zb, _ := tab.Sample(new(big.Int).Add(new(big.Int).Sub(tab.Mag[r], big.NewInt(1)), off))
+			if z != s*int64(r) || zb != s*int64(r-1) {
+				t.Fatalf("row %d, sign %d: Sample(Mag) = %d, Sample(Mag − 1) = %d", r, s, z, zb)
+			}
 		}
 	}
-	if z, _ := tab.Sample(new(big.Int)); z != -tab.Offset {
-		t.Errorf("Sample(0) = %d", z)
+	one := big.NewInt(1)
+	top := new(big.Int).Sub(new(big.Int).Lsh(one, UniformBits), one)
+	for _, tc := range []struct {
+		u *big.Int
+		z int64
+	}{{new(big.Int), 0}, {new(big.Int).Sub(sign, one), tab.Offset}, {sign, 0}, {top, -tab.Offset}} {
+		if z, _ := tab.Sample(tc.u); z != tc.z {
+			t.Errorf("Sample(%#x) = %d, want %d", tc.u, z, tc.z)
+		}
 	}
-	if z, _ := tab.Sample(top); z != tab.Offset {
-		t.Errorf("Sample(2^k − 1) = %d", z)
-	}
-	if _, err := tab.Sample(new(big.Int).Add(top, big.NewInt(1))); err == nil {
+	if _, err := tab.Sample(new(big.Int).Add(top, one)); err == nil {
 		t.Error("Sample(2^k) accepted")
 	}
 }

@@ -13,11 +13,15 @@
 // keccak256(c) mod r), and the noise of draw j of a release is a
 // deterministic function of both and of the query:
 //
-//	key = H(17, s, c, q, D)    q: the statement's tag (a hash of the query),
+//	key = H(17, q, D, s, c)    q: the statement's tag (a hash of the query),
 //	                           D: the dataset commitment (package query)
 //	u_j = Compress(key, j)     one width-2 Poseidon2 permutation
 //	U_j = u_j mod 2^64         the uniform input of the sampler
-//	z_j = F⁻¹(U_j)             the inverse CDF of the mechanism's table
+//	z_j = F⁻¹(U_j)             the sign–magnitude inverse CDF of the table
+//
+// The values bound to the release come before the seed so that a circuit
+// that pins one as a constant (package circuit's statement tag) folds it
+// into the hash's initial state at no constraint.
 //
 // As in Biswas and Cormode [BC23], where the noise combines the prover's
 // committed private coins with public ones: the prover cannot choose the
@@ -34,39 +38,50 @@
 //
 // A mechanism (discrete Laplace [GRS09] or discrete Gaussian [CKS20], its
 // parameters and the sensitivity Δ in units of the integer lattice the
-// statistic lives on) is tabulated as a CDF of 2T + 2 rows, each the
-// exact distribution's CDF times 2^64, rounded: CDF[0] = 0, CDF[i] =
-// round(2^64·P(Z ≤ i − T − 1)), CDF[2T+1] = 2^64, with T the first offset
-// where the tail below −T rounds to nothing. The tails beyond ±T fold into
-// the edge rows. Noise z has probability (CDF[z+T+1] − CDF[z+T])/2^64. The
-// table is computed with big.Float at 256 bits from the parameters alone
-// (our own exp, no platform floating point), so every machine builds the
-// same circuit.
+// statistic lives on) is tabulated in sign–magnitude form: the magnitude
+// |Z| as a CDF of T + 2 rows, Mag[0] = 0, Mag[m] = round(2^63·P(|Z| < m))
+// for 1 ≤ m ≤ T, Mag[T+1] = 2^63, with T the first offset where the tail
+// beyond ±T rounds to nothing (2^64·P(Z ≤ −T−1) < 1/2). A uniform U < 2^64
+// is read as U = v + 2^63·s: the magnitude is the m with Mag[m] ≤ v <
+// Mag[m+1] and the noise z = m for s = 0, −m for s = 1. Noise z ≠ 0 then
+// has probability (Mag[|z|+1] − Mag[|z|])/2^64 and z = 0 twice Mag[1]/2^64
+// (Table.CDF holds this two-sided distribution); the tails beyond ±T fold
+// into the edge rows. The distributions are symmetric, so one table of
+// T + 2 rows serves both signs: half the rows (and half the constraints
+// of the lookup argument) of a two-sided table. The table is computed
+// with big.Float at 256 bits from the parameters alone (our own exp, no
+// platform floating point), so every machine builds the same circuit.
 //
-// In the circuit (Sampler.Draw, about 264 constraints a draw with lookup
-// range checks, plus one row per table entry once per circuit):
+// In the circuit (Sampler.Draw, about 340 constraints a draw with lookup
+// range checks, plus one per magnitude row once per circuit; the steps
+// and their soundness are Draw's comment):
 //
 //  1. u = Compress(key, j).
-//  2. u = lo + 2^64·hi, both hinted, with hi ∈ [0, ⌊p/2^64⌋) (two range
-//     checks) and lo < 2^64 (step 3 bounds it): then lo + 2^64·hi < p, so
-//     this is u's canonical split and lo the only usable uniform value.
+//  2. u = v + 2^63·s + 2^64·hi, all hinted, with v < 2^63, s a bit and hi
+//     ∈ [0, ⌊p/2^64⌋) (two range checks): then the right side is below p,
+//     so this is u's canonical split and (v, s) the only usable low bits.
 //     (Without hi's upper bound, about a third of the u have a second
 //     split, u + p; without hi's own range, about a third have one with a
-//     "negative" hi, u − p: a prover could pick between two noises.) An
-//     honest u fails the bound with probability
-//     below 2^-189 (no noise is defined; the prover draws a new seed).
-//     Conditioned on the bound, lo is exactly uniform on [0, 2^64).
-//  3. The row i is hinted; CDF[i] and CDF[i+1] are read from the table by
-//     a log-derivative lookup [Hab22] (both i and i + 1 must be rows, so
-//     i ∈ [0, 2T]), and lo − CDF[i] and CDF[i+1] − 1 − lo are range-checked
-//     to 64 bits: every value is at most 2^64 ≪ p, so a negative
-//     difference wraps to about p and fails. One i satisfies CDF[i] ≤ lo <
-//     CDF[i+1]; a row of zero mass satisfies nothing.
-//  4. z = i − T.
+//     "negative" hi, u − p; without s a bit or v's range, (s + 2, hi − 1)
+//     or (v + 2^65, hi − 2) are others: a prover could pick between
+//     noises.) An honest u fails the bound with probability below 2^-189
+//     (no noise is defined; the prover draws a new seed). Conditioned on
+//     the bound, v + 2^63·s is exactly uniform on [0, 2^64).
+//  3. The magnitude row m and the slacks d0, d1 are hinted and
+//     range-checked (m to bitlen(T) bits, d0 and d1 to 63), and
+//     m·2^65 + v − d0 and (m+1)·2^65 + v + 1 + d1 are looked up among the
+//     rows r·2^65 + Mag[r] by a one-column log-derivative lookup [Hab22].
+//     Every term is an integer far below p, so a lookup is an integer
+//     equation, and the differences from a row are below 2^65: the rows
+//     are m and m + 1 and Mag[m] = v − d0 ≤ v < v + 1 + d1 = Mag[m+1].
+//     One m satisfies this; a row of zero mass satisfies nothing.
+//  4. z = m·(1 − 2s).
 //
 // Every hint is constrained: the split by its recomposition and ranges,
-// the row by the lookups and ranges. Noise (the integer reference) is the
-// same computation on integers, and the tests check the circuit against it.
+// the row by the lookups and ranges, and the lookup's challenge is drawn
+// from a commitment to every wire its queries are linear in and to every
+// multiplicity. Noise (the integer reference) is the same computation on
+// integers, and the tests check the circuit against it.
 //
 // # Privacy accounting
 //
@@ -77,9 +92,10 @@
 //
 //	δ = max_s Σ_y max(0, P(y) − e^ε·P(y − s))
 //
-// Table.Delta computes it on the table as tabulated (256-bit arithmetic,
-// rounded up), so the truncation and the rounding of every probability to
-// a multiple of 2^-64 are accounted for exactly, not bounded. For the
+// Table.Delta computes it on the two-sided distribution the sign–magnitude
+// draw samples (256-bit arithmetic, rounded up), so the truncation and the
+// rounding of every probability to a multiple of 2^-64 are accounted for
+// exactly, not bounded. For the
 // discrete Laplace at ε, δ is about 10^-18 (the mass of the last rows);
 // for the discrete Gaussian it is the Gaussian's own δ(ε) plus as little.
 //

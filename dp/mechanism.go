@@ -94,13 +94,21 @@ func (m *Mechanism) Check() error {
 	return nil
 }
 
-// Table is a mechanism's noise distribution as the circuit holds it: the
-// noise z = i − Offset has probability (CDF[i+1] − CDF[i]) / 2^k for i in
-// [0, 2·Offset], with CDF[0] = 0 and CDF[2·Offset+1] = 2^k. A uniform
-// U ∈ [0, 2^k) gives the i with CDF[i] ≤ U < CDF[i+1] (inverse CDF).
+// Table is a mechanism's noise distribution as the circuit holds it, in
+// sign–magnitude form: a uniform U ∈ [0, 2^k) is split U = v + 2^(k−1)·s
+// (s its top bit), the magnitude is the m with Mag[m] ≤ v < Mag[m+1]
+// (inverse CDF of |Z|, Mag[0] = 0, Mag[Offset+1] = 2^(k−1)), and the
+// noise is z = m for s = 0, −m for s = 1. One table of Offset + 2 rows
+// serves both signs, half the rows of a two-sided table.
+//
+// CDF is the two-sided distribution this draws, over z = i − Offset for i
+// in [0, 2·Offset] (CDF[0] = 0, CDF[2·Offset+1] = 2^k): z ≠ 0 has count
+// Mag[|z|+1] − Mag[|z|] and z = 0 twice Mag[1] (both signs). Count,
+// Delta and Variance read it: the accounting is of what is sampled.
 type Table struct {
 	Offset int64
 	CDF    []*big.Int
+	Mag    []*big.Int
 }
 
 // Count is the number of U ∈ [0, 2^k) that give noise z (0 outside the
@@ -113,23 +121,36 @@ func (t *Table) Count(z int64) *big.Int {
 	return new(big.Int).Sub(t.CDF[i+1], t.CDF[i])
 }
 
-// Sample is the inverse CDF: the noise of a uniform u ∈ [0, 2^k), the
-// integer reference the circuit proves.
+// Sample is the sign–magnitude inverse CDF: the noise of a uniform
+// u ∈ [0, 2^k), the integer reference the circuit proves.
 func (t *Table) Sample(u *big.Int) (int64, error) {
 	if u.Sign() < 0 || u.BitLen() > UniformBits {
 		return 0, fmt.Errorf("dp: uniform value outside [0, 2^%d)", UniformBits)
 	}
-	lo, hi := 0, len(t.CDF)-1 // CDF[lo] ≤ u < CDF[hi]
+	v := new(big.Int).And(u, new(big.Int).Sub(magTop(), big.NewInt(1)))
+	m := t.Magnitude(v)
+	if u.Bit(UniformBits-1) == 1 {
+		return -m, nil
+	}
+	return m, nil
+}
+
+// Magnitude is the m with Mag[m] ≤ v < Mag[m+1], for v ∈ [0, 2^(k−1)).
+func (t *Table) Magnitude(v *big.Int) int64 {
+	lo, hi := 0, len(t.Mag)-1 // Mag[lo] ≤ v < Mag[hi]
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
-		if t.CDF[mid].Cmp(u) <= 0 {
+		if t.Mag[mid].Cmp(v) <= 0 {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return int64(lo) - t.Offset, nil
+	return int64(lo)
 }
+
+// magTop is 2^(k−1), the magnitude table's total.
+func magTop() *big.Int { return new(big.Int).Lsh(big.NewInt(1), UniformBits-1) }
 
 const floatPrec = 256
 
@@ -147,31 +168,24 @@ func (m *Mechanism) Table() (*Table, error) {
 	if t, ok := tables.Load(key); ok {
 		return t.(*Table), nil
 	}
-	var cdf func(x int64) *big.Float // P(Z ≤ x) at 256 bits
-	var tail func(x int64) *big.Float
+	var tail func(x int64) *big.Float // P(Z ≤ −x) at 256 bits, x ≥ 0
 	switch m.Kind {
 	case Laplace:
-		// α = exp(−ε/Δ); for x ≤ 0, P(Z ≤ x) = α^|x|/(1+α); for x ≥ 0,
-		// P(Z ≤ x) = 1 − α^(x+1)/(1+α) (the two-sided geometric).
+		// α = exp(−ε/Δ); for x ≥ 0, P(Z ≤ −x) = α^x/(1+α) (the two-sided
+		// geometric).
 		a := expBig(neg(quo(ratFloat(m.Epsilon.Rat()), newFloat().SetInt64(m.Sensitivity))))
 		onePlus := newFloat().Add(newFloat().SetInt64(1), a)
-		tail = func(x int64) *big.Float { return quo(powBig(a, x), onePlus) } // P(Z ≤ −x), x ≥ 0
-		cdf = func(x int64) *big.Float {
-			if x <= 0 {
-				return tail(-x)
-			}
-			return newFloat().Sub(newFloat().SetInt64(1), tail(x+1))
-		}
+		tail = func(x int64) *big.Float { return quo(powBig(a, x), onePlus) }
 	case Gaussian:
 		g, err := gaussianCDF(m.Sigma.Rat())
 		if err != nil {
 			return nil, err
 		}
-		cdf, tail = g.cdf, func(x int64) *big.Float { return g.cdf(-x) }
+		tail = func(x int64) *big.Float { return g.cdf(-x) }
 	}
-	// The offset T is the first where the tail below −T rounds to no
-	// count: 2^k·P(Z ≤ −T−1) < 1/2. The tails beyond ±T fold into the edge
-	// rows; the accounting (Delta) sees them.
+	// The offset T is the first where the tail beyond ±T rounds to no
+	// count: 2^(k−1)·P(|Z| > T) = 2^k·P(Z ≤ −T−1) < 1/2. The tails beyond
+	// T fold into the last magnitude row; the accounting (Delta) sees them.
 	scale := newFloat().SetMantExp(newFloat().SetInt64(1), UniformBits)
 	half := big.NewFloat(0.5)
 	T := int64(0)
@@ -183,14 +197,32 @@ func (m *Mechanism) Table() (*Table, error) {
 			break
 		}
 	}
-	t := &Table{Offset: T, CDF: make([]*big.Int, 2*T+2)}
-	t.CDF[0] = new(big.Int)
-	t.CDF[2*T+1] = new(big.Int).Lsh(big.NewInt(1), UniformBits)
-	for i := int64(1); i <= 2*T; i++ {
-		t.CDF[i] = roundFloat(newFloat().Mul(cdf(i-T-1), scale))
-		if t.CDF[i].Cmp(t.CDF[i-1]) < 0 || t.CDF[i].Cmp(t.CDF[2*T+1]) > 0 {
-			return nil, fmt.Errorf("dp: internal: the table's CDF is not monotone at %d", i)
+	// Mag[m] = round(2^(k−1)·P(|Z| < m)) = round(2^(k−1) − 2^k·P(Z ≤ −m))
+	// for 1 ≤ m ≤ T (the distributions are symmetric).
+	t := &Table{Offset: T, Mag: make([]*big.Int, T+2)}
+	t.Mag[0] = new(big.Int)
+	t.Mag[T+1] = magTop()
+	top := newFloat().SetInt(magTop())
+	for m := int64(1); m <= T; m++ {
+		t.Mag[m] = roundFloat(newFloat().Sub(top, newFloat().Mul(tail(m), scale)))
+		if t.Mag[m].Cmp(t.Mag[m-1]) < 0 || t.Mag[m].Cmp(t.Mag[T+1]) > 0 {
+			return nil, fmt.Errorf("dp: internal: the magnitude table is not monotone at %d", m)
 		}
+	}
+	// The two-sided CDF of what the sign–magnitude draw samples.
+	t.CDF = make([]*big.Int, 2*T+2)
+	t.CDF[0] = new(big.Int)
+	for i := int64(0); i <= 2*T; i++ {
+		z := i - T
+		a := max(z, -z)
+		c := new(big.Int).Sub(t.Mag[a+1], t.Mag[a])
+		if z == 0 {
+			c.Lsh(c, 1)
+		}
+		t.CDF[i+1] = new(big.Int).Add(t.CDF[i], c)
+	}
+	if t.CDF[2*T+1].Cmp(new(big.Int).Lsh(big.NewInt(1), UniformBits)) != 0 {
+		return nil, fmt.Errorf("dp: internal: the table does not sum to 2^%d", UniformBits)
 	}
 	tables.Store(key, t)
 	return t, nil

@@ -116,8 +116,8 @@ func TestSamplerMatchesReference(t *testing.T) {
 	}
 }
 
-// TestSamplerRejects: a changed seed, coins or noise, a forged table row,
-// the two non-canonical splits and another uniform value are each
+// TestSamplerRejects: a changed seed, coins or noise, a forged magnitude
+// row, the non-canonical splits of u and a noise of about p are each
 // unsatisfiable; with the check that stops each removed, the forgery is
 // accepted, so that check is what rejects it.
 func TestSamplerRejects(t *testing.T) {
@@ -134,43 +134,59 @@ func TestSamplerRejects(t *testing.T) {
 	p := ecc.BN254.ScalarField()
 	k := new(big.Int).Lsh(big.NewInt(1), UniformBits)
 	hiBits := new(big.Int).Sub(hiBound(), big.NewInt(1)).BitLen()
-	altPlus, altMinus := -1, -1
+	tab, _ := m.Table()
+	altPlus, altMinus, nonzero := -1, -1, -1
 	uOf := func(j int) *big.Int {
 		lo, hi, _ := Uniform(key, j)
 		return new(big.Int).Add(lo, new(big.Int).Lsh(hi, UniformBits))
 	}
+	loOf := func(j int) *big.Int { lo, _, _ := Uniform(key, j); return lo }
 	for j := range n {
 		u := uOf(j)
 		if altPlus < 0 && new(big.Int).Add(u, p).BitLen() <= 254 {
 			altPlus = j
 		}
-		m := new(big.Int).Div(new(big.Int).Add(new(big.Int).Sub(p, u), new(big.Int).Sub(k, big.NewInt(1))), k)
-		if altMinus < 0 && new(big.Int).Add(new(big.Int).Sub(hiBound(), big.NewInt(1)), m).BitLen() <= hiBits {
+		mm := new(big.Int).Div(new(big.Int).Add(new(big.Int).Sub(p, u), new(big.Int).Sub(k, big.NewInt(1))), k)
+		if altMinus < 0 && new(big.Int).Add(new(big.Int).Sub(hiBound(), big.NewInt(1)), mm).BitLen() <= hiBits {
 			altMinus = j
 		}
-	}
-	if altPlus < 0 || altMinus < 0 {
-		t.Fatalf("draws with a second split among the first %d: u + p %d, u − p %d: pick another seed", n, altPlus, altMinus)
-	}
-	tab, _ := m.Table()
-	// withLo is the honest witness but for draw j's noise, that of lo.
-	withLo := func(j int, lo *big.Int) func() *drawCircuit {
-		return func() *drawCircuit {
-			a := honest()
-			z, err := tab.Sample(lo)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a.Noise[j] = z
-			return a
+		if z, _ := tab.Sample(loOf(j)); nonzero < 0 && z != 0 && z != tab.Offset && z != -tab.Offset {
+			nonzero = j
 		}
 	}
-	loPlus := new(big.Int).Mod(new(big.Int).Add(uOf(altPlus), p), k)
-	loMinus := new(big.Int).Mod(new(big.Int).Sub(uOf(altMinus), p), k)
-	// Another uniform value for draw 0: the start of the row after its own.
-	lo0, _, _ := Uniform(key, 0)
-	z0, _ := tab.Sample(lo0)
-	next := tab.CDF[z0+tab.Offset+1]
+	if altPlus < 0 || altMinus < 0 || nonzero < 0 {
+		t.Fatalf("draws with a second split among the first %d: u + p %d, u − p %d, inner magnitude %d: pick another seed", n, altPlus, altMinus, nonzero)
+	}
+	// withNoise is the honest witness but for draw j's noise.
+	withNoise := func(j int, z frontend.Variable) func() *drawCircuit {
+		return func() *drawCircuit { a := honest(); a.Noise[j] = z; return a }
+	}
+	sampled := func(lo *big.Int) int64 {
+		z, err := tab.Sample(new(big.Int).Mod(lo, k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z
+	}
+	// mag and sign of draw j: its noise with the magnitude moved by dm.
+	mag := func(j int) int64 { z := sampled(loOf(j)); return max(z, -z) }
+	signed := func(j int, mv int64) int64 {
+		if loOf(j).Bit(UniformBits-1) == 1 {
+			return -mv
+		}
+		return mv
+	}
+	nz := nonzero
+	// A row of about p: m + 2^-W, the noise (m + 2^-W)·(1 − 2s) mod p.
+	huge := new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), packShift), p)
+	huge.Add(huge, big.NewInt(mag(nz)))
+	if loOf(nz).Bit(UniformBits-1) == 1 {
+		huge.Sub(p, huge)
+	}
+	row := func(dm, x, mode int64) hooks {
+		return hooks{forgeRowAt: nz + 1, forgeRow: [3]int64{dm, x, mode}}
+	}
+	with := func(h hooks, f func(*hooks)) *hooks { f(&h); return &h }
 	for _, tc := range []struct {
 		name    string
 		forge   func() *drawCircuit
@@ -188,26 +204,27 @@ func TestSamplerRejects(t *testing.T) {
 			a.Coins = CoinsValue([]byte("other coins, after the fact"))
 			return a
 		}, hooks{}, nil},
-		{"forged row", func() *drawCircuit {
-			a := honest()
-			for j := range a.Noise {
-				a.Noise[j] = add(a.Noise[j], 1)
-			}
-			return a
-		}, hooks{forgeIndex: 1}, &hooks{forgeIndex: 1, skipRowBounds: true}},
-		{"forged row below", func() *drawCircuit {
-			a := honest()
-			for j := range a.Noise {
-				a.Noise[j] = add(a.Noise[j], -1)
-			}
-			return a
-		}, hooks{forgeIndex: -1}, &hooks{forgeIndex: -1, skipRowBounds: true}},
-		{"split of u + p", withLo(altPlus, loPlus), hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1},
+		{"forged row above", withNoise(nz, signed(nz, mag(nz)+1)), row(1, 0, 0),
+			with(row(1, 0, 0), func(h *hooks) { h.skipRowBounds = true })},
+		{"forged row below", withNoise(nz, signed(nz, mag(nz)-1)), row(-1, 0, 0),
+			with(row(-1, 0, 0), func(h *hooks) { h.skipRowBounds = true })},
+		{"row above, d0 = 0", withNoise(nz, signed(nz, mag(nz)+1)), row(1, 0, 1),
+			with(row(1, 0, 1), func(h *hooks) { h.skipLookup[0] = true })},
+		{"row below, d1 = 0", withNoise(nz, signed(nz, mag(nz)-1)), row(-1, 0, 2),
+			with(row(-1, 0, 2), func(h *hooks) { h.skipLookup[1] = true })},
+		{"row m + 2^-W", withNoise(nz, huge), row(0, 1, 0),
+			with(row(0, 1, 0), func(h *hooks) { h.skipMRange = true })},
+		{"split of u + p", withNoise(altPlus, sampled(new(big.Int).Add(uOf(altPlus), p))), hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1},
 			&hooks{forgeSplitAt: altPlus + 1, forgeSplit: 1, skipHiBound: true}},
-		{"split of u − p", withLo(altMinus, loMinus), hooks{forgeSplitAt: altMinus + 1, forgeSplit: 2},
+		{"split of u − p", withNoise(altMinus, sampled(new(big.Int).Sub(uOf(altMinus), p))), hooks{forgeSplitAt: altMinus + 1, forgeSplit: 2},
 			&hooks{forgeSplitAt: altMinus + 1, forgeSplit: 2, skipHiRange: true}},
-		{"another uniform value", withLo(0, next), hooks{forgeLoAt: 1, forgeLo: new(big.Int).Sub(next, lo0)},
-			&hooks{forgeLoAt: 1, forgeLo: new(big.Int).Sub(next, lo0), skipRecompose: true}},
+		{"sign + 2", withNoise(nz, signed(nz, mag(nz))-4*mag(nz)), hooks{forgeSplitAt: nz + 1, forgeSplit: 3},
+			&hooks{forgeSplitAt: nz + 1, forgeSplit: 3, skipSign: true}},
+		{"v + 2^(k+1), row m − 1", withNoise(nz, signed(nz, mag(nz)-1)),
+			hooks{forgeSplitAt: nz + 1, forgeSplit: 4, forgeRowAt: nz + 1, forgeRow: [3]int64{-1, 0, 3}},
+			&hooks{forgeSplitAt: nz + 1, forgeSplit: 4, forgeRowAt: nz + 1, forgeRow: [3]int64{-1, 0, 3}, skipVRange: true}},
+		{"another uniform value", withNoise(0, sampled(new(big.Int).Xor(loOf(0), new(big.Int).Lsh(big.NewInt(1), UniformBits-2)))),
+			hooks{forgeSplitAt: 1, forgeSplit: 5}, &hooks{forgeSplitAt: 1, forgeSplit: 5, skipRecompose: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := test.IsSolved(shape(m, n, tc.h), tc.forge(), ecc.BN254.ScalarField()); err == nil {
@@ -222,26 +239,100 @@ func TestSamplerRejects(t *testing.T) {
 	}
 }
 
+// splitOf is SplitHint's output for the integer v (any sign): v mod
+// 2^(k−1), bit k−1, and (v − the two)/2^k as a field element.
+func splitOf(v *big.Int, out []*big.Int) {
+	p := ecc.BN254.ScalarField()
+	k := new(big.Int).Lsh(big.NewInt(1), UniformBits)
+	lo := new(big.Int).Mod(v, k)
+	out[0].Mod(lo, magTop())
+	out[1].SetUint64(uint64(lo.Bit(UniformBits - 1)))
+	out[2].Rsh(new(big.Int).Sub(v, lo), UniformBits) // exact: v − lo is a multiple of 2^k
+	out[2].Mod(out[2], p)
+}
+
 // plusP is a cheating prover's split of u: that of u + p, a second
 // representation when u + p < 2^254.
 func plusP(_ *big.Int, in, out []*big.Int) error {
-	return SplitHint(nil, []*big.Int{new(big.Int).Add(in[0], ecc.BN254.ScalarField())}, out)
+	splitOf(new(big.Int).Add(in[0], ecc.BN254.ScalarField()), out)
+	return nil
 }
 
-// minusP is the split of u − p: lo' = (u − p) mod 2^k and hi' = (u − p −
-// lo')/2^k, a negative integer, as a field element p − m.
-func minusP(field *big.Int, in, out []*big.Int) error {
-	v := new(big.Int).Sub(in[0], ecc.BN254.ScalarField())
-	k := new(big.Int).Lsh(big.NewInt(1), UniformBits)
-	out[0].Mod(v, k)
-	out[1].Rsh(new(big.Int).Sub(v, out[0]), UniformBits) // exact: v − lo' is a multiple of 2^k
-	out[1].Mod(out[1], ecc.BN254.ScalarField())
+// minusP is the split of u − p: hi' is a negative integer, as a field
+// element p − m.
+func minusP(_ *big.Int, in, out []*big.Int) error {
+	splitOf(new(big.Int).Sub(in[0], ecc.BN254.ScalarField()), out)
+	return nil
+}
+
+// signPlus2 is (v, s + 2, hi − 1): the same u with a sign that is not a bit.
+func signPlus2(_ *big.Int, in, out []*big.Int) error {
+	splitOf(in[0], out)
+	out[1].Add(out[1], big.NewInt(2))
+	out[2].Sub(out[2], big.NewInt(1))
+	return nil
+}
+
+// vPlus is (v + 2^(k+1), s, hi − 2): the same u with v out of its range.
+func vPlus(_ *big.Int, in, out []*big.Int) error {
+	splitOf(in[0], out)
+	out[0].Add(out[0], new(big.Int).Lsh(big.NewInt(1), UniformBits+1))
+	out[2].Sub(out[2], big.NewInt(2))
+	return nil
+}
+
+// otherLo is the split of another u: bit k−2 of v flipped.
+func otherLo(_ *big.Int, in, out []*big.Int) error {
+	splitOf(in[0], out)
+	out[0].Xor(out[0], new(big.Int).Lsh(big.NewInt(1), UniformBits-2))
+	return nil
+}
+
+// forgedRowHint is SampleHint with three more inputs dm, x, mode: the row
+// of v (v read mod 2^(k−1)) plus dm, then d0 = v − Mag[m] + x and
+// d1 = Mag[m+1] − 1 − v − x, and the row output m + x·2^−W; mode 1 sets
+// d0 = 0, mode 2 d1 = 0, mode 3 keeps the slacks of the true row while
+// the row output moves by dm.
+func forgedRowHint(field *big.Int, in, out []*big.Int) error {
+	v := new(big.Int).Mod(in[0], magTop())
+	tin := append([]*big.Int{v}, in[1:7]...)
+	t, err := hintTable(tin, out)
+	if err != nil {
+		return err
+	}
+	signed := func(v *big.Int) int64 {
+		if v.Cmp(new(big.Int).Rsh(field, 1)) > 0 {
+			return new(big.Int).Sub(v, field).Int64()
+		}
+		return v.Int64()
+	}
+	dm, x, mode := signed(in[7]), signed(in[8]), signed(in[9])
+	m := t.Magnitude(v)
+	if mode != 3 {
+		m += dm
+	}
+	out[1].Add(new(big.Int).Sub(v, t.Mag[m]), big.NewInt(x))
+	out[2].Sub(new(big.Int).Sub(new(big.Int).Sub(t.Mag[m+1], big.NewInt(1)), v), big.NewInt(x))
+	switch mode {
+	case 1:
+		out[1].SetInt64(0)
+	case 2:
+		out[2].SetInt64(0)
+	case 3:
+		m += dm
+	}
+	inv := new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), packShift), field)
+	out[0].Add(big.NewInt(m), inv.Mul(inv, big.NewInt(x)))
+	for _, o := range out {
+		o.Mod(o, field)
+	}
 	return nil
 }
 
 func init() {
-	forgedSplits = [3]solver.Hint{nil, plusP, minusP}
-	solver.RegisterHint(plusP, minusP)
+	forgedSplits = [6]solver.Hint{nil, plusP, minusP, signPlus2, vPlus, otherLo}
+	solver.RegisterHint(plusP, minusP, signPlus2, vPlus, otherLo, forgedRowHint)
+	forgedRow = forgedRowHint
 }
 
 func add(v frontend.Variable, d int64) frontend.Variable { return v.(int64) + d }

@@ -18,7 +18,7 @@ import (
 // Domain tags of the hashes (package circuit uses 1 to 4, audit 5).
 const (
 	TagSeed = 16 // the seed's commitment: H(16, seed)
-	TagKey  = 17 // the noise key: H(17, seed, coins, bound…)
+	TagKey  = 17 // the noise key: H(17, bound…, seed, coins)
 )
 
 // Coins are the verifier's public coins: between MinCoins and MaxCoins
@@ -84,13 +84,19 @@ func hashNative(vals ...*big.Int) *big.Int {
 // commitment hides it without a salt, and binds it (collision resistance).
 func SeedCommitment(seed *big.Int) *big.Int { return hashNative(big.NewInt(TagSeed), seed) }
 
-// Key is the noise key H(TagKey, seed, coins, bound…) of one release:
+// Key is the noise key H(TagKey, bound…, seed, coins) of one release:
 // bound are the values the release is about (package query binds the
-// statement's tag and the dataset commitment), so one seed and coins used
-// for two different queries, or for one query over two datasets, give
-// independent noise.
+// statement's tag and the dataset commitment, package circuit the
+// statement's tag and the context), so one seed and coins used for two
+// different queries, or for one query over two datasets, give independent
+// noise. The bound values come first so that those a circuit pins as
+// constants (a statement's tag) fold into the hash's initial state at no
+// constraint; the order changes nothing else (each input is one block of
+// the Merkle–Damgård chain, and the chain is injective on fixed-length
+// inputs by the compression function's collision resistance).
 func Key(seed, coins *big.Int, bound ...*big.Int) *big.Int {
-	return hashNative(append([]*big.Int{big.NewInt(TagKey), seed, coins}, bound...)...)
+	vals := append([]*big.Int{big.NewInt(TagKey)}, bound...)
+	return hashNative(append(vals, seed, coins)...)
 }
 
 var perm = p2native.NewPermutation(2, 6, 50)

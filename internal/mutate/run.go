@@ -45,7 +45,7 @@ var Suites = map[string]Suite{
 		"TestTampering", "TestForgedMetric", "TestForgedProducts", "TestEmptyGroup", "TestDatasetBinding",
 		"TestParamRange", "TestPublicInputsBound", "TestFreivaldsCommitsEveryWire", "TestOpenCircuit",
 	}, "|") + ")$"},
-	"dp":    {Pkgs: []string{"./dp"}, Run: "^(TestSamplerMatchesReference|TestSamplerRejects)$"},
+	"dp":    {Pkgs: []string{"./dp"}, Run: "^(TestSamplerMatchesReference|TestSamplerRejects|TestSamplerCommitsEveryWire)$"},
 	"query": {Pkgs: []string{"./query"}, Run: "^(TestCircuit|TestMeanFloor|TestScoreCount|TestScoreMean)$"},
 	"fl":    {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates|TestUpdateRange|TestModelRangeForgeries)$"},
 }
