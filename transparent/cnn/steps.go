@@ -46,8 +46,15 @@ func partsSize(in *mlp.InputRange, steps []matmul.StepProof, requan []rescale.Pr
 }
 
 // denseLayers builds the dense head's layers, each reading its
-// predecessor's N values (the first's K is the caller's to check).
+// predecessor's N values (the first's K is the caller's to check). They
+// are padded to K, N ≥ matmul.MinDim (matmul.NewDenseLayer, so that they
+// hide under vanishing masks); the first reads the last tensor's table
+// as it is, so a head reading fewer than 3 values (a table of < MinDim
+// entries, which would need a relayout) is refused.
 func denseLayers(dense []mlp.Dense) ([]*matmul.Layer, error) {
+	if p, _ := mle.Pow2(dense[0].K); p < matmul.MinDim {
+		return nil, fmt.Errorf("cnn: dense layer 0 reads %d values, fewer than 3: a dense head's input is padded to %d entries, and a smaller tensor would need a relayout", dense[0].K, matmul.MinDim)
+	}
 	var gemm []*matmul.Layer
 	for i, l := range dense {
 		if i > 0 && l.K != dense[i-1].N {
@@ -57,7 +64,7 @@ func denseLayers(dense []mlp.Dense) ([]*matmul.Layer, error) {
 		if l.B == nil {
 			b = nil
 		}
-		g, err := matmul.NewLayer(l.K, l.N, matmul.Int64s(l.W), b)
+		g, err := matmul.NewDenseLayer(l.K, l.N, matmul.Int64s(l.W), b)
 		if err != nil {
 			return nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
 		}

@@ -34,6 +34,15 @@ func tableSize(c, hw int) (size, stride int) {
 	return cp * stride, stride
 }
 
+// MinPatch is the least padded size of the patch cube κ (C·KH·KW entries;
+// two variables; issue 22). Under vanishing masks the patch table B(κ) is
+// masked by Y's vanishing row over c_B = min(c_y, kv) variables, and B̂(r_k)
+// is uniform only when c_B ≥ 2 (zk.go): a 1×1 kernel on one or two
+// channels had kv ≤ 1. Padding κ with zero columns of Wmat (and patches
+// the index map leaves at −1, zero) changes no accumulator: the matmul
+// sumcheck's extra terms are 0·P, and soundness is the padded product's.
+const MinPatch = 4
+
 // Layer is a convolution with public weights (O×C×KH×KW, ONNX order) and
 // bias (O, or nil), hashed once.
 type Layer struct {
@@ -63,7 +72,7 @@ func NewLayer(s Shape, w, b []int64) (*Layer, error) {
 		return nil, fmt.Errorf("conv: %d biases, want %d", len(b), s.O)
 	}
 	l := &Layer{Shape: s, Weights: w, Bias: b}
-	kp, kv := mle.Pow2(kc)
+	kp, kv := mle.Pow2(max(kc, MinPatch))
 	pp, pv := mle.Pow2(oh * ow)
 	l.kv, l.pv = kv, pv
 	_, xStride := tableSize(s.C, s.H*s.W)

@@ -123,7 +123,16 @@ func TestVanishingHidesX(t *testing.T) {
 	saved := sumcheck.MaskParams
 	sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
 	defer func() { sumcheck.MaskParams = saved }()
-	s := Shape{C: 2, H: 4, W: 4, O: 2, KH: 3, KW: 3, Stride: 1, Pad: 1}
+	for _, s := range []Shape{
+		{C: 2, H: 4, W: 4, O: 2, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		{C: 2, H: 4, W: 4, O: 2, KH: 1, KW: 1, Stride: 1}, // C·KH·KW = 2: κ padded to MinPatch
+		{C: 1, H: 4, W: 4, O: 2, KH: 1, KW: 1, Stride: 1}, // C·KH·KW = 1 (W = 0): no κ variable unpadded
+	} {
+		t.Run(fmt.Sprintf("%dx%dx%d", s.C, s.KH, s.KW), func(t *testing.T) { vanishingHidesX(t, s, runs, crit) })
+	}
+}
+
+func vanishingHidesX(t *testing.T, s Shape, runs int, crit float64) {
 	l, _, xt, _ := setup(t, s, true)
 	w := append([]int64(nil), l.Weights...)
 	for o := 0; o < s.O; o++ {

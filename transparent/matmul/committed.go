@@ -49,20 +49,22 @@ func (l *Layer) Commit(params pcs.Params, seed [32]byte) (*Layer, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Layer{K: l.K, N: l.N, W: l.W, B: l.B, com: c}
+	out := &Layer{K: l.K, N: l.N, W: l.W, B: l.B, com: c, dense: l.dense}
 	out.digest = committedDigest(l.K, l.N, l.B != nil, c)
 	return out, nil
 }
 
 // NewCommittedLayer is the verifier's layer of K×N weights committed in w
 // and, when hasBias, a bias committed in b: no weights, only their
-// commitments, whose shapes are checked here.
+// commitments, whose shapes are checked here. Committed weights are a
+// dense chain's: the layer is padded as NewDenseLayer's (K and N at least
+// MinDim), the shapes its prover's Commit gives.
 func NewCommittedLayer(K, N int, hasBias bool, w, b pcs.Commitment) (*Layer, error) {
 	if K < 1 || N < 1 {
 		return nil, fmt.Errorf("matmul: weights of shape %d×%d", K, N)
 	}
-	_, c := mle.Pow2(K)
-	_, e := mle.Pow2(N)
+	_, c := Dim(K)
+	_, e := Dim(N)
 	if w.NumVars != c+e || w.RowVars > w.NumVars {
 		return nil, fmt.Errorf("matmul: W committed over %d variables, want %d for %d×%d", w.NumVars, c+e, K, N)
 	}
@@ -76,7 +78,7 @@ func NewCommittedLayer(K, N int, hasBias bool, w, b pcs.Commitment) (*Layer, err
 	if hasBias {
 		com.B = b
 	}
-	l := &Layer{K: K, N: N, com: com}
+	l := &Layer{K: K, N: N, com: com, dense: true}
 	l.digest = committedDigest(K, N, hasBias, com)
 	return l, nil
 }

@@ -6,8 +6,8 @@
 // # Protocol (Thaler, "Time-optimal interactive proofs for circuit
 // evaluation", CRYPTO 2013, §5)
 //
-// Dimensions are padded with zeros to powers of two m = 2^a, k = 2^c, n = 2^e,
-// and every matrix is the multilinear extension of its row-major table. With
+// Dimensions are padded with zeros to powers of two m = 2^a, k = 2^c, n = 2^e
+// (k and n at least MinDim for a chain's layers, NewDenseLayer), and every matrix is the multilinear extension of its row-major table. With
 // Z = Y − 1·bᵀ on the M real rows (zero on padding rows),
 //
 //	Z̃(r_i, r_j) = Σ_{κ ∈ {0,1}^c} X̃(r_i, κ) · W̃(κ, r_j)
@@ -68,6 +68,7 @@ type Layer struct {
 	B      []fr.Element
 	digest [32]byte
 	com    *WeightCom // committed weights (committed.go); nil: W and b public
+	dense  bool       // K and N padded to at least MinDim (NewDenseLayer)
 }
 
 // NewLayer checks the shapes and computes the weights' digest,
@@ -94,6 +95,21 @@ func NewLayer(K, N int, W, B []fr.Element) (*Layer, error) {
 	writeElements(h, W)
 	writeElements(h, B)
 	h.Sum(l.digest[:0])
+	return l, nil
+}
+
+// NewDenseLayer is NewLayer for a layer of a dense chain (packages mlp
+// and cnn): its K and N are padded to at least MinDim, so that its tables
+// hide under vanishing masks. A chain's next layer reads its padded
+// output, so every layer of a chain is made with it. (The standalone
+// Prove and a residual network's average pool, whose c×1 output is a
+// tensor's layout, use NewLayer.)
+func NewDenseLayer(K, N int, W, B []fr.Element) (*Layer, error) {
+	l, err := NewLayer(K, N, W, B)
+	if err != nil {
+		return nil, err
+	}
+	l.dense = true
 	return l, nil
 }
 
@@ -171,7 +187,33 @@ func (pub *Public) dims() dims {
 	d.m, d.a = mle.Pow2(pub.M)
 	d.k, d.c = mle.Pow2(pub.K)
 	d.n, d.e = mle.Pow2(pub.N)
+	if pub.dense {
+		d.k, d.c = Dim(pub.K)
+		d.n, d.e = Dim(pub.N)
+	}
 	return d
+}
+
+// MinDim is the least padded size of a dense layer's K and N
+// (NewDenseLayer; two variables each; issue 22). Under vanishing masks (pcs.Params.Vanishing) a table
+// hides its revealed forms only with enough variables: with K = 1 the
+// sumcheck over κ has no round and states the output's mask s̃_y at r
+// itself, and an accumulator of ≤ 2 entries (≤ 1 variable; one entry has
+// no mask at all) has a vanishing row too short for its claims. Padding K
+// and N to 4 (zero rows and columns of W, zero bias entries) gives every
+// step of a dense chain (x, W, b, the accumulator and its rescale) at
+// least two variables. Soundness is that of the padded product: W's
+// padding rows multiply x's padding columns by zero, and the accumulator's
+// padding columns are proven zero (the bias claim covers them), so their
+// rescaled values are 0 — the zeros a chain's next layer reads and the
+// verifier lays out in the public output's table.
+const MinDim = 4
+
+// Dim returns the padded size of a K or N dimension of d entries and its
+// number of variables: the next power of two, at least MinDim.
+func Dim(d int) (size, vars int) {
+	size, vars = mle.Pow2(max(d, MinDim))
+	return size, vars
 }
 
 // start absorbs the statement and the commitment and draws (r_i, r_j).

@@ -36,6 +36,7 @@ var (
 func stepInstance(t *testing.T, M, K, N int) (*Layer, *pcs.ProverData, mle.Table, mle.Table) {
 	t.Helper()
 	pub, x := instance(rand.New(rand.NewPCG(9, 9)), M, K, N, true)
+	pub.Layer.dense = true // a chain's layer (NewDenseLayer): K and N padded to MinDim
 	d := pub.dims()
 	xt := xTable(x, M, K, d)
 	yt := make(mle.Table, d.m*d.n)

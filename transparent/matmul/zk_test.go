@@ -69,23 +69,27 @@ func TestVanishingChecksNeeded(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			c.set(true)
 			defer c.set(false)
-			for _, omitted := range []bool{false, true} {
-				omit[c.check] = omitted
-				layer, xData, xt, yt := committedStep(t, vanishingMode, 3, 5, 7)
-				if !c.committed {
-					layer, xData, xt, yt = stepInstanceIn(t, vanishingMode, 3, 5, 7)
-				}
-				yt[1].Add(&yt[1], &one)
-				err := runStep(t, vanishingMode, layer, 3, xData, xt, yt, stepCheat{}, nil)
-				delete(omit, c.check)
-				if !omitted && err == nil {
-					t.Fatal("cheat accepted")
-				}
-				if omitted && err != nil {
-					t.Fatalf("cheat rejected without the %q check (so the test does not show it is needed): %v", c.check, err)
-				}
-				if !omitted {
-					t.Log(err)
+			// 1×1×1: K and N padded to MinDim; yt[1] is then a padding
+			// entry, which the step proves zero as the others.
+			for _, sh := range []struct{ M, K, N int }{{3, 5, 7}, {1, 1, 1}} {
+				for _, omitted := range []bool{false, true} {
+					omit[c.check] = omitted
+					layer, xData, xt, yt := committedStep(t, vanishingMode, sh.M, sh.K, sh.N)
+					if !c.committed {
+						layer, xData, xt, yt = stepInstanceIn(t, vanishingMode, sh.M, sh.K, sh.N)
+					}
+					yt[1].Add(&yt[1], &one)
+					err := runStep(t, vanishingMode, layer, sh.M, xData, xt, yt, stepCheat{}, nil)
+					delete(omit, c.check)
+					if !omitted && err == nil {
+						t.Fatalf("%dx%dx%d: cheat accepted", sh.M, sh.K, sh.N)
+					}
+					if omitted && err != nil {
+						t.Fatalf("%dx%dx%d: cheat rejected without the %q check (so the test does not show it is needed): %v", sh.M, sh.K, sh.N, c.check, err)
+					}
+					if !omitted {
+						t.Log(err)
+					}
 				}
 			}
 		})

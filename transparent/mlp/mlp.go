@@ -73,7 +73,7 @@ func NewModel(inBits int, layers []Dense) (*Model, error) {
 		if l.B != nil {
 			b = matmul.Int64s(l.B)
 		}
-		g, err := matmul.NewLayer(l.K, l.N, matmul.Int64s(l.W), b)
+		g, err := matmul.NewDenseLayer(l.K, l.N, matmul.Int64s(l.W), b)
 		if err != nil {
 			return nil, fmt.Errorf("mlp: layer %d: %v", i, err)
 		}
@@ -90,10 +90,10 @@ func (l *Dense) params(p pcs.Params) rescale.Params {
 }
 
 // padded lays an M×C matrix out as its zero-padded table of rows × cols
-// (powers of two).
+// (powers of two; cols at least matmul.MinDim, the layers' layout).
 func padded(v []int64, M, C int) []int64 {
 	m, _ := mle.Pow2(M)
-	c, _ := mle.Pow2(C)
+	c, _ := matmul.Dim(C)
 	out := make([]int64, m*c)
 	for i := 0; i < M; i++ {
 		copy(out[i*c:i*c+C], v[i*C:(i+1)*C])

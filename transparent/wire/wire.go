@@ -65,7 +65,11 @@ import (
 // zero-check, the input range's and max pooling's zero-checks, conv's and
 // the dense step's output tails, Add+Relu's and the flatten's links; the
 // artifact proves under pcs.Params{Hiding, Vanishing} where every part of
-// the model does (transparent/artifact, zk.go). A version-5 proof is
+// the model does (transparent/artifact, zk.go); dense layers' K and N are
+// padded to at least matmul.MinDim and convolutions' patch cubes to
+// conv.MinPatch (the encoding is unchanged; those shapes' tables and hashed
+// weights' commitments grow, so a proof of such a model made before is
+// rejected by the verifier, not the decoder). A version-5 proof is
 // refused: prove again.
 const Version = 6
 
