@@ -110,7 +110,10 @@
 //     boundary_in of the consumer (from its secret input values, which it
 //     does not range-check: equal fingerprints make them the producer's
 //     values as field elements, which the producer's gadgets bound, as
-//     the unsegmented circuit's next step reads them).
+//     the unsegmented circuit's next step reads them). A run of values a
+//     segment hands on as it received them (its inputs' last values, its
+//     outputs' first) is Horner-summed once for both fingerprints, which
+//     are the same polynomials in r.
 //
 // The verifier recomputes r from the proofs' commitment points, requires
 // it in every segment's boundary_r, and compares boundary_out of one

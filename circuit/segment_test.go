@@ -226,21 +226,29 @@ func TestBoundaryOutputBinding(t *testing.T) {
 }
 
 // TestBoundaryCost measures the constraints a boundary value costs: a
-// segment that only passes a tensor of n values on (Identity) takes it
-// as a boundary input (fingerprint) and hands it on as a boundary output
-// (packed wires, fingerprint); the difference between two sizes, per
-// value, is what a cut costs both its segments together, with either
-// range check (neither side range-checks a boundary value): about 2.1,
-// one for each side's fingerprint (a product by r a value) and ~0.1 for
-// the producer's packed wires (a packed element holds ~10 values).
+// segment that takes a tensor of n values as a boundary input
+// (fingerprint) and hands on a tensor as a boundary output (packed wires,
+// fingerprint); the difference between two sizes, per value, is what a
+// cut costs both its segments together, with either range check (neither
+// side range-checks a boundary value). A value the segment computes (Neg:
+// a linear expression, no constraint of its own) costs about 2.1, one for
+// each side's fingerprint (a product by r a value) and ~0.1 for the
+// producer's packed wires (a packed element holds ~10 values); a value
+// handed on as it came (Identity) about 1.1: its Horner chain serves both
+// fingerprints (sharedFingerprints), so fingerprinting it twice fails this
+// test.
 func TestBoundaryCost(t *testing.T) {
 	for _, tc := range []struct {
-		rc  ops.RangeCheck
-		max float64
-	}{{ops.RangeLookup, 2.2}, {ops.RangeBits, 2.2}} {
+		op       string
+		rc       ops.RangeCheck
+		min, max float64
+	}{
+		{"Neg", ops.RangeLookup, 2.0, 2.2}, {"Neg", ops.RangeBits, 2.0, 2.2},
+		{"Identity", ops.RangeLookup, 1.0, 1.2}, {"Identity", ops.RangeBits, 1.0, 1.2},
+	} {
 		cost := map[int]int{}
 		for _, n := range []int{1000, 2000} {
-			m := identityModel(t, n)
+			m := unaryModel(t, tc.op, n)
 			vis := circuit.Visibility{Input: circuit.Boundary, Params: circuit.Fixed, Output: circuit.Boundary}
 			b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(tc.rc) + 1})
 			if err != nil {
@@ -249,9 +257,9 @@ func TestBoundaryCost(t *testing.T) {
 			cost[n] = b.CS.GetNbConstraints()
 		}
 		per := float64(cost[2000]-cost[1000]) / 1000
-		t.Logf("%v: %.2f constraints per boundary value, both sides (fingerprint in; packed wires and fingerprint out; %d for 1000 values)", tc.rc, per, cost[1000])
-		if per > tc.max {
-			t.Errorf("%v: a boundary value costs %.2f constraints, more than %v", tc.rc, per, tc.max)
+		t.Logf("%s, %v: %.2f constraints per boundary value, both sides (fingerprint in; packed wires and fingerprint out; %d for 1000 values)", tc.op, tc.rc, per, cost[1000])
+		if per < tc.min || per > tc.max {
+			t.Errorf("%s, %v: a boundary value costs %.2f constraints, not within [%v, %v]", tc.op, tc.rc, per, tc.min, tc.max)
 		}
 	}
 }
@@ -259,12 +267,92 @@ func TestBoundaryCost(t *testing.T) {
 // identityModel is a model that passes a [1, n] input on unchanged.
 func identityModel(t *testing.T, n int) *model.Model {
 	t.Helper()
+	return unaryModel(t, "Identity", n)
+}
+
+// unaryModel is a model of one unary op on a [1, n] input.
+func unaryModel(t *testing.T, op string, n int) *model.Model {
+	t.Helper()
 	v := func(name string) graph.Value { return graph.Value{Name: name, DType: graph.Float, Shape: []int{1, n}} }
 	g := &graph.Graph{Inputs: []graph.Value{v("x")}, Outputs: []graph.Value{v("y")}, Consts: map[string]*graph.Tensor{},
-		Nodes: []*graph.Node{{Name: "id", Op: "Identity", Inputs: []string{"x"}, Outputs: []string{"y"}}}}
+		Nodes: []*graph.Node{{Name: "op", Op: op, Inputs: []string{"x"}, Outputs: []string{"y"}}}}
 	m, err := model.Compile(g, quant.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// passModel is a model of two [1, n] inputs x1, x2 whose outputs are x2
+// handed on (Identity) and −x1 (Neg): as a segment with boundary input
+// and output, its output values begin with the last n of its input
+// values (the run sharedFingerprints fingerprints once) and end with
+// values it computes.
+func passModel(t *testing.T, n int) *model.Model {
+	t.Helper()
+	v := func(name string) graph.Value { return graph.Value{Name: name, DType: graph.Float, Shape: []int{1, n}} }
+	g := &graph.Graph{Inputs: []graph.Value{v("x1"), v("x2")}, Outputs: []graph.Value{v("y2"), v("y1")}, Consts: map[string]*graph.Tensor{},
+		Nodes: []*graph.Node{
+			{Name: "pass", Op: "Identity", Inputs: []string{"x2"}, Outputs: []string{"y2"}},
+			{Name: "neg", Op: "Neg", Inputs: []string{"x1"}, Outputs: []string{"y1"}},
+		}}
+	m, err := model.Compile(g, quant.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestBoundaryPassedOnBinding: in a segment that hands part of its
+// boundary input on as the start of its boundary output (the run both
+// fingerprints share: sharedFingerprints), both fingerprints still bind
+// every value: with the public boundary_in and boundary_out left honest,
+// a secret input moved by one, in the part handed on or in the part only
+// read, is rejected (it moves both fingerprints, or boundary_in alone),
+// and so is either public fingerprint moved by one. Deleting either
+// equality of sharedFingerprints, or sharing a run that is not the same
+// values, fails this test.
+func TestBoundaryPassedOnBinding(t *testing.T) {
+	const n = 4
+	for _, rc := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+		m := passModel(t, n)
+		vis := circuit.Visibility{Input: circuit.Boundary, Params: circuit.Fixed, Output: circuit.Boundary}
+		b, err := circuit.Build(m, vis, circuit.BuildOptions{RangeCheck: circuit.RangePolicy(rc) + 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x1 := ops.Tensor[int64]{Shape: []int{1, n}, Data: []int64{5, -3, 100, 0}}
+		x2 := ops.Tensor[int64]{Shape: []int{1, n}, Data: []int64{7, 11, -13, 2}}
+		y1 := ops.Tensor[int64]{Shape: []int{1, n}, Data: []int64{-5, 3, -100, 0}}
+		w := &circuit.Witness{Inputs: []ops.Tensor[int64]{x1, x2}, Outputs: []ops.Tensor[int64]{x2, y1},
+			BoundarySaltIn: big.NewInt(7), BoundarySaltOut: big.NewInt(8), BoundaryBlind: big.NewInt(9), BoundaryChallenge: testChallenge}
+		if !solves(t, b.CS, mustAssign(t, m, vis, w)) {
+			t.Fatalf("%v: the honest witness is rejected", rc)
+		}
+		lay := circuit.Layout(m, vis)
+		for _, i := range []int{0, n - 1, n, 2*n - 1} { // x1's first and last, x2's first and last
+			a := mustAssign(t, m, vis, w)
+			a.Private[i] = toBig(a.Private[i]).Add(toBig(a.Private[i]), big.NewInt(1))
+			if solves(t, b.CS, a) {
+				t.Errorf("%v: the segment accepts boundary input value %d moved by one under the honest fingerprints", rc, i)
+			}
+		}
+		for _, name := range []string{circuit.SegBoundaryIn, circuit.SegBoundaryOut} {
+			a := mustAssign(t, m, vis, w)
+			off := lay.Offset(name)
+			a.Public[off] = new(big.Int).Add(toBig(a.Public[off]), big.NewInt(1))
+			if solves(t, b.CS, a) {
+				t.Errorf("%v: the segment accepts a %s that is not its fingerprint", rc, name)
+			}
+		}
+	}
+}
+
+func mustAssign(t *testing.T, m *model.Model, vis circuit.Visibility, w *circuit.Witness) *circuit.Circuit {
+	t.Helper()
+	a, err := circuit.AssignWitness(m, vis, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

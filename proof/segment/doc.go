@@ -39,7 +39,10 @@
 // "Segments: binding the boundaries". It costs about 2.1 constraints a
 // boundary value, both sides together (one for each side's fingerprint),
 // against 3.3 with a packed fingerprint and the consumer's range check
-// to the packing width, and 40 for the Poseidon2 hash before that.
+// to the packing width, and 40 for the Poseidon2 hash before that; a
+// value a segment only hands on (a tensor it carries to a later segment,
+// or concatenates) is Horner-summed once for its input and output
+// fingerprints, 1.1 more for that segment instead of 2.1.
 //
 // The first segment keeps the model's input visibility, the last its
 // output visibility and claim; every segment carries the context public

@@ -44,7 +44,13 @@ type Costs struct {
 // producer's gadgets bound. Planning charges PerBoundaryIn of it to the
 // segment that reads the value and the rest to the one that computes it;
 // the exact count of each segment's circuit decides. (Before: 3.3 and 3.1,
-// the consumer's range check to the packing width costing 3 of them.)
+// the consumer's range check to the packing width costing 3 of them.) A
+// value a segment hands on as it came (the end of its boundary input, the
+// start of its output: a tensor it only carries, or their concatenation)
+// costs that segment 1.1 instead of 2.1, one Horner chain serving both
+// fingerprints (circuit's TestBoundaryCost); planning does not tell such
+// values apart and charges them in full, which leaves a segment under its
+// estimate.
 const (
 	PerBoundaryValue = 2.1
 	PerBoundaryIn    = 1.0
