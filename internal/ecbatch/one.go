@@ -32,14 +32,14 @@ const nafWidth = 6
 
 // oneG1 is MulG1One's scratch, one per goroutine.
 type oneG1 struct {
-	tab        [][]curve.G1Affine // tab[m][i] = (2m+1)·P_i
-	acc        []curve.G1Affine
-	bx         []fp.Element // the added points' x (β·x for φ)
-	den, prod  []fp.Element
-	lane       []int32
-	naf        [2][]int8
-	l, x3, t   fp.Element
-	inv        fp.Element
+	tab       [][]curve.G1Affine // tab[m][i] = (2m+1)·P_i
+	acc       []curve.G1Affine
+	bx        []fp.Element // the added points' x (β·x for φ)
+	den, prod []fp.Element
+	lane      []int32
+	naf       [2][]int8
+	l, x3, t  fp.Element
+	inv       fp.Element
 }
 
 var poolOne = sync.Pool{New: func() any { return new(oneG1) }}

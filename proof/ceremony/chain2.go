@@ -24,8 +24,9 @@ import (
 // bound to the contribution's secret by its proof of knowledge (gnark's
 // UpdateProof.Verify on [δ]₁ and [δ]₂). If some Vⱼₖ ≠ (δⱼ₋₁/δⱼ)·Vⱼ₋₁,ₖ,
 // the two sides' discrete logarithms differ by Σₖ rₖ·Eₖ with some Eₖ ≠ 0
-// in F_r: zero with probability 1/r; over a chain of m contributions and
-// the keys, at most (m+1)/r (union bound), the rₖ being shared.
+// in F_r: zero with probability at most 2⁻¹²⁸ (the rₖ have rlcBits bits:
+// rlc.go); over a chain of m contributions and the keys, at most
+// (m+1)·2⁻¹²⁸ (union bound), the rₖ being shared.
 
 // chain2 carries the check along the chain.
 type chain2 struct {

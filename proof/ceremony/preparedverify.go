@@ -78,7 +78,8 @@ func VerifyPrepared(files []string, prepared string, min int, progress func(form
 // where σ = IFFT(r), because Σᵢ rᵢ·Lᵢ(X) = Σⱼ σⱼ·Xʲ. The three G1 vectors
 // are checked in one equation (independent r for each), G2 in another.
 // A wrong point makes each side differ by Σ rᵢ·Eᵢ with some Eᵢ ≠ 0 in a
-// group of prime order r: it passes with probability 1/r (docs/SETUP.md).
+// group of prime order r: it passes with probability at most 2⁻¹²⁸
+// (rlcBits-bit rᵢ: rlc.go; docs/SETUP.md).
 func checkLagrange(c *mpcsetup.SrsCommons, l *lagrangeBases) error {
 	n := len(c.G1.AlphaTau)
 	if l == nil || len(l.tau) != n || len(l.alpha) != n || len(l.beta) != n || len(l.tau2) != n || len(c.G1.Tau) < n || len(c.G2.Tau) < n {

@@ -122,3 +122,30 @@ func sameG2(a, b *curve.G2Jac) bool {
 	y.FromJacobian(b)
 	return x.Equal(&y)
 }
+
+// TestRandomScalars checks the batched checks' coefficients: below
+// 2^rlcBits, distinct (a repeated or constant r would let two wrong
+// points cancel), and zero where use says.
+func TestRandomScalars(t *testing.T) {
+	r, err := randomScalars(1000, func(k int) bool { return k%10 != 3 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[fr.Element]bool{}
+	bound := new(big.Int).Lsh(big.NewInt(1), rlcBits)
+	for k := range r {
+		var b big.Int
+		r[k].BigInt(&b)
+		switch {
+		case k%10 == 3 && !r[k].IsZero():
+			t.Fatalf("scalar %d is not zero though unused", k)
+		case k%10 == 3:
+		case b.Cmp(bound) >= 0:
+			t.Fatalf("scalar %d has more than %d bits", k, rlcBits)
+		case seen[r[k]]:
+			t.Fatalf("scalar %d repeats an earlier one", k)
+		default:
+			seen[r[k]] = true
+		}
+	}
+}
