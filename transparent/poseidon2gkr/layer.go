@@ -2,6 +2,7 @@ package poseidon2gkr
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -112,12 +113,14 @@ func ProvePerms(tr *transcript.Transcript, x [2]mle.Table, c Claim) (PermProof, 
 	}
 	st := states(x)
 	absorbClaim(tr, c)
-	return provePerms(tr, &st, x[1], c, nil)
+	return provePerms(tr, &st, x[1], c, nil, nil, 0)
 }
 
 // provePerms runs the 56 layers from c down, on the states st and the
-// fed-forward table carry.
-func provePerms(tr *transcript.Transcript, st *[Rounds + 1][2]mle.Table, carry mle.Table, c Claim, hook layerHook) (PermProof, []fr.Element, [2]fr.Element, error) {
+// fed-forward table carry; with z (zero knowledge, zk.go) every layer's
+// lanes are masked factors under level k's mask rows, each sumcheck is
+// masked and takes the tail z holds, and the finals are the masked ones.
+func provePerms(tr *transcript.Transcript, st *[Rounds + 1][2]mle.Table, carry mle.Table, c Claim, hook layerHook, z *zkRun, k int) (PermProof, []fr.Element, [2]fr.Element, error) {
 	proof := PermProof{Layers: make([]sumcheck.Proof, Rounds)}
 	point, w, y := c.Point, c.W, c.Value
 	var v [3]fr.Element
@@ -133,18 +136,35 @@ func provePerms(tr *transcript.Transcript, st *[Rounds + 1][2]mle.Table, carry m
 			in.Tables[tU0+k] = u
 		}
 		in.Tables[tCarry] = append(mle.Table(nil), carry...)
-		if hook != nil {
-			hook(i, &in, y)
+		sum := y
+		var plain [3]mle.Table
+		if z != nil {
+			sum = z.layer(&in, k, i, y)
+			if z.hook != nil {
+				plain = [3]mle.Table{slices.Clone(in.Tables[tU0]), slices.Clone(in.Tables[tU1]), slices.Clone(in.Tables[tCarry])}
+			}
 		}
-		p, rho, err := sumcheck.ProveSum(tr, y, in, false)
+		if hook != nil {
+			hook(i, &in, sum)
+		}
+		p, rho, err := sumcheck.ProveSum(tr, y, in, z != nil)
 		if err != nil {
 			return PermProof{}, nil, [2]fr.Element{}, fmt.Errorf("poseidon2gkr: round %d: %v", i, err)
 		}
 		proof.Layers[Rounds-1-i] = p
 		point = rho
 		v = next(i, p.Finals)
+		if z != nil {
+			z.done(rho, p.Tail)
+			if z.hook != nil {
+				z.hook(k, i, plain, rho, &p)
+			}
+		}
 		if i > 0 {
 			w, y = combine(tr, v)
+			if z != nil {
+				z.layerTail(k, i, w, rho)
+			}
 		}
 	}
 	xs := extInv([2]fr.Element{v[0], v[1]})
@@ -156,7 +176,7 @@ func provePerms(tr *transcript.Transcript, st *[Rounds + 1][2]mle.Table, carry m
 // must check against x.
 func VerifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Element, [2]fr.Element, error) {
 	absorbClaim(tr, c)
-	rho, xs, err := verifyPerms(tr, c, proof)
+	rho, xs, err := verifyPerms(tr, c, proof, nil, 0)
 	if err != nil {
 		return nil, xs, fmt.Errorf("poseidon2gkr: %v", err)
 	}
@@ -167,9 +187,10 @@ func VerifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Elem
 // "open"; TestChecksNeeded).
 var verifyOmit map[string]bool
 
-// verifyPerms is VerifyPerms after the claim is absorbed; its errors
-// have no package prefix (the callers add theirs).
-func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Element, [2]fr.Element, error) {
+// verifyPerms is VerifyPerms after the claim is absorbed, with z the
+// zero-knowledge state of level k (nil: binding); its errors have no
+// package prefix (the callers add theirs).
+func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof, z *zkRun, k int) ([]fr.Element, [2]fr.Element, error) {
 	var none [2]fr.Element
 	if len(proof.Layers) != Rounds {
 		return nil, none, fmt.Errorf("proof of %d layers, want %d (one per round)", len(proof.Layers), Rounds)
@@ -179,9 +200,15 @@ func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Elem
 	var v [3]fr.Element
 	for i := Rounds - 1; i >= 0; i-- {
 		sh := sumcheck.Shape{Tables: numTables, Terms: terms(&schedule[i], w)}
-		rho, fin, _, err := sumcheck.VerifySum(tr, y, n, sh, proof.Layers[Rounds-1-i])
+		if z != nil {
+			z.shape(&sh)
+		}
+		rho, fin, tail, err := sumcheck.VerifySum(tr, y, n, sh, proof.Layers[Rounds-1-i])
 		if err != nil {
 			return nil, none, fmt.Errorf("round %d's layer: %v", i, err)
+		}
+		if z != nil {
+			z.done(rho, &tail)
 		}
 		// eq's final is the verifier's own: a prover free to choose it could
 		// solve for a point where a false claim's sum comes out right.
@@ -192,6 +219,9 @@ func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof) ([]fr.Elem
 		v = next(i, fin)
 		if i > 0 {
 			w, y = combine(tr, v)
+			if z != nil {
+				z.layerTail(k, i, w, rho)
+			}
 		}
 	}
 	xs := extInv([2]fr.Element{v[0], v[1]})

@@ -8,6 +8,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -19,11 +20,15 @@ import (
 type Proof struct {
 	Levels  []PermProof
 	Opening pcs.Opening
+	ZK      *ZKProof // zero knowledge only (zk.go)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
 	n := p.Opening.Size()
+	if p.ZK != nil {
+		n += p.ZK.Size()
+	}
 	for i := range p.Levels {
 		n += p.Levels[i].Size()
 	}
@@ -85,6 +90,11 @@ type cheats struct {
 	// committed leaves' tables with eq(r', ·) for a solved r', so that
 	// everything below is the committed table's: the "eq" check.
 	forgeEq bool
+	// forgeLeafEq, forgeMask (zero knowledge, with leaves set): the
+	// leaves' sumcheck runs on the committed leaves under a forged eq (the
+	// "leafeq" check), or with a shifted tail and a forged mask reduction
+	// (the "maskA" check): forgeLeaves.
+	forgeLeafEq, forgeMask bool
 }
 
 func absorbTree(tr *transcript.Transcript, com pcs.Commitment, root fr.Element) {
@@ -94,17 +104,19 @@ func absorbTree(tr *transcript.Transcript, com pcs.Commitment, root fr.Element) 
 }
 
 // ProveTree proves that the table committed in data has the Merkle root
-// [Root] returns, which it returns too. The leaves' opening is deferred
-// into bp (package batch) when bp is not nil. The commitment must not
-// carry a vanishing mask (pcs.Params.Vanishing): the last level's claim is
-// on f̃, and zero knowledge is the next step (package doc).
+// [Root] returns, which it returns too. The leaves' opening (and under
+// zero knowledge the mask table's) is deferred into bp (package batch)
+// when bp is not nil. A commitment with a vanishing mask
+// (pcs.Params.Hiding and Vanishing) makes the proof zero knowledge
+// (package doc); without, it is binding only.
 func ProveTree(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover) (Proof, fr.Element, error) {
-	return proveTree(tr, data, bp, cheats{})
+	return proveTree(tr, data, bp, cheats{}, nil)
 }
 
-func proveTree(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover, ch cheats) (Proof, fr.Element, error) {
-	if p := data.Params(); p.Vanishing {
-		return Proof{}, fr.Element{}, fmt.Errorf("poseidon2gkr: the leaves' commitment carries a vanishing mask, whose f̂ the last level does not prove; commit without pcs.Params.Vanishing")
+func proveTree(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover, ch cheats, zkHook func(k, i int, plain [3]mle.Table, rho []fr.Element, p *sumcheck.Proof)) (Proof, fr.Element, error) {
+	zk := data.Params().Vanishing
+	if zk && !data.Params().Hiding {
+		return Proof{}, fr.Element{}, fmt.Errorf("poseidon2gkr: a vanishing mask without pcs.Params.Hiding; commit the leaves with both for zero knowledge")
 	}
 	leaves := data.Table()
 	if ch.leaves != nil {
@@ -119,12 +131,17 @@ func proveTree(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover
 	vs := make([]mle.Table, n+1)
 	carries := make([]mle.Table, n)
 	vs[n] = leaves
-	for k := n - 1; k >= 0; k-- {
-		var cf func(mle.Table) mle.Table
-		if ch.carry != nil {
-			cf = func(r mle.Table) mle.Table { return ch.carry(k, r) }
+	cf := func(k int) func(mle.Table) mle.Table {
+		if ch.carry == nil {
+			return nil
 		}
-		vs[k], carries[k] = level(vs[k+1], cf)
+		return func(r mle.Table) mle.Table { return ch.carry(k, r) }
+	}
+	for k := n - 1; k >= 0; k-- {
+		vs[k], carries[k] = level(vs[k+1], cf(k))
+	}
+	if zk && n > 0 {
+		return proveTreeZK(tr, data, bp, ch, vs, carries, cf, zkHook)
 	}
 	root := vs[0][0]
 	absorbTree(tr, data.Commitment(), root)
@@ -137,7 +154,7 @@ func proveTree(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover
 		if ch.forgeEq && k == n-1 {
 			hook = forgeHook(data.Table())
 		}
-		p, rho, xs, err := provePerms(tr, &st, carries[k], c, hook)
+		p, rho, xs, err := provePerms(tr, &st, carries[k], c, hook, nil, k)
 		if err != nil {
 			return Proof{}, fr.Element{}, err
 		}
@@ -170,7 +187,8 @@ func descend(tr *transcript.Transcript, rho []fr.Element, xs [2]fr.Element) Clai
 
 // VerifyTree checks that the table committed in com (2^com.NumVars leaves)
 // has the Merkle root root under [Compress]; the leaves' claim is checked
-// by bv (deferred) or at once (bv nil).
+// by bv (deferred) or at once (bv nil). Under params with a vanishing mask
+// the proof must be zero knowledge (of [ProveTree] on such a commitment).
 func VerifyTree(tr *transcript.Transcript, params pcs.Params, com pcs.Commitment, root fr.Element, proof Proof, bv *batch.Verifier) error {
 	n := com.NumVars
 	if n < 0 || n > 40 {
@@ -179,10 +197,16 @@ func VerifyTree(tr *transcript.Transcript, params pcs.Params, com pcs.Commitment
 	if len(proof.Levels) != n {
 		return fmt.Errorf("poseidon2gkr: proof of %d levels for 2^%d leaves, want %d", len(proof.Levels), n, n)
 	}
+	if params.Vanishing && n > 0 {
+		return verifyTreeZK(tr, params, com, root, proof, bv)
+	}
+	if proof.ZK != nil {
+		return fmt.Errorf("poseidon2gkr: a zero-knowledge proof for parameters without a vanishing mask")
+	}
 	absorbTree(tr, com, root)
 	c := Claim{W: topWeights(), Value: root}
 	for k := range n {
-		rho, xs, err := verifyPerms(tr, c, proof.Levels[k])
+		rho, xs, err := verifyPerms(tr, c, proof.Levels[k], nil, k)
 		if err != nil {
 			return fmt.Errorf("poseidon2gkr: level %d of %d (2^%d compressions): %v", k, n, k, err)
 		}

@@ -13,6 +13,15 @@ import (
 
 var testParams = pcs.Params{RateLog: 1, Queries: 16}
 
+// zkParams commit the leaves with a vanishing mask: zero knowledge.
+var zkParams = pcs.Params{RateLog: 1, Queries: 16, Hiding: true, Vanishing: true}
+
+// modes are the two kinds of proof.
+var modes = []struct {
+	name string
+	p    pcs.Params
+}{{"binding", testParams}, {"zk", zkParams}}
+
 func leavesOf(n int) mle.Table {
 	return append(mle.Table(nil), rand(fmt.Sprint("leaves", n), 1<<n)...)
 }
@@ -20,9 +29,9 @@ func leavesOf(n int) mle.Table {
 // tree commits leaves, proves their tree under ch (deferring the opening
 // when batched), edits the proof and verifies it against the root root
 // gives (nil: the prover's).
-func tree(t *testing.T, leaves mle.Table, batched bool, ch cheats, root func(fr.Element) fr.Element, edit func(*Proof)) error {
+func tree(t *testing.T, p pcs.Params, leaves mle.Table, batched bool, ch cheats, root func(fr.Element) fr.Element, edit func(*Proof)) error {
 	t.Helper()
-	data, err := pcs.Commit(testParams, leaves)
+	data, err := pcs.Commit(p, leaves)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +41,7 @@ func tree(t *testing.T, leaves mle.Table, batched bool, ch cheats, root func(fr.
 		bp, bv = batch.NewProver(), batch.NewVerifier()
 	}
 	ptr, vtr := transcript.New("t"), transcript.New("t")
-	proof, r, err := proveTree(ptr, data, bp, ch)
+	proof, r, err := proveTree(ptr, data, bp, ch, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,23 +62,25 @@ func tree(t *testing.T, leaves mle.Table, batched bool, ch cheats, root func(fr.
 	if edit != nil {
 		edit(&proof)
 	}
-	if err := VerifyTree(vtr, testParams, data.Commitment(), r, proof, bv); err != nil {
+	if err := VerifyTree(vtr, p, data.Commitment(), r, proof, bv); err != nil {
 		return err
 	}
 	if batched {
-		return bv.Verify(vtr, testParams, bproof)
+		return bv.Verify(vtr, p, bproof)
 	}
 	return nil
 }
 
 func TestTree(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 3, 5} {
-		for _, batched := range []bool{false, true} {
-			t.Run(fmt.Sprintf("n=%d/batched=%v", n, batched), func(t *testing.T) {
-				if err := tree(t, leavesOf(n), batched, cheats{}, nil, nil); err != nil {
-					t.Fatalf("honest proof rejected: %v", err)
-				}
-			})
+	for _, m := range modes {
+		for _, n := range []int{0, 1, 2, 3, 5} {
+			for _, batched := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/n=%d/batched=%v", m.name, n, batched), func(t *testing.T) {
+					if err := tree(t, m.p, leavesOf(n), batched, cheats{}, nil, nil); err != nil {
+						t.Fatalf("honest proof rejected: %v", err)
+					}
+				})
+			}
 		}
 	}
 }
@@ -94,39 +105,59 @@ func TestTreeRejected(t *testing.T) {
 	plusOne := func(r fr.Element) fr.Element { return *r.Add(&r, &one) }
 	cases := []struct {
 		name string
+		zk   bool // only for zero-knowledge proofs
 		root func(fr.Element) fr.Element
 		edit func(*Proof)
 	}{
-		{"wrong root", plusOne, nil},
-		{"round polynomial", nil, func(p *Proof) { g := p.Levels[2].Layers[7].Rounds[1]; g[4].Add(&g[4], &one) }},
-		{"claim between layers (a final)", nil, func(p *Proof) { f := p.Levels[1].Layers[40].Finals; f[tU1].Add(&f[tU1], &one) }},
-		{"claim between levels (the last layer's u0)", nil, func(p *Proof) { f := p.Levels[0].Layers[55].Finals; f[tU0].Add(&f[tU0], &one) }},
-		{"level dropped", nil, func(p *Proof) { p.Levels = p.Levels[1:] }},
-		{"levels swapped", nil, func(p *Proof) { p.Levels[1], p.Levels[2] = p.Levels[2], p.Levels[1] }},
-		{"opening's column", nil, func(p *Proof) { p.Opening.Columns[0][0].Add(&p.Opening.Columns[0][0], &one) }},
+		{"wrong root", false, plusOne, nil},
+		{"round polynomial", false, nil, func(p *Proof) { g := p.Levels[2].Layers[7].Rounds[1]; g[4].Add(&g[4], &one) }},
+		{"claim between layers (a final)", false, nil, func(p *Proof) { f := p.Levels[1].Layers[40].Finals; f[tU1].Add(&f[tU1], &one) }},
+		{"claim between levels (the last layer's u0)", false, nil, func(p *Proof) { f := p.Levels[0].Layers[55].Finals; f[tU0].Add(&f[tU0], &one) }},
+		{"level dropped", false, nil, func(p *Proof) { p.Levels = p.Levels[1:] }},
+		{"levels swapped", false, nil, func(p *Proof) { p.Levels[1], p.Levels[2] = p.Levels[2], p.Levels[1] }},
+		{"opening's column", false, nil, func(p *Proof) { p.Opening.Columns[0][0].Add(&p.Opening.Columns[0][0], &one) }},
+		{"a layer's tail final (a mask claim)", true, nil, func(p *Proof) { v := p.Levels[1].Layers[3].Tail; v.Add(v, &one) }},
+		{"a layer's Libra mask sum", true, nil, func(p *Proof) { m := p.Levels[2].Layers[9].Mask; m.Sum.Add(&m.Sum, &one) }},
+		{"the leaves' sumcheck's L̂ final", true, nil, func(p *Proof) { f := p.ZK.Leaves.Finals; f[1].Add(&f[1], &one) }},
+		{"the leaves' sumcheck's tail final", true, nil, func(p *Proof) { p.ZK.Leaves.Tail.Add(p.ZK.Leaves.Tail, &one) }},
+		{"the mask reduction's M̂ final", true, nil, func(p *Proof) { f := p.ZK.Reduce.Finals; f[1].Add(&f[1], &one) }},
+		{"the mask table's commitment", true, nil, func(p *Proof) { p.ZK.Masks.Root[0] ^= 1 }},
+		{"the mask table's opening", true, nil, func(p *Proof) {
+			c := p.ZK.MaskOpening.Columns[0]
+			c[0].Add(&c[0], &one)
+		}},
+		{"zero-knowledge part dropped", true, nil, func(p *Proof) { p.ZK = nil }},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := tree(t, leavesOf(3), false, cheats{}, c.root, c.edit)
-			if err == nil {
+	for _, m := range modes {
+		for _, c := range cases {
+			if c.zk && m.name != "zk" {
+				continue
+			}
+			t.Run(m.name+"/"+c.name, func(t *testing.T) {
+				err := tree(t, m.p, leavesOf(3), false, cheats{}, c.root, c.edit)
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				t.Log(err)
+			})
+		}
+		t.Run(m.name+"/wrong root, one leaf", func(t *testing.T) {
+			if err := tree(t, m.p, leavesOf(0), false, cheats{}, plusOne, nil); err == nil {
 				t.Fatal("accepted")
 			}
-			t.Log(err)
 		})
 	}
-	t.Run("wrong root, one leaf", func(t *testing.T) {
-		if err := tree(t, leavesOf(0), false, cheats{}, plusOne, nil); err == nil {
-			t.Fatal("accepted")
-		}
-	})
-	t.Run("vanishing commitment refused", func(t *testing.T) {
-		p := pcs.Params{RateLog: 1, Queries: 16, Hiding: true, Vanishing: true}
-		data, err := pcs.Commit(p, leavesOf(2))
+	t.Run("zero-knowledge proof under binding parameters", func(t *testing.T) {
+		data, err := pcs.Commit(zkParams, leavesOf(2))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := ProveTree(transcript.New("t"), data, nil); err == nil {
-			t.Fatal("proved over a vanishing mask")
+		proof, root, err := ProveTree(transcript.New("t"), data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := VerifyTree(transcript.New("t"), testParams, data.Commitment(), root, proof, nil); err == nil {
+			t.Fatal("accepted")
 		}
 	})
 }
@@ -144,11 +175,12 @@ func tampered(l mle.Table, i int) mle.Table {
 // root other than the committed leaves'.
 var soundness = []struct {
 	name, check string
-	min         int // the fewest leaf variables the cheat needs
+	min         int  // the fewest leaf variables the cheat needs
+	zk          bool // zero knowledge only
 	ch          func(l mle.Table) cheats
 }{
-	{"tree of a tampered leaf, committed leaves opened", "open", 0, func(l mle.Table) cheats { return cheats{leaves: tampered(l, len(l)-1)} }},
-	{"fed forward r + 1 at a node of the last level", "carry", 1, func(l mle.Table) cheats {
+	{"tree of a tampered leaf, committed leaves opened", "open", 0, false, func(l mle.Table) cheats { return cheats{leaves: tampered(l, len(l)-1)} }},
+	{"fed forward r + 1 at a node of the last level", "carry", 1, false, func(l mle.Table) cheats {
 		return cheats{carry: func(k int, r mle.Table) mle.Table {
 			if 1<<(k+1) == len(l) {
 				r = tampered(r, 0)
@@ -156,7 +188,7 @@ var soundness = []struct {
 			return r
 		}}
 	}},
-	{"fed forward r + 1 at the root", "carry", 1, func(l mle.Table) cheats {
+	{"fed forward r + 1 at the root", "carry", 1, false, func(l mle.Table) cheats {
 		return cheats{carry: func(k int, r mle.Table) mle.Table {
 			if k == 0 {
 				r = tampered(r, 0)
@@ -164,25 +196,33 @@ var soundness = []struct {
 			return r
 		}}
 	}},
-	{"tree of a tampered leaf, the committed leaves' tables under a forged eq below", "eq", 2, func(l mle.Table) cheats {
+	{"tree of a tampered leaf, the committed leaves' tables under a forged eq below", "eq", 2, false, func(l mle.Table) cheats {
 		return cheats{leaves: tampered(l, 1), forgeEq: true}
+	}},
+	{"tree of a tampered leaf, the committed leaves' sumcheck under a forged eq", "leafeq", 1, true, func(l mle.Table) cheats {
+		return cheats{leaves: tampered(l, 0), forgeLeafEq: true}
+	}},
+	{"tree of a tampered leaf, the error moved into a false mask claim", "maskA", 1, true, func(l mle.Table) cheats {
+		return cheats{leaves: tampered(l, 0), forgeMask: true}
 	}},
 }
 
 func TestCheatsRejected(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 3} {
-		for _, c := range soundness {
-			if n < c.min {
-				continue
-			}
-			for _, batched := range []bool{false, true} {
-				t.Run(fmt.Sprintf("n=%d/%s/batched=%v", n, c.name, batched), func(t *testing.T) {
-					err := tree(t, leavesOf(n), batched, c.ch(leavesOf(n)), nil, nil)
-					if err == nil {
-						t.Fatal("cheating proof accepted")
-					}
-					t.Log(err)
-				})
+	for _, m := range modes {
+		for _, n := range []int{0, 1, 2, 3} {
+			for _, c := range soundness {
+				if n < c.min || c.zk && m.name != "zk" {
+					continue
+				}
+				for _, batched := range []bool{false, true} {
+					t.Run(fmt.Sprintf("%s/n=%d/%s/batched=%v", m.name, n, c.name, batched), func(t *testing.T) {
+						err := tree(t, m.p, leavesOf(n), batched, c.ch(leavesOf(n)), nil, nil)
+						if err == nil {
+							t.Fatal("cheating proof accepted")
+						}
+						t.Log(err)
+					})
+				}
 			}
 		}
 	}
@@ -191,15 +231,20 @@ func TestCheatsRejected(t *testing.T) {
 // TestChecksNeeded: each cheat is accepted with its check deleted, so the
 // suite fails if the check goes.
 func TestChecksNeeded(t *testing.T) {
-	for _, n := range []int{2, 3} {
-		for _, c := range soundness {
-			t.Run(fmt.Sprintf("n=%d/%s", n, c.name), func(t *testing.T) {
-				verifyOmit = map[string]bool{c.check: true}
-				defer func() { verifyOmit = nil }()
-				if err := tree(t, leavesOf(n), false, c.ch(leavesOf(n)), nil, nil); err != nil {
-					t.Fatalf("without the %s check, still rejected: %v", c.check, err)
+	for _, m := range modes {
+		for _, n := range []int{2, 3} {
+			for _, c := range soundness {
+				if c.zk && m.name != "zk" {
+					continue
 				}
-			})
+				t.Run(fmt.Sprintf("%s/n=%d/%s", m.name, n, c.name), func(t *testing.T) {
+					verifyOmit = map[string]bool{c.check: true}
+					defer func() { verifyOmit = nil }()
+					if err := tree(t, m.p, leavesOf(n), false, c.ch(leavesOf(n)), nil, nil); err != nil {
+						t.Fatalf("without the %s check, still rejected: %v", c.check, err)
+					}
+				})
+			}
 		}
 	}
 }
