@@ -87,7 +87,8 @@ type zkRun struct {
 	pend   *pendingTail
 	claims []maskClaim
 	// hook (tests) sees level k's round i: its plain lane tables, point
-	// and proof.
+	// and proof; then (k = n) the leaves' sumcheck with plain[0] the
+	// leaves, and (k = −1) the mask claims' with plain[0] the mask table.
 	hook func(k, i int, plain [3]mle.Table, rho []fr.Element, p *sumcheck.Proof)
 }
 

@@ -84,6 +84,9 @@ func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prov
 	}
 	z.done(rhoL, p.Tail)
 	zp.Leaves = p
+	if z.hook != nil {
+		z.hook(n, 0, [3]mle.Table{leaves}, rhoL, &p)
+	}
 	if zp.Reduce, zp.MaskOpening, err = proveMaskClaims(tr, z, mdata, bp, ch.forgeMask); err != nil {
 		return Proof{}, fr.Element{}, err
 	}
@@ -160,6 +163,9 @@ func proveMaskClaims(tr *transcript.Transcript, z *zkRun, mdata *pcs.ProverData,
 	p, rho, err := sumcheck.ProveSum(tr, sum, in, true)
 	if err != nil {
 		return sumcheck.Proof{}, pcs.Opening{}, fmt.Errorf("poseidon2gkr: the mask claims' sumcheck: %v", err)
+	}
+	if z.hook != nil {
+		z.hook(-1, 0, [3]mle.Table{z.m}, rho, &p)
 	}
 	op, err := bp.Open(tr, mdata, rho)
 	if err != nil {
