@@ -141,7 +141,7 @@ func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mp
 	}); err != nil {
 		return nil, err
 	}
-	if err := cl.addG2(&w.r, b2, func() error {
+	if err := cl.addSame(b, b2, func() error {
 		if err := w.checkG2(&w.r, b2, c.G2.Tau, coeffs, n); err != nil {
 			return bad(k.PKName, "its B vector in G2 is "+err.Error())
 		}
