@@ -16,7 +16,7 @@ import (
 // beyond the public outputs. settings' ZeroKnowledge says so to
 // verifier.Describe, which then states what Groth16's does ("stays
 // secret"), except for the shapes whose masks are too short to hide every
-// revealed form (zeroKnowledge: tiny pools and convolution outputs; dense
+// revealed form (zeroKnowledge: pools and convolutions to ≤ 2 values; dense
 // layers and patch cubes are padded instead): those are proven the same
 // way, and `verify` keeps the binding-only statement. Nothing is refused
 // for it (a CNN's dense head reading fewer than 3 values is, by package
@@ -34,7 +34,9 @@ func (c *Compiled) params() pcs.Params { return ZKParams }
 // zeroKnowledge reports whether the chain's proofs hide everything private:
 // false when a step has a shape whose vanishing masks are documented as too
 // short (docs/TRANSPARENT.md, "What is still revealed"): a max pool whose
-// output plane has fewer than 4 entries (R's row too short), or a
+// output has at most 2 values (a table of < 4 entries, wv < 2 variables:
+// R's row too short, maxpool/mask.go; judged on the whole table, all
+// channels, as maxpool.TestZeroKnowledge's 4 channels pooled to 1×1), or a
 // convolution's output (its accumulator is private) of at most 2 entries
 // (≤ 1 variable; one entry: no mask at all). Padding removed the others
 // (issue 22): dense layers are padded to K, N ≥ matmul.MinDim (two
@@ -61,7 +63,7 @@ func zeroKnowledge(c *lower.Chain) bool {
 		if s.O*oh*ow <= 2 {
 			return false
 		}
-		if cv.Pool > 0 && (oh/cv.Pool)*(ow/cv.Pool) < 4 {
+		if cv.Pool > 0 && s.O*(oh/cv.Pool)*(ow/cv.Pool) <= 2 {
 			return false
 		}
 	}

@@ -20,9 +20,24 @@ import (
 // uniform low bits. With the vanishing masks zeroed
 // (pcs.SetZeroVanishingForTests; R's row too) the vanishing parts are 0
 // and the test fails, so it can (zktest.MaskedRuns). The lookups are package logup's.
+//
+// Shapes: 2 channels of 4×4 (an output table of 8 entries), and 4 channels
+// of 2×2 pooled to 1×1 (4 entries, wv = 2: the least output the fresh mask
+// R hides, mask.go; artifact.zeroKnowledge judges the whole table).
 func TestZeroKnowledge(t *testing.T) {
+	for _, c := range []struct{ c, h, w int }{{2, 4, 4}, {4, 2, 2}} {
+		t.Run(fmt.Sprintf("%dx%dx%d", c.c, c.h, c.w), func(t *testing.T) {
+			l, err := NewLayer(c.c, c.h, c.w, 2, 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zeroKnowledge(t, l)
+		})
+	}
+}
+
+func zeroKnowledge(t *testing.T, l *Layer) {
 	p := pcs.Params{RateLog: 1, Queries: 10, Hiding: true, Vanishing: true}
-	l, _ := NewLayer(2, 4, 4, 2, 12)
 	x1 := input(rand.New(rand.NewPCG(7, 7)), l)
 	x2 := append([]int64(nil), x1...)
 	y1, _ := l.Run(x1)
