@@ -269,7 +269,7 @@ func init() { solver.RegisterHint(dpFloorHint) }
 //     [0, 2^b) range-checked, with 2^(b−1) > |q|/2^g + 1 from the
 //     outputs' bound: |2^g·Q + rem| < 2^(b+g) ≪ p, so the equation holds
 //     over the integers and Q = ⌊q/2^g⌋, the one value that meets it.
-//  4. The sampler's key H(17, tag, context, seed, coins) binds the
+//  4. The sampler's key K(tag, context, seed, coins) (dp.Key) binds the
 //     statement and the context; draw j noises output value j, and
 //     Q + z is asserted equal to the public released value.
 func (c *Circuit) defineDP(api frontend.API, a *ops.CircuitArith, infos []*ops.Info, outs [][]frontend.Variable, seg map[string][]frontend.Variable) error {
@@ -282,10 +282,10 @@ func (c *Circuit) defineDP(api frontend.API, a *ops.CircuitArith, infos []*ops.I
 	api.AssertIsEqual(hs, seg[SegDPSeedCommitment][0])
 	tag := seg[SegDPTag][0]
 	api.AssertIsEqual(tag, r.Tag())
-	// The key binds the tag as the constant the line above pins it to: it
-	// then folds into the hash's initial state (dp.NewSampler), one
-	// Poseidon2 permutation fewer than the public input would cost, with
-	// the same value.
+	// The key binds the tag as the constant the line above pins it to:
+	// its IV H(17, 2, tag) is then a constant (dp.Key), and the key one
+	// width-4 Poseidon2 permutation of (IV, context, seed, coins), with
+	// the same value as from the public input.
 	sampler, err := dp.NewSampler(api, a.Range, r.Mech, seed, seg[SegDPCoins][0], r.Tag(), seg[SegContext][0])
 	if err != nil {
 		return err

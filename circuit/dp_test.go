@@ -359,7 +359,7 @@ func TestDPFloorForged(t *testing.T) {
 
 // TestDPTagForged: a prover who changes the public tag (another
 // statement's, or any value) and recomputes the release with the noise
-// that tag keys, H(17, tag, context, seed, coins), is rejected: the tag
+// that tag keys, K(tag, context, seed, coins), is rejected: the tag
 // is pinned to the circuit's statement. Without the pin the prover could
 // try tags until the noise suits it. The honest release under another tag
 // public input is rejected too: the key reads the pinned constant, so the

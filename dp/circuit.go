@@ -35,8 +35,8 @@ func CommitSeed(api frontend.API, seed frontend.Variable) (frontend.Variable, er
 	return hashCircuit(api, TagSeed, seed)
 }
 
-// Sampler draws a mechanism's noise in a circuit from the key
-// H(TagKey, bound…, seed, coins) (see the package documentation for the
+// Sampler draws a mechanism's noise in a circuit from the key of seed,
+// coins and the bound values (Key; see the package documentation for the
 // method and its soundness).
 type Sampler struct {
 	api   frontend.API
@@ -72,15 +72,14 @@ const packShift = UniformBits + 1
 
 // NewSampler computes the noise key of seed, coins and the values bound
 // to the release (Key) and loads the mechanism's magnitude table as a
-// lookup table. Bound values that are constants (a pinned tag) cost no
-// constraint: they come before the seed.
+// lookup table. A constant first bound value (a pinned tag) costs no
+// constraint: it goes into the key's IV.
 func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins frontend.Variable, bound ...frontend.Variable) (*Sampler, error) {
 	t, err := m.Table()
 	if err != nil {
 		return nil, err
 	}
-	vals := append([]frontend.Variable{TagKey}, bound...)
-	key, err := hashCircuit(api, append(vals, seed, coins)...)
+	key, err := keyCircuit(api, seed, coins, bound...)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +92,39 @@ func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins fron
 		rows[r] = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(int64(r)), packShift), c)
 	}
 	return &Sampler{api: api, rc: rc, mech: m, table: t, perm: perm, key: key, rows: newRowTable(api, rows)}, nil
+}
+
+// keyCircuit is Key in the circuit: the IV is a Merkle–Damgård hash
+// (constant, and free, when the first bound value is), then one width-4
+// permutation per block of three absorbed values.
+func keyCircuit(api frontend.API, seed, coins frontend.Variable, bound ...frontend.Variable) (frontend.Variable, error) {
+	var b0 frontend.Variable = 0
+	rest := bound
+	if len(bound) > 0 {
+		b0, rest = bound[0], bound[1:]
+	}
+	iv, err := hashCircuit(api, TagKey, len(bound), b0)
+	if err != nil {
+		return nil, err
+	}
+	p4, err := p2perm.NewPoseidon2FromParameters(api, 4, 8, 56)
+	if err != nil {
+		return nil, err
+	}
+	in := append(append([]frontend.Variable{}, rest...), seed, coins)
+	for len(in)%3 != 0 {
+		in = append(in, 0)
+	}
+	state := []frontend.Variable{iv, 0, 0, 0}
+	for i := 0; i < len(in); i += 3 {
+		for l := range 3 {
+			state[1+l] = api.Add(state[1+l], in[i+l])
+		}
+		if err := p4.Permutation(state); err != nil {
+			return nil, err
+		}
+	}
+	return state[1], nil
 }
 
 // Offset is the table's T: every noise is in [−T, T].

@@ -13,15 +13,20 @@
 // keccak256(c) mod r), and the noise of draw j of a release is a
 // deterministic function of both and of the query:
 //
-//	key = H(17, q, D, s, c)    q: the statement's tag (a hash of the query),
+//	key = K(q, D, s, c)        q: the statement's tag (a hash of the query),
 //	                           D: the dataset commitment (package query)
 //	u_j = Compress(key, j)     one width-2 Poseidon2 permutation
 //	U_j = u_j mod 2^64         the uniform input of the sampler
 //	z_j = F⁻¹(U_j)             the sign–magnitude inverse CDF of the table
 //
-// The values bound to the release come before the seed so that a circuit
-// that pins one as a constant (package circuit's statement tag) folds it
-// into the hash's initial state at no constraint.
+// K is a sponge over the width-4 Poseidon2 permutation (R_F = 8, R_P = 56,
+// the reference 128-bit instance for BN254) with one capacity lane: its IV
+// is H(17, 2, q), then one permutation of (IV, D, s, c), and the key is
+// the first rate lane (Key). q goes into the IV so that a circuit that
+// pins it as a constant (package circuit's statement tag) computes the IV
+// at no constraint: the key costs one width-4 permutation (about 264
+// constraints) where absorbing four values into the width-2 hash cost
+// four (744).
 //
 // As in Biswas and Cormode [BC23], where the noise combines the prover's
 // committed private coins with public ones: the prover cannot choose the

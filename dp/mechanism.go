@@ -189,11 +189,13 @@ func (m *Mechanism) Table() (*Table, error) {
 	scale := newFloat().SetMantExp(newFloat().SetInt64(1), UniformBits)
 	half := big.NewFloat(0.5)
 	T := int64(0)
+	tails := []*big.Float{nil} // tails[x] = tail(x), kept for Mag below
 	for ; ; T++ {
 		if 2*T+2 > MaxTable {
 			return nil, fmt.Errorf("dp: the noise table would exceed %d rows: raise ε or lower the sensitivity", MaxTable)
 		}
-		if newFloat().Mul(tail(T+1), scale).Cmp(half) < 0 {
+		tails = append(tails, tail(T+1))
+		if newFloat().Mul(tails[T+1], scale).Cmp(half) < 0 {
 			break
 		}
 	}
@@ -204,7 +206,7 @@ func (m *Mechanism) Table() (*Table, error) {
 	t.Mag[T+1] = magTop()
 	top := newFloat().SetInt(magTop())
 	for m := int64(1); m <= T; m++ {
-		t.Mag[m] = roundFloat(newFloat().Sub(top, newFloat().Mul(tail(m), scale)))
+		t.Mag[m] = roundFloat(newFloat().Sub(top, newFloat().Mul(tails[m], scale)))
 		if t.Mag[m].Cmp(t.Mag[m-1]) < 0 || t.Mag[m].Cmp(t.Mag[T+1]) > 0 {
 			return nil, fmt.Errorf("dp: internal: the magnitude table is not monotone at %d", m)
 		}

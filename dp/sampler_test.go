@@ -122,7 +122,7 @@ func TestSamplerMatchesReference(t *testing.T) {
 // accepted, so that check is what rejects it.
 func TestSamplerRejects(t *testing.T) {
 	m := laplace("0.5", 1)
-	seed := big.NewInt(987654321)
+	seed := big.NewInt(987654322)
 	coins := []byte("sixteen+ bytes of coins")
 	const n = 8
 	honest := func() *drawCircuit { a, _ := assignment(t, m, seed, coins, n); return a }

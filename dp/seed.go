@@ -18,7 +18,7 @@ import (
 // Domain tags of the hashes (package circuit uses 1 to 4, audit 5).
 const (
 	TagSeed = 16 // the seed's commitment: H(16, seed)
-	TagKey  = 17 // the noise key: H(17, bound…, seed, coins)
+	TagKey  = 17 // the noise key's IV: H(17, n, b_0) (Key)
 )
 
 // Coins are the verifier's public coins: between MinCoins and MaxCoins
@@ -84,20 +84,55 @@ func hashNative(vals ...*big.Int) *big.Int {
 // commitment hides it without a salt, and binds it (collision resistance).
 func SeedCommitment(seed *big.Int) *big.Int { return hashNative(big.NewInt(TagSeed), seed) }
 
-// Key is the noise key H(TagKey, bound…, seed, coins) of one release:
+// Key is the noise key of one release, a sponge [BDPV08] over the width-4
+// Poseidon2 permutation [GKS23] (R_F = 8, R_P = 56, the 128-bit instance
+// for BN254) with one capacity lane:
+//
+//	IV    = H(TagKey, n, b_0)            n = len(bound), b_0 = 0 when n = 0
+//	state = (IV, 0, 0, 0)
+//	for each block of 3 of (b_1 … b_{n−1}, seed, coins), zero-padded:
+//	    state[1..3] += block; state = P4(state)
+//	key   = state[1]
+//
 // bound are the values the release is about (package query binds the
 // statement's tag and the dataset commitment, package circuit the
 // statement's tag and the context), so one seed and coins used for two
 // different queries, or for one query over two datasets, give independent
-// noise. The bound values come first so that those a circuit pins as
-// constants (a statement's tag) fold into the hash's initial state at no
-// constraint; the order changes nothing else (each input is one block of
-// the Merkle–Damgård chain, and the chain is injective on fixed-length
-// inputs by the compression function's collision resistance).
+// noise. The first bound value goes into the IV so that a circuit that
+// pins it as a constant (a statement's tag) computes the IV at no
+// constraint; n in the IV makes the zero padding unambiguous. With two
+// bound values, as every caller has, the key is one permutation of
+// (IV, b_1, seed, coins): about 264 constraints where absorbing the four
+// values one width-2 compression at a time cost 744. The capacity is one
+// field element (254 bits): generic attacks on the sponge cost about
+// 2^127, as on the width-2 Merkle–Damgård hash of the seed commitment.
 func Key(seed, coins *big.Int, bound ...*big.Int) *big.Int {
-	vals := append([]*big.Int{big.NewInt(TagKey)}, bound...)
-	return hashNative(append(vals, seed, coins)...)
+	b0, rest := big.NewInt(0), bound
+	if len(bound) > 0 {
+		b0, rest = bound[0], bound[1:]
+	}
+	var state [4]fr.Element
+	state[0].SetBigInt(hashNative(big.NewInt(TagKey), big.NewInt(int64(len(bound))), b0))
+	in := append(append([]*big.Int{}, rest...), seed, coins)
+	for len(in)%3 != 0 {
+		in = append(in, new(big.Int))
+	}
+	for i := 0; i < len(in); i += 3 {
+		for l := range 3 {
+			var e fr.Element
+			e.SetBigInt(in[i+l])
+			state[1+l].Add(&state[1+l], &e)
+		}
+		if err := perm4.Permutation(state[:]); err != nil {
+			panic(err) // a buffer of the permutation's width: cannot fail
+		}
+	}
+	return state[1].BigInt(new(big.Int))
 }
+
+// perm4 is the key's permutation: width 4 with the reference constants of
+// gnark-crypto (HorizenLabs' poseidon2 parameters, 128-bit security).
+var perm4 = p2native.NewPermutation(4, 8, 56)
 
 var perm = p2native.NewPermutation(2, 6, 50)
 

@@ -45,7 +45,7 @@
 // commitment's schema says it), which is the sensitivity above.
 //
 // The released value R_j = statistic_j + z_j is a public input, with z_j =
-// draw j of the key H(17, tag, D, seed, coins): tag is the SHA-256 of the
+// draw j of the key K(tag, D, seed, coins) (dp.Key): tag is the SHA-256 of the
 // spec (schema, query, mechanism) reduced mod p and D the dataset
 // commitment, so that the same seed and coins give independent noise to
 // different queries and datasets. The public inputs are the dataset
