@@ -55,7 +55,7 @@
 // at one point of n coordinates: one opening of their pcs commitment
 // (deferred into a batch.Prover as the other protocols do, or at once).
 //
-// # Soundness
+// # Soundness (binding proofs; zero knowledge's below)
 //
 // If the root is not the committed leaves' Merkle root, level 0's claim is
 // false. A layer with a false claim on a level of k variables hands a
@@ -72,19 +72,56 @@
 // fed-forward lane's, the leaves' opening — each stop a crafted cheat
 // that passes without them (TestChecksNeeded).
 //
-// # Not zero knowledge (yet)
+// # Zero knowledge
 //
-// Every layer's finals are evaluations of intermediate states at random
-// points and its rounds are sums over them: linear forms of the leaves.
-// Zero knowledge follows Libra (Xie et al., CRYPTO 2019, §4) with the
-// repository's tools: each layer's sumcheck masked by a Libra mask g
-// (sumcheck.ProveSum with zk), and each layer's tables replaced by
-// û = ũ + Z(x)·s̃ (Z = Π x_i(1 − x_i), s a small random row: masked
-// factors, sumcheck.Instance.Masks), so the finals û(ρ') are uniform; a
-// claim on a masked output enters the next sumcheck as a Tail
-// Coef·s̃(point), whose final is a mask claim, and the rows s are
-// committed once per proof and checked by batch's mask claims
-// (ClaimMask/CheckMask); the leaves' commitment carries a vanishing mask
-// (pcs.Params.Vanishing, refused here until then). The plan and its costs
-// are in docs/TRANSPARENT.md.
+// Leaves committed with pcs.Params.Hiding and Vanishing make the proof
+// zero knowledge (zk.go, zktree.go), following Libra (Xie et al., CRYPTO
+// 2019, §4) with the repository's tools; binding proofs are unchanged
+// byte for byte (TestBindingGolden).
+//
+//   - Masks. Every layer's lanes u_0, u_1, c are masked factors
+//     û = ũ + Z(x)·m̃(x_last) (Z = Π x_i(1 − x_i) over the level's
+//     variables, m a row of 2 uniform entries; sumcheck.Instance.Masks), so
+//     a layer's finals are ũ(ρ') + Z(ρ')·m̃(ρ'_last). Round 0's
+//     fed-forward row is (M_E^{-1}·m)_1, so that the carry check still
+//     holds. Every row of every level is one table M (row (k, i, j)),
+//     committed under the leaves' parameters before any challenge.
+//   - Tails. A claim Σ_j w_j·v̂_j on round i's masked finals is the true
+//     sum plus Z(ρ')·Σ_j w_j·m̃_{i,j}(ρ'_last): the layer below proves it
+//     with sumcheck's tail (Coef Z(ρ'), Point ρ'_last, S = Σ_j w_j·m_{i,j}),
+//     whose final S̃(ρ''_last) is a mask claim; a level's two-to-one step
+//     hands the next level the tail of (1 − μ)·n_0 + μ·n_1,
+//     n = M_E^{-1}·m of its round 0. Every sumcheck is Libra-masked
+//     (sumcheck.ProveSum with zk).
+//   - The root level has no variable, so nothing to mask with: it runs
+//     over one variable, instances (v_0, v_1) (the root, claimed at x = 0)
+//     and (v_1, v_0), whose inputs l(x) = v_x and r(x) = v_{1−x} have MLEs
+//     ṽ_1(ρ) and ṽ_1(1 − ρ); with t = (μ − ρ)/(1 − 2ρ) the line through
+//     them gives ṽ_1(μ) = (1 − t)·a + t·b (exact: ṽ_1 is linear).
+//   - The end. The last claim, on L̃ plus a tail, becomes one on the
+//     leaves' f̂ by a sumcheck Σ_x eq(z, x)·L̂(x) (L̂ masked by the
+//     commitment's vanishing row); the mask claims, combined by powers of
+//     γ, by one sumcheck Σ_x A(x)·M̂(x) with A the verifier's (Ã(ρ) is
+//     checked) to one claim on M's commitment (its own vanishing mask).
+//     Both claims are opened at once or deferred into a batch.
+//
+// What the verifier receives is independent of the leaves beyond the root:
+// every sumcheck's rounds are one-time padded by its Libra mask; a row m
+// enters exactly two revealed linear forms — its layer's final at ρ'_last
+// and the layer below's tail final at ρ''_last (combined with the other
+// lanes' rows) — and a layer's four (three finals, one tail) are linearly
+// independent over its rows' six entries unless ρ'_last = ρ''_last
+// (1/|F|), so the finals are uniform (Z(ρ') ≠ 0 except with 2k/|F|); the
+// carry final equals x̂_1 for every table (a relation that holds, the
+// check); L̂(ρ) and M̂(ρ) are hidden by their commitments' vanishing masks
+// and the hiding openings reveal only those values. TestZeroKnowledge
+// tests it statistically; the extra checks (the leaves' sumcheck's eq
+// final, "leafeq"; A's final, "maskA") are each needed (TestChecksNeeded).
+// Soundness adds, per layer over k variables, 10/|F| for the last round's
+// degree 16 (eq·û_0^5 with û of degree 3) and 1/|F| for the Libra mask's
+// ρ, the root level's one variable (18·56/|F| in all), the leaves'
+// sumcheck (2n + 3)/|F|, the mask claims' γ (56n)/|F| and reduction,
+// and one pcs error per Libra mask's opening (56n + 2 of them: with
+// sumcheck.MaskParams ≈ 2^-100 each, ≈ 2^-90.4 for 2^14 leaves, which
+// dominates).
 package poseidon2gkr
