@@ -89,7 +89,7 @@
 //   - Tails. A claim Σ_j w_j·v̂_j on round i's masked finals is the true
 //     sum plus Z(ρ')·Σ_j w_j·m̃_{i,j}(ρ'_last): the layer below proves it
 //     with sumcheck's tail (Coef Z(ρ'), Point ρ'_last, S = Σ_j w_j·m_{i,j}),
-//     whose final S̃(ρ''_last) is a mask claim; a level's two-to-one step
+//     whose final S̃(ρ̄_last) is a mask claim; a level's two-to-one step
 //     hands the next level the tail of (1 − μ)·n_0 + μ·n_1,
 //     n = M_E^{-1}·m of its round 0. Every sumcheck is Libra-masked
 //     (sumcheck.ProveSum with zk).
@@ -108,9 +108,9 @@
 // What the verifier receives is independent of the leaves beyond the root:
 // every sumcheck's rounds are one-time padded by its Libra mask; a row m
 // enters exactly two revealed linear forms — its layer's final at ρ'_last
-// and the layer below's tail final at ρ''_last (combined with the other
+// and the layer below's tail final at ρ̄_last (ρ̄ the layer below's point; combined with the other
 // lanes' rows) — and a layer's four (three finals, one tail) are linearly
-// independent over its rows' six entries unless ρ'_last = ρ''_last
+// independent over its rows' six entries unless ρ'_last = ρ̄_last
 // (1/|F|), so the finals are uniform (Z(ρ') ≠ 0 except with 2k/|F|); the
 // carry final equals x̂_1 for every table (a relation that holds, the
 // check); L̂(ρ) and M̂(ρ) are hidden by their commitments' vanishing masks
