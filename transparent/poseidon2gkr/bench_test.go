@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
@@ -31,6 +32,9 @@ func BenchmarkTreeZK(b *testing.B) {
 }
 
 func benchTree(b *testing.B, p pcs.Params, sizes []int) {
+	saved := sumcheck.MaskParams
+	sumcheck.MaskParams = realMaskParams
+	defer func() { sumcheck.MaskParams = saved }()
 	for _, n := range sizes {
 		data, err := pcs.Commit(p, leavesOf(n))
 		if err != nil {

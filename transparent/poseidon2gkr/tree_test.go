@@ -8,10 +8,18 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/batch"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
 var testParams = pcs.Params{RateLog: 1, Queries: 16}
+
+// realMaskParams is sumcheck.MaskParams as the package sets it (the
+// benchmarks restore it); the tests commit the Libra masks of their many
+// sumchecks under cheaper parameters, as package logup's do.
+var realMaskParams = sumcheck.MaskParams
+
+func init() { sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 16, Hiding: true} }
 
 // zkParams commit the leaves with a vanishing mask: zero knowledge.
 var zkParams = pcs.Params{RateLog: 1, Queries: 16, Hiding: true, Vanishing: true}
