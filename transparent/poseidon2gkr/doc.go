@@ -117,7 +117,9 @@
 // and the hiding openings reveal only those values. TestZeroKnowledge
 // tests it statistically; the extra checks (the leaves' sumcheck's eq
 // final, "leafeq"; A's final, "maskA") are each needed (TestChecksNeeded).
-// Soundness adds, per layer over k variables, 10/|F| for the last round's
+// The verifier never reads round 0's committed carry row: the carry
+// check makes ĉ a claim with the mask (M_E^{-1}·m)_1, x̂_1's, proven
+// below, so soundness needs nothing of that row. Soundness adds, per layer over k variables, 10/|F| for the last round's
 // degree 16 (eq·û_0^5 with û of degree 3) and 1/|F| for the Libra mask's
 // ρ, the root level's one variable (18·56/|F| in all), the leaves'
 // sumcheck (2n + 3)/|F|, the mask claims' γ (56n)/|F| and reduction,
