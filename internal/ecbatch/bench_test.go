@@ -1,6 +1,7 @@
 package ecbatch
 
 import (
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -34,18 +35,22 @@ func BenchmarkFpMul(b *testing.B) {
 	}
 }
 
-// BenchmarkMulG1OneChain is MulG1One on the same batch.
+// BenchmarkMulG1OneChain is MulG1One on batches of 256 and 1024 points.
 func BenchmarkMulG1OneChain(b *testing.B) {
-	_, _, g1, _ := curve.Generators()
-	pts := make([]curve.G1Affine, 256)
-	for i := range pts {
-		pts[i].ScalarMultiplication(&g1, big.NewInt(int64(i+1)))
+	for _, n := range []int{256, 1024} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			_, _, g1, _ := curve.Generators()
+			pts := make([]curve.G1Affine, n)
+			for i := range pts {
+				pts[i].ScalarMultiplication(&g1, big.NewInt(int64(i+1)))
+			}
+			var k fr.Element
+			k.SetRandom()
+			b.ResetTimer()
+			for range b.N {
+				MulG1One(pts, &k)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pts)), "ns/point")
+		})
 	}
-	var k fr.Element
-	k.SetRandom()
-	b.ResetTimer()
-	for range b.N {
-		MulG1One(pts, &k)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pts)), "ns/point")
 }
