@@ -161,7 +161,7 @@ func NewModel(inBits int, convs []Conv, dense []mlp.Dense) (*Model, error) {
 	if len(dense) == 0 {
 		return m, nil // the last block's output is the model's
 	}
-	if stride, _ := mle.Pow2(h * w); stride != h*w {
+	if _, stride := conv.TableSize(ch, h*w); stride != h*w {
 		m.flatIdx = flatIndex(ch, h*w, stride)
 	}
 	if dense[0].K != ch*h*w {
@@ -343,7 +343,7 @@ func (m *Model) outLayout() (c, plane, stride int) {
 // values, each padded to stride entries.
 func (m *Model) blockLayout() (c, plane, stride int) {
 	c, h, w := m.Convs[len(m.Convs)-1].out()
-	stride, _ = mle.Pow2(h * w)
+	_, stride = conv.TableSize(c, h*w)
 	return c, h * w, stride
 }
 

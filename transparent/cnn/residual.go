@@ -83,9 +83,8 @@ func NewResidual(inBits int, in [3]int, nodes []Node, dense []mlp.Dense) (*Resid
 		return nil, fmt.Errorf("cnn: residual network of %d nodes and %d dense layers, want at least one of each", len(nodes), len(dense))
 	}
 	r := &Residual{InBits: inBits, In: in, Nodes: nodes, Dense: dense, shapes: [][3]int{in}}
-	size, _ := mle.Pow2(in[0])
-	stride, _ := mle.Pow2(in[1] * in[2])
-	r.tableLen = []int{size * stride}
+	size, _ := conv.TableSize(in[0], in[1]*in[2])
+	r.tableLen = []int{size}
 	r.conv, r.pool, r.add, r.avg = make([]*conv.Layer, len(nodes)), make([]*maxpool.Layer, len(nodes)), make([]*addRelu, len(nodes)), make([]*matmul.Layer, len(nodes))
 	for i, n := range nodes {
 		for _, t := range n.In {
@@ -148,13 +147,17 @@ func NewResidual(inBits int, in [3]int, nodes []Node, dense []mlp.Dense) (*Resid
 			return nil, fmt.Errorf("cnn: node %d of unknown kind %d", i, n.Kind)
 		}
 		r.shapes = append(r.shapes, out)
-		size, _ := mle.Pow2(out[0])
-		stride, _ := mle.Pow2(out[1] * out[2])
-		r.tableLen = append(r.tableLen, size*stride)
+		// conv's tensor layout (at least conv.MinTable entries), but an
+		// average pool's c×1 output is its matmul layer's table.
+		size, _ := conv.TableSize(out[0], out[1]*out[2])
+		if n.Kind == NodeAvg {
+			size = pow2Int(out[0])
+		}
+		r.tableLen = append(r.tableLen, size)
 	}
 	last := r.shapes[len(r.shapes)-1]
-	if p, _ := mle.Pow2(last[1] * last[2]); p != last[1]*last[2] {
-		return nil, fmt.Errorf("cnn: the last node's %dx%d plane is not a power of two (its flatten would need a relayout)", last[1], last[2])
+	if st := r.tableLen[len(r.tableLen)-1] / pow2Int(last[0]); st != last[1]*last[2] {
+		return nil, fmt.Errorf("cnn: the last node's %dx%d plane is laid out in %d entries, not a power of two or padded (its flatten would need a relayout)", last[1], last[2], st)
 	}
 	if k := last[0] * last[1] * last[2]; dense[0].K != k {
 		return nil, fmt.Errorf("cnn: dense layer 0 reads %d values, the last node gives %d", dense[0].K, k)

@@ -27,12 +27,32 @@ func (s Shape) Out() (int, int) {
 
 // Tensor layout: a C×H×W tensor is the table of 2^⌈log C⌉ channels of
 // 2^⌈log H·W⌉ entries each, row-major inside a channel, zero on padding — the
-// layout a convolution's output has, so convolutions chain.
+// layout a convolution's output has, so convolutions chain. A table has at
+// least MinTable entries: a tensor of fewer (C·H·W ≤ 2) gets longer planes.
 func tableSize(c, hw int) (size, stride int) {
 	cp, _ := mle.Pow2(c)
-	stride, _ = mle.Pow2(hw)
+	stride, _ = mle.Pow2(max(hw, (MinTable+cp-1)/cp))
 	return cp * stride, stride
 }
+
+// TableSize returns the table size of a tensor of c channels of hw entries
+// and its per-channel stride: the layout of every tensor of a CNN (package
+// cnn), a convolution's X and Y and a max pool's.
+func TableSize(c, hw int) (size, stride int) { return tableSize(c, hw) }
+
+// MinTable is the least size of a tensor's table (three variables; issue
+// 22). Under vanishing masks a table hides at most as many claims as its
+// vanishing row has entries: a table of one entry has no mask (Z ≡ 0), a
+// convolution's output of ≤ 2 values revealed its accumulator, a pool's
+// output of ≤ 2 its window differences (maxpool's fresh mask R takes its
+// c from the output's variables; a one-entry pool output failed the
+// batch), and an input of 4 entries receives 5 claims (the input range's,
+// the convolution's gather's, the batch's), which the batch refuses.
+// Longer planes are zero padding, proven as every plane's padding: a
+// convolution's accumulators there are its bias term's (Σ over the real
+// positions only) and its patches' (−1 in the index map), so 0; a pool's
+// windows there gather only 0.
+const MinTable = 8
 
 // MinPatch is the least padded size of the patch cube κ (C·KH·KW entries;
 // two variables; issue 22). Under vanishing masks the patch table B(κ) is
@@ -73,7 +93,8 @@ func NewLayer(s Shape, w, b []int64) (*Layer, error) {
 	}
 	l := &Layer{Shape: s, Weights: w, Bias: b}
 	kp, kv := mle.Pow2(max(kc, MinPatch))
-	pp, pv := mle.Pow2(oh * ow)
+	_, ys := tableSize(s.O, oh*ow)
+	pp, pv := mle.Pow2(ys)
 	l.kv, l.pv = kv, pv
 	_, xStride := tableSize(s.C, s.H*s.W)
 	l.idx = make([]int32, kp*pp)

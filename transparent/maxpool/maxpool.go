@@ -68,6 +68,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/zkinfer/zkinfer/transparent/conv"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
 )
@@ -93,10 +94,11 @@ func NewLayer(c, h, w, k, bits int) (*Layer, error) {
 	l := &Layer{C: c, H: h, W: w, K: k, Bits: bits}
 	oh, ow := l.Out()
 	slots, sv := mle.Pow2(k * k)
-	cp, _ := mle.Pow2(c)
-	l.xStride, _ = mle.Pow2(h * w)
-	l.yStride, _ = mle.Pow2(oh * ow)
-	ySize := cp * l.yStride
+	// conv's tensor layout (at least conv.MinTable entries a table: a
+	// smaller output would leave R's row too short, mask.go).
+	_, l.xStride = conv.TableSize(c, h*w)
+	ySize, yStride := conv.TableSize(c, oh*ow)
+	l.yStride = yStride
 	_, l.wv = mle.Pow2(ySize)
 	l.sv = sv
 	l.idx = make([]int32, slots*ySize)
