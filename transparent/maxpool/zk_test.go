@@ -21,11 +21,12 @@ import (
 // (pcs.SetZeroVanishingForTests; R's row too) the vanishing parts are 0
 // and the test fails, so it can (zktest.MaskedRuns). The lookups are package logup's.
 //
-// Shapes: 2 channels of 4×4 (an output table of 8 entries), and 4 channels
-// of 2×2 pooled to 1×1 (4 entries, wv = 2: the least output the fresh mask
-// R hides, mask.go; artifact.zeroKnowledge judges the whole table).
+// Shapes: 2 channels of 4×4 (an output table of 8 entries), 4 channels of
+// 2×2 pooled to 1×1, and one channel of 2×2 pooled to one value — both
+// padded to conv.MinTable entries (wv = 3; the one-value pool, with wv = 0
+// and no fresh mask R, failed the batch on an honest proof before).
 func TestZeroKnowledge(t *testing.T) {
-	for _, c := range []struct{ c, h, w int }{{2, 4, 4}, {4, 2, 2}} {
+	for _, c := range []struct{ c, h, w int }{{2, 4, 4}, {4, 2, 2}, {1, 2, 2}} {
 		t.Run(fmt.Sprintf("%dx%dx%d", c.c, c.h, c.w), func(t *testing.T) {
 			l, err := NewLayer(c.c, c.h, c.w, 2, 12)
 			if err != nil {
