@@ -66,10 +66,11 @@ import (
 // the dense step's output tails, Add+Relu's and the flatten's links; the
 // artifact proves under pcs.Params{Hiding, Vanishing} where every part of
 // the model does (transparent/artifact, zk.go); dense layers' K and N are
-// padded to at least matmul.MinDim and convolutions' patch cubes to
-// conv.MinPatch (the encoding is unchanged; those shapes' tables and hashed
-// weights' commitments grow, so a proof of such a model made before is
-// rejected by the verifier, not the decoder). A version-5 proof is
+// padded to at least matmul.MinDim, convolutions' patch cubes to
+// conv.MinPatch and CNN tensors' tables to conv.MinTable (the encoding is
+// unchanged; those shapes' tables and hashed weights' commitments grow, so
+// a proof of such a model made before is rejected by the verifier, not the
+// decoder). A version-5 proof is
 // refused: prove again.
 const Version = 6
 
