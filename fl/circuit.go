@@ -86,9 +86,16 @@ func (s Shape) paramInfo() []*ops.Info {
 // Client is one client's slot: its committed wires, in wire order, which
 // is its commitment key's basis order (then gnark's mask).
 type Client struct {
-	Round  frontend.Variable   // equal to the public round
-	Salt   frontend.Variable   // the commitment's blind
-	Update []frontend.Variable // u_k, N values
+	Round frontend.Variable // equal to the public round
+	Salt  frontend.Variable // the commitment's blind
+	// Update holds u_k offset to nonnegative integers, u_kj + 2^(UpdateBits−1)
+	// in [0, 2^UpdateBits) (N values): the circuit's u_kj is the linear
+	// combination Update_j − 2^(UpdateBits−1), no constraint. A negative u_kj
+	// is r − |u_kj| in the field, a full-width scalar in every multi-scalar
+	// multiplication of the proof (A, B in G1 and G2, the commitment and its
+	// proof of knowledge); its offset is a 16-bit one, which gnark-crypto's
+	// Pippenger skips in all but its lowest windows.
+	Update []frontend.Variable
 }
 
 // Circuit proves one FedAvg round with clipping (package documentation).
@@ -180,15 +187,19 @@ func (c *Circuit) Define(api frontend.API) error {
 	// The weights sum to exactly 2^WeightBits, each in [0, 2^WeightBits].
 	api.AssertIsEqual(api.Add(c.Weights[0], 0, c.Weights[1:]...), pow2(WeightBits))
 	scaled := make([]frontend.Variable, s.Clients)
+	updates := make([][]frontend.Variable, s.Clients) // the signed u_k
 	for k := range c.Clients {
 		rc.Check(c.Weights[k], WeightBits+1)
-		u := c.Clients[k].Update
-		// u_kj ∈ [−2^(UpdateBits−1), 2^(UpdateBits−1)): one lookup each.
+		// u_kj = Update_kj − 2^(UpdateBits−1) with Update_kj ∈ [0, 2^UpdateBits):
+		// one lookup each, so u_kj ∈ [−2^(UpdateBits−1), 2^(UpdateBits−1)).
 		// With N < 2^24 and UpdateBits ≤ 18, ‖u‖² < 2^60: the sum of
 		// squares below is the integer norm, no wrap-around.
-		for _, v := range u {
-			rc.Check(api.Add(v, uHalf), s.UpdateBits)
+		u := make([]frontend.Variable, s.Params)
+		for j, v := range c.Clients[k].Update {
+			rc.Check(v, s.UpdateBits)
+			u[j] = api.Sub(v, uHalf)
 		}
+		updates[k] = u
 		norm := normPairs(api, u)
 		// f = ⌊2^F·min(1, C_q/‖u‖)⌋ exactly:
 		//   0 ≤ f ≤ 2^F                               (two lookups)
@@ -211,7 +222,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	// DP-FedAvg: noise z_j for the first DP.Params parameters, drawn by
 	// package dp's sampler from the committed seed, the public coins, the
 	// round and the previous model's commitment (dp.go).
-	noise, err := c.drawNoise(api, rc)
+	noise, err := c.drawNoise(api, rc, updates)
 	if err != nil {
 		return err
 	}
@@ -237,7 +248,7 @@ func (c *Circuit) Define(api frontend.API) error {
 		}
 		right[j] = api.Sub(api.Add(api.Mul(delta, den), c.Rem[j]), halfDen)
 	}
-	c.packedSums(api, scaled, right)
+	c.packedSums(api, scaled, updates, right)
 
 	if s.PublicModels {
 		return c.pinModelInputs(api)
@@ -301,7 +312,8 @@ func (s Shape) packWidth() (S, G int) {
 	return e + 1, 253 / (e + 1)
 }
 
-// packedSums asserts Σ_k scaled_k·u_kj = right_j for every parameter j,
+// packedSums asserts Σ_k scaled_k·u_kj = right_j for every parameter j
+// (updates[k] the signed u_k),
 // G parameters at a time (packWidth), with one product a client a group:
 //
 //	Σ_k scaled_k·(Σ_i 2^(S·i)·u_k,j_i) = Σ_i 2^(S·i)·right_j_i
@@ -313,14 +325,14 @@ func (s Shape) packWidth() (S, G int) {
 // multiple of 2^S of absolute value below 2^S, so 0; by induction every
 // slot's equation holds on its own. This replaces N·K products (one a
 // client value) by ⌈N/G⌉·K and ⌈N/G⌉ equalities.
-func (c *Circuit) packedSums(api frontend.API, scaled []frontend.Variable, right []frontend.Variable) {
+func (c *Circuit) packedSums(api frontend.API, scaled []frontend.Variable, updates [][]frontend.Variable, right []frontend.Variable) {
 	S, G := c.shape.packWidth()
 	for lo := 0; lo < len(right); lo += G {
 		hi := min(lo+G, len(right))
 		prods := make([]frontend.Variable, len(scaled))
 		packed := make([]frontend.Variable, hi-lo)
 		for k := range scaled {
-			u := c.Clients[k].Update
+			u := updates[k]
 			for i := range packed {
 				packed[i] = api.Mul(u[lo+i], pow2(S*i))
 			}

@@ -64,7 +64,9 @@ func TestCollusionFieldUpdates(t *testing.T) {
 	norm1 := new(big.Int)
 	for i := range G {
 		u1 := mul(new(big.Int).Sub(d[i], mul(s0, u0[i])), inv(s1))
-		c.Clients[0].Update[i], c.Clients[1].Update[i] = u0[i], u1
+		// the wires hold u + 2^(UpdateBits−1) (Client.Update)
+		h := big.NewInt(updateOffset(s.UpdateBits))
+		c.Clients[0].Update[i], c.Clients[1].Update[i] = mul(new(big.Int).Add(u0[i], h), big.NewInt(1)), mul(new(big.Int).Add(u1, h), big.NewInt(1))
 		norm1 = mul(new(big.Int).Add(norm1, mul(u1, u1)), big.NewInt(1))
 	}
 	if norm1.Cmp(big.NewInt(1)) != 0 {

@@ -93,7 +93,7 @@ func TestMeasure(t *testing.T) {
 	t0 = time.Now()
 	var pts []curve.G1Affine
 	for c := range k {
-		p, err := ClientCommitment(keys.Bases[c], r.Number, r.Salts[c], r.Updates[c])
+		p, err := ClientCommitment(keys.Bases[c], s.UpdateBits, r.Number, r.Salts[c], r.Updates[c])
 		if err != nil {
 			t.Fatal(err)
 		}

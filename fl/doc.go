@@ -14,8 +14,10 @@
 //
 // One circuit per shape (K clients × N parameters) is set up once
 // (proof/groth16setup). Client k's round number, a random salt and its N
-// quantized update values are the wires of the circuit's Groth16
-// commitment k (gnark's BSB22 extension [Groth 2016; LegoSNARK, Campanelli,
+// quantized update values, each offset by 2^(UpdateBits−1) to a
+// nonnegative integer (Client.Update: a small scalar costs the prover's
+// multi-scalar multiplications far less than a negative one, r − |u|),
+// are the wires of the circuit's Groth16 commitment k (gnark's BSB22 extension [Groth 2016; LegoSNARK, Campanelli,
 // Fiore, Querol 2019]), whose point D_k = Σ_i v_i·B_i over the commitment
 // key's basis B is what the proof carries. A client computes the same
 // point outside the circuit, one multi-scalar multiplication of N + 2

@@ -26,7 +26,7 @@ func Example() {
 	// Each client publishes one multi-scalar multiplication.
 	var published []fl.Point
 	for k, u := range r.Updates {
-		p, _ := fl.ClientCommitment(keys.Bases[k], r.Number, r.Salts[k], u)
+		p, _ := fl.ClientCommitment(keys.Bases[k], s.UpdateBits, r.Number, r.Salts[k], u)
 		published = append(published, p)
 	}
 	res, err := fl.Aggregate(s, r)

@@ -47,7 +47,7 @@ func WriteDir(dir string, s Shape, ccs *cs.R1CS, keys *Keys) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	sb, err := json.MarshalIndent(s, "", "  ")
+	sb, err := json.MarshalIndent(shapeFile{s, CircuitVersion}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -115,17 +115,32 @@ func ReadModelBases(dir string, s Shape) ([2][]curve.G1Affine, error) {
 	return out, nil
 }
 
+// CircuitVersion names the aggregation circuit's wire layout in ShapeFile:
+// "v2" commits client updates offset to nonnegative values
+// (Client.Update); a directory of another version was set up for another
+// circuit and its keys do not fit this one.
+const CircuitVersion = "v2"
+
+// shapeFile is ShapeFile's content: the shape and the circuit version.
+type shapeFile struct {
+	Shape
+	Circuit string `json:"circuit"`
+}
+
 // ReadShape reads a set-up directory's shape.
 func ReadShape(dir string) (Shape, error) {
-	var s Shape
+	var f shapeFile
 	b, err := os.ReadFile(filepath.Join(dir, ShapeFile))
 	if err != nil {
-		return s, fmt.Errorf("fl: %w (is %s a directory set up by zkinfer fl setup?)", err, dir)
+		return f.Shape, fmt.Errorf("fl: %w (is %s a directory set up by zkinfer fl setup?)", err, dir)
 	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", filepath.Join(dir, ShapeFile), err)
+	if err := json.Unmarshal(b, &f); err != nil {
+		return f.Shape, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", filepath.Join(dir, ShapeFile), err)
 	}
-	return s, s.Check()
+	if f.Circuit != CircuitVersion {
+		return f.Shape, fmt.Errorf("fl: %s was set up for circuit version %q, this zkinfer proves version %q: run fl setup again (and the clients fl commit again)", dir, f.Circuit, CircuitVersion)
+	}
+	return f.Shape, f.Shape.Check()
 }
 
 // ReadClientBasis reads client k's basis from dir's ClientsKeyFile,
@@ -258,9 +273,9 @@ type ProofFile struct {
 
 // File formats.
 const (
-	CommitmentFormat = "zkinfer-fl-commitment-v1"
+	CommitmentFormat = "zkinfer-fl-commitment-v2"
 	OpeningFormat    = "zkinfer-fl-opening-v1"
-	ProofFormat      = "zkinfer-fl-proof-v1"
+	ProofFormat      = "zkinfer-fl-proof-v2"
 )
 
 // PointHex and ParsePoint write and read a commitment point.

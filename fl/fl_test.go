@@ -67,7 +67,7 @@ func statement(t *testing.T, keys *Keys, r *Round, res *Result) *Statement {
 	t.Helper()
 	st := &Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom}
 	for k, u := range r.Updates {
-		p, err := ClientCommitment(keys.Bases[k], r.Number, r.Salts[k], u)
+		p, err := ClientCommitment(keys.Bases[k], testShape.UpdateBits, r.Number, r.Salts[k], u)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -140,19 +140,28 @@ func checkBasis(b []curve.G1Affine, s Shape, k int) error {
 }
 
 // ClientCommitment is client k's published commitment to its update for
-// a round: Σ v_i·B_i over v = (round, salt, u_1 … u_N, 0) and its basis B,
-// the point the aggregation proof's commitment k must equal. One
-// multi-scalar multiplication of N+2 terms.
-func ClientCommitment(basis []curve.G1Affine, round uint64, salt *big.Int, update []int64) (curve.G1Affine, error) {
+// a round: Σ v_i·B_i over v = (round, salt, u_1 + h … u_N + h, 0), h =
+// 2^(updateBits−1) (the circuit's offset update wires, Client.Update), and
+// its basis B, the point the aggregation proof's commitment k must equal.
+// One multi-scalar multiplication of N+2 terms. An update value outside
+// [−h, h) is refused: the round could not be proven with it.
+func ClientCommitment(basis []curve.G1Affine, updateBits int, round uint64, salt *big.Int, update []int64) (curve.G1Affine, error) {
 	var p curve.G1Affine
 	if len(basis) != len(update)+3 {
 		return p, fmt.Errorf("fl: the basis has %d points for an update of %d values: is the update of this circuit's model?", len(basis), len(update))
 	}
+	if updateBits < 2 || updateBits > 62 {
+		return p, fmt.Errorf("fl: update bits %d is outside [2, 62]: read it from the circuit's shape", updateBits)
+	}
+	h := updateOffset(updateBits)
 	es := make([]fr.Element, len(basis))
 	es[0].SetUint64(round)
 	es[1].SetBigInt(orZero(salt))
 	for j, v := range update {
-		es[j+2].SetInt64(v)
+		if v < -h || v >= h {
+			return p, fmt.Errorf("fl: update value %d = %d is outside the %d-bit range [%d, %d): raise --update-bits or scale the update down", j, v, updateBits, -h, h)
+		}
+		es[j+2].SetInt64(v + h)
 	}
 	if _, err := p.MultiExp(basis, es, ecc.MultiExpConfig{}); err != nil {
 		return p, fmt.Errorf("fl: %w", err)

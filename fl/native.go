@@ -232,7 +232,7 @@ func assign(s Shape, r *Round, res *Result) *Circuit {
 		cl := &c.Clients[k]
 		cl.Round, cl.Salt = r.Number, orZero(r.Salts[k])
 		for j, v := range r.Updates[k] {
-			cl.Update[j] = v
+			cl.Update[j] = v + updateOffset(s.UpdateBits)
 		}
 	}
 	for j := range c.OldW {
@@ -240,6 +240,10 @@ func assign(s Shape, r *Round, res *Result) *Circuit {
 	}
 	return c
 }
+
+// updateOffset is 2^(bits−1): a committed update wire holds u + updateOffset,
+// in [0, 2^bits) (Client.Update).
+func updateOffset(bits int) int64 { return int64(1) << (bits - 1) }
 
 func orZero(v *big.Int) *big.Int {
 	if v == nil {

@@ -185,8 +185,9 @@ func (d *DPShape) Describe() string {
 // seed opens the public seed commitment, the key binds the coins, the
 // round and the previous model's commitment (so a seed and coins reused
 // in another round, or on another model, give independent noise), and
-// every client's update outside the range is zero.
-func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker) ([]frontend.Variable, error) {
+// every client's update (updates[k], the signed u_k) outside the range is
+// zero.
+func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker, updates [][]frontend.Variable) ([]frontend.Variable, error) {
 	d := c.shape.DP
 	if d == nil {
 		return nil, nil
@@ -208,7 +209,7 @@ func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker) ([]frontend.Va
 		}
 		z[j] = 0
 		for k := range c.Clients {
-			api.AssertIsEqual(c.Clients[k].Update[j], 0)
+			api.AssertIsEqual(updates[k][j], 0)
 		}
 	}
 	return z, nil

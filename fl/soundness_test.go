@@ -6,6 +6,10 @@ import (
 	"math/big"
 	"slices"
 	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 )
 
 func cloneRound(r *Round) *Round {
@@ -172,10 +176,31 @@ func TestUpdateRange(t *testing.T) {
 		}
 		prf, err := Prove(testShape, ccs, keys.PK, r, res)
 		if err == nil {
-			err = Verify(testShape, keys.VK, prf, statement(t, keys, r, res))
+			// ClientCommitment refuses the value: the point its wires
+			// commit to, computed without that check.
+			st := statement(t, keys, testRound(1), res)
+			st.Clients[0] = offsetPoint(t, keys.Bases[0], r.Number, r.Salts[0], r.Updates[0])
+			err = Verify(testShape, keys.VK, prf, st)
 		}
 		if err == nil {
 			t.Fatalf("an update value %d (range [−2^%d, 2^%d)) accepted", v, testShape.UpdateBits-1, testShape.UpdateBits-1)
 		}
 	}
+}
+
+// offsetPoint is ClientCommitment without its range check: the point of
+// the wires (round, salt, u + 2^(UpdateBits−1)).
+func offsetPoint(t *testing.T, basis []curve.G1Affine, round uint64, salt *big.Int, u []int64) curve.G1Affine {
+	t.Helper()
+	es := make([]fr.Element, len(basis))
+	es[0].SetUint64(round)
+	es[1].SetBigInt(salt)
+	for j, v := range u {
+		es[j+2].SetInt64(v + updateOffset(testShape.UpdateBits))
+	}
+	var p curve.G1Affine
+	if _, err := p.MultiExp(basis, es, ecc.MultiExpConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

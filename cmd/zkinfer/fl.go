@@ -164,7 +164,7 @@ func cmdFLCommit(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	t0 := time.Now()
-	p, err := fl.ClientCommitment(basis, *round, salt, u)
+	p, err := fl.ClientCommitment(basis, s.UpdateBits, *round, salt, u)
 	if err != nil {
 		return err
 	}
