@@ -44,8 +44,10 @@ type Sampler struct {
 	mech  Mechanism
 	table *Table
 	rows  *rowTable
-	perm  *p2perm.Permutation
-	key   frontend.Variable
+	p4    *p2perm.Permutation
+	// blocks are the squeezed sponge states S_0, S_1, … (Key), computed
+	// as draws need them.
+	blocks [][]frontend.Variable
 	// test hooks: a forged prover (see sampler_test.go).
 	hooks hooks
 }
@@ -79,11 +81,11 @@ func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins fron
 	if err != nil {
 		return nil, err
 	}
-	key, err := keyCircuit(api, seed, coins, bound...)
+	p4, err := p2perm.NewPoseidon2FromParameters(api, 4, 8, 56)
 	if err != nil {
 		return nil, err
 	}
-	perm, err := p2perm.NewPoseidon2FromParameters(api, 2, 6, 50)
+	s0, err := keyCircuit(api, p4, seed, coins, bound...)
 	if err != nil {
 		return nil, err
 	}
@@ -91,23 +93,31 @@ func NewSampler(api frontend.API, rc RangeChecker, m Mechanism, seed, coins fron
 	for r, c := range t.Mag {
 		rows[r] = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(int64(r)), packShift), c)
 	}
-	return &Sampler{api: api, rc: rc, mech: m, table: t, perm: perm, key: key, rows: newRowTable(api, rows)}, nil
+	return &Sampler{api: api, rc: rc, mech: m, table: t, p4: p4, blocks: [][]frontend.Variable{s0}, rows: newRowTable(api, rows)}, nil
 }
 
-// keyCircuit is Key in the circuit: the IV is a Merkle–Damgård hash
-// (constant, and free, when the first bound value is), then one width-4
-// permutation per block of three absorbed values.
-func keyCircuit(api frontend.API, seed, coins frontend.Variable, bound ...frontend.Variable) (frontend.Variable, error) {
+// u is draw j's uniform field element, S_⌊j/3⌋[1 + j mod 3] (Key).
+func (s *Sampler) u(j int) frontend.Variable {
+	for len(s.blocks) <= j/3 {
+		next := append([]frontend.Variable{}, s.blocks[len(s.blocks)-1]...)
+		if err := s.p4.Permutation(next); err != nil {
+			panic(err)
+		}
+		s.blocks = append(s.blocks, next)
+	}
+	return s.blocks[j/3][1+j%3]
+}
+
+// keyCircuit is Key's absorbing in the circuit: the IV is a Merkle–Damgård
+// hash (constant, and free, when the first bound value is), then one
+// width-4 permutation per block of three absorbed values; it returns S_0.
+func keyCircuit(api frontend.API, p4 *p2perm.Permutation, seed, coins frontend.Variable, bound ...frontend.Variable) ([]frontend.Variable, error) {
 	var b0 frontend.Variable = 0
 	rest := bound
 	if len(bound) > 0 {
 		b0, rest = bound[0], bound[1:]
 	}
 	iv, err := hashCircuit(api, TagKey, len(bound), b0)
-	if err != nil {
-		return nil, err
-	}
-	p4, err := p2perm.NewPoseidon2FromParameters(api, 4, 8, 56)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +134,7 @@ func keyCircuit(api frontend.API, seed, coins frontend.Variable, bound ...fronte
 			return nil, err
 		}
 	}
-	return state[1], nil
+	return state, nil
 }
 
 // Offset is the table's T: every noise is in [−T, T].
@@ -134,7 +144,8 @@ func (s *Sampler) Offset() int64 { return s.table.Offset }
 // noise is p − |z|), constrained to be Noise(table, key, j). With k =
 // UniformBits, W = k + 1 and mBits = bitlen(T):
 //
-//  1. u = Compress(key, j): one Poseidon2 permutation.
+//  1. u = S_⌊j/3⌋[1 + j mod 3] (Key): one width-4 Poseidon2 permutation
+//     every three draws, the first three from the absorbing one.
 //  2. u = v + 2^(k−1)·s + 2^k·hi, all hinted, with v ∈ [0, 2^(k−1)),
 //     s ∈ {0, 1} and hi ∈ [0, ⌊p/2^k⌋) (hi's two range checks): then the
 //     right side is below p, so this is u's canonical split and (v, s) the
@@ -159,7 +170,7 @@ func (s *Sampler) Offset() int64 { return s.table.Offset }
 //  4. z = m·(1 − 2s): m for s = 0, −m for s = 1.
 func (s *Sampler) Draw(j int) frontend.Variable {
 	api := s.api
-	u := s.perm.Compress(s.key, j)
+	u := s.u(j)
 	split := SplitHint
 	if s.hooks.forgeSplitAt == j+1 {
 		split = forgedSplits[s.hooks.forgeSplit]

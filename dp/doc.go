@@ -13,20 +13,21 @@
 // keccak256(c) mod r), and the noise of draw j of a release is a
 // deterministic function of both and of the query:
 //
-//	key = K(q, D, s, c)        q: the statement's tag (a hash of the query),
+//	S_0 = K(q, D, s, c)        q: the statement's tag (a hash of the query),
 //	                           D: the dataset commitment (package query)
-//	u_j = Compress(key, j)     one width-2 Poseidon2 permutation
+//	u_j = S_⌊j/3⌋[1 + j mod 3] S_{i+1} = P4(S_i): three draws a permutation
 //	U_j = u_j mod 2^64         the uniform input of the sampler
 //	z_j = F⁻¹(U_j)             the sign–magnitude inverse CDF of the table
 //
-// K is a sponge over the width-4 Poseidon2 permutation (R_F = 8, R_P = 56,
-// the reference 128-bit instance for BN254) with one capacity lane: its IV
-// is H(17, 2, q), then one permutation of (IV, D, s, c), and the key is
-// the first rate lane (Key). q goes into the IV so that a circuit that
+// K is a sponge over the width-4 Poseidon2 permutation P4 (R_F = 8,
+// R_P = 56, the reference 128-bit instance for BN254) with one capacity
+// lane: its IV is H(17, 2, q), then one permutation of (IV, D, s, c)
+// gives S_0, and the draws are squeezed from the three rate lanes of
+// S_0, S_1 = P4(S_0), … (Key). q goes into the IV so that a circuit that
 // pins it as a constant (package circuit's statement tag) computes the IV
-// at no constraint: the key costs one width-4 permutation (about 264
-// constraints) where absorbing four values into the width-2 hash cost
-// four (744).
+// at no constraint: a release of up to three values costs one width-4
+// permutation (about 264 constraints) where the width-2 hash of the four
+// values and one width-2 compression a draw cost 744 + 186 a draw.
 //
 // As in Biswas and Cormode [BC23], where the noise combines the prover's
 // committed private coins with public ones: the prover cannot choose the
@@ -57,11 +58,12 @@
 // with big.Float at 256 bits from the parameters alone (our own exp, no
 // platform floating point), so every machine builds the same circuit.
 //
-// In the circuit (Sampler.Draw, about 340 constraints a draw with lookup
+// In the circuit (Sampler.Draw, about 170 constraints a draw with lookup
 // range checks, plus one per magnitude row once per circuit; the steps
 // and their soundness are Draw's comment):
 //
-//  1. u = Compress(key, j).
+//  1. u = S_⌊j/3⌋[1 + j mod 3]: one width-4 permutation every three draws
+//     (the first three come with the key's absorbing).
 //  2. u = v + 2^63·s + 2^64·hi, all hinted, with v < 2^63, s a bit and hi
 //     ∈ [0, ⌊p/2^64⌋) (two range checks): then the right side is below p,
 //     so this is u's canonical split and (v, s) the only usable low bits.

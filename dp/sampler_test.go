@@ -408,8 +408,8 @@ func TestConstraintsPerDraw(t *testing.T) {
 		one, many := count(1), count(33)
 		per := float64(many-one) / 32
 		tab, _ := tc.m.Table()
-		t.Logf("%s ε=%s Δ=%d (table %d rows), bits=%v: 1 draw %d constraints, 33 draws %d: %.1f per draw",
-			tc.m.Kind, tc.m.Epsilon, tc.m.Sensitivity, len(tab.CDF), tc.bits, one, many, per)
+		t.Logf("%s ε=%s Δ=%d (magnitude table %d rows), bits=%v: 1 draw %d constraints, 33 draws %d: %.1f per draw",
+			tc.m.Kind, tc.m.Epsilon, tc.m.Sensitivity, len(tab.Mag), tc.bits, one, many, per)
 		if per > 2000 || float64(one) > 2000+float64(len(tab.CDF))*2+1000 {
 			t.Errorf("%.0f constraints per draw (target ≤ 2,000)", per)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -84,15 +85,16 @@ func hashNative(vals ...*big.Int) *big.Int {
 // commitment hides it without a salt, and binds it (collision resistance).
 func SeedCommitment(seed *big.Int) *big.Int { return hashNative(big.NewInt(TagSeed), seed) }
 
-// Key is the noise key of one release, a sponge [BDPV08] over the width-4
-// Poseidon2 permutation [GKS23] (R_F = 8, R_P = 56, the 128-bit instance
-// for BN254) with one capacity lane:
+// Key is the noise stream of one release, a sponge [BDPV08] over the
+// width-4 Poseidon2 permutation P4 [GKS23] (R_F = 8, R_P = 56, the
+// reference 128-bit instance for BN254) with one capacity lane:
 //
-//	IV    = H(TagKey, n, b_0)            n = len(bound), b_0 = 0 when n = 0
-//	state = (IV, 0, 0, 0)
+//	IV  = H(TagKey, n, b_0)            n = len(bound), b_0 = 0 when n = 0
+//	S_0 = (IV, 0, 0, 0)
 //	for each block of 3 of (b_1 … b_{n−1}, seed, coins), zero-padded:
-//	    state[1..3] += block; state = P4(state)
-//	key   = state[1]
+//	    S_0[1..3] += block; S_0 = P4(S_0)
+//	S_{i+1} = P4(S_i)                  the squeeze
+//	u_j = S_{⌊j/3⌋}[1 + j mod 3]       draw j's uniform field element
 //
 // bound are the values the release is about (package query binds the
 // statement's tag and the dataset commitment, package circuit the
@@ -101,12 +103,15 @@ func SeedCommitment(seed *big.Int) *big.Int { return hashNative(big.NewInt(TagSe
 // noise. The first bound value goes into the IV so that a circuit that
 // pins it as a constant (a statement's tag) computes the IV at no
 // constraint; n in the IV makes the zero padding unambiguous. With two
-// bound values, as every caller has, the key is one permutation of
-// (IV, b_1, seed, coins): about 264 constraints where absorbing the four
-// values one width-2 compression at a time cost 744. The capacity is one
-// field element (254 bits): generic attacks on the sponge cost about
-// 2^127, as on the width-2 Merkle–Damgård hash of the seed commitment.
-func Key(seed, coins *big.Int, bound ...*big.Int) *big.Int {
+// bound values, as every caller has, absorbing is one permutation of
+// (IV, b_1, seed, coins), whose three rate lanes are the first three
+// draws: a release of one to three values costs one permutation (about
+// 264 constraints) where the width-2 hash and one compression a draw cost
+// 744 + 186; each further three draws cost one more. The capacity lane is
+// never output and is one field element (254 bits): generic attacks on
+// the sponge cost about 2^127, as on the width-2 Merkle–Damgård hash of
+// the seed commitment.
+func Key(seed, coins *big.Int, bound ...*big.Int) *Stream {
 	b0, rest := big.NewInt(0), bound
 	if len(bound) > 0 {
 		b0, rest = bound[0], bound[1:]
@@ -123,34 +128,45 @@ func Key(seed, coins *big.Int, bound ...*big.Int) *big.Int {
 			e.SetBigInt(in[i+l])
 			state[1+l].Add(&state[1+l], &e)
 		}
-		if err := perm4.Permutation(state[:]); err != nil {
-			panic(err) // a buffer of the permutation's width: cannot fail
-		}
+		permute(&state)
 	}
-	return state[1].BigInt(new(big.Int))
+	return &Stream{blocks: [][4]fr.Element{state}}
 }
 
-// perm4 is the key's permutation: width 4 with the reference constants of
-// gnark-crypto (HorizenLabs' poseidon2 parameters, 128-bit security).
+// Stream is a release's noise stream (Key): the squeezed sponge states.
+type Stream struct {
+	mu     sync.Mutex
+	blocks [][4]fr.Element
+}
+
+// u is draw j's uniform field element.
+func (s *Stream) u(j int) *big.Int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.blocks) <= j/3 {
+		next := s.blocks[len(s.blocks)-1]
+		permute(&next)
+		s.blocks = append(s.blocks, next)
+	}
+	return s.blocks[j/3][1+j%3].BigInt(new(big.Int))
+}
+
+func permute(state *[4]fr.Element) {
+	if err := perm4.Permutation(state[:]); err != nil {
+		panic(err) // a buffer of the permutation's width: cannot fail
+	}
+}
+
+// perm4 is the stream's permutation: width 4 with the reference constants
+// of gnark-crypto (HorizenLabs' poseidon2 parameters, 128-bit security).
 var perm4 = p2native.NewPermutation(4, 8, 56)
 
-var perm = p2native.NewPermutation(2, 6, 50)
-
-// Uniform is draw j's uniform value: u = Compress(key, j) (the width-2
-// Poseidon2 permutation with feed-forward), split as u = lo + 2^k·hi. ok is
-// false when hi ≥ ⌊p/2^k⌋, where the split would not be canonical (with
-// probability below 2^k/p < 2^-189 for a random u): no noise is defined
-// and the prover must draw a new seed.
-func Uniform(key *big.Int, j int) (lo, hi *big.Int, ok bool) {
-	var l, r fr.Element
-	l.SetBigInt(key)
-	r.SetInt64(int64(j))
-	lb, rb := l.Bytes(), r.Bytes()
-	out, err := perm.Compress(lb[:], rb[:])
-	if err != nil {
-		panic(err) // canonical 32-byte inputs: cannot fail
-	}
-	u := new(big.Int).SetBytes(out)
+// Uniform is draw j's uniform value: u_j of the stream, split as u = lo +
+// 2^k·hi. ok is false when hi ≥ ⌊p/2^k⌋, where the split would not be
+// canonical (with probability below 2^k/p < 2^-189 for a random u): no
+// noise is defined and the prover must draw a new seed.
+func Uniform(key *Stream, j int) (lo, hi *big.Int, ok bool) {
+	u := key.u(j)
 	lo = new(big.Int).And(u, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), UniformBits), big.NewInt(1)))
 	hi = new(big.Int).Rsh(u, UniformBits)
 	return lo, hi, hi.Cmp(hiBound()) < 0
@@ -161,7 +177,7 @@ func hiBound() *big.Int { return new(big.Int).Rsh(ecc.BN254.ScalarField(), Unifo
 
 // Noise is draw j of key from table t: the integer reference of the
 // circuit's sampler (Sampler.Draw proves exactly this value).
-func Noise(t *Table, key *big.Int, j int) (int64, error) {
+func Noise(t *Table, key *Stream, j int) (int64, error) {
 	lo, _, ok := Uniform(key, j)
 	if !ok {
 		return 0, fmt.Errorf("dp: draw %d of this seed and coins has no canonical uniform value (probability < 2^-189): draw a new seed", j)
