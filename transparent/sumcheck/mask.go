@@ -129,16 +129,38 @@ func NewMaskDegrees(degs []int, p pcs.Params) (*Mask, error) {
 		return nil, err
 	}
 	p.Hiding = true
-	n := len(degs)
 	offs, total := maskOffsets(degs)
-	m := &Mask{n: n, degs: append([]int(nil), degs...), offs: offs, coef: make(mle.Table, 1<<maskVars(degs)), ends: make([]fr.Element, n)}
-	for i := 0; i < total; i++ {
-		if !zeroMask {
-			if _, err := m.coef[i].SetRandom(); err != nil {
-				return nil, fmt.Errorf("sumcheck: drawing the mask: %v", err)
-			}
+	coef := make(mle.Table, 1<<maskVars(degs))
+	if err := drawMask(coef[:total]); err != nil {
+		return nil, err
+	}
+	m := maskOver(degs, offs, coef)
+	var err error
+	if m.data, err = pcs.CommitShape(p, m.coef, 0); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// drawMask fills c with uniform coefficients (zeros under zeroMask).
+func drawMask(c []fr.Element) error {
+	if zeroMask {
+		return nil
+	}
+	for i := range c {
+		if _, err := c[i].SetRandom(); err != nil {
+			return fmt.Errorf("sumcheck: drawing the mask: %v", err)
 		}
 	}
+	return nil
+}
+
+// maskOver is the mask g whose g_i has degree degs[i] and coefficients
+// coef[offs[i]..offs[i]+degs[i]], not committed (data nil): [NewMaskDegrees]
+// commits it, a [MaskPool] slot lies in the pool's commitment.
+func maskOver(degs, offs []int, coef mle.Table) *Mask {
+	n := len(degs)
+	m := &Mask{n: n, degs: append([]int(nil), degs...), offs: offs, coef: coef, ends: make([]fr.Element, n)}
 	var zero, one, all fr.Element
 	one.SetOne()
 	for i := range m.ends {
@@ -149,11 +171,7 @@ func NewMaskDegrees(degs []int, p pcs.Params) (*Mask, error) {
 	h := pow2(n - 1)
 	m.sum.Mul(&all, &h)
 	m.rest.Sub(&all, &m.ends[0])
-	var err error
-	if m.data, err = pcs.CommitShape(p, m.coef, 0); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return m
 }
 
 // gi evaluates g_i at x (Horner).

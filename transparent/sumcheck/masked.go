@@ -176,10 +176,14 @@ func (p *Proof) Size() int {
 }
 
 // MaskSize returns the bytes the mask adds to a proof (32 per field element
-// or hash; a commitment counts 48): 0 for an unmasked one.
+// or hash; a commitment counts 48): 0 for an unmasked one, 64 (G and g(r))
+// for a pooled one ([ProveSumPooled]: no commitment, no opening).
 func (p *Proof) MaskSize() int {
 	if p.Mask == nil {
 		return 0
+	}
+	if p.Mask.Com == (pcs.Commitment{}) {
+		return 64 + p.Mask.Open.Size()
 	}
 	return 48 + 64 + p.Mask.Open.Size()
 }

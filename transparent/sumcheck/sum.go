@@ -246,6 +246,12 @@ func ProveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool)
 }
 
 func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool, p pcs.Params) (Proof, []fr.Element, error) {
+	return proveSumIn(tr, claim, in, zk, p, nil, 0)
+}
+
+// proveSumIn is [ProveSum] with its mask committed under p, or, when pool
+// is set (zk), drawn from the pool's slot.
+func proveSumIn(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool, p pcs.Params, pool *MaskPool, slot int) (Proof, []fr.Element, error) {
 	if len(in.Tables) == 0 {
 		return Proof{}, nil, fmt.Errorf("sumcheck: no tables")
 	}
@@ -283,7 +289,17 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 	degs := roundDegrees(n, d, dl)
 	var mask *Mask
 	var proof Proof
-	if zk && n > 0 {
+	if pool != nil {
+		var err error
+		if mask, err = pool.take(slot, degs); err != nil {
+			return Proof{}, nil, err
+		}
+		proof.Mask = &MaskPart{Sum: mask.Sum()}
+		tr.AppendUint64("sumcheck/slot", uint64(slot))
+		tr.AppendElements("sumcheck/masksum", proof.Mask.Sum)
+		mask.Start(tr.Challenge("sumcheck/rho"))
+		s.lie = pool.cheat.lie[slot]
+	} else if zk && n > 0 {
 		var err error
 		if mask, err = NewMaskDegrees(degs, p); err != nil {
 			return Proof{}, nil, err
@@ -293,16 +309,31 @@ func proveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool,
 		tr.AppendElements("sumcheck/masksum", proof.Mask.Sum)
 		mask.Start(tr.Challenge("sumcheck/rho"))
 	}
+	if lieNext != nil && pool == nil {
+		s.lie, lieNext = *lieNext, nil
+	}
 	var point []fr.Element
 	proof.Rounds, point = s.rounds(tr, tp, mask, func(j int) int { return degs[j] })
 	proof.Finals = s.finals()
+	if !s.lie.IsZero() && pool == nil { // a test's cheat on a pool's A·P̂: the shift lands in P̂(ρ)
+		var t fr.Element
+		t.Inverse(&proof.Finals[0])
+		proof.Finals[1].Add(&proof.Finals[1], t.Mul(&t, ptr(liedGap(s.lie, n, fr.One()))))
+	}
 	tr.AppendElements("sumcheck/finals", proof.Finals...)
 	if tp != nil {
 		v := tp.final()
 		proof.Tail = &v
 		tr.AppendElements("sumcheck/tail", v)
 	}
-	if mask != nil {
+	if pool != nil {
+		proof.Mask.Value = mask.Value()
+		if !s.lie.IsZero() { // a test's cheat: the rounds' shift lands in g(r)
+			proof.Mask.Value.Add(&proof.Mask.Value, ptr(liedGap(s.lie, n, mask.rho)))
+		}
+		tr.AppendElements("sumcheck/maskvalue", proof.Mask.Value)
+		pool.record(slot, point, proof.Mask.Value)
+	} else if mask != nil {
 		proof.Mask.Value = mask.Value()
 		tr.AppendElements("sumcheck/maskvalue", proof.Mask.Value)
 		var err error
@@ -324,6 +355,13 @@ func VerifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, pro
 }
 
 func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p pcs.Params, proof Proof) ([]fr.Element, []fr.Element, fr.Element, error) {
+	return verifySumIn(tr, claim, n, sh, p, proof, nil, 0)
+}
+
+// verifySumIn is [VerifySum] with the mask opened under p, or, when pool
+// is set, the proof's mask a slot of the pool (its value recorded there,
+// checked by [PoolVerifier.Verify]).
+func verifySumIn(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p pcs.Params, proof Proof, pool *PoolVerifier, slot int) ([]fr.Element, []fr.Element, fr.Element, error) {
 	var none fr.Element
 	if n < 0 {
 		return nil, nil, none, fmt.Errorf("sumcheck: a sum over %d variables", n)
@@ -343,7 +381,19 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 	cur := claim
 	var rhoG fr.Element
 	mp := proof.Mask
-	if mp != nil {
+	if pool != nil {
+		if mp == nil || mp.Com != (pcs.Commitment{}) || !emptyOpening(mp.Open) {
+			return nil, nil, none, fmt.Errorf("sumcheck: a pooled sumcheck's proof must carry its mask's sum and value only (mask present %v)", mp != nil)
+		}
+		if err := pool.take(slot, degs); err != nil {
+			return nil, nil, none, err
+		}
+		tr.AppendUint64("sumcheck/slot", uint64(slot))
+		tr.AppendElements("sumcheck/masksum", mp.Sum)
+		rhoG = tr.Challenge("sumcheck/rho")
+		var t fr.Element
+		cur.Add(&cur, t.Mul(&rhoG, &mp.Sum))
+	} else if mp != nil {
 		if n == 0 {
 			return nil, nil, none, fmt.Errorf("sumcheck: a mask on a sum over 0 variables")
 		}
@@ -397,7 +447,10 @@ func verifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p p
 		tail = *proof.Tail
 		tr.AppendElements("sumcheck/tail", tail)
 	}
-	if mp != nil {
+	if pool != nil {
+		tr.AppendElements("sumcheck/maskvalue", mp.Value)
+		pool.record(slot, point, mp.Value)
+	} else if mp != nil {
 		tr.AppendElements("sumcheck/maskvalue", mp.Value)
 		if err := VerifyMaskOpeningDegrees(tr, p, mp.Com, point, degs, mp.Value, mp.Open); err != nil {
 			return nil, nil, none, fmt.Errorf("sumcheck: mask opening: %v", err)

@@ -44,6 +44,16 @@
 // opening's pcs error). [Prove] and
 // [ProveMasked] run on the same prover (one term Π_k T_k, coefficient 1)
 // and produce the same bytes as before it.
+//
+// A [MaskPool] (pool.go) holds the Libra masks of many zero-knowledge
+// sumchecks in one hiding commitment made before any of their challenges;
+// [ProveSumPooled] / [VerifySumPooled] take a slot instead of committing and
+// opening a mask each, and one [MaskPool.Open] / [PoolVerifier.Verify]
+// proves every slot's g_s(r_s) at once: their γ-combination (γ drawn after
+// all of them; a wrong one survives with (#slots − 1)/|F|) reduced by one
+// zero-knowledge sumcheck to one opening of the pool. Soundness and zero
+// knowledge are argued at [MaskPool]. The unpooled functions and their
+// proofs are unchanged byte for byte (TestProofBytesGolden).
 package sumcheck
 
 import (

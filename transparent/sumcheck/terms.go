@@ -15,9 +15,10 @@ type sumProver struct {
 	tables []mle.Table
 	masks  [][]fr.Element // per table nil or s_k (nil: none masked)
 	terms  []Term
-	need   []int  // per table, the largest degree of a term it is in
-	unit   []bool // per term, Coef = 1 (no scaling)
-	mul    int    // multiplications so far
+	need   []int      // per table, the largest degree of a term it is in
+	unit   []bool     // per term, Coef = 1 (no scaling)
+	mul    int        // multiplications so far
+	lie    fr.Element // tests only (pool cheats): round j adds lie·2^-(j+1), so the last claim is off by lie·2^-n
 
 	n     int
 	point []fr.Element   // ρ_0..ρ_{j−1}
@@ -57,6 +58,9 @@ func (s *sumProver) rounds(tr *transcript.Transcript, tp *tailProver, mask *Mask
 		}
 		if mask != nil {
 			mask.AddRound(g)
+		}
+		if !s.lie.IsZero() {
+			shiftRound(g, s.lie, j)
 		}
 		tr.AppendElements("sumcheck/round", g...)
 		r := tr.Challenge("sumcheck/r")
