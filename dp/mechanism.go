@@ -109,6 +109,7 @@ type Table struct {
 	Offset int64
 	CDF    []*big.Int
 	Mag    []*big.Int
+	deltas sync.Map // "ε/Δ" → δ: Delta, computed once (a prove resolves the release more than once)
 }
 
 // Count is the number of U ∈ [0, 2^k) that give noise z (0 outside the
@@ -246,6 +247,16 @@ func (m *Mechanism) key() string {
 // the exact δ(ε) [BW18], computed at 256 bits and
 // rounded up.
 func (t *Table) Delta(eps Decimal, sens int64) float64 {
+	key := fmt.Sprintf("%d/%d/%d", eps.Num, eps.Den, sens)
+	if d, ok := t.deltas.Load(key); ok {
+		return d.(float64)
+	}
+	d := t.delta(eps, sens)
+	t.deltas.Store(key, d)
+	return d
+}
+
+func (t *Table) delta(eps Decimal, sens int64) float64 {
 	e := expBig(ratFloat(eps.Rat()))
 	worst := newFloat()
 	n := int64(len(t.CDF) - 1)
