@@ -74,6 +74,9 @@ func benchTree(b *testing.B, p pcs.Params, sizes []int) {
 			gkr := proof.Size() - proof.Opening.Size()
 			b.ReportMetric(float64(gkr), "gkr-bytes")
 			b.ReportMetric(float64(proof.Size()), "proof-bytes")
+			if proof.ZK != nil {
+				b.ReportMetric(float64(proof.ZK.PoolOpening.Size()), "pool-open-bytes")
+			}
 		})
 	}
 }

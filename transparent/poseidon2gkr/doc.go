@@ -92,7 +92,12 @@
 //     whose final S̃(ρ̄_last) is a mask claim; a level's two-to-one step
 //     hands the next level the tail of (1 − μ)·n_0 + μ·n_1,
 //     n = M_E^{-1}·m of its round 0. Every sumcheck is Libra-masked
-//     (sumcheck.ProveSum with zk).
+//     by a slot of one sumcheck.MaskPool (sumcheck.ProveSumPooled): the
+//     56n + 2 sumchecks' shapes fix their round degrees (poolSlots), so
+//     the pool is committed with M, before any challenge, and opened once
+//     after the last sumcheck (its γ-fold of the 56n + 2 values g_s(r_s),
+//     one sumcheck, one pcs opening) instead of one commitment and one
+//     opening per sumcheck.
 //   - The root level has no variable, so nothing to mask with: it runs
 //     over one variable, instances (v_0, v_1) (the root, claimed at x = 0)
 //     and (v_1, v_0), whose inputs l(x) = v_x and r(x) = v_{1−x} have MLEs
@@ -123,7 +128,9 @@
 // degree 16 (eq·û_0^5 with û of degree 3) and 1/|F| for the Libra mask's
 // ρ, the root level's one variable (18·56/|F| in all), the leaves'
 // sumcheck (2n + 3)/|F|, the mask claims' γ (56n)/|F| and reduction,
-// and one pcs error per Libra mask's opening (56n + 2 of them: with
-// sumcheck.MaskParams ≈ 2^-100 each, ≈ 2^-90.4 for 2^14 leaves, which
-// dominates).
+// the mask pool's γ (56n + 1)/|F| and its reduction (2p + 3)/|F| (2^p
+// entries), and the pcs errors of four openings — the leaves', M's, the
+// pool's and the pool reduction's own Libra mask's (≈ 2^-100 each under
+// pcs.DefaultParams and sumcheck.MaskParams: ≈ 2^-98, which dominates;
+// one opening per sumcheck's mask, before the pool, gave ≈ 2^-90.4).
 package poseidon2gkr

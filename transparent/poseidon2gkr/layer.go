@@ -147,7 +147,14 @@ func provePerms(tr *transcript.Transcript, st *[Rounds + 1][2]mle.Table, carry m
 		if hook != nil {
 			hook(i, &in, sum)
 		}
-		p, rho, err := sumcheck.ProveSum(tr, y, in, z != nil)
+		var p sumcheck.Proof
+		var rho []fr.Element
+		var err error
+		if z != nil {
+			p, rho, err = sumcheck.ProveSumPooled(tr, y, in, z.pool, z.nextSlot())
+		} else {
+			p, rho, err = sumcheck.ProveSum(tr, y, in, false)
+		}
 		if err != nil {
 			return PermProof{}, nil, [2]fr.Element{}, fmt.Errorf("poseidon2gkr: round %d: %v", i, err)
 		}
@@ -203,7 +210,14 @@ func verifyPerms(tr *transcript.Transcript, c Claim, proof PermProof, z *zkRun, 
 		if z != nil {
 			z.shape(&sh)
 		}
-		rho, fin, tail, err := sumcheck.VerifySum(tr, y, n, sh, proof.Layers[Rounds-1-i])
+		var rho, fin []fr.Element
+		var tail fr.Element
+		var err error
+		if z != nil {
+			rho, fin, tail, err = sumcheck.VerifySumPooled(tr, y, n, sh, z.pv, z.nextSlot(), proof.Layers[Rounds-1-i])
+		} else {
+			rho, fin, tail, err = sumcheck.VerifySum(tr, y, n, sh, proof.Layers[Rounds-1-i])
+		}
 		if err != nil {
 			return nil, none, fmt.Errorf("round %d's layer: %v", i, err)
 		}

@@ -135,6 +135,12 @@ func TestTreeRejected(t *testing.T) {
 			c[0].Add(&c[0], &one)
 		}},
 		{"zero-knowledge part dropped", true, nil, func(p *Proof) { p.ZK = nil }},
+		{"a layer's Libra mask value (a pool slot's g(r))", true, nil, func(p *Proof) { m := p.Levels[1].Layers[20].Mask; m.Value.Add(&m.Value, &one) }},
+		{"a layer's pooled mask given a commitment", true, nil, func(p *Proof) { p.Levels[0].Layers[0].Mask.Com = p.ZK.Pool }},
+		{"the masks' pool's commitment", true, nil, func(p *Proof) { p.ZK.Pool.Root[0] ^= 1 }},
+		{"the masks' pool's reduction", true, nil, func(p *Proof) { g := p.ZK.PoolOpening.Reduce.Rounds[0]; g[1].Add(&g[1], &one) }},
+		{"the masks' pool's P̂ final", true, nil, func(p *Proof) { f := p.ZK.PoolOpening.Reduce.Finals; f[1].Add(&f[1], &one) }},
+		{"the masks' pool's opening", true, nil, func(p *Proof) { c := p.ZK.PoolOpening.Open.Columns[0]; c[0].Add(&c[0], &one) }},
 	}
 	for _, m := range modes {
 		for _, c := range cases {

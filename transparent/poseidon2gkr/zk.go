@@ -86,10 +86,60 @@ type zkRun struct {
 	m      mle.Table // prover only
 	pend   *pendingTail
 	claims []maskClaim
+	// The Libra masks of every sumcheck, one pool slot each in proof
+	// order (poolSlots): the prover's pool or the verifier's pv.
+	pool *sumcheck.MaskPool
+	pv   *sumcheck.PoolVerifier
+	slot int
 	// hook (tests) sees level k's round i: its plain lane tables, point
 	// and proof; then (k = n) the leaves' sumcheck with plain[0] the
-	// leaves, and (k = −1) the mask claims' with plain[0] the mask table.
+	// leaves, (k = −1) the mask claims' with plain[0] the mask table, and
+	// (k = −2, no tables) the Libra masks' pool's reduction.
 	hook func(k, i int, plain [3]mle.Table, rho []fr.Element, p *sumcheck.Proof)
+}
+
+// nextSlot returns the next sumcheck's pool slot.
+func (z *zkRun) nextSlot() int {
+	z.slot++
+	return z.slot - 1
+}
+
+// poolSlots returns the round degrees of a zero-knowledge tree proof's
+// sumchecks, in proof order: level k's 56 layers over max(k, 1) variables
+// (the first of level 0 without a tail), the leaves' sumcheck over n (the
+// leaves' f̂ masked over lc column variables, a tail) and the mask claims'
+// over mVars (M̂ masked over mc). The shapes, not the tables, fix them,
+// so the pool is committed before any challenge.
+func poolSlots(n, lc, mVars, mc int) ([][]int, error) {
+	var slots [][]int
+	add := func(vars int, sh sumcheck.Shape) error {
+		degs, err := sumcheck.RoundDegrees(vars, sh)
+		slots = append(slots, degs)
+		return err
+	}
+	one := fr.One()
+	prod := []sumcheck.Term{{Coef: one, Factors: []int{0, 1}}}
+	tail := &sumcheck.Tail{Point: make([]fr.Element, 1)}
+	for k := range n {
+		for i := Rounds - 1; i >= 0; i-- {
+			sh := sumcheck.Shape{Tables: numTables, Terms: terms(&schedule[i], topWeights())}
+			z := zkRun{}
+			if k > 0 || i < Rounds-1 {
+				z.pend = &pendingTail{tail: *tail}
+			}
+			z.shape(&sh)
+			if err := add(max(k, 1), sh); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := add(n, sumcheck.Shape{Tables: 2, Terms: prod, Masked: []int{-1, lc}, Tail: tail}); err != nil {
+		return nil, err
+	}
+	if err := add(mVars, sumcheck.Shape{Tables: 2, Terms: prod, Masked: []int{-1, mc}}); err != nil {
+		return nil, err
+	}
+	return slots, nil
 }
 
 type pendingTail struct {

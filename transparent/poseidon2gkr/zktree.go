@@ -15,18 +15,22 @@ import (
 // pcs.Params.Vanishing): the mask table's commitment, the sumcheck that
 // moves the last claim onto the leaves' f̂ (Σ_x eq(z, x)·L̂(x) plus the
 // last tail), the sumcheck reducing the mask claims to one claim on M̂,
-// and M's opening (empty when batched).
+// M's opening (empty when batched), the Libra masks' pool's commitment
+// (every sumcheck's mask is a slot of it: sumcheck.MaskPool) and its one
+// opening.
 type ZKProof struct {
 	Masks       pcs.Commitment
 	Leaves      sumcheck.Proof
 	Reduce      sumcheck.Proof
 	MaskOpening pcs.Opening
+	Pool        pcs.Commitment
+	PoolOpening sumcheck.PoolOpening
 }
 
 // Size returns the bytes it adds (a commitment counts 48, as package
 // sumcheck counts its masks').
 func (z *ZKProof) Size() int {
-	return 48 + z.Leaves.Size() + z.Reduce.Size() + z.MaskOpening.Size()
+	return 2*48 + z.Leaves.Size() + z.Reduce.Size() + z.MaskOpening.Size() + z.PoolOpening.Size()
 }
 
 // proveTreeZK is proveTree under zero knowledge, from the levels' values
@@ -43,6 +47,15 @@ func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prov
 	}
 	zp := &ZKProof{Masks: mdata.Commitment()}
 	zp.Masks.Absorb(tr, "poseidon2gkr/masks")
+	// Every sumcheck's Libra mask in one pool, committed before any challenge.
+	slots, err := poolSlots(n, data.Commitment().NumVars-data.Commitment().RowVars, zp.Masks.NumVars, zp.Masks.NumVars-zp.Masks.RowVars)
+	if err != nil {
+		return Proof{}, fr.Element{}, fmt.Errorf("poseidon2gkr: the masks' pool: %v", err)
+	}
+	if z.pool, err = sumcheck.NewMaskPool(tr, slots); err != nil {
+		return Proof{}, fr.Element{}, fmt.Errorf("poseidon2gkr: the masks' pool: %v", err)
+	}
+	zp.Pool = z.pool.Commitment()
 	proof := Proof{Levels: make([]PermProof, n), ZK: zp}
 	c := Claim{Point: make([]fr.Element, 1), W: topWeights(), Value: root}
 	for k := range n {
@@ -78,7 +91,7 @@ func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prov
 		Tail:   &z.pend.tail,
 	}
 	forgeLeaves(ch, &in, c, z)
-	p, rhoL, err := sumcheck.ProveSum(tr, c.Value, in, true)
+	p, rhoL, err := sumcheck.ProveSumPooled(tr, c.Value, in, z.pool, z.nextSlot())
 	if err != nil {
 		return Proof{}, fr.Element{}, fmt.Errorf("poseidon2gkr: the leaves' sumcheck: %v", err)
 	}
@@ -89,6 +102,12 @@ func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prov
 	}
 	if zp.Reduce, zp.MaskOpening, err = proveMaskClaims(tr, z, mdata, bp, ch.forgeMask); err != nil {
 		return Proof{}, fr.Element{}, err
+	}
+	if zp.PoolOpening, err = z.pool.Open(tr); err != nil {
+		return Proof{}, fr.Element{}, fmt.Errorf("poseidon2gkr: the masks' pool: %v", err)
+	}
+	if z.hook != nil {
+		z.hook(-2, 0, [3]mle.Table{}, nil, &zp.PoolOpening.Reduce)
 	}
 	if proof.Opening, err = bp.Open(tr, data, rhoL); err != nil {
 		return Proof{}, fr.Element{}, err
@@ -160,7 +179,7 @@ func proveMaskClaims(tr *transcript.Transcript, z *zkRun, mdata *pcs.ProverData,
 		Masks:  [][]fr.Element{nil, mdata.MaskRow()},
 		Terms:  []sumcheck.Term{{Coef: fr.One(), Factors: []int{0, 1}}},
 	}
-	p, rho, err := sumcheck.ProveSum(tr, sum, in, true)
+	p, rho, err := sumcheck.ProveSumPooled(tr, sum, in, z.pool, z.nextSlot())
 	if err != nil {
 		return sumcheck.Proof{}, pcs.Opening{}, fmt.Errorf("poseidon2gkr: the mask claims' sumcheck: %v", err)
 	}
@@ -187,6 +206,13 @@ func verifyTreeZK(tr *transcript.Transcript, params pcs.Params, com pcs.Commitme
 	absorbTree(tr, com, root)
 	zp.Masks.Absorb(tr, "poseidon2gkr/masks")
 	z := &zkRun{}
+	slots, err := poolSlots(n, com.NumVars-com.RowVars, zp.Masks.NumVars, zp.Masks.NumVars-zp.Masks.RowVars)
+	if err != nil {
+		return fmt.Errorf("poseidon2gkr: the masks' pool: %v", err)
+	}
+	if z.pv, err = sumcheck.NewPoolVerifier(tr, zp.Pool, slots); err != nil {
+		return fmt.Errorf("poseidon2gkr: the masks' pool: %v", err)
+	}
 	c := Claim{Point: make([]fr.Element, 1), W: topWeights(), Value: root}
 	for k := range n {
 		rho, xs, err := verifyPerms(tr, c, proof.Levels[k], z, k)
@@ -200,7 +226,7 @@ func verifyTreeZK(tr *transcript.Transcript, params pcs.Params, com pcs.Commitme
 	lc := com.NumVars - com.RowVars
 	sh := sumcheck.Shape{Tables: 2, Terms: []sumcheck.Term{{Coef: fr.One(), Factors: []int{0, 1}}}, Masked: []int{-1, lc},
 		Tail: &sumcheck.Tail{Coef: z.pend.tail.Coef, Point: z.pend.tail.Point}}
-	rhoL, fin, tail, err := sumcheck.VerifySum(tr, c.Value, n, sh, zp.Leaves)
+	rhoL, fin, tail, err := sumcheck.VerifySumPooled(tr, c.Value, n, sh, z.pv, z.nextSlot(), zp.Leaves)
 	if err != nil {
 		return fmt.Errorf("poseidon2gkr: the leaves' sumcheck: %v", err)
 	}
@@ -212,7 +238,7 @@ func verifyTreeZK(tr *transcript.Transcript, params pcs.Params, com pcs.Commitme
 	mc := zp.Masks.NumVars - zp.Masks.RowVars
 	msh := sumcheck.Shape{Tables: 2, Terms: []sumcheck.Term{{Coef: fr.One(), Factors: []int{0, 1}}}, Masked: []int{-1, mc}}
 	_, sum := maskTable(z.claims, gamma, 0)
-	rhoM, mfin, _, err := sumcheck.VerifySum(tr, sum, zp.Masks.NumVars, msh, zp.Reduce)
+	rhoM, mfin, _, err := sumcheck.VerifySumPooled(tr, sum, zp.Masks.NumVars, msh, z.pv, z.nextSlot(), zp.Reduce)
 	if err != nil {
 		return fmt.Errorf("poseidon2gkr: the mask claims' sumcheck: %v", err)
 	}
@@ -223,6 +249,9 @@ func verifyTreeZK(tr *transcript.Transcript, params pcs.Params, com pcs.Commitme
 	}
 	if err := bv.Check(tr, params, zp.Masks, rhoM, mfin[1], zp.MaskOpening); err != nil {
 		return fmt.Errorf("poseidon2gkr: the mask table's opening: %v", err)
+	}
+	if err := z.pv.Verify(tr, zp.PoolOpening); err != nil {
+		return fmt.Errorf("poseidon2gkr: the masks' pool: %v", err)
 	}
 	if verifyOmit["open"] {
 		return nil
