@@ -66,7 +66,7 @@ func wNAF(dst []int8, v *big.Int, w uint) ([]int8, bool) {
 	for v.Sign() > 0 {
 		var digit int64
 		if v.Bit(0) == 1 {
-			digit = int64(v.Uint64() & uint64(mod-1))
+			digit = int64(uint64(v.Bits()[0]) & uint64(mod-1)) // v > 0: a word at least
 			if digit >= half {
 				digit -= mod
 			}
