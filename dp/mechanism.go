@@ -109,7 +109,16 @@ type Table struct {
 	Offset int64
 	CDF    []*big.Int
 	Mag    []*big.Int
-	deltas sync.Map // "ε/Δ" → δ: Delta, computed once (a prove resolves the release more than once)
+}
+
+// deltas caches Delta by table and (ε, Δ): a prove resolves its release
+// more than once. (A package map, not a Table field: a Table is walked by
+// reflection as part of a circuit.)
+var deltas sync.Map
+
+type deltaKey struct {
+	t              *Table
+	num, den, sens int64
 }
 
 // Count is the number of U ∈ [0, 2^k) that give noise z (0 outside the
@@ -247,12 +256,12 @@ func (m *Mechanism) key() string {
 // the exact δ(ε) [BW18], computed at 256 bits and
 // rounded up.
 func (t *Table) Delta(eps Decimal, sens int64) float64 {
-	key := fmt.Sprintf("%d/%d/%d", eps.Num, eps.Den, sens)
-	if d, ok := t.deltas.Load(key); ok {
+	key := deltaKey{t, eps.Num, eps.Den, sens}
+	if d, ok := deltas.Load(key); ok {
 		return d.(float64)
 	}
 	d := t.delta(eps, sens)
-	t.deltas.Store(key, d)
+	deltas.Store(key, d)
 	return d
 }
 
