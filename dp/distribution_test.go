@@ -221,3 +221,28 @@ func TestGaussianFor(t *testing.T) {
 		}
 	}
 }
+
+// TestDeltaSymmetric: every table is symmetric, and its δ from the shifts
+// s > 0 alone is exactly δ over both signs, for both mechanisms; a table
+// with one count moved reads as not symmetric (Delta then takes both).
+func TestDeltaSymmetric(t *testing.T) {
+	sigma := Decimal{3, 1}
+	for _, m := range []Mechanism{laplace("1", 3), laplace("0.5", 2), {Kind: Gaussian, Epsilon: Decimal{1, 1}, Sensitivity: 2, Sigma: &sigma}} {
+		tab, err := m.Table()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tab.symmetric() {
+			t.Fatalf("%s: the sign–magnitude table is not symmetric", m.key())
+		}
+		pos, both := tab.deltaFrom(m.Epsilon, m.Sensitivity, 1), tab.deltaFrom(m.Epsilon, m.Sensitivity, -m.Sensitivity)
+		if pos != both || tab.delta(m.Epsilon, m.Sensitivity) != both {
+			t.Errorf("%s: δ over s > 0 is %g, over both signs %g", m.key(), pos, both)
+		}
+		skew := &Table{Offset: tab.Offset, CDF: append([]*big.Int{}, tab.CDF...)}
+		skew.CDF[1] = new(big.Int).Add(skew.CDF[1], big.NewInt(1))
+		if skew.symmetric() {
+			t.Errorf("%s: a table with one count moved reads as symmetric", m.key())
+		}
+	}
+}

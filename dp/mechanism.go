@@ -265,7 +265,19 @@ func (t *Table) Delta(eps Decimal, sens int64) float64 {
 	return d
 }
 
+// delta is Delta uncached. A symmetric table (every sign–magnitude table
+// is: Count(z) = Count(−z)) has δ_−s = δ_s (substitute y → −y in the
+// sum), so the shifts s > 0 suffice; a table that is not symmetric gets
+// both signs.
 func (t *Table) delta(eps Decimal, sens int64) float64 {
+	if t.symmetric() {
+		return t.deltaFrom(eps, sens, 1)
+	}
+	return t.deltaFrom(eps, sens, -sens)
+}
+
+// deltaFrom is the largest δ_s over the shifts s ∈ [from, sens] \ {0}.
+func (t *Table) deltaFrom(eps Decimal, sens, from int64) float64 {
 	e := expBig(ratFloat(eps.Rat()))
 	worst := newFloat()
 	n := int64(len(t.CDF) - 1)
@@ -284,7 +296,7 @@ func (t *Table) delta(eps Decimal, sens int64) float64 {
 		return v[i]
 	}
 	d := newFloat()
-	for s := -sens; s <= sens; s++ {
+	for s := from; s <= sens; s++ {
 		if s == 0 {
 			continue
 		}
@@ -304,6 +316,16 @@ func (t *Table) delta(eps Decimal, sens int64) float64 {
 	worst.SetMode(big.ToPositiveInf)
 	f, _ := newFloat().SetMode(big.ToPositiveInf).Set(worst).Float64()
 	return f
+}
+
+// symmetric reports whether Count(z) = Count(−z) for every z.
+func (t *Table) symmetric() bool {
+	for z := int64(1); z <= t.Offset; z++ {
+		if t.Count(z).Cmp(t.Count(-z)) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Variance is the variance of the tabulated noise.
