@@ -1,0 +1,330 @@
+package weightpack
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/batch"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/poseidon2gkr"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+)
+
+func init() { sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 16, Hiding: true} }
+
+var modes = []struct {
+	name string
+	p    pcs.Params
+}{
+	{"binding", pcs.Params{RateLog: 1, Queries: 16}},
+	{"zk", pcs.Params{RateLog: 1, Queries: 16, Hiding: true, Vanishing: true}},
+}
+
+// weights returns random tables of 2^vars[t] entries in [−2^(b−1), 2^(b−1))
+// and the salt's table of seed 1, the salt's last.
+func weights(l *Layout, seed uint64) []mle.Table {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	half := int64(1) << (l.Bits - 1)
+	out := make([]mle.Table, l.Tables())
+	for t := range l.Tables() - 1 {
+		out[t] = make(mle.Table, 1<<l.Vars[t])
+		for y := range out[t] {
+			out[t][y].SetInt64(rng.Int64N(2*half) - half)
+		}
+	}
+	out[len(out)-1] = l.SaltTable([32]byte{1})
+	return out
+}
+
+// run commits committed (the tables) and leaves, proves with the prover's
+// view sum (nil: committed) under ch and verifies; edit may alter the
+// proof. It returns the prover's or the verifier's error.
+func run(t *testing.T, p pcs.Params, l *Layout, committed []mle.Table, leaves mle.Table, ch cheats, edit func(*Proof)) error {
+	t.Helper()
+	data := make([]*pcs.ProverData, len(committed))
+	coms := make([]pcs.Commitment, len(committed))
+	var err error
+	for i, tab := range committed {
+		if data[i], err = pcs.Commit(p, tab); err != nil {
+			t.Fatal(err)
+		}
+		coms[i] = data[i].Commitment()
+	}
+	ld, err := pcs.Commit(p, leaves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp, bv := batch.NewProver(), batch.NewVerifier()
+	ptr, vtr := transcript.New("t"), transcript.New("t")
+	proof, err := prove(ptr, p, l, data, committed, ld, bp, ch)
+	if err != nil {
+		return fmt.Errorf("prover: %v", err)
+	}
+	bproof, err := bp.Prove(ptr)
+	if err != nil {
+		return fmt.Errorf("batch prover: %v", err)
+	}
+	if edit != nil {
+		edit(&proof)
+	}
+	if err := Verify(vtr, p, l, coms, ld.Commitment(), proof, bv); err != nil {
+		return err
+	}
+	return bv.Verify(vtr, p, bproof)
+}
+
+// shapes: table variables. Under zero knowledge a table of one variable (2
+// columns) cannot take its two claims (range, packing) and the batch's
+// reduction: its vanishing mask hides 2 forms (docs/TRANSPARENT.md).
+var shapes = [][]int{{0}, {3, 0}, {6}, {5, 2, 4, 0}, {6, 3, 6, 2}}
+
+// testBits keeps the range tables small (2^8 entries); TestPack runs one
+// shape at DefaultBits.
+const testBits = 8
+
+func TestPack(t *testing.T) {
+	for _, md := range modes {
+		for i, vars := range shapes {
+			bits := testBits
+			if i == len(shapes)-1 {
+				bits = DefaultBits
+			}
+			t.Run(fmt.Sprintf("%s/%v/b=%d", md.name, vars, bits), func(t *testing.T) {
+				l, err := NewLayout(vars, bits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := weights(l, 1)
+				leaves, err := l.Leaves(w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := run(t, md.p, l, w, leaves, cheats{}, nil); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestLayout: placement by decreasing size at aligned offsets, the salt's
+// last column, and leaves decoded back to the entries (injectivity).
+func TestLayout(t *testing.T) {
+	l, err := NewLayout([]int{3, 6, 0, 6}, 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.SlotVars != 4 || l.LeafVars != 4 || fmt.Sprint(l.Offsets) != "[128 0 136 64 240]" {
+		t.Fatalf("layout s=%d m=%d offsets %v", l.SlotVars, l.LeafVars, l.Offsets)
+	}
+	for _, c := range []struct{ bits, s int }{{16, 3}, {15, 4}, {8, 4}, {7, 5}, {2, 6}} {
+		if l, _ := NewLayout([]int{1}, c.bits); l.SlotVars != c.s {
+			t.Errorf("%d bits: %d slot variables, want %d", c.bits, l.SlotVars, c.s)
+		}
+	}
+	w := weights(l, 3)
+	leaves, _ := l.Leaves(w)
+	for t0, tab := range w {
+		for y := range tab {
+			x := l.Offsets[t0] + y
+			b := leaves[x&(1<<l.LeafVars-1)].BigInt(new(big.Int))
+			limb := int64(new(big.Int).And(new(big.Int).Rsh(b, uint(15*(x>>l.LeafVars))), new(big.Int).SetInt64(1<<15-1)).Int64()) - 1<<14
+			var e fr.Element
+			e.SetInt64(limb)
+			if !e.Equal(&tab[y]) {
+				t.Fatalf("table %d entry %d does not decode from its leaf", t0, y)
+			}
+		}
+	}
+	for _, bad := range [][]int{nil, {-1}, {31}} {
+		if _, err := NewLayout(bad, 15); err == nil {
+			t.Errorf("layout of %v accepted", bad)
+		}
+	}
+	if _, err := NewLayout([]int{1}, 17); err == nil {
+		t.Error("17-bit entries accepted")
+	}
+}
+
+func TestRejected(t *testing.T) {
+	set := func(tab mle.Table, y int, v int64) mle.Table {
+		out := append(mle.Table(nil), tab...)
+		out[y].SetInt64(v)
+		return out
+	}
+	for _, md := range modes {
+		vars := []int{5, 2, 0}
+		l, _ := NewLayout(vars, testBits)
+		w := weights(l, 2)
+		const half = 1 << (testBits - 1)
+		leaves, _ := l.Leaves(w)
+		with := func(t0 int, tab mle.Table) []mle.Table {
+			out := append([]mle.Table(nil), w...)
+			out[t0] = tab
+			return out
+		}
+		var one fr.Element
+		one.SetOne()
+		cases := []struct {
+			name      string
+			committed []mle.Table
+			leaves    mle.Table
+			edit      func(*Proof)
+			want      string
+		}{
+			{"wrong weight", with(0, set(w[0], 7, 5)), leaves, nil, ""},
+			{"wrong bias", with(2, set(w[2], 0, -3)), leaves, nil, ""},
+			{"wrong salt", with(3, set(w[3], 1, 9)), leaves, nil, ""},
+			{"tampered leaf", w, set(leaves, 2, 11), nil, ""},
+			{"weight 2^(b-1)", with(0, set(w[0], 3, half)), mustLeaves(l, with(0, set(w[0], 3, half))), nil, "range"},
+			{"weight -2^(b-1)-1 (p - 2^(b-1) - 1)", with(1, set(w[1], 0, -half-1)), mustLeaves(l, with(1, set(w[1], 0, -half-1))), nil, "range"},
+			{"tampered final", w, leaves, func(p *Proof) { p.Sumcheck.Finals[1].Add(&p.Sumcheck.Finals[1], &one) }, ""},
+			{"tampered leaves' final", w, leaves, func(p *Proof) { f := p.Sumcheck.Finals; f[len(f)-1].Add(&f[len(f)-1], &one) }, ""},
+			{"tampered coefficient", w, leaves, func(p *Proof) { p.Sumcheck.Finals[2].Add(&p.Sumcheck.Finals[2], &one) }, ""},
+			{"tampered round", w, leaves, func(p *Proof) { r := p.Sumcheck.Rounds[0]; r[0].Add(&r[0], &one) }, ""},
+			{"range proof dropped", w, leaves, func(p *Proof) { p.Range = p.Range[:1] }, ""},
+		}
+		for _, c := range cases {
+			t.Run(md.name+"/"+c.name, func(t *testing.T) {
+				err := run(t, md.p, l, c.committed, c.leaves, cheats{}, c.edit)
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				if c.want != "" && !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("rejected for another reason: %v", err)
+				}
+			})
+		}
+	}
+}
+
+func mustLeaves(l *Layout, w []mle.Table) mle.Table {
+	leaves, err := l.Leaves(w)
+	if err != nil {
+		panic(err)
+	}
+	return leaves
+}
+
+// TestChecksNeeded: each cheat is rejected, and accepted once its one check
+// is deleted from prover and verifier (omit).
+func TestChecksNeeded(t *testing.T) {
+	l, _ := NewLayout([]int{6}, testBits) // table 0 fills slots 0..3 of 16 leaves
+	w := weights(l, 4)
+	leaves, _ := l.Leaves(w)
+	// Limbs 0 and 1 of leaf 0 (entries 0 and 2^m): w_0 + 2^b, w_(2^m) − 1
+	// pack to the same leaf: a collision without the range check.
+	wrap := append(mle.Table(nil), w[0]...)
+	var d fr.Element
+	d.SetUint64(1 << l.Bits)
+	wrap[0].Add(&wrap[0], &d)
+	d.SetOne()
+	wrap[1<<l.LeafVars].Sub(&wrap[1<<l.LeafVars], &d)
+	if got := mustLeaves(l, []mle.Table{wrap, w[1]}); !slicesEqual(got, leaves) {
+		t.Fatal("the wrapped table does not pack to the same leaves")
+	}
+	wrong := append(mle.Table(nil), w[0]...)
+	wrong[5].Add(&wrong[5], &d)
+	tampered := append(mle.Table(nil), leaves...)
+	tampered[3].Add(&tampered[3], &d)
+	cases := []struct {
+		check     string
+		committed []mle.Table
+		leaves    mle.Table
+		ch        cheats
+	}{
+		{"range", []mle.Table{wrap, w[1]}, leaves, cheats{}},
+		{"table", []mle.Table{wrong, w[1]}, leaves, cheats{sum: w}},
+		{"leaves", w, tampered, cheats{leaves: leaves}},
+		{"coef", w, tampered, cheats{scaleE: true}},
+	}
+	for _, md := range modes {
+		for _, c := range cases {
+			t.Run(md.name+"/"+c.check, func(t *testing.T) {
+				if err := run(t, md.p, l, c.committed, c.leaves, c.ch, nil); err == nil {
+					t.Fatal("the cheat is accepted with every check")
+				}
+				omit[c.check] = true
+				defer delete(omit, c.check)
+				if err := run(t, md.p, l, c.committed, c.leaves, c.ch, nil); err != nil {
+					t.Fatalf("the cheat is rejected without the %s check: %v", c.check, err)
+				}
+			})
+		}
+	}
+}
+
+func slicesEqual(a, b mle.Table) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Equal(&b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestEndToEnd packs weights and proves the Merkle tree of the committed
+// leaves (poseidon2gkr) in one batch: the root is Layout.Root's.
+func TestEndToEnd(t *testing.T) {
+	for _, md := range modes {
+		t.Run(md.name, func(t *testing.T) {
+			l, _ := NewLayout([]int{6, 3, 0}, testBits)
+			w := weights(l, 5)
+			want, err := l.Root(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			leaves, _ := l.Leaves(w)
+			data := make([]*pcs.ProverData, len(w))
+			coms := make([]pcs.Commitment, len(w))
+			for i := range w {
+				data[i], _ = pcs.Commit(md.p, w[i])
+				coms[i] = data[i].Commitment()
+			}
+			ld, _ := pcs.Commit(md.p, leaves)
+			bp, bv := batch.NewProver(), batch.NewVerifier()
+			ptr, vtr := transcript.New("e2e"), transcript.New("e2e")
+			pp, err := Prove(ptr, md.p, l, data, w, ld, bp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tp, root, err := poseidon2gkr.ProveTree(ptr, ld, bp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !root.Equal(&want) {
+				t.Fatal("the tree's root is not Layout.Root's")
+			}
+			bproof, err := bp.Prove(ptr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(vtr, md.p, l, coms, ld.Commitment(), pp, bv); err != nil {
+				t.Fatal(err)
+			}
+			if err := poseidon2gkr.VerifyTree(vtr, md.p, ld.Commitment(), want, tp, bv); err != nil {
+				t.Fatal(err)
+			}
+			if err := bv.Verify(vtr, md.p, bproof); err != nil {
+				t.Fatal(err)
+			}
+			// Another salt, another root; the same, the same.
+			w2 := append([]mle.Table(nil), w...)
+			w2[len(w2)-1] = l.SaltTable([32]byte{2})
+			r2, _ := l.Root(w2)
+			r1, _ := l.Root(w)
+			if r2.Equal(&want) || !r1.Equal(&want) {
+				t.Fatal("the root is not a function of the weights and the salt")
+			}
+		})
+	}
+}
