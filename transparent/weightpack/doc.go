@@ -31,7 +31,7 @@
 //     Σ_j eq(ρ, j)·(P(j) − L(j)) = 0, the MLE of P − L at ρ.
 //  4. Each coefficient's final Ã_t(ρ'), Ẽ(ρ') the verifier computes in
 //     O(N) (a product of one linear factor a variable); each table's final
-//     is a claim on its commitment at ρ''s last Vars[t] coordinates, the
+//     is a claim on its commitment at the last Vars[t] coordinates of ρ', the
 //     leaves' at its last m, deferred into the caller's batch.
 //
 // Under pcs.Params.Hiding and Vanishing the tables are masked factors
