@@ -37,6 +37,13 @@ type claims struct {
 	rho    [3][]fr.Element // against [τʲ]₁, [ατʲ]₁, [βτʲ]₁, over rows
 	same   []samePair
 	alone  []func() error // each claim checked on its own, in order
+	// lag, when the chain was opened from a prepared phase 1, is its
+	// Lagrange points, verified once per size (checkLagrange) and vouched
+	// for by the recorded digest: the right-hand side is then Σᵢ ρ_f,ᵢ·
+	// [f·Lᵢ(τ)]₁ over the constraints' rows only (ρ is zero on the
+	// domain's padding rows), without the field FFTs; it equals the powers'
+	// side whenever the points are right.
+	lag *lagrangeBases
 }
 
 // samePair claims g2[k] = [xₖ]₂ where g1[k] = [xₖ]₁.
@@ -142,8 +149,17 @@ func (c *claims) equations(p *mpcsetup.SrsCommons) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	sigma := slices.Concat(toMonomial(c.rho[0]), toMonomial(c.rho[1]), toMonomial(c.rho[2]))
-	rhs, err := msmG1(slices.Concat(p.G1.Tau[:n], p.G1.AlphaTau, p.G1.BetaTau), sigma)
+	var rhs curve.G1Jac
+	if l := c.lag; l != nil && len(l.tau) == n && len(l.alpha) == n && len(l.beta) == n {
+		m := n // the rows any ρ_f is nonzero on: the constraints'
+		for m > 0 && c.rho[0][m-1].IsZero() && c.rho[1][m-1].IsZero() && c.rho[2][m-1].IsZero() {
+			m--
+		}
+		rhs, err = msmG1(slices.Concat(l.tau[:m], l.alpha[:m], l.beta[:m]), slices.Concat(c.rho[0][:m], c.rho[1][:m], c.rho[2][:m]))
+	} else {
+		sigma := slices.Concat(toMonomial(c.rho[0]), toMonomial(c.rho[1]), toMonomial(c.rho[2]))
+		rhs, err = msmG1(slices.Concat(p.G1.Tau[:n], p.G1.AlphaTau, p.G1.BetaTau), sigma)
+	}
 	if err != nil {
 		return false, err
 	}

@@ -73,7 +73,7 @@ func checkPreparedStart(c *Circuit, next *state, deferred bool) (*mpcsetup.SrsCo
 	case h.Prepared != c.PreparedSHA256:
 		return nil, nil, nil, nil, fmt.Errorf("it was opened from prepared phase 1 %.16s…, not from the one verified (%.16s…)", h.Prepared, c.PreparedSHA256)
 	}
-	p, err := ReadPrepared(c.Prepared, c.PreparedSHA256, false, false)
+	p, err := ReadPrepared(c.Prepared, c.PreparedSHA256, false, deferred)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -90,8 +90,9 @@ func checkPreparedStart(c *Circuit, next *state, deferred bool) (*mpcsetup.SrsCo
 		return nil, nil, nil, nil, err
 	}
 	var cl *claims
-	if deferred {
+	if deferred { // the claims' right-hand side on the Lagrange points
 		cl = newClaims(w, c.R1CS.Coefficients, int(h.Domain))
+		cl.lag = p.lag
 	}
 	if err := checkStart(next, &p.commons, c.R1CS, w, sp, cl); err != nil {
 		return nil, nil, nil, nil, err
