@@ -46,6 +46,10 @@ type cheats struct {
 // claim on the leaves, "coef" the verifier's Ã_t(ρ') and Ẽ(ρ').
 var omit = map[string]bool{}
 
+// claimHook, when set (TestZeroKnowledge), sees every claim the packing
+// makes: the table's data and the point.
+var claimHook func(d *pcs.ProverData, z []fr.Element)
+
 // signedRange is the range check's table [−2^(b−1), 2^(b−1)).
 func signedRange(bits int) (*logup.Table, error) {
 	half := int64(1) << (bits - 1)
@@ -141,6 +145,9 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 			continue
 		}
 		v := d.Commitment().NumVars
+		if claimHook != nil {
+			claimHook(d, rp[l.N()-v:])
+		}
 		if err := bp.Claim(d, rp[l.N()-v:], proof.Sumcheck.Finals[2*t+1]); err != nil {
 			return Proof{}, err
 		}

@@ -1,0 +1,71 @@
+package weightpack
+
+import (
+	"testing"
+
+	"github.com/zkinfer/zkinfer/transparent/batch"
+	"github.com/zkinfer/zkinfer/transparent/mle"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/transcript"
+	"github.com/zkinfer/zkinfer/transparent/zktest"
+)
+
+// TestZeroKnowledge (zktest.MaskedRuns): two weight sets that differ in one
+// entry, each packed 48 times under fresh hiding commitments with vanishing
+// masks (tables of 2^7 and 2^5 entries and the salt's 2^4, 8-bit entries):
+// every value the verifier receives from the packing and the range checks
+// — the sumchecks' rounds, finals, Libra mask sums and values — and the
+// vanishing part Z·s̃ of each packing claim (what separates the revealed f̂
+// from the f̃ a verifier guessing the weights computes) has uniform low
+// bits (chi-square ≤ zktest.Crit); with the vanishing masks zeroed the
+// vanishing parts are 0 and the test fails. Independence between values
+// is argued (logup's and the masked sumcheck's), not tested.
+func TestZeroKnowledge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("128 proofs")
+	}
+	p := pcs.Params{RateLog: 1, Queries: 8, Hiding: true, Vanishing: true}
+	l, err := NewLayout([]int{7, 5}, testBits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := weights(l, 9)
+	b := append([]mle.Table(nil), a...)
+	b[0] = append(mle.Table(nil), a[0]...)
+	b[0][3].SetInt64(5) // another entry in range
+	if b[0][3].Equal(&a[0][3]) {
+		b[0][3].SetInt64(-5)
+	}
+	inputs := [][]mle.Table{a, b}
+	zktest.MaskedRuns(t, pcs.Params{RateLog: 1, Queries: 16, Hiding: true}, func(h zktest.OpenHook) { claimHook = h }, func(in int, c zktest.Counts) {
+		w := inputs[in]
+		data := make([]*pcs.ProverData, len(w))
+		coms := make([]pcs.Commitment, len(w))
+		for i := range w {
+			data[i], _ = pcs.Commit(p, w[i])
+			coms[i] = data[i].Commitment()
+		}
+		leaves, _ := l.Leaves(w)
+		ld, _ := pcs.Commit(p, leaves)
+		bp, bv := batch.NewProver(), batch.NewVerifier()
+		ptr, vtr := transcript.New("zk"), transcript.New("zk")
+		proof, err := Prove(ptr, p, l, data, w, ld, bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bproof, err := bp.Prove(ptr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Verify(vtr, p, l, coms, ld.Commitment(), proof, bv); err != nil {
+			t.Fatal(err)
+		}
+		if err := bv.Verify(vtr, p, bproof); err != nil {
+			t.Fatal(err)
+		}
+		c.Sumcheck("pack", &proof.Sumcheck)
+		for i := range proof.Range {
+			c.Sumcheck("range "+string(rune('0'+i)), &proof.Range[i].Sumcheck)
+		}
+	})
+}
