@@ -31,7 +31,8 @@ func c32Vars() []int {
 }
 
 // go test -run '^$' -bench Pack -benchtime 1x ./transparent/weightpack/:
-// cnn_c32's tables of random 15-bit entries, packed (2^15 leaves) and
+// cnn_c32's tables of random 15-bit weights and 21-bit biases (wide: two
+// 15-bit limbs each), packed (2^15 leaves) and
 // their Merkle tree proven (poseidon2gkr) in one batch, under
 // pcs.DefaultParams (binding) and with Hiding and Vanishing (zero
 // knowledge); the real Libra mask parameters. CPU time of the process.
@@ -46,16 +47,21 @@ func benchPack(b *testing.B, p pcs.Params) {
 	saved := sumcheck.MaskParams
 	sumcheck.MaskParams = pcs.Params{RateLog: 2, Queries: 241, Hiding: true}
 	defer func() { sumcheck.MaskParams = saved }()
-	l, err := NewLayout(c32Vars(), DefaultBits)
+	// The biases, at the accumulator's scale (up to ±483,754), are wide.
+	l, err := NewLayoutWide(c32Vars(), []bool{false, true, false, true, false, true, false, true}, DefaultBits)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(32, 32))
-	w := make([]mle.Table, l.Tables())
-	for t := range l.Tables() - 1 {
-		w[t] = make(mle.Table, 1<<l.Vars[t])
+	w := make([]mle.Table, l.Inputs())
+	for t := range l.Inputs() - 1 {
+		w[t] = make(mle.Table, 1<<l.In[t])
 		for y := range w[t] {
-			w[t][y].SetInt64(rng.Int64N(1<<15) - 1<<14)
+			if l.Wide[t] {
+				w[t][y].SetInt64(rng.Int64N(1<<21) - 1<<20)
+			} else {
+				w[t][y].SetInt64(rng.Int64N(1<<15) - 1<<14)
+			}
 		}
 	}
 	w[len(w)-1] = l.SaltTable([32]byte{32})

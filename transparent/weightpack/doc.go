@@ -18,17 +18,26 @@
 // and P(j) < 2^(2^s·b) ≤ 2^253 < p: no limb overflows into the next, the
 // sum never wraps mod p, so P is injective and the root binds the entries.
 //
+// A wide table (a bias at the accumulator's scale: 2b-bit entries) is
+// packed as two slot tables, its limbs lo, hi in [−2^(b−1), 2^(b−1)) with
+// w = lo + 2^b·hi + 2^(b−1) (a bijection with [−2^(2b−1), 2^(2b−1))),
+// which the prover commits; the relation is proven in the same sumcheck.
+//
 // # Protocol
 //
 //  1. The transcript absorbs the layout and every commitment, the leaves'
 //     last.
-//  2. A logUp range check (package logup) of each table into
-//     [−2^(b−1), 2^(b−1)) (2^b entries), its claims into the batch.
+//  2. The wide tables' limb commitments (absorbed), then a logUp range
+//     check (package logup) of each slot table — narrow tables, limbs, the
+//     salt — into [−2^(b−1), 2^(b−1)) (2^b entries), claims into the batch.
 //  3. ρ ∈ F^m is drawn and one sumcheck over N = s + m variables proves
 //     Σ_t Σ_x A_t(x)·T_t(x) − Σ_x E(x)·L(x) = −K (relation.go): A_t the
 //     public coefficient 2^(b·i)·eq(ρ, j) on table t's block of V, E the
 //     leaves' eq(ρ, j) on slot 0, K = Σ_i 2^(b·i)·2^(b−1). It is
-//     Σ_j eq(ρ, j)·(P(j) − L(j)) = 0, the MLE of P − L at ρ.
+//     Σ_j eq(ρ, j)·(P(j) − L(j)) = 0, the MLE of P − L at ρ. For each wide
+//     table a point z_t is drawn too and the sum gains
+//     Σ_y eq(z_t, y)·(W_t − lo_t − 2^b·hi_t)(y), whose value 2^(b−1) joins
+//     the claim.
 //  4. Each coefficient's final Ã_t(ρ'), Ẽ(ρ') the verifier computes in
 //     O(N) (a product of one linear factor a variable); each table's final
 //     is a claim on its commitment at the last Vars[t] coordinates of ρ', the
@@ -42,8 +51,9 @@
 //
 // # Soundness
 //
-// If L ≠ P, the MLE of P − L is a nonzero multilinear polynomial of m
-// variables, zero at ρ with probability ≤ m/|F|; the sumcheck of degree 2
+// If L ≠ P, or W_t ≠ lo_t + 2^b·hi_t + 2^(b−1) for a wide table, the sum
+// minus its claim is a nonzero multilinear polynomial in (ρ, z_t) (its
+// parts in disjoint variables), zero with probability ≤ (m + Σ n_t)/|F|; the sumcheck of degree 2
 // (6 in a masked last round) errs with ≤ 6N/|F| (+1/|F| for the Libra
 // mask's ρ_g); each claim adds the batch's error (≈ 2^-100 with
 // pcs.DefaultParams). Each range check errs with logup's

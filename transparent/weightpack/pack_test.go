@@ -27,15 +27,23 @@ var modes = []struct {
 }
 
 // weights returns random tables of 2^vars[t] entries in [−2^(b−1), 2^(b−1))
+// ([−2^(2b−1), 2^(2b−1)) for a wide one, its first two entries the ends)
 // and the salt's table of seed 1, the salt's last.
 func weights(l *Layout, seed uint64) []mle.Table {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	half := int64(1) << (l.Bits - 1)
-	out := make([]mle.Table, l.Tables())
-	for t := range l.Tables() - 1 {
-		out[t] = make(mle.Table, 1<<l.Vars[t])
+	out := make([]mle.Table, l.Inputs())
+	for t := range l.Inputs() - 1 {
+		half := int64(1) << (l.Bits - 1)
+		if l.Wide[t] {
+			half = int64(1) << (2*l.Bits - 1)
+		}
+		out[t] = make(mle.Table, 1<<l.In[t])
 		for y := range out[t] {
 			out[t][y].SetInt64(rng.Int64N(2*half) - half)
+		}
+		if l.Wide[t] && len(out[t]) > 1 {
+			out[t][0].SetInt64(-half)
+			out[t][1].SetInt64(half - 1)
 		}
 	}
 	out[len(out)-1] = l.SaltTable([32]byte{1})
@@ -88,8 +96,30 @@ var shapes = [][]int{{0}, {3, 0}, {6}, {5, 2, 4, 0}, {6, 3, 6, 2}}
 // shape at DefaultBits.
 const testBits = 8
 
+// wideShapes: shapes with wide tables (accumulator-scale biases).
+var wideShapes = []struct {
+	vars []int
+	wide []bool
+}{{[]int{5, 2, 4, 0}, []bool{false, true, false, true}}, {[]int{3}, []bool{true}}, {[]int{6, 3}, []bool{true, true}}}
+
 func TestPack(t *testing.T) {
 	for _, md := range modes {
+		for _, ws := range wideShapes {
+			t.Run(fmt.Sprintf("%s/%v/wide%v", md.name, ws.vars, ws.wide), func(t *testing.T) {
+				l, err := NewLayoutWide(ws.vars, ws.wide, testBits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := weights(l, 1)
+				leaves, err := l.Leaves(w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := run(t, md.p, l, w, leaves, cheats{}, nil); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
 		for i, vars := range shapes {
 			bits := testBits
 			if i == len(shapes)-1 {
@@ -140,6 +170,33 @@ func TestLayout(t *testing.T) {
 			if !e.Equal(&tab[y]) {
 				t.Fatalf("table %d entry %d does not decode from its leaf", t0, y)
 			}
+		}
+	}
+	// Wide tables: limbs in range, w = lo + 2^b·hi + 2^(b−1), the ends of
+	// the 2b-bit range included (weights' first two entries), one past refused.
+	lw, err := NewLayoutWide([]int{4, 2}, []bool{true, false}, 8)
+	if err != nil || fmt.Sprint(lw.Slots) != "[[0 1] [2] [3]]" {
+		t.Fatalf("wide layout %v: %v", lw.Slots, err)
+	}
+	ww := weights(lw, 4)
+	slots, err := lw.slotTables(ww)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range ww[0] {
+		lo, _ := signed(slots[0][y], 128)
+		hi, ok := signed(slots[1][y], 128)
+		w, _ := signed(ww[0][y], 1<<15)
+		if !ok || lo < -128 || lo >= 128 || hi < -128 || lo+256*hi+128 != w {
+			t.Fatalf("entry %d = %d split into %d, %d", y, w, lo, hi)
+		}
+	}
+	for _, v := range []int64{1 << 15, -1<<15 - 1} {
+		bad := append([]mle.Table(nil), ww...)
+		bad[0] = append(mle.Table(nil), ww[0]...)
+		bad[0][2].SetInt64(v)
+		if _, err := lw.Leaves(bad); err == nil {
+			t.Errorf("wide entry %d packed", v)
 		}
 	}
 	for _, bad := range [][]int{nil, {-1}, {31}} {
@@ -204,6 +261,34 @@ func TestRejected(t *testing.T) {
 	}
 }
 
+// TestWideRejected: a wrong entry of a wide table under the committed
+// leaves, and limbs that are not the committed table's.
+func TestWideRejected(t *testing.T) {
+	for _, md := range modes {
+		l, _ := NewLayoutWide([]int{5, 3}, []bool{false, true}, testBits)
+		w := weights(l, 6)
+		leaves := mustLeaves(l, w)
+		other := append([]mle.Table(nil), w...)
+		other[1] = append(mle.Table(nil), w[1]...)
+		other[1][2].SetInt64(12345)
+		t.Run(md.name+"/wrong wide entry", func(t *testing.T) {
+			if err := run(t, md.p, l, other, leaves, cheats{}, nil); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+		t.Run(md.name+"/limbs of another table", func(t *testing.T) {
+			if err := run(t, md.p, l, w, mustLeaves(l, other), cheats{limbs: other}, nil); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+		t.Run(md.name+"/limb commitment dropped", func(t *testing.T) {
+			if err := run(t, md.p, l, w, leaves, cheats{}, func(p *Proof) { p.Limbs = p.Limbs[:1] }); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}
+
 func mustLeaves(l *Layout, w []mle.Table) mle.Table {
 	leaves, err := l.Leaves(w)
 	if err != nil {
@@ -244,8 +329,31 @@ func TestChecksNeeded(t *testing.T) {
 		{"leaves", w, tampered, cheats{leaves: leaves}},
 		{"coef", w, tampered, cheats{scaleE: true}},
 	}
+	// Wide: limbs split from another table (packed into the leaves) with
+	// W committed: only the limb relation catches it; the same with the
+	// relation's W term run on the other table: only W's claim does.
+	lw, _ := NewLayoutWide([]int{3}, []bool{true}, testBits)
+	ww := weights(lw, 8)
+	ow := append([]mle.Table(nil), ww...)
+	ow[0] = append(mle.Table(nil), ww[0]...)
+	ow[0][5].SetInt64(-777)
+	type wcase struct {
+		check     string
+		l         *Layout
+		committed []mle.Table
+		leaves    mle.Table
+		ch        cheats
+	}
+	var all []wcase
+	for _, c := range cases {
+		all = append(all, wcase{c.check, l, c.committed, c.leaves, c.ch})
+	}
+	all = append(all,
+		wcase{"limbs", lw, ww, mustLeaves(lw, ow), cheats{limbs: ow}},
+		wcase{"wide", lw, ww, mustLeaves(lw, ow), cheats{limbs: ow, wideSum: ow}})
 	for _, md := range modes {
-		for _, c := range cases {
+		for _, c := range all {
+			l := c.l
 			t.Run(md.name+"/"+c.check, func(t *testing.T) {
 				if err := run(t, md.p, l, c.committed, c.leaves, c.ch, nil); err == nil {
 					t.Fatal("the cheat is accepted with every check")

@@ -12,7 +12,8 @@ import (
 
 // TestZeroKnowledge (zktest.MaskedRuns): two weight sets that differ in one
 // entry, each packed 48 times under fresh hiding commitments with vanishing
-// masks (tables of 2^7 and 2^5 entries and the salt's 2^4, 8-bit entries):
+// masks (a table of 2^7 8-bit entries, a wide one of 2^5 16-bit entries
+// split into two limbs, and the salt):
 // every value the verifier receives from the packing and the range checks
 // — the sumchecks' rounds, finals, Libra mask sums and values — and the
 // vanishing part Z·s̃ of each packing claim (what separates the revealed f̂
@@ -25,7 +26,7 @@ func TestZeroKnowledge(t *testing.T) {
 		t.Skip("128 proofs")
 	}
 	p := pcs.Params{RateLog: 1, Queries: 8, Hiding: true, Vanishing: true}
-	l, err := NewLayout([]int{7, 5}, testBits)
+	l, err := NewLayoutWide([]int{7, 5}, []bool{false, true}, testBits)
 	if err != nil {
 		t.Fatal(err)
 	}
