@@ -109,6 +109,7 @@ type Prover struct {
 	// sigmaShift, set only by tests, opens a vanishing reduction's first
 	// table with σ_0 + 1 (its stated V_0 honest): the opening must refuse it.
 	sigmaShift bool
+	stream     *sumcheck.MaskStream // PoolMasks's, opened by Prove
 	// unbounded, set only by tests, lifts maxClaims's zero-knowledge bound,
 	// so that the algebra of reductions it forbids (c = 0) is tested too.
 	unbounded bool
@@ -155,6 +156,7 @@ type Verifier struct {
 	claims map[pcs.Commitment][]claim
 	masks  map[pcs.Commitment][]claim
 	points [][]fr.Element // per shape, the point its tables were opened at
+	stream *sumcheck.StreamVerifier
 }
 
 // Points returns, after [Verifier.Verify], the point at which each shape's
@@ -204,11 +206,14 @@ type Group struct {
 // Proof is every shape's batched opening, in order of first claim.
 type Proof struct {
 	Groups []Group
+	// Pools are the zero-knowledge sumchecks' mask pools (PoolMasks),
+	// opened before the groups.
+	Pools sumcheck.StreamProof
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
 func (p *Proof) Size() int {
-	n := 0
+	n := p.Pools.Size()
 	for i := range p.Groups {
 		g := &p.Groups[i]
 		n += g.Open.Size() + 32*len(g.Finals)
@@ -300,6 +305,10 @@ func (b *Prover) Prove(tr *transcript.Transcript) (Proof, error) {
 // not Σ a_k·eq(z_k, ρ).
 func (b *Prover) prove(tr *transcript.Transcript, alter func(g, k int, v *fr.Element), forgeE bool) (Proof, error) {
 	var proof Proof
+	var err error
+	if proof.Pools, err = b.provePools(tr); err != nil {
+		return Proof{}, err
+	}
 	for gi, coms := range shapes(b.order) {
 		if alter != nil {
 			k := 0
@@ -390,6 +399,9 @@ func addEq(e mle.Table, z []fr.Element, k fr.Element) {
 
 // Verify checks every recorded claim against the proof.
 func (v *Verifier) Verify(tr *transcript.Transcript, params pcs.Params, proof Proof) error {
+	if err := v.verifyPools(tr, proof.Pools); err != nil {
+		return err
+	}
 	groups := shapes(v.order)
 	if len(proof.Groups) != len(groups) {
 		return fmt.Errorf("batch: %d batched openings, want one for each of %d table shapes", len(proof.Groups), len(groups))

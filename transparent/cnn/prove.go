@@ -11,6 +11,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 )
 
 // Proof proves y = model(x) for a private x.
@@ -68,6 +69,10 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 	}
 	tr := m.start(y)
 	bp := batch.NewProver()
+	if params.Hiding { // every zk sumcheck's Libra mask from one stream of pools (batch.PoolMasks)
+		bp.PoolMasks(tr)
+		defer sumcheck.DetachStream(tr)
+	}
 	var proof Proof
 	var curData *pcs.ProverData
 	proof.X, proof.Input, curData, err = proveInput(tr, params, m.InBits, t.x, bp)
@@ -126,6 +131,10 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 	}
 	tr := m.start(y)
 	bv := batch.NewVerifier()
+	if params.Hiding {
+		bv.PoolMasks(tr, proof.Batch.Pools.Coms)
+		defer sumcheck.DetachStream(tr)
+	}
 	if err := verifyInput(tr, params, m.InBits, proof.X, &proof.Input, bv); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
+	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 )
 
 // NodeProof proves one node: Conv, Rq and (with a pool) Pool for a
@@ -69,6 +70,10 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 	}
 	tr := r.start(t.y)
 	bp := batch.NewProver()
+	if params.Hiding { // every zk sumcheck's Libra mask from one stream of pools (batch.PoolMasks)
+		bp.PoolMasks(tr)
+		defer sumcheck.DetachStream(tr)
+	}
 	var proof ResProof
 	var xData *pcs.ProverData
 	if proof.X, proof.Input, xData, err = proveInput(tr, params, r.InBits, t.tables[0], bp); err != nil {
@@ -130,6 +135,10 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 	}
 	tr := r.start(y)
 	bv := batch.NewVerifier()
+	if params.Hiding {
+		bv.PoolMasks(tr, proof.Batch.Pools.Coms)
+		defer sumcheck.DetachStream(tr)
+	}
 	if err := verifyInput(tr, params, r.InBits, proof.X, &proof.Input, bv); err != nil {
 		return err
 	}

@@ -86,6 +86,10 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch chea
 		y = ch.claimY(y)
 	}
 	tr := m.start(M, y)
+	if bp != nil && params.Hiding { // every zk sumcheck's Libra mask from one stream of pools (batch.PoolMasks)
+		bp.PoolMasks(tr)
+		defer sumcheck.DetachStream(tr)
+	}
 	var proof Proof
 	K0 := m.Layers[0].K
 	xInts := padded(x, M, K0)
@@ -159,6 +163,10 @@ func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *bat
 		return fmt.Errorf("mlp: x committed over %d variables, want %d entries", proof.X.NumVars, xSize)
 	}
 	tr := m.start(M, y)
+	if bv != nil && params.Hiding {
+		bv.PoolMasks(tr, bp.Pools.Coms)
+		defer sumcheck.DetachStream(tr)
+	}
 	proof.X.Absorb(tr, "mlp/x")
 	if err := m.verifyInput(tr, params, proof.X, &proof.Input, bv); err != nil {
 		return err

@@ -241,7 +241,25 @@ func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 // with Z(ρ) ≠ 0 unless some ρ_i ∈ {0, 1} (probability ≤ 2n/|F|), a
 // uniform value as long as s_k's other revealed forms are independent of
 // eq(ρ_col, ·) (batch's accounting: ≤ 2^c forms per mask).
+//
+// With a [MaskStream] attached to tr ([AttachStream]), a zk ProveSum over
+// n ≥ 1 variables is [ProveSumPooled] in the stream's next slot.
 func ProveSum(tr *transcript.Transcript, claim fr.Element, in Instance, zk bool) (Proof, []fr.Element, error) {
+	if st, ok := attached(tr).(*MaskStream); ok && zk && len(in.Tables) > 0 && len(in.Tables[0]) >= 2 {
+		n := in.Tables[0].NumVars()
+		if n < 0 {
+			return Proof{}, nil, fmt.Errorf("sumcheck: table of length %d is not a power of two", len(in.Tables[0]))
+		}
+		degs, err := RoundDegrees(n, in.Shape())
+		if err != nil {
+			return Proof{}, nil, err
+		}
+		pool, s, err := st.next(tr, degs)
+		if err != nil {
+			return Proof{}, nil, err
+		}
+		return proveSumIn(tr, claim, in, true, st.maskP, pool, s)
+	}
 	return proveSum(tr, claim, in, zk, MaskParams)
 }
 
@@ -350,7 +368,24 @@ func proveSumIn(tr *transcript.Transcript, claim fr.Element, in Instance, zk boo
 // caller must check against the tables (opening them, or evaluating public
 // ones), and the tail's final s̃(ρ…) (zero without a tail), which the caller
 // turns into a mask claim.
+//
+// With a [StreamVerifier] attached to tr, a masked proof is checked as
+// [VerifySumPooled] in the stream's next slot.
 func VerifySum(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, proof Proof) (rho, finals []fr.Element, tail fr.Element, err error) {
+	if sv, ok := attached(tr).(*StreamVerifier); ok && proof.Mask != nil {
+		if n < 1 {
+			return nil, nil, tail, fmt.Errorf("sumcheck: a pooled sumcheck over %d variables (want ≥ 1)", n)
+		}
+		degs, err := RoundDegrees(n, sh)
+		if err != nil {
+			return nil, nil, tail, err
+		}
+		pv, s, err := sv.next(tr, degs)
+		if err != nil {
+			return nil, nil, tail, err
+		}
+		return verifySumIn(tr, claim, n, sh, sv.maskP, proof, pv, s)
+	}
 	return verifySum(tr, claim, n, sh, MaskParams, proof)
 }
 

@@ -33,9 +33,23 @@ func (w *writer) batch(p *batch.Proof) {
 		w.elems(g.Open.Masks)
 		w.mask((*sumcheck.MaskPart)(g.Mask))
 	}
+	w.commitments(p.Pools.Coms)
+	list(w, p.Pools.Opens, func(o *sumcheck.PoolOpening) {
+		w.sumcheck(&o.Reduce)
+		w.opening(&o.Open)
+	})
 }
 
 func (r *reader) batch(p *batch.Proof) {
+	r.groups(p)
+	p.Pools.Coms = r.commitments("mask pool commitments")
+	p.Pools.Opens = readList(r, minSumcheck+minOpening, "mask pool openings", func(o *sumcheck.PoolOpening) {
+		r.sumcheck(&o.Reduce, "mask pool reduction")
+		r.opening(&o.Open, "mask pool opening")
+	})
+}
+
+func (r *reader) groups(p *batch.Proof) {
 	n := r.count(minGroup, "batch groups")
 	if n == 0 || r.err != nil {
 		return

@@ -72,7 +72,12 @@ import (
 // a proof of such a model made before is rejected by the verifier, not the
 // decoder). A version-5 proof is
 // refused: prove again.
-const Version = 6
+// Version 7 (pooled Libra masks, issue 22): every batch proof ends with its
+// mask pools (batch.Proof.Pools: commitments, then openings, each a
+// sumcheck and a pcs opening); a chain's zero-knowledge sumchecks carry
+// their masks' G and g(r) with an empty commitment and opening. A
+// version-6 proof is refused: prove again.
+const Version = 7
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"

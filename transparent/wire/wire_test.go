@@ -88,20 +88,22 @@ func TestRoundTrip(t *testing.T) {
 // field: the encoders in proofs.go must follow (and Version be bumped).
 func TestFieldsCovered(t *testing.T) {
 	want := map[reflect.Type]string{
-		reflect.TypeFor[pcs.Commitment]():    "Root NumVars RowVars",
-		reflect.TypeFor[pcs.Opening]():       "U V Columns Proof Mask",
-		reflect.TypeFor[sumcheck.Proof]():    "Rounds Finals Mask Tail",
-		reflect.TypeFor[sumcheck.MaskPart](): "Com Sum Value Open",
-		reflect.TypeFor[logup.Proof]():       "M H G Sumcheck Openings",
-		reflect.TypeFor[rescale.Proof]():     "Q R V0 V1 Sigma Y Lookups Check Openings",
-		reflect.TypeFor[matmul.StepProof]():  "Y YAtR BAtR Sumcheck X YOpen",
-		reflect.TypeFor[mlp.Proof]():         "X Input Steps Requan Out",
-		reflect.TypeFor[mlp.InputRange]():    "V0 V1 Lookups Zero Openings",
-		reflect.TypeFor[mlp.BatchedProof]():  "Proof Batch",
-		reflect.TypeFor[batch.Proof]():       "Groups",
-		reflect.TypeFor[batch.Group]():       "Rounds Finals Open Mask",
-		reflect.TypeFor[batch.Mask]():        "Com Sum Value Open",
-		reflect.TypeFor[pcs.MultiOpening]():  "U V Columns Proofs Masks",
+		reflect.TypeFor[pcs.Commitment]():       "Root NumVars RowVars",
+		reflect.TypeFor[pcs.Opening]():          "U V Columns Proof Mask",
+		reflect.TypeFor[sumcheck.Proof]():       "Rounds Finals Mask Tail",
+		reflect.TypeFor[sumcheck.MaskPart]():    "Com Sum Value Open",
+		reflect.TypeFor[logup.Proof]():          "M H G Sumcheck Openings",
+		reflect.TypeFor[rescale.Proof]():        "Q R V0 V1 Sigma Y Lookups Check Openings",
+		reflect.TypeFor[matmul.StepProof]():     "Y YAtR BAtR Sumcheck X YOpen",
+		reflect.TypeFor[mlp.Proof]():            "X Input Steps Requan Out",
+		reflect.TypeFor[mlp.InputRange]():       "V0 V1 Lookups Zero Openings",
+		reflect.TypeFor[mlp.BatchedProof]():     "Proof Batch",
+		reflect.TypeFor[batch.Proof]():          "Groups Pools",
+		reflect.TypeFor[sumcheck.StreamProof](): "Coms Opens",
+		reflect.TypeFor[sumcheck.PoolOpening](): "Reduce Open",
+		reflect.TypeFor[batch.Group]():          "Rounds Finals Open Mask",
+		reflect.TypeFor[batch.Mask]():           "Com Sum Value Open",
+		reflect.TypeFor[pcs.MultiOpening]():     "U V Columns Proofs Masks",
 	}
 	for typ, fields := range want {
 		var got []string
