@@ -2,7 +2,6 @@ package sumcheck
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
@@ -190,26 +189,20 @@ func (sv *StreamVerifier) Verify(tr *transcript.Transcript, opens []PoolOpening)
 	return nil
 }
 
-// streams maps a transcript to the stream its sumchecks draw masks from.
-var streams sync.Map // *transcript.Transcript → *MaskStream or *StreamVerifier
-
 // AttachStream makes every zk [ProveSum] (n ≥ 1) on tr draw its mask from
 // st (a *MaskStream) and every masked [VerifySum] on tr check it as a slot
-// of st (a *StreamVerifier), until [DetachStream].
+// of st (a *StreamVerifier), until [DetachStream]. The stream travels with
+// tr ([transcript.Transcript.Attach]), so no state outlives the proof.
 func AttachStream(tr *transcript.Transcript, st any) {
 	switch st.(type) {
 	case *MaskStream, *StreamVerifier:
-		streams.Store(tr, st)
+		tr.Attach(st)
 	default:
 		panic("sumcheck: AttachStream of neither a MaskStream nor a StreamVerifier")
 	}
 }
 
-// DetachStream ends tr's stream (call it before opening the stream, and on
-// every return path).
-func DetachStream(tr *transcript.Transcript) { streams.Delete(tr) }
+// DetachStream ends tr's stream (call it before opening the stream).
+func DetachStream(tr *transcript.Transcript) { tr.Attach(nil) }
 
-func attached(tr *transcript.Transcript) any {
-	st, _ := streams.Load(tr)
-	return st
-}
+func attached(tr *transcript.Transcript) any { return tr.Attached() }

@@ -40,7 +40,18 @@ import (
 type Transcript struct {
 	state   [32]byte
 	counter uint64
+	// attached is a protocol package's per-proof state that travels with
+	// the transcript (sumcheck's mask stream); never absorbed.
+	attached any
 }
+
+// Attach binds v to t for the protocols run on it (sumcheck's mask stream:
+// every zero-knowledge sumcheck on t draws its mask from it); nil removes
+// it. It changes no challenge: v is not absorbed.
+func (t *Transcript) Attach(v any) { t.attached = v }
+
+// Attached returns what [Transcript.Attach] bound to t, or nil.
+func (t *Transcript) Attached() any { return t.attached }
 
 // New returns a transcript for the protocol named by domain: two protocols
 // with different domains never share a challenge.
