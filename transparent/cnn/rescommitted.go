@@ -57,35 +57,21 @@ func (r *Residual) ConvNodes() []int {
 // the same commitments; the committed network proves once (commit again
 // for the next proof).
 func (r *Residual) CommitWeights(params pcs.Params, salt [32]byte) (*Residual, []pcs.Commitment, error) {
-	params = withShared(params)
+	nodes := r.ConvNodes()
+	convs := make([]*conv.Layer, len(nodes))
+	for j, i := range nodes {
+		convs[j] = r.conv[i]
+	}
+	cs, gemm, coms, err := commitLayers(withShared(params), salt, convs, r.gemm, func(j int) string { return fmt.Sprintf("node %d", nodes[j]) })
+	if err != nil {
+		return nil, nil, err
+	}
 	out := *r
 	out.conv = append([]*conv.Layer(nil), r.conv...)
-	out.gemm = nil
-	var coms []pcs.Commitment
-	j := 0
-	for _, i := range r.ConvNodes() {
-		c, err := r.conv[i].Commit(params, matmul.LayerSeed(salt, j))
-		if err != nil {
-			return nil, nil, fmt.Errorf("cnn: node %d: %v", i, err)
-		}
-		j++
-		w, b, _ := c.Committed()
-		if coms = append(coms, w); c.HasBias() {
-			coms = append(coms, b)
-		}
-		out.conv[i] = c
+	for j, i := range nodes {
+		out.conv[i] = cs[j]
 	}
-	for i, g := range r.gemm {
-		c, err := g.Commit(params, matmul.LayerSeed(salt, j+i))
-		if err != nil {
-			return nil, nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		w, b, _ := c.Committed()
-		if coms = append(coms, w); c.HasBias() {
-			coms = append(coms, b)
-		}
-		out.gemm = append(out.gemm, c)
-	}
+	out.gemm = gemm
 	return &out, coms, nil
 }
 
@@ -97,52 +83,19 @@ func (r *Residual) WithCommitments(coms []pcs.Commitment) (*Residual, error) {
 	out.Nodes = append([]Node(nil), r.Nodes...)
 	out.Dense = append(r.Dense[:0:0], r.Dense...)
 	out.conv = append([]*conv.Layer(nil), r.conv...)
-	out.gemm = nil
-	k := 0
-	next := func(bias bool) (w, b pcs.Commitment, err error) {
-		need := 1
-		if bias {
-			need = 2
-		}
-		if len(coms)-k < need {
-			return w, b, fmt.Errorf("cnn: %d weight commitments, the network has more layers", len(coms))
-		}
-		w = coms[k]
-		if bias {
-			b = coms[k+1]
-		}
-		k += need
-		return w, b, nil
-	}
+	q := comQueue{coms: coms, of: "network"}
 	for _, i := range r.ConvNodes() {
-		c := &out.Nodes[i].Conv
-		w, b, err := next(c.B != nil)
-		if err != nil {
-			return nil, err
-		}
-		l, err := conv.NewCommittedLayer(c.Shape, c.B != nil, w, b)
+		l, err := q.conv(&out.Nodes[i].Conv)
 		if err != nil {
 			return nil, fmt.Errorf("cnn: node %d: %v", i, err)
 		}
-		c.W, c.B = nil, nil
 		out.conv[i] = l
 	}
-	for i := range out.Dense {
-		d := &out.Dense[i]
-		w, b, err := next(d.B != nil)
-		if err != nil {
-			return nil, err
-		}
-		g, err := matmul.NewCommittedLayer(d.K, d.N, d.B != nil, w, b)
-		if err != nil {
-			return nil, fmt.Errorf("cnn: dense layer %d: %v", i, err)
-		}
-		d.W, d.B = nil, nil
-		out.gemm = append(out.gemm, g)
+	gemm, err := q.dense(out.Dense)
+	if err != nil {
+		return nil, err
 	}
-	if k != len(coms) {
-		return nil, fmt.Errorf("cnn: %d weight commitments for a network of %d", len(coms), k)
-	}
+	out.gemm = gemm
 	return &out, nil
 }
 
