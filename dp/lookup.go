@@ -6,6 +6,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/multicommit"
+	"github.com/zkinfer/zkinfer/internal/logderiv"
 )
 
 // rowTable is the sampler's magnitude table as a one-column table of
@@ -63,36 +64,15 @@ func (t *rowTable) build(api frontend.API) error {
 		return err
 	}
 	commit := append(append([]frontend.Variable{}, t.committed...), counts...)
+	rows := make([]frontend.Variable, len(t.rows))
+	for r, v := range t.rows {
+		rows[r] = v
+	}
 	multicommit.WithCommitment(api, func(api frontend.API, ch frontend.Variable) error {
-		left := make([]frontend.Variable, len(t.rows))
-		for r, m := range counts {
-			left[r] = api.DivUnchecked(m, api.Sub(ch, t.rows[r]))
-		}
-		right := make([]frontend.Variable, len(t.queries))
-		for i, q := range t.queries {
-			right[i] = api.Sub(ch, q)
-		}
-		if b, ok := api.(frontend.BatchInverter); ok {
-			right = b.BatchInvert(right)
-		} else {
-			for i := range right {
-				right[i] = api.Inverse(right[i])
-			}
-		}
-		api.AssertIsEqual(sum(api, left), sum(api, right))
+		logderiv.AssertEqual(api, ch, rows, counts, t.queries)
 		return nil
 	}, commit...)
 	return nil
-}
-
-func sum(api frontend.API, xs []frontend.Variable) frontend.Variable {
-	switch len(xs) {
-	case 0:
-		return 0
-	case 1:
-		return xs[0]
-	}
-	return api.Add(xs[0], xs[1], xs[2:]...)
 }
 
 // CountHint counts the queries equal to each row. Inputs: the number of

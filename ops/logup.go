@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/multicommit"
+	"github.com/zkinfer/zkinfer/internal/logderiv"
 )
 
 // LogUpRange is the RangeLookup gadget: every range check of a circuit is
@@ -214,7 +215,7 @@ func (r *LogUpRange) build(api frontend.API) error {
 				low[j] = api.Mul(l, pow2(j*L))
 			}
 			queries[L] = append(queries[L], limbs...)
-			top = api.Mul(api.Sub(c.v, sumAll(api, low)), invPow2(api, (k-1)*L))
+			top = api.Mul(api.Sub(c.v, logderiv.Sum(api, low)), invPow2(api, (k-1)*L))
 		}
 		switch t := c.bits - (k-1)*L; {
 		case t == L || plan.Extra[t]:
@@ -242,37 +243,15 @@ func (r *LogUpRange) build(api frontend.API) error {
 	}
 	multicommit.WithCommitment(api, func(api frontend.API, ch frontend.Variable) error {
 		for _, w := range tableWidths {
-			left := make([]frontend.Variable, 1<<w)
-			for j, m := range counts[w] {
-				left[j] = api.DivUnchecked(m, api.Sub(ch, j))
+			rows := make([]frontend.Variable, 1<<w)
+			for j := range rows {
+				rows[j] = j
 			}
-			right := make([]frontend.Variable, len(queries[w]))
-			for i, q := range queries[w] {
-				right[i] = api.Sub(ch, q)
-			}
-			if b, ok := api.(frontend.BatchInverter); ok {
-				right = b.BatchInvert(right)
-			} else {
-				for i := range right {
-					right[i] = api.Inverse(right[i])
-				}
-			}
-			api.AssertIsEqual(sumAll(api, left), sumAll(api, right))
+			logderiv.AssertEqual(api, ch, rows, counts[w], queries[w])
 		}
 		return nil
 	}, toCommit...)
 	return nil
-}
-
-// sumAll is Σ xs (linear: free in R1CS).
-func sumAll(api frontend.API, xs []frontend.Variable) frontend.Variable {
-	switch len(xs) {
-	case 0:
-		return 0
-	case 1:
-		return xs[0]
-	}
-	return api.Add(xs[0], xs[1], xs[2:]...)
 }
 
 // invPow2 is 2^-k in the field.
