@@ -26,7 +26,8 @@ type Suite struct {
 // commitment, claim, weight, public-wire and segment-boundary tests for
 // circuit, the tampering, forged-metric, dataset-binding, weight-range,
 // public-wire and Freivalds tests for audit, the sampler's forgeries for
-// dp, the released-value tests for query and the forged rounds for fl.
+// dp, the released-value tests for query, the forged rounds for fl and, for
+// internal/logderiv, its identity's tests and the lookups built on it.
 var Suites = map[string]Suite{
 	"ops": {Pkgs: []string{"./ops"}, Run: "^(" + strings.Join([]string{
 		"TestBitRange", "TestComparisonSoundness", "TestDivSqrtSoundness",
@@ -47,7 +48,10 @@ var Suites = map[string]Suite{
 	}, "|") + ")$"},
 	"dp":    {Pkgs: []string{"./dp"}, Run: "^(TestSamplerMatchesReference|TestSamplerRejects|TestSamplerCommitsEveryWire)$"},
 	"query": {Pkgs: []string{"./query"}, Run: "^(TestCircuit|TestMeanFloor|TestScoreCount|TestScoreMean)$"},
-	"fl":    {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates|TestUpdateRange|TestModelRangeForgeries)$"},
+	// The log-derivative identity is judged by its own tests and by the
+	// lookups built on it: ops' LogUp range checks and dp's row table.
+	"internal/logderiv": {Pkgs: []string{"./internal/logderiv", "./ops", "./dp"}, Run: "^(TestAssertEqual|TestSum|TestLogUp.*|TestSamplerRejects)$"},
+	"fl":                {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates|TestUpdateRange|TestModelRangeForgeries)$"},
 }
 
 // Status is a mutant's verdict.

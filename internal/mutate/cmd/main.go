@@ -25,7 +25,7 @@ import (
 )
 
 // allPkgs are the packages with constraint code.
-const allPkgs = "ops,ops/ml,circuit,proof,audit,dp,query,fl"
+const allPkgs = "ops,ops/ml,circuit,proof,audit,dp,query,fl,internal/logderiv"
 
 func main() {
 	if err := run(); err != nil {
