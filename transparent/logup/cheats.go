@@ -3,7 +3,6 @@ package logup
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/mle"
-	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
 // cheats let the soundness tests play a dishonest prover.
@@ -85,21 +84,4 @@ func (ch cheats) balance(h, g mle.Table, outsideAt int) {
 		s := sum(g)
 		h[outsideAt].Sub(&s, &others)
 	}
-}
-
-// forgedPoint returns r' (≥ 1 coordinates) with Σ_x eq(r', x)·q(x) = target:
-// the sum is (1 − r'_0)·A0 + r'_0·A1 for the halves' sums A0, A1 under
-// eq(r'_rest), solved for r'_0.
-func forgedPoint(q mle.Table, target fr.Element) []fr.Element {
-	n := q.NumVars()
-	r := transcript.New("forge").Challenges("forge", n) // any values the prover likes
-	e := mle.EqTable(r[1:])
-	h := len(q) / 2
-	a0, a1 := mle.Inner(e, q[:h]), mle.Inner(e, q[h:])
-	var num, den fr.Element
-	num.Sub(&target, &a0)
-	den.Sub(&a1, &a0)
-	den.Inverse(&den)
-	r[0].Mul(&num, &den)
-	return r
 }

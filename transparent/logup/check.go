@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/internal/cheat"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -60,10 +61,10 @@ func proverTables(alpha fr.Element, rf, rt []fr.Element, f, h, tv, g, m mle.Tabl
 	eqF, eqT := mle.EqTable(rf), mle.EqTable(rt)
 	one := fr.One()
 	if ch.forgeEq {
-		eqF = mle.EqTable(forgedPoint(product(h, shift(alpha, f), nil), one))
+		eqF = mle.EqTable(cheat.EqPoint(product(h, shift(alpha, f), nil), one))
 	}
 	if ch.forgeEqG {
-		eqT = mle.EqTable(forgedPoint(product(g, shift(alpha, tv), m), fr.Element{}))
+		eqT = mle.EqTable(cheat.EqPoint(product(g, shift(alpha, tv), m), fr.Element{}))
 	}
 	t := make([]mle.Table, numTables)
 	t[tH], t[tF], t[tEqF] = repeat(h, N), repeat(shift(alpha, f), N), pad(eqF, N)

@@ -2,9 +2,9 @@ package poseidon2gkr
 
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/internal/cheat"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
-	"github.com/zkinfer/zkinfer/transparent/transcript"
 )
 
 // forgeHook (tests: cheats.forgeEq) returns a hook that, at round 0 of
@@ -27,36 +27,8 @@ func forgeHook(committed mle.Table) layerHook {
 			}
 		}
 		copy(in.Tables[tCarry], x[1])
-		in.Tables[tEq] = mle.EqTable(solvePoint(*in, claim))
+		in.Tables[tEq] = mle.EqTable(cheat.EqPoint(cheat.EqFree(in), claim))
 	}
-}
-
-// solvePoint returns r' (≥ 1 coordinates) with Σ_x eq(r', x)·S(x) = claim,
-// S the sum of in's terms with the eq factor dropped: the sum is
-// (1 − r'_0)·A0 + r'_0·A1 for the halves' sums under eq(r'_rest), solved
-// for r'_0 (as rescale's forged zero-check).
-func solvePoint(in sumcheck.Instance, claim fr.Element) []fr.Element {
-	s := make(mle.Table, len(in.Tables[tU0]))
-	for _, t := range in.Terms {
-		for i := range s {
-			v := t.Coef
-			for _, k := range t.Factors[1:] {
-				v.Mul(&v, &in.Tables[k][i])
-			}
-			s[i].Add(&s[i], &v)
-		}
-	}
-	n := s.NumVars()
-	r := transcript.New("forge").Challenges("r", n)
-	e := mle.EqTable(r[1:])
-	h := len(s) / 2
-	a0, a1 := mle.Inner(e, s[:h]), mle.Inner(e, s[h:])
-	var num, den fr.Element
-	num.Sub(&claim, &a0)
-	den.Sub(&a1, &a0)
-	den.Inverse(&den)
-	r[0].Mul(&num, &den)
-	return r
 }
 
 // forgeLeaves plays the zero-knowledge cheats at the leaves' sumcheck
@@ -72,7 +44,7 @@ func forgeLeaves(ch cheats, in *sumcheck.Instance, c Claim, z *zkRun) {
 	case ch.forgeLeafEq:
 		var want fr.Element
 		want.Sub(&c.Value, &tv)
-		in.Tables[0] = mle.EqTable(solvePoint(*in, want))
+		in.Tables[0] = mle.EqTable(cheat.EqPoint(cheat.EqFree(in), want))
 	case ch.forgeMask:
 		l, _ := in.Tables[1].Eval(c.Point)
 		var d fr.Element

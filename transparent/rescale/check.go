@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/zkinfer/zkinfer/transparent/internal/cheat"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -152,7 +153,7 @@ func proveCheck(tr *transcript.Transcript, p Params, proof *Proof, vals *[numCol
 	}
 	in.Tables[0] = mle.EqTable(ch.z)
 	if cht.forgeEq {
-		in.Tables[0] = mle.EqTable(solvePoint(in, claim))
+		in.Tables[0] = mle.EqTable(cheat.EqPoint(cheat.EqFree(&in), claim))
 	}
 	var rho []fr.Element
 	var err error
@@ -193,31 +194,3 @@ func verifyCheck(tr *transcript.Transcript, p Params, proof *Proof, coms *[numCo
 
 // verifyNoEq, set only by tests, deletes the check of eq's final.
 var verifyNoEq bool
-
-// solvePoint (tests: the forged eq point) returns r' with
-// Σ_x eq(r', x)·S(x) = claim for S(x) = the sum of in's terms with the eq
-// factor dropped: (1 − r'_0)·A0 + r'_0·A1 for the halves' sums under
-// eq(r'_rest).
-func solvePoint(in sumcheck.Instance, claim fr.Element) []fr.Element {
-	s := make(mle.Table, len(in.Tables[1]))
-	for _, t := range in.Terms {
-		for i := range s {
-			v := t.Coef
-			for _, k := range t.Factors[1:] {
-				v.Mul(&v, &in.Tables[k][i])
-			}
-			s[i].Add(&s[i], &v)
-		}
-	}
-	n := s.NumVars()
-	r := transcript.New("forge").Challenges("r", n)
-	e := mle.EqTable(r[1:])
-	h := len(s) / 2
-	a0, a1 := mle.Inner(e, s[:h]), mle.Inner(e, s[h:])
-	var num, den fr.Element
-	num.Sub(&claim, &a0)
-	den.Sub(&a1, &a0)
-	den.Inverse(&den)
-	r[0].Mul(&num, &den)
-	return r
-}
