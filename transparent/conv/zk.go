@@ -112,6 +112,17 @@ func (l *Layer) weightComs() (w, b pcs.Commitment) {
 	return
 }
 
+// vanishingClaim is the step's sumcheck claim under vanishing masks from
+// Ŷ(r) as stated: less the public bias's share when the weights are public
+// (committed weights: the bias is a term of the sumcheck). The prover and
+// the verifier derive it here alike.
+func (l *Layer) vanishingClaim(yAtR fr.Element, eqO, eqP mle.Table) fr.Element {
+	if l.com == nil {
+		return l.claim(yAtR, eqO, eqP)
+	}
+	return yAtR
+}
+
 // proveVanishing is proveStep's reduction under vanishing masks, after Y's
 // commitment; wl holds the weights the reduction runs on (the layer's, or
 // a cheat's).
@@ -126,10 +137,7 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 	cB, cu := l.patchMaskVars(proof.Y)
 	u := tr.Challenges("conv/u", cu)
 	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
-	claim := proof.YAtR
-	if l.com == nil {
-		claim = l.claim(proof.YAtR, eqO, eqP)
-	}
+	claim := l.vanishingClaim(proof.YAtR, eqO, eqP)
 	wc, bc := l.weightComs()
 	sh, n := l.zkShape(wc, bc, proof.Y, cB, ro, rp, eqP)
 	in := sumcheck.Instance{Terms: sh.Terms, Tail: matmul.OutputTail(proof.Y, yData, yPoint)}
@@ -261,10 +269,7 @@ func (l *Layer) verifyVanishing(tr *transcript.Transcript, xCom pcs.Commitment, 
 	cB, cu := l.patchMaskVars(proof.Y)
 	u := tr.Challenges("conv/u", cu)
 	eqO, eqP := mle.EqTable(ro), mle.EqTable(rp)
-	claim := proof.YAtR
-	if l.com == nil {
-		claim = l.claim(proof.YAtR, eqO, eqP)
-	}
+	claim := l.vanishingClaim(proof.YAtR, eqO, eqP)
 	wc, bc := l.weightComs()
 	sh, n := l.zkShape(wc, bc, proof.Y, cB, ro, rp, eqP)
 	if n > 0 && proof.Matmul.Mask == nil || xCom.NumVars > 0 && proof.Gather.Mask == nil {

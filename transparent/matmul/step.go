@@ -116,17 +116,8 @@ func proveStep(tr *transcript.Transcript, params pcs.Params, layer *Layer, M int
 	if usedX == nil {
 		usedX = x
 	}
-	a := append(mle.Table(nil), usedX...)
-	for _, r := range ri {
-		a = a.Fold(r)
-	}
-	folder := pub
-	if usedW != nil {
-		l := *pub.Layer
-		l.W = usedW
-		folder = &Public{Layer: &l, M: M}
-	}
-	sc, rk, _, err := sumcheck.ProveZK(tr, claim, []mle.Table{a, folder.foldW(eqJ, d.k)}, params.Hiding)
+	a, w := pub.operands(usedX, usedW, ri, eqJ, d.k)
+	sc, rk, _, err := sumcheck.ProveZK(tr, claim, []mle.Table{a, w}, params.Hiding)
 	if err != nil {
 		return StepProof{}, nil, err
 	}

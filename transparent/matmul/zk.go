@@ -87,6 +87,35 @@ func (pub *Public) committedCom() (w, b pcs.Commitment) {
 	return
 }
 
+// vanishingClaim is the step's sumcheck claim under vanishing masks from
+// Ŷ(r_i, r_j) as stated: less the public bias's share b̃(r_j) when the
+// weights are public (committed weights: the bias is a term of the
+// sumcheck). The prover and the verifier derive it here alike.
+func (pub *Public) vanishingClaim(yAtR fr.Element, eqI, eqJ mle.Table) fr.Element {
+	if pub.com == nil {
+		bc := pub.biasClaim(eqI, eqJ)
+		yAtR.Sub(&yAtR, &bc)
+	}
+	return yAtR
+}
+
+// operands returns the step sumcheck's two tables: X's rows folded at r_i
+// and W folded at eq(r_j) — usedX and usedW (a cheating prover's; usedW
+// nil: the layer's weights) in place of the step's.
+func (pub *Public) operands(usedX mle.Table, usedW []fr.Element, ri []fr.Element, eqJ mle.Table, k int) (a, w mle.Table) {
+	a = append(mle.Table(nil), usedX...)
+	for _, r := range ri {
+		a = a.Fold(r)
+	}
+	folder := pub
+	if usedW != nil {
+		l := *pub.Layer
+		l.W = usedW
+		folder = &Public{Layer: &l, M: pub.M}
+	}
+	return a, folder.foldW(eqJ, k)
+}
+
 // proveVanishing is proveStep's reduction under vanishing masks, after Y's
 // commitment and (r_i, r_j); it fills proof and records every claim in bp.
 func (pub *Public) proveVanishing(tr *transcript.Transcript, d dims, xData, yData *pcs.ProverData, usedX mle.Table, usedW []fr.Element, ri, rj []fr.Element, proof *StepProof, bp *batch.Prover) error {
@@ -97,23 +126,10 @@ func (pub *Public) proveVanishing(tr *transcript.Transcript, d dims, xData, yDat
 	proof.YAtR = yData.MaskedEval(yPoint)
 	tr.AppendElements("matmul/Y(r)", proof.YAtR)
 	eqI, eqJ := mle.EqTable(ri), mle.EqTable(rj)
-	claim := proof.YAtR
-	if pub.com == nil {
-		bc := pub.biasClaim(eqI, eqJ)
-		claim.Sub(&claim, &bc)
-	}
+	claim := pub.vanishingClaim(proof.YAtR, eqI, eqJ)
 	wc, bc := pub.committedCom()
 	sh, n := pub.zkShape(d, xData.Commitment(), wc, yData.Commitment(), bc, ri, rj, eqI)
-	a := append(mle.Table(nil), usedX...)
-	for _, r := range ri {
-		a = a.Fold(r)
-	}
-	folder := pub
-	if usedW != nil {
-		l := *pub.Layer
-		l.W = usedW
-		folder = &Public{Layer: &l, M: pub.M}
-	}
+	a, w := pub.operands(usedX, usedW, ri, eqJ, d.k)
 	in := sumcheck.Instance{Terms: sh.Terms, Tail: OutputTail(yData.Commitment(), yData, yPoint)}
 	add := func(t mle.Table, row []fr.Element) {
 		t, row, span := Factor(t, row, n)
@@ -126,7 +142,7 @@ func (pub *Public) proveVanishing(tr *transcript.Transcript, d dims, xData, yDat
 	if pub.com != nil {
 		wRow = MaskBefore(pub.com.WData, rj)
 	}
-	add(folder.foldW(eqJ, d.k), wRow)
+	add(w, wRow)
 	if pub.com != nil && pub.com.BData != nil {
 		add(append(mle.Table(nil), eqJ...), nil)
 		bt := make(mle.Table, d.n)
@@ -192,11 +208,7 @@ func (pub *Public) verifyVanishing(tr *transcript.Transcript, d dims, xCom pcs.C
 	yPoint := append(append([]fr.Element(nil), ri...), rj...)
 	tr.AppendElements("matmul/Y(r)", proof.YAtR)
 	eqI, eqJ := mle.EqTable(ri), mle.EqTable(rj)
-	claim := proof.YAtR
-	if pub.com == nil {
-		bc := pub.biasClaim(eqI, eqJ)
-		claim.Sub(&claim, &bc)
-	}
+	claim := pub.vanishingClaim(proof.YAtR, eqI, eqJ)
 	wc, bc := pub.committedCom()
 	sh, n := pub.zkShape(d, xCom, wc, proof.Y, bc, ri, rj, eqI)
 	if proof.Sumcheck.Mask == nil && n > 0 {
