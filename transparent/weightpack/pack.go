@@ -5,7 +5,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/batch"
-	"github.com/zkinfer/zkinfer/transparent/logup"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
@@ -13,23 +12,18 @@ import (
 )
 
 // Proof proves that a committed leaves table is [Layout.Leaves] of
-// committed tables: the wide tables' limb commitments, one range proof a
-// slot table, then the packing sumcheck. Every claim on a commitment is
-// deferred into the caller's batch.
+// committed tables: the wide tables' limb commitments, the range check's
+// M, H and G (package doc), then one sumcheck of the range check and the
+// packing together. Every claim on a commitment is deferred into the
+// caller's batch.
 type Proof struct {
 	Limbs    []pcs.Commitment // lo, hi of each wide table, in order
-	Range    []logup.Proof    // slot table k's entries in [−2^(b−1), 2^(b−1))
-	Sumcheck sumcheck.Proof   // the packing relation (package doc)
+	M, H, G  pcs.Commitment   // the range check's multiplicities and fractions
+	Sumcheck sumcheck.Proof   // the range check and the packing relation (package doc)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
-func (p *Proof) Size() int {
-	n := p.Sumcheck.Size() + 48*len(p.Limbs)
-	for i := range p.Range {
-		n += p.Range[i].Size()
-	}
-	return n
-}
+func (p *Proof) Size() int { return p.Sumcheck.Size() + 48*(len(p.Limbs)+3) }
 
 // cheats let the soundness tests play a dishonest prover.
 type cheats struct {
@@ -59,16 +53,6 @@ var omit = map[string]bool{}
 // makes: the table's data and the point.
 var claimHook func(d *pcs.ProverData, z []fr.Element)
 
-// signedRange is the range check's table [−2^(b−1), 2^(b−1)).
-func signedRange(bits int) (*logup.Table, error) {
-	half := int64(1) << (bits - 1)
-	vals := make([]fr.Element, 2*half)
-	for i := range vals {
-		vals[i].SetInt64(int64(i) - half)
-	}
-	return logup.NewTable(vals)
-}
-
 // absorb binds the layout and the input commitments, the leaves' last.
 func absorb(tr *transcript.Transcript, l *Layout, coms []pcs.Commitment, leaves pcs.Commitment) {
 	tr.AppendUint64("weightpack/bits", uint64(l.Bits))
@@ -89,24 +73,41 @@ func absorb(tr *transcript.Transcript, l *Layout, coms []pcs.Commitment, leaves 
 	leaves.Absorb(tr, "weightpack/leaves")
 }
 
-// widePoints draws one point z_t for each wide table, over its variables.
-func widePoints(tr *transcript.Transcript, l *Layout) [][]fr.Element {
-	z := make([][]fr.Element, l.Inputs())
+// rangeAlpha absorbs M's commitment and draws α.
+func rangeAlpha(tr *transcript.Transcript, p *Proof) fr.Element {
+	p.M.Absorb(tr, "weightpack/m")
+	return tr.Challenge("weightpack/alpha")
+}
+
+// rangePoints absorbs H's and G's commitments and draws r, r_t and λ.
+func rangePoints(tr *transcript.Transcript, l *Layout, p *Proof, c *chal) {
+	p.H.Absorb(tr, "weightpack/h")
+	p.G.Absorb(tr, "weightpack/g")
+	c.r = tr.Challenges("weightpack/r", l.space())
+	c.rt = tr.Challenges("weightpack/r_t", l.Bits)
+	c.lambda = tr.Challenge("weightpack/lambda")
+}
+
+// packChallenges draws ρ and one point z_t for each wide table, over its
+// variables.
+func packChallenges(tr *transcript.Transcript, l *Layout, c *chal) {
+	c.rho = tr.Challenges("weightpack/rho", l.LeafVars)
+	c.z = make([][]fr.Element, l.Inputs())
 	for t, w := range l.Wide {
 		if w {
-			z[t] = tr.Challenges("weightpack/z", l.In[t])
+			c.z[t] = tr.Challenges("weightpack/z", l.In[t])
 		}
 	}
-	return z
 }
 
 // Prove proves that the leaves committed in leaves are l.Leaves(tables),
 // tables[t] committed in data[t] (the salt's last, [Layout.SaltTable]),
 // every entry of every narrow table in [−2^(b−1), 2^(b−1)) and of every
 // wide one in [−2^(2b−1), 2^(2b−1)). All commitments share params (the
-// limbs are committed under them); with Hiding and Vanishing the proof is
-// zero knowledge (each claim is on f̂, every sumcheck masked). The claims
-// go to bp.
+// limbs, M, H and G are committed under them); with Hiding and Vanishing
+// the proof is zero knowledge (each claim is on f̂, the sumcheck masked by
+// a Libra mask of its own, not a slot of a mask stream attached to tr).
+// The claims go to bp.
 func Prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.ProverData, tables []mle.Table, leaves *pcs.ProverData, bp *batch.Prover) (Proof, error) {
 	return prove(tr, params, l, data, tables, leaves, bp, cheats{})
 }
@@ -144,8 +145,8 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 			continue
 		}
 		for _, k := range ks {
-			// Under vanishing masks a limb takes three claims (range,
-			// packing, the batch's reduction): at least 4 columns.
+			// Under vanishing masks a limb takes two claims (the
+			// sumcheck's, the batch's reduction): at least 4 columns.
 			n := l.Vars[k]
 			rv := pcs.RowVars(n, params)
 			if params.Vanishing {
@@ -159,27 +160,21 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 			proof.Limbs = append(proof.Limbs, c)
 		}
 	}
-	if !omit["range"] {
-		rt, err := signedRange(l.Bits)
-		if err != nil {
-			return Proof{}, err
-		}
-		proof.Range = make([]logup.Proof, len(slots))
-		for k := range slots {
-			if proof.Range[k], err = logup.ProveBatched(tr, params, sdata[k], slots[k], rt, bp); err != nil {
-				return Proof{}, fmt.Errorf("weightpack: slot table %d's range check: %v", k, err)
-			}
-		}
-	}
-	rho := tr.Challenges("weightpack/rho", l.LeafVars)
-	z := widePoints(tr, l)
 	sum := slots
 	if ch.sum != nil {
 		if sum, err = l.slotTables(ch.sum); err != nil {
 			return Proof{}, err
 		}
 	}
-	lv := leafTable(leaves)
+	var c chal
+	var rc *rangeData
+	if rangeOn() {
+		if rc, err = commitRange(tr, params, l, sum, &proof, &c); err != nil {
+			return Proof{}, err
+		}
+	}
+	packChallenges(tr, l, &c)
+	lv := leaves.Table()
 	if ch.leaves != nil {
 		lv = ch.leaves
 	}
@@ -187,86 +182,116 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 	if ch.wideSum != nil {
 		inputs = ch.wideSum
 	}
-	in := instance(l, rho, z, sum, lv, inputs)
-	if ch.scaleE {
-		scale(in.Tables[2*len(slots)], l, rho, tables, lv)
+	s := statement(l, c)
+	tabs := make([]ptab, len(s.tabs))
+	dataOf := func(t itab) *pcs.ProverData {
+		switch t.role {
+		case roleSlot:
+			return sdata[t.k]
+		case roleLeaves:
+			return leaves
+		case roleWide:
+			return data[t.k]
+		case roleG:
+			return rc.g
+		case roleM:
+			return rc.m
+		}
+		return rc.h
 	}
-	all := instanceData(l, sdata, leaves, data)
-	if params.Hiding && params.Vanishing {
-		in.Masks, in.Spans = make([][]fr.Element, len(in.Tables)), make([]int, len(in.Tables))
-		for i, d := range all {
-			if d == nil {
-				continue
+	for i, t := range s.tabs {
+		tabs[i].itab = t
+		switch t.kind {
+		case coefKind:
+			tabs[i].tab = l.block(t, c)
+			if t.coef == cE && ch.scaleE {
+				scale(tabs[i].tab, l, c.rho, tables, lv)
 			}
-			if row := d.MaskRow(); row != nil && d.Commitment().NumVars > 0 {
-				in.Masks[i], in.Spans[i] = row, d.Commitment().NumVars
+		case pubKind:
+			tabs[i].tab = rc.tv
+		case fullKind:
+			tabs[i].tab = rc.hv
+		case dataKind:
+			switch t.role {
+			case roleSlot:
+				tabs[i].tab = clone(sum[t.k])
+			case roleLeaves:
+				tabs[i].tab = clone(lv)
+			case roleWide:
+				tabs[i].tab = clone(inputs[t.k])
+			case roleG:
+				tabs[i].tab = rc.gv
+			case roleM:
+				tabs[i].tab = rc.mv
+			}
+		}
+		if t.kind == dataKind || t.kind == fullKind {
+			d := dataOf(t)
+			if params.Hiding && params.Vanishing && d.Commitment().NumVars > 0 {
+				tabs[i].mask, tabs[i].span = d.MaskRow(), d.Commitment().NumVars
 			}
 		}
 	}
-	claim := l.claim()
+	sh := shape(s, func(i int) *pcs.Commitment {
+		if t := s.tabs[i]; t.kind == dataKind || t.kind == fullKind {
+			c := dataOf(t).Commitment()
+			return &c
+		}
+		return nil
+	}, params)
+	saved := tr.Attached() // the sumcheck's Libra mask is its own (package doc)
+	tr.Attach(nil)
 	var rp []fr.Element
-	if proof.Sumcheck, rp, err = sumcheck.ProveSum(tr, claim, in, params.Hiding); err != nil {
+	proof.Sumcheck, rp, err = proveBlocks(tr, s, tabs, sh, params.Hiding)
+	tr.Attach(saved)
+	if err != nil {
 		return Proof{}, err
 	}
-	for i, d := range all {
-		if d == nil || omit[claimKey(l, i)] {
+	for i, t := range s.tabs {
+		if (t.kind != dataKind && t.kind != fullKind) || omit[claimKey(t)] {
 			continue
 		}
-		v := d.Commitment().NumVars
+		d := dataOf(t)
+		z := rp[s.P-t.vars:]
 		if claimHook != nil {
-			claimHook(d, rp[l.N()-v:])
+			claimHook(d, z)
 		}
-		if err := bp.Claim(d, rp[l.N()-v:], proof.Sumcheck.Finals[i]); err != nil {
+		if err := bp.Claim(d, z, proof.Sumcheck.Finals[i]); err != nil {
 			return Proof{}, err
 		}
 	}
 	return proof, nil
 }
 
-// instanceData lists the committed table behind each instance table (nil
-// for a public coefficient): slot tables, the leaves, the wide tables.
-func instanceData(l *Layout, sdata []*pcs.ProverData, leaves *pcs.ProverData, data []*pcs.ProverData) []*pcs.ProverData {
-	out := make([]*pcs.ProverData, 0, 2*len(sdata)+2)
-	for _, d := range sdata {
-		out = append(out, nil, d)
-	}
-	out = append(out, nil, leaves)
-	for t := range l.Wide {
-		if l.wideOn(t) {
-			out = append(out, nil, data[t])
+// shape is the statement's sumcheck.Shape: under Hiding and Vanishing
+// each committed table of at least one variable is a masked factor over
+// its own variables (com(i): table i's commitment, nil for a public one).
+func shape(s *stmt, com func(i int) *pcs.Commitment, params pcs.Params) sumcheck.Shape {
+	sh := sumcheck.Shape{Tables: len(s.tabs), Terms: s.terms}
+	if params.Hiding && params.Vanishing {
+		sh.Masked, sh.Spans = make([]int, sh.Tables), make([]int, sh.Tables)
+		for i := range s.tabs {
+			sh.Masked[i] = -1
+			if c := com(i); c != nil && c.NumVars > 0 {
+				sh.Masked[i], sh.Spans[i] = c.NumVars-c.RowVars, c.NumVars
+			}
 		}
 	}
-	return out
+	return sh
 }
 
-// instanceComs is instanceData's verifier side.
-func instanceComs(l *Layout, scoms []pcs.Commitment, leaves pcs.Commitment, coms []pcs.Commitment) []*pcs.Commitment {
-	out := make([]*pcs.Commitment, 0, 2*len(scoms)+2)
-	for k := range scoms {
-		out = append(out, nil, &scoms[k])
-	}
-	out = append(out, nil, &leaves)
-	for t := range l.Wide {
-		if l.wideOn(t) {
-			out = append(out, nil, &coms[t])
-		}
-	}
-	return out
-}
-
-// claimKey names the check behind instance table i's claim (omit).
-func claimKey(l *Layout, i int) string {
-	switch {
-	case i == 2*l.Tables()+1:
+// claimKey names the check behind a committed table's claim (omit).
+func claimKey(t itab) string {
+	switch t.role {
+	case roleLeaves:
 		return "leaves"
-	case i > 2*l.Tables()+1:
+	case roleWide:
 		return "wide"
+	case roleSlot:
+		return "table"
 	}
-	return "table"
+	return "fractions"
 }
-
-// leafTable is the leaves' table, kept by the prover's data.
-func leafTable(d *pcs.ProverData) mle.Table { return d.Table() }
 
 // Verify checks a proof that the leaves committed in leaves pack the
 // tables committed in coms (the salt's last) under l; the claims go to bv
@@ -305,55 +330,66 @@ func Verify(tr *transcript.Transcript, params pcs.Params, l *Layout, coms []pcs.
 	if nl != len(proof.Limbs) {
 		return fmt.Errorf("weightpack: %d limb commitments, want %d", len(proof.Limbs), nl)
 	}
-	if !omit["range"] {
-		if len(proof.Range) != len(scoms) {
-			return fmt.Errorf("weightpack: %d range proofs for %d slot tables", len(proof.Range), len(scoms))
-		}
-		rt, err := signedRange(l.Bits)
-		if err != nil {
+	var c chal
+	if rangeOn() {
+		if err := checkRangeShapes(l, &proof); err != nil {
 			return err
 		}
-		for k := range scoms {
-			if err := logup.VerifyBatched(tr, params, scoms[k], rt, proof.Range[k], bv); err != nil {
-				return fmt.Errorf("weightpack: slot table %d's range check: %v", k, err)
-			}
-		}
+		c.alpha = rangeAlpha(tr, &proof)
+		rangePoints(tr, l, &proof, &c)
 	}
-	rho := tr.Challenges("weightpack/rho", l.LeafVars)
-	z := widePoints(tr, l)
-	all := instanceComs(l, scoms, leaves, coms)
-	sh := sumcheck.Shape{Tables: len(all), Terms: terms(l)}
-	if params.Hiding && params.Vanishing {
-		sh.Masked, sh.Spans = make([]int, sh.Tables), make([]int, sh.Tables)
-		for i, c := range all {
-			sh.Masked[i] = -1
-			if c != nil && c.NumVars > 0 {
-				sh.Masked[i], sh.Spans[i] = c.NumVars-c.RowVars, c.NumVars
-			}
+	packChallenges(tr, l, &c)
+	s := statement(l, c)
+	comOf := func(i int) *pcs.Commitment {
+		t := s.tabs[i]
+		if t.kind != dataKind && t.kind != fullKind {
+			return nil
 		}
+		switch t.role {
+		case roleSlot:
+			return &scoms[t.k]
+		case roleLeaves:
+			return &leaves
+		case roleWide:
+			return &coms[t.k]
+		case roleG:
+			return &proof.G
+		case roleM:
+			return &proof.M
+		}
+		return &proof.H
 	}
-	if masked := params.Hiding && l.N() > 0; masked != (proof.Sumcheck.Mask != nil) {
+	sh := shape(s, comOf, params)
+	if masked := params.Hiding && s.P > 0; masked != (proof.Sumcheck.Mask != nil) {
 		return fmt.Errorf("weightpack: packing sumcheck masked %v under hiding %v (want masked exactly under hiding)", proof.Sumcheck.Mask != nil, params.Hiding)
 	}
-	rp, fin, _, err := sumcheck.VerifySum(tr, l.claim(), l.N(), sh, proof.Sumcheck)
+	saved := tr.Attached()
+	tr.Attach(nil)
+	rp, fin, _, err := sumcheck.VerifySum(tr, s.claim, s.P, sh, proof.Sumcheck)
+	tr.Attach(saved)
 	if err != nil {
 		return fmt.Errorf("weightpack: the packing sumcheck: %v", err)
 	}
-	for i, c := range all {
-		if c != nil {
+	for i, t := range s.tabs {
+		var want fr.Element
+		switch t.kind {
+		case coefKind:
+			want = l.coefFinal(t, c, rp)
+		case pubKind:
+			want = l.rangeFinal(rp[s.P-t.vars:])
+		default:
 			continue
 		}
-		want := coefAt(l, rho, z, i/2, rp)
 		if !omit["coef"] && !fin[i].Equal(&want) {
-			return fmt.Errorf("weightpack: the packing sumcheck's coefficient %d is not the layout's", i/2)
+			return fmt.Errorf("weightpack: the packing sumcheck's public table %d is not the layout's", i)
 		}
 	}
-	for i, c := range all {
-		if c == nil || omit[claimKey(l, i)] {
+	for i, t := range s.tabs {
+		if (t.kind != dataKind && t.kind != fullKind) || omit[claimKey(t)] {
 			continue
 		}
-		if err := bv.Check(tr, params, *c, rp[l.N()-c.NumVars:], fin[i], pcs.Opening{}); err != nil {
-			return fmt.Errorf("weightpack: claim %d of the packing: %v", i/2, err)
+		if err := bv.Check(tr, params, *comOf(i), rp[s.P-t.vars:], fin[i], pcs.Opening{}); err != nil {
+			return fmt.Errorf("weightpack: claim %d of the packing: %v", i, err)
 		}
 	}
 	return nil
@@ -371,3 +407,5 @@ func scale(e mle.Table, l *Layout, rho []fr.Element, tables []mle.Table, leaves 
 		e[i].Mul(&e[i], &pv)
 	}
 }
+
+func clone(t mle.Table) mle.Table { return append(mle.Table(nil), t...) }

@@ -2,29 +2,164 @@ package weightpack
 
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/zkinfer/zkinfer/internal/par"
 	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/sumcheck"
 )
 
-// The packing relation as one sumcheck over V's N = s + m variables
-// (package doc): with a(x) = 2^(b·i)·eq(ρ, j) for x = i·2^m + j,
-//
-//	Σ_k Σ_x A_k(x)·S_k(x_last) − Σ_x E(x)·L(x_last)
-//	  + Σ_wide t Σ_x D_t(x)·(W_t − lo_t − 2^b·hi_t)(x_last) = −K + w·2^(b−1),
-//
-// A_k = a on slot table k's block and 0 elsewhere, E(x) = [i = 0]·eq(ρ, j),
-// D_t(x) = [x < 2^(n_t)]·eq(z_t, x_last) for each of the w wide tables
-// (z_t drawn with ρ), every table repeated over the first variables it
-// does not span, K = [Layout.offsetSum]. Instance tables 2k, 2k + 1 are A_k
-// and S_k; then E and L; then D_t and W_t for each wide table (its limbs
-// are slot tables already).
+// The statement: one sumcheck over P = max(N, b) variables (package doc,
+// "Protocol") whose every term is κ·C·F_1·…: C a public coefficient that
+// is zero outside one block of the space — the points whose first P − n
+// variables are the bits of an offset o (a slot table's place in V, or 0)
+// — and C's values c(y) on the block; each F a table over the last n
+// variables (a slot table, the leaves, a wide table, the range check's G
+// and M, or the public range T), repeated over the first P − n, or the
+// full table H of P variables. C's multilinear extension is
+// eq(x_pre, o)·c̃(y): the prover never forms a table of 2^P entries for a
+// block of 2^n (blocksum.go), and the verifier evaluates each C at the
+// end in O(P) (coefFinal).
+
+// kind is an instance table's role.
+type kind int
+
+const (
+	coefKind kind = iota // public coefficient on a block (prover: c; verifier: coefFinal)
+	dataKind             // committed, over the last vars variables
+	pubKind              // the public range table T, over the last b variables
+	fullKind             // H, committed, over all P variables
+)
+
+// coefId names a public coefficient: which one and of what.
+type coefId int
+
+const (
+	cH coefId = iota // 1 + λ·α·eq(r, x) on all of the space
+	cR               // eq(r, x) on slot table k's block
+	cA               // 2^(b·i)·eq(ρ, j) on slot table k's block
+	cE               // eq(ρ, j) on slot 0 (the leaves)
+	cEt              // eq(r_t, y) on the range table's block (offset 0)
+	cG               // −1 + λ²·α·eq(r_t, y) on the same block
+	cD               // eq(z_t, y) on wide table t's block (offset 0)
+)
+
+// itab is one instance table of the statement.
+type itab struct {
+	kind kind
+	vars int    // n: the table spans the last n of the P variables
+	off  int    // coefKind: the block's first point (a multiple of 2^n)
+	coef coefId // coefKind: which coefficient
+	k    int    // cR, cA: the slot table; cD: the input table; dataKind: the committed table (role below)
+	role role   // dataKind: whose commitment
+}
+
+// role says which commitment a data table's claim is on.
+type role int
+
+const (
+	roleSlot   role = iota // slot table k
+	roleLeaves             // the leaves
+	roleWide               // input table k (a wide table's own)
+	roleG                  // the range check's G
+	roleM                  // its M
+	roleH                  // its H (fullKind)
+)
+
+// chal are the statement's challenges.
+type chal struct {
+	alpha, lambda fr.Element
+	r, rt         []fr.Element   // the range check's zero-check points (P and b coordinates)
+	rho           []fr.Element   // the packing's point (m coordinates)
+	z             [][]fr.Element // per input table, its wide point (nil: none)
+}
+
+// stmt is the statement: P, the instance tables, the terms, the claim.
+type stmt struct {
+	P     int
+	tabs  []itab
+	terms []sumcheck.Term
+	claim fr.Element
+	slotT []int // slot table k's data table
+	rng   bool  // the range check is part of it (omit["range"] drops it)
+}
+
+// rangeOn reports whether the range check is proven (omit["range"]: not).
+func rangeOn() bool { return !omit["range"] }
+
+// space returns P = max(N, b): the range check's table of 2^b entries
+// needs b variables.
+func (l *Layout) space() int { return max(l.N(), l.Bits) }
+
+// statement builds the statement of layout l under challenges c.
+func statement(l *Layout, c chal) *stmt {
+	P := l.space()
+	s := &stmt{P: P, rng: rangeOn(), slotT: make([]int, l.Tables())}
+	add := func(t itab) int { s.tabs = append(s.tabs, t); return len(s.tabs) - 1 }
+	term := func(coef fr.Element, f ...int) {
+		s.terms = append(s.terms, sumcheck.Term{Coef: coef, Factors: f})
+	}
+	one := fr.One()
+	var minus fr.Element
+	minus.Neg(&one)
+	mu := one // the packing's weight: λ³ with the range check, 1 without
+	h := -1
+	if s.rng {
+		mu.Square(&c.lambda).Mul(&mu, &c.lambda)
+		ch := add(itab{kind: coefKind, vars: P, coef: cH})
+		h = add(itab{kind: fullKind, vars: P, role: roleH})
+		term(one, ch, h)
+	}
+	var ml, l2 fr.Element
+	ml.Neg(&c.lambda)
+	l2.Square(&c.lambda).Neg(&l2)
+	for k := range l.Tables() {
+		n, o := l.Vars[k], l.Offsets[k]
+		s.slotT[k] = add(itab{kind: dataKind, vars: n, k: k, role: roleSlot})
+		if s.rng {
+			term(ml, add(itab{kind: coefKind, vars: n, off: o, coef: cR, k: k}), h, s.slotT[k])
+		}
+		term(mu, add(itab{kind: coefKind, vars: n, off: o, coef: cA, k: k}), s.slotT[k])
+	}
+	var mmu fr.Element
+	mmu.Neg(&mu)
+	e := add(itab{kind: coefKind, vars: l.LeafVars, coef: cE})
+	term(mmu, e, add(itab{kind: dataKind, vars: l.LeafVars, role: roleLeaves}))
+	if s.rng {
+		b := l.Bits
+		et := add(itab{kind: coefKind, vars: b, coef: cEt})
+		cg := add(itab{kind: coefKind, vars: b, coef: cG})
+		g := add(itab{kind: dataKind, vars: b, role: roleG})
+		m := add(itab{kind: dataKind, vars: b, role: roleM})
+		tt := add(itab{kind: pubKind, vars: b})
+		term(one, cg, g)
+		term(l2, et, tt, g)
+		term(l2, et, m)
+	}
+	var limb fr.Element
+	limb.SetUint64(1 << l.Bits)
+	limb.Mul(&limb, &mmu)
+	for t, ks := range l.Slots {
+		if !l.wideOn(t) {
+			continue
+		}
+		n := l.In[t]
+		d := add(itab{kind: coefKind, vars: n, coef: cD, k: t})
+		term(mu, d, add(itab{kind: dataKind, vars: n, k: t, role: roleWide}))
+		term(mmu, d, s.slotT[ks[0]])
+		term(limb, d, s.slotT[ks[1]])
+	}
+	// The claim: λ (Σ eq(r)·H·(α − V) = 1) + μ·(−K + w·2^(b−1)).
+	s.claim = l.claim()
+	s.claim.Mul(&s.claim, &mu)
+	if s.rng {
+		s.claim.Add(&s.claim, &c.lambda)
+	}
+	return s
+}
 
 // wideOn reports whether input t is wide and its limb relation proven
 // (omit["limbs"] drops it: TestChecksNeeded).
 func (l *Layout) wideOn(t int) bool { return l.Wide[t] && !omit["limbs"] }
 
-// claim returns the relation's right side, −K + w·2^(b−1).
+// claim returns the packing relation's right side, −K + w·2^(b−1).
 func (l *Layout) claim() fr.Element {
 	c := l.offsetSum()
 	c.Neg(&c)
@@ -37,134 +172,157 @@ func (l *Layout) claim() fr.Element {
 	return c
 }
 
-// terms returns the relation's terms (above).
-func terms(l *Layout) []sumcheck.Term {
-	n := l.Tables()
-	var out []sumcheck.Term
-	for k := range n {
-		out = append(out, sumcheck.Term{Coef: fr.One(), Factors: []int{2 * k, 2*k + 1}})
-	}
-	var minus, limb fr.Element
-	minus.SetOne()
-	minus.Neg(&minus)
-	limb.SetUint64(1 << l.Bits)
-	limb.Neg(&limb)
-	out = append(out, sumcheck.Term{Coef: minus, Factors: []int{2 * n, 2*n + 1}})
-	i := 2*n + 2
-	for t, ks := range l.Slots {
-		if !l.wideOn(t) {
-			continue
-		}
-		out = append(out,
-			sumcheck.Term{Coef: fr.One(), Factors: []int{i, i + 1}},
-			sumcheck.Term{Coef: minus, Factors: []int{i, 2*ks[0] + 1}},
-			sumcheck.Term{Coef: limb, Factors: []int{i, 2*ks[1] + 1}})
-		i += 2
-	}
-	return out
-}
-
-// instance returns the prover's tables (above; 2^N entries each): slots
-// are the slot tables, inputs the input tables (for the wide ones).
-func instance(l *Layout, rho []fr.Element, z [][]fr.Element, slots []mle.Table, leaves mle.Table, inputs []mle.Table) sumcheck.Instance {
-	N := l.N()
-	eq := mle.EqTable(rho)
+// bitFactors returns, for each of the P variables, the packing
+// coefficient's factor at bit 0 and at bit 1: a(x) = Π_i f_i(x_i) with
+// 2^(b·i)·eq(ρ, j) for x = i·2^m + j (the first P − N variables, beyond
+// V, have factor 1 at both).
+func (l *Layout) bitFactors(rho []fr.Element) (f0, f1 []fr.Element) {
+	P, N := l.space(), l.N()
+	f0, f1 = make([]fr.Element, P), make([]fr.Element, P)
 	c := l.slotCoefs()
-	in := sumcheck.Instance{Terms: terms(l)}
-	for k, tab := range slots {
-		a := make(mle.Table, 1<<N)
-		off, size := l.Offsets[k], len(tab)
-		par.For(size, 1024, func(lo, hi int) {
-			for y := lo; y < hi; y++ {
-				x := off + y
-				a[x].Mul(&c[x>>l.LeafVars], &eq[x&(len(eq)-1)])
-			}
-		})
-		in.Tables = append(in.Tables, a, repeat(tab, N))
-	}
-	e := make(mle.Table, 1<<N)
-	copy(e, eq)
-	in.Tables = append(in.Tables, e, repeat(leaves, N))
-	for t := range l.Wide {
-		if l.wideOn(t) {
-			d := make(mle.Table, 1<<N)
-			copy(d, mle.EqTable(z[t]))
-			in.Tables = append(in.Tables, d, repeat(inputs[t], N))
-		}
-	}
-	return in
-}
-
-// repeat returns t repeated to 2^N entries.
-func repeat(t mle.Table, N int) mle.Table {
-	out := make(mle.Table, 1<<N)
-	for i := 0; i < len(out); i += len(t) {
-		copy(out[i:], t)
-	}
-	return out
-}
-
-// coefAt returns the MLE of coefficient j at ρ' (j < l.Tables(): A_j;
-// j = l.Tables(): E; after: D of the wide tables in order): the product
-// over V's variables of a linear factor each, O(N). Variable k < s is the
-// slot's bit of weight 2^(s−1−k), factor 1 or 2^(b·2^(s−1−k)); variable
-// s + k is leaf bit k, factor eq(ρ_k, ·). A_j's first N − Vars[j]
-// variables are fixed to Offsets[j]'s bits (eq of the bit and ρ'_k times
-// the factor there); E's first s are fixed to 0. D_t is
-// Π_{k<N−n_t}(1 − ρ'_k)·eq(z_t, ρ'_last).
-func coefAt(l *Layout, rho []fr.Element, z [][]fr.Element, j int, rp []fr.Element) fr.Element {
-	N := l.N()
 	one := fr.One()
-	if j > l.Tables() {
-		w := j - l.Tables() - 1
-		for t := range l.Wide {
-			if !l.wideOn(t) {
-				continue
-			}
-			if w > 0 {
-				w--
-				continue
-			}
-			n := l.In[t]
-			out := mle.Eq(z[t], rp[N-n:])
-			for k := range N - n {
-				var v fr.Element
-				v.Sub(&one, &rp[k])
-				out.Mul(&out, &v)
-			}
-			return out
+	for v := range P {
+		switch k := v - (P - N); {
+		case k < 0:
+			f0[v], f1[v] = one, one
+		case k < l.SlotVars:
+			f0[v], f1[v] = one, c[1<<(l.SlotVars-1-k)]
+		default:
+			f1[v] = rho[k-l.SlotVars]
+			f0[v].Sub(&one, &f1[v])
 		}
 	}
-	fixed, off := l.SlotVars, 0
-	if j < l.Tables() {
-		fixed, off = N-l.Vars[j], l.Offsets[j]
-	}
-	c := l.slotCoefs()
-	out := fr.One()
-	for k := range N {
-		var f0, f1 fr.Element // the factor at bit 0 and at bit 1
-		if k < l.SlotVars {
-			f0 = one
-			f1 = c[1<<(l.SlotVars-1-k)]
-		} else {
-			f1 = rho[k-l.SlotVars]
-			f0.Sub(&one, &f1)
+	return f0, f1
+}
+
+// block returns coefficient t's values c(y) on its block (2^vars entries),
+// the prover's table.
+func (l *Layout) block(t itab, c chal) mle.Table {
+	P, n := l.space(), t.vars
+	switch t.coef {
+	case cH:
+		out := mle.EqTable(c.r)
+		var s fr.Element
+		s.Mul(&c.lambda, &c.alpha)
+		one := fr.One()
+		for i := range out {
+			out[i].Mul(&out[i], &s).Add(&out[i], &one)
 		}
-		var v, w fr.Element
-		if k < fixed {
-			if (off>>(N-1-k))&1 == 1 {
-				v.Mul(&rp[k], &f1)
+		return out
+	case cR:
+		out := mle.EqTable(c.r[P-n:])
+		w := eqBits(c.r[:P-n], t.off>>n)
+		for i := range out {
+			out[i].Mul(&out[i], &w)
+		}
+		return out
+	case cA, cE:
+		f0, f1 := l.bitFactors(c.rho)
+		w := fr.One()
+		for v := range P - n {
+			if (t.off>>(P-1-v))&1 == 1 {
+				w.Mul(&w, &f1[v])
 			} else {
-				w.Sub(&one, &rp[k])
-				v.Mul(&w, &f0)
+				w.Mul(&w, &f0[v])
 			}
-		} else {
-			// (1 − ρ'_k)·f0 + ρ'_k·f1
-			w.Sub(&f1, &f0)
-			w.Mul(&w, &rp[k])
-			v.Add(&f0, &w)
 		}
-		out.Mul(&out, &v)
+		out := make(mle.Table, 1<<n)
+		out[0] = w
+		for v := P - n; v < P; v++ { // the tensor product, one variable at a time
+			size := 1 << (v - (P - n))
+			for i := size - 1; i >= 0; i-- {
+				out[2*i+1].Mul(&out[i], &f1[v])
+				out[2*i].Mul(&out[i], &f0[v])
+			}
+		}
+		return out
+	case cEt:
+		return mle.EqTable(c.rt)
+	case cG:
+		out := mle.EqTable(c.rt)
+		var s fr.Element
+		s.Square(&c.lambda).Mul(&s, &c.alpha)
+		one := fr.One()
+		for i := range out {
+			out[i].Mul(&out[i], &s).Sub(&out[i], &one)
+		}
+		return out
+	case cD:
+		return mle.EqTable(c.z[t.k])
 	}
-	return out
+	panic("weightpack: unknown coefficient")
+}
+
+// eqBits returns eq(r, bits of o) (o's bit len(r)−1−i against r_i).
+func eqBits(r []fr.Element, o int) fr.Element {
+	w := fr.One()
+	one := fr.One()
+	for i := range r {
+		var v fr.Element
+		if (o>>(len(r)-1-i))&1 == 1 {
+			v = r[i]
+		} else {
+			v.Sub(&one, &r[i])
+		}
+		w.Mul(&w, &v)
+	}
+	return w
+}
+
+// coefFinal returns coefficient t's multilinear extension at ρ' (P
+// coordinates): eq(ρ'_pre, o)·c̃(ρ'_last n), O(P) but for c̃ of cE/cA (a
+// product of one linear factor a variable).
+func (l *Layout) coefFinal(t itab, c chal, rp []fr.Element) fr.Element {
+	P, n := l.space(), t.vars
+	pre := eqBits(rp[:P-n], t.off>>n)
+	last := rp[P-n:]
+	var v fr.Element
+	one := fr.One()
+	switch t.coef {
+	case cH:
+		v.Mul(&c.lambda, &c.alpha)
+		e := mle.Eq(c.r, rp)
+		v.Mul(&v, &e).Add(&v, &one)
+	case cR:
+		v = eqBits(c.r[:P-n], t.off>>n)
+		e := mle.Eq(c.r[P-n:], last)
+		v.Mul(&v, &e)
+	case cA, cE:
+		f0, f1 := l.bitFactors(c.rho)
+		v = one
+		for i := range P {
+			var x fr.Element
+			switch {
+			case i >= P-n: // (1 − ρ'_i)·f0 + ρ'_i·f1
+				x.Sub(&f1[i], &f0[i]).Mul(&x, &rp[i]).Add(&x, &f0[i])
+			case (t.off>>(P-1-i))&1 == 1:
+				x = f1[i]
+			default:
+				x = f0[i]
+			}
+			v.Mul(&v, &x)
+		}
+	case cEt:
+		v = mle.Eq(c.rt, last)
+	case cG:
+		v.Square(&c.lambda).Mul(&v, &c.alpha)
+		e := mle.Eq(c.rt, last)
+		v.Mul(&v, &e).Sub(&v, &one)
+	case cD:
+		v = mle.Eq(c.z[t.k], last)
+	}
+	return *v.Mul(&v, &pre)
+}
+
+// rangeFinal returns T̃ at the last b coordinates y of ρ': T(y) = y − 2^(b−1)
+// for y read as a b-bit integer, multilinear: Σ_i 2^(b−1−i)·y_i − 2^(b−1).
+func (l *Layout) rangeFinal(y []fr.Element) fr.Element {
+	var v, p fr.Element
+	for i := range y {
+		p.SetUint64(1 << (len(y) - 1 - i))
+		p.Mul(&p, &y[i])
+		v.Add(&v, &p)
+	}
+	h := l.half()
+	return *v.Sub(&v, &h)
 }
