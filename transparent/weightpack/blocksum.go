@@ -37,8 +37,8 @@ import (
 // ptab is an instance table in the prover.
 type ptab struct {
 	itab
-	tab  mle.Table   // c (coefficient), the table (data, public), H (full); folded in place
-	w    fr.Element  // coefficient: eq(ρ_i, o_i) over the bound prefix variables
+	tab  mle.Table    // c (coefficient), the table (data, public), H (full); folded in place
+	w    fr.Element   // coefficient: eq(ρ_i, o_i) over the bound prefix variables
 	mask []fr.Element // a masked data table's vanishing row (nil: plain)
 	span int          // its Z's variables (the table's)
 }

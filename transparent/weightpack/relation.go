@@ -32,13 +32,13 @@ const (
 type coefId int
 
 const (
-	cH coefId = iota // 1 + λ·α·eq(r, x) on all of the space
-	cR               // eq(r, x) on slot table k's block
-	cA               // 2^(b·i)·eq(ρ, j) on slot table k's block
-	cE               // eq(ρ, j) on slot 0 (the leaves)
-	cEt              // eq(r_t, y) on the range table's block (offset 0)
-	cG               // −1 + λ²·α·eq(r_t, y) on the same block
-	cD               // eq(z_t, y) on wide table t's block (offset 0)
+	cH  coefId = iota // 1 + λ·α·eq(r, x) on all of the space
+	cR                // eq(r, x) on slot table k's block
+	cA                // 2^(b·i)·eq(ρ, j) on slot table k's block
+	cE                // eq(ρ, j) on slot 0 (the leaves)
+	cEt               // eq(r_t, y) on the range table's block (offset 0)
+	cG                // −1 + λ²·α·eq(r_t, y) on the same block
+	cD                // eq(z_t, y) on wide table t's block (offset 0)
 )
 
 // itab is one instance table of the statement.
