@@ -35,9 +35,9 @@ func BenchmarkFpMul(b *testing.B) {
 	}
 }
 
-// BenchmarkMulG1OneChain is MulG1One on batches of 256 and 1024 points.
+// BenchmarkMulG1OneChain is MulG1One on batches of 256, 1024 and 4096 points.
 func BenchmarkMulG1OneChain(b *testing.B) {
-	for _, n := range []int{256, 1024} {
+	for _, n := range []int{256, 1024, 4096} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			_, _, g1, _ := curve.Generators()
 			pts := make([]curve.G1Affine, n)
@@ -54,3 +54,4 @@ func BenchmarkMulG1OneChain(b *testing.B) {
 		})
 	}
 }
+
