@@ -30,17 +30,26 @@ func c32Vars() []int {
 	return []int{10, 5, 15, 6, d0w, d0b, d1w, d1b}
 }
 
+// c32Valid are those tables' valid rectangles: conv Wmat O × C·KH·KW
+// (32 × 27, 64 × 288), dense W K × N (4096 × 56, 56 × 10), the biases'
+// N of 2^e: 249,394 weights of 297,312 entries.
+func c32Valid() []Valid {
+	return []Valid{{Rows: 32, Cols: 27, ColVars: 5}, {}, {Rows: 64, Cols: 288, ColVars: 9}, {},
+		{Rows: 4096, Cols: 56, ColVars: 6}, {Rows: 1, Cols: 56, ColVars: 6}, {Rows: 56, Cols: 10, ColVars: 4}, {Rows: 1, Cols: 10, ColVars: 4}}
+}
+
 // go test -run '^$' -bench Pack -benchtime 1x ./transparent/weightpack/:
 // cnn_c32's tables of random 15-bit weights and 21-bit biases (wide: two
-// 15-bit limbs each), packed (2^15 leaves) and
+// 15-bit limbs each), zero padding, their valid entries packed (2^14
+// leaves) and
 // their Merkle tree proven (poseidon2gkr) in one batch, under
 // pcs.DefaultParams (binding) and with Hiding and Vanishing (zero
 // knowledge); the real Libra mask parameters. CPU time of the process.
 func BenchmarkPack(b *testing.B) {
 	zk := pcs.DefaultParams()
 	zk.Hiding, zk.Vanishing = true, true
-	b.Run("binding", func(b *testing.B) { benchPack(b, pcs.DefaultParams()) })
-	b.Run("zk", func(b *testing.B) { benchPack(b, zk) })
+	b.Run("binding", func(b *testing.B) { benchPack(b, pcs.DefaultParams(), c32Valid()) })
+	b.Run("zk", func(b *testing.B) { benchPack(b, zk, c32Valid()) })
 }
 
 // BenchmarkPackOneTable is BenchmarkPack with one table of 2^18 entries
@@ -59,9 +68,18 @@ func BenchmarkPackOneTable(b *testing.B) {
 	b.Run("zk", func(b *testing.B) { benchLayout(b, zk, l) })
 }
 
-func benchPack(b *testing.B, p pcs.Params) {
+// BenchmarkPackPadded is BenchmarkPack with every entry packed, the
+// layers' padding included (NewLayoutWide): 2^15 leaves instead of 2^14.
+func BenchmarkPackPadded(b *testing.B) {
+	zk := pcs.DefaultParams()
+	zk.Hiding, zk.Vanishing = true, true
+	b.Run("binding", func(b *testing.B) { benchPack(b, pcs.DefaultParams(), nil) })
+	b.Run("zk", func(b *testing.B) { benchPack(b, zk, nil) })
+}
+
+func benchPack(b *testing.B, p pcs.Params, valid []Valid) {
 	// The biases, at the accumulator's scale (up to ±483,754), are wide.
-	l, err := NewLayoutWide(c32Vars(), []bool{false, true, false, true, false, true, false, true}, DefaultBits)
+	l, err := NewLayoutValid(c32Vars(), []bool{false, true, false, true, false, true, false, true}, valid, DefaultBits)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -85,6 +103,7 @@ func benchLayout(b *testing.B, p pcs.Params, l *Layout) {
 			}
 		}
 	}
+	zeroPadding(l, w)
 	w[len(w)-1] = l.SaltTable([32]byte{32})
 	for b.Loop() {
 		c0 := cpuTime()

@@ -46,13 +46,20 @@ func TestBlockProverMatches(t *testing.T) {
 		return out
 	}
 	for _, c := range []struct {
-		vars []int
-		wide []bool
-		bits int
-	}{{[]int{6, 3, 0, 2}, nil, 4}, {[]int{5, 2, 4, 0}, []bool{false, true, false, true}, testBits}, {[]int{3}, []bool{true}, 12}} {
+		vars  []int
+		wide  []bool
+		valid []Valid
+		bits  int
+	}{
+		{[]int{6, 3, 0, 2}, nil, nil, 4},
+		{[]int{5, 2, 4, 0}, []bool{false, true, false, true}, nil, testBits},
+		{[]int{3}, []bool{true}, nil, 12},
+		{validShapes[0].vars, nil, validShapes[0].valid, testBits},
+		{validShapes[1].vars, validShapes[1].wide, validShapes[1].valid, testBits},
+	} {
 		for _, masked := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%v/%v/b=%d/masked=%v", c.vars, c.wide, c.bits, masked), func(t *testing.T) {
-				l, err := NewLayoutWide(c.vars, c.wide, c.bits)
+			t.Run(fmt.Sprintf("%v/%v/%v/b=%d/masked=%v", c.vars, c.wide, c.valid, c.bits, masked), func(t *testing.T) {
+				l, err := NewLayoutValid(c.vars, c.wide, c.valid, c.bits)
 				if err != nil {
 					t.Fatal(err)
 				}

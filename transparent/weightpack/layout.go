@@ -17,9 +17,10 @@ import (
 // fit (up to ±483,754: docs/TRANSPARENT.md, "Packing the weights").
 const DefaultBits = 15
 
-// Layout places committed tables in the slot space V of 2^(s+m) entries,
-// slot-major: entry x = i·2^m + j is slot i of leaf j, i < 2^s, j < 2^m
-// (the first s variables of Ṽ are the slot's, the last m the leaf's).
+// Layout places committed tables' entries in the slot space V of
+// 2^(s+m) entries, slot-major: entry x = i·2^m + j is slot i of leaf j,
+// i < 2^s, j < 2^m (the first s variables of Ṽ are the slot's, the last m
+// the leaf's).
 //
 // The input tables are given in the model commitment's order
 // (matmul.ModelCommitment: convolutions, then dense layers, each W then b;
@@ -27,32 +28,65 @@ const DefaultBits = 15
 // last. A narrow table is one slot table (entries of b bits); a wide one
 // (Wide[t]: a bias at the accumulator's scale, entries of 2b bits) is two,
 // its low and high limbs lo, hi of b bits (w = lo + 2^b·hi + 2^(b−1),
-// [splitLimbs]), which the prover commits. Slot tables (Vars, Offsets;
-// Slots[t] lists input t's) are placed by decreasing size, ties in order,
-// from offset 0, so each lies at an offset that is a multiple of its size:
-// its variables are the last Vars[k] of V's and the first N − Vars[k] are
-// fixed to Offsets[k]'s high bits. The last slot column, i = 2^s − 1 (2^m
-// entries), is the salt's ([Layout.SaltTable]); the rest of V is zero. m is
-// the least that fits every slot table below the salt, at least 2.
+// [splitLimbs]), which the prover commits. Only a table's valid entries
+// (Valid[t]: rows < Rows, columns < Cols; the rest is the layer's padding,
+// proven zero) are packed: the valid rectangle is cut into aligned
+// sub-blocks (Blocks[k]; the binary digits of Rows times those of Cols),
+// placed in V by decreasing size, ties in order, each at a multiple of its
+// size; the salt's 2^SaltVars entries likewise. m is the least that fits
+// every block, at least 2; the rest of V is zero.
+//
+// The range check works in a second space, the table space of 2^P
+// entries: each slot table whole (padding included) at Offsets[k], by
+// decreasing size at multiples of its size, zeros elsewhere.
 type Layout struct {
-	Bits     int     // b: every slot entry lies in [−2^(b−1), 2^(b−1))
-	SlotVars int     // s: 2^s slots a leaf, 2^s·b ≤ 253
-	LeafVars int     // m: 2^m leaves
-	In       []int   // each input table's variables, the salt's last (= m)
-	Wide     []bool  // input t packed as two limbs (never the salt)
-	Slots    [][]int // input t's slot tables: one, or lo and hi
-	Vars     []int   // each slot table's variables, the salt's last
-	Offsets  []int   // each slot table's first entry in V, the salt's (2^s − 1)·2^m
+	Bits     int       // b: every slot entry lies in [−2^(b−1), 2^(b−1))
+	SlotVars int       // s: 2^s slots a leaf, 2^s·b ≤ 253
+	LeafVars int       // m: 2^m leaves
+	In       []int     // each input table's variables, the salt's last
+	Wide     []bool    // input t packed as two limbs (never the salt)
+	Valid    []Valid   // each input table's valid rectangle (the salt's whole)
+	Slots    [][]int   // input t's slot tables: one, or lo and hi
+	Vars     []int     // each slot table's variables, the salt's last
+	Offsets  []int     // each slot table's first entry in the table space
+	Blocks   [][]Block // each slot table's valid sub-blocks and their places in V
+}
+
+// Valid is a table's valid rectangle: entry y = row·2^ColVars + col is
+// valid when row < Rows and col < Cols (the layer's padding elsewhere).
+type Valid struct{ Rows, Cols, ColVars int }
+
+// Block is an aligned sub-block of a slot table's valid entries: rows
+// RowBase..RowBase + 2^RowFree − 1 by columns ColBase..ColBase + 2^ColFree
+// − 1, placed at V[At..At + 2^(RowFree+ColFree)) (entry (RowBase + a,
+// ColBase + c) at At + a·2^ColFree + c).
+type Block struct{ RowBase, RowFree, ColBase, ColFree, At int }
+
+// saltVars returns the salt's variables: the least k with 2^k·b ≥ 240
+// (240 secret bits: docs/TRANSPARENT.md, "Packing the weights", hiding).
+func saltVars(bits int) int {
+	k := 0
+	for (1<<k)*bits < 240 {
+		k++
+	}
+	return k
 }
 
 // NewLayout returns the layout of narrow tables of 2^vars[t] entries each
 // under b-bit entries (b from 2 to 16: the range check's table has 2^b
-// entries).
-func NewLayout(vars []int, bits int) (*Layout, error) { return NewLayoutWide(vars, nil, bits) }
+// entries), every entry valid.
+func NewLayout(vars []int, bits int) (*Layout, error) { return NewLayoutValid(vars, nil, nil, bits) }
 
 // NewLayoutWide is NewLayout with wide[t] marking tables of 2b-bit entries,
 // packed as two b-bit limbs (nil: none).
 func NewLayoutWide(vars []int, wide []bool, bits int) (*Layout, error) {
+	return NewLayoutValid(vars, wide, nil, bits)
+}
+
+// NewLayoutValid is NewLayoutWide with valid[t] the valid rectangle of
+// table t (nil, or a zero Valid: every entry valid); only valid entries
+// are packed, the others proven zero.
+func NewLayoutValid(vars []int, wide []bool, valid []Valid, bits int) (*Layout, error) {
 	if bits < 2 || bits > 16 {
 		return nil, fmt.Errorf("weightpack: %d-bit entries, want 2 to 16 (the range table has 2^b entries)", bits)
 	}
@@ -62,17 +96,29 @@ func NewLayoutWide(vars []int, wide []bool, bits int) (*Layout, error) {
 	if wide != nil && len(wide) != len(vars) {
 		return nil, fmt.Errorf("weightpack: %d wide flags for %d tables", len(wide), len(vars))
 	}
+	if valid != nil && len(valid) != len(vars) {
+		return nil, fmt.Errorf("weightpack: %d valid rectangles for %d tables", len(valid), len(vars))
+	}
 	s := 0
 	for (2<<s)*bits <= 253 {
 		s++
 	}
+	sv := saltVars(bits)
 	l := &Layout{Bits: bits, SlotVars: s, Wide: make([]bool, len(vars)+1)}
 	copy(l.Wide, wide)
-	total := 0
-	for t, v := range vars {
+	l.In = append(append([]int(nil), vars...), sv)
+	for t, v := range l.In {
 		if v < 0 || v > 30 {
 			return nil, fmt.Errorf("weightpack: table %d has %d variables, want 0 to 30", t, v)
 		}
+		va := Valid{Rows: 1, Cols: 1 << v, ColVars: v}
+		if t < len(vars) && valid != nil && valid[t] != (Valid{}) {
+			va = valid[t]
+		}
+		if va.ColVars < 0 || va.ColVars > v || va.Rows < 1 || va.Rows > 1<<(v-va.ColVars) || va.Cols < 1 || va.Cols > 1<<va.ColVars {
+			return nil, fmt.Errorf("weightpack: table %d's valid rectangle %d×%d with 2^%d columns of 2^%d entries (want 1..rows by 1..columns)", t, va.Rows, va.Cols, va.ColVars, v)
+		}
+		l.Valid = append(l.Valid, va)
 		n := 1
 		if l.Wide[t] {
 			n = 2
@@ -81,31 +127,107 @@ func NewLayoutWide(vars []int, wide []bool, bits int) (*Layout, error) {
 		for range n {
 			ks = append(ks, len(l.Vars))
 			l.Vars = append(l.Vars, v)
-			total += 1 << v
+			l.Blocks = append(l.Blocks, blocksOf(va))
 		}
 		l.Slots = append(l.Slots, ks)
 	}
-	m := 2 // at least 4 leaves: a salt of 2 variables, 4 columns under vanishing masks
-	for ((1<<s)-1)<<m < total {
+	// V: every block by decreasing size, at a multiple of its size.
+	type ref struct{ k, j int }
+	var refs []ref
+	total := 0
+	for k, bs := range l.Blocks {
+		for j, b := range bs {
+			refs = append(refs, ref{k, j})
+			total += 1 << (b.RowFree + b.ColFree)
+		}
+	}
+	size := func(r ref) int { b := l.Blocks[r.k][r.j]; return b.RowFree + b.ColFree }
+	sort.SliceStable(refs, func(a, b int) bool { return size(refs[a]) > size(refs[b]) })
+	off := 0
+	for _, r := range refs {
+		l.Blocks[r.k][r.j].At = off
+		off += 1 << size(r)
+	}
+	m := 2 // at least 4 leaves
+	for total > 1<<(s+m) {
 		m++
 	}
 	l.LeafVars = m
-	l.In = append(append([]int(nil), vars...), m)
+	// The table space: each slot table whole.
 	order := make([]int, len(l.Vars))
 	for k := range order {
 		order[k] = k
 	}
 	sort.SliceStable(order, func(a, b int) bool { return l.Vars[order[a]] > l.Vars[order[b]] })
-	l.Offsets = make([]int, len(l.Vars)+1)
-	off := 0
+	l.Offsets = make([]int, len(l.Vars))
+	off = 0
 	for _, k := range order {
 		l.Offsets[k] = off
 		off += 1 << l.Vars[k]
 	}
-	l.Slots = append(l.Slots, []int{len(l.Vars)})
-	l.Vars = append(l.Vars, m)
-	l.Offsets[len(l.Vars)-1] = ((1 << s) - 1) << m
 	return l, nil
+}
+
+// blocksOf cuts the valid rectangle into aligned sub-blocks: one per set
+// bit of Rows times one per set bit of Cols (positions At unset).
+func blocksOf(v Valid) []Block {
+	var out []Block
+	for _, r := range intervals(v.Rows) {
+		for _, c := range intervals(v.Cols) {
+			out = append(out, Block{RowBase: r[0], RowFree: r[1], ColBase: c[0], ColFree: c[1]})
+		}
+	}
+	return out
+}
+
+// intervals returns [0, n) as aligned intervals (base, log2 size), the
+// largest first.
+func intervals(n int) [][2]int {
+	var out [][2]int
+	base := 0
+	for q := 30; q >= 0; q-- {
+		if n>>q&1 == 1 {
+			out = append(out, [2]int{base, q})
+			base += 1 << q
+		}
+	}
+	return out
+}
+
+// place calls f(y, x) for every valid entry y of slot table k and its
+// place x in V.
+func (l *Layout) place(k int, f func(y, x int)) {
+	cv := l.Valid[l.inputOf(k)].ColVars
+	for _, b := range l.Blocks[k] {
+		for a := range 1 << b.RowFree {
+			for c := range 1 << b.ColFree {
+				f((b.RowBase+a)<<cv|(b.ColBase+c), b.At+a<<b.ColFree+c)
+			}
+		}
+	}
+}
+
+// valid returns the number of packed entries (every slot table's blocks).
+func (l *Layout) valid() int {
+	n := 0
+	for _, bs := range l.Blocks {
+		for _, b := range bs {
+			n += 1 << (b.RowFree + b.ColFree)
+		}
+	}
+	return n
+}
+
+// inputOf returns the input table of slot table k.
+func (l *Layout) inputOf(k int) int {
+	for t, ks := range l.Slots {
+		for _, kk := range ks {
+			if kk == k {
+				return t
+			}
+		}
+	}
+	return -1
 }
 
 // N returns V's variables, s + m.
@@ -234,13 +356,12 @@ func (l *Layout) Leaves(tables []mle.Table) (mle.Table, error) {
 		leaves[j] = k
 	}
 	c := l.slotCoefs()
-	for t, tab := range tables {
-		for y := range tab {
-			x := l.Offsets[t] + y
+	for k, tab := range tables {
+		l.place(k, func(y, x int) {
 			var e fr.Element
 			e.Mul(&tab[y], &c[x>>l.LeafVars])
 			leaves[x&(m-1)].Add(&leaves[x&(m-1)], &e)
-		}
+		})
 	}
 	return leaves, nil
 }
@@ -255,14 +376,14 @@ func (l *Layout) Root(tables []mle.Table) (fr.Element, error) {
 	return poseidon2gkr.Root(leaves)
 }
 
-// SaltTable returns the salt's 2^m entries, uniform in [−2^(b−1), 2^(b−1))
-// from ChaCha8 keyed by SHA-256("zkinfer/weightpack/salt" ‖ seed): b secret
-// bits in every leaf, b·2^m in all (docs/TRANSPARENT.md, "Packing the
+// SaltTable returns the salt's 2^SaltVars entries (In's last), uniform in
+// [−2^(b−1), 2^(b−1)) from ChaCha8 keyed by SHA-256("zkinfer/weightpack/salt"
+// ‖ seed): at least 240 secret bits (docs/TRANSPARENT.md, "Packing the
 // weights", on hiding).
 func (l *Layout) SaltTable(seed [32]byte) mle.Table {
 	key := sha256.Sum256(append([]byte("zkinfer/weightpack/salt"), seed[:]...))
 	rng := rand.New(rand.NewChaCha8(key))
-	out := make(mle.Table, 1<<l.LeafVars)
+	out := make(mle.Table, 1<<l.In[len(l.In)-1])
 	half := int64(1) << (l.Bits - 1)
 	for j := range out {
 		out[j].SetInt64(int64(rng.Uint64()&uint64(2*half-1)) - half)

@@ -102,8 +102,31 @@ var wideShapes = []struct {
 	wide []bool
 }{{[]int{5, 2, 4, 0}, []bool{false, true, false, true}}, {[]int{3}, []bool{true}}, {[]int{6, 3}, []bool{true, true}}}
 
+// validShapes: tables with padding (valid rectangles), narrow and wide.
+var validShapes = []struct {
+	vars  []int
+	wide  []bool
+	valid []Valid
+}{
+	{[]int{6, 3}, nil, []Valid{{Rows: 5, Cols: 7, ColVars: 3}, {Rows: 1, Cols: 5, ColVars: 3}}},
+	{[]int{5, 3, 2}, []bool{false, true, false}, []Valid{{Rows: 3, Cols: 6, ColVars: 3}, {Rows: 1, Cols: 6, ColVars: 3}, {}}},
+}
+
 func TestPack(t *testing.T) {
 	for _, md := range modes {
+		for _, vs := range validShapes {
+			t.Run(fmt.Sprintf("%s/%v/wide%v/valid%v", md.name, vs.vars, vs.wide, vs.valid), func(t *testing.T) {
+				l, err := NewLayoutValid(vs.vars, vs.wide, vs.valid, testBits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := weights(l, 1)
+				zeroPadding(l, w)
+				if err := run(t, md.p, l, w, mustLeaves(l, w), cheats{}, nil); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
 		for _, ws := range wideShapes {
 			t.Run(fmt.Sprintf("%s/%v/wide%v", md.name, ws.vars, ws.wide), func(t *testing.T) {
 				l, err := NewLayoutWide(ws.vars, ws.wide, testBits)
@@ -150,7 +173,7 @@ func TestLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.SlotVars != 4 || l.LeafVars != 4 || fmt.Sprint(l.Offsets) != "[128 0 136 64 240]" {
+	if l.SlotVars != 4 || l.LeafVars != 4 || fmt.Sprint(l.Offsets) != "[144 0 152 64 128]" || l.In[4] != 4 {
 		t.Fatalf("layout s=%d m=%d offsets %v", l.SlotVars, l.LeafVars, l.Offsets)
 	}
 	for _, c := range []struct{ bits, s int }{{16, 3}, {15, 4}, {8, 4}, {7, 5}, {2, 6}} {
@@ -158,18 +181,51 @@ func TestLayout(t *testing.T) {
 			t.Errorf("%d bits: %d slot variables, want %d", c.bits, l.SlotVars, c.s)
 		}
 	}
-	w := weights(l, 3)
-	leaves, _ := l.Leaves(w)
-	for t0, tab := range w {
-		for y := range tab {
-			x := l.Offsets[t0] + y
-			b := leaves[x&(1<<l.LeafVars-1)].BigInt(new(big.Int))
-			limb := int64(new(big.Int).And(new(big.Int).Rsh(b, uint(15*(x>>l.LeafVars))), new(big.Int).SetInt64(1<<15-1)).Int64()) - 1<<14
-			var e fr.Element
-			e.SetInt64(limb)
-			if !e.Equal(&tab[y]) {
-				t.Fatalf("table %d entry %d does not decode from its leaf", t0, y)
-			}
+	decodes := func(l *Layout, w []mle.Table) {
+		t.Helper()
+		leaves, err := l.Leaves(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for t0, tab := range w {
+			l.place(t0, func(y, x int) {
+				n++
+				b := leaves[x&(1<<l.LeafVars-1)].BigInt(new(big.Int))
+				limb := new(big.Int).And(new(big.Int).Rsh(b, uint(l.Bits*(x>>l.LeafVars))), new(big.Int).SetInt64(1<<l.Bits-1)).Int64() - 1<<(l.Bits-1)
+				var e fr.Element
+				e.SetInt64(limb)
+				if !e.Equal(&tab[y]) {
+					t.Fatalf("table %d entry %d does not decode from its leaf", t0, y)
+				}
+			})
+		}
+		if want := l.valid(); n != want {
+			t.Fatalf("%d entries placed, want %d", n, want)
+		}
+	}
+	decodes(l, weights(l, 3))
+	// Valid rectangles: a 4×8 table of 3×5 valid entries (rows 2 + 1 by
+	// columns 4 + 1: 4 blocks), a vector of 3 of 4; the padding packs
+	// nowhere: changing it changes no leaf.
+	lv, err := NewLayoutValid([]int{5, 2}, nil, []Valid{{Rows: 3, Cols: 5, ColVars: 3}, {Rows: 1, Cols: 3, ColVars: 2}}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lv.Blocks[0]) != 4 || len(lv.Blocks[1]) != 2 || lv.valid() != 15+3+32 {
+		t.Fatalf("blocks %v", lv.Blocks)
+	}
+	wv := weights(lv, 3)
+	zeroPadding(lv, wv)
+	decodes(lv, wv)
+	a, _ := lv.Leaves(wv)
+	wv[0][7].SetInt64(9) // row 0, column 7: padding
+	if b, _ := lv.Leaves(wv); !slicesEqual(a, b) {
+		t.Fatal("a padding entry changes the leaves")
+	}
+	for _, bad := range []Valid{{Rows: 5, Cols: 1, ColVars: 3}, {Rows: 1, Cols: 9, ColVars: 3}, {Rows: 0, Cols: 1, ColVars: 3}, {Rows: 1, Cols: 1, ColVars: 6}} {
+		if _, err := NewLayoutValid([]int{5}, nil, []Valid{bad}, 8); err == nil {
+			t.Errorf("valid rectangle %v of a 2^5 table accepted", bad)
 		}
 	}
 	// Wide tables: limbs in range, w = lo + 2^b·hi + 2^(b−1), the ends of
@@ -290,6 +346,18 @@ func TestWideRejected(t *testing.T) {
 	}
 }
 
+// zeroPadding zeroes every entry outside its table's valid rectangle.
+func zeroPadding(l *Layout, w []mle.Table) {
+	for t := range l.Inputs() - 1 {
+		va := l.Valid[t]
+		for y := range w[t] {
+			if y>>va.ColVars >= va.Rows || y&(1<<va.ColVars-1) >= va.Cols {
+				w[t][y] = fr.Element{}
+			}
+		}
+	}
+}
+
 func mustLeaves(l *Layout, w []mle.Table) mle.Table {
 	leaves, err := l.Leaves(w)
 	if err != nil {
@@ -348,6 +416,24 @@ func TestChecksNeeded(t *testing.T) {
 	var all []wcase
 	for _, c := range cases {
 		all = append(all, wcase{c.check, l, c.committed, c.leaves, c.ch})
+	}
+	// Padding: a nonzero entry outside a table's valid rectangle (in
+	// range, packed nowhere, so the leaves are the honest ones), narrow
+	// and wide; only the padding's zero-check catches it.
+	for _, vs := range validShapes {
+		lp, _ := NewLayoutValid(vs.vars, vs.wide, vs.valid, testBits)
+		wp := weights(lp, 10)
+		zeroPadding(lp, wp)
+		leaves := mustLeaves(lp, wp)
+		for t0, va := range lp.Valid[:len(vs.vars)] {
+			if va.Rows*va.Cols == len(wp[t0]) {
+				continue
+			}
+			bad := append([]mle.Table(nil), wp...)
+			bad[t0] = append(mle.Table(nil), wp[t0]...)
+			bad[t0][len(bad[t0])-1].SetInt64(3)
+			all = append(all, wcase{"padding", lp, bad, leaves, cheats{}})
+		}
 	}
 	all = append(all,
 		wcase{"limbs", lw, ww, mustLeaves(lw, ow), cheats{limbs: ow}},

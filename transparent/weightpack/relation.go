@@ -34,11 +34,13 @@ type coefId int
 const (
 	cH  coefId = iota // 1 + λ·α·eq(r, x) on all of the space
 	cR                // eq(r, x) on slot table k's block
-	cA                // 2^(b·i)·eq(ρ, j) on slot table k's block
-	cE                // eq(ρ, j) on slot 0 (the leaves)
+	cA                // 2^(b·i)·eq(ρ, j) at entry y's place i·2^m + j in V, on slot table k's block
+	cE                // eq(ρ, j) on the leaves' block (offset 0)
 	cEt               // eq(r_t, y) on the range table's block (offset 0)
 	cG                // −1 + λ²·α·eq(r_t, y) on the same block
 	cD                // eq(z_t, y) on wide table t's block (offset 0)
+	cP                // eq(r, x)·[y is padding] on slot table k's block (a narrow table)
+	cQ                // eq(z_t, y)·[y is padding] on wide table t's block (offset 0)
 )
 
 // itab is one instance table of the statement.
@@ -84,9 +86,32 @@ type stmt struct {
 // rangeOn reports whether the range check is proven (omit["range"]: not).
 func rangeOn() bool { return !omit["range"] }
 
-// space returns P = max(N, b): the range check's table of 2^b entries
-// needs b variables.
-func (l *Layout) space() int { return max(l.N(), l.Bits) }
+// space returns P: the table space's variables (the least that holds every
+// slot table whole), at least b (the range table's) and m (the leaves').
+func (l *Layout) space() int {
+	total := 0
+	for _, n := range l.Vars {
+		total += 1 << n
+	}
+	P := max(l.Bits, l.LeafVars)
+	for total > 1<<P {
+		P++
+	}
+	return P
+}
+
+// padded reports whether slot table k has padding (entries not packed).
+func (l *Layout) padded(k int) bool {
+	n := 0
+	for _, b := range l.Blocks[k] {
+		n += 1 << (b.RowFree + b.ColFree)
+	}
+	return n < 1<<l.Vars[k]
+}
+
+// paddingOn reports whether the padding is proven zero (with the range
+// check's λ; omit["padding"] drops it).
+func paddingOn() bool { return rangeOn() && !omit["padding"] }
 
 // statement builds the statement of layout l under challenges c.
 func statement(l *Layout, c chal) *stmt {
@@ -117,6 +142,11 @@ func statement(l *Layout, c chal) *stmt {
 			term(ml, add(itab{kind: coefKind, vars: n, off: o, coef: cR, k: k}), h, s.slotT[k])
 		}
 		term(mu, add(itab{kind: coefKind, vars: n, off: o, coef: cA, k: k}), s.slotT[k])
+		if paddingOn() && l.padded(k) && !l.Wide[l.inputOf(k)] {
+			var l4 fr.Element
+			l4.Square(&c.lambda).Square(&l4)
+			term(l4, add(itab{kind: coefKind, vars: n, off: o, coef: cP, k: k}), s.slotT[k])
+		}
 	}
 	var mmu fr.Element
 	mmu.Neg(&mu)
@@ -142,9 +172,17 @@ func statement(l *Layout, c chal) *stmt {
 		}
 		n := l.In[t]
 		d := add(itab{kind: coefKind, vars: n, coef: cD, k: t})
-		term(mu, d, add(itab{kind: dataKind, vars: n, k: t, role: roleWide}))
+		wt := add(itab{kind: dataKind, vars: n, k: t, role: roleWide})
+		term(mu, d, wt)
 		term(mmu, d, s.slotT[ks[0]])
 		term(limb, d, s.slotT[ks[1]])
+		// The padding of W_t, not of its limbs: a zero splits into
+		// lo = −2^(b−1), hi = 0, and the limb relation holds everywhere.
+		if paddingOn() && l.padded(ks[0]) {
+			var l4 fr.Element
+			l4.Square(&c.lambda).Square(&l4)
+			term(l4, add(itab{kind: coefKind, vars: n, coef: cQ, k: t}), wt)
+		}
 	}
 	// The claim: λ (Σ eq(r)·H·(α − V) = 1) + μ·(−K + w·2^(b−1)).
 	s.claim = l.claim()
@@ -172,27 +210,55 @@ func (l *Layout) claim() fr.Element {
 	return c
 }
 
-// bitFactors returns, for each of the P variables, the packing
-// coefficient's factor at bit 0 and at bit 1: a(x) = Π_i f_i(x_i) with
-// 2^(b·i)·eq(ρ, j) for x = i·2^m + j (the first P − N variables, beyond
-// V, have factor 1 at both).
+// bitFactors returns, for each of V's N variables, the packing
+// coefficient's factor at bit 0 and at bit 1: a(x) = Π_v f_v(x_v) =
+// 2^(b·i)·eq(ρ, j) for x = i·2^m + j.
 func (l *Layout) bitFactors(rho []fr.Element) (f0, f1 []fr.Element) {
-	P, N := l.space(), l.N()
-	f0, f1 = make([]fr.Element, P), make([]fr.Element, P)
+	N := l.N()
+	f0, f1 = make([]fr.Element, N), make([]fr.Element, N)
 	c := l.slotCoefs()
 	one := fr.One()
-	for v := range P {
-		switch k := v - (P - N); {
-		case k < 0:
-			f0[v], f1[v] = one, one
-		case k < l.SlotVars:
-			f0[v], f1[v] = one, c[1<<(l.SlotVars-1-k)]
-		default:
-			f1[v] = rho[k-l.SlotVars]
+	for v := range N {
+		if v < l.SlotVars {
+			f0[v], f1[v] = one, c[1<<(l.SlotVars-1-v)]
+		} else {
+			f1[v] = rho[v-l.SlotVars]
 			f0[v].Sub(&one, &f1[v])
 		}
 	}
 	return f0, f1
+}
+
+// freeVar returns, for table variable i (of n, the first n − ColVars the
+// row's) in block b, the V variable it maps to, or −1 when b fixes it (to
+// bit pat).
+func freeVar(b Block, va Valid, n, N, i int) (v int, pat uint) {
+	rv, cv := n-va.ColVars, va.ColVars
+	q := b.RowFree + b.ColFree
+	switch {
+	case i < rv-b.RowFree:
+		return -1, uint(b.RowBase>>(rv-1-i)) & 1
+	case i < rv:
+		return N - q + (i - (rv - b.RowFree)), 0
+	case i < n-b.ColFree:
+		return -1, uint(b.ColBase>>(cv-1-(i-rv))) & 1
+	}
+	return N - q + b.RowFree + (i - (n - b.ColFree)), 0
+}
+
+// atWeight returns Π f_v(bit v of b.At) over V's variables the block does
+// not span (its place's prefix).
+func atWeight(b Block, f0, f1 []fr.Element) fr.Element {
+	N := len(f0)
+	w := fr.One()
+	for v := range N - b.RowFree - b.ColFree {
+		if (b.At>>(N-1-v))&1 == 1 {
+			w.Mul(&w, &f1[v])
+		} else {
+			w.Mul(&w, &f0[v])
+		}
+	}
+	return w
 }
 
 // block returns coefficient t's values c(y) on its block (2^vars entries),
@@ -216,25 +282,41 @@ func (l *Layout) block(t itab, c chal) mle.Table {
 			out[i].Mul(&out[i], &w)
 		}
 		return out
-	case cA, cE:
+	case cE:
+		return mle.EqTable(c.rho)
+	case cA:
 		f0, f1 := l.bitFactors(c.rho)
-		w := fr.One()
-		for v := range P - n {
-			if (t.off>>(P-1-v))&1 == 1 {
-				w.Mul(&w, &f1[v])
-			} else {
-				w.Mul(&w, &f0[v])
-			}
-		}
 		out := make(mle.Table, 1<<n)
-		out[0] = w
-		for v := P - n; v < P; v++ { // the tensor product, one variable at a time
-			size := 1 << (v - (P - n))
-			for i := size - 1; i >= 0; i-- {
-				out[2*i+1].Mul(&out[i], &f1[v])
-				out[2*i].Mul(&out[i], &f0[v])
+		for _, b := range l.Blocks[t.k] {
+			q := b.RowFree + b.ColFree
+			vals := make(mle.Table, 1<<q)
+			vals[0] = atWeight(b, f0, f1)
+			for v := l.N() - q; v < l.N(); v++ { // the tensor product, one variable at a time
+				size := 1 << (v - (l.N() - q))
+				for i := size - 1; i >= 0; i-- {
+					vals[2*i+1].Mul(&vals[i], &f1[v])
+					vals[2*i].Mul(&vals[i], &f0[v])
+				}
+			}
+			cv := l.Valid[l.inputOf(t.k)].ColVars
+			for a := range 1 << b.RowFree {
+				for cc := range 1 << b.ColFree {
+					out[(b.RowBase+a)<<cv|(b.ColBase+cc)] = vals[a<<b.ColFree|cc]
+				}
 			}
 		}
+		return out
+	case cP:
+		out := mle.EqTable(c.r[P-n:])
+		w := eqBits(c.r[:P-n], t.off>>n)
+		for i := range out {
+			out[i].Mul(&out[i], &w)
+		}
+		l.place(t.k, func(y, _ int) { out[y] = fr.Element{} })
+		return out
+	case cQ:
+		out := mle.EqTable(c.z[t.k])
+		l.place(l.Slots[t.k][0], func(y, _ int) { out[y] = fr.Element{} })
 		return out
 	case cEt:
 		return mle.EqTable(c.rt)
@@ -251,6 +333,37 @@ func (l *Layout) block(t itab, c chal) mle.Table {
 		return mle.EqTable(c.z[t.k])
 	}
 	panic("weightpack: unknown coefficient")
+}
+
+// padFinal returns the multilinear extension of eq(r, y)·[y is padding]
+// over slot table k's n variables at y = last: eq(r, last) minus, for
+// each block, the product over its variables of eq(r_i, last_i) (a free
+// one) or eq(r_i, pat)·eq(last_i, pat) (one it fixes to pat).
+func (l *Layout) padFinal(k int, r, last []fr.Element) fr.Element {
+	n := l.Vars[k]
+	va := l.Valid[l.inputOf(k)]
+	one := fr.One()
+	v := mle.Eq(r, last)
+	for _, b := range l.Blocks[k] {
+		w := fr.One()
+		for i := range n {
+			var x fr.Element
+			switch fv, pat := freeVar(b, va, n, l.N(), i); {
+			case fv >= 0:
+				x = mle.Eq(r[i:i+1], last[i:i+1])
+			case pat == 1:
+				x.Mul(&r[i], &last[i])
+			default:
+				var a, bb fr.Element
+				a.Sub(&one, &r[i])
+				bb.Sub(&one, &last[i])
+				x.Mul(&a, &bb)
+			}
+			w.Mul(&w, &x)
+		}
+		v.Sub(&v, &w)
+	}
+	return v
 }
 
 // eqBits returns eq(r, bits of o) (o's bit len(r)−1−i against r_i).
@@ -287,21 +400,33 @@ func (l *Layout) coefFinal(t itab, c chal, rp []fr.Element) fr.Element {
 		v = eqBits(c.r[:P-n], t.off>>n)
 		e := mle.Eq(c.r[P-n:], last)
 		v.Mul(&v, &e)
-	case cA, cE:
+	case cE:
+		v = mle.Eq(c.rho, last)
+	case cA:
 		f0, f1 := l.bitFactors(c.rho)
-		v = one
-		for i := range P {
-			var x fr.Element
-			switch {
-			case i >= P-n: // (1 − ρ'_i)·f0 + ρ'_i·f1
-				x.Sub(&f1[i], &f0[i]).Mul(&x, &rp[i]).Add(&x, &f0[i])
-			case (t.off>>(P-1-i))&1 == 1:
-				x = f1[i]
-			default:
-				x = f0[i]
+		va := l.Valid[l.inputOf(t.k)]
+		for _, b := range l.Blocks[t.k] {
+			w := atWeight(b, f0, f1)
+			for i := range n {
+				var x fr.Element
+				switch fv, pat := freeVar(b, va, n, l.N(), i); {
+				case fv >= 0: // (1 − ρ'_i)·f0 + ρ'_i·f1
+					x.Sub(&f1[fv], &f0[fv]).Mul(&x, &last[i]).Add(&x, &f0[fv])
+				case pat == 1:
+					x = last[i]
+				default:
+					x.Sub(&one, &last[i])
+				}
+				w.Mul(&w, &x)
 			}
-			v.Mul(&v, &x)
+			v.Add(&v, &w)
 		}
+	case cP:
+		v = l.padFinal(t.k, c.r[P-n:], last)
+		e := eqBits(c.r[:P-n], t.off>>n)
+		v.Mul(&v, &e)
+	case cQ:
+		v = l.padFinal(l.Slots[t.k][0], c.z[t.k], last)
 	case cEt:
 		v = mle.Eq(c.rt, last)
 	case cG:
