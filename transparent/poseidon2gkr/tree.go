@@ -60,6 +60,22 @@ func children(v mle.Table) [2]mle.Table {
 	return x
 }
 
+// levelStates is level with the permutations' states (states), which the
+// prover keeps for the level's layers: each permutation is evaluated once.
+func levelStates(v mle.Table, carry func(mle.Table) mle.Table) (mle.Table, mle.Table, *[Rounds + 1][2]mle.Table) {
+	x := children(v)
+	c := x[1]
+	if carry != nil {
+		c = carry(append(mle.Table(nil), c...))
+	}
+	st := states(x)
+	out := make(mle.Table, len(c))
+	for j := range out {
+		out[j].Add(&st[Rounds][1][j], &c[j])
+	}
+	return out, c, &st
+}
+
 // level returns the compressions of v's pairs and the fed-forward table
 // (r, or what carry makes of it: the tests' cheating prover).
 func level(v mle.Table, carry func(mle.Table) mle.Table) (mle.Table, mle.Table) {
@@ -137,24 +153,24 @@ func proveTree(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover
 		}
 		return func(r mle.Table) mle.Table { return ch.carry(k, r) }
 	}
+	sts := make([]*[Rounds + 1][2]mle.Table, n)
 	for k := n - 1; k >= 0; k-- {
-		vs[k], carries[k] = level(vs[k+1], cf(k))
+		vs[k], carries[k], sts[k] = levelStates(vs[k+1], cf(k))
 	}
 	if zk && n > 0 {
-		return proveTreeZK(tr, data, bp, ch, vs, carries, cf, zkHook)
+		return proveTreeZK(tr, data, bp, ch, vs, carries, sts, cf, zkHook)
 	}
 	root := vs[0][0]
 	absorbTree(tr, data.Commitment(), root)
 	proof := Proof{Levels: make([]PermProof, n)}
 	c := Claim{W: topWeights(), Value: root}
 	for k := range n {
-		x := children(vs[k+1])
-		st := states(x)
 		var hook layerHook
 		if ch.forgeEq && k == n-1 {
 			hook = forgeHook(data.Table())
 		}
-		p, rho, xs, err := provePerms(tr, &st, carries[k], c, hook, nil, k)
+		p, rho, xs, err := provePerms(tr, sts[k], carries[k], c, hook, nil, k)
+		sts[k] = nil // consumed
 		if err != nil {
 			return Proof{}, fr.Element{}, err
 		}

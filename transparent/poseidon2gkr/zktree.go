@@ -35,9 +35,9 @@ func (z *ZKProof) Size() int {
 
 // proveTreeZK is proveTree under zero knowledge, from the levels' values
 // vs and fed-forward tables carries (vs[n] the leaves, n ≥ 1).
-func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover, ch cheats, vs, carries []mle.Table, cf func(int) func(mle.Table) mle.Table, hook func(k, i int, plain [3]mle.Table, rho []fr.Element, p *sumcheck.Proof)) (Proof, fr.Element, error) {
+func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prover, ch cheats, vs, carries []mle.Table, sts []*[Rounds + 1][2]mle.Table, cf func(int) func(mle.Table) mle.Table, hook func(k, i int, plain [3]mle.Table, rho []fr.Element, p *sumcheck.Proof)) (Proof, fr.Element, error) {
 	n := len(vs) - 1
-	out0, carry0 := level(padRoot(vs[1]), cf(0))
+	out0, carry0, st0 := levelStates(padRoot(vs[1]), cf(0))
 	root := out0[0]
 	absorbTree(tr, data.Commitment(), root)
 	z := &zkRun{m: newMasks(n), hook: hook}
@@ -59,16 +59,16 @@ func proveTreeZK(tr *transcript.Transcript, data *pcs.ProverData, bp *batch.Prov
 	proof := Proof{Levels: make([]PermProof, n), ZK: zp}
 	c := Claim{Point: make([]fr.Element, 1), W: topWeights(), Value: root}
 	for k := range n {
-		x, carry := children(padRoot(vs[1])), carry0
+		st, carry := st0, carry0
 		if k > 0 {
-			x, carry = children(vs[k+1]), carries[k]
+			st, carry = sts[k], carries[k]
 		}
-		st := states(x)
 		var lh layerHook
 		if ch.forgeEq && k == n-1 {
 			lh = forgeHook(data.Table())
 		}
-		p, rho, xs, err := provePerms(tr, &st, carry, c, lh, z, k)
+		p, rho, xs, err := provePerms(tr, st, carry, c, lh, z, k)
+		sts[k] = nil // consumed
 		if err != nil {
 			return Proof{}, fr.Element{}, err
 		}
