@@ -26,8 +26,8 @@ import (
 //   - in round j < p, κ·w_j·eq(X, o_j)·Σ_y c(y)·ΠF(y)·[H(ρ_<j, X, o_>j, y)]:
 //     C vanishes off o's prefix and the F's are constant along it, so the
 //     sum over the block is one inner product, linear in X through H (a
-//     full table of P variables) when H is a factor, and w_j = Π_{i<j}
-//     eq(ρ_i, o_i) the prefix's weight so far;
+//     bin of the table space, holding the block) once H's own prefix is
+//     bound, and w_j = Π_{i<j} eq(ρ_i, o_i) the prefix's weight so far;
 //   - in round j ≥ p, κ·w_p times the ordinary round of the product of its
 //     folded tables (H folded to the block's size by then).
 //
@@ -47,7 +47,6 @@ type blockProver struct {
 	P     int
 	tabs  []ptab
 	terms []sumcheck.Term
-	full  int // H's index, or −1
 	point []fr.Element
 	// ips[t]: term t's Σ_y c(y)·ΠF(y) (no H) or c·ΠF (with H), cached
 	// while its tables are not folded.
@@ -108,12 +107,9 @@ func proveBlocks(tr *transcript.Transcript, s *stmt, tabs []ptab, sh sumcheck.Sh
 		return sumcheck.Proof{}, nil, err
 	}
 	absorbShape(tr, sh, s.claim, s.P)
-	bp := &blockProver{P: s.P, tabs: tabs, terms: s.terms, full: -1,
+	bp := &blockProver{P: s.P, tabs: tabs, terms: s.terms,
 		ips: make([]fr.Element, len(s.terms)), cfs: make([]mle.Table, len(s.terms)), done: make([]bool, len(s.terms))}
 	for i := range bp.tabs {
-		if bp.tabs[i].kind == fullKind {
-			bp.full = i
-		}
 		bp.tabs[i].w = fr.One()
 	}
 	var proof sumcheck.Proof
@@ -191,18 +187,26 @@ func (bp *blockProver) round(j, deg int) []fr.Element {
 }
 
 // prefixRound is term t's round j < its prefix: w_j·eq(X, o_j)·I(X), I
-// constant (the block's inner product) without H, and with H the line
-// (1 − X)·I_0 + X·I_1 of c·ΠF against H's two slices at (X, o_>j).
+// constant (the block's inner product) without H, and with H (a bin, a
+// table over the last v ≥ n variables at its own offset) the line
+// (1 − X)·I_0 + X·I_1 of c·ΠF against H's two slices at (X, o_>j) once
+// H's own prefix is bound, or against H's entries at the block's place
+// in the bin (I constant) before.
 func (bp *blockProver) prefixRound(t, j, deg int) []fr.Element {
 	term := bp.terms[t]
 	c := term.Factors[0]
 	ct := &bp.tabs[c]
-	hasH := slices.Contains(term.Factors, bp.full) && bp.full >= 0
+	hf := -1 // the term's H, if any
+	for _, k := range term.Factors[1:] {
+		if bp.tabs[k].kind == fullKind {
+			hf = k
+		}
+	}
 	if !bp.done[t] {
 		// c·ΠF over the block (none of them is folded before its prefix ends).
 		cf := append(mle.Table(nil), ct.tab...)
 		for _, k := range term.Factors[1:] {
-			if k == bp.full {
+			if k == hf {
 				continue
 			}
 			f := bp.tabs[k].tab
@@ -212,7 +216,7 @@ func (bp *blockProver) prefixRound(t, j, deg int) []fr.Element {
 				}
 			})
 		}
-		if hasH {
+		if hf >= 0 {
 			bp.cfs[t] = cf
 		} else {
 			bp.ips[t] = sumTable(cf)
@@ -220,16 +224,22 @@ func (bp *blockProver) prefixRound(t, j, deg int) []fr.Element {
 		bp.done[t] = true
 	}
 	var i0, i1 fr.Element
-	if hasH {
-		h := bp.tabs[bp.full].tab
-		n := ct.vars
+	n := ct.vars
+	switch {
+	case hf < 0:
+		i0, i1 = bp.ips[t], bp.ips[t]
+	case j < bp.prefix(hf): // H not folded yet: the block's place in the bin
+		h := bp.tabs[hf].tab
+		at := ct.off - bp.tabs[hf].off
+		i0 = mle.Inner(bp.cfs[t], h[at:at+1<<n])
+		i1 = i0
+	default:
+		h := bp.tabs[hf].tab
 		half := len(h) / 2
 		mid := (ct.off >> n) & (1<<(bp.prefix(c)-1-j) - 1)
 		base := mid << n
 		i0 = mle.Inner(bp.cfs[t], h[base:base+1<<n])
 		i1 = mle.Inner(bp.cfs[t], h[half+base:half+base+1<<n])
-	} else {
-		i0, i1 = bp.ips[t], bp.ips[t]
 	}
 	o := bp.bit(c, j)
 	out := make([]fr.Element, deg+1)

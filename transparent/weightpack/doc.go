@@ -38,14 +38,17 @@
 //  1. The transcript absorbs the layout and every commitment, the leaves'
 //     last, then the wide tables' limb commitments.
 //  2. The range check, one logUp (Haböck 2022) for all slot tables: in the
-//     table space of 2^P entries — each slot table whole at its offset,
-//     zeros elsewhere, P ≥ b — the prover commits the multiplicities M of
-//     the range T = [−2^(b−1), 2^(b−1)) (2^b entries); α is drawn; it
-//     commits H = 1/(α − V_T) (2^P entries) and G = M/(α − T); r ∈ F^P,
-//     r_t ∈ F^b and λ are drawn. Three commitments, not three a table.
+//     table space — each slot table whole at its offset, by decreasing
+//     size, zeros elsewhere, cut into at most two bins of 2^v entries
+//     (cnn_c32: 2^18 + 2^16) inside 2^P, P ≥ b — the prover commits the
+//     multiplicities M of the range T = [−2^(b−1), 2^(b−1)) (2^b entries)
+//     among the bins' entries V_T; α is drawn; it commits H = 1/(α − V_T)
+//     (a commitment a bin) and G = M/(α − T); r ∈ F^P, r_t ∈ F^b and λ
+//     are drawn. Three or four commitments, not three a table.
 //  3. ρ ∈ F^m and, for each wide table, z_t are drawn. One sumcheck over P
 //     variables (relation.go) proves, combined by powers of λ:
-//     Σ H − Σ G = 0; Σ_x eq(r, x)·H(x)·(α − V_T(x)) = 1;
+//     Σ H − Σ G = 0; Σ_x eq(r, x)·H(x)·(α − V_T(x)) = Σ_x eq(r, x)
+//     (x over the bins: Σ_bins eq(r_pre, the bin's offset));
 //     Σ_y eq(r_t, y)·(G·(α − T) − M)(y) = 0; the packing
 //     Σ_k Σ_y a_k(y)·S_k(y) − Σ_j eq(ρ, j)·L(j) = −K (+ 2^(b−1) a wide
 //     table), a_k(y) = 2^(b·i)·eq(ρ, j) at valid entry y's place i·2^m + j
@@ -62,7 +65,7 @@
 //  4. The verifier computes each coefficient's final in O(P·blocks) (a
 //     product of one linear factor a variable, summed over the table's
 //     blocks) and T̃'s (T is linear in the bits); every committed table's
-//     final is a claim on its commitment at ρ''s last n coordinates,
+//     final is a claim on its commitment at the last n coordinates of ρ',
 //     deferred into the caller's batch: one claim a table.
 //
 // Under pcs.Params.Hiding and Vanishing the committed tables are masked

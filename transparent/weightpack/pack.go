@@ -18,12 +18,13 @@ import (
 // caller's batch.
 type Proof struct {
 	Limbs    []pcs.Commitment // lo, hi of each wide table, in order
-	M, H, G  pcs.Commitment   // the range check's multiplicities and fractions
+	M, G     pcs.Commitment   // the range check's multiplicities and the range's fractions
+	H        []pcs.Commitment // the table space's fractions, one commitment a bin
 	Sumcheck sumcheck.Proof   // the range check and the packing relation (package doc)
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
-func (p *Proof) Size() int { return p.Sumcheck.Size() + 48*(len(p.Limbs)+3) }
+func (p *Proof) Size() int { return p.Sumcheck.Size() + 48*(len(p.Limbs)+len(p.H)+2) }
 
 // cheats let the soundness tests play a dishonest prover.
 type cheats struct {
@@ -81,7 +82,9 @@ func rangeAlpha(tr *transcript.Transcript, p *Proof) fr.Element {
 
 // rangePoints absorbs H's and G's commitments and draws r, r_t and λ.
 func rangePoints(tr *transcript.Transcript, l *Layout, p *Proof, c *chal) {
-	p.H.Absorb(tr, "weightpack/h")
+	for i := range p.H {
+		p.H[i].Absorb(tr, "weightpack/h")
+	}
 	p.G.Absorb(tr, "weightpack/g")
 	c.r = tr.Challenges("weightpack/r", l.space())
 	c.rt = tr.Challenges("weightpack/r_t", l.Bits)
@@ -197,7 +200,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 		case roleM:
 			return rc.m
 		}
-		return rc.h
+		return rc.h[t.k]
 	}
 	for i, t := range s.tabs {
 		tabs[i].itab = t
@@ -210,7 +213,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 		case pubKind:
 			tabs[i].tab = rc.tv
 		case fullKind:
-			tabs[i].tab = rc.hv
+			tabs[i].tab = rc.hv[t.k]
 		case dataKind:
 			switch t.role {
 			case roleSlot:
@@ -357,7 +360,7 @@ func Verify(tr *transcript.Transcript, params pcs.Params, l *Layout, coms []pcs.
 		case roleM:
 			return &proof.M
 		}
-		return &proof.H
+		return &proof.H[t.k]
 	}
 	sh := shape(s, comOf, params)
 	if masked := params.Hiding && s.P > 0; masked != (proof.Sumcheck.Mask != nil) {

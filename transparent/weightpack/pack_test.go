@@ -301,8 +301,9 @@ func TestRejected(t *testing.T) {
 			{"tampered leaves' final", w, leaves, func(p *Proof) { f := p.Sumcheck.Finals; f[len(f)-1].Add(&f[len(f)-1], &one) }, ""},
 			{"tampered coefficient", w, leaves, func(p *Proof) { p.Sumcheck.Finals[2].Add(&p.Sumcheck.Finals[2], &one) }, ""},
 			{"tampered round", w, leaves, func(p *Proof) { r := p.Sumcheck.Rounds[0]; r[0].Add(&r[0], &one) }, ""},
-			{"range commitment dropped", w, leaves, func(p *Proof) { p.H = pcs.Commitment{} }, ""},
+			{"range commitment dropped", w, leaves, func(p *Proof) { p.H = p.H[:len(p.H)-1] }, ""},
 			{"range multiplicities of another table", w, leaves, func(p *Proof) { p.M = p.G }, ""},
+			{"range fractions of another table", w, leaves, func(p *Proof) { p.H[0] = p.G }, ""},
 		}
 		for _, c := range cases {
 			t.Run(md.name+"/"+c.name, func(t *testing.T) {

@@ -10,25 +10,33 @@ import (
 )
 
 // The range check of every slot table at once (package doc): a logUp
-// lookup (Haböck 2022) of the space V — 2^P entries, each slot table's at
-// its offset, zeros elsewhere — into T = [−2^(b−1), 2^(b−1)), with one
-// multiplicity table M and fractions H = 1/(α − V), G = M/(α − T): three
+// lookup (Haböck 2022) of the table space V_T — each slot table whole at
+// its offset, zeros elsewhere, in one or two bins ([Layout.bins]) — into
+// T = [−2^(b−1), 2^(b−1)), with one multiplicity table M and fractions
+// H = 1/(α − V_T) (a commitment a bin), G = M/(α − T): three or four
 // commitments for all the tables, where a lookup a table committed three.
 
 // rangeData is the prover's side of the range check.
 type rangeData struct {
-	m, h, g        *pcs.ProverData
-	mv, hv, gv, tv mle.Table // M, H, G, T (the sumcheck's, consumed)
+	m, g       *pcs.ProverData
+	h          []*pcs.ProverData // H's bins
+	mv, gv, tv mle.Table         // M, G, T (the sumcheck's, consumed)
+	hv         []mle.Table       // H's bins (consumed)
 }
 
-// spaceTable returns V: slot table k's entries at its offset, zeros elsewhere
-// (2^P entries).
-func (l *Layout) spaceTable(slots []mle.Table) mle.Table {
-	v := make(mle.Table, 1<<l.space())
-	for k, s := range slots {
-		copy(v[l.Offsets[k]:], s)
+// binTables returns V_T's bins: slot table k's entries at its offset
+// within its bin, zeros elsewhere.
+func (l *Layout) binTables(slots []mle.Table) []mle.Table {
+	bs := l.bins()
+	out := make([]mle.Table, len(bs))
+	for i, b := range bs {
+		out[i] = make(mle.Table, 1<<b.vars)
 	}
-	return v
+	for k, s := range slots {
+		i := l.binOf(k)
+		copy(out[i][l.Offsets[k]-bs[i].off:], s)
+	}
+	return out
 }
 
 // rangeTable returns T: entry y is y − 2^(b−1).
@@ -44,17 +52,19 @@ func (l *Layout) rangeTable() mle.Table {
 // commitRange commits M, then (after α) H and G, into proof, and draws the
 // range check's challenges into c. slots are the prover's slot tables.
 func commitRange(tr *transcript.Transcript, params pcs.Params, l *Layout, slots []mle.Table, proof *Proof, c *chal) (*rangeData, error) {
-	v := l.spaceTable(slots)
+	vs := l.binTables(slots)
 	half := int64(1) << (l.Bits - 1)
 	rd := &rangeData{mv: make(mle.Table, 1<<l.Bits), tv: l.rangeTable()}
 	count := make([]uint64, 1<<l.Bits)
-	for x := range v {
-		e, ok := signed(v[x], half)
-		if !ok {
-			k, y := l.slotAt(x)
-			return nil, fmt.Errorf("weightpack: the range check: slot table %d's entry %d = %s is outside [−2^%d, 2^%d)", k, y, v[x].String(), l.Bits-1, l.Bits-1)
+	for i, v := range vs {
+		for x := range v {
+			e, ok := signed(v[x], half)
+			if !ok {
+				k, y := l.slotAt(l.bins()[i].off + x)
+				return nil, fmt.Errorf("weightpack: the range check: slot table %d's entry %d = %s is outside [−2^%d, 2^%d)", k, y, v[x].String(), l.Bits-1, l.Bits-1)
+			}
+			count[e+half]++
 		}
-		count[e+half]++
 	}
 	for y, n := range count {
 		rd.mv[y].SetUint64(n)
@@ -65,16 +75,21 @@ func commitRange(tr *transcript.Transcript, params pcs.Params, l *Layout, slots 
 	}
 	proof.M = rd.m.Commitment()
 	c.alpha = rangeAlpha(tr, proof)
-	rd.hv = fractions(c.alpha, v, nil)
-	rd.gv = fractions(c.alpha, rd.tv, rd.mv)
-	if rd.h, err = pcs.Commit(params, rd.hv); err != nil {
-		return nil, err
+	for _, v := range vs {
+		hv := fractions(c.alpha, v, nil)
+		d, err := pcs.Commit(params, hv)
+		if err != nil {
+			return nil, err
+		}
+		rd.h, rd.hv = append(rd.h, d), append(rd.hv, clone(hv))
+		proof.H = append(proof.H, d.Commitment())
 	}
+	rd.gv = fractions(c.alpha, rd.tv, rd.mv)
 	if rd.g, err = pcs.Commit(params, rd.gv); err != nil {
 		return nil, err
 	}
-	proof.H, proof.G = rd.h.Commitment(), rd.g.Commitment()
-	rd.hv, rd.gv, rd.mv = clone(rd.hv), clone(rd.gv), clone(rd.mv)
+	proof.G = rd.g.Commitment()
+	rd.gv, rd.mv = clone(rd.gv), clone(rd.mv)
 	rangePoints(tr, l, proof, c)
 	return rd, nil
 }
@@ -108,8 +123,17 @@ func fractions(alpha fr.Element, v, num mle.Table) mle.Table {
 
 // checkRangeShapes refuses range commitments of the wrong sizes.
 func checkRangeShapes(l *Layout, p *Proof) error {
-	if p.M.NumVars != l.Bits || p.G.NumVars != l.Bits || p.H.NumVars != l.space() {
-		return fmt.Errorf("weightpack: range commitments over %d, %d, %d variables, want %d, %d, %d (M, G, H)", p.M.NumVars, p.G.NumVars, p.H.NumVars, l.Bits, l.Bits, l.space())
+	if p.M.NumVars != l.Bits || p.G.NumVars != l.Bits {
+		return fmt.Errorf("weightpack: range commitments M, G over %d, %d variables, want %d", p.M.NumVars, p.G.NumVars, l.Bits)
+	}
+	bs := l.bins()
+	if len(p.H) != len(bs) {
+		return fmt.Errorf("weightpack: %d commitments of H, want one a bin (%d)", len(p.H), len(bs))
+	}
+	for i, b := range bs {
+		if p.H[i].NumVars != b.vars {
+			return fmt.Errorf("weightpack: H's bin %d committed over %d variables, want %d", i, p.H[i].NumVars, b.vars)
+		}
 	}
 	return nil
 }

@@ -25,14 +25,14 @@ const (
 	coefKind kind = iota // public coefficient on a block (prover: c; verifier: coefFinal)
 	dataKind             // committed, over the last vars variables
 	pubKind              // the public range table T, over the last b variables
-	fullKind             // H, committed, over all P variables
+	fullKind             // a bin of H, committed, over its bin's variables (H in the terms' blocks)
 )
 
 // coefId names a public coefficient: which one and of what.
 type coefId int
 
 const (
-	cH  coefId = iota // 1 + λ·α·eq(r, x) on all of the space
+	cH  coefId = iota // 1 + λ·α·eq(r, x) on bin k of the table space
 	cR                // eq(r, x) on slot table k's block
 	cA                // 2^(b·i)·eq(ρ, j) at entry y's place i·2^m + j in V, on slot table k's block
 	cE                // eq(ρ, j) on the leaves' block (offset 0)
@@ -62,7 +62,7 @@ const (
 	roleWide               // input table k (a wide table's own)
 	roleG                  // the range check's G
 	roleM                  // its M
-	roleH                  // its H (fullKind)
+	roleH                  // its H's bin k (fullKind)
 )
 
 // chal are the statement's challenges.
@@ -86,18 +86,56 @@ type stmt struct {
 // rangeOn reports whether the range check is proven (omit["range"]: not).
 func rangeOn() bool { return !omit["range"] }
 
-// space returns P: the table space's variables (the least that holds every
-// slot table whole), at least b (the range table's) and m (the leaves').
+// space returns P: the table space's variables (the least that holds the
+// bins), at least b (the range table's) and m (the leaves').
 func (l *Layout) space() int {
-	total := 0
-	for _, n := range l.Vars {
-		total += 1 << n
-	}
+	bs := l.bins()
+	end := bs[len(bs)-1].off + 1<<bs[len(bs)-1].vars
 	P := max(l.Bits, l.LeafVars)
-	for total > 1<<P {
+	for end > 1<<P {
 		P++
 	}
 	return P
+}
+
+// bin is a part of the table space committed as one table of H: whole
+// slot tables, at off (a multiple of 2^vars).
+type bin struct{ off, vars int }
+
+// bins cuts the used table space [0, T), T = Σ_k 2^(n_k), into at most two
+// bins: [0, 2^q) with 2^q ≤ T < 2^(q+1), and the rest, rounded up to a
+// power of two, at 2^q (no table straddles 2^q: the tables lie by
+// decreasing size at multiples of their sizes). cnn_c32: 2^18 + 2^16
+// entries of H where one bin would take 2^19.
+func (l *Layout) bins() []bin {
+	T := 0
+	for _, n := range l.Vars {
+		T += 1 << n
+	}
+	q := 0
+	for 2<<q <= T {
+		q++
+	}
+	out := []bin{{0, q}}
+	if rest := T - 1<<q; rest > 0 {
+		r := 0
+		for 1<<r < rest {
+			r++
+		}
+		out = append(out, bin{1 << q, r})
+	}
+	return out
+}
+
+// binOf returns the bin slot table k lies in.
+func (l *Layout) binOf(k int) int {
+	bs := l.bins()
+	for i := len(bs) - 1; i >= 0; i-- {
+		if l.Offsets[k] >= bs[i].off {
+			return i
+		}
+	}
+	return 0
 }
 
 // padded reports whether slot table k has padding (entries not packed).
@@ -125,12 +163,15 @@ func statement(l *Layout, c chal) *stmt {
 	var minus fr.Element
 	minus.Neg(&one)
 	mu := one // the packing's weight: λ³ with the range check, 1 without
-	h := -1
+	bins := l.bins()
+	h := make([]int, len(bins))
 	if s.rng {
 		mu.Square(&c.lambda).Mul(&mu, &c.lambda)
-		ch := add(itab{kind: coefKind, vars: P, coef: cH})
-		h = add(itab{kind: fullKind, vars: P, role: roleH})
-		term(one, ch, h)
+		for i, b := range bins {
+			ch := add(itab{kind: coefKind, vars: b.vars, off: b.off, coef: cH, k: i})
+			h[i] = add(itab{kind: fullKind, vars: b.vars, off: b.off, k: i, role: roleH})
+			term(one, ch, h[i])
+		}
 	}
 	var ml, l2 fr.Element
 	ml.Neg(&c.lambda)
@@ -139,7 +180,7 @@ func statement(l *Layout, c chal) *stmt {
 		n, o := l.Vars[k], l.Offsets[k]
 		s.slotT[k] = add(itab{kind: dataKind, vars: n, k: k, role: roleSlot})
 		if s.rng {
-			term(ml, add(itab{kind: coefKind, vars: n, off: o, coef: cR, k: k}), h, s.slotT[k])
+			term(ml, add(itab{kind: coefKind, vars: n, off: o, coef: cR, k: k}), h[l.binOf(k)], s.slotT[k])
 		}
 		term(mu, add(itab{kind: coefKind, vars: n, off: o, coef: cA, k: k}), s.slotT[k])
 		if paddingOn() && l.padded(k) && !l.Wide[l.inputOf(k)] {
@@ -184,11 +225,18 @@ func statement(l *Layout, c chal) *stmt {
 			term(l4, add(itab{kind: coefKind, vars: n, coef: cQ, k: t}), wt)
 		}
 	}
-	// The claim: λ (Σ eq(r)·H·(α − V) = 1) + μ·(−K + w·2^(b−1)).
+	// The claim: λ·Σ_bins eq(r_pre, o) (Σ_{x in the bins} eq(r, x)·H·(α − V_T)
+	// = Σ_{x in the bins} eq(r, x)) + μ·(−K + w·2^(b−1)).
 	s.claim = l.claim()
 	s.claim.Mul(&s.claim, &mu)
 	if s.rng {
-		s.claim.Add(&s.claim, &c.lambda)
+		var e fr.Element
+		for _, b := range bins {
+			w := eqBits(c.r[:P-b.vars], b.off>>b.vars)
+			e.Add(&e, &w)
+		}
+		e.Mul(&e, &c.lambda)
+		s.claim.Add(&s.claim, &e)
 	}
 	return s
 }
@@ -267,9 +315,11 @@ func (l *Layout) block(t itab, c chal) mle.Table {
 	P, n := l.space(), t.vars
 	switch t.coef {
 	case cH:
-		out := mle.EqTable(c.r)
+		out := mle.EqTable(c.r[P-n:])
 		var s fr.Element
 		s.Mul(&c.lambda, &c.alpha)
+		w := eqBits(c.r[:P-n], t.off>>n)
+		s.Mul(&s, &w)
 		one := fr.One()
 		for i := range out {
 			out[i].Mul(&out[i], &s).Add(&out[i], &one)
@@ -394,8 +444,9 @@ func (l *Layout) coefFinal(t itab, c chal, rp []fr.Element) fr.Element {
 	switch t.coef {
 	case cH:
 		v.Mul(&c.lambda, &c.alpha)
-		e := mle.Eq(c.r, rp)
-		v.Mul(&v, &e).Add(&v, &one)
+		e := mle.Eq(c.r[P-n:], last)
+		w := eqBits(c.r[:P-n], t.off>>n)
+		v.Mul(&v, &e).Mul(&v, &w).Add(&v, &one)
 	case cR:
 		v = eqBits(c.r[:P-n], t.off>>n)
 		e := mle.Eq(c.r[P-n:], last)
