@@ -42,6 +42,11 @@ type cheats struct {
 	// scaleE: E is scaled so that the committed (tampered) leaves satisfy
 	// the relation at ρ; its final is then not Ẽ(ρ') (the "coef" check).
 	scaleE bool
+	// forgeH: entries outside the range are left out of M, and the
+	// sumcheck runs on H moved at two entries so that both of H's
+	// identities hold (the committed H is the true fractions: the
+	// "fractions" check, H's claim).
+	forgeH bool
 }
 
 // omit deletes checks from both prover and verifier (TestChecksNeeded):
@@ -172,7 +177,7 @@ func prove(tr *transcript.Transcript, params pcs.Params, l *Layout, data []*pcs.
 	var c chal
 	var rc *rangeData
 	if rangeOn() {
-		if rc, err = commitRange(tr, params, l, sum, &proof, &c); err != nil {
+		if rc, err = commitRange(tr, params, l, sum, &proof, &c, ch.forgeH); err != nil {
 			return Proof{}, err
 		}
 	}

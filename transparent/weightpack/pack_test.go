@@ -398,6 +398,7 @@ func TestChecksNeeded(t *testing.T) {
 		{"table", []mle.Table{wrong, w[1]}, leaves, cheats{sum: w}},
 		{"leaves", w, tampered, cheats{leaves: leaves}},
 		{"coef", w, tampered, cheats{scaleE: true}},
+		{"fractions", []mle.Table{wrap, w[1]}, leaves, cheats{forgeH: true}},
 	}
 	// Wide: limbs split from another table (packed into the leaves) with
 	// W committed: only the limb relation catches it; the same with the

@@ -51,7 +51,7 @@ func (l *Layout) rangeTable() mle.Table {
 
 // commitRange commits M, then (after α) H and G, into proof, and draws the
 // range check's challenges into c. slots are the prover's slot tables.
-func commitRange(tr *transcript.Transcript, params pcs.Params, l *Layout, slots []mle.Table, proof *Proof, c *chal) (*rangeData, error) {
+func commitRange(tr *transcript.Transcript, params pcs.Params, l *Layout, slots []mle.Table, proof *Proof, c *chal, forgeH bool) (*rangeData, error) {
 	vs := l.binTables(slots)
 	half := int64(1) << (l.Bits - 1)
 	rd := &rangeData{mv: make(mle.Table, 1<<l.Bits), tv: l.rangeTable()}
@@ -59,6 +59,9 @@ func commitRange(tr *transcript.Transcript, params pcs.Params, l *Layout, slots 
 	for i, v := range vs {
 		for x := range v {
 			e, ok := signed(v[x], half)
+			if !ok && forgeH {
+				continue
+			}
 			if !ok {
 				k, y := l.slotAt(l.bins()[i].off + x)
 				return nil, fmt.Errorf("weightpack: the range check: slot table %d's entry %d = %s is outside [−2^%d, 2^%d)", k, y, v[x].String(), l.Bits-1, l.Bits-1)
@@ -91,6 +94,9 @@ func commitRange(tr *transcript.Transcript, params pcs.Params, l *Layout, slots 
 	proof.G = rd.g.Commitment()
 	rd.gv, rd.mv = clone(rd.gv), clone(rd.mv)
 	rangePoints(tr, l, proof, c)
+	if forgeH {
+		forgeFractions(l, rd, vs[0], *c)
+	}
 	return rd, nil
 }
 
@@ -136,4 +142,35 @@ func checkRangeShapes(l *Layout, p *Proof) error {
 		}
 	}
 	return nil
+}
+
+// forgeFractions (the cheats' forgeH) moves H's bin 0 at its entries 0 and
+// 1 by δ_0, δ_1 with δ_0 + δ_1 = −(Σ H − Σ G) and Σ_i a_i·δ_i = 0,
+// a_i = eq(r, x_i)·(α − V_T(x_i)): both identities then hold for the H the
+// sumcheck runs on.
+func forgeFractions(l *Layout, rd *rangeData, v mle.Table, c chal) {
+	b := l.bins()[0]
+	P := l.space()
+	var gap fr.Element
+	for _, h := range rd.hv {
+		for i := range h {
+			gap.Add(&gap, &h[i])
+		}
+	}
+	for i := range rd.gv {
+		gap.Sub(&gap, &rd.gv[i])
+	}
+	e := mle.EqTable(c.r[P-b.vars:])
+	w := eqBits(c.r[:P-b.vars], b.off>>b.vars)
+	var a [2]fr.Element
+	for i := range a {
+		a[i].Sub(&c.alpha, &v[i]).Mul(&a[i], &e[i]).Mul(&a[i], &w)
+	}
+	// δ_0 = −gap·a_1/(a_1 − a_0), δ_1 = −gap − δ_0.
+	var d0, d1, t fr.Element
+	t.Sub(&a[1], &a[0]).Inverse(&t)
+	d0.Mul(&gap, &a[1]).Mul(&d0, &t).Neg(&d0)
+	d1.Neg(&gap).Sub(&d1, &d0)
+	rd.hv[0][0].Add(&rd.hv[0][0], &d0)
+	rd.hv[0][1].Add(&rd.hv[0][1], &d1)
 }
