@@ -525,3 +525,48 @@ func TestEndToEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamSetAside: with a mask stream attached to the transcripts (as
+// the chains attach theirs), the packing's sumcheck keeps its own Libra
+// mask (the block prover cannot take a stream's slot): the proof verifies,
+// the stream serves no slot, and it is attached again afterwards.
+func TestStreamSetAside(t *testing.T) {
+	p := modes[1].p
+	l, _ := NewLayoutValid(validShapes[1].vars, validShapes[1].wide, validShapes[1].valid, testBits)
+	w := weights(l, 12)
+	zeroPadding(l, w)
+	data := make([]*pcs.ProverData, len(w))
+	coms := make([]pcs.Commitment, len(w))
+	for i := range w {
+		data[i], _ = pcs.Commit(p, w[i])
+		coms[i] = data[i].Commitment()
+	}
+	ld, _ := pcs.Commit(p, mustLeaves(l, w))
+	bp, bv := batch.NewProver(), batch.NewVerifier()
+	ptr, vtr := transcript.New("s"), transcript.New("s")
+	st, sv := sumcheck.NewMaskStream(sumcheck.StreamVars), sumcheck.NewStreamVerifier(sumcheck.StreamVars, nil)
+	sumcheck.AttachStream(ptr, st)
+	sumcheck.AttachStream(vtr, sv)
+	proof, err := Prove(ptr, p, l, data, w, ld, bp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ptr.Attached() != st || proof.Sumcheck.Mask == nil || proof.Sumcheck.Mask.Com == (pcs.Commitment{}) {
+		t.Fatal("the stream is not attached again, or the packing's mask is not its own")
+	}
+	sumcheck.DetachStream(ptr)
+	bproof, err := bp.Prove(ptr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(vtr, p, l, coms, ld.Commitment(), proof, bv); err != nil {
+		t.Fatal(err)
+	}
+	if vtr.Attached() != sv {
+		t.Fatal("the verifier's stream is not attached again")
+	}
+	sumcheck.DetachStream(vtr)
+	if err := bv.Verify(vtr, p, bproof); err != nil {
+		t.Fatal(err)
+	}
+}
