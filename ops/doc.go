@@ -323,7 +323,9 @@
 //	MaxPool, GlobalMaxPool   tournament of Sign-based maxima: k-1 Relu per output of a k-element
 //	                         window; after a rescale (a Conv, with or without its ReLU) the
 //	                         pool takes the rescale over: MaxRescaled, per window k remainder
-//	                         checks, k difference checks, k-1 products and one ReLU (or bound)
+//	                         checks, k difference checks, k-1 products (the last one with its
+//	                         zero assertion one constraint) and the maximum's bound; its ReLU
+//	                         is one more candidate, 0: one product more, no sign bit
 //	AveragePool,             a free sum, then an exact rounded division by the count (DivRound:
 //	GlobalAveragePool        1 Mul + 3 range checks; a free shift for powers of two), then the
 //	                         usual Requant. Error ≤ ½ LSB.
