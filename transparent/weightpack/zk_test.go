@@ -12,8 +12,9 @@ import (
 
 // TestZeroKnowledge (zktest.MaskedRuns): two weight sets that differ in one
 // entry, each packed 48 times under fresh hiding commitments with vanishing
-// masks (a table of 2^7 8-bit entries, a wide one of 2^5 16-bit entries
-// split into two limbs, and the salt):
+// masks (a table of 2^7 8-bit entries, 12 × 7 of 16 × 8 valid, a wide one
+// of 2^5 16-bit entries, 27 valid, split into two limbs, and the salt; the
+// padding zero):
 // every value the verifier receives from the range check and packing's one
 // sumcheck — its rounds, finals, Libra mask sum and value — and the
 // vanishing part Z·s̃ of each claim (what separates the revealed f̂
@@ -26,11 +27,12 @@ func TestZeroKnowledge(t *testing.T) {
 		t.Skip("128 proofs")
 	}
 	p := pcs.Params{RateLog: 1, Queries: 8, Hiding: true, Vanishing: true}
-	l, err := NewLayoutWide([]int{7, 5}, []bool{false, true}, testBits)
+	l, err := NewLayoutValid([]int{7, 5}, []bool{false, true}, []Valid{{Rows: 12, Cols: 7, ColVars: 3}, {Rows: 1, Cols: 27, ColVars: 5}}, testBits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := weights(l, 9)
+	zeroPadding(l, a)
 	b := append([]mle.Table(nil), a...)
 	b[0] = append(mle.Table(nil), a[0]...)
 	b[0][3].SetInt64(5) // another entry in range
