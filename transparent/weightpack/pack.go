@@ -18,8 +18,9 @@ import (
 // caller's batch.
 type Proof struct {
 	Limbs    []pcs.Commitment // lo, hi of each wide table, in order
-	M, G     pcs.Commitment   // the range check's multiplicities and the range's fractions
+	M        pcs.Commitment   // the range check's multiplicities
 	H        []pcs.Commitment // the table space's fractions, one commitment a bin
+	G        pcs.Commitment   // the range's fractions
 	Sumcheck sumcheck.Proof   // the range check and the packing relation (package doc)
 }
 
