@@ -1,8 +1,11 @@
 package ops_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/graph"
 	"github.com/zkinfer/zkinfer/internal/optest"
@@ -93,5 +96,47 @@ func TestFusedMaxPool(t *testing.T) {
 			t.Errorf("relu %v: fused %d constraints, unfused %d", relu, counts[0], counts[1])
 		}
 		t.Logf("relu %v: %d constraints fused, %d unfused", relu, counts[0], counts[1])
+	}
+}
+
+// TestMaxRescaledCost: a window's constraints under bit range checks are
+// the gadget table's k·(s + b + 3) + b (docs/SOUNDNESS.md), with and
+// without the ReLU, and the constraint budget's RangeBits count agrees; a
+// window of one with the ReLU is a rescale and a ReLU, s + b + 3. The
+// ReLU as a candidate of the maximum and the zero product's one
+// constraint (assertMulZero) are what make it so: a sign bit, or a
+// product and its equality, more would fail it.
+func TestMaxRescaledCost(t *testing.T) {
+	const s, b = 4, 12
+	for _, tc := range []struct {
+		k    int
+		relu bool
+		want int
+	}{
+		{4, true, 4*(s+b+3) + b},
+		{4, false, 4*(s+b+3) + b},
+		{9, true, 9*(s+b+3) + b},
+		{2, false, 2*(s+b+3) + b},
+		{1, true, s + b + 3},
+	} {
+		t.Run(fmt.Sprintf("k=%d relu=%v", tc.k, tc.relu), func(t *testing.T) {
+			var budget *ops.ConstraintBudget
+			f := func(a ops.Arith[V], x []V) []V {
+				budget = a.(*ops.CircuitArith).Budget
+				return []V{a.MaxRescaled(x, s, b, tc.relu)}
+			}
+			cs, err := optest.CompileR1CS(&sweepCircuit{In: make([]frontend.Variable, tc.k), f: f, mode: ops.RangeBits})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := cs.GetNbConstraints(); n != tc.want {
+				t.Errorf("%d constraints, want %d", n, tc.want)
+			}
+			// The budget is a lower bound: Relu's bit and product are not
+			// in it (k = 1), every constraint of the fused window is.
+			if tc.k > 1 && budget.BitsCount != tc.want {
+				t.Errorf("budget %d, want %d", budget.BitsCount, tc.want)
+			}
+		})
 	}
 }
