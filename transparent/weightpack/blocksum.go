@@ -2,7 +2,6 @@ package weightpack
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 	"sync"
 
@@ -449,6 +448,3 @@ func sumTable(t mle.Table) fr.Element {
 	}
 	return s
 }
-
-// errShape is the error of a statement the block prover cannot run.
-func errShape(what string) error { return fmt.Errorf("weightpack: the packing statement: %s", what) }
