@@ -167,7 +167,9 @@ func verifySumcheck(fs *flag.FlagSet, dir, file, modelCommitment, context string
 
 // commitSumcheck is commit DIR --model MODEL.onnx --param-salt HEX on a
 // transparent directory compiled with hashed weights: the model commitment
-// (the digest of the weights' hiding commitments) its proofs carry.
+// (the Poseidon2 Merkle root of the packed weights and the salt,
+// weightroot.Hex; recomputed from the ONNX and the salt, nothing proven)
+// its proofs carry.
 func commitSumcheck(dir, weights, input string, salt *big.Int) error {
 	if input != "" || weights == "" {
 		return usageError{"a --backend sumcheck directory commits to weights only: give --model MODEL.onnx and --param-salt"}

@@ -26,12 +26,12 @@ func Describe(s *Settings, p *Proof) string {
 			break
 		}
 		if s.Backend == Sumcheck {
-			// A transparent weight commitment is a Merkle root whose
-			// padding and masking rows are fixed by the salt: every proof
-			// under it opens the same rows again, so the weights are
-			// hidden by one proof, not by many (docs/TRANSPARENT.md,
-			// "Secret weights"). Say so.
-			fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values; hidden by this proof, but every proof under the same commitment opens it again and a few such proofs together reveal the weights) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
+			// A transparent proof (wire version 8) commits the weights
+			// afresh and proves, inside, that they hash with a secret salt
+			// to the commitment, a Poseidon2 Merkle root: they stay secret
+			// across any number of proofs (docs/TRANSPARENT.md, "Secret
+			// weights"). Say what the commitment is.
+			fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values; they stay secret, across proofs too) whose commitment is %s (the Poseidon2 Merkle root of the weights and a secret salt), ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])
 			break
 		}
 		fmt.Fprintf(&b, "a model with the architecture of sha256 %s… and secret weights (%d values) whose commitment is %s, ", s.ModelSHA256[:16], s.SecretWeights, p.Commitments["params"])

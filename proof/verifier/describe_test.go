@@ -26,7 +26,7 @@ func TestDescribeSumcheckNotZeroKnowledge(t *testing.T) {
 		{verifier.Sumcheck, true, circuit.Fixed, "private input that stays secret", "not zero knowledge"},
 		{verifier.Groth16, false, circuit.Hashed, "and secret weights", "a few such proofs"},
 		{verifier.Sumcheck, false, circuit.Hashed, "weights not in the proof", "secret weights"},
-		{verifier.Sumcheck, true, circuit.Hashed, "hidden by this proof, but every proof under the same commitment opens it again", "not zero knowledge"},
+		{verifier.Sumcheck, true, circuit.Hashed, "they stay secret, across proofs too) whose commitment is 0x01 (the Poseidon2 Merkle root", "not zero knowledge"},
 	} {
 		s := &verifier.Settings{Backend: c.backend, ModelSHA256: strings.Repeat("ab", 32), ZeroKnowledge: c.zk}
 		s.Visibility.Input = circuit.Private

@@ -11,15 +11,17 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/onnx"
 	"github.com/zkinfer/zkinfer/proof/verifier"
 	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/lower"
-	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/weightroot"
 	"github.com/zkinfer/zkinfer/transparent/wire"
 )
 
@@ -31,14 +33,19 @@ import (
 // have a bias — whose SHA-256 is settings.json's circuit_sha256. The
 // verifier builds the chain from it alone; the prover compiles the real
 // model (--model), checks that it strips to the directory's model and
-// lowers to the same architecture, commits every layer's weights with
-// seeded hiding commitments with vanishing masks (the seed from
-// --param-salt), and proves with ZKParams (zk.go). The proof (wire kind 4,
-// 5 or 7: a dense chain's, a CNN's, a residual network's) carries the
-// commitments, in the order of the chain's CommitWeights (a residual
-// network's: its convolution nodes in node order, then its dense layers;
-// cnn/rescommitted.go); their digest is the model commitment, listed in
-// PROOF.json's commitments["params"] and printed by `zkinfer commit`.
+// lowers to the same architecture, commits every layer's weights afresh
+// (hiding commitments with vanishing masks, crypto randomness: other
+// commitments in every proof), and proves with ZKParams (zk.go) that they
+// pack, with the salt (--param-salt), into leaves whose Poseidon2 Merkle
+// root is the model commitment (package weightroot), in the chain's one
+// batch. The proof (wire kind 4, 5 or 7: a dense chain's, a CNN's, a
+// residual network's) carries the commitments, in the order of the chain's
+// CommitWeights (a residual network's: its convolution nodes in node
+// order, then its dense layers; cnn/rescommitted.go), and the binding with
+// the root; the root, as 0x and 64 hex digits (weightroot.Hex), is the
+// model commitment, listed in PROOF.json's commitments["params"] and
+// printed by `zkinfer commit` (recomputed from the ONNX and the salt by
+// weightroot.Root, nothing proven).
 
 // ArchFile is the architecture of a hashed-weights directory.
 const ArchFile = "architecture.json"
@@ -262,19 +269,24 @@ func (c *Compiled) withWeights(path string) (*Compiled, error) {
 	return w, nil
 }
 
-// saltSeed turns --param-salt into the commitments' seed; a missing salt
-// is refused: the commitment hides only with a secret random one.
+// saltSeed turns --param-salt into the salt table's seed
+// (weightpack.Layout.SaltTable): all the randomness of the model
+// commitment. A missing salt is refused: the commitment hides only with a
+// secret random one.
 func saltSeed(salt *big.Int) ([32]byte, error) {
 	var s [32]byte
 	if salt == nil || salt.Sign() == 0 {
 		return s, fmt.Errorf("hashed weights need a secret random salt: pass --param-salt 0x… (32 random bytes, kept secret; `zkinfer commit` takes the same)")
 	}
+	if salt.BitLen() > 256 {
+		return s, fmt.Errorf("--param-salt has %d bits, more than 256: pass 32 random bytes as 0x and 64 hex digits", salt.BitLen())
+	}
 	salt.FillBytes(s[:])
 	return s, nil
 }
 
-// commitWeights commits w's weights with the salt: the committed chain
-// and the commitments.
+// commitWeights commits w's weights afresh, bound to the root under the
+// salt: the committed chain and the commitments.
 func commitWeights(w *Compiled, seed [32]byte) (*committed, error) {
 	h := &committed{}
 	var err error
@@ -292,9 +304,34 @@ func commitWeights(w *Compiled, seed [32]byte) (*committed, error) {
 	return h, nil
 }
 
+// rootOf returns the model commitment's function of the salt for the
+// weight tables (the chain's WeightTables).
+func rootOf(tables []mle.Table, wide []bool) func([32]byte) (string, error) {
+	return func(seed [32]byte) (string, error) {
+		r, err := weightroot.Root(tables, wide, seed)
+		if err != nil {
+			return "", err
+		}
+		return weightroot.Hex(r), nil
+	}
+}
+
+// weightsRoot is the model commitment of w's weights under the salt,
+// computed without committing or proving.
+func weightsRoot(w *Compiled, seed [32]byte) (string, error) {
+	switch {
+	case w.Chain.CNN != nil:
+		return rootOf(w.Chain.CNN.WeightTables())(seed)
+	case w.Chain.Res != nil:
+		return rootOf(w.Chain.Res.WeightTables())(seed)
+	}
+	return rootOf(w.Chain.Model.WeightTables())(seed)
+}
+
 // WeightsCommitment returns the model commitment of the weights in the
 // model at path with the salt: what `zkinfer commit DIR --model MODEL.onnx
-// --param-salt HEX` prints, equal to the one in every proof made with them.
+// --param-salt HEX` prints (the Poseidon2 root, weightroot.Hex), equal to
+// the one in every proof made with them. Nothing is committed or proven.
 func (c *Compiled) WeightsCommitment(path string, salt *big.Int) (string, error) {
 	if c.Settings.Visibility.Params != circuit.Hashed {
 		return "", fmt.Errorf("%s was compiled with fixed weights: there is no weights' commitment (compile with --param-visibility hashed)", c.Dir)
@@ -307,16 +344,7 @@ func (c *Compiled) WeightsCommitment(path string, salt *big.Int) (string, error)
 	if err != nil {
 		return "", err
 	}
-	h, err := commitWeights(w, seed)
-	if err != nil {
-		return "", err
-	}
-	return commitmentHex(h.coms), nil
-}
-
-func commitmentHex(coms []pcs.Commitment) string {
-	d := matmul.ModelCommitment(coms)
-	return "0x" + hex.EncodeToString(d[:])
+	return weightsRoot(w, seed)
 }
 
 // sameCommitment compares two model commitments' hex, with or without 0x,
@@ -327,22 +355,25 @@ func sameCommitment(a, b string) bool {
 }
 
 // committed is a hashed-weights prover's model: the chain with its weights
-// committed, and the commitments.
+// committed, the commitments, and once proven the model commitment the
+// proof binds them to (weightroot.Hex).
 type committed struct {
 	mlp  *mlp.Model
 	cnn  *cnn.Model
 	res  *cnn.Residual
 	coms []pcs.Commitment
+	root string
 }
 
 // prove proves the committed chain on x: the encoded proof (kind 4, 5 or
-// 7) and the outputs.
+// 7) and the outputs; h.root is then the proof's model commitment.
 func (h *committed) prove(c *Compiled, x []int64) ([]byte, []int64, error) {
 	if h.res != nil {
 		prf, y, err := cnn.ProveResidualCommitted(c.params(), h.res, h.coms, x)
 		if err != nil {
 			return nil, nil, err
 		}
+		h.root = weightroot.Hex(prf.ModelCommitment())
 		b, err := wire.EncodeResidualCommitted(&prf)
 		return b, y, err
 	}
@@ -351,6 +382,7 @@ func (h *committed) prove(c *Compiled, x []int64) ([]byte, []int64, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		h.root = weightroot.Hex(prf.ModelCommitment())
 		b, err := wire.EncodeCNNCommitted(&prf)
 		return b, y, err
 	}
@@ -358,6 +390,7 @@ func (h *committed) prove(c *Compiled, x []int64) ([]byte, []int64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	h.root = weightroot.Hex(prf.ModelCommitment())
 	b, err := wire.EncodeMLPCommitted(&prf)
 	return b, y, err
 }
@@ -420,16 +453,17 @@ func (c *Compiled) statedCommitment(p *verifier.Proof, opt verifier.Options) (st
 }
 
 // verifyHashed decodes raw as a committed proof of the chain's kind, checks
-// that its weight commitments have the model commitment mc, and verifies
-// it for the outputs y.
+// that it binds its weight commitments to the model commitment mc (the
+// root it carries is mc; the proof's binding part proves the rest), and
+// verifies it for the outputs y.
 func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 	if c.Chain.Res != nil {
 		prf, err := wire.DecodeResidualCommitted(raw)
 		if err != nil {
 			return err
 		}
-		if !sameCommitment(commitmentHex(prf.Weights), mc) {
-			return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
+		if err := sameRoot(prf.ModelCommitment(), mc); err != nil {
+			return err
 		}
 		return cnn.VerifyResidualCommitted(c.params(), c.Chain.Res, y, *prf)
 	}
@@ -438,8 +472,8 @@ func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 		if err != nil {
 			return err
 		}
-		if !sameCommitment(commitmentHex(prf.Weights), mc) {
-			return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
+		if err := sameRoot(prf.ModelCommitment(), mc); err != nil {
+			return err
 		}
 		return cnn.VerifyCommitted(c.params(), c.Chain.CNN, y, *prf)
 	}
@@ -447,10 +481,19 @@ func (c *Compiled) verifyHashed(raw []byte, y []int64, mc string) error {
 	if err != nil {
 		return err
 	}
-	if !sameCommitment(commitmentHex(prf.Weights), mc) {
-		return fmt.Errorf("its weight commitments have the model commitment %s, the proof file lists %.80s", commitmentHex(prf.Weights), mc)
+	if err := sameRoot(prf.ModelCommitment(), mc); err != nil {
+		return err
 	}
 	return mlp.VerifyCommitted(c.params(), c.Chain.Model, c.Chain.M, y, *prf)
+}
+
+// sameRoot checks that the root a transparent proof binds its weights to
+// is the proof file's model commitment mc.
+func sameRoot(root fr.Element, mc string) error {
+	if got := weightroot.Hex(root); !sameCommitment(got, mc) {
+		return fmt.Errorf("its weights are bound to the model commitment %s, the proof file lists %.80s", got, mc)
+	}
+	return nil
 }
 
 // fixedSettings are the settings with the weights' visibility fixed: the

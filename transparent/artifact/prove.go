@@ -116,7 +116,7 @@ func (c *Compiled) prove(vals [][]float64, h *committed, ctx []byte) (*verifier.
 		Outputs:     c.Model.Dequantize(outs),
 	}
 	if h != nil {
-		p.Commitments = map[string]string{"params": commitmentHex(h.coms)}
+		p.Commitments = map[string]string{"params": h.root}
 	}
 	if len(ctx) > 0 {
 		p.Context = "0x" + hex.EncodeToString(ctx)

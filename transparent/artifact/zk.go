@@ -19,8 +19,9 @@ import "github.com/zkinfer/zkinfer/transparent/pcs"
 // cubes to ≥ conv.MinPatch entries (C·KH·KW ≤ 2 left the patch value
 // unhidden), and every CNN tensor's table to ≥ conv.MinTable entries (a
 // convolution's or a pool's output of ≤ 2 values, an input of 4 entries).
-// Hashed weights are hidden by one proof, not by many (the statement says
-// so). Params and HidingParams remain the binding and hiding-only
+// Hashed weights are committed afresh in every proof and bound to the
+// model commitment, a Poseidon2 root, inside it (hashed.go), so they stay
+// hidden across any number of proofs. Params and HidingParams remain the binding and hiding-only
 // parameters of the packages' tests and benchmarks.
 
 // ZKParams are Params with hiding commitments and vanishing masks: the

@@ -122,6 +122,10 @@ type Model struct {
 	// part of the model; the caller sets it, on a copy, per proof
 	// (as mlp.Model's; transparent/artifact: the context's public input, 32 bytes).
 	Context []byte
+
+	// root binds committed weights to the model commitment (committed.go);
+	// nil for public weights.
+	root rootBinding
 }
 
 // NewModel checks that the blocks and layers chain and builds their layers

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/weightroot"
 )
 
 var hidingParams = pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
@@ -40,7 +41,8 @@ func archOf(t *testing.T, m *Model) *Model {
 // TestCommittedWeights: small CNNs with committed weights prove the fixed
 // model's outputs and verify from the architecture and the commitments;
 // another output, a tampered commitment and binding parameters are
-// rejected; the commitments are a function of the weights and the salt.
+// rejected; the commitments are fresh for every proof and the model
+// commitment (the root) a function of the weights and the salt.
 func TestCommittedWeights(t *testing.T) {
 	for _, a := range []arch{{1, 8, 2, 4, 3}, {2, 12, 3, 6, 4}} {
 		t.Run(fmt.Sprint(a), func(t *testing.T) {
@@ -55,8 +57,19 @@ func TestCommittedWeights(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, again, _ := m.CommitWeights(hidingParams, salt); !slices.Equal(coms, again) {
-				t.Fatal("the same weights and salt gave other commitments")
+			again, againComs, _ := m.CommitWeights(hidingParams, salt)
+			for i := range coms {
+				if coms[i] == againComs[i] {
+					t.Fatalf("commitment %d repeats under the same salt: not fresh", i)
+				}
+			}
+			tables, wide := m.WeightTables()
+			root, err := weightroot.Root(tables, wide, salt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cm.root.p.Root() != root || again.root.p.Root() != root {
+				t.Fatal("the model commitment is not weightroot.Root of the weights and the salt")
 			}
 			proof, y, err := ProveCommitted(hidingParams, cm, coms, q[0].Data)
 			if err != nil {
@@ -72,6 +85,9 @@ func TestCommittedWeights(t *testing.T) {
 			ar := archOf(t, m)
 			if err := VerifyCommitted(hidingParams, ar, y, proof); err != nil {
 				t.Fatalf("honest proof rejected: %v", err)
+			}
+			if proof.ModelCommitment() != root {
+				t.Fatal("the proof's model commitment is not the root")
 			}
 			bad := slices.Clone(y)
 			bad[0]++

@@ -68,6 +68,7 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 		y = ch.claimY(y)
 	}
 	tr := m.start(y)
+	m.root.bindProver(tr)
 	bp := batch.NewProver()
 	if params.Hiding { // every zk sumcheck's Libra mask from one stream of pools (batch.PoolMasks)
 		bp.PoolMasks(tr)
@@ -101,7 +102,7 @@ func (m *Model) prove(params pcs.Params, x []int64, ch cheats) (Proof, []int64, 
 	}
 	// The first dense layer reads t.flat: cur, unless the tests' flatten
 	// cheat relabels it.
-	if proof.Steps, proof.Requan, proof.Batch, err = proveHead(tr, params, m.gemm, m.Dense, curData, t.flat, t.dense, t.dout, bp); err != nil {
+	if proof.Steps, proof.Requan, proof.Batch, err = proveHead(tr, params, m.gemm, m.Dense, curData, t.flat, t.dense, t.dout, bp, m.root); err != nil {
 		return Proof{}, nil, err
 	}
 	return proof, y, nil
@@ -130,6 +131,7 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 		return fmt.Errorf("cnn: x committed over %d variables, want %d entries", proof.X.NumVars, xSize)
 	}
 	tr := m.start(y)
+	m.root.bindVerifier(tr)
 	bv := batch.NewVerifier()
 	if params.Hiding {
 		bv.PoolMasks(tr, proof.Batch.Pools.Coms)
@@ -176,5 +178,5 @@ func Verify(params pcs.Params, m *Model, y []int64, proof Proof) error {
 			yt[c*stride+p].SetInt64(y[c*plane+p])
 		}
 	}
-	return verifyOutput(tr, params, cur, yt, proof.Batch, bv)
+	return verifyOutput(tr, params, cur, yt, proof.Batch, bv, m.root)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/weightroot"
 )
 
 // resArchOf is the verifier's view of r: shapes, biases' presence, shifts,
@@ -50,8 +51,8 @@ func smallRes(t *testing.T) (*Residual, []int64) {
 // outputs and verifies from the architecture and the commitments (one per
 // convolution node's weights and bias, then the dense layers'); another
 // output, each tampered commitment, a missing or an extra commitment,
-// another salt's commitments and binding parameters are refused; the
-// commitments are a function of the weights and the salt.
+// another proof's commitments and binding parameters are refused; the
+// commitments are fresh, the root a function of the weights and the salt.
 func TestResidualCommitted(t *testing.T) {
 	r, x := smallRes(t)
 	p := vanishingParams
@@ -70,12 +71,20 @@ func TestResidualCommitted(t *testing.T) {
 	if len(coms) != want || len(r.ConvNodes()) < 5 {
 		t.Fatalf("%d commitments for %d convolution nodes, want %d", len(coms), len(r.ConvNodes()), want)
 	}
-	if _, again, _ := r.CommitWeights(p, salt); !slices.Equal(coms, again) {
-		t.Fatal("the same weights and salt gave other commitments")
+	again, againComs, _ := r.CommitWeights(p, salt)
+	for i := range coms {
+		if coms[i] == againComs[i] {
+			t.Fatalf("commitment %d repeats under the same salt: not fresh", i)
+		}
 	}
-	_, other, _ := r.CommitWeights(p, [32]byte{10})
-	if slices.Equal(coms, other) {
-		t.Fatal("another salt gave the same commitments")
+	otherNet, other, _ := r.CommitWeights(p, [32]byte{10})
+	tables, wide := r.WeightTables()
+	root, err := weightroot.Root(tables, wide, salt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cr.root.p.Root() != root || again.root.p.Root() != root || otherNet.root.p.Root() == root {
+		t.Fatal("the model commitment is not weightroot.Root of the weights and the salt")
 	}
 	proof, y, err := ProveResidualCommitted(p, cr, coms, x)
 	if err != nil {

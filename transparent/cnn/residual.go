@@ -48,6 +48,10 @@ type Residual struct {
 
 	// Context is bound as Model.Context is.
 	Context []byte
+
+	// root binds committed weights to the model commitment
+	// (rescommitted.go); nil for public weights.
+	root rootBinding
 }
 
 // NodeKind names what a node computes.

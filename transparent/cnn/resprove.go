@@ -69,6 +69,7 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 		return ResProof{}, nil, err
 	}
 	tr := r.start(t.y)
+	r.root.bindProver(tr)
 	bp := batch.NewProver()
 	if params.Hiding { // every zk sumcheck's Libra mask from one stream of pools (batch.PoolMasks)
 		bp.PoolMasks(tr)
@@ -114,7 +115,7 @@ func (r *Residual) prove(params pcs.Params, x []int64, ch resCheats) (ResProof, 
 		data = append(data, out)
 	}
 	// The flatten is a relabelling (NewResidual checks the plane).
-	if proof.Steps, proof.Requan, proof.Batch, err = proveHead(tr, params, r.gemm, r.Dense, data[len(data)-1], t.tables[len(t.tables)-1], t.dense, t.dout, bp); err != nil {
+	if proof.Steps, proof.Requan, proof.Batch, err = proveHead(tr, params, r.gemm, r.Dense, data[len(data)-1], t.tables[len(t.tables)-1], t.dense, t.dout, bp, r.root); err != nil {
 		return ResProof{}, nil, err
 	}
 	return proof, t.y, nil
@@ -134,6 +135,7 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 		return fmt.Errorf("cnn: x committed over %d variables, want %d entries", proof.X.NumVars, r.tableLen[0])
 	}
 	tr := r.start(y)
+	r.root.bindVerifier(tr)
 	bv := batch.NewVerifier()
 	if params.Hiding {
 		bv.PoolMasks(tr, proof.Batch.Pools.Coms)
@@ -192,5 +194,5 @@ func VerifyResidual(params pcs.Params, r *Residual, y []int64, proof ResProof) e
 	for j, v := range y {
 		yt[j].SetInt64(v)
 	}
-	return verifyOutput(tr, params, cur, yt, proof.Batch, bv)
+	return verifyOutput(tr, params, cur, yt, proof.Batch, bv, r.root)
 }

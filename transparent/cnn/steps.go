@@ -157,8 +157,9 @@ func (b block) verify(tr *transcript.Transcript, params pcs.Params, in pcs.Commi
 
 // proveHead proves the dense layers on x0 (the first's input table,
 // committed in xData; acc and out the layers' accumulators and rescaled
-// outputs), then opens the last output's table at ρ and proves the batch.
-func proveHead(tr *transcript.Transcript, params pcs.Params, gemm []*matmul.Layer, dense []mlp.Dense, xData *pcs.ProverData, x0 []int64, acc, out [][]int64, bp *batch.Prover) ([]matmul.StepProof, []rescale.Proof, batch.Proof, error) {
+// outputs), then opens the last output's table at ρ, proves the committed
+// weights' root (root; nothing for public weights) and proves the batch.
+func proveHead(tr *transcript.Transcript, params pcs.Params, gemm []*matmul.Layer, dense []mlp.Dense, xData *pcs.ProverData, x0 []int64, acc, out [][]int64, bp *batch.Prover, root rootBinding) ([]matmul.StepProof, []rescale.Proof, batch.Proof, error) {
 	var steps []matmul.StepProof
 	var requan []rescale.Proof
 	cur, curData := x0, xData
@@ -178,6 +179,9 @@ func proveHead(tr *transcript.Transcript, params pcs.Params, gemm []*matmul.Laye
 		if _, err := bp.Open(tr, curData, pt); err != nil {
 			return nil, nil, batch.Proof{}, err
 		}
+	}
+	if err := root.prove(tr, params, bp); err != nil {
+		return nil, nil, batch.Proof{}, err
 	}
 	b, err := bp.Prove(tr)
 	if err != nil {
@@ -203,14 +207,17 @@ func verifyHead(tr *transcript.Transcript, params pcs.Params, gemm []*matmul.Lay
 
 // verifyOutput checks that the output committed in out is yt (y laid out as
 // its table, zero on padding) at mlp.OutputPoints (ρ, or under vanishing
-// masks the two points where Ŷ = Ỹ), then the batch of every deferred
-// opening.
-func verifyOutput(tr *transcript.Transcript, params pcs.Params, out pcs.Commitment, yt mle.Table, b batch.Proof, bv *batch.Verifier) error {
+// masks the two points where Ŷ = Ỹ), the committed weights' root (root;
+// nothing for public weights), then the batch of every deferred opening.
+func verifyOutput(tr *transcript.Transcript, params pcs.Params, out pcs.Commitment, yt mle.Table, b batch.Proof, bv *batch.Verifier, root rootBinding) error {
 	for _, pt := range mlp.OutputPoints(tr, "cnn/rho", params, out.NumVars) {
 		want, _ := yt.Eval(pt)
 		if err := bv.Check(tr, params, out, pt, want, pcs.Opening{}); err != nil {
 			return fmt.Errorf("cnn: the committed output is not y: %v", err)
 		}
+	}
+	if err := root.verify(tr, params, bv); err != nil {
+		return err
 	}
 	if err := bv.Verify(tr, params, b); err != nil {
 		return fmt.Errorf("cnn: openings: %v", err)

@@ -14,37 +14,118 @@ import (
 
 // Committed weights (docs/TRANSPARENT.md, "Secret weights"), as for dense
 // layers (matmul/committed.go): Wmat (O×C·KH·KW, padded to 2^ov × 2^kv) and
-// b (O, padded to 2^ov) committed hiding from a seed; the step's digest
+// b (O, padded to 2^ov, and repeated to at least MinBiasVars variables:
+// biasVars) committed hiding, afresh for each proof; the step's digest
 // binds the commitments; the verifier's Wmat̃(r_o, r_κ) (the matmul
 // sumcheck's final value) and the stated b̃(r_o) (Proof.BAtR, absorbed
 // before the claim is formed from it) are claims of the batch, which
 // reduces and opens them with the rest: a weight other than the committed
 // one passes with at most the batch's error.
 
-// Commit returns a copy of l whose weights and bias are committed with the
-// hiding params from seed (pcs.CommitSeeded): the same layer, params and
-// seed give the same commitments. The copy keeps the weights for the
-// prover; its data serves one proof.
-func (l *Layer) Commit(params pcs.Params, seed [32]byte) (*Layer, error) {
-	if !params.Hiding {
-		return nil, fmt.Errorf("conv: committed weights need hiding commitments (pcs.Params.Hiding)")
+// MinBiasVars is the least number of variables of a committed bias table.
+// A bias of O ≤ 2 channels has ov ≤ 1: a table of ≤ 2 columns, whose
+// vanishing mask hides at most 2 revealed forms, while a hashed model's
+// bias is claimed by its step and by the packing (package weightroot),
+// then opened by the batch: three. Its table is therefore b repeated
+// 2^(MinBiasVars − ov) times, B[h·2^ov + o] = b[o], and the step reads the
+// mean of the copies: with a stated b̃(r_o) (binding or hiding-only
+// parameters) as a claim on B̃ at (½, …, ½) ‖ r_o (biasPoint), under
+// vanishing masks as the bias term Σ_x biasEq(x)·B̂(x) of the step's
+// sumcheck over B's variables, B̂'s final a claim at a point of B's own
+// (Z there is nonzero, so the claim stays masked). For the honest table
+// the mean is b; for any committed table it is a function of the table
+// alone: the bias the model commitment binds.
+const MinBiasVars = 2
+
+// biasVars returns ov and the committed bias table's variables,
+// max(ov, MinBiasVars).
+func (l *Layer) biasVars() (ov, bv int) {
+	_, ov = mle.Pow2(l.O)
+	return ov, max(ov, MinBiasVars)
+}
+
+// biasPad returns the committed bias table's leading coordinates, ½ each
+// (none when ov ≥ MinBiasVars).
+func (l *Layer) biasPad() []fr.Element {
+	ov, bv := l.biasVars()
+	pad := make([]fr.Element, bv-ov)
+	for i := range pad {
+		pad[i].SetUint64(2)
+		pad[i].Inverse(&pad[i])
 	}
-	op, ov := mle.Pow2(l.O)
+	return pad
+}
+
+// biasEq returns the bias term's eq factor under vanishing masks (zk.go):
+// eq(r_o, ·) (eqO) over the committed bias table's variables, repeated
+// over the leading ones and scaled by 2^(ov − bv), so that
+// Σ_x biasEq(x)·B(x) = b̃(r_o) for B's equal copies of b. With eqO nil it
+// returns the scale alone (one entry): the factor's MLE at (ρ_pad, ρ_o) is
+// the scale times eq(r_o, ρ_o).
+func (l *Layer) biasEq(eqO []fr.Element) mle.Table {
+	ov, bv := l.biasVars()
+	var scale fr.Element
+	scale.SetUint64(1 << (bv - ov))
+	scale.Inverse(&scale)
+	if eqO == nil {
+		return mle.Table{scale}
+	}
+	out := make(mle.Table, len(eqO)<<(bv-ov))
+	for i := range out {
+		out[i].Mul(&eqO[i&(len(eqO)-1)], &scale)
+	}
+	return out
+}
+
+// biasPoint is the point of the committed bias table that stands for b̃'s
+// point r (biasPad ‖ r).
+func (l *Layer) biasPoint(r []fr.Element) []fr.Element {
+	return append(l.biasPad(), r...)
+}
+
+// WeightTables returns the tables Commit commits: Wmat's padded
+// 2^ov × 2^kv table (row o, patch entry k) and, when l has a bias, b's
+// table of 2^max(ov, MinBiasVars) entries (nil otherwise), zero on
+// padding, repeated (MinBiasVars). The model commitment (package
+// weightroot) packs exactly these.
+func (l *Layer) WeightTables() (w, b mle.Table) {
+	op, _ := mle.Pow2(l.O)
 	kc := l.C * l.KH * l.KW
-	w := make(mle.Table, op<<l.kv)
+	w = make(mle.Table, op<<l.kv)
 	for o := 0; o < l.O; o++ {
 		for k := 0; k < kc; k++ {
 			w[o<<l.kv+k].SetInt64(l.Weights[o*kc+k])
 		}
 	}
-	var b mle.Table
-	if l.Bias != nil {
-		b = make(mle.Table, op)
+	return w, l.biasTable()
+}
+
+// biasTable returns the committed bias table of l.Bias (nil without a
+// bias): b padded to 2^ov and repeated to 2^bv entries (MinBiasVars).
+func (l *Layer) biasTable() mle.Table {
+	if l.Bias == nil {
+		return nil
+	}
+	ov, bv := l.biasVars()
+	b := make(mle.Table, 1<<bv)
+	for h := 0; h < 1<<(bv-ov); h++ {
 		for o, v := range l.Bias {
-			b[o].SetInt64(v)
+			b[h<<ov+o].SetInt64(v)
 		}
 	}
-	c, err := matmul.CommitWeights(params, "zkinfer/conv/weights/", seed, w, ov+l.kv, b, ov)
+	return b
+}
+
+// Commit returns a copy of l whose weights and bias are committed with the
+// hiding params and fresh randomness (matmul.CommitWeights): every call
+// gives other commitments. The copy keeps the weights for the prover; its
+// data serves one proof.
+func (l *Layer) Commit(params pcs.Params) (*Layer, error) {
+	if !params.Hiding {
+		return nil, fmt.Errorf("conv: committed weights need hiding commitments (pcs.Params.Hiding)")
+	}
+	w, b := l.WeightTables()
+	c, err := matmul.CommitWeights(params, w, b)
 	if err != nil {
 		return nil, err
 	}
@@ -66,12 +147,12 @@ func NewCommittedLayer(s Shape, hasBias bool, w, b pcs.Commitment) (*Layer, erro
 	if err != nil {
 		return nil, err
 	}
-	_, ov := mle.Pow2(s.O)
+	ov, bv := l.biasVars()
 	if w.NumVars != ov+l.kv || w.RowVars > w.NumVars {
 		return nil, fmt.Errorf("conv: weights committed over %d variables, want %d", w.NumVars, ov+l.kv)
 	}
-	if hasBias && (b.NumVars != ov || b.RowVars > b.NumVars) {
-		return nil, fmt.Errorf("conv: bias committed over %d variables, want %d", b.NumVars, ov)
+	if hasBias && (b.NumVars != bv || b.RowVars > b.NumVars) {
+		return nil, fmt.Errorf("conv: bias committed over %d variables, want %d", b.NumVars, bv)
 	}
 	if !hasBias && b != (pcs.Commitment{}) {
 		return nil, fmt.Errorf("conv: a bias commitment for a layer without bias")
@@ -81,6 +162,10 @@ func NewCommittedLayer(s Shape, hasBias bool, w, b pcs.Commitment) (*Layer, erro
 	l.digest = committedDigest(s, hasBias, l.com)
 	return l, nil
 }
+
+// WeightData returns the prover's data of the committed W and b (b's nil
+// without a bias; both nil for public weights or a verifier's layer).
+func (l *Layer) WeightData() (w, b *pcs.ProverData) { return l.com.Data() }
 
 // Committed reports whether the layer's weights are committed, and returns
 // the commitments (b's is the zero Commitment without a bias).
@@ -102,7 +187,7 @@ func committedDigest(s Shape, hasBias bool, c *matmul.WeightCom) [32]byte {
 	h := sha256.New()
 	h.Write([]byte("zkinfer/conv/committed"))
 	fmt.Fprintf(h, "%d %d %d %d %d %d %d %d %t/", s.C, s.H, s.W, s.O, s.KH, s.KW, s.Stride, s.Pad, hasBias)
-	d := matmul.ModelCommitment([]pcs.Commitment{c.W, c.B})
+	d := matmul.CommitmentsDigest([]pcs.Commitment{c.W, c.B})
 	h.Write(d[:])
 	var out [32]byte
 	h.Sum(out[:0])
@@ -139,7 +224,7 @@ func (l *Layer) proveClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO, 
 		bAtR.Add(bAtR, &t)
 	}
 	tr.AppendElements("conv/b(r)", *bAtR)
-	if err := bp.Claim(l.com.BData, ro, *bAtR); err != nil {
+	if err := bp.Claim(l.com.BData, l.biasPoint(ro), *bAtR); err != nil {
 		return fr.Element{}, err
 	}
 	sp := l.patchSum(eqP)
@@ -164,7 +249,7 @@ func (l *Layer) verifyClaim(tr *transcript.Transcript, yAtR fr.Element, ro, eqO,
 		return yAtR, nil
 	}
 	tr.AppendElements("conv/b(r)", bAtR)
-	if err := bv.Check(tr, pcs.Params{}, l.com.B, ro, bAtR, pcs.Opening{}); err != nil {
+	if err := bv.Check(tr, pcs.Params{}, l.com.B, l.biasPoint(ro), bAtR, pcs.Opening{}); err != nil {
 		return fr.Element{}, err
 	}
 	sp := l.patchSum(eqP)

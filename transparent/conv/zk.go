@@ -70,11 +70,11 @@ func (l *Layer) patchMaskVars(y pcs.Commitment) (int, int) {
 // zkShape is the matmul sumcheck's statement under vanishing masks and its
 // number of variables; cB is B's mask variables.
 func (l *Layer) zkShape(w, b, y pcs.Commitment, cB int, ro, rp, eqP []fr.Element) (sumcheck.Shape, int) {
-	_, ov := mle.Pow2(l.O)
+	_, bvars := l.biasVars()
 	bias := b != (pcs.Commitment{})
 	n := l.kv
 	if bias {
-		n = max(l.kv, ov)
+		n = max(l.kv, bvars)
 	}
 	sh := sumcheck.Shape{Tables: 2, Masked: []int{-1, -1}, Spans: []int{0, 0}}
 	sh.Terms = []sumcheck.Term{{Coef: matmul.Repeat(fr.One(), l.kv, n), Factors: []int{0, 1}}}
@@ -84,10 +84,12 @@ func (l *Layer) zkShape(w, b, y pcs.Commitment, cB int, ro, rp, eqP []fr.Element
 	sh.Masked[1], sh.Spans[1] = matmul.MaskVars(cB > 0, cB, l.kv, n)
 	if bias {
 		sh.Tables = 4
-		mb, sb := matmul.MaskVars(b.NumVars > 0, b.NumVars-b.RowVars, ov, n)
+		// the committed table B (biasVars' bv variables: b repeated) and
+		// eq(r_o, ·)·2^(ov−bv) repeated alike: Σ = b̃(r_o) for b's copies
+		mb, sb := matmul.MaskVars(b.NumVars > 0, b.NumVars-b.RowVars, bvars, n)
 		sh.Masked = append(sh.Masked, -1, mb)
 		sh.Spans = append(sh.Spans, 0, sb)
-		sh.Terms = append(sh.Terms, sumcheck.Term{Coef: matmul.Repeat(l.patchSum(eqP), ov, n), Factors: []int{2, 3}})
+		sh.Terms = append(sh.Terms, sumcheck.Term{Coef: matmul.Repeat(l.patchSum(eqP), bvars, n), Factors: []int{2, 3}})
 	}
 	sh.Tail = matmul.OutputTail(y, nil, append(append([]fr.Element(nil), ro...), rp...))
 	return sh, n
@@ -160,12 +162,8 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 	}
 	add(l.patches(x, eqP), bRow)
 	if l.com != nil && l.com.BData != nil {
-		add(append(mle.Table(nil), eqO...), nil)
-		bt := make(mle.Table, len(eqO))
-		for o, v := range l.Bias {
-			bt[o].SetInt64(v)
-		}
-		add(bt, matmul.MaskAfter(l.com.BData, nil))
+		add(l.biasEq(eqO), nil)
+		add(l.biasTable(), matmul.MaskAfter(l.com.BData, nil))
 	}
 	if zkCheat.fixTail {
 		cheat.ShiftTail(in.Tail, cheat.OffBy(claim, &in))
@@ -193,8 +191,8 @@ func (l *Layer) proveVanishing(tr *transcript.Transcript, params pcs.Params, xDa
 		return err
 	}
 	if len(fin) == 4 {
-		_, ov := mle.Pow2(l.O)
-		if err := bp.Claim(l.com.BData, rho[n-ov:], fin[3]); err != nil {
+		_, bvars := l.biasVars()
+		if err := bp.Claim(l.com.BData, rho[n-bvars:], fin[3]); err != nil {
 			return err
 		}
 	}
@@ -284,11 +282,13 @@ func (l *Layer) verifyVanishing(tr *transcript.Transcript, xCom pcs.Commitment, 
 		return err
 	}
 	if sh.Tables == 4 {
-		_, ov := mle.Pow2(l.O)
-		if e := mle.Eq(ro, rho[n-ov:]); !omit["bias eq"] && !e.Equal(&fin[2]) {
+		ov, bvars := l.biasVars()
+		e := mle.Eq(ro, rho[n-ov:])
+		e.Mul(&e, &l.biasEq(nil)[0])
+		if !omit["bias eq"] && !e.Equal(&fin[2]) {
 			return fmt.Errorf("conv: the bias term's eq factor differs from eq(r_o, ρ)")
 		}
-		if err := bv.Check(tr, pcs.Params{}, bc, rho[n-ov:], fin[3], pcs.Opening{}); err != nil {
+		if err := bv.Check(tr, pcs.Params{}, bc, rho[n-bvars:], fin[3], pcs.Opening{}); err != nil {
 			return err
 		}
 	}

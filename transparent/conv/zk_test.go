@@ -30,14 +30,14 @@ func TestCommittedHiding(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d", md.name, i), func(t *testing.T) {
 				l, x, _, y := setup(t, s, true)
 				inMode(md, func() {
-					cl, err := l.Commit(md.params, [32]byte{3})
+					cl, err := l.Commit(md.params)
 					if err != nil {
 						t.Fatal(err)
 					}
 					if err := run(t, cl, cl, x, mle.FromInt64(y), cheats{}, nil); err != nil {
 						t.Errorf("honest committed step rejected: %v", err)
 					}
-					cl, _ = l.Commit(md.params, [32]byte{3})
+					cl, _ = l.Commit(md.params)
 					y[0]++
 					if err := run(t, cl, cl, x, mle.FromInt64(y), cheats{}, nil); err == nil {
 						t.Error("wrong output accepted")
@@ -85,7 +85,7 @@ func TestVanishingChecksNeeded(t *testing.T) {
 				inMode(vanishingMode, func() {
 					p := l
 					if c.committed {
-						if p, err = l.Commit(cur.params, [32]byte{1}); err != nil {
+						if p, err = l.Commit(cur.params); err != nil {
 							t.Fatal(err)
 						}
 					}

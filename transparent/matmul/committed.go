@@ -14,8 +14,8 @@ import (
 
 // Committed weights (docs/TRANSPARENT.md, "Secret weights"). A layer made
 // by [Layer.Commit] (prover) or [NewCommittedLayer] (verifier) holds
-// hiding commitments to W's padded k×n table and to b's n-entry table
-// instead of public values. In a step its digest binds the commitments,
+// hiding commitments to W's padded k×n table and to b's n-entry table,
+// made afresh for each proof, instead of public values. In a step its digest binds the commitments,
 // not the weights; the verifier never reads W or b: the sumcheck's final
 // value W̃(r_k, r_j) and the stated b̃(r_j) (StepProof.BAtR, absorbed before
 // the sumcheck's claim is formed from it) become claims of the step's
@@ -25,27 +25,34 @@ import (
 // "Soundness"): a W̃ or b̃ other than the committed table's passes with at
 // most the batch's error.
 
-// Commit returns a copy of l whose W and b (when l has one) are committed
-// with the hiding params, the randomness of each table drawn from seed
-// (pcs.CommitSeeded; the W and b tables get seeds derived apart). The same
-// layer, params and seed give the same commitments: a model commitment is
-// recomputed from the weights and the seed. The copy keeps W and b for the
-// prover's sumcheck.
-func (l *Layer) Commit(params pcs.Params, seed [32]byte) (*Layer, error) {
-	if !params.Hiding {
-		return nil, fmt.Errorf("matmul: committed weights need hiding commitments (pcs.Params.Hiding)")
-	}
+// WeightTables returns the tables Commit commits: W's padded k×n table
+// (its entries row-major, zero padding) and, when l has a bias, b's n-entry
+// table (nil otherwise). The model commitment (package weightroot) packs
+// exactly these.
+func (l *Layer) WeightTables() (w, b mle.Table) {
 	d := (&Public{Layer: l, M: 1}).dims()
-	w := make(mle.Table, d.k*d.n)
+	w = make(mle.Table, d.k*d.n)
 	for r := 0; r < l.K; r++ {
 		copy(w[r*d.n:r*d.n+l.N], l.W[r*l.N:(r+1)*l.N])
 	}
-	var b mle.Table
 	if l.B != nil {
 		b = make(mle.Table, d.n)
 		copy(b, l.B)
 	}
-	c, err := CommitWeights(params, "zkinfer/matmul/weights/", seed, w, d.c+d.e, b, d.e)
+	return w, b
+}
+
+// Commit returns a copy of l whose W and b (when l has one) are committed
+// with the hiding params and fresh randomness (CommitWeights): every call
+// gives other commitments, so that the weights stay hidden across proofs
+// (docs/TRANSPARENT.md, "Secret weights"). The copy keeps W and b for the
+// prover's sumcheck; its data serves one proof.
+func (l *Layer) Commit(params pcs.Params) (*Layer, error) {
+	if !params.Hiding {
+		return nil, fmt.Errorf("matmul: committed weights need hiding commitments (pcs.Params.Hiding)")
+	}
+	w, b := l.WeightTables()
+	c, err := CommitWeights(params, w, b)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +89,10 @@ func NewCommittedLayer(K, N int, hasBias bool, w, b pcs.Commitment) (*Layer, err
 	l.digest = committedDigest(K, N, hasBias, com)
 	return l, nil
 }
+
+// WeightData returns the prover's data of the committed W and b (b's nil
+// without a bias; both nil for public weights or a verifier's layer).
+func (l *Layer) WeightData() (w, b *pcs.ProverData) { return l.com.Data() }
 
 // Committed reports whether the layer's weights are committed, and returns
 // the commitments (b's is the zero Commitment without a bias).
@@ -193,11 +204,12 @@ func (pub *Public) checkW(tr *transcript.Transcript, rk, rj, eqJ []fr.Element, k
 	return pub.com.CheckW(tr, rk, rj, wAtR, bv)
 }
 
-// ModelCommitment is the digest of a model's weight commitments in order:
+// CommitmentsDigest is the digest of weight commitments in order:
 // SHA-256("zkinfer/transparent/model-commitment" ‖ count ‖ each root ‖
-// numVars ‖ rowVars). What `zkinfer commit` prints for --backend sumcheck
-// and a verifier compares with the published one.
-func ModelCommitment(coms []pcs.Commitment) [32]byte {
+// numVars ‖ rowVars) (a convolution's digest binds its two with it). Until
+// wire version 8 it was the model commitment of hashed weights; that is now
+// the Poseidon2 root of package weightroot.
+func CommitmentsDigest(coms []pcs.Commitment) [32]byte {
 	h := sha256.New()
 	h.Write([]byte("zkinfer/transparent/model-commitment"))
 	var n [8]byte
@@ -207,11 +219,4 @@ func ModelCommitment(coms []pcs.Commitment) [32]byte {
 	var out [32]byte
 	h.Sum(out[:0])
 	return out
-}
-
-// LayerSeed derives layer i's seed from a model's secret salt.
-func LayerSeed(salt [32]byte, i int) [32]byte {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], uint32(i))
-	return sha256.Sum256(append(append([]byte("zkinfer/transparent/weights/"), salt[:]...), b[:]...))
 }

@@ -1,7 +1,6 @@
 package matmul
 
 import (
-	"crypto/sha256"
 	"io"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -20,20 +19,20 @@ type WeightCom struct {
 	WData, BData *pcs.ProverData
 }
 
-// CommitWeights commits w (over wVars variables) and, when b is not nil, b
-// (over bVars) with the hiding params, each table's randomness drawn from
-// SubSeed(prefix, seed, "W") and SubSeed(prefix, seed, "b")
-// (pcs.CommitSeeded): the same tables, params, prefix and seed give the
-// same commitments.
-func CommitWeights(params pcs.Params, prefix string, seed [32]byte, w mle.Table, wVars int, b mle.Table, bVars int) (*WeightCom, error) {
+// CommitWeights commits w and, when b is not nil, b with the hiding
+// params and fresh randomness (pcs.CommitShape: crypto/rand), each over
+// at most WeightRowVars rows: two calls give independent commitments, so
+// no two proofs open the same hiding commitment (docs/TRANSPARENT.md,
+// "Secret weights").
+func CommitWeights(params pcs.Params, w, b mle.Table) (*WeightCom, error) {
 	c := &WeightCom{}
 	var err error
-	if c.WData, err = pcs.CommitSeeded(params, w, pcs.RowVars(wVars, params), SubSeed(prefix, seed, "W")); err != nil {
+	if c.WData, err = pcs.CommitShape(params, w, WeightRowVars(w.NumVars(), params)); err != nil {
 		return nil, err
 	}
 	c.W = c.WData.Commitment()
 	if b != nil {
-		if c.BData, err = pcs.CommitSeeded(params, b, pcs.RowVars(bVars, params), SubSeed(prefix, seed, "b")); err != nil {
+		if c.BData, err = pcs.CommitShape(params, b, WeightRowVars(b.NumVars(), params)); err != nil {
 			return nil, err
 		}
 		c.B = c.BData.Commitment()
@@ -41,10 +40,21 @@ func CommitWeights(params pcs.Params, prefix string, seed [32]byte, w mle.Table,
 	return c, nil
 }
 
-// SubSeed is SHA-256(prefix ‖ label ‖ "/" ‖ seed): a table's seed derived
-// from a layer's, apart for each prefix and label.
-func SubSeed(prefix string, seed [32]byte, label string) [32]byte {
-	return sha256.Sum256(append([]byte(prefix+label+"/"), seed[:]...))
+// WeightRowVars is the row split of a committed weight table of n
+// variables: pcs.RowVars', but at most n − 3 (n − 2 for n < 5), so that
+// the table has at least 8 columns (4 for the smallest): under vanishing
+// masks every revealed value of a table is a linear form in its mask row
+// of one entry a column, and a hashed model's weight table is claimed by
+// its layer, its range check and the packing (package weightpack), then
+// opened by the batch — four forms, hidden while they are at most the
+// columns. A table of n < 2 variables (a convolution's bias of ≤ 2 output
+// channels) has ≤ 2 columns and is not hidden (docs/TRANSPARENT.md).
+func WeightRowVars(n int, params pcs.Params) int {
+	rv := pcs.RowVars(n, params)
+	if n >= 5 {
+		return min(rv, n-3)
+	}
+	return min(rv, max(n-2, 0))
 }
 
 // Commitments returns the commitments and true, or false when c is nil
@@ -54,6 +64,15 @@ func (c *WeightCom) Commitments() (w, b pcs.Commitment, ok bool) {
 		return w, b, false
 	}
 	return c.W, c.B, true
+}
+
+// Data returns the prover's data of W and b (b's nil without a bias; both
+// nil on the verifier's side or for public weights, c nil).
+func (c *WeightCom) Data() (w, b *pcs.ProverData) {
+	if c == nil {
+		return nil, nil
+	}
+	return c.WData, c.BData
 }
 
 // HasBias reports whether a bias is committed.

@@ -22,7 +22,7 @@ func committedStep(t *testing.T, md mode, M, K, N int) (*Layer, *pcs.ProverData,
 	stepParams = md
 	defer func() { stepParams = saved }()
 	layer, xData, xt, yt := stepInstance(t, M, K, N)
-	cl, err := layer.Commit(md.params, [32]byte{7})
+	cl, err := layer.Commit(md.params)
 	if err != nil {
 		t.Fatal(err)
 	}

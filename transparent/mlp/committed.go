@@ -3,51 +3,95 @@ package mlp
 import (
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/zkinfer/zkinfer/transparent/matmul"
+	"github.com/zkinfer/zkinfer/transparent/mle"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/weightroot"
 )
 
 // Secret weights (docs/TRANSPARENT.md, "Secret weights"): every layer's W
-// and b committed once per model with seeded hiding commitments
+// and b committed afresh for each proof with hiding commitments
 // (matmul.Layer.Commit); the verifier holds the architecture and the
 // commitments, never the weights, and checks W̃ and b̃ at its points
-// through the batch's openings.
+// through the batch's openings. The commitments are bound to the model
+// commitment — the Poseidon2 root of the packed weights and a salt —
+// inside the same proof (package weightroot): its transcript absorbs the
+// root and the commitments first, and its batch settles the packing's and
+// the tree's claims with the chain's.
 
 // CommittedProof is a BatchedProof for a model with committed weights:
 // Weights lists every layer's commitments in order (W, then b when the
-// layer has a bias); their digest (matmul.ModelCommitment) is the model
-// commitment.
+// layer has a bias), Root binds them to the model commitment
+// (Root.Root).
 type CommittedProof struct {
 	Weights []pcs.Commitment
+	Root    weightroot.Proof
 	BatchedProof
 }
 
 // Size returns the proof's size in bytes, 32 per field element or hash.
-func (p *CommittedProof) Size() int { return 34*len(p.Weights) + p.BatchedProof.Size() }
+func (p *CommittedProof) Size() int {
+	return 34*len(p.Weights) + p.Root.Size() + p.BatchedProof.Size()
+}
 
-// ModelCommitment returns the digest of the proof's weight commitments.
-func (p *CommittedProof) ModelCommitment() [32]byte { return matmul.ModelCommitment(p.Weights) }
+// ModelCommitment returns the model commitment the proof claims (checked
+// by VerifyCommitted): the weights' Poseidon2 root.
+func (p *CommittedProof) ModelCommitment() fr.Element { return p.Root.Root }
 
-// CommitWeights returns m with every layer's weights committed with
-// params (which must hide) from salt, and the commitments in order. The
-// same model, params and salt give the same commitments. The committed
-// model proves once (pcs opens a hiding commitment's data once): commit
-// again, to the same commitments, for the next proof.
+// WeightTables returns the tables CommitWeights commits, in its order (each
+// layer's W, then its b if any), and which are biases: what
+// weightroot.Root packs into the model commitment.
+func (m *Model) WeightTables() ([]mle.Table, []bool) {
+	var tables []mle.Table
+	var wide []bool
+	for _, g := range m.gemm {
+		w, b := g.WeightTables()
+		tables, wide = append(tables, w), append(wide, false)
+		if b != nil {
+			tables, wide = append(tables, b), append(wide, true)
+		}
+	}
+	return tables, wide
+}
+
+// biasFlags is WeightTables' second result from the architecture alone.
+func biasFlags(layers []Dense) []bool {
+	var wide []bool
+	for _, l := range layers {
+		if wide = append(wide, false); l.B != nil {
+			wide = append(wide, true)
+		}
+	}
+	return wide
+}
+
+// CommitWeights returns m with every layer's weights committed with params
+// (which must hide) and fresh randomness, bound to the model commitment
+// under salt (weightroot.Root of WeightTables), and the commitments in
+// order. Every call gives other commitments and the same root. The
+// committed model proves once: commit again for the next proof.
 func (m *Model) CommitWeights(params pcs.Params, salt [32]byte) (*Model, []pcs.Commitment, error) {
 	params = batchedParams(params)
 	out := &Model{InBits: m.InBits, Layers: m.Layers, Context: m.Context}
 	var coms []pcs.Commitment
+	var data []*pcs.ProverData
 	for i, g := range m.gemm {
-		c, err := g.Commit(params, matmul.LayerSeed(salt, i))
+		c, err := g.Commit(params)
 		if err != nil {
 			return nil, nil, fmt.Errorf("mlp: layer %d: %v", i, err)
 		}
 		w, b, _ := c.Committed()
-		coms = append(coms, w)
+		wd, bd := c.WeightData()
+		coms, data = append(coms, w), append(data, wd)
 		if c.HasBias() {
-			coms = append(coms, b)
+			coms, data = append(coms, b), append(data, bd)
 		}
 		out.gemm = append(out.gemm, c)
+	}
+	var err error
+	if out.root, err = weightroot.NewProver(params, data, biasFlags(m.Layers), salt); err != nil {
+		return nil, nil, fmt.Errorf("mlp: %v", err)
 	}
 	return out, coms, nil
 }
@@ -88,18 +132,22 @@ func (m *Model) WithCommitments(coms []pcs.Commitment) (*Model, error) {
 
 // ProveCommitted proves y = m(x) for a model whose weights CommitWeights
 // committed (cm): a batched proof (params must hide) carrying the
-// commitments.
+// commitments and their binding to the model commitment.
 func ProveCommitted(params pcs.Params, cm *Model, coms []pcs.Commitment, M int, x []int64) (CommittedProof, []int64, error) {
 	if !params.Hiding {
 		return CommittedProof{}, nil, fmt.Errorf("mlp: committed weights are proven with hiding commitments (pcs.Params.Hiding)")
 	}
+	if cm.root == nil {
+		return CommittedProof{}, nil, fmt.Errorf("mlp: ProveCommitted needs a model from CommitWeights")
+	}
 	p, y, err := ProveBatched(params, cm, M, x)
-	return CommittedProof{Weights: coms, BatchedProof: p}, y, err
+	return CommittedProof{Weights: coms, Root: cm.root.Proof(), BatchedProof: p}, y, err
 }
 
 // VerifyCommitted checks a CommittedProof against the architecture arch
-// (its weights unread) and the commitments the proof carries; the caller
-// compares proof.ModelCommitment() with the one it expects.
+// (its weights unread) and the commitments the proof carries, bound to
+// the model commitment proof.ModelCommitment(), which the caller compares
+// with the one it expects.
 func VerifyCommitted(params pcs.Params, arch *Model, M int, y []int64, proof CommittedProof) error {
 	if !params.Hiding {
 		return fmt.Errorf("mlp: committed weights are checked with hiding commitments (pcs.Params.Hiding)")
@@ -107,6 +155,9 @@ func VerifyCommitted(params pcs.Params, arch *Model, M int, y []int64, proof Com
 	vm, err := arch.WithCommitments(proof.Weights)
 	if err != nil {
 		return err
+	}
+	if vm.rootV, err = weightroot.NewVerifier(proof.Weights, biasFlags(arch.Layers), proof.Root); err != nil {
+		return fmt.Errorf("mlp: %v", err)
 	}
 	return VerifyBatched(params, vm, M, y, proof.BatchedProof)
 }

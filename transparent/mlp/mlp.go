@@ -30,6 +30,7 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/pcs"
 	"github.com/zkinfer/zkinfer/transparent/rescale"
 	"github.com/zkinfer/zkinfer/transparent/transcript"
+	"github.com/zkinfer/zkinfer/transparent/weightroot"
 )
 
 // Dense is one layer: y = requant(x·W + b).
@@ -53,6 +54,11 @@ type Model struct {
 	// part of the model; the caller sets it, on a copy, per proof
 	// (transparent/artifact: the context's public input, 32 bytes).
 	Context []byte
+
+	// root, rootV bind committed weights to the model commitment
+	// (committed.go): the prover's, the verifier's; nil for public weights.
+	root  *weightroot.Prover
+	rootV *weightroot.Verifier
 }
 
 // NewModel checks that the layers chain (each K the previous N) and hashes

@@ -86,6 +86,12 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch chea
 		y = ch.claimY(y)
 	}
 	tr := m.start(M, y)
+	if m.root != nil {
+		if bp == nil {
+			return Proof{}, batch.Proof{}, nil, fmt.Errorf("mlp: committed weights are proven batched (ProveCommitted)")
+		}
+		m.root.Bind(tr)
+	}
 	if bp != nil && params.Hiding { // every zk sumcheck's Libra mask from one stream of pools (batch.PoolMasks)
 		bp.PoolMasks(tr)
 		defer sumcheck.DetachStream(tr)
@@ -129,6 +135,11 @@ func (m *Model) prove(params pcs.Params, M int, x []int64, batched bool, ch chea
 			return Proof{}, batch.Proof{}, nil, err
 		}
 	}
+	if m.root != nil {
+		if err := m.root.Prove(tr, params, bp); err != nil {
+			return Proof{}, batch.Proof{}, nil, fmt.Errorf("mlp: the weights' root: %v", err)
+		}
+	}
 	var bproof batch.Proof
 	if batched {
 		if bproof, err = bp.Prove(tr); err != nil {
@@ -163,6 +174,12 @@ func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *bat
 		return fmt.Errorf("mlp: x committed over %d variables, want %d entries", proof.X.NumVars, xSize)
 	}
 	tr := m.start(M, y)
+	if m.rootV != nil {
+		if bv == nil {
+			return fmt.Errorf("mlp: committed weights are verified batched (VerifyCommitted)")
+		}
+		m.rootV.Bind(tr)
+	}
 	if bv != nil && params.Hiding {
 		bv.PoolMasks(tr, bp.Pools.Coms)
 		defer sumcheck.DetachStream(tr)
@@ -194,6 +211,11 @@ func (m *Model) verify(params pcs.Params, M int, y []int64, proof Proof, bp *bat
 		want, _ := yt.Eval(pt)
 		if err := bv.Check(tr, params, cur, pt, want, proof.Out); err != nil {
 			return fmt.Errorf("mlp: the committed output is not y: %v", err)
+		}
+	}
+	if m.rootV != nil {
+		if err := m.rootV.Verify(tr, params, bv); err != nil {
+			return fmt.Errorf("mlp: the weights' root: %v", err)
 		}
 	}
 	if bv != nil {

@@ -8,13 +8,15 @@ import (
 
 // Proofs of models with committed weights (docs/TRANSPARENT.md, "Secret
 // weights"): kind 4 is an mlp.CommittedProof, kind 5 a cnn.CommittedProof,
-// each the weight commitments (a u32 count, then the commitments) followed
-// by the body of kind 2 or 3.
+// each the weight commitments (a u32 count, then the commitments), their
+// binding to the model commitment (weightroot.go; version 8), then the
+// body of kind 2 or 3.
 
 // EncodeMLPCommitted encodes an mlp.CommittedProof (kind KindMLPCommitted).
 func EncodeMLPCommitted(p *mlp.CommittedProof) ([]byte, error) {
 	return encode(KindMLPCommitted, func(w *writer) {
 		w.commitments(p.Weights)
+		w.weightRoot(&p.Root)
 		w.mlp(&p.Proof)
 		w.batch(&p.Batch)
 	})
@@ -24,6 +26,7 @@ func EncodeMLPCommitted(p *mlp.CommittedProof) ([]byte, error) {
 func DecodeMLPCommitted(b []byte) (*mlp.CommittedProof, error) {
 	return decode(b, KindMLPCommitted, func(r *reader, p *mlp.CommittedProof) {
 		p.Weights = r.commitments("weight commitments")
+		r.weightRoot(&p.Root)
 		r.mlp(&p.Proof)
 		r.batch(&p.Batch)
 	})
@@ -33,6 +36,7 @@ func DecodeMLPCommitted(b []byte) (*mlp.CommittedProof, error) {
 func EncodeCNNCommitted(p *cnn.CommittedProof) ([]byte, error) {
 	return encode(KindCNNCommitted, func(w *writer) {
 		w.commitments(p.Weights)
+		w.weightRoot(&p.Root)
 		w.cnn(&p.Proof)
 	})
 }
@@ -41,6 +45,7 @@ func EncodeCNNCommitted(p *cnn.CommittedProof) ([]byte, error) {
 func DecodeCNNCommitted(b []byte) (*cnn.CommittedProof, error) {
 	return decode(b, KindCNNCommitted, func(r *reader, p *cnn.CommittedProof) {
 		p.Weights = r.commitments("weight commitments")
+		r.weightRoot(&p.Root)
 		r.cnn(&p.Proof)
 	})
 }

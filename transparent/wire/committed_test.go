@@ -11,6 +11,9 @@ import (
 	"github.com/zkinfer/zkinfer/transparent/cnn"
 	"github.com/zkinfer/zkinfer/transparent/mlp"
 	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/poseidon2gkr"
+	"github.com/zkinfer/zkinfer/transparent/weightpack"
+	"github.com/zkinfer/zkinfer/transparent/weightroot"
 )
 
 var hidingTest = pcs.Params{RateLog: testParams.RateLog, Queries: testParams.Queries, Hiding: true}
@@ -78,6 +81,32 @@ func TestMLPCommitted(t *testing.T) {
 	})
 }
 
+// TestMLPCommittedZK: kind 4 round-trips under vanishing masks (the CLI's
+// parameters), whose tree proof has its zero-knowledge part.
+func TestMLPCommittedZK(t *testing.T) {
+	zk := hidingTest
+	zk.Vanishing = true
+	m, x := small(t)
+	cm, coms, err := m.CommitWeights(zk, [32]byte{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, y, err := mlp.ProveCommitted(zk, cm, coms, 1, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Root.Tree.ZK == nil {
+		t.Fatal("no zero-knowledge tree proof under vanishing masks")
+	}
+	b, err := EncodeMLPCommitted(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, b, EncodeMLPCommitted, DecodeMLPCommitted, func(q *mlp.CommittedProof) error {
+		return mlp.VerifyCommitted(zk, m, 1, y, *q)
+	})
+}
+
 // TestCNNCommitted: kind 5 round-trips with its weight commitments.
 func TestCNNCommitted(t *testing.T) {
 	c, x := lowered(t, onnxbuild.Bytes(onnxbuild.ConvStem(4)), 9)
@@ -102,8 +131,13 @@ func TestCNNCommitted(t *testing.T) {
 // committed.go encodes.
 func TestCommittedFieldsCovered(t *testing.T) {
 	for typ, fields := range map[reflect.Type]string{
-		reflect.TypeFor[mlp.CommittedProof](): "Weights BatchedProof",
-		reflect.TypeFor[cnn.CommittedProof](): "Weights Proof",
+		reflect.TypeFor[mlp.CommittedProof]():     "Weights Root BatchedProof",
+		reflect.TypeFor[cnn.CommittedProof]():     "Weights Root Proof",
+		reflect.TypeFor[weightroot.Proof]():       "Root Salt Leaves Pack Tree",
+		reflect.TypeFor[weightpack.Proof]():       "Limbs M H G Sumcheck",
+		reflect.TypeFor[poseidon2gkr.Proof]():     "Levels Opening ZK",
+		reflect.TypeFor[poseidon2gkr.PermProof](): "Layers",
+		reflect.TypeFor[poseidon2gkr.ZKProof]():   "Masks Leaves Reduce MaskOpening Pool PoolOpening",
 	} {
 		var got []string
 		for i := range typ.NumField() {

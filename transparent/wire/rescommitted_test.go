@@ -57,7 +57,7 @@ func TestResidualCommittedFieldsCovered(t *testing.T) {
 	for i := range typ.NumField() {
 		got = append(got, typ.Field(i).Name)
 	}
-	if g := strings.Join(got, " "); g != "Weights ResProof" {
-		t.Errorf("%v has fields %q, transparent/wire encodes %q: update rescommitted.go and bump Version", typ, g, "Weights ResProof")
+	if g := strings.Join(got, " "); g != "Weights Root ResProof" {
+		t.Errorf("%v has fields %q, transparent/wire encodes %q: update rescommitted.go and bump Version", typ, g, "Weights Root ResProof")
 	}
 }

@@ -6,9 +6,9 @@
 // reader that every part decodes through, so the rules below hold for all of
 // them at once and a change to any part is one version bump here.
 //
-// # Format, version 3
+// # Format, version 8
 //
-//	proof   = magic "ZKTP" ‖ version u16 (3) ‖ kind u8 ‖ body
+//	proof   = magic "ZKTP" ‖ version u16 (8) ‖ kind u8 ‖ body
 //	u8, u16, u32: big-endian unsigned integers
 //	elem    = 32 bytes, big-endian, canonical (< r, BN254's scalar field)
 //	hash    = 32 bytes
@@ -22,7 +22,8 @@
 // per group its rounds, finals, u, v, columns per table, multiproofs per
 // table and the masks' values); kind 3 a cnn.Proof (cnn.go); kinds 4 and 5
 // the same with committed weights (committed.go: the weight commitments,
-// then kind 2's or 3's body); kind 6 a cnn.ResProof (residual.go), kind 7
+// their binding to the model commitment (weightroot.go), then kind 2's or
+// 3's body); kind 6 a cnn.ResProof (residual.go), kind 7
 // the same with committed weights (rescommitted.go).
 //
 // # Decoding untrusted bytes
@@ -77,7 +78,14 @@ import (
 // sumcheck and a pcs opening); a chain's zero-knowledge sumchecks carry
 // their masks' G and g(r) with an empty commitment and opening. A
 // version-6 proof is refused: prove again.
-const Version = 7
+// Version 8 (hashed weights secret across proofs, issue 22): kinds 4, 5 and
+// 7 carry, after the weight commitments (now fresh for every proof), their
+// binding to the model commitment — the Poseidon2 root, the salt's and the
+// leaves' commitments, the packing and the tree proofs (weightroot.go);
+// committed convolution biases of ≤ 2 channels are repeated to 4 entries
+// (conv.MinBiasVars). Kinds 1, 2, 3 and 6 (fixed weights) are unchanged
+// but for the version. A version-7 proof is refused: prove again.
+const Version = 8
 
 // Magic opens every encoded proof.
 const Magic = "ZKTP"
