@@ -54,4 +54,3 @@ func BenchmarkMulG1OneChain(b *testing.B) {
 		})
 	}
 }
-
