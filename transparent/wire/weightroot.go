@@ -10,7 +10,7 @@ import (
 // package weightroot), after the weight commitments of kinds 4, 5 and 7:
 //
 //	root elem ‖ salt commitment ‖ leaves commitment
-//	‖ pack: limbs (commitments) ‖ M ‖ H ‖ G ‖ sumcheck
+//	‖ pack: limbs (commitments) ‖ M ‖ H (commitments) ‖ G ‖ sumcheck
 //	‖ tree: levels (count, each its layers' sumchecks, counted)
 //	        ‖ opening ‖ zk presence u8 (0 or 1)
 //	        [‖ masks commitment ‖ leaves sumcheck ‖ reduce sumcheck
@@ -25,7 +25,7 @@ func (w *writer) weightRoot(p *weightroot.Proof) {
 	w.commitment(&p.Leaves)
 	w.commitments(p.Pack.Limbs)
 	w.commitment(&p.Pack.M)
-	w.commitment(&p.Pack.H)
+	w.commitments(p.Pack.H)
 	w.commitment(&p.Pack.G)
 	w.sumcheck(&p.Pack.Sumcheck)
 	list(w, p.Tree.Levels, func(l *poseidon2gkr.PermProof) { list(w, l.Layers, w.sumcheck) })
@@ -51,7 +51,7 @@ func (r *reader) weightRoot(p *weightroot.Proof) {
 	r.commitment(&p.Leaves, "leaves")
 	p.Pack.Limbs = r.commitments("packing limbs")
 	r.commitment(&p.Pack.M, "packing m")
-	r.commitment(&p.Pack.H, "packing h")
+	p.Pack.H = r.commitments("packing h")
 	r.commitment(&p.Pack.G, "packing g")
 	r.sumcheck(&p.Pack.Sumcheck, "packing sumcheck")
 	p.Tree.Levels = readList(r, minTreeLevel, "tree levels", func(l *poseidon2gkr.PermProof) {
