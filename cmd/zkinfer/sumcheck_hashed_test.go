@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/zkinfer/zkinfer/internal/testkit"
+	"github.com/zkinfer/zkinfer/transparent/pcs"
+	"github.com/zkinfer/zkinfer/transparent/wire"
 )
 
 // TestSumcheckHashed: --backend sumcheck with --param-visibility hashed
@@ -16,6 +19,8 @@ import (
 // holds no weights; prove (--model, --param-salt) gives the fixed-weights
 // proof's outputs; the proof's model commitment is the one `zkinfer commit`
 // prints; verify prints it in the statement and checks --model-commitment;
+// a second proof under the same salt has other weight commitments and
+// verifies against the same commitment (provenAgain);
 // a tampered commitment in PROOF.json, another salt's commitment expected,
 // a missing salt, a model of another architecture and the proof checked
 // against the fixed directory are each refused.
@@ -51,6 +56,7 @@ func TestSumcheckHashed(t *testing.T) {
 				!saysZK(out, true) || !strings.Contains(out, "and secret weights (") {
 				t.Fatalf("verify said %q", out)
 			}
+			provenAgain(t, dir, input, model, salt, pf, mc)
 			other := strings.TrimSpace(mustZK(t, "commit", dir, "--model", model, "--param-salt", "0x1234"))
 			if other == mc {
 				t.Fatal("another salt gave the same commitment")
@@ -98,4 +104,64 @@ func TestSumcheckHashed(t *testing.T) {
 			t.Errorf("another model's weights: exit %d: %s", code, errOut)
 		}
 	})
+}
+
+// provenAgain proves dir's model again under the same salt (pf's proof was
+// the first) and checks that the second proof verifies against the same
+// model commitment mc while none of its weight commitments is the first's
+// (fresh in every proof), and that the first proof with its format version
+// set to 7 (before the weights were bound to a root) is refused with one
+// line saying to prove again.
+func provenAgain(t *testing.T, dir, input, model, salt, pf, mc string) {
+	t.Helper()
+	pf2 := filepath.Join(t.TempDir(), "again.json")
+	mustZK(t, "prove", dir, "--input", input, "--proof", pf2, "--model", model, "--param-salt", salt)
+	mustZK(t, "verify", dir, "--proof", pf2, "--model-commitment", mc)
+	p1, raw := readProofFile(t, pf)
+	p2, _ := readProofFile(t, pf2)
+	a, b := proofWeightComs(t, p1.Proof), proofWeightComs(t, p2.Proof)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("%d and %d weight commitments", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] == b[i] {
+			t.Fatalf("weight commitment %d repeats across two proofs under one salt", i)
+		}
+	}
+	msg := expectInvalid(t, dir, "version 7", withProofBytes(t, raw, func(b []byte) []byte {
+		b[5] = 7
+		return b
+	}))
+	if !strings.Contains(msg, "format version 7") || !strings.Contains(msg, "prove it again") {
+		t.Errorf("a version-7 proof: %s", msg)
+	}
+}
+
+// proofWeightComs decodes a hashed proof's weight commitments (kind 4, 5
+// or 7).
+func proofWeightComs(t *testing.T, proofHex string) []pcs.Commitment {
+	t.Helper()
+	raw, err := hex.DecodeString(proofHex)
+	if err != nil || len(raw) < 7 {
+		t.Fatalf("proof hex: %v", err)
+	}
+	switch raw[6] {
+	case wire.KindMLPCommitted:
+		q, err := wire.DecodeMLPCommitted(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.Weights
+	case wire.KindCNNCommitted:
+		q, err := wire.DecodeCNNCommitted(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.Weights
+	}
+	q, err := wire.DecodeResidualCommitted(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Weights
 }

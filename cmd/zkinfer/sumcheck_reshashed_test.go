@@ -16,7 +16,8 @@ import (
 // weights; prove needs --model and --param-salt and gives the fixed
 // directory's outputs in a kind-7 proof; `zkinfer commit` prints the
 // proof's model commitment; verify checks --model-commitment and says the
-// weights are secret; another salt's commitment expected, a proof file
+// weights are secret; a second proof has other weight commitments and
+// verifies against the same commitment; another salt's commitment expected, a proof file
 // listing another commitment, and the proof under the fixed directory are
 // refused with one line.
 func TestSumcheckResidualHashed(t *testing.T) {
@@ -51,6 +52,7 @@ func TestSumcheckResidualHashed(t *testing.T) {
 	if !strings.HasPrefix(out, "verified: a model with the architecture of sha256 ") || !strings.Contains(out, "whose commitment is "+mc) {
 		t.Fatalf("verify said %q", out)
 	}
+	provenAgain(t, dir, input, model, salt, pf, mc)
 	other := strings.TrimSpace(mustZK(t, "commit", dir, "--model", model, "--param-salt", "0x1234"))
 	if other == mc {
 		t.Fatal("another salt gave the same commitment")
