@@ -12,6 +12,11 @@
 //     lockstep, along the group's endomorphisms (GLV in G1, GLS in G2:
 //     glv.go); MulG1 and MulG2 are BN254's (bn254.go), checked against
 //     gnark-crypto's scalar multiplication.
+//   - MulG1One multiplies a whole batch by ONE scalar along the scalar's
+//     own chain (one.go), the batch held as coordinate vectors so that
+//     each step is a few element-wise vector operations (vec.go:
+//     gnark-crypto's fp.Vector, AVX-512 IFMA where the CPU has it, the
+//     step's inversions shared through a product tree).
 //
 // Nothing here is constant-time: the ceremony multiplies by its secrets
 // with it, as gnark-crypto's own (variable-time) multiplication did, on the

@@ -36,7 +36,7 @@ const nafWidth = 6
 
 // oneG1 is MulG1One's scratch, one per goroutine.
 type oneG1 struct {
-	lanes
+	Lanes
 	tx, ty []fp.Vector // (tx[m][i], ty[m][i]) = (2m+1)·P_i
 	ax, ay fp.Vector   // the chain's accumulator
 	bx     fp.Vector   // β·x of a table entry, for φ
@@ -113,17 +113,17 @@ func (s *oneG1) mul(pts []curve.G1Affine, k *fr.Element) {
 	if size > 1 {
 		copy(s.ax, s.tx[0])
 		copy(s.ay, s.ty[0])
-		s.double(s.ax, s.ay)
+		s.Double(s.ax, s.ay)
 		for m := 1; m < size; m++ {
 			copy(s.tx[m], s.tx[m-1])
 			copy(s.ty[m], s.ty[m-1])
-			s.add(s.tx[m], s.ty[m], s.ax, s.ay, false)
+			s.Add(s.tx[m], s.ty[m], s.ax, s.ay, false)
 		}
 	}
 	started := false
 	for j := length - 1; j >= 0; j-- {
 		if started {
-			s.double(s.ax, s.ay)
+			s.Double(s.ax, s.ay)
 		}
 		for h := range 2 {
 			if j >= len(s.naf[h]) || s.naf[h][j] == 0 {
@@ -148,7 +148,7 @@ func (s *oneG1) mul(pts []curve.G1Affine, k *fr.Element) {
 				started = true
 				continue
 			}
-			s.add(s.ax, s.ay, qx, qy, ng)
+			s.Add(s.ax, s.ay, qx, qy, ng)
 		}
 	}
 	if !started {

@@ -22,8 +22,9 @@ import (
 // as much as a dozen products); shorter tree levels are done one by one.
 const vecMin = 64
 
-// lanes is the scratch of the vector arithmetic, one per goroutine.
-type lanes struct {
+// Lanes is the scratch of the vector arithmetic: Add and Double. Each
+// goroutine has its own.
+type Lanes struct {
 	den, l, x3, t fp.Vector
 	lv            []fp.Vector // product-tree levels
 	exc           []int32
@@ -31,13 +32,13 @@ type lanes struct {
 }
 
 // size makes every scratch vector n long.
-func (s *lanes) size(n int) {
+func (s *Lanes) size(n int) {
 	s.den, s.l, s.x3, s.t = grow(s.den, n), grow(s.l, n), grow(s.x3, n), grow(s.t, n)
 }
 
 // invert replaces every element of d (none zero) by its inverse; depth
 // names the tree level's scratch.
-func (s *lanes) invert(d fp.Vector, depth int) {
+func (s *Lanes) invert(d fp.Vector, depth int) {
 	n := len(d)
 	if n < vecMin {
 		invertChain(d, s.t[:n])
@@ -87,10 +88,10 @@ func invertChain(d, prod fp.Vector) {
 
 func infinite(x, y *fp.Element) bool { return x.IsZero() && y.IsZero() }
 
-// double sets every (x[i], y[i]) to its double; the point at infinity
+// Double sets every (x[i], y[i]) to its double; the point at infinity
 // (0, 0) stays itself: y = 0 occurs nowhere else in G1 (of odd order),
 // and with its denominator set to 1 the formulas map (0, 0) to (0, 0).
-func (s *lanes) double(x, y fp.Vector) {
+func (s *Lanes) Double(x, y fp.Vector) {
 	n := len(x)
 	s.size(n)
 	den, l, x3, t := s.den, s.l, s.x3, s.t
@@ -114,8 +115,9 @@ func (s *lanes) double(x, y fp.Vector) {
 	copy(x, x3)
 }
 
-// add sets (x[i], y[i]) += (qx[i], ±qy[i]) for every i, −qy when neg.
-func (s *lanes) add(x, y, qx, qy fp.Vector, neg bool) {
+// Add sets (x[i], y[i]) += (qx[i], ±qy[i]) for every i, −qy when neg
+// (the four vectors of one length).
+func (s *Lanes) Add(x, y, qx, qy fp.Vector, neg bool) {
 	n := len(x)
 	s.size(n)
 	den, l, x3, t := s.den, s.l, s.x3, s.t

@@ -65,10 +65,10 @@ func TestLanes(t *testing.T) {
 						}
 					}
 				}
-				var s lanes
+				var s Lanes
 				x, y := coords(p)
 				qx, qy := coords(q)
-				s.add(x, y, qx, qy, neg)
+				s.Add(x, y, qx, qy, neg)
 				for i := range n {
 					want := q[i]
 					if neg {
@@ -80,7 +80,7 @@ func TestLanes(t *testing.T) {
 					}
 				}
 				x, y = coords(p)
-				s.double(x, y)
+				s.Double(x, y)
 				for i := range n {
 					var want curve.G1Affine
 					want.Double(&p[i])

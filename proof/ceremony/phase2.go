@@ -129,21 +129,24 @@ func initializeWith(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, lag *lagrang
 	lsL := longSumsOf(&w.l, w, cs, lTau, lBeta)  // A, βA
 	lsR := longSumsOf(&w.r, w, cs, lTau, lAlpha) // B, αB
 	lsO := longSumsOf(&w.o, w, cs, lTau)         // C
-	parallel(nWires, func(lo, hi int) {
+	parallelBy(nWires, oneChunk, func(lo, hi int) {
 		m := hi - lo
 		a, b, ba, ab, c, kk := make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m), make([]curve.G1Jac, m)
 		b2 := make([]curve.G2Jac, m)
-		var bk1 []curve.G1Jac
+		// G1's short terms in lockstep across the chunk's wires (sumsg1.go).
+		var s1 sumsG1
+		s1.prepare(&w.l, lo, m, w.coeffs)
+		s1.run(a, lTau)
+		s1.run(ba, lBeta)
+		s1.prepare(&w.r, lo, m, w.coeffs)
+		s1.run(b, lTau)
+		s1.run(ab, lAlpha)
+		s1.prepare(&w.o, lo, m, w.coeffs)
+		s1.run(c, lTau)
 		var bk2 []curve.G2Jac
 		for i := lo; i < hi; i++ {
 			j := i - lo
-			l, rr, o := w.l.of(i), w.r.of(i), w.o.of(i)
-			sum[curve.G1Jac, curve.G1Affine](&a[j], lTau, l, w.coeffs, true, &bk1)
-			sum[curve.G1Jac, curve.G1Affine](&ba[j], lBeta, l, w.coeffs, true, &bk1)
-			sum[curve.G1Jac, curve.G1Affine](&b[j], lTau, rr, w.coeffs, true, &bk1)
-			sum[curve.G1Jac, curve.G1Affine](&ab[j], lAlpha, rr, w.coeffs, true, &bk1)
-			sum[curve.G2Jac, curve.G2Affine](&b2[j], lTau2, rr, w.coeffs, false, &bk2)
-			sum[curve.G1Jac, curve.G1Affine](&c[j], lTau, o, w.coeffs, true, &bk1)
+			sum[curve.G2Jac, curve.G2Affine](&b2[j], lTau2, w.r.of(i), w.coeffs, false, &bk2)
 			lsL.add(&a[j], 0, i)
 			lsL.add(&ba[j], 1, i)
 			lsR.add(&b[j], 0, i)
