@@ -56,11 +56,39 @@ import (
 
 // Split splits the block from the Conv that computes Conv through the
 // node that computes Last (the same tensor when the block is the
-// convolution alone) into Groups groups of output channels.
+// convolution alone) into Groups groups of output channels: even ones
+// (GroupBounds), or those of Bounds when it is set.
 type Split struct {
 	Conv   string `json:"conv"`
 	Last   string `json:"last"`
 	Groups int    `json:"groups"`
+	// Bounds, when set, are the groups' first output channels and the
+	// channel count, Groups+1 increasing values from 0: group k holds
+	// [Bounds[k], Bounds[k+1]). Uneven groups let a plan end a segment
+	// at any channel (proof/segment: a segment under a power of two, its
+	// prover's FFT domain). The exactness argument above holds for any
+	// bounds: it is per output channel.
+	Bounds []int `json:"bounds,omitempty"`
+}
+
+// ChannelBounds are s's group bounds for a Conv of m output channels:
+// Bounds, checked, or GroupBounds(m, Groups).
+func (s Split) ChannelBounds(m int) ([]int, error) {
+	if s.Groups < 2 || s.Groups > m {
+		return nil, fmt.Errorf("model: split: %d output channels cannot be split into %d groups", m, s.Groups)
+	}
+	if s.Bounds == nil {
+		return GroupBounds(m, s.Groups), nil
+	}
+	if len(s.Bounds) != s.Groups+1 || s.Bounds[0] != 0 || s.Bounds[s.Groups] != m {
+		return nil, fmt.Errorf("model: split of %q: bounds %v are not %d increasing channels from 0 to %d", s.Conv, s.Bounds, s.Groups+1, m)
+	}
+	for k := range s.Groups {
+		if s.Bounds[k] >= s.Bounds[k+1] {
+			return nil, fmt.Errorf("model: split of %q: bounds %v are not increasing", s.Conv, s.Bounds)
+		}
+	}
+	return s.Bounds, nil
 }
 
 // channelLocal are the ops a split block's tail may hold: each output
@@ -104,6 +132,8 @@ func chain(g *graph.Graph, s Split) ([]int, error) {
 	}
 	if w := g.Consts[conv.Inputs[1]]; len(w.Shape) < 3 || w.Shape[0] < s.Groups || s.Groups < 2 {
 		return nil, fmt.Errorf("model: split: Conv %s cannot be split into %d groups", conv.Describe(), s.Groups)
+	} else if _, err := s.ChannelBounds(w.Shape[0]); err != nil {
+		return nil, err
 	}
 	nodes := []int{i}
 	for out := s.Conv; out != s.Last; {
@@ -159,7 +189,10 @@ func SplitGraph(g *graph.Graph, splits []Split) (*graph.Graph, error) {
 		if b != nil && len(b.Data) != m {
 			return nil, fmt.Errorf("model: split: Conv %s has %d biases for %d output channels", conv.Describe(), len(b.Data), m)
 		}
-		bounds := GroupBounds(m, s.Groups)
+		bounds, err := s.ChannelBounds(m)
+		if err != nil {
+			return nil, err
+		}
 		var repl, lasts []string
 		var added []*graph.Node
 		for k := range s.Groups {
@@ -327,7 +360,10 @@ func (m *Model) CheckSplit(s Split) error {
 		return &graph.Tensor{Data: d}
 	}
 	_, whole := ctx.ExactParams(coefs(0, w.Shape[0]))
-	bounds := GroupBounds(w.Shape[0], s.Groups)
+	bounds, err := s.ChannelBounds(w.Shape[0])
+	if err != nil {
+		return err
+	}
 	for k := range s.Groups {
 		if _, sc := ctx.ExactParams(coefs(bounds[k], bounds[k+1])); sc != whole {
 			return fmt.Errorf("model: split: Conv %s's channels [%d, %d) are exact at scale %d, the whole at %d: the group would round elsewhere", conv.Describe(), bounds[k], bounds[k+1], sc, whole)

@@ -23,7 +23,8 @@ func convStem(t *testing.T, c int) *graph.Graph {
 }
 
 // TestSplitExact: the stem (Conv, ReLU, max pool: one block) split into 2,
-// 3 (uneven) and 8 groups of output channels gives exactly the unsplit
+// 3 (uneven), 4 and 8 groups of output channels, and into groups of the
+// explicit bounds [0 1 8], [0 5 6 8] and [0 2 3 7 8], gives exactly the unsplit
 // model's integers on random inputs, each group is a block of its own
 // (cuts allowed between groups and before the Concat), and the description
 // of every tensor after the block is the unsplit one's.
@@ -46,8 +47,15 @@ func TestSplitExact(t *testing.T) {
 		}
 		inputs[i] = [][]float64{x}
 	}
+	splits := []model.Split{}
 	for _, groups := range []int{2, 3, 4, 8} {
-		s := model.Split{Conv: blocks[0].Conv, Last: blocks[0].Last, Groups: groups}
+		splits = append(splits, model.Split{Conv: blocks[0].Conv, Last: blocks[0].Last, Groups: groups})
+	}
+	for _, b := range [][]int{{0, 1, 8}, {0, 5, 6, 8}, {0, 2, 3, 7, 8}} {
+		splits = append(splits, model.Split{Conv: blocks[0].Conv, Last: blocks[0].Last, Groups: len(b) - 1, Bounds: b})
+	}
+	for _, s := range splits {
+		groups := s.Groups
 		if err := whole.CheckSplit(s); err != nil {
 			t.Fatalf("%d groups: %v", groups, err)
 		}
@@ -111,11 +119,15 @@ func TestCheckSplitRefuses(t *testing.T) {
 		t.Errorf("2 groups (channels 0 and 1 together are not exact): %v", err)
 	}
 	for _, s := range []model.Split{
-		{Conv: "relu1", Last: "pool1", Groups: 2},   // not a Conv
-		{Conv: "conv1", Last: "flat", Groups: 2},    // Flatten mixes channels
-		{Conv: "conv1", Last: "pool1", Groups: 5},   // more groups than channels
-		{Conv: "conv1", Last: "pool1", Groups: 1},   // no split
-		{Conv: "conv1", Last: "nowhere", Groups: 2}, // no such tensor
+		{Conv: "relu1", Last: "pool1", Groups: 2},                            // not a Conv
+		{Conv: "conv1", Last: "flat", Groups: 2},                             // Flatten mixes channels
+		{Conv: "conv1", Last: "pool1", Groups: 5},                            // more groups than channels
+		{Conv: "conv1", Last: "pool1", Groups: 1},                            // no split
+		{Conv: "conv1", Last: "nowhere", Groups: 2},                          // no such tensor
+		{Conv: "conv1", Last: "pool1", Groups: 2, Bounds: []int{0, 2}},       // too few bounds
+		{Conv: "conv1", Last: "pool1", Groups: 2, Bounds: []int{0, 2, 3}},    // not to the last channel
+		{Conv: "conv1", Last: "pool1", Groups: 2, Bounds: []int{1, 2, 4}},    // not from channel 0
+		{Conv: "conv1", Last: "pool1", Groups: 3, Bounds: []int{0, 2, 2, 4}}, // an empty group
 	} {
 		if _, err := model.SplitGraph(g, []model.Split{s}); err == nil {
 			t.Errorf("%+v: split", s)

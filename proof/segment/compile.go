@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"time"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -44,10 +45,11 @@ type CompileOptions struct {
 	proof.CompileOptions
 	SegmentConstraints int
 	// Segments, when positive, cuts the model into this many segments
-	// (fewer when it has fewer allowed cuts) with the smallest largest
-	// one, by Costs.Weight (constraints and calldata words: its prover's
-	// peak memory) (--segments: work for that many workers);
-	// SegmentConstraints, when set too, still bounds each.
+	// (fewer when it has fewer allowed cuts) with the largest one, by
+	// Costs.Weight (constraints and calldata words: its prover's peak
+	// memory), within WeightSlack of the smallest it can be, and the least
+	// proving CPU among such plans (PlanK) (--segments: work for that many
+	// workers); SegmentConstraints, when set too, still bounds each.
 	Segments int
 	// Splits, when set, are the blocks to split by output channels
 	// instead of those planning would choose (split.go).
@@ -101,29 +103,6 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	// A block that cannot be cut and is over the bound, or the largest of
-	// k segments, is split by output channels where it can be (split.go).
-	top, costs, splits, msg, err := applySplits(m, costs, top, modelPath, raw, opt, n, opt.Segments)
-	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
-	}
-	if m = top.Model; msg != "" {
-		progress.Log("compile: %s", msg)
-	}
-	// next plans the steps from on and returns the first span: within n,
-	// or the first of the segments left when a count is asked for.
-	next := func(from, done int, scale float64) Span {
-		if opt.Segments > 0 {
-			sp := costs.PlanK(from, m.NumSteps(), max(opt.Segments-done, 1))[0]
-			if n == 0 || scale < 1 || costs.Estimate(sp.From, sp.To) <= float64(n) {
-				if scale < 1 { // cut shorter after an overflow
-					return costs.Plan(from, m.NumSteps(), costs.Estimate(sp.From, sp.To)*scale)[0]
-				}
-				return sp
-			}
-		}
-		return costs.Plan(from, m.NumSteps(), float64(n)*scale)[0]
-	}
 	if costs.Pieces == 1 {
 		progress.Log("compile: %d constraints unsegmented (%.1fs); planning segments", costs.Total, time.Since(start).Seconds())
 	} else {
@@ -137,85 +116,43 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	if err := os.Remove(filepath.Join(dir, ManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	man := Manifest{Version: Version, Backend: top.Settings.Backend, ModelSHA256: top.Settings.ModelSHA256,
-		Quant: opt.Quant, Visibility: vis, Inputs: top.Settings.Inputs, Outputs: top.Settings.Outputs,
-		SegmentConstraints: n, Splits: splits}
-	if len(splits) > 0 {
-		man.Version = VersionSplit
+	// A block that cannot be cut and is over the bound, or the largest of
+	// k segments, is split by output channels where it can be (split.go).
+	splits, err := chooseModelSplits(m, costs, top, opt, n, opt.Segments)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
 	}
-	// Plan from the first step not yet in a segment, build the plan's
-	// first segment, learn from its exact count, and plan again.
-	scale := 1.0
-	shorter := 0 // when set, the next span ends at this cut (see below)
-	for from := 0; from < m.NumSteps(); {
-		sp := next(from, len(man.Segments), scale)
-		if shorter > 0 {
-			sp, shorter = Span{from, shorter}, 0
-		}
-		k := len(man.Segments)
-		last := sp.To == m.NumSteps()
-		sub, _, err := m.Sub(sp.From, sp.To)
+	var man Manifest
+	for pass := 0; ; pass++ {
+		c := *costs
+		top2, sc, msg, err := applySplits(m, &c, top, modelPath, raw, splits)
 		if err != nil {
 			return nil, fmt.Errorf("compile: %w", err)
 		}
-		total := k + 2 // not the last: at least one more
-		if last {
-			total = k + 1
+		if msg != "" {
+			progress.Log("compile: %s", msg)
 		}
-		sv, err := segmentVisibility(vis, k, total, len(sub.Params) > 0)
+		if man, err = compileSegments(dir, top2, sc, splits, opt, policy, n); err != nil {
+			return nil, err
+		}
+		// Splits for k segments were chosen before any segment was built,
+		// with the cost of a segment's own tables unknown (Costs.Fixed):
+		// choose again with what the segments cost, and build them again
+		// if that changes the splits (cnn_c32: the two segments after the
+		// stem just over 2^16 constraints, then under; docs/SCALING.md).
+		if pass > 0 || len(splits) == 0 || len(opt.Splits) > 0 || n > 0 {
+			break
+		}
+		costs.Fixed = sc.Fixed
+		again, err := chooseModelSplits(m, costs, top, opt, n, opt.Segments)
 		if err != nil {
 			return nil, fmt.Errorf("compile: %w", err)
 		}
-		s := top.Settings
-		s.Visibility = sv
-		s.SecretWeights, s.FixedConstants = 0, nil
-		for _, p := range sub.Params {
-			s.SecretWeights += p.Size()
+		if reflect.DeepEqual(again, splits) {
+			break
 		}
-		s.Inputs = proof.Specs(inputNames(sub), sub.Inputs)
-		s.Outputs = proof.Specs(outputNames(sub), sub.Outputs)
-		t := time.Now()
-		c, err := proof.CompileSub(sub, filepath.Join(dir, segmentName(k)), s, policy, n)
-		var be *ops.BudgetError
-		if errors.As(err, &be) {
-			if !splittable(m, sp) {
-				return nil, fmt.Errorf("compile: steps %s (from %s) cannot be cut and need more than --segment-constraints %d: raise it", sp, m.StepName(sp.From), n)
-			}
-			costs.learn(sp, be.Count)
-			for scale *= 0.9; next(from, len(man.Segments), scale) == sp && scale > minScale; scale *= 0.9 {
-			}
-			if next(from, len(man.Segments), scale) == sp {
-				// Every way to cut sp has a span over the budget (a step
-				// that cannot be cut, over it), and the plan prefers one
-				// such span to two: end the span at its first cut, so
-				// that the step over the budget is compiled on its own
-				// and reported. (Before, this loop never ended: cnn_c32
-				// at --segment-constraints 60000.)
-				for c := sp.From + 1; c < sp.To; c++ {
-					if m.CutAllowed(c) {
-						shorter = c
-						break
-					}
-				}
-			}
-			progress.Log("compile: steps %s have more than %d constraints: cutting them shorter", sp, n)
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("compile: segment %d (steps %s): %w", k, sp, err)
-		}
-		costs.learn(sp, c.Settings.Constraints)
-		scale = 1
-		bv := 0
-		if !last {
-			for _, o := range sub.Outputs {
-				bv += o.Size()
-			}
-		}
-		man.Segments = append(man.Segments, Ref{Dir: segmentName(k), From: sp.From, To: sp.To, Constraints: c.Settings.Constraints, BoundaryValues: bv})
-		man.Constraints += c.Settings.Constraints
-		progress.Log("compile: segment %d: steps %s, %d constraints, %d boundary values out (%.1fs)", k, sp, c.Settings.Constraints, bv, time.Since(t).Seconds())
-		from = sp.To
+		progress.Log("compile: each segment costs %.0f constraints beyond its steps: splitting again", sc.Fixed)
+		splits = again
 	}
 	// Segments left from an earlier, longer compile go.
 	if err := removeFrom(dir, len(man.Segments)); err != nil {
@@ -239,6 +176,106 @@ func Compile(modelPath, dir string, opt CompileOptions) (*Dir, error) {
 	}
 	progress.Log("compile: %d segments, %d constraints in all (%s%d unsegmented)", len(man.Segments), man.Constraints, about, costs.Total)
 	return Open(dir)
+}
+
+// compileSegments plans the segments of the (split) model of top by its
+// costs and compiles them into dir one at a time, learning from each
+// one's exact count (Costs.learn) and planning the rest again; it returns
+// the manifest, not yet written.
+func compileSegments(dir string, top *proof.Compiled, costs *Costs, splits []model.Split, opt CompileOptions, policy circuit.RangePolicy, n int) (Manifest, error) {
+	progress, m, vis := opt.Progress, top.Model, top.Settings.Visibility
+	// next plans the steps from on and returns the first span: within n,
+	// or the first of the segments left when a count is asked for.
+	next := func(from, done int, scale float64) Span {
+		if opt.Segments > 0 {
+			sp := costs.PlanK(from, m.NumSteps(), max(opt.Segments-done, 1))[0]
+			if n == 0 || scale < 1 || costs.Estimate(sp.From, sp.To) <= float64(n) {
+				if scale < 1 { // cut shorter after an overflow
+					return costs.Plan(from, m.NumSteps(), costs.Estimate(sp.From, sp.To)*scale)[0]
+				}
+				return sp
+			}
+		}
+		return costs.Plan(from, m.NumSteps(), float64(n)*scale)[0]
+	}
+	man := Manifest{Backend: top.Settings.Backend, ModelSHA256: top.Settings.ModelSHA256,
+		Quant: opt.Quant, Visibility: vis, Inputs: top.Settings.Inputs, Outputs: top.Settings.Outputs,
+		SegmentConstraints: n, Splits: splits, Version: manifestVersion(splits)}
+	// Plan from the first step not yet in a segment, build the plan's
+	// first segment, learn from its exact count, and plan again.
+	scale := 1.0
+	shorter := 0 // when set, the next span ends at this cut (see below)
+	for from := 0; from < m.NumSteps(); {
+		sp := next(from, len(man.Segments), scale)
+		if shorter > 0 {
+			sp, shorter = Span{from, shorter}, 0
+		}
+		k := len(man.Segments)
+		last := sp.To == m.NumSteps()
+		sub, _, err := m.Sub(sp.From, sp.To)
+		if err != nil {
+			return Manifest{}, fmt.Errorf("compile: %w", err)
+		}
+		total := k + 2 // not the last: at least one more
+		if last {
+			total = k + 1
+		}
+		sv, err := segmentVisibility(vis, k, total, len(sub.Params) > 0)
+		if err != nil {
+			return Manifest{}, fmt.Errorf("compile: %w", err)
+		}
+		s := top.Settings
+		s.Visibility = sv
+		s.SecretWeights, s.FixedConstants = 0, nil
+		for _, p := range sub.Params {
+			s.SecretWeights += p.Size()
+		}
+		s.Inputs = proof.Specs(inputNames(sub), sub.Inputs)
+		s.Outputs = proof.Specs(outputNames(sub), sub.Outputs)
+		t := time.Now()
+		c, err := proof.CompileSub(sub, filepath.Join(dir, segmentName(k)), s, policy, n)
+		var be *ops.BudgetError
+		if errors.As(err, &be) {
+			if !splittable(m, sp) {
+				return Manifest{}, fmt.Errorf("compile: steps %s (from %s) cannot be cut and need more than --segment-constraints %d: raise it", sp, m.StepName(sp.From), n)
+			}
+			costs.learn(sp, be.Count)
+			for scale *= 0.9; next(from, len(man.Segments), scale) == sp && scale > minScale; scale *= 0.9 {
+			}
+			if next(from, len(man.Segments), scale) == sp {
+				// Every way to cut sp has a span over the budget (a step
+				// that cannot be cut, over it), and the plan prefers one
+				// such span to two: end the span at its first cut, so
+				// that the step over the budget is compiled on its own
+				// and reported. (Before, this loop never ended: cnn_c32
+				// at --segment-constraints 60000.)
+				for c := sp.From + 1; c < sp.To; c++ {
+					if m.CutAllowed(c) {
+						shorter = c
+						break
+					}
+				}
+			}
+			progress.Log("compile: steps %s have more than %d constraints: cutting them shorter", sp, n)
+			continue
+		}
+		if err != nil {
+			return Manifest{}, fmt.Errorf("compile: segment %d (steps %s): %w", k, sp, err)
+		}
+		costs.learn(sp, c.Settings.Constraints)
+		scale = 1
+		bv := 0
+		if !last {
+			for _, o := range sub.Outputs {
+				bv += o.Size()
+			}
+		}
+		man.Segments = append(man.Segments, Ref{Dir: segmentName(k), From: sp.From, To: sp.To, Constraints: c.Settings.Constraints, BoundaryValues: bv})
+		man.Constraints += c.Settings.Constraints
+		progress.Log("compile: segment %d: steps %s, %d constraints, %d boundary values out (%.1fs)", k, sp, c.Settings.Constraints, bv, time.Since(t).Seconds())
+		from = sp.To
+	}
+	return man, nil
 }
 
 // minScale is how far Compile shrinks a plan's budget to cut a span

@@ -20,11 +20,26 @@ import (
 const ManifestFile = "segments.json"
 
 // Version is the manifest's format version; VersionSplit that of a
-// manifest with Splits (which a reader of Version 1 would not apply).
+// manifest with Splits (which a reader of Version 1 would not apply), and
+// VersionBounds that of one with a split into uneven groups
+// (model.Split.Bounds, which a reader of VersionSplit would not apply).
 const (
-	Version      = 1
-	VersionSplit = 2
+	Version       = 1
+	VersionSplit  = 2
+	VersionBounds = 3
 )
+
+// manifestVersion is the version of a manifest with splits.
+func manifestVersion(splits []model.Split) int {
+	v := Version
+	for _, s := range splits {
+		v = max(v, VersionSplit)
+		if s.Bounds != nil {
+			v = VersionBounds
+		}
+	}
+	return v
+}
 
 // Manifest is segments.json: the model's settings as a whole and, in
 // order, where each segment's directory is and which steps it runs.
@@ -144,7 +159,7 @@ func Open(dir string) (*Dir, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, ManifestFile, err)
 	}
-	if m.Version != Version && !(m.Version == VersionSplit && len(m.Splits) > 0) {
+	if m.Version != manifestVersion(m.Splits) {
 		return nil, fmt.Errorf("%s: %s has version %d, this zkinfer reads %d: compile again", dir, ManifestFile, m.Version, Version)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, proof.ModelFile))

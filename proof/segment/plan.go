@@ -23,6 +23,21 @@ type Costs struct {
 	Words []float64
 	Live  []int   // per cut 0..steps: values crossing it
 	Fixed float64 // per segment whatever it holds (the context)
+	// Before and BeforeWords are what the model inputs' checks cost, their
+	// lookups' share included: the first segment's alone (a later segment
+	// reads its inputs unchecked). Spread into the first step, as before
+	// 2026-12-01, a split first block shared them among its groups:
+	// cnn_c32's first segment estimated 3k under, its second 3k over.
+	Before, BeforeWords float64
+	// spanLimit, when positive, is a Weight beyond Fixed that PlanK lets
+	// any span reach: WeightSlack over the largest segment of the plan
+	// with blocks split evenly (cutSplits), where a plan of uneven groups
+	// balances worse on the Weight.
+	spanLimit float64
+	// carried[c] is what crosses cut c by tensor (a Concat's output is
+	// its inputs: the same wires in a circuit), for the values a segment
+	// hands on as it came (passed; nil: none known).
+	carried []map[string]int
 	// Total is the unsegmented circuit's constraints: exact when Pieces
 	// is 1, otherwise the sum of the steps' estimates and the inputs'
 	// checks.
@@ -106,7 +121,8 @@ const deferredPerBit = 0.15
 // again.
 func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptions, limit int) (*Costs, error) {
 	steps := m.NumSteps()
-	c := &Costs{Step: make([]float64, steps), Words: make([]float64, steps), Live: m.Boundaries(), allowed: cutsAllowed(m), Fixed: 2}
+	c := &Costs{Step: make([]float64, steps), Words: make([]float64, steps), Live: m.Boundaries(), allowed: cutsAllowed(m), Fixed: 2,
+		carried: carriedTensors(m)}
 	type stopped struct {
 		from int
 		sc   *circuit.StepCost
@@ -127,6 +143,7 @@ func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptio
 		}
 		if from == 0 {
 			before = sc.Before
+			c.Before = float64(before)
 		}
 		for i, n := range sc.Own {
 			c.Step[from+i], c.Words[from+i] = float64(n), float64(sc.Words[i])
@@ -143,8 +160,8 @@ func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptio
 			c.Words[from+i] += wrate * float64(k)
 		}
 		if from == 0 {
-			c.Step[0] += rate * float64(sc.BeforeBits)
-			c.Words[0] += wrate*float64(sc.BeforeBits) + float64(sc.BeforeWords)
+			c.Before += rate * float64(sc.BeforeBits)
+			c.BeforeWords = wrate*float64(sc.BeforeBits) + float64(sc.BeforeWords)
 			c.Total = sc.Total
 			return c, nil
 		}
@@ -177,9 +194,9 @@ func MeasureCosts(m *model.Model, vis circuit.Visibility, opt circuit.BuildOptio
 			c.Words[p.from+i] += wrate * float64(k)
 		}
 	}
-	c.Step[0] += rate * float64(pending[0].sc.BeforeBits)
-	c.Words[0] += wrate*float64(pending[0].sc.BeforeBits) + float64(pending[0].sc.BeforeWords)
-	total := float64(before)
+	c.Before += rate * float64(pending[0].sc.BeforeBits)
+	c.BeforeWords = wrate*float64(pending[0].sc.BeforeBits) + float64(pending[0].sc.BeforeWords)
+	total := c.Before
 	for _, v := range c.Step {
 		total += v
 	}
@@ -238,6 +255,71 @@ func piece(m *model.Model, vis circuit.Visibility, from, to int) (*model.Model, 
 	return sub, v, v.Validate()
 }
 
+// carriedTensors lists, for each cut of m, the tensors live across it
+// and their sizes, a Concat's output counted as its inputs (a
+// concatenation moves wires: the circuit hands them on as they came).
+func carriedTensors(m *model.Model) []map[string]int {
+	concat := map[string][]string{}
+	for _, n := range m.Graph.Nodes {
+		if n.Op == "Concat" && len(n.Outputs) == 1 {
+			concat[n.Outputs[0]] = n.Inputs
+		}
+	}
+	out := make([]map[string]int, m.NumSteps()+1)
+	for c := range out {
+		out[c] = map[string]int{}
+		for _, name := range m.Live(c) {
+			expandInto(out[c], name, size(m, name), concat, m)
+		}
+	}
+	return out
+}
+
+// expandInto adds name's size to into, as its Concat inputs' when a
+// Concat of described tensors that add up to it computes it.
+func expandInto(into map[string]int, name string, n int, concat map[string][]string, m *model.Model) {
+	ins := concat[name]
+	sizes := make([]int, len(ins))
+	total := 0
+	for i, in := range ins {
+		sizes[i] = size(m, in)
+		total += sizes[i]
+	}
+	if len(ins) == 0 || total != n {
+		into[name] += n
+		return
+	}
+	for i, in := range ins {
+		expandInto(into, in, sizes[i], concat, m)
+	}
+}
+
+// size is the values of tensor name of m (0: not described).
+func size(m *model.Model, name string) int {
+	if info, ok := m.Info(name); ok && info.Const == nil {
+		return info.Size()
+	}
+	return 0
+}
+
+// passed is how many values a segment of steps [from, to) hands on as it
+// came: those live across both of its cuts, each bound once for both of
+// its boundaries (1.1 constraints, not 2.1: circuit's sharedFingerprints).
+// None when a cut is the model's end: its inputs or outputs are no
+// boundary.
+func (c *Costs) passed(from, to int) int {
+	if from <= 0 || to >= len(c.Step) || c.carried == nil {
+		return 0
+	}
+	n := 0
+	for id, size := range c.carried[from] {
+		if s, ok := c.carried[to][id]; ok {
+			n += min(s, size)
+		}
+	}
+	return n
+}
+
 // edge is the estimated cost of binding the boundary at cut e in the
 // segment that reads it (in) or computes it (none at the model's ends).
 func (c *Costs) edge(e int, in bool) float64 {
@@ -277,7 +359,10 @@ func (c *Costs) Plan(from, to int, budget float64) []Span {
 		best[j], prev[j] = math.Inf(1), -1
 		for i := j - 1; i >= 0; i-- {
 			steps := prefix[pos[j]] - prefix[pos[i]]
-			est := c.Fixed + c.edge(pos[i], true) + c.edge(pos[j], false) + steps
+			est := c.Fixed + c.edge(pos[i], true) + c.edge(pos[j], false) + steps - PerBoundaryIn*float64(c.passed(pos[i], pos[j]))
+			if pos[i] == 0 {
+				est += c.Before
+			}
 			if est > budget {
 				est += over
 			}
@@ -303,7 +388,10 @@ func (s Span) String() string { return fmt.Sprintf("[%d, %d)", s.From, s.To) }
 // Estimate is the estimated constraints of a segment running steps
 // [from, to).
 func (c *Costs) Estimate(from, to int) float64 {
-	s := c.Fixed + c.edge(from, true) + c.edge(to, false)
+	s := c.Fixed + c.edge(from, true) + c.edge(to, false) - PerBoundaryIn*float64(c.passed(from, to))
+	if from == 0 {
+		s += c.Before
+	}
 	for _, v := range c.Step[from:to] {
 		s += v
 	}
@@ -319,6 +407,9 @@ func (c *Costs) Weight(from, to int) float64 {
 		for _, v := range c.Words[from:to] {
 			w += v / WordsPerConstraint
 		}
+		if from == 0 {
+			w += c.BeforeWords / WordsPerConstraint
+		}
 	}
 	return w
 }
@@ -332,11 +423,76 @@ func (c *Costs) learn(sp Span, count int) {
 	}
 }
 
+// DomainWeight is what a point of a segment's FFT domain costs its
+// prover, in constraints' worth of CPU: Groth16 proves over the smallest
+// power of two domain holding the constraints, one more MSM point (the
+// H polynomial's, a full scalar) and a share of six FFTs a point, each
+// constraint a few MSM points of mostly small scalars. Fitted on cnn_c32's
+// four segments at a5a4044 (2026-12-01, load 0.5–2, CPU-s by rusage
+// around each segment's prover: 4.0, 4.0, 3.0 and 3.0 s for 102,106 ·
+// 100,175 · 66,585 · 65,925 constraints, all over 2^17 points: 28.6 µs a
+// constraint, 8.5 µs a point) and a microbenchmark (an MSM of full
+// scalars: 0.37 s for 2^16 points, 0.81 s for 2^17; six FFTs 0.06 and
+// 0.15 s).
+const DomainWeight = 0.3
+
+// DomainMargin is how far under a power of two an estimate must be for
+// planning to count on that domain: the exact count decides, and
+// estimates of a segment are within a few percent of it once Fixed is
+// learned.
+const DomainMargin = 0.02
+
+// WeightSlack is how much heavier than the smallest largest Weight the
+// largest segment of a plan in k segments may be when that saves CPU
+// (Costs.CPU): a prover's peak follows the Weight, within 5%.
+const WeightSlack = 0.03
+
+// Domain is the FFT domain of a circuit of about n constraints: the power
+// of two at or above n·(1+DomainMargin).
+func Domain(n float64) float64 {
+	d := 1.0
+	for d < n*(1+DomainMargin) {
+		d *= 2
+	}
+	return d
+}
+
+// CPU is the estimated proving CPU of a segment of steps [from, to), in
+// constraints: its estimate and its FFT domain at DomainWeight.
+func (c *Costs) CPU(from, to int) float64 {
+	e := c.Estimate(from, to)
+	return e + DomainWeight*Domain(e)
+}
+
 // PlanK cuts the steps [from, to) into exactly k spans (fewer when the
-// model has fewer allowed cuts) with the smallest largest Weight (the
-// estimate when no words were measured): dynamic programming over
-// (cuts, spans), O(k·cuts²).
+// model has fewer allowed cuts): among the plans whose largest Weight
+// (the estimate when no words were measured) is within WeightSlack of
+// the smallest it can be (or within spanLimit), the one with the least total CPU (Costs.CPU:
+// constraints and FFT domains; cnn_c32: two segments under 2^16 instead
+// of just over it). Dynamic programming over (cuts, spans), O(k·cuts²),
+// twice: the smallest largest Weight, then the least CPU under it.
 func (c *Costs) PlanK(from, to, k int) []Span {
+	pos, k := c.cuts(from, to, k)
+	weight := func(i, j int) float64 { return c.Weight(pos[i], pos[j]) }
+	cpu := func(i, j int) float64 { return c.CPU(pos[i], pos[j]) }
+	worst, _ := planDP(len(pos), k, func(acc, v float64) float64 { return max(acc, v) }, weight, nil)
+	limit := max(worst*(1+WeightSlack), c.Fixed+c.spanLimit)
+	_, spans := planDP(len(pos), k, func(acc, v float64) float64 { return acc + v }, cpu, func(i, j int) bool { return weight(i, j) <= limit })
+	return at(pos, spans)
+}
+
+// Balanced cuts the steps [from, to) into exactly k spans (fewer when the
+// model has fewer allowed cuts) with the smallest largest Weight, what
+// PlanK starts from.
+func (c *Costs) Balanced(from, to, k int) []Span {
+	pos, k := c.cuts(from, to, k)
+	_, spans := planDP(len(pos), k, func(acc, v float64) float64 { return max(acc, v) }, func(i, j int) float64 { return c.Weight(pos[i], pos[j]) }, nil)
+	return at(pos, spans)
+}
+
+// cuts lists the allowed cuts from from to to, both ends included, and
+// the spans a plan of k can make of them.
+func (c *Costs) cuts(from, to, k int) ([]int, int) {
 	pos := []int{from}
 	for i := from + 1; i < to; i++ {
 		if c.allowed[i] {
@@ -344,45 +500,52 @@ func (c *Costs) PlanK(from, to, k int) []Span {
 		}
 	}
 	pos = append(pos, to)
-	k = max(1, min(k, len(pos)-1))
-	prefix := make([]float64, len(c.Step)+1)
-	for i, v := range c.Step {
-		prefix[i+1] = prefix[i] + v
-		if c.Words != nil {
-			prefix[i+1] += c.Words[i] / WordsPerConstraint
-		}
+	return pos, max(1, min(k, len(pos)-1))
+}
+
+// at maps spans over indices of pos to steps.
+func at(pos []int, spans []Span) []Span {
+	for i := range spans {
+		spans[i] = Span{pos[spans[i].From], pos[spans[i].To]}
 	}
-	est := func(i, j int) float64 {
-		return c.Fixed + c.edge(pos[i], true) + c.edge(pos[j], false) + prefix[pos[j]] - prefix[pos[i]]
-	}
-	// worst[s][j]: the smallest largest estimate covering pos[0..j] with s spans
-	worst := make([][]float64, k+1)
+	return spans
+}
+
+// planDP covers positions 0..n−1 with exactly k spans [i, j) (i < j,
+// indices into the positions), combining each span's cost(i, j) into a
+// plan's by join (from the empty plan's 0) and keeping the smallest; ok,
+// when set, excludes spans. It returns the best plan's value and spans.
+func planDP(n, k int, join func(acc, v float64) float64, cost func(i, j int) float64, ok func(i, j int) bool) (float64, []Span) {
+	best := make([][]float64, k+1)
 	prev := make([][]int, k+1)
-	for s := range worst {
-		worst[s] = make([]float64, len(pos))
-		prev[s] = make([]int, len(pos))
-		for j := range worst[s] {
-			worst[s][j] = math.Inf(1)
+	for s := range best {
+		best[s] = make([]float64, n)
+		prev[s] = make([]int, n)
+		for j := range best[s] {
+			best[s][j] = math.Inf(1)
 		}
 	}
-	worst[0][0] = 0
+	best[0][0] = 0
 	for s := 1; s <= k; s++ {
-		for j := s; j < len(pos); j++ {
+		for j := s; j < n; j++ {
 			for i := s - 1; i < j; i++ {
-				if v := max(worst[s-1][i], est(i, j)); v < worst[s][j] {
-					worst[s][j], prev[s][j] = v, i
+				if math.IsInf(best[s-1][i], 1) || (ok != nil && !ok(i, j)) {
+					continue
+				}
+				if v := join(best[s-1][i], cost(i, j)); v < best[s][j] {
+					best[s][j], prev[s][j] = v, i
 				}
 			}
 		}
 	}
 	var spans []Span
-	for s, j := k, len(pos)-1; s > 0; s-- {
+	for s, j := k, n-1; s > 0; s-- {
 		i := prev[s][j]
-		spans = append(spans, Span{pos[i], pos[j]})
+		spans = append(spans, Span{i, j})
 		j = i
 	}
 	slices.Reverse(spans)
-	return spans
+	return best[k][n-1], spans
 }
 
 // cutsAllowed lists model.Model.CutAllowed for every cut 0..NumSteps.

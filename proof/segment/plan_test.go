@@ -147,3 +147,39 @@ func TestPlanKWeighsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanKDomain: among the plans in k segments whose largest is the
+// smallest (within WeightSlack), planning takes the least CPU, FFT
+// domains counted (Costs.CPU): with a step of 120 that every such plan
+// holds alone, the rest [40, 4, 60, 60] goes as 44 · 60 · 60 (domains 64
+// each) rather than as 40 · 64 · 60 (64 is over 2^6 with the margin:
+// 128), which has 2 fewer constraints (no boundary at the cut before the
+// third step, Live 1) and which a planner blind to the domain would take.
+func TestPlanKDomain(t *testing.T) {
+	c := &Costs{Step: []float64{120, 40, 4, 60, 60}, Live: []int{0, 0, 0, 1, 0, 0}, allowed: []bool{true, true, true, true, true, true}}
+	want := []Span{{0, 1}, {1, 3}, {3, 4}, {4, 5}}
+	got := c.PlanK(0, 5, 4)
+	if !equalPlans(got, want) {
+		t.Errorf("%v, want %v", got, want)
+	}
+	for _, tc := range []struct{ n, domain float64 }{{40, 64}, {61, 64}, {62.7, 64}, {62.8, 128}, {64, 128}, {5.1, 8}} {
+		if d := Domain(tc.n); d != tc.domain {
+			t.Errorf("Domain(%v) = %v, want %v", tc.n, d, tc.domain)
+		}
+	}
+}
+
+// TestEstimatePassed: a segment that hands on values it was given (live
+// across both of its cuts) is estimated at 1.1 constraints a value for
+// them, not 2.1 (circuit's sharedFingerprints); a value it reads and one
+// it computes cost 1.0 and 1.1.
+func TestEstimatePassed(t *testing.T) {
+	c := &Costs{Step: []float64{10, 10, 10}, Live: []int{0, 7, 5, 0}, allowed: []bool{true, true, true, true},
+		carried: []map[string]int{{}, {"a": 5, "b": 2}, {"a": 5}, {}}}
+	if got, want := c.Estimate(1, 2), 10+7*PerBoundaryIn+5*(PerBoundaryValue-PerBoundaryIn)-5*PerBoundaryIn; math.Abs(got-want) > 1e-9 {
+		t.Errorf("estimate %v, want %v (a handed on, b read)", got, want)
+	}
+	if got, want := c.Estimate(0, 1), 10+7*(PerBoundaryValue-PerBoundaryIn); math.Abs(got-want) > 1e-9 {
+		t.Errorf("first segment: estimate %v, want %v (the model's inputs are no boundary)", got, want)
+	}
+}

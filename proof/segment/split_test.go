@@ -36,14 +36,14 @@ func convStem(t *testing.T) (string, [][]float64) {
 	return path, [][]float64{x}
 }
 
-func compileStem(t *testing.T, path string, n, k, groups int) *segment.Dir {
+func compileStem(t *testing.T, path string, n, k, groups int, bounds ...int) *segment.Dir {
 	t.Helper()
 	opt := segment.CompileOptions{
 		CompileOptions:     proof.CompileOptions{Quant: quant.Default, Visibility: circuit.DefaultVisibility},
 		SegmentConstraints: n, Segments: k,
 	}
 	if groups > 0 {
-		opt.Splits = []model.Split{{Conv: "conv1", Last: "pool1", Groups: groups}}
+		opt.Splits = []model.Split{{Conv: "conv1", Last: "pool1", Groups: groups, Bounds: bounds}}
 	}
 	d, err := segment.Compile(path, filepath.Join(t.TempDir(), "seg"), opt)
 	if err != nil {
@@ -73,21 +73,30 @@ func TestSplitSegments(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name         string
-		n, k, groups int // groups: given, or planned (at least 2) when 0
+		n, k, groups int   // groups: given, or planned (at least 2) when 0
+		bounds       []int // given uneven groups
 	}{
-		{"2 groups, --segments 2", 0, 2, 2},
-		{"4 groups, --segments 4", 0, 4, 4},
-		{"planned, --segment-constraints 2500", 2500, 0, 0},
-		{"planned, --segments 4", 0, 4, 0},
+		{"2 groups, --segments 2", 0, 2, 2, nil},
+		{"4 groups, --segments 4", 0, 4, 4, nil},
+		{"uneven groups [0 1 6 8], --segments 3", 0, 3, 3, []int{0, 1, 6, 8}},
+		{"planned, --segment-constraints 2500", 2500, 0, 0, nil},
+		{"planned, --segments 4", 0, 4, 0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := compileStem(t, path, tc.n, tc.k, tc.groups)
+			d := compileStem(t, path, tc.n, tc.k, tc.groups, tc.bounds...)
 			sp := d.Manifest.Splits
 			if len(sp) != 1 || sp[0].Conv != "conv1" || sp[0].Last != "pool1" || sp[0].Groups < 2 || (tc.groups > 0 && sp[0].Groups != tc.groups) {
 				t.Fatalf("splits %+v, want the stem in %d groups (0: at least 2)", sp, tc.groups)
 			}
-			if d.Manifest.Version != segment.VersionSplit {
-				t.Errorf("manifest version %d, want %d", d.Manifest.Version, segment.VersionSplit)
+			if !slices.Equal(sp[0].Bounds, tc.bounds) && tc.groups > 0 {
+				t.Errorf("bounds %v, want %v", sp[0].Bounds, tc.bounds)
+			}
+			version := segment.VersionSplit
+			if sp[0].Bounds != nil {
+				version = segment.VersionBounds
+			}
+			if d.Manifest.Version != version {
+				t.Errorf("manifest version %d, want %d", d.Manifest.Version, version)
 			}
 			for k, s := range d.Manifest.Segments {
 				t.Logf("segment %d: steps [%d, %d), %d constraints, %d boundary values", k, s.From, s.To, s.Constraints, s.BoundaryValues)
@@ -207,6 +216,20 @@ func TestSplitManifest(t *testing.T) {
 	}
 	if _, err := segment.Open(d.Path); err == nil {
 		t.Error("the manifest without its splits opened: its steps are not the model's")
+	}
+	// Uneven groups need version 3: a reader of version 2 would split
+	// evenly and build other circuits.
+	u := compileStem(t, path, 0, 3, 3, 0, 1, 6, 8)
+	man = u.Manifest
+	if man.Version != segment.VersionBounds {
+		t.Fatalf("uneven groups: manifest version %d, want %d", man.Version, segment.VersionBounds)
+	}
+	man.Version = segment.VersionSplit
+	if err := writeManifest(u.Path, man); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := segment.Open(u.Path); err == nil {
+		t.Error("a manifest of version 2 with uneven groups opened")
 	}
 }
 
