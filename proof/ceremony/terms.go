@@ -13,8 +13,8 @@ import (
 // A = Σ aᵢ·[Lᵢ(τ)]₁ over its left terms, and so on. gnark's Initialize
 // walks the constraints and adds each term to its wire's affine point (an
 // inversion per term); here the terms are grouped by wire first, so that
-// each wire's sums are computed on one core in Jacobian coordinates
-// (sums.go), the wires in parallel.
+// each wire's sums are computed by the bucket method (sums.go; in G1 in
+// lockstep across a chunk of wires, sumsg1.go), the chunks in parallel.
 
 // term is a wire's appearance in one constraint: the constraint's row and
 // the coefficient's index in coeffs.
