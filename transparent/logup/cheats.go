@@ -73,15 +73,15 @@ func (ch cheats) committed(delta bool, t mle.Table) mle.Table {
 // balance applies balanceG and balanceH (h at the first outside entry).
 func (ch cheats) balance(h, g mle.Table, outsideAt int) {
 	if ch.balanceG {
-		d := sum(h)
-		s := sum(g)
+		d := h.Sum()
+		s := g.Sum()
 		d.Sub(&d, &s)
 		g[0].Add(&g[0], &d)
 	}
 	if ch.balanceH && outsideAt >= 0 {
-		others := sum(h)
+		others := h.Sum()
 		others.Sub(&others, &h[outsideAt])
-		s := sum(g)
+		s := g.Sum()
 		h[outsideAt].Sub(&s, &others)
 	}
 }

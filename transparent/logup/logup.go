@@ -298,12 +298,4 @@ func shift(alpha fr.Element, v mle.Table) mle.Table {
 	return out
 }
 
-func sum(v mle.Table) fr.Element {
-	var s fr.Element
-	for i := range v {
-		s.Add(&s, &v[i])
-	}
-	return s
-}
-
 func clone(t mle.Table) mle.Table { return append(mle.Table(nil), t...) }

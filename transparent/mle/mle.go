@@ -56,6 +56,15 @@ func (t Table) Fold(r fr.Element) Table {
 	return t[:h]
 }
 
+// Sum returns Σ_x t(x) over the hypercube.
+func (t Table) Sum() fr.Element {
+	var s fr.Element
+	for i := range t {
+		s.Add(&s, &t[i])
+	}
+	return s
+}
+
 // Eval returns t̃(point) in 2^n multiplications without modifying t.
 func (t Table) Eval(point []fr.Element) (fr.Element, error) {
 	if n := t.NumVars(); n != len(point) {

@@ -122,7 +122,7 @@ func TestSumRoundLength(t *testing.T) {
 					}
 					g := proof.Rounds[j]
 					if delta > 0 {
-						proof.Rounds[j] = extend(g, len(g))
+						proof.Rounds[j] = Extend(g, len(g))
 					} else {
 						proof.Rounds[j] = g[:len(g)-1]
 					}

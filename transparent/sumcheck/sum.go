@@ -171,8 +171,10 @@ func roundDegrees(n, d, dl int) []int {
 
 func (sh *Shape) masked(k int) bool { return sh.Masked != nil && sh.Masked[k] >= 0 }
 
-// absorb binds the statement: n, the shape and the claim.
-func (sh *Shape) absorb(tr *transcript.Transcript, claim fr.Element, n int) {
+// Absorb binds the statement to tr: n, the shape and the claim (what
+// ProveSum and VerifySum absorb first; a prover of its own for the same
+// statement calls it so that its proofs verify with VerifySum).
+func (sh *Shape) Absorb(tr *transcript.Transcript, claim fr.Element, n int) {
 	var b []byte
 	put := func(v int) { b = binary.BigEndian.AppendUint64(b, uint64(int64(v))) }
 	put(n)
@@ -298,7 +300,7 @@ func proveSumIn(tr *transcript.Transcript, claim fr.Element, in Instance, zk boo
 		return Proof{}, nil, err
 	}
 	d, dl := sh.degrees(n)
-	sh.absorb(tr, claim, n)
+	sh.Absorb(tr, claim, n)
 	s := newSumProver(in.Tables, in.Masks, in.Spans, in.Terms)
 	var tp *tailProver
 	if in.Tail != nil {
@@ -412,7 +414,7 @@ func verifySumIn(tr *transcript.Transcript, claim fr.Element, n int, sh Shape, p
 	}
 	d, dl := sh.degrees(n)
 	degs := roundDegrees(n, d, dl)
-	sh.absorb(tr, claim, n)
+	sh.Absorb(tr, claim, n)
 	cur := claim
 	var rhoG fr.Element
 	mp := proof.Mask

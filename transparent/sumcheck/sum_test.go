@@ -256,7 +256,7 @@ func TestSumRejected(t *testing.T) {
 		"last round cut to degree 3": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[3] = p.Rounds[3][:4] },
 		// Round 1 sent, as before per-round degrees, at the largest degree:
 		// the same polynomial at more points, refused by its length.
-		"round 1 at the last round's degree": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[1] = extend(p.Rounds[1], len(p.Rounds[3])-1) },
+		"round 1 at the last round's degree": func(cl *fr.Element, sh *Shape, p *Proof) { p.Rounds[1] = Extend(p.Rounds[1], len(p.Rounds[3])-1) },
 		"masked final":                       func(cl *fr.Element, sh *Shape, p *Proof) { p.Finals[0].Add(&p.Finals[0], &one) },
 		"masks left out of the shape":        func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = nil },
 		"masks all plain":                    func(cl *fr.Element, sh *Shape, p *Proof) { sh.Masked = []int{-1, -1, -1} },

@@ -73,7 +73,7 @@ func (tp *tailProver) add(g []fr.Element, j, n int) {
 	}
 	sums := roundPoly([]mle.Table{tp.e, tp.s}, 2)
 	w := tp.weight(n)
-	ext := extend(sums, len(g)-1)
+	ext := Extend(sums, len(g)-1)
 	for x := range g {
 		ext[x].Mul(&ext[x], &w)
 		g[x].Add(&g[x], &ext[x])

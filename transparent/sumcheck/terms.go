@@ -137,7 +137,7 @@ func (s *sumProver) round(deg int) []fr.Element {
 	})
 	g := make([]fr.Element, deg+1)
 	for t, term := range s.terms {
-		ext := extend(sums[t], deg)
+		ext := Extend(sums[t], deg)
 		for x := range g {
 			if !s.unit[t] {
 				ext[x].Mul(&ext[x], &term.Coef)
@@ -155,33 +155,57 @@ func (s *sumProver) round(deg int) []fr.Element {
 // factor is of degree 3 in X; the rounds before are T̃_k's, since Z
 // vanishes while a later variable is Boolean.
 func (s *sumProver) lastMasked(deg int) []fr.Element {
+	lines := make([][2]fr.Element, len(s.tables))
 	s.shat = make([][]fr.Element, len(s.tables))
-	vals := make([][]fr.Element, len(s.tables))
-	var one fr.Element
-	one.SetOne()
+	zs := make([]fr.Element, len(s.tables))
 	for k, tb := range s.tables {
+		lines[k] = [2]fr.Element{tb[0], tb[1]}
+		if m := s.masks[k]; m != nil {
+			s.shat[k] = MaskRow(m, s.point)
+			zs[k] = s.vanishing(k)
+		}
+	}
+	return LastMaskedRound(s.terms, lines, s.shat, zs, deg)
+}
+
+// MaskRow returns ŝ = s̃ with its first c − 1 variables bound to the last
+// c − 1 coordinates of point (c the vanishing row's variables; for c = 0
+// the constant line of s's one entry): the masked factor's mask in the
+// last round, a line in X.
+func MaskRow(m []fr.Element, point []fr.Element) mle.Table {
+	c := mle.Table(m).NumVars()
+	if c == 0 {
+		return mle.Table{m[0], m[0]}
+	}
+	sk := append(mle.Table(nil), m...)
+	for _, r := range point[len(point)-(c-1):] {
+		sk = sk.Fold(r)
+	}
+	return sk
+}
+
+// LastMaskedRound returns the last round's polynomial at 0..deg of
+// Σ_t Coef_t·Π_k T̂_k(X), each factor given by its line (values at X = 0
+// and 1) plus, where shat[k] is not nil, Z_<[k]·X(1 − X)·ŝ_k(X) (shat[k]
+// from MaskRow, zs[k] its Z over the bound coordinates of its span).
+// Provers whose tables are not plain folded tables (weightpack's block
+// prover) give their lines and share this round with ProveSum's.
+func LastMaskedRound(terms []Term, lines [][2]fr.Element, shat [][]fr.Element, zs []fr.Element, deg int) []fr.Element {
+	vals := make([][]fr.Element, len(lines))
+	one := fr.One()
+	for k, ln := range lines {
 		v := make([]fr.Element, deg+1)
 		var diff fr.Element
-		diff.Sub(&tb[1], &tb[0])
-		v[0] = tb[0]
+		diff.Sub(&ln[1], &ln[0])
+		v[0] = ln[0]
 		for x := 1; x <= deg; x++ {
 			v[x].Add(&v[x-1], &diff)
 		}
-		if m := s.masks[k]; m != nil {
-			c := mle.Table(m).NumVars()
-			sk := mle.Table{m[0], m[0]} // c = 0: ŝ_k = s_k's one entry
-			if c > 0 {
-				sk = append(mle.Table(nil), m...)
-				for _, r := range s.point[s.n-c:] {
-					sk = sk.Fold(r)
-				}
-			}
-			s.shat[k] = sk
-			zk := s.vanishing(k)
+		if sk := shat[k]; sk != nil {
 			for x := 0; x <= deg; x++ {
 				var X, w, sx fr.Element
 				X.SetUint64(uint64(x))
-				w.Sub(&one, &X).Mul(&w, &X).Mul(&w, &zk) // Z_<·X(1 − X)
+				w.Sub(&one, &X).Mul(&w, &X).Mul(&w, &zs[k]) // Z_<·X(1 − X)
 				sx.Sub(&sk[1], &sk[0]).Mul(&sx, &X).Add(&sx, &sk[0])
 				w.Mul(&w, &sx)
 				v[x].Add(&v[x], &w)
@@ -190,7 +214,7 @@ func (s *sumProver) lastMasked(deg int) []fr.Element {
 		vals[k] = v
 	}
 	g := make([]fr.Element, deg+1)
-	for _, term := range s.terms {
+	for _, term := range terms {
 		for x := range g {
 			prod := term.Coef
 			for _, k := range term.Factors {
@@ -200,6 +224,14 @@ func (s *sumProver) lastMasked(deg int) []fr.Element {
 		}
 	}
 	return g
+}
+
+// MaskTerm returns a masked factor's mask part of its final after the
+// last round's challenge r: z·ŝ(r), z its Z(ρ), ŝ from MaskRow.
+func MaskTerm(shat []fr.Element, z, r fr.Element) fr.Element {
+	var m fr.Element
+	m.Sub(&shat[1], &shat[0]).Mul(&m, &r).Add(&m, &shat[0]).Mul(&m, &z)
+	return m
 }
 
 // bind folds every table's first variable to r.
@@ -235,20 +267,16 @@ func (s *sumProver) finals() []fr.Element {
 	for k, t := range s.tables {
 		out[k] = t[0]
 		if s.shat != nil && s.shat[k] != nil {
-			sk := s.shat[k]
-			r := s.point[s.n-1]
-			var v fr.Element
-			z := s.vanishing(k)
-			v.Sub(&sk[1], &sk[0]).Mul(&v, &r).Add(&v, &sk[0]).Mul(&v, &z)
-			out[k].Add(&out[k], &v)
+			m := MaskTerm(s.shat[k], s.vanishing(k), s.point[s.n-1])
+			out[k].Add(&out[k], &m)
 		}
 	}
 	return out
 }
 
-// extend returns the values at 0..deg of the polynomial of degree
+// Extend returns the values at 0..deg of the polynomial of degree
 // < len(ys) with values ys at 0..len(ys)−1.
-func extend(ys []fr.Element, deg int) []fr.Element {
+func Extend(ys []fr.Element, deg int) []fr.Element {
 	out := make([]fr.Element, deg+1)
 	copy(out, ys)
 	for x := len(ys); x <= deg; x++ {

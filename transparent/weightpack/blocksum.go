@@ -1,8 +1,6 @@
 package weightpack
 
 import (
-	"encoding/binary"
-	"slices"
 	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -55,47 +53,6 @@ type blockProver struct {
 	shat [][]fr.Element
 }
 
-// absorbShape binds the statement as sumcheck.ProveSum does (its
-// Shape.absorb, kept byte for byte: TestBlockProverMatches).
-func absorbShape(tr *transcript.Transcript, sh sumcheck.Shape, claim fr.Element, n int) {
-	var b []byte
-	put := func(v int) { b = binary.BigEndian.AppendUint64(b, uint64(int64(v))) }
-	put(n)
-	put(sh.Tables)
-	put(len(sh.Terms))
-	coefs := make([]fr.Element, len(sh.Terms))
-	for t, term := range sh.Terms {
-		coefs[t] = term.Coef
-		put(len(term.Factors))
-		for _, k := range term.Factors {
-			put(k)
-		}
-	}
-	if slices.ContainsFunc(sh.Masked, func(c int) bool { return c >= 0 }) {
-		put(len(sh.Masked))
-		for _, c := range sh.Masked {
-			put(c)
-		}
-	} else {
-		put(0)
-	}
-	if slices.ContainsFunc(sh.Spans, func(m int) bool { return m != 0 && m != n }) {
-		put(len(sh.Spans))
-		for _, m := range sh.Spans {
-			if m == 0 {
-				m = n
-			}
-			put(m)
-		}
-	} else {
-		put(0)
-	}
-	put(-1) // no tail
-	tr.AppendBytes("sumcheck/sum/shape", b)
-	tr.AppendElements("sumcheck/sum/coefs", coefs...)
-	tr.AppendElements("sumcheck/claim", claim)
-}
-
 // proveBlocks proves the statement on the prover's tables (each
 // 2^vars entries, consumed) with masks (per table nil or its vanishing
 // row) and, under zk, a Libra mask committed under sumcheck.MaskParams.
@@ -105,7 +62,7 @@ func proveBlocks(tr *transcript.Transcript, s *stmt, tabs []ptab, sh sumcheck.Sh
 	if err != nil {
 		return sumcheck.Proof{}, nil, err
 	}
-	absorbShape(tr, sh, s.claim, s.P)
+	sh.Absorb(tr, s.claim, s.P) // as ProveSum: its proofs verify with VerifySum
 	bp := &blockProver{P: s.P, tabs: tabs, terms: s.terms,
 		ips: make([]fr.Element, len(s.terms)), cfs: make([]mle.Table, len(s.terms)), done: make([]bool, len(s.terms))}
 	for i := range bp.tabs {
@@ -171,7 +128,7 @@ func (bp *blockProver) round(j, deg int) []fr.Element {
 		if j < bp.prefix(c) {
 			vals = bp.prefixRound(t, j, deg)
 		} else {
-			vals = extend(bp.pairSums(term.Factors), deg)
+			vals = sumcheck.Extend(bp.pairSums(term.Factors), deg)
 			for x := range vals {
 				vals[x].Mul(&vals[x], &ct.w)
 			}
@@ -218,7 +175,7 @@ func (bp *blockProver) prefixRound(t, j, deg int) []fr.Element {
 		if hf >= 0 {
 			bp.cfs[t] = cf
 		} else {
-			bp.ips[t] = sumTable(cf)
+			bp.ips[t] = cf.Sum()
 		}
 		bp.done[t] = true
 	}
@@ -322,53 +279,19 @@ func (bp *blockProver) line(i int) [2]fr.Element {
 	return [2]fr.Element{a, b}
 }
 
-// last is the last round (sumcheck's lastMasked over the lines).
+// last is the last round: sumcheck's, over each table's line.
 func (bp *blockProver) last(deg int) []fr.Element {
+	lines := make([][2]fr.Element, len(bp.tabs))
 	bp.shat = make([][]fr.Element, len(bp.tabs))
-	vals := make([][]fr.Element, len(bp.tabs))
-	one := fr.One()
+	zs := make([]fr.Element, len(bp.tabs))
 	for i := range bp.tabs {
-		ln := bp.line(i)
-		v := make([]fr.Element, deg+1)
-		var diff fr.Element
-		diff.Sub(&ln[1], &ln[0])
-		v[0] = ln[0]
-		for x := 1; x <= deg; x++ {
-			v[x].Add(&v[x-1], &diff)
-		}
+		lines[i] = bp.line(i)
 		if m := bp.tabs[i].mask; m != nil {
-			c := mle.Table(m).NumVars()
-			sk := mle.Table{m[0], m[0]}
-			if c > 0 {
-				sk = append(mle.Table(nil), m...)
-				for _, r := range bp.point[bp.P-c:] {
-					sk = sk.Fold(r)
-				}
-			}
-			bp.shat[i] = sk
-			zk := bp.vanishing(i)
-			for x := 0; x <= deg; x++ {
-				var X, w, sx fr.Element
-				X.SetUint64(uint64(x))
-				w.Sub(&one, &X).Mul(&w, &X).Mul(&w, &zk)
-				sx.Sub(&sk[1], &sk[0]).Mul(&sx, &X).Add(&sx, &sk[0])
-				w.Mul(&w, &sx)
-				v[x].Add(&v[x], &w)
-			}
-		}
-		vals[i] = v
-	}
-	g := make([]fr.Element, deg+1)
-	for _, term := range bp.terms {
-		for x := range g {
-			prod := term.Coef
-			for _, k := range term.Factors {
-				prod.Mul(&prod, &vals[k][x])
-			}
-			g[x].Add(&g[x], &prod)
+			bp.shat[i] = sumcheck.MaskRow(m, bp.point)
+			zs[i] = bp.vanishing(i)
 		}
 	}
-	return g
+	return sumcheck.LastMaskedRound(bp.terms, lines, bp.shat, zs, deg)
 }
 
 // vanishing returns table i's Z over the bound coordinates of its span.
@@ -415,36 +338,11 @@ func (bp *blockProver) finals() []fr.Element {
 	out := make([]fr.Element, len(bp.tabs))
 	for i := range bp.tabs {
 		ln := bp.line(i)
-		var v fr.Element
-		v.Sub(&ln[1], &ln[0]).Mul(&v, &r).Add(&v, &ln[0])
+		out[i].Sub(&ln[1], &ln[0]).Mul(&out[i], &r).Add(&out[i], &ln[0])
 		if sk := bp.shat[i]; sk != nil {
-			var m fr.Element
-			z := bp.vanishing(i)
-			m.Sub(&sk[1], &sk[0]).Mul(&m, &r).Add(&m, &sk[0]).Mul(&m, &z)
-			v.Add(&v, &m)
+			m := sumcheck.MaskTerm(sk, bp.vanishing(i), r)
+			out[i].Add(&out[i], &m)
 		}
-		out[i] = v
 	}
 	return out
-}
-
-// extend returns the values at 0..deg of the polynomial of degree
-// < len(ys) with values ys at 0..len(ys)−1.
-func extend(ys []fr.Element, deg int) []fr.Element {
-	out := make([]fr.Element, deg+1)
-	copy(out, ys)
-	for x := len(ys); x <= deg; x++ {
-		var r fr.Element
-		r.SetUint64(uint64(x))
-		out[x] = sumcheck.Interpolate(ys, r)
-	}
-	return out
-}
-
-func sumTable(t mle.Table) fr.Element {
-	var s fr.Element
-	for i := range t {
-		s.Add(&s, &t[i])
-	}
-	return s
 }
