@@ -106,6 +106,13 @@ func TestMulOne(t *testing.T) {
 	}
 	pts[5] = curve.G1Affine{}
 	pts[7].Neg(&pts[6])
+	checkMulOne(t, "", pts, ks)
+}
+
+// checkMulOne compares MulG1One(pts, k) with gnark-crypto's
+// ScalarMultiplication point by point for every k; what names the batch.
+func checkMulOne(t *testing.T, what string, pts []curve.G1Affine, ks []fr.Element) {
+	t.Helper()
 	for _, k := range ks {
 		got := append([]curve.G1Affine(nil), pts...)
 		MulG1One(got, &k)
@@ -115,7 +122,7 @@ func TestMulOne(t *testing.T) {
 			var want curve.G1Affine
 			want.ScalarMultiplication(&pts[i], &b)
 			if !want.Equal(&got[i]) {
-				t.Fatalf("point %d times %s differs from gnark-crypto's", i, k.String())
+				t.Fatalf("%spoint %d times %s differs from gnark-crypto's", what, i, k.String())
 			}
 		}
 	}

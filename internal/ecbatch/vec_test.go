@@ -106,18 +106,6 @@ func TestMulOneRandom(t *testing.T) {
 			pts[0] = curve.G1Affine{}
 			pts[2].Neg(&pts[1])
 		}
-		for _, k := range ks {
-			got := append([]curve.G1Affine(nil), pts...)
-			MulG1One(got, &k)
-			var b big.Int
-			k.BigInt(&b)
-			for i := range pts {
-				var want curve.G1Affine
-				want.ScalarMultiplication(&pts[i], &b)
-				if !want.Equal(&got[i]) {
-					t.Fatalf("n = %d: point %d times %s differs from gnark-crypto's", n, i, k.String())
-				}
-			}
-		}
+		checkMulOne(t, fmt.Sprintf("n = %d: ", n), pts, ks)
 	}
 }
