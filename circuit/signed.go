@@ -12,9 +12,7 @@ import (
 	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	edwards "github.com/consensys/gnark-crypto/ecc/bn254/twistededwards"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
-	tedwards "github.com/consensys/gnark-crypto/ecc/twistededwards"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/algebra/native/twistededwards"
 	"github.com/consensys/gnark/std/hash/poseidon2"
 
 	"github.com/zkinfer/zkinfer/ops"
@@ -262,13 +260,9 @@ func defineSignature(api frontend.API, scale int, values []frontend.Variable, x,
 		}
 	}
 	msg := h.Sum()
-	curve, err := twistededwards.NewEdCurve(api, tedwards.BN254)
-	if err != nil {
-		return err
-	}
-	params := curve.Params()
-	a := twistededwards.Point{X: x, Y: y}
-	r := twistededwards.Point{X: sig[0], Y: sig[1]}
+	curve := bn254Edwards()
+	a := edPoint{X: x, Y: y}
+	r := edPoint{X: sig[0], Y: sig[1]}
 	// R and A on the curve. gnark's addition and doubling are exact only for
 	// points of the curve: each coordinate is a DivUnchecked, n = res·den,
 	// whose denominator (1 ± d·x1x2y1y2, or a·x² + y² and 2 − a·x² − y²) is
@@ -282,8 +276,8 @@ func defineSignature(api frontend.API, scale int, values []frontend.Variable, x,
 	// (KeyHex) is another point's. With both on the curve, so is every
 	// point below, and q = [8](R − [S]G + [h]A) lies in the subgroup of
 	// order ℓ (the curve has 8ℓ points).
-	curve.AssertIsOnCurve(r)
-	curve.AssertIsOnCurve(a)
+	curve.assertOnCurve(api, r)
+	curve.assertOnCurve(api, a)
 	// h = H(R, A, M), the challenge gnark-crypto's eddsa signs with.
 	ch, err := poseidon2.New(api)
 	if err != nil {
@@ -292,13 +286,12 @@ func defineSignature(api frontend.API, scale int, values []frontend.Variable, x,
 	ch.Write(r.X, r.Y, a.X, a.Y, msg)
 	hram := ch.Sum()
 	// S < ℓ (RFC 8032, 3.4): one signature per (R, message), no S + ℓ.
-	api.AssertIsLessOrEqual(sig[2], new(big.Int).Sub(params.Order, big.NewInt(1)))
+	api.AssertIsLessOrEqual(sig[2], new(big.Int).Sub(curve.Order, big.NewInt(1)))
 	// [8]([S]G − [h]A − R) = O, with complete formulas: the identity (0, 1).
-	g := twistededwards.Point{X: params.Base[0], Y: params.Base[1]}
-	q := curve.DoubleBaseScalarMul(g, curve.Neg(a), sig[2], hram)
-	q = curve.Add(curve.Neg(q), r)
+	q := curve.doubleBaseScalarMul(api, curve.Base, curve.neg(api, a), sig[2], hram)
+	q = curve.add(api, curve.neg(api, q), r)
 	for range 3 { // the cofactor, 8
-		q = curve.Double(q)
+		q = curve.double(api, q)
 	}
 	// On the curve, either coordinate alone pins the identity: y = 1 gives
 	// (a − d)·x² = 0, so x = 0; x = 0 gives y = ±1, and (0, −1) has order 2,
