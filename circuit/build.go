@@ -6,6 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/frontend/cs/scs"
@@ -156,6 +157,9 @@ func compile(circ *Circuit, sys System) (constraint.ConstraintSystem, error) {
 			return nil, fmt.Errorf("circuit: %w", unwrapBudget(err))
 		}
 		return nil, fmt.Errorf("circuit: building the circuit: %w", err)
+	}
+	if r, ok := cs.(*cs_bn254.R1CS); ok {
+		putQuotientsLeft(r)
 	}
 	return cs, nil
 }

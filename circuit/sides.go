@@ -1,0 +1,73 @@
+package circuit
+
+import (
+	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+)
+
+// Which side of an R1CS constraint a wire is on decides which of Groth16's
+// multi-scalar multiplications carry it: a wire anywhere in an L is a
+// point of [A]₁'s MSM, a wire anywhere in an R a point of [B]₁'s and of
+// [B]₂'s, in G2, three times as dear. The MSMs cost most per point whose
+// value is a full-size field element (gnark-crypto's MSM skips zero
+// digits: a 0/1 value costs ~1 addition, a 16-bit one ~2, a full one
+// ~25), and the full-size values of our circuits are the inverses and
+// quotients of the log-derivative lookups, 1/(ch − q) and m/(ch − t): one
+// per query, most of a lookup circuit's wires.
+//
+// gnark's builder puts the side with fewer terms in R (builder.newR1C, to
+// leave more wires out of B), which for an inverse's check (ch − q)·inv = 1
+// and a division's den·res = num puts the lone full-size wire in R and so
+// in both B MSMs. putQuotientsLeft swaps those constraints' sides: the
+// full-size wire goes to L, where it already is (the lookup's sum is
+// asserted in an L), and ch − q to R: ch is one wire, q the small value
+// looked up. For cnn_c32 (lookup range checks) that takes 182,482
+// full-size values out of B, ~1/4 of the prove's CPU time (the G2 MSM).
+//
+// L·R = O is the same constraint as R·L = O: the solver finds the unknown
+// wire on either side, and the setup and the prover read L and R from the
+// rewritten system, so gnark's prover and verifier accept the keys as
+// before (proof tests, TestPutQuotientsLeft).
+
+// putQuotientsLeft swaps L and R in every R1C whose R is one wire that is
+// either its inverse's (O is the constant 1) or solved by it (not an
+// input, a hint's output or in an earlier constraint), while L has more
+// terms; it returns how many it swapped.
+func putQuotientsLeft(r *cs_bn254.R1CS) int {
+	sys := &r.System
+	nbWires := sys.GetNbPublicVariables() + sys.GetNbSecretVariables() + sys.GetNbInternalVariables()
+	seen := make([]bool, nbWires)
+	for i := range sys.GetNbPublicVariables() + sys.GetNbSecretVariables() {
+		seen[i] = true
+	}
+	swapped := 0
+	var buf []uint32
+	for _, pi := range sys.Instructions {
+		bp := sys.Blueprints[pi.BlueprintID]
+		inst := pi.Unpack(sys)
+		if _, ok := bp.(*constraint.BlueprintGenericR1C); !ok {
+			for k := range bp.NbOutputs(inst) {
+				seen[int(pi.WireOffset)+k] = true
+			}
+			continue
+		}
+		cd := inst.Calldata // [size, |L|, |R|, |O|, (coeff, wire) of L, R, O]
+		lenL, lenR, lenO := int(cd[1]), int(cd[2]), int(cd[3])
+		const head = 4
+		r0 := head + 2*lenL
+		o0 := r0 + 2*lenR
+		isOne := lenO == 1 && cd[o0] == constraint.CoeffIdOne && cd[o0+1] == 0
+		if lenR == 1 && lenL > 1 && (isOne || !seen[cd[r0+1]]) {
+			buf = append(buf[:0], cd[:head]...)
+			buf[1], buf[2] = uint32(lenR), uint32(lenL)
+			buf = append(buf, cd[r0:o0]...)
+			buf = append(buf, cd[head:r0]...)
+			copy(cd, buf) // cd aliases sys.CallData; O stays where it was
+			swapped++
+		}
+		for k := head + 1; k < len(cd); k += 2 {
+			seen[cd[k]] = true
+		}
+	}
+	return swapped
+}
