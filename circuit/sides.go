@@ -22,7 +22,8 @@ import (
 // full-size wire goes to L, where it already is (the lookup's sum is
 // asserted in an L), and ch − q to R: ch is one wire, q the small value
 // looked up. For cnn_c32 (lookup range checks) that takes 182,482
-// full-size values out of B, ~1/4 of the prove's CPU time (the G2 MSM).
+// full-size values out of B (5 are left): prove 10.3 → 6.7 CPU-s, the
+// proving key 118 → 99.6 MB (multihead_attention 12.6 → 8.2 CPU-s).
 //
 // L·R = O is the same constraint as R·L = O: the solver finds the unknown
 // wire on either side, and the setup and the prover read L and R from the
