@@ -6,7 +6,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
-	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/frontend/cs/scs"
@@ -151,15 +150,18 @@ func buildWith(m *model.Model, vis Visibility, sys System, rangeCheck ops.RangeC
 }
 
 func compile(circ *Circuit, sys System) (constraint.ConstraintSystem, error) {
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), sys.builder(), circ)
+	var cs constraint.ConstraintSystem
+	var err error
+	if sys == R1CS {
+		cs, err = compileR1CS(circ)
+	} else {
+		cs, err = frontend.Compile(ecc.BN254.ScalarField(), sys.builder(), circ)
+	}
 	if err != nil {
 		if errors.As(err, new(*ops.BudgetError)) {
 			return nil, fmt.Errorf("circuit: %w", unwrapBudget(err))
 		}
 		return nil, fmt.Errorf("circuit: building the circuit: %w", err)
-	}
-	if r, ok := cs.(*cs_bn254.R1CS); ok {
-		putQuotientsLeft(r)
 	}
 	return cs, nil
 }

@@ -3,10 +3,8 @@ package circuit
 import (
 	"fmt"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
 
 // CheckPublicWires fails unless every public input of cs appears in at
@@ -80,7 +78,7 @@ func CheckPublicWires(cs constraint.ConstraintSystem) error {
 // aggregation) to a BN254 R1CS for Groth16 and runs CheckPublicWires on it,
 // as Compile does for a model's circuit; pkg names the package in errors.
 func CompileR1CS(pkg string, c frontend.Circuit) (constraint.ConstraintSystem, error) {
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
+	cs, err := compileR1CS(c)
 	if err != nil {
 		return nil, fmt.Errorf("%s: building the circuit: %w", pkg, err)
 	}

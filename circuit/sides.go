@@ -1,8 +1,11 @@
 package circuit
 
 import (
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
 
 // Which side of an R1CS constraint a wire is on decides which of Groth16's
@@ -29,6 +32,18 @@ import (
 // wire on either side, and the setup and the prover read L and R from the
 // rewritten system, so gnark's prover and verifier accept the keys as
 // before (proof tests, TestPutQuotientsLeft).
+
+// compileR1CS compiles c to BN254's R1CS and puts the quotients left:
+// every Groth16 circuit zkinfer builds (compile's, CompileR1CS's) goes
+// through it.
+func compileR1CS(c frontend.Circuit) (constraint.ConstraintSystem, error) {
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
+	if err != nil {
+		return nil, err
+	}
+	putQuotientsLeft(ccs.(*cs_bn254.R1CS))
+	return ccs, nil
+}
 
 // putQuotientsLeft swaps L and R in every R1C whose R is one wire that is
 // either its inverse's (O is the constant 1) or solved by it (not an

@@ -13,7 +13,6 @@ import (
 	"github.com/consensys/gnark/constraint"
 	cs "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/proof/groth16setup"
@@ -24,9 +23,9 @@ func Compile(s Shape) (*cs.R1CS, error) {
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewCircuit(s))
+	ccs, err := circuit.CompileR1CS("fl", NewCircuit(s))
 	if err != nil {
-		return nil, fmt.Errorf("fl: compiling the aggregation circuit: %w", err)
+		return nil, err
 	}
 	return ccs.(*cs.R1CS), nil
 }
