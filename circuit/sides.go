@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/constraint"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
@@ -32,6 +33,17 @@ import (
 // wire on either side, and the setup and the prover read L and R from the
 // rewritten system, so gnark's prover and verifier accept the keys as
 // before (proof tests, TestPutQuotientsLeft).
+//
+// A query can carry a field-size coefficient: a rescale's quotient is
+// looked up as ch − (acc − rem)·2⁻¹² without a wire of its own, so once
+// swapped, R holds ±2⁻¹² (mod r), and every wire of R has its Lagrange
+// sum multiplied by it in G2 (the ceremony's opening of phase 2 computes
+// [Bₖ(τ)]₂ per wire: cnn_c32's 178k such terms were 19 of its 35 CPU-s).
+// shortenR scales R and O by s = 1/c for a long coefficient c of R when
+// that leaves every coefficient of R short: (−2¹²·ch + acc − rem)·inv =
+// −2¹², the same constraint (s ≠ 0: L·(s·R) = s·O ⟺ L·R = O), its long
+// coefficients gone (O's, if any, are in G1 only). L, where the unknown
+// is, keeps its coefficient, so the solver divides no more than before.
 
 // compileR1CS compiles c to BN254's R1CS and puts the quotients left:
 // every Groth16 circuit zkinfer builds (compile's, CompileR1CS's) goes
@@ -79,6 +91,7 @@ func putQuotientsLeft(r *cs_bn254.R1CS) int {
 			buf = append(buf, cd[r0:o0]...)
 			buf = append(buf, cd[head:r0]...)
 			copy(cd, buf) // cd aliases sys.CallData; O stays where it was
+			shortenR(r, cd)
 			swapped++
 		}
 		for k := head + 1; k < len(cd); k += 2 {
@@ -86,4 +99,51 @@ func putQuotientsLeft(r *cs_bn254.R1CS) int {
 		}
 	}
 	return swapped
+}
+
+// isShort reports whether c or −c is below 2⁶⁴ (the ceremony's short
+// coefficients: one word, summed by Pippenger's buckets).
+func isShort(c *fr.Element) bool {
+	var n fr.Element
+	n.Neg(c)
+	return c.IsUint64() || n.IsUint64()
+}
+
+// shortenR scales the R and O of the constraint whose calldata is cd
+// ([size, |L|, |R|, |O|, (coeff, wire) of L, R, O]) by the inverse of one
+// of R's long coefficients when every coefficient of R is short after it.
+func shortenR(r *cs_bn254.R1CS, cd []uint32) {
+	const head = 4
+	lenL, lenR, lenO := int(cd[1]), int(cd[2]), int(cd[3])
+	rTerms := cd[head+2*lenL : head+2*(lenL+lenR)]
+	oTerms := cd[head+2*(lenL+lenR) : head+2*(lenL+lenR+lenO)]
+	cs := r.Coefficients
+	for k := 0; k < len(rTerms); k += 2 {
+		c := &cs[rTerms[k]]
+		if isShort(c) {
+			continue
+		}
+		var s fr.Element
+		s.Inverse(c)
+		ok := true
+		for j := 0; j < len(rTerms) && ok; j += 2 {
+			var v fr.Element
+			ok = isShort(v.Mul(&s, &cs[rTerms[j]]))
+		}
+		if !ok {
+			continue
+		}
+		scale := func(terms []uint32) {
+			for j := 0; j < len(terms); j += 2 {
+				var v fr.Element
+				v.Mul(&s, &r.Coefficients[terms[j]])
+				var u constraint.U64
+				copy(u[:], v[:])
+				terms[j] = r.AddCoeff(u)
+			}
+		}
+		scale(rTerms)
+		scale(oTerms)
+		return
+	}
 }
