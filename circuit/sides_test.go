@@ -61,7 +61,7 @@ func quotientsWitness(sum int64) frontend.Circuit {
 		s.Add(&s, &e)
 	}
 	var q fr.Element // (5·4096 − 1)/4096
-	q.SetUint64(5*4096 - 1).Mul(&q, new(fr.Element).SetBigInt(inv4096()))
+	q.SetUint64(5*4096-1).Mul(&q, new(fr.Element).SetBigInt(inv4096()))
 	e.SetBigInt(ch).Sub(&e, &q).Inverse(&e)
 	s.Add(&s, &e)
 	e.SetBigInt(ch).Sub(&e, new(fr.Element).SetUint64(9)).Inverse(&e).Mul(&e, new(fr.Element).SetUint64(3))
