@@ -45,8 +45,15 @@ func TestCeremonyCLI(t *testing.T) {
 	files = append(files, state(1, 0))
 	contribute := func(phase int) { // each participant verifies the chain so far first
 		for i := 1; i <= 3; i++ {
-			step(append(append([]string{"ceremony", "contribute"}, files...), "--dir", dir, "--out", state(phase, i), "--quiet")...)
+			given := files
+			if phase == 2 && i == 3 { // or only the last contribution
+				given = files[len(files)-2:]
+			}
+			step(append(append([]string{"ceremony", "contribute"}, given...), "--dir", dir, "--out", state(phase, i), "--quiet")...)
 			files = append(files, state(phase, i))
+		}
+		if last := outputs[len(outputs)-1]; phase == 2 && !strings.Contains(last, "verified the 1 contribution(s) after "+files[len(files)-3]+", which was taken as it is") {
+			t.Fatalf("a participant given the last two states said %q", last)
 		}
 	}
 	contribute(1)
@@ -133,6 +140,11 @@ func TestCeremonyCLI(t *testing.T) {
 		}
 		if _, err := os.Stat(next); err == nil {
 			t.Fatal("ceremony contribute wrote a state on a tampered chain")
+		}
+		// So does one given only the tampered state and the one before it.
+		code, out, errOut = zk(t, "ceremony", "contribute", "--quiet", tampered[1], bad, "--out", next)
+		if code != exitInvalid || !strings.HasPrefix(errOut, "zkinfer ceremony: not contributing: ") || !strings.Contains(errOut, bad) || out != "" {
+			t.Fatalf("ceremony contribute on a tampered last contribution: exit %d, %q %q", code, out, errOut)
 		}
 	})
 	t.Run("usage", func(t *testing.T) {

@@ -21,8 +21,9 @@ func init() {
 // ceremonyUsage lists the subcommands in the order a ceremony runs them.
 const ceremonyUsage = `usage:
   zkinfer ceremony init DIR [--out STATE]                       coordinator: phase 1's start for DIR's circuit
-  zkinfer ceremony contribute STATE... --out NEXT               each participant: verifies the chain STATE...
-                                                                (from phase 1's start), then builds on its last
+  zkinfer ceremony contribute STATE... --out NEXT               each participant: verifies the contributions in
+                                                                STATE... (the whole chain from phase 1's start,
+                                                                or its last states), then builds on the last
   zkinfer ceremony phase2 DIR STATE --beacon HEX [--out NEXT]   coordinator: close phase 1, open phase 2
   zkinfer ceremony contribute STATE... --dir DIR --out NEXT     each participant again (phase 2 needs --dir)
   zkinfer ceremony verify STATE... --dir DIR --in-progress     coordinator, before finalize: the chain so far
@@ -166,17 +167,25 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 		return usageError{"--out is required"}
 	}
 	// Verify what this contribution builds on: a tampered or foreign
-	// state would make the published hash vouch for it.
-	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
+	// state would make the published hash vouch for it. The participant
+	// chooses how far back: the whole chain, or its last states (each
+	// phase-2 state costs an MSM over its vectors, so checking the whole
+	// chain grows with every contribution; `ceremony verify` checks it all
+	// in the end).
+	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, FromAny: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
 	if err != nil {
-		return invalid(fmt.Errorf("not contributing: %w (give every state file from phase 1's start, or from phase 2's start when it was opened from a prepared phase 1, in order, ending with the one to build on)", err))
+		return invalid(fmt.Errorf("not contributing: %w (give the state files in order, ending with the one to build on: the whole chain from phase 1's start, or from phase 2's start when it was opened from a prepared phase 1, or its last states)", err))
 	}
 	s, err := ceremony.Contribute(files[len(files)-1], *out, progress(*quiet))
 	if err != nil {
 		return err
 	}
 	printStep(s)
-	fmt.Fprintf(stdout, "verified the %d state file(s) it builds on; publish this hash; your randomness is gone with this process\n", len(files))
+	if rep.FirstUnchecked != "" {
+		fmt.Fprintf(stdout, "verified the %d contribution(s) after %s, which was taken as it is with the chain before it (`ceremony verify` checks the whole chain); publish this hash; your randomness is gone with this process\n", len(files)-1, rep.FirstUnchecked)
+	} else {
+		fmt.Fprintf(stdout, "verified the %d state file(s) it builds on; publish this hash; your randomness is gone with this process\n", len(files))
+	}
 	if rep.StartUnchecked {
 		fmt.Fprintln(stdout, "phase 2's start was not checked against its prepared phase 1 (give --dir DIR --prepared FILE --prepared-sha256 HEX to check it)")
 	}

@@ -32,6 +32,10 @@ import (
 type chain2 struct {
 	r []fr.Element // one per point of Z ‖ K
 	s curve.G1Jac  // Σ r·V of the last state checked
+	// first is the chain's first state until a step needs its sum: a
+	// chain of one state (a participant building on phase 2's start) is
+	// not summed for nothing.
+	first *mpcsetup.Phase2
 }
 
 // sum is Σ rₖ·(z ‖ k)ₖ.
@@ -56,10 +60,22 @@ func (c *chain2) sum(z, k []curve.G1Affine) (curve.G1Jac, error) {
 	return *a.AddAssign(&b), nil
 }
 
-// start takes phase 2's first state checked (its start).
-func (c *chain2) start(p *mpcsetup.Phase2) (err error) {
-	c.s, err = c.sum(p.Parameters.G1.Z, p.Parameters.G1.PKK)
-	return err
+// start takes phase 2's first state checked (its start); its sum is
+// taken when the next step needs it.
+func (c *chain2) start(p *mpcsetup.Phase2) {
+	c.first = p
+}
+
+// last returns Σ r·V of the last state checked.
+func (c *chain2) last() (*curve.G1Jac, error) {
+	if p := c.first; p != nil {
+		s, err := c.sum(p.Parameters.G1.Z, p.Parameters.G1.PKK)
+		if err != nil {
+			return nil, err
+		}
+		c.s, c.first = s, nil
+	}
+	return &c.s, nil
 }
 
 // step checks next's contribution on top of prev (the state last given
@@ -88,13 +104,17 @@ func (c *chain2) step(prev, next *mpcsetup.Phase2) error {
 		cmpc.ValueUpdate{Previous: &p.G2.Delta, Next: &q.G2.Delta}); err != nil {
 		return fmt.Errorf("failed to verify contribution to δ: %w", err)
 	}
+	last, err := c.last()
+	if err != nil {
+		return err
+	}
 	s, err := c.sum(q.G1.Z, q.G1.PKK)
 	if err != nil {
 		return err
 	}
 	var sa, prevNeg curve.G1Affine
 	sa.FromJacobian(&s)
-	prevNeg.FromJacobian(&c.s)
+	prevNeg.FromJacobian(last)
 	prevNeg.Neg(&prevNeg)
 	ok, err := curve.PairingCheck([]curve.G1Affine{sa, prevNeg}, []curve.G2Affine{q.G2.Delta, p.G2.Delta})
 	if err != nil {
@@ -111,14 +131,54 @@ func (c *chain2) step(prev, next *mpcsetup.Phase2) error {
 // with the beacon's δ: Σ rₖ·(δ·keysₖ) = Σ rₖ·lastₖ, one MSM where the
 // seal takes a scalar multiplication per point.
 func (c *chain2) sealed(z, k []curve.G1Affine, delta *fr.Element) error {
+	last, err := c.last()
+	if err != nil {
+		return err
+	}
 	s, err := c.sum(z, k)
 	if err != nil {
 		return err
 	}
 	var b big.Int
 	s.ScalarMultiplication(&s, delta.BigInt(&b))
-	if !s.Equal(&c.s) {
+	if !s.Equal(last) {
 		return errors.New("its Z or K vector is not the chain's last state sealed with the beacon")
+	}
+	return nil
+}
+
+// sealedBases checks the keys' commitment bases (each Pedersen key's
+// proof-of-knowledge basis) against the chain's last state's, last,
+// sealed with the beacon's σᵢ: Σₖ rₖ·keysᵢₖ = σᵢ·Σₖ rₖ·lastᵢₖ with fresh
+// uniform rₖ of rlcBits bits, two MSMs with half-length scalars where the
+// seal takes a scalar multiplication per point. A wrong point makes the
+// two sides' discrete logarithms differ by a nonzero linear form in the
+// rₖ: it passes with probability at most 2⁻¹²⁸ (rlc.go).
+func sealedBases(keys, last [][]curve.G1Affine, sigma []fr.Element) error {
+	if len(keys) != len(last) || len(sigma) != len(last) {
+		return errors.New("it has another number of commitments")
+	}
+	var b big.Int
+	for i := range last {
+		if len(keys[i]) != len(last[i]) {
+			return fmt.Errorf("its commitment basis %d has another length", i)
+		}
+		r, err := randomScalars(len(last[i]), nil)
+		if err != nil {
+			return err
+		}
+		got, err := msmG1(keys[i], r)
+		if err != nil {
+			return err
+		}
+		want, err := msmG1(last[i], r)
+		if err != nil {
+			return err
+		}
+		want.ScalarMultiplication(&want, sigma[i].BigInt(&b))
+		if !got.Equal(&want) {
+			return fmt.Errorf("its commitment basis %d is not the chain's last state sealed with the beacon", i)
+		}
 	}
 	return nil
 }

@@ -34,6 +34,11 @@ func evalsHeader(c *Circuit, commons string) []byte {
 // SHA-256 is commons.
 func writeEvals(c *Circuit, commons string, e *mpcsetup.Phase2Evaluations) error {
 	var buf bytes.Buffer
+	n := len(e.G1.A) + len(e.G1.B) + len(e.G1.VKK)
+	for _, k := range e.G1.CKK {
+		n += len(k)
+	}
+	buf.Grow(n*curve.SizeOfG1AffineUncompressed + len(e.G2.B)*curve.SizeOfG2AffineUncompressed + 1<<12)
 	buf.Write(evalsHeader(c, commons))
 	enc := curve.NewEncoder(&buf, curve.RawEncoding())
 	for _, v := range []any{e.G1.A, e.G1.B, e.G2.B, e.G1.VKK, uint32(len(e.G1.CKK))} {

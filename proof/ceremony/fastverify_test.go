@@ -29,7 +29,7 @@ func (k readableKeys) ReadKeys() (*ceremony.KeyFiles, error) {
 }
 
 // TestVerifyReadableKeys: Verify accepts a ceremony's keys by checking
-// their A, B and K vectors with random linear combinations, and rejects
+// their A, B, K, Z and commitment-basis vectors with random linear combinations, and rejects
 // keys with any one point of those vectors replaced by another valid
 // point, even re-encoded so that sealing with them would give them back
 // byte for byte (each case fails without the check of its vector), or
@@ -62,6 +62,10 @@ func TestVerifyReadableKeys(t *testing.T) {
 			b := pk.CommitmentKeys[0].Basis
 			b[1].ScalarMultiplication(&b[1], two)
 		}, "public inputs' K or a commitment basis"},
+		{"σ-scaled commitment basis", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
+			b := pk.CommitmentKeys[0].BasisExpSigma
+			b[len(b)-1].ScalarMultiplication(&b[len(b)-1], two)
+		}, "commitment basis 0 is not the chain's last state sealed"},
 		{"Z", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			pk.G1.Z[len(pk.G1.Z)/2].ScalarMultiplication(&pk.G1.Z[len(pk.G1.Z)/2], two)
 		}, "its Z or K vector is not the chain's last state sealed"},

@@ -8,8 +8,9 @@ import (
 // The long coefficients' part of the wires' sums in G1, one scalar at a
 // time. A coefficient too long for the bucket method (sums.go) is a field
 // element such as an inverse, and a circuit has few distinct ones
-// (cnn_c32: 178k long terms, all on the left side, with 2 distinct
-// values), so Σₜ cₜ·Pₜ over a wire's long terms is grouped by coefficient,
+// (cnn_c32 had 178k long terms with 2 distinct values, ±2⁻¹², until
+// circuit/sides.go's shortenR made them short), so Σₜ cₜ·Pₜ over a wire's
+// long terms is grouped by coefficient,
 // Σ_c c·(Σ_{t: cₜ = c} Pₜ), and each coefficient multiplies the point sums
 // of all its groups at once (mulG1One: one addition chain for the whole
 // batch, affine, all cores) instead of one Jacobian multiplication per

@@ -72,10 +72,18 @@ func update2(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done fun
 
 // updateDelta is update2 but for the vectors over δ (Z and K).
 func updateDelta(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element, done func(int)) {
+	for i := range sigma {
+		mulG1One(p.Parameters.G1.SigmaCKK[i], &sigma[i], done)
+	}
+	updatePoints(p, delta, sigma)
+}
+
+// updatePoints is updateDelta but for the commitments' bases: [σᵢ]₂,
+// [δ]₁ and [δ]₂.
+func updatePoints(p *mpcsetup.Phase2, delta *fr.Element, sigma []fr.Element) {
 	var b big.Int
 	for i := range sigma {
 		p.Parameters.G2.Sigma[i].ScalarMultiplication(&p.Parameters.G2.Sigma[i], sigma[i].BigInt(&b))
-		mulG1One(p.Parameters.G1.SigmaCKK[i], &sigma[i], done)
 	}
 	p.Parameters.G2.Delta.ScalarMultiplication(&p.Parameters.G2.Delta, delta.BigInt(&b))
 	p.Parameters.G1.Delta.ScalarMultiplication(&p.Parameters.G1.Delta, delta.BigInt(&b))

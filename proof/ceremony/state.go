@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"os"
 
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
@@ -81,6 +82,13 @@ func encodeState(h stateHeader, payload io.WriterTo) ([]byte, error) {
 	buf.Write(js)
 	if p, ok := payload.(*mpcsetup.Phase2); ok && h.RawPoints {
 		payload = rawPhase2{p}
+		// The points' raw size, so that the buffer is not grown (and
+		// copied) a dozen times on the way to it.
+		n := len(p.Parameters.G1.Z) + len(p.Parameters.G1.PKK)
+		for _, b := range p.Parameters.G1.SigmaCKK {
+			n += len(b)
+		}
+		buf.Grow(n*curve.SizeOfG1AffineUncompressed + 1<<12)
 	}
 	if _, err := payload.WriteTo(&buf); err != nil {
 		return nil, err

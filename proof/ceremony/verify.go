@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 
 	meter "github.com/zkinfer/zkinfer/proof/progress"
@@ -30,6 +31,10 @@ type Report struct {
 	// phase 1, was not checked against it (InProgress without the
 	// prepared file): only the contributions after it were.
 	StartUnchecked bool
+	// FirstUnchecked is the first file when it was a contribution taken
+	// as it is (VerifyOptions.FromAny): neither it nor the chain before it
+	// was checked, only the contributions after it.
+	FirstUnchecked string
 }
 
 // VerifyOptions say what Verify requires.
@@ -50,6 +55,12 @@ type VerifyOptions struct {
 	InProgress bool
 	// Progress, when not nil, is told each state checked.
 	Progress func(format string, args ...any)
+	// FromAny lets an in-progress chain start at any state (a participant
+	// checking what it builds on): the first file is taken as it is, and
+	// the contributions after it are checked. Report.FirstUnchecked names
+	// it. The cost of a participant's check is then that of the states it
+	// is given, not of the whole chain so far (one MSM per phase-2 state).
+	FromAny bool
 	// Prepared and PreparedSHA256 are the prepared phase 1 a chain's
 	// phase 2 was opened from and the digest recorded when it was verified
 	// (VerifyPrepared): a chain that starts with such a phase 2 is checked
@@ -156,10 +167,19 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				}
 				startFail = fail
 			}
-			if err := chain.start(s.P2); err != nil {
-				return nil, fail("%v", err)
-			}
+			chain.start(s.P2)
 			rep.Phase1, rep.Beacon1 = h.Phase1, h.Beacon
+		case i == 0 && opt.FromAny && opt.InProgress && h.Index > 0:
+			if c != nil {
+				if err := c.check(f, h); err != nil {
+					return nil, err
+				}
+			}
+			if s.P2 != nil {
+				chain.start(s.P2)
+				rep.Phase1, rep.Beacon1 = h.Phase1, h.Beacon
+			}
+			rep.FirstUnchecked = f
 		case i == 0:
 			if h.Phase != 1 || h.Index != 0 {
 				return nil, fail("the first state must be phase 1's start, as `ceremony init` wrote it")
@@ -203,9 +223,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				return nil, fail("%v", err)
 			}
 			startFail = fail
-			if err := chain.start(s.P2); err != nil {
-				return nil, fail("%v", err)
-			}
+			chain.start(s.P2)
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
 		default:
 			return nil, fail("phase %d index %d cannot follow phase %d index %d", h.Phase, h.Index, prev.Header.Phase, prev.Header.Index)
@@ -284,8 +302,9 @@ func verifyStep(prev, next *state, chain *chain2) (err error) {
 }
 
 // sealChecked is the keys the chain gives with the beacon, its last state
-// last sealed (updated) with the keys' Z and K taken after checking them
-// against it (chain2.sealed) instead of multiplying every point by δ⁻¹;
+// last sealed (updated) with the keys' Z and K and commitment bases taken
+// after checking them against it (chain2.sealed, sealedBases) instead of
+// multiplying every point by δ⁻¹ or σᵢ;
 // everything else is computed, for Keys.Check to compare byte for byte.
 func sealChecked(last *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, beacon []byte, k *KeyFiles, chain *chain2) (pk, vk Key, err error) {
 	defer func() {
@@ -301,8 +320,18 @@ func sealChecked(last *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpc
 	if err := chain.sealed(z, kk, &d[0]); err != nil {
 		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives with beacon %x: %v", k.PKName, beacon, err)
 	}
-	updateDelta(last, &d[0], d[1:], nil)
+	bases := make([][]curve.G1Affine, len(k.PK.CommitmentKeys))
+	for i := range bases {
+		bases[i] = k.PK.CommitmentKeys[i].BasisExpSigma
+	}
+	if err := sealedBases(bases, last.Parameters.G1.SigmaCKK, d[1:]); err != nil {
+		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives with beacon %x: %v", k.PKName, beacon, err)
+	}
+	updatePoints(last, &d[0], d[1:])
 	last.Parameters.G1.Z, last.Parameters.G1.PKK = slices.Clone(z), slices.Clone(kk)
+	for i := range bases {
+		last.Parameters.G1.SigmaCKK[i] = slices.Clone(bases[i])
+	}
 	p, v, err := keysOf(last, commons, evals)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ceremony: sealing phase 2: %w", err)
