@@ -34,10 +34,13 @@ import (
 // multi-scalar multiplications; a G2 point weighs 3, an Fp² product being
 // three Fp products) and in the constraints' terms (witness solving, and
 // the MSMs' cost grows with the witness values that dense linear layers
-// produce). The coefficients below were fitted by least squares to setups
-// and proofs of four corpus models timed here, each right after a
-// calibration (docs/SETUP.md, "Progress and the cost estimate", gives the
-// fit and its error).
+// produce). The coefficients below were fitted by least squares (of the
+// relative error) to setups and proofs of six corpus models timed here,
+// each right after a calibration (docs/SETUP.md, "Progress and the cost
+// estimate", gives the fit and its error). Since the lookups' inverses
+// left the B MSMs (circuit/sides.go) a point weighs more than a term: the
+// refit halved the estimate of term-heavy circuits (cnn_c32 6.4 → 3.3 s
+// against 3.5–3.8 s measured).
 
 // Cost is a compiled Groth16 circuit's expected cost.
 type Cost struct {
@@ -65,9 +68,9 @@ type Calibration struct {
 // The fitted coefficients, in units per unit of work.
 const (
 	calibrationSize = 1 << 13
-	setupPerWork    = 0.013 // per groth16setup.Work unit
-	provePerPoint   = 0.04  // per key point (G2: ×g2Weight)
-	provePerTerm    = 0.30  // per term of the constraints
+	setupPerWork    = 0.017 // per groth16setup.Work unit
+	provePerPoint   = 0.27  // per key point (G2: ×g2Weight)
+	provePerTerm    = 0.083 // per term of the constraints
 	g2Weight        = 3
 )
 
