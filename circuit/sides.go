@@ -43,7 +43,10 @@ import (
 // that leaves every coefficient of R short: (−2¹²·ch + acc − rem)·inv =
 // −2¹², the same constraint (s ≠ 0: L·(s·R) = s·O ⟺ L·R = O), its long
 // coefficients gone (O's, if any, are in G1 only). L, where the unknown
-// is, keeps its coefficient, so the solver divides no more than before.
+// is, keeps its coefficient, so the solver divides no more than before:
+// that is why only the swapped constraints are scaled, whose unknown (if
+// any) is L's lone wire; scaling one whose unknown is in O would make the
+// solver divide by s for every proof.
 
 // compileR1CS compiles c to BN254's R1CS and puts the quotients left:
 // every Groth16 circuit zkinfer builds (compile's, CompileR1CS's) goes
@@ -70,6 +73,7 @@ func putQuotientsLeft(r *cs_bn254.R1CS) int {
 	}
 	swapped := 0
 	var buf []uint32
+	inverses := make(map[uint32]fr.Element) // a circuit has few distinct long coefficients
 	for _, pi := range sys.Instructions {
 		bp := sys.Blueprints[pi.BlueprintID]
 		inst := pi.Unpack(sys)
@@ -91,7 +95,7 @@ func putQuotientsLeft(r *cs_bn254.R1CS) int {
 			buf = append(buf, cd[r0:o0]...)
 			buf = append(buf, cd[head:r0]...)
 			copy(cd, buf) // cd aliases sys.CallData; O stays where it was
-			shortenR(r, cd)
+			shortenR(r, cd, inverses)
 			swapped++
 		}
 		for k := head + 1; k < len(cd); k += 2 {
@@ -111,8 +115,10 @@ func isShort(c *fr.Element) bool {
 
 // shortenR scales the R and O of the constraint whose calldata is cd
 // ([size, |L|, |R|, |O|, (coeff, wire) of L, R, O]) by the inverse of one
-// of R's long coefficients when every coefficient of R is short after it.
-func shortenR(r *cs_bn254.R1CS, cd []uint32) {
+// of R's long coefficients when every coefficient of R is short after it;
+// inverses caches each coefficient's inverse (cnn_c32: 129k constraints,
+// two distinct coefficients).
+func shortenR(r *cs_bn254.R1CS, cd []uint32, inverses map[uint32]fr.Element) {
 	const head = 4
 	lenL, lenR, lenO := int(cd[1]), int(cd[2]), int(cd[3])
 	rTerms := cd[head+2*lenL : head+2*(lenL+lenR)]
@@ -123,9 +129,12 @@ func shortenR(r *cs_bn254.R1CS, cd []uint32) {
 		if isShort(c) {
 			continue
 		}
-		var s fr.Element
-		s.Inverse(c)
-		ok := true
+		s, ok := inverses[rTerms[k]]
+		if !ok {
+			s.Inverse(c)
+			inverses[rTerms[k]] = s
+		}
+		ok = true
 		for j := 0; j < len(rTerms) && ok; j += 2 {
 			var v fr.Element
 			ok = isShort(v.Mul(&s, &cs[rTerms[j]]))

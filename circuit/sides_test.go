@@ -92,13 +92,12 @@ func TestPutQuotientsLeft(t *testing.T) {
 		b, a := bs.GetR1Cs(), as.GetR1Cs()
 		swapped, scaled := 0, 0
 		for i := range b {
-			lhs := func(e constraint.LinearExpression, r *cs_bn254.R1CS) map[int]fr.Element { return valuesOf(e, r) }
-			same := equalScaled(lhs(b[i].L, bs), lhs(a[i].L, as), nil) && equalScaled(lhs(b[i].R, bs), lhs(a[i].R, as), nil) &&
-				equalScaled(lhs(b[i].O, bs), lhs(a[i].O, as), nil)
+			same := equalScaled(valuesOf(b[i].L, bs), valuesOf(a[i].L, as), nil) && equalScaled(valuesOf(b[i].R, bs), valuesOf(a[i].R, as), nil) &&
+				equalScaled(valuesOf(b[i].O, bs), valuesOf(a[i].O, as), nil)
 			// crossed: L and R swapped, R and O each times the same s ≠ 0
 			var s fr.Element
-			crossed := equalScaled(lhs(b[i].R, bs), lhs(a[i].L, as), nil) && equalScaled(lhs(b[i].L, bs), lhs(a[i].R, as), &s) &&
-				equalScaled(lhs(b[i].O, bs), lhs(a[i].O, as), &s)
+			crossed := equalScaled(valuesOf(b[i].R, bs), valuesOf(a[i].L, as), nil) && equalScaled(valuesOf(b[i].L, bs), valuesOf(a[i].R, as), &s) &&
+				equalScaled(valuesOf(b[i].O, bs), valuesOf(a[i].O, as), &s)
 			if !same && !crossed {
 				t.Fatalf("constraint %d changed: %s → %s", i, b[i].String(before), a[i].String(after))
 			}

@@ -181,9 +181,12 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	printStep(s)
-	if rep.FirstUnchecked != "" {
+	switch {
+	case rep.FirstUnchecked != "" && len(files) == 1:
+		fmt.Fprintf(stdout, "checked nothing before it: %s was taken as it is (give the states before it to check their contributions; `ceremony verify` checks the whole chain); publish this hash; your randomness is gone with this process\n", rep.FirstUnchecked)
+	case rep.FirstUnchecked != "":
 		fmt.Fprintf(stdout, "verified the %d contribution(s) after %s, which was taken as it is with the chain before it (`ceremony verify` checks the whole chain); publish this hash; your randomness is gone with this process\n", len(files)-1, rep.FirstUnchecked)
-	} else {
+	default:
 		fmt.Fprintf(stdout, "verified the %d state file(s) it builds on; publish this hash; your randomness is gone with this process\n", len(files))
 	}
 	if rep.StartUnchecked {

@@ -23,8 +23,8 @@ type Suite struct {
 // Suites are the soundness tests of each package whose constraint code is
 // mutated. A mutant is judged by its own package's tests: the gadget and
 // operator sweeps and attacks for ops, the whole-circuit sweeps, the
-// commitment, claim, weight, public-wire and segment-boundary tests for
-// circuit, the tampering, forged-metric, dataset-binding, weight-range,
+// commitment, claim, weight, public-wire, segment-boundary and side-rewrite
+// (putQuotientsLeft) tests for circuit, the tampering, forged-metric, dataset-binding, weight-range,
 // public-wire and Freivalds tests for audit, the sampler's forgeries for
 // dp, the released-value tests for query, the forged rounds for fl and, for
 // internal/logderiv, its identity's tests and the lookups built on it.
@@ -39,7 +39,7 @@ var Suites = map[string]Suite{
 	"circuit": {Pkgs: []string{"./circuit"}, Run: "^(" + strings.Join([]string{
 		"TestPedersen.*", "TestCommitment.*", "TestParamRange", "TestClaim.*",
 		"TestCheckPublicWires", "TestCircuit.*", "TestContext.*", "TestInputRangeSoundness",
-		"TestPublicInputsBound", "TestHidingWires", "TestBoundary.*", "TestDP.*",
+		"TestPublicInputsBound", "TestHidingWires", "TestBoundary.*", "TestDP.*", "TestPutQuotientsLeft",
 	}, "|") + ")$"},
 	"proof": {Pkgs: []string{"./proof"}, Run: "^(TestVerifyRejects|TestPedersen.*|TestForeignKeys)$"},
 	"audit": {Pkgs: []string{"./audit"}, Run: "^(" + strings.Join([]string{

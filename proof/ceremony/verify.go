@@ -56,8 +56,9 @@ type VerifyOptions struct {
 	// Progress, when not nil, is told each state checked.
 	Progress func(format string, args ...any)
 	// FromAny lets an in-progress chain start at any state (a participant
-	// checking what it builds on): the first file is taken as it is, and
-	// the contributions after it are checked. Report.FirstUnchecked names
+	// checking what it builds on): the first file, unless it is phase 1's
+	// start or a prepared phase 2's (checked as always), is taken as it
+	// is, and the contributions after it are checked. Report.FirstUnchecked names
 	// it. The cost of a participant's check is then that of the states it
 	// is given, not of the whole chain so far (one MSM per phase-2 state).
 	FromAny bool
@@ -85,7 +86,8 @@ type Keys interface {
 }
 
 // Verify checks a ceremony's state files, given in order from phase 1's
-// start: each file names its predecessor's hash, and each contribution
+// start (or from phase 2's start when it was opened from a prepared phase
+// 1, or, with opt.FromAny, from any state, taken as it is): each file names its predecessor's hash, and each contribution
 // carries a valid proof of knowledge of its randomness and updates the
 // previous parameters consistently (mpcsetup's Verify). Phase 2's start
 // must be exactly phase 1's last state sealed with the beacon its header
@@ -169,7 +171,10 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			}
 			chain.start(s.P2)
 			rep.Phase1, rep.Beacon1 = h.Phase1, h.Beacon
-		case i == 0 && opt.FromAny && opt.InProgress && h.Index > 0:
+		case i == 0 && opt.FromAny && opt.InProgress && (h.Phase != 1 || h.Index != 0):
+			// Any state but phase 1's start (checked below) and a prepared
+			// phase 2's start (above): a contribution, or phase 2's start
+			// opened from phase 1's chain, taken as it is.
 			if c != nil {
 				if err := c.check(f, h); err != nil {
 					return nil, err
