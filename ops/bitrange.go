@@ -84,14 +84,23 @@ type BitRange struct {
 
 // Check asserts 0 ≤ v < 2^nbBits.
 func (b BitRange) Check(v frontend.Variable, nbBits int) {
+	b.Digits(v, nbBits)
+}
+
+// Digits asserts 0 ≤ v < 2^nbBits as Check does and returns the nbBits
+// binary digits it proved, least significant first: nbBits + 1
+// constraints. A gadget that reads bits of v (a sign, a quotient) takes
+// them from here instead of range-checking the parts separately (see
+// CircuitArith.RescaleRelu).
+func (b BitRange) Digits(v frontend.Variable, nbBits int) []frontend.Variable {
 	if nbBits <= 0 {
 		b.API.AssertIsEqual(v, 0)
-		return
+		return nil
 	}
 	if nbBits >= b.API.Compiler().FieldBitLen() {
 		panic(fmt.Sprintf("bit range check of %d bits does not fit the field", nbBits))
 	}
 	// ToBinary constrains every digit to be boolean and their weighted
 	// sum to equal v.
-	bits.ToBinary(b.API, v, bits.WithNbDigits(nbBits))
+	return bits.ToBinary(b.API, v, bits.WithNbDigits(nbBits))
 }

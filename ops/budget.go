@@ -69,11 +69,16 @@ type countingRange struct {
 }
 
 func (c countingRange) Check(v frontend.Variable, bits int) {
+	c.count(bits)
+	c.RangeChecker.Check(v, bits)
+}
+
+// count counts one check of bits bits.
+func (c countingRange) count(bits int) {
 	c.b.BitsCount += max(bits, 0) + 1
 	if c.b.bits {
 		c.b.Count += max(bits, 0) + 1
 	} else {
 		c.b.Count++
 	}
-	c.RangeChecker.Check(v, bits)
 }

@@ -75,6 +75,27 @@ func (c *CircuitArith) Lin(q []Q, x []Variable, bias Q) Variable {
 	return c.API.Add(terms[0], terms[1], terms[2:]...)
 }
 
+// bitDigits returns the circuit's range check as BitRange.Digits, counted
+// by the budget as one check, when the range checks are bit
+// decompositions (RangeBits); nil when they are lookups, whose limbs are
+// no bits of the value.
+func (c *CircuitArith) bitDigits() func(v frontend.Variable, bits int) []frontend.Variable {
+	r, counted := c.Range, countingRange{}
+	if cr, ok := r.(countingRange); ok {
+		r, counted = cr.RangeChecker, cr
+	}
+	br, ok := r.(BitRange)
+	if !ok {
+		return nil
+	}
+	return func(v frontend.Variable, bits int) []frontend.Variable {
+		if counted.b != nil {
+			counted.count(bits)
+		}
+		return br.Digits(v, bits)
+	}
+}
+
 // CheckSigned asserts -2^(bits-1) ≤ v < 2^(bits-1).
 func (c *CircuitArith) CheckSigned(v Variable, bits int) {
 	c.Range.Check(c.API.Add(v, pow2(bits-1)), bits)

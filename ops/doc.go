@@ -77,7 +77,14 @@
 // after a rescale costs no range check of its own, which is why compile
 // fuses a ReLU into the plan before it ([Op.FuseInto]). Cost per element
 // with lookup range checks: one lookup for r (shift ≤ L, the limb width),
-// two for the sign's check, a bit and a product: 5 constraints.
+// two for the sign's check, a bit and a product: 5 constraints. With bit
+// decomposition the remainder, the quotient's range and its sign are the
+// digits of one decomposition of a + 2^(shift-1) + 2^(shift+bits-1), the
+// sign its top digit: shift+bits+2 constraints (38 at the defaults,
+// against 39, or 40 for a sum of more than 64 terms, as two checks, a
+// sign bit and a product). A bit-decomposed rescale of a long sum has no
+// remainder wire either: the decomposition's sum is one constraint
+// however long.
 //
 // A max pool reading a rescaled value takes the rescale (and its fused
 // ReLU) over ([RequantTaker], [Context.Producer]): [Arith.MaxRescaled]

@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
 )
 
 // Rescale checks a hinted quotient and remainder (see "Rescaling" in the
@@ -69,7 +70,9 @@ func (c *CircuitArith) Rescale(a Variable, shift, bits int) Variable {
 func (c *CircuitArith) divPow2(a Variable, shift, bits int) Variable {
 	c.checkShift(shift, bits)
 	num := c.API.Add(a, pow2(shift-1))
-	if lcTerms(num) > maxQueryTerms {
+	// A bit decomposition's sum is one constraint however long num is:
+	// no remainder wire (that is for lookups' repeated queries).
+	if lcTerms(num) > maxQueryTerms && c.bitDigits() == nil {
 		res, err := c.API.Compiler().NewHint(RescaleHint, 2, num, shift)
 		if err != nil {
 			panic(err)
@@ -115,8 +118,40 @@ func (c *CircuitArith) RescaleRelu(a Variable, shift, bits int) Variable {
 	if shift == 0 {
 		return c.Relu(a, bits)
 	}
+	if digits := c.bitDigits(); digits != nil {
+		return c.rescaleReluBits(a, shift, bits, digits)
+	}
 	q := c.divPow2(a, shift, bits)
 	return c.Relu(q, bits-1)
+}
+
+// rescaleReluBits is RescaleRelu with bit decomposition: one decomposition
+// proves the remainder, the quotient's range and its sign together. With
+// num = a + 2^(shift-1),
+//
+//	t = num + 2^(shift+bits-1) = Σ_{i<shift+bits} 2^i·d_i,  d_i ∈ {0, 1}
+//
+// so t ∈ [0, 2^(shift+bits)): r = Σ_{i<shift} 2^i·d_i ∈ [0, 2^shift) and
+// q + 2^(bits-1) = Σ_{i≥shift} 2^(i-shift)·d_i ∈ [0, 2^bits), exactly the
+// two checks of Rescale (t is far below the field size, checkShift, so
+// the digits and (q, r) are unique). The top digit s = d_(shift+bits-1) is
+// 1 exactly when q ≥ 0, and with m = Σ_{shift≤i<shift+bits-1}
+// 2^(i-shift)·d_i, q = m − (1−s)·2^(bits-1), so max(q, 0) = s·m (s = 0
+// makes q = m − 2^(bits-1) < 0): one product. shift+bits+2 constraints,
+// against shift+bits+3 for the two checks, the sign bit and the product
+// (+1 for a long num's remainder wire).
+func (c *CircuitArith) rescaleReluBits(a Variable, shift, bits int, digits func(frontend.Variable, int) []frontend.Variable) Variable {
+	c.checkShift(shift, bits)
+	top := shift + bits - 1
+	d := digits(c.API.Add(a, pow2(shift-1), pow2(top)), top+1)
+	m := make([]frontend.Variable, 0, bits-1)
+	for i := shift; i < top; i++ {
+		m = append(m, c.API.Mul(d[i], pow2(i-shift)))
+	}
+	if len(m) == 0 {
+		return 0 // bits = 1: q ∈ [-1, 0], so max(q, 0) = 0
+	}
+	return c.API.Mul(d[top], c.API.Add(0, m[0], m[1:]...))
 }
 
 // RescaleHint returns q, and r when asked for two outputs, with

@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/math/bits"
 
 	"github.com/zkinfer/zkinfer/internal/optest"
 	"github.com/zkinfer/zkinfer/ops"
@@ -137,9 +138,13 @@ func TestHintSoundness(t *testing.T) {
 		}
 	}
 	// A rescale of a long sum hints its remainder too: the attack moves
-	// both, keeping the division equation.
+	// both, keeping the division equation. With bit decomposition a
+	// rescale's ReLU reads its quotient off one decomposition
+	// (rescaleReluBits, no quotient hint): the attack moves the quotient's
+	// lowest digit and the remainder's digits the other way, keeping the
+	// sum, so only the digits' booleanity can reject it.
 	for _, mode := range []ops.RangeCheck{ops.RangeBits, ops.RangeLookup} {
-		for _, f := range []func(ops.Arith[V], []V) []V{rescaleLong[V], rescaleReluLong[V]} {
+		for k, f := range []func(ops.Arith[V], []V) []V{rescaleLong[V], rescaleReluLong[V]} {
 			for _, d := range []int64{1, -1} {
 				in := make([]frontend.Variable, 70)
 				a := &sweepCircuit{f: f, mode: mode}
@@ -158,11 +163,29 @@ func TestHintSoundness(t *testing.T) {
 					t.Fatalf("long sum, %s: honest solve rejected: %v", mode, err)
 				}
 				attack := optest.Attack{Hints: map[solver.HintID]solver.Hint{solver.GetHintID(ops.RescaleHint): shiftQuotient(d)}}
+				if mode == ops.RangeBits && k == 1 {
+					attack = optest.Attack{Hints: map[solver.HintID]solver.Hint{solver.GetHintID(bits.GetHints()[1]): shiftDigit(4, d)}}
+				}
 				if _, err := optest.Solve(cs, w, attack); err == nil {
 					t.Errorf("long sum, %s: quotient moved by %d with its remainder accepted", mode, d)
 				}
 			}
 		}
+	}
+}
+
+// shiftDigit is gnark's bit decomposition hint (bits.ToBinary's) with
+// digit shift moved by d and digit 0 by −d·2^shift: the same weighted sum,
+// the quotient of a decomposition read as remainder and quotient moved by
+// d and its remainder by −d·2^shift, and digits that are no longer bits.
+func shiftDigit(shift int, d int64) solver.Hint {
+	return func(f *big.Int, in, out []*big.Int) error {
+		if err := bits.GetHints()[1](f, in, out); err != nil {
+			return err
+		}
+		out[shift].Add(out[shift], big.NewInt(d)).Mod(out[shift], f)
+		out[0].Sub(out[0], new(big.Int).Lsh(big.NewInt(d), uint(shift))).Mod(out[0], f)
+		return nil
 	}
 }
 

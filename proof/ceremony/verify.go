@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
@@ -122,7 +123,10 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		prev    *state
 		record  *Record // the keys', unless InProgress
 		rep     = &Report{}
-		chain   chain2 // phase 2's vectors over δ, one MSM per state
+		chain   chain2 // phase 2's vectors over δ and σ, checked end to end
+		// chained is the files of phase 2's chain, walked again by blame
+		// when its end-to-end check fails.
+		chained []string
 		// cl holds phase 2's start's claims, checked with the keys' in one
 		// equation when the keys can be read (deferred); startFail names
 		// the start in an error.
@@ -170,6 +174,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				startFail = fail
 			}
 			chain.start(s.P2)
+			chained = []string{f}
 			rep.Phase1, rep.Beacon1 = h.Phase1, h.Beacon
 		case i == 0 && opt.FromAny && opt.InProgress && (h.Phase != 1 || h.Index != 0):
 			// Any state but phase 1's start (checked below) and a prepared
@@ -182,6 +187,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			}
 			if s.P2 != nil {
 				chain.start(s.P2)
+				chained = []string{f}
 				rep.Phase1, rep.Beacon1 = h.Phase1, h.Beacon
 			}
 			rep.FirstUnchecked = f
@@ -213,6 +219,9 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			if err := verifyStep(prev, s, &chain); err != nil {
 				return nil, fail("invalid contribution: %v", err)
 			}
+			if s.P2 != nil {
+				chained = append(chained, f)
+			}
 		case h.Phase == 2 && prev.Header.Phase == 1 && h.Index == 0:
 			if err := enoughContributions(1, prev.Header.Index, min); err != nil {
 				return nil, fail("%v", err)
@@ -229,6 +238,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			}
 			startFail = fail
 			chain.start(s.P2)
+			chained = []string{f}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
 		default:
 			return nil, fail("phase %d index %d cannot follow phase %d index %d", h.Phase, h.Index, prev.Header.Phase, prev.Header.Index)
@@ -241,6 +251,12 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			rep.Phase2 = h.Index
 		}
 		prev = s
+	}
+	if len(chained) > 1 {
+		logf(progress, "ceremony: checking phase 2's vectors from %s to %s", filepath.Base(chained[0]), filepath.Base(chained[len(chained)-1]))
+		if err := chain.finish(); err != nil {
+			return nil, blame(chained, err)
+		}
 	}
 	if opt.InProgress {
 		return rep, nil
@@ -290,6 +306,34 @@ func enoughContributions(phase, n, min int) error {
 		return fmt.Errorf("phase %d has %d contributions, fewer than the %d required (--min-contributions)", phase, n, min)
 	}
 	return nil
+}
+
+// blame walks phase 2's chain, files, again state by state, once its
+// end-to-end check failed with err: the error names the first
+// contribution whose vectors are not its predecessor's over its secrets
+// (err itself if none is found, which a failed end-to-end check with
+// passing steps cannot give but for a state changed on disk meanwhile).
+func blame(files []string, err error) error {
+	prev, rerr := readState(files[0])
+	if rerr != nil {
+		return rerr
+	}
+	for _, f := range files[1:] {
+		next, rerr := readState(f)
+		if rerr != nil {
+			return rerr
+		}
+		var c chain2
+		c.start(prev.P2)
+		if serr := verifyStep(prev, next, &c); serr != nil {
+			return fmt.Errorf("ceremony: %s (%s): invalid contribution: %v", f, next.Header.name(), serr)
+		}
+		if ferr := c.finish(); ferr != nil {
+			return fmt.Errorf("ceremony: %s (%s): invalid contribution: %v", f, next.Header.name(), ferr)
+		}
+		prev = next
+	}
+	return fmt.Errorf("ceremony: %s: invalid chain: %v", files[len(files)-1], err)
 }
 
 // verifyStep checks next's contribution on top of prev (mpcsetup's Verify

@@ -1,6 +1,7 @@
 package ceremony
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -116,6 +117,9 @@ func TestVerifyPhase2Tampered(t *testing.T) {
 			var ch chain2
 			ch.start(prev)
 			err := ch.step(prev, next)
+			if err == nil {
+				err = ch.finish()
+			}
 			if (gerr == nil) != (err == nil) {
 				t.Fatalf("gnark's Verify says %v, the chain's check %v", gerr, err)
 			}
@@ -232,6 +236,74 @@ func TestCheckSeal(t *testing.T) {
 				t.Fatalf("rejected: %v", err)
 			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 				t.Fatalf("error %v, want one with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestChainBlame: phase 2's vectors are checked from the chain's first
+// state to its last (chain2), so a contribution whose Z, K or commitment
+// basis is not its predecessor's over its secrets, built on by honest
+// participants after it, fails the end-to-end check; Verify then walks the
+// chain state by state and names that contribution, not the last. Without
+// the end-to-end check (or with its equations skipped) the chain passes.
+func TestChainBlame(t *testing.T) {
+	dir := t.TempDir()
+	c := &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
+	path := func(name string) string { return dir + "/" + name }
+	if _, err := Init(c, path("p1-0")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		tamper func(p *mpcsetup.Phase2)
+		want   string
+	}{
+		{"none", nil, ""},
+		{"Z", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.Z[2]) }, "δ"},
+		{"K", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.PKK[1]) }, "δ"},
+		{"commitment basis", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.SigmaCKK[0][1]) }, "σ[0]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := []string{path("p1-0"), path("p1-1"), path("p2-0")}
+			for i := 1; i <= 3; i++ {
+				next := path(fmt.Sprintf("%s-p2-%d", tc.name, i))
+				if _, err := Contribute(files[len(files)-1], next, nil); err != nil {
+					t.Fatal(err)
+				}
+				if i == 2 && tc.tamper != nil {
+					s, err := readState(next)
+					if err != nil {
+						t.Fatal(err)
+					}
+					tc.tamper(s.P2)
+					if _, err := writeState(next, s.Header, s.P2); err != nil {
+						t.Fatal(err)
+					}
+				}
+				files = append(files, next)
+			}
+			_, err := Verify(files, VerifyOptions{Circuit: c, InProgress: true})
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tc.want == "":
+				return
+			case err == nil:
+				t.Fatal("a chain with a broken contribution passed")
+			case !strings.Contains(err.Error(), files[4]) || !strings.Contains(err.Error(), tc.want):
+				t.Fatalf("error %v, want one naming %s and %q", err, files[4], tc.want)
+			}
+			// A participant checking the last two states only builds on
+			// the broken one's successor: that step alone is sound.
+			if _, err := Verify(files[5:], VerifyOptions{Circuit: c, InProgress: true, FromAny: true}); err != nil {
+				t.Fatalf("the last contribution alone: %v", err)
 			}
 		})
 	}
