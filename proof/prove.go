@@ -3,7 +3,6 @@ package proof
 import (
 	"encoding/hex"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"time"
 
@@ -57,7 +56,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		// m (the directory's model, or the one with the weights) is
 		// referenced from here on only until the witness is built.
 		c.Model = nil
-		defer debug.SetGCPercent(debug.SetGCPercent(releaseGCPercent))
+		defer c.lowGC(releaseGCPercent)()
 	}
 	return c.ProveWitness(m, w, progress)
 }
