@@ -56,41 +56,39 @@ func restore(s []fr.Element, idx []int, vals []fr.Element) {
 	}
 }
 
-// msmSplitG1 is Σ sᵢ·pointsᵢ (res.MultiExp), the full-size scalars summed
+// jacobian is gnark-crypto's G1Jac or G2Jac, J, through its pointer.
+type jacobian[P, J any] interface {
+	*J
+	MultiExp(points []P, scalars []fr.Element, config ecc.MultiExpConfig) (*J, error)
+	AddAssign(q *J) *J
+}
+
+// msmSplit is Σ sᵢ·pointsᵢ (res.MultiExp), the full-size scalars summed
 // apart; s is left as it was.
-func msmSplitG1(res *curve.G1Jac, points []curve.G1Affine, s []fr.Element, cfg ecc.MultiExpConfig) error {
+func msmSplit[P, J any, PJ jacobian[P, J]](res PJ, points []P, s []fr.Element, cfg ecc.MultiExpConfig) error {
 	idx, vals := splitLarge(s)
 	defer restore(s, idx, vals)
 	if _, err := res.MultiExp(points, s, cfg); err != nil || idx == nil {
 		return err
 	}
-	sub := make([]curve.G1Affine, len(idx))
+	sub := make([]P, len(idx))
 	for j, i := range idx {
 		sub[j] = points[i]
 	}
-	var large curve.G1Jac
-	if _, err := large.MultiExp(sub, vals, cfg); err != nil {
+	var large J
+	if _, err := PJ(&large).MultiExp(sub, vals, cfg); err != nil {
 		return err
 	}
 	res.AddAssign(&large)
 	return nil
 }
 
-// msmSplitG2 is msmSplitG1 in G2.
+// msmSplitG1 is msmSplit in G1.
+func msmSplitG1(res *curve.G1Jac, points []curve.G1Affine, s []fr.Element, cfg ecc.MultiExpConfig) error {
+	return msmSplit(res, points, s, cfg)
+}
+
+// msmSplitG2 is msmSplit in G2.
 func msmSplitG2(res *curve.G2Jac, points []curve.G2Affine, s []fr.Element, cfg ecc.MultiExpConfig) error {
-	idx, vals := splitLarge(s)
-	defer restore(s, idx, vals)
-	if _, err := res.MultiExp(points, s, cfg); err != nil || idx == nil {
-		return err
-	}
-	sub := make([]curve.G2Affine, len(idx))
-	for j, i := range idx {
-		sub[j] = points[i]
-	}
-	var large curve.G2Jac
-	if _, err := large.MultiExp(sub, vals, cfg); err != nil {
-		return err
-	}
-	res.AddAssign(&large)
-	return nil
+	return msmSplit(res, points, s, cfg)
 }

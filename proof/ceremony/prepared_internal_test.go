@@ -73,18 +73,7 @@ func TestVerifyPreparedTampered(t *testing.T) {
 // states in gnark's compressed encoding, as written before, still verifies,
 // and the two encodings of a state differ only in their points' form.
 func TestCompressedPhase2States(t *testing.T) {
-	dir := t.TempDir()
-	c := &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
-	path := func(name string) string { return filepath.Join(dir, name) }
-	if _, err := Init(c, path("p1-0")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
-		t.Fatal(err)
-	}
+	c, path := openPhase2(t)
 	s, err := readState(path("p2-0"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package ceremony
 import (
 	"fmt"
 	"math/big"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -153,18 +154,7 @@ func clone2(t *testing.T, p *mpcsetup.Phase2) *mpcsetup.Phase2 {
 // evaluations (without it, the start rebuilt from the file's own vectors
 // would match it byte for byte).
 func TestVerifyPhase2StartTampered(t *testing.T) {
-	dir := t.TempDir()
-	c := &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
-	path := func(name string) string { return dir + "/" + name }
-	if _, err := Init(c, path("p1-0")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
-		t.Fatal(err)
-	}
+	c, path := openPhase2(t)
 	files := []string{path("p1-0"), path("p1-1"), path("p2-0")}
 	if _, err := Verify(files, VerifyOptions{Circuit: c, InProgress: true}); err != nil {
 		t.Fatal(err)
@@ -248,18 +238,7 @@ func TestCheckSeal(t *testing.T) {
 // chain state by state and names that contribution, not the last. Without
 // the end-to-end check (or with its equations skipped) the chain passes.
 func TestChainBlame(t *testing.T) {
-	dir := t.TempDir()
-	c := &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
-	path := func(name string) string { return dir + "/" + name }
-	if _, err := Init(c, path("p1-0")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
-		t.Fatal(err)
-	}
+	c, path := openPhase2(t)
 	for _, tc := range []struct {
 		name   string
 		tamper func(p *mpcsetup.Phase2)
@@ -307,4 +286,24 @@ func TestChainBlame(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openPhase2 runs a ceremony for a small circuit with one commitment up to
+// phase 2's start: phase 1's start p1-0, one contribution p1-1 and phase
+// 2's start p2-0, in a temporary directory (path names a file in it).
+func openPhase2(t *testing.T) (c *Circuit, path func(string) string) {
+	t.Helper()
+	dir := t.TempDir()
+	c = &Circuit{R1CS: compileMixed(t, 1), SHA256: "circuit", Dir: dir}
+	path = func(name string) string { return filepath.Join(dir, name) }
+	if _, err := Init(c, path("p1-0")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Contribute(path("p1-0"), path("p1-1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Phase2(c, path("p1-1"), path("p2-0"), []byte("a beacon of sixteen bytes"), nil); err != nil {
+		t.Fatal(err)
+	}
+	return c, path
 }
