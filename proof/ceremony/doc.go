@@ -46,8 +46,10 @@
 // it with the per-wire sums, Finalize and Verify read the prepared file by
 // the recorded digest (Circuit.Prepared, Circuit.PreparedSHA256), and the
 // chain Verify takes starts at phase 2's start, whose header names the
-// prepared file. Verify checks phase 2's contributions with one MSM per
-// state (chain2.go) and every evaluation vector in one equation per group
+// prepared file. Verify checks phase 2's contributions' proofs of
+// knowledge one by one and their vectors end to end, with one MSM of each
+// at the chain's first and last state (chain2.go), and every evaluation
+// vector in one equation per group
 // (claims.go); docs/SETUP.md gives each batched check's soundness.
 //
 // # Trust

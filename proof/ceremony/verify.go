@@ -61,7 +61,8 @@ type VerifyOptions struct {
 	// start or a prepared phase 2's (checked as always), is taken as it
 	// is, and the contributions after it are checked. Report.FirstUnchecked names
 	// it. The cost of a participant's check is then that of the states it
-	// is given, not of the whole chain so far (one MSM per phase-2 state).
+	// is given, not of the whole chain so far (the vectors of its first
+	// and last state).
 	FromAny bool
 	// Prepared and PreparedSHA256 are the prepared phase 1 a chain's
 	// phase 2 was opened from and the digest recorded when it was verified
