@@ -93,7 +93,10 @@ const solveGCPercent = 2
 // collector's target (solveGCPercent, releaseGCPercent): Go's floor for a
 // collection is 4 MB × the target/100, so at 2 the collector runs every
 // ~80 KB of allocation, which costs a small circuit's prove more than its
-// peak gains (accuracy, 7,297 constraints, 31 MB peak: ~2% of its time).
+// peak gains (accuracy, 7,297 constraints, 31 MB peak: ~2% of its time;
+// mlp_h512, 46,225 constraints: 0.62–0.63 s and 54–56 MB with them,
+// 0.53–0.60 s and 63–70 MB without, so below 2^16 the time wins, the
+// prover's peak there being mostly the process's own ~25 MB).
 const lowGCConstraints = 1 << 16
 
 // lowGC sets the collector's target to percent for a circuit of at least
