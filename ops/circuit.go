@@ -23,6 +23,10 @@ type CircuitArith struct {
 	// tables holds the lookup table built for each Table, so one table
 	// serves every lookup of the circuit (see lookup.go).
 	tables map[*Table]logderivlookup.Table
+	// digits is bitDigits' answer, found at its first call (Range is set
+	// by then and not changed after).
+	digits    func(v frontend.Variable, bits int) []frontend.Variable
+	digitsSet bool
 }
 
 // RangeChecker asserts 0 ≤ v < 2^bits. gnark's std/rangecheck satisfies it.
@@ -86,6 +90,15 @@ func (c *CircuitArith) Lin(q []Q, x []Variable, bias Q) Variable {
 // PLONK's sparse R1CS, where the separate checks of Rescale and Sign stay
 // cheaper (1l_mlp under PLONK: 512 constraints with them, 1,027 without).
 func (c *CircuitArith) bitDigits() func(v frontend.Variable, bits int) []frontend.Variable {
+	if !c.digitsSet {
+		c.digits, c.digitsSet = c.findDigits(), true
+	}
+	return c.digits
+}
+
+// findDigits is bitDigits' answer: Range's BitRange.Digits (through the
+// budget's count when it wraps it), or nil.
+func (c *CircuitArith) findDigits() func(v frontend.Variable, bits int) []frontend.Variable {
 	if !isR1CS(c.API) {
 		return nil
 	}

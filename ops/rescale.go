@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
+	mathbits "github.com/consensys/gnark/std/math/bits"
 )
 
 // Rescale checks a hinted quotient and remainder (see "Rescaling" in the
@@ -144,14 +145,10 @@ func (c *CircuitArith) rescaleReluBits(a Variable, shift, bits int, digits func(
 	c.checkShift(shift, bits)
 	top := shift + bits - 1
 	d := digits(c.API.Add(a, pow2(shift-1), pow2(top)), top+1)
-	m := make([]frontend.Variable, 0, bits-1)
-	for i := shift; i < top; i++ {
-		m = append(m, c.API.Mul(d[i], pow2(i-shift)))
-	}
-	if len(m) == 0 {
-		return 0 // bits = 1: q ∈ [-1, 0], so max(q, 0) = 0
-	}
-	return c.API.Mul(d[top], c.API.Add(0, m[0], m[1:]...))
+	// The digits are bits already (ToBinary's constraints): m is their
+	// weighted sum alone, a linear combination.
+	m := mathbits.FromBinary(c.API, d[shift:top], mathbits.WithUnconstrainedInputs())
+	return c.API.Mul(d[top], m)
 }
 
 // RescaleHint returns q, and r when asked for two outputs, with

@@ -23,10 +23,11 @@ type gadget struct {
 	X, Y  frontend.Variable `gnark:",public"`
 	f     func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable
 	bound bool
+	mode  ops.RangeCheck // the zero value: lookups
 }
 
 func (g *gadget) Define(api frontend.API) error {
-	a := optest.Arith(api, ops.RangeLookup)
+	a := optest.Arith(api, g.mode)
 	y := g.f(a, g.X)
 	if g.bound {
 		api.AssertIsEqual(y, g.Y)
@@ -39,7 +40,13 @@ func (g *gadget) Define(api frontend.API) error {
 // (optest.Solve).
 func solves(t *testing.T, f func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable, x, y int64, hint, bad solver.Hint) bool {
 	t.Helper()
-	return gadgetSolves(t, &gadget{f: f, bound: true}, &gadget{X: x, Y: y}, hint, bad)
+	return solvesIn(t, ops.RangeLookup, f, x, y, hint, bad)
+}
+
+// solvesIn is solves with the range checks of mode.
+func solvesIn(t *testing.T, mode ops.RangeCheck, f func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable, x, y int64, hint, bad solver.Hint) bool {
+	t.Helper()
+	return gadgetSolves(t, &gadget{f: f, bound: true, mode: mode}, &gadget{X: x, Y: y}, hint, bad)
 }
 
 // solvesFree reports whether the gadget, its result free, accepts X = x
@@ -89,15 +96,19 @@ func TestHintSoundness(t *testing.T) {
 		{"rescale+relu", rescaleRelu, 100, 6}, {"rescale+relu negative", rescaleRelu, -100, 0},
 		{"sign negative", sign, -5, 0}, {"sign positive", sign, 5, 1}, {"sign zero", sign, 0, 1},
 	}
+	// Under both gadgets: with bit decomposition RescaleRelu reads its
+	// result off one decomposition (rescaleReluBits), its own path.
 	for _, h := range honest {
 		if !solvesFree(t, h.f, h.x, nil, nil) {
 			t.Errorf("%s: honest solve rejected", h.name)
 		}
-		if !solves(t, h.f, h.x, h.y, nil, nil) {
-			t.Errorf("%s: honest result %d rejected", h.name, h.y)
-		}
-		if solves(t, h.f, h.x, h.y+1, nil, nil) {
-			t.Errorf("%s: wrong result accepted with the honest hint", h.name)
+		for _, mode := range []ops.RangeCheck{ops.RangeLookup, ops.RangeBits} {
+			if !solvesIn(t, mode, h.f, h.x, h.y, nil, nil) {
+				t.Errorf("%s, %s: honest result %d rejected", h.name, mode, h.y)
+			}
+			if solvesIn(t, mode, h.f, h.x, h.y+1, nil, nil) {
+				t.Errorf("%s, %s: wrong result accepted with the honest hint", h.name, mode)
+			}
 		}
 	}
 	flip := func(f *big.Int, in, out []*big.Int) error {

@@ -288,9 +288,9 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	cfg := ecc.MultiExpConfig{NbTasks: nCPU}
 	// msm waits for the next vector of G1 points, *points, lets the next
 	// items be read (then of them) while it works, and returns the MSM of
-	// the points with scalars, checking the lengths first; the points are
-	// dropped.
-	msm := func(what string, points *[]curve.G1Affine, want uint64, scalars []fr.Element, then int) (curve.G1Jac, error) {
+	// the points with scalars (large taken out of them: msmsplit.go),
+	// checking the lengths first; the points are dropped.
+	msm := func(what string, points *[]curve.G1Affine, want uint64, scalars []fr.Element, large *largeScalars, then int) (curve.G1Jac, error) {
 		var res curve.G1Jac
 		if err := ahead.wait(1); err != nil {
 			return res, err
@@ -300,12 +300,13 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 		if uint64(len(*points)) != want || len(*points) != len(scalars) {
 			return res, fmt.Errorf("proving key: %d %s for %d values", len(*points), what, len(scalars))
 		}
-		err := msmSplitG1(&res, *points, scalars, cfg)
+		err := msmSplit(&res, *points, scalars, large, cfg)
 		return res, err
 	}
 
 	// [A]₁ = α + Σ wᵢ·Aᵢ + rδ
-	ar, err := msm("points A", &pointsA, kf.nA, withPoints(s.w, kf.infinityA, kf.nA), 1)
+	wA := withPoints(s.w, kf.infinityA, kf.nA)
+	ar, err := msm("points A", &pointsA, kf.nA, wA, takeLarge(wA), 1)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +316,8 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 
 	// [B]₁ = β + Σ wᵢ·Bᵢ + sδ, for [C]
 	wB := withPoints(s.w, kf.infinityB, kf.nB)
-	bs1, err := msm("points B", &pointsB, kf.nB, wB, 1)
+	largeB := takeLarge(wB) // for [B]₂ too
+	bs1, err := msm("points B", &pointsB, kf.nB, wB, largeB, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +325,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	bs1.AddMixed(&deltas[1])
 
 	// [C]₁ = Σ hᵢ·Zᵢ + Σ wᵢ·Kᵢ (private wires) + s[A] + r[B] - rsδ
-	krs, err := msm("points Z", &pointsZ, kf.nZ, h[:kf.nZ], 1)
+	krs, err := msm("points Z", &pointsZ, kf.nZ, h[:kf.nZ], nil, 1) // h is full-size throughout
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +336,10 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 	for _, t := range toRemove {
 		remove = append(remove, t...)
 	}
-	k, err := msm("points K", &pointsK, kf.nK, filterHeap(s.w[s.nbPublic:], s.nbPublic, remove), 3) // then [β]₂, [δ]₂, the points B₂
+	// wK may be s.w itself (nothing to remove): takeLarge zeroes its
+	// full-size values, and s.w is not read after this.
+	wK := filterHeap(s.w[s.nbPublic:], s.nbPublic, remove)
+	k, err := msm("points K", &pointsK, kf.nK, wK, takeLarge(wK), 3) // then [β]₂, [δ]₂, the points B₂
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +364,7 @@ func (s *solved) prove(kf *keyFile) (*groth16bn254.Proof, error) {
 		nbTasks *= 2 // as gnark does: a G2 MSM on few cores gains from smaller tasks
 	}
 	var bs, deltaS curve.G2Jac
-	if err := msmSplitG2(&bs, points2, wB, ecc.MultiExpConfig{NbTasks: nbTasks}); err != nil {
+	if err := msmSplit(&bs, points2, wB, largeB, ecc.MultiExpConfig{NbTasks: nbTasks}); err != nil {
 		return nil, err
 	}
 	deltaS.FromAffine(&delta2)

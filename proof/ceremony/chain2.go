@@ -58,8 +58,6 @@ type chain2 struct {
 	ends  *chainEnd
 	// tail is the last state stepped to, whose vectors finish checks.
 	tail *mpcsetup.Phase2
-	// s is Σ r·V of the last state checked (last).
-	s curve.G1Jac
 }
 
 // chainEnd is what the check keeps of a state: its sums and the G2
@@ -71,11 +69,8 @@ type chainEnd struct {
 	sigma []curve.G2Affine
 }
 
-// sum is Σ rₖ·(z ‖ k)ₖ.
+// sum is Σ rₖ·(z ‖ k)ₖ, the coefficients drawn (end).
 func (c *chain2) sum(z, k []curve.G1Affine) (curve.G1Jac, error) {
-	if err := c.draw(len(z) + len(k)); err != nil {
-		return curve.G1Jac{}, err
-	}
 	if len(z)+len(k) > len(c.r) {
 		return curve.G1Jac{}, errors.New("contribution size mismatch")
 	}
@@ -90,25 +85,18 @@ func (c *chain2) sum(z, k []curve.G1Affine) (curve.G1Jac, error) {
 	return *a.AddAssign(&b), nil
 }
 
-// draw draws the coefficients, at least n, once.
-func (c *chain2) draw(n int) error {
-	if c.r != nil {
-		return nil
-	}
-	var err error
-	c.r, err = randomScalars(n, nil)
-	return err
-}
-
-// end takes a state's sums.
+// end takes a state's sums, drawing the coefficients at the first.
 func (c *chain2) end(p *mpcsetup.Phase2) (*chainEnd, error) {
 	g1, g2 := &p.Parameters.G1, &p.Parameters.G2
-	n := len(g1.Z) + len(g1.PKK)
-	for _, b := range g1.SigmaCKK {
-		n = max(n, len(b))
-	}
-	if err := c.draw(n); err != nil {
-		return nil, err
+	if c.r == nil {
+		n := len(g1.Z) + len(g1.PKK)
+		for _, b := range g1.SigmaCKK {
+			n = max(n, len(b))
+		}
+		var err error
+		if c.r, err = randomScalars(n, nil); err != nil {
+			return nil, err
+		}
 	}
 	s, err := c.sum(g1.Z, g1.PKK)
 	if err != nil {
@@ -139,13 +127,16 @@ func (c *chain2) last() (*curve.G1Jac, error) {
 		return nil, errors.New("the chain's vectors are not checked yet")
 	}
 	if p := c.first; p != nil {
-		s, err := c.sum(p.Parameters.G1.Z, p.Parameters.G1.PKK)
+		e, err := c.end(p)
 		if err != nil {
 			return nil, err
 		}
-		c.s, c.first = s, nil
+		c.ends, c.first = e, nil
 	}
-	return &c.s, nil
+	if c.ends == nil {
+		return nil, errors.New("the chain has no state")
+	}
+	return &c.ends.s, nil
 }
 
 // step checks next's contribution on top of prev (the state last given
@@ -214,7 +205,7 @@ func (c *chain2) finish() error {
 			return fmt.Errorf("failed to verify contribution to σ[%d]: its commitment basis is not the previous one times the contributed σ", i)
 		}
 	}
-	c.s, c.tail, c.ends = e.s, nil, e
+	c.tail, c.ends = nil, e
 	return nil
 }
 

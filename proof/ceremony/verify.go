@@ -319,18 +319,19 @@ func blame(files []string, err error) error {
 	if rerr != nil {
 		return rerr
 	}
+	var c chain2 // finished at every step: each state's sums taken once
+	c.start(prev.P2)
 	for _, f := range files[1:] {
 		next, rerr := readState(f)
 		if rerr != nil {
 			return rerr
 		}
-		var c chain2
-		c.start(prev.P2)
-		if serr := verifyStep(prev, next, &c); serr != nil {
-			return fmt.Errorf("ceremony: %s (%s): invalid contribution: %v", f, next.Header.name(), serr)
+		serr := verifyStep(prev, next, &c)
+		if serr == nil {
+			serr = c.finish()
 		}
-		if ferr := c.finish(); ferr != nil {
-			return fmt.Errorf("ceremony: %s (%s): invalid contribution: %v", f, next.Header.name(), ferr)
+		if serr != nil {
+			return fmt.Errorf("ceremony: %s (%s): invalid contribution: %v", f, next.Header.name(), serr)
 		}
 		prev = next
 	}

@@ -94,6 +94,11 @@ func TestVerifyPhase2Tampered(t *testing.T) {
 		{"K over δ", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.PKK[len(p.Parameters.G1.PKK)/2]) }, "δ"},
 		{"Z over δ", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.Z[len(p.Parameters.G1.Z)-1]) }, "δ"},
 		{"[δ]₁", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.Delta) }, "δ"},
+		// Consistent vectors and elements, but a proof of knowledge of
+		// another contribution's secret: only the proof's own check
+		// (step) rejects it, the end-to-end equations (finish) pass.
+		{"δ's proof of another secret", func(p *mpcsetup.Phase2) { p.Delta = otherContribution(t, start).Delta }, "δ"},
+		{"σ's proof of another secret", func(p *mpcsetup.Phase2) { p.Sigmas[1] = otherContribution(t, start).Sigmas[1] }, "σ[1]"},
 		{"[δ]₂", func(p *mpcsetup.Phase2) { doubleG2(&p.Parameters.G2.Delta) }, "δ"},
 		{"σ-scaled basis", func(p *mpcsetup.Phase2) { doubleG1(&p.Parameters.G1.SigmaCKK[1][1]) }, "σ[1]"},
 		{"[σ]₂", func(p *mpcsetup.Phase2) { doubleG2(&p.Parameters.G2.Sigma[0]) }, "σ[0]"},
@@ -132,6 +137,14 @@ func TestVerifyPhase2Tampered(t *testing.T) {
 			}
 		})
 	}
+}
+
+// otherContribution is a contribution of fresh randomness to start.
+func otherContribution(t *testing.T, start *mpcsetup.Phase2) *mpcsetup.Phase2 {
+	t.Helper()
+	p := clone2(t, start)
+	contribute2(p, nil)
+	return p
 }
 
 func clone1(t *testing.T, p *phase1) *phase1 {
@@ -279,9 +292,9 @@ func TestChainBlame(t *testing.T) {
 			case !strings.Contains(err.Error(), files[4]) || !strings.Contains(err.Error(), tc.want):
 				t.Fatalf("error %v, want one naming %s and %q", err, files[4], tc.want)
 			}
-			// A participant checking the last two states only builds on
-			// the broken one's successor: that step alone is sound.
-			if _, err := Verify(files[5:], VerifyOptions{Circuit: c, InProgress: true, FromAny: true}); err != nil {
+			// A participant checking the last two states (the broken one
+			// and its honest successor) sees a sound step.
+			if _, err := Verify(files[4:], VerifyOptions{Circuit: c, InProgress: true, FromAny: true}); err != nil {
 				t.Fatalf("the last contribution alone: %v", err)
 			}
 		})
