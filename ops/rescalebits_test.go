@@ -11,25 +11,13 @@ import (
 	"github.com/zkinfer/zkinfer/ops"
 )
 
-// rescaleReluCircuit is one RescaleRelu by 2^4 to 12 bits with bit
-// decomposition range checks.
-type rescaleReluCircuit struct {
-	In  frontend.Variable
-	Out frontend.Variable `gnark:",public"`
-}
-
-func (c *rescaleReluCircuit) Define(api frontend.API) error {
-	a := &ops.CircuitArith{API: api, Range: ops.BitRange{API: api}}
-	api.AssertIsEqual(a.RescaleRelu(c.In, 4, 12), c.Out)
-	return nil
-}
-
-// TestRescaleReluBitsCost: under R1CS a bit-decomposed RescaleRelu is one
-// decomposition of shift+bits digits, its sum and the ReLU's product
-// (shift+bits+2 = 18, and 1 for the output's equality); under PLONK's
-// sparse R1CS, where the linear combinations it reads off the digits
-// would cost a constraint a term, it keeps the separate checks.
+// TestRescaleReluBitsCost: under R1CS a bit-decomposed RescaleRelu by 2^4
+// to 12 bits is one decomposition of shift+bits digits, its sum and the
+// ReLU's product (shift+bits+2 = 18, and 1 for the result's equality);
+// under PLONK's sparse R1CS, where the linear combinations it reads off
+// the digits would cost a constraint a term, it keeps the separate checks.
 func TestRescaleReluBitsCost(t *testing.T) {
+	f := func(a *ops.CircuitArith, x frontend.Variable) frontend.Variable { return a.RescaleRelu(x, 4, 12) }
 	var r1csBuilder, scsBuilder frontend.NewBuilder = r1cs.NewBuilder, scs.NewBuilder
 	for _, tc := range []struct {
 		name    string
@@ -39,7 +27,7 @@ func TestRescaleReluBitsCost(t *testing.T) {
 		{"r1cs", r1csBuilder, 4 + 12 + 2 + 1},
 		{"scs", scsBuilder, 37},
 	} {
-		cs, err := frontend.Compile(ecc.BN254.ScalarField(), tc.builder, &rescaleReluCircuit{})
+		cs, err := frontend.Compile(ecc.BN254.ScalarField(), tc.builder, &gadget{f: f, bound: true, mode: ops.RangeBits})
 		if err != nil {
 			t.Fatal(err)
 		}
