@@ -19,7 +19,7 @@ import (
 // sumcheck — its rounds, finals, Libra mask sum and value — and the
 // vanishing part Z·s̃ of each claim (what separates the revealed f̂
 // from the f̃ a verifier guessing the weights computes) has uniform low
-// bits (chi-square ≤ zktest.Crit); with the vanishing masks zeroed the
+// bits (no statistic zktest.Significant); with the vanishing masks zeroed the
 // vanishing parts are 0 and the test fails. Independence between values
 // is argued (logup's and the masked sumcheck's), not tested.
 func TestZeroKnowledge(t *testing.T) {

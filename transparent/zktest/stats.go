@@ -118,9 +118,10 @@ type OpenHook = func(d *pcs.ProverData, z []fr.Element)
 // (pcs.SetZeroVanishingForTests), sumcheck.MaskParams set to maskParams
 // and setHook installing a hook that adds every opening's vanishing part
 // ("claim k", k its index within the proof). With the masks every
-// statistic must be uniform (Worst ≤ Crit); without them some must not
-// (the vanishing parts are 0: a constant statistic reaches 3·16 = 48 >
-// Crit), so the test can fail. Restores both settings and the hook.
+// statistic must be uniform (the worst not Significant among the names
+// counted for both inputs); without them some must not (the vanishing
+// parts are 0: a constant statistic over 16 runs, chi-square 48, is
+// Significant), so the test can fail. Restores both settings and the hook.
 func MaskedRuns(t testing.TB, maskParams pcs.Params, setHook func(OpenHook), prove func(input int, c Counts)) {
 	t.Helper()
 	saved := sumcheck.MaskParams
@@ -143,11 +144,13 @@ func MaskedRuns(t testing.TB, maskParams pcs.Params, setHook func(OpenHook), pro
 				prove(input, c)
 			}
 			w, name := c.Worst(runs)
-			switch {
-			case !zero && w > Crit:
-				t.Errorf("input %d: %s not uniform (chi-square %.1f > %.2f)", input, name, w, Crit)
-			case zero && w <= Crit:
-				t.Errorf("input %d, vanishing masks zero: every statistic uniform (worst %.1f): the test cannot fail", input, w)
+			stats := 2 * len(c) // both inputs' statistics make the family
+			p := PValue(runs, w)
+			switch sig := Significant(runs, w, stats); {
+			case !zero && sig:
+				t.Errorf("input %d: %s not uniform (chi-square %.1f, p-value %.2g among %d statistics > family bound %g)", input, name, w, p, stats, Family)
+			case zero && !sig:
+				t.Errorf("input %d, vanishing masks zero: every statistic uniform (worst %.1f, p-value %.2g): the test cannot fail", input, w, p)
 			}
 		}
 	}
