@@ -58,6 +58,9 @@ type chain2 struct {
 	ends  *chainEnd
 	// tail is the last state stepped to, whose vectors finish checks.
 	tail *mpcsetup.Phase2
+	// keysChecked says sealedKeys compared the keys with the first state
+	// while tail was unchecked: the chain needs no finish.
+	keysChecked bool
 }
 
 // chainEnd is what the check keeps of a state: its sums and the G2
@@ -225,58 +228,68 @@ func sameRatio2(a *curve.G1Jac, x *curve.G2Affine, b *curve.G1Jac, y *curve.G2Af
 	return nil
 }
 
-// sealed checks the keys' Z and K against the chain's last state sealed
-// with the beacon's δ: Σ rₖ·(δ·keysₖ) = Σ rₖ·lastₖ, one MSM where the
-// seal takes a scalar multiplication per point.
-func (c *chain2) sealed(z, k []curve.G1Affine, delta *fr.Element) error {
-	last, err := c.last()
-	if err != nil {
-		return err
+// sealedKeys checks the keys' Z ‖ K and commitment bases (each Pedersen
+// key's proof-of-knowledge basis) against the chain, d being the beacon's
+// δ and σᵢ: the keys are the last state sealed, V_keys = δ⁻¹·V_last and
+// Cᵢ_keys = σᵢ·Cᵢ_last, so with S_keys = Σ rₖ·V_keysₖ and Tᵢ_keys alike
+// (the chain's coefficients) the equations
+//
+//	e(δ·S_keys, [δ_last]₂) = e(S_ref, [δ_ref]₂)
+//	e(σᵢ⁻¹·Tᵢ_keys, [σᵢ_ref]₂) = e(Tᵢ_ref, [σᵢ_last]₂)
+//
+// hold, ref being the chain's first state while its last is not yet
+// checked (finish not called: these are then finish's equations with the
+// last state's sums replaced by what the keys make them, and the last
+// state's own vectors, which nothing but the beacon's hash reads, need no
+// MSM), or the last state itself after finish. One MSM of each key vector;
+// a wrong point passes with probability at most 2⁻¹²⁸ an equation (the
+// argument of finish and rlc.go). Whether the keys or the chain are wrong
+// when it fails is finish's to tell (Verify).
+func (c *chain2) sealedKeys(z, k []curve.G1Affine, bases [][]curve.G1Affine, d []fr.Element) error {
+	if len(d) != len(bases)+1 {
+		return errors.New("it has another number of commitments")
+	}
+	ref := c.ends
+	var delta *curve.G2Affine
+	var sigma []curve.G2Affine
+	if q := c.tail; q != nil {
+		delta, sigma = &q.Parameters.G2.Delta, q.Parameters.G2.Sigma
+	} else {
+		if _, err := c.last(); err != nil {
+			return err
+		}
+		ref = c.ends
+		delta, sigma = &ref.delta, ref.sigma
+	}
+	if len(ref.t) != len(bases) || len(sigma) != len(bases) {
+		return errors.New("it has another number of commitments")
 	}
 	s, err := c.sum(z, k)
 	if err != nil {
 		return err
 	}
 	var b big.Int
-	s.ScalarMultiplication(&s, delta.BigInt(&b))
-	if !s.Equal(last) {
-		return errors.New("its Z or K vector is not the chain's last state sealed with the beacon")
+	s.ScalarMultiplication(&s, d[0].BigInt(&b))
+	if err := sameRatio2(&s, delta, &ref.s, &ref.delta); err != nil {
+		return errors.New("its Z or K vector is not the chain's sealed with the beacon")
 	}
-	return nil
-}
-
-// sealedBases checks the keys' commitment bases (each Pedersen key's
-// proof-of-knowledge basis) against the chain's last state's, last,
-// sealed with the beacon's σᵢ: Σₖ rₖ·keysᵢₖ = σᵢ·Σₖ rₖ·lastᵢₖ with fresh
-// uniform rₖ of rlcBits bits, two MSMs with half-length scalars where the
-// seal takes a scalar multiplication per point. A wrong point makes the
-// two sides' discrete logarithms differ by a nonzero linear form in the
-// rₖ: it passes with probability at most 2⁻¹²⁸ (rlc.go).
-func sealedBases(keys, last [][]curve.G1Affine, sigma []fr.Element) error {
-	if len(keys) != len(last) || len(sigma) != len(last) {
-		return errors.New("it has another number of commitments")
-	}
-	var b big.Int
-	for i := range last {
-		if len(keys[i]) != len(last[i]) {
+	for i, basis := range bases {
+		if len(basis) > len(c.r) {
 			return fmt.Errorf("its commitment basis %d has another length", i)
 		}
-		r, err := randomScalars(len(last[i]), nil)
+		t, err := msmG1(basis, c.r[:len(basis)])
 		if err != nil {
 			return err
 		}
-		got, err := msmG1(keys[i], r)
-		if err != nil {
-			return err
+		var inv fr.Element
+		inv.Inverse(&d[1+i])
+		t.ScalarMultiplication(&t, inv.BigInt(&b))
+		if err := sameRatio2(&t, &ref.sigma[i], &ref.t[i], &sigma[i]); err != nil {
+			return fmt.Errorf("its commitment basis %d is not the chain's sealed with the beacon", i)
 		}
-		want, err := msmG1(last[i], r)
-		if err != nil {
-			return err
-		}
-		want.ScalarMultiplication(&want, sigma[i].BigInt(&b))
-		if !got.Equal(&want) {
-			return fmt.Errorf("its commitment basis %d is not the chain's last state sealed with the beacon", i)
-		}
+	}
+	if c.tail != nil {
+		c.keysChecked = true
 	}
 	return nil
 }

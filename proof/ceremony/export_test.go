@@ -14,10 +14,11 @@ func CheatFinalize(c *Circuit, last string, beacon []byte, write KeyWriter) (*Re
 	return finalize(c, last, beacon, write, 0, nil)
 }
 
-// TamperStartK doubles one point of the private wires' K in the phase-2
-// state at path, keeping its header: a start that is not phase 1's result
-// initialized for the circuit.
-func TamperStartK(path string) error {
+// TamperK doubles one point of the private wires' K in the phase-2 state
+// at path, keeping its header: a start that is not phase 1's result
+// initialized for the circuit, or a contribution whose K is not its
+// predecessor's over its δ.
+func TamperK(path string) error {
 	s, err := readState(path)
 	if err != nil {
 		return err

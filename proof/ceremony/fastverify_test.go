@@ -2,7 +2,9 @@ package ceremony_test
 
 import (
 	"bytes"
+	"fmt"
 	"math/big"
+	"path/filepath"
 	"testing"
 
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -65,13 +67,13 @@ func TestVerifyReadableKeys(t *testing.T) {
 		{"σ-scaled commitment basis", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			b := pk.CommitmentKeys[0].BasisExpSigma
 			b[len(b)-1].ScalarMultiplication(&b[len(b)-1], two)
-		}, "commitment basis 0 is not the chain's last state sealed"},
+		}, "commitment basis 0 is not the chain's sealed with the beacon"},
 		{"Z", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			pk.G1.Z[len(pk.G1.Z)/2].ScalarMultiplication(&pk.G1.Z[len(pk.G1.Z)/2], two)
-		}, "its Z or K vector is not the chain's last state sealed"},
+		}, "its Z or K vector is not the chain's sealed with the beacon"},
 		{"private K", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			pk.G1.K[0].ScalarMultiplication(&pk.G1.K[0], two)
-		}, "its Z or K vector is not the chain's last state sealed"},
+		}, "its Z or K vector is not the chain's sealed with the beacon"},
 		{"an A flagged at infinity", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			for i, inf := range pk.InfinityA {
 				if !inf {
@@ -98,4 +100,31 @@ func TestVerifyReadableKeys(t *testing.T) {
 			testkit.CheckError(t, err, tc.want)
 		})
 	}
+}
+
+// TestVerifyReadableKeysBlame: with keys to read, Verify compares the keys'
+// Z and K with phase 2's first state (chain2.sealedKeys) and takes no MSM
+// of the last state's; a contribution in the middle whose K is not its
+// predecessor's over its δ, built on by an honest participant and
+// finalized, still fails, and the error names that contribution, not the
+// keys (the chain's own check runs when the keys' fails).
+func TestVerifyReadableKeysBlame(t *testing.T) {
+	c := newCircuit(t, 40)
+	files, _ := run(t, c, 1) // p1-0, p1-1, p2-0, p2-1
+	dir := filepath.Dir(files[0])
+	for i := 2; i <= 3; i++ {
+		next := filepath.Join(dir, fmt.Sprintf("p2-%d", i))
+		if _, err := ceremony.Contribute(files[len(files)-1], next, nil); err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			if err := ceremony.TamperK(next); err != nil {
+				t.Fatal(err)
+			}
+		}
+		files = append(files, next)
+	}
+	keys := finalize(t, c, files[len(files)-1])
+	_, err := ceremony.Verify(files, ceremony.VerifyOptions{Circuit: c, Keys: readableKeys{keys}})
+	testkit.CheckError(t, err, files[4]+" (phase 2 contribution 2): invalid contribution")
 }

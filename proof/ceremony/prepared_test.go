@@ -96,7 +96,7 @@ func TestPreparedCeremony(t *testing.T) {
 	if err := os.WriteFile(bad, read(t, path(2, 0)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := ceremony.TamperStartK(bad); err != nil {
+	if err := ceremony.TamperK(bad); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ceremony.Contribute(bad, path(7, 1), nil); err != nil {

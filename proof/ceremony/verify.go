@@ -253,10 +253,24 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		}
 		prev = s
 	}
-	if len(chained) > 1 {
+	// finish checks phase 2's vectors from the chain's first state to its
+	// last. With keys to read, the keys are compared with the first state
+	// instead (chain2.sealedKeys: one MSM of each vector, not the last
+	// state's and the keys'), and finish runs only to tell which is wrong
+	// when that fails, or when the keys' Check did not seal.
+	finish := func() error {
+		if len(chained) < 2 || chain.keysChecked {
+			return nil
+		}
 		logf(progress, "ceremony: checking phase 2's vectors from %s to %s", filepath.Base(chained[0]), filepath.Base(chained[len(chained)-1]))
 		if err := chain.finish(); err != nil {
-			return nil, blame(chained, err)
+			return blame(chained, err)
+		}
+		return nil
+	}
+	if !deferred {
+		if err := finish(); err != nil {
+			return nil, err
 		}
 	}
 	if opt.InProgress {
@@ -287,9 +301,20 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ceremony: %v", err)
 		}
-		sealKeys = func() (Key, Key, error) { return sealChecked(prev.P2, commons, evals, beacon, keys, &chain) }
+		sealKeys = func() (Key, Key, error) {
+			pk, vk, err := sealChecked(prev.P2, commons, evals, beacon, keys, &chain)
+			if err != nil {
+				if ferr := finish(); ferr != nil {
+					return nil, nil, ferr // the chain is wrong, not (only) the keys
+				}
+			}
+			return pk, vk, err
+		}
 	}
 	if err := opt.Keys.Check(rep, record, sealKeys); err != nil {
+		return nil, err
+	}
+	if err := finish(); err != nil { // a Check that did not seal
 		return nil, err
 	}
 	rep.Beacon2 = record.Beacon
@@ -354,7 +379,7 @@ func verifyStep(prev, next *state, chain *chain2) (err error) {
 
 // sealChecked is the keys the chain gives with the beacon, its last state
 // last sealed (updated) with the keys' Z and K and commitment bases taken
-// after checking them against it (chain2.sealed, sealedBases) instead of
+// after checking them against the chain (chain2.sealedKeys) instead of
 // multiplying every point by δ⁻¹ or σᵢ;
 // everything else is computed, for Keys.Check to compare byte for byte.
 func sealChecked(last *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, beacon []byte, k *KeyFiles, chain *chain2) (pk, vk Key, err error) {
@@ -368,14 +393,17 @@ func sealChecked(last *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpc
 		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives: its Z or K has another length", k.PKName)
 	}
 	d := beaconScalars(last, beacon)
-	if err := chain.sealed(z, kk, &d[0]); err != nil {
-		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives with beacon %x: %v", k.PKName, beacon, err)
-	}
 	bases := make([][]curve.G1Affine, len(k.PK.CommitmentKeys))
+	if len(bases) != len(last.Parameters.G1.SigmaCKK) {
+		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives: it has another number of commitments", k.PKName)
+	}
 	for i := range bases {
 		bases[i] = k.PK.CommitmentKeys[i].BasisExpSigma
+		if len(bases[i]) != len(last.Parameters.G1.SigmaCKK[i]) {
+			return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives: its commitment basis %d has another length", k.PKName, i)
+		}
 	}
-	if err := sealedBases(bases, last.Parameters.G1.SigmaCKK, d[1:]); err != nil {
+	if err := chain.sealedKeys(z, kk, bases, d); err != nil {
 		return nil, nil, fmt.Errorf("ceremony: %s is not the key this ceremony gives with beacon %x: %v", k.PKName, beacon, err)
 	}
 	updatePoints(last, &d[0], d[1:])
