@@ -114,12 +114,14 @@ func TestVanishingChecksNeeded(t *testing.T) {
 // output tail's and the gather tail's finals (both forms of s_y) — the low bits of
 // (revealed − the private form it would otherwise be: f̃ or B̃ at its
 // point, 0 for a mask value) are uniform (chi-square, 3 degrees of
-// freedom, below 21.11, the 10^-4 quantile), and so are the revealed values'
-// and the batch's V_c. With the vanishing masks zeroed
+// freedom, at most zktest.Crit, about 10^-6 a statistic: at the 10^-4
+// quantile, 21.11, the statistics together failed by chance up to about
+// once in a hundred runs), and so are the revealed values' and the batch's
+// V_c. With the vanishing masks zeroed
 // (pcs.SetZeroVanishingForTests) every difference is 0 and its statistic
 // fails, so the test can fail.
 func TestVanishingHidesX(t *testing.T) {
-	const runs, crit = 48, 21.11
+	const runs, crit = 48, zktest.Crit
 	saved := sumcheck.MaskParams
 	sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
 	defer func() { sumcheck.MaskParams = saved }()

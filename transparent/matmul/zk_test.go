@@ -108,13 +108,15 @@ func stepInstanceIn(t *testing.T, md mode, M, K, N int) (*Layer, *pcs.ProverData
 // hiding with vanishing masks. For every value the step reveals — ŷ(r),
 // the final X̂(r_i, r_k), the tail's s̃_y final — the low bits of
 // (revealed − the private form it would otherwise be: f̃ at its point, 0
-// for a mask value) are uniform (chi-square, 3 degrees of freedom, below
-// 21.11, the 10^-4 quantile), and so are the low bits of the revealed values
+// for a mask value) are uniform (chi-square, 3 degrees of freedom, at most
+// zktest.Crit, about 10^-6 a statistic: at the 10^-4 quantile, 21.11, the
+// statistics together failed by chance up to about once in a hundred
+// runs), and so are the low bits of the revealed values
 // and of the batch's V_c. With the vanishing masks zeroed
 // (pcs.SetZeroVanishingForTests) every (revealed − private) is 0 and its
 // statistic fails, so the test can fail.
 func TestVanishingStepHidesX(t *testing.T) {
-	const M, K, N, runs, crit = 2, 8, 4, 48, 21.11
+	const M, K, N, runs, crit = 2, 8, 4, 48, zktest.Crit
 	saved := sumcheck.MaskParams
 	sumcheck.MaskParams = pcs.Params{RateLog: 1, Queries: 10, Hiding: true}
 	defer func() { sumcheck.MaskParams = saved }()
