@@ -257,9 +257,11 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	// last. With keys to read, the keys are compared with the first state
 	// instead (chain2.sealedKeys: one MSM of each vector, not the last
 	// state's and the keys'), and finish runs only to tell which is wrong
-	// when that fails, or when the keys' Check did not seal.
+	// when that fails, or when the keys' Check did not seal. A chain
+	// finished, compared with the keys, or never stepped has no tail left
+	// to check.
 	finish := func() error {
-		if len(chained) < 2 || chain.keysChecked {
+		if chain.tail == nil || chain.keysChecked {
 			return nil
 		}
 		logf(progress, "ceremony: checking phase 2's vectors from %s to %s", filepath.Base(chained[0]), filepath.Base(chained[len(chained)-1]))
