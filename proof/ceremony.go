@@ -71,25 +71,26 @@ func (c *Compiled) CeremonyPhase2Prepared(prepared, digest, out string, progress
 	return ceremony.Phase2Prepared(circ, out, progress)
 }
 
-// CeremonyFinalize closes phase 2 at its last state with the random beacon
-// (ceremony.Finalize), writes the keys into the directory, where prove,
+// CeremonyFinalize closes phase 2 at its last state as closing says
+// (ceremony.Finalize: with a random beacon, or at its last contribution),
+// writes the keys into the directory, where prove,
 // verify and export-verifier use them as any others, and records the
 // ceremony in settings.json. VerifyCeremony checks the chain and the keys.
-func (c *Compiled) CeremonyFinalize(last string, beacon []byte, progress Progress) error {
-	return c.CeremonyFinalizePrepared(last, "", beacon, progress)
+func (c *Compiled) CeremonyFinalize(last string, closing ceremony.Closing, progress Progress) error {
+	return c.CeremonyFinalizePrepared(last, "", closing, progress)
 }
 
 // CeremonyFinalizePrepared is CeremonyFinalize for a phase 2 opened from
 // the prepared phase 1 in the file prepared ("" for one opened from phase
 // 1's last state).
-func (c *Compiled) CeremonyFinalizePrepared(last, prepared string, beacon []byte, progress Progress) error {
+func (c *Compiled) CeremonyFinalizePrepared(last, prepared string, closing ceremony.Closing, progress Progress) error {
 	circ, err := c.ceremonyCircuit()
 	if err != nil {
 		return err
 	}
 	circ.Prepared = prepared
 	write := func(pk, vk ceremony.Key) error { return c.writeKeys(pk, vk) }
-	rec, err := ceremony.Finalize(circ, last, beacon, write, progress)
+	rec, err := ceremony.Finalize(circ, last, closing, write, progress)
 	if err != nil {
 		return err
 	}
@@ -149,8 +150,8 @@ func (k dirKeys) Record(last string) (*ceremony.Record, error) {
 	case info.Ceremony.Final != sum:
 		return nil, fmt.Errorf("ceremony: %s's keys come from another ceremony: settings.json names a chain ending with %.16s…, the last file given (%s) is %.16s…", c.Dir, info.Ceremony.Final, last, sum)
 	}
-	if b, err := hex.DecodeString(info.Ceremony.Beacon); err != nil || len(b) == 0 {
-		return nil, fmt.Errorf("ceremony: %s: settings.json's beacon %q is not hex", c.Dir, info.Ceremony.Beacon)
+	if _, err := info.Ceremony.Closing(); err != nil {
+		return nil, fmt.Errorf("ceremony: %s: settings.json's ceremony record: %v", c.Dir, err)
 	}
 	for _, f := range []string{VerifyingKey, ProvingKey} {
 		if _, err := os.Stat(c.path(f)); err != nil {
@@ -160,9 +161,10 @@ func (k dirKeys) Record(last string) (*ceremony.Record, error) {
 	return info.Ceremony, nil
 }
 
-// Check recomputes the keys from the chain with the beacon of record and
-// checks that they are pk.bin and vk.bin byte for byte: keys from another
-// chain, or from this one with another beacon, are an error. A verifier
+// Check recomputes the keys from the chain closed as the record says (with
+// its beacon, or at its last contribution) and checks that they are pk.bin
+// and vk.bin byte for byte: keys from another chain, or from this one
+// closed otherwise, are an error. A verifier
 // who sees success knows these keys hold every participant's randomness.
 func (k dirKeys) Check(rep *ceremony.Report, record *ceremony.Record, seal func() (pk, vk ceremony.Key, err error)) error {
 	c := k.c
@@ -194,7 +196,7 @@ func (k dirKeys) Check(rep *ceremony.Report, record *ceremony.Record, seal func(
 			return err
 		}
 		if !want.equal() {
-			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives with beacon %s: the keys come from elsewhere", c.Dir, k.file, record.Beacon)
+			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives %s: the keys come from elsewhere", c.Dir, k.file, closingWords(record))
 		}
 	}
 	rep.Keys = fmt.Sprintf("%s and %s in %s are this ceremony's", ProvingKey, VerifyingKey, c.Dir)
@@ -257,3 +259,12 @@ func (s *sameBytes) Write(p []byte) (int, error) {
 
 // equal reports whether everything written was want, to its last byte.
 func (s *sameBytes) equal() bool { return !s.differs && s.off == len(s.want) }
+
+// closingWords is how the record closed phase 2, for errors.
+func closingWords(r *ceremony.Record) string {
+	k, err := r.Closing()
+	if err != nil {
+		return "as its record says"
+	}
+	return k.String()
+}

@@ -65,7 +65,7 @@ func runCeremony(t *testing.T, c *proof.Compiled, n int) []string {
 	files = append(files, path(2, 0))
 	contribute(2)
 	b2, _ := ceremony.ParseBeacon(beacon2)
-	if err := c.CeremonyFinalize(files[len(files)-1], b2, nil); err != nil {
+	if err := c.CeremonyFinalize(files[len(files)-1], ceremony.WithBeacon(b2), nil); err != nil {
 		t.Fatal(err)
 	}
 	return files
@@ -115,7 +115,7 @@ func TestCeremony(t *testing.T) {
 	})
 	t.Run("finalize into another circuit", func(t *testing.T) {
 		b2, _ := ceremony.ParseBeacon(beacon2)
-		if err := other.CeremonyFinalize(files[len(files)-1], b2, nil); err == nil || !strings.Contains(err.Error(), "another circuit") {
+		if err := other.CeremonyFinalize(files[len(files)-1], ceremony.WithBeacon(b2), nil); err == nil || !strings.Contains(err.Error(), "another circuit") {
 			t.Fatalf("finalize into another circuit's directory: %v", err)
 		}
 		if _, err := verifyCeremony(files, other.Dir); err == nil || !strings.Contains(err.Error(), "another circuit") {
@@ -134,7 +134,7 @@ func TestCeremony(t *testing.T) {
 		if _, err := c.CeremonyPhase2(files[0], filepath.Join(t.TempDir(), "x"), b, nil); err == nil || !strings.Contains(err.Error(), "at least one contribution") {
 			t.Fatalf("phase 2 opened after no phase-1 contribution: %v", err)
 		}
-		if err := c.CeremonyFinalize(files[4], b, nil); err == nil || !strings.Contains(err.Error(), "at least one contribution") {
+		if err := c.CeremonyFinalize(files[4], ceremony.WithBeacon(b), nil); err == nil || !strings.Contains(err.Error(), "at least one contribution") {
 			t.Fatalf("finalized after no phase-2 contribution: %v", err)
 		}
 	})

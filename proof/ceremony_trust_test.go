@@ -30,7 +30,7 @@ func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
 		t.Fatal(err)
 	}
 	other := openCopy(t, c.Dir)
-	if err := other.CeremonyFinalize(branch.Path, b2, nil); err != nil {
+	if err := other.CeremonyFinalize(branch.Path, ceremony.WithBeacon(b2), nil); err != nil {
 		t.Fatal(err)
 	}
 	claimed := copyDir(t, other.Dir) // settings.json edited to name this chain

@@ -58,7 +58,7 @@ func TestCeremonyCost(t *testing.T) {
 		timed("phase 2 start (seal phase 1, initialize)", func(out string) error { _, err := c.CeremonyPhase2(files[len(files)-1], out, b1, nil); return err })
 		timed("phase 2 contribution 1", contribute)
 		timed("phase 2 contribution 2", contribute)
-		timed("finalize", func(string) error { return c.CeremonyFinalize(files[len(files)-1], b2, nil) })
+		timed("finalize", func(string) error { return c.CeremonyFinalize(files[len(files)-1], ceremony.WithBeacon(b2), nil) })
 		timed("verify the chain and the keys", func(string) error { _, err := verifyCeremony(files, c.Dir); return err })
 		in, err := model.ReadInput(input)
 		if err != nil {

@@ -42,7 +42,7 @@ type ceremonyResult struct {
 // wall time with the load average after it. With a prepared phase 1
 // (prepared, with its recorded digest) it runs the per-model ceremony
 // only: phase 2 opened from it, n contributions, finalize and verify.
-func runCeremony(dir string, n int, prepared, digest string, verbose bool) error {
+func runCeremony(dir string, n int, prepared, digest string, noBeacon, verbose bool) error {
 	c, err := proof.Open(dir)
 	if err != nil {
 		return err
@@ -76,6 +76,10 @@ func runCeremony(dir string, n int, prepared, digest string, verbose bool) error
 	}
 	b1, _ := ceremony.ParseBeacon("0x000102030405060708090a0b0c0d0e0f")
 	b2, _ := ceremony.ParseBeacon("0xf0e0d0c0b0a090807060504030201000")
+	closing := ceremony.WithBeacon(b2)
+	if noBeacon {
+		closing = ceremony.WithoutBeacon
+	}
 	var steps []namedStep
 	if prepared == "" {
 		steps = append(steps, namedStep{"init", func(out string) error { _, err := c.CeremonyInit(out); return err }})
@@ -95,7 +99,9 @@ func runCeremony(dir string, n int, prepared, digest string, verbose bool) error
 	for i := 1; i <= n; i++ {
 		steps = append(steps, namedStep{fmt.Sprintf("phase 2 contribution %d", i), contribute})
 	}
-	steps = append(steps, namedStep{"finalize", func(string) error { return c.CeremonyFinalizePrepared(files[len(files)-1], prepared, b2, progress) }},
+	steps = append(steps, namedStep{"finalize", func(string) error {
+		return c.CeremonyFinalizePrepared(files[len(files)-1], prepared, closing, progress)
+	}},
 		namedStep{"verify", func(string) error {
 			_, err := proof.VerifyCeremony(dir, files, ceremony.VerifyOptions{Progress: progress, Prepared: prepared, PreparedSHA256: digest})
 			return err

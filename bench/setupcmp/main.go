@@ -59,6 +59,7 @@ func main() {
 	verbose := flag.Bool("v", false, "with -ceremony: the steps' progress on stderr")
 	prepared := flag.String("prepared", "", "with -ceremony: run the per-model ceremony only (phase 2 opened from this prepared phase 1, its contributions, finalize, verify)")
 	digest := flag.String("prepared-sha256", "", "with -prepared: the prepared file's sha256 recorded when it was verified")
+	noBeacon := flag.Bool("no-beacon", false, "with -ceremony: finalize closes phase 2 at its last contribution, without a beacon")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -77,7 +78,7 @@ func main() {
 		if flag.NArg() != 1 {
 			err = errors.New("-ceremony needs a compiled directory")
 		} else {
-			err = runCeremony(flag.Arg(0), *cer, *prepared, *digest, *verbose)
+			err = runCeremony(flag.Arg(0), *cer, *prepared, *digest, *noBeacon, *verbose)
 		}
 	} else {
 		err = run(*impl, *synthetic, flag.Args())

@@ -220,6 +220,19 @@ func TestCeremonyPreparedCLI(t *testing.T) {
 	}
 	mustZK(t, "prove", dir, "--input", demoInput, "--proof", filepath.Join(work, "proof.json"), "--quiet")
 
+	// Closed at the last contribution instead (--no-beacon): other keys,
+	// which verify and prove the same way.
+	out = mustZK(t, "ceremony", "finalize", files[2], dir, "--no-beacon", "--prepared", prepared, "--force", "--quiet")
+	if !strings.Contains(out, "phase 2 closed at its last contribution, without a beacon\n") || strings.Contains(out, "beacon closing phase 2") {
+		t.Fatalf("finalize --no-beacon printed %q", out)
+	}
+	out = mustZK(t, append(verifyArgs, "--prepared-sha256", digest)...)
+	if !strings.Contains(out, "verified: 1 phase-1 and 2 phase-2 contributions; pk.bin and vk.bin in") || !strings.Contains(out, "phase 2 closed at its last contribution, without a beacon\n") || strings.Contains(out, "beacon closing phase 2") {
+		t.Fatalf("verify printed %q", out)
+	}
+	mustZK(t, "prove", dir, "--input", demoInput, "--proof", filepath.Join(work, "proof.json"), "--quiet")
+	mustZK(t, "verify", dir, "--proof", filepath.Join(work, "proof.json"), "--quiet")
+
 	// A prepared file with one Lagrange point changed (the last G2 point
 	// negated: still a valid point, so only the check can catch it).
 	b, err := os.ReadFile(prepared)
@@ -240,6 +253,8 @@ func TestCeremonyPreparedCLI(t *testing.T) {
 		{append(append([]string{}, verifyArgs...), "--prepared-sha256", strings.Repeat("0", 64)), exitInvalid, "not from the one verified"},
 		{verifyArgs, exitInvalid, "give the prepared file and the digest"},
 		{[]string{"ceremony", "phase2", dir, "--prepared", prepared, "--beacon", beacon1}, exitUsage, "sealed with its own beacon"},
+		{[]string{"ceremony", "finalize", files[2], dir, "--prepared", prepared, "--force"}, exitUsage, "give --beacon HEX"},
+		{[]string{"ceremony", "finalize", files[2], dir, "--prepared", prepared, "--force", "--no-beacon", "--beacon", beacon2}, exitUsage, "not both"},
 	} {
 		code, _, errOut := zk(t, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {

@@ -28,6 +28,7 @@ const ceremonyUsage = `usage:
   zkinfer ceremony contribute STATE... --dir DIR --out NEXT     each participant again (phase 2 needs --dir)
   zkinfer ceremony verify STATE... --dir DIR --in-progress     coordinator, before finalize: the chain so far
   zkinfer ceremony finalize STATE DIR --beacon HEX [--force]    coordinator: write pk.bin and vk.bin into DIR
+                          (or --no-beacon: closed at the last contribution)
   zkinfer ceremony verify STATE... --dir DIR                    anyone: every contribution, and DIR's keys
                           [--min-contributions N]               (each phase needs N, default 1)
 Every state file's sha256 is printed: participants publish theirs. The beacons are printed
@@ -39,7 +40,7 @@ Phase 1 once per size, shared by every circuit of that size (a per-model ceremon
   zkinfer ceremony verify STATE... --prepared FILE              anyone, once per size: phase 1's chain and FILE;
                                                                 prints FILE's sha256: record it
   zkinfer ceremony phase2 DIR --prepared FILE [--out NEXT]      coordinator: open phase 2 for DIR's circuit
-  zkinfer ceremony finalize STATE DIR --beacon HEX --prepared FILE
+  zkinfer ceremony finalize STATE DIR --beacon HEX|--no-beacon --prepared FILE
   zkinfer ceremony verify STATE... --dir DIR --prepared FILE --prepared-sha256 HEX
                                                                 anyone: phase 2's chain (from its start) and
                                                                 DIR's keys, against the verified FILE
@@ -53,7 +54,7 @@ var ceremonySubcommands = []command{
 	{"prepare", "STATE --beacon HEX --out FILE", "coordinator, once per domain size: close phase 1 at its last state STATE with the beacon and convert it to the Lagrange basis, for every circuit of that size (`phase2 DIR --prepared FILE`)", ceremonyPrepare},
 	{"phase2", "DIR STATE --beacon HEX [--out NEXT] | DIR --prepared FILE [--out NEXT]", "coordinator: close phase 1 with the beacon, open phase 2; or open phase 2 from a prepared phase 1", ceremonyPhase2},
 	{"verify", "STATE... --dir DIR [--in-progress] [--min-contributions N] [--prepared FILE --prepared-sha256 HEX] | STATE... --prepared FILE", "anyone: every contribution, and DIR's keys; or, with phase 1's chain and no --dir, a prepared phase 1 (printing the sha256 to record)", ceremonyVerify},
-	{"finalize", "STATE DIR --beacon HEX [--prepared FILE] [--force]", "coordinator: write pk.bin and vk.bin into DIR", ceremonyFinalize},
+	{"finalize", "STATE DIR --beacon HEX|--no-beacon [--prepared FILE] [--force]", "coordinator: write pk.bin and vk.bin into DIR, closing phase 2 with the beacon or at its last contribution", ceremonyFinalize},
 }
 
 // subUsageError is a usage error of a ceremony subcommand, printed with
@@ -329,7 +330,13 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	for _, s := range rep.Steps {
 		fmt.Fprintf(stdout, "%-24s sha256 %s  %s\n", s.Name, s.SHA256, s.Path)
 	}
-	if rep.Beacon1 != "" {
+	switch {
+	case rep.Closing.Close == ceremony.CloseLast:
+		if rep.Beacon1 != "" {
+			printBeacons(rep.Beacon1, "")
+		}
+		fmt.Fprintln(stdout, "phase 2 closed at its last contribution, without a beacon")
+	case rep.Beacon1 != "" || rep.Beacon2 != "":
 		printBeacons(rep.Beacon1, rep.Beacon2)
 	}
 	if *inProgress {
@@ -361,22 +368,52 @@ func verifyPrepared(files []string, prepared, digest string, min int, quiet bool
 }
 
 func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
-	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance (closes phase 2)")
+	beaconHex := fs.String("beacon", "", "hex value of the random beacon announced in advance: close phase 2 with the beacon's contribution (gnark's Seal)")
+	noBeacon := fs.Bool("no-beacon", false, "close phase 2 at its last contribution, without a beacon (secure per Kohlweiss et al., ASIACRYPT 2021; saves a contribution's work; docs/SETUP.md)")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	prepared := fs.String("prepared", "", "the prepared phase 1 phase 2 was opened from, if it was (`ceremony phase2 DIR --prepared FILE`)")
 	force := forceFlag(fs)
-	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 1)
+	pos, err := parse(fs, args, 2)
+	if err != nil {
+		return err
+	}
+	var closing ceremony.Closing
+	switch {
+	case *noBeacon && *beaconHex != "":
+		return usageError{"give either --beacon HEX or --no-beacon, not both"}
+	case *noBeacon:
+		closing = ceremony.WithoutBeacon
+	case *beaconHex == "":
+		return usageError{"give --beacon HEX (a random beacon announced in advance) or --no-beacon (close phase 2 at its last contribution)"}
+	default:
+		beacon, err := ceremony.ParseBeacon(*beaconHex)
+		if err != nil {
+			return usageError{"--beacon: " + err.Error()}
+		}
+		closing = ceremony.WithBeacon(beacon)
+	}
+	c, err := proof.Open(pos[1])
 	if err != nil {
 		return err
 	}
 	if err := keepKeys(c, *force); err != nil {
 		return err
 	}
-	if err := c.CeremonyFinalizePrepared(pos[0], *prepared, beacon, progress(*quiet)); err != nil {
+	if err := c.CeremonyFinalizePrepared(pos[0], *prepared, closing, progress(*quiet)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])
-	printBeacons("", hex.EncodeToString(beacon))
+	printClosing(closing)
 	fmt.Fprintf(stdout, "trust: %s\n", ceremony.Trust)
 	return nil
+}
+
+// printClosing says how phase 2 was closed: its beacon (printBeacons), or
+// at its last contribution.
+func printClosing(k ceremony.Closing) {
+	if k.Close == ceremony.CloseBeacon {
+		printBeacons("", hex.EncodeToString(k.Beacon))
+		return
+	}
+	fmt.Fprintln(stdout, "phase 2 closed at its last contribution, without a beacon")
 }

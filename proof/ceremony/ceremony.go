@@ -82,10 +82,12 @@ type Step struct {
 type Record struct {
 	Phase1 int `json:"phase1_contributions"`
 	Phase2 int `json:"phase2_contributions"`
-	// Final is the SHA-256 of the last phase-2 state; Beacon the beacon
-	// (hex) that closed phase 2.
+	// Final is the SHA-256 of the last phase-2 state; Close how phase 2
+	// was closed, and Beacon the beacon (hex) that closed it with
+	// CloseBeacon ("" with CloseLast).
 	Final  string `json:"final_sha256"`
-	Beacon string `json:"beacon"`
+	Close  Close  `json:"close"`
+	Beacon string `json:"beacon,omitempty"`
 }
 
 // Key is a proving or verifying key as the ceremony makes them (gnark's
@@ -235,20 +237,23 @@ func (c *Circuit) readCommons(h *stateHeader) (*mpcsetup.SrsCommons, error) {
 	return &commons, nil
 }
 
-// Finalize closes phase 2 at its last state with the random beacon, gives
-// the proving and verifying keys to write, and returns the record of the
-// ceremony that made them. It checks the state belongs to the circuit and
+// Finalize closes phase 2 at its last state as closing says (closing.go),
+// gives the proving and verifying keys to write, and returns the record of
+// the ceremony that made them. It checks the state belongs to the circuit and
 // has at least one phase-2 contribution; the chain itself is checked by
 // Verify, which should be run first (and can be run by anyone afterwards,
 // against these keys: it does not rely on this function's checks, since
 // the coordinator runs it).
-func Finalize(c *Circuit, last string, beacon []byte, write KeyWriter, progress func(format string, args ...any)) (*Record, error) {
-	return finalize(c, last, beacon, write, 1, progress)
+func Finalize(c *Circuit, last string, closing Closing, write KeyWriter, progress func(format string, args ...any)) (*Record, error) {
+	return finalize(c, last, closing, write, 1, progress)
 }
 
 // finalize is Finalize with the least number of phase-2 contributions it
 // accepts (0 only in tests, to play a cheating coordinator).
-func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, progress func(format string, args ...any)) (*Record, error) {
+func finalize(c *Circuit, last string, closing Closing, write KeyWriter, min int, progress func(format string, args ...any)) (*Record, error) {
+	if err := closing.check(); err != nil {
+		return nil, fmt.Errorf("ceremony: %w", err)
+	}
 	s, err := c.readState(last)
 	if err != nil {
 		return nil, err
@@ -272,10 +277,10 @@ func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, 
 	} else if commons, err = c.readCommons(&s.Header); err != nil {
 		return nil, err
 	}
-	logf(progress, "ceremony: sealing phase 2 after %d contributions", s.Header.Index)
+	logf(progress, "ceremony: sealing phase 2 after %d contributions, %s", s.Header.Index, closing)
 	start := time.Now()
 	evals, _ := readEvals(c, s.Header.Commons) // nil: recomputed
-	pk, vk, err := seal(c.R1CS, commons, evals, s.P2, beacon, progress)
+	pk, vk, err := seal(c.R1CS, commons, evals, s.P2, closing, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -283,19 +288,22 @@ func finalize(c *Circuit, last string, beacon []byte, write KeyWriter, min int, 
 		return nil, err
 	}
 	logf(progress, "ceremony: keys written (%.1fs)", time.Since(start).Seconds())
-	return &Record{Phase1: s.Header.Phase1, Phase2: s.Header.Index, Final: s.SHA256, Beacon: hex.EncodeToString(beacon)}, nil
+	return closing.record(s.Header.Phase1, s.Header.Index, s.SHA256), nil
 }
 
 // seal computes the keys from phase 2's last state (which it updates):
 // the circuit's evaluations at τ, α, β (recomputed when evals is nil),
-// then the beacon's final contribution.
-func seal(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, last *mpcsetup.Phase2, beacon []byte, log func(format string, args ...any)) (pk, vk Key, err error) {
+// then, closing with a beacon, the beacon's final contribution.
+func seal(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, last *mpcsetup.Phase2, closing Closing, log func(format string, args ...any)) (pk, vk Key, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("ceremony: sealing phase 2: %v", p)
 		}
 	}()
-	work := update2work(last)
+	var work int64
+	if closing.Close == CloseBeacon {
+		work = update2work(last)
+	}
 	var w *wireTerms
 	if evals == nil {
 		if w, err = wireTermsOf(r); err != nil {
@@ -309,7 +317,11 @@ func seal(r *cs_bn254.R1CS, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2
 			return nil, nil, fmt.Errorf("ceremony: %w", err)
 		}
 	}
-	p, v, err := seal2(last, commons, evals, beacon, m.Counter(1))
+	if closing.Close == CloseBeacon {
+		k := beaconScalars(last, closing.Beacon)
+		update2(last, &k[0], k[1:], m.Counter(1))
+	}
+	p, v, err := keysOf(last, commons, evals)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ceremony: sealing phase 2: %w", err)
 	}

@@ -128,11 +128,18 @@ func (k *keyStore) Check(rep *ceremony.Report, record *ceremony.Record, seal fun
 	return nil
 }
 
-// finalize finalizes the ceremony ending with last into a new key store.
+// finalize finalizes the ceremony ending with last into a new key store,
+// closing phase 2 with beacon2.
 func finalize(t *testing.T, c *ceremony.Circuit, last string) *keyStore {
 	t.Helper()
+	return finalizeWith(t, c, last, ceremony.WithBeacon(beacon(t, beacon2)))
+}
+
+// finalizeWith is finalize closing phase 2 as closing says.
+func finalizeWith(t *testing.T, c *ceremony.Circuit, last string, closing ceremony.Closing) *keyStore {
+	t.Helper()
 	k := &keyStore{}
-	rec, err := ceremony.Finalize(c, last, beacon(t, beacon2), k.write, nil)
+	rec, err := ceremony.Finalize(c, last, closing, k.write, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,25 +192,7 @@ func run(t *testing.T, c *ceremony.Circuit, n int) ([]string, *keyStore) {
 func TestCeremony(t *testing.T) {
 	c := newCircuit(t, 40)
 	files, keys := run(t, c, 3)
-	pk, vk := groth16.NewProvingKey(ecc.BN254), groth16.NewVerifyingKey(ecc.BN254)
-	if _, err := pk.UnsafeReadFrom(bytes.NewReader(keys.pk)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := vk.ReadFrom(bytes.NewReader(keys.vk)); err != nil {
-		t.Fatal(err)
-	}
-	w, err := frontend.NewWitness((&sumSquared{k: 40}).witness(), ecc.BN254.ScalarField())
-	if err != nil {
-		t.Fatal(err)
-	}
-	prf, err := groth16.Prove(c.R1CS, pk, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := w.Public()
-	if err := groth16.Verify(prf, vk, pub); err != nil {
-		t.Fatalf("a proof under the ceremony's keys does not verify: %v", err)
-	}
+	proveWith(t, c, keys)
 	rep, err := ceremony.Verify(files, ceremony.VerifyOptions{Circuit: c, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +203,7 @@ func TestCeremony(t *testing.T) {
 
 	other := newCircuit(t, 41) // another circuit of the same size
 	t.Run("another circuit", func(t *testing.T) {
-		if _, err := ceremony.Finalize(other, files[len(files)-1], beacon(t, beacon2), keys.write, nil); err == nil || !strings.Contains(err.Error(), "another circuit") {
+		if _, err := ceremony.Finalize(other, files[len(files)-1], ceremony.WithBeacon(beacon(t, beacon2)), keys.write, nil); err == nil || !strings.Contains(err.Error(), "another circuit") {
 			t.Fatalf("finalize for another circuit: %v", err)
 		}
 		if _, err := ceremony.Verify(files, ceremony.VerifyOptions{Circuit: other, Keys: keys}); err == nil || !strings.Contains(err.Error(), "another circuit") {
@@ -226,7 +215,7 @@ func TestCeremony(t *testing.T) {
 		if _, err := ceremony.Phase2(c, files[0], filepath.Join(t.TempDir(), "x"), beacon(t, beacon1), nil); err == nil || !strings.Contains(err.Error(), "at least one contribution") {
 			t.Fatalf("phase 2 opened after no phase-1 contribution: %v", err)
 		}
-		if _, err := ceremony.Finalize(c, files[4], beacon(t, beacon2), keys.write, nil); err == nil || !strings.Contains(err.Error(), "at least one contribution") {
+		if _, err := ceremony.Finalize(c, files[4], ceremony.WithBeacon(beacon(t, beacon2)), keys.write, nil); err == nil || !strings.Contains(err.Error(), "at least one contribution") {
 			t.Fatalf("finalized after no phase-2 contribution: %v", err)
 		}
 	})
@@ -271,6 +260,31 @@ func TestCeremony(t *testing.T) {
 			t.Fatalf("phase 2's start checked without the circuit: %v", err)
 		}
 	})
+}
+
+// proveWith proves the sumSquared circuit c (k = 40) under keys with
+// gnark's prover and checks the proof with gnark's verifier.
+func proveWith(t *testing.T, c *ceremony.Circuit, keys *keyStore) {
+	t.Helper()
+	pk, vk := groth16.NewProvingKey(ecc.BN254), groth16.NewVerifyingKey(ecc.BN254)
+	if _, err := pk.UnsafeReadFrom(bytes.NewReader(keys.pk)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := vk.ReadFrom(bytes.NewReader(keys.vk)); err != nil {
+		t.Fatal(err)
+	}
+	w, err := frontend.NewWitness((&sumSquared{k: 40}).witness(), ecc.BN254.ScalarField())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prf, err := groth16.Prove(c.R1CS, pk, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := w.Public()
+	if err := groth16.Verify(prf, vk, pub); err != nil {
+		t.Fatalf("a proof under the ceremony's keys does not verify: %v", err)
+	}
 }
 
 // tampered: every change to the chain is an error of Verify naming the
@@ -346,7 +360,7 @@ func cheatingCoordinator(t *testing.T, c *ceremony.Circuit, files []string, keys
 	// Phase 2 sealed at its start, keys written and recorded as the
 	// ceremony's.
 	zero2 := &keyStore{}
-	rec, err := ceremony.CheatFinalize(c, files[4], beacon(t, beacon2), zero2.write)
+	rec, err := ceremony.CheatFinalize(c, files[4], ceremony.WithBeacon(beacon(t, beacon2)), zero2.write)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,9 @@ import (
 // (σᵢ_last/σᵢ_first)·Cᵢ_first; a wrong point leaves the two sides'
 // discrete logarithms differing by a nonzero linear form in its rₖ: it
 // passes with probability at most 2⁻¹²⁸ an equation (rlc.go). That is all
-// the keys need: they are the last state's vectors sealed with the
-// beacon, so they are determined by the first state, which is checked
+// the keys need: they are the last state's vectors, sealed with the
+// beacon or as they are (CloseLast), so they are determined by the first
+// state, which is checked
 // against phase 1 (checkStart, checkPreparedStart), and by δ_last and
 // σ_last, which are δ_first and σ_first times every participant's secret
 // (the proofs of knowledge). Whatever an intermediate state's vectors

@@ -24,7 +24,9 @@
 // predict before the last contribution, such as a future block hash or a
 // drand round, announced in advance), so that the last participant cannot
 // bias the result, and opens phase 2 for the circuit; Finalize closes
-// phase 2 with a second beacon and writes the keys. Verify checks a chain:
+// phase 2, with a second beacon or, as Kohlweiss, Maller, Siim and
+// Volkhov prove sound ([KMSV21], closing.go), at its last contribution,
+// and writes the keys. Verify checks a chain:
 // every contribution's proof of knowledge and consistency (mpcsetup's
 // Verify), phase 2's start recomputed from phase 1's end and its beacon,
 // at least one contribution per phase (a phase without any has no secret:
@@ -84,6 +86,7 @@
 // in their subgroup.
 //
 // [BGM17]: https://eprint.iacr.org/2017/1050
+// [KMSV21]: https://eprint.iacr.org/2021/219
 // [mpcsetup]: https://pkg.go.dev/github.com/consensys/gnark/backend/groth16/bn254/mpcsetup
 package ceremony
 

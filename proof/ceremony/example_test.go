@@ -67,7 +67,7 @@ func Example() {
 	fmt.Printf("chain verified: %d and %d contributions, phase 1 closed by beacon %s\n", rep.Phase1, rep.Phase2, rep.Beacon1)
 
 	store := func(pk, vk ceremony.Key) error { return nil } // a compiled directory writes pk.bin and vk.bin
-	rec, err := ceremony.Finalize(c, files[3], beacon2, store, nil)
+	rec, err := ceremony.Finalize(c, files[3], ceremony.WithBeacon(beacon2), store, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

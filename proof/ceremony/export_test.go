@@ -10,8 +10,8 @@ func CheatPhase2(c *Circuit, lastPhase1, out string, beacon []byte) (*Step, erro
 }
 
 // CheatFinalize makes keys from any phase-2 state, even its start.
-func CheatFinalize(c *Circuit, last string, beacon []byte, write KeyWriter) (*Record, error) {
-	return finalize(c, last, beacon, write, 0, nil)
+func CheatFinalize(c *Circuit, last string, closing Closing, write KeyWriter) (*Record, error) {
+	return finalize(c, last, closing, write, 0, nil)
 }
 
 // TamperK doubles one point of the private wires' K in the phase-2 state

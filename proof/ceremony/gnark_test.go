@@ -144,7 +144,7 @@ func TestSameAsGnark(t *testing.T) {
 			gAfter.Contribute()
 			var last mpcsetup.Phase2
 			decodeInto(t, &last, encode(t, &gAfter))
-			pk, vk, err := seal2(&last, &commons, evals, beacon2, nil)
+			pk, vk, err := seal(nil, &commons, evals, &last, WithBeacon(beacon2), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -264,14 +264,6 @@ func startOf(commons *mpcsetup.SrsCommons, pkk []curve.G1Affine, ckk [][]curve.G
 	return p
 }
 
-// seal2 is mpcsetup.Phase2.Seal: the beacon's reproducible contribution,
-// then the keys (p is updated).
-func seal2(p *mpcsetup.Phase2, commons *mpcsetup.SrsCommons, evals *mpcsetup.Phase2Evaluations, beacon []byte, done func(int)) (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
-	k := beaconScalars(p, beacon)
-	update2(p, &k[0], k[1:], done)
-	return keysOf(p, commons, evals)
-}
-
 // beaconScalars are the beacon's δ and σᵢ for phase 2's last state p.
 func beaconScalars(p *mpcsetup.Phase2, beacon []byte) []fr.Element {
 	return cmpc.BeaconContributions(hashPhase2(p), []byte("Groth16 MPC Setup - Phase2"), beacon, 1+len(p.Sigmas))

@@ -150,7 +150,7 @@ func TestPreparedCeremony(t *testing.T) {
 	// Finalize needs the prepared file.
 	c3 := *c
 	c3.Prepared = ""
-	if _, err := ceremony.Finalize(&c3, files[3], beacon(t, beacon2), keys.write, nil); err == nil || !strings.Contains(err.Error(), "--prepared") {
+	if _, err := ceremony.Finalize(&c3, files[3], ceremony.WithBeacon(beacon(t, beacon2)), keys.write, nil); err == nil || !strings.Contains(err.Error(), "--prepared") {
 		t.Fatalf("finalize without the prepared file: %v", err)
 	}
 }

@@ -25,6 +25,9 @@ type Report struct {
 	// "" when the files (in progress) do not reach it. Both are public:
 	// whoever verifies compares them with the values announced in advance.
 	Beacon1, Beacon2 string
+	// Closing is how phase 2 was closed before the keys were made, as
+	// their Record says and as they were recomputed (zero in progress).
+	Closing Closing
 	// Keys says that the keys were recomputed from the chain and found
 	// equal ("" for a ceremony in progress); Keys.Check writes it.
 	Keys string
@@ -285,11 +288,11 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if err := enoughContributions(2, rep.Phase2, min); err != nil {
 		return nil, fmt.Errorf("ceremony: %s: %v", last, err)
 	}
-	beacon, err := hex.DecodeString(record.Beacon)
-	if err != nil || len(beacon) == 0 {
-		return nil, fmt.Errorf("ceremony: the keys' record names beacon %.70q, not hex", record.Beacon)
+	closing, err := record.Closing()
+	if err != nil {
+		return nil, fmt.Errorf("ceremony: the keys' record: %v", err)
 	}
-	sealKeys := func() (Key, Key, error) { return seal(c.R1CS, commons, nil, prev.P2, beacon, progress) }
+	sealKeys := func() (Key, Key, error) { return seal(c.R1CS, commons, nil, prev.P2, closing, progress) }
 	if kr, ok := opt.Keys.(KeyReader); ok {
 		keys, err := kr.ReadKeys()
 		if err != nil {
@@ -304,7 +307,13 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			return nil, fmt.Errorf("ceremony: %v", err)
 		}
 		sealKeys = func() (Key, Key, error) {
-			pk, vk, err := sealChecked(prev.P2, commons, evals, beacon, keys, &chain)
+			if closing.Close == CloseLast {
+				// The keys' Z, K and bases are the last state's, as it
+				// is: finish, below, checks its vectors against the
+				// chain's first state.
+				return keysOf(prev.P2, commons, evals)
+			}
+			pk, vk, err := sealChecked(prev.P2, commons, evals, closing.Beacon, keys, &chain)
 			if err != nil {
 				if ferr := finish(); ferr != nil {
 					return nil, nil, ferr // the chain is wrong, not (only) the keys
@@ -319,7 +328,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if err := finish(); err != nil { // a Check that did not seal
 		return nil, err
 	}
-	rep.Beacon2 = record.Beacon
+	rep.Beacon2, rep.Closing = record.Beacon, closing
 	return rep, nil
 }
 
@@ -329,7 +338,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 func enoughContributions(phase, n, min int) error {
 	switch {
 	case n == 0:
-		return fmt.Errorf("phase %d has no contribution: its secrets would follow from the public beacon alone, and anyone could forge proofs", phase)
+		return fmt.Errorf("phase %d has no contribution: its secrets would be public (the start's, or the beacon's), and anyone could forge proofs", phase)
 	case n < min:
 		return fmt.Errorf("phase %d has %d contributions, fewer than the %d required (--min-contributions)", phase, n, min)
 	}
