@@ -24,7 +24,8 @@ import (
 // in G1 (addSame): with its own rₖ, e(Σ rₖ·Xₖ, [1]₂) = e([1]₁, Σ rₖ·Yₖ),
 // one G2 MSM over the claimed points and a pairing, where checking it
 // against [τʲ]₂ took another MSM over the n powers in G2 (the costlier
-// group) and a field FFT. Soundness is that of each claim (docs/SETUP.md):
+// group) and a field FFT; its rₖ are the G1 vector's own, so that its MSM
+// in G1 serves both equations. Soundness is that of each claim (docs/SETUP.md):
 // a wrong point makes the two sides differ by a nonzero linear form in its
 // own scalar. When the equation fails the claims are checked one by one, so
 // that the error names the wrong one.
@@ -46,9 +47,12 @@ type claims struct {
 	lag *lagrangeBases
 }
 
-// samePair claims g2[k] = [xₖ]₂ where g1[k] = [xₖ]₁.
+// samePair claims g1[k] = Σᵢ mᵢₖ·[Lᵢ(τ)]₁ (with coefficients r, in the
+// equation in G1) and g2[k] = [xₖ]₂ where g1[k] = [xₖ]₁ (with the same r,
+// in a pairing).
 type samePair struct {
 	g1 []curve.G1Affine
+	r  []fr.Element
 	g2 []curve.G2Affine
 }
 
@@ -93,16 +97,30 @@ func (c *claims) addG1(side *column, pts []curve.G1Affine, alone func() error) e
 	return nil
 }
 
-// addSame claims g2[k] = [xₖ]₂ for the xₖ with g1[k] = [xₖ]₁, g1 being
-// claimed in G1 (addG1): then g2 is right too. If some g2[k] is not, the
-// pairing equation's two sides differ by Σₖ rₖ·(yₖ − xₖ) in the exponent,
-// a nonzero linear form in rₖ: probability at most 2⁻¹²⁸ (rlc.go).
-func (c *claims) addSame(g1 []curve.G1Affine, g2 []curve.G2Affine, alone func() error) error {
+// addSame claims g1[k] = Σᵢ mᵢₖ·[Lᵢ(τ)]₁ for every wire k (side m), as
+// addG1 does, and g2[k] = [xₖ]₂ for the xₖ with g1[k] = [xₖ]₁: then g2 is
+// right too. The pairing e(Σₖ rₖ·g1ₖ, [1]₂) = e([1]₁, Σₖ rₖ·g2ₖ) takes
+// the same rₖ as g1's claim in G1, so Σₖ rₖ·g1ₖ is one MSM for both
+// equations. If some g2[k] is wrong while g1 is right, the pairing's two
+// sides differ by Σₖ rₖ·(yₖ − xₖ) in the exponent, a nonzero linear form
+// in rₖ, which were drawn after the points were fixed: probability at
+// most 2⁻¹²⁸ (rlc.go); each equation is checked on its own, so reusing
+// rₖ across the two costs nothing in the bound (a union of two events).
+// alone1 and alone2 check g1 and g2 by themselves.
+func (c *claims) addSame(side *column, g1 []curve.G1Affine, g2 []curve.G2Affine, alone1, alone2 func() error) error {
 	if len(g1) != len(g2) {
-		return alone()
+		if err := alone2(); err != nil {
+			return err
+		}
+		return errors.New("a vector in G2 is not as long as its G1 counterpart")
 	}
-	c.same = append(c.same, samePair{g1, g2})
-	c.alone = append(c.alone, alone)
+	r, err := randomScalars(len(g1), nil)
+	if err != nil {
+		return err
+	}
+	c.accumulate(side, allWires(len(g1)), r, c.rho[0])
+	c.same = append(c.same, samePair{g1, r, g2})
+	c.alone = append(c.alone, alone1, alone2)
 	return nil
 }
 
@@ -149,6 +167,13 @@ func (c *claims) equations(p *mpcsetup.SrsCommons) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	sameG1 := make([]curve.G1Jac, len(c.same)) // Σ rₖ·g1ₖ of each pair
+	for i, s := range c.same {
+		if sameG1[i], err = msmG1(s.g1, s.r); err != nil {
+			return false, err
+		}
+		lhs.AddAssign(&sameG1[i])
+	}
 	var rhs curve.G1Jac
 	if l := c.lag; l != nil && len(l.tau) == n && len(l.alpha) == n && len(l.beta) == n {
 		m := n // the rows any ρ_f is nonzero on: the constraints'
@@ -168,22 +193,14 @@ func (c *claims) equations(p *mpcsetup.SrsCommons) (bool, error) {
 	}
 	_, _, g1, g2 := curve.Generators()
 	g1.Neg(&g1)
-	for _, s := range c.same {
-		r, err := randomScalars(len(s.g1), nil)
-		if err != nil {
-			return false, err
-		}
-		x, err := msmG1(s.g1, r)
-		if err != nil {
-			return false, err
-		}
-		y, err := msmG2(s.g2, r)
+	for i, s := range c.same {
+		y, err := msmG2(s.g2, s.r)
 		if err != nil {
 			return false, err
 		}
 		var xa curve.G1Affine
 		var ya curve.G2Affine
-		xa.FromJacobian(&x)
+		xa.FromJacobian(&sameG1[i])
 		ya.FromJacobian(&y)
 		ok, err := curve.PairingCheck([]curve.G1Affine{xa, g1}, []curve.G2Affine{g2, ya})
 		if err != nil || !ok {

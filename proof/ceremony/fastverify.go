@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -95,8 +96,11 @@ func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *w
 //
 // All of them are checked in one equation per group (claims), with the
 // claims already in cl (phase 2's start's K, when Verify deferred it); cl
-// nil starts afresh.
-func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mpcsetup.SrsCommons, cl *claims) (*mpcsetup.Phase2Evaluations, error) {
+// nil starts afresh. The commitment bases, when startCKK holds phase 2's
+// start's (checked against phase 1 as the start's K: σ is 1 there, so
+// they are the circuit's evaluations), must equal them point for point
+// and are not claimed again.
+func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mpcsetup.SrsCommons, cl *claims, startCKK [][]curve.G1Affine) (*mpcsetup.Phase2Evaluations, error) {
 	pk, vk := k.PK, k.VK
 	nWires := len(w.l.start) - 1
 	n := len(c.G1.AlphaTau)
@@ -133,15 +137,12 @@ func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mp
 	}); err != nil {
 		return nil, err
 	}
-	if err := cl.addG1(&w.r, b, func() error {
+	if err := cl.addSame(&w.r, b, b2, func() error {
 		if err := w.checkG1(&w.r, b, c.G1.Tau, coeffs, n); err != nil {
 			return bad(k.PKName, "its B vector in G1 is "+err.Error())
 		}
 		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := cl.addSame(b, b2, func() error {
+	}, func() error {
 		if err := w.checkG2(&w.r, b2, c.G2.Tau, coeffs, n); err != nil {
 			return bad(k.PKName, "its B vector in G2 is "+err.Error())
 		}
@@ -154,12 +155,19 @@ func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mp
 	e := new(mpcsetup.Phase2Evaluations)
 	e.G1.CKK = make([][]curve.G1Affine, len(sp.ckk))
 	for i := range sp.ckk {
-		if len(pk.CommitmentKeys[i].Basis) != len(sp.ckk[i]) {
+		basis := pk.CommitmentKeys[i].Basis
+		if len(basis) != len(sp.ckk[i]) {
 			return nil, bad(k.PKName, "its commitment keys are another circuit's")
 		}
+		e.G1.CKK[i] = basis
+		if startCKK != nil {
+			if len(startCKK) != len(sp.ckk) || !slices.Equal(basis, startCKK[i]) {
+				return nil, bad(k.PKName, fmt.Sprintf("its commitment basis %d is not phase 2's start's", i))
+			}
+			continue
+		}
 		wires = append(wires, sp.ckk[i]...)
-		pts = append(pts, pk.CommitmentKeys[i].Basis...)
-		e.G1.CKK[i] = pk.CommitmentKeys[i].Basis
+		pts = append(pts, basis...)
 	}
 	if err := cl.addK(wires, pts, func() error {
 		if err := w.checkK(wires, pts, c, coeffs); err != nil {

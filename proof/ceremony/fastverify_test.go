@@ -63,7 +63,7 @@ func TestVerifyReadableKeys(t *testing.T) {
 		{"commitment basis", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			b := pk.CommitmentKeys[0].Basis
 			b[1].ScalarMultiplication(&b[1], two)
-		}, "public inputs' K or a commitment basis"},
+		}, "its commitment basis 0 is not phase 2's start's"},
 		{"σ-scaled commitment basis", func(pk *groth16bn254.ProvingKey, _ *groth16bn254.VerifyingKey) {
 			b := pk.CommitmentKeys[0].BasisExpSigma
 			b[len(b)-1].ScalarMultiplication(&b[len(b)-1], two)

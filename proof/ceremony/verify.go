@@ -135,6 +135,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		// equation when the keys can be read (deferred); startFail names
 		// the start in an error.
 		cl          *claims
+		startCKK    [][]curve.G1Affine // phase 2's start's commitment bases, once checked
 		_, readable = opt.Keys.(KeyReader)
 		deferred    = !opt.InProgress && readable
 		startFail   func(format string, args ...any) error
@@ -175,7 +176,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				if commons, terms, wires, cl, err = checkPreparedStart(c, s, deferred); err != nil {
 					return nil, fail("%v", err)
 				}
-				startFail = fail
+				startFail, startCKK = fail, s.P2.Parameters.G1.SigmaCKK
 			}
 			chain.start(s.P2)
 			chained = []string{f}
@@ -240,7 +241,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			if commons, terms, wires, cl, err = checkPhase2Start(c, prev, s, deferred, progress); err != nil {
 				return nil, fail("%v", err)
 			}
-			startFail = fail
+			startFail, startCKK = fail, s.P2.Parameters.G1.SigmaCKK
 			chain.start(s.P2)
 			chained = []string{f}
 			rep.Phase1, rep.Beacon1 = prev.Header.Index, h.Beacon
@@ -299,7 +300,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			return nil, err
 		}
 		logf(progress, "ceremony: checking the keys' evaluations against the chain")
-		evals, err := evalsFromKeys(keys, c.R1CS, terms, wires, commons, cl)
+		evals, err := evalsFromKeys(keys, c.R1CS, terms, wires, commons, cl, startCKK)
 		if errors.Is(err, errNotStart) {
 			return nil, startFail("%v", err)
 		}
