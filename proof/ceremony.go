@@ -22,8 +22,8 @@ import (
 
 // ceremonyCircuit is the directory's circuit, for a ceremony.
 func (c *Compiled) ceremonyCircuit() (*ceremony.Circuit, error) {
-	if c.Settings.Backend != Groth16 {
-		return nil, fmt.Errorf("ceremony: %s is compiled for %s: a ceremony makes groth16 keys (plonk uses a universal SRS: setup --srs)", c.Dir, c.Settings.Backend)
+	if err := c.ceremonyBackend(); err != nil {
+		return nil, err
 	}
 	cs, err := c.ReadCircuit()
 	if err != nil {
@@ -34,6 +34,15 @@ func (c *Compiled) ceremonyCircuit() (*ceremony.Circuit, error) {
 		return nil, fmt.Errorf("ceremony: unexpected constraint system %T", cs)
 	}
 	return &ceremony.Circuit{R1CS: r, SHA256: c.Settings.CircuitSHA, Dir: c.Dir}, nil
+}
+
+// ceremonyBackend refuses a directory compiled for another backend than
+// Groth16.
+func (c *Compiled) ceremonyBackend() error {
+	if c.Settings.Backend != Groth16 {
+		return fmt.Errorf("ceremony: %s is compiled for %s: a ceremony makes groth16 keys (plonk uses a universal SRS: setup --srs)", c.Dir, c.Settings.Backend)
+	}
+	return nil
 }
 
 // CeremonyInit writes phase 1's start for the directory's circuit to out
@@ -118,8 +127,26 @@ func VerifyCeremony(dir string, files []string, opt ceremony.VerifyOptions) (*ce
 	if err != nil {
 		return nil, err
 	}
-	if opt.Circuit, err = c.ceremonyCircuit(); err != nil {
+	if err := c.ceremonyBackend(); err != nil {
 		return nil, err
+	}
+	// The constraint system is read only if the chain reaches phase 2's
+	// start or the keys (tens of MB: most of the time a participant's
+	// check of the previous contribution would take otherwise). Settings
+	// without the constraint count (older ones) give no size: read it now.
+	load := func() (*cs_bn254.R1CS, error) {
+		circ, err := c.ceremonyCircuit()
+		if err != nil {
+			return nil, err
+		}
+		return circ.R1CS, nil
+	}
+	opt.Circuit = &ceremony.Circuit{SHA256: c.Settings.CircuitSHA, Dir: c.Dir, Constraints: c.Settings.Constraints, Load: load}
+	if c.Settings.Constraints <= 0 {
+		if opt.Circuit.R1CS, err = load(); err != nil {
+			return nil, err
+		}
+		opt.Circuit.Constraints = 0
 	}
 	opt.Keys = nil
 	if !opt.InProgress {

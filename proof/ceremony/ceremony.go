@@ -31,7 +31,14 @@ const CommonsFile = "ceremony-phase1.bin"
 
 // Circuit is the circuit a ceremony makes keys for.
 type Circuit struct {
-	R1CS *cs_bn254.R1CS
+	// R1CS is the constraint system. Verify may be given a circuit
+	// without it, with Constraints and Load instead: a chain of
+	// contributions alone is checked against the circuit's SHA256 and size
+	// only, and Load is called when phase 2's start or the keys are
+	// checked, which need the constraints' terms.
+	R1CS        *cs_bn254.R1CS
+	Constraints int
+	Load        func() (*cs_bn254.R1CS, error)
 	// SHA256 identifies the circuit (hex; a compiled directory's
 	// circuit_sha256): every state names it, and states of another
 	// circuit are refused.
@@ -48,7 +55,31 @@ type Circuit struct {
 
 // domain is the power of two phase 1 is run for.
 func (c *Circuit) domain() uint64 {
-	return max(ecc.NextPowerOfTwo(uint64(c.R1CS.GetNbConstraints())), 2)
+	n := c.Constraints
+	if c.R1CS != nil {
+		n = c.R1CS.GetNbConstraints()
+	}
+	return max(ecc.NextPowerOfTwo(uint64(n)), 2)
+}
+
+// load sets R1CS with Load when it is not set, and checks it has the
+// constraints the circuit was checked against until then.
+func (c *Circuit) load() error {
+	if c.R1CS != nil {
+		return nil
+	}
+	if c.Load == nil {
+		return errors.New("ceremony: the circuit's constraint system is needed and was not given")
+	}
+	r, err := c.Load()
+	if err != nil {
+		return err
+	}
+	if c.Constraints != 0 && r.GetNbConstraints() != c.Constraints {
+		return fmt.Errorf("ceremony: %s's constraint system has %d constraints, its settings %d", c.Dir, r.GetNbConstraints(), c.Constraints)
+	}
+	c.R1CS = r
+	return nil
 }
 
 // check checks that the state at path, with header h, is for this circuit.

@@ -173,6 +173,9 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 				return nil, fail("checking phase 2's start needs the compiled directory: give --dir DIR")
 			default:
 				logf(progress, "ceremony: checking phase 2's start against the prepared phase 1")
+				if err := c.load(); err != nil {
+					return nil, err
+				}
 				if commons, terms, wires, cl, err = checkPreparedStart(c, s, deferred); err != nil {
 					return nil, fail("%v", err)
 				}
@@ -238,6 +241,9 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 			if h.Prepared != "" {
 				return nil, fail("it was opened from a prepared phase 1: give the phase-2 files alone, with the prepared file and its recorded digest")
 			}
+			if err := c.load(); err != nil {
+				return nil, err
+			}
 			if commons, terms, wires, cl, err = checkPhase2Start(c, prev, s, deferred, progress); err != nil {
 				return nil, fail("%v", err)
 			}
@@ -292,6 +298,12 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	closing, err := record.Closing()
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: the keys' record: %v", err)
+	}
+	if c == nil {
+		return nil, errors.New("ceremony: a finished ceremony is checked against its circuit (VerifyOptions.Circuit)")
+	}
+	if err := c.load(); err != nil {
+		return nil, err
 	}
 	sealKeys := func() (Key, Key, error) { return seal(c.R1CS, commons, nil, prev.P2, closing, progress) }
 	if kr, ok := opt.Keys.(KeyReader); ok {
