@@ -173,11 +173,11 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	// phase-2 state costs an MSM over its vectors, so checking the whole
 	// chain grows with every contribution; `ceremony verify` checks it all
 	// in the end).
-	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, FromAny: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
+	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, FromAny: true, KeepLast: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
 	if err != nil {
 		return invalid(fmt.Errorf("not contributing: %w (give the state files in order, ending with the one to build on: the whole chain from phase 1's start, or from phase 2's start when it was opened from a prepared phase 1, or its last states)", err))
 	}
-	s, err := ceremony.Contribute(files[len(files)-1], *out, progress(*quiet))
+	s, err := ceremony.ContributeVerified(rep, *out, progress(*quiet))
 	if err != nil {
 		return err
 	}

@@ -150,6 +150,24 @@ func Contribute(in, out string, progress func(format string, args ...any)) (*Ste
 	if err != nil {
 		return nil, err
 	}
+	return contribute(s, out, progress)
+}
+
+// ContributeVerified is Contribute on the last state of a chain Verify
+// checked with VerifyOptions.KeepLast: the state as it was read and
+// checked, not read again (nor replaced in between). rep's state is
+// updated: it can be built on once.
+func ContributeVerified(rep *Report, out string, progress func(format string, args ...any)) (*Step, error) {
+	s := rep.last
+	if s == nil {
+		return nil, errors.New("ceremony: the report keeps no state to build on (verify the chain with KeepLast)")
+	}
+	rep.last = nil
+	return contribute(s, out, progress)
+}
+
+// contribute builds on the state s (updated) and writes the next to out.
+func contribute(s *state, out string, progress func(format string, args ...any)) (*Step, error) {
 	h := s.Header
 	h.Index++
 	h.Previous = s.SHA256

@@ -39,6 +39,8 @@ type Report struct {
 	// as it is (VerifyOptions.FromAny): neither it nor the chain before it
 	// was checked, only the contributions after it.
 	FirstUnchecked string
+	// last is the last state as read and checked (VerifyOptions.KeepLast).
+	last *state
 }
 
 // VerifyOptions say what Verify requires.
@@ -67,6 +69,10 @@ type VerifyOptions struct {
 	// is given, not of the whole chain so far (the vectors of its first
 	// and last state).
 	FromAny bool
+	// KeepLast keeps the last state read and checked in the Report, for
+	// ContributeVerified to build on without reading it again (InProgress
+	// only).
+	KeepLast bool
 	// Prepared and PreparedSHA256 are the prepared phase 1 a chain's
 	// phase 2 was opened from and the digest recorded when it was verified
 	// (VerifyPrepared): a chain that starts with such a phase 2 is checked
@@ -286,6 +292,9 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 		}
 	}
 	if opt.InProgress {
+		if opt.KeepLast {
+			rep.last = prev
+		}
 		return rep, nil
 	}
 	last := files[len(files)-1]
