@@ -18,12 +18,13 @@ import (
 // "Snarky Ceremonies" (ASIACRYPT 2021, [KMSV21]), prove the same kind of
 // ceremony for Groth16 secure without it: with each update accompanied by
 // a proof of knowledge of its secret ([x]₁ and x times a hash of the
-// transcript in G2, as gnark's mpcsetup proves it), the SNARK built from
+// transcript in G2, the form of gnark's mpcsetup proofs), the SNARK built from
 // the final parameters is knowledge-sound (and subversion zero-knowledge)
 // if at least one participant of each phase was honest, even when the last
 // participant biases the parameters by trying many contributions: the
 // bias gives the adversary no trapdoor. docs/SETUP.md states what each
-// closing rests on.
+// closing rests on (gnark's protocol matches the paper's in structure; it
+// has not been formally reviewed against it).
 //
 // [KMSV21]: https://eprint.iacr.org/2021/219
 type Close string
