@@ -146,7 +146,6 @@ func VerifyCeremony(dir string, files []string, opt ceremony.VerifyOptions) (*ce
 		if opt.Circuit.R1CS, err = load(); err != nil {
 			return nil, err
 		}
-		opt.Circuit.Constraints = 0
 	}
 	opt.Keys = nil
 	if !opt.InProgress {
@@ -195,6 +194,10 @@ func (k dirKeys) Record(last string) (*ceremony.Record, error) {
 // who sees success knows these keys hold every participant's randomness.
 func (k dirKeys) Check(rep *ceremony.Report, record *ceremony.Record, seal func() (pk, vk ceremony.Key, err error)) error {
 	c := k.c
+	closing, err := record.Closing()
+	if err != nil {
+		return fmt.Errorf("ceremony: %s: settings.json's ceremony record: %v", c.Dir, err)
+	}
 	if record.Phase1 != rep.Phase1 || record.Phase2 != rep.Phase2 {
 		return fmt.Errorf("ceremony: %s: settings.json records %d phase-1 and %d phase-2 contributions, the chain has %d and %d", c.Dir, record.Phase1, record.Phase2, rep.Phase1, rep.Phase2)
 	}
@@ -223,7 +226,7 @@ func (k dirKeys) Check(rep *ceremony.Report, record *ceremony.Record, seal func(
 			return err
 		}
 		if !want.equal() {
-			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives %s: the keys come from elsewhere", c.Dir, k.file, closingWords(record))
+			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives %s: the keys come from elsewhere", c.Dir, k.file, closing)
 		}
 	}
 	rep.Keys = fmt.Sprintf("%s and %s in %s are this ceremony's", ProvingKey, VerifyingKey, c.Dir)
@@ -286,12 +289,3 @@ func (s *sameBytes) Write(p []byte) (int, error) {
 
 // equal reports whether everything written was want, to its last byte.
 func (s *sameBytes) equal() bool { return !s.differs && s.off == len(s.want) }
-
-// closingWords is how the record closed phase 2, for errors.
-func closingWords(r *ceremony.Record) string {
-	k, err := r.Closing()
-	if err != nil {
-		return "as its record says"
-	}
-	return k.String()
-}

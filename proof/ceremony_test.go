@@ -92,7 +92,7 @@ func TestCeremony(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Phase1 != 3 || rep.Phase2 != 3 || !strings.Contains(rep.Keys, "are this ceremony's") || "0x"+rep.Beacon1 != beacon1 || "0x"+rep.Beacon2 != beacon2 {
+	if rep.Phase1 != 3 || rep.Phase2 != 3 || !strings.Contains(rep.Keys, "are this ceremony's") || "0x"+rep.Beacon1 != beacon1 || rep.Closing.String() != "with beacon "+beacon2 {
 		t.Fatalf("report %+v", rep)
 	}
 	if s := c.Settings.Setup; s == nil || s.Kind != proof.SetupCeremony || s.Warning() != "" || c.TrustWarnings() != nil {

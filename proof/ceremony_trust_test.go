@@ -65,7 +65,7 @@ func keysFromElsewhere(t *testing.T, c *proof.Compiled, files []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Phase1 != 3 || rep.Phase2 != 1 || rep.Keys != "" || "0x"+rep.Beacon1 != beacon1 || rep.Beacon2 != "" {
+		if rep.Phase1 != 3 || rep.Phase2 != 1 || rep.Keys != "" || "0x"+rep.Beacon1 != beacon1 || rep.Closing.Close != "" {
 			t.Fatalf("report %+v", rep)
 		}
 	})

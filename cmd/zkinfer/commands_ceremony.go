@@ -114,9 +114,9 @@ func printBeacons(phase1, phase2 string) {
 	fmt.Fprintln(stdout, "  compare with the value announced in advance")
 }
 
-// coordinatorArgs parses the arguments of phase2 and finalize: two
-// positional ones, the compiled directory at pos[dir], and --beacon.
-func coordinatorArgs(fs *flag.FlagSet, args []string, beaconHex *string, dir int) ([]string, []byte, *proof.Compiled, error) {
+// phase2Args parses the arguments of phase2 (from phase 1's last state):
+// the compiled directory and the state, and --beacon.
+func phase2Args(fs *flag.FlagSet, args []string, beaconHex *string) ([]string, []byte, *proof.Compiled, error) {
 	pos, err := parse(fs, args, 2, "beacon")
 	if err != nil {
 		return nil, nil, nil, err
@@ -125,7 +125,7 @@ func coordinatorArgs(fs *flag.FlagSet, args []string, beaconHex *string, dir int
 	if err != nil {
 		return nil, nil, nil, usageError{"--beacon: " + err.Error()}
 	}
-	c, err := proof.Open(pos[dir])
+	c, err := proof.Open(pos[0])
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -260,7 +260,7 @@ func ceremonyPhase2(fs *flag.FlagSet, args []string) error {
 	if slices.ContainsFunc(args, isPrepared) {
 		return ceremonyPhase2Prepared(fs, args, out, prepared, digest, quiet)
 	}
-	pos, beacon, c, err := coordinatorArgs(fs, args, beaconHex, 0)
+	pos, beacon, c, err := phase2Args(fs, args, beaconHex)
 	if err != nil {
 		return err
 	}
@@ -330,15 +330,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	for _, s := range rep.Steps {
 		fmt.Fprintf(stdout, "%-24s sha256 %s  %s\n", s.Name, s.SHA256, s.Path)
 	}
-	switch {
-	case rep.Closing.Close == ceremony.CloseLast:
-		if rep.Beacon1 != "" {
-			printBeacons(rep.Beacon1, "")
-		}
-		fmt.Fprintln(stdout, "phase 2 closed at its last contribution, without a beacon")
-	case rep.Beacon1 != "" || rep.Beacon2 != "":
-		printBeacons(rep.Beacon1, rep.Beacon2)
-	}
+	printClosing(rep.Beacon1, rep.Closing)
 	if *inProgress {
 		fmt.Fprintf(stdout, "in progress: %d phase-1 and %d phase-2 contributions verified so far; no keys checked (verify again without --in-progress after finalize)\n", rep.Phase1, rep.Phase2)
 		return nil
@@ -403,17 +395,23 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])
-	printClosing(closing)
+	printClosing("", closing)
 	fmt.Fprintf(stdout, "trust: %s\n", ceremony.Trust)
 	return nil
 }
 
-// printClosing says how phase 2 was closed: its beacon (printBeacons), or
-// at its last contribution.
-func printClosing(k ceremony.Closing) {
+// printClosing says how the phases were closed: phase 1 by beacon1 (hex,
+// "" when not reached), phase 2 as k says (its beacon, at its last
+// contribution, or not yet: k zero).
+func printClosing(beacon1 string, k ceremony.Closing) {
+	var beacon2 string
 	if k.Close == ceremony.CloseBeacon {
-		printBeacons("", hex.EncodeToString(k.Beacon))
-		return
+		beacon2 = hex.EncodeToString(k.Beacon)
 	}
-	fmt.Fprintln(stdout, "phase 2 closed at its last contribution, without a beacon")
+	if beacon1 != "" || beacon2 != "" {
+		printBeacons(beacon1, beacon2)
+	}
+	if k.Close == ceremony.CloseLast {
+		fmt.Fprintln(stdout, "phase 2 closed at its last contribution, without a beacon")
+	}
 }

@@ -197,7 +197,7 @@ func TestCeremony(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Phase1 != 3 || rep.Phase2 != 3 || len(rep.Steps) != 8 || rep.Keys == "" || "0x"+rep.Beacon1 != beacon1 || "0x"+rep.Beacon2 != beacon2 {
+	if rep.Phase1 != 3 || rep.Phase2 != 3 || len(rep.Steps) != 8 || rep.Keys == "" || "0x"+rep.Beacon1 != beacon1 || rep.Closing.String() != "with beacon "+beacon2 {
 		t.Fatalf("report %+v", rep)
 	}
 
@@ -253,7 +253,7 @@ func TestCeremony(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Phase1 != 3 || rep.Phase2 != 1 || rep.Keys != "" || "0x"+rep.Beacon1 != beacon1 || rep.Beacon2 != "" {
+		if rep.Phase1 != 3 || rep.Phase2 != 1 || rep.Keys != "" || "0x"+rep.Beacon1 != beacon1 || rep.Closing.Close != "" {
 			t.Fatalf("report %+v", rep)
 		}
 		if _, err := ceremony.Verify(files[:6], ceremony.VerifyOptions{InProgress: true}); err == nil || !strings.Contains(err.Error(), "give --dir") {

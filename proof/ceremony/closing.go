@@ -66,9 +66,9 @@ func (k Closing) check() error {
 	case k.Close == CloseBeacon && len(k.Beacon) < 16:
 		return errors.New("closing phase 2 with a beacon needs one of at least 16 bytes")
 	case k.Close == CloseLast && k.Beacon != nil:
-		return errors.New("closing phase 2 without a beacon takes none")
+		return errors.New("closing phase 2 without a beacon names none")
 	case k.Close != CloseBeacon && k.Close != CloseLast:
-		return errors.New("closing phase 2: give WithBeacon or WithoutBeacon")
+		return fmt.Errorf("phase 2 is closed with a beacon (%q) or at its last contribution (%q)", CloseBeacon, CloseLast)
 	}
 	return nil
 }
@@ -88,22 +88,19 @@ func (k Closing) record(phase1, phase2 int, final string) *Record {
 // A record without a Close (written before CloseLast existed) was closed
 // with its beacon.
 func (r *Record) Closing() (Closing, error) {
-	c := r.Close
-	if c == "" && r.Beacon != "" {
-		c = CloseBeacon
+	k := Closing{Close: r.Close}
+	if k.Close == "" && r.Beacon != "" {
+		k.Close = CloseBeacon
 	}
-	switch c {
-	case CloseBeacon:
+	if r.Beacon != "" {
 		b, err := hex.DecodeString(r.Beacon)
-		if err != nil || len(b) < 16 {
-			return Closing{}, fmt.Errorf("the record's beacon %.70q is not hex of at least 16 bytes", r.Beacon)
+		if err != nil {
+			return Closing{}, fmt.Errorf("the record's beacon %.70q is not hex", r.Beacon)
 		}
-		return WithBeacon(b), nil
-	case CloseLast:
-		if r.Beacon != "" {
-			return Closing{}, fmt.Errorf("the record closes phase 2 without a beacon but names beacon %.70q", r.Beacon)
-		}
-		return WithoutBeacon, nil
+		k.Beacon = b
 	}
-	return Closing{}, fmt.Errorf("the record's close %.40q is neither %q nor %q", r.Close, CloseBeacon, CloseLast)
+	if err := k.check(); err != nil {
+		return Closing{}, fmt.Errorf("the record (close %.40q): %v", r.Close, err)
+	}
+	return k, nil
 }

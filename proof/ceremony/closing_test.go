@@ -34,7 +34,7 @@ func TestFinalizeWithoutBeacon(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Closing.Close != ceremony.CloseLast || rep.Beacon2 != "" || rep.Keys == "" {
+		if rep.Closing.Close != ceremony.CloseLast || rep.Closing.Beacon != nil || rep.Keys == "" {
 			t.Fatalf("report %+v", rep)
 		}
 	}
@@ -69,8 +69,8 @@ func TestFinalizeWithoutBeacon(t *testing.T) {
 	}{
 		{"the beacon's keys under a record without", files, under(beaconKeys, withoutBeacon), "this ceremony gives"},
 		{"keys without a beacon under the beacon's record", files, under(keys, withBeacon), "this ceremony gives"},
-		{"a record without a beacon naming one", files, under(keys, namingBeacon), "names beacon"},
-		{"a record of an unknown closing", files, under(keys, unknown), "neither"},
+		{"a record without a beacon naming one", files, under(keys, namingBeacon), "without a beacon names none"},
+		{"a record of an unknown closing", files, under(keys, unknown), "closed with a beacon (\"beacon\") or at its last contribution"},
 		{"a tampered last contribution", badFiles, badKeys, bad + " (phase 2 contribution 2): invalid contribution"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,10 +96,10 @@ func checkStart(next *state, sealed *mpcsetup.SrsCommons, r *cs_bn254.R1CS, w *w
 //
 // All of them are checked in one equation per group (claims), with the
 // claims already in cl (phase 2's start's K, when Verify deferred it); cl
-// nil starts afresh. The commitment bases, when startCKK holds phase 2's
-// start's (checked against phase 1 as the start's K: σ is 1 there, so
-// they are the circuit's evaluations), must equal them point for point
-// and are not claimed again.
+// nil starts afresh. The commitment bases must equal startCKK, phase 2's
+// start's, point for point (checked against phase 1 with the start's K:
+// σ is 1 there, so they are the circuit's evaluations), and are not
+// claimed again.
 func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mpcsetup.SrsCommons, cl *claims, startCKK [][]curve.G1Affine) (*mpcsetup.Phase2Evaluations, error) {
 	pk, vk := k.PK, k.VK
 	nWires := len(w.l.start) - 1
@@ -160,14 +160,9 @@ func evalsFromKeys(k *KeyFiles, r *cs_bn254.R1CS, w *wireTerms, sp *split, c *mp
 			return nil, bad(k.PKName, "its commitment keys are another circuit's")
 		}
 		e.G1.CKK[i] = basis
-		if startCKK != nil {
-			if len(startCKK) != len(sp.ckk) || !slices.Equal(basis, startCKK[i]) {
-				return nil, bad(k.PKName, fmt.Sprintf("its commitment basis %d is not phase 2's start's", i))
-			}
-			continue
+		if len(startCKK) != len(sp.ckk) || !slices.Equal(basis, startCKK[i]) {
+			return nil, bad(k.PKName, fmt.Sprintf("its commitment basis %d is not phase 2's start's", i))
 		}
-		wires = append(wires, sp.ckk[i]...)
-		pts = append(pts, basis...)
 	}
 	if err := cl.addK(wires, pts, func() error {
 		if err := w.checkK(wires, pts, c, coeffs); err != nil {

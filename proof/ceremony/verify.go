@@ -20,13 +20,12 @@ type Report struct {
 	Steps          []Step
 	Phase1, Phase2 int // contributions verified in each phase
 	// Beacon1 is the beacon (hex) that closed phase 1, as phase 2's start
-	// names it and as recomputed; Beacon2 the one that closed phase 2, as
-	// the keys' Record has it and the keys were recomputed with. Either is
-	// "" when the files (in progress) do not reach it. Both are public:
-	// whoever verifies compares them with the values announced in advance.
-	Beacon1, Beacon2 string
-	// Closing is how phase 2 was closed before the keys were made, as
-	// their Record says and as they were recomputed (zero in progress).
+	// names it and as recomputed ("" when the files do not reach it).
+	// Closing is how phase 2 was closed before the keys were made, its
+	// beacon among it, as their Record says and as they were recomputed
+	// (zero in progress). Beacons are public: whoever verifies compares
+	// them with the values announced in advance.
+	Beacon1 string
 	Closing Closing
 	// Keys says that the keys were recomputed from the chain and found
 	// equal ("" for a ceremony in progress); Keys.Check writes it.
@@ -308,12 +307,6 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: the keys' record: %v", err)
 	}
-	if c == nil {
-		return nil, errors.New("ceremony: a finished ceremony is checked against its circuit (VerifyOptions.Circuit)")
-	}
-	if err := c.load(); err != nil {
-		return nil, err
-	}
 	sealKeys := func() (Key, Key, error) { return seal(c.R1CS, commons, nil, prev.P2, closing, progress) }
 	if kr, ok := opt.Keys.(KeyReader); ok {
 		keys, err := kr.ReadKeys()
@@ -350,7 +343,7 @@ func Verify(files []string, opt VerifyOptions) (*Report, error) {
 	if err := finish(); err != nil { // a Check that did not seal
 		return nil, err
 	}
-	rep.Beacon2, rep.Closing = record.Beacon, closing
+	rep.Closing = closing
 	return rep, nil
 }
 
