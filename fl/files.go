@@ -3,6 +3,7 @@ package fl
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -42,43 +43,87 @@ const (
 // (uint32) ‖ K × n × (x ‖ y), big-endian, 32 bytes a coordinate.
 const clientsMagic = "zkinfer-fl-clients-v1\n"
 
-// WriteDir writes a set-up directory.
+// WriteDir writes a set-up directory with the keys of a development
+// setup (Setup).
 func WriteDir(dir string, s Shape, ccs *cs.R1CS, keys *Keys) error {
+	return writeDir(dir, s, ccs, keys, SetupRecord{Kind: SetupDevelopment})
+}
+
+// WriteCircuit writes a set-up directory without keys, for a ceremony
+// (ceremony.go): its keys and the clients' bases appear when the
+// ceremony is finalized. Keys an earlier setup left there are removed.
+func WriteCircuit(dir string, s Shape, ccs *cs.R1CS) error {
+	return writeDir(dir, s, ccs, nil, SetupRecord{Kind: SetupCeremony})
+}
+
+// writeDir writes ShapeFile, CircuitFile and, with keys, the keys and
+// bases, all appearing together; keys an earlier setup left that these do
+// not replace are removed.
+func writeDir(dir string, s Shape, ccs *cs.R1CS, keys *Keys, setup SetupRecord) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	sb, err := json.MarshalIndent(shapeFile{s, CircuitVersion}, "", "  ")
+	var circ bytes.Buffer
+	if _, err := ccs.WriteTo(&circ); err != nil {
+		return fmt.Errorf("fl: writing %s: %w", CircuitFile, err)
+	}
+	sum := sha256.Sum256(circ.Bytes())
+	f := shapeFile{Shape: s, Circuit: CircuitVersion, CircuitSHA256: hex.EncodeToString(sum[:]), Constraints: ccs.GetNbConstraints(), Setup: &setup}
+	var files atomicfile.Set
+	defer files.Discard()
+	if err := files.AddBytes(filepath.Join(dir, CircuitFile), circ.Bytes()); err != nil {
+		return err
+	}
+	stale := []string{PKFile, VKFile, ClientsKeyFile, ModelsKeyFile}
+	if keys != nil {
+		if err := addKeys(&files, dir, s, keys); err != nil {
+			return err
+		}
+		stale = nil
+		if !s.PublicModels {
+			stale = []string{ModelsKeyFile}
+		}
+	}
+	if err := addShapeFile(&files, dir, &f); err != nil {
+		return err
+	}
+	for i := range stale {
+		stale[i] = filepath.Join(dir, stale[i])
+	}
+	return files.Commit(stale...)
+}
+
+// addShapeFile adds ShapeFile with f to files.
+func addShapeFile(files *atomicfile.Set, dir string, f *shapeFile) error {
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, ShapeFile), append(sb, '\n')); err != nil {
-		return err
-	}
-	write := func(name string, wt io.WriterTo) error {
-		var buf bytes.Buffer
-		if _, err := wt.WriteTo(&buf); err != nil {
-			return fmt.Errorf("fl: writing %s: %w", name, err)
+	return files.AddBytes(filepath.Join(dir, ShapeFile), append(b, '\n'))
+}
+
+// addKeys adds the keys and the bases' files to files.
+func addKeys(files *atomicfile.Set, dir string, s Shape, keys *Keys) error {
+	if err := files.Add(filepath.Join(dir, PKFile), func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		if _, err := keys.PK.WriteRawTo(bw); err != nil {
+			return err
 		}
-		return atomicfile.WriteFile(filepath.Join(dir, name), buf.Bytes())
-	}
-	if err := write(CircuitFile, ccs); err != nil {
-		return err
-	}
-	var pkBuf bytes.Buffer
-	if _, err := keys.PK.WriteRawTo(&pkBuf); err != nil {
+		return bw.Flush()
+	}); err != nil {
 		return fmt.Errorf("fl: writing the proving key: %w", err)
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, PKFile), pkBuf.Bytes()); err != nil {
+	if err := files.Add(filepath.Join(dir, VKFile), func(w io.Writer) error {
+		_, err := keys.VK.WriteTo(w)
 		return err
+	}); err != nil {
+		return fmt.Errorf("fl: writing the verifying key: %w", err)
 	}
-	if err := write(VKFile, keys.VK); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, ClientsKeyFile), basesFile(keys.Bases, s.Params+3)); err != nil {
+	if err := files.AddBytes(filepath.Join(dir, ClientsKeyFile), basesFile(keys.Bases, s.Params+3)); err != nil {
 		return err
 	}
 	if s.PublicModels {
-		return atomicfile.WriteFile(filepath.Join(dir, ModelsKeyFile), basesFile(keys.ModelBases[:], s.Params+1))
+		return files.AddBytes(filepath.Join(dir, ModelsKeyFile), basesFile(keys.ModelBases[:], s.Params+1))
 	}
 	return nil
 }
@@ -121,26 +166,65 @@ func ReadModelBases(dir string, s Shape) ([2][]curve.G1Affine, error) {
 // circuit and its keys do not fit this one.
 const CircuitVersion = "v2"
 
-// shapeFile is ShapeFile's content: the shape and the circuit version.
+// shapeFile is ShapeFile's content: the shape, the circuit version and,
+// since setups were recorded, the circuit file's SHA-256 and size and
+// where the keys come from.
 type shapeFile struct {
 	Shape
 	Circuit string `json:"circuit"`
+	// CircuitSHA256 (hex) and Constraints identify CircuitFile: a
+	// ceremony's states name them.
+	CircuitSHA256 string `json:"circuit_sha256,omitempty"`
+	Constraints   int    `json:"constraints,omitempty"`
+	// Setup says where the keys come from; a directory written before
+	// setups were recorded has none, and its keys are a development
+	// setup's.
+	Setup *SetupRecord `json:"setup,omitempty"`
 }
 
-// ReadShape reads a set-up directory's shape.
-func ReadShape(dir string) (Shape, error) {
+// readShapeFile reads and checks a directory's ShapeFile, whatever its
+// keys' state.
+func readShapeFile(dir string) (shapeFile, error) {
 	var f shapeFile
 	b, err := os.ReadFile(filepath.Join(dir, ShapeFile))
 	if err != nil {
-		return f.Shape, fmt.Errorf("fl: %w (is %s a directory set up by zkinfer fl setup?)", err, dir)
+		return f, fmt.Errorf("fl: %w (is %s a directory set up by zkinfer fl setup?)", err, dir)
 	}
 	if err := json.Unmarshal(b, &f); err != nil {
-		return f.Shape, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", filepath.Join(dir, ShapeFile), err)
+		return f, fmt.Errorf("fl: %s is corrupt: %v: run fl setup again", filepath.Join(dir, ShapeFile), err)
 	}
 	if f.Circuit != CircuitVersion {
-		return f.Shape, fmt.Errorf("fl: %s was set up for circuit version %q, this zkinfer proves version %q: run fl setup again (and the clients fl commit again)", dir, f.Circuit, CircuitVersion)
+		return f, fmt.Errorf("fl: %s was set up for circuit version %q, this zkinfer proves version %q: run fl setup again (and the clients fl commit again)", dir, f.Circuit, CircuitVersion)
 	}
-	return f.Shape, f.Shape.Check()
+	if f.Setup == nil {
+		f.Setup = &SetupRecord{Kind: SetupDevelopment}
+	}
+	if err := f.Setup.check(); err != nil {
+		return f, fmt.Errorf("fl: %s: %v: run fl setup again", filepath.Join(dir, ShapeFile), err)
+	}
+	return f, f.Shape.Check()
+}
+
+// ReadShape reads a set-up directory's shape. A directory whose ceremony
+// is not finalized has no keys yet: an error says so.
+func ReadShape(dir string) (Shape, error) {
+	f, err := readShapeFile(dir)
+	if err != nil {
+		return f.Shape, err
+	}
+	if !f.Setup.HasKeys() {
+		return f.Shape, fmt.Errorf("fl: %s has no keys yet: its ceremony is not finalized (zkinfer ceremony phase2, contribute, finalize … %s: docs/FEDERATED.md)", dir, dir)
+	}
+	return f.Shape, nil
+}
+
+// ReadSetup reads where a set-up directory's keys come from.
+func ReadSetup(dir string) (SetupRecord, error) {
+	f, err := readShapeFile(dir)
+	if err != nil {
+		return SetupRecord{}, err
+	}
+	return *f.Setup, nil
 }
 
 // ReadClientBasis reads client k's basis from dir's ClientsKeyFile,

@@ -1,16 +1,12 @@
 package proof
 
 import (
-	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
-	"github.com/zkinfer/zkinfer/internal/filehash"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
@@ -149,143 +145,45 @@ func VerifyCeremony(dir string, files []string, opt ceremony.VerifyOptions) (*ce
 	}
 	opt.Keys = nil
 	if !opt.InProgress {
-		opt.Keys = dirKeys{c}
+		opt.Keys = c.ceremonyKeys()
 	}
 	return ceremony.Verify(files, opt)
 }
 
-// dirKeys are a compiled directory's keys, checked against a ceremony.
-type dirKeys struct{ c *Compiled }
-
-// Record checks that settings.json says the directory's keys come from the
-// ceremony whose last state is the file last, and that the keys exist; it
-// returns the record. Keys from a local setup or from another chain are an
-// error naming what differs.
-func (k dirKeys) Record(last string) (*ceremony.Record, error) {
-	c := k.c
-	sum, err := fileSHA256(last)
-	if err != nil {
-		return nil, fmt.Errorf("ceremony: %w", err)
+// ceremonyKeys are a compiled directory's keys (pk.bin, vk.bin) and the
+// ceremony record in its settings.json, as Verify checks them.
+func (c *Compiled) ceremonyKeys() ceremony.StoredKeys {
+	return ceremony.StoredKeys{
+		Dir: c.Dir, RecordFile: SettingsFile,
+		PKPath: c.path(ProvingKey), VKPath: c.path(VerifyingKey),
+		Recorded: func() (*ceremony.Record, error) {
+			switch info := c.Settings.Setup; {
+			case info == nil:
+				return nil, fmt.Errorf("ceremony: %s has no keys from this ceremony: settings.json records no setup (run `ceremony finalize`)", c.Dir)
+			case info.Kind != SetupCeremony || info.Ceremony == nil:
+				return nil, fmt.Errorf("ceremony: %s's keys do not come from this ceremony: settings.json records a %q setup", c.Dir, info.Kind)
+			default:
+				return info.Ceremony, nil
+			}
+		},
+		Read: func() (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
+			pk, err := loadProvingKey(c.path(ProvingKey))
+			if err != nil {
+				return nil, nil, err
+			}
+			vk, err := loadVerifyingKey(c.path(VerifyingKey), c.Settings.PublicInputs)
+			return pk, vk, err
+		},
 	}
-	info := c.Settings.Setup
-	switch {
-	case info == nil:
-		return nil, fmt.Errorf("ceremony: %s has no keys from this ceremony: settings.json records no setup (run `ceremony finalize`)", c.Dir)
-	case info.Kind != SetupCeremony || info.Ceremony == nil:
-		return nil, fmt.Errorf("ceremony: %s's keys do not come from this ceremony: settings.json records a %q setup", c.Dir, info.Kind)
-	case info.Ceremony.Final != sum:
-		return nil, fmt.Errorf("ceremony: %s's keys come from another ceremony: settings.json names a chain ending with %.16s…, the last file given (%s) is %.16s…", c.Dir, info.Ceremony.Final, last, sum)
-	}
-	if _, err := info.Ceremony.Closing(); err != nil {
-		return nil, fmt.Errorf("ceremony: %s: settings.json's ceremony record: %v", c.Dir, err)
-	}
-	for _, f := range []string{VerifyingKey, ProvingKey} {
-		if _, err := os.Stat(c.path(f)); err != nil {
-			return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", c.Dir, err)
-		}
-	}
-	return info.Ceremony, nil
-}
-
-// Check recomputes the keys from the chain closed as the record says (with
-// its beacon, or at its last contribution) and checks that they are pk.bin
-// and vk.bin byte for byte: keys from another chain, or from this one
-// closed otherwise, are an error. A verifier
-// who sees success knows these keys hold every participant's randomness.
-func (k dirKeys) Check(rep *ceremony.Report, record *ceremony.Record, seal func() (pk, vk ceremony.Key, err error)) error {
-	c := k.c
-	closing, err := record.Closing()
-	if err != nil {
-		return fmt.Errorf("ceremony: %s: settings.json's ceremony record: %v", c.Dir, err)
-	}
-	if record.Phase1 != rep.Phase1 || record.Phase2 != rep.Phase2 {
-		return fmt.Errorf("ceremony: %s: settings.json records %d phase-1 and %d phase-2 contributions, the chain has %d and %d", c.Dir, record.Phase1, record.Phase2, rep.Phase1, rep.Phase2)
-	}
-	pk, vk, err := seal()
-	if err != nil {
-		return err
-	}
-	for _, k := range []struct {
-		file string
-		key  ceremony.Key
-		raw  bool
-	}{{VerifyingKey, vk, false}, {ProvingKey, pk, true}} {
-		got, err := os.ReadFile(c.path(k.file))
-		if err != nil {
-			return fmt.Errorf("ceremony: %s's keys cannot be checked: %w", c.Dir, err)
-		}
-		// The key is encoded against the file as it goes, not into a
-		// second copy of it (pk.bin is ~100 MB for cnn_c32).
-		want := &sameBytes{want: got}
-		if k.raw {
-			_, err = k.key.WriteRawTo(want)
-		} else {
-			_, err = k.key.WriteTo(want)
-		}
-		if err != nil {
-			return err
-		}
-		if !want.equal() {
-			return fmt.Errorf("ceremony: %s: %s is not the key this ceremony gives %s: the keys come from elsewhere", c.Dir, k.file, closing)
-		}
-	}
-	rep.Keys = fmt.Sprintf("%s and %s in %s are this ceremony's", ProvingKey, VerifyingKey, c.Dir)
-	return nil
-}
-
-// ReadKeys reads pk.bin and vk.bin, for Verify to check their evaluation
-// vectors against the chain without recomputing them
-// (ceremony.KeyReader).
-func (k dirKeys) ReadKeys() (*ceremony.KeyFiles, error) {
-	pk, err := loadProvingKey(k.c.path(ProvingKey))
-	if err != nil {
-		return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", k.c.Dir, err)
-	}
-	vk, err := loadVerifyingKey(k.c.path(VerifyingKey), k.c.Settings.PublicInputs)
-	if err != nil {
-		return nil, fmt.Errorf("ceremony: %s's keys cannot be checked: %w", k.c.Dir, err)
-	}
-	return &ceremony.KeyFiles{PK: pk, VK: vk, PKName: ProvingKey, VKName: VerifyingKey}, nil
-}
-
-// fileSHA256 is the SHA-256 of a file, hex.
-func fileSHA256(path string) (string, error) {
-	sum, err := filehash.SHA256(path)
-	return hex.EncodeToString(sum), err
 }
 
 // CeremonyDir is the folder of a compiled directory where its coordinator
 // keeps the ceremony's state files.
-const CeremonyDir = "ceremony"
+const CeremonyDir = ceremony.StateDir
 
 // DefaultStatePath is where the coordinator writes the first state file of
 // phase 1 or 2 by default: DIR/ceremony/phaseN-0000.state. It creates the
 // folder.
 func (c *Compiled) DefaultStatePath(phase int) (string, error) {
-	if phase != 1 && phase != 2 {
-		return "", fmt.Errorf("ceremony: phase %d: there are phases 1 and 2", phase)
-	}
-	d := c.path(CeremonyDir)
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		return "", err
-	}
-	return filepath.Join(d, fmt.Sprintf("phase%d-0000.state", phase)), nil
+	return ceremony.StatePath(c.Dir, phase)
 }
-
-// sameBytes is a writer that compares what is written to it with want.
-type sameBytes struct {
-	want    []byte
-	off     int
-	differs bool
-}
-
-func (s *sameBytes) Write(p []byte) (int, error) {
-	if !s.differs && (len(p) > len(s.want)-s.off || !bytes.Equal(p, s.want[s.off:s.off+len(p)])) {
-		s.differs = true
-	}
-	s.off += len(p)
-	return len(p), nil
-}
-
-// equal reports whether everything written was want, to its last byte.
-func (s *sameBytes) equal() bool { return !s.differs && s.off == len(s.want) }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
@@ -116,18 +115,18 @@ func printBeacons(phase1, phase2 string) {
 
 // phase2Args parses the arguments of phase2 (from phase 1's last state):
 // the compiled directory and the state, and --beacon.
-func phase2Args(fs *flag.FlagSet, args []string, beaconHex *string) ([]string, []byte, *proof.Compiled, error) {
+func phase2Args(fs *flag.FlagSet, args []string, beaconHex *string) ([]string, []byte, ceremonyDir, error) {
 	pos, err := parse(fs, args, 2, "beacon")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, ceremonyDir{}, err
 	}
 	beacon, err := ceremony.ParseBeacon(*beaconHex)
 	if err != nil {
-		return nil, nil, nil, usageError{"--beacon: " + err.Error()}
+		return nil, nil, ceremonyDir{}, usageError{"--beacon: " + err.Error()}
 	}
-	c, err := proof.Open(pos[0])
+	c, err := openCeremonyDir(pos[0])
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, ceremonyDir{}, err
 	}
 	return pos, beacon, c, nil
 }
@@ -138,7 +137,7 @@ func ceremonyInit(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := proof.Open(pos[0])
+	c, err := openCeremonyDir(pos[0])
 	if err != nil {
 		return err
 	}
@@ -173,7 +172,7 @@ func ceremonyContribute(fs *flag.FlagSet, args []string) error {
 	// phase-2 state costs an MSM over its vectors, so checking the whole
 	// chain grows with every contribution; `ceremony verify` checks it all
 	// in the end).
-	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{InProgress: true, FromAny: true, KeepLast: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
+	rep, err := verifyCeremonyDir(*dir, files, ceremony.VerifyOptions{InProgress: true, FromAny: true, KeepLast: true, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
 	if err != nil {
 		return invalid(fmt.Errorf("not contributing: %w (give the state files in order, ending with the one to build on: the whole chain from phase 1's start, or from phase 2's start when it was opened from a prepared phase 1, or its last states)", err))
 	}
@@ -288,7 +287,7 @@ func ceremonyPhase2Prepared(fs *flag.FlagSet, args []string, out, prepared, dige
 	if fs.Lookup("beacon").Value.String() != "" {
 		return usageError{"--beacon: a prepared phase 1 was sealed with its own beacon (`ceremony prepare`)"}
 	}
-	c, err := proof.Open(pos[0])
+	c, err := openCeremonyDir(pos[0])
 	if err != nil {
 		return err
 	}
@@ -323,7 +322,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 	case *dir == "" && !*inProgress:
 		return usageError{"give --dir DIR: a finished ceremony is checked against DIR's circuit and keys (--in-progress checks one not yet finalized)"}
 	}
-	rep, err := proof.VerifyCeremony(*dir, files, ceremony.VerifyOptions{MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
+	rep, err := verifyCeremonyDir(*dir, files, ceremony.VerifyOptions{MinContributions: *minN, InProgress: *inProgress, Progress: progress(*quiet), Prepared: *prepared, PreparedSHA256: *digest})
 	if err != nil {
 		return invalid(err)
 	}
@@ -335,7 +334,7 @@ func ceremonyVerify(fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(stdout, "in progress: %d phase-1 and %d phase-2 contributions verified so far; no keys checked (verify again without --in-progress after finalize)\n", rep.Phase1, rep.Phase2)
 		return nil
 	}
-	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions; %s\ntrust: %s\n", rep.Phase1, rep.Phase2, rep.Keys, ceremony.Trust)
+	fmt.Fprintf(stdout, "verified: %d phase-1 and %d phase-2 contributions; %s\ntrust: %s\n", rep.Phase1, rep.Phase2, rep.Keys, ceremonyTrust(*dir))
 	return nil
 }
 
@@ -384,19 +383,19 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 		}
 		closing = ceremony.WithBeacon(beacon)
 	}
-	c, err := proof.Open(pos[1])
+	c, err := openCeremonyDir(pos[1])
 	if err != nil {
 		return err
 	}
-	if err := keepKeys(c, *force); err != nil {
+	if err := c.keepKeys(*force); err != nil {
 		return err
 	}
 	if err := c.CeremonyFinalizePrepared(pos[0], *prepared, closing, progress(*quiet)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s into %s from the ceremony ending with %s\n", proof.ProvingKey, proof.VerifyingKey, pos[1], pos[0])
+	fmt.Fprintf(stdout, "wrote %s into %s from the ceremony ending with %s\n", c.wrote(), pos[1], pos[0])
 	printClosing("", closing)
-	fmt.Fprintf(stdout, "trust: %s\n", ceremony.Trust)
+	fmt.Fprintf(stdout, "trust: %s\n", ceremonyTrust(pos[1]))
 	return nil
 }
 

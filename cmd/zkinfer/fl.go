@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"math/bits"
 	"os"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ func init() {
 		"verifiable federated aggregation: FedAvg with L2 clipping over committed client updates (docs/FEDERATED.md)", cmdFL})
 }
 
-const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR [--dp gaussian|laplace --epsilon E [--delta D] --sensitivity S [--dp-tensors T1,T2,…]]   (once per model architecture and K)
+const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR [--ceremony] [--dp gaussian|laplace --epsilon E [--delta D] --sensitivity S [--dp-tensors T1,T2,…]]   (once per model architecture and K)
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
        zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX [--dp … as set up]]
        zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX] [--prev-model OLD.onnx --model NEW.onnx]`
@@ -91,6 +92,7 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 	paramBits := fs.Int("param-bits", model.DefaultParamBits, "signed bit width of each quantized weight (as given to compile and commit)")
 	updateBits := fs.Int("update-bits", model.DefaultParamBits, "signed bit width of each quantized update value")
 	dpf := flDPFlags(fs)
+	forCeremony := fs.Bool("ceremony", false, "write the circuit without keys: they come from a multi-party ceremony run on DIR (zkinfer ceremony …: docs/FEDERATED.md), not from this process")
 	public := fs.Bool("public-models", false, "bind the previous and the new model by commitments the verifier recomputes from both ONNX files, instead of Poseidon2 in the circuit (45% fewer constraints; verifiers then need both models: docs/FEDERATED.md)")
 	report := flProgress(fs.Bool("quiet", false, "no progress on stderr"))
 	if _, err := parse(fs, args, 0, "model", "clients", "out"); err != nil {
@@ -116,6 +118,14 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 	report("compiled the aggregation circuit for %d clients × %d parameters: %d constraints (%v)", s.Clients, s.Params, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
 	if s.DP != nil {
 		report("DP-FedAvg: %s", s.DP.Describe())
+	}
+	if *forCeremony {
+		if err := fl.WriteCircuit(*out, s, ccs); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote the aggregation circuit (%d constraints, size 2^%d) to %s without keys: run its ceremony (zkinfer ceremony phase2 %s --prepared FILE, each participant ceremony contribute … --dir %s, ceremony finalize STATE %s --no-beacon --prepared FILE), then give clients %s and %s, verifiers %s and %s\n",
+			ccs.GetNbConstraints(), bits.Len(uint(max(ccs.GetNbConstraints(), 2)-1)), *out, *out, *out, *out, fl.ShapeFile, fl.ClientsKeyFile, fl.ShapeFile, fl.VKFile)
+		return nil
 	}
 	t0 = time.Now()
 	keys, err := fl.Setup(s, ccs)
@@ -441,6 +451,13 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		st.Round, pf.New, pf.Old, strings.Join(ws, ", "), s.Clients, quant.Dequantize(st.Clip, s.ParamScale), s.ParamScale)
 	if s.DP != nil {
 		fmt.Fprintf(stdout, "  with DP-FedAvg noise from the seed committed as %s and your coins: %s\n", pf.DPCommitment, s.DP.Describe())
+	}
+	if r, err := fl.ReadSetup(pos[0]); err == nil {
+		check := ""
+		if r.Kind == fl.SetupCeremony {
+			check = " (whoever has not checked the ceremony: zkinfer ceremony verify STATE… --dir " + pos[0] + ")"
+		}
+		fmt.Fprintf(stdout, "trust: %s%s\n", r.Trust(), check)
 	}
 	return nil
 }

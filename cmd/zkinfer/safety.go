@@ -39,12 +39,22 @@ func forceFlag(fs *flag.FlagSet) *bool {
 // from a ceremony cannot be made again, and every proof made with them
 // fails under new ones.
 func keepKeys(c *proof.Compiled, force bool) error {
+	kind := ""
+	if k := c.Settings.Setup; k != nil {
+		kind = k.Kind
+	}
+	return keepKeyFiles(c.Dir, kind, force)
+}
+
+// keepKeyFiles is keepKeys for a directory's pk.bin and vk.bin, from a
+// setup of the given kind ("" when unknown).
+func keepKeyFiles(dir, kind string, force bool) error {
 	if force {
 		return nil
 	}
 	var have []string
 	for _, f := range []string{proof.ProvingKey, proof.VerifyingKey} {
-		if _, err := os.Stat(filepath.Join(c.Dir, f)); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			have = append(have, f)
 		}
 	}
@@ -52,10 +62,10 @@ func keepKeys(c *proof.Compiled, force bool) error {
 		return nil
 	}
 	from := ""
-	if k := c.Settings.Setup; k != nil && k.Kind != "" {
-		from = " (from a " + k.Kind + " setup)"
+	if kind != "" {
+		from = " (from a " + kind + " setup)"
 	}
-	return fmt.Errorf("%s already has %s%s: replacing them makes every proof made with them fail; pass --force to replace them", c.Dir, strings.Join(have, " and "), from)
+	return fmt.Errorf("%s already has %s%s: replacing them makes every proof made with them fail; pass --force to replace them", dir, strings.Join(have, " and "), from)
 }
 
 // compileWarnings are what compile says about a circuit it wrote that
