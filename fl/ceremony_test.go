@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	cs "github.com/consensys/gnark/constraint/bn254"
 
 	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
@@ -19,14 +20,7 @@ var testBeacon = []byte("fl ceremony test beacon, 32 byte")
 // last contribution); it returns the directory and the state files.
 func ceremonyDir(t *testing.T, s Shape) (string, []string) {
 	t.Helper()
-	ccs, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := WriteCircuit(dir, s, ccs); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := circuitDir(t, s)
 	c, err := OpenCeremony(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -51,20 +45,27 @@ func ceremonyDir(t *testing.T, s Shape) (string, []string) {
 	return dir, files
 }
 
+// circuitDir writes s's circuit without keys into a new directory.
+func circuitDir(t *testing.T, s Shape) (string, *cs.R1CS) {
+	t.Helper()
+	ccs, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteCircuit(dir, s, ccs); err != nil {
+		t.Fatal(err)
+	}
+	return dir, ccs
+}
+
 // TestCeremony takes the aggregation circuit's keys from a ceremony: no
 // keys before it is finalized; afterwards the chain verifies against the
 // directory, a round proven under its keys verifies against commitments
 // made with its clients.key, and the directory records the ceremony.
 func TestCeremony(t *testing.T) {
 	s := testShape
-	ccs, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pending := t.TempDir()
-	if err := WriteCircuit(pending, s, ccs); err != nil {
-		t.Fatal(err)
-	}
+	pending, ccs := circuitDir(t, s)
 	if _, err := ReadShape(pending); err == nil || !strings.Contains(err.Error(), "not finalized") {
 		t.Fatalf("a directory awaiting its ceremony: %v", err)
 	}
