@@ -69,6 +69,19 @@ func TestCeremony(t *testing.T) {
 	if _, err := ReadShape(pending); err == nil || !strings.Contains(err.Error(), "not finalized") {
 		t.Fatalf("a directory awaiting its ceremony: %v", err)
 	}
+	// Set up for a ceremony where a development setup's keys were: they go.
+	_, devKeys := testSetup(t)
+	if err := WriteDir(pending, s, ccs, devKeys); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCircuit(pending, s, ccs); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{PKFile, VKFile, ClientsKeyFile} {
+		if _, err := os.Stat(filepath.Join(pending, f)); err == nil {
+			t.Errorf("%s left from the development setup", f)
+		}
+	}
 
 	dir, files := ceremonyDir(t, s)
 	c, err := OpenCeremony(dir)

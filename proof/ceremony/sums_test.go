@@ -48,31 +48,36 @@ func TestSum(t *testing.T) {
 	tests := []struct {
 		name   string
 		coeffs []fr.Element
+		// repeat, when above 1, gives the wire that many terms of each
+		// coefficient (one coefficient index, as the circuit's table has
+		// one entry a value).
+		repeat int
 	}{
-		{"none", nil},
-		{"one", values(1)},
-		{"minus one", values(-1)},
-		{"short of either sign", values(5, -9, 255, -256, 1<<40, -(1 << 62))},
-		{"long", []fr.Element{long}},
-		{"long and short", append(values(3, -1, 1), long, *new(fr.Element).Neg(&long))},
+		{"none", nil, 0},
+		{"one", values(1), 0},
+		{"minus one", values(-1), 0},
+		{"short of either sign", values(5, -9, 255, -256, 1<<40, -(1 << 62)), 0},
+		{"long", []fr.Element{long}, 0},
+		{"long and short", append(values(3, -1, 1), long, *new(fr.Element).Neg(&long)), 0},
 		{"max uint64", func() []fr.Element {
 			var e fr.Element
 			e.SetUint64(^uint64(0))
 			return []fr.Element{e, *new(fr.Element).Neg(&e)}
-		}()},
-		{"wide: 300 terms of 9 bits", random(300, 9)},
-		{"wide: 1000 terms of 20 bits and a long one", append(random(1000, 20), long)},
+		}(), 0},
+		{"wide: 300 terms of 9 bits", random(300, 9), 0},
+		{"wide: 1000 terms of 20 bits and a long one", append(random(1000, 20), long), 0},
+		{"long ones repeated, of either sign", append(values(3), long, *new(fr.Element).Neg(&long), *new(fr.Element).Double(&long)), 5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cs := newCoeffs(append([]fr.Element(nil), tc.coeffs...))
-			terms := make([]term, len(tc.coeffs))
+			terms := make([]term, len(tc.coeffs)*max(tc.repeat, 1))
 			var want1 curve.G1Jac
 			var want2 curve.G2Jac
 			for i := range terms {
-				terms[i] = term{row: int32((i * 5) % rows), coeff: uint32(i)} // rows repeat
+				terms[i] = term{row: int32((i * 5) % rows), coeff: uint32(i % len(tc.coeffs))} // rows repeat
 				var b big.Int
-				tc.coeffs[i].BigInt(&b)
+				tc.coeffs[terms[i].coeff].BigInt(&b)
 				var q1 curve.G1Jac
 				q1.FromAffine(&p1[terms[i].row])
 				want1.AddAssign(q1.ScalarMultiplication(&q1, &b))
