@@ -43,7 +43,9 @@ Phase 1 once per size, shared by every circuit of that size (a per-model ceremon
   zkinfer ceremony verify STATE... --dir DIR --prepared FILE --prepared-sha256 HEX
                                                                 anyone: phase 2's chain (from its start) and
                                                                 DIR's keys, against the verified FILE
-See docs/SETUP.md.`
+DIR is a compiled model's directory, or a federated aggregation's (fl setup --ceremony), whose
+finalize also writes the clients' bases and whose verify also compiles the circuit again.
+See docs/SETUP.md and docs/FEDERATED.md.`
 
 // ceremonySubcommands are the ceremony's subcommands, with their
 // arguments and what they do.
@@ -305,7 +307,7 @@ func ceremonyPhase2Prepared(fs *flag.FlagSet, args []string, out, prepared, dige
 }
 
 func ceremonyVerify(fs *flag.FlagSet, args []string) error {
-	dir := fs.String("dir", "", "the compiled directory: the circuit phase 2 is for, and the keys the chain must give")
+	dir := fs.String("dir", "", "the compiled (or fl setup --ceremony) directory: the circuit phase 2 is for, and the keys the chain must give")
 	minN := fs.Int("min-contributions", 1, "the least number of contributions each phase must have")
 	inProgress := fs.Bool("in-progress", false, "check a ceremony not yet finalized: the chain so far, not the keys")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
