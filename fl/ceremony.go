@@ -56,8 +56,12 @@ type SetupRecord struct {
 }
 
 func (r *SetupRecord) check() error {
-	switch {
-	case r.Kind == SetupDevelopment && r.Ceremony == nil, r.Kind == SetupCeremony:
+	switch r.Kind {
+	case SetupCeremony:
+	case SetupDevelopment:
+		if r.Ceremony != nil {
+			return fmt.Errorf("the keys' setup is %q with a ceremony's record", r.Kind)
+		}
 	default:
 		return fmt.Errorf("the keys' setup %q is unknown (%q or %q)", r.Kind, SetupDevelopment, SetupCeremony)
 	}
@@ -107,21 +111,17 @@ func OpenCeremony(dir string) (*Ceremony, error) {
 func (c *Ceremony) Setup() SetupRecord { return *c.file.Setup }
 
 // circuit is the ceremony's circuit: its hash and size from ShapeFile,
-// the constraints read from CircuitFile (checked against the hash) when
-// a step needs them, or, with recompile, compiled again from the shape
-// (a verifier's check that the ceremony is for the aggregation circuit
-// and no other).
-func (c *Ceremony) circuit(recompile bool) *ceremony.Circuit {
-	load := func() (*cs.R1CS, error) { return c.readCircuit() }
-	if recompile {
-		load = c.recompile
-	}
+// its constraints from load when a step needs them: readCircuit (the
+// coordinator's file, checked against the hash) or recompile (a
+// verifier's check that the ceremony is for the aggregation circuit of
+// the shape and no other).
+func (c *Ceremony) circuit(load func() (*cs.R1CS, error)) *ceremony.Circuit {
 	return &ceremony.Circuit{SHA256: c.file.CircuitSHA256, Constraints: c.file.Constraints, Dir: c.Dir, Load: load}
 }
 
-// loaded is circuit(false) with its constraints read.
+// loaded is the circuit with its constraints read from CircuitFile.
 func (c *Ceremony) loaded() (*ceremony.Circuit, error) {
-	circ := c.circuit(false)
+	circ := c.circuit(c.readCircuit)
 	r, err := circ.Load()
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (c *Ceremony) DefaultStatePath(phase int) (string, error) {
 // CeremonyInit writes phase 1's start for the aggregation circuit's size
 // to out (ceremony.Init).
 func (c *Ceremony) CeremonyInit(out string) (*ceremony.Step, error) {
-	return ceremony.Init(c.circuit(false), out)
+	return ceremony.Init(c.circuit(c.readCircuit), out)
 }
 
 // CeremonyPhase2 closes phase 1 at its last state with the beacon and
@@ -259,7 +259,7 @@ func (c *Ceremony) keysOf(pk, vk ceremony.Key) (*Keys, error) {
 // ceremony ending with the last file, and ClientsKeyFile (and
 // ModelsKeyFile) must hold the verified proving key's bases.
 func (c *Ceremony) VerifyCeremony(files []string, opt ceremony.VerifyOptions) (*ceremony.Report, error) {
-	opt.Circuit = c.circuit(true)
+	opt.Circuit = c.circuit(c.recompile)
 	opt.Keys = nil
 	if !opt.InProgress {
 		opt.Keys = c.storedKeys()

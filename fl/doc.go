@@ -27,7 +27,12 @@
 // point. The salt makes D_k perfectly hiding; binding (no second opening)
 // holds under discrete log in G1 for a basis whose discrete logs nobody
 // knows: for keys from an honest setup (the setup's toxic waste erased),
-// as for the Pedersen weight commitment (docs/SOUNDNESS.md).
+// as for the Pedersen weight commitment (docs/SOUNDNESS.md). Setup is a
+// development setup, one process's randomness; WriteCircuit and Ceremony
+// take the keys from a multi-party ceremony instead (package
+// proof/ceremony, [Bowe, Gabizon, Miers 2017]), in which clients can take
+// part: binding then needs one honest participant of phase 1, soundness
+// one of each phase (ceremony.go).
 //
 // # Arithmetic
 //
@@ -55,6 +60,7 @@
 // holds by itself): 1.7 constraints a client value in all.
 //
 // [McMahan et al. 2017]: https://arxiv.org/abs/1602.05629
+// [Bowe, Gabizon, Miers 2017]: https://eprint.iacr.org/2017/1050
 // [Haböck 2022]: https://eprint.iacr.org/2022/1530
 //
 // [Abadi et al. 2016]: https://arxiv.org/abs/1607.00133
