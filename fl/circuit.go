@@ -67,8 +67,6 @@ func (s Shape) Check() error {
 		return fmt.Errorf("fl: update bits %d is outside [2, param bits %d]", s.UpdateBits, s.ParamBits)
 	case s.ParamScale < 0 || s.ParamScale > 30:
 		return fmt.Errorf("fl: param scale %d is outside [0, 30]", s.ParamScale)
-	case s.DP != nil && s.PublicModels:
-		return fmt.Errorf("fl: DP rounds bind their noise to the previous model's Poseidon2 commitment: set up without public models")
 	case s.DP != nil:
 		return s.DP.check(s.Params)
 	}
@@ -173,8 +171,12 @@ func (c *Circuit) Define(api frontend.API) error {
 			return fmt.Errorf("fl: committing to client %d's update: %w", k, err)
 		}
 	}
+	// The noise key's model input (DP): H_old, or with public models the
+	// value gnark gives the circuit for W_old's commitment (public.go).
+	var model frontend.Variable = c.Old
 	if s.PublicModels {
-		if err := c.commitModels(committer); err != nil {
+		var err error
+		if model, err = c.commitModels(committer); err != nil {
 			return err
 		}
 	}
@@ -222,7 +224,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	// DP-FedAvg: noise z_j for the first DP.Params parameters, drawn by
 	// package dp's sampler from the committed seed, the public coins, the
 	// round and the previous model's commitment (dp.go).
-	noise, err := c.drawNoise(api, rc, updates)
+	noise, err := c.drawNoise(api, rc, updates, model)
 	if err != nil {
 		return err
 	}

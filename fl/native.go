@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"slices"
 
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/zkinfer/zkinfer/circuit"
@@ -28,6 +29,10 @@ type Round struct {
 	// DPSeed and DPCoins (dp.CoinsValue of the verifier's coins) draw the
 	// noise of a DP circuit.
 	DPSeed, DPCoins *big.Int
+	// OldBasis is, for a DP circuit with public models, W_old's
+	// commitment basis (ModelsKeyFile's first: ReadModelBases), from
+	// which the noise key's model input is computed (ModelKey).
+	OldBasis []curve.G1Affine
 }
 
 // Result is what the aggregation computes natively, as the circuit does.
@@ -173,7 +178,13 @@ func combine(s Shape, r *Round, res *Result, checkRange bool) error {
 		return err
 	}
 	if res.Noise == nil {
-		if res.Noise, err = noiseNative(s, r, res.OldCom); err != nil {
+		model := res.OldCom
+		if s.DP != nil && s.PublicModels {
+			if model, err = ModelKey(r.OldBasis, r.Old); err != nil {
+				return fmt.Errorf("%w (a DP round with public models draws its noise from the previous model's commitment: give its basis, Round.OldBasis)", err)
+			}
+		}
+		if res.Noise, err = noiseNative(s, r, model); err != nil {
 			return err
 		}
 	}

@@ -183,11 +183,13 @@ func (d *DPShape) Describe() string {
 
 // drawNoise returns z_j for the noised parameters (nil without DP): the
 // seed opens the public seed commitment, the key binds the coins, the
-// round and the previous model's commitment (so a seed and coins reused
-// in another round, or on another model, give independent noise), and
+// round and the previous model through model (H_old; with public models
+// the value of W_old's Groth16 commitment, ModelKey), so that a seed and
+// coins reused in another round, or on another model, give independent
+// noise, and
 // every client's update (updates[k], the signed u_k) outside the range is
 // zero.
-func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker, updates [][]frontend.Variable) ([]frontend.Variable, error) {
+func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker, updates [][]frontend.Variable, model frontend.Variable) ([]frontend.Variable, error) {
 	d := c.shape.DP
 	if d == nil {
 		return nil, nil
@@ -197,7 +199,7 @@ func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker, updates [][]fr
 		return nil, err
 	}
 	api.AssertIsEqual(com, c.DPPub[0])
-	smp, err := dp.NewSampler(api, rc, d.Mechanism, c.Seed[0], c.DPPub[1], c.Round, c.Old)
+	smp, err := dp.NewSampler(api, rc, d.Mechanism, c.Seed[0], c.DPPub[1], c.Round, model)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +218,7 @@ func (c *Circuit) drawNoise(api frontend.API, rc dp.RangeChecker, updates [][]fr
 }
 
 // noiseNative is drawNoise's integer reference.
-func noiseNative(s Shape, r *Round, oldCom *big.Int) ([]int64, error) {
+func noiseNative(s Shape, r *Round, model *big.Int) ([]int64, error) {
 	d := s.DP
 	if d == nil {
 		return nil, nil
@@ -228,7 +230,7 @@ func noiseNative(s Shape, r *Round, oldCom *big.Int) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fl: %w", err)
 	}
-	key := dp.Key(r.DPSeed, r.DPCoins, new(big.Int).SetUint64(r.Number), oldCom)
+	key := dp.Key(r.DPSeed, r.DPCoins, new(big.Int).SetUint64(r.Number), model)
 	z := make([]int64, s.Params)
 	for j := d.Off; j < d.Off+d.Count; j++ {
 		if z[j], err = dp.Noise(t, key, j); err != nil {

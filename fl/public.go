@@ -2,10 +2,12 @@ package fl
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/hash_to_field"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 )
@@ -24,15 +26,39 @@ import (
 // hold both models, so someone who only has the new model's commitment
 // (a hashed-weights inference's verifier) cannot check the round.
 
-// commitModels makes commitments K and K+1 of W_old and W_new.
-func (c *Circuit) commitModels(committer frontend.Committer) error {
-	if _, err := committer.Commit(c.OldW...); err != nil {
-		return fmt.Errorf("fl: committing to the previous model: %w", err)
+// commitModels makes commitments K and K+1 of W_old and W_new and returns
+// the value gnark gives the circuit for W_old's: a hash of the commitment
+// point that the verifier computes from the proof's point (BSB22), which
+// it requires to be the commitment of the previous model it holds. A DP
+// round binds its noise key to it (ModelKey), as it binds H_old without
+// public models.
+func (c *Circuit) commitModels(committer frontend.Committer) (frontend.Variable, error) {
+	old, err := committer.Commit(c.OldW...)
+	if err != nil {
+		return nil, fmt.Errorf("fl: committing to the previous model: %w", err)
 	}
 	if _, err := committer.Commit(c.NewW...); err != nil {
-		return fmt.Errorf("fl: committing to the new model: %w", err)
+		return nil, fmt.Errorf("fl: committing to the new model: %w", err)
 	}
-	return nil
+	return old, nil
+}
+
+// ModelKey is the value the circuit gets for the commitment of weights w
+// under basis (ModelCommitment's point, hashed to the field as gnark's
+// Groth16 prover and verifier hash a BSB22 commitment with no public
+// part): with public models, the DP noise key's input for the previous
+// model.
+func ModelKey(basis []curve.G1Affine, w []int64) (*big.Int, error) {
+	p, err := ModelCommitment(basis, w)
+	if err != nil {
+		return nil, err
+	}
+	h := hash_to_field.New([]byte(constraint.CommitmentDst))
+	h.Write(constraint.SerializeCommitment(p.Marshal(), nil, (fr.Bits-1)/8+1))
+	b := h.Sum(nil)
+	var e fr.Element
+	e.SetBytes(b[:min(fr.Bytes, h.Size())])
+	return e.BigInt(new(big.Int)), nil
 }
 
 // pinModelInputs sets the unused public inputs Old and New to 0 (a public

@@ -276,6 +276,13 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 		return usageError{fmt.Sprintf("%s was set up with DP: %v; give --dp-seed and --dp-coins exactly when it has DP", dir, s.DP != nil)}
 	case w != nil:
 		r.DPSeed, r.DPCoins, coins = w.Seed, dp.CoinsValue(w.Coins), w.Coins
+		if s.PublicModels { // the noise key binds the previous model's commitment
+			mb, err := fl.ReadModelBases(dir, s)
+			if err != nil {
+				return err
+			}
+			r.OldBasis = mb[0]
+		}
 	}
 	base, err := fl.LoadParams(*modelPath, s.ParamScale, s.ParamBits)
 	if err != nil {

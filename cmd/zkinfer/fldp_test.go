@@ -108,3 +108,37 @@ func TestFederatedPublicModels(t *testing.T) {
 		}
 	}
 }
+
+// TestFederatedDPPublicModels runs a DP-FedAvg round set up with
+// --public-models: the noise key binds the previous model's commitment
+// (fl.ModelKey), the verifier holds both models, and other coins are
+// refused.
+func TestFederatedDPPublicModels(t *testing.T) {
+	tmp := t.TempDir()
+	at := func(name string) string { return filepath.Join(tmp, name) }
+	global := filepath.Join(flExample, "global.onnx")
+	hosp := func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
+	mustZK(t, "fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet", "--public-models",
+		"--dp", "gaussian", "--epsilon", "1", "--delta", "1e-5", "--sensitivity", "0.015")
+	for _, h := range []string{"0", "1", "2"} {
+		mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
+	}
+	mustZK(t, "dp", "commit", "--seed-out", at("seed.json"), "--out", at("dpc.json"))
+	coins := strings.TrimSpace(mustZK(t, "dp", "coins"))
+	mustZK(t, "fl", "aggregate", at("round"), "--model", global, "--round", "1",
+		"--updates", hosp("0")+","+hosp("1")+","+hosp("2"),
+		"--openings", at("o0.json")+","+at("o1.json")+","+at("o2.json"), "--weights", "300,500,200", "--clip", "0.012",
+		"--out", at("global1.onnx"), "--proof", at("p.json"), "--quiet", "--dp-seed", at("seed.json"), "--dp-coins", coins)
+	prev := strings.TrimSpace(mustZK(t, "commit", global))
+	verify := func(coins string) (int, string, string) {
+		return zk(t, "fl", "verify", at("round"), "--proof", at("p.json"), "--round", "1",
+			"--commitments", at("c0.json")+","+at("c1.json")+","+at("c2.json"), "--prev", prev,
+			"--prev-model", global, "--model", at("global1.onnx"), "--dp-commitment", at("dpc.json"), "--dp-coins", coins)
+	}
+	if code, out, errOut := verify(coins); code != 0 || !strings.Contains(out, "discrete Gaussian of σ") {
+		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
+	}
+	if code, _, errOut := verify(strings.TrimSpace(mustZK(t, "dp", "coins"))); code == 0 {
+		t.Errorf("other coins: verified (%q)", errOut)
+	}
+}
