@@ -9,7 +9,9 @@ import (
 
 // TestReadShapeVersion: a directory set up for another circuit version
 // (an older zkinfer's, whose clients committed signed update wires) is
-// refused with a message saying to set up again; this version's is read.
+// refused with a message saying to set up again; this version's is read,
+// unless its keys are to come from a ceremony not finalized yet, or its
+// setup record is not one this zkinfer writes.
 func TestReadShapeVersion(t *testing.T) {
 	shape := `"clients": 2, "params": 4, "param_bits": 16, "param_scale": 12, "update_bits": 16`
 	for _, tc := range []struct {
@@ -18,6 +20,12 @@ func TestReadShapeVersion(t *testing.T) {
 		{"this version", `{` + shape + `, "circuit": "` + CircuitVersion + `"}`, ""},
 		{"before versions", `{` + shape + `}`, "run fl setup again"},
 		{"another version", `{` + shape + `, "circuit": "v1"}`, "run fl setup again"},
+		{"a development setup recorded", `{` + shape + `, "circuit": "` + CircuitVersion + `", "setup": {"kind": "development"}}`, ""},
+		{"a ceremony not finalized", `{` + shape + `, "circuit": "` + CircuitVersion + `", "setup": {"kind": "ceremony"}}`, "its ceremony is not finalized"},
+		{"a finalized ceremony", `{` + shape + `, "circuit": "` + CircuitVersion + `", "setup": {"kind": "ceremony", "ceremony": {"phase1_contributions": 1, "phase2_contributions": 1, "final_sha256": "00", "close": "last-contribution"}}}`, ""},
+		{"an unknown setup", `{` + shape + `, "circuit": "` + CircuitVersion + `", "setup": {"kind": "trusted"}}`, `the keys' setup "trusted" is unknown`},
+		{"a development setup with a ceremony's record", `{` + shape + `, "circuit": "` + CircuitVersion + `", "setup": {"kind": "development", "ceremony": {"close": "beacon"}}}`, "with a ceremony's record"},
+		{"a ceremony closed in an unknown way", `{` + shape + `, "circuit": "` + CircuitVersion + `", "setup": {"kind": "ceremony", "ceremony": {"close": "never"}}}`, "the ceremony's record"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
