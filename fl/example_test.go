@@ -3,8 +3,11 @@ package fl_test
 import (
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 
 	"github.com/zkinfer/zkinfer/fl"
+	"github.com/zkinfer/zkinfer/proof/ceremony"
 )
 
 // Two clients, four parameters: the clients commit, the aggregator
@@ -43,4 +46,49 @@ func Example() {
 	// Output:
 	// factors: [65536 13107] new model: [147 -140 298 1]
 	// verified: true
+}
+
+// The keys from a ceremony instead of Setup: the circuit is written
+// without keys, one participant contributes to each phase (clients can),
+// finalize writes the keys and the clients' bases, and anyone checks the
+// chain against the directory, which recompiles the circuit for its shape.
+func ExampleOpenCeremony() {
+	s := fl.Shape{Clients: 2, Params: 4, ParamBits: 16, ParamScale: 12, UpdateBits: 12}
+	ccs, err := fl.Compile(s)
+	if err != nil {
+		panic(err)
+	}
+	dir, err := os.MkdirTemp("", "fl-ceremony")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := fl.WriteCircuit(dir, s, ccs); err != nil {
+		panic(err)
+	}
+	c, err := fl.OpenCeremony(dir)
+	if err != nil {
+		panic(err)
+	}
+	state := func(name string) string { return filepath.Join(dir, name) }
+	files := []string{state("p1-0"), state("p1-1"), state("p2-0"), state("p2-1")}
+	must := func(_ *ceremony.Step, err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(c.CeremonyInit(files[0]))
+	must(ceremony.Contribute(files[0], files[1], nil)) // a participant of phase 1
+	must(c.CeremonyPhase2(files[1], files[2], []byte("a beacon announced in advance..."), nil))
+	must(ceremony.Contribute(files[2], files[3], nil)) // a client, in phase 2
+	if err := c.CeremonyFinalizePrepared(files[3], "", ceremony.WithoutBeacon, nil); err != nil {
+		panic(err)
+	}
+	rep, err := c.VerifyCeremony(files, ceremony.VerifyOptions{})
+	fmt.Println("verified:", err == nil, "contributions:", rep.Phase1, rep.Phase2)
+	setup, _ := fl.ReadSetup(dir)
+	fmt.Println("setup:", setup.Kind)
+	// Output:
+	// verified: true contributions: 1 1
+	// setup: ceremony
 }
