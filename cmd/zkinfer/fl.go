@@ -30,10 +30,15 @@ func init() {
 		"verifiable federated aggregation: FedAvg with L2 clipping over committed client updates (docs/FEDERATED.md)", cmdFL})
 }
 
+// droppedSlot stands for a client that dropped out of the round, in fl
+// aggregate's --updates and --openings and fl verify's --commitments.
+const droppedSlot = "-"
+
 const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out DIR [--ceremony] [--dp gaussian|laplace --epsilon E [--delta D] --sensitivity S [--dp-tensors T1,T2,…]]   (once per model architecture and K)
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
        zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX [--dp … as set up]]
-       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX] [--prev-model OLD.onnx --model NEW.onnx]`
+       zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX] [--prev-model OLD.onnx --model NEW.onnx]
+       a client that dropped out: - as its update, opening and commitment, and weight 0 (docs/FEDERATED.md)`
 
 func cmdFL(fs *flag.FlagSet, args []string) error {
 	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
@@ -212,9 +217,9 @@ func readFLJSON(path string, v any) error {
 func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	modelPath := fs.String("model", "", "the previous global model (ONNX)")
 	round := fs.Uint64("round", 0, "the round number (the clients' commitments bind it)")
-	updates := fs.String("updates", "", "the clients' updates in slot order, comma-separated (ONNX or delta JSON)")
-	openings := fs.String("openings", "", "the clients' openings (fl commit --opening), in the same order")
-	weightsFlag := fs.String("weights", "", "the clients' weights (sample counts), comma-separated; default equal")
+	updates := fs.String("updates", "", "the clients' updates in slot order, comma-separated (ONNX or delta JSON); "+droppedSlot+" for a client that dropped out (weight 0)")
+	openings := fs.String("openings", "", "the clients' openings (fl commit --opening), in the same order ("+droppedSlot+" for a dropped client)")
+	weightsFlag := fs.String("weights", "", "the clients' weights (sample counts), comma-separated; default equal (0 for a dropped client)")
 	clip := fs.Float64("clip", 0, "the L2 bound C every update is clipped to (real units of the weights)")
 	out := fs.String("out", "", "the aggregated model to write (ONNX)")
 	proofPath := fs.String("proof", "", "the proof to write (JSON)")
@@ -250,6 +255,21 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 		for k := range counts {
 			counts[k] = 1
 		}
+	}
+	dropped := 0
+	for k := range ups {
+		switch d := ups[k] == droppedSlot; {
+		case d != (ops[k] == droppedSlot):
+			return usageError{fmt.Sprintf("slot %d: give %s as both its update and its opening when the client dropped out, or neither", k, droppedSlot)}
+		case d && *weightsFlag != "" && counts[k] != 0:
+			return usageError{fmt.Sprintf("slot %d dropped out: its weight must be 0, not %d", k, counts[k])}
+		case d:
+			counts[k] = 0
+			dropped++
+		}
+	}
+	if dropped == s.Clients {
+		return usageError{"every client dropped out: nothing to aggregate"}
 	}
 	cq := math.Round(math.Ldexp(*clip, s.ParamScale))
 	if !(*clip > 0) || cq >= 1<<39 {
@@ -296,6 +316,17 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	for k := range ups {
+		if ups[k] == droppedSlot {
+			// The slot holds the aggregator's own commitment to a zero
+			// update, with weight 0: it adds nothing, and the statement
+			// shows it (fl verify takes the proof's point for the slot).
+			salt, err := rand.Int(rand.Reader, ecc.BN254.ScalarField())
+			if err != nil {
+				return err
+			}
+			r.Updates, r.Salts = append(r.Updates, make([]int64, s.Params)), append(r.Salts, salt)
+			continue
+		}
 		u, err := fl.LoadUpdate(ups[k], base, s.ParamScale, s.ParamBits)
 		if err != nil {
 			return err
@@ -357,7 +388,11 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 		norms[k] = strconv.FormatFloat(math.Ldexp(math.Sqrt(n), -s.ParamScale), 'f', 3, 64)
 	}
 	report("update norms (L2): %s", strings.Join(norms, ", "))
-	fmt.Fprintf(stdout, "aggregated round %d: %d clients (%d clipped to L2 ≤ %v), wrote %s with commitment %s and %s (proved in %v)\n", *round, s.Clients, clipped, *clip, *out, pf.New, *proofPath, time.Since(t0).Round(time.Millisecond))
+	gone := ""
+	if dropped > 0 {
+		gone = fmt.Sprintf(", %d dropped out", dropped)
+	}
+	fmt.Fprintf(stdout, "aggregated round %d: %d clients (%d clipped to L2 ≤ %v%s), wrote %s with commitment %s and %s (proved in %v)\n", *round, s.Clients-dropped, clipped, *clip, gone, *out, pf.New, *proofPath, time.Since(t0).Round(time.Millisecond))
 	return nil
 }
 
@@ -426,8 +461,23 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		return usageError{"--prev-model and --model are for a circuit set up with --public-models"}
 	}
 	cs := splitList(*commitments)
+	theirs := st.Clients // the proof's commitments
 	st.Clients = nil
+	var dropped []string
 	for k, path := range cs {
+		if path == droppedSlot {
+			// A client that dropped out: the aggregator committed for its
+			// slot, and the slot must weigh nothing.
+			if k >= len(st.Weights) || k >= len(theirs) {
+				return usageError{fmt.Sprintf("--commitments: %d slots for a circuit of %d clients", len(cs), s.Clients)}
+			}
+			if st.Weights[k] != 0 {
+				return invalid(fmt.Errorf("%w: slot %d is given as dropped out, but the proof gives it weight %.5f", fl.ErrInvalid, k, float64(st.Weights[k])/(1<<fl.WeightBits)))
+			}
+			st.Clients = append(st.Clients, theirs[k])
+			dropped = append(dropped, strconv.Itoa(k))
+			continue
+		}
 		var c fl.CommitmentFile
 		if err := readFLJSON(path, &c); err != nil {
 			return err
@@ -455,7 +505,10 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		ws[k] = strconv.FormatFloat(float64(w)/(1<<fl.WeightBits), 'f', 5, 64)
 	}
 	fmt.Fprintf(stdout, "verified: round %d: the model with commitment %s is the previous model %s plus the weighted average (weights %s) of the %d committed client updates, each clipped to L2 norm ≤ %v, rounded to 2^-%d\n",
-		st.Round, pf.New, pf.Old, strings.Join(ws, ", "), s.Clients, quant.Dequantize(st.Clip, s.ParamScale), s.ParamScale)
+		st.Round, pf.New, pf.Old, strings.Join(ws, ", "), s.Clients-len(dropped), quant.Dequantize(st.Clip, s.ParamScale), s.ParamScale)
+	if len(dropped) > 0 {
+		fmt.Fprintf(stdout, "  slot(s) %s dropped out: weight 0, their commitments the aggregator's\n", strings.Join(dropped, ", "))
+	}
 	if s.DP != nil {
 		fmt.Fprintf(stdout, "  with DP-FedAvg noise from the seed committed as %s and your coins: %s\n", pf.DPCommitment, s.DP.Describe())
 	}

@@ -99,3 +99,45 @@ func TestFederatedExample(t *testing.T) {
 		t.Errorf("round 2 with round 1's openings: exit %d, %s", code, errOut)
 	}
 }
+
+// TestFederatedDropout: hospital 1 dropped out after committing. The
+// aggregator gives its slot as "-" (its own commitment to a zero update,
+// weight 0); fl verify takes "-" for that slot only if the proof weighs it
+// 0, and says so. A dropped slot with a weight, or "-" for a client the
+// proof weighs, is refused.
+func TestFederatedDropout(t *testing.T) {
+	tmp := t.TempDir()
+	at := func(name string) string { return filepath.Join(tmp, name) }
+	global := filepath.Join(flExample, "global.onnx")
+	hosp := func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
+	mustZK(t, "fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet")
+	for _, h := range []string{"0", "1", "2"} {
+		mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
+	}
+	aggregate := func(weights string) (int, string, string) {
+		return zk(t, "fl", "aggregate", at("round"), "--model", global, "--round", "1", "--updates", hosp("0")+",-,"+hosp("2"),
+			"--openings", at("o0.json")+",-,"+at("o2.json"), "--weights", weights, "--clip", "3",
+			"--out", at("global1.onnx"), "--proof", at("p.json"), "--quiet")
+	}
+	if code, _, errOut := aggregate("300,500,200"); code != exitUsage || !strings.Contains(errOut, "its weight must be 0") {
+		t.Fatalf("a dropped slot with a weight: exit %d, %s", code, errOut)
+	}
+	if code, out, errOut := aggregate("300,0,200"); code != 0 || !strings.Contains(out, "2 clients (1 clipped to L2 ≤ 3, 1 dropped out)") {
+		t.Fatalf("fl aggregate: exit %d, %q, %q", code, out, errOut)
+	}
+	prev := strings.TrimSpace(mustZK(t, "commit", global))
+	verify := func(commitments string) (int, string, string) {
+		return zk(t, "fl", "verify", at("round"), "--proof", at("p.json"), "--commitments", commitments, "--prev", prev)
+	}
+	if code, out, errOut := verify(at("c0.json") + ",-," + at("c2.json")); code != 0 || !strings.Contains(out, "of the 2 committed client updates") || !strings.Contains(out, "slot(s) 1 dropped out") {
+		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
+	}
+	for name, list := range map[string]string{
+		"hospital 1's own commitment for the dropped slot": at("c0.json") + "," + at("c1.json") + "," + at("c2.json"),
+		"a weighed client given as dropped too":            "-,-," + at("c2.json"),
+	} {
+		if code, _, errOut := verify(list); code != exitInvalid {
+			t.Errorf("%s: exit %d (%s), want %d", name, code, errOut, exitInvalid)
+		}
+	}
+}

@@ -51,7 +51,7 @@ var Suites = map[string]Suite{
 	// The log-derivative identity is judged by its own tests and by the
 	// lookups built on it: ops' LogUp range checks and dp's row table.
 	"internal/logderiv": {Pkgs: []string{"./internal/logderiv", "./ops", "./dp"}, Run: "^(TestAssertEqual|TestSum|TestLogUp.*|TestSamplerRejects)$"},
-	"fl":                {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestCollusionFieldUpdates|TestUpdateRange|TestModelRangeForgeries)$"},
+	"fl":                {Pkgs: []string{"./fl"}, Run: "^(TestSoundness|TestDPRound|TestAggregateProveVerify|TestPublicModels|TestDPPublicModels|TestCollusionFieldUpdates|TestUpdateRange|TestModelRangeForgeries)$"},
 }
 
 // Status is a mutant's verdict.
