@@ -38,7 +38,8 @@ const flUsage = `usage: zkinfer fl setup --model GLOBAL.onnx --clients K --out D
        zkinfer fl commit UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json   (each client)
        zkinfer fl aggregate DIR --model GLOBAL.onnx --round R --updates U0,U1,… --openings O0,O1,… --weights a0,a1,… --clip C --out NEW.onnx --proof P.json [--dp-seed SEED --dp-coins HEX [--dp … as set up]]
        zkinfer fl verify DIR --proof P.json --commitments C0,C1,… --prev OLD_COMMITMENT [--round R] [--clip C] [--model-commitment NEW] [--dp-commitment DPCOMMIT --dp-coins HEX] [--prev-model OLD.onnx --model NEW.onnx]
-       a client that dropped out: - as its update, opening and commitment, and weight 0 (docs/FEDERATED.md)`
+       a client that dropped out: - as its update, opening and commitment, and weight 0 (docs/FEDERATED.md)
+       zkinfer fl account DIR --rounds R [--delta D]   (DP: the privacy of R rounds together)`
 
 func cmdFL(fs *flag.FlagSet, args []string) error {
 	for len(args) > 0 && (args[0] == "--quiet" || args[0] == "-quiet") {
@@ -47,7 +48,7 @@ func cmdFL(fs *flag.FlagSet, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		if len(args) == 0 {
 			fmt.Fprintln(stderr, flUsage)
-			return usageError{"give a subcommand (setup, commit, aggregate, verify)"}
+			return usageError{"give a subcommand (setup, commit, aggregate, verify, account)"}
 		}
 		fmt.Fprintln(stdout, flUsage)
 		return nil
@@ -60,10 +61,11 @@ func cmdFL(fs *flag.FlagSet, args []string) error {
 		"commit":    {"UPDATE --model GLOBAL.onnx --key DIR --slot k --round R --out C.json --opening O.json", cmdFLCommit},
 		"aggregate": {"DIR --model GLOBAL.onnx --round R --updates … --openings … --weights … --clip C --out NEW.onnx --proof P.json", cmdFLAggregate},
 		"verify":    {"DIR --proof P.json --commitments … --prev OLD_COMMITMENT", cmdFLVerify},
+		"account":   {"DIR --rounds R [--delta D]", cmdFLAccount},
 	}
 	sub, ok := subs[args[0]]
 	if !ok {
-		return usageError{fmt.Sprintf("unknown subcommand %.40q (setup, commit, aggregate, verify)", args[0])}
+		return usageError{fmt.Sprintf("unknown subcommand %.40q (setup, commit, aggregate, verify, account)", args[0])}
 	}
 	sfs := flag.NewFlagSet("fl "+args[0], flag.ContinueOnError)
 	sfs.SetOutput(io.Discard)
@@ -519,5 +521,33 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintf(stdout, "trust: %s%s\n", r.Trust(), check)
 	}
+	return nil
+}
+
+// cmdFLAccount composes R rounds of a DP circuit's releases: a client
+// takes part in every round, so its data's privacy is that of all of them
+// together (fl.DPShape.Composed).
+func cmdFLAccount(fs *flag.FlagSet, args []string) error {
+	rounds := fs.Int("rounds", 0, "the number of rounds a client takes part in")
+	delta := fs.Float64("delta", 0, "the δ to account at (default: the round's own δ for the Gaussian, none for the Laplace)")
+	pos, err := parse(fs, args, 1, "rounds")
+	if err != nil {
+		return err
+	}
+	if *rounds < 1 {
+		return usageError{fmt.Sprintf("--rounds %d: give at least 1", *rounds)}
+	}
+	s, err := fl.ReadShape(pos[0])
+	if err != nil {
+		return err
+	}
+	if s.DP == nil {
+		return usageError{pos[0] + " was set up without DP (fl setup --dp): its rounds add no noise, there is no privacy to account"}
+	}
+	eps, d, err := s.DP.Composed(*rounds, *delta)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	fmt.Fprintf(stdout, "%d rounds together are (ε = %.4g, δ = %.3g)-DP for one client's updates replaced in every round (zCDP composition: docs/FEDERATED.md); one round: %s\n", *rounds, eps, d, s.DP.Describe())
 	return nil
 }

@@ -60,6 +60,10 @@ func TestFederatedDP(t *testing.T) {
 	if code, out, errOut := verify("--dp-commitment", at("dpc.json"), "--dp-coins", coins); code != 0 || !strings.Contains(out, "discrete Gaussian of σ") || !strings.Contains(out, "ε = 1") {
 		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
 	}
+	// Ten rounds together: more than one round's ε = 1, less than ten.
+	if out := mustZK(t, "fl", "account", at("round"), "--rounds", "10", "--delta", "1e-5"); !strings.Contains(out, "10 rounds together are (ε = 3.") {
+		t.Fatalf("fl account printed %q", out)
+	}
 	other := strings.TrimSpace(mustZK(t, "dp", "coins"))
 	mustZK(t, "dp", "commit", "--seed-out", at("seed2.json"), "--out", at("dpc2.json"))
 	for name, args := range map[string][]string{
