@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"math/bits"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -243,17 +244,12 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	if len(ups) != s.Clients || len(ops) != s.Clients {
 		return usageError{fmt.Sprintf("%d updates and %d openings for a circuit of %d clients: give one of each per slot, in slot order", len(ups), len(ops), s.Clients)}
 	}
-	counts := make([]int64, s.Clients)
-	if ws := splitList(*weightsFlag); ws != nil {
-		if len(ws) != s.Clients {
-			return usageError{fmt.Sprintf("%d weights for %d clients", len(ws), s.Clients)}
-		}
-		for k, w := range ws {
-			if counts[k], err = strconv.ParseInt(strings.TrimSpace(w), 10, 64); err != nil || counts[k] < 0 {
-				return usageError{fmt.Sprintf("--weights: %q is not a nonnegative integer", w)}
-			}
-		}
-	} else {
+	counts, err := parseCounts(*weightsFlag, s.Clients)
+	if err != nil {
+		return err
+	}
+	if counts == nil {
+		counts = make([]int64, s.Clients)
 		for k := range counts {
 			counts[k] = 1
 		}
@@ -405,6 +401,7 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	round := fs.Int64("round", -1, "the round the proof must be of")
 	newCom := fs.String("model-commitment", "", "the commitment the aggregated model must have")
 	clip := fs.Float64("clip", 0, "the L2 bound the round must have clipped to (real units; the proof's is printed either way)")
+	weightsFlag := fs.String("weights", "", "the clients' weights (sample counts) the round must have used, comma-separated (0 for a client that dropped out; the proof's are printed either way)")
 	dpv := dpVerifyFlags(fs)
 	prevModel := fs.String("prev-model", "", "with public models: the previous global model (ONNX); its commitment must be --prev")
 	newModel := fs.String("model", "", "with public models: the aggregated model (ONNX); its commitment must be the proof's")
@@ -449,6 +446,17 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 	}
 	if *clip != 0 && math.Round(math.Ldexp(*clip, s.ParamScale)) != float64(st.Clip) {
 		return invalid(fmt.Errorf("%w: the proof clips to L2 ≤ %v, not --clip %v", fl.ErrInvalid, quant.Dequantize(st.Clip, s.ParamScale), *clip))
+	}
+	if counts, err := parseCounts(*weightsFlag, s.Clients); err != nil {
+		return err
+	} else if counts != nil {
+		want, err := fl.Weights(counts)
+		if err != nil {
+			return usageError{"--weights: " + err.Error()}
+		}
+		if !slices.Equal(want, st.Weights) {
+			return invalid(fmt.Errorf("%w: the proof weighs the clients %v (units of 2^-%d), --weights %s gives %v", fl.ErrInvalid, st.Weights, fl.WeightBits, *weightsFlag, want))
+		}
 	}
 	if s.DP != nil {
 		if err := flDPExpect(dpv, st); err != nil {
@@ -550,4 +558,25 @@ func cmdFLAccount(fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(stdout, "%d rounds together are (ε = %.4g, δ = %.3g)-DP for one client's updates replaced in every round (zCDP composition: docs/FEDERATED.md); one round: %s\n", *rounds, eps, d, s.DP.Describe())
 	return nil
+}
+
+// parseCounts parses --weights, the clients' sample counts in slot order
+// (nil when not given).
+func parseCounts(list string, n int) ([]int64, error) {
+	ws := splitList(list)
+	if ws == nil {
+		return nil, nil
+	}
+	if len(ws) != n {
+		return nil, usageError{fmt.Sprintf("--weights: %d weights for %d clients", len(ws), n)}
+	}
+	counts := make([]int64, n)
+	for k, w := range ws {
+		c, err := strconv.ParseInt(strings.TrimSpace(w), 10, 64)
+		if err != nil || c < 0 {
+			return nil, usageError{fmt.Sprintf("--weights: %q is not a nonnegative integer", w)}
+		}
+		counts[k] = c
+	}
+	return counts, nil
 }

@@ -126,11 +126,19 @@ func TestFederatedDropout(t *testing.T) {
 		t.Fatalf("fl aggregate: exit %d, %q, %q", code, out, errOut)
 	}
 	prev := strings.TrimSpace(mustZK(t, "commit", global))
-	verify := func(commitments string) (int, string, string) {
-		return zk(t, "fl", "verify", at("round"), "--proof", at("p.json"), "--commitments", commitments, "--prev", prev)
+	verify := func(commitments string, extra ...string) (int, string, string) {
+		return zk(t, append([]string{"fl", "verify", at("round"), "--proof", at("p.json"), "--commitments", commitments, "--prev", prev}, extra...)...)
 	}
 	if code, out, errOut := verify(at("c0.json") + ",-," + at("c2.json")); code != 0 || !strings.Contains(out, "of the 2 committed client updates") || !strings.Contains(out, "slot(s) 1 dropped out") {
 		t.Fatalf("fl verify: exit %d, %q, %q", code, out, errOut)
+	}
+	// A verifier who knows the sample counts requires them: the round's
+	// (hospital 1 out), not the three hospitals'.
+	if code, _, errOut := verify(at("c0.json")+",-,"+at("c2.json"), "--weights", "300,0,200"); code != 0 {
+		t.Fatalf("fl verify --weights 300,0,200: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := verify(at("c0.json")+",-,"+at("c2.json"), "--weights", "300,500,200"); code != exitInvalid || !strings.Contains(errOut, "the proof weighs the clients") {
+		t.Fatalf("fl verify --weights 300,500,200: exit %d, %s", code, errOut)
 	}
 	for name, list := range map[string]string{
 		"hospital 1's own commitment for the dropped slot": at("c0.json") + "," + at("c1.json") + "," + at("c2.json"),
