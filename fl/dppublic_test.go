@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	cs "github.com/consensys/gnark/constraint/bn254"
+
 	"github.com/zkinfer/zkinfer/dp"
 )
 
@@ -19,14 +21,7 @@ import (
 func TestDPPublicModels(t *testing.T) {
 	s := dpShape(t)
 	s.PublicModels = true
-	ccs, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := Setup(s, ccs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ccs, keys := setUp(t, s)
 	honest := testDPRound(1)
 	if _, err := Aggregate(s, honest); err == nil {
 		t.Fatal("a DP round with public models aggregated without the previous model's basis")
@@ -119,4 +114,18 @@ func TestDPPublicModels(t *testing.T) {
 	if err := prove(r2, res2); err != nil {
 		t.Fatalf("the round on another previous model fails: %v", err)
 	}
+}
+
+// setUp compiles and sets up shape s.
+func setUp(t *testing.T, s Shape) (*cs.R1CS, *Keys) {
+	t.Helper()
+	ccs, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := Setup(s, ccs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ccs, keys
 }

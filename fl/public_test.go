@@ -17,14 +17,7 @@ import (
 func TestPublicModels(t *testing.T) {
 	s := testShape
 	s.PublicModels = true
-	ccs, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := Setup(s, ccs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ccs, keys := setUp(t, s)
 	r := testRound(1)
 	res, err := Aggregate(s, r)
 	if err != nil {

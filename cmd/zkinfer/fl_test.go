@@ -106,14 +106,7 @@ func TestFederatedExample(t *testing.T) {
 // 0, and says so. A dropped slot with a weight, or "-" for a client the
 // proof weighs, is refused.
 func TestFederatedDropout(t *testing.T) {
-	tmp := t.TempDir()
-	at := func(name string) string { return filepath.Join(tmp, name) }
-	global := filepath.Join(flExample, "global.onnx")
-	hosp := func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
-	mustZK(t, "fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet")
-	for _, h := range []string{"0", "1", "2"} {
-		mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
-	}
+	at, global, hosp := flCommitted(t)
 	aggregate := func(weights string) (int, string, string) {
 		return zk(t, "fl", "aggregate", at("round"), "--model", global, "--round", "1", "--updates", hosp("0")+",-,"+hosp("2"),
 			"--openings", at("o0.json")+",-,"+at("o2.json"), "--weights", weights, "--clip", "3",
@@ -148,4 +141,20 @@ func TestFederatedDropout(t *testing.T) {
 			t.Errorf("%s: exit %d (%s), want %d", name, code, errOut, exitInvalid)
 		}
 	}
+}
+
+// flCommitted sets up examples/federated's round in a new directory
+// (at("round"), fl setup with the extra flags) and commits the three
+// hospitals' updates for round 1 (at("c0.json"), at("o0.json"), …).
+func flCommitted(t *testing.T, setup ...string) (at func(string) string, global string, hosp func(string) string) {
+	t.Helper()
+	tmp := t.TempDir()
+	at = func(name string) string { return filepath.Join(tmp, name) }
+	global = filepath.Join(flExample, "global.onnx")
+	hosp = func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
+	mustZK(t, append([]string{"fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet"}, setup...)...)
+	for _, h := range []string{"0", "1", "2"} {
+		mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
+	}
+	return at, global, hosp
 }

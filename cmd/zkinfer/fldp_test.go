@@ -118,15 +118,7 @@ func TestFederatedPublicModels(t *testing.T) {
 // (fl.ModelKey), the verifier holds both models, and other coins are
 // refused.
 func TestFederatedDPPublicModels(t *testing.T) {
-	tmp := t.TempDir()
-	at := func(name string) string { return filepath.Join(tmp, name) }
-	global := filepath.Join(flExample, "global.onnx")
-	hosp := func(h string) string { return filepath.Join(flExample, "hospital"+h+".onnx") }
-	mustZK(t, "fl", "setup", "--model", global, "--clients", "3", "--out", at("round"), "--quiet", "--public-models",
-		"--dp", "gaussian", "--epsilon", "1", "--delta", "1e-5", "--sensitivity", "0.015")
-	for _, h := range []string{"0", "1", "2"} {
-		mustZK(t, "fl", "commit", hosp(h), "--model", global, "--key", at("round"), "--slot", h, "--round", "1", "--out", at("c"+h+".json"), "--opening", at("o"+h+".json"))
-	}
+	at, global, hosp := flCommitted(t, "--public-models", "--dp", "gaussian", "--epsilon", "1", "--delta", "1e-5", "--sensitivity", "0.015")
 	mustZK(t, "dp", "commit", "--seed-out", at("seed.json"), "--out", at("dpc.json"))
 	coins := strings.TrimSpace(mustZK(t, "dp", "coins"))
 	mustZK(t, "fl", "aggregate", at("round"), "--model", global, "--round", "1",
