@@ -10,6 +10,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/hash_to_field"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/proof"
 )
 
 // Public models (Shape.PublicModels). In FedAvg every client receives the
@@ -53,11 +55,7 @@ func ModelKey(basis []curve.G1Affine, w []int64) (*big.Int, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := hash_to_field.New([]byte(constraint.CommitmentDst))
-	h.Write(constraint.SerializeCommitment(p.Marshal(), nil, (fr.Bits-1)/8+1))
-	b := h.Sum(nil)
-	var e fr.Element
-	e.SetBytes(b[:min(fr.Bytes, h.Size())])
+	e := proof.CommitmentValue(hash_to_field.New([]byte(constraint.CommitmentDst)), &p, nil)
 	return e.BigInt(new(big.Int)), nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"hash"
 	"math/big"
 	"runtime"
 	"runtime/debug"
@@ -167,11 +168,7 @@ func (c *Compiled) solveGroth16(kf *keyFile, wit witness.Witness, opt backend.Pr
 			if s.proof.Commitments[i], err = kf.commit(i, s.committed[i]); err != nil {
 				return err
 			}
-			hashToField.Write(constraint.SerializeCommitment(s.proof.Commitments[i].Marshal(), hashed, (fr.Bits-1)/8+1))
-			sum := hashToField.Sum(nil)
-			hashToField.Reset()
-			var res fr.Element
-			res.SetBytes(sum[:min(fr.Bytes, hashToField.Size())])
+			res := CommitmentValue(hashToField, &s.proof.Commitments[i], hashed)
 			res.BigInt(out[0])
 			return nil
 		}))
@@ -472,4 +469,19 @@ func parallel(n int, work func(start, end int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// CommitmentValue is the value a Groth16 (BSB22) commitment gives the
+// circuit: the commitment point and the public values it also commits to
+// (hashed), hashed to the field with h (gnark's hash_to_field over
+// constraint.CommitmentDst unless the proof is made for another
+// verifier), as gnark's prover and verifier compute it. h is reset.
+func CommitmentValue(h hash.Hash, p *curve.G1Affine, hashed []*big.Int) fr.Element {
+	h.Reset()
+	h.Write(constraint.SerializeCommitment(p.Marshal(), hashed, (fr.Bits-1)/8+1))
+	sum := h.Sum(nil)
+	h.Reset()
+	var res fr.Element
+	res.SetBytes(sum[:min(fr.Bytes, h.Size())])
+	return res
 }
