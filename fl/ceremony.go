@@ -137,7 +137,7 @@ func (c *Ceremony) readCircuit() (*cs.R1CS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fl: %w", err)
 	}
-	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != c.file.CircuitSHA256 {
+	if sha256Hex(b) != c.file.CircuitSHA256 {
 		return nil, fmt.Errorf("fl: %s is not the circuit %s records (sha256 %.16s…): run fl setup --ceremony again", filepath.Join(c.Dir, CircuitFile), ShapeFile, c.file.CircuitSHA256)
 	}
 	r := new(cs.R1CS)
@@ -155,14 +155,28 @@ func (c *Ceremony) recompile() (*cs.R1CS, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	if _, err := r.WriteTo(&b); err != nil {
-		return nil, fmt.Errorf("fl: %w", err)
+	_, sum, err := encodeCircuit(r)
+	if err != nil {
+		return nil, err
 	}
-	if sum := sha256.Sum256(b.Bytes()); hex.EncodeToString(sum[:]) != c.file.CircuitSHA256 {
-		return nil, fmt.Errorf("fl: %s's circuit (sha256 %.16s…) is not the aggregation circuit this zkinfer compiles for its shape (%.16s…): the ceremony was run for another circuit", c.Dir, c.file.CircuitSHA256, hex.EncodeToString(sum[:]))
+	if sum != c.file.CircuitSHA256 {
+		return nil, fmt.Errorf("fl: %s's circuit (sha256 %.16s…) is not the aggregation circuit this zkinfer compiles for its shape (%.16s…): the ceremony was run for another circuit", c.Dir, c.file.CircuitSHA256, sum)
 	}
 	return r, nil
+}
+
+// encodeCircuit is CircuitFile's content for ccs and its SHA-256 (hex).
+func encodeCircuit(ccs *cs.R1CS) ([]byte, string, error) {
+	var b bytes.Buffer
+	if _, err := ccs.WriteTo(&b); err != nil {
+		return nil, "", fmt.Errorf("fl: writing %s: %w", CircuitFile, err)
+	}
+	return b.Bytes(), sha256Hex(b.Bytes()), nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // DefaultStatePath is where the coordinator writes the first state file of
@@ -261,14 +275,20 @@ func (c *Ceremony) keysOf(pk, vk ceremony.Key) (*Keys, error) {
 func (c *Ceremony) VerifyCeremony(files []string, opt ceremony.VerifyOptions) (*ceremony.Report, error) {
 	opt.Circuit = c.circuit(c.recompile)
 	opt.Keys = nil
+	var pk *groth16bn254.ProvingKey // as Verify read and checked it
 	if !opt.InProgress {
-		opt.Keys = c.storedKeys()
+		opt.Keys = c.storedKeys(&pk)
 	}
 	rep, err := ceremony.Verify(files, opt)
 	if err != nil || opt.InProgress {
 		return rep, err
 	}
-	if err := c.checkBases(); err != nil {
+	if pk == nil { // not read by Verify: it always reads keys it can
+		if pk, err = ReadProvingKey(c.Dir); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.checkBases(pk); err != nil {
 		return nil, err
 	}
 	rep.Keys += fmt.Sprintf(", and so are the bases in %s", ClientsKeyFile)
@@ -278,8 +298,9 @@ func (c *Ceremony) VerifyCeremony(files []string, opt ceremony.VerifyOptions) (*
 	return rep, nil
 }
 
-// storedKeys are the directory's keys and their record, for Verify.
-func (c *Ceremony) storedKeys() ceremony.StoredKeys {
+// storedKeys are the directory's keys and their record, for Verify; the
+// proving key, once read, is kept in *pk.
+func (c *Ceremony) storedKeys(pk **groth16bn254.ProvingKey) ceremony.StoredKeys {
 	return ceremony.StoredKeys{
 		Dir: c.Dir, RecordFile: ShapeFile,
 		PKPath: filepath.Join(c.Dir, PKFile), VKPath: filepath.Join(c.Dir, VKFile),
@@ -290,12 +311,12 @@ func (c *Ceremony) storedKeys() ceremony.StoredKeys {
 			return c.file.Setup.Ceremony, nil
 		},
 		Read: func() (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
-			pk, err := ReadProvingKey(c.Dir)
-			if err != nil {
+			var err error
+			if *pk, err = ReadProvingKey(c.Dir); err != nil {
 				return nil, nil, err
 			}
 			vk, err := ReadVerifyingKey(c.Dir)
-			return pk, vk, err
+			return *pk, vk, err
 		},
 	}
 }
@@ -303,11 +324,7 @@ func (c *Ceremony) storedKeys() ceremony.StoredKeys {
 // checkBases checks that ClientsKeyFile (and ModelsKeyFile) hold the
 // proving key's commitment bases, point for point: the clients commit
 // under ClientsKeyFile's, the proof under the key's.
-func (c *Ceremony) checkBases() error {
-	pk, err := ReadProvingKey(c.Dir)
-	if err != nil {
-		return err
-	}
+func (c *Ceremony) checkBases(pk *groth16bn254.ProvingKey) error {
 	keys := &Keys{PK: pk}
 	s := c.file.Shape
 	if err := keys.extractBases(s); err != nil {

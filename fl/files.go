@@ -3,7 +3,6 @@ package fl
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -63,15 +62,14 @@ func writeDir(dir string, s Shape, ccs *cs.R1CS, keys *Keys, setup SetupRecord) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	var circ bytes.Buffer
-	if _, err := ccs.WriteTo(&circ); err != nil {
-		return fmt.Errorf("fl: writing %s: %w", CircuitFile, err)
+	circ, sum, err := encodeCircuit(ccs)
+	if err != nil {
+		return err
 	}
-	sum := sha256.Sum256(circ.Bytes())
-	f := shapeFile{Shape: s, Circuit: CircuitVersion, CircuitSHA256: hex.EncodeToString(sum[:]), Constraints: ccs.GetNbConstraints(), Setup: &setup}
+	f := shapeFile{Shape: s, Circuit: CircuitVersion, CircuitSHA256: sum, Constraints: ccs.GetNbConstraints(), Setup: &setup}
 	var files atomicfile.Set
 	defer files.Discard()
-	if err := files.AddBytes(filepath.Join(dir, CircuitFile), circ.Bytes()); err != nil {
+	if err := files.AddBytes(filepath.Join(dir, CircuitFile), circ); err != nil {
 		return err
 	}
 	stale := []string{PKFile, VKFile, ClientsKeyFile, ModelsKeyFile}
