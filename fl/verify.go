@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
@@ -24,6 +25,12 @@ type Statement struct {
 	New     *big.Int // the aggregated model's commitment
 	// Clients are the clients' published commitments, in slot order.
 	Clients []curve.G1Affine
+	// Dropped marks, when not nil, the slots of clients that dropped out
+	// after committing: the proof's own commitment stands for theirs (the
+	// aggregator's, to a zero update; Clients[k] is ignored), which is
+	// sound only because Verify requires such a slot to weigh 0 (its
+	// update then adds nothing, whatever it is).
+	Dropped []bool
 	// SeedCom and Coins are, with DP, the aggregator's published seed
 	// commitment and the coins' value (dp.CoinsValue of the verifier's
 	// coins).
@@ -46,21 +53,31 @@ func Verify(s Shape, vk *groth16bn254.VerifyingKey, prf *groth16bn254.Proof, st 
 	if err := s.Check(); err != nil {
 		return err
 	}
-	if len(st.Clients) != s.Clients || len(st.Weights) != s.Clients {
-		return fmt.Errorf("fl: %d client commitments and %d weights for a circuit of %d clients: give every client's commitment, in slot order", len(st.Clients), len(st.Weights), s.Clients)
-	}
-	for k := range st.Clients {
-		for j := range k {
-			if st.Clients[j].Equal(&st.Clients[k]) {
-				return fmt.Errorf("%w: client commitments %d and %d are the same point: one update counted twice", ErrInvalid, j, k)
-			}
-		}
+	if len(st.Clients) != s.Clients || len(st.Weights) != s.Clients || (st.Dropped != nil && len(st.Dropped) != s.Clients) {
+		return fmt.Errorf("fl: %d client commitments, %d weights and %d dropout marks for a circuit of %d clients: give every client's commitment, in slot order", len(st.Clients), len(st.Weights), len(st.Dropped), s.Clients)
 	}
 	if need := s.Clients + 2*boolInt(s.PublicModels); len(prf.Commitments) < need {
 		return fmt.Errorf("%w: the proof carries %d commitments, the circuit %d: it is another circuit's", ErrInvalid, len(prf.Commitments), need)
 	}
-	for k := range st.Clients {
-		if !prf.Commitments[k].Equal(&st.Clients[k]) {
+	clients := slices.Clone(st.Clients)
+	for k, d := range st.Dropped {
+		if !d {
+			continue
+		}
+		if st.Weights[k] != 0 {
+			return fmt.Errorf("%w: slot %d is given as dropped out, but the proof weighs it %.5f", ErrInvalid, k, float64(st.Weights[k])/(1<<WeightBits))
+		}
+		clients[k] = prf.Commitments[k]
+	}
+	for k := range clients {
+		for j := range k {
+			if clients[j].Equal(&clients[k]) {
+				return fmt.Errorf("%w: client commitments %d and %d are the same point: one update counted twice", ErrInvalid, j, k)
+			}
+		}
+	}
+	for k := range clients {
+		if !prf.Commitments[k].Equal(&clients[k]) {
 			return fmt.Errorf("%w: the proof's commitment %d is not client %d's published commitment (an update changed after it was committed, or a client dropped, replaced or out of order)", ErrInvalid, k, k)
 		}
 	}

@@ -132,7 +132,7 @@ func cmdFLSetup(fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote the aggregation circuit (%d constraints, size 2^%d) to %s without keys: run its ceremony (zkinfer ceremony phase2 %s --prepared FILE, each participant ceremony contribute … --dir %s, ceremony finalize STATE %s --no-beacon --prepared FILE), then give clients %s and %s, verifiers %s and %s\n",
-			ccs.GetNbConstraints(), bits.Len(uint(max(ccs.GetNbConstraints(), 2)-1)), *out, *out, *out, *out, fl.ShapeFile, fl.ClientsKeyFile, fl.ShapeFile, fl.VKFile)
+			ccs.GetNbConstraints(), bits.TrailingZeros64(ecc.NextPowerOfTwo(uint64(ccs.GetNbConstraints()))), *out, *out, *out, *out, fl.ShapeFile, fl.ClientsKeyFile, fl.ShapeFile, fl.VKFile)
 		return nil
 	}
 	t0 = time.Now()
@@ -471,20 +471,11 @@ func cmdFLVerify(fs *flag.FlagSet, args []string) error {
 		return usageError{"--prev-model and --model are for a circuit set up with --public-models"}
 	}
 	cs := splitList(*commitments)
-	theirs := st.Clients // the proof's commitments
-	st.Clients = nil
+	st.Clients, st.Dropped = nil, make([]bool, len(cs))
 	var dropped []string
 	for k, path := range cs {
-		if path == droppedSlot {
-			// A client that dropped out: the aggregator committed for its
-			// slot, and the slot must weigh nothing.
-			if k >= len(st.Weights) || k >= len(theirs) {
-				return usageError{fmt.Sprintf("--commitments: %d slots for a circuit of %d clients", len(cs), s.Clients)}
-			}
-			if st.Weights[k] != 0 {
-				return invalid(fmt.Errorf("%w: slot %d is given as dropped out, but the proof gives it weight %.5f", fl.ErrInvalid, k, float64(st.Weights[k])/(1<<fl.WeightBits)))
-			}
-			st.Clients = append(st.Clients, theirs[k])
+		if path == droppedSlot { // fl.Verify requires the slot to weigh 0
+			st.Clients, st.Dropped[k] = append(st.Clients, fl.Point{}), true
 			dropped = append(dropped, strconv.Itoa(k))
 			continue
 		}
