@@ -43,36 +43,31 @@ func (d *DPShape) Composed(rounds int, delta float64) (eps, totalDelta float64, 
 	r := float64(rounds)
 	eta := float64(d.offset()+2) * math.Ldexp(1, -dp.UniformBits)
 	slack := func(e float64) float64 { return (1 + math.Exp(e)) * r * float64(d.Count) * eta }
-	var rho float64
 	if m.Kind == dp.Laplace {
-		rho = r * eps0 * eps0 / 2
-	} else {
-		sigma, _ := m.Sigma.Rat().Float64()
-		rho = r * float64(m.Sensitivity*m.Sensitivity) / (2 * sigma * sigma)
-	}
-	basic := math.Inf(1) // the Laplace's R·ε₀-DP
-	if m.Kind == dp.Laplace {
-		basic = r * eps0
-	}
-	if delta == 0 {
-		if m.Kind == dp.Laplace {
+		basic := r * eps0 // R·ε₀-DP
+		if delta == 0 {
 			return basic, slack(basic), nil
 		}
+		e, ok := zcdpEpsilon(r*eps0*eps0/2, delta, slack)
+		if slack(basic) <= delta && (!ok || e >= basic) {
+			return basic, slack(basic), nil
+		}
+		return composedOrErr(e, ok, delta, rounds)
+	}
+	if delta == 0 {
 		_, delta = d.Accounting()
 	}
-	if basic < math.Inf(1) && slack(basic) <= delta {
-		// basic composition needs no more δ than the slack; the zCDP
-		// route may still give a smaller ε
-		if e, ok := zcdpEpsilon(rho, delta, slack); ok && e < basic {
-			return e, delta, nil
-		}
-		return basic, slack(basic), nil
-	}
-	e, ok := zcdpEpsilon(rho, delta, slack)
+	sigma, _ := m.Sigma.Rat().Float64()
+	e, ok := zcdpEpsilon(r*float64(m.Sensitivity*m.Sensitivity)/(2*sigma*sigma), delta, slack)
+	return composedOrErr(e, ok, delta, rounds)
+}
+
+// composedOrErr is zcdpEpsilon's answer as Composed's.
+func composedOrErr(eps float64, ok bool, delta float64, rounds int) (float64, float64, error) {
 	if !ok {
 		return 0, 0, fmt.Errorf("fl: no ε gives δ = %g after %d rounds (the tables' slack alone exceeds it): accept a larger δ", delta, rounds)
 	}
-	return e, delta, nil
+	return eps, delta, nil
 }
 
 // zcdpEpsilon is the least ε (bisection, to 10^-6) with

@@ -26,7 +26,7 @@ type ceremonyDir struct {
 	// keepKeys refuses to replace keys the directory has, unless force.
 	keepKeys func(force bool) error
 	// wrote names the files finalize writes.
-	wrote func() string
+	wrote string
 }
 
 // isFL reports whether dir was set up by `fl setup`.
@@ -47,7 +47,7 @@ func openCeremonyDir(dir string) (ceremonyDir, error) {
 			keepKeys: func(force bool) error {
 				return keepKeyFiles(dir, string(c.Setup().Kind), force)
 			},
-			wrote: func() string { return proof.ProvingKey + ", " + proof.VerifyingKey + " and " + fl.ClientsKeyFile },
+			wrote: proof.ProvingKey + ", " + proof.VerifyingKey + " and " + fl.ClientsKeyFile,
 		}, nil
 	}
 	c, err := proof.Open(dir)
@@ -57,7 +57,7 @@ func openCeremonyDir(dir string) (ceremonyDir, error) {
 	return ceremonyDir{
 		ceremonySteps: c,
 		keepKeys:      func(force bool) error { return keepKeys(c, force) },
-		wrote:         func() string { return proof.ProvingKey + " and " + proof.VerifyingKey },
+		wrote:         proof.ProvingKey + " and " + proof.VerifyingKey,
 	}, nil
 }
 

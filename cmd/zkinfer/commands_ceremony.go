@@ -395,7 +395,7 @@ func ceremonyFinalize(fs *flag.FlagSet, args []string) error {
 	if err := c.CeremonyFinalizePrepared(pos[0], *prepared, closing, progress(*quiet)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s into %s from the ceremony ending with %s\n", c.wrote(), pos[1], pos[0])
+	fmt.Fprintf(stdout, "wrote %s into %s from the ceremony ending with %s\n", c.wrote, pos[1], pos[0])
 	printClosing("", closing)
 	fmt.Fprintf(stdout, "trust: %s\n", ceremonyTrust(pos[1]))
 	return nil

@@ -64,7 +64,8 @@ func bucketWidth(t, k int) uint {
 // scratch.
 func sum[T, A any, PT jacobian[T, A], PA point[A]](acc *T, pts []A, terms []term, cs []coeff, skipLong bool, buckets *[]T) {
 	k, short := 0, 0
-	var groups []longTerm[T] // the long terms, by coefficient
+	var few [4]longTerm[T]
+	groups := few[:0] // the long terms, by coefficient (a wire has few but the constant one)
 	for _, t := range terms {
 		c := &cs[t.coeff]
 		if c.short {
