@@ -4,15 +4,16 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/hash/poseidon2"
+
+	"github.com/zkinfer/zkinfer/circuit/sponge"
 )
 
 // The dataset commitment packs non-negative values of known widths into
 // field elements of at most packLimit bits, as package circuit packs a
 // tensor, and hashes the header, the packed elements and the salt with
-// Poseidon2's Merkle–Damgård construction.
+// package sponge (Poseidon2 of width 16 as a sponge), as package circuit
+// hashes a tensor.
 
 const packLimit = 253
 
@@ -43,26 +44,10 @@ func packNative(vals []*big.Int, widths []int) []*big.Int {
 }
 
 func hashNative(header, packed []*big.Int, salt *big.Int) fr.Element {
-	h := p2native.NewMerkleDamgardHasher()
-	write := func(v *big.Int) {
-		var e fr.Element
-		e.SetBigInt(v)
-		b := e.Bytes()
-		h.Write(b[:])
-	}
-	for _, v := range header {
-		write(v)
-	}
-	for _, v := range packed {
-		write(v)
-	}
 	if salt == nil {
 		salt = new(big.Int)
 	}
-	write(salt)
-	var out fr.Element
-	out.SetBytes(h.Sum(nil))
-	return out
+	return sponge.HashInts(append(append(append([]*big.Int{}, header...), packed...), salt)...)
 }
 
 // packCircuit is packNative over variables: a linear combination, free in
@@ -85,14 +70,9 @@ func packCircuit(api frontend.API, vals []frontend.Variable, widths []int) []fro
 }
 
 func hashCircuit(api frontend.API, header []*big.Int, packed []frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
-	h, err := poseidon2.New(api)
-	if err != nil {
-		return nil, err
-	}
+	msg := make([]frontend.Variable, 0, len(header)+len(packed)+1)
 	for _, v := range header {
-		h.Write(v)
+		msg = append(msg, v)
 	}
-	h.Write(packed...)
-	h.Write(salt)
-	return h.Sum(), nil
+	return sponge.HashVariables(api, append(append(msg, packed...), salt))
 }

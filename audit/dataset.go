@@ -297,7 +297,9 @@ type CommitmentFile struct {
 }
 
 // CommitmentFormat names the commitment file's version.
-const CommitmentFormat = "zkinfer-dataset-commitment-v1"
+// Version 2 hashes with package circuit/sponge; a version 1 commitment is
+// of another hash, which this zkinfer does not compute.
+const CommitmentFormat = "zkinfer-dataset-commitment-v2"
 
 // ReadCommitment reads a commitment file.
 func ReadCommitment(path string) (*CommitmentFile, error) {
@@ -310,7 +312,7 @@ func ReadCommitment(path string) (*CommitmentFile, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if c.Format != CommitmentFormat {
-		return nil, fmt.Errorf("%s: format %.40q is not %s", path, c.Format, CommitmentFormat)
+		return nil, fmt.Errorf("%s: format %.40q is not %s: commit the dataset again with this zkinfer (zkinfer dataset commit)", path, c.Format, CommitmentFormat)
 	}
 	if _, err := circuit.ParseSalt(c.Commitment); err != nil || !strings.HasPrefix(c.Commitment, "0x") {
 		return nil, fmt.Errorf("%s: commitment %.80q is not a field element in hex", path, c.Commitment)

@@ -9,8 +9,8 @@
 // The data holder quantizes each record's features at a fixed-point scale
 // (q = round(x·2^Scale), −2^(Bits−1) ≤ q < 2^(Bits−1)), and commits to
 // the records, their labels and their group columns with Poseidon2 [GKS23]
-// (gnark's Merkle–Damgård construction over the width-2 BN254
-// permutation), as package circuit commits to a tensor:
+// of width 16 as a sponge (package circuit/sponge), as package circuit
+// commits to a tensor:
 //
 //	H(5, N, F, C, G, Scale, Bits, names, packed_1, …, packed_k, salt)
 //

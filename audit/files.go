@@ -31,7 +31,7 @@ const (
 	ProvingKey    = "pk.bin"
 	VerifyingKey  = "vk.bin"
 	// StatementFormat and ProofFormat name the files' versions.
-	StatementFormat = "zkinfer-audit-v1"
+	StatementFormat = "zkinfer-audit-v2"
 	ProofFormat     = "zkinfer-audit-proof-v1"
 )
 

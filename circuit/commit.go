@@ -8,10 +8,9 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/hash/poseidon2"
 
+	"github.com/zkinfer/zkinfer/circuit/sponge"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -82,21 +81,7 @@ func Commit(tag int, infos []*ops.Info, ts []ops.Tensor[int64], salt *big.Int) (
 			k++
 		}
 	}
-	h := p2native.NewMerkleDamgardHasher()
-	write := func(v *big.Int) {
-		var e fr.Element
-		e.SetBigInt(v)
-		b := e.Bytes()
-		h.Write(b[:])
-	}
-	write(big.NewInt(int64(tag)))
-	write(big.NewInt(int64(k)))
-	for _, e := range elems {
-		write(e)
-	}
-	write(saltOrZero(salt))
-	var out fr.Element
-	out.SetBytes(h.Sum(nil))
+	out := sponge.HashInts(append(append([]*big.Int{big.NewInt(int64(tag)), big.NewInt(int64(k))}, elems...), saltOrZero(salt))...)
 	return out, nil
 }
 
@@ -113,14 +98,8 @@ func commitCircuit(api frontend.API, tag int, infos []*ops.Info, ts [][]frontend
 	for _, t := range ts {
 		n += len(t)
 	}
-	h, err := poseidon2.New(api)
-	if err != nil {
-		return nil, err
-	}
-	h.Write(tag, n)
-	h.Write(packCircuit(api, infos, ts)...)
-	h.Write(salt)
-	return h.Sum(), nil
+	msg := append([]frontend.Variable{tag, n}, packCircuit(api, infos, ts)...)
+	return sponge.HashVariables(api, append(msg, salt))
 }
 
 func pow2(k int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(k)) }

@@ -30,7 +30,7 @@ const (
 	// Pedersen: a Groth16 commitment carried by the proof (~2 constraints).
 	Pedersen Binding = "pedersen"
 	// Poseidon2: a hash computed in the circuit and made a public input
-	// (~13 constraints per weight).
+	// (~2.6 constraints per 16-bit weight).
 	Poseidon2 Binding = "poseidon2"
 )
 

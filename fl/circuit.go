@@ -349,11 +349,8 @@ func (c *Circuit) packedSums(api frontend.API, scaled []frontend.Variable, updat
 
 // commitParams is `zkinfer commit`'s Poseidon2 commitment of one tensor
 // of N values (circuit.CommitVariables: ⌊253/(ParamBits+1)⌋ values a field
-// element, about 186 constraints a Poseidon2 permutation). gnark's GKR
-// Poseidon2 (std/permutation/poseidon2/gkr-poseidon2) computes the same
-// function but costs more here: measured at 110 constraints a parameter
-// against 27 for the two commitments (its sum-check verifier's fixed
-// part: 945,000 constraints at N = 24).
+// element, 15 elements a width-16 Poseidon2 permutation of 555
+// constraints: package circuit/sponge), 2.6 constraints a 16-bit value.
 func (c *Circuit) commitParams(api frontend.API, w []frontend.Variable, salt frontend.Variable) (frontend.Variable, error) {
 	return circuit.CommitVariables(api, circuit.TagParams, c.shape.paramInfo(), [][]frontend.Variable{w}, salt)
 }

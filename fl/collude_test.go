@@ -6,13 +6,12 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/circuit/sponge"
 )
 
 // TestCollusionFieldUpdates: two colluding clients commit to updates that
@@ -138,21 +137,8 @@ func commitUnchecked(s Shape, w []int64, salt *big.Int) *big.Int {
 		e := new(big.Int).Add(big.NewInt(v), new(big.Int).Lsh(big.NewInt(1), uint(b-1)))
 		elems[j/per].Add(elems[j/per], e.Lsh(e, uint((j%per)*b)))
 	}
-	h := p2native.NewMerkleDamgardHasher()
-	write := func(v *big.Int) {
-		var e fr.Element
-		e.SetBigInt(v)
-		bs := e.Bytes()
-		h.Write(bs[:])
-	}
-	write(big.NewInt(circuit.TagParams))
-	write(big.NewInt(int64(len(w))))
-	for _, e := range elems {
-		write(e)
-	}
-	write(orZero(salt))
-	var out fr.Element
-	out.SetBytes(h.Sum(nil))
+	msg := append([]*big.Int{big.NewInt(circuit.TagParams), big.NewInt(int64(len(w)))}, elems...)
+	out := sponge.HashInts(append(msg, orZero(salt))...)
 	return out.BigInt(new(big.Int))
 }
 

@@ -160,9 +160,10 @@ func ReadModelBases(dir string, s Shape) ([2][]curve.G1Affine, error) {
 
 // CircuitVersion names the aggregation circuit's wire layout in ShapeFile:
 // "v2" commits client updates offset to nonnegative values
-// (Client.Update); a directory of another version was set up for another
-// circuit and its keys do not fit this one.
-const CircuitVersion = "v2"
+// (Client.Update); "v3" hashes the models with package circuit/sponge (a
+// model's commitment changed with it); a directory of another version was
+// set up for another circuit and its keys do not fit this one.
+const CircuitVersion = "v3"
 
 // shapeFile is ShapeFile's content: the shape, the circuit version and,
 // since setups were recorded, the circuit file's SHA-256 and size and

@@ -32,8 +32,8 @@ const (
 	VerifyingKey = "vk.bin"
 )
 
-// FormatVersion is the version of the compiled directory layout. Version 2
-// pins the claim's bounds in the circuit and adds the context public input.
+// FormatVersion is the version of the compiled directory layout
+// (verifier.FormatVersion).
 const FormatVersion = verifier.FormatVersion
 
 // TensorSpec describes one input or output tensor in the settings file.

@@ -32,5 +32,5 @@ func ExampleRelease() {
 	}
 	fmt.Printf("%s: exact %d, noise %d, released %d (sensitivity %d)\n", q.Describe(), exact[0], noise[0], pub.Released[0], q.Sensitivity())
 	// Output:
-	// the number of records with x[2] >= 2: exact 2, noise -2, released 0 (sensitivity 1)
+	// the number of records with x[2] >= 2: exact 2, noise 1, released 3 (sensitivity 1)
 }

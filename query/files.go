@@ -28,7 +28,7 @@ const (
 	CircuitFile     = "circuit.r1cs"
 	ProvingKey      = "pk.bin"
 	VerifyingKey    = "vk.bin"
-	StatementFormat = "zkinfer-dp-query-v1"
+	StatementFormat = "zkinfer-dp-query-v2"
 	ProofFormat     = "zkinfer-dp-query-proof-v1"
 )
 

@@ -31,7 +31,7 @@ func TestAuditExample(t *testing.T) {
 	mustZK(t, "compile", demoModel, "--out", dir, "--range-check", "lookup", "--quiet")
 	acc := filepath.Join(tmp, "acc")
 	out = mustZK(t, "audit", dir, "--dataset", auditData, "--commitment", auditCommitment, "--metric", "accuracy", "--threshold", "0.8", "--out", acc, "--quiet")
-	if !strings.Contains(out, "accuracy ≥ 0.8 (at least 40 of 50 correct) on the 50 records committed as 0x13042c39") {
+	if !strings.Contains(out, "accuracy ≥ 0.8 (at least 40 of 50 correct) on the 50 records committed as 0x13f1019b") {
 		t.Fatalf("audit printed %q", out)
 	}
 	out = mustZK(t, "audit-verify", acc, "--dataset-commitment", auditCommitment)

@@ -14,7 +14,7 @@ import (
 func privacyCompileFlags(fs *flag.FlagSet, vis *circuit.Visibility) {
 	fs.StringVar(&vis.Claim, "claim", "", `prove only a claim about the outputs: "output[i] >= x" (>, <=, <), "output[i] in [a, b]" or "argmax(output) == k"`)
 	fs.IntVar(&vis.ParamBits, "param-bits", 0, "with private or hashed weights: the signed bit width each quantized weight is checked to (default 16)")
-	fs.Var(stringFlag[circuit.Binding]{&vis.ParamCommitment}, "param-commitment", "with hashed weights: pedersen (default: a Groth16 commitment in the proof, ~1 constraint) or poseidon2 (a public input, ~13 constraints per weight)")
+	fs.Var(stringFlag[circuit.Binding]{&vis.ParamCommitment}, "param-commitment", "with hashed weights: pedersen (default: a Groth16 commitment in the proof, ~1 constraint) or poseidon2 (a public input, ~2.6 constraints per 16-bit weight)")
 }
 
 // claimDefaults makes a claim hide the outputs unless their visibility was

@@ -84,8 +84,10 @@ func backendMismatch(proofProtocol, keys Backend) error {
 }
 
 // FormatVersion is the version of the compiled directory layout. Version 2
-// pins the claim's bounds in the circuit and adds the context public input.
-const FormatVersion = 2
+// pins the claim's bounds in the circuit and adds the context public input;
+// version 3 hashes committed tensors with package circuit/sponge (every
+// Poseidon2 commitment changed with it).
+const FormatVersion = 3
 
 // TensorSpec describes one input or output tensor in the settings file.
 type TensorSpec struct {
