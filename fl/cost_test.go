@@ -5,11 +5,13 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 )
 
 // TestCostPerParameter measures the circuit's constraints per parameter
@@ -74,6 +76,12 @@ func TestMeasure(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("setup %v (CPU %v)", time.Since(t0), phase())
+	dir := t.TempDir()
+	t0 = time.Now()
+	if err := WriteDir(dir, s, ccs, keys); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("write the directory %v (CPU %v)", time.Since(t0), phase())
 	rng := rand.New(rand.NewPCG(1, 2))
 	r := &Round{Number: 1, Old: make([]int64, n), Clip: 40000}
 	for j := range r.Old {
@@ -107,11 +115,20 @@ func TestMeasure(t *testing.T) {
 	}
 	t.Logf("aggregate (native, both Poseidon2 commitments) %v (CPU %v); factors %v", time.Since(t0), phase(), res.Factors)
 	t0 = time.Now()
-	prf, err := Prove(s, ccs, keys.PK, r, res)
+	// fl aggregate's prover, or with FL_GNARK=1 gnark's (Prove).
+	prover := "ProveFile"
+	prove := func() (*groth16bn254.Proof, error) {
+		return ProveFile(s, ccs, filepath.Join(dir, PKFile), r, res, nil)
+	}
+	if os.Getenv("FL_GNARK") != "" {
+		prover = "gnark's Prove"
+		prove = func() (*groth16bn254.Proof, error) { return Prove(s, ccs, keys.PK, r, res) }
+	}
+	prf, err := prove()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("prove %v (CPU %v)", time.Since(t0), phase())
+	t.Logf("prove (%s) %v (CPU %v)", prover, time.Since(t0), phase())
 	t0 = time.Now()
 	st := &Statement{Round: r.Number, Clip: r.Clip, Weights: r.Weights, Old: res.OldCom, New: res.NewCom, Clients: pts,
 		OldW: r.Old, NewW: res.New, ModelBases: keys.ModelBases}

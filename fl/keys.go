@@ -10,11 +10,14 @@ import (
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	cs "github.com/consensys/gnark/constraint/bn254"
+	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit"
+	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/proof/groth16setup"
 )
 
@@ -168,28 +171,59 @@ func ClientCommitment(basis []curve.G1Affine, updateBits int, round uint64, salt
 	return p, nil
 }
 
-// Prove proves round r (its Result computed by Aggregate).
+// Prove proves round r (its Result computed by Aggregate) with gnark's
+// prover and the proving key in memory.
 func Prove(s Shape, ccs *cs.R1CS, pk *groth16bn254.ProvingKey, r *Round, res *Result) (*groth16bn254.Proof, error) {
-	if len(r.Updates) != s.Clients || len(r.Salts) != s.Clients || len(r.Weights) != s.Clients || len(res.Factors) != s.Clients ||
-		len(r.Old) != s.Params || len(res.New) != s.Params || len(res.Rem) != s.Params {
-		return nil, fmt.Errorf("fl: the round does not have the circuit's shape (%d clients × %d parameters): compute it with Aggregate", s.Clients, s.Params)
-	}
-	for k, u := range r.Updates {
-		if len(u) != s.Params {
-			return nil, fmt.Errorf("fl: client %d's update has %d values, the circuit %d", k, len(u), s.Params)
-		}
-	}
-	w, err := frontend.NewWitness(assign(s, r, res), ecc.BN254.ScalarField())
+	w, zero, err := roundWitness(s, r, res)
 	if err != nil {
-		return nil, fmt.Errorf("fl: witness: %w", err)
-	}
-	zero, err := circuit.ZeroMaskOption()
-	if err != nil {
-		return nil, fmt.Errorf("fl: %w", err)
+		return nil, err
 	}
 	prf, err := groth16.Prove(ccs, pk, w, backend.WithSolverOptions(zero))
 	if err != nil {
 		return nil, fmt.Errorf("fl: proving the aggregation: %w", err)
 	}
 	return prf.(*groth16bn254.Proof), nil
+}
+
+// ProveFile proves round r with the proving key at pkPath (a set-up
+// directory's PKFile) by package proof's streaming prover
+// (proof.ProveR1CS): the same proof as Prove's, with one vector of the
+// key in memory at a time and every multi-scalar multiplication on every
+// core (on 2 cores gnark's Prove runs its last one on one core: 10 ×
+// 100,000 at 2,715,366 constraints, its last 19 s of 66). fl aggregate
+// proves with it; progress, if set, reports the prover's steps.
+func ProveFile(s Shape, ccs *cs.R1CS, pkPath string, r *Round, res *Result, progress proof.Progress) (*groth16bn254.Proof, error) {
+	w, zero, err := roundWitness(s, r, res)
+	if err != nil {
+		return nil, err
+	}
+	prf, err := proof.ProveR1CS(ccs, pkPath, w, progress, backend.WithSolverOptions(zero))
+	if err != nil {
+		return nil, fmt.Errorf("fl: proving the aggregation: %w", err)
+	}
+	return prf, nil
+}
+
+// roundWitness is round r's full witness and the solver option that
+// zeroes gnark's commitment masks (the clients compute their points
+// without one).
+func roundWitness(s Shape, r *Round, res *Result) (witness.Witness, solver.Option, error) {
+	if len(r.Updates) != s.Clients || len(r.Salts) != s.Clients || len(r.Weights) != s.Clients || len(res.Factors) != s.Clients ||
+		len(r.Old) != s.Params || len(res.New) != s.Params || len(res.Rem) != s.Params {
+		return nil, nil, fmt.Errorf("fl: the round does not have the circuit's shape (%d clients × %d parameters): compute it with Aggregate", s.Clients, s.Params)
+	}
+	for k, u := range r.Updates {
+		if len(u) != s.Params {
+			return nil, nil, fmt.Errorf("fl: client %d's update has %d values, the circuit %d", k, len(u), s.Params)
+		}
+	}
+	w, err := frontend.NewWitness(assign(s, r, res), ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, nil, fmt.Errorf("fl: witness: %w", err)
+	}
+	zero, err := circuit.ZeroMaskOption()
+	if err != nil {
+		return nil, nil, fmt.Errorf("fl: %w", err)
+	}
+	return w, zero, nil
 }

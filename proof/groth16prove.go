@@ -49,12 +49,7 @@ import (
 // proveGroth16 proves the full witness wit with the directory's circuit
 // and proving key and returns the proof's bytes (gnark's encoding). The
 // commitment hash is keccak256, the one gnark's Solidity verifier uses.
-func (c *Compiled) proveGroth16(wit witness.Witness, progress Progress) (raw []byte, err error) {
-	kf, err := openKeyFile(c.path(ProvingKey))
-	if err != nil {
-		return nil, fmt.Errorf("prove: %w (run setup first)", err)
-	}
-	defer kf.f.Close()
+func (c *Compiled) proveGroth16(wit witness.Witness, progress Progress) ([]byte, error) {
 	popts, err := c.proverOptions()
 	if err != nil {
 		return nil, err
@@ -63,22 +58,64 @@ func (c *Compiled) proveGroth16(wit witness.Witness, progress Progress) (raw []b
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
+	read := func() (*cs_bn254.R1CS, error) {
+		cs, err := c.ReadCircuit()
+		if err != nil {
+			return nil, err
+		}
+		r1cs, ok := cs.(*cs_bn254.R1CS)
+		if !ok {
+			return nil, fmt.Errorf("unexpected constraint system %T", cs)
+		}
+		progress.Log("prove: %d constraints (%s)", r1cs.GetNbConstraints(), c.Settings.Backend)
+		return r1cs, nil
+	}
+	prf, err := proveKeyFile(c.path(ProvingKey), read, c.Settings.Constraints, wit, opt, progress)
+	if err != nil {
+		return nil, err
+	}
+	return EncodeGroth16(prf), nil
+}
+
+// ProveR1CS proves the full witness wit of r1cs with the Groth16 proving
+// key at keyPath (gnark's raw encoding, ProvingKey.WriteRawTo) and gnark's
+// prover options opts: the proof gnark's Prove would make, computed as
+// this package's prover computes a compiled model's (the key read one
+// vector at a time, each multi-scalar multiplication on every core in
+// turn; gnark's Prove runs four at once, each on a share of the cores, so
+// on few cores its last one runs alone on one). r1cs is not modified.
+func ProveR1CS(r1cs *cs_bn254.R1CS, keyPath string, wit witness.Witness, progress Progress, opts ...backend.ProverOption) (*groth16bn254.Proof, error) {
+	opt, err := backend.NewProverConfig(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w", err)
+	}
+	read := func() (*cs_bn254.R1CS, error) { return r1cs, nil }
+	return proveKeyFile(keyPath, read, r1cs.GetNbConstraints(), wit, opt, progress)
+}
+
+// proveKeyFile proves wit with the key at keyPath and the constraint
+// system read returns (of nbConstraints constraints).
+func proveKeyFile(keyPath string, read func() (*cs_bn254.R1CS, error), nbConstraints int, wit witness.Witness, opt backend.ProverConfig, progress Progress) (prf *groth16bn254.Proof, err error) {
+	kf, err := openKeyFile(keyPath)
+	if err != nil {
+		return nil, fmt.Errorf("prove: %w (run setup first)", err)
+	}
+	defer kf.f.Close()
 	// A key that passed the checks but still does not fit the circuit can
 	// make gnark's solver or an MSM panic: that is an error too.
 	defer func() {
 		if r := recover(); r != nil {
-			raw, err = nil, fmt.Errorf("prove: the proving key does not fit the circuit (%v): run setup again", oneLineErr(fmt.Errorf("%v", r)))
+			prf, err = nil, fmt.Errorf("prove: the proving key does not fit the circuit (%v): run setup again", oneLineErr(fmt.Errorf("%v", r)))
 		}
 	}()
-	s, err := c.solveGroth16(kf, wit, opt, progress)
+	s, err := solveGroth16(kf, read, nbConstraints, wit, opt, progress)
 	if err != nil {
 		return nil, err
 	}
-	prf, err := s.prove(kf)
-	if err != nil {
+	if prf, err = s.prove(kf); err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	return EncodeGroth16(prf), nil
+	return prf, nil
 }
 
 // solveGCPercent is the collector's target while the constraint system
@@ -102,8 +139,13 @@ const lowGCConstraints = 1 << 16
 
 // lowGC sets the collector's target to percent for a circuit of at least
 // lowGCConstraints; the returned function restores it.
-func (c *Compiled) lowGC(percent int) func() {
-	if c.Settings.Constraints < lowGCConstraints {
+func (c *Compiled) lowGC(percent int) func() { return lowGC(c.Settings.Constraints, percent) }
+
+// lowGC sets the collector's target to percent for a circuit of
+// nbConstraints if it has at least lowGCConstraints; the returned function
+// restores it.
+func lowGC(nbConstraints, percent int) func() {
+	if nbConstraints < lowGCConstraints {
 		return func() {}
 	}
 	old := debug.SetGCPercent(percent)
@@ -122,18 +164,14 @@ type solved struct {
 
 // solveGroth16 reads the constraint system, checks the key was made for
 // it and solves it; the constraint system is garbage when it returns
-// (but for the progress meter's estimate, which is waited for).
-func (c *Compiled) solveGroth16(kf *keyFile, wit witness.Witness, opt backend.ProverConfig, progress Progress) (*solved, error) {
-	defer c.lowGC(solveGCPercent)()
-	cs, err := c.ReadCircuit()
+// (but for the progress meter's estimate, which is waited for) unless the
+// caller holds it.
+func solveGroth16(kf *keyFile, read func() (*cs_bn254.R1CS, error), nbConstraints int, wit witness.Witness, opt backend.ProverConfig, progress Progress) (*solved, error) {
+	defer lowGC(nbConstraints, solveGCPercent)()
+	r1cs, err := read()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}
-	r1cs, ok := cs.(*cs_bn254.R1CS)
-	if !ok {
-		return nil, fmt.Errorf("prove: unexpected constraint system %T", cs)
-	}
-	progress.Log("prove: %d constraints (%s)", r1cs.GetNbConstraints(), c.Settings.Backend)
 	if err := kf.matches(r1cs); err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}

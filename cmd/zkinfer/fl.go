@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"math/bits"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/zkinfer/zkinfer/fl"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
 	"github.com/zkinfer/zkinfer/model"
+	"github.com/zkinfer/zkinfer/proof"
 	"github.com/zkinfer/zkinfer/quant"
 )
 
@@ -354,13 +356,9 @@ func cmdFLAggregate(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	pk, err := fl.ReadProvingKey(dir)
-	if err != nil {
-		return err
-	}
-	report("read the circuit and proving key (%v)", time.Since(t0).Round(time.Millisecond))
+	report("read the circuit (%v)", time.Since(t0).Round(time.Millisecond))
 	t0 = time.Now()
-	prf, err := fl.Prove(s, ccs, pk, r, res)
+	prf, err := fl.ProveFile(s, ccs, filepath.Join(dir, fl.PKFile), r, res, proof.Progress(report))
 	if err != nil {
 		return err
 	}
