@@ -275,18 +275,15 @@ func (c *Ceremony) keysOf(pk, vk ceremony.Key) (*Keys, error) {
 func (c *Ceremony) VerifyCeremony(files []string, opt ceremony.VerifyOptions) (*ceremony.Report, error) {
 	opt.Circuit = c.circuit(c.recompile)
 	opt.Keys = nil
-	var pk *groth16bn254.ProvingKey // as Verify read and checked it
+	// Verify reads the keys through storedKeys (a ceremony.KeyReader)
+	// before it accepts them, so pk is set when it returns without error.
+	var pk *groth16bn254.ProvingKey
 	if !opt.InProgress {
 		opt.Keys = c.storedKeys(&pk)
 	}
 	rep, err := ceremony.Verify(files, opt)
 	if err != nil || opt.InProgress {
 		return rep, err
-	}
-	if pk == nil { // not read by Verify: it always reads keys it can
-		if pk, err = ReadProvingKey(c.Dir); err != nil {
-			return nil, err
-		}
 	}
 	if err := c.checkBases(pk); err != nil {
 		return nil, err

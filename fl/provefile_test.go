@@ -39,14 +39,7 @@ func TestProveFile(t *testing.T) {
 
 	small := testShape
 	small.Params = 12
-	sccs, err := Compile(small)
-	if err != nil {
-		t.Fatal(err)
-	}
-	skeys, err := Setup(small, sccs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sccs, skeys := setUp(t, small)
 	sdir := t.TempDir()
 	if err := WriteDir(sdir, small, sccs, skeys); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark/constraint"
+	cs_bn254 "github.com/consensys/gnark/constraint/bn254"
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/internal/atomicfile"
@@ -318,6 +319,19 @@ func (c *Compiled) ReadCircuit() (constraint.ConstraintSystem, error) {
 	cs := newCS(c.Settings.Backend)
 	err := readCircuitFile(c.path(c.Settings.circuitFile()), c.Settings.CircuitSHA, cs)
 	return cs, err
+}
+
+// readR1CS reads the directory's Groth16 constraint system.
+func (c *Compiled) readR1CS() (*cs_bn254.R1CS, error) {
+	cs, err := c.ReadCircuit()
+	if err != nil {
+		return nil, err
+	}
+	r, ok := cs.(*cs_bn254.R1CS)
+	if !ok {
+		return nil, fmt.Errorf("%s holds a %T, not a Groth16 constraint system: compile again", c.Dir, cs)
+	}
+	return r, nil
 }
 
 // addCircuit adds the constraint system to files as c's circuit file and

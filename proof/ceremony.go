@@ -21,13 +21,9 @@ func (c *Compiled) ceremonyCircuit() (*ceremony.Circuit, error) {
 	if err := c.ceremonyBackend(); err != nil {
 		return nil, err
 	}
-	cs, err := c.ReadCircuit()
+	r, err := c.readR1CS()
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: %w", err)
-	}
-	r, ok := cs.(*cs_bn254.R1CS)
-	if !ok {
-		return nil, fmt.Errorf("ceremony: unexpected constraint system %T", cs)
 	}
 	return &ceremony.Circuit{R1CS: r, SHA256: c.Settings.CircuitSHA, Dir: c.Dir}, nil
 }

@@ -119,13 +119,9 @@ func (c *Compiled) Cost(cal Calibration) (*Cost, error) {
 	if c.Settings.Backend != Groth16 {
 		return nil, fmt.Errorf("cost: %s is compiled for %s: the estimate covers groth16", c.Dir, c.Settings.Backend)
 	}
-	cs, err := c.ReadCircuit()
+	r, err := c.readR1CS()
 	if err != nil {
-		return nil, err
-	}
-	r, ok := cs.(*cs_bn254.R1CS)
-	if !ok {
-		return nil, fmt.Errorf("cost: unexpected constraint system %T", cs)
+		return nil, fmt.Errorf("cost: %w", err)
 	}
 	return Groth16Cost(r, cal)
 }

@@ -59,13 +59,9 @@ func (c *Compiled) proveGroth16(wit witness.Witness, progress Progress) ([]byte,
 		return nil, fmt.Errorf("prove: %w", err)
 	}
 	read := func() (*cs_bn254.R1CS, error) {
-		cs, err := c.ReadCircuit()
+		r1cs, err := c.readR1CS()
 		if err != nil {
 			return nil, err
-		}
-		r1cs, ok := cs.(*cs_bn254.R1CS)
-		if !ok {
-			return nil, fmt.Errorf("unexpected constraint system %T", cs)
 		}
 		progress.Log("prove: %d constraints (%s)", r1cs.GetNbConstraints(), c.Settings.Backend)
 		return r1cs, nil
@@ -136,10 +132,6 @@ const solveGCPercent = 2
 // 0.53–0.60 s and 63–70 MB without, so below 2^16 the time wins, the
 // prover's peak there being mostly the process's own ~25 MB).
 const lowGCConstraints = 1 << 16
-
-// lowGC sets the collector's target to percent for a circuit of at least
-// lowGCConstraints; the returned function restores it.
-func (c *Compiled) lowGC(percent int) func() { return lowGC(c.Settings.Constraints, percent) }
 
 // lowGC sets the collector's target to percent for a circuit of
 // nbConstraints if it has at least lowGCConstraints; the returned function

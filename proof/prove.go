@@ -56,7 +56,7 @@ func (c *Compiled) ProveWith(inputs [][]float64, opt ProveOptions) (*Proof, erro
 		// m (the directory's model, or the one with the weights) is
 		// referenced from here on only until the witness is built.
 		c.Model = nil
-		defer c.lowGC(releaseGCPercent)()
+		defer lowGC(c.Settings.Constraints, releaseGCPercent)()
 	}
 	return c.ProveWitness(m, w, progress)
 }
