@@ -7,7 +7,6 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/frontend"
-	p2 "github.com/consensys/gnark/std/permutation/poseidon2"
 )
 
 // The permutation's parameters (package documentation).
@@ -42,10 +41,6 @@ func Hash(msg []fr.Element) fr.Element {
 
 // HashVariables is Hash in a circuit: the digest of msg as a variable.
 func HashVariables(api frontend.API, msg []frontend.Variable) (frontend.Variable, error) {
-	perm, err := p2.NewPoseidon2FromParameters(api, Width, FullRounds, PartialRounds)
-	if err != nil {
-		return nil, err
-	}
 	s := make([]frontend.Variable, Width)
 	s[0] = len(msg)
 	for i := 1; i < Width; i++ {
@@ -55,9 +50,7 @@ func HashVariables(api frontend.API, msg []frontend.Variable) (frontend.Variable
 		for i, m := range msg[start:min(start+Rate, len(msg))] {
 			s[1+i] = api.Add(s[1+i], m)
 		}
-		if err := perm.Permutation(s); err != nil {
-			return nil, err
-		}
+		permute(api, s)
 	}
 	return s[1], nil
 }
