@@ -93,16 +93,18 @@ def tables(results):
              "(each row gives the range of the 1-minute load average over its steps)." % (
                  m["cpus"], m["cpu"], "{:,}".format(m["mem_mib"]), m["os"], m["load_before"]),
              "- zkinfer commit %s, %s, gnark %s; EZKL %s (Python %s). Run %s." % (
-                 m["commit"], m["go"], m["gnark"], m["ezkl"] or "not installed", m["python"], m["date"]),
-             "- Prove times are the median of %d runs when the first took under %.0f s, for both tools "
-             "(one run otherwise; every run's time is in results.json)." % (REPEATS, REPEAT_UNDER),
-             "- Same input, same visibility for both: input private, output public, parameters fixed "
-             "or hashed. Hashed weights run twice on zkinfer's side: with the Pedersen commitment "
-             "carried by the Groth16 proof (about 2 constraints, binding only if the setup was "
-             "honest: docs/PRIVACY.md) and with Poseidon2 in the circuit, like for like with EZKL's "
-             "in-circuit Poseidon. EZKL is calibrated (`resources`) on the model's input; its SRS is "
-             "generated locally and not counted. Memory is each step's own peak RSS (GNU time of "
-             "that process).", ""]
+                 m["commit"], m["go"], m["gnark"], m["ezkl"] or "not installed", m["python"], m["date"])]
+    lines += ["- Re-run %s at the same commit (load %.1f when it started), replacing the first run's rows of "
+              "%s." % (x["date"], x["load_before"], ", ".join(x["models"])) for x in m.get("reruns", [])]
+    lines += ["- Prove times are the median of %d runs when the first took under %.0f s, for both tools "
+              "(one run otherwise; every run's time is in results.json)." % (REPEATS, REPEAT_UNDER),
+              "- Same input, same visibility for both: input private, output public, parameters fixed "
+              "or hashed. Hashed weights run twice on zkinfer's side: with the Pedersen commitment "
+              "carried by the Groth16 proof (about 2 constraints, binding only if the setup was "
+              "honest: docs/PRIVACY.md) and with Poseidon2 in the circuit, like for like with EZKL's "
+              "in-circuit Poseidon. EZKL is calibrated (`resources`) on the model's input; its SRS is "
+              "generated locally and not counted. Memory is each step's own peak RSS (GNU time of "
+              "that process).", ""]
     lines += ["| model | params | weights | system | constraints / rows | compile s | setup s | prove s | "
               "verify s | setup MiB | prove MiB | proof bytes | error | load |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

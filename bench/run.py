@@ -159,6 +159,31 @@ def machine():
                                      capture_output=True, text=True).stdout.strip()}
 
 
+def merge(raw, other):
+    """Replaces the runs of other's models in raw by other's, in place, and
+    records the re-run in raw's machine section (the report lists it). Both
+    must be at one commit: a re-run replaces rows that something else
+    disturbed, it does not mix code."""
+    base, new = json.load(open(raw)), json.load(open(other))
+    if base["machine"]["commit"] != new["machine"]["commit"]:
+        sys.exit("merge: %s is at commit %s and %s at %s: re-run at the same commit" % (
+            other, new["machine"]["commit"], raw, base["machine"]["commit"]))
+    models = list(dict.fromkeys(r["model"] for r in new["runs"]))
+    runs, placed = [], set()
+    for r in base["runs"]:
+        if r["model"] not in models:
+            runs.append(r)
+        elif r["model"] not in placed:
+            runs += [x for x in new["runs"] if x["model"] == r["model"]]
+            placed.add(r["model"])
+    runs += [x for x in new["runs"] if x["model"] not in placed]
+    base["runs"] = runs
+    base["machine"].setdefault("reruns", []).append(
+        {"models": models, "date": new["machine"]["date"], "load_before": new["machine"]["load_before"]})
+    with open(raw, "w") as f:
+        json.dump(base, f, indent=1)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS))
@@ -173,9 +198,15 @@ def main():
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per EZKL step")
     ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"), help="file to update")
     ap.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from results.json")
+    ap.add_argument("--merge", metavar="RESULTS_JSON",
+                    help="replace results.json's runs of the models in RESULTS_JSON (a narrower run at the same "
+                         "commit) by its runs, record the re-run, and rewrite BENCHMARKS.md")
     a = ap.parse_args()
     os.makedirs(a.results, exist_ok=True)
     raw = os.path.join(a.results, "results.json")
+    if a.merge:
+        merge(raw, a.merge)
+        a.report_only = True
     if a.report_only:
         report.write(json.load(open(raw)), a.results, a.markdown)
         return
