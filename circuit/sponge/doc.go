@@ -33,6 +33,12 @@
 // (Merkle–Damgård over the width-2 compression) costs 186 an element, five
 // times as much, for the same 2^127.
 //
+// The circuit's permutation is written here (permutation.go) with gnark's
+// constraints but its partial rounds' linear layer in field coefficients
+// rather than builder expressions: 100 permutations compile in 1.0 s
+// against gnark's gadget's 2.1 s (BenchmarkCompile, 2 cores), and the
+// federated circuit of 10 × 100,000 values in 23 s instead of 34.
+//
 // [GKS23]: L. Grassi, D. Khovratovich, M. Schofnegger, "Poseidon2: A Faster
 // Version of the Poseidon Hash Function", AFRICACRYPT 2023, ePrint 2023/323.
 //
