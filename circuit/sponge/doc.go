@@ -35,8 +35,8 @@
 //
 // The circuit's permutation is written here (permutation.go) with gnark's
 // constraints but its partial rounds' linear layer in field coefficients
-// rather than builder expressions: 100 permutations compile in 1.0 s
-// against gnark's gadget's 2.1 s (BenchmarkCompile, 2 cores), and the
+// rather than builder expressions: 100 permutations compile in 0.8–1.0 s
+// against gnark's gadget's 1.6–2.1 s (BenchmarkCompile, 2 cores), and the
 // federated circuit of 10 × 100,000 values in 23 s instead of 34.
 //
 // [GKS23]: L. Grassi, D. Khovratovich, M. Schofnegger, "Poseidon2: A Faster

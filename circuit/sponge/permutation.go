@@ -20,7 +20,7 @@ import (
 // builder (16 products by a constant and 31 additions of expressions a
 // round, each allocating its result), which made a permutation compile
 // slower than as many other constraints. Here each element is a vector of
-// coefficients over those wires (and a constant), updated with field
+// coefficients over those wires, updated with field
 // arithmetic, and only the expression an S-box needs (s_0, one a round)
 // and the 16 that leave the partial rounds are built. The constraints are
 // the same products of the same linear combinations: the same state,
@@ -131,83 +131,60 @@ func externalNative(s []fr.Element) {
 	}
 }
 
-// linear is an element of the partial rounds' state: c[k] times basis
-// variable k, plus a constant.
-type linear struct {
-	c        []fr.Element
-	constant fr.Element
-}
-
 // partialRounds applies the external matrix and then the partial rounds,
-// from round first on, to s. The basis is the 16 variables of s, then
-// each round's S-box output.
+// from round first on, to s. Each element of the state is a vector of
+// coefficients over a basis: the 16 variables of s, then each round's
+// S-box output. No element carries a constant: a partial round's key goes
+// to s_0 just before its S-box, whose output is a new basis variable.
 func partialRounds(api frontend.API, s []frontend.Variable, first int) {
 	p := params()
 	n := Width + PartialRounds
 	basis := make([]frontend.Variable, Width, n)
 	copy(basis, s)
 	m := externalMatrix()
-	state := make([]linear, Width)
+	state := make([][]fr.Element, Width)
 	for j := range state {
-		state[j].c = make([]fr.Element, n)
-		copy(state[j].c, m[j][:])
+		state[j] = make([]fr.Element, n)
+		copy(state[j], m[j][:])
 	}
-	var sum linear
-	sum.c = make([]fr.Element, n)
+	sum := make([]fr.Element, n)
 	for r := range PartialRounds {
-		// s_0 += key; s_0 = s_0^5: the S-box's output is a new wire.
-		st0 := &state[0]
-		st0.constant.Add(&st0.constant, &p.RoundKeys[first+r][0])
-		basis = append(basis, sbox(api, build(api, basis, st0)))
-		clear(st0.c)
-		st0.constant.SetZero()
-		st0.c[len(basis)-1].SetOne()
-		// The internal matrix: s_j = diag_j · s_j + Σ s.
+		// s_0 + key through the S-box: a new wire, the new s_0.
+		x := api.Add(build(api, basis, state[0]), p.RoundKeys[first+r][0])
+		basis = append(basis, sbox(api, x))
+		clear(state[0])
+		state[0][len(basis)-1].SetOne()
+		// The internal matrix: s_j = diag_j · s_j + Σ s, over the
+		// coefficients used so far.
 		used := len(basis)
-		clear(sum.c[:used])
-		sum.constant.SetZero()
+		clear(sum[:used])
 		for j := range state {
-			addTo(&sum, &state[j], used)
+			for k := range used {
+				sum[k].Add(&sum[k], &state[j][k])
+			}
 		}
 		for j := range state {
-			scaleAdd(&state[j], &p.DiagM1[j], &sum, used)
+			for k := range used {
+				state[j][k].Mul(&state[j][k], &p.DiagM1[j]).Add(&state[j][k], &sum[k])
+			}
 		}
 	}
 	for j := range s {
-		s[j] = build(api, basis, &state[j])
+		s[j] = build(api, basis, state[j])
 	}
 }
 
-// addTo sets dst += src over the first used coefficients.
-func addTo(dst, src *linear, used int) {
-	for k := range used {
-		dst.c[k].Add(&dst.c[k], &src.c[k])
-	}
-	dst.constant.Add(&dst.constant, &src.constant)
-}
-
-// scaleAdd sets x = d·x + y over the first used coefficients.
-func scaleAdd(x *linear, d *fr.Element, y *linear, used int) {
-	for k := range used {
-		x.c[k].Mul(&x.c[k], d).Add(&x.c[k], &y.c[k])
-	}
-	x.constant.Mul(&x.constant, d).Add(&x.constant, &y.constant)
-}
-
-// build is the expression Σ c_k·basis_k + constant.
-func build(api frontend.API, basis []frontend.Variable, l *linear) frontend.Variable {
-	terms := make([]frontend.Variable, 0, len(basis)+1)
+// build is the expression Σ c_k·basis_k.
+func build(api frontend.API, basis []frontend.Variable, c []fr.Element) frontend.Variable {
+	terms := make([]frontend.Variable, 0, len(basis))
 	for k := range basis {
 		switch {
-		case l.c[k].IsZero():
-		case l.c[k].IsOne():
+		case c[k].IsZero():
+		case c[k].IsOne():
 			terms = append(terms, basis[k])
 		default:
-			terms = append(terms, api.Mul(basis[k], l.c[k]))
+			terms = append(terms, api.Mul(basis[k], c[k]))
 		}
-	}
-	if !l.constant.IsZero() {
-		terms = append(terms, l.constant)
 	}
 	switch len(terms) {
 	case 0:
