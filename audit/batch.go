@@ -7,6 +7,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/multicommit"
 
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
@@ -132,7 +133,7 @@ func (b *batchArith) checkDirect(w, x, y [][]frontend.Variable) {
 			for k := range row {
 				terms[k] = b.API.Mul(row[k], x[k][p])
 			}
-			b.API.AssertIsEqual(y[m][p], sum(b.API, terms))
+			b.API.AssertIsEqual(y[m][p], linexpr.Sum(b.API, terms))
 		}
 	}
 }
@@ -169,14 +170,4 @@ func (b *batchArith) checkFreivalds(w, x, y [][]frontend.Variable) {
 		}, committed...)
 		return nil
 	})
-}
-
-func sum(api frontend.API, terms []frontend.Variable) frontend.Variable {
-	switch len(terms) {
-	case 0:
-		return 0
-	case 1:
-		return terms[0]
-	}
-	return api.Add(terms[0], terms[1], terms[2:]...)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
@@ -219,7 +220,7 @@ func oneHot(api frontend.API, v frontend.Variable, C int) []frontend.Variable {
 	for k := range C {
 		out[k] = api.IsZero(api.Sub(v, k))
 	}
-	api.AssertIsEqual(sum(api, out), 1)
+	api.AssertIsEqual(linexpr.Sum(api, out), 1)
 	return out
 }
 
@@ -261,7 +262,7 @@ func (c *Circuit) defineMetric(api frontend.API, a *ops.CircuitArith, label, pre
 		for r := range N {
 			terms = append(terms, dotBool(api, label[r], pred[r]))
 		}
-		correct := sum(api, terms)
+		correct := linexpr.Sum(api, terms)
 		if m.Threshold == nil {
 			assert(func() { api.AssertIsEqual(correct, public[0]) })
 			return
@@ -277,7 +278,7 @@ func (c *Circuit) defineMetric(api frontend.API, a *ops.CircuitArith, label, pre
 				for r := range N {
 					terms = append(terms, api.Mul(label[r][i], pred[r][j]))
 				}
-				cell := sum(api, terms)
+				cell := linexpr.Sum(api, terms)
 				assert(func() { api.AssertIsEqual(cell, public[i*C+j]) })
 			}
 		}
@@ -294,7 +295,7 @@ func (c *Circuit) defineMetric(api frontend.API, a *ops.CircuitArith, label, pre
 			all, in = append(all, counted), append(in, g)
 			pos, inPos = append(pos, api.Mul(counted, p)), append(inPos, api.Mul(g, p))
 		}
-		nIn, nAll, aIn, aAll := sum(api, in), sum(api, all), sum(api, inPos), sum(api, pos)
+		nIn, nAll, aIn, aAll := linexpr.Sum(api, in), linexpr.Sum(api, all), linexpr.Sum(api, inPos), linexpr.Sum(api, pos)
 		nOut, aOut := api.Sub(nAll, nIn), api.Sub(aAll, aIn)
 		// |aIn/nIn − aOut/nOut| ≤ Num/Den, cross-multiplied:
 		// Den·|aIn·nOut − aOut·nIn| ≤ Num·nIn·nOut, with nIn·nOut ≠ 0.
@@ -321,7 +322,7 @@ func dotBool(api frontend.API, a, b []frontend.Variable) frontend.Variable {
 	for k := range a {
 		terms = append(terms, api.Mul(a[k], b[k]))
 	}
-	return sum(api, terms)
+	return linexpr.Sum(api, terms)
 }
 
 func bitsLen(n int) int {

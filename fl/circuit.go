@@ -10,6 +10,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/circuit"
 	"github.com/zkinfer/zkinfer/graph"
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
@@ -292,7 +293,7 @@ func normPairs(api frontend.API, u []frontend.Variable) frontend.Variable {
 		v := u[len(u)-1]
 		sq = append(sq, api.Mul(v, v))
 	}
-	return sumAll(api, sq)
+	return linexpr.Sum(api, sq)
 }
 
 // packWidth is the slot width S and the group size G of packedSums for
@@ -338,12 +339,12 @@ func (c *Circuit) packedSums(api frontend.API, scaled []frontend.Variable, updat
 			for i := range packed {
 				packed[i] = api.Mul(u[lo+i], pow2(S*i))
 			}
-			prods[k] = api.Mul(scaled[k], sumAll(api, packed))
+			prods[k] = api.Mul(scaled[k], linexpr.Sum(api, packed))
 		}
 		for i := range packed {
 			packed[i] = api.Mul(right[lo+i], pow2(S*i))
 		}
-		api.AssertIsEqual(sumAll(api, prods), sumAll(api, packed))
+		api.AssertIsEqual(linexpr.Sum(api, prods), linexpr.Sum(api, packed))
 	}
 }
 
@@ -356,14 +357,3 @@ func (c *Circuit) commitParams(api frontend.API, w []frontend.Variable, salt fro
 }
 
 func pow2(k int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(k)) }
-
-// sumAll adds xs in one linear expression (no constraint).
-func sumAll(api frontend.API, xs []frontend.Variable) frontend.Variable {
-	switch len(xs) {
-	case 0:
-		return 0
-	case 1:
-		return xs[0]
-	}
-	return api.Add(xs[0], xs[1], xs[2:]...)
-}

@@ -7,6 +7,8 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/multicommit"
+
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 )
 
 // MatMulHint gives the product that Freivalds' check verifies (see
@@ -162,13 +164,7 @@ func dot(api frontend.API, a, b []frontend.Variable) frontend.Variable {
 	for i := range a {
 		terms[i] = api.Mul(a[i], b[i])
 	}
-	switch len(terms) {
-	case 0:
-		return 0
-	case 1:
-		return terms[0]
-	}
-	return api.Add(terms[0], terms[1], terms[2:]...)
+	return linexpr.Sum(api, terms)
 }
 
 // MatMulHint returns the M·P entries of W·X, row by row, computed in the

@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/multicommit"
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/internal/logderiv"
 )
 
@@ -215,7 +216,7 @@ func (r *LogUpRange) build(api frontend.API) error {
 				low[j] = api.Mul(l, pow2(j*L))
 			}
 			queries[L] = append(queries[L], limbs...)
-			top = api.Mul(api.Sub(c.v, logderiv.Sum(api, low)), invPow2(api, (k-1)*L))
+			top = api.Mul(api.Sub(c.v, linexpr.Sum(api, low)), invPow2(api, (k-1)*L))
 		}
 		switch t := c.bits - (k-1)*L; {
 		case t == L || plan.Extra[t]:

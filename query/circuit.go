@@ -10,6 +10,7 @@ import (
 
 	"github.com/zkinfer/zkinfer/audit"
 	"github.com/zkinfer/zkinfer/dp"
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
@@ -157,7 +158,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 			}
 			terms = append(terms, predicate(api, ca, v, q.Op, q.Threshold, q.ScoreBits+1))
 		}
-		return []frontend.Variable{sum(api, terms)}, nil
+		return []frontend.Variable{linexpr.Sum(api, terms)}, nil
 	}
 	if q.Kind == Histogram {
 		// s_i = [x ≥ b_i] is monotone in i (b increasing), so bin 0 is
@@ -176,7 +177,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 		}
 		out := make([]frontend.Variable, len(bins))
 		for i, t := range bins {
-			out[i] = sum(api, t)
+			out[i] = linexpr.Sum(api, t)
 		}
 		return out, nil
 	}
@@ -214,7 +215,7 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 			terms = append(terms, api.Sub(v, q.Lo))
 		}
 	}
-	total := sum(api, terms)
+	total := linexpr.Sum(api, terms)
 	if q.Kind == Count || q.Shift == 0 {
 		return []frontend.Variable{total}, nil
 	}
@@ -241,16 +242,6 @@ func (c *Circuit) statistic(api frontend.API, ca *ops.CircuitArith, feats [][]fr
 	ca.Range.Check(quo, qb)
 	api.AssertIsEqual(total, api.Add(api.Mul(quo, new(big.Int).Lsh(big.NewInt(1), uint(q.Shift))), rem))
 	return []frontend.Variable{quo}, nil
-}
-
-func sum(api frontend.API, terms []frontend.Variable) frontend.Variable {
-	switch len(terms) {
-	case 0:
-		return 0
-	case 1:
-		return terms[0]
-	}
-	return api.Add(terms[0], terms[1], terms[2:]...)
 }
 
 // predicate is 1 when v op t holds, else 0, for |v − t| < 2^(bits−1).

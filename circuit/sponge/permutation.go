@@ -6,6 +6,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	p2native "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 )
 
 // The permutation in a circuit: gnark's std/permutation/poseidon2 for
@@ -186,11 +188,5 @@ func build(api frontend.API, basis []frontend.Variable, c []fr.Element) frontend
 			terms = append(terms, api.Mul(basis[k], c[k]))
 		}
 	}
-	switch len(terms) {
-	case 0:
-		return 0
-	case 1:
-		return terms[0]
-	}
-	return api.Add(terms[0], terms[1], terms[2:]...)
+	return linexpr.Sum(api, terms)
 }

@@ -18,7 +18,11 @@
 // one per query (a batch inversion), plus the equality.
 package logderiv
 
-import "github.com/consensys/gnark/frontend"
+import (
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/zkinfer/zkinfer/internal/linexpr"
+)
 
 // AssertEqual asserts Σ_r counts[r]/(ch − rows[r]) = Σ_i 1/(ch − queries[i]).
 // rows and counts have one entry per table row.
@@ -38,16 +42,5 @@ func AssertEqual(api frontend.API, ch frontend.Variable, rows, counts, queries [
 			right[i] = api.Inverse(right[i])
 		}
 	}
-	api.AssertIsEqual(Sum(api, left), Sum(api, right))
-}
-
-// Sum is Σ xs (linear: free in R1CS).
-func Sum(api frontend.API, xs []frontend.Variable) frontend.Variable {
-	switch len(xs) {
-	case 0:
-		return 0
-	case 1:
-		return xs[0]
-	}
-	return api.Add(xs[0], xs[1], xs[2:]...)
+	api.AssertIsEqual(linexpr.Sum(api, left), linexpr.Sum(api, right))
 }

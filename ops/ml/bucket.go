@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/ops"
 	"github.com/zkinfer/zkinfer/quant"
 )
@@ -101,27 +102,16 @@ func circuitOneHot(c *ops.CircuitArith, p *bucketPlan, q frontend.Variable) []fr
 		e[i+1] = v
 		rest = append(rest, v)
 	}
-	e[0] = api.Sub(1, sum(api, rest)) // boolean by the range checks (see above)
+	e[0] = api.Sub(1, linexpr.Sum(api, rest)) // boolean by the range checks (see above)
 	var lo, hi []frontend.Variable
 	for i := range e {
 		l, h := p.bounds(i)
 		lo = append(lo, api.Mul(e[i], l))
 		hi = append(hi, api.Mul(e[i], h))
 	}
-	c.Range.Check(api.Sub(q, sum(api, lo)), p.Bits)
-	c.Range.Check(api.Sub(sum(api, hi), q), p.Bits)
+	c.Range.Check(api.Sub(q, linexpr.Sum(api, lo)), p.Bits)
+	c.Range.Check(api.Sub(linexpr.Sum(api, hi), q), p.Bits)
 	return e
-}
-
-// sum adds linear expressions (0 for none).
-func sum(api frontend.API, vs []frontend.Variable) frontend.Variable {
-	switch len(vs) {
-	case 0:
-		return 0
-	case 1:
-		return vs[0]
-	}
-	return api.Add(vs[0], vs[1], vs[2:]...)
 }
 
 // BucketHint returns e_1..e_m of the bucket of in[0] among the sorted
