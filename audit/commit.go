@@ -7,6 +7,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/zkinfer/zkinfer/circuit/sponge"
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 )
 
 // The dataset commitment packs non-negative values of known widths into
@@ -60,11 +61,7 @@ func packCircuit(api frontend.API, vals []frontend.Variable, widths []int) []fro
 	}
 	out := make([]frontend.Variable, n)
 	for i, t := range terms {
-		if len(t) == 1 {
-			out[i] = t[0]
-		} else {
-			out[i] = api.Add(t[0], t[1], t[2:]...)
-		}
+		out[i] = linexpr.Sum(api, t)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"golang.org/x/crypto/sha3"
 
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/model"
 	"github.com/zkinfer/zkinfer/ops"
 )
@@ -53,11 +54,7 @@ func packCircuit(api frontend.API, infos []*ops.Info, ts [][]frontend.Variable) 
 	}
 	out := make([]frontend.Variable, p.n)
 	for i, t := range terms {
-		if len(t) == 1 {
-			out[i] = t[0]
-		} else {
-			out[i] = api.Add(t[0], t[1], t[2:]...)
-		}
+		out[i] = linexpr.Sum(api, t)
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/poseidon2"
 
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 	"github.com/zkinfer/zkinfer/ops"
 )
 
@@ -253,11 +254,7 @@ func defineSignature(api frontend.API, scale int, values []frontend.Variable, x,
 			// (v + 2^63)·2^(64·(j-i))
 			terms = append(terms, api.Mul(api.Add(values[j], off), pow2(signedSlot*(j-i))))
 		}
-		if len(terms) == 1 {
-			h.Write(terms[0])
-		} else {
-			h.Write(api.Add(terms[0], terms[1], terms[2:]...))
-		}
+		h.Write(linexpr.Sum(api, terms))
 	}
 	msg := h.Sum()
 	curve := bn254Edwards()

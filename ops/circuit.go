@@ -6,6 +6,8 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/lookup/logderivlookup"
+
+	"github.com/zkinfer/zkinfer/internal/linexpr"
 )
 
 // CircuitArith builds the gnark constraints. Linear operations become linear
@@ -65,19 +67,13 @@ func (c *CircuitArith) Lin(q []Q, x []Variable, bias Q) Variable {
 			terms = append(terms, c.API.Mul(x[i], qi.I))
 		}
 	}
-	switch len(terms) {
-	case 0:
-		return bias.I
-	case 1:
-		if bias.I == 0 {
-			return terms[0]
-		}
-		return c.API.Add(terms[0], bias.I)
-	}
 	if bias.I != 0 {
 		terms = append(terms, bias.I)
 	}
-	return c.API.Add(terms[0], terms[1], terms[2:]...)
+	if len(terms) == 0 {
+		return bias.I
+	}
+	return linexpr.Sum(c.API, terms)
 }
 
 // bitDigits returns the circuit's range check as BitRange.Digits, counted
